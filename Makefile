@@ -1,0 +1,44 @@
+# The front door. `make demo` and `make test` work on a fresh Debian 12 root machine:
+# they install what is missing (apt-get), configure and build with CMake, then run.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+
+# Debian packages the build and the tests need. One list; `deps` installs the missing ones.
+DEB_PACKAGES = cmake gcc make pkg-config libseccomp-dev libcap-dev libcmocka-dev \
+	busybox-static python3 golang-go procps iproute2 util-linux
+
+.PHONY: all deps build asan demo test test-unit clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Host tools and unit tests under AddressSanitizer + UBSan (the brand is freestanding and
+# is never built with sanitizers).
+asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DLXZONE_SANITIZE=ON >/dev/null
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+demo: build
+	$(BUILD)/bin/lxrun --root $(BUILD)/images/busybox --kernel-version 5.15.0 -- \
+		/bin/sh -c 'echo "hello from a zone"; uname -a; ps; readlink /proc/self/exe; ls /'
+
+test: build asan
+	cd $(ASAN_BUILD) && ctest --output-on-failure -L unit
+	cd $(BUILD) && ctest --output-on-failure
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

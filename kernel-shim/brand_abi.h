@@ -1,0 +1,49 @@
+/*
+ * The contract between the host side (lxrun, lxzone, the filter builder) and the brand image.
+ *
+ * Pure constants: this header is included by the freestanding brand and by host tools alike.
+ *
+ * The gate.  The brand makes every one of its own system calls through one small region of
+ * code linked at a fixed address (LX_GATE_ADDR, section .lxgate).  The seccomp filter routes
+ * each TRAP outcome through "instruction pointer inside the gate region -> ALLOW", so the brand
+ * bypasses *emulation* but never the *policy* (ERRNO / KILL outcomes are never gated).  The
+ * kernel reports the instruction pointer *after* the `syscall` instruction, so the check is
+ * LX_GATE_ADDR < ip <= LX_GATE_ADDR + LX_GATE_LEN.  Host tools that must exec the brand under
+ * an installed filter (lxrun) map a copy of the gate stub at the same address.
+ *
+ * Our trap marker.  Every TRAP the brand's filter returns carries LX_TRAP_DATA in
+ * SECCOMP_RET_DATA, which the kernel hands over in siginfo.si_errno.  A SIGSYS with
+ * si_code == SYS_SECCOMP but another si_errno came from a filter the guest installed itself,
+ * and is the guest's to handle.
+ *
+ * Exec hand-over.  The brand image is what the kernel really executes; the guest program is
+ * loaded by the brand.  The kernel sees the guest's argv (so /proc/<pid>/cmdline is right);
+ * what the brand must know is passed in one environment variable, LX_BRAND_ENV, appended last
+ * to envp and removed before the guest sees its environment:
+ *
+ *     LXZONE_BRAND=<version>\x1f<flags hex>\x1f<kernel-version>\x1f<report path>\x1f<guest path>
+ *
+ * The guest path comes last and may hold any byte but NUL.  An empty kernel-version means
+ * "the host's"; an empty report path means no report.
+ */
+#ifndef LXZONE_BRAND_ABI_H
+#define LXZONE_BRAND_ABI_H
+
+#define LX_BRAND_BASE 0x70000000UL /* link address of the brand image (ET_EXEC) */
+#define LX_GATE_ADDR  0x70001000UL /* first byte of .lxgate */
+#define LX_GATE_LEN   64UL         /* size of the gate region */
+
+#define LX_TRAP_DATA 0x1a7 /* SECCOMP_RET_DATA of the brand's TRAPs */
+
+#define LX_BRAND_ENV         "LXZONE_BRAND"
+#define LX_BRAND_ENV_VERSION "1"
+#define LX_BRAND_SEP         '\x1f'
+
+/* flags in LX_BRAND_ENV */
+#define LX_BF_STRICT        0x1 /* an unsupported system call kills the process (SIGSYS) */
+#define LX_BF_SIGSYS_MASKED 0x2 /* the guest had SIGSYS blocked across execve */
+#define LX_BF_HARDENED      0x4 /* hardened brand profile */
+
+/* One line "<nr>\n" is appended to the report file per unsupported call. */
+
+#endif

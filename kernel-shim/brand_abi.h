@@ -44,6 +44,16 @@
 #define LX_BF_SIGSYS_MASKED 0x2 /* the guest had SIGSYS blocked across execve */
 #define LX_BF_HARDENED      0x4 /* hardened brand profile */
 
+/*
+ * The gate's first 26 bytes: `long lx_gate(long nr, long a1, ..., long a6)`, a function that
+ * moves its arguments into the system call registers and executes `syscall; ret`.  The brand's
+ * kernel-shim/gate.S assembles exactly these bytes at LX_GATE_ADDR (a unit test compares them);
+ * lxrun copies them to the same address to execve the brand under the installed filter.
+ */
+#define LX_GATE_STUB_BYTES                                                                         \
+	{0x48, 0x89, 0xf8, 0x48, 0x89, 0xf7, 0x48, 0x89, 0xd6, 0x48, 0x89, 0xca, 0x4d,             \
+	 0x89, 0xc2, 0x4d, 0x89, 0xc8, 0x4c, 0x8b, 0x4c, 0x24, 0x08, 0x0f, 0x05, 0xc3}
+
 /* One line "<nr>\n" is appended to the report file per unsupported call. */
 
 #endif

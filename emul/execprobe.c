@@ -1,0 +1,138 @@
+/*
+ * execprobe: what would execve do with this file?
+ *
+ * The brand must answer execve's errors in the calling process (ENOENT for a missing ELF
+ * interpreter, ENOEXEC for a file the shell should run as a script, ...) before it replaces
+ * itself, and must turn "#!" files into the argv the kernel would build, because the argv it
+ * hands the kernel is what /proc/<pid>/cmdline shows.  lxrun needs the same answers to print
+ * a shell's errors.  This file decides from bytes only; callers do the I/O.
+ *
+ * Deliberately not here: binfmt_misc (a zone has no host binfmt handlers), 32-bit ELF (this
+ * host cannot run it: ENOEXEC, as Linux without IA32 emulation), a.out.
+ */
+#include "emul/execprobe.h"
+#include "emul/lx_errno.h"
+
+#include <stdint.h>
+
+#define EI_NIDENT  16
+#define ELFCLASS64 2
+#define ELFDATA2LSB 1
+#define ET_EXEC    2
+#define ET_DYN     3
+#define EM_X86_64  62
+#define PT_LOAD    1
+#define PT_INTERP  3
+
+struct elf64_ehdr {
+	unsigned char e_ident[EI_NIDENT];
+	uint16_t e_type, e_machine;
+	uint32_t e_version;
+	uint64_t e_entry, e_phoff, e_shoff;
+	uint32_t e_flags;
+	uint16_t e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
+};
+
+struct elf64_phdr {
+	uint32_t p_type, p_flags;
+	uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
+};
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* The kernel's load_script(), in bytes: "#!" interp [one argument] to the end of the line. */
+static int probe_script(const char *buf, long n, struct lx_exec_info *out)
+{
+	long end = 2, i, j;
+
+	while (end < n && buf[end] != '\n' && buf[end] != '\0')
+		end++;
+	if (end == n && n == LX_BINPRM_BUF) {
+		/* no newline in the first 256 bytes: fine only if the interpreter name ended */
+		for (i = 2; i < end && is_blank(buf[i]); i++)
+			;
+		for (; i < end && !is_blank(buf[i]); i++)
+			;
+		if (i == end)
+			return -LX_ENOEXEC;
+	}
+	while (end > 2 && is_blank(buf[end - 1]))
+		end--;
+	for (i = 2; i < end && is_blank(buf[i]); i++)
+		;
+	if (i == end)
+		return -LX_ENOEXEC;
+	for (j = 0; i < end && !is_blank(buf[i]); i++)
+		out->interp[j++] = buf[i];
+	out->interp[j] = '\0';
+	while (i < end && is_blank(buf[i]))
+		i++;
+	for (j = 0; i < end; i++)
+		out->interp_arg[j++] = buf[i];
+	out->interp_arg[j] = '\0';
+	out->kind = LX_EXEC_SCRIPT;
+	return 0;
+}
+
+static int probe_elf(lx_pread_fn rd, void *ctx, const struct elf64_ehdr *eh,
+		     struct lx_exec_info *out)
+{
+	struct elf64_phdr ph;
+	int i, loads = 0;
+	long n;
+
+	if (eh->e_ident[4] != ELFCLASS64 || eh->e_ident[5] != ELFDATA2LSB ||
+	    eh->e_machine != EM_X86_64)
+		return -LX_ENOEXEC;
+	if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN)
+		return -LX_ENOEXEC;
+	if (eh->e_phentsize != sizeof(ph) || eh->e_phnum == 0 || eh->e_phnum > 65536 / sizeof(ph))
+		return -LX_ENOEXEC;
+	out->kind = LX_EXEC_ELF;
+	out->is_dyn = eh->e_type == ET_DYN;
+	for (i = 0; i < eh->e_phnum; i++) {
+		n = rd(ctx, &ph, sizeof(ph), (long)(eh->e_phoff + (uint64_t)i * sizeof(ph)));
+		if (n < 0)
+			return (int)n;
+		if (n != sizeof(ph))
+			return -LX_ENOEXEC;
+		if (ph.p_type == PT_LOAD)
+			loads++;
+		if (ph.p_type != PT_INTERP)
+			continue;
+		if (ph.p_filesz < 2 || ph.p_filesz > sizeof(out->interp))
+			return -LX_ENOEXEC;
+		n = rd(ctx, out->interp, ph.p_filesz, (long)ph.p_offset);
+		if (n < 0)
+			return (int)n;
+		if ((uint64_t)n != ph.p_filesz || out->interp[n - 1] != '\0')
+			return -LX_ENOEXEC;
+	}
+	return loads ? 0 : -LX_ENOEXEC;
+}
+
+int lx_exec_probe(lx_pread_fn rd, void *ctx, struct lx_exec_info *out)
+{
+	union {
+		char c[LX_BINPRM_BUF];
+		struct elf64_ehdr eh;
+	} u;
+	long n;
+
+	out->kind = 0;
+	out->is_dyn = 0;
+	out->interp[0] = '\0';
+	out->interp_arg[0] = '\0';
+	n = rd(ctx, u.c, sizeof(u.c), 0);
+	if (n < 0)
+		return (int)n;
+	if (n >= 2 && u.c[0] == '#' && u.c[1] == '!')
+		return probe_script(u.c, n, out);
+	if (n >= (long)sizeof(u.eh) && u.c[0] == 0x7f && u.c[1] == 'E' && u.c[2] == 'L' &&
+	    u.c[3] == 'F')
+		return probe_elf(rd, ctx, &u.eh, out);
+	return -LX_ENOEXEC;
+}

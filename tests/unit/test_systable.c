@@ -1,0 +1,243 @@
+/*
+ * The syscall table (emul/systable.c): names agree with the host's <asm/unistd_64.h>, the
+ * x86_64 holes are empty, and every class carries what its consumers need (REFUSE an errno,
+ * UNSUP a reason, non-PASS a note).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "emul/systable.h"
+
+#define UNISTD_64 "/usr/include/x86_64-linux-gnu/asm/unistd_64.h"
+
+static const struct lx_sysent *by_name(const char *name)
+{
+	for (int nr = 0; nr < LX_NSYSCALLS; nr++)
+		if (lx_systable[nr].name && strcmp(lx_systable[nr].name, name) == 0)
+			return &lx_systable[nr];
+	return NULL;
+}
+
+static void test_names_match_host_header(void **state)
+{
+	(void)state;
+	FILE *f = fopen(UNISTD_64, "r");
+	if (!f) {
+		printf("skip: %s: %s\n", UNISTD_64, strerror(errno));
+		skip();
+	}
+	char line[256], name[128];
+	int checked = 0;
+	long nr;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "#define __NR_%127s %ld", name, &nr) != 2)
+			continue;
+		if (nr < 0 || nr >= LX_NSYSCALLS)
+			continue; /* the header knows a newer number than the table: not ours */
+		if (!lx_systable[nr].name || strcmp(lx_systable[nr].name, name) != 0)
+			fail_msg("nr %ld: header says %s, table says %s", nr, name,
+				 lx_systable[nr].name ? lx_systable[nr].name : "(none)");
+		checked++;
+	}
+	fclose(f);
+	/* Debian 12's header defines 0..334 and 424..450. */
+	assert_true(checked >= 361);
+}
+
+static void test_numbers_beyond_debian12(void **state)
+{
+	(void)state;
+	static const char *const names[] = {
+	    "cachestat",	 "fchmodat2",	      "map_shadow_stack", "futex_wake",
+	    "futex_wait",	 "futex_requeue",     "statmount",	  "listmount",
+	    "lsm_get_self_attr", "lsm_set_self_attr", "lsm_list_modules", "mseal",
+	    "setxattrat",	 "getxattrat",	      "listxattrat",	  "removexattrat",
+	    "open_tree_attr",	 "file_getattr",      "file_setattr",
+	};
+	for (int i = 0; i < 19; i++) {
+		assert_non_null(lx_systable[451 + i].name);
+		assert_string_equal(lx_systable[451 + i].name, names[i]);
+	}
+	assert_int_equal(LX_NSYSCALLS, 470);
+}
+
+static void test_holes_are_none(void **state)
+{
+	(void)state;
+	for (int nr = 335; nr <= 423; nr++) {
+		assert_int_equal(lx_systable[nr].cls, LX_SYS_NONE);
+		assert_int_equal(lx_systable[nr].cls_hardened, LX_SYS_NONE);
+		assert_null(lx_systable[nr].name);
+	}
+	/* ... and nothing else is a hole. */
+	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
+		if (nr >= 335 && nr <= 423)
+			continue;
+		assert_non_null(lx_systable[nr].name);
+		assert_int_not_equal(lx_systable[nr].cls, LX_SYS_NONE);
+		assert_int_not_equal(lx_systable[nr].cls_hardened, LX_SYS_NONE);
+	}
+}
+
+static void test_names_unique(void **state)
+{
+	(void)state;
+	for (int a = 0; a < LX_NSYSCALLS; a++)
+		for (int b = a + 1; b < LX_NSYSCALLS; b++)
+			if (lx_systable[a].name && lx_systable[b].name)
+				assert_string_not_equal(lx_systable[a].name, lx_systable[b].name);
+}
+
+static void check_entry_invariants(int nr, unsigned cls, const struct lx_sysent *e)
+{
+	assert_true(cls <= LX_SYS_UNSUP);
+	switch (cls) {
+	case LX_SYS_NONE:
+	case LX_SYS_PASS:
+		break;
+	case LX_SYS_EMUL:
+		assert_non_null(e->note);
+		break;
+	case LX_SYS_REFUSE:
+		if (e->err == 0 || e->reason == LX_WHY_NONE || !e->note)
+			fail_msg("REFUSE %s (%d) needs errno, reason and note", e->name, nr);
+		break;
+	case LX_SYS_UNSUP:
+		if (e->reason == LX_WHY_NONE || !e->note)
+			fail_msg("UNSUP %s (%d) needs a reason and a note", e->name, nr);
+		break;
+	}
+	assert_true(e->reason <= LX_WHY_SECURITY);
+}
+
+static void test_class_invariants(void **state)
+{
+	(void)state;
+	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
+		check_entry_invariants(nr, lx_systable[nr].cls, &lx_systable[nr]);
+		check_entry_invariants(nr, lx_systable[nr].cls_hardened, &lx_systable[nr]);
+	}
+}
+
+static void test_emulated_set(void **state)
+{
+	(void)state;
+	static const char *const emul[] = {
+	    "execve",	   "execveat", "clone",	     "fork",	     "exit",
+	    "uname",	   "readlink", "readlinkat", "rt_sigaction", "rt_sigprocmask",
+	    "sigaltstack", "signalfd", "signalfd4",
+	};
+	size_t n = sizeof(emul) / sizeof(emul[0]);
+	for (size_t i = 0; i < n; i++) {
+		const struct lx_sysent *e = by_name(emul[i]);
+		assert_non_null(e);
+		assert_int_equal(e->cls, LX_SYS_EMUL);
+	}
+	size_t count = 0;
+	for (int nr = 0; nr < LX_NSYSCALLS; nr++)
+		count += lx_systable[nr].cls == LX_SYS_EMUL;
+	assert_int_equal(count, n);
+	assert_int_equal(by_name("uname") - lx_systable, 63);
+	assert_int_equal(by_name("clone") - lx_systable, 56);
+}
+
+static void test_policy_rows(void **state)
+{
+	(void)state;
+	/* vfork children run natively on the parent's stack; sigreturn must never trap. */
+	assert_int_equal(by_name("vfork")->cls, LX_SYS_PASS);
+	assert_int_equal(by_name("rt_sigreturn")->cls, LX_SYS_PASS);
+	assert_int_equal(by_name("exit_group")->cls, LX_SYS_PASS);
+
+	static const char *const enosys[] = {"clone3", "io_uring_setup", "io_uring_enter",
+					     "io_uring_register"};
+	for (int i = 0; i < 4; i++) {
+		const struct lx_sysent *e = by_name(enosys[i]);
+		assert_int_equal(e->cls, LX_SYS_REFUSE);
+		assert_int_equal(e->err, ENOSYS);
+		assert_int_equal(e->reason, LX_WHY_BYPASS);
+	}
+	static const char *const eperm[] = {
+	    "kexec_load",      "kexec_file_load",
+	    "init_module",     "finit_module",
+	    "delete_module",   "bpf",
+	    "perf_event_open", "keyctl",
+	    "add_key",	       "request_key",
+	    "reboot",	       "swapon",
+	    "swapoff",	       "acct",
+	    "syslog",	       "settimeofday",
+	    "clock_settime",   "clock_adjtime",
+	    "adjtimex",	       "iopl",
+	    "ioperm",	       "open_by_handle_at",
+	    "mount",	       "umount2",
+	    "pivot_root",      "fsopen",
+	    "fsconfig",	       "fsmount",
+	    "fspick",	       "move_mount",
+	    "open_tree",       "open_tree_attr",
+	    "mount_setattr",   "setns",
+	    "quotactl",	       "quotactl_fd",
+	    "userfaultfd",     "lookup_dcookie",
+	};
+	for (size_t i = 0; i < sizeof(eperm) / sizeof(eperm[0]); i++) {
+		const struct lx_sysent *e = by_name(eperm[i]);
+		assert_non_null(e);
+		if (e->cls != LX_SYS_REFUSE || e->err != EPERM)
+			fail_msg("%s should be refused with EPERM", eperm[i]);
+		assert_true(e->reason == LX_WHY_SECURITY || e->reason == LX_WHY_HOST_STATE);
+	}
+	/* libmount falls back to /proc/self/mountinfo only on ENOSYS. */
+	assert_int_equal(by_name("statmount")->err, ENOSYS);
+	assert_int_equal(by_name("listmount")->err, ENOSYS);
+
+	static const char *const obsolete[] = {
+	    "create_module", "get_kernel_syms", "query_module", "nfsservctl", "getpmsg",
+	    "putpmsg",	     "afs_syscall",	"tuxcall",	"security",   "vserver",
+	    "epoll_ctl_old", "epoll_wait_old",	"_sysctl",	"uselib",
+	};
+	for (size_t i = 0; i < sizeof(obsolete) / sizeof(obsolete[0]); i++) {
+		const struct lx_sysent *e = by_name(obsolete[i]);
+		assert_non_null(e);
+		assert_int_equal(e->cls, LX_SYS_UNSUP);
+		assert_int_equal(e->reason, LX_WHY_OBSOLETE);
+	}
+}
+
+static void test_class_and_reason_names(void **state)
+{
+	(void)state;
+	assert_string_equal(lx_sys_class_name(LX_SYS_PASS), "pass");
+	assert_string_equal(lx_sys_class_name(LX_SYS_EMUL), "emulate");
+	assert_string_equal(lx_sys_class_name(LX_SYS_REFUSE), "refuse");
+	assert_string_equal(lx_sys_class_name(LX_SYS_UNSUP), "unsupported");
+	assert_string_equal(lx_sys_class_name(LX_SYS_NONE), "none");
+	assert_string_equal(lx_sys_class_name(99), "?");
+	assert_string_equal(lx_sys_reason_name(LX_WHY_OBSOLETE), "obsolete");
+	assert_string_equal(lx_sys_reason_name(LX_WHY_BYPASS), "bypass");
+	assert_string_equal(lx_sys_reason_name(LX_WHY_SECURITY), "security");
+	assert_string_equal(lx_sys_reason_name(LX_WHY_HOST_STATE), "host-state");
+	assert_string_equal(lx_sys_reason_name(LX_WHY_NOT_YET), "not-yet");
+	assert_string_equal(lx_sys_reason_name(LX_WHY_NO_HOST_EQUIV), "no-host-equivalent");
+	assert_string_equal(lx_sys_reason_name(1000), "?");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_names_match_host_header),
+	    cmocka_unit_test(test_numbers_beyond_debian12),
+	    cmocka_unit_test(test_holes_are_none),
+	    cmocka_unit_test(test_names_unique),
+	    cmocka_unit_test(test_class_invariants),
+	    cmocka_unit_test(test_emulated_set),
+	    cmocka_unit_test(test_policy_rows),
+	    cmocka_unit_test(test_class_and_reason_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,317 @@
+/*
+ * The zone's CPUs: /proc/cpuinfo, /proc/stat, /sys/devices/system/cpu/{online,possible,
+ * present}, and the sched_getaffinity() mask.
+ *
+ * One mapping drives all of them (lxproc_zone_cpus): the cpuset's host CPUs in ascending
+ * order, cut to ceil(quota / period) when a CFS quota buys fewer CPUs than the cpuset has,
+ * renumbered 0 .. n-1.  Host CPUs cut off by the quota still run the zone's tasks; their time
+ * is folded onto zone CPU (index % n), so the aggregate line keeps all of the zone's time.
+ */
+#include "proc/lxproc.h"
+
+int lxproc_zone_cpus(const struct lxproc_view *v, struct lxproc_cpus *c)
+{
+	struct lx_cpuset host;
+	const struct lx_cpuset *set = &v->cpuset;
+	uint32_t q;
+
+	if (lx_cpuset_count(set) == 0) {
+		/* No cpuset: the host's CPUs, as its /proc/stat lists them. */
+		if (!lx_host_stat_cpus(v->host_stat, &host))
+			return LXPROC_EINPUT;
+		set = &host;
+	}
+	c->nset = 0;
+	for (unsigned cpu = 0; cpu < LX_CPUSET_MAX; cpu++)
+		if (lx_cpuset_has(set, cpu))
+			c->set[c->nset++] = (uint16_t)cpu;
+	q = lx_cpu_quota_cpus(v->cpu_quota_us, v->cpu_period_us);
+	c->n = c->nset < q ? c->nset : q;
+	for (uint32_t k = 0; k < c->n; k++)
+		c->host[k] = c->set[k];
+	return LXPROC_OK;
+}
+
+unsigned lxproc_stat_ncols(const char *kver)
+{
+	if (!kver || !kver[0])
+		return LX_STAT_NCOLS; /* the host's kernel: every column */
+	if (lx_kver_cmp(kver, "2.6.11") < 0)
+		return 7; /* user nice system idle iowait irq softirq */
+	if (lx_kver_cmp(kver, "2.6.24") < 0)
+		return 8; /* + steal */
+	if (lx_kver_cmp(kver, "2.6.33") < 0)
+		return 9; /* + guest */
+	return 10;        /* + guest_nice */
+}
+
+static uint64_t sat_sub(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
+int lxproc_cpu_times(const struct lxproc_view *v, const struct lxproc_cpus *c, uint32_t k,
+		     struct lx_statcpu *out)
+{
+	uint64_t busy, folded = 0;
+
+	for (unsigned i = 0; i < LX_STAT_NCOLS; i++)
+		out->col[i] = 0;
+	if (k >= c->n)
+		return LXPROC_EINPUT;
+
+	if (v->cpu_src == LXPROC_CPU_HOST) {
+		/* Busy columns add up; idle and iowait of folded CPUs are averaged. */
+		for (uint32_t i = k; i < c->nset; i += c->n) {
+			struct lx_statcpu s;
+
+			if (!lx_host_stat_cpu(v->host_stat, c->set[i], &s))
+				return LXPROC_EINPUT;
+			for (unsigned col = 0; col < LX_STAT_NCOLS; col++)
+				out->col[col] += s.col[col];
+			folded++;
+		}
+		out->col[LX_STAT_IDLE] /= folded;
+		out->col[LX_STAT_IOWAIT] /= folded;
+		return LXPROC_OK;
+	}
+
+	if (v->cpu_src == LXPROC_CPU_PERCPU) {
+		if (!v->cpu_percpu)
+			return LXPROC_EINPUT;
+		for (uint32_t i = k; i < c->nset; i += c->n) {
+			uint16_t h = c->set[i];
+
+			if (h >= v->cpu_npercpu)
+				continue;
+			out->col[LX_STAT_USER] += v->cpu_percpu[h].user;
+			out->col[LX_STAT_NICE] += v->cpu_percpu[h].nice;
+			out->col[LX_STAT_SYSTEM] += v->cpu_percpu[h].system;
+		}
+	} else {
+		/* One aggregate: an even share each, the remainder on CPU 0. */
+		const struct lx_cputime *t = &v->cpu_total;
+
+		out->col[LX_STAT_USER] = t->user / c->n + (k == 0 ? t->user % c->n : 0);
+		out->col[LX_STAT_NICE] = t->nice / c->n + (k == 0 ? t->nice % c->n : 0);
+		out->col[LX_STAT_SYSTEM] = t->system / c->n + (k == 0 ? t->system % c->n : 0);
+	}
+	/* A zone CPU is idle whenever the zone did not use it since the zone booted. */
+	busy = out->col[LX_STAT_USER] + out->col[LX_STAT_NICE] + out->col[LX_STAT_SYSTEM];
+	out->col[LX_STAT_IDLE] = sat_sub(lxproc_uptime_cs(v) * LXPROC_USER_HZ / 100, busy);
+	return LXPROC_OK;
+}
+
+static void put_cpu_line(struct lx_buf *b, const char *name, int64_t num,
+			 const struct lx_statcpu *s, unsigned ncols)
+{
+	lx_buf_puts(b, name);
+	if (num >= 0)
+		lx_buf_u64(b, (uint64_t)num, 0, ' ');
+	else
+		lx_buf_putc(b, ' '); /* the aggregate line is "cpu  <user> ..." */
+	for (unsigned i = 0; i < ncols; i++) {
+		lx_buf_putc(b, ' ');
+		lx_buf_u64(b, s->col[i], 0, ' ');
+	}
+	lx_buf_putc(b, '\n');
+}
+
+static int put_cpu_block(const struct lxproc_view *v, const struct lxproc_cpus *c,
+			 struct lx_buf *b)
+{
+	unsigned ncols = lxproc_stat_ncols(v->kver);
+	struct lx_statcpu sum, s;
+	int err;
+
+	for (unsigned i = 0; i < LX_STAT_NCOLS; i++)
+		sum.col[i] = 0;
+	/* Two passes, so the block needs no array of n CPUs on the brand's small stack. */
+	for (uint32_t k = 0; k < c->n; k++) {
+		if ((err = lxproc_cpu_times(v, c, k, &s)) < 0)
+			return err;
+		for (unsigned i = 0; i < LX_STAT_NCOLS; i++)
+			sum.col[i] += s.col[i];
+	}
+	put_cpu_line(b, "cpu", -1, &sum, ncols);
+	for (uint32_t k = 0; k < c->n; k++) {
+		lxproc_cpu_times(v, c, k, &s);
+		put_cpu_line(b, "cpu", k, &s, ncols);
+	}
+	return LXPROC_OK;
+}
+
+static void put_kv(struct lx_buf *b, const char *key, uint64_t val)
+{
+	lx_buf_puts(b, key);
+	lx_buf_putc(b, ' ');
+	lx_buf_u64(b, val, 0, ' ');
+	lx_buf_putc(b, '\n');
+}
+
+/* The zone's value for a /proc/stat "key value" line, false for lines passed through. */
+static bool stat_zone_value(const struct lxproc_view *v, struct lx_text key, uint64_t *val)
+{
+	if (lx_text_eq_cstr(key, "btime"))
+		*val = lxproc_btime(v);
+	else if (lx_text_eq_cstr(key, "processes"))
+		*val = v->nr_forks;
+	else if (lx_text_eq_cstr(key, "procs_running"))
+		*val = v->nr_running;
+	else if (lx_text_eq_cstr(key, "procs_blocked"))
+		*val = v->nr_blocked;
+	else
+		return false;
+	return true;
+}
+
+int lxproc_stat(const struct lxproc_view *v, struct lx_buf *b)
+{
+	static const char *const zone_keys[] = {"btime", "processes", "procs_running",
+						"procs_blocked"};
+	struct lxproc_cpus c;
+	struct lx_text rest = v->host_stat, line;
+	bool cpus_done = false;
+	int err;
+
+	if ((err = lxproc_zone_cpus(v, &c)) < 0)
+		return err;
+	if (!v->host_stat.p) {
+		/* No host text: the zone's lines and zero counters in the kernel's order. */
+		if ((err = put_cpu_block(v, &c, b)) < 0)
+			return err;
+		lx_buf_puts(b, "intr 0\nctxt 0\n");
+		for (unsigned i = 0; i < 4; i++) {
+			uint64_t val;
+
+			stat_zone_value(v, lx_text_cstr(zone_keys[i]), &val);
+			put_kv(b, zone_keys[i], val);
+		}
+		lx_buf_puts(b, "softirq 0 0 0 0 0 0 0 0 0 0 0\n");
+		return b->trunc ? LXPROC_ETRUNC : LXPROC_OK;
+	}
+	/* Host order; cpu lines replaced by the zone's, zone counters replaced, the rest kept. */
+	while (lx_text_next_line(&rest, &line)) {
+		struct lx_text words = line, key;
+		uint64_t val;
+
+		if (!lx_text_next_word(&words, &key)) {
+			continue;
+		} else if (lx_text_starts(key, "cpu")) {
+			if (!cpus_done && (err = put_cpu_block(v, &c, b)) < 0)
+				return err;
+			cpus_done = true;
+		} else if (stat_zone_value(v, key, &val)) {
+			lx_buf_text(b, key);
+			lx_buf_putc(b, ' ');
+			lx_buf_u64(b, val, 0, ' ');
+			lx_buf_putc(b, '\n');
+		} else {
+			lx_buf_text(b, line);
+			lx_buf_putc(b, '\n');
+		}
+	}
+	return b->trunc ? LXPROC_ETRUNC : LXPROC_OK;
+}
+
+/*
+ * One cpuinfo line: "processor" renumbered, "siblings" and "cpu cores" no larger than the
+ * zone's CPU count; everything else (model, flags, bogomips ...) is the host CPU's own.
+ */
+static void put_cpuinfo_line(struct lx_buf *b, struct lx_text line, uint32_t k, uint32_t n)
+{
+	struct lx_text key, value;
+	uint64_t host_val;
+
+	if (lx_cpuinfo_line(line, &key, &value)) {
+		bool proc = lx_text_eq_cstr(key, "processor");
+		bool count = lx_text_eq_cstr(key, "siblings") || lx_text_eq_cstr(key, "cpu cores");
+
+		if (proc || (count && lx_text_to_u64(value, &host_val))) {
+			lx_buf_putn(b, line.p, (size_t)(value.p - line.p));
+			if (proc)
+				lx_buf_u64(b, k, 0, ' ');
+			else
+				lx_buf_u64(b, host_val < n ? host_val : n, 0, ' ');
+			lx_buf_putc(b, '\n');
+			return;
+		}
+	}
+	lx_buf_text(b, line);
+	lx_buf_putc(b, '\n');
+}
+
+int lxproc_cpuinfo(const struct lxproc_view *v, struct lx_buf *b)
+{
+	struct lxproc_cpus c;
+	int err;
+
+	if (!v->host_cpuinfo.p)
+		return LXPROC_EINPUT;
+	if ((err = lxproc_zone_cpus(v, &c)) < 0)
+		return err;
+	for (uint32_t k = 0; k < c.n; k++) {
+		struct lx_text block, line;
+
+		if (!lx_host_cpuinfo_block(v->host_cpuinfo, c.host[k], &block))
+			return LXPROC_EINPUT;
+		while (lx_text_next_line(&block, &line))
+			put_cpuinfo_line(b, line, k, c.n);
+		lx_buf_putc(b, '\n');
+	}
+	return b->trunc ? LXPROC_ETRUNC : LXPROC_OK;
+}
+
+/* online, possible and present are the same for a zone: its CPUs, numbered from 0. */
+int lxproc_cpu_online(const struct lxproc_view *v, struct lx_buf *b)
+{
+	struct lxproc_cpus c;
+	int err;
+
+	if ((err = lxproc_zone_cpus(v, &c)) < 0)
+		return err;
+	lx_buf_putc(b, '0');
+	if (c.n > 1) {
+		lx_buf_putc(b, '-');
+		lx_buf_u64(b, c.n - 1, 0, ' ');
+	}
+	lx_buf_putc(b, '\n');
+	return b->trunc ? LXPROC_ETRUNC : LXPROC_OK;
+}
+
+static bool mask_has(const uint8_t *mask, size_t len, unsigned cpu)
+{
+	return cpu / 8 < len && (mask[cpu / 8] >> (cpu % 8)) & 1;
+}
+
+int lxproc_affinity(const struct lxproc_view *v, const uint8_t *host_mask, size_t host_len,
+		    uint8_t *mask, size_t len)
+{
+	struct lxproc_cpus c;
+	size_t size;
+	bool any = false;
+	int err;
+
+	if ((err = lxproc_zone_cpus(v, &c)) < 0)
+		return err;
+	/* The kernel's cpumask_size(): nr_cpu_ids rounded up to whole longs. */
+	size = (c.n + 63) / 64 * 8;
+	if (len < size || len % 8 != 0)
+		return LXPROC_EINPUT;
+	for (size_t i = 0; i < size; i++)
+		mask[i] = 0;
+	for (uint32_t k = 0; k < c.n; k++) {
+		bool on = !host_mask;
+
+		for (uint32_t i = k; !on && i < c.nset; i += c.n)
+			on = mask_has(host_mask, host_len, c.set[i]);
+		if (on) {
+			mask[k / 8] |= (uint8_t)(1u << (k % 8));
+			any = true;
+		}
+	}
+	if (!any) /* pinned outside the zone's CPUs: report the zone's set, never an empty mask */
+		for (uint32_t k = 0; k < c.n; k++)
+			mask[k / 8] |= (uint8_t)(1u << (k % 8));
+	return (int)size;
+}

@@ -1,0 +1,121 @@
+/*
+ * The zone's kernel identity: /proc/version, /proc/sys/kernel/{osrelease,ostype}, the
+ * version comparison every kernel-version-dependent format goes through, and
+ * /proc/diskstats (the zone's devices only).
+ */
+#include "proc/lxproc.h"
+
+/* The next numeric component of a version string; *s stops after it and its '.'. */
+static bool kver_next(const char **s, uint64_t *v)
+{
+	const char *p = *s;
+	uint64_t acc = 0;
+
+	if (!p || *p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9') {
+		if (acc < UINT64_MAX / 10)
+			acc = acc * 10 + (uint64_t)(*p - '0');
+		p++;
+	}
+	if (*p == '.' && p[1] >= '0' && p[1] <= '9')
+		p++;
+	else
+		p = ""; /* "-91-generic" and the like end the numeric part */
+	*s = p;
+	*v = acc;
+	return true;
+}
+
+int lx_kver_cmp(const char *a, const char *b)
+{
+	for (;;) {
+		uint64_t x = 0, y = 0;
+		bool hx = kver_next(&a, &x), hy = kver_next(&b, &y);
+
+		if (!hx && !hy)
+			return 0;
+		/* A missing component counts as 0: "2.6" == "2.6.0". */
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+}
+
+static const char *zone_release(const struct lxproc_view *v)
+{
+	if (v->kver && v->kver[0])
+		return v->kver;
+	return v->host_release;
+}
+
+int lxproc_osrelease(const struct lxproc_view *v, struct lx_buf *b)
+{
+	const char *rel = zone_release(v);
+
+	if (!rel)
+		return LXPROC_EINPUT;
+	lx_buf_puts(b, rel);
+	lx_buf_putc(b, '\n');
+	return b->trunc ? LXPROC_ETRUNC : LXPROC_OK;
+}
+
+int lxproc_ostype(const struct lxproc_view *v, struct lx_buf *b)
+{
+	(void)v;
+	lx_buf_puts(b, "Linux\n");
+	return b->trunc ? LXPROC_ETRUNC : LXPROC_OK;
+}
+
+/*
+ * "Linux version <release> (<builder>) (<compiler>) #<n> ..." with the zone's release in
+ * place of the host's; the build details are the host kernel's (they describe the kernel
+ * that really runs).  Without host text, a minimal line of the same shape.
+ */
+int lxproc_version(const struct lxproc_view *v, struct lx_buf *b)
+{
+	struct lx_text rest = v->host_version, w1, w2, rel;
+	const char *zrel = zone_release(v);
+
+	if (!rest.p) {
+		if (!zrel)
+			return LXPROC_EINPUT;
+		lx_buf_puts(b, "Linux version ");
+		lx_buf_puts(b, zrel);
+		lx_buf_puts(b, " (lxzone@lxzone) #1 SMP\n");
+		return b->trunc ? LXPROC_ETRUNC : LXPROC_OK;
+	}
+	if (!v->kver || !v->kver[0] || !lx_text_next_word(&rest, &w1) ||
+	    !lx_text_next_word(&rest, &w2) || !lx_text_next_word(&rest, &rel)) {
+		lx_buf_text(b, v->host_version);
+		return b->trunc ? LXPROC_ETRUNC : LXPROC_OK;
+	}
+	lx_buf_putn(b, v->host_version.p, (size_t)(rel.p - v->host_version.p));
+	lx_buf_puts(b, v->kver);
+	lx_buf_text(b, rest);
+	return b->trunc ? LXPROC_ETRUNC : LXPROC_OK;
+}
+
+static bool zone_has_disk(const struct lxproc_view *v, struct lx_text name)
+{
+	for (uint32_t i = 0; i < v->ndisks; i++)
+		if (v->disks && v->disks[i] && lx_text_eq_cstr(name, v->disks[i]))
+			return true;
+	return false;
+}
+
+/* The host's lines for the zone's devices, in the host's order; empty if it has none. */
+int lxproc_diskstats(const struct lxproc_view *v, struct lx_buf *b)
+{
+	struct lx_text rest = v->host_diskstats, line;
+
+	while (lx_text_next_line(&rest, &line)) {
+		struct lx_text words = line, major, minor, name;
+
+		if (lx_text_next_word(&words, &major) && lx_text_next_word(&words, &minor) &&
+		    lx_text_next_word(&words, &name) && zone_has_disk(v, name)) {
+			lx_buf_text(b, line);
+			lx_buf_putc(b, '\n');
+		}
+	}
+	return b->trunc ? LXPROC_ETRUNC : LXPROC_OK;
+}

@@ -1,0 +1,3 @@
+module lxzone.test/gowork
+
+go 1.19

@@ -1,0 +1,285 @@
+/*
+ * The brand's seccomp filter.
+ *
+ * What it decides, per system call (emul/systable.h):
+ *   PASS   -> ALLOW
+ *   REFUSE -> ERRNO(err)                       the policy: never gated
+ *   EMUL   -> TRAP, unless the call comes from the gate -> ALLOW
+ *   UNSUP, holes, unknown numbers -> TRAP      (the brand answers ENOSYS and records it)
+ *   another architecture (i386), x32 numbers -> KILL_PROCESS
+ * All TRAPs carry LX_TRAP_DATA, so the brand can tell them from a guest's own filter.
+ *
+ * How it is built.  libseccomp does the policy part (architecture checks, the x32 test,
+ * syscall dispatch, clone's argument rule) and exports classic BPF.  libseccomp's TRAP action
+ * carries no data and it has no notion of the gate, so the rules use two SCMP_ACT_TRACE
+ * placeholders instead (LX_FILTER_MARK_GATED, LX_FILTER_MARK_PLAIN) and a post-pass rewrites
+ * the exported program:
+ *   ret TRACE|GATED  ->  ja <gate check>     (one block appended after the program)
+ *   ret TRACE|PLAIN  ->  ret TRAP|LX_TRAP_DATA
+ * Any other TRACE return is an error: the brand never asks for ptrace.  Rewriting a `ret` in
+ * place keeps every other jump offset valid, and the gate check is reached only from trap
+ * outcomes, so paths to ALLOW and ERRNO read only `arch` and `nr` and stay in the kernel's
+ * per-syscall action cache.  The one exception is clone, whose flags decide between a native
+ * vfork-style child and a trapped one.
+ *
+ * The gate check.  The kernel reports the instruction pointer after the `syscall`
+ * instruction, so the gate is LX_GATE_ADDR < ip <= LX_GATE_ADDR + LX_GATE_LEN, compared as
+ * two 32-bit words (classic BPF has no 64-bit loads): high word must be 0, low word in range.
+ * The vsyscall page (0xffffffffff600000) has a high word of 0xffffffff, so a call the host
+ * emulates from there is never taken for the brand's own.
+ *
+ * What it does not do: it never reads a pointer argument (it cannot, and TOCTOU would make it
+ * worthless), and it does not install itself with NO_NEW_PRIVS when the caller is privileged
+ * enough not to need it (setuid binaries in a zone keep working).
+ */
+#include "kernel-shim/filter.h"
+
+#include <errno.h>
+#include <linux/capability.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "emul/systable.h"
+#include "kernel-shim/brand_abi.h"
+
+#define LX_VSYSCALL_ADDR 0xffffffffff600000UL
+
+_Static_assert(LX_GATE_ADDR + LX_GATE_LEN <= 0xffffffffUL,
+	       "the gate check compares only the low word; the gate must sit below 4 GiB");
+_Static_assert(LX_VSYSCALL_ADDR >> 32 != 0,
+	       "the vsyscall page must have a nonzero high word so it is never the gate");
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "instruction_pointer's low word is the first one on x86_64 only");
+
+#define IP_LO ((uint32_t)offsetof(struct seccomp_data, instruction_pointer))
+#define IP_HI (IP_LO + 4)
+
+#define RET_TRAP_BRAND (SECCOMP_RET_TRAP | LX_TRAP_DATA)
+#define GATE_BLOCK_LEN 7
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (err && errlen)
+		vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* CLONE_VM|CLONE_VFORK children run on the parent's memory and stack until they exec or exit;
+ * the brand cannot interpose a trampoline there, and need not: the parent is suspended. */
+#define CLONE_VFORK_STYLE ((scmp_datum_t)(CLONE_VM | CLONE_VFORK))
+
+static int add_clone_rules(scmp_filter_ctx ctx, uint32_t gated, char *err, size_t errlen)
+{
+	int rc =
+	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+			     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_VFORK_STYLE, CLONE_VFORK_STYLE));
+	/* libseccomp has no "masked not-equal"; its complement is "either bit clear".  An
+	 * unconditional trap rule would replace the allow rule in libseccomp's database. */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, gated, SCMP_SYS(clone), 1,
+				      SCMP_A0(SCMP_CMP_MASKED_EQ, (scmp_datum_t)CLONE_VM, 0));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, gated, SCMP_SYS(clone), 1,
+				      SCMP_A0(SCMP_CMP_MASKED_EQ, (scmp_datum_t)CLONE_VFORK, 0));
+	if (rc < 0)
+		return fail(err, errlen, "filter: clone rules: %s", strerror(-rc));
+	return 0;
+}
+
+static int add_rules(scmp_filter_ctx ctx, int hardened, char *err, size_t errlen)
+{
+	const uint32_t gated = SCMP_ACT_TRACE(LX_FILTER_MARK_GATED);
+
+	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
+		const struct lx_sysent *e = &lx_systable[nr];
+		unsigned cls = hardened ? e->cls_hardened : e->cls;
+		uint32_t action;
+		int rc;
+
+		if (nr == SCMP_SYS(clone) && cls == LX_SYS_EMUL) {
+			if (add_clone_rules(ctx, gated, err, errlen) < 0)
+				return -1;
+			continue;
+		}
+		switch (cls) {
+		case LX_SYS_PASS:
+			action = SCMP_ACT_ALLOW;
+			break;
+		case LX_SYS_REFUSE:
+			action = SCMP_ACT_ERRNO(e->err);
+			break;
+		case LX_SYS_EMUL:
+			action = gated;
+			break;
+		default:
+			continue; /* UNSUP and holes: the default action, a plain trap */
+		}
+		rc = seccomp_rule_add(ctx, action, nr, 0);
+		if (rc < 0)
+			return fail(err, errlen, "filter: add rule for %s (%d): %s", e->name, nr,
+				    strerror(-rc));
+	}
+	return 0;
+}
+
+/* libseccomp 2.5.4 exports only to a file descriptor: go through a memfd. */
+static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **prog, size_t *len, size_t extra,
+		      char *err, size_t errlen)
+{
+	int fd = memfd_create("lxzone-filter", MFD_CLOEXEC);
+	struct stat st;
+	int rc;
+
+	if (fd < 0)
+		return fail(err, errlen, "filter: memfd_create: %s", strerror(errno));
+	rc = seccomp_export_bpf(ctx, fd);
+	if (rc < 0) {
+		close(fd);
+		return fail(err, errlen, "filter: export BPF: %s", strerror(-rc));
+	}
+	if (fstat(fd, &st) < 0 || st.st_size <= 0 ||
+	    st.st_size % (off_t)sizeof(struct sock_filter) != 0) {
+		close(fd);
+		return fail(err, errlen, "filter: exported BPF has a bad size");
+	}
+	*len = (size_t)st.st_size / sizeof(struct sock_filter);
+	*prog = calloc(*len + extra, sizeof(struct sock_filter));
+	if (!*prog) {
+		close(fd);
+		return fail(err, errlen, "filter: %s", strerror(ENOMEM));
+	}
+	ssize_t n = pread(fd, *prog, (size_t)st.st_size, 0);
+	close(fd);
+	if (n != st.st_size) {
+		free(*prog);
+		*prog = NULL;
+		return fail(err, errlen, "filter: read back exported BPF: %s",
+			    n < 0 ? strerror(errno) : "short read");
+	}
+	return 0;
+}
+
+/*
+ * Rewrites the placeholders of prog[0..len) and appends the gate block at prog[len], which
+ * must have room for GATE_BLOCK_LEN instructions.  Returns the new length, or -1.
+ */
+static long gate_post_pass(struct sock_filter *prog, size_t len, char *err, size_t errlen)
+{
+	const size_t gate = len;
+	size_t gated = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		struct sock_filter *f = &prog[i];
+		if (f->code == (BPF_RET | BPF_A))
+			return fail(err, errlen, "filter: insn %zu: unexpected ret A", i);
+		if (f->code != (BPF_RET | BPF_K) ||
+		    (f->k & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_TRACE)
+			continue;
+		if ((f->k & SECCOMP_RET_DATA) == LX_FILTER_MARK_GATED) {
+			*f = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, gate - i - 1, 0, 0);
+			gated++;
+		} else if ((f->k & SECCOMP_RET_DATA) == LX_FILTER_MARK_PLAIN) {
+			*f = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, RET_TRAP_BRAND);
+		} else {
+			return fail(err, errlen, "filter: insn %zu: stray ret TRACE|0x%x", i,
+				    f->k & SECCOMP_RET_DATA);
+		}
+	}
+	if (gated == 0)
+		return fail(err, errlen, "filter: no gated trap in the program");
+
+	const struct sock_filter block[GATE_BLOCK_LEN] = {
+	    /* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_HI),
+	    /* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 4), /* hi != 0: trap (vsyscall) */
+	    /* 2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_LO),
+	    /* 3 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)LX_GATE_ADDR, 0, 2),
+	    /* 4 */
+	    BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)(LX_GATE_ADDR + LX_GATE_LEN), 1, 0),
+	    /* 5 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	    /* 6 */ BPF_STMT(BPF_RET | BPF_K, RET_TRAP_BRAND),
+	};
+	memcpy(&prog[gate], block, sizeof(block));
+	if (gate + GATE_BLOCK_LEN > BPF_MAXINSNS)
+		return fail(err, errlen, "filter: %zu instructions, the kernel takes %d",
+			    gate + GATE_BLOCK_LEN, BPF_MAXINSNS);
+	return (long)(gate + GATE_BLOCK_LEN);
+}
+
+int lx_filter_build(const struct lx_filter_opts *o, struct sock_fprog *out, char *err,
+		    size_t errlen)
+{
+	struct sock_filter *prog = NULL;
+	size_t len = 0;
+	long newlen;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRACE(LX_FILTER_MARK_PLAIN));
+	if (!ctx)
+		return fail(err, errlen, "filter: seccomp_init failed");
+	/* seccomp_init adds the native architecture; the brand is x86_64 only. */
+	if (seccomp_arch_native() != SCMP_ARCH_X86_64 ||
+	    seccomp_arch_exist(ctx, SCMP_ARCH_X86_64) != 0) {
+		seccomp_release(ctx);
+		return fail(err, errlen, "filter: native architecture is not x86_64");
+	}
+	/* i386 entries and x32 numbers (same audit arch, nr | 0x40000000) share this action. */
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	if (rc == 0)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0); /* lx_filter_install decides */
+	if (rc == 0) /* a binary tree over ~450 numbers keeps trapped calls' paths short */
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (rc < 0) {
+		seccomp_release(ctx);
+		return fail(err, errlen, "filter: set attributes: %s", strerror(-rc));
+	}
+	if (add_rules(ctx, o && o->hardened, err, errlen) < 0 ||
+	    export_bpf(ctx, &prog, &len, GATE_BLOCK_LEN, err, errlen) < 0) {
+		seccomp_release(ctx);
+		return -1;
+	}
+	seccomp_release(ctx);
+
+	newlen = gate_post_pass(prog, len, err, errlen);
+	if (newlen < 0) {
+		free(prog);
+		return -1;
+	}
+	out->len = (unsigned short)newlen;
+	out->filter = prog;
+	return 0;
+}
+
+static int has_cap_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return 0;
+	return (data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN)) != 0;
+}
+
+int lx_filter_install(const struct sock_fprog *prog, char *err, size_t errlen)
+{
+	if (!has_cap_sys_admin() && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return fail(err, errlen, "install filter: set no_new_privs: %s", strerror(errno));
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) < 0)
+		return fail(err, errlen, "install filter (%u instructions): seccomp: %s", prog->len,
+			    strerror(errno));
+	return 0;
+}

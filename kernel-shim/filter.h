@@ -1,0 +1,37 @@
+/*
+ * The brand's seccomp filter: built from the syscall table (emul/systable.c) with libseccomp,
+ * then rewritten so that every trap goes through the gate check (kernel-shim/filter.c).
+ * Host side only (libc, libseccomp): lxrun builds and installs it before exec'ing the brand.
+ */
+#ifndef LXZONE_FILTER_H
+#define LXZONE_FILTER_H
+
+#include <stddef.h>
+
+#include <linux/filter.h>
+
+struct lx_filter_opts {
+	int hardened; /* use the table's hardened profile (cls_hardened) */
+};
+
+/*
+ * Placeholders libseccomp emits before the post-pass (SCMP_ACT_TRACE data).  None survives in
+ * a built filter; exported for the tests.
+ */
+#define LX_FILTER_MARK_GATED 0x1a70 /* trap unless the call comes from the gate */
+#define LX_FILTER_MARK_PLAIN 0x1a71 /* trap always (unknown / unsupported calls) */
+
+/*
+ * Builds the filter.  On success returns 0 and out->filter is malloc'ed (the caller frees it);
+ * on failure returns -1 with a message in err.
+ */
+int lx_filter_build(const struct lx_filter_opts *o, struct sock_fprog *out, char *err,
+		    size_t errlen);
+
+/*
+ * Installs prog on the calling thread.  Sets PR_SET_NO_NEW_PRIVS first unless the caller has
+ * CAP_SYS_ADMIN (which lets it install a filter without).  0, or -1 with a message in err.
+ */
+int lx_filter_install(const struct sock_fprog *prog, char *err, size_t errlen);
+
+#endif

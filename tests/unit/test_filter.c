@@ -1,0 +1,634 @@
+/*
+ * The brand's seccomp filter (kernel-shim/filter.c), tested the way libseccomp tests its own
+ * output: build the real program, run it in the BPF simulator (kernel-shim/bpf_sim.c) over
+ * (arch, nr, args, ip) rows, compare with the action the syscall table asks for.
+ *
+ *   test_filter          simulator tables, simulator self-tests
+ *   test_filter --live   installs the filter in a forked child and makes real calls
+ *                        (exit 77 when this kernel cannot install a seccomp filter)
+ */
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "emul/systable.h"
+#include "kernel-shim/bpf_sim.h"
+#include "kernel-shim/brand_abi.h"
+#include "kernel-shim/filter.h"
+
+/* si_code of a seccomp SIGSYS (<asm-generic/siginfo.h>, which clashes with glibc) */
+#define LX_SYS_SECCOMP 1
+
+#define RET_TRAP	(SECCOMP_RET_TRAP | LX_TRAP_DATA)
+#define IP_OUTSIDE	0x401234UL
+#define IP_GATE		(LX_GATE_ADDR + 25) /* after the stub's `syscall` */
+#define VSYSCALL_PAGE	0xffffffffff600000UL
+#define X32_SYSCALL_BIT 0x40000000
+
+#define W_ARCH	LX_BPF_WORD(offsetof(struct seccomp_data, arch))
+#define W_NR	LX_BPF_WORD(offsetof(struct seccomp_data, nr))
+#define W_IP_LO LX_BPF_WORD(offsetof(struct seccomp_data, instruction_pointer))
+#define W_IP_HI LX_BPF_WORD(offsetof(struct seccomp_data, instruction_pointer) + 4)
+
+#define THREAD_FLAGS                                                                               \
+	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |        \
+	 CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
+
+static struct sock_fprog progs[2]; /* [0] default profile, [1] hardened */
+
+static int setup(void **state)
+{
+	char err[256];
+	(void)state;
+	for (int h = 0; h < 2; h++) {
+		struct lx_filter_opts o = {.hardened = h};
+		if (lx_filter_build(&o, &progs[h], err, sizeof(err)) < 0) {
+			fprintf(stderr, "lx_filter_build: %s\n", err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	for (int h = 0; h < 2; h++)
+		free(progs[h].filter);
+	return 0;
+}
+
+static uint32_t run_full(int h, uint32_t arch, int nr, uint64_t a0, uint64_t ip, uint32_t *loaded)
+{
+	struct seccomp_data d = {.nr = nr, .arch = arch, .instruction_pointer = ip};
+	struct lx_bpf_run r;
+	char err[256];
+	d.args[0] = a0;
+	if (lx_bpf_run(progs[h].filter, progs[h].len, &d, &r, err, sizeof(err)) < 0)
+		fail_msg("nr %d: %s", nr, err);
+	if (loaded)
+		*loaded = r.loaded;
+	return r.ret;
+}
+
+static uint32_t run(int nr, uint64_t a0, uint64_t ip)
+{
+	return run_full(0, AUDIT_ARCH_X86_64, nr, a0, ip, NULL);
+}
+
+static int in_gate(uint64_t ip)
+{
+	return ip > LX_GATE_ADDR && ip <= LX_GATE_ADDR + LX_GATE_LEN;
+}
+
+/* What the table says the filter must return, independently of how the filter is built. */
+static uint32_t expected(int h, int nr, uint64_t a0, uint64_t ip)
+{
+	unsigned cls = LX_SYS_NONE;
+	if (nr >= 0 && nr < LX_NSYSCALLS)
+		cls = h ? lx_systable[nr].cls_hardened : lx_systable[nr].cls;
+	switch (cls) {
+	case LX_SYS_PASS:
+		return SECCOMP_RET_ALLOW;
+	case LX_SYS_REFUSE:
+		return SECCOMP_RET_ERRNO | lx_systable[nr].err;
+	case LX_SYS_EMUL:
+		if (nr == SYS_clone && (a0 & (CLONE_VM | CLONE_VFORK)) == (CLONE_VM | CLONE_VFORK))
+			return SECCOMP_RET_ALLOW;
+		return in_gate(ip) ? SECCOMP_RET_ALLOW : RET_TRAP;
+	default:
+		return RET_TRAP; /* UNSUP, holes, unknown numbers */
+	}
+}
+
+static void check_row(int h, int nr, uint64_t a0, uint64_t ip)
+{
+	uint32_t loaded, got = run_full(h, AUDIT_ARCH_X86_64, nr, a0, ip, &loaded);
+	uint32_t want = expected(h, nr, a0, ip);
+	if (got != want)
+		fail_msg("profile %d nr %d (%s) a0 %#lx ip %#lx: got %#x, want %#x", h, nr,
+			 nr < LX_NSYSCALLS && lx_systable[nr].name ? lx_systable[nr].name : "?",
+			 (unsigned long)a0, (unsigned long)ip, got, want);
+	/* Policy and pass-through decisions read only arch and nr: action-cache friendly. */
+	if (nr != SYS_clone && (want == SECCOMP_RET_ALLOW && !in_gate(ip)))
+		assert_int_equal(loaded, W_ARCH | W_NR);
+	if ((want & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO)
+		assert_int_equal(loaded, W_ARCH | W_NR);
+}
+
+static void test_every_table_row(void **state)
+{
+	(void)state;
+	static const uint64_t ips[] = {IP_OUTSIDE, IP_GATE, 0};
+	for (int h = 0; h < 2; h++)
+		for (int nr = 0; nr < LX_NSYSCALLS + 64; nr++)
+			for (size_t i = 0; i < sizeof(ips) / sizeof(ips[0]); i++)
+				check_row(h, nr, 0, ips[i]);
+	/* far beyond the table, and -1 (which libseccomp lets through its x32 test) */
+	check_row(0, 1000, 0, IP_OUTSIDE);
+	check_row(0, X32_SYSCALL_BIT - 1, 0, IP_OUTSIDE);
+	assert_int_equal(run(-1, 0, IP_OUTSIDE), RET_TRAP);
+}
+
+static void test_pass_paths_load_only_arch_and_nr(void **state)
+{
+	(void)state;
+	int npass = 0;
+	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
+		if (lx_systable[nr].cls != LX_SYS_PASS)
+			continue;
+		uint32_t loaded;
+		/* an ip inside the gate must not matter either: same path, same loads */
+		assert_int_equal(run_full(0, AUDIT_ARCH_X86_64, nr, ~0ULL, IP_GATE, &loaded),
+				 SECCOMP_RET_ALLOW);
+		assert_int_equal(loaded, W_ARCH | W_NR);
+		npass++;
+	}
+	assert_true(npass > 300);
+	/* while a trapped call does read the instruction pointer */
+	uint32_t loaded;
+	assert_int_equal(run_full(0, AUDIT_ARCH_X86_64, SYS_uname, 0, IP_OUTSIDE, &loaded),
+			 RET_TRAP);
+	assert_int_equal(loaded, W_ARCH | W_NR | W_IP_HI | W_IP_LO);
+}
+
+static void test_clone_flags(void **state)
+{
+	(void)state;
+	static const struct {
+		uint64_t flags;
+		uint32_t outside, gate;
+	} rows[] = {
+	    {THREAD_FLAGS, RET_TRAP, SECCOMP_RET_ALLOW}, /* pthread_create */
+	    {SIGCHLD, RET_TRAP, SECCOMP_RET_ALLOW},	 /* fork() */
+	    {CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD, RET_TRAP, SECCOMP_RET_ALLOW},
+	    {0, RET_TRAP, SECCOMP_RET_ALLOW},
+	    {CLONE_VFORK | SIGCHLD, RET_TRAP, SECCOMP_RET_ALLOW},
+	    {CLONE_VM | SIGCHLD, RET_TRAP, SECCOMP_RET_ALLOW},
+	    {CLONE_VM | CLONE_VFORK, SECCOMP_RET_ALLOW, SECCOMP_RET_ALLOW},
+	    {CLONE_VM | CLONE_VFORK | SIGCHLD, SECCOMP_RET_ALLOW, SECCOMP_RET_ALLOW}, /* spawn */
+	    {CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, SECCOMP_RET_ALLOW, SECCOMP_RET_ALLOW},
+	    /* bits in the high word do not hide or fake the vfork bits */
+	    {0xffffffff00000000ULL | CLONE_VM | CLONE_VFORK, SECCOMP_RET_ALLOW, SECCOMP_RET_ALLOW},
+	    {0xffffffff00000000ULL | SIGCHLD, RET_TRAP, SECCOMP_RET_ALLOW},
+	    {~0ULL, SECCOMP_RET_ALLOW, SECCOMP_RET_ALLOW},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (run(SYS_clone, rows[i].flags, IP_OUTSIDE) != rows[i].outside ||
+		    run(SYS_clone, rows[i].flags, IP_GATE) != rows[i].gate)
+			fail_msg("clone flags %#llx", (unsigned long long)rows[i].flags);
+		check_row(0, SYS_clone, rows[i].flags, IP_OUTSIDE);
+		check_row(0, SYS_clone, rows[i].flags, IP_GATE);
+	}
+	/* vfork itself is plain pass-through, and clone3 is refused so libc uses clone */
+	assert_int_equal(run(SYS_vfork, 0, IP_OUTSIDE), SECCOMP_RET_ALLOW);
+	assert_int_equal(run(SYS_clone3, 0, IP_OUTSIDE), SECCOMP_RET_ERRNO | ENOSYS);
+	assert_int_equal(run(SYS_clone3, 0, IP_GATE), SECCOMP_RET_ERRNO | ENOSYS);
+}
+
+static void test_gate_boundaries(void **state)
+{
+	(void)state;
+	static const struct {
+		uint64_t ip;
+		uint32_t want;
+	} rows[] = {
+	    {LX_GATE_ADDR, RET_TRAP}, /* ip is after the instruction: never the first byte */
+	    {LX_GATE_ADDR + 1, SECCOMP_RET_ALLOW},
+	    {IP_GATE, SECCOMP_RET_ALLOW},
+	    {LX_GATE_ADDR + LX_GATE_LEN, SECCOMP_RET_ALLOW},
+	    {LX_GATE_ADDR + LX_GATE_LEN + 1, RET_TRAP},
+	    {LX_GATE_ADDR - 1, RET_TRAP},
+	    {(1ULL << 32) | (LX_GATE_ADDR + 1), RET_TRAP}, /* same low word, nonzero high */
+	    {(1ULL << 32) | IP_GATE, RET_TRAP},
+	    {0xffffffff00000000ULL | IP_GATE, RET_TRAP},
+	    {0, RET_TRAP},
+	    {~0ULL, RET_TRAP},
+	};
+	static const int emul[] = {SYS_uname, SYS_execve, SYS_rt_sigaction, SYS_readlink};
+	for (size_t e = 0; e < sizeof(emul) / sizeof(emul[0]); e++)
+		for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+			if (run(emul[e], 0, rows[i].ip) != rows[i].want)
+				fail_msg("nr %d ip %#llx: want %#x", emul[e],
+					 (unsigned long long)rows[i].ip, rows[i].want);
+	/* unsupported calls trap even from the gate: the brand has no reason to make them */
+	assert_int_equal(run(SYS_create_module, 0, IP_GATE), RET_TRAP);
+	assert_int_equal(run(LX_NSYSCALLS + 5, 0, IP_GATE), RET_TRAP);
+}
+
+/* The host emulates the vsyscall page and runs the filter with ip inside it (DESIGN.md). */
+static void test_vsyscall_page_is_never_the_gate(void **state)
+{
+	(void)state;
+	for (uint64_t off = 0; off <= 0xfff; off++)
+		for (int nr = 0; nr < LX_NSYSCALLS; nr++)
+			if (lx_systable[nr].cls == LX_SYS_EMUL && nr != SYS_clone)
+				assert_int_equal(run(nr, 0, VSYSCALL_PAGE + off), RET_TRAP);
+	/* what the page really calls: gettimeofday, time, getcpu stay pass-through */
+	assert_int_equal(run(SYS_gettimeofday, 0, VSYSCALL_PAGE + 0x9), SECCOMP_RET_ALLOW);
+	assert_int_equal(run(SYS_time, 0, VSYSCALL_PAGE + 0x409), SECCOMP_RET_ALLOW);
+	assert_int_equal(run(SYS_getcpu, 0, VSYSCALL_PAGE + 0x809), SECCOMP_RET_ALLOW);
+}
+
+static void test_refusals_ignore_the_gate(void **state)
+{
+	(void)state;
+	int n = 0;
+	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
+		if (lx_systable[nr].cls != LX_SYS_REFUSE)
+			continue;
+		uint32_t want = SECCOMP_RET_ERRNO | lx_systable[nr].err;
+		assert_int_equal(run(nr, 0, IP_GATE), want);
+		assert_int_equal(run(nr, 0, LX_GATE_ADDR + 1), want);
+		assert_int_equal(run(nr, 0, LX_GATE_ADDR + LX_GATE_LEN), want);
+		n++;
+	}
+	assert_true(n >= 40);
+	assert_int_equal(run(SYS_kexec_load, 0, IP_GATE), SECCOMP_RET_ERRNO | EPERM);
+	assert_int_equal(run(SYS_io_uring_setup, 0, IP_GATE), SECCOMP_RET_ERRNO | ENOSYS);
+}
+
+static void test_other_abis_are_killed(void **state)
+{
+	(void)state;
+	static const uint32_t arches[] = {AUDIT_ARCH_I386, AUDIT_ARCH_AARCH64, 0, 0xffffffff};
+	static const uint64_t ips[] = {IP_OUTSIDE, IP_GATE};
+	for (int h = 0; h < 2; h++)
+		for (size_t a = 0; a < sizeof(arches) / sizeof(arches[0]); a++)
+			for (int nr = 0; nr < 450; nr += 7)
+				for (int i = 0; i < 2; i++)
+					assert_int_equal(
+					    run_full(h, arches[a], nr, 0, ips[i], NULL),
+					    SECCOMP_RET_KILL_PROCESS);
+	/* i386 numbers that are harmless on x86_64 (getpid is 20 there, `write` here) */
+	assert_int_equal(run_full(0, AUDIT_ARCH_I386, 20, 0, IP_OUTSIDE, NULL),
+			 SECCOMP_RET_KILL_PROCESS);
+	/* x32 shares AUDIT_ARCH_X86_64; its numbers have bit 30 set and must never be read as
+	 * the 64-bit call with the same low bits (x32 read, uname, execve, clone ...). */
+	for (int h = 0; h < 2; h++)
+		for (int nr = 0; nr < 600; nr++)
+			for (int i = 0; i < 2; i++)
+				assert_int_equal(run_full(h, AUDIT_ARCH_X86_64,
+							  X32_SYSCALL_BIT | nr, 0, ips[i], NULL),
+						 SECCOMP_RET_KILL_PROCESS);
+	assert_int_equal(run(0x7fffffff, 0, IP_OUTSIDE), SECCOMP_RET_KILL_PROCESS);
+	assert_int_equal(run((int)0x80000000, 0, IP_GATE), SECCOMP_RET_KILL_PROCESS);
+}
+
+static void test_program_shape(void **state)
+{
+	(void)state;
+	for (int h = 0; h < 2; h++) {
+		const struct sock_fprog *p = &progs[h];
+		char err[256];
+		int traps = 0;
+		assert_int_equal(lx_bpf_check(p->filter, p->len, err, sizeof(err)), 0);
+		assert_true(p->len <= BPF_MAXINSNS);
+		for (unsigned i = 0; i < p->len; i++) {
+			const struct sock_filter *f = &p->filter[i];
+			if (BPF_CLASS(f->code) != BPF_RET)
+				continue;
+			assert_int_equal(f->code, BPF_RET | BPF_K);
+			uint32_t act = f->k & SECCOMP_RET_ACTION_FULL;
+			/* no placeholder survives the post-pass */
+			assert_int_not_equal(act, SECCOMP_RET_TRACE);
+			if (act == SECCOMP_RET_TRAP) {
+				assert_int_equal(f->k, RET_TRAP);
+				traps++;
+			}
+		}
+		assert_true(traps >= 2); /* the default one and the gate block's */
+		/* one gate block, at the end: ip is loaded exactly twice in the whole program */
+		int ip_loads = 0;
+		for (unsigned i = 0; i < p->len; i++)
+			if (p->filter[i].code == (BPF_LD | BPF_W | BPF_ABS) &&
+			    p->filter[i].k >= offsetof(struct seccomp_data, instruction_pointer) &&
+			    p->filter[i].k < offsetof(struct seccomp_data, args))
+				ip_loads++;
+		assert_int_equal(ip_loads, 2);
+		assert_int_equal(p->filter[p->len - 1].k, RET_TRAP);
+		assert_int_equal(p->filter[p->len - 2].k, SECCOMP_RET_ALLOW);
+	}
+}
+
+/* ---- the simulator itself ---- */
+
+static int sim(const struct sock_filter *p, size_t n, const struct seccomp_data *d,
+	       struct lx_bpf_run *r)
+{
+	char err[256];
+	return lx_bpf_run(p, n, d, r, err, sizeof(err));
+}
+
+static void test_sim_alu_and_jumps(void **state)
+{
+	(void)state;
+	struct seccomp_data d = {.nr = 7, .arch = AUDIT_ARCH_X86_64};
+	d.args[1] = 0x1122334455667788ULL;
+	struct lx_bpf_run r;
+	const struct sock_filter p[] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)), /* A=7 */
+	    BPF_STMT(BPF_ALU | BPF_MUL | BPF_K, 6),				   /* 42 */
+	    BPF_STMT(BPF_ALU | BPF_ADD | BPF_K, 8),				   /* 50 */
+	    BPF_STMT(BPF_ALU | BPF_DIV | BPF_K, 3),				   /* 16 */
+	    BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, 5),				   /* 1 */
+	    BPF_STMT(BPF_ALU | BPF_LSH | BPF_K, 4),				   /* 16 */
+	    BPF_STMT(BPF_ALU | BPF_OR | BPF_K, 3),				   /* 19 */
+	    BPF_STMT(BPF_ALU | BPF_XOR | BPF_K, 1),				   /* 18 */
+	    BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xfe),				   /* 18 */
+	    BPF_STMT(BPF_ALU | BPF_RSH | BPF_K, 1),				   /* 9 */
+	    BPF_STMT(BPF_ALU | BPF_SUB | BPF_K, 10),				   /* -1 */
+	    BPF_STMT(BPF_ALU | BPF_NEG, 0),					   /* 1 */
+	    BPF_STMT(BPF_ST, 3),
+	    BPF_STMT(BPF_LDX | BPF_IMM, 5),
+	    BPF_STMT(BPF_ALU | BPF_ADD | BPF_X, 0), /* 6 */
+	    BPF_STMT(BPF_MISC | BPF_TAX, 0),	    /* X=6 */
+	    BPF_STMT(BPF_LD | BPF_MEM, 3),	    /* A=1 */
+	    BPF_JUMP(BPF_JMP | BPF_JGT | BPF_X, 0, 6, 0),
+	    BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 1, 0, 5),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1]) + 4),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x11223344, 0, 3),
+	    BPF_STMT(BPF_MISC | BPF_TXA, 0),
+	    BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 6, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_A, 0), /* returns 6 */
+	    BPF_STMT(BPF_RET | BPF_K, 0xdead),
+	};
+	assert_int_equal(sim(p, sizeof(p) / sizeof(p[0]), &d, &r), 0);
+	assert_int_equal(r.ret, 6);
+	assert_int_equal(r.loaded, W_NR | LX_BPF_WORD(offsetof(struct seccomp_data, args[1]) + 4));
+	assert_int_equal(r.steps, 24);
+}
+
+static void test_sim_div_by_zero_returns_0(void **state)
+{
+	(void)state;
+	struct seccomp_data d = {0};
+	struct lx_bpf_run r;
+	const struct sock_filter p[] = {
+	    BPF_STMT(BPF_LD | BPF_IMM, 10),
+	    BPF_STMT(BPF_LDX | BPF_IMM, 0),
+	    BPF_STMT(BPF_ALU | BPF_DIV | BPF_X, 0),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	assert_int_equal(sim(p, 4, &d, &r), 0);
+	assert_int_equal(r.ret, 0);
+	const struct sock_filter q[] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
+	    BPF_STMT(BPF_LDX | BPF_IMM, 0),
+	    BPF_STMT(BPF_ALU | BPF_MOD | BPF_X, 0),
+	    BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	assert_int_equal(sim(q, 4, &d, &r), 0);
+	assert_int_equal(r.ret, 0);
+	const struct sock_filter l[] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
+	    BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	assert_int_equal(sim(l, 2, &d, &r), 0);
+	assert_int_equal(r.ret, sizeof(struct seccomp_data));
+}
+
+static void test_sim_rejects_bad_programs(void **state)
+{
+	(void)state;
+	struct seccomp_data d = {0};
+	struct lx_bpf_run r;
+	char err[128];
+	const struct sock_filter ret0 = BPF_STMT(BPF_RET | BPF_K, 0);
+	const struct {
+		struct sock_filter insn;
+		const char *what;
+	} bad[] = {
+	    {BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 64), "load past seccomp_data"},
+	    {BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 2), "unaligned load"},
+	    {BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 0), "half-word load"},
+	    {BPF_STMT(BPF_LD | BPF_W | BPF_IND, 0), "indirect load"},
+	    {BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0), "MSH"},
+	    {BPF_STMT(BPF_ST, 16), "scratch word 16"},
+	    {BPF_STMT(BPF_LD | BPF_MEM, 99), "scratch word 99"},
+	    {BPF_STMT(BPF_ALU | BPF_DIV | BPF_K, 0), "division by constant 0"},
+	    {BPF_STMT(BPF_ALU | BPF_LSH | BPF_K, 32), "shift by 32"},
+	    {BPF_STMT(BPF_JMP | BPF_JA, 1), "ja past the end"},
+	    {BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 2, 0), "jt past the end"},
+	    {BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, 0, 0, 255), "jf past the end"},
+	    {BPF_STMT(0xffff, 0), "unknown opcode"},
+	    {BPF_STMT(BPF_ALU | 0xf0 | BPF_K, 1), "unknown ALU op"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const struct sock_filter p[] = {bad[i].insn, ret0};
+		if (lx_bpf_run(p, 2, &d, &r, err, sizeof(err)) != -1)
+			fail_msg("accepted: %s", bad[i].what);
+		assert_true(strlen(err) > 0);
+	}
+	/* the program must end with a return, and exist */
+	const struct sock_filter noret[] = {BPF_STMT(BPF_LD | BPF_IMM, 1)};
+	assert_int_equal(sim(noret, 1, &d, &r), -1);
+	assert_int_equal(sim(noret, 0, &d, &r), -1);
+	assert_int_equal(sim(NULL, 1, &d, &r), -1);
+	assert_int_equal(sim(&ret0, BPF_MAXINSNS + 1, &d, &r), -1);
+	/* reading a scratch word nobody stored */
+	const struct sock_filter unset[] = {BPF_STMT(BPF_LDX | BPF_MEM, 2), ret0};
+	assert_int_equal(sim(unset, 2, &d, &r), -1);
+}
+
+/* ---- live: the filter in a real process ---- */
+
+static volatile sig_atomic_t sigsys_count, sigsys_code, sigsys_errno, sigsys_nr;
+
+static void on_sigsys(int sig, siginfo_t *si, void *uc_)
+{
+	ucontext_t *uc = uc_;
+	(void)sig;
+	sigsys_count++;
+	sigsys_code = si->si_code;
+	sigsys_errno = si->si_errno;
+	sigsys_nr = si->si_syscall;
+	uc->uc_mcontext.gregs[REG_RAX] = -1234; /* what an emulation would do with its result */
+}
+
+/*
+ * clone(flags) whose child exits 42 at once.  In assembly because a vfork-style child shares
+ * the parent's stack: returning through a C function in the child would overwrite the
+ * parent's return address.
+ */
+static long clone_vfork_exit42(unsigned long flags)
+{
+	register long r10 __asm__("r10") = 0;
+	register long r8 __asm__("r8") = 0;
+	long ret;
+	__asm__ volatile("syscall\n\t"
+			 "test %%rax, %%rax\n\t"
+			 "jnz 1f\n\t"
+			 "mov $231, %%eax\n\t" /* exit_group(42) */
+			 "mov $42, %%edi\n\t"
+			 "syscall\n"
+			 "1:"
+			 : "=a"(ret)
+			 : "0"((long)SYS_clone), "D"(flags), "S"(0L), "d"(0L), "r"(r10), "r"(r8)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+typedef long (*gate_fn)(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+
+/* Runs in the child; returns 0 or the number of the check that failed. */
+static int live_child(void)
+{
+	static const unsigned char stub[] = LX_GATE_STUB_BYTES;
+	struct sigaction sa = {.sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO};
+	struct sock_fprog prog;
+	struct utsname u;
+	char err[256];
+	long r;
+
+	if (sigaction(SIGSYS, &sa, NULL) < 0)
+		return 1;
+	void *g = mmap((void *)LX_GATE_ADDR, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (g != (void *)LX_GATE_ADDR)
+		return 2;
+	memcpy(g, stub, sizeof(stub));
+	if (mprotect(g, 4096, PROT_READ | PROT_EXEC) < 0)
+		return 3;
+	gate_fn gate = (gate_fn)(uintptr_t)LX_GATE_ADDR;
+	pid_t pid = getpid();
+	struct __user_cap_header_struct ch = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct cd[_LINUX_CAPABILITY_U32S_3] = {{0}};
+	if (syscall(SYS_capget, &ch, cd) < 0)
+		return 15;
+	int sys_admin =
+	    (cd[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN)) != 0;
+
+	if (lx_filter_build(NULL, &prog, err, sizeof(err)) < 0 ||
+	    lx_filter_install(&prog, err, sizeof(err)) < 0) {
+		dprintf(2, "live: %s\n", err);
+		return 4;
+	}
+	/* PASS: runs natively, no signal */
+	if (syscall(SYS_getpid) != pid || sigsys_count != 0)
+		return 5;
+	/* REFUSE: the errno, no signal, from anywhere */
+	errno = 0;
+	if (syscall(SYS_kexec_load, 0, 0, 0, 0) != -1 || errno != EPERM || sigsys_count != 0)
+		return 6;
+	if (gate(SYS_kexec_load, 0, 0, 0, 0, 0, 0) != -EPERM || sigsys_count != 0)
+		return 7;
+	errno = 0;
+	if (syscall(SYS_io_uring_setup, 1, NULL) != -1 || errno != ENOSYS || sigsys_count != 0)
+		return 8;
+	/* EMUL: SIGSYS with our marker; the handler's result is what the call returns */
+	r = syscall(SYS_uname, &u);
+	if (sigsys_count != 1 || sigsys_code != LX_SYS_SECCOMP || sigsys_errno != LX_TRAP_DATA ||
+	    sigsys_nr != SYS_uname || r != -1 || errno != 1234)
+		return 9;
+	/* ... but from the gate it runs natively */
+	memset(&u, 0, sizeof(u));
+	if (gate(SYS_uname, (long)&u, 0, 0, 0, 0, 0) != 0 || strcmp(u.sysname, "Linux") != 0 ||
+	    sigsys_count != 1)
+		return 10;
+	/* unknown numbers trap with the marker too */
+	syscall(1000);
+	if (sigsys_count != 2 || sigsys_errno != LX_TRAP_DATA || sigsys_nr != 1000)
+		return 11;
+	/* fork-style clone traps (the handler's -1234 means no child was made) */
+	if (syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0) != -1 || sigsys_count != 3 ||
+	    sigsys_nr != SYS_clone)
+		return 12;
+	/* vfork-style clone passes through: the child shares our stack until it exits */
+	int st;
+	r = clone_vfork_exit42(CLONE_VM | CLONE_VFORK | SIGCHLD);
+	if (r <= 0 || waitpid((pid_t)r, &st, 0) != r || !WIFEXITED(st) || WEXITSTATUS(st) != 42 ||
+	    sigsys_count != 3)
+		return 13;
+	/* NO_NEW_PRIVS only when the caller lacked CAP_SYS_ADMIN */
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != !sys_admin)
+		return 14;
+	free(prog.filter);
+	return 0;
+}
+
+static void test_live_filter(void **state)
+{
+	(void)state;
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(live_child());
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	if (!WIFEXITED(st))
+		fail_msg("live child killed by signal %d", WTERMSIG(st));
+	if (WEXITSTATUS(st) != 0)
+		fail_msg("live child failed check %d", WEXITSTATUS(st));
+}
+
+/* Can this kernel install a seccomp filter at all?  NULL, or why not. */
+static const char *live_unavailable(void)
+{
+	static char why[128];
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return "fork failed";
+	if (pid == 0) {
+		struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+		struct sock_fprog p = {.len = 1, .filter = &allow};
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &p) < 0)
+			_exit(errno & 0xff);
+		_exit(0);
+	}
+	int st;
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return "probe child did not exit";
+	if (WEXITSTATUS(st) == 0)
+		return NULL;
+	snprintf(why, sizeof(why), "seccomp filters unavailable: %s", strerror(WEXITSTATUS(st)));
+	return why;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "--live") == 0) {
+		const char *why = live_unavailable();
+		if (why) {
+			printf("SKIP: %s\n", why);
+			return 77;
+		}
+		const struct CMUnitTest live[] = {cmocka_unit_test(test_live_filter)};
+		return cmocka_run_group_tests_name("filter_live", live, NULL, NULL);
+	}
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_every_table_row),
+	    cmocka_unit_test(test_pass_paths_load_only_arch_and_nr),
+	    cmocka_unit_test(test_clone_flags),
+	    cmocka_unit_test(test_gate_boundaries),
+	    cmocka_unit_test(test_vsyscall_page_is_never_the_gate),
+	    cmocka_unit_test(test_refusals_ignore_the_gate),
+	    cmocka_unit_test(test_other_abis_are_killed),
+	    cmocka_unit_test(test_program_shape),
+	    cmocka_unit_test(test_sim_alu_and_jumps),
+	    cmocka_unit_test(test_sim_div_by_zero_returns_0),
+	    cmocka_unit_test(test_sim_rejects_bad_programs),
+	};
+	return cmocka_run_group_tests_name("filter", tests, setup, teardown);
+}

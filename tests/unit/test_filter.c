@@ -571,8 +571,12 @@ static void test_live_filter(void **state)
 	fflush(NULL);
 	pid_t pid = fork();
 	assert_true(pid >= 0);
-	if (pid == 0)
-		_exit(live_child());
+	if (pid == 0) {
+		/* exit_group directly: _exit is noreturn, and ASan's hook before noreturn calls
+		 * makes a sigaltstack call, which the filter (rightly) traps. */
+		syscall(SYS_exit_group, live_child());
+		_exit(99);
+	}
 	int st;
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	if (!WIFEXITED(st))

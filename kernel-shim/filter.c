@@ -28,6 +28,13 @@
  * The vsyscall page (0xffffffffff600000) has a high word of 0xffffffff, so a call the host
  * emulates from there is never taken for the brand's own.
  *
+ * Other ABIs.  The filter's first test is seccomp_data.arch == AUDIT_ARCH_X86_64; i386 entries
+ * (int 0x80) fail it.  x32 calls arrive with the same audit arch and nr | 0x40000000;
+ * libseccomp, when x32 is not in the filter, follows the arch test with "nr >= 0x40000000
+ * and nr != -1 -> bad-arch action", so no x32 number reaches the 64-bit dispatch with its
+ * low bits read as a 64-bit call.  (nr == -1 is let through for tracers that skip a call;
+ * it reaches the default action, a trap.)  tests/unit/test_filter.c pins both.
+ *
  * What it does not do: it never reads a pointer argument (it cannot, and TOCTOU would make it
  * worthless), and it does not install itself with NO_NEW_PRIVS when the caller is privileged
  * enough not to need it (setuid binaries in a zone keep working).
@@ -50,6 +57,7 @@
 #include <unistd.h>
 
 #include "emul/systable.h"
+#include "kernel-shim/bpf_sim.h"
 #include "kernel-shim/brand_abi.h"
 
 #define LX_VSYSCALL_ADDR 0xffffffffff600000UL
@@ -65,7 +73,6 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 #define IP_HI (IP_LO + 4)
 
 #define RET_TRAP_BRAND (SECCOMP_RET_TRAP | LX_TRAP_DATA)
-#define GATE_BLOCK_LEN 7
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -172,11 +179,7 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **prog, size_t *le
 	return 0;
 }
 
-/*
- * Rewrites the placeholders of prog[0..len) and appends the gate block at prog[len], which
- * must have room for GATE_BLOCK_LEN instructions.  Returns the new length, or -1.
- */
-static long gate_post_pass(struct sock_filter *prog, size_t len, char *err, size_t errlen)
+long lx_filter_gate_pass(struct sock_filter *prog, size_t len, char *err, size_t errlen)
 {
 	const size_t gate = len;
 	size_t gated = 0;
@@ -200,8 +203,11 @@ static long gate_post_pass(struct sock_filter *prog, size_t len, char *err, size
 	}
 	if (gated == 0)
 		return fail(err, errlen, "filter: no gated trap in the program");
+	if (gate + LX_FILTER_GATE_BLOCK_LEN > BPF_MAXINSNS)
+		return fail(err, errlen, "filter: %zu instructions, the kernel takes %d",
+			    gate + LX_FILTER_GATE_BLOCK_LEN, BPF_MAXINSNS);
 
-	const struct sock_filter block[GATE_BLOCK_LEN] = {
+	const struct sock_filter block[LX_FILTER_GATE_BLOCK_LEN] = {
 	    /* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_HI),
 	    /* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 4), /* hi != 0: trap (vsyscall) */
 	    /* 2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_LO),
@@ -212,10 +218,7 @@ static long gate_post_pass(struct sock_filter *prog, size_t len, char *err, size
 	    /* 6 */ BPF_STMT(BPF_RET | BPF_K, RET_TRAP_BRAND),
 	};
 	memcpy(&prog[gate], block, sizeof(block));
-	if (gate + GATE_BLOCK_LEN > BPF_MAXINSNS)
-		return fail(err, errlen, "filter: %zu instructions, the kernel takes %d",
-			    gate + GATE_BLOCK_LEN, BPF_MAXINSNS);
-	return (long)(gate + GATE_BLOCK_LEN);
+	return (long)(gate + LX_FILTER_GATE_BLOCK_LEN);
 }
 
 int lx_filter_build(const struct lx_filter_opts *o, struct sock_fprog *out, char *err,
@@ -247,14 +250,15 @@ int lx_filter_build(const struct lx_filter_opts *o, struct sock_fprog *out, char
 		return fail(err, errlen, "filter: set attributes: %s", strerror(-rc));
 	}
 	if (add_rules(ctx, o && o->hardened, err, errlen) < 0 ||
-	    export_bpf(ctx, &prog, &len, GATE_BLOCK_LEN, err, errlen) < 0) {
+	    export_bpf(ctx, &prog, &len, LX_FILTER_GATE_BLOCK_LEN, err, errlen) < 0) {
 		seccomp_release(ctx);
 		return -1;
 	}
 	seccomp_release(ctx);
 
-	newlen = gate_post_pass(prog, len, err, errlen);
-	if (newlen < 0) {
+	newlen = lx_filter_gate_pass(prog, len, err, errlen);
+	/* what the kernel would reject, rejected here with a better message */
+	if (newlen < 0 || lx_bpf_check(prog, (size_t)newlen, err, errlen) < 0) {
 		free(prog);
 		return -1;
 	}

@@ -22,6 +22,15 @@ struct lx_filter_opts {
 #define LX_FILTER_MARK_PLAIN 0x1a71 /* trap always (unknown / unsupported calls) */
 
 /*
+ * The post-pass, exposed for its tests: rewrites the placeholders in prog[0..len) and appends
+ * the gate check at prog[len], which must have room for LX_FILTER_GATE_BLOCK_LEN more
+ * instructions.  Returns the new length, or -1 with a message in err (a stray TRACE return,
+ * a `ret A`, no gated trap at all, or a program too long for the kernel).
+ */
+#define LX_FILTER_GATE_BLOCK_LEN 7
+long lx_filter_gate_pass(struct sock_filter *prog, size_t len, char *err, size_t errlen);
+
+/*
  * Builds the filter.  On success returns 0 and out->filter is malloc'ed (the caller frees it);
  * on failure returns -1 with a message in err.
  */

@@ -329,7 +329,7 @@ static void test_program_shape(void **state)
 	}
 }
 
-/* ---- the simulator itself ---- */
+/* ---- the post-pass on hand-made programs ---- */
 
 static int sim(const struct sock_filter *p, size_t n, const struct seccomp_data *d,
 	       struct lx_bpf_run *r)
@@ -337,6 +337,66 @@ static int sim(const struct sock_filter *p, size_t n, const struct seccomp_data 
 	char err[256];
 	return lx_bpf_run(p, n, d, r, err, sizeof(err));
 }
+
+#define RET_K(k) BPF_STMT(BPF_RET | BPF_K, (k))
+
+static void test_gate_pass_rewrites_placeholders(void **state)
+{
+	(void)state;
+	struct sock_filter p[4 + LX_FILTER_GATE_BLOCK_LEN] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 1),
+	    RET_K(SECCOMP_RET_TRACE | LX_FILTER_MARK_GATED),
+	    RET_K(SECCOMP_RET_TRACE | LX_FILTER_MARK_PLAIN),
+	};
+	char err[128];
+	struct lx_bpf_run r;
+	long n = lx_filter_gate_pass(p, 4, err, sizeof(err));
+	assert_int_equal(n, 4 + LX_FILTER_GATE_BLOCK_LEN);
+	assert_int_equal(p[2].code, BPF_JMP | BPF_JA);
+	assert_int_equal(2 + 1 + p[2].k, 4); /* lands on the appended block */
+	assert_int_equal(p[3].code, BPF_RET | BPF_K);
+	assert_int_equal(p[3].k, RET_TRAP);
+
+	struct seccomp_data d = {.nr = 1, .instruction_pointer = IP_GATE};
+	assert_int_equal(sim(p, (size_t)n, &d, &r), 0);
+	assert_int_equal(r.ret, SECCOMP_RET_ALLOW);
+	d.instruction_pointer = IP_OUTSIDE;
+	assert_int_equal(sim(p, (size_t)n, &d, &r), 0);
+	assert_int_equal(r.ret, RET_TRAP);
+	d.nr = 2;
+	d.instruction_pointer = IP_GATE;
+	assert_int_equal(sim(p, (size_t)n, &d, &r), 0);
+	assert_int_equal(r.ret, RET_TRAP); /* a plain trap is never gated */
+}
+
+static void test_gate_pass_rejects_strays(void **state)
+{
+	(void)state;
+	static const struct sock_filter bad[][2] = {
+	    {RET_K(SECCOMP_RET_TRACE | LX_FILTER_MARK_GATED), RET_K(SECCOMP_RET_TRACE | 5)},
+	    {RET_K(SECCOMP_RET_TRACE | LX_FILTER_MARK_GATED), BPF_STMT(BPF_RET | BPF_A, 0)},
+	    {RET_K(SECCOMP_RET_TRACE | LX_FILTER_MARK_PLAIN), RET_K(SECCOMP_RET_ALLOW)},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct sock_filter p[2 + LX_FILTER_GATE_BLOCK_LEN];
+		char err[128] = "";
+		memcpy(p, bad[i], sizeof(bad[i]));
+		assert_int_equal(lx_filter_gate_pass(p, 2, err, sizeof(err)), -1);
+		assert_true(strlen(err) > 0);
+	}
+	/* too long for the kernel once the block is appended */
+	size_t len = BPF_MAXINSNS - 2;
+	struct sock_filter *p = calloc(len + LX_FILTER_GATE_BLOCK_LEN, sizeof(*p));
+	assert_non_null(p);
+	for (size_t i = 0; i < len; i++)
+		p[i] = (struct sock_filter)RET_K(SECCOMP_RET_TRACE | LX_FILTER_MARK_GATED);
+	char err[128];
+	assert_int_equal(lx_filter_gate_pass(p, len, err, sizeof(err)), -1);
+	free(p);
+}
+
+/* ---- the simulator itself ---- */
 
 static void test_sim_alu_and_jumps(void **state)
 {
@@ -630,6 +690,8 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_refusals_ignore_the_gate),
 	    cmocka_unit_test(test_other_abis_are_killed),
 	    cmocka_unit_test(test_program_shape),
+	    cmocka_unit_test(test_gate_pass_rewrites_placeholders),
+	    cmocka_unit_test(test_gate_pass_rejects_strays),
 	    cmocka_unit_test(test_sim_alu_and_jumps),
 	    cmocka_unit_test(test_sim_div_by_zero_returns_0),
 	    cmocka_unit_test(test_sim_rejects_bad_programs),

@@ -43,6 +43,10 @@
 #define LX_BF_STRICT        0x1 /* an unsupported system call kills the process (SIGSYS) */
 #define LX_BF_SIGSYS_MASKED 0x2 /* the guest had SIGSYS blocked across execve */
 #define LX_BF_HARDENED      0x4 /* hardened brand profile */
+/* The last field is "<fd>\x1f<name>": load the program from the inherited descriptor fd (the
+ * brand's execve opened it, so the file checked is the file run), and use name as the
+ * kernel would use the execve path (AT_EXECFN, comm).  Without the flag it is a path. */
+#define LX_BF_EXECFD 0x8
 
 /*
  * The gate's first 26 bytes: `long lx_gate(long nr, long a1, ..., long a6)`, a function that

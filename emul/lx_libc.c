@@ -1,0 +1,182 @@
+/* The brand's mini libc (see lx_libc.h). */
+#include "emul/lx_libc.h"
+#include "emul/lx_abi.h"
+
+void *memcpy(void *d, const void *s, size_t n)
+{
+	unsigned char *dp = d;
+	const unsigned char *sp = s;
+
+	while (n--)
+		*dp++ = *sp++;
+	return d;
+}
+
+void *memmove(void *d, const void *s, size_t n)
+{
+	unsigned char *dp = d;
+	const unsigned char *sp = s;
+
+	if (dp < sp)
+		return memcpy(d, s, n);
+	while (n--)
+		dp[n] = sp[n];
+	return d;
+}
+
+void *memset(void *d, int c, size_t n)
+{
+	unsigned char *dp = d;
+
+	while (n--)
+		*dp++ = (unsigned char)c;
+	return d;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+
+	for (; n; n--, x++, y++)
+		if (*x != *y)
+			return *x - *y;
+	return 0;
+}
+
+size_t lx_strlen(const char *s)
+{
+	const char *p = s;
+
+	while (*p)
+		p++;
+	return (size_t)(p - s);
+}
+
+int lx_strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+int lx_strncmp(const char *a, const char *b, size_t n)
+{
+	for (; n; n--, a++, b++) {
+		if (*a != *b)
+			return (unsigned char)*a - (unsigned char)*b;
+		if (!*a)
+			return 0;
+	}
+	return 0;
+}
+
+int lx_startswith(const char *s, const char *prefix)
+{
+	return lx_strncmp(s, prefix, lx_strlen(prefix)) == 0;
+}
+
+char *lx_strrchr(const char *s, int c)
+{
+	const char *r = NULL;
+
+	for (; *s; s++)
+		if (*s == (char)c)
+			r = s;
+	return (char *)r;
+}
+
+void *lx_memchr(const void *s, int c, size_t n)
+{
+	const unsigned char *p = s;
+
+	for (; n; n--, p++)
+		if (*p == (unsigned char)c)
+			return (void *)p;
+	return NULL;
+}
+
+size_t lx_strlcpy(char *d, const char *s, size_t cap)
+{
+	size_t n = lx_strlen(s);
+
+	if (cap) {
+		size_t k = n < cap - 1 ? n : cap - 1;
+		memcpy(d, s, k);
+		d[k] = '\0';
+	}
+	return n;
+}
+
+static int utoa_base(uint64_t v, char *buf, unsigned base)
+{
+	char tmp[24];
+	int n = 0, i;
+
+	do {
+		tmp[n++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+	return n;
+}
+
+int lx_utoa(uint64_t v, char *buf)
+{
+	return utoa_base(v, buf, 10);
+}
+
+int lx_xtoa(uint64_t v, char *buf)
+{
+	return utoa_base(v, buf, 16);
+}
+
+int lx_atou(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+void *lx_mmap_anon(size_t len)
+{
+	long r = lx_sys6(LX_SYS_mmap, 0, len, LX_PROT_READ | LX_PROT_WRITE,
+			 LX_MAP_PRIVATE | LX_MAP_ANONYMOUS, -1, 0);
+
+	return lx_is_err(r) ? NULL : (void *)r;
+}
+
+void lx_munmap(void *p, size_t len)
+{
+	lx_sys2(LX_SYS_munmap, p, len);
+}
+
+void lx_msg(const char *a, const char *b)
+{
+	char line[512];
+	size_t n = lx_strlcpy(line, "lxzone-brand: ", sizeof(line));
+
+	n += lx_strlcpy(line + n, a, sizeof(line) - n - 1 > 0 ? sizeof(line) - n - 1 : 0);
+	if (n > sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	n += lx_strlcpy(line + n, b ? b : "", sizeof(line) - n - 1);
+	if (n > sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	lx_sys3(LX_SYS_write, 2, line, n);
+}
+
+void lx_exit_group(int code)
+{
+	for (;;)
+		lx_sys1(231, code);
+}

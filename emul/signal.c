@@ -1,0 +1,214 @@
+#include "emul/signal.h"
+#include "emul/guestmem.h"
+#include "emul/lx_errno.h"
+#include "emul/lx_libc.h"
+#include "emul/systable.h"
+#include "kernel-shim/brand_abi.h"
+
+extern const lx_handler_fn lx_handlers[LX_NSYSCALLS];
+long lx_unsupported(struct lx_sysctx *c);
+
+#define RED_ZONE 128
+
+static uint64_t tid_self(void)
+{
+	return (uint64_t)lx_sys0(LX_SYS_gettid);
+}
+
+static void lock(void)
+{
+	while (__atomic_exchange_n(&lx_proc.act_lock, 1, __ATOMIC_ACQUIRE))
+		;
+}
+
+static void unlock(void)
+{
+	__atomic_store_n(&lx_proc.act_lock, 0, __ATOMIC_RELEASE);
+}
+
+long lx_signal_program(int sig, const struct lx_vsigaction *va)
+{
+	struct lx_kernel_sigaction k;
+
+	if (sig == LX_SIGSYS || (va->handler != LX_SIG_DFL && va->handler != LX_SIG_IGN)) {
+		/* the brand's entry, whatever the guest's flags: the flags that change what the
+		 * kernel does before our handler runs (restart, child stops) are the guest's */
+		k.handler = (uintptr_t)lx_sigentry;
+		k.flags = LX_SA_SIGINFO | LX_SA_ONSTACK | LX_SA_RESTORER |
+			  (va->flags & (LX_SA_RESTART | LX_SA_NOCLDSTOP | LX_SA_NOCLDWAIT));
+		if (sig == LX_SIGSYS)
+			k.flags = LX_SA_SIGINFO | LX_SA_ONSTACK | LX_SA_RESTORER;
+		k.restorer = (uintptr_t)lx_restorer;
+		k.mask = ~0ULL;
+	} else {
+		k.handler = va->handler;
+		k.flags = va->flags & ~(LX_SA_ONSTACK);
+		k.restorer = va->restorer;
+		k.mask = va->mask;
+	}
+	return lx_sys4(LX_SYS_rt_sigaction, sig, &k, 0, 8);
+}
+
+int lx_signal_init(struct lx_thread *t, int sigsys_masked)
+{
+	struct lx_kernel_sigaction old;
+	uint64_t sigsys = LX_SIG_BIT(LX_SIGSYS), oldmask = 0;
+	long r;
+
+	for (int sig = 1; sig <= LX_NSIG; sig++) {
+		struct lx_vsigaction *va = &lx_proc.act[sig];
+
+		memset(va, 0, sizeof(*va));
+		if (sig == LX_SIGKILL || sig == LX_SIGSTOP)
+			continue;
+		if (lx_sys4(LX_SYS_rt_sigaction, sig, 0, &old, 8) < 0)
+			continue;
+		/* after execve only "ignored" survives; anything else is the default */
+		va->handler = old.handler == LX_SIG_IGN ? LX_SIG_IGN : LX_SIG_DFL;
+		va->flags = old.handler == LX_SIG_IGN ? old.flags : 0;
+	}
+	r = lx_signal_program(LX_SIGSYS, &lx_proc.act[LX_SIGSYS]);
+	if (r < 0)
+		return (int)r;
+	/* the real SIGSYS is never blocked: a blocked SIGSYS at trap time kills the process */
+	r = lx_sys4(LX_SYS_rt_sigprocmask, LX_SIG_UNBLOCK, &sigsys, &oldmask, 8);
+	if (r < 0)
+		return (int)r;
+	t->sigsys_blocked = sigsys_masked || (oldmask & sigsys);
+	return 0;
+}
+
+static int default_ignores(int sig)
+{
+	return sig == LX_SIGCHLD || sig == LX_SIGCONT || sig == LX_SIGURG || sig == LX_SIGWINCH;
+}
+
+void lx_signal_default(int sig, struct lx_ucontext *uc)
+{
+	struct lx_kernel_sigaction k = {0};
+
+	if (default_ignores(sig))
+		return;
+	/* let the kernel do it: default disposition, pending, deliverable after sigreturn */
+	k.handler = LX_SIG_DFL;
+	lx_sys4(LX_SYS_rt_sigaction, sig, &k, 0, 8);
+	uc->uc_sigmask &= ~LX_SIG_BIT(sig);
+	lx_sys3(LX_SYS_tgkill, lx_sys0(LX_SYS_getpid), tid_self(), sig);
+}
+
+size_t lx_fpstate_size(uint64_t fpstate)
+{
+	struct lx_fpx_sw_bytes sw;
+
+	if (!fpstate)
+		return 0;
+	memcpy(&sw, (const char *)(uintptr_t)fpstate + 464, sizeof(sw));
+	if (sw.magic1 == LX_FP_XSTATE_MAGIC1 && sw.extended_size >= LX_FXSAVE_SIZE &&
+	    sw.extended_size <= 64 * 1024)
+		return sw.extended_size;
+	return LX_FXSAVE_SIZE;
+}
+
+static int on_stack(const struct lx_stack *ss, uint64_t sp)
+{
+	return !(ss->ss_flags & LX_SS_DISABLE) && sp > ss->ss_sp && sp <= ss->ss_sp + ss->ss_size;
+}
+
+/* Re-deliver sig to the guest's handler: a Linux rt_sigframe on the guest's stack. */
+static void deliver(struct lx_thread *t, int sig, struct lx_siginfo *si, struct lx_ucontext *uc)
+{
+	struct lx_vsigaction va = lx_proc.act[sig];
+	struct lx_rt_sigframe f;
+	struct lx_stack brand_ss;
+	uint64_t sp = uc->uc_mcontext.rsp, fp, frame;
+	size_t fpsize = lx_fpstate_size(uc->uc_mcontext.fpstate);
+
+	if (va.handler == LX_SIG_IGN)
+		return;
+	if (va.handler == LX_SIG_DFL) {
+		lx_signal_default(sig, uc);
+		return;
+	}
+	if (!(va.flags & LX_SA_RESTORER))
+		goto segv; /* x86_64 cannot return from a handler without one, like Linux */
+
+	if ((va.flags & LX_SA_ONSTACK) && !(t->vss.ss_flags & LX_SS_DISABLE) &&
+	    !on_stack(&t->vss, sp))
+		sp = t->vss.ss_sp + t->vss.ss_size;
+	else
+		sp -= RED_ZONE;
+	fp = (sp - fpsize) & ~63ULL;
+	frame = ((fp - sizeof(f)) & ~15ULL) - 8;
+
+	lx_estack_stack(t, &brand_ss);
+	f.pretcode = va.restorer;
+	f.uc = *uc;
+	f.uc.uc_link = 0;
+	/* rt_sigreturn re-installs uc_stack as the real sigaltstack: it must stay the brand's */
+	f.uc.uc_stack = brand_ss;
+	f.uc.uc_mcontext.fpstate = fpsize ? fp : 0;
+	f.info = *si;
+	if (fpsize && lx_copy_to_guest(fp, (const void *)(uintptr_t)uc->uc_mcontext.fpstate,
+				       fpsize))
+		goto segv;
+	if (lx_copy_to_guest(frame, &f, sizeof(f)))
+		goto segv;
+
+	if (va.flags & LX_SA_RESETHAND) {
+		lock();
+		lx_proc.act[sig].handler = LX_SIG_DFL;
+		lx_proc.act[sig].flags &= ~LX_SA_SIGINFO;
+		lx_signal_program(sig, &lx_proc.act[sig]);
+		unlock();
+	}
+	uc->uc_mcontext.rip = va.handler;
+	uc->uc_mcontext.rsp = frame;
+	uc->uc_mcontext.rdi = (uint64_t)sig;
+	uc->uc_mcontext.rsi = frame + __builtin_offsetof(struct lx_rt_sigframe, info);
+	uc->uc_mcontext.rdx = frame + __builtin_offsetof(struct lx_rt_sigframe, uc);
+	uc->uc_mcontext.rax = 0;
+	uc->uc_mcontext.eflags &= ~(uint64_t)(LX_EFLAGS_DF | LX_EFLAGS_RF | LX_EFLAGS_TF);
+	uc->uc_sigmask |= va.mask;
+	if (!(va.flags & LX_SA_NODEFER))
+		uc->uc_sigmask |= LX_SIG_BIT(sig);
+	uc->uc_sigmask &= ~(LX_SIG_BIT(LX_SIGSYS) | LX_SIG_BIT(LX_SIGKILL) | LX_SIG_BIT(LX_SIGSTOP));
+	return;
+segv:
+	/* the guest's stack cannot take the frame: Linux kills it with SIGSEGV */
+	lock();
+	lx_proc.act[LX_SIGSEGV].handler = LX_SIG_DFL;
+	unlock();
+	lx_signal_default(LX_SIGSEGV, uc);
+}
+
+static void syscall_trap(struct lx_thread *t, struct lx_siginfo *si, struct lx_ucontext *uc)
+{
+	struct lx_sigcontext *m = &uc->uc_mcontext;
+	struct lx_sysctx c = {
+		.uc = uc,
+		.si = si,
+		.t = t,
+		.nr = si->u.sigsys.syscall,
+		.a = {m->rdi, m->rsi, m->rdx, m->r10, m->r8, m->r9},
+	};
+	lx_handler_fn h = NULL;
+
+	if (c.nr >= 0 && c.nr < LX_NSYSCALLS && lx_systable[c.nr].cls == LX_SYS_EMUL)
+		h = lx_handlers[c.nr];
+	m->rax = (uint64_t)(h ? h(&c) : lx_unsupported(&c));
+}
+
+void lx_sigentry(int sig, struct lx_siginfo *si, struct lx_ucontext *uc)
+{
+	struct lx_thread *t = lx_thread_self();
+
+	if (sig == LX_SIGSYS && si->si_code == LX_SYS_SECCOMP && si->si_errno == LX_TRAP_DATA) {
+		syscall_trap(t, si, uc);
+		return;
+	}
+	if (sig == LX_SIGSYS && t->sigsys_blocked) {
+		t->sigsys_pending = 1; /* delivered when the guest unblocks it */
+		return;
+	}
+	deliver(t, sig, si, uc);
+}

@@ -1,0 +1,44 @@
+/*
+ * Signals under the brand.
+ *
+ * Every guest handler is registered with the kernel as the brand's one entry point
+ * (lx_sigentry) on the thread's emulation stack (the real sigaltstack), with all signals
+ * blocked.  The entry point either emulates a trapped system call (a seccomp SIGSYS carrying
+ * LX_TRAP_DATA) or re-delivers the signal to the guest: it writes a Linux rt_sigframe on the
+ * guest's stack, or on the guest's own (virtual) sigaltstack, points the saved context at the
+ * guest's handler and returns; the kernel's rt_sigreturn then enters the handler with the mask
+ * the guest asked for.  When the handler returns, its restorer runs rt_sigreturn on the
+ * frame we built, exactly as after a kernel delivery.  See docs/architecture.md.
+ */
+#ifndef LXZONE_SIGNAL_H
+#define LXZONE_SIGNAL_H
+
+#include "emul/lx_abi.h"
+#include "emul/state.h"
+
+struct lx_sysctx {
+	struct lx_ucontext *uc;
+	struct lx_siginfo *si;
+	struct lx_thread *t;
+	int nr;
+	uint64_t a[6];
+};
+
+typedef long (*lx_handler_fn)(struct lx_sysctx *c);
+
+void lx_sigentry(int sig, struct lx_siginfo *si, struct lx_ucontext *uc);
+void lx_restorer(void); /* rt_sigreturn, inside the gate region */
+
+/* Boot: the real SIGSYS handler, the guest's inherited dispositions. 0 or -errno. */
+int lx_signal_init(struct lx_thread *t, int sigsys_masked);
+
+/* Programs the kernel for the guest's disposition of sig. */
+long lx_signal_program(int sig, const struct lx_vsigaction *va);
+
+/* The default action of sig for the guest: die, stop, or nothing. */
+void lx_signal_default(int sig, struct lx_ucontext *uc);
+
+/* The size of the xsave area a kernel frame carries (its fpstate). */
+size_t lx_fpstate_size(uint64_t fpstate);
+
+#endif

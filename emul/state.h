@@ -1,0 +1,60 @@
+/*
+ * Per-process and per-thread state of the brand.
+ *
+ * The brand has no TLS (the guest's libc owns %fs) and no heap.  Per-process state is one
+ * static object in the brand's .bss: threads share it, fork copies it, execve replaces it.
+ * Per-thread state lives at the base of the thread's emulation stack, a region aligned to its
+ * own size, so code running on that stack (every signal handler: the stack is the thread's
+ * sigaltstack) finds it by masking the stack pointer.  Layout of one region:
+ *
+ *   base            struct lx_thread (one page)
+ *   base + 4 KiB    guard page (PROT_NONE): an overflow faults before it reaches the state
+ *   base + 8 KiB    stack, growing down from base + LX_ESTACK_SIZE
+ */
+#ifndef LXZONE_STATE_H
+#define LXZONE_STATE_H
+
+#include "emul/lx_abi.h"
+
+#define LX_ESTACK_SIZE  (128UL * 1024)
+#define LX_THREAD_MAGIC 0x6c787a6f6e657468ULL
+
+struct lx_thread {
+	uint64_t magic;
+	int sigsys_blocked; /* the guest's view: SIGSYS in its mask (the real one never is) */
+	int sigsys_pending; /* a guest-sent SIGSYS arrived while it was blocked */
+	struct lx_stack vss; /* the guest's sigaltstack (the real one is this region) */
+};
+
+struct lx_vsigaction {
+	uint64_t handler, flags, restorer, mask;
+};
+
+struct lx_proc {
+	int pid; /* the process that owns this memory: a vfork child sees another getpid() */
+	unsigned flags; /* LX_BF_* */
+	char kver[65];  /* uname release; empty: the host's */
+	char report[512];
+	char exe[4096];       /* what /proc/self/exe shows the guest */
+	char brand_exe[4096]; /* what the host's /proc/self/exe shows: this image */
+	struct lx_vsigaction act[LX_NSIG + 1]; /* the guest's dispositions */
+	volatile int act_lock;
+};
+
+extern struct lx_proc lx_proc;
+
+static inline struct lx_thread *lx_thread_self(void)
+{
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+
+	return (struct lx_thread *)(sp & ~(LX_ESTACK_SIZE - 1));
+}
+
+/* A new emulation stack region; NULL when out of memory. */
+struct lx_thread *lx_estack_alloc(void);
+void lx_estack_stack(struct lx_thread *t, struct lx_stack *ss);
+
+/* Is this a native vfork child running on its parent's memory? */
+int lx_in_vfork_child(void);
+
+#endif

@@ -1,0 +1,31 @@
+# The brand image: freestanding, static, ET_EXEC at a fixed address (brand.ld). Never built
+# with sanitizers: it runs inside every guest process, beside the guest's own libc.
+set(LXZONE_BRAND_SOURCES
+	${CMAKE_SOURCE_DIR}/kernel-shim/entry.S
+	${CMAKE_SOURCE_DIR}/kernel-shim/start.c
+	${CMAKE_SOURCE_DIR}/kernel-shim/loader.c
+	${CMAKE_SOURCE_DIR}/emul/lx_libc.c
+	${CMAKE_SOURCE_DIR}/emul/state.c
+	${CMAKE_SOURCE_DIR}/emul/guestmem.c
+	${CMAKE_SOURCE_DIR}/emul/signal.c
+	${CMAKE_SOURCE_DIR}/emul/systable.c
+	${CMAKE_SOURCE_DIR}/emul/execprobe.c
+	${CMAKE_SOURCE_DIR}/syscalls/dispatch.c
+	${CMAKE_SOURCE_DIR}/syscalls/lx_signal.c
+	${CMAKE_SOURCE_DIR}/syscalls/lx_clone.c
+	${CMAKE_SOURCE_DIR}/syscalls/lx_exec.c
+	${CMAKE_SOURCE_DIR}/syscalls/lx_uname.c
+	${CMAKE_SOURCE_DIR}/syscalls/lx_readlink.c
+	${CMAKE_SOURCE_DIR}/syscalls/lx_unsup.c)
+
+add_executable(lxzone-brand ${LXZONE_BRAND_SOURCES})
+target_compile_options(lxzone-brand PRIVATE
+	-Wall -Wextra -Werror -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie
+	-fno-asynchronous-unwind-tables -fno-unwind-tables -mgeneral-regs-only
+	-fcf-protection=none -fno-tree-loop-distribute-patterns)
+# The sanitizer build adds -fsanitize to every target's flags; the brand must not get it.
+target_compile_options(lxzone-brand PRIVATE -fno-sanitize=all)
+target_link_options(lxzone-brand PRIVATE
+	-nostdlib -static -no-pie -Wl,-T,${CMAKE_SOURCE_DIR}/kernel-shim/brand.ld
+	-Wl,--build-id=none -Wl,-z,noexecstack -fno-sanitize=all)
+set_target_properties(lxzone-brand PROPERTIES LINK_DEPENDS ${CMAKE_SOURCE_DIR}/kernel-shim/brand.ld)

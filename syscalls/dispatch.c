@@ -1,0 +1,24 @@
+/*
+ * The brand's dispatch: system call number -> handler, for the rows emul/systable.c marks
+ * LX_SYS_EMUL.  A trapped call with no handler here is answered as unsupported (ENOSYS and a
+ * record), so a table row can never crash the brand; test_brand checks both agree.
+ */
+#include "emul/lx_abi.h"
+#include "emul/systable.h"
+#include "syscalls/handlers.h"
+
+const lx_handler_fn lx_handlers[LX_NSYSCALLS] = {
+	[LX_SYS_rt_sigaction] = lx_sys_rt_sigaction,
+	[LX_SYS_rt_sigprocmask] = lx_sys_rt_sigprocmask,
+	[LX_SYS_sigaltstack] = lx_sys_sigaltstack,
+	[LX_SYS_signalfd] = lx_sys_signalfd,
+	[LX_SYS_signalfd4] = lx_sys_signalfd4,
+	[LX_SYS_execve] = lx_sys_execve,
+	[LX_SYS_execveat] = lx_sys_execveat,
+	[LX_SYS_clone] = lx_sys_clone,
+	[LX_SYS_fork] = lx_sys_fork,
+	[LX_SYS_exit] = lx_sys_exit,
+	[LX_SYS_uname] = lx_sys_uname,
+	[LX_SYS_readlink] = lx_sys_readlink,
+	[LX_SYS_readlinkat] = lx_sys_readlinkat,
+};

@@ -1,0 +1,22 @@
+/* Every emulated system call's handler, by family (one file each in syscalls/). */
+#ifndef LXZONE_HANDLERS_H
+#define LXZONE_HANDLERS_H
+
+#include "emul/signal.h"
+
+long lx_sys_rt_sigaction(struct lx_sysctx *c);
+long lx_sys_rt_sigprocmask(struct lx_sysctx *c);
+long lx_sys_sigaltstack(struct lx_sysctx *c);
+long lx_sys_signalfd(struct lx_sysctx *c);
+long lx_sys_signalfd4(struct lx_sysctx *c);
+long lx_sys_execve(struct lx_sysctx *c);
+long lx_sys_execveat(struct lx_sysctx *c);
+long lx_sys_clone(struct lx_sysctx *c);
+long lx_sys_fork(struct lx_sysctx *c);
+long lx_sys_exit(struct lx_sysctx *c);
+long lx_sys_uname(struct lx_sysctx *c);
+long lx_sys_readlink(struct lx_sysctx *c);
+long lx_sys_readlinkat(struct lx_sysctx *c);
+long lx_unsupported(struct lx_sysctx *c);
+
+#endif

@@ -1,0 +1,274 @@
+/*
+ * execve / execveat: the guest's program is replaced by the brand image, which loads the
+ * new program.
+ *
+ * Everything execve can refuse is decided here, in the calling process, so the caller gets
+ * the errno Linux would give (ENOENT, EACCES, ENOEXEC for the shell's script fallback, ENOENT
+ * for a missing ELF interpreter, ELOOP for "#!" chains deeper than Linux's four levels).
+ * "#!" files are resolved here too, because the argv handed to the kernel is what
+ * /proc/<pid>/cmdline will show: [interpreter, optional argument, script, args...], exactly
+ * as the kernel builds it.  The file that was checked is the file that runs: its descriptor
+ * is inherited by the new brand image (LX_BF_EXECFD), which loads from it.  The brand
+ * re-executes itself through /proc/self/exe, a link that keeps working inside a zone where
+ * the brand's host path does not exist.
+ */
+#include "emul/execprobe.h"
+#include "emul/guestmem.h"
+#include "emul/lx_errno.h"
+#include "emul/lx_libc.h"
+#include "kernel-shim/brand_abi.h"
+#include "syscalls/handlers.h"
+
+#define MAX_SCRIPT_DEPTH 4
+#define MAX_VEC          (1 << 20) /* pointers in argv or envp */
+#define S_IFMT  0170000
+#define S_IFREG 0100000
+
+struct lx_stat {
+	uint64_t dev, ino, nlink;
+	uint32_t mode, uid, gid, pad0;
+	uint64_t rdev;
+	int64_t size, blksize, blocks;
+	uint64_t times[6];
+	int64_t unused[3];
+};
+
+struct lx_statfs {
+	int64_t type, bsize;
+	uint64_t blocks, bfree, bavail, files, ffree;
+	int32_t fsid[2];
+	int64_t namelen, frsize, flags, spare[4];
+};
+
+static long fd_pread(void *ctx, void *buf, size_t len, long off)
+{
+	return lx_sys4(LX_SYS_pread64, (long)(intptr_t)ctx, buf, len, off);
+}
+
+/* execve's permission checks on an opened file */
+static long check_exec(long fd)
+{
+	struct lx_stat st;
+	struct lx_statfs sfs;
+	long r;
+
+	if ((r = lx_sys2(LX_SYS_fstat, fd, &st)) < 0)
+		return r;
+	if ((st.mode & S_IFMT) != S_IFREG)
+		return -LX_EACCES;
+	if (lx_sys4(LX_SYS_faccessat2, fd, "", LX_X_OK, LX_AT_EMPTY_PATH | LX_AT_EACCESS) < 0)
+		return -LX_EACCES;
+	if (lx_sys2(LX_SYS_fstatfs, fd, &sfs) == 0 && (sfs.flags & LX_ST_NOEXEC))
+		return -LX_EACCES;
+	return 0;
+}
+
+static long open_exec(int dirfd, const char *path, int flags)
+{
+	long fd, r;
+
+	fd = lx_sys4(LX_SYS_openat, dirfd, path,
+		     LX_O_RDONLY | LX_O_CLOEXEC |
+			     ((flags & LX_AT_SYMLINK_NOFOLLOW) ? LX_O_NOFOLLOW : 0),
+		     0);
+	if (fd < 0)
+		return fd;
+	if ((r = check_exec(fd)) < 0) {
+		lx_sys1(LX_SYS_close, fd);
+		return r;
+	}
+	return fd;
+}
+
+/* Reads a guest pointer vector (argv/envp) into a fresh mapping with room for `extra`
+ * more entries before the NULL.  Returns the count, or -errno. */
+static long read_vec(uint64_t uvec, uint64_t **out, size_t *maplen, size_t extra)
+{
+	size_t cap = 256, n = 0;
+	uint64_t *v = NULL, p;
+
+	for (;;) {
+		if (!v || n + extra + 1 >= cap) {
+			size_t ncap = v ? cap * 2 : cap;
+			uint64_t *nv = lx_mmap_anon(ncap * sizeof(*nv));
+			if (!nv) {
+				if (v)
+					lx_munmap(v, cap * sizeof(*v));
+				return -LX_ENOMEM;
+			}
+			if (v) {
+				memcpy(nv, v, n * sizeof(*v));
+				lx_munmap(v, cap * sizeof(*v));
+			}
+			v = nv;
+			cap = ncap;
+		}
+		if (!uvec)
+			break;
+		if (lx_copy_from_guest(&p, uvec + n * 8, 8)) {
+			lx_munmap(v, cap * sizeof(*v));
+			return -LX_EFAULT;
+		}
+		if (!p)
+			break;
+		if (n >= MAX_VEC) {
+			lx_munmap(v, cap * sizeof(*v));
+			return -LX_E2BIG;
+		}
+		v[n++] = p;
+	}
+	v[n] = 0;
+	*out = v;
+	*maplen = cap * sizeof(*v);
+	return (long)n;
+}
+
+static size_t append(char *d, size_t at, size_t cap, const char *s)
+{
+	return at + lx_strlcpy(d + at, s, at < cap ? cap - at : 0);
+}
+
+static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uargv,
+		    uint64_t uenvp, int flags)
+{
+	static const char brand_self[] = "/proc/self/exe";
+	char path[LX_EXEC_PATH_MAX], name[LX_EXEC_PATH_MAX + 32], num[24];
+	char var[2 * LX_EXEC_PATH_MAX + 256];
+	struct lx_exec_info lv[MAX_SCRIPT_DEPTH + 1];
+	uint64_t *argv = NULL, *envp = NULL;
+	size_t argv_len = 0, envp_len = 0, k;
+	long fd, r, argc = 0, envc, depth = 0;
+
+	if (flags & ~(LX_AT_EMPTY_PATH | LX_AT_SYMLINK_NOFOLLOW))
+		return -LX_EINVAL;
+	r = lx_strncpy_from_guest(path, upath, sizeof(path));
+	if (r < 0)
+		return r;
+
+	/* the name the kernel gives the program (bprm->filename) */
+	if (path[0] == '/' || dirfd == LX_AT_FDCWD) {
+		lx_strlcpy(name, path, sizeof(name));
+	} else {
+		k = append(name, 0, sizeof(name), "/dev/fd/");
+		lx_utoa((uint64_t)(unsigned)dirfd, num);
+		k = append(name, k, sizeof(name), num);
+		if (path[0]) {
+			k = append(name, k, sizeof(name), "/");
+			append(name, k, sizeof(name), path);
+		}
+	}
+	if (!path[0]) {
+		char fdlink[40] = "/proc/self/fd/";
+		if (!(flags & LX_AT_EMPTY_PATH))
+			return -LX_ENOENT;
+		lx_utoa((uint64_t)(unsigned)dirfd, fdlink + 14);
+		fd = open_exec(LX_AT_FDCWD, fdlink, 0);
+	} else {
+		fd = open_exec(dirfd, path, flags);
+	}
+	if (fd < 0)
+		return fd;
+
+	/* follow "#!" like the kernel: up to four interpreters, then an ELF */
+	for (;;) {
+		r = lx_exec_probe(fd_pread, (void *)(intptr_t)fd, &lv[depth]);
+		if (r < 0)
+			goto out_fd;
+		if (lv[depth].kind == LX_EXEC_ELF)
+			break;
+		if (depth == MAX_SCRIPT_DEPTH) {
+			r = -LX_ELOOP;
+			goto out_fd;
+		}
+		lx_sys1(LX_SYS_close, fd);
+		fd = open_exec(LX_AT_FDCWD, lv[depth].interp, 0);
+		if (fd < 0)
+			return fd;
+		depth++;
+	}
+	if (lv[depth].interp[0]) {
+		long ifd = lx_sys3(LX_SYS_open, lv[depth].interp, LX_O_RDONLY | LX_O_CLOEXEC, 0);
+		if (ifd < 0) {
+			r = ifd;
+			goto out_fd;
+		}
+		lx_sys1(LX_SYS_close, ifd);
+	}
+
+	/* argv: the guest's own, or the kernel's rewrite for scripts */
+	if (depth) {
+		r = read_vec(uargv, &argv, &argv_len, 2 * (size_t)depth + 1);
+		if (r < 0)
+			goto out_fd;
+		argc = r;
+		uint64_t *rest = argv + (argc ? 1 : 0);
+		size_t nrest = argc ? (size_t)argc - 1 : 0, pre = 1;
+		for (long i = 0; i < depth; i++)
+			pre += lv[i].interp_arg[0] ? 2 : 1;
+		memmove(argv + pre, rest, nrest * sizeof(*argv));
+		argv[pre + nrest] = 0;
+		k = 0;
+		for (long i = depth - 1; i >= 0; i--) {
+			argv[k++] = (uintptr_t)lv[i].interp;
+			if (lv[i].interp_arg[0])
+				argv[k++] = (uintptr_t)lv[i].interp_arg;
+		}
+		argv[k++] = (uintptr_t)name;
+	}
+
+	/* envp + the hand-over variable, last */
+	envc = read_vec(uenvp, &envp, &envp_len, 1);
+	if (envc < 0) {
+		r = envc;
+		goto out_argv;
+	}
+	long hfd = lx_sys3(LX_SYS_fcntl, fd, LX_F_DUPFD, 3); /* inherited: no CLOEXEC */
+	if (hfd < 0) {
+		r = hfd;
+		goto out_envp;
+	}
+	unsigned bf = (lx_proc.flags & ~(unsigned)LX_BF_SIGSYS_MASKED) | LX_BF_EXECFD |
+		      (c->t->sigsys_blocked ? LX_BF_SIGSYS_MASKED : 0);
+	char sep[2] = {LX_BRAND_SEP, 0};
+	k = append(var, 0, sizeof(var), LX_BRAND_ENV "=" LX_BRAND_ENV_VERSION);
+	k = append(var, k, sizeof(var), sep);
+	lx_xtoa(bf, num);
+	k = append(var, k, sizeof(var), num);
+	k = append(var, k, sizeof(var), sep);
+	k = append(var, k, sizeof(var), lx_proc.kver);
+	k = append(var, k, sizeof(var), sep);
+	k = append(var, k, sizeof(var), lx_proc.report);
+	k = append(var, k, sizeof(var), sep);
+	lx_utoa((uint64_t)hfd, num);
+	k = append(var, k, sizeof(var), num);
+	k = append(var, k, sizeof(var), sep);
+	k = append(var, k, sizeof(var), name);
+	if (k >= sizeof(var)) {
+		r = -LX_ENAMETOOLONG;
+	} else {
+		envp[envc] = (uintptr_t)var;
+		envp[envc + 1] = 0;
+		r = lx_sys3(LX_SYS_execve, brand_self, depth ? (uint64_t)(uintptr_t)argv : uargv,
+			    envp);
+	}
+	/* only failures come back */
+	lx_sys1(LX_SYS_close, hfd);
+out_envp:
+	lx_munmap(envp, envp_len);
+out_argv:
+	if (argv)
+		lx_munmap(argv, argv_len);
+out_fd:
+	lx_sys1(LX_SYS_close, fd);
+	return r;
+}
+
+long lx_sys_execve(struct lx_sysctx *c)
+{
+	return do_exec(c, LX_AT_FDCWD, c->a[0], c->a[1], c->a[2], 0);
+}
+
+long lx_sys_execveat(struct lx_sysctx *c)
+{
+	return do_exec(c, (int)c->a[0], c->a[1], c->a[2], c->a[3], (int)c->a[4]);
+}

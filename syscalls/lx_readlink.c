@@ -1,0 +1,166 @@
+/*
+ * readlink / readlinkat of /proc/<pid>/exe.  The kernel executed the brand, so its exe link
+ * names the brand; the guest must see its own program.  For the calling process the brand
+ * knows the answer.  For another process the kernel's answer is checked: if it names the
+ * brand image, that process is a guest too, and its program is the lowest file mapping in
+ * its /proc/<pid>/maps that is not the brand (the brand loads the guest before anything
+ * else maps files, and the brand image sits below every PIE and library).  Every other
+ * readlink goes straight to the kernel after one look at the last path component.
+ */
+#include "emul/guestmem.h"
+#include "emul/lx_errno.h"
+#include "emul/lx_libc.h"
+#include "syscalls/handlers.h"
+
+#define PATH_CAP 4096
+
+/* -1: not an exe link; 0: ours; 1: another process's (real link must be checked) */
+static int classify(const char *p)
+{
+	const char *q;
+	uint64_t pid;
+	char num[24];
+	size_t k = 0;
+
+	if (!lx_startswith(p, "/proc/"))
+		return -1;
+	q = p + 6;
+	if (lx_strcmp(q, "self/exe") == 0 || lx_strcmp(q, "thread-self/exe") == 0)
+		return 0;
+	while (q[k] >= '0' && q[k] <= '9' && k < sizeof(num) - 1) {
+		num[k] = q[k];
+		k++;
+	}
+	num[k] = '\0';
+	if (k == 0 || lx_atou(num, &pid))
+		return -1;
+	q += k;
+	if (lx_strcmp(q, "/exe") != 0) {
+		/* /proc/<pid>/task/<tid>/exe */
+		if (!lx_startswith(q, "/task/"))
+			return -1;
+		q += 6;
+		while (*q >= '0' && *q <= '9')
+			q++;
+		if (lx_strcmp(q, "/exe") != 0)
+			return -1;
+	}
+	return (long)pid == lx_sys0(LX_SYS_getpid) ? 0 : 1;
+}
+
+static int last_is_exe(const char *p)
+{
+	const char *s = lx_strrchr(p, '/');
+
+	return lx_strcmp(s ? s + 1 : p, "exe") == 0;
+}
+
+/* Guest program of another branded process, from its maps; length or -errno. */
+static long exe_from_maps(const char *link, char *out, size_t cap)
+{
+	char path[PATH_CAP], buf[4096];
+	size_t n = lx_strlcpy(path, link, sizeof(path)), have = 0;
+	long fd, r;
+
+	if (n < 3 || n >= sizeof(path))
+		return -LX_ENOENT;
+	lx_strlcpy(path + n - 3, "maps", sizeof(path) - (n - 3));
+	fd = lx_sys3(LX_SYS_open, path, LX_O_RDONLY | LX_O_CLOEXEC, 0);
+	if (fd < 0)
+		return fd;
+	for (;;) {
+		r = lx_sys3(LX_SYS_read, fd, buf + have, sizeof(buf) - 1 - have);
+		if (r <= 0)
+			break;
+		have += (size_t)r;
+		buf[have] = '\0';
+		char *line = buf, *nl;
+		while ((nl = (char *)lx_memchr(line, '\n', (size_t)(buf + have - line)))) {
+			*nl = '\0';
+			/* address perms offset dev inode path: the path starts at the first '/' */
+			char *slash = line;
+			while (*slash && *slash != '/')
+				slash++;
+			if (*slash == '/' && lx_strcmp(slash, lx_proc.brand_exe) != 0) {
+				lx_sys1(LX_SYS_close, fd);
+				return (long)lx_strlcpy(out, slash, cap);
+			}
+			line = nl + 1;
+		}
+		have = (size_t)(buf + have - line);
+		memmove(buf, line, have);
+		if (have == sizeof(buf) - 1)
+			have = 0; /* a line longer than the buffer: not a path we can return */
+	}
+	lx_sys1(LX_SYS_close, fd);
+	return -LX_ENOENT;
+}
+
+static long answer(const char *text, size_t len, uint64_t ubuf, long bufsiz)
+{
+	size_t n = len < (size_t)bufsiz ? len : (size_t)bufsiz;
+
+	return lx_copy_to_guest(ubuf, text, n) ? -LX_EFAULT : (long)n;
+}
+
+static long do_readlink(int dirfd, uint64_t upath, uint64_t ubuf, long bufsiz)
+{
+	char path[PATH_CAP], abs[PATH_CAP], real[PATH_CAP];
+	long n, r;
+	int kind;
+
+	if (bufsiz <= 0)
+		return -LX_EINVAL;
+	n = lx_strncpy_from_guest(path, upath, sizeof(path));
+	if (n < 0)
+		return n;
+	if (!last_is_exe(path))
+		return lx_sys4(LX_SYS_readlinkat, dirfd, path, ubuf, bufsiz);
+
+	/* make it absolute: relative to the directory fd or the working directory */
+	if (path[0] == '/') {
+		lx_strlcpy(abs, path, sizeof(abs));
+	} else {
+		if (dirfd == LX_AT_FDCWD) {
+			r = lx_sys2(LX_SYS_getcwd, abs, sizeof(abs));
+		} else {
+			char fdlink[40] = "/proc/self/fd/";
+			lx_utoa((uint64_t)(unsigned)dirfd, fdlink + 14);
+			r = lx_sys3(LX_SYS_readlink, fdlink, abs, sizeof(abs) - 1);
+			if (r >= 0)
+				abs[r] = '\0';
+		}
+		size_t k = lx_strlen(abs);
+		if (r < 0 || k + 1 + (size_t)n >= sizeof(abs))
+			return lx_sys4(LX_SYS_readlinkat, dirfd, path, ubuf, bufsiz);
+		if (k == 0 || abs[k - 1] != '/')
+			abs[k++] = '/';
+		lx_strlcpy(abs + k, path, sizeof(abs) - k);
+	}
+	kind = classify(abs);
+	if (kind < 0)
+		return lx_sys4(LX_SYS_readlinkat, dirfd, path, ubuf, bufsiz);
+	if (kind == 0)
+		return answer(lx_proc.exe, lx_strlen(lx_proc.exe), ubuf, bufsiz);
+
+	r = lx_sys4(LX_SYS_readlinkat, dirfd, path, real, sizeof(real) - 1);
+	if (r < 0)
+		return r;
+	real[r] = '\0';
+	if (lx_strcmp(real, lx_proc.brand_exe) == 0) {
+		long m = exe_from_maps(abs, real, sizeof(real));
+		if (m >= 0)
+			r = m;
+	}
+	return answer(real, (size_t)r, ubuf, bufsiz);
+}
+
+long lx_sys_readlink(struct lx_sysctx *c)
+{
+	return do_readlink(LX_AT_FDCWD, c->a[0], c->a[1], (long)c->a[2]);
+}
+
+long lx_sys_readlinkat(struct lx_sysctx *c)
+{
+	return do_readlink((int)c->a[0], c->a[1], c->a[2], (long)c->a[3]);
+}

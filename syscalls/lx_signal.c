@@ -1,0 +1,162 @@
+/*
+ * The signal calls that touch SIGSYS or the brand's stack: rt_sigaction, rt_sigprocmask,
+ * sigaltstack, signalfd, signalfd4.  The guest sees its own dispositions, mask and alternate
+ * stack; the kernel sees the brand's entry point, a mask without SIGSYS and the emulation
+ * stack.  Argument checks and their order follow Linux, EFAULT included.
+ */
+#include "emul/guestmem.h"
+#include "emul/lx_errno.h"
+#include "emul/lx_libc.h"
+#include "emul/signal.h"
+#include "syscalls/handlers.h"
+
+#define SIGSYS_BIT LX_SIG_BIT(LX_SIGSYS)
+#define UNBLOCKABLE (LX_SIG_BIT(LX_SIGKILL) | LX_SIG_BIT(LX_SIGSTOP))
+
+static void lock(void)
+{
+	while (__atomic_exchange_n(&lx_proc.act_lock, 1, __ATOMIC_ACQUIRE))
+		;
+}
+
+static void unlock(void)
+{
+	__atomic_store_n(&lx_proc.act_lock, 0, __ATOMIC_RELEASE);
+}
+
+long lx_sys_rt_sigaction(struct lx_sysctx *c)
+{
+	int sig = (int)c->a[0];
+	uint64_t act = c->a[1], oact = c->a[2];
+	struct lx_vsigaction nva, old;
+	long r = 0;
+
+	if (c->a[3] != 8 || sig < 1 || sig > LX_NSIG)
+		return -LX_EINVAL;
+	if (act && (sig == LX_SIGKILL || sig == LX_SIGSTOP))
+		return -LX_EINVAL;
+	if (act && lx_copy_from_guest(&nva, act, sizeof(nva)))
+		return -LX_EFAULT;
+	old = lx_proc.act[sig];
+	if (act) {
+		nva.mask &= ~UNBLOCKABLE;
+		if (lx_in_vfork_child()) {
+			/* a vfork child shares the parent's memory: its dispositions are its own */
+			if (sig != LX_SIGSYS)
+				r = lx_signal_program(sig, &nva);
+		} else {
+			lock();
+			lx_proc.act[sig] = nva;
+			r = lx_signal_program(sig, &nva);
+			if (r < 0)
+				lx_proc.act[sig] = old;
+			unlock();
+		}
+		if (r < 0)
+			return r;
+	}
+	if (oact && lx_copy_to_guest(oact, &old, sizeof(old)))
+		return -LX_EFAULT;
+	return 0;
+}
+
+long lx_sys_rt_sigprocmask(struct lx_sysctx *c)
+{
+	int how = (int)c->a[0];
+	uint64_t set = c->a[1], oset = c->a[2], s, cur, next;
+
+	if (c->a[3] != 8)
+		return -LX_EINVAL;
+	/* the interrupted context's mask is what sigreturn will install: edit it there */
+	cur = c->uc->uc_sigmask | (c->t->sigsys_blocked ? SIGSYS_BIT : 0);
+	next = cur;
+	if (set) {
+		if (lx_copy_from_guest(&s, set, sizeof(s)))
+			return -LX_EFAULT;
+		switch (how) {
+		case LX_SIG_BLOCK:
+			next = cur | s;
+			break;
+		case LX_SIG_UNBLOCK:
+			next = cur & ~s;
+			break;
+		case LX_SIG_SETMASK:
+			next = s;
+			break;
+		default:
+			return -LX_EINVAL;
+		}
+		next &= ~UNBLOCKABLE;
+	}
+	c->t->sigsys_blocked = (next & SIGSYS_BIT) != 0;
+	c->uc->uc_sigmask = next & ~SIGSYS_BIT;
+	if (!c->t->sigsys_blocked && c->t->sigsys_pending) {
+		c->t->sigsys_pending = 0;
+		lx_sys3(LX_SYS_tgkill, lx_sys0(LX_SYS_getpid), lx_sys0(LX_SYS_gettid), LX_SIGSYS);
+	}
+	if (oset && lx_copy_to_guest(oset, &cur, sizeof(cur)))
+		return -LX_EFAULT;
+	return 0;
+}
+
+long lx_sys_sigaltstack(struct lx_sysctx *c)
+{
+	struct lx_stack *v = &c->t->vss, ss, old;
+	uint64_t sp = c->uc->uc_mcontext.rsp;
+	int on = !(v->ss_flags & LX_SS_DISABLE) && sp > v->ss_sp && sp <= v->ss_sp + v->ss_size;
+
+	old = *v;
+	old.ss_flags = on ? LX_SS_ONSTACK : (v->ss_flags & (LX_SS_DISABLE | (int)LX_SS_AUTODISARM));
+	if (old.ss_flags & LX_SS_DISABLE) {
+		old.ss_sp = 0;
+		old.ss_size = 0;
+	}
+	if (c->a[0]) {
+		if (lx_copy_from_guest(&ss, c->a[0], sizeof(ss)))
+			return -LX_EFAULT;
+		if (on)
+			return -LX_EPERM;
+		int mode = ss.ss_flags & ~(int)LX_SS_AUTODISARM;
+		if (mode != LX_SS_DISABLE && mode != LX_SS_ONSTACK && mode != 0)
+			return -LX_EINVAL;
+		if (mode == LX_SS_DISABLE) {
+			v->ss_sp = 0;
+			v->ss_size = 0;
+			v->ss_flags = LX_SS_DISABLE;
+		} else {
+			if (ss.ss_size < LX_MINSIGSTKSZ)
+				return -LX_ENOMEM;
+			v->ss_sp = ss.ss_sp;
+			v->ss_size = ss.ss_size;
+			v->ss_flags = ss.ss_flags & (int)LX_SS_AUTODISARM;
+		}
+	}
+	if (c->a[1] && lx_copy_to_guest(c->a[1], &old, sizeof(old)))
+		return -LX_EFAULT;
+	return 0;
+}
+
+static long signalfd_common(struct lx_sysctx *c, int nr, uint64_t flags)
+{
+	uint64_t mask;
+
+	if (c->a[2] != 8)
+		return -LX_EINVAL;
+	if (lx_copy_from_guest(&mask, c->a[1], sizeof(mask)))
+		return -LX_EFAULT;
+	/* the real SIGSYS belongs to the brand: a signalfd never takes it from us */
+	mask &= ~SIGSYS_BIT;
+	if (nr == LX_SYS_signalfd)
+		return lx_sys3(nr, c->a[0], &mask, 8);
+	return lx_sys4(nr, c->a[0], &mask, 8, flags);
+}
+
+long lx_sys_signalfd(struct lx_sysctx *c)
+{
+	return signalfd_common(c, LX_SYS_signalfd, 0);
+}
+
+long lx_sys_signalfd4(struct lx_sysctx *c)
+{
+	return signalfd_common(c, LX_SYS_signalfd4, c->a[3]);
+}

@@ -117,6 +117,20 @@ static void put_cpu_line(struct lx_buf *b, const char *name, int64_t num,
 	lx_buf_putc(b, '\n');
 }
 
+/* The zone's CPUs are exactly the host's, unrenumbered and unfolded. */
+static bool cpus_are_host(const struct lxproc_view *v, const struct lxproc_cpus *c)
+{
+	struct lx_cpuset host;
+
+	if (c->n != c->nset || !lx_host_stat_cpus(v->host_stat, &host) ||
+	    lx_cpuset_count(&host) != c->n)
+		return false;
+	for (uint32_t k = 0; k < c->n; k++)
+		if (c->host[k] != k || !lx_cpuset_has(&host, k))
+			return false;
+	return true;
+}
+
 static int put_cpu_block(const struct lxproc_view *v, const struct lxproc_cpus *c,
 			 struct lx_buf *b)
 {
@@ -133,6 +147,13 @@ static int put_cpu_block(const struct lxproc_view *v, const struct lxproc_cpus *
 		for (unsigned i = 0; i < LX_STAT_NCOLS; i++)
 			sum.col[i] += s.col[i];
 	}
+	/*
+	 * The kernel sums nanoseconds before converting the aggregate line to ticks, so its
+	 * aggregate is not always the sum of its per-CPU lines.  When the zone is the whole
+	 * host, show the host's own aggregate rather than an almost-equal one.
+	 */
+	if (v->cpu_src == LXPROC_CPU_HOST && cpus_are_host(v, c))
+		lx_host_stat_total(v->host_stat, &sum);
 	put_cpu_line(b, "cpu", -1, &sum, ncols);
 	for (uint32_t k = 0; k < c->n; k++) {
 		lxproc_cpu_times(v, c, k, &s);

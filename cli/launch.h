@@ -1,0 +1,262 @@
+/*
+ * The launcher: run a program under the brand, on the host or in a new zone.
+ *
+ * Used by `lxrun` (cli/lxrun.c) and by `lxzone` (boot, exec, run).  The shape is bubblewrap's:
+ *
+ *     options (struct launch_opts)
+ *        -> a declarative plan (struct launch_plan: namespaces, then a list of mount / mkdir /
+ *           symlink / device operations, then the hand-over to the brand)
+ *        -> execute the plan (launch_run, or launch_spawn + launch_wait).
+ *
+ * The plan is built without touching the system, so it can be printed (`--dry-run`) and
+ * unit-tested; only launch_spawn / launch_run / launch_enter act.
+ *
+ * Errors.  Every fallible function returns 0 or -1 and fills a struct launch_error: one line
+ * with context ("mount proc on /srv/z/proc: Permission denied", without the program name) and
+ * the exit status a shell would give (125 usage, 126 cannot execute / unusable root, 127 not
+ * found).  Callers print "lxrun: <msg>" (or "lxzone: ...") and exit with .status.
+ *
+ * Files: launch_opts.c (lxrun's command line), launch_plan.c (plan building and printing),
+ * launch_root.c (executing mount operations, pivot_root), launch_init.c (the minimal init,
+ * waiting and signal forwarding), launch_exec.c (resolving and probing the program, the brand
+ * environment, the gate stub, filter install and exec), launch_report.c (the unsupported-call
+ * summary), launch_enter.c (joining a running zone).
+ */
+#ifndef LXZONE_LAUNCH_H
+#define LXZONE_LAUNCH_H
+
+#include <stddef.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include <linux/filter.h>
+
+#define LAUNCH_EXIT_USAGE    125
+#define LAUNCH_EXIT_CANNOT   126
+#define LAUNCH_EXIT_NOTFOUND 127
+
+struct launch_error {
+	int status;	/* exit status a shell would give: 125, 126, 127, or 1 */
+	int errnum;	/* errno of the failed call, or 0 */
+	char msg[1024]; /* one line, no trailing newline, no program-name prefix */
+};
+
+/* Fill err; returns -1.  status 0 means "keep the status already set, else 1". */
+int launch_fail(struct launch_error *err, int status, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* ------------------------------------------------------------------------------------------ */
+/* Options */
+
+/* One extra bind mount, HOSTPATH:ZONEPATH[:ro].  The whole host subtree appears at ZONEPATH; a
+ * bind mount's root is a mount boundary, so ".." from ZONEPATH never reaches the host path's
+ * parent.  ZONEPATH is resolved inside the root (symlinks in the image cannot lead out). */
+struct launch_bind {
+	const char *host;
+	const char *zone;
+	int ro;
+};
+
+enum launch_net {
+	LAUNCH_NET_HOST = 0, /* share the caller's network namespace (lxrun's default) */
+	LAUNCH_NET_NONE,     /* a new network namespace with only loopback, up */
+	LAUNCH_NET_FD, /* join the network namespace open at net_fd (a veth set up by lxzone) */
+};
+
+enum launch_init {
+	LAUNCH_INIT_MINIMAL = 0, /* PID 1 is lxrun's minimal init; the program is its child */
+	LAUNCH_INIT_IMAGE,	 /* PID 1 is the program itself (the image's /sbin/init) */
+};
+
+struct launch_opts {
+	/* lxrun's options */
+	const char *root; /* zone root directory, or NULL: run on the host, no namespaces */
+	const char *kernel_version; /* X.Y.Z the zone's uname reports, or NULL: the host's */
+	int report;		    /* --report-unsupported given */
+	const char *report_file;    /* where the summary goes; NULL: stderr */
+	int strict;		    /* LX_BF_STRICT */
+	int hardened;		    /* hardened brand profile and filter */
+	int dry_run;		    /* print the plan, do nothing */
+	const char *brand_image;    /* NULL: $LXZONE_BRAND_IMAGE, else lxzone-brand beside lxrun */
+	char **argv;		    /* PROGRAM ARG...; NULL-terminated, argv[0] non-NULL */
+
+	/* What a zone needs beyond lxrun (lxzone fills these; ignored when root is NULL). */
+	const char *hostname;		 /* sethostname in the new uts namespace, or NULL */
+	const struct launch_bind *binds; /* extra bind mounts, after the standard mounts */
+	size_t nbinds;
+	const char *const *cgroup_procs; /* cgroup.procs files PID 1 joins before anything runs
+					    (one for cgroup v2, one per controller for v1) */
+	size_t ncgroup_procs;
+	int net;    /* enum launch_net */
+	int net_fd; /* LAUNCH_NET_FD: an open /proc/<pid>/ns/net or netns */
+	int init;   /* enum launch_init */
+};
+
+/*
+ * Parse lxrun's command line into opts (argv is kept by pointer).  Returns 0; 1 when --help or
+ * --version was printed to `out` (exit 0); -1 on a usage error (err->status 125).
+ */
+int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out,
+		      struct launch_error *err);
+
+/* ------------------------------------------------------------------------------------------ */
+/* The plan */
+
+enum launch_op_kind {
+	LOP_JOIN_NETNS = 1, /* setns(net_fd, CLONE_NEWNET) */
+	LOP_JOIN_CGROUP,    /* write "0" to path (a cgroup.procs file, host path) */
+	LOP_HOSTNAME,	    /* sethostname(data) */
+	LOP_LOOPBACK_UP,    /* bring "lo" up in the new network namespace */
+	LOP_MAKE_PRIVATE,   /* mount --make-rprivate / */
+	LOP_BRAND_BIND,	    /* bind path read-only over itself, open it O_PATH|O_CLOEXEC */
+	LOP_BIND_ROOT,	    /* bind path (the root) onto itself, recursively */
+	LOP_MOUNT,	    /* mount fstype on the zone path dest, flags, data */
+	LOP_BIND,	    /* bind host path src on zone path dest (rec; ro flag) */
+	LOP_DEV_BIND,	    /* bind the host device node src on zone path dest (a file) */
+	LOP_SYMLINK,	    /* symlink src at zone path dest */
+	LOP_MKDIR,	    /* mkdir zone path dest, mode */
+	LOP_REPORT_BIND,    /* bind the host report file (known at run time) on zone path dest */
+	LOP_PIVOT_ROOT,	    /* pivot_root into path, detach the old root */
+};
+
+struct launch_op {
+	int kind;	     /* enum launch_op_kind */
+	const char *src;     /* host path (bind, device), symlink target, or host path (others) */
+	const char *dest;    /* zone path, absolute, resolved inside the root */
+	const char *fstype;  /* LOP_MOUNT */
+	unsigned long flags; /* LOP_MOUNT: MS_*; LOP_BIND: MS_RDONLY for read-only */
+	const char *data;    /* LOP_MOUNT: mount data; LOP_HOSTNAME: the name */
+	unsigned mode;	     /* LOP_MKDIR */
+};
+
+#define LAUNCH_MAX_OPS	96
+#define LAUNCH_MAX_ARGS 4096
+
+struct launch_plan {
+	const struct launch_opts *opts;
+	int clone_flags;      /* CLONE_NEW*; 0: no zone (run on the host) */
+	int init;	      /* enum launch_init, LAUNCH_INIT_MINIMAL also without a root */
+	int fork_for_wait;    /* no root: fork and wait (report wanted) instead of exec in place */
+	char brand[4096];     /* host path of the brand image */
+	char report_zone[64]; /* report path as the brand sees it ("" until the file exists) */
+	size_t nops;
+	struct launch_op ops[LAUNCH_MAX_OPS];
+};
+
+/* Where the brand image is: opts->brand_image, $LXZONE_BRAND_IMAGE, or lxzone-brand in the
+ * directory of /proc/self/exe.  Does not check that it exists. */
+int launch_brand_path(const struct launch_opts *opts, char *buf, size_t len,
+		      struct launch_error *err);
+
+/* Build the plan from opts.  Touches nothing (reads the environment and /proc/self/exe only
+ * when opts->brand_image is NULL).  The plan keeps pointers into opts. */
+int launch_plan_build(const struct launch_opts *opts, struct launch_plan *plan,
+		      struct launch_error *err);
+
+/* One line per operation, then the hand-over ("exec-brand ..."), as `--dry-run` prints it. */
+void launch_plan_print(const struct launch_plan *plan, FILE *out);
+
+/* Name of an op kind ("mount", "bind", ...), for printing and tests. */
+const char *launch_op_name(int kind);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Executing */
+
+/*
+ * Everything lxrun does: check the root, build the filter, create the report file, then
+ *   - no root, no report: exec the brand in place (returns only on error);
+ *   - otherwise: launch_spawn, launch_wait, print the report; returns 0 and sets *status to
+ *     the program's exit status (128+N when killed by signal N).
+ * On error returns -1 and err holds the message and status; nothing is left mounted (all
+ * mounts live in the child's mount namespace) or running.
+ */
+int launch_run(const struct launch_plan *plan, int *status, struct launch_error *err);
+
+/*
+ * Start the zone: clone PID 1 in new namespaces, which executes the plan and runs the program
+ * (under the minimal init, or as PID 1 itself).  Returns 0 and the init's pid (in the caller's
+ * pid namespace).  Errors inside the child (mount, probe) are printed there to stderr as
+ * "lxrun: ..." and become its exit status (126 / 127).  filter: from lx_filter_build, installed
+ * on init and on the program.  report_path: host path of the report file to bind into the zone,
+ * or NULL.  guest_mask: the signal mask the program starts with (NULL: the caller's).  Block
+ * the launch_forward_sigset() signals and SIGCHLD before calling, so none is lost before
+ * launch_wait.
+ */
+int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter,
+		 const char *report_path, const sigset_t *guest_mask, pid_t *pid,
+		 struct launch_error *err);
+
+/*
+ * Wait for pid, forwarding SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 sent by other
+ * processes (not the terminal's: those reach the foreground group directly).  Returns the
+ * exit status (128+N for signal N).
+ */
+int launch_wait(pid_t pid);
+
+/* The signals launch_wait forwards, plus SIGCHLD: block them before launch_spawn. */
+void launch_forward_sigset(sigset_t *set);
+
+/*
+ * Enter a running zone: join the namespaces of init_pid (its pid, mount, uts, ipc, net and
+ * cgroup namespaces, through a pidfd) and opts->cgroup_procs, then run opts->argv under the
+ * brand as a child of the caller, inside the zone (cwd "/").  opts->root is ignored (the mount
+ * namespace has it); kernel_version, strict, hardened and report apply.  Returns 0 and the
+ * program's exit status in *status.  The brand image is bound read-only in a private mount
+ * namespace before joining, as at boot.
+ */
+int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
+		 struct launch_error *err);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Pieces shared by the files above (and tested on their own). */
+
+/* Path a zone's brand sees its report at. */
+#define LAUNCH_ZONE_REPORT "/dev/.lxzone-unsupported"
+
+/* Resolve a program like execvp: a name without '/' is searched in path (NULL: the default
+ * "/bin:/usr/bin"), skipping entries that are not executable regular files.  Writes the path
+ * into buf.  Errors: 127 not found, 126 found but not executable. */
+int launch_resolve(const char *prog, const char *path, char *buf, size_t len,
+		   struct launch_error *err);
+
+/* The value of LXZONE_BRAND (without "LXZONE_BRAND="). */
+int launch_brand_env_value(unsigned flags, const char *kver, const char *report, const char *guest,
+			   char *buf, size_t len);
+
+/* The program as the brand will run it: resolved, probed, argv rewritten for "#!", the
+ * environment with LXZONE_BRAND appended.  Heap memory, owned by the struct. */
+struct launch_exec {
+	char path[4096];  /* the resolved program */
+	char guest[4096]; /* what the brand loads: path, or the interpreter of a script */
+	char **argv;	  /* as the kernel would build it */
+	char **envp;
+	char *brand_env; /* "LXZONE_BRAND=..." (inside envp) */
+	size_t nargv;
+};
+
+/* Resolve opts->argv[0] in the current root and cwd (PATH from the environment), probe it,
+ * build argv and envp.  flags: LX_BF_* besides strict/hardened (from opts).  Errors: 126/127
+ * with "PROG: reason". */
+int launch_exec_prepare(const struct launch_opts *opts, const char *report_path, unsigned flags,
+			struct launch_exec *ex, struct launch_error *err);
+void launch_exec_free(struct launch_exec *ex);
+
+/* Map the gate stub at LX_GATE_ADDR, install filter, exec the brand (by brand_fd with
+ * execveat if >= 0, else by brand_path) through the stub.  Returns -1 only when nothing was
+ * installed yet; once the filter is in, a failure writes "lxrun: ..." and exits 126. */
+int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *filter, int brand_fd,
+		      const char *brand_path, struct launch_error *err);
+
+/* Execute plan->ops in the current process, which must already be in the new namespaces
+ * (PID 1 of the zone).  On return the process is inside the root (cwd "/") and *brand_fd is
+ * the brand image, bound read-only, open O_PATH|O_CLOEXEC.  report_path: the host report file
+ * for LOP_REPORT_BIND.  Errors: status 126, message with the host path involved. */
+int launch_ops_execute(const struct launch_plan *plan, const char *report_path, int *brand_fd,
+		       struct launch_error *err);
+
+/* Summarize a report file's contents ("<nr>\n" lines) into out, one line per distinct call,
+ * most frequent first: "<name> <count> <reason>".  Returns the number of distinct calls. */
+int launch_report_summarize(const char *text, size_t len, FILE *out);
+
+#endif

@@ -1,0 +1,132 @@
+/*
+ * Entering a running zone (`lxzone exec`, `lxzone login`): join the namespaces of the zone's
+ * PID 1 and run a program there under the brand.
+ *
+ * The brand image is made read-only the same way as at boot: in a private mount namespace the
+ * image is bound read-only over itself and opened O_PATH before joining the zone's mount
+ * namespace; the descriptor keeps that mount alive, and the program's /proc/self/exe points at
+ * it.  Namespaces are joined in one setns() on a pidfd, which is atomic and cannot race with
+ * the pid being reused.  Joining a pid namespace applies to children only, hence the second
+ * fork: lxrun -> helper (in the zone's namespaces) -> program (in the zone's pid namespace).
+ */
+#include "cli/launch.h"
+#include "kernel-shim/brand_abi.h"
+#include "kernel-shim/filter.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static void report(const struct launch_error *err)
+{
+	fprintf(stderr, "lxrun: %s\n", err->msg);
+}
+
+static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts,
+		       const struct sock_fprog *filter, const sigset_t *mask)
+{
+	struct launch_plan *mini = calloc(1, sizeof(*mini));
+	struct launch_error err = {0};
+	struct launch_exec ex;
+	int brand_fd, st;
+	size_t i;
+	pid_t pid;
+
+	if (!mini)
+		return LAUNCH_EXIT_CANNOT;
+	mini->opts = opts;
+	if (launch_brand_path(opts, mini->brand, sizeof(mini->brand), &err) < 0) {
+		report(&err);
+		return err.status;
+	}
+	/* cgroups first: their host paths vanish once we are in the zone's mount namespace */
+	for (i = 0; i < opts->ncgroup_procs && i < LAUNCH_MAX_OPS - 2; i++) {
+		mini->ops[mini->nops].kind = LOP_JOIN_CGROUP;
+		mini->ops[mini->nops++].src = opts->cgroup_procs[i];
+	}
+	mini->ops[mini->nops++].kind = LOP_MAKE_PRIVATE;
+	mini->ops[mini->nops].kind = LOP_BRAND_BIND;
+	mini->ops[mini->nops++].src = mini->brand;
+	if (unshare(CLONE_NEWNS) < 0) {
+		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "unshare mount namespace");
+		report(&err);
+		return err.status;
+	}
+	if (launch_ops_execute(mini, NULL, &brand_fd, &err) < 0) {
+		report(&err);
+		return err.status;
+	}
+	if (setns(pidfd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID |
+			     CLONE_NEWCGROUP) < 0) {
+		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "join the namespaces of pid %d",
+			    (int)init_pid);
+		report(&err);
+		return err.status;
+	}
+	if (chdir("/") < 0 || launch_exec_prepare(opts, NULL, 0, &ex, &err) < 0) {
+		if (!err.msg[0])
+			launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "chdir /");
+		report(&err);
+		return err.status;
+	}
+	pid = fork();
+	if (pid < 0) {
+		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "fork");
+		report(&err);
+		return err.status;
+	}
+	if (pid == 0) {
+		sigset_t m = *mask;
+
+		sigdelset(&m, SIGSYS);
+		sigprocmask(SIG_SETMASK, &m, NULL);
+		launch_exec_brand(&ex, filter, brand_fd, mini->brand, &err);
+		report(&err);
+		_exit(err.status);
+	}
+	st = launch_wait(pid);
+	launch_exec_free(&ex);
+	free(mini);
+	return st;
+}
+
+int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
+		 struct launch_error *err)
+{
+	struct lx_filter_opts fo = {.hardened = opts->hardened};
+	struct sock_fprog filter = {0, NULL};
+	sigset_t mask, fwd;
+	char ebuf[512];
+	int pidfd;
+	pid_t pid;
+
+	if (!opts->argv || !opts->argv[0])
+		return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "no program given");
+	pidfd = (int)syscall(SYS_pidfd_open, init_pid, 0);
+	if (pidfd < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "zone init pid %d",
+				   (int)init_pid);
+	if (lx_filter_build(&fo, &filter, ebuf, sizeof(ebuf)) < 0) {
+		close(pidfd);
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "%s", ebuf);
+	}
+	sigprocmask(SIG_SETMASK, NULL, &mask);
+	launch_forward_sigset(&fwd);
+	sigprocmask(SIG_BLOCK, &fwd, NULL);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0)
+		_exit(enter_child(init_pid, pidfd, opts, &filter, &mask));
+	close(pidfd);
+	free(filter.filter);
+	if (pid < 0) {
+		sigprocmask(SIG_SETMASK, &mask, NULL);
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "fork");
+	}
+	*status = launch_wait(pid);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	return 0;
+}

@@ -1,0 +1,153 @@
+/*
+ * lxrun's command line -> struct launch_opts.  Pure: no system calls beyond writing --help.
+ */
+#include "cli/launch.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <string.h>
+
+int launch_fail(struct launch_error *err, int status, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	if (!err)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	if (errnum) {
+		n = strlen(err->msg);
+		snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", strerror(errnum));
+	}
+	err->errnum = errnum;
+	if (status)
+		err->status = status;
+	else if (!err->status)
+		err->status = 1;
+	return -1;
+}
+
+static const char usage_text[] =
+    "usage: lxrun [OPTION...] [--] PROGRAM [ARG...]\n"
+    "Run PROGRAM under the lxzone brand (in-process Linux system call emulation).\n"
+    "\n"
+    "  --root DIR              run in a new zone rooted at DIR (mount, pid, uts, ipc\n"
+    "                          namespaces; /proc, /dev, read-only /sys, /tmp; minimal init)\n"
+    "  --kernel-version X.Y.Z  kernel release the program sees (uname)\n"
+    "  --report-unsupported[=FILE]\n"
+    "                          at exit, list unsupported system calls (to FILE or stderr)\n"
+    "  --strict                an unsupported system call kills the process (SIGSYS)\n"
+    "  --hardened              hardened brand profile\n"
+    "  --dry-run               print the launch plan and exit\n"
+    "  -h, --help              this text\n"
+    "\n"
+    "Brand image: $LXZONE_BRAND_IMAGE, else lxzone-brand beside lxrun.\n"
+    "Exit status: the program's (128+N if killed by signal N); 125 usage error;\n"
+    "126 cannot execute or unusable root; 127 program or interpreter not found.\n";
+
+enum {
+	OPT_ROOT = 256,
+	OPT_KVER,
+	OPT_REPORT,
+	OPT_STRICT,
+	OPT_HARDENED,
+	OPT_DRY_RUN,
+};
+
+static const struct option long_opts[] = {
+    {"root", required_argument, NULL, OPT_ROOT},
+    {"kernel-version", required_argument, NULL, OPT_KVER},
+    {"report-unsupported", optional_argument, NULL, OPT_REPORT},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"hardened", no_argument, NULL, OPT_HARDENED},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* X.Y.Z with decimal numbers, optionally followed by a suffix ("-generic"), as uname -r. */
+static int kernel_version_valid(const char *s)
+{
+	int parts = 0;
+
+	for (;;) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		while (*s >= '0' && *s <= '9')
+			s++;
+		parts++;
+		if (*s != '.' || parts == 3)
+			break;
+		s++;
+	}
+	if (parts < 2)
+		return 0;
+	/* a suffix may follow; it must fit in utsname.release (65 bytes) with the rest */
+	return strlen(s) < 64 && !strchr(s, '\x1f');
+}
+
+int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out,
+		      struct launch_error *err)
+{
+	int c;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->net_fd = -1;
+	optind = 1;
+	opterr = 0;
+	/* '+': stop at the first non-option, so PROGRAM's own options are never ours */
+	while ((c = getopt_long(argc, argv, "+:h", long_opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_ROOT:
+			if (!*optarg)
+				return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "--root: empty path");
+			opts->root = optarg;
+			break;
+		case OPT_KVER:
+			if (!kernel_version_valid(optarg))
+				return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
+						   "--kernel-version %s: expected X.Y.Z", optarg);
+			opts->kernel_version = optarg;
+			break;
+		case OPT_REPORT:
+			opts->report = 1;
+			if (optarg && !*optarg)
+				return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
+						   "--report-unsupported=: empty file name");
+			opts->report_file = optarg;
+			break;
+		case OPT_STRICT:
+			opts->strict = 1;
+			break;
+		case OPT_HARDENED:
+			opts->hardened = 1;
+			break;
+		case OPT_DRY_RUN:
+			opts->dry_run = 1;
+			break;
+		case 'h':
+			fputs(usage_text, out);
+			return 1;
+		case ':':
+			return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "%s: missing argument",
+					   argv[optind - 1]);
+		default:
+			if (optopt)
+				return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "unknown option -%c",
+						   optopt);
+			return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "unknown option %s",
+					   argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return launch_fail(
+		    err, LAUNCH_EXIT_USAGE, 0,
+		    "no program given (usage: lxrun [OPTION...] -- PROGRAM [ARG...])");
+	if (!*argv[optind])
+		return launch_fail(err, LAUNCH_EXIT_NOTFOUND, ENOENT, "''");
+	opts->argv = argv + optind;
+	return 0;
+}

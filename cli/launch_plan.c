@@ -1,0 +1,318 @@
+/*
+ * Options -> the launch plan, and the plan as text (`lxrun --dry-run`).
+ *
+ * The plan is the complete list of what PID 1 of a new zone does before the program runs, in
+ * order.  Building it touches nothing, so it is unit-tested as data; launch_root.c executes it.
+ * Zone paths (dest) are always absolute and are resolved inside the root at execution time.
+ */
+#include "cli/launch.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+static const char *const op_names[] = {
+    [LOP_JOIN_NETNS] = "join-netns",
+    [LOP_JOIN_CGROUP] = "join-cgroup",
+    [LOP_HOSTNAME] = "hostname",
+    [LOP_LOOPBACK_UP] = "loopback-up",
+    [LOP_MAKE_PRIVATE] = "make-rprivate",
+    [LOP_BRAND_BIND] = "brand-bind",
+    [LOP_BIND_ROOT] = "bind-root",
+    [LOP_MOUNT] = "mount",
+    [LOP_BIND] = "bind",
+    [LOP_DEV_BIND] = "dev-bind",
+    [LOP_SYMLINK] = "symlink",
+    [LOP_MKDIR] = "mkdir",
+    [LOP_REPORT_BIND] = "report-bind",
+    [LOP_PIVOT_ROOT] = "pivot-root",
+};
+
+const char *launch_op_name(int kind)
+{
+	if (kind <= 0 || (size_t)kind >= sizeof(op_names) / sizeof(op_names[0]) || !op_names[kind])
+		return "?";
+	return op_names[kind];
+}
+
+int launch_brand_path(const struct launch_opts *opts, char *buf, size_t len,
+		      struct launch_error *err)
+{
+	const char *env = getenv("LXZONE_BRAND_IMAGE");
+	char self[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	if (opts->brand_image || (env && *env)) {
+		const char *p = opts->brand_image ? opts->brand_image : env;
+
+		if (strlen(p) >= len)
+			return launch_fail(err, LAUNCH_EXIT_CANNOT, ENAMETOOLONG, "brand image %s",
+					   p);
+		strcpy(buf, p);
+		return 0;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "readlink /proc/self/exe");
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (slash)
+		*slash = '\0';
+	if ((size_t)snprintf(buf, len, "%s/lxzone-brand", self) >= len)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, ENAMETOOLONG, "brand image in %s",
+				   self);
+	return 0;
+}
+
+static struct launch_op *add(struct launch_plan *plan, int kind, const char *src, const char *dest)
+{
+	struct launch_op *op;
+
+	if (plan->nops >= LAUNCH_MAX_OPS)
+		return NULL;
+	op = &plan->ops[plan->nops++];
+	memset(op, 0, sizeof(*op));
+	op->kind = kind;
+	op->src = src;
+	op->dest = dest;
+	return op;
+}
+
+static struct launch_op *add_mount(struct launch_plan *plan, const char *fstype, const char *dest,
+				   unsigned long flags, const char *data)
+{
+	struct launch_op *op = add(plan, LOP_MOUNT, fstype, dest);
+
+	if (op) {
+		op->fstype = fstype;
+		op->flags = flags;
+		op->data = data;
+	}
+	return op;
+}
+
+/* A zone path must be absolute and must not climb: "/a/../../etc" would be harmless inside
+ * the root (resolution is confined) but says something the user did not mean. */
+static int zone_path_ok(const char *p)
+{
+	const char *s = p;
+
+	if (*p != '/')
+		return 0;
+	while ((s = strstr(s, "..")) != NULL) {
+		if (s[-1] == '/' && (s[2] == '/' || s[2] == '\0'))
+			return 0;
+		s += 2;
+	}
+	return 1;
+}
+
+static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
+static const char *const dev_paths[][2] = {
+    {"/dev/null", "/dev/null"},	    {"/dev/zero", "/dev/zero"},	      {"/dev/full", "/dev/full"},
+    {"/dev/random", "/dev/random"}, {"/dev/urandom", "/dev/urandom"}, {"/dev/tty", "/dev/tty"},
+};
+static const char *const dev_links[][2] = {
+    {"pts/ptmx", "/dev/ptmx"},		{"/proc/self/fd", "/dev/fd"},
+    {"/proc/self/fd/0", "/dev/stdin"},	{"/proc/self/fd/1", "/dev/stdout"},
+    {"/proc/self/fd/2", "/dev/stderr"},
+};
+
+static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *plan,
+			  struct launch_error *err)
+{
+	size_t i;
+	int full = 0;
+
+	if (opts->net == LAUNCH_NET_FD) {
+		if (opts->net_fd < 0)
+			return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "network: no netns fd");
+		full |= !add(plan, LOP_JOIN_NETNS, NULL, NULL);
+	}
+	for (i = 0; i < opts->ncgroup_procs; i++)
+		full |= !add(plan, LOP_JOIN_CGROUP, opts->cgroup_procs[i], NULL);
+	full |= !add(plan, LOP_MAKE_PRIVATE, NULL, "/");
+	if (opts->hostname) {
+		struct launch_op *op = add(plan, LOP_HOSTNAME, NULL, NULL);
+
+		if (strlen(opts->hostname) > 64 || !*opts->hostname)
+			return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
+					   "hostname '%s': 1 to 64 characters", opts->hostname);
+		if (op)
+			op->data = opts->hostname;
+		full |= !op;
+	}
+	if (opts->net == LAUNCH_NET_NONE)
+		full |= !add(plan, LOP_LOOPBACK_UP, NULL, NULL);
+	full |= !add(plan, LOP_BRAND_BIND, plan->brand, NULL);
+	full |= !add(plan, LOP_BIND_ROOT, opts->root, "/");
+
+	full |= !add_mount(plan, "proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	full |=
+	    !add_mount(plan, "sysfs", "/sys", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	full |= !add_mount(plan, "tmpfs", "/dev", MS_NOSUID | MS_STRICTATIME, "mode=755");
+	for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++)
+		full |= !add(plan, LOP_DEV_BIND, dev_paths[i][0], dev_paths[i][1]);
+	full |= !add_mount(plan, "devpts", "/dev/pts", MS_NOSUID | MS_NOEXEC,
+			   "newinstance,ptmxmode=0666,mode=620");
+	full |= !add_mount(plan, "tmpfs", "/dev/shm", MS_NOSUID | MS_NODEV, "mode=1777");
+	for (i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
+		full |= !add(plan, LOP_SYMLINK, dev_links[i][0], dev_links[i][1]);
+	full |= !add_mount(plan, "tmpfs", "/tmp", MS_NOSUID | MS_NODEV, "mode=1777");
+
+	for (i = 0; i < opts->nbinds; i++) {
+		const struct launch_bind *b = &opts->binds[i];
+		struct launch_op *op;
+
+		if (!b->host || *b->host != '/')
+			return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
+					   "bind %s: host path must be absolute",
+					   b->host ? b->host : "(null)");
+		if (!b->zone || !zone_path_ok(b->zone) || !strcmp(b->zone, "/"))
+			return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
+					   "bind %s:%s: zone path must be absolute, not / and "
+					   "without ..",
+					   b->host, b->zone ? b->zone : "(null)");
+		op = add(plan, LOP_BIND, b->host, b->zone);
+		if (op)
+			op->flags = b->ro ? MS_RDONLY : 0;
+		full |= !op;
+	}
+	if (opts->report)
+		full |= !add(plan, LOP_REPORT_BIND, NULL, LAUNCH_ZONE_REPORT);
+	full |= !add(plan, LOP_PIVOT_ROOT, opts->root, NULL);
+	if (full)
+		return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "too many mounts (at most %d)",
+				   LAUNCH_MAX_OPS);
+	return 0;
+}
+
+int launch_plan_build(const struct launch_opts *opts, struct launch_plan *plan,
+		      struct launch_error *err)
+{
+	memset(plan, 0, sizeof(*plan));
+	plan->opts = opts;
+	plan->init = opts->init;
+	if (!opts->argv || !opts->argv[0])
+		return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "no program given");
+	if (launch_brand_path(opts, plan->brand, sizeof(plan->brand), err) < 0)
+		return -1;
+	if (!opts->root) {
+		if (opts->hostname || opts->nbinds || opts->net != LAUNCH_NET_HOST ||
+		    opts->init != LAUNCH_INIT_MINIMAL)
+			return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
+					   "hostname, binds, network and init need a root");
+		/* without a root, only a report needs someone to outlive the program */
+		plan->fork_for_wait = opts->report || opts->ncgroup_procs;
+		for (size_t i = 0; i < opts->ncgroup_procs; i++)
+			if (!add(plan, LOP_JOIN_CGROUP, opts->cgroup_procs[i], NULL))
+				return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "too many cgroups");
+		if (opts->report)
+			strcpy(plan->report_zone, "(report file)");
+		return 0;
+	}
+	plan->clone_flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
+	if (opts->net == LAUNCH_NET_NONE)
+		plan->clone_flags |= CLONE_NEWNET;
+	if (opts->report)
+		strcpy(plan->report_zone, LAUNCH_ZONE_REPORT);
+	return build_zone_ops(opts, plan, err);
+}
+
+static const struct {
+	unsigned long flag;
+	const char *name;
+} mount_flag_names[] = {
+    {MS_RDONLY, "ro"},	   {MS_NOSUID, "nosuid"},	    {MS_NODEV, "nodev"},
+    {MS_NOEXEC, "noexec"}, {MS_STRICTATIME, "strictatime"},
+};
+
+static void print_flags(FILE *out, unsigned long flags, const char *data)
+{
+	const char *sep = " (";
+	size_t i;
+
+	for (i = 0; i < sizeof(mount_flag_names) / sizeof(mount_flag_names[0]); i++)
+		if (flags & mount_flag_names[i].flag) {
+			fprintf(out, "%s%s", sep, mount_flag_names[i].name);
+			sep = ",";
+		}
+	if (data) {
+		fprintf(out, "%s%s", sep, data);
+		sep = ",";
+	}
+	if (*sep == ',')
+		fputc(')', out);
+}
+
+static void print_op(const struct launch_plan *plan, const struct launch_op *op, FILE *out)
+{
+	fprintf(out, "%s", launch_op_name(op->kind));
+	switch (op->kind) {
+	case LOP_JOIN_NETNS:
+		fprintf(out, " fd %d", plan->opts->net_fd);
+		break;
+	case LOP_HOSTNAME:
+		fprintf(out, " %s", op->data);
+		break;
+	case LOP_MOUNT:
+		fprintf(out, " %s on %s", op->fstype, op->dest);
+		print_flags(out, op->flags, op->data);
+		break;
+	case LOP_BIND:
+	case LOP_DEV_BIND:
+		fprintf(out, " %s on %s", op->src, op->dest);
+		print_flags(out, op->flags, NULL);
+		break;
+	case LOP_SYMLINK:
+		fprintf(out, " %s -> %s", op->dest, op->src);
+		break;
+	case LOP_MKDIR:
+		fprintf(out, " %s %04o", op->dest, op->mode);
+		break;
+	case LOP_REPORT_BIND:
+		fprintf(out, " (report file) on %s", op->dest);
+		break;
+	case LOP_BRAND_BIND:
+		fprintf(out, " %s (ro)", op->src);
+		break;
+	case LOP_LOOPBACK_UP:
+		break;
+	default:
+		fprintf(out, " %s", op->src ? op->src : op->dest);
+		break;
+	}
+	fputc('\n', out);
+}
+
+void launch_plan_print(const struct launch_plan *plan, FILE *out)
+{
+	const struct launch_opts *o = plan->opts;
+	size_t i;
+
+	if (plan->clone_flags) {
+		fprintf(out, "namespaces pid,mount,uts,ipc%s\n",
+			plan->clone_flags & CLONE_NEWNET ? ",net" : "");
+	} else {
+		fprintf(out, "namespaces none\n");
+	}
+	for (i = 0; i < plan->nops; i++)
+		print_op(plan, &plan->ops[i], out);
+	if (plan->clone_flags)
+		fprintf(out, "init %s\n", plan->init == LAUNCH_INIT_IMAGE ? "image" : "minimal");
+	fprintf(out, "filter %s\n", o->hardened ? "hardened" : "default");
+	fprintf(out, "exec-brand %s%s kernel-version=%s strict=%d report=%s argv", plan->brand,
+		plan->clone_flags ? " (by fd)" : "", o->kernel_version ? o->kernel_version : "host",
+		o->strict, *plan->report_zone ? plan->report_zone : "none");
+	for (i = 0; o->argv[i]; i++)
+		fprintf(out, " '%s'", o->argv[i]);
+	fprintf(out, "%s\n",
+		plan->clone_flags     ? ""
+		: plan->fork_for_wait ? " (fork, wait)"
+				      : " (in place)");
+}

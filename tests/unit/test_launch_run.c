@@ -1,0 +1,275 @@
+/*
+ * lxrun end to end, with the stand-in brand (tests/unit/test_launch_standin.c), which prints
+ * what it was handed: the error paths print one line and exit as a shell would, leaving
+ * nothing mounted; the hand-over (argv, LXZONE_BRAND) is what brand_abi.h says, on the host
+ * and in a zone; exit statuses and the unsupported-call report come back.
+ *
+ * Usage: test_launch_run LXRUN STANDIN.  Needs root (namespaces, mounts): exits 77 otherwise.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static const char *lxrun, *standin;
+static char dir[64], root[128];
+
+struct result {
+	int status;
+	char out[16384];
+	char err[16384];
+};
+
+static void slurp(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? 0 : read(fd, buf, len - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Run lxrun with args (NULL-terminated), stdin from /dev/null, capturing output. */
+static void run(struct result *r, ...)
+{
+	char *argv[32], outp[128], errp[128];
+	va_list ap;
+	int n = 0, st;
+	pid_t pid;
+
+	argv[n++] = (char *)lxrun;
+	va_start(ap, r);
+	while ((argv[n] = va_arg(ap, char *)) != NULL)
+		n++;
+	va_end(ap);
+	snprintf(outp, sizeof(outp), "%s/out", dir);
+	snprintf(errp, sizeof(errp), "%s/err", dir);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int in = open("/dev/null", O_RDONLY);
+		int o = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		dup2(in, 0);
+		dup2(o, 1);
+		dup2(e, 2);
+		setenv("LXZONE_BRAND_IMAGE", standin, 1);
+		execv(lxrun, argv);
+		_exit(99);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	slurp(outp, r->out, sizeof(r->out));
+	slurp(errp, r->err, sizeof(r->err));
+}
+
+static int lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* mountinfo without the mount ids that change with every mount (fields 1-2 are stable) */
+static void mounts(char *buf, size_t len)
+{
+	slurp("/proc/self/mountinfo", buf, len);
+}
+
+static void copy_file(const char *from, const char *to, mode_t mode)
+{
+	char buf[65536];
+	int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, mode);
+	ssize_t n;
+
+	assert_true(in >= 0 && out >= 0);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		assert_int_equal(write(out, buf, (size_t)n), n);
+	close(in);
+	close(out);
+	chmod(to, mode);
+}
+
+static int setup(void **state)
+{
+	char p[256];
+
+	(void)state;
+	strcpy(dir, "/tmp/test_launch_run.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/text", dir);
+	copy_file("/etc/hostname", p, 0755);
+	/* a root with the stand-in as its program, and nothing else: mount points get made */
+	snprintf(root, sizeof(root), "%s/root", dir);
+	mkdir(root, 0755);
+	snprintf(p, sizeof(p), "%s/bin", root);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/bin/prog", root);
+	copy_file(standin, p, 0755);
+	snprintf(p, sizeof(p), "%s/file", dir);
+	copy_file("/etc/hostname", p, 0644);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+static void test_host_handover(void **state)
+{
+	struct result r;
+	char want[512];
+
+	(void)state;
+	run(&r, "--kernel-version", "5.15.0", "--", standin, "a b", "exit=7", NULL);
+	assert_int_equal(r.status, 7);
+	assert_non_null(strstr(r.out, "argv[0] "));
+	assert_non_null(strstr(r.out, "\nargv[1] a b\nargv[2] exit=7\n"));
+	snprintf(want, sizeof(want), "brand 1|0|5.15.0||%s\n", standin);
+	assert_non_null(strstr(r.out, want));
+	assert_string_equal(r.err, "");
+}
+
+static void test_host_errors(void **state)
+{
+	struct result r;
+	char p[256];
+
+	(void)state;
+	run(&r, "--", "no-such-program-xyz", NULL);
+	assert_int_equal(r.status, 127);
+	assert_int_equal(lines(r.err), 1);
+	assert_non_null(strstr(r.err, "lxrun: no-such-program-xyz"));
+	snprintf(p, sizeof(p), "%s/text", dir);
+	run(&r, "--", p, NULL);
+	assert_int_equal(r.status, 126);
+	assert_int_equal(lines(r.err), 1);
+	assert_string_equal(r.out, "");
+	run(&r, "--bogus", "true", NULL);
+	assert_int_equal(r.status, 125);
+	assert_int_equal(lines(r.err), 1);
+}
+
+static void test_host_report(void **state)
+{
+	struct result r;
+	char rep[256], text[4096];
+
+	(void)state;
+	snprintf(rep, sizeof(rep), "%s/report", dir);
+	run(&r, "--report-unsupported", "--", standin, "unsup=165", "unsup=165", "unsup=39",
+	    "exit=3", NULL);
+	assert_int_equal(r.status, 3);
+	/* stderr: mount twice, getpid once */
+	assert_non_null(strstr(r.err, "mount "));
+	assert_non_null(strstr(r.err, "getpid "));
+	assert_int_equal(lines(r.err), 2);
+	run(&r,
+	    "--report-unsupported="
+	    "/dev/null",
+	    "--", standin, NULL);
+	assert_int_equal(r.status, 0);
+	{
+		char arg[300];
+
+		snprintf(arg, sizeof(arg), "--report-unsupported=%s", rep);
+		run(&r, arg, "--", standin, "unsup=165", NULL);
+	}
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.err, "");
+	slurp(rep, text, sizeof(text));
+	assert_non_null(strstr(text, "mount "));
+}
+
+static void test_zone_handover(void **state)
+{
+	struct result r;
+	char before[65536], after[65536];
+
+	(void)state;
+	mounts(before, sizeof(before));
+	run(&r, "--root", root, "--", "/bin/prog", "x", "exit=5", NULL);
+	mounts(after, sizeof(after));
+	assert_string_equal(before, after);
+	if (r.status != 5)
+		print_message("stdout: %s\nstderr: %s\n", r.out, r.err);
+	assert_int_equal(r.status, 5);
+	/* minimal init is PID 1, the program its first child */
+	assert_non_null(strstr(r.out, "pid 2\n"));
+	assert_non_null(strstr(r.out, "argv[0] /bin/prog\nargv[1] x\n"));
+	assert_non_null(strstr(r.out, "brand 1|0|||/bin/prog\n"));
+
+	/* PATH search happens inside the root */
+	run(&r, "--root", root, "--report-unsupported", "--", "prog", "unsup=165", NULL);
+	if (r.status != 0)
+		print_message("stdout: %s\nstderr: %s\n", r.out, r.err);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "brand 1|0||/dev/.lxzone-unsupported|/bin/prog\n"));
+	assert_non_null(strstr(r.err, "mount "));
+	mounts(after, sizeof(after));
+	assert_string_equal(before, after);
+}
+
+static void test_zone_errors(void **state)
+{
+	struct result r;
+	char before[65536], after[65536], p[256];
+
+	(void)state;
+	mounts(before, sizeof(before));
+	run(&r, "--root", root, "--", "/bin/missing", NULL);
+	assert_int_equal(r.status, 127);
+	assert_int_equal(lines(r.err), 1);
+	assert_non_null(strstr(r.err, "lxrun: /bin/missing"));
+	run(&r, "--root", "/no/such/root", "--", "/bin/prog", NULL);
+	assert_int_equal(r.status, 126);
+	assert_int_equal(lines(r.err), 1);
+	assert_non_null(strstr(r.err, "root /no/such/root"));
+	snprintf(p, sizeof(p), "%s/file", dir);
+	run(&r, "--root", p, "--", "/bin/prog", NULL);
+	assert_int_equal(r.status, 126);
+	assert_int_equal(lines(r.err), 1);
+	assert_non_null(strstr(r.err, "Not a directory"));
+	mounts(after, sizeof(after));
+	assert_string_equal(before, after);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_host_handover), cmocka_unit_test(test_host_errors),
+	    cmocka_unit_test(test_host_report),	  cmocka_unit_test(test_zone_handover),
+	    cmocka_unit_test(test_zone_errors),
+	};
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s LXRUN STANDIN\n", argv[0]);
+		return 2;
+	}
+	lxrun = argv[1];
+	standin = argv[2];
+	if (geteuid() != 0) {
+		printf("skip: lxrun's zone tests need root (namespaces, mounts)\n");
+		return 77;
+	}
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -39,6 +39,7 @@
 #define LX_SYS_gettid            186
 #define LX_SYS_tgkill            234
 #define LX_SYS_openat            257
+#define LX_SYS_newfstatat        262
 #define LX_SYS_readlinkat        267
 #define LX_SYS_faccessat         269
 #define LX_SYS_signalfd          282
@@ -221,6 +222,15 @@ struct lx_fpx_sw_bytes {
 
 struct lx_utsname {
 	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
+};
+
+struct lx_stat {
+	uint64_t dev, ino, nlink;
+	uint32_t mode, uid, gid, pad0;
+	uint64_t rdev;
+	int64_t size, blksize, blocks;
+	uint64_t times[6];
+	int64_t unused[3];
 };
 
 struct lx_iovec {

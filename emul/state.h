@@ -37,6 +37,7 @@ struct lx_proc {
 	char report[512];
 	char exe[4096];       /* what /proc/self/exe shows the guest */
 	char brand_exe[4096]; /* what the host's /proc/self/exe shows: this image */
+	uint64_t brand_dev, brand_ino; /* the brand image file, to recognise it when opened */
 	struct lx_vsigaction act[LX_NSIG + 1]; /* the guest's dispositions */
 	volatile int act_lock;
 };

@@ -151,6 +151,13 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 	r = lx_sys3(LX_SYS_readlink, "/proc/self/exe", lx_proc.brand_exe,
 		    sizeof(lx_proc.brand_exe) - 1);
 	lx_proc.brand_exe[r > 0 ? r : 0] = '\0';
+	{
+		struct lx_stat st;
+		if (lx_sys4(LX_SYS_newfstatat, LX_AT_FDCWD, "/proc/self/exe", &st, 0) == 0) {
+			lx_proc.brand_dev = st.dev;
+			lx_proc.brand_ino = st.ino;
+		}
+	}
 
 	/* 2. emulation stack and SIGSYS */
 	t = lx_estack_alloc();

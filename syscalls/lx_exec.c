@@ -24,15 +24,6 @@
 #define S_IFMT  0170000
 #define S_IFREG 0100000
 
-struct lx_stat {
-	uint64_t dev, ino, nlink;
-	uint32_t mode, uid, gid, pad0;
-	uint64_t rdev;
-	int64_t size, blksize, blocks;
-	uint64_t times[6];
-	int64_t unused[3];
-};
-
 struct lx_statfs {
 	int64_t type, bsize;
 	uint64_t blocks, bfree, bavail, files, ffree;
@@ -78,6 +69,14 @@ static long open_exec(int dirfd, const char *path, int flags)
 		return r;
 	}
 	return fd;
+}
+
+static int is_brand_image(long fd)
+{
+	struct lx_stat st;
+
+	return lx_sys2(LX_SYS_fstat, fd, &st) == 0 && st.dev == lx_proc.brand_dev &&
+	       st.ino == lx_proc.brand_ino;
 }
 
 /* Reads a guest pointer vector (argv/envp) into a fresh mapping with room for `extra`
@@ -168,6 +167,14 @@ static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uar
 	}
 	if (fd < 0)
 		return fd;
+	if (is_brand_image(fd)) {
+		/* "/proc/self/exe" and friends name the brand; the guest means its own program
+		 * (busybox re-executes itself that way) */
+		lx_sys1(LX_SYS_close, fd);
+		fd = open_exec(LX_AT_FDCWD, lx_proc.exe, 0);
+		if (fd < 0)
+			return fd;
+	}
 
 	/* follow "#!" like the kernel: up to four interpreters, then an ELF */
 	for (;;) {

@@ -16,7 +16,7 @@
 /* v1 limits at or above this are "no cap" (page counter max, rounded down to any page size). */
 #define LX_CG_V1_NOCAP_MIN (UINT64_C(1) << 62)
 
-#define LX_CPUSET_MAX   1024 /* CPUs a cpuset can name; beyond that a list is refused */
+#define LX_CPUSET_MAX	1024 /* CPUs a cpuset can name; beyond that a list is refused */
 #define LX_CPUSET_WORDS (LX_CPUSET_MAX / 64)
 
 struct lx_cpuset {
@@ -25,23 +25,23 @@ struct lx_cpuset {
 
 /* Memory counters common to v1 memory.stat and v2 memory.stat, in bytes. */
 struct lx_memstat {
-	uint64_t anon;          /* v1 total_rss (+ total_rss_huge when not included), v2 anon */
-	uint64_t file;          /* page cache incl. shmem: v1 total_cache, v2 file */
-	uint64_t shmem;         /* v1 total_shmem, v2 shmem */
-	uint64_t mapped_file;   /* v1 total_mapped_file, v2 file_mapped */
-	uint64_t dirty;         /* v1 total_dirty, v2 file_dirty */
-	uint64_t writeback;     /* v1 total_writeback, v2 file_writeback */
-	uint64_t swapcached;    /* v1 total_swapcached, v2 swapcached */
-	uint64_t active_anon;   /* LRU lists, both versions */
+	uint64_t anon;	      /* v1 total_rss (+ total_rss_huge when not included), v2 anon */
+	uint64_t file;	      /* page cache incl. shmem: v1 total_cache, v2 file */
+	uint64_t shmem;	      /* v1 total_shmem, v2 shmem */
+	uint64_t mapped_file; /* v1 total_mapped_file, v2 file_mapped */
+	uint64_t dirty;	      /* v1 total_dirty, v2 file_dirty */
+	uint64_t writeback;   /* v1 total_writeback, v2 file_writeback */
+	uint64_t swapcached;  /* v1 total_swapcached, v2 swapcached */
+	uint64_t active_anon; /* LRU lists, both versions */
 	uint64_t inactive_anon;
 	uint64_t active_file;
 	uint64_t inactive_file;
 	uint64_t unevictable;
 	uint64_t slab_reclaimable;   /* v2 only */
 	uint64_t slab_unreclaimable; /* v2 only */
-	uint64_t kernel_stack;       /* v2 only */
-	uint64_t pagetables;         /* v2 only */
-	uint64_t anon_thp;           /* v1 total_rss_huge, v2 anon_thp */
+	uint64_t kernel_stack;	     /* v2 only */
+	uint64_t pagetables;	     /* v2 only */
+	uint64_t anon_thp;	     /* v1 total_rss_huge, v2 anon_thp */
 };
 
 /* CPU time in USER_HZ (100 Hz) ticks, the unit of /proc/stat. */

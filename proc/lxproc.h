@@ -25,18 +25,19 @@
 
 /* Where the zone's CPU time comes from. */
 enum lxproc_cpusrc {
-	LXPROC_CPU_HOST = 0, /* no accounting for the zone: the host's /proc/stat lines of its CPUs */
-	LXPROC_CPU_PERCPU,   /* per host CPU (v1 cpuacct.usage_all / usage_percpu) */
-	LXPROC_CPU_TOTAL,    /* one aggregate (v2 cpu.stat), spread evenly over the zone's CPUs */
+	LXPROC_CPU_HOST =
+	    0,		   /* no accounting for the zone: the host's /proc/stat lines of its CPUs */
+	LXPROC_CPU_PERCPU, /* per host CPU (v1 cpuacct.usage_all / usage_percpu) */
+	LXPROC_CPU_TOTAL,  /* one aggregate (v2 cpu.stat), spread evenly over the zone's CPUs */
 };
 
 /* Load averages in the kernel's fixed point: FSHIFT bits of fraction. */
-#define LX_FSHIFT  11
-#define LX_FIXED_1 (1u << LX_FSHIFT)
-#define LX_EXP_1   1884 /* 1/exp(5s/1min) in fixed point */
-#define LX_EXP_5   2014 /* 1/exp(5s/5min) */
-#define LX_EXP_15  2037 /* 1/exp(5s/15min) */
-#define LX_LOAD_FREQ_SEC 5 /* the supervisor samples every 5 s */
+#define LX_FSHIFT	 11
+#define LX_FIXED_1	 (1u << LX_FSHIFT)
+#define LX_EXP_1	 1884 /* 1/exp(5s/1min) in fixed point */
+#define LX_EXP_5	 2014 /* 1/exp(5s/5min) */
+#define LX_EXP_15	 2037 /* 1/exp(5s/15min) */
+#define LX_LOAD_FREQ_SEC 5    /* the supervisor samples every 5 s */
 
 struct lx_loadavg {
 	uint64_t avenrun[3]; /* 1, 5, 15 minutes, LX_FSHIFT fixed point */
@@ -71,11 +72,11 @@ struct lxproc_view {
 
 	/* Load and tasks of the zone. */
 	struct lx_loadavg load;
-	uint32_t nr_running;  /* runnable tasks */
-	uint32_t nr_blocked;  /* uninterruptible (procs_blocked) */
-	uint32_t nr_threads;  /* all tasks */
-	uint32_t last_pid;    /* in the zone's pid namespace */
-	uint64_t nr_forks;    /* "processes" of /proc/stat */
+	uint32_t nr_running; /* runnable tasks */
+	uint32_t nr_blocked; /* uninterruptible (procs_blocked) */
+	uint32_t nr_threads; /* all tasks */
+	uint32_t last_pid;   /* in the zone's pid namespace */
+	uint64_t nr_forks;   /* "processes" of /proc/stat */
 
 	/* Host text, as read from the host's files (not NUL-terminated). */
 	struct lx_text host_meminfo;

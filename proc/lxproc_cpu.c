@@ -42,7 +42,7 @@ unsigned lxproc_stat_ncols(const char *kver)
 		return 8; /* + steal */
 	if (lx_kver_cmp(kver, "2.6.33") < 0)
 		return 9; /* + guest */
-	return 10;        /* + guest_nice */
+	return 10;	  /* + guest_nice */
 }
 
 static uint64_t sat_sub(uint64_t a, uint64_t b)
@@ -131,8 +131,7 @@ static bool cpus_are_host(const struct lxproc_view *v, const struct lxproc_cpus 
 	return true;
 }
 
-static int put_cpu_block(const struct lxproc_view *v, const struct lxproc_cpus *c,
-			 struct lx_buf *b)
+static int put_cpu_block(const struct lxproc_view *v, const struct lxproc_cpus *c, struct lx_buf *b)
 {
 	unsigned ncols = lxproc_stat_ncols(v->kver);
 	struct lx_statcpu sum, s;

@@ -88,7 +88,7 @@ int lxproc_mem_view(const struct lxproc_view *v, struct lxproc_mem *m)
 		m->anon_thp = min_u64(s->anon_thp / 1024, m->anon);
 		m->buffers = 0;
 		m->available = min_u64(m->free + m->active_file + m->inactive_file +
-					       s->slab_reclaimable / 1024,
+					   s->slab_reclaimable / 1024,
 				       m->total);
 	}
 
@@ -97,8 +97,9 @@ int lxproc_mem_view(const struct lxproc_view *v, struct lxproc_mem *m)
 		m->swap_free = host_kb(v, "SwapFree");
 	} else {
 		/* A swap cap cannot create swap the host does not have. */
-		m->swap_total = min_u64(v->swap_limit == LX_NOCAP ? UINT64_MAX : v->swap_limit / 1024,
-					host_kb(v, "SwapTotal"));
+		m->swap_total =
+		    min_u64(v->swap_limit == LX_NOCAP ? UINT64_MAX : v->swap_limit / 1024,
+			    host_kb(v, "SwapTotal"));
 		m->swap_free = m->swap_total - min_u64(v->swap_usage / 1024, m->swap_total);
 	}
 	return LXPROC_OK;
@@ -121,33 +122,33 @@ struct mi_key {
 #define MV(f) offsetof(struct lxproc_mem, f)
 
 static const struct mi_key mi_keys[] = {
-	{"MemTotal", MI_ZONE, MV(total)},
-	{"MemFree", MI_ZONE, MV(free)},
-	{"MemAvailable", MI_ZONE, MV(available)},
-	{"Buffers", MI_ZONE, MV(buffers)},
-	{"Cached", MI_ZONE, MV(cached)},
-	{"SwapCached", MI_ZONE, MV(swapcached)},
-	{"Active", MI_ZONE, MV(active)},
-	{"Inactive", MI_ZONE, MV(inactive)},
-	{"Active(anon)", MI_ZONE, MV(active_anon)},
-	{"Inactive(anon)", MI_ZONE, MV(inactive_anon)},
-	{"Active(file)", MI_ZONE, MV(active_file)},
-	{"Inactive(file)", MI_ZONE, MV(inactive_file)},
-	{"Unevictable", MI_ZONE, MV(unevictable)},
-	{"SwapTotal", MI_SWAP, MV(swap_total)},
-	{"SwapFree", MI_SWAP, MV(swap_free)},
-	{"Dirty", MI_ZONE, MV(dirty)},
-	{"Writeback", MI_ZONE, MV(writeback)},
-	{"AnonPages", MI_ZONE, MV(anon)},
-	{"Mapped", MI_ZONE, MV(mapped)},
-	{"Shmem", MI_ZONE, MV(shmem)},
-	{"AnonHugePages", MI_ZONE, MV(anon_thp)},
-	{"CommitLimit", MI_COMMIT, 0},
-	{"Committed_AS", MI_PASS, 0},
-	{"VmallocTotal", MI_PASS, 0},
-	{"VmallocUsed", MI_PASS, 0},
-	{"VmallocChunk", MI_PASS, 0},
-	{"Hugepagesize", MI_PASS, 0},
+    {"MemTotal", MI_ZONE, MV(total)},
+    {"MemFree", MI_ZONE, MV(free)},
+    {"MemAvailable", MI_ZONE, MV(available)},
+    {"Buffers", MI_ZONE, MV(buffers)},
+    {"Cached", MI_ZONE, MV(cached)},
+    {"SwapCached", MI_ZONE, MV(swapcached)},
+    {"Active", MI_ZONE, MV(active)},
+    {"Inactive", MI_ZONE, MV(inactive)},
+    {"Active(anon)", MI_ZONE, MV(active_anon)},
+    {"Inactive(anon)", MI_ZONE, MV(inactive_anon)},
+    {"Active(file)", MI_ZONE, MV(active_file)},
+    {"Inactive(file)", MI_ZONE, MV(inactive_file)},
+    {"Unevictable", MI_ZONE, MV(unevictable)},
+    {"SwapTotal", MI_SWAP, MV(swap_total)},
+    {"SwapFree", MI_SWAP, MV(swap_free)},
+    {"Dirty", MI_ZONE, MV(dirty)},
+    {"Writeback", MI_ZONE, MV(writeback)},
+    {"AnonPages", MI_ZONE, MV(anon)},
+    {"Mapped", MI_ZONE, MV(mapped)},
+    {"Shmem", MI_ZONE, MV(shmem)},
+    {"AnonHugePages", MI_ZONE, MV(anon_thp)},
+    {"CommitLimit", MI_COMMIT, 0},
+    {"Committed_AS", MI_PASS, 0},
+    {"VmallocTotal", MI_PASS, 0},
+    {"VmallocUsed", MI_PASS, 0},
+    {"VmallocChunk", MI_PASS, 0},
+    {"Hugepagesize", MI_PASS, 0},
 };
 
 static const struct mi_key *mi_lookup(struct lx_text key)

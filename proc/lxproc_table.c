@@ -56,21 +56,20 @@
 #define HOST_CPUS (LXPROC_IN_CPUS | LXPROC_IN_HOST_STAT)
 
 const struct lxproc_file lxproc_files[] = {
-	{"/proc/meminfo", lxproc_meminfo, LXPROC_IN_MEM | LXPROC_IN_HOST_MEMINFO},
-	{"/proc/swaps", lxproc_swaps,
-	 LXPROC_IN_MEM | LXPROC_IN_HOST_MEMINFO | LXPROC_IN_HOST_SWAPS},
-	{"/proc/cpuinfo", lxproc_cpuinfo, HOST_CPUS | LXPROC_IN_HOST_CPUINFO},
-	{"/proc/stat", lxproc_stat,
-	 HOST_CPUS | LXPROC_IN_CPUTIME | LXPROC_IN_TIME | LXPROC_IN_TASKS | LXPROC_IN_KVER},
-	{"/proc/uptime", lxproc_uptime, HOST_CPUS | LXPROC_IN_CPUTIME | LXPROC_IN_TIME},
-	{"/proc/loadavg", lxproc_loadavg, LXPROC_IN_LOAD | LXPROC_IN_TASKS},
-	{"/proc/diskstats", lxproc_diskstats, LXPROC_IN_HOST_DISKSTATS | LXPROC_IN_DISKS},
-	{"/proc/version", lxproc_version, LXPROC_IN_KVER | LXPROC_IN_HOST_VERSION},
-	{"/proc/sys/kernel/osrelease", lxproc_osrelease, LXPROC_IN_KVER},
-	{"/proc/sys/kernel/ostype", lxproc_ostype, 0},
-	{"/sys/devices/system/cpu/online", lxproc_cpu_online, HOST_CPUS},
-	{"/sys/devices/system/cpu/possible", lxproc_cpu_online, HOST_CPUS},
-	{"/sys/devices/system/cpu/present", lxproc_cpu_online, HOST_CPUS},
+    {"/proc/meminfo", lxproc_meminfo, LXPROC_IN_MEM | LXPROC_IN_HOST_MEMINFO},
+    {"/proc/swaps", lxproc_swaps, LXPROC_IN_MEM | LXPROC_IN_HOST_MEMINFO | LXPROC_IN_HOST_SWAPS},
+    {"/proc/cpuinfo", lxproc_cpuinfo, HOST_CPUS | LXPROC_IN_HOST_CPUINFO},
+    {"/proc/stat", lxproc_stat,
+     HOST_CPUS | LXPROC_IN_CPUTIME | LXPROC_IN_TIME | LXPROC_IN_TASKS | LXPROC_IN_KVER},
+    {"/proc/uptime", lxproc_uptime, HOST_CPUS | LXPROC_IN_CPUTIME | LXPROC_IN_TIME},
+    {"/proc/loadavg", lxproc_loadavg, LXPROC_IN_LOAD | LXPROC_IN_TASKS},
+    {"/proc/diskstats", lxproc_diskstats, LXPROC_IN_HOST_DISKSTATS | LXPROC_IN_DISKS},
+    {"/proc/version", lxproc_version, LXPROC_IN_KVER | LXPROC_IN_HOST_VERSION},
+    {"/proc/sys/kernel/osrelease", lxproc_osrelease, LXPROC_IN_KVER},
+    {"/proc/sys/kernel/ostype", lxproc_ostype, 0},
+    {"/sys/devices/system/cpu/online", lxproc_cpu_online, HOST_CPUS},
+    {"/sys/devices/system/cpu/possible", lxproc_cpu_online, HOST_CPUS},
+    {"/sys/devices/system/cpu/present", lxproc_cpu_online, HOST_CPUS},
 };
 
 const uint32_t lxproc_nfiles = sizeof(lxproc_files) / sizeof(lxproc_files[0]);

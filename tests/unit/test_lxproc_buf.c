@@ -208,14 +208,14 @@ static void test_load_average_converges(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_buf_appends),
-		cmocka_unit_test(test_buf_fixed_point),
-		cmocka_unit_test(test_buf_pad_to),
-		cmocka_unit_test(test_buf_truncation_never_overflows),
-		cmocka_unit_test(test_text_lines_and_words),
-		cmocka_unit_test(test_kver_cmp),
-		cmocka_unit_test(test_stat_columns_follow_kernel_version),
-		cmocka_unit_test(test_load_average_converges),
+	    cmocka_unit_test(test_buf_appends),
+	    cmocka_unit_test(test_buf_fixed_point),
+	    cmocka_unit_test(test_buf_pad_to),
+	    cmocka_unit_test(test_buf_truncation_never_overflows),
+	    cmocka_unit_test(test_text_lines_and_words),
+	    cmocka_unit_test(test_kver_cmp),
+	    cmocka_unit_test(test_stat_columns_follow_kernel_version),
+	    cmocka_unit_test(test_load_average_converges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -64,7 +64,7 @@ static void test_v1_swap_limit_is_memsw_minus_mem(void **state)
 	(void)state;
 	assert_true(lx_cg_parse_limit(fixture("cgroup-v1/capped/memory.limit_in_bytes"), &mem));
 	assert_true(
-		lx_cg_parse_limit(fixture("cgroup-v1/capped/memory.memsw.limit_in_bytes"), &memsw));
+	    lx_cg_parse_limit(fixture("cgroup-v1/capped/memory.memsw.limit_in_bytes"), &memsw));
 	assert_true(lx_cg_v1_swap_limit(memsw, mem) == 268435456);
 	assert_true(lx_cg_v1_swap_limit(LX_NOCAP, mem) == LX_NOCAP);
 	assert_true(lx_cg_v1_swap_limit(mem, mem) == 0);
@@ -237,14 +237,14 @@ static void test_host_proc_parsers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_limits_v1_and_v2),
-		cmocka_unit_test(test_v1_swap_limit_is_memsw_minus_mem),
-		cmocka_unit_test(test_memstat_v1_prefers_hierarchical_totals),
-		cmocka_unit_test(test_memstat_v2),
-		cmocka_unit_test(test_cpuset_lists),
-		cmocka_unit_test(test_cpu_quota),
-		cmocka_unit_test(test_cpu_usage),
-		cmocka_unit_test(test_host_proc_parsers),
+	    cmocka_unit_test(test_limits_v1_and_v2),
+	    cmocka_unit_test(test_v1_swap_limit_is_memsw_minus_mem),
+	    cmocka_unit_test(test_memstat_v1_prefers_hierarchical_totals),
+	    cmocka_unit_test(test_memstat_v2),
+	    cmocka_unit_test(test_cpuset_lists),
+	    cmocka_unit_test(test_cpu_quota),
+	    cmocka_unit_test(test_cpu_usage),
+	    cmocka_unit_test(test_host_proc_parsers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

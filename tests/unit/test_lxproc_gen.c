@@ -54,7 +54,7 @@ static void one_cpu_zone(struct lxproc_view *v)
 	lxproc_view_init(v);
 	lx_cpuset_add(&v->cpuset, 3);
 	v->now_ns = 7200 * SEC + 250000000; /* the host has been up 2 h 0.25 s */
-	v->zone_boot_ns = 3600 * SEC;        /* the zone 1 h 0.25 s */
+	v->zone_boot_ns = 3600 * SEC;	    /* the zone 1 h 0.25 s */
 	v->host_btime = 1700000000;
 }
 
@@ -229,8 +229,8 @@ static void test_meminfo_capped(void **state)
 	       "SwapTotal:         65536 kB\n"
 	       "SwapFree:          64512 kB\n"
 	       "Shmem:              4096 kB\n"
-	       "Slab:             262144 kB\n"     /* the host's, clamped to MemTotal */
-	       "CommitLimit:      327680 kB\n"     /* clamped to MemTotal + SwapTotal */
+	       "Slab:             262144 kB\n"	  /* the host's, clamped to MemTotal */
+	       "CommitLimit:      327680 kB\n"	  /* clamped to MemTotal + SwapTotal */
 	       "VmallocTotal:   34359738367 kB\n" /* address space: passed through */
 	       "HugePages_Total:       0\n"
 	       "DirectMap2M:      262144 kB\n");
@@ -321,8 +321,9 @@ static void test_kernel_identity(void **state)
 	(void)state;
 	lxproc_view_init(&v);
 	v.host_release = "6.18.44-fc-v769";
-	v.host_version = lx_text_cstr("Linux version 6.18.44-fc-v769 (builder@sandboxing) (gcc (GCC) "
-				      "15.3.0) #1 SMP PREEMPT_DYNAMIC @0\n");
+	v.host_version =
+	    lx_text_cstr("Linux version 6.18.44-fc-v769 (builder@sandboxing) (gcc (GCC) "
+			 "15.3.0) #1 SMP PREEMPT_DYNAMIC @0\n");
 	expect(lxproc_osrelease, &v, "6.18.44-fc-v769\n");
 	expect(lxproc_version, &v,
 	       "Linux version 6.18.44-fc-v769 (builder@sandboxing) (gcc (GCC) 15.3.0) #1 SMP "
@@ -351,7 +352,8 @@ static void test_diskstats_only_zone_devices(void **state)
 	expect(lxproc_diskstats, &v, ""); /* by default the zone has no devices */
 	rest = host;
 	while (lx_text_next_line(&rest, &line))
-		if (strstr(line.p, " vda ") && (size_t)(strstr(line.p, " vda ") - line.p) < line.len)
+		if (strstr(line.p, " vda ") &&
+		    (size_t)(strstr(line.p, " vda ") - line.p) < line.len)
 			snprintf(want, sizeof(want), "%.*s\n", (int)line.len, line.p);
 	assert_true(want[0] != 0);
 	v.disks = disks;
@@ -368,7 +370,7 @@ static void test_affinity_mask(void **state)
 	lxproc_view_init(&v);
 	assert_true(lx_cpuset_parse(lx_text_cstr("4-6"), &v.cpuset));
 	memset(mask, 0xff, sizeof(mask));
-	assert_int_equal(lxproc_affinity(&v, NULL, 0, mask, 4), LXPROC_EINPUT); /* < a long */
+	assert_int_equal(lxproc_affinity(&v, NULL, 0, mask, 4), LXPROC_EINPUT);	 /* < a long */
 	assert_int_equal(lxproc_affinity(&v, NULL, 0, mask, 12), LXPROC_EINPUT); /* not longs */
 	assert_int_equal(lxproc_affinity(&v, NULL, 0, mask, 32), 8);
 	assert_int_equal(mask[0], 0x07);
@@ -403,13 +405,19 @@ static void test_sysinfo_layout_is_linux(void **state)
 static void test_table(void **state)
 {
 	static const char *const must[] = {
-		"/proc/meminfo",	"/proc/cpuinfo",
-		"/proc/stat",		"/proc/uptime",
-		"/proc/loadavg",	"/proc/swaps",
-		"/proc/diskstats",	"/proc/version",
-		"/proc/sys/kernel/osrelease", "/proc/sys/kernel/ostype",
-		"/sys/devices/system/cpu/online", "/sys/devices/system/cpu/possible",
-		"/sys/devices/system/cpu/present",
+	    "/proc/meminfo",
+	    "/proc/cpuinfo",
+	    "/proc/stat",
+	    "/proc/uptime",
+	    "/proc/loadavg",
+	    "/proc/swaps",
+	    "/proc/diskstats",
+	    "/proc/version",
+	    "/proc/sys/kernel/osrelease",
+	    "/proc/sys/kernel/ostype",
+	    "/sys/devices/system/cpu/online",
+	    "/sys/devices/system/cpu/possible",
+	    "/sys/devices/system/cpu/present",
 	};
 	const char path[] = "/proc/meminfoXYZ";
 
@@ -434,20 +442,20 @@ static void test_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_loadavg),
-		cmocka_unit_test(test_uptime_is_since_zone_boot),
-		cmocka_unit_test(test_cpu_online_renumbers),
-		cmocka_unit_test(test_stat_without_host_text_old_kernel),
-		cmocka_unit_test(test_stat_keeps_host_lines_and_order),
-		cmocka_unit_test(test_meminfo_capped),
-		cmocka_unit_test(test_meminfo_without_cap_is_the_hosts),
-		cmocka_unit_test(test_swaps),
-		cmocka_unit_test(test_cpuinfo_filters_and_renumbers),
-		cmocka_unit_test(test_kernel_identity),
-		cmocka_unit_test(test_diskstats_only_zone_devices),
-		cmocka_unit_test(test_affinity_mask),
-		cmocka_unit_test(test_sysinfo_layout_is_linux),
-		cmocka_unit_test(test_table),
+	    cmocka_unit_test(test_loadavg),
+	    cmocka_unit_test(test_uptime_is_since_zone_boot),
+	    cmocka_unit_test(test_cpu_online_renumbers),
+	    cmocka_unit_test(test_stat_without_host_text_old_kernel),
+	    cmocka_unit_test(test_stat_keeps_host_lines_and_order),
+	    cmocka_unit_test(test_meminfo_capped),
+	    cmocka_unit_test(test_meminfo_without_cap_is_the_hosts),
+	    cmocka_unit_test(test_swaps),
+	    cmocka_unit_test(test_cpuinfo_filters_and_renumbers),
+	    cmocka_unit_test(test_kernel_identity),
+	    cmocka_unit_test(test_diskstats_only_zone_devices),
+	    cmocka_unit_test(test_affinity_mask),
+	    cmocka_unit_test(test_sysinfo_layout_is_linux),
+	    cmocka_unit_test(test_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

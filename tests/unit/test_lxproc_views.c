@@ -129,8 +129,8 @@ static void zone_v2(struct zone *z, const char *host, const char *cg)
 	assert_true(lx_cg_parse_u64(fixture(cg, "memory.swap.current"), &z->v.swap_usage));
 	assert_true(lx_cg_v2_memstat(fixture(cg, "memory.stat"), &z->v.mstat));
 	assert_true(lx_cpuset_parse(fixture(cg, "cpuset.cpus.effective"), &z->v.cpuset));
-	assert_true(lx_cg_v2_cpu_max(fixture(cg, "cpu.max"), &z->v.cpu_quota_us,
-				     &z->v.cpu_period_us));
+	assert_true(
+	    lx_cg_v2_cpu_max(fixture(cg, "cpu.max"), &z->v.cpu_quota_us, &z->v.cpu_period_us));
 	assert_true(lx_cg_v2_cpu_stat(fixture(cg, "cpu.stat"), &z->v.cpu_total));
 	z->v.cpu_src = LXPROC_CPU_TOTAL;
 	zone_tasks_and_clock(z, fixture(cg, "pids.current"));
@@ -313,7 +313,8 @@ static void assert_time_views_agree(const struct zone *z)
 
 		if (lx_text_next_word(&line, &w) && lx_text_starts(w, "cpu") && w.len > 3) {
 			line.p -= 0;
-			assert_true(lx_text_u64(&line, &s.col[0]) && lx_text_u64(&line, &s.col[1]) &&
+			assert_true(lx_text_u64(&line, &s.col[0]) &&
+				    lx_text_u64(&line, &s.col[1]) &&
 				    lx_text_u64(&line, &s.col[2]) && lx_text_u64(&line, &s.col[3]));
 			idle_ticks += s.col[3];
 		}
@@ -364,7 +365,8 @@ static void test_no_caps_reproduce_the_host(void **state)
 		assert_text_eq(gen(&z, "/proc/stat"), z.v.host_stat);
 		assert_text_eq(gen(&z, "/proc/swaps"), z.v.host_swaps);
 		assert_text_eq(gen(&z, "/proc/version"), z.v.host_version);
-		assert_text_eq(gen(&z, "/proc/sys/kernel/osrelease"), fixture(hosts[i], "osrelease"));
+		assert_text_eq(gen(&z, "/proc/sys/kernel/osrelease"),
+			       fixture(hosts[i], "osrelease"));
 		assert_all_views_agree(&z);
 	}
 	{
@@ -465,12 +467,12 @@ static void test_capped_zone_views_agree(void **state)
 			{
 				struct lx_statcpu s;
 
-				assert_true(lx_host_stat_total(lx_text_cstr(gen(&z, "/proc/stat")),
-							       &s));
+				assert_true(
+				    lx_host_stat_total(lx_text_cstr(gen(&z, "/proc/stat")), &s));
 				assert_true(s.col[LX_STAT_USER] == (ver == 1 ? 3000 : 30000));
 				assert_true(s.col[LX_STAT_SYSTEM] == (ver == 1 ? 1560 : 15600));
 				assert_true(s.col[LX_STAT_USER] + s.col[LX_STAT_SYSTEM] +
-						    s.col[LX_STAT_IDLE] ==
+						s.col[LX_STAT_IDLE] ==
 					    360012);
 			}
 			assert_non_null(strstr(gen(&z, "/proc/uptime"), "3600.12 "));
@@ -548,11 +550,11 @@ static void test_truncation_is_reported(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_no_caps_reproduce_the_host),
-		cmocka_unit_test(test_uncapped_cgroups_show_host_memory),
-		cmocka_unit_test(test_capped_zone_views_agree),
-		cmocka_unit_test(test_quota_folds_cpus),
-		cmocka_unit_test(test_truncation_is_reported),
+	    cmocka_unit_test(test_no_caps_reproduce_the_host),
+	    cmocka_unit_test(test_uncapped_cgroups_show_host_memory),
+	    cmocka_unit_test(test_capped_zone_views_agree),
+	    cmocka_unit_test(test_quota_folds_cpus),
+	    cmocka_unit_test(test_truncation_is_reported),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,51 @@
+/* lxzone install, uninstall, destroy. */
+#include <stdio.h>
+#include <string.h>
+
+#include "zone/cli.h"
+#include "zone/config.h"
+#include "zone/install.h"
+
+int cli_install(struct cli *c, int argc, char **argv, struct zone_error *err)
+{
+	cleanup_zone struct zone *z = NULL;
+
+	if (argc != 3)
+		return cli_usage_error(c, err);
+	if (zone_open(&c->store, argv[1], ZONE_OPEN_LOCK, &z, err) < 0)
+		return -1;
+	if (zone_install(z, argv[2], &(struct zone_install_opts){.progress = true}, err) < 0)
+		return zone_error_wrap(err, "install zone %s", z->name);
+	if (c->json)
+		cli_print_json(zone_info_json(z));
+	return 0;
+}
+
+int cli_uninstall(struct cli *c, int argc, char **argv, struct zone_error *err)
+{
+	cleanup_zone struct zone *z = NULL;
+
+	if (argc != 2)
+		return cli_usage_error(c, err);
+	if (zone_open(&c->store, argv[1], ZONE_OPEN_LOCK, &z, err) < 0)
+		return -1;
+	return zone_uninstall(z, err);
+}
+
+int cli_destroy(struct cli *c, int argc, char **argv, struct zone_error *err)
+{
+	cleanup_zone struct zone *z = NULL;
+	enum zone_state s;
+
+	if (argc != 2)
+		return cli_usage_error(c, err);
+	if (zone_open(&c->store, argv[1], ZONE_OPEN_LOCK, &z, err) < 0)
+		return -1;
+	s = zone_get_state(z);
+	if (s == ZONE_READY || s == ZONE_RUNNING || s == ZONE_SHUTTING_DOWN)
+		return zone_error_set(err, 0, "zone %s is %s; halt it first", z->name,
+				      zone_state_name(s));
+	if (s != ZONE_CONFIGURED && zone_uninstall(z, err) < 0)
+		return zone_error_wrap(err, "destroy zone %s", z->name);
+	return zone_remove(z, err);
+}

@@ -1,0 +1,120 @@
+/* lxzone list, info, verify. */
+#include <stdio.h>
+#include <string.h>
+
+#include "zone/cli.h"
+#include "zone/config.h"
+#include "zone/verify.h"
+
+int cli_list(struct cli *c, int argc, char **argv, struct zone_error *err)
+{
+	char **names = NULL;
+	size_t n = 0;
+	json_t *arr = json_array();
+
+	(void)argv;
+	if (argc != 1) {
+		json_decref(arr);
+		return cli_usage_error(c, err);
+	}
+	if (zone_store_list(&c->store, &names, &n, err) < 0) {
+		json_decref(arr);
+		return -1;
+	}
+	if (!c->json)
+		printf("%-24s %-14s %-6s %-7s %s\n", "NAME", "STATE", "ROOT", "GOLDEN", "PATH");
+	for (size_t i = 0; i < n; i++) {
+		struct zone *z = NULL;
+		struct zone_error e;
+		if (zone_open(&c->store, names[i], 0, &z, &e) < 0) {
+			/* A zone being destroyed under us is simply gone. */
+			continue;
+		}
+		if (c->json) {
+			json_array_append_new(arr, zone_info_json(z));
+		} else {
+			printf("%-24s %-14s %-6s %-7s %s\n", z->name,
+			       zone_state_name(zone_get_state(z)),
+			       zone_config_str(z->config, "root-type"),
+			       zone_config_bool(z->config, "golden") ? "yes" : "no", zone_path(z));
+		}
+		zone_free(z);
+	}
+	zone_names_free(names, n);
+	if (c->json)
+		cli_print_json(arr);
+	else
+		json_decref(arr);
+	return 0;
+}
+
+int cli_info(struct cli *c, int argc, char **argv, struct zone_error *err)
+{
+	cleanup_zone struct zone *z = NULL;
+	json_t *info;
+	const char *key;
+	json_t *v;
+
+	if (argc != 2)
+		return cli_usage_error(c, err);
+	if (zone_open(&c->store, argv[1], 0, &z, err) < 0)
+		return -1;
+	info = zone_info_json(z);
+	json_object_set(info, "config", z->config);
+	if (c->json) {
+		cli_print_json(info);
+		return 0;
+	}
+	json_object_foreach(info, key, v)
+	{
+		if (json_is_string(v))
+			printf("%-15s %s\n", key, json_string_value(v));
+		else if (json_is_boolean(v))
+			printf("%-15s %s\n", key, json_is_true(v) ? "true" : "false");
+		else if (json_is_integer(v))
+			printf("%-15s %lld\n", key, (long long)json_integer_value(v));
+		else if (strcmp(key, "origin") == 0) {
+			const char *k2;
+			json_t *v2;
+			json_object_foreach(v, k2, v2)
+			{
+				if (json_is_string(v2))
+					printf("%-15s %s\n", k2[0] ? k2 : key,
+					       json_string_value(v2));
+			}
+		}
+	}
+	return 0;
+}
+
+int cli_verify(struct cli *c, int argc, char **argv, struct zone_error *err)
+{
+	cleanup_zone struct zone *z = NULL;
+	json_t *problems;
+	size_t n, i;
+	json_t *p;
+
+	if (argc != 2)
+		return cli_usage_error(c, err);
+	if (zone_open(&c->store, argv[1], 0, &z, err) < 0)
+		return -1;
+	problems = zone_verify(z);
+	n = json_array_size(problems);
+	if (c->json) {
+		cli_print_json(json_pack("{s:s, s:s, s:b, s:O}", "name", z->name, "state",
+					 zone_state_name(zone_get_state(z)), "ok", n == 0,
+					 "problems", problems));
+	} else if (n == 0) {
+		printf("zone %s: %s, ok\n", z->name, zone_state_name(zone_get_state(z)));
+	} else {
+		json_array_foreach(problems, i, p)
+		{
+			printf("zone %s: %s\n", z->name, json_string_value(p));
+		}
+	}
+	json_decref(problems);
+	if (n > 0)
+		return zone_error_set(err, 0, "zone %s: %zu problem%s", z->name, n,
+				      n == 1 ? "" : "s");
+	return 0;
+}

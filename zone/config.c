@@ -1,0 +1,644 @@
+/*
+ * The zone configuration table and everything derived from it. Adding a key means adding one
+ * row below (and regenerating docs/zone-config.md with `lxzone config-doc`).
+ */
+#include "zone/config.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int copy_out(const char *value, char *out, size_t outsz, struct zone_error *err)
+{
+	if (strlen(value) >= outsz)
+		return zone_error_set(err, 0, "value too long");
+	strcpy(out, value);
+	return 0;
+}
+
+static int one_of(const char *value, const char *choices, char *out, size_t outsz,
+		  struct zone_error *err)
+{
+	size_t n = strlen(value);
+	const char *p = choices;
+
+	while (*p) {
+		const char *bar = strchr(p, '|');
+		size_t len = bar ? (size_t)(bar - p) : strlen(p);
+		if (len == n && strncmp(p, value, n) == 0)
+			return copy_out(value, out, outsz, err);
+		p += len + (bar ? 1 : 0);
+	}
+	return zone_error_set(err, 0, "'%s' is not one of %s", value, choices);
+}
+
+static int v_brand(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	return one_of(v, "lx", out, sz, err);
+}
+
+static int v_profile(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	return one_of(v, "default|hardened", out, sz, err);
+}
+
+static int v_net(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	return one_of(v, "none|exclusive", out, sz, err);
+}
+
+static int v_root_type(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	return one_of(v, "whole|sparse", out, sz, err);
+}
+
+/* A Linux release string as uname(2) reports it: digits.digits[.digits][suffix]. */
+static int v_kernel_version(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	const char *p = v;
+	int dots = 0;
+
+	if (strlen(v) > 64)
+		return zone_error_set(err, 0, "'%s' is longer than 64 characters", v);
+	for (int part = 0; part < 3; part++) {
+		if (!isdigit((unsigned char)*p))
+			break;
+		while (isdigit((unsigned char)*p))
+			p++;
+		if (*p == '.' && part < 2 && isdigit((unsigned char)p[1])) {
+			p++;
+			dots++;
+		} else {
+			break;
+		}
+	}
+	if (dots < 1)
+		return zone_error_set(err, 0, "'%s' is not a kernel version like 5.15.0", v);
+	for (; *p; p++)
+		if (!isalnum((unsigned char)*p) && strchr("-.+_~", *p) == NULL)
+			return zone_error_set(err, 0, "'%s': unexpected character '%c'", v, *p);
+	return copy_out(v, out, sz, err);
+}
+
+int zone_size_parse(const char *s, uint64_t *bytes, struct zone_error *err)
+{
+	char *end;
+	unsigned long long n;
+	uint64_t mult = 1;
+
+	if (strcmp(s, "unlimited") == 0 || strcmp(s, "max") == 0) {
+		*bytes = ZONE_UNLIMITED;
+		return 0;
+	}
+	if (!isdigit((unsigned char)*s))
+		return zone_error_set(err, 0, "'%s' is not a size like 512M or 2G", s);
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno != 0)
+		return zone_error_set(err, 0, "'%s' is not a size like 512M or 2G", s);
+	switch (toupper((unsigned char)*end)) {
+	case '\0':
+		break;
+	case 'K':
+		mult = 1ULL << 10;
+		break;
+	case 'M':
+		mult = 1ULL << 20;
+		break;
+	case 'G':
+		mult = 1ULL << 30;
+		break;
+	case 'T':
+		mult = 1ULL << 40;
+		break;
+	default:
+		return zone_error_set(err, 0, "'%s': unknown size suffix '%s'", s, end);
+	}
+	if (*end != '\0') {
+		end++;
+		if (strcmp(end, "") != 0 && strcasecmp(end, "B") != 0 && strcasecmp(end, "iB") != 0)
+			return zone_error_set(err, 0, "'%s': unknown size suffix", s);
+	}
+	if (n > UINT64_MAX / mult)
+		return zone_error_set(err, 0, "'%s' is too large", s);
+	*bytes = n * mult;
+	return 0;
+}
+
+static int v_size(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	uint64_t b;
+
+	if (zone_size_parse(v, &b, err) < 0)
+		return -1;
+	if (b == ZONE_UNLIMITED)
+		return copy_out("unlimited", out, sz, err);
+	return copy_out(v, out, sz, err);
+}
+
+static int v_memory(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	uint64_t b;
+
+	if (v_size(v, out, sz, err) < 0)
+		return -1;
+	zone_size_parse(out, &b, err);
+	if (b != ZONE_UNLIMITED && b < (4ULL << 20))
+		return zone_error_set(err, 0, "'%s' is below the 4M minimum", v);
+	return 0;
+}
+
+/* A decimal number of CPUs with up to three decimals: "2", "0.5". */
+static int v_cpus(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	const char *p = v;
+	int decimals = -1;
+	uint64_t milli = 0;
+
+	if (strcmp(v, "unlimited") == 0)
+		return copy_out(v, out, sz, err);
+	if (!isdigit((unsigned char)*p))
+		return zone_error_set(err, 0, "'%s' is not a number of CPUs like 2 or 0.5", v);
+	for (; *p; p++) {
+		if (*p == '.' && decimals < 0) {
+			decimals = 0;
+			continue;
+		}
+		if (!isdigit((unsigned char)*p) || decimals >= 3 || milli > 1000000)
+			return zone_error_set(err, 0, "'%s' is not a number of CPUs like 2 or 0.5",
+					      v);
+		if (decimals >= 0)
+			decimals++;
+		milli = milli * 10 + (uint64_t)(*p - '0');
+	}
+	for (int d = decimals < 0 ? 0 : decimals; d < 3; d++)
+		milli *= 10;
+	if (milli < 10)
+		return zone_error_set(err, 0, "'%s' is below the 0.01 CPU minimum", v);
+	return copy_out(v, out, sz, err);
+}
+
+static int v_count(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	char *end;
+	unsigned long long n;
+
+	if (strcmp(v, "unlimited") == 0)
+		return copy_out(v, out, sz, err);
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (!isdigit((unsigned char)*v) || *end != '\0' || errno != 0 || n < 1 || n > 4194304)
+		return zone_error_set(err, 0, "'%s' is not a count between 1 and 4194304", v);
+	return copy_out(v, out, sz, err);
+}
+
+/* IPv4 or IPv6 address with a prefix length. */
+static int v_address(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	char addr[INET6_ADDRSTRLEN + 1];
+	unsigned char buf[sizeof(struct in6_addr)];
+	const char *slash = strchr(v, '/');
+	char *end;
+	long prefix;
+	int v6;
+
+	if (*v == '\0')
+		return copy_out("", out, sz, err);
+	if (slash == NULL || (size_t)(slash - v) >= sizeof(addr))
+		return zone_error_set(err, 0, "'%s' is not an address/prefix like 10.0.3.2/24", v);
+	memcpy(addr, v, (size_t)(slash - v));
+	addr[slash - v] = '\0';
+	v6 = strchr(addr, ':') != NULL;
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, addr, buf) != 1)
+		return zone_error_set(err, 0, "'%s': '%s' is not an IP address", v, addr);
+	errno = 0;
+	prefix = strtol(slash + 1, &end, 10);
+	if (slash[1] == '\0' || *end != '\0' || prefix < 1 || prefix > (v6 ? 128 : 32))
+		return zone_error_set(err, 0, "'%s': bad prefix length", v);
+	return copy_out(v, out, sz, err);
+}
+
+static int v_bool(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 || strcmp(v, "1") == 0)
+		return copy_out("true", out, sz, err);
+	if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0 || strcmp(v, "0") == 0)
+		return copy_out("false", out, sz, err);
+	return zone_error_set(err, 0, "'%s' is not true or false", v);
+}
+
+/* RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens. */
+static int v_hostname(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	size_t label = 0, n = strlen(v);
+
+	if (n == 0 || n > 64)
+		return zone_error_set(err, 0, "'%s': a hostname has 1 to 64 characters", v);
+	for (size_t i = 0; i < n; i++) {
+		char c = v[i];
+		if (c == '.') {
+			if (label == 0 || v[i - 1] == '-')
+				return zone_error_set(err, 0, "'%s' is not a valid hostname", v);
+			label = 0;
+			continue;
+		}
+		if (!isalnum((unsigned char)c) && !(c == '-' && label > 0))
+			return zone_error_set(err, 0, "'%s' is not a valid hostname", v);
+		label++;
+	}
+	if (label == 0 || v[n - 1] == '-')
+		return zone_error_set(err, 0, "'%s' is not a valid hostname", v);
+	return copy_out(v, out, sz, err);
+}
+
+static int v_init(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	if (strcmp(v, "auto") == 0 || strcmp(v, "minimal") == 0)
+		return copy_out(v, out, sz, err);
+	if (v[0] != '/' || strstr(v, "/../") != NULL || strcmp(v + strlen(v) - 3, "/..") == 0)
+		return zone_error_set(err, 0, "'%s' is not auto, minimal or an absolute path", v);
+	return copy_out(v, out, sz, err);
+}
+
+static int path_ok(const char *p)
+{
+	const char *s = p;
+
+	if (p[0] != '/')
+		return 0;
+	while ((s = strstr(s, "..")) != NULL) {
+		if ((s == p || s[-1] == '/') && (s[2] == '/' || s[2] == '\0'))
+			return 0;
+		s += 2;
+	}
+	return 1;
+}
+
+int zone_mount_parse(const char *spec, struct zone_mount *m, struct zone_error *err)
+{
+	const char *colon = strchr(spec, ':');
+	const char *rest;
+	const char *opt;
+	size_t hl, zl;
+
+	memset(m, 0, sizeof(*m));
+	if (colon == NULL)
+		return zone_error_set(err, 0, "'%s' is not HOSTPATH:ZONEPATH[:ro]", spec);
+	hl = (size_t)(colon - spec);
+	rest = colon + 1;
+	opt = strchr(rest, ':');
+	zl = opt ? (size_t)(opt - rest) : strlen(rest);
+	if (hl == 0 || hl >= sizeof(m->host) || zl == 0 || zl >= sizeof(m->zone))
+		return zone_error_set(err, 0, "'%s' is not HOSTPATH:ZONEPATH[:ro]", spec);
+	memcpy(m->host, spec, hl);
+	memcpy(m->zone, rest, zl);
+	if (opt != NULL) {
+		if (strcmp(opt + 1, "ro") == 0)
+			m->readonly = true;
+		else if (strcmp(opt + 1, "rw") != 0)
+			return zone_error_set(err, 0, "'%s': option must be ro or rw", spec);
+	}
+	if (!path_ok(m->host))
+		return zone_error_set(err, 0, "'%s': host path must be absolute, without '..'",
+				      spec);
+	if (!path_ok(m->zone) || strcmp(m->zone, "/") == 0)
+		return zone_error_set(
+		    err, 0, "'%s': zone path must be absolute, without '..', not '/'", spec);
+	return 0;
+}
+
+static int v_mount(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	struct zone_mount m;
+
+	if (zone_mount_parse(v, &m, err) < 0)
+		return -1;
+	return copy_out(v, out, sz, err);
+}
+
+const struct zone_config_key zone_config_keys[] = {
+    {"brand", ZONE_KEY_ENUM, "lx", "lx", v_brand, "Brand every process in the zone runs under."},
+    {"profile", ZONE_KEY_ENUM, "default", "default|hardened", v_profile,
+     "Brand profile: `hardened` emulates epoll, futex PI/requeue and inotify instead of "
+     "passing them to the host kernel."},
+    {"kernel-version", ZONE_KEY_STRING, "5.15.0", "X.Y[.Z][suffix]", v_kernel_version,
+     "Linux release the zone sees in uname(2) and /proc."},
+    {"memory", ZONE_KEY_SIZE, "unlimited", "SIZE|unlimited", v_memory,
+     "Memory cap (K, M, G, T suffixes, powers of 1024); at least 4M."},
+    {"swap", ZONE_KEY_SIZE, "0", "SIZE|unlimited", v_size,
+     "Swap the zone may use on top of `memory` (only meaningful with a memory cap)."},
+    {"cpus", ZONE_KEY_COUNT, "unlimited", "N|unlimited", v_cpus,
+     "CPU cap: a quota of N CPUs (decimals allowed), and a cpuset of the first ceil(N) "
+     "host CPUs."},
+    {"pids", ZONE_KEY_COUNT, "unlimited", "N|unlimited", v_count,
+     "Maximum number of processes and threads in the zone."},
+    {"net", ZONE_KEY_ENUM, "none", "none|exclusive", v_net,
+     "`none`: own network namespace with loopback only. `exclusive`: own namespace and a "
+     "veth pair to the host carrying `address`."},
+    {"address", ZONE_KEY_STRING, "", "ADDR/PREFIX", v_address,
+     "Zone address for net=exclusive (IPv4 or IPv6, with prefix length)."},
+    {"root-type", ZONE_KEY_ENUM, "whole", "whole|sparse", v_root_type,
+     "`whole`: a private copy of the image. `sparse`: an overlay with the source image "
+     "as read-only lower layer."},
+    {"mount", ZONE_KEY_LIST, "", "HOSTPATH:ZONEPATH[:ro]", v_mount,
+     "Host directory bind-mounted into the zone (repeatable; read-only with `:ro`)."},
+    {"golden", ZONE_KEY_BOOL, "false", "true|false", v_bool,
+     "Golden image: a template for clones and `lxzone run --from`; never booted itself."},
+    {"hostname", ZONE_KEY_STRING, NULL, "NAME", v_hostname,
+     "Host name inside the zone (default: the zone name)."},
+    {"init", ZONE_KEY_STRING, "auto", "auto|minimal|PATH", v_init,
+     "PID 1: `auto` runs the image's /sbin/init when present, else lxzone's minimal init; "
+     "`minimal` always uses the minimal init; or an absolute path in the zone."},
+};
+const size_t zone_config_nkeys = sizeof(zone_config_keys) / sizeof(zone_config_keys[0]);
+
+const struct zone_config_key *zone_config_key_find(const char *name)
+{
+	for (size_t i = 0; i < zone_config_nkeys; i++)
+		if (strcmp(zone_config_keys[i].name, name) == 0)
+			return &zone_config_keys[i];
+	return NULL;
+}
+
+int zone_name_validate(const char *name, struct zone_error *err)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > 63)
+		return zone_error_set(err, 0, "invalid zone name '%s': 1 to 63 characters", name);
+	if (!isalnum((unsigned char)name[0]))
+		return zone_error_set(
+		    err, 0, "invalid zone name '%s': must start with a letter or digit", name);
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && strchr("-_.", name[i]) == NULL)
+			return zone_error_set(
+			    err, 0, "invalid zone name '%s': only letters, digits, '-', '_', '.'",
+			    name);
+	return 0;
+}
+
+static json_t *value_json(const struct zone_config_key *k, const char *norm)
+{
+	if (k->type == ZONE_KEY_BOOL)
+		return json_boolean(strcmp(norm, "true") == 0);
+	return json_string(norm);
+}
+
+int zone_config_new(const char *zone_name, json_t **cfg, struct zone_error *err)
+{
+	json_t *obj = json_object();
+	char host[128] = "zone";
+	struct zone_error ignored;
+
+	if (obj == NULL)
+		return zone_error_set(err, ENOMEM, "new configuration");
+	/* Zone names allow '_' and '.', which hostnames do not quite: fall back to "zone". */
+	if (zone_name != NULL && v_hostname(zone_name, host, sizeof(host), &ignored) < 0)
+		snprintf(host, sizeof(host), "zone");
+	for (size_t i = 0; i < zone_config_nkeys; i++) {
+		const struct zone_config_key *k = &zone_config_keys[i];
+		if (k->type == ZONE_KEY_LIST)
+			json_object_set_new(obj, k->name, json_array());
+		else if (k->def != NULL)
+			json_object_set_new(obj, k->name, value_json(k, k->def));
+		else if (strcmp(k->name, "hostname") == 0)
+			json_object_set_new(obj, k->name, json_string(host));
+	}
+	*cfg = obj;
+	return 0;
+}
+
+int zone_config_set(json_t *cfg, const char *key, char op, const char *value,
+		    struct zone_error *err)
+{
+	const struct zone_config_key *k = zone_config_key_find(key);
+	char norm[8192];
+
+	if (k == NULL)
+		return zone_error_set(err, 0, "unknown configuration key '%s'", key);
+	if (k->type != ZONE_KEY_LIST) {
+		if (op != '=')
+			return zone_error_set(err, 0, "%s: '%c=' only applies to repeatable keys",
+					      key, op);
+		if (k->validate(value, norm, sizeof(norm), err) < 0)
+			return zone_error_wrap(err, "%s", key);
+		json_object_set_new(cfg, key, value_json(k, norm));
+		return 0;
+	}
+
+	json_t *list = json_object_get(cfg, key);
+	if (!json_is_array(list)) {
+		list = json_array();
+		json_object_set_new(cfg, key, list);
+	}
+	if (op == '=')
+		json_array_clear(list);
+	if (*value == '\0' && op == '=')
+		return 0;
+	if (k->validate(value, norm, sizeof(norm), err) < 0)
+		return zone_error_wrap(err, "%s", key);
+	if (op == '-') {
+		size_t i;
+		json_t *v;
+		json_array_foreach(list, i, v)
+		{
+			if (strcmp(json_string_value(v), norm) == 0) {
+				json_array_remove(list, i);
+				return 0;
+			}
+		}
+		return zone_error_set(err, 0, "%s: '%s' is not configured", key, norm);
+	}
+	json_array_append_new(list, json_string(norm));
+	return 0;
+}
+
+int zone_config_assign(json_t *cfg, const char *assignment, struct zone_error *err)
+{
+	const char *eq = strchr(assignment, '=');
+	char key[64];
+	size_t klen;
+	char op = '=';
+
+	if (eq == NULL || eq == assignment)
+		return zone_error_set(err, 0, "'%s' is not KEY=VALUE", assignment);
+	klen = (size_t)(eq - assignment);
+	if (eq[-1] == '+' || eq[-1] == '-') {
+		op = eq[-1];
+		klen--;
+	}
+	if (klen == 0 || klen >= sizeof(key))
+		return zone_error_set(err, 0, "'%s' is not KEY=VALUE", assignment);
+	memcpy(key, assignment, klen);
+	key[klen] = '\0';
+	return zone_config_set(cfg, key, op, eq + 1, err);
+}
+
+int zone_config_check(json_t *cfg, struct zone_error *err)
+{
+	const char *net = zone_config_str(cfg, "net");
+	const char *addr = zone_config_str(cfg, "address");
+
+	if (strcmp(net, "exclusive") == 0 && *addr == '\0')
+		return zone_error_set(err, 0,
+				      "net=exclusive needs an address (address=ADDR/PREFIX)");
+	if (zone_config_u64(cfg, "memory") == ZONE_UNLIMITED && zone_config_u64(cfg, "swap") != 0 &&
+	    zone_config_u64(cfg, "swap") != ZONE_UNLIMITED)
+		return zone_error_set(err, 0, "swap is only meaningful with a memory cap");
+	return 0;
+}
+
+int zone_config_validate_all(json_t *cfg, struct zone_error *err)
+{
+	const char *key;
+	json_t *v;
+	char norm[8192];
+
+	if (!json_is_object(cfg))
+		return zone_error_set(err, 0, "configuration is not a JSON object");
+	json_object_foreach(cfg, key, v)
+	{
+		const struct zone_config_key *k = zone_config_key_find(key);
+		if (k == NULL)
+			return zone_error_set(err, 0, "unknown configuration key '%s'", key);
+		if (k->type == ZONE_KEY_LIST) {
+			size_t i;
+			json_t *e;
+			if (!json_is_array(v))
+				return zone_error_set(err, 0, "%s: not a list", key);
+			json_array_foreach(v, i, e)
+			{
+				if (!json_is_string(e) ||
+				    k->validate(json_string_value(e), norm, sizeof(norm), err) < 0)
+					return zone_error_wrap(err, "%s", key);
+			}
+		} else if (k->type == ZONE_KEY_BOOL) {
+			if (!json_is_boolean(v))
+				return zone_error_set(err, 0, "%s: not true or false", key);
+		} else if (!json_is_string(v) ||
+			   k->validate(json_string_value(v), norm, sizeof(norm), err) < 0) {
+			if (!json_is_string(v))
+				zone_error_set(err, 0, "not a string");
+			return zone_error_wrap(err, "%s", key);
+		}
+	}
+	for (size_t i = 0; i < zone_config_nkeys; i++)
+		if (json_object_get(cfg, zone_config_keys[i].name) == NULL)
+			return zone_error_set(err, 0, "missing configuration key '%s'",
+					      zone_config_keys[i].name);
+	return zone_config_check(cfg, err);
+}
+
+const char *zone_config_str(json_t *cfg, const char *key)
+{
+	const char *s = json_string_value(json_object_get(cfg, key));
+	return s ? s : "";
+}
+
+bool zone_config_bool(json_t *cfg, const char *key)
+{
+	return json_is_true(json_object_get(cfg, key));
+}
+
+uint64_t zone_config_u64(json_t *cfg, const char *key)
+{
+	const char *s = zone_config_str(cfg, key);
+	struct zone_error ignored;
+	uint64_t v = 0;
+
+	if (strcmp(s, "unlimited") == 0 || *s == '\0')
+		return ZONE_UNLIMITED;
+	if (zone_size_parse(s, &v, &ignored) < 0)
+		return ZONE_UNLIMITED;
+	return v;
+}
+
+uint64_t zone_config_millicpus(json_t *cfg)
+{
+	const char *s = zone_config_str(cfg, "cpus");
+	uint64_t milli = 0;
+	int decimals = -1;
+
+	if (strcmp(s, "unlimited") == 0 || *s == '\0')
+		return ZONE_UNLIMITED;
+	for (; *s; s++) {
+		if (*s == '.') {
+			decimals = 0;
+			continue;
+		}
+		if (decimals >= 0)
+			decimals++;
+		milli = milli * 10 + (uint64_t)(*s - '0');
+	}
+	for (int d = decimals < 0 ? 0 : decimals; d < 3; d++)
+		milli *= 10;
+	return milli;
+}
+
+void zone_config_print(FILE *out, json_t *cfg)
+{
+	for (size_t i = 0; i < zone_config_nkeys; i++) {
+		const struct zone_config_key *k = &zone_config_keys[i];
+		json_t *v = json_object_get(cfg, k->name);
+		if (k->type == ZONE_KEY_LIST) {
+			size_t j;
+			json_t *e;
+			json_array_foreach(v, j, e)
+			{
+				fprintf(out, "%s=%s\n", k->name, json_string_value(e));
+			}
+		} else if (k->type == ZONE_KEY_BOOL) {
+			fprintf(out, "%s=%s\n", k->name, json_is_true(v) ? "true" : "false");
+		} else {
+			fprintf(out, "%s=%s\n", k->name,
+				json_string_value(v) ? json_string_value(v) : "");
+		}
+	}
+}
+
+void zone_config_help(FILE *out)
+{
+	fprintf(out, "Configuration keys (create --KEY VALUE, configure NAME KEY=VALUE):\n");
+	for (size_t i = 0; i < zone_config_nkeys; i++) {
+		const struct zone_config_key *k = &zone_config_keys[i];
+		fprintf(out, "  %-15s %s (default: %s%s)\n", k->name, k->choices,
+			k->def == NULL ? "see below" : (*k->def ? k->def : "none"),
+			k->type == ZONE_KEY_LIST ? "; repeatable" : "");
+		fprintf(out, "  %-15s   %s\n", "", k->help);
+	}
+}
+
+void zone_config_doc_markdown(FILE *out)
+{
+	fputs("# Zone configuration reference\n\n"
+	      "<!-- Generated from the key table in zone/config.c by `lxzone config-doc`.\n"
+	      "     Do not edit by hand: the unit test zone_config_doc fails when this file\n"
+	      "     and the table disagree. -->\n\n"
+	      "Every key is set at creation (`lxzone create NAME --KEY VALUE`) or later\n"
+	      "(`lxzone configure NAME KEY=VALUE`). Repeatable keys take `KEY+=VALUE` (add),\n"
+	      "`KEY-=VALUE` (remove) and `KEY=VALUE` (replace the list; `KEY=` clears it).\n"
+	      "`lxzone config NAME` prints the configuration as `KEY=VALUE` lines, or as JSON\n"
+	      "with `--json`. The configuration is stored as `config.json` in the zone's\n"
+	      "directory under `$LXZONE_ROOT` (default `/var/lib/lxzone`).\n\n"
+	      "| key | values | default | description |\n"
+	      "|---|---|---|---|\n",
+	      out);
+	for (size_t i = 0; i < zone_config_nkeys; i++) {
+		const struct zone_config_key *k = &zone_config_keys[i];
+		char choices[128];
+		size_t j = 0;
+		/* A '|' inside a table cell must be escaped. */
+		for (const char *p = k->choices; *p && j + 2 < sizeof(choices); p++) {
+			if (*p == '|')
+				choices[j++] = '\\';
+			choices[j++] = *p;
+		}
+		choices[j] = '\0';
+		fprintf(out, "| `%s` | `%s`%s | %s | %s |\n", k->name, choices,
+			k->type == ZONE_KEY_LIST ? " (repeatable)" : "",
+			k->def == NULL ? "zone name" : (*k->def ? k->def : "none"), k->help);
+	}
+}

@@ -1,0 +1,91 @@
+/*
+ * Zone configuration: one table of keys (name, type, default, validator, help). Parsing,
+ * `lxzone create` options, `lxzone configure KEY=VALUE`, `--help` and docs/zone-config.md are
+ * all driven by that table, so a key exists in exactly one place.
+ *
+ * The configuration is kept as a jansson object: scalars as validated, normalized strings,
+ * booleans as JSON booleans, repeatable keys as arrays of strings. Typed getters below turn
+ * them into what boot needs.
+ */
+#ifndef LXZONE_ZONE_CONFIG_H
+#define LXZONE_ZONE_CONFIG_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "zone/error.h"
+
+enum zone_key_type {
+	ZONE_KEY_STRING,
+	ZONE_KEY_ENUM,
+	ZONE_KEY_SIZE,
+	ZONE_KEY_COUNT,
+	ZONE_KEY_BOOL,
+	ZONE_KEY_LIST,
+};
+
+struct zone_config_key {
+	const char *name;
+	enum zone_key_type type;
+	const char *def;     /* default as a user would type it; NULL: computed (see help) */
+	const char *choices; /* "a|b|c" for enums, value syntax for the others */
+	/* Check `value`, write its normalized form (at most `outsz` bytes) to `out`. */
+	int (*validate)(const char *value, char *out, size_t outsz, struct zone_error *err);
+	const char *help;
+};
+
+#define ZONE_UNLIMITED UINT64_MAX
+
+extern const struct zone_config_key zone_config_keys[];
+extern const size_t zone_config_nkeys;
+
+const struct zone_config_key *zone_config_key_find(const char *name);
+
+int zone_name_validate(const char *name, struct zone_error *err);
+
+/* A new configuration holding every key's default; hostname defaults to the zone name. */
+int zone_config_new(const char *zone_name, json_t **cfg, struct zone_error *err);
+
+/*
+ * Set one key. For repeatable keys, op is '+' (append), '-' (remove) or '=' (replace the list
+ * with this one value; an empty value clears it). For other keys op must be '='.
+ */
+int zone_config_set(json_t *cfg, const char *key, char op, const char *value,
+		    struct zone_error *err);
+
+/* "KEY=VALUE", "KEY+=VALUE" or "KEY-=VALUE", as `lxzone configure` takes them. */
+int zone_config_assign(json_t *cfg, const char *assignment, struct zone_error *err);
+
+/* Checks that involve several keys (net=exclusive needs an address, ...). */
+int zone_config_check(json_t *cfg, struct zone_error *err);
+
+/* Accept a loaded config.json only if every key is known and valid. */
+int zone_config_validate_all(json_t *cfg, struct zone_error *err);
+
+const char *zone_config_str(json_t *cfg, const char *key);
+bool zone_config_bool(json_t *cfg, const char *key);
+/* Sizes and counts; ZONE_UNLIMITED when the value is "unlimited". */
+uint64_t zone_config_u64(json_t *cfg, const char *key);
+/* cpus as thousandths of a CPU (1.5 -> 1500); ZONE_UNLIMITED when unlimited. */
+uint64_t zone_config_millicpus(json_t *cfg);
+
+struct zone_mount {
+	char host[4096];
+	char zone[4096];
+	bool readonly;
+};
+int zone_mount_parse(const char *spec, struct zone_mount *m, struct zone_error *err);
+
+/* Parse "64M", "1G", "1048576", "unlimited" into bytes. */
+int zone_size_parse(const char *s, uint64_t *bytes, struct zone_error *err);
+
+/* KEY=VALUE lines, in table order; repeatable keys one line per value. */
+void zone_config_print(FILE *out, json_t *cfg);
+
+/* The key reference: `lxzone help config` and docs/zone-config.md. */
+void zone_config_help(FILE *out);
+void zone_config_doc_markdown(FILE *out);
+
+#endif

@@ -1,0 +1,377 @@
+#include "zone/extract.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+static int openat2_in_root(int root, const char *path, int flags)
+{
+	struct open_how how = {
+	    .flags = (unsigned long long)(flags | O_CLOEXEC),
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	if (*path == '\0')
+		path = ".";
+	return (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
+}
+
+int zone_extract_clean_name(const char *name, char *out, size_t outsz)
+{
+	size_t o = 0;
+	const char *p = name;
+
+	while (*p) {
+		const char *slash;
+		size_t len;
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		slash = strchr(p, '/');
+		len = slash ? (size_t)(slash - p) : strlen(p);
+		if (len == 1 && p[0] == '.') {
+			p += len;
+			continue;
+		}
+		if (len == 2 && p[0] == '.' && p[1] == '.')
+			return -1;
+		if (o + len + 2 > outsz)
+			return -1;
+		if (o > 0)
+			out[o++] = '/';
+		memcpy(out + o, p, len);
+		o += len;
+		p += len;
+	}
+	if (outsz == 0)
+		return -1;
+	out[o] = '\0';
+	return 0;
+}
+
+static void split(char *path, const char **dir, const char **base)
+{
+	char *slash = strrchr(path, '/');
+	if (slash == NULL) {
+		*dir = "";
+		*base = path;
+	} else {
+		*slash = '\0';
+		*dir = path;
+		*base = slash + 1;
+	}
+}
+
+/* Create the missing directories of `dir` beneath root, each resolved inside the root. */
+static int make_parents(int root, const char *dir, struct zone_error *err)
+{
+	char buf[4096];
+	size_t n = strlen(dir);
+
+	if (n == 0)
+		return 0;
+	if (n >= sizeof(buf))
+		return zone_error_set(err, ENAMETOOLONG, "%s", dir);
+	memcpy(buf, dir, n + 1);
+	for (size_t i = 0; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		char saved = buf[i];
+		buf[i] = '\0';
+		int fd = openat2_in_root(root, buf, O_PATH | O_DIRECTORY);
+		if (fd >= 0) {
+			close(fd);
+		} else if (errno == ENOENT) {
+			const char *pd, *pb;
+			char tmp[4096];
+			memcpy(tmp, buf, i + 1);
+			split(tmp, &pd, &pb);
+			cleanup_close int pfd = openat2_in_root(root, pd, O_PATH | O_DIRECTORY);
+			if (pfd < 0)
+				return zone_error_set(err, errno, "%s", pd);
+			if (mkdirat(pfd, pb, 0755) < 0 && errno != EEXIST)
+				return zone_error_set(err, errno, "mkdir %s", buf);
+		} else {
+			return zone_error_set(err, errno, "%s", buf);
+		}
+		buf[i] = saved;
+	}
+	return 0;
+}
+
+/* Remove whatever is at parent/base unless it is a directory and keep_dir is set. */
+static int clear_slot(int parent, const char *base, int keep_dir, const char *name,
+		      struct zone_error *err)
+{
+	struct stat st;
+
+	if (fstatat(parent, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : zone_error_set(err, errno, "%s", name);
+	if (S_ISDIR(st.st_mode)) {
+		if (keep_dir)
+			return 1;
+		if (unlinkat(parent, base, AT_REMOVEDIR) < 0)
+			return zone_error_set(err, errno, "replace %s", name);
+		return 0;
+	}
+	if (unlinkat(parent, base, 0) < 0)
+		return zone_error_set(err, errno, "replace %s", name);
+	return 0;
+}
+
+static int set_xattrs(int fd, struct archive_entry *e, const char *name, struct zone_error *err)
+{
+	const char *k;
+	const void *v;
+	size_t sz;
+
+	if (archive_entry_xattr_reset(e) == 0)
+		return 0;
+	while (archive_entry_xattr_next(e, &k, &v, &sz) == ARCHIVE_OK) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		if (setxattr(path, k, v, sz, 0) < 0 && errno != ENOTSUP && errno != EPERM)
+			return zone_error_set(err, errno, "%s: xattr %s", name, k);
+	}
+	return 0;
+}
+
+static int set_meta_fd(int fd, struct archive_entry *e, const char *name, struct zone_error *err)
+{
+	struct timespec ts[2] = {{archive_entry_atime(e), archive_entry_atime_nsec(e)},
+				 {archive_entry_mtime(e), archive_entry_mtime_nsec(e)}};
+
+	if (!archive_entry_atime_is_set(e))
+		ts[0] = ts[1];
+	if (fchown(fd, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e)) < 0)
+		return zone_error_set(err, errno, "%s: chown", name);
+	if (fchmod(fd, archive_entry_perm(e) & 07777) < 0)
+		return zone_error_set(err, errno, "%s: chmod", name);
+	if (set_xattrs(fd, e, name, err) < 0)
+		return -1;
+	if (archive_entry_mtime_is_set(e) && futimens(fd, ts) < 0)
+		return zone_error_set(err, errno, "%s: set times", name);
+	return 0;
+}
+
+static int write_data(struct archive *a, int fd, const char *name, struct zone_extract_stats *stats,
+		      struct zone_error *err)
+{
+	const void *buf;
+	size_t size;
+	la_int64_t off;
+	off_t end = 0;
+	int r;
+
+	while ((r = archive_read_data_block(a, &buf, &size, &off)) == ARCHIVE_OK) {
+		const char *p = buf;
+		off_t o = (off_t)off;
+		/* Blocks come with offsets: a gap between them stays a hole. */
+		while (size > 0) {
+			ssize_t n = pwrite(fd, p, size, o);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return zone_error_set(err, errno, "%s: write", name);
+			p += n;
+			o += n;
+			size -= (size_t)n;
+			stats->bytes += (uint64_t)n;
+		}
+		if (o > end)
+			end = o;
+	}
+	if (r != ARCHIVE_EOF)
+		return zone_error_set(err, archive_errno(a) > 0 ? archive_errno(a) : EIO,
+				      "%s: read archive: %s", name, archive_error_string(a) ?: "");
+	return 0;
+}
+
+static int extract_entry(struct archive *a, struct archive_entry *e, int root,
+			 const struct zone_extract_opts *opts, struct zone_extract_stats *st,
+			 struct zone_error *err)
+{
+	char clean[4096], parent_path[4096];
+	const char *raw = archive_entry_pathname(e);
+	const char *dir, *base;
+	const char *hl = archive_entry_hardlink(e);
+	mode_t type = archive_entry_filetype(e);
+	cleanup_close int parent = -1;
+
+	st->entries++;
+	if (raw == NULL || zone_extract_clean_name(raw, clean, sizeof(clean)) < 0) {
+		st->refused++;
+		if (opts && opts->warnings)
+			fprintf(opts->warnings, "refused %s: '..' in path\n", raw ? raw : "(null)");
+		return 0;
+	}
+	if (type == AE_IFCHR || type == AE_IFBLK) {
+		st->refused++;
+		if (opts && opts->warnings)
+			fprintf(opts->warnings, "refused %s: device node\n", clean);
+		return 0;
+	}
+	if (clean[0] == '\0') {
+		/* The root itself: take its mode, nothing else. */
+		if (type == AE_IFDIR)
+			fchmod(root, archive_entry_perm(e) & 07777);
+		return 0;
+	}
+	memcpy(parent_path, clean, strlen(clean) + 1);
+	split(parent_path, &dir, &base);
+	if (make_parents(root, dir, err) < 0)
+		return zone_error_wrap(err, "%s", clean);
+	parent = openat2_in_root(root, dir, O_PATH | O_DIRECTORY);
+	if (parent < 0)
+		return zone_error_set(err, errno, "%s: parent directory", clean);
+
+	if (hl != NULL) {
+		char target[4096];
+		cleanup_close int tfd = -1;
+		if (zone_extract_clean_name(hl, target, sizeof(target)) < 0 || target[0] == '\0') {
+			st->refused++;
+			if (opts && opts->warnings)
+				fprintf(opts->warnings, "refused %s: hard link to '%s'\n", clean,
+					hl);
+			return 0;
+		}
+		tfd = openat2_in_root(root, target, O_PATH | O_NOFOLLOW);
+		if (tfd < 0)
+			return zone_error_set(err, errno, "%s: hard link target %s", clean, target);
+		if (clear_slot(parent, base, 0, clean, err) < 0)
+			return -1;
+		if (linkat(tfd, "", parent, base, AT_EMPTY_PATH) < 0)
+			return zone_error_set(err, errno, "%s: hard link to %s", clean, target);
+		st->hardlinks++;
+		/* A hard link entry may carry data (pax); there is nothing more to do. */
+		return 0;
+	}
+
+	switch (type) {
+	case AE_IFDIR: {
+		int r = clear_slot(parent, base, 1, clean, err);
+		cleanup_close int fd = -1;
+		if (r < 0)
+			return -1;
+		if (r == 0 && mkdirat(parent, base, 0700) < 0)
+			return zone_error_set(err, errno, "%s: mkdir", clean);
+		fd = openat(parent, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return zone_error_set(err, errno, "%s: open directory", clean);
+		st->dirs++;
+		return set_meta_fd(fd, e, clean, err);
+	}
+	case AE_IFREG: {
+		cleanup_close int fd = -1;
+		if (clear_slot(parent, base, 0, clean, err) < 0)
+			return -1;
+		fd = openat(parent, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			    0600);
+		if (fd < 0)
+			return zone_error_set(err, errno, "%s: create", clean);
+		if (write_data(a, fd, clean, st, err) < 0)
+			return -1;
+		if (ftruncate(fd, (off_t)archive_entry_size(e)) < 0)
+			return zone_error_set(err, errno, "%s: set size", clean);
+		st->files++;
+		return set_meta_fd(fd, e, clean, err);
+	}
+	case AE_IFLNK: {
+		const char *target = archive_entry_symlink(e);
+		struct timespec ts[2] = {{archive_entry_mtime(e), archive_entry_mtime_nsec(e)},
+					 {archive_entry_mtime(e), archive_entry_mtime_nsec(e)}};
+		if (target == NULL)
+			return zone_error_set(err, EINVAL, "%s: symlink without target", clean);
+		if (clear_slot(parent, base, 0, clean, err) < 0)
+			return -1;
+		if (symlinkat(target, parent, base) < 0)
+			return zone_error_set(err, errno, "%s: symlink", clean);
+		if (fchownat(parent, base, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e),
+			     AT_SYMLINK_NOFOLLOW) < 0)
+			return zone_error_set(err, errno, "%s: chown", clean);
+		utimensat(parent, base, ts, AT_SYMLINK_NOFOLLOW);
+		st->links++;
+		return 0;
+	}
+	case AE_IFIFO:
+	case AE_IFSOCK: {
+		cleanup_close int fd = -1;
+		if (clear_slot(parent, base, 0, clean, err) < 0)
+			return -1;
+		if (mknodat(parent, base, (type == AE_IFIFO ? S_IFIFO : S_IFSOCK) | 0600, 0) < 0)
+			return zone_error_set(err, errno, "%s: mknod", clean);
+		fd = openat(parent, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return zone_error_set(err, errno, "%s", clean);
+		/* fchown/fchmod do not take O_PATH fds; go through the parent instead. */
+		if (fchownat(parent, base, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e),
+			     AT_SYMLINK_NOFOLLOW) < 0 ||
+		    fchmodat(parent, base, archive_entry_perm(e) & 07777, 0) < 0)
+			return zone_error_set(err, errno, "%s: owner and mode", clean);
+		return 0;
+	}
+	default:
+		st->refused++;
+		if (opts && opts->warnings)
+			fprintf(opts->warnings, "refused %s: unknown file type\n", clean);
+		return 0;
+	}
+}
+
+int zone_extract_archive(const char *path, const char *root, const struct zone_extract_opts *opts,
+			 struct zone_extract_stats *stats, struct zone_error *err)
+{
+	struct zone_extract_stats local;
+	struct archive *a;
+	struct archive_entry *e;
+	cleanup_close int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct stat sst;
+	uint64_t total = 0;
+	int ret = 0, r;
+
+	if (stats == NULL)
+		stats = &local;
+	memset(stats, 0, sizeof(*stats));
+	if (rootfd < 0)
+		return zone_error_set(err, errno, "open %s", root);
+	if (stat(path, &sst) == 0 && S_ISREG(sst.st_mode))
+		total = (uint64_t)sst.st_size;
+	a = archive_read_new();
+	if (a == NULL)
+		return zone_error_set(err, ENOMEM, "libarchive");
+	archive_read_support_filter_all(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_gnutar(a);
+	archive_read_support_format_cpio(a);
+	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
+		ret =
+		    zone_error_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0, "open %s: %s",
+				   path, archive_error_string(a) ?: "unknown error");
+		archive_read_free(a);
+		return ret;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+		if (extract_entry(a, e, rootfd, opts, stats, err) < 0) {
+			ret = zone_error_wrap(err, "extract");
+			break;
+		}
+		if (opts && opts->progress && total > 0)
+			opts->progress((uint64_t)archive_filter_bytes(a, -1), total,
+				       opts->progress_arg);
+	}
+	if (ret == 0 && r != ARCHIVE_EOF)
+		ret = zone_error_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0,
+				     "read %s: %s", path, archive_error_string(a) ?: "bad archive");
+	if (ret == 0 && stats->entries == 0)
+		ret = zone_error_set(err, 0, "%s: empty or not an archive", path);
+	archive_read_free(a);
+	return ret;
+}

@@ -1,0 +1,197 @@
+#include "zone/fsutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int zone_write_atomic(int dirfd, const char *name, const void *data, size_t len,
+		      struct zone_error *err)
+{
+	char tmp[512];
+	const char *p = data;
+	cleanup_close int fd = -1;
+
+	snprintf(tmp, sizeof(tmp), ".%s.tmp.%d", name, (int)getpid());
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return zone_error_set(err, errno, "create %s", tmp);
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			unlinkat(dirfd, tmp, 0);
+			return zone_error_set(err, e, "write %s", name);
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) < 0) {
+		int e = errno;
+		unlinkat(dirfd, tmp, 0);
+		return zone_error_set(err, e, "fsync %s", name);
+	}
+	if (renameat(dirfd, tmp, dirfd, name) < 0) {
+		int e = errno;
+		unlinkat(dirfd, tmp, 0);
+		return zone_error_set(err, e, "rename %s", name);
+	}
+	fsync(dirfd);
+	return 0;
+}
+
+int zone_json_write_atomic(int dirfd, const char *name, json_t *obj, struct zone_error *err)
+{
+	cleanup_free char *text = json_dumps(obj, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int ret;
+	size_t n;
+
+	if (text == NULL)
+		return zone_error_set(err, ENOMEM, "encode %s", name);
+	n = strlen(text);
+	/* A trailing newline keeps the files pleasant to cat. */
+	char *t = realloc(text, n + 2);
+	if (t == NULL)
+		return zone_error_set(err, ENOMEM, "encode %s", name);
+	text = t;
+	text[n] = '\n';
+	text[n + 1] = '\0';
+	ret = zone_write_atomic(dirfd, name, text, n + 1, err);
+	return ret;
+}
+
+int zone_json_read(int dirfd, const char *name, json_t **obj, struct zone_error *err)
+{
+	cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	json_error_t jerr;
+	FILE *f;
+
+	if (fd < 0)
+		return zone_error_set(err, errno, "open %s", name);
+	f = fdopen(fd, "r");
+	if (f == NULL)
+		return zone_error_set(err, errno, "open %s", name);
+	fd = -1;
+	*obj = json_loadf(f, 0, &jerr);
+	fclose(f);
+	if (*obj == NULL)
+		return zone_error_set(err, EINVAL, "parse %s: line %d: %s", name, jerr.line,
+				      jerr.text);
+	return 0;
+}
+
+int zone_mkdir_p(const char *path, mode_t mode, struct zone_error *err)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+
+	if (n >= sizeof(buf))
+		return zone_error_set(err, ENAMETOOLONG, "mkdir %s", path);
+	memcpy(buf, path, n + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return zone_error_set(err, errno, "mkdir %s", buf);
+		*p = '/';
+	}
+	if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		return zone_error_set(err, errno, "mkdir %s", buf);
+	return 0;
+}
+
+static int rmtree_fd(int dfd, dev_t dev, const char *shown, struct zone_error *err)
+{
+	DIR *d = fdopendir(dfd);
+	struct dirent *de;
+	int ret = 0;
+
+	if (d == NULL) {
+		close(dfd);
+		return zone_error_set(err, errno, "open %s", shown);
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT)
+				continue;
+			ret = zone_error_set(err, errno, "stat %s/%s", shown, de->d_name);
+			break;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			char sub[4096];
+			int cfd;
+			snprintf(sub, sizeof(sub), "%s/%s", shown, de->d_name);
+			if (st.st_dev != dev) {
+				ret = zone_error_set(err, EBUSY, "remove %s (still mounted)", sub);
+				break;
+			}
+			cfd = openat(dirfd(d), de->d_name,
+				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (cfd < 0) {
+				ret = zone_error_set(err, errno, "open %s", sub);
+				break;
+			}
+			if (rmtree_fd(cfd, dev, sub, err) < 0) {
+				ret = -1;
+				break;
+			}
+			if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) < 0) {
+				ret = zone_error_set(err, errno, "remove %s", sub);
+				break;
+			}
+		} else if (unlinkat(dirfd(d), de->d_name, 0) < 0 && errno != ENOENT) {
+			ret = zone_error_set(err, errno, "remove %s/%s", shown, de->d_name);
+			break;
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
+int zone_rmtree_at(int dirfd, const char *name, struct zone_error *err)
+{
+	struct stat st;
+	int fd;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return zone_error_set(err, errno, "stat %s", name);
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		if (unlinkat(dirfd, name, 0) < 0)
+			return zone_error_set(err, errno, "remove %s", name);
+		return 0;
+	}
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return zone_error_set(err, errno, "open %s", name);
+	if (rmtree_fd(fd, st.st_dev, name, err) < 0)
+		return -1;
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0)
+		return zone_error_set(err, errno, "remove %s", name);
+	return 0;
+}
+
+int zone_rmtree(const char *path, struct zone_error *err)
+{
+	return zone_rmtree_at(AT_FDCWD, path, err);
+}
+
+char *zone_path_join(const char *dir, const char *name)
+{
+	char *s = NULL;
+	if (asprintf(&s, "%s/%s", dir, name) < 0)
+		return NULL;
+	return s;
+}

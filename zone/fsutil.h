@@ -1,0 +1,29 @@
+/* Small file-system helpers shared by the store, install, clone and snapshot code. */
+#ifndef LXZONE_ZONE_FSUTIL_H
+#define LXZONE_ZONE_FSUTIL_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "zone/error.h"
+
+/* Write `len` bytes to dirfd/name atomically: temp file, fsync, rename, fsync the dir. */
+int zone_write_atomic(int dirfd, const char *name, const void *data, size_t len,
+		      struct zone_error *err);
+int zone_json_write_atomic(int dirfd, const char *name, json_t *obj, struct zone_error *err);
+int zone_json_read(int dirfd, const char *name, json_t **obj, struct zone_error *err);
+
+int zone_mkdir_p(const char *path, mode_t mode, struct zone_error *err);
+
+/*
+ * Remove dirfd/name and everything beneath it, never following symlinks and never crossing
+ * into another mount (a mount still attached below is an error, not something to empty).
+ * A missing name is not an error.
+ */
+int zone_rmtree_at(int dirfd, const char *name, struct zone_error *err);
+int zone_rmtree(const char *path, struct zone_error *err);
+
+/* Join dir and name into a malloc'd string. */
+char *zone_path_join(const char *dir, const char *name);
+
+#endif

@@ -1,0 +1,225 @@
+#include "zone/install.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "zone/copy.h"
+#include "zone/extract.h"
+#include "zone/fsutil.h"
+
+int zone_builtin_image(const char *name, char *out, size_t outsz, struct zone_error *err)
+{
+	const char *env = getenv("LXZONE_BUILTIN_IMAGES");
+	char dir[PATH_MAX], exe[PATH_MAX], cand[PATH_MAX + 300];
+	struct stat st;
+
+	if (strchr(name, '/') != NULL || name[0] == '.' || name[0] == '\0')
+		return zone_error_set(err, 0, "builtin:%s: bad image name", name);
+	if (env != NULL && *env != '\0') {
+		snprintf(dir, sizeof(dir), "%s", env);
+	} else {
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		if (n < 0)
+			return zone_error_set(err, errno, "builtin:%s: locate lxzone", name);
+		exe[n] = '\0';
+		/* <build>/bin/lxzone -> <build>/images */
+		snprintf(dir, sizeof(dir), "%s/../images", dirname(exe));
+	}
+	snprintf(cand, sizeof(cand), "%s/%s", dir, name);
+	if (stat(cand, &st) == 0 && S_ISDIR(st.st_mode))
+		goto found;
+	snprintf(cand, sizeof(cand), "%s/%s.tar.gz", dir, name);
+	if (stat(cand, &st) == 0 && S_ISREG(st.st_mode))
+		goto found;
+	return zone_error_set(
+	    err, ENOENT,
+	    "builtin:%s: no image %s/%s or %s/%s.tar.gz (build the images target, "
+	    "or set LXZONE_BUILTIN_IMAGES)",
+	    name, dir, name, dir, name);
+found:
+	if (realpath(cand, out) == NULL || strlen(out) >= outsz)
+		return zone_error_set(err, errno, "builtin:%s: %s", name, cand);
+	return 0;
+}
+
+static void show_progress(uint64_t done, uint64_t total, void *arg)
+{
+	(void)arg;
+	if (total > 0)
+		fprintf(stderr, "\rinstalling: %3d%% (%llu MiB)", (int)(done * 100 / total),
+			(unsigned long long)(done >> 20));
+}
+
+static void show_copy_progress(uint64_t done, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "\rinstalling: %llu MiB copied", (unsigned long long)(done >> 20));
+}
+
+/* An empty root directory for the zone (removing leftovers of an earlier attempt). */
+static int fresh_root(struct zone *z, char **root, struct zone_error *err)
+{
+	cleanup_close int zp = -1;
+
+	if (zone_mkdir_p(zone_path(z), 0700, err) < 0)
+		return -1;
+	zp = open(zone_path(z), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (zp < 0)
+		return zone_error_set(err, errno, "open %s", zone_path(z));
+	if (zone_rmtree_at(zp, "root", err) < 0)
+		return -1;
+	if (mkdirat(zp, "root", 0755) < 0)
+		return zone_error_set(err, errno, "mkdir %s/root", zone_path(z));
+	*root = zone_subpath(z, "root");
+	return *root ? 0 : zone_error_set(err, ENOMEM, "root");
+}
+
+int zone_install(struct zone *z, const char *src, const struct zone_install_opts *opts,
+		 struct zone_error *err)
+{
+	static const struct zone_install_opts none;
+	char source[PATH_MAX];
+	cleanup_free char *root = NULL;
+	const char *type;
+	struct stat st;
+	bool tty;
+
+	if (opts == NULL)
+		opts = &none;
+	tty = opts->progress && isatty(2);
+	if (zone_get_state(z) != ZONE_CONFIGURED)
+		return zone_error_set(
+		    err, 0, "zone %s is %s; install needs a configured zone%s", z->name,
+		    zone_state_name(zone_get_state(z)),
+		    zone_get_state(z) == ZONE_INCOMPLETE ? " (run lxzone uninstall first)" : "");
+	if (strncmp(src, "builtin:", 8) == 0) {
+		if (zone_builtin_image(src + 8, source, sizeof(source), err) < 0)
+			return -1;
+	} else if (realpath(src, source) == NULL) {
+		return zone_error_set(err, errno, "%s", src);
+	}
+	if (stat(source, &st) < 0)
+		return zone_error_set(err, errno, "%s", source);
+	type = S_ISDIR(st.st_mode) ? "directory" : "archive";
+
+	json_t *origin = json_pack("{s:s, s:s}", "type", type, "source", source);
+	if (strncmp(src, "builtin:", 8) == 0)
+		json_object_set_new(origin, "image", json_string(src));
+	zone_state_put(z, "origin", origin);
+	if (zone_set_state(z, ZONE_INCOMPLETE, err) < 0)
+		return -1;
+	if (fresh_root(z, &root, err) < 0)
+		return -1;
+
+	if (S_ISDIR(st.st_mode)) {
+		struct zone_copy_opts co = {.progress = tty ? show_copy_progress : NULL};
+		struct zone_copy_stats cs = {0};
+		if (strcmp(source, "/") == 0)
+			return zone_error_set(err, 0, "refusing to copy the host's / into a zone");
+		if (zone_copy_tree(source, root, &co, &cs, err) < 0)
+			return zone_error_wrap(err, "copy %s", source);
+	} else {
+		struct zone_extract_opts eo = {
+		    .warnings = opts->warnings ? opts->warnings : stderr,
+		    .progress = tty ? show_progress : NULL,
+		};
+		struct zone_extract_stats es = {0};
+		if (zone_extract_archive(source, root, &eo, &es, err) < 0)
+			return -1;
+		if (es.refused > 0)
+			fprintf(eo.warnings, "lxzone: %s: refused %llu unsafe entries of %llu\n",
+				z->name, (unsigned long long)es.refused,
+				(unsigned long long)es.entries);
+	}
+	if (tty)
+		fprintf(stderr, "\r\033[K");
+	sync();
+	return zone_set_state(z, ZONE_INSTALLED, err);
+}
+
+static int is_mountpoint(const char *path)
+{
+	struct stat a, b;
+	char parent[PATH_MAX + 4];
+
+	snprintf(parent, sizeof(parent), "%s/..", path);
+	if (stat(path, &a) < 0 || stat(parent, &b) < 0)
+		return 0;
+	return a.st_dev != b.st_dev;
+}
+
+int zone_dependents(struct zone *z, char ***names, size_t *n, struct zone_error *err)
+{
+	char **all = NULL, **dep = NULL;
+	size_t nall = 0, ndep = 0;
+	size_t plen = strlen(zone_path(z));
+
+	if (zone_store_list(z->store, &all, &nall, err) < 0)
+		return -1;
+	for (size_t i = 0; i < nall; i++) {
+		struct zone *o = NULL;
+		struct zone_error ignored;
+		if (strcmp(all[i], z->name) == 0 ||
+		    zone_open(z->store, all[i], 0, &o, &ignored) < 0)
+			continue;
+		const char *lower = json_string_value(
+		    json_object_get(json_object_get(o->state, "origin"), "lower"));
+		if (lower != NULL && strncmp(lower, zone_path(z), plen) == 0 &&
+		    lower[plen] == '/') {
+			dep = realloc(dep, (ndep + 1) * sizeof(*dep));
+			dep[ndep++] = strdup(all[i]);
+		}
+		zone_free(o);
+	}
+	zone_names_free(all, nall);
+	*names = dep;
+	*n = ndep;
+	return 0;
+}
+
+int zone_uninstall(struct zone *z, struct zone_error *err)
+{
+	enum zone_state s = zone_get_state(z);
+	const char *subs[] = {"root", "upper", "work", "snapshots"};
+	cleanup_close int zp = -1;
+	char **dep = NULL;
+	size_t ndep = 0;
+
+	if (s == ZONE_CONFIGURED)
+		return zone_error_set(err, 0, "zone %s is not installed", z->name);
+	if (s != ZONE_INSTALLED && s != ZONE_INCOMPLETE)
+		return zone_error_set(err, 0, "zone %s is %s; halt it first", z->name,
+				      zone_state_name(s));
+	if (zone_dependents(z, &dep, &ndep, err) < 0)
+		return -1;
+	if (ndep > 0) {
+		zone_error_set(err, 0, "zone %s has %zu dependent clone(s), first %s", z->name,
+			       ndep, dep[0]);
+		zone_names_free(dep, ndep);
+		return -1;
+	}
+	if (s == ZONE_INSTALLED && zone_set_state(z, ZONE_INCOMPLETE, err) < 0)
+		return -1;
+	zp = open(zone_path(z), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (zp >= 0) {
+		cleanup_free char *root = zone_subpath(z, "root");
+		/* An overlay left mounted by a crashed supervisor is detached, not emptied. */
+		if (root && is_mountpoint(root))
+			umount2(root, MNT_DETACH);
+		for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+			if (zone_rmtree_at(zp, subs[i], err) < 0)
+				return zone_error_wrap(err, "uninstall zone %s", z->name);
+	} else if (errno != ENOENT) {
+		return zone_error_set(err, errno, "uninstall zone %s: open %s", z->name,
+				      zone_path(z));
+	}
+	zone_state_put(z, "origin", NULL);
+	return zone_set_state(z, ZONE_CONFIGURED, err);
+}

@@ -1,0 +1,140 @@
+/*
+ * lxzone: the zone manager. One table of verbs; each verb lives in a cli_*.c file over the
+ * lxzonecore library. Failures print one line, "lxzone VERB: context: cause", and exit 1.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "zone/cli.h"
+#include "zone/config.h"
+
+static int cli_help_verb(struct cli *c, int argc, char **argv, struct zone_error *err);
+
+static const struct cli_verb verbs[] = {
+    {"create", cli_create, "NAME [--KEY VALUE]... [--image SRC | --from ZONE[@SNAP]]",
+     "configure a zone, and install it when a source is given"},
+    {"configure", cli_configure, "NAME KEY=VALUE...", "change a zone's configuration"},
+    {"config", cli_config, "NAME [--json]", "print a zone's configuration"},
+    {"install", cli_install, "NAME SRC", "install from a directory, an archive or builtin:NAME"},
+    {"uninstall", cli_uninstall, "NAME", "remove a zone's root (also cleans an incomplete one)"},
+    {"destroy", cli_destroy, "NAME", "uninstall and forget a zone"},
+    {"list", cli_list, "[--json]", "list zones and their states"},
+    {"info", cli_info, "NAME [--json]", "show a zone's state and origin"},
+    {"verify", cli_verify, "NAME [--json]", "check that configuration and root agree"},
+    {"clone", cli_clone, "SRC NEW [--snapshot S] [--method copy|reflink|overlay]",
+     "make a new zone from an installed one"},
+    {"move", cli_move, "NAME NEWPATH", "move a halted zone's files to NEWPATH"},
+    {"snapshot", cli_snapshot, "NAME SNAP", "take a snapshot of a zone's root"},
+    {"rollback", cli_rollback, "NAME SNAP", "return a halted zone's root to a snapshot"},
+    {"snapshots", cli_snapshots, "NAME [--json]", "list a zone's snapshots"},
+    {"detach", cli_detach, "NAME [--archive FILE]",
+     "detach a zone so it can be attached elsewhere"},
+    {"attach", cli_attach, "NAME PATH | NAME --archive FILE", "attach a detached zone"},
+    {"config-doc", cli_config_doc, "", "print docs/zone-config.md (generated from the key table)"},
+    {"help", cli_help_verb, "[config]", "this help, or the configuration key reference"},
+};
+
+const struct cli_verb *cli_verb_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(verbs[i].name, name) == 0)
+			return &verbs[i];
+	return NULL;
+}
+
+void cli_help(FILE *out)
+{
+	fprintf(out, "usage: lxzone VERB [ARGS]\n\nVerbs:\n");
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		fprintf(out, "  %-10s %-58s\n  %-10s   %s\n", verbs[i].name, verbs[i].usage, "",
+			verbs[i].summary);
+	fprintf(out, "\nEnvironment: LXZONE_ROOT (zone store, default /var/lib/lxzone),\n"
+		     "LXZONE_LOCK_TIMEOUT (seconds to wait for a busy zone, default 5),\n"
+		     "LXZONE_BUILTIN_IMAGES (where builtin:NAME images are).\n\n");
+	zone_config_help(out);
+}
+
+static int cli_help_verb(struct cli *c, int argc, char **argv, struct zone_error *err)
+{
+	(void)c;
+	(void)err;
+	if (argc > 1 && strcmp(argv[1], "config") == 0)
+		zone_config_help(stdout);
+	else
+		cli_help(stdout);
+	return 0;
+}
+
+int cli_common_flags(struct cli *c, int argc, char **argv)
+{
+	int o = 0;
+	bool dashdash = false;
+
+	for (int i = 0; i < argc; i++) {
+		if (!dashdash && strcmp(argv[i], "--") == 0)
+			dashdash = true;
+		if (!dashdash && strcmp(argv[i], "--json") == 0) {
+			c->json = true;
+			continue;
+		}
+		argv[o++] = argv[i];
+	}
+	argv[o] = NULL;
+	return o;
+}
+
+void cli_print_json(json_t *obj)
+{
+	size_t flags = JSON_PRESERVE_ORDER | (isatty(1) ? JSON_INDENT(2) : JSON_COMPACT);
+	json_dumpf(obj, stdout, flags);
+	fputc('\n', stdout);
+	json_decref(obj);
+}
+
+int cli_usage_error(struct cli *c, struct zone_error *err)
+{
+	const struct cli_verb *v = cli_verb_find(c->verb);
+	return zone_error_set(err, 0, "usage: lxzone %s %s", c->verb, v ? v->usage : "");
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c = {0};
+	struct zone_error err = {0};
+	const struct cli_verb *v;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		cli_help(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	v = cli_verb_find(argv[1]);
+	if (v == NULL) {
+		fprintf(stderr, "lxzone: unknown verb '%s' (try lxzone --help)\n", argv[1]);
+		return 2;
+	}
+	c.verb = v->name;
+	char **av = argv + 1;
+	int ac = cli_common_flags(&c, argc - 1, av);
+	for (int i = 1; i < ac && strcmp(av[i], "--") != 0; i++) {
+		if (strcmp(av[i], "--help") == 0 || strcmp(av[i], "-h") == 0) {
+			printf("usage: lxzone %s %s\n  %s\n", v->name, v->usage, v->summary);
+			if (strcmp(v->name, "create") == 0 || strcmp(v->name, "configure") == 0)
+				zone_config_help(stdout);
+			return 0;
+		}
+	}
+	if (strcmp(v->name, "help") != 0 && strcmp(v->name, "config-doc") != 0 &&
+	    zone_store_init(&c.store, &err) < 0) {
+		fprintf(stderr, "lxzone %s: %s\n", v->name, err.msg);
+		return 1;
+	}
+	if (v->run(&c, ac, av, &err) < 0) {
+		fprintf(stderr, "lxzone %s: %s\n", v->name, err.msg);
+		if (strncmp(err.msg, "usage:", 6) == 0)
+			return 2;
+		return c.exit_code > 0 ? c.exit_code : 1;
+	}
+	return c.exit_code;
+}

@@ -1,0 +1,223 @@
+/*
+ * Snapshots, rollback and move.
+ *
+ * A snapshot of a whole-root zone is a copy of its root (reflinked where the file system can)
+ * in ZONEPATH/snapshots/SNAP. A snapshot of an overlay zone is a copy of its upper layer only:
+ * the lower layer never changes while the zone depends on it, so upper + lower is the whole
+ * root at that moment. Snapshots are built under a temporary name and renamed into place.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "zone/clone.h"
+#include "zone/config.h"
+#include "zone/copy.h"
+#include "zone/fsutil.h"
+#include "zone/install.h"
+
+int zone_snapshot_name_validate(const char *snap, struct zone_error *err)
+{
+	if (zone_name_validate(snap, err) < 0)
+		return zone_error_set(
+		    err, 0, "invalid snapshot name '%s': letters, digits, '-', '_', '.'", snap);
+	return 0;
+}
+
+static int copy_layer(const char *from, const char *to, struct zone_error *err)
+{
+	struct zone_copy_opts o = {.reflink = zone_reflink_supported(from, to)};
+
+	if (mkdir(to, 0755) < 0)
+		return zone_error_set(err, errno, "mkdir %s", to);
+	return zone_copy_tree(from, to, &o, NULL, err);
+}
+
+int zone_snapshot_create(struct zone *z, const char *snap, struct zone_error *err)
+{
+	enum zone_state s = zone_get_state(z);
+	cleanup_free char *dir = zone_subpath(z, "snapshots");
+	cleanup_free char *src = zone_subpath(z, zone_overlay_lower(z) ? "upper" : "root");
+	char tmp[4200], final[4200], meta[4200];
+	struct stat st;
+
+	if (zone_snapshot_name_validate(snap, err) < 0)
+		return -1;
+	if (s == ZONE_CONFIGURED || s == ZONE_INCOMPLETE)
+		return zone_error_set(err, 0, "zone %s is %s; nothing to snapshot", z->name,
+				      zone_state_name(s));
+	if (zone_mkdir_p(dir, 0700, err) < 0)
+		return -1;
+	snprintf(final, sizeof(final), "%s/%s", dir, snap);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.partial", dir, snap);
+	snprintf(meta, sizeof(meta), "%s.json", snap);
+	if (stat(final, &st) == 0)
+		return zone_error_set(err, 0, "zone %s already has a snapshot %s", z->name, snap);
+	if (zone_rmtree(tmp, err) < 0)
+		return -1;
+	if (copy_layer(src, tmp, err) < 0) {
+		zone_rmtree(tmp, NULL);
+		return zone_error_wrap(err, "snapshot %s of zone %s", snap, z->name);
+	}
+	cleanup_close int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char ts[64];
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_t *m = json_pack("{s:s, s:s, s:s}", "name", snap, "created", ts, "layer",
+			      zone_overlay_lower(z) ? "upper" : "root");
+	int r = zone_json_write_atomic(dfd, meta, m, err);
+	json_decref(m);
+	if (r < 0)
+		return -1;
+	if (rename(tmp, final) < 0)
+		return zone_error_set(err, errno, "snapshot %s of zone %s", snap, z->name);
+	return 0;
+}
+
+int zone_snapshot_rollback(struct zone *z, const char *snap, struct zone_error *err)
+{
+	enum zone_state s = zone_get_state(z);
+	const char *layer = zone_overlay_lower(z) ? "upper" : "root";
+	char from[4200], old[4200];
+	cleanup_free char *cur = zone_subpath(z, layer);
+	struct stat st;
+
+	if (zone_snapshot_name_validate(snap, err) < 0)
+		return -1;
+	if (s != ZONE_INSTALLED)
+		return zone_error_set(err, 0,
+				      "zone %s is %s; rollback needs it installed and halted",
+				      z->name, zone_state_name(s));
+	snprintf(from, sizeof(from), "%s/snapshots/%s", zone_path(z), snap);
+	if (stat(from, &st) < 0)
+		return zone_error_set(err, 0, "zone %s has no snapshot %s", z->name, snap);
+	snprintf(old, sizeof(old), "%s/%s.rollback-old", zone_path(z), layer);
+	if (zone_set_state(z, ZONE_INCOMPLETE, err) < 0)
+		return -1;
+	if (zone_rmtree(old, err) < 0 || (rename(cur, old) < 0 && errno != ENOENT))
+		return zone_error_set(err, errno, "rollback zone %s: set aside %s", z->name, cur);
+	if (copy_layer(from, cur, err) < 0)
+		return zone_error_wrap(err, "rollback zone %s to %s", z->name, snap);
+	if (zone_rmtree(old, err) < 0)
+		return zone_error_wrap(err, "rollback zone %s", z->name);
+	if (zone_overlay_lower(z) != NULL) {
+		cleanup_free char *work = zone_subpath(z, "work");
+		if (zone_rmtree(work, err) < 0 || mkdir(work, 0755) < 0)
+			return zone_error_wrap(err, "rollback zone %s: reset work dir", z->name);
+	}
+	return zone_set_state(z, ZONE_INSTALLED, err);
+}
+
+static int cmp_json_names(const void *a, const void *b)
+{
+	return strcmp(json_string_value(json_object_get(*(json_t *const *)a, "name")),
+		      json_string_value(json_object_get(*(json_t *const *)b, "name")));
+}
+
+int zone_snapshot_list(struct zone *z, json_t **list, struct zone_error *err)
+{
+	cleanup_free char *dir = zone_subpath(z, "snapshots");
+	cleanup_closedir DIR *d = opendir(dir);
+	struct dirent *de;
+	json_t *items[1024];
+	size_t n = 0;
+
+	*list = json_array();
+	if (d == NULL)
+		return errno == ENOENT ? 0 : zone_error_set(err, errno, "open %s", dir);
+	while ((de = readdir(d)) != NULL && n < 1024) {
+		char meta[300];
+		json_t *m = NULL;
+		struct zone_error ignored;
+		if (de->d_name[0] == '.' || strstr(de->d_name, ".json") != NULL)
+			continue;
+		snprintf(meta, sizeof(meta), "%s.json", de->d_name);
+		if (zone_json_read(dirfd(d), meta, &m, &ignored) < 0)
+			m = json_pack("{s:s}", "name", de->d_name);
+		items[n++] = m;
+	}
+	qsort(items, n, sizeof(items[0]), cmp_json_names);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(*list, items[i]);
+	return 0;
+}
+
+/* rename(2) when on one file system, else copy then remove. */
+static int move_tree(const char *from, const char *to, struct zone_error *err)
+{
+	struct stat st;
+
+	if (lstat(from, &st) < 0)
+		return errno == ENOENT ? 0 : zone_error_set(err, errno, "stat %s", from);
+	if (rename(from, to) == 0)
+		return 0;
+	if (errno != EXDEV)
+		return zone_error_set(err, errno, "move %s to %s", from, to);
+	if (copy_layer(from, to, err) < 0)
+		return zone_error_wrap(err, "copy %s to %s", from, to);
+	return zone_rmtree(from, err);
+}
+
+int zone_move(struct zone *z, const char *newpath, struct zone_error *err)
+{
+	static const char *const subs[] = {"root", "upper", "work", "snapshots"};
+	char oldpath[4096];
+	char **dep = NULL;
+	size_t ndep = 0;
+	struct stat st;
+
+	if (zone_get_state(z) != ZONE_INSTALLED)
+		return zone_error_set(err, 0, "zone %s is %s; move needs it installed and halted",
+				      z->name, zone_state_name(zone_get_state(z)));
+	if (newpath[0] != '/')
+		return zone_error_set(err, 0, "new path must be absolute: %s", newpath);
+	if (zone_dependents(z, &dep, &ndep, err) < 0)
+		return -1;
+	if (ndep > 0) {
+		zone_error_set(err, 0, "zone %s has %zu clone(s) over it (first: %s)", z->name,
+			       ndep, dep[0]);
+		zone_names_free(dep, ndep);
+		return -1;
+	}
+	if (stat(newpath, &st) == 0) {
+		cleanup_closedir DIR *d = opendir(newpath);
+		struct dirent *de;
+		while (d != NULL && (de = readdir(d)) != NULL)
+			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+				return zone_error_set(err, 0, "%s exists and is not empty",
+						      newpath);
+	} else if (zone_mkdir_p(newpath, 0700, err) < 0) {
+		return -1;
+	}
+	snprintf(oldpath, sizeof(oldpath), "%s", zone_path(z));
+	if (strcmp(oldpath, newpath) == 0)
+		return 0;
+	/* Record the target first: a move killed midway leaves an incomplete zone whose
+	 * state names both places. */
+	zone_state_put(z, "moving-to", json_string(newpath));
+	if (zone_set_state(z, ZONE_INCOMPLETE, err) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+		char a[4200], b[4200];
+		snprintf(a, sizeof(a), "%s/%s", oldpath, subs[i]);
+		snprintf(b, sizeof(b), "%s/%s", newpath, subs[i]);
+		if (move_tree(a, b, err) < 0)
+			return zone_error_wrap(err, "move zone %s", z->name);
+	}
+	zone_state_put(z, "moving-to", NULL);
+	if (strcmp(newpath, z->dir) == 0)
+		zone_state_put(z, "zonepath", NULL);
+	else
+		zone_state_put(z, "zonepath", json_string(newpath));
+	if (strcmp(oldpath, z->dir) != 0)
+		rmdir(oldpath);
+	return zone_set_state(z, ZONE_INSTALLED, err);
+}

@@ -1,0 +1,37 @@
+/*
+ * Zone states and the legal transitions between them, in one table.
+ *
+ *   configured -> incomplete -> installed -> ready -> running -> shutting_down -> installed
+ *
+ * `incomplete` marks an install, clone, move or uninstall that has not finished: a zone in
+ * that state is never mistaken for a good one, and `verify` / `uninstall` clean it up.
+ */
+#ifndef LXZONE_ZONE_STATE_H
+#define LXZONE_ZONE_STATE_H
+
+#include <stdbool.h>
+
+enum zone_state {
+	ZONE_CONFIGURED,
+	ZONE_INCOMPLETE,
+	ZONE_INSTALLED,
+	ZONE_READY,
+	ZONE_RUNNING,
+	ZONE_SHUTTING_DOWN,
+	ZONE_STATE_COUNT,
+};
+
+struct zone_transition {
+	enum zone_state from, to;
+	const char *why; /* which operation takes this edge */
+};
+
+extern const struct zone_transition zone_transitions[];
+extern const unsigned zone_ntransitions;
+
+const char *zone_state_name(enum zone_state s);
+/* -1 when the name is not a state. */
+int zone_state_from_name(const char *name);
+bool zone_state_transition_ok(enum zone_state from, enum zone_state to);
+
+#endif

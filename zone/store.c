@@ -1,0 +1,426 @@
+#include "zone/store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "zone/config.h"
+#include "zone/fsutil.h"
+
+int zone_store_init(struct zone_store *s, struct zone_error *err)
+{
+	const char *root = getenv("LXZONE_ROOT");
+
+	if (root == NULL || *root == '\0')
+		root = "/var/lib/lxzone";
+	if (root[0] != '/')
+		return zone_error_set(err, 0, "LXZONE_ROOT must be an absolute path, not '%s'",
+				      root);
+	if (strlen(root) >= sizeof(s->root) - 128)
+		return zone_error_set(err, ENAMETOOLONG, "zone store %s", root);
+	snprintf(s->root, sizeof(s->root), "%s", root);
+	if (zone_mkdir_p(s->root, 0700, err) < 0)
+		return zone_error_wrap(err, "zone store");
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int zone_store_list(struct zone_store *s, char ***names, size_t *n, struct zone_error *err)
+{
+	cleanup_closedir DIR *d = opendir(s->root);
+	struct dirent *de;
+	char **v = NULL;
+	size_t cnt = 0;
+
+	if (d == NULL)
+		return zone_error_set(err, errno, "open zone store %s", s->root);
+	while ((de = readdir(d)) != NULL) {
+		char p[4096 + 300];
+		struct zone_error ignored;
+		if (de->d_name[0] == '.' || zone_name_validate(de->d_name, &ignored) < 0)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s/config.json", s->root, de->d_name);
+		if (access(p, F_OK) < 0)
+			continue;
+		char **nv = realloc(v, (cnt + 1) * sizeof(*v));
+		if (nv == NULL) {
+			zone_names_free(v, cnt);
+			return zone_error_set(err, ENOMEM, "list zones");
+		}
+		v = nv;
+		v[cnt++] = strdup(de->d_name);
+	}
+	if (cnt > 0)
+		qsort(v, cnt, sizeof(*v), cmp_names);
+	*names = v;
+	*n = cnt;
+	return 0;
+}
+
+void zone_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+static double lock_timeout(void)
+{
+	const char *t = getenv("LXZONE_LOCK_TIMEOUT");
+	if (t != NULL && *t != '\0')
+		return atof(t);
+	return 5.0;
+}
+
+int zone_lock(struct zone *z, struct zone_error *err)
+{
+	double waited = 0, limit = lock_timeout();
+	struct stat a, b;
+
+	if (z->lockfd >= 0)
+		return 0;
+	z->lockfd = openat(z->dirfd, ".lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (z->lockfd < 0)
+		return zone_error_set(err, errno, "zone %s: open lock", z->name);
+	for (;;) {
+		if (flock(z->lockfd, LOCK_EX | LOCK_NB) == 0)
+			break;
+		if (errno != EWOULDBLOCK)
+			return zone_error_set(err, errno, "zone %s: lock", z->name);
+		if (waited >= limit) {
+			close(z->lockfd);
+			z->lockfd = -1;
+			return zone_error_set(err, 0,
+					      "zone %s is busy: another lxzone command holds its "
+					      "lock (waited %.0fs)",
+					      z->name, limit);
+		}
+		struct timespec ts = {0, 50 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		waited += 0.05;
+	}
+	/* The holder may have destroyed the zone while we waited. */
+	if (fstat(z->dirfd, &a) < 0 || a.st_nlink == 0 ||
+	    fstatat(z->dirfd, "config.json", &b, 0) < 0)
+		return zone_error_set(err, ENOENT, "zone %s", z->name);
+	return 0;
+}
+
+static int zone_load(struct zone *z, struct zone_error *err)
+{
+	json_t *cfg = NULL, *st = NULL;
+
+	if (zone_json_read(z->dirfd, "config.json", &cfg, err) < 0)
+		return zone_error_wrap(err, "zone %s", z->name);
+	if (zone_config_validate_all(cfg, err) < 0) {
+		json_decref(cfg);
+		return zone_error_wrap(err, "zone %s: config.json", z->name);
+	}
+	if (zone_json_read(z->dirfd, "state.json", &st, err) < 0) {
+		json_decref(cfg);
+		return zone_error_wrap(err, "zone %s", z->name);
+	}
+	if (zone_state_from_name(json_string_value(json_object_get(st, "state")) ?: "") < 0) {
+		json_decref(cfg);
+		json_decref(st);
+		return zone_error_set(err, 0, "zone %s: state.json: bad state", z->name);
+	}
+	json_decref(z->config);
+	json_decref(z->state);
+	z->config = cfg;
+	z->state = st;
+	return 0;
+}
+
+static struct zone *zone_alloc(struct zone_store *s, const char *name)
+{
+	struct zone *z = calloc(1, sizeof(*z));
+	if (z == NULL)
+		return NULL;
+	z->store = s;
+	z->dirfd = -1;
+	z->lockfd = -1;
+	snprintf(z->name, sizeof(z->name), "%s", name);
+	snprintf(z->dir, sizeof(z->dir), "%s/%s", s->root, name);
+	return z;
+}
+
+int zone_open(struct zone_store *s, const char *name, unsigned flags, struct zone **out,
+	      struct zone_error *err)
+{
+	struct zone *z;
+
+	if (zone_name_validate(name, err) < 0)
+		return -1;
+	z = zone_alloc(s, name);
+	if (z == NULL)
+		return zone_error_set(err, ENOMEM, "zone %s", name);
+	z->dirfd = open(z->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (z->dirfd < 0 || faccessat(z->dirfd, "config.json", F_OK, 0) < 0) {
+		zone_free(z);
+		return zone_error_set(err, 0, "no such zone: %s", name);
+	}
+	if ((flags & ZONE_OPEN_LOCK) && zone_lock(z, err) < 0) {
+		zone_free(z);
+		return -1;
+	}
+	if (zone_load(z, err) < 0) {
+		zone_free(z);
+		return -1;
+	}
+	*out = z;
+	return 0;
+}
+
+static void now_iso(char *buf, size_t sz)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, sz, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int zone_new(struct zone_store *s, const char *name, json_t *config, struct zone **out,
+	     struct zone_error *err)
+{
+	char tmpname[128], ts[64];
+	cleanup_close int tfd = -1;
+	cleanup_close int sfd = -1;
+	struct zone *z;
+	json_t *st;
+
+	if (zone_name_validate(name, err) < 0) {
+		json_decref(config);
+		return -1;
+	}
+	if (zone_config_validate_all(config, err) < 0) {
+		json_decref(config);
+		return zone_error_wrap(err, "create zone %s", name);
+	}
+	/* Build the directory under a temporary name and rename it into place, so a zone is
+	 * either absent or complete with config.json and state.json. */
+	sfd = open(s->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sfd < 0) {
+		json_decref(config);
+		return zone_error_set(err, errno, "open zone store %s", s->root);
+	}
+	if (faccessat(sfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+		json_decref(config);
+		return zone_error_set(err, 0, "zone %s already exists", name);
+	}
+	snprintf(tmpname, sizeof(tmpname), ".new-%s.%d", name, (int)getpid());
+	if (mkdirat(sfd, tmpname, 0700) < 0) {
+		json_decref(config);
+		return zone_error_set(err, errno, "create zone %s", name);
+	}
+	tfd = openat(sfd, tmpname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	st = json_object();
+	now_iso(ts, sizeof(ts));
+	json_object_set_new(st, "state", json_string("configured"));
+	json_object_set_new(st, "created", json_string(ts));
+	json_object_set_new(st, "changed", json_string(ts));
+	if (tfd < 0 || zone_json_write_atomic(tfd, "config.json", config, err) < 0 ||
+	    zone_json_write_atomic(tfd, "state.json", st, err) < 0) {
+		zone_rmtree_at(sfd, tmpname, NULL);
+		json_decref(config);
+		json_decref(st);
+		return zone_error_wrap(err, "create zone %s", name);
+	}
+	if (renameat2(sfd, tmpname, sfd, name, RENAME_NOREPLACE) < 0) {
+		int e = errno;
+		zone_rmtree_at(sfd, tmpname, NULL);
+		json_decref(config);
+		json_decref(st);
+		if (e == EEXIST)
+			return zone_error_set(err, 0, "zone %s already exists", name);
+		return zone_error_set(err, e, "create zone %s", name);
+	}
+	fsync(sfd);
+	z = zone_alloc(s, name);
+	z->config = config;
+	z->state = st;
+	z->dirfd = tfd;
+	tfd = -1;
+	if (zone_lock(z, err) < 0) {
+		zone_free(z);
+		return -1;
+	}
+	*out = z;
+	return 0;
+}
+
+void zone_free(struct zone *z)
+{
+	if (z == NULL)
+		return;
+	if (z->lockfd >= 0)
+		close(z->lockfd);
+	if (z->dirfd >= 0)
+		close(z->dirfd);
+	json_decref(z->config);
+	json_decref(z->state);
+	free(z);
+}
+
+void zone_freep(struct zone **z)
+{
+	zone_free(*z);
+}
+
+const char *zone_state_get(struct zone *z, const char *key)
+{
+	const char *s = json_string_value(json_object_get(z->state, key));
+	return s ? s : "";
+}
+
+void zone_state_put(struct zone *z, const char *key, json_t *value)
+{
+	if (value == NULL)
+		json_object_del(z->state, key);
+	else
+		json_object_set_new(z->state, key, value);
+}
+
+static unsigned long long proc_starttime(pid_t pid)
+{
+	char path[64], buf[1024];
+	unsigned long long start = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return 0;
+	if (fgets(buf, sizeof(buf), f) != NULL) {
+		char *p = strrchr(buf, ')');
+		/* Field 22 (starttime); p points at the end of field 2. */
+		for (int field = 2; p != NULL && field < 22; field++)
+			p = strchr(p + 1, ' ');
+		if (p != NULL)
+			start = strtoull(p + 1, NULL, 10);
+	}
+	fclose(f);
+	return start;
+}
+
+pid_t zone_supervisor_pid(struct zone *z)
+{
+	json_t *sup = json_object_get(z->state, "supervisor");
+	pid_t pid = (pid_t)json_integer_value(json_object_get(sup, "pid"));
+	unsigned long long start =
+	    (unsigned long long)json_integer_value(json_object_get(sup, "start"));
+
+	if (pid <= 0)
+		return 0;
+	if (kill(pid, 0) < 0 && errno == ESRCH)
+		return 0;
+	if (start != 0 && proc_starttime(pid) != start)
+		return 0;
+	return pid;
+}
+
+enum zone_state zone_get_state(struct zone *z)
+{
+	int s = zone_state_from_name(zone_state_get(z, "state"));
+	if (s < 0)
+		return ZONE_INCOMPLETE;
+	/* A zone whose supervisor died without recording it is no longer running. */
+	if ((s == ZONE_READY || s == ZONE_RUNNING || s == ZONE_SHUTTING_DOWN) &&
+	    zone_supervisor_pid(z) == 0)
+		return ZONE_INSTALLED;
+	return (enum zone_state)s;
+}
+
+int zone_save_state(struct zone *z, struct zone_error *err)
+{
+	char ts[64];
+
+	now_iso(ts, sizeof(ts));
+	json_object_set_new(z->state, "changed", json_string(ts));
+	if (zone_json_write_atomic(z->dirfd, "state.json", z->state, err) < 0)
+		return zone_error_wrap(err, "zone %s", z->name);
+	return 0;
+}
+
+int zone_set_state(struct zone *z, enum zone_state to, struct zone_error *err)
+{
+	enum zone_state from = zone_get_state(z);
+
+	if (from != to && !zone_state_transition_ok(from, to))
+		return zone_error_set(err, 0, "zone %s: cannot go from %s to %s", z->name,
+				      zone_state_name(from), zone_state_name(to));
+	json_object_set_new(z->state, "state", json_string(zone_state_name(to)));
+	if (to == ZONE_INSTALLED || to == ZONE_CONFIGURED)
+		json_object_del(z->state, "supervisor");
+	return zone_save_state(z, err);
+}
+
+int zone_save_config(struct zone *z, struct zone_error *err)
+{
+	if (zone_config_validate_all(z->config, err) < 0)
+		return zone_error_wrap(err, "zone %s", z->name);
+	if (zone_json_write_atomic(z->dirfd, "config.json", z->config, err) < 0)
+		return zone_error_wrap(err, "zone %s", z->name);
+	return 0;
+}
+
+const char *zone_path(struct zone *z)
+{
+	const char *p = zone_state_get(z, "zonepath");
+	return *p ? p : z->dir;
+}
+
+char *zone_subpath(struct zone *z, const char *sub)
+{
+	return zone_path_join(zone_path(z), sub);
+}
+
+int zone_remove(struct zone *z, struct zone_error *err)
+{
+	char gone[128];
+	cleanup_close int sfd = open(z->store->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (sfd < 0)
+		return zone_error_set(err, errno, "open zone store");
+	/* Rename first so the name is free at once and a half-removed zone is never listed. */
+	snprintf(gone, sizeof(gone), ".gone-%s.%d", z->name, (int)getpid());
+	if (renameat(sfd, z->name, sfd, gone) < 0)
+		return zone_error_set(err, errno, "destroy zone %s", z->name);
+	if (zone_rmtree_at(sfd, gone, err) < 0)
+		return zone_error_wrap(err, "destroy zone %s", z->name);
+	return 0;
+}
+
+json_t *zone_info_json(struct zone *z)
+{
+	json_t *o = json_object();
+	pid_t sup = zone_supervisor_pid(z);
+
+	json_object_set_new(o, "name", json_string(z->name));
+	json_object_set_new(o, "state", json_string(zone_state_name(zone_get_state(z))));
+	json_object_set_new(o, "brand", json_string(zone_config_str(z->config, "brand")));
+	json_object_set_new(o, "root-type", json_string(zone_config_str(z->config, "root-type")));
+	json_object_set_new(o, "golden", json_boolean(zone_config_bool(z->config, "golden")));
+	json_object_set_new(o, "zonepath", json_string(zone_path(z)));
+	if (sup > 0)
+		json_object_set_new(o, "supervisor-pid", json_integer(sup));
+	const char *keys[] = {"origin", "created", "changed"};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		json_t *v = json_object_get(z->state, keys[i]);
+		if (v != NULL)
+			json_object_set(o, keys[i], v);
+	}
+	return o;
+}

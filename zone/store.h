@@ -1,0 +1,80 @@
+/*
+ * The zone store: $LXZONE_ROOT (default /var/lib/lxzone), one directory per zone:
+ *
+ *   NAME/config.json   the configuration (zone/config.h)
+ *   NAME/state.json    state, zone path, origin, supervisor pid
+ *   NAME/.lock         flock(2) target: one lifecycle command per zone at a time
+ *   ZONEPATH/root/     the root file system (whole-root), or the overlay mount point
+ *   ZONEPATH/upper/, ZONEPATH/work/   the overlay's private layer (sparse-root)
+ *   ZONEPATH/snapshots/SNAP/          snapshots
+ *
+ * ZONEPATH is the zone's directory unless `lxzone move` put it elsewhere.
+ */
+#ifndef LXZONE_ZONE_STORE_H
+#define LXZONE_ZONE_STORE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "zone/error.h"
+#include "zone/state.h"
+
+struct zone_store {
+	char root[4096];
+};
+
+struct zone {
+	struct zone_store *store;
+	char name[64];
+	char dir[4096 + 128];
+	int dirfd;
+	int lockfd;
+	json_t *config;
+	json_t *state; /* the state.json object */
+};
+
+enum {
+	ZONE_OPEN_LOCK = 1, /* take the per-zone lock (waits up to LXZONE_LOCK_TIMEOUT s) */
+};
+
+int zone_store_init(struct zone_store *s, struct zone_error *err);
+/* Names of all zones, sorted; free with zone_names_free. */
+int zone_store_list(struct zone_store *s, char ***names, size_t *n, struct zone_error *err);
+void zone_names_free(char **names, size_t n);
+
+int zone_open(struct zone_store *s, const char *name, unsigned flags, struct zone **out,
+	      struct zone_error *err);
+/* Create a new zone in state `configured` with `config` (ownership passes); locked. */
+int zone_new(struct zone_store *s, const char *name, json_t *config, struct zone **out,
+	     struct zone_error *err);
+void zone_free(struct zone *z);
+#define cleanup_zone __attribute__((cleanup(zone_freep)))
+void zone_freep(struct zone **z);
+
+int zone_lock(struct zone *z, struct zone_error *err);
+
+enum zone_state zone_get_state(struct zone *z);
+/* Change state along a legal edge of the table; written atomically. */
+int zone_set_state(struct zone *z, enum zone_state to, struct zone_error *err);
+int zone_save_state(struct zone *z, struct zone_error *err);
+int zone_save_config(struct zone *z, struct zone_error *err);
+
+/* ZONEPATH, and ZONEPATH/<sub> (malloc'd). */
+const char *zone_path(struct zone *z);
+char *zone_subpath(struct zone *z, const char *sub);
+
+/* A state.json string field ("" when absent) and setter (not saved until zone_save_state). */
+const char *zone_state_get(struct zone *z, const char *key);
+void zone_state_put(struct zone *z, const char *key, json_t *value);
+
+/* Supervisor pid recorded in state.json, 0 if none or no longer alive. */
+pid_t zone_supervisor_pid(struct zone *z);
+
+/* Remove the zone's metadata directory (destroy). The zone must be `configured`. */
+int zone_remove(struct zone *z, struct zone_error *err);
+
+/* Summary as JSON, for list / info. */
+json_t *zone_info_json(struct zone *z);
+
+#endif

@@ -24,6 +24,7 @@
 #include "kernel-shim/filter.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,28 @@ static __attribute__((noreturn)) void init_loop(pid_t guest)
 	}
 }
 
+/*
+ * ps in the zone shows PID 1 as "lxzone-init", not lxrun's command line with host paths.  The
+ * argument area is overwritten in place (prctl(PR_SET_MM_*) needs CAP_SYS_RESOURCE).
+ */
+static void init_retitle(void)
+{
+	static const char title[] = "lxzone-init";
+	char buf[8192];
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+
+	if (fd >= 0)
+		close(fd);
+	prctl(PR_SET_NAME, title);
+	/* program_invocation_name is argv[0], the start of the argument area */
+	if (n < (ssize_t)sizeof(title) || n == (ssize_t)sizeof(buf) ||
+	    memcmp(program_invocation_name, buf, strlen(buf) + 1))
+		return;
+	memset(program_invocation_name, 0, (size_t)n);
+	memcpy(program_invocation_name, title, sizeof(title));
+}
+
 static int zone_init(const struct launch_plan *plan, const struct sock_fprog *filter,
 		     const char *report_path, sigset_t *mask)
 {
@@ -162,6 +185,7 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 		return err.status;
 	}
 
+	init_retitle();
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	guest = fork();

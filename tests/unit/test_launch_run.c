@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,6 +27,7 @@ static char dir[64], root[128];
 
 struct result {
 	int status;
+	int signaled; /* lxrun itself was killed (status is then 128+N too) */
 	char out[16384];
 	char err[16384];
 };
@@ -40,21 +42,19 @@ static void slurp(const char *path, char *buf, size_t len)
 		close(fd);
 }
 
-/* Run lxrun with args (NULL-terminated), stdin from /dev/null, capturing output. */
-static void run(struct result *r, ...)
+static pid_t start_v(va_list ap)
 {
 	char *argv[32], outp[128], errp[128];
-	va_list ap;
-	int n = 0, st;
+	int n = 0;
 	pid_t pid;
 
 	argv[n++] = (char *)lxrun;
-	va_start(ap, r);
 	while ((argv[n] = va_arg(ap, char *)) != NULL)
 		n++;
-	va_end(ap);
 	snprintf(outp, sizeof(outp), "%s/out", dir);
 	snprintf(errp, sizeof(errp), "%s/err", dir);
+	unlink(outp);
+	unlink(errp);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
@@ -69,10 +69,62 @@ static void run(struct result *r, ...)
 		execv(lxrun, argv);
 		_exit(99);
 	}
+	return pid;
+}
+
+/* Start lxrun with args (NULL-terminated), stdin from /dev/null, output to files. */
+static pid_t start(const char *first, ...)
+{
+	va_list ap;
+	pid_t pid;
+
+	(void)first; /* always NULL: lets the variadic part start at the first argument */
+	va_start(ap, first);
+	pid = start_v(ap);
+	va_end(ap);
+	return pid;
+}
+
+static void finish(struct result *r, pid_t pid)
+{
+	char outp[128], errp[128];
+	int st;
+
+	snprintf(outp, sizeof(outp), "%s/out", dir);
+	snprintf(errp, sizeof(errp), "%s/err", dir);
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	r->signaled = WIFSIGNALED(st);
 	slurp(outp, r->out, sizeof(r->out));
 	slurp(errp, r->err, sizeof(r->err));
+}
+
+/* Run lxrun with args (NULL-terminated) to completion. */
+static void run(struct result *r, ...)
+{
+	va_list ap;
+	pid_t pid;
+
+	va_start(ap, r);
+	pid = start_v(ap);
+	va_end(ap);
+	finish(r, pid);
+}
+
+/* Wait (up to 5 s) until the program's output holds s. */
+static int wait_output(const char *s)
+{
+	char outp[128], buf[16384];
+	int i;
+
+	snprintf(outp, sizeof(outp), "%s/out", dir);
+	for (i = 0; i < 500; i++) {
+		slurp(outp, buf, sizeof(buf));
+		if (strstr(buf, s))
+			return 1;
+		usleep(10000);
+	}
+	return 0;
 }
 
 static int lines(const char *s)
@@ -253,12 +305,63 @@ static void test_zone_errors(void **state)
 	assert_string_equal(before, after);
 }
 
+static void test_filter_installed(void **state)
+{
+	struct result r;
+
+	(void)state;
+	/* uname is trapped and nothing handles SIGSYS in the stand-in: killed, 128+31 */
+	run(&r, "--", standin, "trap", NULL);
+	assert_int_equal(r.status, 128 + SIGSYS);
+	run(&r, "--root", root, "--", "/bin/prog", "trap", NULL);
+	assert_int_equal(r.status, 128 + SIGSYS);
+	/* init under the filter kept running until the program died, then reported it */
+	assert_non_null(strstr(r.out, "pid 2\n"));
+}
+
+static void forward_one(const char *what, pid_t pid, int sig)
+{
+	struct result r;
+
+	if (!wait_output("brand ")) {
+		kill(pid, SIGKILL);
+		fail_msg("%s: the program did not start", what);
+	}
+	usleep(50000); /* into pause() */
+	assert_int_equal(kill(pid, sig), 0);
+	finish(&r, pid);
+	if (r.status != 128 + sig)
+		print_message("%s: stdout %s\nstderr %s\n", what, r.out, r.err);
+	/* lxrun survived the signal and exited with the program's status */
+	assert_false(r.signaled);
+	assert_int_equal(r.status, 128 + sig);
+}
+
+static void test_signal_forwarding(void **state)
+{
+	char before[65536], after[65536];
+
+	(void)state;
+	mounts(before, sizeof(before));
+	/* lxrun stays as the parent (report wanted): it forwards SIGTERM to the program */
+	forward_one("host", start(NULL, "--report-unsupported", "--", standin, "pause", NULL),
+		    SIGTERM);
+	/* in a zone: lxrun -> init -> program */
+	forward_one("zone TERM", start(NULL, "--root", root, "--", "/bin/prog", "pause", NULL),
+		    SIGTERM);
+	forward_one("zone USR1", start(NULL, "--root", root, "--", "/bin/prog", "pause", NULL),
+		    SIGUSR1);
+	mounts(after, sizeof(after));
+	assert_string_equal(before, after);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_host_handover), cmocka_unit_test(test_host_errors),
-	    cmocka_unit_test(test_host_report),	  cmocka_unit_test(test_zone_handover),
-	    cmocka_unit_test(test_zone_errors),
+	    cmocka_unit_test(test_host_handover),     cmocka_unit_test(test_host_errors),
+	    cmocka_unit_test(test_host_report),	      cmocka_unit_test(test_zone_handover),
+	    cmocka_unit_test(test_zone_errors),	      cmocka_unit_test(test_filter_installed),
+	    cmocka_unit_test(test_signal_forwarding),
 	};
 
 	if (argc != 3) {

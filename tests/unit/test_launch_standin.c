@@ -8,12 +8,16 @@
  *     brand <LXZONE_BRAND with 0x1f shown as '|'>
  *
  * then, for arguments "unsup=<nr>", appends "<nr>\n" to the report path named in LXZONE_BRAND
- * (as the brand does), and exits with N if an argument is "exit=<N>", else 0.
+ * (as the brand does); "trap" makes a call the filter traps (uname: with no SIGSYS handler the
+ * process dies of SIGSYS, which shows the filter is installed); "pause" waits for a signal;
+ * exits with N if an argument is "exit=<N>", else 0.
  */
 #define SYS_write      1
 #define SYS_open       2
 #define SYS_close      3
+#define SYS_pause      34
 #define SYS_getpid     39
+#define SYS_uname      63
 #define SYS_exit_group 231
 #define O_WRONLY       01
 #define O_APPEND       02000
@@ -127,6 +131,14 @@ __attribute__((used)) void standin_main(long *sp)
 				sys3(SYS_close, fd, 0, 0);
 			}
 		}
+	}
+	for (i = 0; i < argc; i++) {
+		char uts[390];
+
+		if (prefix(argv[i], "trap"))
+			sys3(SYS_uname, (long)uts, 0, 0);
+		if (prefix(argv[i], "pause"))
+			sys3(SYS_pause, 0, 0, 0);
 	}
 	sys3(SYS_exit_group, code, 0, 0);
 }

@@ -22,6 +22,8 @@
 
 #include <cmocka.h>
 
+#include "cli/launch.h"
+
 static const char *lxrun, *standin;
 static char dir[64], root[128];
 
@@ -355,13 +357,65 @@ static void test_signal_forwarding(void **state)
 	assert_string_equal(before, after);
 }
 
+/* The first child of pid, from /proc/<pid>/task/<pid>/children. */
+static pid_t child_of(pid_t pid)
+{
+	char p[128], buf[256];
+
+	snprintf(p, sizeof(p), "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	slurp(p, buf, sizeof(buf));
+	return (pid_t)atoi(buf);
+}
+
+static void test_enter(void **state)
+{
+	char *argv[] = {"prog", "entered", "exit=6", NULL};
+	struct launch_opts o = {.argv = argv, .brand_image = standin, .net_fd = -1};
+	char outp[128], out[4096];
+	pid_t zone, init, pid;
+	int st;
+
+	(void)state;
+	zone = start(NULL, "--root", root, "--", "/bin/prog", "pause", NULL);
+	assert_true(wait_output("brand "));
+	init = child_of(zone);
+	assert_true(init > 0);
+	snprintf(outp, sizeof(outp), "%s/enter-out", dir);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct launch_error err = {0};
+		int o_fd = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0644), status = -1;
+
+		dup2(o_fd, 1);
+		setenv("PATH", "/bin", 1);
+		if (launch_enter(init, &o, &status, &err) < 0) {
+			fprintf(stderr, "enter: %s\n", err.msg);
+			_exit(100);
+		}
+		_exit(status);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	slurp(outp, out, sizeof(out));
+	kill(zone, SIGTERM);
+	assert_int_equal(waitpid(zone, NULL, 0), zone);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 6)
+		print_message("enter: status %#x, output: %s\n", st, out);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 6);
+	/* in the zone's pid namespace (init 1, program 2, us 3), resolved in its root */
+	assert_non_null(strstr(out, "pid 3\n"));
+	assert_non_null(strstr(out, "argv[0] prog\nargv[1] entered\n"));
+	assert_non_null(strstr(out, "brand 1|0|||/bin/prog\n"));
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_host_handover),     cmocka_unit_test(test_host_errors),
 	    cmocka_unit_test(test_host_report),	      cmocka_unit_test(test_zone_handover),
 	    cmocka_unit_test(test_zone_errors),	      cmocka_unit_test(test_filter_installed),
-	    cmocka_unit_test(test_signal_forwarding),
+	    cmocka_unit_test(test_signal_forwarding), cmocka_unit_test(test_enter),
 	};
 
 	if (argc != 3) {

@@ -104,15 +104,26 @@ static void guest_start(const struct launch_plan *plan, const struct launch_exec
 	_exit(err.status ? err.status : LAUNCH_EXIT_CANNOT);
 }
 
-/* The minimal init's loop: only pass-through calls from here on. */
-static __attribute__((noreturn)) void init_loop(pid_t guest)
+/*
+ * The minimal init's loop, filter first.  From the install on only pass-through calls, made
+ * with syscall() directly.  Not noreturn, and not instrumented: a sanitizer build calls
+ * sigaltstack (trapped, so fatal) before every call to a noreturn function.
+ */
+__attribute__((no_sanitize("address", "undefined"))) static int
+init_loop(pid_t guest, const struct sock_fprog *filter)
 {
+	char ebuf[512];
 	sigset_t all;
 	siginfo_t si;
 	int st, sig;
 	pid_t p;
 
 	sigfillset(&all);
+	if (lx_filter_install(filter, ebuf, sizeof(ebuf)) < 0) {
+		fprintf(stderr, "lxrun: init: %s\n", ebuf);
+		kill(guest, SIGKILL);
+		return LAUNCH_EXIT_CANNOT;
+	}
 	for (;;) {
 		sig = (int)syscall(SYS_rt_sigtimedwait, &all, &si, NULL, _NSIG / 8);
 		if (sig <= 0)
@@ -157,7 +168,6 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 	struct launch_error err = {0};
 	struct launch_exec ex;
 	unsigned flags = 0;
-	char ebuf[512];
 	sigset_t all;
 	int brand_fd;
 	pid_t guest;
@@ -198,12 +208,7 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 		guest_start(plan, &ex, filter, brand_fd, mask);
 	close(brand_fd);
 	launch_exec_free(&ex);
-	if (lx_filter_install(filter, ebuf, sizeof(ebuf)) < 0) {
-		fprintf(stderr, "lxrun: init: %s\n", ebuf);
-		kill(guest, SIGKILL);
-		return LAUNCH_EXIT_CANNOT;
-	}
-	init_loop(guest);
+	return init_loop(guest, filter);
 }
 
 int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter,

@@ -227,11 +227,26 @@ static int extract_entry(struct archive *a, struct archive_entry *e, int root,
 	}
 	memcpy(parent_path, clean, strlen(clean) + 1);
 	split(parent_path, &dir, &base);
-	if (make_parents(root, dir, err) < 0)
+	/* A parent that cannot be resolved inside the root (a symlink to a place the image does
+	 * not have, a file in the way) makes the entry unplaceable: refuse it, as tar in a
+	 * chroot would fail it, and go on. Other failures (no space, I/O) stop the install. */
+	struct zone_error perr = {0};
+	if (make_parents(root, dir, &perr) < 0 ||
+	    (parent = openat2_in_root(root, dir, O_PATH | O_DIRECTORY)) < 0) {
+		int e = perr.msg[0] ? perr.code : errno;
+		if (e == ENOENT || e == ENOTDIR || e == ELOOP || e == EXDEV || e == EEXIST) {
+			st->refused++;
+			if (opts && opts->warnings)
+				fprintf(opts->warnings, "refused %s: parent %s: %s\n", clean, dir,
+					strerror(e));
+			return 0;
+		}
+		if (!perr.msg[0])
+			return zone_error_set(err, e, "%s: parent directory", clean);
+		if (err != NULL)
+			*err = perr;
 		return zone_error_wrap(err, "%s", clean);
-	parent = openat2_in_root(root, dir, O_PATH | O_DIRECTORY);
-	if (parent < 0)
-		return zone_error_set(err, errno, "%s: parent directory", clean);
+	}
 
 	if (hl != NULL) {
 		char target[4096];

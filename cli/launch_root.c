@@ -253,6 +253,7 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 	int r = 0;
 
 	*brand_fd = -1;
+	/* zone-path ops before bind-root find rootfd -1 and fail with EBADF, never touch / */
 	for (i = 0; i < plan->nops && r == 0; i++) {
 		const struct launch_op *op = &plan->ops[i];
 
@@ -317,11 +318,6 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 			r = launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "plan: unknown op %d",
 					op->kind);
 		}
-		if ((op->kind == LOP_MOUNT || op->kind == LOP_BIND || op->kind == LOP_DEV_BIND ||
-		     op->kind == LOP_SYMLINK || op->kind == LOP_MKDIR) &&
-		    c.rootfd < 0 && r == 0)
-			r = launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "plan: %s before bind-root",
-					launch_op_name(op->kind));
 	}
 	if (c.rootfd >= 0)
 		close(c.rootfd);

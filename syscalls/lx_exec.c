@@ -255,8 +255,13 @@ static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uar
 	} else {
 		envp[envc] = (uintptr_t)var;
 		envp[envc + 1] = 0;
+		/* the new image inherits the real mask: the guest's, not the handler's (all
+		 * blocked); a signal in this window is delivered to the guest as usual */
+		uint64_t all = ~0ULL;
+		lx_sys4(LX_SYS_rt_sigprocmask, LX_SIG_SETMASK, &c->uc->uc_sigmask, 0, 8);
 		r = lx_sys3(LX_SYS_execve, brand_self, depth ? (uint64_t)(uintptr_t)argv : uargv,
 			    envp);
+		lx_sys4(LX_SYS_rt_sigprocmask, LX_SIG_SETMASK, &all, 0, 8);
 	}
 	/* only failures come back */
 	lx_sys1(LX_SYS_close, hfd);

@@ -1,0 +1,227 @@
+/* Zone cgroups on fake v1 / v2 / hybrid trees (what gets written where), and on the real
+ * host hierarchy when running as root (join, count, kill, remove: nothing left). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "zone/cgroup.h"
+#include "zone/fsutil.h"
+
+static char fake[256];
+
+static void touch(const char *dir, const char *file, const char *content)
+{
+	char p[600];
+	struct zone_error err;
+	assert_int_equal(zone_mkdir_p(dir, 0755, &err), 0);
+	snprintf(p, sizeof(p), "%s/%s", dir, file);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(content, f);
+	fclose(f);
+}
+
+static void expect(const char *dir, const char *file, const char *want)
+{
+	char p[600], buf[256] = {0};
+	snprintf(p, sizeof(p), "%s/%s", dir, file);
+	FILE *f = fopen(p, "r");
+	if (f == NULL)
+		fail_msg("%s missing", p);
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if (strcmp(buf, want) != 0)
+		fail_msg("%s: '%s', want '%s'", p, buf, want);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(fake, sizeof(fake), "/tmp/test_zone_cgroup.%d", (int)getpid());
+	unsetenv("LXZONE_CGROUP_PARENT");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	struct zone_error err;
+	zone_rmtree(fake, &err);
+	return 0;
+}
+
+static void make_v1(int with_unified)
+{
+	const char *ctrls[] = {"memory", "cpu", "cpuacct", "cpuset", "pids", "freezer"};
+	char d[400];
+	for (size_t i = 0; i < 6; i++) {
+		snprintf(d, sizeof(d), "%s/%s", fake, ctrls[i]);
+		touch(d, "cgroup.procs", "");
+	}
+	snprintf(d, sizeof(d), "%s/cpuset", fake);
+	touch(d, "cpuset.cpus", "0-3\n");
+	touch(d, "cpuset.mems", "0\n");
+	snprintf(d, sizeof(d), "%s/memory/lxzone/z", fake);
+	touch(d, "memory.memsw.limit_in_bytes", "");
+	if (with_unified) {
+		snprintf(d, sizeof(d), "%s/unified", fake);
+		touch(d, "cgroup.controllers", "");
+	}
+}
+
+static void test_v1_limits(void **state)
+{
+	(void)state;
+	struct zone_cgroup cg;
+	struct zone_error err = {0};
+	struct zone_cg_limits lim = {64 << 20, 0, 1500, 64};
+	char d[400];
+
+	make_v1(0);
+	assert_int_equal(zone_cgroup_init(&cg, fake, "z", &err), 0);
+	assert_int_equal(cg.layout, ZONE_CG_V1);
+	assert_string_equal(cg.v2, "");
+	if (zone_cgroup_create(&cg, &lim, &err) < 0)
+		fail_msg("%s", err.msg);
+	snprintf(d, sizeof(d), "%s/memory/lxzone/z", fake);
+	expect(d, "memory.limit_in_bytes", "67108864");
+	expect(d, "memory.memsw.limit_in_bytes", "67108864"); /* swap=0: memsw == memory */
+	snprintf(d, sizeof(d), "%s/cpu/lxzone/z", fake);
+	expect(d, "cpu.cfs_quota_us", "150000");
+	expect(d, "cpu.cfs_period_us", "100000");
+	snprintf(d, sizeof(d), "%s/cpuset/lxzone/z", fake);
+	expect(d, "cpuset.cpus", "0,1"); /* ceil(1.5) CPUs of the parent's 0-3 */
+	expect(d, "cpuset.mems", "0");
+	snprintf(d, sizeof(d), "%s/pids/lxzone/z", fake);
+	expect(d, "pids.max", "64");
+
+	char files[8][ZONE_CG_PATH + 16];
+	assert_int_equal(zone_cgroup_procs_files(&cg, files, 8), 6);
+	snprintf(d, sizeof(d), "%s/memory/lxzone/z/cgroup.procs", fake);
+	assert_string_equal(files[0], d);
+}
+
+static void test_v1_swap_and_unlimited(void **state)
+{
+	(void)state;
+	struct zone_cgroup cg;
+	struct zone_error err = {0};
+	struct zone_cg_limits lim = {64 << 20, 32 << 20, UINT64_MAX, UINT64_MAX};
+	char d[400], p[500];
+
+	make_v1(1);
+	setenv("LXZONE_CGROUP_PARENT", "custom", 1);
+	assert_int_equal(zone_cgroup_init(&cg, fake, "z", &err), 0);
+	assert_int_equal(cg.layout, ZONE_CG_HYBRID);
+	snprintf(d, sizeof(d), "%s/unified/custom/z", fake);
+	assert_string_equal(cg.v2, d);
+	snprintf(d, sizeof(d), "%s/memory/custom/z", fake);
+	touch(d, "memory.memsw.limit_in_bytes", "");
+	if (zone_cgroup_create(&cg, &lim, &err) < 0)
+		fail_msg("%s", err.msg);
+	expect(d, "memory.memsw.limit_in_bytes", "100663296");
+	snprintf(p, sizeof(p), "%s/pids/custom/z/pids.max", fake);
+	assert_int_equal(access(p, F_OK), -1); /* unlimited: nothing written */
+	assert_true(zone_cgroup_exists(&cg));
+	char files[8][ZONE_CG_PATH + 16];
+	assert_int_equal(zone_cgroup_procs_files(&cg, files, 8), 7); /* 6 v1 + unified */
+	unsetenv("LXZONE_CGROUP_PARENT");
+}
+
+static void test_v2_limits(void **state)
+{
+	(void)state;
+	struct zone_cgroup cg;
+	struct zone_error err = {0};
+	struct zone_cg_limits lim = {1 << 30, UINT64_MAX, 500, 100};
+	char d[400];
+
+	touch(fake, "cgroup.controllers", "cpuset cpu memory pids\n");
+	snprintf(d, sizeof(d), "%s/lxzone/z", fake);
+	touch(d, "cpuset.cpus.effective", "0-7\n");
+	touch(d, "memory.swap.max", "");
+	assert_int_equal(zone_cgroup_init(&cg, fake, "z", &err), 0);
+	assert_int_equal(cg.layout, ZONE_CG_V2);
+	if (zone_cgroup_create(&cg, &lim, &err) < 0)
+		fail_msg("%s", err.msg);
+	expect(d, "memory.max", "1073741824");
+	expect(d, "memory.swap.max", "max");
+	expect(d, "cpu.max", "50000 100000");
+	expect(d, "cpuset.cpus", "0");
+	expect(d, "pids.max", "100");
+	char files[8][ZONE_CG_PATH + 16];
+	assert_int_equal(zone_cgroup_procs_files(&cg, files, 8), 1);
+}
+
+static void test_no_hierarchy(void **state)
+{
+	(void)state;
+	struct zone_cgroup cg;
+	struct zone_error err = {0};
+	struct zone_error e2;
+	assert_int_equal(zone_mkdir_p(fake, 0755, &e2), 0);
+	assert_int_equal(zone_cgroup_init(&cg, fake, "z", &err), -1);
+	assert_non_null(strstr(err.msg, "no cgroup hierarchy"));
+}
+
+static void test_real_host_join_kill_remove(void **state)
+{
+	(void)state;
+	struct zone_cgroup cg;
+	struct zone_error err = {0};
+	struct zone_cg_limits lim = {64 << 20, 0, 1000, 32};
+	char name[64];
+
+	if (geteuid() != 0 || access("/sys/fs/cgroup", W_OK) != 0)
+		skip();
+	snprintf(name, sizeof(name), "unit-test-%d", (int)getpid());
+	if (zone_cgroup_init(&cg, NULL, name, &err) < 0)
+		skip();
+	if (zone_cgroup_create(&cg, &lim, &err) < 0)
+		fail_msg("%s", err.msg);
+	pid_t kids[3];
+	for (int i = 0; i < 3; i++) {
+		kids[i] = fork();
+		if (kids[i] == 0) {
+			for (;;)
+				pause();
+		}
+		if (zone_cgroup_join(&cg, kids[i], &err) < 0)
+			fail_msg("%s", err.msg);
+	}
+	assert_true(zone_cgroup_count(&cg) >= 3);
+	if (zone_cgroup_kill(&cg, 2000, &err) < 0)
+		fail_msg("%s", err.msg);
+	for (int i = 0; i < 3; i++) {
+		int status;
+		assert_int_equal(waitpid(kids[i], &status, 0), kids[i]);
+		assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	}
+	assert_int_equal(zone_cgroup_count(&cg), 0);
+	if (zone_cgroup_remove(&cg, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_false(zone_cgroup_exists(&cg));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_v1_limits, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v1_swap_and_unlimited, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v2_limits, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_hierarchy, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_real_host_join_kill_remove, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

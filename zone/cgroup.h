@@ -1,0 +1,84 @@
+/*
+ * Zone cgroups behind one interface, on the three layouts a Linux host can have:
+ *
+ *   v1      one hierarchy per controller: <mnt>/memory, <mnt>/cpu, <mnt>/cpuset, <mnt>/pids...
+ *   v2      one unified hierarchy at <mnt> (cgroup.controllers at its top)
+ *   hybrid  v1 controllers plus a cgroup2 mount at <mnt>/unified with no useful controllers
+ *           (this machine): limits go to v1, and the zone also gets a unified cgroup so
+ *           process tracking is the same everywhere.
+ *
+ * A zone's cgroup is <parent>/<zone name> in every hierarchy it uses, parent being
+ * $LXZONE_CGROUP_PARENT or "lxzone". Layout detection looks at files, not file-system magic,
+ * so the unit tests can run it over a plain directory tree.
+ */
+#ifndef LXZONE_ZONE_CGROUP_H
+#define LXZONE_ZONE_CGROUP_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "zone/error.h"
+
+enum zone_cg_layout {
+	ZONE_CG_V1,
+	ZONE_CG_V2,
+	ZONE_CG_HYBRID,
+};
+
+enum zone_cg_ctrl {
+	ZONE_CG_MEMORY,
+	ZONE_CG_CPU,
+	ZONE_CG_CPUACCT,
+	ZONE_CG_CPUSET,
+	ZONE_CG_PIDS,
+	ZONE_CG_FREEZER,
+	ZONE_CG_NCTRL,
+};
+
+#define ZONE_CG_PATH 512
+
+struct zone_cgroup {
+	enum zone_cg_layout layout;
+	char mnt[256];
+	/* v1 (and hybrid): per-controller directory, "" when the controller is absent. */
+	char v1[ZONE_CG_NCTRL][ZONE_CG_PATH];
+	/* v2, or hybrid's unified tracking cgroup; "" when none. */
+	char v2[ZONE_CG_PATH];
+};
+
+struct zone_cg_limits {
+	uint64_t memory;    /* bytes, UINT64_MAX: unlimited */
+	uint64_t swap;	    /* bytes on top of memory, UINT64_MAX: unlimited */
+	uint64_t millicpus; /* thousandths of a CPU, UINT64_MAX: unlimited */
+	uint64_t pids;	    /* UINT64_MAX: unlimited */
+};
+
+const char *zone_cg_layout_name(enum zone_cg_layout l);
+
+/* Detect the layout under mnt (NULL: /sys/fs/cgroup) and compute the zone's paths. */
+int zone_cgroup_init(struct zone_cgroup *cg, const char *mnt, const char *zone,
+		     struct zone_error *err);
+
+/* Create the cgroup(s) and write the limits. */
+int zone_cgroup_create(struct zone_cgroup *cg, const struct zone_cg_limits *lim,
+		       struct zone_error *err);
+
+/* The cgroup.procs files a process must be written to, to join the zone (NULL-terminated
+ * array of pointers into cg; at most ZONE_CG_NCTRL + 1 entries). */
+int zone_cgroup_procs_files(struct zone_cgroup *cg, char files[][ZONE_CG_PATH + 16], size_t max);
+
+int zone_cgroup_join(struct zone_cgroup *cg, pid_t pid, struct zone_error *err);
+
+/* Number of processes in the zone's cgroup (from the first hierarchy used). */
+int zone_cgroup_count(struct zone_cgroup *cg);
+
+/* SIGKILL every process in the zone's cgroup until it is empty (or timeout_ms passes). */
+int zone_cgroup_kill(struct zone_cgroup *cg, int timeout_ms, struct zone_error *err);
+
+/* Remove the cgroup directories (the cgroup must be empty). Missing ones are fine. */
+int zone_cgroup_remove(struct zone_cgroup *cg, struct zone_error *err);
+
+/* Does any of the zone's cgroup directories exist? */
+int zone_cgroup_exists(struct zone_cgroup *cg);
+
+#endif

@@ -46,6 +46,14 @@ int cli_snapshots(struct cli *c, int argc, char **argv, struct zone_error *err);
 int cli_detach(struct cli *c, int argc, char **argv, struct zone_error *err);
 int cli_attach(struct cli *c, int argc, char **argv, struct zone_error *err);
 
+int cli_boot(struct cli *c, int argc, char **argv, struct zone_error *err);
+int cli_halt(struct cli *c, int argc, char **argv, struct zone_error *err);
+int cli_shutdown(struct cli *c, int argc, char **argv, struct zone_error *err);
+int cli_reboot(struct cli *c, int argc, char **argv, struct zone_error *err);
+int cli_exec(struct cli *c, int argc, char **argv, struct zone_error *err);
+int cli_login(struct cli *c, int argc, char **argv, struct zone_error *err);
+int cli_run(struct cli *c, int argc, char **argv, struct zone_error *err);
+
 const struct cli_verb *cli_verb_find(const char *name);
 void cli_help(FILE *out);
 

@@ -349,7 +349,7 @@ const struct zone_config_key zone_config_keys[] = {
      "Golden image: a template for clones and `lxzone run --from`; never booted itself."},
     {"hostname", ZONE_KEY_STRING, NULL, "NAME", v_hostname,
      "Host name inside the zone (default: the zone name)."},
-    {"init", ZONE_KEY_STRING, "auto", "auto|minimal|PATH", v_init,
+    {"init", ZONE_KEY_STRING, "minimal", "minimal|auto|PATH", v_init,
      "PID 1: `auto` runs the image's /sbin/init when present, else lxzone's minimal init; "
      "`minimal` always uses the minimal init; or an absolute path in the zone."},
 };

@@ -293,7 +293,7 @@ void zone_state_put(struct zone *z, const char *key, json_t *value)
 		json_object_set_new(z->state, key, value);
 }
 
-static unsigned long long proc_starttime(pid_t pid)
+unsigned long long zone_proc_starttime(pid_t pid)
 {
 	char path[64], buf[1024];
 	unsigned long long start = 0;
@@ -326,7 +326,7 @@ pid_t zone_supervisor_pid(struct zone *z)
 		return 0;
 	if (kill(pid, 0) < 0 && errno == ESRCH)
 		return 0;
-	if (start != 0 && proc_starttime(pid) != start)
+	if (start != 0 && zone_proc_starttime(pid) != start)
 		return 0;
 	return pid;
 }

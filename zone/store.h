@@ -68,6 +68,9 @@ char *zone_subpath(struct zone *z, const char *sub);
 const char *zone_state_get(struct zone *z, const char *key);
 void zone_state_put(struct zone *z, const char *key, json_t *value);
 
+/* Start time of a process (field 22 of /proc/PID/stat), 0 if it does not exist. */
+unsigned long long zone_proc_starttime(pid_t pid);
+
 /* Supervisor pid recorded in state.json, 0 if none or no longer alive. */
 pid_t zone_supervisor_pid(struct zone *z);
 

@@ -1,0 +1,485 @@
+/*
+ * Boot, halt, shutdown and exec. See boot.h for the supervisor's contract.
+ */
+#include "zone/boot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/launch.h"
+#include "kernel-shim/filter.h"
+#include "zone/cgroup.h"
+#include "zone/clone.h"
+#include "zone/config.h"
+#include "zone/fsutil.h"
+#include "zone/net.h"
+
+#define ZONE_IDLE_PATH "/dev/.lxzone-idle"
+#define MAX_BINDS      64
+
+static int helper_path(const char *env, const char *name, char *buf, size_t sz,
+		       struct zone_error *err)
+{
+	const char *e = getenv(env);
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (e != NULL && *e != '\0') {
+		snprintf(buf, sz, "%s", e);
+		return 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0)
+		return zone_error_set(err, errno, "locate %s", name);
+	exe[n] = '\0';
+	snprintf(buf, sz, "%s/%s", dirname(exe), name);
+	if (access(buf, X_OK) < 0)
+		return zone_error_set(err, errno, "%s (set %s)", buf, env);
+	return 0;
+}
+
+static int zone_cgroup_for(struct zone *z, struct zone_cgroup *cg, struct zone_error *err)
+{
+	return zone_cgroup_init(cg, getenv("LXZONE_CGROUP_MNT"), z->name, err);
+}
+
+pid_t zone_init_pid(struct zone *z)
+{
+	if (zone_get_state(z) < ZONE_READY)
+		return 0;
+	return (pid_t)json_integer_value(json_object_get(z->state, "init-pid"));
+}
+
+int zone_cleanup_leftovers(struct zone *z, struct zone_error *err)
+{
+	struct zone_cgroup cg;
+
+	if (zone_cgroup_for(z, &cg, err) < 0)
+		return -1;
+	if (!zone_cgroup_exists(&cg))
+		return 0;
+	if (zone_cgroup_kill(&cg, 5000, err) < 0 || zone_cgroup_remove(&cg, err) < 0)
+		return zone_error_wrap(err, "zone %s: clean up cgroup", z->name);
+	return 0;
+}
+
+/* Is there an executable regular file at `path` inside root (resolved as the zone would)? */
+static int root_has_program(const char *root, const char *path)
+{
+	cleanup_close int rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	cleanup_close int fd = -1;
+	struct stat st;
+
+	if (rfd < 0)
+		return 0;
+	fd = (int)syscall(SYS_openat2, rfd, path, &how, sizeof(how));
+	return fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
+}
+
+struct boot_ctx {
+	struct launch_opts opts;
+	struct launch_bind binds[MAX_BINDS];
+	struct zone_mount mounts[MAX_BINDS];
+	char root[PATH_MAX];
+	char idle[PATH_MAX];
+	char *argv[2];
+	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PATH + 16];
+	const char *procs_ptr[ZONE_CG_NCTRL + 1];
+	struct zone_cgroup cg;
+	struct zone_net net;
+};
+
+static int build_opts(struct zone *z, struct boot_ctx *b, struct zone_error *err)
+{
+	const char *init = zone_config_str(z->config, "init");
+	json_t *m;
+	size_t i, nb = 0;
+
+	memset(&b->opts, 0, sizeof(b->opts));
+	snprintf(b->root, sizeof(b->root), "%s/root", zone_path(z));
+	if (helper_path("LXZONE_IDLE", "lxzone-idle", b->idle, sizeof(b->idle), err) < 0)
+		return -1;
+	json_array_foreach(json_object_get(z->config, "mount"), i, m)
+	{
+		if (nb >= MAX_BINDS - 1)
+			return zone_error_set(err, 0, "too many mounts");
+		if (zone_mount_parse(json_string_value(m), &b->mounts[nb], err) < 0)
+			return -1;
+		b->binds[nb].host = b->mounts[nb].host;
+		b->binds[nb].zone = b->mounts[nb].zone;
+		b->binds[nb].ro = b->mounts[nb].readonly;
+		nb++;
+	}
+	b->binds[nb].host = b->idle;
+	b->binds[nb].zone = ZONE_IDLE_PATH;
+	b->binds[nb].ro = 1;
+	nb++;
+
+	b->opts.root = b->root;
+	b->opts.kernel_version = zone_config_str(z->config, "kernel-version");
+	b->opts.hardened = strcmp(zone_config_str(z->config, "profile"), "hardened") == 0;
+	b->opts.hostname = zone_config_str(z->config, "hostname");
+	b->opts.binds = b->binds;
+	b->opts.nbinds = nb;
+	b->opts.net = LAUNCH_NET_NONE;
+	if (strcmp(init, "minimal") == 0 ||
+	    (strcmp(init, "auto") == 0 && !root_has_program(b->root, "/sbin/init"))) {
+		b->argv[0] = (char *)ZONE_IDLE_PATH;
+		b->opts.init = LAUNCH_INIT_MINIMAL;
+	} else {
+		b->argv[0] = (char *)(strcmp(init, "auto") == 0 ? "/sbin/init" : init);
+		if (!root_has_program(b->root, b->argv[0]))
+			return zone_error_set(err, ENOENT, "init %s not found in the zone",
+					      b->argv[0]);
+		b->opts.init = LAUNCH_INIT_IMAGE;
+	}
+	b->argv[1] = NULL;
+	b->opts.argv = b->argv;
+	return 0;
+}
+
+static void limits_from_config(json_t *cfg, struct zone_cg_limits *l)
+{
+	l->memory = zone_config_u64(cfg, "memory");
+	l->swap = zone_config_u64(cfg, "swap");
+	l->millicpus = zone_config_millicpus(cfg);
+	l->pids = zone_config_u64(cfg, "pids");
+}
+
+static void write_exit_status(struct zone *z, int status, int halted)
+{
+	cleanup_close int zp = open(zone_path(z), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	json_t *o = json_pack("{s:i, s:b, s:I}", "status", status, "halted", halted, "time",
+			      (json_int_t)time(NULL));
+	if (zp >= 0)
+		zone_json_write_atomic(zp, "exit-status", o, NULL);
+	json_decref(o);
+}
+
+static void ready_fail(int fd, struct zone_error *err)
+{
+	dprintf(fd, "err %s\n", err->msg);
+	close(fd);
+}
+
+/* The supervisor: runs in a child of `lxzone boot`, never returns. */
+static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
+{
+	struct boot_ctx *b = calloc(1, sizeof(*b));
+	struct zone_error err = {0};
+	struct launch_error lerr = {0};
+	struct launch_plan *plan = calloc(1, sizeof(*plan));
+	struct lx_filter_opts fo = {0};
+	struct sock_fprog filter = {0, NULL};
+	struct zone_cg_limits lim;
+	char ebuf[512], log[PATH_MAX];
+	sigset_t orig, wait_set;
+	pid_t init = 0;
+	int halted = 0, status = 0, fd;
+
+	setsid();
+	if (z->lockfd >= 0) {
+		close(z->lockfd); /* the boot command keeps the lock; we must not */
+		z->lockfd = -1;
+	}
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	snprintf(log, sizeof(log), "%s/console.log", zone_path(z));
+	int con = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		dup2(fd, 0);
+	if (con >= 0) {
+		dup2(con, 1);
+		dup2(con, 2);
+	}
+	if (b == NULL || plan == NULL) {
+		zone_error_set(&err, ENOMEM, "supervisor");
+		ready_fail(readyfd, &err);
+		_exit(1);
+	}
+	b->net.netns_fd = -1;
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		zone_error_set(&err, errno, "supervisor mount namespace");
+		goto fail;
+	}
+	if (zone_overlay_mount(z, &err) < 0)
+		goto fail;
+	if (build_opts(z, b, &err) < 0)
+		goto fail;
+	if (zone_cgroup_for(z, &b->cg, &err) < 0)
+		goto fail;
+	if (zone_cgroup_exists(&b->cg) &&
+	    (zone_cgroup_kill(&b->cg, 5000, &err) < 0 || zone_cgroup_remove(&b->cg, &err) < 0))
+		goto fail;
+	limits_from_config(z->config, &lim);
+	if (zone_cgroup_create(&b->cg, &lim, &err) < 0)
+		goto fail;
+	int np = zone_cgroup_procs_files(&b->cg, b->procs, ZONE_CG_NCTRL + 1);
+	for (int i = 0; i < np; i++)
+		b->procs_ptr[i] = b->procs[i];
+	b->opts.cgroup_procs = b->procs_ptr;
+	b->opts.ncgroup_procs = (size_t)np;
+	if (strcmp(zone_config_str(z->config, "net"), "exclusive") == 0) {
+		if (zone_net_exclusive_create(z->name, zone_config_str(z->config, "address"),
+					      &b->net, &err) < 0)
+			goto fail_cg;
+		b->opts.net = LAUNCH_NET_FD;
+		b->opts.net_fd = b->net.netns_fd;
+	}
+	if (launch_plan_build(&b->opts, plan, &lerr) < 0) {
+		zone_error_set(&err, 0, "plan: %s", lerr.msg);
+		goto fail_cg;
+	}
+	fo.hardened = b->opts.hardened;
+	if (lx_filter_build(&fo, &filter, ebuf, sizeof(ebuf)) < 0) {
+		zone_error_set(&err, 0, "filter: %s", ebuf);
+		goto fail_cg;
+	}
+	sigprocmask(SIG_SETMASK, NULL, &orig);
+	launch_forward_sigset(&wait_set);
+	sigaddset(&wait_set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &wait_set, NULL);
+	if (launch_spawn(plan, &filter, NULL, &orig, &init, &lerr) < 0) {
+		zone_error_set(&err, 0, "start init: %s", lerr.msg);
+		goto fail_cg;
+	}
+	dprintf(readyfd, "ok %d\n", (int)init);
+	close(readyfd);
+	fprintf(stderr, "lxzone: zone %s booted, init pid %d\n", z->name, (int)init);
+
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&wait_set, &si);
+		if (sig == SIGCHLD) {
+			int st;
+			pid_t p;
+			int done = 0;
+			while ((p = waitpid(-1, &st, WNOHANG)) > 0)
+				if (p == init) {
+					status =
+					    WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+					done = 1;
+				}
+			if (done)
+				break;
+		} else if (sig == SIGTERM) {
+			halted = 1;
+			zone_cgroup_kill(&b->cg, 5000, NULL);
+			kill(init, SIGKILL);
+		} else if (sig == SIGUSR1) {
+			kill(init, SIGTERM);
+		}
+	}
+	zone_cgroup_kill(&b->cg, 5000, NULL);
+	zone_cgroup_remove(&b->cg, NULL);
+	zone_net_destroy(&b->net);
+	fprintf(stderr, "lxzone: zone %s %s, init status %d\n", z->name,
+		halted ? "halted" : "stopped", status);
+	write_exit_status(z, status, halted);
+	_exit(0);
+
+fail_cg:
+	zone_cgroup_kill(&b->cg, 5000, NULL);
+	zone_cgroup_remove(&b->cg, NULL);
+	zone_net_destroy(&b->net);
+fail:
+	fprintf(stderr, "lxzone: zone %s: boot failed: %s\n", z->name, err.msg);
+	ready_fail(readyfd, &err);
+	_exit(1);
+}
+
+int zone_boot(struct zone *z, struct zone_error *err)
+{
+	enum zone_state s = zone_get_state(z);
+	int pfd[2];
+	pid_t sup;
+	char buf[1200] = {0};
+	size_t got = 0;
+
+	if (s != ZONE_INSTALLED)
+		return zone_error_set(err, 0, "zone %s is %s; boot needs it installed", z->name,
+				      zone_state_name(s));
+	if (zone_config_bool(z->config, "golden"))
+		return zone_error_set(err, 0,
+				      "zone %s is golden (a template): clone it, or use lxzone run "
+				      "--from %s",
+				      z->name, z->name);
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return zone_error_set(err, errno, "pipe");
+	fflush(NULL);
+	sup = fork();
+	if (sup < 0)
+		return zone_error_set(err, errno, "fork supervisor");
+	if (sup == 0) {
+		close(pfd[0]);
+		supervise(z, pfd[1]);
+	}
+	close(pfd[1]);
+	zone_state_put(z, "supervisor",
+		       json_pack("{s:i, s:I}", "pid", (int)sup, "start",
+				 (json_int_t)zone_proc_starttime(sup)));
+	zone_state_put(z, "init-pid", NULL);
+	if (zone_set_state(z, ZONE_READY, err) < 0) {
+		kill(sup, SIGTERM);
+		close(pfd[0]);
+		return -1;
+	}
+	struct pollfd p = {.fd = pfd[0], .events = POLLIN};
+	while (got < sizeof(buf) - 1 && poll(&p, 1, 60000) > 0) {
+		ssize_t n = read(pfd[0], buf + got, sizeof(buf) - 1 - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		/* One line is the whole answer; the zone's init may hold the pipe open. */
+		if (memchr(buf, '\n', got) != NULL)
+			break;
+	}
+	close(pfd[0]);
+	if (strncmp(buf, "ok ", 3) != 0) {
+		char *nl = strchr(buf, '\n');
+		if (nl)
+			*nl = '\0';
+		waitpid(sup, NULL, 0);
+		zone_error_set(err, 0, "boot zone %s: %s", z->name,
+			       strncmp(buf, "err ", 4) == 0 ? buf + 4 : "supervisor died");
+		zone_set_state(z, ZONE_INSTALLED, NULL);
+		return -1;
+	}
+	zone_state_put(z, "init-pid", json_integer(atoi(buf + 3)));
+	return zone_set_state(z, ZONE_RUNNING, err);
+}
+
+static int wait_gone(pid_t pid, int timeout_ms)
+{
+	for (int t = 0; t < timeout_ms; t += 20) {
+		if (kill(pid, 0) < 0 && errno == ESRCH)
+			return 0;
+		/* Our own child (boot and halt in one process): reap it. */
+		waitpid(pid, NULL, WNOHANG);
+		struct timespec ts = {0, 20 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
+int zone_halt(struct zone *z, struct zone_error *err)
+{
+	pid_t sup = zone_supervisor_pid(z);
+	int was_running = sup > 0;
+
+	if (sup > 0) {
+		kill(sup, SIGTERM);
+		if (wait_gone(sup, 15000) < 0) {
+			kill(sup, SIGKILL);
+			wait_gone(sup, 2000);
+		}
+	}
+	/* Whatever a killed or crashed supervisor left: processes, cgroup. */
+	if (zone_cleanup_leftovers(z, err) < 0)
+		return -1;
+	if (!was_running && strcmp(zone_state_get(z, "state"), "installed") == 0)
+		return zone_error_set(err, 0, "zone %s is not running", z->name);
+	zone_state_put(z, "init-pid", NULL);
+	return zone_set_state(z, ZONE_INSTALLED, err);
+}
+
+int zone_shutdown(struct zone *z, int timeout_s, struct zone_error *err)
+{
+	pid_t sup = zone_supervisor_pid(z);
+
+	if (sup == 0 || zone_get_state(z) != ZONE_RUNNING)
+		return zone_halt(z, err);
+	if (zone_set_state(z, ZONE_SHUTTING_DOWN, err) < 0)
+		return -1;
+	kill(sup, SIGUSR1);
+	if (wait_gone(sup, timeout_s * 1000) == 0) {
+		zone_state_put(z, "init-pid", NULL);
+		if (zone_cleanup_leftovers(z, err) < 0)
+			return -1;
+		return zone_set_state(z, ZONE_INSTALLED, err);
+	}
+	fprintf(stderr, "lxzone shutdown: zone %s: init did not stop in %ds, halting\n", z->name,
+		timeout_s);
+	return zone_halt(z, err);
+}
+
+extern char **environ;
+
+int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *status,
+	      struct zone_error *err)
+{
+	static const struct zone_exec_opts none;
+	struct launch_opts opts = {0};
+	struct launch_error lerr = {0};
+	struct zone_cgroup cg;
+	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PATH + 16];
+	const char *procs_ptr[ZONE_CG_NCTRL + 1];
+	const char *term = getenv("TERM");
+	char termbuf[128];
+	pid_t init = zone_init_pid(z);
+	char **av = argv;
+	cleanup_free char **wrapped = NULL;
+
+	if (o == NULL)
+		o = &none;
+	if (zone_get_state(z) != ZONE_RUNNING || init <= 0)
+		return zone_error_set(err, 0, "zone %s is %s, not running", z->name,
+				      zone_state_name(zone_get_state(z)));
+	if (zone_cgroup_for(z, &cg, err) < 0)
+		return -1;
+	int np = zone_cgroup_procs_files(&cg, procs, ZONE_CG_NCTRL + 1);
+	for (int i = 0; i < np; i++)
+		procs_ptr[i] = procs[i];
+	if (o->workdir != NULL) {
+		/* The launcher enters at "/": change directory through the zone's shell. */
+		size_t n = 0;
+		while (argv[n])
+			n++;
+		wrapped = calloc(n + 6, sizeof(char *));
+		if (wrapped == NULL)
+			return zone_error_set(err, ENOMEM, "exec");
+		wrapped[0] = (char *)"/bin/sh";
+		wrapped[1] = (char *)"-c";
+		wrapped[2] = (char *)"cd \"$0\" && exec \"$@\"";
+		wrapped[3] = (char *)o->workdir;
+		for (size_t i = 0; i < n; i++)
+			wrapped[4 + i] = argv[i];
+		av = wrapped;
+	}
+	/* The zone gets a clean environment, not the host's. */
+	if (term != NULL)
+		snprintf(termbuf, sizeof(termbuf), "%s", term);
+	clearenv();
+	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	setenv("HOME", "/root", 1);
+	setenv("HOSTNAME", zone_config_str(z->config, "hostname"), 1);
+	if (term != NULL)
+		setenv("TERM", termbuf, 1);
+	for (size_t i = 0; o->env && o->env[i]; i++)
+		if (putenv(o->env[i]) != 0)
+			return zone_error_set(err, errno, "environment %s", o->env[i]);
+	opts.kernel_version = zone_config_str(z->config, "kernel-version");
+	opts.hardened = strcmp(zone_config_str(z->config, "profile"), "hardened") == 0;
+	opts.cgroup_procs = procs_ptr;
+	opts.ncgroup_procs = (size_t)np;
+	opts.argv = av;
+	if (launch_enter(init, &opts, status, &lerr) < 0)
+		return zone_error_set(err, lerr.errnum, "exec in zone %s: %s", z->name, lerr.msg);
+	return 0;
+}

@@ -1,0 +1,216 @@
+/* lxzone boot, halt, shutdown, reboot, exec, login, run. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "zone/boot.h"
+#include "zone/cli.h"
+#include "zone/clone.h"
+#include "zone/config.h"
+#include "zone/install.h"
+
+static int one_zone(struct cli *c, int argc, char **argv, struct zone **z, struct zone_error *err)
+{
+	if (argc != 2)
+		return cli_usage_error(c, err);
+	return zone_open(&c->store, argv[1], ZONE_OPEN_LOCK, z, err);
+}
+
+int cli_boot(struct cli *c, int argc, char **argv, struct zone_error *err)
+{
+	cleanup_zone struct zone *z = NULL;
+
+	if (one_zone(c, argc, argv, &z, err) < 0)
+		return -1;
+	if (zone_boot(z, err) < 0)
+		return -1;
+	if (c->json)
+		cli_print_json(zone_info_json(z));
+	return 0;
+}
+
+int cli_halt(struct cli *c, int argc, char **argv, struct zone_error *err)
+{
+	cleanup_zone struct zone *z = NULL;
+
+	if (one_zone(c, argc, argv, &z, err) < 0)
+		return -1;
+	return zone_halt(z, err);
+}
+
+int cli_shutdown(struct cli *c, int argc, char **argv, struct zone_error *err)
+{
+	cleanup_zone struct zone *z = NULL;
+	int timeout = 30;
+
+	if (argc == 4 && strcmp(argv[2], "--timeout") == 0) {
+		timeout = atoi(argv[3]);
+		argc = 2;
+	}
+	if (one_zone(c, argc, argv, &z, err) < 0)
+		return -1;
+	return zone_shutdown(z, timeout, err);
+}
+
+int cli_reboot(struct cli *c, int argc, char **argv, struct zone_error *err)
+{
+	cleanup_zone struct zone *z = NULL;
+
+	if (one_zone(c, argc, argv, &z, err) < 0)
+		return -1;
+	if (zone_get_state(z) >= ZONE_READY && zone_halt(z, err) < 0)
+		return -1;
+	return zone_boot(z, err);
+}
+
+/* exec NAME [--workdir D] [--env K=V]... [--user U] -- CMD... */
+int cli_exec(struct cli *c, int argc, char **argv, struct zone_error *err)
+{
+	cleanup_zone struct zone *z = NULL;
+	cleanup_free char **env = calloc((size_t)argc + 1, sizeof(char *));
+	struct zone_exec_opts o = {.env = env};
+	size_t nenv = 0;
+	int i, status = 0;
+
+	if (argc < 3 || env == NULL)
+		return cli_usage_error(c, err);
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		if (strcmp(argv[i], "--workdir") == 0 && i + 1 < argc)
+			o.workdir = argv[++i];
+		else if (strcmp(argv[i], "--env") == 0 && i + 1 < argc && strchr(argv[i + 1], '='))
+			env[nenv++] = argv[++i];
+		else if (strcmp(argv[i], "--user") == 0)
+			return zone_error_set(err, 0,
+					      "--user: the launcher (cli/launch.h) cannot set the "
+					      "user of an entered process yet");
+		else if (argv[i][0] == '-')
+			return cli_usage_error(c, err);
+		else
+			break;
+	}
+	if (i >= argc)
+		return cli_usage_error(c, err);
+	/* No lock: any number of commands may run in a zone at once. */
+	if (zone_open(&c->store, argv[1], 0, &z, err) < 0)
+		return -1;
+	if (zone_exec(z, argv + i, &o, &status, err) < 0)
+		return -1;
+	c->exit_code = status;
+	return 0;
+}
+
+int cli_login(struct cli *c, int argc, char **argv, struct zone_error *err)
+{
+	cleanup_zone struct zone *z = NULL;
+	char *sh[] = {(char *)"/bin/sh", (char *)"-l", NULL};
+	int status = 0;
+
+	if (argc != 2)
+		return cli_usage_error(c, err);
+	if (zone_open(&c->store, argv[1], 0, &z, err) < 0)
+		return -1;
+	if (!isatty(0))
+		fprintf(stderr, "lxzone login: standard input is not a terminal\n");
+	if (zone_exec(z, sh, NULL, &status, err) < 0)
+		return -1;
+	c->exit_code = status;
+	return 0;
+}
+
+/*
+ * run --from GOLDEN [--discard always|onsuccess|never] [create options] -- CMD...
+ * zonemgr's exec-diz: an overlay clone of GOLDEN, booted, CMD run in it, then discarded.
+ */
+int cli_run(struct cli *c, int argc, char **argv, struct zone_error *err)
+{
+	const char *from = NULL, *discard = "always";
+	char name[64];
+	json_t *cfg = NULL;
+	cleanup_zone struct zone *z = NULL;
+	int i, status = 0;
+	struct zone_error e2;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		if (strcmp(argv[i], "--from") == 0 && i + 1 < argc) {
+			from = argv[++i];
+		} else if (strcmp(argv[i], "--discard") == 0 && i + 1 < argc) {
+			discard = argv[++i];
+		} else if (strncmp(argv[i], "--", 2) == 0 && i + 1 < argc && cfg != NULL) {
+			char kv[4200];
+			snprintf(kv, sizeof(kv), "%s=%s", argv[i] + 2, argv[i + 1]);
+			if (zone_config_assign(cfg, kv, err) < 0)
+				return -1;
+			i++;
+		} else {
+			json_decref(cfg);
+			return cli_usage_error(c, err);
+		}
+		if (from != NULL && cfg == NULL) {
+			/* The disposable zone starts with the golden zone's configuration. */
+			cleanup_zone struct zone *g = NULL;
+			if (zone_open(&c->store, from, 0, &g, err) < 0)
+				return -1;
+			cfg = json_deep_copy(g->config);
+		}
+	}
+	if (strcmp(discard, "always") && strcmp(discard, "onsuccess") && strcmp(discard, "never")) {
+		json_decref(cfg);
+		return zone_error_set(err, 0, "--discard must be always, onsuccess or never");
+	}
+	if (from == NULL || i >= argc) {
+		json_decref(cfg);
+		return cli_usage_error(c, err);
+	}
+	snprintf(name, sizeof(name), "%.40s-run-%d", from, (int)getpid());
+	json_object_set_new(cfg, "golden", json_false());
+	json_object_set_new(cfg, "root-type", json_string("sparse"));
+	json_object_set_new(cfg, "hostname", json_string(name));
+	if (zone_new(&c->store, name, cfg, &z, err) < 0)
+		return -1;
+	{
+		cleanup_zone struct zone *g = NULL;
+		if (zone_open(&c->store, from, ZONE_OPEN_LOCK, &g, err) < 0 ||
+		    zone_clone_into(g, NULL, z, ZONE_CLONE_OVERLAY, err) < 0) {
+			zone_uninstall(z, &e2);
+			zone_remove(z, &e2);
+			return zone_error_wrap(err, "run: clone %s", from);
+		}
+	}
+	if (zone_boot(z, err) < 0)
+		goto discard_anyway;
+	/* The lock is not needed while CMD runs; other commands may look at the zone. */
+	close(z->lockfd);
+	z->lockfd = -1;
+	if (zone_exec(z, argv + i, NULL, &status, err) < 0) {
+		zone_lock(z, &e2);
+		zone_halt(z, &e2);
+		goto discard_anyway;
+	}
+	c->exit_code = status;
+	if (zone_lock(z, err) < 0 || zone_halt(z, err) < 0)
+		return -1;
+	if (strcmp(discard, "always") == 0 || (strcmp(discard, "onsuccess") == 0 && status == 0)) {
+		if (zone_uninstall(z, err) < 0 || zone_remove(z, err) < 0)
+			return -1;
+	} else {
+		fprintf(stderr, "lxzone run: kept zone %s (exit status %d)\n", name, status);
+	}
+	return 0;
+
+discard_anyway:
+	if (strcmp(discard, "never") != 0) {
+		zone_uninstall(z, &e2);
+		zone_remove(z, &e2);
+	}
+	return -1;
+}

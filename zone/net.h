@@ -1,0 +1,30 @@
+/*
+ * Zone networks. `none` needs nothing here (the launcher gives init a new network namespace
+ * with loopback up). `exclusive` gets a network namespace prepared before init starts: a veth
+ * pair whose zone end is eth0 with the configured address and a default route via the host
+ * end, which gets the first other address of the subnet (10.0.3.2/24 -> host 10.0.3.1).
+ * The host end is named lxz<8 hex digits of the zone name's hash>, so any zone name fits
+ * IFNAMSIZ. Configuration goes through iproute2's `ip`, as a user would type it.
+ */
+#ifndef LXZONE_ZONE_NET_H
+#define LXZONE_ZONE_NET_H
+
+#include <stddef.h>
+
+#include "zone/error.h"
+
+struct zone_net {
+	int netns_fd; /* -1 when none was created */
+	char host_if[16];
+	char host_addr[64];
+};
+
+void zone_net_host_ifname(const char *zone, char *buf, size_t sz);
+/* The host end's address for a zone address "a.b.c.d/p" (IPv4). */
+int zone_net_host_address(const char *zone_addr, char *buf, size_t sz, struct zone_error *err);
+
+int zone_net_exclusive_create(const char *zone, const char *address, struct zone_net *net,
+			      struct zone_error *err);
+void zone_net_destroy(struct zone_net *net);
+
+#endif

@@ -58,3 +58,27 @@ builtin_images() {
 	tar -C "$d" -czf "$T/images/busybox.tar.gz" .
 	export LXZONE_BUILTIN_IMAGES="$T/images"
 }
+
+# The launcher needs the brand image built next to lxzone.
+need_brand() {
+	bindir=$(dirname "$LXZONE")
+	[ -x "$bindir/lxzone-brand" ] || [ -n "${LXZONE_BRAND_IMAGE:-}" ] ||
+		skip "no brand image ($bindir/lxzone-brand): build the lxzone-brand target"
+	[ -x "$bindir/lxzone-idle" ] || skip "no $bindir/lxzone-idle"
+}
+
+# No cgroup directory of the zone is left in any hierarchy.
+no_cgroup_left() {
+	left=$(ls -d /sys/fs/cgroup/*/lxzone/"$1" /sys/fs/cgroup/lxzone/"$1" 2>/dev/null || true)
+	[ -z "$left" ] || fail "cgroup left behind: $left"
+}
+
+no_mount_left() {
+	! grep -q "$LXZONE_ROOT" /proc/self/mounts || fail "mount left behind: $(grep "$LXZONE_ROOT" /proc/self/mounts)"
+}
+
+# tree_sum DIR -> one checksum over names, modes, owners, link targets and file contents
+tree_sum() {
+	(cd "$1" && find . -printf '%p %m %U %G %l\n' | sort && find . -type f -print0 | sort -z |
+		xargs -0 sha256sum) | sha256sum | cut -d' ' -f1
+}

@@ -59,6 +59,14 @@ static int run(char *const argv[], struct zone_error *err)
 	if (pid < 0)
 		return zone_error_set(err, errno, "fork %s", argv[0]);
 	if (pid == 0) {
+		if (err == NULL) {
+			/* Best-effort cleanup: its complaints ("Cannot find device") are noise. */
+			int devnull = open("/dev/null", O_WRONLY);
+			if (devnull >= 0) {
+				dup2(devnull, 1);
+				dup2(devnull, 2);
+			}
+		}
 		execvp(argv[0], argv);
 		_exit(127);
 	}

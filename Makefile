@@ -42,3 +42,15 @@ test: build asan
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
+
+# LTP conformance (ltp-harness/README.md): the default subset natively and under lxrun, report
+# in docs/conformance.md. LTP is not vendored: `make ltp LTPROOT=/opt/ltp`.
+.PHONY: ltp
+ltp:
+	@if [ -z "$(LTPROOT)" ]; then \
+		echo "ltp: skipped: LTPROOT is not set. Install LTP (ltp-harness/README.md), then run: make ltp LTPROOT=/opt/ltp"; \
+		exit 0; \
+	fi; \
+	$(MAKE) build || echo "ltp: the build failed; the brand run will be reported as pending"; \
+	python3 ltp-harness/ltprun conformance --ltproot "$(LTPROOT)" --lxrun $(BUILD)/bin/lxrun \
+		--out $(BUILD)/ltp-results --report docs/conformance.md

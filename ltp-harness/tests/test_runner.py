@@ -180,6 +180,34 @@ class FakeLtp(unittest.TestCase):
         self.assertEqual(r["pass01"].status, "PASS")
         self.assertEqual(r["env01"].status, "PASS", r["env01"].tail)
 
+    def test_sigterm_kills_the_running_test_and_keeps_partial_results(self):
+        # ltprun itself, as `timeout` or a CI job would stop it.
+        import json
+        import subprocess
+        import sys
+        out = os.path.join(self.dir, "cli")
+        with open(os.path.join(self.root, "runtest"), "w") as f:
+            f.write("".join("%s %s\n" % kv for kv in RUNTEST.items()))
+        p = subprocess.Popen([sys.executable, "-B", os.path.join(common.HARNESS, "ltprun"), "run",
+                              "--ltproot", self.root, "--runtest",
+                              os.path.join(self.root, "runtest"), "--tags", "pass01,hang01",
+                              "--known", "", "--kconfig", "none", "--out", out],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for _ in range(200):
+            if len(self.pids()) == 2:
+                break
+            time.sleep(0.05)
+        self.assertEqual(len(self.pids()), 2, "hang01 did not start")
+        p.send_signal(signal.SIGTERM)
+        text = p.communicate(timeout=30)[0].decode()
+        self.assertEqual(p.returncode, 130, text)
+        for pid in self.pids():
+            self.assertFalse(alive(pid), "pid %d outlived the runner" % pid)
+        with open(os.path.join(out, "results.json")) as f:
+            doc = json.load(f)
+        self.assertTrue(doc["meta"]["interrupted"])
+        self.assertEqual([r["tag"] for r in doc["results"]], ["pass01"])
+
     def test_wrapper_keeps_a_parent_shell(self):
         script = targets.wrapper_script("t_pass", "/opt/ltp")
         lines = script.strip().splitlines()

@@ -366,7 +366,9 @@ int zone_cgroup_kill(struct zone_cgroup *cg, int timeout_ms, struct zone_error *
 	const char *fz = cg->layout == ZONE_CG_V2 ? "" : cg->v1[ZONE_CG_FREEZER];
 	int waited = 0;
 
-	if (cg->layout == ZONE_CG_V2 && exists(cg->v2, "cgroup.kill"))
+	/* cgroup.kill (Linux 5.14) kills the whole subtree at once; hybrid hosts have it too,
+	 * in the unified tracking cgroup. */
+	if (cg->v2[0] && exists(cg->v2, "cgroup.kill"))
 		write_file(cg->v2, "cgroup.kill", "1", NULL);
 	/* Freeze first so a fork bomb cannot outrun the kill loop. */
 	if (*fz && exists(fz, "freezer.state"))

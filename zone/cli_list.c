@@ -84,6 +84,7 @@ int cli_info(struct cli *c, int argc, char **argv, struct zone_error *err)
 			}
 		}
 	}
+	json_decref(info);
 	return 0;
 }
 

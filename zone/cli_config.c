@@ -43,6 +43,23 @@ static int create_option(json_t *cfg, int argc, char **argv, int i, struct zone_
 	return used;
 }
 
+/*
+ * A create whose install or clone failed before writing anything (bad source, missing
+ * snapshot) leaves no zone behind; one that failed midway stays `incomplete`, as any install
+ * does, for verify and uninstall.
+ */
+static int create_failed(struct zone *z, struct zone_error *err, const char *src)
+{
+	struct zone_error ignored;
+
+	if (zone_get_state(z) == ZONE_CONFIGURED) {
+		zone_remove(z, &ignored);
+		return zone_error_wrap(err, "create zone %s from %s", z->name, src);
+	}
+	return zone_error_wrap(err, "create zone %s from %s (left %s)", z->name, src,
+			       zone_state_name(zone_get_state(z)));
+}
+
 int cli_create(struct cli *c, int argc, char **argv, struct zone_error *err)
 {
 	const char *name = NULL, *image = NULL, *from = NULL, *method = NULL;
@@ -94,8 +111,7 @@ int cli_create(struct cli *c, int argc, char **argv, struct zone_error *err)
 		return -1;
 	if (image != NULL &&
 	    zone_install(z, image, &(struct zone_install_opts){.progress = true}, err) < 0)
-		return zone_error_wrap(err, "install zone %s (left %s)", name,
-				       zone_state_name(zone_get_state(z)));
+		return create_failed(z, err, image);
 	if (from != NULL) {
 		char srcname[128];
 		const char *at = strchr(from, '@');
@@ -104,13 +120,10 @@ int cli_create(struct cli *c, int argc, char **argv, struct zone_error *err)
 		cleanup_zone struct zone *src = NULL;
 		snprintf(srcname, sizeof(srcname), "%.*s",
 			 at ? (int)(at - from) : (int)strlen(from), from);
-		if (method != NULL && zone_clone_method_parse(method, &m, err) < 0)
-			return -1;
-		if (zone_open(&c->store, srcname, ZONE_OPEN_LOCK, &src, err) < 0)
-			return zone_error_wrap(err, "create zone %s", name);
-		if (zone_clone_into(src, snap, z, m, err) < 0)
-			return zone_error_wrap(err, "create zone %s from %s (left %s)", name, from,
-					       zone_state_name(zone_get_state(z)));
+		if ((method != NULL && zone_clone_method_parse(method, &m, err) < 0) ||
+		    zone_open(&c->store, srcname, ZONE_OPEN_LOCK, &src, err) < 0 ||
+		    zone_clone_into(src, snap, z, m, err) < 0)
+			return create_failed(z, err, from);
 	}
 	if (c->json)
 		cli_print_json(zone_info_json(z));

@@ -32,7 +32,7 @@ def _unexpected_table(rows, entries, profiles):
 
 
 def render(native, brand=None, entries=(), brand_profile="default", command="",
-           pending_reason=""):
+           pending_reason="", notes=""):
     """native and brand are (meta, rows) pairs; brand may be None."""
     nmeta, nrows = native
     lines = [
@@ -44,9 +44,10 @@ def render(native, brand=None, entries=(), brand_profile="default", command="",
             nmeta.get("ltp_version"), nmeta.get("kernel"), nmeta.get("host"),
             nmeta.get("started")),
         "- subset: %s (%d tests)" % (nmeta.get("subset", "?"), len(nrows)),
-        "- per-test timeout %s s; KCONFIG_PATH %s; limits %s" % (
+        "- per-test timeout %s s; KCONFIG_PATH %s; soft limits: open files %s, core %s" % (
             nmeta.get("timeout"), "set" if nmeta.get("kconfig") else "unset",
-            nmeta.get("limits")),
+            (nmeta.get("limits") or {}).get("nofile", "?"),
+            (nmeta.get("limits") or {}).get("core", "?")),
     ]
     if command:
         lines.append("- command: `%s`" % command)
@@ -57,6 +58,9 @@ def render(native, brand=None, entries=(), brand_profile="default", command="",
     if brand:
         bmeta, brows = brand
         lines.append(_totals_row(bmeta.get("target", "brand"), bmeta, brows))
+        lines += ["", "The %s run: per-test timeout %s s, LTP_TIMEOUT_MUL %s, run started %s." % (
+            bmeta.get("target"), bmeta.get("timeout"), bmeta.get("ltp_timeout_mul") or 1,
+            bmeta.get("started"))]
     lines += ["", "native: " + results.totals_line(nrows)]
     if brand:
         lines.append("%s: %s" % (bmeta.get("target"), results.totals_line(brows)))
@@ -89,4 +93,6 @@ def render(native, brand=None, entries=(), brand_profile="default", command="",
         lines += ["", "### %s" % bmeta.get("target"), ""]
         lines += _unexpected_table(brows, entries,
                                    known_mod.run_profiles(bmeta.get("target"), brand_profile))
+    if notes:
+        lines += ["", "## Notes", "", notes.strip()]
     return "\n".join(lines) + "\n"

@@ -163,6 +163,59 @@ static void limits_from_config(json_t *cfg, struct zone_cg_limits *l)
 	l->pids = zone_config_u64(cfg, "pids");
 }
 
+int zone_boot_plan_print(struct zone *z, FILE *out, struct zone_error *err)
+{
+	struct boot_ctx *b = calloc(1, sizeof(*b));
+	struct launch_plan *plan = calloc(1, sizeof(*plan));
+	struct launch_error lerr = {0};
+	struct zone_cg_limits lim;
+	int ret = -1;
+
+	if (b == NULL || plan == NULL) {
+		zone_error_set(err, ENOMEM, "plan");
+		goto out;
+	}
+	if (zone_overlay_lower(z) != NULL)
+		fprintf(out, "supervisor mount overlay lowerdir=%s upperdir=%s/upper on %s/root\n",
+			zone_overlay_lower(z), zone_path(z), zone_path(z));
+	if (build_opts(z, b, err) < 0 || zone_cgroup_for(z, &b->cg, err) < 0)
+		goto out;
+	limits_from_config(z->config, &lim);
+	fprintf(out, "supervisor cgroup %s", zone_cg_layout_name(b->cg.layout));
+	int np = zone_cgroup_procs_files(&b->cg, b->procs, ZONE_CG_NCTRL + 1);
+	for (int i = 0; i < np; i++) {
+		b->procs_ptr[i] = b->procs[i];
+		fprintf(out, " %s", b->procs[i]);
+	}
+	fprintf(out, "\nsupervisor limits memory=%s swap=%s cpus=%s pids=%s\n",
+		zone_config_str(z->config, "memory"), zone_config_str(z->config, "swap"),
+		zone_config_str(z->config, "cpus"), zone_config_str(z->config, "pids"));
+	b->opts.cgroup_procs = b->procs_ptr;
+	b->opts.ncgroup_procs = (size_t)np;
+	if (strcmp(zone_config_str(z->config, "net"), "exclusive") == 0) {
+		char ifname[16], host[64];
+		zone_net_host_ifname(z->name, ifname, sizeof(ifname));
+		if (zone_net_host_address(zone_config_str(z->config, "address"), host, sizeof(host),
+					  err) < 0)
+			goto out;
+		fprintf(out, "supervisor veth %s (%s) <-> eth0 (%s)\n", ifname, host,
+			zone_config_str(z->config, "address"));
+		b->opts.net = LAUNCH_NET_FD;
+		b->opts.net_fd = 1000; /* placeholder: the real fd exists only at boot */
+	}
+	(void)lim;
+	if (launch_plan_build(&b->opts, plan, &lerr) < 0) {
+		zone_error_set(err, 0, "plan: %s", lerr.msg);
+		goto out;
+	}
+	launch_plan_print(plan, out);
+	ret = 0;
+out:
+	free(b);
+	free(plan);
+	return ret;
+}
+
 static void write_exit_status(struct zone *z, int status, int halted)
 {
 	cleanup_close int zp = open(zone_path(z), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -20,6 +20,7 @@
 #define LXZONE_ZONE_BOOT_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "zone/error.h"
@@ -27,6 +28,10 @@
 
 /* Boot an installed zone (locked by the caller). */
 int zone_boot(struct zone *z, struct zone_error *err);
+
+/* What boot would do, one step a line (`lxzone boot --dry-run`): the supervisor's part, then
+ * the launcher's plan. Changes nothing. */
+int zone_boot_plan_print(struct zone *z, FILE *out, struct zone_error *err);
 
 /* Stop a zone: halt kills at once; shutdown asks init first and halts after timeout_s. */
 int zone_halt(struct zone *z, struct zone_error *err);

@@ -22,6 +22,11 @@ int cli_boot(struct cli *c, int argc, char **argv, struct zone_error *err)
 {
 	cleanup_zone struct zone *z = NULL;
 
+	if (argc == 3 && strcmp(argv[2], "--dry-run") == 0) {
+		if (zone_open(&c->store, argv[1], 0, &z, err) < 0)
+			return -1;
+		return zone_boot_plan_print(z, stdout, err);
+	}
 	if (one_zone(c, argc, argv, &z, err) < 0)
 		return -1;
 	if (zone_boot(z, err) < 0)

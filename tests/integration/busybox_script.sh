@@ -11,6 +11,6 @@ need_image
 nroot=$(make_root native)
 broot=$(make_root brand)
 run_case "busybox-$name" 0 \
-	"native_root '$nroot' /bin/sh /t/$name.sh" \
-	"brand_root '$broot' -- /bin/sh /t/$name.sh"
+	"'$NATIVE_ROOT' '$nroot' /bin/sh /t/$name.sh" \
+	"'$LXRUN' --root '$broot' -- /bin/sh /t/$name.sh"
 finish

@@ -10,6 +10,7 @@
 #   LXZONE_SRC     this directory (tests/integration)
 #   LXRUN          optional override of the lxrun binary
 #   LXZONE_IT_KEEP set to keep the work directory (outputs, roots) for inspection
+#   LXZONE_IT_TIMEOUT seconds one run may take before it is killed (default 60)
 
 SKIP=77
 : "${LXZONE_BUILD:?LXZONE_BUILD must name the build directory}"
@@ -72,54 +73,27 @@ make_root() {
 	echo "$WORK/$1"
 }
 
-# native_root ROOT CMD...: the native counterpart of `lxrun --root ROOT -- CMD...`: new
-# mount, pid, uts and ipc namespaces, /proc, /dev nodes and a /tmp tmpfs in the root, and
-# the program as a child of a waiting PID 1 (so it is not itself PID 1, as under lxrun's
-# init). Exit status: the program's, 128+N if killed by signal N.
-native_root() {
-	_root=$1
-	shift
-	unshare --mount --pid --uts --ipc --fork -- /bin/sh -c '
-		set -e
-		r=$1; shift
-		mount --make-rprivate /
-		mount -t proc proc "$r/proc"
-		mount -t tmpfs -o mode=0755 dev "$r/dev"
-		for d in null zero full random urandom tty; do
-			touch "$r/dev/$d"
-			mount --bind "/dev/$d" "$r/dev/$d"
-		done
-		mkdir -p "$r/dev/pts" "$r/dev/shm"
-		mount -t tmpfs -o mode=1777 tmp "$r/tmp"
-		hostname lxzone
-		set +e
-		chroot "$r" "$@"
-	' native-root "$_root" "$@"
-}
+# The native counterpart of `lxrun --root ROOT -- CMD...` (see native-root.sh).
+NATIVE_ROOT=$LXZONE_SRC/native-root.sh
 
-brand_root() {
-	_root=$1
-	shift
-	"$LXRUN" --root "$_root" "$@"
-}
-
-# run_case NAME EXPECTED_STATUS NATIVE_CMD BRAND_CMD
+# run_case NAME EXPECTED_STATUS NATIVE_CMD BRAND_CMD [EXPECTED_NAME]
 #   Runs NATIVE_CMD and BRAND_CMD (each a string evaluated by this shell) with stdout and
 #   stderr captured, checks the native status and stdout against EXPECTED_STATUS and
-#   $LXZONE_SRC/expected/NAME.out (if present), then checks the brand run matches the
+#   $LXZONE_SRC/expected/EXPECTED_NAME.out (default NAME; if present), then checks the brand run matches the
 #   native run exactly. The outputs stay in $WORK for the failure message.
 run_case() {
 	name=$1 want=$2 ncmd=$3 bcmd=$4
-	eval "$ncmd" >"$WORK/$name.native.out" 2>"$WORK/$name.native.err" </dev/null
+	timeout -k 5 "${LXZONE_IT_TIMEOUT:-60}" sh -c "$ncmd" >"$WORK/$name.native.out" 2>"$WORK/$name.native.err" </dev/null
 	nst=$?
 	ok=1
+	[ "$nst" = 124 ] && fail "$name: native run timed out"
 	if [ "$nst" != "$want" ]; then
 		fail "$name: native exit status $nst, expected $want"
 		ok=0
 	fi
-	exp=$LXZONE_SRC/expected/$name.out
+	exp=$LXZONE_SRC/expected/${5:-$name}.out
 	if [ -f "$exp" ] && ! diff -u "$exp" "$WORK/$name.native.out" >"$WORK/$name.native.diff"; then
-		fail "$name: native output differs from expected/$name.out"
+		fail "$name: native output differs from expected/${5:-$name}.out"
 		cat "$WORK/$name.native.diff"
 		ok=0
 	fi
@@ -132,8 +106,9 @@ run_case() {
 	if ! have_lxrun; then
 		return
 	fi
-	eval "$bcmd" >"$WORK/$name.brand.out" 2>"$WORK/$name.brand.err" </dev/null
+	timeout -k 5 "${LXZONE_IT_TIMEOUT:-60}" sh -c "$bcmd" >"$WORK/$name.brand.out" 2>"$WORK/$name.brand.err" </dev/null
 	bst=$?
+	[ "$bst" = 124 ] && fail "$name: run under lxrun timed out after ${LXZONE_IT_TIMEOUT:-60} s"
 	if [ "$bst" != "$nst" ]; then
 		fail "$name: under lxrun exit status $bst, natively $nst"
 		ok=0

@@ -30,11 +30,11 @@ lxzone info p2 --json | grep -q '"zone":"p"' || fail "origin not recorded"
 # Snapshot, change, rollback.
 lxzone snapshot p2 before
 echo changed >"$LXZONE_ROOT/p2/root/etc/a"
-rm "$LXZONE_ROOT/p2/root/bin/ls"
+rm "$LXZONE_ROOT/p2/root/etc/b"
 lxzone snapshots p2 --json | grep -q '"name":"before"' || fail "snapshot not listed"
 lxzone rollback p2 before
 [ "$(cat "$LXZONE_ROOT/p2/root/etc/a")" = data ] || fail "rollback did not restore etc/a"
-[ -e "$LXZONE_ROOT/p2/root/bin/ls" ] || fail "rollback did not restore bin/ls"
+[ -e "$LXZONE_ROOT/p2/root/etc/b" ] || fail "rollback did not restore etc/b"
 if lxzone rollback p2 nosuch 2>/dev/null; then fail "rollback to a missing snapshot"; fi
 echo "ok: snapshot and rollback"
 

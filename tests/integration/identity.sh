@@ -1,0 +1,41 @@
+#!/bin/sh
+# Must work 5 (and the "never the brand" rule): uname -r prints --kernel-version;
+# readlink /proc/self/exe, /proc/self/cmdline, /proc/self/comm and ps show the guest's
+# program, in the busybox root and on the host, the same as natively.
+. "$(dirname "$0")/lib.sh"
+need_root
+need_cmd unshare chroot
+KV=5.15.0
+host_kv=$(uname -r)
+[ "$host_kv" != "$KV" ] || KV=4.19.0
+
+nroot=$(make_root native)
+broot=$(make_root brand)
+# In the root: everything but the last line (uname -r) must equal native; the last line is
+# the host's release natively and --kernel-version under the brand.
+run_case identity-root 0 \
+	"'$NATIVE_ROOT' '$nroot' /bin/sh /t/identity.sh | sed 's/^uname -r: $host_kv\$/uname -r: KV/'" \
+	"'$LXRUN' --root '$broot' --kernel-version $KV -- /bin/sh /t/identity.sh | sed 's/^uname -r: $KV\$/uname -r: KV/'"
+
+# On the host, without --root.
+cp "$LXZONE_SRC/host/identity.sh" "$WORK/host-identity.sh"
+run_case identity-host 0 \
+	"cd '$WORK' && /bin/sh host-identity.sh" \
+	"cd '$WORK' && '$LXRUN' -- /bin/sh host-identity.sh"
+
+# uname under --kernel-version, from three kinds of program.
+if have_lxrun; then
+	for prog in "uname -r" "/usr/bin/python3 -c 'import platform; print(platform.release())'" \
+		"'$IMAGE/bin/busybox' uname -r"; do
+		got=$(timeout 60 sh -c "'$LXRUN' --kernel-version $KV -- $prog" 2>&1)
+		if [ "$got" = "$KV" ]; then
+			echo "ok   --kernel-version $KV: $prog"
+		else
+			fail "--kernel-version $KV: '$prog' printed '$got'"
+		fi
+	done
+	got=$(timeout 60 "$LXRUN" --root "$broot" --kernel-version 3.10.0 -- /bin/uname -r 2>&1)
+	[ "$got" = 3.10.0 ] && echo "ok   --root --kernel-version 3.10.0: uname -r" ||
+		fail "--root --kernel-version 3.10.0: uname -r printed '$got'"
+fi
+finish

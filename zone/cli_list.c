@@ -73,6 +73,10 @@ int cli_info(struct cli *c, int argc, char **argv, struct zone_error *err)
 			printf("%-15s %s\n", key, json_is_true(v) ? "true" : "false");
 		else if (json_is_integer(v))
 			printf("%-15s %lld\n", key, (long long)json_integer_value(v));
+		else if (strcmp(key, "last-exit") == 0)
+			printf("%-15s status %lld%s\n", key,
+			       (long long)json_integer_value(json_object_get(v, "status")),
+			       json_is_true(json_object_get(v, "halted")) ? " (halted)" : "");
 		else if (strcmp(key, "origin") == 0) {
 			const char *k2;
 			json_t *v2;

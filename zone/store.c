@@ -416,6 +416,12 @@ json_t *zone_info_json(struct zone *z)
 	json_object_set_new(o, "zonepath", json_string(zone_path(z)));
 	if (sup > 0)
 		json_object_set_new(o, "supervisor-pid", json_integer(sup));
+	/* The supervisor records how the zone's init last ended. */
+	char ep[4096 + 64];
+	snprintf(ep, sizeof(ep), "%s/exit-status", zone_path(z));
+	json_t *last = json_load_file(ep, 0, NULL);
+	if (last != NULL)
+		json_object_set_new(o, "last-exit", last);
 	const char *keys[] = {"origin", "created", "changed"};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		json_t *v = json_object_get(z->state, keys[i]);

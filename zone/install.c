@@ -220,6 +220,9 @@ int zone_uninstall(struct zone *z, struct zone_error *err)
 		return zone_error_set(err, errno, "uninstall zone %s: open %s", z->name,
 				      zone_path(z));
 	}
+	/* A zone moved elsewhere leaves no empty directory there. */
+	if (strcmp(zone_path(z), z->dir) != 0)
+		rmdir(zone_path(z));
 	zone_state_put(z, "origin", NULL);
 	return zone_set_state(z, ZONE_CONFIGURED, err);
 }

@@ -1,0 +1,250 @@
+/*
+ * lxbench-ops: the brand's per-operation microbenchmark.
+ *
+ * Times the operations whose cost the brand changes or must not change, run natively and
+ * under `lxrun` by bench/run.sh, which prints the ratios:
+ *
+ *   getpid          pass-through, the floor (raw syscall: no libc caching)
+ *   pipe_rw         write + read of one byte on a pipe (pass-through)
+ *   open_close      openat + close of a regular file (pass-through)
+ *   uname           trapped and emulated (SIGSYS round trip)
+ *   fork_wait       fork + _exit + waitpid
+ *   fork_exec_wait  fork + execve("/bin/true") + waitpid (exec re-entry under the brand)
+ *   thread_join     pthread_create + pthread_join (clone trampoline under the brand)
+ *
+ * Output: one line per operation, "name ns_per_op", the median over batches; each batch
+ * repeats the operation for about -t milliseconds (the count is fixed once, from a short
+ * calibration, so every batch does the same work). "name NA" when an operation cannot run,
+ * with the reason on stderr.
+ *
+ *   lxbench-ops [-t ms_per_batch] [-b batches] [name...]
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int pipefd[2];
+static char file_path[256];
+static const char *true_path = "/bin/true";
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Each operation returns 0, or -1 with errno set (the benchmark then reports NA). */
+
+static int op_getpid(void)
+{
+	return syscall(SYS_getpid) > 0 ? 0 : -1;
+}
+
+static int op_pipe_rw(void)
+{
+	char c = 'x';
+
+	if (write(pipefd[1], &c, 1) != 1 || read(pipefd[0], &c, 1) != 1)
+		return -1;
+	return 0;
+}
+
+static int op_open_close(void)
+{
+	int fd = open(file_path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	return close(fd);
+}
+
+static int op_uname(void)
+{
+	struct utsname u;
+
+	return uname(&u);
+}
+
+static int op_fork_wait(void)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		_exit(0);
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return -1;
+	return 0;
+}
+
+static int op_fork_exec_wait(void)
+{
+	char *argv[] = { (char *)true_path, NULL };
+	char *envp[] = { NULL };
+	int st;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execve(true_path, argv, envp);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		errno = ECHILD;
+		return -1;
+	}
+	return 0;
+}
+
+static void *thread_body(void *arg)
+{
+	return arg;
+}
+
+static int thread_token;
+
+static int op_thread_join(void)
+{
+	pthread_t t;
+	void *r;
+	int e = pthread_create(&t, NULL, thread_body, &thread_token);
+
+	if (e != 0) {
+		errno = e;
+		return -1;
+	}
+	if (pthread_join(t, &r) != 0 || r != &thread_token)
+		return -1;
+	return 0;
+}
+
+struct bench {
+	const char *name;
+	int (*op)(void);
+};
+
+static const struct bench benches[] = {
+	{ "getpid", op_getpid },
+	{ "pipe_rw", op_pipe_rw },
+	{ "open_close", op_open_close },
+	{ "uname", op_uname },
+	{ "fork_wait", op_fork_wait },
+	{ "fork_exec_wait", op_fork_exec_wait },
+	{ "thread_join", op_thread_join },
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Time n runs of op; -1 on failure. */
+static double batch(int (*op)(void), long n)
+{
+	long long t0 = now_ns();
+
+	for (long i = 0; i < n; i++)
+		if (op() != 0)
+			return -1;
+	return (double)(now_ns() - t0) / (double)n;
+}
+
+static void run(const struct bench *b, double ms, int nbatches)
+{
+	double per[64];
+	long n = 1;
+
+	/* Calibrate: double n until one batch takes a tenth of the target, then scale. */
+	for (;;) {
+		long long t0 = now_ns();
+		if (batch(b->op, n) < 0) {
+			fprintf(stderr, "%s: %s\n", b->name, strerror(errno));
+			printf("%s NA\n", b->name);
+			return;
+		}
+		double took = (double)(now_ns() - t0);
+		if (took >= ms * 1e5 || n >= (1L << 30)) {
+			n = (long)((double)n * (ms * 1e6) / (took > 1 ? took : 1));
+			break;
+		}
+		n *= 2;
+	}
+	if (n < 1)
+		n = 1;
+	for (int i = 0; i < nbatches; i++) {
+		per[i] = batch(b->op, n);
+		if (per[i] < 0) {
+			fprintf(stderr, "%s: %s\n", b->name, strerror(errno));
+			printf("%s NA\n", b->name);
+			return;
+		}
+	}
+	qsort(per, (size_t)nbatches, sizeof(per[0]), cmp_double);
+	printf("%s %.1f\n", b->name, per[nbatches / 2]);
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	double ms = 30;
+	int nbatches = 5, opt;
+
+	while ((opt = getopt(argc, argv, "t:b:h")) != -1) {
+		switch (opt) {
+		case 't':
+			ms = atof(optarg);
+			break;
+		case 'b':
+			nbatches = atoi(optarg);
+			break;
+		default:
+			fprintf(stderr, "usage: %s [-t ms_per_batch] [-b batches] [name...]\n", argv[0]);
+			return 2;
+		}
+	}
+	if (ms <= 0 || nbatches < 1 || nbatches > 64) {
+		fprintf(stderr, "lxbench-ops: -t must be > 0 and -b in 1..64\n");
+		return 2;
+	}
+	if (pipe(pipefd) != 0) {
+		perror("pipe");
+		return 1;
+	}
+	/* A file of our own for open_close, so the path lookup is the same in every run. */
+	const char *td = getenv("TMPDIR");
+	snprintf(file_path, sizeof(file_path), "%s/lxbench-ops.%d", td && *td ? td : "/tmp",
+		 (int)getpid());
+	int fd = open(file_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0) {
+		perror(file_path);
+		return 1;
+	}
+	close(fd);
+
+	for (size_t i = 0; i < sizeof(benches) / sizeof(benches[0]); i++) {
+		int selected = optind >= argc;
+		for (int a = optind; a < argc; a++)
+			if (strcmp(argv[a], benches[i].name) == 0)
+				selected = 1;
+		if (selected)
+			run(&benches[i], ms, nbatches);
+	}
+	unlink(file_path);
+	return 0;
+}

@@ -1,0 +1,120 @@
+#!/bin/sh
+# bench/run.sh: native vs lxrun, per-operation medians and ratios, in one run.
+#
+#   bench/run.sh [-r ROUNDS] [-t MS] [-b BATCHES] [--yardstick FILE.c] [--quick] BUILD_DIR
+#
+# Runs the benchmark natively and under BUILD_DIR/bin/lxrun alternately, ROUNDS times
+# each (so drift on this shared VM hits both sides alike), then prints, per operation, the
+# median over rounds natively and under the brand and their ratio, and the cost of the
+# trapped uname under the brand against a native getpid.
+# The benchmark is BUILD_DIR/bin/lxbench-ops, or with --yardstick an independent program
+# with the same "name ns_per_op" output (../shared/yardstick/lxbench.c), compiled here.
+# --quick: one short round, and fail unless every operation produced a number (the smoke
+# test ctest runs; not a measurement).
+set -eu
+
+rounds=7 ms=30 batches=5 yardstick="" quick=""
+while [ $# -gt 1 ]; do
+	case "$1" in
+	-r) rounds=$2; shift 2 ;;
+	-t) ms=$2; shift 2 ;;
+	-b) batches=$2; shift 2 ;;
+	--yardstick) yardstick=$2; shift 2 ;;
+	--quick) quick=1 rounds=1 ms=2 batches=1; shift ;;
+	*) break ;;
+	esac
+done
+if [ $# -ne 1 ]; then
+	sed -n '3,4p' "$0" >&2
+	exit 2
+fi
+build=$(cd "$1" && pwd)
+lxrun=$build/bin/lxrun
+out=$build/bench
+mkdir -p "$out"
+
+if [ -n "$yardstick" ]; then
+	bin=$out/yardstick-lxbench
+	gcc -O2 -pthread -o "$bin" "$yardstick"
+	args="-t $ms -b $batches"
+	name="yardstick $(basename "$yardstick")"
+else
+	bin=$build/bin/lxbench-ops
+	args="-t $ms -b $batches"
+	name="lxbench-ops"
+fi
+[ -x "$bin" ] || { echo "run.sh: $bin not built" >&2; exit 1; }
+brand=1
+if [ ! -x "$lxrun" ]; then
+	[ -n "$quick" ] || { echo "run.sh: $lxrun not built" >&2; exit 1; }
+	echo "run.sh: $lxrun not built; native only" >&2
+	brand=""
+fi
+
+results=$(mktemp -d "${TMPDIR:-/tmp}/lxbench.XXXXXX")
+trap 'rm -rf "$results"' EXIT
+i=1
+while [ $i -le "$rounds" ]; do
+	echo "round $i/$rounds" >&2
+	# shellcheck disable=SC2086
+	"$bin" $args >"$results/native.$i"
+	if [ -n "$brand" ]; then
+		# shellcheck disable=SC2086
+		"$lxrun" -- "$bin" $args >"$results/brand.$i"
+	fi
+	i=$((i + 1))
+done
+
+python3 - "$results" "$rounds" "$name" "$quick" <<'EOF'
+import os, statistics, sys
+
+results, rounds, name, quick = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+
+def load(side):
+    per = {}
+    order = []
+    for i in range(1, rounds + 1):
+        path = os.path.join(results, "%s.%d" % (side, i))
+        if not os.path.exists(path):
+            return order, {}
+        for line in open(path):
+            parts = line.split()
+            if len(parts) != 2:
+                continue
+            if parts[0] not in per:
+                per[parts[0]] = []
+                order.append(parts[0])
+            if parts[1] != "NA":
+                per[parts[0]].append(float(parts[1]))
+    return order, {k: statistics.median(v) for k, v in per.items() if v}
+
+order, native = load("native")
+_, brand = load("brand")
+
+def fmt(ns):
+    if ns is None:
+        return "NA"
+    if ns >= 1e6:
+        return "%.2f ms" % (ns / 1e6)
+    return "%.2f us" % (ns / 1e3)
+
+print("%s, medians of %d alternating round(s)" % (name, rounds))
+print()
+print("| op | native | lxrun | x native |")
+print("|---|---:|---:|---:|")
+for op in order:
+    n, b = native.get(op), brand.get(op)
+    ratio = "%.2f" % (b / n) if n and b else "NA"
+    print("| %s | %s | %s | %s |" % (op, fmt(n), fmt(b), ratio))
+print()
+trapped = "uname" if "uname" in brand else None
+if trapped and "getpid" in native:
+    print("trapped uname under lxrun vs native getpid: x%.2f" % (brand["uname"] / native["getpid"]))
+if quick:
+    missing = [op for op in order if op not in native]
+    if brand:
+        missing += [op for op in order if op not in brand]
+    if not order or missing:
+        print("FAIL: no result for: %s" % (", ".join(missing) or "anything"))
+        sys.exit(1)
+EOF

@@ -71,6 +71,34 @@ class RoundTrip(unittest.TestCase):
             results.load(path)
 
 
+class Merge(unittest.TestCase):
+    def test_parts_of_one_run(self):
+        import subprocess
+        import sys
+        with tempfile.TemporaryDirectory() as d:
+            rows = sample()
+            a, b, out = (os.path.join(d, n) for n in ("a.json", "b.json", "out"))
+            results.write_json(a, {"target": "lxrun", "timeout": 120, "seconds": 10}, rows[:3])
+            results.write_json(b, {"target": "lxrun", "timeout": 45, "seconds": 5}, rows[3:])
+            ltprun = os.path.join(common.HARNESS, "ltprun")
+            p = subprocess.run([sys.executable, "-B", ltprun, "merge", a, b, "-o", out],
+                               capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("2 passed, 2 failed, 2 broken, 1 conf", p.stdout)
+            meta, merged = results.load(out)
+            self.assertEqual([r.tag for r in merged], [r.tag for r in rows])
+            self.assertEqual((meta["timeout"], meta["seconds"]), ("120/45", 15))
+            # The same test twice, or two targets, is refused.
+            p = subprocess.run([sys.executable, "-B", ltprun, "merge", a, a, "-o", out],
+                               capture_output=True, text=True)
+            self.assertEqual(p.returncode, 2)
+            self.assertIn("already in an earlier part", p.stderr)
+            results.write_json(b, {"target": "native"}, rows[3:])
+            p = subprocess.run([sys.executable, "-B", ltprun, "merge", a, b, "-o", out],
+                               capture_output=True, text=True)
+            self.assertIn("different targets", p.stderr)
+
+
 class Totals(unittest.TestCase):
     def test_every_test_in_one_bucket(self):
         line = results.totals_line(sample())

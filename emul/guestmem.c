@@ -1,49 +1,52 @@
 #include "emul/guestmem.h"
 #include "emul/lx_abi.h"
 #include "emul/lx_errno.h"
-#include "emul/lx_libc.h"
-#include "emul/state.h"
 
-static long vm_copy(int nr, void *local, uint64_t remote, size_t n)
+long lx_copy_user(void *dst, const void *src, size_t n);
+long lx_strncpy_user(char *dst, const char *src, size_t cap);
+extern char lx_copy_user_insn[], lx_copy_user_fixup[];
+extern char lx_strncpy_user_insn[], lx_strncpy_user_fixup[];
+
+/* user addresses end below the non-canonical hole; the vsyscall page is kernel-emulated */
+#define USER_END 0x00007ffffffff000ULL
+
+static int range_ok(uint64_t p, size_t n)
 {
-	struct lx_iovec l = {(uintptr_t)local, n}, r = {remote, n};
-	long got;
-
-	if (n == 0)
-		return 0;
-	if (remote + n < remote)
-		return -LX_EFAULT;
-	got = lx_sys6(nr, lx_proc.pid, &l, 1, &r, 1, 0);
-	if (lx_is_err(got) || (size_t)got != n)
-		return -LX_EFAULT;
-	return 0;
+	return p + n >= p && p + n <= USER_END;
 }
 
 int lx_copy_from_guest(void *dst, uint64_t src, size_t n)
 {
-	return (int)vm_copy(LX_SYS_process_vm_readv, dst, src, n);
+	if (!range_ok(src, n))
+		return -LX_EFAULT;
+	return n ? (int)lx_copy_user(dst, (const void *)(uintptr_t)src, n) : 0;
 }
 
 int lx_copy_to_guest(uint64_t dst, const void *src, size_t n)
 {
-	return (int)vm_copy(LX_SYS_process_vm_writev, (void *)src, dst, n);
+	if (!range_ok(dst, n))
+		return -LX_EFAULT;
+	return n ? (int)lx_copy_user((void *)(uintptr_t)dst, src, n) : 0;
 }
 
 long lx_strncpy_from_guest(char *dst, uint64_t src, size_t cap)
 {
-	size_t done = 0;
+	if (src >= USER_END)
+		return -LX_EFAULT;
+	if (cap > USER_END - src)
+		cap = (size_t)(USER_END - src);
+	return lx_strncpy_user(dst, (const char *)(uintptr_t)src, cap);
+}
 
-	while (done < cap) {
-		/* never read across a page the string may not reach */
-		size_t chunk = LX_PAGE - ((src + done) & (LX_PAGE - 1));
-		if (chunk > cap - done)
-			chunk = cap - done;
-		if (vm_copy(LX_SYS_process_vm_readv, dst + done, src + done, chunk))
-			return -LX_EFAULT;
-		for (size_t i = 0; i < chunk; i++)
-			if (dst[done + i] == '\0')
-				return (long)(done + i);
-		done += chunk;
-	}
-	return -LX_ENAMETOOLONG;
+int lx_guestmem_fixup(struct lx_ucontext *uc)
+{
+	uint64_t ip = uc->uc_mcontext.rip;
+
+	if (ip == (uintptr_t)lx_copy_user_insn)
+		uc->uc_mcontext.rip = (uintptr_t)lx_copy_user_fixup;
+	else if (ip == (uintptr_t)lx_strncpy_user_insn)
+		uc->uc_mcontext.rip = (uintptr_t)lx_strncpy_user_fixup;
+	else
+		return 0;
+	return 1;
 }

@@ -32,6 +32,7 @@
 #define LX_SYS_fcntl             72
 #define LX_SYS_getcwd            79
 #define LX_SYS_readlink          89
+#define LX_SYS_rt_sigpending     127
 #define LX_SYS_sigaltstack       131
 #define LX_SYS_statfs            137
 #define LX_SYS_fstatfs           138

@@ -15,22 +15,11 @@ static uint64_t tid_self(void)
 	return (uint64_t)lx_sys0(LX_SYS_gettid);
 }
 
-static void lock(void)
-{
-	while (__atomic_exchange_n(&lx_proc.act_lock, 1, __ATOMIC_ACQUIRE))
-		;
-}
-
-static void unlock(void)
-{
-	__atomic_store_n(&lx_proc.act_lock, 0, __ATOMIC_RELEASE);
-}
-
 long lx_signal_program(int sig, const struct lx_vsigaction *va)
 {
 	struct lx_kernel_sigaction k;
 
-	if (sig == LX_SIGSYS || (va->handler != LX_SIG_DFL && va->handler != LX_SIG_IGN)) {
+	if (lx_signal_is_brands(sig) || (va->handler != LX_SIG_DFL && va->handler != LX_SIG_IGN)) {
 		/* the brand's entry, whatever the guest's flags: the flags that change what the
 		 * kernel does before our handler runs (restart, child stops) are the guest's */
 		k.handler = (uintptr_t)lx_sigentry;
@@ -38,8 +27,11 @@ long lx_signal_program(int sig, const struct lx_vsigaction *va)
 			  (va->flags & (LX_SA_RESTART | LX_SA_NOCLDSTOP | LX_SA_NOCLDWAIT));
 		if (sig == LX_SIGSYS)
 			k.flags = LX_SA_SIGINFO | LX_SA_ONSTACK | LX_SA_RESTORER;
+		if (sig == LX_SIGSEGV || sig == LX_SIGBUS)
+			k.flags |= LX_SA_NODEFER; /* a guest copy may fault while delivering one */
 		k.restorer = (uintptr_t)lx_restorer;
-		k.mask = ~0ULL;
+		/* everything blocked in the brand, but for the faults its guest copies recover */
+		k.mask = ~(LX_SIG_BIT(LX_SIGSEGV) | LX_SIG_BIT(LX_SIGBUS));
 	} else {
 		k.handler = va->handler;
 		k.flags = va->flags & ~(LX_SA_ONSTACK);
@@ -67,9 +59,13 @@ int lx_signal_init(struct lx_thread *t, int sigsys_masked)
 		va->handler = old.handler == LX_SIG_IGN ? LX_SIG_IGN : LX_SIG_DFL;
 		va->flags = old.handler == LX_SIG_IGN ? old.flags : 0;
 	}
-	r = lx_signal_program(LX_SIGSYS, &lx_proc.act[LX_SIGSYS]);
-	if (r < 0)
-		return (int)r;
+	for (int sig = 1; sig <= LX_NSIG; sig++) {
+		if (!lx_signal_is_brands(sig))
+			continue;
+		r = lx_signal_program(sig, &lx_proc.act[sig]);
+		if (r < 0)
+			return (int)r;
+	}
 	/* the real SIGSYS is never blocked: a blocked SIGSYS at trap time kills the process */
 	r = lx_sys4(LX_SYS_rt_sigprocmask, LX_SIG_UNBLOCK, &sigsys, &oldmask, 8);
 	if (r < 0)
@@ -109,6 +105,12 @@ size_t lx_fpstate_size(uint64_t fpstate)
 	return LX_FXSAVE_SIZE;
 }
 
+static int sync_fault(int sig)
+{
+	return sig == LX_SIGSEGV || sig == LX_SIGBUS || sig == LX_SIGILL || sig == LX_SIGFPE ||
+	       sig == LX_SIGTRAP;
+}
+
 static int on_stack(const struct lx_stack *ss, uint64_t sp)
 {
 	return !(ss->ss_flags & LX_SS_DISABLE) && sp > ss->ss_sp && sp <= ss->ss_sp + ss->ss_size;
@@ -123,8 +125,13 @@ static void deliver(struct lx_thread *t, int sig, struct lx_siginfo *si, struct 
 	uint64_t sp = uc->uc_mcontext.rsp, fp, frame;
 	size_t fpsize = lx_fpstate_size(uc->uc_mcontext.fpstate);
 
-	if (va.handler == LX_SIG_IGN)
+	if (va.handler == LX_SIG_IGN && !(si->si_code > 0 && sync_fault(sig)))
 		return;
+	if (va.handler == LX_SIG_IGN) {
+		/* an ignored fault would fault again forever: Linux kills, so do we */
+		lx_signal_default(sig, uc);
+		return;
+	}
 	if (va.handler == LX_SIG_DFL) {
 		lx_signal_default(sig, uc);
 		return;
@@ -155,11 +162,11 @@ static void deliver(struct lx_thread *t, int sig, struct lx_siginfo *si, struct 
 		goto segv;
 
 	if (va.flags & LX_SA_RESETHAND) {
-		lock();
+		lx_act_lock();
 		lx_proc.act[sig].handler = LX_SIG_DFL;
 		lx_proc.act[sig].flags &= ~LX_SA_SIGINFO;
 		lx_signal_program(sig, &lx_proc.act[sig]);
-		unlock();
+		lx_act_unlock();
 	}
 	uc->uc_mcontext.rip = va.handler;
 	uc->uc_mcontext.rsp = frame;
@@ -175,9 +182,9 @@ static void deliver(struct lx_thread *t, int sig, struct lx_siginfo *si, struct 
 	return;
 segv:
 	/* the guest's stack cannot take the frame: Linux kills it with SIGSEGV */
-	lock();
+	lx_act_lock();
 	lx_proc.act[LX_SIGSEGV].handler = LX_SIG_DFL;
-	unlock();
+	lx_act_unlock();
 	lx_signal_default(LX_SIGSEGV, uc);
 }
 
@@ -202,6 +209,8 @@ void lx_sigentry(int sig, struct lx_siginfo *si, struct lx_ucontext *uc)
 {
 	struct lx_thread *t = lx_thread_self();
 
+	if ((sig == LX_SIGSEGV || sig == LX_SIGBUS) && lx_guestmem_fixup(uc))
+		return;
 	if (sig == LX_SIGSYS && si->si_code == LX_SYS_SECCOMP && si->si_errno == LX_TRAP_DATA) {
 		syscall_trap(t, si, uc);
 		return;

@@ -32,6 +32,13 @@ void lx_restorer(void); /* rt_sigreturn, inside the gate region */
 /* Boot: the real SIGSYS handler, the guest's inherited dispositions. 0 or -errno. */
 int lx_signal_init(struct lx_thread *t, int sigsys_masked);
 
+/* Signals whose real disposition is always the brand's entry: SIGSYS (the trap) and the
+ * faults a guest-memory copy recovers from. */
+static inline int lx_signal_is_brands(int sig)
+{
+	return sig == LX_SIGSYS || sig == LX_SIGSEGV || sig == LX_SIGBUS;
+}
+
 /* Programs the kernel for the guest's disposition of sig. */
 long lx_signal_program(int sig, const struct lx_vsigaction *va);
 

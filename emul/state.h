@@ -51,6 +51,18 @@ static inline struct lx_thread *lx_thread_self(void)
 	return (struct lx_thread *)(sp & ~(LX_ESTACK_SIZE - 1));
 }
 
+/* Serialises changes to lx_proc.act between threads (handlers run with signals blocked). */
+static inline void lx_act_lock(void)
+{
+	while (__atomic_exchange_n(&lx_proc.act_lock, 1, __ATOMIC_ACQUIRE))
+		;
+}
+
+static inline void lx_act_unlock(void)
+{
+	__atomic_store_n(&lx_proc.act_lock, 0, __ATOMIC_RELEASE);
+}
+
 /* A new emulation stack region; NULL when out of memory. */
 struct lx_thread *lx_estack_alloc(void);
 void lx_estack_stack(struct lx_thread *t, struct lx_stack *ss);

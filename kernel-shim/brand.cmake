@@ -29,3 +29,11 @@ target_link_options(lxzone-brand PRIVATE
 	-nostdlib -static -no-pie -Wl,-T,${CMAKE_SOURCE_DIR}/kernel-shim/brand.ld
 	-Wl,--build-id=none -Wl,-z,noexecstack -fno-sanitize=all)
 set_target_properties(lxzone-brand PROPERTIES LINK_DEPENDS ${CMAKE_SOURCE_DIR}/kernel-shim/brand.ld)
+
+# The dispatch table's wiring against the syscall table, on the host (stub handlers).
+add_executable(test_dispatch ${CMAKE_SOURCE_DIR}/tests/unit/test_dispatch.c
+	${CMAKE_SOURCE_DIR}/syscalls/dispatch.c)
+target_compile_options(test_dispatch PRIVATE ${LXZONE_HOST_CFLAGS})
+target_link_libraries(test_dispatch lxtable PkgConfig::CMOCKA)
+add_test(NAME dispatch COMMAND test_dispatch)
+set_tests_properties(dispatch PROPERTIES LABELS unit)

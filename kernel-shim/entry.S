@@ -87,6 +87,52 @@ lx_enter_guest:
 	ret
 	.size lx_enter_guest, . - lx_enter_guest
 
+/*
+ * Fault-recovering guest memory access (emul/guestmem.c).  A fault on one of the marked
+ * instructions is turned by the SIGSEGV/SIGBUS entry into a jump to the matching fixup,
+ * which returns -EFAULT.  Nothing else in the brand touches guest memory.
+ */
+	/* long lx_copy_user(void *dst, const void *src, size_t n): 0 or -EFAULT */
+	.globl lx_copy_user
+	.globl lx_copy_user_insn
+	.globl lx_copy_user_fixup
+	.type lx_copy_user, @function
+lx_copy_user:
+	mov %rdx, %rcx
+lx_copy_user_insn:
+	rep movsb
+	xor %eax, %eax
+	ret
+lx_copy_user_fixup:
+	mov $-14, %rax
+	ret
+	.size lx_copy_user, . - lx_copy_user
+
+	/* long lx_strncpy_user(char *dst, const char *src, size_t cap): length, -EFAULT or
+	 * -ENAMETOOLONG; dst is brand memory, only the load can fault */
+	.globl lx_strncpy_user
+	.globl lx_strncpy_user_insn
+	.globl lx_strncpy_user_fixup
+	.type lx_strncpy_user, @function
+lx_strncpy_user:
+	xor %eax, %eax
+1:	cmp %rdx, %rax
+	jae 3f
+lx_strncpy_user_insn:
+	movb (%rsi,%rax), %cl
+	movb %cl, (%rdi,%rax)
+	test %cl, %cl
+	jz 2f
+	inc %rax
+	jmp 1b
+2:	ret
+3:	mov $-36, %rax
+	ret
+lx_strncpy_user_fixup:
+	mov $-14, %rax
+	ret
+	.size lx_strncpy_user, . - lx_strncpy_user
+
 	.bss
 	.balign 16
 lx_boot_stack:

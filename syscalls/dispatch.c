@@ -11,6 +11,7 @@ const lx_handler_fn lx_handlers[LX_NSYSCALLS] = {
 	[LX_SYS_rt_sigaction] = lx_sys_rt_sigaction,
 	[LX_SYS_rt_sigprocmask] = lx_sys_rt_sigprocmask,
 	[LX_SYS_sigaltstack] = lx_sys_sigaltstack,
+	[LX_SYS_rt_sigpending] = lx_sys_rt_sigpending,
 	[LX_SYS_signalfd] = lx_sys_signalfd,
 	[LX_SYS_signalfd4] = lx_sys_signalfd4,
 	[LX_SYS_execve] = lx_sys_execve,

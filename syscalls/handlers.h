@@ -7,6 +7,7 @@
 long lx_sys_rt_sigaction(struct lx_sysctx *c);
 long lx_sys_rt_sigprocmask(struct lx_sysctx *c);
 long lx_sys_sigaltstack(struct lx_sysctx *c);
+long lx_sys_rt_sigpending(struct lx_sysctx *c);
 long lx_sys_signalfd(struct lx_sysctx *c);
 long lx_sys_signalfd4(struct lx_sysctx *c);
 long lx_sys_execve(struct lx_sysctx *c);

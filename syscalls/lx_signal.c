@@ -13,17 +13,6 @@
 #define SIGSYS_BIT LX_SIG_BIT(LX_SIGSYS)
 #define UNBLOCKABLE (LX_SIG_BIT(LX_SIGKILL) | LX_SIG_BIT(LX_SIGSTOP))
 
-static void lock(void)
-{
-	while (__atomic_exchange_n(&lx_proc.act_lock, 1, __ATOMIC_ACQUIRE))
-		;
-}
-
-static void unlock(void)
-{
-	__atomic_store_n(&lx_proc.act_lock, 0, __ATOMIC_RELEASE);
-}
-
 long lx_sys_rt_sigaction(struct lx_sysctx *c)
 {
 	int sig = (int)c->a[0];
@@ -45,12 +34,12 @@ long lx_sys_rt_sigaction(struct lx_sysctx *c)
 			if (sig != LX_SIGSYS)
 				r = lx_signal_program(sig, &nva);
 		} else {
-			lock();
+			lx_act_lock();
 			lx_proc.act[sig] = nva;
 			r = lx_signal_program(sig, &nva);
 			if (r < 0)
 				lx_proc.act[sig] = old;
-			unlock();
+			lx_act_unlock();
 		}
 		if (r < 0)
 			return r;
@@ -134,6 +123,21 @@ long lx_sys_sigaltstack(struct lx_sysctx *c)
 	if (c->a[1] && lx_copy_to_guest(c->a[1], &old, sizeof(old)))
 		return -LX_EFAULT;
 	return 0;
+}
+
+long lx_sys_rt_sigpending(struct lx_sysctx *c)
+{
+	uint64_t set;
+	long r;
+
+	if (c->a[1] > 8)
+		return -LX_EINVAL;
+	r = lx_sys2(LX_SYS_rt_sigpending, &set, 8);
+	if (r < 0)
+		return r;
+	if (c->t->sigsys_pending)
+		set |= SIGSYS_BIT;
+	return lx_copy_to_guest(c->a[0], &set, c->a[1]) ? -LX_EFAULT : 0;
 }
 
 static long signalfd_common(struct lx_sysctx *c, int nr, uint64_t flags)

@@ -132,7 +132,7 @@ static void test_emulated_set(void **state)
 	static const char *const emul[] = {
 	    "execve",	   "execveat", "clone",	     "fork",	     "exit",
 	    "uname",	   "readlink", "readlinkat", "rt_sigaction", "rt_sigprocmask",
-	    "sigaltstack", "signalfd", "signalfd4",
+	    "sigaltstack", "signalfd", "signalfd4", "rt_sigpending",
 	};
 	size_t n = sizeof(emul) / sizeof(emul[0]);
 	for (size_t i = 0; i < n; i++) {

@@ -1,3 +1,4 @@
+#include <limits.h>
 #include "zone/store.h"
 
 #include <dirent.h>
@@ -417,9 +418,10 @@ json_t *zone_info_json(struct zone *z)
 	if (sup > 0)
 		json_object_set_new(o, "supervisor-pid", json_integer(sup));
 	/* The supervisor records how the zone's init last ended. */
-	char ep[4096 + 64];
-	snprintf(ep, sizeof(ep), "%s/exit-status", zone_path(z));
-	json_t *last = json_load_file(ep, 0, NULL);
+	char ep[PATH_MAX + 64];
+	json_t *last = NULL;
+	if (snprintf(ep, sizeof(ep), "%s/exit-status", zone_path(z)) < (int)sizeof(ep))
+		last = json_load_file(ep, 0, NULL);
 	if (last != NULL)
 		json_object_set_new(o, "last-exit", last);
 	const char *keys[] = {"origin", "created", "changed"};

@@ -203,7 +203,7 @@ static void *thread_mask_check(void *arg)
 
 static void part_sigsys(void)
 {
-	sigset_t set, old, pend;
+	sigset_t set, old;
 	struct sigaction sa, cur;
 	struct utsname u;
 	pthread_t t;
@@ -225,6 +225,7 @@ static void part_sigsys(void)
 	sigemptyset(&sa.sa_mask);
 	printf("sigsys: install handler: %s\n", sigaction(SIGSYS, &sa, NULL) == 0 ? "OK" : errname(errno));
 	raise(SIGSYS);
+	sigset_t pend;
 	sigpending(&pend);
 	printf("sigsys: raised while blocked: handled %d, pending %d\n", (int)sys_hits,
 	       sigismember(&pend, SIGSYS));
@@ -258,11 +259,56 @@ static void part_sigsys(void)
 	printf("sigsys: default action in child: killed %d by SIGSYS %d\n", WIFSIGNALED(st),
 	       WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS);
 
+	fflush(stdout);
+}
+
+/* A SIGSYS raised while the guest blocks it is pending: sigpending and signalfd see it.
+ * Each check runs in a child, so a brand that gets it wrong (and is killed by the real
+ * SIGSYS) still lets the rest report. */
+static void part_sigsys_pending(void)
+{
+	sigset_t set, pend;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGSYS);
+	fflush(stdout);
+	static const char *const mode[] = { "SIG_DFL", "own handler", "own handler after a thread" };
+	for (int with_handler = 0; with_handler <= 2; with_handler++) {
+		pid_t p = fork();
+		if (p == 0) {
+			struct rlimit nocore = { 0, 0 };
+			setrlimit(RLIMIT_CORE, &nocore);
+			if (with_handler == 2) {
+				pthread_t t;
+				pthread_create(&t, NULL, thread_mask_check, NULL);
+				pthread_join(t, NULL);
+			}
+			struct sigaction sa;
+			memset(&sa, 0, sizeof(sa));
+			sa.sa_sigaction = on_sigsys;
+			sa.sa_flags = SA_SIGINFO;
+			if (with_handler)
+				sigaction(SIGSYS, &sa, NULL);
+			sigprocmask(SIG_BLOCK, &set, NULL);
+			raise(SIGSYS);
+			sigpending(&pend);
+			printf("sigsys-pending: %s: raised while blocked, sigpending reports it %d\n",
+			       mode[with_handler], sigismember(&pend, SIGSYS));
+			sigprocmask(SIG_UNBLOCK, &set, NULL);
+			printf("sigsys-pending: %s: after unblock handled %d\n", mode[with_handler],
+			       (int)sys_hits);
+			fflush(stdout);
+			_exit(0);
+		}
+		printf("sigsys-pending: %s: ", mode[with_handler]);
+		wait_child("child", p);
+	}
+
 	/* signalfd for SIGSYS: the guest's view of SIGSYS includes signalfd. In a child, so a
 	 * brand that gets this wrong (and is killed by the real SIGSYS) still lets the rest
 	 * of the program report. */
 	fflush(stdout);
-	pid = fork();
+	pid_t pid = fork();
 	if (pid == 0) {
 		sigprocmask(SIG_BLOCK, &set, NULL);
 		int sfd = signalfd(-1, &set, SFD_NONBLOCK);
@@ -270,16 +316,15 @@ static void part_sigsys(void)
 		struct signalfd_siginfo ssi;
 		errno = 0;
 		ssize_t n = sfd >= 0 ? read(sfd, &ssi, sizeof(ssi)) : -1;
-		printf("sigsys: signalfd read %zd bytes (%s), signo %d, SI_TKILL %d\n", n,
+		printf("sigsys-pending: signalfd read %zd bytes (%s), signo %d, SI_TKILL %d\n", n,
 		       errname(errno), n == (ssize_t)sizeof(ssi) ? (int)ssi.ssi_signo : -1,
 		       n == (ssize_t)sizeof(ssi) && ssi.ssi_code == SI_TKILL);
 		sigpending(&pend);
-		printf("sigsys: after signalfd read pending %d\n", sigismember(&pend, SIGSYS));
+		printf("sigsys-pending: after signalfd read pending %d\n", sigismember(&pend, SIGSYS));
 		fflush(stdout);
 		_exit(0);
 	}
-	wait_child("sigsys: signalfd", pid);
-	fflush(stdout);
+	wait_child("sigsys-pending: signalfd", pid);
 }
 
 static char *alt_lo, *alt_hi;
@@ -481,7 +526,31 @@ static void restart_case(const char *name, int flags)
 	fflush(stdout);
 }
 
-int main(void)
+struct part {
+	const char *name;
+	void (*run)(void);
+};
+
+static void part_flags(void)
+{
+	flags_case("SA_NODEFER", SA_NODEFER, 0);
+	flags_case("default flags", 0, 1);
+	flags_case("SA_RESETHAND", SA_RESETHAND, 0);
+}
+
+static void part_restart(void)
+{
+	restart_case("no SA_RESTART", 0);
+	restart_case("SA_RESTART", SA_RESTART);
+}
+
+static const struct part parts[] = {
+	{ "efault", part_efault },	     { "sigsys", part_sigsys },	  { "altstack", part_altstack },
+	{ "flags", part_flags },	     { "restart", part_restart }, { "sigsys-pending", part_sigsys_pending },
+};
+
+/* sigefault [PART...]: run the named parts in order (all of them by default). */
+int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	bad = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -489,14 +558,14 @@ int main(void)
 		perror("mmap");
 		return 2;
 	}
-	part_efault();
-	part_sigsys();
-	part_altstack();
-	flags_case("SA_NODEFER", SA_NODEFER, 0);
-	flags_case("default flags", 0, 1);
-	flags_case("SA_RESETHAND", SA_RESETHAND, 0);
-	restart_case("no SA_RESTART", 0);
-	restart_case("SA_RESTART", SA_RESTART);
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		int selected = argc < 2;
+		for (int a = 1; a < argc; a++)
+			if (strcmp(argv[a], parts[i].name) == 0)
+				selected = 1;
+		if (selected)
+			parts[i].run();
+	}
 	printf("done\n");
 	return 0;
 }

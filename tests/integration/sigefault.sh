@@ -5,9 +5,10 @@
 need_root
 bin=$LXZONE_BUILD/tests/bin
 [ -x "$bin/it_sigefault_dynamic" ] || skip "$bin/it_sigefault_dynamic not built"
+parts="efault sigsys altstack flags restart"
 run_case sigefault 0 \
-	"cd '$WORK' && '$bin/it_sigefault_dynamic'" \
-	"cd '$WORK' && '$LXRUN' -- '$bin/it_sigefault_dynamic'"
+	"cd '$WORK' && '$bin/it_sigefault_dynamic' $parts" \
+	"cd '$WORK' && '$LXRUN' -- '$bin/it_sigefault_dynamic' $parts"
 if [ -x "$bin/it_sigefault_static" ]; then
 	need_cmd unshare chroot
 	nroot=$(make_root native)
@@ -15,7 +16,7 @@ if [ -x "$bin/it_sigefault_static" ]; then
 	cp "$bin/it_sigefault_static" "$nroot/t/sigefault"
 	cp "$bin/it_sigefault_static" "$broot/t/sigefault"
 	run_case sigefault-static 0 \
-		"'$NATIVE_ROOT' '$nroot' /t/sigefault" \
-		"'$LXRUN' --root '$broot' -- /t/sigefault" sigefault
+		"'$NATIVE_ROOT' '$nroot' /t/sigefault $parts" \
+		"'$LXRUN' --root '$broot' -- /t/sigefault $parts" sigefault
 fi
 finish

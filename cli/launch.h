@@ -73,6 +73,7 @@ struct launch_opts {
 	/* lxrun's options */
 	const char *root; /* zone root directory, or NULL: run on the host, no namespaces */
 	const char *kernel_version; /* X.Y.Z the zone's uname reports, or NULL: the host's */
+	const char *zone_page; /* the zone page (proc/lxzonepage.h) as the brand sees it, or NULL */
 	int report;		    /* --report-unsupported given */
 	const char *report_file;    /* where the summary goes; NULL: stderr */
 	int strict;		    /* LX_BF_STRICT */
@@ -221,8 +222,8 @@ int launch_resolve(const char *prog, const char *path, char *buf, size_t len,
 		   struct launch_error *err);
 
 /* The value of LXZONE_BRAND (without "LXZONE_BRAND="). */
-int launch_brand_env_value(unsigned flags, const char *kver, const char *report, const char *guest,
-			   char *buf, size_t len);
+int launch_brand_env_value(unsigned flags, const char *kver, const char *report, const char *page,
+			   const char *guest, char *buf, size_t len);
 
 /* The program as the brand will run it: resolved, probed, argv rewritten for "#!", the
  * environment with LXZONE_BRAND appended.  Heap memory, owned by the struct. */

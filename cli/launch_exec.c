@@ -98,12 +98,12 @@ int launch_resolve(const char *prog, const char *path, char *buf, size_t len,
 	return launch_fail(err, LAUNCH_EXIT_NOTFOUND, 0, "%s: command not found", prog);
 }
 
-int launch_brand_env_value(unsigned flags, const char *kver, const char *report, const char *guest,
-			   char *buf, size_t len)
+int launch_brand_env_value(unsigned flags, const char *kver, const char *report, const char *page,
+			   const char *guest, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "%s%c%x%c%s%c%s%c%s", LX_BRAND_ENV_VERSION, LX_BRAND_SEP, flags,
-			 LX_BRAND_SEP, kver ? kver : "", LX_BRAND_SEP, report ? report : "",
-			 LX_BRAND_SEP, guest);
+	int n = snprintf(buf, len, "%s%c%x%c%s%c%s%c%s%c%s", LX_BRAND_ENV_VERSION, LX_BRAND_SEP,
+			 flags, LX_BRAND_SEP, kver ? kver : "", LX_BRAND_SEP, report ? report : "",
+			 LX_BRAND_SEP, page ? page : "", LX_BRAND_SEP, guest);
 
 	return n < 0 || (size_t)n >= len ? -1 : n;
 }
@@ -212,11 +212,12 @@ static int build_argv(struct launch_exec *ex, char *const *orig, char (*prefix)[
 	return 0;
 }
 
-static int build_envp(struct launch_exec *ex, unsigned flags, const char *kver, const char *report)
+static int build_envp(struct launch_exec *ex, unsigned flags, const char *kver, const char *report,
+		      const char *page)
 {
 	size_t n = 0, i, j = 0,
 	       vlen = strlen(ex->guest) + 256 + (kver ? strlen(kver) : 0) +
-		      (report ? strlen(report) : 0);
+		      (report ? strlen(report) : 0) + (page ? strlen(page) : 0);
 	size_t plen = strlen(LX_BRAND_ENV) + 1;
 
 	while (environ && environ[n])
@@ -230,7 +231,8 @@ static int build_envp(struct launch_exec *ex, unsigned flags, const char *kver, 
 		if (strncmp(environ[i], LX_BRAND_ENV "=", plen))
 			ex->envp[j++] = environ[i];
 	memcpy(ex->brand_env, LX_BRAND_ENV "=", plen);
-	if (launch_brand_env_value(flags, kver, report, ex->guest, ex->brand_env + plen, vlen) < 0)
+	if (launch_brand_env_value(flags, kver, report, page, ex->guest, ex->brand_env + plen,
+				   vlen) < 0)
 		return -1;
 	ex->envp[j++] = ex->brand_env;
 	ex->envp[j] = NULL;
@@ -285,7 +287,7 @@ int launch_exec_prepare(const struct launch_opts *opts, const char *report_path,
 	if (opts->hardened)
 		flags |= LX_BF_HARDENED;
 	if (build_argv(ex, opts->argv, prefix, np) < 0 ||
-	    build_envp(ex, flags, opts->kernel_version, report_path) < 0) {
+	    build_envp(ex, flags, opts->kernel_version, report_path, opts->zone_page) < 0) {
 		launch_exec_free(ex);
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, ENOMEM, "%s", prog);
 	}

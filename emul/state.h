@@ -35,6 +35,7 @@ struct lx_proc {
 	unsigned flags; /* LX_BF_* */
 	char kver[65];  /* uname release; empty: the host's */
 	char report[512];
+	char page_path[512]; /* the zone page (proc/lxzonepage.h); empty: no zone caps */
 	char exe[4096];       /* what /proc/self/exe shows the guest */
 	char brand_exe[4096]; /* what the host's /proc/self/exe shows: this image */
 	uint64_t brand_dev, brand_ino; /* the brand image file, to recognise it when opened */

@@ -21,10 +21,12 @@
  * what the brand must know is passed in one environment variable, LX_BRAND_ENV, appended last
  * to envp and removed before the guest sees its environment:
  *
- *     LXZONE_BRAND=<version>\x1f<flags hex>\x1f<kernel-version>\x1f<report path>\x1f<guest path>
+ *     LXZONE_BRAND=<version>\x1f<flags hex>\x1f<kernel-version>\x1f<report path>\x1f<zone page>
+ *                \x1f<guest path>
  *
  * The guest path comes last and may hold any byte but NUL.  An empty kernel-version means
- * "the host's"; an empty report path means no report.
+ * "the host's"; an empty report path means no report; an empty zone page path means the
+ * zone has no caps and lxproc shows the host (proc/lxzonepage.h).
  */
 #ifndef LXZONE_BRAND_ABI_H
 #define LXZONE_BRAND_ABI_H
@@ -36,7 +38,8 @@
 #define LX_TRAP_DATA 0x1a7 /* SECCOMP_RET_DATA of the brand's TRAPs */
 
 #define LX_BRAND_ENV         "LXZONE_BRAND"
-#define LX_BRAND_ENV_VERSION "1"
+#define LX_BRAND_ENV_VERSION "2"
+#define LX_BRAND_ENV_FIELDS  6
 #define LX_BRAND_SEP         '\x1f'
 
 /* flags in LX_BRAND_ENV */

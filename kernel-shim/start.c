@@ -45,19 +45,20 @@ __attribute__((noreturn)) static void die(const char *what, const char *name, lo
 	lx_exit_group(127);
 }
 
-/* Splits the hand-over value in place: fields[0..4]; 0 or -1. */
+/* Splits the hand-over value in place into its fields; 0 or -1.  The last field (the
+ * program) is left whole: it may contain the separator. */
 static int split_handover(char *v, char **fields)
 {
 	int n = 0;
 
 	fields[n++] = v;
-	for (; *v && n < 5; v++) {
+	for (; *v && n < LX_BRAND_ENV_FIELDS; v++) {
 		if (*v == LX_BRAND_SEP) {
 			*v = '\0';
 			fields[n++] = v + 1;
 		}
 	}
-	return n == 5 ? 0 : -1;
+	return n == LX_BRAND_ENV_FIELDS ? 0 : -1;
 }
 
 static uint64_t hex(const char *s)
@@ -97,7 +98,7 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 	uint64_t argc = ksp[0];
 	char **argv = (char **)(ksp + 1), **envp = argv + argc + 1, **e;
 	uint64_t *auxv;
-	char *handover = NULL, *f[5], *name;
+	char *handover = NULL, *f[LX_BRAND_ENV_FIELDS], *name;
 	size_t envc = 0, auxc = 0;
 	struct lx_image prog, interp;
 	struct lx_thread *t;
@@ -128,8 +129,9 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 	lx_proc.flags = (unsigned)hex(f[1]);
 	lx_strlcpy(lx_proc.kver, f[2], sizeof(lx_proc.kver));
 	lx_strlcpy(lx_proc.report, f[3], sizeof(lx_proc.report));
+	lx_strlcpy(lx_proc.page_path, f[4], sizeof(lx_proc.page_path));
 	if (lx_proc.flags & LX_BF_EXECFD) {
-		char *sep = f[4];
+		char *sep = f[5];
 		uint64_t n;
 		while (*sep && *sep != LX_BRAND_SEP)
 			sep++;
@@ -137,12 +139,12 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 			die("malformed " LX_BRAND_ENV, "lxzone-brand", 0);
 		*sep = '\0';
 		name = sep + 1;
-		if (lx_atou(f[4], &n))
+		if (lx_atou(f[5], &n))
 			die("malformed " LX_BRAND_ENV, "lxzone-brand", 0);
 		fd = (long)n;
 		lx_sys3(LX_SYS_fcntl, fd, 2 /* F_SETFD */, 1 /* FD_CLOEXEC */);
 	} else {
-		name = f[4];
+		name = f[5];
 		fd = lx_sys3(LX_SYS_open, name, LX_O_RDONLY | LX_O_CLOEXEC, 0);
 		if (fd < 0)
 			die("cannot open", name, fd);

@@ -132,7 +132,7 @@ static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uar
 {
 	static const char brand_self[] = "/proc/self/exe";
 	char path[LX_EXEC_PATH_MAX], name[LX_EXEC_PATH_MAX + 32], num[24];
-	char var[2 * LX_EXEC_PATH_MAX + 256];
+	char var[2 * LX_EXEC_PATH_MAX + 1300];
 	struct lx_exec_info lv[MAX_SCRIPT_DEPTH + 1];
 	uint64_t *argv = NULL, *envp = NULL;
 	size_t argv_len = 0, envp_len = 0, k;
@@ -245,6 +245,8 @@ static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uar
 	k = append(var, k, sizeof(var), lx_proc.kver);
 	k = append(var, k, sizeof(var), sep);
 	k = append(var, k, sizeof(var), lx_proc.report);
+	k = append(var, k, sizeof(var), sep);
+	k = append(var, k, sizeof(var), lx_proc.page_path);
 	k = append(var, k, sizeof(var), sep);
 	lx_utoa((uint64_t)hfd, num);
 	k = append(var, k, sizeof(var), num);

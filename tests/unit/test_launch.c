@@ -404,20 +404,20 @@ static void test_brand_env_value(void **state)
 
 	(void)state;
 	assert_int_equal(launch_brand_env_value(LX_BF_STRICT | LX_BF_HARDENED, "5.15.0",
-						"/dev/.lxzone-unsupported", "/bin/sh", buf,
-						sizeof(buf)),
-			 (int)strlen("1\x1f"
+						"/dev/.lxzone-unsupported", "/dev/.lxzone-page",
+						"/bin/sh", buf, sizeof(buf)),
+			 (int)strlen("2\x1f"
 				     "5\x1f"
-				     "5.15.0\x1f/dev/.lxzone-unsupported\x1f/bin/sh"));
-	assert_string_equal(buf, "1\x1f"
+				     "5.15.0\x1f/dev/.lxzone-unsupported\x1f/dev/.lxzone-page\x1f/bin/sh"));
+	assert_string_equal(buf, "2\x1f"
 				 "5\x1f"
-				 "5.15.0\x1f/dev/.lxzone-unsupported\x1f/bin/sh");
-	assert_int_equal(launch_brand_env_value(0, NULL, NULL, "/x", buf, sizeof(buf)), 8);
+				 "5.15.0\x1f/dev/.lxzone-unsupported\x1f/dev/.lxzone-page\x1f/bin/sh");
+	assert_int_equal(launch_brand_env_value(0, NULL, NULL, NULL, "/x", buf, sizeof(buf)), 9);
 	assert_memory_equal(buf,
-			    "1\x1f"
-			    "0\x1f\x1f\x1f/x",
-			    9);
-	assert_int_equal(launch_brand_env_value(0, NULL, NULL, "/x", buf, 5), -1);
+			    "2\x1f"
+			    "0\x1f\x1f\x1f\x1f/x",
+			    10);
+	assert_int_equal(launch_brand_env_value(0, NULL, NULL, NULL, "/x", buf, 5), -1);
 }
 
 /* A scratch directory with files of each kind. */
@@ -610,8 +610,8 @@ static void test_prepare_elf(void **state)
 	assert_string_equal(ex.argv[2], "");
 	assert_null(ex.argv[3]);
 	snprintf(want, sizeof(want),
-		 "1\x1f%x\x1f"
-		 "5.15.0\x1f/r\x1f%s",
+		 "2\x1f%x\x1f"
+		 "5.15.0\x1f/r\x1f\x1f%s",
 		 LX_BF_STRICT, ex.guest);
 	assert_string_equal(env_brand(&ex), want);
 	/* the stale variable is gone; the rest of the environment is kept */

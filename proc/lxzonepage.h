@@ -1,0 +1,87 @@
+/*
+ * The zone page: what the brand cannot read itself, published for it.
+ *
+ * Inside a zone the guest sees neither the host's cgroup files nor the zone's boot time, and
+ * there is no daemon in the zone.  The zone's supervisor (outside the zone: lxzone's per-zone
+ * supervisor, or lxrun's waiting parent for a zone-less run with --memory/--cpus) samples the
+ * zone's cgroup once a second and its task states every LX_LOAD_FREQ_SEC for the load
+ * average, and writes them into one page-aligned file that every brand process maps
+ * read-only (MAP_SHARED) the first time it needs a /proc or /sys answer.  Its path travels in
+ * the brand hand-over (kernel-shim/brand_abi.h); an empty path means "no zone caps: show the
+ * host", and then the brand traps none of lxproc's calls.
+ *
+ * Consistency: a sequence lock.  The writer makes `seq` odd, writes, makes it even (with
+ * release ordering); a reader copies the page and retries while seq was odd or changed.
+ * Everything here is fixed-size, little-endian, no pointers: both worlds include it.
+ */
+#ifndef LXZONE_LXZONEPAGE_H
+#define LXZONE_LXZONEPAGE_H
+
+#include <stdint.h>
+
+#include "proc/lxcgroup.h"
+#include "proc/lxproc.h"
+
+#define LXZP_MAGIC   0x70677a6cU /* "lzgp" */
+#define LXZP_VERSION 1
+#define LXZP_MAXCPU  256 /* host CPUs with per-CPU accounting */
+
+struct lxzone_page {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t seq;   /* sequence lock, see above */
+	uint32_t ready; /* 1 once the first sample is in */
+
+	/* memory, bytes; LX_NOCAP where there is no cap */
+	uint64_t mem_limit, mem_usage, swap_limit, swap_usage;
+	struct lx_memstat mstat;
+
+	/* CPUs */
+	struct lx_cpuset cpuset; /* host CPU ids; empty = the host's */
+	uint64_t cpu_quota_us;   /* LX_NOCAP = none */
+	uint64_t cpu_period_us;
+	uint32_t cpu_src; /* enum lxproc_cpusrc */
+	uint32_t cpu_npercpu;
+	struct lx_cputime cpu_percpu[LXZP_MAXCPU]; /* USER_HZ ticks, by host CPU id */
+	struct lx_cputime cpu_total;
+
+	/* time: CLOCK_BOOTTIME nanoseconds when the zone booted (0 = the host's uptime) */
+	uint64_t zone_boot_ns;
+	uint64_t sampled_ns; /* CLOCK_BOOTTIME of this sample */
+
+	/* load and tasks of the zone */
+	struct lx_loadavg load;
+	uint32_t nr_running, nr_blocked, nr_threads, last_pid;
+	uint64_t nr_forks;
+};
+
+/* Copies a consistent snapshot; 0, or -1 when the page is not (yet) valid. */
+static inline int lxzone_page_read(const volatile struct lxzone_page *p, struct lxzone_page *out)
+{
+	for (int tries = 0; tries < 1000; tries++) {
+		uint32_t s1 = __atomic_load_n(&p->seq, __ATOMIC_ACQUIRE);
+		if (s1 & 1)
+			continue;
+		__builtin_memcpy(out, (const void *)p, sizeof(*out));
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&p->seq, __ATOMIC_RELAXED) == s1)
+			return out->magic == LXZP_MAGIC && out->version == LXZP_VERSION &&
+					       out->ready
+				       ? 0
+				       : -1;
+	}
+	return -1;
+}
+
+static inline void lxzone_page_write_begin(volatile struct lxzone_page *p)
+{
+	__atomic_store_n(&p->seq, p->seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static inline void lxzone_page_write_end(volatile struct lxzone_page *p)
+{
+	__atomic_store_n(&p->seq, p->seq + 1, __ATOMIC_RELEASE);
+}
+
+#endif

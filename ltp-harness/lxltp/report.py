@@ -57,6 +57,10 @@ def render(native, brand=None, entries=(), brand_profile="default", command="",
               _totals_row("native", nmeta, nrows)]
     if brand:
         bmeta, brows = brand
+        bmeta = dict(bmeta)
+        bmeta.setdefault("target", "lxrun")
+        bmeta["target"] = bmeta["target"] or "lxrun"
+        brand = (bmeta, brows)
         lines.append(_totals_row(bmeta.get("target", "brand"), bmeta, brows))
         lines += ["", "The %s run: per-test timeout %s s, LTP_TIMEOUT_MUL %s, run started %s." % (
             bmeta.get("target"), bmeta.get("timeout"), bmeta.get("ltp_timeout_mul") or 1,
@@ -82,6 +86,10 @@ def render(native, brand=None, entries=(), brand_profile="default", command="",
                     lines.append("| %s | %s | %s | %s | %s |" % (
                         fam, t.tag, t.status, t.known or "**unexpected**",
                         t.note.replace("|", "\\|")[:140]))
+        if c.missing:
+            lines += ["", "**Partial brand run:** %d tests that pass natively were not run under %s "
+                      "and are left out of the parity figure." % (len(c.missing),
+                                                                 bmeta.get("target"))]
         if c.gains:
             lines += ["", "Passing under %s only: %s" % (
                 bmeta.get("target"), ", ".join(t.tag for _, t in c.gains))]

@@ -96,7 +96,8 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
 		 struct launch_error *err)
 {
-	struct lx_filter_opts fo = {.hardened = opts->hardened};
+	struct lx_filter_opts fo = {.hardened = opts->hardened,
+				    .lxproc = opts->zone_page && *opts->zone_page};
 	struct sock_fprog filter = {0, NULL};
 	sigset_t mask, fwd;
 	char ebuf[512];

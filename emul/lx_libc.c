@@ -43,15 +43,6 @@ int memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
-size_t lx_strlen(const char *s)
-{
-	const char *p = s;
-
-	while (*p)
-		p++;
-	return (size_t)(p - s);
-}
-
 int lx_strcmp(const char *a, const char *b)
 {
 	while (*a && *a == *b)

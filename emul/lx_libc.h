@@ -30,7 +30,7 @@ void *memcpy(void *d, const void *s, size_t n);
 void *memmove(void *d, const void *s, size_t n);
 void *memset(void *d, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
-size_t lx_strlen(const char *s);
+size_t lx_strlen(const char *s); /* proc/lxbuf.c: one for both */
 int lx_strcmp(const char *a, const char *b);
 int lx_strncmp(const char *a, const char *b, size_t n);
 int lx_startswith(const char *s, const char *prefix);

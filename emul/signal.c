@@ -200,7 +200,9 @@ static void syscall_trap(struct lx_thread *t, struct lx_siginfo *si, struct lx_u
 	};
 	lx_handler_fn h = NULL;
 
-	if (c.nr >= 0 && c.nr < LX_NSYSCALLS && lx_systable[c.nr].cls == LX_SYS_EMUL)
+	if (c.nr >= 0 && c.nr < LX_NSYSCALLS &&
+	    (lx_systable[c.nr].cls == LX_SYS_EMUL || lx_systable[c.nr].cls_hardened == LX_SYS_EMUL ||
+	     lx_sys_is_lxproc(c.nr)))
 		h = lx_handlers[c.nr];
 	m->rax = (uint64_t)(h ? h(&c) : lx_unsupported(&c));
 }

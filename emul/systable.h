@@ -39,6 +39,14 @@ struct lx_sysent {
 
 extern const struct lx_sysent lx_systable[LX_NSYSCALLS];
 
+/*
+ * lxproc's calls: pass-through, unless the zone has a zone page (caps to show), when the
+ * filter traps them so the brand can answer from the zone's view: open and openat (of the
+ * synthesized /proc and /sys files only; every other path goes straight on), sysinfo,
+ * sched_getaffinity.
+ */
+int lx_sys_is_lxproc(int nr);
+
 const char *lx_sys_reason_name(unsigned reason);
 const char *lx_sys_class_name(unsigned cls);
 

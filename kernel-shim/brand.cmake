@@ -16,7 +16,17 @@ set(LXZONE_BRAND_SOURCES
 	${CMAKE_SOURCE_DIR}/syscalls/lx_exec.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_uname.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_readlink.c
-	${CMAKE_SOURCE_DIR}/syscalls/lx_unsup.c)
+	${CMAKE_SOURCE_DIR}/syscalls/lx_unsup.c
+	${CMAKE_SOURCE_DIR}/syscalls/lx_proc.c
+	${CMAKE_SOURCE_DIR}/emul/zoneview.c
+	${CMAKE_SOURCE_DIR}/proc/lxbuf.c
+	${CMAKE_SOURCE_DIR}/proc/lxcgroup.c
+	${CMAKE_SOURCE_DIR}/proc/lxhost.c
+	${CMAKE_SOURCE_DIR}/proc/lxproc_cpu.c
+	${CMAKE_SOURCE_DIR}/proc/lxproc_mem.c
+	${CMAKE_SOURCE_DIR}/proc/lxproc_time.c
+	${CMAKE_SOURCE_DIR}/proc/lxproc_kernel.c
+	${CMAKE_SOURCE_DIR}/proc/lxproc_table.c)
 
 add_executable(lxzone-brand ${LXZONE_BRAND_SOURCES})
 target_compile_options(lxzone-brand PRIVATE

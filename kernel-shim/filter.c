@@ -106,7 +106,7 @@ static int add_clone_rules(scmp_filter_ctx ctx, uint32_t gated, char *err, size_
 	return 0;
 }
 
-static int add_rules(scmp_filter_ctx ctx, int hardened, char *err, size_t errlen)
+static int add_rules(scmp_filter_ctx ctx, int hardened, int lxproc, char *err, size_t errlen)
 {
 	const uint32_t gated = SCMP_ACT_TRACE(LX_FILTER_MARK_GATED);
 
@@ -114,6 +114,9 @@ static int add_rules(scmp_filter_ctx ctx, int hardened, char *err, size_t errlen
 		const struct lx_sysent *e = &lx_systable[nr];
 		unsigned cls = hardened ? e->cls_hardened : e->cls;
 		uint32_t action;
+
+		if (lxproc && lx_sys_is_lxproc(nr))
+			cls = LX_SYS_EMUL;
 		int rc;
 
 		if (nr == SCMP_SYS(clone) && cls == LX_SYS_EMUL) {
@@ -249,7 +252,7 @@ int lx_filter_build(const struct lx_filter_opts *o, struct sock_fprog *out, char
 		seccomp_release(ctx);
 		return fail(err, errlen, "filter: set attributes: %s", strerror(-rc));
 	}
-	if (add_rules(ctx, o && o->hardened, err, errlen) < 0 ||
+	if (add_rules(ctx, o && o->hardened, o && o->lxproc, err, errlen) < 0 ||
 	    export_bpf(ctx, &prog, &len, LX_FILTER_GATE_BLOCK_LEN, err, errlen) < 0) {
 		seccomp_release(ctx);
 		return -1;

@@ -12,6 +12,7 @@
 
 struct lx_filter_opts {
 	int hardened; /* use the table's hardened profile (cls_hardened) */
+	int lxproc;   /* the zone has a zone page: trap lxproc's calls (lx_sys_is_lxproc) */
 };
 
 /*

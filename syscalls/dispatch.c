@@ -22,4 +22,9 @@ const lx_handler_fn lx_handlers[LX_NSYSCALLS] = {
 	[LX_SYS_uname] = lx_sys_uname,
 	[LX_SYS_readlink] = lx_sys_readlink,
 	[LX_SYS_readlinkat] = lx_sys_readlinkat,
+	/* lxproc's calls: trapped only in zones with a zone page (lx_sys_is_lxproc) */
+	[LX_SYS_open] = lx_sys_open,
+	[LX_SYS_openat] = lx_sys_openat,
+	[99] = lx_sys_sysinfo,
+	[204] = lx_sys_sched_getaffinity,
 };

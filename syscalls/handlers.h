@@ -18,6 +18,10 @@ long lx_sys_exit(struct lx_sysctx *c);
 long lx_sys_uname(struct lx_sysctx *c);
 long lx_sys_readlink(struct lx_sysctx *c);
 long lx_sys_readlinkat(struct lx_sysctx *c);
+long lx_sys_open(struct lx_sysctx *c);
+long lx_sys_openat(struct lx_sysctx *c);
+long lx_sys_sysinfo(struct lx_sysctx *c);
+long lx_sys_sched_getaffinity(struct lx_sysctx *c);
 long lx_unsupported(struct lx_sysctx *c);
 
 #endif

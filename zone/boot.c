@@ -300,6 +300,7 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		goto fail_cg;
 	}
 	fo.hardened = b->opts.hardened;
+	fo.lxproc = b->opts.zone_page && *b->opts.zone_page;
 	if (lx_filter_build(&fo, &filter, ebuf, sizeof(ebuf)) < 0) {
 		zone_error_set(&err, 0, "filter: %s", ebuf);
 		goto fail_cg;

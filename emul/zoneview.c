@@ -1,0 +1,251 @@
+#include "emul/zoneview.h"
+#include "emul/lx_abi.h"
+#include "emul/lx_errno.h"
+#include "emul/lx_libc.h"
+#include "emul/state.h"
+#include "proc/lxzonepage.h"
+
+#define CACHE_TSC   (1ULL << 31)
+#define SCRATCH_MAX (4UL << 20)
+
+struct host_file {
+	const char *path;
+	uint32_t input; /* LXPROC_IN_HOST_* */
+	size_t cap;
+	char *buf;
+	size_t len;
+	uint64_t tsc;
+	int valid;
+};
+
+static struct host_file host_files[] = {
+    {"/proc/meminfo", LXPROC_IN_HOST_MEMINFO, 16384, 0, 0, 0, 0},
+    {"/proc/stat", LXPROC_IN_HOST_STAT, 65536, 0, 0, 0, 0},
+    {"/proc/cpuinfo", LXPROC_IN_HOST_CPUINFO, 262144, 0, 0, 0, 0},
+    {"/proc/swaps", LXPROC_IN_HOST_SWAPS, 16384, 0, 0, 0, 0},
+    {"/proc/diskstats", LXPROC_IN_HOST_DISKSTATS, 65536, 0, 0, 0, 0},
+    {"/proc/version", LXPROC_IN_HOST_VERSION, 1024, 0, 0, 0, 0},
+};
+
+static struct {
+	const volatile struct lxzone_page *page; /* mapped, or NULL */
+	int tried;
+	int lock;
+	struct lxzone_page snap;
+	char *scratch;
+	size_t scratch_cap;
+	char release[65];
+} zv;
+
+static void zv_lock(void)
+{
+	while (__atomic_exchange_n(&zv.lock, 1, __ATOMIC_ACQUIRE))
+		;
+}
+
+static void zv_unlock(void)
+{
+	__atomic_store_n(&zv.lock, 0, __ATOMIC_RELEASE);
+}
+
+int lx_zone_active(void)
+{
+	struct lxzone_page probe;
+
+	if (!zv.tried) {
+		zv.tried = 1;
+		if (lx_proc.page_path[0]) {
+			long fd = lx_sys3(LX_SYS_open, lx_proc.page_path,
+					  LX_O_RDONLY | LX_O_CLOEXEC, 0);
+			if (fd >= 0) {
+				long m = lx_sys6(LX_SYS_mmap, 0,
+						 (sizeof(struct lxzone_page) + LX_PAGE - 1) &
+							 ~(LX_PAGE - 1),
+						 LX_PROT_READ, 0x01 /* MAP_SHARED */, fd, 0);
+				lx_sys1(LX_SYS_close, fd);
+				if (!lx_is_err(m))
+					zv.page = (const volatile struct lxzone_page *)m;
+			}
+		}
+	}
+	return zv.page && lxzone_page_read(zv.page, &probe) == 0;
+}
+
+/* The host's text of one file, read at most once a ~second. */
+static struct lx_text host_text(struct host_file *h, uint64_t now)
+{
+	struct lx_text t = {"", 0};
+	long fd, r;
+
+	if (!h->buf) {
+		h->buf = lx_mmap_anon(h->cap);
+		if (!h->buf)
+			return t;
+	}
+	if (!h->valid || now - h->tsc >= CACHE_TSC) {
+		h->valid = 0;
+		h->len = 0;
+		fd = lx_sys3(LX_SYS_open, h->path, LX_O_RDONLY | LX_O_CLOEXEC, 0);
+		if (fd >= 0) {
+			while (h->len < h->cap &&
+			       (r = lx_sys3(LX_SYS_read, fd, h->buf + h->len, h->cap - h->len)) > 0)
+				h->len += (size_t)r;
+			lx_sys1(LX_SYS_close, fd);
+			h->tsc = now;
+			h->valid = 1;
+		}
+	}
+	t.p = h->buf;
+	t.len = h->len;
+	return t;
+}
+
+static uint64_t boottime_ns(void)
+{
+	struct {
+		int64_t sec, nsec;
+	} ts = {0, 0};
+
+	lx_sys2(228 /* clock_gettime */, 7 /* CLOCK_BOOTTIME */, &ts);
+	return (uint64_t)ts.sec * 1000000000ULL + (uint64_t)ts.nsec;
+}
+
+/* Fills v for the inputs asked; called with zv locked.  0 or -errno. */
+static long build_view(struct lxproc_view *v, uint32_t inputs)
+{
+	const struct lxzone_page *p = &zv.snap;
+	uint64_t now = __builtin_ia32_rdtsc();
+
+	if (!zv.page || lxzone_page_read(zv.page, &zv.snap) != 0)
+		return -LX_EAGAIN;
+	lxproc_view_init(v);
+	if (!zv.release[0]) {
+		struct lx_utsname u;
+		if (lx_sys1(LX_SYS_uname, &u) == 0)
+			lx_strlcpy(zv.release, u.release, sizeof(zv.release));
+	}
+	v->kver = lx_proc.kver;
+	v->host_release = zv.release;
+	v->mem_limit = p->mem_limit;
+	v->mem_usage = p->mem_usage;
+	v->swap_limit = p->swap_limit;
+	v->swap_usage = p->swap_usage;
+	v->mstat = p->mstat;
+	v->cpuset = p->cpuset;
+	v->cpu_quota_us = p->cpu_quota_us;
+	v->cpu_period_us = p->cpu_period_us;
+	v->cpu_src = (enum lxproc_cpusrc)p->cpu_src;
+	v->cpu_percpu = p->cpu_percpu;
+	v->cpu_npercpu = p->cpu_npercpu < LXZP_MAXCPU ? p->cpu_npercpu : LXZP_MAXCPU;
+	v->cpu_total = p->cpu_total;
+	v->now_ns = boottime_ns();
+	v->zone_boot_ns = p->zone_boot_ns;
+	v->load = p->load;
+	v->nr_running = p->nr_running;
+	v->nr_blocked = p->nr_blocked;
+	v->nr_threads = p->nr_threads;
+	v->last_pid = p->last_pid;
+	v->nr_forks = p->nr_forks;
+	/* btime needs the host's boot time: /proc/stat has it */
+	inputs |= (inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME)) ? LXPROC_IN_HOST_STAT : 0;
+	for (unsigned i = 0; i < sizeof(host_files) / sizeof(host_files[0]); i++) {
+		struct host_file *h = &host_files[i];
+		if (!(inputs & h->input))
+			continue;
+		struct lx_text t = host_text(h, now);
+		switch (h->input) {
+		case LXPROC_IN_HOST_MEMINFO:
+			v->host_meminfo = t;
+			break;
+		case LXPROC_IN_HOST_STAT:
+			v->host_stat = t;
+			lx_host_stat_get(t, "btime", &v->host_btime);
+			break;
+		case LXPROC_IN_HOST_CPUINFO:
+			v->host_cpuinfo = t;
+			break;
+		case LXPROC_IN_HOST_SWAPS:
+			v->host_swaps = t;
+			break;
+		case LXPROC_IN_HOST_DISKSTATS:
+			v->host_diskstats = t;
+			break;
+		case LXPROC_IN_HOST_VERSION:
+			v->host_version = t;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* every generator's inputs that are the host's CPUs: they need the host's stat text */
+#define VIEW_ALL_HOST (LXPROC_IN_HOST_MEMINFO | LXPROC_IN_HOST_STAT)
+
+long lx_zone_render(const struct lxproc_file *f, struct lx_text *out)
+{
+	struct lxproc_view v;
+	struct lx_buf b;
+	long r;
+
+	zv_lock();
+	r = build_view(&v, f->inputs | LXPROC_IN_HOST_STAT);
+	for (size_t cap = zv.scratch_cap ? zv.scratch_cap : 65536; r == 0; cap *= 2) {
+		if (cap > zv.scratch_cap) {
+			if (cap > SCRATCH_MAX) {
+				r = -LX_ENOMEM;
+				break;
+			}
+			char *n = lx_mmap_anon(cap);
+			if (!n) {
+				r = -LX_ENOMEM;
+				break;
+			}
+			if (zv.scratch)
+				lx_munmap(zv.scratch, zv.scratch_cap);
+			zv.scratch = n;
+			zv.scratch_cap = cap;
+		}
+		lx_buf_init(&b, zv.scratch, zv.scratch_cap);
+		int g = f->gen(&v, &b);
+		if (g == LXPROC_ETRUNC || b.trunc)
+			continue;
+		if (g < 0)
+			r = -LX_EIO;
+		else {
+			out->p = b.p;
+			out->len = b.len;
+		}
+		break;
+	}
+	zv_unlock();
+	return r;
+}
+
+long lx_zone_sysinfo(struct lx_sysinfo *si)
+{
+	struct lxproc_view v;
+	long r;
+
+	zv_lock();
+	r = build_view(&v, VIEW_ALL_HOST | LXPROC_IN_MEM | LXPROC_IN_TIME | LXPROC_IN_LOAD |
+				   LXPROC_IN_TASKS);
+	if (r == 0 && lxproc_sysinfo(&v, si) < 0)
+		r = -LX_EIO;
+	zv_unlock();
+	return r;
+}
+
+long lx_zone_affinity(const uint8_t *host, size_t host_len, uint8_t *mask, size_t len)
+{
+	struct lxproc_view v;
+	long r;
+
+	zv_lock();
+	r = build_view(&v, LXPROC_IN_HOST_STAT);
+	if (r == 0) {
+		int n = lxproc_affinity(&v, host, host_len, mask, len);
+		r = n < 0 ? -LX_EINVAL : n;
+	}
+	zv_unlock();
+	return r;
+}

@@ -1,0 +1,22 @@
+/*
+ * The zone's view for lxproc, inside the brand: the zone page (proc/lxzonepage.h, mapped
+ * read-only on first use) plus the host's own /proc text (read live, cached for about a
+ * second of TSC time, as the page itself is sampled once a second), handed to proc/'s
+ * generators.  Every answer of one process comes from one consistent snapshot of the page.
+ */
+#ifndef LXZONE_ZONEVIEW_H
+#define LXZONE_ZONEVIEW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proc/lxproc.h"
+
+/* Is there a valid zone page to answer from?  (Maps it on first use.) */
+int lx_zone_active(void);
+/* Renders f into the process's scratch buffer; *out points into it until the next call. */
+long lx_zone_render(const struct lxproc_file *f, struct lx_text *out);
+long lx_zone_sysinfo(struct lx_sysinfo *si);
+long lx_zone_affinity(const uint8_t *host, size_t host_len, uint8_t *mask, size_t len);
+
+#endif

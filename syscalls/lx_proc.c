@@ -1,0 +1,163 @@
+/*
+ * lxproc in the brand: open/openat of the synthesized /proc and /sys files, sysinfo and
+ * sched_getaffinity, answered from the zone's view.
+ *
+ * These calls are trapped only in zones with caps (a zone page exists; the filter otherwise
+ * passes them through untouched).  The fast path of a trapped open is one short copy of the
+ * path and a table lookup: any path that is not one of lxproc's files goes on to the kernel
+ * with the guest's own pointer, so flags, errors and EFAULT are the kernel's.
+ *
+ * A synthesized file is served as a sealed-by-reopen memfd: the text is written into a
+ * memfd, which is then reopened read-only through /proc/self/fd, so the guest gets a
+ * read-only descriptor with working read, pread, lseek and poll; writes fail with EBADF and
+ * opening for write with EACCES, as for a 0444 proc file.  Known differences from Linux
+ * (docs/architecture.md): fstat shows the text's size and /proc/self/fd/N names a memfd.
+ */
+#include "emul/guestmem.h"
+#include "emul/lx_errno.h"
+#include "emul/lx_libc.h"
+#include "emul/zoneview.h"
+#include "syscalls/handlers.h"
+
+#define O_ACCMODE   3
+#define O_CREAT     0100
+#define O_NONBLOCK  04000
+#define O_DIRECTORY 0200000
+#define O_PATH      010000000
+#define MFD_CLOEXEC 1
+#define PREFIX_CAP  256
+
+/* basenames of lxproc's files: only these make a relative open worth resolving */
+static int lxproc_basename(const char *s)
+{
+	static const char *const names[] = {"meminfo", "swaps",	  "cpuinfo",  "stat",
+					    "uptime",  "loadavg", "diskstats", "version",
+					    "osrelease", "ostype", "online",	  "possible",
+					    "present"};
+
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (lx_strcmp(s, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Absolute form of a relative path under dirfd; 0, or -1 to leave it to the kernel. */
+static int absolute(int dirfd, const char *rel, char *out, size_t cap)
+{
+	long r;
+
+	if (dirfd == LX_AT_FDCWD) {
+		r = lx_sys2(LX_SYS_getcwd, out, cap);
+	} else {
+		char link[40] = "/proc/self/fd/";
+		lx_utoa((uint64_t)(unsigned)dirfd, link + 14);
+		r = lx_sys3(LX_SYS_readlink, link, out, cap - 1);
+		if (r >= 0)
+			out[r] = '\0';
+	}
+	if (r < 0)
+		return -1;
+	size_t k = lx_strlen(out), n = lx_strlen(rel);
+	if (k + n + 2 > cap)
+		return -1;
+	if (k == 0 || out[k - 1] != '/')
+		out[k++] = '/';
+	memcpy(out + k, rel, n + 1);
+	return 0;
+}
+
+static long serve(const struct lxproc_file *f, long flags)
+{
+	struct lx_text text;
+	char self[40] = "/proc/self/fd/";
+	long mfd, fd, r;
+
+	if ((flags & O_ACCMODE) != LX_O_RDONLY || (flags & O_CREAT))
+		return -LX_EACCES;
+	if (flags & O_DIRECTORY)
+		return -LX_ENOTDIR;
+	r = lx_zone_render(f, &text);
+	if (r < 0)
+		return r;
+	mfd = lx_sys2(319 /* memfd_create */, "lxproc", MFD_CLOEXEC);
+	if (mfd < 0)
+		return mfd;
+	for (size_t off = 0; off < text.len;) {
+		r = lx_sys3(LX_SYS_write, mfd, text.p + off, text.len - off);
+		if (r <= 0) {
+			lx_sys1(LX_SYS_close, mfd);
+			return r < 0 ? r : -LX_EIO;
+		}
+		off += (size_t)r;
+	}
+	lx_utoa((uint64_t)mfd, self + 14);
+	fd = lx_sys3(LX_SYS_open, self, LX_O_RDONLY | (flags & (LX_O_CLOEXEC | O_NONBLOCK)), 0);
+	lx_sys1(LX_SYS_close, mfd);
+	return fd;
+}
+
+static long do_open(int nr, int dirfd, uint64_t upath, long flags, long mode)
+{
+	char p[PREFIX_CAP], abs[4096];
+	const struct lxproc_file *f = NULL;
+	long n = lx_strncpy_from_guest(p, upath, sizeof(p));
+
+	if (n > 0 && !(flags & O_PATH)) {
+		if (p[0] == '/') {
+			f = lxproc_lookup(p, (size_t)n);
+		} else {
+			const char *base = lx_strrchr(p, '/');
+			if (lxproc_basename(base ? base + 1 : p) &&
+			    absolute(dirfd, p, abs, sizeof(abs)) == 0)
+				f = lxproc_lookup(abs, lx_strlen(abs));
+		}
+	}
+	if (f && lx_zone_active())
+		return serve(f, flags);
+	if (nr == LX_SYS_open)
+		return lx_sys3(LX_SYS_open, upath, flags, mode);
+	return lx_sys4(LX_SYS_openat, dirfd, upath, flags, mode);
+}
+
+long lx_sys_open(struct lx_sysctx *c)
+{
+	return do_open(LX_SYS_open, LX_AT_FDCWD, c->a[0], (long)c->a[1], (long)c->a[2]);
+}
+
+long lx_sys_openat(struct lx_sysctx *c)
+{
+	return do_open(LX_SYS_openat, (int)c->a[0], c->a[1], (long)c->a[2], (long)c->a[3]);
+}
+
+long lx_sys_sysinfo(struct lx_sysctx *c)
+{
+	struct lx_sysinfo si;
+	long r;
+
+	if (!lx_zone_active()) {
+		r = lx_sys1(99, &si);
+	} else {
+		r = lx_zone_sysinfo(&si);
+	}
+	if (r < 0)
+		return r;
+	return lx_copy_to_guest(c->a[0], &si, sizeof(si)) ? -LX_EFAULT : 0;
+}
+
+long lx_sys_sched_getaffinity(struct lx_sysctx *c)
+{
+	uint8_t host[128], mask[128];
+	size_t len = c->a[1] < sizeof(mask) ? (size_t)c->a[1] : sizeof(mask);
+	long r = lx_sys3(204, c->a[0], len, host);
+
+	if (r < 0 || !lx_zone_active())
+		goto out;
+	r = lx_zone_affinity(host, (size_t)r, mask, len);
+	if (r < 0)
+		return r;
+	return lx_copy_to_guest(c->a[2], mask, (size_t)r) ? -LX_EFAULT : r;
+out:
+	if (r < 0)
+		return r;
+	return lx_copy_to_guest(c->a[2], host, (size_t)r) ? -LX_EFAULT : r;
+}

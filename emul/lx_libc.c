@@ -4,12 +4,11 @@
 
 void *memcpy(void *d, const void *s, size_t n)
 {
-	unsigned char *dp = d;
-	const unsigned char *sp = s;
+	void *r = d;
 
-	while (n--)
-		*dp++ = *sp++;
-	return d;
+	/* rep movsb: fast on every x86_64 this runs on (ERMS), and one instruction */
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+	return r;
 }
 
 void *memmove(void *d, const void *s, size_t n)
@@ -26,11 +25,10 @@ void *memmove(void *d, const void *s, size_t n)
 
 void *memset(void *d, int c, size_t n)
 {
-	unsigned char *dp = d;
+	void *r = d;
 
-	while (n--)
-		*dp++ = (unsigned char)c;
-	return d;
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	return r;
 }
 
 int memcmp(const void *a, const void *b, size_t n)

@@ -35,6 +35,7 @@ static struct {
 	char *scratch;
 	size_t scratch_cap;
 	char release[65];
+	uint64_t host_gen; /* bumped on every host text re-read */
 } zv;
 
 static void zv_lock(void)
@@ -93,6 +94,7 @@ static struct lx_text host_text(struct host_file *h, uint64_t now)
 			lx_sys1(LX_SYS_close, fd);
 			h->tsc = now;
 			h->valid = 1;
+			zv.host_gen++;
 		}
 	}
 	t.p = h->buf;
@@ -138,7 +140,8 @@ static long build_view(struct lxproc_view *v, uint32_t inputs)
 	v->cpu_percpu = p->cpu_percpu;
 	v->cpu_npercpu = p->cpu_npercpu < LXZP_MAXCPU ? p->cpu_npercpu : LXZP_MAXCPU;
 	v->cpu_total = p->cpu_total;
-	v->now_ns = boottime_ns();
+	if (inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME))
+		v->now_ns = boottime_ns();
 	v->zone_boot_ns = p->zone_boot_ns;
 	v->load = p->load;
 	v->nr_running = p->nr_running;
@@ -146,8 +149,10 @@ static long build_view(struct lxproc_view *v, uint32_t inputs)
 	v->nr_threads = p->nr_threads;
 	v->last_pid = p->last_pid;
 	v->nr_forks = p->nr_forks;
-	/* btime needs the host's boot time: /proc/stat has it */
-	inputs |= (inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME)) ? LXPROC_IN_HOST_STAT : 0;
+	/* btime needs the host's boot time, and the zone's CPUs the host's: /proc/stat */
+	inputs |= (inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME | LXPROC_IN_CPUS))
+			  ? LXPROC_IN_HOST_STAT
+			  : 0;
 	for (unsigned i = 0; i < sizeof(host_files) / sizeof(host_files[0]); i++) {
 		struct host_file *h = &host_files[i];
 		if (!(inputs & h->input))
@@ -178,6 +183,24 @@ static long build_view(struct lxproc_view *v, uint32_t inputs)
 	return 0;
 }
 
+uint64_t lx_zone_generation(const struct lxproc_file *f)
+{
+	uint64_t now = __builtin_ia32_rdtsc();
+
+	if (!zv.page || (f->inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME)))
+		return 0;
+	/* a host text this file reads is due for a re-read: the text may change */
+	for (unsigned i = 0; i < sizeof(host_files) / sizeof(host_files[0]); i++) {
+		struct host_file *h = &host_files[i];
+		if ((f->inputs & h->input) && (!h->valid || now - h->tsc >= CACHE_TSC))
+			return 0;
+	}
+	uint32_t seq = __atomic_load_n(&zv.page->seq, __ATOMIC_ACQUIRE);
+	if (seq & 1)
+		return 0;
+	return ((uint64_t)seq << 32 | (zv.host_gen & 0xffffffffULL)) + 1;
+}
+
 /* every generator's inputs that are the host's CPUs: they need the host's stat text */
 #define VIEW_ALL_HOST (LXPROC_IN_HOST_MEMINFO | LXPROC_IN_HOST_STAT)
 
@@ -188,7 +211,7 @@ long lx_zone_render(const struct lxproc_file *f, struct lx_text *out)
 	long r;
 
 	zv_lock();
-	r = build_view(&v, f->inputs | LXPROC_IN_HOST_STAT);
+	r = build_view(&v, f->inputs);
 	for (size_t cap = zv.scratch_cap ? zv.scratch_cap : 65536; r == 0; cap *= 2) {
 		if (cap > zv.scratch_cap) {
 			if (cap > SCRATCH_MAX) {

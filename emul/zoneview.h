@@ -14,6 +14,11 @@
 
 /* Is there a valid zone page to answer from?  (Maps it on first use.) */
 int lx_zone_active(void);
+/*
+ * The generation of f's text: changes whenever an input of f may have (a new page sample,
+ * a host text re-read); 0 for files that depend on the clock (always re-rendered).
+ */
+uint64_t lx_zone_generation(const struct lxproc_file *f);
 /* Renders f into the process's scratch buffer; *out points into it until the next call. */
 long lx_zone_render(const struct lxproc_file *f, struct lx_text *out);
 long lx_zone_sysinfo(struct lx_sysinfo *si);

@@ -7,11 +7,16 @@
  * path and a table lookup: any path that is not one of lxproc's files goes on to the kernel
  * with the guest's own pointer, so flags, errors and EFAULT are the kernel's.
  *
- * A synthesized file is served as a sealed-by-reopen memfd: the text is written into a
- * memfd, which is then reopened read-only through /proc/self/fd, so the guest gets a
- * read-only descriptor with working read, pread, lseek and poll; writes fail with EBADF and
- * opening for write with EACCES, as for a 0444 proc file.  Known differences from Linux
- * (docs/architecture.md): fstat shows the text's size and /proc/self/fd/N names a memfd.
+ * A synthesized file is served as a memfd holding the text, reopened read-only through
+ * /proc/self/fd, so the guest gets its own read-only open file with working read, pread,
+ * lseek and poll; writes fail with EBADF and opening for write with EACCES, as for a 0444
+ * proc file.  Creating a memfd costs more than the whole native open+read+close of a proc
+ * file, so the brand keeps, per lxproc file, the last memfd it made and reuses it while the
+ * text is unchanged (meminfo within one sampling period): only the reopen is paid.  The
+ * kept descriptor is checked by device and inode before reuse, since the guest may have
+ * closed it and reused the number.  Known differences from Linux (docs/architecture.md):
+ * fstat shows the text's size, /proc/self/fd/N names a memfd, and a descriptor re-read
+ * after lseek(0) shows the text of its open, not a fresh one.
  */
 #include "emul/guestmem.h"
 #include "emul/lx_errno.h"
@@ -66,20 +71,36 @@ static int absolute(int dirfd, const char *rel, char *out, size_t cap)
 	return 0;
 }
 
-static long serve(const struct lxproc_file *f, long flags)
-{
-	struct lx_text text;
-	char self[40] = "/proc/self/fd/";
-	long mfd, fd, r;
+/* The last memfd made for each lxproc file, with its text's hash and identity. */
+static struct kept {
+	long fd; /* -1: none */
+	uint64_t dev, ino, hash, len;
+	uint64_t gen; /* lx_zone_generation of its text; 0: unknown */
+} kept[32];
+static int kept_lock;
 
-	if ((flags & O_ACCMODE) != LX_O_RDONLY || (flags & O_CREAT))
-		return -LX_EACCES;
-	if (flags & O_DIRECTORY)
-		return -LX_ENOTDIR;
-	r = lx_zone_render(f, &text);
-	if (r < 0)
-		return r;
-	mfd = lx_sys2(319 /* memfd_create */, "lxproc", MFD_CLOEXEC);
+static uint64_t fnv1a(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (n--)
+		h = (h ^ (unsigned char)*p++) * 1099511628211ULL;
+	return h;
+}
+
+static long reopen(long mfd, long flags)
+{
+	char self[40] = "/proc/self/fd/";
+
+	lx_utoa((uint64_t)mfd, self + 14);
+	return lx_sys3(LX_SYS_open, self, LX_O_RDONLY | (flags & (LX_O_CLOEXEC | O_NONBLOCK)), 0);
+}
+
+/* A new memfd with the text, or -errno. */
+static long make_memfd(struct lx_text text)
+{
+	long mfd = lx_sys2(319 /* memfd_create */, "lxproc", MFD_CLOEXEC), r;
+
 	if (mfd < 0)
 		return mfd;
 	for (size_t off = 0; off < text.len;) {
@@ -90,10 +111,73 @@ static long serve(const struct lxproc_file *f, long flags)
 		}
 		off += (size_t)r;
 	}
-	lx_utoa((uint64_t)mfd, self + 14);
-	fd = lx_sys3(LX_SYS_open, self, LX_O_RDONLY | (flags & (LX_O_CLOEXEC | O_NONBLOCK)), 0);
-	lx_sys1(LX_SYS_close, mfd);
-	return fd;
+	return mfd;
+}
+
+static long serve(const struct lxproc_file *f, long flags)
+{
+	struct lx_text text;
+	struct lx_stat st;
+	struct kept *k = &kept[(f - lxproc_files) % 32];
+	long mfd, fd, r;
+	uint64_t h;
+
+	if ((flags & O_ACCMODE) != LX_O_RDONLY || (flags & O_CREAT))
+		return -LX_EACCES;
+	if (flags & O_DIRECTORY)
+		return -LX_ENOTDIR;
+	while (__atomic_exchange_n(&kept_lock, 1, __ATOMIC_ACQUIRE))
+		;
+	/* nothing the text depends on has changed since the kept memfd: reopen it as is */
+	uint64_t gen = lx_zone_generation(f);
+	if (gen && k->fd > 0 && k->gen == gen && lx_sys2(LX_SYS_fstat, k->fd, &st) == 0 &&
+	    st.dev == k->dev && st.ino == k->ino) {
+		r = reopen(k->fd, flags);
+		if (r >= 0)
+			goto out;
+	}
+	r = lx_zone_render(f, &text);
+	if (r < 0)
+		goto out;
+	h = fnv1a(text.p, text.len);
+	if (k->fd > 0 && k->hash == h && k->len == text.len &&
+	    lx_sys2(LX_SYS_fstat, k->fd, &st) == 0 && st.dev == k->dev && st.ino == k->ino) {
+		r = reopen(k->fd, flags);
+		if (r >= 0) {
+			k->gen = gen;
+			goto out;
+		}
+	}
+	mfd = make_memfd(text);
+	if (mfd < 0) {
+		r = mfd;
+		goto out;
+	}
+	fd = reopen(mfd, flags);
+	if (fd < 0) {
+		lx_sys1(LX_SYS_close, mfd);
+		r = fd;
+		goto out;
+	}
+	/* keep the new one; drop the old one if it is still ours */
+	if (k->fd > 0 && lx_sys2(LX_SYS_fstat, k->fd, &st) == 0 && st.dev == k->dev &&
+	    st.ino == k->ino)
+		lx_sys1(LX_SYS_close, k->fd);
+	if (lx_sys2(LX_SYS_fstat, mfd, &st) == 0) {
+		k->fd = mfd;
+		k->dev = st.dev;
+		k->ino = st.ino;
+		k->hash = h;
+		k->len = text.len;
+		k->gen = gen;
+	} else {
+		lx_sys1(LX_SYS_close, mfd);
+		k->fd = -1;
+	}
+	r = fd;
+out:
+	__atomic_store_n(&kept_lock, 0, __ATOMIC_RELEASE);
+	return r;
 }
 
 static long do_open(int nr, int dirfd, uint64_t upath, long flags, long mode)

@@ -160,6 +160,11 @@ static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uar
 		char fdlink[40] = "/proc/self/fd/";
 		if (!(flags & LX_AT_EMPTY_PATH))
 			return -LX_ENOENT;
+		if (dirfd == LX_AT_FDCWD)
+			return -LX_EACCES; /* the working directory is not a file */
+		r = lx_sys2(LX_SYS_fcntl, dirfd, 1 /* F_GETFD */);
+		if (r < 0)
+			return r; /* EBADF, as Linux */
 		lx_utoa((uint64_t)(unsigned)dirfd, fdlink + 14);
 		fd = open_exec(LX_AT_FDCWD, fdlink, 0);
 	} else {

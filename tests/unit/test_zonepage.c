@@ -1,0 +1,507 @@
+/*
+ * The zone page's writer (zone/zonepage.c): cgroup sampling against the fixture trees in
+ * tests/fixtures/cgroup-v{1,2}, task counting and the load average over a fake /proc, the
+ * file and its mapping as the brand sees them, and the sequence lock under a racing writer.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "zone/zonepage.h"
+
+#define MiB (UINT64_C(1) << 20)
+#define SEC UINT64_C(1000000000)
+
+static void cg_v1(struct zone_cgroup *cg, const char *name)
+{
+	memset(cg, 0, sizeof(*cg));
+	cg->layout = ZONE_CG_V1;
+	for (int c = 0; c < ZONE_CG_NCTRL; c++)
+		snprintf(cg->v1[c], sizeof(cg->v1[c]), "%s/cgroup-v1/%s", LXZONE_FIXTURES, name);
+}
+
+static void cg_v2(struct zone_cgroup *cg, const char *dir)
+{
+	memset(cg, 0, sizeof(*cg));
+	cg->layout = ZONE_CG_V2;
+	snprintf(cg->v2, sizeof(cg->v2), "%s", dir);
+}
+
+static void cg_v2_fixture(struct zone_cgroup *cg, const char *name)
+{
+	char d[ZONE_CG_PATH];
+
+	snprintf(d, sizeof(d), "%s/cgroup-v2/%s", LXZONE_FIXTURES, name);
+	cg_v2(cg, d);
+}
+
+static struct lxzone_page *page_new(void)
+{
+	struct lxzone_page *p = calloc(1, sizeof(*p));
+
+	assert_non_null(p);
+	return p;
+}
+
+static void put(const char *dir, const char *file, const char *text)
+{
+	char p[1024];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, file);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *tmpdir(void)
+{
+	char *d = strdup("/tmp/test_zonepage.XXXXXX");
+
+	assert_non_null(mkdtemp(d));
+	return d;
+}
+
+static void rmtree(const char *d)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void test_v1_capped(void **state)
+{
+	struct zone_cgroup cg;
+	struct zone_error err = {0};
+	struct lxzone_page *p = page_new();
+
+	(void)state;
+	cg_v1(&cg, "capped");
+	assert_int_equal(lxzone_page_read_cgroup(&cg, p, &err), 0);
+	assert_int_equal(p->mem_limit, 256 * MiB);
+	assert_int_equal(p->mem_usage, 100 * MiB);
+	/* memsw 512M - mem 256M: 256M of swap; memsw usage - usage: 10M swapped */
+	assert_int_equal(p->swap_limit, 256 * MiB);
+	assert_int_equal(p->swap_usage, 10 * MiB);
+	assert_int_equal(p->mstat.anon, 50 * MiB);
+	assert_int_equal(p->mstat.file, 40 * MiB);
+	assert_int_equal(p->mstat.shmem, 4 * MiB);
+	assert_int_equal(lx_cpuset_count(&p->cpuset), 1);
+	assert_true(lx_cpuset_has(&p->cpuset, 1));
+	assert_int_equal(p->cpu_quota_us, 50000);
+	assert_int_equal(p->cpu_period_us, 100000);
+	/* usage_all wins: user and system per host CPU, in USER_HZ ticks */
+	assert_int_equal(p->cpu_src, LXPROC_CPU_PERCPU);
+	assert_int_equal(p->cpu_npercpu, 2);
+	assert_int_equal(p->cpu_percpu[0].user, 0);
+	assert_int_equal(p->cpu_percpu[1].user, 3000);
+	assert_int_equal(p->cpu_percpu[1].system, 1560);
+	assert_int_equal(p->cpu_total.user, 3000);
+	assert_int_equal(p->cpu_total.system, 1560);
+	free(p);
+}
+
+static void test_v1_host_nocap(void **state)
+{
+	struct zone_cgroup cg;
+	struct zone_error err = {0};
+	struct lxzone_page *p = page_new();
+
+	(void)state;
+	cg_v1(&cg, "host");
+	assert_int_equal(lxzone_page_read_cgroup(&cg, p, &err), 0);
+	assert_true(p->mem_limit == LX_NOCAP);
+	assert_true(p->swap_limit == LX_NOCAP);
+	assert_int_equal(p->mem_usage, 1126821888);
+	assert_true(p->cpu_quota_us == LX_NOCAP);
+	assert_int_equal(lx_cpuset_count(&p->cpuset), 2);
+	assert_int_equal(p->cpu_src, LXPROC_CPU_PERCPU);
+	assert_int_equal(p->cpu_total.user, 16836 + 18143);
+	assert_int_equal(p->cpu_total.system, 13009 + 14517);
+	free(p);
+}
+
+/* Without usage_all (older kernels), usage_percpu: all of it counted as user time. */
+static void test_v1_usage_percpu_fallback(void **state)
+{
+	char *d = tmpdir();
+	struct zone_cgroup cg;
+	struct zone_error err = {0};
+	struct lxzone_page *p = page_new();
+
+	(void)state;
+	put(d, "cpuacct.usage_percpu", "0 45600000000 \n");
+	put(d, "memory.limit_in_bytes", "9223372036854771712\n");
+	memset(&cg, 0, sizeof(cg));
+	cg.layout = ZONE_CG_HYBRID;
+	snprintf(cg.v1[ZONE_CG_CPUACCT], ZONE_CG_PATH, "%s", d);
+	snprintf(cg.v1[ZONE_CG_MEMORY], ZONE_CG_PATH, "%s", d);
+	assert_int_equal(lxzone_page_read_cgroup(&cg, p, &err), 0);
+	assert_int_equal(p->cpu_src, LXPROC_CPU_PERCPU);
+	assert_int_equal(p->cpu_npercpu, 2);
+	assert_int_equal(p->cpu_percpu[1].user, 4560);
+	assert_int_equal(p->cpu_percpu[1].system, 0);
+	assert_int_equal(p->cpu_total.user, 4560);
+	/* no cpu controller files at all: no quota, the host's CPUs */
+	assert_true(p->cpu_quota_us == LX_NOCAP);
+	assert_int_equal(lx_cpuset_count(&p->cpuset), 0);
+	assert_true(p->mem_limit == LX_NOCAP);
+	rmtree(d);
+	free(d);
+	free(p);
+}
+
+static void test_v2_capped(void **state)
+{
+	struct zone_cgroup cg;
+	struct zone_error err = {0};
+	struct lxzone_page *p = page_new();
+
+	(void)state;
+	cg_v2_fixture(&cg, "capped");
+	assert_int_equal(lxzone_page_read_cgroup(&cg, p, &err), 0);
+	assert_int_equal(p->mem_limit, 256 * MiB);
+	assert_int_equal(p->mem_usage, 100 * MiB);
+	assert_int_equal(p->swap_limit, 256 * MiB);
+	assert_int_equal(p->swap_usage, 10 * MiB);
+	assert_int_equal(p->mstat.anon, 50 * MiB);
+	assert_int_equal(p->mstat.kernel_stack, 262144);
+	assert_true(lx_cpuset_has(&p->cpuset, 1));
+	assert_int_equal(lx_cpuset_count(&p->cpuset), 1);
+	assert_int_equal(p->cpu_quota_us, 50000);
+	assert_int_equal(p->cpu_period_us, 100000);
+	assert_int_equal(p->cpu_src, LXPROC_CPU_TOTAL);
+	assert_int_equal(p->cpu_total.user, 30000);
+	assert_int_equal(p->cpu_total.system, 15600);
+	assert_int_equal(p->cpu_npercpu, 0);
+	free(p);
+}
+
+static void test_v2_host_nocap(void **state)
+{
+	struct zone_cgroup cg;
+	struct zone_error err = {0};
+	struct lxzone_page *p = page_new();
+
+	(void)state;
+	cg_v2_fixture(&cg, "host");
+	assert_int_equal(lxzone_page_read_cgroup(&cg, p, &err), 0);
+	assert_true(p->mem_limit == LX_NOCAP);
+	assert_true(p->swap_limit == LX_NOCAP);
+	assert_true(p->cpu_quota_us == LX_NOCAP);
+	assert_int_equal(p->cpu_period_us, 100000);
+	assert_int_equal(lx_cpuset_count(&p->cpuset), 2);
+	free(p);
+}
+
+static void test_missing_cgroup_is_an_error(void **state)
+{
+	struct zone_cgroup cg;
+	struct zone_error err = {0};
+	struct lxzone_page *p = page_new();
+
+	(void)state;
+	cg_v2(&cg, "/nonexistent/lxzone/zone-x");
+	assert_int_equal(lxzone_page_read_cgroup(&cg, p, &err), -1);
+	assert_non_null(strstr(err.msg, "/nonexistent/lxzone/zone-x"));
+	assert_non_null(strstr(err.msg, "No such file"));
+	free(p);
+}
+
+/* The file: page-rounded, 0644, magic and version at once, not ready before a sample. */
+static void test_create_and_map_read_only(void **state)
+{
+	char *d = tmpdir(), path[512];
+	struct lxzone_page_writer w;
+	struct zone_error err = {0};
+	struct zone_cgroup cg;
+	struct lxzone_page *snap = page_new();
+	struct stat st;
+	long pg = sysconf(_SC_PAGESIZE);
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/zone-page", d);
+	put(d, "zone-page", "stale page of a crashed supervisor");
+	int stale = open(path, O_RDONLY | O_CLOEXEC);
+	assert_true(stale >= 0);
+	umask(077);
+	assert_int_equal(lxzone_page_create(&w, path, 42 * SEC, &err), 0);
+	umask(022);
+	/* the stale file was replaced, not written into (old mappings keep the old file) */
+	assert_int_equal(fstat(stale, &st), 0);
+	assert_int_equal(st.st_nlink, 0);
+	close(stale);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	assert_int_equal(st.st_size % pg, 0);
+	assert_true((size_t)st.st_size >= sizeof(struct lxzone_page));
+
+	/* as the brand: read-only, shared */
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	const volatile struct lxzone_page *ro =
+	    mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	assert_true(ro != MAP_FAILED);
+	close(fd);
+	assert_int_equal(ro->magic, LXZP_MAGIC);
+	assert_int_equal(ro->version, LXZP_VERSION);
+	assert_int_equal(lxzone_page_read(ro, snap), -1); /* not ready yet */
+
+	cg_v1(&cg, "capped");
+	w.host_pidns = true;
+	assert_int_equal(lxzone_page_sample_at(&w, &cg, 50 * SEC, &err), 0);
+	assert_int_equal(lxzone_page_read(ro, snap), 0);
+	assert_int_equal(snap->ready, 1);
+	assert_int_equal(snap->zone_boot_ns, 42 * SEC);
+	assert_int_equal(snap->sampled_ns, 50 * SEC);
+	assert_int_equal(snap->mem_limit, 256 * MiB);
+	assert_int_equal(snap->cpu_quota_us, 50000);
+	assert_int_equal(snap->seq % 2, 0);
+	assert_true(snap->seq >= 4); /* create and one sample, each a begin/end pair */
+
+	munmap((void *)ro, (size_t)st.st_size);
+	lxzone_page_close(&w, true);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(errno, ENOENT);
+	lxzone_page_close(&w, true); /* twice is harmless */
+	rmtree(d);
+	free(d);
+	free(snap);
+}
+
+static void test_create_error_has_context(void **state)
+{
+	struct lxzone_page_writer w;
+	struct zone_error err = {0};
+
+	(void)state;
+	assert_int_equal(lxzone_page_create(&w, "/nonexistent-dir/zone-page", 0, &err), -1);
+	assert_non_null(strstr(err.msg, "create zone page /nonexistent-dir/zone-page"));
+	assert_null(w.page);
+}
+
+/* A fake /proc: <tid>/stat with a state, <tid>/status with NSpid host and zone pids. */
+static void fake_task(const char *proc, int tid, char state, int nspid)
+{
+	char d[512], text[256];
+
+	snprintf(d, sizeof(d), "%s/%d", proc, tid);
+	assert_int_equal(mkdir(d, 0755), 0);
+	/* a comm with ") R (" in it must not fool the parser */
+	snprintf(text, sizeof(text), "%d (evil) S (x) %c 1 %d %d 0 -1 4194560 0 0 0 0\n", tid,
+		 state, tid, tid);
+	put(d, "stat", text);
+	snprintf(text, sizeof(text), "Name:\tx\nState:\t%c\nNSpid:\t%d\t%d\n", state, tid, nspid);
+	put(d, "status", text);
+}
+
+static void test_tasks_and_load(void **state)
+{
+	char *d = tmpdir(), cgdir[512], sub[512], proc[512], path[512];
+	struct lxzone_page_writer w;
+	struct zone_error err = {0};
+	struct zone_cgroup cg;
+	struct lxzone_page *snap = page_new();
+	struct lx_loadavg want = {{0, 0, 0}};
+
+	(void)state;
+	snprintf(cgdir, sizeof(cgdir), "%s/cg", d);
+	snprintf(sub, sizeof(sub), "%s/cg/child", d);
+	snprintf(proc, sizeof(proc), "%s/proc", d);
+	snprintf(path, sizeof(path), "%s/page", d);
+	assert_int_equal(mkdir(cgdir, 0755), 0);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	assert_int_equal(mkdir(proc, 0755), 0);
+	put(cgdir, "memory.max", "268435456\n");
+	put(cgdir, "cgroup.threads", "1001\n1002\n1003\n1009\n"); /* 1009 exited */
+	put(sub, "cgroup.threads", "1004\n");
+	fake_task(proc, 1001, 'R', 1);
+	fake_task(proc, 1002, 'D', 7);
+	fake_task(proc, 1003, 'S', 3);
+	fake_task(proc, 1004, 'R', 12);
+	cg_v2(&cg, cgdir);
+
+	assert_int_equal(lxzone_page_create(&w, path, 1 * SEC, &err), 0);
+	w.proc = proc;
+	assert_int_equal(lxzone_page_sample_at(&w, &cg, 10 * SEC, &err), 0);
+	assert_int_equal(lxzone_page_read(w.page, snap), 0);
+	assert_int_equal(snap->nr_running, 2);
+	assert_int_equal(snap->nr_blocked, 1);
+	assert_int_equal(snap->nr_threads, 4);
+	assert_int_equal(snap->last_pid, 12);
+	assert_int_equal(snap->nr_forks, 12);
+	assert_int_equal(snap->mem_limit, 256 * MiB);
+	assert_memory_equal(&snap->load, &want, sizeof(want)); /* starts at 0 */
+
+	/* 5 s later: one load period with R + D = 3 active */
+	lx_loadavg_sample(&want, 3);
+	assert_int_equal(lxzone_page_sample_at(&w, &cg, 15 * SEC, &err), 0);
+	assert_int_equal(lxzone_page_read(w.page, snap), 0);
+	assert_memory_equal(&snap->load, &want, sizeof(want));
+	assert_true(snap->load.avenrun[0] > 0);
+
+	/* a second later: no period has passed; tasks are not recounted either */
+	fake_task(proc, 1005, 'R', 2);
+	put(sub, "cgroup.threads", "1004\n1005\n");
+	assert_int_equal(lxzone_page_sample_at(&w, &cg, 16 * SEC, &err), 0);
+	assert_int_equal(lxzone_page_read(w.page, snap), 0);
+	assert_memory_equal(&snap->load, &want, sizeof(want));
+	assert_int_equal(snap->nr_threads, 4);
+	assert_int_equal(snap->sampled_ns, 16 * SEC);
+
+	/* 20, 25 and 30 s all passed by the time of this sample: three periods, 4 active */
+	for (int i = 0; i < 3; i++)
+		lx_loadavg_sample(&want, 4);
+	assert_int_equal(lxzone_page_sample_at(&w, &cg, 31 * SEC, &err), 0);
+	assert_int_equal(lxzone_page_read(w.page, snap), 0);
+	assert_memory_equal(&snap->load, &want, sizeof(want));
+	assert_int_equal(snap->nr_running, 3);
+	assert_int_equal(snap->nr_threads, 5);
+	assert_int_equal(snap->last_pid, 12); /* never goes down */
+
+	lxzone_page_close(&w, true);
+	rmtree(d);
+	free(d);
+	free(snap);
+}
+
+/* Sharing the host's pid namespace: the host's last pid, no fork count. */
+static void test_host_pidns_last_pid(void **state)
+{
+	char *d = tmpdir(), proc[512], path[512], sys[600];
+	struct lxzone_page_writer w;
+	struct zone_error err = {0};
+	struct zone_cgroup cg;
+	struct lxzone_page *snap = page_new();
+
+	(void)state;
+	snprintf(proc, sizeof(proc), "%s/proc", d);
+	snprintf(sys, sizeof(sys), "%s/proc/sys/kernel", d);
+	snprintf(path, sizeof(path), "%s/page", d);
+	char cmd[700];
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", sys);
+	assert_int_equal(system(cmd), 0);
+	put(sys, "ns_last_pid", "48213\n");
+	cg_v1(&cg, "capped");
+	assert_int_equal(lxzone_page_create(&w, path, 0, &err), 0);
+	w.proc = proc;
+	w.host_pidns = true;
+	assert_int_equal(lxzone_page_sample_at(&w, &cg, SEC, &err), 0);
+	assert_int_equal(lxzone_page_read(w.page, snap), 0);
+	assert_int_equal(snap->last_pid, 48213);
+	assert_int_equal(snap->nr_forks, 0);
+	assert_int_equal(snap->nr_threads, 0); /* the fixture has no tasks file */
+	lxzone_page_close(&w, true);
+	rmtree(d);
+	free(d);
+	free(snap);
+}
+
+/* The sequence lock: a reader racing a writer that alternates between two cgroups never sees
+ * a mix of them, and a writer caught mid-write makes the reader give up. */
+struct race {
+	struct lxzone_page_writer *w;
+	struct zone_cgroup capped, host;
+	volatile int stop;
+	int samples;
+};
+
+static void *writer(void *arg)
+{
+	struct race *r = arg;
+	struct zone_error err = {0};
+
+	for (int i = 0; !r->stop && i < 20000; i++) {
+		if (lxzone_page_sample_at(r->w, i % 2 ? &r->host : &r->capped,
+					  (uint64_t)(i + 1) * SEC, &err) < 0)
+			break;
+		r->samples++;
+	}
+	r->stop = 1;
+	return NULL;
+}
+
+static void test_seqlock_under_race(void **state)
+{
+	char *d = tmpdir(), path[512];
+	struct lxzone_page_writer w;
+	struct zone_error err = {0};
+	struct lxzone_page *snap = page_new();
+	struct race r = {.w = &w};
+	pthread_t t;
+	int seen_capped = 0, seen_host = 0;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/page", d);
+	cg_v1(&r.capped, "capped");
+	cg_v1(&r.host, "host");
+	assert_int_equal(lxzone_page_create(&w, path, 0, &err), 0);
+	w.host_pidns = true;
+	w.proc = d; /* no ns_last_pid there: 0 */
+	assert_int_equal(lxzone_page_sample_at(&w, &r.capped, 0, &err), 0);
+	assert_int_equal(pthread_create(&t, NULL, writer, &r), 0);
+	while (!r.stop) {
+		if (lxzone_page_read(w.page, snap) < 0)
+			continue;
+		if (snap->mem_limit == 256 * MiB) {
+			assert_int_equal(snap->cpu_quota_us, 50000);
+			assert_int_equal(snap->cpu_total.user, 3000);
+			assert_int_equal(lx_cpuset_count(&snap->cpuset), 1);
+			seen_capped++;
+		} else {
+			assert_true(snap->mem_limit == LX_NOCAP);
+			assert_true(snap->cpu_quota_us == LX_NOCAP);
+			assert_int_equal(snap->cpu_total.user, 16836 + 18143);
+			assert_int_equal(lx_cpuset_count(&snap->cpuset), 2);
+			seen_host++;
+		}
+	}
+	pthread_join(t, NULL);
+	assert_true(r.samples > 0);
+	assert_true(seen_capped + seen_host > 0);
+
+	/* a writer stopped between begin and end: the reader refuses rather than tear */
+	lxzone_page_write_begin(w.page);
+	assert_int_equal(lxzone_page_read(w.page, snap), -1);
+	lxzone_page_write_end(w.page);
+	assert_int_equal(lxzone_page_read(w.page, snap), 0);
+
+	lxzone_page_close(&w, true);
+	rmtree(d);
+	free(d);
+	free(snap);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_v1_capped),
+	    cmocka_unit_test(test_v1_host_nocap),
+	    cmocka_unit_test(test_v1_usage_percpu_fallback),
+	    cmocka_unit_test(test_v2_capped),
+	    cmocka_unit_test(test_v2_host_nocap),
+	    cmocka_unit_test(test_missing_cgroup_is_an_error),
+	    cmocka_unit_test(test_create_and_map_read_only),
+	    cmocka_unit_test(test_create_error_has_context),
+	    cmocka_unit_test(test_tasks_and_load),
+	    cmocka_unit_test(test_host_pidns_last_pid),
+	    cmocka_unit_test(test_seqlock_under_race),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,437 @@
+/*
+ * The zone page's writer. See zonepage.h for what a sample holds and why.
+ */
+#include "zone/zonepage.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "proc/lxcgroup.h"
+#include "proc/lxproc.h"
+
+#define NS_PER_SEC	 UINT64_C(1000000000)
+#define LOAD_PERIOD_NS	 ((uint64_t)LX_LOAD_FREQ_SEC * NS_PER_SEC)
+#define LOAD_CATCHUP_MAX 180 /* 15 minutes of missed periods; beyond that, start afresh */
+#define CG_FILE_MAX	 (64 * 1024)
+#define TASK_DEPTH_MAX	 16 /* nested cgroups below the zone's */
+
+uint64_t lxzone_boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+int lxzone_page_create(struct lxzone_page_writer *w, const char *path, uint64_t zone_boot_ns,
+		       struct zone_error *err)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	size_t len;
+	cleanup_close int fd = -1;
+	void *map;
+
+	memset(w, 0, sizeof(*w));
+	w->proc = "/proc";
+	if (pg <= 0)
+		pg = 4096;
+	len = (sizeof(struct lxzone_page) + (size_t)pg - 1) / (size_t)pg * (size_t)pg;
+	if (snprintf(w->path, sizeof(w->path), "%s", path) >= (int)sizeof(w->path))
+		return zone_error_set(err, ENAMETOOLONG, "zone page %s", path);
+	/* A page left by a crashed supervisor may still be mapped by dead zones' processes:
+	 * never write into it, replace it. O_EXCL also refuses a planted symlink. */
+	if (unlink(path) < 0 && errno != ENOENT)
+		return zone_error_set(err, errno, "remove stale zone page %s", path);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return zone_error_set(err, errno, "create zone page %s", path);
+	if (fchmod(fd, 0644) < 0 || ftruncate(fd, (off_t)len) < 0) {
+		int e = errno;
+		unlink(path);
+		return zone_error_set(err, e, "size zone page %s", path);
+	}
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		int e = errno;
+		unlink(path);
+		return zone_error_set(err, e, "map zone page %s", path);
+	}
+	w->page = map;
+	w->len = len;
+	lxzone_page_write_begin(w->page);
+	w->page->magic = LXZP_MAGIC;
+	w->page->version = LXZP_VERSION;
+	w->page->zone_boot_ns = zone_boot_ns;
+	w->page->mem_limit = w->page->swap_limit = LX_NOCAP;
+	w->page->cpu_quota_us = LX_NOCAP;
+	lxzone_page_write_end(w->page);
+	return 0;
+}
+
+void lxzone_page_close(struct lxzone_page_writer *w, bool unlink_file)
+{
+	if (w->page != NULL)
+		munmap((void *)w->page, w->len);
+	w->page = NULL;
+	if (unlink_file && w->path[0] != '\0')
+		unlink(w->path);
+	w->path[0] = '\0';
+}
+
+/* The text of dir/file into buf (NUL-terminated too); false when it cannot be read. */
+static bool read_text(const char *dir, const char *file, char *buf, size_t sz, struct lx_text *t)
+{
+	char p[ZONE_CG_PATH + 64];
+	cleanup_close int fd = -1;
+	size_t got = 0;
+
+	if (dir == NULL || *dir == '\0')
+		return false;
+	snprintf(p, sizeof(p), "%s/%s", dir, file);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	while (got < sz - 1) {
+		ssize_t n = read(fd, buf + got, sz - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return false;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	t->p = buf;
+	t->len = got;
+	return true;
+}
+
+static uint64_t read_limit(const char *dir, const char *file, char *buf, size_t sz)
+{
+	struct lx_text t;
+	uint64_t v;
+
+	if (!read_text(dir, file, buf, sz, &t) || !lx_cg_parse_limit(t, &v))
+		return LX_NOCAP;
+	return v;
+}
+
+static uint64_t read_u64(const char *dir, const char *file, char *buf, size_t sz, bool *ok)
+{
+	struct lx_text t;
+	uint64_t v = 0;
+
+	*ok = read_text(dir, file, buf, sz, &t) && lx_cg_parse_u64(t, &v);
+	return *ok ? v : 0;
+}
+
+static void sum_percpu(struct lxzone_page *p)
+{
+	struct lx_cputime tot = {0, 0, 0};
+
+	for (uint32_t i = 0; i < p->cpu_npercpu; i++) {
+		tot.user += p->cpu_percpu[i].user;
+		tot.nice += p->cpu_percpu[i].nice;
+		tot.system += p->cpu_percpu[i].system;
+	}
+	p->cpu_total = tot;
+}
+
+static void read_v1(const struct zone_cgroup *cg, struct lxzone_page *p, char *buf, size_t sz)
+{
+	const char *mem = cg->v1[ZONE_CG_MEMORY], *cpu = cg->v1[ZONE_CG_CPU];
+	const char *acct = cg->v1[ZONE_CG_CPUACCT], *cs = cg->v1[ZONE_CG_CPUSET];
+	struct lx_text t, t2;
+	uint64_t memsw_limit, memsw_usage;
+	bool ok, sw_ok;
+	uint32_t n;
+
+	p->mem_limit = read_limit(mem, "memory.limit_in_bytes", buf, sz);
+	p->mem_usage = read_u64(mem, "memory.usage_in_bytes", buf, sz, &ok);
+	memsw_limit = read_limit(mem, "memory.memsw.limit_in_bytes", buf, sz);
+	memsw_usage = read_u64(mem, "memory.memsw.usage_in_bytes", buf, sz, &sw_ok);
+	p->swap_limit = lx_cg_v1_swap_limit(memsw_limit, p->mem_limit);
+	p->swap_usage = sw_ok && memsw_usage > p->mem_usage ? memsw_usage - p->mem_usage : 0;
+	if (read_text(mem, "memory.stat", buf, sz, &t))
+		lx_cg_v1_memstat(t, &p->mstat);
+
+	if (read_text(cs, "cpuset.effective_cpus", buf, sz, &t) ||
+	    read_text(cs, "cpuset.cpus", buf, sz, &t))
+		lx_cpuset_parse(t, &p->cpuset);
+
+	/* quota and period are read into two halves of buf */
+	if (read_text(cpu, "cpu.cfs_quota_us", buf, sz / 2, &t) &&
+	    read_text(cpu, "cpu.cfs_period_us", buf + sz / 2, sz / 2, &t2) &&
+	    !lx_cg_v1_cpu_quota(t, t2, &p->cpu_quota_us, &p->cpu_period_us))
+		p->cpu_quota_us = LX_NOCAP;
+
+	/* cpuacct is often co-mounted with cpu ("cpu,cpuacct"): both names lead there */
+	if (*acct == '\0')
+		acct = cpu;
+	n = LXZP_MAXCPU;
+	if (read_text(acct, "cpuacct.usage_all", buf, sz, &t) &&
+	    lx_cg_v1_cpuacct_all(t, p->cpu_percpu, &n)) {
+		p->cpu_src = LXPROC_CPU_PERCPU;
+		p->cpu_npercpu = n;
+	} else if ((n = LXZP_MAXCPU, read_text(acct, "cpuacct.usage_percpu", buf, sz, &t)) &&
+		   lx_cg_v1_cpuacct_percpu(t, p->cpu_percpu, &n)) {
+		p->cpu_src = LXPROC_CPU_PERCPU;
+		p->cpu_npercpu = n;
+	}
+	if (p->cpu_src == LXPROC_CPU_PERCPU)
+		sum_percpu(p);
+}
+
+static void read_v2(const struct zone_cgroup *cg, struct lxzone_page *p, char *buf, size_t sz)
+{
+	const char *d = cg->v2;
+	struct lx_text t;
+	bool ok;
+
+	p->mem_limit = read_limit(d, "memory.max", buf, sz);
+	p->mem_usage = read_u64(d, "memory.current", buf, sz, &ok);
+	p->swap_limit = read_limit(d, "memory.swap.max", buf, sz);
+	p->swap_usage = read_u64(d, "memory.swap.current", buf, sz, &ok);
+	if (read_text(d, "memory.stat", buf, sz, &t))
+		lx_cg_v2_memstat(t, &p->mstat);
+	if (read_text(d, "cpuset.cpus.effective", buf, sz, &t))
+		lx_cpuset_parse(t, &p->cpuset);
+	if (read_text(d, "cpu.max", buf, sz, &t) &&
+	    !lx_cg_v2_cpu_max(t, &p->cpu_quota_us, &p->cpu_period_us))
+		p->cpu_quota_us = LX_NOCAP;
+	if (read_text(d, "cpu.stat", buf, sz, &t) && lx_cg_v2_cpu_stat(t, &p->cpu_total))
+		p->cpu_src = LXPROC_CPU_TOTAL;
+}
+
+int lxzone_page_read_cgroup(const struct zone_cgroup *cg, struct lxzone_page *p,
+			    struct zone_error *err)
+{
+	const char *probe = cg->layout == ZONE_CG_V2 ? cg->v2 : NULL;
+	cleanup_free char *buf = malloc(CG_FILE_MAX);
+
+	if (buf == NULL)
+		return zone_error_set(err, ENOMEM, "sample cgroup");
+	for (int c = 0; probe == NULL && c < ZONE_CG_NCTRL; c++)
+		if (cg->v1[c][0])
+			probe = cg->v1[c];
+	if (probe == NULL || access(probe, F_OK) < 0)
+		return zone_error_set(err, probe ? errno : ENOENT, "sample cgroup %s",
+				      probe ? probe : "(none)");
+	p->mem_limit = p->swap_limit = LX_NOCAP;
+	p->mem_usage = p->swap_usage = 0;
+	memset(&p->mstat, 0, sizeof(p->mstat));
+	lx_cpuset_clear(&p->cpuset);
+	p->cpu_quota_us = LX_NOCAP;
+	p->cpu_period_us = 100000;
+	p->cpu_src = LXPROC_CPU_HOST;
+	p->cpu_npercpu = 0;
+	memset(p->cpu_percpu, 0, sizeof(p->cpu_percpu));
+	memset(&p->cpu_total, 0, sizeof(p->cpu_total));
+	if (cg->layout == ZONE_CG_V2)
+		read_v2(cg, p, buf, CG_FILE_MAX);
+	else
+		read_v1(cg, p, buf, CG_FILE_MAX);
+	return 0;
+}
+
+/* ---- Tasks ---- */
+
+/* The state letter of <proc>/<tid>/stat (after the last ')': comm may hold anything). */
+static char task_state(const char *proc, long tid)
+{
+	char p[128], buf[1024];
+	cleanup_close int fd = -1;
+	ssize_t n;
+
+	snprintf(p, sizeof(p), "%s/%ld/stat", proc, tid);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	char *rp = strrchr(buf, ')');
+	return rp != NULL && rp[1] == ' ' ? rp[2] : 0;
+}
+
+/* The last (innermost) pid of the NSpid line of <proc>/<tid>/status; 0 when absent. */
+static uint32_t task_nspid(const char *proc, long tid)
+{
+	char p[128], line[512];
+	cleanup_fclose FILE *f = NULL;
+	uint32_t last = 0;
+
+	snprintf(p, sizeof(p), "%s/%ld/status", proc, tid);
+	f = fopen(p, "re");
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "NSpid:", 6) != 0)
+			continue;
+		char *s = line + 6, *end;
+		for (;;) {
+			unsigned long v = strtoul(s, &end, 10);
+			if (end == s)
+				break;
+			last = (uint32_t)v;
+			s = end;
+		}
+		break;
+	}
+	return last;
+}
+
+static void count_dir(const char *dir, const char *list, const char *proc, bool want_nspid,
+		      struct lxzone_tasks *t, int depth)
+{
+	char p[PATH_MAX];
+	cleanup_fclose FILE *f = NULL;
+	cleanup_closedir DIR *d = NULL;
+	struct dirent *de;
+	long tid;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, list);
+	f = fopen(p, "re");
+	while (f != NULL && fscanf(f, "%ld", &tid) == 1) {
+		char s = task_state(proc, tid);
+		if (s == 0)
+			continue; /* gone since the list was read */
+		t->threads++;
+		if (s == 'R')
+			t->running++;
+		else if (s == 'D')
+			t->blocked++;
+		if (want_nspid) {
+			uint32_t ns = task_nspid(proc, tid);
+			if (ns > t->max_nspid)
+				t->max_nspid = ns;
+		}
+	}
+	if (depth >= TASK_DEPTH_MAX || (d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, de->d_name) >= sizeof(p))
+			continue;
+		count_dir(p, list, proc, want_nspid, t, depth + 1);
+	}
+}
+
+int lxzone_page_count_tasks(const struct zone_cgroup *cg, const char *proc, bool want_nspid,
+			    struct lxzone_tasks *t)
+{
+	/* v1 controllers that every task of the zone is in, in order of preference */
+	static const enum zone_cg_ctrl v1_order[] = {ZONE_CG_CPUACCT, ZONE_CG_CPU,
+						     ZONE_CG_MEMORY,  ZONE_CG_PIDS,
+						     ZONE_CG_CPUSET,  ZONE_CG_FREEZER};
+
+	memset(t, 0, sizeof(*t));
+	/* v2, or hybrid's unified tracking cgroup: thread lists, descendants included */
+	if (cg->v2[0] != '\0') {
+		count_dir(cg->v2, "cgroup.threads", proc, want_nspid, t, 0);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(v1_order) / sizeof(v1_order[0]); i++) {
+		const char *d = cg->v1[v1_order[i]];
+		if (*d != '\0' && access(d, F_OK) == 0) {
+			count_dir(d, "tasks", proc, want_nspid, t, 0);
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* The host's last pid (the zone shares the host's pid namespace). */
+static uint32_t host_last_pid(const char *proc)
+{
+	char p[128], buf[32];
+	cleanup_close int fd = -1;
+	ssize_t n;
+
+	snprintf(p, sizeof(p), "%s/sys/kernel/ns_last_pid", proc);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+		return 0;
+	buf[n] = '\0';
+	return (uint32_t)strtoul(buf, NULL, 10);
+}
+
+static void sample_tasks(struct lxzone_page_writer *w, const struct zone_cgroup *cg,
+			 uint64_t now_ns, struct lxzone_page *p)
+{
+	struct lxzone_tasks t;
+	unsigned periods = 0;
+
+	if (w->next_load_ns != 0 && now_ns < w->next_load_ns)
+		return;
+	lxzone_page_count_tasks(cg, w->proc, !w->host_pidns, &t);
+	p->nr_running = t.running;
+	p->nr_blocked = t.blocked;
+	p->nr_threads = t.threads;
+	if (w->host_pidns) {
+		p->last_pid = host_last_pid(w->proc);
+		p->nr_forks = 0;
+	} else {
+		/* tasks exit: the namespace's last pid never goes down */
+		if (t.max_nspid > p->last_pid)
+			p->last_pid = t.max_nspid;
+		p->nr_forks = p->last_pid;
+	}
+	if (w->next_load_ns == 0) {
+		/* the first sample: the average starts at 0, as the kernel's does at boot */
+		w->next_load_ns = now_ns + LOAD_PERIOD_NS;
+		return;
+	}
+	/* periods missed (a stopped supervisor, a suspended host) count with today's tasks */
+	while (now_ns >= w->next_load_ns && periods < LOAD_CATCHUP_MAX) {
+		lx_loadavg_sample(&p->load, t.running + t.blocked);
+		w->next_load_ns += LOAD_PERIOD_NS;
+		periods++;
+	}
+	if (now_ns >= w->next_load_ns)
+		w->next_load_ns = now_ns + LOAD_PERIOD_NS;
+}
+
+int lxzone_page_sample_at(struct lxzone_page_writer *w, const struct zone_cgroup *cg,
+			  uint64_t now_ns, struct zone_error *err)
+{
+	cleanup_free struct lxzone_page *p = NULL;
+
+	if (w->page == NULL)
+		return zone_error_set(err, EBADF, "zone page not open");
+	p = malloc(sizeof(*p));
+	if (p == NULL)
+		return zone_error_set(err, ENOMEM, "zone page sample");
+	/* only this process writes the page: a plain copy of it is consistent */
+	memcpy(p, (const void *)w->page, sizeof(*p));
+	if (lxzone_page_read_cgroup(cg, p, err) < 0)
+		return zone_error_wrap(err, "zone page %s", w->path);
+	sample_tasks(w, cg, now_ns, p);
+	p->sampled_ns = now_ns;
+	p->ready = 1;
+
+	lxzone_page_write_begin(w->page);
+	/* everything after the sequence word; seq itself is the lock's */
+	memcpy((char *)w->page + offsetof(struct lxzone_page, ready),
+	       (const char *)p + offsetof(struct lxzone_page, ready),
+	       sizeof(*p) - offsetof(struct lxzone_page, ready));
+	lxzone_page_write_end(w->page);
+	return 0;
+}
+
+int lxzone_page_sample(struct lxzone_page_writer *w, const struct zone_cgroup *cg,
+		       struct zone_error *err)
+{
+	return lxzone_page_sample_at(w, cg, lxzone_boottime_ns(), err);
+}

@@ -26,6 +26,7 @@
 #define LXZONE_LAUNCH_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -82,6 +83,16 @@ struct launch_opts {
 	const char *brand_image;    /* NULL: $LXZONE_BRAND_IMAGE, else lxzone-brand beside lxrun */
 	char **argv;		    /* PROGRAM ARG...; NULL-terminated, argv[0] non-NULL */
 
+	/* Caps of a run (lxrun --memory/--cpus: a transient cgroup and a zone page). */
+	const char *zone_page_host; /* with a root: host path of the page, bound read-only at
+				       LAUNCH_ZONE_PAGE (zone_page is then LAUNCH_ZONE_PAGE) */
+	uint64_t memory;	    /* --memory: bytes, 0 = no cap */
+	uint64_t millicpus;	    /* --cpus: thousandths of a CPU, 0 = no cap */
+	/* Called about once a second while launch_run waits for the program (the zone page
+	 * sampler); NULL: none. */
+	void (*tick)(void *arg);
+	void *tick_arg;
+
 	/* What a zone needs beyond lxrun (lxzone fills these; ignored when root is NULL). */
 	const char *hostname;		 /* sethostname in the new uts namespace, or NULL */
 	const struct launch_bind *binds; /* extra bind mounts, after the standard mounts */
@@ -118,6 +129,7 @@ enum launch_op_kind {
 	LOP_SYMLINK,	    /* symlink src at zone path dest */
 	LOP_MKDIR,	    /* mkdir zone path dest, mode */
 	LOP_REPORT_BIND,    /* bind the host report file (known at run time) on zone path dest */
+	LOP_PAGE_BIND,	    /* bind the host zone page src read-only on zone path dest */
 	LOP_PIVOT_ROOT,	    /* pivot_root into path, detach the old root */
 };
 
@@ -194,6 +206,8 @@ int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter
  * exit status (128+N for signal N).
  */
 int launch_wait(pid_t pid);
+/* The same, calling tick(arg) about every tick_ms while waiting (tick NULL: never). */
+int launch_wait_tick(pid_t pid, unsigned tick_ms, void (*tick)(void *), void *arg);
 
 /* The signals launch_wait forwards, plus SIGCHLD: block them before launch_spawn. */
 void launch_forward_sigset(sigset_t *set);
@@ -214,6 +228,8 @@ int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
 
 /* Path a zone's brand sees its report at. */
 #define LAUNCH_ZONE_REPORT "/dev/.lxzone-unsupported"
+/* Path a zone's brand sees the zone page at (proc/lxzonepage.h); read-only. */
+#define LAUNCH_ZONE_PAGE "/dev/.lxzone-page"
 
 /* Resolve a program like execvp: a name without '/' is searched in path (NULL: the default
  * "/bin:/usr/bin"), skipping entries that are not executable regular files.  Writes the path

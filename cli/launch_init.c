@@ -31,6 +31,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
@@ -56,9 +57,23 @@ static int status_code(int st)
 
 int launch_wait(pid_t pid)
 {
+	return launch_wait_tick(pid, 0, NULL, NULL);
+}
+
+static uint64_t monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int launch_wait_tick(pid_t pid, unsigned tick_ms, void (*tick)(void *), void *arg)
+{
 	sigset_t set, old;
 	siginfo_t si;
 	int st = 0, sig;
+	uint64_t next = monotonic_ms() + tick_ms;
 
 	launch_forward_sigset(&set);
 	sigprocmask(SIG_BLOCK, &set, &old);
@@ -67,7 +82,21 @@ int launch_wait(pid_t pid)
 
 		if (r == pid || (r < 0 && errno == ECHILD))
 			break;
-		sig = sigwaitinfo(&set, &si);
+		if (tick) {
+			/* a deadline, not a timeout: signals in between do not delay the tick */
+			uint64_t now = monotonic_ms();
+			struct timespec ts;
+
+			if (now >= next) {
+				tick(arg);
+				next = now + tick_ms;
+			}
+			ts.tv_sec = (time_t)((next - now) / 1000);
+			ts.tv_nsec = (long)((next - now) % 1000) * 1000000;
+			sig = sigtimedwait(&set, &si, &ts);
+		} else {
+			sig = sigwaitinfo(&set, &si);
+		}
 		if (sig <= 0 || sig == SIGCHLD)
 			continue;
 		/* the terminal's signals (SI_KERNEL) reached the foreground group already */

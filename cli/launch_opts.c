@@ -37,6 +37,10 @@ static const char usage_text[] =
     "  --root DIR              run in a new zone rooted at DIR (mount, pid, uts, ipc\n"
     "                          namespaces; /proc, /dev, read-only /sys, /tmp; minimal init)\n"
     "  --kernel-version X.Y.Z  kernel release the program sees (uname)\n"
+    "  --memory SIZE           memory cap (bytes, or with a k, m, g or t suffix); /proc,\n"
+    "                          sysinfo() and free show it\n"
+    "  --cpus N                CPU cap, fractions allowed (1.5): a CFS quota of N CPUs on\n"
+    "                          the first ceil(N) CPUs; nproc, /proc/cpuinfo show them\n"
     "  --report-unsupported[=FILE]\n"
     "                          at exit, list unsupported system calls (to FILE or stderr)\n"
     "  --strict                an unsupported system call kills the process (SIGSYS)\n"
@@ -55,6 +59,8 @@ enum {
 	OPT_STRICT,
 	OPT_HARDENED,
 	OPT_DRY_RUN,
+	OPT_MEMORY,
+	OPT_CPUS,
 };
 
 static const struct option long_opts[] = {
@@ -64,6 +70,8 @@ static const struct option long_opts[] = {
     {"strict", no_argument, NULL, OPT_STRICT},
     {"hardened", no_argument, NULL, OPT_HARDENED},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"memory", required_argument, NULL, OPT_MEMORY},
+    {"cpus", required_argument, NULL, OPT_CPUS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -87,6 +95,69 @@ static int kernel_version_valid(const char *s)
 		return 0;
 	/* a suffix may follow; it must fit in utsname.release (65 bytes) with the rest */
 	return strlen(s) < 64 && !strchr(s, '\x1f');
+}
+
+/* SIZE: a decimal number of bytes, or with a binary suffix k, m, g, t (either case, an
+ * optional "b" or "ib" after it), as docker --memory. */
+static int parse_size(const char *s, uint64_t *bytes)
+{
+	static const char units[] = "kmgt";
+	uint64_t v = 0, mul = 1;
+	const char *p = s, *u;
+
+	if (*p < '0' || *p > '9')
+		return 0;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return 0;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p && (u = strchr(units, *p | 0x20)) != NULL) {
+		mul = UINT64_C(1) << (10 * (u - units + 1));
+		p++;
+		if ((*p | 0x20) == 'i' && (p[1] | 0x20) == 'b')
+			p += 2;
+		else if ((*p | 0x20) == 'b')
+			p++;
+	} else if ((*p | 0x20) == 'b') {
+		p++;
+	}
+	if (*p || v == 0 || v > (UINT64_C(1) << 62) / mul)
+		return 0;
+	*bytes = v * mul;
+	return 1;
+}
+
+/* N CPUs, up to three decimals ("0.5", "1.5", "2"), at least 0.01 (a 1 ms quota per 100 ms
+ * period, the kernel's minimum). */
+static int parse_cpus(const char *s, uint64_t *milli)
+{
+	uint64_t whole = 0, frac = 0;
+	int fd = 0;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		return 0;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		whole = whole * 10 + (uint64_t)(*p - '0');
+		if (whole > 100000)
+			return 0;
+	}
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++, fd++)
+			if (fd < 3)
+				frac = frac * 10 + (uint64_t)(*p - '0');
+			else if (*p != '0')
+				return 0; /* finer than a thousandth */
+		if (fd == 0)
+			return 0;
+	}
+	for (; fd < 3; fd++)
+		frac *= 10;
+	if (*p || whole * 1000 + frac < 10)
+		return 0;
+	*milli = whole * 1000 + frac;
+	return 1;
 }
 
 int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out,
@@ -127,6 +198,20 @@ int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out
 			break;
 		case OPT_DRY_RUN:
 			opts->dry_run = 1;
+			break;
+		case OPT_MEMORY:
+			if (!parse_size(optarg, &opts->memory))
+				return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
+						   "--memory %s: expected a size such as 256m or "
+						   "1g",
+						   optarg);
+			break;
+		case OPT_CPUS:
+			if (!parse_cpus(optarg, &opts->millicpus))
+				return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
+						   "--cpus %s: expected a number of CPUs of at "
+						   "least 0.01, such as 0.5 or 2",
+						   optarg);
 			break;
 		case 'h':
 			fputs(usage_text, out);

@@ -29,6 +29,7 @@ static const char *const op_names[] = {
     [LOP_SYMLINK] = "symlink",
     [LOP_MKDIR] = "mkdir",
     [LOP_REPORT_BIND] = "report-bind",
+    [LOP_PAGE_BIND] = "page-bind",
     [LOP_PIVOT_ROOT] = "pivot-root",
 };
 
@@ -185,6 +186,15 @@ static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *pl
 	}
 	if (opts->report)
 		full |= !add(plan, LOP_REPORT_BIND, NULL, LAUNCH_ZONE_REPORT);
+	if (opts->zone_page_host) {
+		/* read-only: the guest must not forge its own limits */
+		struct launch_op *op =
+		    add(plan, LOP_PAGE_BIND, opts->zone_page_host, LAUNCH_ZONE_PAGE);
+
+		if (op)
+			op->flags = MS_RDONLY;
+		full |= !op;
+	}
 	full |= !add(plan, LOP_PIVOT_ROOT, opts->root, NULL);
 	if (full)
 		return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "too many mounts (at most %d)",
@@ -266,6 +276,7 @@ static void print_op(const struct launch_plan *plan, const struct launch_op *op,
 		break;
 	case LOP_BIND:
 	case LOP_DEV_BIND:
+	case LOP_PAGE_BIND:
 		fprintf(out, " %s on %s", op->src, op->dest);
 		print_flags(out, op->flags, NULL);
 		break;
@@ -306,9 +317,12 @@ void launch_plan_print(const struct launch_plan *plan, FILE *out)
 	if (plan->clone_flags)
 		fprintf(out, "init %s\n", plan->init == LAUNCH_INIT_IMAGE ? "image" : "minimal");
 	fprintf(out, "filter %s\n", o->hardened ? "hardened" : "default");
-	fprintf(out, "exec-brand %s%s kernel-version=%s strict=%d report=%s argv", plan->brand,
+	fprintf(out, "exec-brand %s%s kernel-version=%s strict=%d report=%s", plan->brand,
 		plan->clone_flags ? " (by fd)" : "", o->kernel_version ? o->kernel_version : "host",
 		o->strict, *plan->report_zone ? plan->report_zone : "none");
+	if (o->zone_page)
+		fprintf(out, " zone-page=%s", o->zone_page);
+	fprintf(out, " argv");
 	for (i = 0; o->argv[i]; i++)
 		fprintf(out, " '%s'", o->argv[i]);
 	fprintf(out, "%s\n",

@@ -304,6 +304,9 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 			if (report_path)
 				r = do_bind(&c, report_path, op->dest, 0);
 			break;
+		case LOP_PAGE_BIND:
+			r = do_bind(&c, op->src, op->dest, 1);
+			break;
 		case LOP_SYMLINK:
 			r = do_symlink(&c, op);
 			break;

@@ -115,6 +115,7 @@ static void close_report(struct report_file *r)
 static int run_host(const struct launch_plan *plan, const struct sock_fprog *filter,
 		    struct report_file *rep, int *status, struct launch_error *err)
 {
+	const struct launch_opts *opts = plan->opts;
 	struct launch_exec ex;
 	unsigned flags = 0;
 	sigset_t mask, fwd;
@@ -165,7 +166,7 @@ static int run_host(const struct launch_plan *plan, const struct sock_fprog *fil
 		_exit(err->status);
 	}
 	launch_exec_free(&ex);
-	*status = launch_wait(pid);
+	*status = launch_wait_tick(pid, 1000, opts->tick, opts->tick_arg);
 	sigprocmask(SIG_SETMASK, &mask, NULL);
 	return 0;
 }
@@ -206,7 +207,7 @@ int launch_run(const struct launch_plan *plan, int *status, struct launch_error 
 		sigprocmask(SIG_SETMASK, &mask, NULL);
 		return -1;
 	}
-	*status = launch_wait(pid);
+	*status = launch_wait_tick(pid, 1000, opts->tick, opts->tick_arg);
 	sigprocmask(SIG_SETMASK, &mask, NULL);
 	terminal_take_back(was_foreground);
 	report_finish(&rep, opts);

@@ -1,20 +1,53 @@
 /*
  * lxrun: run one program under the brand, on the host or in a new zone.
  *
- *     lxrun [--root DIR] [--kernel-version X.Y.Z] [--report-unsupported[=FILE]] [--strict]
- *           [--hardened] [--dry-run] -- PROGRAM [ARG...]
+ *     lxrun [--root DIR] [--kernel-version X.Y.Z] [--memory SIZE] [--cpus N]
+ *           [--report-unsupported[=FILE]] [--strict] [--hardened] [--dry-run] -- PROGRAM [ARG...]
  *
- * All the work is in the launcher library (cli/launch.h); this is the command line.
+ * All the work is in the launcher library (cli/launch.h) and, for --memory/--cpus, in
+ * lxrun_caps.c; this is the command line.
  */
 #include "cli/launch.h"
+#include "cli/lxrun_caps.h"
 
+#include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* Set the caps up with the forwarded signals held, so a SIGTERM in between cannot leave a
+ * cgroup behind: one that came is answered by cleaning up and dying of it. */
+static int caps_start(struct lxrun_caps *caps, struct launch_opts *opts, struct launch_error *err)
+{
+	sigset_t fwd, old, pending;
+	siginfo_t si;
+	struct timespec zero = {0, 0};
+	int r;
+
+	launch_forward_sigset(&fwd);
+	sigdelset(&fwd, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &fwd, &old);
+	r = lxrun_caps_start(caps, opts, err);
+	sigpending(&pending);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(&fwd, sig) && sigismember(&pending, sig) &&
+		    !sigismember(&old, sig)) {
+			lxrun_caps_end(caps);
+			sigtimedwait(&fwd, &si, &zero);
+			signal(sig, SIG_DFL);
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			raise(sig);
+			return launch_fail(err, 128 + sig, 0, "%s", strsignal(sig));
+		}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
 
 int main(int argc, char **argv)
 {
 	struct launch_error err = {0};
 	struct launch_opts opts;
 	struct launch_plan *plan;
+	struct lxrun_caps *caps;
 	int r, status = 0;
 
 	r = launch_opts_parse(argc, argv, &opts, stdout, &err);
@@ -25,24 +58,29 @@ int main(int argc, char **argv)
 		return err.status;
 	}
 	plan = calloc(1, sizeof(*plan));
-	if (!plan) {
+	caps = calloc(1, sizeof(*caps));
+	if (!plan || !caps) {
 		fputs("lxrun: out of memory\n", stderr);
 		return LAUNCH_EXIT_CANNOT;
 	}
-	if (launch_plan_build(&opts, plan, &err) < 0) {
+	if (lxrun_caps_plan(caps, &opts, &err) < 0 || launch_plan_build(&opts, plan, &err) < 0) {
 		fprintf(stderr, "lxrun: %s\n", err.msg);
 		free(plan);
+		free(caps);
 		return err.status;
 	}
 	if (opts.dry_run) {
 		launch_plan_print(plan, stdout);
 		free(plan);
+		free(caps);
 		return 0;
 	}
-	if (launch_run(plan, &status, &err) < 0) {
+	if (caps_start(caps, &opts, &err) < 0 || launch_run(plan, &status, &err) < 0) {
 		fprintf(stderr, "lxrun: %s\n", err.msg);
 		status = err.status;
 	}
+	lxrun_caps_end(caps);
 	free(plan);
+	free(caps);
 	return status;
 }

@@ -1,0 +1,44 @@
+/*
+ * lxrun --memory / --cpus: a transient cgroup for one run, and the zone page that shows its
+ * caps to the brand.
+ *
+ * Without a root the program runs on the host, in a cgroup of its own (<parent>/lxrun-<pid>
+ * in every hierarchy, through zone/cgroup.h), and the brand maps the page at its host path;
+ * with --root the page is bound read-only at LAUNCH_ZONE_PAGE.  lxrun's waiting parent is the
+ * page's writer: it samples the cgroup once before the program starts and then every second
+ * (launch_opts.tick).  The cgroup (after killing what is left in it) and the page go when the
+ * run ends, on errors too, and on the forwarded signals (which end the program first).
+ */
+#ifndef LXZONE_CLI_LXRUN_CAPS_H
+#define LXZONE_CLI_LXRUN_CAPS_H
+
+#include <stdbool.h>
+
+#include "cli/launch.h"
+#include "zone/cgroup.h"
+#include "zone/zonepage.h"
+
+struct lxrun_caps {
+	bool active; /* --memory or --cpus given */
+	bool created;
+	struct zone_cgroup cg;
+	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PATH + 16];
+	const char *procs_ptr[ZONE_CG_NCTRL + 1];
+	char page_dir[PATH_MAX];
+	char page_path[PATH_MAX];
+	struct lxzone_page_writer page;
+	bool warned; /* a failed sample was reported once */
+};
+
+/* Decide the cgroup and page paths and point opts at them (cgroup_procs, zone_page,
+ * zone_page_host).  Touches nothing: the plan, and --dry-run, show the result. */
+int lxrun_caps_plan(struct lxrun_caps *c, struct launch_opts *opts, struct launch_error *err);
+
+/* Create the cgroup with the caps, create the page, sample it once and install the
+ * sampler as opts->tick.  On error nothing is left behind. */
+int lxrun_caps_start(struct lxrun_caps *c, struct launch_opts *opts, struct launch_error *err);
+
+/* Kill what is left in the cgroup, remove it and the page. Safe to call more than once. */
+void lxrun_caps_end(struct lxrun_caps *c);
+
+#endif

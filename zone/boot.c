@@ -28,9 +28,11 @@
 #include "zone/config.h"
 #include "zone/fsutil.h"
 #include "zone/net.h"
+#include "zone/zonepage.h"
 
 #define ZONE_IDLE_PATH "/dev/.lxzone-idle"
 #define MAX_BINDS      64
+#define PAGE_SAMPLE_NS UINT64_C(1000000000) /* the zone page is sampled once a second */
 
 static int helper_path(const char *env, const char *name, char *buf, size_t sz,
 		       struct zone_error *err)
@@ -69,6 +71,10 @@ int zone_cleanup_leftovers(struct zone *z, struct zone_error *err)
 {
 	struct zone_cgroup cg;
 
+	char page[PATH_MAX];
+
+	snprintf(page, sizeof(page), "%s/%s", zone_path(z), LXZONE_PAGE_FILE);
+	unlink(page); /* a dead supervisor's zone page */
 	if (zone_cgroup_for(z, &cg, err) < 0)
 		return -1;
 	if (!zone_cgroup_exists(&cg))
@@ -104,6 +110,8 @@ struct boot_ctx {
 	const char *procs_ptr[ZONE_CG_NCTRL + 1];
 	struct zone_cgroup cg;
 	struct zone_net net;
+	char page_path[PATH_MAX];
+	struct lxzone_page_writer page;
 };
 
 static int build_opts(struct zone *z, struct boot_ctx *b, struct zone_error *err)
@@ -133,6 +141,10 @@ static int build_opts(struct zone *z, struct boot_ctx *b, struct zone_error *err
 	nb++;
 
 	b->opts.root = b->root;
+	/* the zone page: the supervisor writes it, every brand process in the zone maps it */
+	snprintf(b->page_path, sizeof(b->page_path), "%s/%s", zone_path(z), LXZONE_PAGE_FILE);
+	b->opts.zone_page_host = b->page_path;
+	b->opts.zone_page = LAUNCH_ZONE_PAGE;
 	b->opts.kernel_version = zone_config_str(z->config, "kernel-version");
 	b->opts.hardened = strcmp(zone_config_str(z->config, "profile"), "hardened") == 0;
 	b->opts.hostname = zone_config_str(z->config, "hostname");
@@ -305,6 +317,10 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		zone_error_set(&err, 0, "filter: %s", ebuf);
 		goto fail_cg;
 	}
+	/* the page exists, with a first sample, before the zone's init can look for it */
+	if (lxzone_page_create(&b->page, b->page_path, lxzone_boottime_ns(), &err) < 0 ||
+	    lxzone_page_sample(&b->page, &b->cg, &err) < 0)
+		goto fail_cg;
 	sigprocmask(SIG_SETMASK, NULL, &orig);
 	launch_forward_sigset(&wait_set);
 	sigaddset(&wait_set, SIGCHLD);
@@ -317,9 +333,23 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	close(readyfd);
 	fprintf(stderr, "lxzone: zone %s booted, init pid %d\n", z->name, (int)init);
 
+	uint64_t next_sample = lxzone_boottime_ns() + PAGE_SAMPLE_NS;
+	int sample_failed = 0;
 	for (;;) {
 		siginfo_t si;
-		int sig = sigwaitinfo(&wait_set, &si);
+		uint64_t now = lxzone_boottime_ns();
+		/* a deadline, not a timeout: signals in between do not hold the sampler back */
+		if (now >= next_sample) {
+			struct zone_error serr = {0};
+			if (lxzone_page_sample(&b->page, &b->cg, &serr) < 0 && !sample_failed++)
+				fprintf(stderr, "lxzone: zone %s: %s\n", z->name, serr.msg);
+			next_sample = now + PAGE_SAMPLE_NS;
+		}
+		struct timespec ts = {(time_t)((next_sample - now) / 1000000000u),
+				      (long)((next_sample - now) % 1000000000u)};
+		int sig = sigtimedwait(&wait_set, &si, &ts);
+		if (sig < 0)
+			continue;
 		if (sig == SIGCHLD) {
 			int st;
 			pid_t p;
@@ -343,6 +373,7 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	zone_cgroup_kill(&b->cg, 5000, NULL);
 	zone_cgroup_remove(&b->cg, NULL);
 	zone_net_destroy(&b->net);
+	lxzone_page_close(&b->page, true);
 	fprintf(stderr, "lxzone: zone %s %s, init status %d\n", z->name,
 		halted ? "halted" : "stopped", status);
 	write_exit_status(z, status, halted);
@@ -352,6 +383,7 @@ fail_cg:
 	zone_cgroup_kill(&b->cg, 5000, NULL);
 	zone_cgroup_remove(&b->cg, NULL);
 	zone_net_destroy(&b->net);
+	lxzone_page_close(&b->page, true);
 fail:
 	fprintf(stderr, "lxzone: zone %s: boot failed: %s\n", z->name, err.msg);
 	ready_fail(readyfd, &err);
@@ -532,6 +564,7 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	opts.hardened = strcmp(zone_config_str(z->config, "profile"), "hardened") == 0;
 	opts.cgroup_procs = procs_ptr;
 	opts.ncgroup_procs = (size_t)np;
+	opts.zone_page = LAUNCH_ZONE_PAGE; /* bound there at boot, in the zone's mount namespace */
 	opts.argv = av;
 	if (launch_enter(init, &opts, status, &lerr) < 0)
 		return zone_error_set(err, lerr.errnum, "exec in zone %s: %s", z->name, lerr.msg);

@@ -373,8 +373,7 @@ static void sample_tasks(struct lxzone_page_writer *w, const struct zone_cgroup 
 	struct lxzone_tasks t;
 	unsigned periods = 0;
 
-	if (w->next_load_ns != 0 && now_ns < w->next_load_ns)
-		return;
+	/* counted every sample: procs_running and the loadavg's counts are instant values */
 	lxzone_page_count_tasks(cg, w->proc, !w->host_pidns, &t);
 	p->nr_running = t.running;
 	p->nr_blocked = t.blocked;
@@ -388,6 +387,8 @@ static void sample_tasks(struct lxzone_page_writer *w, const struct zone_cgroup 
 			p->last_pid = t.max_nspid;
 		p->nr_forks = p->last_pid;
 	}
+	if (w->next_load_ns != 0 && now_ns < w->next_load_ns)
+		return;
 	if (w->next_load_ns == 0) {
 		/* the first sample: the average starts at 0, as the kernel's does at boot */
 		w->next_load_ns = now_ns + LOAD_PERIOD_NS;

@@ -355,13 +355,14 @@ static void test_tasks_and_load(void **state)
 	assert_memory_equal(&snap->load, &want, sizeof(want));
 	assert_true(snap->load.avenrun[0] > 0);
 
-	/* a second later: no period has passed; tasks are not recounted either */
+	/* a second later: no period has passed, but the counts are current */
 	fake_task(proc, 1005, 'R', 2);
 	put(sub, "cgroup.threads", "1004\n1005\n");
 	assert_int_equal(lxzone_page_sample_at(&w, &cg, 16 * SEC, &err), 0);
 	assert_int_equal(lxzone_page_read(w.page, snap), 0);
 	assert_memory_equal(&snap->load, &want, sizeof(want));
-	assert_int_equal(snap->nr_threads, 4);
+	assert_int_equal(snap->nr_threads, 5);
+	assert_int_equal(snap->nr_running, 3);
 	assert_int_equal(snap->sampled_ns, 16 * SEC);
 
 	/* 20, 25 and 30 s all passed by the time of this sample: three periods, 4 active */

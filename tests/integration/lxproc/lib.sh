@@ -1,0 +1,144 @@
+# Shared helpers for the lxproc integration tests (sourced, POSIX sh): the zone's /proc and
+# /sys as the brand synthesizes them from the zone page (issue 4, "Must work").
+#
+# Environment (set by ctest, see CMakeLists.txt):
+#   LXZONE_BUILD  build directory (bin/lxrun, bin/lxzone, images/busybox)
+#   LXRUN, LXZONE optional overrides of the binaries
+set -u
+
+SKIP=77
+: "${LXZONE_BUILD:?LXZONE_BUILD must name the build directory}"
+LXRUN=${LXRUN:-$LXZONE_BUILD/bin/lxrun}
+LXZONE=${LXZONE:-$LXZONE_BUILD/bin/lxzone}
+IMAGE=$LXZONE_BUILD/images/busybox
+MiB=1048576
+failures=0
+
+skip() {
+	echo "SKIP: $*"
+	exit $SKIP
+}
+
+fail() {
+	echo "FAIL: $*"
+	failures=$((failures + 1))
+}
+
+ok() {
+	echo "ok: $*"
+}
+
+finish() {
+	[ "$failures" = 0 ] || {
+		echo "$failures check(s) failed"
+		exit 1
+	}
+	echo "all checks passed"
+	exit 0
+}
+
+need_root() {
+	[ "$(id -u)" = 0 ] || skip "needs root (cgroups, namespaces, mounts)"
+}
+
+need_lxrun() {
+	[ -x "$LXRUN" ] || skip "lxrun not built at $LXRUN"
+	[ -x "$(dirname "$LXRUN")/lxzone-brand" ] || [ -n "${LXZONE_BRAND_IMAGE:-}" ] ||
+		skip "brand image not built (target lxzone-brand)"
+}
+
+need_image() {
+	[ -x "$IMAGE/bin/busybox" ] || skip "busybox image not built at $IMAGE (target image-busybox)"
+}
+
+need_cgroup_caps() {
+	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+		grep -qw memory /sys/fs/cgroup/cgroup.controllers &&
+			grep -qw cpu /sys/fs/cgroup/cgroup.controllers ||
+			skip "cgroup v2 without the memory and cpu controllers"
+	else
+		[ -d /sys/fs/cgroup/memory ] && [ -d /sys/fs/cgroup/cpu ] ||
+			skip "no memory and cpu cgroup controllers"
+	fi
+}
+
+# The host's view, for comparisons (read natively, never under the brand).
+host_ncpus() {
+	# the CPUs this test may run on, as nproc counts them
+	nproc
+}
+
+host_memtotal_kb() {
+	awk '/^MemTotal:/ { print $2 }' /proc/meminfo
+}
+
+host_uptime_s() {
+	cut -d. -f1 /proc/uptime
+}
+
+# The second column of free's "Mem:" line (busybox and procps agree on it).
+free_total() {
+	awk '/^Mem:/ { print $2 }'
+}
+
+# in_range VALUE LOW HIGH
+in_range() {
+	[ -n "$1" ] && [ "$1" -ge "$2" ] 2>/dev/null && [ "$1" -le "$3" ]
+}
+
+# A private cgroup parent and page directory: what this test's runs leave is theirs alone.
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/lxproc-it.XXXXXX")
+export LXZONE_CGROUP_PARENT="lxproc-it-$$"
+export LXZONE_RUN_DIR="$WORK/run"
+ZONES=""
+cleanup_work() {
+	for z in $ZONES; do
+		"$LXZONE" halt "$z" >/dev/null 2>&1
+	done
+	for m in $(awk -v w="$WORK" 'index($2, w) == 1 { print $2 }' /proc/self/mounts | sort -r); do
+		umount -l "$m" 2>/dev/null
+	done
+	for d in /sys/fs/cgroup/*/"$LXZONE_CGROUP_PARENT" /sys/fs/cgroup/"$LXZONE_CGROUP_PARENT"; do
+		[ -d "$d" ] && rmdir "$d" 2>/dev/null
+	done
+	rm -rf "$WORK"
+}
+trap cleanup_work EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# No transient cgroup or zone page of an lxrun of this test is left.
+no_lxrun_leftovers() {
+	left=$( (find /sys/fs/cgroup/*/"$LXZONE_CGROUP_PARENT" /sys/fs/cgroup/"$LXZONE_CGROUP_PARENT" \
+		-mindepth 1 -maxdepth 1 -type d; find "$LXZONE_RUN_DIR" -mindepth 1) 2>/dev/null)
+	if [ -z "$left" ]; then
+		ok "no cgroup or zone page left behind"
+	else
+		fail "left behind: $left"
+	fi
+}
+
+# zone_up NAME [lxzone create options...]: a booted busybox zone in this test's store.
+zone_up() {
+	z=$1
+	shift
+	"$LXZONE" create "$z" --image builtin:busybox "$@" >/dev/null || {
+		fail "create zone $z"
+		finish
+	}
+	ZONES="$ZONES $z"
+	"$LXZONE" boot "$z" || {
+		fail "boot zone $z"
+		finish
+	}
+}
+
+need_lxzone() {
+	[ -x "$LXZONE" ] || skip "lxzone not built at $LXZONE"
+	[ -x "$(dirname "$LXZONE")/lxzone-brand" ] || [ -n "${LXZONE_BRAND_IMAGE:-}" ] ||
+		skip "brand image not built (target lxzone-brand)"
+	[ -f "$LXZONE_BUILD/images/busybox.tar.gz" ] ||
+		skip "busybox image not built at $LXZONE_BUILD/images (target image-busybox)"
+	export LXZONE_ROOT="$WORK/store"
+	export LXZONE_BUILTIN_IMAGES="$LXZONE_BUILD/images"
+}

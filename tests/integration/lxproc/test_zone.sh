@@ -1,0 +1,43 @@
+#!/bin/sh
+# Must work #1 in a zone (memory=256M, cpus=1): free, nproc, cpuinfo, cpu/online and uptime
+# show the zone; lxzone exec sees the same page as the zone's init; the page is read-only to
+# the guest and removed at halt.
+. "$(dirname "$0")/lib.sh"
+need_root
+need_lxzone
+need_cgroup_caps
+
+zone_up capped --memory 256M --cpus 1
+zx() { "$LXZONE" exec capped -- "$@"; }
+page=$(find "$LXZONE_ROOT" -name zone-page | head -1)
+[ -n "$page" ] && ok "zone page $page" || fail "no zone page in the store"
+
+total=$(zx /usr/bin/free -m | free_total)
+in_range "$total" 250 256 && ok "free -m total $total" || fail "free -m total '$total', want ~256"
+n=$(zx /usr/bin/nproc)
+[ "$n" = 1 ] && ok "nproc 1" || fail "nproc '$n', want 1"
+n=$(zx /bin/grep -c ^processor /proc/cpuinfo)
+[ "$n" = 1 ] && ok "cpuinfo: 1 processor" || fail "cpuinfo: '$n' processors"
+online=$(zx /bin/cat /sys/devices/system/cpu/online)
+[ "$online" = 0 ] && ok "cpu/online 0" || fail "cpu/online '$online', want 0"
+sleep 2
+up=$(zx /usr/bin/cut -d. -f1 /proc/uptime)
+hup=$(host_uptime_s)
+in_range "$up" 2 60 && ok "uptime $up s since boot (host $hup s)" || fail "uptime '$up', want 2..60 (host $hup)"
+# busybox uptime prints the zone's "up N min" too: never the host's days or hours
+zx /usr/bin/uptime | grep -q "up 0 min\|up  *0:0[01]\|up [0-9]* sec\|up 1 min" &&
+	ok "uptime(1): $(zx /usr/bin/uptime)" || fail "uptime(1): $(zx /usr/bin/uptime)"
+# loadavg: the zone's tasks only (the init and the idle program, plus this one)
+la=$(zx /bin/cat /proc/loadavg)
+threads=$(echo "$la" | awk '{ split($4, a, "/"); print a[2] }')
+in_range "$threads" 1 20 && ok "loadavg counts the zone's tasks: $la" || fail "loadavg '$la'"
+
+if zx /bin/sh -c 'echo x >/dev/.lxzone-page' 2>/dev/null; then
+	fail "the zone page is writable in the zone"
+else
+	ok "the zone page is read-only in the zone"
+fi
+
+"$LXZONE" halt capped
+[ -e "$page" ] && fail "zone page $page left after halt" || ok "zone page removed at halt"
+finish

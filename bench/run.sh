@@ -53,6 +53,7 @@ fi
 
 results=$(mktemp -d "${TMPDIR:-/tmp}/lxbench.XXXXXX")
 trap 'rm -rf "$results"' EXIT
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 i=1
 while [ $i -le "$rounds" ]; do
 	echo "round $i/$rounds" >&2
@@ -65,18 +66,21 @@ while [ $i -le "$rounds" ]; do
 	i=$((i + 1))
 done
 
-python3 - "$results" "$rounds" "$name" "$quick" <<'EOF'
-import os, statistics, sys
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+python3 - "$results" "$rounds" "$name" "$quick" "$load_before" "$load_after" <<'EOF'
+import os, platform, statistics, sys
 
 results, rounds, name, quick = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+load_before, load_after = sys.argv[5], sys.argv[6]
 
 def load(side):
+    """Per op: (order of ops, {op: median}, {op: [value per round]})."""
     per = {}
     order = []
     for i in range(1, rounds + 1):
         path = os.path.join(results, "%s.%d" % (side, i))
         if not os.path.exists(path):
-            return order, {}
+            return order, {}, {}
         for line in open(path):
             parts = line.split()
             if len(parts) != 2:
@@ -84,12 +88,19 @@ def load(side):
             if parts[0] not in per:
                 per[parts[0]] = []
                 order.append(parts[0])
-            if parts[1] != "NA":
-                per[parts[0]].append(float(parts[1]))
-    return order, {k: statistics.median(v) for k, v in per.items() if v}
+            per[parts[0]].append(None if parts[1] == "NA" else float(parts[1]))
+    med = {k: statistics.median([x for x in v if x is not None]) for k, v in per.items()
+           if any(x is not None for x in v)}
+    return order, med, per
 
-order, native = load("native")
-_, brand = load("brand")
+order, native, native_rounds = load("native")
+_, brand, brand_rounds = load("brand")
+
+def paired(op):
+    """Median over rounds of lxrun/native within the same round: robust to drift."""
+    pairs = [b / n for n, b in zip(native_rounds.get(op, []), brand_rounds.get(op, []))
+             if n and b]
+    return "%.2f" % statistics.median(pairs) if pairs else "NA"
 
 def fmt(ns):
     if ns is None:
@@ -98,14 +109,15 @@ def fmt(ns):
         return "%.2f ms" % (ns / 1e6)
     return "%.2f us" % (ns / 1e3)
 
-print("%s, medians of %d alternating round(s)" % (name, rounds))
+print("%s, medians of %d alternating round(s); kernel %s; load %s -> %s"
+      % (name, rounds, platform.release(), load_before, load_after))
 print()
-print("| op | native | lxrun | x native |")
-print("|---|---:|---:|---:|")
+print("| op | native | lxrun | x native | x native, paired |")
+print("|---|---:|---:|---:|---:|")
 for op in order:
     n, b = native.get(op), brand.get(op)
     ratio = "%.2f" % (b / n) if n and b else "NA"
-    print("| %s | %s | %s | %s |" % (op, fmt(n), fmt(b), ratio))
+    print("| %s | %s | %s | %s | %s |" % (op, fmt(n), fmt(b), ratio, paired(op)))
 print()
 trapped = "uname" if "uname" in brand else None
 if trapped and "getpid" in native:

@@ -165,6 +165,7 @@ struct lxproc_mem {
 	uint64_t total, free, available, buffers, cached, swapcached, shmem;
 	uint64_t active, inactive, active_anon, inactive_anon, active_file, inactive_file;
 	uint64_t unevictable, dirty, writeback, anon, mapped, anon_thp;
+	uint64_t slab, sreclaimable, sunreclaim;
 	uint64_t swap_total, swap_free;
 };
 

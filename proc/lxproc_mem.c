@@ -12,6 +12,8 @@
  *   Cached, Shmem, Active/Inactive(anon/file), Unevictable, Dirty, Writeback, AnonPages,
  *   Mapped, AnonHugePages, SwapCached = the cgroup's memory.stat
  *   Buffers      = 0 (cgroups do not account buffer heads apart from the page cache)
+ *   Slab, SReclaimable, SUnreclaim, KReclaimable = the cgroup's slab (v2; v1 has none: 0),
+ *                  so that free's used = total - free - buffers - cached - SReclaimable >= 0
  *   SwapTotal    = min(swap cap, host SwapTotal); SwapFree = SwapTotal - the zone's swap use
  *   every other line keeps the host's format and order, its kB value clamped to MemTotal
  *   (CommitLimit to MemTotal + SwapTotal); address-space sizes (Vmalloc*, Committed_AS) and
@@ -66,6 +68,9 @@ int lxproc_mem_view(const struct lxproc_view *v, struct lxproc_mem *m)
 		m->anon = host_kb(v, "AnonPages");
 		m->mapped = host_kb(v, "Mapped");
 		m->anon_thp = host_kb(v, "AnonHugePages");
+		m->slab = host_kb(v, "Slab");
+		m->sreclaimable = host_kb(v, "SReclaimable");
+		m->sunreclaim = host_kb(v, "SUnreclaim");
 	} else {
 		m->total = v->mem_limit / 1024;
 		used = min_u64(v->mem_usage / 1024, m->total);
@@ -87,6 +92,11 @@ int lxproc_mem_view(const struct lxproc_view *v, struct lxproc_mem *m)
 		m->mapped = min_u64(s->mapped_file / 1024, used);
 		m->anon_thp = min_u64(s->anon_thp / 1024, m->anon);
 		m->buffers = 0;
+		/* The zone's own slab (v2 memory.stat; v1 reports none, so 0): the host's would
+		 * make free's "used" = total - free - cached - SReclaimable negative. */
+		m->sreclaimable = min_u64(s->slab_reclaimable / 1024, used - min_u64(m->cached, used));
+		m->sunreclaim = min_u64(s->slab_unreclaimable / 1024, used);
+		m->slab = min_u64(m->sreclaimable + m->sunreclaim, used);
 		m->available = min_u64(m->free + m->active_file + m->inactive_file +
 					   s->slab_reclaimable / 1024,
 				       m->total);
@@ -143,6 +153,10 @@ static const struct mi_key mi_keys[] = {
     {"Mapped", MI_ZONE, MV(mapped)},
     {"Shmem", MI_ZONE, MV(shmem)},
     {"AnonHugePages", MI_ZONE, MV(anon_thp)},
+    {"Slab", MI_ZONE, MV(slab)},
+    {"SReclaimable", MI_ZONE, MV(sreclaimable)},
+    {"SUnreclaim", MI_ZONE, MV(sunreclaim)},
+    {"KReclaimable", MI_ZONE, MV(sreclaimable)},
     {"CommitLimit", MI_COMMIT, 0},
     {"Committed_AS", MI_PASS, 0},
     {"VmallocTotal", MI_PASS, 0},

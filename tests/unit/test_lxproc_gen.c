@@ -229,7 +229,9 @@ static void test_meminfo_capped(void **state)
 	       "SwapTotal:         65536 kB\n"
 	       "SwapFree:          64512 kB\n"
 	       "Shmem:              4096 kB\n"
-	       "Slab:             262144 kB\n"	  /* the host's, clamped to MemTotal */
+	       "Slab:               2048 kB\n"	  /* the zone's (memory.stat), not the host's:
+						   * free's used = total-free-cached-SReclaimable
+						   * must not go negative */
 	       "CommitLimit:      327680 kB\n"	  /* clamped to MemTotal + SwapTotal */
 	       "VmallocTotal:   34359738367 kB\n" /* address space: passed through */
 	       "HugePages_Total:       0\n"

@@ -136,10 +136,30 @@ int lx_atou(const char *s, uint64_t *out)
 	return 0;
 }
 
+/*
+ * The brand's own memory goes below the brand image, not where the guest's mmap(NULL) would
+ * land: a guest that unmaps a hole to let a MAP_GROWSDOWN stack grow into it (LTP mmap18)
+ * must not find an emulation stack there.  The hint is only a hint: when the area is taken,
+ * the kernel places the mapping as usual.
+ */
+#define BRAND_HEAP_LO 0x60000000UL
+#define BRAND_HEAP_HI 0x70000000UL
+
+long lx_mmap_brand(size_t len, int flags)
+{
+	static uintptr_t next = BRAND_HEAP_LO;
+	uintptr_t hint = __atomic_fetch_add(&next, (len + LX_PAGE - 1) & ~(LX_PAGE - 1),
+					    __ATOMIC_RELAXED);
+
+	if (hint + len > BRAND_HEAP_HI || hint < BRAND_HEAP_LO)
+		hint = 0;
+	return lx_sys6(LX_SYS_mmap, hint, len, LX_PROT_READ | LX_PROT_WRITE,
+		       LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | flags, -1, 0);
+}
+
 void *lx_mmap_anon(size_t len)
 {
-	long r = lx_sys6(LX_SYS_mmap, 0, len, LX_PROT_READ | LX_PROT_WRITE,
-			 LX_MAP_PRIVATE | LX_MAP_ANONYMOUS, -1, 0);
+	long r = lx_mmap_brand(len, 0);
 
 	return lx_is_err(r) ? NULL : (void *)r;
 }

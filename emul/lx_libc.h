@@ -44,6 +44,7 @@ int lx_xtoa(uint64_t v, char *buf);
 int lx_atou(const char *s, uint64_t *out); /* 0 on a whole decimal number */
 
 void *lx_mmap_anon(size_t len);
+long lx_mmap_brand(size_t len, int flags); /* mapping or -errno, in the brand's own area */
 void lx_munmap(void *p, size_t len);
 
 /* one line to stderr: "lxzone-brand: <a><b>\n" */

@@ -163,8 +163,7 @@ static void deliver(struct lx_thread *t, int sig, struct lx_siginfo *si, struct 
 
 	if (va.flags & LX_SA_RESETHAND) {
 		lx_act_lock();
-		lx_proc.act[sig].handler = LX_SIG_DFL;
-		lx_proc.act[sig].flags &= ~LX_SA_SIGINFO;
+		lx_proc.act[sig].handler = LX_SIG_DFL; /* SA_SIGINFO stays, as in Linux */
 		lx_signal_program(sig, &lx_proc.act[sig]);
 		lx_act_unlock();
 	}
@@ -181,7 +180,17 @@ static void deliver(struct lx_thread *t, int sig, struct lx_siginfo *si, struct 
 	uc->uc_sigmask &= ~(LX_SIG_BIT(LX_SIGSYS) | LX_SIG_BIT(LX_SIGKILL) | LX_SIG_BIT(LX_SIGSTOP));
 	return;
 segv:
-	/* the guest's stack cannot take the frame: Linux kills it with SIGSEGV */
+	/* the guest's stack cannot take the frame: Linux forces a SIGSEGV (force_sigsegv), which
+	 * the guest may handle on another stack; when SIGSEGV itself cannot be delivered, the
+	 * default action kills */
+	if (sig != LX_SIGSEGV) {
+		struct lx_siginfo fault;
+		memset(&fault, 0, sizeof(fault));
+		fault.si_signo = LX_SIGSEGV;
+		fault.si_code = 0x80; /* SI_KERNEL */
+		deliver(t, LX_SIGSEGV, &fault, uc);
+		return;
+	}
 	lx_act_lock();
 	lx_proc.act[LX_SIGSEGV].handler = LX_SIG_DFL;
 	lx_act_unlock();

@@ -7,8 +7,7 @@ struct lx_thread *lx_estack_alloc(void)
 {
 	/* twice the size, then trim, so the region is aligned to its size */
 	uintptr_t p, base;
-	long r = lx_sys6(LX_SYS_mmap, 0, 2 * LX_ESTACK_SIZE, LX_PROT_READ | LX_PROT_WRITE,
-			 LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | LX_MAP_NORESERVE, -1, 0);
+	long r = lx_mmap_brand(2 * LX_ESTACK_SIZE, LX_MAP_NORESERVE);
 
 	if (lx_is_err(r))
 		return NULL;

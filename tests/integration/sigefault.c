@@ -16,6 +16,7 @@
  * Output is deterministic: no addresses, pids or timings are printed.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>
@@ -51,6 +52,8 @@ static const char *errname(int e)
 	case EPERM: return "EPERM";
 	case EBADF: return "EBADF";
 	case EAGAIN: return "EAGAIN";
+	case EACCES: return "EACCES";
+	case ENOEXEC: return "ENOEXEC";
 	default: return "other";
 	}
 }
@@ -124,6 +127,8 @@ static void part_efault(void)
 	TRY("execve bad argv", syscall(SYS_execve, "/bin/true", bad, envp));
 	TRY("execve bad argv[1]", syscall(SYS_execve, "/bin/true", bad_elem_argv, envp));
 	TRY("execve bad envp", syscall(SYS_execve, "/bin/true", good_argv, bad));
+	TRY("execveat bad path", syscall(SYS_execveat, -100, bad, good_argv, envp, 0));
+	TRY("execveat bad argv", syscall(SYS_execveat, -100, "/bin/true", bad, envp, 0));
 	TRY("uname bad buf", syscall(SYS_uname, bad));
 	TRY("readlink bad path", syscall(SYS_readlink, bad, buf, sizeof(buf)));
 	TRY("readlink /proc/self/exe bad buf", syscall(SYS_readlink, "/proc/self/exe", bad, 64));
@@ -526,6 +531,143 @@ static void restart_case(const char *name, int flags)
 	fflush(stdout);
 }
 
+/* ---- part exec: execve/execveat as the brand re-enters them ---- */
+
+static char self_path[4096];
+
+/* In a child: do what `how` says (an exec that should replace the child, or fail), report
+ * a failing exec's errno, and let the parent print how the child ended. */
+static void *exec_from_thread(void *arg)
+{
+	char *const argv[] = { "sh", "-c", "exit 9", NULL };
+
+	(void)arg;
+	execve("/bin/sh", argv, environ);
+	_exit(99);
+}
+
+static void exec_case(const char *name, int how)
+{
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char *envp[] = { "FOO=bar", "PATH=/bin:/usr/bin", NULL };
+		char *const a_exit5[] = { "sh", "-c", "exit 5", NULL };
+		char *const a_args[] = { "sh", "-c", "echo \"args: $0|$1|$2|$FOO\"", "zero", "one two", NULL };
+		char *const a_exe[] = { "sh", "-c",
+					"test \"$(readlink /proc/$$/exe)\" = \"$(readlink -f /bin/sh)\" && "
+					"echo \"exe after exec: the shell\"",
+					NULL };
+		char *const a_sig[] = { "sh", "-c", "kill -USR2 $$; kill -USR1 $$; echo \"signals: ignored and blocked survived\"",
+					NULL };
+		char *const a_mask[] = { self_path, "report-mask", NULL };
+		int fd;
+		sigset_t set;
+		pthread_t t;
+
+		switch (how) {
+		case 0:
+			syscall(SYS_execveat, AT_FDCWD, "/bin/sh", a_exit5, envp, 0);
+			break;
+		case 1:
+			fd = open("/bin/sh", O_RDONLY);
+			syscall(SYS_execveat, fd, "", a_exit5, envp, AT_EMPTY_PATH);
+			break;
+		case 2:
+			fd = open("/bin", O_RDONLY | O_DIRECTORY);
+			syscall(SYS_execveat, fd, "sh", a_exit5, envp, 0);
+			break;
+		case 3:
+			fd = open("/tmp/sigefault-script", O_WRONLY | O_CREAT | O_TRUNC, 0755);
+			if (fd < 0 || write(fd, "#!/bin/sh\nexit 8\n", 17) != 17)
+				_exit(98);
+			close(fd);
+			execve("/tmp/sigefault-script", a_exit5, envp);
+			break;
+		case 4:
+			execve("/nonexistent/program", a_exit5, envp);
+			break;
+		case 5:
+			fd = open("/tmp/sigefault-noexec", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+			if (fd < 0 || write(fd, "#!/bin/sh\n", 10) != 10)
+				_exit(98);
+			close(fd);
+			execve("/tmp/sigefault-noexec", a_exit5, envp);
+			break;
+		case 6:
+			fd = open("/tmp/sigefault-garbage", O_WRONLY | O_CREAT | O_TRUNC, 0755);
+			if (fd < 0 || write(fd, "\001\002\003\004garbage", 11) != 11)
+				_exit(98);
+			close(fd);
+			execve("/tmp/sigefault-garbage", a_exit5, envp);
+			break;
+		case 7:
+			execve("/bin/sh", a_args, envp);
+			break;
+		case 8:
+			execve("/bin/sh", a_exe, envp);
+			break;
+		case 9:
+			if (pthread_create(&t, NULL, exec_from_thread, NULL) == 0)
+				pthread_join(t, NULL);
+			_exit(97);
+		case 10:
+			signal(SIGUSR2, SIG_IGN);
+			sigemptyset(&set);
+			sigaddset(&set, SIGUSR1);
+			sigprocmask(SIG_BLOCK, &set, NULL);
+			execve("/bin/sh", a_sig, envp);
+			break;
+		case 11:
+			sigemptyset(&set);
+			sigaddset(&set, SIGUSR1);
+			sigaddset(&set, SIGSYS);
+			sigprocmask(SIG_BLOCK, &set, NULL);
+			execve(self_path, a_mask, envp);
+			break;
+		}
+		printf("%s: exec failed: %s\n", name, errname(errno));
+		fflush(stdout);
+		_exit(100);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	if (WIFEXITED(st))
+		printf("%s: exit %d\n", name, WEXITSTATUS(st));
+	else
+		printf("%s: killed by %d\n", name, WTERMSIG(st));
+}
+
+static void part_exec(void)
+{
+	ssize_t n = readlink("/proc/self/exe", self_path, sizeof(self_path) - 1);
+
+	self_path[n > 0 ? n : 0] = 0;
+	exec_case("execveat path", 0);
+	exec_case("execveat AT_EMPTY_PATH (fexecve)", 1);
+	exec_case("execveat dirfd", 2);
+	exec_case("execve #! script", 3);
+	exec_case("execve missing", 4);
+	exec_case("execve not executable", 5);
+	exec_case("execve not ELF", 6);
+	exec_case("execve argv and envp", 7);
+	exec_case("execve /proc/self/exe", 8);
+	exec_case("execve from a thread", 9);
+	exec_case("execve keeps ignored and blocked signals", 10);
+	exec_case("execve keeps the mask, SIGSYS too", 11);
+	unlink("/tmp/sigefault-script");
+	unlink("/tmp/sigefault-noexec");
+	unlink("/tmp/sigefault-garbage");
+	fflush(stdout);
+}
+
+/* `sigefault report-mask`: what an exec'd image sees of the mask it inherited. */
+static int report_mask(void)
+{
+	printf("  after exec: SIGUSR1 blocked %d, SIGSYS blocked %d\n", blocked(SIGUSR1), blocked(SIGSYS));
+	return 11;
+}
+
 struct part {
 	const char *name;
 	void (*run)(void);
@@ -546,13 +688,16 @@ static void part_restart(void)
 
 static const struct part parts[] = {
 	{ "efault", part_efault },	     { "sigsys", part_sigsys },	  { "altstack", part_altstack },
-	{ "flags", part_flags },	     { "restart", part_restart }, { "sigsys-pending", part_sigsys_pending },
+	{ "flags", part_flags },	     { "restart", part_restart }, { "exec", part_exec },
+	{ "sigsys-pending", part_sigsys_pending },
 };
 
 /* sigefault [PART...]: run the named parts in order (all of them by default). */
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 2 && strcmp(argv[1], "report-mask") == 0)
+		return report_mask();
 	bad = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (bad == MAP_FAILED) {
 		perror("mmap");

@@ -5,7 +5,7 @@
 need_root
 bin=$LXZONE_BUILD/tests/bin
 [ -x "$bin/it_sigefault_dynamic" ] || skip "$bin/it_sigefault_dynamic not built"
-parts="efault sigsys altstack flags restart"
+parts="efault sigsys altstack flags restart exec"
 run_case sigefault 0 \
 	"cd '$WORK' && '$bin/it_sigefault_dynamic' $parts" \
 	"cd '$WORK' && '$LXRUN' -- '$bin/it_sigefault_dynamic' $parts"

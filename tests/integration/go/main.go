@@ -10,10 +10,13 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -57,6 +60,35 @@ func goroutines() {
 	}
 	close(ping)
 	fmt.Println("goroutines: ping-pong", v)
+}
+
+// Signals the Go runtime depends on: asynchronous preemption (SIGURG, delivered on the
+// runtime's own signal stack) and os/signal delivery of a signal sent to ourselves.
+func signals() {
+	prev := runtime.GOMAXPROCS(1)
+	var stop int32
+	var spins int64
+	go func() {
+		for atomic.LoadInt32(&stop) == 0 {
+			spins++ // no call in the loop: only async preemption can take the P away
+		}
+	}()
+	start := time.Now()
+	time.Sleep(20 * time.Millisecond)
+	atomic.StoreInt32(&stop, 1)
+	fmt.Println("signals: main ran again while a goroutine spun:", time.Since(start) < 10*time.Second)
+	runtime.GOMAXPROCS(prev)
+
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGUSR1)
+	syscall.Kill(os.Getpid(), syscall.SIGUSR1)
+	select {
+	case s := <-ch:
+		fmt.Println("signals: os/signal received", s)
+	case <-time.After(10 * time.Second):
+		fmt.Println("signals: os/signal got nothing")
+	}
+	signal.Stop(ch)
 }
 
 func httpServer() {
@@ -140,6 +172,7 @@ func main() {
 		}
 	}
 	goroutines()
+	signals()
 	httpServer()
 	children()
 	fmt.Println("done")

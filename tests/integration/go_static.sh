@@ -1,6 +1,7 @@
 #!/bin/sh
 # A static Go binary (CGO_ENABLED=0) built at test time, offline, with its caches in the
-# build directory: 1000 goroutines, net/http on loopback, os/exec of children.
+# build directory: 1000 goroutines, preemption and os/signal, net/http on loopback, os/exec
+# of children; on the host and inside the busybox root.
 . "$(dirname "$0")/lib.sh"
 need_root
 need_cmd go
@@ -18,4 +19,14 @@ fi
 run_case go-static 0 \
 	"'$gobuild/gowork'" \
 	"'$LXRUN' -- '$gobuild/gowork'"
+# The same static binary inside the busybox root (its children are busybox's sh there).
+if [ "$(id -u)" = 0 ] && [ -x "$IMAGE/bin/busybox" ] && command -v unshare >/dev/null; then
+	nroot=$(make_root native)
+	broot=$(make_root brand)
+	cp "$gobuild/gowork" "$nroot/t/gowork"
+	cp "$gobuild/gowork" "$broot/t/gowork"
+	run_case go-static-root 0 \
+		"'$NATIVE_ROOT' '$nroot' /t/gowork" \
+		"'$LXRUN' --root '$broot' -- /t/gowork" go-static
+fi
 finish

@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/run.sh: native vs lxrun, per-operation medians and ratios, in one run.
 #
-#   bench/run.sh [-r ROUNDS] [-t MS] [-b BATCHES] [--yardstick FILE.c] [--quick] BUILD_DIR
+#   bench/run.sh [-r ROUNDS] [-t MS] [-b BATCHES] [--yardstick FILE.c] [--programs] [--quick] BUILD_DIR
 #
 # Runs the benchmark natively and under BUILD_DIR/bin/lxrun alternately, ROUNDS times
 # each (so drift on this shared VM hits both sides alike), then prints, per operation, the
@@ -9,17 +9,20 @@
 # trapped uname under the brand against a native getpid.
 # The benchmark is BUILD_DIR/bin/lxbench-ops, or with --yardstick an independent program
 # with the same "name ns_per_op" output (../shared/yardstick/lxbench.c), compiled here.
+# --programs: also whole programs (/bin/true, sh, python3 start-up, gcc -c, find), wall
+# time natively and under lxrun, paired per round (bench/programs.py).
 # --quick: one short round, and fail unless every operation produced a number (the smoke
 # test ctest runs; not a measurement).
 set -eu
 
-rounds=7 ms=30 batches=5 yardstick="" quick=""
+rounds=7 ms=30 batches=5 yardstick="" quick="" programs=""
 while [ $# -gt 1 ]; do
 	case "$1" in
 	-r) rounds=$2; shift 2 ;;
 	-t) ms=$2; shift 2 ;;
 	-b) batches=$2; shift 2 ;;
 	--yardstick) yardstick=$2; shift 2 ;;
+	--programs) programs=1; shift ;;
 	--quick) quick=1 rounds=1 ms=2 batches=1; shift ;;
 	*) break ;;
 	esac
@@ -130,3 +133,10 @@ if quick:
         print("FAIL: no result for: %s" % (", ".join(missing) or "anything"))
         sys.exit(1)
 EOF
+
+if [ -n "$programs" ] && [ -n "$brand" ]; then
+	echo
+	echo "Whole programs, wall time, $rounds alternating round(s):"
+	echo
+	python3 "$(dirname "$0")/programs.py" "$lxrun" "$rounds"
+fi

@@ -130,6 +130,8 @@ enum launch_op_kind {
 	LOP_MKDIR,	    /* mkdir zone path dest, mode */
 	LOP_REPORT_BIND,    /* bind the host report file (known at run time) on zone path dest */
 	LOP_PAGE_BIND,	    /* bind the host zone page src read-only on zone path dest */
+	LOP_WRITE_FILE,	    /* create the file dest in the zone and write data into it */
+	LOP_REMOUNT_RO,	    /* make the mount at zone path dest read-only */
 	LOP_PIVOT_ROOT,	    /* pivot_root into path, detach the old root */
 };
 
@@ -146,6 +148,8 @@ struct launch_op {
 #define LAUNCH_MAX_OPS	96
 #define LAUNCH_MAX_ARGS 4096
 
+#define LAUNCH_MAX_ZONE_CPUS 64 /* CPUs a capped zone's /sys/devices/system/cpu can list */
+
 struct launch_plan {
 	const struct launch_opts *opts;
 	int clone_flags;      /* CLONE_NEW*; 0: no zone (run on the host) */
@@ -153,6 +157,9 @@ struct launch_plan {
 	int fork_for_wait;    /* no root: fork and wait (report wanted) instead of exec in place */
 	char brand[4096];     /* host path of the brand image */
 	char report_zone[64]; /* report path as the brand sees it ("" until the file exists) */
+	/* the zone's /sys/devices/system/cpu when --cpus caps it (strings the ops point to) */
+	char cpu_dirs[LAUNCH_MAX_ZONE_CPUS][40];
+	char cpu_list[24];
 	size_t nops;
 	struct launch_op ops[LAUNCH_MAX_OPS];
 };

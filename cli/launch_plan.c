@@ -30,6 +30,8 @@ static const char *const op_names[] = {
     [LOP_MKDIR] = "mkdir",
     [LOP_REPORT_BIND] = "report-bind",
     [LOP_PAGE_BIND] = "page-bind",
+    [LOP_WRITE_FILE] = "write-file",
+    [LOP_REMOUNT_RO] = "remount-ro",
     [LOP_PIVOT_ROOT] = "pivot-root",
 };
 
@@ -82,6 +84,63 @@ static struct launch_op *add(struct launch_plan *plan, int kind, const char *src
 	op->src = src;
 	op->dest = dest;
 	return op;
+}
+
+static struct launch_op *add_mount(struct launch_plan *plan, const char *fstype, const char *dest,
+				   unsigned long flags, const char *data);
+
+/*
+ * A zone capped to n CPUs (the first n of the host's, as the cgroup's cpuset) sees only
+ * cpu0..cpu(n-1) in /sys/devices/system/cpu: tools such as htop count those directories
+ * (getdents, which the brand does not trap).  A read-only tmpfs over the directory holds
+ * the host's cpuK directories bind-mounted read-only, online/possible/present saying
+ * "0-(n-1)", and the host's cpufreq, cpuidle and vulnerabilities.  Returns 1 when the plan
+ * is full.
+ */
+static int add_cpu_dir(struct launch_plan *plan, const struct launch_opts *opts)
+{
+	static const char *const files[] = {"online", "possible", "present"};
+	static const char *const dirs[] = {"cpufreq", "cpuidle", "vulnerabilities"};
+	static char paths[6][48];
+	long host = sysconf(_SC_NPROCESSORS_CONF);
+	unsigned n = (unsigned)((opts->millicpus + 999) / 1000), k;
+	struct launch_op *op;
+	int full = 0;
+
+	if (!opts->millicpus || host <= 0 || n >= (unsigned long)host || n > LAUNCH_MAX_ZONE_CPUS)
+		return 0;
+	full |= !add_mount(plan, "tmpfs", "/sys/devices/system/cpu", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			   "mode=755");
+	for (k = 0; k < n; k++) {
+		snprintf(plan->cpu_dirs[k], sizeof(plan->cpu_dirs[k]), "/sys/devices/system/cpu/cpu%u",
+			 k);
+		op = add(plan, LOP_BIND, plan->cpu_dirs[k], plan->cpu_dirs[k]);
+		if (op)
+			op->flags = MS_RDONLY;
+		full |= !op;
+	}
+	if (n == 1)
+		snprintf(plan->cpu_list, sizeof(plan->cpu_list), "0\n");
+	else
+		snprintf(plan->cpu_list, sizeof(plan->cpu_list), "0-%u\n", n - 1);
+	for (k = 0; k < 3; k++) {
+		snprintf(paths[k], sizeof(paths[k]), "/sys/devices/system/cpu/%s", files[k]);
+		op = add(plan, LOP_WRITE_FILE, NULL, paths[k]);
+		if (op)
+			op->data = plan->cpu_list;
+		full |= !op;
+	}
+	for (k = 0; k < 3; k++) {
+		snprintf(paths[3 + k], sizeof(paths[3 + k]), "/sys/devices/system/cpu/%s", dirs[k]);
+		if (access(paths[3 + k], F_OK) != 0)
+			continue;
+		op = add(plan, LOP_BIND, paths[3 + k], paths[3 + k]);
+		if (op)
+			op->flags = MS_RDONLY;
+		full |= !op;
+	}
+	full |= !add(plan, LOP_REMOUNT_RO, NULL, "/sys/devices/system/cpu");
+	return full;
 }
 
 static struct launch_op *add_mount(struct launch_plan *plan, const char *fstype, const char *dest,
@@ -156,6 +215,7 @@ static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *pl
 	full |= !add_mount(plan, "proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	full |=
 	    !add_mount(plan, "sysfs", "/sys", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	full |= add_cpu_dir(plan, opts);
 	full |= !add_mount(plan, "tmpfs", "/dev", MS_NOSUID | MS_STRICTATIME, "mode=755");
 	for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++)
 		full |= !add(plan, LOP_DEV_BIND, dev_paths[i][0], dev_paths[i][1]);

@@ -168,6 +168,22 @@ static int do_bind(const struct root_ctx *c, const char *src, const char *dest, 
 	return 0;
 }
 
+static int do_write_file(const struct root_ctx *c, const struct launch_op *op)
+{
+	cleanup_fd int fd = mount_point(c, op->dest, 1), wfd = -1;
+	char target[64];
+	size_t len = strlen(op->data);
+
+	if (fd < 0)
+		return -1;
+	fd_path(fd, target, sizeof(target));
+	wfd = open(target, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (wfd < 0 || write(wfd, op->data, len) != (ssize_t)len)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "write %s%s", c->root,
+				   op->dest);
+	return 0;
+}
+
 static int do_symlink(const struct root_ctx *c, const struct launch_op *op)
 {
 	char parent_path[4096];
@@ -309,6 +325,12 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 			break;
 		case LOP_SYMLINK:
 			r = do_symlink(&c, op);
+			break;
+		case LOP_WRITE_FILE:
+			r = do_write_file(&c, op);
+			break;
+		case LOP_REMOUNT_RO:
+			r = set_readonly(&c, op->dest, "tmpfs");
 			break;
 		case LOP_MKDIR:
 			if (root_mkpath(&c, op->dest, op->mode, 0) < 0)

@@ -29,7 +29,8 @@ screen=""
 for _ in 1 2 3 4 5 6 7 8 9 10; do
 	sleep 1
 	screen=$(tmux capture-pane -t "$sess" -p)
-	echo "$screen" | grep -q "Mem\[" && echo "$screen" | grep -q "PID" && break
+	# htop prints "(unknown)" for an uptime under one second: wait for a real one
+	echo "$screen" | grep -q "Mem\[" && echo "$screen" | grep -q "Uptime: 00" && break
 done
 echo "$screen" | head -14
 

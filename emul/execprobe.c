@@ -11,32 +11,10 @@
  * host cannot run it: ENOEXEC, as Linux without IA32 emulation), a.out.
  */
 #include "emul/execprobe.h"
+#include "emul/lx_elf.h"
 #include "emul/lx_errno.h"
 
 #include <stdint.h>
-
-#define EI_NIDENT  16
-#define ELFCLASS64 2
-#define ELFDATA2LSB 1
-#define ET_EXEC    2
-#define ET_DYN     3
-#define EM_X86_64  62
-#define PT_LOAD    1
-#define PT_INTERP  3
-
-struct elf64_ehdr {
-	unsigned char e_ident[EI_NIDENT];
-	uint16_t e_type, e_machine;
-	uint32_t e_version;
-	uint64_t e_entry, e_phoff, e_shoff;
-	uint32_t e_flags;
-	uint16_t e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
-};
-
-struct elf64_phdr {
-	uint32_t p_type, p_flags;
-	uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
-};
 
 static int is_blank(char c)
 {
@@ -77,31 +55,31 @@ static int probe_script(const char *buf, long n, struct lx_exec_info *out)
 	return 0;
 }
 
-static int probe_elf(lx_pread_fn rd, void *ctx, const struct elf64_ehdr *eh,
+static int probe_elf(lx_pread_fn rd, void *ctx, const struct lx_elf64_ehdr *eh,
 		     struct lx_exec_info *out)
 {
-	struct elf64_phdr ph;
+	struct lx_elf64_phdr ph;
 	int i, loads = 0;
 	long n;
 
-	if (eh->e_ident[4] != ELFCLASS64 || eh->e_ident[5] != ELFDATA2LSB ||
-	    eh->e_machine != EM_X86_64)
+	if (eh->e_ident[4] != LX_ELFCLASS64 || eh->e_ident[5] != LX_ELFDATA2LSB ||
+	    eh->e_machine != LX_EM_X86_64)
 		return -LX_ENOEXEC;
-	if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN)
+	if (eh->e_type != LX_ET_EXEC && eh->e_type != LX_ET_DYN)
 		return -LX_ENOEXEC;
 	if (eh->e_phentsize != sizeof(ph) || eh->e_phnum == 0 || eh->e_phnum > 65536 / sizeof(ph))
 		return -LX_ENOEXEC;
 	out->kind = LX_EXEC_ELF;
-	out->is_dyn = eh->e_type == ET_DYN;
+	out->is_dyn = eh->e_type == LX_ET_DYN;
 	for (i = 0; i < eh->e_phnum; i++) {
 		n = rd(ctx, &ph, sizeof(ph), (long)(eh->e_phoff + (uint64_t)i * sizeof(ph)));
 		if (n < 0)
 			return (int)n;
 		if (n != sizeof(ph))
 			return -LX_ENOEXEC;
-		if (ph.p_type == PT_LOAD)
+		if (ph.p_type == LX_PT_LOAD)
 			loads++;
-		if (ph.p_type != PT_INTERP)
+		if (ph.p_type != LX_PT_INTERP)
 			continue;
 		if (ph.p_filesz < 2 || ph.p_filesz > sizeof(out->interp))
 			return -LX_ENOEXEC;
@@ -118,7 +96,7 @@ int lx_exec_probe(lx_pread_fn rd, void *ctx, struct lx_exec_info *out)
 {
 	union {
 		char c[LX_BINPRM_BUF];
-		struct elf64_ehdr eh;
+		struct lx_elf64_ehdr eh;
 	} u;
 	long n;
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #define LX_EXEC_PATH_MAX 4096
-#define LX_BINPRM_BUF    256 /* Linux reads this much of a "#!" line */
+#define LX_BINPRM_BUF	 256 /* Linux reads this much of a "#!" line */
 
 enum lx_exec_kind {
 	LX_EXEC_ELF = 1,
@@ -18,9 +18,9 @@ enum lx_exec_kind {
 };
 
 struct lx_exec_info {
-	int kind;             /* enum lx_exec_kind */
-	int is_dyn;           /* ELF: ET_DYN (PIE or shared object) rather than ET_EXEC */
-	char interp[LX_BINPRM_BUF]; /* ELF: PT_INTERP (empty if static); script: interpreter */
+	int kind;			/* enum lx_exec_kind */
+	int is_dyn;			/* ELF: ET_DYN (PIE or shared object) rather than ET_EXEC */
+	char interp[LX_BINPRM_BUF];	/* ELF: PT_INTERP (empty if static); script: interpreter */
 	char interp_arg[LX_BINPRM_BUF]; /* script: the optional single argument, else empty */
 };
 

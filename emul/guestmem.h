@@ -13,8 +13,8 @@
 
 struct lx_ucontext;
 
-int lx_copy_from_guest(void *dst, uint64_t src, size_t n);      /* 0 or -EFAULT */
-int lx_copy_to_guest(uint64_t dst, const void *src, size_t n);  /* 0 or -EFAULT */
+int lx_copy_from_guest(void *dst, uint64_t src, size_t n);     /* 0 or -EFAULT */
+int lx_copy_to_guest(uint64_t dst, const void *src, size_t n); /* 0 or -EFAULT */
 /* NUL-terminated string into dst[cap]: its length, -EFAULT, or -ENAMETOOLONG */
 long lx_strncpy_from_guest(char *dst, uint64_t src, size_t cap);
 

@@ -11,11 +11,11 @@
 
 long lx_gate(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 
-#define lx_sys0(n)                   lx_gate((n), 0, 0, 0, 0, 0, 0)
-#define lx_sys1(n, a)                lx_gate((n), (long)(a), 0, 0, 0, 0, 0)
-#define lx_sys2(n, a, b)             lx_gate((n), (long)(a), (long)(b), 0, 0, 0, 0)
-#define lx_sys3(n, a, b, c)          lx_gate((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
-#define lx_sys4(n, a, b, c, d)       lx_gate((n), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+#define lx_sys0(n)	       lx_gate((n), 0, 0, 0, 0, 0, 0)
+#define lx_sys1(n, a)	       lx_gate((n), (long)(a), 0, 0, 0, 0, 0)
+#define lx_sys2(n, a, b)       lx_gate((n), (long)(a), (long)(b), 0, 0, 0, 0)
+#define lx_sys3(n, a, b, c)    lx_gate((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define lx_sys4(n, a, b, c, d) lx_gate((n), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
 #define lx_sys5(n, a, b, c, d, e)                                                                  \
 	lx_gate((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
 #define lx_sys6(n, a, b, c, d, e, f)                                                               \

@@ -155,8 +155,8 @@ static void deliver(struct lx_thread *t, int sig, struct lx_siginfo *si, struct 
 	f.uc.uc_stack = brand_ss;
 	f.uc.uc_mcontext.fpstate = fpsize ? fp : 0;
 	f.info = *si;
-	if (fpsize && lx_copy_to_guest(fp, (const void *)(uintptr_t)uc->uc_mcontext.fpstate,
-				       fpsize))
+	if (fpsize &&
+	    lx_copy_to_guest(fp, (const void *)(uintptr_t)uc->uc_mcontext.fpstate, fpsize))
 		goto segv;
 	if (lx_copy_to_guest(frame, &f, sizeof(f)))
 		goto segv;
@@ -177,7 +177,8 @@ static void deliver(struct lx_thread *t, int sig, struct lx_siginfo *si, struct 
 	uc->uc_sigmask |= va.mask;
 	if (!(va.flags & LX_SA_NODEFER))
 		uc->uc_sigmask |= LX_SIG_BIT(sig);
-	uc->uc_sigmask &= ~(LX_SIG_BIT(LX_SIGSYS) | LX_SIG_BIT(LX_SIGKILL) | LX_SIG_BIT(LX_SIGSTOP));
+	uc->uc_sigmask &=
+	    ~(LX_SIG_BIT(LX_SIGSYS) | LX_SIG_BIT(LX_SIGKILL) | LX_SIG_BIT(LX_SIGSTOP));
 	return;
 segv:
 	/* the guest's stack cannot take the frame: Linux forces a SIGSEGV (force_sigsegv), which
@@ -201,17 +202,17 @@ static void syscall_trap(struct lx_thread *t, struct lx_siginfo *si, struct lx_u
 {
 	struct lx_sigcontext *m = &uc->uc_mcontext;
 	struct lx_sysctx c = {
-		.uc = uc,
-		.si = si,
-		.t = t,
-		.nr = si->u.sigsys.syscall,
-		.a = {m->rdi, m->rsi, m->rdx, m->r10, m->r8, m->r9},
+	    .uc = uc,
+	    .si = si,
+	    .t = t,
+	    .nr = si->u.sigsys.syscall,
+	    .a = {m->rdi, m->rsi, m->rdx, m->r10, m->r8, m->r9},
 	};
 	lx_handler_fn h = NULL;
 
 	if (c.nr >= 0 && c.nr < LX_NSYSCALLS &&
-	    (lx_systable[c.nr].cls == LX_SYS_EMUL || lx_systable[c.nr].cls_hardened == LX_SYS_EMUL ||
-	     lx_sys_is_lxproc(c.nr)))
+	    (lx_systable[c.nr].cls == LX_SYS_EMUL ||
+	     lx_systable[c.nr].cls_hardened == LX_SYS_EMUL || lx_sys_is_lxproc(c.nr)))
 		h = lx_handlers[c.nr];
 	m->rax = (uint64_t)(h ? h(&c) : lx_unsupported(&c));
 }

@@ -16,13 +16,13 @@
 
 #include "emul/lx_abi.h"
 
-#define LX_ESTACK_SIZE  (128UL * 1024)
+#define LX_ESTACK_SIZE	(128UL * 1024)
 #define LX_THREAD_MAGIC 0x6c787a6f6e657468ULL
 
 struct lx_thread {
 	uint64_t magic;
-	int sigsys_blocked; /* the guest's view: SIGSYS in its mask (the real one never is) */
-	int sigsys_pending; /* a guest-sent SIGSYS arrived while it was blocked */
+	int sigsys_blocked;  /* the guest's view: SIGSYS in its mask (the real one never is) */
+	int sigsys_pending;  /* a guest-sent SIGSYS arrived while it was blocked */
 	struct lx_stack vss; /* the guest's sigaltstack (the real one is this region) */
 };
 
@@ -31,13 +31,13 @@ struct lx_vsigaction {
 };
 
 struct lx_proc {
-	int pid; /* the process that owns this memory: a vfork child sees another getpid() */
+	int pid;	/* the process that owns this memory: a vfork child sees another getpid() */
 	unsigned flags; /* LX_BF_* */
-	char kver[65];  /* uname release; empty: the host's */
+	char kver[65];	/* uname release; empty: the host's */
 	char report[512];
-	char page_path[512]; /* the zone page (proc/lxzonepage.h); empty: no zone caps */
-	char exe[4096];       /* what /proc/self/exe shows the guest */
-	char brand_exe[4096]; /* what the host's /proc/self/exe shows: this image */
+	char page_path[512];	       /* the zone page (proc/lxzonepage.h); empty: no zone caps */
+	char exe[4096];		       /* what /proc/self/exe shows the guest */
+	char brand_exe[4096];	       /* what the host's /proc/self/exe shows: this image */
 	uint64_t brand_dev, brand_ino; /* the brand image file, to recognise it when opened */
 	struct lx_vsigaction act[LX_NSIG + 1]; /* the guest's dispositions */
 	volatile int act_lock;

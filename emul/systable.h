@@ -12,29 +12,29 @@
 
 enum lx_sys_class {
 	LX_SYS_NONE = 0, /* no system call has this number (holes in the x86_64 table) */
-	LX_SYS_PASS,     /* allowed by the filter: straight to the host kernel */
-	LX_SYS_EMUL,     /* trapped: the brand emulates it in user space */
-	LX_SYS_REFUSE,   /* the security policy: fails with `err` in the kernel, never trapped */
-	LX_SYS_UNSUP,    /* trapped: the brand answers ENOSYS and records it; `reason` says why */
+	LX_SYS_PASS,	 /* allowed by the filter: straight to the host kernel */
+	LX_SYS_EMUL,	 /* trapped: the brand emulates it in user space */
+	LX_SYS_REFUSE,	 /* the security policy: fails with `err` in the kernel, never trapped */
+	LX_SYS_UNSUP,	 /* trapped: the brand answers ENOSYS and records it; `reason` says why */
 };
 
 enum lx_sys_reason {
 	LX_WHY_NONE = 0,
-	LX_WHY_NOT_YET,       /* could be emulated; not written yet */
+	LX_WHY_NOT_YET,	      /* could be emulated; not written yet */
 	LX_WHY_NO_HOST_EQUIV, /* needs something the host cannot give a zone */
 	LX_WHY_HOST_STATE,    /* would change state shared with the host */
 	LX_WHY_OBSOLETE,      /* removed from Linux or never implemented on x86_64 */
-	LX_WHY_BYPASS,        /* would let the guest bypass the brand (io_uring ...) */
+	LX_WHY_BYPASS,	      /* would let the guest bypass the brand (io_uring ...) */
 	LX_WHY_SECURITY,      /* refused by the zone's security policy */
 };
 
 struct lx_sysent {
 	const char *name;
-	unsigned char cls;          /* enum lx_sys_class, default profile */
+	unsigned char cls;	    /* enum lx_sys_class, default profile */
 	unsigned char cls_hardened; /* enum lx_sys_class, hardened profile */
-	unsigned char reason;       /* enum lx_sys_reason (REFUSE, UNSUP) */
-	unsigned short err;         /* errno returned for REFUSE */
-	const char *note;           /* one sentence: what the brand does, or why not */
+	unsigned char reason;	    /* enum lx_sys_reason (REFUSE, UNSUP) */
+	unsigned short err;	    /* errno returned for REFUSE */
+	const char *note;	    /* one sentence: what the brand does, or why not */
 };
 
 extern const struct lx_sysent lx_systable[LX_NSYSCALLS];

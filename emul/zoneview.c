@@ -56,12 +56,12 @@ int lx_zone_active(void)
 	if (!zv.tried) {
 		zv.tried = 1;
 		if (lx_proc.page_path[0]) {
-			long fd = lx_sys3(LX_SYS_open, lx_proc.page_path,
-					  LX_O_RDONLY | LX_O_CLOEXEC, 0);
+			long fd =
+			    lx_sys3(LX_SYS_open, lx_proc.page_path, LX_O_RDONLY | LX_O_CLOEXEC, 0);
 			if (fd >= 0) {
 				long m = lx_sys6(LX_SYS_mmap, 0,
 						 (sizeof(struct lxzone_page) + LX_PAGE - 1) &
-							 ~(LX_PAGE - 1),
+						     ~(LX_PAGE - 1),
 						 LX_PROT_READ, 0x01 /* MAP_SHARED */, fd, 0);
 				lx_sys1(LX_SYS_close, fd);
 				if (!lx_is_err(m))
@@ -151,8 +151,8 @@ static long build_view(struct lxproc_view *v, uint32_t inputs)
 	v->nr_forks = p->nr_forks;
 	/* btime needs the host's boot time, and the zone's CPUs the host's: /proc/stat */
 	inputs |= (inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME | LXPROC_IN_CPUS))
-			  ? LXPROC_IN_HOST_STAT
-			  : 0;
+		      ? LXPROC_IN_HOST_STAT
+		      : 0;
 	for (unsigned i = 0; i < sizeof(host_files) / sizeof(host_files[0]); i++) {
 		struct host_file *h = &host_files[i];
 		if (!(inputs & h->input))
@@ -251,7 +251,7 @@ long lx_zone_sysinfo(struct lx_sysinfo *si)
 
 	zv_lock();
 	r = build_view(&v, VIEW_ALL_HOST | LXPROC_IN_MEM | LXPROC_IN_TIME | LXPROC_IN_LOAD |
-				   LXPROC_IN_TASKS);
+			       LXPROC_IN_TASKS);
 	if (r == 0 && lxproc_sysinfo(&v, si) < 0)
 		r = -LX_EIO;
 	zv_unlock();

@@ -8,39 +8,20 @@
  */
 #include "kernel-shim/loader.h"
 #include "emul/lx_abi.h"
+#include "emul/lx_elf.h"
 #include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
 
-#define PT_LOAD 1
-#define PT_PHDR 6
-#define PF_X    1
-#define PF_W    2
-#define PF_R    4
-#define ET_DYN  3
-#define MAX_PHDRS 128
+#define MAX_PHDRS	128
 #define ELF_ET_DYN_BASE 0x555555554000ULL /* the kernel's, 2/3 of the 47-bit space */
-
-struct ehdr {
-	unsigned char ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
 
 #define PAGE_DOWN(x) ((x) & ~(LX_PAGE - 1))
 #define PAGE_UP(x)   (((x) + LX_PAGE - 1) & ~(LX_PAGE - 1))
 
 static int prot_of(uint32_t f)
 {
-	return ((f & PF_R) ? LX_PROT_READ : 0) | ((f & PF_W) ? LX_PROT_WRITE : 0) |
-	       ((f & PF_X) ? LX_PROT_EXEC : 0);
+	return ((f & LX_PF_R) ? LX_PROT_READ : 0) | ((f & LX_PF_W) ? LX_PROT_WRITE : 0) |
+	       ((f & LX_PF_X) ? LX_PROT_EXEC : 0);
 }
 
 static int read_full(long fd, void *buf, size_t len, uint64_t off)
@@ -62,33 +43,34 @@ static uint64_t random_pages(void)
 
 int lx_load_elf(long fd, int main, struct lx_image *img)
 {
-	struct ehdr eh;
-	struct phdr ph[MAX_PHDRS];
+	struct lx_elf64_ehdr eh;
+	struct lx_elf64_phdr ph[MAX_PHDRS];
 	uint64_t lo = ~0ULL, hi = 0, bias = 0, base, hint;
 	int i, r;
 
 	if ((r = read_full(fd, &eh, sizeof(eh), 0)) < 0)
 		return r;
-	if (eh.phentsize != sizeof(struct phdr) || eh.phnum == 0 || eh.phnum > MAX_PHDRS)
+	if (eh.e_phentsize != sizeof(struct lx_elf64_phdr) || eh.e_phnum == 0 ||
+	    eh.e_phnum > MAX_PHDRS)
 		return -LX_ENOEXEC;
-	if ((r = read_full(fd, ph, eh.phnum * sizeof(struct phdr), eh.phoff)) < 0)
+	if ((r = read_full(fd, ph, eh.e_phnum * sizeof(struct lx_elf64_phdr), eh.e_phoff)) < 0)
 		return r;
-	for (i = 0; i < eh.phnum; i++) {
-		if (ph[i].type != PT_LOAD)
+	for (i = 0; i < eh.e_phnum; i++) {
+		if (ph[i].p_type != LX_PT_LOAD)
 			continue;
-		if (ph[i].memsz < ph[i].filesz ||
-		    (ph[i].vaddr & (LX_PAGE - 1)) != (ph[i].offset & (LX_PAGE - 1)))
+		if (ph[i].p_memsz < ph[i].p_filesz ||
+		    (ph[i].p_vaddr & (LX_PAGE - 1)) != (ph[i].p_offset & (LX_PAGE - 1)))
 			return -LX_ENOEXEC;
-		if (PAGE_DOWN(ph[i].vaddr) < lo)
-			lo = PAGE_DOWN(ph[i].vaddr);
-		if (PAGE_UP(ph[i].vaddr + ph[i].memsz) > hi)
-			hi = PAGE_UP(ph[i].vaddr + ph[i].memsz);
+		if (PAGE_DOWN(ph[i].p_vaddr) < lo)
+			lo = PAGE_DOWN(ph[i].p_vaddr);
+		if (PAGE_UP(ph[i].p_vaddr + ph[i].p_memsz) > hi)
+			hi = PAGE_UP(ph[i].p_vaddr + ph[i].p_memsz);
 	}
 	if (hi <= lo)
 		return -LX_ENOEXEC;
 
 	/* one reservation for the whole image; segments are then mapped inside it */
-	if (eh.type == ET_DYN) {
+	if (eh.e_type == LX_ET_DYN) {
 		hint = main ? ELF_ET_DYN_BASE + random_pages() : 0;
 		long m = lx_sys6(LX_SYS_mmap, hint, hi - lo, LX_PROT_NONE,
 				 LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | LX_MAP_NORESERVE, -1, 0);
@@ -99,7 +81,7 @@ int lx_load_elf(long fd, int main, struct lx_image *img)
 	} else {
 		long m = lx_sys6(LX_SYS_mmap, lo, hi - lo, LX_PROT_NONE,
 				 LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | LX_MAP_NORESERVE |
-					 LX_MAP_FIXED_NOREPLACE,
+				     LX_MAP_FIXED_NOREPLACE,
 				 -1, 0);
 		if (lx_is_err(m))
 			return m == -LX_EEXIST ? -LX_ENOMEM : (int)m;
@@ -107,35 +89,36 @@ int lx_load_elf(long fd, int main, struct lx_image *img)
 	}
 
 	img->phdr = 0;
-	for (i = 0; i < eh.phnum; i++) {
-		struct phdr *p = &ph[i];
-		if (p->type == PT_PHDR)
-			img->phdr = p->vaddr + bias;
-		if (p->type != PT_LOAD)
+	for (i = 0; i < eh.e_phnum; i++) {
+		struct lx_elf64_phdr *p = &ph[i];
+		if (p->p_type == LX_PT_PHDR)
+			img->phdr = p->p_vaddr + bias;
+		if (p->p_type != LX_PT_LOAD)
 			continue;
-		uint64_t start = PAGE_DOWN(p->vaddr + bias);
-		uint64_t file_end = p->vaddr + bias + p->filesz;
-		uint64_t mem_end = p->vaddr + bias + p->memsz;
-		int prot = prot_of(p->flags);
+		uint64_t start = PAGE_DOWN(p->p_vaddr + bias);
+		uint64_t file_end = p->p_vaddr + bias + p->p_filesz;
+		uint64_t mem_end = p->p_vaddr + bias + p->p_memsz;
+		int prot = prot_of(p->p_flags);
 		long m;
 
-		if (!img->phdr && eh.phoff >= p->offset && eh.phoff < p->offset + p->filesz)
-			img->phdr = p->vaddr + bias + (eh.phoff - p->offset);
-		if (p->filesz) {
+		if (!img->phdr && eh.e_phoff >= p->p_offset &&
+		    eh.e_phoff < p->p_offset + p->p_filesz)
+			img->phdr = p->p_vaddr + bias + (eh.e_phoff - p->p_offset);
+		if (p->p_filesz) {
 			m = lx_sys6(LX_SYS_mmap, start, PAGE_UP(file_end) - start,
-				    prot | (p->memsz > p->filesz ? LX_PROT_WRITE : 0),
-				    LX_MAP_PRIVATE | LX_MAP_FIXED, fd, PAGE_DOWN(p->offset));
+				    prot | (p->p_memsz > p->p_filesz ? LX_PROT_WRITE : 0),
+				    LX_MAP_PRIVATE | LX_MAP_FIXED, fd, PAGE_DOWN(p->p_offset));
 			if (lx_is_err(m))
 				goto fail;
 		}
-		if (p->memsz > p->filesz) {
+		if (p->p_memsz > p->p_filesz) {
 			/* bss: the tail of the last file page, then anonymous pages */
-			if (p->filesz && (file_end & (LX_PAGE - 1)))
+			if (p->p_filesz && (file_end & (LX_PAGE - 1)))
 				memset((void *)(uintptr_t)file_end, 0,
 				       PAGE_UP(file_end) - file_end);
-			if (p->filesz && !(prot & LX_PROT_WRITE))
+			if (p->p_filesz && !(prot & LX_PROT_WRITE))
 				lx_sys3(LX_SYS_mprotect, start, PAGE_UP(file_end) - start, prot);
-			uint64_t anon = p->filesz ? PAGE_UP(file_end) : start;
+			uint64_t anon = p->p_filesz ? PAGE_UP(file_end) : start;
 			if (PAGE_UP(mem_end) > anon) {
 				m = lx_sys6(LX_SYS_mmap, anon, PAGE_UP(mem_end) - anon, prot,
 					    LX_MAP_PRIVATE | LX_MAP_FIXED | LX_MAP_ANONYMOUS, -1,
@@ -145,10 +128,10 @@ int lx_load_elf(long fd, int main, struct lx_image *img)
 			}
 		}
 	}
-	img->entry = eh.entry + bias;
+	img->entry = eh.e_entry + bias;
 	img->bias = bias;
-	img->phnum = eh.phnum;
-	img->phent = sizeof(struct phdr);
+	img->phnum = eh.e_phnum;
+	img->phent = sizeof(struct lx_elf64_phdr);
 	return 0;
 fail:
 	lx_munmap((void *)(uintptr_t)base, hi - lo);

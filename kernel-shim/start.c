@@ -16,6 +16,7 @@
  * print one line and exit 127, the shell's "cannot run".
  */
 #include "emul/lx_abi.h"
+#include "emul/lx_elf.h"
 #include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
 #include "emul/signal.h"
@@ -66,7 +67,9 @@ static uint64_t hex(const char *s)
 	uint64_t v = 0;
 
 	for (; *s; s++)
-		v = v * 16 + (uint64_t)(*s >= 'a' ? *s - 'a' + 10 : *s >= 'A' ? *s - 'A' + 10 : *s - '0');
+		v = v * 16 + (uint64_t)(*s >= 'a'   ? *s - 'a' + 10
+					: *s >= 'A' ? *s - 'A' + 10
+						    : *s - '0');
 	return v;
 }
 
@@ -176,20 +179,17 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 		die("cannot load program", name, r);
 	{
 		/* PT_INTERP, read again from the file now mapped */
-		struct {
-			uint32_t type, flags;
-			uint64_t offset, vaddr, paddr, filesz, memsz, align;
-		} *ph = (void *)(uintptr_t)prog.phdr;
+		const struct lx_elf64_phdr *ph = (const void *)(uintptr_t)prog.phdr;
 		char ipath[256];
 		for (uint64_t i = 0; prog.phdr && i < prog.phnum; i++) {
-			if (ph[i].type != 3 /* PT_INTERP */)
+			if (ph[i].p_type != LX_PT_INTERP)
 				continue;
-			if (ph[i].filesz == 0 || ph[i].filesz > sizeof(ipath))
+			if (ph[i].p_filesz == 0 || ph[i].p_filesz > sizeof(ipath))
 				die("bad PT_INTERP", name, 0);
-			if (lx_sys4(LX_SYS_pread64, fd, ipath, ph[i].filesz, ph[i].offset) !=
-			    (long)ph[i].filesz)
+			if (lx_sys4(LX_SYS_pread64, fd, ipath, ph[i].p_filesz, ph[i].p_offset) !=
+			    (long)ph[i].p_filesz)
 				die("cannot read PT_INTERP", name, 0);
-			ipath[ph[i].filesz - 1] = '\0';
+			ipath[ph[i].p_filesz - 1] = '\0';
 			long ifd = lx_sys3(LX_SYS_open, ipath, LX_O_RDONLY | LX_O_CLOEXEC, 0);
 			if (ifd < 0)
 				die("cannot open interpreter", ipath, ifd);

@@ -20,9 +20,9 @@
 #include "syscalls/handlers.h"
 
 #define MAX_SCRIPT_DEPTH 4
-#define MAX_VEC          (1 << 20) /* pointers in argv or envp */
-#define S_IFMT  0170000
-#define S_IFREG 0100000
+#define MAX_VEC		 (1 << 20) /* pointers in argv or envp */
+#define S_IFMT		 0170000
+#define S_IFREG		 0100000
 
 struct lx_statfs {
 	int64_t type, bsize;
@@ -58,10 +58,9 @@ static long open_exec(int dirfd, const char *path, int flags)
 {
 	long fd, r;
 
-	fd = lx_sys4(LX_SYS_openat, dirfd, path,
-		     LX_O_RDONLY | LX_O_CLOEXEC |
-			     ((flags & LX_AT_SYMLINK_NOFOLLOW) ? LX_O_NOFOLLOW : 0),
-		     0);
+	fd = lx_sys4(
+	    LX_SYS_openat, dirfd, path,
+	    LX_O_RDONLY | LX_O_CLOEXEC | ((flags & LX_AT_SYMLINK_NOFOLLOW) ? LX_O_NOFOLLOW : 0), 0);
 	if (fd < 0)
 		return fd;
 	if ((r = check_exec(fd)) < 0) {
@@ -127,8 +126,8 @@ static size_t append(char *d, size_t at, size_t cap, const char *s)
 	return at + lx_strlcpy(d + at, s, at < cap ? cap - at : 0);
 }
 
-static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uargv,
-		    uint64_t uenvp, int flags)
+static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp,
+		    int flags)
 {
 	static const char brand_self[] = "/proc/self/exe";
 	char path[LX_EXEC_PATH_MAX], name[LX_EXEC_PATH_MAX + 32], num[24];

@@ -25,20 +25,19 @@
 #include "syscalls/handlers.h"
 
 #define O_ACCMODE   3
-#define O_CREAT     0100
+#define O_CREAT	    0100
 #define O_NONBLOCK  04000
 #define O_DIRECTORY 0200000
-#define O_PATH      010000000
+#define O_PATH	    010000000
 #define MFD_CLOEXEC 1
 #define PREFIX_CAP  256
 
 /* basenames of lxproc's files: only these make a relative open worth resolving */
 static int lxproc_basename(const char *s)
 {
-	static const char *const names[] = {"meminfo", "swaps",	  "cpuinfo",  "stat",
-					    "uptime",  "loadavg", "diskstats", "version",
-					    "osrelease", "ostype", "online",	  "possible",
-					    "present"};
+	static const char *const names[] = {
+	    "meminfo", "swaps",	    "cpuinfo", "stat",	 "uptime",   "loadavg", "diskstats",
+	    "version", "osrelease", "ostype",  "online", "possible", "present"};
 
 	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (lx_strcmp(s, names[i]) == 0)

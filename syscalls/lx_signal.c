@@ -10,7 +10,7 @@
 #include "emul/signal.h"
 #include "syscalls/handlers.h"
 
-#define SIGSYS_BIT LX_SIG_BIT(LX_SIGSYS)
+#define SIGSYS_BIT  LX_SIG_BIT(LX_SIGSYS)
 #define UNBLOCKABLE (LX_SIG_BIT(LX_SIGKILL) | LX_SIG_BIT(LX_SIGSTOP))
 
 long lx_sys_rt_sigaction(struct lx_sysctx *c)

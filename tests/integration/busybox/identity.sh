@@ -16,6 +16,9 @@ ps -o pid,comm,args >/tmp/ps
 awk '$1 != 1 { $1 = ""; print }' /tmp/ps | sort | sed 's/^ /ps:/'
 echo "brand visible in ps (besides pid 1): $(awk '$1 != 1' /tmp/ps | grep -c "lxzone-bran[d]")"
 echo "brand visible in /proc/*/cmdline,comm: $(for d in /proc/[0-9]*; do [ "${d#/proc/}" = 1 ] && continue; cat $d/cmdline $d/comm 2>/dev/null; done | tr '\0' ' ' | grep -c "lxzone-bran[d]")"
+top -b -n 1 >/tmp/top
+echo "top shows the sleeping child: $(grep -c 'sleep 30' /tmp/top)"
+echo "brand visible in top (besides pid 1): $(awk '$1 != 1' /tmp/top | grep -c "lxzone-bran[d]")"
 kill $p
 wait $p 2>/dev/null
 echo "uname -r: $(uname -r)"

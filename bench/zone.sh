@@ -1,0 +1,51 @@
+#!/bin/sh
+# bench/zone.sh: the zone figures of issue 3 ("Performance"), in one run, on a private store.
+#
+#   bench/zone.sh [-n N] [--size MIB] [--quick] BUILD_DIR
+#
+# Prints, with LXZONE_ROOT in a temporary directory (removed at exit):
+#   - boot to first command of a busybox zone (`lxzone boot` + `lxzone exec -- /bin/true`),
+#     median of N, with boot and first exec also shown apart;
+#   - overlay clone of a small golden zone and of one with MIB MiB more data (1024 by
+#     default): the two medians must be alike (O(1) in the zone's size);
+#   - copy clone of the big zone vs `cp -a` of the same root, alternating, in MiB/s;
+#   - `lxzone exec Z -- /bin/true` vs `nsenter -a -t <init pid> /bin/true`, alternating, the
+#     median of the per-pair ratios.
+# Targets (issue 3): boot <= 50 ms, overlay clone <= 100 ms at any size, exec <= 1.2x nsenter.
+# --quick: N=2, a 16 MiB big zone, and fail unless every figure was produced (a smoke test,
+# not a measurement).  Needs root.
+set -eu
+
+n=21 size=1024 quick=""
+while [ $# -gt 1 ]; do
+	case "$1" in
+	-n) n=$2; shift 2 ;;
+	--size) size=$2; shift 2 ;;
+	--quick) quick=1 n=2 size=16; shift ;;
+	*) break ;;
+	esac
+done
+if [ $# -ne 1 ]; then
+	sed -n '4p' "$0" >&2
+	exit 2
+fi
+build=$(cd "$1" && pwd)
+[ -x "$build/bin/lxzone" ] || { echo "zone.sh: $build/bin/lxzone not built" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "zone.sh: needs root" >&2; exit 77; }
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/lxzone-bench.XXXXXX")
+export LXZONE_ROOT="$T/store" LXZONE_BUILTIN_IMAGES="$build/images"
+cleanup() {
+	for z in $("$build/bin/lxzone" list --json 2>/dev/null |
+		python3 -c 'import json,sys; [print(z["name"]) for z in json.load(sys.stdin)]' \
+		2>/dev/null); do
+		"$build/bin/lxzone" halt "$z" >/dev/null 2>&1 || true
+	done
+	grep " $T" /proc/self/mounts | awk '{print $2}' | sort -r | while read -r m; do
+		umount -l "$m" 2>/dev/null || true
+	done
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+python3 "$(dirname "$0")/zone.py" "$build/bin/lxzone" "$T" "$n" "$size" "$quick"

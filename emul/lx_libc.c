@@ -148,8 +148,9 @@ int lx_atou(const char *s, uint64_t *out)
 long lx_mmap_brand(size_t len, int flags)
 {
 	static uintptr_t next = BRAND_HEAP_LO;
-	uintptr_t hint =
-	    __atomic_fetch_add(&next, (len + LX_PAGE - 1) & ~(LX_PAGE - 1), __ATOMIC_RELAXED);
+	/* 128 KiB steps keep emulation stack regions aligned to their size */
+	size_t step = (len + 0x1ffff) & ~(size_t)0x1ffff;
+	uintptr_t hint = __atomic_fetch_add(&next, step, __ATOMIC_RELAXED);
 
 	if (hint + len > BRAND_HEAP_HI || hint < BRAND_HEAP_LO)
 		hint = 0;

@@ -3,26 +3,89 @@
 
 struct lx_proc lx_proc;
 
-struct lx_thread *lx_estack_alloc(void)
+static void lock(void)
 {
-	/* twice the size, then trim, so the region is aligned to its size */
-	uintptr_t p, base;
-	long r = lx_mmap_brand(2 * LX_ESTACK_SIZE, LX_MAP_NORESERVE);
+	while (__atomic_exchange_n(&lx_proc.estack_lock, 1, __ATOMIC_ACQUIRE))
+		;
+}
 
-	if (lx_is_err(r))
-		return NULL;
-	p = (uintptr_t)r;
-	base = (p + LX_ESTACK_SIZE - 1) & ~(LX_ESTACK_SIZE - 1);
-	if (base > p)
-		lx_sys2(LX_SYS_munmap, p, base - p);
-	if (base + LX_ESTACK_SIZE < p + 2 * LX_ESTACK_SIZE)
-		lx_sys2(LX_SYS_munmap, base + LX_ESTACK_SIZE,
-			p + 2 * LX_ESTACK_SIZE - (base + LX_ESTACK_SIZE));
-	lx_sys3(LX_SYS_mprotect, base + LX_PAGE, LX_PAGE, LX_PROT_NONE);
+static void unlock(void)
+{
+	__atomic_store_n(&lx_proc.estack_lock, 0, __ATOMIC_RELEASE);
+}
+
+static struct lx_thread *init_region(uintptr_t base)
+{
 	struct lx_thread *t = (struct lx_thread *)base;
+
+	memset(t, 0, sizeof(*t));
 	t->magic = LX_THREAD_MAGIC;
 	t->vss.ss_flags = LX_SS_DISABLE;
 	return t;
+}
+
+/* A region left by a thread that has exited for good (its tid is gone), or 0. */
+static uintptr_t reuse(void)
+{
+	uintptr_t base = 0;
+
+	lock();
+	for (int i = 0; i < LX_ESTACK_FREE && !base; i++) {
+		struct lx_estack_free *f = &lx_proc.estack_free[i];
+		if (f->base && lx_sys3(LX_SYS_tgkill, lx_proc.pid, f->tid, 0) == -3 /* ESRCH */) {
+			base = f->base;
+			f->base = 0;
+		}
+	}
+	unlock();
+	return base;
+}
+
+struct lx_thread *lx_estack_alloc(void)
+{
+	uintptr_t p, base = reuse();
+	long r;
+
+	if (base)
+		return init_region(base);
+	/* the brand's area hands out size-aligned regions; otherwise take twice the size and
+	 * trim, so the region is aligned to its size */
+	r = lx_mmap_brand(LX_ESTACK_SIZE, LX_MAP_NORESERVE);
+	if (!lx_is_err(r) && !((uintptr_t)r & (LX_ESTACK_SIZE - 1))) {
+		base = (uintptr_t)r;
+	} else {
+		if (!lx_is_err(r))
+			lx_sys2(LX_SYS_munmap, r, LX_ESTACK_SIZE);
+		r = lx_mmap_brand(2 * LX_ESTACK_SIZE, LX_MAP_NORESERVE);
+		if (lx_is_err(r))
+			return NULL;
+		p = (uintptr_t)r;
+		base = (p + LX_ESTACK_SIZE - 1) & ~(LX_ESTACK_SIZE - 1);
+		if (base > p)
+			lx_sys2(LX_SYS_munmap, p, base - p);
+		if (base + LX_ESTACK_SIZE < p + 2 * LX_ESTACK_SIZE)
+			lx_sys2(LX_SYS_munmap, base + LX_ESTACK_SIZE,
+				p + 2 * LX_ESTACK_SIZE - (base + LX_ESTACK_SIZE));
+	}
+	lx_sys3(LX_SYS_mprotect, base + LX_PAGE, LX_PAGE, LX_PROT_NONE);
+	return init_region(base);
+}
+
+int lx_estack_retire(struct lx_thread *t, int tid)
+{
+	int kept = 0;
+
+	lock();
+	for (int i = 0; i < LX_ESTACK_FREE && !kept; i++) {
+		struct lx_estack_free *f = &lx_proc.estack_free[i];
+		if (!f->base) {
+			f->base = (uintptr_t)t;
+			f->tid = tid;
+			kept = 1;
+		}
+	}
+	unlock();
+	return kept;
 }
 
 void lx_estack_stack(struct lx_thread *t, struct lx_stack *ss)

@@ -18,6 +18,7 @@
 
 #define LX_ESTACK_SIZE	(128UL * 1024)
 #define LX_THREAD_MAGIC 0x6c787a6f6e657468ULL
+#define LX_ESTACK_FREE  32
 
 struct lx_thread {
 	uint64_t magic;
@@ -41,6 +42,13 @@ struct lx_proc {
 	uint64_t brand_dev, brand_ino; /* the brand image file, to recognise it when opened */
 	struct lx_vsigaction act[LX_NSIG + 1]; /* the guest's dispositions */
 	volatile int act_lock;
+	/* emulation stacks of exited threads, reused once their tid is gone: creating and
+	 * unmapping one per thread costs TLB shootdowns across the VM's CPUs */
+	struct lx_estack_free {
+		uintptr_t base;
+		int tid;
+	} estack_free[LX_ESTACK_FREE];
+	int estack_lock;
 };
 
 extern struct lx_proc lx_proc;
@@ -67,6 +75,8 @@ static inline void lx_act_unlock(void)
 /* A new emulation stack region; NULL when out of memory. */
 struct lx_thread *lx_estack_alloc(void);
 void lx_estack_stack(struct lx_thread *t, struct lx_stack *ss);
+/* Keeps an exiting thread's region for reuse; 0 when the list is full (unmap it). */
+int lx_estack_retire(struct lx_thread *t, int tid);
 
 /* Is this a native vfork child running on its parent's memory? */
 int lx_in_vfork_child(void);

@@ -91,5 +91,8 @@ long lx_sys_exit(struct lx_sysctx *c)
 	if (lx_in_vfork_child())
 		for (;;)
 			lx_sys1(LX_SYS_exit, c->a[0]);
+	if (lx_estack_retire(c->t, (int)lx_sys0(LX_SYS_gettid)))
+		for (;;)
+			lx_sys1(LX_SYS_exit, c->a[0]);
 	lx_gate_thread_exit(c->t, LX_ESTACK_SIZE, (long)c->a[0]);
 }

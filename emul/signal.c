@@ -41,17 +41,47 @@ long lx_signal_program(int sig, const struct lx_vsigaction *va)
 	return lx_sys4(LX_SYS_rt_sigaction, sig, &k, 0, 8);
 }
 
+/* The ignored signals, from /proc/self/status ("SigIgn:\t<hex>"): one read instead of 64
+ * rt_sigaction calls on every exec.  ~0 when /proc cannot tell (ask for each signal). */
+static uint64_t ignored_signals(void)
+{
+	char buf[2048];
+	long fd = lx_sys3(LX_SYS_open, "/proc/self/status", LX_O_RDONLY | LX_O_CLOEXEC, 0), n;
+	uint64_t mask = 0;
+	char *p;
+
+	if (fd < 0)
+		return ~0ULL;
+	n = lx_sys3(LX_SYS_read, fd, buf, sizeof(buf) - 1);
+	lx_sys1(LX_SYS_close, fd);
+	if (n <= 0)
+		return ~0ULL;
+	buf[n] = '\0';
+	for (p = buf; *p; p++)
+		if (lx_startswith(p, "SigIgn:\t"))
+			break;
+	if (!*p)
+		return ~0ULL;
+	for (p += 8; *p && *p != '\n'; p++) {
+		int d = *p >= 'a' ? *p - 'a' + 10 : *p - '0';
+		if (d < 0 || d > 15)
+			return ~0ULL;
+		mask = mask << 4 | (uint64_t)d;
+	}
+	return mask;
+}
+
 int lx_signal_init(struct lx_thread *t, int sigsys_masked)
 {
 	struct lx_kernel_sigaction old;
-	uint64_t sigsys = LX_SIG_BIT(LX_SIGSYS), oldmask = 0;
+	uint64_t sigsys = LX_SIG_BIT(LX_SIGSYS), oldmask = 0, ign = ignored_signals();
 	long r;
 
 	for (int sig = 1; sig <= LX_NSIG; sig++) {
 		struct lx_vsigaction *va = &lx_proc.act[sig];
 
 		memset(va, 0, sizeof(*va));
-		if (sig == LX_SIGKILL || sig == LX_SIGSTOP)
+		if (sig == LX_SIGKILL || sig == LX_SIGSTOP || !(ign & LX_SIG_BIT(sig)))
 			continue;
 		if (lx_sys4(LX_SYS_rt_sigaction, sig, 0, &old, 8) < 0)
 			continue;

@@ -28,6 +28,8 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/sysinfo.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -67,6 +69,45 @@ static int op_open_close(void)
 	if (fd < 0)
 		return -1;
 	return close(fd);
+}
+
+static int op_stat(void)
+{
+	struct stat st;
+
+	return stat(file_path, &st);
+}
+
+/* open + read + close of a /proc file: synthesized by lxproc in a capped zone */
+static int read_proc(const char *path)
+{
+	char buf[8192];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (read(fd, buf, sizeof(buf)) <= 0) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+static int op_proc_meminfo(void)
+{
+	return read_proc("/proc/meminfo");
+}
+
+static int op_proc_self_stat(void)
+{
+	return read_proc("/proc/self/stat");
+}
+
+static int op_sysinfo(void)
+{
+	struct sysinfo si;
+
+	return sysinfo(&si);
 }
 
 static int op_uname(void)
@@ -142,6 +183,10 @@ static const struct bench benches[] = {
 	{ "pipe_rw", op_pipe_rw },
 	{ "open_close", op_open_close },
 	{ "uname", op_uname },
+	{ "stat", op_stat },
+	{ "proc_meminfo", op_proc_meminfo },
+	{ "proc_self_stat", op_proc_self_stat },
+	{ "sysinfo", op_sysinfo },
 	{ "fork_wait", op_fork_wait },
 	{ "fork_exec_wait", op_fork_exec_wait },
 	{ "thread_join", op_thread_join },

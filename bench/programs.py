@@ -36,7 +36,7 @@ def wall(cmd):
 
 
 def main():
-    lxrun, rounds = sys.argv[1], int(sys.argv[2])
+    lxrun, rounds, lxargs = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
     with tempfile.TemporaryDirectory() as work:
         print("| program | native | lxrun | x native, paired |")
         print("|---|---:|---:|---:|")
@@ -45,7 +45,7 @@ def main():
             wall(cmd)  # warm the page cache
             for _ in range(rounds):
                 n = wall(cmd)
-                b = wall([lxrun, "--"] + cmd)
+                b = wall([lxrun] + lxargs + ["--"] + cmd)
                 nat.append(n)
                 br.append(b)
                 ratios.append(b / n)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/run.sh: native vs lxrun, per-operation medians and ratios, in one run.
 #
-#   bench/run.sh [-r ROUNDS] [-t MS] [-b BATCHES] [--yardstick FILE.c] [--programs] [--quick] BUILD_DIR
+#   bench/run.sh [-r ROUNDS] [-t MS] [-b BATCHES] [-a "LXRUN OPTIONS"] [--yardstick FILE.c]
+#                [--programs] [--quick] BUILD_DIR
 #
 # Runs the benchmark natively and under BUILD_DIR/bin/lxrun alternately, ROUNDS times
 # each (so drift on this shared VM hits both sides alike), then prints, per operation, the
@@ -15,7 +16,7 @@
 # test ctest runs; not a measurement).
 set -eu
 
-rounds=7 ms=30 batches=5 yardstick="" quick="" programs=""
+rounds=7 ms=30 batches=5 yardstick="" quick="" programs="" lxargs=""
 while [ $# -gt 1 ]; do
 	case "$1" in
 	-r) rounds=$2; shift 2 ;;
@@ -23,6 +24,7 @@ while [ $# -gt 1 ]; do
 	-b) batches=$2; shift 2 ;;
 	--yardstick) yardstick=$2; shift 2 ;;
 	--programs) programs=1; shift ;;
+	-a) lxargs=$2; shift 2 ;;
 	--quick) quick=1 rounds=1 ms=2 batches=1; shift ;;
 	*) break ;;
 	esac
@@ -64,7 +66,7 @@ while [ $i -le "$rounds" ]; do
 	"$bin" $args >"$results/native.$i"
 	if [ -n "$brand" ]; then
 		# shellcheck disable=SC2086
-		"$lxrun" -- "$bin" $args >"$results/brand.$i"
+		"$lxrun" $lxargs -- "$bin" $args >"$results/brand.$i"
 	fi
 	i=$((i + 1))
 done
@@ -138,5 +140,5 @@ if [ -n "$programs" ] && [ -n "$brand" ]; then
 	echo
 	echo "Whole programs, wall time, $rounds alternating round(s):"
 	echo
-	python3 "$(dirname "$0")/programs.py" "$lxrun" "$rounds"
+	python3 "$(dirname "$0")/programs.py" "$lxrun" "$rounds" $lxargs
 fi

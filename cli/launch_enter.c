@@ -97,7 +97,8 @@ int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
 		 struct launch_error *err)
 {
 	struct lx_filter_opts fo = {.hardened = opts->hardened,
-				    .lxproc = opts->zone_page && *opts->zone_page};
+				    .lxproc = (opts->zone_page && *opts->zone_page) ||
+					      (opts->kernel_version && *opts->kernel_version)};
 	struct sock_fprog filter = {0, NULL};
 	sigset_t mask, fwd;
 	char ebuf[512];

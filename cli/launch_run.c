@@ -177,7 +177,8 @@ int launch_run(const struct launch_plan *plan, int *status, struct launch_error 
 	__attribute__((cleanup(free_filter))) struct sock_fprog filter = {0, NULL};
 	__attribute__((cleanup(close_report))) struct report_file rep = {.fd = -1};
 	struct lx_filter_opts fo = {.hardened = opts->hardened,
-				    .lxproc = opts->zone_page && *opts->zone_page};
+				    .lxproc = (opts->zone_page && *opts->zone_page) ||
+					      (opts->kernel_version && *opts->kernel_version)};
 	int was_foreground;
 	sigset_t mask, fwd;
 	char ebuf[512];

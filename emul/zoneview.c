@@ -49,6 +49,13 @@ static void zv_unlock(void)
 	__atomic_store_n(&zv.lock, 0, __ATOMIC_RELEASE);
 }
 
+int lx_zone_serves(const struct lxproc_file *f)
+{
+	if (lx_zone_active())
+		return 1;
+	return lx_proc.kver[0] && !(f->inputs & ~(LXPROC_IN_KVER | LXPROC_IN_HOST_VERSION));
+}
+
 int lx_zone_active(void)
 {
 	struct lxzone_page probe;
@@ -115,12 +122,20 @@ static uint64_t boottime_ns(void)
 /* Fills v for the inputs asked; called with zv locked.  0 or -errno. */
 static long build_view(struct lxproc_view *v, uint32_t inputs)
 {
+	static struct lxzone_page nocaps_page;
 	const struct lxzone_page *p = &zv.snap;
 	uint64_t now = __builtin_ia32_rdtsc();
 
-	if (!zv.page || lxzone_page_read(zv.page, &zv.snap) != 0)
-		return -LX_EAGAIN;
 	lxproc_view_init(v);
+	if (!zv.page || lxzone_page_read(zv.page, &zv.snap) != 0) {
+		/* no caps to show (a zone-less run with only a kernel-version): only the files
+		 * that show the release are served (lx_zone_serves) */
+		if (!lx_proc.kver[0])
+			return -LX_EAGAIN;
+		p = &nocaps_page;
+		nocaps_page.mem_limit = nocaps_page.swap_limit = LX_NOCAP;
+		nocaps_page.cpu_quota_us = LX_NOCAP;
+	}
 	if (!zv.release[0]) {
 		struct lx_utsname u;
 		if (lx_sys1(LX_SYS_uname, &u) == 0)

@@ -14,6 +14,9 @@
 
 /* Is there a valid zone page to answer from?  (Maps it on first use.) */
 int lx_zone_active(void);
+/* Is f answered by the brand?  Every lxproc file with a page; without one, with a
+ * kernel-version to show, the files that show the release (/proc/version, osrelease). */
+int lx_zone_serves(const struct lxproc_file *f);
 /*
  * The generation of f's text: changes whenever an input of f may have (a new page sample,
  * a host text re-read); 0 for files that depend on the clock (always re-rendered).

@@ -195,7 +195,7 @@ static long do_open(int nr, int dirfd, uint64_t upath, long flags, long mode)
 				f = lxproc_lookup(abs, lx_strlen(abs));
 		}
 	}
-	if (f && lx_zone_active())
+	if (f && lx_zone_serves(f))
 		return serve(f, flags);
 	if (nr == LX_SYS_open)
 		return lx_sys3(LX_SYS_open, upath, flags, mode);

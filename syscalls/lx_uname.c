@@ -1,6 +1,6 @@
 /*
- * uname: the zone's kernel-version as release and version; the rest (nodename from the
- * zone's uts namespace) from the host.
+ * uname: the zone's kernel-version as the release; the rest (nodename from the zone's uts
+ * namespace, the host kernel's build string as the version) from the host.
  *
  * The host's answer is cached for about a second of TSC time: uname is called in loops by
  * some programs, and the bench target is "a trap and nothing else".  A hostname changed by
@@ -32,10 +32,10 @@ long lx_sys_uname(struct lx_sysctx *c)
 		long r = lx_sys1(LX_SYS_uname, &u);
 		if (r < 0)
 			return r;
-		if (lx_proc.kver[0]) {
+		/* the release is the zone's; the version (the build string) stays the host
+		 * kernel's, as /proc/version and /proc/sys/kernel/version show it */
+		if (lx_proc.kver[0])
 			lx_strlcpy(u.release, lx_proc.kver, sizeof(u.release));
-			lx_strlcpy(u.version, "#1 SMP PREEMPT_DYNAMIC lxzone", sizeof(u.version));
-		}
 		/* threads may race here; each writes a complete, valid answer */
 		cache.valid = 0;
 		cache.u = u;

@@ -312,7 +312,8 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		goto fail_cg;
 	}
 	fo.hardened = b->opts.hardened;
-	fo.lxproc = b->opts.zone_page && *b->opts.zone_page;
+	fo.lxproc = (b->opts.zone_page && *b->opts.zone_page) ||
+		    (b->opts.kernel_version && *b->opts.kernel_version);
 	if (lx_filter_build(&fo, &filter, ebuf, sizeof(ebuf)) < 0) {
 		zone_error_set(&err, 0, "filter: %s", ebuf);
 		goto fail_cg;

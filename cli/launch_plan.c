@@ -107,7 +107,8 @@ static int add_cpu_dir(struct launch_plan *plan, const struct launch_opts *opts)
 	struct launch_op *op;
 	int full = 0;
 
-	if (!opts->millicpus || host <= 0 || n >= (unsigned long)host || n > LAUNCH_MAX_ZONE_CPUS)
+	if (!opts->millicpus || opts->millicpus > (uint64_t)LAUNCH_MAX_ZONE_CPUS * 1000 || host <= 0 ||
+	    n == 0 || n >= (unsigned long)host)
 		return 0;
 	full |= !add_mount(plan, "tmpfs", "/sys/devices/system/cpu", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 			   "mode=755");

@@ -146,6 +146,10 @@ static int build_opts(struct zone *z, struct boot_ctx *b, struct zone_error *err
 	b->opts.zone_page_host = b->page_path;
 	b->opts.zone_page = LAUNCH_ZONE_PAGE;
 	b->opts.kernel_version = zone_config_str(z->config, "kernel-version");
+	/* the plan shows a CPU-capped zone only its CPUs in /sys/devices/system/cpu */
+	b->opts.millicpus = zone_config_millicpus(z->config);
+	if (b->opts.millicpus == UINT64_MAX) /* "unlimited" */
+		b->opts.millicpus = 0;
 	b->opts.hardened = strcmp(zone_config_str(z->config, "profile"), "hardened") == 0;
 	b->opts.hostname = zone_config_str(z->config, "hostname");
 	b->opts.binds = b->binds;

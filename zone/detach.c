@@ -7,8 +7,6 @@
  * the root. attach validates before accepting: the manifest's brand must match the zone's,
  * the image's architecture must run here, and the image must have a shell or an init.
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -19,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "zone/archive_lazy.h"
 #include "zone/clone.h"
 #include "zone/config.h"
 #include "zone/copy.h"

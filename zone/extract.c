@@ -1,7 +1,7 @@
 #include "zone/extract.h"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "zone/archive_lazy.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>

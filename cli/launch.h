@@ -75,13 +75,13 @@ struct launch_opts {
 	const char *root; /* zone root directory, or NULL: run on the host, no namespaces */
 	const char *kernel_version; /* X.Y.Z the zone's uname reports, or NULL: the host's */
 	const char *zone_page; /* the zone page (proc/lxzonepage.h) as the brand sees it, or NULL */
-	int report;		    /* --report-unsupported given */
-	const char *report_file;    /* where the summary goes; NULL: stderr */
-	int strict;		    /* LX_BF_STRICT */
-	int hardened;		    /* hardened brand profile and filter */
-	int dry_run;		    /* print the plan, do nothing */
-	const char *brand_image;    /* NULL: $LXZONE_BRAND_IMAGE, else lxzone-brand beside lxrun */
-	char **argv;		    /* PROGRAM ARG...; NULL-terminated, argv[0] non-NULL */
+	int report;	       /* --report-unsupported given */
+	const char *report_file; /* where the summary goes; NULL: stderr */
+	int strict;		 /* LX_BF_STRICT */
+	int hardened;		 /* hardened brand profile and filter */
+	int dry_run;		 /* print the plan, do nothing */
+	const char *brand_image; /* NULL: $LXZONE_BRAND_IMAGE, else lxzone-brand beside lxrun */
+	char **argv;		 /* PROGRAM ARG...; NULL-terminated, argv[0] non-NULL */
 
 	/* Caps of a run (lxrun --memory/--cpus: a transient cgroup and a zone page). */
 	const char *zone_page_host; /* with a root: host path of the page, bound read-only at
@@ -103,6 +103,10 @@ struct launch_opts {
 	int net;    /* enum launch_net */
 	int net_fd; /* LAUNCH_NET_FD: an open /proc/<pid>/ns/net or netns */
 	int init;   /* enum launch_init */
+
+	/* The brand filter, already built and checked (a zone's cached filter,
+	 * lx_filter_cache_read), or NULL: launch_enter builds it from hardened / zone_page. */
+	const struct sock_fprog *filter;
 };
 
 /*

@@ -42,11 +42,14 @@
 #include "kernel-shim/filter.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
 #include <linux/capability.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,5 +291,226 @@ int lx_filter_install(const struct sock_fprog *prog, char *err, size_t errlen)
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) < 0)
 		return fail(err, errlen, "install filter (%u instructions): seccomp: %s", prog->len,
 			    strerror(errno));
+	return 0;
+}
+
+/*
+ * The filter cache.
+ *
+ * Building the filter costs ~4 ms (libseccomp), and `lxzone exec` used to pay it on every
+ * call.  A zone's supervisor builds it once per boot and writes it to its zone directory;
+ * exec reads it back.  A cached program is used only if it is exactly what lx_filter_build
+ * would return now:
+ *   - the key in its header is a hash of everything the build depends on: the effective class
+ *     and errno of every table entry under these options, the options, the gate and trap
+ *     constants, the libseccomp version and this file's build stamp (a rebuilt filter.c may
+ *     build differently, so its cache is refused);
+ *   - the file is a regular file owned by us, mode 0600 or stricter, opened without
+ *     following a symlink, and its size, length and checksum agree with its header;
+ *   - the program passes the kernel's load-time checks (lx_bpf_check), and, run in the BPF
+ *     simulator, decides every syscall number from an ordinary address, from the gate and
+ *     from the vsyscall page as the table says, and kills i386 and x32 calls.
+ * Anything else is refused and the caller builds the filter as before: a stale or forged
+ * cache can cost time, never change the policy.
+ */
+#define CACHE_MAGIC   "LXZFLT01"
+#define CACHE_VERSION 1
+
+struct cache_header {
+	char magic[8];
+	uint64_t key;
+	uint64_t sum;
+	uint32_t len;
+	uint32_t pad;
+};
+
+static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h;
+}
+
+#define FNV_BASIS UINT64_C(0xcbf29ce484222325)
+
+/* The class the filter gives nr under o, as add_rules decides it. */
+static unsigned effective_class(const struct lx_filter_opts *o, int nr)
+{
+	unsigned cls = o && o->hardened ? lx_systable[nr].cls_hardened : lx_systable[nr].cls;
+
+	if (o && o->lxproc && lx_sys_is_lxproc(nr))
+		cls = LX_SYS_EMUL;
+	return cls;
+}
+
+uint64_t lx_filter_key(const struct lx_filter_opts *o)
+{
+	const struct scmp_version *v = seccomp_version();
+	uint64_t h = fnv1a(FNV_BASIS, CACHE_MAGIC, 8);
+	uint32_t w[8] = {CACHE_VERSION,		 o && o->hardened,	  o && o->lxproc,
+			 (uint32_t)LX_GATE_ADDR, (uint32_t)LX_GATE_LEN,	  LX_TRAP_DATA,
+			 LX_NSYSCALLS,		 LX_FILTER_GATE_BLOCK_LEN};
+
+	h = fnv1a(h, w, sizeof(w));
+	if (v) {
+		uint32_t ver[3] = {v->major, v->minor, v->micro};
+		h = fnv1a(h, ver, sizeof(ver));
+	}
+	h = fnv1a(h, __DATE__ " " __TIME__, sizeof(__DATE__ " " __TIME__));
+	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
+		uint32_t e[3] = {(uint32_t)nr, effective_class(o, nr), lx_systable[nr].err};
+		h = fnv1a(h, e, sizeof(e));
+	}
+	return h;
+}
+
+/* What the filter must return for nr (not clone) from an ordinary address or the gate. */
+static uint32_t expected_action(const struct lx_filter_opts *o, int nr, int from_gate)
+{
+	switch (effective_class(o, nr)) {
+	case LX_SYS_PASS:
+		return SECCOMP_RET_ALLOW;
+	case LX_SYS_REFUSE:
+		return SECCOMP_RET_ERRNO | (lx_systable[nr].err & SECCOMP_RET_DATA);
+	case LX_SYS_EMUL:
+		return from_gate ? SECCOMP_RET_ALLOW : RET_TRAP_BRAND;
+	default:
+		return RET_TRAP_BRAND;
+	}
+}
+
+/* The calls the host's vsyscall emulation makes from the vsyscall page (DESIGN.md, 10). */
+static int vsyscall_nr(int nr)
+{
+	return nr == SCMP_SYS(gettimeofday) || nr == SCMP_SYS(time) || nr == SCMP_SYS(getcpu);
+}
+
+static int verify_one(const struct sock_fprog *prog, struct seccomp_data *d, uint32_t want,
+		      char *err, size_t errlen)
+{
+	struct lx_bpf_run r;
+
+	if (lx_bpf_run(prog->filter, prog->len, d, &r, err, errlen) < 0)
+		return -1;
+	if (r.ret != want)
+		return fail(err, errlen, "filter: %s (%d) from %#llx gives %#x, the table says %#x",
+			    d->nr >= 0 && d->nr < LX_NSYSCALLS ? lx_systable[d->nr].name : "?",
+			    d->nr, (unsigned long long)d->instruction_pointer, r.ret, want);
+	return 0;
+}
+
+int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *prog, char *err,
+		     size_t errlen)
+{
+	const uint64_t plain = 0x400000, gate = LX_GATE_ADDR + 2, vsys = LX_VSYSCALL_ADDR + 0x400;
+	struct seccomp_data d = {.arch = AUDIT_ARCH_X86_64};
+
+	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
+		if (nr == SCMP_SYS(clone))
+			continue; /* decided on its flags; covered by the key */
+		d.nr = nr;
+		d.instruction_pointer = plain;
+		if (verify_one(prog, &d, expected_action(o, nr, 0), err, errlen) < 0)
+			return -1;
+		/* the gate may bypass emulation, never the policy: every number is checked */
+		d.instruction_pointer = gate;
+		if (verify_one(prog, &d, expected_action(o, nr, 1), err, errlen) < 0)
+			return -1;
+		d.instruction_pointer = vsys;
+		if (vsyscall_nr(nr) &&
+		    verify_one(prog, &d, expected_action(o, nr, 0), err, errlen) < 0)
+			return -1;
+	}
+	d.nr = 0x40000000; /* x32 read */
+	d.instruction_pointer = plain;
+	if (verify_one(prog, &d, SECCOMP_RET_KILL_PROCESS, err, errlen) < 0)
+		return -1;
+	d.nr = 0;
+	d.arch = AUDIT_ARCH_I386;
+	return verify_one(prog, &d, SECCOMP_RET_KILL_PROCESS, err, errlen);
+}
+
+int lx_filter_cache_write(int dirfd, const char *name, const struct lx_filter_opts *o,
+			  const struct sock_fprog *prog, char *err, size_t errlen)
+{
+	struct cache_header h = {.key = lx_filter_key(o), .len = prog->len};
+	size_t body = (size_t)prog->len * sizeof(struct sock_filter);
+	char tmp[256];
+	int fd;
+
+	memcpy(h.magic, CACHE_MAGIC, sizeof(h.magic));
+	h.sum = fnv1a(FNV_BASIS, prog->filter, body);
+	snprintf(tmp, sizeof(tmp), ".%s.tmp.%d", name, (int)getpid());
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return fail(err, errlen, "filter cache %s: %s", tmp, strerror(errno));
+	/* no fsync: a cache lost in a crash is rebuilt, and one cut short is refused */
+	if (write(fd, &h, sizeof(h)) != (ssize_t)sizeof(h) ||
+	    write(fd, prog->filter, body) != (ssize_t)body || close(fd) < 0) {
+		int e = errno;
+		unlinkat(dirfd, tmp, 0);
+		return fail(err, errlen, "filter cache %s: %s", tmp, strerror(e));
+	}
+	if (renameat(dirfd, tmp, dirfd, name) < 0) {
+		int e = errno;
+		unlinkat(dirfd, tmp, 0);
+		return fail(err, errlen, "filter cache %s: %s", name, strerror(e));
+	}
+	return 0;
+}
+
+int lx_filter_cache_read(int dirfd, const char *name, const struct lx_filter_opts *o,
+			 struct sock_fprog *out, char *err, size_t errlen)
+{
+	struct cache_header h;
+	struct sock_filter *prog = NULL;
+	struct stat st;
+	size_t body;
+	int fd;
+
+	memset(out, 0, sizeof(*out));
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return fail(err, errlen, "filter cache %s: %s", name, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 077) != 0) {
+		close(fd);
+		return fail(err, errlen, "filter cache %s: not a private file of ours", name);
+	}
+	if (st.st_size < (off_t)sizeof(h) || pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
+	    memcmp(h.magic, CACHE_MAGIC, sizeof(h.magic)) != 0 || h.len == 0 ||
+	    h.len > BPF_MAXINSNS ||
+	    st.st_size != (off_t)(sizeof(h) + (size_t)h.len * sizeof(struct sock_filter))) {
+		close(fd);
+		return fail(err, errlen, "filter cache %s: bad header or size", name);
+	}
+	if (h.key != lx_filter_key(o)) {
+		close(fd);
+		return fail(err, errlen,
+			    "filter cache %s: stale (built from another table, "
+			    "profile or build)",
+			    name);
+	}
+	body = (size_t)h.len * sizeof(struct sock_filter);
+	prog = malloc(body);
+	if (prog == NULL || pread(fd, prog, body, sizeof(h)) != (ssize_t)body ||
+	    fnv1a(FNV_BASIS, prog, body) != h.sum) {
+		close(fd);
+		free(prog);
+		return fail(err, errlen, "filter cache %s: checksum mismatch", name);
+	}
+	close(fd);
+	out->len = (unsigned short)h.len;
+	out->filter = prog;
+	if (lx_bpf_check(prog, h.len, err, errlen) < 0 ||
+	    lx_filter_verify(o, out, err, errlen) < 0) {
+		free(prog);
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
 	return 0;
 }

@@ -7,6 +7,7 @@
 #define LXZONE_FILTER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <linux/filter.h>
 
@@ -43,5 +44,27 @@ int lx_filter_build(const struct lx_filter_opts *o, struct sock_fprog *out, char
  * CAP_SYS_ADMIN (which lets it install a filter without).  0, or -1 with a message in err.
  */
 int lx_filter_install(const struct sock_fprog *prog, char *err, size_t errlen);
+
+/*
+ * The filter cache (filter.c, "The filter cache"): a zone's supervisor builds the filter once
+ * per boot and writes it into the zone directory; `lxzone exec` reads it back instead of
+ * building it again.
+ *
+ * lx_filter_key: a hash of everything lx_filter_build(o) depends on.
+ * lx_filter_verify: runs prog in the BPF simulator and checks, for every syscall number but
+ *   clone, the action from an ordinary address, from the gate and from the vsyscall page
+ *   against the table, and that i386 and x32 calls are killed.  0, or -1 with a message.
+ * lx_filter_cache_write: writes prog, built with o, as dirfd/name (mode 0600, atomically).
+ * lx_filter_cache_read: reads dirfd/name back into out (malloc'ed) only if it is a regular
+ *   file of ours, mode 0600, with the key of o, an intact checksum, and passes lx_bpf_check
+ *   and lx_filter_verify; else -1 with the reason in err, and the caller builds the filter.
+ */
+uint64_t lx_filter_key(const struct lx_filter_opts *o);
+int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *prog, char *err,
+		     size_t errlen);
+int lx_filter_cache_write(int dirfd, const char *name, const struct lx_filter_opts *o,
+			  const struct sock_fprog *prog, char *err, size_t errlen);
+int lx_filter_cache_read(int dirfd, const char *name, const struct lx_filter_opts *o,
+			 struct sock_fprog *out, char *err, size_t errlen);
 
 #endif

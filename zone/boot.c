@@ -33,6 +33,8 @@
 #define ZONE_IDLE_PATH "/dev/.lxzone-idle"
 #define MAX_BINDS      64
 #define PAGE_SAMPLE_NS UINT64_C(1000000000) /* the zone page is sampled once a second */
+/* The brand filter the supervisor built at boot, for exec (kernel-shim/filter.h, the cache). */
+#define ZONE_FILTER_FILE "filter.bpf"
 
 static int helper_path(const char *env, const char *name, char *buf, size_t sz,
 		       struct zone_error *err)
@@ -74,7 +76,8 @@ int zone_cleanup_leftovers(struct zone *z, struct zone_error *err)
 	char page[PATH_MAX];
 
 	snprintf(page, sizeof(page), "%s/%s", zone_path(z), LXZONE_PAGE_FILE);
-	unlink(page); /* a dead supervisor's zone page */
+	unlink(page);				 /* a dead supervisor's zone page */
+	unlinkat(z->dirfd, ZONE_FILTER_FILE, 0); /* and its filter */
 	if (zone_cgroup_for(z, &cg, err) < 0)
 		return -1;
 	if (!zone_cgroup_exists(&cg))
@@ -322,6 +325,9 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		zone_error_set(&err, 0, "filter: %s", ebuf);
 		goto fail_cg;
 	}
+	/* exec reads it back and checks it instead of building it again; without it, it builds */
+	if (lx_filter_cache_write(z->dirfd, ZONE_FILTER_FILE, &fo, &filter, ebuf, sizeof(ebuf)) < 0)
+		fprintf(stderr, "lxzone: zone %s: %s\n", z->name, ebuf);
 	/* the page exists, with a first sample, before the zone's init can look for it */
 	if (lxzone_page_create(&b->page, b->page_path, lxzone_boottime_ns(), &err) < 0 ||
 	    lxzone_page_sample(&b->page, &b->cg, &err) < 0)
@@ -379,6 +385,7 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	zone_cgroup_remove(&b->cg, NULL);
 	zone_net_destroy(&b->net);
 	lxzone_page_close(&b->page, true);
+	unlinkat(z->dirfd, ZONE_FILTER_FILE, 0);
 	fprintf(stderr, "lxzone: zone %s %s, init status %d\n", z->name,
 		halted ? "halted" : "stopped", status);
 	write_exit_status(z, status, halted);
@@ -571,6 +578,17 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	opts.ncgroup_procs = (size_t)np;
 	opts.zone_page = LAUNCH_ZONE_PAGE; /* bound there at boot, in the zone's mount namespace */
 	opts.argv = av;
+	/* The filter the supervisor built at boot, if it is exactly the one we would build. */
+	struct lx_filter_opts fo = {.hardened = opts.hardened,
+				    .lxproc = opts.zone_page && *opts.zone_page};
+	cleanup_free struct sock_filter *cached = NULL;
+	struct sock_fprog filter;
+	char ebuf[512];
+	if (lx_filter_cache_read(z->dirfd, ZONE_FILTER_FILE, &fo, &filter, ebuf, sizeof(ebuf)) ==
+	    0) {
+		cached = filter.filter;
+		opts.filter = &filter;
+	}
 	if (launch_enter(init, &opts, status, &lerr) < 0)
 		return zone_error_set(err, lerr.errnum, "exec in zone %s: %s", z->name, lerr.msg);
 	return 0;

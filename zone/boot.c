@@ -33,8 +33,6 @@
 #define ZONE_IDLE_PATH "/dev/.lxzone-idle"
 #define MAX_BINDS      64
 #define PAGE_SAMPLE_NS UINT64_C(1000000000) /* the zone page is sampled once a second */
-/* The brand filter the supervisor built at boot, for exec (kernel-shim/filter.h, the cache). */
-#define ZONE_FILTER_FILE "filter.bpf"
 
 static int helper_path(const char *env, const char *name, char *buf, size_t sz,
 		       struct zone_error *err)
@@ -76,8 +74,7 @@ int zone_cleanup_leftovers(struct zone *z, struct zone_error *err)
 	char page[PATH_MAX];
 
 	snprintf(page, sizeof(page), "%s/%s", zone_path(z), LXZONE_PAGE_FILE);
-	unlink(page);				 /* a dead supervisor's zone page */
-	unlinkat(z->dirfd, ZONE_FILTER_FILE, 0); /* and its filter */
+	unlink(page); /* a dead supervisor's zone page */
 	if (zone_cgroup_for(z, &cg, err) < 0)
 		return -1;
 	if (!zone_cgroup_exists(&cg))
@@ -235,6 +232,30 @@ out:
 	return ret;
 }
 
+/*
+ * The brand filter for a zone process: from the store's cache when it holds exactly the
+ * filter lx_filter_build would return (kernel-shim/filter.h: key, ownership, checksum, BPF
+ * checker and simulator), else built and cached.  One file per key in the store's root, so
+ * every zone with the same profile, and every boot and exec, shares one build (~4 ms of
+ * libseccomp) until the table, the profile, libseccomp or the builder changes.
+ */
+static int zone_filter_get(struct zone *z, const struct lx_filter_opts *fo, struct sock_fprog *out,
+			   char *ebuf, size_t elen)
+{
+	cleanup_close int sfd = open(z->store->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char name[64], why[512];
+
+	snprintf(name, sizeof(name), ".filter-%016llx.bpf", (unsigned long long)lx_filter_key(fo));
+	if (sfd >= 0 && lx_filter_cache_read(sfd, name, fo, out, why, sizeof(why)) == 0)
+		return 0;
+	if (lx_filter_build(fo, out, ebuf, elen) < 0)
+		return -1;
+	/* a cache that cannot be written costs the next command time, nothing else */
+	if (sfd >= 0)
+		lx_filter_cache_write(sfd, name, fo, out, why, sizeof(why));
+	return 0;
+}
+
 static void write_exit_status(struct zone *z, int status, int halted)
 {
 	cleanup_close int zp = open(zone_path(z), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -321,13 +342,10 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	fo.hardened = b->opts.hardened;
 	fo.lxproc = (b->opts.zone_page && *b->opts.zone_page) ||
 		    (b->opts.kernel_version && *b->opts.kernel_version);
-	if (lx_filter_build(&fo, &filter, ebuf, sizeof(ebuf)) < 0) {
+	if (zone_filter_get(z, &fo, &filter, ebuf, sizeof(ebuf)) < 0) {
 		zone_error_set(&err, 0, "filter: %s", ebuf);
 		goto fail_cg;
 	}
-	/* exec reads it back and checks it instead of building it again; without it, it builds */
-	if (lx_filter_cache_write(z->dirfd, ZONE_FILTER_FILE, &fo, &filter, ebuf, sizeof(ebuf)) < 0)
-		fprintf(stderr, "lxzone: zone %s: %s\n", z->name, ebuf);
 	/* the page exists, with a first sample, before the zone's init can look for it */
 	if (lxzone_page_create(&b->page, b->page_path, lxzone_boottime_ns(), &err) < 0 ||
 	    lxzone_page_sample(&b->page, &b->cg, &err) < 0)
@@ -385,7 +403,6 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	zone_cgroup_remove(&b->cg, NULL);
 	zone_net_destroy(&b->net);
 	lxzone_page_close(&b->page, true);
-	unlinkat(z->dirfd, ZONE_FILTER_FILE, 0);
 	fprintf(stderr, "lxzone: zone %s %s, init status %d\n", z->name,
 		halted ? "halted" : "stopped", status);
 	write_exit_status(z, status, halted);
@@ -578,17 +595,16 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	opts.ncgroup_procs = (size_t)np;
 	opts.zone_page = LAUNCH_ZONE_PAGE; /* bound there at boot, in the zone's mount namespace */
 	opts.argv = av;
-	/* The filter the supervisor built at boot, if it is exactly the one we would build. */
+	/* The zone's filter, from the store's cache when it is exactly the one we would build. */
 	struct lx_filter_opts fo = {.hardened = opts.hardened,
 				    .lxproc = opts.zone_page && *opts.zone_page};
-	cleanup_free struct sock_filter *cached = NULL;
+	cleanup_free struct sock_filter *prog = NULL;
 	struct sock_fprog filter;
 	char ebuf[512];
-	if (lx_filter_cache_read(z->dirfd, ZONE_FILTER_FILE, &fo, &filter, ebuf, sizeof(ebuf)) ==
-	    0) {
-		cached = filter.filter;
-		opts.filter = &filter;
-	}
+	if (zone_filter_get(z, &fo, &filter, ebuf, sizeof(ebuf)) < 0)
+		return zone_error_set(err, 0, "exec in zone %s: %s", z->name, ebuf);
+	prog = filter.filter;
+	opts.filter = &filter;
 	if (launch_enter(init, &opts, status, &lerr) < 0)
 		return zone_error_set(err, lerr.errnum, "exec in zone %s: %s", z->name, lerr.msg);
 	return 0;

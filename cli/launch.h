@@ -103,6 +103,10 @@ struct launch_opts {
 	int net;    /* enum launch_net */
 	int net_fd; /* LAUNCH_NET_FD: an open /proc/<pid>/ns/net or netns */
 	int init;   /* enum launch_init */
+	/* launch_spawn: PID 1 writes one byte to *ready_fd once the plan's operations are done
+	 * (the zone's root, mounts and devices in place) and closes it; NULL: no signal.  A
+	 * process that joins the zone's mount namespace before then could see the host's root. */
+	const int *ready_fd;
 
 	/* The brand filter, already built and checked (a zone's cached filter,
 	 * lx_filter_cache_read), or NULL: launch_enter builds it from hardened / zone_page. */

@@ -207,6 +207,14 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 		report(&err);
 		return err.status;
 	}
+	if (plan->opts->ready_fd != NULL) {
+		if (write(*plan->opts->ready_fd, "r", 1) != 1) {
+			launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "signal readiness");
+			report(&err);
+			return err.status;
+		}
+		close(*plan->opts->ready_fd);
+	}
 	/* the brand must always receive SIGSYS; it keeps the guest's blocked view itself */
 	if (sigismember(mask, SIGSYS)) {
 		flags |= LX_BF_SIGSYS_MASKED;

@@ -354,8 +354,28 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	launch_forward_sigset(&wait_set);
 	sigaddset(&wait_set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &wait_set, NULL);
+	/* "ok" only once init has the zone's root in place: exec joins its mount namespace */
+	int ready[2];
+	if (pipe2(ready, O_CLOEXEC) < 0) {
+		zone_error_set(&err, errno, "pipe");
+		goto fail_cg;
+	}
+	b->opts.ready_fd = &ready[1];
 	if (launch_spawn(plan, &filter, NULL, &orig, &init, &lerr) < 0) {
 		zone_error_set(&err, 0, "start init: %s", lerr.msg);
+		goto fail_cg;
+	}
+	close(ready[1]);
+	char rb;
+	ssize_t rn;
+	while ((rn = read(ready[0], &rb, 1)) < 0 && errno == EINTR)
+		;
+	close(ready[0]);
+	if (rn != 1) {
+		int st = 0;
+		waitpid(init, &st, 0);
+		zone_error_set(&err, 0, "init could not set the zone up (status %d; see %s)",
+			       WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), log);
 		goto fail_cg;
 	}
 	dprintf(readyfd, "ok %d\n", (int)init);

@@ -107,6 +107,10 @@ struct launch_opts {
 	 * (the zone's root, mounts and devices in place) and closes it; NULL: no signal.  A
 	 * process that joins the zone's mount namespace before then could see the host's root. */
 	const int *ready_fd;
+	/* launch_enter: join the zone in the calling process itself and fork only the program,
+	 * saving a process; the caller stays in the zone's namespaces and cgroup afterwards
+	 * (lxzone exec and login, which only wait and exit).  0: a helper process joins. */
+	int enter_in_place;
 
 	/* The brand filter, already built and checked (a zone's cached filter,
 	 * lx_filter_cache_read), or NULL: launch_enter builds it from hardened / zone_page. */

@@ -120,6 +120,15 @@ int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
 	launch_forward_sigset(&fwd);
 	sigprocmask(SIG_BLOCK, &fwd, NULL);
 	fflush(NULL);
+	if (opts->enter_in_place) {
+		/* enter_child reports its own errors, as the helper would, and waits */
+		*status = enter_child(init_pid, pidfd, opts, opts->filter ? opts->filter : &filter,
+				      &mask);
+		close(pidfd);
+		free(filter.filter);
+		sigprocmask(SIG_SETMASK, &mask, NULL);
+		return 0;
+	}
 	pid = fork();
 	if (pid == 0)
 		_exit(enter_child(init_pid, pidfd, opts, opts->filter ? opts->filter : &filter,

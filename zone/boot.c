@@ -617,7 +617,8 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	opts.argv = av;
 	/* The zone's filter, from the store's cache when it is exactly the one we would build. */
 	struct lx_filter_opts fo = {.hardened = opts.hardened,
-				    .lxproc = opts.zone_page && *opts.zone_page};
+				    .lxproc = (opts.zone_page && *opts.zone_page) ||
+					      (opts.kernel_version && *opts.kernel_version)};
 	cleanup_free struct sock_filter *prog = NULL;
 	struct sock_fprog filter;
 	char ebuf[512];
@@ -625,6 +626,7 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 		return zone_error_set(err, 0, "exec in zone %s: %s", z->name, ebuf);
 	prog = filter.filter;
 	opts.filter = &filter;
+	opts.enter_in_place = o->in_place;
 	if (launch_enter(init, &opts, status, &lerr) < 0)
 		return zone_error_set(err, lerr.errnum, "exec in zone %s: %s", z->name, lerr.msg);
 	return 0;

@@ -41,6 +41,8 @@ struct zone_exec_opts {
 	const char *workdir; /* NULL: / */
 	char **env;	     /* extra KEY=VALUE, NULL-terminated or NULL */
 	bool login;	     /* a login shell */
+	bool in_place;	     /* join the zone in this process (saves a fork): the caller only
+				waits and exits afterwards, never touches the host again */
 };
 
 /* Run argv in a running zone, under the brand; *status gets its exit status. */

@@ -75,7 +75,7 @@ int cli_exec(struct cli *c, int argc, char **argv, struct zone_error *err)
 {
 	cleanup_zone struct zone *z = NULL;
 	cleanup_free char **env = calloc((size_t)argc + 1, sizeof(char *));
-	struct zone_exec_opts o = {.env = env};
+	struct zone_exec_opts o = {.env = env, .in_place = true};
 	size_t nenv = 0;
 	int i, status = 0;
 
@@ -122,7 +122,8 @@ int cli_login(struct cli *c, int argc, char **argv, struct zone_error *err)
 		return -1;
 	if (!isatty(0))
 		fprintf(stderr, "lxzone login: standard input is not a terminal\n");
-	if (zone_exec(z, sh, NULL, &status, err) < 0)
+	const struct zone_exec_opts o = {.in_place = true};
+	if (zone_exec(z, sh, &o, &status, err) < 0)
 		return -1;
 	c->exit_code = status;
 	return 0;

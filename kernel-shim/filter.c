@@ -109,6 +109,30 @@ static int add_clone_rules(scmp_filter_ctx ctx, uint32_t gated, char *err, size_
 	return 0;
 }
 
+/*
+ * lxproc's openat: only a path relative to the working directory (dirfd AT_FDCWD, compared
+ * on its low 32 bits as the kernel reads an int) or an absolute one can name /proc/meminfo
+ * without a /proc directory fd; opens relative to another directory (find, du, make, every
+ * fts walk) pass through untrapped.  The cost: openat(procfd, "meminfo") shows the kernel's
+ * file, and an absolute path with a real dirfd is not seen (docs/architecture.md).
+ */
+static int add_openat_rules(scmp_filter_ctx ctx, uint32_t gated, char *err, size_t errlen)
+{
+	/* libseccomp 2.5's 32-bit compares still look at the high word; the masked compare
+	 * matches AT_FDCWD however it was extended, and libseccomp emits it first, so the
+	 * "not AT_FDCWD" allow below only sees the rest (lx_filter_verify checks both). */
+	int rc = seccomp_rule_add(ctx, gated, SCMP_SYS(openat), 1,
+				  SCMP_A0_64(SCMP_CMP_MASKED_EQ, 0xffffffffULL,
+					     (scmp_datum_t)(uint32_t)AT_FDCWD));
+
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
+				      SCMP_A0_32(SCMP_CMP_NE, (uint32_t)AT_FDCWD));
+	if (rc < 0)
+		return fail(err, errlen, "filter: openat rules: %s", strerror(-rc));
+	return 0;
+}
+
 static int add_rules(scmp_filter_ctx ctx, int hardened, int lxproc, char *err, size_t errlen)
 {
 	const uint32_t gated = SCMP_ACT_TRACE(LX_FILTER_MARK_GATED);
@@ -124,6 +148,12 @@ static int add_rules(scmp_filter_ctx ctx, int hardened, int lxproc, char *err, s
 
 		if (nr == SCMP_SYS(clone) && cls == LX_SYS_EMUL) {
 			if (add_clone_rules(ctx, gated, err, errlen) < 0)
+				return -1;
+			continue;
+		}
+		if (nr == SCMP_SYS(openat) && cls == LX_SYS_EMUL && lxproc &&
+		    lx_systable[nr].cls == LX_SYS_PASS) {
+			if (add_openat_rules(ctx, gated, err, errlen) < 0)
 				return -1;
 			continue;
 		}
@@ -412,6 +442,22 @@ int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *pr
 	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
 		if (nr == SCMP_SYS(clone))
 			continue; /* decided on its flags; covered by the key */
+		if (nr == SCMP_SYS(openat) && o && o->lxproc) {
+			/* decided on dirfd: AT_FDCWD (sign- or zero-extended) traps, others pass */
+			const uint64_t fdcwd[2] = {(uint32_t)AT_FDCWD, (uint64_t)(int64_t)AT_FDCWD};
+			d.nr = nr;
+			d.instruction_pointer = plain;
+			for (int i = 0; i < 2; i++) {
+				d.args[0] = fdcwd[i];
+				if (verify_one(prog, &d, expected_action(o, nr, 0), err, errlen) < 0)
+					return -1;
+			}
+			d.args[0] = 3;
+			if (verify_one(prog, &d, SECCOMP_RET_ALLOW, err, errlen) < 0)
+				return -1;
+			d.args[0] = 0;
+			continue;
+		}
 		d.nr = nr;
 		d.instruction_pointer = plain;
 		if (verify_one(prog, &d, expected_action(o, nr, 0), err, errlen) < 0)

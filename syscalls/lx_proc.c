@@ -3,7 +3,7 @@
  * sched_getaffinity, answered from the zone's view.
  *
  * These calls are trapped only in zones with caps (a zone page exists; the filter otherwise
- * passes them through untouched).  The fast path of a trapped open is one short copy of the
+ * passes them through untouched), and openat only with AT_FDCWD (kernel-shim/filter.c).  The fast path of a trapped open is one short copy of the
  * path and a table lookup: any path that is not one of lxproc's files goes on to the kernel
  * with the guest's own pointer, so flags, errors and EFAULT are the kernel's.
  *

@@ -9,6 +9,10 @@ JOBS       ?= $(shell nproc)
 DEB_PACKAGES = cmake gcc make pkg-config libseccomp-dev libcap-dev libcmocka-dev \
 	busybox-static python3 golang-go procps iproute2 util-linux htop tmux libarchive-dev libjansson-dev libacl1-dev zstd xz-utils debootstrap
 
+# The main job on the built-in image: a zone of 256 MiB and 1 CPU, and what it sees.
+DEMO_SCRIPT = echo 'hello from a zone (256 MiB, 1 CPU)'; uname -a; ps; \
+	readlink /proc/self/exe; free -m; nproc; cat /proc/uptime
+
 .PHONY: all deps build asan demo test test-unit clean
 
 all: build
@@ -33,8 +37,8 @@ asan: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 demo: build
-	$(BUILD)/bin/lxrun --root $(BUILD)/images/busybox --kernel-version 5.15.0 -- \
-		/bin/sh -c 'echo "hello from a zone"; uname -a; ps; readlink /proc/self/exe; ls /'
+	$(BUILD)/bin/lxrun --root $(BUILD)/images/busybox --kernel-version 5.15.0 \
+		--memory 256M --cpus 1 -- /bin/sh -c "$(DEMO_SCRIPT)"
 
 test: build asan
 	cd $(ASAN_BUILD) && ctest --output-on-failure -L unit

@@ -75,6 +75,7 @@ struct launch_opts {
 	const char *root; /* zone root directory, or NULL: run on the host, no namespaces */
 	const char *kernel_version; /* X.Y.Z the zone's uname reports, or NULL: the host's */
 	const char *zone_page; /* the zone page (proc/lxzonepage.h) as the brand sees it, or NULL */
+	const char *user; /* launch_enter: NAME, UID or UID:GID, resolved in the zone; NULL: root */
 	int report;	       /* --report-unsupported given */
 	const char *report_file; /* where the summary goes; NULL: stderr */
 	int strict;		 /* LX_BF_STRICT */

@@ -14,7 +14,9 @@
 #include "kernel-shim/filter.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -25,12 +27,93 @@ static void report(const struct launch_error *err)
 	fprintf(stderr, "lxrun: %s\n", err->msg);
 }
 
+struct enter_user {
+	uid_t uid;
+	gid_t gid;
+	size_t ngroups;
+	gid_t groups[64];
+	char home[256], name[64];
+};
+
+/* Does the ":"-separated /etc/group member list contain name? */
+static int member_of(char *list, const char *name)
+{
+	for (char *tok = strtok(list, ",\n"); tok; tok = strtok(NULL, ",\n"))
+		if (strcmp(tok, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The user, as the zone knows it: a name from the zone's /etc/passwd (with its primary and
+ * supplementary groups from /etc/group), or a numeric UID[:GID].  Read after setns, so the
+ * files are the zone's, never the host's.
+ */
+static int resolve_user(const char *spec, struct enter_user *u, struct launch_error *err)
+{
+	char line[1024], *end;
+	FILE *f;
+
+	memset(u, 0, sizeof(*u));
+	snprintf(u->home, sizeof(u->home), "/");
+	if (spec[0] >= '0' && spec[0] <= '9') {
+		unsigned long v = strtoul(spec, &end, 10);
+		u->uid = (uid_t)v;
+		u->gid = (gid_t)v;
+		if (*end == ':')
+			u->gid = (gid_t)strtoul(end + 1, &end, 10);
+		if (*end)
+			return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
+					   "--user %s: not NAME, UID or UID:GID", spec);
+	}
+	f = fopen("/etc/passwd", "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *fld[7], *p = line;
+		int n = 0;
+		for (; n < 7 && p; n++)
+			fld[n] = strsep(&p, ":");
+		if (n < 7)
+			continue;
+		int match = (spec[0] >= '0' && spec[0] <= '9')
+				? (uid_t)strtoul(fld[2], NULL, 10) == u->uid
+				: strcmp(fld[0], spec) == 0;
+		if (!match)
+			continue;
+		if (!(spec[0] >= '0' && spec[0] <= '9')) {
+			u->uid = (uid_t)strtoul(fld[2], NULL, 10);
+			u->gid = (gid_t)strtoul(fld[3], NULL, 10);
+		}
+		snprintf(u->name, sizeof(u->name), "%s", fld[0]);
+		snprintf(u->home, sizeof(u->home), "%s", fld[5]);
+		break;
+	}
+	if (f)
+		fclose(f);
+	if (!u->name[0] && !(spec[0] >= '0' && spec[0] <= '9'))
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, 0,
+				   "--user %s: no such user in the zone", spec);
+	u->groups[u->ngroups++] = u->gid;
+	f = u->name[0] ? fopen("/etc/group", "re") : NULL;
+	while (f && fgets(line, sizeof(line), f) && u->ngroups < 64) {
+		char *fld[4], *p = line;
+		int n = 0;
+		for (; n < 4 && p; n++)
+			fld[n] = strsep(&p, ":");
+		if (n == 4 && member_of(fld[3], u->name))
+			u->groups[u->ngroups++] = (gid_t)strtoul(fld[2], NULL, 10);
+	}
+	if (f)
+		fclose(f);
+	return 0;
+}
+
 static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts,
 		       const struct sock_fprog *filter, const sigset_t *mask)
 {
 	struct launch_plan *mini = calloc(1, sizeof(*mini));
 	struct launch_error err = {0};
 	struct launch_exec ex;
+	struct enter_user user;
 	int brand_fd, st;
 	size_t i;
 	pid_t pid;
@@ -66,6 +149,17 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 		report(&err);
 		return err.status;
 	}
+	if (opts->user) {
+		if (resolve_user(opts->user, &user, &err) < 0) {
+			report(&err);
+			return err.status;
+		}
+		setenv("HOME", user.home, 1);
+		if (user.name[0]) {
+			setenv("USER", user.name, 1);
+			setenv("LOGNAME", user.name, 1);
+		}
+	}
 	if (chdir("/") < 0 || launch_exec_prepare(opts, NULL, 0, &ex, &err) < 0) {
 		if (!err.msg[0])
 			launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "chdir /");
@@ -83,6 +177,14 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 
 		sigdelset(&m, SIGSYS);
 		sigprocmask(SIG_SETMASK, &m, NULL);
+		/* groups, then gid, then uid: after setresuid there is no way back */
+		if (opts->user && (setgroups(user.ngroups, user.groups) < 0 ||
+				   setresgid(user.gid, user.gid, user.gid) < 0 ||
+				   setresuid(user.uid, user.uid, user.uid) < 0)) {
+			launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "become user %s", opts->user);
+			report(&err);
+			_exit(err.status);
+		}
 		launch_exec_brand(&ex, filter, brand_fd, mini->brand, &err);
 		report(&err);
 		_exit(err.status);

@@ -90,10 +90,8 @@ int cli_exec(struct cli *c, int argc, char **argv, struct zone_error *err)
 			o.workdir = argv[++i];
 		else if (strcmp(argv[i], "--env") == 0 && i + 1 < argc && strchr(argv[i + 1], '='))
 			env[nenv++] = argv[++i];
-		else if (strcmp(argv[i], "--user") == 0)
-			return zone_error_set(err, 0,
-					      "--user: the launcher (cli/launch.h) cannot set the "
-					      "user of an entered process yet");
+		else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc)
+			o.user = argv[++i];
 		else if (argv[i][0] == '-')
 			return cli_usage_error(c, err);
 		else

@@ -25,7 +25,7 @@ static const struct cli_verb verbs[] = {
     {"halt", cli_halt, "NAME", "stop a zone at once: kill everything in it"},
     {"shutdown", cli_shutdown, "NAME [--timeout S]", "ask init to stop, halt after S seconds (30)"},
     {"reboot", cli_reboot, "NAME", "halt and boot"},
-    {"exec", cli_exec, "NAME [--workdir D] [--env K=V]... -- CMD...",
+    {"exec", cli_exec, "NAME [--user U] [--workdir D] [--env K=V]... -- CMD...",
      "run a command in a running zone, under the brand"},
     {"login", cli_login, "NAME", "a login shell in a running zone"},
     {"run", cli_run, "--from GOLDEN [--discard always|onsuccess|never] [--KEY VALUE]... -- CMD...",

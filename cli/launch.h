@@ -76,6 +76,7 @@ struct launch_opts {
 	const char *kernel_version; /* X.Y.Z the zone's uname reports, or NULL: the host's */
 	const char *zone_page; /* the zone page (proc/lxzonepage.h) as the brand sees it, or NULL */
 	const char *user; /* launch_enter: NAME, UID or UID:GID, resolved in the zone; NULL: root */
+	int pty;	  /* launch_enter: give the program a terminal from the zone's devpts */
 	int report;	       /* --report-unsupported given */
 	const char *report_file; /* where the summary goes; NULL: stderr */
 	int strict;		 /* LX_BF_STRICT */
@@ -295,5 +296,12 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 /* Summarize a report file's contents ("<nr>\n" lines) into out, one line per distinct call,
  * most frequent first: "<name> <count> <reason>".  Returns the number of distinct calls. */
 int launch_report_summarize(const char *text, size_t len, FILE *out);
+
+/* cli/launch_pty.c: a pseudo-terminal from the current (zone's) devpts, the child side,
+ * and the relay between the caller's terminal and it; the relay returns the child's
+ * status (128+N when killed by signal N). */
+int launch_pty_open(int *master, char *slave, size_t len, struct launch_error *err);
+int launch_pty_child(const char *slave);
+int launch_pty_relay(int master, pid_t pid);
 
 #endif

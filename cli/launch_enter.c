@@ -114,7 +114,8 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 	struct launch_error err = {0};
 	struct launch_exec ex;
 	struct enter_user user;
-	int brand_fd, st;
+	char slave[64];
+	int brand_fd, st, master = -1;
 	size_t i;
 	pid_t pid;
 
@@ -166,6 +167,10 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 		report(&err);
 		return err.status;
 	}
+	if (opts->pty && launch_pty_open(&master, slave, sizeof(slave), &err) < 0) {
+		report(&err);
+		return err.status;
+	}
 	pid = fork();
 	if (pid < 0) {
 		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "fork");
@@ -174,6 +179,12 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 	}
 	if (pid == 0) {
 		sigset_t m = *mask;
+
+		if (opts->pty && launch_pty_child(slave) < 0) {
+			launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "terminal %s", slave);
+			report(&err);
+			_exit(err.status);
+		}
 
 		sigdelset(&m, SIGSYS);
 		sigprocmask(SIG_SETMASK, &m, NULL);
@@ -189,7 +200,7 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 		report(&err);
 		_exit(err.status);
 	}
-	st = launch_wait(pid);
+	st = opts->pty ? launch_pty_relay(master, pid) : launch_wait(pid);
 	launch_exec_free(&ex);
 	free(mini);
 	return st;

@@ -628,6 +628,7 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	opts.filter = &filter;
 	opts.enter_in_place = o->in_place;
 	opts.user = o->user;
+	opts.pty = o->pty;
 	if (launch_enter(init, &opts, status, &lerr) < 0)
 		return zone_error_set(err, lerr.errnum, "exec in zone %s: %s", z->name, lerr.msg);
 	return 0;

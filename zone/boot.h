@@ -40,6 +40,7 @@ int zone_shutdown(struct zone *z, int timeout_s, struct zone_error *err);
 struct zone_exec_opts {
 	const char *workdir; /* NULL: / */
 	const char *user;    /* NAME, UID or UID:GID in the zone; NULL: root */
+	bool pty;	     /* a terminal from the zone's devpts, relayed to ours (login) */
 	char **env;	     /* extra KEY=VALUE, NULL-terminated or NULL */
 	bool login;	     /* a login shell */
 	bool in_place;	     /* join the zone in this process (saves a fork): the caller only

@@ -120,7 +120,8 @@ int cli_login(struct cli *c, int argc, char **argv, struct zone_error *err)
 		return -1;
 	if (!isatty(0))
 		fprintf(stderr, "lxzone login: standard input is not a terminal\n");
-	const struct zone_exec_opts o = {.in_place = true};
+	/* zlogin's shape: a terminal of the zone's own, when we have one to relay */
+	const struct zone_exec_opts o = {.in_place = true, .pty = isatty(0) != 0};
 	if (zone_exec(z, sh, &o, &status, err) < 0)
 		return -1;
 	c->exit_code = status;

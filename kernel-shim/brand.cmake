@@ -7,6 +7,7 @@ set(LXZONE_BRAND_SOURCES
 	${CMAKE_SOURCE_DIR}/emul/lx_libc.c
 	${CMAKE_SOURCE_DIR}/emul/state.c
 	${CMAKE_SOURCE_DIR}/emul/guestmem.c
+	${CMAKE_SOURCE_DIR}/emul/path.c
 	${CMAKE_SOURCE_DIR}/emul/signal.c
 	${CMAKE_SOURCE_DIR}/emul/systable.c
 	${CMAKE_SOURCE_DIR}/emul/execprobe.c

@@ -19,6 +19,7 @@
 #include "emul/lx_elf.h"
 #include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
+#include "emul/path.h"
 #include "emul/signal.h"
 #include "emul/state.h"
 #include "kernel-shim/brand_abi.h"
@@ -82,20 +83,6 @@ static void basename_comm(const char *name)
 	lx_sys2(LX_SYS_prctl, LX_PR_SET_NAME, comm);
 }
 
-static void fd_path(long fd, char *out, size_t cap, const char *fallback)
-{
-	char link[40] = "/proc/self/fd/";
-	long r;
-
-	lx_utoa((uint64_t)fd, link + 14);
-	r = lx_sys3(LX_SYS_readlink, link, out, cap - 1);
-	if (r > 0) {
-		out[r] = '\0';
-		return;
-	}
-	lx_strlcpy(out, fallback, cap);
-}
-
 __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 {
 	uint64_t argc = ksp[0];
@@ -152,7 +139,8 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 		if (fd < 0)
 			die("cannot open", name, fd);
 	}
-	fd_path(fd, lx_proc.exe, sizeof(lx_proc.exe), name);
+	if (lx_fd_path(fd, lx_proc.exe, sizeof(lx_proc.exe)) <= 0)
+		lx_strlcpy(lx_proc.exe, name, sizeof(lx_proc.exe));
 	r = lx_sys3(LX_SYS_readlink, "/proc/self/exe", lx_proc.brand_exe,
 		    sizeof(lx_proc.brand_exe) - 1);
 	lx_proc.brand_exe[r > 0 ? r : 0] = '\0';

@@ -16,6 +16,7 @@
 #include "emul/guestmem.h"
 #include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
+#include "emul/path.h"
 #include "kernel-shim/brand_abi.h"
 #include "syscalls/handlers.h"
 
@@ -156,7 +157,7 @@ static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uar
 		}
 	}
 	if (!path[0]) {
-		char fdlink[40] = "/proc/self/fd/";
+		char fdlink[LX_FD_LINK_MAX];
 		if (!(flags & LX_AT_EMPTY_PATH))
 			return -LX_ENOENT;
 		if (dirfd == LX_AT_FDCWD)
@@ -164,7 +165,7 @@ static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uar
 		r = lx_sys2(LX_SYS_fcntl, dirfd, 1 /* F_GETFD */);
 		if (r < 0)
 			return r; /* EBADF, as Linux */
-		lx_utoa((uint64_t)(unsigned)dirfd, fdlink + 14);
+		lx_fd_link(dirfd, fdlink);
 		fd = open_exec(LX_AT_FDCWD, fdlink, 0);
 	} else {
 		fd = open_exec(dirfd, path, flags);

@@ -3,9 +3,10 @@
  * sched_getaffinity, answered from the zone's view.
  *
  * These calls are trapped only in zones with caps (a zone page exists; the filter otherwise
- * passes them through untouched), and openat only with AT_FDCWD (kernel-shim/filter.c).  The fast path of a trapped open is one short copy of the
- * path and a table lookup: any path that is not one of lxproc's files goes on to the kernel
- * with the guest's own pointer, so flags, errors and EFAULT are the kernel's.
+ * passes them through untouched), and openat only with AT_FDCWD (kernel-shim/filter.c).  The fast
+ * path of a trapped open is one short copy of the path and a table lookup: any path that is not one
+ * of lxproc's files goes on to the kernel with the guest's own pointer, so flags, errors and EFAULT
+ * are the kernel's.
  *
  * A synthesized file is served as a memfd holding the text, reopened read-only through
  * /proc/self/fd, so the guest gets its own read-only open file with working read, pread,
@@ -21,6 +22,7 @@
 #include "emul/guestmem.h"
 #include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
+#include "emul/path.h"
 #include "emul/zoneview.h"
 #include "syscalls/handlers.h"
 
@@ -45,31 +47,6 @@ static int lxproc_basename(const char *s)
 	return 0;
 }
 
-/* Absolute form of a relative path under dirfd; 0, or -1 to leave it to the kernel. */
-static int absolute(int dirfd, const char *rel, char *out, size_t cap)
-{
-	long r;
-
-	if (dirfd == LX_AT_FDCWD) {
-		r = lx_sys2(LX_SYS_getcwd, out, cap);
-	} else {
-		char link[40] = "/proc/self/fd/";
-		lx_utoa((uint64_t)(unsigned)dirfd, link + 14);
-		r = lx_sys3(LX_SYS_readlink, link, out, cap - 1);
-		if (r >= 0)
-			out[r] = '\0';
-	}
-	if (r < 0)
-		return -1;
-	size_t k = lx_strlen(out), n = lx_strlen(rel);
-	if (k + n + 2 > cap)
-		return -1;
-	if (k == 0 || out[k - 1] != '/')
-		out[k++] = '/';
-	memcpy(out + k, rel, n + 1);
-	return 0;
-}
-
 /* The last memfd made for each lxproc file, with its text's hash and identity. */
 static struct kept {
 	long fd; /* -1: none */
@@ -89,9 +66,9 @@ static uint64_t fnv1a(const char *p, size_t n)
 
 static long reopen(long mfd, long flags)
 {
-	char self[40] = "/proc/self/fd/";
+	char self[LX_FD_LINK_MAX];
 
-	lx_utoa((uint64_t)mfd, self + 14);
+	lx_fd_link(mfd, self);
 	return lx_sys3(LX_SYS_open, self, LX_O_RDONLY | (flags & (LX_O_CLOEXEC | O_NONBLOCK)), 0);
 }
 
@@ -191,7 +168,7 @@ static long do_open(int nr, int dirfd, uint64_t upath, long flags, long mode)
 		} else {
 			const char *base = lx_strrchr(p, '/');
 			if (lxproc_basename(base ? base + 1 : p) &&
-			    absolute(dirfd, p, abs, sizeof(abs)) == 0)
+			    lx_path_absolute(dirfd, p, abs, sizeof(abs)) == 0)
 				f = lxproc_lookup(abs, lx_strlen(abs));
 		}
 	}

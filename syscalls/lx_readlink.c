@@ -10,6 +10,7 @@
 #include "emul/guestmem.h"
 #include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
+#include "emul/path.h"
 #include "syscalls/handlers.h"
 
 #define PATH_CAP 4096
@@ -117,26 +118,8 @@ static long do_readlink(int dirfd, uint64_t upath, uint64_t ubuf, long bufsiz)
 	if (!last_is_exe(path))
 		return lx_sys4(LX_SYS_readlinkat, dirfd, path, ubuf, bufsiz);
 
-	/* make it absolute: relative to the directory fd or the working directory */
-	if (path[0] == '/') {
-		lx_strlcpy(abs, path, sizeof(abs));
-	} else {
-		if (dirfd == LX_AT_FDCWD) {
-			r = lx_sys2(LX_SYS_getcwd, abs, sizeof(abs));
-		} else {
-			char fdlink[40] = "/proc/self/fd/";
-			lx_utoa((uint64_t)(unsigned)dirfd, fdlink + 14);
-			r = lx_sys3(LX_SYS_readlink, fdlink, abs, sizeof(abs) - 1);
-			if (r >= 0)
-				abs[r] = '\0';
-		}
-		size_t k = lx_strlen(abs);
-		if (r < 0 || k + 1 + (size_t)n >= sizeof(abs))
-			return lx_sys4(LX_SYS_readlinkat, dirfd, path, ubuf, bufsiz);
-		if (k == 0 || abs[k - 1] != '/')
-			abs[k++] = '/';
-		lx_strlcpy(abs + k, path, sizeof(abs) - k);
-	}
+	if (lx_path_absolute(dirfd, path, abs, sizeof(abs)) < 0)
+		return lx_sys4(LX_SYS_readlinkat, dirfd, path, ubuf, bufsiz);
 	kind = classify(abs);
 	if (kind < 0)
 		return lx_sys4(LX_SYS_readlinkat, dirfd, path, ubuf, bufsiz);

@@ -100,3 +100,20 @@ int lx_in_vfork_child(void)
 {
 	return lx_sys0(LX_SYS_getpid) != lx_proc.pid;
 }
+
+void lx_brand_identity(void)
+{
+	struct lx_stat st;
+	long r;
+
+	if (lx_proc.brand_known)
+		return;
+	r = lx_sys3(LX_SYS_readlink, "/proc/self/exe", lx_proc.brand_exe,
+		    sizeof(lx_proc.brand_exe) - 1);
+	lx_proc.brand_exe[r > 0 ? r : 0] = '\0';
+	if (lx_sys4(LX_SYS_newfstatat, LX_AT_FDCWD, "/proc/self/exe", &st, 0) == 0) {
+		lx_proc.brand_dev = st.dev;
+		lx_proc.brand_ino = st.ino;
+	}
+	lx_proc.brand_known = 1;
+}

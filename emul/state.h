@@ -40,6 +40,7 @@ struct lx_proc {
 	char exe[4096];		       /* what /proc/self/exe shows the guest */
 	char brand_exe[4096];	       /* what the host's /proc/self/exe shows: this image */
 	uint64_t brand_dev, brand_ino; /* the brand image file, to recognise it when opened */
+	int brand_known;	       /* brand_exe/dev/ino filled (lx_brand_identity) */
 	struct lx_vsigaction act[LX_NSIG + 1]; /* the guest's dispositions */
 	volatile int act_lock;
 	/* emulation stacks of exited threads, reused once their tid is gone: creating and
@@ -77,6 +78,10 @@ struct lx_thread *lx_estack_alloc(void);
 void lx_estack_stack(struct lx_thread *t, struct lx_stack *ss);
 /* Keeps an exiting thread's region for reuse; 0 when the list is full (unmap it). */
 int lx_estack_retire(struct lx_thread *t, int tid);
+
+/* Fills lx_proc.brand_exe/dev/ino on first use: most processes never need them, and every
+ * exec would otherwise pay two /proc lookups. */
+void lx_brand_identity(void);
 
 /* Is this a native vfork child running on its parent's memory? */
 int lx_in_vfork_child(void);

@@ -109,10 +109,9 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 		auxc++;
 	if (!handover)
 		die("not started by lxrun or lxzone (no " LX_BRAND_ENV ")", "lxzone-brand", 0);
-	/* the value lives in the guest's environ strings: parse a copy */
-	static char hv[2 * 4096 + 256];
-	lx_strlcpy(hv, handover, sizeof(hv));
-	if (split_handover(hv, f) || lx_strcmp(f[0], LX_BRAND_ENV_VERSION) != 0)
+	/* parsed in place: the variable is the brand's and is removed from the guest's envp
+	 * (a copy would cost this process page faults on every exec) */
+	if (split_handover(handover, f) || lx_strcmp(f[0], LX_BRAND_ENV_VERSION) != 0)
 		die("malformed " LX_BRAND_ENV, "lxzone-brand", 0);
 
 	lx_proc.pid = (int)lx_sys0(LX_SYS_getpid);
@@ -131,8 +130,7 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 		name = sep + 1;
 		if (lx_atou(f[5], &n))
 			die("malformed " LX_BRAND_ENV, "lxzone-brand", 0);
-		fd = (long)n;
-		lx_sys3(LX_SYS_fcntl, fd, 2 /* F_SETFD */, 1 /* FD_CLOEXEC */);
+		fd = (long)n; /* closed once the program is loaded */
 	} else {
 		name = f[5];
 		fd = lx_sys3(LX_SYS_open, name, LX_O_RDONLY | LX_O_CLOEXEC, 0);
@@ -141,16 +139,6 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 	}
 	if (lx_fd_path(fd, lx_proc.exe, sizeof(lx_proc.exe)) <= 0)
 		lx_strlcpy(lx_proc.exe, name, sizeof(lx_proc.exe));
-	r = lx_sys3(LX_SYS_readlink, "/proc/self/exe", lx_proc.brand_exe,
-		    sizeof(lx_proc.brand_exe) - 1);
-	lx_proc.brand_exe[r > 0 ? r : 0] = '\0';
-	{
-		struct lx_stat st;
-		if (lx_sys4(LX_SYS_newfstatat, LX_AT_FDCWD, "/proc/self/exe", &st, 0) == 0) {
-			lx_proc.brand_dev = st.dev;
-			lx_proc.brand_ino = st.ino;
-		}
-	}
 
 	/* 2. emulation stack and SIGSYS */
 	t = lx_estack_alloc();

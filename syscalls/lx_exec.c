@@ -75,6 +75,7 @@ static int is_brand_image(long fd)
 {
 	struct lx_stat st;
 
+	lx_brand_identity();
 	return lx_sys2(LX_SYS_fstat, fd, &st) == 0 && st.dev == lx_proc.brand_dev &&
 	       st.ino == lx_proc.brand_ino;
 }

@@ -130,6 +130,7 @@ static long do_readlink(int dirfd, uint64_t upath, uint64_t ubuf, long bufsiz)
 	if (r < 0)
 		return r;
 	real[r] = '\0';
+	lx_brand_identity();
 	if (lx_strcmp(real, lx_proc.brand_exe) == 0) {
 		long m = exe_from_maps(abs, real, sizeof(real));
 		if (m >= 0)

@@ -96,9 +96,30 @@ void lx_estack_stack(struct lx_thread *t, struct lx_stack *ss)
 	ss->pad = 0;
 }
 
+/*
+ * fork runs natively, so a child starts with its parent's pid recorded.  A pid that is not
+ * ours means a fork child (a private copy of the memory: adopt our pid) or a vfork child (the
+ * parent's very memory): write a token and read it back from the recorded pid's memory.
+ */
 int lx_in_vfork_child(void)
 {
-	return lx_sys0(LX_SYS_getpid) != lx_proc.pid;
+	long pid = lx_sys0(LX_SYS_getpid);
+	uint64_t token, seen = 0;
+	struct lx_iovec l, r;
+
+	if (pid == lx_proc.pid)
+		return 0;
+	token = __builtin_ia32_rdtsc() | 1;
+	__atomic_store_n(&lx_proc.fork_probe, token, __ATOMIC_SEQ_CST);
+	l.base = (uintptr_t)&seen;
+	l.len = sizeof(seen);
+	r.base = (uintptr_t)&lx_proc.fork_probe;
+	r.len = sizeof(seen);
+	if (lx_sys6(LX_SYS_process_vm_readv, lx_proc.pid, &l, 1, &r, 1, 0) == (long)sizeof(seen) &&
+	    seen == token)
+		return 1;
+	lx_proc.pid = (int)pid;
+	return 0;
 }
 
 void lx_brand_identity(void)

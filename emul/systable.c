@@ -11,7 +11,7 @@
  *  - PASS: straight to the host kernel, decided by number only, so the kernel's per-syscall
  *    action cache makes it cost nothing.
  *  - EMUL: the brand must see the call (exec re-entry, threads, SIGSYS ownership, uname).
- *    clone is EMUL with one argument rule: CLONE_VM|CLONE_VFORK children pass through.
+ *    clone is EMUL with one argument rule: only threads (CLONE_VM without CLONE_VFORK) trap.
  *  - REFUSE: the security policy, enforced in the kernel (ERRNO), never trapped: calls that
  *    reach host-wide state (kernel, clock, swap, modules, keyring) or that let a process leave
  *    or see past the zone (mounts, setns, open_by_handle_at).  runc's default seccomp profile
@@ -94,9 +94,10 @@ const struct lx_sysent lx_systable[LX_NSYSCALLS] = {
     [53] = PASS(socketpair),
     [54] = PASS(setsockopt),
     [55] = PASS(getsockopt),
-    [56] = EMUL(clone, "Threads and fork-style children start through the brand's trampoline; "
-		       "CLONE_VM|CLONE_VFORK passes through."),
-    [57] = EMUL(fork, "Trapped so the brand can reset per-process state in the child."),
+    [56] = EMUL(clone, "Threads (CLONE_VM without CLONE_VFORK) start on their own emulation "
+		       "stack through the brand's trampoline; fork- and vfork-style clones pass "
+		       "through."),
+    [57] = PASS(fork),
     [58] = PASS(vfork),
     [59] = EMUL(execve, "Re-executes the brand image, which loads the guest program; the kernel "
 			"sees the guest's argv."),

@@ -93,17 +93,18 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 
 static int add_clone_rules(scmp_filter_ctx ctx, uint32_t gated, char *err, size_t errlen)
 {
-	int rc =
-	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-			     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_VFORK_STYLE, CLONE_VFORK_STYLE));
-	/* libseccomp has no "masked not-equal"; its complement is "either bit clear".  An
-	 * unconditional trap rule would replace the allow rule in libseccomp's database. */
+	/* Only threads trap (CLONE_VM without CLONE_VFORK): they need an emulation stack before
+	 * their first instruction.  Fork-style children (CLONE_VM clear) get a copy of the
+	 * parent's, and vfork-style ones borrow it while the parent sleeps: both run natively.
+	 * libseccomp has no "masked not-equal", so the allow side is its two halves. */
+	int rc = seccomp_rule_add(ctx, gated, SCMP_SYS(clone), 1,
+				  SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_VFORK_STYLE, (scmp_datum_t)CLONE_VM));
 	if (rc == 0)
-		rc = seccomp_rule_add(ctx, gated, SCMP_SYS(clone), 1,
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
 				      SCMP_A0(SCMP_CMP_MASKED_EQ, (scmp_datum_t)CLONE_VM, 0));
 	if (rc == 0)
-		rc = seccomp_rule_add(ctx, gated, SCMP_SYS(clone), 1,
-				      SCMP_A0(SCMP_CMP_MASKED_EQ, (scmp_datum_t)CLONE_VFORK, 0));
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+				      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_VFORK_STYLE, CLONE_VFORK_STYLE));
 	if (rc < 0)
 		return fail(err, errlen, "filter: clone rules: %s", strerror(-rc));
 	return 0;

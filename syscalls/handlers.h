@@ -13,7 +13,6 @@ long lx_sys_signalfd4(struct lx_sysctx *c);
 long lx_sys_execve(struct lx_sysctx *c);
 long lx_sys_execveat(struct lx_sysctx *c);
 long lx_sys_clone(struct lx_sysctx *c);
-long lx_sys_fork(struct lx_sysctx *c);
 long lx_sys_exit(struct lx_sysctx *c);
 long lx_sys_uname(struct lx_sysctx *c);
 long lx_sys_readlink(struct lx_sysctx *c);

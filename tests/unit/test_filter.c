@@ -111,7 +111,8 @@ static uint32_t expected(int h, int nr, uint64_t a0, uint64_t ip)
 	case LX_SYS_REFUSE:
 		return SECCOMP_RET_ERRNO | lx_systable[nr].err;
 	case LX_SYS_EMUL:
-		if (nr == SYS_clone && (a0 & (CLONE_VM | CLONE_VFORK)) == (CLONE_VM | CLONE_VFORK))
+		/* only threads trap: fork- and vfork-style clones run natively */
+		if (nr == SYS_clone && (a0 & (CLONE_VM | CLONE_VFORK)) != CLONE_VM)
 			return SECCOMP_RET_ALLOW;
 		return in_gate(ip) ? SECCOMP_RET_ALLOW : RET_TRAP;
 	default:
@@ -177,18 +178,20 @@ static void test_clone_flags(void **state)
 		uint64_t flags;
 		uint32_t outside, gate;
 	} rows[] = {
-	    {THREAD_FLAGS, RET_TRAP, SECCOMP_RET_ALLOW}, /* pthread_create */
-	    {SIGCHLD, RET_TRAP, SECCOMP_RET_ALLOW},	 /* fork() */
-	    {CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD, RET_TRAP, SECCOMP_RET_ALLOW},
-	    {0, RET_TRAP, SECCOMP_RET_ALLOW},
-	    {CLONE_VFORK | SIGCHLD, RET_TRAP, SECCOMP_RET_ALLOW},
+	    {THREAD_FLAGS, RET_TRAP, SECCOMP_RET_ALLOW},		 /* pthread_create */
+	    {SIGCHLD, SECCOMP_RET_ALLOW, SECCOMP_RET_ALLOW},		 /* fork() */
+	    {CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD, SECCOMP_RET_ALLOW,
+	     SECCOMP_RET_ALLOW},
+	    {0, SECCOMP_RET_ALLOW, SECCOMP_RET_ALLOW},
+	    {CLONE_VFORK | SIGCHLD, SECCOMP_RET_ALLOW, SECCOMP_RET_ALLOW},
 	    {CLONE_VM | SIGCHLD, RET_TRAP, SECCOMP_RET_ALLOW},
 	    {CLONE_VM | CLONE_VFORK, SECCOMP_RET_ALLOW, SECCOMP_RET_ALLOW},
 	    {CLONE_VM | CLONE_VFORK | SIGCHLD, SECCOMP_RET_ALLOW, SECCOMP_RET_ALLOW}, /* spawn */
 	    {CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, SECCOMP_RET_ALLOW, SECCOMP_RET_ALLOW},
 	    /* bits in the high word do not hide or fake the vfork bits */
 	    {0xffffffff00000000ULL | CLONE_VM | CLONE_VFORK, SECCOMP_RET_ALLOW, SECCOMP_RET_ALLOW},
-	    {0xffffffff00000000ULL | SIGCHLD, RET_TRAP, SECCOMP_RET_ALLOW},
+	    {0xffffffff00000000ULL | SIGCHLD, SECCOMP_RET_ALLOW, SECCOMP_RET_ALLOW},
+	    {0xffffffff00000000ULL | CLONE_VM, RET_TRAP, SECCOMP_RET_ALLOW},
 	    {~0ULL, SECCOMP_RET_ALLOW, SECCOMP_RET_ALLOW},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -608,12 +611,19 @@ static int live_child(void)
 	syscall(1000);
 	if (sigsys_count != 2 || sigsys_errno != LX_TRAP_DATA || sigsys_nr != 1000)
 		return 11;
-	/* fork-style clone traps (the handler's -1234 means no child was made) */
-	if (syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0) != -1 || sigsys_count != 3 ||
+	/* a thread-style clone traps (the handler's -1234 means no child was made) */
+	if (syscall(SYS_clone, CLONE_VM | SIGCHLD, 0, 0, 0, 0) != -1 || sigsys_count != 3 ||
 	    sigsys_nr != SYS_clone)
 		return 12;
-	/* vfork-style clone passes through: the child shares our stack until it exits */
+	/* a fork-style clone passes through: the child runs natively and exits */
 	int st;
+	r = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	if (r == 0)
+		syscall(SYS_exit_group, 43);
+	if (r <= 0 || waitpid((pid_t)r, &st, 0) != r || !WIFEXITED(st) || WEXITSTATUS(st) != 43 ||
+	    sigsys_count != 3)
+		return 12;
+	/* vfork-style clone passes through: the child shares our stack until it exits */
 	r = clone_vfork_exit42(CLONE_VM | CLONE_VFORK | SIGCHLD);
 	if (r <= 0 || waitpid((pid_t)r, &st, 0) != r || !WIFEXITED(st) || WEXITSTATUS(st) != 42 ||
 	    sigsys_count != 3)

@@ -13,24 +13,7 @@
 
 #include "proc/lxproc.h"
 
-static char fixture_buf[8][65536];
-static unsigned fixture_next;
-
-static struct lx_text fixture(const char *rel)
-{
-	char path[512];
-	char *buf = fixture_buf[fixture_next++ % 8];
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "%s/%s", LXZONE_FIXTURES, rel);
-	f = fopen(path, "r");
-	if (!f)
-		fail_msg("fixture %s missing", path);
-	n = fread(buf, 1, sizeof(fixture_buf[0]), f);
-	fclose(f);
-	return (struct lx_text){buf, n};
-}
+#include "tests/unit/lxproc_fixture.h"
 
 static char out[65536];
 

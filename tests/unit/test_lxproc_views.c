@@ -17,24 +17,14 @@
 
 #include "proc/lxproc.h"
 
-#define NFIX 48
-static char fixture_buf[NFIX][65536];
-static unsigned fixture_next;
+#include "tests/unit/lxproc_fixture.h"
 
-static struct lx_text fixture(const char *dir, const char *name)
+static struct lx_text fixture_in(const char *dir, const char *name)
 {
-	char path[512];
-	char *buf = fixture_buf[fixture_next++ % NFIX];
-	FILE *f;
-	size_t n;
+	char rel[256];
 
-	snprintf(path, sizeof(path), "%s/%s/%s", LXZONE_FIXTURES, dir, name);
-	f = fopen(path, "r");
-	if (!f)
-		fail_msg("fixture %s missing", path);
-	n = fread(buf, 1, sizeof(fixture_buf[0]), f);
-	fclose(f);
-	return (struct lx_text){buf, n};
+	snprintf(rel, sizeof(rel), "%s/%s", dir, name);
+	return fixture(rel);
 }
 
 #define SEC UINT64_C(1000000000)
@@ -52,17 +42,17 @@ static void zone_host(struct zone *z, const char *host)
 	uint64_t up_cs, idle_cs;
 
 	lxproc_view_init(&z->v);
-	z->v.host_meminfo = fixture(host, "meminfo");
-	z->v.host_stat = fixture(host, "stat");
-	z->v.host_cpuinfo = fixture(host, "cpuinfo");
-	z->v.host_swaps = fixture(host, "swaps");
-	z->v.host_diskstats = fixture(host, "diskstats");
-	z->v.host_version = fixture(host, "version");
-	rel = lx_text_trim(fixture(host, "osrelease"));
+	z->v.host_meminfo = fixture_in(host, "meminfo");
+	z->v.host_stat = fixture_in(host, "stat");
+	z->v.host_cpuinfo = fixture_in(host, "cpuinfo");
+	z->v.host_swaps = fixture_in(host, "swaps");
+	z->v.host_diskstats = fixture_in(host, "diskstats");
+	z->v.host_version = fixture_in(host, "version");
+	rel = lx_text_trim(fixture_in(host, "osrelease"));
 	snprintf(z->release, sizeof(z->release), "%.*s", (int)rel.len, rel.p);
 	z->v.host_release = z->release;
 	assert_true(lx_host_stat_get(z->v.host_stat, "btime", &z->v.host_btime));
-	assert_true(lx_host_uptime(fixture(host, "uptime"), &up_cs, &idle_cs));
+	assert_true(lx_host_uptime(fixture_in(host, "uptime"), &up_cs, &idle_cs));
 	z->v.now_ns = up_cs * 10000000;
 }
 
@@ -102,18 +92,18 @@ static void zone_v1(struct zone *z, const char *host, const char *cg)
 	uint32_t n = 64;
 
 	zone_host(z, host);
-	assert_true(lx_cg_parse_limit(fixture(cg, "memory.limit_in_bytes"), &z->v.mem_limit));
-	assert_true(lx_cg_parse_u64(fixture(cg, "memory.usage_in_bytes"), &z->v.mem_usage));
-	assert_true(lx_cg_parse_limit(fixture(cg, "memory.memsw.limit_in_bytes"), &memsw));
-	assert_true(lx_cg_parse_u64(fixture(cg, "memory.memsw.usage_in_bytes"), &memsw_usage));
+	assert_true(lx_cg_parse_limit(fixture_in(cg, "memory.limit_in_bytes"), &z->v.mem_limit));
+	assert_true(lx_cg_parse_u64(fixture_in(cg, "memory.usage_in_bytes"), &z->v.mem_usage));
+	assert_true(lx_cg_parse_limit(fixture_in(cg, "memory.memsw.limit_in_bytes"), &memsw));
+	assert_true(lx_cg_parse_u64(fixture_in(cg, "memory.memsw.usage_in_bytes"), &memsw_usage));
 	z->v.swap_limit = lx_cg_v1_swap_limit(memsw, z->v.mem_limit);
 	z->v.swap_usage = memsw_usage > z->v.mem_usage ? memsw_usage - z->v.mem_usage : 0;
-	assert_true(lx_cg_v1_memstat(fixture(cg, "memory.stat"), &z->v.mstat));
-	assert_true(lx_cpuset_parse(fixture(cg, "cpuset.effective_cpus"), &z->v.cpuset));
-	assert_true(lx_cg_v1_cpu_quota(fixture(cg, "cpu.cfs_quota_us"),
-				       fixture(cg, "cpu.cfs_period_us"), &z->v.cpu_quota_us,
+	assert_true(lx_cg_v1_memstat(fixture_in(cg, "memory.stat"), &z->v.mstat));
+	assert_true(lx_cpuset_parse(fixture_in(cg, "cpuset.effective_cpus"), &z->v.cpuset));
+	assert_true(lx_cg_v1_cpu_quota(fixture_in(cg, "cpu.cfs_quota_us"),
+				       fixture_in(cg, "cpu.cfs_period_us"), &z->v.cpu_quota_us,
 				       &z->v.cpu_period_us));
-	assert_true(lx_cg_v1_cpuacct_all(fixture(cg, "cpuacct.usage_all"), z->percpu, &n));
+	assert_true(lx_cg_v1_cpuacct_all(fixture_in(cg, "cpuacct.usage_all"), z->percpu, &n));
 	z->v.cpu_src = LXPROC_CPU_PERCPU;
 	z->v.cpu_percpu = z->percpu;
 	z->v.cpu_npercpu = n;
@@ -123,17 +113,17 @@ static void zone_v1(struct zone *z, const char *host, const char *cg)
 static void zone_v2(struct zone *z, const char *host, const char *cg)
 {
 	zone_host(z, host);
-	assert_true(lx_cg_parse_limit(fixture(cg, "memory.max"), &z->v.mem_limit));
-	assert_true(lx_cg_parse_u64(fixture(cg, "memory.current"), &z->v.mem_usage));
-	assert_true(lx_cg_parse_limit(fixture(cg, "memory.swap.max"), &z->v.swap_limit));
-	assert_true(lx_cg_parse_u64(fixture(cg, "memory.swap.current"), &z->v.swap_usage));
-	assert_true(lx_cg_v2_memstat(fixture(cg, "memory.stat"), &z->v.mstat));
-	assert_true(lx_cpuset_parse(fixture(cg, "cpuset.cpus.effective"), &z->v.cpuset));
+	assert_true(lx_cg_parse_limit(fixture_in(cg, "memory.max"), &z->v.mem_limit));
+	assert_true(lx_cg_parse_u64(fixture_in(cg, "memory.current"), &z->v.mem_usage));
+	assert_true(lx_cg_parse_limit(fixture_in(cg, "memory.swap.max"), &z->v.swap_limit));
+	assert_true(lx_cg_parse_u64(fixture_in(cg, "memory.swap.current"), &z->v.swap_usage));
+	assert_true(lx_cg_v2_memstat(fixture_in(cg, "memory.stat"), &z->v.mstat));
+	assert_true(lx_cpuset_parse(fixture_in(cg, "cpuset.cpus.effective"), &z->v.cpuset));
 	assert_true(
-	    lx_cg_v2_cpu_max(fixture(cg, "cpu.max"), &z->v.cpu_quota_us, &z->v.cpu_period_us));
-	assert_true(lx_cg_v2_cpu_stat(fixture(cg, "cpu.stat"), &z->v.cpu_total));
+	    lx_cg_v2_cpu_max(fixture_in(cg, "cpu.max"), &z->v.cpu_quota_us, &z->v.cpu_period_us));
+	assert_true(lx_cg_v2_cpu_stat(fixture_in(cg, "cpu.stat"), &z->v.cpu_total));
 	z->v.cpu_src = LXPROC_CPU_TOTAL;
-	zone_tasks_and_clock(z, fixture(cg, "pids.current"));
+	zone_tasks_and_clock(z, fixture_in(cg, "pids.current"));
 }
 
 static char out[65536];
@@ -366,7 +356,7 @@ static void test_no_caps_reproduce_the_host(void **state)
 		assert_text_eq(gen(&z, "/proc/swaps"), z.v.host_swaps);
 		assert_text_eq(gen(&z, "/proc/version"), z.v.host_version);
 		assert_text_eq(gen(&z, "/proc/sys/kernel/osrelease"),
-			       fixture(hosts[i], "osrelease"));
+			       fixture_in(hosts[i], "osrelease"));
 		assert_all_views_agree(&z);
 	}
 	{
@@ -375,9 +365,9 @@ static void test_no_caps_reproduce_the_host(void **state)
 
 		zone_nocaps(&z, "proc/host2");
 		assert_text_eq(gen(&z, "/sys/devices/system/cpu/online"),
-			       fixture("proc/host2", "cpu_online"));
+			       fixture_in("proc/host2", "cpu_online"));
 		assert_text_eq(gen(&z, "/sys/devices/system/cpu/present"),
-			       fixture("proc/host2", "cpu_present"));
+			       fixture_in("proc/host2", "cpu_present"));
 	}
 }
 

@@ -170,17 +170,21 @@ void lx_munmap(void *p, size_t len)
 	lx_sys2(LX_SYS_munmap, p, len);
 }
 
-void lx_msg(const char *a, const char *b)
+/* Appends s to line[*n], keeping room for the newline; truncates what does not fit. */
+static void msg_put(char *line, size_t cap, size_t *n, const char *s)
+{
+	while (*s && *n < cap - 1)
+		line[(*n)++] = *s++;
+}
+
+void lx_msg(const char *const *parts)
 {
 	char line[512];
-	size_t n = lx_strlcpy(line, "lxzone-brand: ", sizeof(line));
+	size_t n = 0;
 
-	n += lx_strlcpy(line + n, a, sizeof(line) - n - 1 > 0 ? sizeof(line) - n - 1 : 0);
-	if (n > sizeof(line) - 2)
-		n = sizeof(line) - 2;
-	n += lx_strlcpy(line + n, b ? b : "", sizeof(line) - n - 1);
-	if (n > sizeof(line) - 2)
-		n = sizeof(line) - 2;
+	msg_put(line, sizeof(line), &n, "lxzone-brand: ");
+	for (; *parts; parts++)
+		msg_put(line, sizeof(line), &n, *parts);
 	line[n++] = '\n';
 	lx_sys3(LX_SYS_write, 2, line, n);
 }

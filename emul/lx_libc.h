@@ -47,8 +47,8 @@ void *lx_mmap_anon(size_t len);
 long lx_mmap_brand(size_t len, int flags); /* mapping or -errno, in the brand's own area */
 void lx_munmap(void *p, size_t len);
 
-/* one line to stderr: "lxzone-brand: <a><b>\n" */
-void lx_msg(const char *a, const char *b);
+/* one line to stderr: "lxzone-brand: " and the NULL-terminated parts, cut to 511 bytes */
+void lx_msg(const char *const *parts);
 __attribute__((noreturn)) void lx_exit_group(int code);
 
 #endif

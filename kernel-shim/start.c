@@ -30,20 +30,13 @@ extern char lx_gate_region[];
 
 __attribute__((noreturn)) static void die(const char *what, const char *name, long err)
 {
-	char line[600], num[24];
-	size_t k = lx_strlcpy(line, name, 400);
+	char num[24];
+	const char *parts[] = {name, ": ", what, err ? " (errno " : "", num, err ? ")" : "", NULL};
 
-	if (k > 399)
-		k = 399;
-	k += lx_strlcpy(line + k, ": ", sizeof(line) - k);
-	k += lx_strlcpy(line + k, what, sizeof(line) - k - 30);
-	if (err) {
-		k += lx_strlcpy(line + k, " (errno ", sizeof(line) - k);
+	num[0] = '\0';
+	if (err)
 		lx_utoa((uint64_t)-err, num);
-		k += lx_strlcpy(line + k, num, sizeof(line) - k);
-		lx_strlcpy(line + k, ")", sizeof(line) - k);
-	}
-	lx_msg(line, NULL);
+	lx_msg(parts);
 	lx_exit_group(127);
 }
 

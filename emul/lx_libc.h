@@ -43,6 +43,21 @@ int lx_utoa(uint64_t v, char *buf);
 int lx_xtoa(uint64_t v, char *buf);
 int lx_atou(const char *s, uint64_t *out); /* 0 on a whole decimal number */
 
+/*
+ * The brand's one lock, for state its threads share.  Brand code runs in signal handlers with
+ * every signal blocked, so a holder is never interrupted by a handler that wants the lock.
+ */
+static inline void lx_spin_lock(volatile int *l)
+{
+	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
+		;
+}
+
+static inline void lx_spin_unlock(volatile int *l)
+{
+	__atomic_store_n(l, 0, __ATOMIC_RELEASE);
+}
+
 void *lx_mmap_anon(size_t len);
 long lx_mmap_brand(size_t len, int flags); /* mapping or -errno, in the brand's own area */
 void lx_munmap(void *p, size_t len);

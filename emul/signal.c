@@ -192,10 +192,10 @@ static void deliver(struct lx_thread *t, int sig, struct lx_siginfo *si, struct 
 		goto segv;
 
 	if (va.flags & LX_SA_RESETHAND) {
-		lx_act_lock();
+		lx_spin_lock(&lx_proc.act_lock);
 		lx_proc.act[sig].handler = LX_SIG_DFL; /* SA_SIGINFO stays, as in Linux */
 		lx_signal_program(sig, &lx_proc.act[sig]);
-		lx_act_unlock();
+		lx_spin_unlock(&lx_proc.act_lock);
 	}
 	uc->uc_mcontext.rip = va.handler;
 	uc->uc_mcontext.rsp = frame;
@@ -222,9 +222,9 @@ segv:
 		deliver(t, LX_SIGSEGV, &fault, uc);
 		return;
 	}
-	lx_act_lock();
+	lx_spin_lock(&lx_proc.act_lock);
 	lx_proc.act[LX_SIGSEGV].handler = LX_SIG_DFL;
-	lx_act_unlock();
+	lx_spin_unlock(&lx_proc.act_lock);
 	lx_signal_default(LX_SIGSEGV, uc);
 }
 

@@ -3,17 +3,6 @@
 
 struct lx_proc lx_proc;
 
-static void lock(void)
-{
-	while (__atomic_exchange_n(&lx_proc.estack_lock, 1, __ATOMIC_ACQUIRE))
-		;
-}
-
-static void unlock(void)
-{
-	__atomic_store_n(&lx_proc.estack_lock, 0, __ATOMIC_RELEASE);
-}
-
 static struct lx_thread *init_region(uintptr_t base)
 {
 	struct lx_thread *t = (struct lx_thread *)base;
@@ -29,7 +18,7 @@ static uintptr_t reuse(void)
 {
 	uintptr_t base = 0;
 
-	lock();
+	lx_spin_lock(&lx_proc.estack_lock);
 	for (int i = 0; i < LX_ESTACK_FREE && !base; i++) {
 		struct lx_estack_free *f = &lx_proc.estack_free[i];
 		if (f->base && lx_sys3(LX_SYS_tgkill, lx_proc.pid, f->tid, 0) == -3 /* ESRCH */) {
@@ -37,7 +26,7 @@ static uintptr_t reuse(void)
 			f->base = 0;
 		}
 	}
-	unlock();
+	lx_spin_unlock(&lx_proc.estack_lock);
 	return base;
 }
 
@@ -75,7 +64,7 @@ int lx_estack_retire(struct lx_thread *t, int tid)
 {
 	int kept = 0;
 
-	lock();
+	lx_spin_lock(&lx_proc.estack_lock);
 	for (int i = 0; i < LX_ESTACK_FREE && !kept; i++) {
 		struct lx_estack_free *f = &lx_proc.estack_free[i];
 		if (!f->base) {
@@ -84,7 +73,7 @@ int lx_estack_retire(struct lx_thread *t, int tid)
 			kept = 1;
 		}
 	}
-	unlock();
+	lx_spin_unlock(&lx_proc.estack_lock);
 	return kept;
 }
 

@@ -18,7 +18,7 @@
 
 #define LX_ESTACK_SIZE	(128UL * 1024)
 #define LX_THREAD_MAGIC 0x6c787a6f6e657468ULL
-#define LX_ESTACK_FREE  32
+#define LX_ESTACK_FREE	32
 
 struct lx_thread {
 	uint64_t magic;
@@ -50,7 +50,7 @@ struct lx_proc {
 		uintptr_t base;
 		int tid;
 	} estack_free[LX_ESTACK_FREE];
-	int estack_lock;
+	volatile int estack_lock;
 };
 
 extern struct lx_proc lx_proc;
@@ -60,18 +60,6 @@ static inline struct lx_thread *lx_thread_self(void)
 	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
 
 	return (struct lx_thread *)(sp & ~(LX_ESTACK_SIZE - 1));
-}
-
-/* Serialises changes to lx_proc.act between threads (handlers run with signals blocked). */
-static inline void lx_act_lock(void)
-{
-	while (__atomic_exchange_n(&lx_proc.act_lock, 1, __ATOMIC_ACQUIRE))
-		;
-}
-
-static inline void lx_act_unlock(void)
-{
-	__atomic_store_n(&lx_proc.act_lock, 0, __ATOMIC_RELEASE);
 }
 
 /* A new emulation stack region; NULL when out of memory. */

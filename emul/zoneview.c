@@ -30,24 +30,13 @@ static struct host_file host_files[] = {
 static struct {
 	const volatile struct lxzone_page *page; /* mapped, or NULL */
 	int tried;
-	int lock;
+	volatile int lock;
 	struct lxzone_page snap;
 	char *scratch;
 	size_t scratch_cap;
 	char release[65];
 	uint64_t host_gen; /* bumped on every host text re-read */
 } zv;
-
-static void zv_lock(void)
-{
-	while (__atomic_exchange_n(&zv.lock, 1, __ATOMIC_ACQUIRE))
-		;
-}
-
-static void zv_unlock(void)
-{
-	__atomic_store_n(&zv.lock, 0, __ATOMIC_RELEASE);
-}
 
 int lx_zone_serves(const struct lxproc_file *f)
 {
@@ -225,7 +214,7 @@ long lx_zone_render(const struct lxproc_file *f, struct lx_text *out)
 	struct lx_buf b;
 	long r;
 
-	zv_lock();
+	lx_spin_lock(&zv.lock);
 	r = build_view(&v, f->inputs);
 	for (size_t cap = zv.scratch_cap ? zv.scratch_cap : 65536; r == 0; cap *= 2) {
 		if (cap > zv.scratch_cap) {
@@ -255,7 +244,7 @@ long lx_zone_render(const struct lxproc_file *f, struct lx_text *out)
 		}
 		break;
 	}
-	zv_unlock();
+	lx_spin_unlock(&zv.lock);
 	return r;
 }
 
@@ -264,12 +253,12 @@ long lx_zone_sysinfo(struct lx_sysinfo *si)
 	struct lxproc_view v;
 	long r;
 
-	zv_lock();
+	lx_spin_lock(&zv.lock);
 	r = build_view(&v, VIEW_ALL_HOST | LXPROC_IN_MEM | LXPROC_IN_TIME | LXPROC_IN_LOAD |
 			       LXPROC_IN_TASKS);
 	if (r == 0 && lxproc_sysinfo(&v, si) < 0)
 		r = -LX_EIO;
-	zv_unlock();
+	lx_spin_unlock(&zv.lock);
 	return r;
 }
 
@@ -278,12 +267,12 @@ long lx_zone_affinity(const uint8_t *host, size_t host_len, uint8_t *mask, size_
 	struct lxproc_view v;
 	long r;
 
-	zv_lock();
+	lx_spin_lock(&zv.lock);
 	r = build_view(&v, LXPROC_IN_HOST_STAT);
 	if (r == 0) {
 		int n = lxproc_affinity(&v, host, host_len, mask, len);
 		r = n < 0 ? -LX_EINVAL : n;
 	}
-	zv_unlock();
+	lx_spin_unlock(&zv.lock);
 	return r;
 }

@@ -53,7 +53,7 @@ static struct kept {
 	uint64_t dev, ino, hash, len;
 	uint64_t gen; /* lx_zone_generation of its text; 0: unknown */
 } kept[32];
-static int kept_lock;
+static volatile int kept_lock;
 
 static uint64_t fnv1a(const char *p, size_t n)
 {
@@ -102,8 +102,7 @@ static long serve(const struct lxproc_file *f, long flags)
 		return -LX_EACCES;
 	if (flags & O_DIRECTORY)
 		return -LX_ENOTDIR;
-	while (__atomic_exchange_n(&kept_lock, 1, __ATOMIC_ACQUIRE))
-		;
+	lx_spin_lock(&kept_lock);
 	/* nothing the text depends on has changed since the kept memfd: reopen it as is */
 	uint64_t gen = lx_zone_generation(f);
 	if (gen && k->fd > 0 && k->gen == gen && lx_sys2(LX_SYS_fstat, k->fd, &st) == 0 &&
@@ -152,7 +151,7 @@ static long serve(const struct lxproc_file *f, long flags)
 	}
 	r = fd;
 out:
-	__atomic_store_n(&kept_lock, 0, __ATOMIC_RELEASE);
+	lx_spin_unlock(&kept_lock);
 	return r;
 }
 

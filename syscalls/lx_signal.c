@@ -34,12 +34,12 @@ long lx_sys_rt_sigaction(struct lx_sysctx *c)
 			if (sig != LX_SIGSYS)
 				r = lx_signal_program(sig, &nva);
 		} else {
-			lx_act_lock();
+			lx_spin_lock(&lx_proc.act_lock);
 			lx_proc.act[sig] = nva;
 			r = lx_signal_program(sig, &nva);
 			if (r < 0)
 				lx_proc.act[sig] = old;
-			lx_act_unlock();
+			lx_spin_unlock(&lx_proc.act_lock);
 		}
 		if (r < 0)
 			return r;

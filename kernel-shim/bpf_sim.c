@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+int lx_filter_fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -76,48 +76,52 @@ static int opcode_known(uint16_t code)
 int lx_bpf_check(const struct sock_filter *prog, size_t len, char *err, size_t errlen)
 {
 	if (!prog || len == 0 || len > BPF_MAXINSNS)
-		return fail(err, errlen, "bpf: program length %zu not in 1..%d", len, BPF_MAXINSNS);
+		return lx_filter_fail(err, errlen, "bpf: program length %zu not in 1..%d", len,
+				      BPF_MAXINSNS);
 	for (size_t pc = 0; pc < len; pc++) {
 		const struct sock_filter *f = &prog[pc];
 		if (!opcode_known(f->code))
-			return fail(err, errlen, "bpf: insn %zu: opcode 0x%04x not allowed", pc,
-				    f->code);
+			return lx_filter_fail(
+			    err, errlen, "bpf: insn %zu: opcode 0x%04x not allowed", pc, f->code);
 		switch (f->code) {
 		case BPF_LD | BPF_W | BPF_ABS:
 			if (f->k >= sizeof(struct seccomp_data) || (f->k & 3))
-				return fail(err, errlen, "bpf: insn %zu: bad load offset %u", pc,
-					    f->k);
+				return lx_filter_fail(
+				    err, errlen, "bpf: insn %zu: bad load offset %u", pc, f->k);
 			break;
 		case BPF_LD | BPF_MEM:
 		case BPF_LDX | BPF_MEM:
 		case BPF_ST:
 		case BPF_STX:
 			if (f->k >= BPF_MEMWORDS)
-				return fail(err, errlen, "bpf: insn %zu: scratch word %u", pc,
-					    f->k);
+				return lx_filter_fail(err, errlen, "bpf: insn %zu: scratch word %u",
+						      pc, f->k);
 			break;
 		case BPF_ALU | BPF_DIV | BPF_K:
 		case BPF_ALU | BPF_MOD | BPF_K:
 			if (f->k == 0)
-				return fail(err, errlen, "bpf: insn %zu: division by constant 0",
-					    pc);
+				return lx_filter_fail(err, errlen,
+						      "bpf: insn %zu: division by constant 0", pc);
 			break;
 		case BPF_ALU | BPF_LSH | BPF_K:
 		case BPF_ALU | BPF_RSH | BPF_K:
 			if (f->k >= 32)
-				return fail(err, errlen, "bpf: insn %zu: shift by %u", pc, f->k);
+				return lx_filter_fail(err, errlen, "bpf: insn %zu: shift by %u", pc,
+						      f->k);
 			break;
 		case BPF_JMP | BPF_JA:
 			if (f->k >= len - pc - 1)
-				return fail(err, errlen, "bpf: insn %zu: jump out of program", pc);
+				return lx_filter_fail(err, errlen,
+						      "bpf: insn %zu: jump out of program", pc);
 			break;
 		}
 		if (BPF_CLASS(f->code) == BPF_JMP && BPF_OP(f->code) != BPF_JA &&
 		    (pc + 1 + f->jt >= len || pc + 1 + f->jf >= len))
-			return fail(err, errlen, "bpf: insn %zu: jump out of program", pc);
+			return lx_filter_fail(err, errlen, "bpf: insn %zu: jump out of program",
+					      pc);
 	}
 	if (BPF_CLASS(prog[len - 1].code) != BPF_RET)
-		return fail(err, errlen, "bpf: last instruction is not a return");
+		return lx_filter_fail(err, errlen, "bpf: last instruction is not a return");
 	return 0;
 }
 
@@ -188,8 +192,9 @@ int lx_bpf_run(const struct sock_filter *prog, size_t len, const struct seccomp_
 				a = f->k;
 			} else {
 				if (!(mem_set & (1u << f->k)))
-					return fail(err, errlen, "bpf: insn %zu: M[%u] read unset",
-						    pc, f->k);
+					return lx_filter_fail(err, errlen,
+							      "bpf: insn %zu: M[%u] read unset", pc,
+							      f->k);
 				a = mem[f->k];
 			}
 			break;
@@ -200,8 +205,9 @@ int lx_bpf_run(const struct sock_filter *prog, size_t len, const struct seccomp_
 				x = f->k;
 			} else {
 				if (!(mem_set & (1u << f->k)))
-					return fail(err, errlen, "bpf: insn %zu: M[%u] read unset",
-						    pc, f->k);
+					return lx_filter_fail(err, errlen,
+							      "bpf: insn %zu: M[%u] read unset", pc,
+							      f->k);
 				x = mem[f->k];
 			}
 			break;
@@ -244,5 +250,5 @@ int lx_bpf_run(const struct sock_filter *prog, size_t len, const struct seccomp_
 		}
 	}
 	/* Unreachable after lx_bpf_check: the last instruction returns. */
-	return fail(err, errlen, "bpf: ran off the end of the program");
+	return lx_filter_fail(err, errlen, "bpf: ran off the end of the program");
 }

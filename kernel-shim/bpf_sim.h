@@ -34,4 +34,9 @@ int lx_bpf_check(const struct sock_filter *prog, size_t len, char *err, size_t e
 int lx_bpf_run(const struct sock_filter *prog, size_t len, const struct seccomp_data *d,
 	       struct lx_bpf_run *out, char *err, size_t errlen);
 
+/* Writes the message into err (when given) and returns -1: the lxfilter library's one way to
+ * fail with context (bpf_sim.c, filter.c). */
+int lx_filter_fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -48,7 +48,6 @@
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,16 +76,6 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 
 #define RET_TRAP_BRAND (SECCOMP_RET_TRAP | LX_TRAP_DATA)
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	if (err && errlen)
-		vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* CLONE_VM|CLONE_VFORK children run on the parent's memory and stack until they exec or exit;
  * the brand cannot interpose a trampoline there, and need not: the parent is suspended. */
 #define CLONE_VFORK_STYLE ((scmp_datum_t)(CLONE_VM | CLONE_VFORK))
@@ -97,16 +86,18 @@ static int add_clone_rules(scmp_filter_ctx ctx, uint32_t gated, char *err, size_
 	 * their first instruction.  Fork-style children (CLONE_VM clear) get a copy of the
 	 * parent's, and vfork-style ones borrow it while the parent sleeps: both run natively.
 	 * libseccomp has no "masked not-equal", so the allow side is its two halves. */
-	int rc = seccomp_rule_add(ctx, gated, SCMP_SYS(clone), 1,
-				  SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_VFORK_STYLE, (scmp_datum_t)CLONE_VM));
+	int rc = seccomp_rule_add(
+	    ctx, gated, SCMP_SYS(clone), 1,
+	    SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_VFORK_STYLE, (scmp_datum_t)CLONE_VM));
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
 				      SCMP_A0(SCMP_CMP_MASKED_EQ, (scmp_datum_t)CLONE_VM, 0));
 	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-				      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_VFORK_STYLE, CLONE_VFORK_STYLE));
+		rc = seccomp_rule_add(
+		    ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+		    SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_VFORK_STYLE, CLONE_VFORK_STYLE));
 	if (rc < 0)
-		return fail(err, errlen, "filter: clone rules: %s", strerror(-rc));
+		return lx_filter_fail(err, errlen, "filter: clone rules: %s", strerror(-rc));
 	return 0;
 }
 
@@ -122,15 +113,15 @@ static int add_openat_rules(scmp_filter_ctx ctx, uint32_t gated, char *err, size
 	/* libseccomp 2.5's 32-bit compares still look at the high word; the masked compare
 	 * matches AT_FDCWD however it was extended, and libseccomp emits it first, so the
 	 * "not AT_FDCWD" allow below only sees the rest (lx_filter_verify checks both). */
-	int rc = seccomp_rule_add(ctx, gated, SCMP_SYS(openat), 1,
-				  SCMP_A0_64(SCMP_CMP_MASKED_EQ, 0xffffffffULL,
-					     (scmp_datum_t)(uint32_t)AT_FDCWD));
+	int rc = seccomp_rule_add(
+	    ctx, gated, SCMP_SYS(openat), 1,
+	    SCMP_A0_64(SCMP_CMP_MASKED_EQ, 0xffffffffULL, (scmp_datum_t)(uint32_t)AT_FDCWD));
 
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
 				      SCMP_A0_32(SCMP_CMP_NE, (uint32_t)AT_FDCWD));
 	if (rc < 0)
-		return fail(err, errlen, "filter: openat rules: %s", strerror(-rc));
+		return lx_filter_fail(err, errlen, "filter: openat rules: %s", strerror(-rc));
 	return 0;
 }
 
@@ -173,8 +164,8 @@ static int add_rules(scmp_filter_ctx ctx, int hardened, int lxproc, char *err, s
 		}
 		rc = seccomp_rule_add(ctx, action, nr, 0);
 		if (rc < 0)
-			return fail(err, errlen, "filter: add rule for %s (%d): %s", e->name, nr,
-				    strerror(-rc));
+			return lx_filter_fail(err, errlen, "filter: add rule for %s (%d): %s",
+					      e->name, nr, strerror(-rc));
 	}
 	return 0;
 }
@@ -188,30 +179,30 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **prog, size_t *le
 	int rc;
 
 	if (fd < 0)
-		return fail(err, errlen, "filter: memfd_create: %s", strerror(errno));
+		return lx_filter_fail(err, errlen, "filter: memfd_create: %s", strerror(errno));
 	rc = seccomp_export_bpf(ctx, fd);
 	if (rc < 0) {
 		close(fd);
-		return fail(err, errlen, "filter: export BPF: %s", strerror(-rc));
+		return lx_filter_fail(err, errlen, "filter: export BPF: %s", strerror(-rc));
 	}
 	if (fstat(fd, &st) < 0 || st.st_size <= 0 ||
 	    st.st_size % (off_t)sizeof(struct sock_filter) != 0) {
 		close(fd);
-		return fail(err, errlen, "filter: exported BPF has a bad size");
+		return lx_filter_fail(err, errlen, "filter: exported BPF has a bad size");
 	}
 	*len = (size_t)st.st_size / sizeof(struct sock_filter);
 	*prog = calloc(*len + extra, sizeof(struct sock_filter));
 	if (!*prog) {
 		close(fd);
-		return fail(err, errlen, "filter: %s", strerror(ENOMEM));
+		return lx_filter_fail(err, errlen, "filter: %s", strerror(ENOMEM));
 	}
 	ssize_t n = pread(fd, *prog, (size_t)st.st_size, 0);
 	close(fd);
 	if (n != st.st_size) {
 		free(*prog);
 		*prog = NULL;
-		return fail(err, errlen, "filter: read back exported BPF: %s",
-			    n < 0 ? strerror(errno) : "short read");
+		return lx_filter_fail(err, errlen, "filter: read back exported BPF: %s",
+				      n < 0 ? strerror(errno) : "short read");
 	}
 	return 0;
 }
@@ -224,7 +215,7 @@ long lx_filter_gate_pass(struct sock_filter *prog, size_t len, char *err, size_t
 	for (size_t i = 0; i < len; i++) {
 		struct sock_filter *f = &prog[i];
 		if (f->code == (BPF_RET | BPF_A))
-			return fail(err, errlen, "filter: insn %zu: unexpected ret A", i);
+			return lx_filter_fail(err, errlen, "filter: insn %zu: unexpected ret A", i);
 		if (f->code != (BPF_RET | BPF_K) ||
 		    (f->k & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_TRACE)
 			continue;
@@ -234,15 +225,15 @@ long lx_filter_gate_pass(struct sock_filter *prog, size_t len, char *err, size_t
 		} else if ((f->k & SECCOMP_RET_DATA) == LX_FILTER_MARK_PLAIN) {
 			*f = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, RET_TRAP_BRAND);
 		} else {
-			return fail(err, errlen, "filter: insn %zu: stray ret TRACE|0x%x", i,
-				    f->k & SECCOMP_RET_DATA);
+			return lx_filter_fail(err, errlen, "filter: insn %zu: stray ret TRACE|0x%x",
+					      i, f->k & SECCOMP_RET_DATA);
 		}
 	}
 	if (gated == 0)
-		return fail(err, errlen, "filter: no gated trap in the program");
+		return lx_filter_fail(err, errlen, "filter: no gated trap in the program");
 	if (gate + LX_FILTER_GATE_BLOCK_LEN > BPF_MAXINSNS)
-		return fail(err, errlen, "filter: %zu instructions, the kernel takes %d",
-			    gate + LX_FILTER_GATE_BLOCK_LEN, BPF_MAXINSNS);
+		return lx_filter_fail(err, errlen, "filter: %zu instructions, the kernel takes %d",
+				      gate + LX_FILTER_GATE_BLOCK_LEN, BPF_MAXINSNS);
 
 	const struct sock_filter block[LX_FILTER_GATE_BLOCK_LEN] = {
 	    /* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_HI),
@@ -269,12 +260,12 @@ int lx_filter_build(const struct lx_filter_opts *o, struct sock_fprog *out, char
 	memset(out, 0, sizeof(*out));
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRACE(LX_FILTER_MARK_PLAIN));
 	if (!ctx)
-		return fail(err, errlen, "filter: seccomp_init failed");
+		return lx_filter_fail(err, errlen, "filter: seccomp_init failed");
 	/* seccomp_init adds the native architecture; the brand is x86_64 only. */
 	if (seccomp_arch_native() != SCMP_ARCH_X86_64 ||
 	    seccomp_arch_exist(ctx, SCMP_ARCH_X86_64) != 0) {
 		seccomp_release(ctx);
-		return fail(err, errlen, "filter: native architecture is not x86_64");
+		return lx_filter_fail(err, errlen, "filter: native architecture is not x86_64");
 	}
 	/* i386 entries and x32 numbers (same audit arch, nr | 0x40000000) share this action. */
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
@@ -284,7 +275,7 @@ int lx_filter_build(const struct lx_filter_opts *o, struct sock_fprog *out, char
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (rc < 0) {
 		seccomp_release(ctx);
-		return fail(err, errlen, "filter: set attributes: %s", strerror(-rc));
+		return lx_filter_fail(err, errlen, "filter: set attributes: %s", strerror(-rc));
 	}
 	if (add_rules(ctx, o && o->hardened, o && o->lxproc, err, errlen) < 0 ||
 	    export_bpf(ctx, &prog, &len, LX_FILTER_GATE_BLOCK_LEN, err, errlen) < 0) {
@@ -318,10 +309,11 @@ static int has_cap_sys_admin(void)
 int lx_filter_install(const struct sock_fprog *prog, char *err, size_t errlen)
 {
 	if (!has_cap_sys_admin() && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return fail(err, errlen, "install filter: set no_new_privs: %s", strerror(errno));
+		return lx_filter_fail(err, errlen, "install filter: set no_new_privs: %s",
+				      strerror(errno));
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) < 0)
-		return fail(err, errlen, "install filter (%u instructions): seccomp: %s", prog->len,
-			    strerror(errno));
+		return lx_filter_fail(err, errlen, "install filter (%u instructions): seccomp: %s",
+				      prog->len, strerror(errno));
 	return 0;
 }
 
@@ -428,9 +420,10 @@ static int verify_one(const struct sock_fprog *prog, struct seccomp_data *d, uin
 	if (lx_bpf_run(prog->filter, prog->len, d, &r, err, errlen) < 0)
 		return -1;
 	if (r.ret != want)
-		return fail(err, errlen, "filter: %s (%d) from %#llx gives %#x, the table says %#x",
-			    d->nr >= 0 && d->nr < LX_NSYSCALLS ? lx_systable[d->nr].name : "?",
-			    d->nr, (unsigned long long)d->instruction_pointer, r.ret, want);
+		return lx_filter_fail(
+		    err, errlen, "filter: %s (%d) from %#llx gives %#x, the table says %#x",
+		    d->nr >= 0 && d->nr < LX_NSYSCALLS ? lx_systable[d->nr].name : "?", d->nr,
+		    (unsigned long long)d->instruction_pointer, r.ret, want);
 	return 0;
 }
 
@@ -450,7 +443,8 @@ int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *pr
 			d.instruction_pointer = plain;
 			for (int i = 0; i < 2; i++) {
 				d.args[0] = fdcwd[i];
-				if (verify_one(prog, &d, expected_action(o, nr, 0), err, errlen) < 0)
+				if (verify_one(prog, &d, expected_action(o, nr, 0), err, errlen) <
+				    0)
 					return -1;
 			}
 			d.args[0] = 3;
@@ -494,18 +488,18 @@ int lx_filter_cache_write(int dirfd, const char *name, const struct lx_filter_op
 	snprintf(tmp, sizeof(tmp), ".%s.tmp.%d", name, (int)getpid());
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return fail(err, errlen, "filter cache %s: %s", tmp, strerror(errno));
+		return lx_filter_fail(err, errlen, "filter cache %s: %s", tmp, strerror(errno));
 	/* no fsync: a cache lost in a crash is rebuilt, and one cut short is refused */
 	if (write(fd, &h, sizeof(h)) != (ssize_t)sizeof(h) ||
 	    write(fd, prog->filter, body) != (ssize_t)body || close(fd) < 0) {
 		int e = errno;
 		unlinkat(dirfd, tmp, 0);
-		return fail(err, errlen, "filter cache %s: %s", tmp, strerror(e));
+		return lx_filter_fail(err, errlen, "filter cache %s: %s", tmp, strerror(e));
 	}
 	if (renameat(dirfd, tmp, dirfd, name) < 0) {
 		int e = errno;
 		unlinkat(dirfd, tmp, 0);
-		return fail(err, errlen, "filter cache %s: %s", name, strerror(e));
+		return lx_filter_fail(err, errlen, "filter cache %s: %s", name, strerror(e));
 	}
 	return 0;
 }
@@ -522,25 +516,26 @@ int lx_filter_cache_read(int dirfd, const char *name, const struct lx_filter_opt
 	memset(out, 0, sizeof(*out));
 	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return fail(err, errlen, "filter cache %s: %s", name, strerror(errno));
+		return lx_filter_fail(err, errlen, "filter cache %s: %s", name, strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
 	    (st.st_mode & 077) != 0) {
 		close(fd);
-		return fail(err, errlen, "filter cache %s: not a private file of ours", name);
+		return lx_filter_fail(err, errlen, "filter cache %s: not a private file of ours",
+				      name);
 	}
 	if (st.st_size < (off_t)sizeof(h) || pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
 	    memcmp(h.magic, CACHE_MAGIC, sizeof(h.magic)) != 0 || h.len == 0 ||
 	    h.len > BPF_MAXINSNS ||
 	    st.st_size != (off_t)(sizeof(h) + (size_t)h.len * sizeof(struct sock_filter))) {
 		close(fd);
-		return fail(err, errlen, "filter cache %s: bad header or size", name);
+		return lx_filter_fail(err, errlen, "filter cache %s: bad header or size", name);
 	}
 	if (h.key != lx_filter_key(o)) {
 		close(fd);
-		return fail(err, errlen,
-			    "filter cache %s: stale (built from another table, "
-			    "profile or build)",
-			    name);
+		return lx_filter_fail(err, errlen,
+				      "filter cache %s: stale (built from another table, "
+				      "profile or build)",
+				      name);
 	}
 	body = (size_t)h.len * sizeof(struct sock_filter);
 	prog = malloc(body);
@@ -548,7 +543,7 @@ int lx_filter_cache_read(int dirfd, const char *name, const struct lx_filter_opt
 	    fnv1a(FNV_BASIS, prog, body) != h.sum) {
 		close(fd);
 		free(prog);
-		return fail(err, errlen, "filter cache %s: checksum mismatch", name);
+		return lx_filter_fail(err, errlen, "filter cache %s: checksum mismatch", name);
 	}
 	close(fd);
 	out->len = (unsigned short)h.len;

@@ -3,6 +3,7 @@
  * row below (and regenerating docs/zone-config.md with `lxzone config-doc`).
  */
 #include "zone/config.h"
+#include "zone/capset.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -310,6 +311,14 @@ int zone_mount_parse(const char *spec, struct zone_mount *m, struct zone_error *
 	return 0;
 }
 
+/* Checked against the default profile's set; the profile in force is applied at boot. */
+static int v_capabilities(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	uint64_t mask;
+
+	return zone_caps_parse(v, zone_caps_profile(false), &mask, out, sz, err);
+}
+
 static int v_mount(const char *v, char *out, size_t sz, struct zone_error *err)
 {
 	struct zone_mount m;
@@ -343,6 +352,16 @@ const struct zone_config_key zone_config_keys[] = {
     {"root-type", ZONE_KEY_ENUM, "whole", "whole|sparse", v_root_type,
      "`whole`: a private copy of the image. `sparse`: an overlay with the source image "
      "as read-only lower layer."},
+    {"capabilities", ZONE_KEY_STRING, "default", "default|all|none|[+-]CAP,...", v_capabilities,
+     "Capabilities root keeps in the zone (bounding, permitted and effective sets; "
+     "inheritable and ambient are empty). `default` is the profile's set: for `default`, "
+     "all but cap_dac_read_search, cap_sys_module, cap_sys_rawio, cap_sys_pacct, cap_sys_time, "
+     "cap_mknod, cap_audit_control, cap_audit_read, cap_mac_override, cap_mac_admin, "
+     "cap_syslog, cap_wake_alarm, cap_block_suspend, cap_perfmon and cap_bpf; for `hardened`, "
+     "Docker's default set without cap_mknod (cap_chown, cap_dac_override, cap_fowner, "
+     "cap_fsetid, cap_kill, cap_setgid, cap_setuid, cap_setpcap, cap_net_bind_service, "
+     "cap_net_raw, cap_sys_chroot, cap_audit_write, cap_setfcap). `+cap_x,-cap_y` changes the "
+     "profile's set, a list of names replaces it. A user other than root ends with none."},
     {"mount", ZONE_KEY_LIST, "", "HOSTPATH:ZONEPATH[:ro]", v_mount,
      "Host directory bind-mounted into the zone (repeatable; read-only with `:ro`)."},
     {"golden", ZONE_KEY_BOOL, "false", "true|false", v_bool,
@@ -491,6 +510,18 @@ int zone_config_check(json_t *cfg, struct zone_error *err)
 	return 0;
 }
 
+/* Keys added to the table after zones were first written; each has a default. Every other
+ * key must be in a zone's config.json (a missing one means the file was tampered with). */
+static bool is_late_key(const char *name)
+{
+	static const char *const late[] = {"capabilities"};
+
+	for (size_t i = 0; i < sizeof(late) / sizeof(late[0]); i++)
+		if (strcmp(late[i], name) == 0)
+			return true;
+	return false;
+}
+
 int zone_config_validate_all(json_t *cfg, struct zone_error *err)
 {
 	const char *key;
@@ -525,10 +556,17 @@ int zone_config_validate_all(json_t *cfg, struct zone_error *err)
 			return zone_error_wrap(err, "%s", key);
 		}
 	}
-	for (size_t i = 0; i < zone_config_nkeys; i++)
-		if (json_object_get(cfg, zone_config_keys[i].name) == NULL)
-			return zone_error_set(err, 0, "missing configuration key '%s'",
-					      zone_config_keys[i].name);
+	for (size_t i = 0; i < zone_config_nkeys; i++) {
+		const struct zone_config_key *k = &zone_config_keys[i];
+		if (json_object_get(cfg, k->name) != NULL)
+			continue;
+		/* a key added after zones were first written: an older zone gets its default */
+		if (is_late_key(k->name)) {
+			json_object_set_new(cfg, k->name, value_json(k, k->def));
+			continue;
+		}
+		return zone_error_set(err, 0, "missing configuration key '%s'", k->name);
+	}
 	return zone_config_check(cfg, err);
 }
 
@@ -554,6 +592,19 @@ uint64_t zone_config_u64(json_t *cfg, const char *key)
 	if (zone_size_parse(s, &v, &ignored) < 0)
 		return ZONE_UNLIMITED;
 	return v;
+}
+
+uint64_t zone_config_caps(json_t *cfg)
+{
+	bool hardened = strcmp(zone_config_str(cfg, "profile"), "hardened") == 0;
+	uint64_t base = zone_caps_profile(hardened), mask = base;
+	struct zone_error ignored;
+
+	/* validated on every load; a bad value falls back to the profile's set */
+	if (zone_caps_parse(zone_config_str(cfg, "capabilities"), base, &mask, NULL, 0, &ignored) <
+	    0)
+		return base;
+	return mask;
 }
 
 uint64_t zone_config_millicpus(json_t *cfg)

@@ -61,13 +61,16 @@ int zone_config_assign(json_t *cfg, const char *assignment, struct zone_error *e
 /* Checks that involve several keys (net=exclusive needs an address, ...). */
 int zone_config_check(json_t *cfg, struct zone_error *err);
 
-/* Accept a loaded config.json only if every key is known and valid. */
+/* Accept a loaded config.json only if every key is known and valid.  A missing key that was
+ * added to the table after zones were first written (capabilities) is set to its default. */
 int zone_config_validate_all(json_t *cfg, struct zone_error *err);
 
 const char *zone_config_str(json_t *cfg, const char *key);
 bool zone_config_bool(json_t *cfg, const char *key);
 /* Sizes and counts; ZONE_UNLIMITED when the value is "unlimited". */
 uint64_t zone_config_u64(json_t *cfg, const char *key);
+/* The capability set (zone/capset.h) of the `capabilities` key over the profile's set. */
+uint64_t zone_config_caps(json_t *cfg);
 /* cpus as thousandths of a CPU (1.5 -> 1500); ZONE_UNLIMITED when unlimited. */
 uint64_t zone_config_millicpus(json_t *cfg);
 

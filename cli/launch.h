@@ -59,6 +59,16 @@ struct launch_bind {
 	int ro;
 };
 
+/* One entry of a zone's /sys/fs/cgroup (zone/cgroup.h, zone_cgroup_fs_list): fstype "cgroup"
+ * (v1: data is the hierarchy's controller list, dest /sys/fs/cgroup/NAME), "cgroup2" (dest
+ * /sys/fs/cgroup, or /sys/fs/cgroup/unified beside v1 ones), or "symlink" (dest -> data, the
+ * name a controller of a co-mounted v1 hierarchy is also known by: cpu -> cpu,cpuacct). */
+struct launch_cgroupfs {
+	const char *fstype;
+	const char *dest;
+	const char *data;
+};
+
 enum launch_net {
 	LAUNCH_NET_HOST = 0, /* share the caller's network namespace (lxrun's default) */
 	LAUNCH_NET_NONE,     /* a new network namespace with only loopback, up */
@@ -77,7 +87,7 @@ struct launch_opts {
 	const char *zone_page; /* the zone page (proc/lxzonepage.h) as the brand sees it, or NULL */
 	const char *user; /* launch_enter: NAME, UID or UID:GID, resolved in the zone; NULL: root */
 	int pty;	  /* launch_enter: give the program a terminal from the zone's devpts */
-	int report;	       /* --report-unsupported given */
+	int report;	  /* --report-unsupported given */
 	const char *report_file; /* where the summary goes; NULL: stderr */
 	int strict;		 /* LX_BF_STRICT */
 	int hardened;		 /* hardened brand profile and filter */
@@ -114,6 +124,20 @@ struct launch_opts {
 	 * (lxzone exec and login, which only wait and exit).  0: a helper process joins. */
 	int enter_in_place;
 
+	/* Capabilities (cli/launch_caps.c).  drop_caps: every process of the zone (its init, and
+	 * what launch_enter runs) keeps only the capabilities in caps (bit N = capability N,
+	 * zone/capset.h) in its bounding, permitted and effective sets, with inheritable and
+	 * ambient empty.  0: the caller's capabilities, unchanged (lxrun's default). */
+	int drop_caps;
+	uint64_t caps;
+	const char *caps_spec; /* lxrun --capabilities, resolved into caps by launch_opts_parse */
+
+	/* The zone's own cgroups, mounted read-only under /sys/fs/cgroup (after PID 1 joined
+	 * them and took a new cgroup namespace, so each shows only the zone's subtree); none:
+	 * no cgroup file system in the zone. */
+	const struct launch_cgroupfs *cgroupfs;
+	size_t ncgroupfs;
+
 	/* The brand filter, already built and checked (a zone's cached filter,
 	 * lx_filter_cache_read), or NULL: launch_enter builds it from hardened / zone_page. */
 	const struct sock_fprog *filter;
@@ -132,6 +156,7 @@ int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out
 enum launch_op_kind {
 	LOP_JOIN_NETNS = 1, /* setns(net_fd, CLONE_NEWNET) */
 	LOP_JOIN_CGROUP,    /* write "0" to path (a cgroup.procs file, host path) */
+	LOP_NEW_CGROUPNS,   /* unshare(CLONE_NEWCGROUP): the cgroups joined become the zone's "/" */
 	LOP_HOSTNAME,	    /* sethostname(data) */
 	LOP_LOOPBACK_UP,    /* bring "lo" up in the new network namespace */
 	LOP_MAKE_PRIVATE,   /* mount --make-rprivate / */
@@ -296,6 +321,13 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 /* Summarize a report file's contents ("<nr>\n" lines) into out, one line per distinct call,
  * most frequent first: "<name> <count> <reason>".  Returns the number of distinct calls. */
 int launch_report_summarize(const char *text, size_t len, FILE *out);
+
+/* cli/launch_caps.c: the zone's capability set on the calling process (see launch_opts.caps).
+ * bound: bounding set = keep, ambient and inheritable empty (needs CAP_SETPCAP; a user change
+ * may follow); limit: permitted and effective within keep. apply: both. */
+int launch_caps_bound(uint64_t keep, struct launch_error *err);
+int launch_caps_limit(uint64_t keep, struct launch_error *err);
+int launch_caps_apply(uint64_t keep, struct launch_error *err);
 
 /* cli/launch_pty.c: a pseudo-terminal from the current (zone's) devpts, the child side,
  * and the relay between the caller's terminal and it; the relay returns the child's

@@ -188,11 +188,21 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 
 		sigdelset(&m, SIGSYS);
 		sigprocmask(SIG_SETMASK, &m, NULL);
-		/* groups, then gid, then uid: after setresuid there is no way back */
+		/* the zone's bounding set first (needs CAP_SETPCAP), then groups, gid, uid (need
+		 * CAP_SETGID/SETUID; after setresuid there is no way back), then root's permitted
+		 * and effective sets: another user has none left by then */
+		if (opts->drop_caps && launch_caps_bound(opts->caps, &err) < 0) {
+			report(&err);
+			_exit(err.status);
+		}
 		if (opts->user && (setgroups(user.ngroups, user.groups) < 0 ||
 				   setresgid(user.gid, user.gid, user.gid) < 0 ||
 				   setresuid(user.uid, user.uid, user.uid) < 0)) {
 			launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "become user %s", opts->user);
+			report(&err);
+			_exit(err.status);
+		}
+		if (opts->drop_caps && launch_caps_limit(opts->caps, &err) < 0) {
 			report(&err);
 			_exit(err.status);
 		}

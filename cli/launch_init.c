@@ -215,6 +215,11 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 		}
 		close(*plan->opts->ready_fd);
 	}
+	/* from here on, init and the program hold only the zone's capabilities */
+	if (plan->opts->drop_caps && launch_caps_apply(plan->opts->caps, &err) < 0) {
+		report(&err);
+		return err.status;
+	}
 	/* the brand must always receive SIGSYS; it keeps the guest's blocked view itself */
 	if (sigismember(mask, SIGSYS)) {
 		flags |= LX_BF_SIGSYS_MASKED;

@@ -2,6 +2,7 @@
  * lxrun's command line -> struct launch_opts.  Pure: no system calls beyond writing --help.
  */
 #include "cli/launch.h"
+#include "zone/capset.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -45,6 +46,9 @@ static const char usage_text[] =
     "                          at exit, list unsupported system calls (to FILE or stderr)\n"
     "  --strict                an unsupported system call kills the process (SIGSYS)\n"
     "  --hardened              hardened brand profile\n"
+    "  --capabilities SPEC     with --root: the capabilities the zone keeps, as lxzone's\n"
+    "                          `capabilities` key (default: the profile's set; +CAP,-CAP\n"
+    "                          change it; a list, all, none); unset: lxrun's own set\n"
     "  --dry-run               print the launch plan and exit\n"
     "  -h, --help              this text\n"
     "\n"
@@ -61,6 +65,7 @@ enum {
 	OPT_DRY_RUN,
 	OPT_MEMORY,
 	OPT_CPUS,
+	OPT_CAPS,
 };
 
 static const struct option long_opts[] = {
@@ -72,6 +77,7 @@ static const struct option long_opts[] = {
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"memory", required_argument, NULL, OPT_MEMORY},
     {"cpus", required_argument, NULL, OPT_CPUS},
+    {"capabilities", required_argument, NULL, OPT_CAPS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -160,6 +166,21 @@ static int parse_cpus(const char *s, uint64_t *milli)
 	return 1;
 }
 
+/* --capabilities over the profile's set, known only once --hardened has been seen. */
+static int launch_opts_caps(struct launch_opts *opts, struct launch_error *err)
+{
+	struct zone_error zerr = {0};
+
+	if (!opts->root)
+		return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
+				   "--capabilities needs --root (a zone to confine)");
+	if (zone_caps_parse(opts->caps_spec, zone_caps_profile(opts->hardened), &opts->caps, NULL,
+			    0, &zerr) < 0)
+		return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "--capabilities: %s", zerr.msg);
+	opts->drop_caps = 1;
+	return 0;
+}
+
 int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out,
 		      struct launch_error *err)
 {
@@ -213,6 +234,9 @@ int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out
 						   "least 0.01, such as 0.5 or 2",
 						   optarg);
 			break;
+		case OPT_CAPS:
+			opts->caps_spec = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, out);
 			return 1;
@@ -227,6 +251,8 @@ int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out
 					   argv[optind - 1]);
 		}
 	}
+	if (opts->caps_spec && launch_opts_caps(opts, err) < 0)
+		return -1;
 	if (optind >= argc)
 		return launch_fail(
 		    err, LAUNCH_EXIT_USAGE, 0,

@@ -6,6 +6,7 @@
  * Zone paths (dest) are always absolute and are resolved inside the root at execution time.
  */
 #include "cli/launch.h"
+#include "zone/capset.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -18,6 +19,7 @@
 static const char *const op_names[] = {
     [LOP_JOIN_NETNS] = "join-netns",
     [LOP_JOIN_CGROUP] = "join-cgroup",
+    [LOP_NEW_CGROUPNS] = "new-cgroupns",
     [LOP_HOSTNAME] = "hostname",
     [LOP_LOOPBACK_UP] = "loopback-up",
     [LOP_MAKE_PRIVATE] = "make-rprivate",
@@ -107,14 +109,14 @@ static int add_cpu_dir(struct launch_plan *plan, const struct launch_opts *opts)
 	struct launch_op *op;
 	int full = 0;
 
-	if (!opts->millicpus || opts->millicpus > (uint64_t)LAUNCH_MAX_ZONE_CPUS * 1000 || host <= 0 ||
-	    n == 0 || n >= (unsigned long)host)
+	if (!opts->millicpus || opts->millicpus > (uint64_t)LAUNCH_MAX_ZONE_CPUS * 1000 ||
+	    host <= 0 || n == 0 || n >= (unsigned long)host)
 		return 0;
-	full |= !add_mount(plan, "tmpfs", "/sys/devices/system/cpu", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			   "mode=755");
+	full |= !add_mount(plan, "tmpfs", "/sys/devices/system/cpu",
+			   MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755");
 	for (k = 0; k < n; k++) {
-		snprintf(plan->cpu_dirs[k], sizeof(plan->cpu_dirs[k]), "/sys/devices/system/cpu/cpu%u",
-			 k);
+		snprintf(plan->cpu_dirs[k], sizeof(plan->cpu_dirs[k]),
+			 "/sys/devices/system/cpu/cpu%u", k);
 		op = add(plan, LOP_BIND, plan->cpu_dirs[k], plan->cpu_dirs[k]);
 		if (op)
 			op->flags = MS_RDONLY;
@@ -157,6 +159,36 @@ static struct launch_op *add_mount(struct launch_plan *plan, const char *fstype,
 	return op;
 }
 
+/*
+ * The zone's cgroup file systems, read-only, under /sys/fs/cgroup (itself part of the read-only
+ * sysfs): pure v2 mounts there directly; v1 and hybrid get a tmpfs holding one mount per
+ * hierarchy and the co-mount symlinks, made read-only once filled, as the host has it.  The
+ * cgroup namespace (LOP_NEW_CGROUPNS, earlier in the plan) makes each mount's root the zone's
+ * own cgroup.  Returns 1 when the plan is full.
+ */
+static int add_cgroupfs(struct launch_plan *plan, const struct launch_opts *opts)
+{
+	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	int full = 0, tmpfs = 0;
+
+	for (size_t i = 0; i < opts->ncgroupfs; i++) {
+		const struct launch_cgroupfs *f = &opts->cgroupfs[i];
+
+		if (!tmpfs && strcmp(f->dest, "/sys/fs/cgroup") != 0) {
+			full |= !add_mount(plan, "tmpfs", "/sys/fs/cgroup",
+					   MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755");
+			tmpfs = 1;
+		}
+		if (!strcmp(f->fstype, "symlink"))
+			full |= !add(plan, LOP_SYMLINK, f->data, f->dest);
+		else
+			full |= !add_mount(plan, f->fstype, f->dest, ro, *f->data ? f->data : NULL);
+	}
+	if (tmpfs)
+		full |= !add(plan, LOP_REMOUNT_RO, NULL, "/sys/fs/cgroup");
+	return full;
+}
+
 /* A zone path must be absolute and must not climb: "/a/../../etc" would be harmless inside
  * the root (resolution is confined) but says something the user did not mean. */
 static int zone_path_ok(const char *p)
@@ -197,6 +229,8 @@ static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *pl
 	}
 	for (i = 0; i < opts->ncgroup_procs; i++)
 		full |= !add(plan, LOP_JOIN_CGROUP, opts->cgroup_procs[i], NULL);
+	/* after the joins: the zone's /proc/self/cgroup shows "/", never the host's path */
+	full |= !add(plan, LOP_NEW_CGROUPNS, NULL, NULL);
 	full |= !add(plan, LOP_MAKE_PRIVATE, NULL, "/");
 	if (opts->hostname) {
 		struct launch_op *op = add(plan, LOP_HOSTNAME, NULL, NULL);
@@ -217,6 +251,7 @@ static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *pl
 	full |=
 	    !add_mount(plan, "sysfs", "/sys", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	full |= add_cpu_dir(plan, opts);
+	full |= add_cgroupfs(plan, opts);
 	full |= !add_mount(plan, "tmpfs", "/dev", MS_NOSUID | MS_STRICTATIME, "mode=755");
 	for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++)
 		full |= !add(plan, LOP_DEV_BIND, dev_paths[i][0], dev_paths[i][1]);
@@ -354,6 +389,7 @@ static void print_op(const struct launch_plan *plan, const struct launch_op *op,
 		fprintf(out, " %s (ro)", op->src);
 		break;
 	case LOP_LOOPBACK_UP:
+	case LOP_NEW_CGROUPNS:
 		break;
 	default:
 		fprintf(out, " %s", op->src ? op->src : op->dest);
@@ -377,6 +413,12 @@ void launch_plan_print(const struct launch_plan *plan, FILE *out)
 		print_op(plan, &plan->ops[i], out);
 	if (plan->clone_flags)
 		fprintf(out, "init %s\n", plan->init == LAUNCH_INIT_IMAGE ? "image" : "minimal");
+	if (o->drop_caps) {
+		char names[1024];
+
+		zone_caps_format(o->caps, names, sizeof(names));
+		fprintf(out, "capabilities %s\n", names);
+	}
 	fprintf(out, "filter %s\n", o->hardened ? "hardened" : "default");
 	fprintf(out, "exec-brand %s%s kernel-version=%s strict=%d report=%s", plan->brand,
 		plan->clone_flags ? " (by fd)" : "", o->kernel_version ? o->kernel_version : "host",

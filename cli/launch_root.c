@@ -281,6 +281,11 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 		case LOP_JOIN_CGROUP:
 			r = join_cgroup(op->src, err);
 			break;
+		case LOP_NEW_CGROUPNS:
+			if (unshare(CLONE_NEWCGROUP) < 0)
+				r = launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
+						"new cgroup namespace");
+			break;
 		case LOP_HOSTNAME:
 			if (sethostname(op->data, strlen(op->data)) < 0)
 				r = launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "sethostname %s",

@@ -112,6 +112,8 @@ struct boot_ctx {
 	struct zone_net net;
 	char page_path[PATH_MAX];
 	struct lxzone_page_writer page;
+	struct zone_cgroup_fs cgfs[ZONE_CG_MAXFS];
+	struct launch_cgroupfs cgfs_ops[ZONE_CG_MAXFS];
 };
 
 static int build_opts(struct zone *z, struct boot_ctx *b, struct zone_error *err)
@@ -151,6 +153,8 @@ static int build_opts(struct zone *z, struct boot_ctx *b, struct zone_error *err
 	if (b->opts.millicpus == UINT64_MAX) /* "unlimited" */
 		b->opts.millicpus = 0;
 	b->opts.hardened = strcmp(zone_config_str(z->config, "profile"), "hardened") == 0;
+	b->opts.drop_caps = 1;
+	b->opts.caps = zone_config_caps(z->config);
 	b->opts.hostname = zone_config_str(z->config, "hostname");
 	b->opts.binds = b->binds;
 	b->opts.nbinds = nb;
@@ -169,6 +173,26 @@ static int build_opts(struct zone *z, struct boot_ctx *b, struct zone_error *err
 	b->argv[1] = NULL;
 	b->opts.argv = b->argv;
 	return 0;
+}
+
+/* The zone's cgroups, as the launcher joins them and mounts them read-only under
+ * /sys/fs/cgroup (after a new cgroup namespace): b->cg must be initialized. */
+static void set_zone_cgroups(struct boot_ctx *b)
+{
+	int np = zone_cgroup_procs_files(&b->cg, b->procs, ZONE_CG_NCTRL + 1);
+	size_t nfs = zone_cgroup_fs_list(&b->cg, b->cgfs, ZONE_CG_MAXFS);
+
+	for (int i = 0; i < np; i++)
+		b->procs_ptr[i] = b->procs[i];
+	b->opts.cgroup_procs = b->procs_ptr;
+	b->opts.ncgroup_procs = (size_t)np;
+	for (size_t i = 0; i < nfs; i++) {
+		b->cgfs_ops[i].fstype = b->cgfs[i].fstype;
+		b->cgfs_ops[i].dest = b->cgfs[i].dest;
+		b->cgfs_ops[i].data = b->cgfs[i].data;
+	}
+	b->opts.cgroupfs = b->cgfs_ops;
+	b->opts.ncgroupfs = nfs;
 }
 
 static void limits_from_config(json_t *cfg, struct zone_cg_limits *l)
@@ -198,16 +222,12 @@ int zone_boot_plan_print(struct zone *z, FILE *out, struct zone_error *err)
 		goto out;
 	limits_from_config(z->config, &lim);
 	fprintf(out, "supervisor cgroup %s", zone_cg_layout_name(b->cg.layout));
-	int np = zone_cgroup_procs_files(&b->cg, b->procs, ZONE_CG_NCTRL + 1);
-	for (int i = 0; i < np; i++) {
-		b->procs_ptr[i] = b->procs[i];
+	set_zone_cgroups(b);
+	for (size_t i = 0; i < b->opts.ncgroup_procs; i++)
 		fprintf(out, " %s", b->procs[i]);
-	}
 	fprintf(out, "\nsupervisor limits memory=%s swap=%s cpus=%s pids=%s\n",
 		zone_config_str(z->config, "memory"), zone_config_str(z->config, "swap"),
 		zone_config_str(z->config, "cpus"), zone_config_str(z->config, "pids"));
-	b->opts.cgroup_procs = b->procs_ptr;
-	b->opts.ncgroup_procs = (size_t)np;
 	if (strcmp(zone_config_str(z->config, "net"), "exclusive") == 0) {
 		char ifname[16], host[64];
 		zone_net_host_ifname(z->name, ifname, sizeof(ifname));
@@ -323,11 +343,7 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	limits_from_config(z->config, &lim);
 	if (zone_cgroup_create(&b->cg, &lim, &err) < 0)
 		goto fail;
-	int np = zone_cgroup_procs_files(&b->cg, b->procs, ZONE_CG_NCTRL + 1);
-	for (int i = 0; i < np; i++)
-		b->procs_ptr[i] = b->procs[i];
-	b->opts.cgroup_procs = b->procs_ptr;
-	b->opts.ncgroup_procs = (size_t)np;
+	set_zone_cgroups(b);
 	if (strcmp(zone_config_str(z->config, "net"), "exclusive") == 0) {
 		if (zone_net_exclusive_create(z->name, zone_config_str(z->config, "address"),
 					      &b->net, &err) < 0)
@@ -611,6 +627,8 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 			return zone_error_set(err, errno, "environment %s", o->env[i]);
 	opts.kernel_version = zone_config_str(z->config, "kernel-version");
 	opts.hardened = strcmp(zone_config_str(z->config, "profile"), "hardened") == 0;
+	opts.drop_caps = 1;
+	opts.caps = zone_config_caps(z->config);
 	opts.cgroup_procs = procs_ptr;
 	opts.ncgroup_procs = (size_t)np;
 	opts.zone_page = LAUNCH_ZONE_PAGE; /* bound there at boot, in the zone's mount namespace */

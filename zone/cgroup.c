@@ -310,6 +310,67 @@ int zone_cgroup_procs_files(struct zone_cgroup *cg, char files[][ZONE_CG_PATH + 
 	return (int)n;
 }
 
+/* The name of the hierarchy a v1 controller lives in: "cpu,cpuacct" when <mnt>/cpu is the
+ * usual symlink to a co-mounted hierarchy, else the controller's own name. */
+static void v1_hierarchy_name(const struct zone_cgroup *cg, int c, char *buf, size_t sz)
+{
+	char link[300], target[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "%s/%s", cg->mnt, ctrl_names[c]);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n > 0 && !memchr(target, '/', (size_t)n) && target[0] != '.') {
+		target[n] = '\0';
+		snprintf(buf, sz, "%s", target);
+		return;
+	}
+	snprintf(buf, sz, "%s", ctrl_names[c]);
+}
+
+static struct zone_cgroup_fs *fs_add(struct zone_cgroup_fs *out, size_t max, size_t *n,
+				     const char *fstype, const char *name, const char *data)
+{
+	struct zone_cgroup_fs *f;
+
+	if (*n >= max)
+		return NULL;
+	f = &out[(*n)++];
+	memset(f, 0, sizeof(*f));
+	snprintf(f->fstype, sizeof(f->fstype), "%s", fstype);
+	snprintf(f->dest, sizeof(f->dest), "/sys/fs/cgroup%s%s", *name ? "/" : "", name);
+	snprintf(f->data, sizeof(f->data), "%s", data);
+	return f;
+}
+
+size_t zone_cgroup_fs_list(const struct zone_cgroup *cg, struct zone_cgroup_fs *out, size_t max)
+{
+	size_t n = 0;
+
+	if (cg->layout == ZONE_CG_V2) {
+		fs_add(out, max, &n, "cgroup2", "", "");
+		return n;
+	}
+	for (int c = 0; c < ZONE_CG_NCTRL; c++) {
+		char name[64];
+		size_t i;
+
+		if (!cg->v1[c][0])
+			continue;
+		v1_hierarchy_name(cg, c, name, sizeof(name));
+		for (i = 0; i < n; i++)
+			if (!strcmp(out[i].fstype, "cgroup") && !strcmp(out[i].data, name))
+				break;
+		if (i == n && !fs_add(out, max, &n, "cgroup", name, name))
+			return n;
+		if (strcmp(name, ctrl_names[c]) != 0 &&
+		    !fs_add(out, max, &n, "symlink", ctrl_names[c], name))
+			return n;
+	}
+	if (cg->v2[0])
+		fs_add(out, max, &n, "cgroup2", "unified", "");
+	return n;
+}
+
 int zone_cgroup_join(struct zone_cgroup *cg, pid_t pid, struct zone_error *err)
 {
 	char files[ZONE_CG_NCTRL + 1][ZONE_CG_PATH + 16];

@@ -67,6 +67,23 @@ int zone_cgroup_create(struct zone_cgroup *cg, const struct zone_cg_limits *lim,
  * array of pointers into cg; at most ZONE_CG_NCTRL + 1 entries). */
 int zone_cgroup_procs_files(struct zone_cgroup *cg, char files[][ZONE_CG_PATH + 16], size_t max);
 
+/*
+ * What the zone sees at /sys/fs/cgroup, shaped like the host's: one read-only mount per
+ * hierarchy the zone has a cgroup in (v1: /sys/fs/cgroup/<hierarchy> with the controller list
+ * as mount data; hybrid: also cgroup2 at /sys/fs/cgroup/unified; v2: cgroup2 at
+ * /sys/fs/cgroup), and "symlink" entries for controllers of a co-mounted hierarchy
+ * (dest /sys/fs/cgroup/cpu, data "cpu,cpuacct"), as the host has them.  Mounted after the
+ * zone's init joined the cgroups and took a cgroup namespace, each shows only the zone's
+ * subtree.  Returns the number of entries (at most max).
+ */
+struct zone_cgroup_fs {
+	char fstype[8]; /* "cgroup", "cgroup2" or "symlink" */
+	char dest[64];
+	char data[64];
+};
+#define ZONE_CG_MAXFS (2 * ZONE_CG_NCTRL + 1)
+size_t zone_cgroup_fs_list(const struct zone_cgroup *cg, struct zone_cgroup_fs *out, size_t max);
+
 int zone_cgroup_join(struct zone_cgroup *cg, pid_t pid, struct zone_error *err);
 
 /* Number of processes in the zone's cgroup (from the first hierarchy used). */

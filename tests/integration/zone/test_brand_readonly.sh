@@ -1,0 +1,63 @@
+#!/bin/sh
+# The brand image every zone process runs cannot be changed from inside a zone (the runc
+# CVE-2019-5736 class): through /proc/self/exe, /proc/<pid>/exe of another zone process and
+# an O_PATH descriptor, it cannot be opened for writing, truncated, linked out to be replaced,
+# or remounted read-write; it has no mount point in the zone; and the host's file is
+# byte-for-byte unchanged afterwards.  In a default zone (root with CAP_SYS_ADMIN) and a
+# hardened one.
+. "$(dirname "$0")/lib.sh"
+builtin_images
+need_brand
+probe_dir="${LXZONE_BUILD:-}/tests/bin"
+[ -x "$probe_dir/it_zone_probe" ] || skip "no $probe_dir/it_zone_probe (build it_zone_probe)"
+brand=${LXZONE_BRAND_IMAGE:-$(dirname "$LXZONE")/lxzone-brand}
+before=$(sha256sum "$brand" | cut -d' ' -f1)
+lxzone_before=$(sha256sum "$LXZONE" | cut -d' ' -f1)
+
+# in ZONE, OP must fail with one of the errnos given
+expect_refused() {
+	z=$1 op=$2
+	shift 2
+	got=$(lxzone exec "$z" -- /t/it_zone_probe "$op" | awk '{print $2}')
+	for e in "$@"; do
+		if [ "$got" = "$e" ]; then
+			echo "ok: zone $z: $op refused ($got)"
+			return
+		fi
+	done
+	fail "zone $z: $op gave $got, expected one of: $*"
+}
+
+for profile in default hardened; do
+	z=brandz-$profile
+	lxzone create "$z" --profile $profile --image builtin:busybox --mount "$probe_dir:/t:ro"
+	lxzone boot "$z"
+	# it is the brand, and readable (every process in the zone execs it)
+	lxzone exec "$z" -- /bin/sh -c 'cat /proc/self/exe >/dev/null' || fail "brand image unreadable"
+	# ETXTBSY: it is running; EROFS: its mount is read-only, whatever else
+	expect_refused "$z" open-write ETXTBSY EROFS
+	expect_refused "$z" open-trunc EROFS
+	expect_refused "$z" truncate EROFS
+	expect_refused "$z" reopen-rdwr ETXTBSY EROFS
+	expect_refused "$z" link-out EXDEV EPERM
+	expect_refused "$z" remount-rw EPERM
+	expect_refused "$z" mount-setattr-rw EPERM
+	# through another zone process, and from a shell the usual way
+	lxzone exec "$z" -- /bin/sh -c 'sleep 30 & p=$!; (echo x >> /proc/$p/exe) 2>/dev/null; r=$?; kill $p; exit $r' &&
+		fail "zone $z: appended to another process's brand image"
+	lxzone exec "$z" -- /bin/sh -c '(: > /proc/self/exe) 2>/dev/null' &&
+		fail "zone $z: truncated its brand image"
+	# PID 1 (the minimal init) runs lxzone itself: not writable either
+	lxzone exec "$z" -- /bin/sh -c '(echo x >> /proc/1/exe) 2>/dev/null' &&
+		fail "zone $z: appended to init's executable"
+	# the brand's read-only bind has no mount point in the zone to remount
+	mi=$(lxzone exec "$z" -- cat /proc/self/mountinfo)
+	echo "$mi" | grep -q "$(basename "$brand")" && fail "zone $z: the brand image shows in mountinfo"
+	lxzone halt "$z"
+	lxzone destroy "$z"
+done
+
+[ "$(sha256sum "$brand" | cut -d' ' -f1)" = "$before" ] || fail "the brand image changed on the host"
+[ "$(sha256sum "$LXZONE" | cut -d' ' -f1)" = "$lxzone_before" ] || fail "lxzone changed on the host"
+echo "ok: brand image and lxzone unchanged on the host"
+echo "all checks passed"

@@ -49,9 +49,17 @@ int cli_clone(struct cli *c, int argc, char **argv, struct zone_error *err)
 		json_object_set_new(cfg, "root-type", json_string("whole"));
 	if (zone_new(&c->store, pos[1], cfg, &dst, err) < 0)
 		return -1;
-	if (zone_clone_into(src, snap, dst, m, err) < 0)
+	if (zone_clone_into(src, snap, dst, m, err) < 0) {
+		struct zone_error ignored;
+
+		/* refused before anything was copied (bad snapshot, no reflink): no zone left */
+		if (zone_get_state(dst) == ZONE_CONFIGURED) {
+			zone_remove(dst, &ignored);
+			return zone_error_wrap(err, "clone %s to %s", src->name, dst->name);
+		}
 		return zone_error_wrap(err, "clone %s to %s (left %s)", src->name, dst->name,
 				       zone_state_name(zone_get_state(dst)));
+	}
 	if (c->json)
 		cli_print_json(zone_info_json(dst));
 	return 0;

@@ -275,6 +275,17 @@ int zone_clone_into(struct zone *src, const char *snap, struct zone *dst,
 		return zone_set_state(dst, ZONE_INSTALLED, err);
 	}
 
+	/* Asked for reflink: find out before anything is written, so a file system that cannot
+	 * is one clear error and no half-made zone. */
+	if (method == ZONE_CLONE_REFLINK &&
+	    !zone_reflink_supported(snap != NULL ? snapdir : zone_path(src), zone_path(dst))) {
+		json_decref(origin);
+		return zone_error_set(
+		    err, 0,
+		    "--method reflink: %s and %s are not on one file system that "
+		    "can share extents (btrfs, xfs with reflink); use --method copy",
+		    zone_path(src), zone_path(dst));
+	}
 	zone_state_put(dst, "origin", origin);
 	if (zone_set_state(dst, ZONE_INCOMPLETE, err) < 0)
 		return -1;
@@ -290,9 +301,6 @@ int zone_clone_into(struct zone *src, const char *snap, struct zone *dst,
 	const char *from = snap != NULL ? snapdir : srcroot;
 	job.reflink =
 	    method == ZONE_CLONE_REFLINK || zone_reflink_supported(zone_path(src), zone_path(dst));
-	if (method == ZONE_CLONE_REFLINK && !job.reflink)
-		return zone_error_set(err, EOPNOTSUPP, "reflink from %s to %s", zone_path(src),
-				      zone_path(dst));
 	if (job.reflink)
 		json_object_set_new(origin, "type", json_string("reflink"));
 	if (snap != NULL && srclower != NULL)

@@ -214,6 +214,60 @@ static void test_real_host_join_kill_remove(void **state)
 	assert_false(zone_cgroup_exists(&cg));
 }
 
+/* What the zone mounts at /sys/fs/cgroup: the hierarchies it has a cgroup in, in the host's
+ * shape; a co-mounted v1 hierarchy once, with its other names as symlinks. */
+static void test_fs_list(void **state)
+{
+	(void)state;
+	struct zone_cgroup cg;
+	struct zone_cgroup_fs fs[ZONE_CG_MAXFS];
+	struct zone_error err;
+	char d[400], l[400];
+	size_t n;
+
+	/* hybrid: memory, cpu,cpuacct co-mounted (cpu and cpuacct symlinks), pids, unified;
+	 * devices has no zone cgroup and is not listed */
+	const char *dirs[] = {"memory", "cpu,cpuacct", "pids", "devices", "unified"};
+	for (size_t i = 0; i < 5; i++) {
+		snprintf(d, sizeof(d), "%s/%s", fake, dirs[i]);
+		touch(d, "cgroup.procs", "");
+	}
+	snprintf(d, sizeof(d), "%s/unified", fake);
+	touch(d, "cgroup.controllers", "");
+	snprintf(l, sizeof(l), "%s/cpu", fake);
+	assert_int_equal(symlink("cpu,cpuacct", l), 0);
+	snprintf(l, sizeof(l), "%s/cpuacct", fake);
+	assert_int_equal(symlink("cpu,cpuacct", l), 0);
+	assert_int_equal(zone_cgroup_init(&cg, fake, "z1", &err), 0);
+	assert_int_equal(cg.layout, ZONE_CG_HYBRID);
+	n = zone_cgroup_fs_list(&cg, fs, ZONE_CG_MAXFS);
+	const char *want[][3] = {
+	    {"cgroup", "/sys/fs/cgroup/memory", "memory"},
+	    {"cgroup", "/sys/fs/cgroup/cpu,cpuacct", "cpu,cpuacct"},
+	    {"symlink", "/sys/fs/cgroup/cpu", "cpu,cpuacct"},
+	    {"symlink", "/sys/fs/cgroup/cpuacct", "cpu,cpuacct"},
+	    {"cgroup", "/sys/fs/cgroup/pids", "pids"},
+	    {"cgroup2", "/sys/fs/cgroup/unified", ""},
+	};
+	assert_int_equal(n, 6);
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(fs[i].fstype, want[i][0]);
+		assert_string_equal(fs[i].dest, want[i][1]);
+		assert_string_equal(fs[i].data, want[i][2]);
+	}
+	/* a short array: truncated, never overrun */
+	assert_int_equal(zone_cgroup_fs_list(&cg, fs, 2), 2);
+
+	/* v2: one cgroup2 mount at /sys/fs/cgroup itself */
+	zone_rmtree(fake, &err);
+	touch(fake, "cgroup.controllers", "memory pids");
+	assert_int_equal(zone_cgroup_init(&cg, fake, "z1", &err), 0);
+	n = zone_cgroup_fs_list(&cg, fs, ZONE_CG_MAXFS);
+	assert_int_equal(n, 1);
+	assert_string_equal(fs[0].fstype, "cgroup2");
+	assert_string_equal(fs[0].dest, "/sys/fs/cgroup");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +275,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_v1_swap_and_unlimited, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v2_limits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_hierarchy, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fs_list, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_real_host_join_kill_remove, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

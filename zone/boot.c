@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <libgen.h>
 #include <limits.h>
 #include <linux/openat2.h>
@@ -455,6 +456,28 @@ fail:
 	_exit(1);
 }
 
+/* The capability set the zone booted with, for every later exec: a `configure` of a running
+ * zone must not give exec'd processes more than its init has. */
+static void zone_state_put_caps(struct zone *z)
+{
+	char hex[32];
+
+	snprintf(hex, sizeof(hex), "%" PRIx64, zone_config_caps(z->config));
+	zone_state_put(z, "capabilities", json_string(hex));
+}
+
+static uint64_t zone_booted_caps(struct zone *z)
+{
+	const char *hex = json_string_value(json_object_get(z->state, "capabilities"));
+	char *end;
+	uint64_t v;
+
+	if (hex == NULL || !*hex)
+		return zone_config_caps(z->config);
+	v = strtoull(hex, &end, 16);
+	return *end ? zone_config_caps(z->config) : v;
+}
+
 int zone_boot(struct zone *z, struct zone_error *err)
 {
 	enum zone_state s = zone_get_state(z);
@@ -486,6 +509,7 @@ int zone_boot(struct zone *z, struct zone_error *err)
 		       json_pack("{s:i, s:I}", "pid", (int)sup, "start",
 				 (json_int_t)zone_proc_starttime(sup)));
 	zone_state_put(z, "init-pid", NULL);
+	zone_state_put_caps(z);
 	if (zone_set_state(z, ZONE_READY, err) < 0) {
 		kill(sup, SIGTERM);
 		close(pfd[0]);
@@ -628,7 +652,7 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	opts.kernel_version = zone_config_str(z->config, "kernel-version");
 	opts.hardened = strcmp(zone_config_str(z->config, "profile"), "hardened") == 0;
 	opts.drop_caps = 1;
-	opts.caps = zone_config_caps(z->config);
+	opts.caps = zone_booted_caps(z);
 	opts.cgroup_procs = procs_ptr;
 	opts.ncgroup_procs = (size_t)np;
 	opts.zone_page = LAUNCH_ZONE_PAGE; /* bound there at boot, in the zone's mount namespace */

@@ -49,6 +49,7 @@
 #define LX_SYS_process_vm_writev 311
 #define LX_SYS_getrandom	 318
 #define LX_SYS_execveat		 322
+#define LX_SYS_clone3		 435
 #define LX_SYS_faccessat2	 439
 
 #define LX_AT_FDCWD	       (-100)
@@ -82,11 +83,21 @@
 #define LX_X_OK	       1
 
 /* clone flags */
-#define LX_CSIGNAL	0x000000ff
-#define LX_CLONE_VM	0x00000100
-#define LX_CLONE_VFORK	0x00004000
-#define LX_CLONE_THREAD 0x00010000
-#define LX_CLONE_SETTLS 0x00080000
+#define LX_CSIGNAL	       0x000000ff
+#define LX_CLONE_VM	       0x00000100
+#define LX_CLONE_VFORK	       0x00004000
+#define LX_CLONE_THREAD	       0x00010000
+#define LX_CLONE_SETTLS	       0x00080000
+#define LX_CLONE_CLEAR_SIGHAND 0x100000000ULL
+
+/* clone3's argument block; sizes of its published versions (include/uapi/linux/sched.h) */
+struct lx_clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+	uint64_t set_tid, set_tid_size; /* VER1 */
+	uint64_t cgroup;		/* VER2 */
+};
+#define LX_CLONE_ARGS_SIZE_VER0 64
+#define LX_CLONE_ARGS_SIZE_VER2 88
 
 /* signals */
 #define LX_NSIG	      64

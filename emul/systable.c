@@ -11,12 +11,14 @@
  *  - PASS: straight to the host kernel, decided by number only, so the kernel's per-syscall
  *    action cache makes it cost nothing.
  *  - EMUL: the brand must see the call (exec re-entry, threads, SIGSYS ownership, uname).
- *    clone is EMUL with one argument rule: only threads (CLONE_VM without CLONE_VFORK) trap.
+ *    clone is EMUL with one argument rule: only threads (CLONE_VM without CLONE_VFORK) trap;
+ *    clone3, whose flags the filter cannot see, always traps.
  *  - REFUSE: the security policy, enforced in the kernel (ERRNO), never trapped: calls that
  *    reach host-wide state (kernel, clock, swap, modules, keyring) or that let a process leave
  *    or see past the zone (mounts, setns, open_by_handle_at).  runc's default seccomp profile
- *    was the reference.  Calls that libraries probe and then fall back from (clone3, io_uring,
+ *    was the reference.  Calls that libraries probe and then fall back from (io_uring,
  *    statmount/listmount) answer ENOSYS rather than EPERM so that the fallback happens.
+ *    setns has one argument rule: nstype CLONE_NEWTIME passes (kernel-shim/filter.c).
  *  - UNSUP: trapped; the brand answers ENOSYS and records the call, with a reason.
  *  - NONE: numbers x86_64 never assigned (335 .. 423 were left for other architectures'
  *    numbering to catch up); the filter traps them like any unknown number.
@@ -371,8 +373,10 @@ const struct lx_sysent lx_systable[LX_NSYSCALLS] = {
 	       "May adjust the host clock; the mode is behind a pointer the filter cannot read."),
     [306] = PASS(syncfs),
     [307] = PASS(sendmmsg),
-    [308] =
-	REFUSE(setns, LX_EPERM, LX_WHY_SECURITY, "Joining another namespace would leave the zone."),
+    [308] = REFUSE(setns, LX_EPERM, LX_WHY_SECURITY,
+		   "Joining another namespace would leave the zone; but nstype CLONE_NEWTIME "
+		   "passes (the kernel checks the fd is a time namespace, which only offsets the "
+		   "monotonic and boot clocks)."),
     [309] = PASS(getcpu),
     [310] = PASS(process_vm_readv),
     [311] = PASS(process_vm_writev),
@@ -418,9 +422,9 @@ const struct lx_sysent lx_systable[LX_NSYSCALLS] = {
     [432] = REFUSE(fsmount, LX_EPERM, LX_WHY_SECURITY, "New mount API: refused like mount."),
     [433] = REFUSE(fspick, LX_EPERM, LX_WHY_SECURITY, "New mount API: refused like mount."),
     [434] = PASS(pidfd_open),
-    [435] = REFUSE(clone3, LX_ENOSYS, LX_WHY_BYPASS,
-		   "Its arguments are behind a pointer the filter cannot read; ENOSYS makes libc "
-		   "fall back to clone, which the brand traps."),
+    [435] = EMUL(clone3, "Always trapped (its flags are behind a pointer); re-issued from the gate "
+			 "with the guest's arguments, CLONE_VM children starting on their own "
+			 "emulation stack as clone threads do."),
     [436] = PASS(close_range),
     [437] = PASS(openat2),
     [438] = PASS(pidfd_getfd),

@@ -19,8 +19,8 @@
  * Any other TRACE return is an error: the brand never asks for ptrace.  Rewriting a `ret` in
  * place keeps every other jump offset valid, and the gate check is reached only from trap
  * outcomes, so paths to ALLOW and ERRNO read only `arch` and `nr` and stay in the kernel's
- * per-syscall action cache.  The one exception is clone, whose flags decide between a native
- * vfork-style child and a trapped one.
+ * per-syscall action cache.  The exceptions are clone, whose flags decide between a native
+ * vfork-style child and a trapped one, and setns, whose nstype lets a time namespace pass.
  *
  * The gate check.  The kernel reports the instruction pointer after the `syscall`
  * instruction, so the gate is LX_GATE_ADDR < ip <= LX_GATE_ADDR + LX_GATE_LEN, compared as
@@ -125,6 +125,30 @@ static int add_openat_rules(scmp_filter_ctx ctx, uint32_t gated, char *err, size
 	return 0;
 }
 
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/*
+ * setns: refused, but for nstype CLONE_NEWTIME (compared on its low 32 bits: the kernel reads
+ * an int).  The kernel itself refuses an fd that is not a time namespace (EINVAL), and a time
+ * namespace only offsets CLOCK_MONOTONIC and CLOCK_BOOTTIME for the caller's children
+ * (LTP's clock_gettime03, timens tools); nstype 0 ("any") stays refused.  As for openat, the
+ * masked compare is emitted first, so the "not CLONE_NEWTIME" refusal sees only the rest.
+ */
+static int add_setns_rules(scmp_filter_ctx ctx, int e, char *err, size_t errlen)
+{
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setns), 1,
+				  SCMP_A1_64(SCMP_CMP_MASKED_EQ, 0xffffffffULL, CLONE_NEWTIME));
+
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(e), SCMP_SYS(setns), 1,
+				      SCMP_A1_32(SCMP_CMP_NE, CLONE_NEWTIME));
+	if (rc < 0)
+		return lx_filter_fail(err, errlen, "filter: setns rules: %s", strerror(-rc));
+	return 0;
+}
+
 static int add_rules(scmp_filter_ctx ctx, int hardened, int lxproc, char *err, size_t errlen)
 {
 	const uint32_t gated = SCMP_ACT_TRACE(LX_FILTER_MARK_GATED);
@@ -140,6 +164,11 @@ static int add_rules(scmp_filter_ctx ctx, int hardened, int lxproc, char *err, s
 
 		if (nr == SCMP_SYS(clone) && cls == LX_SYS_EMUL) {
 			if (add_clone_rules(ctx, gated, err, errlen) < 0)
+				return -1;
+			continue;
+		}
+		if (nr == SCMP_SYS(setns) && cls == LX_SYS_REFUSE) {
+			if (add_setns_rules(ctx, e->err, err, errlen) < 0)
 				return -1;
 			continue;
 		}
@@ -451,6 +480,24 @@ int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *pr
 			if (verify_one(prog, &d, SECCOMP_RET_ALLOW, err, errlen) < 0)
 				return -1;
 			d.args[0] = 0;
+			continue;
+		}
+		if (nr == SCMP_SYS(setns) && effective_class(o, nr) == LX_SYS_REFUSE) {
+			/* decided on nstype's low word: CLONE_NEWTIME passes, from anywhere */
+			const uint64_t ns[4] = {0, CLONE_NEWTIME,
+						0xffffffff00000000ULL | CLONE_NEWTIME,
+						CLONE_NEWTIME | CLONE_NEWNET};
+			d.nr = nr;
+			for (int i = 0; i < 8; i++) {
+				d.args[1] = ns[i % 4];
+				d.instruction_pointer = i < 4 ? plain : gate;
+				if (verify_one(prog, &d,
+					       i % 4 == 1 || i % 4 == 2 ? SECCOMP_RET_ALLOW
+									: expected_action(o, nr, 0),
+					       err, errlen) < 0)
+					return -1;
+			}
+			d.args[1] = 0;
 			continue;
 		}
 		d.nr = nr;

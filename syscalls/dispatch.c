@@ -17,6 +17,7 @@ const lx_handler_fn lx_handlers[LX_NSYSCALLS] = {
     [LX_SYS_execve] = lx_sys_execve,
     [LX_SYS_execveat] = lx_sys_execveat,
     [LX_SYS_clone] = lx_sys_clone,
+    [LX_SYS_clone3] = lx_sys_clone3,
     [LX_SYS_exit] = lx_sys_exit,
     [LX_SYS_uname] = lx_sys_uname,
     [LX_SYS_readlink] = lx_sys_readlink,

@@ -13,6 +13,7 @@ long lx_sys_signalfd4(struct lx_sysctx *c);
 long lx_sys_execve(struct lx_sysctx *c);
 long lx_sys_execveat(struct lx_sysctx *c);
 long lx_sys_clone(struct lx_sysctx *c);
+long lx_sys_clone3(struct lx_sysctx *c);
 long lx_sys_exit(struct lx_sysctx *c);
 long lx_sys_uname(struct lx_sysctx *c);
 long lx_sys_readlink(struct lx_sysctx *c);

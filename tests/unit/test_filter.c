@@ -76,17 +76,24 @@ static int teardown(void **state)
 	return 0;
 }
 
-static uint32_t run_full(int h, uint32_t arch, int nr, uint64_t a0, uint64_t ip, uint32_t *loaded)
+static uint32_t run_args(int h, uint32_t arch, int nr, uint64_t a0, uint64_t a1, uint64_t ip,
+			 uint32_t *loaded)
 {
 	struct seccomp_data d = {.nr = nr, .arch = arch, .instruction_pointer = ip};
 	struct lx_bpf_run r;
 	char err[256];
 	d.args[0] = a0;
+	d.args[1] = a1;
 	if (lx_bpf_run(progs[h].filter, progs[h].len, &d, &r, err, sizeof(err)) < 0)
 		fail_msg("nr %d: %s", nr, err);
 	if (loaded)
 		*loaded = r.loaded;
 	return r.ret;
+}
+
+static uint32_t run_full(int h, uint32_t arch, int nr, uint64_t a0, uint64_t ip, uint32_t *loaded)
+{
+	return run_args(h, arch, nr, a0, 0, ip, loaded);
 }
 
 static uint32_t run(int nr, uint64_t a0, uint64_t ip)
@@ -128,8 +135,11 @@ static void check_row(int h, int nr, uint64_t a0, uint64_t ip)
 		fail_msg("profile %d nr %d (%s) a0 %#lx ip %#lx: got %#x, want %#x", h, nr,
 			 nr < LX_NSYSCALLS && lx_systable[nr].name ? lx_systable[nr].name : "?",
 			 (unsigned long)a0, (unsigned long)ip, got, want);
-	/* Policy and pass-through decisions read only arch and nr: action-cache friendly. */
-	if (nr != SYS_clone && (want == SECCOMP_RET_ALLOW && !in_gate(ip)))
+	/* Policy and pass-through decisions read only arch and nr: action-cache friendly.
+	 * The argument rules (clone's flags, setns's nstype) read their argument too. */
+	if (nr == SYS_clone || nr == SYS_setns)
+		return;
+	if (want == SECCOMP_RET_ALLOW && !in_gate(ip))
 		assert_int_equal(loaded, W_ARCH | W_NR);
 	if ((want & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO)
 		assert_int_equal(loaded, W_ARCH | W_NR);
@@ -178,8 +188,8 @@ static void test_clone_flags(void **state)
 		uint64_t flags;
 		uint32_t outside, gate;
 	} rows[] = {
-	    {THREAD_FLAGS, RET_TRAP, SECCOMP_RET_ALLOW},		 /* pthread_create */
-	    {SIGCHLD, SECCOMP_RET_ALLOW, SECCOMP_RET_ALLOW},		 /* fork() */
+	    {THREAD_FLAGS, RET_TRAP, SECCOMP_RET_ALLOW},     /* pthread_create */
+	    {SIGCHLD, SECCOMP_RET_ALLOW, SECCOMP_RET_ALLOW}, /* fork() */
 	    {CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD, SECCOMP_RET_ALLOW,
 	     SECCOMP_RET_ALLOW},
 	    {0, SECCOMP_RET_ALLOW, SECCOMP_RET_ALLOW},
@@ -201,10 +211,51 @@ static void test_clone_flags(void **state)
 		check_row(0, SYS_clone, rows[i].flags, IP_OUTSIDE);
 		check_row(0, SYS_clone, rows[i].flags, IP_GATE);
 	}
-	/* vfork itself is plain pass-through, and clone3 is refused so libc uses clone */
+	/* vfork itself is plain pass-through; clone3 always traps (its flags are behind a
+	 * pointer), whatever its registers hold, and the brand's re-issue passes */
 	assert_int_equal(run(SYS_vfork, 0, IP_OUTSIDE), SECCOMP_RET_ALLOW);
-	assert_int_equal(run(SYS_clone3, 0, IP_OUTSIDE), SECCOMP_RET_ERRNO | ENOSYS);
-	assert_int_equal(run(SYS_clone3, 0, IP_GATE), SECCOMP_RET_ERRNO | ENOSYS);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(run(SYS_clone3, rows[i].flags, IP_OUTSIDE), RET_TRAP);
+		assert_int_equal(
+		    run_args(0, AUDIT_ARCH_X86_64, SYS_clone3, 0, rows[i].flags, IP_OUTSIDE, NULL),
+		    RET_TRAP);
+		assert_int_equal(run(SYS_clone3, rows[i].flags, IP_GATE), SECCOMP_RET_ALLOW);
+	}
+}
+
+/* setns: refused but for a time namespace (nstype CLONE_NEWTIME, an int), from anywhere */
+static void test_setns_nstype(void **state)
+{
+	(void)state;
+	static const struct {
+		uint64_t nstype;
+		uint32_t want;
+	} rows[] = {
+	    {CLONE_NEWTIME, SECCOMP_RET_ALLOW},
+	    {0xffffffff00000000ULL | CLONE_NEWTIME,
+	     SECCOMP_RET_ALLOW}, /* the kernel reads an int */
+	    {0x100000000ULL | CLONE_NEWTIME, SECCOMP_RET_ALLOW},
+	    {0, SECCOMP_RET_ERRNO | EPERM}, /* any namespace the fd names */
+	    {CLONE_NEWTIME | CLONE_NEWNET, SECCOMP_RET_ERRNO | EPERM},
+	    {CLONE_NEWNS, SECCOMP_RET_ERRNO | EPERM},
+	    {CLONE_NEWPID, SECCOMP_RET_ERRNO | EPERM},
+	    {CLONE_NEWUSER, SECCOMP_RET_ERRNO | EPERM},
+	    {CLONE_NEWCGROUP, SECCOMP_RET_ERRNO | EPERM},
+	    {0x80ULL << 32, SECCOMP_RET_ERRNO | EPERM},
+	    {~0ULL, SECCOMP_RET_ERRNO | EPERM},
+	};
+	static const uint64_t ips[] = {IP_OUTSIDE, IP_GATE, VSYSCALL_PAGE + 9};
+	for (int h = 0; h < 2; h++)
+		for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+			for (size_t j = 0; j < sizeof(ips) / sizeof(ips[0]); j++)
+				if (run_args(h, AUDIT_ARCH_X86_64, SYS_setns, 3, rows[i].nstype,
+					     ips[j], NULL) != rows[i].want)
+					fail_msg("profile %d setns nstype %#llx ip %#llx: want %#x",
+						 h, (unsigned long long)rows[i].nstype,
+						 (unsigned long long)ips[j], rows[i].want);
+	/* unshare passes whatever the flags: creating namespaces reaches nothing outside */
+	assert_int_equal(run(SYS_unshare, CLONE_NEWTIME | CLONE_NEWNS, IP_OUTSIDE),
+			 SECCOMP_RET_ALLOW);
 }
 
 static void test_gate_boundaries(void **state)
@@ -628,6 +679,19 @@ static int live_child(void)
 	if (r <= 0 || waitpid((pid_t)r, &st, 0) != r || !WIFEXITED(st) || WEXITSTATUS(st) != 42 ||
 	    sigsys_count != 3)
 		return 13;
+	/* clone3 always traps, even for a fork (no child: the handler answered -1234) */
+	uint64_t ca[11] = {0}; /* struct clone_args: flags 0, exit_signal SIGCHLD */
+	ca[4] = SIGCHLD;
+	if (syscall(SYS_clone3, &ca, sizeof(ca)) != -1 || errno != 1234 || sigsys_count != 4 ||
+	    sigsys_nr != SYS_clone3)
+		return 16;
+	/* setns reaches the kernel only for a time namespace: a bad fd is its EBADF */
+	errno = 0;
+	if (syscall(SYS_setns, -1, CLONE_NEWTIME) != -1 || errno != EBADF || sigsys_count != 4)
+		return 17;
+	errno = 0;
+	if (syscall(SYS_setns, -1, 0) != -1 || errno != EPERM || sigsys_count != 4)
+		return 18;
 	/* NO_NEW_PRIVS only when the caller lacked CAP_SYS_ADMIN */
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != !sys_admin)
 		return 14;
@@ -695,6 +759,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_every_table_row),
 	    cmocka_unit_test(test_pass_paths_load_only_arch_and_nr),
 	    cmocka_unit_test(test_clone_flags),
+	    cmocka_unit_test(test_setns_nstype),
 	    cmocka_unit_test(test_gate_boundaries),
 	    cmocka_unit_test(test_vsyscall_page_is_never_the_gate),
 	    cmocka_unit_test(test_refusals_ignore_the_gate),

@@ -69,6 +69,12 @@ struct launch_cgroupfs {
 	const char *data;
 };
 
+/* A device node made in the zone's /dev tmpfs (zone config `device`). */
+struct launch_device {
+	const char *zone;   /* absolute zone path under /dev */
+	unsigned long rdev; /* makedev(major, minor) of the host's block device */
+};
+
 enum launch_net {
 	LAUNCH_NET_HOST = 0, /* share the caller's network namespace (lxrun's default) */
 	LAUNCH_NET_NONE,     /* a new network namespace with only loopback, up */
@@ -141,6 +147,18 @@ struct launch_opts {
 	/* The brand filter, already built and checked (a zone's cached filter,
 	 * lx_filter_cache_read), or NULL: launch_enter builds it from hardened / zone_page. */
 	const struct sock_fprog *filter;
+
+	/* The zone's mount service (zone/mountd.h).  When set, the process that execs the
+	 * program installs the filter (built with mount_notify) with a new seccomp listener and
+	 * sends the listener over *notify_sock (SCM_RIGHTS) before the exec; the socket is
+	 * close-on-exec, and every other process of the launcher closes its copy once the
+	 * program is forked, so the receiver sees end-of-file if no listener ever comes.  NULL:
+	 * no listener (mount and umount2 get what the filter says). */
+	int *notify_sock;
+
+	/* Block devices given to the zone: a node in its /dev, same major:minor, mode 0660. */
+	const struct launch_device *devices;
+	size_t ndevices;
 };
 
 /*
@@ -172,6 +190,7 @@ enum launch_op_kind {
 	LOP_WRITE_FILE,	    /* create the file dest in the zone and write data into it */
 	LOP_REMOUNT_RO,	    /* make the mount at zone path dest read-only */
 	LOP_PIVOT_ROOT,	    /* pivot_root into path, detach the old root */
+	LOP_MKNOD,	    /* block device node dest (mode 0660, rdev in flags) in the zone */
 };
 
 struct launch_op {
@@ -296,6 +315,7 @@ struct launch_exec {
 	char **envp;
 	char *brand_env; /* "LXZONE_BRAND=..." (inside envp) */
 	size_t nargv;
+	int notify_sock; /* opts->notify_sock, or -1: send the mount listener over it */
 };
 
 /* Resolve opts->argv[0] in the current root and cwd (PATH from the environment), probe it,
@@ -305,7 +325,8 @@ int launch_exec_prepare(const struct launch_opts *opts, const char *report_path,
 			struct launch_exec *ex, struct launch_error *err);
 void launch_exec_free(struct launch_exec *ex);
 
-/* Map the gate stub at LX_GATE_ADDR, install filter, exec the brand (by brand_fd with
+/* Map the gate stub at LX_GATE_ADDR, install filter (with a listener sent over
+ * ex->notify_sock when that is >= 0), exec the brand (by brand_fd with
  * execveat if >= 0, else by brand_path) through the stub.  Returns -1 only when nothing was
  * installed yet; once the filter is in, a failure writes "lxrun: ..." and exits 126. */
 int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *filter, int brand_fd,

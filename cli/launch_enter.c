@@ -107,6 +107,15 @@ static int resolve_user(const char *spec, struct enter_user *u, struct launch_er
 	return 0;
 }
 
+/* Once the program is forked, only it may send the mount listener (launch.h, notify_sock). */
+static void notify_sock_close(const struct launch_opts *opts)
+{
+	if (opts->notify_sock && *opts->notify_sock >= 0) {
+		close(*opts->notify_sock);
+		*opts->notify_sock = -1;
+	}
+}
+
 static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts,
 		       const struct sock_fprog *filter, const sigset_t *mask)
 {
@@ -210,6 +219,7 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 		report(&err);
 		_exit(err.status);
 	}
+	notify_sock_close(opts);
 	st = opts->pty ? launch_pty_relay(master, pid) : launch_wait(pid);
 	launch_exec_free(&ex);
 	free(mini);
@@ -221,7 +231,8 @@ int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
 {
 	struct lx_filter_opts fo = {.hardened = opts->hardened,
 				    .lxproc = (opts->zone_page && *opts->zone_page) ||
-					      (opts->kernel_version && *opts->kernel_version)};
+					      (opts->kernel_version && *opts->kernel_version),
+				    .mount_notify = opts->notify_sock != NULL};
 	struct sock_fprog filter = {0, NULL};
 	sigset_t mask, fwd;
 	char ebuf[512];
@@ -256,6 +267,7 @@ int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
 	if (pid == 0)
 		_exit(enter_child(init_pid, pidfd, opts, opts->filter ? opts->filter : &filter,
 				  &mask));
+	notify_sock_close(opts);
 	close(pidfd);
 	free(filter.filter);
 	if (pid < 0) {

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -250,6 +251,7 @@ int launch_exec_prepare(const struct launch_opts *opts, const char *report_path,
 	int depth;
 
 	memset(ex, 0, sizeof(*ex));
+	ex->notify_sock = opts->notify_sock ? *opts->notify_sock : -1;
 	if (launch_resolve(prog, getenv("PATH"), ex->path, sizeof(ex->path), err) < 0)
 		return -1;
 	if (probe(prog, ex->path, &info, err) < 0)
@@ -325,6 +327,41 @@ static size_t put_str(char *buf, size_t at, size_t cap, const char *s)
 	return at;
 }
 
+/*
+ * The zone's mount service: install the filter with a new listener and send the listener over
+ * sock, then close both.  Runs after the filter is in, so only pass-through calls (sendmsg,
+ * close) through the gate.  A listener that cannot be sent is closed: the zone's mounts then
+ * fail with ENOSYS, never hang.
+ */
+static int install_with_listener(const struct sock_fprog *filter, int sock, char *ebuf, size_t elen)
+{
+	gate_fn gate = (gate_fn)LX_GATE_ADDR;
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {.iov_base = (void *)"L", .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *cm;
+	int listener;
+
+	memset(&u, 0, sizeof(u));
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	if (lx_filter_install_listener(filter, &listener, ebuf, elen) < 0)
+		return -1;
+	memcpy(CMSG_DATA(cm), &listener, sizeof(int));
+	gate(SYS_sendmsg, sock, (long)&msg, MSG_NOSIGNAL, 0, 0, 0);
+	gate(SYS_close, listener, 0, 0, 0, 0, 0);
+	gate(SYS_close, sock, 0, 0, 0, 0, 0);
+	return 0;
+}
+
 int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *filter, int brand_fd,
 		      const char *brand_path, struct launch_error *err)
 {
@@ -343,7 +380,9 @@ int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *fil
 		n = sizeof(msg) - 1;
 	if (gate_map(err) < 0)
 		return -1;
-	if (lx_filter_install(filter, ebuf, sizeof(ebuf)) < 0)
+	if (ex->notify_sock >= 0
+		? install_with_listener(filter, ex->notify_sock, ebuf, sizeof(ebuf)) < 0
+		: lx_filter_install(filter, ebuf, sizeof(ebuf)) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "%s", ebuf);
 
 	if (brand_fd >= 0)

@@ -13,6 +13,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -35,6 +36,7 @@ static const char *const op_names[] = {
     [LOP_WRITE_FILE] = "write-file",
     [LOP_REMOUNT_RO] = "remount-ro",
     [LOP_PIVOT_ROOT] = "pivot-root",
+    [LOP_MKNOD] = "mknod",
 };
 
 const char *launch_op_name(int kind)
@@ -216,6 +218,30 @@ static const char *const dev_links[][2] = {
     {"/proc/self/fd/2", "/dev/stderr"},
 };
 
+/* The zone's block devices (config `device`): nodes in its /dev tmpfs, never binds of the
+ * host's nodes (a chmod in the zone must not change the host's). */
+static int add_devices(const struct launch_opts *opts, struct launch_plan *plan, int *full,
+		       struct launch_error *err)
+{
+	for (size_t i = 0; i < opts->ndevices; i++) {
+		const struct launch_device *d = &opts->devices[i];
+		struct launch_op *op;
+
+		if (!d->zone || strncmp(d->zone, "/dev/", 5) != 0 || !zone_path_ok(d->zone) ||
+		    !d->zone[5])
+			return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
+					   "device %s: zone path must be under /dev, without ..",
+					   d->zone ? d->zone : "(null)");
+		op = add(plan, LOP_MKNOD, NULL, d->zone);
+		if (op) {
+			op->flags = d->rdev;
+			op->mode = 0660;
+		}
+		*full |= !op;
+	}
+	return 0;
+}
+
 static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *plan,
 			  struct launch_error *err)
 {
@@ -261,6 +287,8 @@ static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *pl
 	for (i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
 		full |= !add(plan, LOP_SYMLINK, dev_links[i][0], dev_links[i][1]);
 	full |= !add_mount(plan, "tmpfs", "/tmp", MS_NOSUID | MS_NODEV, "mode=1777");
+	if (add_devices(opts, plan, &full, err) < 0)
+		return -1;
 
 	for (i = 0; i < opts->nbinds; i++) {
 		const struct launch_bind *b = &opts->binds[i];
@@ -381,6 +409,10 @@ static void print_op(const struct launch_plan *plan, const struct launch_op *op,
 		break;
 	case LOP_MKDIR:
 		fprintf(out, " %s %04o", op->dest, op->mode);
+		break;
+	case LOP_MKNOD:
+		fprintf(out, " %s block %u:%u %04o", op->dest, major((dev_t)op->flags),
+			minor((dev_t)op->flags), op->mode);
 		break;
 	case LOP_REPORT_BIND:
 		fprintf(out, " (report file) on %s", op->dest);

@@ -200,6 +200,25 @@ static int do_symlink(const struct root_ctx *c, const struct launch_op *op)
 	return 0;
 }
 
+/* A block device node in the zone's /dev (a fresh tmpfs: nothing is there to replace). */
+static int do_mknod(const struct root_ctx *c, const struct launch_op *op)
+{
+	char parent_path[4096];
+	const char *slash = strrchr(op->dest, '/');
+	cleanup_fd int parent = -1;
+
+	snprintf(parent_path, sizeof(parent_path), "%.*s", (int)(slash - op->dest), op->dest);
+	if (root_mkpath(c, parent_path, 0755, 0) < 0)
+		return -1;
+	parent = root_open(c, parent_path, O_PATH | O_DIRECTORY);
+	if (parent < 0 ||
+	    mknodat(parent, slash + 1, S_IFBLK | (op->mode & 07777), (dev_t)op->flags) < 0 ||
+	    fchmodat(parent, slash + 1, op->mode & 07777, 0) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "mknod %s%s", c->root,
+				   op->dest);
+	return 0;
+}
+
 static int loopback_up(struct launch_error *err)
 {
 	cleanup_fd int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -343,6 +362,9 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 			break;
 		case LOP_PIVOT_ROOT:
 			r = pivot(&c);
+			break;
+		case LOP_MKNOD:
+			r = do_mknod(&c, op);
 			break;
 		default:
 			r = launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "plan: unknown op %d",

@@ -17,8 +17,10 @@
  *    reach host-wide state (kernel, clock, swap, modules, keyring) or that let a process leave
  *    or see past the zone (mounts, setns, open_by_handle_at).  runc's default seccomp profile
  *    was the reference.  Calls that libraries probe and then fall back from (io_uring,
- *    statmount/listmount) answer ENOSYS rather than EPERM so that the fallback happens.
- *    setns has one argument rule: nstype CLONE_NEWTIME passes (kernel-shim/filter.c).
+ *    statmount/listmount, the new mount API) answer ENOSYS rather than EPERM so that the
+ *    fallback happens.  setns has one argument rule: nstype CLONE_NEWTIME passes
+ *    (kernel-shim/filter.c).  In zones, mount and umount2 are the exception: the filter sends
+ *    them to the zone's mount service as user notifications (lx_sys_is_mountd).
  *  - UNSUP: trapped; the brand answers ENOSYS and records the call, with a reason.
  *  - NONE: numbers x86_64 never assigned (335 .. 423 were left for other architectures'
  *    numbering to catch up); the filter traps them like any unknown number.
@@ -217,11 +219,14 @@ const struct lx_sysent lx_systable[LX_NSYSCALLS] = {
     [162] = PASS(sync),
     [163] = REFUSE(acct, LX_EPERM, LX_WHY_HOST_STATE, "Process accounting is host-wide."),
     [164] = REFUSE(settimeofday, LX_EPERM, LX_WHY_HOST_STATE, "The system clock is the host's."),
-    [165] = REFUSE(
-	mount, LX_EPERM, LX_WHY_SECURITY,
-	"Mounts are set up by the zone's boot plan; raw mounts could expose host filesystems."),
-    [166] =
-	REFUSE(umount2, LX_EPERM, LX_WHY_SECURITY, "Would expose what the zone's mounts cover."),
+    [165] = REFUSE(mount, LX_EPERM, LX_WHY_SECURITY,
+		   "Refused without a zone. In a zone, sent to the zone's mount service "
+		   "(zone/mountd.c), which allows tmpfs, proc, sysfs (read-only) and the like, "
+		   "the zone's own block devices, binds inside the zone, and remounts of the "
+		   "zone's own mounts; raw mounts of host filesystems stay refused."),
+    [166] = REFUSE(umount2, LX_EPERM, LX_WHY_SECURITY,
+		   "Refused without a zone. In a zone, sent to the zone's mount service, which "
+		   "unmounts only mounts the zone made itself."),
     [167] = REFUSE(swapon, LX_EPERM, LX_WHY_HOST_STATE, "Swap is host-wide."),
     [168] = REFUSE(swapoff, LX_EPERM, LX_WHY_HOST_STATE, "Swap is host-wide."),
     [169] = REFUSE(reboot, LX_EPERM, LX_WHY_HOST_STATE,
@@ -414,13 +419,20 @@ const struct lx_sysent lx_systable[LX_NSYSCALLS] = {
 		   "io_uring performs operations without system calls, bypassing the brand."),
     [427] = REFUSE(io_uring_register, LX_ENOSYS, LX_WHY_BYPASS,
 		   "io_uring performs operations without system calls, bypassing the brand."),
-    [428] = REFUSE(open_tree, LX_EPERM, LX_WHY_SECURITY,
-		   "New mount API: can clone mounts from outside the zone root."),
-    [429] = REFUSE(move_mount, LX_EPERM, LX_WHY_SECURITY, "New mount API: refused like mount."),
-    [430] = REFUSE(fsopen, LX_EPERM, LX_WHY_SECURITY, "New mount API: refused like mount."),
-    [431] = REFUSE(fsconfig, LX_EPERM, LX_WHY_SECURITY, "New mount API: refused like mount."),
-    [432] = REFUSE(fsmount, LX_EPERM, LX_WHY_SECURITY, "New mount API: refused like mount."),
-    [433] = REFUSE(fspick, LX_EPERM, LX_WHY_SECURITY, "New mount API: refused like mount."),
+    [428] = REFUSE(open_tree, LX_ENOSYS, LX_WHY_SECURITY,
+		   "New mount API: can clone mounts from outside the zone root. ENOSYS, so "
+		   "libmount (2.39+) and systemd fall back to mount(2)."),
+    [429] = REFUSE(move_mount, LX_ENOSYS, LX_WHY_SECURITY,
+		   "New mount API: ENOSYS, so callers fall back to mount(2)."),
+    [430] = REFUSE(fsopen, LX_ENOSYS, LX_WHY_SECURITY,
+		   "New mount API: ENOSYS, so callers fall back to mount(2), which a zone's "
+		   "mount service decides on."),
+    [431] = REFUSE(fsconfig, LX_ENOSYS, LX_WHY_SECURITY,
+		   "New mount API: ENOSYS, so callers fall back to mount(2)."),
+    [432] = REFUSE(fsmount, LX_ENOSYS, LX_WHY_SECURITY,
+		   "New mount API: ENOSYS, so callers fall back to mount(2)."),
+    [433] = REFUSE(fspick, LX_ENOSYS, LX_WHY_SECURITY,
+		   "New mount API: ENOSYS, so callers fall back to mount(2)."),
     [434] = PASS(pidfd_open),
     [435] = EMUL(clone3, "Always trapped (its flags are behind a pointer); re-issued from the gate "
 			 "with the guest's arguments, CLONE_VM children starting on their own "
@@ -431,8 +443,9 @@ const struct lx_sysent lx_systable[LX_NSYSCALLS] = {
     [439] = PASS(faccessat2),
     [440] = PASS(process_madvise),
     [441] = PASS(epoll_pwait2),
-    [442] = REFUSE(mount_setattr, LX_EPERM, LX_WHY_SECURITY,
-		   "New mount API: could make read-only zone mounts writable."),
+    [442] = REFUSE(mount_setattr, LX_ENOSYS, LX_WHY_SECURITY,
+		   "New mount API: could make read-only zone mounts writable. ENOSYS, so "
+		   "libmount falls back to mount(2) with MS_REMOUNT."),
     [443] =
 	REFUSE(quotactl_fd, LX_EPERM, LX_WHY_HOST_STATE, "Disk quotas are host filesystem state."),
     [444] = PASS(landlock_create_ruleset),
@@ -462,8 +475,9 @@ const struct lx_sysent lx_systable[LX_NSYSCALLS] = {
     [464] = PASS(getxattrat),
     [465] = PASS(listxattrat),
     [466] = PASS(removexattrat),
-    [467] = REFUSE(open_tree_attr, LX_EPERM, LX_WHY_SECURITY,
-		   "New mount API: can clone mounts from outside the zone root."),
+    [467] = REFUSE(open_tree_attr, LX_ENOSYS, LX_WHY_SECURITY,
+		   "New mount API: can clone mounts from outside the zone root; ENOSYS, so "
+		   "callers fall back to mount(2)."),
     [468] = PASS(file_getattr),
     [469] = PASS(file_setattr),
 };
@@ -493,6 +507,12 @@ const char *lx_sys_class_name(unsigned cls)
 	if (cls >= sizeof(names) / sizeof(names[0]))
 		return "?";
 	return names[cls];
+}
+
+int lx_sys_is_mountd(int nr)
+{
+	/* mount, umount2 */
+	return nr == 165 || nr == 166;
 }
 
 int lx_sys_is_lxproc(int nr)

@@ -47,6 +47,13 @@ extern const struct lx_sysent lx_systable[LX_NSYSCALLS];
  */
 int lx_sys_is_lxproc(int nr);
 
+/*
+ * The mount service's calls (mount, umount2): refused by the table; in a zone the filter
+ * instead sends them to the zone's mount service, outside the zone, as seccomp user
+ * notifications (lx_filter_opts.mount_notify, zone/mountd.h), which decides and performs them.
+ */
+int lx_sys_is_mountd(int nr);
+
 const char *lx_sys_reason_name(unsigned reason);
 const char *lx_sys_class_name(unsigned cls);
 

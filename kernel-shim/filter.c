@@ -6,6 +6,7 @@
  *   REFUSE -> ERRNO(err)                       the policy: never gated
  *   EMUL   -> TRAP, unless the call comes from the gate -> ALLOW
  *   UNSUP, holes, unknown numbers -> TRAP      (the brand answers ENOSYS and records it)
+ *   mount, umount2 with mount_notify -> USER_NOTIF (zones: the mount service decides)
  *   another architecture (i386), x32 numbers -> KILL_PROCESS
  * All TRAPs carry LX_TRAP_DATA, so the brand can tell them from a guest's own filter.
  *
@@ -149,9 +150,26 @@ static int add_setns_rules(scmp_filter_ctx ctx, int e, char *err, size_t errlen)
 	return 0;
 }
 
-static int add_rules(scmp_filter_ctx ctx, int hardened, int lxproc, char *err, size_t errlen)
+/*
+ * A zone's mount and umount2: a user notification to the zone's mount service, outside the
+ * zone (zone/mountd.c), for everyone, the gate included.  Like a refusal it depends only on
+ * the number, so it stays cacheable and the brand cannot bypass it.  Without a listener the
+ * kernel answers ENOSYS.
+ */
+static int add_mount_notify_rule(scmp_filter_ctx ctx, int nr, char *err, size_t errlen)
+{
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
+
+	if (rc < 0)
+		return lx_filter_fail(err, errlen, "filter: mount notification rule for %s: %s",
+				      lx_systable[nr].name, strerror(-rc));
+	return 0;
+}
+
+static int add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, char *err, size_t errlen)
 {
 	const uint32_t gated = SCMP_ACT_TRACE(LX_FILTER_MARK_GATED);
+	const int hardened = o && o->hardened, lxproc = o && o->lxproc;
 
 	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
 		const struct lx_sysent *e = &lx_systable[nr];
@@ -161,6 +179,12 @@ static int add_rules(scmp_filter_ctx ctx, int hardened, int lxproc, char *err, s
 		if (lxproc && lx_sys_is_lxproc(nr))
 			cls = LX_SYS_EMUL;
 		int rc;
+
+		if (o && o->mount_notify && lx_sys_is_mountd(nr)) {
+			if (add_mount_notify_rule(ctx, nr, err, errlen) < 0)
+				return -1;
+			continue;
+		}
 
 		if (nr == SCMP_SYS(clone) && cls == LX_SYS_EMUL) {
 			if (add_clone_rules(ctx, gated, err, errlen) < 0)
@@ -306,7 +330,7 @@ int lx_filter_build(const struct lx_filter_opts *o, struct sock_fprog *out, char
 		seccomp_release(ctx);
 		return lx_filter_fail(err, errlen, "filter: set attributes: %s", strerror(-rc));
 	}
-	if (add_rules(ctx, o && o->hardened, o && o->lxproc, err, errlen) < 0 ||
+	if (add_rules(ctx, o, err, errlen) < 0 ||
 	    export_bpf(ctx, &prog, &len, LX_FILTER_GATE_BLOCK_LEN, err, errlen) < 0) {
 		seccomp_release(ctx);
 		return -1;
@@ -343,6 +367,34 @@ int lx_filter_install(const struct sock_fprog *prog, char *err, size_t errlen)
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) < 0)
 		return lx_filter_fail(err, errlen, "install filter (%u instructions): seccomp: %s",
 				      prog->len, strerror(errno));
+	return 0;
+}
+
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
+int lx_filter_install_listener(const struct sock_fprog *prog, int *listener, char *err,
+			       size_t errlen)
+{
+	long fd;
+
+	if (!has_cap_sys_admin() && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return lx_filter_fail(err, errlen, "install filter: set no_new_privs: %s",
+				      strerror(errno));
+	/* killable wait (Linux 5.19): once the service has the request, a signal must not
+	 * restart the call and have the mount performed twice */
+	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		     SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
+		     prog);
+	if (fd < 0 && errno == EINVAL)
+		fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+			     prog);
+	if (fd < 0)
+		return lx_filter_fail(
+		    err, errlen, "install filter (%u instructions) with a listener: seccomp: %s",
+		    prog->len, strerror(errno));
+	*listener = (int)fd;
 	return 0;
 }
 
@@ -403,9 +455,9 @@ uint64_t lx_filter_key(const struct lx_filter_opts *o)
 {
 	const struct scmp_version *v = seccomp_version();
 	uint64_t h = fnv1a(FNV_BASIS, CACHE_MAGIC, 8);
-	uint32_t w[8] = {CACHE_VERSION,		 o && o->hardened,	  o && o->lxproc,
-			 (uint32_t)LX_GATE_ADDR, (uint32_t)LX_GATE_LEN,	  LX_TRAP_DATA,
-			 LX_NSYSCALLS,		 LX_FILTER_GATE_BLOCK_LEN};
+	uint32_t w[9] = {CACHE_VERSION,		 o && o->hardened,	   o && o->lxproc,
+			 (uint32_t)LX_GATE_ADDR, (uint32_t)LX_GATE_LEN,	   LX_TRAP_DATA,
+			 LX_NSYSCALLS,		 LX_FILTER_GATE_BLOCK_LEN, o && o->mount_notify};
 
 	h = fnv1a(h, w, sizeof(w));
 	if (v) {
@@ -423,6 +475,8 @@ uint64_t lx_filter_key(const struct lx_filter_opts *o)
 /* What the filter must return for nr (not clone) from an ordinary address or the gate. */
 static uint32_t expected_action(const struct lx_filter_opts *o, int nr, int from_gate)
 {
+	if (o && o->mount_notify && lx_sys_is_mountd(nr))
+		return SECCOMP_RET_USER_NOTIF;
 	switch (effective_class(o, nr)) {
 	case LX_SYS_PASS:
 		return SECCOMP_RET_ALLOW;

@@ -14,6 +14,9 @@
 struct lx_filter_opts {
 	int hardened; /* use the table's hardened profile (cls_hardened) */
 	int lxproc;   /* the zone has a zone page: trap lxproc's calls (lx_sys_is_lxproc) */
+	/* zones only: mount and umount2 (lx_sys_is_mountd) go to the zone's mount service as
+	 * seccomp user notifications (zone/mountd.h) instead of failing with EPERM */
+	int mount_notify;
 };
 
 /*
@@ -44,6 +47,15 @@ int lx_filter_build(const struct lx_filter_opts *o, struct sock_fprog *out, char
  * CAP_SYS_ADMIN (which lets it install a filter without).  0, or -1 with a message in err.
  */
 int lx_filter_install(const struct sock_fprog *prog, char *err, size_t errlen);
+
+/*
+ * The same, with SECCOMP_FILTER_FLAG_NEW_LISTENER (and WAIT_KILLABLE_RECV where the kernel has
+ * it, so a mount in progress is not restarted by a signal): *listener is the notification fd,
+ * for the zone's mount service.  Uses only the raw seccomp and prctl calls, so it can run
+ * after another brand filter is in.  0, or -1 with a message in err.
+ */
+int lx_filter_install_listener(const struct sock_fprog *prog, int *listener, char *err,
+			       size_t errlen);
 
 /*
  * The filter cache (filter.c, "The filter cache"): a zone's supervisor builds the filter once

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -28,6 +29,7 @@
 #include "zone/clone.h"
 #include "zone/config.h"
 #include "zone/fsutil.h"
+#include "zone/mountd.h"
 #include "zone/net.h"
 #include "zone/zonepage.h"
 
@@ -115,7 +117,38 @@ struct boot_ctx {
 	struct lxzone_page_writer page;
 	struct zone_cgroup_fs cgfs[ZONE_CG_MAXFS];
 	struct launch_cgroupfs cgfs_ops[ZONE_CG_MAXFS];
+	/* the zone's block devices and its mount service */
+	struct zone_device devspec[MOUNTD_MAX_DEVS];
+	struct launch_device devices[MOUNTD_MAX_DEVS];
+	struct mountd_zone mountd;
 };
+
+/*
+ * The zone's block devices (config `device`): each must still be a block device on the host;
+ * the plan makes its node in the zone's /dev and the mount service lets the zone mount it.
+ */
+static int zone_devices(struct zone *z, struct zone_device *spec, struct launch_device *dev,
+			struct mountd_zone *md, struct zone_error *err)
+{
+	json_t *v;
+	size_t i;
+
+	md->ndevs = 0;
+	json_array_foreach(json_object_get(z->config, "device"), i, v)
+	{
+		unsigned long rdev;
+
+		if (md->ndevs >= MOUNTD_MAX_DEVS)
+			return zone_error_set(err, 0, "more than %d devices", MOUNTD_MAX_DEVS);
+		if (zone_device_parse(json_string_value(v), &spec[md->ndevs], err) < 0 ||
+		    zone_device_host_check(json_string_value(v), &rdev, err) < 0)
+			return zone_error_wrap(err, "zone %s", z->name);
+		dev[md->ndevs].zone = spec[md->ndevs].zone;
+		dev[md->ndevs].rdev = rdev;
+		md->devs[md->ndevs++] = rdev;
+	}
+	return 0;
+}
 
 static int build_opts(struct zone *z, struct boot_ctx *b, struct zone_error *err)
 {
@@ -173,6 +206,10 @@ static int build_opts(struct zone *z, struct boot_ctx *b, struct zone_error *err
 	}
 	b->argv[1] = NULL;
 	b->opts.argv = b->argv;
+	if (zone_devices(z, b->devspec, b->devices, &b->mountd, err) < 0)
+		return -1;
+	b->opts.devices = b->devices;
+	b->opts.ndevices = b->mountd.ndevs;
 	return 0;
 }
 
@@ -293,6 +330,25 @@ static void ready_fail(int fd, struct zone_error *err)
 	close(fd);
 }
 
+/*
+ * The mount service of init's tree, once init has the zone's root in place and before any
+ * zone process can mount: record the boot mounts (what the zone may never unmount or
+ * remount), then start the service on the socket the program sends its listener over.
+ */
+static int boot_mountd_start(struct zone *z, struct boot_ctx *b, pid_t init, int sock,
+			     pid_t *server, struct zone_error *err)
+{
+	cleanup_close int zp = open(zone_path(z), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (zp < 0)
+		return zone_error_set(err, errno, "%s", zone_path(z));
+	if (mountd_boot_record(init, zp, err) < 0 || mountd_boot_load(zp, &b->mountd, err) < 0)
+		return -1;
+	if (!b->mountd.boot_known)
+		return zone_error_set(err, 0, "no record of the boot mounts");
+	return mountd_start(sock, &b->mountd, server, err);
+}
+
 /* The supervisor: runs in a child of `lxzone boot`, never returns. */
 static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 {
@@ -357,6 +413,7 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		goto fail_cg;
 	}
 	fo.hardened = b->opts.hardened;
+	fo.mount_notify = 1;
 	fo.lxproc = (b->opts.zone_page && *b->opts.zone_page) ||
 		    (b->opts.kernel_version && *b->opts.kernel_version);
 	if (zone_filter_get(z, &fo, &filter, ebuf, sizeof(ebuf)) < 0) {
@@ -378,6 +435,14 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		goto fail_cg;
 	}
 	b->opts.ready_fd = &ready[1];
+	/* the program sends its mount listener over notify[1] (launch.h) */
+	int notify[2];
+	pid_t mountd = 0;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, notify) < 0) {
+		zone_error_set(&err, errno, "socketpair");
+		goto fail_cg;
+	}
+	b->opts.notify_sock = &notify[1];
 	if (launch_spawn(plan, &filter, NULL, &orig, &init, &lerr) < 0) {
 		zone_error_set(&err, 0, "start init: %s", lerr.msg);
 		goto fail_cg;
@@ -395,6 +460,13 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 			       WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), log);
 		goto fail_cg;
 	}
+	if (boot_mountd_start(z, b, init, notify[0], &mountd, &err) < 0) {
+		kill(init, SIGKILL);
+		waitpid(init, NULL, 0);
+		zone_error_wrap(&err, "mount service");
+		goto fail_cg;
+	}
+	close(notify[0]);
 	dprintf(readyfd, "ok %d\n", (int)init);
 	close(readyfd);
 	fprintf(stderr, "lxzone: zone %s booted, init pid %d\n", z->name, (int)init);
@@ -440,6 +512,8 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	zone_cgroup_remove(&b->cg, NULL);
 	zone_net_destroy(&b->net);
 	lxzone_page_close(&b->page, true);
+	if (mountd > 0) /* it ends when the zone's last process does; do not wait for that */
+		kill(mountd, SIGKILL);
 	fprintf(stderr, "lxzone: zone %s %s, init status %d\n", z->name,
 		halted ? "halted" : "stopped", status);
 	write_exit_status(z, status, halted);
@@ -596,6 +670,39 @@ int zone_shutdown(struct zone *z, int timeout_s, struct zone_error *err)
 
 extern char **environ;
 
+/*
+ * The mount service of an entered program (lxzone exec, login): started before this process
+ * joins the zone, so it stays in the host's pid namespace; it serves the program's listener,
+ * which arrives on *sock, for as long as a process with that filter lives.
+ */
+static int exec_mountd_start(struct zone *z, int *sock, struct zone_error *err)
+{
+	cleanup_free struct mountd_zone *md = calloc(1, sizeof(*md));
+	cleanup_free struct zone_device *spec = calloc(MOUNTD_MAX_DEVS, sizeof(*spec));
+	cleanup_free struct launch_device *dev = calloc(MOUNTD_MAX_DEVS, sizeof(*dev));
+	cleanup_close int zp = open(zone_path(z), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int sv[2];
+	pid_t pid;
+
+	if (!md || !spec || !dev)
+		return zone_error_set(err, ENOMEM, "mount service");
+	if (zp < 0)
+		return zone_error_set(err, errno, "%s", zone_path(z));
+	/* no boot record (a zone booted by an older lxzone): no mount is the zone's own */
+	if (zone_devices(z, spec, dev, md, err) < 0 || mountd_boot_load(zp, md, err) < 0)
+		return zone_error_wrap(err, "exec in zone %s: mount service", z->name);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return zone_error_set(err, errno, "exec in zone %s: socketpair", z->name);
+	if (mountd_start(sv[0], md, &pid, err) < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return zone_error_wrap(err, "exec in zone %s", z->name);
+	}
+	close(sv[0]);
+	*sock = sv[1];
+	return 0;
+}
+
 int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *status,
 	      struct zone_error *err)
 {
@@ -664,10 +771,15 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	cleanup_free struct sock_filter *prog = NULL;
 	struct sock_fprog filter;
 	char ebuf[512];
+	fo.mount_notify = 1;
 	if (zone_filter_get(z, &fo, &filter, ebuf, sizeof(ebuf)) < 0)
 		return zone_error_set(err, 0, "exec in zone %s: %s", z->name, ebuf);
 	prog = filter.filter;
 	opts.filter = &filter;
+	cleanup_close int notify_sock = -1;
+	if (exec_mountd_start(z, &notify_sock, err) < 0)
+		return -1;
+	opts.notify_sock = &notify_sock;
 	opts.enter_in_place = o->in_place;
 	opts.user = o->user;
 	opts.pty = o->pty;

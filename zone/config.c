@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int copy_out(const char *value, char *out, size_t outsz, struct zone_error *err)
 {
@@ -328,6 +329,53 @@ static int v_mount(const char *v, char *out, size_t sz, struct zone_error *err)
 	return copy_out(v, out, sz, err);
 }
 
+int zone_device_parse(const char *spec, struct zone_device *d, struct zone_error *err)
+{
+	const char *colon = strchr(spec, ':');
+	size_t hl = colon ? (size_t)(colon - spec) : strlen(spec);
+
+	memset(d, 0, sizeof(*d));
+	if (hl == 0 || hl >= sizeof(d->host) || (colon && strlen(colon + 1) >= sizeof(d->zone)))
+		return zone_error_set(err, 0, "'%s' is not HOSTDEV[:ZONEPATH]", spec);
+	memcpy(d->host, spec, hl);
+	snprintf(d->zone, sizeof(d->zone), "%s", colon ? colon + 1 : d->host);
+	if (!path_ok(d->host))
+		return zone_error_set(err, 0, "'%s': host device must be absolute, without '..'",
+				      spec);
+	if (!path_ok(d->zone) || strncmp(d->zone, "/dev/", 5) != 0 || d->zone[5] == '\0' ||
+	    d->zone[strlen(d->zone) - 1] == '/')
+		return zone_error_set(
+		    err, 0, "'%s': zone path must be a file under /dev, without '..'", spec);
+	return 0;
+}
+
+int zone_device_host_check(const char *spec, unsigned long *rdev, struct zone_error *err)
+{
+	struct zone_device d;
+	struct stat st;
+
+	if (zone_device_parse(spec, &d, err) < 0)
+		return -1;
+	if (stat(d.host, &st) < 0)
+		return zone_error_set(err, errno, "device %s", d.host);
+	if (!S_ISBLK(st.st_mode))
+		return zone_error_set(err, 0, "device %s: not a block device", d.host);
+	if (rdev)
+		*rdev = (unsigned long)st.st_rdev;
+	return 0;
+}
+
+/* Syntax only: a zone whose device went away must still load (to be reconfigured); that it
+ * is a block device is checked when it is configured and at every boot. */
+static int v_device(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	struct zone_device d;
+
+	if (zone_device_parse(v, &d, err) < 0)
+		return -1;
+	return copy_out(v, out, sz, err);
+}
+
 const struct zone_config_key zone_config_keys[] = {
     {"brand", ZONE_KEY_ENUM, "lx", "lx", v_brand, "Brand every process in the zone runs under."},
     {"profile", ZONE_KEY_ENUM, "default", "default|hardened", v_profile,
@@ -364,6 +412,10 @@ const struct zone_config_key zone_config_keys[] = {
      "profile's set, a list of names replaces it. A user other than root ends with none."},
     {"mount", ZONE_KEY_LIST, "", "HOSTPATH:ZONEPATH[:ro]", v_mount,
      "Host directory bind-mounted into the zone (repeatable; read-only with `:ro`)."},
+    {"device", ZONE_KEY_LIST, "", "HOSTDEV[:ZONEPATH]", v_device,
+     "Host block device given to the zone (repeatable): a node with its major:minor, mode "
+     "0660, at ZONEPATH (default: the host path; under /dev). The zone may mount it "
+     "(ext2/3/4, xfs, btrfs, vfat, exfat) through its mount service."},
     {"golden", ZONE_KEY_BOOL, "false", "true|false", v_bool,
      "Golden image: a template for clones and `lxzone run --from`; never booted itself."},
     {"hostname", ZONE_KEY_STRING, NULL, "NAME", v_hostname,
@@ -458,6 +510,8 @@ int zone_config_set(json_t *cfg, const char *key, char op, const char *value,
 	if (*value == '\0' && op == '=')
 		return 0;
 	if (k->validate(value, norm, sizeof(norm), err) < 0)
+		return zone_error_wrap(err, "%s", key);
+	if (op != '-' && strcmp(key, "device") == 0 && zone_device_host_check(norm, NULL, err) < 0)
 		return zone_error_wrap(err, "%s", key);
 	if (op == '-') {
 		size_t i;

@@ -81,6 +81,16 @@ struct zone_mount {
 };
 int zone_mount_parse(const char *spec, struct zone_mount *m, struct zone_error *err);
 
+/* A block device given to the zone: `device=HOSTDEV[:ZONEPATH]` (ZONEPATH under /dev;
+ * default HOSTDEV). */
+struct zone_device {
+	char host[4096];
+	char zone[4096];
+};
+int zone_device_parse(const char *spec, struct zone_device *d, struct zone_error *err);
+/* The host side exists and is a block device; *rdev (may be NULL) its major:minor. */
+int zone_device_host_check(const char *spec, unsigned long *rdev, struct zone_error *err);
+
 /* Parse "64M", "1G", "1048576", "unlimited" into bytes. */
 int zone_size_parse(const char *s, uint64_t *bytes, struct zone_error *err);
 

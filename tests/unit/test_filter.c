@@ -699,6 +699,46 @@ static int live_child(void)
 	return 0;
 }
 
+/* Zones: mount and umount2 go to the mount service (a user notification) for every caller, the
+ * gate included, decided on the number alone; every other row is unchanged. */
+static void test_mount_notify(void **state)
+{
+	(void)state;
+	struct lx_filter_opts o = {.mount_notify = 1, .lxproc = 1};
+	struct sock_fprog p;
+	char err[256];
+	static const uint64_t ips[] = {IP_OUTSIDE, IP_GATE, LX_GATE_ADDR + 1, 0};
+
+	if (lx_filter_build(&o, &p, err, sizeof(err)) < 0)
+		fail_msg("lx_filter_build: %s", err);
+	for (size_t i = 0; i < sizeof(ips) / sizeof(ips[0]); i++) {
+		static const int nrs[] = {SYS_mount, SYS_umount2};
+		for (size_t k = 0; k < 2; k++) {
+			struct seccomp_data d = {
+			    .nr = nrs[k], .arch = AUDIT_ARCH_X86_64, .instruction_pointer = ips[i]};
+			struct lx_bpf_run r;
+			if (lx_bpf_run(p.filter, p.len, &d, &r, err, sizeof(err)) < 0)
+				fail_msg("%s", err);
+			assert_int_equal(r.ret, SECCOMP_RET_USER_NOTIF);
+			assert_int_equal(r.loaded, W_ARCH | W_NR);
+		}
+	}
+	/* the simulator's full check of every other number, under these options */
+	if (lx_filter_verify(&o, &p, err, sizeof(err)) < 0)
+		fail_msg("lx_filter_verify: %s", err);
+	/* the key separates the two filters, so a cached one is never taken for the other */
+	struct lx_filter_opts plain = {.lxproc = 1};
+	assert_true(lx_filter_key(&o) != lx_filter_key(&plain));
+	assert_int_equal(lx_filter_verify(&plain, &p, err, sizeof(err)), -1);
+	free(p.filter);
+	/* without the option (lxrun, no zone): refused, and the new mount API answers ENOSYS
+	 * so libmount falls back to mount(2) */
+	assert_int_equal(run(SYS_mount, 0, IP_OUTSIDE), SECCOMP_RET_ERRNO | EPERM);
+	assert_int_equal(run(SYS_umount2, 0, IP_GATE), SECCOMP_RET_ERRNO | EPERM);
+	assert_int_equal(run(SYS_fsopen, 0, IP_OUTSIDE), SECCOMP_RET_ERRNO | ENOSYS);
+	assert_int_equal(run(SYS_mount_setattr, 0, IP_OUTSIDE), SECCOMP_RET_ERRNO | ENOSYS);
+}
+
 static void test_live_filter(void **state)
 {
 	(void)state;
@@ -763,6 +803,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_gate_boundaries),
 	    cmocka_unit_test(test_vsyscall_page_is_never_the_gate),
 	    cmocka_unit_test(test_refusals_ignore_the_gate),
+	    cmocka_unit_test(test_mount_notify),
 	    cmocka_unit_test(test_other_abis_are_killed),
 	    cmocka_unit_test(test_program_shape),
 	    cmocka_unit_test(test_gate_pass_rewrites_placeholders),

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #include <cmocka.h>
 
@@ -178,11 +179,7 @@ static void test_policy_rows(void **state)
 	    "adjtimex",	       "iopl",
 	    "ioperm",	       "open_by_handle_at",
 	    "mount",	       "umount2",
-	    "pivot_root",      "fsopen",
-	    "fsconfig",	       "fsmount",
-	    "fspick",	       "move_mount",
-	    "open_tree",       "open_tree_attr",
-	    "mount_setattr",   "setns",
+	    "pivot_root",      "setns",
 	    "quotactl",	       "quotactl_fd",
 	    "userfaultfd",     "lookup_dcookie",
 	};
@@ -196,6 +193,22 @@ static void test_policy_rows(void **state)
 	/* libmount falls back to /proc/self/mountinfo only on ENOSYS. */
 	assert_int_equal(by_name("statmount")->err, ENOSYS);
 	assert_int_equal(by_name("listmount")->err, ENOSYS);
+	/* ... and (2.39+) from the new mount API to mount(2), which a zone's mount service
+	 * decides on, only on ENOSYS too. */
+	static const char *const newapi[] = {"fsopen",	       "fsconfig",     "fsmount",
+					     "fspick",	       "move_mount",   "open_tree",
+					     "open_tree_attr", "mount_setattr"};
+	for (size_t i = 0; i < sizeof(newapi) / sizeof(newapi[0]); i++) {
+		const struct lx_sysent *e = by_name(newapi[i]);
+		assert_non_null(e);
+		if (e->cls != LX_SYS_REFUSE || e->err != ENOSYS)
+			fail_msg("%s should be refused with ENOSYS", newapi[i]);
+	}
+	/* the mount service's calls are refused by the table (no zone, no service) */
+	for (int nr = 0; nr < LX_NSYSCALLS; nr++)
+		if (lx_sys_is_mountd(nr))
+			assert_int_equal(lx_systable[nr].cls, LX_SYS_REFUSE);
+	assert_true(lx_sys_is_mountd(SYS_mount) && lx_sys_is_mountd(SYS_umount2));
 
 	static const char *const obsolete[] = {
 	    "create_module", "get_kernel_syms", "query_module", "nfsservctl", "getpmsg",

@@ -1,0 +1,165 @@
+#!/bin/sh
+# The zone's mount service (zone/mountd.c): mount and umount2 in a zone are decided outside it.
+# A busybox zone given a loop device (device=HOSTDEV:/dev/vdb) mounts and unmounts a tmpfs,
+# mounts the device's ext4, may not mount a host device it was not given, may not unmount or
+# remount what lxzone set up (/proc, /sys, the root), binds and moves paths of its own, gets
+# EFAULT for bad pointers; its init (PID 1, the image's program) is served too.  Then, when the
+# Debian minbase image is in the test cache, a zone runs mkfs.ext4 and mount(8) on its device.
+. "$(dirname "$0")/lib.sh"
+export LXZONE_CGROUP_PARENT="${LXZONE_CGROUP_PARENT:-lxzone-it-mountd}"
+need_brand
+builtin_images
+command -v losetup >/dev/null || skip "losetup is not installed"
+command -v mkfs.ext4 >/dev/null || skip "mkfs.ext4 is not installed"
+probe="${LXZONE_BUILD:-}/tests/bin/it_mountprobe"
+[ -x "$probe" ] || skip "no $probe (build the it_mountprobe target)"
+
+loops=""
+cleanup_loops() {
+	for z in mnt5 mnt5deb; do lxzone halt "$z" >/dev/null 2>&1 || true; done
+	for l in $loops; do losetup -d "$l" 2>/dev/null || true; done
+	cleanup
+}
+trap cleanup_loops EXIT
+
+truncate -s 64M "$T/given.img" "$T/other.img"
+mkfs.ext4 -q -F "$T/given.img"
+mkfs.ext4 -q -F "$T/other.img"
+given=$(losetup -f --show "$T/given.img") || skip "no free loop device"
+loops="$given"
+other=$(losetup -f --show "$T/other.img") || skip "no second free loop device"
+loops="$loops $other"
+other_mm=$(printf '%d %d' 0x$(stat -c %t "$other") 0x$(stat -c %T "$other"))
+
+# a device that is not a block device, or missing, is refused at configuration
+! lxzone create bad5 --device /etc/passwd:/dev/x 2>"$T/err" || fail "device=/etc/passwd accepted"
+grep -q "not a block device" "$T/err" || fail "device=/etc/passwd: $(cat "$T/err")"
+! lxzone create bad5 --device "$given:/etc/vdb" 2>/dev/null || fail "zone path outside /dev accepted"
+
+lxzone create mnt5 --image builtin:busybox --device "$given:/dev/vdb"
+lxzone config mnt5 | grep -qx "device=$given:/dev/vdb" || fail "device not in the config"
+root="$LXZONE_ROOT/mnt5/root"
+cp "$probe" "$root/bin/mountprobe"
+mkdir -p "$root/sbin"
+# PID 1 mounts a tmpfs at boot: init's tree has its own service (the supervisor's)
+cat >"$root/sbin/mountinit" <<'EOF'
+#!/bin/sh
+mkdir -p /mnt/init
+mountprobe call init mount none /mnt/init tmpfs 0 >/tmp/init-mount 2>&1
+exec /bin/sleep 100000
+EOF
+chmod 755 "$root/sbin/mountinit"
+lxzone configure mnt5 init=/sbin/mountinit
+lxzone boot mnt5
+
+x() { lxzone exec mnt5 -- "$@"; }
+expect() { # expect "NAME RESULT" COMMAND...
+	want=$1
+	shift
+	got=$(x "$@")
+	[ "$got" = "$want" ] || fail "$*: got '$got', want '$want'"
+	echo "ok: $want"
+}
+P="/bin/mountprobe call"
+
+got=""
+for i in $(seq 50); do # PID 1 runs its script after boot returns
+	got=$(x cat /tmp/init-mount 2>/dev/null || true)
+	[ -z "$got" ] || break
+	sleep 0.1
+done
+[ "$got" = "init ok" ] || fail "mount by init: $got"
+x grep -q " /mnt/init tmpfs" /proc/mounts || fail "init's tmpfs is not mounted"
+echo "ok: init's mount"
+
+# the device node, as configured
+x stat -c '%F %t:%T %a' /dev/vdb >"$T/node"
+want_node=$(stat -c 'block special file %t:%T' "$given")
+[ "$(cat "$T/node")" = "$want_node 660" ] || fail "/dev/vdb: $(cat "$T/node"), want $want_node 660"
+echo "ok: /dev/vdb $(cat "$T/node")"
+
+# bad pointers
+x mountprobe efault >"$T/efault"
+for k in type source target data unterminated umount null-target; do
+	grep -qx "$k EFAULT" "$T/efault" || fail "bad pointer ($k): $(cat "$T/efault")"
+done
+echo "ok: bad pointers give EFAULT"
+
+# a tmpfs, mounted and unmounted (in two commands: the zone's own mounts outlive an exec)
+x mkdir -p /mnt/t /mnt/d /mnt/a /mnt/b /mnt/c
+expect "tmpfs ok" $P tmpfs mount none /mnt/t tmpfs 0 size=1m
+x sh -c 'echo hello >/mnt/t/f && grep -q " /mnt/t tmpfs .*size=1024k" /proc/mounts' ||
+	fail "tmpfs not usable or options lost"
+expect "umount ok" $P umount umount /mnt/t 0
+! x grep -q " /mnt/t " /proc/mounts || fail "/mnt/t still mounted"
+expect "proc ok" $P proc mount proc /mnt/t proc 0
+x sh -c 'test -e /mnt/t/1 && ! test -e /mnt/t/'"$$" || fail "the zone's proc shows host pids"
+expect "umount-proc ok" $P umount-proc umount /mnt/t 0
+expect "sysfs ok" $P sysfs mount sysfs /mnt/t sysfs 0
+x grep -q " /mnt/t sysfs ro," /proc/mounts || fail "sysfs mounted read-write"
+expect "umount-sysfs ok" $P umount-sysfs umount /mnt/t 0
+
+# refusals and the kernel's own errors
+expect "unknown ENODEV" $P unknown mount none /mnt/t nosuchfs 0
+expect "overlay EPERM" $P overlay mount none /mnt/t overlay 0
+expect "notblk ENOTBLK" $P notblk mount /etc/passwd /mnt/d ext4 0
+expect "missing ENOENT" $P missing mount /dev/nosuch /mnt/d ext4 0
+x mknod /tmp/other b $other_mm
+expect "other-dev EPERM" $P other-dev mount /tmp/other /mnt/d ext4 0
+expect "umount-proc EPERM" $P umount-proc umount /proc 0
+expect "umount-tmp EPERM" $P umount-tmp umount /tmp 2
+expect "remount-root EPERM" $P remount-root mount - / - 0x20 # MS_REMOUNT
+expect "remount-sys EPERM" $P remount-sys mount - /sys - 0x20
+expect "move-tmp EPERM" $P move-tmp mount /tmp /mnt/c - 0x2000 # MS_MOVE
+expect "not-mount EINVAL" $P not-mount umount /mnt/a 0
+
+# binds and moves of the zone's own paths; a bind of read-only /sys stays read-only
+x sh -c 'echo bound >/mnt/a/f'
+expect "bind ok" $P bind mount /mnt/a /mnt/b - 0x1000 # MS_BIND
+[ "$(x cat /mnt/b/f)" = bound ] || fail "bind: /mnt/b/f"
+expect "move ok" $P move mount /mnt/b /mnt/c - 0x2000
+[ "$(x cat /mnt/c/f)" = bound ] || fail "move: /mnt/c/f"
+expect "umount-c ok" $P umount-c umount /mnt/c 0
+expect "bind-sys ok" $P bind-sys mount /sys /mnt/b - 0x1000
+expect "rw-sys EPERM" $P rw-sys mount - /mnt/b - 0x1020 # MS_REMOUNT|MS_BIND, no MS_RDONLY
+expect "umount-b ok" $P umount-b umount /mnt/b 0
+expect "private ok" $P private mount - / - 0x44000 # MS_REC|MS_PRIVATE
+
+# the device given to the zone: ext4 made on the host, written in the zone
+expect "dev ok" $P dev mount /dev/vdb /mnt/d ext4 0
+x grep -q "^/dev/vdb /mnt/d ext4 rw" /proc/mounts || fail "mountinfo: $(x grep /mnt/d /proc/mounts)"
+x sh -c 'echo from-zone >/mnt/d/hello'
+expect "dev-ro ok" $P dev-ro mount - /mnt/d - 0x21 # MS_REMOUNT|MS_RDONLY
+! x sh -c 'echo x >/mnt/d/nope' 2>/dev/null || fail "remount read-only did not take"
+expect "dev-umount ok" $P dev-umount umount /mnt/d 0
+got=$(debugfs -R "cat /hello" "$T/given.img" 2>/dev/null || true)
+[ -z "$got" ] || [ "$got" = from-zone ] || fail "the device's file: '$got'"
+echo "ok: device mounted, written, unmounted ($got)"
+
+lxzone halt mnt5
+no_cgroup_left mnt5
+no_mount_left
+
+# mkfs.ext4 and mount(8) inside a zone, on a glibc image (when the test cache has it)
+image="${LXZONE_TEST_CACHE:-/var/cache/lxzone-test}/debian-bookworm-minbase.tar.zst"
+if [ -s "$image" ] && command -v zstd >/dev/null; then
+	lxzone create mnt5deb --device "$given:/dev/vdb" --memory 512M
+	lxzone install mnt5deb "$image"
+	lxzone boot mnt5deb
+	lxzone exec mnt5deb -- /sbin/mkfs.ext4 -q -F /dev/vdb || fail "mkfs.ext4 in the zone"
+	lxzone exec mnt5deb -- /bin/sh -c 'mkdir -p /mnt/d && mount /dev/vdb /mnt/d &&
+		echo deb >/mnt/d/x && cat /mnt/d/x && umount /mnt/d' >"$T/deb" 2>&1 ||
+		fail "mount(8) in the zone: $(cat "$T/deb")"
+	[ "$(cat "$T/deb")" = deb ] || fail "mount(8) in the zone: $(cat "$T/deb")"
+	lxzone exec mnt5deb -- /bin/sh -c 'mount -t tmpfs none /mnt && umount /mnt' ||
+		fail "mount(8) of a tmpfs in the zone"
+	! lxzone exec mnt5deb -- /bin/umount /proc 2>/dev/null || fail "umount /proc allowed"
+	echo "ok: mkfs.ext4, mount and umount (util-linux) in a Debian zone"
+	lxzone halt mnt5deb
+	lxzone destroy mnt5deb
+else
+	echo "note: no Debian minbase image in the test cache; mkfs.ext4 in a zone not run"
+fi
+lxzone destroy mnt5
+no_mount_left
+echo PASS

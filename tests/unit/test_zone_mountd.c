@@ -1,0 +1,285 @@
+/*
+ * The mount service's policy (zone/mountd_policy.c): classification of requests, the decision
+ * over the facts the helper gathers, and the mountinfo / boot-record parsers.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <cmocka.h>
+
+#include "zone/mountd.h"
+
+static const char known[] = "nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\n\text4\nnodev\toverlay\n"
+			    "nodev\tcgroup2\n\tvfat\n";
+
+static int classify(const char *src, const char *type, unsigned long flags, struct mountd_op *op)
+{
+	struct mountd_req r = {.flags = flags, .source = src, .target = "/mnt", .fstype = type};
+	return mountd_classify(&r, known, op);
+}
+
+static void test_classify_kinds(void **state)
+{
+	(void)state;
+	struct mountd_op op;
+
+	assert_int_equal(classify("none", "tmpfs", 0, &op), 0);
+	assert_int_equal(op.kind, MOUNTD_NEW);
+	assert_int_equal(op.fs, MOUNTD_FS_VIRTUAL);
+	/* the old magic number in the high bits is dropped, as the kernel does */
+	assert_int_equal(classify("none", "tmpfs", 0xC0ED0000UL | MS_NOSUID, &op), 0);
+	assert_int_equal(op.flags, MS_NOSUID);
+	assert_int_equal(classify("sysfs", "sysfs", 0, &op), 0);
+	assert_int_equal(op.fs, MOUNTD_FS_SYSFS);
+	assert_true(op.flags & MS_RDONLY); /* always read-only */
+	assert_int_equal(classify("proc", "proc", 0, &op), 0);
+	assert_int_equal(op.fs, MOUNTD_FS_PROC);
+	assert_int_equal(classify("/dev/vdb", "ext4", 0, &op), 0);
+	assert_int_equal(op.fs, MOUNTD_FS_BLOCK);
+	/* the kernel's order: remount+bind, remount, bind, propagation, move, new */
+	assert_int_equal(classify(NULL, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, &op), 0);
+	assert_int_equal(op.kind, MOUNTD_REMOUNT_BIND);
+	assert_int_equal(classify(NULL, "ext4", MS_REMOUNT, &op), 0);
+	assert_int_equal(op.kind, MOUNTD_REMOUNT);
+	assert_int_equal(classify("/a", NULL, MS_BIND | MS_REC, &op), 0);
+	assert_int_equal(op.kind, MOUNTD_BIND);
+	assert_int_equal(classify(NULL, NULL, MS_REC | MS_SHARED, &op), 0);
+	assert_int_equal(op.kind, MOUNTD_PROPAGATION);
+	assert_int_equal(classify("/a", NULL, MS_MOVE, &op), 0);
+	assert_int_equal(op.kind, MOUNTD_MOVE);
+	assert_int_equal(classify("/a", NULL, MS_MOVE | MS_PRIVATE, &op), 0);
+	assert_int_equal(op.kind, MOUNTD_PROPAGATION);
+}
+
+static void test_classify_refusals(void **state)
+{
+	(void)state;
+	struct mountd_op op;
+
+	/* known to the host but not allowed: EPERM; unknown: the kernel's ENODEV */
+	assert_int_equal(classify("none", "overlay", 0, &op), -EPERM);
+	assert_int_equal(classify("none", "cgroup2", 0, &op), -EPERM);
+	assert_int_equal(classify("none", "nosuchfs", 0, &op), -ENODEV);
+	assert_int_equal(classify("none", "", 0, &op), -ENODEV);
+	/* without /proc/filesystems, everything not allowed is EPERM */
+	struct mountd_req r = {.source = "x", .target = "/mnt", .fstype = "nosuchfs"};
+	assert_int_equal(mountd_classify(&r, NULL, &op), -EPERM);
+	/* vfat is allowed (block), whatever /proc/filesystems says */
+	assert_int_equal(classify("/dev/vdb", "vfat", 0, &op), 0);
+	/* a new mount needs a type; a block one and a bind or move a source */
+	assert_int_equal(classify("none", NULL, 0, &op), -EINVAL);
+	assert_int_equal(classify(NULL, "ext4", 0, &op), -EINVAL);
+	assert_int_equal(classify("", "xfs", 0, &op), -EINVAL);
+	assert_int_equal(classify(NULL, NULL, MS_BIND, &op), -EINVAL);
+	assert_int_equal(classify("", NULL, MS_MOVE, &op), -EINVAL);
+}
+
+static void test_classify_umount(void **state)
+{
+	(void)state;
+	struct mountd_op op;
+	struct mountd_req r = {.umount = 1, .target = "/mnt", .flags = MNT_DETACH};
+
+	assert_int_equal(mountd_classify(&r, known, &op), 0);
+	assert_int_equal(op.kind, MOUNTD_UMOUNT);
+	r.flags = 0x8 | MNT_FORCE; /* UMOUNT_NOFOLLOW */
+	assert_int_equal(mountd_classify(&r, known, &op), 0);
+	r.flags = 0x100;
+	assert_int_equal(mountd_classify(&r, known, &op), -EINVAL);
+	r.flags = MNT_EXPIRE | MNT_DETACH;
+	assert_int_equal(mountd_classify(&r, known, &op), -EINVAL);
+}
+
+/* A zone: /dev/vdb is 7:3; boot mounts: the root (254:0 rw), /proc (0:46), /sys (0:47 ro). */
+static void zone_setup(struct mountd_zone *z)
+{
+	memset(z, 0, sizeof(*z));
+	z->devs[z->ndevs++] = makedev(7, 3);
+	z->boot[z->nboot++] = (struct mountd_mnt){128, makedev(254, 0), 0};
+	z->boot[z->nboot++] = (struct mountd_mnt){129, makedev(0, 46), 0};
+	z->boot[z->nboot++] = (struct mountd_mnt){130, makedev(0, 47), 1};
+	z->boot_known = 1;
+}
+
+static int check(const struct mountd_zone *z, int kind, int fs, unsigned long flags,
+		 const struct mountd_facts *f)
+{
+	struct mountd_op op = {.kind = kind, .fs = fs, .flags = flags};
+	return mountd_check(z, &op, flags, f);
+}
+
+static void test_check_block_devices(void **state)
+{
+	(void)state;
+	struct mountd_zone z;
+	struct mountd_facts f = {.src_mode = S_IFBLK | 0660, .src_rdev = makedev(7, 3)};
+
+	zone_setup(&z);
+	assert_int_equal(check(&z, MOUNTD_NEW, MOUNTD_FS_BLOCK, 0, &f), 0);
+	/* a node the zone made for a host disk: same type, another major:minor */
+	f.src_rdev = makedev(8, 0);
+	assert_int_equal(check(&z, MOUNTD_NEW, MOUNTD_FS_BLOCK, 0, &f), -EPERM);
+	f.src_mode = S_IFREG | 0644;
+	assert_int_equal(check(&z, MOUNTD_NEW, MOUNTD_FS_BLOCK, 0, &f), -ENOTBLK);
+	f.src_mode = S_IFCHR | 0666;
+	f.src_rdev = makedev(7, 3); /* a character device with the same numbers */
+	assert_int_equal(check(&z, MOUNTD_NEW, MOUNTD_FS_BLOCK, 0, &f), -ENOTBLK);
+	f.src_errno = ENOENT;
+	assert_int_equal(check(&z, MOUNTD_NEW, MOUNTD_FS_BLOCK, 0, &f), -ENOENT);
+	/* virtual filesystems need no facts */
+	assert_int_equal(check(&z, MOUNTD_NEW, MOUNTD_FS_VIRTUAL, 0, &f), 0);
+	/* a zone without devices mounts none */
+	z.ndevs = 0;
+	f = (struct mountd_facts){.src_mode = S_IFBLK, .src_rdev = makedev(7, 3)};
+	assert_int_equal(check(&z, MOUNTD_NEW, MOUNTD_FS_BLOCK, 0, &f), -EPERM);
+}
+
+static void test_check_own_mounts(void **state)
+{
+	(void)state;
+	struct mountd_zone z;
+	/* a tmpfs the zone mounted */
+	struct mountd_facts own = {
+	    .mnt_id = 140, .mnt_is_root = 1, .mnt_in_ns = 1, .mnt_dev = makedev(0, 60)};
+	struct mountd_facts proc = {
+	    .mnt_id = 129, .mnt_is_root = 1, .mnt_in_ns = 1, .mnt_dev = makedev(0, 46)};
+
+	zone_setup(&z);
+	assert_int_equal(check(&z, MOUNTD_UMOUNT, 0, 0, &own), 0);
+	assert_int_equal(check(&z, MOUNTD_UMOUNT, 0, MNT_DETACH, &proc), -EPERM);
+	assert_int_equal(check(&z, MOUNTD_REMOUNT, 0, MS_REMOUNT | MS_RDONLY, &own), 0);
+	assert_int_equal(check(&z, MOUNTD_REMOUNT, 0, MS_REMOUNT, &proc), -EPERM);
+	assert_int_equal(check(&z, MOUNTD_MOVE, 0, MS_MOVE, &own), 0);
+	assert_int_equal(check(&z, MOUNTD_MOVE, 0, MS_MOVE, &proc), -EPERM);
+	/* a mount not in the caller's namespace (a detached one, the brand image): never */
+	struct mountd_facts gone = own;
+	gone.mnt_in_ns = 0;
+	assert_int_equal(check(&z, MOUNTD_REMOUNT_BIND, 0, MS_REMOUNT | MS_BIND, &gone), -EPERM);
+	assert_int_equal(check(&z, MOUNTD_UMOUNT, 0, 0, &gone), -EPERM);
+	/* not a mount point: the kernel's EINVAL; a failed lookup: its errno */
+	struct mountd_facts inner = own;
+	inner.mnt_is_root = 0;
+	assert_int_equal(check(&z, MOUNTD_UMOUNT, 0, 0, &inner), -EINVAL);
+	struct mountd_facts missing = {.mnt_errno = ENOENT};
+	assert_int_equal(check(&z, MOUNTD_UMOUNT, 0, 0, &missing), -ENOENT);
+	assert_int_equal(check(&z, MOUNTD_MOVE, 0, MS_MOVE, &missing), -ENOENT);
+	/* binds and propagation changes need no ownership */
+	assert_int_equal(check(&z, MOUNTD_BIND, 0, MS_BIND, &proc), 0);
+	assert_int_equal(check(&z, MOUNTD_PROPAGATION, 0, MS_SHARED, &proc), 0);
+	/* no boot record: no mount counts as the zone's own */
+	z.boot_known = 0;
+	assert_int_equal(check(&z, MOUNTD_UMOUNT, 0, 0, &own), -EPERM);
+	assert_false(mountd_is_boot(&z, 1) == 0);
+}
+
+static void test_check_shared_superblocks(void **state)
+{
+	(void)state;
+	struct mountd_zone z;
+	/* the zone's bind of /sys (a new mount over the boot superblock 0:47), read-only */
+	struct mountd_facts sysbind = {.mnt_id = 141,
+				       .mnt_is_root = 1,
+				       .mnt_in_ns = 1,
+				       .mnt_dev = makedev(0, 47),
+				       .mnt_ro = 1};
+	/* the zone's bind of one of its own directories (the root's superblock, 254:0) */
+	struct mountd_facts rootbind = {.mnt_id = 142,
+					.mnt_is_root = 1,
+					.mnt_in_ns = 1,
+					.mnt_dev = makedev(254, 0),
+					.mnt_ro = 1};
+	/* the zone's own ext4, read-only */
+	struct mountd_facts ext4 = {
+	    .mnt_id = 143, .mnt_is_root = 1, .mnt_in_ns = 1, .mnt_dev = makedev(7, 3), .mnt_ro = 1};
+
+	zone_setup(&z);
+	/* per-mount flags: making it writable over a boot superblock is refused */
+	assert_int_equal(check(&z, MOUNTD_REMOUNT_BIND, 0, MS_REMOUNT | MS_BIND, &sysbind), -EPERM);
+	assert_int_equal(check(&z, MOUNTD_REMOUNT_BIND, 0, MS_REMOUNT | MS_BIND, &rootbind),
+			 -EPERM);
+	/* keeping it read-only is fine */
+	assert_int_equal(check(&z, MOUNTD_REMOUNT_BIND, 0,
+			       MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOEXEC, &sysbind),
+			 0);
+	assert_int_equal(check(&z, MOUNTD_REMOUNT_BIND, 0, MS_REMOUNT | MS_BIND, &ext4), 0);
+	/* a superblock remount through a zone mount over a boot superblock would change /sys
+	 * (or the host filesystem under the root): refused, even read-only */
+	assert_int_equal(check(&z, MOUNTD_REMOUNT, 0, MS_REMOUNT | MS_RDONLY, &sysbind), -EPERM);
+	assert_int_equal(check(&z, MOUNTD_REMOUNT, 0, MS_REMOUNT | MS_RDONLY, &rootbind), -EPERM);
+	assert_int_equal(check(&z, MOUNTD_REMOUNT, 0, MS_REMOUNT, &ext4), 0);
+	/* unmounting them is fine: they are the zone's */
+	assert_int_equal(check(&z, MOUNTD_UMOUNT, 0, 0, &sysbind), 0);
+}
+
+static void test_mountinfo_parse(void **state)
+{
+	(void)state;
+	static const char mi[] =
+	    "128 104 254:0 /srv/z/root / rw,relatime - ext4 /dev/vda rw\n"
+	    "129 128 0:46 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw\n"
+	    "130 128 0:47 / /sys ro,nosuid,nodev,noexec,relatime - sysfs sysfs ro\n"
+	    "141 131 254:0 /x /dev/.lxzone-idle ro - ext4 /dev/vda rw\n"
+	    "150 128 7:3 / /mnt\\040d rw shared:5 master:2 - ext4 /dev/vdb rw\n";
+	struct mountd_mnt m[8];
+
+	assert_int_equal(mountd_mountinfo_parse(mi, sizeof(mi) - 1, m, 8), 5);
+	assert_int_equal(m[0].id, 128);
+	assert_int_equal(m[0].dev, makedev(254, 0));
+	assert_false(m[0].ro);
+	assert_true(m[2].ro);
+	assert_true(m[3].ro);
+	assert_int_equal(m[4].id, 150);
+	assert_int_equal(m[4].dev, makedev(7, 3));
+	/* more mounts than room: an error, never a record that misses one */
+	assert_int_equal(mountd_mountinfo_parse(mi, sizeof(mi) - 1, m, 4), -1);
+	assert_int_equal(mountd_mountinfo_parse("x\n", 2, m, 8), -1);
+	assert_int_equal(mountd_mountinfo_parse("12 1 zz / / rw - a b c\n", 23, m, 8), -1);
+	assert_int_equal(mountd_mountinfo_parse("", 0, m, 8), 0);
+}
+
+static void test_boot_record_roundtrip(void **state)
+{
+	(void)state;
+	struct mountd_mnt m[3] = {
+	    {128, makedev(254, 0), 0}, {130, makedev(0, 47), 1}, {4000000000ULL, makedev(7, 3), 0}};
+	struct mountd_zone z;
+	char buf[256];
+	int n = mountd_boot_format(m, 3, buf, sizeof(buf));
+
+	assert_true(n > 0);
+	assert_string_equal(buf, "128 254:0 rw\n130 0:47 ro\n4000000000 7:3 rw\n");
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(mountd_boot_parse(buf, (size_t)n, &z), 0);
+	assert_true(z.boot_known);
+	assert_int_equal(z.nboot, 3);
+	assert_int_equal(z.boot[2].id, 4000000000ULL);
+	assert_true(z.boot[1].ro);
+	assert_true(mountd_is_boot(&z, 130));
+	assert_false(mountd_is_boot(&z, 131));
+	assert_int_equal(mountd_boot_format(m, 3, buf, 10), -1);
+	/* a damaged record is refused (the caller then treats every mount as lxzone's) */
+	assert_int_equal(mountd_boot_parse("128 254:0 xx\n", 13, &z), -1);
+	assert_int_equal(mountd_boot_parse("garbage\n", 8, &z), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_classify_kinds),
+	    cmocka_unit_test(test_classify_refusals),
+	    cmocka_unit_test(test_classify_umount),
+	    cmocka_unit_test(test_check_block_devices),
+	    cmocka_unit_test(test_check_own_mounts),
+	    cmocka_unit_test(test_check_shared_superblocks),
+	    cmocka_unit_test(test_mountinfo_parse),
+	    cmocka_unit_test(test_boot_record_roundtrip),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

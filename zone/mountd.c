@@ -1,0 +1,655 @@
+/*
+ * The zone's mount service: the plumbing (the policy is zone/mountd_policy.c).
+ *
+ * One service process per listener, outside the zone: started by the zone's supervisor for
+ * init's tree and by `lxzone exec` / `login` for the program they enter, always before that
+ * process joins anything, so it is never in the zone's pid namespace (where the zone could
+ * ptrace it) nor in the caller's process group (where ^C would stop it).  It leaves its
+ * terminal and every descriptor behind, so a command substitution around `lxzone exec` never
+ * waits for it, and it outlives the command that started it for as long as a process with
+ * that filter is left, so a daemon an exec started can still mount.
+ *
+ * For each notification, in order:
+ *   1. open the caller's /proc/<pid>/{mem,root,cwd} and its namespaces, then
+ * SECCOMP_IOCTL_NOTIF_ID_VALID: the pid is still the caller, so the descriptors are its (no pid
+ * reuse);
+ *   2. read the arguments from its memory as the kernel copies them (type, source, data, then
+ *      target): an unreadable pointer is EFAULT; ID_VALID again, so what was read is the
+ *      caller's;
+ *   3. classify the request (mountd_policy.c); most refusals need nothing more;
+ *   4. a short-lived helper, forked from this process (so outside the zone's pid namespace),
+ *      joins the caller's network, IPC and mount namespaces, chroots to its root and changes to
+ *      its cwd, so paths resolve exactly as the caller's would, gathers the facts (stat of the
+ *      source, the mount at the target and its mountinfo line), asks mountd_check, and
+ *      performs the call on descriptors it resolved once: the target (and a bind or move
+ *      source) is passed as /proc/self/fd/N of this host's /proc, so a zone that swaps a
+ *      symlink after the check changes nothing.  A block device is passed by its path, but
+ *      resolved inside a private, detached tmpfs that holds only a node with the checked
+ *      major:minor at that path, so mountinfo shows the caller's source and nothing else can be
+ *      opened in its place;
+ *   5. the helper's exit status is the errno; reply.
+ * umount2 alone goes by the caller's path (the helper's descriptor would make the mount busy):
+ * a zone that races a rename against it can at worst unmount another of its own mounts or get
+ * EPERM.  proc is created with the new mount API and its pidns option (the caller's pid
+ * namespace; the helper's own is the host's) and attached with move_mount.
+ */
+#include "zone/mountd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef STATX_MNT_ID
+#define STATX_MNT_ID 0x00001000U
+#endif
+#ifndef STATX_ATTR_MOUNT_ROOT
+#define STATX_ATTR_MOUNT_ROOT 0x00002000
+#endif
+#ifndef UMOUNT_NOFOLLOW
+#define UMOUNT_NOFOLLOW 0x8
+#endif
+
+#define STR_MAX 4096 /* PATH_MAX, and the page of data mount(2) copies */
+
+/* ------------------------------------------------------------------------------------------ */
+/* The boot record */
+
+static ssize_t read_all(int fd, char *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(fd, buf + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+int mountd_boot_record(pid_t pid, int dirfd, struct zone_error *err)
+{
+	static struct mountd_mnt m[MOUNTD_MAX_BOOT];
+	char path[64], tmp[64];
+	cleanup_free char *text = malloc(1 << 20), *out = malloc(MOUNTD_MAX_BOOT * 48);
+	ssize_t n;
+	int fd, cnt, len;
+
+	if (!text || !out)
+		return zone_error_set(err, ENOMEM, "record boot mounts");
+	snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return zone_error_set(err, errno, "record boot mounts: %s", path);
+	n = read_all(fd, text, (1 << 20) - 1);
+	close(fd);
+	if (n < 0)
+		return zone_error_set(err, errno, "record boot mounts: %s", path);
+	cnt = mountd_mountinfo_parse(text, (size_t)n, m, MOUNTD_MAX_BOOT);
+	if (cnt < 0 || (len = mountd_boot_format(m, (size_t)cnt, out, MOUNTD_MAX_BOOT * 48)) < 0)
+		return zone_error_set(err, 0, "record boot mounts: %s: malformed or too many",
+				      path);
+	snprintf(tmp, sizeof(tmp), ".%s.tmp", MOUNTD_BOOT_FILE);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || write(fd, out, (size_t)len) != len || close(fd) < 0 ||
+	    renameat(dirfd, tmp, dirfd, MOUNTD_BOOT_FILE) < 0)
+		return zone_error_set(err, errno, "record boot mounts: write %s", MOUNTD_BOOT_FILE);
+	return 0;
+}
+
+int mountd_boot_load(int dirfd, struct mountd_zone *z, struct zone_error *err)
+{
+	char buf[MOUNTD_MAX_BOOT * 48];
+	int fd = openat(dirfd, MOUNTD_BOOT_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	ssize_t n;
+
+	z->boot_known = 0;
+	z->nboot = 0;
+	if (fd < 0)
+		return errno == ENOENT ? 0 : zone_error_set(err, errno, "%s", MOUNTD_BOOT_FILE);
+	n = read_all(fd, buf, sizeof(buf));
+	close(fd);
+	if (n < 0 || mountd_boot_parse(buf, (size_t)n, z) < 0) {
+		z->boot_known = 0;
+		z->nboot = 0;
+		return zone_error_set(err, 0, "%s: malformed", MOUNTD_BOOT_FILE);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* One request */
+
+struct req_ctx {
+	int mem, root, cwd, ns_mnt, ns_net, ns_ipc, ns_pid;
+	char src[STR_MAX], tgt[STR_MAX], type[STR_MAX], data[STR_MAX];
+	struct mountd_req r;
+	const char *known_fs;
+};
+
+/* A NUL-terminated string from the caller, as strndup_user reads it: -EFAULT when a byte
+ * before the NUL cannot be read, -ENAMETOOLONG when there is no NUL in len bytes. */
+static int read_string(int mem, uint64_t addr, char *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		size_t chunk = 4096 - ((addr + got) & 4095);
+		ssize_t n;
+
+		if (chunk > len - got)
+			chunk = len - got;
+		n = pread(mem, buf + got, chunk, (off_t)(addr + got));
+		if (n <= 0)
+			return -EFAULT;
+		if (memchr(buf + got, '\0', (size_t)n))
+			return 0;
+		got += (size_t)n;
+	}
+	return -ENAMETOOLONG;
+}
+
+/* mount's data: up to a page, as much as is readable (copy_mount_options). */
+static int read_data(int mem, uint64_t addr, char *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len - 1) {
+		size_t chunk = 4096 - ((addr + got) & 4095);
+		ssize_t n;
+
+		if (chunk > len - 1 - got)
+			chunk = len - 1 - got;
+		n = pread(mem, buf + got, chunk, (off_t)(addr + got));
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got == 0)
+		return -EFAULT;
+	buf[got] = '\0';
+	return 0;
+}
+
+static int read_args(struct req_ctx *c, const struct seccomp_notif *n)
+{
+	const __u64 *a = n->data.args;
+	int e;
+
+	memset(&c->r, 0, sizeof(c->r));
+	if (n->data.nr == SYS_umount2) {
+		c->r.umount = 1;
+		c->r.flags = (unsigned long)(unsigned)a[1];
+		if (!a[0])
+			return -EFAULT;
+		if ((e = read_string(c->mem, a[0], c->tgt, STR_MAX)) < 0)
+			return e;
+		c->r.target = c->tgt;
+		return 0;
+	}
+	c->r.flags = (unsigned long)a[3];
+	/* the kernel's order: type, source, data, then the target's lookup */
+	if (a[2]) {
+		if ((e = read_string(c->mem, a[2], c->type, STR_MAX)) < 0)
+			return e == -ENAMETOOLONG ? -EINVAL : e;
+		c->r.fstype = c->type;
+	}
+	if (a[0]) {
+		if ((e = read_string(c->mem, a[0], c->src, STR_MAX)) < 0)
+			return e == -ENAMETOOLONG ? -EINVAL : e;
+		c->r.source = c->src;
+	}
+	if (a[4]) {
+		if ((e = read_data(c->mem, a[4], c->data, STR_MAX)) < 0)
+			return e;
+		c->r.data = c->data;
+	}
+	if (!a[1])
+		return -EFAULT;
+	if ((e = read_string(c->mem, a[1], c->tgt, STR_MAX)) < 0)
+		return e;
+	c->r.target = c->tgt;
+	return 0;
+}
+
+/* The mount that holds path (following a final symlink or not), as the caller sees it. */
+static void mount_facts(const char *path, int follow, int mi, struct mountd_facts *f)
+{
+	static char text[1 << 18];
+	static struct mountd_mnt m[1024];
+	struct statx stx;
+	int fd = open(path, O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+	ssize_t n;
+	int cnt;
+
+	if (fd < 0) {
+		f->mnt_errno = errno;
+		return;
+	}
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID | STATX_BASIC_STATS, &stx) < 0 ||
+	    !(stx.stx_mask & STATX_MNT_ID)) {
+		f->mnt_errno = EPERM;
+		close(fd);
+		return;
+	}
+	close(fd);
+	f->mnt_id = stx.stx_mnt_id;
+	f->mnt_is_root = (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+			     ? (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0
+			     : 1;
+	n = lseek(mi, 0, SEEK_SET) == 0 ? read_all(mi, text, sizeof(text) - 1) : -1;
+	cnt = n < 0 ? -1 : mountd_mountinfo_parse(text, (size_t)n, m, 1024);
+	for (int i = 0; i < cnt; i++)
+		if (m[i].id == f->mnt_id) {
+			f->mnt_in_ns = 1;
+			f->mnt_dev = m[i].dev;
+			f->mnt_ro = m[i].ro;
+		}
+}
+
+/* A detached tmpfs holding one block device node at path (absolute), for the kernel's
+ * lookup of a mount source.  Returns its root (O_PATH) or -errno. */
+static int private_node(const char *path, unsigned long rdev)
+{
+	char buf[STR_MAX], *comp, *save = NULL, *next;
+	int fs = fsopen("tmpfs", FSOPEN_CLOEXEC), m, dir, e;
+
+	if (fs < 0)
+		return -errno;
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+	    (m = fsmount(fs, FSMOUNT_CLOEXEC, 0)) < 0) {
+		e = errno;
+		close(fs);
+		return -e;
+	}
+	close(fs);
+	dir = dup(m);
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (comp = strtok_r(buf, "/", &save); comp; comp = next) {
+		next = strtok_r(NULL, "/", &save);
+		if (!next) {
+			if (mknodat(dir, comp, S_IFBLK | 0600, (dev_t)rdev) < 0)
+				goto fail;
+			break;
+		}
+		if (mkdirat(dir, comp, 0700) < 0 && errno != EEXIST)
+			goto fail;
+		int d = openat(dir, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(dir);
+		dir = d;
+		if (dir < 0)
+			goto fail;
+	}
+	if (dir >= 0)
+		close(dir);
+	return m;
+fail:
+	e = errno;
+	if (dir >= 0)
+		close(dir);
+	close(m);
+	return -e;
+}
+
+/* proc of the caller's pid namespace, attached at tfd. */
+static int mount_proc(const struct req_ctx *c, int tfd, unsigned long flags)
+{
+	unsigned attrs = 0;
+	char opts[STR_MAX], *o, *save = NULL;
+	int fs = fsopen("proc", FSOPEN_CLOEXEC), m;
+
+	if (fs < 0)
+		return errno;
+	if (fsconfig(fs, FSCONFIG_SET_FD, "pidns", NULL, c->ns_pid) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "source",
+		     c->r.source && *c->r.source ? c->r.source : "proc", 0) < 0)
+		goto fail;
+	if ((flags & MS_RDONLY) && fsconfig(fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0)
+		goto fail;
+	snprintf(opts, sizeof(opts), "%s", c->r.data ? c->r.data : "");
+	for (o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(o, '=');
+		int r;
+		if (eq) {
+			*eq = '\0';
+			r = fsconfig(fs, FSCONFIG_SET_STRING, o, eq + 1, 0);
+		} else {
+			r = fsconfig(fs, FSCONFIG_SET_FLAG, o, NULL, 0);
+		}
+		if (r < 0)
+			goto fail;
+	}
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		goto fail;
+	if (flags & MS_RDONLY)
+		attrs |= MOUNT_ATTR_RDONLY;
+	if (flags & MS_NOSUID)
+		attrs |= MOUNT_ATTR_NOSUID;
+	if (flags & MS_NODEV)
+		attrs |= MOUNT_ATTR_NODEV;
+	if (flags & MS_NOEXEC)
+		attrs |= MOUNT_ATTR_NOEXEC;
+	if (flags & MS_NOATIME)
+		attrs |= MOUNT_ATTR_NOATIME;
+	else if (flags & MS_STRICTATIME)
+		attrs |= MOUNT_ATTR_STRICTATIME;
+	if (flags & MS_NODIRATIME)
+		attrs |= MOUNT_ATTR_NODIRATIME;
+	m = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+	if (m < 0)
+		goto fail;
+	close(fs);
+	if (move_mount(m, "", tfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+		int e = errno;
+		close(m);
+		return e;
+	}
+	close(m);
+	return 0;
+fail:;
+	int e = errno;
+	close(fs);
+	return e;
+}
+
+/* The helper, in the caller's namespaces and root: check, then perform.  Returns an errno. */
+static int helper(const struct req_ctx *c, const struct mountd_zone *z, const struct mountd_op *op)
+{
+	const struct mountd_req *r = &c->r;
+	struct mountd_facts f = {0};
+	char src_abs[STR_MAX], sname[16], tname[16], cwd[STR_MAX];
+	/* the host's /proc: "self" there is this helper, which the zone's /proc does not show */
+	int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int self_fd = proc < 0 ? -1 : openat(proc, "self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int sfd = -1, tfd = -1, priv = -1, mi, e;
+
+	if (self_fd < 0)
+		return errno;
+	if (setns(c->ns_net, CLONE_NEWNET) < 0 || setns(c->ns_ipc, CLONE_NEWIPC) < 0 ||
+	    setns(c->ns_mnt, CLONE_NEWNS) < 0 || fchdir(c->root) < 0 || chroot(".") < 0 ||
+	    fchdir(c->cwd) < 0)
+		return errno;
+	/* opened now: a mountinfo file shows the namespace and root of its opening */
+	mi = openat(proc, "self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (mi < 0)
+		return errno;
+
+	switch (op->kind) {
+	case MOUNTD_NEW:
+		if (op->fs == MOUNTD_FS_BLOCK) {
+			struct stat st;
+			if (stat(r->source, &st) < 0) {
+				f.src_errno = errno;
+			} else {
+				f.src_mode = st.st_mode;
+				f.src_rdev = st.st_rdev;
+			}
+		}
+		break;
+	case MOUNTD_MOVE:
+		mount_facts(r->source, 1, mi, &f);
+		break;
+	case MOUNTD_REMOUNT:
+	case MOUNTD_REMOUNT_BIND:
+		mount_facts(r->target, 1, mi, &f);
+		break;
+	case MOUNTD_UMOUNT:
+		mount_facts(r->target, !(op->flags & UMOUNT_NOFOLLOW), mi, &f);
+		break;
+	}
+	e = mountd_check(z, op, op->flags, &f);
+	if (e < 0)
+		return -e;
+
+	if (op->kind == MOUNTD_UMOUNT)
+		return umount2(r->target, (int)(op->flags & ~(unsigned long)UMOUNT_NOFOLLOW)) < 0
+			   ? errno
+			   : 0;
+	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_BLOCK) {
+		if (r->source[0] == '/')
+			snprintf(src_abs, sizeof(src_abs), "%s", r->source);
+		else if (getcwd(cwd, sizeof(cwd)) == NULL ||
+			 snprintf(src_abs, sizeof(src_abs), "%s/%s", strcmp(cwd, "/") ? cwd : "",
+				  r->source) >= (int)sizeof(src_abs))
+			return ENAMETOOLONG;
+		priv = private_node(src_abs, f.src_rdev);
+		if (priv < 0)
+			return -priv;
+	}
+	if (op->kind == MOUNTD_BIND || op->kind == MOUNTD_MOVE) {
+		sfd = open(r->source, O_PATH | O_CLOEXEC);
+		if (sfd < 0)
+			return errno;
+	}
+	tfd = open(r->target, O_PATH | O_CLOEXEC);
+	if (tfd < 0)
+		return errno;
+	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_PROC)
+		return mount_proc(c, tfd, op->flags);
+	snprintf(sname, sizeof(sname), "%d", sfd);
+	snprintf(tname, sizeof(tname), "%d", tfd);
+	/* the block source is looked up from the private tmpfs; the rest by descriptor */
+	if (priv >= 0 && (fchdir(priv) < 0 || chroot(".") < 0))
+		return errno;
+	if (fchdir(self_fd) < 0)
+		return errno;
+	switch (op->kind) {
+	case MOUNTD_NEW:
+		e = mount(op->fs == MOUNTD_FS_BLOCK ? src_abs : r->source, tname, r->fstype,
+			  op->flags, r->data);
+		break;
+	case MOUNTD_BIND:
+	case MOUNTD_MOVE:
+		e = mount(sname, tname, NULL, op->flags, NULL);
+		break;
+	default: /* propagation, remounts: only the target and the data count */
+		e = mount(NULL, tname, NULL, op->flags, r->data);
+		break;
+	}
+	return e < 0 ? errno : 0;
+}
+
+static int open_proc(pid_t pid, const char *what, int flags)
+{
+	char p[64];
+
+	snprintf(p, sizeof(p), "/proc/%d/%s", (int)pid, what);
+	return open(p, flags | O_CLOEXEC);
+}
+
+static void ctx_close(struct req_ctx *c)
+{
+	int *fds[] = {&c->mem, &c->root, &c->cwd, &c->ns_mnt, &c->ns_net, &c->ns_ipc, &c->ns_pid};
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (*fds[i] >= 0) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
+}
+
+static int id_valid(int listener, uint64_t id)
+{
+	return ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
+/* One notification: 0 or -errno for the caller. */
+static int serve_one(int listener, const struct seccomp_notif *n, const struct mountd_zone *z,
+		     struct req_ctx *c)
+{
+	struct mountd_op op;
+	pid_t h;
+	int e, st;
+
+	if (n->data.arch != AUDIT_ARCH_X86_64 ||
+	    (n->data.nr != SYS_mount && n->data.nr != SYS_umount2))
+		return -ENOSYS;
+	c->mem = open_proc(n->pid, "mem", O_RDONLY);
+	c->root = open_proc(n->pid, "root", O_PATH | O_DIRECTORY);
+	c->cwd = open_proc(n->pid, "cwd", O_PATH | O_DIRECTORY);
+	c->ns_mnt = open_proc(n->pid, "ns/mnt", O_RDONLY);
+	c->ns_net = open_proc(n->pid, "ns/net", O_RDONLY);
+	c->ns_ipc = open_proc(n->pid, "ns/ipc", O_RDONLY);
+	c->ns_pid = open_proc(n->pid, "ns/pid", O_RDONLY);
+	/* the descriptors are the caller's only if it is still waiting for this answer */
+	if (!id_valid(listener, n->id))
+		return -ENOENT;
+	if (c->mem < 0 || c->root < 0 || c->cwd < 0 || c->ns_mnt < 0 || c->ns_net < 0 ||
+	    c->ns_ipc < 0 || c->ns_pid < 0)
+		return -EPERM;
+	e = read_args(c, n);
+	if (!id_valid(listener, n->id))
+		return -ENOENT;
+	if (e < 0)
+		return e;
+	e = mountd_classify(&c->r, c->known_fs, &op);
+	if (e < 0)
+		return e;
+	h = fork();
+	if (h < 0)
+		return -errno;
+	if (h == 0)
+		_exit(helper(c, z, &op));
+	while (waitpid(h, &st, 0) < 0)
+		if (errno != EINTR)
+			return -ECHILD;
+	if (!WIFEXITED(st))
+		return -EIO;
+	return -WEXITSTATUS(st);
+}
+
+int mountd_serve(int listener, const struct mountd_zone *z)
+{
+	struct seccomp_notif_sizes sz;
+	struct seccomp_notif *req;
+	struct seccomp_notif_resp *resp;
+	struct req_ctx *c = calloc(1, sizeof(*c));
+	static char known[16384];
+	int fd = open("/proc/filesystems", O_RDONLY | O_CLOEXEC);
+	ssize_t kn = fd < 0 ? -1 : read_all(fd, known, sizeof(known) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) < 0 || !c)
+		return -1;
+	req = calloc(1, sz.seccomp_notif > sizeof(*req) ? sz.seccomp_notif : sizeof(*req));
+	resp = calloc(1, sz.seccomp_notif_resp > sizeof(*resp) ? sz.seccomp_notif_resp
+							       : sizeof(*resp));
+	if (!req || !resp)
+		return -1;
+	c->known_fs = kn > 0 ? known : NULL;
+	for (;;) {
+		struct pollfd p = {.fd = listener, .events = POLLIN};
+
+		if (poll(&p, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (!(p.revents & POLLIN)) {
+			if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
+				return 0; /* no process of the filter is left */
+			continue;
+		}
+		memset(req, 0, sz.seccomp_notif > sizeof(*req) ? sz.seccomp_notif : sizeof(*req));
+		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0) {
+			if (errno == EINTR || errno == ENOENT)
+				continue; /* the caller went away before we took it */
+			return -1;
+		}
+		c->mem = c->root = c->cwd = c->ns_mnt = c->ns_net = c->ns_ipc = c->ns_pid = -1;
+		int e = serve_one(listener, req, z, c);
+		ctx_close(c);
+		memset(resp, 0, sizeof(*resp));
+		resp->id = req->id;
+		resp->error = e;
+		resp->val = 0;
+		/* ENOENT: the caller was killed meanwhile */
+		ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
+	}
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The service process */
+
+static int recv_listener(int sock)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	char b;
+	struct iovec iov = {.iov_base = &b, .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *cm;
+	ssize_t n;
+	int fd;
+
+	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	if (n <= 0)
+		return -1;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
+	    cm->cmsg_len != CMSG_LEN(sizeof(int)))
+		return -1;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+int mountd_start(int sock, const struct mountd_zone *z, pid_t *pid, struct zone_error *err)
+{
+	pid_t p;
+
+	fflush(NULL);
+	p = fork();
+	if (p < 0)
+		return zone_error_set(err, errno, "start the mount service");
+	if (p == 0) {
+		struct sigaction dfl = {.sa_handler = SIG_DFL};
+		sigset_t none;
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC), listener;
+
+		setsid();
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		sigaction(SIGCHLD, &dfl, NULL);
+		sigaction(SIGPIPE, &dfl, NULL);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		if (dup2(sock, 3) < 0)
+			_exit(1);
+		syscall(SYS_close_range, 4, ~0U, 0);
+		listener = recv_listener(3);
+		close(3);
+		if (listener < 0)
+			_exit(0); /* the program never got as far as its filter */
+		_exit(mountd_serve(listener, z) < 0 ? 1 : 0);
+	}
+	*pid = p;
+	return 0;
+}

@@ -1,0 +1,137 @@
+/*
+ * The zone's mount service: mount(2) and umount2(2) from inside a zone, decided and performed
+ * outside it.
+ *
+ * In a zone the brand's filter sends mount and umount2 to a seccomp user-notification listener
+ * (kernel-shim/filter.h, mount_notify).  The in-process brand cannot grant a conditional
+ * permission (a guest can jump to its gate), so the decision is taken by a process outside
+ * the zone, as Incus does with security.syscalls.intercept.mount.  That process (one per boot
+ * for init's tree, one per `lxzone exec` / `login`) reads the arguments from the caller's
+ * memory, decides, and performs the call in the caller's namespaces and root.
+ *
+ * Split in two: the policy (zone/mountd_policy.c: pure functions over the request and the
+ * facts about the paths it names, unit-tested) and the plumbing (zone/mountd.c: the listener,
+ * /proc/<pid>/mem, the helper process that joins the caller's namespaces).
+ */
+#ifndef LXZONE_ZONE_MOUNTD_H
+#define LXZONE_ZONE_MOUNTD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "zone/error.h"
+
+#define MOUNTD_MAX_DEVS	 64
+#define MOUNTD_MAX_BOOT	 256
+#define MOUNTD_BOOT_FILE "mounts.boot" /* in the zone's directory, written at boot */
+
+/* One mount lxzone set up at boot (from /proc/<init>/mountinfo once the root is in place). */
+struct mountd_mnt {
+	uint64_t id;	   /* mount id, as mountinfo and statx(STATX_MNT_ID) give it */
+	unsigned long dev; /* the superblock's device (mountinfo's major:minor) */
+	int ro;		   /* per-mount read-only */
+};
+
+/* What the policy knows about the zone. */
+struct mountd_zone {
+	unsigned long devs[MOUNTD_MAX_DEVS]; /* rdev of the block devices given to the zone */
+	size_t ndevs;
+	struct mountd_mnt boot[MOUNTD_MAX_BOOT]; /* the mounts the zone did not make */
+	size_t nboot;
+	int boot_known; /* 0: no record of them, so no mount counts as the zone's own */
+};
+
+/* A request as the caller made it (strings read from its memory; NULL: a NULL pointer). */
+struct mountd_req {
+	int umount;	     /* umount2 rather than mount */
+	unsigned long flags; /* mount's MS_* flags, or umount2's flags */
+	const char *source, *target, *fstype, *data;
+};
+
+enum mountd_kind {
+	MOUNTD_NEW = 1,	     /* a new filesystem instance */
+	MOUNTD_BIND,	     /* MS_BIND (MS_REC) */
+	MOUNTD_MOVE,	     /* MS_MOVE */
+	MOUNTD_PROPAGATION,  /* MS_SHARED / PRIVATE / SLAVE / UNBINDABLE */
+	MOUNTD_REMOUNT,	     /* MS_REMOUNT: the superblock and the mount */
+	MOUNTD_REMOUNT_BIND, /* MS_REMOUNT|MS_BIND: the mount's flags only */
+	MOUNTD_UMOUNT,	     /* umount2 */
+};
+
+enum mountd_fs {
+	MOUNTD_FS_NONE = 0,
+	MOUNTD_FS_VIRTUAL, /* tmpfs, ramfs, devpts, mqueue: any source */
+	MOUNTD_FS_SYSFS,   /* the zone's network namespace's; always read-only */
+	MOUNTD_FS_PROC,	   /* the caller's pid namespace's */
+	MOUNTD_FS_BLOCK,   /* ext2/3/4, xfs, btrfs, vfat, exfat: only on the zone's devices */
+};
+
+struct mountd_op {
+	int kind;	     /* enum mountd_kind */
+	int fs;		     /* enum mountd_fs, for MOUNTD_NEW */
+	unsigned long flags; /* what to pass: MS_MGC_VAL stripped, MS_RDONLY added for sysfs */
+};
+
+/*
+ * What the request is, from its arguments alone.  0 and *op, or -errno: EPERM (refused
+ * whatever the paths name), EINVAL (bad flags, no filesystem type or source), ENODEV (a type
+ * the host kernel does not know; known_fs is /proc/filesystems' text, or NULL to skip).
+ */
+int mountd_classify(const struct mountd_req *r, const char *known_fs, struct mountd_op *op);
+
+/* What the paths a request names are, looked up in the caller's mount namespace and root. */
+struct mountd_facts {
+	int src_errno;		/* MOUNTD_NEW block: stat of the source failed with this */
+	unsigned src_mode;	/* ... else its st_mode */
+	unsigned long src_rdev; /* ... and st_rdev */
+	int mnt_errno;		/* the path's lookup failed with this (0: found) */
+	uint64_t mnt_id;	/* MOVE: the mount at the source; REMOUNT*, UMOUNT: at target */
+	int mnt_is_root;	/* the path is that mount's root */
+	int mnt_in_ns;		/* the mount is in the caller's namespace (its mountinfo) */
+	unsigned long mnt_dev;	/* its superblock's device */
+	int mnt_ro;		/* it is read-only */
+};
+
+/* The decision: 0 (perform it) or -errno (EPERM, or the errno the lookup gave). */
+int mountd_check(const struct mountd_zone *z, const struct mountd_op *op, unsigned long flags,
+		 const struct mountd_facts *f);
+
+/* Is id one of the mounts lxzone set up (or unknown, when no record exists)? */
+int mountd_is_boot(const struct mountd_zone *z, uint64_t id);
+
+/*
+ * Parse /proc/<pid>/mountinfo text: up to max mounts into out (id, device, read-only).
+ * Returns how many, or -1 on a malformed line.
+ */
+int mountd_mountinfo_parse(const char *text, size_t len, struct mountd_mnt *out, size_t max);
+
+/* The boot record: one "<id> <major>:<minor> <ro|rw>" line per mount.  format writes at most
+ * len bytes and returns the length (or -1 if it does not fit); parse fills z->boot. */
+int mountd_boot_format(const struct mountd_mnt *m, size_t n, char *buf, size_t len);
+int mountd_boot_parse(const char *text, size_t len, struct mountd_zone *z);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Plumbing (zone/mountd.c) */
+
+/*
+ * Record the mounts of pid's namespace (the zone's init, its root in place and nothing else
+ * mounted yet) as the boot mounts, in dirfd/MOUNTD_BOOT_FILE.
+ */
+int mountd_boot_record(pid_t pid, int dirfd, struct zone_error *err);
+
+/* Read the boot record back into z (boot_known stays 0 when there is none). */
+int mountd_boot_load(int dirfd, struct mountd_zone *z, struct zone_error *err);
+
+/*
+ * Start the service: fork a process, outside the zone and out of the caller's process group,
+ * that receives a listener on sock (SCM_RIGHTS, from the launcher) and serves it until no
+ * process of the filter is left, or exits if sock reaches end-of-file first.  It keeps only
+ * sock and the listener (no lock, no terminal).  *pid: its pid.
+ */
+int mountd_start(int sock, const struct mountd_zone *z, pid_t *pid, struct zone_error *err);
+
+/* Serve one listener until it hangs up (what mountd_start's process runs). */
+int mountd_serve(int listener, const struct mountd_zone *z);
+
+#endif

@@ -1,0 +1,299 @@
+/*
+ * The mount service's policy (zone/mountd.h): pure functions, no system calls.
+ *
+ * What a zone may do (everything else is EPERM):
+ *   - new instances of tmpfs, ramfs, devpts, mqueue (nothing of the host's behind them),
+ *     proc (of the caller's pid namespace) and sysfs (of the zone's network namespace,
+ *     always read-only);
+ *   - block filesystems (ext2/3/4, xfs, btrfs, vfat, exfat) only when the source is a block
+ *     device given to the zone (`device` key): checked by its major:minor, so a node the zone
+ *     makes itself for a host disk does not count;
+ *   - bind mounts: the kernel already refuses a source outside the caller's mount namespace,
+ *     and the service resolves both paths in the caller's root;
+ *   - MS_MOVE, remount and umount2 of mounts the zone made itself: every mount in the zone's
+ *     namespace except the ones lxzone set up at boot (recorded by mount id);
+ *   - a remount may not touch a superblock that a boot mount shares (the zone root is the
+ *     host's filesystem; /proc and /sys are the zone's only), nor make writable a zone mount
+ *     over such a superblock (a bind of the read-only /sys, or of a read-only host mount);
+ *   - propagation changes on any mount of the zone's namespace (it is private to the zone).
+ *
+ * Errors the kernel would give for a bad request (EINVAL for bad umount2 flags, ENODEV for an
+ * unknown type, ENOTBLK for a source that is not a block device, ENOENT for a missing path)
+ * come first, so a zone sees what a native run sees wherever the request would be allowed.
+ */
+#include "zone/mountd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#ifndef MS_MGC_MSK
+#define MS_MGC_MSK 0xffff0000UL
+#endif
+#ifndef MS_MGC_VAL
+#define MS_MGC_VAL 0xC0ED0000UL
+#endif
+#ifndef UMOUNT_NOFOLLOW
+#define UMOUNT_NOFOLLOW 0x8
+#endif
+
+#define MS_PROPAGATION (MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE)
+
+static const struct {
+	const char *name;
+	int fs;
+} fs_table[] = {
+    {"tmpfs", MOUNTD_FS_VIRTUAL},  {"ramfs", MOUNTD_FS_VIRTUAL}, {"devpts", MOUNTD_FS_VIRTUAL},
+    {"mqueue", MOUNTD_FS_VIRTUAL}, {"proc", MOUNTD_FS_PROC},	 {"sysfs", MOUNTD_FS_SYSFS},
+    {"ext2", MOUNTD_FS_BLOCK},	   {"ext3", MOUNTD_FS_BLOCK},	 {"ext4", MOUNTD_FS_BLOCK},
+    {"xfs", MOUNTD_FS_BLOCK},	   {"btrfs", MOUNTD_FS_BLOCK},	 {"vfat", MOUNTD_FS_BLOCK},
+    {"exfat", MOUNTD_FS_BLOCK},
+};
+
+/* Does /proc/filesystems' text list name (the last field of a line)? */
+static int fs_known(const char *known_fs, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = known_fs; p && *p;) {
+		const char *nl = strchr(p, '\n'), *end = nl ? nl : p + strlen(p);
+		const char *tab = memchr(p, '\t', (size_t)(end - p));
+		const char *f = tab ? tab + 1 : p;
+
+		if ((size_t)(end - f) == n && memcmp(f, name, n) == 0)
+			return 1;
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
+int mountd_classify(const struct mountd_req *r, const char *known_fs, struct mountd_op *op)
+{
+	unsigned long f = r->flags;
+
+	memset(op, 0, sizeof(*op));
+	if (r->umount) {
+		if (f & ~(unsigned long)(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
+			return -EINVAL;
+		if ((f & MNT_EXPIRE) && (f & (MNT_FORCE | MNT_DETACH)))
+			return -EINVAL;
+		op->kind = MOUNTD_UMOUNT;
+		op->flags = f;
+		return 0;
+	}
+	if ((f & MS_MGC_MSK) == MS_MGC_VAL)
+		f &= ~MS_MGC_MSK;
+	op->flags = f;
+	/* the kernel's order (path_mount) */
+	if ((f & MS_REMOUNT) && (f & MS_BIND)) {
+		op->kind = MOUNTD_REMOUNT_BIND;
+	} else if (f & MS_REMOUNT) {
+		op->kind = MOUNTD_REMOUNT;
+	} else if (f & MS_BIND) {
+		if (!r->source || !*r->source)
+			return -EINVAL;
+		op->kind = MOUNTD_BIND;
+	} else if (f & MS_PROPAGATION) {
+		op->kind = MOUNTD_PROPAGATION;
+	} else if (f & MS_MOVE) {
+		if (!r->source || !*r->source)
+			return -EINVAL;
+		op->kind = MOUNTD_MOVE;
+	} else {
+		if (!r->fstype)
+			return -EINVAL;
+		op->kind = MOUNTD_NEW;
+		for (size_t i = 0; i < sizeof(fs_table) / sizeof(fs_table[0]); i++)
+			if (strcmp(r->fstype, fs_table[i].name) == 0)
+				op->fs = fs_table[i].fs;
+		if (op->fs == MOUNTD_FS_NONE)
+			return known_fs && !fs_known(known_fs, r->fstype) ? -ENODEV : -EPERM;
+		if (op->fs == MOUNTD_FS_SYSFS)
+			op->flags |= MS_RDONLY;
+		if (op->fs == MOUNTD_FS_BLOCK && (!r->source || !*r->source))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int mountd_is_boot(const struct mountd_zone *z, uint64_t id)
+{
+	if (!z->boot_known)
+		return 1;
+	for (size_t i = 0; i < z->nboot; i++)
+		if (z->boot[i].id == id)
+			return 1;
+	return 0;
+}
+
+/* Does a boot mount sit on this superblock? */
+static int boot_shares_sb(const struct mountd_zone *z, unsigned long dev)
+{
+	if (!z->boot_known)
+		return 1;
+	for (size_t i = 0; i < z->nboot; i++)
+		if (z->boot[i].dev == dev)
+			return 1;
+	return 0;
+}
+
+/* A mount the zone made: in its namespace now, and not one lxzone set up. */
+static int zone_made(const struct mountd_zone *z, const struct mountd_facts *f)
+{
+	return f->mnt_in_ns && !mountd_is_boot(z, f->mnt_id);
+}
+
+int mountd_check(const struct mountd_zone *z, const struct mountd_op *op, unsigned long flags,
+		 const struct mountd_facts *f)
+{
+	switch (op->kind) {
+	case MOUNTD_NEW:
+		if (op->fs != MOUNTD_FS_BLOCK)
+			return 0;
+		if (f->src_errno)
+			return -f->src_errno;
+		if (!S_ISBLK(f->src_mode))
+			return -ENOTBLK;
+		for (size_t i = 0; i < z->ndevs; i++)
+			if (z->devs[i] == f->src_rdev)
+				return 0;
+		return -EPERM;
+	case MOUNTD_BIND:
+	case MOUNTD_PROPAGATION:
+		return 0;
+	case MOUNTD_MOVE:
+		if (f->mnt_errno)
+			return -f->mnt_errno;
+		return zone_made(z, f) ? 0 : -EPERM;
+	case MOUNTD_UMOUNT:
+		if (f->mnt_errno)
+			return -f->mnt_errno;
+		if (!f->mnt_is_root)
+			return -EINVAL; /* not a mount point: the kernel's answer */
+		return zone_made(z, f) ? 0 : -EPERM;
+	case MOUNTD_REMOUNT:
+		if (f->mnt_errno)
+			return -f->mnt_errno;
+		if (!zone_made(z, f) || boot_shares_sb(z, f->mnt_dev))
+			return -EPERM;
+		return 0;
+	case MOUNTD_REMOUNT_BIND:
+		if (f->mnt_errno)
+			return -f->mnt_errno;
+		if (!zone_made(z, f))
+			return -EPERM;
+		/* flags replace the mount's: no MS_RDONLY on a read-only mount makes it writable */
+		if (f->mnt_ro && !(flags & MS_RDONLY) && boot_shares_sb(z, f->mnt_dev))
+			return -EPERM;
+		return 0;
+	}
+	return -EPERM;
+}
+
+/* Next space-separated field of a mountinfo line. */
+static const char *field(const char *p, const char *end, const char **fend)
+{
+	while (p < end && *p == ' ')
+		p++;
+	*fend = p;
+	while (*fend < end && **fend != ' ')
+		(*fend)++;
+	return p;
+}
+
+int mountd_mountinfo_parse(const char *text, size_t len, struct mountd_mnt *out, size_t max)
+{
+	const char *p = text, *end = text + len;
+	size_t n = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end, *fe, *f;
+		char num[32];
+		unsigned maj, min;
+		unsigned long long id;
+
+		if (le == p) {
+			p = le + 1;
+			continue;
+		}
+		f = field(p, le, &fe); /* mount id */
+		if (fe == f || (size_t)(fe - f) >= sizeof(num))
+			return -1;
+		memcpy(num, f, (size_t)(fe - f));
+		num[fe - f] = '\0';
+		id = strtoull(num, NULL, 10);
+		f = field(fe, le, &fe); /* parent id */
+		f = field(fe, le, &fe); /* major:minor */
+		if (fe == f || (size_t)(fe - f) >= sizeof(num))
+			return -1;
+		memcpy(num, f, (size_t)(fe - f));
+		num[fe - f] = '\0';
+		if (sscanf(num, "%u:%u", &maj, &min) != 2)
+			return -1;
+		f = field(fe, le, &fe); /* root */
+		f = field(fe, le, &fe); /* mount point */
+		f = field(fe, le, &fe); /* per-mount options */
+		if (fe == f)
+			return -1;
+		if (n < max) {
+			out[n].id = id;
+			out[n].dev = (unsigned long)makedev(maj, min);
+			out[n].ro = (fe - f == 2 || f[2] == ',') && memcmp(f, "ro", 2) == 0;
+		}
+		n++;
+		p = nl ? nl + 1 : end;
+	}
+	/* a record that misses a boot mount would let the zone unmount it */
+	return n <= max ? (int)n : -1;
+}
+
+int mountd_boot_format(const struct mountd_mnt *m, size_t n, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int w =
+		    snprintf(buf + at, len - at, "%llu %u:%u %s\n", (unsigned long long)m[i].id,
+			     major((dev_t)m[i].dev), minor((dev_t)m[i].dev), m[i].ro ? "ro" : "rw");
+		if (w < 0 || (size_t)w >= len - at)
+			return -1;
+		at += (size_t)w;
+	}
+	return (int)at;
+}
+
+int mountd_boot_parse(const char *text, size_t len, struct mountd_zone *z)
+{
+	const char *p = text, *end = text + len;
+
+	z->nboot = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		char line[96], rw[4];
+		unsigned long long id;
+		unsigned maj, min;
+		size_t l = (size_t)((nl ? nl : end) - p);
+
+		if (l >= sizeof(line))
+			return -1;
+		memcpy(line, p, l);
+		line[l] = '\0';
+		p = nl ? nl + 1 : end;
+		if (l == 0)
+			continue;
+		if (sscanf(line, "%llu %u:%u %3s", &id, &maj, &min, rw) != 4 ||
+		    (strcmp(rw, "ro") && strcmp(rw, "rw")) || z->nboot >= MOUNTD_MAX_BOOT)
+			return -1;
+		z->boot[z->nboot].id = id;
+		z->boot[z->nboot].dev = (unsigned long)makedev(maj, min);
+		z->boot[z->nboot].ro = strcmp(rw, "ro") == 0;
+		z->nboot++;
+	}
+	z->boot_known = 1;
+	return 0;
+}

@@ -493,6 +493,7 @@ const char *lx_sys_class_name(unsigned cls)
 
 int lx_sys_is_lxproc(int nr)
 {
-	/* open, openat, sysinfo, sched_getaffinity */
-	return nr == 2 || nr == 257 || nr == 99 || nr == 204;
+	/* open, openat, openat2, lseek, pread64 (filter.c traps only their lxproc shapes),
+	 * sysinfo, sched_getaffinity */
+	return nr == 2 || nr == 257 || nr == 437 || nr == 8 || nr == 17 || nr == 99 || nr == 204;
 }

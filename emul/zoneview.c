@@ -30,6 +30,7 @@ static struct host_file host_files[] = {
 static struct {
 	const volatile struct lxzone_page *page; /* mapped, or NULL */
 	int tried;
+	int valid; /* the page was seen valid */
 	volatile int lock;
 	struct lxzone_page snap;
 	char *scratch;
@@ -65,7 +66,14 @@ int lx_zone_active(void)
 			}
 		}
 	}
-	return zv.page && lxzone_page_read(zv.page, &probe) == 0;
+	if (!zv.page)
+		return 0;
+	/* once valid, a page stays valid (magic and version are fixed, ready is never reset):
+	 * every trapped open asks, so only the first ask copies the page */
+	if (zv.valid)
+		return 1;
+	zv.valid = lxzone_page_read(zv.page, &probe) == 0;
+	return zv.valid;
 }
 
 /* The host's text of one file, read at most once a ~second. */

@@ -33,7 +33,7 @@ run_fd "lxrun, host" "$LXRUN" --memory 256M --cpus 1 -- "$bin/it_lxproc_fd_dynam
 run_fd "lxrun, no caps" "$LXRUN" -- "$bin/it_lxproc_fd_dynamic"
 if [ -x "$bin/it_lxproc_fd_static" ]; then
 	root=$WORK/root
-	cp -a "$IMAGE" "$root" && mkdir -p "$root/t" && cp "$bin/it_lxproc_fd_static" "$root/t/fd"
+	mkdir -p "$root/t" && cp -a "$IMAGE/." "$root/" && cp "$bin/it_lxproc_fd_static" "$root/t/fd"
 	run_fd "lxrun, busybox root" "$LXRUN" --root "$root" --memory 256M --cpus 1 -- /t/fd --memtotal $kb
 fi
 

@@ -106,7 +106,11 @@ static int add_clone_rules(scmp_filter_ctx ctx, uint32_t gated, char *err, size_
  * to see only the calls that can name or re-read a synthesized file, so the filter traps:
  *   open, openat   unless the flags say O_DIRECTORY or O_PATH: a directory open (opendir,
  *                  find, du, every fts walk) can never be a synthesized file, and O_PATH
- *                  opens read nothing; any dirfd traps, so openat(procfd, "meminfo") is seen;
+ *                  opens read nothing.  openat relative to a directory descriptor traps
+ *                  too (openat(procfd, "meminfo"), util-linux's path API), unless it says
+ *                  O_NOFOLLOW: fts walks open every file that way (grep -r, tar), and
+ *                  trapping each cost grep -r over /usr/include x1.2; the price is that
+ *                  such an open of an lxproc file shows the kernel's;
  *   lseek          only lseek(fd, 0, SEEK_SET): the rewind procps does before each re-read;
  *   pread64        only at offset 0.
  * Everything else passes on its flags/offsets, never on a pointer.  whence is an unsigned int
@@ -116,20 +120,38 @@ static int add_clone_rules(scmp_filter_ctx ctx, uint32_t gated, char *err, size_
  * lx_filter_verify checks every rule.
  */
 #define LXPROC_OPEN_PASS ((scmp_datum_t)(O_DIRECTORY | O_PATH))
+#define LXPROC_AT_PASS	 ((scmp_datum_t)(O_DIRECTORY | O_PATH | O_NOFOLLOW))
 
 static int add_open_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, unsigned arg)
 {
 	int rc = seccomp_rule_add(
-	    ctx, gated, nr, 1, (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, LXPROC_OPEN_PASS, 0});
+	    ctx, SCMP_ACT_ALLOW, nr, 1,
+	    (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, O_DIRECTORY, O_DIRECTORY});
 
 	if (rc == 0)
 		rc = seccomp_rule_add(
 		    ctx, SCMP_ACT_ALLOW, nr, 1,
-		    (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, O_DIRECTORY, O_DIRECTORY});
+		    (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, O_PATH, O_PATH});
+	if (rc == 0 && nr == SCMP_SYS(open))
+		rc = seccomp_rule_add(
+		    ctx, gated, nr, 1,
+		    (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, LXPROC_OPEN_PASS, 0});
+	if (rc < 0 || nr != SCMP_SYS(openat))
+		return rc;
+	/* openat: AT_FDCWD (masked compare first, see above) traps; relative to a directory
+	 * descriptor, O_NOFOLLOW passes (fts: grep -r, tar) and the rest traps */
+	rc = seccomp_rule_add(
+	    ctx, gated, nr, 2,
+	    SCMP_A0_64(SCMP_CMP_MASKED_EQ, 0xffffffffULL, (scmp_datum_t)(uint32_t)AT_FDCWD),
+	    (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, LXPROC_OPEN_PASS, 0});
 	if (rc == 0)
 		rc = seccomp_rule_add(
-		    ctx, SCMP_ACT_ALLOW, nr, 1,
-		    (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, O_PATH, O_PATH});
+		    ctx, SCMP_ACT_ALLOW, nr, 2, SCMP_A0_32(SCMP_CMP_NE, (uint32_t)AT_FDCWD),
+		    (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, O_NOFOLLOW, O_NOFOLLOW});
+	if (rc == 0)
+		rc = seccomp_rule_add(
+		    ctx, gated, nr, 2, SCMP_A0_32(SCMP_CMP_NE, (uint32_t)AT_FDCWD),
+		    (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, LXPROC_AT_PASS, 0});
 	return rc;
 }
 
@@ -503,6 +525,8 @@ static int verify_lxproc_args(const struct sock_fprog *prog, int nr, char *err, 
 	    {SCMP_SYS(openat), {(uint32_t)AT_FDCWD, 0, O_RDONLY, 0}, 1},
 	    {SCMP_SYS(openat), {(uint64_t)(int64_t)AT_FDCWD, 0, O_RDONLY | O_CLOEXEC, 0}, 1},
 	    {SCMP_SYS(openat), {3, 0, O_RDONLY, 0}, 1},
+	    {SCMP_SYS(openat), {3, 0, O_RDONLY | O_NOFOLLOW | O_NOCTTY, 0}, 0},
+	    {SCMP_SYS(openat), {(uint32_t)AT_FDCWD, 0, O_RDONLY | O_NOFOLLOW, 0}, 1},
 	    {SCMP_SYS(openat), {3, 0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0}, 0},
 	    {SCMP_SYS(openat), {(uint32_t)AT_FDCWD, 0, O_RDONLY | O_DIRECTORY, 0}, 0},
 	    {SCMP_SYS(openat), {3, 0, O_PATH | O_CLOEXEC, 0}, 0},

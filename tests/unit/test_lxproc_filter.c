@@ -1,6 +1,7 @@
 /*
  * lxproc's argument rules in the brand's filter (kernel-shim/filter.c, add_lxproc_rules):
- * with lxproc on, open/openat trap unless O_DIRECTORY or O_PATH (whatever the dirfd),
+ * with lxproc on, open/openat trap unless O_DIRECTORY or O_PATH, and openat relative to a
+ * directory descriptor also passes with O_NOFOLLOW (fts file opens),
  * openat2 always traps, lseek traps only as lseek(fd, 0, SEEK_SET) and pread64 only at offset
  * 0; from the gate all of them pass.  Without lxproc they are plain pass-through decided on
  * the number alone.  Run in the BPF simulator, as test_filter does for the table.
@@ -92,6 +93,19 @@ static const struct argcase cases[] = {
     {"openat AT_FDCWD", SYS_openat, {(uint32_t)AT_FDCWD, 0, O_RDONLY, 0}, 1},
     {"openat AT_FDCWD sign-extended", SYS_openat, {(uint64_t)(int64_t)AT_FDCWD, 0, O_RDONLY, 0}, 1},
     {"openat procfd, \"meminfo\"", SYS_openat, {3, 0, O_RDONLY | O_CLOEXEC, 0}, 1},
+    {"openat procfd, O_NOFOLLOW (fts file)",
+     SYS_openat,
+     {3, 0, O_RDONLY | O_NOFOLLOW | O_NOCTTY, 0},
+     0},
+    {"openat AT_FDCWD, O_NOFOLLOW",
+     SYS_openat,
+     {(uint32_t)AT_FDCWD, 0, O_RDONLY | O_NOFOLLOW, 0},
+     1},
+    {"openat AT_FDCWD sign-extended, O_NOFOLLOW",
+     SYS_openat,
+     {(uint64_t)(int64_t)AT_FDCWD, 0, O_RDONLY | O_NOFOLLOW, 0},
+     1},
+    {"open O_NOFOLLOW", SYS_open, {0, O_RDONLY | O_NOFOLLOW, 0, 0}, 1},
     {"openat dirfd, O_DIRECTORY (fts)",
      SYS_openat,
      {3, 0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0},

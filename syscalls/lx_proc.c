@@ -5,12 +5,13 @@
  *
  * These calls are trapped only in zones with caps or a kernel-version (the filter otherwise
  * passes them through untouched), and only in the shapes that can matter
- * (kernel-shim/filter.c): opens without O_DIRECTORY or O_PATH, lseek(fd, 0, SEEK_SET),
- * pread64 at offset 0.  The fast path of a trapped open is one short copy of the path and a
- * table lookup: any path that is not one of lxproc's files goes on to the kernel with the
- * guest's own pointer, so flags, errors and EFAULT are the kernel's.  A relative path costs
- * more only when its last component is an lxproc file's name, and then, relative to a
- * directory descriptor, one fstat tells whether that directory is on procfs or sysfs at all.
+ * (kernel-shim/filter.c): opens without O_DIRECTORY or O_PATH (and, relative to a directory
+ * descriptor, without O_NOFOLLOW), lseek(fd, 0, SEEK_SET), pread64 at offset 0.  The fast path of a
+ * trapped open is one short copy of the path and a table lookup: any path that is not one of
+ * lxproc's files goes on to the kernel with the guest's own pointer, so flags, errors and EFAULT
+ * are the kernel's.  A relative path costs more only when its last component is an lxproc file's
+ * name, and then, relative to a directory descriptor, one fstat tells whether that directory is on
+ * procfs or sysfs at all.
  *
  * A synthesized file is served as a sealed memfd holding the text (named "lxproc:<path>"),
  * reopened read-only, so the guest gets its own read-only open file with working read, pread,

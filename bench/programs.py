@@ -1,6 +1,11 @@
 """Whole programs, wall time, native vs lxrun (bench/run.sh --programs).
 
-    programs.py [--only SUBSTR,...] [--inner K] [--no-inner] LXRUN ROUNDS [LXRUN OPTIONS...]
+    programs.py [--only SUBSTR,...] [--inner K] [--no-inner] [--native-cpus LIST]
+                LXRUN ROUNDS [LXRUN OPTIONS...]
+
+--native-cpus LIST runs the native side under `taskset -c LIST`: with `--cpus N` the brand
+side runs on the cgroup's cpuset (the host's first N CPUs), and on a VM shared with other
+work an unpinned native side has more CPUs to dodge the load on.
 
 Two tables, both interleaved so that drift on a shared VM hits both sides alike (each round
 runs native and lxrun back to back, the order alternating ABBA-style from round to round,
@@ -88,13 +93,16 @@ HEADER = ("| program | native | lxrun | x native, paired median | IQR | min .. m
 
 def main():
     args = sys.argv[1:]
-    only, inner, do_inner = None, 10, True
+    only, inner, do_inner, pin = None, 10, True, []
     while args and args[0].startswith("--"):
         if args[0] == "--only":
             only = args[1].split(",")
             args = args[2:]
         elif args[0] == "--inner":
             inner = int(args[1])
+            args = args[2:]
+        elif args[0] == "--native-cpus":
+            pin = ["taskset", "-c", args[1]]
             args = args[2:]
         elif args[0] == "--no-inner":
             do_inner = False
@@ -110,7 +118,7 @@ def main():
         print()
         print(HEADER)
         for name, cmd in progs:
-            nat, br, ratios = measure(cmd, [lxrun] + lxargs + ["--"] + cmd, rounds)
+            nat, br, ratios = measure(pin + cmd, [lxrun] + lxargs + ["--"] + cmd, rounds)
             print(row(name, nat, br, ratios), flush=True)
         if not do_inner:
             return
@@ -123,7 +131,7 @@ def main():
             loop = "i=0; while [ $i -lt %d ]; do %s >/dev/null 2>&1; i=$((i+1)); done" % (
                 inner, " ".join(shlex.quote(a) for a in cmd))
             sh = ["/bin/sh", "-c", loop]
-            nat, br, ratios = measure(sh, [lxrun] + lxargs + ["--"] + sh, rounds)
+            nat, br, ratios = measure(pin + sh, [lxrun] + lxargs + ["--"] + sh, rounds)
             print(row(name, nat, br, ratios, inner), flush=True)
 
 

@@ -1,8 +1,8 @@
 #!/bin/sh
 # bench/run.sh: native vs lxrun, per-operation medians and ratios, in one run.
 #
-#   bench/run.sh [-r ROUNDS] [-t MS] [-b BATCHES] [-a "LXRUN OPTIONS"] [--yardstick FILE.c]
-#                [--programs] [--quick] BUILD_DIR
+#   bench/run.sh [-r ROUNDS] [-t MS] [-b BATCHES] [-m] [-a "LXRUN OPTIONS"] [-o "OP..."]
+#                [--yardstick FILE.c] [--programs] [--quick] BUILD_DIR
 #
 # Runs the benchmark natively and under BUILD_DIR/bin/lxrun alternately, ROUNDS times
 # each (so drift on this shared VM hits both sides alike), then prints, per operation, the
@@ -10,13 +10,16 @@
 # trapped uname under the brand against a native getpid.
 # The benchmark is BUILD_DIR/bin/lxbench-ops, or with --yardstick an independent program
 # with the same "name ns_per_op" output (../shared/yardstick/lxbench.c), compiled here.
+# -m: each run reports its fastest batch, not the median (lxbench-ops -m: steadier when
+# other work shares the VM).
+# -o: only these operations of lxbench-ops (names as it prints them).
 # --programs: also whole programs (/bin/true, sh, python3 start-up, gcc -c, find), wall
 # time natively and under lxrun, paired per round (bench/programs.py).
 # --quick: one short round, and fail unless every operation produced a number (the smoke
 # test ctest runs; not a measurement).
 set -eu
 
-rounds=7 ms=30 batches=5 yardstick="" quick="" programs="" lxargs=""
+rounds=7 ms=30 batches=5 yardstick="" quick="" programs="" lxargs="" ops="" fastest=""
 while [ $# -gt 1 ]; do
 	case "$1" in
 	-r) rounds=$2; shift 2 ;;
@@ -25,12 +28,14 @@ while [ $# -gt 1 ]; do
 	--yardstick) yardstick=$2; shift 2 ;;
 	--programs) programs=1; shift ;;
 	-a) lxargs=$2; shift 2 ;;
+	-o) ops=$2; shift 2 ;;
+	-m) fastest=-m; shift ;;
 	--quick) quick=1 rounds=1 ms=2 batches=1; shift ;;
 	*) break ;;
 	esac
 done
 if [ $# -ne 1 ]; then
-	sed -n '3,4p' "$0" >&2
+	sed -n '4,5p' "$0" >&2
 	exit 2
 fi
 build=$(cd "$1" && pwd)
@@ -45,7 +50,7 @@ if [ -n "$yardstick" ]; then
 	name="yardstick $(basename "$yardstick")"
 else
 	bin=$build/bin/lxbench-ops
-	args="-t $ms -b $batches"
+	args="-t $ms -b $batches $fastest $ops"
 	name="lxbench-ops"
 fi
 [ -x "$bin" ] || { echo "run.sh: $bin not built" >&2; exit 1; }

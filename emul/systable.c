@@ -517,6 +517,7 @@ int lx_sys_is_mountd(int nr)
 
 int lx_sys_is_lxproc(int nr)
 {
-	/* open, openat, sysinfo, sched_getaffinity */
-	return nr == 2 || nr == 257 || nr == 99 || nr == 204;
+	/* open, openat, openat2, lseek, pread64 (filter.c traps only their lxproc shapes),
+	 * sysinfo, sched_getaffinity */
+	return nr == 2 || nr == 257 || nr == 437 || nr == 8 || nr == 17 || nr == 99 || nr == 204;
 }

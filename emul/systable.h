@@ -41,8 +41,9 @@ extern const struct lx_sysent lx_systable[LX_NSYSCALLS];
 
 /*
  * lxproc's calls: pass-through, unless the zone has a zone page (caps to show), when the
- * filter traps them so the brand can answer from the zone's view: open and openat (of the
- * synthesized /proc and /sys files only; every other path goes straight on), sysinfo,
+ * filter traps them so the brand can answer from the zone's view: open, openat and openat2
+ * (of the synthesized /proc and /sys files only; every other path goes straight on), lseek to
+ * 0 and pread64 at 0 (a re-read of a synthesized file shows fresh text), sysinfo,
  * sched_getaffinity.
  */
 int lx_sys_is_lxproc(int nr);

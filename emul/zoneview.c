@@ -30,8 +30,10 @@ static struct host_file host_files[] = {
 static struct {
 	const volatile struct lxzone_page *page; /* mapped, or NULL */
 	int tried;
+	int valid; /* the page was seen valid */
 	volatile int lock;
 	struct lxzone_page snap;
+	int snap_valid; /* snap is a valid copy of the page at snap.seq */
 	char *scratch;
 	size_t scratch_cap;
 	char release[65];
@@ -65,7 +67,14 @@ int lx_zone_active(void)
 			}
 		}
 	}
-	return zv.page && lxzone_page_read(zv.page, &probe) == 0;
+	if (!zv.page)
+		return 0;
+	/* once valid, a page stays valid (magic and version are fixed, ready is never reset):
+	 * every trapped open asks, so only the first ask copies the page */
+	if (zv.valid)
+		return 1;
+	zv.valid = lxzone_page_read(zv.page, &probe) == 0;
+	return zv.valid;
 }
 
 /* The host's text of one file, read at most once a ~second. */
@@ -108,6 +117,21 @@ static uint64_t boottime_ns(void)
 	return (uint64_t)ts.sec * 1000000000ULL + (uint64_t)ts.nsec;
 }
 
+/*
+ * zv.snap = the page, copied only when its sequence moved since the last copy (the page is
+ * ~20 KiB with its per-CPU times: copying it on every sysinfo cost more than the rest of the
+ * call).  Called with zv locked.  0, or -1 when the page is not valid.
+ */
+static int snapshot(void)
+{
+	uint32_t seq = __atomic_load_n(&zv.page->seq, __ATOMIC_ACQUIRE);
+
+	if (zv.snap_valid && !(seq & 1) && seq == zv.snap.seq)
+		return 0;
+	zv.snap_valid = lxzone_page_read(zv.page, &zv.snap) == 0;
+	return zv.snap_valid ? 0 : -1;
+}
+
 /* Fills v for the inputs asked; called with zv locked.  0 or -errno. */
 static long build_view(struct lxproc_view *v, uint32_t inputs)
 {
@@ -116,7 +140,7 @@ static long build_view(struct lxproc_view *v, uint32_t inputs)
 	uint64_t now = __builtin_ia32_rdtsc();
 
 	lxproc_view_init(v);
-	if (!zv.page || lxzone_page_read(zv.page, &zv.snap) != 0) {
+	if (!zv.page || snapshot() != 0) {
 		/* no caps to show (a zone-less run with only a kernel-version): only the files
 		 * that show the release are served (lx_zone_serves) */
 		if (!lx_proc.kver[0])

@@ -103,27 +103,95 @@ static int add_clone_rules(scmp_filter_ctx ctx, uint32_t gated, char *err, size_
 }
 
 /*
- * lxproc's openat: only a path relative to the working directory (dirfd AT_FDCWD, compared
- * on its low 32 bits as the kernel reads an int) or an absolute one can name /proc/meminfo
- * without a /proc directory fd; opens relative to another directory (find, du, make, every
- * fts walk) pass through untrapped.  The cost: openat(procfd, "meminfo") shows the kernel's
- * file, and an absolute path with a real dirfd is not seen (docs/architecture.md).
+ * lxproc's argument rules (the zone has a page or a kernel-version to show).  The brand needs
+ * to see only the calls that can name or re-read a synthesized file, so the filter traps:
+ *   open, openat   unless the flags say O_DIRECTORY or O_PATH: a directory open (opendir,
+ *                  find, du, every fts walk) can never be a synthesized file, and O_PATH
+ *                  opens read nothing.  openat relative to a directory descriptor traps
+ *                  too (openat(procfd, "meminfo"), util-linux's path API), unless it says
+ *                  O_NOFOLLOW: fts walks open every file that way (grep -r, tar), and
+ *                  trapping each cost grep -r over /usr/include x1.2; the price is that
+ *                  such an open of an lxproc file shows the kernel's;
+ *   lseek          only lseek(fd, 0, SEEK_SET): the rewind procps does before each re-read;
+ *   pread64        only at offset 0.
+ * Everything else passes on its flags/offsets, never on a pointer.  whence is an unsigned int
+ * to the kernel, compared on its low 32 bits (libseccomp 2.5's 32-bit compares still look at
+ * the high word, so the masked compare, emitted first, takes the trap side; a whence with
+ * garbage high bits and low bits 0 may pass untrapped, which only costs a stale re-read).
+ * lx_filter_verify checks every rule.
  */
-static int add_openat_rules(scmp_filter_ctx ctx, uint32_t gated, char *err, size_t errlen)
+#define LXPROC_OPEN_PASS ((scmp_datum_t)(O_DIRECTORY | O_PATH))
+#define LXPROC_AT_PASS	 ((scmp_datum_t)(O_DIRECTORY | O_PATH | O_NOFOLLOW))
+
+static int add_open_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, unsigned arg)
 {
-	/* libseccomp 2.5's 32-bit compares still look at the high word; the masked compare
-	 * matches AT_FDCWD however it was extended, and libseccomp emits it first, so the
-	 * "not AT_FDCWD" allow below only sees the rest (lx_filter_verify checks both). */
 	int rc = seccomp_rule_add(
-	    ctx, gated, SCMP_SYS(openat), 1,
-	    SCMP_A0_64(SCMP_CMP_MASKED_EQ, 0xffffffffULL, (scmp_datum_t)(uint32_t)AT_FDCWD));
+	    ctx, SCMP_ACT_ALLOW, nr, 1,
+	    (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, O_DIRECTORY, O_DIRECTORY});
 
 	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
-				      SCMP_A0_32(SCMP_CMP_NE, (uint32_t)AT_FDCWD));
+		rc = seccomp_rule_add(
+		    ctx, SCMP_ACT_ALLOW, nr, 1,
+		    (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, O_PATH, O_PATH});
+	if (rc == 0 && nr == SCMP_SYS(open))
+		rc = seccomp_rule_add(
+		    ctx, gated, nr, 1,
+		    (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, LXPROC_OPEN_PASS, 0});
+	if (rc < 0 || nr != SCMP_SYS(openat))
+		return rc;
+	/* openat: AT_FDCWD (masked compare first, see above) traps; relative to a directory
+	 * descriptor, O_NOFOLLOW passes (fts: grep -r, tar) and the rest traps */
+	rc = seccomp_rule_add(
+	    ctx, gated, nr, 2,
+	    SCMP_A0_64(SCMP_CMP_MASKED_EQ, 0xffffffffULL, (scmp_datum_t)(uint32_t)AT_FDCWD),
+	    (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, LXPROC_OPEN_PASS, 0});
+	if (rc == 0)
+		rc = seccomp_rule_add(
+		    ctx, SCMP_ACT_ALLOW, nr, 2, SCMP_A0_32(SCMP_CMP_NE, (uint32_t)AT_FDCWD),
+		    (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, O_NOFOLLOW, O_NOFOLLOW});
+	if (rc == 0)
+		rc = seccomp_rule_add(
+		    ctx, gated, nr, 2, SCMP_A0_32(SCMP_CMP_NE, (uint32_t)AT_FDCWD),
+		    (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, LXPROC_AT_PASS, 0});
+	return rc;
+}
+
+/* 1 when nr (pass-through in the profile) got lxproc's argument rules, 0 when it takes the
+ * plain trap, -1 on error. */
+static int add_lxproc_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, char *err, size_t errlen)
+{
+	int rc;
+
+	switch (nr) {
+	case SCMP_SYS(open):
+		rc = add_open_rules(ctx, gated, nr, 1);
+		break;
+	case SCMP_SYS(openat):
+		rc = add_open_rules(ctx, gated, nr, 2);
+		break;
+	case SCMP_SYS(lseek):
+		rc = seccomp_rule_add(ctx, gated, nr, 2, SCMP_A1_64(SCMP_CMP_EQ, 0),
+				      SCMP_A2_64(SCMP_CMP_MASKED_EQ, 0xffffffffULL, SEEK_SET));
+		if (rc == 0)
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+					      SCMP_A1_64(SCMP_CMP_NE, 0));
+		if (rc == 0)
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+					      SCMP_A2_64(SCMP_CMP_NE, SEEK_SET));
+		break;
+	case SCMP_SYS(pread64):
+		rc = seccomp_rule_add(ctx, gated, nr, 1, SCMP_A3_64(SCMP_CMP_EQ, 0));
+		if (rc == 0)
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+					      SCMP_A3_64(SCMP_CMP_NE, 0));
+		break;
+	default:
+		return 0;
+	}
 	if (rc < 0)
-		return lx_filter_fail(err, errlen, "filter: openat rules: %s", strerror(-rc));
-	return 0;
+		return lx_filter_fail(err, errlen, "filter: lxproc rules for %s: %s",
+				      lx_systable[nr].name, strerror(-rc));
+	return 1;
 }
 
 #ifndef CLONE_NEWTIME
@@ -173,7 +241,8 @@ static int add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, char *
 
 	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
 		const struct lx_sysent *e = &lx_systable[nr];
-		unsigned cls = hardened ? e->cls_hardened : e->cls;
+		const unsigned base = hardened ? e->cls_hardened : e->cls;
+		unsigned cls = base;
 		uint32_t action;
 
 		if (lxproc && lx_sys_is_lxproc(nr))
@@ -196,11 +265,12 @@ static int add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, char *
 				return -1;
 			continue;
 		}
-		if (nr == SCMP_SYS(openat) && cls == LX_SYS_EMUL && lxproc &&
-		    lx_systable[nr].cls == LX_SYS_PASS) {
-			if (add_openat_rules(ctx, gated, err, errlen) < 0)
+		if (lxproc && lx_sys_is_lxproc(nr) && base == LX_SYS_PASS) {
+			int done = add_lxproc_rules(ctx, gated, nr, err, errlen);
+			if (done < 0)
 				return -1;
-			continue;
+			if (done)
+				continue;
 		}
 		switch (cls) {
 		case LX_SYS_PASS:
@@ -510,6 +580,65 @@ static int verify_one(const struct sock_fprog *prog, struct seccomp_data *d, uin
 	return 0;
 }
 
+/* Does nr take lxproc's argument rules under o (add_lxproc_rules)? */
+static int lxproc_args_nr(const struct lx_filter_opts *o, int nr)
+{
+	unsigned base;
+
+	if (!o || !o->lxproc || !lx_sys_is_lxproc(nr))
+		return 0;
+	base = o->hardened ? lx_systable[nr].cls_hardened : lx_systable[nr].cls;
+	return base == LX_SYS_PASS && (nr == SCMP_SYS(open) || nr == SCMP_SYS(openat) ||
+				       nr == SCMP_SYS(lseek) || nr == SCMP_SYS(pread64));
+}
+
+/* The argument cases of add_lxproc_rules: (args, trapped?) from an ordinary address, and the
+ * trapped ones again from the gate, where they are allowed. */
+static int verify_lxproc_args(const struct sock_fprog *prog, int nr, char *err, size_t errlen)
+{
+	static const struct {
+		int nr;
+		uint64_t a[4];
+		int trap;
+	} cases[] = {
+	    {SCMP_SYS(open), {0, O_RDONLY, 0, 0}, 1},
+	    {SCMP_SYS(open), {0, O_WRONLY | O_CREAT, 0644, 0}, 1},
+	    {SCMP_SYS(open), {0, O_RDONLY | O_DIRECTORY, 0, 0}, 0},
+	    {SCMP_SYS(open), {0, O_PATH, 0, 0}, 0},
+	    {SCMP_SYS(openat), {(uint32_t)AT_FDCWD, 0, O_RDONLY, 0}, 1},
+	    {SCMP_SYS(openat), {(uint64_t)(int64_t)AT_FDCWD, 0, O_RDONLY | O_CLOEXEC, 0}, 1},
+	    {SCMP_SYS(openat), {3, 0, O_RDONLY, 0}, 1},
+	    {SCMP_SYS(openat), {3, 0, O_RDONLY | O_NOFOLLOW | O_NOCTTY, 0}, 0},
+	    {SCMP_SYS(openat), {(uint32_t)AT_FDCWD, 0, O_RDONLY | O_NOFOLLOW, 0}, 1},
+	    {SCMP_SYS(openat), {3, 0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0}, 0},
+	    {SCMP_SYS(openat), {(uint32_t)AT_FDCWD, 0, O_RDONLY | O_DIRECTORY, 0}, 0},
+	    {SCMP_SYS(openat), {3, 0, O_PATH | O_CLOEXEC, 0}, 0},
+	    {SCMP_SYS(lseek), {3, 0, SEEK_SET, 0}, 1},
+	    {SCMP_SYS(lseek), {3, 0, SEEK_CUR, 0}, 0},
+	    {SCMP_SYS(lseek), {3, 0, SEEK_END, 0}, 0},
+	    {SCMP_SYS(lseek), {3, 4096, SEEK_SET, 0}, 0},
+	    {SCMP_SYS(lseek), {3, (uint64_t)-1, SEEK_SET, 0}, 0},
+	    {SCMP_SYS(pread64), {3, 0, 8192, 0}, 1},
+	    {SCMP_SYS(pread64), {3, 0, 8192, 4096}, 0},
+	    {SCMP_SYS(pread64), {3, 0, 8192, 1ULL << 32}, 0},
+	};
+	struct seccomp_data d = {.arch = AUDIT_ARCH_X86_64, .nr = nr};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (cases[i].nr != nr)
+			continue;
+		memcpy(d.args, cases[i].a, sizeof(cases[i].a));
+		d.instruction_pointer = 0x400000;
+		if (verify_one(prog, &d, cases[i].trap ? RET_TRAP_BRAND : SECCOMP_RET_ALLOW, err,
+			       errlen) < 0)
+			return -1;
+		d.instruction_pointer = LX_GATE_ADDR + 2;
+		if (verify_one(prog, &d, SECCOMP_RET_ALLOW, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *prog, char *err,
 		     size_t errlen)
 {
@@ -519,21 +648,9 @@ int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *pr
 	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
 		if (nr == SCMP_SYS(clone))
 			continue; /* decided on its flags; covered by the key */
-		if (nr == SCMP_SYS(openat) && o && o->lxproc) {
-			/* decided on dirfd: AT_FDCWD (sign- or zero-extended) traps, others pass */
-			const uint64_t fdcwd[2] = {(uint32_t)AT_FDCWD, (uint64_t)(int64_t)AT_FDCWD};
-			d.nr = nr;
-			d.instruction_pointer = plain;
-			for (int i = 0; i < 2; i++) {
-				d.args[0] = fdcwd[i];
-				if (verify_one(prog, &d, expected_action(o, nr, 0), err, errlen) <
-				    0)
-					return -1;
-			}
-			d.args[0] = 3;
-			if (verify_one(prog, &d, SECCOMP_RET_ALLOW, err, errlen) < 0)
+		if (lxproc_args_nr(o, nr)) {
+			if (verify_lxproc_args(prog, nr, err, errlen) < 0)
 				return -1;
-			d.args[0] = 0;
 			continue;
 		}
 		if (nr == SCMP_SYS(setns) && effective_class(o, nr) == LX_SYS_REFUSE) {

@@ -25,6 +25,9 @@ const lx_handler_fn lx_handlers[LX_NSYSCALLS] = {
     /* lxproc's calls: trapped only in zones with a zone page (lx_sys_is_lxproc) */
     [LX_SYS_open] = lx_sys_open,
     [LX_SYS_openat] = lx_sys_openat,
+    [437] = lx_sys_openat2,
+    [8] = lx_sys_lseek,
+    [LX_SYS_pread64] = lx_sys_pread64,
     [99] = lx_sys_sysinfo,
     [204] = lx_sys_sched_getaffinity,
 };

@@ -1,23 +1,38 @@
 /*
- * lxproc in the brand: open/openat of the synthesized /proc and /sys files, sysinfo and
- * sched_getaffinity, answered from the zone's view.
+ * lxproc in the brand: open, openat and openat2 of the synthesized /proc and /sys files, their
+ * re-reads (lseek to 0, pread at 0), sysinfo and sched_getaffinity, answered from the zone's
+ * view.
  *
- * These calls are trapped only in zones with caps (a zone page exists; the filter otherwise
- * passes them through untouched), and openat only with AT_FDCWD (kernel-shim/filter.c).  The fast
- * path of a trapped open is one short copy of the path and a table lookup: any path that is not one
- * of lxproc's files goes on to the kernel with the guest's own pointer, so flags, errors and EFAULT
- * are the kernel's.
+ * These calls are trapped only in zones with caps or a kernel-version (the filter otherwise
+ * passes them through untouched), and only in the shapes that can matter
+ * (kernel-shim/filter.c): opens without O_DIRECTORY or O_PATH (and, relative to a directory
+ * descriptor, without O_NOFOLLOW), lseek(fd, 0, SEEK_SET), pread64 at offset 0.  The fast path of a
+ * trapped open is one short copy of the path and a table lookup: any path that is not one of
+ * lxproc's files goes on to the kernel with the guest's own pointer, so flags, errors and EFAULT
+ * are the kernel's.  A relative path costs more only when its last component is an lxproc file's
+ * name, and then, relative to a directory descriptor, one fstat tells whether that directory is on
+ * procfs or sysfs at all.
  *
- * A synthesized file is served as a memfd holding the text, reopened read-only through
- * /proc/self/fd, so the guest gets its own read-only open file with working read, pread,
+ * A synthesized file is served as a sealed memfd holding the text (named "lxproc:<path>"),
+ * reopened read-only, so the guest gets its own read-only open file with working read, pread,
  * lseek and poll; writes fail with EBADF and opening for write with EACCES, as for a 0444
  * proc file.  Creating a memfd costs more than the whole native open+read+close of a proc
  * file, so the brand keeps, per lxproc file, the last memfd it made and reuses it while the
  * text is unchanged (meminfo within one sampling period): only the reopen is paid.  The
- * kept descriptor is checked by device and inode before reuse, since the guest may have
- * closed it and reused the number.  Known differences from Linux (docs/architecture.md):
- * fstat shows the text's size, /proc/self/fd/N names a memfd, and a descriptor re-read
- * after lseek(0) shows the text of its open, not a fresh one.
+ * reopen goes through a kept O_PATH descriptor of /proc/self/fd (one path component instead
+ * of four), and the descriptor it returns is checked by device and inode before it is handed
+ * out: the guest may have closed and reused either number, and a fork child's kept directory
+ * is its parent's fd table.  Any mismatch falls back to a fresh directory and a fresh memfd.
+ *
+ * Re-reading: procps keeps /proc/stat and /proc/meminfo open and rewinds them before every
+ * refresh, as seq_file regenerates at offset 0.  lseek(fd, 0, SEEK_SET) and pread(fd, .., 0)
+ * on a descriptor the brand recognises as its own (an unlinked regular file whose /proc link
+ * names an "lxproc:" memfd; which survives fork, dup and exec) put a fresh description of
+ * the current text in place with dup3, keeping the descriptor's flags, then do the call.
+ *
+ * Known differences from Linux (docs/architecture.md): fstat shows the text's size, mmap of
+ * it succeeds, /proc/self/fd/N names a memfd, root's opens for writing fail with EACCES (Linux
+ * lets root open them and fails the write with EIO), and preadv/preadv2 at 0 do not refresh.
  */
 #include "emul/guestmem.h"
 #include "emul/lx_errno.h"
@@ -26,13 +41,28 @@
 #include "emul/zoneview.h"
 #include "syscalls/handlers.h"
 
-#define O_ACCMODE   3
-#define O_CREAT	    0100
-#define O_NONBLOCK  04000
-#define O_DIRECTORY 0200000
-#define O_PATH	    010000000
-#define MFD_CLOEXEC 1
-#define PREFIX_CAP  256
+#define O_ACCMODE	    3
+#define O_CREAT		    0100
+#define O_NONBLOCK	    04000
+#define O_DIRECTORY	    0200000
+#define O_PATH		    010000000
+#define LX_SYS_stat	    4
+#define LX_SYS_lseek	    8
+#define LX_SYS_dup3	    292
+#define LX_SYS_memfd_create 319
+#define LX_SYS_openat2	    437
+#define F_GETFD		    1
+#define F_GETFL		    3
+#define FD_CLOEXEC	    1
+#define F_ADD_SEALS	    1033
+#define F_SEAL_ALL	    (1 | 2 | 4 | 8) /* SEAL, SHRINK, GROW, WRITE */
+#define MFD_CLOEXEC	    1
+#define MFD_ALLOW_SEALING   2
+#define S_IFMT		    0170000
+#define S_IFREG		    0100000
+#define PREFIX_CAP	    256
+#define MEMFD_NAME	    "lxproc:"		 /* + the file's path */
+#define MEMFD_LINK	    "/memfd:" MEMFD_NAME /* what its /proc link reads */
 
 /* basenames of lxproc's files: only these make a relative open worth resolving */
 static int lxproc_basename(const char *s)
@@ -55,6 +85,16 @@ static struct kept {
 } kept[32];
 static volatile int kept_lock;
 
+/* An O_PATH descriptor of /proc/self/fd, to reopen kept memfds by one name lookup. */
+static struct {
+	int have;
+	long fd;
+	uint64_t dev, ino;
+} fddir;
+
+/* Device numbers of /proc and /sys/devices/system/cpu, for relative opens; 0: not known. */
+static uint64_t procfs_dev, cpudir_dev;
+
 static uint64_t fnv1a(const char *p, size_t n)
 {
 	uint64_t h = 1469598103934665603ULL;
@@ -64,19 +104,69 @@ static uint64_t fnv1a(const char *p, size_t n)
 	return h;
 }
 
-static long reopen(long mfd, long flags)
+static int same_file(long fd, uint64_t dev, uint64_t ino)
 {
-	char self[LX_FD_LINK_MAX];
+	struct lx_stat st;
 
-	lx_fd_link(mfd, self);
-	return lx_sys3(LX_SYS_open, self, LX_O_RDONLY | (flags & (LX_O_CLOEXEC | O_NONBLOCK)), 0);
+	return lx_sys2(LX_SYS_fstat, fd, &st) == 0 && st.dev == dev && st.ino == ino;
 }
 
-/* A new memfd with the text, or -errno. */
-static long make_memfd(struct lx_text text)
+static long open_flags(long flags)
 {
-	long mfd = lx_sys2(319 /* memfd_create */, "lxproc", MFD_CLOEXEC), r;
+	return LX_O_RDONLY | (flags & (LX_O_CLOEXEC | O_NONBLOCK));
+}
 
+/* (Re)opens the kept /proc/self/fd directory; 0 or -errno. */
+static long fddir_reset(void)
+{
+	struct lx_stat st;
+
+	/* close the old one only if it is still ours (a fork child's is its parent's dir) */
+	if (fddir.have && same_file(fddir.fd, fddir.dev, fddir.ino))
+		lx_sys1(LX_SYS_close, fddir.fd);
+	fddir.have = 0;
+	long d = lx_sys3(LX_SYS_open, "/proc/self/fd", O_PATH | O_DIRECTORY | LX_O_CLOEXEC, 0);
+	if (d < 0)
+		return d;
+	if (lx_sys2(LX_SYS_fstat, d, &st) != 0) {
+		lx_sys1(LX_SYS_close, d);
+		return -LX_EIO;
+	}
+	fddir.have = 1;
+	fddir.fd = d;
+	fddir.dev = st.dev;
+	fddir.ino = st.ino;
+	return 0;
+}
+
+/* A new read-only description of the memfd kept in k, or -1 when k's number is not ours. */
+static long reopen_kept(const struct kept *k, long flags)
+{
+	char name[24];
+
+	lx_utoa((uint64_t)k->fd, name);
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if ((!fddir.have || attempt > 0) && fddir_reset() < 0)
+			break;
+		long fd = lx_sys4(LX_SYS_openat, fddir.fd, name, open_flags(flags), 0);
+		if (fd >= 0) {
+			if (same_file(fd, k->dev, k->ino))
+				return fd;
+			lx_sys1(LX_SYS_close, fd);
+		}
+	}
+	return -1;
+}
+
+/* A new sealed memfd with the text of f, or -errno. */
+static long make_memfd(const struct lxproc_file *f, struct lx_text text)
+{
+	char name[PREFIX_CAP];
+	long mfd, r;
+
+	lx_strlcpy(name, MEMFD_NAME, sizeof(name));
+	lx_strlcpy(name + sizeof(MEMFD_NAME) - 1, f->path, sizeof(name) - sizeof(MEMFD_NAME));
+	mfd = lx_sys2(LX_SYS_memfd_create, name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (mfd < 0)
 		return mfd;
 	for (size_t off = 0; off < text.len;) {
@@ -87,15 +177,37 @@ static long make_memfd(struct lx_text text)
 		}
 		off += (size_t)r;
 	}
+	/* nobody, not even a guest reopening /proc/self/fd/N for writing, changes it now */
+	lx_sys3(LX_SYS_fcntl, mfd, F_ADD_SEALS, F_SEAL_ALL);
 	return mfd;
+}
+
+/* Drops k's memfd (if its number is still ours) and keeps mfd instead: 0, or -1 (mfd not
+ * kept, still open). */
+static int keep(struct kept *k, long mfd, uint64_t hash, size_t len, uint64_t gen)
+{
+	struct lx_stat st;
+
+	if (k->fd > 0 && same_file(k->fd, k->dev, k->ino))
+		lx_sys1(LX_SYS_close, k->fd);
+	k->fd = -1;
+	if (lx_sys2(LX_SYS_fstat, mfd, &st) != 0)
+		return -1;
+	k->fd = mfd;
+	k->dev = st.dev;
+	k->ino = st.ino;
+	k->hash = hash;
+	k->len = len;
+	k->gen = gen;
+	return 0;
 }
 
 static long serve(const struct lxproc_file *f, long flags)
 {
 	struct lx_text text;
-	struct lx_stat st;
 	struct kept *k = &kept[(f - lxproc_files) % 32];
-	long mfd, fd, r;
+	char self[LX_FD_LINK_MAX];
+	long mfd, r;
 	uint64_t h;
 
 	if ((flags & O_ACCMODE) != LX_O_RDONLY || (flags & O_CREAT))
@@ -105,72 +217,116 @@ static long serve(const struct lxproc_file *f, long flags)
 	lx_spin_lock(&kept_lock);
 	/* nothing the text depends on has changed since the kept memfd: reopen it as is */
 	uint64_t gen = lx_zone_generation(f);
-	if (gen && k->fd > 0 && k->gen == gen && lx_sys2(LX_SYS_fstat, k->fd, &st) == 0 &&
-	    st.dev == k->dev && st.ino == k->ino) {
-		r = reopen(k->fd, flags);
-		if (r >= 0)
-			goto out;
-	}
+	if (gen && k->fd > 0 && k->gen == gen && (r = reopen_kept(k, flags)) >= 0)
+		goto out;
 	r = lx_zone_render(f, &text);
 	if (r < 0)
 		goto out;
 	h = fnv1a(text.p, text.len);
-	if (k->fd > 0 && k->hash == h && k->len == text.len &&
-	    lx_sys2(LX_SYS_fstat, k->fd, &st) == 0 && st.dev == k->dev && st.ino == k->ino) {
-		r = reopen(k->fd, flags);
-		if (r >= 0) {
-			k->gen = gen;
-			goto out;
-		}
+	if (k->fd > 0 && k->hash == h && k->len == text.len && (r = reopen_kept(k, flags)) >= 0) {
+		k->gen = gen;
+		goto out;
 	}
-	mfd = make_memfd(text);
+	mfd = make_memfd(f, text);
 	if (mfd < 0) {
 		r = mfd;
 		goto out;
 	}
-	fd = reopen(mfd, flags);
-	if (fd < 0) {
-		lx_sys1(LX_SYS_close, mfd);
-		r = fd;
+	if (keep(k, mfd, h, text.len, gen) == 0 && (r = reopen_kept(k, flags)) >= 0)
 		goto out;
-	}
-	/* keep the new one; drop the old one if it is still ours */
-	if (k->fd > 0 && lx_sys2(LX_SYS_fstat, k->fd, &st) == 0 && st.dev == k->dev &&
-	    st.ino == k->ino)
-		lx_sys1(LX_SYS_close, k->fd);
-	if (lx_sys2(LX_SYS_fstat, mfd, &st) == 0) {
-		k->fd = mfd;
-		k->dev = st.dev;
-		k->ino = st.ino;
-		k->hash = h;
-		k->len = text.len;
-		k->gen = gen;
-	} else {
+	/* no kept directory (no /proc?): the plain link, or its error */
+	lx_fd_link(mfd, self);
+	r = lx_sys3(LX_SYS_open, self, open_flags(flags), 0);
+	if (k->fd != mfd)
 		lx_sys1(LX_SYS_close, mfd);
-		k->fd = -1;
-	}
-	r = fd;
 out:
 	lx_spin_unlock(&kept_lock);
 	return r;
 }
 
+/* The lxproc file a descriptor serves (its memfd's name), or NULL. */
+static const struct lxproc_file *served_file(long fd)
+{
+	struct lx_stat st;
+	char link[PREFIX_CAP + 32];
+	size_t n, pre = sizeof(MEMFD_LINK) - 1, del = sizeof(" (deleted)") - 1;
+
+	if (lx_sys2(LX_SYS_fstat, fd, &st) != 0 || (st.mode & S_IFMT) != S_IFREG || st.nlink != 0)
+		return NULL;
+	if (lx_fd_path(fd, link, sizeof(link)) < 0)
+		return NULL;
+	n = lx_strlen(link);
+	if (n <= pre + del || lx_strncmp(link, MEMFD_LINK, pre) != 0 ||
+	    lx_strcmp(link + n - del, " (deleted)") != 0)
+		return NULL;
+	return lxproc_lookup(link + pre, n - pre - del);
+}
+
+/*
+ * Puts fresh text behind fd if it is one of lxproc's descriptors (see the top comment), at
+ * the offset it had when keep_offset (pread leaves the offset alone).
+ */
+static void refresh(long fd, int keep_offset)
+{
+	const struct lxproc_file *f = served_file(fd);
+	long fl, fdfl, nfd, off = 0;
+
+	if (!f || !lx_zone_serves(f))
+		return;
+	fl = lx_sys2(LX_SYS_fcntl, fd, F_GETFL);
+	fdfl = lx_sys2(LX_SYS_fcntl, fd, F_GETFD);
+	if (fl < 0 || fdfl < 0 || (fl & O_ACCMODE) != LX_O_RDONLY)
+		return;
+	if (keep_offset && (off = lx_sys3(LX_SYS_lseek, fd, 0, 1 /* SEEK_CUR */)) < 0)
+		return;
+	nfd = serve(f, LX_O_RDONLY | (fl & O_NONBLOCK) | ((fdfl & FD_CLOEXEC) ? LX_O_CLOEXEC : 0));
+	if (nfd < 0 || nfd == fd)
+		return;
+	if (off == 0 || lx_sys3(LX_SYS_lseek, nfd, off, 0 /* SEEK_SET */) == off)
+		lx_sys3(LX_SYS_dup3, nfd, fd, (fdfl & FD_CLOEXEC) ? LX_O_CLOEXEC : 0);
+	lx_sys1(LX_SYS_close, nfd);
+}
+
+/* Is dirfd a directory on procfs or sysfs (where an lxproc file could be relative to it)? */
+static int on_lxproc_fs(int dirfd)
+{
+	struct lx_stat st;
+
+	if (dirfd == LX_AT_FDCWD)
+		return 1; /* the working directory: resolved by name below */
+	if (!procfs_dev) {
+		if (lx_sys2(LX_SYS_stat, "/proc", &st) == 0)
+			procfs_dev = st.dev;
+		if (lx_sys2(LX_SYS_stat, "/sys/devices/system/cpu", &st) == 0)
+			cpudir_dev = st.dev;
+	}
+	return lx_sys2(LX_SYS_fstat, dirfd, &st) == 0 &&
+	       (st.dev == procfs_dev || st.dev == cpudir_dev);
+}
+
+/* The lxproc file a path names (absolute, or relative to dirfd), or NULL. */
+static const struct lxproc_file *lookup_path(int dirfd, const char *p, long n)
+{
+	char abs[4096];
+	const char *base;
+
+	if (p[0] == '/')
+		return lxproc_lookup(p, (size_t)n);
+	base = lx_strrchr(p, '/');
+	if (!lxproc_basename(base ? base + 1 : p) || !on_lxproc_fs(dirfd) ||
+	    lx_path_absolute(dirfd, p, abs, sizeof(abs)) != 0)
+		return NULL;
+	return lxproc_lookup(abs, lx_strlen(abs));
+}
+
 static long do_open(int nr, int dirfd, uint64_t upath, long flags, long mode)
 {
-	char p[PREFIX_CAP], abs[4096];
+	char p[PREFIX_CAP];
 	const struct lxproc_file *f = NULL;
 	long n = lx_strncpy_from_guest(p, upath, sizeof(p));
 
-	if (n > 0 && !(flags & O_PATH)) {
-		if (p[0] == '/') {
-			f = lxproc_lookup(p, (size_t)n);
-		} else {
-			const char *base = lx_strrchr(p, '/');
-			if (lxproc_basename(base ? base + 1 : p) &&
-			    lx_path_absolute(dirfd, p, abs, sizeof(abs)) == 0)
-				f = lxproc_lookup(abs, lx_strlen(abs));
-		}
-	}
+	if (n > 0 && !(flags & O_PATH))
+		f = lookup_path(dirfd, p, n);
 	if (f && lx_zone_serves(f))
 		return serve(f, flags);
 	if (nr == LX_SYS_open)
@@ -186,6 +342,49 @@ long lx_sys_open(struct lx_sysctx *c)
 long lx_sys_openat(struct lx_sysctx *c)
 {
 	return do_open(LX_SYS_openat, (int)c->a[0], c->a[1], (long)c->a[2], (long)c->a[3]);
+}
+
+/*
+ * openat2: RESOLVE_* rules are the kernel's to apply, so the kernel opens the file first; only
+ * when that succeeds and the descriptor turns out to be one of lxproc's files is it swapped
+ * for the synthesized one.  Only paths whose last component is an lxproc file's name pay for
+ * more than the re-issue.
+ */
+long lx_sys_openat2(struct lx_sysctx *c)
+{
+	struct {
+		uint64_t flags, mode, resolve;
+	} how;
+	char p[PREFIX_CAP], real[PREFIX_CAP];
+	const struct lxproc_file *f;
+	long n = lx_strncpy_from_guest(p, c->a[1], sizeof(p)), fd;
+	const char *base = n > 0 ? lx_strrchr(p, '/') : NULL;
+	int candidate = n > 0 && lxproc_basename(base ? base + 1 : p) && c->a[3] >= sizeof(how) &&
+			lx_copy_from_guest(&how, c->a[2], sizeof(how)) == 0 &&
+			!(how.flags & (O_PATH | O_DIRECTORY));
+
+	fd = lx_sys4(LX_SYS_openat2, c->a[0], c->a[1], c->a[2], c->a[3]);
+	if (fd < 0 || !candidate || lx_fd_path(fd, real, sizeof(real)) < 0)
+		return fd;
+	f = lxproc_lookup(real, lx_strlen(real));
+	if (!f || !lx_zone_serves(f))
+		return fd;
+	lx_sys1(LX_SYS_close, fd);
+	return serve(f, (long)how.flags);
+}
+
+long lx_sys_lseek(struct lx_sysctx *c)
+{
+	if (c->a[1] == 0 && (uint32_t)c->a[2] == 0 /* SEEK_SET */)
+		refresh((long)c->a[0], 0);
+	return lx_sys3(LX_SYS_lseek, c->a[0], c->a[1], c->a[2]);
+}
+
+long lx_sys_pread64(struct lx_sysctx *c)
+{
+	if (c->a[3] == 0)
+		refresh((long)c->a[0], 1);
+	return lx_sys4(LX_SYS_pread64, c->a[0], c->a[1], c->a[2], c->a[3]);
 }
 
 long lx_sys_sysinfo(struct lx_sysctx *c)

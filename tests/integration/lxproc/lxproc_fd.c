@@ -1,0 +1,309 @@
+/*
+ * lxproc_fd: what a program does with a /proc or /sys descriptor, run natively and under
+ * `lxrun --memory 256M --cpus 1` by test_fd.sh.  Each check prints "ok: ..." or "FAIL: ...";
+ * the exit status is the number of failures.
+ *
+ *   lxproc_fd [--memtotal KB] [--cpus-online TEXT]
+ *
+ * --memtotal: MemTotal every way of opening /proc/meminfo must show (the zone's cap);
+ * without it, whatever the first plain open shows.  Checked both ways: a re-read after
+ * lseek(fd, 0, SEEK_SET) or pread at 0 shows fresh text (as seq_file regenerates), also
+ * through a dup, after fork and for a number closed and reused; openat relative to /proc and
+ * /sys directory descriptors and openat2 show what open shows; writes fail; poll says
+ * readable; getdents of /proc and /proc/self lists what Linux lists.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <linux/openat2.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int failures;
+
+static void check(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void check(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	printf(cond ? "ok: " : "FAIL: ");
+	vprintf(fmt, ap);
+	printf("\n");
+	va_end(ap);
+	if (!cond)
+		failures++;
+}
+
+/* All of fd from its current offset, NUL-terminated; its length or -1. */
+static long slurp(int fd, char *buf, size_t cap)
+{
+	size_t n = 0;
+	ssize_t r = 0;
+
+	while (n + 1 < cap && (r = read(fd, buf + n, cap - 1 - n)) > 0)
+		n += (size_t)r;
+	buf[n] = '\0';
+	return r < 0 ? -1 : (long)n;
+}
+
+static long field_kb(const char *text, const char *name)
+{
+	const char *p = strstr(text, name);
+
+	return p ? strtol(p + strlen(name), NULL, 10) : -1;
+}
+
+static double uptime_of(const char *text)
+{
+	return strtod(text, NULL);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static long memtotal_of_path(int dirfd, const char *path)
+{
+	char buf[16384];
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	long kb;
+
+	if (fd < 0)
+		return -errno;
+	kb = slurp(fd, buf, sizeof(buf)) < 0 ? -1 : field_kb(buf, "MemTotal:");
+	close(fd);
+	return kb;
+}
+
+static void rereads(void)
+{
+	char a[4096], b[4096];
+	double ua, ub;
+	int fd = open("/proc/uptime", O_RDONLY | O_CLOEXEC), fd2;
+
+	check(fd >= 0, "open /proc/uptime");
+	if (fd < 0)
+		return;
+	slurp(fd, a, sizeof(a));
+	ua = uptime_of(a);
+	sleep_ms(300);
+	check(lseek(fd, 0, SEEK_SET) == 0, "lseek(fd, 0, SEEK_SET) returns 0");
+	slurp(fd, b, sizeof(b));
+	ub = uptime_of(b);
+	check(ub >= ua + 0.2, "re-read after lseek(0) is fresh: uptime %.2f then %.2f", ua, ub);
+	sleep_ms(300);
+	ssize_t n = pread(fd, a, sizeof(a) - 1, 0);
+	a[n > 0 ? n : 0] = '\0';
+	check(n > 0 && uptime_of(a) >= ub + 0.2, "pread at 0 is fresh: %.2f then %.2f", ub,
+	      uptime_of(a));
+	/* pread at 0 leaves the offset where it was (at the end of the last read) */
+	check(read(fd, b, sizeof(b)) == 0, "pread at 0 does not move the offset");
+	/* SEEK_CUR and nonzero offsets work as on any file */
+	check(lseek(fd, 2, SEEK_SET) == 2, "lseek(fd, 2, SEEK_SET)");
+	check(lseek(fd, 0, SEEK_CUR) == 2, "lseek(fd, 0, SEEK_CUR) after it");
+
+	/* through a dup onto another number, the original closed */
+	fd2 = dup2(fd, 40);
+	close(fd);
+	sleep_ms(300);
+	check(fd2 == 40 && lseek(fd2, 0, SEEK_SET) == 0, "lseek(0) of a dup2 copy");
+	slurp(fd2, b, sizeof(b));
+	check(uptime_of(b) >= uptime_of(a) + 0.2, "the dup2 copy re-reads fresh: %.2f then %.2f",
+	      uptime_of(a), uptime_of(b));
+	check((fcntl(fd2, F_GETFD) & FD_CLOEXEC) == 0, "dup2's copy stays without FD_CLOEXEC");
+
+	/* in a fork child */
+	pid_t pid = fork();
+	if (pid == 0) {
+		char c[4096];
+		sleep_ms(300);
+		if (lseek(fd2, 0, SEEK_SET) != 0 || slurp(fd2, c, sizeof(c)) <= 0)
+			_exit(2);
+		_exit(uptime_of(c) >= uptime_of(b) + 0.2 ? 0 : 1);
+	}
+	int st = 0;
+	waitpid(pid, &st, 0);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a fork child re-reads fresh (status %#x)",
+	      st);
+	close(fd2);
+
+	/* the number closed and reused for a regular file: the file's own bytes, untouched */
+	fd = open("/proc/meminfo", O_RDONLY);
+	close(fd);
+	char tmpl[] = "/tmp/lxproc_fd.XXXXXX";
+	int t = mkstemp(tmpl);
+	unlink(tmpl);
+	check(t == fd, "a temporary file takes the closed number (%d, %d)", t, fd);
+	if (t >= 0) {
+		check(write(t, "regular", 7) == 7, "write the temporary file");
+		check(lseek(t, 0, SEEK_SET) == 0, "lseek(0) of the reused number");
+		check(slurp(t, a, sizeof(a)) == 7 && strcmp(a, "regular") == 0,
+		      "the reused number reads its own file: '%.20s'", a);
+		check(pread(t, a, sizeof(a), 0) == 7, "pread at 0 of the reused number");
+		close(t);
+	}
+}
+
+static void stat_rereads(void)
+{
+	char a[65536];
+	int fd = open("/proc/stat", O_RDONLY | O_CLOEXEC);
+
+	check(fd >= 0, "open /proc/stat");
+	for (int i = 0; fd >= 0 && i < 3; i++) {
+		check(lseek(fd, 0, SEEK_SET) == 0 && slurp(fd, a, sizeof(a)) > 0 &&
+			  strncmp(a, "cpu ", 4) == 0,
+		      "/proc/stat re-read %d starts with the cpu line", i);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+static void relative_opens(long want)
+{
+	int proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int self = open("/proc/self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int cpu = open("/sys/devices/system/cpu", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char a[256] = "", b[256] = "";
+	long kb;
+
+	check(proc >= 0 && self >= 0, "open the /proc and /proc/self directories");
+	kb = memtotal_of_path(proc, "meminfo");
+	check(kb == want, "openat(/proc fd, \"meminfo\"): MemTotal %ld kB, want %ld", kb, want);
+	kb = memtotal_of_path(AT_FDCWD, "/proc/meminfo");
+	check(kb == want, "open(\"/proc/meminfo\"): MemTotal %ld kB, want %ld", kb, want);
+	/* an absolute path ignores the directory */
+	kb = memtotal_of_path(self, "/proc/meminfo");
+	check(kb == want, "openat(/proc/self fd, \"/proc/meminfo\"): %ld kB", kb);
+	/* a pid file relative to /proc/self is the kernel's own */
+	int s = openat(self, "stat", O_RDONLY | O_CLOEXEC);
+	check(s >= 0 && slurp(s, a, sizeof(a)) > 0 && strtol(a, NULL, 10) == getpid(),
+	      "openat(/proc/self fd, \"stat\") is this process's stat");
+	if (s >= 0)
+		close(s);
+	if (cpu >= 0) {
+		int o1 = openat(cpu, "online", O_RDONLY | O_CLOEXEC);
+		int o2 = open("/sys/devices/system/cpu/online", O_RDONLY | O_CLOEXEC);
+		int same = o1 >= 0 && o2 >= 0 && slurp(o1, a, sizeof(a)) > 0 &&
+			   slurp(o2, b, sizeof(b)) > 0 && strcmp(a, b) == 0;
+		a[strcspn(a, "\n")] = b[strcspn(b, "\n")] = '\0';
+		check(same, "openat(cpu dir fd, \"online\") = open(path): '%s' '%s'", a, b);
+		close(o1);
+		close(o2);
+	}
+
+	/* openat2, with and without RESOLVE_ flags the kernel applies */
+	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC};
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, "/proc/meminfo", &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS) {
+		printf("ok: openat2 not in this kernel: skipped\n");
+	} else {
+		char buf[16384] = "";
+		long kb2 =
+		    fd >= 0 && slurp(fd, buf, sizeof(buf)) > 0 ? field_kb(buf, "MemTotal:") : -1;
+		check(kb2 == want, "openat2(AT_FDCWD, \"/proc/meminfo\"): MemTotal %ld kB", kb2);
+		close(fd);
+		how.resolve = RESOLVE_BENEATH;
+		fd = (int)syscall(SYS_openat2, proc, "meminfo", &how, sizeof(how));
+		check(fd >= 0 && slurp(fd, buf, sizeof(buf)) > 0 &&
+			  field_kb(buf, "MemTotal:") == want,
+		      "openat2(/proc fd, \"meminfo\", RESOLVE_BENEATH)");
+		close(fd);
+		fd = (int)syscall(SYS_openat2, proc, "/proc/meminfo", &how, sizeof(how));
+		check(fd < 0 && errno == EXDEV,
+		      "openat2(RESOLVE_BENEATH, absolute path) fails with EXDEV (%d)", errno);
+		how.resolve = 0;
+		fd = (int)syscall(SYS_openat2, AT_FDCWD, "/proc/meminfo", &how, 8);
+		check(fd < 0 && errno == EINVAL, "openat2 with a short open_how: EINVAL");
+		fd = (int)syscall(SYS_openat2, AT_FDCWD, (char *)8, &how, sizeof(how));
+		check(fd < 0 && errno == EFAULT, "openat2 with a bad path: EFAULT");
+	}
+	close(proc);
+	close(self);
+	if (cpu >= 0)
+		close(cpu);
+}
+
+static void writes_and_poll(int expect_eacces)
+{
+	char c = 'x';
+	int fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+
+	check(fd >= 0 && write(fd, &c, 1) < 0 && errno == EBADF,
+	      "write on the read-only descriptor: EBADF");
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	check(poll(&p, 1, 1000) == 1 && (p.revents & POLLIN), "poll: readable (revents %#x)",
+	      p.revents);
+	close(fd);
+	if (expect_eacces) {
+		fd = open("/proc/meminfo", O_WRONLY | O_CLOEXEC);
+		check(fd < 0 && errno == EACCES, "open for writing: EACCES");
+		fd = open("/proc/meminfo", O_RDWR | O_CLOEXEC);
+		check(fd < 0 && errno == EACCES, "open for reading and writing: EACCES");
+	}
+	fd = open("/proc/meminfo", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	check(fd < 0 && errno == ENOTDIR, "open with O_DIRECTORY: ENOTDIR");
+}
+
+static int listed(const char *dir, const char *name)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, name) == 0)
+			found = 1;
+	closedir(d);
+	return found;
+}
+
+static void getdents(void)
+{
+	char pid[16];
+
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	check(listed("/proc", "meminfo") && listed("/proc", "stat") && listed("/proc", "self") &&
+		  listed("/proc", pid),
+	      "/proc lists meminfo, stat, self and this pid");
+	check(listed("/proc/self", "stat") && listed("/proc/self", "status") &&
+		  listed("/proc/self", "fd") && listed("/proc/self", "cmdline"),
+	      "/proc/self lists stat, status, fd, cmdline");
+}
+
+int main(int argc, char **argv)
+{
+	long want = -1;
+	int expect_eacces = geteuid() != 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--memtotal") == 0 && i + 1 < argc) {
+			want = strtol(argv[++i], NULL, 10);
+			expect_eacces = 1; /* the brand refuses writes whoever asks */
+		}
+	}
+	if (want < 0)
+		want = memtotal_of_path(AT_FDCWD, "/proc/meminfo");
+	rereads();
+	stat_rereads();
+	relative_opens(want);
+	writes_and_poll(expect_eacces);
+	getdents();
+	printf("%d failure(s)\n", failures);
+	return failures > 125 ? 125 : failures;
+}

@@ -1,0 +1,215 @@
+/*
+ * lxproc's argument rules in the brand's filter (kernel-shim/filter.c, add_lxproc_rules):
+ * with lxproc on, open/openat trap unless O_DIRECTORY or O_PATH, and openat relative to a
+ * directory descriptor also passes with O_NOFOLLOW (fts file opens),
+ * openat2 always traps, lseek traps only as lseek(fd, 0, SEEK_SET) and pread64 only at offset
+ * 0; from the gate all of them pass.  Without lxproc they are plain pass-through decided on
+ * the number alone.  Run in the BPF simulator, as test_filter does for the table.
+ */
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "emul/systable.h"
+#include "kernel-shim/bpf_sim.h"
+#include "kernel-shim/brand_abi.h"
+#include "kernel-shim/filter.h"
+
+#define RET_TRAP   (SECCOMP_RET_TRAP | LX_TRAP_DATA)
+#define IP_OUTSIDE 0x401234UL
+#define IP_GATE	   (LX_GATE_ADDR + 25)
+#define W_ARCH	   LX_BPF_WORD(offsetof(struct seccomp_data, arch))
+#define W_NR	   LX_BPF_WORD(offsetof(struct seccomp_data, nr))
+#define W_IP_LO	   LX_BPF_WORD(offsetof(struct seccomp_data, instruction_pointer))
+
+/* [hardened][lxproc] */
+static struct sock_fprog progs[2][2];
+
+static int setup(void **state)
+{
+	char err[256];
+
+	(void)state;
+	for (int h = 0; h < 2; h++)
+		for (int l = 0; l < 2; l++) {
+			struct lx_filter_opts o = {.hardened = h, .lxproc = l};
+			if (lx_filter_build(&o, &progs[h][l], err, sizeof(err)) < 0) {
+				fprintf(stderr, "lx_filter_build: %s\n", err);
+				return -1;
+			}
+		}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	for (int h = 0; h < 2; h++)
+		for (int l = 0; l < 2; l++)
+			free(progs[h][l].filter);
+	return 0;
+}
+
+static uint32_t run(int h, int l, int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+		    uint64_t ip, uint32_t *loaded)
+{
+	struct seccomp_data d = {.nr = nr, .arch = AUDIT_ARCH_X86_64, .instruction_pointer = ip};
+	struct lx_bpf_run r;
+	char err[256];
+
+	d.args[0] = a0;
+	d.args[1] = a1;
+	d.args[2] = a2;
+	d.args[3] = a3;
+	if (lx_bpf_run(progs[h][l].filter, progs[h][l].len, &d, &r, err, sizeof(err)) < 0)
+		fail_msg("nr %d: %s", nr, err);
+	if (loaded)
+		*loaded = r.loaded;
+	return r.ret;
+}
+
+struct argcase {
+	const char *what;
+	int nr;
+	uint64_t a[4];
+	int trap;
+};
+
+static const struct argcase cases[] = {
+    {"open O_RDONLY", SYS_open, {0, O_RDONLY, 0, 0}, 1},
+    {"open O_WRONLY|O_CREAT", SYS_open, {0, O_WRONLY | O_CREAT, 0644, 0}, 1},
+    {"open O_DIRECTORY", SYS_open, {0, O_RDONLY | O_DIRECTORY, 0, 0}, 0},
+    {"open O_PATH", SYS_open, {0, O_PATH, 0, 0}, 0},
+    {"openat AT_FDCWD", SYS_openat, {(uint32_t)AT_FDCWD, 0, O_RDONLY, 0}, 1},
+    {"openat AT_FDCWD sign-extended", SYS_openat, {(uint64_t)(int64_t)AT_FDCWD, 0, O_RDONLY, 0}, 1},
+    {"openat procfd, \"meminfo\"", SYS_openat, {3, 0, O_RDONLY | O_CLOEXEC, 0}, 1},
+    {"openat procfd, O_NOFOLLOW (fts file)",
+     SYS_openat,
+     {3, 0, O_RDONLY | O_NOFOLLOW | O_NOCTTY, 0},
+     0},
+    {"openat AT_FDCWD, O_NOFOLLOW",
+     SYS_openat,
+     {(uint32_t)AT_FDCWD, 0, O_RDONLY | O_NOFOLLOW, 0},
+     1},
+    {"openat AT_FDCWD sign-extended, O_NOFOLLOW",
+     SYS_openat,
+     {(uint64_t)(int64_t)AT_FDCWD, 0, O_RDONLY | O_NOFOLLOW, 0},
+     1},
+    {"open O_NOFOLLOW", SYS_open, {0, O_RDONLY | O_NOFOLLOW, 0, 0}, 1},
+    {"openat dirfd, O_DIRECTORY (fts)",
+     SYS_openat,
+     {3, 0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0},
+     0},
+    {"opendir", SYS_openat, {(uint32_t)AT_FDCWD, 0, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0}, 0},
+    {"openat O_PATH", SYS_openat, {3, 0, O_PATH | O_CLOEXEC, 0}, 0},
+    {"openat2", SYS_openat2, {3, 0, 0, 24}, 1},
+    {"lseek(fd, 0, SEEK_SET)", SYS_lseek, {3, 0, SEEK_SET, 0}, 1},
+    {"lseek(fd, 0, SEEK_CUR)", SYS_lseek, {3, 0, SEEK_CUR, 0}, 0},
+    {"lseek(fd, 0, SEEK_END)", SYS_lseek, {3, 0, SEEK_END, 0}, 0},
+    {"lseek(fd, 4096, SEEK_SET)", SYS_lseek, {3, 4096, SEEK_SET, 0}, 0},
+    {"lseek(fd, 1<<32, SEEK_SET)", SYS_lseek, {3, 1ULL << 32, SEEK_SET, 0}, 0},
+    {"lseek(fd, -1, SEEK_SET)", SYS_lseek, {3, (uint64_t)-1, SEEK_SET, 0}, 0},
+    {"pread64 at 0", SYS_pread64, {3, 0, 8192, 0}, 1},
+    {"pread64 at 64 (ld.so)", SYS_pread64, {3, 0, 784, 64}, 0},
+    {"pread64 at 1<<32", SYS_pread64, {3, 0, 8192, 1ULL << 32}, 0},
+};
+
+static void test_lxproc_shapes_trap(void **state)
+{
+	(void)state;
+	for (int h = 0; h < 2; h++)
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			const struct argcase *c = &cases[i];
+			uint32_t loaded;
+			uint32_t got = run(h, 1, c->nr, c->a[0], c->a[1], c->a[2], c->a[3],
+					   IP_OUTSIDE, &loaded);
+			if (got != (c->trap ? RET_TRAP : SECCOMP_RET_ALLOW))
+				fail_msg("profile %d, %s: got %#x", h, c->what, got);
+			/* a pass decided on arguments never reads the instruction pointer */
+			if (!c->trap && (loaded & W_IP_LO))
+				fail_msg("profile %d, %s: the pass path read the ip", h, c->what);
+			/* the brand's own calls, whatever their shape */
+			got = run(h, 1, c->nr, c->a[0], c->a[1], c->a[2], c->a[3], IP_GATE, NULL);
+			if (got != SECCOMP_RET_ALLOW)
+				fail_msg("profile %d, %s from the gate: got %#x", h, c->what, got);
+		}
+}
+
+static void test_without_lxproc_all_pass_on_the_number(void **state)
+{
+	(void)state;
+	for (int h = 0; h < 2; h++)
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			const struct argcase *c = &cases[i];
+			uint32_t loaded;
+			uint32_t got = run(h, 0, c->nr, c->a[0], c->a[1], c->a[2], c->a[3],
+					   IP_OUTSIDE, &loaded);
+			if (got != SECCOMP_RET_ALLOW)
+				fail_msg("profile %d, no lxproc, %s: got %#x", h, c->what, got);
+			if (loaded != (W_ARCH | W_NR))
+				fail_msg("profile %d, no lxproc, %s: read more than arch and nr", h,
+					 c->what);
+		}
+}
+
+/* read stays cacheable: lxproc traps no read and no close */
+static void test_read_close_untouched(void **state)
+{
+	(void)state;
+	for (int h = 0; h < 2; h++) {
+		uint32_t loaded;
+		assert_int_equal(run(h, 1, SYS_read, 3, 0, 8192, 0, IP_OUTSIDE, &loaded),
+				 SECCOMP_RET_ALLOW);
+		assert_int_equal(loaded, W_ARCH | W_NR);
+		assert_int_equal(run(h, 1, SYS_close, 3, 0, 0, 0, IP_OUTSIDE, &loaded),
+				 SECCOMP_RET_ALLOW);
+		assert_int_equal(loaded, W_ARCH | W_NR);
+	}
+}
+
+/* the cache's own check (lx_filter_verify) agrees with the built program */
+static void test_verify_accepts_built_program(void **state)
+{
+	char err[256];
+
+	(void)state;
+	for (int h = 0; h < 2; h++)
+		for (int l = 0; l < 2; l++) {
+			struct lx_filter_opts o = {.hardened = h, .lxproc = l};
+			if (lx_filter_verify(&o, &progs[h][l], err, sizeof(err)) != 0)
+				fail_msg("profile %d lxproc %d: %s", h, l, err);
+		}
+}
+
+/* a program built without lxproc is refused as one with it, and the other way round */
+static void test_verify_tells_lxproc_apart(void **state)
+{
+	char err[256];
+	struct lx_filter_opts with = {.lxproc = 1}, without = {.lxproc = 0};
+
+	(void)state;
+	assert_int_equal(lx_filter_verify(&with, &progs[0][0], err, sizeof(err)), -1);
+	assert_int_equal(lx_filter_verify(&without, &progs[0][1], err, sizeof(err)), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_lxproc_shapes_trap),
+	    cmocka_unit_test(test_without_lxproc_all_pass_on_the_number),
+	    cmocka_unit_test(test_read_close_untouched),
+	    cmocka_unit_test(test_verify_accepts_built_program),
+	    cmocka_unit_test(test_verify_tells_lxproc_apart),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -145,7 +145,8 @@ struct launch_opts {
 	size_t ncgroupfs;
 
 	/* The brand filter, already built and checked (a zone's cached filter,
-	 * lx_filter_cache_read), or NULL: launch_enter builds it from hardened / zone_page. */
+	 * lx_filter_cache_read; lxrun's, cli/lxrun.c), or NULL: launch_enter and launch_run
+	 * build it from hardened / zone_page / kernel_version. */
 	const struct sock_fprog *filter;
 
 	/* The zone's mount service (zone/mountd.h).  When set, the process that execs the

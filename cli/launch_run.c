@@ -179,6 +179,7 @@ int launch_run(const struct launch_plan *plan, int *status, struct launch_error 
 	struct lx_filter_opts fo = {.hardened = opts->hardened,
 				    .lxproc = (opts->zone_page && *opts->zone_page) ||
 					      (opts->kernel_version && *opts->kernel_version)};
+	const struct sock_fprog *use = &filter;
 	int was_foreground;
 	sigset_t mask, fwd;
 	char ebuf[512];
@@ -188,13 +189,16 @@ int launch_run(const struct launch_plan *plan, int *status, struct launch_error 
 		return -1;
 	if (check_brand(plan->brand, err) < 0)
 		return -1;
-	if (lx_filter_build(&fo, &filter, ebuf, sizeof(ebuf)) < 0)
+	/* opts->filter: lxrun's cached build of the same filter (lxrun.c) */
+	if (!opts->filter && lx_filter_build(&fo, &filter, ebuf, sizeof(ebuf)) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "%s", ebuf);
+	if (opts->filter)
+		use = opts->filter;
 	if (opts->report && report_create(&rep, err) < 0)
 		return -1;
 
 	if (!opts->root) {
-		if (run_host(plan, &filter, &rep, status, err) < 0)
+		if (run_host(plan, use, &rep, status, err) < 0)
 			return -1;
 		report_finish(&rep, opts);
 		return 0;
@@ -204,7 +208,7 @@ int launch_run(const struct launch_plan *plan, int *status, struct launch_error 
 	sigprocmask(SIG_SETMASK, NULL, &mask);
 	launch_forward_sigset(&fwd);
 	sigprocmask(SIG_BLOCK, &fwd, NULL);
-	if (launch_spawn(plan, &filter, rep.fd >= 0 ? rep.path : NULL, &mask, &pid, err) < 0) {
+	if (launch_spawn(plan, use, rep.fd >= 0 ? rep.path : NULL, &mask, &pid, err) < 0) {
 		sigprocmask(SIG_SETMASK, &mask, NULL);
 		return -1;
 	}

@@ -65,6 +65,21 @@ n=$("$LXRUN" --memory 256M --cpus 1 -- "$BB" nproc)
 [ "$n" = 1 ] && ok "host run: nproc 1" || fail "host run: nproc '$n', want 1"
 no_lxrun_leftovers
 
+# lxrun caches the brand filter in its run directory (private, one file per key); a cache
+# file that is not a good filter is rebuilt, never used.
+cache=$(find "$LXZONE_RUN_DIR" -maxdepth 1 -name '.filter-*.bpf' | head -n 1)
+if [ -n "$cache" ] && [ "$(stat -c %a "$cache")" = 600 ]; then
+	ok "filter cached in the run directory, mode 600"
+	cp "$cache" "$WORK/good.bpf"
+	head -c "$(stat -c %s "$cache")" /dev/urandom >"$cache"
+	n=$("$LXRUN" --memory 256M --cpus 1 -- "$BB" nproc)
+	[ "$n" = 1 ] && cmp -s "$cache" "$WORK/good.bpf" &&
+		ok "a corrupt cache is not used: the run is unharmed and the cache rebuilt" ||
+		fail "run with a corrupt filter cache: nproc '$n', cache rebuilt: $(cmp "$cache" "$WORK/good.bpf")"
+else
+	fail "no private filter cache in $LXZONE_RUN_DIR: $(ls -la "$LXZONE_RUN_DIR")"
+fi
+
 # A run ended by SIGTERM to lxrun cleans up too.
 "$LXRUN" --memory 256M --cpus 1 -- "$BB" sleep 30 &
 pid=$!

@@ -147,7 +147,11 @@ static int run_host(const struct launch_plan *plan, const struct sock_fprog *fil
 	}
 	if (pid == 0) {
 		for (i = 0; i < plan->nops; i++)
-			if (plan->ops[i].kind == LOP_JOIN_CGROUP) {
+			if (plan->ops[i].kind == LOP_HOST_CPU_DIR &&
+			    launch_host_cpu_dir(&plan->ops[i], err) < 0) {
+				fprintf(stderr, "lxrun: %s\n", err->msg);
+				_exit(LAUNCH_EXIT_CANNOT);
+			} else if (plan->ops[i].kind == LOP_JOIN_CGROUP) {
 				/* same as in a zone: "0" is the writer */
 				int fd = open(plan->ops[i].src, O_WRONLY | O_CLOEXEC);
 

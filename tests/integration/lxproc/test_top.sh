@@ -17,7 +17,7 @@ BUSY='while :; do :; done'
 
 # Each refresh after the first: "us sy id" of procps top's %Cpu(s) line.
 top_refreshes() {
-	grep '^%Cpu' | sed 1d | sed 's/,/ /g' |
+	grep '^%Cpu' | sed 1d | sed 's/[,:]/ /g' |
 		awk '{for (i = 1; i < NF; i++) { if ($(i+1) == "us") u = $i; if ($(i+1) == "sy") s = $i;
 			if ($(i+1) == "id") d = $i }; print u, s, d}'
 }

@@ -258,7 +258,17 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 	if (guest == 0)
 		guest_start(plan, &ex, filter, brand_fd, mask);
 	notify_sock_close(plan->opts);
-	close(brand_fd);
+	/*
+	 * init never execs, so its close-on-exec descriptors (the zone's store directory, the
+	 * supervisor's pipes, the brand) would stay open for its whole life, and any root process
+	 * in the zone could follow /proc/1/fd/N out of the zone root.  It keeps stdio only.
+	 */
+	if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0) {
+		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "close descriptors");
+		report(&err);
+		kill(guest, SIGKILL);
+		return err.status;
+	}
 	launch_exec_free(&ex);
 	return init_loop(guest, filter);
 }

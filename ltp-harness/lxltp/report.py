@@ -72,6 +72,7 @@ def render(native, brand=None, entries=(), brand_profile="default", command="",
                   "test device: %s." % (bmeta.get("target"), bmeta.get("timeout"),
                                         bmeta.get("ltp_timeout_mul") or 1, bmeta.get("started"),
                                         _env_text(bmeta))]
+    setup = list(setup) or (list(bmeta.get("setup") or []) if brand else [])
     if setup:
         lines += [""] + ["- %s" % s for s in setup]
     lines += ["", "native: " + results.totals_line(nrows)]

@@ -11,10 +11,11 @@ The session, in order:
 3. ``lxzone create`` in a private store (LXZONE_ROOT) with LTP bind-mounted read-only at the
    same path and the host's kernel release (LTP's ``.min_kver`` gates then match the native
    run), then ``lxzone boot``;
-4. the run (a ``zone:NAME`` target; the wrapper makes each test's private TMPDIR under the
-   zone's own /tmp);
+4. the run (a ``zone:NAME`` target). The tests' TMPDIRs are made under ZONE_TMPDIR, a private
+   host directory in the results directory bind-mounted read-write: the zone's own /tmp is a
+   tmpfs, the host's is a disk file system, and LTP tests look at the type of their tmpdir;
 5. always, also after a failure, Ctrl-C, SIGTERM or SIGHUP: ``lxzone halt``, ``lxzone
-   destroy``, ``losetup -d``, the backing file removed.
+   destroy``, ``losetup -d``, the backing file and the tmp directory removed.
 
 Every external command goes through one ``run(argv, env) -> (status, output)`` callable, so
 the tests drive a whole session against stand-ins and check the command lines it builds.
@@ -24,6 +25,7 @@ import fcntl
 import os
 import platform
 import re
+import shutil
 import signal
 import subprocess
 
@@ -34,6 +36,7 @@ DEFAULT_ZONE = "ltpmake"
 DEFAULT_CGROUP_PARENT = "lxzone-ltp"
 DEFAULT_DEV_MIB = 300       # LTP's DEV_SIZE_MB: a smaller LTP_DEV is skipped by the library
 IMAGE_NAME = "ltp-bookworm"
+ZONE_TMPDIR = "/var/tmp/ltp"
 
 
 class SessionError(Exception):
@@ -60,10 +63,13 @@ def supports_device(help_text):
 
 
 def create_argv(lxzone, zone, image, ltproot, kernel_version, profile="default", device=None,
-                extra=()):
-    """The ``lxzone create`` command line. device: (host path, zone path) or None."""
+                extra=(), tmpdir=None, zone_tmpdir=ZONE_TMPDIR):
+    """The ``lxzone create`` command line. device: (host path, zone path) or None; tmpdir: a
+    host directory bind-mounted at zone_tmpdir, or None."""
     argv = [lxzone, "create", zone, "--image", image, "--profile", profile,
             "--kernel-version", kernel_version, "--mount", "%s:%s:ro" % (ltproot, ltproot)]
+    if tmpdir:
+        argv += ["--mount", "%s:%s" % (tmpdir, zone_tmpdir)]
     if device:
         argv += ["--device", "%s:%s" % device]
     return argv + list(extra)
@@ -92,7 +98,7 @@ class ZoneSession:
                  store=DEFAULT_STORE, profile="default", kernel_version=None,
                  packages=DEFAULT_PACKAGES, image_script=None, device="auto",
                  dev_mib=DEFAULT_DEV_MIB, dev_fs=None, losetup="losetup",
-                 create_extra=(), run=_run, log=print):
+                 create_extra=(), zone_tmpdir=ZONE_TMPDIR, run=_run, log=print):
         self.lxzone = lxzone
         self.ltproot = ltproot
         self.out_dir = out_dir
@@ -108,6 +114,7 @@ class ZoneSession:
         self.dev_fs = dev_fs
         self.losetup = losetup
         self.create_extra = tuple(create_extra)
+        self.zone_tmpdir = zone_tmpdir
         self._run = run
         self.log = log
         # The store and cgroup parent, for our lxzone commands and (exported while the session
@@ -116,6 +123,8 @@ class ZoneSession:
                          os.environ.get("LXZONE_CGROUP_PARENT") or DEFAULT_CGROUP_PARENT}
         self.env_base = dict(os.environ, **self.zone_env)
         self._saved_env = None
+        self.tmp_host = None      # host side of ZONE_TMPDIR
+        self.tmpbase = None       # TMPDIR base for the tests, inside the zone
         self.loop = None          # host loop device we attached
         self.backing = None       # its backing file
         self.created = False
@@ -223,13 +232,18 @@ class ZoneSession:
             image = self.build_image()
             self._remove_stale()
             device = self._device_for_zone()
+            self.tmp_host = os.path.join(os.path.abspath(self.out_dir), "zone-tmp")
+            os.makedirs(self.tmp_host, exist_ok=True)
+            os.chmod(self.tmp_host, 0o1777)
             argv = create_argv(self.lxzone, self.zone, image, self.ltproot, self.kernel_version,
-                               self.profile, device, self.create_extra)
+                               self.profile, device, self.create_extra, self.tmp_host,
+                               self.zone_tmpdir)
             self.log("ltprun: " + " ".join(argv))
             self.created = True     # a half-made zone is destroyed too
             self.run(argv, what="lxzone create")
             self.run([self.lxzone, "boot", self.zone], what="lxzone boot")
             self.booted = True
+            self.tmpbase = self.zone_tmpdir
             if device:
                 self.device = device[1]
                 self.env = test_env(self.device, self.dev_fs)
@@ -274,6 +288,10 @@ class ZoneSession:
                 except OSError:
                     pass
                 self.backing = None
+            if self.tmp_host and not self.created:
+                # Only once the zone (and its bind mount) is gone.
+                shutil.rmtree(self.tmp_host, ignore_errors=True)
+                self.tmp_host = None
             if self._lock:
                 self._lock.close()
                 self._lock = None

@@ -114,6 +114,8 @@ class Session(unittest.TestCase):
             self.assertEqual(s.env, {"LTP_DEV": "/dev/loop7"})
             backing = os.path.join(self.dir, "ltp-dev.img")
             self.assertEqual(os.path.getsize(backing), zonerun.DEFAULT_DEV_MIB << 20)
+            tmp = os.path.join(self.dir, "zone-tmp")
+            self.assertEqual(stat.S_IMODE(os.stat(tmp).st_mode), 0o1777)
         self.assertEqual(rec.verbs(), ["image", "info ltpt", "help", "losetup --find",
                                        "create ltpt", "boot ltpt", "halt ltpt", "destroy ltpt",
                                        "losetup -d"])
@@ -123,6 +125,11 @@ class Session(unittest.TestCase):
         self.assertEqual(create[create.index("--image") + 1], "/cache/ltp-bookworm.tar.zst")
         self.assertEqual(create[create.index("--device") + 1], "/dev/loop7:/dev/loop7")
         self.assertEqual(create[create.index("--kernel-version") + 1], "6.1.0-test")
+        tmp = os.path.join(self.dir, "zone-tmp")
+        self.assertIn(tmp + ":/var/tmp/ltp", create)
+        self.assertEqual(create[create.index(tmp + ":/var/tmp/ltp") - 1], "--mount")
+        self.assertEqual(s.tmpbase, "/var/tmp/ltp")
+        self.assertFalse(os.path.exists(tmp), "the private tmp directory was left behind")
         self.assertEqual(rec.calls[-1][0], ["losetup", "-d", "/dev/loop7"])
         # Every lxzone command ran in the private store.
         self.assertEqual({root for argv, root in rec.calls if argv[0] == "/b/lxzone"},
@@ -302,6 +309,8 @@ class Conformance(unittest.TestCase):
                 "--tags", "getpid01,dev01", "--known", "", "--kconfig", "none",
                 "--lxzone", self.lxzone, "--zone-image", self.image,
                 "--zone-store", os.path.join(self.dir, "store"), "--zone-name", "lz",
+                # The stand-in runs "zone" commands on the host: the same path on both sides.
+                "--zone-tmpdir", os.path.join(self.dir, "out", "zone-tmp"),
                 "--out", os.path.join(self.dir, "out"),
                 "--report", os.path.join(self.dir, "conformance.md")] + list(extra)
         p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,

@@ -287,8 +287,9 @@ class Conformance(unittest.TestCase):
         _script(os.path.join(bindir, "dev01"),
                 '[ -n "$LTP_DEV" ] || { echo "tst_device.c:440: TBROK: Failed to acquire '
                 'device"; exit 2; }\necho "d.c:1: TPASS: on $LTP_DEV"\n')
+        _script(os.path.join(bindir, "hang01"), 'touch "$LTPROOT/started"\nexec sleep 1000\n')
         with open(os.path.join(self.root, "runtest"), "w") as f:
-            f.write("getpid01 getpid01\ndev01 dev01\n")
+            f.write("getpid01 getpid01\ndev01 dev01\nhang01 hang01\n")
         self.tools = os.path.join(self.dir, "tools")
         os.makedirs(self.tools)
         self.lxzone = os.path.join(self.tools, "lxzone")
@@ -301,18 +302,22 @@ class Conformance(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def conformance(self, *extra):
+    def conformance(self, *extra, popen=False):
         env = dict(os.environ, LOG=self.log, PATH=self.tools + ":" + os.environ["PATH"])
         env.pop("LXZONE_ROOT", None)
+        tags = "hang01" if popen else "getpid01,dev01"
         argv = [sys.executable, "-B", os.path.join(common.HARNESS, "ltprun"), "conformance",
                 "--ltproot", self.root, "--runtest", os.path.join(self.root, "runtest"),
-                "--tags", "getpid01,dev01", "--known", "", "--kconfig", "none",
+                "--tags", tags, "--known", "", "--kconfig", "none",
                 "--lxzone", self.lxzone, "--zone-image", self.image,
                 "--zone-store", os.path.join(self.dir, "store"), "--zone-name", "lz",
                 # The stand-in runs "zone" commands on the host: the same path on both sides.
                 "--zone-tmpdir", os.path.join(self.dir, "out", "zone-tmp"),
                 "--out", os.path.join(self.dir, "out"),
                 "--report", os.path.join(self.dir, "conformance.md")] + list(extra)
+        if popen:
+            return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    env=env)
         p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
                            timeout=60)
         with open(self.log) as f:
@@ -373,6 +378,36 @@ class Conformance(unittest.TestCase):
                       self.report())
         self.assertEqual([c.split()[1] for c in calls if c.startswith(self.dir)][-2:],
                          ["boot", "destroy"])
+
+    def test_sigterm_during_the_zone_run_tears_down(self):
+        import signal
+        import time
+        p = self.conformance("--native-results", self.native_results(), popen=True)
+        started = os.path.join(self.root, "started")
+        for _ in range(400):
+            if os.path.exists(started):
+                break
+            time.sleep(0.05)
+        self.assertTrue(os.path.exists(started), "hang01 never started")
+        p.send_signal(signal.SIGTERM)
+        out = p.communicate(timeout=60)[0].decode()
+        self.assertEqual(p.returncode, 130, out)
+        with open(self.log) as f:
+            calls = f.read().splitlines()
+        store = os.path.join(self.dir, "store")
+        verbs = [c.split()[1] for c in calls if c.startswith(store + " ")]
+        self.assertEqual(verbs[-2:], ["halt", "destroy"], calls)
+        self.assertEqual(calls[-1], "losetup -d /dev/loop9")
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "out", "ltp-dev.img")))
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "out", "zone-tmp")))
+
+    def native_results(self):
+        d = os.path.join(self.dir, "native")
+        os.makedirs(d)
+        with open(os.path.join(d, "results.json"), "w") as f:
+            json.dump({"format": "lxltp-results/1", "meta": {"target": "native"},
+                       "results": [{"tag": "hang01", "status": "PASS"}]}, f)
+        return d
 
 
 if __name__ == "__main__":

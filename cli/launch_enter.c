@@ -194,7 +194,8 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 	 * (~1-2 ms of an exec on this kind of VM, the largest cost nsenter's fork also pays).
 	 * Until it execs or exits we are suspended and it borrows our memory: it changes none
 	 * of the locals we use afterwards, returns from nothing and ends in exec or _exit.  No
-	 * handler of ours can run in it: lxzone installs none on this path.
+	 * handler of ours can run in it: lxzone installs none on this path.  The gate page it
+	 * maps stays mapped in our memory, unused: we only wait and return.
 	 */
 	pid = vfork();
 	if (pid < 0) {

@@ -328,8 +328,9 @@ int lx_filter_install(const struct sock_fprog *prog, char *err, size_t errlen)
  *     and errno of every table entry under these options, the options, the gate and trap
  *     constants, the libseccomp version and this file's build stamp (a rebuilt filter.c may
  *     build differently, so its cache is refused);
- *   - the file is a regular file owned by us, mode 0600 or stricter, opened without
- *     following a symlink, and its size, length and checksum agree with its header;
+ *   - the directory is ours and nobody else may write it; the file is a regular file owned
+ *     by us, mode 0600 or stricter, opened without following a symlink, and its size,
+ *     length and checksum agree with its header;
  *   - the program passes the kernel's load-time checks (lx_bpf_check), and, run in the BPF
  *     simulator, decides every syscall number from an ordinary address, from the gate and
  *     from the vsyscall page as the table says, and kills i386 and x32 calls.
@@ -517,6 +518,11 @@ int lx_filter_cache_read(int dirfd, const char *name, const struct lx_filter_opt
 	int fd;
 
 	memset(out, 0, sizeof(*out));
+	/* a directory others may write could hold a file swapped in under the name */
+	if (fstat(dirfd, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 022) != 0)
+		return lx_filter_fail(
+		    err, errlen, "filter cache %s: directory not ours or writable by others", name);
 	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return lx_filter_fail(err, errlen, "filter cache %s: %s", name, strerror(errno));

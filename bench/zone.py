@@ -1,4 +1,4 @@
-"""The measuring half of bench/zone.sh: python3 zone.py LXZONE TMPDIR N SIZE_MIB QUICK.
+"""The measuring half of bench/zone.sh: python3 zone.py LXZONE TMPDIR N SIZE_MIB QUICK [ONLY].
 
 Every command is started with posix_spawn and timed from spawn to reap (perf_counter), so
 both sides of a comparison pay the same small start-up cost.  Comparisons alternate their
@@ -14,6 +14,7 @@ import sys
 import time
 
 lxzone, tmp, n, size_mib, quick = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+only = sys.argv[6] if len(sys.argv) > 6 else ""  # "exec": the exec / nsenter pairs alone
 store = os.environ["LXZONE_ROOT"]
 devnull = os.open(os.devnull, os.O_RDWR)
 missing = []
@@ -75,18 +76,19 @@ print()
 # --- boot to first command -------------------------------------------------------------
 lx("create", "b", "--image", "builtin:busybox")
 boot, first, both = [], [], []
-for i in range(n):
+for i in range(n if not only else 0):
     t_boot = lx("boot", "b")
     t_exec = lx("exec", "b", "--", "/bin/true")
     boot.append(t_boot)
     first.append(t_exec)
     both.append(t_boot + t_exec)
     lx("halt", "b")
-print("boot to first command (busybox zone, `boot` + `exec -- /bin/true`), %d runs:" % n)
-print("  boot + first exec  median %s  (%s)   target <= 50 ms" % (ms(med(both)), spread(both)))
-print("  boot alone         median %s" % ms(med(boot)))
-print("  first exec         median %s" % ms(med(first)))
-print()
+if not only:
+    print("boot to first command (busybox zone, `boot` + `exec -- /bin/true`), %d runs:" % n)
+    print("  boot + first exec  median %s  (%s)   target <= 50 ms" % (ms(med(both)), spread(both)))
+    print("  boot alone         median %s" % ms(med(boot)))
+    print("  first exec         median %s" % ms(med(first)))
+    print()
 
 # --- exec vs nsenter -------------------------------------------------------------------
 lx("boot", "b")
@@ -104,11 +106,17 @@ for i in range(max(n, 2) * 2):
     ns.append(b)
     ratios.append(a / b)
 lx("halt", "b")
-print("exec into a running zone, %d alternating pairs:" % len(ex))
+print("exec into a running zone, %d alternating pairs (nsenter joins the same namespaces and"
+      % len(ex))
+print("runs the same busybox `true`, without the zone's cgroups, filter and brand):")
 print("  lxzone exec b -- /bin/true          median %s  (%s)" % (ms(med(ex)), spread(ex)))
 print("  nsenter -a -t <init> /bin/true      median %s  (%s)" % (ms(med(ns)), spread(ns)))
 print("  ratio, median of pairs  x%.2f   target <= x1.2" % med(ratios))
 print()
+if only:
+    print("load average %s -> %s" % (" ".join(load_before),
+                                     " ".join(open("/proc/loadavg").read().split()[:3])))
+    sys.exit(0)
 
 # --- overlay clones, small and big ----------------------------------------------------
 lx("create", "small", "--golden", "--image", "builtin:busybox")

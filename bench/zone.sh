@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/zone.sh: the zone figures of issue 3 ("Performance"), in one run, on a private store.
 #
-#   bench/zone.sh [-n N] [--size MIB] [--quick] BUILD_DIR
+#   bench/zone.sh [-n N] [--size MIB] [--quick | --exec-only] BUILD_DIR
 #
 # Prints, with LXZONE_ROOT in a temporary directory (removed at exit):
 #   - boot to first command of a busybox zone (`lxzone boot` + `lxzone exec -- /bin/true`),
@@ -13,15 +13,17 @@
 #     median of the per-pair ratios.
 # Targets (issue 3): boot <= 50 ms, overlay clone <= 100 ms at any size, exec <= 1.2x nsenter.
 # --quick: N=2, a 16 MiB big zone, and fail unless every figure was produced (a smoke test,
-# not a measurement).  Needs root.
+# not a measurement).  --exec-only: only the exec / nsenter pairs (2N of them), without the
+# boot loop and the big zone, to iterate on exec.  Needs root.
 set -eu
 
-n=21 size=1024 quick=""
+n=21 size=1024 quick="" only=""
 while [ $# -gt 1 ]; do
 	case "$1" in
 	-n) n=$2; shift 2 ;;
 	--size) size=$2; shift 2 ;;
 	--quick) quick=1 n=2 size=16; shift ;;
+	--exec-only) only=exec; shift ;;
 	*) break ;;
 	esac
 done
@@ -48,4 +50,4 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-python3 "$(dirname "$0")/zone.py" "$build/bin/lxzone" "$T" "$n" "$size" "$quick"
+python3 "$(dirname "$0")/zone.py" "$build/bin/lxzone" "$T" "$n" "$size" "$quick" "$only"

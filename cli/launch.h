@@ -337,6 +337,9 @@ struct launch_exec {
 int launch_exec_prepare(const struct launch_opts *opts, const char *report_path, unsigned flags,
 			struct launch_exec *ex, struct launch_error *err);
 void launch_exec_free(struct launch_exec *ex);
+/* Once the program is forked, only it may send the mount listener (notify_sock): the
+ * launcher closes its copy. */
+void launch_notify_sock_close(const struct launch_opts *opts);
 
 /* Map the gate stub at LX_GATE_ADDR, install filter (with a listener sent over
  * ex->notify_sock when that is >= 0), exec the brand (by brand_fd with

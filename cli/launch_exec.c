@@ -172,6 +172,15 @@ static int push_arg(struct launch_exec *ex, size_t *cap, const char *s)
 	return 0;
 }
 
+/* Once the program is forked, only it may send the mount listener (launch.h, notify_sock). */
+void launch_notify_sock_close(const struct launch_opts *opts)
+{
+	if (opts->notify_sock && *opts->notify_sock >= 0) {
+		close(*opts->notify_sock);
+		*opts->notify_sock = -1;
+	}
+}
+
 void launch_exec_free(struct launch_exec *ex)
 {
 	size_t i;

@@ -191,15 +191,6 @@ static void init_retitle(void)
 	memcpy(program_invocation_name, title, sizeof(title));
 }
 
-/* Once the program is forked, only it may send the mount listener (launch.h, notify_sock). */
-static void notify_sock_close(const struct launch_opts *opts)
-{
-	if (opts->notify_sock && *opts->notify_sock >= 0) {
-		close(*opts->notify_sock);
-		*opts->notify_sock = -1;
-	}
-}
-
 static int zone_init(const struct launch_plan *plan, const struct sock_fprog *filter,
 		     const char *report_path, sigset_t *mask)
 {
@@ -257,8 +248,18 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 	}
 	if (guest == 0)
 		guest_start(plan, &ex, filter, brand_fd, mask);
-	notify_sock_close(plan->opts);
-	close(brand_fd);
+	launch_notify_sock_close(plan->opts);
+	/*
+	 * init never execs, so its close-on-exec descriptors (the zone's store directory, the
+	 * supervisor's pipes, the brand) would stay open for its whole life, and any root process
+	 * in the zone could follow /proc/1/fd/N out of the zone root.  It keeps stdio only.
+	 */
+	if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0) {
+		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "close descriptors");
+		report(&err);
+		kill(guest, SIGKILL);
+		return err.status;
+	}
 	launch_exec_free(&ex);
 	return init_loop(guest, filter);
 }
@@ -285,7 +286,7 @@ int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter
 		fflush(stderr);
 		_exit(st);
 	}
-	notify_sock_close(plan->opts);
+	launch_notify_sock_close(plan->opts);
 	*pid = (pid_t)r;
 	return 0;
 }

@@ -184,17 +184,28 @@ static int do_write_file(const struct root_ctx *c, const struct launch_op *op)
 	return 0;
 }
 
-static int do_symlink(const struct root_ctx *c, const struct launch_op *op)
+/*
+ * The directory that will hold the zone path dest (made if missing, resolved inside the root),
+ * open O_PATH; *name is dest's last component.
+ */
+static int open_parent(const struct root_ctx *c, const char *dest, const char **name)
 {
 	char parent_path[4096];
-	const char *slash = strrchr(op->dest, '/');
-	cleanup_fd int parent = -1;
+	const char *slash = strrchr(dest, '/');
 
-	snprintf(parent_path, sizeof(parent_path), "%.*s", (int)(slash - op->dest), op->dest);
+	snprintf(parent_path, sizeof(parent_path), "%.*s", (int)(slash - dest), dest);
 	if (root_mkpath(c, parent_path, 0755, 0) < 0)
 		return -1;
-	parent = root_open(c, *parent_path ? parent_path : "/", O_PATH | O_DIRECTORY);
-	if (parent < 0 || (symlinkat(op->src, parent, slash + 1) < 0 && errno != EEXIST))
+	*name = slash + 1;
+	return root_open(c, *parent_path ? parent_path : "/", O_PATH | O_DIRECTORY);
+}
+
+static int do_symlink(const struct root_ctx *c, const struct launch_op *op)
+{
+	const char *name;
+	cleanup_fd int parent = open_parent(c, op->dest, &name);
+
+	if (parent < 0 || (symlinkat(op->src, parent, name) < 0 && errno != EEXIST))
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "symlink %s%s", c->root,
 				   op->dest);
 	return 0;
@@ -203,17 +214,12 @@ static int do_symlink(const struct root_ctx *c, const struct launch_op *op)
 /* A block device node in the zone's /dev (a fresh tmpfs: nothing is there to replace). */
 static int do_mknod(const struct root_ctx *c, const struct launch_op *op)
 {
-	char parent_path[4096];
-	const char *slash = strrchr(op->dest, '/');
-	cleanup_fd int parent = -1;
+	const char *name;
+	cleanup_fd int parent = open_parent(c, op->dest, &name);
 
-	snprintf(parent_path, sizeof(parent_path), "%.*s", (int)(slash - op->dest), op->dest);
-	if (root_mkpath(c, parent_path, 0755, 0) < 0)
-		return -1;
-	parent = root_open(c, parent_path, O_PATH | O_DIRECTORY);
 	if (parent < 0 ||
-	    mknodat(parent, slash + 1, S_IFBLK | (op->mode & 07777), (dev_t)op->flags) < 0 ||
-	    fchmodat(parent, slash + 1, op->mode & 07777, 0) < 0)
+	    mknodat(parent, name, S_IFBLK | (op->mode & 07777), (dev_t)op->flags) < 0 ||
+	    fchmodat(parent, name, op->mode & 07777, 0) < 0)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "mknod %s%s", c->root,
 				   op->dest);
 	return 0;

@@ -172,11 +172,17 @@ static int jump_taken(uint16_t op, uint32_t a, uint32_t v)
 int lx_bpf_run(const struct sock_filter *prog, size_t len, const struct seccomp_data *d,
 	       struct lx_bpf_run *out, char *err, size_t errlen)
 {
+	if (lx_bpf_check(prog, len, err, errlen) < 0)
+		return -1;
+	return lx_bpf_exec(prog, len, d, out, err, errlen);
+}
+
+int lx_bpf_exec(const struct sock_filter *prog, size_t len, const struct seccomp_data *d,
+		struct lx_bpf_run *out, char *err, size_t errlen)
+{
 	uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = {0};
 	unsigned mem_set = 0;
 
-	if (lx_bpf_check(prog, len, err, errlen) < 0)
-		return -1;
 	memset(out, 0, sizeof(*out));
 	for (size_t pc = 0; pc < len; pc++) {
 		const struct sock_filter *f = &prog[pc];

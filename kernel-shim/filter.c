@@ -479,8 +479,9 @@ int lx_filter_install_listener(const struct sock_fprog *prog, int *listener, cha
  *     and errno of every table entry under these options, the options, the gate and trap
  *     constants, the libseccomp version and this file's build stamp (a rebuilt filter.c may
  *     build differently, so its cache is refused);
- *   - the file is a regular file owned by us, mode 0600 or stricter, opened without
- *     following a symlink, and its size, length and checksum agree with its header;
+ *   - the directory is ours and nobody else may write it; the file is a regular file owned
+ *     by us, mode 0600 or stricter, opened without following a symlink, and its size,
+ *     length and checksum agree with its header;
  *   - the program passes the kernel's load-time checks (lx_bpf_check), and, run in the BPF
  *     simulator, decides every syscall number from an ordinary address, from the gate and
  *     from the vsyscall page as the table says, and kills i386 and x32 calls.
@@ -570,7 +571,7 @@ static int verify_one(const struct sock_fprog *prog, struct seccomp_data *d, uin
 {
 	struct lx_bpf_run r;
 
-	if (lx_bpf_run(prog->filter, prog->len, d, &r, err, errlen) < 0)
+	if (lx_bpf_exec(prog->filter, prog->len, d, &r, err, errlen) < 0)
 		return -1;
 	if (r.ret != want)
 		return lx_filter_fail(
@@ -645,6 +646,9 @@ int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *pr
 	const uint64_t plain = 0x400000, gate = LX_GATE_ADDR + 2, vsys = LX_VSYSCALL_ADDR + 0x400;
 	struct seccomp_data d = {.arch = AUDIT_ARCH_X86_64};
 
+	/* checked once here; verify_one runs it unchecked */
+	if (lx_bpf_check(prog->filter, prog->len, err, errlen) < 0)
+		return -1;
 	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
 		if (nr == SCMP_SYS(clone))
 			continue; /* decided on its flags; covered by the key */
@@ -732,6 +736,11 @@ int lx_filter_cache_read(int dirfd, const char *name, const struct lx_filter_opt
 	int fd;
 
 	memset(out, 0, sizeof(*out));
+	/* a directory others may write could hold a file swapped in under the name */
+	if (fstat(dirfd, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 022) != 0)
+		return lx_filter_fail(
+		    err, errlen, "filter cache %s: directory not ours or writable by others", name);
 	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return lx_filter_fail(err, errlen, "filter cache %s: %s", name, strerror(errno));
@@ -766,8 +775,7 @@ int lx_filter_cache_read(int dirfd, const char *name, const struct lx_filter_opt
 	close(fd);
 	out->len = (unsigned short)h.len;
 	out->filter = prog;
-	if (lx_bpf_check(prog, h.len, err, errlen) < 0 ||
-	    lx_filter_verify(o, out, err, errlen) < 0) {
+	if (lx_filter_verify(o, out, err, errlen) < 0) { /* lx_bpf_check, then the simulator */
 		free(prog);
 		memset(out, 0, sizeof(*out));
 		return -1;

@@ -67,9 +67,10 @@ int lx_filter_install_listener(const struct sock_fprog *prog, int *listener, cha
  *   clone, the action from an ordinary address, from the gate and from the vsyscall page
  *   against the table, and that i386 and x32 calls are killed.  0, or -1 with a message.
  * lx_filter_cache_write: writes prog, built with o, as dirfd/name (mode 0600, atomically).
- * lx_filter_cache_read: reads dirfd/name back into out (malloc'ed) only if it is a regular
- *   file of ours, mode 0600, with the key of o, an intact checksum, and passes lx_bpf_check
- *   and lx_filter_verify; else -1 with the reason in err, and the caller builds the filter.
+ * lx_filter_cache_read: reads dirfd/name back into out (malloc'ed) only if dirfd is a
+ *   directory of ours that nobody else may write, and name a regular file of ours, mode
+ *   0600, with the key of o, an intact checksum, and passes lx_bpf_check and
+ *   lx_filter_verify; else -1 with the reason in err, and the caller builds the filter.
  */
 uint64_t lx_filter_key(const struct lx_filter_opts *o);
 int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *prog, char *err,

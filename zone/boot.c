@@ -714,15 +714,18 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	const char *procs_ptr[ZONE_CG_NCTRL + 1];
 	const char *term = getenv("TERM");
 	char termbuf[128];
-	pid_t init = zone_init_pid(z);
+	enum zone_state st = zone_get_state(z); /* checks the supervisor: once is enough */
+	pid_t init = st == ZONE_RUNNING
+			 ? (pid_t)json_integer_value(json_object_get(z->state, "init-pid"))
+			 : 0;
 	char **av = argv;
 	cleanup_free char **wrapped = NULL;
 
 	if (o == NULL)
 		o = &none;
-	if (zone_get_state(z) != ZONE_RUNNING || init <= 0)
+	if (st != ZONE_RUNNING || init <= 0)
 		return zone_error_set(err, 0, "zone %s is %s, not running", z->name,
-				      zone_state_name(zone_get_state(z)));
+				      zone_state_name(st));
 	if (zone_cgroup_for(z, &cg, err) < 0)
 		return -1;
 	int np = zone_cgroup_procs_files(&cg, procs, ZONE_CG_NCTRL + 1);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "zone/cli.h"
@@ -125,6 +126,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	c.verb = v->name;
+	/* jansson seeds its hash function from /dev/urandom (open, read, close) on first use;
+	 * one getrandom gives it the same randomness for less, and every command reads JSON */
+	uint32_t seed = 0;
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed) && seed)
+		json_object_seed(seed);
 	char **av = argv + 1;
 	int ac = cli_common_flags(&c, argc - 1, av);
 	for (int i = 1; i < ac && strcmp(av[i], "--") != 0; i++) {

@@ -28,7 +28,8 @@ int zone_store_init(struct zone_store *s, struct zone_error *err)
 	if (strlen(root) >= sizeof(s->root) - 128)
 		return zone_error_set(err, ENAMETOOLONG, "zone store %s", root);
 	snprintf(s->root, sizeof(s->root), "%s", root);
-	if (zone_mkdir_p(s->root, 0700, err) < 0)
+	/* every command starts here: one mkdir when the store exists, the walk only when not */
+	if (mkdir(s->root, 0700) < 0 && errno != EEXIST && zone_mkdir_p(s->root, 0700, err) < 0)
 		return zone_error_wrap(err, "zone store");
 	return 0;
 }

@@ -31,9 +31,15 @@ def _unexpected_table(rows, entries, profiles):
     return out
 
 
+def _env_text(meta):
+    env = meta.get("env") or {}
+    return ", ".join("%s=%s" % kv for kv in sorted(env.items())) or "none"
+
+
 def render(native, brand=None, entries=(), brand_profile="default", command="",
-           pending_reason="", notes=""):
-    """native and brand are (meta, rows) pairs; brand may be None."""
+           pending_reason="", notes="", setup=()):
+    """native and brand are (meta, rows) pairs; brand may be None. setup: lines on how the
+    brand target was made (the zone's create command, why it has no test device)."""
     nmeta, nrows = native
     lines = [
         "# LTP conformance",
@@ -62,9 +68,13 @@ def render(native, brand=None, entries=(), brand_profile="default", command="",
         bmeta["target"] = bmeta["target"] or "lxrun"
         brand = (bmeta, brows)
         lines.append(_totals_row(bmeta.get("target", "brand"), bmeta, brows))
-        lines += ["", "The %s run: per-test timeout %s s, LTP_TIMEOUT_MUL %s, run started %s." % (
-            bmeta.get("target"), bmeta.get("timeout"), bmeta.get("ltp_timeout_mul") or 1,
-            bmeta.get("started"))]
+        lines += ["", "The %s run: per-test timeout %s s, LTP_TIMEOUT_MUL %s, run started %s; "
+                  "test device: %s." % (bmeta.get("target"), bmeta.get("timeout"),
+                                        bmeta.get("ltp_timeout_mul") or 1, bmeta.get("started"),
+                                        _env_text(bmeta))]
+    setup = list(setup) or (list(bmeta.get("setup") or []) if brand else [])
+    if setup:
+        lines += [""] + ["- %s" % s for s in setup]
     lines += ["", "native: " + results.totals_line(nrows)]
     if brand:
         lines.append("%s: %s" % (bmeta.get("target"), results.totals_line(brows)))

@@ -159,7 +159,7 @@ def run_one(target, tag, command, opts, log_path, limits):
     script = targets.wrapper_script(command, target.ltproot, tmpbase=target.tmpbase,
                                     kconfig=target.kconfig, timeout_mul=opts.timeout_mul,
                                     runtime_mul=opts.runtime_mul, limits=limits,
-                                    print_pid=target.print_pid)
+                                    print_pid=target.print_pid, extra_env=target.env)
     argv = target.argv(script)
     timed_out = False
     start = time.monotonic()
@@ -253,6 +253,8 @@ def run(tests, target, opts, out_dir, entries=(), profiles=(), progress=None, me
         "ltp_runtime_mul": opts.runtime_mul, "kconfig": target.kconfig, "limits": limits,
         "profiles": list(profiles), "tests": len(tests),
     }
+    if target.env:
+        meta["env"] = dict(target.env)
     meta.update(meta_extra or {})
     rows = []
     tsv_path = os.path.join(out_dir, "results.tsv")

@@ -33,8 +33,12 @@ def native_limits():
 
 
 def wrapper_script(command, ltproot, tmpbase=DEFAULT_TMPBASE, kconfig=None, timeout_mul=None,
-                   runtime_mul=None, limits=None, print_pid=False):
-    """The /bin/sh script that runs one runtest command."""
+                   runtime_mul=None, limits=None, print_pid=False, extra_env=None):
+    """The /bin/sh script that runs one runtest command.
+
+    extra_env: more variables for the test, e.g. LTP_DEV and LTP_DEV_FS_TYPE (what runltp's
+    -b and -B set), in a stable order.
+    """
     q = shlex.quote
     env = ["LTPROOT=%s" % q(ltproot),
            'PATH=%s/testcases/bin:"$PATH"' % q(ltproot),
@@ -45,6 +49,10 @@ def wrapper_script(command, ltproot, tmpbase=DEFAULT_TMPBASE, kconfig=None, time
         env.append("LTP_TIMEOUT_MUL=%s" % q(str(timeout_mul)))
     if runtime_mul:
         env.append("LTP_RUNTIME_MUL=%s" % q(str(runtime_mul)))
+    for key in sorted(extra_env or {}):
+        if not key.replace("_", "").isalnum() or key[0].isdigit():
+            raise ValueError("bad environment variable name %r" % key)
+        env.append("%s=%s" % (key, q(str(extra_env[key]))))
     lines = ["export " + " ".join(env)]
     for opt, key in (("-n", "nofile"), ("-c", "core")):
         if limits and key in limits:
@@ -69,10 +77,11 @@ class Target:
     kind = "native"
     print_pid = False
 
-    def __init__(self, ltproot, tmpbase=DEFAULT_TMPBASE):
+    def __init__(self, ltproot, tmpbase=DEFAULT_TMPBASE, env=None):
         self.ltproot = ltproot
         self.tmpbase = tmpbase
         self.kconfig = None
+        self.env = dict(env or {})      # extra test environment (LTP_DEV ...)
 
     @property
     def name(self):
@@ -112,8 +121,8 @@ class Lxrun(Target):
 
     kind = "lxrun"
 
-    def __init__(self, ltproot, lxrun, extra_args=(), tmpbase=DEFAULT_TMPBASE):
-        super().__init__(ltproot, tmpbase)
+    def __init__(self, ltproot, lxrun, extra_args=(), tmpbase=DEFAULT_TMPBASE, env=None):
+        super().__init__(ltproot, tmpbase, env)
         self.lxrun = lxrun
         self.extra_args = list(extra_args)
 
@@ -142,8 +151,8 @@ class Zone(Target):
     kind = "zone"
     print_pid = True
 
-    def __init__(self, ltproot, zone, lxzone="lxzone", tmpbase=DEFAULT_TMPBASE):
-        super().__init__(ltproot, tmpbase)
+    def __init__(self, ltproot, zone, lxzone="lxzone", tmpbase=DEFAULT_TMPBASE, env=None):
+        super().__init__(ltproot, tmpbase, env)
         self.zone = zone
         self.lxzone = lxzone
 
@@ -177,13 +186,15 @@ def _abs_if_path(prog):
     return os.path.abspath(prog) if os.sep in prog else prog
 
 
-def make(target, ltproot, lxrun=None, lxzone=None, lxrun_args=(), tmpbase=DEFAULT_TMPBASE):
+def make(target, ltproot, lxrun=None, lxzone=None, lxrun_args=(), tmpbase=DEFAULT_TMPBASE,
+         env=None):
+    """env: extra test environment, the same on every target (LTP_DEV, LTP_DEV_FS_TYPE)."""
     if target == "native":
-        return Native(ltproot, tmpbase)
+        return Native(ltproot, tmpbase, env)
     if target == "lxrun":
         return Lxrun(ltproot, _abs_if_path(lxrun or os.environ.get("LXRUN") or "build/bin/lxrun"),
-                     lxrun_args, tmpbase)
+                     lxrun_args, tmpbase, env)
     if target.startswith("zone:") and len(target) > 5:
         return Zone(ltproot, target[5:], _abs_if_path(lxzone or os.environ.get("LXZONE") or "lxzone"),
-                    tmpbase)
+                    tmpbase, env)
     raise ValueError("unknown target %r (native, lxrun or zone:NAME)" % target)

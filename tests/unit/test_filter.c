@@ -80,12 +80,16 @@ static uint32_t run_args(int h, uint32_t arch, int nr, uint64_t a0, uint64_t a1,
 			 uint32_t *loaded)
 {
 	struct seccomp_data d = {.nr = nr, .arch = arch, .instruction_pointer = ip};
-	struct lx_bpf_run r;
+	struct lx_bpf_run r, r2;
 	char err[256];
 	d.args[0] = a0;
 	d.args[1] = a1;
 	if (lx_bpf_run(progs[h].filter, progs[h].len, &d, &r, err, sizeof(err)) < 0)
 		fail_msg("nr %d: %s", nr, err);
+	/* the unchecked run lx_filter_verify uses decides the same, by the same path */
+	if (lx_bpf_exec(progs[h].filter, progs[h].len, &d, &r2, err, sizeof(err)) < 0 ||
+	    r2.ret != r.ret || r2.loaded != r.loaded || r2.steps != r.steps)
+		fail_msg("nr %d: lx_bpf_exec differs from lx_bpf_run", nr);
 	if (loaded)
 		*loaded = r.loaded;
 	return r.ret;

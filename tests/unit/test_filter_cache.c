@@ -166,6 +166,27 @@ static void test_loose_mode_and_symlink_refused(void **state)
 	free(p.filter);
 }
 
+static void test_loose_directory_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct lx_filter_opts o = {.lxproc = 1};
+	struct sock_fprog p, q;
+	char err[512];
+
+	build(&o, &p);
+	assert_int_equal(lx_filter_cache_write(f->dirfd, NAME, &o, &p, err, sizeof(err)), 0);
+	/* group- or world-writable: anyone could have swapped the file; 0755 is fine */
+	assert_int_equal(chmod(f->dir, 0770), 0);
+	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &o, &q, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "directory"));
+	assert_int_equal(chmod(f->dir, 0757), 0);
+	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &o, &q, err, sizeof(err)), -1);
+	assert_int_equal(chmod(f->dir, 0755), 0);
+	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &o, &q, err, sizeof(err)), 0);
+	free(q.filter);
+	free(p.filter);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +195,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_corrupted_file_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_forged_policy_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_loose_mode_and_symlink_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_loose_directory_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

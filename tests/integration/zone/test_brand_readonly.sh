@@ -51,6 +51,12 @@ for profile in default hardened; do
 	# PID 1 (the minimal init) runs lxzone itself: not writable either
 	lxzone exec "$z" -- /bin/sh -c '(echo x >> /proc/1/exe) 2>/dev/null' &&
 		fail "zone $z: appended to init's executable"
+	# PID 1 never execs: it must not keep the supervisor's descriptors (the store directory
+	# among them), or /proc/1/fd/N/.. would lead out of the zone root
+	fds=$(lxzone exec "$z" -- /bin/sh -c 'cd /proc/1/fd && echo *')
+	[ "$fds" = "0 1 2" ] || fail "zone $z: PID 1 holds descriptors $fds"
+	lxzone exec "$z" -- /bin/sh -c 'for f in /proc/[0-9]*/fd/*; do [ -d "$f" ] && echo "$f"; done; true' >"$T/dirfds"
+	[ -s "$T/dirfds" ] && fail "zone $z: a zone process holds a directory descriptor: $(cat "$T/dirfds")"
 	# the brand's read-only bind has no mount point in the zone to remount
 	mi=$(lxzone exec "$z" -- cat /proc/self/mountinfo)
 	echo "$mi" | grep -q "$(basename "$brand")" && fail "zone $z: the brand image shows in mountinfo"

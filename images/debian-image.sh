@@ -1,0 +1,91 @@
+#!/bin/sh
+# debian-image.sh: a Debian minbase root as a tar.zst, made with debootstrap from the machine's
+# own apt mirror (read at run time from the apt sources) and cached between runs.
+#
+#   images/debian-image.sh [--suite bookworm] [--include PKG,PKG...] [--name NAME] [--cache DIR]
+#
+# Prints the image's path on stdout (progress goes to stderr). The cache entry is
+# $cache/$name.tar.zst (cache: $LXZONE_TEST_CACHE, default /var/cache/lxzone-test; name:
+# debian-SUITE-minbase) and is keyed by suite and package list: $cache/$name.key records them,
+# and an image made for another list is made again. Concurrent callers serialize on
+# $cache/.lock. Exit 77 (with the reason on stderr) when an image cannot be made here (no
+# debootstrap or zstd, no mirror for the suite, mirror unreachable), 1 when debootstrap failed,
+# 2 on a usage error.
+set -eu
+
+suite=bookworm
+include=
+name=
+cache=${LXZONE_TEST_CACHE:-/var/cache/lxzone-test}
+
+usage() {
+	echo "usage: $0 [--suite SUITE] [--include PKG,PKG...] [--name NAME] [--cache DIR]" >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--suite) [ $# -ge 2 ] || usage; suite=$2; shift 2 ;;
+	--include) [ $# -ge 2 ] || usage; include=$2; shift 2 ;;
+	--name) [ $# -ge 2 ] || usage; name=$2; shift 2 ;;
+	--cache) [ $# -ge 2 ] || usage; cache=$2; shift 2 ;;
+	*) usage ;;
+	esac
+done
+case "$suite$name" in
+*/* | *..*) echo "debian-image: suite and name must be plain names" >&2; exit 2 ;;
+esac
+[ -n "$name" ] || name=debian-$suite-minbase
+
+cannot() {
+	echo "debian-image: $*" >&2
+	exit 77
+}
+
+command -v debootstrap >/dev/null || cannot "debootstrap is not installed"
+command -v zstd >/dev/null || cannot "zstd is not installed"
+
+# The package list, normalized (sorted, comma-separated), is the cache key with the suite.
+pkgs=$(echo "$include" | tr ', ' '\n\n' | sed '/^$/d' | sort -u | paste -sd, -)
+key="suite=$suite variant=minbase include=$pkgs"
+
+image="$cache/$name.tar.zst"
+mkdir -p "$cache"
+(
+	flock 9
+	have=$(cat "$cache/$name.key" 2>/dev/null || true)
+	# An image made before keys were recorded is the plain minbase one.
+	[ -n "$have" ] || [ ! -s "$image" ] || [ -n "$pkgs" ] || have=$key
+	if [ ! -s "$image" ] || [ "$have" != "$key" ]; then
+		# The mirror the machine's apt uses (deb822 first, then the one-line format).
+		mirror=$(awk -v s="$suite" '
+			/^URIs:/ { uri = $2 }
+			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == s) found = uri }
+			/^$/ { uri = "" }
+			END { print found }' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)
+		[ -n "$mirror" ] || mirror=$(awk -v s="$suite" '$1 == "deb" && $3 == s { print $2; exit }' \
+			/etc/apt/sources.list 2>/dev/null)
+		[ -n "$mirror" ] || cannot "no $suite mirror in the apt sources"
+		python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=15)' \
+			"$mirror/dists/$suite/Release" 2>/dev/null || cannot "mirror $mirror unreachable"
+		echo "debootstrap $suite${pkgs:+ (+$pkgs)} from $mirror (cached in $image)" >&2
+		rootfs="$cache/rootfs.$name"
+		log="$cache/debootstrap.$name.log"
+		rm -rf "$rootfs"
+		debootstrap --variant=minbase ${pkgs:+--include="$pkgs"} "$suite" "$rootfs" "$mirror" \
+			>"$log" 2>&1 || {
+			tail -5 "$log" >&2
+			rm -rf "$rootfs"
+			echo "debian-image: debootstrap failed (log: $log)" >&2
+			exit 1
+		}
+		rm -f "$cache/$name.key"
+		tar -C "$rootfs" --numeric-owner --xattrs -cf - . | zstd -q -T2 -f -o "$image.partial"
+		mv "$image.partial" "$image"
+		echo "$key" >"$cache/$name.key"
+		rm -rf "$rootfs"
+	elif [ ! -e "$cache/$name.key" ]; then
+		echo "$key" >"$cache/$name.key"
+	fi
+) 9>"$cache/.lock"
+echo "$image"

@@ -1,0 +1,414 @@
+"""The zone session of `ltprun conformance` / `make ltp`, and the LTP_DEV plumbing.
+
+The session is driven against stand-ins: a recording `run` callable for the command lines it
+builds and the order of set-up and tear-down (also after a failed boot and a Ctrl-C), and, end
+to end, `ltprun conformance` with a shell-script lxzone on a fake LTPROOT.
+"""
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import common
+from lxltp import runner, targets, zonerun
+
+HELP_WITHOUT = """usage: lxzone create NAME [--KEY VALUE]... [--image SRC | --from ZONE[@SNAP]]
+Configuration keys (create --KEY VALUE, configure NAME KEY=VALUE):
+  mount           HOSTPATH:ZONEPATH[:ro] (default: none; repeatable)
+                    Host directory bind-mounted into the zone (repeatable; read-only with `:ro`).
+  golden          true|false (default: false)
+"""
+HELP_WITH = HELP_WITHOUT + """  device          HOSTDEV[:ZONEPATH] (default: none; repeatable)
+                    Host block device the zone may use (and mount).
+"""
+
+
+class Recorder:
+    """A stand-in for every external command: records (argv, LXZONE_ROOT) and answers."""
+
+    def __init__(self, answers=None, help_text=HELP_WITH, zone_exists=False):
+        self.calls = []
+        self.answers = dict(answers or {})
+        self.help_text = help_text
+        self.zone_exists = zone_exists
+
+    def __call__(self, argv, env=None):
+        self.calls.append((list(argv), (env or {}).get("LXZONE_ROOT")))
+        verb = os.path.basename(argv[0])
+        if verb == "debian-image.sh":
+            return self.answers.get("image", (0, "debootstrap ...\n/cache/ltp-bookworm.tar.zst\n"))
+        if verb == "losetup":
+            if argv[1] == "--find":
+                return self.answers.get("losetup", (0, "/dev/loop7\n"))
+            return 0, ""
+        sub = argv[1]
+        if sub == "create" and argv[2] == "--help":
+            return 0, self.help_text
+        if sub == "info":
+            return (0, "") if self.zone_exists else (1, "lxzone info: no such zone")
+        if sub in self.answers:
+            return self.answers[sub]
+        if sub == "create":
+            self.zone_exists = True
+        if sub == "destroy":
+            self.zone_exists = False
+        return 0, ""
+
+    def verbs(self):
+        out = []
+        for argv, _ in self.calls:
+            name = os.path.basename(argv[0])
+            if name == "lxzone":
+                out.append(" ".join(argv[1:3]) if argv[1:3] != ["create", "--help"] else "help")
+            elif name == "losetup":
+                out.append("losetup " + argv[1])
+            else:
+                out.append("image")
+        return out
+
+
+class Session(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="lxltp-zone.")
+        self.store = os.path.join(self.dir, "store")
+        self.logged = []
+        self.saved_root = os.environ.get("LXZONE_ROOT")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.assertEqual(os.environ.get("LXZONE_ROOT"), self.saved_root,
+                         "the session left LXZONE_ROOT changed")
+
+    def session(self, rec, **kw):
+        kw.setdefault("image_script", "/src/images/debian-image.sh")
+        return zonerun.ZoneSession("/b/lxzone", "/opt/ltp", self.dir, zone="ltpt",
+                                   store=self.store, kernel_version="6.1.0-test", run=rec,
+                                   log=self.logged.append, **kw)
+
+    def test_create_command_line(self):
+        argv = zonerun.create_argv("lxzone", "z", "/i.tar.zst", "/opt/ltp", "6.18.4",
+                                   device=("/dev/loop3", "/dev/loop3"))
+        self.assertEqual(argv, ["lxzone", "create", "z", "--image", "/i.tar.zst",
+                                "--profile", "default", "--kernel-version", "6.18.4",
+                                "--mount", "/opt/ltp:/opt/ltp:ro",
+                                "--device", "/dev/loop3:/dev/loop3"])
+        self.assertNotIn("--device", zonerun.create_argv("lxzone", "z", "/i", "/l", "6.1"))
+
+    def test_device_key_detection(self):
+        self.assertFalse(zonerun.supports_device(HELP_WITHOUT))
+        self.assertTrue(zonerun.supports_device(HELP_WITH))
+        self.assertTrue(zonerun.supports_device("  --device HOSTDEV[:ZONEPATH]  a device\n"))
+        self.assertFalse(zonerun.supports_device("  mount   also a device-like thing\n"))
+
+    def test_whole_session_with_a_device(self):
+        rec = Recorder()
+        s = self.session(rec)
+        with s:
+            self.assertEqual(os.environ.get("LXZONE_ROOT"), self.store)
+            self.assertEqual(s.target, "zone:ltpt")
+            self.assertEqual(s.env, {"LTP_DEV": "/dev/loop7"})
+            backing = os.path.join(self.dir, "ltp-dev.img")
+            self.assertEqual(os.path.getsize(backing), zonerun.DEFAULT_DEV_MIB << 20)
+            tmp = os.path.join(self.dir, "zone-tmp")
+            self.assertEqual(stat.S_IMODE(os.stat(tmp).st_mode), 0o1777)
+        self.assertEqual(rec.verbs(), ["image", "info ltpt", "help", "losetup --find",
+                                       "create ltpt", "boot ltpt", "halt ltpt", "destroy ltpt",
+                                       "losetup -d"])
+        image = rec.calls[0][0]
+        self.assertEqual(image[image.index("--include") + 1], ",".join(zonerun.DEFAULT_PACKAGES))
+        create = rec.calls[4][0]
+        self.assertEqual(create[create.index("--image") + 1], "/cache/ltp-bookworm.tar.zst")
+        self.assertEqual(create[create.index("--device") + 1], "/dev/loop7:/dev/loop7")
+        self.assertEqual(create[create.index("--kernel-version") + 1], "6.1.0-test")
+        tmp = os.path.join(self.dir, "zone-tmp")
+        self.assertIn(tmp + ":/var/tmp/ltp", create)
+        self.assertEqual(create[create.index(tmp + ":/var/tmp/ltp") - 1], "--mount")
+        self.assertEqual(s.tmpbase, "/var/tmp/ltp")
+        self.assertFalse(os.path.exists(tmp), "the private tmp directory was left behind")
+        self.assertEqual(rec.calls[-1][0], ["losetup", "-d", "/dev/loop7"])
+        # Every lxzone command ran in the private store.
+        self.assertEqual({root for argv, root in rec.calls if argv[0] == "/b/lxzone"},
+                         {self.store})
+        self.assertFalse(os.path.exists(backing), "the backing file was left behind")
+        self.assertEqual(s.stop(), [], "a second stop must do nothing")
+        self.assertEqual(len(rec.calls), 9)
+
+    def test_device_size_and_fs_type(self):
+        rec = Recorder()
+        with self.session(rec, dev_mib=64, dev_fs="xfs") as s:
+            self.assertEqual(os.path.getsize(s.backing), 64 << 20)
+            self.assertEqual(s.env, {"LTP_DEV": "/dev/loop7", "LTP_DEV_FS_TYPE": "xfs"})
+
+    def test_without_the_device_key_no_loop_device(self):
+        rec = Recorder(help_text=HELP_WITHOUT)
+        with self.session(rec) as s:
+            self.assertEqual(s.env, {})
+            self.assertIsNone(s.device)
+        self.assertNotIn("losetup --find", rec.verbs())
+        self.assertNotIn("--device", rec.calls[3][0])
+        self.assertTrue(any("no `device` key" in n for n in s.notes), s.notes)
+
+    def test_device_none_and_force(self):
+        rec = Recorder()
+        with self.session(rec, device="none") as s:
+            self.assertEqual(s.env, {})
+        self.assertNotIn("help", rec.verbs())
+        rec = Recorder(help_text=HELP_WITHOUT)
+        with self.session(rec, device="force") as s:
+            self.assertEqual(s.env, {"LTP_DEV": "/dev/loop7"})
+
+    def test_failed_boot_tears_everything_down(self):
+        rec = Recorder(answers={"boot": (1, "lxzone boot: cgroup: EBUSY\n")})
+        s = self.session(rec)
+        with self.assertRaises(zonerun.SessionError) as cm:
+            s.start()
+        self.assertIn("lxzone boot failed (exit 1): lxzone boot: cgroup: EBUSY", str(cm.exception))
+        self.assertEqual(rec.verbs()[-3:], ["boot ltpt", "destroy ltpt", "losetup -d"])
+        self.assertNotIn("halt ltpt", rec.verbs())
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "ltp-dev.img")))
+
+    def test_failed_create_is_not_a_teardown_problem(self):
+        rec = Recorder(answers={"create": (1, "unknown option --device\n"),
+                                "destroy": (1, "no such zone: ltpt\n")})
+        s = self.session(rec)
+        with self.assertRaises(zonerun.SessionError):
+            s.start()
+        self.assertEqual(s.stop(), [])
+        self.assertEqual(rec.verbs()[-1], "losetup -d")
+
+    def test_interrupt_during_the_run_tears_down(self):
+        rec = Recorder()
+        with self.assertRaises(KeyboardInterrupt):
+            with self.session(rec):
+                raise runner.Terminated("signal 15")
+        self.assertEqual(rec.verbs()[-3:], ["halt ltpt", "destroy ltpt", "losetup -d"])
+
+    def test_stale_zone_is_removed_first(self):
+        rec = Recorder(zone_exists=True)
+        with self.session(rec):
+            pass
+        self.assertEqual(rec.verbs()[:4], ["image", "info ltpt", "halt ltpt", "destroy ltpt"])
+
+    def test_image_cannot_be_made(self):
+        rec = Recorder(answers={"image": (77, "debian-image: mirror http://m unreachable\n")})
+        with self.assertRaises(zonerun.SessionError) as cm:
+            self.session(rec).start()
+        self.assertEqual(str(cm.exception), "no zone image (mirror http://m unreachable)")
+        self.assertEqual(rec.verbs(), ["image"])
+
+    def test_given_image_skips_the_build(self):
+        img = os.path.join(self.dir, "i.tar.zst")
+        open(img, "w").close()
+        rec = Recorder()
+        with self.session(rec, image=img):
+            pass
+        self.assertNotIn("image", rec.verbs())
+        with self.assertRaises(zonerun.SessionError):
+            self.session(Recorder(), image=img + ".missing").start()
+
+    def test_losetup_failure(self):
+        rec = Recorder(answers={"losetup": (1, "losetup: cannot find an unused loop device\n")})
+        with self.assertRaises(zonerun.SessionError) as cm:
+            self.session(rec).start()
+        self.assertIn("cannot find an unused loop device", str(cm.exception))
+        self.assertNotIn("create ltpt", rec.verbs())
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "ltp-dev.img")))
+
+    def test_one_session_per_store(self):
+        with self.session(Recorder()):
+            with self.assertRaises(zonerun.SessionError) as cm:
+                self.session(Recorder()).start()
+            self.assertIn("another ltprun", str(cm.exception))
+
+
+class DevicePlumbing(unittest.TestCase):
+    def test_wrapper_exports_ltp_dev(self):
+        script = targets.wrapper_script("t", "/opt/ltp", extra_env={
+            "LTP_DEV_FS_TYPE": "ext4", "LTP_DEV": "/dev/loop3"})
+        export = script.splitlines()[0]
+        self.assertIn(" LTP_DEV=/dev/loop3 LTP_DEV_FS_TYPE=ext4", export)
+        self.assertTrue(export.startswith("export "))
+        with self.assertRaises(ValueError):
+            targets.wrapper_script("t", "/opt/ltp", extra_env={"A;rm": "x"})
+        self.assertNotIn("LTP_DEV", targets.wrapper_script("t", "/opt/ltp"))
+
+    def test_targets_carry_the_environment(self):
+        for name in ("native", "lxrun", "zone:z"):
+            t = targets.make(name, "/opt/ltp", lxrun="/bin/true", env={"LTP_DEV": "/dev/x"})
+            self.assertEqual(t.env, {"LTP_DEV": "/dev/x"}, name)
+
+
+def _script(path, body):
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\n" + body)
+    os.chmod(path, os.stat(path).st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+
+
+# A stand-in lxzone: keeps the zone's state in $LXZONE_ROOT/NAME, logs every call, runs exec'd
+# commands on the host (so the fake tests see the LTP_DEV the harness passed).
+FAKE_LXZONE = r'''
+echo "$LXZONE_ROOT $*" >> "$LOG"
+case "$1" in
+create)
+	[ "$2" = --help ] && { echo "  device   HOSTDEV[:ZONEPATH]"; exit 0; }
+	mkdir -p "$LXZONE_ROOT/$2" && echo installed > "$LXZONE_ROOT/$2/state" ;;
+info) [ -e "$LXZONE_ROOT/$2/state" ] ;;
+boot) echo running > "$LXZONE_ROOT/$2/state" ;;
+halt) echo installed > "$LXZONE_ROOT/$2/state" ;;
+destroy) rm -rf "$LXZONE_ROOT/$2" ;;
+exec)
+	grep -q running "$LXZONE_ROOT/$2/state" 2>/dev/null || { echo "no such zone: $2" >&2; exit 1; }
+	shift 3; exec "$@" ;;
+*) exit 2 ;;
+esac
+'''
+
+FAKE_LOSETUP = r'''
+echo "losetup $*" >> "$LOG"
+case "$1" in --find) echo /dev/loop9 ;; -d) ;; *) exit 1 ;; esac
+'''
+
+
+class Conformance(unittest.TestCase):
+    """`ltprun conformance` end to end: native run, zone made, run, torn down, report."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="lxltp-conf.")
+        self.root = os.path.join(self.dir, "ltp")
+        bindir = os.path.join(self.root, "testcases", "bin")
+        os.makedirs(bindir)
+        _script(os.path.join(bindir, "getpid01"), 'echo "g.c:1: TPASS: ok"\n')
+        # Passes only with a test device, as a .needs_device test would.
+        _script(os.path.join(bindir, "dev01"),
+                '[ -n "$LTP_DEV" ] || { echo "tst_device.c:440: TBROK: Failed to acquire '
+                'device"; exit 2; }\necho "d.c:1: TPASS: on $LTP_DEV"\n')
+        _script(os.path.join(bindir, "hang01"), 'touch "$LTPROOT/started"\nexec sleep 1000\n')
+        with open(os.path.join(self.root, "runtest"), "w") as f:
+            f.write("getpid01 getpid01\ndev01 dev01\nhang01 hang01\n")
+        self.tools = os.path.join(self.dir, "tools")
+        os.makedirs(self.tools)
+        self.lxzone = os.path.join(self.tools, "lxzone")
+        _script(self.lxzone, FAKE_LXZONE)
+        _script(os.path.join(self.tools, "losetup"), FAKE_LOSETUP)
+        self.image = os.path.join(self.dir, "image.tar.zst")
+        open(self.image, "w").close()
+        self.log = os.path.join(self.dir, "calls.log")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def conformance(self, *extra, popen=False):
+        env = dict(os.environ, LOG=self.log, PATH=self.tools + ":" + os.environ["PATH"])
+        env.pop("LXZONE_ROOT", None)
+        tags = "hang01" if popen else "getpid01,dev01"
+        argv = [sys.executable, "-B", os.path.join(common.HARNESS, "ltprun"), "conformance",
+                "--ltproot", self.root, "--runtest", os.path.join(self.root, "runtest"),
+                "--tags", tags, "--known", "", "--kconfig", "none",
+                "--lxzone", self.lxzone, "--zone-image", self.image,
+                "--zone-store", os.path.join(self.dir, "store"), "--zone-name", "lz",
+                # The stand-in runs "zone" commands on the host: the same path on both sides.
+                "--zone-tmpdir", os.path.join(self.dir, "out", "zone-tmp"),
+                "--out", os.path.join(self.dir, "out"),
+                "--report", os.path.join(self.dir, "conformance.md")] + list(extra)
+        if popen:
+            return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    env=env)
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+                           timeout=60)
+        with open(self.log) as f:
+            calls = f.read().splitlines()
+        return p.returncode, p.stdout.decode(), calls
+
+    def report(self):
+        with open(os.path.join(self.dir, "conformance.md")) as f:
+            return f.read()
+
+    def test_native_then_zone_with_device(self):
+        rc, out, calls = self.conformance()
+        self.assertEqual(rc, 0, out)
+        store = os.path.join(self.dir, "store")
+        self.assertIn("%s create lz --image %s" % (store, self.image), "\n".join(calls))
+        self.assertIn("--device /dev/loop9:/dev/loop9", "\n".join(calls))
+        verbs = [c.split()[1] for c in calls if c.startswith(store + " ")]
+        self.assertEqual(verbs[:3], ["info", "create", "create"])   # stale check, --help
+        self.assertEqual(verbs[-2:], ["halt", "destroy"])
+        self.assertEqual(calls[-1], "losetup -d /dev/loop9")
+        self.assertFalse(os.path.exists(os.path.join(store, "lz")), "zone left behind")
+        with open(os.path.join(self.dir, "out", "zone", "results.json")) as f:
+            doc = json.load(f)
+        self.assertEqual(doc["meta"]["env"], {"LTP_DEV": "/dev/loop9"})
+        self.assertEqual({r["tag"]: r["status"] for r in doc["results"]},
+                         {"getpid01": "PASS", "dev01": "PASS"})
+        md = self.report()
+        self.assertIn("| native | 2 | 1 | 0 | 1 |", md)     # natively dev01 has no LTP_DEV
+        self.assertIn("| zone:lz | 2 | 2 |", md)
+        self.assertIn("test device: LTP_DEV=/dev/loop9", md)
+        self.assertIn("- zone: `lxzone create lz --image", md)
+
+    def test_native_device_option(self):
+        rc, out, _ = self.conformance("--device", "/dev/loop5", "--zone-device", "none")
+        self.assertEqual(rc, 0, out)
+        with open(os.path.join(self.dir, "out", "native", "results.json")) as f:
+            doc = json.load(f)
+        self.assertEqual(doc["meta"]["env"], {"LTP_DEV": "/dev/loop5"})
+        self.assertEqual({r["tag"]: r["status"] for r in doc["results"]}["dev01"], "PASS")
+        # The zone got no device: --zone-device none.
+        self.assertIn("| zone:lz | 2 | 1 | 0 | 1 |", self.report())
+
+    def test_native_results_reused_and_failed_boot_reported(self):
+        rc, out, _ = self.conformance("--zone-device", "none")
+        self.assertEqual(rc, 0, out)
+        native = os.path.join(self.dir, "out", "native")
+        keep = os.path.join(self.dir, "native-keep")
+        shutil.copytree(native, keep)
+        # Boot now fails: the report says why, the zone is destroyed, exit 1.
+        with open(self.lxzone) as f:
+            body = f.read()
+        _script(self.lxzone, body.replace('boot) echo running',
+                                          'boot) echo "boot: no cgroup" >&2; exit 1; echo'))
+        rc, out, calls = self.conformance("--native-results", keep, "--zone-device", "none")
+        self.assertEqual(rc, 1, out)
+        self.assertIn("native results from %s" % keep, out)
+        self.assertIn("Brand run pending: lxzone boot failed (exit 1): boot: no cgroup",
+                      self.report())
+        self.assertEqual([c.split()[1] for c in calls if c.startswith(self.dir)][-2:],
+                         ["boot", "destroy"])
+
+    def test_sigterm_during_the_zone_run_tears_down(self):
+        import signal
+        import time
+        p = self.conformance("--native-results", self.native_results(), popen=True)
+        started = os.path.join(self.root, "started")
+        for _ in range(400):
+            if os.path.exists(started):
+                break
+            time.sleep(0.05)
+        self.assertTrue(os.path.exists(started), "hang01 never started")
+        p.send_signal(signal.SIGTERM)
+        out = p.communicate(timeout=60)[0].decode()
+        self.assertEqual(p.returncode, 130, out)
+        with open(self.log) as f:
+            calls = f.read().splitlines()
+        store = os.path.join(self.dir, "store")
+        verbs = [c.split()[1] for c in calls if c.startswith(store + " ")]
+        self.assertEqual(verbs[-2:], ["halt", "destroy"], calls)
+        self.assertEqual(calls[-1], "losetup -d /dev/loop9")
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "out", "ltp-dev.img")))
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "out", "zone-tmp")))
+
+    def native_results(self):
+        d = os.path.join(self.dir, "native")
+        os.makedirs(d)
+        with open(os.path.join(d, "results.json"), "w") as f:
+            json.dump({"format": "lxltp-results/1", "meta": {"target": "native"},
+                       "results": [{"tag": "hang01", "status": "PASS"}]}, f)
+        return d
+
+
+if __name__ == "__main__":
+    common.main()

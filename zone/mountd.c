@@ -10,28 +10,31 @@
  * that filter is left, so a daemon an exec started can still mount.
  *
  * For each notification, in order:
- *   1. open the caller's /proc/<pid>/{mem,root,cwd} and its namespaces, then
- * SECCOMP_IOCTL_NOTIF_ID_VALID: the pid is still the caller, so the descriptors are its (no pid
- * reuse);
- *   2. read the arguments from its memory as the kernel copies them (type, source, data, then
- *      target): an unreadable pointer is EFAULT; ID_VALID again, so what was read is the
- *      caller's;
- *   3. classify the request (mountd_policy.c); most refusals need nothing more;
+ *   1. open the caller's /proc/<tid>/{mem,root,cwd,status} and its namespaces, then
+ *      SECCOMP_IOCTL_NOTIF_ID_VALID: the pid is still the caller, so the descriptors are its
+ *      (no pid reuse);
+ *   2. read the arguments from its memory as the kernel copies them (type, source, data), an
+ *      unreadable pointer being EFAULT, and the calling thread's effective capabilities;
+ *      ID_VALID again, so what was read is the caller's;
+ *   3. classify the request (mountd_policy.c) against the host's /proc/filesystems; only
+ *      umount2's bad flags are answered here, as the kernel checks them before any lookup;
  *   4. a short-lived helper, forked from this process (so outside the zone's pid namespace),
  *      joins the caller's network, IPC and mount namespaces, chroots to its root and changes to
- *      its cwd, so paths resolve exactly as the caller's would, gathers the facts (stat of the
- *      source, the mount at the target and its mountinfo line), asks mountd_check, and
- *      performs the call on descriptors it resolved once: the target (and a bind or move
- *      source) is passed as /proc/self/fd/N of this host's /proc, so a zone that swaps a
- *      symlink after the check changes nothing.  A block device is passed by its path, but
- *      resolved inside a private, detached tmpfs that holds only a node with the checked
- *      major:minor at that path, so mountinfo shows the caller's source and nothing else can be
- *      opened in its place;
+ *      its cwd, so paths resolve exactly as the caller's would; it resolves the target (the
+ *      kernel's first lookup), then the source, each once, to a descriptor, takes the facts
+ *      from those descriptors (the mount, its mountinfo line, its flags), asks mountd_check,
+ *      and performs the call on them: a path is passed as /proc/self/fd/N of this host's
+ *      /proc, so a zone that swaps a symlink after the check changes nothing.  A block device
+ *      is passed by its path, but resolved inside a private, detached tmpfs that holds only a
+ *      node with the checked major:minor at that path, so mountinfo shows the caller's source
+ *      and nothing else can be opened in its place.  proc and overlay are made with the new
+ *      mount API (proc with its pidns option: the caller's pid namespace, the helper's own is
+ *      the host's; overlay with its layers as descriptors, resolved without magic links, and
+ *      the caller's capabilities) and attached with move_mount;
  *   5. the helper's exit status is the errno; reply.
  * umount2 alone goes by the caller's path (the helper's descriptor would make the mount busy):
  * a zone that races a rename against it can at worst unmount another of its own mounts or get
- * EPERM.  proc is created with the new mount API and its pidns option (the caller's pid
- * namespace; the helper's own is the host's) and attached with move_mount.
+ * EPERM.
  */
 #include "zone/mountd.h"
 

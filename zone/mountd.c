@@ -10,28 +10,31 @@
  * that filter is left, so a daemon an exec started can still mount.
  *
  * For each notification, in order:
- *   1. open the caller's /proc/<pid>/{mem,root,cwd} and its namespaces, then
- * SECCOMP_IOCTL_NOTIF_ID_VALID: the pid is still the caller, so the descriptors are its (no pid
- * reuse);
- *   2. read the arguments from its memory as the kernel copies them (type, source, data, then
- *      target): an unreadable pointer is EFAULT; ID_VALID again, so what was read is the
- *      caller's;
- *   3. classify the request (mountd_policy.c); most refusals need nothing more;
+ *   1. open the caller's /proc/<tid>/{mem,root,cwd,status} and its namespaces, then
+ *      SECCOMP_IOCTL_NOTIF_ID_VALID: the pid is still the caller, so the descriptors are its
+ *      (no pid reuse);
+ *   2. read the arguments from its memory as the kernel copies them (type, source, data), an
+ *      unreadable pointer being EFAULT, and the calling thread's effective capabilities;
+ *      ID_VALID again, so what was read is the caller's;
+ *   3. classify the request (mountd_policy.c) against the host's /proc/filesystems; only
+ *      umount2's bad flags are answered here, as the kernel checks them before any lookup;
  *   4. a short-lived helper, forked from this process (so outside the zone's pid namespace),
  *      joins the caller's network, IPC and mount namespaces, chroots to its root and changes to
- *      its cwd, so paths resolve exactly as the caller's would, gathers the facts (stat of the
- *      source, the mount at the target and its mountinfo line), asks mountd_check, and
- *      performs the call on descriptors it resolved once: the target (and a bind or move
- *      source) is passed as /proc/self/fd/N of this host's /proc, so a zone that swaps a
- *      symlink after the check changes nothing.  A block device is passed by its path, but
- *      resolved inside a private, detached tmpfs that holds only a node with the checked
- *      major:minor at that path, so mountinfo shows the caller's source and nothing else can be
- *      opened in its place;
+ *      its cwd, so paths resolve exactly as the caller's would; it resolves the target (the
+ *      kernel's first lookup), then the source, each once, to a descriptor, takes the facts
+ *      from those descriptors (the mount, its mountinfo line, its flags), asks mountd_check,
+ *      and performs the call on them: a path is passed as /proc/self/fd/N of this host's
+ *      /proc, so a zone that swaps a symlink after the check changes nothing.  A block device
+ *      is passed by its path, but resolved inside a private, detached tmpfs that holds only a
+ *      node with the checked major:minor at that path, so mountinfo shows the caller's source
+ *      and nothing else can be opened in its place.  proc and overlay are made with the new
+ *      mount API (proc with its pidns option: the caller's pid namespace, the helper's own is
+ *      the host's; overlay with its layers as descriptors, resolved without magic links, and
+ *      the caller's capabilities) and attached with move_mount;
  *   5. the helper's exit status is the errno; reply.
  * umount2 alone goes by the caller's path (the helper's descriptor would make the mount busy):
  * a zone that races a rename against it can at worst unmount another of its own mounts or get
- * EPERM.  proc is created with the new mount API and its pidns option (the caller's pid
- * namespace; the helper's own is the host's) and attached with move_mount.
+ * EPERM.
  */
 #include "zone/mountd.h"
 
@@ -47,9 +50,14 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <linux/capability.h>
+#include <linux/openat2.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -139,11 +147,21 @@ int mountd_boot_load(int dirfd, struct mountd_zone *z, struct zone_error *err)
 /* One request */
 
 struct req_ctx {
-	int mem, root, cwd, ns_mnt, ns_net, ns_ipc, ns_pid;
+	int mem, root, cwd, ns_mnt, ns_net, ns_ipc, ns_pid, status;
 	char src[STR_MAX], tgt[STR_MAX], type[STR_MAX], data[STR_MAX];
 	struct mountd_req r;
-	const char *known_fs;
+	uint64_t cap_eff;	/* the caller's effective capabilities */
+	char known_fs[16384];	/* /proc/filesystems, read for each request */
+	char status_text[8192]; /* /proc/<tid>/status */
 };
+
+/* The effective capabilities from /proc/<tid>/status text; 0 when not found. */
+static uint64_t cap_eff_of(const char *text)
+{
+	const char *p = strstr(text, "\nCapEff:");
+
+	return p ? strtoull(p + 8, NULL, 16) : 0;
+}
 
 /* A NUL-terminated string from the caller, as strndup_user reads it: -EFAULT when a byte
  * before the NUL cannot be read, -ENAMETOOLONG when there is no NUL in len bytes. */
@@ -230,27 +248,21 @@ static int read_args(struct req_ctx *c, const struct seccomp_notif *n)
 	return 0;
 }
 
-/* The mount that holds path (following a final symlink or not), as the caller sees it. */
-static void mount_facts(const char *path, int follow, int mi, struct mountd_facts *f)
+/* The mount that holds fd (O_PATH), as the caller sees it (mi: its mountinfo). */
+static void mount_facts(int fd, int mi, struct mountd_facts *f)
 {
 	static char text[1 << 18];
 	static struct mountd_mnt m[1024];
 	struct statx stx;
-	int fd = open(path, O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+	struct statfs sfs;
 	ssize_t n;
 	int cnt;
 
-	if (fd < 0) {
-		f->mnt_errno = errno;
-		return;
-	}
 	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID | STATX_BASIC_STATS, &stx) < 0 ||
 	    !(stx.stx_mask & STATX_MNT_ID)) {
 		f->mnt_errno = EPERM;
-		close(fd);
 		return;
 	}
-	close(fd);
 	f->mnt_id = stx.stx_mnt_id;
 	f->mnt_is_root = (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
 			     ? (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0
@@ -263,6 +275,9 @@ static void mount_facts(const char *path, int follow, int mi, struct mountd_fact
 			f->mnt_dev = m[i].dev;
 			f->mnt_ro = m[i].ro;
 		}
+	/* statfs reports the mount's own flags */
+	if (fstatfs(fd, &sfs) == 0 && (sfs.f_flags & ST_NODEV))
+		f->mnt_nodev = 1;
 }
 
 /* A detached tmpfs holding one block device node at path (absolute), for the kernel's
@@ -309,20 +324,67 @@ fail:
 	return -e;
 }
 
+/* Create the filesystem configured in fs with mount(2)'s flags and attach it at tfd.
+ * Returns an errno; closes fs. */
+static int fc_attach(int fs, int tfd, unsigned long flags)
+{
+	static const struct {
+		unsigned long ms;
+		const char *flag;
+	} sb[] = {{MS_RDONLY, "ro"},
+		  {MS_SYNCHRONOUS, "sync"},
+		  {MS_DIRSYNC, "dirsync"},
+		  {MS_LAZYTIME, "lazytime"}};
+	unsigned attrs = 0;
+	int m, e;
+
+	for (size_t i = 0; i < sizeof(sb) / sizeof(sb[0]); i++)
+		if ((flags & sb[i].ms) && fsconfig(fs, FSCONFIG_SET_FLAG, sb[i].flag, NULL, 0) < 0)
+			goto fail;
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		goto fail;
+	if (flags & MS_RDONLY)
+		attrs |= MOUNT_ATTR_RDONLY;
+	if (flags & MS_NOSUID)
+		attrs |= MOUNT_ATTR_NOSUID;
+	if (flags & MS_NODEV)
+		attrs |= MOUNT_ATTR_NODEV;
+	if (flags & MS_NOEXEC)
+		attrs |= MOUNT_ATTR_NOEXEC;
+	if (flags & MS_NOSYMFOLLOW)
+		attrs |= MOUNT_ATTR_NOSYMFOLLOW;
+	if (flags & MS_NOATIME)
+		attrs |= MOUNT_ATTR_NOATIME;
+	else if (flags & MS_STRICTATIME)
+		attrs |= MOUNT_ATTR_STRICTATIME;
+	if (flags & MS_NODIRATIME)
+		attrs |= MOUNT_ATTR_NODIRATIME;
+	m = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+	if (m < 0)
+		goto fail;
+	close(fs);
+	e = move_mount(m, "", tfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0
+		? errno
+		: 0;
+	close(m);
+	return e;
+fail:
+	e = errno;
+	close(fs);
+	return e;
+}
+
 /* proc of the caller's pid namespace, attached at tfd. */
 static int mount_proc(const struct req_ctx *c, int tfd, unsigned long flags)
 {
-	unsigned attrs = 0;
 	char opts[STR_MAX], *o, *save = NULL;
-	int fs = fsopen("proc", FSOPEN_CLOEXEC), m;
+	int fs = fsopen("proc", FSOPEN_CLOEXEC), e;
 
 	if (fs < 0)
 		return errno;
 	if (fsconfig(fs, FSCONFIG_SET_FD, "pidns", NULL, c->ns_pid) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "source",
 		     c->r.source && *c->r.source ? c->r.source : "proc", 0) < 0)
-		goto fail;
-	if ((flags & MS_RDONLY) && fsconfig(fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0)
 		goto fail;
 	snprintf(opts, sizeof(opts), "%s", c->r.data ? c->r.data : "");
 	for (o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
@@ -337,35 +399,128 @@ static int mount_proc(const struct req_ctx *c, int tfd, unsigned long flags)
 		if (r < 0)
 			goto fail;
 	}
-	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		goto fail;
-	if (flags & MS_RDONLY)
-		attrs |= MOUNT_ATTR_RDONLY;
-	if (flags & MS_NOSUID)
-		attrs |= MOUNT_ATTR_NOSUID;
-	if (flags & MS_NODEV)
-		attrs |= MOUNT_ATTR_NODEV;
-	if (flags & MS_NOEXEC)
-		attrs |= MOUNT_ATTR_NOEXEC;
-	if (flags & MS_NOATIME)
-		attrs |= MOUNT_ATTR_NOATIME;
-	else if (flags & MS_STRICTATIME)
-		attrs |= MOUNT_ATTR_STRICTATIME;
-	if (flags & MS_NODIRATIME)
-		attrs |= MOUNT_ATTR_NODIRATIME;
-	m = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
-	if (m < 0)
-		goto fail;
+	return fc_attach(fs, tfd, flags);
+fail:
+	e = errno;
 	close(fs);
-	if (move_mount(m, "", tfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
-		int e = errno;
-		close(m);
-		return e;
+	return e;
+}
+
+/* Take the caller's effective capabilities (and no more) as our own. */
+static int adopt_caps(uint64_t eff)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return errno;
+	d[0].effective = d[0].permitted = d[0].permitted & (uint32_t)eff;
+	d[1].effective = d[1].permitted = d[1].permitted & (uint32_t)(eff >> 32);
+	d[0].inheritable = d[1].inheritable = 0;
+	return syscall(SYS_capset, &h, d) < 0 ? errno : 0;
+}
+
+/*
+ * One overlay layer, looked up as the caller would (the helper's root and cwd are the
+ * caller's) but through no magic link: /proc/<pid>/fd/N of a zone process could name a
+ * directory outside the zone's root.  Returns a descriptor overlayfs takes (fsconfig
+ * FSCONFIG_SET_FD), its mount's flags in *mflags, or -errno.
+ */
+static int ovl_layer(const char *path, int self_fd, unsigned long *mflags)
+{
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS};
+	struct statfs sfs;
+	struct stat st;
+	char name[16];
+	int p = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how)), fd, e;
+
+	if (p < 0) {
+		e = errno;
+		if (e == ELOOP) {
+			/* a magic link on the way (refused) or a real loop (the kernel's ELOOP) */
+			int q = open(path, O_PATH | O_CLOEXEC);
+			if (q >= 0) {
+				close(q);
+				return -EPERM;
+			}
+		}
+		return -e;
 	}
-	close(m);
-	return 0;
-fail:;
-	int e = errno;
+	if (fstat(p, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		close(p);
+		return -EINVAL; /* overlayfs: "not a directory" */
+	}
+	if (fstatfs(p, &sfs) == 0) {
+		if (sfs.f_flags & ST_NODEV)
+			*mflags |= MS_NODEV;
+		if (sfs.f_flags & ST_NOSUID)
+			*mflags |= MS_NOSUID;
+		if (sfs.f_flags & ST_NOEXEC)
+			*mflags |= MS_NOEXEC;
+	}
+	/* reopened readable through our own descriptor: the directory checked, not a path */
+	snprintf(name, sizeof(name), "%d", p);
+	fd = openat(self_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	e = errno;
+	close(p);
+	return fd < 0 ? -e : fd;
+}
+
+/* overlay at tfd, created with the caller's capabilities.  Returns an errno. */
+static int mount_overlay(const struct req_ctx *c, const struct mountd_op *op,
+			 struct mountd_facts *f, int tfd, int self_fd)
+{
+	static struct mountd_ovl o;
+	static const char *const key[] = {[MOUNTD_OVL_LOWER] = "lowerdir+",
+					  [MOUNTD_OVL_DATA] = "datadir+",
+					  [MOUNTD_OVL_UPPER] = "upperdir",
+					  [MOUNTD_OVL_WORK] = "workdir"};
+	int fs, e;
+
+	/* overlayfs looks its layers up, and works on them, with the mounter's credentials */
+	if ((e = adopt_caps(c->cap_eff)) != 0)
+		return e;
+	if ((e = mountd_overlay_parse(c->r.data, &o)) < 0)
+		return -e;
+	fs = fsopen("overlay", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return errno;
+	if (c->r.source && fsconfig(fs, FSCONFIG_SET_STRING, "source", c->r.source, 0) < 0)
+		goto fail;
+	for (size_t i = 0; i < o.n; i++) {
+		const struct mountd_ovl_opt *x = &o.opt[i];
+		int r;
+
+		switch (x->kind) {
+		case MOUNTD_OVL_RESET:
+			r = fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", "", 0);
+			break;
+		case MOUNTD_OVL_FLAG:
+			r = fsconfig(fs, FSCONFIG_SET_FLAG, x->key, NULL, 0);
+			break;
+		case MOUNTD_OVL_STRING:
+			r = fsconfig(fs, FSCONFIG_SET_STRING, x->key, x->value, 0);
+			break;
+		default: {
+			unsigned long mflags = 0;
+			int lfd = ovl_layer(x->value, self_fd, &mflags);
+			if (lfd < 0) {
+				close(fs);
+				return -lfd;
+			}
+			f->layer_flags |= mflags;
+			r = fsconfig(fs, FSCONFIG_SET_FD, key[x->kind], NULL, lfd);
+			e = errno;
+			close(lfd);
+			errno = e;
+		}
+		}
+		if (r < 0)
+			goto fail;
+	}
+	return fc_attach(fs, tfd, mountd_flags(op, f));
+fail:
+	e = errno;
 	close(fs);
 	return e;
 }
@@ -374,12 +529,13 @@ fail:;
 static int helper(const struct req_ctx *c, const struct mountd_zone *z, const struct mountd_op *op)
 {
 	const struct mountd_req *r = &c->r;
-	struct mountd_facts f = {0};
+	struct mountd_facts f = {.admin = (c->cap_eff >> CAP_SYS_ADMIN) & 1};
 	char src_abs[STR_MAX], sname[16], tname[16], cwd[STR_MAX];
 	/* the host's /proc: "self" there is this helper, which the zone's /proc does not show */
 	int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	int self_fd = proc < 0 ? -1 : openat(proc, "self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	int sfd = -1, tfd = -1, priv = -1, mi, e;
+	unsigned long flags;
 
 	if (self_fd < 0)
 		return errno;
@@ -392,9 +548,30 @@ static int helper(const struct req_ctx *c, const struct mountd_zone *z, const st
 	if (mi < 0)
 		return errno;
 
-	switch (op->kind) {
-	case MOUNTD_NEW:
-		if (op->fs == MOUNTD_FS_BLOCK) {
+	/* the target first (the kernel looks it up before anything else); each path is
+	 * resolved once, and the facts and the call both use that descriptor */
+	if (op->kind == MOUNTD_UMOUNT)
+		tfd = open(r->target,
+			   O_PATH | O_CLOEXEC | ((op->flags & UMOUNT_NOFOLLOW) ? O_NOFOLLOW : 0));
+	else
+		tfd = open(r->target, O_PATH | O_CLOEXEC);
+	if (tfd < 0)
+		f.tgt_errno = errno;
+	else if (op->kind == MOUNTD_UMOUNT || op->kind == MOUNTD_REMOUNT ||
+		 op->kind == MOUNTD_REMOUNT_BIND)
+		mount_facts(tfd, mi, &f);
+	if (f.tgt_errno == 0 && f.admin && op->err == 0) {
+		if (op->kind == MOUNTD_MOVE) {
+			sfd = open(r->source, O_PATH | O_CLOEXEC);
+			if (sfd < 0)
+				f.mnt_errno = errno;
+			else
+				mount_facts(sfd, mi, &f);
+		} else if (op->kind == MOUNTD_BIND) {
+			sfd = open(r->source, O_PATH | O_CLOEXEC);
+			if (sfd < 0)
+				return errno;
+		} else if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_BLOCK) {
 			struct stat st;
 			if (stat(r->source, &st) < 0) {
 				f.src_errno = errno;
@@ -403,26 +580,21 @@ static int helper(const struct req_ctx *c, const struct mountd_zone *z, const st
 				f.src_rdev = st.st_rdev;
 			}
 		}
-		break;
-	case MOUNTD_MOVE:
-		mount_facts(r->source, 1, mi, &f);
-		break;
-	case MOUNTD_REMOUNT:
-	case MOUNTD_REMOUNT_BIND:
-		mount_facts(r->target, 1, mi, &f);
-		break;
-	case MOUNTD_UMOUNT:
-		mount_facts(r->target, !(op->flags & UMOUNT_NOFOLLOW), mi, &f);
-		break;
 	}
 	e = mountd_check(z, op, op->flags, &f);
 	if (e < 0)
 		return -e;
 
-	if (op->kind == MOUNTD_UMOUNT)
+	if (op->kind == MOUNTD_UMOUNT) {
+		close(tfd); /* it would keep the mount busy */
 		return umount2(r->target, (int)(op->flags & ~(unsigned long)UMOUNT_NOFOLLOW)) < 0
 			   ? errno
 			   : 0;
+	}
+	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_PROC)
+		return mount_proc(c, tfd, op->flags);
+	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_OVERLAY)
+		return mount_overlay(c, op, &f, tfd, self_fd);
 	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_BLOCK) {
 		if (r->source[0] == '/')
 			snprintf(src_abs, sizeof(src_abs), "%s", r->source);
@@ -434,16 +606,7 @@ static int helper(const struct req_ctx *c, const struct mountd_zone *z, const st
 		if (priv < 0)
 			return -priv;
 	}
-	if (op->kind == MOUNTD_BIND || op->kind == MOUNTD_MOVE) {
-		sfd = open(r->source, O_PATH | O_CLOEXEC);
-		if (sfd < 0)
-			return errno;
-	}
-	tfd = open(r->target, O_PATH | O_CLOEXEC);
-	if (tfd < 0)
-		return errno;
-	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_PROC)
-		return mount_proc(c, tfd, op->flags);
+	flags = mountd_flags(op, &f);
 	snprintf(sname, sizeof(sname), "%d", sfd);
 	snprintf(tname, sizeof(tname), "%d", tfd);
 	/* the block source is looked up from the private tmpfs; the rest by descriptor */
@@ -453,15 +616,15 @@ static int helper(const struct req_ctx *c, const struct mountd_zone *z, const st
 		return errno;
 	switch (op->kind) {
 	case MOUNTD_NEW:
-		e = mount(op->fs == MOUNTD_FS_BLOCK ? src_abs : r->source, tname, r->fstype,
-			  op->flags, r->data);
+		e = mount(op->fs == MOUNTD_FS_BLOCK ? src_abs : r->source, tname, r->fstype, flags,
+			  r->data);
 		break;
 	case MOUNTD_BIND:
 	case MOUNTD_MOVE:
-		e = mount(sname, tname, NULL, op->flags, NULL);
+		e = mount(sname, tname, NULL, flags, NULL);
 		break;
 	default: /* propagation, remounts: only the target and the data count */
-		e = mount(NULL, tname, NULL, op->flags, r->data);
+		e = mount(NULL, tname, NULL, flags, r->data);
 		break;
 	}
 	return e < 0 ? errno : 0;
@@ -477,7 +640,8 @@ static int open_proc(pid_t pid, const char *what, int flags)
 
 static void ctx_close(struct req_ctx *c)
 {
-	int *fds[] = {&c->mem, &c->root, &c->cwd, &c->ns_mnt, &c->ns_net, &c->ns_ipc, &c->ns_pid};
+	int *fds[] = {&c->mem,	  &c->root,   &c->cwd,	  &c->ns_mnt,
+		      &c->ns_net, &c->ns_ipc, &c->ns_pid, &c->status};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (*fds[i] >= 0) {
@@ -509,17 +673,31 @@ static int serve_one(int listener, const struct seccomp_notif *n, const struct m
 	c->ns_net = open_proc(n->pid, "ns/net", O_RDONLY);
 	c->ns_ipc = open_proc(n->pid, "ns/ipc", O_RDONLY);
 	c->ns_pid = open_proc(n->pid, "ns/pid", O_RDONLY);
+	c->status = open_proc(n->pid, "status", O_RDONLY);
 	/* the descriptors are the caller's only if it is still waiting for this answer */
 	if (!id_valid(listener, n->id))
 		return -ENOENT;
 	if (c->mem < 0 || c->root < 0 || c->cwd < 0 || c->ns_mnt < 0 || c->ns_net < 0 ||
-	    c->ns_ipc < 0 || c->ns_pid < 0)
+	    c->ns_ipc < 0 || c->ns_pid < 0 || c->status < 0)
 		return -EPERM;
 	e = read_args(c, n);
+	/* the capabilities of the calling thread (n->pid is its tid), which a thread of a
+	 * process changes for itself alone */
+	ssize_t sn = e < 0 ? -1 : read_all(c->status, c->status_text, sizeof(c->status_text) - 1);
+	if (sn < 0 && e == 0)
+		e = -EPERM;
+	c->status_text[sn < 0 ? 0 : sn] = '\0';
+	c->cap_eff = cap_eff_of(c->status_text);
 	if (!id_valid(listener, n->id))
 		return -ENOENT;
 	if (e < 0)
 		return e;
+	/* the host's file systems now (a module loaded since counts), never the zone's say */
+	int kfd = open("/proc/filesystems", O_RDONLY | O_CLOEXEC);
+	ssize_t kn = kfd < 0 ? -1 : read_all(kfd, c->known_fs, sizeof(c->known_fs) - 1);
+	if (kfd >= 0)
+		close(kfd);
+	c->known_fs[kn < 0 ? 0 : kn] = '\0'; /* unreadable: no type is known (ENODEV) */
 	e = mountd_classify(&c->r, c->known_fs, &op);
 	if (e < 0)
 		return e;
@@ -536,54 +714,112 @@ static int serve_one(int listener, const struct seccomp_notif *n, const struct m
 	return -WEXITSTATUS(st);
 }
 
-int mountd_serve(int listener, const struct mountd_zone *z)
+/* Answer one notification waiting on listener; -1 when the listener itself failed. */
+static int serve_listener(int listener, const struct mountd_zone *z, struct seccomp_notif *req,
+			  size_t req_size, struct seccomp_notif_resp *resp, struct req_ctx *c)
 {
+	memset(req, 0, req_size);
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
+		/* ENOENT: the caller went away before we took it */
+		return errno == EINTR || errno == ENOENT ? 0 : -1;
+	c->mem = c->root = c->cwd = c->ns_mnt = c->ns_net = c->ns_ipc = c->ns_pid = c->status = -1;
+	int e = serve_one(listener, req, z, c);
+	ctx_close(c);
+	memset(resp, 0, sizeof(*resp));
+	resp->id = req->id;
+	resp->error = e;
+	resp->val = 0;
+	/* ENOENT: the caller was killed meanwhile */
+	ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
+	return 0;
+}
+
+static int recv_listener(int sock);
+
+/* What a slot of the service's poll set holds. */
+enum slot_kind { SLOT_LISTENER, SLOT_ACCEPT, SLOT_CONN };
+
+#define MOUNTD_MAX_SLOTS 256
+
+int mountd_serve(int listener, int lsock, const struct mountd_zone *z)
+{
+	struct pollfd p[MOUNTD_MAX_SLOTS];
+	enum slot_kind kind[MOUNTD_MAX_SLOTS];
 	struct seccomp_notif_sizes sz;
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
 	struct req_ctx *c = calloc(1, sizeof(*c));
-	static char known[16384];
-	int fd = open("/proc/filesystems", O_RDONLY | O_CLOEXEC);
-	ssize_t kn = fd < 0 ? -1 : read_all(fd, known, sizeof(known) - 1);
+	size_t req_size;
+	int n = 0;
 
-	if (fd >= 0)
-		close(fd);
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) < 0 || !c)
 		return -1;
-	req = calloc(1, sz.seccomp_notif > sizeof(*req) ? sz.seccomp_notif : sizeof(*req));
+	req_size = sz.seccomp_notif > sizeof(*req) ? sz.seccomp_notif : sizeof(*req);
+	req = calloc(1, req_size);
 	resp = calloc(1, sz.seccomp_notif_resp > sizeof(*resp) ? sz.seccomp_notif_resp
 							       : sizeof(*resp));
 	if (!req || !resp)
 		return -1;
-	c->known_fs = kn > 0 ? known : NULL;
+	/* slot 0: the first listener; when its processes are gone, so is the zone */
+	p[n] = (struct pollfd){.fd = listener, .events = POLLIN};
+	kind[n++] = SLOT_LISTENER;
+	if (lsock >= 0) {
+		p[n] = (struct pollfd){.fd = lsock, .events = POLLIN};
+		kind[n++] = SLOT_ACCEPT;
+	}
 	for (;;) {
-		struct pollfd p = {.fd = listener, .events = POLLIN};
-
-		if (poll(&p, 1, -1) < 0) {
+		if (poll(p, (nfds_t)n, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
-		if (!(p.revents & POLLIN)) {
-			if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
-				return 0; /* no process of the filter is left */
-			continue;
+		for (int i = 0; i < n; i++) {
+			int drop = 0, fd;
+
+			if (!p[i].revents)
+				continue;
+			switch (kind[i]) {
+			case SLOT_LISTENER:
+				if (p[i].revents & POLLIN)
+					drop =
+					    serve_listener(p[i].fd, z, req, req_size, resp, c) < 0;
+				else if (p[i].revents & (POLLHUP | POLLERR | POLLNVAL))
+					drop = 1; /* no process of that filter is left */
+				if (drop && i == 0)
+					return 0;
+				break;
+			case SLOT_ACCEPT:
+				/* an lxzone exec connects before it joins the zone; its program
+				 * sends the listener later, so the connection waits in the set */
+				fd = accept4(p[i].fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+				if (fd >= 0 && n < MOUNTD_MAX_SLOTS) {
+					p[n] = (struct pollfd){.fd = fd, .events = POLLIN};
+					kind[n++] = SLOT_CONN;
+				} else if (fd >= 0) {
+					close(fd); /* full: that exec's mounts get ENOSYS */
+				}
+				break;
+			case SLOT_CONN:
+				fd = recv_listener(p[i].fd);
+				drop = 1;
+				if (fd >= 0) { /* the connection becomes its listener */
+					close(p[i].fd);
+					p[i] = (struct pollfd){.fd = fd, .events = POLLIN};
+					kind[i] = SLOT_LISTENER;
+					drop = 0;
+				}
+				break;
+			}
+			if (drop) {
+				close(p[i].fd);
+				p[i] = p[n - 1];
+				kind[i] = kind[n - 1];
+				n--;
+				i--;
+			} else {
+				p[i].revents = 0;
+			}
 		}
-		memset(req, 0, sz.seccomp_notif > sizeof(*req) ? sz.seccomp_notif : sizeof(*req));
-		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0) {
-			if (errno == EINTR || errno == ENOENT)
-				continue; /* the caller went away before we took it */
-			return -1;
-		}
-		c->mem = c->root = c->cwd = c->ns_mnt = c->ns_net = c->ns_ipc = c->ns_pid = -1;
-		int e = serve_one(listener, req, z, c);
-		ctx_close(c);
-		memset(resp, 0, sizeof(*resp));
-		resp->id = req->id;
-		resp->error = e;
-		resp->val = 0;
-		/* ENOENT: the caller was killed meanwhile */
-		ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
 	}
 }
 
@@ -618,7 +854,8 @@ static int recv_listener(int sock)
 	return fd;
 }
 
-int mountd_start(int sock, const struct mountd_zone *z, pid_t *pid, struct zone_error *err)
+int mountd_start(int sock, int lsock, const struct mountd_zone *z, pid_t *pid,
+		 struct zone_error *err)
 {
 	pid_t p;
 
@@ -630,6 +867,9 @@ int mountd_start(int sock, const struct mountd_zone *z, pid_t *pid, struct zone_
 		struct sigaction dfl = {.sa_handler = SIG_DFL};
 		sigset_t none;
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC), listener;
+		/* out of the way of 0-2 and of each other before they move to 3 and 4 */
+		int s = fcntl(sock, F_DUPFD_CLOEXEC, 10);
+		int l = lsock >= 0 ? fcntl(lsock, F_DUPFD_CLOEXEC, 10) : -1;
 
 		setsid();
 		sigemptyset(&none);
@@ -641,15 +881,73 @@ int mountd_start(int sock, const struct mountd_zone *z, pid_t *pid, struct zone_
 			dup2(null, 1);
 			dup2(null, 2);
 		}
-		if (dup2(sock, 3) < 0)
+		if (s < 0 || dup2(s, 3) < 0 || (l >= 0 && dup2(l, 4) < 0))
 			_exit(1);
-		syscall(SYS_close_range, 4, ~0U, 0);
+		syscall(SYS_close_range, l >= 0 ? 5 : 4, ~0U, 0);
 		listener = recv_listener(3);
 		close(3);
 		if (listener < 0)
 			_exit(0); /* the program never got as far as its filter */
-		_exit(mountd_serve(listener, z) < 0 ? 1 : 0);
+		_exit(mountd_serve(listener, l >= 0 ? 4 : -1, z) < 0 ? 1 : 0);
 	}
 	*pid = p;
 	return 0;
+}
+
+/* <zone>/mountd.sock, or -1 when the path does not fit a socket address. */
+static int sock_addr(const char *zone_dir, struct sockaddr_un *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	if ((size_t)snprintf(a->sun_path, sizeof(a->sun_path), "%s/" MOUNTD_SOCK, zone_dir) >=
+	    sizeof(a->sun_path))
+		return -1;
+	return 0;
+}
+
+int mountd_listen(const char *zone_dir, struct zone_error *err)
+{
+	struct sockaddr_un a;
+	int fd;
+
+	if (sock_addr(zone_dir, &a) < 0)
+		return -2; /* too long for sun_path: execs start their own service */
+	unlink(a.sun_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return zone_error_set(err, errno, "mount service socket");
+	/* the zone directory is root's alone (the store is 0700); the socket is too */
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || chmod(a.sun_path, 0600) < 0 ||
+	    listen(fd, 64) < 0) {
+		int e = errno;
+		close(fd);
+		unlink(a.sun_path);
+		return zone_error_set(err, e, "mount service socket %s", a.sun_path);
+	}
+	return fd;
+}
+
+int mountd_connect(const char *zone_dir)
+{
+	struct sockaddr_un a;
+	int fd;
+
+	if (sock_addr(zone_dir, &a) < 0)
+		return -1;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+void mountd_unlink(const char *zone_dir)
+{
+	struct sockaddr_un a;
+
+	if (sock_addr(zone_dir, &a) == 0)
+		unlink(a.sun_path);
 }

@@ -65,37 +65,95 @@ enum mountd_fs {
 	MOUNTD_FS_SYSFS,   /* the zone's network namespace's; always read-only */
 	MOUNTD_FS_PROC,	   /* the caller's pid namespace's */
 	MOUNTD_FS_BLOCK,   /* ext2/3/4, xfs, btrfs, vfat, exfat: only on the zone's devices */
+	MOUNTD_FS_OVERLAY, /* overlay: layers resolved in the caller's root, no magic links */
 };
 
 struct mountd_op {
 	int kind;	     /* enum mountd_kind */
 	int fs;		     /* enum mountd_fs, for MOUNTD_NEW */
-	unsigned long flags; /* what to pass: MS_MGC_VAL stripped, MS_RDONLY added for sysfs */
+	unsigned long flags; /* what to pass: MS_MGC_VAL stripped, MS_RDONLY added for sysfs,
+				MS_NODEV for a block filesystem */
+	int err;	     /* mount(2) refused with this -errno, once the target resolves and
+				the caller is privileged (the kernel checks those first) */
 };
 
 /*
- * What the request is, from its arguments alone.  0 and *op, or -errno: EPERM (refused
- * whatever the paths name), EINVAL (bad flags, no filesystem type or source), ENODEV (a type
- * the host kernel does not know; known_fs is /proc/filesystems' text, or NULL to skip).
+ * What the request is, from its arguments alone.  Returns -errno for what the kernel refuses
+ * before it looks at any path (umount2's flags), else 0 and *op.  A mount(2) the policy or the
+ * kernel refuses from its arguments gets op->err: EPERM (refused whatever the paths name),
+ * EINVAL (bad flags, no filesystem type or source), ENODEV (a type the host kernel does not
+ * have, allowed or not: known_fs is /proc/filesystems' text, or NULL to skip that test; a
+ * zone reads the same file, so the answer tells it nothing new, and no type it names is ever
+ * passed to the kernel for a module to be loaded).
  */
 int mountd_classify(const struct mountd_req *r, const char *known_fs, struct mountd_op *op);
 
 /* What the paths a request names are, looked up in the caller's mount namespace and root. */
 struct mountd_facts {
-	int src_errno;		/* MOUNTD_NEW block: stat of the source failed with this */
-	unsigned src_mode;	/* ... else its st_mode */
-	unsigned long src_rdev; /* ... and st_rdev */
-	int mnt_errno;		/* the path's lookup failed with this (0: found) */
-	uint64_t mnt_id;	/* MOVE: the mount at the source; REMOUNT*, UMOUNT: at target */
-	int mnt_is_root;	/* the path is that mount's root */
-	int mnt_in_ns;		/* the mount is in the caller's namespace (its mountinfo) */
-	unsigned long mnt_dev;	/* its superblock's device */
-	int mnt_ro;		/* it is read-only */
+	int admin;		   /* the caller has CAP_SYS_ADMIN (the kernel's may_mount) */
+	int tgt_errno;		   /* the target's lookup failed with this (umount2: its own) */
+	int src_errno;		   /* MOUNTD_NEW block: stat of the source failed with this */
+	unsigned src_mode;	   /* ... else its st_mode */
+	unsigned long src_rdev;	   /* ... and st_rdev */
+	int mnt_errno;		   /* the path's lookup failed with this (0: found) */
+	uint64_t mnt_id;	   /* MOVE: the mount at the source; REMOUNT*, UMOUNT: at target */
+	int mnt_is_root;	   /* the path is that mount's root */
+	int mnt_in_ns;		   /* the mount is in the caller's namespace (its mountinfo) */
+	unsigned long mnt_dev;	   /* its superblock's device */
+	int mnt_ro;		   /* it is read-only */
+	int mnt_nodev;		   /* it is nodev */
+	unsigned long layer_flags; /* OVERLAY: MS_NODEV/NOSUID/NOEXEC of any layer's mount */
 };
 
-/* The decision: 0 (perform it) or -errno (EPERM, or the errno the lookup gave). */
+/*
+ * The decision: 0 (perform it) or -errno, in the kernel's order: the target's lookup, the
+ * caller's privilege (EPERM), op->err, then what the paths are (the errno a lookup gave,
+ * ENOTBLK, EINVAL for a umount2 of a non-mount point, EPERM for what the zone may not touch).
+ */
 int mountd_check(const struct mountd_zone *z, const struct mountd_op *op, unsigned long flags,
 		 const struct mountd_facts *f);
+
+/*
+ * The flags to perform an allowed request with: op->flags, plus the nodev/nosuid/noexec of an
+ * overlay's layers, plus MS_NODEV for a remount of a mount that has it.  nodev is sticky: a
+ * filesystem on a zone device is the zone's to write byte by byte, so it could hold a node
+ * for any host device (there is no device cgroup); it is mounted nodev, and neither a remount
+ * nor an overlay over it can take that away.
+ */
+unsigned long mountd_flags(const struct mountd_op *op, const struct mountd_facts *f);
+
+/*
+ * An overlay's mount data, split as overlayfs splits it (commas and colons escaped with a
+ * backslash), into the layers the helper resolves and the options passed on.
+ */
+#define MOUNTD_OVL_MAX 64
+enum mountd_ovl_kind {
+	MOUNTD_OVL_RESET = 1, /* "lowerdir=": forget the lower layers so far (no path) */
+	MOUNTD_OVL_LOWER,     /* lowerdir= (each layer) or lowerdir+ */
+	MOUNTD_OVL_DATA,      /* lowerdir=...::DATA or datadir+ */
+	MOUNTD_OVL_UPPER,
+	MOUNTD_OVL_WORK,
+	MOUNTD_OVL_FLAG,   /* an option without a value, passed on */
+	MOUNTD_OVL_STRING, /* an option with a value, passed on */
+};
+struct mountd_ovl_opt {
+	int kind;	   /* enum mountd_ovl_kind */
+	const char *key;   /* FLAG, STRING: the option's name */
+	const char *value; /* a layer's path (unescaped), or a STRING's value */
+};
+struct mountd_ovl {
+	char buf[4096]; /* the strings point in here */
+	struct mountd_ovl_opt opt[MOUNTD_OVL_MAX];
+	size_t n;
+};
+
+/*
+ * Split data (NULL: none) into *o, in order.  0, or -errno: EINVAL (an option overlayfs does
+ * not have, a malformed layer list), EPERM (an option that would make overlayfs trust its
+ * xattrs or decode file handles: the zone's root can write trusted.* xattrs, so the service
+ * always adds userxattr, index=off and nfs_export=off, and refuses index=on, nfs_export=on).
+ */
+int mountd_overlay_parse(const char *data, struct mountd_ovl *o);
 
 /* Is id one of the mounts lxzone set up (or unknown, when no record exists)? */
 int mountd_is_boot(const struct mountd_zone *z, uint64_t id);
@@ -123,15 +181,33 @@ int mountd_boot_record(pid_t pid, int dirfd, struct zone_error *err);
 /* Read the boot record back into z (boot_known stays 0 when there is none). */
 int mountd_boot_load(int dirfd, struct mountd_zone *z, struct zone_error *err);
 
+/* The service's socket in the zone directory, for the listeners of `lxzone exec`. */
+#define MOUNTD_SOCK "mountd.sock"
+
 /*
  * Start the service: fork a process, outside the zone and out of the caller's process group,
  * that receives a listener on sock (SCM_RIGHTS, from the launcher) and serves it until no
- * process of the filter is left, or exits if sock reaches end-of-file first.  It keeps only
- * sock and the listener (no lock, no terminal).  *pid: its pid.
+ * process of the filter is left, or exits if sock reaches end-of-file first.  With lsock (a
+ * listening socket from mountd_listen, else -1) it also takes the listeners of later execs:
+ * each connection sends one, served until its processes are gone.  It keeps only sock, lsock
+ * and the listeners (no lock, no terminal).  *pid: its pid.
  */
-int mountd_start(int sock, const struct mountd_zone *z, pid_t *pid, struct zone_error *err);
+int mountd_start(int sock, int lsock, const struct mountd_zone *z, pid_t *pid,
+		 struct zone_error *err);
 
-/* Serve one listener until it hangs up (what mountd_start's process runs). */
-int mountd_serve(int listener, const struct mountd_zone *z);
+/* Serve listener (and those arriving through lsock, if >= 0) until listener hangs up. */
+int mountd_serve(int listener, int lsock, const struct mountd_zone *z);
+
+/*
+ * <zone_dir>/mountd.sock, listening (mode 0600); -2 when the path is too long for a socket
+ * address (execs then start a service of their own), -1 with err on failure.
+ */
+int mountd_listen(const char *zone_dir, struct zone_error *err);
+
+/* A connection to a running zone's service, or -1 (none: start one of your own). */
+int mountd_connect(const char *zone_dir);
+
+/* Remove the socket of a zone that is no longer running. */
+void mountd_unlink(const char *zone_dir);
 
 #endif

@@ -1,25 +1,30 @@
 /*
  * The mount service's policy (zone/mountd.h): pure functions, no system calls.
  *
- * What a zone may do (everything else is EPERM):
+ * What a zone may do (everything else is EPERM), and only a caller with CAP_SYS_ADMIN (the
+ * kernel's may_mount; without it every request is EPERM):
  *   - new instances of tmpfs, ramfs, devpts, mqueue (nothing of the host's behind them),
  *     proc (of the caller's pid namespace) and sysfs (of the zone's network namespace,
  *     always read-only);
  *   - block filesystems (ext2/3/4, xfs, btrfs, vfat, exfat) only when the source is a block
  *     device given to the zone (`device` key): checked by its major:minor, so a node the zone
- *     makes itself for a host disk does not count;
+ *     makes itself for a host disk does not count; always nodev (mountd_flags);
+ *   - overlay, its layers resolved by the helper in the caller's root without magic links,
+ *     with userxattr (mountd_overlay_parse) and the layers' nodev/nosuid/noexec;
  *   - bind mounts: the kernel already refuses a source outside the caller's mount namespace,
  *     and the service resolves both paths in the caller's root;
  *   - MS_MOVE, remount and umount2 of mounts the zone made itself: every mount in the zone's
  *     namespace except the ones lxzone set up at boot (recorded by mount id);
  *   - a remount may not touch a superblock that a boot mount shares (the zone root is the
  *     host's filesystem; /proc and /sys are the zone's only), nor make writable a zone mount
- *     over such a superblock (a bind of the read-only /sys, or of a read-only host mount);
+ *     over such a superblock (a bind of the read-only /sys, or of a read-only host mount), nor
+ *     clear nodev;
  *   - propagation changes on any mount of the zone's namespace (it is private to the zone).
  *
- * Errors the kernel would give for a bad request (EINVAL for bad umount2 flags, ENODEV for an
- * unknown type, ENOTBLK for a source that is not a block device, ENOENT for a missing path)
- * come first, so a zone sees what a native run sees wherever the request would be allowed.
+ * Errors come in the kernel's order (the arguments' copies, the target's lookup, the caller's
+ * privilege, EINVAL for bad flags, ENODEV for a type the host does not have, ENOTBLK for a
+ * source that is not a block device, ENOENT for a missing path) wherever they are harmless,
+ * so a zone sees what a native run sees wherever the request would be allowed.
  */
 #include "zone/mountd.h"
 
@@ -41,17 +46,21 @@
 #define UMOUNT_NOFOLLOW 0x8
 #endif
 
+#ifndef MS_NOUSER
+#define MS_NOUSER (1UL << 31)
+#endif
+
 #define MS_PROPAGATION (MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE)
 
 static const struct {
 	const char *name;
 	int fs;
 } fs_table[] = {
-    {"tmpfs", MOUNTD_FS_VIRTUAL},  {"ramfs", MOUNTD_FS_VIRTUAL}, {"devpts", MOUNTD_FS_VIRTUAL},
-    {"mqueue", MOUNTD_FS_VIRTUAL}, {"proc", MOUNTD_FS_PROC},	 {"sysfs", MOUNTD_FS_SYSFS},
-    {"ext2", MOUNTD_FS_BLOCK},	   {"ext3", MOUNTD_FS_BLOCK},	 {"ext4", MOUNTD_FS_BLOCK},
-    {"xfs", MOUNTD_FS_BLOCK},	   {"btrfs", MOUNTD_FS_BLOCK},	 {"vfat", MOUNTD_FS_BLOCK},
-    {"exfat", MOUNTD_FS_BLOCK},
+    {"tmpfs", MOUNTD_FS_VIRTUAL},  {"ramfs", MOUNTD_FS_VIRTUAL},   {"devpts", MOUNTD_FS_VIRTUAL},
+    {"mqueue", MOUNTD_FS_VIRTUAL}, {"proc", MOUNTD_FS_PROC},	   {"sysfs", MOUNTD_FS_SYSFS},
+    {"ext2", MOUNTD_FS_BLOCK},	   {"ext3", MOUNTD_FS_BLOCK},	   {"ext4", MOUNTD_FS_BLOCK},
+    {"xfs", MOUNTD_FS_BLOCK},	   {"btrfs", MOUNTD_FS_BLOCK},	   {"vfat", MOUNTD_FS_BLOCK},
+    {"exfat", MOUNTD_FS_BLOCK},	   {"overlay", MOUNTD_FS_OVERLAY},
 };
 
 /* Does /proc/filesystems' text list name (the last field of a line)? */
@@ -77,6 +86,7 @@ int mountd_classify(const struct mountd_req *r, const char *known_fs, struct mou
 
 	memset(op, 0, sizeof(*op));
 	if (r->umount) {
+		/* checked before the lookup */
 		if (f & ~(unsigned long)(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
 			return -EINVAL;
 		if ((f & MNT_EXPIRE) && (f & (MNT_FORCE | MNT_DETACH)))
@@ -88,34 +98,45 @@ int mountd_classify(const struct mountd_req *r, const char *known_fs, struct mou
 	if ((f & MS_MGC_MSK) == MS_MGC_VAL)
 		f &= ~MS_MGC_MSK;
 	op->flags = f;
-	/* the kernel's order (path_mount) */
-	if ((f & MS_REMOUNT) && (f & MS_BIND)) {
+	/* the kernel's order (path_mount), after the target's lookup and may_mount */
+	if (f & MS_NOUSER) {
+		op->err = -EINVAL;
+	} else if ((f & MS_REMOUNT) && (f & MS_BIND)) {
 		op->kind = MOUNTD_REMOUNT_BIND;
 	} else if (f & MS_REMOUNT) {
 		op->kind = MOUNTD_REMOUNT;
 	} else if (f & MS_BIND) {
-		if (!r->source || !*r->source)
-			return -EINVAL;
 		op->kind = MOUNTD_BIND;
+		if (!r->source || !*r->source)
+			op->err = -EINVAL;
 	} else if (f & MS_PROPAGATION) {
 		op->kind = MOUNTD_PROPAGATION;
 	} else if (f & MS_MOVE) {
-		if (!r->source || !*r->source)
-			return -EINVAL;
 		op->kind = MOUNTD_MOVE;
+		if (!r->source || !*r->source)
+			op->err = -EINVAL;
 	} else {
-		if (!r->fstype)
-			return -EINVAL;
 		op->kind = MOUNTD_NEW;
+		if (!r->fstype) {
+			op->err = -EINVAL;
+			return 0;
+		}
+		/* get_fs_type: ENODEV for a type the kernel has not registered, allowed or not */
+		if (known_fs && !fs_known(known_fs, r->fstype)) {
+			op->err = -ENODEV;
+			return 0;
+		}
 		for (size_t i = 0; i < sizeof(fs_table) / sizeof(fs_table[0]); i++)
 			if (strcmp(r->fstype, fs_table[i].name) == 0)
 				op->fs = fs_table[i].fs;
 		if (op->fs == MOUNTD_FS_NONE)
-			return known_fs && !fs_known(known_fs, r->fstype) ? -ENODEV : -EPERM;
-		if (op->fs == MOUNTD_FS_SYSFS)
+			op->err = -EPERM;
+		else if (op->fs == MOUNTD_FS_SYSFS)
 			op->flags |= MS_RDONLY;
-		if (op->fs == MOUNTD_FS_BLOCK && (!r->source || !*r->source))
-			return -EINVAL;
+		else if (op->fs == MOUNTD_FS_BLOCK && (!r->source || !*r->source))
+			op->err = -EINVAL;
+		else if (op->fs == MOUNTD_FS_BLOCK)
+			op->flags |= MS_NODEV;
 	}
 	return 0;
 }
@@ -150,6 +171,12 @@ static int zone_made(const struct mountd_zone *z, const struct mountd_facts *f)
 int mountd_check(const struct mountd_zone *z, const struct mountd_op *op, unsigned long flags,
 		 const struct mountd_facts *f)
 {
+	if (f->tgt_errno)
+		return -f->tgt_errno;
+	if (!f->admin)
+		return -EPERM;
+	if (op->err)
+		return op->err;
 	switch (op->kind) {
 	case MOUNTD_NEW:
 		if (op->fs != MOUNTD_FS_BLOCK)
@@ -192,6 +219,182 @@ int mountd_check(const struct mountd_zone *z, const struct mountd_op *op, unsign
 		return 0;
 	}
 	return -EPERM;
+}
+
+unsigned long mountd_flags(const struct mountd_op *op, const struct mountd_facts *f)
+{
+	unsigned long flags = op->flags;
+
+	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_OVERLAY)
+		flags |= f->layer_flags & (MS_NODEV | MS_NOSUID | MS_NOEXEC);
+	if ((op->kind == MOUNTD_REMOUNT || op->kind == MOUNTD_REMOUNT_BIND) && f->mnt_nodev)
+		flags |= MS_NODEV;
+	return flags;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* overlay's options */
+
+/* Options overlayfs (and the VFS, for any filesystem) takes that name no path.  Anything else
+ * is EINVAL, as the kernel answers an option it does not know: a future option could. */
+static const char *const ovl_passed[] = {
+    "default_permissions",
+    "redirect_dir",
+    "uuid",
+    "xino",
+    "metacopy",
+    "verity",
+    "volatile",
+    "fsync",
+    "userxattr",
+    "override_creds",
+    "nooverride_creds",
+    "ro",
+    "rw",
+    "sync",
+    "async",
+    "dirsync",
+    "lazytime",
+    "nolazytime",
+    "mand",
+    "nomand",
+    "silent",
+    "index",
+    "nfs_export",
+};
+
+/* The next option: up to an unescaped comma (ovl_next_opt); NULL at the end. */
+static char *ovl_next(char **s)
+{
+	char *b = *s, *p;
+
+	if (!b)
+		return NULL;
+	for (p = b; *p; p++) {
+		if (*p == '\\') {
+			if (!*++p)
+				break;
+		} else if (*p == ',') {
+			*p = '\0';
+			*s = p + 1;
+			return b;
+		}
+	}
+	*s = NULL;
+	return b;
+}
+
+/* Drop the escaping backslashes in place (ovl_unescape). */
+static void ovl_unescape(char *s)
+{
+	char *d = s;
+
+	for (;; s++, d++) {
+		if (*s == '\\')
+			s++;
+		*d = *s;
+		if (!*s)
+			break;
+	}
+}
+
+static int ovl_add(struct mountd_ovl *o, int kind, const char *key, const char *value)
+{
+	if (o->n >= MOUNTD_OVL_MAX)
+		return -EINVAL;
+	o->opt[o->n++] = (struct mountd_ovl_opt){kind, key, value};
+	return 0;
+}
+
+/* lowerdir=A:B::D: layers split at unescaped colons, "::" before the data-only ones */
+static int ovl_lowerdirs(struct mountd_ovl *o, char *v)
+{
+	int data = 0, e;
+
+	if ((e = ovl_add(o, MOUNTD_OVL_RESET, NULL, NULL)) < 0)
+		return e;
+	if (!*v)
+		return 0;
+	if (*v == ':')
+		return -EINVAL;
+	for (;;) {
+		char *p = v;
+		while (*p && *p != ':') {
+			if (*p == '\\' && p[1])
+				p++;
+			p++;
+		}
+		int end = !*p, dbl = !end && p[1] == ':';
+		*p = '\0';
+		if (!*v)
+			return -EINVAL; /* an empty layer */
+		ovl_unescape(v);
+		if ((e = ovl_add(o, data ? MOUNTD_OVL_DATA : MOUNTD_OVL_LOWER, NULL, v)) < 0)
+			return e;
+		if (end)
+			return 0;
+		if (dbl && p[2] == ':')
+			return -EINVAL; /* ":::" */
+		if (!dbl && data)
+			return -EINVAL; /* a regular layer after data layers */
+		data |= dbl;
+		v = p + 1 + dbl;
+		if (!*v)
+			return -EINVAL; /* trailing colons */
+	}
+}
+
+int mountd_overlay_parse(const char *data, struct mountd_ovl *o)
+{
+	char *s = o->buf, *opt;
+	int seen_lowerdir = 0, e;
+
+	o->n = 0;
+	if (!data)
+		data = "";
+	if (strlen(data) >= sizeof(o->buf))
+		return -EINVAL;
+	memcpy(o->buf, data, strlen(data) + 1);
+	while ((opt = ovl_next(&s)) != NULL) {
+		char *v = strchr(opt, '=');
+		size_t i;
+
+		if (!*opt || v == opt)
+			continue; /* vfs_parse_monolithic_sep skips these */
+		if (v)
+			*v++ = '\0';
+		if (strcmp(opt, "lowerdir") == 0 && v) {
+			seen_lowerdir = 1;
+			e = ovl_lowerdirs(o, v);
+		} else if ((strcmp(opt, "lowerdir+") == 0 || strcmp(opt, "datadir+") == 0) && v &&
+			   *v) {
+			if (seen_lowerdir)
+				return -EINVAL; /* overlayfs: they cannot follow lowerdir= */
+			e = ovl_add(o, opt[0] == 'l' ? MOUNTD_OVL_LOWER : MOUNTD_OVL_DATA, NULL, v);
+		} else if ((strcmp(opt, "upperdir") == 0 || strcmp(opt, "workdir") == 0) && v &&
+			   *v) {
+			ovl_unescape(v);
+			e = ovl_add(o, opt[0] == 'u' ? MOUNTD_OVL_UPPER : MOUNTD_OVL_WORK, NULL, v);
+		} else {
+			for (i = 0; i < sizeof(ovl_passed) / sizeof(ovl_passed[0]); i++)
+				if (strcmp(opt, ovl_passed[i]) == 0)
+					break;
+			if (i == sizeof(ovl_passed) / sizeof(ovl_passed[0]))
+				return -EINVAL;
+			if ((strcmp(opt, "index") == 0 || strcmp(opt, "nfs_export") == 0) && v &&
+			    strcmp(v, "off") != 0)
+				return -EPERM;
+			e = ovl_add(o, v ? MOUNTD_OVL_STRING : MOUNTD_OVL_FLAG, opt, v);
+		}
+		if (e < 0)
+			return e;
+	}
+	/* after the caller's options, so none of them can turn these off again */
+	if ((e = ovl_add(o, MOUNTD_OVL_FLAG, "userxattr", NULL)) < 0 ||
+	    (e = ovl_add(o, MOUNTD_OVL_STRING, "index", "off")) < 0 ||
+	    (e = ovl_add(o, MOUNTD_OVL_STRING, "nfs_export", "off")) < 0)
+		return e;
+	return 0;
 }
 
 /* Next space-separated field of a mountinfo line. */

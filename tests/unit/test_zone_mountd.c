@@ -19,10 +19,12 @@
 static const char known[] = "nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\n\text4\nnodev\toverlay\n"
 			    "nodev\tcgroup2\n\tvfat\n";
 
+/* mountd_classify's answer: its own -errno, else the refusal it recorded for later */
 static int classify(const char *src, const char *type, unsigned long flags, struct mountd_op *op)
 {
 	struct mountd_req r = {.flags = flags, .source = src, .target = "/mnt", .fstype = type};
-	return mountd_classify(&r, known, op);
+	int e = mountd_classify(&r, known, op);
+	return e ? e : op->err;
 }
 
 static void test_classify_kinds(void **state)
@@ -43,6 +45,10 @@ static void test_classify_kinds(void **state)
 	assert_int_equal(op.fs, MOUNTD_FS_PROC);
 	assert_int_equal(classify("/dev/vdb", "ext4", 0, &op), 0);
 	assert_int_equal(op.fs, MOUNTD_FS_BLOCK);
+	assert_true(op.flags & MS_NODEV); /* a zone device's file system: always nodev */
+	assert_int_equal(classify("overlay", "overlay", MS_NOATIME, &op), 0);
+	assert_int_equal(op.fs, MOUNTD_FS_OVERLAY);
+	assert_int_equal(op.flags, MS_NOATIME);
 	/* the kernel's order: remount+bind, remount, bind, propagation, move, new */
 	assert_int_equal(classify(NULL, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, &op), 0);
 	assert_int_equal(op.kind, MOUNTD_REMOUNT_BIND);
@@ -64,19 +70,33 @@ static void test_classify_refusals(void **state)
 	struct mountd_op op;
 
 	/* known to the host but not allowed: EPERM; unknown: the kernel's ENODEV */
-	assert_int_equal(classify("none", "overlay", 0, &op), -EPERM);
 	assert_int_equal(classify("none", "cgroup2", 0, &op), -EPERM);
 	assert_int_equal(classify("none", "nosuchfs", 0, &op), -ENODEV);
 	assert_int_equal(classify("none", "", 0, &op), -ENODEV);
-	/* without /proc/filesystems, everything not allowed is EPERM */
-	struct mountd_req r = {.source = "x", .target = "/mnt", .fstype = "nosuchfs"};
-	assert_int_equal(mountd_classify(&r, NULL, &op), -EPERM);
-	/* vfat is allowed (block), whatever /proc/filesystems says */
+	/* an allowed type the host does not have is ENODEV too, whatever the source (LTP's
+	 * probe mounts /dev/zero with the type and expects ENODEV for a missing one) */
+	assert_int_equal(classify("/dev/zero", "exfat", 0, &op), -ENODEV);
+	assert_int_equal(classify("/dev/vdb", "xfs", 0, &op), -ENODEV);
 	assert_int_equal(classify("/dev/vdb", "vfat", 0, &op), 0);
+	/* a type that is the tail of a listed one is not listed */
+	assert_int_equal(classify("none", "fs", 0, &op), -ENODEV);
+	/* the refusals wait for the target's lookup: mountd_classify itself says 0 */
+	struct mountd_req r = {.source = "x", .target = "/mnt", .fstype = "nosuchfs"};
+	assert_int_equal(mountd_classify(&r, known, &op), 0);
+	assert_int_equal(op.err, -ENODEV);
+	/* without /proc/filesystems, everything not allowed is EPERM */
+	assert_int_equal(mountd_classify(&r, NULL, &op), 0);
+	assert_int_equal(op.err, -EPERM);
+	/* an empty /proc/filesystems (unreadable): nothing is known */
+	r.fstype = "tmpfs";
+	assert_int_equal(mountd_classify(&r, "", &op), 0);
+	assert_int_equal(op.err, -ENODEV);
+	/* MS_NOUSER: EINVAL */
+	assert_int_equal(classify("none", "tmpfs", 1UL << 31, &op), -EINVAL);
 	/* a new mount needs a type; a block one and a bind or move a source */
 	assert_int_equal(classify("none", NULL, 0, &op), -EINVAL);
 	assert_int_equal(classify(NULL, "ext4", 0, &op), -EINVAL);
-	assert_int_equal(classify("", "xfs", 0, &op), -EINVAL);
+	assert_int_equal(classify("", "vfat", 0, &op), -EINVAL);
 	assert_int_equal(classify(NULL, NULL, MS_BIND, &op), -EINVAL);
 	assert_int_equal(classify("", NULL, MS_MOVE, &op), -EINVAL);
 }
@@ -119,7 +139,7 @@ static void test_check_block_devices(void **state)
 {
 	(void)state;
 	struct mountd_zone z;
-	struct mountd_facts f = {.src_mode = S_IFBLK | 0660, .src_rdev = makedev(7, 3)};
+	struct mountd_facts f = {.admin = 1, .src_mode = S_IFBLK | 0660, .src_rdev = makedev(7, 3)};
 
 	zone_setup(&z);
 	assert_int_equal(check(&z, MOUNTD_NEW, MOUNTD_FS_BLOCK, 0, &f), 0);
@@ -137,7 +157,7 @@ static void test_check_block_devices(void **state)
 	assert_int_equal(check(&z, MOUNTD_NEW, MOUNTD_FS_VIRTUAL, 0, &f), 0);
 	/* a zone without devices mounts none */
 	z.ndevs = 0;
-	f = (struct mountd_facts){.src_mode = S_IFBLK, .src_rdev = makedev(7, 3)};
+	f = (struct mountd_facts){.admin = 1, .src_mode = S_IFBLK, .src_rdev = makedev(7, 3)};
 	assert_int_equal(check(&z, MOUNTD_NEW, MOUNTD_FS_BLOCK, 0, &f), -EPERM);
 }
 
@@ -147,9 +167,9 @@ static void test_check_own_mounts(void **state)
 	struct mountd_zone z;
 	/* a tmpfs the zone mounted */
 	struct mountd_facts own = {
-	    .mnt_id = 140, .mnt_is_root = 1, .mnt_in_ns = 1, .mnt_dev = makedev(0, 60)};
+	    .admin = 1, .mnt_id = 140, .mnt_is_root = 1, .mnt_in_ns = 1, .mnt_dev = makedev(0, 60)};
 	struct mountd_facts proc = {
-	    .mnt_id = 129, .mnt_is_root = 1, .mnt_in_ns = 1, .mnt_dev = makedev(0, 46)};
+	    .admin = 1, .mnt_id = 129, .mnt_is_root = 1, .mnt_in_ns = 1, .mnt_dev = makedev(0, 46)};
 
 	zone_setup(&z);
 	assert_int_equal(check(&z, MOUNTD_UMOUNT, 0, 0, &own), 0);
@@ -167,7 +187,7 @@ static void test_check_own_mounts(void **state)
 	struct mountd_facts inner = own;
 	inner.mnt_is_root = 0;
 	assert_int_equal(check(&z, MOUNTD_UMOUNT, 0, 0, &inner), -EINVAL);
-	struct mountd_facts missing = {.mnt_errno = ENOENT};
+	struct mountd_facts missing = {.admin = 1, .mnt_errno = ENOENT};
 	assert_int_equal(check(&z, MOUNTD_UMOUNT, 0, 0, &missing), -ENOENT);
 	assert_int_equal(check(&z, MOUNTD_MOVE, 0, MS_MOVE, &missing), -ENOENT);
 	/* binds and propagation changes need no ownership */
@@ -184,20 +204,26 @@ static void test_check_shared_superblocks(void **state)
 	(void)state;
 	struct mountd_zone z;
 	/* the zone's bind of /sys (a new mount over the boot superblock 0:47), read-only */
-	struct mountd_facts sysbind = {.mnt_id = 141,
+	struct mountd_facts sysbind = {.admin = 1,
+				       .mnt_id = 141,
 				       .mnt_is_root = 1,
 				       .mnt_in_ns = 1,
 				       .mnt_dev = makedev(0, 47),
 				       .mnt_ro = 1};
 	/* the zone's bind of one of its own directories (the root's superblock, 254:0) */
-	struct mountd_facts rootbind = {.mnt_id = 142,
+	struct mountd_facts rootbind = {.admin = 1,
+					.mnt_id = 142,
 					.mnt_is_root = 1,
 					.mnt_in_ns = 1,
 					.mnt_dev = makedev(254, 0),
 					.mnt_ro = 1};
 	/* the zone's own ext4, read-only */
-	struct mountd_facts ext4 = {
-	    .mnt_id = 143, .mnt_is_root = 1, .mnt_in_ns = 1, .mnt_dev = makedev(7, 3), .mnt_ro = 1};
+	struct mountd_facts ext4 = {.admin = 1,
+				    .mnt_id = 143,
+				    .mnt_is_root = 1,
+				    .mnt_in_ns = 1,
+				    .mnt_dev = makedev(7, 3),
+				    .mnt_ro = 1};
 
 	zone_setup(&z);
 	/* per-mount flags: making it writable over a boot superblock is refused */
@@ -216,6 +242,140 @@ static void test_check_shared_superblocks(void **state)
 	assert_int_equal(check(&z, MOUNTD_REMOUNT, 0, MS_REMOUNT, &ext4), 0);
 	/* unmounting them is fine: they are the zone's */
 	assert_int_equal(check(&z, MOUNTD_UMOUNT, 0, 0, &sysbind), 0);
+}
+
+/* The kernel's order: the target's lookup, then may_mount (CAP_SYS_ADMIN), then the rest. */
+static void test_check_order(void **state)
+{
+	(void)state;
+	struct mountd_zone z;
+	struct mountd_op op = {.kind = MOUNTD_NEW, .fs = MOUNTD_FS_VIRTUAL, .err = -ENODEV};
+	struct mountd_facts f = {.tgt_errno = ENOENT};
+
+	zone_setup(&z);
+	assert_int_equal(mountd_check(&z, &op, 0, &f), -ENOENT);
+	f.tgt_errno = 0;
+	assert_int_equal(mountd_check(&z, &op, 0, &f), -EPERM); /* not privileged */
+	f.admin = 1;
+	assert_int_equal(mountd_check(&z, &op, 0, &f), -ENODEV);
+	op.err = 0;
+	assert_int_equal(mountd_check(&z, &op, 0, &f), 0);
+	/* a caller without CAP_SYS_ADMIN gets nothing, not even a bind or a tmpfs */
+	f.admin = 0;
+	assert_int_equal(mountd_check(&z, &op, 0, &f), -EPERM);
+	op.kind = MOUNTD_BIND;
+	assert_int_equal(mountd_check(&z, &op, MS_BIND, &f), -EPERM);
+	op.kind = MOUNTD_PROPAGATION;
+	assert_int_equal(mountd_check(&z, &op, MS_PRIVATE, &f), -EPERM);
+	struct mountd_facts own = {.mnt_id = 140, .mnt_is_root = 1, .mnt_in_ns = 1};
+	op.kind = MOUNTD_UMOUNT;
+	assert_int_equal(mountd_check(&z, &op, 0, &own), -EPERM);
+	/* umount2: the lookup, the privilege, then "not a mount point" */
+	own.admin = 1;
+	own.mnt_is_root = 0;
+	assert_int_equal(mountd_check(&z, &op, 0, &own), -EINVAL);
+	own.admin = 0;
+	assert_int_equal(mountd_check(&z, &op, 0, &own), -EPERM);
+	own.tgt_errno = ENOTDIR;
+	assert_int_equal(mountd_check(&z, &op, 0, &own), -ENOTDIR);
+}
+
+/* nodev cannot be taken away from a mount, and an overlay takes its layers' flags. */
+static void test_flags(void **state)
+{
+	(void)state;
+	struct mountd_op op = {.kind = MOUNTD_REMOUNT_BIND, .flags = MS_REMOUNT | MS_BIND};
+	struct mountd_facts f = {.admin = 1, .mnt_nodev = 1};
+
+	assert_int_equal(mountd_flags(&op, &f), MS_REMOUNT | MS_BIND | MS_NODEV);
+	op.kind = MOUNTD_REMOUNT;
+	op.flags = MS_REMOUNT | MS_RDONLY;
+	assert_int_equal(mountd_flags(&op, &f), MS_REMOUNT | MS_RDONLY | MS_NODEV);
+	f.mnt_nodev = 0;
+	assert_int_equal(mountd_flags(&op, &f), MS_REMOUNT | MS_RDONLY);
+	op = (struct mountd_op){.kind = MOUNTD_NEW, .fs = MOUNTD_FS_OVERLAY, .flags = MS_RDONLY};
+	f.layer_flags = MS_NOSUID | MS_NODEV | MS_RDONLY;
+	assert_int_equal(mountd_flags(&op, &f), MS_RDONLY | MS_NOSUID | MS_NODEV);
+	/* layer flags count for overlay only */
+	op.fs = MOUNTD_FS_VIRTUAL;
+	assert_int_equal(mountd_flags(&op, &f), MS_RDONLY);
+}
+
+static const struct mountd_ovl_opt *ovl_at(const struct mountd_ovl *o, size_t i)
+{
+	assert_true(i < o->n);
+	return &o->opt[i];
+}
+
+static void test_overlay_parse(void **state)
+{
+	(void)state;
+	static struct mountd_ovl o;
+
+	/* what LTP mounts */
+	assert_int_equal(mountd_overlay_parse("lowerdir=lower,upperdir=upper,workdir=work", &o), 0);
+	assert_int_equal(o.n, 7);
+	assert_int_equal(ovl_at(&o, 0)->kind, MOUNTD_OVL_RESET);
+	assert_int_equal(ovl_at(&o, 1)->kind, MOUNTD_OVL_LOWER);
+	assert_string_equal(ovl_at(&o, 1)->value, "lower");
+	assert_int_equal(ovl_at(&o, 2)->kind, MOUNTD_OVL_UPPER);
+	assert_string_equal(ovl_at(&o, 2)->value, "upper");
+	assert_int_equal(ovl_at(&o, 3)->kind, MOUNTD_OVL_WORK);
+	/* always last: xattrs the zone can write are not trusted, no file handles decoded */
+	assert_int_equal(ovl_at(&o, 4)->kind, MOUNTD_OVL_FLAG);
+	assert_string_equal(ovl_at(&o, 4)->key, "userxattr");
+	assert_string_equal(ovl_at(&o, 5)->key, "index");
+	assert_string_equal(ovl_at(&o, 5)->value, "off");
+	assert_string_equal(ovl_at(&o, 6)->key, "nfs_export");
+
+	/* several lower layers, data layers after "::", escapes as overlayfs reads them */
+	assert_int_equal(mountd_overlay_parse("lowerdir=/a\\:b:/c::/d,xino=off", &o), 0);
+	assert_string_equal(ovl_at(&o, 1)->value, "/a:b");
+	assert_int_equal(ovl_at(&o, 2)->kind, MOUNTD_OVL_LOWER);
+	assert_string_equal(ovl_at(&o, 2)->value, "/c");
+	assert_int_equal(ovl_at(&o, 3)->kind, MOUNTD_OVL_DATA);
+	assert_string_equal(ovl_at(&o, 3)->value, "/d");
+	assert_int_equal(ovl_at(&o, 4)->kind, MOUNTD_OVL_STRING);
+	assert_string_equal(ovl_at(&o, 4)->key, "xino");
+	assert_string_equal(ovl_at(&o, 4)->value, "off");
+	/* an escaped comma stays in the path */
+	assert_int_equal(mountd_overlay_parse("upperdir=/u\\,v,workdir=/w", &o), 0);
+	assert_string_equal(ovl_at(&o, 0)->value, "/u,v");
+	/* lowerdir+ and datadir+ take the path as it is */
+	assert_int_equal(mountd_overlay_parse("lowerdir+=/a\\b,datadir+=/d", &o), 0);
+	assert_string_equal(ovl_at(&o, 0)->value, "/a\\b");
+	assert_int_equal(ovl_at(&o, 1)->kind, MOUNTD_OVL_DATA);
+	/* empty options are skipped; flags pass */
+	assert_int_equal(mountd_overlay_parse(",,lowerdir=/l,,default_permissions,ro", &o), 0);
+	assert_string_equal(ovl_at(&o, 2)->key, "default_permissions");
+	assert_int_equal(ovl_at(&o, 2)->kind, MOUNTD_OVL_FLAG);
+	assert_int_equal(mountd_overlay_parse(NULL, &o), 0);
+	assert_int_equal(o.n, 3);
+
+	/* malformed layer lists: overlayfs' EINVAL */
+	assert_int_equal(mountd_overlay_parse("lowerdir=/a:", &o), -EINVAL);
+	assert_int_equal(mountd_overlay_parse("lowerdir=/a:::/b", &o), -EINVAL);
+	assert_int_equal(mountd_overlay_parse("lowerdir=:/a", &o), -EINVAL);
+	assert_int_equal(mountd_overlay_parse("lowerdir=/a::/d:/b", &o), -EINVAL);
+	assert_int_equal(mountd_overlay_parse("lowerdir=/a,lowerdir+=/b", &o), -EINVAL);
+	assert_int_equal(mountd_overlay_parse("upperdir=", &o), -EINVAL);
+	/* options overlayfs does not have, or that could name a path in a future kernel */
+	assert_int_equal(mountd_overlay_parse("lowerdir=/a,nosuchopt", &o), -EINVAL);
+	assert_int_equal(mountd_overlay_parse("lowerdir=/a,context=system_u:object_r:x", &o),
+			 -EINVAL);
+	assert_int_equal(mountd_overlay_parse("source=/x", &o), -EINVAL);
+	/* what would make overlayfs decode file handles the zone wrote */
+	assert_int_equal(mountd_overlay_parse("lowerdir=/a,index=on", &o), -EPERM);
+	assert_int_equal(mountd_overlay_parse("lowerdir=/a,nfs_export=on", &o), -EPERM);
+	assert_int_equal(mountd_overlay_parse("lowerdir=/a,index=off", &o), 0);
+	/* too long, or too many layers */
+	static char big[5000];
+	memset(big, 'a', sizeof(big) - 1);
+	assert_int_equal(mountd_overlay_parse(big, &o), -EINVAL);
+	char many[1024] = "lowerdir=/a";
+	for (int i = 0; i < 70; i++)
+		strcat(many, ":/b");
+	assert_int_equal(mountd_overlay_parse(many, &o), -EINVAL);
 }
 
 static void test_mountinfo_parse(void **state)
@@ -278,6 +438,9 @@ int main(void)
 	    cmocka_unit_test(test_check_block_devices),
 	    cmocka_unit_test(test_check_own_mounts),
 	    cmocka_unit_test(test_check_shared_superblocks),
+	    cmocka_unit_test(test_check_order),
+	    cmocka_unit_test(test_flags),
+	    cmocka_unit_test(test_overlay_parse),
 	    cmocka_unit_test(test_mountinfo_parse),
 	    cmocka_unit_test(test_boot_record_roundtrip),
 	};

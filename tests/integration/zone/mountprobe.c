@@ -6,8 +6,10 @@
  *   mountprobe efault            bad pointers in every argument
  *   mountprobe call NAME mount SRC TGT TYPE FLAGS [DATA]   ("-" for NULL)
  *   mountprobe call NAME umount TGT FLAGS
+ *   mountprobe nocap call ...    the same, after dropping every capability (no CAP_SYS_ADMIN)
  */
 #include <errno.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +41,10 @@ static const char *ename(long r)
 		return "ENOSYS";
 	case ENAMETOOLONG:
 		return "ENAMETOOLONG";
+	case ENOTDIR:
+		return "ENOTDIR";
+	case EROFS:
+		return "EROFS";
 	default:
 		return "other";
 	}
@@ -58,6 +64,17 @@ static const char *arg(const char *s)
 
 int main(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "nocap") == 0) {
+		struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+		struct __user_cap_data_struct d[2];
+		memset(d, 0, sizeof(d));
+		if (syscall(SYS_capset, &h, d) < 0) {
+			perror("capset");
+			return 2;
+		}
+		argc--;
+		argv++;
+	}
 	if (argc >= 2 && strcmp(argv[1], "efault") == 0) {
 		/* an address that is never mapped, and the end of a mapping */
 		char *page =

@@ -1,9 +1,11 @@
 #!/bin/sh
 # The zone's mount service (zone/mountd.c): mount and umount2 in a zone are decided outside it.
 # A busybox zone given a loop device (device=HOSTDEV:/dev/vdb) mounts and unmounts a tmpfs,
-# mounts the device's ext4, may not mount a host device it was not given, may not unmount or
-# remount what lxzone set up (/proc, /sys, the root), binds and moves paths of its own, gets
-# EFAULT for bad pointers; its init (PID 1, the image's program) is served too.  Then, when the
+# mounts the device's ext4 (always nodev), may not mount a host device it was not given, may
+# not unmount or remount what lxzone set up (/proc, /sys, the root), binds and moves paths of
+# its own, mounts an overlay of its own directories (not through a magic link), gets EFAULT for
+# bad pointers, EPERM without CAP_SYS_ADMIN, ENODEV for a type the host lacks, in the kernel's
+# order; its init (PID 1, the image's program) is served too.  Then, when the
 # Debian minbase image is in the test cache, a zone runs mkfs.ext4 and mount(8) on its device.
 . "$(dirname "$0")/lib.sh"
 export LXZONE_CGROUP_PARENT="${LXZONE_CGROUP_PARENT:-lxzone-it-mountd}"
@@ -94,6 +96,21 @@ x sh -c 'echo hello >/mnt/t/f && grep -q " /mnt/t tmpfs .*size=1024k" /proc/moun
 	fail "tmpfs not usable or options lost"
 expect "umount ok" $P umount umount /mnt/t 0
 ! x grep -q " /mnt/t " /proc/mounts || fail "/mnt/t still mounted"
+# execs hand their listeners to the zone's own service (its socket in the zone directory):
+# two at once, each mounting; without the socket (a zone booted by an older lxzone) an exec
+# starts a service of its own
+[ -S "$LXZONE_ROOT/mnt5/mountd.sock" ] || fail "no mount service socket"
+x sh -c "$P tmpfs mount none /mnt/t tmpfs 0 size=1m" >"$T/c1" &
+c1=$!
+x sh -c "$P tmpfs mount none /mnt/a tmpfs 0 size=1m" >"$T/c2"
+wait $c1
+[ "$(cat "$T/c1") $(cat "$T/c2")" = "tmpfs ok tmpfs ok" ] ||
+	fail "concurrent exec mounts: $(cat "$T/c1") / $(cat "$T/c2")"
+mv "$LXZONE_ROOT/mnt5/mountd.sock" "$T/mountd.sock"
+expect "umount ok" $P umount umount /mnt/a 0
+mv "$T/mountd.sock" "$LXZONE_ROOT/mnt5/mountd.sock"
+expect "umount ok" $P umount umount /mnt/t 0
+echo "ok: execs through the zone's service, concurrently, and with a service of their own"
 expect "proc ok" $P proc mount proc /mnt/t proc 0
 x sh -c 'test -e /mnt/t/1 && ! test -e /mnt/t/'"$$" || fail "the zone's proc shows host pids"
 expect "umount-proc ok" $P umount-proc umount /mnt/t 0
@@ -101,9 +118,24 @@ expect "sysfs ok" $P sysfs mount sysfs /mnt/t sysfs 0
 x grep -q " /mnt/t sysfs ro," /proc/mounts || fail "sysfs mounted read-write"
 expect "umount-sysfs ok" $P umount-sysfs umount /mnt/t 0
 
-# refusals and the kernel's own errors
+# refusals and the kernel's own errors, in the kernel's order: the target's lookup, the
+# caller's privilege (may_mount), then the type
 expect "unknown ENODEV" $P unknown mount none /mnt/t nosuchfs 0
-expect "overlay EPERM" $P overlay mount none /mnt/t overlay 0
+expect "unknown-missing ENOENT" $P unknown-missing mount none /mnt/nosuch nosuchfs 0
+expect "cgroup2 EPERM" $P cgroup2 mount none /mnt/t cgroup2 0
+U="/bin/mountprobe nocap call"
+expect "nocap-tmpfs EPERM" $U nocap-tmpfs mount none /mnt/t tmpfs 0
+expect "nocap-unknown EPERM" $U nocap-unknown mount none /mnt/t nosuchfs 0
+expect "nocap-missing ENOENT" $U nocap-missing mount none /mnt/nosuch tmpfs 0
+expect "nocap-bind EPERM" $U nocap-bind mount /mnt/a /mnt/b - 0x1000
+expect "nocap-umount EPERM" $U nocap-umount umount /mnt/init 0
+# an allowed type the host kernel does not have is ENODEV (LTP probes with /dev/zero), and
+# the kernel never sees it (no module is loaded for a zone)
+for fs in vfat exfat xfs btrfs; do
+	grep -qw "$fs" /proc/filesystems && continue
+	expect "$fs-zero ENODEV" $P $fs-zero mount /dev/zero /mnt/t $fs 0
+done
+expect "ext4-zero ENOTBLK" $P ext4-zero mount /dev/zero /mnt/t ext4 0
 expect "notblk ENOTBLK" $P notblk mount /etc/passwd /mnt/d ext4 0
 expect "missing ENOENT" $P missing mount /dev/nosuch /mnt/d ext4 0
 x mknod /tmp/other b $other_mm
@@ -127,12 +159,61 @@ expect "rw-sys EPERM" $P rw-sys mount - /mnt/b - 0x1020 # MS_REMOUNT|MS_BIND, no
 expect "umount-b ok" $P umount-b umount /mnt/b 0
 expect "private ok" $P private mount - / - 0x44000 # MS_REC|MS_PRIVATE
 
+# overlay of the zone's own directories; the layers resolved in its root, never through a
+# magic link; userxattr always; a layer's nosuid/nodev carried over
+if grep -qw overlay /proc/filesystems; then
+	x mkdir -p /mnt/o/l /mnt/o/u /mnt/o/w /mnt/o/m /tmp/ol /tmp/ou /tmp/ow
+	x sh -c 'echo lower >/mnt/o/l/f'
+	O=lowerdir=/mnt/o/l,upperdir=/mnt/o/u,workdir=/mnt/o/w
+	expect "overlay ok" $P overlay mount overlay /mnt/o/m overlay 0 $O
+	x sh -c 'echo upper >/mnt/o/m/g && cat /mnt/o/m/f' | grep -qx lower || fail "overlay: lower file"
+	[ "$(x cat /mnt/o/u/g)" = upper ] || fail "overlay: write did not reach the upper layer"
+	x grep -q " /mnt/o/m overlay .*userxattr" /proc/mounts || fail "overlay without userxattr"
+	expect "overlay-umount ok" $P overlay-umount umount /mnt/o/m 0
+	# relative layers resolve from the caller's working directory
+	got=$(x sh -c 'cd /mnt/o && mountprobe call rel mount overlay m overlay 0 lowerdir=l,upperdir=u,workdir=w')
+	[ "$got" = "rel ok" ] || fail "overlay with relative layers: $got"
+	expect "umount-rel ok" $P umount-rel umount /mnt/o/m 0
+	expect "overlay-magic EPERM" $P overlay-magic mount overlay /mnt/o/m overlay 0 \
+		lowerdir=/proc/1/root/etc
+	expect "overlay-magic-upper EPERM" $P overlay-magic-upper mount overlay /mnt/o/m overlay 0 \
+		lowerdir=/mnt/o/l,upperdir=/proc/1/cwd/mnt/o/u,workdir=/mnt/o/w
+	expect "overlay-missing ENOENT" $P overlay-missing mount overlay /mnt/o/m overlay 0 \
+		lowerdir=/mnt/o/nosuch
+	expect "overlay-file EINVAL" $P overlay-file mount overlay /mnt/o/m overlay 0 \
+		lowerdir=/mnt/o/l/f
+	expect "overlay-opt EINVAL" $P overlay-opt mount overlay /mnt/o/m overlay 0 "$O,bogus"
+	expect "overlay-index EPERM" $P overlay-index mount overlay /mnt/o/m overlay 0 "$O,index=on"
+	expect "overlay-nocap EPERM" $U overlay-nocap mount overlay /mnt/o/m overlay 0 "$O"
+	# a read-only upper layer: overlayfs' own EINVAL (nothing is made writable)
+	expect "bind-ro ok" $P bind-ro mount /mnt/o/u /mnt/b - 0x1000
+	expect "ro ok" $P ro mount - /mnt/b - 0x1021 # MS_REMOUNT|MS_BIND|MS_RDONLY
+	expect "overlay-ro-upper EINVAL" $P overlay-ro-upper mount overlay /mnt/o/m overlay 0 \
+		lowerdir=/mnt/o/l,upperdir=/mnt/b,workdir=/mnt/o/w
+	expect "umount-b2 ok" $P umount-b2 umount /mnt/b 0
+	# /tmp is nosuid,nodev: an overlay with a layer there is too
+	expect "overlay-tmp ok" $P overlay-tmp mount overlay /mnt/o/m overlay 0 \
+		lowerdir=/tmp/ol,upperdir=/mnt/o/u,workdir=/mnt/o/w
+	x grep " /mnt/o/m overlay" /proc/mounts | grep -q "nosuid,nodev" ||
+		fail "overlay over /tmp lost nosuid,nodev: $(x grep /mnt/o/m /proc/mounts)"
+	expect "overlay-tmp-umount ok" $P overlay-tmp-umount umount /mnt/o/m 0
+	echo "ok: overlay"
+else
+	echo "note: the host has no overlay; overlay not tested"
+fi
+
 # the device given to the zone: ext4 made on the host, written in the zone
 expect "dev ok" $P dev mount /dev/vdb /mnt/d ext4 0
-x grep -q "^/dev/vdb /mnt/d ext4 rw" /proc/mounts || fail "mountinfo: $(x grep /mnt/d /proc/mounts)"
+# nodev: the zone writes the device byte by byte, so it could hold a node for any host device
+x grep -q "^/dev/vdb /mnt/d ext4 rw,nodev" /proc/mounts || fail "mountinfo: $(x grep /mnt/d /proc/mounts)"
 x sh -c 'echo from-zone >/mnt/d/hello'
 expect "dev-ro ok" $P dev-ro mount - /mnt/d - 0x21 # MS_REMOUNT|MS_RDONLY
 ! x sh -c 'echo x >/mnt/d/nope' 2>/dev/null || fail "remount read-only did not take"
+x grep -q "^/dev/vdb /mnt/d ext4 ro,nodev" /proc/mounts || fail "a remount cleared nodev"
+expect "dev-bind ok" $P dev-bind mount /mnt/d /mnt/b - 0x1000
+expect "dev-bind-dev ok" $P dev-bind-dev mount - /mnt/b - 0x1021 # MS_REMOUNT|MS_BIND|MS_RDONLY
+x grep -q " /mnt/b ext4 ro,nodev" /proc/mounts || fail "a bind remount cleared nodev"
+expect "umount-b3 ok" $P umount-b3 umount /mnt/b 0
 expect "dev-umount ok" $P dev-umount umount /mnt/d 0
 got=$(debugfs -R "cat /hello" "$T/given.img" 2>/dev/null || true)
 [ -z "$got" ] || [ "$got" = from-zone ] || fail "the device's file: '$got'"

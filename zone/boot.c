@@ -760,6 +760,10 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 				      zone_state_name(st));
 	if (zone_cgroup_for(z, &cg, err) < 0)
 		return -1;
+	/* a zone booted by an lxzone without the devices cgroup: its processes have none to
+	 * join, and its capability set (recorded at boot) has no cap_mknod */
+	if (zone_cgroup_confines_devices(&cg) && access(cg.v1[ZONE_CG_DEVICES], F_OK) < 0)
+		cg.v1[ZONE_CG_DEVICES][0] = '\0';
 	int np = zone_cgroup_procs_files(&cg, procs, ZONE_CG_NCTRL + 1);
 	for (int i = 0; i < np; i++)
 		procs_ptr[i] = procs[i];

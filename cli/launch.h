@@ -145,7 +145,8 @@ struct launch_opts {
 	size_t ncgroupfs;
 
 	/* The brand filter, already built and checked (a zone's cached filter,
-	 * lx_filter_cache_read), or NULL: launch_enter builds it from hardened / zone_page. */
+	 * lx_filter_cache_read; lxrun's, cli/lxrun.c), or NULL: launch_enter and launch_run
+	 * build it from hardened / zone_page / kernel_version. */
 	const struct sock_fprog *filter;
 
 	/* The zone's mount service (zone/mountd.h).  When set, the process that execs the
@@ -191,6 +192,8 @@ enum launch_op_kind {
 	LOP_REMOUNT_RO,	    /* make the mount at zone path dest read-only */
 	LOP_PIVOT_ROOT,	    /* pivot_root into path, detach the old root */
 	LOP_MKNOD,	    /* block device node dest (mode 0660, rdev in flags) in the zone */
+	LOP_HOST_CPU_DIR,   /* no root: a private mount namespace whose /sys/devices/system/cpu
+			       shows flags CPUs, online etc. saying data (launch_cpudir.c) */
 };
 
 struct launch_op {
@@ -237,6 +240,16 @@ void launch_plan_print(const struct launch_plan *plan, FILE *out);
 
 /* Name of an op kind ("mount", "bind", ...), for printing and tests. */
 const char *launch_op_name(int kind);
+
+/*
+ * LOP_HOST_CPU_DIR, in the process that execs the program of a run without a root (after it
+ * joined the cgroup): a mount namespace of its own, a slave of the host's, with a read-only
+ * tmpfs over /sys/devices/system/cpu holding the host's cpu0 .. cpu(n-1), cpufreq, cpuidle
+ * and vulnerabilities bound read-only and online / possible / present saying data, as a
+ * zone's root has it.  Without the privilege for a mount namespace (EPERM) the host's
+ * directory stays, and 0.  0, or -1 with err.
+ */
+int launch_host_cpu_dir(const struct launch_op *op, struct launch_error *err);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Executing */

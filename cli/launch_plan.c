@@ -37,6 +37,7 @@ static const char *const op_names[] = {
     [LOP_REMOUNT_RO] = "remount-ro",
     [LOP_PIVOT_ROOT] = "pivot-root",
     [LOP_MKNOD] = "mknod",
+    [LOP_HOST_CPU_DIR] = "host-cpu-dir",
 };
 
 const char *launch_op_name(int kind)
@@ -101,18 +102,33 @@ static struct launch_op *add_mount(struct launch_plan *plan, const char *fstype,
  * "0-(n-1)", and the host's cpufreq, cpuidle and vulnerabilities.  Returns 1 when the plan
  * is full.
  */
+/* CPUs of a run's /sys/devices/system/cpu when --cpus hides some of the host's, else 0;
+ * plan->cpu_list says them ("0-(n-1)\n"). */
+static unsigned cpu_dir_cpus(struct launch_plan *plan, const struct launch_opts *opts)
+{
+	long host = sysconf(_SC_NPROCESSORS_CONF);
+	unsigned n = (unsigned)((opts->millicpus + 999) / 1000);
+
+	if (!opts->millicpus || opts->millicpus > (uint64_t)LAUNCH_MAX_ZONE_CPUS * 1000 ||
+	    host <= 0 || n == 0 || n >= (unsigned long)host)
+		return 0;
+	if (n == 1)
+		snprintf(plan->cpu_list, sizeof(plan->cpu_list), "0\n");
+	else
+		snprintf(plan->cpu_list, sizeof(plan->cpu_list), "0-%u\n", n - 1);
+	return n;
+}
+
 static int add_cpu_dir(struct launch_plan *plan, const struct launch_opts *opts)
 {
 	static const char *const files[] = {"online", "possible", "present"};
 	static const char *const dirs[] = {"cpufreq", "cpuidle", "vulnerabilities"};
 	static char paths[6][48];
-	long host = sysconf(_SC_NPROCESSORS_CONF);
-	unsigned n = (unsigned)((opts->millicpus + 999) / 1000), k;
+	unsigned n = cpu_dir_cpus(plan, opts), k;
 	struct launch_op *op;
 	int full = 0;
 
-	if (!opts->millicpus || opts->millicpus > (uint64_t)LAUNCH_MAX_ZONE_CPUS * 1000 ||
-	    host <= 0 || n == 0 || n >= (unsigned long)host)
+	if (n == 0)
 		return 0;
 	full |= !add_mount(plan, "tmpfs", "/sys/devices/system/cpu",
 			   MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755");
@@ -124,10 +140,6 @@ static int add_cpu_dir(struct launch_plan *plan, const struct launch_opts *opts)
 			op->flags = MS_RDONLY;
 		full |= !op;
 	}
-	if (n == 1)
-		snprintf(plan->cpu_list, sizeof(plan->cpu_list), "0\n");
-	else
-		snprintf(plan->cpu_list, sizeof(plan->cpu_list), "0-%u\n", n - 1);
 	for (k = 0; k < 3; k++) {
 		snprintf(paths[k], sizeof(paths[k]), "/sys/devices/system/cpu/%s", files[k]);
 		op = add(plan, LOP_WRITE_FILE, NULL, paths[k]);
@@ -329,6 +341,8 @@ static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *pl
 int launch_plan_build(const struct launch_opts *opts, struct launch_plan *plan,
 		      struct launch_error *err)
 {
+	unsigned n;
+
 	memset(plan, 0, sizeof(*plan));
 	plan->opts = opts;
 	plan->init = opts->init;
@@ -346,6 +360,18 @@ int launch_plan_build(const struct launch_opts *opts, struct launch_plan *plan,
 		for (size_t i = 0; i < opts->ncgroup_procs; i++)
 			if (!add(plan, LOP_JOIN_CGROUP, opts->cgroup_procs[i], NULL))
 				return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "too many cgroups");
+		/* --cpus on the host: the run's own view of the CPU directory, as a root's (the
+		 * cgroup's lxrun stays to clean up, so the program is forked there) */
+		if (opts->ncgroup_procs && (n = cpu_dir_cpus(plan, opts)) > 0) {
+			struct launch_op *op =
+			    add(plan, LOP_HOST_CPU_DIR, NULL, "/sys/devices/system/cpu");
+
+			if (!op)
+				return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
+						   "too many operations");
+			op->flags = n;
+			op->data = plan->cpu_list;
+		}
 		if (opts->report)
 			strcpy(plan->report_zone, "(report file)");
 		return 0;
@@ -422,6 +448,10 @@ static void print_op(const struct launch_plan *plan, const struct launch_op *op,
 		break;
 	case LOP_LOOPBACK_UP:
 	case LOP_NEW_CGROUPNS:
+		break;
+	case LOP_HOST_CPU_DIR:
+		fprintf(out, " %s cpu0..cpu%lu online %.*s (private mount namespace)", op->dest,
+			op->flags - 1, (int)strcspn(op->data, "\n"), op->data);
 		break;
 	default:
 		fprintf(out, " %s", op->src ? op->src : op->dest);

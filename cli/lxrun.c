@@ -10,9 +10,49 @@
 #include "cli/launch.h"
 #include "cli/lxrun_caps.h"
 
+#include "kernel-shim/filter.h"
+
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/*
+ * The brand filter from lxrun's cache in its run directory, as a zone store caches it
+ * (kernel-shim/filter.h: lx_filter_cache_read / lx_filter_cache_write, one file per key,
+ * ours and checked before use): building it with libseccomp is ~5 ms of every start.  No run
+ * directory of our own, or any cache error: NULL, and launch_run builds the filter.
+ */
+static const struct sock_fprog *filter_cached(const struct launch_opts *opts,
+					      struct sock_fprog *prog)
+{
+	struct lx_filter_opts fo = {.hardened = opts->hardened,
+				    .lxproc = (opts->zone_page && *opts->zone_page) ||
+					      (opts->kernel_version && *opts->kernel_version)};
+	char dir[4096], name[64], why[512];
+	const struct sock_fprog *r = NULL;
+	int dfd;
+
+	if (lxrun_run_dir(dir, sizeof(dir)) != 0 ||
+	    (mkdir(dir, geteuid() == 0 ? 0755 : 0700) < 0 && errno != EEXIST))
+		return NULL;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return NULL;
+	snprintf(name, sizeof(name), ".filter-%016llx.bpf", (unsigned long long)lx_filter_key(&fo));
+	if (lx_filter_cache_read(dfd, name, &fo, prog, why, sizeof(why)) == 0) {
+		r = prog;
+	} else if (lx_filter_build(&fo, prog, why, sizeof(why)) == 0) {
+		/* a cache that cannot be written costs the next run time, nothing else */
+		lx_filter_cache_write(dfd, name, &fo, prog, why, sizeof(why));
+		r = prog;
+	}
+	close(dfd);
+	return r;
+}
 
 /* Set the caps up with the forwarded signals held, so a SIGTERM in between cannot leave a
  * cgroup behind: one that came is answered by cleaning up and dying of it. */
@@ -48,6 +88,7 @@ int main(int argc, char **argv)
 	struct launch_opts opts;
 	struct launch_plan *plan;
 	struct lxrun_caps *caps;
+	struct sock_fprog filter = {0, NULL};
 	int r, status = 0;
 
 	r = launch_opts_parse(argc, argv, &opts, stdout, &err);
@@ -75,11 +116,13 @@ int main(int argc, char **argv)
 		free(caps);
 		return 0;
 	}
+	opts.filter = filter_cached(&opts, &filter);
 	if (caps_start(caps, &opts, &err) < 0 || launch_run(plan, &status, &err) < 0) {
 		fprintf(stderr, "lxrun: %s\n", err.msg);
 		status = err.status;
 	}
 	lxrun_caps_end(caps);
+	free(filter.filter);
 	free(plan);
 	free(caps);
 	return status;

@@ -4,15 +4,15 @@
 #include "cli/lxrun_caps.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
-/* Where the page goes on the host: $LXZONE_RUN_DIR, /run/lxzone for root, else the user's
- * runtime directory, else $TMPDIR. */
-static void page_dir(char *buf, size_t sz)
+int lxrun_run_dir(char *buf, size_t sz)
 {
 	const char *e = getenv("LXZONE_RUN_DIR");
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
@@ -24,8 +24,42 @@ static void page_dir(char *buf, size_t sz)
 		snprintf(buf, sz, "/run/lxzone");
 	else if (xdg && *xdg)
 		snprintf(buf, sz, "%s/lxzone", xdg);
-	else
+	else {
 		snprintf(buf, sz, "%s", tmp && *tmp ? tmp : "/tmp");
+		return 1;
+	}
+	return 0;
+}
+
+/* Linux 5.14 or later: cgroup v2's cgroup.kill. */
+static bool has_cgroup_kill(void)
+{
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+
+	return uname(&u) == 0 && sscanf(u.release, "%u.%u", &major, &minor) == 2 &&
+	       (major > 5 || (major == 5 && minor >= 14));
+}
+
+/*
+ * Only the v1 hierarchies this run uses: every one costs a mkdir, a join, a read when the
+ * run ends and an rmdir.  cpuacct always (the zone's CPU time in /proc/stat); memory for
+ * --memory; cpu (quota) and cpuset for --cpus; no pids (lxrun sets no pids cap); the freezer
+ * only where no cgroup.kill (a hybrid host's unified tracking cgroup) ends the run's leftovers.
+ */
+static void trim_controllers(struct zone_cgroup *cg, const struct launch_opts *opts)
+{
+	if (cg->layout == ZONE_CG_V2)
+		return; /* one directory whatever the controllers */
+	if (!opts->memory)
+		cg->v1[ZONE_CG_MEMORY][0] = '\0';
+	if (!opts->millicpus) {
+		cg->v1[ZONE_CG_CPU][0] = '\0';
+		cg->v1[ZONE_CG_CPUSET][0] = '\0';
+	}
+	cg->v1[ZONE_CG_PIDS][0] = '\0';
+	if (cg->v2[0] && has_cgroup_kill())
+		cg->v1[ZONE_CG_FREEZER][0] = '\0';
 }
 
 int lxrun_caps_plan(struct lxrun_caps *c, struct launch_opts *opts, struct launch_error *err)
@@ -41,13 +75,14 @@ int lxrun_caps_plan(struct lxrun_caps *c, struct launch_opts *opts, struct launc
 	snprintf(name, sizeof(name), "lxrun-%d", (int)getpid());
 	if (zone_cgroup_init(&c->cg, getenv("LXZONE_CGROUP_MNT"), name, &zerr) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "--memory/--cpus: %s", zerr.msg);
+	trim_controllers(&c->cg, opts);
 	n = zone_cgroup_procs_files(&c->cg, c->procs, ZONE_CG_NCTRL + 1);
 	for (int i = 0; i < n; i++)
 		c->procs_ptr[i] = c->procs[i];
 	opts->cgroup_procs = c->procs_ptr;
 	opts->ncgroup_procs = (size_t)n;
 
-	page_dir(c->page_dir, sizeof(c->page_dir));
+	lxrun_run_dir(c->page_dir, sizeof(c->page_dir));
 	if ((size_t)snprintf(c->page_path, sizeof(c->page_path), "%s/%s.page", c->page_dir, name) >=
 	    sizeof(c->page_path))
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, ENAMETOOLONG, "zone page in %s",
@@ -111,6 +146,28 @@ fail:
 	return launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "--memory/--cpus: %s", zerr.msg);
 }
 
+/* Any process left in the run's cgroup?  One read of the unified tracking cgroup's
+ * cgroup.events where there is one, else its cgroup.procs files. */
+static bool cgroup_populated(struct zone_cgroup *cg)
+{
+	char p[ZONE_CG_PATH + 32], buf[256];
+	int fd;
+	ssize_t n;
+
+	if (cg->v2[0] == '\0')
+		return zone_cgroup_count(cg) != 0;
+	snprintf(p, sizeof(p), "%s/cgroup.events", cg->v2);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return zone_cgroup_count(cg) != 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return zone_cgroup_count(cg) != 0;
+	buf[n] = '\0';
+	return strstr(buf, "populated 0") == NULL;
+}
+
 void lxrun_caps_end(struct lxrun_caps *c)
 {
 	struct zone_error zerr = {0};
@@ -120,7 +177,7 @@ void lxrun_caps_end(struct lxrun_caps *c)
 	lxzone_page_close(&c->page, true);
 	if (c->created) {
 		/* the program's leftovers (daemons it started) go with the run, as in a zone */
-		if (zone_cgroup_kill(&c->cg, 5000, &zerr) < 0 ||
+		if ((cgroup_populated(&c->cg) && zone_cgroup_kill(&c->cg, 5000, &zerr) < 0) ||
 		    zone_cgroup_remove(&c->cg, &zerr) < 0)
 			fprintf(stderr, "lxrun: remove cgroup: %s\n", zerr.msg);
 		c->created = false;

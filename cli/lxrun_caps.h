@@ -30,6 +30,11 @@ struct lxrun_caps {
 	bool warned; /* a failed sample was reported once */
 };
 
+/* lxrun's run directory (zone pages, the filter cache): $LXZONE_RUN_DIR, /run/lxzone for
+ * root, else $XDG_RUNTIME_DIR/lxzone; 0.  Without those, $TMPDIR or /tmp (shared with other
+ * users: pages only, never the cache) and 1. */
+int lxrun_run_dir(char *buf, size_t sz);
+
 /* Decide the cgroup and page paths and point opts at them (cgroup_procs, zone_page,
  * zone_page_host).  Touches nothing: the plan, and --dry-run, show the result. */
 int lxrun_caps_plan(struct lxrun_caps *c, struct launch_opts *opts, struct launch_error *err);

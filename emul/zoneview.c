@@ -168,6 +168,13 @@ static long build_view(struct lxproc_view *v, uint32_t inputs)
 	v->cpu_percpu = p->cpu_percpu;
 	v->cpu_npercpu = p->cpu_npercpu < LXZP_MAXCPU ? p->cpu_npercpu : LXZP_MAXCPU;
 	v->cpu_total = p->cpu_total;
+	if (p->cpu_src != LXPROC_CPU_HOST && p->sampled_ns) {
+		/* sampled times: shown between the page's two samples (proc/lxproc_cpu.c) */
+		v->cpu_sample_ns = p->sampled_ns;
+		v->cpu_prev_ns = p->cpu_prev_ns;
+		v->cpu_prev_percpu = p->cpu_prev_percpu;
+		v->cpu_prev_total = p->cpu_prev_total;
+	}
 	if (inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME))
 		v->now_ns = boottime_ns();
 	v->zone_boot_ns = p->zone_boot_ns;

@@ -64,6 +64,16 @@ struct lxproc_view {
 	const struct lx_cputime *cpu_percpu; /* LXPROC_CPU_PERCPU: indexed by host CPU id */
 	uint32_t cpu_npercpu;
 	struct lx_cputime cpu_total; /* LXPROC_CPU_TOTAL */
+	/*
+	 * Sampled CPU times (the zone page, see lxproc_cpu.c): cpu_percpu / cpu_total were
+	 * taken at cpu_sample_ns and cpu_prev_percpu / cpu_prev_total at cpu_prev_ns, the
+	 * sample before (the same time when there is only one).  cpu_sample_ns 0: the times are
+	 * current, taken at now_ns.
+	 */
+	uint64_t cpu_sample_ns;
+	uint64_t cpu_prev_ns;
+	const struct lx_cputime *cpu_prev_percpu;
+	struct lx_cputime cpu_prev_total;
 
 	/* Time.  Nanoseconds on the host's CLOCK_BOOTTIME; host_btime in seconds since 1970. */
 	uint64_t now_ns;
@@ -157,6 +167,21 @@ int lxproc_cpu_times(const struct lxproc_view *v, const struct lxproc_cpus *c, u
 		     struct lx_statcpu *out);
 /* cpu columns /proc/stat prints for a kernel-version: 7 .. 10. */
 unsigned lxproc_stat_ncols(const char *kver);
+
+/* Ticks (USER_HZ) of the zone's uptime at CLOCK_BOOTTIME t_ns. */
+uint64_t lxproc_ticks_at(const struct lxproc_view *v, uint64_t t_ns);
+
+/*
+ * The CPU times one sample publishes (the zone page's writer; see lxproc_cpu.c): from the
+ * raw counters of v (cpu_src PERCPU or TOTAL, cpuset and quota for the zone's CPUs), the
+ * times published by the sample before (prev[0 .. nprev), zeros for the first sample) and
+ * the ticks elapsed since it, fill out[0 .. nout), indexed by host CPU id.  Per zone CPU
+ * the busy time grows by at most `ticks`, what is held back is carried to later samples,
+ * and nothing ever goes down.  A TOTAL source comes out per CPU too (zone CPU k's share on
+ * its host CPU), so readers use it as LXPROC_CPU_PERCPU.  LXPROC_EINPUT for a HOST source.
+ */
+int lxproc_cpu_publish(const struct lxproc_view *v, const struct lx_cputime *prev, uint32_t nprev,
+		       uint64_t ticks, struct lx_cputime *out, uint32_t nout);
 
 /* The zone's memory, in kB, as meminfo shows it and sysinfo() reports it. */
 struct lxproc_mem {

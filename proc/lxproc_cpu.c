@@ -6,6 +6,27 @@
  * order, cut to ceil(quota / period) when a CFS quota buys fewer CPUs than the cpuset has,
  * renumbered 0 .. n-1.  Host CPUs cut off by the quota still run the zone's tasks; their time
  * is folded onto zone CPU (index % n), so the aggregate line keeps all of the zone's time.
+ *
+ * Sampled CPU time.  Inside a zone the busy time comes from the zone page, which the
+ * supervisor samples about once a second, while a reader asks at any moment.  top, vmstat and
+ * htop turn two reads into percentages (delta busy / delta of all columns), so every column
+ * must move smoothly and never back, and a line's columns must add up to the elapsed time.
+ * An idle column computed at read time against a busy time from the last sample does
+ * neither: a refresh that sees no new sample looks idle, one that sees two looks busy.  So:
+ *
+ *   - the writer (lxproc_cpu_publish) makes each sample self-consistent: per zone CPU the
+ *     busy time grows by at most the ticks elapsed since the sample before (the cgroup's
+ *     counters and the sample's clock are read at slightly different moments, and folded
+ *     CPUs can run more than one CPU's worth), carrying the excess to later samples; so idle
+ *     = elapsed - busy at the sample's time is never negative and never goes back;
+ *   - the reader shows every column at time now - (t1 - t0), linearly between the previous
+ *     sample (t0) and the last (t1): one sample interval late, but continuous.  Every value
+ *     shown while the page holds (s0, s1) lies between s0 and s1, and every value of the
+ *     next page between s1 and s2, so the columns are monotonic across page updates too,
+ *     whatever the writer's timing; and since each sample's columns add up to its elapsed
+ *     ticks, the interpolated ones add up to the interpolated time (to a tick per column).
+ *
+ * Without a zone page (a view with cpu_sample_ns 0) the times are taken as current.
  */
 #include "proc/lxproc.h"
 
@@ -50,10 +71,76 @@ static uint64_t sat_sub(uint64_t a, uint64_t b)
 	return a > b ? a - b : 0;
 }
 
+uint64_t lxproc_ticks_at(const struct lxproc_view *v, uint64_t t_ns)
+{
+	return sat_sub(t_ns, v->zone_boot_ns) / (UINT64_C(1000000000) / LXPROC_USER_HZ);
+}
+
+/* Zone CPU k's share of a total spread over n CPUs: the shares add up to the total and each
+ * grows with it (k < total % n get one tick more). */
+static uint64_t share(uint64_t total, uint32_t n, uint32_t k)
+{
+	return (total + n - 1 - k) / n;
+}
+
+/* Busy columns of zone CPU k from one set of counters, idle = `elapsed` ticks - busy. */
+static int cols_of(const struct lxproc_view *v, const struct lxproc_cpus *c, uint32_t k,
+		   const struct lx_cputime *percpu, const struct lx_cputime *total,
+		   uint64_t elapsed, struct lx_statcpu *out)
+{
+	for (unsigned i = 0; i < LX_STAT_NCOLS; i++)
+		out->col[i] = 0;
+	if (v->cpu_src == LXPROC_CPU_PERCPU) {
+		if (!percpu)
+			return LXPROC_EINPUT;
+		for (uint32_t i = k; i < c->nset; i += c->n) {
+			uint16_t h = c->set[i];
+
+			if (h >= v->cpu_npercpu)
+				continue;
+			out->col[LX_STAT_USER] += percpu[h].user;
+			out->col[LX_STAT_NICE] += percpu[h].nice;
+			out->col[LX_STAT_SYSTEM] += percpu[h].system;
+		}
+	} else {
+		out->col[LX_STAT_USER] = share(total->user, c->n, k);
+		out->col[LX_STAT_NICE] = share(total->nice, c->n, k);
+		out->col[LX_STAT_SYSTEM] = share(total->system, c->n, k);
+	}
+	/* A zone CPU is idle whenever the zone did not use it since the zone booted. */
+	out->col[LX_STAT_IDLE] = sat_sub(elapsed, out->col[LX_STAT_USER] + out->col[LX_STAT_NICE] +
+						      out->col[LX_STAT_SYSTEM]);
+	return LXPROC_OK;
+}
+
+/* a + (b - a) * num / den per column, columns that went back (an old writer) shown as b. */
+static void interpolate(const struct lx_statcpu *a, const struct lx_statcpu *b, uint64_t num,
+			uint64_t den, struct lx_statcpu *out)
+{
+	uint64_t frac;
+
+	/* 20 bits of fraction; scaled so that num << 20 cannot overflow */
+	while (den >= (UINT64_C(1) << 40)) {
+		num >>= 1;
+		den >>= 1;
+	}
+	frac = (num << 20) / den;
+	for (unsigned i = 0; i < LX_STAT_NCOLS; i++) {
+		uint64_t d = sat_sub(b->col[i], a->col[i]);
+
+		out->col[i] = b->col[i] < a->col[i]
+				  ? b->col[i]
+				  : a->col[i] + (d < (UINT64_C(1) << 43) ? (d * frac) >> 20
+									 : (d >> 20) * frac);
+	}
+}
+
 int lxproc_cpu_times(const struct lxproc_view *v, const struct lxproc_cpus *c, uint32_t k,
 		     struct lx_statcpu *out)
 {
-	uint64_t busy, folded = 0;
+	struct lx_statcpu a, b;
+	uint64_t t0, t1, lag, tau;
+	int err;
 
 	for (unsigned i = 0; i < LX_STAT_NCOLS; i++)
 		out->col[i] = 0;
@@ -61,6 +148,8 @@ int lxproc_cpu_times(const struct lxproc_view *v, const struct lxproc_cpus *c, u
 		return LXPROC_EINPUT;
 
 	if (v->cpu_src == LXPROC_CPU_HOST) {
+		uint64_t folded = 0;
+
 		/* Busy columns add up; idle and iowait of folded CPUs are averaged. */
 		for (uint32_t i = k; i < c->nset; i += c->n) {
 			struct lx_statcpu s;
@@ -76,29 +165,81 @@ int lxproc_cpu_times(const struct lxproc_view *v, const struct lxproc_cpus *c, u
 		return LXPROC_OK;
 	}
 
-	if (v->cpu_src == LXPROC_CPU_PERCPU) {
-		if (!v->cpu_percpu)
-			return LXPROC_EINPUT;
-		for (uint32_t i = k; i < c->nset; i += c->n) {
-			uint16_t h = c->set[i];
+	if (!v->cpu_sample_ns)
+		return cols_of(v, c, k, v->cpu_percpu, &v->cpu_total, lxproc_ticks_at(v, v->now_ns),
+			       out);
 
-			if (h >= v->cpu_npercpu)
-				continue;
-			out->col[LX_STAT_USER] += v->cpu_percpu[h].user;
-			out->col[LX_STAT_NICE] += v->cpu_percpu[h].nice;
-			out->col[LX_STAT_SYSTEM] += v->cpu_percpu[h].system;
-		}
-	} else {
-		/* One aggregate: an even share each, the remainder on CPU 0. */
-		const struct lx_cputime *t = &v->cpu_total;
-
-		out->col[LX_STAT_USER] = t->user / c->n + (k == 0 ? t->user % c->n : 0);
-		out->col[LX_STAT_NICE] = t->nice / c->n + (k == 0 ? t->nice % c->n : 0);
-		out->col[LX_STAT_SYSTEM] = t->system / c->n + (k == 0 ? t->system % c->n : 0);
+	/* Sampled: between the two samples, one sample interval late (see the top). */
+	t1 = v->cpu_sample_ns;
+	t0 = v->cpu_prev_ns < t1 ? v->cpu_prev_ns : t1;
+	if ((err = cols_of(v, c, k, v->cpu_percpu, &v->cpu_total, lxproc_ticks_at(v, t1), &b)) < 0)
+		return err;
+	lag = t1 - t0;
+	tau = sat_sub(v->now_ns, lag);
+	if (lag == 0 || tau >= t1) {
+		*out = b;
+		return LXPROC_OK;
 	}
-	/* A zone CPU is idle whenever the zone did not use it since the zone booted. */
-	busy = out->col[LX_STAT_USER] + out->col[LX_STAT_NICE] + out->col[LX_STAT_SYSTEM];
-	out->col[LX_STAT_IDLE] = sat_sub(lxproc_uptime_cs(v) * LXPROC_USER_HZ / 100, busy);
+	if ((err = cols_of(v, c, k, v->cpu_prev_percpu, &v->cpu_prev_total, lxproc_ticks_at(v, t0),
+			   &a)) < 0)
+		return err;
+	if (tau <= t0)
+		*out = a;
+	else
+		interpolate(&a, &b, tau - t0, lag, out);
+	return LXPROC_OK;
+}
+
+int lxproc_cpu_publish(const struct lxproc_view *v, const struct lx_cputime *prev, uint32_t nprev,
+		       uint64_t ticks, struct lx_cputime *out, uint32_t nout)
+{
+	struct lxproc_cpus c;
+	int err;
+
+	if (v->cpu_src == LXPROC_CPU_HOST || (v->cpu_src == LXPROC_CPU_PERCPU && !v->cpu_percpu))
+		return LXPROC_EINPUT;
+	if ((err = lxproc_zone_cpus(v, &c)) < 0)
+		return err;
+	/* CPUs of no zone CPU (outside the cpuset) keep what they had: nothing goes back */
+	for (uint32_t h = 0; h < nout; h++) {
+		struct lx_cputime zero = {0, 0, 0};
+
+		out[h] = prev && h < nprev ? prev[h] : zero;
+	}
+	for (uint32_t k = 0; k < c.n; k++) {
+		uint64_t allow = ticks;
+
+		for (uint32_t i = k; i < c.nset; i += c.n) {
+			uint16_t h = c.set[i];
+			struct lx_cputime want = {0, 0, 0};
+			uint64_t *shown[3], target[3];
+
+			if (h >= nout)
+				continue;
+			if (v->cpu_src == LXPROC_CPU_PERCPU) {
+				if (h < v->cpu_npercpu)
+					want = v->cpu_percpu[h];
+			} else if (i == k) {
+				/* a TOTAL source: zone CPU k's share, on its own host CPU */
+				want.user = share(v->cpu_total.user, c.n, k);
+				want.nice = share(v->cpu_total.nice, c.n, k);
+				want.system = share(v->cpu_total.system, c.n, k);
+			}
+			shown[0] = &out[h].user;
+			shown[1] = &out[h].nice;
+			shown[2] = &out[h].system;
+			target[0] = want.user;
+			target[1] = want.nice;
+			target[2] = want.system;
+			for (unsigned col = 0; col < 3; col++) {
+				uint64_t owed = sat_sub(target[col], *shown[col]);
+				uint64_t give = owed < allow ? owed : allow;
+
+				*shown[col] += give;
+				allow -= give;
+			}
+		}
+	}
 	return LXPROC_OK;
 }
 

@@ -4,7 +4,8 @@
  * Inside a zone the guest sees neither the host's cgroup files nor the zone's boot time, and
  * there is no daemon in the zone.  The zone's supervisor (outside the zone: lxzone's per-zone
  * supervisor, or lxrun's waiting parent for a zone-less run with --memory/--cpus) samples the
- * zone's cgroup once a second and its task states every LX_LOAD_FREQ_SEC for the load
+ * zone's cgroup once a second (see lxproc_cpu.c for how /proc/stat's columns stay monotonic
+ * between samples) and its task states every LX_LOAD_FREQ_SEC for the load
  * average, and writes them into one page-aligned file that every brand process maps
  * read-only (MAP_SHARED) the first time it needs a /proc or /sys answer.  Its path travels in
  * the brand hand-over (kernel-shim/brand_abi.h); an empty path means "no zone caps: show the
@@ -23,13 +24,13 @@
 #include "proc/lxproc.h"
 
 #define LXZP_MAGIC   0x70677a6cU /* "lzgp" */
-#define LXZP_VERSION 1
+#define LXZP_VERSION 2
 #define LXZP_MAXCPU  256 /* host CPUs with per-CPU accounting */
 
 struct lxzone_page {
 	uint32_t magic;
 	uint32_t version;
-	uint32_t seq;   /* sequence lock, see above */
+	uint32_t seq;	/* sequence lock, see above */
 	uint32_t ready; /* 1 once the first sample is in */
 
 	/* memory, bytes; LX_NOCAP where there is no cap */
@@ -38,12 +39,21 @@ struct lxzone_page {
 
 	/* CPUs */
 	struct lx_cpuset cpuset; /* host CPU ids; empty = the host's */
-	uint64_t cpu_quota_us;   /* LX_NOCAP = none */
+	uint64_t cpu_quota_us;	 /* LX_NOCAP = none */
 	uint64_t cpu_period_us;
+	/*
+	 * CPU time, USER_HZ ticks by host CPU id, as lxproc_cpu_publish made it fit for
+	 * /proc/stat (monotonic, per zone CPU never ahead of the elapsed time): cpu_src is
+	 * PERCPU (v2's one total comes spread over the zone's CPUs) or HOST (no accounting).
+	 * The previous sample's times and time ride along, for readers to interpolate.
+	 */
 	uint32_t cpu_src; /* enum lxproc_cpusrc */
 	uint32_t cpu_npercpu;
-	struct lx_cputime cpu_percpu[LXZP_MAXCPU]; /* USER_HZ ticks, by host CPU id */
-	struct lx_cputime cpu_total;
+	struct lx_cputime cpu_percpu[LXZP_MAXCPU];
+	struct lx_cputime cpu_total; /* the sum of cpu_percpu */
+	uint64_t cpu_prev_ns; /* CLOCK_BOOTTIME of the previous sample (= sampled_ns: none) */
+	struct lx_cputime cpu_prev_percpu[LXZP_MAXCPU];
+	struct lx_cputime cpu_prev_total;
 
 	/* time: CLOCK_BOOTTIME nanoseconds when the zone booted (0 = the host's uptime) */
 	uint64_t zone_boot_ns;
@@ -66,9 +76,9 @@ static inline int lxzone_page_read(const volatile struct lxzone_page *p, struct 
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		if (__atomic_load_n(&p->seq, __ATOMIC_RELAXED) == s1)
 			return out->magic == LXZP_MAGIC && out->version == LXZP_VERSION &&
-					       out->ready
-				       ? 0
-				       : -1;
+				       out->ready
+				   ? 0
+				   : -1;
 	}
 	return -1;
 }

@@ -43,6 +43,7 @@
 
 #define O_ACCMODE	    3
 #define O_CREAT		    0100
+#define O_EXCL		    0200
 #define O_NONBLOCK	    04000
 #define O_DIRECTORY	    0200000
 #define O_PATH		    010000000
@@ -210,7 +211,10 @@ static long serve(const struct lxproc_file *f, long flags)
 	long mfd, r;
 	uint64_t h;
 
-	if ((flags & O_ACCMODE) != LX_O_RDONLY || (flags & O_CREAT))
+	/* the file exists: O_CREAT alone opens it, with O_EXCL it is EEXIST (openat202) */
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		return -LX_EEXIST;
+	if ((flags & O_ACCMODE) != LX_O_RDONLY)
 		return -LX_EACCES;
 	if (flags & O_DIRECTORY)
 		return -LX_ENOTDIR;

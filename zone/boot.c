@@ -378,7 +378,14 @@ static int boot_mountd_start(struct zone *z, struct boot_ctx *b, pid_t init, int
 		return -1;
 	if (!b->mountd.boot_known)
 		return zone_error_set(err, 0, "no record of the boot mounts");
-	return mountd_start(sock, &b->mountd, server, err);
+	/* execs hand their listeners to this service instead of starting one each */
+	int lsock = mountd_listen(zone_path(z), err);
+	if (lsock == -1)
+		return -1;
+	int r = mountd_start(sock, lsock, &b->mountd, server, err);
+	if (lsock >= 0)
+		close(lsock);
+	return r;
 }
 
 /* The supervisor: runs in a child of `lxzone boot`, never returns. */
@@ -546,6 +553,7 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	lxzone_page_close(&b->page, true);
 	if (mountd > 0) /* it ends when the zone's last process does; do not wait for that */
 		kill(mountd, SIGKILL);
+	mountd_unlink(zone_path(z));
 	fprintf(stderr, "lxzone: zone %s %s, init status %d\n", z->name,
 		halted ? "halted" : "stopped", status);
 	write_exit_status(z, status, halted);
@@ -707,7 +715,7 @@ extern char **environ;
  * joins the zone, so it stays in the host's pid namespace; it serves the program's listener,
  * which arrives on *sock, for as long as a process with that filter lives.
  */
-static int exec_mountd_start(struct zone *z, int *sock, struct zone_error *err)
+static int exec_mountd_spawn(struct zone *z, int *sock, struct zone_error *err)
 {
 	cleanup_free struct mountd_zone *md = calloc(1, sizeof(*md));
 	cleanup_free struct zone_device *spec = calloc(MOUNTD_MAX_DEVS, sizeof(*spec));
@@ -725,7 +733,7 @@ static int exec_mountd_start(struct zone *z, int *sock, struct zone_error *err)
 		return zone_error_wrap(err, "exec in zone %s: mount service", z->name);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return zone_error_set(err, errno, "exec in zone %s: socketpair", z->name);
-	if (mountd_start(sv[0], md, &pid, err) < 0) {
+	if (mountd_start(sv[0], -1, md, &pid, err) < 0) {
 		close(sv[0]);
 		close(sv[1]);
 		return zone_error_wrap(err, "exec in zone %s", z->name);
@@ -733,6 +741,16 @@ static int exec_mountd_start(struct zone *z, int *sock, struct zone_error *err)
 	close(sv[0]);
 	*sock = sv[1];
 	return 0;
+}
+
+static int exec_mountd_start(struct zone *z, int *sock, struct zone_error *err)
+{
+	/* the zone's own service takes the listener: no process to start (a fork and its
+	 * copy-on-write faults on every exec); a zone booted without one gets its own */
+	*sock = mountd_connect(zone_path(z));
+	if (*sock >= 0)
+		return 0;
+	return exec_mountd_spawn(z, sock, err);
 }
 
 int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *status,

@@ -57,6 +57,7 @@
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -713,49 +714,112 @@ static int serve_one(int listener, const struct seccomp_notif *n, const struct m
 	return -WEXITSTATUS(st);
 }
 
-int mountd_serve(int listener, const struct mountd_zone *z)
+/* Answer one notification waiting on listener; -1 when the listener itself failed. */
+static int serve_listener(int listener, const struct mountd_zone *z, struct seccomp_notif *req,
+			  size_t req_size, struct seccomp_notif_resp *resp, struct req_ctx *c)
 {
+	memset(req, 0, req_size);
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
+		/* ENOENT: the caller went away before we took it */
+		return errno == EINTR || errno == ENOENT ? 0 : -1;
+	c->mem = c->root = c->cwd = c->ns_mnt = c->ns_net = c->ns_ipc = c->ns_pid = c->status = -1;
+	int e = serve_one(listener, req, z, c);
+	ctx_close(c);
+	memset(resp, 0, sizeof(*resp));
+	resp->id = req->id;
+	resp->error = e;
+	resp->val = 0;
+	/* ENOENT: the caller was killed meanwhile */
+	ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
+	return 0;
+}
+
+static int recv_listener(int sock);
+
+/* What a slot of the service's poll set holds. */
+enum slot_kind { SLOT_LISTENER, SLOT_ACCEPT, SLOT_CONN };
+
+#define MOUNTD_MAX_SLOTS 256
+
+int mountd_serve(int listener, int lsock, const struct mountd_zone *z)
+{
+	struct pollfd p[MOUNTD_MAX_SLOTS];
+	enum slot_kind kind[MOUNTD_MAX_SLOTS];
 	struct seccomp_notif_sizes sz;
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
 	struct req_ctx *c = calloc(1, sizeof(*c));
+	size_t req_size;
+	int n = 0;
 
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) < 0 || !c)
 		return -1;
-	req = calloc(1, sz.seccomp_notif > sizeof(*req) ? sz.seccomp_notif : sizeof(*req));
+	req_size = sz.seccomp_notif > sizeof(*req) ? sz.seccomp_notif : sizeof(*req);
+	req = calloc(1, req_size);
 	resp = calloc(1, sz.seccomp_notif_resp > sizeof(*resp) ? sz.seccomp_notif_resp
 							       : sizeof(*resp));
 	if (!req || !resp)
 		return -1;
+	/* slot 0: the first listener; when its processes are gone, so is the zone */
+	p[n] = (struct pollfd){.fd = listener, .events = POLLIN};
+	kind[n++] = SLOT_LISTENER;
+	if (lsock >= 0) {
+		p[n] = (struct pollfd){.fd = lsock, .events = POLLIN};
+		kind[n++] = SLOT_ACCEPT;
+	}
 	for (;;) {
-		struct pollfd p = {.fd = listener, .events = POLLIN};
-
-		if (poll(&p, 1, -1) < 0) {
+		if (poll(p, (nfds_t)n, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
-		if (!(p.revents & POLLIN)) {
-			if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
-				return 0; /* no process of the filter is left */
-			continue;
+		for (int i = 0; i < n; i++) {
+			int drop = 0, fd;
+
+			if (!p[i].revents)
+				continue;
+			switch (kind[i]) {
+			case SLOT_LISTENER:
+				if (p[i].revents & POLLIN)
+					drop =
+					    serve_listener(p[i].fd, z, req, req_size, resp, c) < 0;
+				else if (p[i].revents & (POLLHUP | POLLERR | POLLNVAL))
+					drop = 1; /* no process of that filter is left */
+				if (drop && i == 0)
+					return 0;
+				break;
+			case SLOT_ACCEPT:
+				/* an lxzone exec connects before it joins the zone; its program
+				 * sends the listener later, so the connection waits in the set */
+				fd = accept4(p[i].fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+				if (fd >= 0 && n < MOUNTD_MAX_SLOTS) {
+					p[n] = (struct pollfd){.fd = fd, .events = POLLIN};
+					kind[n++] = SLOT_CONN;
+				} else if (fd >= 0) {
+					close(fd); /* full: that exec's mounts get ENOSYS */
+				}
+				break;
+			case SLOT_CONN:
+				fd = recv_listener(p[i].fd);
+				drop = 1;
+				if (fd >= 0) { /* the connection becomes its listener */
+					close(p[i].fd);
+					p[i] = (struct pollfd){.fd = fd, .events = POLLIN};
+					kind[i] = SLOT_LISTENER;
+					drop = 0;
+				}
+				break;
+			}
+			if (drop) {
+				close(p[i].fd);
+				p[i] = p[n - 1];
+				kind[i] = kind[n - 1];
+				n--;
+				i--;
+			} else {
+				p[i].revents = 0;
+			}
 		}
-		memset(req, 0, sz.seccomp_notif > sizeof(*req) ? sz.seccomp_notif : sizeof(*req));
-		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0) {
-			if (errno == EINTR || errno == ENOENT)
-				continue; /* the caller went away before we took it */
-			return -1;
-		}
-		c->mem = c->root = c->cwd = c->ns_mnt = c->ns_net = c->ns_ipc = c->ns_pid =
-		    c->status = -1;
-		int e = serve_one(listener, req, z, c);
-		ctx_close(c);
-		memset(resp, 0, sizeof(*resp));
-		resp->id = req->id;
-		resp->error = e;
-		resp->val = 0;
-		/* ENOENT: the caller was killed meanwhile */
-		ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
 	}
 }
 
@@ -790,7 +854,8 @@ static int recv_listener(int sock)
 	return fd;
 }
 
-int mountd_start(int sock, const struct mountd_zone *z, pid_t *pid, struct zone_error *err)
+int mountd_start(int sock, int lsock, const struct mountd_zone *z, pid_t *pid,
+		 struct zone_error *err)
 {
 	pid_t p;
 
@@ -802,6 +867,9 @@ int mountd_start(int sock, const struct mountd_zone *z, pid_t *pid, struct zone_
 		struct sigaction dfl = {.sa_handler = SIG_DFL};
 		sigset_t none;
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC), listener;
+		/* out of the way of 0-2 and of each other before they move to 3 and 4 */
+		int s = fcntl(sock, F_DUPFD_CLOEXEC, 10);
+		int l = lsock >= 0 ? fcntl(lsock, F_DUPFD_CLOEXEC, 10) : -1;
 
 		setsid();
 		sigemptyset(&none);
@@ -813,15 +881,73 @@ int mountd_start(int sock, const struct mountd_zone *z, pid_t *pid, struct zone_
 			dup2(null, 1);
 			dup2(null, 2);
 		}
-		if (dup2(sock, 3) < 0)
+		if (s < 0 || dup2(s, 3) < 0 || (l >= 0 && dup2(l, 4) < 0))
 			_exit(1);
-		syscall(SYS_close_range, 4, ~0U, 0);
+		syscall(SYS_close_range, l >= 0 ? 5 : 4, ~0U, 0);
 		listener = recv_listener(3);
 		close(3);
 		if (listener < 0)
 			_exit(0); /* the program never got as far as its filter */
-		_exit(mountd_serve(listener, z) < 0 ? 1 : 0);
+		_exit(mountd_serve(listener, l >= 0 ? 4 : -1, z) < 0 ? 1 : 0);
 	}
 	*pid = p;
 	return 0;
+}
+
+/* <zone>/mountd.sock, or -1 when the path does not fit a socket address. */
+static int sock_addr(const char *zone_dir, struct sockaddr_un *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	if ((size_t)snprintf(a->sun_path, sizeof(a->sun_path), "%s/" MOUNTD_SOCK, zone_dir) >=
+	    sizeof(a->sun_path))
+		return -1;
+	return 0;
+}
+
+int mountd_listen(const char *zone_dir, struct zone_error *err)
+{
+	struct sockaddr_un a;
+	int fd;
+
+	if (sock_addr(zone_dir, &a) < 0)
+		return -2; /* too long for sun_path: execs start their own service */
+	unlink(a.sun_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return zone_error_set(err, errno, "mount service socket");
+	/* the zone directory is root's alone (the store is 0700); the socket is too */
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || chmod(a.sun_path, 0600) < 0 ||
+	    listen(fd, 64) < 0) {
+		int e = errno;
+		close(fd);
+		unlink(a.sun_path);
+		return zone_error_set(err, e, "mount service socket %s", a.sun_path);
+	}
+	return fd;
+}
+
+int mountd_connect(const char *zone_dir)
+{
+	struct sockaddr_un a;
+	int fd;
+
+	if (sock_addr(zone_dir, &a) < 0)
+		return -1;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+void mountd_unlink(const char *zone_dir)
+{
+	struct sockaddr_un a;
+
+	if (sock_addr(zone_dir, &a) == 0)
+		unlink(a.sun_path);
 }

@@ -181,15 +181,33 @@ int mountd_boot_record(pid_t pid, int dirfd, struct zone_error *err);
 /* Read the boot record back into z (boot_known stays 0 when there is none). */
 int mountd_boot_load(int dirfd, struct mountd_zone *z, struct zone_error *err);
 
+/* The service's socket in the zone directory, for the listeners of `lxzone exec`. */
+#define MOUNTD_SOCK "mountd.sock"
+
 /*
  * Start the service: fork a process, outside the zone and out of the caller's process group,
  * that receives a listener on sock (SCM_RIGHTS, from the launcher) and serves it until no
- * process of the filter is left, or exits if sock reaches end-of-file first.  It keeps only
- * sock and the listener (no lock, no terminal).  *pid: its pid.
+ * process of the filter is left, or exits if sock reaches end-of-file first.  With lsock (a
+ * listening socket from mountd_listen, else -1) it also takes the listeners of later execs:
+ * each connection sends one, served until its processes are gone.  It keeps only sock, lsock
+ * and the listeners (no lock, no terminal).  *pid: its pid.
  */
-int mountd_start(int sock, const struct mountd_zone *z, pid_t *pid, struct zone_error *err);
+int mountd_start(int sock, int lsock, const struct mountd_zone *z, pid_t *pid,
+		 struct zone_error *err);
 
-/* Serve one listener until it hangs up (what mountd_start's process runs). */
-int mountd_serve(int listener, const struct mountd_zone *z);
+/* Serve listener (and those arriving through lsock, if >= 0) until listener hangs up. */
+int mountd_serve(int listener, int lsock, const struct mountd_zone *z);
+
+/*
+ * <zone_dir>/mountd.sock, listening (mode 0600); -2 when the path is too long for a socket
+ * address (execs then start a service of their own), -1 with err on failure.
+ */
+int mountd_listen(const char *zone_dir, struct zone_error *err);
+
+/* A connection to a running zone's service, or -1 (none: start one of your own). */
+int mountd_connect(const char *zone_dir);
+
+/* Remove the socket of a zone that is no longer running. */
+void mountd_unlink(const char *zone_dir);
 
 #endif

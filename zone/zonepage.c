@@ -404,10 +404,78 @@ static void sample_tasks(struct lxzone_page_writer *w, const struct zone_cgroup 
 		w->next_load_ns = now_ns + LOAD_PERIOD_NS;
 }
 
+/* ---- CPU time ---- */
+
+static void sum_times(const struct lx_cputime *t, struct lx_cputime *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (uint32_t i = 0; i < LXZP_MAXCPU; i++) {
+		sum->user += t[i].user;
+		sum->nice += t[i].nice;
+		sum->system += t[i].system;
+	}
+}
+
+/*
+ * p holds the cgroup's raw counters (lxzone_page_read_cgroup) and, in cpu_prev_percpu, what
+ * the sample before published (when `had`, at prev_ns).  Replace the raw counters with the
+ * times to publish (lxproc_cpu_publish: monotonic, never ahead of the elapsed time per zone
+ * CPU) and fill the previous sample's fields for the readers' interpolation.
+ */
+static void publish_cpu(const struct lxzone_page_writer *w, struct lxzone_page *p, bool had,
+			uint64_t prev_ns, uint64_t now_ns)
+{
+	struct lxproc_view v;
+	cleanup_free struct lx_cputime *out = NULL;
+	cleanup_free char *stat = NULL;
+	struct lx_text t;
+	uint64_t ticks;
+
+	if (p->cpu_src == LXPROC_CPU_HOST)
+		goto none;
+	lxproc_view_init(&v);
+	v.cpuset = p->cpuset;
+	v.cpu_quota_us = p->cpu_quota_us;
+	v.cpu_period_us = p->cpu_period_us;
+	v.cpu_src = (enum lxproc_cpusrc)p->cpu_src;
+	v.cpu_percpu = p->cpu_percpu;
+	v.cpu_npercpu = p->cpu_npercpu;
+	v.cpu_total = p->cpu_total;
+	v.zone_boot_ns = p->zone_boot_ns;
+	/* no cpuset: the zone's CPUs are the host's, as its /proc/stat lists them */
+	if (lx_cpuset_count(&p->cpuset) == 0 && (stat = malloc(CG_FILE_MAX)) != NULL &&
+	    read_text(w->proc, "stat", stat, CG_FILE_MAX, &t))
+		v.host_stat = t;
+	ticks = lxproc_ticks_at(&v, now_ns) - (had ? lxproc_ticks_at(&v, prev_ns) : 0);
+	out = calloc(LXZP_MAXCPU, sizeof(*out));
+	if (out == NULL || lxproc_cpu_publish(&v, had ? p->cpu_prev_percpu : NULL, LXZP_MAXCPU,
+					      ticks, out, LXZP_MAXCPU) < 0)
+		goto none; /* the host's lines rather than times that could go back */
+	memcpy(p->cpu_percpu, out, sizeof(p->cpu_percpu));
+	p->cpu_src = LXPROC_CPU_PERCPU;
+	p->cpu_npercpu = LXZP_MAXCPU;
+	sum_times(p->cpu_percpu, &p->cpu_total);
+	if (!had) {
+		/* the first sample: nothing to interpolate from, readers show it as it is */
+		memcpy(p->cpu_prev_percpu, p->cpu_percpu, sizeof(p->cpu_prev_percpu));
+		prev_ns = now_ns;
+	}
+	p->cpu_prev_ns = prev_ns;
+	sum_times(p->cpu_prev_percpu, &p->cpu_prev_total);
+	return;
+none:
+	p->cpu_src = LXPROC_CPU_HOST;
+	p->cpu_prev_ns = now_ns;
+	memset(p->cpu_prev_percpu, 0, sizeof(p->cpu_prev_percpu));
+	memset(&p->cpu_prev_total, 0, sizeof(p->cpu_prev_total));
+}
+
 int lxzone_page_sample_at(struct lxzone_page_writer *w, const struct zone_cgroup *cg,
 			  uint64_t now_ns, struct zone_error *err)
 {
 	cleanup_free struct lxzone_page *p = NULL;
+	uint64_t prev_ns;
+	bool had;
 
 	if (w->page == NULL)
 		return zone_error_set(err, EBADF, "zone page not open");
@@ -416,8 +484,13 @@ int lxzone_page_sample_at(struct lxzone_page_writer *w, const struct zone_cgroup
 		return zone_error_set(err, ENOMEM, "zone page sample");
 	/* only this process writes the page: a plain copy of it is consistent */
 	memcpy(p, (const void *)w->page, sizeof(*p));
+	/* what the last sample published, before the cgroup's raw counters replace it */
+	had = p->ready && p->cpu_src == LXPROC_CPU_PERCPU && p->sampled_ns <= now_ns;
+	prev_ns = p->sampled_ns;
+	memcpy(p->cpu_prev_percpu, p->cpu_percpu, sizeof(p->cpu_prev_percpu));
 	if (lxzone_page_read_cgroup(cg, p, err) < 0)
 		return zone_error_wrap(err, "zone page %s", w->path);
+	publish_cpu(w, p, had, prev_ns, now_ns);
 	sample_tasks(w, cg, now_ns, p);
 	p->sampled_ns = now_ns;
 	p->ready = 1;

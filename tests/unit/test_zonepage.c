@@ -415,6 +415,83 @@ static void test_host_pidns_last_pid(void **state)
 
 /* The sequence lock: a reader racing a writer that alternates between two cgroups never sees
  * a mix of them, and a writer caught mid-write makes the reader give up. */
+/* Write a v1 cpuacct.usage_all with host CPUs 0 and 1 (nanoseconds). */
+static void put_usage_all(const char *dir, uint64_t u0, uint64_t s0, uint64_t u1, uint64_t s1)
+{
+	char text[256];
+
+	snprintf(text, sizeof(text), "cpu user system\n0 %lu %lu\n1 %lu %lu\n", (unsigned long)u0,
+		 (unsigned long)s0, (unsigned long)u1, (unsigned long)s1);
+	put(dir, "cpuacct.usage_all", text);
+}
+
+/*
+ * Samples over time publish CPU times fit for /proc/stat: the cgroup's counters, but per zone
+ * CPU never ahead of the time elapsed since the zone booted (held back, then carried), never
+ * going back; the previous sample's times and time for the readers' interpolation.
+ */
+static void test_samples_publish_cpu_times(void **state)
+{
+	char *d = tmpdir(), path[512];
+	struct lxzone_page_writer w;
+	struct zone_error err = {0};
+	struct zone_cgroup cg;
+	struct lxzone_page *snap = page_new();
+	const uint64_t boot = 100 * SEC;
+
+	(void)state;
+	cg_v1(&cg, "x");
+	for (int c = 0; c < ZONE_CG_NCTRL; c++)
+		snprintf(cg.v1[c], sizeof(cg.v1[c]), "%s", d);
+	put(d, "cpuset.effective_cpus", "1\n");
+	put(d, "cpu.cfs_quota_us", "-1\n");
+	put(d, "cpu.cfs_period_us", "100000\n");
+	snprintf(path, sizeof(path), "%s/page", d);
+	assert_int_equal(lxzone_page_create(&w, path, boot, &err), 0);
+	w.host_pidns = true;
+	w.proc = d;
+
+	/* the first sample: nothing before it, shown as it is */
+	put_usage_all(d, 0, 0, 50 * 10000000ULL, 0);
+	assert_int_equal(lxzone_page_sample_at(&w, &cg, boot + 2 * SEC, &err), 0);
+	assert_int_equal(lxzone_page_read(w.page, snap), 0);
+	assert_int_equal(snap->cpu_src, LXPROC_CPU_PERCPU);
+	assert_int_equal(snap->cpu_percpu[1].user, 50);
+	assert_int_equal(snap->cpu_prev_ns, boot + 2 * SEC);
+	assert_int_equal(snap->cpu_prev_percpu[1].user, 50);
+
+	/* 1.3 s of user time in 1 s (the counters read after the clock): 100 shown, 30 held */
+	put_usage_all(d, 7 * 10000000ULL, 0, 180 * 10000000ULL, 0);
+	assert_int_equal(lxzone_page_sample_at(&w, &cg, boot + 3 * SEC, &err), 0);
+	assert_int_equal(lxzone_page_read(w.page, snap), 0);
+	assert_int_equal(snap->cpu_percpu[1].user, 150);
+	assert_int_equal(snap->cpu_percpu[0].user, 0); /* not a zone CPU */
+	assert_int_equal(snap->cpu_total.user, 150);
+	assert_int_equal(snap->cpu_prev_ns, boot + 2 * SEC);
+	assert_int_equal(snap->cpu_prev_percpu[1].user, 50);
+	assert_int_equal(snap->cpu_prev_total.user, 50);
+
+	/* idle for a second: the 30 held back come through, and system time too */
+	put_usage_all(d, 7 * 10000000ULL, 0, 180 * 10000000ULL, 5 * 10000000ULL);
+	assert_int_equal(lxzone_page_sample_at(&w, &cg, boot + 4 * SEC, &err), 0);
+	assert_int_equal(lxzone_page_read(w.page, snap), 0);
+	assert_int_equal(snap->cpu_percpu[1].user, 180);
+	assert_int_equal(snap->cpu_percpu[1].system, 5);
+	assert_int_equal(snap->cpu_prev_percpu[1].user, 150);
+
+	/* a counter that went back (a recreated cgroup) never takes the published times back */
+	put_usage_all(d, 0, 0, 10 * 10000000ULL, 0);
+	assert_int_equal(lxzone_page_sample_at(&w, &cg, boot + 5 * SEC, &err), 0);
+	assert_int_equal(lxzone_page_read(w.page, snap), 0);
+	assert_int_equal(snap->cpu_percpu[1].user, 180);
+	assert_int_equal(snap->cpu_percpu[1].system, 5);
+
+	lxzone_page_close(&w, true);
+	rmtree(d);
+	free(d);
+	free(snap);
+}
+
 struct race {
 	struct lxzone_page_writer *w;
 	struct zone_cgroup capped, host;
@@ -461,15 +538,25 @@ static void test_seqlock_under_race(void **state)
 			continue;
 		if (snap->mem_limit == 256 * MiB) {
 			assert_int_equal(snap->cpu_quota_us, 50000);
-			assert_int_equal(snap->cpu_total.user, 3000);
 			assert_int_equal(lx_cpuset_count(&snap->cpuset), 1);
 			seen_capped++;
 		} else {
 			assert_true(snap->mem_limit == LX_NOCAP);
 			assert_true(snap->cpu_quota_us == LX_NOCAP);
-			assert_int_equal(snap->cpu_total.user, 16836 + 18143);
 			assert_int_equal(lx_cpuset_count(&snap->cpuset), 2);
 			seen_host++;
+		}
+		/* the published times and their sums come from one sample */
+		{
+			struct lx_cputime sum = {0, 0, 0};
+
+			for (int i = 0; i < LXZP_MAXCPU; i++) {
+				sum.user += snap->cpu_percpu[i].user;
+				sum.system += snap->cpu_percpu[i].system;
+			}
+			assert_int_equal(sum.user, snap->cpu_total.user);
+			assert_int_equal(sum.system, snap->cpu_total.system);
+			assert_true(snap->cpu_prev_ns <= snap->sampled_ns);
 		}
 	}
 	pthread_join(t, NULL);
@@ -501,6 +588,7 @@ int main(void)
 	    cmocka_unit_test(test_create_error_has_context),
 	    cmocka_unit_test(test_tasks_and_load),
 	    cmocka_unit_test(test_host_pidns_last_pid),
+	    cmocka_unit_test(test_samples_publish_cpu_times),
 	    cmocka_unit_test(test_seqlock_under_race),
 	};
 

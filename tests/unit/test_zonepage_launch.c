@@ -125,6 +125,37 @@ static void test_caps_plan_paths(void **state)
 	assert_int_equal(launch_plan_build(&o, plan, &err), 0);
 	assert_true(plan->fork_for_wait); /* the sampler needs lxrun to stay */
 	assert_null(find(plan, LOP_PAGE_BIND, NULL));
+	assert_null(find(plan, LOP_HOST_CPU_DIR, NULL)); /* no --cpus: the host's CPUs */
+
+	/* --cpus on the host: a private /sys/devices/system/cpu for the run, after the joins,
+	 * when the host has more CPUs than that */
+	o.millicpus = 1000;
+	assert_int_equal(lxrun_caps_plan(c, &o, &err), 0);
+	assert_int_equal(launch_plan_build(&o, plan, &err), 0);
+	{
+		size_t at_dir, at_join;
+		const struct launch_op *dir = find(plan, LOP_HOST_CPU_DIR, &at_dir);
+
+		if (sysconf(_SC_NPROCESSORS_CONF) > 1) {
+			char *t = NULL;
+			size_t tl = 0;
+			FILE *tf = open_memstream(&t, &tl);
+
+			assert_non_null(dir);
+			assert_int_equal(dir->flags, 1);
+			assert_string_equal(dir->data, "0\n");
+			assert_non_null(find(plan, LOP_JOIN_CGROUP, &at_join));
+			assert_true(at_join < at_dir);
+			launch_plan_print(plan, tf);
+			fclose(tf);
+			assert_non_null(strstr(t, "host-cpu-dir /sys/devices/system/cpu cpu0..cpu0 "
+						  "online 0 (private mount namespace)\n"));
+			free(t);
+		} else {
+			assert_null(dir); /* nothing to hide on a 1-CPU host */
+		}
+	}
+	o.millicpus = 0;
 
 	/* with a root: bound read-only at LAUNCH_ZONE_PAGE after /dev, before pivot_root */
 	o.root = "/srv/zone";

@@ -256,6 +256,13 @@ static void writes_and_poll(int expect_eacces)
 	}
 	fd = open("/proc/meminfo", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	check(fd < 0 && errno == ENOTDIR, "open with O_DIRECTORY: ENOTDIR");
+	/* the file exists: O_CREAT alone opens it (LTP openat202), O_EXCL says EEXIST */
+	fd = open("/proc/meminfo", O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+	check(fd >= 0 && read(fd, &c, 1) == 1, "open with O_CREAT: opens and reads");
+	if (fd >= 0)
+		close(fd);
+	fd = open("/proc/meminfo", O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	check(fd < 0 && errno == EEXIST, "open with O_CREAT|O_EXCL: EEXIST");
 }
 
 static int listed(const char *dir, const char *name)

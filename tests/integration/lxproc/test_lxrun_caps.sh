@@ -63,7 +63,46 @@ total=$("$LXRUN" --memory 256M --cpus 1 -- "$BB" free -m | free_total)
 in_range "$total" 250 256 && ok "host run: free -m total $total" || fail "host run: free -m total '$total'"
 n=$("$LXRUN" --memory 256M --cpus 1 -- "$BB" nproc)
 [ "$n" = 1 ] && ok "host run: nproc 1" || fail "host run: nproc '$n', want 1"
+# The run's /sys/devices/system/cpu lists its one CPU (htop and lscpu count the cpuN
+# directories), read-only, in a mount namespace of its own: the host's stays as it was.
+if [ "$(host_ncpus)" -ge 2 ]; then
+	dirs=$("$LXRUN" --memory 256M --cpus 1 -- "$BB" sh -c 'ls -d /sys/devices/system/cpu/cpu[0-9]*')
+	[ "$dirs" = /sys/devices/system/cpu/cpu0 ] && ok "host run: cpu directories: cpu0" ||
+		fail "host run: cpu directories '$(echo $dirs)', want cpu0 only"
+	t=$("$LXRUN" --cpus 1 -- "$BB" cat /sys/devices/system/cpu/cpu0/topology/core_id) &&
+		[ "$t" = "$(cat /sys/devices/system/cpu/cpu0/topology/core_id)" ] &&
+		ok "host run: cpu0 is the host's cpu0 directory" || fail "host run: cpu0/topology/core_id '$t'"
+	if "$LXRUN" --cpus 1 -- "$BB" touch /sys/devices/system/cpu/x 2>/dev/null; then
+		fail "host run: the cpu directory is writable"
+	else
+		ok "host run: the cpu directory is read-only"
+	fi
+	host=$(ls -d /sys/devices/system/cpu/cpu[0-9]* | wc -l)
+	[ "$host" = "$(host_ncpus)" ] && ! grep -q " /sys/devices/system/cpu " /proc/self/mountinfo &&
+		ok "host run: the host's cpu directory untouched ($host CPUs)" ||
+		fail "host run: the host's cpu directory changed: $host cpu dirs, $(grep ' /sys/devices/system/cpu ' /proc/self/mountinfo)"
+	n=$("$LXRUN" --cpus 2 -- "$BB" sh -c 'ls -d /sys/devices/system/cpu/cpu[0-9]* | wc -l')
+	want=$(host_ncpus)
+	[ "$want" -gt 2 ] && want=2
+	[ "$n" = "$want" ] && ok "host run: --cpus 2: $n cpu directories" ||
+		fail "host run: --cpus 2: $n cpu directories, want $want"
+fi
 no_lxrun_leftovers
+
+# lxrun caches the brand filter in its run directory (private, one file per key); a cache
+# file that is not a good filter is rebuilt, never used.
+cache=$(find "$LXZONE_RUN_DIR" -maxdepth 1 -name '.filter-*.bpf' | head -n 1)
+if [ -n "$cache" ] && [ "$(stat -c %a "$cache")" = 600 ]; then
+	ok "filter cached in the run directory, mode 600"
+	cp "$cache" "$WORK/good.bpf"
+	head -c "$(stat -c %s "$cache")" /dev/urandom >"$cache"
+	n=$("$LXRUN" --memory 256M --cpus 1 -- "$BB" nproc)
+	[ "$n" = 1 ] && cmp -s "$cache" "$WORK/good.bpf" &&
+		ok "a corrupt cache is not used: the run is unharmed and the cache rebuilt" ||
+		fail "run with a corrupt filter cache: nproc '$n', cache rebuilt: $(cmp "$cache" "$WORK/good.bpf")"
+else
+	fail "no private filter cache in $LXZONE_RUN_DIR: $(ls -la "$LXZONE_RUN_DIR")"
+fi
 
 # A run ended by SIGTERM to lxrun cleans up too.
 "$LXRUN" --memory 256M --cpus 1 -- "$BB" sleep 30 &

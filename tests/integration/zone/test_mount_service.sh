@@ -96,6 +96,21 @@ x sh -c 'echo hello >/mnt/t/f && grep -q " /mnt/t tmpfs .*size=1024k" /proc/moun
 	fail "tmpfs not usable or options lost"
 expect "umount ok" $P umount umount /mnt/t 0
 ! x grep -q " /mnt/t " /proc/mounts || fail "/mnt/t still mounted"
+# execs hand their listeners to the zone's own service (its socket in the zone directory):
+# two at once, each mounting; without the socket (a zone booted by an older lxzone) an exec
+# starts a service of its own
+[ -S "$LXZONE_ROOT/mnt5/mountd.sock" ] || fail "no mount service socket"
+x sh -c "$P tmpfs mount none /mnt/t tmpfs 0 size=1m" >"$T/c1" &
+c1=$!
+x sh -c "$P tmpfs mount none /mnt/a tmpfs 0 size=1m" >"$T/c2"
+wait $c1
+[ "$(cat "$T/c1") $(cat "$T/c2")" = "tmpfs ok tmpfs ok" ] ||
+	fail "concurrent exec mounts: $(cat "$T/c1") / $(cat "$T/c2")"
+mv "$LXZONE_ROOT/mnt5/mountd.sock" "$T/mountd.sock"
+expect "umount ok" $P umount umount /mnt/a 0
+mv "$T/mountd.sock" "$LXZONE_ROOT/mnt5/mountd.sock"
+expect "umount ok" $P umount umount /mnt/t 0
+echo "ok: execs through the zone's service, concurrently, and with a service of their own"
 expect "proc ok" $P proc mount proc /mnt/t proc 0
 x sh -c 'test -e /mnt/t/1 && ! test -e /mnt/t/'"$$" || fail "the zone's proc shows host pids"
 expect "umount-proc ok" $P umount-proc umount /mnt/t 0

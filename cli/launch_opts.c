@@ -48,7 +48,9 @@ static const char usage_text[] =
     "  --hardened              hardened brand profile\n"
     "  --capabilities SPEC     with --root: the capabilities the zone keeps, as lxzone's\n"
     "                          `capabilities` key (default: the profile's set; +CAP,-CAP\n"
-    "                          change it; a list, all, none); unset: lxrun's own set\n"
+    "                          change it; a list, all, none); unset: lxrun's own set.\n"
+    "                          lxrun has no devices cgroup, so its `default` leaves\n"
+    "                          cap_mknod out, as lxzone's does on a pure cgroup2 host\n"
     "  --dry-run               print the launch plan and exit\n"
     "  -h, --help              this text\n"
     "\n"
@@ -174,8 +176,8 @@ static int launch_opts_caps(struct launch_opts *opts, struct launch_error *err)
 	if (!opts->root)
 		return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
 				   "--capabilities needs --root (a zone to confine)");
-	if (zone_caps_parse(opts->caps_spec, zone_caps_profile(opts->hardened), &opts->caps, NULL,
-			    0, &zerr) < 0)
+	if (zone_caps_parse(opts->caps_spec, zone_caps_profile(opts->hardened, false), &opts->caps,
+			    NULL, 0, &zerr) < 0)
 		return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "--capabilities: %s", zerr.msg);
 	opts->drop_caps = 1;
 	return 0;

@@ -115,6 +115,9 @@ int lxrun_caps_start(struct lxrun_caps *c, struct launch_opts *opts, struct laun
 	    .swap = UINT64_MAX,
 	    .millicpus = opts->millicpus ? opts->millicpus : UINT64_MAX,
 	    .pids = UINT64_MAX,
+	    /* no devices rules: lxrun's `default` capabilities have no cap_mknod, and without
+	     * --root the program uses the host's /dev */
+	    .devices = false,
 	};
 
 	if (!c->active)

@@ -63,6 +63,22 @@ static int zone_cgroup_for(struct zone *z, struct zone_cgroup *cg, struct zone_e
 	return zone_cgroup_init(cg, getenv("LXZONE_CGROUP_MNT"), z->name, err);
 }
 
+/* Will the zone have a devices cgroup (zone/cgroup.h)?  Decides whether its default
+ * capability set keeps cap_mknod. */
+static bool zone_devices_confined(struct zone *z)
+{
+	struct zone_cgroup cg;
+	struct zone_error ignored;
+
+	return zone_cgroup_for(z, &cg, &ignored) == 0 && zone_cgroup_confines_devices(&cg);
+}
+
+/* The capability set the zone boots with, on this host. */
+static uint64_t zone_caps(struct zone *z)
+{
+	return zone_config_caps(z->config, zone_devices_confined(z));
+}
+
 pid_t zone_init_pid(struct zone *z)
 {
 	if (zone_get_state(z) < ZONE_READY)
@@ -188,7 +204,7 @@ static int build_opts(struct zone *z, struct boot_ctx *b, struct zone_error *err
 		b->opts.millicpus = 0;
 	b->opts.hardened = strcmp(zone_config_str(z->config, "profile"), "hardened") == 0;
 	b->opts.drop_caps = 1;
-	b->opts.caps = zone_config_caps(z->config);
+	b->opts.caps = zone_caps(z);
 	b->opts.hostname = zone_config_str(z->config, "hostname");
 	b->opts.binds = b->binds;
 	b->opts.nbinds = nb;
@@ -233,12 +249,17 @@ static void set_zone_cgroups(struct boot_ctx *b)
 	b->opts.ncgroupfs = nfs;
 }
 
-static void limits_from_config(json_t *cfg, struct zone_cg_limits *l)
+/* The cgroup's limits, and its devices: the zone's /dev and its block devices
+ * (build_opts found them). */
+static void limits_from_config(json_t *cfg, const struct boot_ctx *b, struct zone_cg_limits *l)
 {
 	l->memory = zone_config_u64(cfg, "memory");
 	l->swap = zone_config_u64(cfg, "swap");
 	l->millicpus = zone_config_millicpus(cfg);
 	l->pids = zone_config_u64(cfg, "pids");
+	l->devices = true;
+	l->blockdevs = b->mountd.devs;
+	l->nblockdevs = b->mountd.ndevs;
 }
 
 int zone_boot_plan_print(struct zone *z, FILE *out, struct zone_error *err)
@@ -258,7 +279,7 @@ int zone_boot_plan_print(struct zone *z, FILE *out, struct zone_error *err)
 			zone_overlay_lower(z), zone_path(z), zone_path(z));
 	if (build_opts(z, b, err) < 0 || zone_cgroup_for(z, &b->cg, err) < 0)
 		goto out;
-	limits_from_config(z->config, &lim);
+	limits_from_config(z->config, b, &lim);
 	fprintf(out, "supervisor cgroup %s", zone_cg_layout_name(b->cg.layout));
 	set_zone_cgroups(b);
 	for (size_t i = 0; i < b->opts.ncgroup_procs; i++)
@@ -266,6 +287,18 @@ int zone_boot_plan_print(struct zone *z, FILE *out, struct zone_error *err)
 	fprintf(out, "\nsupervisor limits memory=%s swap=%s cpus=%s pids=%s\n",
 		zone_config_str(z->config, "memory"), zone_config_str(z->config, "swap"),
 		zone_config_str(z->config, "cpus"), zone_config_str(z->config, "pids"));
+	if (zone_cgroup_confines_devices(&b->cg)) {
+		char rules[MOUNTD_MAX_DEVS + 16][ZONE_CG_RULE];
+		size_t n = zone_cgroup_device_rules(lim.blockdevs, lim.nblockdevs, rules,
+						    MOUNTD_MAX_DEVS + 16);
+
+		fprintf(out, "supervisor devices deny a; allow");
+		for (size_t i = 0; i < n; i++)
+			fprintf(out, "%s %s", i ? "," : "", rules[i]);
+		fprintf(out, "\n");
+	} else {
+		fprintf(out, "supervisor devices unconfined (no devices controller)\n");
+	}
 	if (strcmp(zone_config_str(z->config, "net"), "exclusive") == 0) {
 		char ifname[16], host[64];
 		zone_net_host_ifname(z->name, ifname, sizeof(ifname));
@@ -277,7 +310,6 @@ int zone_boot_plan_print(struct zone *z, FILE *out, struct zone_error *err)
 		b->opts.net = LAUNCH_NET_FD;
 		b->opts.net_fd = 1000; /* placeholder: the real fd exists only at boot */
 	}
-	(void)lim;
 	if (launch_plan_build(&b->opts, plan, &lerr) < 0) {
 		zone_error_set(err, 0, "plan: %s", lerr.msg);
 		goto out;
@@ -404,7 +436,7 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	if (zone_cgroup_exists(&b->cg) &&
 	    (zone_cgroup_kill(&b->cg, 5000, &err) < 0 || zone_cgroup_remove(&b->cg, &err) < 0))
 		goto fail;
-	limits_from_config(z->config, &lim);
+	limits_from_config(z->config, b, &lim);
 	if (zone_cgroup_create(&b->cg, &lim, &err) < 0)
 		goto fail;
 	set_zone_cgroups(b);
@@ -544,7 +576,7 @@ static void zone_state_put_caps(struct zone *z)
 {
 	char hex[32];
 
-	snprintf(hex, sizeof(hex), "%" PRIx64, zone_config_caps(z->config));
+	snprintf(hex, sizeof(hex), "%" PRIx64, zone_caps(z));
 	zone_state_put(z, "capabilities", json_string(hex));
 }
 
@@ -555,9 +587,9 @@ static uint64_t zone_booted_caps(struct zone *z)
 	uint64_t v;
 
 	if (hex == NULL || !*hex)
-		return zone_config_caps(z->config);
+		return zone_caps(z);
 	v = strtoull(hex, &end, 16);
-	return *end ? zone_config_caps(z->config) : v;
+	return *end ? zone_caps(z) : v;
 }
 
 int zone_boot(struct zone *z, struct zone_error *err)
@@ -746,6 +778,10 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 				      zone_state_name(st));
 	if (zone_cgroup_for(z, &cg, err) < 0)
 		return -1;
+	/* a zone booted by an lxzone without the devices cgroup: its processes have none to
+	 * join, and its capability set (recorded at boot) has no cap_mknod */
+	if (zone_cgroup_confines_devices(&cg) && access(cg.v1[ZONE_CG_DEVICES], F_OK) < 0)
+		cg.v1[ZONE_CG_DEVICES][0] = '\0';
 	int np = zone_cgroup_procs_files(&cg, procs, ZONE_CG_NCTRL + 1);
 	for (int i = 0; i < np; i++)
 		procs_ptr[i] = procs[i];

@@ -63,19 +63,27 @@ static const char *const cap_names[ZONE_CAP_LAST + 1] = {
  * mac_override; the rest goes for the same reason: the kernel log (syslog), process accounting
  * (sys_pacct), the audit subsystem (audit_control, audit_read), BPF and perf (bpf, perfmon),
  * wake-up alarms and suspend blocking (wake_alarm, block_suspend), open_by_handle_at past the
- * zone root (dac_read_search, "shocker"), and mknod: there is no device cgroup yet, so a block
- * device node made in the zone would open the host's disk.  sys_boot stays: in a pid namespace
- * reboot(2) only ends the zone's init (and the brand refuses it anyway).
+ * zone root (dac_read_search, "shocker").
+ *
+ * Kept although LXC drops it: sys_time.  The brand's filter refuses every call that sets a
+ * host clock (clock_settime, settimeofday, adjtimex, clock_adjtime: emul/systable.c, whatever
+ * the capabilities), so all the capability still allows is what a time namespace offers: the
+ * offsets in /proc/self/timens_offsets of a namespace the zone made itself.
+ *
+ * mknod is kept where the zone has a devices cgroup (zone/cgroup.h): a node it makes for a
+ * host disk does not open.  Without one (a pure cgroup2 host) it would, so there it goes.
+ * sys_boot stays: in a pid namespace reboot(2) only ends the zone's init (and the brand
+ * refuses it anyway).
  */
 #define DEFAULT_DROPPED                                                                            \
 	(BIT(CAP_DAC_READ_SEARCH) | BIT(CAP_SYS_MODULE) | BIT(CAP_SYS_RAWIO) |                     \
-	 BIT(CAP_SYS_PACCT) | BIT(CAP_SYS_TIME) | BIT(CAP_MKNOD) | BIT(CAP_AUDIT_CONTROL) |        \
-	 BIT(CAP_MAC_OVERRIDE) | BIT(CAP_MAC_ADMIN) | BIT(CAP_SYSLOG) | BIT(CAP_WAKE_ALARM) |      \
-	 BIT(CAP_BLOCK_SUSPEND) | BIT(CAP_AUDIT_READ) | BIT(38) | BIT(39))
+	 BIT(CAP_SYS_PACCT) | BIT(CAP_AUDIT_CONTROL) | BIT(CAP_MAC_OVERRIDE) |                     \
+	 BIT(CAP_MAC_ADMIN) | BIT(CAP_SYSLOG) | BIT(CAP_WAKE_ALARM) | BIT(CAP_BLOCK_SUSPEND) |     \
+	 BIT(CAP_AUDIT_READ) | BIT(38) | BIT(39))
 
 /*
- * The hardened profile: the Docker / runc default set, without mknod (no device cgroup, as
- * above).
+ * The hardened profile: the Docker / runc default set without mknod, devices cgroup or not
+ * (hardened zones need no device nodes of their own).
  */
 #define HARDENED_SET                                                                               \
 	(BIT(CAP_CHOWN) | BIT(CAP_DAC_OVERRIDE) | BIT(CAP_FOWNER) | BIT(CAP_FSETID) |              \
@@ -83,9 +91,11 @@ static const char *const cap_names[ZONE_CAP_LAST + 1] = {
 	 BIT(CAP_NET_BIND_SERVICE) | BIT(CAP_NET_RAW) | BIT(CAP_SYS_CHROOT) |                      \
 	 BIT(CAP_AUDIT_WRITE) | BIT(CAP_SETFCAP))
 
-uint64_t zone_caps_profile(bool hardened)
+uint64_t zone_caps_profile(bool hardened, bool devices_cgroup)
 {
-	return hardened ? HARDENED_SET : ZONE_CAPS_ALL & ~DEFAULT_DROPPED;
+	if (hardened)
+		return HARDENED_SET;
+	return ZONE_CAPS_ALL & ~DEFAULT_DROPPED & ~(devices_cgroup ? 0 : BIT(CAP_MKNOD));
 }
 
 const char *zone_cap_name(int cap)

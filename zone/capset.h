@@ -28,8 +28,10 @@
 #define ZONE_CAP_LAST 40 /* CAP_CHECKPOINT_RESTORE, the last one Linux 6.x knows */
 #define ZONE_CAPS_ALL ((UINT64_C(1) << (ZONE_CAP_LAST + 1)) - 1)
 
-/* The set a zone of this brand profile gets when its configuration says `default`. */
-uint64_t zone_caps_profile(bool hardened);
+/* The set a zone of this brand profile gets when its configuration says `default`.
+ * devices_cgroup: the zone's device nodes are confined by a devices cgroup
+ * (zone_cgroup_confines_devices); without one the default profile leaves cap_mknod out. */
+uint64_t zone_caps_profile(bool hardened, bool devices_cgroup);
 
 /* "cap_chown" for 0; NULL past ZONE_CAP_LAST. */
 const char *zone_cap_name(int cap);

@@ -9,12 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
 static const char *const ctrl_names[ZONE_CG_NCTRL] = {
-    [ZONE_CG_MEMORY] = "memory", [ZONE_CG_CPU] = "cpu",	  [ZONE_CG_CPUACCT] = "cpuacct",
-    [ZONE_CG_CPUSET] = "cpuset", [ZONE_CG_PIDS] = "pids", [ZONE_CG_FREEZER] = "freezer",
+    [ZONE_CG_MEMORY] = "memory",   [ZONE_CG_CPU] = "cpu",   [ZONE_CG_CPUACCT] = "cpuacct",
+    [ZONE_CG_CPUSET] = "cpuset",   [ZONE_CG_PIDS] = "pids", [ZONE_CG_FREEZER] = "freezer",
+    [ZONE_CG_DEVICES] = "devices",
 };
 
 const char *zone_cg_layout_name(enum zone_cg_layout l)
@@ -157,6 +159,70 @@ static unsigned ceil_cpus(uint64_t milli)
 	return (unsigned)((milli + 999) / 1000);
 }
 
+/*
+ * The character devices of the zone's /dev (cli/launch_plan.c: dev_nodes, and devpts with
+ * newinstance, whose ptmx is 5:2 and whose slaves are Unix98 ptys, major 136), read, write
+ * and mknod; and mknod of any node, as LXC and runc allow, since a node is only a name: what
+ * matters is whether it opens.
+ */
+static const char *const dev_rules[] = {
+    "c *:* m",	 "b *:* m",	/* mknod only */
+    "c 1:3 rwm", "c 1:5 rwm",	/* null, zero */
+    "c 1:7 rwm", "c 1:8 rwm",	/* full, random */
+    "c 1:9 rwm", "c 5:0 rwm",	/* urandom, tty */
+    "c 5:2 rwm", "c 136:* rwm", /* ptmx, /dev/pts/N */
+};
+
+size_t zone_cgroup_device_rules(const unsigned long *blockdevs, size_t n,
+				char rules[][ZONE_CG_RULE], size_t max)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < sizeof(dev_rules) / sizeof(dev_rules[0]) && k < max; i++)
+		snprintf(rules[k++], ZONE_CG_RULE, "%s", dev_rules[i]);
+	for (size_t i = 0; i < n && k < max; i++)
+		snprintf(rules[k++], ZONE_CG_RULE, "b %u:%u rwm", major((dev_t)blockdevs[i]),
+			 minor((dev_t)blockdevs[i]));
+	return k;
+}
+
+bool zone_cgroup_confines_devices(const struct zone_cgroup *cg)
+{
+	return cg->layout != ZONE_CG_V2 && cg->v1[ZONE_CG_DEVICES][0] != '\0';
+}
+
+/* Deny every device, then allow the rules: one write(2) per rule, as the kernel parses them. */
+static int devices_confine(const char *dir, const struct zone_cg_limits *lim,
+			   struct zone_error *err)
+{
+	char rules[sizeof(dev_rules) / sizeof(dev_rules[0]) + 64][ZONE_CG_RULE];
+	size_t n = zone_cgroup_device_rules(lim->blockdevs, lim->nblockdevs, rules,
+					    sizeof(rules) / sizeof(rules[0]));
+	char p[ZONE_CG_PATH + 64];
+	int fd;
+
+	if (lim->nblockdevs + sizeof(dev_rules) / sizeof(dev_rules[0]) > n)
+		return zone_error_set(err, E2BIG, "%zu block devices: too many", lim->nblockdevs);
+	if (write_file(dir, "devices.deny", "a", err) < 0)
+		return -1;
+	snprintf(p, sizeof(p), "%s/devices.allow", dir);
+	fd = open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return zone_error_set(err, errno, "open %s", p);
+	for (size_t i = 0; i < n; i++) {
+		char line[ZONE_CG_RULE + 1];
+		int len = snprintf(line, sizeof(line), "%s\n", rules[i]);
+
+		if (write(fd, line, (size_t)len) != len) {
+			int e = errno;
+			close(fd);
+			return zone_error_set(err, e, "write '%s' to %s", rules[i], p);
+		}
+	}
+	close(fd);
+	return 0;
+}
+
 static int create_v1(struct zone_cgroup *cg, const struct zone_cg_limits *lim,
 		     struct zone_error *err)
 {
@@ -172,6 +238,9 @@ static int create_v1(struct zone_cgroup *cg, const struct zone_cg_limits *lim,
 			return -1;
 		if (c == ZONE_CG_CPUSET &&
 		    (cpuset_inherit(parent, err) < 0 || cpuset_inherit(cg->v1[c], err) < 0))
+			return -1;
+		if (c == ZONE_CG_DEVICES && lim->devices &&
+		    devices_confine(cg->v1[c], lim, err) < 0)
 			return -1;
 	}
 	const char *mem = cg->v1[ZONE_CG_MEMORY];

@@ -14,6 +14,8 @@
 #ifndef LXZONE_ZONE_CGROUP_H
 #define LXZONE_ZONE_CGROUP_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -32,6 +34,7 @@ enum zone_cg_ctrl {
 	ZONE_CG_CPUSET,
 	ZONE_CG_PIDS,
 	ZONE_CG_FREEZER,
+	ZONE_CG_DEVICES,
 	ZONE_CG_NCTRL,
 };
 
@@ -51,6 +54,12 @@ struct zone_cg_limits {
 	uint64_t swap;	    /* bytes on top of memory, UINT64_MAX: unlimited */
 	uint64_t millicpus; /* thousandths of a CPU, UINT64_MAX: unlimited */
 	uint64_t pids;	    /* UINT64_MAX: unlimited */
+	/* Confine device nodes (v1 devices controller; see zone_cgroup_device_rules): false
+	 * leaves the devices cgroup open (lxrun without --root: the program uses the host's
+	 * /dev). */
+	bool devices;
+	const unsigned long *blockdevs; /* host dev_t of the zone's block devices (`device`) */
+	size_t nblockdevs;
 };
 
 const char *zone_cg_layout_name(enum zone_cg_layout l);
@@ -83,6 +92,26 @@ struct zone_cgroup_fs {
 };
 #define ZONE_CG_MAXFS (2 * ZONE_CG_NCTRL + 1)
 size_t zone_cgroup_fs_list(const struct zone_cgroup *cg, struct zone_cgroup_fs *out, size_t max);
+
+/*
+ * Devices (LXC's and runc's model, cgroup v1 `devices`): the zone's cgroup denies every
+ * device, then allows mknod of any node (`c *:* m`, `b *:* m`: a node is only a name) and
+ * read, write and mknod of exactly what the zone's /dev has: null, zero, full, random,
+ * urandom, tty, ptmx and the /dev/pts slaves (cli/launch_plan.c), plus the block devices
+ * given with the `device` key.  So root in a zone may keep CAP_MKNOD: a node it makes for a
+ * host disk cannot be opened (EPERM).  A pure cgroup2 host has no devices controller (only a
+ * BPF program could do it), so there zone_cgroup_confines_devices is false and the zone's
+ * default capability set leaves cap_mknod out (zone/capset.h).
+ *
+ * zone_cgroup_device_rules writes the lines for devices.allow into rules (each at most
+ * ZONE_CG_RULE bytes) and returns how many (at most max).
+ */
+#define ZONE_CG_RULE 32
+size_t zone_cgroup_device_rules(const unsigned long *blockdevs, size_t n,
+				char rules[][ZONE_CG_RULE], size_t max);
+
+/* Does this host give the zone a devices cgroup (v1 or hybrid with `devices`)? */
+bool zone_cgroup_confines_devices(const struct zone_cgroup *cg);
 
 int zone_cgroup_join(struct zone_cgroup *cg, pid_t pid, struct zone_error *err);
 

@@ -317,7 +317,7 @@ static int v_capabilities(const char *v, char *out, size_t sz, struct zone_error
 {
 	uint64_t mask;
 
-	return zone_caps_parse(v, zone_caps_profile(false), &mask, out, sz, err);
+	return zone_caps_parse(v, zone_caps_profile(false, true), &mask, out, sz, err);
 }
 
 static int v_mount(const char *v, char *out, size_t sz, struct zone_error *err)
@@ -403,13 +403,16 @@ const struct zone_config_key zone_config_keys[] = {
     {"capabilities", ZONE_KEY_STRING, "default", "default|all|none|[+-]CAP,...", v_capabilities,
      "Capabilities root keeps in the zone (bounding, permitted and effective sets; "
      "inheritable and ambient are empty). `default` is the profile's set: for `default`, "
-     "all but cap_dac_read_search, cap_sys_module, cap_sys_rawio, cap_sys_pacct, cap_sys_time, "
-     "cap_mknod, cap_audit_control, cap_audit_read, cap_mac_override, cap_mac_admin, "
-     "cap_syslog, cap_wake_alarm, cap_block_suspend, cap_perfmon and cap_bpf; for `hardened`, "
-     "Docker's default set without cap_mknod (cap_chown, cap_dac_override, cap_fowner, "
-     "cap_fsetid, cap_kill, cap_setgid, cap_setuid, cap_setpcap, cap_net_bind_service, "
-     "cap_net_raw, cap_sys_chroot, cap_audit_write, cap_setfcap). `+cap_x,-cap_y` changes the "
-     "profile's set, a list of names replaces it. A user other than root ends with none."},
+     "all but cap_dac_read_search, cap_sys_module, cap_sys_rawio, cap_sys_pacct, "
+     "cap_audit_control, cap_audit_read, cap_mac_override, cap_mac_admin, cap_syslog, "
+     "cap_wake_alarm, cap_block_suspend, cap_perfmon and cap_bpf, and cap_mknod on a host "
+     "without the cgroup v1 `devices` controller (pure cgroup2: no devices cgroup confines the "
+     "nodes a zone makes); for `hardened`, Docker's default set without cap_mknod (cap_chown, "
+     "cap_dac_override, cap_fowner, cap_fsetid, cap_kill, cap_setgid, cap_setuid, cap_setpcap, "
+     "cap_net_bind_service, cap_net_raw, cap_sys_chroot, cap_audit_write, cap_setfcap). "
+     "cap_sys_time only allows time-namespace offsets: the brand refuses every call that sets "
+     "the host's clock. `+cap_x,-cap_y` changes the profile's set, a list of names replaces "
+     "it. A user other than root ends with none."},
     {"mount", ZONE_KEY_LIST, "", "HOSTPATH:ZONEPATH[:ro]", v_mount,
      "Host directory bind-mounted into the zone (repeatable; read-only with `:ro`)."},
     {"device", ZONE_KEY_LIST, "", "HOSTDEV[:ZONEPATH]", v_device,
@@ -648,10 +651,10 @@ uint64_t zone_config_u64(json_t *cfg, const char *key)
 	return v;
 }
 
-uint64_t zone_config_caps(json_t *cfg)
+uint64_t zone_config_caps(json_t *cfg, bool devices_cgroup)
 {
 	bool hardened = strcmp(zone_config_str(cfg, "profile"), "hardened") == 0;
-	uint64_t base = zone_caps_profile(hardened), mask = base;
+	uint64_t base = zone_caps_profile(hardened, devices_cgroup), mask = base;
 	struct zone_error ignored;
 
 	/* validated on every load; a bad value falls back to the profile's set */

@@ -69,8 +69,9 @@ const char *zone_config_str(json_t *cfg, const char *key);
 bool zone_config_bool(json_t *cfg, const char *key);
 /* Sizes and counts; ZONE_UNLIMITED when the value is "unlimited". */
 uint64_t zone_config_u64(json_t *cfg, const char *key);
-/* The capability set (zone/capset.h) of the `capabilities` key over the profile's set. */
-uint64_t zone_config_caps(json_t *cfg);
+/* The capability set (zone/capset.h) of the `capabilities` key over the profile's set;
+ * devices_cgroup: the host gives the zone a devices cgroup (zone_caps_profile). */
+uint64_t zone_config_caps(json_t *cfg, bool devices_cgroup);
 /* cpus as thousandths of a CPU (1.5 -> 1500); ZONE_UNLIMITED when unlimited. */
 uint64_t zone_config_millicpus(json_t *cfg);
 

@@ -139,10 +139,10 @@ static void test_lxrun_capabilities_option(void **state)
 	(void)state;
 	assert_int_equal(launch_opts_parse(6, ok, &o, stdout, &e), 0);
 	assert_true(o.drop_caps);
-	assert_int_equal(o.caps, zone_caps_profile(false) & ~(UINT64_C(1) << 21));
+	assert_int_equal(o.caps, zone_caps_profile(false, false) & ~(UINT64_C(1) << 21));
 	/* `default` is the profile's set, whatever the option order */
 	assert_int_equal(launch_opts_parse(7, hard, &o, stdout, &e), 0);
-	assert_int_equal(o.caps, zone_caps_profile(true));
+	assert_int_equal(o.caps, zone_caps_profile(true, false));
 	assert_int_equal(launch_opts_parse(6, bad, &o, stdout, &e), -1);
 	assert_int_equal(e.status, LAUNCH_EXIT_USAGE);
 	assert_string_equal(e.msg, "--capabilities: unknown capability 'nosuch'");

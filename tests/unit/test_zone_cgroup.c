@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -85,7 +86,7 @@ static void test_v1_limits(void **state)
 	(void)state;
 	struct zone_cgroup cg;
 	struct zone_error err = {0};
-	struct zone_cg_limits lim = {64 << 20, 0, 1500, 64};
+	struct zone_cg_limits lim = {64 << 20, 0, 1500, 64, false, NULL, 0};
 	char d[400];
 
 	make_v1(0);
@@ -117,7 +118,7 @@ static void test_v1_swap_and_unlimited(void **state)
 	(void)state;
 	struct zone_cgroup cg;
 	struct zone_error err = {0};
-	struct zone_cg_limits lim = {64 << 20, 32 << 20, UINT64_MAX, UINT64_MAX};
+	struct zone_cg_limits lim = {64 << 20, 32 << 20, UINT64_MAX, UINT64_MAX, false, NULL, 0};
 	char d[400], p[500];
 
 	make_v1(1);
@@ -144,7 +145,7 @@ static void test_v2_limits(void **state)
 	(void)state;
 	struct zone_cgroup cg;
 	struct zone_error err = {0};
-	struct zone_cg_limits lim = {1 << 30, UINT64_MAX, 500, 100};
+	struct zone_cg_limits lim = {1 << 30, UINT64_MAX, 500, 100, false, NULL, 0};
 	char d[400];
 
 	touch(fake, "cgroup.controllers", "cpuset cpu memory pids\n");
@@ -164,6 +165,62 @@ static void test_v2_limits(void **state)
 	assert_int_equal(zone_cgroup_procs_files(&cg, files, 8), 1);
 }
 
+/* The devices cgroup: deny all, then the zone's /dev and its block devices, one rule a line
+ * (the fake file collects the writes; the kernel takes one rule per write). */
+static void test_v1_devices(void **state)
+{
+	(void)state;
+	struct zone_cgroup cg;
+	struct zone_error err = {0};
+	const unsigned long disks[] = {makedev(8, 0), makedev(259, 3)};
+	struct zone_cg_limits lim = {UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX,
+				     true,	 disks,	     2};
+	char d[400], p[500];
+
+	make_v1(1);
+	snprintf(d, sizeof(d), "%s/devices", fake);
+	touch(d, "cgroup.procs", "");
+	assert_int_equal(zone_cgroup_init(&cg, fake, "z", &err), 0);
+	assert_true(zone_cgroup_confines_devices(&cg));
+	if (zone_cgroup_create(&cg, &lim, &err) < 0)
+		fail_msg("%s", err.msg);
+	snprintf(d, sizeof(d), "%s/devices/lxzone/z", fake);
+	expect(d, "devices.deny", "a");
+	expect(d, "devices.allow",
+	       "c *:* m\nb *:* m\nc 1:3 rwm\nc 1:5 rwm\nc 1:7 rwm\nc 1:8 rwm\nc 1:9 rwm\n"
+	       "c 5:0 rwm\nc 5:2 rwm\nc 136:* rwm\nb 8:0 rwm\nb 259:3 rwm\n");
+	char files[8][ZONE_CG_PATH + 16];
+	assert_int_equal(zone_cgroup_procs_files(&cg, files, 8), 8); /* 7 v1 + unified */
+
+	/* devices=false (lxrun without --root): a devices cgroup, no rules */
+	zone_rmtree(fake, &err);
+	make_v1(0);
+	snprintf(d, sizeof(d), "%s/devices", fake);
+	touch(d, "cgroup.procs", "");
+	lim.devices = false;
+	assert_int_equal(zone_cgroup_init(&cg, fake, "z", &err), 0);
+	if (zone_cgroup_create(&cg, &lim, &err) < 0)
+		fail_msg("%s", err.msg);
+	snprintf(p, sizeof(p), "%s/devices/lxzone/z/devices.deny", fake);
+	assert_int_equal(access(p, F_OK), -1);
+
+	/* the rule list is bounded by max */
+	char rules[4][ZONE_CG_RULE];
+	assert_int_equal(zone_cgroup_device_rules(disks, 2, rules, 4), 4);
+	assert_string_equal(rules[3], "c 1:5 rwm");
+	assert_int_equal(zone_cgroup_device_rules(NULL, 0, rules, 0), 0);
+
+	/* v2 and a v1 host without the controller: nothing confines device nodes */
+	zone_rmtree(fake, &err);
+	make_v1(0);
+	assert_int_equal(zone_cgroup_init(&cg, fake, "z", &err), 0);
+	assert_false(zone_cgroup_confines_devices(&cg));
+	zone_rmtree(fake, &err);
+	touch(fake, "cgroup.controllers", "memory pids");
+	assert_int_equal(zone_cgroup_init(&cg, fake, "z", &err), 0);
+	assert_false(zone_cgroup_confines_devices(&cg));
+}
+
 static void test_no_hierarchy(void **state)
 {
 	(void)state;
@@ -180,7 +237,7 @@ static void test_real_host_join_kill_remove(void **state)
 	(void)state;
 	struct zone_cgroup cg;
 	struct zone_error err = {0};
-	struct zone_cg_limits lim = {64 << 20, 0, 1000, 32};
+	struct zone_cg_limits lim = {64 << 20, 0, 1000, 32, true, NULL, 0};
 	char name[64];
 
 	if (geteuid() != 0 || access("/sys/fs/cgroup", W_OK) != 0)
@@ -190,6 +247,20 @@ static void test_real_host_join_kill_remove(void **state)
 		skip();
 	if (zone_cgroup_create(&cg, &lim, &err) < 0)
 		fail_msg("%s", err.msg);
+	if (zone_cgroup_confines_devices(&cg)) {
+		/* the kernel took every rule: the list is the zone's, not "a *:* rwm" */
+		char p[ZONE_CG_PATH + 32], list[1024] = {0};
+		snprintf(p, sizeof(p), "%s/devices.list", cg.v1[ZONE_CG_DEVICES]);
+		FILE *f = fopen(p, "re");
+		assert_non_null(f);
+		size_t n = fread(list, 1, sizeof(list) - 1, f);
+		fclose(f);
+		list[n] = '\0';
+		assert_null(strstr(list, "a *:* rwm"));
+		assert_non_null(strstr(list, "c 1:3 rwm"));
+		assert_non_null(strstr(list, "c 136:* rwm"));
+		assert_non_null(strstr(list, "b *:* m"));
+	}
 	pid_t kids[3];
 	for (int i = 0; i < 3; i++) {
 		kids[i] = fork();
@@ -225,10 +296,11 @@ static void test_fs_list(void **state)
 	char d[400], l[400];
 	size_t n;
 
-	/* hybrid: memory, cpu,cpuacct co-mounted (cpu and cpuacct symlinks), pids, unified;
-	 * devices has no zone cgroup and is not listed */
-	const char *dirs[] = {"memory", "cpu,cpuacct", "pids", "devices", "unified"};
-	for (size_t i = 0; i < 5; i++) {
+	/* hybrid: memory, cpu,cpuacct co-mounted (cpu and cpuacct symlinks), pids, devices
+	 * (its zone cgroup shows the zone's own device rules, read-only), unified; blkio has no
+	 * zone cgroup and is not listed */
+	const char *dirs[] = {"memory", "cpu,cpuacct", "pids", "devices", "blkio", "unified"};
+	for (size_t i = 0; i < 6; i++) {
 		snprintf(d, sizeof(d), "%s/%s", fake, dirs[i]);
 		touch(d, "cgroup.procs", "");
 	}
@@ -247,9 +319,10 @@ static void test_fs_list(void **state)
 	    {"symlink", "/sys/fs/cgroup/cpu", "cpu,cpuacct"},
 	    {"symlink", "/sys/fs/cgroup/cpuacct", "cpu,cpuacct"},
 	    {"cgroup", "/sys/fs/cgroup/pids", "pids"},
+	    {"cgroup", "/sys/fs/cgroup/devices", "devices"},
 	    {"cgroup2", "/sys/fs/cgroup/unified", ""},
 	};
-	assert_int_equal(n, 6);
+	assert_int_equal(n, 7);
 	for (size_t i = 0; i < n; i++) {
 		assert_string_equal(fs[i].fstype, want[i][0]);
 		assert_string_equal(fs[i].dest, want[i][1]);
@@ -274,6 +347,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_v1_limits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v1_swap_and_unlimited, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v2_limits, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v1_devices, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_hierarchy, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fs_list, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_real_host_join_kill_remove, setup, teardown),

@@ -2,7 +2,8 @@
 # Cgroups and /sys inside a zone: the zone has its own cgroup namespace (every line of
 # /proc/self/cgroup says "/"), /sys/fs/cgroup shows the zone's own cgroups read-only in the
 # host's shape (v1 controllers and cgroup2 at unified on a hybrid host, cgroup2 alone on v2)
-# with the zone's caps in them, and all of /sys is read-only.
+# with the zone's caps (and, where the host has v1 devices, its device rules) in them, and
+# all of /sys is read-only.
 . "$(dirname "$0")/lib.sh"
 builtin_images
 need_brand
@@ -48,11 +49,21 @@ else
 		echo "$cg" | grep -q '^/sys/fs/cgroup/unified .* cgroup2$' ||
 			fail "a hybrid host's zone has no cgroup2 at /sys/fs/cgroup/unified"
 	fi
-	# hierarchies the zone has no cgroup in (devices, blkio, name=systemd) would show the
-	# host's whole tree: they are not mounted
-	for c in devices blkio systemd; do
+	# hierarchies the zone has no cgroup in (blkio, name=systemd) would show the host's
+	# whole tree: they are not mounted
+	for c in blkio systemd; do
 		echo "$cg" | grep -q "^/sys/fs/cgroup/$c " && fail "host hierarchy $c is mounted in the zone"
 	done
+	# devices: the zone has a cgroup there (its device rules), shown read-only like the rest
+	if [ -f /sys/fs/cgroup/devices/cgroup.procs ]; then
+		echo "$cg" | grep -q '^/sys/fs/cgroup/devices ro,.* cgroup$' ||
+			fail "the zone's devices cgroup is not mounted read-only"
+		list=$(zx 'cat /sys/fs/cgroup/devices/devices.list')
+		echo "$list" | grep -qx 'c 1:3 rwm' || fail "the zone's devices.list lacks /dev/null: $list"
+		echo "$list" | grep -q '^a ' && fail "the zone's devices cgroup allows everything: $list"
+		zx 'echo "a *:* rwm" > /sys/fs/cgroup/devices/devices.allow' 2>/dev/null &&
+			fail "the zone wrote its devices.allow"
+	fi
 	memdir=/sys/fs/cgroup/memory
 	memmax=memory.limit_in_bytes
 	pidsdir=/sys/fs/cgroup/pids

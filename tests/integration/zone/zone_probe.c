@@ -1,10 +1,13 @@
 /*
- * zone_probe OPERATION...: tries privileged or escaping operations (the table at the end)
- * and prints one line per try, "NAME ok" or "NAME ERRNO-NAME", so a shell test can compare a
- * zone with the host.  Static, so it runs in any zone image (the busybox one has no libc).
+ * zone_probe OPERATION[=ARG]...: tries privileged or escaping operations (the table at the
+ * end) and prints one line per try, "NAME ok" or "NAME ERRNO-NAME", so a shell test can
+ * compare a zone with the host.  Static, so it runs in any zone image (the busybox one has no
+ * libc).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -13,6 +16,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/timerfd.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,9 +29,15 @@ struct mount_attr {
 	unsigned long long attr_set, attr_clr, propagation, userns_fd;
 };
 #endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
 #ifndef SYS_mount_setattr
 #define SYS_mount_setattr 442
 #endif
+
+/* The ARG of OPERATION=ARG, "" when none. */
+static const char *arg = "";
 
 static const char *ename(int e)
 {
@@ -115,6 +125,73 @@ static long op_clock_settime(void) /* CAP_SYS_TIME; sets the clock to what it re
 	return clock_settime(CLOCK_REALTIME, &now);
 }
 
+/* mknod-blk=MAJOR:MINOR:PATH: a block device node at PATH (left for open=; a zone's /tmp is
+ * nodev, its /dev is not) */
+static long op_mknod_blk(void) /* CAP_MKNOD; the devices cgroup allows m of any node */
+{
+	unsigned maj, min;
+	int at = 0;
+
+	if (sscanf(arg, "%u:%u:%n", &maj, &min, &at) != 2 || at == 0 || arg[at] != '/') {
+		errno = EINVAL;
+		return -1;
+	}
+	unlink(arg + at);
+	return mknod(arg + at, S_IFBLK | 0600, makedev(maj, min));
+}
+
+/* open=PATH: open it read-only (the devices cgroup decides for a device node) */
+static long op_open(void)
+{
+	int fd = open(arg, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
+/*
+ * timens: a time namespace of our own with CLOCK_MONOTONIC one day ahead (an offset needs
+ * CAP_SYS_TIME), entered by a child, which must see the offset while its parent does not.
+ */
+static long op_timens(void)
+{
+	struct timespec before, after;
+	int fd, status;
+	pid_t pid;
+
+	if (unshare(CLONE_NEWTIME) < 0)
+		return -1;
+	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (write(fd, "monotonic 86400 0", 17) != 17) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	clock_gettime(CLOCK_MONOTONIC, &before);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &after);
+		_exit(after.tv_sec - before.tv_sec >= 86400 && after.tv_sec - before.tv_sec < 86460
+			  ? 0
+			  : 1);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &after);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || after.tv_sec - before.tv_sec > 60) {
+		errno = EINVAL; /* the offset did not show, or showed in the parent */
+		return -1;
+	}
+	return 0;
+}
+
 /* The brand image, as every zone process runs it (/proc/self/exe). */
 static long op_open_write(void)
 {
@@ -184,6 +261,9 @@ static const struct {
     {"link-out", op_link_out},
     {"remount-rw", op_remount_rw},
     {"mount-setattr-rw", op_mount_setattr_rw},
+    {"mknod-blk", op_mknod_blk},
+    {"open", op_open},
+    {"timens", op_timens},
 };
 
 int main(int argc, char **argv)
@@ -193,10 +273,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (int i = 1; i < argc; i++) {
-		size_t k;
+		const char *eq = strchr(argv[i], '=');
+		size_t k, len = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
 
+		arg = eq ? eq + 1 : "";
 		for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
-			if (!strcmp(ops[k].name, argv[i]))
+			if (strlen(ops[k].name) == len && !strncmp(ops[k].name, argv[i], len))
 				break;
 		if (k == sizeof(ops) / sizeof(ops[0])) {
 			fprintf(stderr, "zone_probe: unknown operation %s\n", argv[i]);

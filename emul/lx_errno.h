@@ -17,6 +17,7 @@
 #define LX_EFAULT	14
 #define LX_EBUSY	16
 #define LX_EEXIST	17
+#define LX_ENODEV	19
 #define LX_ENOTDIR	20
 #define LX_EISDIR	21
 #define LX_EINVAL	22

@@ -28,6 +28,12 @@ const lx_handler_fn lx_handlers[LX_NSYSCALLS] = {
     [437] = lx_sys_openat2,
     [8] = lx_sys_lseek,
     [LX_SYS_pread64] = lx_sys_pread64,
+    [295] = lx_sys_preadv,
+    [327] = lx_sys_preadv2,
+    [LX_SYS_fstat] = lx_sys_fstat,
+    [LX_SYS_newfstatat] = lx_sys_newfstatat,
+    [332] = lx_sys_statx,
+    [LX_SYS_mmap] = lx_sys_mmap,
     [99] = lx_sys_sysinfo,
     [204] = lx_sys_sched_getaffinity,
 };

@@ -1,12 +1,13 @@
 /*
  * lxproc in the brand: open, openat and openat2 of the synthesized /proc and /sys files, their
- * re-reads (lseek to 0, pread at 0), sysinfo and sched_getaffinity, answered from the zone's
- * view.
+ * re-reads (lseek to 0, pread/preadv at 0), fstat and mmap of them, sysinfo and
+ * sched_getaffinity, answered from the zone's view.
  *
  * These calls are trapped only in zones with caps or a kernel-version (the filter otherwise
  * passes them through untouched), and only in the shapes that can matter
  * (kernel-shim/filter.c): opens without O_DIRECTORY or O_PATH (and, relative to a directory
- * descriptor, without O_NOFOLLOW), lseek(fd, 0, SEEK_SET), pread64 at offset 0.  The fast path of a
+ * descriptor, without O_NOFOLLOW), lseek(fd, 0, SEEK_SET), pread64/preadv/preadv2 at offset 0,
+ * fstat and its AT_EMPTY_PATH forms (newfstatat, statx), file-backed mmap.  The fast path of a
  * trapped open is one short copy of the path and a table lookup: any path that is not one of
  * lxproc's files goes on to the kernel with the guest's own pointer, so flags, errors and EFAULT
  * are the kernel's.  A relative path costs more only when its last component is an lxproc file's
@@ -30,9 +31,24 @@
  * names an "lxproc:" memfd; which survives fork, dup and exec) put a fresh description of
  * the current text in place with dup3, keeping the descriptor's flags, then do the call.
  *
- * Known differences from Linux (docs/architecture.md): fstat shows the text's size, mmap of
- * it succeeds, /proc/self/fd/N names a memfd, root's opens for writing fail with EACCES (Linux
- * lets root open them and fails the write with EIO), and preadv/preadv2 at 0 do not refresh.
+ * Looking like the kernel's file.  fstat of a synthesized descriptor answers the real file's
+ * stat (its device, inode, owner and times, stat'ed by path) with the size procfs and sysfs
+ * show: 0 (blksize 1024) for /proc, 4096 for /sys; statx likewise.  mmap of it fails as the
+ * kernel's does: EIO for a /proc entry, ENODEV for sysctl and sysfs files.  fstat and mmap
+ * are trapped only in the shapes that take a descriptor (fstat, newfstatat and statx with
+ * AT_EMPTY_PATH, mmap without MAP_ANONYMOUS), and their fast path is the native call plus
+ * one look at the result: only an unlinked regular file (a memfd) costs a readlink.
+ * An fstat that finds the kernel's own copy of an lxproc file (opened untrapped, through
+ * openat(dirfd, name, O_NOFOLLOW) as fts walks do: grep -r, tar, which fstat every file they
+ * open) swaps in the synthesized text there, before the first read.
+ *
+ * Opens for writing go to the kernel's file, which decides as Linux does: root may open a
+ * /proc entry and gets EIO from write, everyone else EACCES; sysctl and sysfs files refuse
+ * even root (EACCES, answered here for /sys, whose capped copy is a read-only tmpfs).
+ *
+ * Known differences from Linux (docs/architecture.md): /proc/self/fd/N names a memfd, a
+ * descriptor opened O_RDWR is the kernel's (its reads show the host's text), and a synthesized
+ * descriptor received from a process outside the zone's brand is not recognised.
  */
 #include "emul/guestmem.h"
 #include "emul/lx_errno.h"
@@ -52,6 +68,11 @@
 #define LX_SYS_dup3	    292
 #define LX_SYS_memfd_create 319
 #define LX_SYS_openat2	    437
+#define LX_SYS_preadv	    295
+#define LX_SYS_preadv2	    327
+#define LX_SYS_statx	    332
+#define AT_EMPTY_PATH	    0x1000
+#define STATX_BASIC_STATS   0x7ff
 #define F_GETFD		    1
 #define F_GETFL		    3
 #define FD_CLOEXEC	    1
@@ -203,6 +224,11 @@ static int keep(struct kept *k, long mfd, uint64_t hash, size_t len, uint64_t ge
 	return 0;
 }
 
+static int is_sysfs(const struct lxproc_file *f)
+{
+	return lx_startswith(f->path, "/sys/");
+}
+
 static long serve(const struct lxproc_file *f, long flags)
 {
 	struct lx_text text;
@@ -215,7 +241,8 @@ static long serve(const struct lxproc_file *f, long flags)
 	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 		return -LX_EEXIST;
 	if ((flags & O_ACCMODE) != LX_O_RDONLY)
-		return -LX_EACCES;
+		return is_sysfs(f) ? -LX_EACCES
+				   : lx_sys4(LX_SYS_openat, LX_AT_FDCWD, f->path, flags, 0);
 	if (flags & O_DIRECTORY)
 		return -LX_ENOTDIR;
 	lx_spin_lock(&kept_lock);
@@ -248,14 +275,13 @@ out:
 	return r;
 }
 
-/* The lxproc file a descriptor serves (its memfd's name), or NULL. */
-static const struct lxproc_file *served_file(long fd)
+/* The lxproc file a descriptor serves (its memfd's name), or NULL; st is the fd's fstat. */
+static const struct lxproc_file *served_file_st(long fd, const struct lx_stat *st)
 {
-	struct lx_stat st;
 	char link[PREFIX_CAP + 32];
 	size_t n, pre = sizeof(MEMFD_LINK) - 1, del = sizeof(" (deleted)") - 1;
 
-	if (lx_sys2(LX_SYS_fstat, fd, &st) != 0 || (st.mode & S_IFMT) != S_IFREG || st.nlink != 0)
+	if ((st->mode & S_IFMT) != S_IFREG || st->nlink != 0)
 		return NULL;
 	if (lx_fd_path(fd, link, sizeof(link)) < 0)
 		return NULL;
@@ -266,29 +292,65 @@ static const struct lxproc_file *served_file(long fd)
 	return lxproc_lookup(link + pre, n - pre - del);
 }
 
-/*
- * Puts fresh text behind fd if it is one of lxproc's descriptors (see the top comment), at
- * the offset it had when keep_offset (pread leaves the offset alone).
- */
-static void refresh(long fd, int keep_offset)
+static const struct lxproc_file *served_file(long fd)
 {
-	const struct lxproc_file *f = served_file(fd);
-	long fl, fdfl, nfd, off = 0;
+	struct lx_stat st;
 
-	if (!f || !lx_zone_serves(f))
-		return;
+	if (lx_sys2(LX_SYS_fstat, fd, &st) != 0)
+		return NULL;
+	return served_file_st(fd, &st);
+}
+
+/*
+ * Puts fresh text of f behind fd (see the top comment), at the offset it had when keep_offset
+ * (pread leaves the offset alone).  0 when fd now holds it.
+ */
+static int swap_in(long fd, const struct lxproc_file *f, int keep_offset)
+{
+	long fl, fdfl, nfd, off = 0;
+	int r = -1;
+
 	fl = lx_sys2(LX_SYS_fcntl, fd, F_GETFL);
 	fdfl = lx_sys2(LX_SYS_fcntl, fd, F_GETFD);
 	if (fl < 0 || fdfl < 0 || (fl & O_ACCMODE) != LX_O_RDONLY)
-		return;
+		return -1;
 	if (keep_offset && (off = lx_sys3(LX_SYS_lseek, fd, 0, 1 /* SEEK_CUR */)) < 0)
-		return;
+		return -1;
 	nfd = serve(f, LX_O_RDONLY | (fl & O_NONBLOCK) | ((fdfl & FD_CLOEXEC) ? LX_O_CLOEXEC : 0));
 	if (nfd < 0 || nfd == fd)
-		return;
-	if (off == 0 || lx_sys3(LX_SYS_lseek, nfd, off, 0 /* SEEK_SET */) == off)
-		lx_sys3(LX_SYS_dup3, nfd, fd, (fdfl & FD_CLOEXEC) ? LX_O_CLOEXEC : 0);
+		return -1;
+	if ((off == 0 || lx_sys3(LX_SYS_lseek, nfd, off, 0 /* SEEK_SET */) == off) &&
+	    lx_sys3(LX_SYS_dup3, nfd, fd, (fdfl & FD_CLOEXEC) ? LX_O_CLOEXEC : 0) == fd)
+		r = 0;
 	lx_sys1(LX_SYS_close, nfd);
+	return r;
+}
+
+static void refresh(long fd, int keep_offset)
+{
+	const struct lxproc_file *f = served_file(fd);
+
+	if (f && lx_zone_serves(f))
+		swap_in(fd, f, keep_offset);
+}
+
+/* Learns the device numbers of /proc and /sys/devices/system/cpu, once per process. */
+static void learn_devs(void)
+{
+	struct lx_stat st;
+
+	if (procfs_dev)
+		return;
+	if (lx_sys2(LX_SYS_stat, "/proc", &st) == 0)
+		procfs_dev = st.dev;
+	if (lx_sys2(LX_SYS_stat, "/sys/devices/system/cpu", &st) == 0)
+		cpudir_dev = st.dev;
+}
+
+static int lxproc_dev(uint64_t dev)
+{
+	learn_devs();
+	return dev && (dev == procfs_dev || dev == cpudir_dev);
 }
 
 /* Is dirfd a directory on procfs or sysfs (where an lxproc file could be relative to it)? */
@@ -298,14 +360,7 @@ static int on_lxproc_fs(int dirfd)
 
 	if (dirfd == LX_AT_FDCWD)
 		return 1; /* the working directory: resolved by name below */
-	if (!procfs_dev) {
-		if (lx_sys2(LX_SYS_stat, "/proc", &st) == 0)
-			procfs_dev = st.dev;
-		if (lx_sys2(LX_SYS_stat, "/sys/devices/system/cpu", &st) == 0)
-			cpudir_dev = st.dev;
-	}
-	return lx_sys2(LX_SYS_fstat, dirfd, &st) == 0 &&
-	       (st.dev == procfs_dev || st.dev == cpudir_dev);
+	return lx_sys2(LX_SYS_fstat, dirfd, &st) == 0 && lxproc_dev(st.dev);
 }
 
 /* The lxproc file a path names (absolute, or relative to dirfd), or NULL. */
@@ -389,6 +444,156 @@ long lx_sys_pread64(struct lx_sysctx *c)
 	if (c->a[3] == 0)
 		refresh((long)c->a[0], 1);
 	return lx_sys4(LX_SYS_pread64, c->a[0], c->a[1], c->a[2], c->a[3]);
+}
+
+long lx_sys_preadv(struct lx_sysctx *c)
+{
+	/* pos_l alone is the offset on a 64-bit kernel */
+	if (c->a[3] == 0)
+		refresh((long)c->a[0], 1);
+	return lx_sys5(LX_SYS_preadv, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4]);
+}
+
+long lx_sys_preadv2(struct lx_sysctx *c)
+{
+	if (c->a[3] == 0)
+		refresh((long)c->a[0], 1);
+	return lx_sys6(LX_SYS_preadv2, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4], c->a[5]);
+}
+
+/*
+ * The lxproc file fd holds, given its native fstat: a synthesized descriptor, or the kernel's
+ * own copy of an lxproc file (an untrapped open), which is swapped for the synthesized text
+ * first.  NULL for everything else, after one look at st unless it is an unlinked or a
+ * procfs/sysfs regular file.
+ */
+static const struct lxproc_file *lxproc_fd(long fd, const struct lx_stat *st)
+{
+	char real[PREFIX_CAP];
+	const struct lxproc_file *f;
+
+	if ((st->mode & S_IFMT) != S_IFREG)
+		return NULL;
+	if (st->nlink == 0)
+		return served_file_st(fd, st);
+	if (!lxproc_dev(st->dev) || lx_fd_path(fd, real, sizeof(real)) < 0)
+		return NULL;
+	f = lxproc_lookup(real, lx_strlen(real));
+	if (!f || !lx_zone_serves(f) || swap_in(fd, f, 1) < 0)
+		return NULL;
+	return f;
+}
+
+/* st (a synthesized descriptor's) as Linux shows f: the file at f's path where it stats as a
+ * regular file (device, inode, owner, times), 0444, with procfs's or sysfs's size. */
+static void stat_as_kernel(const struct lxproc_file *f, struct lx_stat *st)
+{
+	struct lx_stat real;
+
+	if (lx_sys2(LX_SYS_stat, f->path, &real) == 0 && (real.mode & S_IFMT) == S_IFREG) {
+		*st = real;
+	} else {
+		st->uid = 0;
+		st->gid = 0;
+	}
+	st->mode = S_IFREG | 0444;
+	st->nlink = 1;
+	st->blocks = 0;
+	st->size = is_sysfs(f) ? 4096 : 0;
+	st->blksize = is_sysfs(f) ? 4096 : 1024;
+}
+
+/* fstat(fd) and fstatat(fd, "", AT_EMPTY_PATH), into the guest's buffer. */
+static long stat_fd(long fd, uint64_t ubuf, long flags, int at)
+{
+	struct lx_stat st;
+	const struct lxproc_file *f;
+	long r =
+	    at ? lx_sys4(LX_SYS_newfstatat, fd, "", &st, flags) : lx_sys2(LX_SYS_fstat, fd, &st);
+
+	if (r < 0)
+		return r;
+	if ((int)fd >= 0 && (f = lxproc_fd(fd, &st)) != NULL) {
+		lx_sys2(LX_SYS_fstat, fd, &st); /* swapped in: the memfd's */
+		stat_as_kernel(f, &st);
+	}
+	return lx_copy_to_guest(ubuf, &st, sizeof(st)) ? -LX_EFAULT : 0;
+}
+
+/* Is the guest's path argument empty (NULL counts, as since Linux 6.11)?  1, 0, or -EFAULT. */
+static int empty_path(uint64_t upath)
+{
+	char c0;
+
+	if (upath == 0)
+		return 1;
+	if (lx_copy_from_guest(&c0, upath, 1) != 0)
+		return -LX_EFAULT;
+	return c0 == 0;
+}
+
+long lx_sys_fstat(struct lx_sysctx *c)
+{
+	return stat_fd((long)(int)c->a[0], c->a[1], 0, 0);
+}
+
+/* trapped only with AT_EMPTY_PATH: glibc's fstat */
+long lx_sys_newfstatat(struct lx_sysctx *c)
+{
+	if (empty_path(c->a[1]) != 1)
+		return lx_sys4(LX_SYS_newfstatat, c->a[0], c->a[1], c->a[2], c->a[3]);
+	return stat_fd((long)(int)c->a[0], c->a[2], (long)c->a[3], 1);
+}
+
+/* struct statx, as far as lxproc changes it (the kernel copies all 256 bytes) */
+struct lx_statx {
+	uint32_t mask, blksize;
+	uint64_t attributes;
+	uint32_t nlink, uid, gid;
+	uint16_t mode, pad0;
+	uint64_t ino, size, blocks, attributes_mask;
+	uint8_t rest[256 - 64];
+};
+
+/* trapped only with AT_EMPTY_PATH */
+long lx_sys_statx(struct lx_sysctx *c)
+{
+	struct lx_statx sx;
+	struct lx_stat st;
+	const struct lxproc_file *f;
+	long fd = (long)(int)c->a[0], flags = (long)c->a[2], r;
+
+	if (empty_path(c->a[1]) != 1 || fd < 0)
+		return lx_sys5(LX_SYS_statx, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4]);
+	r = lx_sys5(LX_SYS_statx, fd, "", flags, c->a[3], &sx);
+	if (r < 0)
+		return r;
+	if ((sx.mode & S_IFMT) == S_IFREG && lx_sys2(LX_SYS_fstat, fd, &st) == 0 &&
+	    (f = lxproc_fd(fd, &st)) != NULL) {
+		/* the file at f's path, as the kernel shows it */
+		if (lx_sys5(LX_SYS_statx, LX_AT_FDCWD, f->path, flags & ~(long)AT_EMPTY_PATH,
+			    c->a[3], &sx) < 0 ||
+		    (sx.mode & S_IFMT) != S_IFREG)
+			sx.uid = sx.gid = 0;
+		sx.mode = S_IFREG | 0444;
+		sx.nlink = 1;
+		sx.blocks = 0;
+		sx.size = is_sysfs(f) ? 4096 : 0;
+		sx.blksize = is_sysfs(f) ? 4096 : 1024;
+	}
+	return lx_copy_to_guest(c->a[4], &sx, sizeof(sx)) ? -LX_EFAULT : 0;
+}
+
+/* trapped only without MAP_ANONYMOUS: a synthesized file cannot be mapped, as on Linux */
+long lx_sys_mmap(struct lx_sysctx *c)
+{
+	const struct lxproc_file *f = served_file((long)(int)c->a[4]);
+
+	if (f)
+		return lx_startswith(f->path, "/proc/") && !lx_startswith(f->path, "/proc/sys/")
+			   ? -LX_EIO
+			   : -LX_ENODEV;
+	return lx_sys6(LX_SYS_mmap, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4], c->a[5]);
 }
 
 long lx_sys_sysinfo(struct lx_sysctx *c)

@@ -2,9 +2,11 @@
  * lxproc's argument rules in the brand's filter (kernel-shim/filter.c, add_lxproc_rules):
  * with lxproc on, open/openat trap unless O_DIRECTORY or O_PATH, and openat relative to a
  * directory descriptor also passes with O_NOFOLLOW (fts file opens),
- * openat2 always traps, lseek traps only as lseek(fd, 0, SEEK_SET) and pread64 only at offset
- * 0; from the gate all of them pass.  Without lxproc they are plain pass-through decided on
- * the number alone.  Run in the BPF simulator, as test_filter does for the table.
+ * openat2 and fstat always trap, lseek traps only as lseek(fd, 0, SEEK_SET), pread64, preadv
+ * and preadv2 only at offset 0, newfstatat and statx only with AT_EMPTY_PATH, mmap only
+ * without MAP_ANONYMOUS; from the gate all of them pass.  Without lxproc they are plain
+ * pass-through decided on the number alone.  Run in the BPF simulator, as test_filter does for the
+ * table.
  */
 #include <fcntl.h>
 #include <linux/audit.h>
@@ -122,6 +124,21 @@ static const struct argcase cases[] = {
     {"pread64 at 0", SYS_pread64, {3, 0, 8192, 0}, 1},
     {"pread64 at 64 (ld.so)", SYS_pread64, {3, 0, 784, 64}, 0},
     {"pread64 at 1<<32", SYS_pread64, {3, 0, 8192, 1ULL << 32}, 0},
+    {"preadv at 0", SYS_preadv, {3, 0, 2, 0}, 1},
+    {"preadv at 4096", SYS_preadv, {3, 0, 2, 4096}, 0},
+    {"preadv2 at 0", SYS_preadv2, {3, 0, 2, 0}, 1},
+    {"preadv2 at -1 (the file offset)", SYS_preadv2, {3, 0, 2, (uint64_t)-1}, 0},
+    {"fstat", SYS_fstat, {3, 0, 0, 0}, 1},
+    {"fstatat(fd, \"\", AT_EMPTY_PATH) (glibc fstat)", SYS_newfstatat, {3, 0, 0, 0x1000}, 1},
+    {"stat by path", SYS_newfstatat, {(uint32_t)AT_FDCWD, 0, 0, 0}, 0},
+    {"lstat by path", SYS_newfstatat, {(uint32_t)AT_FDCWD, 0, 0, 0x100}, 0},
+    {"fstatat dirfd, name (fts)", SYS_newfstatat, {3, 0, 0, 0x100}, 0},
+    {"statx AT_EMPTY_PATH", SYS_statx, {3, 0, 0x1000, 0x7ff}, 1},
+    {"statx by path", SYS_statx, {(uint32_t)AT_FDCWD, 0, 0, 0x7ff}, 0},
+    {"mmap of a file", SYS_mmap, {0, 4096, 1, 2}, 1},
+    {"mmap of a file, MAP_FIXED (ld.so)", SYS_mmap, {0x7f0000000000, 4096, 5, 0x12}, 1},
+    {"mmap anonymous", SYS_mmap, {0, 4096, 3, 0x22}, 0},
+    {"mmap anonymous, high garbage in flags", SYS_mmap, {0, 4096, 3, 0xffffffff00000022ULL}, 0},
 };
 
 static void test_lxproc_shapes_trap(void **state)

@@ -9,20 +9,27 @@
  * without it, whatever the first plain open shows.  Checked both ways: a re-read after
  * lseek(fd, 0, SEEK_SET) or pread at 0 shows fresh text (as seq_file regenerates), also
  * through a dup, after fork and for a number closed and reused; openat relative to /proc and
- * /sys directory descriptors and openat2 show what open shows; writes fail; poll says
- * readable; getdents of /proc and /proc/self lists what Linux lists.
+ * /sys directory descriptors and openat2 show what open shows; writes fail as Linux's do
+ * (root may open a /proc entry for writing and gets EIO from write; everyone else EACCES);
+ * poll says readable; getdents of /proc and /proc/self lists what Linux lists; fstat, fstatat
+ * (AT_EMPTY_PATH) and statx show procfs's size 0 and sysfs's 4096, mmap fails with EIO (/proc)
+ * or ENODEV (sysctl, sysfs); preadv at 0 is fresh; bad pointers get EFAULT.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <linux/openat2.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -237,7 +244,7 @@ static void relative_opens(long want)
 		close(cpu);
 }
 
-static void writes_and_poll(int expect_eacces)
+static void writes_and_poll(void)
 {
 	char c = 'x';
 	int fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
@@ -248,12 +255,22 @@ static void writes_and_poll(int expect_eacces)
 	check(poll(&p, 1, 1000) == 1 && (p.revents & POLLIN), "poll: readable (revents %#x)",
 	      p.revents);
 	close(fd);
-	if (expect_eacces) {
-		fd = open("/proc/meminfo", O_WRONLY | O_CLOEXEC);
+	/* a 0444 proc entry: root (CAP_DAC_OVERRIDE) opens it and the write fails with EIO */
+	fd = open("/proc/meminfo", O_WRONLY | O_CLOEXEC);
+	if (geteuid() == 0) {
+		check(fd >= 0 && write(fd, &c, 1) < 0 && errno == EIO,
+		      "root: open for writing works, write: EIO");
+	} else {
 		check(fd < 0 && errno == EACCES, "open for writing: EACCES");
-		fd = open("/proc/meminfo", O_RDWR | O_CLOEXEC);
-		check(fd < 0 && errno == EACCES, "open for reading and writing: EACCES");
 	}
+	if (fd >= 0)
+		close(fd);
+	/* sysctl and sysfs files refuse even root */
+	fd = open("/proc/sys/kernel/osrelease", O_WRONLY | O_CLOEXEC);
+	check(fd < 0 && errno == EACCES, "open osrelease for writing: EACCES");
+	fd = open("/sys/devices/system/cpu/online", O_WRONLY | O_CLOEXEC);
+	check(fd < 0 && (errno == EACCES || errno == EROFS),
+	      "open cpu/online for writing: EACCES (%s)", strerror(errno));
 	fd = open("/proc/meminfo", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	check(fd < 0 && errno == ENOTDIR, "open with O_DIRECTORY: ENOTDIR");
 	/* the file exists: O_CREAT alone opens it (LTP openat202), O_EXCL says EEXIST */
@@ -263,6 +280,105 @@ static void writes_and_poll(int expect_eacces)
 		close(fd);
 	fd = open("/proc/meminfo", O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	check(fd < 0 && errno == EEXIST, "open with O_CREAT|O_EXCL: EEXIST");
+}
+
+/* fstat, fstatat(AT_EMPTY_PATH), statx(AT_EMPTY_PATH) and mmap of path's descriptor */
+static void shape_of(const char *path, off_t size, blksize_t blksize, int mmap_errno)
+{
+	struct stat st, at;
+	struct statx sx;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	check(fd >= 0, "open %s", path);
+	if (fd < 0)
+		return;
+	check(fstat(fd, &st) == 0 && st.st_size == size && st.st_blksize == blksize &&
+		  st.st_blocks == 0 && (st.st_mode & 07777) == 0444 && S_ISREG(st.st_mode) &&
+		  st.st_nlink == 1,
+	      "fstat %s: size %lld blksize %ld mode %o nlink %lu", path, (long long)st.st_size,
+	      (long)st.st_blksize, st.st_mode, (unsigned long)st.st_nlink);
+	check(fstatat(fd, "", &at, AT_EMPTY_PATH) == 0 && at.st_size == size &&
+		  at.st_ino == st.st_ino && at.st_dev == st.st_dev,
+	      "fstatat(AT_EMPTY_PATH) %s: size %lld", path, (long long)at.st_size);
+	check(statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &sx) == 0 &&
+		  sx.stx_size == (uint64_t)size && sx.stx_blksize == (uint32_t)blksize &&
+		  (sx.stx_mode & 07777) == 0444 && sx.stx_ino == st.st_ino,
+	      "statx(AT_EMPTY_PATH) %s: size %llu", path, (unsigned long long)sx.stx_size);
+	errno = 0;
+	void *m = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	check(m == MAP_FAILED && errno == mmap_errno, "mmap MAP_PRIVATE %s: %s", path,
+	      strerror(errno));
+	errno = 0;
+	m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	check(m == MAP_FAILED && errno == mmap_errno, "mmap MAP_SHARED %s: %s", path,
+	      strerror(errno));
+	close(fd);
+}
+
+static void kernel_shapes(long want)
+{
+	char buf[4096];
+	struct stat st;
+
+	shape_of("/proc/meminfo", 0, 1024, EIO);
+	shape_of("/proc/stat", 0, 1024, EIO);
+	shape_of("/proc/sys/kernel/osrelease", 0, 1024, ENODEV);
+	shape_of("/sys/devices/system/cpu/online", 4096, 4096, ENODEV);
+
+	/* a regular file keeps its own size and maps */
+	char tmpl[] = "/tmp/lxproc_shape.XXXXXX";
+	int t = mkstemp(tmpl);
+	unlink(tmpl);
+	check(t >= 0 && write(t, "regular", 7) == 7 && fstat(t, &st) == 0 && st.st_size == 7,
+	      "fstat of a regular file: size %lld", (long long)st.st_size);
+	void *m = t >= 0 ? mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, t, 0) : MAP_FAILED;
+	check(m != MAP_FAILED && memcmp(m, "regular", 7) == 0, "mmap of a regular file");
+	if (m != MAP_FAILED)
+		munmap(m, 4096);
+	if (t >= 0)
+		close(t);
+
+	/* bad pointers: the kernel's EFAULT */
+	int fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+	check(syscall(SYS_fstat, fd, (void *)8) < 0 && errno == EFAULT,
+	      "fstat, bad buffer: EFAULT");
+	check(syscall(SYS_newfstatat, fd, "", (void *)8, AT_EMPTY_PATH) < 0 && errno == EFAULT,
+	      "fstatat(AT_EMPTY_PATH), bad buffer: EFAULT");
+	check(syscall(SYS_newfstatat, fd, (void *)8, &st, AT_EMPTY_PATH) < 0 && errno == EFAULT,
+	      "fstatat(AT_EMPTY_PATH), bad path: EFAULT");
+	check(syscall(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, (void *)8) < 0 &&
+		  errno == EFAULT,
+	      "statx(AT_EMPTY_PATH), bad buffer: EFAULT");
+
+	/* preadv at 0 is a fresh read */
+	int u = open("/proc/uptime", O_RDONLY | O_CLOEXEC);
+	char a[128] = "", b[128] = "";
+	struct iovec iv = {a, sizeof(a) - 1};
+	check(u >= 0 && preadv(u, &iv, 1, 0) > 0, "preadv /proc/uptime at 0");
+	sleep_ms(300);
+	iv.iov_base = b;
+	check(preadv(u, &iv, 1, 0) > 0 && uptime_of(b) >= uptime_of(a) + 0.2,
+	      "preadv at 0 is fresh: %.2f then %.2f", uptime_of(a), uptime_of(b));
+	if (u >= 0)
+		close(u);
+
+	/* openat(procfd, "meminfo", O_NOFOLLOW), as fts walks open (grep -r, tar): they fstat
+	 * before they read */
+	int proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = openat(proc, "meminfo", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	check(fd >= 0 && fstat(fd, &st) == 0 && st.st_size == 0, "O_NOFOLLOW open, fstat: size 0");
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	buf[n > 0 ? n : 0] = '\0';
+	long kb = -1;
+	sscanf(buf, "MemTotal: %ld kB", &kb);
+	check(kb == want,
+	      "openat(/proc fd, \"meminfo\", O_NOFOLLOW) then fstat: MemTotal %ld kB, "
+	      "want %ld",
+	      kb, want);
+	if (fd >= 0)
+		close(fd);
+	if (proc >= 0)
+		close(proc);
 }
 
 static int listed(const char *dir, const char *name)
@@ -296,20 +412,17 @@ static void getdents(void)
 int main(int argc, char **argv)
 {
 	long want = -1;
-	int expect_eacces = geteuid() != 0;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--memtotal") == 0 && i + 1 < argc) {
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--memtotal") == 0 && i + 1 < argc)
 			want = strtol(argv[++i], NULL, 10);
-			expect_eacces = 1; /* the brand refuses writes whoever asks */
-		}
-	}
 	if (want < 0)
 		want = memtotal_of_path(AT_FDCWD, "/proc/meminfo");
 	rereads();
 	stat_rereads();
 	relative_opens(want);
-	writes_and_poll(expect_eacces);
+	writes_and_poll();
+	kernel_shapes(want);
 	getdents();
 	printf("%d failure(s)\n", failures);
 	return failures > 125 ? 125 : failures;

@@ -31,6 +31,7 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/sysinfo.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -78,6 +79,31 @@ static int op_stat(void)
 	struct stat st;
 
 	return stat(file_path, &st);
+}
+
+/* fstat of an open regular file (glibc: newfstatat(fd, "", AT_EMPTY_PATH); lxproc traps it) */
+static int file_fd = -1;
+
+static int op_fstat(void)
+{
+	struct stat st;
+
+	if (file_fd < 0 && (file_fd = open(file_path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	return fstat(file_fd, &st);
+}
+
+/* mmap + munmap of a page of a regular file (lxproc traps file-backed mmap) */
+static int op_mmap_file(void)
+{
+	void *p;
+
+	if (file_fd < 0 && (file_fd = open(file_path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, file_fd, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	return munmap(p, 4096);
 }
 
 /* open + read + close of a /proc file: synthesized by lxproc in a capped zone */
@@ -186,6 +212,8 @@ static const struct bench benches[] = {
 	{ "open_close", op_open_close },
 	{ "uname", op_uname },
 	{ "stat", op_stat },
+	{ "fstat", op_fstat },
+	{ "mmap_file", op_mmap_file },
 	{ "proc_meminfo", op_proc_meminfo },
 	{ "proc_self_stat", op_proc_self_stat },
 	{ "sysinfo", op_sysinfo },

@@ -1,4 +1,5 @@
 #include "emul/signal.h"
+#include "emul/fdfilter.h"
 #include "emul/guestmem.h"
 #include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
@@ -242,7 +243,8 @@ static void syscall_trap(struct lx_thread *t, struct lx_siginfo *si, struct lx_u
 
 	if (c.nr >= 0 && c.nr < LX_NSYSCALLS &&
 	    (lx_systable[c.nr].cls == LX_SYS_EMUL ||
-	     lx_systable[c.nr].cls_hardened == LX_SYS_EMUL || lx_sys_is_lxproc(c.nr)))
+	     lx_systable[c.nr].cls_hardened == LX_SYS_EMUL || lx_sys_is_lxproc(c.nr) ||
+	     lx_fdfilter_nr(c.nr)))
 		h = lx_handlers[c.nr];
 	m->rax = (uint64_t)(h ? h(&c) : lx_unsupported(&c));
 }

@@ -517,9 +517,10 @@ int lx_sys_is_mountd(int nr)
 
 int lx_sys_is_lxproc(int nr)
 {
-	/* open, openat, openat2, lseek, pread64, preadv, preadv2, newfstatat, statx, mmap
-	 * (filter.c traps only their lxproc shapes), fstat, sysinfo, sched_getaffinity */
-	static const short nrs[] = {2, 257, 437, 8, 17, 295, 327, 5, 262, 332, 9, 99, 204};
+	/* open, openat, openat2, lseek, pread64, preadv, preadv2 (filter.c traps only their
+	 * lxproc shapes), sysinfo, sched_getaffinity.  fstat and mmap are trapped by a second
+	 * filter, only in processes holding a synthesized file (emul/fdfilter.h). */
+	static const short nrs[] = {2, 257, 437, 8, 17, 295, 327, 99, 204};
 
 	for (unsigned i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++)
 		if (nrs[i] == nr)

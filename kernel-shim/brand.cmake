@@ -10,6 +10,7 @@ set(LXZONE_BRAND_SOURCES
 	${CMAKE_SOURCE_DIR}/emul/path.c
 	${CMAKE_SOURCE_DIR}/emul/signal.c
 	${CMAKE_SOURCE_DIR}/emul/systable.c
+	${CMAKE_SOURCE_DIR}/emul/fdfilter.c
 	${CMAKE_SOURCE_DIR}/emul/execprobe.c
 	${CMAKE_SOURCE_DIR}/syscalls/dispatch.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_signal.c

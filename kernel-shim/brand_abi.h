@@ -50,6 +50,8 @@
  * brand's execve opened it, so the file checked is the file run), and use name as the
  * kernel would use the execve path (AT_EXECFN, comm).  Without the flag it is a path. */
 #define LX_BF_EXECFD 0x8
+/* lxproc's descriptor filter (emul/fdfilter.h) is stacked on the process: not again */
+#define LX_BF_FDFILTER 0x10
 
 /*
  * The gate's first 26 bytes: `long lx_gate(long nr, long a1, ..., long a6)`, a function that

@@ -115,10 +115,8 @@ static int add_clone_rules(scmp_filter_ctx ctx, uint32_t gated, char *err, size_
  *   lseek          only lseek(fd, 0, SEEK_SET): the rewind procps does before each re-read;
  *   pread64, preadv, preadv2
  *                  only at offset 0 (pos_l: on x86_64 it alone is the offset);
- *   fstat          always; newfstatat and statx only with AT_EMPTY_PATH (fstat's form: a
- *                  stat by path never names a synthesized descriptor, and the kernel's
- *                  answer for /proc and /sys paths is already Linux's);
- *   mmap           only without MAP_ANONYMOUS (a synthesized file cannot be mapped).
+ * (fstat and mmap of a synthesized descriptor are trapped by a second filter the brand stacks
+ * on a process once it holds one: emul/fdfilter.h.)
  * Everything else passes on its flags/offsets, never on a pointer.  whence is an unsigned int
  * to the kernel, compared on its low 32 bits (libseccomp 2.5's 32-bit compares still look at
  * the high word, so the masked compare, emitted first, takes the trap side; a whence with
@@ -161,19 +159,6 @@ static int add_open_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, unsigned 
 	return rc;
 }
 
-/* nr traps when argument arg has flag set (trap_when_set) or clear, and passes otherwise. */
-static int add_flag_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, unsigned arg,
-			  scmp_datum_t flag, int trap_when_set)
-{
-	int rc = seccomp_rule_add(ctx, trap_when_set ? gated : SCMP_ACT_ALLOW, nr, 1,
-				  (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, flag, flag});
-
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, trap_when_set ? SCMP_ACT_ALLOW : gated, nr, 1,
-				      (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, flag, 0});
-	return rc;
-}
-
 /* 1 when nr (pass-through in the profile) got lxproc's argument rules, 0 when it takes the
  * plain trap, -1 on error. */
 static int add_lxproc_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, char *err, size_t errlen)
@@ -204,14 +189,6 @@ static int add_lxproc_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, char *e
 		if (rc == 0)
 			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
 					      SCMP_A3_64(SCMP_CMP_NE, 0));
-		break;
-	case SCMP_SYS(newfstatat):
-	case SCMP_SYS(statx):
-		rc =
-		    add_flag_rules(ctx, gated, nr, nr == SCMP_SYS(statx) ? 2 : 3, AT_EMPTY_PATH, 1);
-		break;
-	case SCMP_SYS(mmap):
-		rc = add_flag_rules(ctx, gated, nr, 3, MAP_ANONYMOUS, 0);
 		break;
 	default:
 		return 0;
@@ -626,9 +603,6 @@ static int lxproc_args_nr(const struct lx_filter_opts *o, int nr)
 	case SCMP_SYS(pread64):
 	case SCMP_SYS(preadv):
 	case SCMP_SYS(preadv2):
-	case SCMP_SYS(newfstatat):
-	case SCMP_SYS(statx):
-	case SCMP_SYS(mmap):
 		return 1;
 	default:
 		return 0;
@@ -668,16 +642,6 @@ static int verify_lxproc_args(const struct sock_fprog *prog, int nr, char *err, 
 	    {SCMP_SYS(preadv), {3, 0, 2, 4096}, 0},
 	    {SCMP_SYS(preadv2), {3, 0, 2, 0}, 1},
 	    {SCMP_SYS(preadv2), {3, 0, 2, (uint64_t)-1}, 0},
-	    {SCMP_SYS(newfstatat), {3, 0, 0, AT_EMPTY_PATH}, 1},
-	    {SCMP_SYS(newfstatat), {3, 0, 0, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW}, 1},
-	    {SCMP_SYS(newfstatat), {(uint32_t)AT_FDCWD, 0, 0, 0}, 0},
-	    {SCMP_SYS(newfstatat), {(uint32_t)AT_FDCWD, 0, 0, AT_SYMLINK_NOFOLLOW}, 0},
-	    {SCMP_SYS(statx), {3, 0, AT_EMPTY_PATH, STATX_BASIC_STATS}, 1},
-	    {SCMP_SYS(statx), {(uint32_t)AT_FDCWD, 0, 0, STATX_BASIC_STATS}, 0},
-	    {SCMP_SYS(mmap), {0, 4096, PROT_READ, MAP_PRIVATE}, 1},
-	    {SCMP_SYS(mmap), {0, 4096, PROT_READ, MAP_SHARED | MAP_FIXED}, 1},
-	    {SCMP_SYS(mmap), {0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS}, 0},
-	    {SCMP_SYS(mmap), {0, 4096, PROT_READ, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED}, 0},
 	};
 	struct seccomp_data d = {.arch = AUDIT_ARCH_X86_64, .nr = nr};
 

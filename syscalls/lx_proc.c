@@ -34,13 +34,18 @@
  * Looking like the kernel's file.  fstat of a synthesized descriptor answers the real file's
  * stat (its device, inode, owner and times, stat'ed by path) with the size procfs and sysfs
  * show: 0 (blksize 1024) for /proc, 4096 for /sys; statx likewise.  mmap of it fails as the
- * kernel's does: EIO for a /proc entry, ENODEV for sysctl and sysfs files.  fstat and mmap
- * are trapped only in the shapes that take a descriptor (fstat, newfstatat and statx with
- * AT_EMPTY_PATH, mmap without MAP_ANONYMOUS), and their fast path is the native call plus
- * one look at the result: only an unlinked regular file (a memfd) costs a readlink.
- * An fstat that finds the kernel's own copy of an lxproc file (opened untrapped, through
- * openat(dirfd, name, O_NOFOLLOW) as fts walks do: grep -r, tar, which fstat every file they
- * open) swaps in the synthesized text there, before the first read.
+ * kernel's does: EIO for a /proc entry, ENODEV for sysctl and sysfs files.  Trapping every
+ * fstat would cost a walk like find /usr/include (943 fstats) x1.1, so they are trapped by a
+ * second filter (emul/fdfilter.h) that the brand stacks on a process the first time it hands
+ * it a synthesized descriptor, with SECCOMP_FILTER_FLAG_TSYNC for all its threads; children
+ * inherit it, and LX_BF_FDFILTER tells an exec'd image it is there.  Stacking a filter needs
+ * CAP_SYS_ADMIN or no_new_privs: a process with neither (an unprivileged user in a zone) is
+ * not given no_new_privs (it would break its setuid programs), and its fstat shows the text's
+ * size.  The trapped calls' fast path is the native call plus one look at the result: only
+ * an unlinked regular file (a memfd) costs a readlink.  An fstat that finds the kernel's own
+ * copy of an lxproc file (opened untrapped, through openat(dirfd, name, O_NOFOLLOW) as fts
+ * walks do: grep -r, tar, which fstat every file they open) swaps in the synthesized text
+ * there, before the first read.
  *
  * Opens for writing go to the kernel's file, which decides as Linux does: root may open a
  * /proc entry and gets EIO from write, everyone else EACCES; sysctl and sysfs files refuse
@@ -50,41 +55,47 @@
  * descriptor opened O_RDWR is the kernel's (its reads show the host's text), and a synthesized
  * descriptor received from a process outside the zone's brand is not recognised.
  */
+#include "emul/fdfilter.h"
 #include "emul/guestmem.h"
 #include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
 #include "emul/path.h"
+#include "emul/state.h"
 #include "emul/zoneview.h"
+#include "kernel-shim/brand_abi.h"
 #include "syscalls/handlers.h"
 
-#define O_ACCMODE	    3
-#define O_CREAT		    0100
-#define O_EXCL		    0200
-#define O_NONBLOCK	    04000
-#define O_DIRECTORY	    0200000
-#define O_PATH		    010000000
-#define LX_SYS_stat	    4
-#define LX_SYS_lseek	    8
-#define LX_SYS_dup3	    292
-#define LX_SYS_memfd_create 319
-#define LX_SYS_openat2	    437
-#define LX_SYS_preadv	    295
-#define LX_SYS_preadv2	    327
-#define LX_SYS_statx	    332
-#define AT_EMPTY_PATH	    0x1000
-#define STATX_BASIC_STATS   0x7ff
-#define F_GETFD		    1
-#define F_GETFL		    3
-#define FD_CLOEXEC	    1
-#define F_ADD_SEALS	    1033
-#define F_SEAL_ALL	    (1 | 2 | 4 | 8) /* SEAL, SHRINK, GROW, WRITE */
-#define MFD_CLOEXEC	    1
-#define MFD_ALLOW_SEALING   2
-#define S_IFMT		    0170000
-#define S_IFREG		    0100000
-#define PREFIX_CAP	    256
-#define MEMFD_NAME	    "lxproc:"		 /* + the file's path */
-#define MEMFD_LINK	    "/memfd:" MEMFD_NAME /* what its /proc link reads */
+#define O_ACCMODE		  3
+#define O_CREAT			  0100
+#define O_EXCL			  0200
+#define O_NONBLOCK		  04000
+#define O_DIRECTORY		  0200000
+#define O_PATH			  010000000
+#define LX_SYS_stat		  4
+#define LX_SYS_lseek		  8
+#define LX_SYS_dup3		  292
+#define LX_SYS_memfd_create	  319
+#define LX_SYS_openat2		  437
+#define LX_SYS_preadv		  295
+#define LX_SYS_preadv2		  327
+#define LX_SYS_statx		  332
+#define LX_SYS_seccomp		  317
+#define SECCOMP_SET_MODE_FILTER	  1
+#define SECCOMP_FILTER_FLAG_TSYNC 1
+#define AT_EMPTY_PATH		  0x1000
+#define STATX_BASIC_STATS	  0x7ff
+#define F_GETFD			  1
+#define F_GETFL			  3
+#define FD_CLOEXEC		  1
+#define F_ADD_SEALS		  1033
+#define F_SEAL_ALL		  (1 | 2 | 4 | 8) /* SEAL, SHRINK, GROW, WRITE */
+#define MFD_CLOEXEC		  1
+#define MFD_ALLOW_SEALING	  2
+#define S_IFMT			  0170000
+#define S_IFREG			  0100000
+#define PREFIX_CAP		  256
+#define MEMFD_NAME		  "lxproc:"	       /* + the file's path */
+#define MEMFD_LINK		  "/memfd:" MEMFD_NAME /* what its /proc link reads */
 
 /* basenames of lxproc's files: only these make a relative open worth resolving */
 static int lxproc_basename(const char *s)
@@ -224,6 +235,26 @@ static int keep(struct kept *k, long mfd, uint64_t hash, size_t len, uint64_t ge
 	return 0;
 }
 
+/* Stacks the descriptor filter on this process, once (see the top comment). */
+static void need_fdfilter(void)
+{
+	static int failed; /* per process: not retried on every open */
+	struct lx_sock_filter prog[LX_FDFILTER_LEN];
+	struct {
+		unsigned short len;
+		struct lx_sock_filter *filter;
+	} fprog = {LX_FDFILTER_LEN, prog};
+
+	if ((lx_proc.flags & LX_BF_FDFILTER) || failed)
+		return;
+	lx_fdfilter_build(prog);
+	if (lx_sys3(LX_SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &fprog) ==
+	    0)
+		lx_proc.flags |= LX_BF_FDFILTER;
+	else
+		failed = 1;
+}
+
 static int is_sysfs(const struct lxproc_file *f)
 {
 	return lx_startswith(f->path, "/sys/");
@@ -271,6 +302,8 @@ static long serve(const struct lxproc_file *f, long flags)
 	if (k->fd != mfd)
 		lx_sys1(LX_SYS_close, mfd);
 out:
+	if (r >= 0)
+		need_fdfilter();
 	lx_spin_unlock(&kept_lock);
 	return r;
 }

@@ -2,11 +2,13 @@
  * lxproc's argument rules in the brand's filter (kernel-shim/filter.c, add_lxproc_rules):
  * with lxproc on, open/openat trap unless O_DIRECTORY or O_PATH, and openat relative to a
  * directory descriptor also passes with O_NOFOLLOW (fts file opens),
- * openat2 and fstat always trap, lseek traps only as lseek(fd, 0, SEEK_SET), pread64, preadv
- * and preadv2 only at offset 0, newfstatat and statx only with AT_EMPTY_PATH, mmap only
- * without MAP_ANONYMOUS; from the gate all of them pass.  Without lxproc they are plain
- * pass-through decided on the number alone.  Run in the BPF simulator, as test_filter does for the
- * table.
+ * openat2 always traps, lseek traps only as lseek(fd, 0, SEEK_SET), pread64, preadv and
+ * preadv2 only at offset 0; from the gate all of them pass.  fstat, stat and mmap are never
+ * trapped by it.  The descriptor filter the brand stacks on a process holding a synthesized
+ * file (emul/fdfilter.c) traps fstat, newfstatat and statx with AT_EMPTY_PATH, and mmap
+ * without MAP_ANONYMOUS, except from the gate, and allows everything else.  Without lxproc they are
+ * plain pass-through decided on the number alone.  Run in the BPF simulator, as test_filter does
+ * for the table.
  */
 #include <fcntl.h>
 #include <linux/audit.h>
@@ -17,11 +19,13 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "emul/fdfilter.h"
 #include "emul/systable.h"
 #include "kernel-shim/bpf_sim.h"
 #include "kernel-shim/brand_abi.h"
@@ -128,7 +132,14 @@ static const struct argcase cases[] = {
     {"preadv at 4096", SYS_preadv, {3, 0, 2, 4096}, 0},
     {"preadv2 at 0", SYS_preadv2, {3, 0, 2, 0}, 1},
     {"preadv2 at -1 (the file offset)", SYS_preadv2, {3, 0, 2, (uint64_t)-1}, 0},
+};
+
+/* The descriptor filter's shapes (trap: 1) */
+static const struct argcase fdcases[] = {
     {"fstat", SYS_fstat, {3, 0, 0, 0}, 1},
+    {"read", SYS_read, {3, 0, 4096, 0}, 0},
+    {"openat", SYS_openat, {3, 0, 0, 0}, 0},
+    {"munmap", SYS_munmap, {0x7f0000000000, 4096, 0, 0}, 0},
     {"fstatat(fd, \"\", AT_EMPTY_PATH) (glibc fstat)", SYS_newfstatat, {3, 0, 0, 0x1000}, 1},
     {"stat by path", SYS_newfstatat, {(uint32_t)AT_FDCWD, 0, 0, 0}, 0},
     {"lstat by path", SYS_newfstatat, {(uint32_t)AT_FDCWD, 0, 0, 0x100}, 0},
@@ -140,6 +151,80 @@ static const struct argcase cases[] = {
     {"mmap anonymous", SYS_mmap, {0, 4096, 3, 0x22}, 0},
     {"mmap anonymous, high garbage in flags", SYS_mmap, {0, 4096, 3, 0xffffffff00000022ULL}, 0},
 };
+
+static uint32_t run_prog(const struct sock_filter *p, size_t len, int nr, const uint64_t a[4],
+			 uint64_t ip, uint32_t arch)
+{
+	struct seccomp_data d = {.nr = nr, .arch = arch, .instruction_pointer = ip};
+	struct lx_bpf_run r;
+	char err[256];
+
+	memcpy(d.args, a, 4 * sizeof(a[0]));
+	if (lx_bpf_run(p, len, &d, &r, err, sizeof(err)) < 0)
+		fail_msg("nr %d: %s", nr, err);
+	return r.ret;
+}
+
+static void test_fdfilter_shapes(void **state)
+{
+	struct lx_sock_filter raw[LX_FDFILTER_LEN];
+	const struct sock_filter *p = (const struct sock_filter *)raw;
+	char err[256];
+
+	(void)state;
+	_Static_assert(sizeof(raw[0]) == sizeof(struct sock_filter), "sock_filter layout");
+	lx_fdfilter_build(raw);
+	if (lx_bpf_check(p, LX_FDFILTER_LEN, err, sizeof(err)) < 0)
+		fail_msg("the kernel would refuse it: %s", err);
+	for (size_t i = 0; i < sizeof(fdcases) / sizeof(fdcases[0]); i++) {
+		const struct argcase *c = &fdcases[i];
+		uint32_t got =
+		    run_prog(p, LX_FDFILTER_LEN, c->nr, c->a, IP_OUTSIDE, AUDIT_ARCH_X86_64);
+		if (got != (c->trap ? RET_TRAP : SECCOMP_RET_ALLOW))
+			fail_msg("%s: got %#x", c->what, got);
+		/* from the gate, and at the gate's edges */
+		assert_int_equal(
+		    run_prog(p, LX_FDFILTER_LEN, c->nr, c->a, IP_GATE, AUDIT_ARCH_X86_64),
+		    SECCOMP_RET_ALLOW);
+		assert_int_equal(run_prog(p, LX_FDFILTER_LEN, c->nr, c->a,
+					  LX_GATE_ADDR + LX_GATE_LEN, AUDIT_ARCH_X86_64),
+				 SECCOMP_RET_ALLOW);
+		const uint64_t outside[] = {LX_GATE_ADDR, LX_GATE_ADDR + LX_GATE_LEN + 1,
+					    (1ULL << 32) | (LX_GATE_ADDR + 2),
+					    0xffffffffff600400ULL /* vsyscall */};
+		for (size_t k = 0; c->trap && k < sizeof(outside) / sizeof(outside[0]); k++)
+			if (run_prog(p, LX_FDFILTER_LEN, c->nr, c->a, outside[k],
+				     AUDIT_ARCH_X86_64) != RET_TRAP)
+				fail_msg("%s from %#llx: not trapped", c->what,
+					 (unsigned long long)outside[k]);
+		/* another architecture is the main filter's to kill */
+		assert_int_equal(
+		    run_prog(p, LX_FDFILTER_LEN, c->nr, c->a, IP_OUTSIDE, AUDIT_ARCH_I386),
+		    SECCOMP_RET_ALLOW);
+		assert_int_equal(lx_fdfilter_nr(c->nr),
+				 c->nr == SYS_fstat || c->nr == SYS_newfstatat ||
+				     c->nr == SYS_statx || c->nr == SYS_mmap);
+	}
+}
+
+/* The main filter leaves fstat, stat by path and mmap to the descriptor filter: decided on the
+ * number alone, even with lxproc on. */
+static void test_main_filter_passes_fstat_mmap(void **state)
+{
+	(void)state;
+	for (int h = 0; h < 2; h++)
+		for (size_t i = 0; i < sizeof(fdcases) / sizeof(fdcases[0]); i++) {
+			const struct argcase *c = &fdcases[i];
+			uint32_t loaded;
+			if (c->nr == SYS_openat)
+				continue;
+			uint32_t got = run(h, 1, c->nr, c->a[0], c->a[1], c->a[2], c->a[3],
+					   IP_OUTSIDE, &loaded);
+			if (got != SECCOMP_RET_ALLOW || loaded != (W_ARCH | W_NR))
+				fail_msg("profile %d, %s: %#x, loaded %#x", h, c->what, got,
+					 loaded);
+		}
+}
 
 static void test_lxproc_shapes_trap(void **state)
 {
@@ -225,6 +310,8 @@ int main(void)
 	    cmocka_unit_test(test_lxproc_shapes_trap),
 	    cmocka_unit_test(test_without_lxproc_all_pass_on_the_number),
 	    cmocka_unit_test(test_read_close_untouched),
+	    cmocka_unit_test(test_fdfilter_shapes),
+	    cmocka_unit_test(test_main_filter_passes_fstat_mmap),
 	    cmocka_unit_test(test_verify_accepts_built_program),
 	    cmocka_unit_test(test_verify_tells_lxproc_apart),
 	};

@@ -37,6 +37,21 @@ if [ -x "$bin/it_lxproc_fd_static" ]; then
 	run_fd "lxrun, busybox root" "$LXRUN" --root "$root" --memory 256M --cpus 1 -- /t/fd --memtotal $kb
 fi
 
+# The descriptor filter (fstat and mmap of synthesized files) is stacked only on a process
+# that gets a synthesized descriptor, once, and its children inherit it across exec.
+cat >"$WORK/nfilters.sh" <<'EOF'
+f() { awk '/^Seccomp_filters/ { printf "%s ", $2 }' /proc/self/status; }
+f
+cat /proc/meminfo >/dev/null
+f
+exec 3</proc/meminfo
+f
+sh -c 'exec 4</proc/meminfo; awk "/^Seccomp_filters/ { print \$2 }" /proc/self/status'
+EOF
+nf=$("$LXRUN" --memory 256M --cpus 1 -- sh "$WORK/nfilters.sh")
+[ "$nf" = "1 1 2 2" ] && ok "filters: 1 before, 1 after a child's open, 2 after the shell's, 2 in its child: $nf" ||
+	fail "descriptor filter count: want '1 1 2 2', got '$nf'"
+
 # procps keeps /proc/stat open and rewinds it: with a busy loop on the zone's one CPU, some
 # refresh after the first must show the CPU busy (a frozen file shows 100% idle each time).
 if command -v vmstat >/dev/null && command -v top >/dev/null; then

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "emul/fdfilter.h"
 #include "emul/systable.h"
 #include "syscalls/handlers.h"
 
@@ -54,7 +55,8 @@ static void test_every_emulated_row_has_a_handler(void **state)
 	(void)state;
 	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
 		int emul = lx_systable[nr].cls == LX_SYS_EMUL ||
-			   lx_systable[nr].cls_hardened == LX_SYS_EMUL || lx_sys_is_lxproc(nr);
+			   lx_systable[nr].cls_hardened == LX_SYS_EMUL || lx_sys_is_lxproc(nr) ||
+			   lx_fdfilter_nr(nr);
 		if (emul != (lx_handlers[nr] != NULL))
 			fail_msg("syscall %d (%s): emulated %d, handler %s", nr,
 				 lx_systable[nr].name ? lx_systable[nr].name : "?", emul,

@@ -313,12 +313,15 @@ static void put_kv(struct lx_buf *b, const char *key, uint64_t val)
 /* The zone's value for a /proc/stat "key value" line, false for lines passed through. */
 static bool stat_zone_value(const struct lxproc_view *v, struct lx_text key, uint64_t *val)
 {
+	uint32_t running, threads;
+
+	lxproc_tasks(v, &running, &threads);
 	if (lx_text_eq_cstr(key, "btime"))
 		*val = lxproc_btime(v);
-	else if (lx_text_eq_cstr(key, "processes"))
-		*val = v->nr_forks;
+	else if (lx_text_eq_cstr(key, "processes") && !v->host_pidns)
+		*val = v->nr_forks; /* sharing the host's pids: the host's forks are the count */
 	else if (lx_text_eq_cstr(key, "procs_running"))
-		*val = v->nr_running;
+		*val = running;
 	else if (lx_text_eq_cstr(key, "procs_blocked"))
 		*val = v->nr_blocked;
 	else
@@ -343,7 +346,7 @@ int lxproc_stat(const struct lxproc_view *v, struct lx_buf *b)
 			return err;
 		lx_buf_puts(b, "intr 0\nctxt 0\n");
 		for (unsigned i = 0; i < 4; i++) {
-			uint64_t val;
+			uint64_t val = v->nr_forks;
 
 			stat_zone_value(v, lx_text_cstr(zone_keys[i]), &val);
 			put_kv(b, zone_keys[i], val);

@@ -94,7 +94,8 @@ int lxproc_mem_view(const struct lxproc_view *v, struct lxproc_mem *m)
 		m->buffers = 0;
 		/* The zone's own slab (v2 memory.stat; v1 reports none, so 0): the host's would
 		 * make free's "used" = total - free - cached - SReclaimable negative. */
-		m->sreclaimable = min_u64(s->slab_reclaimable / 1024, used - min_u64(m->cached, used));
+		m->sreclaimable =
+		    min_u64(s->slab_reclaimable / 1024, used - min_u64(m->cached, used));
 		m->sunreclaim = min_u64(s->slab_unreclaimable / 1024, used);
 		m->slab = min_u64(m->sreclaimable + m->sunreclaim, used);
 		m->available = min_u64(m->free + m->active_file + m->inactive_file +
@@ -283,7 +284,10 @@ int lxproc_sysinfo(const struct lxproc_view *v, struct lx_sysinfo *si)
 	si->bufferram = m.buffers * 1024;
 	si->totalswap = m.swap_total * 1024;
 	si->freeswap = m.swap_free * 1024;
-	si->procs = v->nr_threads > 0xffff ? 0xffff : (uint16_t)v->nr_threads;
+	uint32_t running, threads;
+
+	lxproc_tasks(v, &running, &threads);
+	si->procs = threads > 0xffff ? 0xffff : (uint16_t)threads;
 	si->mem_unit = 1;
 	return LXPROC_OK;
 }

@@ -31,6 +31,19 @@ uint64_t lxzone_boottime_ns(void)
 	return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
+/* CLOCK_REALTIME at CLOCK_BOOTTIME boot_ns (0 for 0: the host's own boot, its btime). */
+static uint64_t zone_boot_real_ns(uint64_t boot_ns)
+{
+	struct timespec rt;
+	uint64_t real, ago, now = lxzone_boottime_ns();
+
+	if (boot_ns == 0 || clock_gettime(CLOCK_REALTIME, &rt) < 0)
+		return 0;
+	real = (uint64_t)rt.tv_sec * NS_PER_SEC + (uint64_t)rt.tv_nsec;
+	ago = now > boot_ns ? now - boot_ns : 0;
+	return real > ago ? real - ago : 0;
+}
+
 int lxzone_page_create(struct lxzone_page_writer *w, const char *path, uint64_t zone_boot_ns,
 		       struct zone_error *err)
 {
@@ -70,6 +83,7 @@ int lxzone_page_create(struct lxzone_page_writer *w, const char *path, uint64_t 
 	w->page->magic = LXZP_MAGIC;
 	w->page->version = LXZP_VERSION;
 	w->page->zone_boot_ns = zone_boot_ns;
+	w->page->zone_boot_real_ns = zone_boot_real_ns(zone_boot_ns);
 	w->page->mem_limit = w->page->swap_limit = LX_NOCAP;
 	w->page->cpu_quota_us = LX_NOCAP;
 	lxzone_page_write_end(w->page);
@@ -385,6 +399,7 @@ static void sample_tasks(struct lxzone_page_writer *w, const struct zone_cgroup 
 
 	/* counted every sample: procs_running and the loadavg's counts are instant values */
 	lxzone_page_count_tasks(cg, w->proc, !w->host_pidns, &t);
+	p->host_pidns = w->host_pidns;
 	p->nr_running = t.running;
 	p->nr_blocked = t.blocked;
 	p->nr_threads = t.threads;

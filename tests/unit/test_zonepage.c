@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "zone/zonepage.h"
@@ -354,6 +355,16 @@ static void test_tasks_and_load(void **state)
 	assert_int_equal(snap->nr_threads, 4);
 	assert_int_equal(snap->last_pid, 12);
 	assert_int_equal(snap->nr_forks, 12);
+	assert_int_equal(snap->host_pidns, 0);
+	{
+		/* the wall clock of the boot, taken once: realtime - boottime + boot */
+		struct timespec rt, bt;
+		clock_gettime(CLOCK_REALTIME, &rt);
+		clock_gettime(CLOCK_BOOTTIME, &bt);
+		int64_t want = (rt.tv_sec - bt.tv_sec + 1) * (int64_t)SEC + rt.tv_nsec - bt.tv_nsec;
+		int64_t got = (int64_t)snap->zone_boot_real_ns;
+		assert_true(got - want < (int64_t)SEC / 10 && want - got < (int64_t)SEC / 10);
+	}
 	assert_int_equal(snap->mem_limit, 256 * MiB);
 	assert_memory_equal(&snap->load, &want, sizeof(want)); /* starts at 0 */
 
@@ -417,7 +428,9 @@ static void test_host_pidns_last_pid(void **state)
 	assert_int_equal(lxzone_page_read(w.page, snap), 0);
 	assert_int_equal(snap->last_pid, 48213);
 	assert_int_equal(snap->nr_forks, 0);
-	assert_int_equal(snap->nr_threads, 0); /* the fixture has no tasks file */
+	assert_int_equal(snap->host_pidns, 1);	      /* readers show the host's fork count */
+	assert_int_equal(snap->zone_boot_real_ns, 0); /* boot 0: the host's own btime */
+	assert_int_equal(snap->nr_threads, 0);	      /* the fixture has no tasks file */
 	lxzone_page_close(&w, true);
 	rmtree(d);
 	free(d);

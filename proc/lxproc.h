@@ -168,7 +168,7 @@ int lxproc_zone_cpus(const struct lxproc_view *v, struct lxproc_cpus *c);
 /* /proc/stat columns of zone CPU k. */
 int lxproc_cpu_times(const struct lxproc_view *v, const struct lxproc_cpus *c, uint32_t k,
 		     struct lx_statcpu *out);
-/* cpu columns /proc/stat prints for a kernel-version: 7 .. 10. */
+/* cpu columns /proc/stat prints for a kernel-version: 4 .. 10. */
 unsigned lxproc_stat_ncols(const char *kver);
 
 /* Ticks (USER_HZ) of the zone's uptime at CLOCK_BOOTTIME t_ns. */

@@ -57,8 +57,10 @@ unsigned lxproc_stat_ncols(const char *kver)
 {
 	if (!kver || !kver[0])
 		return LX_STAT_NCOLS; /* the host's kernel: every column */
+	if (lx_kver_cmp(kver, "2.5.41") < 0)
+		return 4; /* user nice system idle (2.4) */
 	if (lx_kver_cmp(kver, "2.6.11") < 0)
-		return 7; /* user nice system idle iowait irq softirq */
+		return 7; /* + iowait irq softirq */
 	if (lx_kver_cmp(kver, "2.6.24") < 0)
 		return 8; /* + steal */
 	if (lx_kver_cmp(kver, "2.6.33") < 0)

@@ -41,8 +41,8 @@
  * devices' host lines, so it is empty by default.
  *
  * Formats that changed across kernels follow the zone's kernel-version through
- * lx_kver_cmp(): /proc/stat prints 7 cpu columns before 2.6.11, steal from 2.6.11, guest from
- * 2.6.24, guest_nice from 2.6.33.
+ * lx_kver_cmp(): /proc/stat prints 4 cpu columns before 2.5.41, iowait, irq and softirq
+ * from 2.5.41, steal from 2.6.11, guest from 2.6.24, guest_nice from 2.6.33.
  *
  * Not here: /proc/<pid> (served from the zone's own pid namespace by the brand), the
  * /sys/devices/system/cpu/cpuN directories (the brand answers "exists" for N < the zone's

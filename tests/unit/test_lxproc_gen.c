@@ -248,8 +248,12 @@ static const char small_meminfo[] = "MemTotal:        8000000 kB\n"
 				    "MemAvailable:    7500000 kB\n"
 				    "Buffers:            1000 kB\n"
 				    "Cached:           400000 kB\n"
+				    "Unevictable:       12000 kB\n"
+				    "Mlocked:           11996 kB\n"
 				    "SwapTotal:       1000000 kB\n"
 				    "SwapFree:         900000 kB\n"
+				    "Zswap:              3000 kB\n"
+				    "Zswapped:           9000 kB\n"
 				    "Shmem:              5000 kB\n"
 				    "Slab:             500000 kB\n"
 				    "CommitLimit:     5000000 kB\n"
@@ -273,14 +277,19 @@ static void test_meminfo_capped(void **state)
 	v.mstat.active_file = 10 << 20;
 	v.mstat.inactive_file = 20 << 20;
 	v.mstat.slab_reclaimable = 2 << 20;
+	v.mstat.unevictable = 1 << 20;
 	expect(lxproc_meminfo, &v,
 	       "MemTotal:         262144 kB\n"
 	       "MemFree:          159744 kB\n"
 	       "MemAvailable:     192512 kB\n" /* free + 30M file LRU + 2M slab */
 	       "Buffers:               0 kB\n"
 	       "Cached:            40960 kB\n"
+	       "Unevictable:        1024 kB\n"
+	       "Mlocked:            1024 kB\n" /* the host's, at most the zone's Unevictable */
 	       "SwapTotal:         65536 kB\n"
 	       "SwapFree:          64512 kB\n"
+	       "Zswap:              1024 kB\n" /* the host's, at most the zone's swap in use */
+	       "Zswapped:           1024 kB\n"
 	       "Shmem:              4096 kB\n"
 	       "Slab:               2048 kB\n"	  /* the zone's (memory.stat), not the host's:
 						   * free's used = total-free-cached-SReclaimable

@@ -26,8 +26,8 @@
  * counted nowhere.
  * A fresh pid namespace hands out pids in order, so that number is also the forks the zone
  * has made (until pid_max wraps), which is what nr_forks reports.  A zone that shares the
- * host's pid namespace gets the host's ns_last_pid and nr_forks 0 (no cheap per-cgroup
- * fork counter exists).
+ * host's pid namespace gets the host's ns_last_pid and nr_forks 0 with host_pidns set (no
+ * cheap per-cgroup fork counter exists): readers show the host's "processes" line.
  *
  * Deliberately not here: pids limits (the page has no field for them), and anything the
  * brand can read itself from the host's /proc.

@@ -208,7 +208,7 @@ static long build_view(struct lxproc_view *v, uint32_t inputs)
 	v->last_pid = p->last_pid;
 	v->nr_forks = p->nr_forks;
 	v->host_pidns = p->host_pidns != 0;
-	if (inputs & LXPROC_IN_TASKS) {
+	if (inputs & LXPROC_IN_LASTPID) {
 		uint32_t live = live_last_pid();
 
 		if (live) {
@@ -257,7 +257,7 @@ uint64_t lx_zone_generation(const struct lxproc_file *f)
 	uint64_t now = __builtin_ia32_rdtsc();
 
 	/* time moves, and the last pid is read live (live_last_pid) */
-	if (!zv.page || (f->inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME | LXPROC_IN_TASKS)))
+	if (!zv.page || (f->inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME | LXPROC_IN_LASTPID)))
 		return 0;
 	/* a host text this file reads is due for a re-read: the text may change */
 	for (unsigned i = 0; i < sizeof(host_files) / sizeof(host_files[0]); i++) {

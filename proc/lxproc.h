@@ -123,6 +123,8 @@ enum {
 	LXPROC_IN_HOST_DISKSTATS = 1u << 11,
 	LXPROC_IN_HOST_VERSION = 1u << 12,
 	LXPROC_IN_DISKS = 1u << 13, /* disks */
+	/* last_pid and nr_forks as of now: the brand reads the reader's ns_last_pid */
+	LXPROC_IN_LASTPID = 1u << 14,
 };
 
 typedef int (*lxproc_gen_fn)(const struct lxproc_view *v, struct lx_buf *b);

@@ -118,6 +118,28 @@ static uint64_t boottime_ns(void)
 }
 
 /*
+ * The reader's pid namespace's last pid, as /proc/loadavg prints it on Linux: the page's is
+ * a second old (a `cat /proc/loadavg` would not see its own pid) and, from outside the
+ * zone, only an estimate.  0 when it cannot be read.
+ */
+static uint32_t live_last_pid(void)
+{
+	char buf[16];
+	uint32_t pid = 0;
+	long fd, n;
+
+	fd = lx_sys3(LX_SYS_open, "/proc/sys/kernel/ns_last_pid",
+		     LX_O_RDONLY | LX_O_CLOEXEC | 04000 /* O_NONBLOCK: never a hang */, 0);
+	if (fd < 0)
+		return 0;
+	n = lx_sys3(LX_SYS_read, fd, buf, sizeof(buf));
+	lx_sys1(LX_SYS_close, fd);
+	for (long i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
+		pid = pid * 10 + (uint32_t)(buf[i] - '0');
+	return pid;
+}
+
+/*
  * zv.snap = the page, copied only when its sequence moved since the last copy (the page is
  * ~20 KiB with its per-CPU times: copying it on every sysinfo cost more than the rest of the
  * call).  Called with zv locked.  0, or -1 when the page is not valid.
@@ -178,12 +200,24 @@ static long build_view(struct lxproc_view *v, uint32_t inputs)
 	if (inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME))
 		v->now_ns = boottime_ns();
 	v->zone_boot_ns = p->zone_boot_ns;
+	v->zone_boot_real_ns = p->zone_boot_real_ns;
 	v->load = p->load;
 	v->nr_running = p->nr_running;
 	v->nr_blocked = p->nr_blocked;
 	v->nr_threads = p->nr_threads;
 	v->last_pid = p->last_pid;
 	v->nr_forks = p->nr_forks;
+	v->host_pidns = p->host_pidns != 0;
+	if (inputs & LXPROC_IN_LASTPID) {
+		uint32_t live = live_last_pid();
+
+		if (live) {
+			v->last_pid = live;
+			/* a fresh namespace hands pids out in order: the last one is the forks */
+			if (!v->host_pidns && live > v->nr_forks)
+				v->nr_forks = live;
+		}
+	}
 	/* btime needs the host's boot time, and the zone's CPUs the host's: /proc/stat */
 	inputs |= (inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME | LXPROC_IN_CPUS))
 		      ? LXPROC_IN_HOST_STAT
@@ -222,7 +256,8 @@ uint64_t lx_zone_generation(const struct lxproc_file *f)
 {
 	uint64_t now = __builtin_ia32_rdtsc();
 
-	if (!zv.page || (f->inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME)))
+	/* time moves, and the last pid is read live (live_last_pid) */
+	if (!zv.page || (f->inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME | LXPROC_IN_LASTPID)))
 		return 0;
 	/* a host text this file reads is due for a re-read: the text may change */
 	for (unsigned i = 0; i < sizeof(host_files) / sizeof(host_files[0]); i++) {

@@ -79,6 +79,8 @@ struct lxproc_view {
 	uint64_t now_ns;
 	uint64_t zone_boot_ns; /* 0 = the zone is the host (uptime is the host's) */
 	uint64_t host_btime;
+	/* CLOCK_REALTIME nanoseconds when the zone booted (btime); 0: host_btime + zone_boot_ns */
+	uint64_t zone_boot_real_ns;
 
 	/* Load and tasks of the zone. */
 	struct lx_loadavg load;
@@ -87,6 +89,7 @@ struct lxproc_view {
 	uint32_t nr_threads; /* all tasks */
 	uint32_t last_pid;   /* in the zone's pid namespace */
 	uint64_t nr_forks;   /* "processes" of /proc/stat */
+	bool host_pidns;     /* the zone's tasks are in the host's pid namespace: no nr_forks */
 
 	/* Host text, as read from the host's files (not NUL-terminated). */
 	struct lx_text host_meminfo;
@@ -109,9 +112,9 @@ enum {
 	LXPROC_IN_MEM = 1u << 0,     /* mem_*, swap_*, mstat (cgroup memory files) */
 	LXPROC_IN_CPUS = 1u << 1,    /* cpuset, cpu quota */
 	LXPROC_IN_CPUTIME = 1u << 2, /* cpu_src and its usage */
-	LXPROC_IN_TIME = 1u << 3,    /* now_ns, zone_boot_ns, host_btime */
+	LXPROC_IN_TIME = 1u << 3,    /* now_ns, zone_boot_ns, zone_boot_real_ns, host_btime */
 	LXPROC_IN_LOAD = 1u << 4,    /* load */
-	LXPROC_IN_TASKS = 1u << 5,   /* nr_*, last_pid */
+	LXPROC_IN_TASKS = 1u << 5,   /* nr_*, last_pid, host_pidns */
 	LXPROC_IN_KVER = 1u << 6,    /* kver, host_release */
 	LXPROC_IN_HOST_MEMINFO = 1u << 7,
 	LXPROC_IN_HOST_STAT = 1u << 8,
@@ -120,6 +123,8 @@ enum {
 	LXPROC_IN_HOST_DISKSTATS = 1u << 11,
 	LXPROC_IN_HOST_VERSION = 1u << 12,
 	LXPROC_IN_DISKS = 1u << 13, /* disks */
+	/* last_pid and nr_forks as of now: the brand reads the reader's ns_last_pid */
+	LXPROC_IN_LASTPID = 1u << 14,
 };
 
 typedef int (*lxproc_gen_fn)(const struct lxproc_view *v, struct lx_buf *b);
@@ -165,7 +170,7 @@ int lxproc_zone_cpus(const struct lxproc_view *v, struct lxproc_cpus *c);
 /* /proc/stat columns of zone CPU k. */
 int lxproc_cpu_times(const struct lxproc_view *v, const struct lxproc_cpus *c, uint32_t k,
 		     struct lx_statcpu *out);
-/* cpu columns /proc/stat prints for a kernel-version: 7 .. 10. */
+/* cpu columns /proc/stat prints for a kernel-version: 4 .. 10. */
 unsigned lxproc_stat_ncols(const char *kver);
 
 /* Ticks (USER_HZ) of the zone's uptime at CLOCK_BOOTTIME t_ns. */
@@ -195,6 +200,12 @@ struct lxproc_mem {
 };
 
 int lxproc_mem_view(const struct lxproc_view *v, struct lxproc_mem *m);
+
+/*
+ * The zone's runnable and total task counts as the reader sees them: the sampled ones, but
+ * never fewer than the one task that is reading (Linux counts the reader, running).
+ */
+void lxproc_tasks(const struct lxproc_view *v, uint32_t *running, uint32_t *threads);
 
 /* Zone uptime in centiseconds, and the zone's btime (seconds since 1970). */
 uint64_t lxproc_uptime_cs(const struct lxproc_view *v);

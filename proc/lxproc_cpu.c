@@ -57,8 +57,10 @@ unsigned lxproc_stat_ncols(const char *kver)
 {
 	if (!kver || !kver[0])
 		return LX_STAT_NCOLS; /* the host's kernel: every column */
+	if (lx_kver_cmp(kver, "2.5.41") < 0)
+		return 4; /* user nice system idle (2.4) */
 	if (lx_kver_cmp(kver, "2.6.11") < 0)
-		return 7; /* user nice system idle iowait irq softirq */
+		return 7; /* + iowait irq softirq */
 	if (lx_kver_cmp(kver, "2.6.24") < 0)
 		return 8; /* + steal */
 	if (lx_kver_cmp(kver, "2.6.33") < 0)
@@ -313,12 +315,15 @@ static void put_kv(struct lx_buf *b, const char *key, uint64_t val)
 /* The zone's value for a /proc/stat "key value" line, false for lines passed through. */
 static bool stat_zone_value(const struct lxproc_view *v, struct lx_text key, uint64_t *val)
 {
+	uint32_t running, threads;
+
+	lxproc_tasks(v, &running, &threads);
 	if (lx_text_eq_cstr(key, "btime"))
 		*val = lxproc_btime(v);
-	else if (lx_text_eq_cstr(key, "processes"))
-		*val = v->nr_forks;
+	else if (lx_text_eq_cstr(key, "processes") && !v->host_pidns)
+		*val = v->nr_forks; /* sharing the host's pids: the host's forks are the count */
 	else if (lx_text_eq_cstr(key, "procs_running"))
-		*val = v->nr_running;
+		*val = running;
 	else if (lx_text_eq_cstr(key, "procs_blocked"))
 		*val = v->nr_blocked;
 	else
@@ -343,7 +348,7 @@ int lxproc_stat(const struct lxproc_view *v, struct lx_buf *b)
 			return err;
 		lx_buf_puts(b, "intr 0\nctxt 0\n");
 		for (unsigned i = 0; i < 4; i++) {
-			uint64_t val;
+			uint64_t val = v->nr_forks;
 
 			stat_zone_value(v, lx_text_cstr(zone_keys[i]), &val);
 			put_kv(b, zone_keys[i], val);

@@ -15,6 +15,8 @@
  *   Slab, SReclaimable, SUnreclaim, KReclaimable = the cgroup's slab (v2; v1 has none: 0),
  *                  so that free's used = total - free - buffers - cached - SReclaimable >= 0
  *   SwapTotal    = min(swap cap, host SwapTotal); SwapFree = SwapTotal - the zone's swap use
+ *   Mlocked      = the host's, at most the zone's Unevictable; Zswap, Zswapped = the host's,
+ *                  at most the zone's swap in use (neither has a cgroup counter on v1)
  *   every other line keeps the host's format and order, its kB value clamped to MemTotal
  *   (CommitLimit to MemTotal + SwapTotal); address-space sizes (Vmalloc*, Committed_AS) and
  *   huge page counts pass through unchanged.
@@ -94,7 +96,8 @@ int lxproc_mem_view(const struct lxproc_view *v, struct lxproc_mem *m)
 		m->buffers = 0;
 		/* The zone's own slab (v2 memory.stat; v1 reports none, so 0): the host's would
 		 * make free's "used" = total - free - cached - SReclaimable negative. */
-		m->sreclaimable = min_u64(s->slab_reclaimable / 1024, used - min_u64(m->cached, used));
+		m->sreclaimable =
+		    min_u64(s->slab_reclaimable / 1024, used - min_u64(m->cached, used));
 		m->sunreclaim = min_u64(s->slab_unreclaimable / 1024, used);
 		m->slab = min_u64(m->sreclaimable + m->sunreclaim, used);
 		m->available = min_u64(m->free + m->active_file + m->inactive_file +
@@ -116,11 +119,13 @@ int lxproc_mem_view(const struct lxproc_view *v, struct lxproc_mem *m)
 }
 
 enum mi_rule {
-	MI_PASS,  /* host value, unchanged */
-	MI_CLAMP, /* host value, at most MemTotal */
-	MI_ZONE,  /* the zone's value (memory group) */
-	MI_SWAP,  /* the zone's value (swap group) */
-	MI_COMMIT /* host value, at most MemTotal + SwapTotal */
+	MI_PASS,   /* host value, unchanged */
+	MI_CLAMP,  /* host value, at most MemTotal */
+	MI_ZONE,   /* the zone's value (memory group) */
+	MI_SWAP,   /* the zone's value (swap group) */
+	MI_COMMIT, /* host value, at most MemTotal + SwapTotal */
+	MI_MLOCK,  /* host value, at most the zone's Unevictable (mlocked pages are unevictable) */
+	MI_ZSWAP   /* host value, at most the zone's swap in use (zswap holds swapped pages) */
 };
 
 struct mi_key {
@@ -145,6 +150,9 @@ static const struct mi_key mi_keys[] = {
     {"Active(file)", MI_ZONE, MV(active_file)},
     {"Inactive(file)", MI_ZONE, MV(inactive_file)},
     {"Unevictable", MI_ZONE, MV(unevictable)},
+    {"Mlocked", MI_MLOCK, 0},
+    {"Zswap", MI_ZSWAP, 0},
+    {"Zswapped", MI_ZSWAP, 0},
     {"SwapTotal", MI_SWAP, MV(swap_total)},
     {"SwapFree", MI_SWAP, MV(swap_free)},
     {"Dirty", MI_ZONE, MV(dirty)},
@@ -220,6 +228,10 @@ int lxproc_meminfo(const struct lxproc_view *v, struct lx_buf *b)
 			val = min_u64(val, m.total);
 		else if (rule == MI_COMMIT && m.mem_capped)
 			val = min_u64(val, m.total + m.swap_total);
+		else if (rule == MI_MLOCK && m.mem_capped)
+			val = min_u64(val, m.unevictable);
+		else if (rule == MI_ZSWAP && m.mem_capped)
+			val = min_u64(val, m.swap_total - m.swap_free);
 		else {
 			lx_buf_text(b, line);
 			lx_buf_putc(b, '\n');
@@ -283,7 +295,10 @@ int lxproc_sysinfo(const struct lxproc_view *v, struct lx_sysinfo *si)
 	si->bufferram = m.buffers * 1024;
 	si->totalswap = m.swap_total * 1024;
 	si->freeswap = m.swap_free * 1024;
-	si->procs = v->nr_threads > 0xffff ? 0xffff : (uint16_t)v->nr_threads;
+	uint32_t running, threads;
+
+	lxproc_tasks(v, &running, &threads);
+	si->procs = threads > 0xffff ? 0xffff : (uint16_t)threads;
 	si->mem_unit = 1;
 	return LXPROC_OK;
 }

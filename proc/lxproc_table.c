@@ -41,8 +41,8 @@
  * devices' host lines, so it is empty by default.
  *
  * Formats that changed across kernels follow the zone's kernel-version through
- * lx_kver_cmp(): /proc/stat prints 7 cpu columns before 2.6.11, steal from 2.6.11, guest from
- * 2.6.24, guest_nice from 2.6.33.
+ * lx_kver_cmp(): /proc/stat prints 4 cpu columns before 2.5.41, iowait, irq and softirq
+ * from 2.5.41, steal from 2.6.11, guest from 2.6.24, guest_nice from 2.6.33.
  *
  * Not here: /proc/<pid> (served from the zone's own pid namespace by the brand), the
  * /sys/devices/system/cpu/cpuN directories (the brand answers "exists" for N < the zone's
@@ -60,9 +60,10 @@ const struct lxproc_file lxproc_files[] = {
     {"/proc/swaps", lxproc_swaps, LXPROC_IN_MEM | LXPROC_IN_HOST_MEMINFO | LXPROC_IN_HOST_SWAPS},
     {"/proc/cpuinfo", lxproc_cpuinfo, HOST_CPUS | LXPROC_IN_HOST_CPUINFO},
     {"/proc/stat", lxproc_stat,
-     HOST_CPUS | LXPROC_IN_CPUTIME | LXPROC_IN_TIME | LXPROC_IN_TASKS | LXPROC_IN_KVER},
+     HOST_CPUS | LXPROC_IN_CPUTIME | LXPROC_IN_TIME | LXPROC_IN_TASKS | LXPROC_IN_LASTPID |
+	 LXPROC_IN_KVER},
     {"/proc/uptime", lxproc_uptime, HOST_CPUS | LXPROC_IN_CPUTIME | LXPROC_IN_TIME},
-    {"/proc/loadavg", lxproc_loadavg, LXPROC_IN_LOAD | LXPROC_IN_TASKS},
+    {"/proc/loadavg", lxproc_loadavg, LXPROC_IN_LOAD | LXPROC_IN_TASKS | LXPROC_IN_LASTPID},
     {"/proc/diskstats", lxproc_diskstats, LXPROC_IN_HOST_DISKSTATS | LXPROC_IN_DISKS},
     {"/proc/version", lxproc_version, LXPROC_IN_KVER | LXPROC_IN_HOST_VERSION},
     {"/proc/sys/kernel/osrelease", lxproc_osrelease, LXPROC_IN_KVER},

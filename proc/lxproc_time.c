@@ -16,9 +16,17 @@ uint64_t lxproc_uptime_cs(const struct lxproc_view *v)
 	return v->now_ns > v->zone_boot_ns ? (v->now_ns - v->zone_boot_ns) / NSEC_PER_CS : 0;
 }
 
+/*
+ * The zone's boot in wall-clock seconds, truncated as the kernel truncates its own: so
+ * btime + uptime lies within the second before now, as on Linux.  The host's btime plus the
+ * zone's boot offset in whole seconds would lose the fractions of both (up to 2 s off).
+ */
 uint64_t lxproc_btime(const struct lxproc_view *v)
 {
 	uint64_t host = v->host_btime;
+
+	if (v->zone_boot_real_ns)
+		return v->zone_boot_real_ns / NSEC_PER_SEC;
 
 	if (host == 0)
 		lx_host_stat_get(v->host_stat, "btime", &host);
@@ -58,15 +66,25 @@ static void put_load(struct lx_buf *b, uint64_t avenrun)
 	lx_buf_u64(b, ((a & (LX_FIXED_1 - 1)) * 100) >> LX_FSHIFT, 2, '0');
 }
 
+void lxproc_tasks(const struct lxproc_view *v, uint32_t *running, uint32_t *threads)
+{
+	/* the counts are a sample's, taken before the reader may have existed */
+	*running = v->nr_running > 0 ? v->nr_running : 1;
+	*threads = v->nr_threads > *running ? v->nr_threads : *running;
+}
+
 int lxproc_loadavg(const struct lxproc_view *v, struct lx_buf *b)
 {
+	uint32_t running, threads;
+
+	lxproc_tasks(v, &running, &threads);
 	for (unsigned i = 0; i < 3; i++) {
 		put_load(b, v->load.avenrun[i]);
 		lx_buf_putc(b, ' ');
 	}
-	lx_buf_u64(b, v->nr_running, 0, ' ');
+	lx_buf_u64(b, running, 0, ' ');
 	lx_buf_putc(b, '/');
-	lx_buf_u64(b, v->nr_threads, 0, ' ');
+	lx_buf_u64(b, threads, 0, ' ');
 	lx_buf_putc(b, ' ');
 	lx_buf_u64(b, v->last_pid, 0, ' ');
 	lx_buf_putc(b, '\n');

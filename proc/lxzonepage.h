@@ -24,7 +24,7 @@
 #include "proc/lxproc.h"
 
 #define LXZP_MAGIC   0x70677a6cU /* "lzgp" */
-#define LXZP_VERSION 2
+#define LXZP_VERSION 3
 #define LXZP_MAXCPU  256 /* host CPUs with per-CPU accounting */
 
 struct lxzone_page {
@@ -55,14 +55,18 @@ struct lxzone_page {
 	struct lx_cputime cpu_prev_percpu[LXZP_MAXCPU];
 	struct lx_cputime cpu_prev_total;
 
-	/* time: CLOCK_BOOTTIME nanoseconds when the zone booted (0 = the host's uptime) */
+	/* time: CLOCK_BOOTTIME nanoseconds when the zone booted (0 = the host's uptime), and
+	 * CLOCK_REALTIME then (btime; 0 = unknown), taken once so btime never moves */
 	uint64_t zone_boot_ns;
+	uint64_t zone_boot_real_ns;
 	uint64_t sampled_ns; /* CLOCK_BOOTTIME of this sample */
 
 	/* load and tasks of the zone */
 	struct lx_loadavg load;
 	uint32_t nr_running, nr_blocked, nr_threads, last_pid;
 	uint64_t nr_forks;
+	uint32_t host_pidns; /* 1: the zone's tasks are in the host's pid namespace */
+	uint32_t pad;
 };
 
 /* Copies a consistent snapshot; 0, or -1 when the page is not (yet) valid. */

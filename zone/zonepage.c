@@ -31,6 +31,19 @@ uint64_t lxzone_boottime_ns(void)
 	return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
+/* CLOCK_REALTIME at CLOCK_BOOTTIME boot_ns (0 for 0: the host's own boot, its btime). */
+static uint64_t zone_boot_real_ns(uint64_t boot_ns)
+{
+	struct timespec rt;
+	uint64_t real, ago, now = lxzone_boottime_ns();
+
+	if (boot_ns == 0 || clock_gettime(CLOCK_REALTIME, &rt) < 0)
+		return 0;
+	real = (uint64_t)rt.tv_sec * NS_PER_SEC + (uint64_t)rt.tv_nsec;
+	ago = now > boot_ns ? now - boot_ns : 0;
+	return real > ago ? real - ago : 0;
+}
+
 int lxzone_page_create(struct lxzone_page_writer *w, const char *path, uint64_t zone_boot_ns,
 		       struct zone_error *err)
 {
@@ -70,6 +83,7 @@ int lxzone_page_create(struct lxzone_page_writer *w, const char *path, uint64_t 
 	w->page->magic = LXZP_MAGIC;
 	w->page->version = LXZP_VERSION;
 	w->page->zone_boot_ns = zone_boot_ns;
+	w->page->zone_boot_real_ns = zone_boot_real_ns(zone_boot_ns);
 	w->page->mem_limit = w->page->swap_limit = LX_NOCAP;
 	w->page->cpu_quota_us = LX_NOCAP;
 	lxzone_page_write_end(w->page);
@@ -264,13 +278,21 @@ static char task_state(const char *proc, long tid)
 	return rp != NULL && rp[1] == ' ' ? rp[2] : 0;
 }
 
-/* The last (innermost) pid of the NSpid line of <proc>/<tid>/status; 0 when absent. */
-static uint32_t task_nspid(const char *proc, long tid)
+/*
+ * The NSpid line of <proc>/<tid>/status: how many pid namespaces the task has pids in, as
+ * seen from <proc>'s (0: no NSpid line, an old kernel), and in *zone_pid its pid one level
+ * down, in the zone's namespace (the second entry).  A task with one entry lives in the
+ * supervisor's own namespace: a host-side helper that joined the zone's cgroup (lxzone
+ * exec joins the cgroup before it enters the zone), which the zone cannot see.  The
+ * innermost entry would be wrong for a task in a pid namespace nested in the zone's.
+ */
+static unsigned task_nspid(const char *proc, long tid, uint32_t *zone_pid)
 {
 	char p[128], line[512];
 	cleanup_fclose FILE *f = NULL;
-	uint32_t last = 0;
+	unsigned levels = 0;
 
+	*zone_pid = 0;
 	snprintf(p, sizeof(p), "%s/%ld/status", proc, tid);
 	f = fopen(p, "re");
 	if (f == NULL)
@@ -283,12 +305,13 @@ static uint32_t task_nspid(const char *proc, long tid)
 			unsigned long v = strtoul(s, &end, 10);
 			if (end == s)
 				break;
-			last = (uint32_t)v;
+			if (++levels == 2)
+				*zone_pid = (uint32_t)v;
 			s = end;
 		}
 		break;
 	}
-	return last;
+	return levels;
 }
 
 static void count_dir(const char *dir, const char *list, const char *proc, bool want_nspid,
@@ -304,18 +327,19 @@ static void count_dir(const char *dir, const char *list, const char *proc, bool 
 	f = fopen(p, "re");
 	while (f != NULL && fscanf(f, "%ld", &tid) == 1) {
 		char s = task_state(proc, tid);
+		uint32_t ns = 0;
 		if (s == 0)
 			continue; /* gone since the list was read */
+		/* the zone's own pid namespace: its tasks only, by their pids there */
+		if (want_nspid && task_nspid(proc, tid, &ns) == 1)
+			continue;
 		t->threads++;
 		if (s == 'R')
 			t->running++;
 		else if (s == 'D')
 			t->blocked++;
-		if (want_nspid) {
-			uint32_t ns = task_nspid(proc, tid);
-			if (ns > t->max_nspid)
-				t->max_nspid = ns;
-		}
+		if (ns > t->max_nspid)
+			t->max_nspid = ns;
 	}
 	if (depth >= TASK_DEPTH_MAX || (d = opendir(dir)) == NULL)
 		return;
@@ -375,6 +399,7 @@ static void sample_tasks(struct lxzone_page_writer *w, const struct zone_cgroup 
 
 	/* counted every sample: procs_running and the loadavg's counts are instant values */
 	lxzone_page_count_tasks(cg, w->proc, !w->host_pidns, &t);
+	p->host_pidns = w->host_pidns;
 	p->nr_running = t.running;
 	p->nr_blocked = t.blocked;
 	p->nr_threads = t.threads;

@@ -18,12 +18,16 @@
  *     nr_running, nr_blocked, nr_threads, last_pid.
  *
  * last_pid and nr_forks.  In a zone with its own pid namespace the highest pid any zone task
- * has there (the last field of NSpid) stands for the namespace's last pid: the kernel's
- * ns_last_pid answers for the reader's namespace only, so the host cannot ask for the zone's.
+ * has there (the second field of NSpid: the pid one namespace below the supervisor's) stands
+ * for the namespace's last pid: the kernel's ns_last_pid answers for the reader's namespace
+ * only, so the host cannot ask for the zone's (the brand, inside, reads it live; see
+ * emul/zoneview.c).  Tasks of the cgroup that have no pid in the zone's namespace (a host-side
+ * `lxzone exec` that joined the cgroup before entering the zone) are not the zone's: they are
+ * counted nowhere.
  * A fresh pid namespace hands out pids in order, so that number is also the forks the zone
  * has made (until pid_max wraps), which is what nr_forks reports.  A zone that shares the
- * host's pid namespace gets the host's ns_last_pid and nr_forks 0 (no cheap per-cgroup
- * fork counter exists).
+ * host's pid namespace gets the host's ns_last_pid and nr_forks 0 with host_pidns set (no
+ * cheap per-cgroup fork counter exists): readers show the host's "processes" line.
  *
  * Deliberately not here: pids limits (the page has no field for them), and anything the
  * brand can read itself from the host's /proc.
@@ -81,10 +85,11 @@ int lxzone_page_read_cgroup(const struct zone_cgroup *cg, struct lxzone_page *p,
 
 struct lxzone_tasks {
 	uint32_t running, blocked, threads;
-	uint32_t max_nspid; /* highest pid in the innermost pid namespace of any task */
+	uint32_t max_nspid; /* highest pid in the zone's pid namespace of any task */
 };
 
-/* Count the tasks of cg (and its descendants) by state, reading <proc>/<tid>/stat. */
+/* Count the tasks of cg (and its descendants) by state, reading <proc>/<tid>/stat; with
+ * want_nspid (the zone has its own pid namespace) only those with a pid in it. */
 int lxzone_page_count_tasks(const struct zone_cgroup *cg, const char *proc, bool want_nspid,
 			    struct lxzone_tasks *t);
 

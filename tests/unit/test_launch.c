@@ -403,15 +403,17 @@ static void test_brand_env_value(void **state)
 	char buf[256];
 
 	(void)state;
-	assert_int_equal(launch_brand_env_value(LX_BF_STRICT | LX_BF_HARDENED, "5.15.0",
-						"/dev/.lxzone-unsupported", "/dev/.lxzone-page",
-						"/bin/sh", buf, sizeof(buf)),
-			 (int)strlen("2\x1f"
-				     "5\x1f"
-				     "5.15.0\x1f/dev/.lxzone-unsupported\x1f/dev/.lxzone-page\x1f/bin/sh"));
-	assert_string_equal(buf, "2\x1f"
-				 "5\x1f"
-				 "5.15.0\x1f/dev/.lxzone-unsupported\x1f/dev/.lxzone-page\x1f/bin/sh");
+	assert_int_equal(
+	    launch_brand_env_value(LX_BF_STRICT | LX_BF_HARDENED, "5.15.0",
+				   "/dev/.lxzone-unsupported", "/dev/.lxzone-page", "/bin/sh", buf,
+				   sizeof(buf)),
+	    (int)strlen("2\x1f"
+			"5\x1f"
+			"5.15.0\x1f/dev/.lxzone-unsupported\x1f/dev/.lxzone-page\x1f/bin/sh"));
+	assert_string_equal(buf,
+			    "2\x1f"
+			    "5\x1f"
+			    "5.15.0\x1f/dev/.lxzone-unsupported\x1f/dev/.lxzone-page\x1f/bin/sh");
 	assert_int_equal(launch_brand_env_value(0, NULL, NULL, NULL, "/x", buf, sizeof(buf)), 9);
 	assert_memory_equal(buf,
 			    "2\x1f"

@@ -169,6 +169,9 @@ static void test_kver_cmp(void **state)
 static void test_stat_columns_follow_kernel_version(void **state)
 {
 	(void)state;
+	assert_int_equal(lxproc_stat_ncols("2.4.37"), 4);
+	assert_int_equal(lxproc_stat_ncols("2.5.40"), 4);
+	assert_int_equal(lxproc_stat_ncols("2.5.41"), 7);
 	assert_int_equal(lxproc_stat_ncols("2.6.9"), 7);
 	assert_int_equal(lxproc_stat_ncols("2.6.11"), 8);
 	assert_int_equal(lxproc_stat_ncols("2.6.23"), 8);

@@ -58,6 +58,76 @@ static void test_loadavg(void **state)
 	expect(lxproc_loadavg, &v, "3.50 0.25 0.00 2/17 42\n");
 }
 
+/* The counts are a sample's; the reader itself runs, as Linux counts it. */
+static void test_tasks_count_the_reader(void **state)
+{
+	struct lxproc_view v;
+	struct lx_sysinfo si;
+
+	(void)state;
+	one_cpu_zone(&v);
+	v.host_meminfo = lx_text_cstr("MemTotal:        8000000 kB\n");
+	v.nr_running = 0; /* the sample saw only sleepers */
+	v.nr_threads = 0;
+	v.last_pid = 7;
+	expect(lxproc_loadavg, &v, "0.00 0.00 0.00 1/1 7\n");
+	v.nr_threads = 3;
+	expect(lxproc_loadavg, &v, "0.00 0.00 0.00 1/3 7\n");
+	v.nr_threads = 0;
+	assert_int_equal(lxproc_sysinfo(&v, &si), LXPROC_OK);
+	assert_int_equal(si.procs, 1);
+	v.nr_forks = 9;
+	v.host_stat = lx_text_cstr("cpu  1 2 3 4 5 6 7 8 9 10\n"
+				   "cpu3 1 2 3 4 5 6 7 8 9 10\n"
+				   "btime 1\n"
+				   "processes 3473\n"
+				   "procs_running 3\n"
+				   "procs_blocked 2\n");
+	expect(lxproc_stat, &v,
+	       "cpu  1 2 3 4 5 6 7 8 9 10\n"
+	       "cpu0 1 2 3 4 5 6 7 8 9 10\n"
+	       "btime 1700003600\n"
+	       "processes 9\n"
+	       "procs_running 1\n"
+	       "procs_blocked 0\n");
+	/* the host's pid namespace: no fork count of the zone's, the host's is the count */
+	v.host_pidns = true;
+	expect(lxproc_stat, &v,
+	       "cpu  1 2 3 4 5 6 7 8 9 10\n"
+	       "cpu0 1 2 3 4 5 6 7 8 9 10\n"
+	       "btime 1700003600\n"
+	       "processes 3473\n"
+	       "procs_running 1\n"
+	       "procs_blocked 0\n");
+}
+
+/*
+ * btime is the zone's boot on the wall clock, truncated: with the real time of the boot
+ * known, not the host's btime plus whole seconds (which loses up to 2 s of fractions).
+ */
+static void test_btime_from_the_zones_wall_clock_boot(void **state)
+{
+	struct lxproc_view v;
+	struct lx_buf b;
+	char out[4096];
+
+	(void)state;
+	one_cpu_zone(&v);
+	v.host_stat = lx_text_cstr("cpu  1 2 3 4 5 6 7 8 9 10\ncpu3 1 2 3 4 5 6 7 8 9 10\n"
+				   "btime 1700000000\n");
+	/* the host booted at 1700000000.9, the zone 3600.25 s later, at 1700003601.15 */
+	v.zone_boot_ns = 3600 * SEC + 250000000;
+	v.zone_boot_real_ns = 1700003601 * SEC + 150000000;
+	assert_int_equal(lxproc_btime(&v), 1700003601);
+	lx_buf_init(&b, out, sizeof(out));
+	assert_int_equal(lxproc_stat(&v, &b), LXPROC_OK);
+	out[b.len] = '\0';
+	assert_non_null(strstr(out, "btime 1700003601\n"));
+	/* without it, the host's btime and the boot offset (the old, coarser way) */
+	v.zone_boot_real_ns = 0;
+	assert_int_equal(lxproc_btime(&v), 1700003600);
+}
+
 static void test_uptime_is_since_zone_boot(void **state)
 {
 	struct lxproc_view v;
@@ -178,8 +248,12 @@ static const char small_meminfo[] = "MemTotal:        8000000 kB\n"
 				    "MemAvailable:    7500000 kB\n"
 				    "Buffers:            1000 kB\n"
 				    "Cached:           400000 kB\n"
+				    "Unevictable:       12000 kB\n"
+				    "Mlocked:           11996 kB\n"
 				    "SwapTotal:       1000000 kB\n"
 				    "SwapFree:         900000 kB\n"
+				    "Zswap:              3000 kB\n"
+				    "Zswapped:           9000 kB\n"
 				    "Shmem:              5000 kB\n"
 				    "Slab:             500000 kB\n"
 				    "CommitLimit:     5000000 kB\n"
@@ -203,14 +277,19 @@ static void test_meminfo_capped(void **state)
 	v.mstat.active_file = 10 << 20;
 	v.mstat.inactive_file = 20 << 20;
 	v.mstat.slab_reclaimable = 2 << 20;
+	v.mstat.unevictable = 1 << 20;
 	expect(lxproc_meminfo, &v,
 	       "MemTotal:         262144 kB\n"
 	       "MemFree:          159744 kB\n"
 	       "MemAvailable:     192512 kB\n" /* free + 30M file LRU + 2M slab */
 	       "Buffers:               0 kB\n"
 	       "Cached:            40960 kB\n"
+	       "Unevictable:        1024 kB\n"
+	       "Mlocked:            1024 kB\n" /* the host's, at most the zone's Unevictable */
 	       "SwapTotal:         65536 kB\n"
 	       "SwapFree:          64512 kB\n"
+	       "Zswap:              1024 kB\n" /* the host's, at most the zone's swap in use */
+	       "Zswapped:           1024 kB\n"
 	       "Shmem:              4096 kB\n"
 	       "Slab:               2048 kB\n"	  /* the zone's (memory.stat), not the host's:
 						   * free's used = total-free-cached-SReclaimable
@@ -428,6 +507,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_loadavg),
+	    cmocka_unit_test(test_tasks_count_the_reader),
+	    cmocka_unit_test(test_btime_from_the_zones_wall_clock_boot),
 	    cmocka_unit_test(test_uptime_is_since_zone_boot),
 	    cmocka_unit_test(test_cpu_online_renumbers),
 	    cmocka_unit_test(test_stat_without_host_text_old_kernel),

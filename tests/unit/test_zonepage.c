@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "zone/zonepage.h"
@@ -306,7 +307,14 @@ static void fake_task(const char *proc, int tid, char state, int nspid)
 	snprintf(text, sizeof(text), "%d (evil) S (x) %c 1 %d %d 0 -1 4194560 0 0 0 0\n", tid,
 		 state, tid, tid);
 	put(d, "stat", text);
-	snprintf(text, sizeof(text), "Name:\tx\nState:\t%c\nNSpid:\t%d\t%d\n", state, tid, nspid);
+	if (nspid > 0)
+		snprintf(text, sizeof(text), "Name:\tx\nState:\t%c\nNSpid:\t%d\t%d\n", state, tid,
+			 nspid);
+	else if (nspid == 0) /* only a pid in the supervisor's namespace: a host-side helper */
+		snprintf(text, sizeof(text), "Name:\tx\nState:\t%c\nNSpid:\t%d\n", state, tid);
+	else /* in a pid namespace nested in the zone's: zone pid -nspid, 2 in the nested one */
+		snprintf(text, sizeof(text), "Name:\tx\nState:\t%c\nNSpid:\t%d\t%d\t2\n", state,
+			 tid, -nspid);
 	put(d, "status", text);
 }
 
@@ -328,12 +336,14 @@ static void test_tasks_and_load(void **state)
 	assert_int_equal(mkdir(sub, 0755), 0);
 	assert_int_equal(mkdir(proc, 0755), 0);
 	put(cgdir, "memory.max", "268435456\n");
-	put(cgdir, "cgroup.threads", "1001\n1002\n1003\n1009\n"); /* 1009 exited */
+	/* 1009 exited; 48000 is a host-side `lxzone exec` in the cgroup, not in the zone */
+	put(cgdir, "cgroup.threads", "1001\n1002\n1003\n1009\n48000\n");
 	put(sub, "cgroup.threads", "1004\n");
 	fake_task(proc, 1001, 'R', 1);
 	fake_task(proc, 1002, 'D', 7);
 	fake_task(proc, 1003, 'S', 3);
 	fake_task(proc, 1004, 'R', 12);
+	fake_task(proc, 48000, 'R', 0);
 	cg_v2(&cg, cgdir);
 
 	assert_int_equal(lxzone_page_create(&w, path, 1 * SEC, &err), 0);
@@ -345,6 +355,16 @@ static void test_tasks_and_load(void **state)
 	assert_int_equal(snap->nr_threads, 4);
 	assert_int_equal(snap->last_pid, 12);
 	assert_int_equal(snap->nr_forks, 12);
+	assert_int_equal(snap->host_pidns, 0);
+	{
+		/* the wall clock of the boot, taken once: realtime - boottime + boot */
+		struct timespec rt, bt;
+		clock_gettime(CLOCK_REALTIME, &rt);
+		clock_gettime(CLOCK_BOOTTIME, &bt);
+		int64_t want = (rt.tv_sec - bt.tv_sec + 1) * (int64_t)SEC + rt.tv_nsec - bt.tv_nsec;
+		int64_t got = (int64_t)snap->zone_boot_real_ns;
+		assert_true(got - want < (int64_t)SEC / 10 && want - got < (int64_t)SEC / 10);
+	}
 	assert_int_equal(snap->mem_limit, 256 * MiB);
 	assert_memory_equal(&snap->load, &want, sizeof(want)); /* starts at 0 */
 
@@ -355,14 +375,16 @@ static void test_tasks_and_load(void **state)
 	assert_memory_equal(&snap->load, &want, sizeof(want));
 	assert_true(snap->load.avenrun[0] > 0);
 
-	/* a second later: no period has passed, but the counts are current */
-	fake_task(proc, 1005, 'R', 2);
+	/* a second later: no period has passed, but the counts are current; 1005 is in a pid
+	 * namespace of its own inside the zone, pid 15 in the zone's (2 in its own) */
+	fake_task(proc, 1005, 'R', -15);
 	put(sub, "cgroup.threads", "1004\n1005\n");
 	assert_int_equal(lxzone_page_sample_at(&w, &cg, 16 * SEC, &err), 0);
 	assert_int_equal(lxzone_page_read(w.page, snap), 0);
 	assert_memory_equal(&snap->load, &want, sizeof(want));
 	assert_int_equal(snap->nr_threads, 5);
 	assert_int_equal(snap->nr_running, 3);
+	assert_int_equal(snap->last_pid, 15);
 	assert_int_equal(snap->sampled_ns, 16 * SEC);
 
 	/* 20, 25 and 30 s all passed by the time of this sample: three periods, 4 active */
@@ -373,7 +395,7 @@ static void test_tasks_and_load(void **state)
 	assert_memory_equal(&snap->load, &want, sizeof(want));
 	assert_int_equal(snap->nr_running, 3);
 	assert_int_equal(snap->nr_threads, 5);
-	assert_int_equal(snap->last_pid, 12); /* never goes down */
+	assert_int_equal(snap->last_pid, 15); /* never goes down */
 
 	lxzone_page_close(&w, true);
 	rmtree(d);
@@ -406,7 +428,9 @@ static void test_host_pidns_last_pid(void **state)
 	assert_int_equal(lxzone_page_read(w.page, snap), 0);
 	assert_int_equal(snap->last_pid, 48213);
 	assert_int_equal(snap->nr_forks, 0);
-	assert_int_equal(snap->nr_threads, 0); /* the fixture has no tasks file */
+	assert_int_equal(snap->host_pidns, 1);	      /* readers show the host's fork count */
+	assert_int_equal(snap->zone_boot_real_ns, 0); /* boot 0: the host's own btime */
+	assert_int_equal(snap->nr_threads, 0);	      /* the fixture has no tasks file */
 	lxzone_page_close(&w, true);
 	rmtree(d);
 	free(d);

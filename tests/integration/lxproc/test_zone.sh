@@ -31,6 +31,16 @@ zx /usr/bin/uptime | grep -q "up 0 min\|up  *0:0[01]\|up [0-9]* sec\|up 1 min" &
 la=$(zx /bin/cat /proc/loadavg)
 threads=$(echo "$la" | awk '{ split($4, a, "/"); print a[2] }')
 in_range "$threads" 1 20 && ok "loadavg counts the zone's tasks: $la" || fail "loadavg '$la'"
+# the last pid is the zone's latest, as Linux's is: cat's own (after its shell's), never a
+# host pid (a host-side lxzone exec sits in the zone's cgroup) nor a second-old sample's
+out=$(zx /bin/sh -c 'cat /proc/loadavg; echo $$' | tr '\n' ' ')
+last=$(echo "$out" | awk '{ print $5 }')
+shpid=$(echo "$out" | awk '{ print $6 }')
+[ -n "$shpid" ] && in_range "$last" $((shpid + 1)) 999 && ok "loadavg last pid $last after the shell's $shpid" ||
+	fail "loadavg last pid '$last', want the cat after the shell $shpid: $out"
+running=$(echo "$out" | awk '{ split($4, a, "/"); print a[1] }')
+in_range "$running" 1 20 && ok "loadavg counts the running reader ($running)" ||
+	fail "loadavg running '$running', the reader runs"
 
 if zx /bin/sh -c 'echo x >/dev/.lxzone-page' 2>/dev/null; then
 	fail "the zone page is writable in the zone"

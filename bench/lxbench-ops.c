@@ -131,6 +131,35 @@ static int op_proc_self_stat(void)
 	return read_proc("/proc/self/stat");
 }
 
+/* fstat once the process holds a /proc descriptor (under lxproc: the descriptor filter is
+ * stacked then, and every fstat traps): of a regular file, and of the /proc file itself */
+static int proc_fd = -1;
+
+static int hold_proc(void)
+{
+	if (proc_fd < 0)
+		proc_fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+	return proc_fd;
+}
+
+static int op_fstat_held(void)
+{
+	struct stat st;
+
+	if (hold_proc() < 0 || (file_fd < 0 && (file_fd = open(file_path, O_RDONLY | O_CLOEXEC)) < 0))
+		return -1;
+	return fstat(file_fd, &st);
+}
+
+static int op_fstat_proc(void)
+{
+	struct stat st;
+
+	if (hold_proc() < 0)
+		return -1;
+	return fstat(proc_fd, &st);
+}
+
 static int op_sysinfo(void)
 {
 	struct sysinfo si;
@@ -216,6 +245,8 @@ static const struct bench benches[] = {
 	{ "mmap_file", op_mmap_file },
 	{ "proc_meminfo", op_proc_meminfo },
 	{ "proc_self_stat", op_proc_self_stat },
+	{ "fstat_held", op_fstat_held },
+	{ "fstat_proc", op_fstat_proc },
 	{ "sysinfo", op_sysinfo },
 	{ "fork_wait", op_fork_wait },
 	{ "fork_exec_wait", op_fork_exec_wait },

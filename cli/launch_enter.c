@@ -26,6 +26,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
 static void report(const struct launch_error *err)
 {
 	fprintf(stderr, "lxrun: %s\n", err->msg);
@@ -160,8 +164,10 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 		report(&err);
 		return err.status;
 	}
+	/* the zone's time namespace too (launch_timens.c): the program, our child, is in it */
 	if (setns(pidfd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID |
-			     CLONE_NEWCGROUP) < 0) {
+			     CLONE_NEWCGROUP | (launch_timens_supported() ? CLONE_NEWTIME : 0)) <
+	    0) {
 		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "join the namespaces of pid %d",
 			    (int)init_pid);
 		report(&err);

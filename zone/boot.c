@@ -210,7 +210,8 @@ static int build_opts(struct zone *z, struct boot_ctx *b, struct zone_error *err
 	b->opts.nbinds = nb;
 	b->opts.net = LAUNCH_NET_NONE;
 	/* CLOCK_BOOTTIME counts from the zone's boot (launch_timens.c; the page says when) */
-	b->opts.timens = launch_timens_supported();
+	b->opts.timens = strcmp(zone_config_str(z->config, "boottime"), "zone") == 0 &&
+			 launch_timens_supported();
 	if (strcmp(init, "minimal") == 0 ||
 	    (strcmp(init, "auto") == 0 && !root_has_program(b->root, "/sbin/init"))) {
 		b->argv[0] = (char *)ZONE_IDLE_PATH;

@@ -1,8 +1,9 @@
 #!/bin/sh
 # A booted zone's clocks count from its boot: its time namespace's CLOCK_BOOTTIME (which the
 # kernel uses for /proc/<pid>/stat's starttime) and the brand's /proc/uptime and /proc/stat
-# btime all agree, so `ps -o lstart,etime` is right (the lxproc Debian test runs procps' ps); `lxzone exec` joins that namespace, and
-# CLOCK_MONOTONIC is the host's.
+# btime all agree, so `ps -o lstart,etime` is right (the lxproc Debian test runs procps' ps);
+# `lxzone exec` joins that namespace, and CLOCK_MONOTONIC is the host's.  With boottime=host
+# the zone has no time namespace.
 . "$(dirname "$0")/lib.sh"
 builtin_images
 need_brand
@@ -13,10 +14,13 @@ HZ=100 # USER_HZ, what /proc/<pid>/stat counts in (100 on x86_64)
 
 # a failed check must not leave the zone running
 trap 'lxzone halt tns1 >/dev/null 2>&1 || true
+	lxzone halt tns2 >/dev/null 2>&1 || true
 	rmdir /sys/fs/cgroup/*/"$LXZONE_CGROUP_PARENT" /sys/fs/cgroup/"$LXZONE_CGROUP_PARENT" 2>/dev/null || true
 	cleanup' EXIT
 
 lxzone create tns1 --image builtin:busybox --memory 128M
+lxzone boot tns1 --dry-run | grep -q '^namespaces pid,mount,uts,ipc,net,time$' ||
+	fail "the boot plan has no time namespace: $(lxzone boot tns1 --dry-run | head -1)"
 lxzone boot tns1
 expect_state tns1 running
 sleep 2
@@ -81,4 +85,20 @@ echo "ok: a reboot starts the clock again ($up2 s)"
 lxzone halt tns1
 lxzone destroy tns1
 no_cgroup_left tns1
+
+# boottime=host: no time namespace (the host's CLOCK_BOOTTIME), the brand's uptime is still
+# the zone's
+lxzone create tns2 --image builtin:busybox --boottime host
+lxzone boot tns2 --dry-run | grep -q '^namespaces pid,mount,uts,ipc,net$' ||
+	fail "boottime=host plans a time namespace: $(lxzone boot tns2 --dry-run | head -1)"
+lxzone boot tns2
+out=$(lxzone exec tns2 -- /bin/sh -c 'readlink /proc/self/ns/time; cut -d" " -f1 /proc/uptime')
+echo "$out"
+[ "$(echo "$out" | head -1)" = "$host_ns" ] || fail "boottime=host: not the host's time namespace"
+python3 -c "import sys; sys.exit(0 if float('$(echo "$out" | tail -1)') < 30 else 1)" ||
+	fail "boottime=host: /proc/uptime is not the zone's"
+echo "ok: boottime=host keeps the host's clock, and the zone's uptime"
+lxzone halt tns2
+lxzone destroy tns2
+no_cgroup_left tns2
 no_mount_left

@@ -157,6 +157,16 @@ struct launch_opts {
 	 * no listener (mount and umount2 get what the filter says). */
 	int *notify_sock;
 
+	/*
+	 * A time namespace for the zone (with a root; launch_timens.c): its CLOCK_BOOTTIME counts
+	 * from the caller's timens_boot_ns (the offset is -timens_boot_ns; CLOCK_MONOTONIC is not
+	 * offset), so the kernel's /proc/<pid>/stat starttime counts from the zone's boot as the
+	 * zone page's uptime does.  0: the caller's time namespace.  launch_enter joins the
+	 * zone's whenever the kernel has time namespaces.
+	 */
+	int timens;
+	uint64_t timens_boot_ns; /* read by launch_spawn, so it may be set after the plan */
+
 	/* Block devices given to the zone: a node in its /dev, same major:minor, mode 0660. */
 	const struct launch_device *devices;
 	size_t ndevices;
@@ -214,6 +224,7 @@ struct launch_op {
 struct launch_plan {
 	const struct launch_opts *opts;
 	int clone_flags;      /* CLONE_NEW*; 0: no zone (run on the host) */
+	int new_timens;	      /* a time namespace too (not a clone flag: clone() has no room) */
 	int init;	      /* enum launch_init, LAUNCH_INIT_MINIMAL also without a root */
 	int fork_for_wait;    /* no root: fork and wait (report wanted) instead of exec in place */
 	char brand[4096];     /* host path of the brand image */
@@ -291,18 +302,38 @@ int launch_wait_tick(pid_t pid, unsigned tick_ms, void (*tick)(void *), void *ar
 void launch_forward_sigset(sigset_t *set);
 
 /*
- * Enter a running zone: join the namespaces of init_pid (its pid, mount, uts, ipc, net and
- * cgroup namespaces, through a pidfd) and opts->cgroup_procs, then run opts->argv under the
- * brand as a child of the caller, inside the zone (cwd "/").  opts->root is ignored (the mount
- * namespace has it); kernel_version, strict, hardened and report apply.  Returns 0 and the
- * program's exit status in *status.  The brand image is bound read-only in a private mount
- * namespace before joining, as at boot.
+ * Enter a running zone: join the namespaces of init_pid (its pid, mount, uts, ipc, net,
+ * cgroup and, where the kernel has them, time namespaces, through a pidfd) and opts->cgroup_procs,
+ * then run opts->argv under the brand as a child of the caller, inside the zone (cwd "/").
+ * opts->root is ignored (the mount namespace has it); kernel_version, strict, hardened and report
+ * apply.  Returns 0 and the program's exit status in *status.  The brand image is bound read-only
+ * in a private mount namespace before joining, as at boot.
  */
 int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
 		 struct launch_error *err);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Pieces shared by the files above (and tested on their own). */
+
+/* The kernel has time namespaces (CONFIG_TIME_NS: /proc/self/ns/time exists). */
+int launch_timens_supported(void);
+
+/*
+ * What /proc/self/timens_offsets takes for a CLOCK_BOOTTIME that counts from the host's
+ * boot_ns: "boottime -S N\n" (seconds rounded down, 0 <= N < 1e9, as the kernel wants).
+ * Returns the length, or -1 when it does not fit in len.
+ */
+int launch_timens_offsets(uint64_t boot_ns, char *buf, size_t len);
+
+/*
+ * In the caller: a new time namespace for its children (unshare CLONE_NEWTIME) counting
+ * CLOCK_BOOTTIME from boot_ns; the caller itself stays in its own.  *restore_fd: its own
+ * namespace, for launch_timens_restore once the children are made.  0, or -1 with err (and
+ * nothing changed).
+ */
+int launch_timens_enter(uint64_t boot_ns, int *restore_fd, struct launch_error *err);
+/* Children are made in the caller's own time namespace again; closes fd.  0 or -1 with err. */
+int launch_timens_restore(int fd, struct launch_error *err);
 
 /* Path a zone's brand sees its report at. */
 #define LAUNCH_ZONE_REPORT "/dev/.lxzone-unsupported"

@@ -26,6 +26,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
 static void report(const struct launch_error *err)
 {
 	fprintf(stderr, "lxrun: %s\n", err->msg);
@@ -139,7 +143,7 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 	struct launch_exec ex;
 	struct enter_user user;
 	char slave[64];
-	int brand_fd, st, master = -1;
+	int brand_fd, st, nstypes, master = -1;
 	size_t i;
 	pid_t pid;
 
@@ -160,8 +164,12 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 		report(&err);
 		return err.status;
 	}
-	if (setns(pidfd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID |
-			     CLONE_NEWCGROUP) < 0) {
+	nstypes = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID |
+		  CLONE_NEWCGROUP;
+	/* the zone's time namespace too (launch_timens.c): the program, our child, is in it */
+	if (launch_timens_supported())
+		nstypes |= CLONE_NEWTIME;
+	if (setns(pidfd, nstypes) < 0) {
 		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "join the namespaces of pid %d",
 			    (int)init_pid);
 		report(&err);

@@ -269,22 +269,40 @@ int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter
 		 struct launch_error *err)
 {
 	sigset_t mask;
+	int own_timens = -1;
 	long r;
 
 	if (guest_mask)
 		mask = *guest_mask;
 	else
 		sigprocmask(SIG_SETMASK, NULL, &mask);
+	/* the time namespace is for children only: init is cloned into it (launch_timens.c) */
+	if (plan->new_timens &&
+	    launch_timens_enter(plan->opts->timens_boot_ns, &own_timens, err) < 0)
+		return -1;
 	fflush(NULL);
 	/* fork-like clone (no new stack): the child continues here with a copy of everything */
 	r = syscall(SYS_clone, (unsigned long)plan->clone_flags | SIGCHLD, NULL, NULL, NULL, 0);
-	if (r < 0)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "clone zone namespaces");
 	if (r == 0) {
-		int st = zone_init(plan, filter, report_path, &mask);
+		int st;
+
+		if (own_timens >= 0)
+			close(own_timens); /* the host's namespace stays out of the zone */
+		st = zone_init(plan, filter, report_path, &mask);
 
 		fflush(stderr);
 		_exit(st);
+	}
+	if (r < 0) {
+		int e = errno;
+		if (own_timens >= 0)
+			launch_timens_restore(own_timens, err);
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, e, "clone zone namespaces");
+	}
+	if (own_timens >= 0 && launch_timens_restore(own_timens, err) < 0) {
+		kill((pid_t)r, SIGKILL);
+		waitpid((pid_t)r, NULL, 0);
+		return -1;
 	}
 	launch_notify_sock_close(plan->opts);
 	*pid = (pid_t)r;

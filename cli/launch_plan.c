@@ -379,6 +379,7 @@ int launch_plan_build(const struct launch_opts *opts, struct launch_plan *plan,
 	plan->clone_flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
 	if (opts->net == LAUNCH_NET_NONE)
 		plan->clone_flags |= CLONE_NEWNET;
+	plan->new_timens = opts->timens != 0;
 	if (opts->report)
 		strcpy(plan->report_zone, LAUNCH_ZONE_REPORT);
 	return build_zone_ops(opts, plan, err);
@@ -466,8 +467,9 @@ void launch_plan_print(const struct launch_plan *plan, FILE *out)
 	size_t i;
 
 	if (plan->clone_flags) {
-		fprintf(out, "namespaces pid,mount,uts,ipc%s\n",
-			plan->clone_flags & CLONE_NEWNET ? ",net" : "");
+		fprintf(out, "namespaces pid,mount,uts,ipc%s%s\n",
+			plan->clone_flags & CLONE_NEWNET ? ",net" : "",
+			plan->new_timens ? ",time" : "");
 	} else {
 		fprintf(out, "namespaces none\n");
 	}

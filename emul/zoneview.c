@@ -107,6 +107,7 @@ static struct lx_text host_text(struct host_file *h, uint64_t now)
 	return t;
 }
 
+/* The reader's CLOCK_BOOTTIME: in a booted zone, its time namespace's (lxzone_page_host_ns). */
 static uint64_t boottime_ns(void)
 {
 	struct {
@@ -197,8 +198,9 @@ static long build_view(struct lxproc_view *v, uint32_t inputs)
 		v->cpu_prev_percpu = p->cpu_prev_percpu;
 		v->cpu_prev_total = p->cpu_prev_total;
 	}
+	/* the page's times are the host's: so is now, whatever the reader's namespace says */
 	if (inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME))
-		v->now_ns = boottime_ns();
+		v->now_ns = lxzone_page_host_ns(p, boottime_ns());
 	v->zone_boot_ns = p->zone_boot_ns;
 	v->zone_boot_real_ns = p->zone_boot_real_ns;
 	v->load = p->load;

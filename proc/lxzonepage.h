@@ -24,8 +24,8 @@
 #include "proc/lxproc.h"
 
 #define LXZP_MAGIC   0x70677a6cU /* "lzgp" */
-#define LXZP_VERSION 3
-#define LXZP_MAXCPU  256 /* host CPUs with per-CPU accounting */
+#define LXZP_VERSION 4		 /* 4: timens_boot_ns */
+#define LXZP_MAXCPU  256	 /* host CPUs with per-CPU accounting */
 
 struct lxzone_page {
 	uint32_t magic;
@@ -55,8 +55,8 @@ struct lxzone_page {
 	struct lx_cputime cpu_prev_percpu[LXZP_MAXCPU];
 	struct lx_cputime cpu_prev_total;
 
-	/* time: CLOCK_BOOTTIME nanoseconds when the zone booted (0 = the host's uptime), and
-	 * CLOCK_REALTIME then (btime; 0 = unknown), taken once so btime never moves */
+	/* time: the host's CLOCK_BOOTTIME nanoseconds when the zone booted (0 = the host's
+	 * uptime), and CLOCK_REALTIME then (btime; 0 = unknown), taken once so btime never moves */
 	uint64_t zone_boot_ns;
 	uint64_t zone_boot_real_ns;
 	uint64_t sampled_ns; /* CLOCK_BOOTTIME of this sample */
@@ -67,7 +67,21 @@ struct lxzone_page {
 	uint64_t nr_forks;
 	uint32_t host_pidns; /* 1: the zone's tasks are in the host's pid namespace */
 	uint32_t pad;
+
+	/*
+	 * The zone's time namespace: its CLOCK_BOOTTIME is the host's minus timens_boot_ns (the
+	 * namespace's boottime offset, negated), so a reader in it adds timens_boot_ns to its
+	 * clock to compare with the host times above (lxzone_page_host_ns).  0: the zone's
+	 * processes read the host's clock (zone-less lxrun, a kernel without time namespaces).
+	 */
+	uint64_t timens_boot_ns;
 };
+
+/* The host's CLOCK_BOOTTIME when a zone process reads reader_ns on its own CLOCK_BOOTTIME. */
+static inline uint64_t lxzone_page_host_ns(const struct lxzone_page *p, uint64_t reader_ns)
+{
+	return reader_ns + p->timens_boot_ns;
+}
 
 /* Copies a consistent snapshot; 0, or -1 when the page is not (yet) valid. */
 static inline int lxzone_page_read(const volatile struct lxzone_page *p, struct lxzone_page *out)

@@ -209,6 +209,9 @@ static int build_opts(struct zone *z, struct boot_ctx *b, struct zone_error *err
 	b->opts.binds = b->binds;
 	b->opts.nbinds = nb;
 	b->opts.net = LAUNCH_NET_NONE;
+	/* CLOCK_BOOTTIME counts from the zone's boot (launch_timens.c; the page says when) */
+	b->opts.timens = strcmp(zone_config_str(z->config, "boottime"), "zone") == 0 &&
+			 launch_timens_supported();
 	if (strcmp(init, "minimal") == 0 ||
 	    (strcmp(init, "auto") == 0 && !root_has_program(b->root, "/sbin/init"))) {
 		b->argv[0] = (char *)ZONE_IDLE_PATH;
@@ -459,9 +462,14 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		zone_error_set(&err, 0, "filter: %s", ebuf);
 		goto fail_cg;
 	}
-	/* the page exists, with a first sample, before the zone's init can look for it */
-	if (lxzone_page_create(&b->page, b->page_path, lxzone_boottime_ns(), &err) < 0 ||
-	    lxzone_page_sample(&b->page, &b->cg, &err) < 0)
+	/* the page exists, with a first sample, before the zone's init can look for it; the
+	 * zone's time namespace counts from the same boot */
+	b->opts.timens_boot_ns = lxzone_boottime_ns();
+	if (lxzone_page_create(&b->page, b->page_path, b->opts.timens_boot_ns, &err) < 0)
+		goto fail_cg;
+	if (b->opts.timens)
+		lxzone_page_set_timens(&b->page, b->opts.timens_boot_ns);
+	if (lxzone_page_sample(&b->page, &b->cg, &err) < 0)
 		goto fail_cg;
 	sigprocmask(SIG_SETMASK, NULL, &orig);
 	launch_forward_sigset(&wait_set);

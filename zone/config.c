@@ -52,6 +52,11 @@ static int v_net(const char *v, char *out, size_t sz, struct zone_error *err)
 	return one_of(v, "none|exclusive", out, sz, err);
 }
 
+static int v_boottime(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	return one_of(v, "zone|host", out, sz, err);
+}
+
 static int v_root_type(const char *v, char *out, size_t sz, struct zone_error *err)
 {
 	return one_of(v, "whole|sparse", out, sz, err);
@@ -426,6 +431,14 @@ const struct zone_config_key zone_config_keys[] = {
     {"init", ZONE_KEY_STRING, "minimal", "minimal|auto|PATH", v_init,
      "PID 1: `auto` runs the image's /sbin/init when present, else lxzone's minimal init; "
      "`minimal` always uses the minimal init; or an absolute path in the zone."},
+    {"boottime", ZONE_KEY_ENUM, "zone", "zone|host", v_boottime,
+     "What the zone's CLOCK_BOOTTIME counts from. `zone`: the zone's boot (a time namespace "
+     "of its own with that boottime offset), so process start times (/proc/PID/stat, ps, "
+     "htop) agree with the zone's uptime and btime. `host`: the host's boot (no time "
+     "namespace): ps then shows start times off by the host's uptime at the zone's boot, but "
+     "offsets a program writes for a time namespace of its own (which Linux takes from the "
+     "host's clocks) mean what they mean on the host, as LTP's clock_gettime03, sysinfo03 "
+     "and timerfd04 expect. The zone's /proc/uptime is its own either way."},
 };
 const size_t zone_config_nkeys = sizeof(zone_config_keys) / sizeof(zone_config_keys[0]);
 

@@ -90,6 +90,13 @@ int lxzone_page_create(struct lxzone_page_writer *w, const char *path, uint64_t 
 	return 0;
 }
 
+void lxzone_page_set_timens(struct lxzone_page_writer *w, uint64_t boot_ns)
+{
+	lxzone_page_write_begin(w->page);
+	w->page->timens_boot_ns = boot_ns;
+	lxzone_page_write_end(w->page);
+}
+
 void lxzone_page_close(struct lxzone_page_writer *w, bool unlink_file)
 {
 	if (w->page != NULL)

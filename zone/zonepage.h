@@ -67,6 +67,13 @@ uint64_t lxzone_boottime_ns(void);
 int lxzone_page_create(struct lxzone_page_writer *w, const char *path, uint64_t zone_boot_ns,
 		       struct zone_error *err);
 
+/*
+ * The zone's processes run in a time namespace whose CLOCK_BOOTTIME counts from the host's
+ * boot_ns (its boottime offset is -boot_ns): published as timens_boot_ns, so the brand turns
+ * its readers' clock back into the host's one the page is written in.
+ */
+void lxzone_page_set_timens(struct lxzone_page_writer *w, uint64_t boot_ns);
+
 /* One sample of cg at now_ns (CLOCK_BOOTTIME), published under the sequence lock. */
 int lxzone_page_sample_at(struct lxzone_page_writer *w, const struct zone_cgroup *cg,
 			  uint64_t now_ns, struct zone_error *err);

@@ -10,7 +10,8 @@ The session, in order:
    it as ``LTP_DEV`` (what ``runltp -b`` sets), and ``LTP_DEV_FS_TYPE`` when one is asked for;
 3. ``lxzone create`` in a private store (LXZONE_ROOT) with LTP bind-mounted read-only at the
    same path and the host's kernel release (LTP's ``.min_kver`` gates then match the native
-   run), then ``lxzone boot``;
+   run) and, where lxzone has the key, ``boottime=host`` (the time-namespace tests write
+   offsets from the host's clocks and compare with their own), then ``lxzone boot``;
 4. the run (a ``zone:NAME`` target). The tests' TMPDIRs are made under ZONE_TMPDIR, a private
    host directory in the results directory bind-mounted read-write: the zone's own /tmp is a
    tmpfs, the host's is a disk file system, and LTP tests look at the type of their tmpdir;
@@ -57,21 +58,29 @@ def _last_line(text):
     return lines[-1].strip() if lines else ""
 
 
+def supports_key(help_text, key):
+    """Whether ``lxzone create --help`` lists the configuration key."""
+    return re.search(r"^\s*(--)?%s\b" % re.escape(key), help_text or "", re.M) is not None
+
+
 def supports_device(help_text):
     """Whether ``lxzone create --help`` lists the ``device`` key (HOSTDEV[:ZONEPATH])."""
-    return re.search(r"^\s*(--)?device\b", help_text or "", re.M) is not None
+    return supports_key(help_text, "device")
 
 
 def create_argv(lxzone, zone, image, ltproot, kernel_version, profile="default", device=None,
-                extra=(), tmpdir=None, zone_tmpdir=ZONE_TMPDIR):
+                extra=(), tmpdir=None, zone_tmpdir=ZONE_TMPDIR, boottime=None):
     """The ``lxzone create`` command line. device: (host path, zone path) or None; tmpdir: a
-    host directory bind-mounted at zone_tmpdir, or None."""
+    host directory bind-mounted at zone_tmpdir, or None; boottime: the ``boottime`` key's
+    value, or None (the lxzone has no such key)."""
     argv = [lxzone, "create", zone, "--image", image, "--profile", profile,
             "--kernel-version", kernel_version, "--mount", "%s:%s:ro" % (ltproot, ltproot)]
     if tmpdir:
         argv += ["--mount", "%s:%s" % (tmpdir, zone_tmpdir)]
     if device:
         argv += ["--device", "%s:%s" % device]
+    if boottime:
+        argv += ["--boottime", boottime]
     return argv + list(extra)
 
 
@@ -128,6 +137,8 @@ class ZoneSession:
         self.loop = None          # host loop device we attached
         self.backing = None       # its backing file
         self.created = False
+        self._help = None         # `lxzone create --help`, once asked
+        self.boottime = None      # the zone's boottime key, when this lxzone has it
         self.booted = False
         self.device = None
         self.env = {}
@@ -186,14 +197,29 @@ class ZoneSession:
             self.notes.append("no test device (--zone-device none): device tests cannot "
                               "acquire one in the zone")
             return None
-        _, help_text = self._run([self.lxzone, "create", "--help"], self.env_base)
-        if not supports_device(help_text) and self.want_device != "force":
+        if not supports_device(self._create_help()) and self.want_device != "force":
             self.notes.append("no test device: this lxzone has no `device` key "
                               "(`lxzone create --help`), so LTP_DEV is not set in the zone")
             self.log("ltprun: " + self.notes[-1])
             return None
         dev = self._attach_loop()
         return (dev, dev)
+
+    def _create_help(self):
+        """``lxzone create --help``, asked once: which configuration keys this lxzone has."""
+        if self._help is None:
+            _, self._help = self._run([self.lxzone, "create", "--help"], self.env_base)
+        return self._help
+
+    def _boottime(self):
+        """boottime=host where this lxzone has the key: Linux takes the offsets a test writes
+        for a time namespace of its own from the host's clocks, so the zone's own boottime
+        offset would add to what clock_gettime03, sysinfo03 and timerfd04 measure."""
+        if not supports_key(self._create_help(), "boottime"):
+            return None
+        self.notes.append("boottime=host: the zone's CLOCK_BOOTTIME is the host's, as the "
+                          "time-namespace tests expect of their parent namespace")
+        return "host"
 
     def _lock_store(self):
         os.makedirs(self.store, exist_ok=True)
@@ -235,9 +261,10 @@ class ZoneSession:
             self.tmp_host = os.path.join(os.path.abspath(self.out_dir), "zone-tmp")
             os.makedirs(self.tmp_host, exist_ok=True)
             os.chmod(self.tmp_host, 0o1777)
+            self.boottime = self._boottime()
             argv = create_argv(self.lxzone, self.zone, image, self.ltproot, self.kernel_version,
                                self.profile, device, self.create_extra, self.tmp_host,
-                               self.zone_tmpdir)
+                               self.zone_tmpdir, self.boottime)
             self.log("ltprun: " + " ".join(argv))
             self.created = True     # a half-made zone is destroyed too
             self.run(argv, what="lxzone create")

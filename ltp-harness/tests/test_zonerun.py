@@ -25,6 +25,8 @@ Configuration keys (create --KEY VALUE, configure NAME KEY=VALUE):
 """
 HELP_WITH = HELP_WITHOUT + """  device          HOSTDEV[:ZONEPATH] (default: none; repeatable)
                     Host block device the zone may use (and mount).
+  boottime        zone|host (default: zone)
+                    What the zone's CLOCK_BOOTTIME counts from.
 """
 
 
@@ -98,6 +100,9 @@ class Session(unittest.TestCase):
                                 "--mount", "/opt/ltp:/opt/ltp:ro",
                                 "--device", "/dev/loop3:/dev/loop3"])
         self.assertNotIn("--device", zonerun.create_argv("lxzone", "z", "/i", "/l", "6.1"))
+        self.assertEqual(zonerun.create_argv("lxzone", "z", "/i", "/l", "6.1",
+                                             boottime="host")[-2:], ["--boottime", "host"])
+        self.assertNotIn("--boottime", zonerun.create_argv("lxzone", "z", "/i", "/l", "6.1"))
 
     def test_device_key_detection(self):
         self.assertFalse(zonerun.supports_device(HELP_WITHOUT))
@@ -125,6 +130,8 @@ class Session(unittest.TestCase):
         self.assertEqual(create[create.index("--image") + 1], "/cache/ltp-bookworm.tar.zst")
         self.assertEqual(create[create.index("--device") + 1], "/dev/loop7:/dev/loop7")
         self.assertEqual(create[create.index("--kernel-version") + 1], "6.1.0-test")
+        # the host's CLOCK_BOOTTIME: the time-namespace tests write offsets from it
+        self.assertEqual(create[create.index("--boottime") + 1], "host")
         tmp = os.path.join(self.dir, "zone-tmp")
         self.assertIn(tmp + ":/var/tmp/ltp", create)
         self.assertEqual(create[create.index(tmp + ":/var/tmp/ltp") - 1], "--mount")
@@ -157,10 +164,14 @@ class Session(unittest.TestCase):
         rec = Recorder()
         with self.session(rec, device="none") as s:
             self.assertEqual(s.env, {})
-        self.assertNotIn("help", rec.verbs())
+        # asked once, for the boottime key only; no loop device
+        self.assertEqual(rec.verbs().count("help"), 1)
+        self.assertNotIn("losetup --find", rec.verbs())
         rec = Recorder(help_text=HELP_WITHOUT)
         with self.session(rec, device="force") as s:
             self.assertEqual(s.env, {"LTP_DEV": "/dev/loop7"})
+        # an lxzone without the boottime key gets no --boottime
+        self.assertNotIn("--boottime", [a for argv, _ in rec.calls for a in argv])
 
     def test_failed_boot_tears_everything_down(self):
         rec = Recorder(answers={"boot": (1, "lxzone boot: cgroup: EBUSY\n")})

@@ -337,6 +337,54 @@ static void test_plan_zone_rejects(void **state)
 	assert_non_null(strstr(e.msg, "hostname"));
 }
 
+/* /proc/self/timens_offsets wants whole seconds (rounded down) and 0 <= ns < 1e9 */
+static void test_timens_offsets(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(launch_timens_offsets(19546397835869ULL, buf, sizeof(buf)),
+			 (int)strlen("boottime -19547 602164131\n"));
+	assert_string_equal(buf, "boottime -19547 602164131\n");
+	assert_int_equal(launch_timens_offsets(5000000000ULL, buf, sizeof(buf)), 14);
+	assert_string_equal(buf, "boottime -5 0\n");
+	launch_timens_offsets(1, buf, sizeof(buf));
+	assert_string_equal(buf, "boottime -1 999999999\n");
+	launch_timens_offsets(0, buf, sizeof(buf));
+	assert_string_equal(buf, "boottime 0 0\n");
+	launch_timens_offsets(UINT64_MAX, buf, sizeof(buf));
+	assert_string_equal(buf, "boottime -18446744074 290448385\n");
+	assert_int_equal(launch_timens_offsets(5000000000ULL, buf, 14), -1); /* no room for NUL */
+}
+
+/* a zone's time namespace is in the plan, and only when asked */
+static void test_plan_timens(void **state)
+{
+	char *argv[] = {"sh", NULL};
+	struct launch_opts o = {
+	    .argv = argv, .brand_image = "/b/lxzone-brand", .root = "/srv/z", .net_fd = -1};
+	static struct launch_plan p;
+	struct launch_error e = {0};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(launch_plan_build(&o, &p, &e), 0);
+	assert_false(p.new_timens);
+	o.timens = 1;
+	o.net = LAUNCH_NET_NONE;
+	assert_int_equal(launch_plan_build(&o, &p, &e), 0);
+	assert_true(p.new_timens);
+	assert_false(p.clone_flags & 0x80); /* never a clone flag: clone() reads it as a signal */
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	launch_plan_print(&p, f);
+	fclose(f);
+	assert_non_null(strstr(text, "namespaces pid,mount,uts,ipc,net,time\n"));
+	free(text);
+}
+
 static void test_plan_print(void **state)
 {
 	char *argv[] = {"sh", "-c", "echo hi", NULL};
@@ -708,6 +756,8 @@ int main(void)
 	    cmocka_unit_test(test_prepare_elf),
 	    cmocka_unit_test(test_prepare_script),
 	    cmocka_unit_test(test_report_summary),
+	    cmocka_unit_test(test_timens_offsets),
+	    cmocka_unit_test(test_plan_timens),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);

@@ -84,6 +84,8 @@ static void test_set_rejects_bad_values_with_key_context(void **state)
 	assert_int_equal(zone_config_assign(cfg, "address=10.0.0.300/24", &err), -1);
 	assert_int_equal(zone_config_assign(cfg, "address=10.0.0.3", &err), -1);
 	assert_int_equal(zone_config_assign(cfg, "init=sbin/init", &err), -1);
+	assert_int_equal(zone_config_assign(cfg, "boottime=guest", &err), -1);
+	assert_non_null(strstr(err.msg, "zone|host"));
 	assert_int_equal(zone_config_assign(cfg, "nosuchkey=1", &err), -1);
 	assert_non_null(strstr(err.msg, "unknown configuration key"));
 	assert_int_equal(zone_config_assign(cfg, "memory+=1G", &err), -1);
@@ -111,6 +113,10 @@ static void test_set_accepts_good_values(void **state)
 	assert_true(zone_config_bool(cfg, "golden"));
 	assert_int_equal(zone_config_assign(cfg, "init=/sbin/init", &err), 0);
 	assert_int_equal(zone_config_assign(cfg, "hostname=build-07.example", &err), 0);
+	/* a zone's clock counts from its boot unless asked for the host's */
+	assert_string_equal(zone_config_str(cfg, "boottime"), "zone");
+	assert_int_equal(zone_config_assign(cfg, "boottime=host", &err), 0);
+	assert_string_equal(zone_config_str(cfg, "boottime"), "host");
 	json_decref(cfg);
 }
 

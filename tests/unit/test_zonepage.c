@@ -263,12 +263,19 @@ static void test_create_and_map_read_only(void **state)
 	assert_int_equal(ro->version, LXZP_VERSION);
 	assert_int_equal(lxzone_page_read(ro, snap), -1); /* not ready yet */
 
+	assert_int_equal(ro->timens_boot_ns, 0); /* no time namespace: readers use the host's */
+
 	cg_v1(&cg, "capped");
 	w.host_pidns = true;
+	/* a zone whose time namespace counts CLOCK_BOOTTIME from its boot */
+	lxzone_page_set_timens(&w, 42 * SEC);
 	assert_int_equal(lxzone_page_sample_at(&w, &cg, 50 * SEC, &err), 0);
 	assert_int_equal(lxzone_page_read(ro, snap), 0);
 	assert_int_equal(snap->ready, 1);
 	assert_int_equal(snap->zone_boot_ns, 42 * SEC);
+	assert_int_equal(snap->timens_boot_ns, 42 * SEC);
+	/* 8 s on the zone's clock is 50 s on the host's, the sample's time */
+	assert_int_equal(lxzone_page_host_ns(snap, 8 * SEC), snap->sampled_ns);
 	assert_int_equal(snap->sampled_ns, 50 * SEC);
 	assert_int_equal(snap->mem_limit, 256 * MiB);
 	assert_int_equal(snap->cpu_quota_us, 50000);

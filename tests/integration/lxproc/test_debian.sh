@@ -108,6 +108,25 @@ awk -v s="$(val btime_skew)" 'BEGIN { exit !(s > -1.05 && s <= 0.05) }' &&
 [ "$(val processes_ok)" = 1 ] && ok "/proc/stat processes counts the zone's forks" ||
 	fail "/proc/stat processes below the reader's pid: $(zx grep processes /proc/stat)"
 
+# procps ps: start times from the kernel's starttime (the zone's time namespace) and btime
+# agree with the zone's clock: nothing starts in the future or before the zone booted
+pso=$(zx sh -c 'now=$(date +%s); ps -o pid,lstart,etime,args -p 1,$$
+	echo "init_etimes $(ps -o etimes= -p 1)"
+	echo "self_etimes $(ps -o etimes= -p $$)"
+	echo "self_lstart_skew $(($(date -d "$(ps -o lstart= -p $$)" +%s) - now))"
+	echo "zone_uptime $(cut -d. -f1 /proc/uptime)"')
+echo "$pso"
+pval() { echo "$pso" | awk -v k="$1" '$1 == k { print $2 }'; }
+awk -v e="$(pval init_etimes)" -v u="$(pval zone_uptime)" 'BEGIN { exit !(e != "" && e >= 0 && e <= u + 1) }' &&
+	ok "ps: init's elapsed time $(pval init_etimes) s, the zone's uptime $(pval zone_uptime) s" ||
+	fail "ps: init's elapsed time '$(pval init_etimes)' s, the zone's uptime $(pval zone_uptime) s"
+awk -v e="$(pval self_etimes)" 'BEGIN { exit !(e != "" && e >= 0 && e <= 2) }' &&
+	ok "ps: a shell started now has elapsed $(pval self_etimes) s" ||
+	fail "ps: a shell started now has elapsed '$(pval self_etimes)' s"
+awk -v s="$(pval self_lstart_skew)" 'BEGIN { exit !(s != "" && s >= -2 && s <= 1) }' &&
+	ok "ps: lstart of a shell started now is $(pval self_lstart_skew) s from now" ||
+	fail "ps: lstart of a shell started now is '$(pval self_lstart_skew)' s from now"
+
 # #2: htop in a terminal, in the zone
 if command -v tmux >/dev/null; then
 	sess=lxproc-deb-$$

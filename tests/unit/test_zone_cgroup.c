@@ -107,7 +107,7 @@ static void test_v1_limits(void **state)
 	snprintf(d, sizeof(d), "%s/pids/lxzone/z", fake);
 	expect(d, "pids.max", "64");
 
-	char files[8][ZONE_CG_PATH + 16];
+	char files[8][ZONE_CG_PROCS];
 	assert_int_equal(zone_cgroup_procs_files(&cg, files, 8), 6);
 	snprintf(d, sizeof(d), "%s/memory/lxzone/z/cgroup.procs", fake);
 	assert_string_equal(files[0], d);
@@ -135,7 +135,7 @@ static void test_v1_swap_and_unlimited(void **state)
 	snprintf(p, sizeof(p), "%s/pids/custom/z/pids.max", fake);
 	assert_int_equal(access(p, F_OK), -1); /* unlimited: nothing written */
 	assert_true(zone_cgroup_exists(&cg));
-	char files[8][ZONE_CG_PATH + 16];
+	char files[8][ZONE_CG_PROCS];
 	assert_int_equal(zone_cgroup_procs_files(&cg, files, 8), 7); /* 6 v1 + unified */
 	unsetenv("LXZONE_CGROUP_PARENT");
 }
@@ -161,7 +161,7 @@ static void test_v2_limits(void **state)
 	expect(d, "cpu.max", "50000 100000");
 	expect(d, "cpuset.cpus", "0");
 	expect(d, "pids.max", "100");
-	char files[8][ZONE_CG_PATH + 16];
+	char files[8][ZONE_CG_PROCS];
 	assert_int_equal(zone_cgroup_procs_files(&cg, files, 8), 1);
 }
 
@@ -189,7 +189,7 @@ static void test_v1_devices(void **state)
 	expect(d, "devices.allow",
 	       "c *:* m\nb *:* m\nc 1:3 rwm\nc 1:5 rwm\nc 1:7 rwm\nc 1:8 rwm\nc 1:9 rwm\n"
 	       "c 5:0 rwm\nc 5:2 rwm\nc 136:* rwm\nb 8:0 rwm\nb 259:3 rwm\n");
-	char files[8][ZONE_CG_PATH + 16];
+	char files[8][ZONE_CG_PROCS];
 	assert_int_equal(zone_cgroup_procs_files(&cg, files, 8), 8); /* 7 v1 + unified */
 
 	/* devices=false (lxrun without --root): a devices cgroup, no rules */

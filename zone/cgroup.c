@@ -436,7 +436,7 @@ static const char *const v2_delegated[] = {"memory", "cpu", "cpuset", "pids", "i
  */
 static int create_inner(struct zone_cgroup *cg, struct zone_error *err)
 {
-	char d[ZONE_CG_PATH + 32], avail[256], buf[32];
+	char d[ZONE_CG_PATH + 32], avail[256], buf[64];
 
 	if (!cg->inner[0])
 		return 0;
@@ -458,15 +458,18 @@ static int create_inner(struct zone_cgroup *cg, struct zone_error *err)
 		}
 	if (!cg->v2[0])
 		return 0;
+	/* one write: "+memory +cpu ..." */
 	if (cg->layout == ZONE_CG_V2 &&
-	    read_file(cg->v2, "cgroup.controllers", avail, sizeof(avail)) == 0)
-		for (size_t i = 0; i < sizeof(v2_delegated) / sizeof(v2_delegated[0]); i++) {
-			if (!word_in(avail, v2_delegated[i]))
-				continue;
-			snprintf(buf, sizeof(buf), "+%s", v2_delegated[i]);
-			if (write_file(cg->v2, "cgroup.subtree_control", buf, err) < 0)
-				return -1;
-		}
+	    read_file(cg->v2, "cgroup.controllers", avail, sizeof(avail)) == 0) {
+		size_t o = 0;
+
+		for (size_t i = 0; i < sizeof(v2_delegated) / sizeof(v2_delegated[0]); i++)
+			if (word_in(avail, v2_delegated[i]))
+				o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s+%s",
+						      o ? " " : "", v2_delegated[i]);
+		if (o && write_file(cg->v2, "cgroup.subtree_control", buf, err) < 0)
+			return -1;
+	}
 	snprintf(d, sizeof(d), "%s/%s", cg->v2, cg->inner);
 	if (mkdir_one(d, err) < 0)
 		return -1;

@@ -791,7 +791,9 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	 * cgroup itself */
 	if (!zone_cgroup_inner_exists(&cg))
 		cg.inner[0] = '\0';
-	int np = zone_cgroup_procs_files(&cg, procs, ZONE_CG_NCTRL + 1);
+	int np = zone_cgroup_enter_files(&cg, init, procs, ZONE_CG_NCTRL + 1, err);
+	if (np < 0)
+		return zone_error_wrap(err, "exec in zone %s", z->name);
 	for (int i = 0; i < np; i++)
 		procs_ptr[i] = procs[i];
 	if (o->workdir != NULL) {

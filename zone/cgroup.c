@@ -595,6 +595,79 @@ int zone_cgroup_join(struct zone_cgroup *cg, pid_t pid, struct zone_error *err)
 	return 0;
 }
 
+/* Is the cgroup path p (len bytes, each component after a '/') free of empty, "." and ".."
+ * components?  The kernel never writes them; a path built from one is refused anyway. */
+static bool clean_path(const char *p, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		size_t j = i + 1;
+
+		while (j < len && p[j] != '/')
+			j++;
+		if (p[i] != '/' || j == i + 1 || (j == i + 2 && p[i + 1] == '.') ||
+		    (j == i + 3 && p[i + 1] == '.' && p[i + 2] == '.'))
+			return false;
+		i = j;
+	}
+	return true;
+}
+
+int zone_cgroup_v2_dir_of(const struct zone_cgroup *cg, const char *proc_cgroup, char *out,
+			  size_t sz)
+{
+	size_t ml = strlen(cg->mnt), wl, len;
+	const char *rel = NULL;
+	char want[ZONE_CG_PATH + 32];
+
+	/* the zone's delegated child, relative to the cgroup2 mount */
+	if (!cg->v2[0] || !cg->inner[0] || strncmp(cg->v2, cg->mnt, ml) != 0)
+		return -1;
+	wl = (size_t)snprintf(want, sizeof(want), "%s/%s", cg->v2 + ml, cg->inner);
+	/* the cgroup2 line: "0::PATH" */
+	for (const char *l = proc_cgroup; l != NULL; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
+		if (strncmp(l, "0::", 3) == 0) {
+			rel = l + 3;
+			break;
+		}
+	if (rel == NULL)
+		return -1;
+	len = strcspn(rel, "\n");
+	if (len < wl || strncmp(rel, want, wl) != 0 || (len > wl && rel[wl] != '/') ||
+	    !clean_path(rel, len))
+		return -1;
+	if ((size_t)snprintf(out, sz, "%s%.*s", cg->mnt, (int)len, rel) >= sz)
+		return -1;
+	return 0;
+}
+
+int zone_cgroup_enter_files(struct zone_cgroup *cg, pid_t init, char files[][ZONE_CG_PROCS],
+			    size_t max, struct zone_error *err)
+{
+	char inner[ZONE_CG_PATH + 32], ctl[256], path[64], text[4096], dir[ZONE_CG_PATH];
+	int n = zone_cgroup_procs_files(cg, files, max);
+	ssize_t got;
+	int fd;
+
+	if (cg->layout != ZONE_CG_V2 || !cg->inner[0] || n < 1)
+		return n;
+	snprintf(inner, sizeof(inner), "%s/%s", cg->v2, cg->inner);
+	if (read_file(inner, "cgroup.subtree_control", ctl, sizeof(ctl)) < 0 || ctl[0] == '\0')
+		return n;
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)init);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return zone_error_set(err, errno, "%s", path);
+	got = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (got < 0)
+		return zone_error_set(err, errno, "%s", path);
+	text[got] = '\0';
+	if (zone_cgroup_v2_dir_of(cg, text, dir, sizeof(dir)) < 0)
+		return zone_error_set(err, EPERM, "the zone's init is in no cgroup of the zone");
+	snprintf(files[0], ZONE_CG_PROCS, "%s/cgroup.procs", dir);
+	return n;
+}
+
 /*
  * Walking a zone's cgroup and every cgroup the zone made below it.  Descriptors, not paths:
  * a deep tree never makes a path too long, and one descriptor a level (up to

@@ -149,6 +149,21 @@ bool zone_cgroup_confines_devices(const struct zone_cgroup *cg);
 
 int zone_cgroup_join(struct zone_cgroup *cg, pid_t pid, struct zone_error *err);
 
+/*
+ * The cgroup.procs files a process entering a running zone (exec, login) joins: those of
+ * zone_cgroup_procs_files, except on cgroup2 when the zone has enabled controllers in its
+ * delegated child (cgroup.subtree_control not empty): the child may then hold no process
+ * (the no-internal-process rule: EBUSY), so the process joins the cgroup the zone's init is
+ * in, as LXC attaches, provided it lies in the zone's subtree.  Returns the count, or -1.
+ */
+int zone_cgroup_enter_files(struct zone_cgroup *cg, pid_t init, char files[][ZONE_CG_PROCS],
+			    size_t max, struct zone_error *err);
+
+/* The pure part: the cgroup2 directory of a process from the text of its /proc/PID/cgroup
+ * (the host's view), in out; -1 unless it is the zone's delegated child or below. */
+int zone_cgroup_v2_dir_of(const struct zone_cgroup *cg, const char *proc_cgroup, char *out,
+			  size_t sz);
+
 /* Number of processes listed in the zone's cgroups and every cgroup below them (summed over
  * the hierarchies, so a process counts once per hierarchy it is in). */
 int zone_cgroup_count(struct zone_cgroup *cg);

@@ -311,6 +311,66 @@ static void test_v2_delegated(void **state)
 	assert_string_equal(files[0], d);
 }
 
+/* Entering a running v2 zone: the delegated child, or, once the zone has handed controllers
+ * down from it, the cgroup its init is in, if that is in the zone's subtree. */
+static void test_v2_enter(void **state)
+{
+	(void)state;
+	struct zone_cgroup cg;
+	struct zone_error err = {0};
+	char d[400], out[600], files[2][ZONE_CG_PROCS];
+
+	touch(fake, "cgroup.controllers", "memory pids\n");
+	assert_int_equal(zone_cgroup_init(&cg, fake, "z", &err), 0);
+	zone_cgroup_delegate(&cg);
+	snprintf(d, sizeof(d), "%s/lxzone/z/payload", fake);
+	touch(d, "cgroup.subtree_control", "");
+
+	/* init's cgroup, from /proc/PID/cgroup (v1 lines first on a hybrid host) */
+	assert_int_equal(zone_cgroup_v2_dir_of(&cg,
+					       "1:memory:/x\n0::/lxzone/z/payload/init.scope\n",
+					       out, sizeof(out)),
+			 0);
+	snprintf(d, sizeof(d), "%s/lxzone/z/payload/init.scope", fake);
+	assert_string_equal(out, d);
+	assert_int_equal(zone_cgroup_v2_dir_of(&cg, "0::/lxzone/z/payload", out, sizeof(out)), 0);
+	snprintf(d, sizeof(d), "%s/lxzone/z/payload", fake);
+	assert_string_equal(out, d);
+	/* anything else is refused: the zone's cgroup itself, a sibling, the host, a look-alike
+	 * name, a climb, no cgroup2 line, no room */
+	const char *bad[] = {"0::/lxzone/z\n",
+			     "0::/lxzone/y/payload\n",
+			     "0::/\n",
+			     "0::/lxzone/z/payloadx\n",
+			     "0::/lxzone/z/payload/../../y\n",
+			     "0::/lxzone/z/payload/./a\n",
+			     "0::/lxzone/z/payload//a\n",
+			     "1:memory:/lxzone/z/payload\n",
+			     ""};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (zone_cgroup_v2_dir_of(&cg, bad[i], out, sizeof(out)) == 0)
+			fail_msg("accepted '%s' as %s", bad[i], out);
+	assert_int_equal(zone_cgroup_v2_dir_of(&cg, "0::/lxzone/z/payload/a", out, 8), -1);
+
+	/* no controllers handed down: the child itself */
+	assert_int_equal(zone_cgroup_enter_files(&cg, getpid(), files, 2, &err), 1);
+	snprintf(d, sizeof(d), "%s/lxzone/z/payload/cgroup.procs", fake);
+	assert_string_equal(files[0], d);
+	/* handed down: init's cgroup, which here (this test process, on the real host) is no
+	 * cgroup of the fake zone: refused */
+	snprintf(d, sizeof(d), "%s/lxzone/z/payload", fake);
+	touch(d, "cgroup.subtree_control", "memory\n");
+	assert_int_equal(zone_cgroup_enter_files(&cg, getpid(), files, 2, &err), -1);
+	assert_int_equal(err.code, EPERM);
+	/* a v1 layout is never redirected */
+	zone_rmtree(fake, &err);
+	make_v1(0);
+	assert_int_equal(zone_cgroup_init(&cg, fake, "z", &err), 0);
+	zone_cgroup_delegate(&cg);
+	char f6[8][ZONE_CG_PROCS];
+	assert_int_equal(zone_cgroup_enter_files(&cg, getpid(), f6, 8, &err), 6);
+}
+
 /* Count and remove walk every cgroup below the zone's, by descriptor: pids of nested
  * cgroups are counted (names may begin with a dot); removal takes children first; a tree
  * deeper than ZONE_CG_MAX_DEPTH is refused (ELOOP) and left in place. */
@@ -564,6 +624,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_v1_devices, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v1_delegated, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v2_delegated, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v2_enter, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_walk_nested, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_hierarchy, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fs_list, setup, teardown),

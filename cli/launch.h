@@ -62,11 +62,14 @@ struct launch_bind {
 /* One entry of a zone's /sys/fs/cgroup (zone/cgroup.h, zone_cgroup_fs_list): fstype "cgroup"
  * (v1: data is the hierarchy's controller list, dest /sys/fs/cgroup/NAME), "cgroup2" (dest
  * /sys/fs/cgroup, or /sys/fs/cgroup/unified beside v1 ones), or "symlink" (dest -> data, the
- * name a controller of a co-mounted v1 hierarchy is also known by: cpu -> cpu,cpuacct). */
+ * name a controller of a co-mounted v1 hierarchy is also known by: cpu -> cpu,cpuacct).
+ * rw: mounted writable (a zone with a delegated cgroup, whose caps are above its cgroup
+ * namespace's root), else read-only. */
 struct launch_cgroupfs {
 	const char *fstype;
 	const char *dest;
 	const char *data;
+	int rw;
 };
 
 /* A device node made in the zone's /dev tmpfs (zone config `device`). */
@@ -138,9 +141,9 @@ struct launch_opts {
 	uint64_t caps;
 	const char *caps_spec; /* lxrun --capabilities, resolved into caps by launch_opts_parse */
 
-	/* The zone's own cgroups, mounted read-only under /sys/fs/cgroup (after PID 1 joined
-	 * them and took a new cgroup namespace, so each shows only the zone's subtree); none:
-	 * no cgroup file system in the zone. */
+	/* The zone's own cgroups, mounted under /sys/fs/cgroup (after PID 1 joined them and
+	 * took a new cgroup namespace, so each shows only the zone's subtree), read-only unless
+	 * the entry says rw; none: no cgroup file system in the zone. */
 	const struct launch_cgroupfs *cgroupfs;
 	size_t ncgroupfs;
 

@@ -174,32 +174,48 @@ static struct launch_op *add_mount(struct launch_plan *plan, const char *fstype,
 }
 
 /*
- * The zone's cgroup file systems, read-only, under /sys/fs/cgroup (itself part of the read-only
- * sysfs): pure v2 mounts there directly; v1 and hybrid get a tmpfs holding one mount per
- * hierarchy and the co-mount symlinks, made read-only once filled, as the host has it.  The
- * cgroup namespace (LOP_NEW_CGROUPNS, earlier in the plan) makes each mount's root the zone's
- * own cgroup.  Returns 1 when the plan is full.
+ * The zone's cgroup file systems under /sys/fs/cgroup (itself part of the read-only sysfs):
+ * pure v2 mounts there directly; v1 and hybrid get a tmpfs holding one mount per hierarchy
+ * and the co-mount symlinks, as the host has it.  The cgroup namespace (LOP_NEW_CGROUPNS,
+ * earlier in the plan) makes each mount's root the cgroup the zone's init joined.  Each
+ * mount is read-only unless its entry says rw (a delegated zone cgroup, zone/cgroup.h: the
+ * caps sit above that root).  The tmpfs is read-only either way: it gets its mount points
+ * and symlinks, is made read-only (recursively, so before anything is mounted on it), and
+ * only then are the cgroup file systems mounted on it.  Returns 1 when the plan is full.
  */
 static int add_cgroupfs(struct launch_plan *plan, const struct launch_opts *opts)
 {
-	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	const unsigned long rw = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	int full = 0, tmpfs = 0;
 
 	for (size_t i = 0; i < opts->ncgroupfs; i++) {
 		const struct launch_cgroupfs *f = &opts->cgroupfs[i];
+		struct launch_op *op;
 
-		if (!tmpfs && strcmp(f->dest, "/sys/fs/cgroup") != 0) {
-			full |= !add_mount(plan, "tmpfs", "/sys/fs/cgroup",
-					   MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755");
+		if (strcmp(f->dest, "/sys/fs/cgroup") == 0)
+			continue;
+		if (!tmpfs) {
+			full |= !add_mount(plan, "tmpfs", "/sys/fs/cgroup", rw, "mode=755");
 			tmpfs = 1;
 		}
-		if (!strcmp(f->fstype, "symlink"))
+		if (!strcmp(f->fstype, "symlink")) {
 			full |= !add(plan, LOP_SYMLINK, f->data, f->dest);
-		else
-			full |= !add_mount(plan, f->fstype, f->dest, ro, *f->data ? f->data : NULL);
+			continue;
+		}
+		op = add(plan, LOP_MKDIR, NULL, f->dest);
+		if (op)
+			op->mode = 0755;
+		full |= !op;
 	}
 	if (tmpfs)
 		full |= !add(plan, LOP_REMOUNT_RO, NULL, "/sys/fs/cgroup");
+	for (size_t i = 0; i < opts->ncgroupfs; i++) {
+		const struct launch_cgroupfs *f = &opts->cgroupfs[i];
+
+		if (strcmp(f->fstype, "symlink") != 0)
+			full |= !add_mount(plan, f->fstype, f->dest, f->rw ? rw : rw | MS_RDONLY,
+					   *f->data ? f->data : NULL);
+	}
 	return full;
 }
 

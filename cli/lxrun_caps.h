@@ -22,7 +22,7 @@ struct lxrun_caps {
 	bool active; /* --memory or --cpus given */
 	bool created;
 	struct zone_cgroup cg;
-	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PATH + 16];
+	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PROCS];
 	const char *procs_ptr[ZONE_CG_NCTRL + 1];
 	char page_dir[PATH_MAX];
 	char page_path[PATH_MAX];

@@ -58,9 +58,13 @@ static int helper_path(const char *env, const char *name, char *buf, size_t sz,
 	return 0;
 }
 
+/* The zone's cgroup, delegated: its processes live in a child the zone manages. */
 static int zone_cgroup_for(struct zone *z, struct zone_cgroup *cg, struct zone_error *err)
 {
-	return zone_cgroup_init(cg, getenv("LXZONE_CGROUP_MNT"), z->name, err);
+	if (zone_cgroup_init(cg, getenv("LXZONE_CGROUP_MNT"), z->name, err) < 0)
+		return -1;
+	zone_cgroup_delegate(cg);
+	return 0;
 }
 
 /* Will the zone have a devices cgroup (zone/cgroup.h)?  Decides whether its default
@@ -125,7 +129,7 @@ struct boot_ctx {
 	char root[PATH_MAX];
 	char idle[PATH_MAX];
 	char *argv[2];
-	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PATH + 16];
+	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PROCS];
 	const char *procs_ptr[ZONE_CG_NCTRL + 1];
 	struct zone_cgroup cg;
 	struct zone_net net;
@@ -232,8 +236,8 @@ static int build_opts(struct zone *z, struct boot_ctx *b, struct zone_error *err
 	return 0;
 }
 
-/* The zone's cgroups, as the launcher joins them and mounts them read-only under
- * /sys/fs/cgroup (after a new cgroup namespace): b->cg must be initialized. */
+/* The zone's cgroups, as the launcher joins them (the delegated child) and mounts them under
+ * /sys/fs/cgroup (after a new cgroup namespace, writable): b->cg must be initialized. */
 static void set_zone_cgroups(struct boot_ctx *b)
 {
 	int np = zone_cgroup_procs_files(&b->cg, b->procs, ZONE_CG_NCTRL + 1);
@@ -247,6 +251,7 @@ static void set_zone_cgroups(struct boot_ctx *b)
 		b->cgfs_ops[i].fstype = b->cgfs[i].fstype;
 		b->cgfs_ops[i].dest = b->cgfs[i].dest;
 		b->cgfs_ops[i].data = b->cgfs[i].data;
+		b->cgfs_ops[i].rw = b->cgfs[i].rw;
 	}
 	b->opts.cgroupfs = b->cgfs_ops;
 	b->opts.ncgroupfs = nfs;
@@ -768,7 +773,7 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	struct launch_opts opts = {0};
 	struct launch_error lerr = {0};
 	struct zone_cgroup cg;
-	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PATH + 16];
+	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PROCS];
 	const char *procs_ptr[ZONE_CG_NCTRL + 1];
 	const char *term = getenv("TERM");
 	char termbuf[128];
@@ -790,7 +795,13 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	 * join, and its capability set (recorded at boot) has no cap_mknod */
 	if (zone_cgroup_confines_devices(&cg) && access(cg.v1[ZONE_CG_DEVICES], F_OK) < 0)
 		cg.v1[ZONE_CG_DEVICES][0] = '\0';
-	int np = zone_cgroup_procs_files(&cg, procs, ZONE_CG_NCTRL + 1);
+	/* a zone booted by an lxzone without delegation: its processes are in the zone's
+	 * cgroup itself */
+	if (!zone_cgroup_inner_exists(&cg))
+		cg.inner[0] = '\0';
+	int np = zone_cgroup_enter_files(&cg, init, procs, ZONE_CG_NCTRL + 1, err);
+	if (np < 0)
+		return zone_error_wrap(err, "exec in zone %s", z->name);
 	for (int i = 0; i < np; i++)
 		procs_ptr[i] = procs[i];
 	if (o->workdir != NULL) {

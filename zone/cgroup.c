@@ -67,6 +67,33 @@ int zone_cgroup_init(struct zone_cgroup *cg, const char *mnt, const char *zone,
 	return 0;
 }
 
+void zone_cgroup_delegate(struct zone_cgroup *cg)
+{
+	snprintf(cg->inner, sizeof(cg->inner), "%s", ZONE_CG_INNER);
+}
+
+/* The zone's cgroup directories, one per hierarchy used (co-mounted v1 controllers give the
+ * same directory twice); returns how many. */
+static size_t cgroup_dirs(const struct zone_cgroup *cg, const char *dirs[ZONE_CG_NCTRL + 1])
+{
+	size_t n = 0;
+
+	if (cg->layout != ZONE_CG_V2)
+		for (int c = 0; c < ZONE_CG_NCTRL; c++)
+			if (cg->v1[c][0])
+				dirs[n++] = cg->v1[c];
+	if (cg->v2[0])
+		dirs[n++] = cg->v2;
+	return n;
+}
+
+bool zone_cgroup_inner_exists(const struct zone_cgroup *cg)
+{
+	const char *dirs[ZONE_CG_NCTRL + 1];
+
+	return cg->inner[0] && cgroup_dirs(cg, dirs) > 0 && exists(dirs[0], cg->inner);
+}
+
 static int write_file(const char *dir, const char *file, const char *val, struct zone_error *err)
 {
 	char p[ZONE_CG_PATH + 64];
@@ -105,6 +132,17 @@ static int read_file(const char *dir, const char *file, char *buf, size_t sz)
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
 	return 0;
+}
+
+/* Is word one of the space-separated words of list ("cpu" is not in "cpuset memory")? */
+static bool word_in(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)) != NULL; p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' ' || p[n] == '\n'))
+			return true;
+	return false;
 }
 
 static int mkdir_one(const char *path, struct zone_error *err)
@@ -315,7 +353,7 @@ static int create_v2(struct zone_cgroup *cg, const struct zone_cg_limits *lim,
 	if (read_file(cg->mnt, "cgroup.controllers", avail, sizeof(avail)) < 0)
 		avail[0] = '\0';
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		if (strstr(avail, want[i]) == NULL)
+		if (!word_in(avail, want[i]))
 			continue;
 		snprintf(buf, sizeof(buf), "+%s", want[i]);
 		write_file(cg->mnt, "cgroup.subtree_control", buf, NULL);
@@ -354,10 +392,100 @@ static int create_v2(struct zone_cgroup *cg, const struct zone_cg_limits *lim,
 	return 0;
 }
 
+/*
+ * The caps copied from the zone's cgroup into its delegated child, in an order the kernel
+ * accepts (memory before memsw; period before quota): the zone then reads its caps where
+ * programs look for them (its cgroup namespace's root: the JVM, Go runtimes, systemd,
+ * lxproc-less tools).  The copy is the zone's to change; the caps that bind stay in the zone's
+ * cgroup above it.
+ */
+static const struct {
+	enum zone_cg_ctrl ctrl;
+	const char *file;
+} v1_mirrored[] = {
+    {ZONE_CG_MEMORY, "memory.limit_in_bytes"},
+    {ZONE_CG_MEMORY, "memory.memsw.limit_in_bytes"},
+    {ZONE_CG_CPU, "cpu.cfs_period_us"},
+    {ZONE_CG_CPU, "cpu.cfs_quota_us"},
+    {ZONE_CG_PIDS, "pids.max"},
+};
+static const char *const v2_mirrored[] = {"memory.max", "memory.swap.max", "cpu.max", "pids.max"};
+
+/* Copy dir/file to dir/inner/file when dir has it. */
+static int mirror(const char *dir, const char *inner, const char *file, struct zone_error *err)
+{
+	char val[64], d[ZONE_CG_PATH + 32];
+
+	if (read_file(dir, file, val, sizeof(val)) < 0 || val[0] == '\0')
+		return 0;
+	snprintf(d, sizeof(d), "%s/%s", dir, inner);
+	return write_file(d, file, val, err);
+}
+
+/* Controllers a v2 zone cgroup hands on to its delegated child. */
+static const char *const v2_delegated[] = {"memory", "cpu", "cpuset", "pids", "io"};
+
+/*
+ * The delegated child, once the zone's cgroup has its limits and device rules: a new v1
+ * cgroup starts with its parent's device rules (and, with cgroup.clone_children, its cpuset),
+ * so the child never holds more than the zone; its caps are copied (v1_mirrored).  Its cpuset gets
+ * clone_children so that the cgroups the zone makes start with CPUs and memory nodes (empty ones
+ * could take no task), as LXC does.  In v2 the zone's cgroup enables its controllers in
+ * cgroup.subtree_control (it has no process of its own, so the no-internal-process rule allows it):
+ * the child then has them to use and to hand on.
+ */
+static int create_inner(struct zone_cgroup *cg, struct zone_error *err)
+{
+	char d[ZONE_CG_PATH + 32], avail[256], buf[64];
+
+	if (!cg->inner[0])
+		return 0;
+	if (cg->layout != ZONE_CG_V2)
+		for (int c = 0; c < ZONE_CG_NCTRL; c++) {
+			if (!cg->v1[c][0])
+				continue;
+			snprintf(d, sizeof(d), "%s/%s", cg->v1[c], cg->inner);
+			if (mkdir_one(d, err) < 0)
+				return -1;
+			if (c == ZONE_CG_CPUSET &&
+			    (cpuset_inherit(d, err) < 0 ||
+			     write_file(d, "cgroup.clone_children", "1", err) < 0))
+				return -1;
+			for (size_t i = 0; i < sizeof(v1_mirrored) / sizeof(v1_mirrored[0]); i++)
+				if (v1_mirrored[i].ctrl == (enum zone_cg_ctrl)c &&
+				    mirror(cg->v1[c], cg->inner, v1_mirrored[i].file, err) < 0)
+					return -1;
+		}
+	if (!cg->v2[0])
+		return 0;
+	/* one write: "+memory +cpu ..." */
+	if (cg->layout == ZONE_CG_V2 &&
+	    read_file(cg->v2, "cgroup.controllers", avail, sizeof(avail)) == 0) {
+		size_t o = 0;
+
+		for (size_t i = 0; i < sizeof(v2_delegated) / sizeof(v2_delegated[0]); i++)
+			if (word_in(avail, v2_delegated[i]))
+				o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s+%s",
+						      o ? " " : "", v2_delegated[i]);
+		if (o && write_file(cg->v2, "cgroup.subtree_control", buf, err) < 0)
+			return -1;
+	}
+	snprintf(d, sizeof(d), "%s/%s", cg->v2, cg->inner);
+	if (mkdir_one(d, err) < 0)
+		return -1;
+	for (size_t i = 0;
+	     cg->layout == ZONE_CG_V2 && i < sizeof(v2_mirrored) / sizeof(v2_mirrored[0]); i++)
+		if (mirror(cg->v2, cg->inner, v2_mirrored[i], err) < 0)
+			return -1;
+	return 0;
+}
+
 int zone_cgroup_create(struct zone_cgroup *cg, const struct zone_cg_limits *lim,
 		       struct zone_error *err)
 {
 	int r = cg->layout == ZONE_CG_V2 ? create_v2(cg, lim, err) : create_v1(cg, lim, err);
+	if (r == 0)
+		r = create_inner(cg, err);
 	if (r < 0) {
 		zone_cgroup_remove(cg, NULL);
 		return zone_error_wrap(err, "cgroup (%s)", zone_cg_layout_name(cg->layout));
@@ -365,17 +493,14 @@ int zone_cgroup_create(struct zone_cgroup *cg, const struct zone_cg_limits *lim,
 	return 0;
 }
 
-int zone_cgroup_procs_files(struct zone_cgroup *cg, char files[][ZONE_CG_PATH + 16], size_t max)
+int zone_cgroup_procs_files(struct zone_cgroup *cg, char files[][ZONE_CG_PROCS], size_t max)
 {
-	size_t n = 0;
+	const char *dirs[ZONE_CG_NCTRL + 1];
+	size_t nd = cgroup_dirs(cg, dirs), n = 0;
 
-	if (cg->layout != ZONE_CG_V2)
-		for (int c = 0; c < ZONE_CG_NCTRL && n < max; c++)
-			if (cg->v1[c][0])
-				snprintf(files[n++], ZONE_CG_PATH + 16, "%s/cgroup.procs",
-					 cg->v1[c]);
-	if (cg->v2[0] && n < max)
-		snprintf(files[n++], ZONE_CG_PATH + 16, "%s/cgroup.procs", cg->v2);
+	for (size_t i = 0; i < nd && n < max; i++)
+		snprintf(files[n++], ZONE_CG_PROCS, "%s%s%s/cgroup.procs", dirs[i],
+			 cg->inner[0] ? "/" : "", cg->inner);
 	return (int)n;
 }
 
@@ -408,10 +533,11 @@ static struct zone_cgroup_fs *fs_add(struct zone_cgroup_fs *out, size_t max, siz
 	snprintf(f->fstype, sizeof(f->fstype), "%s", fstype);
 	snprintf(f->dest, sizeof(f->dest), "/sys/fs/cgroup%s%s", *name ? "/" : "", name);
 	snprintf(f->data, sizeof(f->data), "%s", data);
+	f->rw = false;
 	return f;
 }
 
-size_t zone_cgroup_fs_list(const struct zone_cgroup *cg, struct zone_cgroup_fs *out, size_t max)
+static size_t fs_list(const struct zone_cgroup *cg, struct zone_cgroup_fs *out, size_t max)
 {
 	size_t n = 0;
 
@@ -440,9 +566,18 @@ size_t zone_cgroup_fs_list(const struct zone_cgroup *cg, struct zone_cgroup_fs *
 	return n;
 }
 
+size_t zone_cgroup_fs_list(const struct zone_cgroup *cg, struct zone_cgroup_fs *out, size_t max)
+{
+	size_t n = fs_list(cg, out, max);
+
+	for (size_t i = 0; i < n; i++)
+		out[i].rw = cg->inner[0] && strcmp(out[i].fstype, "symlink") != 0;
+	return n;
+}
+
 int zone_cgroup_join(struct zone_cgroup *cg, pid_t pid, struct zone_error *err)
 {
-	char files[ZONE_CG_NCTRL + 1][ZONE_CG_PATH + 16];
+	char files[ZONE_CG_NCTRL + 1][ZONE_CG_PROCS];
 	char buf[32];
 	int n = zone_cgroup_procs_files(cg, files, ZONE_CG_NCTRL + 1);
 
@@ -460,87 +595,295 @@ int zone_cgroup_join(struct zone_cgroup *cg, pid_t pid, struct zone_error *err)
 	return 0;
 }
 
-/* Call fn for every pid listed in any of the zone's cgroup.procs; returns how many. */
-static int for_each_pid(struct zone_cgroup *cg, void (*fn)(pid_t))
+/* Is the cgroup path p (len bytes, each component after a '/') free of empty, "." and ".."
+ * components?  The kernel never writes them; a path built from one is refused anyway. */
+static bool clean_path(const char *p, size_t len)
 {
-	char files[ZONE_CG_NCTRL + 1][ZONE_CG_PATH + 16];
-	int n = zone_cgroup_procs_files(cg, files, ZONE_CG_NCTRL + 1), count = 0;
+	for (size_t i = 0; i < len;) {
+		size_t j = i + 1;
 
-	for (int i = 0; i < n; i++) {
-		FILE *f = fopen(files[i], "re");
-		long pid;
-		if (f == NULL)
-			continue;
-		while (fscanf(f, "%ld", &pid) == 1) {
-			count++;
-			if (fn)
-				fn((pid_t)pid);
-		}
-		fclose(f);
+		while (j < len && p[j] != '/')
+			j++;
+		if (p[i] != '/' || j == i + 1 || (j == i + 2 && p[i + 1] == '.') ||
+		    (j == i + 3 && p[i + 1] == '.' && p[i + 2] == '.'))
+			return false;
+		i = j;
 	}
-	return count;
+	return true;
+}
+
+int zone_cgroup_v2_dir_of(const struct zone_cgroup *cg, const char *proc_cgroup, char *out,
+			  size_t sz)
+{
+	size_t ml = strlen(cg->mnt), wl, len;
+	const char *rel = NULL;
+	char want[ZONE_CG_PATH + 32];
+
+	/* the zone's delegated child, relative to the cgroup2 mount */
+	if (!cg->v2[0] || !cg->inner[0] || strncmp(cg->v2, cg->mnt, ml) != 0)
+		return -1;
+	wl = (size_t)snprintf(want, sizeof(want), "%s/%s", cg->v2 + ml, cg->inner);
+	/* the cgroup2 line: "0::PATH" */
+	for (const char *l = proc_cgroup; l != NULL; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
+		if (strncmp(l, "0::", 3) == 0) {
+			rel = l + 3;
+			break;
+		}
+	if (rel == NULL)
+		return -1;
+	len = strcspn(rel, "\n");
+	if (len < wl || strncmp(rel, want, wl) != 0 || (len > wl && rel[wl] != '/') ||
+	    !clean_path(rel, len))
+		return -1;
+	if ((size_t)snprintf(out, sz, "%s%.*s", cg->mnt, (int)len, rel) >= sz)
+		return -1;
+	return 0;
+}
+
+int zone_cgroup_enter_files(struct zone_cgroup *cg, pid_t init, char files[][ZONE_CG_PROCS],
+			    size_t max, struct zone_error *err)
+{
+	char inner[ZONE_CG_PATH + 32], ctl[256], path[64], text[4096], dir[ZONE_CG_PATH];
+	int n = zone_cgroup_procs_files(cg, files, max);
+	ssize_t got;
+	int fd;
+
+	if (cg->layout != ZONE_CG_V2 || !cg->inner[0] || n < 1)
+		return n;
+	snprintf(inner, sizeof(inner), "%s/%s", cg->v2, cg->inner);
+	if (read_file(inner, "cgroup.subtree_control", ctl, sizeof(ctl)) < 0 || ctl[0] == '\0')
+		return n;
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)init);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return zone_error_set(err, errno, "%s", path);
+	got = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (got < 0)
+		return zone_error_set(err, errno, "%s", path);
+	text[got] = '\0';
+	if (zone_cgroup_v2_dir_of(cg, text, dir, sizeof(dir)) < 0)
+		return zone_error_set(err, EPERM, "the zone's init is in no cgroup of the zone");
+	snprintf(files[0], ZONE_CG_PROCS, "%s/cgroup.procs", dir);
+	return n;
+}
+
+/*
+ * Walking a zone's cgroup and every cgroup the zone made below it.  Descriptors, not paths:
+ * a deep tree never makes a path too long, and one descriptor a level (up to
+ * ZONE_CG_MAX_DEPTH) is all a walk holds.  A cgroup file system has no symlinks and no
+ * files that are directories, so the walk meets only cgroups; O_NOFOLLOW keeps it so on the
+ * fake trees of the unit tests.
+ */
+struct cg_walk {
+	void (*visit)(int dfd, struct cg_walk *w); /* every cgroup, parents first */
+	bool remove;				   /* rmdir every cgroup below, children first */
+	bool kill;				   /* visit_procs: SIGKILL each pid */
+	int pids;				   /* visit_procs: pids seen */
+	int err;				   /* first errno of a failed rmdir, or ELOOP */
+};
+
+/* The names of the directories right below dfd, NUL-separated in one malloc'd buffer of *len
+ * bytes, read whole before any of them is removed.  "." and ".." are left out; other names
+ * may begin with a dot (LXC makes ".lxc"). */
+static char *child_names(int dfd, size_t *len)
+{
+	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+
+	*len = 0;
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	while ((de = readdir(d)) != NULL) {
+		const char *nm = de->d_name;
+		struct stat st;
+		size_t l = strlen(nm) + 1;
+
+		if (nm[0] == '.' && (nm[1] == '\0' || (nm[1] == '.' && nm[2] == '\0')))
+			continue;
+		if (de->d_type != DT_DIR &&
+		    (de->d_type != DT_UNKNOWN || fstatat(dfd, nm, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		     !S_ISDIR(st.st_mode)))
+			continue;
+		if (n + l > cap) {
+			char *nb = realloc(buf, cap = 2 * (cap + l));
+			if (nb == NULL)
+				break;
+			buf = nb;
+		}
+		memcpy(buf + n, nm, l);
+		n += l;
+	}
+	closedir(d);
+	*len = n;
+	return buf;
+}
+
+static int rmdir_retry_at(int dfd, const char *name)
+{
+	for (int i = 0; i < 100; i++) {
+		if (unlinkat(dfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY)
+			return -1;
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
+static void walk_below(int dfd, int depth, struct cg_walk *w)
+{
+	size_t len;
+	char *names;
+
+	if (w->visit)
+		w->visit(dfd, w);
+	names = child_names(dfd, &len);
+	for (size_t off = 0; off < len; off += strlen(names + off) + 1) {
+		const char *name = names + off;
+		int c;
+
+		if (depth >= ZONE_CG_MAX_DEPTH) {
+			if (!w->err)
+				w->err = ELOOP;
+			break;
+		}
+		c = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (c < 0)
+			continue; /* removed meanwhile */
+		walk_below(c, depth + 1, w);
+		close(c);
+		if (w->remove && rmdir_retry_at(dfd, name) < 0 && !w->err)
+			w->err = errno;
+	}
+	free(names);
+}
+
+/* Walk each of the zone's cgroup directories (a missing one is fine). */
+static void walk(const struct zone_cgroup *cg, const char *only, struct cg_walk *w)
+{
+	const char *dirs[ZONE_CG_NCTRL + 1];
+	size_t n = cgroup_dirs(cg, dirs);
+
+	for (size_t i = 0; i < n; i++) {
+		if (only && strcmp(dirs[i], only) != 0)
+			continue;
+		int fd = open(dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		walk_below(fd, 0, w);
+		close(fd);
+	}
+}
+
+static void visit_procs(int dfd, struct cg_walk *w)
+{
+	int fd = openat(dfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
+	FILE *f = fd >= 0 ? fdopen(fd, "re") : NULL;
+	long pid;
+
+	if (f == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while (fscanf(f, "%ld", &pid) == 1) {
+		w->pids++;
+		if (w->kill && pid > 0)
+			kill((pid_t)pid, SIGKILL);
+	}
+	fclose(f);
+}
+
+static void visit_thaw(int dfd, struct cg_walk *w)
+{
+	int fd = openat(dfd, "freezer.state", O_WRONLY | O_CLOEXEC);
+
+	(void)w;
+	if (fd >= 0) {
+		if (write(fd, "THAWED", 6) < 0) {
+			/* gone meanwhile: nothing to thaw */
+		}
+		close(fd);
+	}
+}
+
+/* Pids listed in the zone's cgroups and below (SIGKILLed when kill); returns how many. */
+static int for_each_pid(struct zone_cgroup *cg, bool kill)
+{
+	struct cg_walk w = {.visit = visit_procs, .kill = kill};
+
+	walk(cg, NULL, &w);
+	return w.pids;
 }
 
 int zone_cgroup_count(struct zone_cgroup *cg)
 {
-	return for_each_pid(cg, NULL);
+	return for_each_pid(cg, false);
 }
 
-static void kill9(pid_t pid)
+/* Thaw the freezer cgroup fz and every cgroup under it. */
+static void thaw_all(struct zone_cgroup *cg, const char *fz)
 {
-	kill(pid, SIGKILL);
+	struct cg_walk w = {.visit = visit_thaw};
+
+	walk(cg, fz, &w);
 }
 
 int zone_cgroup_kill(struct zone_cgroup *cg, int timeout_ms, struct zone_error *err)
 {
 	const char *fz = cg->layout == ZONE_CG_V2 ? "" : cg->v1[ZONE_CG_FREEZER];
+	bool freezer = *fz && exists(fz, "freezer.state");
 	int waited = 0;
 
 	/* cgroup.kill (Linux 5.14) kills the whole subtree at once; hybrid hosts have it too,
 	 * in the unified tracking cgroup. */
 	if (cg->v2[0] && exists(cg->v2, "cgroup.kill"))
 		write_file(cg->v2, "cgroup.kill", "1", NULL);
-	/* Freeze first so a fork bomb cannot outrun the kill loop. */
-	if (*fz && exists(fz, "freezer.state"))
+	/* Freeze first so a fork bomb cannot outrun the kill loop (freezing the zone's cgroup
+	 * freezes every cgroup under it). */
+	if (freezer)
 		write_file(fz, "freezer.state", "FROZEN", NULL);
-	while (for_each_pid(cg, kill9) > 0) {
-		if (*fz && exists(fz, "freezer.state"))
-			write_file(fz, "freezer.state", "THAWED", NULL);
+	while (for_each_pid(cg, true) > 0) {
+		if (freezer)
+			thaw_all(cg, fz);
 		if (waited >= timeout_ms)
 			return zone_error_set(err, EBUSY, "processes remain in the zone's cgroup");
 		struct timespec ts = {0, 10 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 		waited += 10;
-		if (*fz && exists(fz, "freezer.state"))
+		if (freezer)
 			write_file(fz, "freezer.state", "FROZEN", NULL);
 	}
-	if (*fz && exists(fz, "freezer.state"))
-		write_file(fz, "freezer.state", "THAWED", NULL);
+	if (freezer)
+		thaw_all(cg, fz);
 	return 0;
-}
-
-static int rmdir_retry(const char *path, struct zone_error *err)
-{
-	for (int i = 0; i < 100; i++) {
-		if (rmdir(path) == 0 || errno == ENOENT)
-			return 0;
-		if (errno != EBUSY)
-			break;
-		struct timespec ts = {0, 10 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-	}
-	return zone_error_set(err, errno, "remove cgroup %s", path);
 }
 
 int zone_cgroup_remove(struct zone_cgroup *cg, struct zone_error *err)
 {
+	const char *dirs[ZONE_CG_NCTRL + 1];
+	size_t n = cgroup_dirs(cg, dirs);
 	int ret = 0;
 
-	for (int c = 0; c < ZONE_CG_NCTRL; c++)
-		if (cg->layout != ZONE_CG_V2 && cg->v1[c][0] && rmdir_retry(cg->v1[c], err) < 0)
-			ret = -1;
-	if (cg->v2[0] && rmdir_retry(cg->v2, err) < 0)
-		ret = -1;
+	for (size_t i = 0; i < n; i++) {
+		struct cg_walk w = {.remove = true};
+
+		walk(cg, dirs[i], &w);
+		if (w.err) {
+			ret = zone_error_set(err, w.err, "remove cgroups under %s", dirs[i]);
+			continue;
+		}
+		if (rmdir_retry_at(AT_FDCWD, dirs[i]) < 0)
+			ret = zone_error_set(err, errno, "remove cgroup %s", dirs[i]);
+	}
 	return ret;
 }
 

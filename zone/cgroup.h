@@ -10,6 +10,18 @@
  * A zone's cgroup is <parent>/<zone name> in every hierarchy it uses, parent being
  * $LXZONE_CGROUP_PARENT or "lxzone". Layout detection looks at files, not file-system magic,
  * so the unit tests can run it over a plain directory tree.
+ *
+ * Delegation (zone_cgroup_delegate; LXC's "payload", systemd's delegated unit).  The zone's
+ * cgroup Z holds its caps and belongs to the host.  The zone's processes live in a child,
+ * Z/payload, the root of the zone's cgroup namespace, which the zone may manage: make
+ * cgroups below it, move its processes between them, set their limits.  Z's own files are
+ * above the namespace root, so the zone never sees them, and every limit the zone sets below
+ * is bounded by Z's, hierarchically, by the kernel: v1 memory and memsw (charges go up to
+ * Z: a child allowed more is killed at Z's cap), pids (the same), cpu (a child's CFS quota
+ * above an ancestor's is refused, EINVAL), cpuset (a child's CPUs must be a subset of its
+ * parent's, EACCES otherwise), devices (a child cannot allow what its parent denies, EPERM);
+ * cgroup2's memory.max, pids.max and cpu.max likewise apply at every level.  The walk
+ * functions below (count, kill, remove) cover Z and every cgroup the zone made under it.
  */
 #ifndef LXZONE_ZONE_CGROUP_H
 #define LXZONE_ZONE_CGROUP_H
@@ -40,6 +52,11 @@ enum zone_cg_ctrl {
 
 #define ZONE_CG_PATH 512
 
+/* The delegated child of a zone's cgroup (see above). */
+#define ZONE_CG_INNER "payload"
+/* Room for a cgroup.procs path: a cgroup's path, the delegated child and the file name. */
+#define ZONE_CG_PROCS (ZONE_CG_PATH + 32)
+
 struct zone_cgroup {
 	enum zone_cg_layout layout;
 	char mnt[256];
@@ -47,6 +64,9 @@ struct zone_cgroup {
 	char v1[ZONE_CG_NCTRL][ZONE_CG_PATH];
 	/* v2, or hybrid's unified tracking cgroup; "" when none. */
 	char v2[ZONE_CG_PATH];
+	/* The delegated child processes join (ZONE_CG_INNER), "" when they join the cgroup
+	 * itself (lxrun's transient cgroups). */
+	char inner[16];
 };
 
 struct zone_cg_limits {
@@ -68,27 +88,41 @@ const char *zone_cg_layout_name(enum zone_cg_layout l);
 int zone_cgroup_init(struct zone_cgroup *cg, const char *mnt, const char *zone,
 		     struct zone_error *err);
 
-/* Create the cgroup(s) and write the limits. */
+/* Give the zone a delegated child (ZONE_CG_INNER): zone_cgroup_create makes it, processes
+ * join it and its cgroup file systems are mounted writable. */
+void zone_cgroup_delegate(struct zone_cgroup *cg);
+
+/* Does the delegated child exist (in the first hierarchy used)?  False for a zone booted by
+ * an lxzone without delegation, whose processes are in the zone's cgroup itself. */
+bool zone_cgroup_inner_exists(const struct zone_cgroup *cg);
+
+/* Create the cgroup(s) and write the limits; then, when delegated, the child (after the
+ * limits and device rules, so it starts with them: v1 cpuset and devices copy the parent's
+ * at creation; cgroup.clone_children is set in its cpuset so the zone's own children do
+ * too; a v2 zone cgroup enables its controllers for the child). */
 int zone_cgroup_create(struct zone_cgroup *cg, const struct zone_cg_limits *lim,
 		       struct zone_error *err);
 
-/* The cgroup.procs files a process must be written to, to join the zone (NULL-terminated
- * array of pointers into cg; at most ZONE_CG_NCTRL + 1 entries). */
-int zone_cgroup_procs_files(struct zone_cgroup *cg, char files[][ZONE_CG_PATH + 16], size_t max);
+/* The cgroup.procs files a process must be written to, to join the zone (the delegated
+ * child's when there is one; at most ZONE_CG_NCTRL + 1 entries). */
+int zone_cgroup_procs_files(struct zone_cgroup *cg, char files[][ZONE_CG_PROCS], size_t max);
 
 /*
- * What the zone sees at /sys/fs/cgroup, shaped like the host's: one read-only mount per
+ * What the zone sees at /sys/fs/cgroup, shaped like the host's: one mount per
  * hierarchy the zone has a cgroup in (v1: /sys/fs/cgroup/<hierarchy> with the controller list
  * as mount data; hybrid: also cgroup2 at /sys/fs/cgroup/unified; v2: cgroup2 at
  * /sys/fs/cgroup), and "symlink" entries for controllers of a co-mounted hierarchy
  * (dest /sys/fs/cgroup/cpu, data "cpu,cpuacct"), as the host has them.  Mounted after the
  * zone's init joined the cgroups and took a cgroup namespace, each shows only the zone's
- * subtree.  Returns the number of entries (at most max).
+ * subtree.  Writable when the zone is delegated (its caps are above the namespace root),
+ * else read-only (its caps would be at the root).  Returns the number of entries (at most
+ * max).
  */
 struct zone_cgroup_fs {
 	char fstype[8]; /* "cgroup", "cgroup2" or "symlink" */
 	char dest[64];
 	char data[64];
+	bool rw;
 };
 #define ZONE_CG_MAXFS (2 * ZONE_CG_NCTRL + 1)
 size_t zone_cgroup_fs_list(const struct zone_cgroup *cg, struct zone_cgroup_fs *out, size_t max);
@@ -115,14 +149,38 @@ bool zone_cgroup_confines_devices(const struct zone_cgroup *cg);
 
 int zone_cgroup_join(struct zone_cgroup *cg, pid_t pid, struct zone_error *err);
 
-/* Number of processes in the zone's cgroup (from the first hierarchy used). */
+/*
+ * The cgroup.procs files a process entering a running zone (exec, login) joins: those of
+ * zone_cgroup_procs_files, except on cgroup2 when the zone has enabled controllers in its
+ * delegated child (cgroup.subtree_control not empty): the child may then hold no process
+ * (the no-internal-process rule: EBUSY), so the process joins the cgroup the zone's init is
+ * in, as LXC attaches, provided it lies in the zone's subtree.  Returns the count, or -1.
+ */
+int zone_cgroup_enter_files(struct zone_cgroup *cg, pid_t init, char files[][ZONE_CG_PROCS],
+			    size_t max, struct zone_error *err);
+
+/* The pure part: the cgroup2 directory of a process from the text of its /proc/PID/cgroup
+ * (the host's view), in out; -1 unless it is the zone's delegated child or below. */
+int zone_cgroup_v2_dir_of(const struct zone_cgroup *cg, const char *proc_cgroup, char *out,
+			  size_t sz);
+
+/* Number of processes listed in the zone's cgroups and every cgroup below them (summed over
+ * the hierarchies, so a process counts once per hierarchy it is in). */
 int zone_cgroup_count(struct zone_cgroup *cg);
 
-/* SIGKILL every process in the zone's cgroup until it is empty (or timeout_ms passes). */
+/* SIGKILL every process in the zone's cgroups and below until they are empty (or timeout_ms
+ * passes).  The v1 freezer holds the zone still meanwhile, and every cgroup under it is
+ * thawed after each round: a v1 cgroup the zone froze itself stays frozen when its parent
+ * thaws, and its tasks cannot die until it thaws. */
 int zone_cgroup_kill(struct zone_cgroup *cg, int timeout_ms, struct zone_error *err);
 
-/* Remove the cgroup directories (the cgroup must be empty). Missing ones are fine. */
+/* Remove the cgroup directories, every cgroup under them first (children before their
+ * parent; all must be empty). Missing ones are fine. */
 int zone_cgroup_remove(struct zone_cgroup *cg, struct zone_error *err);
+
+/* Deepest nesting below a zone's cgroup that count, kill and remove walk (one descriptor a
+ * level); a deeper tree is an error (ELOOP) and is left in place. */
+#define ZONE_CG_MAX_DEPTH 64
 
 /* Does any of the zone's cgroup directories exist? */
 int zone_cgroup_exists(struct zone_cgroup *cg);

@@ -33,10 +33,10 @@ static void test_cgroupns_and_cgroupfs(void **state)
 	static const char *procs[] = {"/sys/fs/cgroup/memory/lxzone/z/cgroup.procs",
 				      "/sys/fs/cgroup/unified/lxzone/z/cgroup.procs"};
 	static const struct launch_cgroupfs fs[] = {
-	    {"cgroup", "/sys/fs/cgroup/memory", "memory"},
-	    {"cgroup", "/sys/fs/cgroup/cpu,cpuacct", "cpu,cpuacct"},
-	    {"symlink", "/sys/fs/cgroup/cpu", "cpu,cpuacct"},
-	    {"cgroup2", "/sys/fs/cgroup/unified", ""},
+	    {"cgroup", "/sys/fs/cgroup/memory", "memory", 0},
+	    {"cgroup", "/sys/fs/cgroup/cpu,cpuacct", "cpu,cpuacct", 0},
+	    {"symlink", "/sys/fs/cgroup/cpu", "cpu,cpuacct", 0},
+	    {"cgroup2", "/sys/fs/cgroup/unified", "", 0},
 	};
 	struct launch_opts o = {.argv = argv_true,
 				.brand_image = "/b/lxzone-brand",
@@ -64,8 +64,12 @@ static void test_cgroupns_and_cgroupfs(void **state)
 	uni = op_at(&p, LOP_MOUNT, "/sys/fs/cgroup/unified");
 	ro = op_at(&p, LOP_REMOUNT_RO, "/sys/fs/cgroup");
 	pivot = op_at(&p, LOP_PIVOT_ROOT, NULL);
-	assert_true(ns < sys && sys < tmpfs && tmpfs < mem && mem < cpu && cpu < link &&
-		    link < uni && uni < ro && ro < pivot);
+	/* the tmpfs gets its mount points and symlinks and goes read-only (recursively) before
+	 * the cgroup file systems are mounted on it */
+	assert_true(ns < sys && sys < tmpfs && tmpfs < link && link < ro && ro < mem && mem < cpu &&
+		    cpu < uni && uni < pivot);
+	assert_true(op_at(&p, LOP_MKDIR, "/sys/fs/cgroup/memory") < ro);
+	assert_true(op_at(&p, LOP_MKDIR, "/sys/fs/cgroup/unified") < ro);
 	assert_true(p.ops[sys].flags & MS_RDONLY);
 	assert_string_equal(p.ops[tmpfs].fstype, "tmpfs");
 	assert_string_equal(p.ops[mem].fstype, "cgroup");
@@ -77,9 +81,27 @@ static void test_cgroupns_and_cgroupfs(void **state)
 	for (int i = mem; i <= uni; i++)
 		if (p.ops[i].kind == LOP_MOUNT)
 			assert_true(p.ops[i].flags & MS_RDONLY);
+	assert_false(p.ops[tmpfs].flags & MS_RDONLY); /* filled first, then remount-ro */
+
+	/* a delegated zone cgroup: the cgroup mounts writable, the tmpfs holding them not */
+	static const struct launch_cgroupfs fs_rw[] = {
+	    {"cgroup", "/sys/fs/cgroup/memory", "memory", 1},
+	    {"symlink", "/sys/fs/cgroup/cpu", "cpu,cpuacct", 0},
+	    {"cgroup2", "/sys/fs/cgroup/unified", "", 1},
+	};
+	o.cgroupfs = fs_rw;
+	o.ncgroupfs = 3;
+	assert_int_equal(launch_plan_build(&o, &p, &e), 0);
+	mem = op_at(&p, LOP_MOUNT, "/sys/fs/cgroup/memory");
+	uni = op_at(&p, LOP_MOUNT, "/sys/fs/cgroup/unified");
+	assert_false(p.ops[mem].flags & MS_RDONLY);
+	assert_false(p.ops[uni].flags & MS_RDONLY);
+	assert_true(p.ops[mem].flags & MS_NOSUID && p.ops[mem].flags & MS_NODEV &&
+		    p.ops[mem].flags & MS_NOEXEC);
+	assert_true(op_at(&p, LOP_REMOUNT_RO, "/sys/fs/cgroup") < mem);
 
 	/* pure v2: cgroup2 straight on /sys/fs/cgroup, no tmpfs */
-	static const struct launch_cgroupfs v2[] = {{"cgroup2", "/sys/fs/cgroup", ""}};
+	static const struct launch_cgroupfs v2[] = {{"cgroup2", "/sys/fs/cgroup", "", 0}};
 	o.cgroupfs = v2;
 	o.ncgroupfs = 1;
 	assert_int_equal(launch_plan_build(&o, &p, &e), 0);

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,7 +109,7 @@ static void test_v1_limits(void **state)
 	snprintf(d, sizeof(d), "%s/pids/lxzone/z", fake);
 	expect(d, "pids.max", "64");
 
-	char files[8][ZONE_CG_PATH + 16];
+	char files[8][ZONE_CG_PROCS];
 	assert_int_equal(zone_cgroup_procs_files(&cg, files, 8), 6);
 	snprintf(d, sizeof(d), "%s/memory/lxzone/z/cgroup.procs", fake);
 	assert_string_equal(files[0], d);
@@ -135,7 +137,7 @@ static void test_v1_swap_and_unlimited(void **state)
 	snprintf(p, sizeof(p), "%s/pids/custom/z/pids.max", fake);
 	assert_int_equal(access(p, F_OK), -1); /* unlimited: nothing written */
 	assert_true(zone_cgroup_exists(&cg));
-	char files[8][ZONE_CG_PATH + 16];
+	char files[8][ZONE_CG_PROCS];
 	assert_int_equal(zone_cgroup_procs_files(&cg, files, 8), 7); /* 6 v1 + unified */
 	unsetenv("LXZONE_CGROUP_PARENT");
 }
@@ -161,7 +163,7 @@ static void test_v2_limits(void **state)
 	expect(d, "cpu.max", "50000 100000");
 	expect(d, "cpuset.cpus", "0");
 	expect(d, "pids.max", "100");
-	char files[8][ZONE_CG_PATH + 16];
+	char files[8][ZONE_CG_PROCS];
 	assert_int_equal(zone_cgroup_procs_files(&cg, files, 8), 1);
 }
 
@@ -189,7 +191,7 @@ static void test_v1_devices(void **state)
 	expect(d, "devices.allow",
 	       "c *:* m\nb *:* m\nc 1:3 rwm\nc 1:5 rwm\nc 1:7 rwm\nc 1:8 rwm\nc 1:9 rwm\n"
 	       "c 5:0 rwm\nc 5:2 rwm\nc 136:* rwm\nb 8:0 rwm\nb 259:3 rwm\n");
-	char files[8][ZONE_CG_PATH + 16];
+	char files[8][ZONE_CG_PROCS];
 	assert_int_equal(zone_cgroup_procs_files(&cg, files, 8), 8); /* 7 v1 + unified */
 
 	/* devices=false (lxrun without --root): a devices cgroup, no rules */
@@ -219,6 +221,202 @@ static void test_v1_devices(void **state)
 	touch(fake, "cgroup.controllers", "memory pids");
 	assert_int_equal(zone_cgroup_init(&cg, fake, "z", &err), 0);
 	assert_false(zone_cgroup_confines_devices(&cg));
+}
+
+/* A delegated zone cgroup on v1 (hybrid): the caps in the zone's cgroup, the child made
+ * after them with a copy of them, joined, and mounted writable. */
+static void test_v1_delegated(void **state)
+{
+	(void)state;
+	struct zone_cgroup cg;
+	struct zone_error err = {0};
+	struct zone_cg_limits lim = {64 << 20, 0, 1500, 64, false, NULL, 0};
+	struct zone_cgroup_fs fs[ZONE_CG_MAXFS];
+	char d[400], files[8][ZONE_CG_PROCS];
+
+	make_v1(1);
+	assert_int_equal(zone_cgroup_init(&cg, fake, "z", &err), 0);
+	assert_string_equal(cg.inner, "");
+	assert_false(zone_cgroup_inner_exists(&cg));
+	zone_cgroup_delegate(&cg);
+	assert_string_equal(cg.inner, ZONE_CG_INNER);
+	if (zone_cgroup_create(&cg, &lim, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_true(zone_cgroup_inner_exists(&cg));
+	snprintf(d, sizeof(d), "%s/memory/lxzone/z", fake);
+	expect(d, "memory.limit_in_bytes", "67108864");
+	snprintf(d, sizeof(d), "%s/memory/lxzone/z/payload", fake);
+	expect(d, "memory.limit_in_bytes", "67108864");
+	expect(d, "memory.memsw.limit_in_bytes", "67108864");
+	snprintf(d, sizeof(d), "%s/cpu/lxzone/z/payload", fake);
+	expect(d, "cpu.cfs_period_us", "100000");
+	expect(d, "cpu.cfs_quota_us", "150000");
+	snprintf(d, sizeof(d), "%s/pids/lxzone/z/payload", fake);
+	expect(d, "pids.max", "64");
+	/* the child's cpuset is the zone's, and the zone's own children start with it */
+	snprintf(d, sizeof(d), "%s/cpuset/lxzone/z/payload", fake);
+	expect(d, "cpuset.cpus", "0,1");
+	expect(d, "cpuset.mems", "0");
+	expect(d, "cgroup.clone_children", "1");
+	snprintf(d, sizeof(d), "%s/unified/lxzone/z/payload", fake);
+	assert_int_equal(access(d, F_OK), 0);
+	snprintf(d, sizeof(d), "%s/freezer/lxzone/z/payload", fake);
+	assert_int_equal(access(d, F_OK), 0);
+
+	assert_int_equal(zone_cgroup_procs_files(&cg, files, 8), 7);
+	snprintf(d, sizeof(d), "%s/memory/lxzone/z/payload/cgroup.procs", fake);
+	assert_string_equal(files[0], d);
+	snprintf(d, sizeof(d), "%s/unified/lxzone/z/payload/cgroup.procs", fake);
+	assert_string_equal(files[6], d);
+
+	size_t n = zone_cgroup_fs_list(&cg, fs, ZONE_CG_MAXFS);
+	assert_int_equal(n, 7);
+	for (size_t i = 0; i < n; i++)
+		assert_true(fs[i].rw);
+	/* not delegated: read-only */
+	cg.inner[0] = '\0';
+	n = zone_cgroup_fs_list(&cg, fs, ZONE_CG_MAXFS);
+	for (size_t i = 0; i < n; i++)
+		assert_false(fs[i].rw);
+}
+
+/* v2: the zone's cgroup enables the controllers it has for the child, in one write, and the
+ * child gets a copy of the caps. */
+static void test_v2_delegated(void **state)
+{
+	(void)state;
+	struct zone_cgroup cg;
+	struct zone_error err = {0};
+	struct zone_cg_limits lim = {1 << 30, UINT64_MAX, 500, 100, false, NULL, 0};
+	char d[400];
+
+	touch(fake, "cgroup.controllers", "cpuset cpu io memory hugetlb pids rdma\n");
+	snprintf(d, sizeof(d), "%s/lxzone/z", fake);
+	touch(d, "cpuset.cpus.effective", "0-7\n");
+	/* what the kernel would show the zone's cgroup: its parent's subtree_control */
+	touch(d, "cgroup.controllers", "cpuset memory pids\n");
+	assert_int_equal(zone_cgroup_init(&cg, fake, "z", &err), 0);
+	zone_cgroup_delegate(&cg);
+	if (zone_cgroup_create(&cg, &lim, &err) < 0)
+		fail_msg("%s", err.msg);
+	/* "cpu" is not "cpuset": not enabled, the zone's cgroup does not have it */
+	expect(d, "cgroup.subtree_control", "+memory +cpuset +pids");
+	snprintf(d, sizeof(d), "%s/lxzone/z/payload", fake);
+	expect(d, "memory.max", "1073741824");
+	expect(d, "cpu.max", "50000 100000");
+	expect(d, "pids.max", "100");
+	char files[2][ZONE_CG_PROCS];
+	assert_int_equal(zone_cgroup_procs_files(&cg, files, 2), 1);
+	snprintf(d, sizeof(d), "%s/lxzone/z/payload/cgroup.procs", fake);
+	assert_string_equal(files[0], d);
+}
+
+/* Entering a running v2 zone: the delegated child, or, once the zone has handed controllers
+ * down from it, the cgroup its init is in, if that is in the zone's subtree. */
+static void test_v2_enter(void **state)
+{
+	(void)state;
+	struct zone_cgroup cg;
+	struct zone_error err = {0};
+	char d[400], out[600], files[2][ZONE_CG_PROCS];
+
+	touch(fake, "cgroup.controllers", "memory pids\n");
+	assert_int_equal(zone_cgroup_init(&cg, fake, "z", &err), 0);
+	zone_cgroup_delegate(&cg);
+	snprintf(d, sizeof(d), "%s/lxzone/z/payload", fake);
+	touch(d, "cgroup.subtree_control", "");
+
+	/* init's cgroup, from /proc/PID/cgroup (v1 lines first on a hybrid host) */
+	assert_int_equal(zone_cgroup_v2_dir_of(&cg,
+					       "1:memory:/x\n0::/lxzone/z/payload/init.scope\n",
+					       out, sizeof(out)),
+			 0);
+	snprintf(d, sizeof(d), "%s/lxzone/z/payload/init.scope", fake);
+	assert_string_equal(out, d);
+	assert_int_equal(zone_cgroup_v2_dir_of(&cg, "0::/lxzone/z/payload", out, sizeof(out)), 0);
+	snprintf(d, sizeof(d), "%s/lxzone/z/payload", fake);
+	assert_string_equal(out, d);
+	/* anything else is refused: the zone's cgroup itself, a sibling, the host, a look-alike
+	 * name, a climb, no cgroup2 line, no room */
+	const char *bad[] = {"0::/lxzone/z\n",
+			     "0::/lxzone/y/payload\n",
+			     "0::/\n",
+			     "0::/lxzone/z/payloadx\n",
+			     "0::/lxzone/z/payload/../../y\n",
+			     "0::/lxzone/z/payload/./a\n",
+			     "0::/lxzone/z/payload//a\n",
+			     "1:memory:/lxzone/z/payload\n",
+			     ""};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (zone_cgroup_v2_dir_of(&cg, bad[i], out, sizeof(out)) == 0)
+			fail_msg("accepted '%s' as %s", bad[i], out);
+	assert_int_equal(zone_cgroup_v2_dir_of(&cg, "0::/lxzone/z/payload/a", out, 8), -1);
+
+	/* no controllers handed down: the child itself */
+	assert_int_equal(zone_cgroup_enter_files(&cg, getpid(), files, 2, &err), 1);
+	snprintf(d, sizeof(d), "%s/lxzone/z/payload/cgroup.procs", fake);
+	assert_string_equal(files[0], d);
+	/* handed down: init's cgroup, which here (this test process, on the real host) is no
+	 * cgroup of the fake zone: refused */
+	snprintf(d, sizeof(d), "%s/lxzone/z/payload", fake);
+	touch(d, "cgroup.subtree_control", "memory\n");
+	assert_int_equal(zone_cgroup_enter_files(&cg, getpid(), files, 2, &err), -1);
+	assert_int_equal(err.code, EPERM);
+	/* a v1 layout is never redirected */
+	zone_rmtree(fake, &err);
+	make_v1(0);
+	assert_int_equal(zone_cgroup_init(&cg, fake, "z", &err), 0);
+	zone_cgroup_delegate(&cg);
+	char f6[8][ZONE_CG_PROCS];
+	assert_int_equal(zone_cgroup_enter_files(&cg, getpid(), f6, 8, &err), 6);
+}
+
+/* Count and remove walk every cgroup below the zone's, by descriptor: pids of nested
+ * cgroups are counted (names may begin with a dot); removal takes children first; a tree
+ * deeper than ZONE_CG_MAX_DEPTH is refused (ELOOP) and left in place. */
+static void test_walk_nested(void **state)
+{
+	(void)state;
+	struct zone_cgroup cg;
+	struct zone_error err = {0};
+	char d[4096], p[4200];
+
+	touch(fake, "cgroup.controllers", "");
+	assert_int_equal(zone_cgroup_init(&cg, fake, "z", &err), 0);
+	zone_cgroup_delegate(&cg);
+	snprintf(d, sizeof(d), "%s/lxzone/z", fake);
+	touch(d, "cgroup.procs", "");
+	snprintf(d, sizeof(d), "%s/lxzone/z/payload", fake);
+	touch(d, "cgroup.procs", "1\n");
+	snprintf(d, sizeof(d), "%s/lxzone/z/payload/a/b", fake);
+	touch(d, "cgroup.procs", "2\n3\n");
+	snprintf(d, sizeof(d), "%s/lxzone/z/payload/.lxc", fake);
+	touch(d, "cgroup.procs", "4\n");
+	assert_int_equal(zone_cgroup_count(&cg), 4);
+
+	/* the fake cgroups' files go; the directories are what remove must take */
+	zone_rmtree(fake, &err);
+	touch(fake, "cgroup.controllers", "");
+	snprintf(d, sizeof(d), "%s/lxzone/z/payload/a/b/c", fake);
+	assert_int_equal(zone_mkdir_p(d, 0755, &err), 0);
+	snprintf(d, sizeof(d), "%s/lxzone/z/payload/.x", fake);
+	assert_int_equal(zone_mkdir_p(d, 0755, &err), 0);
+	if (zone_cgroup_remove(&cg, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_false(zone_cgroup_exists(&cg));
+	snprintf(d, sizeof(d), "%s/lxzone", fake);
+	assert_int_equal(access(d, F_OK), 0); /* the parent stays */
+
+	/* deeper than the walk goes: an error, and nothing removed */
+	size_t o = (size_t)snprintf(d, sizeof(d), "%s/lxzone/z/payload", fake);
+	for (int i = 0; i < ZONE_CG_MAX_DEPTH + 1; i++)
+		o += (size_t)snprintf(d + o, sizeof(d) - o, "/d");
+	assert_int_equal(zone_mkdir_p(d, 0755, &err), 0);
+	assert_int_equal(zone_cgroup_remove(&cg, &err), -1);
+	assert_int_equal(err.code, ELOOP);
+	assert_true(zone_cgroup_exists(&cg));
+	snprintf(p, sizeof(p), "%s", d);
+	assert_int_equal(access(p, F_OK), 0);
 }
 
 static void test_no_hierarchy(void **state)
@@ -279,6 +477,82 @@ static void test_real_host_join_kill_remove(void **state)
 		assert_int_equal(waitpid(kids[i], &status, 0), kids[i]);
 		assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	}
+	assert_int_equal(zone_cgroup_count(&cg), 0);
+	if (zone_cgroup_remove(&cg, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_false(zone_cgroup_exists(&cg));
+}
+
+static void write_str(const char *dir, const char *file, const char *val)
+{
+	char p[ZONE_CG_PATH + 64];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, file);
+	f = fopen(p, "we");
+	if (f == NULL)
+		fail_msg("open %s: %s", p, strerror(errno));
+	fputs(val, f);
+	if (fclose(f) != 0)
+		fail_msg("write '%s' to %s: %s", val, p, strerror(errno));
+}
+
+/* What a delegated zone may do to its cgroups, and halt: a process the zone moved into a
+ * nested cgroup whose freezer it froze itself (a v1 cgroup frozen on its own stays frozen
+ * when its parent thaws, and its tasks cannot die) is killed, and every cgroup the zone made
+ * is removed, children first. */
+static void test_real_host_nested_kill_remove(void **state)
+{
+	(void)state;
+	struct zone_cgroup cg;
+	struct zone_error err = {0};
+	struct zone_cg_limits lim = {64 << 20, 0, 1000, 32, true, NULL, 0};
+	char name[64], d[ZONE_CG_PATH + 64], pid[32];
+	const char *dirs[ZONE_CG_NCTRL + 1];
+	size_t nd = 0;
+
+	if (geteuid() != 0 || access("/sys/fs/cgroup", W_OK) != 0)
+		skip();
+	snprintf(name, sizeof(name), "unit-nested-%d", (int)getpid());
+	if (zone_cgroup_init(&cg, NULL, name, &err) < 0)
+		skip();
+	zone_cgroup_delegate(&cg);
+	if (zone_cgroup_create(&cg, &lim, &err) < 0)
+		fail_msg("%s", err.msg);
+	pid_t kid = fork();
+	if (kid == 0) {
+		/* left frozen if the kill fails: it must not hold the test's output open */
+		int nul = open("/dev/null", O_RDWR);
+		dup2(nul, 1);
+		dup2(nul, 2);
+		for (;;)
+			pause();
+	}
+	if (zone_cgroup_join(&cg, kid, &err) < 0)
+		fail_msg("%s", err.msg);
+	snprintf(pid, sizeof(pid), "%d", (int)kid);
+	if (cg.layout != ZONE_CG_V2)
+		for (int c = 0; c < ZONE_CG_NCTRL; c++)
+			if (cg.v1[c][0])
+				dirs[nd++] = cg.v1[c];
+	if (cg.v2[0])
+		dirs[nd++] = cg.v2;
+	for (size_t i = 0; i < nd; i++) {
+		snprintf(d, sizeof(d), "%s/payload/a/.b", dirs[i]);
+		if (zone_mkdir_p(d, 0755, &err) < 0)
+			fail_msg("%s", err.msg);
+		write_str(d, "cgroup.procs", pid);
+	}
+	if (cg.layout != ZONE_CG_V2 && cg.v1[ZONE_CG_FREEZER][0]) {
+		snprintf(d, sizeof(d), "%s/payload/a", cg.v1[ZONE_CG_FREEZER]);
+		write_str(d, "freezer.state", "FROZEN");
+	}
+	assert_true(zone_cgroup_count(&cg) >= 1);
+	if (zone_cgroup_kill(&cg, 2000, &err) < 0)
+		fail_msg("%s", err.msg);
+	int status;
+	assert_int_equal(waitpid(kid, &status, 0), kid);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	assert_int_equal(zone_cgroup_count(&cg), 0);
 	if (zone_cgroup_remove(&cg, &err) < 0)
 		fail_msg("%s", err.msg);
@@ -348,9 +622,14 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_v1_swap_and_unlimited, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v2_limits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v1_devices, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v1_delegated, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v2_delegated, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v2_enter, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_walk_nested, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_hierarchy, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fs_list, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_real_host_join_kill_remove, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_real_host_nested_kill_remove, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

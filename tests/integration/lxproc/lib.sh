@@ -120,6 +120,32 @@ no_lxrun_leftovers() {
 	fi
 }
 
+# htop_screen SESSION COMMAND: COMMAND (an htop) in a detached 160x40 tmux session; waits up
+# to 10 s for its header with a real uptime and prints the screen.  The caller ends the
+# session.
+htop_screen() {
+	tmux new-session -d -s "$1" -x 160 -y 40 "TERM=xterm $2"
+	hs=""
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		sleep 1
+		hs=$(tmux capture-pane -t "$1" -p)
+		# htop prints "(unknown)" for an uptime under one second: wait for a real one
+		echo "$hs" | grep -q "Mem\[" && echo "$hs" | grep -q "Uptime: 00" && break
+	done
+	echo "$hs"
+}
+
+# htop_header_checks SCREEN: one CPU bar (htop draws one CPU as "CPU[", several as "0[",
+# "1[", ...), a memory total of 256M, an uptime under a minute.
+htop_header_checks() {
+	bars=$(echo "$1" | grep -Ec '^ *(CPU|[0-9]+)\[')
+	[ "$bars" = 1 ] && ok "htop: one CPU bar" || fail "htop: $bars CPU bars, expected 1"
+	echo "$1" | grep -Eq 'Mem\[.*/256M\]' && ok "htop: memory total 256M" ||
+		fail "htop: memory total is not 256M"
+	echo "$1" | grep -Eq 'Uptime: 00:00:[0-5][0-9]' && ok "htop: the zone's uptime (under a minute)" ||
+		fail "htop: uptime is not the zone's"
+}
+
 # zone_up NAME [lxzone create options...]: a booted busybox zone in this test's store.
 zone_up() {
 	z=$1

@@ -47,20 +47,7 @@ up=$(zx uptime)
 echo "$up" | grep -Eq "up +0 min" && ok "procps uptime: $up" || fail "procps uptime: '$up' (want up 0 min)"
 
 # #3: every view agrees, and the reader counts in /proc/loadavg
-cat >"$WORK/agree.py" <<'PY'
-import ctypes, os, time
-
-class SysInfo(ctypes.Structure):
-    _fields_ = [("uptime", ctypes.c_long), ("loads", ctypes.c_ulong * 3),
-                ("totalram", ctypes.c_ulong), ("freeram", ctypes.c_ulong),
-                ("sharedram", ctypes.c_ulong), ("bufferram", ctypes.c_ulong),
-                ("totalswap", ctypes.c_ulong), ("freeswap", ctypes.c_ulong),
-                ("procs", ctypes.c_ushort), ("pad", ctypes.c_ushort),
-                ("totalhigh", ctypes.c_ulong), ("freehigh", ctypes.c_ulong),
-                ("mem_unit", ctypes.c_uint), ("_f", ctypes.c_char * 8)]
-
-si = SysInfo()
-assert ctypes.CDLL(None, use_errno=True).sysinfo(ctypes.byref(si)) == 0
+cat "$(dirname "$0")/sysinfo_ctypes.py" - >"$WORK/agree.py" <<'PY'
 now = time.time()
 up = float(open('/proc/uptime').read().split()[0])
 stat = {l.split()[0]: l.split()[1:] for l in open('/proc/stat')}
@@ -130,23 +117,12 @@ awk -v s="$(pval self_lstart_skew)" 'BEGIN { exit !(s != "" && s >= -2 && s <= 1
 # #2: htop in a terminal, in the zone
 if command -v tmux >/dev/null; then
 	sess=lxproc-deb-$$
-	tmux new-session -d -s "$sess" -x 160 -y 40 "TERM=xterm $LXZONE exec $z -- /usr/bin/htop"
-	screen=""
-	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		sleep 1
-		screen=$(tmux capture-pane -t "$sess" -p)
-		echo "$screen" | grep -q "Mem\[" && echo "$screen" | grep -q "Uptime: 00" && break
-	done
+	screen=$(htop_screen "$sess" "$LXZONE exec $z -- /usr/bin/htop")
 	tmux send-keys -t "$sess" q
 	sleep 0.5
 	tmux kill-session -t "$sess" 2>/dev/null
 	echo "$screen" | head -12
-	bars=$(echo "$screen" | grep -Ec '^ *(CPU|[0-9]+)\[')
-	[ "$bars" = 1 ] && ok "htop: one CPU bar" || fail "htop: $bars CPU bars"
-	echo "$screen" | grep -Eq 'Mem\[.*/256M\]' && ok "htop: memory total 256M" ||
-		fail "htop: memory total is not 256M"
-	echo "$screen" | grep -Eq 'Uptime: 00:00:[0-5][0-9]' && ok "htop: the zone's uptime" ||
-		fail "htop: uptime is not the zone's"
+	htop_header_checks "$screen"
 	# the zone's processes only: its init, its idle process, htop; never the brand
 	list=$(echo "$screen" | sed -n '/PID USER/,$p' | sed 1d | grep -E '^ *[0-9]+ ')
 	names=$(echo "$list" | awk '{ print $NF }' | sed 's|.*/||' | sort | tr '\n' ' ')

@@ -23,24 +23,9 @@ mkdir -p "$tmp/root" "$tmp/upper" "$tmp/work"
 mount -t overlay overlay -o "lowerdir=/,upperdir=$tmp/upper,workdir=$tmp/work" "$tmp/root" ||
 	skip "cannot mount an overlay over / here"
 
-tmux new-session -d -s "$sess" -x 160 -y 40 \
-	"TERM=xterm $LXRUN --cpus 1 --memory 256M --root $tmp/root -- /usr/bin/htop"
-screen=""
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-	sleep 1
-	screen=$(tmux capture-pane -t "$sess" -p)
-	# htop prints "(unknown)" for an uptime under one second: wait for a real one
-	echo "$screen" | grep -q "Mem\[" && echo "$screen" | grep -q "Uptime: 00" && break
-done
+screen=$(htop_screen "$sess" "$LXRUN --cpus 1 --memory 256M --root $tmp/root -- /usr/bin/htop")
 echo "$screen" | head -14
-
-# htop draws a single CPU as "CPU[", several as "0[", "1[", ...
-bars=$(echo "$screen" | grep -Ec '^ *(CPU|[0-9]+)\[')
-[ "$bars" = 1 ] && ok "one CPU bar" || fail "$bars CPU bars, expected 1"
-echo "$screen" | grep -Eq 'Uptime: 00:00:[0-5][0-9]' && ok "uptime is the zone's (under a minute)" ||
-	fail "uptime is not the zone's"
-echo "$screen" | grep -Eq 'Mem\[.*/256M\]' && ok "memory total 256M" ||
-	fail "memory total is not 256M"
+htop_header_checks "$screen"
 procs=$(echo "$screen" | sed -n '/PID USER/,$p' | sed 1d | grep -Ec '^ *[0-9]+ ')
 [ "$procs" -ge 2 ] && [ "$procs" -le 4 ] && ok "$procs processes listed (the zone's)" ||
 	fail "$procs processes listed, expected the zone's 2-4"

@@ -8,20 +8,7 @@ need_lxrun
 need_cgroup_caps
 command -v python3 >/dev/null || skip "python3 not installed"
 
-cat >"$WORK/agree.py" <<'PY'
-import ctypes, os
-
-class SysInfo(ctypes.Structure):
-    _fields_ = [("uptime", ctypes.c_long), ("loads", ctypes.c_ulong * 3),
-                ("totalram", ctypes.c_ulong), ("freeram", ctypes.c_ulong),
-                ("sharedram", ctypes.c_ulong), ("bufferram", ctypes.c_ulong),
-                ("totalswap", ctypes.c_ulong), ("freeswap", ctypes.c_ulong),
-                ("procs", ctypes.c_ushort), ("pad", ctypes.c_ushort),
-                ("totalhigh", ctypes.c_ulong), ("freehigh", ctypes.c_ulong),
-                ("mem_unit", ctypes.c_uint), ("_f", ctypes.c_char * 8)]
-
-si = SysInfo()
-assert ctypes.CDLL(None, use_errno=True).sysinfo(ctypes.byref(si)) == 0
+cat "$(dirname "$0")/sysinfo_ctypes.py" - >"$WORK/agree.py" <<'PY'
 meminfo = {l.split(':')[0]: int(l.split()[1]) for l in open('/proc/meminfo')}
 uptime = float(open('/proc/uptime').read().split()[0])
 print("cpu_count", os.cpu_count())

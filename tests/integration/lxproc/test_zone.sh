@@ -20,6 +20,23 @@ n=$(zx /bin/grep -c ^processor /proc/cpuinfo)
 [ "$n" = 1 ] && ok "cpuinfo: 1 processor" || fail "cpuinfo: '$n' processors"
 online=$(zx /bin/cat /sys/devices/system/cpu/online)
 [ "$online" = 0 ] && ok "cpu/online 0" || fail "cpu/online '$online', want 0"
+# Descriptors of synthesized files (read, lseek, fstat/statx size, mmap refused, writes,
+# relative opens) as Linux's, for root and for a user: lxproc_fd in the zone.  exec --user
+# runs with no_new_privs, so the brand can stack its descriptor filter there too.
+bin=$LXZONE_BUILD/tests/bin/it_lxproc_fd_static
+if [ -x "$bin" ]; then
+	zx /bin/sh -c 'cat >/tmp/lxproc_fd && chmod 755 /tmp/lxproc_fd' <"$bin" ||
+		fail "copy lxproc_fd into the zone"
+	for u in 0 65534; do
+		out=$("$LXZONE" exec capped --user $u -- /tmp/lxproc_fd --memtotal 262144 2>&1) &&
+			ok "lxproc_fd in the zone as uid $u: $(echo "$out" | grep -c '^ok:') checks" || {
+			fail "lxproc_fd in the zone as uid $u"
+			echo "$out" | grep -v '^ok:'
+		}
+	done
+else
+	fail "$bin not built"
+fi
 sleep 2
 up=$(zx /usr/bin/cut -d. -f1 /proc/uptime)
 hup=$(host_uptime_s)

@@ -4,8 +4,13 @@
  * knows the answer.  For another process the kernel's answer is checked: if it names the
  * brand image, that process is a guest too, and its program is the lowest file mapping in
  * its /proc/<pid>/maps that is not the brand (the brand loads the guest before anything
- * else maps files, and the brand image sits below every PIE and library).  Every other
- * readlink goes straight to the kernel after one look at the last path component.
+ * else maps files, and the brand image sits below every PIE and library).
+ *
+ * readlink of a descriptor link (/proc/<pid>/fd/N, any link whose last component is a
+ * number) answers the path a synthesized /proc or /sys file stands for, as on Linux, where
+ * the kernel names its memfd ("/memfd:lxproc:/proc/meminfo (deleted)", syscalls/lx_proc.c):
+ * ls -l /proc/self/fd, lsof.  Every other readlink goes straight to the kernel after one look
+ * at the last path component.
  */
 #include "emul/guestmem.h"
 #include "emul/lx_errno.h"
@@ -49,11 +54,54 @@ static int classify(const char *p)
 	return (long)pid == lx_sys0(LX_SYS_getpid) ? 0 : 1;
 }
 
-static int last_is_exe(const char *p)
+static long answer(const char *text, size_t len, uint64_t ubuf, long bufsiz)
+{
+	size_t n = len < (size_t)bufsiz ? len : (size_t)bufsiz;
+
+	return lx_copy_to_guest(ubuf, text, n) ? -LX_EFAULT : (long)n;
+}
+
+static const char *last_component(const char *p)
 {
 	const char *s = lx_strrchr(p, '/');
 
-	return lx_strcmp(s ? s + 1 : p, "exe") == 0;
+	return s ? s + 1 : p;
+}
+
+static int last_is_number(const char *p)
+{
+	const char *q = last_component(p);
+
+	if (!*q)
+		return 0;
+	for (; *q; q++)
+		if (*q < '0' || *q > '9')
+			return 0;
+	return 1;
+}
+
+/* A descriptor link: the kernel's answer, with an lxproc memfd's name replaced by its path. */
+static long fd_link(int dirfd, const char *path, uint64_t ubuf, long bufsiz)
+{
+	static const char pre[] = "/memfd:lxproc:", del[] = " (deleted)";
+	const size_t np = sizeof(pre) - 1, nd = sizeof(del) - 1;
+	char real[PATH_CAP];
+	long r = lx_sys4(LX_SYS_readlinkat, dirfd, path, real, sizeof(real) - 1);
+
+	if (r == (long)sizeof(real) - 1) /* it may go on: the kernel's own answer */
+		return lx_sys4(LX_SYS_readlinkat, dirfd, path, ubuf, bufsiz);
+	if (r < 0)
+		return r;
+	real[r] = '\0';
+	if ((size_t)r > np + nd && lx_startswith(real, pre) &&
+	    lx_strcmp(real + r - (long)nd, del) == 0)
+		return answer(real + np, (size_t)r - np - nd, ubuf, bufsiz);
+	return answer(real, (size_t)r, ubuf, bufsiz);
+}
+
+static int last_is_exe(const char *p)
+{
+	return lx_strcmp(last_component(p), "exe") == 0;
 }
 
 /* Guest program of another branded process, from its maps; length or -errno. */
@@ -97,13 +145,6 @@ static long exe_from_maps(const char *link, char *out, size_t cap)
 	return -LX_ENOENT;
 }
 
-static long answer(const char *text, size_t len, uint64_t ubuf, long bufsiz)
-{
-	size_t n = len < (size_t)bufsiz ? len : (size_t)bufsiz;
-
-	return lx_copy_to_guest(ubuf, text, n) ? -LX_EFAULT : (long)n;
-}
-
 static long do_readlink(int dirfd, uint64_t upath, uint64_t ubuf, long bufsiz)
 {
 	char path[PATH_CAP], abs[PATH_CAP], real[PATH_CAP];
@@ -115,6 +156,8 @@ static long do_readlink(int dirfd, uint64_t upath, uint64_t ubuf, long bufsiz)
 	n = lx_strncpy_from_guest(path, upath, sizeof(path));
 	if (n < 0)
 		return n;
+	if (last_is_number(path))
+		return fd_link(dirfd, path, ubuf, bufsiz);
 	if (!last_is_exe(path))
 		return lx_sys4(LX_SYS_readlinkat, dirfd, path, ubuf, bufsiz);
 

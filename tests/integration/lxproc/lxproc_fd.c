@@ -18,6 +18,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -337,6 +338,19 @@ static void kernel_shapes(long want)
 		munmap(m, 4096);
 	if (t >= 0)
 		close(t);
+
+	/* the descriptor's link names the file, as the kernel's does (ls -l /proc/self/fd) */
+	int m_fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+	char link[64], lpath[PATH_MAX];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", m_fd);
+	ssize_t ln = readlink(link, lpath, sizeof(lpath) - 1);
+	lpath[ln > 0 ? ln : 0] = '\0';
+	check(ln == 13 && strcmp(lpath, "/proc/meminfo") == 0, "readlink %s: '%s'", link, lpath);
+	ln = readlink(link, lpath, 5);
+	check(ln == 5 && memcmp(lpath, "/proc", 5) == 0, "readlink into 5 bytes: truncated to %zd",
+	      ln);
+	if (m_fd >= 0)
+		close(m_fd);
 
 	/* bad pointers: the kernel's EFAULT */
 	int fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);

@@ -51,9 +51,10 @@
  * /proc entry and gets EIO from write, everyone else EACCES; sysctl and sysfs files refuse
  * even root (EACCES, answered here for /sys, whose capped copy is a read-only tmpfs).
  *
- * Known differences from Linux (docs/architecture.md): /proc/self/fd/N names a memfd, a
- * descriptor opened O_RDWR is the kernel's (its reads show the host's text), and a synthesized
- * descriptor received from a process outside the zone's brand is not recognised.
+ * Known differences from Linux (docs/architecture.md): /proc/self/fd/N leads to a memfd
+ * (readlink names the path: syscalls/lx_readlink.c), a descriptor opened O_RDWR is the
+ * kernel's (its reads show the host's text), and fstat and mmap are the memfd's in a process
+ * the descriptor filter could not be stacked on.
  */
 #include "emul/fdfilter.h"
 #include "emul/guestmem.h"

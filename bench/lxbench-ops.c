@@ -146,7 +146,8 @@ static int op_fstat_held(void)
 {
 	struct stat st;
 
-	if (hold_proc() < 0 || (file_fd < 0 && (file_fd = open(file_path, O_RDONLY | O_CLOEXEC)) < 0))
+	if (hold_proc() < 0 ||
+	    (file_fd < 0 && (file_fd = open(file_path, O_RDONLY | O_CLOEXEC)) < 0))
 		return -1;
 	return fstat(file_fd, &st);
 }
@@ -190,8 +191,8 @@ static int op_fork_wait(void)
 
 static int op_fork_exec_wait(void)
 {
-	char *argv[] = { (char *)true_path, NULL };
-	char *envp[] = { NULL };
+	char *argv[] = {(char *)true_path, NULL};
+	char *envp[] = {NULL};
 	int st;
 	pid_t pid = fork();
 
@@ -236,21 +237,21 @@ struct bench {
 };
 
 static const struct bench benches[] = {
-	{ "getpid", op_getpid },
-	{ "pipe_rw", op_pipe_rw },
-	{ "open_close", op_open_close },
-	{ "uname", op_uname },
-	{ "stat", op_stat },
-	{ "fstat", op_fstat },
-	{ "mmap_file", op_mmap_file },
-	{ "proc_meminfo", op_proc_meminfo },
-	{ "proc_self_stat", op_proc_self_stat },
-	{ "fstat_held", op_fstat_held },
-	{ "fstat_proc", op_fstat_proc },
-	{ "sysinfo", op_sysinfo },
-	{ "fork_wait", op_fork_wait },
-	{ "fork_exec_wait", op_fork_exec_wait },
-	{ "thread_join", op_thread_join },
+    {"getpid", op_getpid},
+    {"pipe_rw", op_pipe_rw},
+    {"open_close", op_open_close},
+    {"uname", op_uname},
+    {"stat", op_stat},
+    {"fstat", op_fstat},
+    {"mmap_file", op_mmap_file},
+    {"proc_meminfo", op_proc_meminfo},
+    {"proc_self_stat", op_proc_self_stat},
+    {"fstat_held", op_fstat_held},
+    {"fstat_proc", op_fstat_proc},
+    {"sysinfo", op_sysinfo},
+    {"fork_wait", op_fork_wait},
+    {"fork_exec_wait", op_fork_exec_wait},
+    {"thread_join", op_thread_join},
 };
 
 static int cmp_double(const void *a, const void *b)
@@ -327,7 +328,8 @@ int main(int argc, char **argv)
 			report_min = 1;
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-t ms_per_batch] [-b batches] [-m] [name...]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-t ms_per_batch] [-b batches] [-m] [name...]\n",
+				argv[0]);
 			return 2;
 		}
 	}

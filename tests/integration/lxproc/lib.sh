@@ -146,11 +146,12 @@ htop_header_checks() {
 		fail "htop: uptime is not the zone's"
 }
 
-# zone_up NAME [lxzone create options...]: a booted busybox zone in this test's store.
+# zone_up NAME [lxzone create options...]: a booted zone in this test's store, of the image
+# $ZONE_IMAGE (default: the built-in busybox).
 zone_up() {
 	z=$1
 	shift
-	"$LXZONE" create "$z" --image builtin:busybox "$@" >/dev/null || {
+	"$LXZONE" create "$z" --image "${ZONE_IMAGE:-builtin:busybox}" "$@" >/dev/null || {
 		fail "create zone $z"
 		finish
 	}

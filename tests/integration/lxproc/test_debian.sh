@@ -24,16 +24,7 @@ case $st in
 esac
 
 z=lxproc-deb-$$
-"$LXZONE" create "$z" --image "$image" --memory 256M --cpus 1 >/dev/null 2>"$WORK/create.log" || {
-	cat "$WORK/create.log"
-	fail "create zone $z"
-	finish
-}
-ZONES="$ZONES $z"
-"$LXZONE" boot "$z" || {
-	fail "boot zone $z"
-	finish
-}
+ZONE_IMAGE=$image zone_up "$z" --memory 256M --cpus 1
 zx() { "$LXZONE" exec "$z" -- "$@"; }
 
 # #1: procps free, nproc, getconf (which counts /sys/devices/system/cpu/cpuN), uptime

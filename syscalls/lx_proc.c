@@ -547,10 +547,10 @@ static long stat_fd(long fd, uint64_t ubuf, long flags, int at)
 
 	if (r < 0)
 		return r;
-	if ((int)fd >= 0 && (f = lxproc_fd(fd, &st)) != NULL) {
-		lx_sys2(LX_SYS_fstat, fd, &st); /* swapped in: the memfd's */
+	/* st stays the fallback for what the path cannot give: the memfd's, or the kernel's own
+	 * file's when it was swapped */
+	if ((int)fd >= 0 && (f = lxproc_fd(fd, &st)) != NULL)
 		stat_as_kernel(f, &st);
-	}
 	return lx_copy_to_guest(ubuf, &st, sizeof(st)) ? -LX_EFAULT : 0;
 }
 

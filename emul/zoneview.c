@@ -56,6 +56,15 @@ int lx_zone_active(void)
 		if (lx_proc.page_path[0]) {
 			long fd =
 			    lx_sys3(LX_SYS_open, lx_proc.page_path, LX_O_RDONLY | LX_O_CLOEXEC, 0);
+			struct lx_stat st;
+
+			/* a page shorter than this brand's (another lxzone's, a stale or truncated
+			 * file) would fault past its end: not used, and lxproc shows the host */
+			if (fd >= 0 && (lx_sys2(LX_SYS_fstat, fd, &st) != 0 ||
+					(uint64_t)st.size < sizeof(struct lxzone_page))) {
+				lx_sys1(LX_SYS_close, fd);
+				fd = -1;
+			}
 			if (fd >= 0) {
 				long m = lx_sys6(LX_SYS_mmap, 0,
 						 (sizeof(struct lxzone_page) + LX_PAGE - 1) &
@@ -210,6 +219,19 @@ static long build_view(struct lxproc_view *v, uint32_t inputs)
 	v->last_pid = p->last_pid;
 	v->nr_forks = p->nr_forks;
 	v->host_pidns = p->host_pidns != 0;
+	if (inputs & LXPROC_IN_DISKS) {
+		static char names[LXZP_MAXDISK][LXZP_DISKNAME];
+		static const char *disks[LXZP_MAXDISK];
+		uint32_t n = p->ndisks < LXZP_MAXDISK ? p->ndisks : LXZP_MAXDISK;
+
+		for (uint32_t i = 0; i < n; i++) {
+			/* terminated here too: a torn or hostile page cannot overrun */
+			lx_strlcpy(names[i], p->disks[i], LXZP_DISKNAME);
+			disks[i] = names[i];
+		}
+		v->disks = disks;
+		v->ndisks = n;
+	}
 	if (inputs & LXPROC_IN_LASTPID) {
 		uint32_t live = live_last_pid();
 

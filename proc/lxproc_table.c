@@ -37,8 +37,9 @@
  * unchanged.  cpuinfo blocks are the host CPUs' own (model, flags, MHz), with processor
  * renumbered and siblings/cpu cores at most the zone's CPU count.  /proc/stat's intr, ctxt and
  * softirq are the host's (the kernel does not count them per cgroup).  /proc/version keeps the
- * host kernel's build string with the zone's release.  /proc/diskstats shows only the zone's
- * devices' host lines, so it is empty by default.
+ * host kernel's build string with the zone's release.  /proc/diskstats shows only the host's
+ * lines of the zone's devices (`device`; their kernel names come in the zone page), so it is
+ * empty for a zone given none.
  *
  * Formats that changed across kernels follow the zone's kernel-version through
  * lx_kver_cmp(): /proc/stat prints 4 cpu columns before 2.5.41, iowait, irq and softirq

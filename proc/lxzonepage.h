@@ -23,9 +23,11 @@
 #include "proc/lxcgroup.h"
 #include "proc/lxproc.h"
 
-#define LXZP_MAGIC   0x70677a6cU /* "lzgp" */
-#define LXZP_VERSION 4		 /* 4: timens_boot_ns */
-#define LXZP_MAXCPU  256	 /* host CPUs with per-CPU accounting */
+#define LXZP_MAGIC    0x70677a6cU /* "lzgp" */
+#define LXZP_VERSION  5		  /* 5: disks */
+#define LXZP_MAXCPU   256	  /* host CPUs with per-CPU accounting */
+#define LXZP_MAXDISK  64	  /* block devices given to the zone (MOUNTD_MAX_DEVS) */
+#define LXZP_DISKNAME 32	  /* a kernel block device name and its NUL */
 
 struct lxzone_page {
 	uint32_t magic;
@@ -75,6 +77,12 @@ struct lxzone_page {
 	 * processes read the host's clock (zone-less lxrun, a kernel without time namespaces).
 	 */
 	uint64_t timens_boot_ns;
+
+	/* The host kernel's names of the zone's block devices (`device`), which /proc/diskstats
+	 * shows; NUL-terminated, ndisks of them. */
+	uint32_t ndisks;
+	uint32_t pad2;
+	char disks[LXZP_MAXDISK][LXZP_DISKNAME];
 };
 
 /* The host's CLOCK_BOOTTIME when a zone process reads reader_ns on its own CLOCK_BOOTTIME. */

@@ -474,6 +474,7 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		goto fail_cg;
 	if (b->opts.timens)
 		lxzone_page_set_timens(&b->page, b->opts.timens_boot_ns);
+	lxzone_page_set_disks(&b->page, "/sys/dev/block", b->mountd.devs, b->mountd.ndevs);
 	if (lxzone_page_sample(&b->page, &b->cg, &err) < 0)
 		goto fail_cg;
 	sigprocmask(SIG_SETMASK, NULL, &orig);

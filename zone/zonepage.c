@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -94,6 +95,31 @@ void lxzone_page_set_timens(struct lxzone_page_writer *w, uint64_t boot_ns)
 {
 	lxzone_page_write_begin(w->page);
 	w->page->timens_boot_ns = boot_ns;
+	lxzone_page_write_end(w->page);
+}
+
+void lxzone_page_set_disks(struct lxzone_page_writer *w, const char *sysfs_dev,
+			   const unsigned long *devs, size_t n)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	uint32_t k = 0;
+
+	lxzone_page_write_begin(w->page);
+	for (size_t i = 0; i < n && k < LXZP_MAXDISK; i++) {
+		/* /sys/dev/block/MAJ:MIN -> ../../devices/.../block/NAME */
+		snprintf(link, sizeof(link), "%s/%u:%u", sysfs_dev, major(devs[i]), minor(devs[i]));
+		ssize_t len = readlink(link, target, sizeof(target) - 1);
+		if (len <= 0)
+			continue;
+		target[len] = '\0';
+		const char *name = strrchr(target, '/');
+		name = name ? name + 1 : target;
+		if (!*name || strlen(name) >= LXZP_DISKNAME)
+			continue;
+		memcpy((char *)w->page->disks[k], name, strlen(name) + 1);
+		k++;
+	}
+	w->page->ndisks = k;
 	lxzone_page_write_end(w->page);
 }
 

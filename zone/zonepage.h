@@ -74,6 +74,12 @@ int lxzone_page_create(struct lxzone_page_writer *w, const char *path, uint64_t 
  */
 void lxzone_page_set_timens(struct lxzone_page_writer *w, uint64_t boot_ns);
 
+/* The zone's block devices, by the host's dev_t: their kernel names (from sysfs_dev, e.g.
+ * "/sys/dev/block") are published for /proc/diskstats.  Devices without a name there and
+ * any beyond LXZP_MAXDISK are left out. */
+void lxzone_page_set_disks(struct lxzone_page_writer *w, const char *sysfs_dev,
+			   const unsigned long *devs, size_t n);
+
 /* One sample of cg at now_ns (CLOCK_BOOTTIME), published under the sequence lock. */
 int lxzone_page_sample_at(struct lxzone_page_writer *w, const struct zone_cgroup *cg,
 			  uint64_t now_ns, struct zone_error *err);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -287,6 +288,47 @@ static void test_create_and_map_read_only(void **state)
 	assert_int_equal(access(path, F_OK), -1);
 	assert_int_equal(errno, ENOENT);
 	lxzone_page_close(&w, true); /* twice is harmless */
+	rmtree(d);
+	free(d);
+	free(snap);
+}
+
+/* The zone's block devices: named from /sys/dev/block's links, for /proc/diskstats. */
+static void test_disks_named_from_sysfs(void **state)
+{
+	char *d = tmpdir(), path[512], devdir[512], link[600];
+	struct lxzone_page_writer w;
+	struct zone_error err = {0};
+	struct zone_cgroup cg;
+	struct lxzone_page *snap = page_new();
+	const unsigned long devs[] = {makedev(7, 0), makedev(8, 16), makedev(9, 9), makedev(8, 32)};
+
+	(void)state;
+	snprintf(devdir, sizeof(devdir), "%s/dev-block", d);
+	assert_int_equal(mkdir(devdir, 0755), 0);
+	snprintf(link, sizeof(link), "%s/7:0", devdir);
+	assert_int_equal(symlink("../../devices/virtual/block/loop0", link), 0);
+	snprintf(link, sizeof(link), "%s/8:16", devdir);
+	assert_int_equal(symlink("../../devices/pci0000:00/0000:00:04.0/block/sdb", link), 0);
+	/* 9:9 has no link; 8:32's name is too long for the page */
+	snprintf(link, sizeof(link), "%s/8:32", devdir);
+	assert_int_equal(symlink("../../devices/block/a-name-longer-than-the-page-keeps-x", link),
+			 0);
+	snprintf(path, sizeof(path), "%s/zone-page", d);
+	assert_int_equal(lxzone_page_create(&w, path, 42 * SEC, &err), 0);
+	lxzone_page_set_disks(&w, devdir, devs, 4);
+	cg_v1(&cg, "capped");
+	assert_int_equal(lxzone_page_sample_at(&w, &cg, 50 * SEC, &err), 0);
+	assert_int_equal(lxzone_page_read(w.page, snap), 0);
+	assert_int_equal(snap->ndisks, 2);
+	assert_string_equal(snap->disks[0], "loop0");
+	assert_string_equal(snap->disks[1], "sdb");
+
+	/* none given: none shown */
+	lxzone_page_set_disks(&w, devdir, devs, 0);
+	assert_int_equal(lxzone_page_read(w.page, snap), 0);
+	assert_int_equal(snap->ndisks, 0);
+	lxzone_page_close(&w, true);
 	rmtree(d);
 	free(d);
 	free(snap);
@@ -621,6 +663,7 @@ int main(void)
 	    cmocka_unit_test(test_host_pidns_last_pid),
 	    cmocka_unit_test(test_samples_publish_cpu_times),
 	    cmocka_unit_test(test_seqlock_under_race),
+	    cmocka_unit_test(test_disks_named_from_sysfs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,6 +18,8 @@ n=$(zx /usr/bin/nproc)
 [ "$n" = 1 ] && ok "nproc 1" || fail "nproc '$n', want 1"
 n=$(zx /bin/grep -c ^processor /proc/cpuinfo)
 [ "$n" = 1 ] && ok "cpuinfo: 1 processor" || fail "cpuinfo: '$n' processors"
+ds=$(zx /bin/cat /proc/diskstats)
+[ -z "$ds" ] && ok "/proc/diskstats empty (no device given)" || fail "/proc/diskstats: '$ds'"
 online=$(zx /bin/cat /sys/devices/system/cpu/online)
 [ "$online" = 0 ] && ok "cpu/online 0" || fail "cpu/online '$online', want 0"
 # Descriptors of synthesized files (read, lseek, fstat/statx size, mmap refused, writes,

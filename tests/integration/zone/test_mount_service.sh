@@ -40,7 +40,8 @@ grep -q "not a block device" "$T/err" || fail "device=/etc/passwd: $(cat "$T/err
 
 # +mknod: the zone makes its own node for a host disk below, which the policy must refuse
 # by major:minor (on a host without a devices cgroup the default set has no mknod)
-lxzone create mnt5 --image builtin:busybox --device "$given:/dev/vdb" --capabilities default,+mknod
+lxzone create mnt5 --image builtin:busybox --device "$given:/dev/vdb" --capabilities default,+mknod \
+	--memory 256M
 lxzone config mnt5 | grep -qx "device=$given:/dev/vdb" || fail "device not in the config"
 root="$LXZONE_ROOT/mnt5/root"
 cp "$probe" "$root/bin/mountprobe"
@@ -81,6 +82,12 @@ x stat -c '%F %t:%T %a' /dev/vdb >"$T/node"
 want_node=$(stat -c 'block special file %t:%T' "$given")
 [ "$(cat "$T/node")" = "$want_node 660" ] || fail "/dev/vdb: $(cat "$T/node"), want $want_node 660"
 echo "ok: /dev/vdb $(cat "$T/node")"
+
+# /proc/diskstats (lxproc: the zone has a cap) shows the zone's one device, by its kernel name
+x cat /proc/diskstats >"$T/diskstats"
+[ "$(awk '{ print $3 }' "$T/diskstats")" = "$(basename "$given")" ] ||
+	fail "/proc/diskstats: '$(cat "$T/diskstats")', want only $(basename "$given")"
+echo "ok: /proc/diskstats: $(awk '{ print $1, $2, $3 }' "$T/diskstats")"
 
 # bad pointers
 x mountprobe efault >"$T/efault"

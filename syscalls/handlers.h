@@ -29,6 +29,9 @@ long lx_sys_fstat(struct lx_sysctx *c);
 long lx_sys_newfstatat(struct lx_sysctx *c);
 long lx_sys_statx(struct lx_sysctx *c);
 long lx_sys_mmap(struct lx_sysctx *c);
+/* The path a synthesized file's memfd link (n bytes, "/memfd:lxproc:<path> (deleted)") stands
+ * for: its length, with *path pointing into link; -1 for any other link (syscalls/lx_proc.c). */
+long lx_proc_memfd_path(const char *link, size_t n, const char **path);
 long lx_sys_sysinfo(struct lx_sysctx *c);
 long lx_sys_sched_getaffinity(struct lx_sysctx *c);
 long lx_unsupported(struct lx_sysctx *c);

@@ -310,20 +310,29 @@ out:
 }
 
 /* The lxproc file a descriptor serves (its memfd's name), or NULL; st is the fd's fstat. */
+long lx_proc_memfd_path(const char *link, size_t n, const char **path)
+{
+	const size_t pre = sizeof(MEMFD_LINK) - 1, del = sizeof(" (deleted)") - 1;
+
+	if (n <= pre + del || lx_strncmp(link, MEMFD_LINK, pre) != 0 ||
+	    lx_strcmp(link + n - del, " (deleted)") != 0)
+		return -1;
+	*path = link + pre;
+	return (long)(n - pre - del);
+}
+
 static const struct lxproc_file *served_file_st(long fd, const struct lx_stat *st)
 {
 	char link[PREFIX_CAP + 32];
-	size_t n, pre = sizeof(MEMFD_LINK) - 1, del = sizeof(" (deleted)") - 1;
+	const char *path;
+	long len;
 
 	if ((st->mode & S_IFMT) != S_IFREG || st->nlink != 0)
 		return NULL;
-	if (lx_fd_path(fd, link, sizeof(link)) < 0)
+	if (lx_fd_path(fd, link, sizeof(link)) < 0 ||
+	    (len = lx_proc_memfd_path(link, lx_strlen(link), &path)) < 0)
 		return NULL;
-	n = lx_strlen(link);
-	if (n <= pre + del || lx_strncmp(link, MEMFD_LINK, pre) != 0 ||
-	    lx_strcmp(link + n - del, " (deleted)") != 0)
-		return NULL;
-	return lxproc_lookup(link + pre, n - pre - del);
+	return lxproc_lookup(path, (size_t)len);
 }
 
 static const struct lxproc_file *served_file(long fd)
@@ -371,10 +380,12 @@ static void refresh(long fd, int keep_offset)
 /* Learns the device numbers of /proc and /sys/devices/system/cpu, once per process. */
 static void learn_devs(void)
 {
+	static int learned;
 	struct lx_stat st;
 
-	if (procfs_dev)
+	if (learned)
 		return;
+	learned = 1;
 	if (lx_sys2(LX_SYS_stat, "/proc", &st) == 0)
 		procfs_dev = st.dev;
 	if (lx_sys2(LX_SYS_stat, "/sys/devices/system/cpu", &st) == 0)

@@ -83,19 +83,17 @@ static int last_is_number(const char *p)
 /* A descriptor link: the kernel's answer, with an lxproc memfd's name replaced by its path. */
 static long fd_link(int dirfd, const char *path, uint64_t ubuf, long bufsiz)
 {
-	static const char pre[] = "/memfd:lxproc:", del[] = " (deleted)";
-	const size_t np = sizeof(pre) - 1, nd = sizeof(del) - 1;
 	char real[PATH_CAP];
-	long r = lx_sys4(LX_SYS_readlinkat, dirfd, path, real, sizeof(real) - 1);
+	const char *file;
+	long r = lx_sys4(LX_SYS_readlinkat, dirfd, path, real, sizeof(real) - 1), n;
 
 	if (r == (long)sizeof(real) - 1) /* it may go on: the kernel's own answer */
 		return lx_sys4(LX_SYS_readlinkat, dirfd, path, ubuf, bufsiz);
 	if (r < 0)
 		return r;
 	real[r] = '\0';
-	if ((size_t)r > np + nd && lx_startswith(real, pre) &&
-	    lx_strcmp(real + r - (long)nd, del) == 0)
-		return answer(real + np, (size_t)r - np - nd, ubuf, bufsiz);
+	if ((n = lx_proc_memfd_path(real, (size_t)r, &file)) >= 0)
+		return answer(file, (size_t)n, ubuf, bufsiz);
 	return answer(real, (size_t)r, ubuf, bufsiz);
 }
 

@@ -66,22 +66,29 @@ static int teardown(void **state)
 	return 0;
 }
 
-static uint32_t run(int h, int l, int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-		    uint64_t ip, uint32_t *loaded)
+/* Runs prog over (nr, args, ip, arch); the words it loaded in *loaded when given. */
+static uint32_t run_prog(const struct sock_filter *p, size_t len, int nr, const uint64_t a[4],
+			 uint64_t ip, uint32_t arch, uint32_t *loaded)
 {
-	struct seccomp_data d = {.nr = nr, .arch = AUDIT_ARCH_X86_64, .instruction_pointer = ip};
+	struct seccomp_data d = {.nr = nr, .arch = arch, .instruction_pointer = ip};
 	struct lx_bpf_run r;
 	char err[256];
 
-	d.args[0] = a0;
-	d.args[1] = a1;
-	d.args[2] = a2;
-	d.args[3] = a3;
-	if (lx_bpf_run(progs[h][l].filter, progs[h][l].len, &d, &r, err, sizeof(err)) < 0)
+	memcpy(d.args, a, 4 * sizeof(a[0]));
+	if (lx_bpf_run(p, len, &d, &r, err, sizeof(err)) < 0)
 		fail_msg("nr %d: %s", nr, err);
 	if (loaded)
 		*loaded = r.loaded;
 	return r.ret;
+}
+
+/* The main filter of profile h, lxproc l. */
+static uint32_t run(int h, int l, int nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+		    uint64_t ip, uint32_t *loaded)
+{
+	const uint64_t a[4] = {a0, a1, a2, a3};
+
+	return run_prog(progs[h][l].filter, progs[h][l].len, nr, a, ip, AUDIT_ARCH_X86_64, loaded);
 }
 
 struct argcase {
@@ -152,19 +159,6 @@ static const struct argcase fdcases[] = {
     {"mmap anonymous, high garbage in flags", SYS_mmap, {0, 4096, 3, 0xffffffff00000022ULL}, 0},
 };
 
-static uint32_t run_prog(const struct sock_filter *p, size_t len, int nr, const uint64_t a[4],
-			 uint64_t ip, uint32_t arch)
-{
-	struct seccomp_data d = {.nr = nr, .arch = arch, .instruction_pointer = ip};
-	struct lx_bpf_run r;
-	char err[256];
-
-	memcpy(d.args, a, 4 * sizeof(a[0]));
-	if (lx_bpf_run(p, len, &d, &r, err, sizeof(err)) < 0)
-		fail_msg("nr %d: %s", nr, err);
-	return r.ret;
-}
-
 static void test_fdfilter_shapes(void **state)
 {
 	struct lx_sock_filter raw[LX_FDFILTER_LEN];
@@ -179,27 +173,27 @@ static void test_fdfilter_shapes(void **state)
 	for (size_t i = 0; i < sizeof(fdcases) / sizeof(fdcases[0]); i++) {
 		const struct argcase *c = &fdcases[i];
 		uint32_t got =
-		    run_prog(p, LX_FDFILTER_LEN, c->nr, c->a, IP_OUTSIDE, AUDIT_ARCH_X86_64);
+		    run_prog(p, LX_FDFILTER_LEN, c->nr, c->a, IP_OUTSIDE, AUDIT_ARCH_X86_64, NULL);
 		if (got != (c->trap ? RET_TRAP : SECCOMP_RET_ALLOW))
 			fail_msg("%s: got %#x", c->what, got);
 		/* from the gate, and at the gate's edges */
 		assert_int_equal(
-		    run_prog(p, LX_FDFILTER_LEN, c->nr, c->a, IP_GATE, AUDIT_ARCH_X86_64),
+		    run_prog(p, LX_FDFILTER_LEN, c->nr, c->a, IP_GATE, AUDIT_ARCH_X86_64, NULL),
 		    SECCOMP_RET_ALLOW);
 		assert_int_equal(run_prog(p, LX_FDFILTER_LEN, c->nr, c->a,
-					  LX_GATE_ADDR + LX_GATE_LEN, AUDIT_ARCH_X86_64),
+					  LX_GATE_ADDR + LX_GATE_LEN, AUDIT_ARCH_X86_64, NULL),
 				 SECCOMP_RET_ALLOW);
 		const uint64_t outside[] = {LX_GATE_ADDR, LX_GATE_ADDR + LX_GATE_LEN + 1,
 					    (1ULL << 32) | (LX_GATE_ADDR + 2),
 					    0xffffffffff600400ULL /* vsyscall */};
 		for (size_t k = 0; c->trap && k < sizeof(outside) / sizeof(outside[0]); k++)
-			if (run_prog(p, LX_FDFILTER_LEN, c->nr, c->a, outside[k],
-				     AUDIT_ARCH_X86_64) != RET_TRAP)
+			if (run_prog(p, LX_FDFILTER_LEN, c->nr, c->a, outside[k], AUDIT_ARCH_X86_64,
+				     NULL) != RET_TRAP)
 				fail_msg("%s from %#llx: not trapped", c->what,
 					 (unsigned long long)outside[k]);
 		/* another architecture is the main filter's to kill */
 		assert_int_equal(
-		    run_prog(p, LX_FDFILTER_LEN, c->nr, c->a, IP_OUTSIDE, AUDIT_ARCH_I386),
+		    run_prog(p, LX_FDFILTER_LEN, c->nr, c->a, IP_OUTSIDE, AUDIT_ARCH_I386, NULL),
 		    SECCOMP_RET_ALLOW);
 		assert_int_equal(lx_fdfilter_nr(c->nr),
 				 c->nr == SYS_fstat || c->nr == SYS_newfstatat ||

@@ -287,6 +287,9 @@ extern const size_t launch_npaths;
  * Returns 0 or an errno.
  */
 int launch_path_apply(int fd, int rule);
+/* Close what launch_path_apply keeps between calls (the empty file's detached mount), so no
+ * process visible in the zone holds it: after the plan's last operation. */
+void launch_paths_done(void);
 
 /*
  * Apply every row under fs_root ("/proc") to the mount tree at tree_fd, whose root is that

@@ -133,11 +133,19 @@ static int new_tmpfs(unsigned attrs)
 	return m;
 }
 
-/* A detached read-only tmpfs holding one empty file, "empty" (0444), made once per
- * process: the source of every masked file.  fd or -errno. */
+/* A detached read-only tmpfs holding one empty file, "empty" (0444), made once per plan
+ * (launch_paths_done closes it): the source of every masked file.  fd or -errno. */
+static int tree = -1;
+
+void launch_paths_done(void)
+{
+	if (tree >= 0)
+		close(tree);
+	tree = -1;
+}
+
 static int empty_file_tree(void)
 {
-	static int tree = -1;
 	struct mount_attr ro = {.attr_set = ro_attrs};
 	int m, f, e;
 
@@ -165,6 +173,8 @@ static int mask(int fd)
 
 	if (fstat(fd, &st) < 0)
 		return errno;
+	if (S_ISLNK(st.st_mode))
+		return ELOOP; /* not a kernel file: never mount over what a link may name */
 	if (S_ISDIR(st.st_mode)) {
 		m = new_tmpfs(ro_attrs);
 		return m < 0 ? -m : cover(m, fd);
@@ -238,9 +248,12 @@ int launch_paths_apply_tree(int tree_fd, const char *fs_root, int own_netns)
 		}
 		e = launch_path_apply(fd, p->rule);
 		close(fd);
-		if (e)
+		if (e) {
+			launch_paths_done();
 			return e;
+		}
 	}
+	launch_paths_done();
 	return 0;
 }
 

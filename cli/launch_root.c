@@ -407,6 +407,7 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 					op->kind);
 		}
 	}
+	launch_paths_done();
 	if (c.rootfd >= 0)
 		close(c.rootfd);
 	if (r < 0 && *brand_fd >= 0) {

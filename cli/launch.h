@@ -225,7 +225,7 @@ struct launch_op {
 	unsigned mode;	     /* LOP_MKDIR */
 };
 
-#define LAUNCH_MAX_OPS	128
+#define LAUNCH_MAX_OPS	192
 #define LAUNCH_MAX_ARGS 4096
 
 #define LAUNCH_MAX_ZONE_CPUS 64 /* CPUs a capped zone's /sys/devices/system/cpu can list */

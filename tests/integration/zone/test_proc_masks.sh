@@ -5,7 +5,8 @@
 # of a file that is writable on the host with EROFS; /proc/sys/net opens for writing where
 # the zone has its own network namespace (a zone; lxrun --root) and not with lxrun --net
 # host; lxrun --root sees only its loopback, --net host the host's interfaces; the escape
-# probe (tests/escape/probe_kernel_knobs.c) says safe in both, and ESCAPED natively.
+# probe (tests/escape/probe_kernel_knobs.c) says safe in both (and in a hardened zone
+# without capabilities), and ESCAPED natively.
 # Nothing is ever written to a kernel knob: the probe opens for writing and closes unused.
 . "$(dirname "$0")/lib.sh"
 builtin_images
@@ -106,6 +107,17 @@ got=$(lxzone exec $z -- /bin/cat /proc/sys/kernel/osrelease)
 lxzone exec $z -- /bin/sh -c 'test -n "$(cat /proc/loadavg)" && grep -q MemTotal /proc/meminfo' ||
 	fail "zone $z: lxproc files empty"
 echo "ok: zone $z: /proc/sys/net writable in its netns, masks stay, lxproc works"
+lxzone halt $z
+lxzone destroy $z
+
+# --- a hardened zone without capabilities (a sysctl write needs none) ------------------------
+z=h2pmaskh
+lxzone create $z --image builtin:busybox --mount "$bin:/t:ro" >/dev/null
+lxzone configure $z profile=hardened capabilities=none
+lxzone boot $z
+out=$(lxzone exec $z -- /t/probe_kernel_knobs) || fail "zone $z (hardened, no capabilities): $out"
+case "$out" in safe:*) ;; *) fail "zone $z (hardened, no capabilities): $out" ;; esac
+echo "ok: zone $z (hardened, capabilities none): $out"
 lxzone halt $z
 lxzone destroy $z
 

@@ -1,9 +1,9 @@
 /*
  * Escape probe: host-global kernel knobs and the host kernel's views, from inside a zone.
  *
- * Run inside a zone (static, needs nothing from the image): `lxzone exec Z -- /t/probe_kernel_knobs`
- * with this build's tests/bin bound at /t, or under `lxrun --root DIR`.  It tries to open for
- * writing kernel.core_pattern, vm.drop_caches, kernel.panic, fs.file-max and
+ * Run inside a zone (static, needs nothing from the image): `lxzone exec Z --
+ * /t/probe_kernel_knobs` with this build's tests/bin bound at /t, or under `lxrun --root DIR`.  It
+ * tries to open for writing kernel.core_pattern, vm.drop_caches, kernel.panic, fs.file-max and
  * /proc/sysrq-trigger, and to read /proc/kcore, /proc/kallsyms (addresses), /proc/timer_list,
  * /proc/keys and /sys/firmware.  Safe iff every open for writing is refused and every view
  * is empty, masked or refused (docs/security-paths.md).  It never writes: a descriptor it
@@ -31,8 +31,8 @@ static const char *errname(int e)
 	static const struct {
 		int e;
 		const char *n;
-	} names[] = {{EROFS, "EROFS"},	 {EACCES, "EACCES"}, {EPERM, "EPERM"},
-		     {ENOENT, "ENOENT"}, {EINVAL, "EINVAL"}, {EIO, "EIO"},
+	} names[] = {{EROFS, "EROFS"},	   {EACCES, "EACCES"}, {EPERM, "EPERM"},
+		     {ENOENT, "ENOENT"},   {EINVAL, "EINVAL"}, {EIO, "EIO"},
 		     {ENOTDIR, "ENOTDIR"}, {EISDIR, "EISDIR"}};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

@@ -79,7 +79,8 @@ struct launch_device {
 };
 
 enum launch_net {
-	LAUNCH_NET_HOST = 0, /* share the caller's network namespace (lxrun's default) */
+	LAUNCH_NET_HOST = 0, /* share the caller's network namespace (lxrun --net host, and
+			      lxrun without a root) */
 	LAUNCH_NET_NONE,     /* a new network namespace with only loopback, up */
 	LAUNCH_NET_FD, /* join the network namespace open at net_fd (a veth set up by lxzone) */
 };
@@ -207,6 +208,11 @@ enum launch_op_kind {
 	LOP_MKNOD,	    /* block device node dest (mode 0660, rdev in flags) in the zone */
 	LOP_HOST_CPU_DIR,   /* no root: a private mount namespace whose /sys/devices/system/cpu
 			       shows flags CPUs, online etc. saying data (launch_cpudir.c) */
+	LOP_MASK,	    /* hide zone path dest under an empty read-only file or directory
+			       (launch_mask.c); skipped when the path does not exist */
+	LOP_READ_ONLY,	    /* bind zone path dest read-only over itself; skipped if missing */
+	LOP_READ_WRITE,	    /* bind zone path dest writable over itself (under a read-only
+			       one: /proc/sys/net with the zone's own network namespace) */
 };
 
 struct launch_op {
@@ -219,7 +225,7 @@ struct launch_op {
 	unsigned mode;	     /* LOP_MKDIR */
 };
 
-#define LAUNCH_MAX_OPS	96
+#define LAUNCH_MAX_OPS	192
 #define LAUNCH_MAX_ARGS 4096
 
 #define LAUNCH_MAX_ZONE_CPUS 64 /* CPUs a capped zone's /sys/devices/system/cpu can list */
@@ -248,6 +254,52 @@ int launch_brand_path(const struct launch_opts *opts, char *buf, size_t len,
  * when opts->brand_image is NULL).  The plan keeps pointers into opts. */
 int launch_plan_build(const struct launch_opts *opts, struct launch_plan *plan,
 		      struct launch_error *err);
+
+/*
+ * /proc and /sys as a zone sees them (cli/launch_mask.c): one table of paths, each masked,
+ * made read-only, or made writable again under a read-only one.  The plan turns the rows
+ * into LOP_MASK / LOP_READ_ONLY / LOP_READ_WRITE right after the file system is mounted,
+ * the mount service applies the /proc rows to a proc the zone mounts itself, and
+ * docs/security-paths.md is generated from it.
+ */
+enum launch_path_rule {
+	LAUNCH_PATH_MASK = 1, /* an empty read-only file (or directory) over it */
+	LAUNCH_PATH_RO,	      /* read-only */
+	LAUNCH_PATH_RW_NETNS, /* writable again under a read-only parent, only when the zone
+				 has a network namespace of its own; else left read-only */
+};
+
+struct launch_path {
+	const char *path;  /* absolute: /proc/... or /sys/... */
+	int rule;	   /* enum launch_path_rule */
+	const char *why;   /* one line, for the docs */
+	const char *peers; /* what runc/Docker, Podman and LXC/Incus do with it, for the docs */
+};
+
+extern const struct launch_path launch_paths[];
+extern const size_t launch_npaths;
+
+/*
+ * Apply rule (enum launch_path_rule; RW_NETNS makes it writable) to the path open at fd
+ * (O_PATH, in an attached or a detached mount tree), covering it with a new mount.  A masked
+ * directory gets a fresh read-only tmpfs, a masked file a read-only bind of an empty file
+ * (of /dev/null, read-only, as runc does, where the kernel cannot clone a detached mount).
+ * Returns 0 or an errno.
+ */
+int launch_path_apply(int fd, int rule);
+/* Close what launch_path_apply keeps between calls (the empty file's detached mount), so no
+ * process visible in the zone holds it: after the plan's last operation. */
+void launch_paths_done(void);
+
+/*
+ * Apply every row under fs_root ("/proc") to the mount tree at tree_fd, whose root is that
+ * path (rows missing in it are skipped); own_netns: the RW_NETNS rows too.  For a proc the
+ * zone's mount service makes, before it is attached.  0 or an errno.
+ */
+int launch_paths_apply_tree(int tree_fd, const char *fs_root, int own_netns);
+
+/* docs/security-paths.md, from the table. */
+void launch_paths_doc(FILE *out);
 
 /* One line per operation, then the hand-over ("exec-brand ..."), as `--dry-run` prints it. */
 void launch_plan_print(const struct launch_plan *plan, FILE *out);

@@ -35,8 +35,12 @@ static const char usage_text[] =
     "usage: lxrun [OPTION...] [--] PROGRAM [ARG...]\n"
     "Run PROGRAM under the lxzone brand (in-process Linux system call emulation).\n"
     "\n"
-    "  --root DIR              run in a new zone rooted at DIR (mount, pid, uts, ipc\n"
-    "                          namespaces; /proc, /dev, read-only /sys, /tmp; minimal init)\n"
+    "  --root DIR              run in a new zone rooted at DIR (mount, pid, uts, ipc,\n"
+    "                          net namespaces; /proc, /dev, read-only /sys, /tmp; minimal init;\n"
+    "                          /proc and /sys masked as docs/security-paths.md says)\n"
+    "  --net none|host         with --root: none (the default) gives the zone its own\n"
+    "                          network namespace with only loopback, up; host shares\n"
+    "                          lxrun's (and keeps /proc/sys/net read-only)\n"
     "  --kernel-version X.Y.Z  kernel release the program sees (uname)\n"
     "  --memory SIZE           memory cap (bytes, or with a k, m, g or t suffix); /proc,\n"
     "                          sysinfo() and free show it\n"
@@ -68,6 +72,7 @@ enum {
 	OPT_MEMORY,
 	OPT_CPUS,
 	OPT_CAPS,
+	OPT_NET,
 };
 
 static const struct option long_opts[] = {
@@ -80,6 +85,7 @@ static const struct option long_opts[] = {
     {"memory", required_argument, NULL, OPT_MEMORY},
     {"cpus", required_argument, NULL, OPT_CPUS},
     {"capabilities", required_argument, NULL, OPT_CAPS},
+    {"net", required_argument, NULL, OPT_NET},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -183,9 +189,31 @@ static int launch_opts_caps(struct launch_opts *opts, struct launch_error *err)
 	return 0;
 }
 
+/* --net: a zone (--root) gets a network namespace of its own unless --net host says to
+ * share lxrun's, where it would hold CAP_NET_ADMIN over the host's interfaces. */
+static int launch_opts_net(struct launch_opts *opts, const char *net, struct launch_error *err)
+{
+	if (!net) {
+		opts->net = opts->root ? LAUNCH_NET_NONE : LAUNCH_NET_HOST;
+		return 0;
+	}
+	if (!opts->root)
+		return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
+				   "--net needs --root (without one, lxrun runs on the host)");
+	if (!strcmp(net, "none"))
+		opts->net = LAUNCH_NET_NONE;
+	else if (!strcmp(net, "host"))
+		opts->net = LAUNCH_NET_HOST;
+	else
+		return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "--net %s: expected none or host",
+				   net);
+	return 0;
+}
+
 int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out,
 		      struct launch_error *err)
 {
+	const char *net = NULL;
 	int c;
 
 	memset(opts, 0, sizeof(*opts));
@@ -239,6 +267,9 @@ int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out
 		case OPT_CAPS:
 			opts->caps_spec = optarg;
 			break;
+		case OPT_NET:
+			net = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, out);
 			return 1;
@@ -254,6 +285,8 @@ int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out
 		}
 	}
 	if (opts->caps_spec && launch_opts_caps(opts, err) < 0)
+		return -1;
+	if (launch_opts_net(opts, net, err) < 0)
 		return -1;
 	if (optind >= argc)
 		return launch_fail(

@@ -38,6 +38,9 @@ static const char *const op_names[] = {
     [LOP_PIVOT_ROOT] = "pivot-root",
     [LOP_MKNOD] = "mknod",
     [LOP_HOST_CPU_DIR] = "host-cpu-dir",
+    [LOP_MASK] = "mask",
+    [LOP_READ_ONLY] = "read-only",
+    [LOP_READ_WRITE] = "read-write",
 };
 
 const char *launch_op_name(int kind)
@@ -219,6 +222,35 @@ static int add_cgroupfs(struct launch_plan *plan, const struct launch_opts *opts
 	return full;
 }
 
+/*
+ * The rows of the /proc and /sys table (launch_mask.c) under fs_root, in table order, right
+ * after that file system's mount: masks and read-only binds are made before pivot_root, by
+ * the launcher's full privilege.  fs_root's own row is its mount's flags (sysfs is mounted
+ * read-only).  /proc/sys/net is made writable again only in a network namespace of the
+ * zone's own.  Returns 1 when the plan is full.
+ */
+static int add_path_rules(struct launch_plan *plan, const char *fs_root, int own_netns)
+{
+	static const int kinds[] = {
+	    [LAUNCH_PATH_MASK] = LOP_MASK,
+	    [LAUNCH_PATH_RO] = LOP_READ_ONLY,
+	    [LAUNCH_PATH_RW_NETNS] = LOP_READ_WRITE,
+	};
+	size_t n = strlen(fs_root);
+	int full = 0;
+
+	for (size_t i = 0; i < launch_npaths; i++) {
+		const struct launch_path *p = &launch_paths[i];
+
+		if (strncmp(p->path, fs_root, n) != 0 || p->path[n] != '/')
+			continue;
+		if (p->rule == LAUNCH_PATH_RW_NETNS && !own_netns)
+			continue;
+		full |= !add(plan, kinds[p->rule], NULL, p->path);
+	}
+	return full;
+}
+
 /* A zone path must be absolute and must not climb: "/a/../../etc" would be harmless inside
  * the root (resolution is confined) but says something the user did not mean. */
 static int zone_path_ok(const char *p)
@@ -302,8 +334,10 @@ static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *pl
 	full |= !add(plan, LOP_BIND_ROOT, opts->root, "/");
 
 	full |= !add_mount(plan, "proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	full |= add_path_rules(plan, "/proc", opts->net != LAUNCH_NET_HOST);
 	full |=
 	    !add_mount(plan, "sysfs", "/sys", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	full |= add_path_rules(plan, "/sys", opts->net != LAUNCH_NET_HOST);
 	full |= add_cpu_dir(plan, opts);
 	full |= add_cgroupfs(plan, opts);
 	full |= !add_mount(plan, "tmpfs", "/dev", MS_NOSUID | MS_STRICTATIME, "mode=755");
@@ -465,6 +499,11 @@ static void print_op(const struct launch_plan *plan, const struct launch_op *op,
 		break;
 	case LOP_LOOPBACK_UP:
 	case LOP_NEW_CGROUPNS:
+		break;
+	case LOP_MASK:
+	case LOP_READ_ONLY:
+	case LOP_READ_WRITE:
+		fprintf(out, " %s (if present)", op->dest);
 		break;
 	case LOP_HOST_CPU_DIR:
 		fprintf(out, " %s cpu0..cpu%lu online %.*s (private mount namespace)", op->dest,

@@ -272,6 +272,31 @@ static int brand_bind(const char *path, int *brand_fd, struct launch_error *err)
 	return 0;
 }
 
+/* A row of the /proc and /sys table (launch_mask.c) on the zone path dest, which is
+ * resolved inside the root without following a last symlink; a path the kernel does not
+ * have is skipped. */
+static int do_path_rule(const struct root_ctx *c, const struct launch_op *op)
+{
+	static const int rules[] = {
+	    [LOP_MASK] = LAUNCH_PATH_MASK,
+	    [LOP_READ_ONLY] = LAUNCH_PATH_RO,
+	    [LOP_READ_WRITE] = LAUNCH_PATH_RW_NETNS,
+	};
+	cleanup_fd int fd = root_open(c, op->dest, O_PATH | O_NOFOLLOW);
+	int e;
+
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open %s%s", c->root,
+				   op->dest);
+	e = launch_path_apply(fd, rules[op->kind]);
+	if (e)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, e, "%s %s%s",
+				   launch_op_name(op->kind), c->root, op->dest);
+	return 0;
+}
+
 static int pivot(struct root_ctx *c)
 {
 	if (fchdir(c->rootfd) < 0)
@@ -372,11 +397,17 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 		case LOP_MKNOD:
 			r = do_mknod(&c, op);
 			break;
+		case LOP_MASK:
+		case LOP_READ_ONLY:
+		case LOP_READ_WRITE:
+			r = do_path_rule(&c, op);
+			break;
 		default:
 			r = launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "plan: unknown op %d",
 					op->kind);
 		}
 	}
+	launch_paths_done();
 	if (c.rootfd >= 0)
 		close(c.rootfd);
 	if (r < 0 && *brand_fd >= 0) {

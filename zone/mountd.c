@@ -37,6 +37,7 @@
  * EPERM.
  */
 #include "zone/mountd.h"
+#include "cli/launch.h" /* the /proc and /sys masks (cli/launch_mask.c) */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -51,6 +52,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -324,9 +326,11 @@ fail:
 	return -e;
 }
 
-/* Create the filesystem configured in fs with mount(2)'s flags and attach it at tfd.
+/* Create the filesystem configured in fs with mount(2)'s flags and attach it at tfd; mask:
+ * "/proc" or "/sys", the masks a zone's proc or sysfs gets (cli/launch_mask.c), applied to
+ * the new mount before it is attached, so the zone never sees it without them; NULL: none.
  * Returns an errno; closes fs. */
-static int fc_attach(int fs, int tfd, unsigned long flags)
+static int fc_attach(int fs, int tfd, unsigned long flags, const char *mask)
 {
 	static const struct {
 		unsigned long ms;
@@ -363,6 +367,11 @@ static int fc_attach(int fs, int tfd, unsigned long flags)
 	if (m < 0)
 		goto fail;
 	close(fs);
+	/* a zone's network namespace is its own: its /proc/sys/net stays writable */
+	if (mask && (e = launch_paths_apply_tree(m, mask, 1)) != 0) {
+		close(m);
+		return e;
+	}
 	e = move_mount(m, "", tfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0
 		? errno
 		: 0;
@@ -399,11 +408,52 @@ static int mount_proc(const struct req_ctx *c, int tfd, unsigned long flags)
 		if (r < 0)
 			goto fail;
 	}
-	return fc_attach(fs, tfd, flags);
+	return fc_attach(fs, tfd, flags, "/proc");
 fail:
 	e = errno;
 	close(fs);
 	return e;
+}
+
+/* sysfs of the caller's network namespace (the helper joined it), attached at tfd with the
+ * zone's /sys masks. */
+static int mount_sysfs(const struct req_ctx *c, int tfd, unsigned long flags)
+{
+	int fs = fsopen("sysfs", FSOPEN_CLOEXEC), e;
+
+	if (fs < 0)
+		return errno;
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "source",
+		     c->r.source && *c->r.source ? c->r.source : "sysfs", 0) < 0) {
+		e = errno;
+		close(fs);
+		return e;
+	}
+	return fc_attach(fs, tfd, flags, "/sys");
+}
+
+/* BIND without MS_REC: does a boot mount sit under the source (f->src_boot_below)? */
+static int bind_facts(int sfd, int self_fd, int mi, const struct mountd_zone *z,
+		      struct mountd_facts *f)
+{
+	static char text[1 << 18];
+	char name[16], path[STR_MAX];
+	struct statx stx;
+	ssize_t n, l;
+
+	snprintf(name, sizeof(name), "%d", sfd);
+	/* the source as the caller names it: this helper's root is the caller's */
+	l = readlinkat(self_fd, name, path, sizeof(path) - 1);
+	if (l <= 0 || statx(sfd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0 ||
+	    !(stx.stx_mask & STATX_MNT_ID))
+		return EPERM;
+	path[l] = '\0';
+	n = lseek(mi, 0, SEEK_SET) == 0 ? read_all(mi, text, sizeof(text) - 1) : -1;
+	if (n < 0)
+		return EPERM;
+	f->src_boot_below =
+	    path[0] != '/' || mountd_boot_below(z, text, (size_t)n, stx.stx_mnt_id, path);
+	return 0;
 }
 
 /* Take the caller's effective capabilities (and no more) as our own. */
@@ -518,7 +568,7 @@ static int mount_overlay(const struct req_ctx *c, const struct mountd_op *op,
 		if (r < 0)
 			goto fail;
 	}
-	return fc_attach(fs, tfd, mountd_flags(op, f));
+	return fc_attach(fs, tfd, mountd_flags(op, f), NULL);
 fail:
 	e = errno;
 	close(fs);
@@ -571,6 +621,8 @@ static int helper(const struct req_ctx *c, const struct mountd_zone *z, const st
 			sfd = open(r->source, O_PATH | O_CLOEXEC);
 			if (sfd < 0)
 				return errno;
+			if (!(op->flags & MS_REC) && (e = bind_facts(sfd, self_fd, mi, z, &f)) != 0)
+				return e;
 		} else if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_BLOCK) {
 			struct stat st;
 			if (stat(r->source, &st) < 0) {
@@ -586,13 +638,23 @@ static int helper(const struct req_ctx *c, const struct mountd_zone *z, const st
 		return -e;
 
 	if (op->kind == MOUNTD_UMOUNT) {
+		int uflags = (int)(op->flags & ~(unsigned long)UMOUNT_NOFOLLOW);
+		struct statfs sfs;
+		/* a proc or sysfs the zone mounted holds the service's masks (mount_proc): they
+		 * make it busy, and go with it, so it is detached at once with them */
+		int masked = fstatfs(tfd, &sfs) == 0 &&
+			     (sfs.f_type == PROC_SUPER_MAGIC || sfs.f_type == SYSFS_MAGIC);
+
 		close(tfd); /* it would keep the mount busy */
-		return umount2(r->target, (int)(op->flags & ~(unsigned long)UMOUNT_NOFOLLOW)) < 0
-			   ? errno
-			   : 0;
+		e = umount2(r->target, uflags) < 0 ? errno : 0;
+		if (e == EBUSY && masked && !(uflags & MNT_DETACH))
+			e = umount2(r->target, uflags | MNT_DETACH) < 0 ? errno : 0;
+		return e;
 	}
 	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_PROC)
 		return mount_proc(c, tfd, op->flags);
+	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_SYSFS)
+		return mount_sysfs(c, tfd, mountd_flags(op, &f));
 	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_OVERLAY)
 		return mount_overlay(c, op, &f, tfd, self_fd);
 	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_BLOCK) {

@@ -103,6 +103,8 @@ struct mountd_facts {
 	int mnt_ro;		   /* it is read-only */
 	int mnt_nodev;		   /* it is nodev */
 	unsigned long layer_flags; /* OVERLAY: MS_NODEV/NOSUID/NOEXEC of any layer's mount */
+	int src_boot_below;	   /* BIND: a boot mount sits on a path under the source, on the
+				      source's mount (mountd_boot_below) */
 };
 
 /*
@@ -154,6 +156,16 @@ struct mountd_ovl {
  * always adds userxattr, index=off and nfs_export=off, and refuses index=on, nfs_export=on).
  */
 int mountd_overlay_parse(const char *data, struct mountd_ovl *o);
+
+/*
+ * Is one of lxzone's boot mounts (the masks over /proc and /sys, /proc itself) mounted on
+ * mount id at path or under it (path absolute, as mountinfo's mount points show it)?  The
+ * kernel's has_locked_children: a bind of such a path without MS_REC would show what the
+ * boot mounts cover (an unmasked /proc), and in a user namespace the kernel refuses it with
+ * EINVAL; the service does the same for zones without one.  mountinfo: the caller's text.
+ */
+int mountd_boot_below(const struct mountd_zone *z, const char *mountinfo, size_t len, uint64_t id,
+		      const char *path);
 
 /* Is id one of the mounts lxzone set up (or unknown, when no record exists)? */
 int mountd_is_boot(const struct mountd_zone *z, uint64_t id);

@@ -12,7 +12,9 @@
  *   - overlay, its layers resolved by the helper in the caller's root without magic links,
  *     with userxattr (mountd_overlay_parse) and the layers' nodev/nosuid/noexec;
  *   - bind mounts: the kernel already refuses a source outside the caller's mount namespace,
- *     and the service resolves both paths in the caller's root;
+ *     and the service resolves both paths in the caller's root; without MS_REC, not of a
+ *     path with a boot mount under it (EINVAL, as the kernel's locked mounts): that bind
+ *     would show what lxzone's masks cover (cli/launch_mask.c);
  *   - MS_MOVE, remount and umount2 of mounts the zone made itself: every mount in the zone's
  *     namespace except the ones lxzone set up at boot (recorded by mount id);
  *   - a remount may not touch a superblock that a boot mount shares (the zone root is the
@@ -190,6 +192,7 @@ int mountd_check(const struct mountd_zone *z, const struct mountd_op *op, unsign
 				return 0;
 		return -EPERM;
 	case MOUNTD_BIND:
+		return !(flags & MS_REC) && f->src_boot_below ? -EINVAL : 0;
 	case MOUNTD_PROPAGATION:
 		return 0;
 	case MOUNTD_MOVE:
@@ -406,6 +409,58 @@ static const char *field(const char *p, const char *end, const char **fend)
 	while (*fend < end && **fend != ' ')
 		(*fend)++;
 	return p;
+}
+
+/* A mountinfo path field, its \ooo escapes undone, into buf (NUL-terminated; 0 if too long). */
+static int unescape_field(const char *f, const char *fe, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	while (f < fe) {
+		char c = *f++;
+
+		if (c == '\\' && fe - f >= 3) {
+			c = (char)(((f[0] - '0') << 6) | ((f[1] - '0') << 3) | (f[2] - '0'));
+			f += 3;
+		}
+		if (n + 1 >= len)
+			return 0;
+		buf[n++] = c;
+	}
+	buf[n] = '\0';
+	return 1;
+}
+
+int mountd_boot_below(const struct mountd_zone *z, const char *mountinfo, size_t len, uint64_t id,
+		      const char *path)
+{
+	const char *p = mountinfo, *end = mountinfo + len;
+	size_t plen = strlen(path);
+	char mp[4096];
+
+	while (plen > 1 && path[plen - 1] == '/')
+		plen--;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end, *f, *fe;
+		unsigned long long child, parent;
+
+		f = field(p, le, &fe);
+		child = strtoull(f, NULL, 10);
+		f = field(fe, le, &fe);
+		parent = strtoull(f, NULL, 10);
+		f = field(fe, le, &fe); /* major:minor */
+		f = field(fe, le, &fe); /* root */
+		f = field(fe, le, &fe); /* mount point */
+		p = le + 1;
+		if (parent != id || child == id || !mountd_is_boot(z, child) ||
+		    !unescape_field(f, fe, mp, sizeof(mp)))
+			continue;
+		if (plen == 1 ||
+		    (!strncmp(mp, path, plen) && (mp[plen] == '\0' || mp[plen] == '/')))
+			return 1;
+	}
+	return 0;
 }
 
 int mountd_mountinfo_parse(const char *text, size_t len, struct mountd_mnt *out, size_t max)

@@ -404,6 +404,53 @@ static void test_mountinfo_parse(void **state)
 	assert_int_equal(mountd_mountinfo_parse("", 0, m, 8), 0);
 }
 
+/* A bind without MS_REC of a path with lxzone's masks under it would show the unmasked proc:
+ * EINVAL, as the kernel's locked mounts in a user namespace */
+static void test_bind_over_boot_mounts(void **state)
+{
+	(void)state;
+	static const char mi[] =
+	    "128 104 254:0 /srv/z/root / rw,relatime - ext4 /dev/vda rw\n"
+	    "129 128 0:46 / /proc rw,nosuid,nodev,noexec - proc proc rw\n"
+	    "131 129 0:46 /sys /proc/sys ro,nosuid,nodev,noexec - proc proc rw\n"
+	    "132 131 0:46 /sys/net /proc/sys/net rw,nosuid,nodev,noexec - proc proc rw\n"
+	    "133 129 0:50 /empty /proc/kcore ro - tmpfs tmpfs ro\n"
+	    "140 128 0:60 / /mnt\\040x rw - tmpfs tmpfs rw\n"
+	    "141 140 0:61 / /mnt\\040x/in rw - tmpfs tmpfs rw\n";
+	struct mountd_mnt boot[] = {{128, makedev(254, 0), 0},
+				    {129, makedev(0, 46), 0},
+				    {131, makedev(0, 46), 1},
+				    {132, makedev(0, 46), 0},
+				    {133, makedev(0, 50), 1}};
+	struct mountd_zone z;
+	struct mountd_facts f = {.admin = 1};
+
+	memset(&z, 0, sizeof(z));
+	memcpy(z.boot, boot, sizeof(boot));
+	z.nboot = 5;
+	z.boot_known = 1;
+	/* /proc (129) has the masks below it; so has / (128), which holds /proc */
+	assert_true(mountd_boot_below(&z, mi, sizeof(mi) - 1, 129, "/proc"));
+	assert_true(mountd_boot_below(&z, mi, sizeof(mi) - 1, 129, "/proc/"));
+	assert_true(mountd_boot_below(&z, mi, sizeof(mi) - 1, 128, "/"));
+	assert_true(mountd_boot_below(&z, mi, sizeof(mi) - 1, 131, "/proc/sys"));
+	/* a path beside them, or a mount of the zone's own, is free to bind */
+	assert_false(mountd_boot_below(&z, mi, sizeof(mi) - 1, 129, "/proc/self"));
+	assert_false(mountd_boot_below(&z, mi, sizeof(mi) - 1, 128, "/etc"));
+	assert_false(mountd_boot_below(&z, mi, sizeof(mi) - 1, 129, "/proc/sy"));
+	assert_false(mountd_boot_below(&z, mi, sizeof(mi) - 1, 132, "/proc/sys/net"));
+	assert_false(mountd_boot_below(&z, mi, sizeof(mi) - 1, 140, "/mnt x"));
+	/* no record: every mount may be lxzone's */
+	z.boot_known = 0;
+	assert_true(mountd_boot_below(&z, mi, sizeof(mi) - 1, 140, "/mnt x"));
+
+	f.src_boot_below = 1;
+	assert_int_equal(check(&z, MOUNTD_BIND, 0, MS_BIND, &f), -EINVAL);
+	assert_int_equal(check(&z, MOUNTD_BIND, 0, MS_BIND | MS_REC, &f), 0);
+	f.src_boot_below = 0;
+	assert_int_equal(check(&z, MOUNTD_BIND, 0, MS_BIND, &f), 0);
+}
+
 static void test_boot_record_roundtrip(void **state)
 {
 	(void)state;
@@ -443,6 +490,7 @@ int main(void)
 	    cmocka_unit_test(test_overlay_parse),
 	    cmocka_unit_test(test_mountinfo_parse),
 	    cmocka_unit_test(test_boot_record_roundtrip),
+	    cmocka_unit_test(test_bind_over_boot_mounts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,8 @@ fail() {
 
 [ "$(id -u)" = 0 ] || skip "needs root (mounts, device nodes, owners)"
 
+# the zones' cgroups live under <mnt>/$CGP/<zone> (zone/cgroup.c: LXZONE_CGROUP_PARENT)
+CGP=${LXZONE_CGROUP_PARENT:-lxzone}
 T=$(mktemp -d /tmp/lxzone-it.XXXXXX)
 export LXZONE_ROOT="$T/store"
 cleanup() {
@@ -69,7 +71,7 @@ need_brand() {
 
 # No cgroup directory of the zone is left in any hierarchy.
 no_cgroup_left() {
-	left=$(ls -d /sys/fs/cgroup/*/lxzone/"$1" /sys/fs/cgroup/lxzone/"$1" 2>/dev/null || true)
+	left=$(ls -d /sys/fs/cgroup/*/$CGP/"$1" /sys/fs/cgroup/$CGP/"$1" 2>/dev/null || true)
 	[ -z "$left" ] || fail "cgroup left behind: $left"
 }
 

@@ -33,8 +33,8 @@ if lxzone exec bb1 -- /bin/sh -c 'touch /mnt/host/x' 2>/dev/null; then
 	fail "read-only mount is writable"
 fi
 # Caps are in the zone's cgroup.
-mem=$(cat /sys/fs/cgroup/memory/lxzone/bb1/memory.limit_in_bytes 2>/dev/null ||
-	cat /sys/fs/cgroup/lxzone/bb1/memory.max)
+mem=$(cat /sys/fs/cgroup/memory/$CGP/bb1/memory.limit_in_bytes 2>/dev/null ||
+	cat /sys/fs/cgroup/$CGP/bb1/memory.max)
 [ "$mem" = 134217728 ] || fail "memory cap $mem"
 echo "ok: exec, hostname, kernel-version, ps, mounts, caps"
 

@@ -125,8 +125,8 @@ fi
 st=0
 alloc 128 || st=$?
 [ $st = 137 ] || fail "128 MiB in a child allowed 1 GiB of a 64 MiB zone: status $st, not SIGKILL"
-host_mem=$(cat /sys/fs/cgroup/memory/lxzone/cgfsz/memory.limit_in_bytes 2>/dev/null ||
-	cat /sys/fs/cgroup/lxzone/cgfsz/memory.max)
+host_mem=$(cat /sys/fs/cgroup/memory/$CGP/cgfsz/memory.limit_in_bytes 2>/dev/null ||
+	cat /sys/fs/cgroup/$CGP/cgfsz/memory.max)
 [ "$host_mem" = 67108864 ] || fail "the zone's own cap changed: $host_mem"
 echo "ok: a child allowed 1 GiB is killed at the zone's 64 MiB cap (status $st); the cap is untouched"
 
@@ -203,7 +203,7 @@ sleep 1000 </dev/null >/dev/null 2>&1 &
 for h in $hier; do d=/sys/fs/cgroup/\$h; [ \$h = . ] && d=$memdir; [ -d \$d ] && echo \$! > \$d/a/b/c/cgroup.procs; done
 [ -f /sys/fs/cgroup/freezer/a/freezer.state ] && echo FROZEN > /sys/fs/cgroup/freezer/a/freezer.state
 exit 0" || fail "could not make nested cgroups"
-nested=$(find /sys/fs/cgroup/*/lxzone/cgfsz /sys/fs/cgroup/lxzone/cgfsz -path '*/a/b/c' -type d 2>/dev/null | wc -l)
+nested=$(find /sys/fs/cgroup/*/$CGP/cgfsz /sys/fs/cgroup/$CGP/cgfsz -path '*/a/b/c' -type d 2>/dev/null | wc -l)
 [ "$nested" -ge 1 ] || fail "the nested cgroups are not on the host"
 lxzone halt cgfsz
 no_cgroup_left cgfsz

@@ -7,8 +7,8 @@ need_brand
 
 lxzone create lim --image builtin:busybox --memory 64M --pids 64
 lxzone boot lim
-memdir=/sys/fs/cgroup/memory/lxzone/lim
-[ -d $memdir ] || memdir=/sys/fs/cgroup/lxzone/lim
+memdir=/sys/fs/cgroup/memory/$CGP/lim
+[ -d $memdir ] || memdir=/sys/fs/cgroup/$CGP/lim
 
 # awk doubles a string until the cap stops it.
 set +e
@@ -28,8 +28,8 @@ expect_state lim running
 echo "ok: the hog was killed, the zone lives"
 
 # A fork bomb, in the background; it can never exceed pids.max.
-piddir=/sys/fs/cgroup/pids/lxzone/lim
-[ -d $piddir ] || piddir=/sys/fs/cgroup/lxzone/lim
+piddir=/sys/fs/cgroup/pids/$CGP/lim
+[ -d $piddir ] || piddir=/sys/fs/cgroup/$CGP/lim
 lxzone exec lim -- /bin/sh -c 'b() { b | b & }; b' >/dev/null 2>&1 &
 bomb=$!
 sleep 3

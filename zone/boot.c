@@ -430,6 +430,7 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		ready_fail(readyfd, &err);
 		_exit(1);
 	}
+	zone_console_own_stdio(&con);
 	if (b == NULL || plan == NULL) {
 		zone_error_set(&err, ENOMEM, "supervisor");
 		ready_fail(readyfd, &err);

@@ -145,12 +145,16 @@ int zone_console_open(struct zone_console *c, const char *dir, uint64_t max_size
 		zone_console_close(c);
 		return zone_error_set(err, e, "console log: %s/%s", dir, ZONE_CONSOLE_LOG);
 	}
-	c->own_stdio = 1;
-	stdio_follow(c);
 	remove_extra(c);
 	if (max_size != UINT64_MAX && log_size(c) >= max_size)
 		rotate(c);
 	return 0;
+}
+
+void zone_console_own_stdio(struct zone_console *c)
+{
+	c->own_stdio = 1;
+	stdio_follow(c);
 }
 
 int zone_console_pipe_stdio(struct zone_console *c, struct zone_error *err)

@@ -40,11 +40,14 @@ struct zone_console {
 
 /*
  * Open (create) console.log in the zone directory dir, rotating it first if it is already at
- * the cap, and make it the process's stdout and stderr.  max_size: bytes (UINT64_MAX: no cap);
+ * the cap, removing rotated files past the count.  max_size: bytes (UINT64_MAX: no cap);
  * files: 1 to ZONE_CONSOLE_MAX_FILES.  0, or -1 with err.
  */
 int zone_console_open(struct zone_console *c, const char *dir, uint64_t max_size, unsigned files,
 		      struct zone_error *err);
+
+/* The process's stdout and stderr become console.log, and follow it across rotations. */
+void zone_console_own_stdio(struct zone_console *c);
 
 /* The zone's pipe: the process's stdout and stderr become its write end, for the zone's init
  * to inherit (launch_spawn).  0, or -1 with err (stdio unchanged). */

@@ -103,6 +103,7 @@ struct launch_opts {
 	int hardened;		 /* hardened brand profile and filter */
 	int dry_run;		 /* print the plan, do nothing */
 	const char *brand_image; /* NULL: $LXZONE_BRAND_IMAGE, else lxzone-brand beside lxrun */
+	const char *init_image;	 /* NULL: $LXZONE_INIT_IMAGE, else lxzone-init beside lxrun */
 	char **argv;		 /* PROGRAM ARG...; NULL-terminated, argv[0] non-NULL */
 
 	/* Caps of a run (lxrun --memory/--cpus: a transient cgroup and a zone page). */
@@ -194,6 +195,8 @@ enum launch_op_kind {
 	LOP_LOOPBACK_UP,    /* bring "lo" up in the new network namespace */
 	LOP_MAKE_PRIVATE,   /* mount --make-rprivate / */
 	LOP_BRAND_BIND,	    /* bind path read-only over itself, open it O_PATH|O_CLOEXEC */
+	LOP_INIT_IMAGE,	    /* copy the init image src onto a tmpfs of its own, made read-only,
+			       open it O_PATH|O_CLOEXEC (launch_image_copy_ro) */
 	LOP_BIND_ROOT,	    /* bind path (the root) onto itself, recursively */
 	LOP_MOUNT,	    /* mount fstype on the zone path dest, flags, data */
 	LOP_BIND,	    /* bind host path src on zone path dest (rec; ro flag) */
@@ -232,12 +235,13 @@ struct launch_op {
 
 struct launch_plan {
 	const struct launch_opts *opts;
-	int clone_flags;      /* CLONE_NEW*; 0: no zone (run on the host) */
-	int new_timens;	      /* a time namespace too (not a clone flag: clone() has no room) */
-	int init;	      /* enum launch_init, LAUNCH_INIT_MINIMAL also without a root */
-	int fork_for_wait;    /* no root: fork and wait (report wanted) instead of exec in place */
-	char brand[4096];     /* host path of the brand image */
-	char report_zone[64]; /* report path as the brand sees it ("" until the file exists) */
+	int clone_flags;       /* CLONE_NEW*; 0: no zone (run on the host) */
+	int new_timens;	       /* a time namespace too (not a clone flag: clone() has no room) */
+	int init;	       /* enum launch_init, LAUNCH_INIT_MINIMAL also without a root */
+	int fork_for_wait;     /* no root: fork and wait (report wanted) instead of exec in place */
+	char brand[4096];      /* host path of the brand image */
+	char init_image[4096]; /* host path of lxzone-init (LAUNCH_INIT_MINIMAL with a root) */
+	char report_zone[64];  /* report path as the brand sees it ("" until the file exists) */
 	/* the zone's /sys/devices/system/cpu when --cpus caps it (strings the ops point to) */
 	char cpu_dirs[LAUNCH_MAX_ZONE_CPUS][40];
 	char cpu_list[24];
@@ -249,6 +253,10 @@ struct launch_plan {
  * directory of /proc/self/exe.  Does not check that it exists. */
 int launch_brand_path(const struct launch_opts *opts, char *buf, size_t len,
 		      struct launch_error *err);
+
+/* Where lxzone-init is: opts->init_image, $LXZONE_INIT_IMAGE, or lxzone-init beside lxrun. */
+int launch_init_image_path(const struct launch_opts *opts, char *buf, size_t len,
+			   struct launch_error *err);
 
 /* Build the plan from opts.  Touches nothing (reads the environment and /proc/self/exe only
  * when opts->brand_image is NULL).  The plan keeps pointers into opts. */
@@ -436,10 +444,34 @@ int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *fil
 
 /* Execute plan->ops in the current process, which must already be in the new namespaces
  * (PID 1 of the zone).  On return the process is inside the root (cwd "/") and *brand_fd is
- * the brand image, bound read-only, open O_PATH|O_CLOEXEC.  report_path: the host report file
- * for LOP_REPORT_BIND.  Errors: status 126, message with the host path involved. */
+ * the brand image, bound read-only, open O_PATH|O_CLOEXEC; *init_fd (init_fd may be NULL
+ * when the plan has no LOP_INIT_IMAGE) the same for lxzone-init, or -1.  report_path: the
+ * host report file for LOP_REPORT_BIND.  Errors: status 126, message with the host path
+ * involved. */
 int launch_ops_execute(const struct launch_plan *plan, const char *report_path, int *brand_fd,
-		       struct launch_error *err);
+		       int *init_fd, struct launch_error *err);
+
+/* cli/launch_image.c.  An image on a detached read-only, nosuid, nodev bind mount of its own
+ * (open_tree), open O_PATH|O_CLOEXEC in *fd: executable by descriptor, never writable, with no
+ * mount point anywhere.  what names it in the error ("brand image"). */
+int launch_image_open_ro(const char *path, const char *what, int *fd, struct launch_error *err);
+/* A private copy of the image at path, named name, on a nosuid, nodev tmpfs of its own whose
+ * superblock and mount are read-only (opens for writing answer EROFS), with no mount point
+ * anywhere; open O_PATH|O_CLOEXEC in *fd. */
+int launch_image_copy_ro(const char *path, const char *name, int *fd, struct launch_error *err);
+
+/* What ps shows for the minimal init. */
+#define LAUNCH_INIT_NAME "lxzone-init"
+
+/*
+ * PID 1's last step (cli/lxzone_init.c): install filter and exec lxzone-init at init_fd
+ * (from launch_ops_execute) through the gate, with argv "lxzone-init GUEST" and an empty
+ * environment.  Call with every signal blocked and no descriptor but stdio and init_fd
+ * (close-on-exec) open.  Returns -1 only when nothing was installed yet; an exec that fails
+ * under the filter writes "lxrun: exec init PATH: reason" and exits 126.
+ */
+int launch_exec_init(int init_fd, const char *init_path, pid_t guest,
+		     const struct sock_fprog *filter, struct launch_error *err);
 
 /* Summarize a report file's contents ("<nr>\n" lines) into out, one line per distinct call,
  * most frequent first: "<name> <count> <reason>".  Returns the number of distinct calls. */

@@ -115,26 +115,6 @@ static int resolve_user(const char *spec, struct enter_user *u, struct launch_er
 	return 0;
 }
 
-/* The brand image on a detached, read-only bind mount of its own, open O_PATH|O_CLOEXEC: the
- * zone's processes run it from there and can never write it (CVE-2019-5736). */
-static int brand_open_ro(const char *path, int *brand_fd, struct launch_error *err)
-{
-	struct mount_attr attr = {.attr_set =
-				      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
-	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-
-	if (fd < 0)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "bind brand image %s", path);
-	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0) {
-		int e = errno;
-		close(fd);
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, e, "remount brand image %s read-only",
-				   path);
-	}
-	*brand_fd = fd;
-	return 0;
-}
-
 static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts,
 		       const struct sock_fprog *filter, const sigset_t *mask)
 {
@@ -159,8 +139,9 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 		mini->ops[mini->nops].kind = LOP_JOIN_CGROUP;
 		mini->ops[mini->nops++].src = opts->cgroup_procs[i];
 	}
-	if (launch_ops_execute(mini, NULL, &brand_fd, &err) < 0 ||
-	    brand_open_ro(mini->brand, &brand_fd, &err) < 0) {
+	/* the brand from a detached read-only bind of its own (CVE-2019-5736) */
+	if (launch_ops_execute(mini, NULL, &brand_fd, NULL, &err) < 0 ||
+	    launch_image_open_ro(mini->brand, "brand image", &brand_fd, &err) < 0) {
 		report(&err);
 		return err.status;
 	}

@@ -371,8 +371,15 @@ static int install_with_listener(const struct sock_fprog *filter, int sock, char
 	return 0;
 }
 
-int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *filter, int brand_fd,
-		      const char *brand_path, struct launch_error *err)
+/*
+ * Install filter (with a listener sent over notify_sock when that is >= 0) and exec the image
+ * at fd (execveat, AT_EMPTY_PATH) if fd >= 0, else at path, through the gate.  Returns -1 only
+ * when nothing was installed yet; once the filter is in, a failure writes
+ * "lxrun: exec WHAT PATH: reason" and exits 126.
+ */
+static int gate_exec(const char *what, const char *path, int fd, char *const *argv,
+		     char *const *envp, int notify_sock, const struct sock_fprog *filter,
+		     struct launch_error *err)
 {
 	static const int known[] = {ENOENT, EACCES, ENOEXEC, ENOMEM, E2BIG, ETXTBSY, EPERM, EFAULT};
 	const char *known_str[sizeof(known) / sizeof(known[0])];
@@ -384,21 +391,19 @@ int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *fil
 	/* strerror may load locale data (open, mmap): resolve the strings before the filter */
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		known_str[i] = strerror(known[i]);
-	n = (size_t)snprintf(msg, sizeof(msg), "lxrun: exec brand %s: ", brand_path);
+	n = (size_t)snprintf(msg, sizeof(msg), "lxrun: exec %s %s: ", what, path);
 	if (n >= sizeof(msg))
 		n = sizeof(msg) - 1;
 	if (gate_map(err) < 0)
 		return -1;
-	if (ex->notify_sock >= 0
-		? install_with_listener(filter, ex->notify_sock, ebuf, sizeof(ebuf)) < 0
-		: lx_filter_install(filter, ebuf, sizeof(ebuf)) < 0)
+	if (notify_sock >= 0 ? install_with_listener(filter, notify_sock, ebuf, sizeof(ebuf)) < 0
+			     : lx_filter_install(filter, ebuf, sizeof(ebuf)) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "%s", ebuf);
 
-	if (brand_fd >= 0)
-		r = gate(SYS_execveat, brand_fd, (long)"", (long)ex->argv, (long)ex->envp,
-			 AT_EMPTY_PATH, 0);
+	if (fd >= 0)
+		r = gate(SYS_execveat, fd, (long)"", (long)argv, (long)envp, AT_EMPTY_PATH, 0);
 	else
-		r = gate(SYS_execve, (long)brand_path, (long)ex->argv, (long)ex->envp, 0, 0, 0);
+		r = gate(SYS_execve, (long)path, (long)argv, (long)envp, 0, 0, 0);
 
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (-r == known[i])
@@ -421,4 +426,23 @@ int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *fil
 	gate(SYS_write, 2, (long)msg, (long)n, 0, 0, 0);
 	gate(SYS_exit_group, LAUNCH_EXIT_CANNOT, 0, 0, 0, 0, 0);
 	__builtin_unreachable();
+}
+
+int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *filter, int brand_fd,
+		      const char *brand_path, struct launch_error *err)
+{
+	return gate_exec("brand", brand_path, brand_fd, ex->argv, ex->envp, ex->notify_sock, filter,
+			 err);
+}
+
+int launch_exec_init(int init_fd, const char *init_path, pid_t guest,
+		     const struct sock_fprog *filter, struct launch_error *err)
+{
+	char pid[24];
+	char *argv[] = {(char *)LAUNCH_INIT_NAME, pid, NULL};
+	char *envp[] = {NULL};
+
+	snprintf(pid, sizeof(pid), "%d", (int)guest);
+	/* init never sends the mount listener: the guest does (launch.h, notify_sock) */
+	return gate_exec("init", init_path, init_fd, argv, envp, -1, filter, err);
 }

@@ -3,18 +3,19 @@
  *
  * launch_spawn clones the zone's first process in new pid, mount, uts and ipc namespaces.  That
  * process executes the plan (launch_root.c), then either becomes the program (init "image") or
- * stays as the minimal init:
+ * becomes the minimal init:
  *
  *   - all catchable signals blocked, so every signal sent to it queues (a pid namespace's init
  *     gets no signal it has no handler for, but blocked signals are never dropped);
  *   - forks the program, which takes its own process group and the terminal's foreground, gets
  *     the original signal mask back, installs the filter and execs the brand;
- *   - installs the filter itself: init runs inside the zone, so it is under the policy too.
- *     From then on it only uses calls the filter passes through: rt_sigtimedwait, wait4, kill,
- *     write, exit_group;
- *   - reaps every child (orphans are reparented to it), forwards every other signal to the
+ *   - closes every descriptor but stdio, installs the filter itself (init runs inside the zone,
+ *     so it is under the policy too) and execs lxzone-init (cli/lxzone_init.c) by descriptor
+ *     from a read-only copy of its own (LOP_INIT_IMAGE), signals still blocked.  lxzone-init
+ *     reaps every child (orphans are reparented to it), forwards every other signal to the
  *     program, and when the program exits, exits with its status (128+N for signal N), which
- *     makes the kernel kill whatever else is left in the zone.
+ *     makes the kernel kill whatever else is left in the zone.  So the zone's /proc/1/exe is a
+ *     small static image it cannot write (EROFS), not the host's lxzone or lxrun binary.
  *
  * Deliberately not here: stopping lxrun when the program is stopped by the terminal (a shell
  * in the zone does its own job control), subreapers, console allocation (lxzone's job).
@@ -134,61 +135,45 @@ static void guest_start(const struct launch_plan *plan, const struct launch_exec
 }
 
 /*
- * The minimal init's loop, filter first.  From the install on only pass-through calls, made
- * with syscall() directly.  Not noreturn, and not instrumented: a sanitizer build calls
- * sigaltstack (trapped, so fatal) before every call to a noreturn function.
+ * PID 1 becomes lxzone-init (cli/lxzone_init.c), from the image's read-only copy: it keeps
+ * stdio and the image only (close-on-exec, so the exec closes it too), and execs under the
+ * filter, every signal still blocked (they queue across the exec).  Returns only on error.
  */
-__attribute__((no_sanitize("address", "undefined"))) static int
-init_loop(pid_t guest, const struct sock_fprog *filter)
+static int init_exec(const struct launch_plan *plan, int init_fd, int exec_done, pid_t guest,
+		     const struct sock_fprog *filter)
 {
-	char ebuf[512];
-	sigset_t all;
-	siginfo_t si;
-	int st, sig;
-	pid_t p;
+	struct launch_error err = {0};
 
-	sigfillset(&all);
-	if (lx_filter_install(filter, ebuf, sizeof(ebuf)) < 0) {
-		fprintf(stderr, "lxrun: init: %s\n", ebuf);
-		kill(guest, SIGKILL);
-		return LAUNCH_EXIT_CANNOT;
+	/* the image at 3, the pipe the guest waits on at 4 (both close-on-exec), nothing else:
+	 * moved above 4 first, so neither lands on the other */
+	if (init_fd < 0) {
+		launch_fail(&err, LAUNCH_EXIT_CANNOT, 0, "no init image in the plan");
+	} else if ((init_fd = fcntl(init_fd, F_DUPFD_CLOEXEC, 5)) < 0 ||
+		   (exec_done = fcntl(exec_done, F_DUPFD_CLOEXEC, 5)) < 0 ||
+		   dup3(init_fd, 3, O_CLOEXEC) < 0 || dup3(exec_done, 4, O_CLOEXEC) < 0 ||
+		   syscall(SYS_close_range, 5U, ~0U, 0U) < 0) {
+		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "close descriptors");
+	} else {
+		launch_exec_init(3, plan->init_image, guest, filter, &err);
 	}
-	for (;;) {
-		sig = (int)syscall(SYS_rt_sigtimedwait, &all, &si, NULL, _NSIG / 8);
-		if (sig <= 0)
-			continue;
-		if (sig != SIGCHLD) {
-			syscall(SYS_kill, guest, sig);
-			continue;
-		}
-		while ((p = (pid_t)syscall(SYS_wait4, -1, &st, WNOHANG, NULL)) > 0)
-			if (p == guest)
-				syscall(SYS_exit_group, status_code(st));
-		if (p < 0 && errno == ECHILD) /* cannot happen while the guest lives */
-			syscall(SYS_exit_group, LAUNCH_EXIT_CANNOT);
-	}
+	report(&err);
+	kill(guest, SIGKILL);
+	return err.status;
 }
 
 /*
- * ps in the zone shows PID 1 as "lxzone-init", not lxrun's command line with host paths.  The
- * argument area is overwritten in place (prctl(PR_SET_MM_*) needs CAP_SYS_RESOURCE).
+ * The guest's side of init_exec: wait until PID 1 is lxzone-init (the exec closes the pipe's
+ * write end, close-on-exec, the only one left), so no zone process ever sees PID 1 as the
+ * launcher, its host paths or its descriptors.  A PID 1 that dies instead ends the zone.
  */
-static void init_retitle(void)
+static void guest_wait_init(int pipe_fd[2])
 {
-	static const char title[] = "lxzone-init";
-	char buf[8192];
-	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+	char c;
 
-	if (fd >= 0)
-		close(fd);
-	prctl(PR_SET_NAME, title);
-	/* program_invocation_name is argv[0], the start of the argument area */
-	if (n < (ssize_t)sizeof(title) || n == (ssize_t)sizeof(buf) ||
-	    memcmp(program_invocation_name, buf, strlen(buf) + 1))
-		return;
-	memset(program_invocation_name, 0, (size_t)n);
-	memcpy(program_invocation_name, title, sizeof(title));
+	close(pipe_fd[1]);
+	while (read(pipe_fd[0], &c, 1) < 0 && errno == EINTR)
+		;
+	close(pipe_fd[0]);
 }
 
 static int zone_init(const struct launch_plan *plan, const struct sock_fprog *filter,
@@ -198,12 +183,12 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 	struct launch_exec ex;
 	unsigned flags = 0;
 	sigset_t all;
-	int brand_fd;
+	int brand_fd, init_fd, exec_done[2];
 	pid_t guest;
 
 	/* lxrun gone (killed) -> the zone goes too */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (launch_ops_execute(plan, report_path, &brand_fd, &err) < 0) {
+	if (launch_ops_execute(plan, report_path, &brand_fd, &init_fd, &err) < 0) {
 		report(&err);
 		return err.status;
 	}
@@ -237,7 +222,11 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 		return err.status;
 	}
 
-	init_retitle();
+	if (pipe2(exec_done, O_CLOEXEC) < 0) {
+		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "pipe");
+		report(&err);
+		return err.status;
+	}
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	guest = fork();
@@ -246,22 +235,13 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 		report(&err);
 		return err.status;
 	}
-	if (guest == 0)
+	if (guest == 0) {
+		guest_wait_init(exec_done);
 		guest_start(plan, &ex, filter, brand_fd, mask);
-	launch_notify_sock_close(plan->opts);
-	/*
-	 * init never execs, so its close-on-exec descriptors (the zone's store directory, the
-	 * supervisor's pipes, the brand) would stay open for its whole life, and any root process
-	 * in the zone could follow /proc/1/fd/N out of the zone root.  It keeps stdio only.
-	 */
-	if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0) {
-		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "close descriptors");
-		report(&err);
-		kill(guest, SIGKILL);
-		return err.status;
 	}
+	launch_notify_sock_close(plan->opts);
 	launch_exec_free(&ex);
-	return init_loop(guest, filter);
+	return init_exec(plan, init_fd, exec_done[1], guest, filter);
 }
 
 int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter,

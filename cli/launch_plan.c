@@ -25,6 +25,7 @@ static const char *const op_names[] = {
     [LOP_LOOPBACK_UP] = "loopback-up",
     [LOP_MAKE_PRIVATE] = "make-rprivate",
     [LOP_BRAND_BIND] = "brand-bind",
+    [LOP_INIT_IMAGE] = "init-image",
     [LOP_BIND_ROOT] = "bind-root",
     [LOP_MOUNT] = "mount",
     [LOP_BIND] = "bind",
@@ -50,20 +51,20 @@ const char *launch_op_name(int kind)
 	return op_names[kind];
 }
 
-int launch_brand_path(const struct launch_opts *opts, char *buf, size_t len,
-		      struct launch_error *err)
+/* An image of ours: given, else $env, else NAME in the directory of /proc/self/exe. */
+static int image_path(const char *given, const char *env_name, const char *name, char *buf,
+		      size_t len, struct launch_error *err)
 {
-	const char *env = getenv("LXZONE_BRAND_IMAGE");
+	const char *env = getenv(env_name);
 	char self[PATH_MAX];
 	ssize_t n;
 	char *slash;
 
-	if (opts->brand_image || (env && *env)) {
-		const char *p = opts->brand_image ? opts->brand_image : env;
+	if (given || (env && *env)) {
+		const char *p = given ? given : env;
 
 		if (strlen(p) >= len)
-			return launch_fail(err, LAUNCH_EXIT_CANNOT, ENAMETOOLONG, "brand image %s",
-					   p);
+			return launch_fail(err, LAUNCH_EXIT_CANNOT, ENAMETOOLONG, "%s %s", name, p);
 		strcpy(buf, p);
 		return 0;
 	}
@@ -74,10 +75,21 @@ int launch_brand_path(const struct launch_opts *opts, char *buf, size_t len,
 	slash = strrchr(self, '/');
 	if (slash)
 		*slash = '\0';
-	if ((size_t)snprintf(buf, len, "%s/lxzone-brand", self) >= len)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, ENAMETOOLONG, "brand image in %s",
-				   self);
+	if ((size_t)snprintf(buf, len, "%s/%s", self, name) >= len)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, ENAMETOOLONG, "%s in %s", name, self);
 	return 0;
+}
+
+int launch_brand_path(const struct launch_opts *opts, char *buf, size_t len,
+		      struct launch_error *err)
+{
+	return image_path(opts->brand_image, "LXZONE_BRAND_IMAGE", "lxzone-brand", buf, len, err);
+}
+
+int launch_init_image_path(const struct launch_opts *opts, char *buf, size_t len,
+			   struct launch_error *err)
+{
+	return image_path(opts->init_image, "LXZONE_INIT_IMAGE", LAUNCH_INIT_NAME, buf, len, err);
 }
 
 static struct launch_op *add(struct launch_plan *plan, int kind, const char *src, const char *dest)
@@ -331,6 +343,9 @@ static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *pl
 	if (opts->net == LAUNCH_NET_NONE)
 		full |= !add(plan, LOP_LOOPBACK_UP, NULL, NULL);
 	full |= !add(plan, LOP_BRAND_BIND, plan->brand, NULL);
+	/* PID 1 runs lxzone-init from its own read-only mount, never lxrun's binary */
+	if (plan->init == LAUNCH_INIT_MINIMAL)
+		full |= !add(plan, LOP_INIT_IMAGE, plan->init_image, NULL);
 	full |= !add(plan, LOP_BIND_ROOT, opts->root, "/");
 
 	full |= !add_mount(plan, "proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
@@ -430,6 +445,9 @@ int launch_plan_build(const struct launch_opts *opts, struct launch_plan *plan,
 	if (opts->net == LAUNCH_NET_NONE)
 		plan->clone_flags |= CLONE_NEWNET;
 	plan->new_timens = opts->timens != 0;
+	if (opts->init == LAUNCH_INIT_MINIMAL &&
+	    launch_init_image_path(opts, plan->init_image, sizeof(plan->init_image), err) < 0)
+		return -1;
 	if (opts->report)
 		strcpy(plan->report_zone, LAUNCH_ZONE_REPORT);
 	return build_zone_ops(opts, plan, err);
@@ -495,6 +513,7 @@ static void print_op(const struct launch_plan *plan, const struct launch_op *op,
 		fprintf(out, " (report file) on %s", op->dest);
 		break;
 	case LOP_BRAND_BIND:
+	case LOP_INIT_IMAGE:
 		fprintf(out, " %s (ro)", op->src);
 		break;
 	case LOP_LOOPBACK_UP:
@@ -531,7 +550,9 @@ void launch_plan_print(const struct launch_plan *plan, FILE *out)
 	for (i = 0; i < plan->nops; i++)
 		print_op(plan, &plan->ops[i], out);
 	if (plan->clone_flags)
-		fprintf(out, "init %s\n", plan->init == LAUNCH_INIT_IMAGE ? "image" : "minimal");
+		fprintf(out, "init %s\n",
+			plan->init == LAUNCH_INIT_IMAGE ? "image"
+							: "minimal " LAUNCH_INIT_NAME " (by fd)");
 	if (o->drop_caps) {
 		char names[1024];
 

@@ -312,13 +312,15 @@ static int pivot(struct root_ctx *c)
 }
 
 int launch_ops_execute(const struct launch_plan *plan, const char *report_path, int *brand_fd,
-		       struct launch_error *err)
+		       int *init_fd, struct launch_error *err)
 {
 	struct root_ctx c = {.root = plan->opts->root, .rootfd = -1, .err = err};
 	size_t i;
 	int r = 0;
 
 	*brand_fd = -1;
+	if (init_fd)
+		*init_fd = -1;
 	/* zone-path ops before bind-root find rootfd -1 and fail with EBADF, never touch / */
 	for (i = 0; i < plan->nops && r == 0; i++) {
 		const struct launch_op *op = &plan->ops[i];
@@ -350,6 +352,13 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 			break;
 		case LOP_BRAND_BIND:
 			r = brand_bind(op->src, brand_fd, err);
+			break;
+		case LOP_INIT_IMAGE:
+			if (!init_fd || *init_fd >= 0)
+				r = launch_fail(err, LAUNCH_EXIT_CANNOT, 0,
+						"plan: init image twice");
+			else
+				r = launch_image_copy_ro(op->src, LAUNCH_INIT_NAME, init_fd, err);
 			break;
 		case LOP_BIND_ROOT:
 			if (mount(op->src, op->src, NULL, MS_BIND | MS_REC, NULL) < 0) {
@@ -413,6 +422,10 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 	if (r < 0 && *brand_fd >= 0) {
 		close(*brand_fd);
 		*brand_fd = -1;
+	}
+	if (r < 0 && init_fd && *init_fd >= 0) {
+		close(*init_fd);
+		*init_fd = -1;
 	}
 	return r;
 }

@@ -86,15 +86,17 @@ static int check_root(const char *root, struct launch_error *err)
 	return 0;
 }
 
-static int check_brand(const char *brand, struct launch_error *err)
+/* One of our images (what: "brand image", env: the variable that names another) */
+static int check_image(const char *path, const char *what, const char *env,
+		       struct launch_error *err)
 {
 	struct stat st;
 
-	if (stat(brand, &st) < 0)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
-				   "brand image %s (set LXZONE_BRAND_IMAGE)", brand);
-	if (!S_ISREG(st.st_mode) || access(brand, X_OK) < 0)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, EACCES, "brand image %s", brand);
+	if (stat(path, &st) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "%s %s (set %s)", what, path,
+				   env);
+	if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, EACCES, "%s %s", what, path);
 	return 0;
 }
 
@@ -198,7 +200,10 @@ int launch_run(const struct launch_plan *plan, int *status, struct launch_error 
 
 	if (opts->root && check_root(opts->root, err) < 0)
 		return -1;
-	if (check_brand(plan->brand, err) < 0)
+	if (check_image(plan->brand, "brand image", "LXZONE_BRAND_IMAGE", err) < 0)
+		return -1;
+	if (plan->init_image[0] &&
+	    check_image(plan->init_image, "init image", "LXZONE_INIT_IMAGE", err) < 0)
 		return -1;
 	/* opts->filter: lxrun's cached build of the same filter (lxrun.c) */
 	if (!opts->filter && lx_filter_build(&fo, &filter, ebuf, sizeof(ebuf)) < 0)

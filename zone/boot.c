@@ -28,6 +28,7 @@
 #include "zone/cgroup.h"
 #include "zone/clone.h"
 #include "zone/config.h"
+#include "zone/console.h"
 #include "zone/fsutil.h"
 #include "zone/mountd.h"
 #include "zone/net.h"
@@ -406,6 +407,7 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	struct lx_filter_opts fo = {0};
 	struct sock_fprog filter = {0, NULL};
 	struct zone_cg_limits lim;
+	struct zone_console con;
 	char ebuf[512], log[PATH_MAX];
 	sigset_t orig, wait_set;
 	pid_t init = 0;
@@ -417,14 +419,18 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		z->lockfd = -1;
 	}
 	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	snprintf(log, sizeof(log), "%s/console.log", zone_path(z));
-	int con = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (fd >= 0)
 		dup2(fd, 0);
-	if (con >= 0) {
-		dup2(con, 1);
-		dup2(con, 2);
+	/* the console log, capped and rotated (zone/console.h): our stdout and stderr from here,
+	 * the zone's through a pipe we read */
+	snprintf(log, sizeof(log), "%s/%s", zone_path(z), ZONE_CONSOLE_LOG);
+	if (zone_console_open(&con, zone_path(z), zone_config_u64(z->config, "console-log-size"),
+			      (unsigned)zone_config_u64(z->config, "console-log-files"),
+			      &err) < 0) {
+		ready_fail(readyfd, &err);
+		_exit(1);
 	}
+	zone_console_own_stdio(&con);
 	if (b == NULL || plan == NULL) {
 		zone_error_set(&err, ENOMEM, "supervisor");
 		ready_fail(readyfd, &err);
@@ -496,7 +502,12 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		goto fail_cg;
 	}
 	b->opts.notify_sock = &notify[1];
-	if (launch_spawn(plan, &filter, NULL, &orig, &init, &lerr) < 0) {
+	/* init's stdout and stderr: the console pipe, inherited through launch_spawn */
+	if (zone_console_pipe_stdio(&con, &err) < 0)
+		goto fail_cg;
+	int spawned = launch_spawn(plan, &filter, NULL, &orig, &init, &lerr);
+	zone_console_log_stdio(&con);
+	if (spawned < 0) {
 		zone_error_set(&err, 0, "start init: %s", lerr.msg);
 		goto fail_cg;
 	}
@@ -509,6 +520,7 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	if (rn != 1) {
 		int st = 0;
 		waitpid(init, &st, 0);
+		zone_console_drain(&con); /* init's reason, before ours */
 		zone_error_set(&err, 0, "init could not set the zone up (status %d; see %s)",
 			       WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), log);
 		goto fail_cg;
@@ -522,7 +534,7 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	close(notify[0]);
 	dprintf(readyfd, "ok %d\n", (int)init);
 	close(readyfd);
-	fprintf(stderr, "lxzone: zone %s booted, init pid %d\n", z->name, (int)init);
+	zone_console_printf(&con, "lxzone: zone %s booted, init pid %d\n", z->name, (int)init);
 
 	uint64_t next_sample = lxzone_boottime_ns() + PAGE_SAMPLE_NS;
 	int sample_failed = 0;
@@ -533,12 +545,14 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		if (now >= next_sample) {
 			struct zone_error serr = {0};
 			if (lxzone_page_sample(&b->page, &b->cg, &serr) < 0 && !sample_failed++)
-				fprintf(stderr, "lxzone: zone %s: %s\n", z->name, serr.msg);
+				zone_console_printf(&con, "lxzone: zone %s: %s\n", z->name,
+						    serr.msg);
 			next_sample = now + PAGE_SAMPLE_NS;
 		}
 		struct timespec ts = {(time_t)((next_sample - now) / 1000000000u),
 				      (long)((next_sample - now) % 1000000000u)};
-		int sig = sigtimedwait(&wait_set, &si, &ts);
+		/* what the zone writes is copied to the log meanwhile */
+		int sig = zone_console_sigwait(&con, &wait_set, &si, &ts);
 		if (sig < 0)
 			continue;
 		if (sig == SIGCHLD) {
@@ -562,24 +576,31 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		}
 	}
 	zone_cgroup_kill(&b->cg, 5000, NULL);
+	/* the zone is gone: the end of what it wrote goes to the log before its end is told */
+	zone_console_drain(&con);
 	zone_cgroup_remove(&b->cg, NULL);
 	zone_net_destroy(&b->net);
 	lxzone_page_close(&b->page, true);
 	if (mountd > 0) /* it ends when the zone's last process does; do not wait for that */
 		kill(mountd, SIGKILL);
 	mountd_unlink(zone_path(z));
-	fprintf(stderr, "lxzone: zone %s %s, init status %d\n", z->name,
-		halted ? "halted" : "stopped", status);
+	zone_console_printf(&con, "lxzone: zone %s %s, init status %d\n", z->name,
+			    halted ? "halted" : "stopped", status);
+	if (con.dropped)
+		zone_console_printf(&con,
+				    "lxzone: zone %s: %" PRIu64 " bytes of console output lost\n",
+				    z->name, con.dropped);
 	write_exit_status(z, status, halted);
 	_exit(0);
 
 fail_cg:
 	zone_cgroup_kill(&b->cg, 5000, NULL);
+	zone_console_drain(&con);
 	zone_cgroup_remove(&b->cg, NULL);
 	zone_net_destroy(&b->net);
 	lxzone_page_close(&b->page, true);
 fail:
-	fprintf(stderr, "lxzone: zone %s: boot failed: %s\n", z->name, err.msg);
+	zone_console_printf(&con, "lxzone: zone %s: boot failed: %s\n", z->name, err.msg);
 	ready_fail(readyfd, &err);
 	_exit(1);
 }

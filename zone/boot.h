@@ -5,7 +5,8 @@
  * namespace (where a sparse zone's overlay is mounted, so nothing is ever mounted on the
  * host), creates the zone's cgroup with its caps, prepares the network, and has the launcher
  * start the zone's init in new namespaces. It then holds all of that, with the console log
- * (ZONEPATH/console.log), until init exits or it is told to stop:
+ * (ZONEPATH/console.log, capped and rotated, zone/console.h: init's stdout and stderr are a
+ * pipe it reads), until init exits or it is told to stop:
  *
  *   SIGTERM  halt: kill everything in the zone's cgroup
  *   SIGUSR1  shutdown: SIGTERM to the zone's init (which forwards it to its program)

@@ -188,6 +188,33 @@ static int v_cpus(const char *v, char *out, size_t sz, struct zone_error *err)
 	return copy_out(v, out, sz, err);
 }
 
+/* The console log's cap: a size of at least 4K, or unlimited. */
+static int v_console_size(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	uint64_t b;
+
+	if (v_size(v, out, sz, err) < 0)
+		return -1;
+	zone_size_parse(out, &b, err);
+	if (b != ZONE_UNLIMITED && b < (4ULL << 10))
+		return zone_error_set(err, 0, "'%s' is below the 4K minimum", v);
+	return 0;
+}
+
+/* How many files the console log is kept in: 1 to 100 (zone/console.h). */
+static int v_console_files(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (!isdigit((unsigned char)*v) || *end != '\0' || errno != 0 || n < 1 || n > 100)
+		return zone_error_set(err, 0, "'%s' is not a number of files between 1 and 100", v);
+	snprintf(out, sz, "%lu", n);
+	return 0;
+}
+
 static int v_count(const char *v, char *out, size_t sz, struct zone_error *err)
 {
 	char *end;
@@ -431,6 +458,16 @@ const struct zone_config_key zone_config_keys[] = {
     {"init", ZONE_KEY_STRING, "minimal", "minimal|auto|PATH", v_init,
      "PID 1: `auto` runs the image's /sbin/init when present, else lxzone's minimal init; "
      "`minimal` always uses the minimal init; or an absolute path in the zone."},
+    {"console-log-size", ZONE_KEY_SIZE, "1M", "SIZE|unlimited", v_console_size,
+     "Size cap of the zone's console log, ZONEPATH/console.log (what the zone's init and "
+     "every process that inherits its stdout and stderr write; the zone holds a pipe, lxzone "
+     "writes the file): when full it is rotated to console.log.1 (see `console-log-files`). "
+     "At least 4K. `unlimited` never rotates, and lets the zone fill the host's disk."},
+    {"console-log-files", ZONE_KEY_COUNT, "3", "N", v_console_files,
+     "Files the console log is kept in, console.log included, as Docker's `max-file` and the "
+     "kubelet's `containerLogMaxFiles`: console.log.1 is the newest rotated one, the oldest "
+     "past N is deleted, so the log takes at most `console-log-size` x N on the host. 1: "
+     "console.log is emptied when full. Applies from the next boot."},
     {"boottime", ZONE_KEY_ENUM, "zone", "zone|host", v_boottime,
      "What the zone's CLOCK_BOOTTIME counts from. `zone`: the zone's boot (a time namespace "
      "of its own with that boottime offset), so process start times (/proc/PID/stat, ps, "

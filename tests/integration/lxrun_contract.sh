@@ -150,6 +150,16 @@ if [ -n "$left" ]; then
 	kill $left
 fi
 
+# PID 1 is lxzone-init, from a read-only copy of its own (EROFS for writing, where lxrun's
+# own binary would only give ETXTBSY), named without host paths, holding stdio only.
+got=$(timeout "$T" "$LXRUN" --root "$root" -- /bin/sh -c \
+	'echo "$(readlink /proc/1/exe)|$(tr -d "\0" </proc/1/cmdline)|$(ls /proc/1/fd | tr "\n" " ")"
+	 (echo x >>/proc/1/exe) 2>&1; true' </dev/null 2>&1)
+want="/lxzone-init|lxzone-init|0 1 2 
+/bin/sh: can't create /proc/1/exe: Read-only file system"
+[ "$got" = "$want" ] && echo "ok   PID 1 is lxzone-init, read-only, stdio only" ||
+	fail "PID 1: got '$got', expected '$want'"
+
 # --report-unsupported and --strict, on a host program (no --root) that calls syscall 999.
 py=/usr/bin/python3
 if [ -x $py ]; then

@@ -243,6 +243,13 @@ static void test_plan_zone(void **state)
 	op = find_op(&p, LOP_BRAND_BIND, NULL);
 	assert_non_null(op);
 	assert_string_equal(op->src, "/b/lxzone-brand");
+	/* the minimal init: lxzone-init's read-only copy, made before the root is left */
+	op = find_op(&p, LOP_INIT_IMAGE, NULL);
+	assert_non_null(op);
+	assert_string_equal(op->src, p.init_image);
+	assert_string_equal(p.init_image + strlen(p.init_image) - strlen("/lxzone-init"),
+			    "/lxzone-init");
+	assert_true(op_index(&p, op) < op_index(&p, pivot));
 	/* nothing for a network by default: the zone shares the host's */
 	assert_null(find_op(&p, LOP_LOOPBACK_UP, NULL));
 	assert_null(find_op(&p, LOP_HOSTNAME, NULL));
@@ -273,6 +280,8 @@ static void test_plan_zone_extras(void **state)
 	assert_int_equal(launch_plan_build(&o, &p, &e), 0);
 	assert_true(p.clone_flags & CLONE_NEWNET);
 	assert_int_equal(p.init, LAUNCH_INIT_IMAGE);
+	/* the image's own init is PID 1: no lxzone-init */
+	assert_null(find_op(&p, LOP_INIT_IMAGE, NULL));
 	assert_non_null(find_op(&p, LOP_LOOPBACK_UP, NULL));
 	op = find_op(&p, LOP_HOSTNAME, NULL);
 	assert_non_null(op);
@@ -390,6 +399,7 @@ static void test_plan_print(void **state)
 	char *argv[] = {"sh", "-c", "echo hi", NULL};
 	struct launch_opts o = {.argv = argv,
 				.brand_image = "/b/lxzone-brand",
+				.init_image = "/i/lxzone-init",
 				.root = "/srv/z",
 				.net_fd = -1,
 				.kernel_version = "5.15.0"};
@@ -411,7 +421,8 @@ static void test_plan_print(void **state)
 	assert_non_null(strstr(text, "\ndev-bind /dev/null on /dev/null\n"));
 	assert_non_null(strstr(text, "\nsymlink /dev/ptmx -> pts/ptmx\n"));
 	assert_non_null(strstr(text, "\npivot-root /srv/z\n"));
-	assert_non_null(strstr(text, "\ninit minimal\n"));
+	assert_non_null(strstr(text, "\ninit-image /i/lxzone-init (ro)\n"));
+	assert_non_null(strstr(text, "\ninit minimal lxzone-init (by fd)\n"));
 	assert_non_null(strstr(text, "kernel-version=5.15.0"));
 	assert_non_null(strstr(text, "argv 'sh' '-c' 'echo hi'\n"));
 	/* one line per op, plus namespaces, init, filter and exec-brand */
@@ -444,6 +455,27 @@ static void test_brand_path(void **state)
 	assert_int_equal(launch_brand_path(&o, buf, sizeof(buf), &e), 0);
 	assert_string_equal(buf, "/explicit");
 	unsetenv("LXZONE_BRAND_IMAGE");
+}
+
+static void test_init_image_path(void **state)
+{
+	struct launch_opts o = {0};
+	struct launch_error e = {0};
+	char buf[4096];
+
+	(void)state;
+	unsetenv("LXZONE_INIT_IMAGE");
+	assert_int_equal(launch_init_image_path(&o, buf, sizeof(buf), &e), 0);
+	/* beside our own executable, as the brand */
+	assert_true(strlen(buf) > strlen("/lxzone-init"));
+	assert_string_equal(buf + strlen(buf) - strlen("/lxzone-init"), "/lxzone-init");
+	setenv("LXZONE_INIT_IMAGE", "/opt/init", 1);
+	assert_int_equal(launch_init_image_path(&o, buf, sizeof(buf), &e), 0);
+	assert_string_equal(buf, "/opt/init");
+	o.init_image = "/explicit";
+	assert_int_equal(launch_init_image_path(&o, buf, sizeof(buf), &e), 0);
+	assert_string_equal(buf, "/explicit");
+	unsetenv("LXZONE_INIT_IMAGE");
 }
 
 static void test_brand_env_value(void **state)
@@ -750,6 +782,7 @@ int main(void)
 	    cmocka_unit_test(test_plan_zone_rejects),
 	    cmocka_unit_test(test_plan_print),
 	    cmocka_unit_test(test_brand_path),
+	    cmocka_unit_test(test_init_image_path),
 	    cmocka_unit_test(test_brand_env_value),
 	    cmocka_unit_test(test_resolve),
 	    cmocka_unit_test(test_prepare_errors),

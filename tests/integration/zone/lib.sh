@@ -67,6 +67,8 @@ need_brand() {
 	[ -x "$bindir/lxzone-brand" ] || [ -n "${LXZONE_BRAND_IMAGE:-}" ] ||
 		skip "no brand image ($bindir/lxzone-brand): build the lxzone-brand target"
 	[ -x "$bindir/lxzone-idle" ] || skip "no $bindir/lxzone-idle"
+	[ -x "$bindir/lxzone-init" ] || [ -n "${LXZONE_INIT_IMAGE:-}" ] ||
+		skip "no init image ($bindir/lxzone-init): build the lxzone-init target"
 }
 
 # No cgroup directory of the zone is left in any hierarchy.

@@ -3,8 +3,9 @@
 # CVE-2019-5736 class): through /proc/self/exe, /proc/<pid>/exe of another zone process and
 # an O_PATH descriptor, it cannot be opened for writing, truncated, linked out to be replaced,
 # or remounted read-write; it has no mount point in the zone; and the host's file is
-# byte-for-byte unchanged afterwards.  In a default zone (root with CAP_SYS_ADMIN) and a
-# hardened one.
+# byte-for-byte unchanged afterwards.  The same for PID 1's image, lxzone-init, which is a
+# read-only copy: opens for writing answer EROFS.  In a default zone (root with CAP_SYS_ADMIN)
+# and a hardened one.
 . "$(dirname "$0")/lib.sh"
 builtin_images
 need_brand
@@ -13,6 +14,8 @@ probe_dir="${LXZONE_BUILD:-}/tests/bin"
 brand=${LXZONE_BRAND_IMAGE:-$(dirname "$LXZONE")/lxzone-brand}
 before=$(sha256sum "$brand" | cut -d' ' -f1)
 lxzone_before=$(sha256sum "$LXZONE" | cut -d' ' -f1)
+init_image=${LXZONE_INIT_IMAGE:-$(dirname "$LXZONE")/lxzone-init}
+init_before=$(sha256sum "$init_image" | cut -d' ' -f1)
 
 # in ZONE, OP must fail with one of the errnos given
 expect_refused() {
@@ -48,11 +51,20 @@ for profile in default hardened; do
 		fail "zone $z: appended to another process's brand image"
 	lxzone exec "$z" -- /bin/sh -c '(: > /proc/self/exe) 2>/dev/null' &&
 		fail "zone $z: truncated its brand image"
-	# PID 1 (the minimal init) runs lxzone itself: not writable either
+	# PID 1 (the minimal init) runs lxzone-init from a read-only copy of its own: EROFS, not
+	# the ETXTBSY of a writable file that happens to be running
+	exe1=$(lxzone exec "$z" -- readlink /proc/1/exe)
+	[ "$exe1" = /lxzone-init ] || fail "zone $z: /proc/1/exe is '$exe1', expected /lxzone-init"
+	# its command line is its name alone (the guest's pid it was given is cleared)
+	cmd1=$(lxzone exec "$z" -- /bin/sh -c "tr -d '\\0' </proc/1/cmdline")
+	[ "$cmd1" = lxzone-init ] || fail "zone $z: PID 1's command line is '$cmd1'"
+	echo "ok: zone $z: PID 1 is $exe1, command line '$cmd1'"
+	expect_refused "$z" init-open-write EROFS
+	expect_refused "$z" init-open-trunc EROFS
 	lxzone exec "$z" -- /bin/sh -c '(echo x >> /proc/1/exe) 2>/dev/null' &&
 		fail "zone $z: appended to init's executable"
-	# PID 1 never execs: it must not keep the supervisor's descriptors (the store directory
-	# among them), or /proc/1/fd/N/.. would lead out of the zone root
+	# PID 1 must not keep the supervisor's descriptors (the store directory among them), or
+	# /proc/1/fd/N/.. would lead out of the zone root: lxzone-init holds stdio only
 	fds=$(lxzone exec "$z" -- /bin/sh -c 'cd /proc/1/fd && echo *')
 	[ "$fds" = "0 1 2" ] || fail "zone $z: PID 1 holds descriptors $fds"
 	lxzone exec "$z" -- /bin/sh -c 'for f in /proc/[0-9]*/fd/*; do [ -d "$f" ] && echo "$f"; done; true' >"$T/dirfds"
@@ -66,5 +78,6 @@ done
 
 [ "$(sha256sum "$brand" | cut -d' ' -f1)" = "$before" ] || fail "the brand image changed on the host"
 [ "$(sha256sum "$LXZONE" | cut -d' ' -f1)" = "$lxzone_before" ] || fail "lxzone changed on the host"
+[ "$(sha256sum "$init_image" | cut -d' ' -f1)" = "$init_before" ] || fail "lxzone-init changed on the host"
 echo "ok: brand image and lxzone unchanged on the host"
 echo "all checks passed"

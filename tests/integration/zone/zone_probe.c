@@ -244,6 +244,17 @@ static long op_mount_setattr_rw(void)
 	return pfd < 0 ? -1 : syscall(SYS_mount_setattr, pfd, "", AT_EMPTY_PATH, &rw, sizeof(rw));
 }
 
+/* PID 1's image (lxzone-init's read-only copy): EROFS, never ETXTBSY (a writable file) */
+static long op_init_open_write(void)
+{
+	return open("/proc/1/exe", O_WRONLY | O_CLOEXEC);
+}
+
+static long op_init_open_trunc(void)
+{
+	return open("/proc/1/exe", O_WRONLY | O_TRUNC | O_CLOEXEC);
+}
+
 static const struct {
 	const char *name;
 	long (*fn)(void);
@@ -255,6 +266,8 @@ static const struct {
     {"wake-alarm", op_wake_alarm},
     {"clock-settime", op_clock_settime},
     {"open-write", op_open_write},
+    {"init-open-write", op_init_open_write},
+    {"init-open-trunc", op_init_open_trunc},
     {"open-trunc", op_open_trunc},
     {"truncate", op_truncate},
     {"reopen-rdwr", op_reopen_rdwr},

@@ -43,8 +43,8 @@ static void read_mounts(void)
 int main(void)
 {
 	const char *target = "/tmp/.escape-move-target";
-	char done[1024] = "";
-	size_t used = 0;
+	char moves[512] = "", umounts[512] = "";
+	size_t mused = 0, uused = 0;
 	int moved = 0, unmounted = 0;
 
 	read_mounts();
@@ -65,25 +65,25 @@ int main(void)
 			continue; /* the target lives there */
 		if (mount(p, target, NULL, MS_MOVE, NULL) == 0) {
 			moved++;
-			if (used < sizeof(done))
-				used += snprintf(done + used, sizeof(done) - used, " moved %s", p);
+			if (mused < sizeof(moves))
+				mused += snprintf(moves + mused, sizeof(moves) - mused, " %s", p);
 			mount(target, p, NULL, MS_MOVE, NULL);
 		}
 	}
 	for (int i = npoints - 1; i >= 0; i--) {
 		if (umount2(points[i], MNT_DETACH) == 0) {
 			unmounted++;
-			if (used < sizeof(done))
-				used += snprintf(done + used, sizeof(done) - used, " unmounted %s",
-						 points[i]);
+			if (uused < sizeof(umounts))
+				uused += snprintf(umounts + uused, sizeof(umounts) - uused, " %s",
+						  points[i]);
 		}
 	}
 	if (target)
 		rmdir(target);
 	if (moved || unmounted)
-		probe_escaped("in a new mount namespace, %d of %d boot mounts moved and %d "
-			      "unmounted:%s",
-			      moved, npoints, unmounted, done);
+		probe_escaped("in a new mount namespace, of %d boot mounts %d moved (%s ) and %d "
+			      "unmounted (%s )",
+			      npoints, moved, moves, unmounted, umounts);
 	probe_safe("in a new mount namespace, none of the %d boot mounts moves or unmounts",
 		   npoints);
 }

@@ -3,10 +3,12 @@
 # names and prints, per run, "PROBE [CONTEXT]: LINE", then "N passed, N failed, N skipped".
 # Exit status 1 when a probe escaped or broke, 77 when nothing could run, else 0.
 #
-#   sh tests/escape/run.sh [--table FILE] [PROBE...]
+#   sh tests/escape/run.sh [--table FILE] [--doc FILE [--label TEXT]] [PROBE...]
 #
-# PROBE names a subset (probe_gate or gate). --table FILE also writes the results as the
-# Markdown table rows docs/security.md shows. ctest sets LXZONE, LXRUN, LXZONE_BUILD and
+# PROBE names a subset (probe_gate or gate). --table FILE also writes the results as
+# Markdown table rows; --doc FILE replaces the results table between the markers
+# "<!-- escape-results start -->" and "<!-- escape-results end -->" in FILE
+# (docs/security.md), headed by TEXT, the date, the commit and the kernel. ctest sets LXZONE, LXRUN, LXZONE_BUILD and
 # ESCAPE_BIN (where the static probes are built); by hand, LXZONE_BUILD=build is enough.
 #
 # Probes:
@@ -23,11 +25,21 @@
 set -u
 
 table=""
+doc=""
+label="latest run"
 only=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--table)
 		table=$2
+		shift 2
+		;;
+	--doc)
+		doc=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+		shift 2
+		;;
+	--label)
+		label=$2
 		shift 2
 		;;
 	*)
@@ -133,6 +145,7 @@ exec_loop() { # ZONE: lxzone exec in a loop until $T/loop-stop exists
 passed=0
 failed=0
 skipped=0
+[ -z "$table" ] && [ -n "$doc" ] && table="$T/table.md"
 [ -n "$table" ] && : >"$table"
 
 # record PROBE CONTEXT RC OUTFILE: judge one run by the contract
@@ -214,6 +227,26 @@ for src in "$here"/probe_*; do
 done
 
 echo "$passed passed, $failed failed, $skipped skipped"
+
+# The results block of the doc: everything between the markers is replaced.
+if [ -n "$doc" ]; then
+	commit=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)
+	{
+		echo "<!-- escape-results start: written by tests/escape/run.sh --doc; do not edit -->"
+		echo "**$label**: $(date -u +%Y-%m-%d), commit $commit, kernel $(uname -r):" \
+			"$passed passed, $failed failed, $skipped skipped."
+		echo
+		echo "| probe | context | result | line |"
+		echo "|---|---|---|---|"
+		cat "$table"
+		echo "<!-- escape-results end -->"
+	} >"$T/block.md"
+	awk -v block="$T/block.md" '
+		/<!-- escape-results start/ { while ((getline l < block) > 0) print l; skip = 1; next }
+		/<!-- escape-results end -->/ { skip = 0; next }
+		!skip { print }' "$doc" >"$T/doc.md" && cat "$T/doc.md" >"$doc"
+	grep -q "escape-results start" "$doc" || echo "note: no results markers in $doc"
+fi
 [ $failed = 0 ] || exit 1
 [ $passed != 0 ] || exit 77
 exit 0

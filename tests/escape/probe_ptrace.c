@@ -21,6 +21,7 @@
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -120,7 +121,12 @@ static int file_outside(int fd, char *where, size_t len)
 	where[n] = 0;
 	if (strncmp(where, "/memfd:", 7) == 0 || strstr(where, " (deleted)"))
 		return 0;
-	return stat(where, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino;
+	if (stat(where, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		return 0;
+	/* the name may mean nothing here: say which file it is */
+	snprintf(where + n, len - (size_t)n, " (dev %u:%u inode %lu, %lld bytes)", major(a.st_dev),
+		 minor(a.st_dev), (unsigned long)a.st_ino, (long long)a.st_size);
+	return 1;
 }
 
 static unsigned long long status_hex(pid_t pid, const char *field)
@@ -143,7 +149,7 @@ static unsigned long long status_hex(pid_t pid, const char *field)
 static void check(pid_t pid)
 {
 	static const char *const links[] = {"root", "cwd"};
-	char path[64], where[4096];
+	char path[96], where[4096];
 	struct stat st;
 	int fd, pidfd;
 
@@ -165,12 +171,19 @@ static void check(pid_t pid)
 				continue;
 			taken++;
 			if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) &&
-			    dir_outside(fd, where, sizeof(where)))
-				escaped(pid,
-					"gives (pidfd_getfd) a directory outside the root:", where);
+			    dir_outside(fd, where, sizeof(where))) {
+				snprintf(
+				    path, sizeof(path),
+				    "gives (pidfd_getfd) as fd %d a directory outside the root:",
+				    n);
+				escaped(pid, path, where);
+			}
 			if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-			    file_outside(fd, where, sizeof(where)))
-				escaped(pid, "gives (pidfd_getfd) a host file:", where);
+			    file_outside(fd, where, sizeof(where))) {
+				snprintf(path, sizeof(path),
+					 "gives (pidfd_getfd) as fd %d a host file:", n);
+				escaped(pid, path, where);
+			}
 			close(fd);
 		}
 		close(pidfd);

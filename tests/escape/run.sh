@@ -223,6 +223,10 @@ for src in "$here"/probe_*; do
 			record "$probe" "$ctx" $rc "$out"
 		done
 		;;
+	*)
+		echo "not a probe: $name (probe_NAME.c runs in zones, probe_NAME.sh on the host)" >"$out"
+		record "$probe" "?" 2 "$out"
+		;;
 	esac
 done
 

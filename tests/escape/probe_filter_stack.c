@@ -2,6 +2,7 @@
  * probe_filter_stack: a guest stacks a seccomp filter of its own that allows everything,
  * hoping it overrides the brand's.
  * escape-contexts: zone hardened lxrun
+ * escape-native: escaped
  * Safe outcome: the filter installs (or is refused), and the brand's refusals still hold:
  * keyctl and reboot answer EPERM, io_uring_setup ENOSYS, as before.
  *
@@ -33,7 +34,7 @@ int main(void)
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); /* so no capability is needed; this process only */
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
 		installed = probe_errname(errno);
-	k = err_of(syscall(SYS_keyctl, 0, -3, 0));
+	k = err_of(syscall(SYS_keyctl, 0, -1, 0)); /* the thread keyring, never created */
 	r = err_of(syscall(SYS_reboot, 0xfee1deadUL, 672274793UL, 0x0badc0deUL, 0UL));
 	u = err_of(syscall(SYS_io_uring_setup, 8, params));
 	if (u == 0)

@@ -1,6 +1,7 @@
 /*
  * probe_io_uring: io_uring performs I/O without system calls, out of the filter's sight.
  * escape-contexts: zone hardened lxrun
+ * escape-native: escaped
  * Safe outcome: io_uring_setup is refused (ENOSYS, so liburing users fall back to read/write).
  *
  * The call is a real one (a ring of 8 entries): made, it would prove rings can be set up; the

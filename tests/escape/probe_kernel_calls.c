@@ -2,15 +2,17 @@
  * probe_kernel_calls: the calls that reach host-wide kernel state -- the keyring, BPF, perf
  * events, userfaultfd, kexec and kernel modules.
  * escape-contexts: zone hardened lxrun
+ * escape-native: escaped
  * Safe outcome: every one is refused by the filter (EPERM or ENOSYS), whatever the zone's
  * capabilities.
  *
- * The harmless form of each: a read of the session keyring's id, a lookup of a key that does
- * not exist with no upcall, a one-entry BPF array map, a perf counter on the probe itself, a
- * user-mode-only userfaultfd (descriptors closed at once); kexec and module calls with
+ * The harmless form of each: a lookup of the thread keyring's id (never created), a lookup of a key
+ * that does not exist with no upcall, a one-entry BPF array map, a perf counter on the probe
+ * itself, a user-mode-only userfaultfd (descriptors closed at once); kexec and module calls with
  * arguments the kernel rejects before acting (an unknown architecture, fd -1, a module name
  * that does not exist).  So an escape shows as a descriptor or as an errno other than the
- * filter's, and changes nothing.
+ * filter's, and changes nothing -- on the host too, where the self-test (run.sh --native)
+ * runs it to see every call reach the kernel.
  */
 #include <fcntl.h>
 #include <sys/syscall.h>
@@ -20,7 +22,8 @@
 
 static long keyctl_get_id(void)
 {
-	return syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3 /* session */, 0);
+	/* the thread keyring, without creating it: ENOKEY from the kernel */
+	return syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -1 /* thread */, 0);
 }
 
 static long request_missing_key(void)

@@ -1,6 +1,7 @@
 /*
  * probe_reboot: reboot(2) from a zone.
  * escape-contexts: zone hardened lxrun
+ * escape-native: escaped
  * Safe outcome: refused by the filter (EPERM).
  *
  * With the right magic numbers and a command the kernel does not know: had the call got

@@ -4,11 +4,16 @@
 # Exit status 1 when a probe escaped or broke, 77 when nothing could run, else 0.
 #
 #   sh tests/escape/run.sh [--table FILE] [--doc FILE [--label TEXT]] [PROBE...]
+#   sh tests/escape/run.sh --native
 #
 # PROBE names a subset (probe_gate or gate). --table FILE also writes the results as
 # Markdown table rows; --doc FILE replaces the results table between the markers
 # "<!-- escape-results start -->" and "<!-- escape-results end -->" in FILE
-# (docs/security.md), headed by TEXT, the date, the commit and the kernel. ctest sets LXZONE, LXRUN, LXZONE_BUILD and
+# (docs/security.md), headed by TEXT, the date, the commit and the kernel.
+#
+# --native is the suite's self-test: it runs, directly on the host and without the brand, the
+# probes whose "escape-native: escaped" line says they are harmless there, and wants each
+# to report ESCAPED -- proof that a probe which passes in a zone can fail. ctest sets LXZONE, LXRUN, LXZONE_BUILD and
 # ESCAPE_BIN (where the static probes are built); by hand, LXZONE_BUILD=build is enough.
 #
 # Probes:
@@ -24,6 +29,7 @@
 # system) in their environment.
 set -u
 
+native=0
 table=""
 doc=""
 label="latest run"
@@ -41,6 +47,10 @@ while [ $# -gt 0 ]; do
 	--label)
 		label=$2
 		shift 2
+		;;
+	--native)
+		native=1
+		shift
 		;;
 	*)
 		only="$only ${1#probe_}"
@@ -135,6 +145,33 @@ directive() {
 	v=$(head -n 30 "$1" | sed -n "s/.*$2:[[:space:]]*//p" | head -n 1)
 	echo "${v:-$3}"
 }
+
+# The self-test: outside any zone each native-safe probe must see the host.
+if [ $native = 1 ]; then
+	ok=0
+	bad=0
+	for src in "$here"/probe_*.c; do
+		probe=$(basename "$src" .c)
+		[ "$(directive "$src" escape-native no)" = escaped ] || continue
+		ESCAPE_CONTEXT=native ESCAPE_HOSTDEV=$hostdev timeout -k 5 30 "$ESCAPE_BIN/$probe" \
+			>"$T/out" 2>&1
+		rc=$?
+		line=$(tail -n 1 "$T/out")
+		case "$rc:$line" in
+		1:ESCAPED:*)
+			ok=$((ok + 1))
+			echo "$probe [native]: $line (expected: it sees the host)"
+			;;
+		*)
+			bad=$((bad + 1))
+			echo "$probe [native]: FAIL: natively it says \"$line\" (status $rc): it would not see an escape"
+			;;
+		esac
+	done
+	echo "$ok passed, $bad failed, 0 skipped"
+	[ $bad = 0 ] && [ $ok != 0 ] && exit 0
+	exit 1
+fi
 
 exec_loop() { # ZONE: lxzone exec in a loop until $T/loop-stop exists
 	while [ ! -e "$T/loop-stop" ]; do

@@ -52,7 +52,7 @@ static const char usage_text[] =
     "  --hardened              hardened brand profile\n"
     "  --capabilities SPEC     with --root: the capabilities the zone keeps, as lxzone's\n"
     "                          `capabilities` key (default: the profile's set; +CAP,-CAP\n"
-    "                          change it; a list, all, none); unset: lxrun's own set.\n"
+    "                          change it; a list, all, none; `all` is lxrun's own set).\n"
     "                          lxrun has no devices cgroup, so its `default` leaves\n"
     "                          cap_mknod out, as lxzone's does on a pure cgroup2 host\n"
     "  --dry-run               print the launch plan and exit\n"
@@ -284,6 +284,10 @@ int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out
 					   argv[optind - 1]);
 		}
 	}
+	/* a rooted run is a zone: its root keeps the profile's set, never lxrun's own (which
+	 * holds cap_mknod and cap_sys_rawio with no devices cgroup to bound them) */
+	if (opts->root && !opts->caps_spec)
+		opts->caps_spec = "default";
 	if (opts->caps_spec && launch_opts_caps(opts, err) < 0)
 		return -1;
 	if (launch_opts_net(opts, net, err) < 0)

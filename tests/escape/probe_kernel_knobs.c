@@ -1,5 +1,7 @@
 /*
  * Escape probe: host-global kernel knobs and the host kernel's views, from inside a zone.
+ * escape-contexts: zone hardened lxrun
+ * escape-native: escaped
  *
  * Run inside a zone (static, needs nothing from the image): `lxzone exec Z --
  * /t/probe_kernel_knobs` with this build's tests/bin bound at /t, or under `lxrun --root DIR`.  It

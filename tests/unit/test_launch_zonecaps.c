@@ -157,6 +157,8 @@ static void test_lxrun_capabilities_option(void **state)
 	char *bad[] = {"lxrun", "--root", "/r", "--capabilities", "nosuch", "true", NULL};
 	char *noroot[] = {"lxrun", "--capabilities", "default", "true", NULL};
 	char *none[] = {"lxrun", "--root", "/r", "true", NULL};
+	char *all[] = {"lxrun", "--root", "/r", "--capabilities", "all", "true", NULL};
+	char *host[] = {"lxrun", "true", NULL};
 
 	(void)state;
 	assert_int_equal(launch_opts_parse(6, ok, &o, stdout, &e), 0);
@@ -170,8 +172,16 @@ static void test_lxrun_capabilities_option(void **state)
 	assert_string_equal(e.msg, "--capabilities: unknown capability 'nosuch'");
 	assert_int_equal(launch_opts_parse(4, noroot, &o, stdout, &e), -1);
 	assert_int_equal(e.status, LAUNCH_EXIT_USAGE);
-	/* without the option lxrun keeps its own set */
+	/* without the option a rooted run keeps the profile's set (no cap_mknod: lxrun has no
+	 * devices cgroup), as a zone does; `all` is lxrun's own; without a root nothing drops */
 	assert_int_equal(launch_opts_parse(4, none, &o, stdout, &e), 0);
+	assert_true(o.drop_caps);
+	assert_int_equal(o.caps, zone_caps_profile(false, false));
+	assert_false(o.caps & (UINT64_C(1) << 27)); /* cap_mknod */
+	assert_int_equal(launch_opts_parse(6, all, &o, stdout, &e), 0);
+	assert_true(o.drop_caps);
+	assert_true(o.caps & (UINT64_C(1) << 27));
+	assert_int_equal(launch_opts_parse(2, host, &o, stdout, &e), 0);
 	assert_false(o.drop_caps);
 }
 

@@ -89,6 +89,26 @@ enum launch_init {
 	LAUNCH_INIT_IMAGE,	 /* PID 1 is the program itself (the image's /sbin/init) */
 };
 
+/*
+ * A zone's user namespace and the namespaces it owns (cli/launch_userns.c).  Zone ids
+ * 0..count-1 are host ids base..base+count-1.  Descriptors are -1 when absent (net_fd: the zone
+ * joins another network namespace, or none was asked for); a plan printed with --dry-run has
+ * only base and count.
+ */
+struct launch_userns {
+	uint32_t base, count;
+	int user_fd;		    /* the user namespace U */
+	int uts_fd, ipc_fd, net_fd; /* owned by U */
+};
+
+/* Make U (helper process, maps written by the caller) and its uts, ipc and, with new_net,
+ * network namespaces (the pid namespace is init's clone's: launch_userns.c says why).  0, or -1
+ * with err and nothing open. */
+int launch_userns_create(uint32_t base, uint32_t count, int new_net, struct launch_userns *u,
+			 struct launch_error *err);
+void launch_userns_init(struct launch_userns *u); /* all descriptors -1 */
+void launch_userns_close(struct launch_userns *u);
+
 struct launch_opts {
 	/* lxrun's options */
 	const char *root; /* zone root directory, or NULL: run on the host, no namespaces */
@@ -173,6 +193,19 @@ struct launch_opts {
 	/* Block devices given to the zone: a node in its /dev, same major:minor, mode 0660. */
 	const struct launch_device *devices;
 	size_t ndevices;
+
+	/*
+	 * The zone's user namespace (with a root), or NULL: the zone's root is the host's root
+	 * (a `privileged` zone).  With one, init (PID 1 of a new pid namespace) joins the uts,
+	 * ipc and network namespaces U owns, executes the plan as host root in a mount namespace of
+	 * its own (the root bound through an idmapped mount, /dev, /tmp and /dev/shm owned by the
+	 * zone's root), and then LOP_ENTER_USERNS: U, a copy of its mount namespace owned by U
+	 * (every boot mount locked), a cgroup namespace owned by U, and uid and gid 0 in U.
+	 * root_mapped: the root already shows the zone's ids (an overlay over idmapped layers,
+	 * zone/clone.c), so it is bound as it is.
+	 */
+	const struct launch_userns *userns;
+	int root_mapped;
 };
 
 /*
@@ -207,6 +240,8 @@ enum launch_op_kind {
 	LOP_MKNOD,	    /* block device node dest (mode 0660, rdev in flags) in the zone */
 	LOP_HOST_CPU_DIR,   /* no root: a private mount namespace whose /sys/devices/system/cpu
 			       shows flags CPUs, online etc. saying data (launch_cpudir.c) */
+	LOP_ENTER_USERNS,   /* after the pivot: join opts->userns, a new mount namespace (boot
+			       mounts locked) and cgroup namespace, become root in it */
 };
 
 struct launch_op {
@@ -217,6 +252,7 @@ struct launch_op {
 	unsigned long flags; /* LOP_MOUNT: MS_*; LOP_BIND: MS_RDONLY for read-only */
 	const char *data;    /* LOP_MOUNT: mount data; LOP_HOSTNAME: the name */
 	unsigned mode;	     /* LOP_MKDIR */
+	int idmap;	     /* LOP_BIND_ROOT, LOP_BIND: an idmapped mount (opts->userns) */
 };
 
 #define LAUNCH_MAX_OPS	96
@@ -235,6 +271,8 @@ struct launch_plan {
 	/* the zone's /sys/devices/system/cpu when --cpus caps it (strings the ops point to) */
 	char cpu_dirs[LAUNCH_MAX_ZONE_CPUS][40];
 	char cpu_list[24];
+	/* tmpfs options with the owner of a user-namespaced zone's root (/dev, /dev/shm, /tmp) */
+	char tmpfs_data[3][64];
 	size_t nops;
 	struct launch_op ops[LAUNCH_MAX_OPS];
 };

@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +208,8 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 		report(&err);
 		return err.status;
 	}
+	/* becoming the zone's root (LOP_ENTER_USERNS) changed credentials, which clears it */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (plan->opts->ready_fd != NULL) {
 		if (write(*plan->opts->ready_fd, "r", 1) != 1) {
 			launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "signal readiness");
@@ -264,10 +267,22 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 	return init_loop(guest, filter);
 }
 
+/* init, in a user-namespaced zone: the uts, ipc and network namespaces U owns (its mount
+ * namespace comes at the plan's end: LOP_ENTER_USERNS). */
+static int join_userns_owned(const struct launch_userns *u, struct launch_error *err)
+{
+	if (setns(u->uts_fd, CLONE_NEWUTS) < 0 || setns(u->ipc_fd, CLONE_NEWIPC) < 0 ||
+	    (u->net_fd >= 0 && setns(u->net_fd, CLONE_NEWNET) < 0))
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
+				   "join the zone's uts, ipc and network namespaces");
+	return 0;
+}
+
 int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter,
 		 const char *report_path, const sigset_t *guest_mask, pid_t *pid,
 		 struct launch_error *err)
 {
+	const struct launch_userns *u = plan->opts->userns;
 	sigset_t mask;
 	int own_timens = -1;
 	long r;
@@ -288,6 +303,10 @@ int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter
 
 		if (own_timens >= 0)
 			close(own_timens); /* the host's namespace stays out of the zone */
+		if (u && join_userns_owned(u, err) < 0) {
+			report(err);
+			_exit(err->status);
+		}
 		st = zone_init(plan, filter, report_path, &mask);
 
 		fflush(stderr);

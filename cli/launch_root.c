@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -22,9 +23,11 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/fsuid.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
 #include <linux/openat2.h>
 
 static void close_fd(int *fd)
@@ -37,6 +40,7 @@ static void close_fd(int *fd)
 struct root_ctx {
 	const char *root; /* host path, for messages */
 	int rootfd;
+	const struct launch_userns *userns; /* the zone's, or NULL */
 	struct launch_error *err;
 };
 
@@ -148,11 +152,50 @@ static int do_mount(const struct root_ctx *c, const struct launch_op *op)
 	return 0;
 }
 
-static int do_bind(const struct root_ctx *c, const char *src, const char *dest, int ro)
+/*
+ * A detached recursive bind of the host path src, shifted into the zone's ids (host uid k
+ * appears as k in the zone, shown to the host as base+k), read-only if ro.  Returns the mount's
+ * descriptor, or -1 with errno: EINVAL when a file system under src cannot be idmapped.
+ */
+static int idmapped_tree(const char *src, const struct launch_userns *u, int ro)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP | (ro ? MOUNT_ATTR_RDONLY : 0),
+				  .userns_fd = (uint64_t)u->user_fd};
+	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, src,
+			      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+
+	if (fd < 0)
+		return -1;
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) <
+	    0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* An idmapped bind of src at the descriptor tfd: 0, 1 when src's file system cannot be
+ * idmapped (the caller binds it plainly), -1 with errno. */
+static int bind_idmapped(const char *src, const struct launch_userns *u, int tfd, int ro)
+{
+	int m = idmapped_tree(src, u, ro), r;
+
+	if (m < 0)
+		return errno == EINVAL ? 1 : -1;
+	r = (int)syscall(SYS_move_mount, m, "", tfd, "",
+			 MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+	close(m);
+	return r < 0 ? -1 : 0;
+}
+
+static int do_bind(const struct root_ctx *c, const char *src, const char *dest, int ro, int idmap)
 {
 	struct stat st;
 	cleanup_fd int fd = -1;
 	char target[64];
+	int r = 1;
 
 	if (stat(src, &st) < 0)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "bind %s", src);
@@ -160,6 +203,11 @@ static int do_bind(const struct root_ctx *c, const char *src, const char *dest, 
 	if (fd < 0)
 		return -1;
 	fd_path(fd, target, sizeof(target));
+	if (idmap && c->userns && (r = bind_idmapped(src, c->userns, fd, ro)) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "bind %s on %s%s (idmapped)",
+				   src, c->root, dest);
+	if (r == 0)
+		return 0;
 	if (mount(src, target, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "bind %s on %s%s", src,
 				   c->root, dest);
@@ -272,6 +320,72 @@ static int brand_bind(const char *path, int *brand_fd, struct launch_error *err)
 	return 0;
 }
 
+/*
+ * The root, bound on itself: through an idmapped mount for a user-namespaced zone (the image's
+ * ids are the zone's; nothing on disk changes, so an overlay clone or a snapshot stays as it
+ * is), else plainly.  Then, in a user-namespaced zone, what this process creates in the root
+ * or the zone's tmpfs belongs to the zone's root: fsuid and fsgid become its host ids (an
+ * idmapped mount refuses to create a file for an id outside its map), with the capabilities
+ * that change drops raised again.
+ */
+static int bind_root(struct root_ctx *c, const struct launch_op *op)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct d[2];
+	int m, r;
+
+	if (op->idmap && c->userns) {
+		m = idmapped_tree(op->src, c->userns, 0);
+		if (m < 0)
+			return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno,
+					   "bind root %s through an idmapped mount", op->src);
+		r = (int)syscall(SYS_move_mount, m, "", AT_FDCWD, op->src, MOVE_MOUNT_F_EMPTY_PATH);
+		close(m);
+		if (r < 0)
+			return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "attach root %s",
+					   op->src);
+	} else if (mount(op->src, op->src, NULL, MS_BIND | MS_REC, NULL) < 0) {
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "bind root %s", op->src);
+	}
+	c->rootfd = open(op->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->rootfd < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open root %s", op->src);
+	if (!c->userns)
+		return 0;
+	setfsgid(c->userns->base);
+	setfsuid(c->userns->base);
+	if (syscall(SYS_capget, &h, d) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "capget");
+	d[0].effective = d[0].permitted;
+	d[1].effective = d[1].permitted;
+	if (syscall(SYS_capset, &h, d) < 0 || (uid_t)setfsuid((uid_t)-1) != c->userns->base)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno,
+				   "act as the zone's root (host uid %u)", c->userns->base);
+	return 0;
+}
+
+/*
+ * The last step of a user-namespaced zone's plan: join U (host root has every capability in
+ * it), copy the mount namespace into one owned by U, which locks every mount made above, take
+ * a cgroup namespace owned by U (same root as the plan's), and become uid and gid 0 in U with
+ * no supplementary groups (root's in U keep their capabilities: the effective set is refilled
+ * on the change to U's root).  From here on the kernel judges this process as the zone's root.
+ */
+static int enter_userns(const struct launch_userns *u, struct launch_error *err)
+{
+	if (setns(u->user_fd, CLONE_NEWUSER) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
+				   "join the zone's user namespace");
+	if (unshare(CLONE_NEWNS | CLONE_NEWCGROUP) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
+				   "mount and cgroup namespaces of the zone's user namespace");
+	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "become the zone's root");
+	if (chdir("/") < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "chdir /");
+	return 0;
+}
+
 static int pivot(struct root_ctx *c)
 {
 	if (fchdir(c->rootfd) < 0)
@@ -289,7 +403,8 @@ static int pivot(struct root_ctx *c)
 int launch_ops_execute(const struct launch_plan *plan, const char *report_path, int *brand_fd,
 		       struct launch_error *err)
 {
-	struct root_ctx c = {.root = plan->opts->root, .rootfd = -1, .err = err};
+	struct root_ctx c = {
+	    .root = plan->opts->root, .rootfd = -1, .userns = plan->opts->userns, .err = err};
 	size_t i;
 	int r = 0;
 
@@ -327,31 +442,23 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 			r = brand_bind(op->src, brand_fd, err);
 			break;
 		case LOP_BIND_ROOT:
-			if (mount(op->src, op->src, NULL, MS_BIND | MS_REC, NULL) < 0) {
-				r = launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "bind root %s",
-						op->src);
-				break;
-			}
-			c.rootfd = open(op->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
-			if (c.rootfd < 0)
-				r = launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "open root %s",
-						op->src);
+			r = bind_root(&c, op);
 			break;
 		case LOP_MOUNT:
 			r = do_mount(&c, op);
 			break;
 		case LOP_BIND:
-			r = do_bind(&c, op->src, op->dest, (op->flags & MS_RDONLY) != 0);
+			r = do_bind(&c, op->src, op->dest, (op->flags & MS_RDONLY) != 0, op->idmap);
 			break;
 		case LOP_DEV_BIND:
-			r = do_bind(&c, op->src, op->dest, 0);
+			r = do_bind(&c, op->src, op->dest, 0, 0);
 			break;
 		case LOP_REPORT_BIND:
 			if (report_path)
-				r = do_bind(&c, report_path, op->dest, 0);
+				r = do_bind(&c, report_path, op->dest, 0, 0);
 			break;
 		case LOP_PAGE_BIND:
-			r = do_bind(&c, op->src, op->dest, 1);
+			r = do_bind(&c, op->src, op->dest, 1, 0);
 			break;
 		case LOP_SYMLINK:
 			r = do_symlink(&c, op);
@@ -371,6 +478,13 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 			break;
 		case LOP_MKNOD:
 			r = do_mknod(&c, op);
+			break;
+		case LOP_ENTER_USERNS:
+			if (!c.userns)
+				r = launch_fail(err, LAUNCH_EXIT_CANNOT, 0,
+						"plan: no user namespace");
+			else
+				r = enter_userns(c.userns, err);
 			break;
 		default:
 			r = launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "plan: unknown op %d",

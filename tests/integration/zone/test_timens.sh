@@ -19,7 +19,7 @@ trap 'lxzone halt tns1 >/dev/null 2>&1 || true
 	cleanup' EXIT
 
 lxzone create tns1 --image builtin:busybox --memory 128M
-lxzone boot tns1 --dry-run | grep -q '^namespaces pid,mount,uts,ipc,net,time$' ||
+lxzone boot tns1 --dry-run | grep -Eq '^namespaces (user,)?pid,mount,uts,ipc,net(,cgroup)?,time( |$)' ||
 	fail "the boot plan has no time namespace: $(lxzone boot tns1 --dry-run | head -1)"
 lxzone boot tns1
 expect_state tns1 running

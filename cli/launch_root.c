@@ -154,26 +154,45 @@ static int do_mount(const struct root_ctx *c, const struct launch_op *op)
 
 /*
  * A detached recursive bind of the host path src, shifted into the zone's ids (host uid k
- * appears as k in the zone, shown to the host as base+k), read-only if ro.  Returns the mount's
- * descriptor, or -1 with errno: EINVAL when a file system under src cannot be idmapped.
+ * appears as k in the zone, shown to the host as base+k), read-only if ro.  Every mount of the
+ * tree is idmapped when it can be; when one cannot (a file system without idmap support, or a
+ * mount that is idmapped already, as the zone's own root is when src holds it), only the top
+ * one is.  Returns the mount's descriptor, or -1 with errno: EINVAL when src's own file
+ * system cannot be idmapped.
  */
 static int idmapped_tree(const char *src, const struct launch_userns *u, int ro)
 {
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP | (ro ? MOUNT_ATTR_RDONLY : 0),
 				  .userns_fd = (uint64_t)u->user_fd};
-	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, src,
-			      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 
-	if (fd < 0)
-		return -1;
-	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) <
-	    0) {
-		int e = errno;
+	for (int rec = 1; rec >= 0; rec--) {
+		int fd = (int)syscall(SYS_open_tree, AT_FDCWD, src,
+				      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE), e;
+
+		if (fd < 0)
+			return -1;
+		if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (rec ? AT_RECURSIVE : 0),
+			    &attr, sizeof(attr)) == 0) {
+			if (ro && !rec) { /* the submounts read-only too */
+				struct mount_attr roattr = {.attr_set = MOUNT_ATTR_RDONLY};
+				if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE,
+					    &roattr, sizeof(roattr)) < 0) {
+					e = errno;
+					close(fd);
+					errno = e;
+					return -1;
+				}
+			}
+			return fd;
+		}
+		e = errno;
 		close(fd);
 		errno = e;
-		return -1;
+		if (e != EINVAL && e != EPERM)
+			return -1;
 	}
-	return fd;
+	errno = EINVAL;
+	return -1;
 }
 
 /* An idmapped bind of src at the descriptor tfd: 0, 1 when src's file system cannot be

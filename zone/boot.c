@@ -79,10 +79,27 @@ static bool zone_devices_confined(struct zone *z)
 	return zone_cgroup_for(z, &cg, &ignored) == 0 && zone_cgroup_confines_devices(&cg);
 }
 
-/* The capability set the zone boots with, on this host. */
+/* This process's bounding set (CapBnd of /proc/self/status); all bits when unreadable. */
+static uint64_t host_bounding_set(void)
+{
+	char line[256];
+	uint64_t v = UINT64_MAX;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "CapBnd:", 7) == 0)
+			v = strtoull(line + 7, NULL, 16);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* The capability set the zone boots with, on this host: never more than the host's root has
+ * (joining a user namespace fills the bounding set, which would otherwise give a zone's root
+ * capabilities, over what its namespace owns, that host root lacks here). */
 static uint64_t zone_caps(struct zone *z)
 {
-	return zone_config_caps(z->config, zone_devices_confined(z));
+	return zone_config_caps(z->config, zone_devices_confined(z)) & host_bounding_set();
 }
 
 pid_t zone_init_pid(struct zone *z)

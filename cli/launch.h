@@ -196,13 +196,15 @@ struct launch_opts {
 
 	/*
 	 * The zone's user namespace (with a root), or NULL: the zone's root is the host's root
-	 * (a `privileged` zone).  With one, init (PID 1 of a new pid namespace) joins the uts,
-	 * ipc and network namespaces U owns, executes the plan as host root in a mount namespace of
-	 * its own (the root bound through an idmapped mount, /dev, /tmp and /dev/shm owned by the
-	 * zone's root), and then LOP_ENTER_USERNS: U, a copy of its mount namespace owned by U
-	 * (every boot mount locked), a cgroup namespace owned by U, and uid and gid 0 in U.
+	 * (a `privileged` zone).  With one, a setup process (host root, outside the zone's pid
+	 * namespace) joins the uts, ipc and network namespaces U owns and executes the plan in
+	 * a mount namespace of its own (the root bound through an idmapped mount, /dev, /tmp
+	 * and /dev/shm owned by the zone's root); on the way (LOP_SPAWN_INIT) a child of it in U
+	 * forks the zone's init as PID 1 of pid and cgroup namespaces U owns; at the end
+	 * (LOP_ENTER_USERNS) init copies the mount namespace into one owned by U (every boot
+	 * mount locked) and becomes uid and gid 0 in U, and the setup process exits.
 	 * root_mapped: the root already shows the zone's ids (an overlay over idmapped layers,
-	 * zone/clone.c), so it is bound as it is.
+	 * zone/boot_userns.c), so it is bound as it is.
 	 */
 	const struct launch_userns *userns;
 	int root_mapped;
@@ -240,8 +242,11 @@ enum launch_op_kind {
 	LOP_MKNOD,	    /* block device node dest (mode 0660, rdev in flags) in the zone */
 	LOP_HOST_CPU_DIR,   /* no root: a private mount namespace whose /sys/devices/system/cpu
 			       shows flags CPUs, online etc. saying data (launch_cpudir.c) */
-	LOP_ENTER_USERNS,   /* after the pivot: join opts->userns, a new mount namespace (boot
-			       mounts locked) and cgroup namespace, become root in it */
+	LOP_SPAWN_INIT,	    /* user namespace: fork (through a child in U) the zone's init as
+			       PID 1 of new pid and cgroup namespaces owned by U; it waits */
+	LOP_ENTER_USERNS,   /* after the pivot: let init go: it copies the mount namespace into
+			       one owned by U (boot mounts locked) and becomes root in U; this
+			       process (the setup) is done */
 };
 
 struct launch_op {
@@ -423,9 +428,14 @@ int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *fil
 /* Execute plan->ops in the current process, which must already be in the new namespaces
  * (PID 1 of the zone).  On return the process is inside the root (cwd "/") and *brand_fd is
  * the brand image, bound read-only, open O_PATH|O_CLOEXEC.  report_path: the host report file
- * for LOP_REPORT_BIND.  Errors: status 126, message with the host path involved. */
+ * for LOP_REPORT_BIND.  Errors: status 126, message with the host path involved.
+ * With a user namespace (LOP_SPAWN_INIT) two processes return: the zone's init with 0, and
+ * the setup process, whose work is done, with 1. */
 int launch_ops_execute(const struct launch_plan *plan, const char *report_path, int *brand_fd,
 		       struct launch_error *err);
+/* LOP_SPAWN_INIT writes init's pid (a pid_t, in the caller's pid namespace) to fd once it
+ * exists; -1: nowhere.  Set in the setup process before launch_ops_execute. */
+void launch_ops_set_init_pid_fd(int fd);
 
 /* Summarize a report file's contents ("<nr>\n" lines) into out, one line per distinct call,
  * most frequent first: "<name> <count> <reason>".  Returns the number of distinct calls. */

@@ -38,6 +38,7 @@ static const char *const op_names[] = {
     [LOP_PIVOT_ROOT] = "pivot-root",
     [LOP_MKNOD] = "mknod",
     [LOP_HOST_CPU_DIR] = "host-cpu-dir",
+    [LOP_SPAWN_INIT] = "spawn-init",
     [LOP_ENTER_USERNS] = "enter-userns",
 };
 
@@ -312,6 +313,9 @@ static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *pl
 	if (opts->net == LAUNCH_NET_NONE)
 		full |= !add(plan, LOP_LOOPBACK_UP, NULL, NULL);
 	full |= !add(plan, LOP_BRAND_BIND, plan->brand, NULL);
+	/* init, in U's pid namespace, before proc is mounted for that namespace */
+	if (opts->userns)
+		full |= !add(plan, LOP_SPAWN_INIT, NULL, NULL);
 	op = add(plan, LOP_BIND_ROOT, opts->root, "/");
 	if (op) /* an overlay over idmapped layers shows the zone's ids already */
 		op->idmap = opts->userns && !opts->root_mapped;
@@ -415,9 +419,10 @@ int launch_plan_build(const struct launch_opts *opts, struct launch_plan *plan,
 	if (opts->net == LAUNCH_NET_NONE)
 		plan->clone_flags |= CLONE_NEWNET;
 	/* with a user namespace the uts, ipc and network namespaces exist already, owned by it
-	 * (launch_userns.c): init joins them */
+	 * (launch_userns.c), and the setup process joins them; init's pid namespace comes with
+	 * LOP_SPAWN_INIT */
 	if (opts->userns)
-		plan->clone_flags = CLONE_NEWNS | CLONE_NEWPID;
+		plan->clone_flags = CLONE_NEWNS;
 	plan->new_timens = opts->timens != 0;
 	if (opts->report)
 		strcpy(plan->report_zone, LAUNCH_ZONE_REPORT);
@@ -473,10 +478,14 @@ static void print_op(const struct launch_plan *plan, const struct launch_op *op,
 	case LOP_BIND_ROOT:
 		fprintf(out, " %s%s", op->src, op->idmap ? " (idmap)" : "");
 		break;
+	case LOP_SPAWN_INIT:
+		fprintf(out, " (a child in the user namespace forks init as PID 1 of new pid and "
+			     "cgroup namespaces it owns; init waits for enter-userns)");
+		break;
 	case LOP_ENTER_USERNS:
 		fprintf(out,
-			" uid/gid 0-%u -> host %u-%u (new mount namespace: boot mounts locked; "
-			"new cgroup namespace)",
+			" uid/gid 0-%u -> host %u-%u (init: new mount namespace, boot mounts "
+			"locked; this setup process exits)",
 			plan->opts->userns->count - 1, plan->opts->userns->base,
 			plan->opts->userns->base + plan->opts->userns->count - 1);
 		break;
@@ -518,7 +527,7 @@ void launch_plan_print(const struct launch_plan *plan, FILE *out)
 	if (plan->clone_flags && o->userns) {
 		fprintf(out,
 			"namespaces user,pid,mount,uts,ipc%s,cgroup%s (user: uid/gid 0-%u -> "
-			"host %u-%u; it owns uts, ipc%s, cgroup)\n",
+			"host %u-%u; it owns pid, uts, ipc%s, cgroup)\n",
 			o->net == LAUNCH_NET_NONE ? ",net" : "", plan->new_timens ? ",time" : "",
 			o->userns->count - 1, o->userns->base,
 			o->userns->base + o->userns->count - 1,

@@ -9,20 +9,18 @@
  * This process (host root) writes the helper's uid_map and gid_map (setgroups stays allowed:
  * a privileged writer) and keeps a descriptor of each namespace; the helper is then killed.
  *
- * The pid namespace is the exception: it is made by the clone of init (host root), so it is
- * owned by the host's user namespace.  A pid namespace owned by U must be made by a process in
- * U, and host-root init cannot be put into it afterwards: setns needs a descriptor of it, and
- * /proc/PID/ns/pid_for_children gives ENOENT until the namespace has its PID 1 (checked on
- * 6.18).  What that costs the zone's root: reboot(2) of its pid namespace, and a proc mount
- * of it by the zone itself (the mount service mounts proc for it as host root).
+ * The pid namespace is not made here: a process joins a pid namespace only once it has a
+ * PID 1 (/proc/PID/ns/pid_for_children gives ENOENT before, checked on 6.18), so the zone's
+ * init is forked by a child of the setup process that joined U and unshared it
+ * (launch_root.c, LOP_SPAWN_INIT).
  *
- * The mount namespace is deliberately not here: init starts in a mount namespace owned by the
- * host (M0), sets the root up as host root (an idmapped mount of the root, tmpfs owned by the
- * zone's root, device nodes), and only then joins U and copies M0 into a namespace owned by U
- * (launch_root.c, LOP_ENTER_USERNS).  That copy is what makes the kernel lock every boot
- * mount: a namespace owned by a less privileged user namespace gets its inherited mounts
- * MNT_LOCKED (no unmount, no move) with their read-only, nosuid, nodev, noexec and atime
- * flags locked, and so does every namespace made from it.
+ * The mount namespace is deliberately not here: the setup process (host root) starts in a
+ * mount namespace owned by the host (M0) and sets the root up there (an idmapped mount of the
+ * root, tmpfs owned by the zone's root, proc of init's pid namespace), and only then does
+ * init, in U, copy M0 into a namespace owned by U (launch_root.c, LOP_ENTER_USERNS).  That copy is
+ * what makes the kernel lock every boot mount: a namespace owned by a less privileged user
+ * namespace gets its inherited mounts MNT_LOCKED (no unmount, no move) with their read-only,
+ * nosuid, nodev, noexec and atime flags locked, and so does every namespace made from it.
  */
 #include "cli/launch.h"
 

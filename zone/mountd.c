@@ -530,12 +530,11 @@ fail:
  * A user-namespaced zone (its init joined a user namespace U, cli/launch_userns.c): the helper
  * acts as U's root, so the kernel judges each call as it would the zone's own: a boot mount
  * is locked (MNT_LOCKED: no unmount, no move; its read-only and other flags locked too), a
- * path the zone's root cannot search is not found, a new tmpfs, sysfs, devpts, cgroup or
- * overlay (userxattr) is owned by U.  Two kinds stay host root's, after the policy: proc (the
- * zone's pid namespace is owned by the host, launch_userns.c, and proc needs its owner's
- * CAP_SYS_ADMIN) and nothing else: a block device's file system is refused (EPERM, as Linux
- * refuses it to a container's root): mounting an image the zone can write would hand the
- * host kernel's file system parsers to the zone.  Device file systems need a privileged zone.
+ * path the zone's root cannot search is not found, a new tmpfs, proc (of the zone's pid
+ * namespace, which U owns), sysfs, devpts, cgroup or overlay is owned by U.  A block device's
+ * file system is refused (EPERM, as Linux refuses it to a container's root): mounting an
+ * image the zone can write would hand the host kernel's file system parsers to the zone.
+ * Device file systems need a privileged zone.
  * Returns 1 when the caller is in another user namespace than this process.
  */
 static int userns_of_caller(const struct req_ctx *c)
@@ -571,8 +570,7 @@ static int helper(const struct req_ctx *c, const struct mountd_zone *z, const st
 	if (userns_of_caller(c)) {
 		if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_BLOCK)
 			return EPERM;
-		if (!(op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_PROC) &&
-		    (e = join_caller_userns(c)) != 0)
+		if ((e = join_caller_userns(c)) != 0)
 			return e;
 	}
 	if (setns(c->ns_net, CLONE_NEWNET) < 0 || setns(c->ns_ipc, CLONE_NEWIPC) < 0 ||
@@ -676,7 +674,7 @@ static int open_proc(pid_t pid, const char *what, int flags)
 
 static void ctx_close(struct req_ctx *c)
 {
-	int *fds[] = {&c->mem,	  &c->root,   &c->cwd,	  &c->ns_mnt,  &c->ns_net,
+	int *fds[] = {&c->mem,	  &c->root,   &c->cwd,	   &c->ns_mnt, &c->ns_net,
 		      &c->ns_ipc, &c->ns_pid, &c->ns_user, &c->status};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)

@@ -20,7 +20,8 @@
  * launch_root.c (executing mount operations, pivot_root), launch_init.c (the minimal init,
  * waiting and signal forwarding), launch_exec.c (resolving and probing the program, the brand
  * environment, the gate stub, filter install and exec), launch_report.c (the unsupported-call
- * summary), launch_enter.c (joining a running zone).
+ * summary), launch_enter.c (joining a running zone), launch_userns.c (a zone's user
+ * namespace and the namespaces it owns).
  */
 #ifndef LXZONE_LAUNCH_H
 #define LXZONE_LAUNCH_H

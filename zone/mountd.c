@@ -19,7 +19,9 @@
  *   3. classify the request (mountd_policy.c) against the host's /proc/filesystems; only
  *      umount2's bad flags are answered here, as the kernel checks them before any lookup;
  *   4. a short-lived helper, forked from this process (so outside the zone's pid namespace),
- *      joins the caller's network, IPC and mount namespaces, chroots to its root and changes to
+ *      joins the caller's user namespace (a user-namespaced zone's: it acts as that
+ *      namespace's root, so the kernel judges the call as the zone's own), then its network,
+ *      IPC and mount namespaces, chroots to its root and changes to
  *      its cwd, so paths resolve exactly as the caller's would; it resolves the target (the
  *      kernel's first lookup), then the source, each once, to a descriptor, takes the facts
  *      from those descriptors (the mount, its mountinfo line, its flags), asks mountd_check,

@@ -20,7 +20,8 @@
  * launch_root.c (executing mount operations, pivot_root), launch_init.c (the minimal init,
  * waiting and signal forwarding), launch_exec.c (resolving and probing the program, the brand
  * environment, the gate stub, filter install and exec), launch_report.c (the unsupported-call
- * summary), launch_enter.c (joining a running zone).
+ * summary), launch_enter.c (joining a running zone), launch_userns.c (a zone's user
+ * namespace and the namespaces it owns).
  */
 #ifndef LXZONE_LAUNCH_H
 #define LXZONE_LAUNCH_H
@@ -89,6 +90,26 @@ enum launch_init {
 	LAUNCH_INIT_MINIMAL = 0, /* PID 1 is lxrun's minimal init; the program is its child */
 	LAUNCH_INIT_IMAGE,	 /* PID 1 is the program itself (the image's /sbin/init) */
 };
+
+/*
+ * A zone's user namespace and the namespaces it owns (cli/launch_userns.c).  Zone ids
+ * 0..count-1 are host ids base..base+count-1.  Descriptors are -1 when absent (net_fd: the zone
+ * joins another network namespace, or none was asked for); a plan printed with --dry-run has
+ * only base and count.
+ */
+struct launch_userns {
+	uint32_t base, count;
+	int user_fd;		    /* the user namespace U */
+	int uts_fd, ipc_fd, net_fd; /* owned by U */
+};
+
+/* Make U (helper process, maps written by the caller) and its uts, ipc and, with new_net,
+ * network namespaces (the pid namespace is init's clone's: launch_userns.c says why).  0, or -1
+ * with err and nothing open. */
+int launch_userns_create(uint32_t base, uint32_t count, int new_net, struct launch_userns *u,
+			 struct launch_error *err);
+void launch_userns_init(struct launch_userns *u); /* all descriptors -1 */
+void launch_userns_close(struct launch_userns *u);
 
 struct launch_opts {
 	/* lxrun's options */
@@ -175,6 +196,21 @@ struct launch_opts {
 	/* Block devices given to the zone: a node in its /dev, same major:minor, mode 0660. */
 	const struct launch_device *devices;
 	size_t ndevices;
+
+	/*
+	 * The zone's user namespace (with a root), or NULL: the zone's root is the host's root
+	 * (a `privileged` zone).  With one, a setup process (host root, outside the zone's pid
+	 * namespace) joins the uts, ipc and network namespaces U owns and executes the plan in
+	 * a mount namespace of its own (the root bound through an idmapped mount, /dev, /tmp
+	 * and /dev/shm owned by the zone's root); on the way (LOP_SPAWN_INIT) a child of it in U
+	 * forks the zone's init as PID 1 of pid and cgroup namespaces U owns; at the end
+	 * (LOP_ENTER_USERNS) init copies the mount namespace into one owned by U (every boot
+	 * mount locked) and becomes uid and gid 0 in U, and the setup process exits.
+	 * root_mapped: the root already shows the zone's ids (an overlay over idmapped layers,
+	 * zone/boot_userns.c), so it is bound as it is.
+	 */
+	const struct launch_userns *userns;
+	int root_mapped;
 };
 
 /*
@@ -216,6 +252,11 @@ enum launch_op_kind {
 	LOP_READ_ONLY,	    /* bind zone path dest read-only over itself; skipped if missing */
 	LOP_READ_WRITE,	    /* bind zone path dest writable over itself (under a read-only
 			       one: /proc/sys/net with the zone's own network namespace) */
+	LOP_SPAWN_INIT,	    /* user namespace: fork (through a child in U) the zone's init as
+			       PID 1 of new pid and cgroup namespaces owned by U; it waits */
+	LOP_ENTER_USERNS,   /* after the pivot: let init go: it copies the mount namespace into
+			       one owned by U (boot mounts locked) and becomes root in U; this
+			       process (the setup) is done */
 };
 
 struct launch_op {
@@ -226,6 +267,7 @@ struct launch_op {
 	unsigned long flags; /* LOP_MOUNT: MS_*; LOP_BIND: MS_RDONLY for read-only */
 	const char *data;    /* LOP_MOUNT: mount data; LOP_HOSTNAME: the name */
 	unsigned mode;	     /* LOP_MKDIR */
+	int idmap;	     /* LOP_BIND_ROOT, LOP_BIND: an idmapped mount (opts->userns) */
 };
 
 #define LAUNCH_MAX_OPS	192
@@ -245,6 +287,8 @@ struct launch_plan {
 	/* the zone's /sys/devices/system/cpu when --cpus caps it (strings the ops point to) */
 	char cpu_dirs[LAUNCH_MAX_ZONE_CPUS][40];
 	char cpu_list[24];
+	/* tmpfs options with the owner of a user-namespaced zone's root (/dev, /dev/shm, /tmp) */
+	char tmpfs_data[3][64];
 	size_t nops;
 	struct launch_op ops[LAUNCH_MAX_OPS];
 };
@@ -447,9 +491,13 @@ int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *fil
  * the brand image, bound read-only, open O_PATH|O_CLOEXEC; *init_fd (init_fd may be NULL
  * when the plan has no LOP_INIT_IMAGE) the same for lxzone-init, or -1.  report_path: the
  * host report file for LOP_REPORT_BIND.  Errors: status 126, message with the host path
- * involved. */
+ * involved.  With a user namespace (LOP_SPAWN_INIT) two processes return: the zone's init
+ * with 0, and the setup process, whose work is done, with 1. */
 int launch_ops_execute(const struct launch_plan *plan, const char *report_path, int *brand_fd,
 		       int *init_fd, struct launch_error *err);
+/* LOP_SPAWN_INIT writes init's pid (a pid_t, in the caller's pid namespace) to fd once it
+ * exists; -1: nowhere.  Set in the setup process before launch_ops_execute. */
+void launch_ops_set_init_pid_fd(int fd);
 
 /* cli/launch_image.c.  An image on a detached read-only, nosuid, nodev bind mount of its own
  * (open_tree), open O_PATH|O_CLOEXEC in *fd: executable by descriptor, never writable, with no

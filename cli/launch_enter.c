@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -115,6 +116,31 @@ static int resolve_user(const char *spec, struct enter_user *u, struct launch_er
 	return 0;
 }
 
+/*
+ * A user-namespaced zone (launch_userns.c): init's user namespace is not ours, so it is joined
+ * with the others (in the same setns, before them: the kernel judges the rest with the new
+ * credentials), and the caller becomes the zone's root there (uid and gid 0 in it, no
+ * supplementary groups) before it touches anything of the zone: files it creates are the
+ * zone root's, and it has no capability over the host.  A process sharing its memory or its
+ * fs_struct cannot join a user namespace (EINVAL): this one is a fork, or lxzone itself.
+ */
+static int userns_differs(pid_t init_pid)
+{
+	char path[64];
+	struct stat a, b;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)init_pid);
+	return stat(path, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 &&
+	       (a.st_ino != b.st_ino || a.st_dev != b.st_dev);
+}
+
+static int userns_become_root(struct launch_error *err)
+{
+	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "become the zone's root");
+	return 0;
+}
+
 static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts,
 		       const struct sock_fprog *filter, const sigset_t *mask)
 {
@@ -150,9 +176,16 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 	/* the zone's time namespace too (launch_timens.c): the program, our child, is in it */
 	if (launch_timens_supported())
 		nstypes |= CLONE_NEWTIME;
+	int userns = userns_differs(init_pid);
+	if (userns)
+		nstypes |= CLONE_NEWUSER;
 	if (setns(pidfd, nstypes) < 0) {
 		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "join the namespaces of pid %d",
 			    (int)init_pid);
+		report(&err);
+		return err.status;
+	}
+	if (userns && userns_become_root(&err) < 0) {
 		report(&err);
 		return err.status;
 	}

@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,10 +189,15 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 
 	/* lxrun gone (killed) -> the zone goes too */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (launch_ops_execute(plan, report_path, &brand_fd, &init_fd, &err) < 0) {
+	int r = launch_ops_execute(plan, report_path, &brand_fd, &init_fd, &err);
+	if (r < 0) {
 		report(&err);
 		return err.status;
 	}
+	if (r == 1) /* the setup process of a user-namespaced zone: init goes on */
+		return 0;
+	/* becoming the zone's root (LOP_ENTER_USERNS) changed credentials, which clears it */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (plan->opts->ready_fd != NULL) {
 		if (write(*plan->opts->ready_fd, "r", 1) != 1) {
 			launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "signal readiness");
@@ -244,12 +250,24 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 	return init_exec(plan, init_fd, exec_done[1], guest, filter);
 }
 
+/* init, in a user-namespaced zone: the uts, ipc and network namespaces U owns (its mount
+ * namespace comes at the plan's end: LOP_ENTER_USERNS). */
+static int join_userns_owned(const struct launch_userns *u, struct launch_error *err)
+{
+	if (setns(u->uts_fd, CLONE_NEWUTS) < 0 || setns(u->ipc_fd, CLONE_NEWIPC) < 0 ||
+	    (u->net_fd >= 0 && setns(u->net_fd, CLONE_NEWNET) < 0))
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
+				   "join the zone's uts, ipc and network namespaces");
+	return 0;
+}
+
 int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter,
 		 const char *report_path, const sigset_t *guest_mask, pid_t *pid,
 		 struct launch_error *err)
 {
+	const struct launch_userns *u = plan->opts->userns;
 	sigset_t mask;
-	int own_timens = -1;
+	int own_timens = -1, init_pid[2] = {-1, -1};
 	long r;
 
 	if (guest_mask)
@@ -257,9 +275,18 @@ int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter
 	else
 		sigprocmask(SIG_SETMASK, NULL, &mask);
 	/* the time namespace is for children only: init is cloned into it (launch_timens.c) */
+	/* a user-namespaced zone's init is a grandchild (LOP_SPAWN_INIT): adopted here when its
+	 * parent exits, and its pid reported over init_pid */
+	if (u && (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 || pipe2(init_pid, O_CLOEXEC) < 0))
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "prepare for the zone's init");
 	if (plan->new_timens &&
-	    launch_timens_enter(plan->opts->timens_boot_ns, &own_timens, err) < 0)
+	    launch_timens_enter(plan->opts->timens_boot_ns, &own_timens, err) < 0) {
+		if (u) {
+			close(init_pid[0]);
+			close(init_pid[1]);
+		}
 		return -1;
+	}
 	fflush(NULL);
 	/* fork-like clone (no new stack): the child continues here with a copy of everything */
 	r = syscall(SYS_clone, (unsigned long)plan->clone_flags | SIGCHLD, NULL, NULL, NULL, 0);
@@ -268,6 +295,14 @@ int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter
 
 		if (own_timens >= 0)
 			close(own_timens); /* the host's namespace stays out of the zone */
+		if (u) {
+			close(init_pid[0]);
+			launch_ops_set_init_pid_fd(init_pid[1]);
+			if (join_userns_owned(u, err) < 0) {
+				report(err);
+				_exit(err->status);
+			}
+		}
 		st = zone_init(plan, filter, report_path, &mask);
 
 		fflush(stderr);
@@ -286,5 +321,14 @@ int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter
 	}
 	launch_notify_sock_close(plan->opts);
 	*pid = (pid_t)r;
+	if (u) {
+		pid_t init;
+
+		/* end-of-file: the setup failed before init existed; it is what to wait for */
+		close(init_pid[1]);
+		if (read(init_pid[0], &init, sizeof(init)) == sizeof(init) && init > 0)
+			*pid = init;
+		close(init_pid[0]);
+	}
 	return 0;
 }

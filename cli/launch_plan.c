@@ -42,6 +42,8 @@ static const char *const op_names[] = {
     [LOP_MASK] = "mask",
     [LOP_READ_ONLY] = "read-only",
     [LOP_READ_WRITE] = "read-write",
+    [LOP_SPAWN_INIT] = "spawn-init",
+    [LOP_ENTER_USERNS] = "enter-userns",
 };
 
 const char *launch_op_name(int kind)
@@ -317,9 +319,21 @@ static int add_devices(const struct launch_opts *opts, struct launch_plan *plan,
 static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *plan,
 			  struct launch_error *err)
 {
+	const char *dev_data = "mode=755", *shm_data = "mode=1777", *tmp_data = "mode=1777";
+	struct launch_op *op;
 	size_t i;
 	int full = 0;
 
+	if (opts->userns) {
+		/* the zone's root owns its /dev, /dev/shm and /tmp (host uid base in U's map) */
+		for (i = 0; i < 3; i++)
+			snprintf(plan->tmpfs_data[i], sizeof(plan->tmpfs_data[i]),
+				 "mode=%s,uid=%u,gid=%u", i ? "1777" : "755", opts->userns->base,
+				 opts->userns->base);
+		dev_data = plan->tmpfs_data[0];
+		shm_data = plan->tmpfs_data[1];
+		tmp_data = plan->tmpfs_data[2];
+	}
 	if (opts->net == LAUNCH_NET_FD) {
 		if (opts->net_fd < 0)
 			return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "network: no netns fd");
@@ -346,7 +360,14 @@ static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *pl
 	/* PID 1 runs lxzone-init from its own read-only mount, never lxrun's binary */
 	if (plan->init == LAUNCH_INIT_MINIMAL)
 		full |= !add(plan, LOP_INIT_IMAGE, plan->init_image, NULL);
-	full |= !add(plan, LOP_BIND_ROOT, opts->root, "/");
+	/* init, in U's pid namespace, before proc is mounted for that namespace (it inherits
+	 * the brand's and lxzone-init's descriptors made above) */
+	if (opts->userns)
+		full |= !add(plan, LOP_SPAWN_INIT, NULL, NULL);
+	op = add(plan, LOP_BIND_ROOT, opts->root, "/");
+	if (op) /* an overlay over idmapped layers shows the zone's ids already */
+		op->idmap = opts->userns && !opts->root_mapped;
+	full |= !op;
 
 	full |= !add_mount(plan, "proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	full |= add_path_rules(plan, "/proc", opts->net != LAUNCH_NET_HOST);
@@ -355,21 +376,20 @@ static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *pl
 	full |= add_path_rules(plan, "/sys", opts->net != LAUNCH_NET_HOST);
 	full |= add_cpu_dir(plan, opts);
 	full |= add_cgroupfs(plan, opts);
-	full |= !add_mount(plan, "tmpfs", "/dev", MS_NOSUID | MS_STRICTATIME, "mode=755");
+	full |= !add_mount(plan, "tmpfs", "/dev", MS_NOSUID | MS_STRICTATIME, dev_data);
 	for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++)
 		full |= !add(plan, LOP_DEV_BIND, dev_paths[i][0], dev_paths[i][1]);
 	full |= !add_mount(plan, "devpts", "/dev/pts", MS_NOSUID | MS_NOEXEC,
 			   "newinstance,ptmxmode=0666,mode=620");
-	full |= !add_mount(plan, "tmpfs", "/dev/shm", MS_NOSUID | MS_NODEV, "mode=1777");
+	full |= !add_mount(plan, "tmpfs", "/dev/shm", MS_NOSUID | MS_NODEV, shm_data);
 	for (i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
 		full |= !add(plan, LOP_SYMLINK, dev_links[i][0], dev_links[i][1]);
-	full |= !add_mount(plan, "tmpfs", "/tmp", MS_NOSUID | MS_NODEV, "mode=1777");
+	full |= !add_mount(plan, "tmpfs", "/tmp", MS_NOSUID | MS_NODEV, tmp_data);
 	if (add_devices(opts, plan, &full, err) < 0)
 		return -1;
 
 	for (i = 0; i < opts->nbinds; i++) {
 		const struct launch_bind *b = &opts->binds[i];
-		struct launch_op *op;
 
 		if (!b->host || *b->host != '/')
 			return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
@@ -381,22 +401,26 @@ static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *pl
 					   "without ..",
 					   b->host, b->zone ? b->zone : "(null)");
 		op = add(plan, LOP_BIND, b->host, b->zone);
-		if (op)
+		if (op) {
 			op->flags = b->ro ? MS_RDONLY : 0;
+			/* the host's ids shifted into the zone's, as the root is */
+			op->idmap = opts->userns != NULL;
+		}
 		full |= !op;
 	}
 	if (opts->report)
 		full |= !add(plan, LOP_REPORT_BIND, NULL, LAUNCH_ZONE_REPORT);
 	if (opts->zone_page_host) {
 		/* read-only: the guest must not forge its own limits */
-		struct launch_op *op =
-		    add(plan, LOP_PAGE_BIND, opts->zone_page_host, LAUNCH_ZONE_PAGE);
-
+		op = add(plan, LOP_PAGE_BIND, opts->zone_page_host, LAUNCH_ZONE_PAGE);
 		if (op)
 			op->flags = MS_RDONLY;
 		full |= !op;
 	}
 	full |= !add(plan, LOP_PIVOT_ROOT, opts->root, NULL);
+	/* last: every mount above is made by host root, then locked by the copy */
+	if (opts->userns)
+		full |= !add(plan, LOP_ENTER_USERNS, NULL, NULL);
 	if (full)
 		return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "too many mounts (at most %d)",
 				   LAUNCH_MAX_OPS);
@@ -444,6 +468,11 @@ int launch_plan_build(const struct launch_opts *opts, struct launch_plan *plan,
 	plan->clone_flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
 	if (opts->net == LAUNCH_NET_NONE)
 		plan->clone_flags |= CLONE_NEWNET;
+	/* with a user namespace the uts, ipc and network namespaces exist already, owned by it
+	 * (launch_userns.c), and the setup process joins them; init's pid namespace comes with
+	 * LOP_SPAWN_INIT */
+	if (opts->userns)
+		plan->clone_flags = CLONE_NEWNS;
 	plan->new_timens = opts->timens != 0;
 	if (opts->init == LAUNCH_INIT_MINIMAL &&
 	    launch_init_image_path(opts, plan->init_image, sizeof(plan->init_image), err) < 0)
@@ -497,7 +526,21 @@ static void print_op(const struct launch_plan *plan, const struct launch_op *op,
 	case LOP_DEV_BIND:
 	case LOP_PAGE_BIND:
 		fprintf(out, " %s on %s", op->src, op->dest);
-		print_flags(out, op->flags, NULL);
+		print_flags(out, op->flags, op->idmap ? "idmap" : NULL);
+		break;
+	case LOP_BIND_ROOT:
+		fprintf(out, " %s%s", op->src, op->idmap ? " (idmap)" : "");
+		break;
+	case LOP_SPAWN_INIT:
+		fprintf(out, " (a child in the user namespace forks init as PID 1 of new pid and "
+			     "cgroup namespaces it owns; init waits for enter-userns)");
+		break;
+	case LOP_ENTER_USERNS:
+		fprintf(out,
+			" uid/gid 0-%u -> host %u-%u (init: new mount namespace, boot mounts "
+			"locked; this setup process exits)",
+			plan->opts->userns->count - 1, plan->opts->userns->base,
+			plan->opts->userns->base + plan->opts->userns->count - 1);
 		break;
 	case LOP_SYMLINK:
 		fprintf(out, " %s -> %s", op->dest, op->src);
@@ -540,7 +583,15 @@ void launch_plan_print(const struct launch_plan *plan, FILE *out)
 	const struct launch_opts *o = plan->opts;
 	size_t i;
 
-	if (plan->clone_flags) {
+	if (plan->clone_flags && o->userns) {
+		fprintf(out,
+			"namespaces user,pid,mount,uts,ipc%s,cgroup%s (user: uid/gid 0-%u -> "
+			"host %u-%u; it owns pid, uts, ipc%s, cgroup)\n",
+			o->net == LAUNCH_NET_NONE ? ",net" : "", plan->new_timens ? ",time" : "",
+			o->userns->count - 1, o->userns->base,
+			o->userns->base + o->userns->count - 1,
+			o->net == LAUNCH_NET_HOST ? "" : ", net");
+	} else if (plan->clone_flags) {
 		fprintf(out, "namespaces pid,mount,uts,ipc%s%s\n",
 			plan->clone_flags & CLONE_NEWNET ? ",net" : "",
 			plan->new_timens ? ",time" : "");

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -22,9 +23,12 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <sys/fsuid.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
 #include <linux/openat2.h>
 
 static void close_fd(int *fd)
@@ -37,8 +41,18 @@ static void close_fd(int *fd)
 struct root_ctx {
 	const char *root; /* host path, for messages */
 	int rootfd;
+	const struct launch_userns *userns; /* the zone's, or NULL */
+	int go_fd;			    /* LOP_SPAWN_INIT: init waits for a byte on it */
+	int init_pidns;			    /* LOP_SPAWN_INIT: init's pid namespace */
 	struct launch_error *err;
 };
+
+static int init_pid_fd = -1;
+
+void launch_ops_set_init_pid_fd(int fd)
+{
+	init_pid_fd = fd;
+}
 
 /* Open a zone path (absolute) inside the root, confined. */
 static int root_open(const struct root_ctx *c, const char *zpath, int flags)
@@ -134,6 +148,30 @@ static int set_readonly(const struct root_ctx *c, const char *zpath, const char 
 	return 0;
 }
 
+/* proc of init's pid namespace (not this process's: the setup process is outside it), made
+ * with the new mount API's pidns option and attached at tfd. */
+static int proc_of(int pidns, int tfd, unsigned long flags)
+{
+	unsigned attrs = (flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
+			 (flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) |
+			 (flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0);
+	int fs = (int)syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC), m = -1, r = -1, e;
+
+	if (fs >= 0 && syscall(SYS_fsconfig, fs, FSCONFIG_SET_FD, "pidns", NULL, pidns) == 0 &&
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", "proc", 0) == 0 &&
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0 &&
+	    (m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attrs)) >= 0)
+		r = (int)syscall(SYS_move_mount, m, "", tfd, "",
+				 MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+	e = errno;
+	if (m >= 0)
+		close(m);
+	if (fs >= 0)
+		close(fs);
+	errno = e;
+	return r;
+}
+
 static int do_mount(const struct root_ctx *c, const struct launch_op *op)
 {
 	cleanup_fd int fd = mount_point(c, op->dest, 0);
@@ -141,6 +179,13 @@ static int do_mount(const struct root_ctx *c, const struct launch_op *op)
 
 	if (fd < 0)
 		return -1;
+	if (c->init_pidns >= 0 && strcmp(op->fstype, "proc") == 0) {
+		if (proc_of(c->init_pidns, fd, op->flags) < 0)
+			return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno,
+					   "mount proc of the zone's pid namespace on %s%s",
+					   c->root, op->dest);
+		return 0;
+	}
 	fd_path(fd, target, sizeof(target));
 	if (mount(op->fstype, target, op->fstype, op->flags, op->data) < 0)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "mount %s on %s%s",
@@ -148,11 +193,70 @@ static int do_mount(const struct root_ctx *c, const struct launch_op *op)
 	return 0;
 }
 
-static int do_bind(const struct root_ctx *c, const char *src, const char *dest, int ro)
+/*
+ * A detached recursive bind of the host path src, shifted into the zone's ids (host uid k
+ * appears as k in the zone, shown to the host as base+k), read-only if ro.  Every mount of the
+ * tree is idmapped when it can be; when one cannot (a file system without idmap support, or a
+ * mount that is idmapped already, as the zone's own root is when src holds it), only the top
+ * one is.  Returns the mount's descriptor, or -1 with errno: EINVAL when src's own file
+ * system cannot be idmapped.
+ */
+static int idmapped_tree(const char *src, const struct launch_userns *u, int ro)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP | (ro ? MOUNT_ATTR_RDONLY : 0),
+				  .userns_fd = (uint64_t)u->user_fd};
+
+	for (int rec = 1; rec >= 0; rec--) {
+		int fd = (int)syscall(SYS_open_tree, AT_FDCWD, src,
+				      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE),
+		    e;
+
+		if (fd < 0)
+			return -1;
+		if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (rec ? AT_RECURSIVE : 0),
+			    &attr, sizeof(attr)) == 0) {
+			if (ro && !rec) { /* the submounts read-only too */
+				struct mount_attr roattr = {.attr_set = MOUNT_ATTR_RDONLY};
+				if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE,
+					    &roattr, sizeof(roattr)) < 0) {
+					e = errno;
+					close(fd);
+					errno = e;
+					return -1;
+				}
+			}
+			return fd;
+		}
+		e = errno;
+		close(fd);
+		errno = e;
+		if (e != EINVAL && e != EPERM)
+			return -1;
+	}
+	errno = EINVAL;
+	return -1;
+}
+
+/* An idmapped bind of src at the descriptor tfd: 0, 1 when src's file system cannot be
+ * idmapped (the caller binds it plainly), -1 with errno. */
+static int bind_idmapped(const char *src, const struct launch_userns *u, int tfd, int ro)
+{
+	int m = idmapped_tree(src, u, ro), r;
+
+	if (m < 0)
+		return errno == EINVAL ? 1 : -1;
+	r = (int)syscall(SYS_move_mount, m, "", tfd, "",
+			 MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+	close(m);
+	return r < 0 ? -1 : 0;
+}
+
+static int do_bind(const struct root_ctx *c, const char *src, const char *dest, int ro, int idmap)
 {
 	struct stat st;
 	cleanup_fd int fd = -1;
 	char target[64];
+	int r = 1;
 
 	if (stat(src, &st) < 0)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "bind %s", src);
@@ -160,6 +264,11 @@ static int do_bind(const struct root_ctx *c, const char *src, const char *dest, 
 	if (fd < 0)
 		return -1;
 	fd_path(fd, target, sizeof(target));
+	if (idmap && c->userns && (r = bind_idmapped(src, c->userns, fd, ro)) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "bind %s on %s%s (idmapped)",
+				   src, c->root, dest);
+	if (r == 0)
+		return 0;
 	if (mount(src, target, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "bind %s on %s%s", src,
 				   c->root, dest);
@@ -297,6 +406,148 @@ static int do_path_rule(const struct root_ctx *c, const struct launch_op *op)
 	return 0;
 }
 
+/*
+ * The root, bound on itself: through an idmapped mount for a user-namespaced zone (the image's
+ * ids are the zone's; nothing on disk changes, so an overlay clone or a snapshot stays as it
+ * is), else plainly.  Then, in a user-namespaced zone, what this process creates in the root
+ * or the zone's tmpfs belongs to the zone's root: fsuid and fsgid become its host ids (an
+ * idmapped mount refuses to create a file for an id outside its map), with the capabilities
+ * that change drops raised again.
+ */
+static int bind_root(struct root_ctx *c, const struct launch_op *op)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct d[2];
+	int m, r;
+
+	if (op->idmap && c->userns) {
+		m = idmapped_tree(op->src, c->userns, 0);
+		if (m < 0)
+			return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno,
+					   "bind root %s through an idmapped mount", op->src);
+		r = (int)syscall(SYS_move_mount, m, "", AT_FDCWD, op->src, MOVE_MOUNT_F_EMPTY_PATH);
+		close(m);
+		if (r < 0)
+			return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "attach root %s",
+					   op->src);
+	} else if (mount(op->src, op->src, NULL, MS_BIND | MS_REC, NULL) < 0) {
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "bind root %s", op->src);
+	}
+	c->rootfd = open(op->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->rootfd < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open root %s", op->src);
+	if (!c->userns)
+		return 0;
+	setfsgid(c->userns->base);
+	setfsuid(c->userns->base);
+	if (syscall(SYS_capget, &h, d) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "capget");
+	d[0].effective = d[0].permitted;
+	d[1].effective = d[1].permitted;
+	if (syscall(SYS_capset, &h, d) < 0 || (uid_t)setfsuid((uid_t)-1) != c->userns->base)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno,
+				   "act as the zone's root (host uid %u)", c->userns->base);
+	return 0;
+}
+
+/*
+ * The zone's init, once the setup process says go (LOP_ENTER_USERNS; end-of-file: the setup
+ * failed and said why).  It is in U already (its parent joined it) and in the setup's mount
+ * namespace, whose root the pivot moved for it too: it copies that namespace into one owned
+ * by U, which makes the kernel lock every mount made by the setup, and becomes uid and gid 0
+ * in U with no supplementary groups (U's root keeps its capabilities: the effective set is
+ * refilled on the change to U's root).  From here on the kernel judges it as the zone's root.
+ */
+static int init_enter(int go, struct launch_error *err)
+{
+	char b = 0;
+	ssize_t n;
+
+	while ((n = read(go, &b, 1)) < 0 && errno == EINTR)
+		;
+	close(go);
+	if (n != 1 || b != 'g')
+		_exit(LAUNCH_EXIT_CANNOT);
+	if (chdir("/") < 0 || unshare(CLONE_NEWNS) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
+				   "mount namespace of the zone's user namespace");
+	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "become the zone's root");
+	if (chdir("/") < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "chdir /");
+	return 0;
+}
+
+/*
+ * LOP_SPAWN_INIT: the zone's init, as PID 1 of pid and cgroup namespaces owned by U.  A pid
+ * namespace belongs to the user namespace of the process that makes it, and a process joins
+ * one only once it has a PID 1 (/proc/PID/ns/pid_for_children is ENOENT before), so host-root
+ * setup cannot make init itself: a child joins U, unshares pid and cgroup namespaces (the
+ * cgroups joined earlier become the zone's "/") and forks init, then exits; init waits for
+ * the setup to finish.  The setup learns init's pid (reported to init_pid_fd once init is no
+ * longer the child's: the supervisor, a subreaper, adopts it) and mounts proc for its pid
+ * namespace.  Returns 0 in the setup, 2 in init (ready to go on), -1 with err.
+ */
+static int spawn_init(struct root_ctx *c)
+{
+	int go[2], rep[2], st;
+	pid_t q, init = -1;
+	char path[64];
+
+	if (pipe2(go, O_CLOEXEC) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "pipe");
+	if (pipe2(rep, O_CLOEXEC) < 0) {
+		close(go[0]);
+		close(go[1]);
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "pipe");
+	}
+	q = fork();
+	if (q == 0) {
+		pid_t i;
+
+		close(go[1]);
+		close(rep[0]);
+		if (setns(c->userns->user_fd, CLONE_NEWUSER) < 0 ||
+		    unshare(CLONE_NEWPID | CLONE_NEWCGROUP) < 0) {
+			fprintf(stderr,
+				"lxrun: pid and cgroup namespaces of the zone's user namespace: "
+				"%s\n",
+				strerror(errno));
+			_exit(LAUNCH_EXIT_CANNOT);
+		}
+		i = fork();
+		if (i == 0) {
+			close(rep[1]);
+			return init_enter(go[0], c->err) < 0 ? -1 : 2;
+		}
+		_exit(write(rep[1], &i, sizeof(i)) == sizeof(i) && i > 0 ? 0 : LAUNCH_EXIT_CANNOT);
+	}
+	close(go[0]);
+	close(rep[1]);
+	if (q < 0) {
+		close(go[1]);
+		close(rep[0]);
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "fork");
+	}
+	if (read(rep[0], &init, sizeof(init)) != sizeof(init))
+		init = -1;
+	close(rep[0]);
+	while (waitpid(q, &st, 0) < 0 && errno == EINTR)
+		;
+	if (init <= 0) {
+		close(go[1]);
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, 0, "start the zone's init");
+	}
+	c->go_fd = go[1];
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
+	c->init_pidns = open(path, O_RDONLY | O_CLOEXEC);
+	if (c->init_pidns < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open %s", path);
+	if (init_pid_fd >= 0 && write(init_pid_fd, &init, sizeof(init)) != sizeof(init))
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "report init's pid");
+	return 0;
+}
+
 static int pivot(struct root_ctx *c)
 {
 	if (fchdir(c->rootfd) < 0)
@@ -314,7 +565,12 @@ static int pivot(struct root_ctx *c)
 int launch_ops_execute(const struct launch_plan *plan, const char *report_path, int *brand_fd,
 		       int *init_fd, struct launch_error *err)
 {
-	struct root_ctx c = {.root = plan->opts->root, .rootfd = -1, .err = err};
+	struct root_ctx c = {.root = plan->opts->root,
+			     .rootfd = -1,
+			     .userns = plan->opts->userns,
+			     .go_fd = -1,
+			     .init_pidns = -1,
+			     .err = err};
 	size_t i;
 	int r = 0;
 
@@ -361,31 +617,23 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 				r = launch_image_copy_ro(op->src, LAUNCH_INIT_NAME, init_fd, err);
 			break;
 		case LOP_BIND_ROOT:
-			if (mount(op->src, op->src, NULL, MS_BIND | MS_REC, NULL) < 0) {
-				r = launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "bind root %s",
-						op->src);
-				break;
-			}
-			c.rootfd = open(op->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
-			if (c.rootfd < 0)
-				r = launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "open root %s",
-						op->src);
+			r = bind_root(&c, op);
 			break;
 		case LOP_MOUNT:
 			r = do_mount(&c, op);
 			break;
 		case LOP_BIND:
-			r = do_bind(&c, op->src, op->dest, (op->flags & MS_RDONLY) != 0);
+			r = do_bind(&c, op->src, op->dest, (op->flags & MS_RDONLY) != 0, op->idmap);
 			break;
 		case LOP_DEV_BIND:
-			r = do_bind(&c, op->src, op->dest, 0);
+			r = do_bind(&c, op->src, op->dest, 0, 0);
 			break;
 		case LOP_REPORT_BIND:
 			if (report_path)
-				r = do_bind(&c, report_path, op->dest, 0);
+				r = do_bind(&c, report_path, op->dest, 0, 0);
 			break;
 		case LOP_PAGE_BIND:
-			r = do_bind(&c, op->src, op->dest, 1);
+			r = do_bind(&c, op->src, op->dest, 1, 0);
 			break;
 		case LOP_SYMLINK:
 			r = do_symlink(&c, op);
@@ -411,14 +659,40 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 		case LOP_READ_WRITE:
 			r = do_path_rule(&c, op);
 			break;
+		case LOP_SPAWN_INIT:
+			if (!c.userns) {
+				r = launch_fail(err, LAUNCH_EXIT_CANNOT, 0,
+						"plan: no user namespace");
+				break;
+			}
+			r = spawn_init(&c);
+			if (r == 2) /* init: the rest is the setup's; it goes on at the end */
+				goto init;
+			break;
+		case LOP_ENTER_USERNS:
+			/* the setup's work is done: init goes on, this process returns 1 */
+			if (c.go_fd < 0 || write(c.go_fd, "g", 1) != 1)
+				r = launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
+						"start the zone's init");
+			else
+				r = 1;
+			break;
 		default:
 			r = launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "plan: unknown op %d",
 					op->kind);
 		}
 	}
 	launch_paths_done();
+	if (0) {
+	init:
+		r = 0;
+	}
 	if (c.rootfd >= 0)
 		close(c.rootfd);
+	if (c.go_fd >= 0)
+		close(c.go_fd);
+	if (c.init_pidns >= 0)
+		close(c.init_pidns);
 	if (r < 0 && *brand_fd >= 0) {
 		close(*brand_fd);
 		*brand_fd = -1;

@@ -25,11 +25,13 @@
 
 #include "cli/launch.h"
 #include "kernel-shim/filter.h"
+#include "zone/boot_userns.h"
 #include "zone/cgroup.h"
 #include "zone/clone.h"
 #include "zone/config.h"
 #include "zone/console.h"
 #include "zone/fsutil.h"
+#include "zone/idmap.h"
 #include "zone/mountd.h"
 #include "zone/net.h"
 #include "zone/zonepage.h"
@@ -78,10 +80,27 @@ static bool zone_devices_confined(struct zone *z)
 	return zone_cgroup_for(z, &cg, &ignored) == 0 && zone_cgroup_confines_devices(&cg);
 }
 
-/* The capability set the zone boots with, on this host. */
+/* This process's bounding set (CapBnd of /proc/self/status); all bits when unreadable. */
+static uint64_t host_bounding_set(void)
+{
+	char line[256];
+	uint64_t v = UINT64_MAX;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "CapBnd:", 7) == 0)
+			v = strtoull(line + 7, NULL, 16);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* The capability set the zone boots with, on this host: never more than the host's root has
+ * (joining a user namespace fills the bounding set, which would otherwise give a zone's root
+ * capabilities, over what its namespace owns, that host root lacks here). */
 static uint64_t zone_caps(struct zone *z)
 {
-	return zone_config_caps(z->config, zone_devices_confined(z));
+	return zone_config_caps(z->config, zone_devices_confined(z)) & host_bounding_set();
 }
 
 pid_t zone_init_pid(struct zone *z)
@@ -142,7 +161,16 @@ struct boot_ctx {
 	struct zone_device devspec[MOUNTD_MAX_DEVS];
 	struct launch_device devices[MOUNTD_MAX_DEVS];
 	struct mountd_zone mountd;
+	/* the zone's user namespace (not privileged) */
+	struct zone_idrange ids;
+	struct launch_userns userns;
 };
+
+/* A zone that is not `privileged` runs in a user namespace with its recorded id range. */
+static bool zone_userns(struct zone *z)
+{
+	return !zone_config_bool(z->config, "privileged");
+}
 
 /*
  * The zone's block devices (config `device`): each must still be a block device on the host;
@@ -284,10 +312,27 @@ int zone_boot_plan_print(struct zone *z, FILE *out, struct zone_error *err)
 		goto out;
 	}
 	if (zone_overlay_lower(z) != NULL)
-		fprintf(out, "supervisor mount overlay lowerdir=%s upperdir=%s/upper on %s/root\n",
-			zone_overlay_lower(z), zone_path(z), zone_path(z));
+		fprintf(out,
+			"supervisor mount overlay lowerdir=%s upperdir=%s/upper on %s/root%s\n",
+			zone_overlay_lower(z), zone_path(z), zone_path(z),
+			zone_userns(z) ? " (idmapped layers)" : "");
 	if (build_opts(z, b, err) < 0 || zone_cgroup_for(z, &b->cg, err) < 0)
 		goto out;
+	launch_userns_init(&b->userns);
+	if (zone_userns(z)) {
+		/* a zone created before user namespaces gets its range at its first boot */
+		if (zone_idmap_get(z->state, &b->ids) < 0) {
+			fprintf(out, "supervisor idmap (a free range, allocated at boot)\n");
+			b->ids.base = ZONE_IDMAP_FIRST;
+			b->ids.count = ZONE_IDMAP_COUNT;
+		}
+		b->userns.base = b->ids.base;
+		b->userns.count = b->ids.count;
+		b->opts.userns = &b->userns;
+		b->opts.root_mapped = zone_overlay_lower(z) != NULL;
+		fprintf(out, "supervisor chown delegated cgroup to %u:%u\n", b->ids.base,
+			b->ids.base);
+	}
 	limits_from_config(z->config, b, &lim);
 	fprintf(out, "supervisor cgroup %s", zone_cg_layout_name(b->cg.layout));
 	set_zone_cgroups(b);
@@ -437,14 +482,33 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		_exit(1);
 	}
 	b->net.netns_fd = -1;
+	launch_userns_init(&b->userns);
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
 		zone_error_set(&err, errno, "supervisor mount namespace");
 		goto fail;
 	}
-	if (zone_overlay_mount(z, &err) < 0)
+	bool exclusive = strcmp(zone_config_str(z->config, "net"), "exclusive") == 0;
+	if (zone_userns(z)) {
+		if (zone_idmap_get(z->state, &b->ids) < 0) {
+			zone_error_set(&err, 0, "no host id range in state.json");
+			goto fail;
+		}
+		if (launch_userns_create(b->ids.base, b->ids.count, !exclusive, &b->userns, &lerr) <
+		    0) {
+			zone_error_set(&err, 0, "%s", lerr.msg);
+			goto fail;
+		}
+		if (zone_overlay_mount_idmapped(z, b->userns.user_fd, b->ids.base, &err) < 0)
+			goto fail;
+	} else if (zone_overlay_mount(z, &err) < 0) {
 		goto fail;
+	}
 	if (build_opts(z, b, &err) < 0)
 		goto fail;
+	if (zone_userns(z)) {
+		b->opts.userns = &b->userns;
+		b->opts.root_mapped = zone_overlay_lower(z) != NULL;
+	}
 	if (zone_cgroup_for(z, &b->cg, &err) < 0)
 		goto fail;
 	if (zone_cgroup_exists(&b->cg) &&
@@ -453,10 +517,14 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	limits_from_config(z->config, b, &lim);
 	if (zone_cgroup_create(&b->cg, &lim, &err) < 0)
 		goto fail;
+	/* the delegated child is the zone root's to manage */
+	if (zone_userns(z) && zone_cgroup_chown(&b->cg, b->ids.base, b->ids.base, &err) < 0)
+		goto fail_cg;
 	set_zone_cgroups(b);
-	if (strcmp(zone_config_str(z->config, "net"), "exclusive") == 0) {
+	if (exclusive) {
+		/* owned by the zone's user namespace: its root configures its own network */
 		if (zone_net_exclusive_create(z->name, zone_config_str(z->config, "address"),
-					      &b->net, &err) < 0)
+					      b->userns.user_fd, &b->net, &err) < 0)
 			goto fail_cg;
 		b->opts.net = LAUNCH_NET_FD;
 		b->opts.net_fd = b->net.netns_fd;
@@ -505,12 +573,19 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	/* init's stdout and stderr: the console pipe, inherited through launch_spawn */
 	if (zone_console_pipe_stdio(&con, &err) < 0)
 		goto fail_cg;
+	/* the console is its root's, as /dev/console is on a machine: a zone process may reopen
+	 * it (/proc/1/fd/1); the supervisor's cap bounds what reaches the host's disk */
+	if (zone_userns(z) && fchown(con.wfd, b->ids.base, b->ids.base) < 0) {
+		zone_error_set(&err, errno, "console pipe owner");
+		goto fail_cg;
+	}
 	int spawned = launch_spawn(plan, &filter, NULL, &orig, &init, &lerr);
 	zone_console_log_stdio(&con);
 	if (spawned < 0) {
 		zone_error_set(&err, 0, "start init: %s", lerr.msg);
 		goto fail_cg;
 	}
+	launch_userns_close(&b->userns); /* init holds them now */
 	close(ready[1]);
 	char rb;
 	ssize_t rn;
@@ -600,6 +675,7 @@ fail_cg:
 	zone_net_destroy(&b->net);
 	lxzone_page_close(&b->page, true);
 fail:
+	launch_userns_close(&b->userns);
 	zone_console_printf(&con, "lxzone: zone %s: boot failed: %s\n", z->name, err.msg);
 	ready_fail(readyfd, &err);
 	_exit(1);
@@ -643,6 +719,8 @@ int zone_boot(struct zone *z, struct zone_error *err)
 				      "zone %s is golden (a template): clone it, or use lxzone run "
 				      "--from %s",
 				      z->name, z->name);
+	if (zone_userns(z) && zone_idmap_ensure(z, err) < 0)
+		return -1;
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return zone_error_set(err, errno, "pipe");
 	fflush(NULL);

@@ -94,6 +94,39 @@ bool zone_cgroup_inner_exists(const struct zone_cgroup *cg)
 	return cg->inner[0] && cgroup_dirs(cg, dirs) > 0 && exists(dirs[0], cg->inner);
 }
 
+int zone_cgroup_chown(const struct zone_cgroup *cg, uid_t uid, gid_t gid, struct zone_error *err)
+{
+	const char *dirs[ZONE_CG_NCTRL + 1];
+	size_t n = cgroup_dirs(cg, dirs);
+
+	if (!cg->inner[0])
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char d[ZONE_CG_PATH + 32];
+		DIR *dir;
+		struct dirent *de;
+		int e = 0;
+
+		snprintf(d, sizeof(d), "%s/%s", dirs[i], cg->inner);
+		dir = opendir(d);
+		if (dir == NULL)
+			return zone_error_set(err, errno, "delegate cgroup %s", d);
+		/* the directory (sub-cgroups) and its files (cgroup.procs, tasks, the
+		 * controllers' knobs below the zone's caps) */
+		if (fchown(dirfd(dir), uid, gid) < 0)
+			e = errno;
+		while (e == 0 && (de = readdir(dir)) != NULL)
+			if (de->d_name[0] != '.' &&
+			    fchownat(dirfd(dir), de->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+				e = errno;
+		closedir(dir);
+		if (e)
+			return zone_error_set(err, e, "delegate cgroup %s to %u:%u", d,
+					      (unsigned)uid, (unsigned)gid);
+	}
+	return 0;
+}
+
 static int write_file(const char *dir, const char *file, const char *val, struct zone_error *err)
 {
 	char p[ZONE_CG_PATH + 64];

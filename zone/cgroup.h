@@ -84,6 +84,12 @@ struct zone_cg_limits {
 
 const char *zone_cg_layout_name(enum zone_cg_layout l);
 
+/* Give the delegated child (its directory and files, in every hierarchy) to uid:gid, the
+ * host ids of a user-namespaced zone's root, so that root manages it as the kernel allows an
+ * owner (sub-cgroups, moving its processes); the caps above it stay host root's.  0 when the
+ * cgroup has no delegated child. */
+int zone_cgroup_chown(const struct zone_cgroup *cg, uid_t uid, gid_t gid, struct zone_error *err);
+
 /* Detect the layout under mnt (NULL: /sys/fs/cgroup) and compute the zone's paths. */
 int zone_cgroup_init(struct zone_cgroup *cg, const char *mnt, const char *zone,
 		     struct zone_error *err);

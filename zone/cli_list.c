@@ -4,10 +4,26 @@
 
 #include "zone/cli.h"
 #include "zone/config.h"
+#include "zone/idmap.h"
 #include "zone/verify.h"
+
+/* "privileged" for a zone without a user namespace, else the first host id of its range
+ * ("-" when it has none yet: one is given at its next boot). */
+static const char *userns_column(struct zone *z, char *buf, size_t len)
+{
+	struct zone_idrange r;
+
+	if (zone_config_bool(z->config, "privileged"))
+		return "privileged";
+	if (zone_idmap_get(z->state, &r) < 0)
+		return "-";
+	snprintf(buf, len, "%u", r.base);
+	return buf;
+}
 
 int cli_list(struct cli *c, int argc, char **argv, struct zone_error *err)
 {
+	char col[32];
 	char **names = NULL;
 	size_t n = 0;
 	json_t *arr = json_array();
@@ -22,7 +38,8 @@ int cli_list(struct cli *c, int argc, char **argv, struct zone_error *err)
 		return -1;
 	}
 	if (!c->json)
-		printf("%-24s %-14s %-6s %-7s %s\n", "NAME", "STATE", "ROOT", "GOLDEN", "PATH");
+		printf("%-24s %-14s %-6s %-7s %-10s %s\n", "NAME", "STATE", "ROOT", "GOLDEN",
+		       "USERNS", "PATH");
 	for (size_t i = 0; i < n; i++) {
 		struct zone *z = NULL;
 		struct zone_error e;
@@ -33,10 +50,11 @@ int cli_list(struct cli *c, int argc, char **argv, struct zone_error *err)
 		if (c->json) {
 			json_array_append_new(arr, zone_info_json(z));
 		} else {
-			printf("%-24s %-14s %-6s %-7s %s\n", z->name,
+			printf("%-24s %-14s %-6s %-7s %-10s %s\n", z->name,
 			       zone_state_name(zone_get_state(z)),
 			       zone_config_str(z->config, "root-type"),
-			       zone_config_bool(z->config, "golden") ? "yes" : "no", zone_path(z));
+			       zone_config_bool(z->config, "golden") ? "yes" : "no",
+			       userns_column(z, col, sizeof(col)), zone_path(z));
 		}
 		zone_free(z);
 	}
@@ -73,6 +91,10 @@ int cli_info(struct cli *c, int argc, char **argv, struct zone_error *err)
 			printf("%-15s %s\n", key, json_is_true(v) ? "true" : "false");
 		else if (json_is_integer(v))
 			printf("%-15s %lld\n", key, (long long)json_integer_value(v));
+		else if (strcmp(key, "idmap") == 0)
+			printf("%-15s %lld:%lld\n", key,
+			       (long long)json_integer_value(json_object_get(v, "base")),
+			       (long long)json_integer_value(json_object_get(v, "count")));
 		else if (strcmp(key, "last-exit") == 0)
 			printf("%-15s status %lld%s\n", key,
 			       (long long)json_integer_value(json_object_get(v, "status")),

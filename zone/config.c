@@ -453,6 +453,12 @@ const struct zone_config_key zone_config_keys[] = {
      "(ext2/3/4, xfs, btrfs, vfat, exfat) through its mount service."},
     {"golden", ZONE_KEY_BOOL, "false", "true|false", v_bool,
      "Golden image: a template for clones and `lxzone run --from`; never booted itself."},
+    {"privileged", ZONE_KEY_BOOL, "false", "true|false", v_bool,
+     "Run the zone without a user namespace of its own: its root is the host's root, "
+     "confined only by namespaces, capabilities, cgroups and the filter. `false` (the "
+     "default): the zone's uids and gids 0-65535 map to a host range of its own (state.json "
+     "`idmap`), its root file system is presented through an idmapped mount, and every boot "
+     "mount is locked by the kernel. `list` and `info` flag privileged zones."},
     {"hostname", ZONE_KEY_STRING, NULL, "NAME", v_hostname,
      "Host name inside the zone (default: the zone name)."},
     {"init", ZONE_KEY_STRING, "minimal", "minimal|auto|PATH", v_init,

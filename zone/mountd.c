@@ -19,7 +19,9 @@
  *   3. classify the request (mountd_policy.c) against the host's /proc/filesystems; only
  *      umount2's bad flags are answered here, as the kernel checks them before any lookup;
  *   4. a short-lived helper, forked from this process (so outside the zone's pid namespace),
- *      joins the caller's network, IPC and mount namespaces, chroots to its root and changes to
+ *      joins the caller's user namespace (a user-namespaced zone's: it acts as that
+ *      namespace's root, so the kernel judges the call as the zone's own), then its network,
+ *      IPC and mount namespaces, chroots to its root and changes to
  *      its cwd, so paths resolve exactly as the caller's would; it resolves the target (the
  *      kernel's first lookup), then the source, each once, to a descriptor, takes the facts
  *      from those descriptors (the mount, its mountinfo line, its flags), asks mountd_check,
@@ -41,6 +43,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <poll.h>
@@ -149,7 +152,7 @@ int mountd_boot_load(int dirfd, struct mountd_zone *z, struct zone_error *err)
 /* One request */
 
 struct req_ctx {
-	int mem, root, cwd, ns_mnt, ns_net, ns_ipc, ns_pid, status;
+	int mem, root, cwd, ns_mnt, ns_net, ns_ipc, ns_pid, ns_user, status;
 	char src[STR_MAX], tgt[STR_MAX], type[STR_MAX], data[STR_MAX];
 	struct mountd_req r;
 	uint64_t cap_eff;	/* the caller's effective capabilities */
@@ -575,6 +578,33 @@ fail:
 	return e;
 }
 
+/*
+ * A user-namespaced zone (its init joined a user namespace U, cli/launch_userns.c): the helper
+ * acts as U's root, so the kernel judges each call as it would the zone's own: a boot mount
+ * is locked (MNT_LOCKED: no unmount, no move; its read-only and other flags locked too), a
+ * path the zone's root cannot search is not found, a new tmpfs, proc (of the zone's pid
+ * namespace, which U owns), sysfs, devpts, cgroup or overlay is owned by U.  A block device's
+ * file system is refused (EPERM, as Linux refuses it to a container's root): mounting an
+ * image the zone can write would hand the host kernel's file system parsers to the zone.
+ * Device file systems need a privileged zone.
+ * Returns 1 when the caller is in another user namespace than this process.
+ */
+static int userns_of_caller(const struct req_ctx *c)
+{
+	struct stat a, b;
+
+	return fstat(c->ns_user, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 &&
+	       (a.st_ino != b.st_ino || a.st_dev != b.st_dev);
+}
+
+static int join_caller_userns(const struct req_ctx *c)
+{
+	if (setns(c->ns_user, CLONE_NEWUSER) < 0 || setgroups(0, NULL) < 0 ||
+	    setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return errno;
+	return 0;
+}
+
 /* The helper, in the caller's namespaces and root: check, then perform.  Returns an errno. */
 static int helper(const struct req_ctx *c, const struct mountd_zone *z, const struct mountd_op *op)
 {
@@ -589,6 +619,12 @@ static int helper(const struct req_ctx *c, const struct mountd_zone *z, const st
 
 	if (self_fd < 0)
 		return errno;
+	if (userns_of_caller(c)) {
+		if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_BLOCK)
+			return EPERM;
+		if ((e = join_caller_userns(c)) != 0)
+			return e;
+	}
 	if (setns(c->ns_net, CLONE_NEWNET) < 0 || setns(c->ns_ipc, CLONE_NEWIPC) < 0 ||
 	    setns(c->ns_mnt, CLONE_NEWNS) < 0 || fchdir(c->root) < 0 || chroot(".") < 0 ||
 	    fchdir(c->cwd) < 0)
@@ -702,8 +738,8 @@ static int open_proc(pid_t pid, const char *what, int flags)
 
 static void ctx_close(struct req_ctx *c)
 {
-	int *fds[] = {&c->mem,	  &c->root,   &c->cwd,	  &c->ns_mnt,
-		      &c->ns_net, &c->ns_ipc, &c->ns_pid, &c->status};
+	int *fds[] = {&c->mem,	  &c->root,   &c->cwd,	   &c->ns_mnt, &c->ns_net,
+		      &c->ns_ipc, &c->ns_pid, &c->ns_user, &c->status};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (*fds[i] >= 0) {
@@ -735,12 +771,13 @@ static int serve_one(int listener, const struct seccomp_notif *n, const struct m
 	c->ns_net = open_proc(n->pid, "ns/net", O_RDONLY);
 	c->ns_ipc = open_proc(n->pid, "ns/ipc", O_RDONLY);
 	c->ns_pid = open_proc(n->pid, "ns/pid", O_RDONLY);
+	c->ns_user = open_proc(n->pid, "ns/user", O_RDONLY);
 	c->status = open_proc(n->pid, "status", O_RDONLY);
 	/* the descriptors are the caller's only if it is still waiting for this answer */
 	if (!id_valid(listener, n->id))
 		return -ENOENT;
 	if (c->mem < 0 || c->root < 0 || c->cwd < 0 || c->ns_mnt < 0 || c->ns_net < 0 ||
-	    c->ns_ipc < 0 || c->ns_pid < 0 || c->status < 0)
+	    c->ns_ipc < 0 || c->ns_pid < 0 || c->ns_user < 0 || c->status < 0)
 		return -EPERM;
 	e = read_args(c, n);
 	/* the capabilities of the calling thread (n->pid is its tid), which a thread of a
@@ -784,7 +821,8 @@ static int serve_listener(int listener, const struct mountd_zone *z, struct secc
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
 		/* ENOENT: the caller went away before we took it */
 		return errno == EINTR || errno == ENOENT ? 0 : -1;
-	c->mem = c->root = c->cwd = c->ns_mnt = c->ns_net = c->ns_ipc = c->ns_pid = c->status = -1;
+	c->mem = c->root = c->cwd = c->ns_mnt = c->ns_net = c->ns_ipc = c->ns_pid = c->ns_user =
+	    c->status = -1;
 	int e = serve_one(listener, req, z, c);
 	ctx_close(c);
 	memset(resp, 0, sizeof(*resp));

@@ -84,8 +84,8 @@ static int run(char *const argv[], struct zone_error *err)
 	return 0;
 }
 
-int zone_net_exclusive_create(const char *zone, const char *address, struct zone_net *net,
-			      struct zone_error *err)
+int zone_net_exclusive_create(const char *zone, const char *address, int userns_fd,
+			      struct zone_net *net, struct zone_error *err)
 {
 	int pfd[2];
 	char c, pidstr[32], nspath[64];
@@ -104,6 +104,9 @@ int zone_net_exclusive_create(const char *zone, const char *address, struct zone
 		return zone_error_set(err, errno, "fork");
 	if (helper == 0) {
 		close(pfd[0]);
+		/* made by U's root, the namespace is U's (the zone's root may configure it) */
+		if (userns_fd >= 0 && setns(userns_fd, CLONE_NEWUSER) < 0)
+			_exit(1);
 		if (unshare(CLONE_NEWNET) < 0)
 			_exit(1);
 		if (write(pfd[1], "x", 1) != 1)

@@ -23,8 +23,10 @@ void zone_net_host_ifname(const char *zone, char *buf, size_t sz);
 /* The host end's address for a zone address "a.b.c.d/p" (IPv4). */
 int zone_net_host_address(const char *zone_addr, char *buf, size_t sz, struct zone_error *err);
 
-int zone_net_exclusive_create(const char *zone, const char *address, struct zone_net *net,
-			      struct zone_error *err);
+/* The veth pair and the zone's network namespace; userns_fd >= 0: the namespace is owned by
+ * that user namespace (the zone's), else by the host's. */
+int zone_net_exclusive_create(const char *zone, const char *address, int userns_fd,
+			      struct zone_net *net, struct zone_error *err);
 void zone_net_destroy(struct zone_net *net);
 
 #endif

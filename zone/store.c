@@ -15,6 +15,7 @@
 
 #include "zone/config.h"
 #include "zone/fsutil.h"
+#include "zone/idmap.h"
 
 int zone_store_init(struct zone_store *s, struct zone_error *err)
 {
@@ -233,7 +234,11 @@ int zone_new(struct zone_store *s, const char *name, json_t *config, struct zone
 	json_object_set_new(st, "state", json_string("configured"));
 	json_object_set_new(st, "created", json_string(ts));
 	json_object_set_new(st, "changed", json_string(ts));
-	if (tfd < 0 || zone_json_write_atomic(tfd, "config.json", config, err) < 0 ||
+	/* the zone's host id range (zone/idmap.h), chosen and written under the store's lock,
+	 * which is held until the zone is visible under its name */
+	cleanup_close int idlock = zone_idmap_lock(s, err);
+	if (idlock < 0 || tfd < 0 || zone_idmap_alloc_locked(s, st, err) < 0 ||
+	    zone_json_write_atomic(tfd, "config.json", config, err) < 0 ||
 	    zone_json_write_atomic(tfd, "state.json", st, err) < 0) {
 		zone_rmtree_at(sfd, tmpname, NULL);
 		json_decref(config);
@@ -415,6 +420,11 @@ json_t *zone_info_json(struct zone *z)
 	json_object_set_new(o, "brand", json_string(zone_config_str(z->config, "brand")));
 	json_object_set_new(o, "root-type", json_string(zone_config_str(z->config, "root-type")));
 	json_object_set_new(o, "golden", json_boolean(zone_config_bool(z->config, "golden")));
+	json_object_set_new(o, "privileged",
+			    json_boolean(zone_config_bool(z->config, "privileged")));
+	json_t *idmap = json_object_get(z->state, "idmap");
+	if (idmap != NULL)
+		json_object_set(o, "idmap", idmap);
 	json_object_set_new(o, "zonepath", json_string(zone_path(z)));
 	if (sup > 0)
 		json_object_set_new(o, "supervisor-pid", json_integer(sup));

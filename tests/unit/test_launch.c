@@ -255,6 +255,74 @@ static void test_plan_zone(void **state)
 	assert_null(find_op(&p, LOP_HOSTNAME, NULL));
 }
 
+/* A user-namespaced zone: init comes from spawn-init before proc is mounted, the root is
+ * idmapped (unless already mapped), the zone's tmpfs belong to its root, binds are idmapped,
+ * enter-userns is the last operation (after the pivot: every mount is made before the copy
+ * that locks them), and the printed plan says the mapping. */
+static void test_plan_userns(void **state)
+{
+	static const struct launch_bind binds[] = {{"/data", "/mnt/data", 1}};
+	struct launch_userns u = {.base = 1048576, .count = 65536, .user_fd = -1};
+	struct launch_opts o = {.argv = argv_true,
+				.brand_image = "/b/lxzone-brand",
+				.root = "/srv/z",
+				.net_fd = -1,
+				.net = LAUNCH_NET_NONE,
+				.binds = binds,
+				.nbinds = 1,
+				.userns = &u};
+	static struct launch_plan p;
+	struct launch_error e = {0};
+	const struct launch_op *spawn, *root, *proc, *dev, *tmp, *bind, *pivot, *enter;
+	char out[16384];
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(launch_plan_build(&o, &p, &e), 0);
+	assert_int_equal(p.clone_flags, CLONE_NEWNS);
+	spawn = find_op(&p, LOP_SPAWN_INIT, NULL);
+	root = find_op(&p, LOP_BIND_ROOT, NULL);
+	proc = find_op(&p, LOP_MOUNT, "/proc");
+	dev = find_op(&p, LOP_MOUNT, "/dev");
+	tmp = find_op(&p, LOP_MOUNT, "/tmp");
+	bind = find_op(&p, LOP_BIND, "/mnt/data");
+	pivot = find_op(&p, LOP_PIVOT_ROOT, NULL);
+	enter = find_op(&p, LOP_ENTER_USERNS, NULL);
+	assert_non_null(spawn);
+	assert_non_null(root);
+	assert_non_null(proc);
+	assert_non_null(dev);
+	assert_non_null(tmp);
+	assert_non_null(bind);
+	assert_non_null(pivot);
+	assert_non_null(enter);
+	assert_true(op_index(&p, spawn) < op_index(&p, proc));
+	assert_true(op_index(&p, pivot) < op_index(&p, enter));
+	assert_int_equal(op_index(&p, enter), p.nops - 1);
+	assert_true(root->idmap);
+	assert_true(bind->idmap);
+	assert_string_equal(dev->data, "mode=755,uid=1048576,gid=1048576");
+	assert_string_equal(tmp->data, "mode=1777,uid=1048576,gid=1048576");
+	f = fmemopen(out, sizeof(out), "w");
+	launch_plan_print(&p, f);
+	fclose(f);
+	assert_non_null(strstr(out, "namespaces user,pid,mount,uts,ipc,net,cgroup"));
+	assert_non_null(strstr(out, "bind-root /srv/z (idmap)"));
+	assert_non_null(strstr(out, "enter-userns uid/gid 0-65535 -> host 1048576-1114111"));
+
+	/* an overlay over idmapped layers is bound as it is */
+	o.root_mapped = 1;
+	assert_int_equal(launch_plan_build(&o, &p, &e), 0);
+	assert_false(find_op(&p, LOP_BIND_ROOT, NULL)->idmap);
+	/* privileged: none of it */
+	o.userns = NULL;
+	assert_int_equal(launch_plan_build(&o, &p, &e), 0);
+	assert_null(find_op(&p, LOP_SPAWN_INIT, NULL));
+	assert_null(find_op(&p, LOP_ENTER_USERNS, NULL));
+	assert_false(find_op(&p, LOP_BIND_ROOT, NULL)->idmap);
+	assert_string_equal(find_op(&p, LOP_MOUNT, "/dev")->data, "mode=755");
+}
+
 static void test_plan_zone_extras(void **state)
 {
 	static const struct launch_bind binds[] = {{"/srv/data", "/data", 1},
@@ -778,6 +846,7 @@ int main(void)
 	    cmocka_unit_test(test_opts_help),
 	    cmocka_unit_test(test_plan_host),
 	    cmocka_unit_test(test_plan_zone),
+	    cmocka_unit_test(test_plan_userns),
 	    cmocka_unit_test(test_plan_zone_extras),
 	    cmocka_unit_test(test_plan_zone_rejects),
 	    cmocka_unit_test(test_plan_print),

@@ -37,11 +37,12 @@ for profile in default hardened; do
 	lxzone boot "$z"
 	# it is the brand, and readable (every process in the zone execs it)
 	lxzone exec "$z" -- /bin/sh -c 'cat /proc/self/exe >/dev/null' || fail "brand image unreadable"
-	# ETXTBSY: it is running; EROFS: its mount is read-only, whatever else
-	expect_refused "$z" open-write ETXTBSY EROFS
-	expect_refused "$z" open-trunc EROFS
-	expect_refused "$z" truncate EROFS
-	expect_refused "$z" reopen-rdwr ETXTBSY EROFS
+	# ETXTBSY: it is running; EROFS: its mount is read-only, whatever else; EACCES: the zone's
+	# root (a user namespace's) is not its owner, host root
+	expect_refused "$z" open-write ETXTBSY EROFS EACCES
+	expect_refused "$z" open-trunc EROFS EACCES
+	expect_refused "$z" truncate EROFS EACCES
+	expect_refused "$z" reopen-rdwr ETXTBSY EROFS EACCES
 	expect_refused "$z" link-out EXDEV EPERM
 	# the mount service resolves /proc/self as itself, which the zone root does not show
 	expect_refused "$z" remount-rw EPERM ENOENT

@@ -48,7 +48,8 @@ root="$LXZONE_ROOT/evil/root"
 # Nothing outside the zone root is new or changed.
 new=$(find "$T" -mindepth 1 -newer "$T/marker" ! -path "$root*" ! -path "$T/evil.tar.xz" \
 	! -path "$LXZONE_ROOT" ! -path "$LXZONE_ROOT/evil" ! -path "$LXZONE_ROOT/evil/*.json" \
-	! -path "$LXZONE_ROOT/evil/.lock" ! -path "$T/install.err" -print)
+	! -path "$LXZONE_ROOT/evil/.lock" ! -path "$LXZONE_ROOT/.idmap.lock" \
+	! -path "$T/install.err" -print)
 [ -z "$new" ] || fail "written outside the zone root: $new"
 [ "$(cat "$T/outside/victim")" = original ] || fail "victim overwritten"
 [ ! -e "$T/outside/pwned" ] || fail "file written through an absolute symlink"

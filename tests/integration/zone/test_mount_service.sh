@@ -40,8 +40,10 @@ grep -q "not a block device" "$T/err" || fail "device=/etc/passwd: $(cat "$T/err
 
 # +mknod: the zone makes its own node for a host disk below, which the policy must refuse
 # by major:minor (on a host without a devices cgroup the default set has no mknod)
+# privileged: a user-namespaced zone may not mount a block device's file system (EPERM, see
+# zone/mountd.c); the mount service in a default zone is tested by test_userns.sh
 lxzone create mnt5 --image builtin:busybox --device "$given:/dev/vdb" --capabilities default,+mknod \
-	--memory 256M
+	--memory 256M --privileged
 lxzone config mnt5 | grep -qx "device=$given:/dev/vdb" || fail "device not in the config"
 root="$LXZONE_ROOT/mnt5/root"
 cp "$probe" "$root/bin/mountprobe"
@@ -249,7 +251,7 @@ no_mount_left
 # mkfs.ext4 and mount(8) inside a zone, on a glibc image (when the test cache has it)
 image="${LXZONE_TEST_CACHE:-/var/cache/lxzone-test}/debian-bookworm-minbase.tar.zst"
 if [ -s "$image" ] && command -v zstd >/dev/null; then
-	lxzone create mnt5deb --device "$given:/dev/vdb" --memory 512M
+	lxzone create mnt5deb --device "$given:/dev/vdb" --memory 512M --privileged
 	lxzone install mnt5deb "$image"
 	lxzone boot mnt5deb
 	lxzone exec mnt5deb -- /sbin/mkfs.ext4 -q -F /dev/vdb || fail "mkfs.ext4 in the zone"

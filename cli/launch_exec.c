@@ -371,28 +371,36 @@ static int install_with_listener(const struct sock_fprog *filter, int sock, char
 	return 0;
 }
 
-int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *filter, int brand_fd,
-		      const char *brand_path, struct launch_error *err)
-{
-	static const int known[] = {ENOENT, EACCES, ENOEXEC, ENOMEM, E2BIG, ETXTBSY, EPERM, EFAULT};
-	const char *known_str[sizeof(known) / sizeof(known[0])];
-	gate_fn gate = (gate_fn)LX_GATE_ADDR;
-	char ebuf[512], msg[1024];
-	size_t n, i;
-	long r;
+/* strerror may load locale data (open, mmap): the strings are resolved before the filter */
+static const int known[] = {ENOENT, EACCES, ENOEXEC, ENOMEM, E2BIG, ETXTBSY, EPERM, EFAULT};
+static const char *known_str[sizeof(known) / sizeof(known[0])];
 
-	/* strerror may load locale data (open, mmap): resolve the strings before the filter */
+int launch_exec_arm(const struct launch_exec *ex, const struct sock_fprog *filter,
+		    struct launch_error *err)
+{
+	char ebuf[512];
+	size_t i;
+
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		known_str[i] = strerror(known[i]);
-	n = (size_t)snprintf(msg, sizeof(msg), "lxrun: exec brand %s: ", brand_path);
-	if (n >= sizeof(msg))
-		n = sizeof(msg) - 1;
 	if (gate_map(err) < 0)
 		return -1;
 	if (ex->notify_sock >= 0
 		? install_with_listener(filter, ex->notify_sock, ebuf, sizeof(ebuf)) < 0
 		: lx_filter_install(filter, ebuf, sizeof(ebuf)) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "%s", ebuf);
+	return 0;
+}
+
+/* After the filter is in: the gate only, and no sanitizer (see launch_harden.c). */
+__attribute__((no_sanitize("address", "undefined"))) void
+launch_exec_armed(const struct launch_exec *ex, int brand_fd, const char *brand_path)
+{
+	gate_fn gate = (gate_fn)LX_GATE_ADDR;
+	static const char pre[] = "lxrun: exec brand ";
+	char msg[1024];
+	size_t n = 0, i;
+	long r;
 
 	if (brand_fd >= 0)
 		r = gate(SYS_execveat, brand_fd, (long)"", (long)ex->argv, (long)ex->envp,
@@ -400,10 +408,13 @@ int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *fil
 	else
 		r = gate(SYS_execve, (long)brand_path, (long)ex->argv, (long)ex->envp, 0, 0, 0);
 
+	n = put_str(msg, n, sizeof(msg) - 1, pre);
+	n = put_str(msg, n, sizeof(msg) - 1, brand_path);
+	n = put_str(msg, n, sizeof(msg) - 1, ": ");
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (-r == known[i])
 			break;
-	if (i < sizeof(known) / sizeof(known[0])) {
+	if (i < sizeof(known) / sizeof(known[0]) && known_str[i]) {
 		n = put_str(msg, n, sizeof(msg) - 1, known_str[i]);
 	} else {
 		char num[24];
@@ -421,4 +432,13 @@ int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *fil
 	gate(SYS_write, 2, (long)msg, (long)n, 0, 0, 0);
 	gate(SYS_exit_group, LAUNCH_EXIT_CANNOT, 0, 0, 0, 0, 0);
 	__builtin_unreachable();
+}
+
+int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *filter, int brand_fd,
+		      const char *brand_path, struct launch_error *err)
+{
+	if (launch_exec_arm(ex, filter, err) < 0)
+		return -1;
+	launch_exec_armed(ex, brand_fd, brand_path);
+	return -1; /* not reached */
 }

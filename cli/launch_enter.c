@@ -31,7 +31,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -138,17 +140,24 @@ static int brand_open_ro(const char *path, int *brand_fd, struct launch_error *e
 
 /*
  * The end of an enter, under the filter: fork the program and wait for it, through the gate
- * only (launch_harden.c), and exit with its status.  fork, not vfork: a zone root with
- * CAP_SYS_PTRACE over the host's user namespace (a zone without one of its own) could attach
- * to a vfork child before its exec and write into the memory it shares with us, outside the
- * zone's pid namespace.
+ * only (launch_harden.c), and exit with its status.
+ *
+ * vfork when no process of the zone can ptrace the child: it is not dumpable, so that takes
+ * CAP_SYS_PTRACE in the user namespace that owns our mm, the host's.  A zone with a user
+ * namespace of its own has none there, nor has a zone whose set lacks cap_sys_ptrace.  Else
+ * (a zone in the host's user namespace that keeps it) a real fork: a zone root could attach
+ * to a vfork child before its exec and write the memory it shares with us, a process
+ * outside the zone's pid namespace.  vfork saves copying our page tables only for exec to
+ * drop them (most of what an exec costs here beyond nsenter's).  The vfork child only makes
+ * calls and execs or exits; it never returns from here.
  */
 __attribute__((no_sanitize("address", "undefined"))) static void
 enter_armed(const struct launch_exec *ex, int brand_fd, const char *brand_path,
-	    const struct launch_pty *pty, const sigset_t *child_mask, const sigset_t *fwd)
+	    const struct launch_pty *pty, const sigset_t *child_mask, const sigset_t *fwd,
+	    int use_vfork)
 {
 	long st;
-	pid_t pid = launch_armed_fork();
+	pid_t pid = use_vfork ? vfork() : launch_armed_fork();
 
 	if (pid < 0) {
 		static const char msg[] = "lxrun: fork the program\n";
@@ -168,6 +177,21 @@ enter_armed(const struct launch_exec *ex, int brand_fd, const char *brand_path,
 	LAUNCH_GATE(SYS_exit_group, st, 0, 0, 0, 0, 0);
 }
 
+/* Can a root process of the zone ptrace one of ours that is not dumpable?  Only when the zone
+ * shares our user namespace and keeps cap_sys_ptrace (enter_armed).  Asked before we join. */
+static int zone_can_ptrace_host(pid_t init_pid, const struct launch_opts *opts)
+{
+	struct stat self, zone;
+	char path[64];
+
+	if (opts->drop_caps && !(opts->caps & (UINT64_C(1) << CAP_SYS_PTRACE)))
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)init_pid);
+	if (stat("/proc/self/ns/user", &self) < 0 || stat(path, &zone) < 0)
+		return 1; /* cannot tell: assume it can */
+	return self.st_dev == zone.st_dev && self.st_ino == zone.st_ino;
+}
+
 /*
  * Join the zone and run the program; returns only when it could not be started (the status,
  * reported), before this process is hardened.  From launch_harden on, a failure exits.
@@ -181,7 +205,7 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 	struct launch_user user;
 	struct launch_pty pty = {.master = -1, .slave = -1};
 	char slave[64];
-	int brand_fd, nstypes;
+	int brand_fd, nstypes, use_vfork;
 	sigset_t child_mask = *mask, fwd;
 	size_t i;
 
@@ -205,6 +229,7 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 	/* the zone's time namespace too (launch_timens.c): the program, our child, is in it */
 	if (launch_timens_supported())
 		nstypes |= CLONE_NEWTIME;
+	use_vfork = !zone_can_ptrace_host(init_pid, opts);
 	if (setns(pidfd, nstypes) < 0) {
 		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "join the namespaces of pid %d",
 			    (int)init_pid);
@@ -266,7 +291,7 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 		report(&err);
 		_exit(err.status);
 	}
-	enter_armed(&ex, brand_fd, mini.brand, &pty, &child_mask, &fwd);
+	enter_armed(&ex, brand_fd, mini.brand, &pty, &child_mask, &fwd, use_vfork);
 	return LAUNCH_EXIT_CANNOT; /* not reached */
 }
 

@@ -207,6 +207,26 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 		report(&err);
 		return err.status;
 	}
+	/*
+	 * From here on, init and the program hold only the zone's capabilities, init is not
+	 * dumpable, and both hold only stdio, the brand and the mount service's socket
+	 * (launch_harden.c): before the fork, so the program is never seen with more, and
+	 * before the zone is ready, so no process `lxzone exec` starts ever sees init with more.
+	 */
+	const int keep[] = {0,
+			    1,
+			    2,
+			    brand_fd,
+			    plan->opts->notify_sock ? *plan->opts->notify_sock : -1,
+			    plan->opts->ready_fd ? *plan->opts->ready_fd : -1};
+	const struct launch_harden h = {.keep = keep,
+					.nkeep = sizeof(keep) / sizeof(keep[0]),
+					.drop_caps = plan->opts->drop_caps,
+					.caps = plan->opts->caps};
+	if (launch_harden(&h, &err) < 0) {
+		report(&err);
+		return err.status;
+	}
 	if (plan->opts->ready_fd != NULL) {
 		if (write(*plan->opts->ready_fd, "r", 1) != 1) {
 			launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "signal readiness");
@@ -214,11 +234,6 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 			return err.status;
 		}
 		close(*plan->opts->ready_fd);
-	}
-	/* from here on, init and the program hold only the zone's capabilities */
-	if (plan->opts->drop_caps && launch_caps_apply(plan->opts->caps, &err) < 0) {
-		report(&err);
-		return err.status;
 	}
 	/* the brand must always receive SIGSYS; it keeps the guest's blocked view itself */
 	if (sigismember(mask, SIGSYS)) {
@@ -250,9 +265,8 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 		guest_start(plan, &ex, filter, brand_fd, mask);
 	launch_notify_sock_close(plan->opts);
 	/*
-	 * init never execs, so its close-on-exec descriptors (the zone's store directory, the
-	 * supervisor's pipes, the brand) would stay open for its whole life, and any root process
-	 * in the zone could follow /proc/1/fd/N out of the zone root.  It keeps stdio only.
+	 * init never execs, so its close-on-exec descriptors would stay open for its whole life
+	 * (the supervisor's were closed before the fork, see above): it keeps stdio only.
 	 */
 	if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0) {
 		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "close descriptors");

@@ -192,9 +192,19 @@ static int zone_can_ptrace_host(pid_t init_pid, const struct launch_opts *opts)
 	return self.st_dev == zone.st_dev && self.st_ino == zone.st_ino;
 }
 
+/* Once we are in the zone's namespaces, a failure ends this process: lxzone's own code must
+ * not go on in the zone's mount namespace (nor a sanitizer's leak check, whose tracer would be
+ * born in the zone's pid namespace and wait forever for us). */
+static void joined_fail(const struct launch_error *err) __attribute__((noreturn));
+static void joined_fail(const struct launch_error *err)
+{
+	report(err);
+	_exit(err->status ? err->status : LAUNCH_EXIT_CANNOT);
+}
+
 /*
  * Join the zone and run the program; returns only when it could not be started (the status,
- * reported), before this process is hardened.  From launch_harden on, a failure exits.
+ * reported), before this process joined the zone.  From setns on, a failure exits.
  */
 static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts,
 		       const struct sock_fprog *filter, const sigset_t *mask)
@@ -237,10 +247,8 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 		return err.status;
 	}
 	if (opts->user) {
-		if (resolve_user(opts->user, &user, &err) < 0) {
-			report(&err);
-			return err.status;
-		}
+		if (resolve_user(opts->user, &user, &err) < 0)
+			joined_fail(&err);
 		setenv("HOME", user.home, 1);
 		if (user.name[0]) {
 			setenv("USER", user.name, 1);
@@ -250,19 +258,15 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 	if (chdir("/") < 0 || launch_exec_prepare(opts, NULL, 0, &ex, &err) < 0) {
 		if (!err.msg[0])
 			launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "chdir /");
-		report(&err);
-		return err.status;
+		joined_fail(&err);
 	}
 	if (opts->pty) {
-		if (launch_pty_open(&pty.master, slave, sizeof(slave), &err) < 0) {
-			report(&err);
-			return err.status;
-		}
+		if (launch_pty_open(&pty.master, slave, sizeof(slave), &err) < 0)
+			joined_fail(&err);
 		pty.slave = open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC);
 		if (pty.slave < 0) {
 			launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "terminal %s", slave);
-			report(&err);
-			return err.status;
+			joined_fail(&err);
 		}
 	}
 	/* the brand must always receive SIGSYS; the program gets our mask otherwise */
@@ -277,10 +281,8 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 					.drop_caps = opts->drop_caps,
 					.caps = opts->caps,
 					.user = opts->user ? &user : NULL};
-	if (launch_harden(&h, &err) < 0) {
-		report(&err);
-		_exit(err.status);
-	}
+	if (launch_harden(&h, &err) < 0)
+		joined_fail(&err);
 	if (opts->pty)
 		launch_pty_raw(&pty);
 	fflush(NULL);
@@ -288,8 +290,7 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 	if (launch_exec_arm(&ex, filter, &err) < 0) {
 		if (opts->pty && pty.is_tty)
 			ioctl(0, TCSETS, pty.saved);
-		report(&err);
-		_exit(err.status);
+		joined_fail(&err);
 	}
 	enter_armed(&ex, brand_fd, mini.brand, &pty, &child_mask, &fwd, use_vfork);
 	return LAUNCH_EXIT_CANNOT; /* not reached */

@@ -268,9 +268,11 @@ static void try_ptrace(pid_t pid)
 				"must refuse)",
 				(int)pid);
 	}
+	/* let go: a signal-delivery stop (no event in the status' high bits: the brand's own
+	 * SIGSYS, say) passes its signal on, or the signal would be lost */
 	if (ptrace(PTRACE_INTERRUPT, pid, 0, 0) == 0 && waitpid(pid, &st, __WALL) == pid &&
 	    WIFSTOPPED(st))
-		ptrace(PTRACE_DETACH, pid, 0, 0);
+		ptrace(PTRACE_DETACH, pid, 0, (void *)(long)((st >> 16) ? 0 : WSTOPSIG(st)));
 }
 
 static void probe(pid_t pid)

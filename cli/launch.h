@@ -34,6 +34,8 @@
 
 #include <linux/filter.h>
 
+#include "kernel-shim/brand_abi.h"
+
 #define LAUNCH_EXIT_USAGE    125
 #define LAUNCH_EXIT_CANNOT   126
 #define LAUNCH_EXIT_NOTFOUND 127
@@ -152,8 +154,10 @@ struct launch_opts {
 	 * process that joins the zone's mount namespace before then could see the host's root. */
 	const int *ready_fd;
 	/* launch_enter: join the zone in the calling process itself and fork only the program,
-	 * saving a process; the caller stays in the zone's namespaces and cgroup afterwards
-	 * (lxzone exec and login, which only wait and exit).  0: a helper process joins. */
+	 * saving a process.  The caller is hardened and under the zone's filter before it forks
+	 * (launch_harden.c), so once the program runs it can only wait: launch_enter does not
+	 * return then, the caller exits with the program's status (lxzone exec and login).
+	 * 0: a helper process joins, and launch_enter returns. */
 	int enter_in_place;
 
 	/* Capabilities (cli/launch_caps.c).  drop_caps: every process of the zone (its init, and
@@ -413,8 +417,11 @@ void launch_forward_sigset(sigset_t *set);
  * cgroup and, where the kernel has them, time namespaces, through a pidfd) and opts->cgroup_procs,
  * then run opts->argv under the brand as a child of the caller, inside the zone (cwd "/").
  * opts->root is ignored (the mount namespace has it); kernel_version, strict, hardened and report
- * apply.  Returns 0 and the program's exit status in *status.  The brand image is bound read-only
- * in a private mount namespace before joining, as at boot.
+ * apply.  Returns 0 and the program's exit status in *status (with enter_in_place: only when
+ * the program could not be started; once it was, the caller exits with its status).  The brand
+ * image is bound read-only on a detached mount before joining, as at boot.  The process that
+ * forks the program closes its descriptors, becomes not dumpable, takes the zone's
+ * capabilities and installs the filter first (launch_harden.c), so the program is born so.
  */
 int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
 		 struct launch_error *err);
@@ -479,6 +486,15 @@ void launch_exec_free(struct launch_exec *ex);
  * launcher closes its copy. */
 void launch_notify_sock_close(const struct launch_opts *opts);
 
+/* The two halves of launch_exec_brand, for a parent that installs the filter on itself
+ * before it forks the program (launch_harden.c): arm maps the gate and installs the filter
+ * (sending the listener as below; -1 with err only when nothing was installed, else it
+ * exits 126), armed execs the brand through the gate and, on failure, writes "lxrun: ..."
+ * and exits 126 (it never returns; not declared noreturn, see launch_harden.c). */
+int launch_exec_arm(const struct launch_exec *ex, const struct sock_fprog *filter,
+		    struct launch_error *err);
+void launch_exec_armed(const struct launch_exec *ex, int brand_fd, const char *brand_path);
+
 /* Map the gate stub at LX_GATE_ADDR, install filter (with a listener sent over
  * ex->notify_sock when that is >= 0), exec the brand (by brand_fd with
  * execveat if >= 0, else by brand_path) through the stub.  Returns -1 only when nothing was
@@ -536,7 +552,55 @@ int launch_caps_apply(uint64_t keep, struct launch_error *err);
  * and the relay between the caller's terminal and it; the relay returns the child's
  * status (128+N when killed by signal N). */
 int launch_pty_open(int *master, char *slave, size_t len, struct launch_error *err);
-int launch_pty_child(const char *slave);
-int launch_pty_relay(int master, pid_t pid);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Hardening a process before it forks into a zone (cli/launch_harden.c) */
+
+/* Who the program runs as: resolved in the zone (launch_enter.c). */
+struct launch_user {
+	uid_t uid;
+	gid_t gid;
+	size_t ngroups;
+	gid_t groups[64];
+	char home[256], name[64];
+};
+
+struct launch_harden {
+	const int *keep; /* descriptors to keep (at most 16; negative entries ignored) */
+	size_t nkeep;
+	int drop_caps; /* as launch_opts.drop_caps / caps */
+	uint64_t caps;
+	const struct launch_user *user; /* become this user; NULL: stay who we are */
+};
+
+/*
+ * Harden the calling process before it forks into a zone: close every descriptor but
+ * h->keep, make it not dumpable, reduce its capabilities to the zone's set (and become
+ * h->user between the bounding set and the rest, as launch_caps.c explains).  Its children
+ * inherit all of it.  0, or -1 with err (the process may be half hardened: exit).
+ */
+int launch_harden(const struct launch_harden *h, struct launch_error *err);
+
+/* The gate stub (mapped by launch_exec_arm): the one way a process with the brand's filter
+ * and no brand loaded makes a system call that the filter would trap. */
+#define LAUNCH_GATE ((long (*)(long, long, long, long, long, long, long))LX_GATE_ADDR)
+
+/* After launch_exec_arm, through the gate only: a fork (raw clone; -1 and errno), and
+ * launch_wait (fwd: launch_forward_sigset, blocked). */
+pid_t launch_armed_fork(void);
+int launch_armed_wait(pid_t pid, const sigset_t *fwd);
+
+/* The terminal of `lxzone login`: the caller's standard input put in raw mode before arming
+ * (saved: its kernel termios, restored by the relay), the child's side on an open slave, and
+ * the relay, all after launch_exec_arm through the gate.  The relay returns the child's
+ * status (128+N when killed by signal N). */
+struct launch_pty {
+	int master, slave; /* -1: none */
+	int is_tty;	   /* standard input is a terminal: saved holds its settings */
+	unsigned char saved[64];
+};
+int launch_pty_raw(struct launch_pty *t);
+int launch_pty_child_armed(const struct launch_pty *t);
+int launch_pty_relay_armed(const struct launch_pty *t, pid_t pid);
 
 #endif

@@ -8,8 +8,17 @@
  * alive, and the program's /proc/self/exe points at it.  (A private copy of the caller's mount
  * namespace did the same, but dropping it again in setns cost 0.1-5 ms per exec.)
  * Namespaces are joined in one setns() on a pidfd, which is atomic and cannot race with the
- * pid being reused.  Joining a pid namespace applies to children only, hence the second
- * fork: lxrun -> helper (in the zone's namespaces) -> program (in the zone's pid namespace).
+ * pid being reused.  Joining a pid namespace applies to children only, hence a fork:
+ * lxzone (in place) or a helper it forks (both in the zone's namespaces but the host's pid
+ * namespace) -> the program (in the zone's pid namespace).
+ *
+ * The program is visible in the zone from its fork on, before its exec: so the process that
+ * forks it hardens itself first (launch_harden.c: descriptors closed, not dumpable, the zone's
+ * capabilities and user, then the brand's filter with the mount service's listener), and the
+ * program is born with exactly that.  That process then lives under the zone's filter with no
+ * brand, makes its last calls through the gate (enter_armed) and exits with the program's
+ * status.  A user namespace, when the zone has one, is joined with the others, before
+ * launch_harden takes the capabilities that joining needs.
  */
 #include "cli/launch.h"
 #include "kernel-shim/brand_abi.h"
@@ -23,6 +32,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -35,14 +46,6 @@ static void report(const struct launch_error *err)
 {
 	fprintf(stderr, "lxrun: %s\n", err->msg);
 }
-
-struct enter_user {
-	uid_t uid;
-	gid_t gid;
-	size_t ngroups;
-	gid_t groups[64];
-	char home[256], name[64];
-};
 
 /* Does the ":"-separated /etc/group member list contain name? */
 static int member_of(char *list, const char *name)
@@ -58,7 +61,7 @@ static int member_of(char *list, const char *name)
  * supplementary groups from /etc/group), or a numeric UID[:GID].  Read after setns, so the
  * files are the zone's, never the host's.
  */
-static int resolve_user(const char *spec, struct enter_user *u, struct launch_error *err)
+static int resolve_user(const char *spec, struct launch_user *u, struct launch_error *err)
 {
 	char line[1024], *end;
 	FILE *f;
@@ -141,33 +144,100 @@ static int userns_become_root(struct launch_error *err)
 	return 0;
 }
 
+/*
+ * The end of an enter, under the filter: fork the program and wait for it, through the gate
+ * only (launch_harden.c), and exit with its status.
+ *
+ * vfork when no process of the zone can ptrace the child: it is not dumpable, so that takes
+ * CAP_SYS_PTRACE in the user namespace that owns our mm, the host's.  A zone with a user
+ * namespace of its own has none there, nor has a zone whose set lacks cap_sys_ptrace.  Else
+ * (a zone in the host's user namespace that keeps it) a real fork: a zone root could attach
+ * to a vfork child before its exec and write the memory it shares with us, a process
+ * outside the zone's pid namespace.  vfork saves copying our page tables only for exec to
+ * drop them (most of what an exec costs here beyond nsenter's).  The vfork child only makes
+ * calls and execs or exits; it never returns from here.
+ */
+__attribute__((no_sanitize("address", "undefined"))) static void
+enter_armed(const struct launch_exec *ex, int brand_fd, const char *brand_path,
+	    const struct launch_pty *pty, const sigset_t *child_mask, const sigset_t *fwd,
+	    int use_vfork)
+{
+	long st;
+	pid_t pid = use_vfork ? vfork() : launch_armed_fork();
+
+	if (pid < 0) {
+		static const char msg[] = "lxrun: fork the program\n";
+		LAUNCH_GATE(SYS_write, 2, (long)msg, sizeof(msg) - 1, 0, 0, 0);
+		LAUNCH_GATE(SYS_exit_group, LAUNCH_EXIT_CANNOT, 0, 0, 0, 0, 0);
+	}
+	if (pid == 0) {
+		if (pty->master >= 0 && launch_pty_child_armed(pty) < 0) {
+			static const char msg[] = "lxrun: the zone's terminal\n";
+			LAUNCH_GATE(SYS_write, 2, (long)msg, sizeof(msg) - 1, 0, 0, 0);
+			LAUNCH_GATE(SYS_exit_group, LAUNCH_EXIT_CANNOT, 0, 0, 0, 0, 0);
+		}
+		LAUNCH_GATE(SYS_rt_sigprocmask, SIG_SETMASK, (long)child_mask, 0, _NSIG / 8, 0, 0);
+		launch_exec_armed(ex, brand_fd, brand_path);
+	}
+	st = pty->master >= 0 ? launch_pty_relay_armed(pty, pid) : launch_armed_wait(pid, fwd);
+	LAUNCH_GATE(SYS_exit_group, st, 0, 0, 0, 0, 0);
+}
+
+/* Can a root process of the zone ptrace one of ours that is not dumpable?  Only when the zone
+ * shares our user namespace and keeps cap_sys_ptrace (enter_armed).  Asked before we join. */
+static int zone_can_ptrace_host(pid_t init_pid, const struct launch_opts *opts)
+{
+	struct stat self, zone;
+	char path[64];
+
+	if (opts->drop_caps && !(opts->caps & (UINT64_C(1) << CAP_SYS_PTRACE)))
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)init_pid);
+	if (stat("/proc/self/ns/user", &self) < 0 || stat(path, &zone) < 0)
+		return 1; /* cannot tell: assume it can */
+	return self.st_dev == zone.st_dev && self.st_ino == zone.st_ino;
+}
+
+/* Once we are in the zone's namespaces, a failure ends this process: lxzone's own code must
+ * not go on in the zone's mount namespace (nor a sanitizer's leak check, whose tracer would be
+ * born in the zone's pid namespace and wait forever for us). */
+static void joined_fail(const struct launch_error *err) __attribute__((noreturn));
+static void joined_fail(const struct launch_error *err)
+{
+	report(err);
+	_exit(err->status ? err->status : LAUNCH_EXIT_CANNOT);
+}
+
+/*
+ * Join the zone and run the program; returns only when it could not be started (the status,
+ * reported), before this process joined the zone.  From setns on, a failure exits.
+ */
 static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts,
 		       const struct sock_fprog *filter, const sigset_t *mask)
 {
-	struct launch_plan *mini = calloc(1, sizeof(*mini));
+	static struct launch_plan mini; /* large: not on the stack; one enter per process */
 	struct launch_error err = {0};
 	struct launch_exec ex;
-	struct enter_user user;
+	struct launch_user user;
+	struct launch_pty pty = {.master = -1, .slave = -1};
 	char slave[64];
-	int brand_fd, st, nstypes, master = -1;
+	int brand_fd, nstypes, use_vfork;
+	sigset_t child_mask = *mask, fwd;
 	size_t i;
-	pid_t pid;
 
-	if (!mini)
-		return LAUNCH_EXIT_CANNOT;
-	mini->opts = opts;
-	if (launch_brand_path(opts, mini->brand, sizeof(mini->brand), &err) < 0) {
+	mini.opts = opts;
+	if (launch_brand_path(opts, mini.brand, sizeof(mini.brand), &err) < 0) {
 		report(&err);
 		return err.status;
 	}
 	/* cgroups first: their host paths vanish once we are in the zone's mount namespace */
 	for (i = 0; i < opts->ncgroup_procs && i < LAUNCH_MAX_OPS - 2; i++) {
-		mini->ops[mini->nops].kind = LOP_JOIN_CGROUP;
-		mini->ops[mini->nops++].src = opts->cgroup_procs[i];
+		mini.ops[mini.nops].kind = LOP_JOIN_CGROUP;
+		mini.ops[mini.nops++].src = opts->cgroup_procs[i];
 	}
 	/* the brand from a detached read-only bind of its own (CVE-2019-5736) */
-	if (launch_ops_execute(mini, NULL, &brand_fd, NULL, &err) < 0 ||
-	    launch_image_open_ro(mini->brand, "brand image", &brand_fd, &err) < 0) {
+	if (launch_ops_execute(&mini, NULL, &brand_fd, NULL, &err) < 0 ||
+	    launch_image_open_ro(mini.brand, "brand image", &brand_fd, &err) < 0) {
 		report(&err);
 		return err.status;
 	}
@@ -179,21 +249,18 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 	int userns = userns_differs(init_pid);
 	if (userns)
 		nstypes |= CLONE_NEWUSER;
+	use_vfork = !zone_can_ptrace_host(init_pid, opts);
 	if (setns(pidfd, nstypes) < 0) {
 		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "join the namespaces of pid %d",
 			    (int)init_pid);
 		report(&err);
 		return err.status;
 	}
-	if (userns && userns_become_root(&err) < 0) {
-		report(&err);
-		return err.status;
-	}
+	if (userns && userns_become_root(&err) < 0)
+		joined_fail(&err);
 	if (opts->user) {
-		if (resolve_user(opts->user, &user, &err) < 0) {
-			report(&err);
-			return err.status;
-		}
+		if (resolve_user(opts->user, &user, &err) < 0)
+			joined_fail(&err);
 		setenv("HOME", user.home, 1);
 		if (user.name[0]) {
 			setenv("USER", user.name, 1);
@@ -203,66 +270,42 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 	if (chdir("/") < 0 || launch_exec_prepare(opts, NULL, 0, &ex, &err) < 0) {
 		if (!err.msg[0])
 			launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "chdir /");
-		report(&err);
-		return err.status;
+		joined_fail(&err);
 	}
-	if (opts->pty && launch_pty_open(&master, slave, sizeof(slave), &err) < 0) {
-		report(&err);
-		return err.status;
-	}
-	/*
-	 * vfork: the child only sets its mask, credentials and filter (all per task) and execs
-	 * the brand, so it need not copy our page tables only for exec to tear them down again
-	 * (~1-2 ms of an exec on this kind of VM, the largest cost nsenter's fork also pays).
-	 * Until it execs or exits we are suspended and it borrows our memory: it changes none
-	 * of the locals we use afterwards, returns from nothing and ends in exec or _exit.  No
-	 * handler of ours can run in it: lxzone installs none on this path.  The gate page it
-	 * maps stays mapped in our memory, unused: we only wait and return.
-	 */
-	pid = vfork();
-	if (pid < 0) {
-		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "fork");
-		report(&err);
-		return err.status;
-	}
-	if (pid == 0) {
-		sigset_t m = *mask;
-
-		if (opts->pty && launch_pty_child(slave) < 0) {
+	if (opts->pty) {
+		if (launch_pty_open(&pty.master, slave, sizeof(slave), &err) < 0)
+			joined_fail(&err);
+		pty.slave = open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (pty.slave < 0) {
 			launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "terminal %s", slave);
-			report(&err);
-			_exit(err.status);
+			joined_fail(&err);
 		}
-
-		sigdelset(&m, SIGSYS);
-		sigprocmask(SIG_SETMASK, &m, NULL);
-		/* the zone's bounding set first (needs CAP_SETPCAP), then groups, gid, uid (need
-		 * CAP_SETGID/SETUID; after setresuid there is no way back), then root's permitted
-		 * and effective sets: another user has none left by then */
-		if (opts->drop_caps && launch_caps_bound(opts->caps, &err) < 0) {
-			report(&err);
-			_exit(err.status);
-		}
-		if (opts->user && (setgroups(user.ngroups, user.groups) < 0 ||
-				   setresgid(user.gid, user.gid, user.gid) < 0 ||
-				   setresuid(user.uid, user.uid, user.uid) < 0)) {
-			launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "become user %s", opts->user);
-			report(&err);
-			_exit(err.status);
-		}
-		if (opts->drop_caps && launch_caps_limit(opts->caps, &err) < 0) {
-			report(&err);
-			_exit(err.status);
-		}
-		launch_exec_brand(&ex, filter, brand_fd, mini->brand, &err);
-		report(&err);
-		_exit(err.status);
 	}
-	launch_notify_sock_close(opts);
-	st = opts->pty ? launch_pty_relay(master, pid) : launch_wait(pid);
-	launch_exec_free(&ex);
-	free(mini);
-	return st;
+	/* the brand must always receive SIGSYS; the program gets our mask otherwise */
+	sigdelset(&child_mask, SIGSYS);
+	launch_forward_sigset(&fwd);
+
+	/* What the program is born with, and nothing else (launch_harden.c). */
+	const int keep[] = {
+	    0, 1, 2, brand_fd, pty.master, pty.slave, opts->notify_sock ? *opts->notify_sock : -1};
+	const struct launch_harden h = {.keep = keep,
+					.nkeep = sizeof(keep) / sizeof(keep[0]),
+					.drop_caps = opts->drop_caps,
+					.caps = opts->caps,
+					.user = opts->user ? &user : NULL};
+	if (launch_harden(&h, &err) < 0)
+		joined_fail(&err);
+	if (opts->pty)
+		launch_pty_raw(&pty);
+	fflush(NULL);
+	/* the filter on ourselves, the mount service's listener sent from here */
+	if (launch_exec_arm(&ex, filter, &err) < 0) {
+		if (opts->pty && pty.is_tty)
+			ioctl(0, TCSETS, pty.saved);
+		joined_fail(&err);
+	}
+	enter_armed(&ex, brand_fd, mini.brand, &pty, &child_mask, &fwd, use_vfork);
+	return LAUNCH_EXIT_CANNOT; /* not reached */
 }
 
 int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,

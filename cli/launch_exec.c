@@ -371,44 +371,59 @@ static int install_with_listener(const struct sock_fprog *filter, int sock, char
 	return 0;
 }
 
-/*
- * Install filter (with a listener sent over notify_sock when that is >= 0) and exec the image
- * at fd (execveat, AT_EMPTY_PATH) if fd >= 0, else at path, through the gate.  Returns -1 only
- * when nothing was installed yet; once the filter is in, a failure writes
- * "lxrun: exec WHAT PATH: reason" and exits 126.
- */
-static int gate_exec(const char *what, const char *path, int fd, char *const *argv,
-		     char *const *envp, int notify_sock, const struct sock_fprog *filter,
-		     struct launch_error *err)
-{
-	static const int known[] = {ENOENT, EACCES, ENOEXEC, ENOMEM, E2BIG, ETXTBSY, EPERM, EFAULT};
-	const char *known_str[sizeof(known) / sizeof(known[0])];
-	gate_fn gate = (gate_fn)LX_GATE_ADDR;
-	char ebuf[512], msg[1024];
-	size_t n, i;
-	long r;
+/* strerror may load locale data (open, mmap): the strings are resolved before the filter */
+static const int known[] = {ENOENT, EACCES, ENOEXEC, ENOMEM, E2BIG, ETXTBSY, EPERM, EFAULT};
+static const char *known_str[sizeof(known) / sizeof(known[0])];
 
-	/* strerror may load locale data (open, mmap): resolve the strings before the filter */
+/* Map the gate and install filter, with a listener sent over notify_sock when >= 0. */
+static int arm(const struct sock_fprog *filter, int notify_sock, struct launch_error *err)
+{
+	char ebuf[512];
+	size_t i;
+
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		known_str[i] = strerror(known[i]);
-	n = (size_t)snprintf(msg, sizeof(msg), "lxrun: exec %s %s: ", what, path);
-	if (n >= sizeof(msg))
-		n = sizeof(msg) - 1;
 	if (gate_map(err) < 0)
 		return -1;
 	if (notify_sock >= 0 ? install_with_listener(filter, notify_sock, ebuf, sizeof(ebuf)) < 0
 			     : lx_filter_install(filter, ebuf, sizeof(ebuf)) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "%s", ebuf);
+	return 0;
+}
+
+int launch_exec_arm(const struct launch_exec *ex, const struct sock_fprog *filter,
+		    struct launch_error *err)
+{
+	return arm(filter, ex->notify_sock, err);
+}
+
+/*
+ * After the filter is in: exec the image at fd (execveat, AT_EMPTY_PATH) if fd >= 0, else at
+ * path, through the gate only, and no sanitizer (see launch_harden.c).  A failure writes
+ * "lxrun: exec WHAT PATH: reason" and exits 126.
+ */
+__attribute__((no_sanitize("address", "undefined"), noreturn)) static void
+gate_exec_armed(const char *what, const char *path, int fd, char *const *argv, char *const *envp)
+{
+	gate_fn gate = (gate_fn)LX_GATE_ADDR;
+	char msg[1024];
+	size_t n = 0, i;
+	long r;
 
 	if (fd >= 0)
 		r = gate(SYS_execveat, fd, (long)"", (long)argv, (long)envp, AT_EMPTY_PATH, 0);
 	else
 		r = gate(SYS_execve, (long)path, (long)argv, (long)envp, 0, 0, 0);
 
+	n = put_str(msg, n, sizeof(msg) - 1, "lxrun: exec ");
+	n = put_str(msg, n, sizeof(msg) - 1, what);
+	n = put_str(msg, n, sizeof(msg) - 1, " ");
+	n = put_str(msg, n, sizeof(msg) - 1, path);
+	n = put_str(msg, n, sizeof(msg) - 1, ": ");
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (-r == known[i])
 			break;
-	if (i < sizeof(known) / sizeof(known[0])) {
+	if (i < sizeof(known) / sizeof(known[0]) && known_str[i]) {
 		n = put_str(msg, n, sizeof(msg) - 1, known_str[i]);
 	} else {
 		char num[24];
@@ -428,11 +443,17 @@ static int gate_exec(const char *what, const char *path, int fd, char *const *ar
 	__builtin_unreachable();
 }
 
+void launch_exec_armed(const struct launch_exec *ex, int brand_fd, const char *brand_path)
+{
+	gate_exec_armed("brand", brand_path, brand_fd, ex->argv, ex->envp);
+}
+
 int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *filter, int brand_fd,
 		      const char *brand_path, struct launch_error *err)
 {
-	return gate_exec("brand", brand_path, brand_fd, ex->argv, ex->envp, ex->notify_sock, filter,
-			 err);
+	if (arm(filter, ex->notify_sock, err) < 0)
+		return -1;
+	gate_exec_armed("brand", brand_path, brand_fd, ex->argv, ex->envp);
 }
 
 int launch_exec_init(int init_fd, const char *init_path, pid_t guest,
@@ -444,5 +465,7 @@ int launch_exec_init(int init_fd, const char *init_path, pid_t guest,
 
 	snprintf(pid, sizeof(pid), "%d", (int)guest);
 	/* init never sends the mount listener: the guest does (launch.h, notify_sock) */
-	return gate_exec("init", init_path, init_fd, argv, envp, -1, filter, err);
+	if (arm(filter, -1, err) < 0)
+		return -1;
+	gate_exec_armed("init", init_path, init_fd, argv, envp);
 }

@@ -198,6 +198,27 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 		return 0;
 	/* becoming the zone's root (LOP_ENTER_USERNS) changed credentials, which clears it */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/*
+	 * From here on, init and the program hold only the zone's capabilities, init is not
+	 * dumpable, and both hold only stdio, the brand and the mount service's socket
+	 * (launch_harden.c): before the fork, so the program is never seen with more, and
+	 * before the zone is ready, so no process `lxzone exec` starts ever sees init with more.
+	 */
+	const int keep[] = {0,
+			    1,
+			    2,
+			    brand_fd,
+			    init_fd,
+			    plan->opts->notify_sock ? *plan->opts->notify_sock : -1,
+			    plan->opts->ready_fd ? *plan->opts->ready_fd : -1};
+	const struct launch_harden h = {.keep = keep,
+					.nkeep = sizeof(keep) / sizeof(keep[0]),
+					.drop_caps = plan->opts->drop_caps,
+					.caps = plan->opts->caps};
+	if (launch_harden(&h, &err) < 0) {
+		report(&err);
+		return err.status;
+	}
 	if (plan->opts->ready_fd != NULL) {
 		if (write(*plan->opts->ready_fd, "r", 1) != 1) {
 			launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "signal readiness");
@@ -205,11 +226,6 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 			return err.status;
 		}
 		close(*plan->opts->ready_fd);
-	}
-	/* from here on, init and the program hold only the zone's capabilities */
-	if (plan->opts->drop_caps && launch_caps_apply(plan->opts->caps, &err) < 0) {
-		report(&err);
-		return err.status;
 	}
 	/* the brand must always receive SIGSYS; it keeps the guest's blocked view itself */
 	if (sigismember(mask, SIGSYS)) {

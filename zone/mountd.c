@@ -39,7 +39,7 @@
  * EPERM.
  */
 #include "zone/mountd.h"
-#include "cli/launch.h" /* the /proc and /sys masks (cli/launch_mask.c) */
+#include "cli/launch.h" /* the /proc and /sys masks (launch_mask.c), launch_harden */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -803,8 +803,19 @@ static int serve_one(int listener, const struct seccomp_notif *n, const struct m
 	h = fork();
 	if (h < 0)
 		return -errno;
-	if (h == 0)
+	if (h == 0) {
+		/* it enters the caller's namespaces and root: with the caller's descriptors
+		 * only (not the listener, not the caller's memory) and not dumpable */
+		const int keep[] = {0,	       1,	  2,	     c->root,  c->cwd,
+				    c->ns_mnt, c->ns_net, c->ns_ipc, c->ns_pid};
+		const struct launch_harden hd = {.keep = keep,
+						 .nkeep = sizeof(keep) / sizeof(keep[0])};
+		struct launch_error lerr = {0};
+
+		if (launch_harden(&hd, &lerr) < 0)
+			_exit(lerr.errnum ? lerr.errnum : EPERM);
 		_exit(helper(c, z, &op));
+	}
 	while (waitpid(h, &st, 0) < 0)
 		if (errno != EINTR)
 			return -ECHILD;

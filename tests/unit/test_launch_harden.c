@@ -1,0 +1,127 @@
+/*
+ * launch_harden (cli/launch_harden.c): in a child process (the test runner stays whole), the
+ * descriptors kept are exactly those asked for, wherever they are (gaps, duplicates, -1,
+ * unsorted), the process is not dumpable, and a keep list longer than supported fails
+ * without closing anything.  Capabilities and users need root and are covered by the zone
+ * tests (test_capabilities.sh, test_exec_user.sh, test_exec_race.sh).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cli/launch.h"
+
+/* Runs body in a child; the child's exit status is the result (0: all held). */
+static int in_child(int (*body)(void))
+{
+	int st;
+	pid_t p = fork();
+
+	if (p == 0)
+		_exit(body());
+	assert_true(p > 0);
+	assert_int_equal(waitpid(p, &st, 0), p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st);
+}
+
+static int open_at(int fd)
+{
+	int f = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	if (f < 0 || dup2(f, fd) < 0)
+		return -1;
+	if (f != fd)
+		close(f);
+	return 0;
+}
+
+static int is_open(int fd)
+{
+	return fcntl(fd, F_GETFD) >= 0;
+}
+
+static int keeps_exactly(void)
+{
+	const int fds[] = {3, 4, 5, 9, 10, 11, 40, 41, 200};
+	struct launch_error err = {0};
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (open_at(fds[i]) < 0)
+			return 1;
+	const int keep[] = {41, 0, 1, 2, 10, -1, 4, 10, 200};
+	const struct launch_harden h = {.keep = keep, .nkeep = sizeof(keep) / sizeof(keep[0])};
+	if (launch_harden(&h, &err) < 0)
+		return 2;
+	if (!is_open(4) || !is_open(10) || !is_open(41) || !is_open(200))
+		return 3; /* a kept one was closed */
+	if (is_open(3) || is_open(5) || is_open(9) || is_open(11) || is_open(40))
+		return 4; /* one not kept is still open, close-on-exec or not */
+	if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0)
+		return 5;
+	return 0;
+}
+
+static void test_keeps_exactly(void **state)
+{
+	(void)state;
+	assert_int_equal(in_child(keeps_exactly), 0);
+}
+
+static int nothing_kept(void)
+{
+	struct launch_error err = {0};
+	const struct launch_harden h = {.keep = NULL, .nkeep = 0};
+
+	if (open_at(7) < 0 || launch_harden(&h, &err) < 0)
+		return 1;
+	/* even stdio goes when not asked for */
+	return is_open(0) || is_open(1) || is_open(2) || is_open(7) ? 2 : 0;
+}
+
+static void test_nothing_kept(void **state)
+{
+	(void)state;
+	assert_int_equal(in_child(nothing_kept), 0);
+}
+
+static int too_many(void)
+{
+	int keep[17];
+	struct launch_error err = {0};
+
+	for (int i = 0; i < 17; i++)
+		keep[i] = i;
+	const struct launch_harden h = {.keep = keep, .nkeep = 17};
+	if (open_at(30) < 0)
+		return 1;
+	if (launch_harden(&h, &err) == 0)
+		return 2;
+	if (err.status != LAUNCH_EXIT_CANNOT || !strstr(err.msg, "close descriptors"))
+		return 3;
+	return is_open(30) ? 0 : 4; /* refused before closing anything */
+}
+
+static void test_too_many(void **state)
+{
+	(void)state;
+	assert_int_equal(in_child(too_many), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_keeps_exactly),
+	    cmocka_unit_test(test_nothing_kept),
+	    cmocka_unit_test(test_too_many),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,5 +1,8 @@
 /*
- * probe_exec_race SECONDS: the exec descriptor race (issue 10, item 2; runc CVE-2024-21626),
+ * probe_exec_race [SECONDS]: the exec descriptor race (issue 10, item 2; runc CVE-2024-21626),
+ * escape-contexts: zone hardened
+ * escape-while: exec-loop
+ * escape-timeout: 40
  * tried from inside a zone as its root, while the host runs `lxzone exec` (and `login`, and
  * mounts through the mount service) in a loop.
  *
@@ -23,7 +26,9 @@
  * namespace and keeps it (privileged) can, and then the probe counts it ("attached before
  * exec N") and requires only that nothing of the host was there to take.
  *
- * Static, so it runs in the busybox zone image.
+ * Static, so it runs in the busybox zone image.  The escape suite (tests/escape/run.sh) runs
+ * it for 20 s in its zones while the host loops `lxzone exec`; exec_race_driver.sh runs it
+ * while the host loops exec, login and mounts (tests/integration/zone/test_exec_race.sh).
  */
 #include <dirent.h>
 #include <errno.h>

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Nothing of the host reaches a process lxzone makes visible in a zone (issue 10, item 2):
-# the escape probe tests/escape/probe_exec_race.sh, in a default zone and in one without
+# the escape probe tests/escape/exec_race_driver.sh, in a default zone and in one without
 # cap_sys_ptrace, each for RACE_SECONDS (20).  A zone root races every new process of the
 # zone (pidfd_getfd of fds 0..64, ptrace, /proc/<pid>/mem, /proc/<pid>/status) while the host
 # runs `lxzone exec`, `lxzone login` and mounts through the mount service in a loop: it must
@@ -16,7 +16,7 @@ need_brand
 builtin_images
 command -v script >/dev/null || skip "script(1) is not installed (Debian package bsdutils)"
 [ -x "${LXZONE_BUILD:-}/tests/bin/probe_exec_race" ] || skip "build the probe_exec_race target"
-driver="$(dirname "$0")/../../escape/probe_exec_race.sh"
+driver="$(dirname "$0")/../../escape/exec_race_driver.sh"
 trap 'for z in xrace1 xrace2; do lxzone halt $z >/dev/null 2>&1 || true; done; cleanup' EXIT
 
 lxzone create xrace1 --image builtin:busybox

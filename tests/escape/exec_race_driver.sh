@@ -1,5 +1,5 @@
 #!/bin/sh
-# probe_exec_race.sh ZONE [SECONDS]: the exec descriptor race (issue 10, item 2), as an escape
+# exec_race_driver.sh ZONE [SECONDS]: the exec descriptor race (issue 10, item 2), as an escape
 # probe.  Runs tests/escape/probe_exec_race.c (static; $PROBE, default
 # $LXZONE_BUILD/tests/bin/probe_exec_race) as root inside the running zone ZONE for SECONDS
 # (20) while this host side runs `lxzone exec ZONE -- /bin/true` in a loop, every 8th turn a
@@ -11,7 +11,7 @@
 # $LXZONE_ROOT as lxzone itself does.  Changes nothing on the host; in the zone it puts the
 # probe at /bin/probe_exec_race and mounts a tmpfs at /mnt/race, unmounted again.
 set -eu
-z=${1:?usage: probe_exec_race.sh ZONE [SECONDS]}
+z=${1:?usage: exec_race_driver.sh ZONE [SECONDS]}
 secs=${2:-20}
 : "${LXZONE:?set LXZONE to the lxzone executable}"
 probe=${PROBE:-${LXZONE_BUILD:-}/tests/bin/probe_exec_race}

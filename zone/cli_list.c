@@ -26,11 +26,15 @@ int cli_list(struct cli *c, int argc, char **argv, struct zone_error *err)
 	for (size_t i = 0; i < n; i++) {
 		struct zone *z = NULL;
 		struct zone_error e;
-		if (zone_open(&c->store, names[i], 0, &z, &e) < 0) {
+		if (zone_open(&c->store, names[i], ZONE_OPEN_BROKEN, &z, &e) < 0) {
 			/* A zone being destroyed under us is simply gone. */
 			continue;
 		}
-		if (c->json) {
+		if (!c->json && z->broken[0] != '\0') {
+			/* listed, never dropped: it may be running, and halt/destroy still work */
+			printf("%-24s %-14s %-6s %-7s %s  (%s)\n", z->name, "broken", "-", "-",
+			       zone_path(z), z->broken);
+		} else if (c->json) {
 			json_array_append_new(arr, zone_info_json(z));
 		} else {
 			printf("%-24s %-14s %-6s %-7s %s\n", z->name,
@@ -57,10 +61,11 @@ int cli_info(struct cli *c, int argc, char **argv, struct zone_error *err)
 
 	if (argc != 2)
 		return cli_usage_error(c, err);
-	if (zone_open(&c->store, argv[1], 0, &z, err) < 0)
+	if (zone_open(&c->store, argv[1], ZONE_OPEN_BROKEN, &z, err) < 0)
 		return -1;
 	info = zone_info_json(z);
-	json_object_set(info, "config", z->config);
+	if (z->broken[0] == '\0')
+		json_object_set(info, "config", z->config);
 	if (c->json) {
 		cli_print_json(info);
 		return 0;

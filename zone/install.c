@@ -167,7 +167,7 @@ int zone_dependents(struct zone *z, char ***names, size_t *n, struct zone_error 
 		struct zone *o = NULL;
 		struct zone_error ignored;
 		if (strcmp(all[i], z->name) == 0 ||
-		    zone_open(z->store, all[i], 0, &o, &ignored) < 0)
+		    zone_open(z->store, all[i], ZONE_OPEN_BROKEN, &o, &ignored) < 0)
 			continue;
 		const char *lower = json_string_value(
 		    json_object_get(json_object_get(o->state, "origin"), "lower"));

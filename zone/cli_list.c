@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "zone/cli.h"
+#include "zone/clone.h"
 #include "zone/config.h"
 #include "zone/verify.h"
 
@@ -97,6 +98,33 @@ int cli_info(struct cli *c, int argc, char **argv, struct zone_error *err)
 	return 0;
 }
 
+/* An interrupted move is rolled back or forward before the zone is checked (under the
+ * zone's lock, which plain verify does not take). */
+static int verify_recover_move(struct zone **z, struct zone_error *err)
+{
+	struct zone_store *store = (*z)->store;
+	char name[sizeof((*z)->name)], to[4096];
+	enum zone_move_outcome done;
+
+	snprintf(name, sizeof(name), "%s", (*z)->name);
+	zone_free(*z);
+	*z = NULL;
+	if (zone_open(store, name, ZONE_OPEN_LOCK, z, err) < 0)
+		return -1;
+	snprintf(to, sizeof(to), "%s",
+		 json_string_value(json_object_get(json_object_get((*z)->state, "move"), "to"))
+		     ?: "");
+	if (zone_move_recover(*z, &done, err) < 0)
+		return -1;
+	if (done == ZONE_MOVE_ROLLED_BACK)
+		fprintf(stderr, "lxzone verify: zone %s: rolled back an interrupted move to %s\n",
+			name, to);
+	else if (done == ZONE_MOVE_ROLLED_FORWARD)
+		fprintf(stderr, "lxzone verify: zone %s: finished an interrupted move to %s\n",
+			name, to);
+	return 0;
+}
+
 int cli_verify(struct cli *c, int argc, char **argv, struct zone_error *err)
 {
 	cleanup_zone struct zone *z = NULL;
@@ -107,6 +135,8 @@ int cli_verify(struct cli *c, int argc, char **argv, struct zone_error *err)
 	if (argc != 2)
 		return cli_usage_error(c, err);
 	if (zone_open(&c->store, argv[1], 0, &z, err) < 0)
+		return -1;
+	if (zone_move_pending(z) && verify_recover_move(&z, err) < 0)
 		return -1;
 	problems = zone_verify(z);
 	n = json_array_size(problems);

@@ -1,5 +1,5 @@
 /*
- * Snapshots, rollback and move.
+ * Snapshots and rollback (move: zone/move.c).
  *
  * A snapshot of a whole-root zone is a copy of its root (reflinked where the file system can)
  * in ZONEPATH/snapshots/SNAP. A snapshot of an overlay zone is a copy of its upper layer only:
@@ -148,76 +148,4 @@ int zone_snapshot_list(struct zone *z, json_t **list, struct zone_error *err)
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(*list, items[i]);
 	return 0;
-}
-
-/* rename(2) when on one file system, else copy then remove. */
-static int move_tree(const char *from, const char *to, struct zone_error *err)
-{
-	struct stat st;
-
-	if (lstat(from, &st) < 0)
-		return errno == ENOENT ? 0 : zone_error_set(err, errno, "stat %s", from);
-	if (rename(from, to) == 0)
-		return 0;
-	if (errno != EXDEV)
-		return zone_error_set(err, errno, "move %s to %s", from, to);
-	if (copy_layer(from, to, err) < 0)
-		return zone_error_wrap(err, "copy %s to %s", from, to);
-	return zone_rmtree(from, err);
-}
-
-int zone_move(struct zone *z, const char *newpath, struct zone_error *err)
-{
-	static const char *const subs[] = {"root", "upper", "work", "snapshots"};
-	char oldpath[4096];
-	char **dep = NULL;
-	size_t ndep = 0;
-	struct stat st;
-
-	if (zone_get_state(z) != ZONE_INSTALLED)
-		return zone_error_set(err, 0, "zone %s is %s; move needs it installed and halted",
-				      z->name, zone_state_name(zone_get_state(z)));
-	if (newpath[0] != '/')
-		return zone_error_set(err, 0, "new path must be absolute: %s", newpath);
-	if (zone_dependents(z, &dep, &ndep, err) < 0)
-		return -1;
-	if (ndep > 0) {
-		zone_error_set(err, 0, "zone %s has %zu clone(s) over it (first: %s)", z->name,
-			       ndep, dep[0]);
-		zone_names_free(dep, ndep);
-		return -1;
-	}
-	if (stat(newpath, &st) == 0) {
-		cleanup_closedir DIR *d = opendir(newpath);
-		struct dirent *de;
-		while (d != NULL && (de = readdir(d)) != NULL)
-			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-				return zone_error_set(err, 0, "%s exists and is not empty",
-						      newpath);
-	} else if (zone_mkdir_p(newpath, 0700, err) < 0) {
-		return -1;
-	}
-	snprintf(oldpath, sizeof(oldpath), "%s", zone_path(z));
-	if (strcmp(oldpath, newpath) == 0)
-		return 0;
-	/* Record the target first: a move killed midway leaves an incomplete zone whose
-	 * state names both places. */
-	zone_state_put(z, "moving-to", json_string(newpath));
-	if (zone_set_state(z, ZONE_INCOMPLETE, err) < 0)
-		return -1;
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
-		char a[4200], b[4200];
-		snprintf(a, sizeof(a), "%s/%s", oldpath, subs[i]);
-		snprintf(b, sizeof(b), "%s/%s", newpath, subs[i]);
-		if (move_tree(a, b, err) < 0)
-			return zone_error_wrap(err, "move zone %s", z->name);
-	}
-	zone_state_put(z, "moving-to", NULL);
-	if (strcmp(newpath, z->dir) == 0)
-		zone_state_put(z, "zonepath", NULL);
-	else
-		zone_state_put(z, "zonepath", json_string(newpath));
-	if (strcmp(oldpath, z->dir) != 0)
-		rmdir(oldpath);
-	return zone_set_state(z, ZONE_INSTALLED, err);
 }

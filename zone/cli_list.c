@@ -98,30 +98,37 @@ int cli_info(struct cli *c, int argc, char **argv, struct zone_error *err)
 	return 0;
 }
 
-/* An interrupted move is rolled back or forward before the zone is checked (under the
- * zone's lock, which plain verify does not take). */
-static int verify_recover_move(struct zone **z, struct zone_error *err)
+/* An interrupted move or rollback is rolled back or forward before the zone is checked
+ * (under the zone's lock, which plain verify does not take). */
+static int verify_recover(struct zone **z, struct zone_error *err)
 {
 	struct zone_store *store = (*z)->store;
-	char name[sizeof((*z)->name)], to[4096];
-	enum zone_move_outcome done;
+	char name[sizeof((*z)->name)], what[4200];
+	enum zone_recovery done;
 
 	snprintf(name, sizeof(name), "%s", (*z)->name);
 	zone_free(*z);
 	*z = NULL;
 	if (zone_open(store, name, ZONE_OPEN_LOCK, z, err) < 0)
 		return -1;
-	snprintf(to, sizeof(to), "%s",
-		 json_string_value(json_object_get(json_object_get((*z)->state, "move"), "to"))
-		     ?: "");
-	if (zone_move_recover(*z, &done, err) < 0)
-		return -1;
-	if (done == ZONE_MOVE_ROLLED_BACK)
-		fprintf(stderr, "lxzone verify: zone %s: rolled back an interrupted move to %s\n",
-			name, to);
-	else if (done == ZONE_MOVE_ROLLED_FORWARD)
-		fprintf(stderr, "lxzone verify: zone %s: finished an interrupted move to %s\n",
-			name, to);
+	if (zone_move_pending(*z)) {
+		snprintf(
+		    what, sizeof(what), "move to %s",
+		    json_string_value(json_object_get(json_object_get((*z)->state, "move"), "to"))
+			?: "");
+		if (zone_move_recover(*z, &done, err) < 0)
+			return -1;
+	} else {
+		snprintf(what, sizeof(what), "rollback to snapshot %s",
+			 json_string_value(
+			     json_object_get(json_object_get((*z)->state, "rollback"), "snapshot"))
+			     ?: "");
+		if (zone_rollback_recover(*z, &done, err) < 0)
+			return -1;
+	}
+	if (done != ZONE_RECOVERED_NOTHING)
+		fprintf(stderr, "lxzone verify: zone %s: %s an interrupted %s\n", name,
+			done == ZONE_ROLLED_BACK ? "rolled back" : "finished", what);
 	return 0;
 }
 
@@ -136,7 +143,7 @@ int cli_verify(struct cli *c, int argc, char **argv, struct zone_error *err)
 		return cli_usage_error(c, err);
 	if (zone_open(&c->store, argv[1], 0, &z, err) < 0)
 		return -1;
-	if (zone_move_pending(z) && verify_recover_move(&z, err) < 0)
+	if ((zone_move_pending(z) || zone_rollback_pending(z)) && verify_recover(&z, err) < 0)
 		return -1;
 	problems = zone_verify(z);
 	n = json_array_size(problems);

@@ -47,10 +47,11 @@ int zone_snapshot_name_validate(const char *snap, struct zone_error *err);
  * recovered by zone_move_recover, which the next move and verify run. */
 int zone_move(struct zone *z, const char *newpath, struct zone_error *err);
 
-enum zone_move_outcome {
-	ZONE_MOVE_NOTHING,	  /* no move was pending */
-	ZONE_MOVE_ROLLED_BACK,	  /* the zone is where it was; the partial copy is gone */
-	ZONE_MOVE_ROLLED_FORWARD, /* the zone is at the move's destination */
+/* What recovering an interrupted move or rollback did. */
+enum zone_recovery {
+	ZONE_RECOVERED_NOTHING, /* nothing was interrupted */
+	ZONE_ROLLED_BACK,	/* the zone is as before the operation; its partial copy gone */
+	ZONE_ROLLED_FORWARD,	/* the operation is finished */
 };
 
 /* A move journal is in the state. */
@@ -59,7 +60,13 @@ bool zone_move_pending(struct zone *z);
  * source, or split between source and destination); nothing may remove it. */
 bool zone_move_unfinished(struct zone *z);
 /* Roll an interrupted move back or forward (the zone locked); *out says which. */
-int zone_move_recover(struct zone *z, enum zone_move_outcome *out, struct zone_error *err);
+int zone_move_recover(struct zone *z, enum zone_recovery *out, struct zone_error *err);
+
+/* A snapshot rollback that did not finish (zone/snapshot.c): the zone is `incomplete`, but
+ * its layer before the rollback is whole, set aside; nothing may remove it. */
+bool zone_rollback_pending(struct zone *z);
+/* Undo an interrupted rollback, or finish it once its copy was whole (the zone locked). */
+int zone_rollback_recover(struct zone *z, enum zone_recovery *out, struct zone_error *err);
 
 int zone_detach(struct zone *z, const char *archive, struct zone_error *err);
 int zone_attach(struct zone *z, const char *path, const char *archive, struct zone_error *err);

@@ -190,7 +190,7 @@ int zone_uninstall(struct zone *z, struct zone_error *err)
 	enum zone_state s = zone_get_state(z);
 	const char *subs[] = {"root", "upper", "work", "snapshots"};
 	cleanup_close int zp = -1;
-	enum zone_move_outcome done;
+	enum zone_recovery done;
 	char **dep = NULL;
 	size_t ndep = 0;
 
@@ -208,6 +208,12 @@ int zone_uninstall(struct zone *z, struct zone_error *err)
 		    z->name,
 		    json_string_value(json_object_get(json_object_get(z->state, "move"), "to")),
 		    z->name);
+	if (zone_rollback_pending(z))
+		return zone_error_set(
+		    err, 0,
+		    "zone %s: a snapshot rollback was interrupted and its root is "
+		    "intact; run lxzone verify %s to recover it first",
+		    z->name, z->name);
 	/* a committed move's leftovers at its source go first, or nothing would remove them */
 	if (zone_move_pending(z) && zone_move_recover(z, &done, err) < 0)
 		return -1;

@@ -226,18 +226,18 @@ bool zone_move_unfinished(struct zone *z)
 	return zone_move_pending(z) && (strcmp(phase, "copy") == 0 || strcmp(phase, "place") == 0);
 }
 
-int zone_move_recover(struct zone *z, enum zone_move_outcome *out, struct zone_error *err)
+int zone_move_recover(struct zone *z, enum zone_recovery *out, struct zone_error *err)
 {
 	const char *phase = journal(z, "phase");
 	char to[4096], stage[4096];
 
-	*out = ZONE_MOVE_NOTHING;
+	*out = ZONE_RECOVERED_NOTHING;
 	if (!zone_move_pending(z))
 		return 0;
 	snprintf(to, sizeof(to), "%s", journal(z, "to"));
 	snprintf(stage, sizeof(stage), "%s", journal(z, "stage"));
 	if (strcmp(phase, "copy") == 0) {
-		*out = ZONE_MOVE_ROLLED_BACK;
+		*out = ZONE_ROLLED_BACK;
 		return rollback(z, err);
 	}
 	if (strcmp(phase, "place") == 0) {
@@ -247,13 +247,13 @@ int zone_move_recover(struct zone *z, enum zone_move_outcome *out, struct zone_e
 		return zone_error_set(err, 0, "zone %s: move journal in unknown phase '%s'",
 				      z->name, phase);
 	}
-	*out = ZONE_MOVE_ROLLED_FORWARD;
+	*out = ZONE_ROLLED_FORWARD;
 	return cleanup(z, err);
 }
 
 int zone_move(struct zone *z, const char *newpath, struct zone_error *err)
 {
-	enum zone_move_outcome done;
+	enum zone_recovery done;
 	char oldpath[4096], stage[4200];
 	char **dep = NULL;
 	size_t ndep = 0;

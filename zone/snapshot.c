@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,12 +83,85 @@ int zone_snapshot_create(struct zone *z, const char *snap, struct zone_error *er
 	return 0;
 }
 
+/*
+ * Rollback is journaled like move (zone/move.c): state.json's "rollback" {layer, phase} is
+ * written, with the zone `incomplete`, once a stale set-aside copy is gone and before the
+ * current layer is set aside as LAYER.rollback-old.  Phase copy: the snapshot is being copied
+ * to LAYER; the set-aside layer (when the rename happened) is the whole one, so recovery puts
+ * it back.  Phase cleanup (the copy is whole and synced): recovery removes the set-aside
+ * layer.  A snapshot is never touched.
+ */
+static void crashpoint(const char *name)
+{
+	const char *c = getenv("LXZONE_TEST_CRASH");
+
+	if (c != NULL && strcmp(c, name) == 0)
+		raise(SIGKILL);
+}
+
+/* The last steps of a rollback, and of its recovery forward. */
+static int rollback_finish(struct zone *z, const char *old, struct zone_error *err)
+{
+	if (zone_rmtree(old, err) < 0)
+		return zone_error_wrap(err, "rollback zone %s", z->name);
+	if (zone_overlay_lower(z) != NULL) {
+		cleanup_free char *work = zone_subpath(z, "work");
+		if (zone_rmtree(work, err) < 0 || mkdir(work, 0755) < 0)
+			return zone_error_wrap(err, "rollback zone %s: reset work dir", z->name);
+	}
+	zone_state_put(z, "rollback", NULL);
+	return zone_set_state(z, ZONE_INSTALLED, err);
+}
+
+bool zone_rollback_pending(struct zone *z)
+{
+	return json_object_get(z->state, "rollback") != NULL;
+}
+
+int zone_rollback_recover(struct zone *z, enum zone_recovery *out, struct zone_error *err)
+{
+	json_t *j = json_object_get(z->state, "rollback");
+	const char *layer = json_string_value(json_object_get(j, "layer")) ?: "";
+	const char *phase = json_string_value(json_object_get(j, "phase")) ?: "";
+	cleanup_free char *cur = NULL;
+	char old[4200];
+	struct stat st;
+
+	*out = ZONE_RECOVERED_NOTHING;
+	if (j == NULL)
+		return 0;
+	if (strcmp(layer, "root") != 0 && strcmp(layer, "upper") != 0)
+		return zone_error_set(err, 0, "zone %s: rollback journal names layer '%s'", z->name,
+				      layer);
+	cur = zone_subpath(z, layer);
+	snprintf(old, sizeof(old), "%s/%s.rollback-old", zone_path(z), layer);
+	if (strcmp(phase, "cleanup") == 0) {
+		*out = ZONE_ROLLED_FORWARD;
+		return rollback_finish(z, old, err);
+	}
+	if (strcmp(phase, "copy") != 0)
+		return zone_error_set(err, 0, "zone %s: rollback journal in unknown phase '%s'",
+				      z->name, phase);
+	/* the set-aside layer is the whole one; without it the rename never happened */
+	if (lstat(old, &st) == 0) {
+		if (zone_rmtree(cur, err) < 0)
+			return zone_error_wrap(err, "zone %s: remove the partial rollback",
+					       z->name);
+		if (rename(old, cur) < 0)
+			return zone_error_set(err, errno, "zone %s: put %s back", z->name, cur);
+	}
+	*out = ZONE_ROLLED_BACK;
+	zone_state_put(z, "rollback", NULL);
+	return zone_set_state(z, ZONE_INSTALLED, err);
+}
+
 int zone_snapshot_rollback(struct zone *z, const char *snap, struct zone_error *err)
 {
 	enum zone_state s = zone_get_state(z);
 	const char *layer = zone_overlay_lower(z) ? "upper" : "root";
 	char from[4200], old[4200];
 	cleanup_free char *cur = zone_subpath(z, layer);
+	cleanup_close int fd = -1;
 	struct stat st;
 
 	if (zone_snapshot_name_validate(snap, err) < 0)
@@ -100,20 +174,27 @@ int zone_snapshot_rollback(struct zone *z, const char *snap, struct zone_error *
 	if (stat(from, &st) < 0)
 		return zone_error_set(err, 0, "zone %s has no snapshot %s", z->name, snap);
 	snprintf(old, sizeof(old), "%s/%s.rollback-old", zone_path(z), layer);
-	if (zone_set_state(z, ZONE_INCOMPLETE, err) < 0)
-		return -1;
-	if (zone_rmtree(old, err) < 0 || (rename(cur, old) < 0 && errno != ENOENT))
-		return zone_error_set(err, errno, "rollback zone %s: set aside %s", z->name, cur);
-	if (copy_layer(from, cur, err) < 0)
-		return zone_error_wrap(err, "rollback zone %s to %s", z->name, snap);
 	if (zone_rmtree(old, err) < 0)
 		return zone_error_wrap(err, "rollback zone %s", z->name);
-	if (zone_overlay_lower(z) != NULL) {
-		cleanup_free char *work = zone_subpath(z, "work");
-		if (zone_rmtree(work, err) < 0 || mkdir(work, 0755) < 0)
-			return zone_error_wrap(err, "rollback zone %s: reset work dir", z->name);
-	}
-	return zone_set_state(z, ZONE_INSTALLED, err);
+	zone_state_put(
+	    z, "rollback",
+	    json_pack("{s:s, s:s, s:s}", "snapshot", snap, "layer", layer, "phase", "copy"));
+	if (zone_set_state(z, ZONE_INCOMPLETE, err) < 0)
+		return -1;
+	if (rename(cur, old) < 0 && errno != ENOENT)
+		return zone_error_set(err, errno, "rollback zone %s: set aside %s", z->name, cur);
+	crashpoint("rollback-aside");
+	if (copy_layer(from, cur, err) < 0)
+		return zone_error_wrap(err, "rollback zone %s to %s (lxzone verify %s undoes it)",
+				       z->name, snap, z->name);
+	fd = open(cur, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || syncfs(fd) < 0)
+		return zone_error_set(err, errno, "rollback zone %s: sync %s", z->name, cur);
+	json_object_set_new(json_object_get(z->state, "rollback"), "phase", json_string("cleanup"));
+	if (zone_save_state(z, err) < 0)
+		return -1;
+	crashpoint("rollback-copied");
+	return rollback_finish(z, old, err);
 }
 
 static int cmp_json_names(const void *a, const void *b)

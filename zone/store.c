@@ -128,8 +128,9 @@ static void zone_broken(struct zone *z, const struct zone_error *why)
 	snprintf(z->broken + n, sizeof(z->broken) - n, "%s%s", n ? "; " : "", why->msg);
 }
 
-static int zone_load(struct zone *z, unsigned flags, struct zone_error *err)
+static int zone_load(struct zone *z, unsigned flags, struct zone_error *caller_err)
 {
+	struct zone_error local, *err = caller_err ? caller_err : &local;
 	bool broken_ok = flags & ZONE_OPEN_BROKEN;
 	json_t *cfg = NULL, *st = NULL;
 	bool bad = zone_json_read(z->dirfd, "config.json", &cfg, err) < 0;

@@ -39,4 +39,24 @@ for c in brand-munmap brand-munmap-signal text-munmap text-mprotect text-mremap 
 	*) fail "$c: exit status $st, expected 139 or 159: $(cat "$c.out")" ;;
 	esac
 done
+
+# The same in a zone (lxrun --root: pid namespace, the zone's init as parent), where the
+# spin hung `lxzone exec` too.
+if [ -x "$IMAGE/bin/busybox" ]; then
+	root=$(make_root brand)
+	cp "$prog" "$root/t/brand_gone"
+	for c in none brand-munmap text-mprotect; do
+		timeout -s KILL 10 "$LXRUN" --root "$root" -- /t/brand_gone "$c" >"root-$c.out" 2>&1
+		st=$?
+		want=139
+		[ "$c" = none ] && want=0
+		if [ "$st" = "$want" ]; then
+			echo "ok   $c in a zone root: exit status $st"
+		else
+			fail "$c in a zone root: exit status $st, expected $want: $(cat "root-$c.out")"
+		fi
+	done
+else
+	echo "note: no busybox image; the zone-root cases did not run"
+fi
 finish

@@ -7,6 +7,7 @@
 #include "kernel-shim/brand_abi.h"
 
 extern const lx_handler_fn lx_handlers[LX_NSYSCALLS];
+extern char lx_brand_end[]; /* brand.ld */
 long lx_unsupported(struct lx_sysctx *c);
 
 #define RED_ZONE 128
@@ -28,11 +29,14 @@ long lx_signal_program(int sig, const struct lx_vsigaction *va)
 			  (va->flags & (LX_SA_RESTART | LX_SA_NOCLDSTOP | LX_SA_NOCLDWAIT));
 		if (sig == LX_SIGSYS)
 			k.flags = LX_SA_SIGINFO | LX_SA_ONSTACK | LX_SA_RESTORER;
-		if (sig == LX_SIGSEGV || sig == LX_SIGBUS)
-			k.flags |= LX_SA_NODEFER; /* a guest copy may fault while delivering one */
 		k.restorer = (uintptr_t)lx_restorer;
-		/* everything blocked in the brand, but for the faults its guest copies recover */
+		/* everything blocked in the brand, but for the faults its guest copies recover;
+		 * the fault entries start with those blocked too (no SA_NODEFER): when the brand
+		 * is gone, the entry itself faults with SIGSEGV blocked and the kernel kills (see
+		 * lx_sigentry) */
 		k.mask = ~(LX_SIG_BIT(LX_SIGSEGV) | LX_SIG_BIT(LX_SIGBUS));
+		if (sig == LX_SIGSEGV || sig == LX_SIGBUS)
+			k.mask = ~0ULL;
 	} else {
 		k.handler = va->handler;
 		k.flags = va->flags & ~(LX_SA_ONSTACK);
@@ -249,11 +253,53 @@ static void syscall_trap(struct lx_thread *t, struct lx_siginfo *si, struct lx_u
 	m->rax = (uint64_t)(h ? h(&c) : lx_unsupported(&c));
 }
 
+/* Did the brand's own code, on this thread's emulation stack, fault outside a guest copy?
+ * Then the brand is broken (the guest unmapped or protected part of it): nothing it would
+ * run next can be trusted.  Only a fault (si_code > 0, from the kernel) counts: a SIGSEGV
+ * another process sends (kill, sigqueue) may well arrive while the brand runs. */
+static int brand_fault(const struct lx_thread *t, const struct lx_siginfo *si,
+		       const struct lx_ucontext *uc)
+{
+	uint64_t ip = uc->uc_mcontext.rip, sp = uc->uc_mcontext.rsp;
+
+	return si->si_code > 0 && ip >= LX_BRAND_BASE && ip < (uintptr_t)lx_brand_end &&
+	       sp > (uintptr_t)t && sp <= (uintptr_t)t + LX_ESTACK_SIZE;
+}
+
+/*
+ * A fault entry (SIGSEGV, SIGBUS) starts with both faults blocked, so that a process whose
+ * brand is gone dies at once: were the entry's own address unmapped, the kernel's delivery
+ * would fault again with SIGSEGV blocked, and a blocked forced SIGSEGV kills.  (With the
+ * faults deliverable, each fault nests another frame on the emulation stack until the
+ * kernel, finding the stack pointer below the sigaltstack, starts again at its top: a spin
+ * with every other signal blocked.)  A fault of the brand's own code kills the same way;
+ * only then are the faults unblocked, for the guest copies of the delivery: those the
+ * interrupted code had not blocked, which is the mask the kernel gave the entry before.
+ */
+static int fault_entry(struct lx_thread *t, int sig, const struct lx_siginfo *si,
+		       struct lx_ucontext *uc)
+{
+	uint64_t faults = LX_SIG_BIT(LX_SIGSEGV) | LX_SIG_BIT(LX_SIGBUS);
+
+	if (lx_guestmem_fixup(uc))
+		return 1;
+	if (brand_fault(t, si, uc)) {
+		lx_signal_default(sig, uc);
+		return 1;
+	}
+	/* as the kernel would have: those the interrupted code did not block (a fault the
+	 * guest holds stays held, and one pending must not jump ahead) */
+	faults &= ~uc->uc_sigmask;
+	if (faults)
+		lx_sys4(LX_SYS_rt_sigprocmask, LX_SIG_UNBLOCK, &faults, 0, 8);
+	return 0;
+}
+
 void lx_sigentry(int sig, struct lx_siginfo *si, struct lx_ucontext *uc)
 {
 	struct lx_thread *t = lx_thread_self();
 
-	if ((sig == LX_SIGSEGV || sig == LX_SIGBUS) && lx_guestmem_fixup(uc))
+	if ((sig == LX_SIGSEGV || sig == LX_SIGBUS) && fault_entry(t, sig, si, uc))
 		return;
 	if (sig == LX_SIGSYS && si->si_code == LX_SYS_SECCOMP && si->si_errno == LX_TRAP_DATA) {
 		syscall_trap(t, si, uc);

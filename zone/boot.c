@@ -780,9 +780,60 @@ static int wait_gone(pid_t pid, int timeout_ms)
 	return -1;
 }
 
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], line[256];
+	cleanup_fclose FILE *f = NULL;
+	pid_t ppid = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "PPid: %d", &ppid) == 1)
+			break;
+	return ppid;
+}
+
+/*
+ * The supervisor of a zone whose state.json is lost: the parent of the zone's init, which is
+ * the process in the zone's cgroup whose parent is not, and a fork of this very program.
+ * 0 when there is none.
+ */
+static pid_t supervisor_from_cgroup(struct zone *z)
+{
+	struct zone_cgroup cg;
+	struct zone_error ignored;
+	char procs[ZONE_CG_PROCS + 16], exe[PATH_MAX], self[PATH_MAX];
+	pid_t pids[64], sup = 0;
+	size_t n = 0;
+	ssize_t l1, l2;
+	cleanup_fclose FILE *f = NULL;
+
+	if (zone_cgroup_for(z, &cg, &ignored) < 0)
+		return 0;
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg.v2[0] ? cg.v2 : cg.v1[ZONE_CG_PIDS]);
+	f = fopen(procs, "re");
+	while (f != NULL && n < 64 && fscanf(f, "%d", &pids[n]) == 1)
+		n++;
+	for (size_t i = 0; i < n && sup == 0; i++) {
+		pid_t pp = parent_of(pids[i]);
+		bool inside = false;
+		for (size_t j = 0; j < n; j++)
+			inside |= pids[j] == pp;
+		if (pp > 1 && !inside)
+			sup = pp;
+	}
+	snprintf(procs, sizeof(procs), "/proc/%d/exe", (int)sup);
+	l1 = sup > 0 ? readlink(procs, exe, sizeof(exe)) : -1;
+	l2 = readlink("/proc/self/exe", self, sizeof(self));
+	if (l1 <= 0 || l1 != l2 || memcmp(exe, self, (size_t)l1) != 0)
+		return 0;
+	return sup;
+}
+
 int zone_halt(struct zone *z, struct zone_error *err)
 {
-	pid_t sup = zone_supervisor_pid(z);
+	pid_t sup = z->state_broken ? supervisor_from_cgroup(z) : zone_supervisor_pid(z);
 	int was_running = sup > 0;
 
 	if (sup > 0) {
@@ -795,6 +846,8 @@ int zone_halt(struct zone *z, struct zone_error *err)
 	/* Whatever a killed or crashed supervisor left: processes, cgroup. */
 	if (zone_cleanup_leftovers(z, err) < 0)
 		return -1;
+	if (z->state_broken)
+		return 0; /* nothing to record: state.json stays as found, for destroy */
 	if (!was_running && strcmp(zone_state_get(z, "state"), "installed") == 0)
 		return zone_error_set(err, 0, "zone %s is not running", z->name);
 	zone_state_put(z, "init-pid", NULL);

@@ -40,7 +40,10 @@ int cli_halt(struct cli *c, int argc, char **argv, struct zone_error *err)
 {
 	cleanup_zone struct zone *z = NULL;
 
-	if (one_zone(c, argc, argv, &z, err) < 0)
+	if (argc != 2)
+		return cli_usage_error(c, err);
+	/* a broken zone must still stop: halt needs only the state (or the zone's name) */
+	if (zone_open(&c->store, argv[1], ZONE_OPEN_LOCK | ZONE_OPEN_BROKEN, &z, err) < 0)
 		return -1;
 	return zone_halt(z, err);
 }

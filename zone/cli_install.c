@@ -39,7 +39,8 @@ int cli_destroy(struct cli *c, int argc, char **argv, struct zone_error *err)
 
 	if (argc != 2)
 		return cli_usage_error(c, err);
-	if (zone_open(&c->store, argv[1], ZONE_OPEN_LOCK, &z, err) < 0)
+	/* a broken zone can still be destroyed: uninstall needs only the state */
+	if (zone_open(&c->store, argv[1], ZONE_OPEN_LOCK | ZONE_OPEN_BROKEN, &z, err) < 0)
 		return -1;
 	s = zone_get_state(z);
 	if (s == ZONE_READY || s == ZONE_RUNNING || s == ZONE_SHUTTING_DOWN)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "zone/cli.h"
+#include "zone/clone.h"
 #include "zone/config.h"
 #include "zone/idmap.h"
 #include "zone/verify.h"
@@ -43,11 +44,15 @@ int cli_list(struct cli *c, int argc, char **argv, struct zone_error *err)
 	for (size_t i = 0; i < n; i++) {
 		struct zone *z = NULL;
 		struct zone_error e;
-		if (zone_open(&c->store, names[i], 0, &z, &e) < 0) {
+		if (zone_open(&c->store, names[i], ZONE_OPEN_BROKEN, &z, &e) < 0) {
 			/* A zone being destroyed under us is simply gone. */
 			continue;
 		}
-		if (c->json) {
+		if (!c->json && z->broken[0] != '\0') {
+			/* listed, never dropped: it may be running, and halt/destroy still work */
+			printf("%-24s %-14s %-6s %-7s %s  (%s)\n", z->name, "broken", "-", "-",
+			       zone_path(z), z->broken);
+		} else if (c->json) {
 			json_array_append_new(arr, zone_info_json(z));
 		} else {
 			printf("%-24s %-14s %-6s %-7s %-10s %s\n", z->name,
@@ -75,10 +80,11 @@ int cli_info(struct cli *c, int argc, char **argv, struct zone_error *err)
 
 	if (argc != 2)
 		return cli_usage_error(c, err);
-	if (zone_open(&c->store, argv[1], 0, &z, err) < 0)
+	if (zone_open(&c->store, argv[1], ZONE_OPEN_BROKEN, &z, err) < 0)
 		return -1;
 	info = zone_info_json(z);
-	json_object_set(info, "config", z->config);
+	if (z->broken[0] == '\0')
+		json_object_set(info, "config", z->config);
 	if (c->json) {
 		cli_print_json(info);
 		return 0;
@@ -114,6 +120,40 @@ int cli_info(struct cli *c, int argc, char **argv, struct zone_error *err)
 	return 0;
 }
 
+/* An interrupted move or rollback is rolled back or forward before the zone is checked
+ * (under the zone's lock, which plain verify does not take). */
+static int verify_recover(struct zone **z, struct zone_error *err)
+{
+	struct zone_store *store = (*z)->store;
+	char name[sizeof((*z)->name)], what[4200];
+	enum zone_recovery done;
+
+	snprintf(name, sizeof(name), "%s", (*z)->name);
+	zone_free(*z);
+	*z = NULL;
+	if (zone_open(store, name, ZONE_OPEN_LOCK, z, err) < 0)
+		return -1;
+	if (zone_move_pending(*z)) {
+		snprintf(
+		    what, sizeof(what), "move to %s",
+		    json_string_value(json_object_get(json_object_get((*z)->state, "move"), "to"))
+			?: "");
+		if (zone_move_recover(*z, &done, err) < 0)
+			return -1;
+	} else {
+		snprintf(what, sizeof(what), "rollback to snapshot %s",
+			 json_string_value(
+			     json_object_get(json_object_get((*z)->state, "rollback"), "snapshot"))
+			     ?: "");
+		if (zone_rollback_recover(*z, &done, err) < 0)
+			return -1;
+	}
+	if (done != ZONE_RECOVERED_NOTHING)
+		fprintf(stderr, "lxzone verify: zone %s: %s an interrupted %s\n", name,
+			done == ZONE_ROLLED_BACK ? "rolled back" : "finished", what);
+	return 0;
+}
+
 int cli_verify(struct cli *c, int argc, char **argv, struct zone_error *err)
 {
 	cleanup_zone struct zone *z = NULL;
@@ -124,6 +164,8 @@ int cli_verify(struct cli *c, int argc, char **argv, struct zone_error *err)
 	if (argc != 2)
 		return cli_usage_error(c, err);
 	if (zone_open(&c->store, argv[1], 0, &z, err) < 0)
+		return -1;
+	if ((zone_move_pending(z) || zone_rollback_pending(z)) && verify_recover(&z, err) < 0)
 		return -1;
 	problems = zone_verify(z);
 	n = json_array_size(problems);

@@ -3,6 +3,7 @@
 #define LXZONE_ZONE_CLONE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "zone/error.h"
 #include "zone/store.h"
@@ -42,7 +43,30 @@ int zone_snapshot_rollback(struct zone *z, const char *snap, struct zone_error *
 int zone_snapshot_list(struct zone *z, json_t **list, struct zone_error *err);
 int zone_snapshot_name_validate(const char *snap, struct zone_error *err);
 
+/* Move the zone's layers to newpath, journaled (zone/move.c): a move killed midway is
+ * recovered by zone_move_recover, which the next move and verify run. */
 int zone_move(struct zone *z, const char *newpath, struct zone_error *err);
+
+/* What recovering an interrupted move or rollback did. */
+enum zone_recovery {
+	ZONE_RECOVERED_NOTHING, /* nothing was interrupted */
+	ZONE_ROLLED_BACK,	/* the zone is as before the operation; its partial copy gone */
+	ZONE_ROLLED_FORWARD,	/* the operation is finished */
+};
+
+/* A move journal is in the state. */
+bool zone_move_pending(struct zone *z);
+/* A move stopped before its commit: the zone is `incomplete` but its root is whole (at the
+ * source, or split between source and destination); nothing may remove it. */
+bool zone_move_unfinished(struct zone *z);
+/* Roll an interrupted move back or forward (the zone locked); *out says which. */
+int zone_move_recover(struct zone *z, enum zone_recovery *out, struct zone_error *err);
+
+/* A snapshot rollback that did not finish (zone/snapshot.c): the zone is `incomplete`, but
+ * its layer before the rollback is whole, set aside; nothing may remove it. */
+bool zone_rollback_pending(struct zone *z);
+/* Undo an interrupted rollback, or finish it once its copy was whole (the zone locked). */
+int zone_rollback_recover(struct zone *z, enum zone_recovery *out, struct zone_error *err);
 
 int zone_detach(struct zone *z, const char *archive, struct zone_error *err);
 int zone_attach(struct zone *z, const char *path, const char *archive, struct zone_error *err);

@@ -80,9 +80,13 @@ int zone_json_read(int dirfd, const char *name, json_t **obj, struct zone_error 
 	fd = -1;
 	*obj = json_loadf(f, 0, &jerr);
 	fclose(f);
-	if (*obj == NULL)
-		return zone_error_set(err, EINVAL, "parse %s: line %d: %s", name, jerr.line,
-				      jerr.text);
+	if (*obj == NULL) {
+		/* "config.json: line 3: ...": the reason `lxzone list` shows for a broken zone */
+		zone_error_set(err, 0, "%s: line %d: %s", name, jerr.line, jerr.text);
+		if (err != NULL)
+			err->code = EINVAL;
+		return -1;
+	}
 	return 0;
 }
 

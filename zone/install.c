@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "zone/clone.h"
 #include "zone/copy.h"
 #include "zone/extract.h"
 #include "zone/fsutil.h"
@@ -167,7 +168,7 @@ int zone_dependents(struct zone *z, char ***names, size_t *n, struct zone_error 
 		struct zone *o = NULL;
 		struct zone_error ignored;
 		if (strcmp(all[i], z->name) == 0 ||
-		    zone_open(z->store, all[i], 0, &o, &ignored) < 0)
+		    zone_open(z->store, all[i], ZONE_OPEN_BROKEN, &o, &ignored) < 0)
 			continue;
 		const char *lower = json_string_value(
 		    json_object_get(json_object_get(o->state, "origin"), "lower"));
@@ -189,6 +190,7 @@ int zone_uninstall(struct zone *z, struct zone_error *err)
 	enum zone_state s = zone_get_state(z);
 	const char *subs[] = {"root", "upper", "work", "snapshots"};
 	cleanup_close int zp = -1;
+	enum zone_recovery done;
 	char **dep = NULL;
 	size_t ndep = 0;
 
@@ -197,6 +199,24 @@ int zone_uninstall(struct zone *z, struct zone_error *err)
 	if (s != ZONE_INSTALLED && s != ZONE_INCOMPLETE)
 		return zone_error_set(err, 0, "zone %s is %s; halt it first", z->name,
 				      zone_state_name(s));
+	/* incomplete, but its root is whole: removing "the incomplete zone" would lose it */
+	if (zone_move_unfinished(z))
+		return zone_error_set(
+		    err, 0,
+		    "zone %s: a move to %s was interrupted and its root is "
+		    "intact; run lxzone verify %s to recover it first",
+		    z->name,
+		    json_string_value(json_object_get(json_object_get(z->state, "move"), "to")),
+		    z->name);
+	if (zone_rollback_pending(z))
+		return zone_error_set(
+		    err, 0,
+		    "zone %s: a snapshot rollback was interrupted and its root is "
+		    "intact; run lxzone verify %s to recover it first",
+		    z->name, z->name);
+	/* a committed move's leftovers at its source go first, or nothing would remove them */
+	if (zone_move_pending(z) && zone_move_recover(z, &done, err) < 0)
+		return -1;
 	if (zone_dependents(z, &dep, &ndep, err) < 0)
 		return -1;
 	if (ndep > 0) {

@@ -1,5 +1,5 @@
 /*
- * Snapshots, rollback and move.
+ * Snapshots and rollback (move: zone/move.c).
  *
  * A snapshot of a whole-root zone is a copy of its root (reflinked where the file system can)
  * in ZONEPATH/snapshots/SNAP. A snapshot of an overlay zone is a copy of its upper layer only:
@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,12 +83,85 @@ int zone_snapshot_create(struct zone *z, const char *snap, struct zone_error *er
 	return 0;
 }
 
+/*
+ * Rollback is journaled like move (zone/move.c): state.json's "rollback" {layer, phase} is
+ * written, with the zone `incomplete`, once a stale set-aside copy is gone and before the
+ * current layer is set aside as LAYER.rollback-old.  Phase copy: the snapshot is being copied
+ * to LAYER; the set-aside layer (when the rename happened) is the whole one, so recovery puts
+ * it back.  Phase cleanup (the copy is whole and synced): recovery removes the set-aside
+ * layer.  A snapshot is never touched.
+ */
+static void crashpoint(const char *name)
+{
+	const char *c = getenv("LXZONE_TEST_CRASH");
+
+	if (c != NULL && strcmp(c, name) == 0)
+		raise(SIGKILL);
+}
+
+/* The last steps of a rollback, and of its recovery forward. */
+static int rollback_finish(struct zone *z, const char *old, struct zone_error *err)
+{
+	if (zone_rmtree(old, err) < 0)
+		return zone_error_wrap(err, "rollback zone %s", z->name);
+	if (zone_overlay_lower(z) != NULL) {
+		cleanup_free char *work = zone_subpath(z, "work");
+		if (zone_rmtree(work, err) < 0 || mkdir(work, 0755) < 0)
+			return zone_error_wrap(err, "rollback zone %s: reset work dir", z->name);
+	}
+	zone_state_put(z, "rollback", NULL);
+	return zone_set_state(z, ZONE_INSTALLED, err);
+}
+
+bool zone_rollback_pending(struct zone *z)
+{
+	return json_object_get(z->state, "rollback") != NULL;
+}
+
+int zone_rollback_recover(struct zone *z, enum zone_recovery *out, struct zone_error *err)
+{
+	json_t *j = json_object_get(z->state, "rollback");
+	const char *layer = json_string_value(json_object_get(j, "layer")) ?: "";
+	const char *phase = json_string_value(json_object_get(j, "phase")) ?: "";
+	cleanup_free char *cur = NULL;
+	char old[4200];
+	struct stat st;
+
+	*out = ZONE_RECOVERED_NOTHING;
+	if (j == NULL)
+		return 0;
+	if (strcmp(layer, "root") != 0 && strcmp(layer, "upper") != 0)
+		return zone_error_set(err, 0, "zone %s: rollback journal names layer '%s'", z->name,
+				      layer);
+	cur = zone_subpath(z, layer);
+	snprintf(old, sizeof(old), "%s/%s.rollback-old", zone_path(z), layer);
+	if (strcmp(phase, "cleanup") == 0) {
+		*out = ZONE_ROLLED_FORWARD;
+		return rollback_finish(z, old, err);
+	}
+	if (strcmp(phase, "copy") != 0)
+		return zone_error_set(err, 0, "zone %s: rollback journal in unknown phase '%s'",
+				      z->name, phase);
+	/* the set-aside layer is the whole one; without it the rename never happened */
+	if (lstat(old, &st) == 0) {
+		if (zone_rmtree(cur, err) < 0)
+			return zone_error_wrap(err, "zone %s: remove the partial rollback",
+					       z->name);
+		if (rename(old, cur) < 0)
+			return zone_error_set(err, errno, "zone %s: put %s back", z->name, cur);
+	}
+	*out = ZONE_ROLLED_BACK;
+	zone_state_put(z, "rollback", NULL);
+	return zone_set_state(z, ZONE_INSTALLED, err);
+}
+
 int zone_snapshot_rollback(struct zone *z, const char *snap, struct zone_error *err)
 {
 	enum zone_state s = zone_get_state(z);
 	const char *layer = zone_overlay_lower(z) ? "upper" : "root";
 	char from[4200], old[4200];
 	cleanup_free char *cur = zone_subpath(z, layer);
+	cleanup_close int fd = -1;
 	struct stat st;
 
 	if (zone_snapshot_name_validate(snap, err) < 0)
@@ -100,20 +174,27 @@ int zone_snapshot_rollback(struct zone *z, const char *snap, struct zone_error *
 	if (stat(from, &st) < 0)
 		return zone_error_set(err, 0, "zone %s has no snapshot %s", z->name, snap);
 	snprintf(old, sizeof(old), "%s/%s.rollback-old", zone_path(z), layer);
-	if (zone_set_state(z, ZONE_INCOMPLETE, err) < 0)
-		return -1;
-	if (zone_rmtree(old, err) < 0 || (rename(cur, old) < 0 && errno != ENOENT))
-		return zone_error_set(err, errno, "rollback zone %s: set aside %s", z->name, cur);
-	if (copy_layer(from, cur, err) < 0)
-		return zone_error_wrap(err, "rollback zone %s to %s", z->name, snap);
 	if (zone_rmtree(old, err) < 0)
 		return zone_error_wrap(err, "rollback zone %s", z->name);
-	if (zone_overlay_lower(z) != NULL) {
-		cleanup_free char *work = zone_subpath(z, "work");
-		if (zone_rmtree(work, err) < 0 || mkdir(work, 0755) < 0)
-			return zone_error_wrap(err, "rollback zone %s: reset work dir", z->name);
-	}
-	return zone_set_state(z, ZONE_INSTALLED, err);
+	zone_state_put(
+	    z, "rollback",
+	    json_pack("{s:s, s:s, s:s}", "snapshot", snap, "layer", layer, "phase", "copy"));
+	if (zone_set_state(z, ZONE_INCOMPLETE, err) < 0)
+		return -1;
+	if (rename(cur, old) < 0 && errno != ENOENT)
+		return zone_error_set(err, errno, "rollback zone %s: set aside %s", z->name, cur);
+	crashpoint("rollback-aside");
+	if (copy_layer(from, cur, err) < 0)
+		return zone_error_wrap(err, "rollback zone %s to %s (lxzone verify %s undoes it)",
+				       z->name, snap, z->name);
+	fd = open(cur, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || syncfs(fd) < 0)
+		return zone_error_set(err, errno, "rollback zone %s: sync %s", z->name, cur);
+	json_object_set_new(json_object_get(z->state, "rollback"), "phase", json_string("cleanup"));
+	if (zone_save_state(z, err) < 0)
+		return -1;
+	crashpoint("rollback-copied");
+	return rollback_finish(z, old, err);
 }
 
 static int cmp_json_names(const void *a, const void *b)
@@ -148,76 +229,4 @@ int zone_snapshot_list(struct zone *z, json_t **list, struct zone_error *err)
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(*list, items[i]);
 	return 0;
-}
-
-/* rename(2) when on one file system, else copy then remove. */
-static int move_tree(const char *from, const char *to, struct zone_error *err)
-{
-	struct stat st;
-
-	if (lstat(from, &st) < 0)
-		return errno == ENOENT ? 0 : zone_error_set(err, errno, "stat %s", from);
-	if (rename(from, to) == 0)
-		return 0;
-	if (errno != EXDEV)
-		return zone_error_set(err, errno, "move %s to %s", from, to);
-	if (copy_layer(from, to, err) < 0)
-		return zone_error_wrap(err, "copy %s to %s", from, to);
-	return zone_rmtree(from, err);
-}
-
-int zone_move(struct zone *z, const char *newpath, struct zone_error *err)
-{
-	static const char *const subs[] = {"root", "upper", "work", "snapshots"};
-	char oldpath[4096];
-	char **dep = NULL;
-	size_t ndep = 0;
-	struct stat st;
-
-	if (zone_get_state(z) != ZONE_INSTALLED)
-		return zone_error_set(err, 0, "zone %s is %s; move needs it installed and halted",
-				      z->name, zone_state_name(zone_get_state(z)));
-	if (newpath[0] != '/')
-		return zone_error_set(err, 0, "new path must be absolute: %s", newpath);
-	if (zone_dependents(z, &dep, &ndep, err) < 0)
-		return -1;
-	if (ndep > 0) {
-		zone_error_set(err, 0, "zone %s has %zu clone(s) over it (first: %s)", z->name,
-			       ndep, dep[0]);
-		zone_names_free(dep, ndep);
-		return -1;
-	}
-	if (stat(newpath, &st) == 0) {
-		cleanup_closedir DIR *d = opendir(newpath);
-		struct dirent *de;
-		while (d != NULL && (de = readdir(d)) != NULL)
-			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-				return zone_error_set(err, 0, "%s exists and is not empty",
-						      newpath);
-	} else if (zone_mkdir_p(newpath, 0700, err) < 0) {
-		return -1;
-	}
-	snprintf(oldpath, sizeof(oldpath), "%s", zone_path(z));
-	if (strcmp(oldpath, newpath) == 0)
-		return 0;
-	/* Record the target first: a move killed midway leaves an incomplete zone whose
-	 * state names both places. */
-	zone_state_put(z, "moving-to", json_string(newpath));
-	if (zone_set_state(z, ZONE_INCOMPLETE, err) < 0)
-		return -1;
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
-		char a[4200], b[4200];
-		snprintf(a, sizeof(a), "%s/%s", oldpath, subs[i]);
-		snprintf(b, sizeof(b), "%s/%s", newpath, subs[i]);
-		if (move_tree(a, b, err) < 0)
-			return zone_error_wrap(err, "move zone %s", z->name);
-	}
-	zone_state_put(z, "moving-to", NULL);
-	if (strcmp(newpath, z->dir) == 0)
-		zone_state_put(z, "zonepath", NULL);
-	else
-		zone_state_put(z, "zonepath", json_string(newpath));
-	if (strcmp(oldpath, z->dir) != 0)
-		rmdir(oldpath);
-	return zone_set_state(z, ZONE_INSTALLED, err);
 }

@@ -121,25 +121,51 @@ int zone_lock(struct zone *z, struct zone_error *err)
 	return 0;
 }
 
-static int zone_load(struct zone *z, struct zone_error *err)
+/* Record why one file of a broken zone could not be loaded (ZONE_OPEN_BROKEN). */
+static void zone_broken(struct zone *z, const struct zone_error *why)
 {
-	json_t *cfg = NULL, *st = NULL;
+	size_t n = strlen(z->broken);
 
-	if (zone_json_read(z->dirfd, "config.json", &cfg, err) < 0)
-		return zone_error_wrap(err, "zone %s", z->name);
-	if (zone_config_validate_all(cfg, err) < 0) {
-		json_decref(cfg);
-		return zone_error_wrap(err, "zone %s: config.json", z->name);
+	snprintf(z->broken + n, sizeof(z->broken) - n, "%s%s", n ? "; " : "", why->msg);
+}
+
+static int zone_load(struct zone *z, unsigned flags, struct zone_error *caller_err)
+{
+	struct zone_error local, *err = caller_err ? caller_err : &local;
+	bool broken_ok = flags & ZONE_OPEN_BROKEN;
+	json_t *cfg = NULL, *st = NULL;
+	bool bad = zone_json_read(z->dirfd, "config.json", &cfg, err) < 0;
+
+	z->broken[0] = '\0';
+	z->state_broken = false;
+	if (!bad && zone_config_validate_all(cfg, err) < 0) {
+		zone_error_wrap(err, "config.json");
+		bad = true;
 	}
-	if (zone_json_read(z->dirfd, "state.json", &st, err) < 0) {
+	if (bad) {
 		json_decref(cfg);
-		return zone_error_wrap(err, "zone %s", z->name);
+		if (!broken_ok)
+			return zone_error_wrap(err, "zone %s", z->name);
+		zone_broken(z, err);
+		cfg = json_object();
 	}
-	if (zone_state_from_name(json_string_value(json_object_get(st, "state")) ?: "") < 0) {
-		json_decref(cfg);
+	if (zone_json_read(z->dirfd, "state.json", &st, err) == 0 &&
+	    (!json_is_object(st) ||
+	     zone_state_from_name(json_string_value(json_object_get(st, "state")) ?: "") < 0)) {
 		json_decref(st);
-		return zone_error_set(err, 0, "zone %s: state.json: bad state", z->name);
+		st = NULL;
+		zone_error_set(err, 0, "state.json: no valid \"state\"");
 	}
+	if (st == NULL) {
+		if (!broken_ok) {
+			json_decref(cfg);
+			return zone_error_wrap(err, "zone %s", z->name);
+		}
+		zone_broken(z, err);
+		z->state_broken = true;
+		st = json_object();
+	}
+	zone_error_clear(err);
 	json_decref(z->config);
 	json_decref(z->state);
 	z->config = cfg;
@@ -179,7 +205,7 @@ int zone_open(struct zone_store *s, const char *name, unsigned flags, struct zon
 		zone_free(z);
 		return -1;
 	}
-	if (zone_load(z, err) < 0) {
+	if (zone_load(z, flags, err) < 0) {
 		zone_free(z);
 		return -1;
 	}
@@ -440,6 +466,14 @@ json_t *zone_info_json(struct zone *z)
 		json_t *v = json_object_get(z->state, keys[i]);
 		if (v != NULL)
 			json_object_set(o, keys[i], v);
+	}
+	if (z->broken[0] != '\0') {
+		/* what the state file still says (running: halt it), beside why it is broken */
+		if (!z->state_broken)
+			json_object_set_new(o, "recorded-state",
+					    json_string(zone_state_name(zone_get_state(z))));
+		json_object_set_new(o, "state", json_string("broken"));
+		json_object_set_new(o, "reason", json_string(z->broken));
 	}
 	return o;
 }

@@ -32,10 +32,17 @@ struct zone {
 	int lockfd;
 	json_t *config;
 	json_t *state; /* the state.json object */
+	/* ZONE_OPEN_BROKEN: why config.json or state.json could not be loaded, one line ("" when
+	 * both were); the unloadable one is an empty object.  state_broken: state.json is. */
+	char broken[512];
+	bool state_broken;
 };
 
 enum {
 	ZONE_OPEN_LOCK = 1, /* take the per-zone lock (waits up to LXZONE_LOCK_TIMEOUT s) */
+	/* open a zone whose config.json or state.json is corrupt (z->broken says why): for the
+	 * commands that must still see it or end it (list, info, halt, destroy) */
+	ZONE_OPEN_BROKEN = 2,
 };
 
 int zone_store_init(struct zone_store *s, struct zone_error *err);

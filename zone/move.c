@@ -1,0 +1,326 @@
+/*
+ * lxzone move, journaled: a move killed at any point is rolled back or forward by the next
+ * `verify` or `move`, and nothing ever deletes the one intact copy of a zone's root.
+ *
+ * The journal is state.json's "move" object {from, to, stage, phase, made}, written (with
+ * the state `incomplete`) before anything is touched.  Its phase says which copy is the good
+ * one:
+ *
+ *   copy     the layers (root, upper, work, snapshots) are being copied to `stage`, a
+ *            directory inside the destination (so on its file system).  The source is the
+ *            good copy: recovery rolls back (removes the stage, and the destination when
+ *            the move created it).
+ *   place    the copy is whole and synced; each layer is renamed from `stage` into the
+ *            destination.  Renames on one file system cannot be partial, so recovery rolls
+ *            forward: the remaining renames, then the commit.  A move within one mount has
+ *            no copy phase: `stage` is the source itself and `place` renames from there.
+ *   cleanup  committed: zonepath names the destination and the zone is `installed`.  The
+ *            commit is the one state.json write that switches both.  What remains of the
+ *            source is removed; recovery finishes that.
+ *
+ * `uninstall` (and `destroy`) refuse a zone with a move in the copy or place phase, saying
+ * to run verify: the state is `incomplete`, but its root is intact, and removing "the
+ * incomplete zone" would remove it.  The cleanup phase never removes the path zonepath names.
+ *
+ * LXZONE_TEST_CRASH=move-copied|move-placed-one|move-committed makes the move SIGKILL itself
+ * at that point: the tests' kill -9 at a known moment (tests/integration/zone/).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "zone/clone.h"
+#include "zone/copy.h"
+#include "zone/fsutil.h"
+#include "zone/install.h"
+
+static const char *const layers[] = {"root", "upper", "work", "snapshots"};
+#define NLAYERS (sizeof(layers) / sizeof(layers[0]))
+#define STAGE	".lxzone-move"
+
+/* A name the move creates in a zone path (the store directory holds more: back home, only
+ * these must be absent). */
+static bool is_layer(const char *name)
+{
+	for (size_t i = 0; i < NLAYERS; i++)
+		if (strcmp(name, layers[i]) == 0)
+			return true;
+	return strcmp(name, STAGE) == 0;
+}
+
+static void crashpoint(const char *name)
+{
+	const char *c = getenv("LXZONE_TEST_CRASH");
+
+	if (c != NULL && strcmp(c, name) == 0)
+		raise(SIGKILL);
+}
+
+static int exists(const char *p)
+{
+	struct stat st;
+	return lstat(p, &st) == 0;
+}
+
+static int layer_path(char *buf, size_t sz, const char *dir, const char *layer,
+		      struct zone_error *err)
+{
+	if ((size_t)snprintf(buf, sz, "%s/%s", dir, layer) >= sz)
+		return zone_error_set(err, ENAMETOOLONG, "%s/%s", dir, layer);
+	return 0;
+}
+
+/* Can rename(2) move a directory from a to b (one mount)? */
+static int same_mount(const char *a, const char *b)
+{
+	struct statx x, y;
+
+	if (statx(AT_FDCWD, a, 0, STATX_MNT_ID, &x) < 0 ||
+	    statx(AT_FDCWD, b, 0, STATX_MNT_ID, &y) < 0 || !(x.stx_mask & STATX_MNT_ID) ||
+	    !(y.stx_mask & STATX_MNT_ID))
+		return 0;
+	return x.stx_mnt_id == y.stx_mnt_id && x.stx_dev_major == y.stx_dev_major &&
+	       x.stx_dev_minor == y.stx_dev_minor;
+}
+
+/* Is `in` the directory `dir` or below it (as strings, both absolute and normalized)? */
+static int path_within(const char *in, const char *dir)
+{
+	size_t n = strlen(dir);
+	return strncmp(in, dir, n) == 0 && (in[n] == '\0' || in[n] == '/');
+}
+
+static const char *journal(struct zone *z, const char *key)
+{
+	const char *v = json_string_value(json_object_get(json_object_get(z->state, "move"), key));
+	return v ? v : "";
+}
+
+static int journal_write(struct zone *z, const char *phase, struct zone_error *err)
+{
+	json_object_set_new(json_object_get(z->state, "move"), "phase", json_string(phase));
+	return zone_save_state(z, err);
+}
+
+/* A copy of directory `from` at `to`, owner and mode included. */
+static int copy_dir(const char *from, const char *to, struct zone_error *err)
+{
+	struct zone_copy_opts o = {.reflink = zone_reflink_supported(from, to)};
+	struct stat st;
+
+	if (stat(from, &st) < 0)
+		return zone_error_set(err, errno, "stat %s", from);
+	if (mkdir(to, 0700) < 0)
+		return zone_error_set(err, errno, "mkdir %s", to);
+	if (zone_copy_tree(from, to, &o, NULL, err) < 0)
+		return zone_error_wrap(err, "copy %s to %s", from, to);
+	if (chown(to, st.st_uid, st.st_gid) < 0 || chmod(to, st.st_mode & 07777) < 0)
+		return zone_error_set(err, errno, "copy %s to %s", from, to);
+	return 0;
+}
+
+/* Phase copy: every layer of `from` copied into `stage`, synced to its disk. */
+static int stage_copy(const char *from, const char *stage, struct zone_error *err)
+{
+	cleanup_close int fd = -1;
+	char a[4200], b[4200];
+
+	if (mkdir(stage, 0700) < 0)
+		return zone_error_set(err, errno, "mkdir %s", stage);
+	for (size_t i = 0; i < NLAYERS; i++) {
+		if (layer_path(a, sizeof(a), from, layers[i], err) < 0 ||
+		    layer_path(b, sizeof(b), stage, layers[i], err) < 0)
+			return -1;
+		if (exists(a) && copy_dir(a, b, err) < 0)
+			return -1;
+	}
+	fd = open(stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || syncfs(fd) < 0)
+		return zone_error_set(err, errno, "sync %s", stage);
+	return 0;
+}
+
+/* Phase place: each layer still in `stage` renamed into `to`; safe to repeat. */
+static int place(const char *stage, const char *to, struct zone_error *err)
+{
+	char a[4200], b[4200];
+
+	for (size_t i = 0; i < NLAYERS; i++) {
+		if (layer_path(a, sizeof(a), stage, layers[i], err) < 0 ||
+		    layer_path(b, sizeof(b), to, layers[i], err) < 0)
+			return -1;
+		if (!exists(a))
+			continue;
+		if (exists(b))
+			return zone_error_set(err, 0, "%s and %s both exist", a, b);
+		if (rename(a, b) < 0)
+			return zone_error_set(err, errno, "rename %s to %s", a, b);
+		crashpoint("move-placed-one");
+	}
+	return 0;
+}
+
+/* The commit point: zonepath switches to `to` and the zone is installed, in one write. */
+static int commit(struct zone *z, const char *to, struct zone_error *err)
+{
+	if (strcmp(to, z->dir) == 0)
+		zone_state_put(z, "zonepath", NULL);
+	else
+		zone_state_put(z, "zonepath", json_string(to));
+	json_object_set_new(json_object_get(z->state, "move"), "phase", json_string("cleanup"));
+	return zone_set_state(z, ZONE_INSTALLED, err);
+}
+
+/* Phase cleanup: what is left of the source goes, never the path zonepath names. */
+static int cleanup(struct zone *z, struct zone_error *err)
+{
+	char from[4096], stage[4096], p[4200];
+
+	snprintf(from, sizeof(from), "%s", journal(z, "from"));
+	snprintf(stage, sizeof(stage), "%s", journal(z, "stage"));
+	if (!*from || path_within(zone_path(z), from) || path_within(from, zone_path(z)))
+		return zone_error_set(err, 0, "zone %s: move journal names its own path %s",
+				      z->name, zone_path(z));
+	for (size_t i = 0; i < NLAYERS; i++) {
+		if (layer_path(p, sizeof(p), from, layers[i], err) < 0)
+			return -1;
+		if (exists(p) && zone_rmtree(p, err) < 0)
+			return zone_error_wrap(err, "zone %s: remove the moved-from copy", z->name);
+	}
+	if (*stage && strcmp(stage, from) != 0)
+		rmdir(stage);
+	if (strcmp(from, z->dir) != 0)
+		rmdir(from);
+	zone_state_put(z, "move", NULL);
+	return zone_save_state(z, err);
+}
+
+/* Phase copy interrupted: the source is whole; the partial copy and what we made go. */
+static int rollback(struct zone *z, struct zone_error *err)
+{
+	const char *stage = journal(z, "stage"), *to = journal(z, "to");
+
+	if (*stage && strcmp(stage, zone_path(z)) != 0 && exists(stage) &&
+	    zone_rmtree(stage, err) < 0)
+		return zone_error_wrap(err, "zone %s: remove the partial copy", z->name);
+	if (json_is_true(json_object_get(json_object_get(z->state, "move"), "made")) && *to)
+		rmdir(to);
+	zone_state_put(z, "move", NULL);
+	return zone_set_state(z, ZONE_INSTALLED, err);
+}
+
+bool zone_move_pending(struct zone *z)
+{
+	return json_object_get(z->state, "move") != NULL;
+}
+
+bool zone_move_unfinished(struct zone *z)
+{
+	const char *phase = journal(z, "phase");
+	return zone_move_pending(z) && (strcmp(phase, "copy") == 0 || strcmp(phase, "place") == 0);
+}
+
+int zone_move_recover(struct zone *z, enum zone_recovery *out, struct zone_error *err)
+{
+	const char *phase = journal(z, "phase");
+	char to[4096], stage[4096];
+
+	*out = ZONE_RECOVERED_NOTHING;
+	if (!zone_move_pending(z))
+		return 0;
+	snprintf(to, sizeof(to), "%s", journal(z, "to"));
+	snprintf(stage, sizeof(stage), "%s", journal(z, "stage"));
+	if (strcmp(phase, "copy") == 0) {
+		*out = ZONE_ROLLED_BACK;
+		return rollback(z, err);
+	}
+	if (strcmp(phase, "place") == 0) {
+		if (!*to || !*stage || place(stage, to, err) < 0 || commit(z, to, err) < 0)
+			return zone_error_wrap(err, "zone %s: finish the move to %s", z->name, to);
+	} else if (strcmp(phase, "cleanup") != 0) {
+		return zone_error_set(err, 0, "zone %s: move journal in unknown phase '%s'",
+				      z->name, phase);
+	}
+	*out = ZONE_ROLLED_FORWARD;
+	return cleanup(z, err);
+}
+
+int zone_move(struct zone *z, const char *newpath, struct zone_error *err)
+{
+	enum zone_recovery done;
+	char oldpath[4096], stage[4200];
+	char **dep = NULL;
+	size_t ndep = 0;
+	bool made = false;
+	struct stat st;
+
+	if (zone_move_recover(z, &done, err) < 0)
+		return -1;
+	if (zone_get_state(z) != ZONE_INSTALLED)
+		return zone_error_set(err, 0, "zone %s is %s; move needs it installed and halted",
+				      z->name, zone_state_name(zone_get_state(z)));
+	if (newpath[0] != '/')
+		return zone_error_set(err, 0, "new path must be absolute: %s", newpath);
+	snprintf(oldpath, sizeof(oldpath), "%s", zone_path(z));
+	if (strcmp(oldpath, newpath) == 0)
+		return 0;
+	if (path_within(newpath, oldpath) || path_within(oldpath, newpath))
+		return zone_error_set(err, 0, "cannot move zone %s from %s into %s", z->name,
+				      oldpath, newpath);
+	if (zone_dependents(z, &dep, &ndep, err) < 0)
+		return -1;
+	if (ndep > 0) {
+		zone_error_set(err, 0, "zone %s has %zu clone(s) over it (first: %s)", z->name,
+			       ndep, dep[0]);
+		zone_names_free(dep, ndep);
+		return -1;
+	}
+	if (stat(newpath, &st) == 0) {
+		cleanup_closedir DIR *d = opendir(newpath);
+		struct dirent *de;
+		while (d != NULL && (de = readdir(d)) != NULL)
+			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 &&
+			    (strcmp(newpath, z->dir) != 0 || is_layer(de->d_name)))
+				return zone_error_set(err, 0, "%s exists and is not empty",
+						      newpath);
+	} else if (zone_mkdir_p(newpath, 0700, err) < 0) {
+		return -1;
+	} else {
+		made = true;
+	}
+	/* Within one mount the layers are renamed (no copy phase); else staged on the
+	 * destination's file system first. */
+	if (same_mount(oldpath, newpath))
+		snprintf(stage, sizeof(stage), "%s", oldpath);
+	else if (layer_path(stage, sizeof(stage), newpath, STAGE, err) < 0)
+		return -1;
+	zone_state_put(z, "move",
+		       json_pack("{s:s, s:s, s:s, s:s, s:b}", "from", oldpath, "to", newpath,
+				 "stage", stage, "phase",
+				 strcmp(stage, oldpath) == 0 ? "place" : "copy", "made", made));
+	if (zone_set_state(z, ZONE_INCOMPLETE, err) < 0)
+		return -1;
+	if (strcmp(stage, oldpath) != 0) {
+		if (stage_copy(oldpath, stage, err) < 0) {
+			struct zone_error e2;
+			zone_error_wrap(err, "move zone %s", z->name);
+			if (rollback(z, &e2) < 0)
+				fprintf(stderr, "lxzone move: %s\n", e2.msg);
+			return -1;
+		}
+		if (journal_write(z, "place", err) < 0)
+			return -1;
+		crashpoint("move-copied");
+	}
+	if (place(stage, newpath, err) < 0 || commit(z, newpath, err) < 0)
+		return zone_error_wrap(err, "move zone %s (lxzone verify %s finishes it)", z->name,
+				       z->name);
+	crashpoint("move-committed");
+	return cleanup(z, err);
+}

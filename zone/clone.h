@@ -47,7 +47,7 @@ int zone_snapshot_name_validate(const char *snap, struct zone_error *err);
  * recovered by zone_move_recover, which the next move and verify run. */
 int zone_move(struct zone *z, const char *newpath, struct zone_error *err);
 
-/* What recovering an interrupted move or rollback did. */
+/* What recovering an interrupted move, rollback or attach did. */
 enum zone_recovery {
 	ZONE_RECOVERED_NOTHING, /* nothing was interrupted */
 	ZONE_ROLLED_BACK,	/* the zone is as before the operation; its partial copy gone */

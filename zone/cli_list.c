@@ -120,7 +120,7 @@ int cli_info(struct cli *c, int argc, char **argv, struct zone_error *err)
 	return 0;
 }
 
-/* An interrupted move or rollback is rolled back or forward before the zone is checked
+/* An interrupted move, rollback or attach is rolled back or forward before the zone is checked
  * (under the zone's lock, which plain verify does not take). */
 static int verify_recover(struct zone **z, struct zone_error *err)
 {
@@ -139,6 +139,13 @@ static int verify_recover(struct zone **z, struct zone_error *err)
 		    json_string_value(json_object_get(json_object_get((*z)->state, "move"), "to"))
 			?: "");
 		if (zone_move_recover(*z, &done, err) < 0)
+			return -1;
+	} else if (zone_attach_pending(*z)) {
+		snprintf(what, sizeof(what), "attach of %s",
+			 json_string_value(
+			     json_object_get(json_object_get((*z)->state, "attach"), "from"))
+			     ?: "");
+		if (zone_attach_recover(*z, &done, err) < 0)
 			return -1;
 	} else {
 		snprintf(what, sizeof(what), "rollback to snapshot %s",
@@ -165,7 +172,8 @@ int cli_verify(struct cli *c, int argc, char **argv, struct zone_error *err)
 		return cli_usage_error(c, err);
 	if (zone_open(&c->store, argv[1], 0, &z, err) < 0)
 		return -1;
-	if ((zone_move_pending(z) || zone_rollback_pending(z)) && verify_recover(&z, err) < 0)
+	if ((zone_move_pending(z) || zone_rollback_pending(z) || zone_attach_pending(z)) &&
+	    verify_recover(&z, err) < 0)
 		return -1;
 	problems = zone_verify(z);
 	n = json_array_size(problems);

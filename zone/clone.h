@@ -47,7 +47,7 @@ int zone_snapshot_name_validate(const char *snap, struct zone_error *err);
  * recovered by zone_move_recover, which the next move and verify run. */
 int zone_move(struct zone *z, const char *newpath, struct zone_error *err);
 
-/* What recovering an interrupted move or rollback did. */
+/* What recovering an interrupted move, rollback or attach did. */
 enum zone_recovery {
 	ZONE_RECOVERED_NOTHING, /* nothing was interrupted */
 	ZONE_ROLLED_BACK,	/* the zone is as before the operation; its partial copy gone */
@@ -69,7 +69,16 @@ bool zone_rollback_pending(struct zone *z);
 int zone_rollback_recover(struct zone *z, enum zone_recovery *out, struct zone_error *err);
 
 int zone_detach(struct zone *z, const char *archive, struct zone_error *err);
+/* Attach a root (PATH/root, PATH, or an archive), journaled (zone/detach.c): an attach killed
+ * midway is recovered by zone_attach_recover, which the next attach and verify run. */
 int zone_attach(struct zone *z, const char *path, const char *archive, struct zone_error *err);
+/* An attach journal is in the state. */
+bool zone_attach_pending(struct zone *z);
+/* An attach of the zone's own root (detached in place) stopped before its commit: the zone
+ * is `incomplete` but that root is the user's only copy; nothing may remove it. */
+bool zone_attach_only_copy(struct zone *z);
+/* Roll an interrupted attach back (to `configured`, the root where it was) or forward. */
+int zone_attach_recover(struct zone *z, enum zone_recovery *out, struct zone_error *err);
 
 /* Give a freshly cloned root its own identity: hostname, empty machine-id. */
 int zone_reset_identity(struct zone *z, const char *root, struct zone_error *err);

@@ -24,6 +24,7 @@
 #include "zone/extract.h"
 #include "zone/fsutil.h"
 #include "zone/install.h"
+#include "zone/journal.h"
 #include "zone/verify.h"
 
 static bool ends_with(const char *s, const char *suffix)
@@ -202,76 +203,240 @@ static int validate_image(struct zone *z, const char *root, json_t *manifest,
 	return 0;
 }
 
+/*
+ * attach is journaled like move (zone/move.c, zone/journal.h): before it touches anything,
+ * state.json's "attach" {source, from, only-copy, phase} is written with the zone
+ * `incomplete`.  `from` is the root being attached; `only-copy` says it is the zone's own root
+ * (detached in place): the user's only copy, which attach never copies, moves or removes.
+ *
+ *   copy     a root from elsewhere is being copied into ZONEPATH/root, or an archive
+ *            extracted into ZONEPATH/.attach and renamed there: what attach made is a
+ *            disposable copy (the directory or the archive is still there).  Recovery rolls
+ *            back: that copy goes and the zone is `configured` again, its detached record
+ *            as before; an in-place root is left exactly as it is.
+ *   cleanup  committed: the one write that makes the zone `installed`, records its origin
+ *            and drops its detached record.  The manifest and the extraction directory are
+ *            removed after it; recovery finishes that.
+ *
+ * `uninstall` and `destroy` refuse a zone whose attach of its only copy did not commit, in
+ * one line that says to run verify.  Crash points (LXZONE_TEST_CRASH): attach-journaled,
+ * attach-copied, attach-committed.
+ */
+#define ATTACH_STAGE ".attach"
+
+bool zone_attach_pending(struct zone *z)
+{
+	return zone_journal_pending(z, "attach");
+}
+
+bool zone_attach_only_copy(struct zone *z)
+{
+	return zone_attach_pending(z) && zone_journal_bool(z, "attach", "only-copy") &&
+	       strcmp(zone_journal_str(z, "attach", "phase"), "cleanup") != 0;
+}
+
+/* Is `p` the zone's own root (the same directory, however spelled)? */
+static bool is_own_root(struct zone *z, const char *p)
+{
+	cleanup_free char *root = zone_subpath(z, "root");
+	char a[PATH_MAX], b[PATH_MAX];
+
+	return realpath(root, a) != NULL && realpath(p, b) != NULL && strcmp(a, b) == 0;
+}
+
+/* Not committed: what attach made goes, never the root it was attaching in place. */
+static int attach_rollback(struct zone *z, struct zone_error *err)
+{
+	cleanup_free char *root = zone_subpath(z, "root");
+	cleanup_free char *staging = zone_subpath(z, ATTACH_STAGE);
+	const char *from = zone_journal_str(z, "attach", "from");
+
+	if (zone_rmtree(staging, err) < 0)
+		return zone_error_wrap(err, "zone %s: remove the partial attach", z->name);
+	/* the journal's word and the paths must agree before a root is removed */
+	if (!zone_journal_bool(z, "attach", "only-copy") && !is_own_root(z, from) &&
+	    zone_rmtree(root, err) < 0)
+		return zone_error_wrap(err, "zone %s: remove the partial attach", z->name);
+	zone_state_put(z, "attach", NULL);
+	return zone_set_state(z, ZONE_CONFIGURED, err);
+}
+
+/* Committed: the manifest and the extraction directory go. */
+static int attach_cleanup(struct zone *z, struct zone_error *err)
+{
+	cleanup_free char *staging = zone_subpath(z, ATTACH_STAGE);
+	cleanup_close int zp = open(zone_path(z), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (zp >= 0)
+		unlinkat(zp, "detached.json", 0);
+	if (zone_rmtree(staging, err) < 0)
+		return zone_error_wrap(err, "zone %s: remove the attach's extraction", z->name);
+	zone_state_put(z, "attach", NULL);
+	return zone_save_state(z, err);
+}
+
+int zone_attach_recover(struct zone *z, enum zone_recovery *out, struct zone_error *err)
+{
+	const char *phase = zone_journal_str(z, "attach", "phase");
+
+	*out = ZONE_RECOVERED_NOTHING;
+	if (!zone_attach_pending(z))
+		return 0;
+	if (strcmp(phase, "copy") == 0) {
+		*out = ZONE_ROLLED_BACK;
+		return attach_rollback(z, err);
+	}
+	if (strcmp(phase, "cleanup") != 0)
+		return zone_error_set(err, 0, "zone %s: attach journal in unknown phase '%s'",
+				      z->name, phase);
+	*out = ZONE_ROLLED_FORWARD;
+	return attach_cleanup(z, err);
+}
+
+/* A failure before the commit: back to `configured`, as the recovery would. */
+static int attach_failed(struct zone *z)
+{
+	struct zone_error e2;
+
+	if (attach_rollback(z, &e2) < 0)
+		fprintf(stderr, "lxzone attach: %s (lxzone verify %s retries)\n", e2.msg, z->name);
+	return -1;
+}
+
+/* The root directory PATH names and its manifest, before anything is touched: PATH/root of
+ * a detached zone path (it has the manifest, or no /bin of its own), else PATH itself, a
+ * bare root directory (whose root/ is root's home, not a root). */
+static int attach_source(const char *path, char *src, size_t n, json_t **manifest,
+			 struct zone_error *err)
+{
+	char cand[PATH_MAX + 16], mpath[PATH_MAX + 32], bin[PATH_MAX + 16];
+	struct stat st;
+
+	snprintf(cand, sizeof(cand), "%s/root", path);
+	snprintf(mpath, sizeof(mpath), "%s/detached.json", path);
+	snprintf(bin, sizeof(bin), "%s/bin", path);
+	if (stat(cand, &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    (lstat(mpath, &st) < 0 && lstat(bin, &st) == 0))
+		snprintf(cand, sizeof(cand), "%s", path);
+	if (realpath(cand, src) == NULL || strlen(src) >= n)
+		return zone_error_set(err, errno, "attach from %s", cand);
+	if (stat(src, &st) < 0 || !S_ISDIR(st.st_mode))
+		return zone_error_set(err, ENOTDIR, "attach from %s", src);
+	if (stat(mpath, &st) == 0) {
+		cleanup_close int pfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (zone_json_read(pfd, "detached.json", manifest, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A root from elsewhere must not overlap the zone's path, nor land on a root already there. */
+static int attach_target_free(struct zone *z, const char *src, struct zone_error *err)
+{
+	cleanup_free char *root = zone_subpath(z, "root");
+	char zp[PATH_MAX];
+	struct stat st;
+
+	if (realpath(zone_path(z), zp) == NULL)
+		return zone_error_set(err, errno, "zone path %s", zone_path(z));
+	if (src != NULL && (zone_path_within(src, zp) || zone_path_within(zp, src)))
+		return zone_error_set(err, 0, "%s overlaps the zone's path %s", src, zp);
+	if (lstat(root, &st) < 0)
+		return 0;
+	if (S_ISDIR(st.st_mode) && rmdir(root) == 0)
+		return 0; /* an empty directory holds nothing to lose */
+	return zone_error_set(err, 0,
+			      "zone %s already has a root at %s (attach it with lxzone attach %s "
+			      "%s, or remove it first)",
+			      z->name, root, z->name, zone_path(z));
+}
+
 int zone_attach(struct zone *z, const char *path, const char *archive, struct zone_error *err)
 {
 	cleanup_free char *root = zone_subpath(z, "root");
-	cleanup_free char *staging = zone_subpath(z, ".attach");
+	cleanup_free char *staging = zone_subpath(z, ATTACH_STAGE);
 	json_t *manifest = NULL;
-	char src[PATH_MAX + 16];
+	char src[PATH_MAX], from[PATH_MAX];
+	enum zone_recovery done;
+	bool in_place = false;
 	int ret;
 
+	if (zone_attach_recover(z, &done, err) < 0)
+		return -1;
 	if (zone_get_state(z) != ZONE_CONFIGURED)
 		return zone_error_set(err, 0, "zone %s is %s; attach needs a configured zone",
 				      z->name, zone_state_name(zone_get_state(z)));
 	if (zone_mkdir_p(zone_path(z), 0700, err) < 0)
 		return -1;
-	zone_state_put(
-	    z, "origin",
-	    json_pack("{s:s, s:s}", "type", "attach", "source", archive ? archive : path));
-	if (zone_set_state(z, ZONE_INCOMPLETE, err) < 0)
+	if (archive != NULL) {
+		if (realpath(archive, from) == NULL)
+			return zone_error_set(err, errno, "attach zone %s: %s", z->name, archive);
+	} else {
+		if (attach_source(path, from, sizeof(from), &manifest, err) < 0)
+			return zone_error_wrap(err, "attach zone %s", z->name);
+		in_place = is_own_root(z, from);
+	}
+	if (!in_place && attach_target_free(z, archive ? NULL : from, err) < 0) {
+		json_decref(manifest);
+		return zone_error_wrap(err, "attach zone %s", z->name);
+	}
+	zone_state_put(z, "attach",
+		       json_pack("{s:s, s:s, s:b, s:s}", "source", archive ? archive : path, "from",
+				 from, "only-copy", in_place, "phase", "copy"));
+	if (zone_set_state(z, ZONE_INCOMPLETE, err) < 0) {
+		json_decref(manifest);
 		return -1;
+	}
+	zone_test_crashpoint("attach-journaled");
+	snprintf(src, sizeof(src), "%s", from);
 	if (archive != NULL) {
 		struct zone_extract_stats st;
 		struct zone_extract_opts o = {.warnings = stderr};
-		if (zone_rmtree(staging, err) < 0 || zone_mkdir_p(staging, 0700, err) < 0)
-			return -1;
-		if (zone_extract_archive(archive, staging, &o, &st, err) < 0)
-			return zone_error_wrap(err, "attach zone %s", z->name);
+		if (zone_mkdir_p(staging, 0700, err) < 0 ||
+		    zone_extract_archive(archive, staging, &o, &st, err) < 0) {
+			zone_error_wrap(err, "attach zone %s", z->name);
+			return attach_failed(z);
+		}
 		snprintf(src, sizeof(src), "%s/root", staging);
 		cleanup_close int sfd = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		struct zone_error ignored;
 		if (zone_json_read(sfd, "detached.json", &manifest, &ignored) < 0)
 			manifest = NULL;
-	} else {
-		struct stat st;
-		char mpath[PATH_MAX + 32];
-		snprintf(src, sizeof(src), "%s/root", path);
-		snprintf(mpath, sizeof(mpath), "%s/detached.json", path);
-		if (stat(src, &st) < 0 || !S_ISDIR(st.st_mode))
-			snprintf(src, sizeof(src), "%s", path); /* a bare root directory */
-		if (stat(mpath, &st) == 0) {
-			cleanup_close int pfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			if (zone_json_read(pfd, "detached.json", &manifest, err) < 0)
-				return zone_error_wrap(err, "attach zone %s", z->name);
-		}
 	}
 	ret = validate_image(z, src, manifest, err);
 	json_decref(manifest);
-	if (ret < 0)
-		return zone_error_wrap(err, "attach zone %s: %s refused", z->name, src);
-
-	if (strcmp(src, root) != 0) {
-		if (zone_rmtree(root, err) < 0)
-			return -1;
-		if (archive != NULL) {
-			if (rename(src, root) < 0)
-				return zone_error_set(err, errno, "attach zone %s: move root",
-						      z->name);
-			if (zone_rmtree(staging, err) < 0)
-				return -1;
-		} else {
-			struct zone_copy_opts o = {.reflink =
-						       zone_reflink_supported(src, zone_path(z))};
-			if (mkdir(root, 0755) < 0)
-				return zone_error_set(err, errno, "mkdir %s", root);
-			if (zone_copy_tree(src, root, &o, NULL, err) < 0)
-				return zone_error_wrap(err, "attach zone %s: copy %s", z->name,
-						       src);
-		}
+	if (ret < 0) {
+		zone_error_wrap(err, "attach zone %s: %s refused", z->name, src);
+		return attach_failed(z);
 	}
-	cleanup_close int zp = open(zone_path(z), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (zp >= 0)
-		unlinkat(zp, "detached.json", 0);
+	if (!in_place) {
+		struct zone_copy_opts o = {.reflink = zone_reflink_supported(src, zone_path(z))};
+		cleanup_close int fd = -1;
+		if (archive != NULL ? rename(src, root) < 0 : mkdir(root, 0755) < 0) {
+			zone_error_set(err, errno, "attach zone %s: %s", z->name, root);
+			return attach_failed(z);
+		}
+		if (archive == NULL && zone_copy_tree(src, root, &o, NULL, err) < 0) {
+			zone_error_wrap(err, "attach zone %s: copy %s", z->name, src);
+			return attach_failed(z);
+		}
+		/* the copy is whole on disk before the commit names it the zone's root */
+		fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 || syncfs(fd) < 0) {
+			zone_error_set(err, errno, "attach zone %s: sync %s", z->name, root);
+			return attach_failed(z);
+		}
+		zone_test_crashpoint("attach-copied");
+	}
+	/* the commit: installed, with its origin, no longer detached, in one write */
+	zone_state_put(
+	    z, "origin",
+	    json_pack("{s:s, s:s}", "type", "attach", "source", archive ? archive : path));
 	zone_state_put(z, "detached", NULL);
-	return zone_set_state(z, ZONE_INSTALLED, err);
+	json_object_set_new(json_object_get(z->state, "attach"), "phase", json_string("cleanup"));
+	if (zone_set_state(z, ZONE_INSTALLED, err) < 0)
+		return zone_error_wrap(err, "attach zone %s (lxzone verify %s recovers it)",
+				       z->name, z->name);
+	zone_test_crashpoint("attach-committed");
+	return attach_cleanup(z, err);
 }

@@ -214,6 +214,23 @@ int zone_uninstall(struct zone *z, struct zone_error *err)
 		    "zone %s: a snapshot rollback was interrupted and its root is "
 		    "intact; run lxzone verify %s to recover it first",
 		    z->name, z->name);
+	if (zone_attach_only_copy(z))
+		return zone_error_set(
+		    err, 0,
+		    "zone %s: an attach of %s was interrupted and that root is the only copy; "
+		    "run lxzone verify %s to recover it first",
+		    z->name,
+		    json_string_value(json_object_get(json_object_get(z->state, "attach"), "from")),
+		    z->name);
+	/* An interrupted attach of a copy: its recovery removes the partial copy (the zone is
+	 * configured again, nothing left to uninstall) or finishes a committed one. */
+	if (zone_attach_pending(z)) {
+		if (zone_attach_recover(z, &done, err) < 0)
+			return -1;
+		if (done == ZONE_ROLLED_BACK)
+			return 0;
+		s = zone_get_state(z);
+	}
 	/* a committed move's leftovers at its source go first, or nothing would remove them */
 	if (zone_move_pending(z) && zone_move_recover(z, &done, err) < 0)
 		return -1;

@@ -34,7 +34,7 @@ static const struct cli_verb verbs[] = {
     {"list", cli_list, "[--json]", "list zones and their states (broken: with the reason)"},
     {"info", cli_info, "NAME [--json]", "show a zone's state and origin"},
     {"verify", cli_verify, "NAME [--json]",
-     "check that configuration and root agree; recover an interrupted move or rollback"},
+     "check that configuration and root agree; recover an interrupted move, rollback or attach"},
     {"clone", cli_clone, "SRC NEW [--snapshot S] [--method copy|reflink|overlay]",
      "make a new zone from an installed one"},
     {"move", cli_move, "NAME NEWPATH", "move a halted zone's files to NEWPATH"},

@@ -23,12 +23,12 @@
  * incomplete zone" would remove it.  The cleanup phase never removes the path zonepath names.
  *
  * LXZONE_TEST_CRASH=move-copied|move-placed-one|move-committed makes the move SIGKILL itself
- * at that point: the tests' kill -9 at a known moment (tests/integration/zone/).
+ * at that point: the tests' kill -9 at a known moment (tests/integration/zone/).  The journal
+ * helpers are shared with rollback and attach (zone/journal.h).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +39,7 @@
 #include "zone/copy.h"
 #include "zone/fsutil.h"
 #include "zone/install.h"
+#include "zone/journal.h"
 
 static const char *const layers[] = {"root", "upper", "work", "snapshots"};
 #define NLAYERS (sizeof(layers) / sizeof(layers[0]))
@@ -52,14 +53,6 @@ static bool is_layer(const char *name)
 		if (strcmp(name, layers[i]) == 0)
 			return true;
 	return strcmp(name, STAGE) == 0;
-}
-
-static void crashpoint(const char *name)
-{
-	const char *c = getenv("LXZONE_TEST_CRASH");
-
-	if (c != NULL && strcmp(c, name) == 0)
-		raise(SIGKILL);
 }
 
 static int exists(const char *p)
@@ -89,23 +82,9 @@ static int same_mount(const char *a, const char *b)
 	       x.stx_dev_minor == y.stx_dev_minor;
 }
 
-/* Is `in` the directory `dir` or below it (as strings, both absolute and normalized)? */
-static int path_within(const char *in, const char *dir)
-{
-	size_t n = strlen(dir);
-	return strncmp(in, dir, n) == 0 && (in[n] == '\0' || in[n] == '/');
-}
-
 static const char *journal(struct zone *z, const char *key)
 {
-	const char *v = json_string_value(json_object_get(json_object_get(z->state, "move"), key));
-	return v ? v : "";
-}
-
-static int journal_write(struct zone *z, const char *phase, struct zone_error *err)
-{
-	json_object_set_new(json_object_get(z->state, "move"), "phase", json_string(phase));
-	return zone_save_state(z, err);
+	return zone_journal_str(z, "move", key);
 }
 
 /* A copy of directory `from` at `to`, owner and mode included. */
@@ -161,7 +140,7 @@ static int place(const char *stage, const char *to, struct zone_error *err)
 			return zone_error_set(err, 0, "%s and %s both exist", a, b);
 		if (rename(a, b) < 0)
 			return zone_error_set(err, errno, "rename %s to %s", a, b);
-		crashpoint("move-placed-one");
+		zone_test_crashpoint("move-placed-one");
 	}
 	return 0;
 }
@@ -184,7 +163,7 @@ static int cleanup(struct zone *z, struct zone_error *err)
 
 	snprintf(from, sizeof(from), "%s", journal(z, "from"));
 	snprintf(stage, sizeof(stage), "%s", journal(z, "stage"));
-	if (!*from || path_within(zone_path(z), from) || path_within(from, zone_path(z)))
+	if (!*from || zone_path_within(zone_path(z), from) || zone_path_within(from, zone_path(z)))
 		return zone_error_set(err, 0, "zone %s: move journal names its own path %s",
 				      z->name, zone_path(z));
 	for (size_t i = 0; i < NLAYERS; i++) {
@@ -209,7 +188,7 @@ static int rollback(struct zone *z, struct zone_error *err)
 	if (*stage && strcmp(stage, zone_path(z)) != 0 && exists(stage) &&
 	    zone_rmtree(stage, err) < 0)
 		return zone_error_wrap(err, "zone %s: remove the partial copy", z->name);
-	if (json_is_true(json_object_get(json_object_get(z->state, "move"), "made")) && *to)
+	if (zone_journal_bool(z, "move", "made") && *to)
 		rmdir(to);
 	zone_state_put(z, "move", NULL);
 	return zone_set_state(z, ZONE_INSTALLED, err);
@@ -217,7 +196,7 @@ static int rollback(struct zone *z, struct zone_error *err)
 
 bool zone_move_pending(struct zone *z)
 {
-	return json_object_get(z->state, "move") != NULL;
+	return zone_journal_pending(z, "move");
 }
 
 bool zone_move_unfinished(struct zone *z)
@@ -270,7 +249,7 @@ int zone_move(struct zone *z, const char *newpath, struct zone_error *err)
 	snprintf(oldpath, sizeof(oldpath), "%s", zone_path(z));
 	if (strcmp(oldpath, newpath) == 0)
 		return 0;
-	if (path_within(newpath, oldpath) || path_within(oldpath, newpath))
+	if (zone_path_within(newpath, oldpath) || zone_path_within(oldpath, newpath))
 		return zone_error_set(err, 0, "cannot move zone %s from %s into %s", z->name,
 				      oldpath, newpath);
 	if (zone_dependents(z, &dep, &ndep, err) < 0)
@@ -314,13 +293,13 @@ int zone_move(struct zone *z, const char *newpath, struct zone_error *err)
 				fprintf(stderr, "lxzone move: %s\n", e2.msg);
 			return -1;
 		}
-		if (journal_write(z, "place", err) < 0)
+		if (zone_journal_phase(z, "move", "place", err) < 0)
 			return -1;
-		crashpoint("move-copied");
+		zone_test_crashpoint("move-copied");
 	}
 	if (place(stage, newpath, err) < 0 || commit(z, newpath, err) < 0)
 		return zone_error_wrap(err, "move zone %s (lxzone verify %s finishes it)", z->name,
 				       z->name);
-	crashpoint("move-committed");
+	zone_test_crashpoint("move-committed");
 	return cleanup(z, err);
 }

@@ -9,7 +9,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "zone/copy.h"
 #include "zone/fsutil.h"
 #include "zone/install.h"
+#include "zone/journal.h"
 
 int zone_snapshot_name_validate(const char *snap, struct zone_error *err)
 {
@@ -91,14 +91,6 @@ int zone_snapshot_create(struct zone *z, const char *snap, struct zone_error *er
  * it back.  Phase cleanup (the copy is whole and synced): recovery removes the set-aside
  * layer.  A snapshot is never touched.
  */
-static void crashpoint(const char *name)
-{
-	const char *c = getenv("LXZONE_TEST_CRASH");
-
-	if (c != NULL && strcmp(c, name) == 0)
-		raise(SIGKILL);
-}
-
 /* The last steps of a rollback, and of its recovery forward. */
 static int rollback_finish(struct zone *z, const char *old, struct zone_error *err)
 {
@@ -115,7 +107,7 @@ static int rollback_finish(struct zone *z, const char *old, struct zone_error *e
 
 bool zone_rollback_pending(struct zone *z)
 {
-	return json_object_get(z->state, "rollback") != NULL;
+	return zone_journal_pending(z, "rollback");
 }
 
 int zone_rollback_recover(struct zone *z, enum zone_recovery *out, struct zone_error *err)
@@ -183,17 +175,16 @@ int zone_snapshot_rollback(struct zone *z, const char *snap, struct zone_error *
 		return -1;
 	if (rename(cur, old) < 0 && errno != ENOENT)
 		return zone_error_set(err, errno, "rollback zone %s: set aside %s", z->name, cur);
-	crashpoint("rollback-aside");
+	zone_test_crashpoint("rollback-aside");
 	if (copy_layer(from, cur, err) < 0)
 		return zone_error_wrap(err, "rollback zone %s to %s (lxzone verify %s undoes it)",
 				       z->name, snap, z->name);
 	fd = open(cur, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || syncfs(fd) < 0)
 		return zone_error_set(err, errno, "rollback zone %s: sync %s", z->name, cur);
-	json_object_set_new(json_object_get(z->state, "rollback"), "phase", json_string("cleanup"));
-	if (zone_save_state(z, err) < 0)
+	if (zone_journal_phase(z, "rollback", "cleanup", err) < 0)
 		return -1;
-	crashpoint("rollback-copied");
+	zone_test_crashpoint("rollback-copied");
 	return rollback_finish(z, old, err);
 }
 

@@ -11,7 +11,8 @@ static const char *const names[ZONE_STATE_COUNT] = {
 const struct zone_transition zone_transitions[] = {
     {ZONE_CONFIGURED, ZONE_INCOMPLETE, "install, clone or attach starts"},
     {ZONE_INCOMPLETE, ZONE_INSTALLED, "install, clone, move or attach finished"},
-    {ZONE_INCOMPLETE, ZONE_CONFIGURED, "uninstall cleaned up a partial root"},
+    {ZONE_INCOMPLETE, ZONE_CONFIGURED,
+     "uninstall cleaned up a partial root, or an attach rolled back"},
     {ZONE_INSTALLED, ZONE_INCOMPLETE, "uninstall, move or rollback starts"},
     {ZONE_INSTALLED, ZONE_CONFIGURED, "detach"},
     {ZONE_INSTALLED, ZONE_READY, "boot: supervisor holds namespaces and cgroup"},

@@ -3,8 +3,9 @@
  *
  *   configured -> incomplete -> installed -> ready -> running -> shutting_down -> installed
  *
- * `incomplete` marks an install, clone, move or uninstall that has not finished: a zone in
- * that state is never mistaken for a good one, and `verify` / `uninstall` clean it up.
+ * `incomplete` marks an install, clone, move, rollback, attach or uninstall that has not
+ * finished: a zone in that state is never mistaken for a good one.  `verify` recovers a
+ * journaled one (move, rollback, attach: zone/journal.h), `uninstall` cleans up the others.
  */
 #ifndef LXZONE_ZONE_STATE_H
 #define LXZONE_ZONE_STATE_H

@@ -121,7 +121,10 @@ json_t *zone_verify(struct zone *z)
 		return list;
 	}
 	if (s == ZONE_CONFIGURED) {
-		if (is_dir(root))
+		/* a zone detached in place keeps its root there, for attach */
+		const char *dpath = json_string_value(
+		    json_object_get(json_object_get(z->state, "detached"), "path"));
+		if (is_dir(root) && (dpath == NULL || strcmp(dpath, zone_path(z)) != 0))
 			problem(list, "configured but a root exists at %s", root);
 		return list;
 	}

@@ -58,13 +58,9 @@ static int check(const char *path, const char *want, size_t len)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* What main asked for, with the rendered text; main frees it on every path. */
+static int run(int argc, char **argv, const char *text, size_t len)
 {
-	size_t len;
-	char *text = render(&len);
-
-	if (!text)
-		return 2;
 	if (argc == 3 && !strcmp(argv[1], "--check"))
 		return check(argv[2], text, len);
 	if (argc == 3 && !strcmp(argv[1], "-o")) {
@@ -86,4 +82,17 @@ int main(int argc, char **argv)
 	}
 	fwrite(text, 1, len, stdout);
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	size_t len;
+	char *text = render(&len);
+	int r;
+
+	if (!text)
+		return 2;
+	r = run(argc, argv, text, len);
+	free(text);
+	return r;
 }

@@ -32,7 +32,7 @@ set(LXZONE_BRAND_SOURCES
 
 add_executable(lxzone-brand ${LXZONE_BRAND_SOURCES})
 target_compile_options(lxzone-brand PRIVATE
-	-Wall -Wextra -Werror -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie
+	-Wall -Wextra ${LXZONE_WERROR_FLAG} -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -mgeneral-regs-only
 	-fcf-protection=none -fno-tree-loop-distribute-patterns)
 # The sanitizer build adds -fsanitize to every target's flags; the brand must not get it.

@@ -207,7 +207,11 @@ def _render_parts(native, parts, privileged, entries, brand_profile, command, pe
         lines += ["Everything runs in the user-namespaced zone (lxzone's default: the zone's "
                   "root is an unprivileged host uid range) except these %d tests, which run in "
                   "a second zone made with `privileged=true` from the same image, the only one "
-                  "given the test device (LTP_DEV):" % len(privileged), "",
+                  "given the test device (LTP_DEV). A *device test* is one whose native log "
+                  "shows LTP's library acquiring a block device, to format and mount: a "
+                  "user-namespaced zone's mount service refuses a block device's file system "
+                  "(EPERM, as Linux refuses it to a container's root: the host kernel would "
+                  "parse an image the zone can write)." % len(privileged), "",
                   "| test | status there | why it runs privileged |", "|---|---|---|"]
         status = dict(ran)
         for tag, why in privileged.items():

@@ -5,7 +5,8 @@ ignored. ``tag`` may be a shell glob (``futex_waitv*``). ``profile`` names who t
 comma-separated: ``native``, ``lxrun``, ``zone`` (a target kind), ``default`` / ``hardened``
 (a brand profile, for lxrun and zones), ``brand`` (any brand target) or ``*`` (everyone).
 ``reason`` is one of REASONS — the same codes the brand's syscall table uses for unsupported
-calls, plus ``flaky-host`` for tests this machine makes unreliable.
+calls, plus ``flaky-host`` for tests this machine makes unreliable and ``userns`` for what Linux
+refuses to the root of any user namespace (the user-namespaced zone's root is not the host's).
 
 A known entry turns a failure (or a CONF) into an expected one. A run then reports what is
 *unexpected*: failures without an entry, and passes of tests that have one (the entry is stale
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from . import parse
 
-REASONS = ("not-yet", "no-host-equivalent", "host-state", "obsolete", "flaky-host")
+REASONS = ("not-yet", "no-host-equivalent", "host-state", "obsolete", "flaky-host", "userns")
 
 
 @dataclass

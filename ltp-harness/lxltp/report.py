@@ -36,11 +36,7 @@ def _env_text(meta):
     return ", ".join("%s=%s" % kv for kv in sorted(env.items())) or "none"
 
 
-def render(native, brand=None, entries=(), brand_profile="default", command="",
-           pending_reason="", notes="", setup=()):
-    """native and brand are (meta, rows) pairs; brand may be None. setup: lines on how the
-    brand target was made (the zone's create command, why it has no test device)."""
-    nmeta, nrows = native
+def _header(nmeta, nrows, command):
     lines = [
         "# LTP conformance",
         "",
@@ -57,6 +53,20 @@ def render(native, brand=None, entries=(), brand_profile="default", command="",
     ]
     if command:
         lines.append("- command: `%s`" % command)
+    return lines
+
+
+def render(native, brand=None, entries=(), brand_profile="default", command="",
+           pending_reason="", notes="", setup=(), parts=(), privileged=None):
+    """native and brand are (meta, rows) pairs; brand may be None. setup: lines on how the
+    brand target was made (the zone's create command, why it has no test device).
+    parts: the zone run made in two zones, [{"label", "results": (meta, rows), "setup"}]
+    (user-namespaced, privileged); privileged: {tag: why it runs in the privileged zone}."""
+    if parts:
+        return _render_parts(native, parts, privileged or {}, entries, brand_profile, command,
+                             pending_reason, notes)
+    nmeta, nrows = native
+    lines = _header(nmeta, nrows, command)
     lines += ["", "## Totals", "",
               "| target | tests | pass | fail | broken | conf | timeout | crash | wall |",
               "|---|---|---|---|---|---|---|---|---|",
@@ -111,6 +121,112 @@ def render(native, brand=None, entries=(), brand_profile="default", command="",
         lines += ["", "### %s" % bmeta.get("target"), ""]
         lines += _unexpected_table(brows, entries,
                                    known_mod.run_profiles(bmeta.get("target"), brand_profile))
+    if notes:
+        lines += ["", "## Notes", "", notes.strip()]
+    return "\n".join(lines) + "\n"
+
+
+def _parity_line(c, name):
+    return ("**%.1f%%** under %s (%d of the %d tests it ran that pass natively; %d of the %d "
+            "regressions explained by known-failures.tsv)" % (
+                c.parity, name, c.both_pass, c.base_pass,
+                len(c.regressions) - len(c.unexpected()), len(c.regressions)))
+
+
+def _render_parts(native, parts, privileged, entries, brand_profile, command, pending, notes):
+    """The report of a zone run made in a user-namespaced and a privileged zone: totals and
+    parity per zone and together, which tests ran privileged and why."""
+    nmeta, nrows = native
+    lines = _header(nmeta, nrows, command)
+    named = []
+    for part in parts:
+        meta, rows = part["results"]
+        name = "%s (%s)" % (meta.get("target") or "zone", part["label"])
+        named.append((name, part, meta, rows))
+    lines += ["", "## Totals", "",
+              "| target | tests | pass | fail | broken | conf | timeout | crash | wall |",
+              "|---|---|---|---|---|---|---|---|---|",
+              _totals_row("native", nmeta, nrows)]
+    for name, _, meta, rows in named:
+        lines.append(_totals_row(name, meta, rows))
+    all_rows = [r for _, _, _, rows in named for r in rows]
+    if len(named) > 1:
+        lines.append(_totals_row("zones together", {"seconds": sum(
+            m.get("seconds") or 0 for _, _, m, _ in named)}, all_rows))
+    for name, part, meta, _ in named:
+        lines += ["", "The %s run: per-test timeout %s s, LTP_TIMEOUT_MUL %s, run started %s; "
+                  "test environment: %s." % (name, meta.get("timeout"),
+                                             meta.get("ltp_timeout_mul") or 1,
+                                             meta.get("started"), _env_text(meta)), ""]
+        lines += ["- %s" % s for s in part.get("setup") or []]
+    if pending:
+        lines += ["", "**Incomplete zone run:** %s" % pending]
+    lines += ["", "native: " + results.totals_line(nrows)]
+    for name, _, _, rows in named:
+        lines.append("%s: %s" % (name, results.totals_line(rows)))
+
+    lines += ["", "## Parity", ""]
+    comps = []
+    for name, _, meta, rows in named:
+        tags = {r.tag for r in rows}
+        c = compare_mod.compare([r for r in nrows if r.tag in tags], rows, entries,
+                                known_mod.run_profiles(meta.get("target") or "zone:",
+                                                       brand_profile))
+        comps.append((name, c))
+        lines.append("- " + _parity_line(c, name))
+    both = compare_mod.Comparison()
+    for _, c in comps:
+        both.base_pass += c.base_pass
+        both.both_pass += c.both_pass
+        both.regressions += c.regressions
+        both.gains += c.gains
+    both.missing = [b for b in nrows if b.status == "PASS" and
+                    b.tag not in {r.tag for r in all_rows}]
+    if len(comps) > 1:
+        lines.append("- " + _parity_line(both, "both zones together") + "; target ≥ 98%")
+    if both.regressions:
+        where = {t.tag: name for name, c in comps for _, t in c.regressions}
+        lines += ["", "Passing natively, not in the zones, by family:", "",
+                  "| family | test | zone | status | known | first reason |",
+                  "|---|---|---|---|---|---|"]
+        for fam, items in both.by_family().items():
+            for _, t in items:
+                lines.append("| %s | %s | %s | %s | %s | %s |" % (
+                    fam, t.tag, where[t.tag].split(" (")[-1].rstrip(")"), t.status,
+                    t.known or "**unexpected**", t.note.replace("|", "\\|")[:140]))
+    if both.missing:
+        lines += ["", "**Partial zone run:** %d tests that pass natively were not run in a zone "
+                  "and are left out of the parity figures." % len(both.missing)]
+    if both.gains:
+        lines += ["", "Passing in a zone only: " + ", ".join(t.tag for _, t in both.gains)]
+
+    lines += ["", "## The privileged zone", ""]
+    ran = [(r.tag, r.status) for name, part, _, rows in named if part["label"] == "privileged"
+           for r in rows]
+    if privileged:
+        lines += ["Everything runs in the user-namespaced zone (lxzone's default: the zone's "
+                  "root is an unprivileged host uid range) except these %d tests, which run in "
+                  "a second zone made with `privileged=true` from the same image, the only one "
+                  "given the test device (LTP_DEV). A *device test* is one whose native log "
+                  "shows LTP's library acquiring a block device, to format and mount: a "
+                  "user-namespaced zone's mount service refuses a block device's file system "
+                  "(EPERM, as Linux refuses it to a container's root: the host kernel would "
+                  "parse an image the zone can write)." % len(privileged), "",
+                  "| test | status there | why it runs privileged |", "|---|---|---|"]
+        status = dict(ran)
+        for tag, why in privileged.items():
+            lines.append("| %s | %s | %s |" % (tag, status.get(tag, "not run"),
+                                               why.replace("|", "\\|")))
+    else:
+        lines.append("No test ran in a privileged zone.")
+
+    lines += ["", "## Unexpected results", "", "### native", ""]
+    lines += _unexpected_table(nrows, entries, known_mod.run_profiles("native"))
+    for name, _, meta, rows in named:
+        lines += ["", "### %s" % name, ""]
+        lines += _unexpected_table(rows, entries,
+                                   known_mod.run_profiles(meta.get("target") or "zone:",
+                                                          brand_profile))
     if notes:
         lines += ["", "## Notes", "", notes.strip()]
     return "\n".join(lines) + "\n"

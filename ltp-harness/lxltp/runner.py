@@ -28,10 +28,10 @@ PR_SET_CHILD_SUBREAPER = 36
 MAX_LOG_PARSE = 8 << 20     # parse at most the last 8 MiB of a test's output
 
 
-def set_subreaper():
+def set_subreaper(on=True):
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+        return libc.prctl(PR_SET_CHILD_SUBREAPER, 1 if on else 0, 0, 0, 0) == 0
     except OSError:
         return False
 
@@ -281,4 +281,8 @@ def run(tests, target, opts, out_dir, entries=(), profiles=(), progress=None, me
         meta["seconds"] = round(time.monotonic() - t0, 1)
         known_mod.apply(rows, entries, profiles)
         results.write_json(json_path, meta, rows)
+        # No longer a subreaper once the run is over: a daemon started afterwards by this
+        # process (`lxzone boot` of the next zone of `ltprun conformance`) would otherwise
+        # reparent to it and be killed as a leftover after the next run's first test.
+        set_subreaper(False)
     return meta, rows

@@ -261,7 +261,9 @@ def _script(path, body):
 
 
 # A stand-in lxzone: keeps the zone's state in $LXZONE_ROOT/NAME, logs every call, runs exec'd
-# commands on the host (so the fake tests see the LTP_DEV the harness passed).
+# commands on the host (so the fake tests see the LTP_DEV the harness passed). Like the real
+# one, `boot` leaves a daemon behind (the zone's supervisor, a sleep here) and `exec` refuses
+# a zone whose daemon is gone.
 FAKE_LXZONE = r'''
 echo "$LXZONE_ROOT $*" >> "$LOG"
 case "$1" in
@@ -269,12 +271,19 @@ create)
 	[ "$2" = --help ] && { echo "  device   HOSTDEV[:ZONEPATH]"; exit 0; }
 	mkdir -p "$LXZONE_ROOT/$2" && echo installed > "$LXZONE_ROOT/$2/state" ;;
 info) [ -e "$LXZONE_ROOT/$2/state" ] ;;
-boot) echo running > "$LXZONE_ROOT/$2/state" ;;
-halt) echo installed > "$LXZONE_ROOT/$2/state" ;;
+boot)
+	sleep 1000 </dev/null >/dev/null 2>&1 &
+	echo $! > "$LXZONE_ROOT/$2/daemon"
+	echo running > "$LXZONE_ROOT/$2/state" ;;
+halt)
+	kill "$(cat "$LXZONE_ROOT/$2/daemon" 2>/dev/null)" 2>/dev/null
+	echo installed > "$LXZONE_ROOT/$2/state" ;;
 destroy) rm -rf "$LXZONE_ROOT/$2" ;;
 exec)
 	grep -q running "$LXZONE_ROOT/$2/state" 2>/dev/null || { echo "no such zone: $2" >&2; exit 1; }
-	shift 3; exec "$@" ;;
+	kill -0 "$(cat "$LXZONE_ROOT/$2/daemon")" 2>/dev/null ||
+		{ echo "lxzone exec: zone $2 is installed, not running" >&2; exit 1; }
+	export IN_ZONE=1; shift 3; exec "$@" ;;
 *) exit 2 ;;
 esac
 '''
@@ -294,13 +303,21 @@ class Conformance(unittest.TestCase):
         bindir = os.path.join(self.root, "testcases", "bin")
         os.makedirs(bindir)
         _script(os.path.join(bindir, "getpid01"), 'echo "g.c:1: TPASS: ok"\n')
-        # Passes only with a test device, as a .needs_device test would.
+        # A .needs_device test: LTP_DEV when given, natively a loop device of its own (what
+        # the harness reads in the native log), in a zone without LTP_DEV none.
         _script(os.path.join(bindir, "dev01"),
-                '[ -n "$LTP_DEV" ] || { echo "tst_device.c:440: TBROK: Failed to acquire '
-                'device"; exit 2; }\necho "d.c:1: TPASS: on $LTP_DEV"\n')
+                'if [ -n "$LTP_DEV" ]; then echo "tst_device.c:403: TINFO: Using test device '
+                'LTP_DEV=\'$LTP_DEV\'"\nelif [ -z "$IN_ZONE" ]; then echo "tst_device.c:98: '
+                'TINFO: Found free device 0 \'/dev/loop0\'"\nelse echo "tst_device.c:440: TBROK: '
+                'Failed to acquire device"; exit 2; fi\necho "d.c:1: TPASS: on $LTP_DEV"\n')
+        # Listed in a privileged-tests file: it makes a device node.
+        _script(os.path.join(bindir, "mknod01"), 'echo "m.c:1: TPASS: mknod"\n')
+        self.privlist = os.path.join(self.dir, "privileged.tsv")
+        with open(self.privlist, "w") as f:
+            f.write("# why\nmknod01\tmknod of a device node, refused in any user namespace\n")
         _script(os.path.join(bindir, "hang01"), 'touch "$LTPROOT/started"\nexec sleep 1000\n')
         with open(os.path.join(self.root, "runtest"), "w") as f:
-            f.write("getpid01 getpid01\ndev01 dev01\nhang01 hang01\n")
+            f.write("getpid01 getpid01\ndev01 dev01\nmknod01 mknod01\nhang01 hang01\n")
         self.tools = os.path.join(self.dir, "tools")
         os.makedirs(self.tools)
         self.lxzone = os.path.join(self.tools, "lxzone")
@@ -316,12 +333,13 @@ class Conformance(unittest.TestCase):
     def conformance(self, *extra, popen=False):
         env = dict(os.environ, LOG=self.log, PATH=self.tools + ":" + os.environ["PATH"])
         env.pop("LXZONE_ROOT", None)
-        tags = "hang01" if popen else "getpid01,dev01"
+        tags = "hang01" if popen else "getpid01,dev01,mknod01"
         argv = [sys.executable, "-B", os.path.join(common.HARNESS, "ltprun"), "conformance",
                 "--ltproot", self.root, "--runtest", os.path.join(self.root, "runtest"),
                 "--tags", tags, "--known", "", "--kconfig", "none",
                 "--lxzone", self.lxzone, "--zone-image", self.image,
                 "--zone-store", os.path.join(self.dir, "store"), "--zone-name", "lz",
+                "--privileged-list", self.privlist,
                 # The stand-in runs "zone" commands on the host: the same path on both sides.
                 "--zone-tmpdir", os.path.join(self.dir, "out", "zone-tmp"),
                 "--out", os.path.join(self.dir, "out"),
@@ -339,27 +357,55 @@ class Conformance(unittest.TestCase):
         with open(os.path.join(self.dir, "conformance.md")) as f:
             return f.read()
 
-    def test_native_then_zone_with_device(self):
+    def test_native_then_two_zones(self):
+        """The device test and the listed one run in a privileged zone with the device, the
+        rest in a user-namespaced zone without one; each zone is made, run and torn down."""
         rc, out, calls = self.conformance()
         self.assertEqual(rc, 0, out)
         store = os.path.join(self.dir, "store")
-        self.assertIn("%s create lz --image %s" % (store, self.image), "\n".join(calls))
-        self.assertIn("--device /dev/loop9:/dev/loop9", "\n".join(calls))
-        verbs = [c.split()[1] for c in calls if c.startswith(store + " ")]
-        self.assertEqual(verbs[:3], ["info", "create", "create"])   # stale check, --help
-        self.assertEqual(verbs[-2:], ["halt", "destroy"])
+        text = "\n".join(calls)
+        self.assertIn("1 tests in a user-namespaced zone, 2 in a privileged zone (1 device "
+                      "tests, 1 from privileged.tsv)", out)
+        creates = [c for c in calls if c.startswith(store + " create lz")]
+        self.assertEqual(len(creates), 2, calls)
+        self.assertNotIn("--device", creates[0])
+        self.assertNotIn("--privileged", creates[0])
+        self.assertTrue(creates[1].startswith("%s create lzp --image %s" % (store, self.image)))
+        self.assertIn("--device /dev/loop9:/dev/loop9", creates[1])
+        self.assertTrue(creates[1].endswith(" --privileged"), creates[1])
+        verbs = [" ".join(c.split()[1:3]) for c in calls if c.startswith(store + " ")]
+        # each zone: stale check, --help, create, boot, (execs), halt, destroy; lz first
+        self.assertEqual([v for v in verbs if not v.startswith("exec")],
+                         ["info lz", "create --help", "create lz", "boot lz", "halt lz",
+                          "destroy lz", "info lzp", "create --help", "create lzp", "boot lzp",
+                          "halt lzp", "destroy lzp"])
         self.assertEqual(calls[-1], "losetup -d /dev/loop9")
-        self.assertFalse(os.path.exists(os.path.join(store, "lz")), "zone left behind")
-        with open(os.path.join(self.dir, "out", "zone", "results.json")) as f:
+        self.assertEqual(text.count("losetup --find"), 1)
+        for z in ("lz", "lzp"):
+            self.assertFalse(os.path.exists(os.path.join(store, z)), "zone left behind")
+        with open(os.path.join(self.dir, "out", "lz", "results.json")) as f:
+            doc = json.load(f)
+        self.assertNotIn("env", doc["meta"])
+        self.assertEqual({r["tag"]: r["status"] for r in doc["results"]}, {"getpid01": "PASS"})
+        with open(os.path.join(self.dir, "out", "lzp", "results.json")) as f:
             doc = json.load(f)
         self.assertEqual(doc["meta"]["env"], {"LTP_DEV": "/dev/loop9"})
+        # Both pass: the privileged zone's daemon outlived the first test run in it (the
+        # runner is no subreaper once a run is over, so it is not a leftover of the next run).
         self.assertEqual({r["tag"]: r["status"] for r in doc["results"]},
-                         {"getpid01": "PASS", "dev01": "PASS"})
+                         {"dev01": "PASS", "mknod01": "PASS"})
         md = self.report()
-        self.assertIn("| native | 2 | 1 | 0 | 1 |", md)     # natively dev01 has no LTP_DEV
-        self.assertIn("| zone:lz | 2 | 2 |", md)
-        self.assertIn("test device: LTP_DEV=/dev/loop9", md)
-        self.assertIn("- zone: `lxzone create lz --image", md)
+        self.assertIn("| native | 3 | 3 | 0 | 0 |", md)
+        self.assertIn("| zone:lz (user-namespaced) | 1 | 1 |", md)
+        self.assertIn("| zone:lzp (privileged) | 2 | 2 |", md)
+        self.assertIn("test environment: LTP_DEV=/dev/loop9", md)
+        self.assertIn("- user-namespaced (lxzone's default): no test device", md)
+        self.assertIn("- zone: `lxzone create lzp --image", md)
+        self.assertIn("**100.0%** under both zones together (3 of the 3", md)
+        self.assertIn("| dev01 | PASS | device test (native log: "
+                      "\"Found free device 0 '/dev/loop0'\")", md)
+        self.assertIn("| mknod01 | PASS | mknod of a device node, refused in any user "
+                      "namespace |", md)
 
     def test_native_device_option(self):
         rc, out, _ = self.conformance("--device", "/dev/loop5", "--zone-device", "none")
@@ -368,8 +414,12 @@ class Conformance(unittest.TestCase):
             doc = json.load(f)
         self.assertEqual(doc["meta"]["env"], {"LTP_DEV": "/dev/loop5"})
         self.assertEqual({r["tag"]: r["status"] for r in doc["results"]}["dev01"], "PASS")
-        # The zone got no device: --zone-device none.
-        self.assertIn("| zone:lz | 2 | 1 | 0 | 1 |", self.report())
+        # Natively the test used LTP_DEV: still a device test. The privileged zone got no
+        # device (--zone-device none), so there it cannot acquire one.
+        md = self.report()
+        self.assertIn("| dev01 | BROK | device test (native log: "
+                      "\"Using test device LTP_DEV='/dev/loop5'\")", md)
+        self.assertIn("| zone:lzp (privileged) | 2 | 1 | 0 | 1 |", md)
 
     def test_native_results_reused_and_failed_boot_reported(self):
         rc, out, _ = self.conformance("--zone-device", "none")
@@ -377,18 +427,20 @@ class Conformance(unittest.TestCase):
         native = os.path.join(self.dir, "out", "native")
         keep = os.path.join(self.dir, "native-keep")
         shutil.copytree(native, keep)
-        # Boot now fails: the report says why, the zone is destroyed, exit 1.
+        # Boot now fails: the report says why, the zones are destroyed, exit 1.
         with open(self.lxzone) as f:
             body = f.read()
-        _script(self.lxzone, body.replace('boot) echo running',
-                                          'boot) echo "boot: no cgroup" >&2; exit 1; echo'))
+        _script(self.lxzone, body.replace('boot)\n', 'boot) echo "boot: no cgroup" >&2; exit 1\n'))
         rc, out, calls = self.conformance("--native-results", keep, "--zone-device", "none")
         self.assertEqual(rc, 1, out)
         self.assertIn("native results from %s" % keep, out)
-        self.assertIn("Brand run pending: lxzone boot failed (exit 1): boot: no cgroup",
-                      self.report())
-        self.assertEqual([c.split()[1] for c in calls if c.startswith(self.dir)][-2:],
-                         ["boot", "destroy"])
+        # The native logs were reused too: dev01 is still known as a device test.
+        self.assertIn("1 tests in a user-namespaced zone, 2 in a privileged zone", out)
+        self.assertIn("Brand run pending: user-namespaced zone: lxzone boot failed (exit 1): "
+                      "boot: no cgroup; privileged zone: lxzone boot failed (exit 1): boot: no "
+                      "cgroup", self.report())
+        self.assertEqual([" ".join(c.split()[1:3]) for c in calls if c.startswith(self.dir)][-2:],
+                         ["boot lzp", "destroy lzp"])
 
     def test_sigterm_during_the_zone_run_tears_down(self):
         import signal
@@ -418,6 +470,10 @@ class Conformance(unittest.TestCase):
         with open(os.path.join(d, "results.json"), "w") as f:
             json.dump({"format": "lxltp-results/1", "meta": {"target": "native"},
                        "results": [{"tag": "hang01", "status": "PASS"}]}, f)
+        # A device test natively: it runs in the privileged zone, the one with the device.
+        os.makedirs(os.path.join(d, "logs"))
+        with open(os.path.join(d, "logs", "hang01.log"), "w") as f:
+            f.write("tst_device.c:98: TINFO: Found free device 0 '/dev/loop0'\n")
         return d
 
 

@@ -34,7 +34,10 @@ add_executable(lxzone-brand ${LXZONE_BRAND_SOURCES})
 target_compile_options(lxzone-brand PRIVATE
 	-Wall -Wextra ${LXZONE_WERROR_FLAG} -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -mgeneral-regs-only
-	-fcf-protection=none -fno-tree-loop-distribute-patterns)
+	-fcf-protection=none
+	# gcc would turn the brand's own copy loops into calls of memcpy/memset (the brand has
+	# its own, but a loop inside memcpy must not call itself); clang has no such flag
+	$<$<C_COMPILER_ID:GNU>:-fno-tree-loop-distribute-patterns>)
 # The sanitizer build adds -fsanitize to every target's flags; the brand must not get it.
 target_compile_options(lxzone-brand PRIVATE -fno-sanitize=all)
 target_link_options(lxzone-brand PRIVATE

@@ -295,7 +295,8 @@ int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter
 	 * parent exits, and its pid reported over init_pid */
 	if (u && (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 || pipe2(init_pid, O_CLOEXEC) < 0))
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "prepare for the zone's init");
-	if (plan->new_timens &&
+	/* (a user-namespaced zone's is made in its user namespace, by LOP_SPAWN_INIT) */
+	if (plan->new_timens && !u &&
 	    launch_timens_enter(plan->opts->timens_boot_ns, &own_timens, err) < 0) {
 		if (u) {
 			close(init_pid[0]);

@@ -31,6 +31,10 @@
 #include <linux/capability.h>
 #include <linux/openat2.h>
 
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
 static void close_fd(int *fd)
 {
 	if (*fd >= 0)
@@ -44,6 +48,7 @@ struct root_ctx {
 	const struct launch_userns *userns; /* the zone's, or NULL */
 	int go_fd;			    /* LOP_SPAWN_INIT: init waits for a byte on it */
 	int init_pidns;			    /* LOP_SPAWN_INIT: init's pid namespace */
+	const struct launch_plan *plan;
 	struct launch_error *err;
 };
 
@@ -479,6 +484,41 @@ static int init_enter(int go, struct launch_error *err)
 }
 
 /*
+ * The zone's time namespace, made here in U so that U owns it: the zone's root may setns back
+ * into it from a time namespace of its own (LTP's clock_gettime03 does), which a namespace
+ * owned by the host's user namespace refuses (EPERM).  Its boottime offset makes
+ * CLOCK_BOOTTIME count from the zone's boot (launch_timens.c); with boottime=host
+ * (plan->new_timens 0) it has none, so the zone's clocks are the host's.  Offsets can only be
+ * written before a process is in it: init, forked next, is its first.  0 or -1 with errno.
+ */
+static int timens_in_userns(const struct launch_plan *plan)
+{
+	char line[64];
+	int fd, len;
+
+	if (unshare(CLONE_NEWTIME) < 0)
+		return -1;
+	if (!plan->new_timens)
+		return 0;
+	len = launch_timens_offsets(plan->opts->timens_boot_ns, line, sizeof(line));
+	if (len < 0) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (write(fd, line, (size_t)len) != len) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return close(fd);
+}
+
+/*
  * LOP_SPAWN_INIT: the zone's init, as PID 1 of pid and cgroup namespaces owned by U.  A pid
  * namespace belongs to the user namespace of the process that makes it, and a process joins
  * one only once it has a PID 1 (/proc/PID/ns/pid_for_children is ENOENT before), so host-root
@@ -512,6 +552,11 @@ static int spawn_init(struct root_ctx *c)
 			fprintf(stderr,
 				"lxrun: pid and cgroup namespaces of the zone's user namespace: "
 				"%s\n",
+				strerror(errno));
+			_exit(LAUNCH_EXIT_CANNOT);
+		}
+		if (launch_timens_supported() && timens_in_userns(c->plan) < 0) {
+			fprintf(stderr, "lxrun: time namespace of the zone's user namespace: %s\n",
 				strerror(errno));
 			_exit(LAUNCH_EXIT_CANNOT);
 		}
@@ -570,6 +615,7 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 			     .userns = plan->opts->userns,
 			     .go_fd = -1,
 			     .init_pidns = -1,
+			     .plan = plan,
 			     .err = err};
 	size_t i;
 	int r = 0;

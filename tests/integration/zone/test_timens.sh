@@ -3,7 +3,8 @@
 # kernel uses for /proc/<pid>/stat's starttime) and the brand's /proc/uptime and /proc/stat
 # btime all agree, so `ps -o lstart,etime` is right (the lxproc Debian test runs procps' ps);
 # `lxzone exec` joins that namespace, and CLOCK_MONOTONIC is the host's.  With boottime=host
-# the zone has no time namespace.
+# a user-namespaced zone's time namespace has no offsets (the host's clocks); a privileged one
+# has none.
 . "$(dirname "$0")/lib.sh"
 builtin_images
 need_brand
@@ -101,7 +102,11 @@ lxzone boot tns2 --dry-run | grep -Eq '^namespaces (user,)?pid,mount,uts,ipc,net
 lxzone boot tns2
 out=$(lxzone exec tns2 -- /bin/sh -c 'readlink /proc/self/ns/time; cut -d" " -f1 /proc/uptime')
 echo "$out"
-[ "$(echo "$out" | head -1)" = "$host_ns" ] || fail "boottime=host: not the host's time namespace"
+# a user-namespaced zone has a time namespace of its own all the same, owned by its user
+# namespace (its root may setns back into it) and without offsets: the host's clocks
+[ "$(echo "$out" | head -1)" != "$host_ns" ] || fail "boottime=host: the host's time namespace in a user-namespaced zone"
+offs=$(lxzone exec tns2 -- /bin/cat /proc/self/timens_offsets)
+echo "$offs" | grep -Eq '^boottime +0 +0$' || fail "boottime=host: offsets '$offs', want none"
 python3 -c "import sys; sys.exit(0 if float('$(echo "$out" | tail -1)') < 30 else 1)" ||
 	fail "boottime=host: /proc/uptime is not the zone's"
 echo "ok: boottime=host keeps the host's clock, and the zone's uptime"

@@ -528,14 +528,14 @@ int launch_image_copy_ro(const char *path, const char *name, int *fd, struct lau
 #define LAUNCH_INIT_NAME "lxzone-init"
 
 /*
- * PID 1's last step (cli/lxzone_init.c): install filter and exec lxzone-init at init_fd
- * (from launch_ops_execute) through the gate, with argv "lxzone-init GUEST" and an empty
- * environment.  Call with every signal blocked and no descriptor but stdio and init_fd
- * (close-on-exec) open.  Returns -1 only when nothing was installed yet; an exec that fails
- * under the filter writes "lxrun: exec init PATH: reason" and exits 126.
+ * PID 1's last step (cli/lxzone_init.c), after launch_exec_arm put the filter on it: exec
+ * lxzone-init at init_fd (from launch_ops_execute) through the gate, with argv
+ * "lxzone-init GUEST" and an empty environment.  Call with every signal blocked and no
+ * descriptor but stdio and init_fd (close-on-exec) open.  Does not return: a failed exec
+ * writes "lxrun: exec init PATH: reason" and exits 126.
  */
-int launch_exec_init(int init_fd, const char *init_path, pid_t guest,
-		     const struct sock_fprog *filter, struct launch_error *err);
+void launch_exec_init_armed(int init_fd, const char *init_path, pid_t guest)
+    __attribute__((noreturn));
 
 /* Summarize a report file's contents ("<nr>\n" lines) into out, one line per distinct call,
  * most frequent first: "<name> <count> <reason>".  Returns the number of distinct calls. */

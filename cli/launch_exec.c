@@ -456,16 +456,12 @@ int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *fil
 	gate_exec_armed("brand", brand_path, brand_fd, ex->argv, ex->envp);
 }
 
-int launch_exec_init(int init_fd, const char *init_path, pid_t guest,
-		     const struct sock_fprog *filter, struct launch_error *err)
+void launch_exec_init_armed(int init_fd, const char *init_path, pid_t guest)
 {
 	char pid[24];
 	char *argv[] = {(char *)LAUNCH_INIT_NAME, pid, NULL};
 	char *envp[] = {NULL};
 
 	snprintf(pid, sizeof(pid), "%d", (int)guest);
-	/* init never sends the mount listener: the guest does (launch.h, notify_sock) */
-	if (arm(filter, -1, err) < 0)
-		return -1;
 	gate_exec_armed("init", init_path, init_fd, argv, envp);
 }

@@ -115,24 +115,34 @@ static void report(const struct launch_error *err)
 }
 
 /* The program's side of the fork: process group, terminal, signals, then the brand. */
-static void guest_start(const struct launch_plan *plan, const struct launch_exec *ex,
-			const struct sock_fprog *filter, int brand_fd, const sigset_t *mask)
-{
-	struct launch_error err = {0};
+/* The kernel's struct sigaction (rt_sigaction), for calls through the gate. */
+struct k_sigaction {
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
 
+/*
+ * The program's side of the fork: process group, terminal, signals, then the brand.  It was
+ * born under init's filter (zone_init), with no brand loaded yet: the signal calls the brand
+ * would trap go through the gate, everything else it calls passes the filter.
+ */
+__attribute__((no_sanitize("address", "undefined"))) static void
+guest_start(const struct launch_plan *plan, const struct launch_exec *ex, int brand_fd,
+	    const sigset_t *mask)
+{
 	setpgid(0, 0);
 	if (isatty(STDIN_FILENO)) {
-		struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+		struct k_sigaction ign = {.handler = SIG_IGN}, old;
 
 		/* a background group's tcsetpgrp raises SIGTTOU */
-		sigaction(SIGTTOU, &ign, &old);
+		LAUNCH_GATE(SYS_rt_sigaction, SIGTTOU, (long)&ign, (long)&old, 8, 0, 0);
 		tcsetpgrp(STDIN_FILENO, getpid());
-		sigaction(SIGTTOU, &old, NULL);
+		LAUNCH_GATE(SYS_rt_sigaction, SIGTTOU, (long)&old, 0, 8, 0, 0);
 	}
-	sigprocmask(SIG_SETMASK, mask, NULL);
-	launch_exec_brand(ex, filter, brand_fd, plan->brand, &err);
-	report(&err);
-	_exit(err.status ? err.status : LAUNCH_EXIT_CANNOT);
+	LAUNCH_GATE(SYS_rt_sigprocmask, SIG_SETMASK, (long)mask, 0, 8, 0, 0);
+	launch_exec_armed(ex, brand_fd, plan->brand);
 }
 
 /*
@@ -140,8 +150,7 @@ static void guest_start(const struct launch_plan *plan, const struct launch_exec
  * stdio and the image only (close-on-exec, so the exec closes it too), and execs under the
  * filter, every signal still blocked (they queue across the exec).  Returns only on error.
  */
-static int init_exec(const struct launch_plan *plan, int init_fd, int exec_done, pid_t guest,
-		     const struct sock_fprog *filter)
+static int init_exec(const struct launch_plan *plan, int init_fd, int exec_done, pid_t guest)
 {
 	struct launch_error err = {0};
 
@@ -155,7 +164,7 @@ static int init_exec(const struct launch_plan *plan, int init_fd, int exec_done,
 		   syscall(SYS_close_range, 5U, ~0U, 0U) < 0) {
 		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "close descriptors");
 	} else {
-		launch_exec_init(3, plan->init_image, guest, filter, &err);
+		launch_exec_init_armed(3, plan->init_image, guest);
 	}
 	report(&err);
 	kill(guest, SIGKILL);
@@ -251,7 +260,19 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 	}
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
-	guest = fork();
+	/*
+	 * The filter, with the mount service's listener, goes on init itself before the program
+	 * exists: the program is born under it in the zone's pid namespace, never a moment
+	 * without (init and the program share the one filter; lxzone-init keeps it).  From here
+	 * on init calls only what the filter passes, or the gate.
+	 */
+	if (launch_exec_arm(&ex, filter, &err) < 0) {
+		report(&err);
+		return err.status;
+	}
+	if (plan->opts->notify_sock)
+		*plan->opts->notify_sock = -1; /* sent and closed by the arming */
+	guest = launch_armed_fork();
 	if (guest < 0) {
 		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "fork");
 		report(&err);
@@ -259,11 +280,9 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 	}
 	if (guest == 0) {
 		guest_wait_init(exec_done);
-		guest_start(plan, &ex, filter, brand_fd, mask);
+		guest_start(plan, &ex, brand_fd, mask);
 	}
-	launch_notify_sock_close(plan->opts);
-	launch_exec_free(&ex);
-	return init_exec(plan, init_fd, exec_done[1], guest, filter);
+	return init_exec(plan, init_fd, exec_done[1], guest);
 }
 
 /* init, in a user-namespaced zone: the uts, ipc and network namespaces U owns (its mount

@@ -31,6 +31,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <linux/filter.h>
 
@@ -408,6 +409,17 @@ int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter
 int launch_wait(pid_t pid);
 /* The same, calling tick(arg) about every tick_ms while waiting (tick NULL: never). */
 int launch_wait_tick(pid_t pid, unsigned tick_ms, void (*tick)(void *), void *arg);
+
+/* A wait status as a shell reports it: the exit code, 128+N when killed by signal N.  Inline:
+ * the gate-only paths (launch_harden.c, launch_pty.c) use it after the filter is in. */
+static inline int launch_status_code(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return 1;
+}
 
 /* The signals launch_wait forwards, plus SIGCHLD: block them before launch_spawn. */
 void launch_forward_sigset(sigset_t *set);

@@ -108,15 +108,6 @@ __attribute__((no_sanitize("address", "undefined"))) pid_t launch_armed_fork(voi
 	return r < 0 ? (errno = (int)-r, -1) : (pid_t)r;
 }
 
-static int status_code(int st)
-{
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return 1;
-}
-
 /*
  * launch_wait, through the gate: wait for pid, forwarding the signals of fwd (blocked by the
  * caller, launch_forward_sigset) that other processes send us, never the terminal's
@@ -132,7 +123,7 @@ __attribute__((no_sanitize("address", "undefined"))) int launch_armed_wait(pid_t
 	for (;;) {
 		r = LAUNCH_GATE(SYS_wait4, pid, (long)&st, WNOHANG, 0, 0, 0);
 		if (r == pid)
-			return status_code(st);
+			return launch_status_code(st);
 		if (r < 0 && r != -EINTR)
 			return LAUNCH_EXIT_CANNOT; /* ECHILD: cannot happen, pid is our child */
 		sig = LAUNCH_GATE(SYS_rt_sigtimedwait, (long)fwd, (long)&si, 0, _NSIG / 8, 0, 0);

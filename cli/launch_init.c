@@ -48,15 +48,6 @@ void launch_forward_sigset(sigset_t *set)
 	sigaddset(set, SIGCHLD);
 }
 
-static int status_code(int st)
-{
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return 1;
-}
-
 int launch_wait(pid_t pid)
 {
 	return launch_wait_tick(pid, 0, NULL, NULL);
@@ -106,7 +97,7 @@ int launch_wait_tick(pid_t pid, unsigned tick_ms, void (*tick)(void *), void *ar
 			kill(pid, sig);
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	return status_code(st);
+	return launch_status_code(st);
 }
 
 static void report(const struct launch_error *err)

@@ -126,7 +126,5 @@ launch_pty_relay_armed(const struct launch_pty *t, pid_t pid)
 		;
 	if (r < 0)
 		return LAUNCH_EXIT_CANNOT;
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+	return launch_status_code(st);
 }

@@ -458,6 +458,9 @@ int launch_timens_offsets(uint64_t boot_ns, char *buf, size_t len);
  * nothing changed).
  */
 int launch_timens_enter(uint64_t boot_ns, int *restore_fd, struct launch_error *err);
+/* Write the offsets for a CLOCK_BOOTTIME counting from boot_ns into the caller's
+ * time_for_children namespace (just unshared, no process in it yet).  0, or -1 with errno. */
+int launch_timens_set_offsets(uint64_t boot_ns);
 /* Children are made in the caller's own time namespace again; closes fd.  0 or -1 with err. */
 int launch_timens_restore(int fd, struct launch_error *err);
 

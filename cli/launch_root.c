@@ -493,29 +493,9 @@ static int init_enter(int go, struct launch_error *err)
  */
 static int timens_in_userns(const struct launch_plan *plan)
 {
-	char line[64];
-	int fd, len;
-
 	if (unshare(CLONE_NEWTIME) < 0)
 		return -1;
-	if (!plan->new_timens)
-		return 0;
-	len = launch_timens_offsets(plan->opts->timens_boot_ns, line, sizeof(line));
-	if (len < 0) {
-		errno = EOVERFLOW;
-		return -1;
-	}
-	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (write(fd, line, (size_t)len) != len) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return close(fd);
+	return plan->new_timens ? launch_timens_set_offsets(plan->opts->timens_boot_ns) : 0;
 }
 
 /*

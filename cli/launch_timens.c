@@ -54,10 +54,31 @@ int launch_timens_offsets(uint64_t boot_ns, char *buf, size_t len)
 	return w < 0 || (size_t)w >= len ? -1 : w;
 }
 
+int launch_timens_set_offsets(uint64_t boot_ns)
+{
+	char line[64];
+	int fd, e, len = launch_timens_offsets(boot_ns, line, sizeof(line));
+
+	if (len < 0) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (write(fd, line, (size_t)len) != len) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return close(fd);
+}
+
 int launch_timens_enter(uint64_t boot_ns, int *restore_fd, struct launch_error *err)
 {
 	char line[64];
-	int fd, own, len = launch_timens_offsets(boot_ns, line, sizeof(line));
+	int own, len = launch_timens_offsets(boot_ns, line, sizeof(line));
 
 	if (len < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, EOVERFLOW, "time namespace offset");
@@ -69,19 +90,15 @@ int launch_timens_enter(uint64_t boot_ns, int *restore_fd, struct launch_error *
 		close(own);
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, e, "new time namespace");
 	}
-	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, line, (size_t)len) != len) {
+	if (launch_timens_set_offsets(boot_ns) < 0) {
 		int e = errno;
 		struct launch_error ignored;
 
-		if (fd >= 0)
-			close(fd);
 		launch_timens_restore(own, &ignored);
 		line[len - 1] = '\0';
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, e, "time namespace offsets \"%s\"",
 				   line);
 	}
-	close(fd);
 	*restore_fd = own;
 	return 0;
 }

@@ -82,6 +82,19 @@ no_mount_left() {
 }
 
 # tree_sum DIR -> one checksum over names, modes, owners, link targets and file contents
+# slow_copy_tree ROOT: 4000 empty files in 40 directories and 24 MiB of random data under
+# ROOT/data, enough that a copy of ROOT takes a while to interrupt (the killed-command tests)
+slow_copy_tree() {
+	mkdir -p "$1/data"
+	i=0
+	while [ $i -lt 40 ]; do
+		mkdir "$1/data/d$i"
+		(cd "$1/data/d$i" && seq 1 100 | xargs touch)
+		i=$((i + 1))
+	done
+	head -c 24M /dev/urandom >"$1/data/big"
+}
+
 tree_sum() {
 	(cd "$1" && find . -printf '%p %m %U %G %l\n' | sort && find . -type f -print0 | sort -z |
 		xargs -0 sha256sum) | sha256sum | cut -d' ' -f1

@@ -18,15 +18,7 @@ z=h5mv
 lxzone create $z >/dev/null
 lxzone install $z builtin:busybox >/dev/null
 home="$LXZONE_ROOT/$z"
-# Enough files that the copy takes a while to interrupt.
-mkdir -p "$home/root/data"
-i=0
-while [ $i -lt 40 ]; do
-	mkdir "$home/root/data/d$i"
-	(cd "$home/root/data/d$i" && seq 1 100 | xargs touch)
-	i=$((i + 1))
-done
-head -c 24M /dev/urandom >"$home/root/data/big"
+slow_copy_tree "$home/root"
 echo moved-data >"$home/root/marker"
 sum=$(tree_sum "$home/root")
 

@@ -8,13 +8,16 @@ JOBS       ?= $(shell nproc)
 # Debian packages the build and the tests need. One list; `deps` installs the missing ones.
 DEB_PACKAGES = cmake gcc make pkg-config libseccomp-dev libcap-dev libcmocka-dev \
 	busybox-static python3 golang-go procps iproute2 util-linux htop tmux libarchive-dev libjansson-dev libacl1-dev zstd xz-utils debootstrap \
-	btrfs-progs xfsprogs e2fsprogs
+	btrfs-progs xfsprogs e2fsprogs groff-base dpkg-dev debhelper
 
 # The main job on the built-in image: a zone of 256 MiB and 1 CPU, and what it sees.
 DEMO_SCRIPT = echo 'hello from a zone (256 MiB, 1 CPU)'; uname -a; ps; \
 	readlink /proc/self/exe; free -m; nproc; cat /proc/uptime
 
-.PHONY: all deps build asan demo test test-unit clean
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+.PHONY: all deps build asan demo test test-unit clean install deb
 
 all: build
 
@@ -47,6 +50,17 @@ test: build asan
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
+
+# Install under PREFIX (compiled into the binaries: where they find the brand and the
+# images), staged under DESTDIR when given.
+install: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD)
+
+# The Debian package (debian/): ../lxzone_VERSION_amd64.deb.
+deb: deps
+	dpkg-buildpackage -b -us -uc
 
 # LTP conformance (ltp-harness/README.md): the default subset natively, then in a default-profile
 # zone that the harness makes and destroys again (a cached Debian bookworm minbase image with what

@@ -3,6 +3,7 @@
  */
 #include "cli/launch.h"
 #include "zone/capset.h"
+#include "zone/roff.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -62,6 +63,59 @@ static const char usage_text[] =
     "Exit status: the program's (128+N if killed by signal N); 125 usage error;\n"
     "126 cannot execute or unusable root; 127 program or interpreter not found.\n";
 
+/*
+ * lxrun(1), from usage_text itself (so the page is --help, laid out): the first line is the
+ * synopsis, the second the description; an option line ("  --x ARG   text") opens an entry
+ * and deeper-indented lines continue it; the paragraphs after the options close the page.
+ * `lxrun --man` prints it; the build writes it (cli/CMakeLists.txt).
+ */
+void launch_usage_man(FILE *out)
+{
+	char text[sizeof(usage_text)];
+	int n = 0, blank = 0, notes = 0;
+
+	memcpy(text, usage_text, sizeof(text));
+	roff_header(out, "LXRUN", "1", "User Commands");
+	for (char *line = text, *next; *line; line = next, n++) {
+		next = strchr(line, '\n');
+		*next++ = '\0'; /* usage_text ends in a newline */
+		if (n == 0) {
+			fputs(".SH NAME\nlxrun \\- run a program under the lxzone brand\n"
+			      ".SH SYNOPSIS\n",
+			      out);
+			roff_line(out, line + strlen("usage: "));
+			fputs(".SH DESCRIPTION\n", out);
+		} else if (n == 1) {
+			roff_line(out, line);
+			fputs(".SH OPTIONS\n", out);
+		} else if (*line == '\0') {
+			blank = 1;
+			continue;
+		} else if (strncmp(line, "  -", 3) == 0) {
+			char *gap = strstr(line + 2, "  ");
+
+			fputs(".TP\n.B ", out);
+			if (gap)
+				*gap = '\0';
+			roff_line(out, line + 2);
+			if (gap)
+				roff_line(out, gap + 1 + strspn(gap + 1, " "));
+		} else if (line[0] == ' ') {
+			roff_line(out, line + strspn(line, " "));
+		} else {
+			/* the paragraphs after the options */
+			if (!notes)
+				fputs(".SH NOTES\n", out);
+			else if (blank)
+				fputs(".PP\n", out);
+			notes = 1;
+			roff_line(out, line);
+		}
+		blank = 0;
+	}
+	fputs(".SH SEE ALSO\n.BR lxzone (8),\n.BR lxzone.conf (5)\n", out);
+}
+
 enum {
 	OPT_ROOT = 256,
 	OPT_KVER,
@@ -73,6 +127,7 @@ enum {
 	OPT_CPUS,
 	OPT_CAPS,
 	OPT_NET,
+	OPT_MAN,
 };
 
 static const struct option long_opts[] = {
@@ -87,6 +142,7 @@ static const struct option long_opts[] = {
     {"capabilities", required_argument, NULL, OPT_CAPS},
     {"net", required_argument, NULL, OPT_NET},
     {"help", no_argument, NULL, 'h'},
+    {"man", no_argument, NULL, OPT_MAN},
     {NULL, 0, NULL, 0},
 };
 
@@ -272,6 +328,9 @@ int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out
 			break;
 		case 'h':
 			fputs(usage_text, out);
+			return 1;
+		case OPT_MAN:
+			launch_usage_man(out);
 			return 1;
 		case ':':
 			return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "%s: missing argument",

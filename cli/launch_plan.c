@@ -7,6 +7,7 @@
  */
 #include "cli/launch.h"
 #include "zone/capset.h"
+#include "zone/paths.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -53,33 +54,24 @@ const char *launch_op_name(int kind)
 	return op_names[kind];
 }
 
-/* An image of ours: given, else $env, else NAME in the directory of /proc/self/exe. */
+/* An image of ours: given, else $env, else NAME beside /proc/self/exe or installed
+ * (zone/paths.h). */
 static int image_path(const char *given, const char *env_name, const char *name, char *buf,
 		      size_t len, struct launch_error *err)
 {
-	const char *env = getenv(env_name);
-	char self[PATH_MAX];
-	ssize_t n;
-	char *slash;
+	int r;
 
-	if (given || (env && *env)) {
-		const char *p = given ? given : env;
-
-		if (strlen(p) >= len)
-			return launch_fail(err, LAUNCH_EXIT_CANNOT, ENAMETOOLONG, "%s %s", name, p);
-		strcpy(buf, p);
+	if (given) {
+		if (strlen(given) >= len)
+			return launch_fail(err, LAUNCH_EXIT_CANNOT, ENAMETOOLONG, "%s %s", name,
+					   given);
+		strcpy(buf, given);
 		return 0;
 	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "readlink /proc/self/exe");
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (slash)
-		*slash = '\0';
-	if ((size_t)snprintf(buf, len, "%s/%s", self, name) >= len)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, ENAMETOOLONG, "%s in %s", name, self);
-	return 0;
+	r = zone_own_helper(env_name, name, buf, len);
+	if (r == -ENAMETOOLONG || (r < 0 && r != -ENOENT))
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, -r, "locate %s", name);
+	return 0; /* a missing file is reported where it is opened, with its path */
 }
 
 int launch_brand_path(const struct launch_opts *opts, char *buf, size_t len,

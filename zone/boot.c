@@ -33,6 +33,7 @@
 #include "zone/fsutil.h"
 #include "zone/idmap.h"
 #include "zone/mountd.h"
+#include "zone/paths.h"
 #include "zone/net.h"
 #include "zone/zonepage.h"
 
@@ -43,21 +44,12 @@
 static int helper_path(const char *env, const char *name, char *buf, size_t sz,
 		       struct zone_error *err)
 {
-	const char *e = getenv(env);
-	char exe[PATH_MAX];
-	ssize_t n;
+	int r = zone_own_helper(env, name, buf, sz);
 
-	if (e != NULL && *e != '\0') {
-		snprintf(buf, sz, "%s", e);
-		return 0;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n < 0)
-		return zone_error_set(err, errno, "locate %s", name);
-	exe[n] = '\0';
-	snprintf(buf, sz, "%s/%s", dirname(exe), name);
-	if (access(buf, X_OK) < 0)
-		return zone_error_set(err, errno, "%s (set %s)", buf, env);
+	if (r == -ENOENT)
+		return zone_error_set(err, ENOENT, "%s (set %s)", buf, env);
+	if (r < 0)
+		return zone_error_set(err, -r, "locate %s", name);
 	return 0;
 }
 

@@ -55,6 +55,10 @@ int cli_login(struct cli *c, int argc, char **argv, struct zone_error *err);
 int cli_run(struct cli *c, int argc, char **argv, struct zone_error *err);
 
 const struct cli_verb *cli_verb_find(const char *name);
+const struct cli_verb *cli_verbs(size_t *n);
 void cli_help(FILE *out);
+/* Generated from the verb table (cli_docs.c): lxzone(8) in roff, and bash completion. */
+void cli_doc_man(FILE *out);
+void cli_doc_completion(FILE *out);
 
 #endif

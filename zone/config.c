@@ -3,6 +3,7 @@
  * row below (and regenerating docs/zone-config.md with `lxzone config-doc`).
  */
 #include "zone/config.h"
+#include "zone/roff.h"
 #include "zone/capset.h"
 
 #include <arpa/inet.h>
@@ -805,4 +806,37 @@ void zone_config_doc_markdown(FILE *out)
 			k->type == ZONE_KEY_LIST ? " (repeatable)" : "",
 			k->def == NULL ? "zone name" : (*k->def ? k->def : "none"), k->help);
 	}
+}
+
+/* lxzone.conf(5), from the same table as zone-config.md and `lxzone help config`. */
+void zone_config_doc_man(FILE *out)
+{
+	roff_header(out, "LXZONE.CONF", "5", "File Formats Manual");
+	fputs(".SH NAME\nlxzone.conf \\- the configuration keys of an lxzone zone\n"
+	      ".SH DESCRIPTION\n"
+	      "A zone's configuration is a set of keys, stored as\n"
+	      ".I config.json\n"
+	      "in the zone's directory under $LXZONE_ROOT (default /var/lib/lxzone). Keys are set\n"
+	      "at creation\n(\\fBlxzone create\\fP \\fINAME\\fP \\fB\\-\\-\\fP\\fIKEY VALUE\\fP)\n"
+	      "or later\n(\\fBlxzone configure\\fP \\fINAME KEY\\fP\\fB=\\fP\\fIVALUE\\fP).\n"
+	      "Repeatable keys take\n.IB KEY += VALUE\n(add),\n.IB KEY \\-= VALUE\n"
+	      "(remove) and\n.IB KEY = VALUE\n(replace the list; \\fIKEY\\fP= clears it).\n"
+	      "\\fBlxzone config\\fP \\fINAME\\fP prints the configuration as KEY=VALUE lines,\n"
+	      "or as JSON with \\fB\\-\\-json\\fP.\n"
+	      ".SH KEYS\n",
+	      out);
+	for (size_t i = 0; i < zone_config_nkeys; i++) {
+		const struct zone_config_key *k = &zone_config_keys[i];
+
+		fputs(".TP\n.B ", out);
+		roff_text(out, k->name);
+		fputs("\n.I ", out);
+		roff_text(out, k->choices);
+		fputs(k->type == ZONE_KEY_LIST ? " (repeatable)\n" : "\n", out);
+		fputs(".br\n", out);
+		roff_line(out, k->help);
+		fputs(".br\nDefault: ", out);
+		roff_line(out, k->def == NULL ? "the zone's name" : (*k->def ? k->def : "none"));
+	}
+	fputs(".SH SEE ALSO\n.BR lxzone (8),\n.BR lxrun (1)\n", out);
 }

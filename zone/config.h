@@ -101,5 +101,7 @@ void zone_config_print(FILE *out, json_t *cfg);
 /* The key reference: `lxzone help config` and docs/zone-config.md. */
 void zone_config_help(FILE *out);
 void zone_config_doc_markdown(FILE *out);
+/* lxzone.conf(5) in roff, from the same table (`lxzone help conf-man`). */
+void zone_config_doc_man(FILE *out);
 
 #endif

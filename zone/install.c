@@ -14,25 +14,18 @@
 #include "zone/copy.h"
 #include "zone/extract.h"
 #include "zone/fsutil.h"
+#include "zone/paths.h"
 
 int zone_builtin_image(const char *name, char *out, size_t outsz, struct zone_error *err)
 {
-	const char *env = getenv("LXZONE_BUILTIN_IMAGES");
-	char dir[PATH_MAX], exe[PATH_MAX], cand[PATH_MAX + 300];
+	char dir[PATH_MAX], cand[PATH_MAX + 300];
 	struct stat st;
+	int r;
 
 	if (strchr(name, '/') != NULL || name[0] == '.' || name[0] == '\0')
 		return zone_error_set(err, 0, "builtin:%s: bad image name", name);
-	if (env != NULL && *env != '\0') {
-		snprintf(dir, sizeof(dir), "%s", env);
-	} else {
-		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-		if (n < 0)
-			return zone_error_set(err, errno, "builtin:%s: locate lxzone", name);
-		exe[n] = '\0';
-		/* <build>/bin/lxzone -> <build>/images */
-		snprintf(dir, sizeof(dir), "%s/../images", dirname(exe));
-	}
+	if ((r = zone_own_images(dir, sizeof(dir))) < 0)
+		return zone_error_set(err, -r, "builtin:%s: locate the images", name);
 	snprintf(cand, sizeof(cand), "%s/%s", dir, name);
 	if (stat(cand, &st) == 0 && S_ISDIR(st.st_mode))
 		goto found;

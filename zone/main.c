@@ -45,8 +45,15 @@ static const struct cli_verb verbs[] = {
      "detach a zone so it can be attached elsewhere"},
     {"attach", cli_attach, "NAME PATH | NAME --archive FILE", "attach a detached zone"},
     {"config-doc", cli_config_doc, "", "print docs/zone-config.md (generated from the key table)"},
-    {"help", cli_help_verb, "[config]", "this help, or the configuration key reference"},
+    {"help", cli_help_verb, "[config | man | conf-man | completion]",
+     "this help, the configuration key reference, lxzone(8), lxzone.conf(5) or bash completion"},
 };
+
+const struct cli_verb *cli_verbs(size_t *n)
+{
+	*n = sizeof(verbs) / sizeof(verbs[0]);
+	return verbs;
+}
 
 const struct cli_verb *cli_verb_find(const char *name)
 {
@@ -70,12 +77,20 @@ void cli_help(FILE *out)
 
 static int cli_help_verb(struct cli *c, int argc, char **argv, struct zone_error *err)
 {
-	(void)c;
-	(void)err;
-	if (argc > 1 && strcmp(argv[1], "config") == 0)
-		zone_config_help(stdout);
-	else
+	if (argc > 2)
+		return cli_usage_error(c, err);
+	if (argc < 2)
 		cli_help(stdout);
+	else if (strcmp(argv[1], "config") == 0)
+		zone_config_help(stdout);
+	else if (strcmp(argv[1], "man") == 0)
+		cli_doc_man(stdout);
+	else if (strcmp(argv[1], "conf-man") == 0)
+		zone_config_doc_man(stdout);
+	else if (strcmp(argv[1], "completion") == 0)
+		cli_doc_completion(stdout);
+	else
+		return cli_usage_error(c, err);
 	return 0;
 }
 

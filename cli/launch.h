@@ -222,6 +222,10 @@ struct launch_opts {
  * Parse lxrun's command line into opts (argv is kept by pointer).  Returns 0; 1 when --help or
  * --version was printed to `out` (exit 0); -1 on a usage error (err->status 125).
  */
+/* The name the launcher's own messages start with: "lxrun", or "lxzone exec" etc. when
+ * lxzone runs it. */
+extern const char *launch_prog;
+
 /* lxrun(1) in roff, laid out from the --help text (`lxrun --man`). */
 void launch_usage_man(FILE *out);
 int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out,

@@ -44,7 +44,17 @@
 
 static void report(const struct launch_error *err)
 {
-	fprintf(stderr, "lxrun: %s\n", err->msg);
+	fprintf(stderr, "%s: %s\n", launch_prog, err->msg);
+}
+
+/* strlen(launch_prog) for the armed paths, where no libc (or sanitizer) function may run */
+__attribute__((no_sanitize("address", "undefined"))) static long prog_len(void)
+{
+	long n = 0;
+
+	while (launch_prog[n])
+		n++;
+	return n;
 }
 
 /* Does the ":"-separated /etc/group member list contain name? */
@@ -166,13 +176,15 @@ enter_armed(const struct launch_exec *ex, int brand_fd, const char *brand_path,
 	pid_t pid = use_vfork ? vfork() : launch_armed_fork();
 
 	if (pid < 0) {
-		static const char msg[] = "lxrun: fork the program\n";
+		static const char msg[] = ": fork the program\n";
+		LAUNCH_GATE(SYS_write, 2, (long)launch_prog, prog_len(), 0, 0, 0);
 		LAUNCH_GATE(SYS_write, 2, (long)msg, sizeof(msg) - 1, 0, 0, 0);
 		LAUNCH_GATE(SYS_exit_group, LAUNCH_EXIT_CANNOT, 0, 0, 0, 0, 0);
 	}
 	if (pid == 0) {
 		if (pty->master >= 0 && launch_pty_child_armed(pty) < 0) {
-			static const char msg[] = "lxrun: the zone's terminal\n";
+			static const char msg[] = ": the zone's terminal\n";
+			LAUNCH_GATE(SYS_write, 2, (long)launch_prog, prog_len(), 0, 0, 0);
 			LAUNCH_GATE(SYS_write, 2, (long)msg, sizeof(msg) - 1, 0, 0, 0);
 			LAUNCH_GATE(SYS_exit_group, LAUNCH_EXIT_CANNOT, 0, 0, 0, 0, 0);
 		}

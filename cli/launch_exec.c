@@ -400,7 +400,7 @@ int launch_exec_arm(const struct launch_exec *ex, const struct sock_fprog *filte
 /*
  * After the filter is in: exec the image at fd (execveat, AT_EMPTY_PATH) if fd >= 0, else at
  * path, through the gate only, and no sanitizer (see launch_harden.c).  A failure writes
- * "lxrun: exec WHAT PATH: reason" and exits 126.
+ * "PROG: exec WHAT PATH: reason" (PROG: launch_prog) and exits 126.
  */
 __attribute__((no_sanitize("address", "undefined"), noreturn)) static void
 gate_exec_armed(const char *what, const char *path, int fd, char *const *argv, char *const *envp)
@@ -415,7 +415,8 @@ gate_exec_armed(const char *what, const char *path, int fd, char *const *argv, c
 	else
 		r = gate(SYS_execve, (long)path, (long)argv, (long)envp, 0, 0, 0);
 
-	n = put_str(msg, n, sizeof(msg) - 1, "lxrun: exec ");
+	n = put_str(msg, n, sizeof(msg) - 1, launch_prog);
+	n = put_str(msg, n, sizeof(msg) - 1, ": exec ");
 	n = put_str(msg, n, sizeof(msg) - 1, what);
 	n = put_str(msg, n, sizeof(msg) - 1, " ");
 	n = put_str(msg, n, sizeof(msg) - 1, path);

@@ -102,7 +102,7 @@ int launch_wait_tick(pid_t pid, unsigned tick_ms, void (*tick)(void *), void *ar
 
 static void report(const struct launch_error *err)
 {
-	fprintf(stderr, "lxrun: %s\n", err->msg);
+	fprintf(stderr, "%s: %s\n", launch_prog, err->msg);
 }
 
 /* The program's side of the fork: process group, terminal, signals, then the brand. */

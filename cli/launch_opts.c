@@ -10,6 +10,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+const char *launch_prog = "lxrun";
+
 int launch_fail(struct launch_error *err, int status, int errnum, const char *fmt, ...)
 {
 	va_list ap;

@@ -530,14 +530,14 @@ static int spawn_init(struct root_ctx *c)
 		if (setns(c->userns->user_fd, CLONE_NEWUSER) < 0 ||
 		    unshare(CLONE_NEWPID | CLONE_NEWCGROUP) < 0) {
 			fprintf(stderr,
-				"lxrun: pid and cgroup namespaces of the zone's user namespace: "
+				"%s: pid and cgroup namespaces of the zone's user namespace: "
 				"%s\n",
-				strerror(errno));
+				launch_prog, strerror(errno));
 			_exit(LAUNCH_EXIT_CANNOT);
 		}
 		if (launch_timens_supported() && timens_in_userns(c->plan) < 0) {
-			fprintf(stderr, "lxrun: time namespace of the zone's user namespace: %s\n",
-				strerror(errno));
+			fprintf(stderr, "%s: time namespace of the zone's user namespace: %s\n",
+				launch_prog, strerror(errno));
 			_exit(LAUNCH_EXIT_CANNOT);
 		}
 		i = fork();

@@ -48,7 +48,7 @@ static void report_finish(struct report_file *r, const struct launch_opts *opts)
 	if (opts->report_file) {
 		out = fopen(opts->report_file, "we");
 		if (!out) {
-			fprintf(stderr, "lxrun: report %s: %s\n", opts->report_file,
+			fprintf(stderr, "%s: report %s: %s\n", launch_prog, opts->report_file,
 				strerror(errno));
 			out = stderr;
 		}
@@ -158,7 +158,7 @@ static int run_host(const struct launch_plan *plan, const struct sock_fprog *fil
 		for (i = 0; i < plan->nops; i++)
 			if (plan->ops[i].kind == LOP_HOST_CPU_DIR &&
 			    launch_host_cpu_dir(&plan->ops[i], err) < 0) {
-				fprintf(stderr, "lxrun: %s\n", err->msg);
+				fprintf(stderr, "%s: %s\n", launch_prog, err->msg);
 				_exit(LAUNCH_EXIT_CANNOT);
 			} else if (plan->ops[i].kind == LOP_JOIN_CGROUP) {
 				/* same as in a zone: "0" is the writer */
@@ -167,7 +167,7 @@ static int run_host(const struct launch_plan *plan, const struct sock_fprog *fil
 				if (fd < 0 || write(fd, "0", 1) != 1) {
 					launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
 						    "join cgroup %s", plan->ops[i].src);
-					fprintf(stderr, "lxrun: %s\n", err->msg);
+					fprintf(stderr, "%s: %s\n", launch_prog, err->msg);
 					_exit(LAUNCH_EXIT_CANNOT);
 				}
 				close(fd);
@@ -175,7 +175,7 @@ static int run_host(const struct launch_plan *plan, const struct sock_fprog *fil
 		sigdelset(&mask, SIGSYS);
 		sigprocmask(SIG_SETMASK, &mask, NULL);
 		launch_exec_brand(&ex, filter, -1, plan->brand, err);
-		fprintf(stderr, "lxrun: %s\n", err->msg);
+		fprintf(stderr, "%s: %s\n", launch_prog, err->msg);
 		_exit(err->status);
 	}
 	launch_exec_free(&ex);

@@ -759,12 +759,33 @@ int zone_boot(struct zone *z, struct zone_error *err)
 	return zone_set_state(z, ZONE_RUNNING, err);
 }
 
+/*
+ * Wait until pid has exited.  A pidfd polls readable when the process exits, zombie or not:
+ * the supervisor is not our child (boot daemonized it), and its reaper may take seconds to
+ * collect it, which kill(pid, 0) would count as alive (that was most of halt's time).
+ */
 static int wait_gone(pid_t pid, int timeout_ms)
 {
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	if (pfd >= 0) {
+		struct pollfd p = {.fd = pfd, .events = POLLIN};
+		int r;
+
+		do
+			r = poll(&p, 1, timeout_ms);
+		while (r < 0 && errno == EINTR);
+		close(pfd);
+		if (r != 1)
+			return -1;
+		waitpid(pid, NULL, WNOHANG); /* our own child (boot and halt in one process) */
+		return 0;
+	}
+	if (errno == ESRCH)
+		return 0;
 	for (int t = 0; t < timeout_ms; t += 20) {
 		if (kill(pid, 0) < 0 && errno == ESRCH)
 			return 0;
-		/* Our own child (boot and halt in one process): reap it. */
 		waitpid(pid, NULL, WNOHANG);
 		struct timespec ts = {0, 20 * 1000 * 1000};
 		nanosleep(&ts, NULL);

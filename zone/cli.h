@@ -12,7 +12,10 @@ struct cli {
 	struct zone_store store;
 	bool json;
 	const char *verb;
-	int exit_code; /* for verbs that report a command's status (run, exec) */
+	int exit_code;	       /* for verbs that report a command's status (run, exec) */
+	bool quiet;	       /* -q: no success line */
+	char done[160];	       /* the success line, "NAME: WHAT", set by cli_done... */
+	char done_detail[160]; /* ...and what follows the time */
 };
 
 struct cli_verb {
@@ -27,6 +30,10 @@ int cli_common_flags(struct cli *c, int argc, char **argv);
 /* Print obj (compact on one line when not a terminal) and drop the reference. */
 void cli_print_json(json_t *obj);
 int cli_usage_error(struct cli *c, struct zone_error *err);
+/* What a verb did, for its one success line: "NAME: WHAT in 36 ms DETAIL" (main prints it
+ * after the verb returns, with the time it took; not with -q or --json). */
+void cli_done(struct cli *c, const char *name, const char *what, const char *detail_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 int cli_create(struct cli *c, int argc, char **argv, struct zone_error *err);
 int cli_configure(struct cli *c, int argc, char **argv, struct zone_error *err);

@@ -60,6 +60,8 @@ int cli_clone(struct cli *c, int argc, char **argv, struct zone_error *err)
 		return zone_error_wrap(err, "clone %s to %s (left %s)", src->name, dst->name,
 				       zone_state_name(zone_get_state(dst)));
 	}
+	cli_done(c, dst->name, "cloned", "(from %s%s%s, %s)", src->name, snap ? "@" : "",
+		 snap ? snap : "", zone_config_str(dst->config, "root-type"));
 	if (c->json)
 		cli_print_json(zone_info_json(dst));
 	return 0;
@@ -73,7 +75,10 @@ int cli_move(struct cli *c, int argc, char **argv, struct zone_error *err)
 		return cli_usage_error(c, err);
 	if (zone_open(&c->store, argv[1], ZONE_OPEN_LOCK, &z, err) < 0)
 		return -1;
-	return zone_move(z, argv[2], err);
+	if (zone_move(z, argv[2], err) < 0)
+		return -1;
+	cli_done(c, z->name, "moved", "(to %s)", argv[2]);
+	return 0;
 }
 
 int cli_snapshot(struct cli *c, int argc, char **argv, struct zone_error *err)
@@ -84,7 +89,10 @@ int cli_snapshot(struct cli *c, int argc, char **argv, struct zone_error *err)
 		return cli_usage_error(c, err);
 	if (zone_open(&c->store, argv[1], ZONE_OPEN_LOCK, &z, err) < 0)
 		return -1;
-	return zone_snapshot_create(z, argv[2], err);
+	if (zone_snapshot_create(z, argv[2], err) < 0)
+		return -1;
+	cli_done(c, z->name, "snapshot taken", "(%s)", argv[2]);
+	return 0;
 }
 
 int cli_rollback(struct cli *c, int argc, char **argv, struct zone_error *err)
@@ -95,7 +103,10 @@ int cli_rollback(struct cli *c, int argc, char **argv, struct zone_error *err)
 		return cli_usage_error(c, err);
 	if (zone_open(&c->store, argv[1], ZONE_OPEN_LOCK, &z, err) < 0)
 		return -1;
-	return zone_snapshot_rollback(z, argv[2], err);
+	if (zone_snapshot_rollback(z, argv[2], err) < 0)
+		return -1;
+	cli_done(c, z->name, "rolled back", "(to snapshot %s)", argv[2]);
+	return 0;
 }
 
 int cli_snapshots(struct cli *c, int argc, char **argv, struct zone_error *err)
@@ -136,7 +147,16 @@ int cli_detach(struct cli *c, int argc, char **argv, struct zone_error *err)
 		return cli_usage_error(c, err);
 	if (zone_open(&c->store, argv[1], ZONE_OPEN_LOCK, &z, err) < 0)
 		return -1;
-	return zone_detach(z, archive, err);
+	if (zone_detach(z, archive, err) < 0)
+		return -1;
+	if (archive)
+		cli_done(c, z->name, "detached",
+			 "(archive %s; attach it with lxzone attach %s --archive FILE)", archive,
+			 z->name);
+	else
+		cli_done(c, z->name, "detached", "(attach it elsewhere with lxzone attach %s PATH)",
+			 z->name);
+	return 0;
 }
 
 /* attach NAME PATH | NAME --archive FILE. A zone that does not exist yet is created from the
@@ -167,5 +187,8 @@ int cli_attach(struct cli *c, int argc, char **argv, struct zone_error *err)
 		if (zone_new(&c->store, argv[1], cfg, &z, err) < 0)
 			return -1;
 	}
-	return zone_attach(z, path, archive, err);
+	if (zone_attach(z, path, archive, err) < 0)
+		return -1;
+	cli_done(c, z->name, "attached", "(from %s)", path ? path : archive);
+	return 0;
 }

@@ -48,16 +48,23 @@ static int create_option(json_t *cfg, int argc, char **argv, int i, struct zone_
  * snapshot) leaves no zone behind; one that failed midway stays `incomplete`, as any install
  * does, for verify and uninstall.
  */
-static int create_failed(struct zone *z, struct zone_error *err, const char *src)
+/* A create that failed leaves no zone behind: the install or clone it started is undone
+ * (create is one step to the user; `lxzone install` keeps an incomplete zone to retry). */
+static int create_failed(struct zone *z, struct zone_error *err, const char *image,
+			 const char *from)
 {
 	struct zone_error ignored;
 
+	if (zone_get_state(z) != ZONE_CONFIGURED)
+		zone_uninstall(z, &ignored);
 	if (zone_get_state(z) == ZONE_CONFIGURED) {
 		zone_remove(z, &ignored);
-		return zone_error_wrap(err, "create zone %s from %s", z->name, src);
+		if (image)
+			return zone_error_wrap(err, "create zone %s", z->name);
+		return zone_error_wrap(err, "create zone %s from %s", z->name, from);
 	}
-	return zone_error_wrap(err, "create zone %s from %s (left %s)", z->name, src,
-			       zone_state_name(zone_get_state(z)));
+	return zone_error_wrap(err, "create zone %s from %s (left %s: lxzone destroy %s)", z->name,
+			       image ? image : from, zone_state_name(zone_get_state(z)), z->name);
 }
 
 int cli_create(struct cli *c, int argc, char **argv, struct zone_error *err)
@@ -111,7 +118,7 @@ int cli_create(struct cli *c, int argc, char **argv, struct zone_error *err)
 		return -1;
 	if (image != NULL &&
 	    zone_install(z, image, &(struct zone_install_opts){.progress = true}, err) < 0)
-		return create_failed(z, err, image);
+		return create_failed(z, err, image, NULL);
 	if (from != NULL) {
 		char srcname[128];
 		const char *at = strchr(from, '@');
@@ -123,8 +130,15 @@ int cli_create(struct cli *c, int argc, char **argv, struct zone_error *err)
 		if ((method != NULL && zone_clone_method_parse(method, &m, err) < 0) ||
 		    zone_open(&c->store, srcname, ZONE_OPEN_LOCK, &src, err) < 0 ||
 		    zone_clone_into(src, snap, z, m, err) < 0)
-			return create_failed(z, err, from);
+			return create_failed(z, err, NULL, from);
 	}
+	if (image != NULL)
+		cli_done(c, z->name, "created and installed", "(from %s)", image);
+	else if (from != NULL)
+		cli_done(c, z->name, "created", "(a clone of %s)", from);
+	else
+		cli_done(c, z->name, "created",
+			 "(configured; install it with lxzone install %s SRC)", z->name);
 	if (c->json)
 		cli_print_json(zone_info_json(z));
 	return 0;
@@ -158,14 +172,18 @@ int cli_configure(struct cli *c, int argc, char **argv, struct zone_error *err)
 		if (zone_dependents(z, &dep, &n, err) < 0)
 			return -1;
 		if (n > 0) {
-			zone_error_set(
-			    err, 0, "zone %s has %zu clone(s) over it (first: %s); it stays golden",
-			    z->name, n, dep[0]);
+			zone_error_set(err, 0,
+				       "zone %s stays golden: %zu overlay clone%s use%s it as a "
+				       "lower layer (first: %s); destroy them first",
+				       z->name, n, n == 1 ? "" : "s", n == 1 ? "s" : "", dep[0]);
 			zone_names_free(dep, n);
 			return -1;
 		}
 	}
-	return zone_save_config(z, err);
+	if (zone_save_config(z, err) < 0)
+		return -1;
+	cli_done(c, z->name, "configured", NULL);
+	return 0;
 }
 
 int cli_config(struct cli *c, int argc, char **argv, struct zone_error *err)

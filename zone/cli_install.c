@@ -16,6 +16,7 @@ int cli_install(struct cli *c, int argc, char **argv, struct zone_error *err)
 		return -1;
 	if (zone_install(z, argv[2], &(struct zone_install_opts){.progress = true}, err) < 0)
 		return zone_error_wrap(err, "install zone %s", z->name);
+	cli_done(c, z->name, "installed", "(from %s)", argv[2]);
 	if (c->json)
 		cli_print_json(zone_info_json(z));
 	return 0;
@@ -29,7 +30,10 @@ int cli_uninstall(struct cli *c, int argc, char **argv, struct zone_error *err)
 		return cli_usage_error(c, err);
 	if (zone_open(&c->store, argv[1], ZONE_OPEN_LOCK, &z, err) < 0)
 		return -1;
-	return zone_uninstall(z, err);
+	if (zone_uninstall(z, err) < 0)
+		return -1;
+	cli_done(c, z->name, "uninstalled", "(configuration kept)");
+	return 0;
 }
 
 int cli_destroy(struct cli *c, int argc, char **argv, struct zone_error *err)
@@ -48,5 +52,8 @@ int cli_destroy(struct cli *c, int argc, char **argv, struct zone_error *err)
 				      zone_state_name(s));
 	if (s != ZONE_CONFIGURED && zone_uninstall(z, err) < 0)
 		return zone_error_wrap(err, "destroy zone %s", z->name);
-	return zone_remove(z, err);
+	if (zone_remove(z, err) < 0)
+		return -1;
+	cli_done(c, argv[1], "destroyed", NULL);
+	return 0;
 }

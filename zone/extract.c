@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -214,9 +215,7 @@ static int extract_entry(struct archive *a, struct archive_entry *e, int root,
 		return 0;
 	}
 	if (type == AE_IFCHR || type == AE_IFBLK) {
-		st->refused++;
-		if (opts && opts->warnings)
-			fprintf(opts->warnings, "refused %s: device node\n", clean);
+		st->devices++;
 		return 0;
 	}
 	if (clean[0] == '\0') {
@@ -341,6 +340,14 @@ static int extract_entry(struct archive *a, struct archive_entry *e, int root,
 	}
 }
 
+static int not_an_image(const char *path, struct zone_error *err)
+{
+	return zone_error_set(err, 0,
+			      "%s: not an image (a tar or cpio archive, compressed or not, a "
+			      "directory, or builtin:NAME)",
+			      path);
+}
+
 int zone_extract_archive(const char *path, const char *root, const struct zone_extract_opts *opts,
 			 struct zone_extract_stats *stats, struct zone_error *err)
 {
@@ -357,7 +364,9 @@ int zone_extract_archive(const char *path, const char *root, const struct zone_e
 	memset(stats, 0, sizeof(*stats));
 	if (rootfd < 0)
 		return zone_error_set(err, errno, "open %s", root);
-	if (stat(path, &sst) == 0 && S_ISREG(sst.st_mode))
+	bool regular = stat(path, &sst) == 0 && S_ISREG(sst.st_mode);
+
+	if (regular)
 		total = (uint64_t)sst.st_size;
 	a = archive_read_new();
 	if (a == NULL)
@@ -366,10 +375,16 @@ int zone_extract_archive(const char *path, const char *root, const struct zone_e
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
 	archive_read_support_format_cpio(a);
+	if (regular && total == 0) {
+		archive_read_free(a);
+		return zone_error_set(err, 0, "%s: an empty file, not an image", path);
+	}
 	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
-		ret =
-		    zone_error_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0, "open %s: %s",
-				   path, archive_error_string(a) ?: "unknown error");
+		ret = archive_errno(a) == EILSEQ /* libarchive's "unrecognized archive format" */
+			  ? not_an_image(path, err)
+			  : zone_error_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0,
+					   "open %s: %s", path,
+					   archive_error_string(a) ?: "unknown error");
 		archive_read_free(a);
 		return ret;
 	}
@@ -382,7 +397,9 @@ int zone_extract_archive(const char *path, const char *root, const struct zone_e
 			opts->progress((uint64_t)archive_filter_bytes(a, -1), total,
 				       opts->progress_arg);
 	}
-	if (ret == 0 && r != ARCHIVE_EOF)
+	if (ret == 0 && r != ARCHIVE_EOF && stats->entries == 0 && archive_errno(a) == EILSEQ)
+		ret = not_an_image(path, err);
+	else if (ret == 0 && r != ARCHIVE_EOF)
 		ret = zone_error_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0,
 				     "read %s: %s", path, archive_error_string(a) ?: "bad archive");
 	if (ret == 0 && stats->entries == 0)

@@ -28,6 +28,8 @@
 struct zone_extract_stats {
 	uint64_t entries, files, dirs, links, hardlinks, bytes;
 	uint64_t refused; /* entries skipped as unsafe */
+	uint64_t devices; /* device nodes skipped: a zone's /dev is made at boot, not taken from
+			   * the image (every debootstrap image has a few) */
 };
 
 struct zone_extract_opts {

@@ -131,6 +131,12 @@ int zone_install(struct zone *z, const char *src, const struct zone_install_opts
 			fprintf(eo.warnings, "lxzone: %s: refused %llu unsafe entries of %llu\n",
 				z->name, (unsigned long long)es.refused,
 				(unsigned long long)es.entries);
+		if (es.devices > 0)
+			fprintf(eo.warnings,
+				"lxzone: %s: skipped %llu device node%s (a zone's /dev is made at "
+				"boot)\n",
+				z->name, (unsigned long long)es.devices,
+				es.devices == 1 ? "" : "s");
 	}
 	if (tty)
 		fprintf(stderr, "\r\033[K");

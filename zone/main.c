@@ -2,12 +2,15 @@
  * lxzone: the zone manager. One table of verbs; each verb lives in a cli_*.c file over the
  * lxzonecore library. Failures print one line, "lxzone VERB: context: cause", and exit 1.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "cli/launch.h"
 #include "zone/cli.h"
 #include "zone/config.h"
 
@@ -69,6 +72,9 @@ void cli_help(FILE *out)
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		fprintf(out, "  %-10s %-58s\n  %-10s   %s\n", verbs[i].name, verbs[i].usage, "",
 			verbs[i].summary);
+	fprintf(out, "\nEvery verb that changes a zone prints one line when done (-q: none);\n"
+		     "--json prints state as JSON instead. Exit status: 0 done, 1 failed (one\n"
+		     "line on stderr), 2 usage; exec and run: the command's.\n");
 	fprintf(out, "\nEnvironment: LXZONE_ROOT (zone store, default /var/lib/lxzone),\n"
 		     "LXZONE_LOCK_TIMEOUT (seconds to wait for a busy zone, default 5),\n"
 		     "LXZONE_BUILTIN_IMAGES (where builtin:NAME images are).\n\n");
@@ -106,6 +112,10 @@ int cli_common_flags(struct cli *c, int argc, char **argv)
 			c->json = true;
 			continue;
 		}
+		if (!dashdash && (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0)) {
+			c->quiet = true;
+			continue;
+		}
 		argv[o++] = argv[i];
 	}
 	argv[o] = NULL;
@@ -120,6 +130,36 @@ void cli_print_json(json_t *obj)
 	json_decref(obj);
 }
 
+void cli_done(struct cli *c, const char *name, const char *what, const char *detail_fmt, ...)
+{
+	va_list ap;
+
+	snprintf(c->done, sizeof(c->done), "%s: %s", name, what);
+	c->done_detail[0] = '\0';
+	if (detail_fmt) {
+		va_start(ap, detail_fmt);
+		vsnprintf(c->done_detail, sizeof(c->done_detail), detail_fmt, ap);
+		va_end(ap);
+	}
+}
+
+/* The success line: the verb's text with the time it took (ms below 10 s). */
+static void print_done(const struct cli *c, const struct timespec *t0)
+{
+	struct timespec t1;
+	double ms;
+
+	if (!c->done[0] || c->quiet || c->json)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+	if (ms < 10000)
+		printf("%s in %.0f ms", c->done, ms);
+	else
+		printf("%s in %.1f s", c->done, ms / 1e3);
+	printf("%s%s\n", c->done_detail[0] ? " " : "", c->done_detail);
+}
+
 int cli_usage_error(struct cli *c, struct zone_error *err)
 {
 	const struct cli_verb *v = cli_verb_find(c->verb);
@@ -131,6 +171,7 @@ int main(int argc, char **argv)
 	struct cli c = {0};
 	struct zone_error err = {0};
 	const struct cli_verb *v;
+	struct timespec t0;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		cli_help(argc < 2 ? stderr : stdout);
@@ -142,6 +183,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	c.verb = v->name;
+	/* the launcher's messages (exec, login, run, boot) name the verb, not lxrun */
+	static char prog[64];
+	snprintf(prog, sizeof(prog), "lxzone %s", v->name);
+	launch_prog = prog;
 	/* jansson seeds its hash function from /dev/urandom (open, read, close) on first use;
 	 * one getrandom gives it the same randomness for less, and every command reads JSON */
 	uint32_t seed = 0;
@@ -162,11 +207,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lxzone %s: %s\n", v->name, err.msg);
 		return 1;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (v->run(&c, ac, av, &err) < 0) {
 		fprintf(stderr, "lxzone %s: %s\n", v->name, err.msg);
 		if (strncmp(err.msg, "usage:", 6) == 0)
 			return 2;
 		return c.exit_code > 0 ? c.exit_code : 1;
 	}
+	print_done(&c, &t0);
 	return c.exit_code;
 }

@@ -1,0 +1,90 @@
+#!/bin/sh
+# What a user reads (issue 17): every verb that changes a zone prints one line on success,
+# "NAME: WHAT in N ms (DETAIL)"; -q silences it and --json never mixes it into the JSON;
+# errors are one line "lxzone VERB: ..." with the documented exit status (1 failure, 2 usage),
+# and the messages the issue lists say what happened and what to do — each asserted here
+# word for word.
+. "$(dirname "$0")/lib.sh"
+builtin_images
+need_brand
+
+# run CMD... -> $out (stdout), $err (stderr), $rc
+run() {
+	rc=0
+	"$@" >"$T/out" 2>"$T/err" || rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+}
+# expect_line REGEX: stdout is exactly one line matching it, stderr empty, exit 0
+expect_line() {
+	[ "$rc" = 0 ] || fail "exit $rc (stderr: $err), want 0"
+	[ -z "$err" ] || fail "stderr [$err], want none"
+	[ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || fail "stdout [$out], want one line"
+	printf '%s\n' "$out" | grep -Eqx "$1" || fail "stdout [$out], want /$1/"
+	echo "ok: $out"
+}
+# expect_error STATUS TEXT: stderr is exactly TEXT, stdout empty, exit STATUS
+expect_error() {
+	[ "$rc" = "$1" ] || fail "exit $rc, want $1 (stderr: $err)"
+	[ "$err" = "$2" ] || fail "stderr [$err], want [$2]"
+	[ -z "$out" ] || fail "stdout [$out], want none"
+	echo "ok: exit $1: $2"
+}
+ms='[0-9]+ ms'
+
+run lxzone create msgz --image builtin:busybox --memory 256M --cpus 1
+expect_line "msgz: created and installed in $ms \(from builtin:busybox\)"
+run lxzone boot msgz
+expect_line "msgz: booted in $ms \(256M, 1 CPU, net none\)"
+run lxzone snapshot msgz s1
+expect_line "msgz: snapshot taken in $ms \(s1\)"
+run lxzone halt msgz
+expect_line "msgz: halted in $ms"
+run lxzone rollback msgz s1
+expect_line "msgz: rolled back in $ms \(to snapshot s1\)"
+run lxzone clone msgz msgc
+expect_line "msgc: cloned in $ms \(from msgz, (whole|sparse)\)"
+run lxzone configure msgc memory=128M
+expect_line "msgc: configured in $ms"
+run lxzone destroy msgc
+expect_line "msgc: destroyed in $ms"
+run lxzone create msge
+expect_line "msge: created in $ms \(configured; install it with lxzone install msge SRC\)"
+
+# -q: nothing on success; --json: the JSON alone
+run lxzone configure msge -q memory=64M
+[ "$rc" = 0 ] && [ -z "$out" ] && [ -z "$err" ] || fail "-q: exit $rc, out [$out], err [$err]"
+echo "ok: -q prints nothing"
+run lxzone boot msgz --json
+[ "$rc" = 0 ] || fail "boot --json: exit $rc ($err)"
+printf '%s' "$out" | python3 -c 'import json,sys; json.load(sys.stdin)' ||
+	fail "boot --json: not JSON alone: [$out]"
+echo "ok: --json prints the JSON alone"
+
+# a launcher error in lxzone exec names lxzone exec, not lxrun
+run lxzone exec msgz -- /no/such/program
+expect_error 127 "lxzone exec: /no/such/program: No such file or directory"
+run lxzone halt msgz -q
+
+# usage errors: exit 2
+run lxzone snapshot msgz
+expect_error 2 "lxzone snapshot: usage: lxzone snapshot NAME SNAP"
+run lxzone nosuchverb
+expect_error 2 "lxzone: unknown verb 'nosuchverb' (try lxzone --help)"
+
+# an empty file and a file that is not an archive: what they are, not libarchive's errno
+: >"$T/empty.tar"
+run lxzone create msg0 --image "$T/empty.tar"
+expect_error 1 "lxzone create: create zone msg0: $T/empty.tar: an empty file, not an image"
+[ ! -d "$LXZONE_ROOT/msg0" ] || fail "a refused create left zone msg0"
+echo "ok: a refused create leaves no zone"
+echo "just text" >"$T/text.tar"
+run lxzone create msg1 --image "$T/text.tar"
+expect_error 1 "lxzone create: create zone msg1: $T/text.tar: not an image (a tar or cpio archive, compressed or not, a directory, or builtin:NAME)"
+
+# a golden zone with overlay clones says why it stays golden and what to do
+run lxzone create msgg --golden --image builtin:busybox -q
+run lxzone clone msgg msgo --method overlay -q
+[ "$rc" = 0 ] || fail "overlay clone: $err"
+run lxzone configure msgg golden=false
+expect_error 1 "lxzone configure: zone msgg stays golden: 1 overlay clone uses it as a lower layer (first: msgo); destroy them first"

@@ -55,11 +55,17 @@ int cli_list(struct cli *c, int argc, char **argv, struct zone_error *err)
 		} else if (c->json) {
 			json_array_append_new(arr, zone_info_json(z));
 		} else {
-			printf("%-24s %-14s %-6s %-7s %-10s %s\n", z->name,
-			       zone_state_name(zone_get_state(z)),
+			char hint[256];
+			const char *st = zone_state_hint(z, hint, sizeof(hint));
+			const char *paren = strchr(st, '(');
+
+			/* the state in its column; an incomplete zone's way out after the path */
+			printf("%-24s %-14.*s %-6s %-7s %-10s %s%s%s\n", z->name,
+			       paren ? (int)(paren - st - 1) : (int)strlen(st), st,
 			       zone_config_str(z->config, "root-type"),
 			       zone_config_bool(z->config, "golden") ? "yes" : "no",
-			       userns_column(z, col, sizeof(col)), zone_path(z));
+			       userns_column(z, col, sizeof(col)), zone_path(z), paren ? "  " : "",
+			       paren ? paren : "");
 		}
 		zone_free(z);
 	}
@@ -89,8 +95,14 @@ int cli_info(struct cli *c, int argc, char **argv, struct zone_error *err)
 		cli_print_json(info);
 		return 0;
 	}
+	json_t *detail = json_object_get(info, "state-detail");
 	json_object_foreach(info, key, v)
 	{
+		/* the text shows the state as a user reads it (detached, incomplete (...)) */
+		if (strcmp(key, "state-detail") == 0)
+			continue;
+		if (strcmp(key, "state") == 0 && detail)
+			v = detail;
 		if (json_is_string(v))
 			printf("%-15s %s\n", key, json_string_value(v));
 		else if (json_is_boolean(v))
@@ -108,11 +120,12 @@ int cli_info(struct cli *c, int argc, char **argv, struct zone_error *err)
 		else if (strcmp(key, "origin") == 0) {
 			const char *k2;
 			json_t *v2;
+			/* where the root came from, under a heading of its own */
+			printf("origin:\n");
 			json_object_foreach(v, k2, v2)
 			{
 				if (json_is_string(v2))
-					printf("%-15s %s\n", k2[0] ? k2 : key,
-					       json_string_value(v2));
+					printf("  %-13s %s\n", k2, json_string_value(v2));
 			}
 		}
 	}

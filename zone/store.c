@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "zone/clone.h"
 #include "zone/config.h"
 #include "zone/fsutil.h"
 #include "zone/idmap.h"
@@ -436,13 +437,44 @@ int zone_remove(struct zone *z, struct zone_error *err)
 	return 0;
 }
 
+const char *zone_state_hint(struct zone *z, char *buf, size_t len)
+{
+	enum zone_state s = zone_get_state(z);
+	const char *what;
+
+	if (s == ZONE_CONFIGURED && json_object_get(z->state, "detached") != NULL)
+		return "detached";
+	if (s != ZONE_INCOMPLETE)
+		return zone_state_name(s);
+	if (zone_move_pending(z))
+		what = "interrupted move: run lxzone verify %s to finish or roll it back";
+	else if (zone_rollback_pending(z))
+		what = "interrupted rollback: run lxzone verify %s to finish it";
+	else if (zone_attach_pending(z))
+		what = "interrupted attach: run lxzone verify %s to finish or undo it";
+	else
+		what = "interrupted install: run lxzone uninstall %s, then install again";
+	snprintf(buf, len, "incomplete (");
+	size_t n = strlen(buf);
+	snprintf(buf + n, len - n, what, z->name);
+	n = strlen(buf);
+	snprintf(buf + n, len - n, ")");
+	return buf;
+}
+
 json_t *zone_info_json(struct zone *z)
 {
+	char hint[256];
+
 	json_t *o = json_object();
 	pid_t sup = zone_supervisor_pid(z);
 
 	json_object_set_new(o, "name", json_string(z->name));
 	json_object_set_new(o, "state", json_string(zone_state_name(zone_get_state(z))));
+	/* what the state means for the user (detached; an incomplete zone's way out) */
+	const char *h = zone_state_hint(z, hint, sizeof(hint));
+	if (strcmp(h, zone_state_name(zone_get_state(z))) != 0)
+		json_object_set_new(o, "state-detail", json_string(h));
 	json_object_set_new(o, "brand", json_string(zone_config_str(z->config, "brand")));
 	json_object_set_new(o, "root-type", json_string(zone_config_str(z->config, "root-type")));
 	json_object_set_new(o, "golden", json_boolean(zone_config_bool(z->config, "golden")));

@@ -85,6 +85,10 @@ pid_t zone_supervisor_pid(struct zone *z);
 int zone_remove(struct zone *z, struct zone_error *err);
 
 /* Summary as JSON, for list / info. */
+/* The state as a user should read it: "detached" for a detached zone, and for an incomplete
+ * one "incomplete (interrupted move: run lxzone verify NAME ...)"; else the state's name.
+ * Returns buf or a constant string. */
+const char *zone_state_hint(struct zone *z, char *buf, size_t len);
 json_t *zone_info_json(struct zone *z);
 
 #endif

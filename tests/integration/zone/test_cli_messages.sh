@@ -88,3 +88,29 @@ run lxzone clone msgg msgo --method overlay -q
 [ "$rc" = 0 ] || fail "overlay clone: $err"
 run lxzone configure msgg golden=false
 expect_error 1 "lxzone configure: zone msgg stays golden: 1 overlay clone uses it as a lower layer (first: msgo); destroy them first"
+
+# states that say what a zone is: detached (not "configured"), and info's origin heading
+run lxzone detach msgz
+expect_line "msgz: detached in $ms \(attach it elsewhere with lxzone attach msgz PATH\)"
+lxzone list | grep -Eq '^msgz +detached ' || fail "list: $(lxzone list | grep msgz)"
+lxzone info msgz | grep -Eq '^state +detached$' || fail "info: $(lxzone info msgz | grep state)"
+[ "$(lxzone info msgz --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["state"], d["state-detail"])')" = "configured detached" ] ||
+	fail "info --json: state and state-detail"
+echo "ok: a detached zone is listed as detached"
+run lxzone attach msgz "$LXZONE_ROOT/msgz"
+expect_line "msgz: attached in $ms \(from $LXZONE_ROOT/msgz\)"
+lxzone info msgz | grep -q '^origin:$' || fail "info has no origin heading"
+echo "ok: info shows the origin under its heading"
+
+# an incomplete zone (here: an install cut short) says how to get out of it
+run lxzone create msgi -q
+python3 - "$LXZONE_ROOT/msgi/state.json" <<'PY'
+import json, sys
+p = sys.argv[1]
+s = json.load(open(p))
+s["state"] = "incomplete"
+json.dump(s, open(p, "w"))
+PY
+lxzone list | grep -Eq '^msgi +incomplete .*  \(interrupted install: run lxzone uninstall msgi, then install again\)$' ||
+	fail "list: $(lxzone list | grep msgi)"
+echo "ok: an incomplete zone is listed with its way out"

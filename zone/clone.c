@@ -7,6 +7,7 @@
  * The lower layer of an overlay zone is recorded in state.json ("origin"."lower"); the source
  * zone refuses to uninstall, move or lose its golden flag while clones depend on it.
  */
+#include "zone/progress.h"
 #include "zone/clone.h"
 
 #include <errno.h>
@@ -174,12 +175,16 @@ int zone_reset_identity(struct zone *z, const char *dir, struct zone_error *err)
 struct copy_job {
 	const char *dst;
 	bool reflink;
+	struct zone_progress *progress;
 };
 
 static int copy_root_fn(const char *root, void *arg, struct zone_error *err)
 {
 	struct copy_job *j = arg;
-	struct zone_copy_opts o = {.reflink = j->reflink, .require_reflink = j->reflink};
+	struct zone_copy_opts o = {.reflink = j->reflink,
+				   .require_reflink = j->reflink,
+				   .progress = zone_progress_copy_cb,
+				   .progress_arg = j->progress};
 	return zone_copy_tree(root, j->dst, &o, NULL, err);
 }
 
@@ -297,7 +302,9 @@ int zone_clone_into(struct zone *src, const char *snap, struct zone *dst,
 	if (mkdirat(zp, "root", 0755) < 0)
 		return zone_error_set(err, errno, "mkdir %s/root", zone_path(dst));
 	dstroot = zone_subpath(dst, "root");
-	struct copy_job job = {.dst = dstroot};
+	struct zone_progress progress;
+	struct copy_job job = {.dst = dstroot, .progress = &progress};
+	int copied;
 	const char *from = snap != NULL ? snapdir : srcroot;
 	job.reflink =
 	    method == ZONE_CLONE_REFLINK || zone_reflink_supported(zone_path(src), zone_path(dst));
@@ -309,12 +316,13 @@ int zone_clone_into(struct zone *src, const char *snap, struct zone *dst,
 		    "copying a snapshot of overlay zone %s is not supported: clone "
 		    "it with --method overlay",
 		    src->name);
-	if (snap != NULL) {
-		if (copy_root_fn(from, &job, err) < 0)
-			return zone_error_wrap(err, "copy %s", from);
-	} else if (zone_with_root(src, copy_root_fn, &job, err) < 0) {
-		return zone_error_wrap(err, "copy zone %s", src->name);
-	}
+	zone_progress_start(&progress, dst->name, "clone");
+	copied = snap != NULL ? copy_root_fn(from, &job, err)
+			      : zone_with_root(src, copy_root_fn, &job, err);
+	zone_progress_end(&progress);
+	if (copied < 0)
+		return snap != NULL ? zone_error_wrap(err, "copy %s", from)
+				    : zone_error_wrap(err, "copy zone %s", src->name);
 	json_object_set_new(dst->config, "root-type", json_string("whole"));
 	if (zone_save_config(dst, err) < 0)
 		return -1;

@@ -15,6 +15,7 @@
 #include "zone/extract.h"
 #include "zone/fsutil.h"
 #include "zone/paths.h"
+#include "zone/progress.h"
 
 int zone_builtin_image(const char *name, char *out, size_t outsz, struct zone_error *err)
 {
@@ -43,20 +44,6 @@ found:
 	return 0;
 }
 
-static void show_progress(uint64_t done, uint64_t total, void *arg)
-{
-	(void)arg;
-	if (total > 0)
-		fprintf(stderr, "\rinstalling: %3d%% (%llu MiB)", (int)(done * 100 / total),
-			(unsigned long long)(done >> 20));
-}
-
-static void show_copy_progress(uint64_t done, void *arg)
-{
-	(void)arg;
-	fprintf(stderr, "\rinstalling: %llu MiB copied", (unsigned long long)(done >> 20));
-}
-
 /* An empty root directory for the zone (removing leftovers of an earlier attempt). */
 static int fresh_root(struct zone *z, char **root, struct zone_error *err)
 {
@@ -83,11 +70,12 @@ int zone_install(struct zone *z, const char *src, const struct zone_install_opts
 	cleanup_free char *root = NULL;
 	const char *type;
 	struct stat st;
-	bool tty;
+	bool show;
+	struct zone_progress progress;
 
 	if (opts == NULL)
 		opts = &none;
-	tty = opts->progress && isatty(2);
+	show = opts->progress;
 	if (zone_get_state(z) != ZONE_CONFIGURED)
 		return zone_error_set(
 		    err, 0, "zone %s is %s; install needs a configured zone%s", z->name,
@@ -112,8 +100,10 @@ int zone_install(struct zone *z, const char *src, const struct zone_install_opts
 	if (fresh_root(z, &root, err) < 0)
 		return -1;
 
+	zone_progress_start(&progress, z->name, "install");
 	if (S_ISDIR(st.st_mode)) {
-		struct zone_copy_opts co = {.progress = tty ? show_copy_progress : NULL};
+		struct zone_copy_opts co = {.progress = show ? zone_progress_copy_cb : NULL,
+					    .progress_arg = &progress};
 		struct zone_copy_stats cs = {0};
 		if (strcmp(source, "/") == 0)
 			return zone_error_set(err, 0, "refusing to copy the host's / into a zone");
@@ -122,7 +112,8 @@ int zone_install(struct zone *z, const char *src, const struct zone_install_opts
 	} else {
 		struct zone_extract_opts eo = {
 		    .warnings = opts->warnings ? opts->warnings : stderr,
-		    .progress = tty ? show_progress : NULL,
+		    .progress = show ? zone_progress_extract_cb : NULL,
+		    .progress_arg = &progress,
 		};
 		struct zone_extract_stats es = {0};
 		if (zone_extract_archive(source, root, &eo, &es, err) < 0)
@@ -138,8 +129,7 @@ int zone_install(struct zone *z, const char *src, const struct zone_install_opts
 				z->name, (unsigned long long)es.devices,
 				es.devices == 1 ? "" : "s");
 	}
-	if (tty)
-		fprintf(stderr, "\r\033[K");
+	zone_progress_end(&progress);
 	sync();
 	return zone_set_state(z, ZONE_INSTALLED, err);
 }

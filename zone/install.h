@@ -10,7 +10,7 @@
 #include "zone/store.h"
 
 struct zone_install_opts {
-	bool progress;	/* show progress on stderr (when it is a terminal) */
+	bool progress;	/* show progress on stderr (zone/progress.h) */
 	FILE *warnings; /* refused archive entries; NULL: stderr */
 };
 

@@ -13,6 +13,7 @@
 #include "cli/launch.h"
 #include "zone/cli.h"
 #include "zone/config.h"
+#include "zone/progress.h"
 
 static int cli_help_verb(struct cli *c, int argc, char **argv, struct zone_error *err);
 
@@ -207,6 +208,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lxzone %s: %s\n", v->name, err.msg);
 		return 1;
 	}
+	zone_progress_quiet = c.quiet;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (v->run(&c, ac, av, &err) < 0) {
 		fprintf(stderr, "lxzone %s: %s\n", v->name, err.msg);

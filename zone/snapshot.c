@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "zone/progress.h"
 #include "zone/clone.h"
 #include "zone/config.h"
 #include "zone/copy.h"
@@ -31,13 +32,21 @@ int zone_snapshot_name_validate(const char *snap, struct zone_error *err)
 	return 0;
 }
 
-static int copy_layer(const char *from, const char *to, struct zone_error *err)
+static int copy_layer(struct zone *z, const char *phase, const char *from, const char *to,
+		      struct zone_error *err)
 {
-	struct zone_copy_opts o = {.reflink = zone_reflink_supported(from, to)};
+	struct zone_progress p;
+	struct zone_copy_opts o = {.reflink = zone_reflink_supported(from, to),
+				   .progress = zone_progress_copy_cb,
+				   .progress_arg = &p};
+	int r;
 
 	if (mkdir(to, 0755) < 0)
 		return zone_error_set(err, errno, "mkdir %s", to);
-	return zone_copy_tree(from, to, &o, NULL, err);
+	zone_progress_start(&p, z->name, phase);
+	r = zone_copy_tree(from, to, &o, NULL, err);
+	zone_progress_end(&p);
+	return r;
 }
 
 int zone_snapshot_create(struct zone *z, const char *snap, struct zone_error *err)
@@ -62,7 +71,7 @@ int zone_snapshot_create(struct zone *z, const char *snap, struct zone_error *er
 		return zone_error_set(err, 0, "zone %s already has a snapshot %s", z->name, snap);
 	if (zone_rmtree(tmp, err) < 0)
 		return -1;
-	if (copy_layer(src, tmp, err) < 0) {
+	if (copy_layer(z, "snapshot", src, tmp, err) < 0) {
 		zone_rmtree(tmp, NULL);
 		return zone_error_wrap(err, "snapshot %s of zone %s", snap, z->name);
 	}
@@ -176,7 +185,7 @@ int zone_snapshot_rollback(struct zone *z, const char *snap, struct zone_error *
 	if (rename(cur, old) < 0 && errno != ENOENT)
 		return zone_error_set(err, errno, "rollback zone %s: set aside %s", z->name, cur);
 	zone_test_crashpoint("rollback-aside");
-	if (copy_layer(from, cur, err) < 0)
+	if (copy_layer(z, "rollback", from, cur, err) < 0)
 		return zone_error_wrap(err, "rollback zone %s to %s (lxzone verify %s undoes it)",
 				       z->name, snap, z->name);
 	fd = open(cur, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -1,0 +1,105 @@
+/* zone/progress.c: silent in the first second; off a terminal, one line per quarter with the
+ * size, or one per 5 s tick when the total is not known; -q silences it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "zone/progress.h"
+
+/* Run fn with standard error (not a terminal) captured into out. */
+static void capture(void (*fn)(void), char *out, size_t len)
+{
+	FILE *f = tmpfile();
+	int saved = dup(2);
+	size_t n;
+
+	assert_non_null(f);
+	fflush(stderr);
+	dup2(fileno(f), 2);
+	fn();
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(f);
+	n = fread(out, 1, len - 1, f);
+	out[n] = '\0';
+	fclose(f);
+}
+
+static void age(struct zone_progress *p, long ms)
+{
+	p->start.tv_sec -= ms / 1000;
+}
+
+static void quarters(void)
+{
+	struct zone_progress p;
+	uint64_t total = UINT64_C(400) << 20;
+
+	zone_progress_start(&p, "web", "install");
+	zone_progress_update(&p, total / 2, total); /* within the first second: nothing */
+	age(&p, 2000);
+	for (uint64_t d = 0; d <= total; d += total / 40)
+		zone_progress_update(&p, d, total);
+	zone_progress_end(&p);
+}
+
+static void test_quarters(void **state)
+{
+	char out[1024];
+
+	(void)state;
+	zone_progress_quiet = false;
+	capture(quarters, out, sizeof(out));
+	assert_string_equal(out, "web: install 25% (100 MiB)\n"
+				 "web: install 50% (200 MiB)\n"
+				 "web: install 75% (300 MiB)\n"
+				 "web: install 100% (400 MiB)\n");
+}
+
+static void ticks(void)
+{
+	struct zone_progress p;
+
+	zone_progress_start(&p, "web", "clone");
+	age(&p, 6000);
+	zone_progress_update(&p, UINT64_C(3) << 29, 0);
+	zone_progress_update(&p, UINT64_C(4) << 29, 0); /* same 5 s tick: no line */
+	zone_progress_end(&p);
+}
+
+static void test_unknown_total(void **state)
+{
+	char out[1024];
+
+	(void)state;
+	zone_progress_quiet = false;
+	capture(ticks, out, sizeof(out));
+	assert_string_equal(out, "web: clone 1.5 GiB\n");
+}
+
+static void test_quiet(void **state)
+{
+	char out[1024];
+
+	(void)state;
+	zone_progress_quiet = true;
+	capture(quarters, out, sizeof(out));
+	assert_string_equal(out, "");
+	zone_progress_quiet = false;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_quarters),
+	    cmocka_unit_test(test_unknown_total),
+	    cmocka_unit_test(test_quiet),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

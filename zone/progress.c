@@ -1,0 +1,91 @@
+/* Progress lines and bars on standard error (progress.h). */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "zone/progress.h"
+
+#define QUIET_MS  1000 /* nothing before this */
+#define TICK_MS	  5000 /* a line this often when the total is not known (not a terminal) */
+#define BAR_WIDTH 30
+
+bool zone_progress_quiet;
+
+static long elapsed_ms(const struct zone_progress *p)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - p->start.tv_sec) * 1000 + (now.tv_nsec - p->start.tv_nsec) / 1000000;
+}
+
+void zone_progress_start(struct zone_progress *p, const char *name, const char *phase)
+{
+	snprintf(p->what, sizeof(p->what), "%s: %s", name, phase);
+	p->tty = isatty(2);
+	p->shown = false;
+	p->last_step = -1;
+	clock_gettime(CLOCK_MONOTONIC, &p->start);
+}
+
+/* "120 MiB", "1.2 GiB" */
+static void size_text(uint64_t b, char *buf, size_t len)
+{
+	if (b >= (UINT64_C(10) << 30))
+		snprintf(buf, len, "%llu GiB", (unsigned long long)(b >> 30));
+	else if (b >= (UINT64_C(1) << 30))
+		snprintf(buf, len, "%.1f GiB", (double)b / (double)(UINT64_C(1) << 30));
+	else
+		snprintf(buf, len, "%llu MiB", (unsigned long long)(b >> 20));
+}
+
+void zone_progress_update(struct zone_progress *p, uint64_t done, uint64_t total)
+{
+	long ms;
+	int pct = total ? (int)(done * 100 / total) : -1, step;
+	char size[32];
+
+	if (zone_progress_quiet || (ms = elapsed_ms(p)) < QUIET_MS)
+		return;
+	if (pct > 100)
+		pct = 100;
+	size_text(done, size, sizeof(size));
+	if (p->tty) {
+		char bar[BAR_WIDTH + 1];
+		int fill = pct < 0 ? 0 : pct * BAR_WIDTH / 100;
+
+		for (int i = 0; i < BAR_WIDTH; i++)
+			bar[i] = i < fill ? '#' : (pct < 0 ? '?' : '.');
+		bar[BAR_WIDTH] = '\0';
+		if (pct >= 0)
+			fprintf(stderr, "\r\033[K%s [%s] %3d%% (%s)", p->what, bar, pct, size);
+		else
+			fprintf(stderr, "\r\033[K%s %s", p->what, size);
+		p->shown = true;
+		return;
+	}
+	step = pct >= 0 ? pct / 25 : (int)(ms / TICK_MS);
+	if (step == p->last_step || (pct >= 0 && pct < 25))
+		return;
+	p->last_step = step;
+	if (pct >= 0)
+		fprintf(stderr, "%s %d%% (%s)\n", p->what, step * 25, size);
+	else
+		fprintf(stderr, "%s %s\n", p->what, size);
+}
+
+void zone_progress_end(struct zone_progress *p)
+{
+	if (p->tty && p->shown)
+		fprintf(stderr, "\r\033[K");
+	p->shown = false;
+}
+
+void zone_progress_copy_cb(uint64_t bytes, void *arg)
+{
+	zone_progress_update(arg, bytes, 0);
+}
+
+void zone_progress_extract_cb(uint64_t done, uint64_t total, void *arg)
+{
+	zone_progress_update(arg, done, total);
+}

@@ -1,5 +1,4 @@
 #include "emul/signal.h"
-#include "emul/fdfilter.h"
 #include "emul/guestmem.h"
 #include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
@@ -245,10 +244,8 @@ static void syscall_trap(struct lx_thread *t, struct lx_siginfo *si, struct lx_u
 	};
 	lx_handler_fn h = NULL;
 
-	if (c.nr >= 0 && c.nr < LX_NSYSCALLS &&
-	    (lx_systable[c.nr].cls == LX_SYS_EMUL ||
-	     lx_systable[c.nr].cls_hardened == LX_SYS_EMUL || lx_sys_is_lxproc(c.nr) ||
-	     lx_fdfilter_nr(c.nr)))
+	/* lx_handlers has a handler exactly for the rows that may trap to one (systable.def) */
+	if (c.nr >= 0 && c.nr < LX_NSYSCALLS)
 		h = lx_handlers[c.nr];
 	m->rax = (uint64_t)(h ? h(&c) : lx_unsupported(&c));
 }

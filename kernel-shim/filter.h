@@ -1,5 +1,5 @@
 /*
- * The brand's seccomp filter: built from the syscall table (emul/systable.c) with libseccomp,
+ * The brand's seccomp filter: built from the syscall table (emul/systable.def) with libseccomp,
  * then rewritten so that every trap goes through the gate check (kernel-shim/filter.c).
  * Host side only (libc, libseccomp): lxrun builds and installs it before exec'ing the brand.
  */
@@ -13,8 +13,8 @@
 
 struct lx_filter_opts {
 	int hardened; /* use the table's hardened profile (cls_hardened) */
-	int lxproc;   /* the zone has a zone page: trap lxproc's calls (lx_sys_is_lxproc) */
-	/* zones only: mount and umount2 (lx_sys_is_mountd) go to the zone's mount service as
+	int lxproc;   /* the zone has a zone page: trap the table's CAPS rows (lxproc's calls) */
+	/* zones only: the table's MOUNTD rows (mount, umount2) go to the zone's mount service as
 	 * seccomp user notifications (zone/mountd.h) instead of failing with EPERM */
 	int mount_notify;
 };

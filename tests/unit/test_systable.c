@@ -292,6 +292,31 @@ static void test_trap_and_family(void **state)
 
 /* The first-version column: every row has one, within what x86_64 Linux has released, and
  * the calls software probes by ENOSYS carry the release that added them. */
+/* Each handler is where its row says: "long lx_sys_<name>(" in syscalls/lx_<family>.c. */
+static void test_family_files_hold_handlers(void **state)
+{
+	(void)state;
+	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
+		const struct lx_sysent *e = &lx_systable[nr];
+		char path[512], want[96], line[512];
+		int found = 0;
+		FILE *f;
+
+		if (!e->family)
+			continue;
+		snprintf(path, sizeof(path), "%s/syscalls/%s", LXZONE_SOURCE_DIR, e->family);
+		snprintf(want, sizeof(want), "long lx_sys_%s(struct lx_sysctx *c)", e->name);
+		f = fopen(path, "r");
+		if (!f)
+			fail_msg("%s: family file %s: %s", e->name, path, strerror(errno));
+		while (!found && fgets(line, sizeof(line), f))
+			found = strncmp(line, want, strlen(want)) == 0;
+		fclose(f);
+		if (!found)
+			fail_msg("%s: %s does not define lx_sys_%s", e->name, path, e->name);
+	}
+}
+
 static void test_since(void **state)
 {
 	(void)state;
@@ -402,6 +427,7 @@ int main(void)
 	    cmocka_unit_test(test_emulated_set),
 	    cmocka_unit_test(test_policy_rows),
 	    cmocka_unit_test(test_trap_and_family),
+	    cmocka_unit_test(test_family_files_hold_handlers),
 	    cmocka_unit_test(test_since),
 	    cmocka_unit_test(test_class_and_reason_names),
 	};

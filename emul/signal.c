@@ -245,8 +245,15 @@ static void syscall_trap(struct lx_thread *t, struct lx_siginfo *si, struct lx_u
 	lx_handler_fn h = NULL;
 
 	/* lx_handlers has a handler exactly for the rows that may trap to one (systable.def) */
-	if (c.nr >= 0 && c.nr < LX_NSYSCALLS)
+	if (c.nr >= 0 && c.nr < LX_NSYSCALLS) {
+		/* a call the zone's kernel-version lacks is ENOSYS'd by the filter; one trapped
+		 * anyway (the descriptor filter's statx outranks an ERRNO) is answered the same */
+		if (lx_sys_newer(&lx_systable[c.nr], lx_proc.kv)) {
+			m->rax = (uint64_t)-LX_ENOSYS;
+			return;
+		}
 		h = lx_handlers[c.nr];
+	}
 	m->rax = (uint64_t)(h ? h(&c) : lx_unsupported(&c));
 }
 

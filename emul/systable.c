@@ -93,3 +93,33 @@ const char *lx_sys_trap_name(unsigned trap)
 		return "?";
 	return names[trap];
 }
+
+/* Pure, freestanding: the brand parses its kernel-version with it too. */
+unsigned lx_sys_kv_parse(const char *s)
+{
+	unsigned v[3] = {0, 0, 0};
+	int i = 0;
+
+	if (!s || *s < '0' || *s > '9')
+		return 0;
+	for (;;) {
+		unsigned n = 0;
+		int digits = 0;
+
+		while (*s >= '0' && *s <= '9') {
+			if (n < 100000)
+				n = n * 10 + (unsigned)(*s - '0');
+			s++;
+			digits++;
+		}
+		if (!digits)
+			return 0;
+		v[i++] = n;
+		if (i == 3 || *s != '.')
+			break;
+		s++;
+	}
+	if (i < 2 || v[0] == 0 || v[0] > 255 || v[1] > 255)
+		return 0;
+	return LX_KV(v[0], v[1], v[2] > 255 ? 255 : v[2]);
+}

@@ -58,6 +58,20 @@ struct lx_sysent {
 
 extern const struct lx_sysent lx_systable[LX_NSYSCALLS];
 
+/*
+ * A kernel-version string ("X.Y", "X.Y.Z", with any suffix after Z: "5.15.0-91-generic") as
+ * LX_KV; 0 for NULL, "" or anything else (0 means "the host's": nothing is gated).  Patch
+ * levels above 255 are clamped, as LINUX_VERSION_CODE does.
+ */
+unsigned lx_sys_kv_parse(const char *s);
+
+/* Does a zone claiming kernel kv (LX_KV, 0: the host's) lack the call e?  Then the call
+ * answers ENOSYS, as that kernel would (kernel-shim/filter.c). */
+static inline int lx_sys_newer(const struct lx_sysent *e, unsigned kv)
+{
+	return kv != 0 && e->since > kv;
+}
+
 const char *lx_sys_reason_name(unsigned reason);
 const char *lx_sys_class_name(unsigned cls);
 const char *lx_sys_trap_name(unsigned trap);

@@ -80,6 +80,7 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 #define IP_HI (IP_LO + 4)
 
 #define RET_TRAP_BRAND (SECCOMP_RET_TRAP | LX_TRAP_DATA)
+#define GATE_CHECK_LEN 7 /* instructions of one gate check (lx_filter_gate_pass) */
 
 /* CLONE_VM|CLONE_VFORK children run on the parent's memory and stack until they exec or exit;
  * the brand cannot interpose a trampoline there, and need not: the parent is suspended. */
@@ -278,6 +279,17 @@ static int add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, char *
 		uint32_t action;
 		int rc;
 
+		if (lx_sys_newer(e, o ? o->kernel : 0)) {
+			/* as the zone's kernel would answer, decided on the number alone */
+			action = cls == LX_SYS_PASS || cls == LX_SYS_EMUL
+				     ? SCMP_ACT_TRACE(LX_FILTER_MARK_NEWER)
+				     : SCMP_ACT_ERRNO(ENOSYS);
+			rc = seccomp_rule_add(ctx, action, nr, 0);
+			if (rc < 0)
+				return lx_filter_fail(err, errlen, "filter: add rule for %s: %s",
+						      e->name, strerror(-rc));
+			continue;
+		}
 		if (e->trap == LX_TRAP_MOUNTD && o && o->mount_notify) {
 			if (add_mount_notify_rule(ctx, nr, err, errlen) < 0)
 				return -1;
@@ -357,7 +369,7 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **prog, size_t *le
 long lx_filter_gate_pass(struct sock_filter *prog, size_t len, char *err, size_t errlen)
 {
 	const size_t gate = len;
-	size_t gated = 0;
+	size_t gated = 0, newer = 0, total;
 
 	for (size_t i = 0; i < len; i++) {
 		struct sock_filter *f = &prog[i];
@@ -369,6 +381,11 @@ long lx_filter_gate_pass(struct sock_filter *prog, size_t len, char *err, size_t
 		if ((f->k & SECCOMP_RET_DATA) == LX_FILTER_MARK_GATED) {
 			*f = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, gate - i - 1, 0, 0);
 			gated++;
+		} else if ((f->k & SECCOMP_RET_DATA) == LX_FILTER_MARK_NEWER) {
+			/* the second gate check, after the first */
+			*f = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA,
+							  gate + GATE_CHECK_LEN - i - 1, 0, 0);
+			newer++;
 		} else if ((f->k & SECCOMP_RET_DATA) == LX_FILTER_MARK_PLAIN) {
 			*f = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, RET_TRAP_BRAND);
 		} else {
@@ -378,22 +395,29 @@ long lx_filter_gate_pass(struct sock_filter *prog, size_t len, char *err, size_t
 	}
 	if (gated == 0)
 		return lx_filter_fail(err, errlen, "filter: no gated trap in the program");
-	if (gate + LX_FILTER_GATE_BLOCK_LEN > BPF_MAXINSNS)
+	/* the ENOSYS check only when a kernel-version gates some call */
+	total = gate + (newer ? 2 : 1) * GATE_CHECK_LEN;
+	if (total > BPF_MAXINSNS)
 		return lx_filter_fail(err, errlen, "filter: %zu instructions, the kernel takes %d",
-				      gate + LX_FILTER_GATE_BLOCK_LEN, BPF_MAXINSNS);
+				      total, BPF_MAXINSNS);
 
+		/* the same check twice; a call from outside the gate gets the check's last return:
+		 * a trap for emulated calls, ENOSYS for calls newer than the zone's kernel */
+#define GATE_CHECK(outside)                                                                        \
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_HI),                                                 \
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 4), /* hi != 0: not the gate (vsyscall) */   \
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_LO),                                             \
+	    BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)LX_GATE_ADDR, 0, 2),                     \
+	    BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)(LX_GATE_ADDR + LX_GATE_LEN), 1, 0),     \
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW), BPF_STMT(BPF_RET | BPF_K, outside)
 	const struct sock_filter block[LX_FILTER_GATE_BLOCK_LEN] = {
-	    /* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_HI),
-	    /* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 4), /* hi != 0: trap (vsyscall) */
-	    /* 2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_LO),
-	    /* 3 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)LX_GATE_ADDR, 0, 2),
-	    /* 4 */
-	    BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)(LX_GATE_ADDR + LX_GATE_LEN), 1, 0),
-	    /* 5 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	    /* 6 */ BPF_STMT(BPF_RET | BPF_K, RET_TRAP_BRAND),
+	    GATE_CHECK(RET_TRAP_BRAND),
+	    GATE_CHECK(SECCOMP_RET_ERRNO | ENOSYS),
 	};
-	memcpy(&prog[gate], block, sizeof(block));
-	return (long)(gate + LX_FILTER_GATE_BLOCK_LEN);
+#undef GATE_CHECK
+	_Static_assert(sizeof(block) == 2 * GATE_CHECK_LEN * sizeof(block[0]), "GATE_CHECK_LEN");
+	memcpy(&prog[gate], block, (total - gate) * sizeof(block[0]));
+	return (long)total;
 }
 
 int lx_filter_build(const struct lx_filter_opts *o, struct sock_fprog *out, char *err,
@@ -540,9 +564,10 @@ uint64_t lx_filter_key(const struct lx_filter_opts *o)
 {
 	const struct scmp_version *v = seccomp_version();
 	uint64_t h = fnv1a(FNV_BASIS, CACHE_MAGIC, 8);
-	uint32_t w[9] = {CACHE_VERSION,		 o && o->hardened,	   o && o->lxproc,
-			 (uint32_t)LX_GATE_ADDR, (uint32_t)LX_GATE_LEN,	   LX_TRAP_DATA,
-			 LX_NSYSCALLS,		 LX_FILTER_GATE_BLOCK_LEN, o && o->mount_notify};
+	uint32_t w[10] = {CACHE_VERSION,	  o && o->hardened,	    o && o->lxproc,
+			  (uint32_t)LX_GATE_ADDR, (uint32_t)LX_GATE_LEN,    LX_TRAP_DATA,
+			  LX_NSYSCALLS,		  LX_FILTER_GATE_BLOCK_LEN, o && o->mount_notify,
+			  o ? o->kernel : 0};
 
 	h = fnv1a(h, w, sizeof(w));
 	if (v) {
@@ -561,6 +586,12 @@ uint64_t lx_filter_key(const struct lx_filter_opts *o)
 /* What the filter must return for nr (not clone) from an ordinary address or the gate. */
 static uint32_t expected_action(const struct lx_filter_opts *o, int nr, int from_gate)
 {
+	if (lx_sys_newer(&lx_systable[nr], o ? o->kernel : 0)) {
+		unsigned cls = effective_class(o, nr);
+		if ((cls == LX_SYS_PASS || cls == LX_SYS_EMUL) && from_gate)
+			return SECCOMP_RET_ALLOW;
+		return SECCOMP_RET_ERRNO | ENOSYS;
+	}
 	if (o && o->mount_notify && lx_systable[nr].trap == LX_TRAP_MOUNTD)
 		return SECCOMP_RET_USER_NOTIF;
 	switch (effective_class(o, nr)) {
@@ -680,14 +711,16 @@ int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *pr
 	if (lx_bpf_check(prog->filter, prog->len, err, errlen) < 0)
 		return -1;
 	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
-		if (nr == SCMP_SYS(clone) && lx_systable[nr].trap == LX_TRAP_ARGS)
+		const int newer = lx_sys_newer(&lx_systable[nr], o ? o->kernel : 0);
+
+		if (nr == SCMP_SYS(clone) && lx_systable[nr].trap == LX_TRAP_ARGS && !newer)
 			continue; /* decided on its flags; covered by the key */
-		if (lxproc_args_nr(o, nr)) {
+		if (!newer && lxproc_args_nr(o, nr)) {
 			if (verify_lxproc_args(prog, nr, err, errlen) < 0)
 				return -1;
 			continue;
 		}
-		if (nr == SCMP_SYS(setns) && lx_systable[nr].trap == LX_TRAP_ARGS &&
+		if (nr == SCMP_SYS(setns) && lx_systable[nr].trap == LX_TRAP_ARGS && !newer &&
 		    effective_class(o, nr) == LX_SYS_REFUSE) {
 			/* decided on nstype's low word: CLONE_NEWTIME passes, from anywhere */
 			const uint64_t ns[4] = {0, CLONE_NEWTIME,

@@ -3,6 +3,7 @@
 #include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
 #include "emul/systable.h"
+#include "emul/vsyscall.h"
 #include "kernel-shim/brand_abi.h"
 
 extern const lx_handler_fn lx_handlers[LX_NSYSCALLS];
@@ -299,11 +300,33 @@ static int fault_entry(struct lx_thread *t, int sig, const struct lx_siginfo *si
 	return 0;
 }
 
+static long vsys_call(long nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	return lx_sys3(nr, a0, a1, a2);
+}
+
+static int vsys_read(uint64_t addr, uint64_t *out)
+{
+	return lx_copy_from_guest(out, addr, sizeof(*out));
+}
+
+/* A call into the vsyscall page on a host that does not emulate it (emul/vsyscall.h):
+ * emulated here, after fault_entry has unblocked the faults the guest copy may need. */
+static int vsyscall_entry(const struct lx_siginfo *si, struct lx_ucontext *uc)
+{
+	static const struct lx_vsyscall_ops ops = {vsys_call, vsys_read};
+	int nr = lx_vsyscall_decode(LX_SIGSEGV, si->si_code, si->u.addr, uc->uc_mcontext.rip);
+
+	return nr >= 0 && lx_vsyscall_emulate(nr, &uc->uc_mcontext, &ops);
+}
+
 void lx_sigentry(int sig, struct lx_siginfo *si, struct lx_ucontext *uc)
 {
 	struct lx_thread *t = lx_thread_self();
 
 	if ((sig == LX_SIGSEGV || sig == LX_SIGBUS) && fault_entry(t, sig, si, uc))
+		return;
+	if (sig == LX_SIGSEGV && vsyscall_entry(si, uc))
 		return;
 	if (sig == LX_SIGSYS && si->si_code == LX_SYS_SECCOMP && si->si_errno == LX_TRAP_DATA) {
 		syscall_trap(t, si, uc);

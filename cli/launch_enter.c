@@ -22,6 +22,7 @@
  */
 #include "cli/launch.h"
 #include "kernel-shim/brand_abi.h"
+#include "emul/systable.h"
 #include "kernel-shim/filter.h"
 
 #include <errno.h>
@@ -326,7 +327,8 @@ int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
 	struct lx_filter_opts fo = {.hardened = opts->hardened,
 				    .lxproc = (opts->zone_page && *opts->zone_page) ||
 					      (opts->kernel_version && *opts->kernel_version),
-				    .mount_notify = opts->notify_sock != NULL};
+				    .mount_notify = opts->notify_sock != NULL,
+				    .kernel = lx_sys_kv_parse(opts->kernel_version)};
 	struct sock_fprog filter = {0, NULL};
 	sigset_t mask, fwd;
 	char ebuf[512];

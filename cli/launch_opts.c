@@ -44,7 +44,7 @@ static const char usage_text[] =
     "  --net none|host         with --root: none (the default) gives the zone its own\n"
     "                          network namespace with only loopback, up; host shares\n"
     "                          lxrun's (and keeps /proc/sys/net read-only)\n"
-    "  --kernel-version X.Y.Z  kernel release the program sees (uname)\n"
+    "  --kernel-version X.Y.Z  kernel release the program sees (uname); newer calls: ENOSYS\n"
     "  --memory SIZE           memory cap (bytes, or with a k, m, g or t suffix); /proc,\n"
     "                          sysinfo() and free show it\n"
     "  --cpus N                CPU cap, fractions allowed (1.5): a CFS quota of N CPUs on\n"

@@ -5,6 +5,7 @@
  */
 #include "cli/launch.h"
 #include "kernel-shim/brand_abi.h"
+#include "emul/systable.h"
 #include "kernel-shim/filter.h"
 
 #include <errno.h>
@@ -191,7 +192,8 @@ int launch_run(const struct launch_plan *plan, int *status, struct launch_error 
 	__attribute__((cleanup(close_report))) struct report_file rep = {.fd = -1};
 	struct lx_filter_opts fo = {.hardened = opts->hardened,
 				    .lxproc = (opts->zone_page && *opts->zone_page) ||
-					      (opts->kernel_version && *opts->kernel_version)};
+					      (opts->kernel_version && *opts->kernel_version),
+				    .kernel = lx_sys_kv_parse(opts->kernel_version)};
 	const struct sock_fprog *use = &filter;
 	int was_foreground;
 	sigset_t mask, fwd;

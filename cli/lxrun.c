@@ -10,6 +10,7 @@
 #include "cli/launch.h"
 #include "cli/lxrun_caps.h"
 
+#include "emul/systable.h"
 #include "kernel-shim/filter.h"
 
 #include <errno.h>
@@ -31,7 +32,8 @@ static const struct sock_fprog *filter_cached(const struct launch_opts *opts,
 {
 	struct lx_filter_opts fo = {.hardened = opts->hardened,
 				    .lxproc = (opts->zone_page && *opts->zone_page) ||
-					      (opts->kernel_version && *opts->kernel_version)};
+					      (opts->kernel_version && *opts->kernel_version),
+				    .kernel = lx_sys_kv_parse(opts->kernel_version)};
 	char dir[4096], name[64], why[512];
 	const struct sock_fprog *r = NULL;
 	int dfd;

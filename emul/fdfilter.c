@@ -91,8 +91,3 @@ void lx_fdfilter_build(struct lx_sock_filter p[LX_FDFILTER_LEN])
 	p[I_TRAP] = ins(BPF_RET_K, RET_TRAP | LX_TRAP_DATA, I_TRAP, 0, 0);
 	p[I_ALLOW] = ins(BPF_RET_K, RET_ALLOW, I_ALLOW, 0, 0);
 }
-
-int lx_fdfilter_nr(int nr)
-{
-	return nr == NR_FSTAT || nr == NR_NEWFSTATAT || nr == NR_STATX || nr == NR_MMAP;
-}

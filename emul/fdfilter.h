@@ -1,10 +1,10 @@
 /*
- * lxproc's descriptor filter: a second, small seccomp filter the brand stacks on a process
- * the first time it hands that process a synthesized /proc or /sys descriptor (so only
- * processes that can hold one pay for it).  It traps fstat, newfstatat and statx with
- * AT_EMPTY_PATH, and mmap without MAP_ANONYMOUS, unless they come from the gate; everything
- * else it allows, leaving the decision to the brand's main filter (the kernel takes the
- * strictest action of all filters).  syscalls/lx_proc.c answers the trapped calls.
+ * lxproc's descriptor filter (the table's FDFILTER rows, emul/systable.def): a second, small
+ * seccomp filter the brand stacks on a process the first time it hands that process a synthesized
+ * /proc or /sys descriptor (so only processes that can hold one pay for it).  It traps fstat,
+ * newfstatat and statx with AT_EMPTY_PATH, and mmap without MAP_ANONYMOUS, unless they come from
+ * the gate; everything else it allows, leaving the decision to the brand's main filter (the kernel
+ * takes the strictest action of all filters).  syscalls/lx_proc.c answers the trapped calls.
  *
  * Pure: builds the classic BPF program; the unit test runs it in the BPF simulator.
  */
@@ -25,8 +25,5 @@ struct lx_sock_filter {
 
 /* Writes the program (LX_FDFILTER_LEN instructions) to out. */
 void lx_fdfilter_build(struct lx_sock_filter out[LX_FDFILTER_LEN]);
-
-/* Is nr one the descriptor filter traps (in some shape)? */
-int lx_fdfilter_nr(int nr);
 
 #endif

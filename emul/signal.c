@@ -1,9 +1,9 @@
 #include "emul/signal.h"
-#include "emul/fdfilter.h"
 #include "emul/guestmem.h"
 #include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
 #include "emul/systable.h"
+#include "emul/vsyscall.h"
 #include "kernel-shim/brand_abi.h"
 
 extern const lx_handler_fn lx_handlers[LX_NSYSCALLS];
@@ -245,11 +245,16 @@ static void syscall_trap(struct lx_thread *t, struct lx_siginfo *si, struct lx_u
 	};
 	lx_handler_fn h = NULL;
 
-	if (c.nr >= 0 && c.nr < LX_NSYSCALLS &&
-	    (lx_systable[c.nr].cls == LX_SYS_EMUL ||
-	     lx_systable[c.nr].cls_hardened == LX_SYS_EMUL || lx_sys_is_lxproc(c.nr) ||
-	     lx_fdfilter_nr(c.nr)))
+	/* lx_handlers has a handler exactly for the rows that may trap to one (systable.def) */
+	if (c.nr >= 0 && c.nr < LX_NSYSCALLS) {
+		/* a call the zone's kernel-version lacks is ENOSYS'd by the filter; one trapped
+		 * anyway (the descriptor filter's statx outranks an ERRNO) is answered the same */
+		if (lx_sys_newer(&lx_systable[c.nr], lx_proc.kv)) {
+			m->rax = (uint64_t)-LX_ENOSYS;
+			return;
+		}
 		h = lx_handlers[c.nr];
+	}
 	m->rax = (uint64_t)(h ? h(&c) : lx_unsupported(&c));
 }
 
@@ -295,11 +300,33 @@ static int fault_entry(struct lx_thread *t, int sig, const struct lx_siginfo *si
 	return 0;
 }
 
+static long vsys_call(long nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	return lx_sys3(nr, a0, a1, a2);
+}
+
+static int vsys_read(uint64_t addr, uint64_t *out)
+{
+	return lx_copy_from_guest(out, addr, sizeof(*out));
+}
+
+/* A call into the vsyscall page on a host that does not emulate it (emul/vsyscall.h):
+ * emulated here, after fault_entry has unblocked the faults the guest copy may need. */
+static int vsyscall_entry(const struct lx_siginfo *si, struct lx_ucontext *uc)
+{
+	static const struct lx_vsyscall_ops ops = {vsys_call, vsys_read};
+	int nr = lx_vsyscall_decode(LX_SIGSEGV, si->si_code, si->u.addr, uc->uc_mcontext.rip);
+
+	return nr >= 0 && lx_vsyscall_emulate(nr, &uc->uc_mcontext, &ops);
+}
+
 void lx_sigentry(int sig, struct lx_siginfo *si, struct lx_ucontext *uc)
 {
 	struct lx_thread *t = lx_thread_self();
 
 	if ((sig == LX_SIGSEGV || sig == LX_SIGBUS) && fault_entry(t, sig, si, uc))
+		return;
+	if (sig == LX_SIGSEGV && vsyscall_entry(si, uc))
 		return;
 	if (sig == LX_SIGSYS && si->si_code == LX_SYS_SECCOMP && si->si_errno == LX_TRAP_DATA) {
 		syscall_trap(t, si, uc);

@@ -35,6 +35,7 @@ struct lx_proc {
 	int pid;	/* the process that owns this memory: a vfork child sees another getpid() */
 	unsigned flags; /* LX_BF_* */
 	char kver[65];	/* uname release; empty: the host's */
+	unsigned kv;	/* kver as LX_KV (emul/systable.h); 0: the host's, nothing gated */
 	char report[512];
 	char page_path[512];	       /* the zone page (proc/lxzonepage.h); empty: no zone caps */
 	char exe[4096];		       /* what /proc/self/exe shows the guest */

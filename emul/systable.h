@@ -1,9 +1,11 @@
 /*
- * One table, with reasons: for every x86_64 system call, what the brand does with it.
+ * One table, with reasons: for every x86_64 system call, what the brand does with it, when it
+ * is trapped, who handles it, and since which Linux it exists.
  *
- * Pure data, compiled into the freestanding brand and into host tools.  The seccomp filter
- * (kernel-shim/filter.c), the coverage table (docs/syscalls.md), `--report-unsupported` and
- * the brand's dispatch all come from this table.
+ * The rows are in emul/systable.def (one line of data per call).  The seccomp filter
+ * (kernel-shim/filter.c), the dispatch (syscalls/dispatch.c), the coverage table
+ * (docs/syscalls.md) and `--report-unsupported` all come from them; there is no other list of
+ * trapped calls.  Pure data, compiled into the freestanding brand and into host tools.
  */
 #ifndef LXZONE_SYSTABLE_H
 #define LXZONE_SYSTABLE_H
@@ -18,6 +20,17 @@ enum lx_sys_class {
 	LX_SYS_UNSUP,	 /* trapped: the brand answers ENOSYS and records it; `reason` says why */
 };
 
+/* When the filter traps (or otherwise diverts) a call, beyond its class. */
+enum lx_sys_trap {
+	LX_TRAP_NEVER = 0, /* PASS and REFUSE rows: decided by number, in the kernel */
+	LX_TRAP_ALWAYS,	   /* EMUL, UNSUP: every call from outside the gate */
+	LX_TRAP_ARGS,	   /* an argument rule in kernel-shim/filter.c (clone's flags, setns) */
+	LX_TRAP_CAPS,	   /* only in zones with a zone page (lx_filter_opts.lxproc): lxproc */
+	LX_TRAP_FDFILTER,  /* only in processes holding a synthesized file (emul/fdfilter.h) */
+	LX_TRAP_MOUNTD,	   /* in zones: a user notification to the zone's mount service */
+	LX_TRAP_HARDENED,  /* only in the hardened profile (cls_hardened EMUL) */
+};
+
 enum lx_sys_reason {
 	LX_WHY_NONE = 0,
 	LX_WHY_NOT_YET,	      /* could be emulated; not written yet */
@@ -28,34 +41,39 @@ enum lx_sys_reason {
 	LX_WHY_SECURITY,      /* refused by the zone's security policy */
 };
 
+/* A Linux release, as LINUX_VERSION_CODE numbers it (major << 16 | minor << 8 | patch). */
+#define LX_KV(a, b, c) (((unsigned)(a) << 16) | ((unsigned)(b) << 8) | (unsigned)(c))
+
 struct lx_sysent {
 	const char *name;
 	unsigned char cls;	    /* enum lx_sys_class, default profile */
 	unsigned char cls_hardened; /* enum lx_sys_class, hardened profile */
+	unsigned char trap;	    /* enum lx_sys_trap */
 	unsigned char reason;	    /* enum lx_sys_reason (REFUSE, UNSUP) */
 	unsigned short err;	    /* errno returned for REFUSE */
+	unsigned since;		    /* LX_KV: first Linux release with the call on x86_64 */
+	const char *family;	    /* "lx_<family>.c" in syscalls/, holding lx_sys_<name>; or 0 */
 	const char *note;	    /* one sentence: what the brand does, or why not */
 };
 
 extern const struct lx_sysent lx_systable[LX_NSYSCALLS];
 
 /*
- * lxproc's calls: pass-through, unless the zone has a zone page (caps to show), when the
- * filter traps them so the brand can answer from the zone's view: open, openat and openat2
- * (of the synthesized /proc and /sys files only; every other path goes straight on), lseek to
- * 0 and pread64 at 0 (a re-read of a synthesized file shows fresh text), sysinfo,
- * sched_getaffinity.
+ * A kernel-version string ("X.Y", "X.Y.Z", with any suffix after Z: "5.15.0-91-generic") as
+ * LX_KV; 0 for NULL, "" or anything else (0 means "the host's": nothing is gated).  Patch
+ * levels above 255 are clamped, as LINUX_VERSION_CODE does.
  */
-int lx_sys_is_lxproc(int nr);
+unsigned lx_sys_kv_parse(const char *s);
 
-/*
- * The mount service's calls (mount, umount2): refused by the table; in a zone the filter
- * instead sends them to the zone's mount service, outside the zone, as seccomp user
- * notifications (lx_filter_opts.mount_notify, zone/mountd.h), which decides and performs them.
- */
-int lx_sys_is_mountd(int nr);
+/* Does a zone claiming kernel kv (LX_KV, 0: the host's) lack the call e?  Then the call
+ * answers ENOSYS, as that kernel would (kernel-shim/filter.c). */
+static inline int lx_sys_newer(const struct lx_sysent *e, unsigned kv)
+{
+	return kv != 0 && e->since > kv;
+}
 
 const char *lx_sys_reason_name(unsigned reason);
 const char *lx_sys_class_name(unsigned cls);
+const char *lx_sys_trap_name(unsigned trap);
 
 #endif

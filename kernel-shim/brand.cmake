@@ -9,6 +9,7 @@ set(LXZONE_BRAND_SOURCES
 	${CMAKE_SOURCE_DIR}/emul/guestmem.c
 	${CMAKE_SOURCE_DIR}/emul/path.c
 	${CMAKE_SOURCE_DIR}/emul/signal.c
+	${CMAKE_SOURCE_DIR}/emul/vsyscall.c
 	${CMAKE_SOURCE_DIR}/emul/systable.c
 	${CMAKE_SOURCE_DIR}/emul/fdfilter.c
 	${CMAKE_SOURCE_DIR}/emul/execprobe.c
@@ -20,6 +21,12 @@ set(LXZONE_BRAND_SOURCES
 	${CMAKE_SOURCE_DIR}/syscalls/lx_readlink.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_unsup.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_proc.c
+	${CMAKE_SOURCE_DIR}/syscalls/lx_open.c
+	${CMAKE_SOURCE_DIR}/syscalls/lx_read.c
+	${CMAKE_SOURCE_DIR}/syscalls/lx_stat.c
+	${CMAKE_SOURCE_DIR}/syscalls/lx_mem.c
+	${CMAKE_SOURCE_DIR}/syscalls/lx_sysinfo.c
+	${CMAKE_SOURCE_DIR}/syscalls/lx_sched.c
 	${CMAKE_SOURCE_DIR}/emul/zoneview.c
 	${CMAKE_SOURCE_DIR}/proc/lxbuf.c
 	${CMAKE_SOURCE_DIR}/proc/lxcgroup.c

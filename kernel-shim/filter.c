@@ -6,7 +6,11 @@
  *   REFUSE -> ERRNO(err)                       the policy: never gated
  *   EMUL   -> TRAP, unless the call comes from the gate -> ALLOW
  *   UNSUP, holes, unknown numbers -> TRAP      (the brand answers ENOSYS and records it)
- *   mount, umount2 with mount_notify -> USER_NOTIF (zones: the mount service decides)
+ * and by the row's trap condition:
+ *   MOUNTD with mount_notify -> USER_NOTIF     (zones: the mount service decides)
+ *   ARGS   -> the call's argument rule below   (clone, setns)
+ *   CAPS with lxproc -> TRAP, narrowed by lxproc's argument rules where it has them
+ *   FDFILTER -> ALLOW here; the brand's descriptor filter traps them (emul/fdfilter.h)
  *   another architecture (i386), x32 numbers -> KILL_PROCESS
  * All TRAPs carry LX_TRAP_DATA, so the brand can tell them from a guest's own filter.
  *
@@ -76,6 +80,7 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 #define IP_HI (IP_LO + 4)
 
 #define RET_TRAP_BRAND (SECCOMP_RET_TRAP | LX_TRAP_DATA)
+#define GATE_CHECK_LEN 7 /* instructions of one gate check (lx_filter_gate_pass) */
 
 /* CLONE_VM|CLONE_VFORK children run on the parent's memory and stack until they exec or exit;
  * the brand cannot interpose a trampoline there, and need not: the parent is suspended. */
@@ -239,38 +244,64 @@ static int add_mount_notify_rule(scmp_filter_ctx ctx, int nr, char *err, size_t 
 	return 0;
 }
 
+/* The class the filter gives nr under o: the profile's, and for the table's CAPS rows in a
+ * zone with a zone page, emulated (lxproc's argument rules may narrow it, add_rules). */
+static unsigned effective_class(const struct lx_filter_opts *o, int nr)
+{
+	const struct lx_sysent *e = &lx_systable[nr];
+	unsigned cls = o && o->hardened ? e->cls_hardened : e->cls;
+
+	if (o && o->lxproc && e->trap == LX_TRAP_CAPS)
+		cls = LX_SYS_EMUL;
+	return cls;
+}
+
+/* The table's ARGS rows: the argument rule each has here.  0, or -1 with a message (a row
+ * marked ARGS with no rule is a table the filter cannot honour). */
+static int add_arg_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, unsigned cls, char *err,
+			 size_t errlen)
+{
+	if (nr == SCMP_SYS(clone) && cls == LX_SYS_EMUL)
+		return add_clone_rules(ctx, gated, err, errlen);
+	if (nr == SCMP_SYS(setns) && cls == LX_SYS_REFUSE)
+		return add_setns_rules(ctx, lx_systable[nr].err, err, errlen);
+	return lx_filter_fail(err, errlen, "filter: %s is marked ARGS but has no argument rule",
+			      lx_systable[nr].name);
+}
+
 static int add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, char *err, size_t errlen)
 {
 	const uint32_t gated = SCMP_ACT_TRACE(LX_FILTER_MARK_GATED);
-	const int hardened = o && o->hardened, lxproc = o && o->lxproc;
 
 	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
 		const struct lx_sysent *e = &lx_systable[nr];
-		const unsigned base = hardened ? e->cls_hardened : e->cls;
-		unsigned cls = base;
+		const unsigned cls = effective_class(o, nr);
 		uint32_t action;
-
-		if (lxproc && lx_sys_is_lxproc(nr))
-			cls = LX_SYS_EMUL;
 		int rc;
 
-		if (o && o->mount_notify && lx_sys_is_mountd(nr)) {
+		if (lx_sys_newer(e, o ? o->kernel : 0)) {
+			/* as the zone's kernel would answer, decided on the number alone */
+			action = cls == LX_SYS_PASS || cls == LX_SYS_EMUL
+				     ? SCMP_ACT_TRACE(LX_FILTER_MARK_NEWER)
+				     : SCMP_ACT_ERRNO(ENOSYS);
+			rc = seccomp_rule_add(ctx, action, nr, 0);
+			if (rc < 0)
+				return lx_filter_fail(err, errlen, "filter: add rule for %s: %s",
+						      e->name, strerror(-rc));
+			continue;
+		}
+		if (e->trap == LX_TRAP_MOUNTD && o && o->mount_notify) {
 			if (add_mount_notify_rule(ctx, nr, err, errlen) < 0)
 				return -1;
 			continue;
 		}
-
-		if (nr == SCMP_SYS(clone) && cls == LX_SYS_EMUL) {
-			if (add_clone_rules(ctx, gated, err, errlen) < 0)
+		if (e->trap == LX_TRAP_ARGS) {
+			if (add_arg_rules(ctx, gated, nr, cls, err, errlen) < 0)
 				return -1;
 			continue;
 		}
-		if (nr == SCMP_SYS(setns) && cls == LX_SYS_REFUSE) {
-			if (add_setns_rules(ctx, e->err, err, errlen) < 0)
-				return -1;
-			continue;
-		}
-		if (lxproc && lx_sys_is_lxproc(nr) && base == LX_SYS_PASS) {
+		if (e->trap == LX_TRAP_CAPS && cls == LX_SYS_EMUL &&
+		    (o->hardened ? e->cls_hardened : e->cls) == LX_SYS_PASS) {
 			int done = add_lxproc_rules(ctx, gated, nr, err, errlen);
 			if (done < 0)
 				return -1;
@@ -338,7 +369,7 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **prog, size_t *le
 long lx_filter_gate_pass(struct sock_filter *prog, size_t len, char *err, size_t errlen)
 {
 	const size_t gate = len;
-	size_t gated = 0;
+	size_t gated = 0, newer = 0, total;
 
 	for (size_t i = 0; i < len; i++) {
 		struct sock_filter *f = &prog[i];
@@ -350,6 +381,11 @@ long lx_filter_gate_pass(struct sock_filter *prog, size_t len, char *err, size_t
 		if ((f->k & SECCOMP_RET_DATA) == LX_FILTER_MARK_GATED) {
 			*f = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, gate - i - 1, 0, 0);
 			gated++;
+		} else if ((f->k & SECCOMP_RET_DATA) == LX_FILTER_MARK_NEWER) {
+			/* the second gate check, after the first */
+			*f = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA,
+							  gate + GATE_CHECK_LEN - i - 1, 0, 0);
+			newer++;
 		} else if ((f->k & SECCOMP_RET_DATA) == LX_FILTER_MARK_PLAIN) {
 			*f = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, RET_TRAP_BRAND);
 		} else {
@@ -359,22 +395,29 @@ long lx_filter_gate_pass(struct sock_filter *prog, size_t len, char *err, size_t
 	}
 	if (gated == 0)
 		return lx_filter_fail(err, errlen, "filter: no gated trap in the program");
-	if (gate + LX_FILTER_GATE_BLOCK_LEN > BPF_MAXINSNS)
+	/* the ENOSYS check only when a kernel-version gates some call */
+	total = gate + (newer ? 2 : 1) * GATE_CHECK_LEN;
+	if (total > BPF_MAXINSNS)
 		return lx_filter_fail(err, errlen, "filter: %zu instructions, the kernel takes %d",
-				      gate + LX_FILTER_GATE_BLOCK_LEN, BPF_MAXINSNS);
+				      total, BPF_MAXINSNS);
 
+		/* the same check twice; a call from outside the gate gets the check's last return:
+		 * a trap for emulated calls, ENOSYS for calls newer than the zone's kernel */
+#define GATE_CHECK(outside)                                                                        \
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_HI),                                                 \
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 4), /* hi != 0: not the gate (vsyscall) */   \
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_LO),                                             \
+	    BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)LX_GATE_ADDR, 0, 2),                     \
+	    BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)(LX_GATE_ADDR + LX_GATE_LEN), 1, 0),     \
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW), BPF_STMT(BPF_RET | BPF_K, outside)
 	const struct sock_filter block[LX_FILTER_GATE_BLOCK_LEN] = {
-	    /* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_HI),
-	    /* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 4), /* hi != 0: trap (vsyscall) */
-	    /* 2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_LO),
-	    /* 3 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)LX_GATE_ADDR, 0, 2),
-	    /* 4 */
-	    BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)(LX_GATE_ADDR + LX_GATE_LEN), 1, 0),
-	    /* 5 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	    /* 6 */ BPF_STMT(BPF_RET | BPF_K, RET_TRAP_BRAND),
+	    GATE_CHECK(RET_TRAP_BRAND),
+	    GATE_CHECK(SECCOMP_RET_ERRNO | ENOSYS),
 	};
-	memcpy(&prog[gate], block, sizeof(block));
-	return (long)(gate + LX_FILTER_GATE_BLOCK_LEN);
+#undef GATE_CHECK
+	_Static_assert(sizeof(block) == 2 * GATE_CHECK_LEN * sizeof(block[0]), "GATE_CHECK_LEN");
+	memcpy(&prog[gate], block, (total - gate) * sizeof(block[0]));
+	return (long)total;
 }
 
 int lx_filter_build(const struct lx_filter_opts *o, struct sock_fprog *out, char *err,
@@ -517,23 +560,14 @@ static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
 
 #define FNV_BASIS UINT64_C(0xcbf29ce484222325)
 
-/* The class the filter gives nr under o, as add_rules decides it. */
-static unsigned effective_class(const struct lx_filter_opts *o, int nr)
-{
-	unsigned cls = o && o->hardened ? lx_systable[nr].cls_hardened : lx_systable[nr].cls;
-
-	if (o && o->lxproc && lx_sys_is_lxproc(nr))
-		cls = LX_SYS_EMUL;
-	return cls;
-}
-
 uint64_t lx_filter_key(const struct lx_filter_opts *o)
 {
 	const struct scmp_version *v = seccomp_version();
 	uint64_t h = fnv1a(FNV_BASIS, CACHE_MAGIC, 8);
-	uint32_t w[9] = {CACHE_VERSION,		 o && o->hardened,	   o && o->lxproc,
-			 (uint32_t)LX_GATE_ADDR, (uint32_t)LX_GATE_LEN,	   LX_TRAP_DATA,
-			 LX_NSYSCALLS,		 LX_FILTER_GATE_BLOCK_LEN, o && o->mount_notify};
+	uint32_t w[10] = {CACHE_VERSION,	  o && o->hardened,	    o && o->lxproc,
+			  (uint32_t)LX_GATE_ADDR, (uint32_t)LX_GATE_LEN,    LX_TRAP_DATA,
+			  LX_NSYSCALLS,		  LX_FILTER_GATE_BLOCK_LEN, o && o->mount_notify,
+			  o ? o->kernel : 0};
 
 	h = fnv1a(h, w, sizeof(w));
 	if (v) {
@@ -542,7 +576,8 @@ uint64_t lx_filter_key(const struct lx_filter_opts *o)
 	}
 	h = fnv1a(h, __DATE__ " " __TIME__, sizeof(__DATE__ " " __TIME__));
 	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
-		uint32_t e[3] = {(uint32_t)nr, effective_class(o, nr), lx_systable[nr].err};
+		uint32_t e[4] = {(uint32_t)nr, effective_class(o, nr), lx_systable[nr].err,
+				 lx_systable[nr].trap};
 		h = fnv1a(h, e, sizeof(e));
 	}
 	return h;
@@ -551,7 +586,13 @@ uint64_t lx_filter_key(const struct lx_filter_opts *o)
 /* What the filter must return for nr (not clone) from an ordinary address or the gate. */
 static uint32_t expected_action(const struct lx_filter_opts *o, int nr, int from_gate)
 {
-	if (o && o->mount_notify && lx_sys_is_mountd(nr))
+	if (lx_sys_newer(&lx_systable[nr], o ? o->kernel : 0)) {
+		unsigned cls = effective_class(o, nr);
+		if ((cls == LX_SYS_PASS || cls == LX_SYS_EMUL) && from_gate)
+			return SECCOMP_RET_ALLOW;
+		return SECCOMP_RET_ERRNO | ENOSYS;
+	}
+	if (o && o->mount_notify && lx_systable[nr].trap == LX_TRAP_MOUNTD)
 		return SECCOMP_RET_USER_NOTIF;
 	switch (effective_class(o, nr)) {
 	case LX_SYS_PASS:
@@ -591,7 +632,7 @@ static int lxproc_args_nr(const struct lx_filter_opts *o, int nr)
 {
 	unsigned base;
 
-	if (!o || !o->lxproc || !lx_sys_is_lxproc(nr))
+	if (!o || !o->lxproc || lx_systable[nr].trap != LX_TRAP_CAPS)
 		return 0;
 	base = o->hardened ? lx_systable[nr].cls_hardened : lx_systable[nr].cls;
 	if (base != LX_SYS_PASS)
@@ -670,14 +711,17 @@ int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *pr
 	if (lx_bpf_check(prog->filter, prog->len, err, errlen) < 0)
 		return -1;
 	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
-		if (nr == SCMP_SYS(clone))
+		const int newer = lx_sys_newer(&lx_systable[nr], o ? o->kernel : 0);
+
+		if (nr == SCMP_SYS(clone) && lx_systable[nr].trap == LX_TRAP_ARGS && !newer)
 			continue; /* decided on its flags; covered by the key */
-		if (lxproc_args_nr(o, nr)) {
+		if (!newer && lxproc_args_nr(o, nr)) {
 			if (verify_lxproc_args(prog, nr, err, errlen) < 0)
 				return -1;
 			continue;
 		}
-		if (nr == SCMP_SYS(setns) && effective_class(o, nr) == LX_SYS_REFUSE) {
+		if (nr == SCMP_SYS(setns) && lx_systable[nr].trap == LX_TRAP_ARGS && !newer &&
+		    effective_class(o, nr) == LX_SYS_REFUSE) {
 			/* decided on nstype's low word: CLONE_NEWTIME passes, from anywhere */
 			const uint64_t ns[4] = {0, CLONE_NEWTIME,
 						0xffffffff00000000ULL | CLONE_NEWTIME,

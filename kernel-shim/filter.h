@@ -1,5 +1,5 @@
 /*
- * The brand's seccomp filter: built from the syscall table (emul/systable.c) with libseccomp,
+ * The brand's seccomp filter: built from the syscall table (emul/systable.def) with libseccomp,
  * then rewritten so that every trap goes through the gate check (kernel-shim/filter.c).
  * Host side only (libc, libseccomp): lxrun builds and installs it before exec'ing the brand.
  */
@@ -13,10 +13,14 @@
 
 struct lx_filter_opts {
 	int hardened; /* use the table's hardened profile (cls_hardened) */
-	int lxproc;   /* the zone has a zone page: trap lxproc's calls (lx_sys_is_lxproc) */
-	/* zones only: mount and umount2 (lx_sys_is_mountd) go to the zone's mount service as
+	int lxproc;   /* the zone has a zone page: trap the table's CAPS rows (lxproc's calls) */
+	/* zones only: the table's MOUNTD rows (mount, umount2) go to the zone's mount service as
 	 * seccomp user notifications (zone/mountd.h) instead of failing with EPERM */
 	int mount_notify;
+	/* the zone's kernel-version as LX_KV (lx_sys_kv_parse), 0: the host's.  Calls the table
+	 * says are newer answer ENOSYS in the kernel, as that kernel would, except from the gate
+	 * (the brand's own calls); refused and unsupported ones answer ENOSYS from anywhere. */
+	unsigned kernel;
 };
 
 /*
@@ -25,14 +29,16 @@ struct lx_filter_opts {
  */
 #define LX_FILTER_MARK_GATED 0x1a70 /* trap unless the call comes from the gate */
 #define LX_FILTER_MARK_PLAIN 0x1a71 /* trap always (unknown / unsupported calls) */
+#define LX_FILTER_MARK_NEWER 0x1a72 /* ENOSYS unless from the gate (kernel-version gating) */
 
 /*
  * The post-pass, exposed for its tests: rewrites the placeholders in prog[0..len) and appends
- * the gate check at prog[len], which must have room for LX_FILTER_GATE_BLOCK_LEN more
- * instructions.  Returns the new length, or -1 with a message in err (a stray TRACE return,
- * a `ret A`, no gated trap at all, or a program too long for the kernel).
+ * the gate checks at prog[len] (two: one trapping outside the gate, one answering ENOSYS for
+ * MARK_NEWER), which must have room for LX_FILTER_GATE_BLOCK_LEN more instructions.  Returns the
+ * new length, or -1 with a message in err (a stray TRACE return, a `ret A`, no gated trap at all,
+ * or a program too long for the kernel).
  */
-#define LX_FILTER_GATE_BLOCK_LEN 7
+#define LX_FILTER_GATE_BLOCK_LEN 14
 long lx_filter_gate_pass(struct sock_filter *prog, size_t len, char *err, size_t errlen);
 
 /*

@@ -22,6 +22,7 @@
 #include "emul/path.h"
 #include "emul/signal.h"
 #include "emul/state.h"
+#include "emul/systable.h"
 #include "kernel-shim/brand_abi.h"
 #include "kernel-shim/loader.h"
 
@@ -110,6 +111,7 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 	lx_proc.pid = (int)lx_sys0(LX_SYS_getpid);
 	lx_proc.flags = (unsigned)hex(f[1]);
 	lx_strlcpy(lx_proc.kver, f[2], sizeof(lx_proc.kver));
+	lx_proc.kv = lx_sys_kv_parse(lx_proc.kver);
 	lx_strlcpy(lx_proc.report, f[3], sizeof(lx_proc.report));
 	lx_strlcpy(lx_proc.page_path, f[4], sizeof(lx_proc.page_path));
 	if (lx_proc.flags & LX_BF_EXECFD) {

@@ -1,39 +1,23 @@
 /*
- * The brand's dispatch: system call number -> handler, for the rows emul/systable.c marks
- * LX_SYS_EMUL.  A trapped call with no handler here is answered as unsupported (ENOSYS and a
- * record), so a table row can never crash the brand; test_brand checks both agree.
+ * The brand's dispatch: system call number -> handler, generated from the table's rows
+ * (emul/systable.def): every row with a family (TRAPS, EMUL, HARDENED) dispatches to
+ * lx_sys_<name> in syscalls/lx_<family>.c.  A trapped call with no handler (UNSUP rows,
+ * holes, unknown numbers) is answered as unsupported (ENOSYS and a record), so a table row can
+ * never crash the brand.
  */
 #include "emul/lx_abi.h"
 #include "emul/systable.h"
 #include "syscalls/handlers.h"
 
+#define HANDLER(nr, n) [nr] = lx_sys_##n,
+#define PASS(nr, n, since)
+#define TRAPS(nr, n, since, trap, fam, note) HANDLER(nr, n)
+#define EMUL(nr, n, since, trap, fam, note)  HANDLER(nr, n)
+#define HARDENED(nr, n, since, fam, note)    HANDLER(nr, n)
+#define REFUSE(nr, n, since, e, why, note)
+#define REFUSE_IF(nr, n, since, e, why, trap, note)
+#define UNSUP(nr, n, since, why, note)
+
 const lx_handler_fn lx_handlers[LX_NSYSCALLS] = {
-    [LX_SYS_rt_sigaction] = lx_sys_rt_sigaction,
-    [LX_SYS_rt_sigprocmask] = lx_sys_rt_sigprocmask,
-    [LX_SYS_sigaltstack] = lx_sys_sigaltstack,
-    [LX_SYS_rt_sigpending] = lx_sys_rt_sigpending,
-    [LX_SYS_signalfd] = lx_sys_signalfd,
-    [LX_SYS_signalfd4] = lx_sys_signalfd4,
-    [LX_SYS_execve] = lx_sys_execve,
-    [LX_SYS_execveat] = lx_sys_execveat,
-    [LX_SYS_clone] = lx_sys_clone,
-    [LX_SYS_clone3] = lx_sys_clone3,
-    [LX_SYS_exit] = lx_sys_exit,
-    [LX_SYS_uname] = lx_sys_uname,
-    [LX_SYS_readlink] = lx_sys_readlink,
-    [LX_SYS_readlinkat] = lx_sys_readlinkat,
-    /* lxproc's calls: trapped only in zones with a zone page (lx_sys_is_lxproc) */
-    [LX_SYS_open] = lx_sys_open,
-    [LX_SYS_openat] = lx_sys_openat,
-    [437] = lx_sys_openat2,
-    [8] = lx_sys_lseek,
-    [LX_SYS_pread64] = lx_sys_pread64,
-    [295] = lx_sys_preadv,
-    [327] = lx_sys_preadv2,
-    [LX_SYS_fstat] = lx_sys_fstat,
-    [LX_SYS_newfstatat] = lx_sys_newfstatat,
-    [332] = lx_sys_statx,
-    [LX_SYS_mmap] = lx_sys_mmap,
-    [99] = lx_sys_sysinfo,
-    [204] = lx_sys_sched_getaffinity,
+#include "emul/systable.def"
 };

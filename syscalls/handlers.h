@@ -4,36 +4,28 @@
 
 #include "emul/signal.h"
 
-long lx_sys_rt_sigaction(struct lx_sysctx *c);
-long lx_sys_rt_sigprocmask(struct lx_sysctx *c);
-long lx_sys_sigaltstack(struct lx_sysctx *c);
-long lx_sys_rt_sigpending(struct lx_sysctx *c);
-long lx_sys_signalfd(struct lx_sysctx *c);
-long lx_sys_signalfd4(struct lx_sysctx *c);
-long lx_sys_execve(struct lx_sysctx *c);
-long lx_sys_execveat(struct lx_sysctx *c);
-long lx_sys_clone(struct lx_sysctx *c);
-long lx_sys_clone3(struct lx_sysctx *c);
-long lx_sys_exit(struct lx_sysctx *c);
-long lx_sys_uname(struct lx_sysctx *c);
-long lx_sys_readlink(struct lx_sysctx *c);
-long lx_sys_readlinkat(struct lx_sysctx *c);
-long lx_sys_open(struct lx_sysctx *c);
-long lx_sys_openat(struct lx_sysctx *c);
-long lx_sys_openat2(struct lx_sysctx *c);
-long lx_sys_lseek(struct lx_sysctx *c);
-long lx_sys_pread64(struct lx_sysctx *c);
-long lx_sys_preadv(struct lx_sysctx *c);
-long lx_sys_preadv2(struct lx_sysctx *c);
-long lx_sys_fstat(struct lx_sysctx *c);
-long lx_sys_newfstatat(struct lx_sysctx *c);
-long lx_sys_statx(struct lx_sysctx *c);
-long lx_sys_mmap(struct lx_sysctx *c);
+/* lx_sys_<name>, for every row of emul/systable.def with a family (syscalls/lx_<family>.c) */
+#define LX_HANDLER_DECL(n) long lx_sys_##n(struct lx_sysctx *c);
+#define PASS(nr, n, since)
+#define TRAPS(nr, n, since, trap, fam, note) LX_HANDLER_DECL(n)
+#define EMUL(nr, n, since, trap, fam, note)  LX_HANDLER_DECL(n)
+#define HARDENED(nr, n, since, fam, note)    LX_HANDLER_DECL(n)
+#define REFUSE(nr, n, since, e, why, note)
+#define REFUSE_IF(nr, n, since, e, why, trap, note)
+#define UNSUP(nr, n, since, why, note)
+#include "emul/systable.def"
+#undef PASS
+#undef TRAPS
+#undef EMUL
+#undef HARDENED
+#undef REFUSE
+#undef REFUSE_IF
+#undef UNSUP
+#undef LX_HANDLER_DECL
+
 /* The path a synthesized file's memfd link (n bytes, "/memfd:lxproc:<path> (deleted)") stands
  * for: its length, with *path pointing into link; -1 for any other link (syscalls/lx_proc.c). */
 long lx_proc_memfd_path(const char *link, size_t n, const char **path);
-long lx_sys_sysinfo(struct lx_sysctx *c);
-long lx_sys_sched_getaffinity(struct lx_sysctx *c);
 long lx_unsupported(struct lx_sysctx *c);
 
 #endif

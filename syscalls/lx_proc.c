@@ -1,7 +1,9 @@
 /*
  * lxproc in the brand: open, openat and openat2 of the synthesized /proc and /sys files, their
- * re-reads (lseek to 0, pread/preadv at 0), fstat and mmap of them, sysinfo and
- * sched_getaffinity, answered from the zone's view.
+ * re-reads (lseek to 0, pread/preadv at 0), fstat and mmap of them, answered from the zone's
+ * view.  This file is the service (syscalls/lx_proc.h); the handlers are in their families'
+ * files: lx_open.c, lx_read.c, lx_stat.c, lx_mem.c (and sysinfo, sched_getaffinity in
+ * lx_sysinfo.c, lx_sched.c).
  *
  * These calls are trapped only in zones with caps or a kernel-version (the filter otherwise
  * passes them through untouched), and only in the shapes that can matter
@@ -26,8 +28,8 @@
  * is its parent's fd table.  Any mismatch falls back to a fresh directory and a fresh memfd.
  *
  * Re-reading: procps keeps /proc/stat and /proc/meminfo open and rewinds them before every
- * refresh, as seq_file regenerates at offset 0.  lseek(fd, 0, SEEK_SET) and pread(fd, .., 0)
- * on a descriptor the brand recognises as its own (an unlinked regular file whose /proc link
+ * lx_proc_refresh, as seq_file regenerates at offset 0.  lseek(fd, 0, SEEK_SET) and pread(fd, ..,
+ * 0) on a descriptor the brand recognises as its own (an unlinked regular file whose /proc link
  * names an "lxproc:" memfd; which survives fork, dup and exec) put a fresh description of
  * the current text in place with dup3, keeping the descriptor's flags, then do the call.
  *
@@ -65,6 +67,7 @@
 #include "emul/zoneview.h"
 #include "kernel-shim/brand_abi.h"
 #include "syscalls/handlers.h"
+#include "syscalls/lx_proc.h"
 
 #define O_ACCMODE		  3
 #define O_CREAT			  0100
@@ -94,12 +97,12 @@
 #define MFD_ALLOW_SEALING	  2
 #define S_IFMT			  0170000
 #define S_IFREG			  0100000
-#define PREFIX_CAP		  256
+#define PREFIX_CAP		  LX_PROC_PATH_CAP
 #define MEMFD_NAME		  "lxproc:"	       /* + the file's path */
 #define MEMFD_LINK		  "/memfd:" MEMFD_NAME /* what its /proc link reads */
 
 /* basenames of lxproc's files: only these make a relative open worth resolving */
-static int lxproc_basename(const char *s)
+int lx_proc_basename(const char *s)
 {
 	static const char *const names[] = {
 	    "meminfo", "swaps",	    "cpuinfo", "stat",	 "uptime",   "loadavg", "diskstats",
@@ -256,12 +259,12 @@ static void need_fdfilter(void)
 		failed = 1;
 }
 
-static int is_sysfs(const struct lxproc_file *f)
+int lx_proc_is_sysfs(const struct lxproc_file *f)
 {
 	return lx_startswith(f->path, "/sys/");
 }
 
-static long serve(const struct lxproc_file *f, long flags)
+long lx_proc_serve(const struct lxproc_file *f, long flags)
 {
 	struct lx_text text;
 	struct kept *k = &kept[(f - lxproc_files) % 32];
@@ -273,8 +276,8 @@ static long serve(const struct lxproc_file *f, long flags)
 	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 		return -LX_EEXIST;
 	if ((flags & O_ACCMODE) != LX_O_RDONLY)
-		return is_sysfs(f) ? -LX_EACCES
-				   : lx_sys4(LX_SYS_openat, LX_AT_FDCWD, f->path, flags, 0);
+		return lx_proc_is_sysfs(f) ? -LX_EACCES
+					   : lx_sys4(LX_SYS_openat, LX_AT_FDCWD, f->path, flags, 0);
 	if (flags & O_DIRECTORY)
 		return -LX_ENOTDIR;
 	lx_spin_lock(&kept_lock);
@@ -335,7 +338,7 @@ static const struct lxproc_file *served_file_st(long fd, const struct lx_stat *s
 	return lxproc_lookup(path, (size_t)len);
 }
 
-static const struct lxproc_file *served_file(long fd)
+const struct lxproc_file *lx_proc_served(long fd)
 {
 	struct lx_stat st;
 
@@ -359,7 +362,8 @@ static int swap_in(long fd, const struct lxproc_file *f, int keep_offset)
 		return -1;
 	if (keep_offset && (off = lx_sys3(LX_SYS_lseek, fd, 0, 1 /* SEEK_CUR */)) < 0)
 		return -1;
-	nfd = serve(f, LX_O_RDONLY | (fl & O_NONBLOCK) | ((fdfl & FD_CLOEXEC) ? LX_O_CLOEXEC : 0));
+	nfd = lx_proc_serve(f, LX_O_RDONLY | (fl & O_NONBLOCK) |
+				   ((fdfl & FD_CLOEXEC) ? LX_O_CLOEXEC : 0));
 	if (nfd < 0 || nfd == fd)
 		return -1;
 	if ((off == 0 || lx_sys3(LX_SYS_lseek, nfd, off, 0 /* SEEK_SET */) == off) &&
@@ -369,9 +373,9 @@ static int swap_in(long fd, const struct lxproc_file *f, int keep_offset)
 	return r;
 }
 
-static void refresh(long fd, int keep_offset)
+void lx_proc_refresh(long fd, int keep_offset)
 {
-	const struct lxproc_file *f = served_file(fd);
+	const struct lxproc_file *f = lx_proc_served(fd);
 
 	if (f && lx_zone_serves(f))
 		swap_in(fd, f, keep_offset);
@@ -417,13 +421,13 @@ static const struct lxproc_file *lookup_path(int dirfd, const char *p, long n)
 	if (p[0] == '/')
 		return lxproc_lookup(p, (size_t)n);
 	base = lx_strrchr(p, '/');
-	if (!lxproc_basename(base ? base + 1 : p) || !on_lxproc_fs(dirfd) ||
+	if (!lx_proc_basename(base ? base + 1 : p) || !on_lxproc_fs(dirfd) ||
 	    lx_path_absolute(dirfd, p, abs, sizeof(abs)) != 0)
 		return NULL;
 	return lxproc_lookup(abs, lx_strlen(abs));
 }
 
-static long do_open(int nr, int dirfd, uint64_t upath, long flags, long mode)
+long lx_proc_open(int nr, int dirfd, uint64_t upath, long flags, long mode)
 {
 	char p[PREFIX_CAP];
 	const struct lxproc_file *f = NULL;
@@ -432,78 +436,10 @@ static long do_open(int nr, int dirfd, uint64_t upath, long flags, long mode)
 	if (n > 0 && !(flags & O_PATH))
 		f = lookup_path(dirfd, p, n);
 	if (f && lx_zone_serves(f))
-		return serve(f, flags);
+		return lx_proc_serve(f, flags);
 	if (nr == LX_SYS_open)
 		return lx_sys3(LX_SYS_open, upath, flags, mode);
 	return lx_sys4(LX_SYS_openat, dirfd, upath, flags, mode);
-}
-
-long lx_sys_open(struct lx_sysctx *c)
-{
-	return do_open(LX_SYS_open, LX_AT_FDCWD, c->a[0], (long)c->a[1], (long)c->a[2]);
-}
-
-long lx_sys_openat(struct lx_sysctx *c)
-{
-	return do_open(LX_SYS_openat, (int)c->a[0], c->a[1], (long)c->a[2], (long)c->a[3]);
-}
-
-/*
- * openat2: RESOLVE_* rules are the kernel's to apply, so the kernel opens the file first; only
- * when that succeeds and the descriptor turns out to be one of lxproc's files is it swapped
- * for the synthesized one.  Only paths whose last component is an lxproc file's name pay for
- * more than the re-issue.
- */
-long lx_sys_openat2(struct lx_sysctx *c)
-{
-	struct {
-		uint64_t flags, mode, resolve;
-	} how;
-	char p[PREFIX_CAP], real[PREFIX_CAP];
-	const struct lxproc_file *f;
-	long n = lx_strncpy_from_guest(p, c->a[1], sizeof(p)), fd;
-	const char *base = n > 0 ? lx_strrchr(p, '/') : NULL;
-	int candidate = n > 0 && lxproc_basename(base ? base + 1 : p) && c->a[3] >= sizeof(how) &&
-			lx_copy_from_guest(&how, c->a[2], sizeof(how)) == 0 &&
-			!(how.flags & (O_PATH | O_DIRECTORY));
-
-	fd = lx_sys4(LX_SYS_openat2, c->a[0], c->a[1], c->a[2], c->a[3]);
-	if (fd < 0 || !candidate || lx_fd_path(fd, real, sizeof(real)) < 0)
-		return fd;
-	f = lxproc_lookup(real, lx_strlen(real));
-	if (!f || !lx_zone_serves(f))
-		return fd;
-	lx_sys1(LX_SYS_close, fd);
-	return serve(f, (long)how.flags);
-}
-
-long lx_sys_lseek(struct lx_sysctx *c)
-{
-	if (c->a[1] == 0 && (uint32_t)c->a[2] == 0 /* SEEK_SET */)
-		refresh((long)c->a[0], 0);
-	return lx_sys3(LX_SYS_lseek, c->a[0], c->a[1], c->a[2]);
-}
-
-long lx_sys_pread64(struct lx_sysctx *c)
-{
-	if (c->a[3] == 0)
-		refresh((long)c->a[0], 1);
-	return lx_sys4(LX_SYS_pread64, c->a[0], c->a[1], c->a[2], c->a[3]);
-}
-
-long lx_sys_preadv(struct lx_sysctx *c)
-{
-	/* pos_l alone is the offset on a 64-bit kernel */
-	if (c->a[3] == 0)
-		refresh((long)c->a[0], 1);
-	return lx_sys5(LX_SYS_preadv, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4]);
-}
-
-long lx_sys_preadv2(struct lx_sysctx *c)
-{
-	if (c->a[3] == 0)
-		refresh((long)c->a[0], 1);
-	return lx_sys6(LX_SYS_preadv2, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4], c->a[5]);
 }
 
 /*
@@ -512,7 +448,7 @@ long lx_sys_preadv2(struct lx_sysctx *c)
  * first.  NULL for everything else, after one look at st unless it is an unlinked or a
  * procfs/sysfs regular file.
  */
-static const struct lxproc_file *lxproc_fd(long fd, const struct lx_stat *st)
+const struct lxproc_file *lx_proc_fd(long fd, const struct lx_stat *st)
 {
 	char real[PREFIX_CAP];
 	const struct lxproc_file *f;
@@ -527,149 +463,4 @@ static const struct lxproc_file *lxproc_fd(long fd, const struct lx_stat *st)
 	if (!f || !lx_zone_serves(f) || swap_in(fd, f, 1) < 0)
 		return NULL;
 	return f;
-}
-
-/* st (a synthesized descriptor's) as Linux shows f: the file at f's path where it stats as a
- * regular file (device, inode, owner, times), 0444, with procfs's or sysfs's size. */
-static void stat_as_kernel(const struct lxproc_file *f, struct lx_stat *st)
-{
-	struct lx_stat real;
-
-	if (lx_sys2(LX_SYS_stat, f->path, &real) == 0 && (real.mode & S_IFMT) == S_IFREG) {
-		*st = real;
-	} else {
-		st->uid = 0;
-		st->gid = 0;
-	}
-	st->mode = S_IFREG | 0444;
-	st->nlink = 1;
-	st->blocks = 0;
-	st->size = is_sysfs(f) ? 4096 : 0;
-	st->blksize = is_sysfs(f) ? 4096 : 1024;
-}
-
-/* fstat(fd) and fstatat(fd, "", AT_EMPTY_PATH), into the guest's buffer. */
-static long stat_fd(long fd, uint64_t ubuf, long flags, int at)
-{
-	struct lx_stat st;
-	const struct lxproc_file *f;
-	long r =
-	    at ? lx_sys4(LX_SYS_newfstatat, fd, "", &st, flags) : lx_sys2(LX_SYS_fstat, fd, &st);
-
-	if (r < 0)
-		return r;
-	/* st stays the fallback for what the path cannot give: the memfd's, or the kernel's own
-	 * file's when it was swapped */
-	if ((int)fd >= 0 && (f = lxproc_fd(fd, &st)) != NULL)
-		stat_as_kernel(f, &st);
-	return lx_copy_to_guest(ubuf, &st, sizeof(st)) ? -LX_EFAULT : 0;
-}
-
-/* Is the guest's path argument empty (NULL counts, as since Linux 6.11)?  1, 0, or -EFAULT. */
-static int empty_path(uint64_t upath)
-{
-	char c0;
-
-	if (upath == 0)
-		return 1;
-	if (lx_copy_from_guest(&c0, upath, 1) != 0)
-		return -LX_EFAULT;
-	return c0 == 0;
-}
-
-long lx_sys_fstat(struct lx_sysctx *c)
-{
-	return stat_fd((long)(int)c->a[0], c->a[1], 0, 0);
-}
-
-/* trapped only with AT_EMPTY_PATH: glibc's fstat */
-long lx_sys_newfstatat(struct lx_sysctx *c)
-{
-	if (empty_path(c->a[1]) != 1)
-		return lx_sys4(LX_SYS_newfstatat, c->a[0], c->a[1], c->a[2], c->a[3]);
-	return stat_fd((long)(int)c->a[0], c->a[2], (long)c->a[3], 1);
-}
-
-/* struct statx, as far as lxproc changes it (the kernel copies all 256 bytes) */
-struct lx_statx {
-	uint32_t mask, blksize;
-	uint64_t attributes;
-	uint32_t nlink, uid, gid;
-	uint16_t mode, pad0;
-	uint64_t ino, size, blocks, attributes_mask;
-	uint8_t rest[256 - 64];
-};
-
-/* trapped only with AT_EMPTY_PATH */
-long lx_sys_statx(struct lx_sysctx *c)
-{
-	struct lx_statx sx;
-	struct lx_stat st;
-	const struct lxproc_file *f;
-	long fd = (long)(int)c->a[0], flags = (long)c->a[2], r;
-
-	if (empty_path(c->a[1]) != 1 || fd < 0)
-		return lx_sys5(LX_SYS_statx, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4]);
-	r = lx_sys5(LX_SYS_statx, fd, "", flags, c->a[3], &sx);
-	if (r < 0)
-		return r;
-	if ((sx.mode & S_IFMT) == S_IFREG && lx_sys2(LX_SYS_fstat, fd, &st) == 0 &&
-	    (f = lxproc_fd(fd, &st)) != NULL) {
-		/* the file at f's path, as the kernel shows it */
-		if (lx_sys5(LX_SYS_statx, LX_AT_FDCWD, f->path, flags & ~(long)AT_EMPTY_PATH,
-			    c->a[3], &sx) < 0 ||
-		    (sx.mode & S_IFMT) != S_IFREG)
-			sx.uid = sx.gid = 0;
-		sx.mode = S_IFREG | 0444;
-		sx.nlink = 1;
-		sx.blocks = 0;
-		sx.size = is_sysfs(f) ? 4096 : 0;
-		sx.blksize = is_sysfs(f) ? 4096 : 1024;
-	}
-	return lx_copy_to_guest(c->a[4], &sx, sizeof(sx)) ? -LX_EFAULT : 0;
-}
-
-/* trapped only without MAP_ANONYMOUS: a synthesized file cannot be mapped, as on Linux */
-long lx_sys_mmap(struct lx_sysctx *c)
-{
-	const struct lxproc_file *f = served_file((long)(int)c->a[4]);
-
-	if (f)
-		return lx_startswith(f->path, "/proc/") && !lx_startswith(f->path, "/proc/sys/")
-			   ? -LX_EIO
-			   : -LX_ENODEV;
-	return lx_sys6(LX_SYS_mmap, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4], c->a[5]);
-}
-
-long lx_sys_sysinfo(struct lx_sysctx *c)
-{
-	struct lx_sysinfo si;
-	long r;
-
-	if (!lx_zone_active()) {
-		r = lx_sys1(99, &si);
-	} else {
-		r = lx_zone_sysinfo(&si);
-	}
-	if (r < 0)
-		return r;
-	return lx_copy_to_guest(c->a[0], &si, sizeof(si)) ? -LX_EFAULT : 0;
-}
-
-long lx_sys_sched_getaffinity(struct lx_sysctx *c)
-{
-	uint8_t host[128], mask[128];
-	size_t len = c->a[1] < sizeof(mask) ? (size_t)c->a[1] : sizeof(mask);
-	long r = lx_sys3(204, c->a[0], len, host);
-
-	if (r < 0 || !lx_zone_active())
-		goto out;
-	r = lx_zone_affinity(host, (size_t)r, mask, len);
-	if (r < 0)
-		return r;
-	return lx_copy_to_guest(c->a[2], mask, (size_t)r) ? -LX_EFAULT : r;
-out:
-	if (r < 0)
-		return r;
-	return lx_copy_to_guest(c->a[2], host, (size_t)r) ? -LX_EFAULT : r;
 }

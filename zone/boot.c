@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "cli/launch.h"
+#include "emul/systable.h"
 #include "kernel-shim/filter.h"
 #include "zone/boot_userns.h"
 #include "zone/cgroup.h"
@@ -529,6 +530,7 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	fo.mount_notify = 1;
 	fo.lxproc = (b->opts.zone_page && *b->opts.zone_page) ||
 		    (b->opts.kernel_version && *b->opts.kernel_version);
+	fo.kernel = lx_sys_kv_parse(b->opts.kernel_version);
 	if (zone_filter_get(z, &fo, &filter, ebuf, sizeof(ebuf)) < 0) {
 		zone_error_set(&err, 0, "filter: %s", ebuf);
 		goto fail_cg;
@@ -1009,7 +1011,8 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	/* The zone's filter, from the store's cache when it is exactly the one we would build. */
 	struct lx_filter_opts fo = {.hardened = opts.hardened,
 				    .lxproc = (opts.zone_page && *opts.zone_page) ||
-					      (opts.kernel_version && *opts.kernel_version)};
+					      (opts.kernel_version && *opts.kernel_version),
+				    .kernel = lx_sys_kv_parse(opts.kernel_version)};
 	cleanup_free struct sock_filter *prog = NULL;
 	struct sock_fprog filter;
 	char ebuf[512];

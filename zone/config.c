@@ -415,7 +415,8 @@ const struct zone_config_key zone_config_keys[] = {
      "Brand profile: `hardened` emulates epoll, futex PI/requeue and inotify instead of "
      "passing them to the host kernel."},
     {"kernel-version", ZONE_KEY_STRING, "5.15.0", "X.Y[.Z][suffix]", v_kernel_version,
-     "Linux release the zone sees in uname(2) and /proc."},
+     "Linux release the zone sees in uname(2) and /proc; system calls Linux added after it "
+     "answer ENOSYS, as that kernel would (docs/syscalls.md, column since)."},
     {"memory", ZONE_KEY_SIZE, "unlimited", "SIZE|unlimited", v_memory,
      "Memory cap (K, M, G, T suffixes, powers of 1024); at least 4M."},
     {"swap", ZONE_KEY_SIZE, "0", "SIZE|unlimited", v_size,

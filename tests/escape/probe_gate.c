@@ -1,7 +1,7 @@
 /*
  * probe_gate: the brand's gate bypasses emulation, never the policy.
  * escape-contexts: zone hardened lxrun
- * Safe outcome: every call the table refuses (emul/systable.c) gives the same errno through
+ * Safe outcome: every call the table refuses (emul/systable.def) gives the same errno through
  * the gate (LX_GATE_ADDR) as when called directly.
  *
  * The brand makes its own system calls through code at a fixed address, and the filter allows

@@ -1,5 +1,5 @@
 /*
- * The syscall table (emul/systable.c): names agree with the host's <asm/unistd_64.h>, the
+ * The syscall table (emul/systable.def): names agree with the host's <asm/unistd_64.h>, the
  * x86_64 holes are empty, and every class carries what its consumers need (REFUSE an errno,
  * UNSUP a reason, non-PASS a note).
  */
@@ -205,10 +205,15 @@ static void test_policy_rows(void **state)
 			fail_msg("%s should be refused with ENOSYS", newapi[i]);
 	}
 	/* the mount service's calls are refused by the table (no zone, no service) */
+	int mountd = 0;
 	for (int nr = 0; nr < LX_NSYSCALLS; nr++)
-		if (lx_sys_is_mountd(nr))
+		if (lx_systable[nr].trap == LX_TRAP_MOUNTD) {
 			assert_int_equal(lx_systable[nr].cls, LX_SYS_REFUSE);
-	assert_true(lx_sys_is_mountd(SYS_mount) && lx_sys_is_mountd(SYS_umount2));
+			mountd++;
+		}
+	assert_int_equal(mountd, 2);
+	assert_int_equal(lx_systable[SYS_mount].trap, LX_TRAP_MOUNTD);
+	assert_int_equal(lx_systable[SYS_umount2].trap, LX_TRAP_MOUNTD);
 
 	static const char *const obsolete[] = {
 	    "create_module", "get_kernel_syms", "query_module", "nfsservctl", "getpmsg",
@@ -220,6 +225,174 @@ static void test_policy_rows(void **state)
 		assert_non_null(e);
 		assert_int_equal(e->cls, LX_SYS_UNSUP);
 		assert_int_equal(e->reason, LX_WHY_OBSOLETE);
+	}
+}
+
+/* Each row's trap condition fits its class, and exactly the rows that can reach the brand's
+ * dispatch name a family (the handler's file): systable.def's contract with dispatch.c. */
+static void test_trap_and_family(void **state)
+{
+	(void)state;
+	static const char *const caps[] = {"open",    "openat",	 "openat2",
+					   "lseek",   "pread64", "preadv",
+					   "preadv2", "sysinfo", "sched_getaffinity"};
+	static const char *const fdfilter[] = {"fstat", "newfstatat", "statx", "mmap"};
+	int ncaps = 0, nfd = 0;
+
+	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
+		const struct lx_sysent *e = &lx_systable[nr];
+		int ok, handler;
+
+		if (!e->name)
+			continue;
+		switch (e->cls) {
+		case LX_SYS_PASS:
+			ok = e->trap == LX_TRAP_NEVER || e->trap == LX_TRAP_CAPS ||
+			     e->trap == LX_TRAP_FDFILTER || e->trap == LX_TRAP_HARDENED;
+			break;
+		case LX_SYS_EMUL:
+			ok = e->trap == LX_TRAP_ALWAYS || e->trap == LX_TRAP_ARGS;
+			break;
+		case LX_SYS_REFUSE:
+			ok = e->trap == LX_TRAP_NEVER || e->trap == LX_TRAP_MOUNTD ||
+			     e->trap == LX_TRAP_ARGS;
+			break;
+		default:
+			ok = e->trap == LX_TRAP_ALWAYS;
+		}
+		if (!ok)
+			fail_msg("%s: class %s with trap %s", e->name, lx_sys_class_name(e->cls),
+				 lx_sys_trap_name(e->trap));
+		if (e->trap == LX_TRAP_HARDENED)
+			assert_int_equal(e->cls_hardened, LX_SYS_EMUL);
+		handler = e->cls == LX_SYS_EMUL || e->cls_hardened == LX_SYS_EMUL ||
+			  e->trap == LX_TRAP_CAPS || e->trap == LX_TRAP_FDFILTER;
+		if (handler != (e->family != NULL))
+			fail_msg("%s: may reach a handler %d, family %s", e->name, handler,
+				 e->family ? e->family : "(none)");
+		if (e->family && (strncmp(e->family, "lx_", 3) != 0 ||
+				  strcmp(e->family + strlen(e->family) - 2, ".c") != 0))
+			fail_msg("%s: family %s is not lx_<family>.c", e->name, e->family);
+		if (e->cls != LX_SYS_PASS || e->trap != LX_TRAP_NEVER)
+			assert_non_null(e->note);
+		ncaps += e->trap == LX_TRAP_CAPS;
+		nfd += e->trap == LX_TRAP_FDFILTER;
+	}
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
+		assert_int_equal(by_name(caps[i])->trap, LX_TRAP_CAPS);
+	for (size_t i = 0; i < sizeof(fdfilter) / sizeof(fdfilter[0]); i++)
+		assert_int_equal(by_name(fdfilter[i])->trap, LX_TRAP_FDFILTER);
+	assert_int_equal(ncaps, sizeof(caps) / sizeof(caps[0]));
+	assert_int_equal(nfd, sizeof(fdfilter) / sizeof(fdfilter[0]));
+	assert_int_equal(by_name("clone")->trap, LX_TRAP_ARGS);
+	assert_int_equal(by_name("setns")->trap, LX_TRAP_ARGS);
+	assert_string_equal(by_name("clone3")->family, "lx_clone.c");
+	assert_string_equal(by_name("sysinfo")->family, "lx_sysinfo.c");
+}
+
+/* The first-version column: every row has one, within what x86_64 Linux has released, and
+ * the calls software probes by ENOSYS carry the release that added them. */
+/* Each handler is where its row says: "long lx_sys_<name>(" in syscalls/lx_<family>.c. */
+static void test_family_files_hold_handlers(void **state)
+{
+	(void)state;
+	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
+		const struct lx_sysent *e = &lx_systable[nr];
+		char path[512], want[96], line[512];
+		int found = 0;
+		FILE *f;
+
+		if (!e->family)
+			continue;
+		snprintf(path, sizeof(path), "%s/syscalls/%s", LXZONE_SOURCE_DIR, e->family);
+		snprintf(want, sizeof(want), "long lx_sys_%s(struct lx_sysctx *c)", e->name);
+		f = fopen(path, "r");
+		if (!f)
+			fail_msg("%s: family file %s: %s", e->name, path, strerror(errno));
+		while (!found && fgets(line, sizeof(line), f))
+			found = strncmp(line, want, strlen(want)) == 0;
+		fclose(f);
+		if (!found)
+			fail_msg("%s: %s does not define lx_sys_%s", e->name, path, e->name);
+	}
+}
+
+static void test_since(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		unsigned since;
+	} known[] = {
+	    {"read", LX_KV(2, 6, 0)},
+	    {"inotify_init", LX_KV(2, 6, 13)},
+	    {"openat", LX_KV(2, 6, 16)},
+	    {"epoll_pwait", LX_KV(2, 6, 19)},
+	    {"eventfd2", LX_KV(2, 6, 27)},
+	    {"pipe2", LX_KV(2, 6, 27)},
+	    {"accept4", LX_KV(2, 6, 28)},
+	    {"prlimit64", LX_KV(2, 6, 36)},
+	    {"sendmmsg", LX_KV(3, 0, 0)},
+	    {"setns", LX_KV(3, 0, 0)},
+	    {"process_vm_readv", LX_KV(3, 2, 0)},
+	    {"kcmp", LX_KV(3, 5, 0)},
+	    {"finit_module", LX_KV(3, 8, 0)},
+	    {"sched_setattr", LX_KV(3, 14, 0)},
+	    {"renameat2", LX_KV(3, 15, 0)},
+	    {"getrandom", LX_KV(3, 17, 0)},
+	    {"memfd_create", LX_KV(3, 17, 0)},
+	    {"seccomp", LX_KV(3, 17, 0)},
+	    {"bpf", LX_KV(3, 18, 0)},
+	    {"execveat", LX_KV(3, 19, 0)},
+	    {"userfaultfd", LX_KV(4, 3, 0)},
+	    {"membarrier", LX_KV(4, 3, 0)},
+	    {"mlock2", LX_KV(4, 4, 0)},
+	    {"copy_file_range", LX_KV(4, 5, 0)},
+	    {"preadv2", LX_KV(4, 6, 0)},
+	    {"pkey_alloc", LX_KV(4, 9, 0)},
+	    {"statx", LX_KV(4, 11, 0)},
+	    {"rseq", LX_KV(4, 18, 0)},
+	    {"io_pgetevents", LX_KV(4, 18, 0)},
+	    {"pidfd_send_signal", LX_KV(5, 1, 0)},
+	    {"io_uring_setup", LX_KV(5, 1, 0)},
+	    {"fsopen", LX_KV(5, 2, 0)},
+	    {"pidfd_open", LX_KV(5, 3, 0)},
+	    {"clone3", LX_KV(5, 3, 0)},
+	    {"openat2", LX_KV(5, 6, 0)},
+	    {"pidfd_getfd", LX_KV(5, 6, 0)},
+	    {"faccessat2", LX_KV(5, 8, 0)},
+	    {"close_range", LX_KV(5, 9, 0)},
+	    {"process_madvise", LX_KV(5, 10, 0)},
+	    {"epoll_pwait2", LX_KV(5, 11, 0)},
+	    {"mount_setattr", LX_KV(5, 12, 0)},
+	    {"landlock_create_ruleset", LX_KV(5, 13, 0)},
+	    {"memfd_secret", LX_KV(5, 14, 0)},
+	    {"process_mrelease", LX_KV(5, 15, 0)},
+	    {"futex_waitv", LX_KV(5, 16, 0)},
+	    {"cachestat", LX_KV(6, 5, 0)},
+	    {"fchmodat2", LX_KV(6, 6, 0)},
+	    {"futex_wait", LX_KV(6, 7, 0)},
+	    {"statmount", LX_KV(6, 8, 0)},
+	    {"mseal", LX_KV(6, 10, 0)},
+	    {"setxattrat", LX_KV(6, 13, 0)},
+	    {"file_setattr", LX_KV(6, 17, 0)},
+	};
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		const struct lx_sysent *e = by_name(known[i].name);
+		assert_non_null(e);
+		if (e->since != known[i].since)
+			fail_msg("%s: since %#x, Linux added it in %#x", e->name, e->since,
+				 known[i].since);
+	}
+	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
+		const struct lx_sysent *e = &lx_systable[nr];
+		if (!e->name)
+			continue;
+		if (e->since < LX_KV(2, 6, 0) || e->since > LX_KV(6, 17, 0))
+			fail_msg("%s: since %#x", e->name, e->since);
+		/* 424 and up were numbered together for every architecture from 5.1 on */
+		if (nr >= 424)
+			assert_true(e->since >= LX_KV(5, 1, 0));
 	}
 }
 
@@ -239,6 +412,8 @@ static void test_class_and_reason_names(void **state)
 	assert_string_equal(lx_sys_reason_name(LX_WHY_NOT_YET), "not-yet");
 	assert_string_equal(lx_sys_reason_name(LX_WHY_NO_HOST_EQUIV), "no-host-equivalent");
 	assert_string_equal(lx_sys_reason_name(1000), "?");
+	assert_string_equal(lx_sys_trap_name(LX_TRAP_CAPS), "zones with caps");
+	assert_string_equal(lx_sys_trap_name(1000), "?");
 }
 
 int main(void)
@@ -251,6 +426,9 @@ int main(void)
 	    cmocka_unit_test(test_class_invariants),
 	    cmocka_unit_test(test_emulated_set),
 	    cmocka_unit_test(test_policy_rows),
+	    cmocka_unit_test(test_trap_and_family),
+	    cmocka_unit_test(test_family_files_hold_handlers),
+	    cmocka_unit_test(test_since),
 	    cmocka_unit_test(test_class_and_reason_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

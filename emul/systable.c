@@ -31,12 +31,14 @@
 #include "emul/systable.h"
 #include "emul/lx_errno.h"
 
-/* The hardened profile starts as the default one; later issues narrow it. */
+/* The hardened profile is the default one but for HARD rows: host subsystems a hardened zone
+ * never reaches, emulated by the brand (syscalls/lx_epoll.c, lx_futex.c, lx_inotify.c). */
 /* clang-format off */
 #define PASS(n)                 {#n, LX_SYS_PASS, LX_SYS_PASS, LX_WHY_NONE, 0, 0}
 #define EMUL(n, note)           {#n, LX_SYS_EMUL, LX_SYS_EMUL, LX_WHY_NONE, 0, note}
 #define REFUSE(n, e, why, note) {#n, LX_SYS_REFUSE, LX_SYS_REFUSE, why, e, note}
 #define UNSUP(n, why, note)     {#n, LX_SYS_UNSUP, LX_SYS_UNSUP, why, 0, note}
+#define HARD(n, note)           {#n, LX_SYS_PASS, LX_SYS_EMUL, LX_WHY_NONE, 0, note}
 /* clang-format on */
 
 const struct lx_sysent lx_systable[LX_NSYSCALLS] = {
@@ -278,7 +280,8 @@ const struct lx_sysent lx_systable[LX_NSYSCALLS] = {
     [211] = PASS(get_thread_area),
     [212] = REFUSE(lookup_dcookie, LX_EPERM, LX_WHY_SECURITY,
 		   "oprofile interface that names host paths; removed in Linux 6.8."),
-    [213] = PASS(epoll_create),
+    [213] = HARD(epoll_create, "Hardened: emulated over ppoll in the brand (syscalls/lx_epoll.c); "
+			       "the host's eventpoll is never reached."),
     [214] = UNSUP(epoll_ctl_old, LX_WHY_OBSOLETE, "Never implemented on x86_64."),
     [215] = UNSUP(epoll_wait_old, LX_WHY_OBSOLETE, "Never implemented on x86_64."),
     [216] = PASS(remap_file_pages),
@@ -297,8 +300,10 @@ const struct lx_sysent lx_systable[LX_NSYSCALLS] = {
     [229] = PASS(clock_getres),
     [230] = PASS(clock_nanosleep),
     [231] = PASS(exit_group),
-    [232] = PASS(epoll_wait),
-    [233] = PASS(epoll_ctl),
+    [232] = HARD(epoll_wait, "Hardened: emulated over ppoll in the brand (syscalls/lx_epoll.c); "
+			     "the host's eventpoll is never reached."),
+    [233] = HARD(epoll_ctl, "Hardened: emulated over ppoll in the brand (syscalls/lx_epoll.c); the "
+			    "host's eventpoll is never reached."),
     [234] = PASS(tgkill),
     [235] = PASS(utimes),
     [236] = UNSUP(vserver, LX_WHY_OBSOLETE, "Never implemented."),
@@ -347,7 +352,8 @@ const struct lx_sysent lx_systable[LX_NSYSCALLS] = {
     [278] = PASS(vmsplice),
     [279] = PASS(move_pages),
     [280] = PASS(utimensat),
-    [281] = PASS(epoll_pwait),
+    [281] = HARD(epoll_pwait, "Hardened: emulated over ppoll in the brand (syscalls/lx_epoll.c); "
+			      "the host's eventpoll is never reached."),
     [282] = EMUL(signalfd, "SIGSYS is removed from the real mask and virtualized."),
     [283] = PASS(timerfd_create),
     [284] = PASS(eventfd),
@@ -357,7 +363,8 @@ const struct lx_sysent lx_systable[LX_NSYSCALLS] = {
     [288] = PASS(accept4),
     [289] = EMUL(signalfd4, "SIGSYS is removed from the real mask and virtualized."),
     [290] = PASS(eventfd2),
-    [291] = PASS(epoll_create1),
+    [291] = HARD(epoll_create1, "Hardened: emulated over ppoll in the brand (syscalls/lx_epoll.c); "
+				"the host's eventpoll is never reached."),
     [292] = PASS(dup3),
     [293] = PASS(pipe2),
     [294] = PASS(inotify_init1),
@@ -442,7 +449,8 @@ const struct lx_sysent lx_systable[LX_NSYSCALLS] = {
     [438] = PASS(pidfd_getfd),
     [439] = PASS(faccessat2),
     [440] = PASS(process_madvise),
-    [441] = PASS(epoll_pwait2),
+    [441] = HARD(epoll_pwait2, "Hardened: emulated over ppoll in the brand (syscalls/lx_epoll.c); "
+			       "the host's eventpoll is never reached."),
     [442] = REFUSE(mount_setattr, LX_ENOSYS, LX_WHY_SECURITY,
 		   "New mount API: could make read-only zone mounts writable. ENOSYS, so "
 		   "libmount falls back to mount(2) with MS_REMOUNT."),

@@ -36,4 +36,11 @@ const lx_handler_fn lx_handlers[LX_NSYSCALLS] = {
     [LX_SYS_mmap] = lx_sys_mmap,
     [99] = lx_sys_sysinfo,
     [204] = lx_sys_sched_getaffinity,
+    /* hardened profile: epoll over ppoll (syscalls/lx_epoll.c) */
+    [213] = lx_sys_epoll_create,
+    [291] = lx_sys_epoll_create1,
+    [233] = lx_sys_epoll_ctl,
+    [232] = lx_sys_epoll_wait,
+    [281] = lx_sys_epoll_pwait,
+    [441] = lx_sys_epoll_pwait2,
 };

@@ -34,6 +34,13 @@ long lx_sys_mmap(struct lx_sysctx *c);
 long lx_proc_memfd_path(const char *link, size_t n, const char **path);
 long lx_sys_sysinfo(struct lx_sysctx *c);
 long lx_sys_sched_getaffinity(struct lx_sysctx *c);
+/* epoll over ppoll, hardened profile (syscalls/lx_epoll.c) */
+long lx_sys_epoll_create(struct lx_sysctx *c);
+long lx_sys_epoll_create1(struct lx_sysctx *c);
+long lx_sys_epoll_ctl(struct lx_sysctx *c);
+long lx_sys_epoll_wait(struct lx_sysctx *c);
+long lx_sys_epoll_pwait(struct lx_sysctx *c);
+long lx_sys_epoll_pwait2(struct lx_sysctx *c);
 long lx_unsupported(struct lx_sysctx *c);
 
 #endif

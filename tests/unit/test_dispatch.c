@@ -49,6 +49,12 @@ STUB(lx_sys_statx)
 STUB(lx_sys_mmap)
 STUB(lx_sys_sysinfo)
 STUB(lx_sys_sched_getaffinity)
+STUB(lx_sys_epoll_create)
+STUB(lx_sys_epoll_create1)
+STUB(lx_sys_epoll_ctl)
+STUB(lx_sys_epoll_wait)
+STUB(lx_sys_epoll_pwait)
+STUB(lx_sys_epoll_pwait2)
 
 static void test_every_emulated_row_has_a_handler(void **state)
 {

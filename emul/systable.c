@@ -268,7 +268,9 @@ const struct lx_sysent lx_systable[LX_NSYSCALLS] = {
     [199] = PASS(fremovexattr),
     [200] = PASS(tkill),
     [201] = PASS(time),
-    [202] = PASS(futex),
+    [202] = HARD(futex, "Hardened: the PI and requeue commands trap (an argument rule on op) and "
+			"the brand emulates them on WAIT/WAKE (syscalls/lx_futex.c); the other "
+			"commands pass."),
     [203] = PASS(sched_setaffinity),
     [204] = PASS(sched_getaffinity),
     [205] = PASS(set_thread_area),

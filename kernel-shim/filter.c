@@ -199,6 +199,34 @@ static int add_lxproc_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, char *e
 	return 1;
 }
 
+/*
+ * futex in the hardened profile: the PI and requeue commands trap (the brand emulates them on
+ * WAIT/WAKE, syscalls/lx_futex.c); WAIT, WAKE, the bitset variants, WAKE_OP and the obsolete
+ * FD pass.  The command is op without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME, compared
+ * on op's low word (the kernel reads an int); anything else (unknown commands) takes the
+ * default trap, where the brand answers ENOSYS as the kernel would.
+ */
+#define FUTEX_CMD_BITS ((scmp_datum_t)0xfffffe7fU)
+static const int futex_trapped[] = {3, 4, 6, 7, 8, 11, 12, 13};
+static const int futex_passed[] = {0, 1, 2, 5, 9, 10};
+
+static int add_futex_rules(scmp_filter_ctx ctx, uint32_t gated, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < sizeof(futex_trapped) / sizeof(futex_trapped[0]); i++)
+		rc = seccomp_rule_add(
+		    ctx, gated, SCMP_SYS(futex), 1,
+		    SCMP_A1_64(SCMP_CMP_MASKED_EQ, FUTEX_CMD_BITS, (scmp_datum_t)futex_trapped[i]));
+	for (size_t i = 0; rc == 0 && i < sizeof(futex_passed) / sizeof(futex_passed[0]); i++)
+		rc = seccomp_rule_add(
+		    ctx, SCMP_ACT_ALLOW, SCMP_SYS(futex), 1,
+		    SCMP_A1_64(SCMP_CMP_MASKED_EQ, FUTEX_CMD_BITS, (scmp_datum_t)futex_passed[i]));
+	if (rc < 0)
+		return lx_filter_fail(err, errlen, "filter: futex rules: %s", strerror(-rc));
+	return 0;
+}
+
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
@@ -262,6 +290,11 @@ static int add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, char *
 
 		if (nr == SCMP_SYS(clone) && cls == LX_SYS_EMUL) {
 			if (add_clone_rules(ctx, gated, err, errlen) < 0)
+				return -1;
+			continue;
+		}
+		if (nr == SCMP_SYS(futex) && cls == LX_SYS_EMUL) {
+			if (add_futex_rules(ctx, gated, err, errlen) < 0)
 				return -1;
 			continue;
 		}
@@ -660,6 +693,34 @@ static int verify_lxproc_args(const struct sock_fprog *prog, int nr, char *err, 
 	return 0;
 }
 
+/* futex's commands (add_futex_rules), with the private and clock flags, from an ordinary
+ * address and from the gate. */
+static int verify_futex(const struct sock_fprog *prog, char *err, size_t errlen)
+{
+	struct seccomp_data d = {.arch = AUDIT_ARCH_X86_64, .nr = SCMP_SYS(futex)};
+
+	for (int cmd = 0; cmd < 20; cmd++)
+		for (int fl = 0; fl < 4; fl++) {
+			int trapped = 0, passed = 0;
+			for (size_t i = 0; i < sizeof(futex_trapped) / sizeof(futex_trapped[0]);
+			     i++)
+				trapped |= futex_trapped[i] == cmd;
+			for (size_t i = 0; i < sizeof(futex_passed) / sizeof(futex_passed[0]); i++)
+				passed |= futex_passed[i] == cmd;
+			d.args[1] = (uint64_t)(cmd | (fl & 1 ? 128 : 0) | (fl & 2 ? 256 : 0));
+			d.instruction_pointer = 0x400000;
+			if (verify_one(prog, &d, passed ? SECCOMP_RET_ALLOW : RET_TRAP_BRAND, err,
+				       errlen) < 0)
+				return -1;
+			d.instruction_pointer = LX_GATE_ADDR + 2;
+			if (verify_one(prog, &d,
+				       passed || trapped ? SECCOMP_RET_ALLOW : RET_TRAP_BRAND, err,
+				       errlen) < 0)
+				return -1;
+		}
+	return 0;
+}
+
 int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *prog, char *err,
 		     size_t errlen)
 {
@@ -674,6 +735,11 @@ int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *pr
 			continue; /* decided on its flags; covered by the key */
 		if (lxproc_args_nr(o, nr)) {
 			if (verify_lxproc_args(prog, nr, err, errlen) < 0)
+				return -1;
+			continue;
+		}
+		if (nr == SCMP_SYS(futex) && effective_class(o, nr) == LX_SYS_EMUL) {
+			if (verify_futex(prog, err, errlen) < 0)
 				return -1;
 			continue;
 		}

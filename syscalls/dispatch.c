@@ -43,4 +43,6 @@ const lx_handler_fn lx_handlers[LX_NSYSCALLS] = {
     [232] = lx_sys_epoll_wait,
     [281] = lx_sys_epoll_pwait,
     [441] = lx_sys_epoll_pwait2,
+    /* hardened profile: futex PI and requeue (syscalls/lx_futex.c) */
+    [202] = lx_sys_futex,
 };

@@ -41,6 +41,8 @@ long lx_sys_epoll_ctl(struct lx_sysctx *c);
 long lx_sys_epoll_wait(struct lx_sysctx *c);
 long lx_sys_epoll_pwait(struct lx_sysctx *c);
 long lx_sys_epoll_pwait2(struct lx_sysctx *c);
+/* futex PI and requeue over WAIT/WAKE, hardened profile (syscalls/lx_futex.c) */
+long lx_sys_futex(struct lx_sysctx *c);
 long lx_unsupported(struct lx_sysctx *c);
 
 #endif

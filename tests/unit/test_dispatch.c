@@ -55,6 +55,7 @@ STUB(lx_sys_epoll_ctl)
 STUB(lx_sys_epoll_wait)
 STUB(lx_sys_epoll_pwait)
 STUB(lx_sys_epoll_pwait2)
+STUB(lx_sys_futex)
 
 static void test_every_emulated_row_has_a_handler(void **state)
 {

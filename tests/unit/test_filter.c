@@ -125,6 +125,9 @@ static uint32_t expected(int h, int nr, uint64_t a0, uint64_t ip)
 		/* only threads trap: fork- and vfork-style clones run natively */
 		if (nr == SYS_clone && (a0 & (CLONE_VM | CLONE_VFORK)) != CLONE_VM)
 			return SECCOMP_RET_ALLOW;
+		/* hardened futex: op 0 (FUTEX_WAIT) passes; test_futex_commands has the rest */
+		if (nr == SYS_futex)
+			return SECCOMP_RET_ALLOW;
 		return in_gate(ip) ? SECCOMP_RET_ALLOW : RET_TRAP;
 	default:
 		return RET_TRAP; /* UNSUP, holes, unknown numbers */
@@ -141,7 +144,7 @@ static void check_row(int h, int nr, uint64_t a0, uint64_t ip)
 			 (unsigned long)a0, (unsigned long)ip, got, want);
 	/* Policy and pass-through decisions read only arch and nr: action-cache friendly.
 	 * The argument rules (clone's flags, setns's nstype) read their argument too. */
-	if (nr == SYS_clone || nr == SYS_setns)
+	if (nr == SYS_clone || nr == SYS_setns || (h && nr == SYS_futex))
 		return;
 	if (want == SECCOMP_RET_ALLOW && !in_gate(ip))
 		assert_int_equal(loaded, W_ARCH | W_NR);
@@ -161,6 +164,33 @@ static void test_every_table_row(void **state)
 	check_row(0, 1000, 0, IP_OUTSIDE);
 	check_row(0, X32_SYSCALL_BIT - 1, 0, IP_OUTSIDE);
 	assert_int_equal(run(-1, 0, IP_OUTSIDE), RET_TRAP);
+}
+
+/* The hardened profile traps futex's PI and requeue commands, with or without the private and
+ * clock flags, lets the others through, and sends unknown ones to the brand (ENOSYS); the
+ * default profile passes them all. */
+static void test_futex_commands(void **state)
+{
+	(void)state;
+	static const int trapped[] = {3, 4, 6, 7, 8, 11, 12, 13}, passed[] = {0, 1, 2, 5, 9, 10};
+	for (int cmd = 0; cmd < 16; cmd++)
+		for (int fl = 0; fl < 4; fl++) {
+			uint64_t op = (uint64_t)cmd | (fl & 1 ? 128 : 0) | (fl & 2 ? 256 : 0);
+			int trap = 1;
+			for (size_t i = 0; i < sizeof(passed) / sizeof(passed[0]); i++)
+				if (passed[i] == cmd)
+					trap = 0;
+			assert_int_equal(
+			    run_args(1, AUDIT_ARCH_X86_64, SYS_futex, 0, op, IP_OUTSIDE, NULL),
+			    trap ? RET_TRAP : SECCOMP_RET_ALLOW);
+			assert_int_equal(
+			    run_args(0, AUDIT_ARCH_X86_64, SYS_futex, 0, op, IP_OUTSIDE, NULL),
+			    SECCOMP_RET_ALLOW);
+		}
+	for (size_t i = 0; i < sizeof(trapped) / sizeof(trapped[0]); i++)
+		assert_int_equal(run_args(1, AUDIT_ARCH_X86_64, SYS_futex, 0, (uint64_t)trapped[i],
+					  IP_GATE, NULL),
+				 SECCOMP_RET_ALLOW);
 }
 
 static void test_pass_paths_load_only_arch_and_nr(void **state)
@@ -801,6 +831,7 @@ int main(int argc, char **argv)
 	}
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_table_row),
+	    cmocka_unit_test(test_futex_commands),
 	    cmocka_unit_test(test_pass_paths_load_only_arch_and_nr),
 	    cmocka_unit_test(test_clone_flags),
 	    cmocka_unit_test(test_setns_nstype),

@@ -28,29 +28,19 @@ static struct {
 		struct lx_ep_hdr *h;
 		int refs;
 	} s[CACHE_N];
-	volatile int lock; /* owner pid: a child forked while another thread held it takes it */
+	volatile int lock;
 } cache;
 
+/* The brand's usual spin lock, as for its other per-process state: held for a few loads and
+ * stores, with every signal blocked. */
 static void cache_lock(void)
 {
-	int me = (int)lx_sys0(LX_SYS_getpid), cur;
-
-	for (;;) {
-		cur = 0;
-		if (__atomic_compare_exchange_n(&cache.lock, &cur, me, 0, __ATOMIC_ACQUIRE,
-						__ATOMIC_RELAXED))
-			return;
-		/* held by the thread of a parent that forked us: it will never let go here */
-		if (cur != me && __atomic_compare_exchange_n(&cache.lock, &cur, me, 0,
-							     __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-			return;
-		lx_sys0(SYS_sched_yield);
-	}
+	lx_spin_lock(&cache.lock);
 }
 
 static void cache_unlock(void)
 {
-	__atomic_store_n(&cache.lock, 0, __ATOMIC_RELEASE);
+	lx_spin_unlock(&cache.lock);
 }
 
 void lx_ep_lock(struct lx_ep_hdr *h)

@@ -104,13 +104,18 @@ static uint32_t accmode(int fd)
 	return fl < 0 ? 0 : (uint32_t)(fl & 3);
 }
 
-static int same_file(const struct lx_ep_reg *r)
+/* Is r's descriptor still the file it was registered for?  For a pipe, the other end of the
+ * same pipe shows in the events it reports (a read end is never writable, a write end never
+ * readable), which saves an fcntl on every reported event. */
+static int same_file(const struct lx_ep_reg *r, uint32_t cur)
 {
 	struct lx_stat st;
 
 	if (lx_sys2(LX_SYS_fstat, r->fd, &st) < 0 || st.dev != r->dev || st.ino != r->ino)
 		return 0;
-	return !(r->flags & LX_EPR_PIPE) || accmode(r->fd) == r->accmode;
+	if (!(r->flags & LX_EPR_PIPE))
+		return 1;
+	return r->accmode == 0 ? !(cur & LX_EPOLLOUT) : !(cur & LX_EPOLLIN);
 }
 
 /* file_can_poll: regular files and directories have no poll, but for the pseudo file
@@ -374,7 +379,7 @@ static struct lx_ep_reg *row_reg(struct lx_ep_hdr *h, const struct snap *s, int 
 }
 
 /* One top-level entry: report it (1), or not (0); -1 when the guest's buffer faulted. */
-static int report(struct lx_ep_hdr *h, struct wset *w, uint32_t k, struct out *o, int me)
+static int report(struct lx_ep_hdr *h, struct wset *w, uint32_t k, struct out *o)
 {
 	struct lx_ep_reg *r = row_reg(h, &w->m[k], w->p[k].fd);
 	uint32_t rev = (uint16_t)w->p[k].revents, cur;
@@ -383,7 +388,7 @@ static int report(struct lx_ep_hdr *h, struct wset *w, uint32_t k, struct out *o
 	if (!r || (w->p[k].fd != r->fd && !(r->flags & LX_EPR_EPOLL)))
 		return 0;
 	if (rev & LX_EPOLLNVAL) {
-		if (r->owner == me)
+		if (r->owner == (int32_t)lx_sys0(LX_SYS_getpid))
 			lx_ep_remove(h, r);
 		else
 			o->skipped = 1;
@@ -398,8 +403,8 @@ static int report(struct lx_ep_hdr *h, struct wset *w, uint32_t k, struct out *o
 	}
 	if (!cur)
 		return 0;
-	if (!same_file(r)) {
-		if (r->owner == me)
+	if (!same_file(r, cur)) {
+		if (r->owner == (int32_t)lx_sys0(LX_SYS_getpid))
 			lx_ep_remove(h, r);
 		else
 			o->skipped = 1;
@@ -419,7 +424,6 @@ static int report(struct lx_ep_hdr *h, struct wset *w, uint32_t k, struct out *o
 
 static void report_all(struct lx_ep_hdr *h, struct wset *w, struct out *o)
 {
-	int me = (int)lx_sys0(LX_SYS_getpid);
 	uint32_t rotor = h->rotor, stop = rotor;
 
 	/* two passes: registrations from the rotor on, then those before it */
@@ -433,7 +437,7 @@ static void report_all(struct lx_ep_hdr *h, struct wset *w, struct out *o)
 					r->last = 0; /* seen idle: the next readiness is an edge */
 				continue;
 			}
-			int rc = report(h, w, k, o, me);
+			int rc = report(h, w, k, o);
 			if (rc < 0) {
 				o->err = o->n ? 0 : -LX_EFAULT;
 				o->max = o->n;
@@ -453,8 +457,10 @@ static int64_t now_ns(void)
 	return ts.sec * 1000000000LL + ts.nsec;
 }
 
-/* Snapshots ep into w, growing w past the stack's room when needed.  0 or -ENOMEM. */
-static long snapshot(struct lx_ep_hdr *ep, struct wset *w, int block, void **big, size_t *bigsz)
+/* Snapshots ep into w, growing w past the stack's room when needed.  0 or -ENOMEM; keep:
+ * return with ep still locked (on success). */
+static long snapshot(struct lx_ep_hdr *ep, struct wset *w, int block, void **big, size_t *bigsz,
+		     int keep)
 {
 	for (;;) {
 		uint32_t cap = w->cap;
@@ -463,9 +469,12 @@ static long snapshot(struct lx_ep_hdr *ep, struct wset *w, int block, void **big
 		w->slice = 0;
 		lx_ep_lock(ep);
 		collect(ep, 0, -1, w, block);
-		lx_ep_unlock(ep);
-		if (w->n <= cap)
+		if (w->n <= cap) {
+			if (!keep)
+				lx_ep_unlock(ep);
 			return 0;
+		}
+		lx_ep_unlock(ep);
 		need = (size_t)(w->n + 64) * (sizeof(struct lx_pollfd) + sizeof(struct snap));
 		if (*big)
 			lx_munmap(*big, *bigsz);
@@ -491,20 +500,21 @@ static long wait_loop(struct lx_sysctx *c, struct lx_ep_hdr *ep, struct out *o, 
 	long r = 0;
 
 	for (;;) {
-		/* 1: what is ready now, signals held */
-		r = snapshot(ep, &w, 0, &big, &bigsz);
+		/* 1: what is ready now, signals held; ppoll does not block here, so the lock is
+		 * held across it and the whole look is one critical section */
+		r = snapshot(ep, &w, 0, &big, &bigsz, 1);
 		if (r < 0)
 			break;
 		struct lx_ts zero = {0, 0};
 		r = lx_sys5(SYS_ppoll, w.p, w.n, &zero, 0, 8);
-		if (r < 0)
-			break;
 		if (r > 0)
 			propagate(&w);
 		o->skipped = 0;
-		lx_ep_lock(ep);
-		report_all(ep, &w, o); /* also notes edge-triggered entries seen idle */
+		if (r >= 0)
+			report_all(ep, &w, o); /* also notes edge-triggered entries seen idle */
 		lx_ep_unlock(ep);
+		if (r < 0)
+			break;
 		if (o->n || o->err) {
 			r = o->err ? o->err : o->n;
 			break;
@@ -519,7 +529,7 @@ static long wait_loop(struct lx_sysctx *c, struct lx_ep_hdr *ep, struct out *o, 
 			r = 0;
 			break;
 		}
-		r = snapshot(ep, &w, 1, &big, &bigsz);
+		r = snapshot(ep, &w, 1, &big, &bigsz, 0);
 		if (r < 0)
 			break;
 		if ((w.slice || o->skipped) && (left < 0 || left > SLICE_NS))

@@ -39,6 +39,7 @@
 #define REFUSE(n, e, why, note) {#n, LX_SYS_REFUSE, LX_SYS_REFUSE, why, e, note}
 #define UNSUP(n, why, note)     {#n, LX_SYS_UNSUP, LX_SYS_UNSUP, why, 0, note}
 #define HARD(n, note)           {#n, LX_SYS_PASS, LX_SYS_EMUL, LX_WHY_NONE, 0, note}
+#define HARD_UNSUP(n, why, note) {#n, LX_SYS_PASS, LX_SYS_UNSUP, why, 0, note}
 /* clang-format on */
 
 const struct lx_sysent lx_systable[LX_NSYSCALLS] = {
@@ -325,9 +326,15 @@ const struct lx_sysent lx_systable[LX_NSYSCALLS] = {
     [250] = REFUSE(keyctl, LX_EPERM, LX_WHY_SECURITY, "The kernel keyring is not namespaced."),
     [251] = PASS(ioprio_set),
     [252] = PASS(ioprio_get),
-    [253] = PASS(inotify_init),
-    [254] = PASS(inotify_add_watch),
-    [255] = PASS(inotify_rm_watch),
+    [253] = HARD(inotify_init,
+		 "Hardened: emulated by polling snapshots in the brand (syscalls/lx_inotify.c), "
+		 "100 ms latency; the host's fsnotify is never reached."),
+    [254] = HARD(inotify_add_watch,
+		 "Hardened: emulated by polling snapshots in the brand (syscalls/lx_inotify.c), "
+		 "100 ms latency; the host's fsnotify is never reached."),
+    [255] = HARD(inotify_rm_watch,
+		 "Hardened: emulated by polling snapshots in the brand (syscalls/lx_inotify.c), "
+		 "100 ms latency; the host's fsnotify is never reached."),
     [256] = PASS(migrate_pages),
     [257] = PASS(openat),
     [258] = PASS(mkdirat),
@@ -369,7 +376,9 @@ const struct lx_sysent lx_systable[LX_NSYSCALLS] = {
 				"the host's eventpoll is never reached."),
     [292] = PASS(dup3),
     [293] = PASS(pipe2),
-    [294] = PASS(inotify_init1),
+    [294] = HARD(inotify_init1,
+		 "Hardened: emulated by polling snapshots in the brand (syscalls/lx_inotify.c), "
+		 "100 ms latency; the host's fsnotify is never reached."),
     [295] = PASS(preadv),
     [296] = PASS(pwritev),
     [297] = PASS(rt_tgsigqueueinfo),
@@ -470,7 +479,9 @@ const struct lx_sysent lx_systable[LX_NSYSCALLS] = {
     [453] = PASS(map_shadow_stack),
     [454] = PASS(futex_wake),
     [455] = PASS(futex_wait),
-    [456] = PASS(futex_requeue),
+    [456] = HARD_UNSUP(futex_requeue, LX_WHY_NOT_YET,
+		       "Hardened: the host's requeue path stays out of reach; ENOSYS (glibc never "
+		       "calls it)."),
     [457] = REFUSE(statmount, LX_ENOSYS, LX_WHY_SECURITY,
 		   "Can query mount namespaces other than the zone's; ENOSYS makes libmount fall "
 		   "back to /proc/self/mountinfo."),

@@ -45,4 +45,9 @@ const lx_handler_fn lx_handlers[LX_NSYSCALLS] = {
     [441] = lx_sys_epoll_pwait2,
     /* hardened profile: futex PI and requeue (syscalls/lx_futex.c) */
     [202] = lx_sys_futex,
+    /* hardened profile: inotify by polling (syscalls/lx_inotify.c) */
+    [253] = lx_sys_inotify_init,
+    [294] = lx_sys_inotify_init1,
+    [254] = lx_sys_inotify_add_watch,
+    [255] = lx_sys_inotify_rm_watch,
 };

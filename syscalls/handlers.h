@@ -43,6 +43,11 @@ long lx_sys_epoll_pwait(struct lx_sysctx *c);
 long lx_sys_epoll_pwait2(struct lx_sysctx *c);
 /* futex PI and requeue over WAIT/WAKE, hardened profile (syscalls/lx_futex.c) */
 long lx_sys_futex(struct lx_sysctx *c);
+/* inotify by polling snapshots, hardened profile (syscalls/lx_inotify.c) */
+long lx_sys_inotify_init(struct lx_sysctx *c);
+long lx_sys_inotify_init1(struct lx_sysctx *c);
+long lx_sys_inotify_add_watch(struct lx_sysctx *c);
+long lx_sys_inotify_rm_watch(struct lx_sysctx *c);
 long lx_unsupported(struct lx_sysctx *c);
 
 #endif

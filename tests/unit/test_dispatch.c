@@ -56,6 +56,10 @@ STUB(lx_sys_epoll_wait)
 STUB(lx_sys_epoll_pwait)
 STUB(lx_sys_epoll_pwait2)
 STUB(lx_sys_futex)
+STUB(lx_sys_inotify_init)
+STUB(lx_sys_inotify_init1)
+STUB(lx_sys_inotify_add_watch)
+STUB(lx_sys_inotify_rm_watch)
 
 static void test_every_emulated_row_has_a_handler(void **state)
 {

@@ -267,9 +267,18 @@ static int add_mount_notify_rule(scmp_filter_ctx ctx, int nr, char *err, size_t 
 	return 0;
 }
 
+/* A call the hardened profile keeps from the host: emulated there, passed in the default
+ * profile, and never made by the brand itself (LX_FILTER_MARK_HARD). */
+static int hard_only(int nr)
+{
+	return nr >= 0 && nr < LX_NSYSCALLS && lx_systable[nr].cls == LX_SYS_PASS &&
+	       lx_systable[nr].cls_hardened == LX_SYS_EMUL;
+}
+
 static int add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, char *err, size_t errlen)
 {
 	const uint32_t gated = SCMP_ACT_TRACE(LX_FILTER_MARK_GATED);
+	const uint32_t hard = SCMP_ACT_TRACE(LX_FILTER_MARK_HARD);
 	const int hardened = o && o->hardened, lxproc = o && o->lxproc;
 
 	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
@@ -294,7 +303,7 @@ static int add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, char *
 			continue;
 		}
 		if (nr == SCMP_SYS(futex) && cls == LX_SYS_EMUL) {
-			if (add_futex_rules(ctx, gated, err, errlen) < 0)
+			if (add_futex_rules(ctx, hard, err, errlen) < 0)
 				return -1;
 			continue;
 		}
@@ -318,7 +327,7 @@ static int add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, char *
 			action = SCMP_ACT_ERRNO(e->err);
 			break;
 		case LX_SYS_EMUL:
-			action = gated;
+			action = hardened && hard_only(nr) ? hard : gated;
 			break;
 		default:
 			continue; /* UNSUP and holes: the default action, a plain trap */
@@ -370,8 +379,8 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **prog, size_t *le
 
 long lx_filter_gate_pass(struct sock_filter *prog, size_t len, char *err, size_t errlen)
 {
-	const size_t gate = len;
-	size_t gated = 0;
+	const size_t gate = len, hard = len + LX_FILTER_GATE_BLOCK_LEN;
+	size_t gated = 0, nhard = 0;
 
 	for (size_t i = 0; i < len; i++) {
 		struct sock_filter *f = &prog[i];
@@ -383,6 +392,9 @@ long lx_filter_gate_pass(struct sock_filter *prog, size_t len, char *err, size_t
 		if ((f->k & SECCOMP_RET_DATA) == LX_FILTER_MARK_GATED) {
 			*f = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, gate - i - 1, 0, 0);
 			gated++;
+		} else if ((f->k & SECCOMP_RET_DATA) == LX_FILTER_MARK_HARD) {
+			*f = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, hard - i - 1, 0, 0);
+			nhard++;
 		} else if ((f->k & SECCOMP_RET_DATA) == LX_FILTER_MARK_PLAIN) {
 			*f = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, RET_TRAP_BRAND);
 		} else {
@@ -392,22 +404,29 @@ long lx_filter_gate_pass(struct sock_filter *prog, size_t len, char *err, size_t
 	}
 	if (gated == 0)
 		return lx_filter_fail(err, errlen, "filter: no gated trap in the program");
-	if (gate + LX_FILTER_GATE_BLOCK_LEN > BPF_MAXINSNS)
+	size_t end = gate + LX_FILTER_GATE_BLOCK_LEN * (nhard ? 2 : 1);
+	if (end > BPF_MAXINSNS)
 		return lx_filter_fail(err, errlen, "filter: %zu instructions, the kernel takes %d",
-				      gate + LX_FILTER_GATE_BLOCK_LEN, BPF_MAXINSNS);
+				      end, BPF_MAXINSNS);
 
-	const struct sock_filter block[LX_FILTER_GATE_BLOCK_LEN] = {
-	    /* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_HI),
-	    /* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 4), /* hi != 0: trap (vsyscall) */
-	    /* 2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_LO),
-	    /* 3 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)LX_GATE_ADDR, 0, 2),
-	    /* 4 */
-	    BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)(LX_GATE_ADDR + LX_GATE_LEN), 1, 0),
-	    /* 5 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	    /* 6 */ BPF_STMT(BPF_RET | BPF_K, RET_TRAP_BRAND),
-	};
-	memcpy(&prog[gate], block, sizeof(block));
-	return (long)(gate + LX_FILTER_GATE_BLOCK_LEN);
+	/* the gate check; its twin for LX_FILTER_MARK_HARD refuses from the gate instead */
+	for (size_t b = 0; b < (nhard ? 2u : 1u); b++) {
+		const struct sock_filter block[LX_FILTER_GATE_BLOCK_LEN] = {
+		    /* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_HI),
+		    /* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 4), /* hi != 0: trap */
+		    /* 2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_LO),
+		    /* 3 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)LX_GATE_ADDR, 0, 2),
+		    /* 4 */
+		    BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)(LX_GATE_ADDR + LX_GATE_LEN), 1,
+			     0),
+		    /* 5 */
+		    BPF_STMT(BPF_RET | BPF_K, b ? SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)
+						: SECCOMP_RET_ALLOW),
+		    /* 6 */ BPF_STMT(BPF_RET | BPF_K, RET_TRAP_BRAND),
+		};
+		memcpy(&prog[gate + b * LX_FILTER_GATE_BLOCK_LEN], block, sizeof(block));
+	}
+	return (long)end;
 }
 
 int lx_filter_build(const struct lx_filter_opts *o, struct sock_fprog *out, char *err,
@@ -439,7 +458,7 @@ int lx_filter_build(const struct lx_filter_opts *o, struct sock_fprog *out, char
 		return lx_filter_fail(err, errlen, "filter: set attributes: %s", strerror(-rc));
 	}
 	if (add_rules(ctx, o, err, errlen) < 0 ||
-	    export_bpf(ctx, &prog, &len, LX_FILTER_GATE_BLOCK_LEN, err, errlen) < 0) {
+	    export_bpf(ctx, &prog, &len, 2 * LX_FILTER_GATE_BLOCK_LEN, err, errlen) < 0) {
 		seccomp_release(ctx);
 		return -1;
 	}
@@ -592,6 +611,8 @@ static uint32_t expected_action(const struct lx_filter_opts *o, int nr, int from
 	case LX_SYS_REFUSE:
 		return SECCOMP_RET_ERRNO | (lx_systable[nr].err & SECCOMP_RET_DATA);
 	case LX_SYS_EMUL:
+		if (from_gate && o && o->hardened && hard_only(nr))
+			return SECCOMP_RET_ERRNO | EPERM;
 		return from_gate ? SECCOMP_RET_ALLOW : RET_TRAP_BRAND;
 	default:
 		return RET_TRAP_BRAND;
@@ -714,8 +735,10 @@ static int verify_futex(const struct sock_fprog *prog, char *err, size_t errlen)
 				return -1;
 			d.instruction_pointer = LX_GATE_ADDR + 2;
 			if (verify_one(prog, &d,
-				       passed || trapped ? SECCOMP_RET_ALLOW : RET_TRAP_BRAND, err,
-				       errlen) < 0)
+				       passed	 ? SECCOMP_RET_ALLOW
+				       : trapped ? SECCOMP_RET_ERRNO | EPERM
+						 : RET_TRAP_BRAND,
+				       err, errlen) < 0)
 				return -1;
 		}
 	return 0;

@@ -79,6 +79,7 @@ struct ent {
 struct watch {
 	int wd;
 	uint32_t mask;
+	int fired; /* events written in this look (IN_ONESHOT) */
 	uint64_t dev, ino;
 	struct lx_stat st;
 	struct ent *ents; /* directories: the last listing */
@@ -94,14 +95,38 @@ struct inst {
 };
 
 static struct {
-	volatile int lock;
+	volatile int lock; /* the holder's pid: see st_lock */
 	int helper;
 	struct inst in[NINST];
 } st;
 
+/* The state's lock.  The watcher thread holds it while it scans, so a fork can copy it held
+ * into a child whose copy of the watcher does not exist: a lock held by another process (a
+ * pid not ours) can only be such a copy, and is taken over. */
+static void st_lock(void)
+{
+	int me = (int)lx_sys0(LX_SYS_getpid);
+
+	for (;;) {
+		int cur = 0;
+		if (__atomic_compare_exchange_n(&st.lock, &cur, me, 0, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			return;
+		if (cur != me && __atomic_compare_exchange_n(&st.lock, &cur, me, 0,
+							     __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return;
+		__builtin_ia32_pause();
+	}
+}
+
+static void st_unlock(void)
+{
+	__atomic_store_n(&st.lock, 0, __ATOMIC_RELEASE);
+}
+
 /* --- events ------------------------------------------------------------------------------- */
 
-static void emit(struct inst *in, int wd, uint32_t mask, const char *name)
+static void emit_raw(struct inst *in, int wd, uint32_t mask, const char *name)
 {
 	struct {
 		int32_t wd;
@@ -134,6 +159,12 @@ static void emit(struct inst *in, int wd, uint32_t mask, const char *name)
 }
 
 /* The entries of directory path, into e[NENT]: their count, or -errno. */
+static void emit(struct inst *in, struct watch *w, uint32_t mask, const char *name)
+{
+	w->fired++;
+	emit_raw(in, w->wd, mask, name);
+}
+
 static long list_dir(const char *path, struct ent *e)
 {
 	char buf[4096], full[600];
@@ -204,14 +235,14 @@ static void scan_dir(struct inst *in, struct watch *w)
 				break;
 		if (j == w->nents || w->ents[j].ino != now[i].ino) {
 			if (w->mask & IN_CREATE)
-				emit(in, w->wd, IN_CREATE | dir, now[i].name);
+				emit(in, w, IN_CREATE | dir, now[i].name);
 			continue;
 		}
 		if (w->ents[j].mtime != now[i].mtime || w->ents[j].size != now[i].size) {
 			if ((w->mask & IN_MODIFY) && !dir)
-				emit(in, w->wd, IN_MODIFY, now[i].name);
+				emit(in, w, IN_MODIFY, now[i].name);
 		} else if (w->ents[j].ctime != now[i].ctime && (w->mask & IN_ATTRIB)) {
-			emit(in, w->wd, IN_ATTRIB | dir, now[i].name);
+			emit(in, w, IN_ATTRIB | dir, now[i].name);
 		}
 	}
 	for (uint32_t j = 0; j < w->nents; j++) {
@@ -221,7 +252,7 @@ static void scan_dir(struct inst *in, struct watch *w)
 			    w->ents[j].ino == now[i].ino)
 				break;
 		if (i == n && (w->mask & IN_DELETE))
-			emit(in, w->wd,
+			emit(in, w,
 			     IN_DELETE | ((w->ents[j].mode & S_IFMT) == S_IFDIR ? IN_ISDIR : 0),
 			     w->ents[j].name);
 	}
@@ -235,22 +266,27 @@ static int scan(struct inst *in, struct watch *w)
 {
 	struct lx_stat s;
 
+	w->fired = 0;
 	if (lx_sys4(LX_SYS_newfstatat, LX_AT_FDCWD, w->path, &s, 0) < 0 || s.ino != w->ino ||
 	    s.dev != w->dev) {
 		if (w->mask & IN_DELETE_SELF)
-			emit(in, w->wd, IN_DELETE_SELF, 0);
-		emit(in, w->wd, IN_IGNORED, 0);
+			emit(in, w, IN_DELETE_SELF, 0);
+		emit_raw(in, w->wd, IN_IGNORED, 0);
 		return 1;
 	}
 	if (w->ents) {
 		scan_dir(in, w);
 	} else if (s.size != w->st.size || ts_ns(&s, 1) != ts_ns(&w->st, 1)) {
 		if (w->mask & IN_MODIFY)
-			emit(in, w->wd, IN_MODIFY, 0);
+			emit(in, w, IN_MODIFY, 0);
 	} else if (ts_ns(&s, 2) != ts_ns(&w->st, 2) && (w->mask & IN_ATTRIB)) {
-		emit(in, w->wd, IN_ATTRIB, 0);
+		emit(in, w, IN_ATTRIB, 0);
 	}
 	w->st = s;
+	if ((w->mask & IN_ONESHOT) && w->fired) {
+		emit_raw(in, w->wd, IN_IGNORED, 0); /* one event, then the watch ends */
+		return 1;
+	}
 	return 0;
 }
 
@@ -290,13 +326,13 @@ __attribute__((noreturn, used)) static void watcher(void)
 			int64_t sec, nsec;
 		} ts = {0, PERIOD_NS};
 		lx_sys5(SYS_ppoll, 0, 0, &ts, 0, 8);
-		lx_spin_lock(&st.lock);
+		st_lock();
 		reap();
 		for (int i = 0; i < NINST; i++)
 			for (int k = 0; st.in[i].used && k < NWATCH; k++)
 				if (st.in[i].w[k].wd && scan(&st.in[i], &st.in[i].w[k]))
 					drop_watch(&st.in[i].w[k]);
-		lx_spin_unlock(&st.lock);
+		st_unlock();
 	}
 }
 
@@ -352,7 +388,7 @@ static long init1(int flags)
 	if (!(flags & LX_O_CLOEXEC))
 		lx_sys3(LX_SYS_fcntl, p[0], F_SETFD, 0);
 	lx_sys2(LX_SYS_fstat, p[0], &s);
-	lx_spin_lock(&st.lock);
+	st_lock();
 	reap();
 	for (int i = 0; i < NINST && slot < 0; i++)
 		if (!st.in[i].used)
@@ -369,7 +405,7 @@ static long init1(int flags)
 		in->nextwd = 1;
 		start_watcher();
 	}
-	lx_spin_unlock(&st.lock);
+	st_unlock();
 	if (slot < 0) {
 		lx_sys1(LX_SYS_close, p[0]);
 		lx_sys1(LX_SYS_close, wfd);
@@ -423,9 +459,9 @@ long lx_sys_inotify_add_watch(struct lx_sysctx *c)
 		return -LX_EINVAL;
 	if (!(mask & IN_ALL_BITS))
 		return -LX_EINVAL;
-	lx_spin_lock(&st.lock);
+	st_lock();
 	in = find_inst(fd, &r);
-	lx_spin_unlock(&st.lock);
+	st_unlock();
 	if (!in)
 		return r;
 	len = lx_strncpy_from_guest(path, c->a[1], sizeof(path));
@@ -446,7 +482,7 @@ long lx_sys_inotify_add_watch(struct lx_sysctx *c)
 	} else {
 		lx_strlcpy(abs, path, sizeof(abs));
 	}
-	lx_spin_lock(&st.lock);
+	st_lock();
 	in = find_inst(fd, &r);
 	if (!in)
 		goto out;
@@ -482,7 +518,7 @@ long lx_sys_inotify_add_watch(struct lx_sysctx *c)
 	}
 	r = w->wd;
 out:
-	lx_spin_unlock(&st.lock);
+	st_unlock();
 	return r;
 }
 
@@ -492,17 +528,17 @@ long lx_sys_inotify_rm_watch(struct lx_sysctx *c)
 	struct inst *in;
 	long r;
 
-	lx_spin_lock(&st.lock);
+	st_lock();
 	in = find_inst(fd, &r);
 	if (in) {
 		r = -LX_EINVAL;
 		for (int k = 0; k < NWATCH; k++)
 			if (in->w[k].wd == wd && wd > 0) {
-				emit(in, wd, IN_IGNORED, 0);
+				emit_raw(in, wd, IN_IGNORED, 0);
 				drop_watch(&in->w[k]);
 				r = 0;
 			}
 	}
-	lx_spin_unlock(&st.lock);
+	st_unlock();
 	return r;
 }

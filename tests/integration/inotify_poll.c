@@ -118,6 +118,13 @@ int main(int argc, char **argv)
 	unlink(file);
 	next(fd, wd, "watched file deleted");
 	next(fd, wd, "watched file's watch ends");
+	/* IN_ONESHOT: one event, then IN_IGNORED */
+	int os = inotify_add_watch(fd, dir, IN_CREATE | IN_ONESHOT);
+	snprintf(path, sizeof(path), "%s/one", dir);
+	touch(path, "");
+	next(fd, os, "ONESHOT: the event");
+	next(fd, os, "ONESHOT: the watch ends");
+	unlink(path);
 	rmdir(dir);
 	return 0;
 }

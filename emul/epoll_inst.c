@@ -2,6 +2,7 @@
 #include "emul/epoll_inst.h"
 #include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
+#include "emul/state.h"
 
 #define SYS_sched_yield	  24
 #define SYS_kill	  62
@@ -45,7 +46,14 @@ static void cache_unlock(void)
 
 void lx_ep_lock(struct lx_ep_hdr *h)
 {
-	int me = (int)lx_sys0(LX_SYS_gettid);
+	/* the owner's tid only serves to steal the lock from a dead owner, so the cached one will
+	 * do, even a forked child's stale copy of its parent's (the child then never has its lock
+	 * stolen should it die holding it) */
+	struct lx_thread *t = lx_thread_self();
+	int me = t->magic == LX_THREAD_MAGIC && t->tid ? t->tid : (int)lx_sys0(LX_SYS_gettid);
+
+	if (t->magic == LX_THREAD_MAGIC)
+		t->tid = me;
 
 	for (unsigned spins = 0;; spins++) {
 		int cur = 0;

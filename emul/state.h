@@ -32,6 +32,7 @@ struct lx_thread {
 	 * out; the brand's own stack is no place for a guest handler. */
 	int waiting;
 	int nstash;
+	int tid; /* gettid(), cached (a lock owner's name; after fork the parent's) */
 	struct lx_siginfo stash[LX_STASH_N];
 };
 

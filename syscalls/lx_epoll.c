@@ -93,6 +93,7 @@ struct wset {
 	struct snap *m;
 	uint32_t n, cap;
 	int slice; /* an edge-triggered entry the blocking ppoll cannot watch for more */
+	const struct lx_ep_hdr *path[LX_EP_MAX_NESTS + 1]; /* the sets being collected */
 };
 
 /* --- identity ---------------------------------------------------------------------------- */
@@ -310,6 +311,7 @@ out:
  * bits it has not seen. */
 static void collect(struct lx_ep_hdr *h, int depth, int32_t parent, struct wset *w, int block)
 {
+	w->path[depth] = h;
 	for (uint32_t i = 0; i < h->nreg && i < LX_EP_MAXREG; i++) {
 		const struct lx_ep_reg *r = &lx_ep_regs(h)[i];
 		uint32_t me = w->n++, ev = r->events & POLL_BITS;
@@ -337,6 +339,14 @@ static void collect(struct lx_ep_hdr *h, int depth, int32_t parent, struct wset 
 		w->p[me].fd = -1; /* the memfd is always "ready": its own members decide */
 		if (depth >= LX_EP_MAX_NESTS || !(in = inner_get(r)))
 			continue;
+		/* a loop two racing EPOLL_CTL_ADDs closed past the loop check: its lock is ours */
+		int loop = 0;
+		for (int d = 0; d <= depth; d++)
+			loop |= w->path[d]->dev == in->dev && w->path[d]->ino == in->ino;
+		if (loop) {
+			lx_ep_put(in);
+			continue;
+		}
 		lx_ep_lock(in);
 		collect(in, depth + 1, (int32_t)me, w, 0);
 		lx_ep_unlock(in);
@@ -493,7 +503,7 @@ static long wait_loop(struct lx_sysctx *c, struct lx_ep_hdr *ep, struct out *o, 
 {
 	struct lx_pollfd pfd[STACK_ENTRIES];
 	struct snap meta[STACK_ENTRIES];
-	struct wset w = {pfd, meta, 0, STACK_ENTRIES, 0};
+	struct wset w = {pfd, meta, 0, STACK_ENTRIES, 0, {0}};
 	int64_t deadline = timeout > 0 ? now_ns() + timeout : 0;
 	void *big = 0;
 	size_t bigsz = 0;

@@ -83,7 +83,8 @@ int main(void)
 	if (r != -EPERM || r2 != -EPERM || r3 != -EPERM)
 		probe_escaped("through the gate: epoll_create1 %s, inotify_init1 %s, LOCK_PI %s "
 			      "(want EPERM)",
-			      probe_errname((int)-r), probe_errname((int)-r2), probe_errname((int)-r3));
+			      probe_errname((int)-r), probe_errname((int)-r2),
+			      probe_errname((int)-r3));
 	probe_safe("epoll and inotify are the brand's (%s, %s); through the gate epoll_create1, "
 		   "inotify_init1 and FUTEX_LOCK_PI are refused (EPERM)",
 		   l1, l2);

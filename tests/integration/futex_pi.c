@@ -27,15 +27,24 @@ static const char *en(long r)
 	if (r >= 0)
 		return "OK";
 	switch (errno) {
-	case EFAULT: return "EFAULT";
-	case EINVAL: return "EINVAL";
-	case EPERM: return "EPERM";
-	case EDEADLK: return "EDEADLK";
-	case EAGAIN: return "EAGAIN";
-	case ENOSYS: return "ENOSYS";
-	case ETIMEDOUT: return "ETIMEDOUT";
-	case ESRCH: return "ESRCH";
-	default: return strerror(errno);
+	case EFAULT:
+		return "EFAULT";
+	case EINVAL:
+		return "EINVAL";
+	case EPERM:
+		return "EPERM";
+	case EDEADLK:
+		return "EDEADLK";
+	case EAGAIN:
+		return "EAGAIN";
+	case ENOSYS:
+		return "ENOSYS";
+	case ETIMEDOUT:
+		return "ETIMEDOUT";
+	case ESRCH:
+		return "ESRCH";
+	default:
+		return strerror(errno);
 	}
 }
 
@@ -60,7 +69,8 @@ static void errors(void)
 	say("LOCK_PI unaligned", fx(un, FUTEX_LOCK_PI, 0, NULL, NULL, 0));
 	say("LOCK_PI bad timeout pointer", fx(w, FUTEX_LOCK_PI, 0, bad, NULL, 0));
 	say("LOCK_PI timeout nsec 2e9", fx(w, FUTEX_LOCK_PI, 0, &badns, NULL, 0));
-	say("LOCK_PI|CLOCK_REALTIME", fx(w, FUTEX_LOCK_PI | FUTEX_CLOCK_REALTIME, 0, NULL, NULL, 0));
+	say("LOCK_PI|CLOCK_REALTIME",
+	    fx(w, FUTEX_LOCK_PI | FUTEX_CLOCK_REALTIME, 0, NULL, NULL, 0));
 	say("LOCK_PI free word", fx(w, FUTEX_LOCK_PI, 0, NULL, NULL, 0));
 	printf("%-46s %s\n", "  word is our tid", w[0] == tid ? "yes" : "no");
 	say("LOCK_PI own word", fx(w, FUTEX_LOCK_PI, 0, NULL, NULL, 0));
@@ -75,7 +85,8 @@ static void errors(void)
 	say("LOCK_PI2 held, timeout in the past", fx(&w[1], FUTEX_LOCK_PI2, 0, &past, NULL, 0));
 	w[2] = FUTEX_OWNER_DIED;
 	say("LOCK_PI owner died, no owner", fx(&w[2], FUTEX_LOCK_PI, 0, NULL, NULL, 0));
-	printf("%-46s %s\n", "  OWNER_DIED kept, ours", w[2] == (tid | FUTEX_OWNER_DIED) ? "yes" : "no");
+	printf("%-46s %s\n", "  OWNER_DIED kept, ours",
+	       w[2] == (tid | FUTEX_OWNER_DIED) ? "yes" : "no");
 	w[3] = 5;
 	say("CMP_REQUEUE value differs", fx(&w[3], FUTEX_CMP_REQUEUE, 1, (void *)1, &w[0], 4));
 	say("CMP_REQUEUE nobody waiting", fx(&w[3], FUTEX_CMP_REQUEUE, 1, (void *)1, &w[0], 5));
@@ -135,7 +146,8 @@ static void mutexes(void)
 
 	pthread_create(&th[0], NULL, hold_a_while, &pm);
 	usleep(50000);
-	printf("%-46s %s\n", "PI trylock while held", pthread_mutex_trylock(&pm) == EBUSY ? "EBUSY" : "?");
+	printf("%-46s %s\n", "PI trylock while held",
+	       pthread_mutex_trylock(&pm) == EBUSY ? "EBUSY" : "?");
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_nsec += 20000000;
 	if (ts.tv_nsec >= 1000000000) {

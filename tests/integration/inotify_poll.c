@@ -24,13 +24,20 @@ static const char *en(long r)
 	if (r >= 0)
 		return "OK";
 	switch (errno) {
-	case EFAULT: return "EFAULT";
-	case EINVAL: return "EINVAL";
-	case EBADF: return "EBADF";
-	case ENOENT: return "ENOENT";
-	case ENOTDIR: return "ENOTDIR";
-	case EEXIST: return "EEXIST";
-	default: return strerror(errno);
+	case EFAULT:
+		return "EFAULT";
+	case EINVAL:
+		return "EINVAL";
+	case EBADF:
+		return "EBADF";
+	case ENOENT:
+		return "ENOENT";
+	case ENOTDIR:
+		return "ENOTDIR";
+	case EEXIST:
+		return "EEXIST";
+	default:
+		return strerror(errno);
 	}
 }
 
@@ -84,17 +91,21 @@ int main(int argc, char **argv)
 	fd = (int)syscall(SYS_inotify_init1, IN_CLOEXEC);
 	say("inotify_init1(IN_CLOEXEC)", fd);
 	printf("%-44s %s\n", "  close-on-exec", fcntl(fd, F_GETFD) & FD_CLOEXEC ? "yes" : "no");
-	say("add_watch MASK_ADD|MASK_CREATE, bad fd", inotify_add_watch(-1, dir, IN_CREATE | IN_MASK_ADD | IN_MASK_CREATE));
+	say("add_watch MASK_ADD|MASK_CREATE, bad fd",
+	    inotify_add_watch(-1, dir, IN_CREATE | IN_MASK_ADD | IN_MASK_CREATE));
 	say("add_watch mask 0", inotify_add_watch(fd, dir, 0));
 	say("add_watch bad fd, bad path", syscall(SYS_inotify_add_watch, -1, bad, IN_CREATE));
-	say("add_watch not inotify, bad path", syscall(SYS_inotify_add_watch, p[0], bad, IN_CREATE));
+	say("add_watch not inotify, bad path",
+	    syscall(SYS_inotify_add_watch, p[0], bad, IN_CREATE));
 	say("add_watch bad path", syscall(SYS_inotify_add_watch, fd, bad, IN_CREATE));
 	say("add_watch missing path", inotify_add_watch(fd, "/nonexistent/x", IN_CREATE));
 	say("add_watch ONLYDIR on a file", inotify_add_watch(fd, file, IN_MODIFY | IN_ONLYDIR));
 	int wd = inotify_add_watch(fd, dir, IN_CREATE | IN_DELETE | IN_MODIFY);
 	say("add_watch directory", wd);
-	printf("%-44s %s\n", "  same inode again: same wd", inotify_add_watch(fd, dir, IN_CREATE | IN_DELETE | IN_MODIFY) == wd ? "yes" : "no");
-	say("add_watch MASK_CREATE on a watched inode", inotify_add_watch(fd, dir, IN_CREATE | IN_MASK_CREATE));
+	printf("%-44s %s\n", "  same inode again: same wd",
+	       inotify_add_watch(fd, dir, IN_CREATE | IN_DELETE | IN_MODIFY) == wd ? "yes" : "no");
+	say("add_watch MASK_CREATE on a watched inode",
+	    inotify_add_watch(fd, dir, IN_CREATE | IN_MASK_CREATE));
 	int fw = inotify_add_watch(fd, file, IN_MODIFY | IN_DELETE_SELF);
 	printf("%-44s wd+%d\n", "add_watch file", fw - wd);
 	say("rm_watch bad wd", inotify_rm_watch(fd, 12345));

@@ -52,7 +52,10 @@ static const char usage_text[] =
     "  --report-unsupported[=FILE]\n"
     "                          at exit, list unsupported system calls (to FILE or stderr)\n"
     "  --strict                an unsupported system call kills the process (SIGSYS)\n"
-    "  --hardened              hardened brand profile\n"
+    "  --hardened              hardened brand profile: epoll, futex PI/requeue and inotify\n"
+    "                          emulated by the brand, never the host's\n"
+    "  --profile default|hardened\n"
+    "                          the brand profile, as lxzone's `profile` key\n"
     "  --capabilities SPEC     with --root: the capabilities the zone keeps, as lxzone's\n"
     "                          `capabilities` key (default: the profile's set; +CAP,-CAP\n"
     "                          change it; a list, all, none; `all` is lxrun's own set).\n"
@@ -130,6 +133,7 @@ enum {
 	OPT_CAPS,
 	OPT_NET,
 	OPT_MAN,
+	OPT_PROFILE,
 };
 
 static const struct option long_opts[] = {
@@ -143,6 +147,7 @@ static const struct option long_opts[] = {
     {"cpus", required_argument, NULL, OPT_CPUS},
     {"capabilities", required_argument, NULL, OPT_CAPS},
     {"net", required_argument, NULL, OPT_NET},
+    {"profile", required_argument, NULL, OPT_PROFILE},
     {"help", no_argument, NULL, 'h'},
     {"man", no_argument, NULL, OPT_MAN},
     {NULL, 0, NULL, 0},
@@ -304,6 +309,12 @@ int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out
 			break;
 		case OPT_HARDENED:
 			opts->hardened = 1;
+			break;
+		case OPT_PROFILE:
+			if (strcmp(optarg, "default") != 0 && strcmp(optarg, "hardened") != 0)
+				return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
+						   "--profile %s: not default or hardened", optarg);
+			opts->hardened = strcmp(optarg, "hardened") == 0;
 			break;
 		case OPT_DRY_RUN:
 			opts->dry_run = 1;

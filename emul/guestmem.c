@@ -6,6 +6,8 @@ long lx_copy_user(void *dst, const void *src, size_t n);
 long lx_strncpy_user(char *dst, const char *src, size_t cap);
 extern char lx_copy_user_insn[], lx_copy_user_fixup[];
 extern char lx_strncpy_user_insn[], lx_strncpy_user_fixup[];
+long lx_cas_user(uint32_t *uaddr, uint32_t old, uint32_t new);
+extern char lx_cas_user_insn[], lx_cas_user_fixup[];
 
 /* user addresses end below the non-canonical hole; the vsyscall page is kernel-emulated */
 #define USER_END 0x00007ffffffff000ULL
@@ -38,6 +40,13 @@ long lx_strncpy_from_guest(char *dst, uint64_t src, size_t cap)
 	return lx_strncpy_user(dst, (const char *)(uintptr_t)src, cap);
 }
 
+long lx_cas_guest(uint64_t uaddr, uint32_t old, uint32_t new)
+{
+	if (!range_ok(uaddr, 4) || (uaddr & 3))
+		return -LX_EFAULT;
+	return lx_cas_user((uint32_t *)(uintptr_t)uaddr, old, new);
+}
+
 int lx_guestmem_fixup(struct lx_ucontext *uc)
 {
 	uint64_t ip = uc->uc_mcontext.rip;
@@ -46,6 +55,8 @@ int lx_guestmem_fixup(struct lx_ucontext *uc)
 		uc->uc_mcontext.rip = (uintptr_t)lx_copy_user_fixup;
 	else if (ip == (uintptr_t)lx_strncpy_user_insn)
 		uc->uc_mcontext.rip = (uintptr_t)lx_strncpy_user_fixup;
+	else if (ip == (uintptr_t)lx_cas_user_insn)
+		uc->uc_mcontext.rip = (uintptr_t)lx_cas_user_fixup;
 	else
 		return 0;
 	return 1;

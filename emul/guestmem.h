@@ -18,6 +18,10 @@ int lx_copy_to_guest(uint64_t dst, const void *src, size_t n); /* 0 or -EFAULT *
 /* NUL-terminated string into dst[cap]: its length, -EFAULT, or -ENAMETOOLONG */
 long lx_strncpy_from_guest(char *dst, uint64_t src, size_t cap);
 
+/* Atomic compare-and-exchange of an aligned 32-bit guest word: the value found (the exchange
+ * happened when it equals old), or -EFAULT (also for a read-only page). */
+long lx_cas_guest(uint64_t uaddr, uint32_t old, uint32_t new);
+
 /* Called by the SIGSEGV/SIGBUS entry: 1 if the fault was a guest copy (now resumed at its
  * fixup), 0 if it belongs to the guest. */
 int lx_guestmem_fixup(struct lx_ucontext *uc);

@@ -233,6 +233,18 @@ segv:
 	lx_signal_default(LX_SIGSEGV, uc);
 }
 
+void lx_signal_flush(struct lx_thread *t, struct lx_ucontext *uc)
+{
+	/* frames are built from the last stashed down, so the first one stashed runs first */
+	while (t->nstash > 0) {
+		struct lx_siginfo si = t->stash[--t->nstash];
+		if (si.si_signo == LX_SIGSYS && t->sigsys_blocked)
+			t->sigsys_pending = 1;
+		else
+			deliver(t, si.si_signo, &si, uc);
+	}
+}
+
 static void syscall_trap(struct lx_thread *t, struct lx_siginfo *si, struct lx_ucontext *uc)
 {
 	struct lx_sigcontext *m = &uc->uc_mcontext;
@@ -330,6 +342,13 @@ void lx_sigentry(int sig, struct lx_siginfo *si, struct lx_ucontext *uc)
 		return;
 	if (sig == LX_SIGSYS && si->si_code == LX_SYS_SECCOMP && si->si_errno == LX_TRAP_DATA) {
 		syscall_trap(t, si, uc);
+		return;
+	}
+	if (t->waiting) {
+		/* interrupting a blocking emulated call: delivered when it returns; past
+		 * LX_STASH_N at once, the rest are lost (a real-time signal may be) */
+		if (t->nstash < LX_STASH_N)
+			t->stash[t->nstash++] = *si;
 		return;
 	}
 	if (sig == LX_SIGSYS && t->sigsys_blocked) {

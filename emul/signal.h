@@ -45,6 +45,10 @@ long lx_signal_program(int sig, const struct lx_vsigaction *va);
 /* The default action of sig for the guest: die, stop, or nothing. */
 void lx_signal_default(int sig, struct lx_ucontext *uc);
 
+/* Delivers to the guest the signals that interrupted a blocking emulated call (struct
+ * lx_thread's stash), on top of the trapped call's context uc, whose result is already set. */
+void lx_signal_flush(struct lx_thread *t, struct lx_ucontext *uc);
+
 /* The size of the xsave area a kernel frame carries (its fpstate). */
 size_t lx_fpstate_size(uint64_t fpstate);
 

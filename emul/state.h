@@ -19,12 +19,21 @@
 #define LX_ESTACK_SIZE	(128UL * 1024)
 #define LX_THREAD_MAGIC 0x6c787a6f6e657468ULL
 #define LX_ESTACK_FREE	32
+#define LX_STASH_N	8
 
 struct lx_thread {
 	uint64_t magic;
 	int sigsys_blocked;  /* the guest's view: SIGSYS in its mask (the real one never is) */
 	int sigsys_pending;  /* a guest-sent SIGSYS arrived while it was blocked */
 	struct lx_stack vss; /* the guest's sigaltstack (the real one is this region) */
+	/* A blocking emulated call (epoll_wait over ppoll) opens the guest's signal mask while
+	 * it sleeps: the signals that interrupt it are kept here by lx_sigentry and delivered to
+	 * the guest when the call returns (lx_signal_flush), as the kernel would on its way
+	 * out; the brand's own stack is no place for a guest handler. */
+	int waiting;
+	int nstash;
+	int tid; /* gettid(), cached (a lock owner's name; after fork the parent's) */
+	struct lx_siginfo stash[LX_STASH_N];
 };
 
 struct lx_vsigaction {

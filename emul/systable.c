@@ -48,6 +48,8 @@
 #define REFUSE(nr, n, since, e, why, note) ROW(nr, n, REFUSE, REFUSE, NEVER, 0, since, e, why, note)
 #define REFUSE_IF(nr, n, since, e, why, trap, note)                                                \
 	ROW(nr, n, REFUSE, REFUSE, trap, 0, since, e, why, note)
+#define HARDENED_UNSUP(nr, n, since, why, note)                                                    \
+	ROW(nr, n, PASS, UNSUP, HARDENED, 0, since, 0, why, note)
 #define UNSUP(nr, n, since, why, note) ROW(nr, n, UNSUP, UNSUP, ALWAYS, 0, since, 0, why, note)
 
 const struct lx_sysent lx_systable[LX_NSYSCALLS] = {

@@ -27,6 +27,10 @@ set(LXZONE_BRAND_SOURCES
 	${CMAKE_SOURCE_DIR}/syscalls/lx_mem.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_sysinfo.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_sched.c
+	${CMAKE_SOURCE_DIR}/syscalls/lx_epoll.c
+	${CMAKE_SOURCE_DIR}/syscalls/lx_futex.c
+	${CMAKE_SOURCE_DIR}/syscalls/lx_inotify.c
+	${CMAKE_SOURCE_DIR}/emul/epoll_inst.c
 	${CMAKE_SOURCE_DIR}/emul/zoneview.c
 	${CMAKE_SOURCE_DIR}/proc/lxbuf.c
 	${CMAKE_SOURCE_DIR}/proc/lxcgroup.c

@@ -133,6 +133,22 @@ lx_strncpy_user_fixup:
 	ret
 	.size lx_strncpy_user, . - lx_strncpy_user
 
+	/* long lx_cas_user(uint32_t *uaddr, uint32_t old, uint32_t new): the value found (the
+	 * exchange happened when it equals old), or -EFAULT; syscalls/lx_futex.c's futex words */
+	.globl lx_cas_user
+	.globl lx_cas_user_insn
+	.globl lx_cas_user_fixup
+	.type lx_cas_user, @function
+lx_cas_user:
+	mov %esi, %eax
+lx_cas_user_insn:
+	lock cmpxchgl %edx, (%rdi)
+	ret
+lx_cas_user_fixup:
+	mov $-14, %rax
+	ret
+	.size lx_cas_user, . - lx_cas_user
+
 	.bss
 	.balign 16
 lx_boot_stack:

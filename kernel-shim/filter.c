@@ -204,6 +204,34 @@ static int add_lxproc_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, char *e
 	return 1;
 }
 
+/*
+ * futex in the hardened profile: the PI and requeue commands trap (the brand emulates them on
+ * WAIT/WAKE, syscalls/lx_futex.c); WAIT, WAKE, the bitset variants, WAKE_OP and the obsolete
+ * FD pass.  The command is op without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME, compared
+ * on op's low word (the kernel reads an int); anything else (unknown commands) takes the
+ * default trap, where the brand answers ENOSYS as the kernel would.
+ */
+#define FUTEX_CMD_BITS ((scmp_datum_t)0xfffffe7fU)
+static const int futex_trapped[] = {3, 4, 6, 7, 8, 11, 12, 13};
+static const int futex_passed[] = {0, 1, 2, 5, 9, 10};
+
+static int add_futex_rules(scmp_filter_ctx ctx, uint32_t gated, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < sizeof(futex_trapped) / sizeof(futex_trapped[0]); i++)
+		rc = seccomp_rule_add(
+		    ctx, gated, SCMP_SYS(futex), 1,
+		    SCMP_A1_64(SCMP_CMP_MASKED_EQ, FUTEX_CMD_BITS, (scmp_datum_t)futex_trapped[i]));
+	for (size_t i = 0; rc == 0 && i < sizeof(futex_passed) / sizeof(futex_passed[0]); i++)
+		rc = seccomp_rule_add(
+		    ctx, SCMP_ACT_ALLOW, SCMP_SYS(futex), 1,
+		    SCMP_A1_64(SCMP_CMP_MASKED_EQ, FUTEX_CMD_BITS, (scmp_datum_t)futex_passed[i]));
+	if (rc < 0)
+		return lx_filter_fail(err, errlen, "filter: futex rules: %s", strerror(-rc));
+	return 0;
+}
+
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
@@ -256,6 +284,14 @@ static unsigned effective_class(const struct lx_filter_opts *o, int nr)
 	return cls;
 }
 
+/* A call the hardened profile keeps from the host: emulated there, passed in the default
+ * profile, and never made by the brand itself (LX_FILTER_MARK_HARD). */
+static int hard_only(int nr)
+{
+	return nr >= 0 && nr < LX_NSYSCALLS && lx_systable[nr].cls == LX_SYS_PASS &&
+	       lx_systable[nr].cls_hardened == LX_SYS_EMUL;
+}
+
 /* The table's ARGS rows: the argument rule each has here.  0, or -1 with a message (a row
  * marked ARGS with no rule is a table the filter cannot honour). */
 static int add_arg_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, unsigned cls, char *err,
@@ -272,6 +308,8 @@ static int add_arg_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, unsigned c
 static int add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, char *err, size_t errlen)
 {
 	const uint32_t gated = SCMP_ACT_TRACE(LX_FILTER_MARK_GATED);
+	const uint32_t hard = SCMP_ACT_TRACE(LX_FILTER_MARK_HARD);
+	const int hardened = o && o->hardened;
 
 	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
 		const struct lx_sysent *e = &lx_systable[nr];
@@ -281,7 +319,8 @@ static int add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, char *
 
 		if (lx_sys_newer(e, o ? o->kernel : 0)) {
 			/* as the zone's kernel would answer, decided on the number alone */
-			action = cls == LX_SYS_PASS || cls == LX_SYS_EMUL
+			action = (cls == LX_SYS_PASS || cls == LX_SYS_EMUL) &&
+					 !(hardened && hard_only(nr))
 				     ? SCMP_ACT_TRACE(LX_FILTER_MARK_NEWER)
 				     : SCMP_ACT_ERRNO(ENOSYS);
 			rc = seccomp_rule_add(ctx, action, nr, 0);
@@ -297,6 +336,12 @@ static int add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, char *
 		}
 		if (e->trap == LX_TRAP_ARGS) {
 			if (add_arg_rules(ctx, gated, nr, cls, err, errlen) < 0)
+				return -1;
+			continue;
+		}
+		/* hardened futex: an argument rule on the command (add_futex_rules) */
+		if (nr == SCMP_SYS(futex) && cls == LX_SYS_EMUL) {
+			if (add_futex_rules(ctx, hard, err, errlen) < 0)
 				return -1;
 			continue;
 		}
@@ -316,7 +361,7 @@ static int add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, char *
 			action = SCMP_ACT_ERRNO(e->err);
 			break;
 		case LX_SYS_EMUL:
-			action = gated;
+			action = hardened && hard_only(nr) ? hard : gated;
 			break;
 		default:
 			continue; /* UNSUP and holes: the default action, a plain trap */
@@ -369,7 +414,9 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **prog, size_t *le
 long lx_filter_gate_pass(struct sock_filter *prog, size_t len, char *err, size_t errlen)
 {
 	const size_t gate = len;
-	size_t gated = 0, newer = 0, total;
+	size_t gated = 0, newer = 0, nhard = 0, total, at;
+	/* where each check lands: the trap check first, then those the program needs */
+	size_t newer_at, hard_at;
 
 	for (size_t i = 0; i < len; i++) {
 		struct sock_filter *f = &prog[i];
@@ -378,45 +425,85 @@ long lx_filter_gate_pass(struct sock_filter *prog, size_t len, char *err, size_t
 		if (f->code != (BPF_RET | BPF_K) ||
 		    (f->k & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_TRACE)
 			continue;
-		if ((f->k & SECCOMP_RET_DATA) == LX_FILTER_MARK_GATED) {
-			*f = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, gate - i - 1, 0, 0);
+		switch (f->k & SECCOMP_RET_DATA) {
+		case LX_FILTER_MARK_GATED:
 			gated++;
-		} else if ((f->k & SECCOMP_RET_DATA) == LX_FILTER_MARK_NEWER) {
-			/* the second gate check, after the first */
-			*f = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA,
-							  gate + GATE_CHECK_LEN - i - 1, 0, 0);
+			break;
+		case LX_FILTER_MARK_NEWER:
 			newer++;
-		} else if ((f->k & SECCOMP_RET_DATA) == LX_FILTER_MARK_PLAIN) {
-			*f = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, RET_TRAP_BRAND);
-		} else {
+			break;
+		case LX_FILTER_MARK_HARD:
+			nhard++;
+			break;
+		case LX_FILTER_MARK_PLAIN:
+			break;
+		default:
 			return lx_filter_fail(err, errlen, "filter: insn %zu: stray ret TRACE|0x%x",
 					      i, f->k & SECCOMP_RET_DATA);
 		}
 	}
 	if (gated == 0)
 		return lx_filter_fail(err, errlen, "filter: no gated trap in the program");
-	/* the ENOSYS check only when a kernel-version gates some call */
-	total = gate + (newer ? 2 : 1) * GATE_CHECK_LEN;
+	newer_at = gate + GATE_CHECK_LEN;
+	hard_at = newer_at + (newer ? GATE_CHECK_LEN : 0);
+	total = hard_at + (nhard ? GATE_CHECK_LEN : 0);
 	if (total > BPF_MAXINSNS)
 		return lx_filter_fail(err, errlen, "filter: %zu instructions, the kernel takes %d",
 				      total, BPF_MAXINSNS);
+	for (size_t i = 0; i < len; i++) {
+		struct sock_filter *f = &prog[i];
+		size_t to;
 
-		/* the same check twice; a call from outside the gate gets the check's last return:
-		 * a trap for emulated calls, ENOSYS for calls newer than the zone's kernel */
-#define GATE_CHECK(outside)                                                                        \
-	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_HI),                                                 \
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 4), /* hi != 0: not the gate (vsyscall) */   \
-	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_LO),                                             \
+		if (f->code != (BPF_RET | BPF_K) ||
+		    (f->k & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_TRACE)
+			continue;
+		switch (f->k & SECCOMP_RET_DATA) {
+		case LX_FILTER_MARK_PLAIN:
+			*f = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, RET_TRAP_BRAND);
+			continue;
+		case LX_FILTER_MARK_NEWER:
+			to = newer_at;
+			break;
+		case LX_FILTER_MARK_HARD:
+			to = hard_at;
+			break;
+		default:
+			to = gate;
+		}
+		*f = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, to - i - 1, 0, 0);
+	}
+
+	/* One check, three uses; `inside` is the answer for a call from the gate (the brand's
+	 * own), `outside` for any other address:
+	 *   GATED  ALLOW / trap            an emulated call
+	 *   NEWER  ALLOW / ENOSYS          a call newer than the zone's kernel-version
+	 *   HARD   EPERM / trap            a host subsystem the hardened profile keeps out of
+	 *                                  reach, which the brand never calls: a guest jumping to
+	 *                                  the gate must not reach it either */
+#define GATE_CHECK(inside, outside)                                                                \
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_HI), BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 4),   \
+	    /* hi != 0: not the gate (vsyscall) */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_LO),      \
 	    BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)LX_GATE_ADDR, 0, 2),                     \
 	    BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)(LX_GATE_ADDR + LX_GATE_LEN), 1, 0),     \
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW), BPF_STMT(BPF_RET | BPF_K, outside)
-	const struct sock_filter block[LX_FILTER_GATE_BLOCK_LEN] = {
-	    GATE_CHECK(RET_TRAP_BRAND),
-	    GATE_CHECK(SECCOMP_RET_ERRNO | ENOSYS),
-	};
+	    BPF_STMT(BPF_RET | BPF_K, inside), BPF_STMT(BPF_RET | BPF_K, outside)
+	const struct sock_filter gated_check[] = {GATE_CHECK(SECCOMP_RET_ALLOW, RET_TRAP_BRAND)};
+	const struct sock_filter newer_check[] = {
+	    GATE_CHECK(SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | ENOSYS)};
+	const struct sock_filter hard_check[] = {
+	    GATE_CHECK(SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA), RET_TRAP_BRAND)};
 #undef GATE_CHECK
-	_Static_assert(sizeof(block) == 2 * GATE_CHECK_LEN * sizeof(block[0]), "GATE_CHECK_LEN");
-	memcpy(&prog[gate], block, (total - gate) * sizeof(block[0]));
+	_Static_assert(sizeof(gated_check) == GATE_CHECK_LEN * sizeof(gated_check[0]),
+		       "GATE_CHECK_LEN");
+	_Static_assert(3 * GATE_CHECK_LEN == LX_FILTER_GATE_BLOCK_LEN, "LX_FILTER_GATE_BLOCK_LEN");
+	at = gate;
+	memcpy(&prog[at], gated_check, sizeof(gated_check));
+	at += GATE_CHECK_LEN;
+	if (newer) {
+		memcpy(&prog[at], newer_check, sizeof(newer_check));
+		at += GATE_CHECK_LEN;
+	}
+	if (nhard)
+		memcpy(&prog[at], hard_check, sizeof(hard_check));
 	return (long)total;
 }
 
@@ -588,7 +675,8 @@ static uint32_t expected_action(const struct lx_filter_opts *o, int nr, int from
 {
 	if (lx_sys_newer(&lx_systable[nr], o ? o->kernel : 0)) {
 		unsigned cls = effective_class(o, nr);
-		if ((cls == LX_SYS_PASS || cls == LX_SYS_EMUL) && from_gate)
+		if ((cls == LX_SYS_PASS || cls == LX_SYS_EMUL) && from_gate &&
+		    !(o && o->hardened && hard_only(nr)))
 			return SECCOMP_RET_ALLOW;
 		return SECCOMP_RET_ERRNO | ENOSYS;
 	}
@@ -600,6 +688,8 @@ static uint32_t expected_action(const struct lx_filter_opts *o, int nr, int from
 	case LX_SYS_REFUSE:
 		return SECCOMP_RET_ERRNO | (lx_systable[nr].err & SECCOMP_RET_DATA);
 	case LX_SYS_EMUL:
+		if (from_gate && o && o->hardened && hard_only(nr))
+			return SECCOMP_RET_ERRNO | EPERM;
 		return from_gate ? SECCOMP_RET_ALLOW : RET_TRAP_BRAND;
 	default:
 		return RET_TRAP_BRAND;
@@ -701,6 +791,36 @@ static int verify_lxproc_args(const struct sock_fprog *prog, int nr, char *err, 
 	return 0;
 }
 
+/* futex's commands (add_futex_rules), with the private and clock flags, from an ordinary
+ * address and from the gate. */
+static int verify_futex(const struct sock_fprog *prog, char *err, size_t errlen)
+{
+	struct seccomp_data d = {.arch = AUDIT_ARCH_X86_64, .nr = SCMP_SYS(futex)};
+
+	for (int cmd = 0; cmd < 20; cmd++)
+		for (int fl = 0; fl < 4; fl++) {
+			int trapped = 0, passed = 0;
+			for (size_t i = 0; i < sizeof(futex_trapped) / sizeof(futex_trapped[0]);
+			     i++)
+				trapped |= futex_trapped[i] == cmd;
+			for (size_t i = 0; i < sizeof(futex_passed) / sizeof(futex_passed[0]); i++)
+				passed |= futex_passed[i] == cmd;
+			d.args[1] = (uint64_t)(cmd | (fl & 1 ? 128 : 0) | (fl & 2 ? 256 : 0));
+			d.instruction_pointer = 0x400000;
+			if (verify_one(prog, &d, passed ? SECCOMP_RET_ALLOW : RET_TRAP_BRAND, err,
+				       errlen) < 0)
+				return -1;
+			d.instruction_pointer = LX_GATE_ADDR + 2;
+			if (verify_one(prog, &d,
+				       passed	 ? SECCOMP_RET_ALLOW
+				       : trapped ? SECCOMP_RET_ERRNO | EPERM
+						 : RET_TRAP_BRAND,
+				       err, errlen) < 0)
+				return -1;
+		}
+	return 0;
+}
+
 int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *prog, char *err,
 		     size_t errlen)
 {
@@ -717,6 +837,11 @@ int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *pr
 			continue; /* decided on its flags; covered by the key */
 		if (!newer && lxproc_args_nr(o, nr)) {
 			if (verify_lxproc_args(prog, nr, err, errlen) < 0)
+				return -1;
+			continue;
+		}
+		if (nr == SCMP_SYS(futex) && !newer && effective_class(o, nr) == LX_SYS_EMUL) {
+			if (verify_futex(prog, err, errlen) < 0)
 				return -1;
 			continue;
 		}

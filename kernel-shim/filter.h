@@ -30,15 +30,20 @@ struct lx_filter_opts {
 #define LX_FILTER_MARK_GATED 0x1a70 /* trap unless the call comes from the gate */
 #define LX_FILTER_MARK_PLAIN 0x1a71 /* trap always (unknown / unsupported calls) */
 #define LX_FILTER_MARK_NEWER 0x1a72 /* ENOSYS unless from the gate (kernel-version gating) */
+/* hardened profile: trap, but refuse (EPERM) from the gate: the host subsystems the profile
+ * keeps out of reach (epoll, futex PI/requeue, inotify), which the brand never calls itself;
+ * a guest that jumps to the gate must not reach them either */
+#define LX_FILTER_MARK_HARD 0x1a73
 
 /*
  * The post-pass, exposed for its tests: rewrites the placeholders in prog[0..len) and appends
- * the gate checks at prog[len] (two: one trapping outside the gate, one answering ENOSYS for
- * MARK_NEWER), which must have room for LX_FILTER_GATE_BLOCK_LEN more instructions.  Returns the
- * new length, or -1 with a message in err (a stray TRACE return, a `ret A`, no gated trap at all,
- * or a program too long for the kernel).
+ * the gate checks at prog[len] (up to three of 7 instructions: one trapping outside the gate,
+ * one answering ENOSYS for MARK_NEWER, one refusing MARK_HARD from the gate), which must have
+ * room for LX_FILTER_GATE_BLOCK_LEN more instructions.  Returns the new length, or -1 with a
+ * message in err (a stray TRACE return, a `ret A`, no gated trap at all, or a program too long
+ * for the kernel).
  */
-#define LX_FILTER_GATE_BLOCK_LEN 14
+#define LX_FILTER_GATE_BLOCK_LEN 21
 long lx_filter_gate_pass(struct sock_filter *prog, size_t len, char *err, size_t errlen);
 
 /*

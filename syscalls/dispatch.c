@@ -16,6 +16,7 @@
 #define HARDENED(nr, n, since, fam, note)    HANDLER(nr, n)
 #define REFUSE(nr, n, since, e, why, note)
 #define REFUSE_IF(nr, n, since, e, why, trap, note)
+#define HARDENED_UNSUP(nr, n, since, why, note)
 #define UNSUP(nr, n, since, why, note)
 
 const lx_handler_fn lx_handlers[LX_NSYSCALLS] = {

@@ -12,6 +12,7 @@
 #define HARDENED(nr, n, since, fam, note)    LX_HANDLER_DECL(n)
 #define REFUSE(nr, n, since, e, why, note)
 #define REFUSE_IF(nr, n, since, e, why, trap, note)
+#define HARDENED_UNSUP(nr, n, since, why, note)
 #define UNSUP(nr, n, since, why, note)
 #include "emul/systable.def"
 #undef PASS
@@ -20,6 +21,7 @@
 #undef HARDENED
 #undef REFUSE
 #undef REFUSE_IF
+#undef HARDENED_UNSUP
 #undef UNSUP
 #undef LX_HANDLER_DECL
 

@@ -125,6 +125,12 @@ static uint32_t expected(int h, int nr, uint64_t a0, uint64_t ip)
 		/* only threads trap: fork- and vfork-style clones run natively */
 		if (nr == SYS_clone && (a0 & (CLONE_VM | CLONE_VFORK)) != CLONE_VM)
 			return SECCOMP_RET_ALLOW;
+		/* hardened futex: op 0 (FUTEX_WAIT) passes; test_futex_commands has the rest */
+		if (nr == SYS_futex)
+			return SECCOMP_RET_ALLOW;
+		/* what the hardened profile keeps from the host is refused even from the gate */
+		if (h && lx_systable[nr].cls == LX_SYS_PASS && in_gate(ip))
+			return SECCOMP_RET_ERRNO | EPERM;
 		return in_gate(ip) ? SECCOMP_RET_ALLOW : RET_TRAP;
 	default:
 		return RET_TRAP; /* UNSUP, holes, unknown numbers */
@@ -141,11 +147,11 @@ static void check_row(int h, int nr, uint64_t a0, uint64_t ip)
 			 (unsigned long)a0, (unsigned long)ip, got, want);
 	/* Policy and pass-through decisions read only arch and nr: action-cache friendly.
 	 * The argument rules (clone's flags, setns's nstype) read their argument too. */
-	if (nr == SYS_clone || nr == SYS_setns)
+	if (nr == SYS_clone || nr == SYS_setns || (h && nr == SYS_futex))
 		return;
 	if (want == SECCOMP_RET_ALLOW && !in_gate(ip))
 		assert_int_equal(loaded, W_ARCH | W_NR);
-	if ((want & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO)
+	if ((want & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO && !in_gate(ip))
 		assert_int_equal(loaded, W_ARCH | W_NR);
 }
 
@@ -161,6 +167,34 @@ static void test_every_table_row(void **state)
 	check_row(0, 1000, 0, IP_OUTSIDE);
 	check_row(0, X32_SYSCALL_BIT - 1, 0, IP_OUTSIDE);
 	assert_int_equal(run(-1, 0, IP_OUTSIDE), RET_TRAP);
+}
+
+/* The hardened profile traps futex's PI and requeue commands, with or without the private and
+ * clock flags, lets the others through, and sends unknown ones to the brand (ENOSYS); the
+ * default profile passes them all. */
+static void test_futex_commands(void **state)
+{
+	(void)state;
+	static const int trapped[] = {3, 4, 6, 7, 8, 11, 12, 13}, passed[] = {0, 1, 2, 5, 9, 10};
+	for (int cmd = 0; cmd < 16; cmd++)
+		for (int fl = 0; fl < 4; fl++) {
+			uint64_t op = (uint64_t)cmd | (fl & 1 ? 128 : 0) | (fl & 2 ? 256 : 0);
+			int trap = 1;
+			for (size_t i = 0; i < sizeof(passed) / sizeof(passed[0]); i++)
+				if (passed[i] == cmd)
+					trap = 0;
+			assert_int_equal(
+			    run_args(1, AUDIT_ARCH_X86_64, SYS_futex, 0, op, IP_OUTSIDE, NULL),
+			    trap ? RET_TRAP : SECCOMP_RET_ALLOW);
+			assert_int_equal(
+			    run_args(0, AUDIT_ARCH_X86_64, SYS_futex, 0, op, IP_OUTSIDE, NULL),
+			    SECCOMP_RET_ALLOW);
+		}
+	/* the brand never makes them: from the gate they are refused */
+	for (size_t i = 0; i < sizeof(trapped) / sizeof(trapped[0]); i++)
+		assert_int_equal(run_args(1, AUDIT_ARCH_X86_64, SYS_futex, 0, (uint64_t)trapped[i],
+					  IP_GATE, NULL),
+				 SECCOMP_RET_ERRNO | EPERM);
 }
 
 static void test_pass_paths_load_only_arch_and_nr(void **state)
@@ -374,16 +408,18 @@ static void test_program_shape(void **state)
 			}
 		}
 		assert_true(traps >= 2); /* the default one and the gate block's */
-		/* one gate block, at the end: ip is loaded exactly twice in the whole program */
+		/* one gate block at the end (the hardened profile adds its refusing twin): ip is
+		 * loaded exactly twice per block in the whole program */
 		int ip_loads = 0;
 		for (unsigned i = 0; i < p->len; i++)
 			if (p->filter[i].code == (BPF_LD | BPF_W | BPF_ABS) &&
 			    p->filter[i].k >= offsetof(struct seccomp_data, instruction_pointer) &&
 			    p->filter[i].k < offsetof(struct seccomp_data, args))
 				ip_loads++;
-		assert_int_equal(ip_loads, 2);
+		assert_int_equal(ip_loads, h ? 4 : 2);
 		assert_int_equal(p->filter[p->len - 1].k, RET_TRAP);
-		assert_int_equal(p->filter[p->len - 2].k, SECCOMP_RET_ALLOW);
+		assert_int_equal(p->filter[p->len - 2].k,
+				 h ? SECCOMP_RET_ERRNO | EPERM : SECCOMP_RET_ALLOW);
 	}
 }
 
@@ -411,7 +447,7 @@ static void test_gate_pass_rewrites_placeholders(void **state)
 	struct lx_bpf_run r;
 	long n = lx_filter_gate_pass(p, 4, err, sizeof(err));
 	/* no MARK_NEWER: only the trapping gate check (test_kernel_version: the other) */
-	assert_int_equal(n, 4 + LX_FILTER_GATE_BLOCK_LEN / 2);
+	assert_int_equal(n, 4 + LX_FILTER_GATE_BLOCK_LEN / 3);
 	assert_int_equal(p[2].code, BPF_JMP | BPF_JA);
 	assert_int_equal(2 + 1 + p[2].k, 4); /* lands on the appended block */
 	assert_int_equal(p[3].code, BPF_RET | BPF_K);
@@ -427,6 +463,41 @@ static void test_gate_pass_rewrites_placeholders(void **state)
 	d.instruction_pointer = IP_GATE;
 	assert_int_equal(sim(p, (size_t)n, &d, &r), 0);
 	assert_int_equal(r.ret, RET_TRAP); /* a plain trap is never gated */
+}
+
+/* All three checks: GATED traps outside the gate, NEWER answers ENOSYS outside it, HARD (the
+ * hardened profile's host subsystems) traps outside and is refused from the gate. */
+static void test_gate_pass_three_checks(void **state)
+{
+	(void)state;
+	struct sock_filter p[7 + LX_FILTER_GATE_BLOCK_LEN] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 1),
+	    RET_K(SECCOMP_RET_TRACE | LX_FILTER_MARK_GATED),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 1),
+	    RET_K(SECCOMP_RET_TRACE | LX_FILTER_MARK_NEWER),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 3, 0, 1),
+	    RET_K(SECCOMP_RET_TRACE | LX_FILTER_MARK_HARD),
+	};
+	const struct {
+		uint32_t nr;
+		uint64_t ip;
+		uint32_t ret;
+	} want[] = {
+	    {1, IP_GATE, SECCOMP_RET_ALLOW},	     {1, IP_OUTSIDE, RET_TRAP},
+	    {2, IP_GATE, SECCOMP_RET_ALLOW},	     {2, IP_OUTSIDE, SECCOMP_RET_ERRNO | ENOSYS},
+	    {3, IP_GATE, SECCOMP_RET_ERRNO | EPERM}, {3, IP_OUTSIDE, RET_TRAP},
+	};
+	char err[128];
+	struct lx_bpf_run r;
+	long n = lx_filter_gate_pass(p, 7, err, sizeof(err));
+
+	assert_int_equal(n, 7 + LX_FILTER_GATE_BLOCK_LEN);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct seccomp_data d = {.nr = (int)want[i].nr, .instruction_pointer = want[i].ip};
+		assert_int_equal(sim(p, (size_t)n, &d, &r), 0);
+		assert_int_equal(r.ret, want[i].ret);
+	}
 }
 
 static void test_gate_pass_rejects_strays(void **state)
@@ -802,6 +873,7 @@ int main(int argc, char **argv)
 	}
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_table_row),
+	    cmocka_unit_test(test_futex_commands),
 	    cmocka_unit_test(test_pass_paths_load_only_arch_and_nr),
 	    cmocka_unit_test(test_clone_flags),
 	    cmocka_unit_test(test_setns_nstype),
@@ -812,6 +884,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_other_abis_are_killed),
 	    cmocka_unit_test(test_program_shape),
 	    cmocka_unit_test(test_gate_pass_rewrites_placeholders),
+	    cmocka_unit_test(test_gate_pass_three_checks),
 	    cmocka_unit_test(test_gate_pass_rejects_strays),
 	    cmocka_unit_test(test_sim_alu_and_jumps),
 	    cmocka_unit_test(test_sim_div_by_zero_returns_0),

@@ -60,6 +60,23 @@ static void test_opts_basic(void **state)
 	assert_int_equal(o.net_fd, -1);
 }
 
+/* --profile names the brand profile as lxzone's key does; --hardened is its short form */
+static void test_opts_profile(void **state)
+{
+	struct launch_opts o;
+	struct launch_error e;
+
+	(void)state;
+	assert_int_equal(parse(&o, &e, "--profile", "hardened", "--", "true", NULL), 0);
+	assert_true(o.hardened);
+	assert_int_equal(parse(&o, &e, "--hardened", "--profile", "default", "--", "true", NULL),
+			 0);
+	assert_false(o.hardened);
+	assert_int_equal(parse(&o, &e, "--profile", "paranoid", "--", "true", NULL), -1);
+	assert_int_equal(e.status, LAUNCH_EXIT_USAGE);
+	assert_non_null(strstr(e.msg, "--profile paranoid"));
+}
+
 static void test_opts_program_options_are_not_ours(void **state)
 {
 	struct launch_opts o;
@@ -840,6 +857,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_opts_basic),
+	    cmocka_unit_test(test_opts_profile),
 	    cmocka_unit_test(test_opts_program_options_are_not_ours),
 	    cmocka_unit_test(test_opts_report),
 	    cmocka_unit_test(test_opts_errors),

@@ -1,0 +1,141 @@
+/*
+ * inotify_poll: inotify natively and under the hardened profile (emulated by polling, 100 ms
+ * latency: syscalls/lx_inotify.c); both runs print the same lines (inotify_poll.sh).  Errors in
+ * the kernel's order, then the events the emulation can see: creation, deletion and
+ * modification in a watched directory, modification and deletion of a watched file, the
+ * IN_IGNORED of rm_watch, poll readiness.  Each step waits for its event with a blocking
+ * read, so the latency does not change the output.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static const char *en(long r)
+{
+	if (r >= 0)
+		return "OK";
+	switch (errno) {
+	case EFAULT:
+		return "EFAULT";
+	case EINVAL:
+		return "EINVAL";
+	case EBADF:
+		return "EBADF";
+	case ENOENT:
+		return "ENOENT";
+	case ENOTDIR:
+		return "ENOTDIR";
+	case EEXIST:
+		return "EEXIST";
+	default:
+		return strerror(errno);
+	}
+}
+
+static void say(const char *what, long r)
+{
+	printf("%-44s %s\n", what, en(r));
+}
+
+/* one event, blocking: "wd-relative mask name" */
+static void next(int fd, int wd0, const char *what)
+{
+	static char buf[4096];
+	static ssize_t have, off;
+	struct inotify_event *e;
+
+	if (off >= have) {
+		have = read(fd, buf, sizeof(buf));
+		off = 0;
+		if (have <= 0) {
+			printf("%-44s read: %s\n", what, en(have));
+			return;
+		}
+	}
+	e = (struct inotify_event *)(buf + off);
+	off += (ssize_t)sizeof(*e) + e->len;
+	printf("%-44s wd+%d %#x %s\n", what, e->wd - wd0, e->mask, e->len ? e->name : "-");
+}
+
+static void touch(const char *p, const char *data)
+{
+	int fd = open(p, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	if (fd < 0 || write(fd, data, strlen(data)) < 0)
+		exit(2);
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	char dir[] = "/tmp/inotify_poll.XXXXXX", path[256], file[256];
+	void *bad = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int fd, p[2];
+
+	(void)argc;
+	(void)argv;
+	setvbuf(stdout, NULL, _IONBF, 0);
+	if (!mkdtemp(dir) || pipe(p) < 0)
+		return 2;
+	snprintf(file, sizeof(file), "%s/watched", dir);
+	touch(file, "x");
+	say("inotify_init1(bad flag)", syscall(SYS_inotify_init1, 1));
+	fd = (int)syscall(SYS_inotify_init1, IN_CLOEXEC);
+	say("inotify_init1(IN_CLOEXEC)", fd);
+	printf("%-44s %s\n", "  close-on-exec", fcntl(fd, F_GETFD) & FD_CLOEXEC ? "yes" : "no");
+	say("add_watch MASK_ADD|MASK_CREATE, bad fd",
+	    inotify_add_watch(-1, dir, IN_CREATE | IN_MASK_ADD | IN_MASK_CREATE));
+	say("add_watch mask 0", inotify_add_watch(fd, dir, 0));
+	say("add_watch bad fd, bad path", syscall(SYS_inotify_add_watch, -1, bad, IN_CREATE));
+	say("add_watch not inotify, bad path",
+	    syscall(SYS_inotify_add_watch, p[0], bad, IN_CREATE));
+	say("add_watch bad path", syscall(SYS_inotify_add_watch, fd, bad, IN_CREATE));
+	say("add_watch missing path", inotify_add_watch(fd, "/nonexistent/x", IN_CREATE));
+	say("add_watch ONLYDIR on a file", inotify_add_watch(fd, file, IN_MODIFY | IN_ONLYDIR));
+	int wd = inotify_add_watch(fd, dir, IN_CREATE | IN_DELETE | IN_MODIFY);
+	say("add_watch directory", wd);
+	printf("%-44s %s\n", "  same inode again: same wd",
+	       inotify_add_watch(fd, dir, IN_CREATE | IN_DELETE | IN_MODIFY) == wd ? "yes" : "no");
+	say("add_watch MASK_CREATE on a watched inode",
+	    inotify_add_watch(fd, dir, IN_CREATE | IN_MASK_CREATE));
+	int fw = inotify_add_watch(fd, file, IN_MODIFY | IN_DELETE_SELF);
+	printf("%-44s wd+%d\n", "add_watch file", fw - wd);
+	say("rm_watch bad wd", inotify_rm_watch(fd, 12345));
+	say("rm_watch bad fd", inotify_rm_watch(-1, wd));
+	say("rm_watch not inotify", inotify_rm_watch(p[0], wd));
+
+	struct pollfd pf = {fd, POLLIN, 0};
+	printf("%-44s %d\n", "poll: nothing yet", poll(&pf, 1, 0));
+	snprintf(path, sizeof(path), "%s/new", dir);
+	touch(path, "");
+	printf("%-44s %d\n", "poll: after a create (wait 2 s)", poll(&pf, 1, 2000));
+	next(fd, wd, "create in the directory");
+	unlink(path);
+	next(fd, wd, "delete in the directory");
+	usleep(150000);
+	touch(file, "more");
+	next(fd, wd, "append to the watched file (dir event)");
+	next(fd, wd, "append to the watched file (file event)");
+	inotify_rm_watch(fd, wd);
+	next(fd, wd, "rm_watch of the directory");
+	unlink(file);
+	next(fd, wd, "watched file deleted");
+	next(fd, wd, "watched file's watch ends");
+	/* IN_ONESHOT: one event, then IN_IGNORED */
+	int os = inotify_add_watch(fd, dir, IN_CREATE | IN_ONESHOT);
+	snprintf(path, sizeof(path), "%s/one", dir);
+	touch(path, "");
+	next(fd, os, "ONESHOT: the event");
+	next(fd, os, "ONESHOT: the watch ends");
+	unlink(path);
+	rmdir(dir);
+	return 0;
+}

@@ -9,6 +9,8 @@
  *                                login and su do: root gives up its ids without no_new_privs
  *   privexec nnp PROG [ARGS]     set no_new_privs and exec PROG
  *   privexec raw                 open an ICMP raw socket: "raw ok" or "raw ERRNO"
+ *   privexec rename NAME         uname, sethostname(NAME), uname again in the same process:
+ *                                "OLD NEW" as uname saw them (the brand must not cache)
  */
 #include <errno.h>
 #include <grp.h>
@@ -18,6 +20,7 @@
 #include <sys/auxv.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <netinet/in.h>
 #include <unistd.h>
 
@@ -73,6 +76,13 @@ int main(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "raw")) {
 		int s = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
 		printf("raw %s\n", s >= 0 ? "ok" : strerror(errno));
+		return 0;
+	}
+	if (argc >= 3 && !strcmp(argv[1], "rename")) {
+		struct utsname a, b;
+		if (uname(&a) < 0 || sethostname(argv[2], strlen(argv[2])) < 0 || uname(&b) < 0)
+			return perror("rename"), 1;
+		printf("%s %s\n", a.nodename, b.nodename);
 		return 0;
 	}
 	fprintf(stderr, "usage: privexec who|drop UID GID PROG|nnp PROG|raw\n");

@@ -268,6 +268,9 @@ enum launch_op_kind {
 	LOP_ENTER_USERNS,   /* after the pivot: let init go: it copies the mount namespace into
 			       one owned by U (boot mounts locked) and becomes root in U; this
 			       process (the setup) is done */
+	LOP_BINFMT,	    /* user namespace: bind the brand src read-only on LX_ZONE_BRAND and
+			       register an execute-only copy of it with U's binfmt_misc, mounted
+			       read-only on dest (launch_binfmt.c) */
 };
 
 struct launch_op {
@@ -469,6 +472,13 @@ int launch_timens_enter(uint64_t boot_ns, int *restore_fd, struct launch_error *
 int launch_timens_set_offsets(uint64_t boot_ns);
 /* Children are made in the caller's own time namespace again; closes fd.  0 or -1 with err. */
 int launch_timens_restore(int fd, struct launch_error *err);
+
+/* LOP_BINFMT (launch_binfmt.c): the registration line for interpreter path interp, its
+ * length or -1; register it with U's binfmt_misc and mount that read-only on the directory
+ * target (0 also when the kernel has no per-namespace binfmt_misc), or -1 with err. */
+int launch_binfmt_entry(const char *interp, char *buf, size_t len);
+int launch_binfmt_register(const char *brand, int user_fd, uint32_t base, int target,
+			   struct launch_error *err);
 
 /* Path a zone's brand sees its report at. */
 #define LAUNCH_ZONE_REPORT "/dev/.lxzone-unsupported"

@@ -44,6 +44,7 @@ static const char *const op_names[] = {
     [LOP_READ_ONLY] = "read-only",
     [LOP_READ_WRITE] = "read-write",
     [LOP_SPAWN_INIT] = "spawn-init",
+    [LOP_BINFMT] = "binfmt",
     [LOP_ENTER_USERNS] = "enter-userns",
 };
 
@@ -400,6 +401,9 @@ static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *pl
 		}
 		full |= !op;
 	}
+	/* set-user-ID, file capabilities and execute-only programs (launch_binfmt.c) */
+	if (opts->userns)
+		full |= !add(plan, LOP_BINFMT, plan->brand, LX_BINFMT_DIR);
 	if (opts->report)
 		full |= !add(plan, LOP_REPORT_BIND, NULL, LAUNCH_ZONE_REPORT);
 	if (opts->zone_page_host) {
@@ -546,6 +550,10 @@ static void print_op(const struct launch_plan *plan, const struct launch_op *op,
 		break;
 	case LOP_REPORT_BIND:
 		fprintf(out, " (report file) on %s", op->dest);
+		break;
+	case LOP_BINFMT:
+		fprintf(out, " %s (ro) on %s; execute-only copy registered, on %s (ro)", op->src,
+			LX_ZONE_BRAND, op->dest);
 		break;
 	case LOP_BRAND_BIND:
 	case LOP_INIT_IMAGE:

@@ -282,6 +282,23 @@ static int do_bind(const struct root_ctx *c, const char *src, const char *dest, 
 	return 0;
 }
 
+static int do_binfmt(const struct root_ctx *c, const struct launch_op *op)
+{
+	cleanup_fd int fd = -1;
+
+	if (!c->userns)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, 0, "plan: binfmt without U");
+	if (do_bind(c, op->src, LX_ZONE_BRAND, 1, 0) < 0)
+		return -1;
+	fd = root_open(c, op->dest, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+	if (fd < 0 && errno == ENOENT)
+		return 0; /* a kernel without binfmt_misc */
+	if (fd < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open %s%s", c->root,
+				   op->dest);
+	return launch_binfmt_register(op->src, c->userns->user_fd, c->userns->base, fd, c->err);
+}
+
 static int do_write_file(const struct root_ctx *c, const struct launch_op *op)
 {
 	cleanup_fd int fd = mount_point(c, op->dest, 1), wfd = -1;
@@ -684,6 +701,9 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 		case LOP_READ_ONLY:
 		case LOP_READ_WRITE:
 			r = do_path_rule(&c, op);
+			break;
+		case LOP_BINFMT:
+			r = do_binfmt(&c, op);
 			break;
 		case LOP_SPAWN_INIT:
 			if (!c.userns) {

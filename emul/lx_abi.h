@@ -22,6 +22,7 @@
 #define LX_SYS_rt_sigprocmask	 14
 #define LX_SYS_rt_sigreturn	 15
 #define LX_SYS_pread64		 17
+#define LX_SYS_brk		 12
 #define LX_SYS_getpid		 39
 #define LX_SYS_clone		 56
 #define LX_SYS_fork		 57
@@ -36,7 +37,10 @@
 #define LX_SYS_sigaltstack	 131
 #define LX_SYS_statfs		 137
 #define LX_SYS_fstatfs		 138
+#define LX_SYS_geteuid		 107
+#define LX_SYS_getegid		 108
 #define LX_SYS_prctl		 157
+#define LX_SYS_fgetxattr	 193
 #define LX_SYS_gettid		 186
 #define LX_SYS_tgkill		 234
 #define LX_SYS_openat		 257
@@ -78,9 +82,15 @@
 #define LX_MAP_FIXED_NOREPLACE 0x100000
 #define LX_PAGE		       4096UL
 
-#define LX_PR_SET_NAME 15
-#define LX_ST_NOEXEC   8
-#define LX_X_OK	       1
+#define LX_PR_SET_NAME	       15
+#define LX_PR_SET_MM	       35
+#define LX_PR_SET_MM_MAP       14
+#define LX_PR_GET_NO_NEW_PRIVS 39
+#define LX_ST_NOSUID	       2
+#define LX_ST_NOEXEC	       8
+#define LX_F_OK		       0
+#define LX_X_OK		       1
+#define LX_R_OK		       4
 
 /* clone flags */
 #define LX_CSIGNAL	       0x000000ff
@@ -220,6 +230,8 @@ struct lx_fpx_sw_bytes {
 
 /* auxv */
 #define LX_AT_NULL	   0
+#define LX_AT_IGNORE	   1
+#define LX_AT_EXECFD	   2
 #define LX_AT_PHDR	   3
 #define LX_AT_PHENT	   4
 #define LX_AT_PHNUM	   5

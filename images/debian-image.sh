@@ -3,6 +3,13 @@
 # own apt mirror (read at run time from the apt sources) and cached between runs.
 #
 #   images/debian-image.sh [--suite bookworm] [--include PKG,PKG...] [--name NAME] [--cache DIR]
+#                          [--progress]
+#
+# `lxzone create NAME --image debian:SUITE[+PKG,...]` runs this (installed beside lxzone as
+# lxzone-debian-image; zone/image_debian.c). With --progress, debootstrap's steps go to stderr
+# as they happen. The mirror is the one the apt sources give for SUITE, else the URI of their
+# main Debian archive (the stanza or line whose suite has no "-security"/"-updates" part),
+# which serves every suite; it is never written here.
 #
 # Prints the image's path on stdout (progress goes to stderr). The cache entry is
 # $cache/$name.tar.zst (cache: $LXZONE_TEST_CACHE, default /var/cache/lxzone-test; name:
@@ -17,6 +24,7 @@ suite=bookworm
 include=
 name=
 cache=${LXZONE_TEST_CACHE:-/var/cache/lxzone-test}
+progress=0
 
 usage() {
 	echo "usage: $0 [--suite SUITE] [--include PKG,PKG...] [--name NAME] [--cache DIR]" >&2
@@ -29,6 +37,7 @@ while [ $# -gt 0 ]; do
 	--include) [ $# -ge 2 ] || usage; include=$2; shift 2 ;;
 	--name) [ $# -ge 2 ] || usage; name=$2; shift 2 ;;
 	--cache) [ $# -ge 2 ] || usage; cache=$2; shift 2 ;;
+	--progress) progress=1; shift ;;
 	*) usage ;;
 	esac
 done
@@ -52,7 +61,7 @@ key="suite=$suite variant=minbase include=$pkgs"
 image="$cache/$name.tar.zst"
 mkdir -p "$cache"
 (
-	flock 9
+	flock -n 9 || { echo "waiting for the image cache ($cache/.lock)" >&2; flock 9; }
 	have=$(cat "$cache/$name.key" 2>/dev/null || true)
 	# An image made before keys were recorded is the plain minbase one.
 	[ -n "$have" ] || [ ! -s "$image" ] || [ -n "$pkgs" ] || have=$key
@@ -65,21 +74,44 @@ mkdir -p "$cache"
 			END { print found }' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)
 		[ -n "$mirror" ] || mirror=$(awk -v s="$suite" '$1 == "deb" && $3 == s { print $2; exit }' \
 			/etc/apt/sources.list 2>/dev/null)
-		[ -n "$mirror" ] || cannot "no $suite mirror in the apt sources"
+		# not listed: the main archive's URI (it serves every suite)
+		[ -n "$mirror" ] || mirror=$(awk '
+			/^URIs:/ { uri = $2 }
+			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i !~ /-/ && uri ~ /debian\/?$/) { print uri; exit } }
+			/^$/ { uri = "" }' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)
+		[ -n "$mirror" ] || mirror=$(awk '$1 == "deb" && $3 !~ /-/ && $2 ~ /debian\/?$/ { print $2; exit }' \
+			/etc/apt/sources.list 2>/dev/null)
+		[ -n "$mirror" ] || cannot "no Debian mirror in the apt sources"
 		python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=15)' \
 			"$mirror/dists/$suite/Release" 2>/dev/null || cannot "mirror $mirror unreachable"
 		echo "debootstrap $suite${pkgs:+ (+$pkgs)} from $mirror (cached in $image)" >&2
 		rootfs="$cache/rootfs.$name"
 		log="$cache/debootstrap.$name.log"
 		rm -rf "$rootfs"
-		debootstrap --variant=minbase ${pkgs:+--include="$pkgs"} "$suite" "$rootfs" "$mirror" \
-			>"$log" 2>&1 || {
-			tail -5 "$log" >&2
+		rc=0
+		if [ $progress = 1 ]; then
+			# the steps as they happen; debootstrap's status through a file (a pipe's is
+			# the last command's)
+			{ debootstrap --variant=minbase ${pkgs:+--include="$pkgs"} "$suite" "$rootfs" \
+				"$mirror" 2>&1; echo $? >"$log.rc"; } | tee "$log" | sed -un 's/^I: /  /p' >&2
+			rc=$(cat "$log.rc")
+			rm -f "$log.rc"
+		else
+			debootstrap --variant=minbase ${pkgs:+--include="$pkgs"} "$suite" "$rootfs" \
+				"$mirror" >"$log" 2>&1 || rc=$?
+		fi
+		[ "$rc" = 0 ] || {
+			[ $progress = 1 ] || tail -5 "$log" >&2
 			rm -rf "$rootfs"
-			echo "debian-image: debootstrap failed (log: $log)" >&2
+			why=$(grep '^E: ' "$log" | tail -1 | cut -c4-)
+			echo "debootstrap failed${why:+: $why} (log: $log)" >&2
 			exit 1
 		}
 		rm -f "$cache/$name.key"
+		# the build host's name and resolver are not the zone's: lxzone writes the zone's
+		# at boot (identity-files)
+		rm -f "$rootfs/etc/hostname" "$rootfs/etc/resolv.conf"
+		echo "  packing $image" >&2
 		tar -C "$rootfs" --numeric-owner --xattrs -cf - . | zstd -q -T2 -f -o "$image.partial"
 		mv "$image.partial" "$image"
 		echo "$key" >"$cache/$name.key"

@@ -55,6 +55,9 @@ target_link_options(lxzone-brand PRIVATE
 	-nostdlib -static -no-pie -Wl,-T,${CMAKE_SOURCE_DIR}/kernel-shim/brand.ld
 	-Wl,--build-id=none -Wl,-z,noexecstack -fno-sanitize=all)
 set_target_properties(lxzone-brand PROPERTIES LINK_DEPENDS ${CMAKE_SOURCE_DIR}/kernel-shim/brand.ld)
+# EI_OSABI 0xff: never matched by a zone's binfmt_misc entry for guest programs (brand_abi.h)
+add_custom_command(TARGET lxzone-brand POST_BUILD
+	COMMAND ${CMAKE_SOURCE_DIR}/kernel-shim/stamp_osabi.sh $<TARGET_FILE:lxzone-brand>)
 
 # The dispatch table's wiring against the syscall table, on the host (stub handlers).
 add_executable(test_dispatch ${CMAKE_SOURCE_DIR}/tests/unit/test_dispatch.c

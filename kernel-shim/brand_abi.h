@@ -54,6 +54,23 @@
 #define LX_BF_FDFILTER 0x10
 
 /*
+ * Privileged execs (docs/architecture.md, "Set-user-ID, file capabilities, execute-only").
+ * A zone with a user namespace registers an execute-only copy of the brand with its own
+ * binfmt_misc instance as the interpreter of every x86_64 ELF whose EI_OSABI is below 0x80,
+ * flags POCF: the kernel applies the program's set-user-ID, set-group-ID and file
+ * capabilities, opens it for the brand (AT_EXECFD) and starts the brand.  The brand and
+ * lxzone-init carry EI_OSABI LX_BRAND_OSABI, so they never match their own entry.  The brand
+ * execs a program that way only when the entry is there (LX_BINFMT_ENTRY); processes the
+ * kernel started that way exec the readable brand (LX_ZONE_BRAND) for ordinary programs.
+ */
+#define LX_BRAND_OSABI	0xff
+#define LX_BINFMT_NAME	"lxzone"
+#define LX_BINFMT_DIR	"/proc/sys/fs/binfmt_misc"
+#define LX_BINFMT_ENTRY LX_BINFMT_DIR "/" LX_BINFMT_NAME
+#define LX_ZONE_BRAND	"/dev/.lxzone-brand"
+#define LX_ZONE_PAGE	"/dev/.lxzone-page" /* the zone page's path in a zone */
+
+/*
  * The gate's first 26 bytes: `long lx_gate(long nr, long a1, ..., long a6)`, a function that
  * moves its arguments into the system call registers and executes `syscall; ret`.  The brand's
  * kernel-shim/gate.S assembles exactly these bytes at LX_GATE_ADDR (a unit test compares them);

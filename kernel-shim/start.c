@@ -12,8 +12,17 @@
  *  5. jump to the interpreter (or the program) with the registers the kernel would leave.
  *
  * It runs on a small static boot stack, so the kernel's stack below the original vectors is
- * free for the new ones.  Errors after this point cannot go back to the execve caller: they
- * print one line and exit 127, the shell's "cannot run".
+ * free for the new ones.
+ *
+ * Started by the kernel through the zone's binfmt_misc entry (brand_abi.h; AT_EXECFD in the
+ * auxv, which only the kernel writes), the program is the kernel's descriptor, the kernel
+ * put [brand, filename] before the guest's argv (dropped here, and /proc/<pid>/cmdline moved
+ * past them with PR_SET_MM_MAP, which needs no privilege for the process's own argv), and the
+ * process may hold credentials the caller did not (AT_SECURE): then the hand-over, written by
+ * whoever called execve, is not trusted with anything a privileged process would act on (the
+ * report file is dropped, the zone page taken only from its fixed path) and AT_SECURE reaches
+ * the guest's ld.so as the kernel set it.  Errors after this point cannot go back to the execve
+ * caller: they print one line and exit 127, the shell's "cannot run".
  */
 #include "emul/lx_abi.h"
 #include "emul/lx_elf.h"
@@ -68,6 +77,66 @@ static uint64_t hex(const char *s)
 	return v;
 }
 
+static uint64_t aux_get(const uint64_t *auxv, uint64_t type, int *found)
+{
+	for (; auxv[0] != LX_AT_NULL; auxv += 2)
+		if (auxv[0] == type) {
+			*found = 1;
+			return auxv[1];
+		}
+	*found = 0;
+	return 0;
+}
+
+/* /proc/<pid>/cmdline from arg_start on: the kernel's argv without the [brand, filename] that
+ * binfmt_misc put first.  PR_SET_MM_MAP replaces the whole layout, so the rest is read back
+ * from /proc/self/stat; a failure leaves the kernel's (cosmetic only). */
+static void cmdline_from(uint64_t arg_start)
+{
+	static const int want[] = {26, 27, 28, 45, 46, 47, 48, 49, 50, 51};
+	struct {
+		uint64_t start_code, end_code, start_data, end_data, start_brk, brk, start_stack;
+		uint64_t arg_start, arg_end, env_start, env_end, auxv;
+		uint32_t auxv_size, exe_fd;
+	} m;
+	uint64_t v[sizeof(want) / sizeof(want[0])];
+	char buf[1024], *p;
+	long fd = lx_sys3(LX_SYS_open, "/proc/self/stat", LX_O_RDONLY | LX_O_CLOEXEC, 0), n;
+	int field = 3;
+	size_t k = 0;
+
+	if (fd < 0)
+		return;
+	n = lx_sys3(LX_SYS_read, fd, buf, sizeof(buf) - 1);
+	lx_sys1(LX_SYS_close, fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	if (!(p = lx_strrchr(buf, ')')))
+		return;
+	for (p += 2; *p && k < sizeof(v) / sizeof(v[0]); field++) {
+		uint64_t x = 0;
+		for (; *p >= '0' && *p <= '9'; p++)
+			x = x * 10 + (uint64_t)(*p - '0');
+		if (field == want[k])
+			v[k++] = x;
+		while (*p && *p != ' ')
+			p++;
+		if (*p)
+			p++;
+	}
+	if (k != sizeof(v) / sizeof(v[0]))
+		return;
+	memset(&m, 0, sizeof(m));
+	m.start_code = v[0], m.end_code = v[1], m.start_stack = v[2], m.start_data = v[3];
+	m.end_data = v[4], m.start_brk = v[5], m.arg_start = arg_start, m.arg_end = v[7];
+	m.env_start = v[8], m.env_end = v[9];
+	m.brk = (uint64_t)lx_sys1(LX_SYS_brk, 0);
+	m.exe_fd = (uint32_t)-1;
+	if (arg_start >= v[6] && arg_start <= v[7])
+		lx_sys4(LX_SYS_prctl, LX_PR_SET_MM, LX_PR_SET_MM_MAP, &m, sizeof(m));
+}
+
 static void basename_comm(const char *name)
 {
 	const char *b = lx_strrchr(name, '/');
@@ -101,6 +170,25 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 	auxv = (uint64_t *)(e + 1);
 	while (auxv[2 * auxc] != LX_AT_NULL)
 		auxc++;
+	int has_execfd, secure_known;
+	long execfd = (long)aux_get(auxv, LX_AT_EXECFD, &has_execfd);
+	int secure = aux_get(auxv, LX_AT_SECURE, &secure_known) != 0;
+	if (secure && !has_execfd)
+		die("privileged start without the kernel's descriptor of the program",
+		    "lxzone-brand", 0);
+	if (has_execfd) {
+		/* [brand, filename, the guest's argv...]: the filename is "/dev/fd/N" of the
+		 * descriptor the brand's execve kept open for the kernel (lx_exec.c) */
+		uint64_t n;
+		if (argc < 2)
+			die("binfmt_misc start without a program", "lxzone-brand", 0);
+		if (lx_startswith(argv[1], "/dev/fd/") && lx_atou(argv[1] + 8, &n) == 0 &&
+		    (long)n != execfd && n > 2)
+			lx_sys1(LX_SYS_close, (long)n);
+		argc -= 2;
+		argv += 2;
+		lx_proc.binfmt = 1;
+	}
 	if (!handover)
 		die("not started by lxrun or lxzone (no " LX_BRAND_ENV ")", "lxzone-brand", 0);
 	/* parsed in place: the variable is the brand's and is removed from the guest's envp
@@ -114,7 +202,20 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 	lx_proc.kv = lx_sys_kv_parse(lx_proc.kver);
 	lx_strlcpy(lx_proc.report, f[3], sizeof(lx_proc.report));
 	lx_strlcpy(lx_proc.page_path, f[4], sizeof(lx_proc.page_path));
-	if (lx_proc.flags & LX_BF_EXECFD) {
+	if (secure) {
+		lx_proc.report[0] = '\0';
+		if (lx_strcmp(lx_proc.page_path, LX_ZONE_PAGE) != 0)
+			lx_proc.page_path[0] = '\0';
+	}
+	if (has_execfd) {
+		char *sep = f[5];
+		while ((lx_proc.flags & LX_BF_EXECFD) && *sep && *sep != LX_BRAND_SEP)
+			sep++;
+		name = *sep == LX_BRAND_SEP ? sep + 1 : f[5];
+		lx_proc.flags &= ~(unsigned)LX_BF_EXECFD;
+		fd = execfd;
+		cmdline_from((uintptr_t)(argc ? argv[0] : argv[-1]));
+	} else if (lx_proc.flags & LX_BF_EXECFD) {
 		char *sep = f[5];
 		uint64_t n;
 		while (*sep && *sep != LX_BRAND_SEP)
@@ -209,6 +310,10 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 			val = str;
 			break;
 		case LX_AT_SECURE:
+			val = secure;
+			break;
+		case LX_AT_EXECFD: /* the brand's, closed: the guest's ld.so must not see it */
+			type = LX_AT_IGNORE;
 			val = 0;
 			break;
 		default:

@@ -11,6 +11,13 @@
  * is inherited by the new brand image (LX_BF_EXECFD), which loads from it.  The brand
  * re-executes itself through /proc/self/exe, a link that keeps working inside a zone where
  * the brand's host path does not exist.
+ *
+ * A program the kernel must run itself (set-user-ID, set-group-ID or file capabilities that
+ * would change the caller's credentials, or a file the caller may execute but not read) is
+ * exec'd as it is, when the zone registered the brand with binfmt_misc (brand_abi.h): the
+ * kernel applies its credentials, opens it for the brand and starts the brand.  Nothing is
+ * decided here that the kernel does not decide again: a file swapped after these checks is
+ * judged by the kernel as Linux would.
  */
 #include "emul/execprobe.h"
 #include "emul/guestmem.h"
@@ -24,6 +31,9 @@
 #define MAX_VEC		 (1 << 20) /* pointers in argv or envp */
 #define S_IFMT		 0170000
 #define S_IFREG		 0100000
+#define S_ISUID		 04000
+#define S_ISGID		 02000
+#define S_IXGRP		 00010
 
 struct lx_statfs {
 	int64_t type, bsize;
@@ -55,13 +65,24 @@ static long check_exec(long fd)
 	return 0;
 }
 
-static long open_exec(int dirfd, const char *path, int flags)
+/* Opens a file to exec; with `unreadable`, a file the caller may execute but not read is
+ * opened O_PATH (only the kernel can run it) and *unreadable set. */
+static long open_exec2(int dirfd, const char *path, int flags, int *unreadable)
 {
+	int nofollow = (flags & LX_AT_SYMLINK_NOFOLLOW) ? LX_O_NOFOLLOW : 0;
 	long fd, r;
 
-	fd = lx_sys4(
-	    LX_SYS_openat, dirfd, path,
-	    LX_O_RDONLY | LX_O_CLOEXEC | ((flags & LX_AT_SYMLINK_NOFOLLOW) ? LX_O_NOFOLLOW : 0), 0);
+	fd = lx_sys4(LX_SYS_openat, dirfd, path, LX_O_RDONLY | LX_O_CLOEXEC | nofollow, 0);
+	if (fd == -LX_EACCES && unreadable) {
+		fd = lx_sys4(LX_SYS_openat, dirfd, path, LX_O_PATH | LX_O_CLOEXEC | nofollow, 0);
+		if (fd >= 0 && (r = check_exec(fd)) < 0) {
+			lx_sys1(LX_SYS_close, fd);
+			return r;
+		}
+		if (fd >= 0)
+			*unreadable = 1;
+		return fd < 0 ? -LX_EACCES : fd;
+	}
 	if (fd < 0)
 		return fd;
 	if ((r = check_exec(fd)) < 0) {
@@ -69,6 +90,11 @@ static long open_exec(int dirfd, const char *path, int flags)
 		return r;
 	}
 	return fd;
+}
+
+static long open_exec(int dirfd, const char *path, int flags)
+{
+	return open_exec2(dirfd, path, flags, NULL);
 }
 
 static int is_brand_image(long fd)
@@ -128,6 +154,37 @@ static size_t append(char *d, size_t at, size_t cap, const char *s)
 	return at + lx_strlcpy(d + at, s, at < cap ? cap - at : 0);
 }
 
+/*
+ * Must the kernel run this file itself?  Yes when the caller may execute but not read it, or
+ * when it is an ELF the zone's binfmt_misc entry matches whose set-user-ID, set-group-ID or
+ * file capabilities would change the caller's credentials (not on a nosuid mount, not under
+ * no_new_privs: there the kernel would not change them either, and the brand's own exec keeps
+ * the process dumpable as Linux does).  Only where the zone registered the entry.
+ */
+static int kernel_runs(long fd, int unreadable)
+{
+	unsigned char h[20];
+	struct lx_stat st;
+	struct lx_statfs sfs;
+	int creds;
+
+	if (!unreadable) {
+		if (lx_sys2(LX_SYS_fstat, fd, &st) < 0 ||
+		    lx_sys4(LX_SYS_pread64, fd, h, sizeof(h), 0) != (long)sizeof(h) ||
+		    memcmp(h, "\177ELF", 4) != 0 || h[7] >= 0x80 || h[18] != 0x3e || h[19] != 0)
+			return 0;
+		creds = ((st.mode & S_ISUID) && st.uid != (uint32_t)lx_sys0(LX_SYS_geteuid)) ||
+			((st.mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP) &&
+			 st.gid != (uint32_t)lx_sys0(LX_SYS_getegid)) ||
+			lx_sys4(LX_SYS_fgetxattr, fd, "security.capability", 0, 0) > 0;
+		if (!creds ||
+		    (lx_sys2(LX_SYS_fstatfs, fd, &sfs) == 0 && (sfs.flags & LX_ST_NOSUID)) ||
+		    lx_sys1(LX_SYS_prctl, LX_PR_GET_NO_NEW_PRIVS) == 1)
+			return 0;
+	}
+	return lx_sys4(LX_SYS_faccessat2, LX_AT_FDCWD, LX_BINFMT_ENTRY, LX_F_OK, 0) == 0;
+}
+
 static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp,
 		    int flags)
 {
@@ -138,6 +195,7 @@ static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uar
 	uint64_t *argv = NULL, *envp = NULL;
 	size_t argv_len = 0, envp_len = 0, k;
 	long fd, r, argc = 0, envc, depth = 0;
+	int unreadable = 0, kernel;
 
 	if (flags & ~(LX_AT_EMPTY_PATH | LX_AT_SYMLINK_NOFOLLOW))
 		return -LX_EINVAL;
@@ -167,9 +225,9 @@ static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uar
 		if (r < 0)
 			return r; /* EBADF, as Linux */
 		lx_fd_link(dirfd, fdlink);
-		fd = open_exec(LX_AT_FDCWD, fdlink, 0);
+		fd = open_exec2(LX_AT_FDCWD, fdlink, 0, &unreadable);
 	} else {
-		fd = open_exec(dirfd, path, flags);
+		fd = open_exec2(dirfd, path, flags, &unreadable);
 	}
 	if (fd < 0)
 		return fd;
@@ -177,13 +235,19 @@ static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uar
 		/* "/proc/self/exe" and friends name the brand; the guest means its own program
 		 * (busybox re-executes itself that way) */
 		lx_sys1(LX_SYS_close, fd);
-		fd = open_exec(LX_AT_FDCWD, lx_proc.exe, 0);
+		unreadable = 0;
+		fd = open_exec2(LX_AT_FDCWD, lx_proc.exe, 0, &unreadable);
 		if (fd < 0)
 			return fd;
 	}
+	kernel = kernel_runs(fd, unreadable);
+	if (unreadable && !kernel) {
+		lx_sys1(LX_SYS_close, fd);
+		return -LX_EACCES; /* the brand would have to read it */
+	}
 
 	/* follow "#!" like the kernel: up to four interpreters, then an ELF */
-	for (;;) {
+	for (; !kernel;) {
 		r = lx_exec_probe(fd_pread, (void *)(intptr_t)fd, &lv[depth]);
 		if (r < 0)
 			goto out_fd;
@@ -199,7 +263,7 @@ static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uar
 			return fd;
 		depth++;
 	}
-	if (lv[depth].interp[0]) {
+	if (!kernel && lv[depth].interp[0]) {
 		long ifd = lx_sys3(LX_SYS_open, lv[depth].interp, LX_O_RDONLY | LX_O_CLOEXEC, 0);
 		if (ifd < 0) {
 			r = ifd;
@@ -267,8 +331,15 @@ static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uar
 		 * blocked); a signal in this window is delivered to the guest as usual */
 		uint64_t all = ~0ULL;
 		lx_sys4(LX_SYS_rt_sigprocmask, LX_SIG_SETMASK, &c->uc->uc_sigmask, 0, 8);
-		r = lx_sys3(LX_SYS_execve, brand_self, depth ? (uint64_t)(uintptr_t)argv : uargv,
-			    envp);
+		if (kernel) /* the checked file itself, by a descriptor it keeps (binfmt_misc
+			     * refuses a close-on-exec one); the new brand closes it */
+			r = lx_sys5(LX_SYS_execveat, hfd, "", uargv, envp, LX_AT_EMPTY_PATH);
+		else
+			r = lx_sys3(LX_SYS_execve, lx_proc.binfmt ? LX_ZONE_BRAND : brand_self,
+				    depth ? (uint64_t)(uintptr_t)argv : uargv, envp);
+		if (r == -LX_ENOENT && !kernel && lx_proc.binfmt) /* no readable brand here */
+			r = lx_sys3(LX_SYS_execve, brand_self,
+				    depth ? (uint64_t)(uintptr_t)argv : uargv, envp);
 		lx_sys4(LX_SYS_rt_sigprocmask, LX_SIG_SETMASK, &all, 0, 8);
 	}
 	/* only failures come back */

@@ -2,6 +2,7 @@
  * Boot, halt, shutdown and exec. See boot.h for the supervisor's contract.
  */
 #include "zone/boot.h"
+#include "zone/identity.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -436,6 +437,18 @@ static int boot_mountd_start(struct zone *z, struct boot_ctx *b, pid_t init, int
 }
 
 /* The supervisor: runs in a child of `lxzone boot`, never returns. */
+/* /etc/hostname, hosts, resolv.conf (zone/identity.c); an overlay on idmapped layers is
+ * written as the zone's root, a directory root as its on-disk ids (0) */
+static int boot_identity(struct zone *z, struct boot_ctx *b, struct zone_error *err)
+{
+	uid_t id = zone_userns(z) && zone_overlay_lower(z) ? b->ids.base : 0;
+	bool net = strcmp(zone_config_str(z->config, "net"), "none") != 0;
+
+	return zone_identity_write(b->root, zone_config_str(z->config, "identity-files"),
+				   b->opts.hostname ? b->opts.hostname : z->name,
+				   net ? "/etc/resolv.conf" : NULL, id, id, err);
+}
+
 static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 {
 	struct boot_ctx *b = calloc(1, sizeof(*b));
@@ -502,6 +515,8 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		b->opts.userns = &b->userns;
 		b->opts.root_mapped = zone_overlay_lower(z) != NULL;
 	}
+	if (boot_identity(z, b, &err) < 0)
+		goto fail;
 	if (zone_cgroup_for(z, &b->cg, &err) < 0)
 		goto fail;
 	if (zone_cgroup_exists(&b->cg) &&

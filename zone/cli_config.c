@@ -2,11 +2,14 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "zone/cli.h"
 #include "zone/clone.h"
 #include "zone/config.h"
+#include "zone/image_debian.h"
 #include "zone/install.h"
 
 /* --KEY VALUE, --KEY=VALUE, and --KEY alone for booleans. Returns how many args it took. */
@@ -69,17 +72,33 @@ static int create_failed(struct zone *z, struct zone_error *err, const char *ima
 
 int cli_create(struct cli *c, int argc, char **argv, struct zone_error *err)
 {
-	const char *name = NULL, *image = NULL, *from = NULL, *method = NULL;
+	const char *name = NULL, *image = NULL, *from = NULL, *method = NULL, *dinit = NULL;
 	json_t *cfg = NULL;
 	cleanup_zone struct zone *z = NULL;
+	char debian_src[PATH_MAX];
+	bool debian = false;
 
 	if (argc < 2 || argv[1][0] == '-')
 		return cli_usage_error(c, err);
 	name = argv[1];
 	if (zone_name_validate(name, err) < 0 || zone_config_new(name, &cfg, err) < 0)
 		return -1;
+	for (int i = 2; i + 1 < argc; i++)
+		if (strcmp(argv[i], "--image") == 0 && strncmp(argv[i + 1], "debian:", 7) == 0)
+			debian = true;
 	for (int i = 2; i < argc;) {
 		int used;
+		/* debian:SUITE --init systemd|sysvinit: the init's packages, booted by init=auto */
+		if (debian && strcmp(argv[i], "--init") == 0 && i + 1 < argc &&
+		    (strcmp(argv[i + 1], "systemd") == 0 || strcmp(argv[i + 1], "sysvinit") == 0)) {
+			dinit = argv[i + 1];
+			if (zone_config_set(cfg, "init", '=', "auto", err) < 0) {
+				json_decref(cfg);
+				return zone_error_wrap(err, "create zone %s", name);
+			}
+			i += 2;
+			continue;
+		}
 		if (strcmp(argv[i], "--image") == 0 || strcmp(argv[i], "--from") == 0 ||
 		    strcmp(argv[i], "--method") == 0) {
 			if (i + 1 >= argc) {
@@ -113,6 +132,17 @@ int cli_create(struct cli *c, int argc, char **argv, struct zone_error *err)
 	if (zone_config_check(cfg, err) < 0) {
 		json_decref(cfg);
 		return zone_error_wrap(err, "create zone %s", name);
+	}
+	if (debian) {
+		/* checked, then made (or found in the cache) before the zone exists: bad input or
+		 * a failed debootstrap leaves nothing behind */
+		struct zone_debian_spec spec;
+		if (zone_debian_parse(image + 7, dinit, &spec, err) < 0 ||
+		    zone_debian_image(&spec, debian_src, sizeof(debian_src), err) < 0) {
+			json_decref(cfg);
+			return zone_error_wrap(err, "create zone %s from %s", name, image);
+		}
+		image = debian_src;
 	}
 	if (zone_new(&c->store, name, cfg, &z, err) < 0)
 		return -1;

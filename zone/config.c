@@ -53,6 +53,11 @@ static int v_net(const char *v, char *out, size_t sz, struct zone_error *err)
 	return one_of(v, "none|exclusive", out, sz, err);
 }
 
+static int v_identity(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	return one_of(v, "missing|always|never", out, sz, err);
+}
+
 static int v_boottime(const char *v, char *out, size_t sz, struct zone_error *err)
 {
 	return one_of(v, "zone|host", out, sz, err);
@@ -463,6 +468,12 @@ const struct zone_config_key zone_config_keys[] = {
      "mount is locked by the kernel. `list` and `info` flag privileged zones."},
     {"hostname", ZONE_KEY_STRING, NULL, "NAME", v_hostname,
      "Host name inside the zone (default: the zone name)."},
+    {"identity-files", ZONE_KEY_STRING, "missing", "missing|always|never", v_identity,
+     "The zone's /etc/hostname, /etc/hosts (localhost and the host name) and, with a network, "
+     "/etc/resolv.conf (the host's), as systemd-nspawn and Docker give them: `missing` writes "
+     "each at boot only where the image has none (not even a symbolic link), `always` "
+     "rewrites them at every boot (a symbolic link is replaced by a file), `never` leaves "
+     "the image's as they are."},
     {"init", ZONE_KEY_STRING, "minimal", "minimal|auto|PATH", v_init,
      "PID 1: `auto` runs the image's /sbin/init when present, else lxzone's minimal init; "
      "`minimal` always uses the minimal init; or an absolute path in the zone."},

@@ -19,7 +19,8 @@ static int cli_help_verb(struct cli *c, int argc, char **argv, struct zone_error
 
 static const struct cli_verb verbs[] = {
     {"create", cli_create, "NAME [--KEY VALUE]... [--image SRC | --from ZONE[@SNAP]]",
-     "configure a zone, and install it when a source is given"},
+     "configure a zone, and install it when a source is given (SRC: a directory, an "
+     "archive, builtin:NAME, or debian:SUITE[+PKG,PKG...] [--init systemd|sysvinit])"},
     {"configure", cli_configure, "NAME KEY=VALUE...", "change a zone's configuration"},
     {"config", cli_config, "NAME [--json]", "print a zone's configuration"},
     {"install", cli_install, "NAME SRC", "install from a directory, an archive or builtin:NAME"},
@@ -78,7 +79,8 @@ void cli_help(FILE *out)
 		     "line on stderr), 2 usage; exec and run: the command's.\n");
 	fprintf(out, "\nEnvironment: LXZONE_ROOT (zone store, default /var/lib/lxzone),\n"
 		     "LXZONE_LOCK_TIMEOUT (seconds to wait for a busy zone, default 5),\n"
-		     "LXZONE_BUILTIN_IMAGES (where builtin:NAME images are).\n\n");
+		     "LXZONE_BUILTIN_IMAGES (where builtin:NAME images are),\n"
+		     "LXZONE_IMAGE_CACHE (debian:SUITE images, default /var/cache/lxzone/images).\n\n");
 	zone_config_help(out);
 }
 

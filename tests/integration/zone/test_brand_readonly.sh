@@ -70,9 +70,25 @@ for profile in default hardened; do
 	[ "$fds" = "0 1 2" ] || fail "zone $z: PID 1 holds descriptors $fds"
 	lxzone exec "$z" -- /bin/sh -c 'for f in /proc/[0-9]*/fd/*; do [ -d "$f" ] && echo "$f"; done; true' >"$T/dirfds"
 	[ -s "$T/dirfds" ] && fail "zone $z: a zone process holds a directory descriptor: $(cat "$T/dirfds")"
-	# the brand's read-only bind has no mount point in the zone to remount
+	# the brand's read-only bind has no mount point in the zone but /dev/.lxzone-brand (the
+	# readable brand for processes the kernel started through the zone's binfmt_misc entry,
+	# cli/launch_binfmt.c), which is read-only, locked and cannot be written or remounted
 	mi=$(lxzone exec "$z" -- cat /proc/self/mountinfo)
-	echo "$mi" | grep -q "$(basename "$brand")" && fail "zone $z: the brand image shows in mountinfo"
+	echo "$mi" | grep "$(basename "$brand")" | grep -v " /dev/.lxzone-brand " &&
+		fail "zone $z: the brand image shows in mountinfo"
+	if echo "$mi" | grep -q " /dev/.lxzone-brand "; then
+		echo "$mi" | grep " /dev/.lxzone-brand " | grep -q " ro," ||
+			fail "zone $z: /dev/.lxzone-brand is not read-only"
+		lxzone exec "$z" -- mount -o remount,bind,rw /dev/.lxzone-brand 2>/dev/null &&
+			fail "zone $z: /dev/.lxzone-brand remounted read-write"
+		lxzone exec "$z" -- /bin/sh -c 'echo x >>/dev/.lxzone-brand' 2>/dev/null &&
+			fail "zone $z: /dev/.lxzone-brand written"
+		lxzone exec "$z" -- umount /dev/.lxzone-brand 2>/dev/null &&
+			fail "zone $z: /dev/.lxzone-brand unmounted"
+		echo "$mi" | grep " /dev/.lxzone-brand " | grep -q " ro," ||
+			fail "zone $z: /dev/.lxzone-brand changed"
+		echo "ok: zone $z: /dev/.lxzone-brand read-only, not remounted, written or unmounted"
+	fi
 	lxzone halt "$z"
 	lxzone destroy "$z"
 done

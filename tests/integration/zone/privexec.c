@@ -1,0 +1,90 @@
+/*
+ * privexec: the set-user-ID / file-capability / execute-only test program
+ * (tests/integration/zone/test_privexec.sh).  Static, so it runs in any zone image.
+ *
+ *   privexec who [ARGS]          one line: ids, dumpable, AT_SECURE, argc, argv[0],
+ *                                /proc/self/cmdline ('|' for NUL), /proc/self/exe, CapEff
+ *   privexec drop UID GID PROG [ARGS]
+ *                                become UID:GID (no supplementary groups) and exec PROG, as
+ *                                login and su do: root gives up its ids without no_new_privs
+ *   privexec nnp PROG [ARGS]     set no_new_privs and exec PROG
+ *   privexec raw                 open an ICMP raw socket: "raw ok" or "raw ERRNO"
+ *   privexec rename NAME         uname, sethostname(NAME), uname again in the same process:
+ *                                "OLD NEW" as uname saw them (the brand must not cache)
+ */
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+static void who(int argc, char **argv)
+{
+	char cmd[512] = {0}, exe[512] = {0}, line[256], cap[64] = "?";
+	FILE *f = fopen("/proc/self/cmdline", "r");
+	size_t n = f ? fread(cmd, 1, sizeof(cmd) - 1, f) : 0;
+	ssize_t k = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (f)
+		fclose(f);
+	for (size_t i = 0; i < n; i++)
+		if (!cmd[i])
+			cmd[i] = '|';
+	f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %63s", cap) == 1)
+			break;
+	if (f)
+		fclose(f);
+	printf("uid=%d euid=%d gid=%d egid=%d dumpable=%d secure=%lu argc=%d argv0=%s "
+	       "cmdline=%s exe=%s capeff=%s\n",
+	       getuid(), geteuid(), getgid(), getegid(), prctl(PR_GET_DUMPABLE),
+	       getauxval(AT_SECURE), argc, argv[0], cmd, k > 0 ? exe : "?", cap);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "who")) {
+		who(argc, argv);
+		return 0;
+	}
+	if (argc >= 5 && !strcmp(argv[1], "drop")) {
+		gid_t g = (gid_t)atoi(argv[3]);
+		if (setgroups(0, NULL) < 0 || setresgid(g, g, g) < 0 ||
+		    setresuid((uid_t)atoi(argv[2]), (uid_t)atoi(argv[2]), (uid_t)atoi(argv[2])) <
+			0) {
+			perror("privexec drop");
+			return 126;
+		}
+		execv(argv[4], argv + 4);
+		perror(argv[4]);
+		return 127;
+	}
+	if (argc >= 3 && !strcmp(argv[1], "nnp")) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			return perror("no_new_privs"), 126;
+		execv(argv[2], argv + 2);
+		perror(argv[2]);
+		return 127;
+	}
+	if (argc >= 2 && !strcmp(argv[1], "raw")) {
+		int s = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+		printf("raw %s\n", s >= 0 ? "ok" : strerror(errno));
+		return 0;
+	}
+	if (argc >= 3 && !strcmp(argv[1], "rename")) {
+		struct utsname a, b;
+		if (uname(&a) < 0 || sethostname(argv[2], strlen(argv[2])) < 0 || uname(&b) < 0)
+			return perror("rename"), 1;
+		printf("%s %s\n", a.nodename, b.nodename);
+		return 0;
+	}
+	fprintf(stderr, "usage: privexec who|drop UID GID PROG|nnp PROG|raw\n");
+	return 2;
+}

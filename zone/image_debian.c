@@ -18,6 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "zone/paths.h"
+
 /* the suites deb.debian.org serves (oldstable, stable, testing) */
 static const char *const suites[] = {"bullseye", "bookworm", "trixie"};
 
@@ -98,21 +100,12 @@ int zone_debian_parse(const char *spec, const char *init, struct zone_debian_spe
 
 static int script_path(char *buf, size_t len, struct zone_error *err)
 {
-	const char *e = getenv("LXZONE_DEBIAN_IMAGE");
-	char exe[PATH_MAX];
-	ssize_t n;
+	int r = zone_own_helper("LXZONE_DEBIAN_IMAGE", "lxzone-debian-image", buf, len);
 
-	if (e && *e) {
-		snprintf(buf, len, "%s", e);
-		return 0;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n < 0)
-		return zone_error_set(err, errno, "locate lxzone-debian-image");
-	exe[n] = '\0';
-	snprintf(buf, len, "%s/lxzone-debian-image", dirname(exe));
-	if (access(buf, X_OK) < 0)
-		return zone_error_set(err, errno, "%s (set LXZONE_DEBIAN_IMAGE)", buf);
+	if (r == -ENOENT)
+		return zone_error_set(err, ENOENT, "%s (set LXZONE_DEBIAN_IMAGE)", buf);
+	if (r < 0)
+		return zone_error_set(err, -r, "locate lxzone-debian-image");
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+RELEASE_BUILD ?= build-release
 JOBS       ?= $(shell nproc)
 
 # Debian packages the build and the tests need. One list; `deps` installs the missing ones.
@@ -14,7 +15,7 @@ DEB_PACKAGES = cmake gcc make pkg-config libseccomp-dev libcap-dev libcmocka-dev
 DEMO_SCRIPT = echo 'hello from a zone (256 MiB, 1 CPU)'; uname -a; ps; \
 	readlink /proc/self/exe; free -m; nproc; cat /proc/uptime
 
-.PHONY: all deps build asan demo test test-unit clean
+.PHONY: all deps build asan release demo test test-unit clean
 
 all: build
 
@@ -37,16 +38,23 @@ asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DLXZONE_SANITIZE=ON >/dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
+# What packagers build (-O3 -DNDEBUG, no -Werror by default), here with -Werror so that CI
+# fails on a warning only an optimised build shows (-Wformat-truncation, -Wmaybe-uninitialized).
+release: deps
+	cmake -S . -B $(RELEASE_BUILD) -DCMAKE_BUILD_TYPE=Release -DLXZONE_WERROR=ON >/dev/null
+	cmake --build $(RELEASE_BUILD) -j $(JOBS)
+
 demo: build
 	$(BUILD)/bin/lxrun --root $(BUILD)/images/busybox --kernel-version 5.15.0 \
 		--memory 256M --cpus 1 -- /bin/sh -c "$(DEMO_SCRIPT)"
 
-test: build asan
+test: build asan release
 	cd $(ASAN_BUILD) && ctest --output-on-failure -L unit
+	cd $(RELEASE_BUILD) && ctest --output-on-failure -L unit
 	cd $(BUILD) && ctest --output-on-failure
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(RELEASE_BUILD)
 
 # LTP conformance (ltp-harness/README.md): the default subset natively, then in a default-profile
 # zone that the harness makes and destroys again (a cached Debian bookworm minbase image with what

@@ -497,6 +497,27 @@ class Conformance(unittest.TestCase):
         self.assertIn("ltprun: default zone: parity 75.0% (3 of 4 natively passing), "
                       "threshold 60%", out)
 
+    def test_target_results_reused(self):
+        """--target-results takes a target's results from an earlier run instead of running it
+        (the zones are not made again), with the same rows in the report."""
+        rc, out, _ = self.conformance("--min-parity", "zone=60", targets="zone,lxrun",
+                                      tags="getpid01,dev01,mknod01,zonefail01")
+        self.assertEqual(rc, 0, out)
+        first = os.path.join(self.dir, "first")
+        shutil.copytree(os.path.join(self.dir, "out"), first)
+        os.unlink(self.log)
+        rc, out, calls = self.conformance(
+            "--min-parity", "zone=60", "--native-results", os.path.join(first, "native"),
+            "--target-results", "zone=" + first, targets="zone,lxrun",
+            tags="getpid01,dev01,mknod01,zonefail01")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("ltprun: default zone: results from %s" % first, out)
+        self.assertFalse([c for c in calls if " create " in c], calls)
+        md = self.report()
+        self.assertIn("| default zone | default | 4 | 3 | 1 |", md)
+        self.assertIn("| dev01 | PASS | device test (native log: ", md)
+        self.assertIn("LTP_TARGETS=zone,lxrun LTP_ARGS='--target-results zone=%s'" % first, md)
+
     def test_below_threshold_is_a_failure(self):
         rc, out, _ = self.conformance(targets="zone", tags="getpid01,zonefail01")
         self.assertEqual(rc, 1, out)

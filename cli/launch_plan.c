@@ -274,7 +274,6 @@ static int zone_path_ok(const char *p)
 	return 1;
 }
 
-static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 static const char *const dev_paths[][2] = {
     {"/dev/null", "/dev/null"},	    {"/dev/zero", "/dev/zero"},	      {"/dev/full", "/dev/full"},
     {"/dev/random", "/dev/random"}, {"/dev/urandom", "/dev/urandom"}, {"/dev/tty", "/dev/tty"},
@@ -370,7 +369,7 @@ static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *pl
 	full |= add_cpu_dir(plan, opts);
 	full |= add_cgroupfs(plan, opts);
 	full |= !add_mount(plan, "tmpfs", "/dev", MS_NOSUID | MS_STRICTATIME, dev_data);
-	for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++)
+	for (i = 0; i < sizeof(dev_paths) / sizeof(dev_paths[0]); i++)
 		full |= !add(plan, LOP_DEV_BIND, dev_paths[i][0], dev_paths[i][1]);
 	full |= !add_mount(plan, "devpts", "/dev/pts", MS_NOSUID | MS_NOEXEC,
 			   "newinstance,ptmxmode=0666,mode=620");

@@ -128,6 +128,9 @@ static int add_clone_rules(scmp_filter_ctx ctx, uint32_t gated, char *err, size_
  * garbage high bits and low bits 0 may pass untrapped, which only costs a stale re-read).
  * lx_filter_verify checks every rule.
  */
+/* The one-operand compares (EQ, NE) spell out datum_b as 0 (unused by libseccomp): the
+ * macros leave it out of their compound literal otherwise, which clang's
+ * -Wmissing-field-initializers rejects under -Werror. */
 #define LXPROC_OPEN_PASS ((scmp_datum_t)(O_DIRECTORY | O_PATH))
 #define LXPROC_AT_PASS	 ((scmp_datum_t)(O_DIRECTORY | O_PATH | O_NOFOLLOW))
 
@@ -155,11 +158,11 @@ static int add_open_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, unsigned 
 	    (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, LXPROC_OPEN_PASS, 0});
 	if (rc == 0)
 		rc = seccomp_rule_add(
-		    ctx, SCMP_ACT_ALLOW, nr, 2, SCMP_A0_32(SCMP_CMP_NE, (uint32_t)AT_FDCWD),
+		    ctx, SCMP_ACT_ALLOW, nr, 2, SCMP_A0_32(SCMP_CMP_NE, (uint32_t)AT_FDCWD, 0),
 		    (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, O_NOFOLLOW, O_NOFOLLOW});
 	if (rc == 0)
 		rc = seccomp_rule_add(
-		    ctx, gated, nr, 2, SCMP_A0_32(SCMP_CMP_NE, (uint32_t)AT_FDCWD),
+		    ctx, gated, nr, 2, SCMP_A0_32(SCMP_CMP_NE, (uint32_t)AT_FDCWD, 0),
 		    (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, LXPROC_AT_PASS, 0});
 	return rc;
 }
@@ -178,22 +181,22 @@ static int add_lxproc_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, char *e
 		rc = add_open_rules(ctx, gated, nr, 2);
 		break;
 	case SCMP_SYS(lseek):
-		rc = seccomp_rule_add(ctx, gated, nr, 2, SCMP_A1_64(SCMP_CMP_EQ, 0),
+		rc = seccomp_rule_add(ctx, gated, nr, 2, SCMP_A1_64(SCMP_CMP_EQ, 0, 0),
 				      SCMP_A2_64(SCMP_CMP_MASKED_EQ, 0xffffffffULL, SEEK_SET));
 		if (rc == 0)
 			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-					      SCMP_A1_64(SCMP_CMP_NE, 0));
+					      SCMP_A1_64(SCMP_CMP_NE, 0, 0));
 		if (rc == 0)
 			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-					      SCMP_A2_64(SCMP_CMP_NE, SEEK_SET));
+					      SCMP_A2_64(SCMP_CMP_NE, SEEK_SET, 0));
 		break;
 	case SCMP_SYS(pread64):
 	case SCMP_SYS(preadv):
 	case SCMP_SYS(preadv2):
-		rc = seccomp_rule_add(ctx, gated, nr, 1, SCMP_A3_64(SCMP_CMP_EQ, 0));
+		rc = seccomp_rule_add(ctx, gated, nr, 1, SCMP_A3_64(SCMP_CMP_EQ, 0, 0));
 		if (rc == 0)
 			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-					      SCMP_A3_64(SCMP_CMP_NE, 0));
+					      SCMP_A3_64(SCMP_CMP_NE, 0, 0));
 		break;
 	default:
 		return 0;
@@ -250,7 +253,7 @@ static int add_setns_rules(scmp_filter_ctx ctx, int e, char *err, size_t errlen)
 
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(e), SCMP_SYS(setns), 1,
-				      SCMP_A1_32(SCMP_CMP_NE, CLONE_NEWTIME));
+				      SCMP_A1_32(SCMP_CMP_NE, CLONE_NEWTIME, 0));
 	if (rc < 0)
 		return lx_filter_fail(err, errlen, "filter: setns rules: %s", strerror(-rc));
 	return 0;

@@ -564,7 +564,12 @@ static struct zone_cgroup_fs *fs_add(struct zone_cgroup_fs *out, size_t max, siz
 	f = &out[(*n)++];
 	memset(f, 0, sizeof(*f));
 	snprintf(f->fstype, sizeof(f->fstype), "%s", fstype);
-	snprintf(f->dest, sizeof(f->dest), "/sys/fs/cgroup%s%s", *name ? "/" : "", name);
+	/* a name that does not fit (no real controller's) is left out, not truncated */
+	if (snprintf(f->dest, sizeof(f->dest), "/sys/fs/cgroup%s%s", *name ? "/" : "", name) >=
+	    (int)sizeof(f->dest)) {
+		(*n)--;
+		return NULL;
+	}
 	snprintf(f->data, sizeof(f->data), "%s", data);
 	f->rw = false;
 	return f;

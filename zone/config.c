@@ -143,7 +143,7 @@ int zone_size_parse(const char *s, uint64_t *bytes, struct zone_error *err)
 
 static int v_size(const char *v, char *out, size_t sz, struct zone_error *err)
 {
-	uint64_t b;
+	uint64_t b = 0;
 
 	if (zone_size_parse(v, &b, err) < 0)
 		return -1;

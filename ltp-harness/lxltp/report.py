@@ -133,17 +133,52 @@ def _parity_line(c, name):
                 len(c.regressions) - len(c.unexpected()), len(c.regressions)))
 
 
+def zone_comparisons(nrows, parts, entries, brand_profile):
+    """Per zone of a zone run and for its zones together: ([(name, Comparison)], together)."""
+    comps = []
+    all_tags = set()
+    for part in parts:
+        meta, rows = part["results"]
+        name = "%s (%s)" % (meta.get("target") or "zone", part["label"])
+        tags = {r.tag for r in rows}
+        all_tags |= tags
+        c = compare_mod.compare([r for r in nrows if r.tag in tags], rows, entries,
+                                known_mod.run_profiles(meta.get("target") or "zone:",
+                                                       brand_profile))
+        comps.append((name, c))
+    both = compare_mod.Comparison()
+    for _, c in comps:
+        both.base_pass += c.base_pass
+        both.both_pass += c.both_pass
+        both.regressions += c.regressions
+        both.gains += c.gains
+    both.missing = [b for b in nrows if b.status == "PASS" and b.tag not in all_tags]
+    return comps, both
+
+
 def _render_parts(native, parts, privileged, entries, brand_profile, command, pending, notes):
     """The report of a zone run made in a user-namespaced and a privileged zone: totals and
     parity per zone and together, which tests ran privileged and why."""
     nmeta, nrows = native
     lines = _header(nmeta, nrows, command)
+    lines += _parts_sections(native, parts, privileged, entries, brand_profile, pending, "##")
+    if notes:
+        lines += ["", "## Notes", "", notes.strip()]
+    return "\n".join(lines) + "\n"
+
+
+def _parts_sections(native, parts, privileged, entries, brand_profile, pending, h,
+                    with_native=True, threshold=98):
+    """The sections of one zone run (its zones, parity, privileged tests, unexpected results);
+    h: the heading level of the sections ("##" alone, "###" inside a target's section)."""
+    nmeta, nrows = native
+    lines = []
     named = []
     for part in parts:
         meta, rows = part["results"]
         name = "%s (%s)" % (meta.get("target") or "zone", part["label"])
         named.append((name, part, meta, rows))
-    lines += ["", "## Totals", "",
+    lines += ["", "%s Totals" % h, "",
               "| target | tests | pass | fail | broken | conf | timeout | crash | wall |",
               "|---|---|---|---|---|---|---|---|---|",
               _totals_row("native", nmeta, nrows)]
@@ -165,25 +200,13 @@ def _render_parts(native, parts, privileged, entries, brand_profile, command, pe
     for name, _, _, rows in named:
         lines.append("%s: %s" % (name, results.totals_line(rows)))
 
-    lines += ["", "## Parity", ""]
-    comps = []
-    for name, _, meta, rows in named:
-        tags = {r.tag for r in rows}
-        c = compare_mod.compare([r for r in nrows if r.tag in tags], rows, entries,
-                                known_mod.run_profiles(meta.get("target") or "zone:",
-                                                       brand_profile))
-        comps.append((name, c))
+    lines += ["", "%s Parity" % h, ""]
+    comps, both = zone_comparisons(nrows, parts, entries, brand_profile)
+    for name, c in comps:
         lines.append("- " + _parity_line(c, name))
-    both = compare_mod.Comparison()
-    for _, c in comps:
-        both.base_pass += c.base_pass
-        both.both_pass += c.both_pass
-        both.regressions += c.regressions
-        both.gains += c.gains
-    both.missing = [b for b in nrows if b.status == "PASS" and
-                    b.tag not in {r.tag for r in all_rows}]
     if len(comps) > 1:
-        lines.append("- " + _parity_line(both, "both zones together") + "; target ≥ 98%")
+        lines.append("- " + _parity_line(both, "both zones together") +
+                     "; target ≥ %g%%" % threshold)
     if both.regressions:
         where = {t.tag: name for name, c in comps for _, t in c.regressions}
         lines += ["", "Passing natively, not in the zones, by family:", "",
@@ -200,7 +223,7 @@ def _render_parts(native, parts, privileged, entries, brand_profile, command, pe
     if both.gains:
         lines += ["", "Passing in a zone only: " + ", ".join(t.tag for _, t in both.gains)]
 
-    lines += ["", "## The privileged zone", ""]
+    lines += ["", "%s The privileged zone" % h, ""]
     ran = [(r.tag, r.status) for name, part, _, rows in named if part["label"] == "privileged"
            for r in rows]
     if privileged:
@@ -220,13 +243,125 @@ def _render_parts(native, parts, privileged, entries, brand_profile, command, pe
     else:
         lines.append("No test ran in a privileged zone.")
 
-    lines += ["", "## Unexpected results", "", "### native", ""]
-    lines += _unexpected_table(nrows, entries, known_mod.run_profiles("native"))
+    lines += ["", "%s Unexpected results" % h]
+    if with_native:
+        lines += ["", "%s# native" % h, ""]
+        lines += _unexpected_table(nrows, entries, known_mod.run_profiles("native"))
     for name, _, meta, rows in named:
-        lines += ["", "### %s" % name, ""]
+        lines += ["", "%s# %s" % (h, name), ""]
         lines += _unexpected_table(rows, entries,
                                    known_mod.run_profiles(meta.get("target") or "zone:",
                                                           brand_profile))
+    return lines
+
+
+def _brand_sections(native, brand, entries, brand_profile, h, threshold):
+    """The sections of one zone-less (lxrun) run inside a multi-target report."""
+    nmeta, nrows = native
+    bmeta, brows = brand
+    name = bmeta.get("target") or "lxrun"
+    lines = ["", "%s Totals" % h, "",
+             "| target | tests | pass | fail | broken | conf | timeout | crash | wall |",
+             "|---|---|---|---|---|---|---|---|---|",
+             _totals_row("native", nmeta, nrows), _totals_row(name, bmeta, brows),
+             "", "The %s run: per-test timeout %s s, LTP_TIMEOUT_MUL %s, run started %s; "
+             "test environment: %s." % (name, bmeta.get("timeout"),
+                                        bmeta.get("ltp_timeout_mul") or 1,
+                                        bmeta.get("started"), _env_text(bmeta))]
+    lines += [""] + ["- %s" % s for s in bmeta.get("setup") or []]
+    c = compare_mod.compare(nrows, brows, entries, known_mod.run_profiles(name, brand_profile))
+    lines += ["", "%s Parity" % h, "", "- " + _parity_line(c, name) + "; target ≥ %g%%" % threshold]
+    if c.regressions:
+        lines += ["", "Passing natively, not under %s, by family:" % name, "",
+                  "| family | test | status | known | first reason |", "|---|---|---|---|---|"]
+        for fam, items in c.by_family().items():
+            for _, t in items:
+                lines.append("| %s | %s | %s | %s | %s |" % (
+                    fam, t.tag, t.status, t.known or "**unexpected**",
+                    t.note.replace("|", "\\|")[:140]))
+    if c.missing:
+        lines += ["", "**Partial run:** %d tests that pass natively were not run under %s and "
+                  "are left out of the parity figure." % (len(c.missing), name)]
+    if c.gains:
+        lines += ["", "Passing under %s only: %s" % (name, ", ".join(t.tag for _, t in c.gains))]
+    lines += ["", "%s Unexpected results" % h, ""]
+    lines += _unexpected_table(brows, entries, known_mod.run_profiles(name, brand_profile))
+    return lines
+
+
+def target_rows(outcome):
+    """Every result row of one target of a multi-target run (a zone target's zones joined)."""
+    if outcome.get("parts"):
+        return [r for p in outcome["parts"] for r in p["results"][1]]
+    if outcome.get("results"):
+        return outcome["results"][1]
+    return []
+
+
+def target_comparison(native_rows, outcome, entries):
+    """The parity comparison of one target against the native run, or None if it did not run."""
+    if outcome.get("pending"):
+        return None
+    if outcome.get("parts"):
+        return zone_comparisons(native_rows, outcome["parts"], entries, outcome["profile"])[1]
+    if outcome.get("results"):
+        meta, rows = outcome["results"]
+        return compare_mod.compare(native_rows, rows, entries, known_mod.run_profiles(
+            meta.get("target") or "lxrun", outcome["profile"]))
+    return None
+
+
+def render_targets(native, outcomes, entries=(), command="", notes="", scope=""):
+    """The report of `ltprun conformance` with several targets, each against the same native
+    run. outcomes: [{"name", "label", "kind" (zone|lxrun), "profile", "threshold", "parts" |
+    "results", "privileged", "pending"}]; a target with "pending" did not (fully) run."""
+    nmeta, nrows = native
+    lines = _header(nmeta, nrows, command)
+    if scope:
+        lines.append("- scope: %s" % scope)
+    lines += ["", "## Summary", "",
+              "Parity is the share of the tests that pass natively that also pass on the target "
+              "(a CONF there counts as lost). Each target runs every test of the native run.",
+              "",
+              "| target | profile | tests | pass | fail | broken | conf | timeout | crash | wall "
+              "| parity | threshold |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    t = results.totals(nrows)
+    lines.append("| native | – | %d | %d | %d | %d | %d | %d | %d | %s | – | – |" % (
+        t["total"], t["PASS"], t["FAIL"], t["BROK"], t["CONF"], t["TIMEOUT"], t["CRASH"],
+        "%.0f s" % nmeta["seconds"] if nmeta.get("seconds") is not None else "?"))
+    for o in outcomes:
+        rows = target_rows(o)
+        t = results.totals(rows)
+        metas = [p["results"][0] for p in o.get("parts") or []] or (
+            [o["results"][0]] if o.get("results") else [])
+        wall = sum(m.get("seconds") or 0 for m in metas)
+        c = target_comparison(nrows, o, entries)
+        if c is None:
+            parity, verdict = "not run: %s" % o.get("pending", "?"), "**not met**"
+        else:
+            parity = "%.1f%% (%d of %d)" % (c.parity, c.both_pass, c.base_pass)
+            verdict = ("≥ %g%%: met" if c.parity >= o["threshold"] else
+                       "≥ %g%%: **below**") % o["threshold"]
+        lines.append("| %s | %s | %d | %d | %d | %d | %d | %d | %d | %s | %s | %s |" % (
+            o["label"], o["profile"], t["total"], t["PASS"], t["FAIL"], t["BROK"], t["CONF"],
+            t["TIMEOUT"], t["CRASH"], "%.0f s" % wall if metas else "–", parity, verdict))
+    lines += ["", "native: " + results.totals_line(nrows)]
+    for o in outcomes:
+        lines.append("%s: %s" % (o["label"], results.totals_line(target_rows(o))))
+    for o in outcomes:
+        lines += ["", "## %s (profile %s)" % (o["label"], o["profile"])]
+        if o.get("pending"):
+            lines += ["", "**Not run:** %s" % o["pending"]]
+        if o.get("parts"):
+            lines += _parts_sections(native, o["parts"], o.get("privileged") or {}, entries,
+                                     o["profile"], "", "###", with_native=False,
+                                     threshold=o["threshold"])
+        elif o.get("results"):
+            lines += _brand_sections(native, o["results"], entries, o["profile"], "###",
+                                     o["threshold"])
+    lines += ["", "## Unexpected native results", ""]
+    lines += _unexpected_table(nrows, entries, known_mod.run_profiles("native"))
     if notes:
         lines += ["", "## Notes", "", notes.strip()]
     return "\n".join(lines) + "\n"

@@ -326,14 +326,24 @@ class Conformance(unittest.TestCase):
         self.image = os.path.join(self.dir, "image.tar.zst")
         open(self.image, "w").close()
         self.log = os.path.join(self.dir, "calls.log")
+        # A stand-in lxrun: logs its options, runs the command after "--" on the host.
+        self.lxrun = os.path.join(self.tools, "lxrun")
+        _script(self.lxrun, 'echo "lxrun $*" >> "$LOG"\nwhile [ "$1" != -- ]; do shift; done\n'
+                'shift\nexport IN_LXRUN=1\nexec "$@"\n')
+        # Passes natively and under lxrun, fails in a zone: what a brand regression looks like.
+        _script(os.path.join(bindir, "zonefail01"),
+                'if [ -n "$IN_ZONE" ]; then echo "z.c:1: TFAIL: in a zone"; exit 1; fi\n'
+                'echo "z.c:1: TPASS: ok"\n')
+        with open(os.path.join(self.root, "runtest"), "a") as f:
+            f.write("zonefail01 zonefail01\n")
 
     def tearDown(self):
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def conformance(self, *extra, popen=False):
+    def conformance(self, *extra, popen=False, targets="zone", tags=None):
         env = dict(os.environ, LOG=self.log, PATH=self.tools + ":" + os.environ["PATH"])
         env.pop("LXZONE_ROOT", None)
-        tags = "hang01" if popen else "getpid01,dev01,mknod01"
+        tags = tags or ("hang01" if popen else "getpid01,dev01,mknod01")
         argv = [sys.executable, "-B", os.path.join(common.HARNESS, "ltprun"), "conformance",
                 "--ltproot", self.root, "--runtest", os.path.join(self.root, "runtest"),
                 "--tags", tags, "--known", "", "--kconfig", "none",
@@ -343,14 +353,17 @@ class Conformance(unittest.TestCase):
                 # The stand-in runs "zone" commands on the host: the same path on both sides.
                 "--zone-tmpdir", os.path.join(self.dir, "out", "zone-tmp"),
                 "--out", os.path.join(self.dir, "out"),
-                "--report", os.path.join(self.dir, "conformance.md")] + list(extra)
+                "--report", os.path.join(self.dir, "conformance.md"),
+                "--targets", targets, "--lxrun", self.lxrun] + list(extra)
         if popen:
             return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                     env=env)
         p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
                            timeout=60)
-        with open(self.log) as f:
-            calls = f.read().splitlines()
+        calls = []
+        if os.path.exists(self.log):
+            with open(self.log) as f:
+                calls = f.read().splitlines()
         return p.returncode, p.stdout.decode(), calls
 
     def report(self):
@@ -408,7 +421,8 @@ class Conformance(unittest.TestCase):
                       "namespace |", md)
 
     def test_native_device_option(self):
-        rc, out, _ = self.conformance("--device", "/dev/loop5", "--zone-device", "none")
+        rc, out, _ = self.conformance("--device", "/dev/loop5", "--zone-device", "none",
+                                      "--min-parity", "zone=60")
         self.assertEqual(rc, 0, out)
         with open(os.path.join(self.dir, "out", "native", "results.json")) as f:
             doc = json.load(f)
@@ -422,12 +436,14 @@ class Conformance(unittest.TestCase):
         self.assertIn("| zone:lzp (privileged) | 2 | 1 | 0 | 1 |", md)
 
     def test_native_results_reused_and_failed_boot_reported(self):
-        rc, out, _ = self.conformance("--zone-device", "none")
+        rc, out, _ = self.conformance("--zone-device", "none", "--min-parity", "zone=60")
         self.assertEqual(rc, 0, out)
+        before = self.report()
         native = os.path.join(self.dir, "out", "native")
         keep = os.path.join(self.dir, "native-keep")
         shutil.copytree(native, keep)
-        # Boot now fails: the report says why, the zones are destroyed, exit 1.
+        # Boot now fails: one line says why, the zones are destroyed, exit 1, and the report
+        # asked for is left alone (the incomplete one is kept beside the results).
         with open(self.lxzone) as f:
             body = f.read()
         _script(self.lxzone, body.replace('boot)\n', 'boot) echo "boot: no cgroup" >&2; exit 1\n'))
@@ -436,11 +452,120 @@ class Conformance(unittest.TestCase):
         self.assertIn("native results from %s" % keep, out)
         # The native logs were reused too: dev01 is still known as a device test.
         self.assertIn("1 tests in a user-namespaced zone, 2 in a privileged zone", out)
-        self.assertIn("Brand run pending: user-namespaced zone: lxzone boot failed (exit 1): "
-                      "boot: no cgroup; privileged zone: lxzone boot failed (exit 1): boot: no "
-                      "cgroup", self.report())
+        self.assertIn("ltprun: default zone: not run: user-namespaced zone: lxzone boot failed "
+                      "(exit 1): boot: no cgroup; privileged zone: lxzone boot failed (exit 1): "
+                      "boot: no cgroup\n", out)
+        self.assertIn("conformance.md not written: the run is incomplete", out)
+        self.assertEqual(self.report(), before)
+        with open(os.path.join(self.dir, "out", "conformance-incomplete.md")) as f:
+            self.assertTrue(f.read().startswith("**INCOMPLETE RUN, not a result:** default "
+                                                "zone: not run: user-namespaced zone: lxzone "
+                                                "boot failed"))
         self.assertEqual([" ".join(c.split()[1:3]) for c in calls if c.startswith(self.dir)][-2:],
                          ["boot lzp", "destroy lzp"])
+
+    def test_three_targets_one_report(self):
+        """The default zone, the hardened zone and lxrun, each against the same native run;
+        the hardened zones are made with profile=hardened, lxrun gets the host's release."""
+        rc, out, calls = self.conformance("--min-parity", "zone=60,hardened=60",
+                                          targets="zone,hardened,lxrun",
+                                          tags="getpid01,dev01,mknod01,zonefail01")
+        self.assertEqual(rc, 0, out)
+        self.assertEqual(out.count("tests on native"), 1)
+        store = os.path.join(self.dir, "store")
+        creates = [c.split()[2:7] for c in calls if c.startswith(store + " create l")]
+        self.assertEqual(creates, [["lz", "--image", self.image, "--profile", "default"],
+                                   ["lzp", "--image", self.image, "--profile", "default"],
+                                   ["lzh", "--image", self.image, "--profile", "hardened"],
+                                   ["lzhp", "--image", self.image, "--profile", "hardened"]])
+        lx = [c for c in calls if c.startswith("lxrun ") and " -c export " in c]
+        self.assertEqual(len(lx), 4, calls)     # one per test
+        self.assertTrue(lx[-1].startswith("lxrun --kernel-version %s -- /bin/sh -c"
+                                          % os.uname().release), lx[-1])
+        for z in ("lz", "lzp", "lzh", "lzhp"):
+            self.assertFalse(os.path.exists(os.path.join(store, z)), "zone left behind")
+        md = self.report()
+        self.assertIn("| native | – | 4 | 4 | 0 | 0 | 0 | 0 | 0 |", md)
+        self.assertIn("| default zone | default | 4 | 3 | 1 |", md)
+        self.assertIn("| 75.0% (3 of 4) | ≥ 60%: met |", md)
+        self.assertIn("| hardened zone | hardened | 4 | 3 | 1 |", md)
+        self.assertIn("| lxrun (zone-less) | default | 4 | 4 | 0 | 0 | 0 | 0 | 0 |", md)
+        self.assertIn("| 100.0% (4 of 4) | ≥ 98%: met |", md)
+        for heading in ("## default zone (profile default)", "## hardened zone (profile "
+                        "hardened)", "## lxrun (zone-less) (profile default)"):
+            self.assertIn(heading, md)
+        self.assertIn("ltprun: default zone: parity 75.0% (3 of 4 natively passing), "
+                      "threshold 60%", out)
+
+    def test_target_results_reused(self):
+        """--target-results takes a target's results from an earlier run instead of running it
+        (the zones are not made again), with the same rows in the report."""
+        rc, out, _ = self.conformance("--min-parity", "zone=60", targets="zone,lxrun",
+                                      tags="getpid01,dev01,mknod01,zonefail01")
+        self.assertEqual(rc, 0, out)
+        first = os.path.join(self.dir, "first")
+        shutil.copytree(os.path.join(self.dir, "out"), first)
+        os.unlink(self.log)
+        rc, out, calls = self.conformance(
+            "--min-parity", "zone=60", "--native-results", os.path.join(first, "native"),
+            "--target-results", "zone=" + first, targets="zone,lxrun",
+            tags="getpid01,dev01,mknod01,zonefail01")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("ltprun: default zone: results from %s" % first, out)
+        self.assertFalse([c for c in calls if " create " in c], calls)
+        md = self.report()
+        self.assertIn("| default zone | default | 4 | 3 | 1 |", md)
+        self.assertIn("| dev01 | PASS | device test (native log: ", md)
+        self.assertIn("LTP_TARGETS=zone,lxrun LTP_ARGS='--target-results zone=%s'" % first, md)
+
+    def test_below_threshold_is_a_failure(self):
+        rc, out, _ = self.conformance(targets="zone", tags="getpid01,zonefail01")
+        self.assertEqual(rc, 1, out)
+        self.assertIn("ltprun: default zone: parity 50.0% (1 of 2) is below its threshold 98%",
+                      out)
+        # A true result below the bar is still written, and says so.
+        self.assertIn("| 50.0% (1 of 2) | ≥ 98%: **below** |", self.report())
+
+    def test_missing_ltp_install(self):
+        shutil.rmtree(os.path.join(self.root, "testcases"))
+        rc, out, _ = self.conformance()
+        self.assertEqual(rc, 2, out)
+        self.assertEqual(out.strip().splitlines(),
+                         ["ltprun: %s does not look like an installed LTP (no testcases/bin)"
+                          % self.root])
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "conformance.md")))
+
+    def test_partial_ltp_install(self):
+        os.unlink(os.path.join(self.root, "testcases", "bin", "mknod01"))
+        rc, out, calls = self.conformance()
+        self.assertEqual(rc, 2, out)
+        self.assertEqual(out.strip().splitlines(), [
+            "ltprun: LTP at %s is incomplete: 1 of the 3 tests have no executable in "
+            "%s/testcases/bin (mknod01); install them (ltp-harness/README.md)"
+            % (self.root, self.root)])
+        self.assertEqual(calls, [])
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "conformance.md")))
+
+    def test_loop_device_cannot_be_made(self):
+        _script(os.path.join(self.tools, "losetup"),
+                'echo "losetup $*" >> "$LOG"\necho "losetup: cannot find an unused loop '
+                'device" >&2\nexit 1\n')
+        rc, out, calls = self.conformance("--min-parity", "zone=10")
+        self.assertEqual(rc, 1, out)
+        self.assertIn("ltprun: default zone: not run: privileged zone: losetup --find --show "
+                      "%s/out/ltp-dev.img failed (exit 1): losetup: cannot find an unused loop "
+                      "device\n" % self.dir, out)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "conformance.md")))
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "out", "ltp-dev.img")))
+        self.assertNotIn("create lzp", "\n".join(calls))
+
+    def test_bad_targets_and_thresholds(self):
+        for extra, msg in (((), "unknown target 'lxzone'"),
+                           (("--min-parity", "zone=x"), "bad threshold 'zone=x'")):
+            rc, out, _ = self.conformance(*extra, targets="lxzone" if not extra else "zone")
+            self.assertEqual(rc, 2, out)
+            self.assertIn(msg, out)
+            self.assertEqual(len(out.strip().splitlines()), 1, out)
 
     def test_sigterm_during_the_zone_run_tears_down(self):
         import signal

@@ -166,7 +166,7 @@ static void test_busy_loop_every_refresh(void **state)
 		struct sim s;
 		uint64_t acc_u[NH] = {0}, acc_s[NH] = {0};
 		uint64_t boot, t_sample, next_read;
-		struct lx_statcpu before;
+		struct lx_statcpu before = {0};
 		int refreshes = 0;
 
 		sim_init(&s, "3", LX_NOCAP);
@@ -209,7 +209,7 @@ static void test_idle_zone(void **state)
 	struct sim s;
 	uint64_t acc_u[NH] = {0}, acc_s[NH] = {0};
 	uint64_t boot;
-	struct lx_statcpu before;
+	struct lx_statcpu before = {0};
 
 	(void)state;
 	sim_init(&s, "3", LX_NOCAP);

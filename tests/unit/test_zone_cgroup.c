@@ -27,7 +27,7 @@ static void touch(const char *dir, const char *file, const char *content)
 	char p[600];
 	struct zone_error err;
 	assert_int_equal(zone_mkdir_p(dir, 0755, &err), 0);
-	snprintf(p, sizeof(p), "%s/%s", dir, file);
+	assert_true(snprintf(p, sizeof(p), "%s/%s", dir, file) < (int)sizeof(p));
 	FILE *f = fopen(p, "w");
 	assert_non_null(f);
 	fputs(content, f);

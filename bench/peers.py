@@ -109,19 +109,20 @@ def main():
         print("| %s | %.2f us | %s |" % (op, statistics.median(nat) / 1e3, " | ".join(
             "x%.2f" % x if x else "NA" for x in rs)))
     if png:
-        plot(png, names, rows)
+        plot(png, names, rows, "lxbench-ops, x native per operation (median of %d rotating rounds, "
+             "lxzone = lxrun %s), load %s" % (rounds, lxargs or "(no caps)", load0[0]))
 
 
-def plot(png, names, rows):
+def plot(png, names, rows, title):
     if not shutil.which("gnuplot"):
         print("peers.py: gnuplot not installed, no plot", file=sys.stderr)
         return
     dat = png + ".dat"
     with open(dat, "w") as f:
-        f.write("op " + " ".join(names) + "\n")
+        f.write("# op " + " ".join(names) + "\n")
         for op, rs in rows:
             f.write(op + " " + " ".join("%.3f" % x if x else "NaN" for x in rs) + "\n")
-    script = """set terminal pngcairo size 1200,560 font ",10"
+    script = """set terminal pngcairo size 1200,560 font ",10" noenhanced
 set output '%s'
 set style data histograms
 set style histogram clustered gap 1
@@ -129,12 +130,13 @@ set style fill solid 0.85 border -1
 set logscale y
 set yrange [0.5:*]
 set ylabel "time per operation, x native (log)"
+set title "%s"
 set xtics rotate by -35
 set key top left
 set grid ytics
 set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2
 plot %s
-""" % (png, ", ".join("'%s' using %d:xtic(1) title '%s'" % (dat, i + 2, n)
+""" % (png, title, ", ".join("'%s' using %d:xtic(1) title '%s'" % (dat, i + 2, n)
                      for i, n in enumerate(names)))
     subprocess.run(["gnuplot"], input=script, text=True, check=True)
     os.unlink(dat)

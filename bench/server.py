@@ -80,26 +80,64 @@ def prepare_root(image, tmp):
     return root
 
 
-def cgroup_native(parent, memory, cpus):
-    """A cgroup with the zone's caps: memory.max, cpu.max, cpuset of the first ceil(N)."""
-    base = "/sys/fs/cgroup"
-    path = base
-    for part in parent.split("/") + ["bench-native-nginx"]:
-        with open(os.path.join(path, "cgroup.subtree_control"), "w") as f:
-            try:
-                f.write("+cpu +cpuset +memory")
-            except OSError:
-                pass
-        path = os.path.join(path, part)
-        os.makedirs(path, exist_ok=True)
+def cgroup_native(parent, memory, cpus, name="bench-native-nginx"):
+    """Cgroups with the zone's caps, beside the zones' own (under parent), so that the native
+    side is scheduled as a group of the same level and weight: memory limit, a CFS quota of N
+    CPUs and the cpuset of the first ceil(N) CPUs.  cgroup2 or the v1 hierarchies (cpu,
+    cpuset, memory), as the host has them.  Returns the directories to join (cgroup.procs).
+    Also used by zoneprograms.py."""
     ncpu = int(-(-float(cpus) // 1))
-    with open(os.path.join(path, "cpuset.cpus"), "w") as f:
-        f.write("0" if ncpu == 1 else "0-%d" % (ncpu - 1))
-    with open(os.path.join(path, "cpu.max"), "w") as f:
-        f.write("%d 100000" % int(float(cpus) * 100000))
-    with open(os.path.join(path, "memory.max"), "w") as f:
-        f.write(memory)
-    return path
+    cpuset = "0" if ncpu == 1 else "0-%d" % (ncpu - 1)
+    quota = "%d" % int(float(cpus) * 100000)
+
+    def put(path, fname, value):
+        with open(os.path.join(path, fname), "w") as f:
+            f.write(value)
+
+    def mkpath(base, v1_cpuset=False):
+        path = base
+        for part in parent.split("/") + [name]:
+            if not v1_cpuset and not os.path.exists(os.path.join(base, "cpu")):
+                try:  # cgroup2: the controllers must be enabled on the way down
+                    put(path, "cgroup.subtree_control", "+cpu +cpuset +memory")
+                except OSError:
+                    pass
+            up, path = path, os.path.join(path, part)
+            os.makedirs(path, exist_ok=True)
+            if v1_cpuset:  # v1 cpuset: a new group starts with no CPUs and no nodes
+                for f in ("cpuset.cpus", "cpuset.mems"):
+                    if not open(os.path.join(path, f)).read().strip():
+                        put(path, f, open(os.path.join(up, f)).read().strip())
+        return path
+
+    if os.path.exists("/sys/fs/cgroup/cgroup.controllers"):
+        path = mkpath("/sys/fs/cgroup")
+        put(path, "cpuset.cpus", cpuset)
+        put(path, "cpu.max", "%s 100000" % quota)
+        put(path, "memory.max", memory)
+        return [path]
+    cpu = mkpath("/sys/fs/cgroup/cpu")
+    put(cpu, "cpu.cfs_period_us", "100000")
+    put(cpu, "cpu.cfs_quota_us", quota)
+    cs = mkpath("/sys/fs/cgroup/cpuset", v1_cpuset=True)
+    put(cs, "cpuset.cpus", cpuset)
+    mem = mkpath("/sys/fs/cgroup/memory")
+    put(mem, "memory.limit_in_bytes", memory if memory != "max" else "-1")
+    return [cpu, cs, mem]
+
+
+def join_cgroups(paths):
+    for p in paths:
+        with open(os.path.join(p, "cgroup.procs"), "w") as f:
+            f.write(str(os.getpid()))
+
+
+def remove_cgroups(paths):
+    for p in paths or []:
+        try:
+            os.rmdir(p)
+        except OSError:
+            pass
 
 
 def netns_pid(pid, timeout=10):
@@ -162,8 +200,7 @@ class Side:
             cg = self.cgroup
 
             def pre():
-                with open(os.path.join(cg, "cgroup.procs"), "w") as f:
-                    f.write(str(os.getpid()))
+                join_cgroups(cg)
         self.proc = subprocess.Popen(self.argv, env=self.env, preexec_fn=pre,
                                      stdout=subprocess.DEVNULL, start_new_session=True)
         self.pid = self.nspid or netns_pid(self.proc.pid)
@@ -257,11 +294,7 @@ def main():
         if "zone" in sides:
             subprocess.run([lxzone, "halt", zone], env=env, capture_output=True)
             subprocess.run([lxzone, "destroy", zone], env=env, capture_output=True)
-        if cg:
-            try:
-                os.rmdir(cg)
-            except OSError:
-                pass
+        remove_cgroups(cg)
         subprocess.run(["rm", "-rf", tmp])
     print("nginx + wrk -t2 -c50 -d%ds on loopback, memory %s, cpus %s; %d rotating rounds; "
           "load %s -> %s" % (seconds, memory, cpus, rounds, " ".join(load0), " ".join(load1)))

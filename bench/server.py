@@ -1,7 +1,7 @@
 """A server under load, capped, against the same server natively with the same caps.
 
     server.py [--rounds N] [--seconds S] [--memory SIZE] [--cpus N] [--sides LIST]
-              BUILD_DIR IMAGE
+              [--open-file-cache on] BUILD_DIR IMAGE
 
 nginx (1 worker, a 612-byte static file, access log off) from IMAGE (a root directory or a
 .tar.zst made by images/debian-image.sh with nginx-light; bench/server.sh makes one) serves
@@ -41,6 +41,7 @@ http {
     sendfile on;
     tcp_nopush on;
     keepalive_requests 1000000;
+    %(cache)s
     client_body_temp_path /tmp/nginx-bench-body;
     proxy_temp_path /tmp/nginx-bench-proxy;
     fastcgi_temp_path /tmp/nginx-bench-fcgi;
@@ -51,6 +52,9 @@ http {
 }
 """
 PORT = 18080
+# --open-file-cache: nginx keeps the file open between requests (no open or fstat per
+# request), to tell the cost of a trapped open from the rest
+OPEN_FILE_CACHE = ""
 
 
 def die(msg, code=1):
@@ -76,7 +80,7 @@ def prepare_root(image, tmp):
     with open(os.path.join(root, "bench/www/index.html"), "wb") as f:
         f.write(PAGE)
     with open(os.path.join(root, "bench/nginx.conf"), "w") as f:
-        f.write(CONF % {"port": PORT})
+        f.write(CONF % {"port": PORT, "cache": OPEN_FILE_CACHE})
     return root
 
 
@@ -237,6 +241,9 @@ def main():
             cpus = val
         elif opt == "--sides":
             sides = val.split(",")
+        elif opt == "--open-file-cache":
+            global OPEN_FILE_CACHE
+            OPEN_FILE_CACHE = "open_file_cache max=64 inactive=60s;" if val == "on" else ""
         else:
             sys.exit(__doc__)
     if len(args) != 2:
@@ -296,8 +303,9 @@ def main():
             subprocess.run([lxzone, "destroy", zone], env=env, capture_output=True)
         remove_cgroups(cg)
         subprocess.run(["rm", "-rf", tmp])
-    print("nginx + wrk -t2 -c50 -d%ds on loopback, memory %s, cpus %s; %d rotating rounds; "
-          "load %s -> %s" % (seconds, memory, cpus, rounds, " ".join(load0), " ".join(load1)))
+    print("nginx%s + wrk -t2 -c50 -d%ds on loopback, memory %s, cpus %s; %d rotating rounds; "
+          "load %s -> %s" % (" (open_file_cache)" if OPEN_FILE_CACHE else "", seconds, memory,
+                             cpus, rounds, " ".join(load0), " ".join(load1)))
     print()
     print("| side | req/s, median | x native, paired median | min .. max |")
     print("|---|---:|---:|---:|")

@@ -11,15 +11,27 @@
  *   fork_wait       fork + _exit + waitpid
  *   fork_exec_wait  fork + execve("/bin/true") + waitpid (exec re-entry under the brand)
  *   thread_join     pthread_create + pthread_join (clone trampoline under the brand)
+ *   sigaction       sigaction(SIGUSR1, handler) re-installing the same handler, with oact
+ *   sigaction_query sigaction(SIGUSR1, NULL, &old)
+ *   sigprocmask     block SIGUSR1 (SIG_BLOCK, old saved), then restore (SIG_SETMASK old)
+ *   sigmask_query   sigprocmask(SIG_BLOCK, NULL, &old)
+ *   sigmask_unblock sigprocmask(SIG_UNBLOCK, SIGUSR1)
+ *   raise_handled   raise(SIGUSR2) with a handler (delivery through the brand)
+ *   timer_signal    a one-shot POSIX timer of 1 ns and sigsuspend until its SIGALRM is
+ *                   handled: timer to handler, back to back (the high-rate case)
+ *   affinity_get    sched_getaffinity
+ *   affinity_set    sched_setaffinity to the CPUs it already has
  *
  * Output: one line per operation, "name ns_per_op", the median over batches; each batch
  * repeats the operation for about -t milliseconds (the count is fixed once, from a short
  * calibration, so every batch does the same work). "name NA" when an operation cannot run,
  * with the reason on stderr.
  *
- *   lxbench-ops [-t ms_per_batch] [-b batches] [-m] [name...]
+ *   lxbench-ops [-t ms_per_batch] [-b batches] [-m] [-p] [name...]
  *
- * -m prints the fastest batch instead of the median.
+ * -m prints the fastest batch instead of the median.  -p opens /proc/meminfo first and
+ * holds it: under lxproc, the descriptor filter is then stacked for every operation (the
+ * price of a second filter, docs/performance.md).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -34,6 +46,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sched.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -231,6 +245,130 @@ static int op_thread_join(void)
 	return 0;
 }
 
+static volatile sig_atomic_t sig_hits;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	sig_hits++;
+}
+
+static int op_sigaction(void)
+{
+	struct sigaction sa, old;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	return sigaction(SIGUSR1, &sa, &old);
+}
+
+static int op_sigaction_query(void)
+{
+	struct sigaction old;
+
+	return sigaction(SIGUSR1, NULL, &old);
+}
+
+static int op_sigprocmask(void)
+{
+	sigset_t set, old;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &set, &old) != 0)
+		return -1;
+	return sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+static int op_sigmask_query(void)
+{
+	sigset_t old;
+
+	return sigprocmask(SIG_BLOCK, NULL, &old);
+}
+
+static int op_sigmask_unblock(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	return sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+static int op_raise_handled(void)
+{
+	static int armed;
+	sig_atomic_t before = sig_hits;
+
+	if (!armed) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal;
+		if (sigaction(SIGUSR2, &sa, NULL) != 0)
+			return -1;
+		armed = 1;
+	}
+	if (raise(SIGUSR2) != 0)
+		return -1;
+	return sig_hits == before + 1 ? 0 : (errno = EINTR, -1);
+}
+
+/* SIGALRM stays blocked but inside sigsuspend, so no rt_sigprocmask runs per signal */
+static timer_t timer;
+static sigset_t timer_wait_mask;
+
+static int op_timer_signal(void)
+{
+	static int armed;
+	struct itimerspec its = {.it_value = {.tv_sec = 0, .tv_nsec = 1}};
+	sig_atomic_t before = sig_hits;
+
+	if (!armed) {
+		struct sigaction sa;
+		struct sigevent sev;
+		sigset_t set;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal;
+		memset(&sev, 0, sizeof(sev));
+		sev.sigev_notify = SIGEV_SIGNAL;
+		sev.sigev_signo = SIGALRM;
+		sigemptyset(&set);
+		sigaddset(&set, SIGALRM);
+		if (sigaction(SIGALRM, &sa, NULL) != 0 ||
+		    sigprocmask(SIG_BLOCK, &set, &timer_wait_mask) != 0 ||
+		    timer_create(CLOCK_MONOTONIC, &sev, &timer) != 0)
+			return -1;
+		sigdelset(&timer_wait_mask, SIGALRM);
+		armed = 1;
+	}
+	if (timer_settime(timer, 0, &its, NULL) != 0)
+		return -1;
+	while (sig_hits == before)
+		sigsuspend(&timer_wait_mask);
+	return 0;
+}
+
+static int op_affinity_get(void)
+{
+	cpu_set_t set;
+
+	return sched_getaffinity(0, sizeof(set), &set);
+}
+
+static int op_affinity_set(void)
+{
+	static cpu_set_t set;
+	static int have;
+
+	if (!have && sched_getaffinity(0, sizeof(set), &set) != 0)
+		return -1;
+	have = 1;
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
 struct bench {
 	const char *name;
 	int (*op)(void);
@@ -252,6 +390,15 @@ static const struct bench benches[] = {
     {"fork_wait", op_fork_wait},
     {"fork_exec_wait", op_fork_exec_wait},
     {"thread_join", op_thread_join},
+    {"sigaction", op_sigaction},
+    {"sigaction_query", op_sigaction_query},
+    {"sigprocmask", op_sigprocmask},
+    {"sigmask_query", op_sigmask_query},
+    {"sigmask_unblock", op_sigmask_unblock},
+    {"raise_handled", op_raise_handled},
+    {"timer_signal", op_timer_signal},
+    {"affinity_get", op_affinity_get},
+    {"affinity_set", op_affinity_set},
 };
 
 static int cmp_double(const void *a, const void *b)
@@ -316,7 +463,7 @@ int main(int argc, char **argv)
 	double ms = 30;
 	int nbatches = 5, opt;
 
-	while ((opt = getopt(argc, argv, "t:b:mh")) != -1) {
+	while ((opt = getopt(argc, argv, "t:b:mph")) != -1) {
 		switch (opt) {
 		case 't':
 			ms = atof(optarg);
@@ -327,8 +474,14 @@ int main(int argc, char **argv)
 		case 'm':
 			report_min = 1;
 			break;
+		case 'p':
+			if (hold_proc() < 0) {
+				perror("/proc/meminfo");
+				return 1;
+			}
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-t ms_per_batch] [-b batches] [-m] [name...]\n",
+			fprintf(stderr, "usage: %s [-t ms_per_batch] [-b batches] [-m] [-p] [name...]\n",
 				argv[0]);
 			return 2;
 		}

@@ -4,28 +4,121 @@
 
 For each program, K=10 runs from one shell: `lxzone exec ZONE -- sh -c LOOP` (under the brand,
 in the zone's namespaces and cgroup; lxzone exec's own start is spread over the 10 runs) and
-`taskset -c 0 chroot ROOT sh -c LOOP` natively (the zone's own root, so the same binaries and
-page cache; CPU 0 because a 1-CPU zone's cpuset is the host's first CPU).  Rounds alternate
+`chroot ROOT sh -c LOOP` natively (the zone's own root, so the same binaries and page cache),
+in a cgroup with the zone's caps: memory.max, cpu.max and the cpuset of the first ceil(N)
+CPUs, as the zone's own (on a loaded machine a capped zone and an uncapped native process do
+not get the same share of CPU 0: that, not the brand, would be measured).  Rounds alternate
 which side goes first (ABBA), after one warm-up of each; prints the medians and the median of
 the per-round ratios.  Programs that the zone lacks are skipped.  Run as root.
+
+`make -j2` builds a small C project (16 files) the script writes into the zone's /srv.
+The Go HTTP server (a static net/http binary built here with the host's go, copied into the
+zone's /srv) serves `wrk -t1 -c20` on loopback, in the zone (lxzone exec) against the same
+binary natively (the capped cgroup, chroot, its own network namespace); its row is native req/s
+over the zone's, so that, like the others, above 1 is slower.
 """
+import json
 import os
 import statistics
 import subprocess
 import sys
 import time
 
+import server
+from server import cgroup_native, remove_cgroups
+
 PROGRAMS = [
     ("python3 -c 'import json, os'", "python3", "python3 -c 'import json, os'"),
     ("gcc -c hello.c", "gcc", "gcc -x c -c -o /tmp/.zp.o - <<'C'\nint main(void) { return 0; }\nC\n"),
     ("find /usr", "find", "find /usr >/dev/null"),
     ("sh -c true", "sh", "true"),
+    ("make -j2 (16 C files)", "make", "make -s -j2 -C /srv/.zp-make clean all"),
 ]
+
+GO_SERVER = """package main
+
+import "net/http"
+
+func main() {
+	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("hello\\n")) })
+	http.ListenAndServe("127.0.0.1:18090", nil)
+}
+"""
 K = 10
 
 
 def loop(cmd):
     return "i=0; while [ $i -lt %d ]; do %s\ni=$((i+1)); done" % (K, cmd)
+
+
+def write_make_project(root):
+    d = os.path.join(root, "srv/.zp-make")
+    os.makedirs(d, exist_ok=True)
+    for i in range(16):
+        with open(os.path.join(d, "f%d.c" % i), "w") as f:
+            f.write("#include <stdio.h>\n#include <string.h>\n"
+                    "int f%d(const char *s) { char b[64]; snprintf(b, sizeof b, \"%%s%d\", s);"
+                    " return (int)strlen(b); }\n" % (i, i))
+    with open(os.path.join(d, "Makefile"), "w") as f:
+        f.write("OBJS = %s\nall: libp.a\nlibp.a: $(OBJS)\n\tar rcs $@ $(OBJS)\n"
+                "%%.o: %%.c\n\tgcc -O2 -c -o $@ $<\nclean:\n\trm -f *.o libp.a\n"
+                % " ".join("f%d.o" % i for i in range(16)))
+
+
+def in_cgroup(cg, argv):
+    """argv run from a shell that first moves itself into the cgroups cg."""
+    join = " && ".join('echo $$ > "%s/cgroup.procs"' % p for p in cg)
+    return ["sh", "-c", join + ' && exec "$@"', "sh"] + argv
+
+
+def go_server(lxzone, zone, root, rounds, cg):
+    """Native req/s over the zone's, per round (ABBA), for the Go server; None if no go/wrk."""
+    import shutil
+    import signal
+    import tempfile
+    if not shutil.which("go") or not shutil.which("wrk"):
+        return None
+    src = tempfile.mkdtemp(prefix="zp-go.")
+    with open(os.path.join(src, "main.go"), "w") as f:
+        f.write(GO_SERVER)
+    env = dict(os.environ, CGO_ENABLED="0", GOFLAGS="-mod=mod", GO111MODULE="off",
+               GOCACHE=os.path.join(src, "cache"))
+    subprocess.run(["go", "build", "-o", os.path.join(root, "srv/.zp-gohttp"), "main.go"],
+                   cwd=src, env=env, check=True)
+    subprocess.run(["rm", "-rf", src])
+    out = subprocess.run([lxzone, "list"], check=True, capture_output=True, text=True).stdout
+    store = os.environ.get("LXZONE_ROOT", "/var/lib/lxzone")
+    init = json.load(open(os.path.join(store, zone, "state.json")))["init-pid"]
+    zp = subprocess.Popen([lxzone, "exec", zone, "--", "/srv/.zp-gohttp"],
+                          start_new_session=True)
+    npr = subprocess.Popen(in_cgroup(cg, ["unshare", "-n", "sh", "-c", "ip link set lo up; exec "
+                                          "chroot %s /srv/.zp-gohttp" % root]),
+                           start_new_session=True)
+    server.PORT = 18090
+    for pid in (init, npr.pid):
+        if not server.wait_ready(pid):
+            for p in (zp, npr):
+                os.killpg(p.pid, signal.SIGTERM)
+            sys.exit("zoneprograms: the Go server did not come up")
+
+    def wrk(pid):
+        o = subprocess.run(["nsenter", "-n", "-t", str(pid), "taskset", "-c",
+                            str(os.cpu_count() - 1), "wrk", "-t1", "-c20", "-d3s",
+                            "http://127.0.0.1:18090/"], capture_output=True, text=True).stdout
+        return float(o.split("Requests/sec:")[1].split()[0])
+    try:
+        wrk(init), wrk(npr.pid)
+        zs, ns = [], []
+        for r in range(rounds):
+            if r % 2:
+                zs.append(wrk(init)), ns.append(wrk(npr.pid))
+            else:
+                ns.append(wrk(npr.pid)), zs.append(wrk(init))
+    finally:
+        for p in (zp, npr):
+            os.killpg(p.pid, signal.SIGTERM)
+            p.wait()
+    return ns, zs
 
 
 def timed(argv):
@@ -47,26 +140,45 @@ def main():
     if not path:
         sys.exit("zoneprograms: zone %s is not running" % zone)
     root = os.path.join(path[0], "root")
-    print("| program | native (chroot) | zone | x native, paired median | min .. max |")
-    print("|---|---:|---:|---:|---:|")
-    for name, probe, cmd in PROGRAMS:
-        if subprocess.run(["chroot", root, "/bin/sh", "-c", "command -v " + probe],
-                          stdout=subprocess.DEVNULL).returncode != 0:
-            continue
-        z = [lxzone, "exec", zone, "--", "/bin/sh", "-c", loop(cmd)]
-        n = ["taskset", "-c", "0", "chroot", root, "/bin/sh", "-c", loop(cmd)]
-        timed(z), timed(n)
-        zs, ns, rs = [], [], []
-        for r in range(rounds):
-            if r % 2:
-                zt, nt = timed(z), timed(n)
-            else:
-                nt, zt = timed(n), timed(z)
-            zs.append(zt), ns.append(nt), rs.append(zt / nt)
-        print("| %s | %.1f ms | %.1f ms | %.3f | %.3f .. %.3f |" % (
-            name, statistics.median(ns) * 1e3, statistics.median(zs) * 1e3,
-            statistics.median(rs), min(rs), max(rs)))
+    conf = json.loads(subprocess.run([lxzone, "config", zone, "--json"], check=True,
+                                     capture_output=True, text=True).stdout)
+    mem = conf["memory"] if conf["memory"] != "unlimited" else "max"
+    cpus = conf["cpus"] if conf["cpus"] != "unlimited" else str(os.cpu_count())
+    cg = cgroup_native(os.environ.get("LXZONE_CGROUP_PARENT", "lxzone-bench"), mem, cpus,
+                       "bench-native-programs")
+    print("zone %s: memory %s, cpus %s; native in a cgroup with the same caps" % (zone, mem, cpus))
+    print()
+    try:
+        print("| program | native (chroot) | zone | x native, paired median | min .. max |")
+        print("|---|---:|---:|---:|---:|")
+        write_make_project(root)
+        for name, probe, cmd in PROGRAMS:
+            if subprocess.run(["chroot", root, "/bin/sh", "-c", "command -v " + probe],
+                              stdout=subprocess.DEVNULL).returncode != 0:
+                continue
+            z = [lxzone, "exec", zone, "--", "/bin/sh", "-c", loop(cmd)]
+            n = in_cgroup(cg, ["chroot", root, "/bin/sh", "-c", loop(cmd)])
+            timed(z), timed(n)
+            zs, ns, rs = [], [], []
+            for r in range(rounds):
+                if r % 2:
+                    zt, nt = timed(z), timed(n)
+                else:
+                    nt, zt = timed(n), timed(z)
+                zs.append(zt), ns.append(nt), rs.append(zt / nt)
+            print("| %s | %.1f ms | %.1f ms | %.3f | %.3f .. %.3f |" % (
+                name, statistics.median(ns) * 1e3, statistics.median(zs) * 1e3,
+                statistics.median(rs), min(rs), max(rs)))
+        g = go_server(lxzone, zone, root, max(rounds, 4), cg)
+        if g:
+            ns, zs = g
+            rs = [n / z for n, z in zip(ns, zs)]
+            print("| Go net/http under wrk (req/s) | %.0f | %.0f | %.3f | %.3f .. %.3f |" % (
+                statistics.median(ns), statistics.median(zs), statistics.median(rs), min(rs),
+                max(rs)))
 
+    finally:
+        remove_cgroups(cg)
 
 if __name__ == "__main__":
     main()

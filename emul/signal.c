@@ -17,7 +17,8 @@ static uint64_t tid_self(void)
 	return (uint64_t)lx_sys0(LX_SYS_gettid);
 }
 
-long lx_signal_program(int sig, const struct lx_vsigaction *va)
+void lx_signal_kernel_action(int sig, const struct lx_vsigaction *va,
+			     struct lx_kernel_sigaction *out)
 {
 	struct lx_kernel_sigaction k;
 
@@ -43,6 +44,14 @@ long lx_signal_program(int sig, const struct lx_vsigaction *va)
 		k.restorer = va->restorer;
 		k.mask = va->mask;
 	}
+	*out = k;
+}
+
+long lx_signal_program(int sig, const struct lx_vsigaction *va)
+{
+	struct lx_kernel_sigaction k;
+
+	lx_signal_kernel_action(sig, va, &k);
 	return lx_sys4(LX_SYS_rt_sigaction, sig, &k, 0, 8);
 }
 

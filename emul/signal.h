@@ -39,6 +39,11 @@ static inline int lx_signal_is_brands(int sig)
 	return sig == LX_SIGSYS || sig == LX_SIGSEGV || sig == LX_SIGBUS;
 }
 
+/* What the kernel must hold for the guest's disposition va of sig (the brand's entry for a
+ * handler, the guest's own action for SIG_DFL / SIG_IGN). */
+void lx_signal_kernel_action(int sig, const struct lx_vsigaction *va,
+			     struct lx_kernel_sigaction *out);
+
 /* Programs the kernel for the guest's disposition of sig. */
 long lx_signal_program(int sig, const struct lx_vsigaction *va);
 

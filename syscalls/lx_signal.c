@@ -13,11 +13,30 @@
 #define SIGSYS_BIT  LX_SIG_BIT(LX_SIGSYS)
 #define UNBLOCKABLE (LX_SIG_BIT(LX_SIGKILL) | LX_SIG_BIT(LX_SIGSTOP))
 
+/*
+ * The short path of rt_sigaction: a guest that re-installs a handler (or swaps one handler
+ * for another with the same restart/child flags) changes nothing the kernel holds, since
+ * the kernel's action for any guest handler is the brand's entry, so the real rt_sigaction
+ * is skipped.  That is right while the kernel's table is the one lx_proc.act describes: in
+ * every process but a vfork child (its own table, the parent's memory), which always
+ * programs; the compare is made under act_lock, against the entry it replaces.
+ */
+static int kernel_unchanged(int sig, const struct lx_vsigaction *cur,
+			    const struct lx_vsigaction *nva)
+{
+	struct lx_kernel_sigaction a, b;
+
+	lx_signal_kernel_action(sig, cur, &a);
+	lx_signal_kernel_action(sig, nva, &b);
+	return a.handler == b.handler && a.flags == b.flags && a.restorer == b.restorer &&
+	       a.mask == b.mask;
+}
+
 long lx_sys_rt_sigaction(struct lx_sysctx *c)
 {
 	int sig = (int)c->a[0];
 	uint64_t act = c->a[1], oact = c->a[2];
-	struct lx_vsigaction nva, old;
+	struct lx_vsigaction nva, old, cur;
 	long r = 0;
 
 	if (c->a[3] != 8 || sig < 1 || sig > LX_NSIG)
@@ -35,10 +54,12 @@ long lx_sys_rt_sigaction(struct lx_sysctx *c)
 				r = lx_signal_program(sig, &nva);
 		} else {
 			lx_spin_lock(&lx_proc.act_lock);
+			cur = lx_proc.act[sig];
 			lx_proc.act[sig] = nva;
-			r = lx_signal_program(sig, &nva);
+			if (!kernel_unchanged(sig, &cur, &nva))
+				r = lx_signal_program(sig, &nva);
 			if (r < 0)
-				lx_proc.act[sig] = old;
+				lx_proc.act[sig] = cur;
 			lx_spin_unlock(&lx_proc.act_lock);
 		}
 		if (r < 0)

@@ -684,6 +684,10 @@ static void part_restart(void)
 {
 	restart_case("no SA_RESTART", 0);
 	restart_case("SA_RESTART", SA_RESTART);
+	/* the same handler again, with and without the flag: the brand skips the real
+	 * rt_sigaction only when the kernel's action would not change, never a flag change */
+	restart_case("SA_RESTART re-installed", SA_RESTART);
+	restart_case("SA_RESTART dropped", 0);
 }
 
 static const struct part parts[] = {

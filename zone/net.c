@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -11,6 +13,10 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "zone/config.h"
+#include "zone/netbpf.h"
+#include "zone/store.h"
 
 void zone_net_host_ifname(const char *zone, char *buf, size_t sz)
 {
@@ -163,8 +169,179 @@ out:
 	return ret;
 }
 
+/* "ADDR/PREFIX" -> family and bytes of ADDR */
+static int parse_addr(const char *spec, int *family, unsigned char bytes[16])
+{
+	char a[INET6_ADDRSTRLEN + 8];
+	size_t n = strcspn(spec, "/");
+
+	if (n >= sizeof(a))
+		return -1;
+	memcpy(a, spec, n);
+	a[n] = '\0';
+	*family = strchr(a, ':') ? AF_INET6 : AF_INET;
+	memset(bytes, 0, 16);
+	return inet_pton(*family, a, bytes) == 1 ? 0 : -1;
+}
+
+/* The i-th entry of a comma-separated list, in out; -1 past the end. */
+static int list_nth(const char *list, size_t i, char *out, size_t sz)
+{
+	const char *p = list;
+
+	for (; *p; i--) {
+		size_t n = strcspn(p, ",");
+		if (i == 0) {
+			snprintf(out, sz, "%.*s", (int)n, p);
+			return 0;
+		}
+		p += n + (p[n] == ',');
+	}
+	return -1;
+}
+
+static bool same_addr(const char *a, const char *b)
+{
+	unsigned char x[16], y[16];
+	int fx, fy;
+
+	return parse_addr(a, &fx, x) == 0 && parse_addr(b, &fy, y) == 0 && fx == fy &&
+	       memcmp(x, y, 16) == 0;
+}
+
+int zone_net_shared_conflicts(struct zone *z, struct zone_error *err)
+{
+	const char *mine = zone_config_str(z->config, "address");
+	uint32_t lo = zone_netbpf_loopback(z->name);
+	char **names = NULL;
+	size_t n = 0;
+	int ret = 0;
+
+	if (zone_store_list(z->store, &names, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n && ret == 0; i++) {
+		struct zone *o = NULL;
+		enum zone_state st;
+		char a[64], b[64];
+
+		if (strcmp(names[i], z->name) == 0 ||
+		    zone_open(z->store, names[i], 0, &o, NULL) < 0)
+			continue;
+		st = zone_get_state(o);
+		if ((st == ZONE_READY || st == ZONE_RUNNING) &&
+		    strcmp(zone_config_str(o->config, "net"), "shared") == 0) {
+			const char *theirs = zone_config_str(o->config, "address");
+			for (size_t k = 0; ret == 0 && list_nth(mine, k, a, sizeof(a)) == 0; k++)
+				for (size_t m = 0;
+				     ret == 0 && list_nth(theirs, m, b, sizeof(b)) == 0; m++)
+					if (same_addr(a, b))
+						ret = zone_error_set(
+						    err, 0, "address %.*s is zone %s's (%s)",
+						    (int)strcspn(a, "/"), a, o->name,
+						    zone_state_name(st));
+			if (ret == 0 && zone_netbpf_loopback(o->name) == lo) {
+				struct in_addr in = {.s_addr = lo};
+				ret = zone_error_set(err, 0,
+						     "loopback address %s is zone %s's too (the "
+						     "names hash alike): rename one",
+						     inet_ntoa(in), o->name);
+			}
+		}
+		zone_free(o);
+	}
+	zone_names_free(names, n);
+	return ret;
+}
+
+/* The host interface an address is on, or NULL. */
+static const char *host_has(const char *spec, char *ifname, size_t sz)
+{
+	struct ifaddrs *ifa, *i;
+	unsigned char want[16];
+	int fam;
+	const char *found = NULL;
+
+	if (parse_addr(spec, &fam, want) < 0 || getifaddrs(&ifa) < 0)
+		return NULL;
+	for (i = ifa; i && !found; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != fam)
+			continue;
+		const void *have =
+		    fam == AF_INET ? (const void *)&((struct sockaddr_in *)i->ifa_addr)->sin_addr
+				   : (const void *)&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
+		if (memcmp(have, want, fam == AF_INET ? 4 : 16) == 0) {
+			snprintf(ifname, sz, "%s", i->ifa_name);
+			found = ifname;
+		}
+	}
+	freeifaddrs(ifa);
+	return found;
+}
+
+/* lxzone0: a dummy; a kernel without the dummy driver gets a bridge without ports, which
+ * holds local addresses the same way (both answer only through the host's local table). */
+static int shared_if_make(const char *ifname, struct zone_error *err)
+{
+	char *dummy[] = {"ip", "link", "add", (char *)ifname, "type", "dummy", NULL};
+	char *bridge[] = {"ip", "link", "add", (char *)ifname, "type", "bridge", NULL};
+	char *up[] = {"ip", "link", "set", (char *)ifname, "up", NULL};
+
+	if (if_nametoindex(ifname) == 0 && run(dummy, NULL) < 0 && run(bridge, NULL) < 0 &&
+	    if_nametoindex(ifname) == 0) /* another boot may have made it meanwhile */
+		return zone_error_set(err, 0, "could not make interface %s (dummy or bridge)",
+				      ifname);
+	return run(up, err);
+}
+
+int zone_net_shared_up(const char *ifname, const char *addresses, struct zone_net *net,
+		       struct zone_error *err)
+{
+	bool own = strcmp(ifname, ZONE_NET_SHARED_IF) == 0;
+	char spec[64], on[IF_NAMESIZE + 1];
+
+	net->nshared = 0;
+	snprintf(net->shared_if, sizeof(net->shared_if), "%s", ifname);
+	if (own ? shared_if_make(ifname, err) < 0 : if_nametoindex(ifname) == 0)
+		return own ? -1
+			   : zone_error_set(err, 0, "shared-interface %s: no such interface",
+					    ifname);
+	for (size_t i = 0; list_nth(addresses, i, spec, sizeof(spec)) == 0; i++) {
+		bool v6 = strchr(spec, ':') != NULL;
+		char *add[] = {"ip", "addr", "add", spec, "dev", (char *)ifname, NULL, NULL, NULL};
+		int k = 6;
+
+		if (net->nshared >= ZONE_NET_SHARED_MAX)
+			return zone_error_set(err, 0, "more than %d addresses",
+					      ZONE_NET_SHARED_MAX);
+		/* lxzone0 links nowhere: no subnet route through it; no duplicate detection
+		 * to wait for before the zone may bind an IPv6 address */
+		if (own)
+			add[k++] = "noprefixroute";
+		if (v6)
+			add[k++] = "nodad";
+		if (host_has(spec, on, sizeof(on))) {
+			/* on this interface: a supervisor that was killed left it (a running
+			 * zone's was refused by zone_net_shared_conflicts): taken over */
+			if (strcmp(on, ifname) != 0)
+				return zone_error_set(err, 0,
+						      "address %.*s is already on the host (%s)",
+						      (int)strcspn(spec, "/"), spec, on);
+		} else if (run(add, err) < 0) {
+			return -1;
+		}
+		snprintf(net->shared_addr[net->nshared++], sizeof(net->shared_addr[0]), "%s", spec);
+	}
+	return 0;
+}
+
 void zone_net_destroy(struct zone_net *net)
 {
+	for (size_t i = 0; i < net->nshared; i++) {
+		char *del[] = {"ip",  "addr",	      "del", net->shared_addr[i],
+			       "dev", net->shared_if, NULL};
+		run(del, NULL);
+	}
+	net->nshared = 0;
 	if (net->netns_fd >= 0) {
 		char *del[] = {"ip", "link", "del", net->host_if, NULL};
 		close(net->netns_fd);

@@ -5,6 +5,9 @@
  * end, which gets the first other address of the subnet (10.0.3.2/24 -> host 10.0.3.1).
  * The host end is named lxz<8 hex digits of the zone name's hash>, so any zone name fits
  * IFNAMSIZ. Configuration goes through iproute2's `ip`, as a user would type it.
+ *
+ * `shared` has no namespace of its own: its addresses go on a host interface and the kernel's
+ * cgroup socket hooks (zone/netbpf.h) keep the zone to them.
  */
 #ifndef LXZONE_ZONE_NET_H
 #define LXZONE_ZONE_NET_H
@@ -13,11 +16,34 @@
 
 #include "zone/error.h"
 
+#define ZONE_NET_SHARED_MAX 8
+
 struct zone_net {
 	int netns_fd; /* -1 when none was created */
 	char host_if[16];
 	char host_addr[64];
+	/* net=shared: the addresses put on shared_if at boot (ADDR/PREFIX), removed at halt */
+	char shared_if[16];
+	char shared_addr[ZONE_NET_SHARED_MAX][64];
+	size_t nshared;
 };
+
+struct zone;
+
+/* The interface lxzone makes itself for shared zones (a dummy, or a bridge without ports). */
+#define ZONE_NET_SHARED_IF "lxzone0"
+
+/*
+ * net=shared: another ready or running shared zone of the store that has one of z's
+ * addresses, or the same loopback address (zone_netbpf_loopback), is an error naming it.
+ */
+int zone_net_shared_conflicts(struct zone *z, struct zone_error *err);
+
+/* Put a shared zone's addresses (comma-separated ADDR/PREFIX) on the host interface ifname
+ * (made when it is ZONE_NET_SHARED_IF and missing); an address the host has already is an
+ * error naming its interface. zone_net_destroy takes them off again. */
+int zone_net_shared_up(const char *ifname, const char *addresses, struct zone_net *net,
+		       struct zone_error *err);
 
 void zone_net_host_ifname(const char *zone, char *buf, size_t sz);
 /* The host end's address for a zone address "a.b.c.d/p" (IPv4). */

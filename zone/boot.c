@@ -393,13 +393,20 @@ int zone_boot_plan_print(struct zone *z, FILE *out, struct zone_error *err)
 		b->opts.net = LAUNCH_NET_HOST;
 	}
 	if (zone_net_is(z, "exclusive")) {
-		char ifname[16], host[64];
+		const char *addr = zone_config_str(z->config, "address");
+		char ifname[16], list[256], hosts[160] = "", host[64];
+		size_t o = 0;
+
 		zone_net_host_ifname(z->name, ifname, sizeof(ifname));
-		if (zone_net_host_address(zone_config_str(z->config, "address"), host, sizeof(host),
-					  err) < 0)
+		if (zone_net_exclusive_check(addr, err) < 0)
 			goto out;
-		fprintf(out, "supervisor veth %s (%s) <-> eth0 (%s)\n", ifname, host,
-			zone_config_str(z->config, "address"));
+		snprintf(list, sizeof(list), "%s", addr);
+		for (char *sp, *a = strtok_r(list, ",", &sp); a; a = strtok_r(NULL, ",", &sp))
+			if (zone_net_host_address(a, host, sizeof(host), err) == 0 &&
+			    o < sizeof(hosts))
+				o += (size_t)snprintf(hosts + o, sizeof(hosts) - o, "%s%s",
+						      o ? "," : "", host);
+		fprintf(out, "supervisor veth %s (%s) <-> eth0 (%s)\n", ifname, hosts, addr);
 		b->opts.net = LAUNCH_NET_FD;
 		b->opts.net_fd = 1000; /* placeholder: the real fd exists only at boot */
 	}

@@ -468,8 +468,9 @@ const struct zone_config_key zone_config_keys[] = {
      "addresses only, and gives it a loopback address of its own in 127/8 for 127.0.0.1 "
      "(docs/network.md). Not with `privileged`."},
     {"address", ZONE_KEY_STRING, "", "ADDR/PREFIX[,ADDR/PREFIX...]", v_address,
-     "Zone address (IPv4 or IPv6, with prefix length): one IPv4 address for net=exclusive; "
-     "one or more, comma-separated, for net=shared."},
+     "Zone address (IPv4 or IPv6, with prefix length), comma-separated: for net=exclusive "
+     "an IPv4 one, an IPv6 one or both (each gets a default route via the host end); for "
+     "net=shared one or more of either family."},
     {"shared-interface", ZONE_KEY_STRING, "lxzone0", "IFNAME", v_ifname,
      "Host interface a net=shared zone's addresses go on. `lxzone0` is lxzone's own (made "
      "at the first boot that needs it: a dummy, or a bridge without ports where the kernel "
@@ -665,17 +666,8 @@ int zone_config_check(json_t *cfg, struct zone_error *err)
 					      "net=%s needs an address (address=ADDR/PREFIX)", net);
 	}
 	/* what boot would refuse, refused now */
-	if (strcmp(net, "exclusive") == 0) {
-		char host[64];
-		if (strchr(addr, ',') != NULL)
-			return zone_error_set(
-			    err, 0,
-			    "net=exclusive takes one address (%s); several are for "
-			    "net=shared",
-			    addr);
-		if (zone_net_host_address(addr, host, sizeof(host), err) < 0)
-			return -1;
-	}
+	if (strcmp(net, "exclusive") == 0 && zone_net_exclusive_check(addr, err) < 0)
+		return -1;
 	if (strcmp(net, "shared") == 0 && zone_config_bool(cfg, "privileged"))
 		return zone_error_set(err, 0,
 				      "net=shared needs an unprivileged zone: the root of a "

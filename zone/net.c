@@ -18,6 +18,22 @@
 #include "zone/netbpf.h"
 #include "zone/store.h"
 
+/* The i-th entry of a comma-separated list, in out; -1 past the end. */
+static int list_nth(const char *list, size_t i, char *out, size_t sz)
+{
+	const char *p = list;
+
+	for (; *p; i--) {
+		size_t n = strcspn(p, ",");
+		if (i == 0) {
+			snprintf(out, sz, "%.*s", (int)n, p);
+			return 0;
+		}
+		p += n + (p[n] == ',');
+	}
+	return -1;
+}
+
 void zone_net_host_ifname(const char *zone, char *buf, size_t sz)
 {
 	uint32_t h = 2166136261u; /* FNV-1a */
@@ -28,31 +44,58 @@ void zone_net_host_ifname(const char *zone, char *buf, size_t sz)
 
 int zone_net_host_address(const char *zone_addr, char *buf, size_t sz, struct zone_error *err)
 {
-	char a[64];
+	char a[INET6_ADDRSTRLEN + 1];
 	const char *slash = strchr(zone_addr, '/');
-	struct in_addr in;
-	int prefix;
+	unsigned char ip[16], host[16];
+	char *end;
+	long prefix;
+	int v6, bits, i;
 
 	if (slash == NULL || (size_t)(slash - zone_addr) >= sizeof(a))
 		return zone_error_set(err, 0, "address %s: not ADDR/PREFIX", zone_addr);
 	memcpy(a, zone_addr, (size_t)(slash - zone_addr));
 	a[slash - zone_addr] = '\0';
-	prefix = atoi(slash + 1);
-	if (inet_pton(AF_INET, a, &in) != 1)
-		return zone_error_set(err, 0, "address %s: net=exclusive supports IPv4 for now",
-				      zone_addr);
-	if (prefix < 1 || prefix > 30)
+	v6 = strchr(a, ':') != NULL;
+	bits = v6 ? 128 : 32;
+	prefix = strtol(slash + 1, &end, 10);
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, a, ip) != 1 || *end != '\0')
+		return zone_error_set(err, 0, "address %s: not ADDR/PREFIX", zone_addr);
+	if (prefix < 1 || prefix > bits - 2)
 		return zone_error_set(err, 0, "address %s: prefix must leave room for the host end",
 				      zone_addr);
-	uint32_t ip = ntohl(in.s_addr);
-	uint32_t mask = prefix == 32 ? 0xffffffffu : ~((1u << (32 - prefix)) - 1);
-	uint32_t net = ip & mask, host = net + 1;
-	if (host == ip)
-		host = net + 2;
-	struct in_addr h = {.s_addr = htonl(host)};
-	char hs[INET_ADDRSTRLEN];
-	inet_ntop(AF_INET, &h, hs, sizeof(hs));
-	snprintf(buf, sz, "%s/%d", hs, prefix);
+	/* the subnet's first address (its IPv6 subnet-router anycast address is a normal
+	 * address once assigned), or the second when the zone has the first */
+	memcpy(host, ip, 16);
+	for (i = 0; i < bits / 8; i++) {
+		int keep = (int)prefix - i * 8;
+		host[i] &= keep >= 8 ? 0xff : keep <= 0 ? 0 : (unsigned char)(0xff << (8 - keep));
+	}
+	host[bits / 8 - 1] |= 1;
+	if (memcmp(host, ip, (size_t)bits / 8) == 0)
+		host[bits / 8 - 1] = (unsigned char)((host[bits / 8 - 1] & ~1u) | 2);
+	char hs[INET6_ADDRSTRLEN];
+	inet_ntop(v6 ? AF_INET6 : AF_INET, host, hs, sizeof(hs));
+	snprintf(buf, sz, "%s/%ld", hs, prefix);
+	return 0;
+}
+
+int zone_net_exclusive_check(const char *addresses, struct zone_error *err)
+{
+	char a[64], host[64];
+	int fams = 0;
+
+	for (size_t i = 0; list_nth(addresses, i, a, sizeof(a)) == 0; i++) {
+		int f = strchr(a, ':') ? 2 : 1;
+		if (fams & f)
+			return zone_error_set(
+			    err, 0,
+			    "net=exclusive takes one IPv4 and one IPv6 address at "
+			    "most (%s); several of a family are for net=shared",
+			    addresses);
+		fams |= f;
+		if (zone_net_host_address(a, host, sizeof(host), err) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -100,7 +143,7 @@ int zone_net_exclusive_create(const char *zone, const char *address, int userns_
 
 	net->netns_fd = -1;
 	zone_net_host_ifname(zone, net->host_if, sizeof(net->host_if));
-	if (zone_net_host_address(address, net->host_addr, sizeof(net->host_addr), err) < 0)
+	if (zone_net_exclusive_check(address, err) < 0)
 		return -1;
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return zone_error_set(err, errno, "pipe");
@@ -136,30 +179,43 @@ int zone_net_exclusive_create(const char *zone, const char *address, int userns_
 		zone_error_set(err, errno, "open %s", nsfile);
 		goto out;
 	}
-	char zaddr[64];
-	snprintf(zaddr, sizeof(zaddr), "%s", address);
-	char gw[64];
-	snprintf(gw, sizeof(gw), "%s", net->host_addr);
-	*strchr(gw, '/') = '\0';
 	{
 		char *del[] = {"ip", "link", "del", net->host_if, NULL};
 		run(del, NULL); /* a leftover of a crashed supervisor */
 	}
-	char *cmds[][12] = {
+	char *link[][12] = {
 	    {"ip", "link", "add", net->host_if, "type", "veth", "peer", "name", "eth0", "netns",
 	     pidstr, NULL},
-	    {"ip", "addr", "add", net->host_addr, "dev", net->host_if, NULL},
 	    {"ip", "link", "set", net->host_if, "up", NULL},
 	    {"nsenter", nspath, "ip", "link", "set", "lo", "up", NULL},
-	    {"nsenter", nspath, "ip", "addr", "add", zaddr, "dev", "eth0", NULL},
 	    {"nsenter", nspath, "ip", "link", "set", "eth0", "up", NULL},
-	    {"nsenter", nspath, "ip", "route", "add", "default", "via", gw, NULL},
 	};
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (run(cmds[i], err) < 0) {
+	for (size_t i = 0; i < sizeof(link) / sizeof(link[0]); i++)
+		if (run(link[i], err) < 0) {
 			zone_error_wrap(err, "network for zone %s", zone);
 			goto out;
 		}
+	/* per address (one a family): the host end's, the zone's, the default route via the
+	 * host end; IPv6 without duplicate detection, so the zone has it at once */
+	char zaddr[64], gw[64];
+	for (size_t i = 0; list_nth(address, i, zaddr, sizeof(zaddr)) == 0; i++) {
+		char *host = net->host_addr[i];
+		int v6 = strchr(zaddr, ':') != NULL;
+		char *fam = v6 ? "-6" : "-4", *dad = v6 ? "nodad" : NULL;
+
+		zone_net_host_address(zaddr, host, sizeof(net->host_addr[i]), NULL);
+		snprintf(gw, sizeof(gw), "%.*s", (int)strcspn(host, "/"), host);
+		char *cmds[][12] = {
+		    {"ip", "addr", "add", host, "dev", net->host_if, dad, NULL},
+		    {"nsenter", nspath, "ip", "addr", "add", zaddr, "dev", "eth0", dad, NULL},
+		    {"nsenter", nspath, "ip", fam, "route", "add", "default", "via", gw, NULL},
+		};
+		for (size_t k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++)
+			if (run(cmds[k], err) < 0) {
+				zone_error_wrap(err, "network for zone %s", zone);
+				goto out;
+			}
+	}
 	ret = 0;
 out:
 	kill(helper, SIGKILL);
@@ -182,22 +238,6 @@ static int parse_addr(const char *spec, int *family, unsigned char bytes[16])
 	*family = strchr(a, ':') ? AF_INET6 : AF_INET;
 	memset(bytes, 0, 16);
 	return inet_pton(*family, a, bytes) == 1 ? 0 : -1;
-}
-
-/* The i-th entry of a comma-separated list, in out; -1 past the end. */
-static int list_nth(const char *list, size_t i, char *out, size_t sz)
-{
-	const char *p = list;
-
-	for (; *p; i--) {
-		size_t n = strcspn(p, ",");
-		if (i == 0) {
-			snprintf(out, sz, "%.*s", (int)n, p);
-			return 0;
-		}
-		p += n + (p[n] == ',');
-	}
-	return -1;
 }
 
 static bool same_addr(const char *a, const char *b)

@@ -180,14 +180,16 @@ static void test_net_checks(void **state)
 	struct zone_error err;
 	assert_int_equal(zone_config_assign(cfg, "net=exclusive", &err), 0);
 	assert_int_equal(zone_config_assign(cfg, "address=fd00::5/64", &err), 0);
+	assert_int_equal(zone_config_check(cfg, &err), 0);
+	assert_int_equal(zone_config_assign(cfg, "address=fd00::5/128", &err), 0);
 	assert_int_equal(zone_config_check(cfg, &err), -1);
-	assert_non_null(strstr(err.msg, "IPv4"));
+	assert_non_null(strstr(err.msg, "prefix"));
 	assert_int_equal(zone_config_assign(cfg, "address=10.0.3.2/32", &err), 0);
 	assert_int_equal(zone_config_check(cfg, &err), -1);
 	assert_non_null(strstr(err.msg, "prefix"));
 	assert_int_equal(zone_config_assign(cfg, "address=10.0.3.2/24,10.0.4.2/24", &err), 0);
 	assert_int_equal(zone_config_check(cfg, &err), -1);
-	assert_non_null(strstr(err.msg, "one address"));
+	assert_non_null(strstr(err.msg, "one IPv4 and one IPv6"));
 	assert_int_equal(zone_config_assign(cfg, "net=shared", &err), 0);
 	assert_int_equal(zone_config_check(cfg, &err), 0);
 	assert_int_equal(zone_config_assign(cfg, "address=198.51.100.7/32,fd77::7/128", &err), 0);

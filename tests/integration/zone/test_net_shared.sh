@@ -52,8 +52,8 @@ lxzone create h7sc --image builtin:busybox --net shared --address "$B/24"
 ! lxzone create h7sx --image builtin:busybox --net shared --address "$A/32" --privileged \
 	2>"$T/err" || fail "a privileged shared zone was created"
 grep -q unprivileged "$T/err" || fail "privileged shared: $(cat "$T/err")"
-! lxzone create h7sy --image builtin:busybox --net exclusive --address "fd77::5/64" 2>"$T/err" ||
-	fail "an exclusive zone with an IPv6 address was created (boot refuses it)"
+! lxzone create h7sy --image builtin:busybox --net exclusive --address "$A/24,$B/24" 2>"$T/err" ||
+	fail "an exclusive zone with two IPv4 addresses was created (boot refuses it)"
 echo "ok: create refuses $(cat "$T/err")"
 
 lxzone boot h7sa --dry-run | grep -q "supervisor shared $A/32,$V6/128 on lxzone0" ||

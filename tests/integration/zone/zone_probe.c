@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <netinet/in.h>
+#include <linux/netlink.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -61,7 +63,8 @@ static const char *ename(int e)
 		     {EEXIST, "EEXIST"},
 		     {EADDRNOTAVAIL, "EADDRNOTAVAIL"},
 		     {ECONNREFUSED, "ECONNREFUSED"},
-		     {ENETUNREACH, "ENETUNREACH"}};
+		     {ENETUNREACH, "ENETUNREACH"},
+		     {ETIMEDOUT, "ETIMEDOUT"}};
 	static char buf[16];
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -355,6 +358,64 @@ static long op_connect(void)
 	return 0;
 }
 
+/* audit: AUDIT_GET (1000) to NETLINK_AUDIT; ok when the kernel answered, its errno when it
+ * refused (a container's: ECONNREFUSED outside the initial user namespace) */
+static long op_audit(void)
+{
+	struct {
+		struct nlmsghdr h;
+		char pad[64];
+	} m = {.h = {.nlmsg_len = NLMSG_HDRLEN, .nlmsg_type = 1000, .nlmsg_flags = NLM_F_REQUEST}};
+	char buf[1024];
+	struct pollfd p;
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+	long r;
+
+	if (fd < 0)
+		return -1;
+	r = send(fd, &m, m.h.nlmsg_len, 0);
+	if (r >= 0) {
+		p = (struct pollfd){.fd = fd, .events = POLLIN};
+		r = poll(&p, 1, 2000) == 1 ? recv(fd, buf, sizeof(buf), 0)
+					   : (errno = ETIMEDOUT, -1);
+		if (r >= (long)NLMSG_HDRLEN &&
+		    ((struct nlmsghdr *)buf)->nlmsg_type == NLMSG_ERROR) {
+			int e = -((struct nlmsgerr *)NLMSG_DATA(buf))->error;
+			if (e) {
+				errno = e;
+				r = -1;
+			}
+		}
+	}
+	close(fd);
+	return r < 0 ? -1 : 0;
+}
+
+/* uevent: a NETLINK_KOBJECT_UEVENT socket bound to the kernel's group; ok when it binds and
+ * then stays quiet for half a second (what a container gets), EEXIST when an event came */
+static long op_uevent(void)
+{
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = 1};
+	struct pollfd p;
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+	int n;
+
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	p = (struct pollfd){.fd = fd, .events = POLLIN};
+	n = poll(&p, 1, 500);
+	close(fd);
+	if (n > 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return 0;
+}
+
 static long op_raw_socket(void)
 {
 	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
@@ -370,6 +431,8 @@ static const struct {
     {"bind", op_bind},
     {"connect", op_connect},
     {"raw-socket", op_raw_socket},
+    {"audit", op_audit},
+    {"uevent", op_uevent},
     {"sethostname", op_sethostname},
     {"nice", op_nice},
     {"mknod-chr", op_mknod_chr},

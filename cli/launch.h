@@ -135,6 +135,9 @@ struct launch_opts {
 				       LAUNCH_ZONE_PAGE (zone_page is then LAUNCH_ZONE_PAGE) */
 	uint64_t memory;	    /* --memory: bytes, 0 = no cap */
 	uint64_t millicpus;	    /* --cpus: thousandths of a CPU, 0 = no cap */
+	/* --shared-ip: the host addresses (ADDR/PREFIX,...) the run's sockets are held to by
+	 * the kernel (zone/netbpf.h, on its transient cgroup); NULL: none */
+	const char *shared_ip;
 	/* Called about once a second while launch_run waits for the program (the zone page
 	 * sampler); NULL: none. */
 	void (*tick)(void *arg);

@@ -3,6 +3,7 @@
  */
 #include "cli/launch.h"
 #include "zone/capset.h"
+#include "zone/netbpf.h"
 #include "zone/roff.h"
 
 #include <errno.h>
@@ -44,6 +45,10 @@ static const char usage_text[] =
     "  --net none|host         with --root: none (the default) gives the zone its own\n"
     "                          network namespace with only loopback, up; host shares\n"
     "                          lxrun's (and keeps /proc/sys/net read-only)\n"
+    "  --shared-ip ADDR/P[,ADDR/P...]\n"
+    "                          on the host's network (no --root, or --net host): hold\n"
+    "                          the program's sockets to these host addresses, as a\n"
+    "                          net=shared zone's (docs/network.md; needs root)\n"
     "  --kernel-version X.Y.Z  kernel release the program sees (uname); newer calls: ENOSYS\n"
     "  --memory SIZE           memory cap (bytes, or with a k, m, g or t suffix); /proc,\n"
     "                          sysinfo() and free show it\n"
@@ -134,6 +139,7 @@ enum {
 	OPT_NET,
 	OPT_MAN,
 	OPT_PROFILE,
+	OPT_SHARED_IP,
 };
 
 static const struct option long_opts[] = {
@@ -148,6 +154,7 @@ static const struct option long_opts[] = {
     {"capabilities", required_argument, NULL, OPT_CAPS},
     {"net", required_argument, NULL, OPT_NET},
     {"profile", required_argument, NULL, OPT_PROFILE},
+    {"shared-ip", required_argument, NULL, OPT_SHARED_IP},
     {"help", no_argument, NULL, 'h'},
     {"man", no_argument, NULL, OPT_MAN},
     {NULL, 0, NULL, 0},
@@ -339,6 +346,15 @@ int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out
 		case OPT_NET:
 			net = optarg;
 			break;
+		case OPT_SHARED_IP: {
+			struct zone_netpolicy pol;
+			struct zone_error zerr = {0};
+			if (zone_netpolicy_parse(&pol, optarg, &zerr) < 0 || pol.n4 + pol.n6 == 0)
+				return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "--shared-ip %s: %s",
+						   optarg, zerr.msg[0] ? zerr.msg : "no address");
+			opts->shared_ip = optarg;
+			break;
+		}
 		case 'h':
 			fputs(usage_text, out);
 			return 1;
@@ -364,6 +380,11 @@ int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out
 		return -1;
 	if (launch_opts_net(opts, net, err) < 0)
 		return -1;
+	/* the hooks hold sockets in the host's network namespace; a zone's own has its own */
+	if (opts->shared_ip && opts->net != LAUNCH_NET_HOST)
+		return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
+				   "--shared-ip is for the host's network: without --root, or "
+				   "with --net host");
 	if (optind >= argc)
 		return launch_fail(
 		    err, LAUNCH_EXIT_USAGE, 0,

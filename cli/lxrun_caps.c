@@ -2,6 +2,7 @@
  * lxrun's transient cgroup and zone page. See lxrun_caps.h.
  */
 #include "cli/lxrun_caps.h"
+#include "zone/netbpf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -69,7 +70,7 @@ int lxrun_caps_plan(struct lxrun_caps *c, struct launch_opts *opts, struct launc
 	int n;
 
 	memset(c, 0, sizeof(*c));
-	if (!opts->memory && !opts->millicpus)
+	if (!opts->memory && !opts->millicpus && !opts->shared_ip)
 		return 0;
 	c->active = true;
 	snprintf(name, sizeof(name), "lxrun-%d", (int)getpid());
@@ -107,6 +108,24 @@ static void caps_tick(void *arg)
 	}
 }
 
+/* --shared-ip: the net=shared hooks on the run's cgroup (the caller is root, whose uid may
+ * bind low ports as it could without them) */
+static int shared_ip_hooks(struct lxrun_caps *c, const struct launch_opts *opts,
+			   struct zone_error *zerr)
+{
+	struct zone_netpolicy pol = {0};
+	char name[64];
+
+	if (!c->cg.v2[0])
+		return zone_error_set(zerr, 0, "--shared-ip needs a cgroup2 hierarchy");
+	if (zone_netpolicy_parse(&pol, opts->shared_ip, zerr) < 0)
+		return -1;
+	snprintf(name, sizeof(name), "lxrun-%d", (int)getpid());
+	pol.lo4 = zone_netbpf_loopback(name);
+	pol.root_uid = (uint32_t)getuid();
+	return zone_netbpf_attach(c->cg.v2, &pol, zerr);
+}
+
 int lxrun_caps_start(struct lxrun_caps *c, struct launch_opts *opts, struct launch_error *err)
 {
 	struct zone_error zerr = {0};
@@ -129,6 +148,8 @@ int lxrun_caps_start(struct lxrun_caps *c, struct launch_opts *opts, struct laun
 	if (zone_cgroup_create(&c->cg, &lim, &zerr) < 0)
 		goto fail;
 	c->created = true;
+	if (opts->shared_ip && shared_ip_hooks(c, opts, &zerr) < 0)
+		goto fail;
 	if (mkdir(c->page_dir, 0755) < 0 && errno != EEXIST) {
 		zone_error_set(&zerr, errno, "mkdir %s", c->page_dir);
 		goto fail;
@@ -143,7 +164,8 @@ int lxrun_caps_start(struct lxrun_caps *c, struct launch_opts *opts, struct laun
 	return 0;
 fail:
 	lxrun_caps_end(c);
-	return launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "--memory/--cpus: %s", zerr.msg);
+	return launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "%s: %s",
+			   opts->shared_ip ? "--shared-ip" : "--memory/--cpus", zerr.msg);
 }
 
 /* Any process left in the run's cgroup?  One read of the unified tracking cgroup's

@@ -4,6 +4,7 @@
 #include "zone/boot.h"
 #include "zone/identity.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -37,6 +38,7 @@
 #include "zone/mountd.h"
 #include "zone/paths.h"
 #include "zone/net.h"
+#include "zone/netbpf.h"
 #include "zone/zonepage.h"
 
 #define ZONE_IDLE_PATH "/dev/.lxzone-idle"
@@ -280,6 +282,35 @@ static void set_zone_cgroups(struct boot_ctx *b)
 	b->opts.ncgroupfs = nfs;
 }
 
+static bool zone_net_is(struct zone *z, const char *mode)
+{
+	return strcmp(zone_config_str(z->config, "net"), mode) == 0;
+}
+
+/* net=shared: the kernel's hooks on the zone's cgroup (zone/netbpf.h), then its addresses on
+ * the host; the zone stays in the host's network namespace, owned by the host's user
+ * namespace, where its root has no capability. */
+static int boot_net_shared(struct zone *z, struct boot_ctx *b, struct zone_error *err)
+{
+	const char *addr = zone_config_str(z->config, "address");
+	struct zone_netpolicy pol = {0};
+
+	if (!b->cg.v2[0])
+		return zone_error_set(err, 0,
+				      "net=shared needs a cgroup2 hierarchy for its socket hooks; "
+				      "this host has none");
+	if (zone_netpolicy_parse(&pol, addr, err) < 0)
+		return zone_error_wrap(err, "net=shared");
+	pol.lo4 = zone_netbpf_loopback(z->name);
+	pol.root_uid = b->ids.base;
+	if (zone_netbpf_attach(b->cg.v2, &pol, err) < 0 ||
+	    zone_net_shared_up(zone_config_str(z->config, "shared-interface"), addr, &b->net, err) <
+		0)
+		return zone_error_wrap(err, "net=shared");
+	b->opts.net = LAUNCH_NET_HOST;
+	return 0;
+}
+
 /* The cgroup's limits, and its devices: the zone's /dev and its block devices
  * (build_opts found them). */
 static void limits_from_config(json_t *cfg, const struct boot_ctx *b, struct zone_cg_limits *l)
@@ -347,14 +378,29 @@ int zone_boot_plan_print(struct zone *z, FILE *out, struct zone_error *err)
 	} else {
 		fprintf(out, "supervisor devices unconfined (no devices controller)\n");
 	}
-	if (strcmp(zone_config_str(z->config, "net"), "exclusive") == 0) {
-		char ifname[16], host[64];
+	if (zone_net_is(z, "shared")) {
+		struct in_addr lo = {.s_addr = zone_netbpf_loopback(z->name)};
+		fprintf(out, "supervisor shared %s on %s, loopback %s, socket hooks on %s\n",
+			zone_config_str(z->config, "address"),
+			zone_config_str(z->config, "shared-interface"), inet_ntoa(lo),
+			b->cg.v2[0] ? b->cg.v2 : "(no cgroup2: boot refuses)");
+		b->opts.net = LAUNCH_NET_HOST;
+	}
+	if (zone_net_is(z, "exclusive")) {
+		const char *addr = zone_config_str(z->config, "address");
+		char ifname[16], list[256], hosts[160] = "", host[64];
+		size_t o = 0;
+
 		zone_net_host_ifname(z->name, ifname, sizeof(ifname));
-		if (zone_net_host_address(zone_config_str(z->config, "address"), host, sizeof(host),
-					  err) < 0)
+		if (zone_net_exclusive_check(addr, err) < 0)
 			goto out;
-		fprintf(out, "supervisor veth %s (%s) <-> eth0 (%s)\n", ifname, host,
-			zone_config_str(z->config, "address"));
+		snprintf(list, sizeof(list), "%s", addr);
+		for (char *sp, *a = strtok_r(list, ",", &sp); a; a = strtok_r(NULL, ",", &sp))
+			if (zone_net_host_address(a, host, sizeof(host), err) == 0 &&
+			    o < sizeof(hosts))
+				o += (size_t)snprintf(hosts + o, sizeof(hosts) - o, "%s%s",
+						      o ? "," : "", host);
+		fprintf(out, "supervisor veth %s (%s) <-> eth0 (%s)\n", ifname, hosts, addr);
 		b->opts.net = LAUNCH_NET_FD;
 		b->opts.net_fd = 1000; /* placeholder: the real fd exists only at boot */
 	}
@@ -493,14 +539,14 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		zone_error_set(&err, errno, "supervisor mount namespace");
 		goto fail;
 	}
-	bool exclusive = strcmp(zone_config_str(z->config, "net"), "exclusive") == 0;
+	bool exclusive = zone_net_is(z, "exclusive"), shared = zone_net_is(z, "shared");
 	if (zone_userns(z)) {
 		if (zone_idmap_get(z->state, &b->ids) < 0) {
 			zone_error_set(&err, 0, "no host id range in state.json");
 			goto fail;
 		}
-		if (launch_userns_create(b->ids.base, b->ids.count, !exclusive, &b->userns, &lerr) <
-		    0) {
+		if (launch_userns_create(b->ids.base, b->ids.count, !exclusive && !shared,
+					 &b->userns, &lerr) < 0) {
 			zone_error_set(&err, 0, "%s", lerr.msg);
 			goto fail;
 		}
@@ -529,6 +575,8 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	if (zone_userns(z) && zone_cgroup_chown(&b->cg, b->ids.base, b->ids.base, &err) < 0)
 		goto fail_cg;
 	set_zone_cgroups(b);
+	if (shared && boot_net_shared(z, b, &err) < 0)
+		goto fail_cg;
 	if (exclusive) {
 		/* owned by the zone's user namespace: its root configures its own network */
 		if (zone_net_exclusive_create(z->name, zone_config_str(z->config, "address"),
@@ -730,6 +778,8 @@ int zone_boot(struct zone *z, struct zone_error *err)
 				      z->name, z->name);
 	if (zone_userns(z) && zone_idmap_ensure(z, err) < 0)
 		return -1;
+	if (zone_net_is(z, "shared") && zone_net_shared_conflicts(z, err) < 0)
+		return zone_error_wrap(err, "boot zone %s", z->name);
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return zone_error_set(err, errno, "pipe");
 	fflush(NULL);

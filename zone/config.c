@@ -5,6 +5,7 @@
 #include "zone/config.h"
 #include "zone/roff.h"
 #include "zone/capset.h"
+#include "zone/net.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -50,7 +51,7 @@ static int v_profile(const char *v, char *out, size_t sz, struct zone_error *err
 
 static int v_net(const char *v, char *out, size_t sz, struct zone_error *err)
 {
-	return one_of(v, "none|exclusive", out, sz, err);
+	return one_of(v, "none|exclusive|shared", out, sz, err);
 }
 
 static int v_identity(const char *v, char *out, size_t sz, struct zone_error *err)
@@ -235,8 +236,8 @@ static int v_count(const char *v, char *out, size_t sz, struct zone_error *err)
 	return copy_out(v, out, sz, err);
 }
 
-/* IPv4 or IPv6 address with a prefix length. */
-static int v_address(const char *v, char *out, size_t sz, struct zone_error *err)
+/* One IPv4 or IPv6 address with a prefix length. */
+static int v_one_address(const char *v, struct zone_error *err)
 {
 	char addr[INET6_ADDRSTRLEN + 1];
 	unsigned char buf[sizeof(struct in6_addr)];
@@ -245,8 +246,6 @@ static int v_address(const char *v, char *out, size_t sz, struct zone_error *err
 	long prefix;
 	int v6;
 
-	if (*v == '\0')
-		return copy_out("", out, sz, err);
 	if (slash == NULL || (size_t)(slash - v) >= sizeof(addr))
 		return zone_error_set(err, 0, "'%s' is not an address/prefix like 10.0.3.2/24", v);
 	memcpy(addr, v, (size_t)(slash - v));
@@ -258,6 +257,43 @@ static int v_address(const char *v, char *out, size_t sz, struct zone_error *err
 	prefix = strtol(slash + 1, &end, 10);
 	if (slash[1] == '\0' || *end != '\0' || prefix < 1 || prefix > (v6 ? 128 : 32))
 		return zone_error_set(err, 0, "'%s': bad prefix length", v);
+	return 0;
+}
+
+/* ADDR/PREFIX[,ADDR/PREFIX...] (several only make sense for net=shared: zone_config_check) */
+static int v_address(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	char one[INET6_ADDRSTRLEN + 8];
+	const char *p = v;
+	size_t count = 0;
+
+	if (*v && v[strlen(v) - 1] == ',')
+		return zone_error_set(err, 0, "'%s' ends with a comma", v);
+	while (*p) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+
+		if (len == 0 || len >= sizeof(one))
+			return zone_error_set(err, 0,
+					      "'%s' is not a list like 10.0.3.2/24,fd00::2/64", v);
+		memcpy(one, p, len);
+		one[len] = '\0';
+		if (v_one_address(one, err) < 0)
+			return -1;
+		if (++count > ZONE_MAX_ADDRESSES)
+			return zone_error_set(err, 0, "'%s': at most %d addresses", v,
+					      ZONE_MAX_ADDRESSES);
+		p += len + (comma ? 1 : 0);
+	}
+	return copy_out(v, out, sz, err);
+}
+
+/* A host interface name (IFNAMSIZ, no '/' or blanks, as the kernel takes them). */
+static int v_ifname(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	if (*v == '\0' || strlen(v) > 15 || strcmp(v, ".") == 0 || strcmp(v, "..") == 0 ||
+	    strpbrk(v, "/: \t\n") != NULL)
+		return zone_error_set(err, 0, "'%s' is not an interface name (1-15 characters)", v);
 	return copy_out(v, out, sz, err);
 }
 
@@ -431,11 +467,21 @@ const struct zone_config_key zone_config_keys[] = {
      "host CPUs."},
     {"pids", ZONE_KEY_COUNT, "unlimited", "N|unlimited", v_count,
      "Maximum number of processes and threads in the zone."},
-    {"net", ZONE_KEY_ENUM, "none", "none|exclusive", v_net,
+    {"net", ZONE_KEY_ENUM, "none", "none|exclusive|shared", v_net,
      "`none`: own network namespace with loopback only. `exclusive`: own namespace and a "
-     "veth pair to the host carrying `address`."},
-    {"address", ZONE_KEY_STRING, "", "ADDR/PREFIX", v_address,
-     "Zone address for net=exclusive (IPv4 or IPv6, with prefix length)."},
+     "veth pair to the host carrying `address`. `shared`: the host's network stack, the "
+     "zone's `address`es added to `shared-interface` at boot and removed at halt; the "
+     "kernel (cgroup socket hooks) lets the zone bind, connect and send from those "
+     "addresses only, and gives it a loopback address of its own in 127/8 for 127.0.0.1 "
+     "(docs/network.md). Not with `privileged`."},
+    {"address", ZONE_KEY_STRING, "", "ADDR/PREFIX[,ADDR/PREFIX...]", v_address,
+     "Zone address (IPv4 or IPv6, with prefix length), comma-separated: for net=exclusive "
+     "an IPv4 one, an IPv6 one or both (each gets a default route via the host end); for "
+     "net=shared one or more of either family."},
+    {"shared-interface", ZONE_KEY_STRING, "lxzone0", "IFNAME", v_ifname,
+     "Host interface a net=shared zone's addresses go on. `lxzone0` is lxzone's own (made "
+     "at the first boot that needs it: a dummy, or a bridge without ports where the kernel "
+     "has no dummy driver); another name must exist."},
     {"root-type", ZONE_KEY_ENUM, "whole", "whole|sparse", v_root_type,
      "`whole`: a private copy of the image. `sparse`: an overlay with the source image "
      "as read-only lower layer."},
@@ -627,9 +673,18 @@ int zone_config_check(json_t *cfg, struct zone_error *err)
 	const char *net = zone_config_str(cfg, "net");
 	const char *addr = zone_config_str(cfg, "address");
 
-	if (strcmp(net, "exclusive") == 0 && *addr == '\0')
+	if (strcmp(net, "exclusive") == 0 || strcmp(net, "shared") == 0) {
+		if (*addr == '\0')
+			return zone_error_set(err, 0,
+					      "net=%s needs an address (address=ADDR/PREFIX)", net);
+	}
+	/* what boot would refuse, refused now */
+	if (strcmp(net, "exclusive") == 0 && zone_net_exclusive_check(addr, err) < 0)
+		return -1;
+	if (strcmp(net, "shared") == 0 && zone_config_bool(cfg, "privileged"))
 		return zone_error_set(err, 0,
-				      "net=exclusive needs an address (address=ADDR/PREFIX)");
+				      "net=shared needs an unprivileged zone: the root of a "
+				      "privileged one would administer the host's network");
 	if (zone_config_u64(cfg, "memory") == ZONE_UNLIMITED && zone_config_u64(cfg, "swap") != 0 &&
 	    zone_config_u64(cfg, "swap") != ZONE_UNLIMITED)
 		return zone_error_set(err, 0, "swap is only meaningful with a memory cap");
@@ -640,7 +695,7 @@ int zone_config_check(json_t *cfg, struct zone_error *err)
  * key must be in a zone's config.json (a missing one means the file was tampered with). */
 static bool is_late_key(const char *name)
 {
-	static const char *const late[] = {"capabilities"};
+	static const char *const late[] = {"capabilities", "shared-interface"};
 
 	for (size_t i = 0; i < sizeof(late) / sizeof(late[0]); i++)
 		if (strcmp(late[i], name) == 0)

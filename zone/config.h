@@ -37,6 +37,8 @@ struct zone_config_key {
 };
 
 #define ZONE_UNLIMITED UINT64_MAX
+/* Addresses in `address` (net=shared takes several). */
+#define ZONE_MAX_ADDRESSES 8
 
 extern const struct zone_config_key zone_config_keys[];
 extern const size_t zone_config_nkeys;

@@ -18,7 +18,7 @@
 #
 # Probes:
 #   probe_NAME.c   built static into $ESCAPE_BIN; run inside the contexts its
-#                  "escape-contexts:" line names (zone, hardened, lxrun; default zone).
+#                  "escape-contexts:" line names (zone, hardened, shared, lxrun; default zone).
 #                  "escape-while: exec-loop" runs `lxzone exec ZONE -- /bin/true` in a loop
 #                  while it runs (the zone contexts). "escape-timeout: S" (default 60).
 #   probe_NAME.sh  run on the host (context host) with LXZONE, LXRUN, ESCAPE_BIN, ESCAPE_TMP
@@ -87,6 +87,7 @@ export LXZONE_CGROUP_PARENT="${LXZONE_CGROUP_PARENT:-lxzone-escape}"
 # zone names: unique per run, short (network device names derive from zone names)
 zone=esc$$z
 hard=esc$$h
+shared=esc$$s
 made=""
 
 cleanup() {
@@ -106,6 +107,9 @@ trap 'exit 130' INT TERM
 # The host's root file system device, for the mknod probe.
 hostdev=$(awk '$5 == "/" {print $3; exit}' /proc/self/mountinfo)
 
+# A host address, for the shared-zone probes to try to bind.
+hostaddr=$(ip -o -4 addr show scope global 2>/dev/null | awk '$2 != "lxzone0" {sub("/.*", "", $4); print $4; exit}')
+
 # Contexts are set up the first time a probe asks for one; a context that cannot be set up
 # fails every probe that wanted it (the reason is printed once).
 ctx_state=""
@@ -123,6 +127,11 @@ ctx_ready() { # CONTEXT -> 0 when usable
 		"$LXZONE" create "$hard" --profile hardened --capabilities none --image builtin:busybox \
 			--mount "$ESCAPE_BIN:/escape:ro" >"$T/ctx.log" 2>&1 && made="$made $hard" &&
 			"$LXZONE" boot "$hard" >>"$T/ctx.log" 2>&1
+		;;
+	shared) # net=shared: the host's stack, one documentation-range address on lxzone0
+		"$LXZONE" create "$shared" --image builtin:busybox --net shared \
+			--address "198.51.100.$((100 + $$ % 100))/32" --mount "$ESCAPE_BIN:/escape:ro" \
+			>"$T/ctx.log" 2>&1 && made="$made $shared" && "$LXZONE" boot "$shared" >>"$T/ctx.log" 2>&1
 		;;
 	lxrun)
 		cp -a "$build/images/busybox" "$T/lxroot" && mkdir -p "$T/lxroot/escape" &&
@@ -232,12 +241,13 @@ for src in "$here"/probe_*; do
 				record "$probe" "$ctx" 2 "$out"
 				continue
 			fi
-			envs="ESCAPE_CONTEXT=$ctx ESCAPE_HOSTDEV=$hostdev"
+			envs="ESCAPE_CONTEXT=$ctx ESCAPE_HOSTDEV=$hostdev ESCAPE_HOSTADDR=$hostaddr"
 			loop=""
 			rm -f "$T/loop-stop"
 			case $ctx in
 			zone) z=$zone ;;
 			hardened) z=$hard ;;
+			shared) z=$shared ;;
 			*) z="" ;;
 			esac
 			if [ -n "$z" ] && [ "$(directive "$src" escape-while none)" = exec-loop ]; then

@@ -75,7 +75,7 @@ static void test_set_rejects_bad_values_with_key_context(void **state)
 	assert_int_equal(zone_config_assign(cfg, "memory=1M", &err), -1);
 	assert_non_null(strstr(err.msg, "memory"));
 	assert_int_equal(zone_config_assign(cfg, "net=bridge", &err), -1);
-	assert_non_null(strstr(err.msg, "none|exclusive"));
+	assert_non_null(strstr(err.msg, "none|exclusive|shared"));
 	assert_int_equal(zone_config_assign(cfg, "cpus=0", &err), -1);
 	assert_int_equal(zone_config_assign(cfg, "cpus=1.2345", &err), -1);
 	assert_int_equal(zone_config_assign(cfg, "pids=0", &err), -1);
@@ -171,6 +171,53 @@ static void test_cross_key_checks(void **state)
 	json_decref(cfg);
 }
 
+/* create and configure refuse what boot would (issue 12): exclusive takes one IPv4 address
+ * with room for the host end; shared takes several, never in a privileged zone. */
+static void test_net_checks(void **state)
+{
+	(void)state;
+	json_t *cfg = fresh();
+	struct zone_error err;
+	assert_int_equal(zone_config_assign(cfg, "net=exclusive", &err), 0);
+	assert_int_equal(zone_config_assign(cfg, "address=fd00::5/64", &err), 0);
+	assert_int_equal(zone_config_check(cfg, &err), 0);
+	assert_int_equal(zone_config_assign(cfg, "address=fd00::5/128", &err), 0);
+	assert_int_equal(zone_config_check(cfg, &err), -1);
+	assert_non_null(strstr(err.msg, "prefix"));
+	assert_int_equal(zone_config_assign(cfg, "address=10.0.3.2/32", &err), 0);
+	assert_int_equal(zone_config_check(cfg, &err), -1);
+	assert_non_null(strstr(err.msg, "prefix"));
+	assert_int_equal(zone_config_assign(cfg, "address=10.0.3.2/24,10.0.4.2/24", &err), 0);
+	assert_int_equal(zone_config_check(cfg, &err), -1);
+	assert_non_null(strstr(err.msg, "one IPv4 and one IPv6"));
+	assert_int_equal(zone_config_assign(cfg, "net=shared", &err), 0);
+	assert_int_equal(zone_config_check(cfg, &err), 0);
+	assert_int_equal(zone_config_assign(cfg, "address=198.51.100.7/32,fd77::7/128", &err), 0);
+	assert_int_equal(zone_config_check(cfg, &err), 0);
+	assert_int_equal(zone_config_assign(cfg, "privileged=true", &err), 0);
+	assert_int_equal(zone_config_check(cfg, &err), -1);
+	assert_non_null(strstr(err.msg, "unprivileged"));
+	assert_int_equal(zone_config_assign(cfg, "privileged=false", &err), 0);
+	assert_int_equal(zone_config_assign(cfg, "address=", &err), 0);
+	assert_int_equal(zone_config_check(cfg, &err), -1);
+	assert_non_null(strstr(err.msg, "net=shared needs an address"));
+	/* bad lists are refused whole */
+	assert_int_equal(zone_config_assign(cfg, "address=198.51.100.7/32,", &err), -1);
+	assert_int_equal(zone_config_assign(cfg, "address=198.51.100.7/32,,fd77::1/64", &err), -1);
+	assert_int_equal(zone_config_assign(cfg, "address=198.51.100.7/32,fd77::1", &err), -1);
+	assert_int_equal(
+	    zone_config_assign(cfg,
+			       "address=1.0.0.1/32,1.0.0.2/32,1.0.0.3/32,1.0.0.4/32,"
+			       "1.0.0.5/32,1.0.0.6/32,1.0.0.7/32,1.0.0.8/32,1.0.0.9/32",
+			       &err),
+	    -1);
+	assert_non_null(strstr(err.msg, "at most"));
+	assert_int_equal(zone_config_assign(cfg, "shared-interface=eth0", &err), 0);
+	assert_int_equal(zone_config_assign(cfg, "shared-interface=a/b", &err), -1);
+	assert_int_equal(zone_config_assign(cfg, "shared-interface=abcdefghijklmnop", &err), -1);
+	json_decref(cfg);
+}
+
 static void test_validate_all_rejects_tampered_files(void **state)
 {
 	(void)state;
@@ -237,6 +284,7 @@ int main(void)
 	    cmocka_unit_test(test_set_accepts_good_values),
 	    cmocka_unit_test(test_repeatable_mounts),
 	    cmocka_unit_test(test_cross_key_checks),
+	    cmocka_unit_test(test_net_checks),
 	    cmocka_unit_test(test_validate_all_rejects_tampered_files),
 	    cmocka_unit_test(test_zone_names),
 	    cmocka_unit_test(test_state_table),

@@ -22,8 +22,22 @@ static void test_host_address(void **state)
 	assert_int_equal(zone_net_host_address("192.168.77.130/25", buf, sizeof(buf), &err), 0);
 	assert_string_equal(buf, "192.168.77.129/25");
 	assert_int_equal(zone_net_host_address("10.0.0.5/31", buf, sizeof(buf), &err), -1);
-	assert_int_equal(zone_net_host_address("fd00::2/64", buf, sizeof(buf), &err), -1);
-	assert_non_null(strstr(err.msg, "IPv4"));
+	/* IPv6 the same way (issue 12) */
+	assert_int_equal(zone_net_host_address("fd00::2/64", buf, sizeof(buf), &err), 0);
+	assert_string_equal(buf, "fd00::1/64");
+	assert_int_equal(zone_net_host_address("fd00:3::1/64", buf, sizeof(buf), &err), 0);
+	assert_string_equal(buf, "fd00:3::2/64");
+	assert_int_equal(zone_net_host_address("fd00:3:0:0:8000::9/65", buf, sizeof(buf), &err), 0);
+	assert_string_equal(buf, "fd00:3::8000:0:0:1/65");
+	assert_int_equal(zone_net_host_address("fd00::2/127", buf, sizeof(buf), &err), -1);
+	assert_int_equal(zone_net_host_address("fd00::g/64", buf, sizeof(buf), &err), -1);
+	/* one address a family */
+	assert_int_equal(zone_net_exclusive_check("10.0.3.2/24,fd00:3::2/64", &err), 0);
+	assert_int_equal(zone_net_exclusive_check("fd00:3::2/64", &err), 0);
+	assert_int_equal(zone_net_exclusive_check("10.0.3.2/24,10.0.4.2/24", &err), -1);
+	assert_non_null(strstr(err.msg, "one IPv4 and one IPv6"));
+	assert_int_equal(zone_net_exclusive_check("10.0.3.2/24,fd00::2/128", &err), -1);
+	assert_non_null(strstr(err.msg, "room for the host end"));
 	assert_int_equal(zone_net_host_address("10.0.0.5", buf, sizeof(buf), &err), -1);
 }
 

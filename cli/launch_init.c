@@ -141,6 +141,17 @@ guest_start(const struct launch_plan *plan, const struct launch_exec *ex, int br
  * stdio and the image only (close-on-exec, so the exec closes it too), and execs under the
  * filter, every signal still blocked (they queue across the exec).  Returns only on error.
  */
+/* close_range(from, ~0U) through the gate: the filter is in, and a zone whose kernel-version
+ * predates 5.9 answers ENOSYS to anyone else (kernel-shim/filter.c).  0, or -1 with errno. */
+static int close_from_gate(unsigned from)
+{
+	long r = LAUNCH_GATE(SYS_close_range, from, (long)~0U, 0, 0, 0, 0);
+
+	if (r < 0)
+		errno = (int)-r;
+	return r < 0 ? -1 : 0;
+}
+
 static int init_exec(const struct launch_plan *plan, int init_fd, int exec_done, pid_t guest)
 {
 	struct launch_error err = {0};
@@ -152,7 +163,7 @@ static int init_exec(const struct launch_plan *plan, int init_fd, int exec_done,
 	} else if ((init_fd = fcntl(init_fd, F_DUPFD_CLOEXEC, 5)) < 0 ||
 		   (exec_done = fcntl(exec_done, F_DUPFD_CLOEXEC, 5)) < 0 ||
 		   dup3(init_fd, 3, O_CLOEXEC) < 0 || dup3(exec_done, 4, O_CLOEXEC) < 0 ||
-		   syscall(SYS_close_range, 5U, ~0U, 0U) < 0) {
+		   close_from_gate(5) < 0) {
 		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "close descriptors");
 	} else {
 		launch_exec_init_armed(3, plan->init_image, guest);

@@ -664,7 +664,10 @@ uint64_t lx_filter_key(const struct lx_filter_opts *o)
 		uint32_t ver[3] = {v->major, v->minor, v->micro};
 		h = fnv1a(h, ver, sizeof(ver));
 	}
-	h = fnv1a(h, __DATE__ " " __TIME__, sizeof(__DATE__ " " __TIME__));
+	/* the builder's and the table's sources (kernel-shim/CMakeLists.txt), not the build time:
+	 * the same sources make the same filter */
+	const uint64_t src = LXZONE_FILTER_SOURCES_HASH;
+	h = fnv1a(h, &src, sizeof(src));
 	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
 		uint32_t e[4] = {(uint32_t)nr, effective_class(o, nr), lx_systable[nr].err,
 				 lx_systable[nr].trap};

@@ -73,7 +73,8 @@
 /*
  * The gate's first 26 bytes: `long lx_gate(long nr, long a1, ..., long a6)`, a function that
  * moves its arguments into the system call registers and executes `syscall; ret`.  The brand's
- * kernel-shim/gate.S assembles exactly these bytes at LX_GATE_ADDR (a unit test compares them);
+ * kernel-shim/entry.S assembles exactly these bytes at LX_GATE_ADDR (tests/unit/check_gate_bytes.sh
+ * compares them);
  * lxrun copies them to the same address to execve the brand under the installed filter.
  */
 #define LX_GATE_STUB_BYTES                                                                         \

@@ -86,6 +86,7 @@
 #define LX_PR_SET_MM	       35
 #define LX_PR_SET_MM_MAP       14
 #define LX_PR_GET_NO_NEW_PRIVS 39
+#define LX_PR_GET_SECCOMP      21
 #define LX_ST_NOSUID	       2
 #define LX_ST_NOEXEC	       8
 #define LX_F_OK		       0

@@ -695,7 +695,7 @@ int zone_config_check(json_t *cfg, struct zone_error *err)
  * key must be in a zone's config.json (a missing one means the file was tampered with). */
 static bool is_late_key(const char *name)
 {
-	static const char *const late[] = {"capabilities", "shared-interface"};
+	static const char *const late[] = {"capabilities", "shared-interface", "identity-files"};
 
 	for (size_t i = 0; i < sizeof(late) / sizeof(late[0]); i++)
 		if (strcmp(late[i], name) == 0)

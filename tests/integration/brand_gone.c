@@ -8,7 +8,8 @@
  * is the 128 KiB-aligned region of three anonymous mappings (state page, guard page, stack:
  * emul/state.h) that the kernel delivers signals on.  Both are found in /proc/self/maps.
  *
- * After the damage the program makes an emulated call (uname) or takes a signal it has a
+ * After the damage the program makes an emulated call (uname; rt_sigaction, which writes
+ * the brand's state, when the data is only made read-only) or takes a signal it has a
  * handler for; if it is still alive it prints "survived" and exits 0.  Exit 3: the regions
  * were not found (not under the brand, or the layout changed: the test must learn it).
  */
@@ -142,6 +143,9 @@ int main(int argc, char **argv)
 		return 4; /* refused: nothing tested (no stdio: it may need the brand) */
 	if (!strcmp(c, "brand-munmap-signal"))
 		kill(getpid(), SIGUSR1);
+	else if (!strcmp(c, "data-mprotect"))
+		signal(SIGUSR2, SIG_IGN); /* emulated, and writes the brand's state (uname does
+					     not: it keeps no cache) */
 	else
 		uname(&u);
 	printf("survived\n");

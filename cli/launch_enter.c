@@ -314,6 +314,8 @@ int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
 	struct lx_filter_opts fo = {.hardened = opts->hardened,
 				    .lxproc = (opts->zone_page && *opts->zone_page) ||
 					      (opts->kernel_version && *opts->kernel_version),
+				    .lxproc_kernel_files = opts->lxproc_kernel,
+				    .affinity_native = opts->affinity_native,
 				    .mount_notify = opts->notify_sock != NULL};
 	struct sock_fprog filter = {0, NULL};
 	sigset_t mask, fwd;

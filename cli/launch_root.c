@@ -282,6 +282,55 @@ static int do_bind(const struct root_ctx *c, const char *src, const char *dest, 
 	return 0;
 }
 
+/*
+ * LOP_LXPROC_FILES: the FUSE file system on opts->lxproc_fuse_fd, made detached (fsmount), and
+ * each of its files bound over its zone path from there: no mount point of its own is ever
+ * visible.  Mounted by host root, so allow_other lets the zone's users in and
+ * default_permissions has the kernel check the 0444 mode; nosuid, nodev, noexec, and not
+ * read-only: root's open for writing of a /proc file works and its write fails (EIO), as on
+ * Linux, where a read-only mount would say EROFS.
+ */
+static int lxproc_files(const struct root_ctx *c)
+{
+	const struct launch_opts *o = c->plan->opts;
+	static const char *const strs[][2] = {
+	    {"rootmode", "40555"}, {"user_id", "0"}, {"group_id", "0"}, {"source", "lxproc"}};
+	char num[16];
+	cleanup_fd int fs = (int)syscall(SYS_fsopen, "fuse", FSOPEN_CLOEXEC);
+	cleanup_fd int m = -1;
+	int ok = fs >= 0;
+
+	snprintf(num, sizeof(num), "%d", o->lxproc_fuse_fd);
+	ok = ok && syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "fd", num, 0) == 0;
+	for (size_t i = 0; ok && i < sizeof(strs) / sizeof(strs[0]); i++)
+		ok = syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, strs[i][0], strs[i][1], 0) == 0;
+	ok = ok && syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "allow_other", NULL, 0) == 0 &&
+	     syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "default_permissions", NULL, 0) == 0 &&
+	     syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0 &&
+	     (m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+			       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)) >= 0;
+	if (!ok)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno,
+				   "mount the lxproc files (FUSE on fd %d)", o->lxproc_fuse_fd);
+	for (size_t i = 0; i < o->nlxproc_files; i++) {
+		const struct launch_lxproc_file *f = &o->lxproc_files[i];
+		cleanup_fd int t = root_open(c, f->zone, O_PATH);
+		cleanup_fd int b = -1;
+
+		if (t < 0 && errno == ENOENT)
+			continue; /* the image's kernel files are what they are: nothing to hide */
+		if (t < 0 ||
+		    (b = (int)syscall(SYS_open_tree, m, f->name,
+				      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)) < 0 ||
+		    syscall(SYS_move_mount, b, "", t, "",
+			    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno,
+					   "bind the lxproc file %s on %s%s", f->name, c->root,
+					   f->zone);
+	}
+	return 0;
+}
+
 static int do_write_file(const struct root_ctx *c, const struct launch_op *op)
 {
 	cleanup_fd int fd = mount_point(c, op->dest, 1), wfd = -1;
@@ -660,6 +709,9 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 			break;
 		case LOP_PAGE_BIND:
 			r = do_bind(&c, op->src, op->dest, 1, 0);
+			break;
+		case LOP_LXPROC_FILES:
+			r = lxproc_files(&c);
 			break;
 		case LOP_SYMLINK:
 			r = do_symlink(&c, op);

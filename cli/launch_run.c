@@ -191,7 +191,9 @@ int launch_run(const struct launch_plan *plan, int *status, struct launch_error 
 	__attribute__((cleanup(close_report))) struct report_file rep = {.fd = -1};
 	struct lx_filter_opts fo = {.hardened = opts->hardened,
 				    .lxproc = (opts->zone_page && *opts->zone_page) ||
-					      (opts->kernel_version && *opts->kernel_version)};
+					      (opts->kernel_version && *opts->kernel_version),
+				    .lxproc_kernel_files = opts->lxproc_kernel,
+				    .affinity_native = opts->affinity_native};
 	const struct sock_fprog *use = &filter;
 	int was_foreground;
 	sigset_t mask, fwd;

@@ -199,6 +199,19 @@ static int add_lxproc_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, char *e
 	return 1;
 }
 
+/*
+ * Does o trap nr as one of lxproc's calls?  With the kernel serving the files only the calls
+ * that are no file stay (sysinfo; sched_getaffinity unless the zone's cpuset is the answer).
+ */
+static int lxproc_nr(const struct lx_filter_opts *o, int nr)
+{
+	if (!o || !o->lxproc || !lx_sys_is_lxproc(nr))
+		return 0;
+	if (nr == SCMP_SYS(sched_getaffinity))
+		return !o->affinity_native;
+	return !o->lxproc_kernel_files || nr == SCMP_SYS(sysinfo);
+}
+
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
@@ -242,7 +255,7 @@ static int add_mount_notify_rule(scmp_filter_ctx ctx, int nr, char *err, size_t 
 static int add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, char *err, size_t errlen)
 {
 	const uint32_t gated = SCMP_ACT_TRACE(LX_FILTER_MARK_GATED);
-	const int hardened = o && o->hardened, lxproc = o && o->lxproc;
+	const int hardened = o && o->hardened;
 
 	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
 		const struct lx_sysent *e = &lx_systable[nr];
@@ -250,7 +263,7 @@ static int add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, char *
 		unsigned cls = base;
 		uint32_t action;
 
-		if (lxproc && lx_sys_is_lxproc(nr))
+		if (lxproc_nr(o, nr))
 			cls = LX_SYS_EMUL;
 		int rc;
 
@@ -270,7 +283,7 @@ static int add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, char *
 				return -1;
 			continue;
 		}
-		if (lxproc && lx_sys_is_lxproc(nr) && base == LX_SYS_PASS) {
+		if (lxproc_nr(o, nr) && base == LX_SYS_PASS) {
 			int done = add_lxproc_rules(ctx, gated, nr, err, errlen);
 			if (done < 0)
 				return -1;
@@ -522,7 +535,7 @@ static unsigned effective_class(const struct lx_filter_opts *o, int nr)
 {
 	unsigned cls = o && o->hardened ? lx_systable[nr].cls_hardened : lx_systable[nr].cls;
 
-	if (o && o->lxproc && lx_sys_is_lxproc(nr))
+	if (lxproc_nr(o, nr))
 		cls = LX_SYS_EMUL;
 	return cls;
 }
@@ -531,9 +544,12 @@ uint64_t lx_filter_key(const struct lx_filter_opts *o)
 {
 	const struct scmp_version *v = seccomp_version();
 	uint64_t h = fnv1a(FNV_BASIS, CACHE_MAGIC, 8);
-	uint32_t w[9] = {CACHE_VERSION,		 o && o->hardened,	   o && o->lxproc,
-			 (uint32_t)LX_GATE_ADDR, (uint32_t)LX_GATE_LEN,	   LX_TRAP_DATA,
-			 LX_NSYSCALLS,		 LX_FILTER_GATE_BLOCK_LEN, o && o->mount_notify};
+	uint32_t w[11] = {CACHE_VERSION,	  o && o->hardened,
+			  o && o->lxproc,	  (uint32_t)LX_GATE_ADDR,
+			  (uint32_t)LX_GATE_LEN,  LX_TRAP_DATA,
+			  LX_NSYSCALLS,		  LX_FILTER_GATE_BLOCK_LEN,
+			  o && o->mount_notify,	  o && o->lxproc_kernel_files,
+			  o && o->affinity_native};
 
 	h = fnv1a(h, w, sizeof(w));
 	if (v) {
@@ -591,7 +607,7 @@ static int lxproc_args_nr(const struct lx_filter_opts *o, int nr)
 {
 	unsigned base;
 
-	if (!o || !o->lxproc || !lx_sys_is_lxproc(nr))
+	if (!lxproc_nr(o, nr))
 		return 0;
 	base = o->hardened ? lx_systable[nr].cls_hardened : lx_systable[nr].cls;
 	if (base != LX_SYS_PASS)

@@ -34,6 +34,7 @@
 #include "zone/idmap.h"
 #include "zone/mountd.h"
 #include "zone/net.h"
+#include "zone/lxprocfs.h"
 #include "zone/zonepage.h"
 
 #define ZONE_IDLE_PATH "/dev/.lxzone-idle"
@@ -164,7 +165,31 @@ struct boot_ctx {
 	/* the zone's user namespace (not privileged) */
 	struct zone_idrange ids;
 	struct launch_userns userns;
+	/* the zone's lxproc files, served by the kernel (zone/lxprocfs.h) */
+	struct lxprocfs lxfs;
+	struct lxprocfs_bind lxbinds[LXPROCFS_MAXFILES];
+	struct launch_lxproc_file lxfiles[LXPROCFS_MAXFILES];
 };
+
+/* The kernel serves the zone's lxproc files when there is FUSE; else the brand, trapping
+ * opens.  Its server starts once the page exists (boot_lxprocfs_start). */
+static void boot_lxprocfs_plan(struct boot_ctx *b)
+{
+	struct zone_error ferr = {0};
+	size_t n;
+
+	if (lxprocfs_open(&b->lxfs, &ferr) < 0)
+		return;
+	n = lxprocfs_binds(b->opts.kernel_version, b->lxbinds);
+	for (size_t i = 0; i < n; i++) {
+		b->lxfiles[i].name = b->lxbinds[i].name;
+		b->lxfiles[i].zone = b->lxbinds[i].zone;
+	}
+	b->opts.lxproc_files = b->lxfiles;
+	b->opts.nlxproc_files = n;
+	b->opts.lxproc_fuse_fd = b->lxfs.fd;
+	b->opts.lxproc_kernel = 1;
+}
 
 /* A zone that is not `privileged` runs in a user namespace with its recorded id range. */
 static bool zone_userns(struct zone *z)
@@ -458,6 +483,8 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	pid_t init = 0;
 	int halted = 0, status = 0, fd;
 
+	if (b)
+		lxprocfs_init(&b->lxfs);
 	setsid();
 	if (z->lockfd >= 0) {
 		close(z->lockfd); /* the boot command keeps the lock; we must not */
@@ -529,6 +556,8 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		b->opts.net = LAUNCH_NET_FD;
 		b->opts.net_fd = b->net.netns_fd;
 	}
+	boot_lxprocfs_plan(b);
+	b->opts.affinity_native = zone_cgroup_cpus_native(&b->cg, b->opts.millicpus);
 	if (launch_plan_build(&b->opts, plan, &lerr) < 0) {
 		zone_error_set(&err, 0, "plan: %s", lerr.msg);
 		goto fail_cg;
@@ -537,6 +566,8 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	fo.mount_notify = 1;
 	fo.lxproc = (b->opts.zone_page && *b->opts.zone_page) ||
 		    (b->opts.kernel_version && *b->opts.kernel_version);
+	fo.lxproc_kernel_files = b->opts.lxproc_kernel;
+	fo.affinity_native = b->opts.affinity_native;
 	if (zone_filter_get(z, &fo, &filter, ebuf, sizeof(ebuf)) < 0) {
 		zone_error_set(&err, 0, "filter: %s", ebuf);
 		goto fail_cg;
@@ -551,6 +582,12 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	lxzone_page_set_disks(&b->page, "/sys/dev/block", b->mountd.devs, b->mountd.ndevs);
 	if (lxzone_page_sample(&b->page, &b->cg, &err) < 0)
 		goto fail_cg;
+	/* the plan of a zone without a user namespace mounts from inside its pid namespace */
+	if (b->opts.lxproc_kernel && lxprocfs_start(&b->lxfs, b->page_path, b->opts.kernel_version,
+						    b->opts.userns == NULL, &err) < 0)
+		goto fail_cg;
+	lxzone_page_set_flags(&b->page, (b->opts.lxproc_kernel ? LXZP_F_KERNEL_FILES : 0) |
+					    (b->opts.affinity_native ? LXZP_F_AFFINITY_NATIVE : 0));
 	sigprocmask(SIG_SETMASK, NULL, &orig);
 	launch_forward_sigset(&wait_set);
 	sigaddset(&wait_set, SIGCHLD);
@@ -656,6 +693,7 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	zone_cgroup_remove(&b->cg, NULL);
 	zone_net_destroy(&b->net);
 	lxzone_page_close(&b->page, true);
+	lxprocfs_stop(&b->lxfs);
 	if (mountd > 0) /* it ends when the zone's last process does; do not wait for that */
 		kill(mountd, SIGKILL);
 	mountd_unlink(zone_path(z));
@@ -674,6 +712,7 @@ fail_cg:
 	zone_cgroup_remove(&b->cg, NULL);
 	zone_net_destroy(&b->net);
 	lxzone_page_close(&b->page, true);
+	lxprocfs_stop(&b->lxfs);
 fail:
 	launch_userns_close(&b->userns);
 	zone_console_printf(&con, "lxzone: zone %s: boot failed: %s\n", z->name, err.msg);
@@ -994,9 +1033,17 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	opts.zone_page = LAUNCH_ZONE_PAGE; /* bound there at boot, in the zone's mount namespace */
 	opts.argv = av;
 	/* The zone's filter, from the store's cache when it is exactly the one we would build. */
+	/* how the zone booted: the kernel's lxproc files and affinity (the supervisor's page) */
+	char page_path[PATH_MAX];
+	snprintf(page_path, sizeof(page_path), "%s/%s", zone_path(z), LXZONE_PAGE_FILE);
+	uint32_t pflags = lxzone_page_flags(page_path);
+	opts.lxproc_kernel = (pflags & LXZP_F_KERNEL_FILES) != 0;
+	opts.affinity_native = (pflags & LXZP_F_AFFINITY_NATIVE) != 0;
 	struct lx_filter_opts fo = {.hardened = opts.hardened,
 				    .lxproc = (opts.zone_page && *opts.zone_page) ||
-					      (opts.kernel_version && *opts.kernel_version)};
+					      (opts.kernel_version && *opts.kernel_version),
+				    .lxproc_kernel_files = opts.lxproc_kernel,
+				    .affinity_native = opts.affinity_native};
 	cleanup_free struct sock_filter *prog = NULL;
 	struct sock_fprog filter;
 	char ebuf[512];

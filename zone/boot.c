@@ -173,12 +173,13 @@ struct boot_ctx {
 
 /* The kernel serves the zone's lxproc files when there is FUSE; else the brand, trapping
  * opens.  Its server starts once the page exists (boot_lxprocfs_start). */
-static void boot_lxprocfs_plan(struct boot_ctx *b)
+static void boot_lxprocfs_plan(struct boot_ctx *b, bool dry_run)
 {
 	struct zone_error ferr = {0};
 	size_t n;
 
-	if (lxprocfs_open(&b->lxfs, &ferr) < 0)
+	/* --dry-run shows what a boot would do, without opening the device */
+	if (dry_run ? access("/dev/fuse", R_OK | W_OK) < 0 : lxprocfs_open(&b->lxfs, &ferr) < 0)
 		return;
 	n = lxprocfs_binds(b->opts.kernel_version, b->lxbinds);
 	for (size_t i = 0; i < n; i++) {
@@ -389,6 +390,8 @@ int zone_boot_plan_print(struct zone *z, FILE *out, struct zone_error *err)
 		b->opts.net = LAUNCH_NET_FD;
 		b->opts.net_fd = 1000; /* placeholder: the real fd exists only at boot */
 	}
+	lxprocfs_init(&b->lxfs);
+	boot_lxprocfs_plan(b, true);
 	if (launch_plan_build(&b->opts, plan, &lerr) < 0) {
 		zone_error_set(err, 0, "plan: %s", lerr.msg);
 		goto out;
@@ -556,7 +559,7 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		b->opts.net = LAUNCH_NET_FD;
 		b->opts.net_fd = b->net.netns_fd;
 	}
-	boot_lxprocfs_plan(b);
+	boot_lxprocfs_plan(b, false);
 	b->opts.affinity_native = zone_cgroup_cpus_native(&b->cg, b->opts.millicpus);
 	if (launch_plan_build(&b->opts, plan, &lerr) < 0) {
 		zone_error_set(&err, 0, "plan: %s", lerr.msg);

@@ -14,7 +14,8 @@ import sys
 import time
 
 lxzone, tmp, n, size_mib, quick = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-only = sys.argv[6] if len(sys.argv) > 6 else ""  # "exec": the exec / nsenter pairs alone
+# "exec": the exec / nsenter pairs alone; "files": the 12k-file tree's figures alone
+only = sys.argv[6] if len(sys.argv) > 6 else ""
 store = os.environ["LXZONE_ROOT"]
 devnull = os.open(os.devnull, os.O_RDWR)
 missing = []
@@ -90,6 +91,69 @@ if not only:
     print("  first exec         median %s" % ms(med(first)))
     print()
 
+
+def many_files():
+    """Copy clone, snapshot, destroy, uninstall of a 12k-file tree against cp -a / rm -rf."""
+    lx("create", "many", "--golden", "--image", "builtin:busybox")
+    tree = os.path.join(store, "many", "root", "usr", "share", "many")
+    nfiles = 12000 if not quick else 600
+    blob = os.urandom(8192)
+    for k in range(nfiles):
+        d = os.path.join(tree, "d%03d" % (k // 100))
+        if k % 100 == 0:
+            os.makedirs(d)
+        with open(os.path.join(d, "f%05d" % k), "wb") as f:
+            f.write(blob[: (k * 37) % 8192])
+    subprocess.run(["sync"])
+    pairs = {"clone --method copy / cp -a": [], "snapshot / cp -a": [],
+             "destroy / rm -rf": [], "uninstall / rm -rf": []}
+    src = os.path.join(store, "many", "root")
+    dst = os.path.join(tmp, "cp-many")
+    rounds = 3 if not quick else 1
+
+    def paired(name, a_fn, b_fn, i):
+        if i % 2 == 0:
+            a, b = a_fn(), b_fn()
+        else:
+            b, a = b_fn(), a_fn()
+        pairs[name].append((a, b))
+
+    for i in range(rounds):
+        paired("clone --method copy / cp -a",
+               lambda: lx("clone", "many", "c-many", "--method", "copy"),
+               lambda: run(["cp", "-a", src, dst]), i)
+        subprocess.run(["sync"])
+        paired("destroy / rm -rf", lambda: lx("destroy", "c-many"),
+               lambda: run(["rm", "-rf", dst]), i)
+        paired("snapshot / cp -a", lambda: lx("snapshot", "many", "s%d" % i),
+               lambda: run(["cp", "-a", src, dst]), i)
+        run(["rm", "-rf", dst])
+        lx("clone", "many", "u-many", "--method", "copy")
+        run(["cp", "-a", src, dst])
+        subprocess.run(["sync"])
+        paired("uninstall / rm -rf", lambda: lx("uninstall", "u-many"),
+               lambda: run(["rm", "-rf", dst]), i)
+        lx("destroy", "u-many")
+        subprocess.run(["sync"])
+    files = sum(len(fs) + len(ds) for _, ds, fs in os.walk(src))
+    print("a tree of %d entries (a busybox root and %d small files), %d alternating pairs:" %
+          (files, nfiles, rounds))
+    for name, ps in pairs.items():
+        a = [x for x, _ in ps]
+        b = [y for _, y in ps]
+        print("  %-28s lxzone median %s  tool median %s  ratio x%.2f   target <= x1.2" %
+              (name, ms(med(a)), ms(med(b)), med([x / y for x, y in ps])))
+        if not ps:
+            missing.append(name)
+    print()
+
+
+if only == "files":
+    many_files()
+    print("load average %s -> %s" % (" ".join(load_before),
+                                     " ".join(open("/proc/loadavg").read().split()[:3])))
+    sys.exit(1 if missing else 0)
+
 # --- exec vs nsenter -------------------------------------------------------------------
 lx("boot", "b")
 pid = str(init_pid("b"))
@@ -163,6 +227,9 @@ print("copy clone of the big zone (%.1f MiB, page cache warm), %d alternating ru
 print("  lxzone clone --method copy   median %s  %.0f MiB/s" % (ms(med(cc)), mib / med(cc)))
 print("  cp -a                        median %s  %.0f MiB/s" % (ms(med(cp)), mib / med(cp)))
 print()
+
+many_files()
+
 print("load average %s -> %s" % (" ".join(load_before), " ".join(open("/proc/loadavg").read().split()[:3])))
 
 if quick:

@@ -57,6 +57,13 @@ int launch_fail(struct launch_error *err, int status, int errnum, const char *fm
 /* One extra bind mount, HOSTPATH:ZONEPATH[:ro].  The whole host subtree appears at ZONEPATH; a
  * bind mount's root is a mount boundary, so ".." from ZONEPATH never reaches the host path's
  * parent.  ZONEPATH is resolved inside the root (symlinks in the image cannot lead out). */
+/* One of the zone's lxproc files served by the kernel: the file `name` of the FUSE file
+ * system (zone/lxprocfs.h) bound over the zone path `zone`. */
+struct launch_lxproc_file {
+	const char *name;
+	const char *zone;
+};
+
 struct launch_bind {
 	const char *host;
 	const char *zone;
@@ -201,6 +208,23 @@ struct launch_opts {
 	int timens;
 	uint64_t timens_boot_ns; /* read by launch_spawn, so it may be set after the plan */
 
+	/*
+	 * The zone's lxproc files served by the kernel (with a root; zone/lxprocfs.h):
+	 * LOP_LXPROC_FILES mounts the FUSE device lxproc_fuse_fd (close-on-exec; its server runs
+	 * outside the zone) and binds its files read-only over the zone's paths, before the user
+	 * namespace locks the zone's mounts; the filter then traps no open (lxproc_kernel_files
+	 * in kernel-shim/filter.h).  0 files: none, the brand serves them and opens trap.
+	 */
+	const struct launch_lxproc_file *lxproc_files;
+	size_t nlxproc_files;
+	int lxproc_fuse_fd;
+	/* The zone's lxproc files are the kernel's: mounted by this plan (lxproc_files), or by
+	 * the zone's boot for what launch_enter runs.  The filter traps no open. */
+	int lxproc_kernel;
+	/* The zone's CPUs are host CPUs 0..n-1 (cgroup cpuset, no smaller quota): the kernel's
+	 * sched_getaffinity is the zone's answer, and the filter does not trap it. */
+	int affinity_native;
+
 	/* Block devices given to the zone: a node in its /dev, same major:minor, mode 0660. */
 	const struct launch_device *devices;
 	size_t ndevices;
@@ -268,6 +292,9 @@ enum launch_op_kind {
 			       one: /proc/sys/net with the zone's own network namespace) */
 	LOP_SPAWN_INIT,	    /* user namespace: fork (through a child in U) the zone's init as
 			       PID 1 of new pid and cgroup namespaces owned by U; it waits */
+	LOP_LXPROC_FILES,   /* mount the lxproc FUSE file system (opts->lxproc_fuse_fd) and bind
+			       its files over the zone paths of opts->lxproc_files (missing
+			       ones skipped) */
 	LOP_ENTER_USERNS,   /* after the pivot: let init go: it copies the mount namespace into
 			       one owned by U (boot mounts locked) and becomes root in U; this
 			       process (the setup) is done */

@@ -327,6 +327,8 @@ int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
 	struct lx_filter_opts fo = {.hardened = opts->hardened,
 				    .lxproc = (opts->zone_page && *opts->zone_page) ||
 					      (opts->kernel_version && *opts->kernel_version),
+				    .lxproc_kernel_files = opts->lxproc_kernel,
+				    .affinity_native = opts->affinity_native,
 				    .mount_notify = opts->notify_sock != NULL,
 				    .kernel = lx_sys_kv_parse(opts->kernel_version)};
 	struct sock_fprog filter = {0, NULL};

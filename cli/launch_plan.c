@@ -46,6 +46,7 @@ static const char *const op_names[] = {
     [LOP_SPAWN_INIT] = "spawn-init",
     [LOP_BINFMT] = "binfmt",
     [LOP_ENTER_USERNS] = "enter-userns",
+    [LOP_LXPROC_FILES] = "lxproc-files",
 };
 
 const char *launch_op_name(int kind)
@@ -412,6 +413,9 @@ static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *pl
 			op->flags = MS_RDONLY;
 		full |= !op;
 	}
+	/* the kernel serves lxproc's files: bound by host root, locked with the rest */
+	if (opts->nlxproc_files)
+		full |= !add(plan, LOP_LXPROC_FILES, NULL, NULL);
 	full |= !add(plan, LOP_PIVOT_ROOT, opts->root, NULL);
 	/* last: every mount above is made by host root, then locked by the copy */
 	if (opts->userns)
@@ -565,6 +569,11 @@ static void print_op(const struct launch_plan *plan, const struct launch_op *op,
 	case LOP_READ_ONLY:
 	case LOP_READ_WRITE:
 		fprintf(out, " %s (if present)", op->dest);
+		break;
+	case LOP_LXPROC_FILES:
+		for (size_t i = 0; i < plan->opts->nlxproc_files; i++)
+			fprintf(out, " %s", plan->opts->lxproc_files[i].zone);
+		fprintf(out, " (FUSE, served outside the zone)");
 		break;
 	case LOP_HOST_CPU_DIR:
 		fprintf(out, " %s cpu0..cpu%lu online %.*s (private mount namespace)", op->dest,

@@ -299,6 +299,56 @@ static int do_binfmt(const struct root_ctx *c, const struct launch_op *op)
 	return launch_binfmt_register(op->src, c->userns->user_fd, c->userns->base, fd, c->err);
 }
 
+/*
+ * LOP_LXPROC_FILES: the FUSE file system on opts->lxproc_fuse_fd, made detached (fsmount),
+ * and each of its files bound over its zone path from there: no mount point of its own is
+ * ever visible.  Mounted by host root, so allow_other lets the zone's users in and
+ * default_permissions has the kernel check the 0444 mode; nosuid, nodev, noexec, and not
+ * read-only: root's open for writing of a /proc file works and its write fails (EIO), as on
+ * Linux, where a read-only mount would say EROFS.
+ */
+static int lxproc_files(const struct root_ctx *c)
+{
+	const struct launch_opts *o = c->plan->opts;
+	static const char *const strs[][2] = {
+	    {"rootmode", "40555"}, {"user_id", "0"}, {"group_id", "0"}, {"source", "lxproc"}};
+	char num[16];
+	cleanup_fd int fs = (int)syscall(SYS_fsopen, "fuse", FSOPEN_CLOEXEC);
+	cleanup_fd int m = -1;
+	int ok = fs >= 0;
+
+	snprintf(num, sizeof(num), "%d", o->lxproc_fuse_fd);
+	ok = ok && syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "fd", num, 0) == 0;
+	for (size_t i = 0; ok && i < sizeof(strs) / sizeof(strs[0]); i++)
+		ok = syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, strs[i][0], strs[i][1], 0) == 0;
+	ok = ok && syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "allow_other", NULL, 0) == 0 &&
+	     syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "default_permissions", NULL, 0) == 0 &&
+	     syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0 &&
+	     (m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+			       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)) >= 0;
+	if (!ok)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno,
+				   "mount the lxproc files (FUSE on fd %d)", o->lxproc_fuse_fd);
+	for (size_t i = 0; i < o->nlxproc_files; i++) {
+		const struct launch_lxproc_file *f = &o->lxproc_files[i];
+		cleanup_fd int t = root_open(c, f->zone, O_PATH);
+		cleanup_fd int b = -1;
+
+		if (t < 0 && errno == ENOENT)
+			continue; /* the image's kernel files are what they are: nothing to
+				     hide */
+		if (t < 0 ||
+		    (b = (int)syscall(SYS_open_tree, m, f->name,
+				      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)) < 0 ||
+		    syscall(SYS_move_mount, b, "", t, "",
+			    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno,
+					   "bind the lxproc file %s on %s%s", f->name, c->root,
+					   f->zone);
+	}
+	return 0;
+}
+
 static int do_write_file(const struct root_ctx *c, const struct launch_op *op)
 {
 	cleanup_fd int fd = mount_point(c, op->dest, 1), wfd = -1;
@@ -316,8 +366,8 @@ static int do_write_file(const struct root_ctx *c, const struct launch_op *op)
 }
 
 /*
- * The directory that will hold the zone path dest (made if missing, resolved inside the root),
- * open O_PATH; *name is dest's last component.
+ * The directory that will hold the zone path dest (made if missing, resolved inside the
+ * root), open O_PATH; *name is dest's last component.
  */
 static int open_parent(const struct root_ctx *c, const char *dest, const char **name)
 {
@@ -429,12 +479,12 @@ static int do_path_rule(const struct root_ctx *c, const struct launch_op *op)
 }
 
 /*
- * The root, bound on itself: through an idmapped mount for a user-namespaced zone (the image's
- * ids are the zone's; nothing on disk changes, so an overlay clone or a snapshot stays as it
- * is), else plainly.  Then, in a user-namespaced zone, what this process creates in the root
- * or the zone's tmpfs belongs to the zone's root: fsuid and fsgid become its host ids (an
- * idmapped mount refuses to create a file for an id outside its map), with the capabilities
- * that change drops raised again.
+ * The root, bound on itself: through an idmapped mount for a user-namespaced zone (the
+ * image's ids are the zone's; nothing on disk changes, so an overlay clone or a snapshot
+ * stays as it is), else plainly.  Then, in a user-namespaced zone, what this process
+ * creates in the root or the zone's tmpfs belongs to the zone's root: fsuid and fsgid
+ * become its host ids (an idmapped mount refuses to create a file for an id outside its
+ * map), with the capabilities that change drops raised again.
  */
 static int bind_root(struct root_ctx *c, const struct launch_op *op)
 {
@@ -476,9 +526,10 @@ static int bind_root(struct root_ctx *c, const struct launch_op *op)
  * The zone's init, once the setup process says go (LOP_ENTER_USERNS; end-of-file: the setup
  * failed and said why).  It is in U already (its parent joined it) and in the setup's mount
  * namespace, whose root the pivot moved for it too: it copies that namespace into one owned
- * by U, which makes the kernel lock every mount made by the setup, and becomes uid and gid 0
- * in U with no supplementary groups (U's root keeps its capabilities: the effective set is
- * refilled on the change to U's root).  From here on the kernel judges it as the zone's root.
+ * by U, which makes the kernel lock every mount made by the setup, and becomes uid and gid
+ * 0 in U with no supplementary groups (U's root keeps its capabilities: the effective set
+ * is refilled on the change to U's root).  From here on the kernel judges it as the zone's
+ * root.
  */
 static int init_enter(int go, struct launch_error *err)
 {
@@ -501,12 +552,13 @@ static int init_enter(int go, struct launch_error *err)
 }
 
 /*
- * The zone's time namespace, made here in U so that U owns it: the zone's root may setns back
- * into it from a time namespace of its own (LTP's clock_gettime03 does), which a namespace
- * owned by the host's user namespace refuses (EPERM).  Its boottime offset makes
+ * The zone's time namespace, made here in U so that U owns it: the zone's root may setns
+ * back into it from a time namespace of its own (LTP's clock_gettime03 does), which a
+ * namespace owned by the host's user namespace refuses (EPERM).  Its boottime offset makes
  * CLOCK_BOOTTIME count from the zone's boot (launch_timens.c); with boottime=host
- * (plan->new_timens 0) it has none, so the zone's clocks are the host's.  Offsets can only be
- * written before a process is in it: init, forked next, is its first.  0 or -1 with errno.
+ * (plan->new_timens 0) it has none, so the zone's clocks are the host's.  Offsets can only
+ * be written before a process is in it: init, forked next, is its first.  0 or -1 with
+ * errno.
  */
 static int timens_in_userns(const struct launch_plan *plan)
 {
@@ -518,12 +570,13 @@ static int timens_in_userns(const struct launch_plan *plan)
 /*
  * LOP_SPAWN_INIT: the zone's init, as PID 1 of pid and cgroup namespaces owned by U.  A pid
  * namespace belongs to the user namespace of the process that makes it, and a process joins
- * one only once it has a PID 1 (/proc/PID/ns/pid_for_children is ENOENT before), so host-root
- * setup cannot make init itself: a child joins U, unshares pid and cgroup namespaces (the
- * cgroups joined earlier become the zone's "/") and forks init, then exits; init waits for
- * the setup to finish.  The setup learns init's pid (reported to init_pid_fd once init is no
- * longer the child's: the supervisor, a subreaper, adopts it) and mounts proc for its pid
- * namespace.  Returns 0 in the setup, 2 in init (ready to go on), -1 with err.
+ * one only once it has a PID 1 (/proc/PID/ns/pid_for_children is ENOENT before), so
+ * host-root setup cannot make init itself: a child joins U, unshares pid and cgroup
+ * namespaces (the cgroups joined earlier become the zone's "/") and forks init, then exits;
+ * init waits for the setup to finish.  The setup learns init's pid (reported to init_pid_fd
+ * once init is no longer the child's: the supervisor, a subreaper, adopts it) and mounts
+ * proc for its pid namespace.  Returns 0 in the setup, 2 in init (ready to go on), -1 with
+ * err.
  */
 static int spawn_init(struct root_ctx *c)
 {
@@ -594,7 +647,8 @@ static int pivot(struct root_ctx *c)
 {
 	if (fchdir(c->rootfd) < 0)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "chdir %s", c->root);
-	/* new and old root on the same directory; the old one is then detached from under us */
+	/* new and old root on the same directory; the old one is then detached from under
+	 * us */
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "pivot_root %s", c->root);
 	if (umount2(".", MNT_DETACH) < 0)
@@ -620,7 +674,8 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 	*brand_fd = -1;
 	if (init_fd)
 		*init_fd = -1;
-	/* zone-path ops before bind-root find rootfd -1 and fail with EBADF, never touch / */
+	/* zone-path ops before bind-root find rootfd -1 and fail with EBADF, never touch /
+	 */
 	for (i = 0; i < plan->nops && r == 0; i++) {
 		const struct launch_op *op = &plan->ops[i];
 
@@ -677,6 +732,9 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 			break;
 		case LOP_PAGE_BIND:
 			r = do_bind(&c, op->src, op->dest, 1, 0);
+			break;
+		case LOP_LXPROC_FILES:
+			r = lxproc_files(&c);
 			break;
 		case LOP_SYMLINK:
 			r = do_symlink(&c, op);

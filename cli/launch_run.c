@@ -193,6 +193,8 @@ int launch_run(const struct launch_plan *plan, int *status, struct launch_error 
 	struct lx_filter_opts fo = {.hardened = opts->hardened,
 				    .lxproc = (opts->zone_page && *opts->zone_page) ||
 					      (opts->kernel_version && *opts->kernel_version),
+				    .lxproc_kernel_files = opts->lxproc_kernel,
+				    .affinity_native = opts->affinity_native,
 				    .kernel = lx_sys_kv_parse(opts->kernel_version)};
 	const struct sock_fprog *use = &filter;
 	int was_foreground;

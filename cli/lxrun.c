@@ -33,6 +33,8 @@ static const struct sock_fprog *filter_cached(const struct launch_opts *opts,
 	struct lx_filter_opts fo = {.hardened = opts->hardened,
 				    .lxproc = (opts->zone_page && *opts->zone_page) ||
 					      (opts->kernel_version && *opts->kernel_version),
+				    .lxproc_kernel_files = opts->lxproc_kernel,
+				    .affinity_native = opts->affinity_native,
 				    .kernel = lx_sys_kv_parse(opts->kernel_version)};
 	char dir[4096], name[64], why[512];
 	const struct sock_fprog *r = NULL;
@@ -118,8 +120,9 @@ int main(int argc, char **argv)
 		free(caps);
 		return 0;
 	}
-	opts.filter = filter_cached(&opts, &filter);
-	if (caps_start(caps, &opts, &err) < 0 || launch_run(plan, &status, &err) < 0) {
+	/* after the caps: the cgroup made tells whether affinity needs the brand */
+	if (caps_start(caps, &opts, &err) < 0 ||
+	    ((opts.filter = filter_cached(&opts, &filter)), launch_run(plan, &status, &err) < 0)) {
 		fprintf(stderr, "lxrun: %s\n", err.msg);
 		status = err.status;
 	}

@@ -88,9 +88,24 @@ int lxrun_caps_plan(struct lxrun_caps *c, struct launch_opts *opts, struct launc
 	    sizeof(c->page_path))
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, ENAMETOOLONG, "zone page in %s",
 				   c->page_dir);
+	lxprocfs_init(&c->fs);
 	if (opts->root) {
 		opts->zone_page_host = c->page_path;
 		opts->zone_page = LAUNCH_ZONE_PAGE;
+		/* the kernel serves the lxproc files (mounting them takes root); no FUSE: the
+		 * brand does, trapping opens */
+		if (geteuid() == 0 && lxprocfs_open(&c->fs, &zerr) == 0) {
+			size_t n = lxprocfs_binds(opts->kernel_version, c->binds);
+
+			for (size_t i = 0; i < n; i++) {
+				c->files[i].name = c->binds[i].name;
+				c->files[i].zone = c->binds[i].zone;
+			}
+			opts->lxproc_files = c->files;
+			opts->nlxproc_files = n;
+			opts->lxproc_fuse_fd = c->fs.fd;
+			opts->lxproc_kernel = 1;
+		}
 	} else {
 		opts->zone_page = c->page_path;
 	}
@@ -159,6 +174,10 @@ int lxrun_caps_start(struct lxrun_caps *c, struct launch_opts *opts, struct laun
 	c->page.host_pidns = opts->root == NULL;
 	if (lxzone_page_sample(&c->page, &c->cg, &zerr) < 0)
 		goto fail;
+	if (opts->nlxproc_files &&
+	    lxprocfs_start(&c->fs, c->page_path, opts->kernel_version, 1, &zerr) < 0)
+		goto fail;
+	opts->affinity_native = zone_cgroup_cpus_native(&c->cg, opts->millicpus);
 	opts->tick = caps_tick;
 	opts->tick_arg = c;
 	return 0;
@@ -196,6 +215,7 @@ void lxrun_caps_end(struct lxrun_caps *c)
 
 	if (!c->active)
 		return;
+	lxprocfs_stop(&c->fs);
 	lxzone_page_close(&c->page, true);
 	if (c->created) {
 		/* the program's leftovers (daemons it started) go with the run, as in a zone */

@@ -16,6 +16,7 @@
 
 #include "cli/launch.h"
 #include "zone/cgroup.h"
+#include "zone/lxprocfs.h"
 #include "zone/zonepage.h"
 
 struct lxrun_caps {
@@ -28,6 +29,10 @@ struct lxrun_caps {
 	char page_path[PATH_MAX];
 	struct lxzone_page_writer page;
 	bool warned; /* a failed sample was reported once */
+	/* with a root, as root: the lxproc files served by the kernel (zone/lxprocfs.h) */
+	struct lxprocfs fs;
+	struct lxprocfs_bind binds[LXPROCFS_MAXFILES];
+	struct launch_lxproc_file files[LXPROCFS_MAXFILES];
 };
 
 /* lxrun's run directory (zone pages, the filter cache): $LXZONE_RUN_DIR, /run/lxzone for
@@ -36,11 +41,14 @@ struct lxrun_caps {
 int lxrun_run_dir(char *buf, size_t sz);
 
 /* Decide the cgroup and page paths and point opts at them (cgroup_procs, zone_page,
- * zone_page_host).  Touches nothing: the plan, and --dry-run, show the result. */
+ * zone_page_host); with a root, as root, open /dev/fuse for the lxproc files (lxproc_files,
+ * lxproc_fuse_fd; without FUSE the brand serves them).  Changes nothing on the host: the
+ * plan, and --dry-run, show the result. */
 int lxrun_caps_plan(struct lxrun_caps *c, struct launch_opts *opts, struct launch_error *err);
 
-/* Create the cgroup with the caps, create the page, sample it once and install the
- * sampler as opts->tick.  On error nothing is left behind. */
+/* Create the cgroup with the caps, create the page, sample it once, install the sampler as
+ * opts->tick, start the lxproc files' server and set opts->affinity_native.  On error
+ * nothing is left behind. */
 int lxrun_caps_start(struct lxrun_caps *c, struct launch_opts *opts, struct launch_error *err);
 
 /* Kill what is left in the cgroup, remove it and the page. Safe to call more than once. */

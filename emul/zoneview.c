@@ -168,6 +168,7 @@ static int snapshot(void)
 static long build_view(struct lxproc_view *v, uint32_t inputs)
 {
 	static struct lxzone_page nocaps_page;
+	static struct lxproc_disknames disknames;
 	const struct lxzone_page *p = &zv.snap;
 	uint64_t now = __builtin_ia32_rdtsc();
 
@@ -188,60 +189,14 @@ static long build_view(struct lxproc_view *v, uint32_t inputs)
 	}
 	v->kver = lx_proc.kver;
 	v->host_release = zv.release;
-	v->mem_limit = p->mem_limit;
-	v->mem_usage = p->mem_usage;
-	v->swap_limit = p->swap_limit;
-	v->swap_usage = p->swap_usage;
-	v->mstat = p->mstat;
-	v->cpuset = p->cpuset;
-	v->cpu_quota_us = p->cpu_quota_us;
-	v->cpu_period_us = p->cpu_period_us;
-	v->cpu_src = (enum lxproc_cpusrc)p->cpu_src;
-	v->cpu_percpu = p->cpu_percpu;
-	v->cpu_npercpu = p->cpu_npercpu < LXZP_MAXCPU ? p->cpu_npercpu : LXZP_MAXCPU;
-	v->cpu_total = p->cpu_total;
-	if (p->cpu_src != LXPROC_CPU_HOST && p->sampled_ns) {
-		/* sampled times: shown between the page's two samples (proc/lxproc_cpu.c) */
-		v->cpu_sample_ns = p->sampled_ns;
-		v->cpu_prev_ns = p->cpu_prev_ns;
-		v->cpu_prev_percpu = p->cpu_prev_percpu;
-		v->cpu_prev_total = p->cpu_prev_total;
-	}
 	/* the page's times are the host's: so is now, whatever the reader's namespace says */
-	if (inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME))
-		v->now_ns = lxzone_page_host_ns(p, boottime_ns());
-	v->zone_boot_ns = p->zone_boot_ns;
-	v->zone_boot_real_ns = p->zone_boot_real_ns;
-	v->load = p->load;
-	v->nr_running = p->nr_running;
-	v->nr_blocked = p->nr_blocked;
-	v->nr_threads = p->nr_threads;
-	v->last_pid = p->last_pid;
-	v->nr_forks = p->nr_forks;
-	v->host_pidns = p->host_pidns != 0;
-	if (inputs & LXPROC_IN_DISKS) {
-		static char names[LXZP_MAXDISK][LXZP_DISKNAME];
-		static const char *disks[LXZP_MAXDISK];
-		uint32_t n = p->ndisks < LXZP_MAXDISK ? p->ndisks : LXZP_MAXDISK;
-
-		for (uint32_t i = 0; i < n; i++) {
-			/* terminated here too: a torn or hostile page cannot overrun */
-			lx_strlcpy(names[i], p->disks[i], LXZP_DISKNAME);
-			disks[i] = names[i];
-		}
-		v->disks = disks;
-		v->ndisks = n;
-	}
-	if (inputs & LXPROC_IN_LASTPID) {
-		uint32_t live = live_last_pid();
-
-		if (live) {
-			v->last_pid = live;
-			/* a fresh namespace hands pids out in order: the last one is the forks */
-			if (!v->host_pidns && live > v->nr_forks)
-				v->nr_forks = live;
-		}
-	}
+	lxproc_view_from_page(v, p,
+			      (inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME))
+				  ? lxzone_page_host_ns(p, boottime_ns())
+				  : 0,
+			      (inputs & LXPROC_IN_DISKS) ? &disknames : NULL);
+	if (inputs & LXPROC_IN_LASTPID)
+		lxproc_view_live_pid(v, live_last_pid());
 	/* btime needs the host's boot time, and the zone's CPUs the host's: /proc/stat */
 	inputs |= (inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME | LXPROC_IN_CPUS))
 		      ? LXPROC_IN_HOST_STAT

@@ -39,7 +39,8 @@ set(LXZONE_BRAND_SOURCES
 	${CMAKE_SOURCE_DIR}/proc/lxproc_mem.c
 	${CMAKE_SOURCE_DIR}/proc/lxproc_time.c
 	${CMAKE_SOURCE_DIR}/proc/lxproc_kernel.c
-	${CMAKE_SOURCE_DIR}/proc/lxproc_table.c)
+	${CMAKE_SOURCE_DIR}/proc/lxproc_table.c
+	${CMAKE_SOURCE_DIR}/proc/lxproc_page.c)
 
 add_executable(lxzone-brand ${LXZONE_BRAND_SOURCES})
 target_compile_options(lxzone-brand PRIVATE

@@ -275,6 +275,20 @@ static int add_mount_notify_rule(scmp_filter_ctx ctx, int nr, char *err, size_t 
 	return 0;
 }
 
+/*
+ * Does o trap nr as one of lxproc's calls (the table's CAPS rows, in a zone with a zone page)?
+ * With the kernel serving the files (zone/lxprocfs.h) only the calls that are no file stay:
+ * sysinfo, and sched_getaffinity unless the zone's cpuset is the answer.
+ */
+static int lxproc_nr(const struct lx_filter_opts *o, int nr)
+{
+	if (!o || !o->lxproc || lx_systable[nr].trap != LX_TRAP_CAPS)
+		return 0;
+	if (nr == SCMP_SYS(sched_getaffinity))
+		return !o->affinity_native;
+	return !o->lxproc_kernel_files || nr == SCMP_SYS(sysinfo);
+}
+
 /* The class the filter gives nr under o: the profile's, and for the table's CAPS rows in a
  * zone with a zone page, emulated (lxproc's argument rules may narrow it, add_rules). */
 static unsigned effective_class(const struct lx_filter_opts *o, int nr)
@@ -282,7 +296,7 @@ static unsigned effective_class(const struct lx_filter_opts *o, int nr)
 	const struct lx_sysent *e = &lx_systable[nr];
 	unsigned cls = o && o->hardened ? e->cls_hardened : e->cls;
 
-	if (o && o->lxproc && e->trap == LX_TRAP_CAPS)
+	if (lxproc_nr(o, nr))
 		cls = LX_SYS_EMUL;
 	return cls;
 }
@@ -348,8 +362,7 @@ static int add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, char *
 				return -1;
 			continue;
 		}
-		if (e->trap == LX_TRAP_CAPS && cls == LX_SYS_EMUL &&
-		    (o->hardened ? e->cls_hardened : e->cls) == LX_SYS_PASS) {
+		if (lxproc_nr(o, nr) && (hardened ? e->cls_hardened : e->cls) == LX_SYS_PASS) {
 			int done = add_lxproc_rules(ctx, gated, nr, err, errlen);
 			if (done < 0)
 				return -1;
@@ -654,10 +667,18 @@ uint64_t lx_filter_key(const struct lx_filter_opts *o)
 {
 	const struct scmp_version *v = seccomp_version();
 	uint64_t h = fnv1a(FNV_BASIS, CACHE_MAGIC, 8);
-	uint32_t w[10] = {CACHE_VERSION,	  o && o->hardened,	    o && o->lxproc,
-			  (uint32_t)LX_GATE_ADDR, (uint32_t)LX_GATE_LEN,    LX_TRAP_DATA,
-			  LX_NSYSCALLS,		  LX_FILTER_GATE_BLOCK_LEN, o && o->mount_notify,
-			  o ? o->kernel : 0};
+	uint32_t w[12] = {CACHE_VERSION,
+			  o && o->hardened,
+			  o && o->lxproc,
+			  (uint32_t)LX_GATE_ADDR,
+			  (uint32_t)LX_GATE_LEN,
+			  LX_TRAP_DATA,
+			  LX_NSYSCALLS,
+			  LX_FILTER_GATE_BLOCK_LEN,
+			  o && o->mount_notify,
+			  o ? o->kernel : 0,
+			  o && o->lxproc_kernel_files,
+			  o && o->affinity_native};
 
 	h = fnv1a(h, w, sizeof(w));
 	if (v) {
@@ -728,7 +749,7 @@ static int lxproc_args_nr(const struct lx_filter_opts *o, int nr)
 {
 	unsigned base;
 
-	if (!o || !o->lxproc || lx_systable[nr].trap != LX_TRAP_CAPS)
+	if (!lxproc_nr(o, nr))
 		return 0;
 	base = o->hardened ? lx_systable[nr].cls_hardened : lx_systable[nr].cls;
 	if (base != LX_SYS_PASS)

@@ -14,6 +14,12 @@
 struct lx_filter_opts {
 	int hardened; /* use the table's hardened profile (cls_hardened) */
 	int lxproc;   /* the zone has a zone page: trap the table's CAPS rows (lxproc's calls) */
+	/* the kernel serves lxproc's files (zone/lxprocfs.h): of lxproc's calls only the ones
+	 * that are no file (sysinfo, sched_getaffinity) trap, and opens never do */
+	int lxproc_kernel_files;
+	/* the zone's CPUs are host CPUs 0..n-1 (its cpuset, uncut by a quota): the kernel's
+	 * sched_getaffinity is lxproc's answer, so it is not trapped */
+	int affinity_native;
 	/* zones only: the table's MOUNTD rows (mount, umount2) go to the zone's mount service as
 	 * seccomp user notifications (zone/mountd.h) instead of failing with EPERM */
 	int mount_notify;

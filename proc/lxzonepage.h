@@ -29,6 +29,11 @@
 #define LXZP_MAXDISK  64	  /* block devices given to the zone (MOUNTD_MAX_DEVS) */
 #define LXZP_DISKNAME 32	  /* a kernel block device name and its NUL */
 
+/* flags: the kernel serves lxproc's files (zone/lxprocfs.h); its sched_getaffinity is the
+ * zone's answer (lx_filter_opts.affinity_native).  `lxzone exec` builds its filter from them. */
+#define LXZP_F_KERNEL_FILES    1u
+#define LXZP_F_AFFINITY_NATIVE 2u
+
 struct lxzone_page {
 	uint32_t magic;
 	uint32_t version;
@@ -68,7 +73,7 @@ struct lxzone_page {
 	uint32_t nr_running, nr_blocked, nr_threads, last_pid;
 	uint64_t nr_forks;
 	uint32_t host_pidns; /* 1: the zone's tasks are in the host's pid namespace */
-	uint32_t pad;
+	uint32_t flags;	     /* LXZP_F_*: how the supervisor booted the zone, for host tools */
 
 	/*
 	 * The zone's time namespace: its CLOCK_BOOTTIME is the host's minus timens_boot_ns (the
@@ -90,6 +95,27 @@ static inline uint64_t lxzone_page_host_ns(const struct lxzone_page *p, uint64_t
 {
 	return reader_ns + p->timens_boot_ns;
 }
+
+/* Names of the zone's disks copied out of a page, for lxproc_view.disks. */
+struct lxproc_disknames {
+	char names[LXZP_MAXDISK][LXZP_DISKNAME];
+	const char *ptr[LXZP_MAXDISK];
+};
+
+/*
+ * The page's fields into v (after lxproc_view_init): caps, CPU accounting and its samples,
+ * boot times, load and tasks, and, when dn is given, the disks (copied into dn).  now_ns is
+ * the host's CLOCK_BOOTTIME, the page's clock.  Used by every reader of the page, the brand
+ * (emul/zoneview.c) and the file server (zone/lxprocfs.c), so both show the same view.
+ */
+void lxproc_view_from_page(struct lxproc_view *v, const struct lxzone_page *p, uint64_t now_ns,
+			   struct lxproc_disknames *dn);
+
+/*
+ * The reader's pid namespace's last pid, read live (0: unknown): raises last_pid to it and,
+ * in a zone of its own pid namespace, nr_forks (pids are handed out in order).
+ */
+void lxproc_view_live_pid(struct lxproc_view *v, uint32_t live);
 
 /* Copies a consistent snapshot; 0, or -1 when the page is not (yet) valid. */
 static inline int lxzone_page_read(const volatile struct lxzone_page *p, struct lxzone_page *out)

@@ -36,9 +36,10 @@
 #include "zone/fsutil.h"
 #include "zone/idmap.h"
 #include "zone/mountd.h"
-#include "zone/paths.h"
+#include "zone/lxprocfs.h"
 #include "zone/net.h"
 #include "zone/netbpf.h"
+#include "zone/paths.h"
 #include "zone/zonepage.h"
 
 #define ZONE_IDLE_PATH "/dev/.lxzone-idle"
@@ -160,7 +161,32 @@ struct boot_ctx {
 	/* the zone's user namespace (not privileged) */
 	struct zone_idrange ids;
 	struct launch_userns userns;
+	/* the zone's lxproc files, served by the kernel (zone/lxprocfs.h) */
+	struct lxprocfs lxfs;
+	struct lxprocfs_bind lxbinds[LXPROCFS_MAXFILES];
+	struct launch_lxproc_file lxfiles[LXPROCFS_MAXFILES];
 };
+
+/* The kernel serves the zone's lxproc files when there is FUSE; else the brand, trapping
+ * opens.  Its server starts once the page exists (boot_lxprocfs_start). */
+static void boot_lxprocfs_plan(struct boot_ctx *b, bool dry_run)
+{
+	struct zone_error ferr = {0};
+	size_t n;
+
+	/* --dry-run shows what a boot would do, without opening the device */
+	if (dry_run ? access("/dev/fuse", R_OK | W_OK) < 0 : lxprocfs_open(&b->lxfs, &ferr) < 0)
+		return;
+	n = lxprocfs_binds(b->opts.kernel_version, b->lxbinds);
+	for (size_t i = 0; i < n; i++) {
+		b->lxfiles[i].name = b->lxbinds[i].name;
+		b->lxfiles[i].zone = b->lxbinds[i].zone;
+	}
+	b->opts.lxproc_files = b->lxfiles;
+	b->opts.nlxproc_files = n;
+	b->opts.lxproc_fuse_fd = b->lxfs.fd;
+	b->opts.lxproc_kernel = 1;
+}
 
 /* A zone that is not `privileged` runs in a user namespace with its recorded id range. */
 static bool zone_userns(struct zone *z)
@@ -404,6 +430,8 @@ int zone_boot_plan_print(struct zone *z, FILE *out, struct zone_error *err)
 		b->opts.net = LAUNCH_NET_FD;
 		b->opts.net_fd = 1000; /* placeholder: the real fd exists only at boot */
 	}
+	lxprocfs_init(&b->lxfs);
+	boot_lxprocfs_plan(b, true);
 	if (launch_plan_build(&b->opts, plan, &lerr) < 0) {
 		zone_error_set(err, 0, "plan: %s", lerr.msg);
 		goto out;
@@ -510,6 +538,8 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	pid_t init = 0;
 	int halted = 0, status = 0, fd;
 
+	if (b)
+		lxprocfs_init(&b->lxfs);
 	setsid();
 	if (z->lockfd >= 0) {
 		close(z->lockfd); /* the boot command keeps the lock; we must not */
@@ -585,6 +615,8 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		b->opts.net = LAUNCH_NET_FD;
 		b->opts.net_fd = b->net.netns_fd;
 	}
+	boot_lxprocfs_plan(b, false);
+	b->opts.affinity_native = zone_cgroup_cpus_native(&b->cg, b->opts.millicpus);
 	if (launch_plan_build(&b->opts, plan, &lerr) < 0) {
 		zone_error_set(&err, 0, "plan: %s", lerr.msg);
 		goto fail_cg;
@@ -594,6 +626,8 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	fo.lxproc = (b->opts.zone_page && *b->opts.zone_page) ||
 		    (b->opts.kernel_version && *b->opts.kernel_version);
 	fo.kernel = lx_sys_kv_parse(b->opts.kernel_version);
+	fo.lxproc_kernel_files = b->opts.lxproc_kernel;
+	fo.affinity_native = b->opts.affinity_native;
 	if (zone_filter_get(z, &fo, &filter, ebuf, sizeof(ebuf)) < 0) {
 		zone_error_set(&err, 0, "filter: %s", ebuf);
 		goto fail_cg;
@@ -608,6 +642,12 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	lxzone_page_set_disks(&b->page, "/sys/dev/block", b->mountd.devs, b->mountd.ndevs);
 	if (lxzone_page_sample(&b->page, &b->cg, &err) < 0)
 		goto fail_cg;
+	/* the plan of a zone without a user namespace mounts from inside its pid namespace */
+	if (b->opts.lxproc_kernel && lxprocfs_start(&b->lxfs, b->page_path, b->opts.kernel_version,
+						    b->opts.userns == NULL, &err) < 0)
+		goto fail_cg;
+	lxzone_page_set_flags(&b->page, (b->opts.lxproc_kernel ? LXZP_F_KERNEL_FILES : 0) |
+					    (b->opts.affinity_native ? LXZP_F_AFFINITY_NATIVE : 0));
 	sigprocmask(SIG_SETMASK, NULL, &orig);
 	launch_forward_sigset(&wait_set);
 	sigaddset(&wait_set, SIGCHLD);
@@ -713,6 +753,7 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	zone_cgroup_remove(&b->cg, NULL);
 	zone_net_destroy(&b->net);
 	lxzone_page_close(&b->page, true);
+	lxprocfs_stop(&b->lxfs);
 	if (mountd > 0) /* it ends when the zone's last process does; do not wait for that */
 		kill(mountd, SIGKILL);
 	mountd_unlink(zone_path(z));
@@ -731,6 +772,7 @@ fail_cg:
 	zone_cgroup_remove(&b->cg, NULL);
 	zone_net_destroy(&b->net);
 	lxzone_page_close(&b->page, true);
+	lxprocfs_stop(&b->lxfs);
 fail:
 	launch_userns_close(&b->userns);
 	zone_console_printf(&con, "lxzone: zone %s: boot failed: %s\n", z->name, err.msg);
@@ -1074,9 +1116,17 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	opts.zone_page = LAUNCH_ZONE_PAGE; /* bound there at boot, in the zone's mount namespace */
 	opts.argv = av;
 	/* The zone's filter, from the store's cache when it is exactly the one we would build. */
+	/* how the zone booted: the kernel's lxproc files and affinity (the supervisor's page) */
+	char page_path[PATH_MAX];
+	snprintf(page_path, sizeof(page_path), "%s/%s", zone_path(z), LXZONE_PAGE_FILE);
+	uint32_t pflags = lxzone_page_flags(page_path);
+	opts.lxproc_kernel = (pflags & LXZP_F_KERNEL_FILES) != 0;
+	opts.affinity_native = (pflags & LXZP_F_AFFINITY_NATIVE) != 0;
 	struct lx_filter_opts fo = {.hardened = opts.hardened,
 				    .lxproc = (opts.zone_page && *opts.zone_page) ||
 					      (opts.kernel_version && *opts.kernel_version),
+				    .lxproc_kernel_files = opts.lxproc_kernel,
+				    .affinity_native = opts.affinity_native,
 				    .kernel = lx_sys_kv_parse(opts.kernel_version)};
 	cleanup_free struct sock_filter *prog = NULL;
 	struct sock_fprog filter;

@@ -933,3 +933,25 @@ int zone_cgroup_exists(struct zone_cgroup *cg)
 			return 1;
 	return cg->v2[0] && stat(cg->v2, &st) == 0;
 }
+
+bool zone_cgroup_cpus_native(const struct zone_cgroup *cg, uint64_t millicpus)
+{
+	char list[1024], extra;
+	unsigned last;
+	int r = -1;
+
+	if (*cg->v1[ZONE_CG_CPUSET])
+		r = read_file(cg->v1[ZONE_CG_CPUSET], "cpuset.effective_cpus", list, sizeof(list));
+	else if (cg->layout == ZONE_CG_V2)
+		r = read_file(cg->v2, "cpuset.cpus.effective", list, sizeof(list));
+	if (r < 0)
+		r = read_file("/sys/devices/system/cpu", "online", list, sizeof(list));
+	if (r < 0)
+		return false;
+	if (strcmp(list, "0") == 0)
+		last = 0;
+	else if (sscanf(list, "0-%u%c", &last, &extra) != 1)
+		return false;
+	/* a quota below the cpuset's size cuts the zone's CPUs (lxproc_zone_cpus) */
+	return millicpus == 0 || millicpus == UINT64_MAX || ceil_cpus(millicpus) >= last + 1;
+}

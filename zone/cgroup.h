@@ -102,6 +102,13 @@ void zone_cgroup_delegate(struct zone_cgroup *cg);
  * an lxzone without delegation, whose processes are in the zone's cgroup itself. */
 bool zone_cgroup_inner_exists(const struct zone_cgroup *cg);
 
+/*
+ * Is the kernel's sched_getaffinity the zone's answer?  True when the cgroup's effective CPUs
+ * (its cpuset, else the host's online CPUs) are host CPUs 0..n-1 and no quota (millicpus, 0 or
+ * UINT64_MAX: none) cuts them: lxproc then numbers the zone's CPUs as the kernel does.
+ */
+bool zone_cgroup_cpus_native(const struct zone_cgroup *cg, uint64_t millicpus);
+
 /* Create the cgroup(s) and write the limits; then, when delegated, the child (after the
  * limits and device rules, so it starts with them: v1 cpuset and devices copy the parent's
  * at creation; cgroup.clone_children is set in its cpuset so the zone's own children do

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 int zone_write_atomic(int dirfd, const char *name, const void *data, size_t len,
@@ -111,6 +113,13 @@ int zone_mkdir_p(const char *path, mode_t mode, struct zone_error *err)
 	return 0;
 }
 
+/*
+ * Removes what dfd holds, depth first, never crossing into another file system (a mount still
+ * under the tree is EBUSY).  As rm -rf does, it goes by the directory entries' types: a
+ * non-directory is unlinked at once, a directory opened and checked by one fstat of its
+ * descriptor; only an entry of unknown type costs an fstatat.  A destroy of a 12k-file root
+ * made an fstatat per file before, about a third more system calls than rm -rf.
+ */
 static int rmtree_fd(int dfd, dev_t dev, const char *shown, struct zone_error *err)
 {
 	DIR *d = fdopendir(dfd);
@@ -123,38 +132,53 @@ static int rmtree_fd(int dfd, dev_t dev, const char *shown, struct zone_error *e
 	}
 	while ((de = readdir(d)) != NULL) {
 		struct stat st;
+		int isdir = de->d_type == DT_DIR;
+
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (de->d_type == DT_UNKNOWN) {
+			if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+				if (errno == ENOENT)
+					continue;
+				ret = zone_error_set(err, errno, "stat %s/%s", shown, de->d_name);
+				break;
+			}
+			isdir = S_ISDIR(st.st_mode);
+		}
+		if (!isdir) {
+			if (unlinkat(dirfd(d), de->d_name, 0) == 0 || errno == ENOENT)
+				continue;
+			if (errno != EISDIR) { /* EISDIR: it became a directory meanwhile */
+				ret = zone_error_set(err, errno, "remove %s/%s", shown, de->d_name);
+				break;
+			}
+		}
+		char sub[4096];
+		int cfd;
+		snprintf(sub, sizeof(sub), "%s/%s", shown, de->d_name);
+		cfd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (cfd < 0) {
 			if (errno == ENOENT)
 				continue;
-			ret = zone_error_set(err, errno, "stat %s/%s", shown, de->d_name);
+			ret = zone_error_set(err, errno, "open %s", sub);
 			break;
 		}
-		if (S_ISDIR(st.st_mode)) {
-			char sub[4096];
-			int cfd;
-			snprintf(sub, sizeof(sub), "%s/%s", shown, de->d_name);
-			if (st.st_dev != dev) {
-				ret = zone_error_set(err, EBUSY, "remove %s (still mounted)", sub);
-				break;
-			}
-			cfd = openat(dirfd(d), de->d_name,
-				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (cfd < 0) {
-				ret = zone_error_set(err, errno, "open %s", sub);
-				break;
-			}
-			if (rmtree_fd(cfd, dev, sub, err) < 0) {
-				ret = -1;
-				break;
-			}
-			if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) < 0) {
-				ret = zone_error_set(err, errno, "remove %s", sub);
-				break;
-			}
-		} else if (unlinkat(dirfd(d), de->d_name, 0) < 0 && errno != ENOENT) {
-			ret = zone_error_set(err, errno, "remove %s/%s", shown, de->d_name);
+		if (fstat(cfd, &st) < 0) {
+			ret = zone_error_set(err, errno, "stat %s", sub);
+			close(cfd);
+			break;
+		}
+		if (st.st_dev != dev) {
+			ret = zone_error_set(err, EBUSY, "remove %s (still mounted)", sub);
+			close(cfd);
+			break;
+		}
+		if (rmtree_fd(cfd, dev, sub, err) < 0) {
+			ret = -1;
+			break;
+		}
+		if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) < 0) {
+			ret = zone_error_set(err, errno, "remove %s", sub);
 			break;
 		}
 	}
@@ -190,6 +214,55 @@ int zone_rmtree_at(int dirfd, const char *name, struct zone_error *err)
 int zone_rmtree(const char *path, struct zone_error *err)
 {
 	return zone_rmtree_at(AT_FDCWD, path, err);
+}
+
+int zone_rmtree_detached(int dirfd, const char *gone, struct zone_error *err)
+{
+	pid_t p = fork();
+	int st;
+
+	if (p < 0)
+		return zone_rmtree_at(dirfd, gone, err);
+	if (p == 0) {
+		/* a grandchild in a session of its own: no terminal's signal, nobody to wait */
+		if (fork() != 0)
+			_exit(0);
+		setsid();
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		struct zone_error e = {0};
+
+		if (dup2(dirfd, 3) < 0)
+			_exit(1);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		syscall(SYS_close_range, 4, ~0U, 0);
+		_exit(zone_rmtree_at(3, gone, &e) < 0 ? 1 : 0);
+	}
+	while (waitpid(p, &st, 0) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+int zone_rmtree_later_at(int dirfd, const char *name, struct zone_error *err)
+{
+	static unsigned seq;
+	char gone[512];
+	struct stat st;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return zone_error_set(err, errno, "stat %s", name);
+	}
+	if (!S_ISDIR(st.st_mode))
+		return zone_rmtree_at(dirfd, name, err);
+	snprintf(gone, sizeof(gone), ".gone-%s.%d.%u", name, (int)getpid(), seq++);
+	if (renameat(dirfd, name, dirfd, gone) < 0)
+		return zone_rmtree_at(dirfd, name, err);
+	return zone_rmtree_detached(dirfd, gone, err);
 }
 
 char *zone_path_join(const char *dir, const char *name)

@@ -239,8 +239,12 @@ int zone_uninstall(struct zone *z, struct zone_error *err)
 		/* An overlay left mounted by a crashed supervisor is detached, not emptied. */
 		if (root && is_mountpoint(root))
 			umount2(root, MNT_DETACH);
+		/* in the zone's own directory the trees go in the background; a moved zone's
+		 * directory must be empty at once (it is removed below) */
+		int later = strcmp(zone_path(z), z->dir) == 0;
 		for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-			if (zone_rmtree_at(zp, subs[i], err) < 0)
+			if ((later ? zone_rmtree_later_at(zp, subs[i], err)
+				   : zone_rmtree_at(zp, subs[i], err)) < 0)
 				return zone_error_wrap(err, "uninstall zone %s", z->name);
 	} else if (errno != ENOENT) {
 		return zone_error_set(err, errno, "uninstall zone %s: open %s", z->name,

@@ -432,7 +432,8 @@ int zone_remove(struct zone *z, struct zone_error *err)
 	snprintf(gone, sizeof(gone), ".gone-%s.%d", z->name, (int)getpid());
 	if (renameat(sfd, z->name, sfd, gone) < 0)
 		return zone_error_set(err, errno, "destroy zone %s", z->name);
-	if (zone_rmtree_at(sfd, gone, err) < 0)
+	/* unreachable now: the files go in the background (zone_rmtree_detached) */
+	if (zone_rmtree_detached(sfd, gone, err) < 0)
 		return zone_error_wrap(err, "destroy zone %s", z->name);
 	return 0;
 }

@@ -98,6 +98,28 @@ void lxzone_page_set_timens(struct lxzone_page_writer *w, uint64_t boot_ns)
 	lxzone_page_write_end(w->page);
 }
 
+void lxzone_page_set_flags(struct lxzone_page_writer *w, uint32_t flags)
+{
+	lxzone_page_write_begin(w->page);
+	w->page->flags = flags;
+	lxzone_page_write_end(w->page);
+}
+
+uint32_t lxzone_page_flags(const char *path)
+{
+	struct lxzone_page p;
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	/* the writer replaces whole pages only under the sequence lock: a torn read retries */
+	for (int tries = 0; fd >= 0 && tries < 100; tries++) {
+		if (pread(fd, &p, sizeof(p), 0) != (ssize_t)sizeof(p))
+			return 0;
+		if (!(p.seq & 1) && p.magic == LXZP_MAGIC && p.version == LXZP_VERSION)
+			return p.flags;
+	}
+	return 0;
+}
+
 void lxzone_page_set_disks(struct lxzone_page_writer *w, const char *sysfs_dev,
 			   const unsigned long *devs, size_t n)
 {

@@ -74,6 +74,12 @@ int lxzone_page_create(struct lxzone_page_writer *w, const char *path, uint64_t 
  */
 void lxzone_page_set_timens(struct lxzone_page_writer *w, uint64_t boot_ns);
 
+/* The page's flags (LXZP_F_*). */
+void lxzone_page_set_flags(struct lxzone_page_writer *w, uint32_t flags);
+
+/* The flags of the page file at path (a running zone's), 0 when it cannot be read. */
+uint32_t lxzone_page_flags(const char *path);
+
 /* The zone's block devices, by the host's dev_t: their kernel names (from sysfs_dev, e.g.
  * "/sys/dev/block") are published for /proc/diskstats.  Devices without a name there and
  * any beyond LXZP_MAXDISK are left out. */

@@ -28,6 +28,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/vfs.h>
+#include <sys/mount.h>
+
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
+#ifndef FUSE_SUPER_MAGIC
+#define FUSE_SUPER_MAGIC 0x65735546
+#endif
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -323,6 +332,21 @@ static void shape_of(const char *path, off_t size, blksize_t blksize, int mmap_e
 		  sx.stx_size == (uint64_t)size && sx.stx_blksize == (uint32_t)blksize &&
 		  (sx.stx_mode & 07777) == 0444 && sx.stx_ino == st.st_ino,
 	      "statx(AT_EMPTY_PATH) %s: size %llu", path, (unsigned long long)sx.stx_size);
+	struct statfs sf;
+	if (fstatfs(fd, &sf) == 0 && sf.f_type == FUSE_SUPER_MAGIC) {
+		/* the kernel serves it (zone/lxprocfs.h): FUSE maps a private copy of the text
+		 * and refuses a shared mapping, where procfs and sysfs refuse both */
+		void *m = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+		check(m != MAP_FAILED, "mmap MAP_PRIVATE %s (FUSE): %s", path, strerror(errno));
+		if (m != MAP_FAILED)
+			munmap(m, 4096);
+		errno = 0;
+		m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+		check(m == MAP_FAILED && errno == ENODEV, "mmap MAP_SHARED %s (FUSE): %s", path,
+		      strerror(errno));
+		close(fd);
+		return;
+	}
 	errno = 0;
 	void *m = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
 	check(m == MAP_FAILED && errno == mmap_errno, "mmap MAP_PRIVATE %s: %s", path,
@@ -441,13 +465,102 @@ static void getdents(void)
 	      "/proc/self lists stat, status, fd, cmdline");
 }
 
+/* The number of "processor" lines of cpuinfo read at dirfd/path; -errno when it cannot open. */
+static long cpus_of_path(int dirfd, const char *path)
+{
+	char buf[65536];
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	long n = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (slurp(fd, buf, sizeof(buf)) < 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	for (const char *p = buf; (p = strstr(p, "processor")) != NULL; p++)
+		if (p == buf || p[-1] == '\n')
+			n++;
+	return n;
+}
+
+/*
+ * Bad input: whichever path, flag or descriptor trick, a capped run never reads the host's
+ * meminfo or CPU list (issue 13): O_PATH + /proc/self/fd, after chdir /proc, open_tree of
+ * /proc (refused by the filter, or else a clone that still shows the zone's files).  The
+ * openat2 and dirfd-relative shapes are relative_opens'.  want_cpus 0: not checked.
+ */
+static void no_host_view(long want, long want_cpus)
+{
+	char link[64], cwd[PATH_MAX];
+	struct statfs sf;
+	int pfd;
+
+	/* only the kernel's files hold against every trick: where the brand serves them (lxrun
+	 * without a root), O_PATH reopens and ".." paths show the host's (docs/architecture.md) */
+	if (statfs("/proc/meminfo", &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC &&
+	    memtotal_of_path(AT_FDCWD, "/proc/meminfo") == want && want_cpus) {
+		printf("ok: lxproc's files served by the brand: descriptor tricks not checked\n");
+		return;
+	}
+	pfd = open("/proc/meminfo", O_PATH | O_CLOEXEC);
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", pfd);
+	check(pfd >= 0 && memtotal_of_path(AT_FDCWD, link) == want,
+	      "O_PATH /proc/meminfo, reopened through %s: MemTotal %ld", link,
+	      memtotal_of_path(AT_FDCWD, link));
+	if (pfd >= 0)
+		close(pfd);
+	pfd = open("/proc/cpuinfo", O_PATH | O_CLOEXEC);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", pfd);
+	if (want_cpus)
+		check(pfd >= 0 && cpus_of_path(AT_FDCWD, link) == want_cpus,
+		      "O_PATH /proc/cpuinfo, reopened: %ld processors, want %ld",
+		      cpus_of_path(AT_FDCWD, link), want_cpus);
+	if (pfd >= 0)
+		close(pfd);
+	if (getcwd(cwd, sizeof(cwd)) != NULL && chdir("/proc") == 0) {
+		check(memtotal_of_path(AT_FDCWD, "meminfo") == want,
+		      "after chdir /proc, open meminfo: MemTotal %ld",
+		      memtotal_of_path(AT_FDCWD, "meminfo"));
+		check(memtotal_of_path(AT_FDCWD, "./self/../meminfo") == want,
+		      "after chdir /proc, open ./self/../meminfo");
+		if (want_cpus)
+			check(cpus_of_path(AT_FDCWD, "cpuinfo") == want_cpus,
+			      "after chdir /proc, cpuinfo: %ld processors",
+			      cpus_of_path(AT_FDCWD, "cpuinfo"));
+		check(chdir(cwd) == 0, "chdir back");
+	}
+	for (int rec = 0; rec < 2; rec++) {
+		int t =
+		    (int)syscall(SYS_open_tree, AT_FDCWD, "/proc",
+				 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rec ? AT_RECURSIVE : 0));
+
+		if (t < 0) {
+			check(1, "open_tree(/proc%s) refused: %s", rec ? ", recursive" : "",
+			      strerror(errno));
+			continue;
+		}
+		/* a native run as root may clone: then the clone must not show the host's either
+		 * (without the binds under it, a capped run's only copy is the host's text) */
+		long kb = memtotal_of_path(t, "meminfo");
+		check(kb == want || kb < 0, "open_tree(/proc%s) clone: MemTotal %ld, want %ld",
+		      rec ? ", recursive" : "", kb, want);
+		close(t);
+	}
+}
+
 int main(int argc, char **argv)
 {
-	long want = -1;
+	long want = -1, want_cpus = 0;
 
-	for (int i = 1; i < argc; i++)
+	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--memtotal") == 0 && i + 1 < argc)
 			want = strtol(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--cpus") == 0 && i + 1 < argc)
+			want_cpus = strtol(argv[++i], NULL, 10);
+	}
 	if (want < 0)
 		want = memtotal_of_path(AT_FDCWD, "/proc/meminfo");
 	rereads();
@@ -455,6 +568,7 @@ int main(int argc, char **argv)
 	relative_opens(want);
 	writes_and_poll();
 	kernel_shapes(want);
+	no_host_view(want, want_cpus);
 	getdents();
 	printf("%d failure(s)\n", failures);
 	return failures > 125 ? 125 : failures;

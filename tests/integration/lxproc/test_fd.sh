@@ -29,12 +29,12 @@ run_fd() {
 }
 
 run_fd native "$bin/it_lxproc_fd_dynamic"
-run_fd "lxrun, host" "$LXRUN" --memory 256M --cpus 1 -- "$bin/it_lxproc_fd_dynamic" --memtotal $kb
+run_fd "lxrun, host" "$LXRUN" --memory 256M --cpus 1 -- "$bin/it_lxproc_fd_dynamic" --memtotal $kb --cpus 1
 run_fd "lxrun, no caps" "$LXRUN" -- "$bin/it_lxproc_fd_dynamic"
 if [ -x "$bin/it_lxproc_fd_static" ]; then
 	root=$WORK/root
 	mkdir -p "$root/t" && cp -a "$IMAGE/." "$root/" && cp "$bin/it_lxproc_fd_static" "$root/t/fd"
-	run_fd "lxrun, busybox root" "$LXRUN" --root "$root" --memory 256M --cpus 1 -- /t/fd --memtotal $kb
+	run_fd "lxrun, busybox root" "$LXRUN" --root "$root" --memory 256M --cpus 1 -- /t/fd --memtotal $kb --cpus 1
 fi
 
 # The descriptor filter (fstat and mmap of synthesized files) is stacked only on a process

@@ -90,7 +90,11 @@ fi
 no_lxrun_leftovers
 
 # lxrun caches the brand filter in its run directory (private, one file per key); a cache
-# file that is not a good filter is rebuilt, never used.
+# file that is not a good filter is rebuilt, never used.  Runs of other shapes (a root with
+# the kernel's lxproc files, a cpuset that is the affinity) cache other filters: the one of the
+# run below is the only one left after it.
+find "$LXZONE_RUN_DIR" -maxdepth 1 -name '.filter-*.bpf' -delete
+"$LXRUN" --memory 256M --cpus 1 -- "$BB" nproc >/dev/null
 cache=$(find "$LXZONE_RUN_DIR" -maxdepth 1 -name '.filter-*.bpf' | head -n 1)
 if [ -n "$cache" ] && [ "$(stat -c %a "$cache")" = 600 ]; then
 	ok "filter cached in the run directory, mode 600"

@@ -30,7 +30,7 @@ if [ -x "$bin" ]; then
 	zx /bin/sh -c 'cat >/tmp/lxproc_fd && chmod 755 /tmp/lxproc_fd' <"$bin" ||
 		fail "copy lxproc_fd into the zone"
 	for u in 0 65534; do
-		out=$("$LXZONE" exec capped --user $u -- /tmp/lxproc_fd --memtotal 262144 2>&1) &&
+		out=$("$LXZONE" exec capped --user $u -- /tmp/lxproc_fd --memtotal 262144 --cpus 1 2>&1) &&
 			ok "lxproc_fd in the zone as uid $u: $(echo "$out" | grep -c '^ok:') checks" || {
 			fail "lxproc_fd in the zone as uid $u"
 			echo "$out" | grep -v '^ok:'

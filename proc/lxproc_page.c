@@ -1,0 +1,71 @@
+/*
+ * The zone page as an lxproc view: one copy of the page's fields into struct lxproc_view, used
+ * by both readers of the page, the brand (emul/zoneview.c) and the supervisor's file server
+ * (zone/lxprocfs.c), so the two cannot disagree on what a sample means.
+ */
+#include "proc/lxzonepage.h"
+
+static void copy_name(char *dst, const char *src, size_t cap)
+{
+	size_t i = 0;
+
+	/* terminated here: a torn or hostile page cannot overrun */
+	for (; i + 1 < cap && src[i]; i++)
+		dst[i] = src[i];
+	dst[i] = '\0';
+}
+
+void lxproc_view_from_page(struct lxproc_view *v, const struct lxzone_page *p, uint64_t now_ns,
+			   struct lxproc_disknames *dn)
+{
+	v->mem_limit = p->mem_limit;
+	v->mem_usage = p->mem_usage;
+	v->swap_limit = p->swap_limit;
+	v->swap_usage = p->swap_usage;
+	v->mstat = p->mstat;
+	v->cpuset = p->cpuset;
+	v->cpu_quota_us = p->cpu_quota_us;
+	v->cpu_period_us = p->cpu_period_us;
+	v->cpu_src = (enum lxproc_cpusrc)p->cpu_src;
+	v->cpu_percpu = p->cpu_percpu;
+	v->cpu_npercpu = p->cpu_npercpu < LXZP_MAXCPU ? p->cpu_npercpu : LXZP_MAXCPU;
+	v->cpu_total = p->cpu_total;
+	if (p->cpu_src != LXPROC_CPU_HOST && p->sampled_ns) {
+		/* sampled times: shown between the page's two samples (proc/lxproc_cpu.c) */
+		v->cpu_sample_ns = p->sampled_ns;
+		v->cpu_prev_ns = p->cpu_prev_ns;
+		v->cpu_prev_percpu = p->cpu_prev_percpu;
+		v->cpu_prev_total = p->cpu_prev_total;
+	}
+	v->now_ns = now_ns;
+	v->zone_boot_ns = p->zone_boot_ns;
+	v->zone_boot_real_ns = p->zone_boot_real_ns;
+	v->load = p->load;
+	v->nr_running = p->nr_running;
+	v->nr_blocked = p->nr_blocked;
+	v->nr_threads = p->nr_threads;
+	v->last_pid = p->last_pid;
+	v->nr_forks = p->nr_forks;
+	v->host_pidns = p->host_pidns != 0;
+	if (dn) {
+		uint32_t n = p->ndisks < LXZP_MAXDISK ? p->ndisks : LXZP_MAXDISK;
+
+		for (uint32_t i = 0; i < n; i++) {
+			copy_name(dn->names[i], p->disks[i], LXZP_DISKNAME);
+			dn->ptr[i] = dn->names[i];
+		}
+		v->disks = dn->ptr;
+		v->ndisks = n;
+	}
+}
+
+void lxproc_view_live_pid(struct lxproc_view *v, uint32_t live)
+{
+	if (!live)
+		return;
+	if (live > v->last_pid)
+		v->last_pid = live;
+	/* a fresh namespace hands pids out in order: the last one is the forks */
+	if (!v->host_pidns && v->last_pid > v->nr_forks)
+		v->nr_forks = v->last_pid;
+}

@@ -5,8 +5,10 @@ ignored. ``tag`` may be a shell glob (``futex_waitv*``). ``profile`` names who t
 comma-separated: ``native``, ``lxrun``, ``zone`` (a target kind), ``default`` / ``hardened``
 (a brand profile, for lxrun and zones), ``brand`` (any brand target) or ``*`` (everyone).
 ``reason`` is one of REASONS — the same codes the brand's syscall table uses for unsupported
-calls, plus ``flaky-host`` for tests this machine makes unreliable and ``userns`` for what Linux
-refuses to the root of any user namespace (the user-namespaced zone's root is not the host's).
+calls, plus ``flaky-host`` for tests this machine makes unreliable, ``userns`` for what Linux
+refuses to the root of any user namespace (the user-namespaced zone's root is not the host's)
+and ``policy`` for what a brand profile refuses by design (e.g. a capability outside the
+hardened profile's set).
 
 A known entry turns a failure (or a CONF) into an expected one. A run then reports what is
 *unexpected*: failures without an entry, and passes of tests that have one (the entry is stale
@@ -18,7 +20,8 @@ from dataclasses import dataclass
 
 from . import parse
 
-REASONS = ("not-yet", "no-host-equivalent", "host-state", "obsolete", "flaky-host", "userns")
+REASONS = ("not-yet", "no-host-equivalent", "host-state", "obsolete", "flaky-host", "userns",
+           "policy")
 
 
 @dataclass

@@ -410,6 +410,29 @@ static void write_exit_status(struct zone *z, int status, int halted)
 	json_decref(o);
 }
 
+/*
+ * init ended on its own (no halt or shutdown command is waiting for us, holding the lock):
+ * record the zone installed, so state.json never says running for a zone that is not.  Only
+ * while state.json still names this supervisor, and only with the zone's lock, waited for
+ * 3 s at most: a command that took it meanwhile to stop the zone records the end itself.
+ */
+static void record_stopped(struct zone *z)
+{
+	struct zone *cur = NULL;
+	struct zone_error ignored = {0};
+	json_t *sup;
+
+	setenv("LXZONE_LOCK_TIMEOUT", "3", 1);
+	if (zone_open(z->store, z->name, ZONE_OPEN_LOCK, &cur, &ignored) < 0)
+		return;
+	sup = json_object_get(cur->state, "supervisor");
+	if (json_integer_value(json_object_get(sup, "pid")) == getpid()) {
+		zone_state_put(cur, "init-pid", NULL);
+		zone_set_state(cur, ZONE_INSTALLED, &ignored);
+	}
+	zone_free(cur);
+}
+
 static void ready_fail(int fd, struct zone_error *err)
 {
 	dprintf(fd, "err %s\n", err->msg);
@@ -456,7 +479,7 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	char ebuf[512], log[PATH_MAX];
 	sigset_t orig, wait_set;
 	pid_t init = 0;
-	int halted = 0, status = 0, fd;
+	int halted = 0, asked = 0, status = 0, fd;
 
 	setsid();
 	if (z->lockfd >= 0) {
@@ -647,6 +670,7 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 			zone_cgroup_kill(&b->cg, 5000, NULL);
 			kill(init, SIGKILL);
 		} else if (sig == SIGUSR1) {
+			asked = 1;
 			kill(init, SIGTERM);
 		}
 	}
@@ -666,6 +690,8 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 				    "lxzone: zone %s: %" PRIu64 " bytes of console output lost\n",
 				    z->name, con.dropped);
 	write_exit_status(z, status, halted);
+	if (!halted && !asked)
+		record_stopped(z);
 	_exit(0);
 
 fail_cg:
@@ -719,6 +745,11 @@ int zone_boot(struct zone *z, struct zone_error *err)
 				      "zone %s is golden (a template): clone it, or use lxzone run "
 				      "--from %s",
 				      z->name, z->name);
+	/* a zone whose supervisor ended without a command to record it (its init died on its
+	 * own) is installed, whatever state.json says: record that before the new supervisor is */
+	if (strcmp(zone_state_get(z, "state"), zone_state_name(ZONE_INSTALLED)) != 0 &&
+	    zone_set_state(z, ZONE_INSTALLED, err) < 0)
+		return -1;
 	if (zone_userns(z) && zone_idmap_ensure(z, err) < 0)
 		return -1;
 	if (pipe2(pfd, O_CLOEXEC) < 0)

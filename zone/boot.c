@@ -142,6 +142,21 @@ static int root_has_program(const char *root, const char *path)
 	return fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
 }
 
+/* A random UUID (RFC 4122 version 4), from the kernel's generator. */
+static const char *zone_new_uuid(void)
+{
+	static char u[40];
+	cleanup_fclose FILE *f = fopen("/proc/sys/kernel/random/uuid", "re");
+
+	if (f == NULL || fgets(u, sizeof(u), f) == NULL)
+		snprintf(u, sizeof(u), "00000000-0000-4000-8000-%012llx",
+			 (unsigned long long)time(NULL));
+	u[strcspn(u, "\n")] = '\0';
+	return u;
+}
+
+extern char **environ;
+
 struct boot_ctx {
 	struct launch_opts opts;
 	struct launch_bind binds[MAX_BINDS];
@@ -164,6 +179,10 @@ struct boot_ctx {
 	/* the zone's user namespace (not privileged) */
 	struct zone_idrange ids;
 	struct launch_userns userns;
+	/* the console terminal's host path, and init's environment */
+	char console[64];
+	char envbuf[4][128];
+	char *env[5];
 };
 
 /* A zone that is not `privileged` runs in a user namespace with its recorded id range. */
@@ -258,6 +277,17 @@ static int build_opts(struct zone *z, struct boot_ctx *b, struct zone_error *err
 	}
 	b->argv[1] = NULL;
 	b->opts.argv = b->argv;
+	/* systemd's container interface (systemd.io/CONTAINER_INTERFACE): who runs it, and the
+	 * zone's stable id; nothing of the environment lxzone was started in */
+	snprintf(b->envbuf[0], sizeof(b->envbuf[0]), "container=lxzone");
+	snprintf(b->envbuf[1], sizeof(b->envbuf[1]), "container_uuid=%s",
+		 zone_state_get(z, "uuid"));
+	snprintf(b->envbuf[2], sizeof(b->envbuf[2]),
+		 "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	snprintf(b->envbuf[3], sizeof(b->envbuf[3]), "TERM=linux");
+	for (int i = 0; i < 4; i++)
+		b->env[i] = b->envbuf[i];
+	b->env[4] = NULL;
 	if (zone_devices(z, b->devspec, b->devices, &b->mountd, err) < 0)
 		return -1;
 	b->opts.devices = b->devices;
@@ -364,6 +394,7 @@ int zone_boot_plan_print(struct zone *z, FILE *out, struct zone_error *err)
 		b->opts.net = LAUNCH_NET_FD;
 		b->opts.net_fd = 1000; /* placeholder: the real fd exists only at boot */
 	}
+	b->opts.console = "/dev/pts/N"; /* the supervisor's terminal, made at boot */
 	if (launch_plan_build(&b->opts, plan, &lerr) < 0) {
 		zone_error_set(err, 0, "plan: %s", lerr.msg);
 		goto out;
@@ -552,6 +583,12 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		b->opts.net = LAUNCH_NET_FD;
 		b->opts.net_fd = b->net.netns_fd;
 	}
+	/* the zone's /dev/console, a terminal the supervisor holds and logs */
+	if (zone_console_pty_open(&con, zone_userns(z) ? b->ids.base : (uid_t)-1,
+				  zone_userns(z) ? b->ids.base : (gid_t)-1, b->console,
+				  sizeof(b->console), &err) < 0)
+		goto fail_cg;
+	b->opts.console = b->console;
 	if (launch_plan_build(&b->opts, plan, &lerr) < 0) {
 		zone_error_set(&err, 0, "plan: %s", lerr.msg);
 		goto fail_cg;
@@ -593,16 +630,14 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		goto fail_cg;
 	}
 	b->opts.notify_sock = &notify[1];
-	/* init's stdout and stderr: the console pipe, inherited through launch_spawn */
-	if (zone_console_pipe_stdio(&con, &err) < 0)
-		goto fail_cg;
-	/* the console is its root's, as /dev/console is on a machine: a zone process may reopen
-	 * it (/proc/1/fd/1); the supervisor's cap bounds what reaches the host's disk */
-	if (zone_userns(z) && fchown(con.wfd, b->ids.base, b->ids.base) < 0) {
-		zone_error_set(&err, errno, "console pipe owner");
-		goto fail_cg;
-	}
+	/* init's stdin, stdout and stderr: the console, inherited through launch_spawn; the
+	 * supervisor's cap bounds what of it reaches the host's disk.  Its environment: the
+	 * container interface's, nothing of ours */
+	zone_console_pty_stdio(&con);
+	char **host_env = environ;
+	environ = b->env;
 	int spawned = launch_spawn(plan, &filter, NULL, &orig, &init, &lerr);
+	environ = host_env;
 	zone_console_log_stdio(&con);
 	if (spawned < 0) {
 		zone_error_set(&err, 0, "start init: %s", lerr.msg);
@@ -752,6 +787,8 @@ int zone_boot(struct zone *z, struct zone_error *err)
 		return -1;
 	if (zone_userns(z) && zone_idmap_ensure(z, err) < 0)
 		return -1;
+	if (*zone_state_get(z, "uuid") == '\0') /* the zone's container_uuid, for good */
+		zone_state_put(z, "uuid", json_string(zone_new_uuid()));
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return zone_error_set(err, errno, "pipe");
 	fflush(NULL);
@@ -904,8 +941,6 @@ int zone_shutdown(struct zone *z, int timeout_s, struct zone_error *err)
 		timeout_s);
 	return zone_halt(z, err);
 }
-
-extern char **environ;
 
 /*
  * The mount service of an entered program (lxzone exec, login): started before this process

@@ -230,8 +230,9 @@ const struct lx_sysent lx_systable[LX_NSYSCALLS] = {
     [167] = REFUSE(swapon, LX_EPERM, LX_WHY_HOST_STATE, "Swap is host-wide."),
     [168] = REFUSE(swapoff, LX_EPERM, LX_WHY_HOST_STATE, "Swap is host-wide."),
     [169] = REFUSE(reboot, LX_EPERM, LX_WHY_HOST_STATE,
-		   "Would reboot the host when no pid namespace is in use; zone reboot is a "
-		   "lifecycle command."),
+		   "Would reboot the host when no pid namespace is in use. Passes in a zone (its "
+		   "own pid namespace): it ends the zone's init, and lxzone reboots or halts the "
+		   "zone (kernel-shim/filter.c)."),
     [170] = PASS(sethostname),
     [171] = PASS(setdomainname),
     [172] = REFUSE(iopl, LX_EPERM, LX_WHY_SECURITY, "Raw I/O port access."),

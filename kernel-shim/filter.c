@@ -239,6 +239,17 @@ static int add_mount_notify_rule(scmp_filter_ctx ctx, int nr, char *err, size_t 
 	return 0;
 }
 
+/*
+ * reboot(2) in a zone (mount_notify: only zones have it, and a zone is always a pid namespace
+ * of its own) passes: there the kernel only ends the zone's init, with SIGHUP for a restart
+ * and SIGINT for a power-off or halt (reboot_pid_ns; any other command is EINVAL), which the
+ * supervisor turns into a reboot or a halt of the zone.  Elsewhere (lxrun) it stays refused.
+ */
+static int zone_reboot(const struct lx_filter_opts *o, int nr)
+{
+	return o && o->mount_notify && nr == SCMP_SYS(reboot);
+}
+
 static int add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, char *err, size_t errlen)
 {
 	const uint32_t gated = SCMP_ACT_TRACE(LX_FILTER_MARK_GATED);
@@ -252,6 +263,8 @@ static int add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, char *
 
 		if (lxproc && lx_sys_is_lxproc(nr))
 			cls = LX_SYS_EMUL;
+		if (zone_reboot(o, nr))
+			cls = LX_SYS_PASS;
 		int rc;
 
 		if (o && o->mount_notify && lx_sys_is_mountd(nr)) {
@@ -524,6 +537,8 @@ static unsigned effective_class(const struct lx_filter_opts *o, int nr)
 
 	if (o && o->lxproc && lx_sys_is_lxproc(nr))
 		cls = LX_SYS_EMUL;
+	if (zone_reboot(o, nr))
+		cls = LX_SYS_PASS;
 	return cls;
 }
 

@@ -713,7 +713,7 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	close(notify[0]);
 	/* started; and ready, unless init says so itself (boot_init.h) */
 	dprintf(readyfd, "ok %d\n", (int)init);
-	if (!zone_init_notifies(b->kind)) {
+	if (!zone_init_notifies(b->kind) && !zone_init_polled(b->kind)) {
 		dprintf(readyfd, "ready\n");
 		close(readyfd);
 		readyfd = -1;
@@ -736,6 +736,15 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		}
 		struct timespec ts = {(time_t)((next_sample - now) / 1000000000u),
 				      (long)((next_sample - now) % 1000000000u)};
+		if (readyfd >= 0 && zone_init_polled(b->kind)) {
+			if (zone_init_sysv_ready(init)) {
+				dprintf(readyfd, "ready\n");
+				close(readyfd);
+				readyfd = -1;
+				zone_console_printf(&con, "lxzone: zone %s ready\n", z->name);
+			}
+			ts = (struct timespec){0, 100 * 1000 * 1000}; /* look again soon */
+		}
 		/* what the zone writes is copied to the log meanwhile */
 		int sig = zone_console_sigwait(&con, &wait_set, &si, &ts);
 		if (sig < 0)

@@ -48,6 +48,50 @@ bool zone_init_notifies(enum zone_init_kind k)
 	return k == ZONE_INIT_SYSTEMD;
 }
 
+bool zone_init_polled(enum zone_init_kind k)
+{
+	return k == ZONE_INIT_SYSVINIT;
+}
+
+/* The command line of pid (NULs as spaces), "" when unreadable. */
+static void cmdline_of(pid_t pid, char *buf, size_t len)
+{
+	char p[64];
+	cleanup_close int fd = -1;
+	ssize_t n;
+
+	buf[0] = '\0';
+	snprintf(p, sizeof(p), "/proc/%d/cmdline", (int)pid);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (n = read(fd, buf, len - 1)) <= 0)
+		return;
+	for (ssize_t i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	buf[n] = '\0';
+}
+
+bool zone_init_sysv_ready(pid_t init)
+{
+	char buf[4096], p[64];
+	cleanup_fclose FILE *f = NULL;
+	int child;
+
+	cmdline_of(init, buf, sizeof(buf));
+	if (strncmp(buf, "init [", 6) != 0 || buf[6] < '0' || buf[6] > '9')
+		return false;
+	snprintf(p, sizeof(p), "/proc/%d/task/%d/children", (int)init, (int)init);
+	f = fopen(p, "re");
+	if (f == NULL)
+		return false;
+	while (fscanf(f, "%d", &child) == 1) {
+		cmdline_of(child, buf, sizeof(buf));
+		if (strstr(buf, "/etc/init.d/rc") || strstr(buf, "/etc/rc.d/rc"))
+			return false;
+	}
+	return true;
+}
+
 /* Does the file at fd hold the bytes of needle (in its first 8 MiB)? */
 static bool file_has(int fd, const char *needle)
 {

@@ -6,7 +6,7 @@
  *   minimal   lxzone's (init=minimal, or none) SIGTERM (to its program)  at once
  *   systemd   /sbin/init -> .../systemd        SIGRTMIN+4 (poweroff)     READY=1 on NOTIFY_SOCKET
  *   busybox   /sbin/init -> .../busybox        SIGUSR2 (poweroff)        at once
- *   sysvinit  an init with /run/initctl        runlevel 0 on /run/initctl at once
+ *   sysvinit  an init with /run/initctl        runlevel 0 on /run/initctl its runlevel's rc done
  *   other     anything else                    SIGTERM                   at once
  *
  * Power-off itself is the kernel's: the init's last step is reboot(2), which in the zone's
@@ -41,6 +41,13 @@ int zone_init_kind_from_name(const char *name);
 
 /* Does the kind say it is ready by itself (READY=1), rather than at once? */
 bool zone_init_notifies(enum zone_init_kind k);
+/* Is the kind's readiness polled (zone_init_sysv_ready), rather than at once? */
+bool zone_init_polled(enum zone_init_kind k);
+
+/* sysvinit (host pid init) has reached its runlevel: its command line shows a numeric
+ * runlevel ("init [2]", which it sets on entering one) and no child of it runs the rc
+ * scripts any more (Debian's inittab starts its gettys after `rc N` finished). */
+bool zone_init_sysv_ready(pid_t init);
 
 /* The kind of the init at path (absolute, in the zone) inside the root directory root,
  * resolved as the zone would (symlinks inside the root).  ZONE_INIT_OTHER when it cannot be

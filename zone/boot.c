@@ -679,6 +679,8 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		zone_error_set(&err, -nfd, "notification socket");
 		goto fail_cg;
 	}
+	if (zone_console_listen(&con, zone_path(z), &err) < 0)
+		goto fail_cg;
 	zone_console_pty_stdio(&con);
 	char **host_env = environ;
 	environ = b->env;
@@ -771,11 +773,14 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		} else if (sig == SIGUSR1) {
 			asked = 1;
 			zone_init_request_poweroff(b->kind, init);
-		} else if (sig == SIGIO && readyfd >= 0 && zone_init_notify_ready(nfd, init)) {
-			dprintf(readyfd, "ready\n");
-			close(readyfd);
-			readyfd = -1;
-			zone_console_printf(&con, "lxzone: zone %s ready\n", z->name);
+		} else if (sig == SIGIO) { /* the console's client, or the notification socket */
+			zone_console_serve(&con);
+			if (readyfd >= 0 && nfd >= 0 && zone_init_notify_ready(nfd, init)) {
+				dprintf(readyfd, "ready\n");
+				close(readyfd);
+				readyfd = -1;
+				zone_console_printf(&con, "lxzone: zone %s ready\n", z->name);
+			}
 		}
 	}
 	zone_cgroup_kill(&b->cg, 5000, NULL);
@@ -795,6 +800,9 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	}
 	if (nfd >= 0)
 		close(nfd);
+	zone_console_unlink(zone_path(z));
+	if (b->notify[0])
+		unlink(b->notify);
 	reboot &= !halted && !asked;
 	zone_console_printf(&con, "lxzone: zone %s %s, init status %d\n", z->name,
 			    halted   ? "halted"
@@ -1167,7 +1175,7 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	const char *term = getenv("TERM");
 	char termbuf[128];
 	enum zone_state st = zone_get_state(z); /* checks the supervisor: once is enough */
-	pid_t init = st == ZONE_RUNNING
+	pid_t init = st == ZONE_RUNNING || st == ZONE_BOOTING
 			 ? (pid_t)json_integer_value(json_object_get(z->state, "init-pid"))
 			 : 0;
 	char **av = argv;
@@ -1175,7 +1183,7 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 
 	if (o == NULL)
 		o = &none;
-	if (st != ZONE_RUNNING || init <= 0)
+	if ((st != ZONE_RUNNING && st != ZONE_BOOTING) || init <= 0)
 		return zone_error_set(err, 0, "zone %s is %s, not running", z->name,
 				      zone_state_name(st));
 	if (zone_cgroup_for(z, &cg, err) < 0)

@@ -4,7 +4,8 @@
 # init with SIGHUP (reboot(2) in a pid namespace) and lxzone boots the zone again (a new init),
 # `lxzone shutdown` asks busybox to power off (SIGUSR2), whose reboot(2) ends it with SIGINT:
 # installed in list and state.json at every step.  An image without the asked-for init is one
-# clear error at boot, and the zone stays installed.
+# clear error at boot, and the zone stays installed; an init that hangs before it is ready or
+# exits fails the boot (boot-timeout) with its console's last lines, the zone installed.
 . "$(dirname "$0")/lib.sh"
 builtin_images
 need_brand
@@ -84,6 +85,29 @@ grep -q '"status": 130' "$LXZONE_ROOT/$z/exit-status" ||
 grep -q "shutdown actions" "$LXZONE_ROOT/$z/console.log" || fail "inittab's shutdown did not run"
 no_cgroup_left "$z"
 echo "ok: shutdown is busybox's poweroff"
+
+# an init that never says it is ready (a "systemd" that hangs), and one that exits first:
+# boot fails with the console's last lines, the zone halted and installed
+mkdir -p "$r/lib/systemd"
+printf '#!/bin/sh\necho hanging-init-says-hello\nexec sleep 1000\n' >"$r/lib/systemd/systemd"
+chmod 755 "$r/lib/systemd/systemd"
+lxzone configure "$z" init=/lib/systemd/systemd boot-timeout=3
+if lxzone boot "$z" 2>"$T/err"; then fail "a hanging init booted"; fi
+cat "$T/err"
+grep -q "not ready after 3s" "$T/err" && grep -q hanging-init-says-hello "$T/err" ||
+	fail "unclear timeout: $(cat "$T/err")"
+expect_state "$z" installed
+[ "$(recorded)" = installed ] || fail "state.json says $(recorded)"
+no_cgroup_left "$z"
+printf '#!/bin/sh\necho dying-init-says-bye\nexit 3\n' >"$r/lib/systemd/systemd"
+if lxzone boot "$z" 2>"$T/err"; then fail "an init that exits booted"; fi
+grep -q "exited before it was ready" "$T/err" && grep -q dying-init-says-bye "$T/err" ||
+	fail "unclear error: $(cat "$T/err")"
+expect_state "$z" installed
+[ "$(recorded)" = installed ] || fail "state.json says $(recorded)"
+no_cgroup_left "$z"
+echo "ok: an init that hangs or exits at boot fails the boot with its last words"
+
 lxzone destroy "$z"
 no_mount_left
 echo PASS

@@ -5,7 +5,7 @@
 # booting until then; `systemctl is-system-running` is running with no failed unit (and the
 # same failed units as systemd-nspawn --boot on the same image, when nspawn is installed:
 # Debian's systemd-container); journald, logind and dbus run, the journal has the boot, nginx
-# serves; /dev/console is a terminal; `systemctl reboot` in the zone reboots it (ready again,
+# serves; /dev/console is a terminal whose getty takes a login through `lxzone console`; `systemctl reboot` in the zone reboots it (ready again,
 # a new init); `lxzone shutdown` powers it off by systemd's own request (SIGRTMIN+4), and
 # the zone is installed in `list` and state.json at every step.
 . "$(dirname "$0")/lib.sh"
@@ -74,6 +74,17 @@ page=$(lxzone exec "$z" -- /bin/bash -c \
 	'exec 3<>/dev/tcp/127.0.0.1/80; printf "GET / HTTP/1.0\r\n\r\n" >&3; cat <&3' || true)
 echo "$page" | grep -q '200 OK' || fail "nginx does not answer: $(echo "$page" | head -3)"
 echo "ok: systemd running, no failed unit, journald/logind/dbus/nginx up"
+
+# a login on the console's getty, through `lxzone console` (Ctrl-a q detaches)
+zx 'echo root:zone-console-pw | chpasswd'
+(sleep 2; printf '\r'; sleep 2; printf 'root\r'; sleep 3; printf 'zone-console-pw\r'; sleep 4
+	printf 'echo logged-$((2*21)); tty\r'; sleep 3; printf '\001q') |
+	timeout 60 "$LXZONE" console "$z" >"$T/console.out" 2>&1 || true
+tr -d '\r' <"$T/console.out" | grep -q '^logged-42' ||
+	fail "no login on the console: $(tail -5 "$T/console.out")"
+tr -d '\r' <"$T/console.out" | grep -q '^/dev/console' || fail "the login is not on /dev/console"
+expect_state "$z" running
+echo "ok: getty login on the console"
 
 # reboot inside the zone: a new init, ready again
 old=$(init_pid)

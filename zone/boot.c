@@ -916,6 +916,13 @@ static void console_tail(struct zone *z, char *out, size_t len)
 	out[n] = '\0';
 	if (off > 0 && strchr(out, '\n')) /* from the first whole line */
 		memmove(out, strchr(out, '\n') + 1, strlen(strchr(out, '\n') + 1) + 1);
+	/* this boot's lines only: from the supervisor's "booted" line on */
+	char mark[128], *from = NULL;
+	snprintf(mark, sizeof(mark), "lxzone: zone %s booted", z->name);
+	for (char *p = strstr(out, mark); p; p = strstr(p + 1, mark))
+		from = p;
+	if (from)
+		memmove(out, from, strlen(from) + 1);
 }
 
 int zone_boot(struct zone *z, struct zone_error *err)
@@ -997,7 +1004,7 @@ int zone_boot(struct zone *z, struct zone_error *err)
 			kill(sup, SIGKILL);
 		waitpid(sup, NULL, 0);
 		zone_cleanup_leftovers(z, NULL);
-		zone_error_set(err, ETIMEDOUT,
+		zone_error_set(err, 0,
 			       "boot zone %s: init not ready after %ds (boot-timeout), halted; its "
 			       "console's last lines:\n%s",
 			       z->name, tmo, last);

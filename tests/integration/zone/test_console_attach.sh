@@ -9,6 +9,8 @@ builtin_images
 need_brand
 
 z=h1conz
+# a failed check must not leave the zone running (its cgroup path is reused by the next run)
+trap 'lxzone halt "$z" >/dev/null 2>&1 || true; cleanup' EXIT
 lxzone create "$z" --init /sbin/init >/dev/null
 lxzone install "$z" builtin:busybox
 r="$LXZONE_ROOT/$z/root"

@@ -11,6 +11,8 @@ builtin_images
 need_brand
 
 z=h1bbinit
+# a failed check must not leave the zone running (its cgroup path is reused by the next run)
+trap 'lxzone halt "$z" >/dev/null 2>&1 || true; cleanup' EXIT
 recorded() {
 	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["state"])' \
 		"$LXZONE_ROOT/$z/state.json"

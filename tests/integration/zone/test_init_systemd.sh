@@ -24,6 +24,8 @@ case $st in
 esac
 
 z=h1sdz
+# a failed check must not leave the zone running (its cgroup path is reused by the next run)
+trap 'lxzone halt "$z" >/dev/null 2>&1 || true; cleanup' EXIT
 recorded() {
 	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["state"])' \
 		"$LXZONE_ROOT/$z/state.json"
@@ -80,9 +82,9 @@ zx 'echo root:zone-console-pw | chpasswd'
 (sleep 2; printf '\r'; sleep 2; printf 'root\r'; sleep 3; printf 'zone-console-pw\r'; sleep 4
 	printf 'echo logged-$((2*21)); tty\r'; sleep 3; printf '\001q') |
 	timeout 60 "$LXZONE" console "$z" >"$T/console.out" 2>&1 || true
-tr -d '\r' <"$T/console.out" | grep -q '^logged-42' ||
+tr -d '\r' <"$T/console.out" | grep -q 'logged-42' ||
 	fail "no login on the console: $(tail -5 "$T/console.out")"
-tr -d '\r' <"$T/console.out" | grep -q '^/dev/console' || fail "the login is not on /dev/console"
+tr -d '\r' <"$T/console.out" | grep -q '/dev/console$' || fail "the login is not on /dev/console"
 expect_state "$z" running
 echo "ok: getty login on the console"
 

@@ -21,6 +21,8 @@ case $st in
 esac
 
 z=h1svz
+# a failed check must not leave the zone running (its cgroup path is reused by the next run)
+trap 'lxzone halt "$z" >/dev/null 2>&1 || true; cleanup' EXIT
 recorded() {
 	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["state"])' \
 		"$LXZONE_ROOT/$z/state.json"

@@ -151,7 +151,10 @@ struct launch_opts {
 	void *tick_arg;
 
 	/* What a zone needs beyond lxrun (lxzone fills these; ignored when root is NULL). */
-	const char *hostname;		 /* sethostname in the new uts namespace, or NULL */
+	const char *hostname; /* sethostname in the new uts namespace, or NULL */
+	/* host path of a terminal (a pty slave the supervisor holds the master of) bound on
+	 * the zone's /dev/console, or NULL: none */
+	const char *console;
 	const struct launch_bind *binds; /* extra bind mounts, after the standard mounts */
 	size_t nbinds;
 	const char *const *cgroup_procs; /* cgroup.procs files PID 1 joins before anything runs

@@ -372,6 +372,8 @@ static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *pl
 	full |= !add_mount(plan, "tmpfs", "/dev", MS_NOSUID | MS_STRICTATIME, dev_data);
 	for (i = 0; i < sizeof(dev_paths) / sizeof(dev_paths[0]); i++)
 		full |= !add(plan, LOP_DEV_BIND, dev_paths[i][0], dev_paths[i][1]);
+	if (opts->console) /* not idmapped: the supervisor gave it to the zone's root */
+		full |= !add(plan, LOP_DEV_BIND, opts->console, "/dev/console");
 	full |= !add_mount(plan, "devpts", "/dev/pts", MS_NOSUID | MS_NOEXEC,
 			   "newinstance,ptmxmode=0666,mode=620");
 	full |= !add_mount(plan, "tmpfs", "/dev/shm", MS_NOSUID | MS_NODEV, shm_data);

@@ -17,15 +17,20 @@
  *   - SIGCHLD: reap every child (orphans of the zone are reparented to PID 1); when the
  *     guest is reaped, exit with its status (128+N for signal N), and the kernel kills what
  *     is left in the pid namespace;
- *   - any other signal: forward it to the guest.
+ *   - any other signal sent from outside the zone (lxrun or lxzone's supervisor relaying a
+ *     terminal's signal or a shutdown; the kernel shows such a sender as si_pid 0, as it does
+ *     a signal it raises itself, with si_code SI_USER or SI_KERNEL): forward it to the guest;
+ *   - a signal sent from inside the zone (si_pid > 0): ignore it.  That is what Linux does
+ *     for a pid namespace's init with no handler for the signal (pid_namespaces(7)): the
+ *     kernel drops it.  Forwarding it made `kill -USR1 1` kill the program, and so the zone.
  *
  * Why freestanding (no libc, no startup code): the filter is installed before the exec and
  * traps nearly everything a libc start-up makes (arch_prctl, set_tid_address, brk, ...), with
  * no SIGSYS handler to catch it.  This program makes only calls the filter passes through:
  * rt_sigtimedwait, wait4, kill, write (an error line) and exit_group.  It does not load the
- * brand.  Deliberately not here: handlers of its own (a future PID 1 that ignores what it has
- * no handler for, as Linux's init does, changes the forwarding line below), job control,
- * subreapers, consoles.
+ * brand.  Deliberately not here: job control, subreapers, consoles; a zone's own
+ * poweroff goes through reboot(2), which in a pid namespace ends this init with SIGINT
+ * (SIGHUP for a restart), as it ends any other.
  */
 
 #define INIT_NR_write		1
@@ -82,6 +87,16 @@ static void reap(long guest)
 		DIE("lxzone-init: no guest to wait for\n");
 }
 
+/*
+ * Was the signal sent from outside the zone (kill() from an ancestor pid namespace, which
+ * the kernel shows as si_pid 0), or raised by the kernel (SI_KERNEL)?  A zone process can
+ * forge si_pid 0 with rt_sigqueueinfo, but only with a negative si_code.
+ */
+static int from_outside(const int *si)
+{
+	return si[4] == 0 && si[2] >= 0;
+}
+
 static long parse_pid(const char *s)
 {
 	long v = 0;
@@ -101,7 +116,7 @@ __attribute__((used)) void init_main(long *sp)
 	long argc = sp[0];
 	char **argv = (char **)(sp + 1);
 	unsigned long all[2] = {~0UL, ~0UL}; /* sigset, 8 bytes used */
-	unsigned char si[128];		     /* siginfo_t */
+	int si[32]; /* siginfo_t: si_signo, si_errno, si_code, padding, si_pid (x86_64) */
 	long guest, sig;
 	char *a;
 
@@ -119,7 +134,7 @@ __attribute__((used)) void init_main(long *sp)
 			continue; /* EINTR, EAGAIN */
 		if (sig == INIT_SIGCHLD)
 			reap(guest);
-		else
+		else if (from_outside(si))
 			sys4(INIT_NR_kill, guest, sig, 0, 0);
 	}
 }

@@ -289,8 +289,20 @@ static int lxproc_nr(const struct lx_filter_opts *o, int nr)
 	return !o->lxproc_kernel_files || nr == SCMP_SYS(sysinfo);
 }
 
-/* The class the filter gives nr under o: the profile's, and for the table's CAPS rows in a
- * zone with a zone page, emulated (lxproc's argument rules may narrow it, add_rules). */
+/*
+ * reboot(2) in a zone (mount_notify: only zones have it, and a zone is always a pid namespace
+ * of its own) passes: there the kernel only ends the zone's init, with SIGHUP for a restart
+ * and SIGINT for a power-off or halt (reboot_pid_ns; any other command is EINVAL), which the
+ * supervisor turns into a reboot or a halt of the zone.  Elsewhere (lxrun) it stays refused.
+ */
+static int zone_reboot(const struct lx_filter_opts *o, int nr)
+{
+	return o && o->mount_notify && nr == SCMP_SYS(reboot);
+}
+
+/* The class the filter gives nr under o: the profile's, for the table's CAPS rows in a zone
+ * with a zone page emulated (lxproc's argument rules may narrow it, add_rules), and reboot
+ * passed in a zone (zone_reboot). */
 static unsigned effective_class(const struct lx_filter_opts *o, int nr)
 {
 	const struct lx_sysent *e = &lx_systable[nr];
@@ -298,6 +310,8 @@ static unsigned effective_class(const struct lx_filter_opts *o, int nr)
 
 	if (lxproc_nr(o, nr))
 		cls = LX_SYS_EMUL;
+	if (zone_reboot(o, nr))
+		cls = LX_SYS_PASS;
 	return cls;
 }
 

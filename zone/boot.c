@@ -28,6 +28,7 @@
 #include "cli/launch.h"
 #include "emul/systable.h"
 #include "kernel-shim/filter.h"
+#include "zone/boot_init.h"
 #include "zone/boot_userns.h"
 #include "zone/cgroup.h"
 #include "zone/clone.h"
@@ -139,6 +140,21 @@ static int root_has_program(const char *root, const char *path)
 	return fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
 }
 
+/* A random UUID (RFC 4122 version 4), from the kernel's generator. */
+static const char *zone_new_uuid(void)
+{
+	static char u[40];
+	cleanup_fclose FILE *f = fopen("/proc/sys/kernel/random/uuid", "re");
+
+	if (f == NULL || fgets(u, sizeof(u), f) == NULL)
+		snprintf(u, sizeof(u), "00000000-0000-4000-8000-%012llx",
+			 (unsigned long long)time(NULL));
+	u[strcspn(u, "\n")] = '\0';
+	return u;
+}
+
+extern char **environ;
+
 struct boot_ctx {
 	struct launch_opts opts;
 	struct launch_bind binds[MAX_BINDS];
@@ -165,6 +181,12 @@ struct boot_ctx {
 	struct lxprocfs lxfs;
 	struct lxprocfs_bind lxbinds[LXPROCFS_MAXFILES];
 	struct launch_lxproc_file lxfiles[LXPROCFS_MAXFILES];
+	/* the console terminal's host path, and init's environment */
+	char console[64];
+	char envbuf[5][128];
+	char *env[6];
+	enum zone_init_kind kind;
+	char notify[PATH_MAX]; /* the notification socket (zone_init_notifies) */
 };
 
 /* The kernel serves the zone's lxproc files when there is FUSE; else the brand, trapping
@@ -278,8 +300,33 @@ static int build_opts(struct zone *z, struct boot_ctx *b, struct zone_error *err
 					      b->argv[0]);
 		b->opts.init = LAUNCH_INIT_IMAGE;
 	}
+	b->kind = b->opts.init == LAUNCH_INIT_MINIMAL ? ZONE_INIT_MINIMAL
+						      : zone_init_kind_detect(b->root, b->argv[0]);
 	b->argv[1] = NULL;
 	b->opts.argv = b->argv;
+	/* systemd's container interface (systemd.io/CONTAINER_INTERFACE): who runs it, and the
+	 * zone's stable id; nothing of the environment lxzone was started in */
+	snprintf(b->envbuf[0], sizeof(b->envbuf[0]), "container=lxzone");
+	snprintf(b->envbuf[1], sizeof(b->envbuf[1]), "container_uuid=%s",
+		 zone_state_get(z, "uuid"));
+	snprintf(b->envbuf[2], sizeof(b->envbuf[2]),
+		 "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	snprintf(b->envbuf[3], sizeof(b->envbuf[3]), "TERM=linux");
+	/* systemd says READY=1 there (zone/boot_init.h); the socket is bound in the zone's /dev */
+	snprintf(b->envbuf[4], sizeof(b->envbuf[4]), "NOTIFY_SOCKET=%s", ZONE_NOTIFY_PATH);
+	int ne = zone_init_notifies(b->kind) ? 5 : 4;
+	for (int i = 0; i < ne; i++)
+		b->env[i] = b->envbuf[i];
+	b->env[ne] = NULL;
+	if (zone_init_notifies(b->kind)) {
+		if (b->opts.nbinds >= MAX_BINDS)
+			return zone_error_set(err, 0, "too many mounts");
+		snprintf(b->notify, sizeof(b->notify), "%s/%s", zone_path(z), ZONE_NOTIFY_FILE);
+		b->binds[b->opts.nbinds].host = b->notify;
+		b->binds[b->opts.nbinds].zone = ZONE_NOTIFY_PATH;
+		b->binds[b->opts.nbinds].ro = 0;
+		b->opts.nbinds++;
+	}
 	if (zone_devices(z, b->devspec, b->devices, &b->mountd, err) < 0)
 		return -1;
 	b->opts.devices = b->devices;
@@ -432,6 +479,7 @@ int zone_boot_plan_print(struct zone *z, FILE *out, struct zone_error *err)
 	}
 	lxprocfs_init(&b->lxfs);
 	boot_lxprocfs_plan(b, true);
+	b->opts.console = "/dev/pts/N"; /* the supervisor's terminal, made at boot */
 	if (launch_plan_build(&b->opts, plan, &lerr) < 0) {
 		zone_error_set(err, 0, "plan: %s", lerr.msg);
 		goto out;
@@ -476,6 +524,50 @@ static void write_exit_status(struct zone *z, int status, int halted)
 	if (zp >= 0)
 		zone_json_write_atomic(zp, "exit-status", o, NULL);
 	json_decref(o);
+}
+
+/*
+ * init ended on its own (no halt or shutdown command is waiting for us, holding the lock):
+ * record the zone installed, so state.json never says running for a zone that is not.  Only
+ * while state.json still names this supervisor, and only with the zone's lock, waited for
+ * 3 s at most: a command that took it meanwhile to stop the zone records the end itself.
+ */
+static void record_stopped(struct zone *z)
+{
+	struct zone *cur = NULL;
+	struct zone_error ignored = {0};
+	json_t *sup;
+
+	setenv("LXZONE_LOCK_TIMEOUT", "3", 1);
+	if (zone_open(z->store, z->name, ZONE_OPEN_LOCK, &cur, &ignored) < 0)
+		return;
+	sup = json_object_get(cur->state, "supervisor");
+	if (json_integer_value(json_object_get(sup, "pid")) == getpid()) {
+		zone_state_put(cur, "init-pid", NULL);
+		zone_set_state(cur, ZONE_INSTALLED, &ignored);
+	}
+	zone_free(cur);
+}
+
+/*
+ * After a reboot in the zone (recorded installed by record_stopped): `lxzone boot NAME`
+ * again, as a new command from the host's mount namespace with the signal mask lxzone
+ * started with, so the zone boots exactly as the first time (a new supervisor, new
+ * namespaces).  Its output goes to the console log.  Returns only when it cannot exec.
+ */
+static void boot_again(struct zone *z, int host_mnt, const sigset_t *mask)
+{
+	char *argv[] = {(char *)"lxzone", (char *)"boot", z->name, NULL};
+
+	unsetenv("LXZONE_LOCK_TIMEOUT"); /* record_stopped's */
+	if (host_mnt < 0 || setns(host_mnt, CLONE_NEWNS) < 0) {
+		fprintf(stderr, "lxzone: zone %s: reboot: host mount namespace: %s\n", z->name,
+			strerror(errno));
+		return;
+	}
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	execv("/proc/self/exe", argv);
+	fprintf(stderr, "lxzone: zone %s: reboot: exec lxzone: %s\n", z->name, strerror(errno));
 }
 
 static void ready_fail(int fd, struct zone_error *err)
@@ -536,7 +628,7 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	char ebuf[512], log[PATH_MAX];
 	sigset_t orig, wait_set;
 	pid_t init = 0;
-	int halted = 0, status = 0, fd;
+	int halted = 0, asked = 0, reboot = 0, status = 0, fd;
 
 	if (b)
 		lxprocfs_init(&b->lxfs);
@@ -565,6 +657,8 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	}
 	b->net.netns_fd = -1;
 	launch_userns_init(&b->userns);
+	/* the host's mount namespace, to boot the zone again from after a reboot in it */
+	int host_mnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
 		zone_error_set(&err, errno, "supervisor mount namespace");
 		goto fail;
@@ -617,6 +711,12 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	}
 	boot_lxprocfs_plan(b, false);
 	b->opts.affinity_native = zone_cgroup_cpus_native(&b->cg, b->opts.millicpus);
+	/* the zone's /dev/console, a terminal the supervisor holds and logs */
+	if (zone_console_pty_open(&con, zone_userns(z) ? b->ids.base : (uid_t)-1,
+				  zone_userns(z) ? b->ids.base : (gid_t)-1, b->console,
+				  sizeof(b->console), &err) < 0)
+		goto fail_cg;
+	b->opts.console = b->console;
 	if (launch_plan_build(&b->opts, plan, &lerr) < 0) {
 		zone_error_set(&err, 0, "plan: %s", lerr.msg);
 		goto fail_cg;
@@ -651,6 +751,7 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	sigprocmask(SIG_SETMASK, NULL, &orig);
 	launch_forward_sigset(&wait_set);
 	sigaddset(&wait_set, SIGCHLD);
+	sigaddset(&wait_set, SIGIO); /* the notification socket */
 	sigprocmask(SIG_BLOCK, &wait_set, NULL);
 	/* "ok" only once init has the zone's root in place: exec joins its mount namespace */
 	int ready[2];
@@ -667,16 +768,21 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		goto fail_cg;
 	}
 	b->opts.notify_sock = &notify[1];
-	/* init's stdout and stderr: the console pipe, inherited through launch_spawn */
-	if (zone_console_pipe_stdio(&con, &err) < 0)
-		goto fail_cg;
-	/* the console is its root's, as /dev/console is on a machine: a zone process may reopen
-	 * it (/proc/1/fd/1); the supervisor's cap bounds what reaches the host's disk */
-	if (zone_userns(z) && fchown(con.wfd, b->ids.base, b->ids.base) < 0) {
-		zone_error_set(&err, errno, "console pipe owner");
+	/* init's stdin, stdout and stderr: the console, inherited through launch_spawn; the
+	 * supervisor's cap bounds what of it reaches the host's disk.  Its environment: the
+	 * container interface's, nothing of ours */
+	int nfd = -1;
+	if (zone_init_notifies(b->kind) && (nfd = zone_init_notify_open(zone_path(z))) < 0) {
+		zone_error_set(&err, -nfd, "notification socket");
 		goto fail_cg;
 	}
+	if (zone_console_listen(&con, zone_path(z), &err) < 0)
+		goto fail_cg;
+	zone_console_pty_stdio(&con);
+	char **host_env = environ;
+	environ = b->env;
 	int spawned = launch_spawn(plan, &filter, NULL, &orig, &init, &lerr);
+	environ = host_env;
 	zone_console_log_stdio(&con);
 	if (spawned < 0) {
 		zone_error_set(&err, 0, "start init: %s", lerr.msg);
@@ -704,9 +810,15 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		goto fail_cg;
 	}
 	close(notify[0]);
+	/* started; and ready, unless init says so itself (boot_init.h) */
 	dprintf(readyfd, "ok %d\n", (int)init);
-	close(readyfd);
-	zone_console_printf(&con, "lxzone: zone %s booted, init pid %d\n", z->name, (int)init);
+	if (!zone_init_notifies(b->kind) && !zone_init_polled(b->kind)) {
+		dprintf(readyfd, "ready\n");
+		close(readyfd);
+		readyfd = -1;
+	}
+	zone_console_printf(&con, "lxzone: zone %s booted, init pid %d (%s)\n", z->name, (int)init,
+			    zone_init_kind_name(b->kind));
 
 	uint64_t next_sample = lxzone_boottime_ns() + PAGE_SAMPLE_NS;
 	int sample_failed = 0;
@@ -723,6 +835,15 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 		}
 		struct timespec ts = {(time_t)((next_sample - now) / 1000000000u),
 				      (long)((next_sample - now) % 1000000000u)};
+		if (readyfd >= 0 && zone_init_polled(b->kind)) {
+			if (zone_init_sysv_ready(init)) {
+				dprintf(readyfd, "ready\n");
+				close(readyfd);
+				readyfd = -1;
+				zone_console_printf(&con, "lxzone: zone %s ready\n", z->name);
+			}
+			ts = (struct timespec){0, 100 * 1000 * 1000}; /* look again soon */
+		}
 		/* what the zone writes is copied to the log meanwhile */
 		int sig = zone_console_sigwait(&con, &wait_set, &si, &ts);
 		if (sig < 0)
@@ -735,6 +856,9 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 				if (p == init) {
 					status =
 					    WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+					/* reboot(2) in the zone: the kernel ended init with
+					 * SIGHUP for a restart, SIGINT for a power-off */
+					reboot = WIFSIGNALED(st) && WTERMSIG(st) == SIGHUP;
 					done = 1;
 				}
 			if (done)
@@ -744,7 +868,16 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 			zone_cgroup_kill(&b->cg, 5000, NULL);
 			kill(init, SIGKILL);
 		} else if (sig == SIGUSR1) {
-			kill(init, SIGTERM);
+			asked = 1;
+			zone_init_request_poweroff(b->kind, init);
+		} else if (sig == SIGIO) { /* the console's client, or the notification socket */
+			zone_console_serve(&con);
+			if (readyfd >= 0 && nfd >= 0 && zone_init_notify_ready(nfd, init)) {
+				dprintf(readyfd, "ready\n");
+				close(readyfd);
+				readyfd = -1;
+				zone_console_printf(&con, "lxzone: zone %s ready\n", z->name);
+			}
 		}
 	}
 	zone_cgroup_kill(&b->cg, 5000, NULL);
@@ -757,13 +890,32 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	if (mountd > 0) /* it ends when the zone's last process does; do not wait for that */
 		kill(mountd, SIGKILL);
 	mountd_unlink(zone_path(z));
+	/* ended before it was ready: the boot command, still waiting, records it */
+	bool boot_waiting = readyfd >= 0;
+	if (readyfd >= 0) {
+		close(readyfd);
+		readyfd = -1;
+	}
+	if (nfd >= 0)
+		close(nfd);
+	zone_console_unlink(zone_path(z));
+	if (b->notify[0])
+		unlink(b->notify);
+	reboot &= !halted && !asked;
 	zone_console_printf(&con, "lxzone: zone %s %s, init status %d\n", z->name,
-			    halted ? "halted" : "stopped", status);
+			    halted   ? "halted"
+			    : reboot ? "rebooting"
+				     : "stopped",
+			    status);
 	if (con.dropped)
 		zone_console_printf(&con,
 				    "lxzone: zone %s: %" PRIu64 " bytes of console output lost\n",
 				    z->name, con.dropped);
 	write_exit_status(z, status, halted);
+	if (!halted && !asked && !boot_waiting)
+		record_stopped(z);
+	if (reboot)
+		boot_again(z, host_mnt, &orig);
 	_exit(0);
 
 fail_cg:
@@ -802,6 +954,76 @@ static uint64_t zone_booted_caps(struct zone *z)
 	return *end ? zone_caps(z) : v;
 }
 
+static int wait_gone(pid_t pid, int timeout_ms);
+
+/*
+ * Read from fd into buf (got bytes already there) until it holds `lines` newlines, the
+ * writer closes it, or timeout_ms passes.  Returns the number of complete lines, or -1 on
+ * the timeout.
+ */
+static int read_lines(int fd, char *buf, size_t sz, size_t *got, int lines, int timeout_ms)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	struct timespec t0, t;
+	int have;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		have = 0;
+		for (size_t i = 0; i < *got; i++)
+			have += buf[i] == '\n';
+		if (have >= lines || *got >= sz - 1)
+			return have;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		long left = timeout_ms -
+			    ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0)
+			return -1;
+		int pr = poll(&p, 1, (int)left);
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr <= 0)
+			return pr == 0 ? -1 : have;
+		ssize_t n = read(fd, buf + *got, sz - 1 - *got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return have;
+		*got += (size_t)n;
+		buf[*got] = '\0';
+	}
+}
+
+/* The console log's last lines (at most len - 1 bytes, whole lines), "" when there is none. */
+static void console_tail(struct zone *z, char *out, size_t len)
+{
+	char path[PATH_MAX];
+	cleanup_close int fd = -1;
+	struct stat st;
+	off_t off;
+	ssize_t n;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "%s/%s", zone_path(z), ZONE_CONSOLE_LOG);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return;
+	off = st.st_size > (off_t)len - 1 ? st.st_size - (off_t)len + 1 : 0;
+	n = pread(fd, out, len - 1, off);
+	if (n <= 0)
+		return;
+	out[n] = '\0';
+	if (off > 0 && strchr(out, '\n')) /* from the first whole line */
+		memmove(out, strchr(out, '\n') + 1, strlen(strchr(out, '\n') + 1) + 1);
+	/* this boot's lines only: from the supervisor's "booted" line on */
+	char mark[128], *from = NULL;
+	snprintf(mark, sizeof(mark), "lxzone: zone %s booted", z->name);
+	for (char *p = strstr(out, mark); p; p = strstr(p + 1, mark))
+		from = p;
+	if (from)
+		memmove(out, from, strlen(from) + 1);
+}
+
 int zone_boot(struct zone *z, struct zone_error *err)
 {
 	enum zone_state s = zone_get_state(z);
@@ -818,10 +1040,17 @@ int zone_boot(struct zone *z, struct zone_error *err)
 				      "zone %s is golden (a template): clone it, or use lxzone run "
 				      "--from %s",
 				      z->name, z->name);
+	/* a zone whose supervisor ended without a command to record it (its init died on its
+	 * own) is installed, whatever state.json says: record that before the new supervisor is */
+	if (strcmp(zone_state_get(z, "state"), zone_state_name(ZONE_INSTALLED)) != 0 &&
+	    zone_set_state(z, ZONE_INSTALLED, err) < 0)
+		return -1;
 	if (zone_userns(z) && zone_idmap_ensure(z, err) < 0)
 		return -1;
 	if (zone_net_is(z, "shared") && zone_net_shared_conflicts(z, err) < 0)
 		return zone_error_wrap(err, "boot zone %s", z->name);
+	if (*zone_state_get(z, "uuid") == '\0') /* the zone's container_uuid, for good */
+		zone_state_put(z, "uuid", json_string(zone_new_uuid()));
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return zone_error_set(err, errno, "pipe");
 	fflush(NULL);
@@ -843,18 +1072,10 @@ int zone_boot(struct zone *z, struct zone_error *err)
 		close(pfd[0]);
 		return -1;
 	}
-	struct pollfd p = {.fd = pfd[0], .events = POLLIN};
-	while (got < sizeof(buf) - 1 && poll(&p, 1, 60000) > 0) {
-		ssize_t n = read(pfd[0], buf + got, sizeof(buf) - 1 - got);
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-		/* One line is the whole answer; the zone's init may hold the pipe open. */
-		if (memchr(buf, '\n', got) != NULL)
-			break;
-	}
-	close(pfd[0]);
+	/* the first line: init started ("ok PID") or not ("err ...") */
+	read_lines(pfd[0], buf, sizeof(buf), &got, 1, 60000);
 	if (strncmp(buf, "ok ", 3) != 0) {
+		close(pfd[0]);
 		char *nl = strchr(buf, '\n');
 		if (nl)
 			*nl = '\0';
@@ -865,7 +1086,39 @@ int zone_boot(struct zone *z, struct zone_error *err)
 		return -1;
 	}
 	zone_state_put(z, "init-pid", json_integer(atoi(buf + 3)));
-	return zone_set_state(z, ZONE_RUNNING, err);
+	if (zone_set_state(z, ZONE_BOOTING, err) < 0) {
+		close(pfd[0]);
+		return -1;
+	}
+	/* the second: init ready (boot_init.h), within boot-timeout */
+	int tmo = (int)zone_config_u64(z->config, "boot-timeout");
+	int r = read_lines(pfd[0], buf, sizeof(buf), &got, 2, tmo * 1000);
+	close(pfd[0]);
+	if (r == 2 && strstr(buf, "\nready\n"))
+		return zone_set_state(z, ZONE_RUNNING, err);
+	char last[1024];
+	console_tail(z, last, sizeof(last));
+	if (r < 0) {
+		/* the kill: what a halt does, with its clean-up */
+		kill(sup, SIGTERM);
+		if (wait_gone(sup, 15000) < 0)
+			kill(sup, SIGKILL);
+		waitpid(sup, NULL, 0);
+		zone_cleanup_leftovers(z, NULL);
+		zone_error_set(err, 0,
+			       "boot zone %s: init not ready after %ds (boot-timeout), halted; its "
+			       "console's last lines:\n%s",
+			       z->name, tmo, last);
+	} else {
+		waitpid(sup, NULL, 0);
+		zone_error_set(err, 0,
+			       "boot zone %s: init exited before it was ready; its console's last "
+			       "lines:\n%s",
+			       z->name, last);
+	}
+	zone_state_put(z, "init-pid", NULL);
+	zone_set_state(z, ZONE_INSTALLED, NULL);
+	return -1;
 }
 
 /*
@@ -996,8 +1249,6 @@ int zone_shutdown(struct zone *z, int timeout_s, struct zone_error *err)
 	return zone_halt(z, err);
 }
 
-extern char **environ;
-
 /*
  * The mount service of an entered program (lxzone exec, login): started before this process
  * joins the zone, so it stays in the host's pid namespace; it serves the program's listener,
@@ -1053,7 +1304,7 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	const char *term = getenv("TERM");
 	char termbuf[128];
 	enum zone_state st = zone_get_state(z); /* checks the supervisor: once is enough */
-	pid_t init = st == ZONE_RUNNING
+	pid_t init = st == ZONE_RUNNING || st == ZONE_BOOTING
 			 ? (pid_t)json_integer_value(json_object_get(z->state, "init-pid"))
 			 : 0;
 	char **av = argv;
@@ -1061,7 +1312,7 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 
 	if (o == NULL)
 		o = &none;
-	if (st != ZONE_RUNNING || init <= 0)
+	if ((st != ZONE_RUNNING && st != ZONE_BOOTING) || init <= 0)
 		return zone_error_set(err, 0, "zone %s is %s, not running", z->name,
 				      zone_state_name(st));
 	if (zone_cgroup_for(z, &cg, err) < 0)

@@ -12,10 +12,11 @@
  *   SIGUSR1  shutdown: SIGTERM to the zone's init (which forwards it to its program)
  *
  * and then kills what is left, removes the cgroup and records init's exit status in
- * ZONEPATH/exit-status. The supervisor never writes state.json: a zone whose recorded
- * supervisor is gone reads as `installed` (zone_get_state), so there is no lock hand-off
- * between it and the command that stops it, and a crashed supervisor cannot leave a zone that
- * looks running.
+ * ZONEPATH/exit-status. A zone whose recorded supervisor is gone reads as `installed`
+ * (zone_get_state), so a crashed supervisor cannot leave a zone that looks running, and the
+ * command that stops a zone records its end: the supervisor writes state.json only when its
+ * init ended on its own (no command waits for it), under the zone's lock, waited for briefly,
+ * so that state.json never disagrees with what `list` says.
  */
 #ifndef LXZONE_ZONE_BOOT_H
 #define LXZONE_ZONE_BOOT_H

@@ -14,9 +14,9 @@
 #include <unistd.h>
 
 static const char *const ctrl_names[ZONE_CG_NCTRL] = {
-    [ZONE_CG_MEMORY] = "memory",   [ZONE_CG_CPU] = "cpu",   [ZONE_CG_CPUACCT] = "cpuacct",
-    [ZONE_CG_CPUSET] = "cpuset",   [ZONE_CG_PIDS] = "pids", [ZONE_CG_FREEZER] = "freezer",
-    [ZONE_CG_DEVICES] = "devices",
+    [ZONE_CG_MEMORY] = "memory",   [ZONE_CG_CPU] = "cpu",	  [ZONE_CG_CPUACCT] = "cpuacct",
+    [ZONE_CG_CPUSET] = "cpuset",   [ZONE_CG_PIDS] = "pids",	  [ZONE_CG_FREEZER] = "freezer",
+    [ZONE_CG_DEVICES] = "devices", [ZONE_CG_SYSTEMD] = "systemd",
 };
 
 const char *zone_cg_layout_name(enum zone_cg_layout l)
@@ -593,7 +593,8 @@ static size_t fs_list(const struct zone_cgroup *cg, struct zone_cgroup_fs *out, 
 		for (i = 0; i < n; i++)
 			if (!strcmp(out[i].fstype, "cgroup") && !strcmp(out[i].data, name))
 				break;
-		if (i == n && !fs_add(out, max, &n, "cgroup", name, name))
+		if (i == n && !fs_add(out, max, &n, "cgroup", name,
+				      c == ZONE_CG_SYSTEMD ? "none,name=systemd" : name))
 			return n;
 		if (strcmp(name, ctrl_names[c]) != 0 &&
 		    !fs_add(out, max, &n, "symlink", ctrl_names[c], name))

@@ -47,6 +47,11 @@ enum zone_cg_ctrl {
 	ZONE_CG_PIDS,
 	ZONE_CG_FREEZER,
 	ZONE_CG_DEVICES,
+	/* not a controller: the named v1 hierarchy systemd keeps (name=systemd) on a v1 or
+	 * hybrid host.  A systemd booted in a zone needs its own, writable, at
+	 * /sys/fs/cgroup/systemd (it cannot mount it there: the zone's /sys/fs/cgroup is
+	 * read-only), as systemd-nspawn and LXC give it. */
+	ZONE_CG_SYSTEMD,
 	ZONE_CG_NCTRL,
 };
 

@@ -59,6 +59,7 @@ int cli_shutdown(struct cli *c, int argc, char **argv, struct zone_error *err);
 int cli_reboot(struct cli *c, int argc, char **argv, struct zone_error *err);
 int cli_exec(struct cli *c, int argc, char **argv, struct zone_error *err);
 int cli_login(struct cli *c, int argc, char **argv, struct zone_error *err);
+int cli_console(struct cli *c, int argc, char **argv, struct zone_error *err);
 int cli_run(struct cli *c, int argc, char **argv, struct zone_error *err);
 
 const struct cli_verb *cli_verb_find(const char *name);

@@ -47,7 +47,7 @@ int cli_destroy(struct cli *c, int argc, char **argv, struct zone_error *err)
 	if (zone_open(&c->store, argv[1], ZONE_OPEN_LOCK | ZONE_OPEN_BROKEN, &z, err) < 0)
 		return -1;
 	s = zone_get_state(z);
-	if (s == ZONE_READY || s == ZONE_RUNNING || s == ZONE_SHUTTING_DOWN)
+	if (s == ZONE_READY || s == ZONE_BOOTING || s == ZONE_RUNNING || s == ZONE_SHUTTING_DOWN)
 		return zone_error_set(err, 0, "zone %s is %s; halt it first", z->name,
 				      zone_state_name(s));
 	if (s != ZONE_CONFIGURED && zone_uninstall(z, err) < 0)

@@ -222,6 +222,20 @@ static int v_console_files(const char *v, char *out, size_t sz, struct zone_erro
 	return 0;
 }
 
+static int v_boot_timeout(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (!isdigit((unsigned char)*v) || *end != '\0' || errno != 0 || n < 1 || n > 3600)
+		return zone_error_set(err, 0, "'%s' is not a number of seconds between 1 and 3600",
+				      v);
+	snprintf(out, sz, "%lu", n);
+	return 0;
+}
+
 static int v_count(const char *v, char *out, size_t sz, struct zone_error *err)
 {
 	char *end;
@@ -533,6 +547,10 @@ const struct zone_config_key zone_config_keys[] = {
      "kubelet's `containerLogMaxFiles`: console.log.1 is the newest rotated one, the oldest "
      "past N is deleted, so the log takes at most `console-log-size` x N on the host. 1: "
      "console.log is emptied when full. Applies from the next boot."},
+    {"boot-timeout", ZONE_KEY_COUNT, "90", "SECONDS", v_boot_timeout,
+     "How long `boot` waits for the zone's init to be ready (systemd: READY=1 on its "
+     "NOTIFY_SOCKET; other inits are ready once started). Past it the boot fails with the "
+     "console's last lines and the zone is halted, left `installed`."},
     {"boottime", ZONE_KEY_ENUM, "zone", "zone|host", v_boottime,
      "What the zone's CLOCK_BOOTTIME counts from. `zone`: the zone's boot (a time namespace "
      "of its own with that boottime offset), so process start times (/proc/PID/stat, ps, "
@@ -695,7 +713,8 @@ int zone_config_check(json_t *cfg, struct zone_error *err)
  * key must be in a zone's config.json (a missing one means the file was tampered with). */
 static bool is_late_key(const char *name)
 {
-	static const char *const late[] = {"capabilities", "shared-interface", "identity-files"};
+	static const char *const late[] = {"capabilities", "shared-interface", "identity-files",
+					   "boot-timeout"};
 
 	for (size_t i = 0; i < sizeof(late) / sizeof(late[0]); i++)
 		if (strcmp(late[i], name) == 0)

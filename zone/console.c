@@ -22,8 +22,11 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -132,7 +135,7 @@ int zone_console_open(struct zone_console *c, const char *dir, uint64_t max_size
 		      struct zone_error *err)
 {
 	memset(c, 0, sizeof(*c));
-	c->logfd = c->rfd = c->wfd = c->sigfd = -1;
+	c->logfd = c->rfd = c->wfd = c->sigfd = c->slave = c->listen_fd = c->client = -1;
 	c->max_size = max_size;
 	c->files = files < 1 ? 1 : files > ZONE_CONSOLE_MAX_FILES ? ZONE_CONSOLE_MAX_FILES : files;
 	c->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -180,15 +183,140 @@ int zone_console_pipe_stdio(struct zone_console *c, struct zone_error *err)
 	return 0;
 }
 
+int zone_console_pty_open(struct zone_console *c, uid_t uid, gid_t gid, char *path, size_t len,
+			  struct zone_error *err)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), sl = -1;
+
+	if (m < 0)
+		return zone_error_set(err, errno, "console: /dev/ptmx");
+	if (unlockpt(m) < 0 || ptsname_r(m, path, len) != 0 ||
+	    (sl = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0 ||
+	    (uid != (uid_t)-1 && fchown(sl, uid, gid) < 0) || fchmod(sl, 0600) < 0 ||
+	    fcntl(m, F_SETFL, O_NONBLOCK) < 0) {
+		int e = errno;
+
+		if (sl >= 0)
+			close(sl);
+		close(m);
+		return zone_error_set(err, e, "console terminal");
+	}
+	c->rfd = m;
+	c->slave = sl;
+	return 0;
+}
+
+void zone_console_pty_stdio(struct zone_console *c)
+{
+	fflush(NULL);
+	c->own_stdio = 0;
+	/* dup2 clears close-on-exec: init inherits these three */
+	dup2(c->slave, STDIN_FILENO);
+	dup2(c->slave, STDOUT_FILENO);
+	dup2(c->slave, STDERR_FILENO);
+}
+
+/* O_ASYNC: SIGIO at this process when fd has something. */
+static int async_io(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETOWN, getpid()) < 0 ||
+	    fcntl(fd, F_SETFL, fl | O_ASYNC | O_NONBLOCK) < 0)
+		return -1;
+	return 0;
+}
+
+int zone_console_listen(struct zone_console *c, const char *dir, struct zone_error *err)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	int fd;
+
+	if ((size_t)snprintf(a.sun_path, sizeof(a.sun_path), "%s/%s", dir, ZONE_CONSOLE_SOCK) >=
+	    sizeof(a.sun_path))
+		return zone_error_set(err, ENAMETOOLONG, "console socket in %s", dir);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return zone_error_set(err, errno, "console socket");
+	unlink(a.sun_path);
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || chmod(a.sun_path, 0600) < 0 ||
+	    listen(fd, 2) < 0 || async_io(fd) < 0) {
+		int e = errno;
+
+		close(fd);
+		return zone_error_set(err, e, "console socket %s", a.sun_path);
+	}
+	c->listen_fd = fd;
+	return 0;
+}
+
+void zone_console_serve(struct zone_console *c)
+{
+	static const char busy[] = "lxzone: the zone's console is in use\r\n";
+	char buf[4096];
+	int fd;
+
+	while (c->listen_fd >= 0 &&
+	       (fd = accept4(c->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
+		if (c->client >= 0 || async_io(fd) < 0) {
+			send(fd, busy, sizeof(busy) - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+			close(fd);
+			continue;
+		}
+		c->client = fd;
+	}
+	while (c->client >= 0) {
+		ssize_t n = recv(c->client, buf, sizeof(buf), MSG_DONTWAIT);
+
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n <= 0) { /* detached */
+			close(c->client);
+			c->client = -1;
+			break;
+		}
+		/* to the terminal; a full one drops the rest rather than block the supervisor */
+		if (c->rfd >= 0 && write(c->rfd, buf, (size_t)n) < 0 && errno != EAGAIN)
+			break;
+	}
+}
+
+void zone_console_unlink(const char *dir)
+{
+	char p[4096];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, ZONE_CONSOLE_SOCK);
+	unlink(p);
+}
+
 void zone_console_log_stdio(struct zone_console *c)
 {
 	fflush(NULL);
 	c->own_stdio = 1;
 	stdio_follow(c);
+	if (c->slave >= 0) {
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			close(null);
+		}
+	}
 	if (c->wfd >= 0) {
 		close(c->wfd);
 		c->wfd = -1;
 	}
+}
+
+/* Drop each CR that comes before an LF. */
+static size_t strip_cr(char *buf, size_t n)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!(buf[i] == '\r' && i + 1 < n && buf[i + 1] == '\n'))
+			buf[o++] = buf[i];
+	return o;
 }
 
 /* Copy up to budget bytes from the pipe to the log.  At the pipe's end (every writer gone)
@@ -201,6 +329,16 @@ static void pump(struct zone_console *c, size_t budget)
 		ssize_t n = read(c->rfd, buf, sizeof(buf));
 
 		if (n > 0) {
+			/* the attached console sees the terminal's bytes; a client that does
+			 * not keep up loses them, the zone is never held up for it */
+			if (c->client >= 0 &&
+			    send(c->client, buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
+			    errno != EAGAIN) {
+				close(c->client);
+				c->client = -1;
+			}
+			if (c->slave >= 0) /* the terminal's CR LF, a log's LF */
+				n = (ssize_t)strip_cr(buf, (size_t)n);
 			zone_console_write(c, buf, (size_t)n);
 			budget = (size_t)n >= budget ? 0 : budget - (size_t)n;
 			continue;
@@ -261,7 +399,8 @@ void zone_console_printf(struct zone_console *c, const char *fmt, ...)
 
 void zone_console_close(struct zone_console *c)
 {
-	int *fds[] = {&c->dirfd, &c->logfd, &c->rfd, &c->wfd, &c->sigfd};
+	int *fds[] = {&c->dirfd, &c->logfd, &c->rfd,	   &c->wfd,
+		      &c->sigfd, &c->slave, &c->listen_fd, &c->client};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (*fds[i] >= 0) {

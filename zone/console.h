@@ -19,6 +19,7 @@
 
 #include <signal.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "zone/error.h"
@@ -31,6 +32,10 @@ struct zone_console {
 	int logfd;	   /* console.log, O_APPEND */
 	int rfd;	   /* read end of the zone's pipe, non-blocking; -1: none, or at its end */
 	int wfd;	   /* write end, until init has it */
+	int slave;	   /* the console terminal (zone_console_pty_open), held for the zone's
+			      life so its master never reads as ended between two openers */
+	int listen_fd;	   /* ZONEPATH/ZONE_CONSOLE_SOCK, for `lxzone console` */
+	int client;	   /* the attached `lxzone console`, -1: none */
 	int sigfd;	   /* signalfd of the supervisor's wait set (zone_console_sigwait) */
 	uint64_t max_size; /* rotate at this size; UINT64_MAX: never */
 	unsigned files;	   /* console.log and files - 1 rotated ones */
@@ -52,6 +57,32 @@ void zone_console_own_stdio(struct zone_console *c);
 /* The zone's pipe: the process's stdout and stderr become its write end, for the zone's init
  * to inherit (launch_spawn).  0, or -1 with err (stdio unchanged). */
 int zone_console_pipe_stdio(struct zone_console *c, struct zone_error *err);
+/*
+ * The zone's console as a terminal, as a machine's is (systemd, sysvinit and getty want one):
+ * a pty from the host's /dev/ptmx whose slave, given to uid:gid (the zone's root; -1: left
+ * as root's), is bound on the zone's /dev/console (launch opts `console`) and is init's stdin,
+ * stdout and stderr; the supervisor reads the master into the log as it reads the pipe.
+ * path gets the slave's host path.  0, or -1 with err.
+ */
+int zone_console_pty_open(struct zone_console *c, uid_t uid, gid_t gid, char *path, size_t len,
+			  struct zone_error *err);
+/* The process's stdin, stdout and stderr become the console's slave, for init to inherit. */
+void zone_console_pty_stdio(struct zone_console *c);
+
+/*
+ * `lxzone console NAME` (zone/cli_console.c): a stream socket at dir/ZONE_CONSOLE_SOCK,
+ * root's only, raising SIGIO at this process on a connection or input (the supervisor has
+ * SIGIO in its wait set).  One client at a time, as a machine has one console: what the
+ * console prints goes to the log and to the client, what the client types to the console.
+ * zone_console_serve, on SIGIO, takes a new client (a second one is told and refused) and
+ * copies its input to the terminal.  0, or -1 with err.
+ */
+#define ZONE_CONSOLE_SOCK "console.sock"
+int zone_console_listen(struct zone_console *c, const char *dir, struct zone_error *err);
+void zone_console_serve(struct zone_console *c);
+/* Remove dir's console socket (the zone has ended). */
+void zone_console_unlink(const char *dir);
+
 /* Once init is started: the process's stdout and stderr are console.log again, and the
  * write end is closed (init and the zone hold it now). */
 void zone_console_log_stdio(struct zone_console *c);

@@ -34,6 +34,8 @@ static const struct cli_verb verbs[] = {
     {"exec", cli_exec, "NAME [--user U] [--workdir D] [--env K=V]... -- CMD...",
      "run a command in a running zone, under the brand"},
     {"login", cli_login, "NAME", "a login shell in a running zone"},
+    {"console", cli_console, "NAME",
+     "attach to the zone's /dev/console (its getty); Ctrl-a q detaches"},
     {"run", cli_run, "--from GOLDEN [--discard always|onsuccess|never] [--KEY VALUE]... -- CMD...",
      "run CMD in a disposable overlay clone of GOLDEN; exit with its status"},
     {"list", cli_list, "[--json]", "list zones and their states (broken: with the reason)"},

@@ -153,6 +153,7 @@ int mountd_boot_load(int dirfd, struct mountd_zone *z, struct zone_error *err)
 
 struct req_ctx {
 	int mem, root, cwd, ns_mnt, ns_net, ns_ipc, ns_pid, ns_user, status;
+	int tgt_fd, src_fd; /* a path given as the caller's own descriptor (caller_fd_path) */
 	char src[STR_MAX], tgt[STR_MAX], type[STR_MAX], data[STR_MAX];
 	struct mountd_req r;
 	uint64_t cap_eff;	/* the caller's effective capabilities */
@@ -597,6 +598,42 @@ static int userns_of_caller(const struct req_ctx *c)
 	       (a.st_ino != b.st_ino || a.st_dev != b.st_dev);
 }
 
+/*
+ * A path that names one of the caller's descriptors, /proc/self/fd/N or /proc/thread-self/fd/N
+ * (systemd mounts on a descriptor it opened with O_PATH|O_NOFOLLOW, so a symlink cannot move
+ * the mount: mount_nofollow): the helper cannot resolve it in the caller's root, where
+ * "self" would be the helper, which the zone's /proc does not show (ENOENT).  Opened here
+ * instead, through the host's /proc/<tid>/fd/N, as the descriptor the caller holds: -1 when
+ * the path is not of that form.  N must be all digits; the file is whatever the caller's
+ * descriptor is, so nothing the caller could not name itself.
+ */
+static int caller_fd_path(pid_t tid, const char *path)
+{
+	static const char *const forms[] = {"/proc/self/fd/", "/proc/thread-self/fd/"};
+	char p[64];
+
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		size_t l = strlen(forms[i]);
+		const char *n = path + l;
+
+		if (strncmp(path, forms[i], l) != 0 || *n == '\0' || strlen(n) > 10 ||
+		    strspn(n, "0123456789") != strlen(n))
+			continue;
+		snprintf(p, sizeof(p), "/proc/%d/fd/%s", (int)tid, n);
+		return open(p, O_PATH | O_CLOEXEC);
+	}
+	return -1;
+}
+
+/* The target or source: the caller's descriptor when it named one (caller_fd_path), else
+ * the path, resolved as the caller would. */
+static int open_path(int fd, const char *path, int flags)
+{
+	if (fd >= 0)
+		return fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	return open(path, flags);
+}
+
 static int join_caller_userns(const struct req_ctx *c)
 {
 	if (setns(c->ns_user, CLONE_NEWUSER) < 0 || setgroups(0, NULL) < 0 ||
@@ -640,7 +677,7 @@ static int helper(const struct req_ctx *c, const struct mountd_zone *z, const st
 		tfd = open(r->target,
 			   O_PATH | O_CLOEXEC | ((op->flags & UMOUNT_NOFOLLOW) ? O_NOFOLLOW : 0));
 	else
-		tfd = open(r->target, O_PATH | O_CLOEXEC);
+		tfd = open_path(c->tgt_fd, r->target, O_PATH | O_CLOEXEC);
 	if (tfd < 0)
 		f.tgt_errno = errno;
 	else if (op->kind == MOUNTD_UMOUNT || op->kind == MOUNTD_REMOUNT ||
@@ -648,13 +685,13 @@ static int helper(const struct req_ctx *c, const struct mountd_zone *z, const st
 		mount_facts(tfd, mi, &f);
 	if (f.tgt_errno == 0 && f.admin && op->err == 0) {
 		if (op->kind == MOUNTD_MOVE) {
-			sfd = open(r->source, O_PATH | O_CLOEXEC);
+			sfd = open_path(c->src_fd, r->source, O_PATH | O_CLOEXEC);
 			if (sfd < 0)
 				f.mnt_errno = errno;
 			else
 				mount_facts(sfd, mi, &f);
 		} else if (op->kind == MOUNTD_BIND) {
-			sfd = open(r->source, O_PATH | O_CLOEXEC);
+			sfd = open_path(c->src_fd, r->source, O_PATH | O_CLOEXEC);
 			if (sfd < 0)
 				return errno;
 			if (!(op->flags & MS_REC) && (e = bind_facts(sfd, self_fd, mi, z, &f)) != 0)
@@ -738,8 +775,8 @@ static int open_proc(pid_t pid, const char *what, int flags)
 
 static void ctx_close(struct req_ctx *c)
 {
-	int *fds[] = {&c->mem,	  &c->root,   &c->cwd,	   &c->ns_mnt, &c->ns_net,
-		      &c->ns_ipc, &c->ns_pid, &c->ns_user, &c->status};
+	int *fds[] = {&c->mem,	  &c->root,    &c->cwd,	   &c->ns_mnt, &c->ns_net, &c->ns_ipc,
+		      &c->ns_pid, &c->ns_user, &c->status, &c->tgt_fd, &c->src_fd};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (*fds[i] >= 0) {
@@ -787,6 +824,13 @@ static int serve_one(int listener, const struct seccomp_notif *n, const struct m
 		e = -EPERM;
 	c->status_text[sn < 0 ? 0 : sn] = '\0';
 	c->cap_eff = cap_eff_of(c->status_text);
+	if (e == 0) {
+		if (c->r.target)
+			c->tgt_fd = caller_fd_path(n->pid, c->r.target);
+		if (c->r.source)
+			c->src_fd = caller_fd_path(n->pid, c->r.source);
+	}
+	/* checked after: the descriptors are the caller's, not a process's that took its pid */
 	if (!id_valid(listener, n->id))
 		return -ENOENT;
 	if (e < 0)
@@ -806,8 +850,9 @@ static int serve_one(int listener, const struct seccomp_notif *n, const struct m
 	if (h == 0) {
 		/* it enters the caller's namespaces and root: with the caller's descriptors
 		 * only (not the listener, not the caller's memory) and not dumpable */
-		const int keep[] = {0,	       1,	  2,	     c->root,  c->cwd,
-				    c->ns_mnt, c->ns_net, c->ns_ipc, c->ns_pid};
+		const int keep[] = {0,	       1,	   2,	      c->root,
+				    c->cwd,    c->ns_mnt,  c->ns_net, c->ns_ipc,
+				    c->ns_pid, c->ns_user, c->tgt_fd, c->src_fd};
 		const struct launch_harden hd = {.keep = keep,
 						 .nkeep = sizeof(keep) / sizeof(keep[0])};
 		struct launch_error lerr = {0};
@@ -833,7 +878,7 @@ static int serve_listener(int listener, const struct mountd_zone *z, struct secc
 		/* ENOENT: the caller went away before we took it */
 		return errno == EINTR || errno == ENOENT ? 0 : -1;
 	c->mem = c->root = c->cwd = c->ns_mnt = c->ns_net = c->ns_ipc = c->ns_pid = c->ns_user =
-	    c->status = -1;
+	    c->status = c->tgt_fd = c->src_fd = -1;
 	int e = serve_one(listener, req, z, c);
 	ctx_close(c);
 	memset(resp, 0, sizeof(*resp));

@@ -3,9 +3,13 @@
 #include <string.h>
 
 static const char *const names[ZONE_STATE_COUNT] = {
-    [ZONE_CONFIGURED] = "configured", [ZONE_INCOMPLETE] = "incomplete",
-    [ZONE_INSTALLED] = "installed",   [ZONE_READY] = "ready",
-    [ZONE_RUNNING] = "running",	      [ZONE_SHUTTING_DOWN] = "shutting_down",
+    [ZONE_CONFIGURED] = "configured",
+    [ZONE_INCOMPLETE] = "incomplete",
+    [ZONE_INSTALLED] = "installed",
+    [ZONE_READY] = "ready",
+    [ZONE_BOOTING] = "booting",
+    [ZONE_RUNNING] = "running",
+    [ZONE_SHUTTING_DOWN] = "shutting_down",
 };
 
 const struct zone_transition zone_transitions[] = {
@@ -16,7 +20,10 @@ const struct zone_transition zone_transitions[] = {
     {ZONE_INSTALLED, ZONE_INCOMPLETE, "uninstall, move or rollback starts"},
     {ZONE_INSTALLED, ZONE_CONFIGURED, "detach"},
     {ZONE_INSTALLED, ZONE_READY, "boot: supervisor holds namespaces and cgroup"},
-    {ZONE_READY, ZONE_RUNNING, "boot: init started"},
+    {ZONE_READY, ZONE_BOOTING, "boot: init started"},
+    {ZONE_BOOTING, ZONE_RUNNING, "boot: init ready"},
+    {ZONE_BOOTING, ZONE_INSTALLED, "boot timed out, init exited before it was ready, or halt"},
+    {ZONE_READY, ZONE_RUNNING, "boot: init started (an lxzone without readiness)"},
     {ZONE_READY, ZONE_INSTALLED, "boot failed or halt before init"},
     {ZONE_RUNNING, ZONE_SHUTTING_DOWN, "shutdown asked init to stop"},
     {ZONE_RUNNING, ZONE_INSTALLED, "halt, or init exited"},

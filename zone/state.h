@@ -1,7 +1,11 @@
 /*
  * Zone states and the legal transitions between them, in one table.
  *
- *   configured -> incomplete -> installed -> ready -> running -> shutting_down -> installed
+ *   configured -> incomplete -> installed -> ready -> booting -> running -> shutting_down
+ *                                                                          -> installed
+ *
+ * `booting`: the zone's init runs but has not said it is ready (systemd's READY=1; other
+ * inits are ready at once, zone/boot_init.h).
  *
  * `incomplete` marks an install, clone, move, rollback, attach or uninstall that has not
  * finished: a zone in that state is never mistaken for a good one.  `verify` recovers a
@@ -17,6 +21,7 @@ enum zone_state {
 	ZONE_INCOMPLETE,
 	ZONE_INSTALLED,
 	ZONE_READY,
+	ZONE_BOOTING,
 	ZONE_RUNNING,
 	ZONE_SHUTTING_DOWN,
 	ZONE_STATE_COUNT,

@@ -371,7 +371,8 @@ enum zone_state zone_get_state(struct zone *z)
 	if (s < 0)
 		return ZONE_INCOMPLETE;
 	/* A zone whose supervisor died without recording it is no longer running. */
-	if ((s == ZONE_READY || s == ZONE_RUNNING || s == ZONE_SHUTTING_DOWN) &&
+	if ((s == ZONE_READY || s == ZONE_BOOTING || s == ZONE_RUNNING ||
+	     s == ZONE_SHUTTING_DOWN) &&
 	    zone_supervisor_pid(z) == 0)
 		return ZONE_INSTALLED;
 	return (enum zone_state)s;

@@ -154,7 +154,8 @@ json_t *zone_verify(struct zone *z)
 	else if (strcmp(arch, zone_host_arch()) != 0)
 		problem(list, "image architecture %s does not run on this %s host", arch,
 			zone_host_arch());
-	if ((s == ZONE_RUNNING || s == ZONE_READY) && zone_supervisor_pid(z) == 0)
+	if ((s == ZONE_RUNNING || s == ZONE_BOOTING || s == ZONE_READY) &&
+	    zone_supervisor_pid(z) == 0)
 		problem(list, "state %s but no supervisor is alive", zone_state_name(s));
 	return list;
 }

@@ -13,11 +13,13 @@
 #ifndef LXZONE_ESCAPE_PROBE_H
 #define LXZONE_ESCAPE_PROBE_H
 
+#include <fcntl.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PROBE_SAFE    0
 #define PROBE_ESCAPED 1
@@ -44,6 +46,22 @@ __attribute__((noreturn, format(printf, 2, 3))) static inline void probe_end(int
 #define probe_skip(...)	   probe_end(PROBE_SKIP, __VA_ARGS__)
 
 /* "EPERM" for EPERM: the names the lines print (strerrorname_np needs glibc 2.32). */
+/*
+ * Is this process in a zone's pid namespace (its PID 1 is lxzone's minimal init, which is
+ * never the host's)?  There reboot(2) passes the filter by design: the kernel only ends the
+ * zone's init with it (reboot_pid_ns), and answers EINVAL to an unknown command.
+ */
+static inline int probe_in_zone_pidns(void)
+{
+	char buf[32] = {0};
+	int fd = open("/proc/1/cmdline", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	return n > 0 && strcmp(buf, "lxzone-init") == 0;
+}
+
 static inline const char *probe_errname(int e)
 {
 	static const struct {

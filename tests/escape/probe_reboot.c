@@ -2,7 +2,9 @@
  * probe_reboot: reboot(2) from a zone.
  * escape-contexts: zone hardened lxrun
  * escape-native: escaped
- * Safe outcome: refused by the filter (EPERM).
+ * Safe outcome: refused by the filter (EPERM); in a zone (its own pid namespace, where the
+ * filter passes reboot so that the zone's init can power off and reboot the zone) the
+ * kernel's EINVAL for the unknown command: there it can only end the zone's init.
  *
  * With the right magic numbers and a command the kernel does not know: had the call got
  * through, the kernel would answer EINVAL and do nothing (in the host's pid namespace or the
@@ -21,6 +23,9 @@ int main(void)
 		probe_escaped("reboot with an unknown command returned 0");
 	if (errno == EPERM)
 		probe_safe("reboot refused (EPERM)");
+	if (errno == EINVAL && probe_in_zone_pidns())
+		probe_safe("reboot reached the kernel in the zone's own pid namespace, where it "
+			   "can only end the zone's init (EINVAL for an unknown command)");
 	probe_escaped("reboot reached the kernel (%s), not refused by the filter",
 		      probe_errname(errno));
 }

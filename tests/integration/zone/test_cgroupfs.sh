@@ -63,11 +63,21 @@ else
 		echo "$cg" | grep -q '^/sys/fs/cgroup/unified .* cgroup2$' ||
 			fail "a hybrid host's zone has no cgroup2 at /sys/fs/cgroup/unified"
 	fi
-	# hierarchies the zone has no cgroup in (blkio, name=systemd) would show the host's
-	# whole tree: they are not mounted
-	for c in blkio systemd; do
+	# hierarchies the zone has no cgroup in (blkio) would show the host's whole tree: they
+	# are not mounted
+	for c in blkio; do
 		echo "$cg" | grep -q "^/sys/fs/cgroup/$c " && fail "host hierarchy $c is mounted in the zone"
 	done
+	# name=systemd is: a systemd in the zone needs it (issue 11), and the zone has its own
+	# cgroup there, so it sees only its subtree, writable
+	if [ -f /sys/fs/cgroup/systemd/cgroup.procs ]; then
+		echo "$cg" | grep -q '^/sys/fs/cgroup/systemd rw,.* cgroup$' ||
+			fail "no writable name=systemd hierarchy in the zone"
+		zx "test ! -e /sys/fs/cgroup/systemd/$CGP" ||
+			fail "the zone's name=systemd hierarchy shows the host's tree"
+		zx "grep -qx '[0-9]*:name=systemd:/' /proc/self/cgroup" ||
+			fail "name=systemd is not namespaced: $(zx 'cat /proc/self/cgroup')"
+	fi
 	memdir=/sys/fs/cgroup/memory
 	memmax=memory.limit_in_bytes
 	pidsdir=/sys/fs/cgroup/pids

@@ -1,0 +1,115 @@
+#!/bin/sh
+# Issue 11: busybox's own init as the zone's PID 1 (/sbin/init -> busybox, an inittab with a
+# service): boot is ready at once, the service answers, exec works, `reboot` in the zone ends
+# init with SIGHUP (reboot(2) in a pid namespace) and lxzone boots the zone again (a new init),
+# `lxzone shutdown` asks busybox to power off (SIGUSR2), whose reboot(2) ends it with SIGINT:
+# installed in list and state.json at every step.  An image without the asked-for init is one
+# clear error at boot, and the zone stays installed; an init that hangs before it is ready or
+# exits fails the boot (boot-timeout) with its console's last lines, the zone installed.
+. "$(dirname "$0")/lib.sh"
+builtin_images
+need_brand
+
+z=h1bbinit
+# a failed check must not leave the zone running (its cgroup path is reused by the next run)
+trap 'lxzone halt "$z" >/dev/null 2>&1 || true; cleanup' EXIT
+recorded() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["state"])' \
+		"$LXZONE_ROOT/$z/state.json"
+}
+init_pid() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("init-pid", 0))' \
+		"$LXZONE_ROOT/$z/state.json"
+}
+
+lxzone create "$z" --init /sbin/init >/dev/null
+lxzone install "$z" builtin:busybox
+r="$LXZONE_ROOT/$z/root"
+[ -x "$r/bin/busybox" ] && "$r/bin/busybox" --list | grep -qx init || skip "busybox has no init applet"
+
+# the asked-for init is missing: one clear error, still installed
+lxzone configure "$z" init=/sbin/no-such-init
+if lxzone boot "$z" 2>"$T/err"; then fail "booted without its init"; fi
+cat "$T/err"
+[ "$(wc -l <"$T/err")" = 1 ] && grep -q "init /sbin/no-such-init not found" "$T/err" ||
+	fail "unclear error: $(cat "$T/err")"
+expect_state "$z" installed
+[ "$(recorded)" = installed ] || fail "state.json says $(recorded)"
+lxzone configure "$z" init=/sbin/init
+
+ln -sf ../bin/busybox "$r/sbin/init"
+mkdir -p "$r/www"
+echo hello-from-busybox-init >"$r/www/index.html"
+cat >"$r/etc/inittab" <<'IT'
+::sysinit:/bin/echo sysinit done
+::respawn:/bin/busybox httpd -f -p 8080 -h /www
+::shutdown:/bin/echo shutdown actions
+IT
+
+lxzone boot "$z"
+expect_state "$z" running
+[ "$(recorded)" = running ] || fail "state.json says $(recorded)"
+grep -q "init pid .* (busybox)" "$LXZONE_ROOT/$z/console.log" || fail "init not seen as busybox"
+for i in $(seq 1 50); do
+	page=$(lxzone exec "$z" -- wget -qO- http://127.0.0.1:8080/ 2>/dev/null || true)
+	[ -n "$page" ] && break
+	sleep 0.1
+done
+[ "$page" = hello-from-busybox-init ] || fail "the service does not answer: $page"
+[ "$(lxzone exec "$z" -- readlink /proc/1/exe)" = /bin/busybox ] ||
+	fail "PID 1 is not busybox's init: $(lxzone exec "$z" -- readlink /proc/1/exe)"
+echo "ok: busybox init runs its inittab; the service answers"
+
+old=$(init_pid)
+lxzone exec "$z" -- reboot || true
+for i in $(seq 1 100); do
+	new=$(init_pid)
+	[ "$new" != 0 ] && [ "$new" != "$old" ] && [ "$(state "$z")" = running ] && break
+	sleep 0.1
+done
+[ "$new" != "$old" ] || fail "no reboot: $(tail -5 "$LXZONE_ROOT/$z/console.log")"
+grep -q "zone $z rebooting, init status 129" "$LXZONE_ROOT/$z/console.log" ||
+	fail "the reboot was not a SIGHUP end of init"
+page=
+for i in $(seq 1 50); do
+	page=$(lxzone exec "$z" -- wget -qO- http://127.0.0.1:8080/ 2>/dev/null || true)
+	[ -n "$page" ] && break
+	sleep 0.1
+done
+[ "$page" = hello-from-busybox-init ] || fail "the service is not back after the reboot"
+echo "ok: reboot in the zone boots it again"
+
+lxzone shutdown "$z" --timeout 10
+expect_state "$z" installed
+[ "$(recorded)" = installed ] || fail "state.json says $(recorded)"
+grep -q '"status": 130' "$LXZONE_ROOT/$z/exit-status" ||
+	fail "not a power-off: $(cat "$LXZONE_ROOT/$z/exit-status")"
+grep -q "shutdown actions" "$LXZONE_ROOT/$z/console.log" || fail "inittab's shutdown did not run"
+no_cgroup_left "$z"
+echo "ok: shutdown is busybox's poweroff"
+
+# an init that never says it is ready (a "systemd" that hangs), and one that exits first:
+# boot fails with the console's last lines, the zone halted and installed
+mkdir -p "$r/lib/systemd"
+printf '#!/bin/sh\necho hanging-init-says-hello\nexec sleep 1000\n' >"$r/lib/systemd/systemd"
+chmod 755 "$r/lib/systemd/systemd"
+lxzone configure "$z" init=/lib/systemd/systemd boot-timeout=3
+if lxzone boot "$z" 2>"$T/err"; then fail "a hanging init booted"; fi
+cat "$T/err"
+grep -q "not ready after 3s" "$T/err" && grep -q hanging-init-says-hello "$T/err" ||
+	fail "unclear timeout: $(cat "$T/err")"
+expect_state "$z" installed
+[ "$(recorded)" = installed ] || fail "state.json says $(recorded)"
+no_cgroup_left "$z"
+printf '#!/bin/sh\necho dying-init-says-bye\nexit 3\n' >"$r/lib/systemd/systemd"
+if lxzone boot "$z" 2>"$T/err"; then fail "an init that exits booted"; fi
+grep -q "exited before it was ready" "$T/err" && grep -q dying-init-says-bye "$T/err" ||
+	fail "unclear error: $(cat "$T/err")"
+expect_state "$z" installed
+[ "$(recorded)" = installed ] || fail "state.json says $(recorded)"
+no_cgroup_left "$z"
+echo "ok: an init that hangs or exits at boot fails the boot with its last words"
+
+lxzone destroy "$z"
+no_mount_left
+echo PASS

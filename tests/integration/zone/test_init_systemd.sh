@@ -1,0 +1,147 @@
+#!/bin/sh
+# Issue 11: a Debian bookworm image with systemd (systemd-sysv, dbus, nginx-light, made by
+# images/debian-image.sh from the machine's apt mirror, cached in /var/cache/lxzone-test)
+# boots in a zone with init=auto: `boot` returns once systemd said READY=1, `list` shows
+# booting until then; `systemctl is-system-running` is running with no failed unit (and the
+# same failed units as systemd-nspawn --boot on the same image, when nspawn is installed:
+# Debian's systemd-container); journald, logind and dbus run, the journal has the boot, nginx
+# serves; /dev/console is a terminal whose getty takes a login through `lxzone console`; `systemctl reboot` in the zone reboots it (ready again,
+# a new init); `lxzone shutdown` powers it off by systemd's own request (SIGRTMIN+4), and
+# the zone is installed in `list` and state.json at every step.
+. "$(dirname "$0")/lib.sh"
+need_brand
+command -v zstd >/dev/null || skip "zstd is not installed"
+
+src=$(cd "$(dirname "$0")/../../.." && pwd)
+st=0
+image=$("$src/images/debian-image.sh" --suite bookworm --include systemd-sysv,dbus,nginx-light \
+	--name debian-bookworm-systemd 2>"$T/image.log") || st=$?
+cat "$T/image.log"
+case $st in
+0) ;;
+77) skip "$(tail -1 "$T/image.log" | sed 's/^debian-image: //')" ;;
+*) fail "could not build the bookworm systemd image" ;;
+esac
+
+z=h1sdz
+# a failed check must not leave the zone running (its cgroup path is reused by the next run)
+trap 'lxzone halt "$z" >/dev/null 2>&1 || true; cleanup' EXIT
+recorded() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["state"])' \
+		"$LXZONE_ROOT/$z/state.json"
+}
+init_pid() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("init-pid", 0))' \
+		"$LXZONE_ROOT/$z/state.json"
+}
+zx() {
+	lxzone exec "$z" -- /bin/sh -c "$1"
+}
+
+lxzone create "$z" --init auto --memory 1G >/dev/null
+lxzone install "$z" "$image" 2>/dev/null
+lxzone configure "$z" boot-timeout=120
+
+# boot returns when systemd is ready; meanwhile the zone is booting
+lxzone boot "$z" &
+bootpid=$!
+seen=
+for i in $(seq 1 100); do
+	s=$(state "$z")
+	[ "$s" = booting ] && seen=booting
+	[ "$s" = running ] && break
+	sleep 0.1
+done
+wait $bootpid || fail "boot failed: $(tail -5 "$LXZONE_ROOT/$z/console.log")"
+[ "$seen" = booting ] || echo "note: boot was ready before list saw it booting"
+expect_state "$z" running
+[ "$(recorded)" = running ] || fail "state.json says $(recorded)"
+grep -q "zone $z ready" "$LXZONE_ROOT/$z/console.log" || fail "no READY=1 recorded"
+
+# systemd's view: running, nothing failed, the services up
+sys=$(zx 'systemctl is-system-running' || true)
+failed=$(zx 'systemctl --failed --plain --no-legend' || true)
+[ "$sys" = running ] || fail "is-system-running: $sys; failed: $failed"
+[ -z "$failed" ] || fail "failed units: $failed"
+for u in systemd-journald systemd-logind dbus nginx; do
+	[ "$(zx "systemctl is-active $u" || true)" = active ] || fail "$u is not active"
+done
+zx 'journalctl -b --no-pager -q' | grep -q 'Startup finished' ||
+	fail "journalctl -b does not show the boot"
+[ "$(zx 'systemd-detect-virt -c' || true)" != none ] || fail "systemd does not see a container"
+zx 'test -c /dev/console && test "$(cat /run/systemd/container)" = lxzone' ||
+	fail "no console or no container interface"
+# nginx answers on the zone's loopback
+page=$(lxzone exec "$z" -- /bin/bash -c \
+	'exec 3<>/dev/tcp/127.0.0.1/80; printf "GET / HTTP/1.0\r\n\r\n" >&3; cat <&3' || true)
+echo "$page" | grep -q '200 OK' || fail "nginx does not answer: $(echo "$page" | head -3)"
+echo "ok: systemd running, no failed unit, journald/logind/dbus/nginx up"
+
+# a login on the console's getty, through `lxzone console` (Ctrl-a q detaches)
+zx 'echo root:zone-console-pw | chpasswd'
+(sleep 2; printf '\r'; sleep 2; printf 'root\r'; sleep 3; printf 'zone-console-pw\r'; sleep 4
+	printf 'echo logged-$((2*21)); tty\r'; sleep 3; printf '\001q') |
+	timeout 60 "$LXZONE" console "$z" >"$T/console.out" 2>&1 || true
+tr -d '\r' <"$T/console.out" | grep -q 'logged-42' ||
+	fail "no login on the console: $(tail -5 "$T/console.out")"
+tr -d '\r' <"$T/console.out" | grep -q '/dev/console$' || fail "the login is not on /dev/console"
+expect_state "$z" running
+echo "ok: getty login on the console"
+
+# reboot inside the zone: a new init, ready again
+old=$(init_pid)
+zx 'systemctl reboot' || true
+for i in $(seq 1 300); do
+	new=$(init_pid)
+	[ "$new" != 0 ] && [ "$new" != "$old" ] && [ "$(state "$z")" = running ] && break
+	sleep 0.5
+done
+[ "$new" != "$old" ] || fail "the zone did not reboot: $(tail -5 "$LXZONE_ROOT/$z/console.log")"
+expect_state "$z" running
+grep -q "zone $z rebooting, init status 129" "$LXZONE_ROOT/$z/console.log" ||
+	fail "the reboot was not a SIGHUP end of init"
+[ "$(zx 'systemctl is-system-running' || true)" = running ] || fail "not running after the reboot"
+echo "ok: systemctl reboot in the zone reboots it"
+
+# shutdown: systemd's poweroff (the kernel ends it with SIGINT), then installed everywhere
+lxzone shutdown "$z" --timeout 60
+expect_state "$z" installed
+[ "$(recorded)" = installed ] || fail "state.json says $(recorded)"
+grep -q '"status": 130' "$LXZONE_ROOT/$z/exit-status" ||
+	fail "not a power-off: $(cat "$LXZONE_ROOT/$z/exit-status")"
+grep -q 'Powering off' "$LXZONE_ROOT/$z/console.log" || fail "systemd did not power off"
+no_cgroup_left "$z"
+echo "ok: shutdown powers systemd off"
+
+# the same image under systemd-nspawn: the same (no) failed units
+if command -v systemd-nspawn >/dev/null && command -v script >/dev/null; then
+	d="$T/nspawn"
+	mkdir -p "$d"
+	zstd -dc "$image" | tar -C "$d" -xf - 2>/dev/null
+	cat >"$d/etc/systemd/system/lxzone-report.service" <<'EOF'
+[Unit]
+Description=report the boot and power off
+After=multi-user.target
+[Service]
+ExecStart=/bin/sh -c 'systemctl is-system-running --wait >/root/state; systemctl --failed --plain --no-legend >/root/failed; systemctl poweroff'
+[Install]
+WantedBy=multi-user.target
+EOF
+	ln -s /etc/systemd/system/lxzone-report.service \
+		"$d/etc/systemd/system/multi-user.target.wants/lxzone-report.service"
+	timeout 120 script -qfc "systemd-nspawn -q --register=no --keep-unit -D $d --boot" \
+		/dev/null >"$T/nspawn.log" 2>&1 </dev/null || true
+	if [ -s "$d/root/state" ]; then
+		echo "nspawn: $(cat "$d/root/state"), failed: [$(cat "$d/root/failed")]"
+		[ "$(cat "$d/root/failed")" = "$failed" ] ||
+			fail "failed units differ: nspawn [$(cat "$d/root/failed")], lxzone [$failed]"
+		echo "ok: the same failed units as systemd-nspawn"
+	else
+		echo "note: systemd-nspawn did not boot the image here: $(tail -3 "$T/nspawn.log")"
+	fi
+else
+	echo "note: no systemd-nspawn (Debian's systemd-container): comparison not run"
+fi
+lxzone destroy "$z"
+no_mount_left
+echo PASS

@@ -1,0 +1,73 @@
+#!/bin/sh
+# Issue 11: a Debian bookworm image with sysvinit-core (and nginx-light; made by
+# images/debian-image.sh from the machine's apt mirror, cached in /var/cache/lxzone-test)
+# boots with init=auto: `boot` returns once runlevel 2's rc scripts are done, nginx answers,
+# /sbin/reboot in the zone reboots it (SIGHUP end of init, a new init), `lxzone shutdown`
+# asks for runlevel 0 on /run/initctl (as telinit does), whose halt ends init with SIGINT;
+# the zone is installed in list and state.json.
+. "$(dirname "$0")/lib.sh"
+need_brand
+command -v zstd >/dev/null || skip "zstd is not installed"
+
+src=$(cd "$(dirname "$0")/../../.." && pwd)
+st=0
+image=$("$src/images/debian-image.sh" --suite bookworm --include sysvinit-core,nginx-light \
+	--name debian-bookworm-sysvinit 2>"$T/image.log") || st=$?
+cat "$T/image.log"
+case $st in
+0) ;;
+77) skip "$(tail -1 "$T/image.log" | sed 's/^debian-image: //')" ;;
+*) fail "could not build the bookworm sysvinit image" ;;
+esac
+
+z=h1svz
+# a failed check must not leave the zone running (its cgroup path is reused by the next run)
+trap 'lxzone halt "$z" >/dev/null 2>&1 || true; cleanup' EXIT
+recorded() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["state"])' \
+		"$LXZONE_ROOT/$z/state.json"
+}
+init_pid() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("init-pid", 0))' \
+		"$LXZONE_ROOT/$z/state.json"
+}
+web() {
+	lxzone exec "$z" -- /bin/bash -c \
+		'exec 3<>/dev/tcp/127.0.0.1/80; printf "GET / HTTP/1.0\r\n\r\n" >&3; cat <&3' 2>/dev/null || true
+}
+
+lxzone create "$z" --init auto --memory 512M >/dev/null
+lxzone install "$z" "$image" 2>/dev/null
+lxzone configure "$z" boot-timeout=120
+lxzone boot "$z" || fail "boot: $(tail -5 "$LXZONE_ROOT/$z/console.log")"
+expect_state "$z" running
+[ "$(recorded)" = running ] || fail "state.json says $(recorded)"
+grep -q "init pid .* (sysvinit)" "$LXZONE_ROOT/$z/console.log" || fail "init not seen as sysvinit"
+[ "$(lxzone exec "$z" -- runlevel)" = "N 2" ] || fail "runlevel: $(lxzone exec "$z" -- runlevel)"
+web | grep -q '200 OK' || fail "nginx does not answer"
+echo "ok: sysvinit reached runlevel 2 before boot returned; nginx answers"
+
+old=$(init_pid)
+lxzone exec "$z" -- /sbin/reboot || true
+for i in $(seq 1 600); do
+	new=$(init_pid)
+	[ "$new" != 0 ] && [ "$new" != "$old" ] && [ "$(state "$z")" = running ] && break
+	sleep 0.2
+done
+[ "$new" != "$old" ] || fail "no reboot: $(tail -5 "$LXZONE_ROOT/$z/console.log")"
+grep -q "zone $z rebooting, init status 129" "$LXZONE_ROOT/$z/console.log" ||
+	fail "the reboot was not a SIGHUP end of init"
+web | grep -q '200 OK' || fail "nginx does not answer after the reboot"
+echo "ok: reboot in the zone boots it again"
+
+lxzone shutdown "$z" --timeout 60
+expect_state "$z" installed
+[ "$(recorded)" = installed ] || fail "state.json says $(recorded)"
+grep -q '"status": 130' "$LXZONE_ROOT/$z/exit-status" ||
+	fail "not a halt by init: $(cat "$LXZONE_ROOT/$z/exit-status")"
+grep -q "Will now halt" "$LXZONE_ROOT/$z/console.log" || fail "runlevel 0 did not run"
+no_cgroup_left "$z"
+echo "ok: shutdown is runlevel 0"
+lxzone destroy "$z"
+no_mount_left
+echo PASS

@@ -7,10 +7,10 @@
 
 #include "zone/boot.h"
 #include "zone/cli.h"
-#include "zone/oci.h"
 #include "zone/clone.h"
 #include "zone/config.h"
 #include "zone/install.h"
+#include "zone/oci.h"
 
 static int one_zone(struct cli *c, int argc, char **argv, struct zone **z, struct zone_error *err)
 {
@@ -174,7 +174,9 @@ int cli_run(struct cli *c, int argc, char **argv, struct zone_error *err)
 	cleanup_zone struct zone *z = NULL;
 	int i, status = 0;
 	struct zone_error e2;
-	json_t *gstate = NULL; /* GOLDEN's state, for an OCI image's defaults */
+	/* GOLDEN's state, for an OCI image's defaults: dargv and denv borrow its strings, so it
+	 * lives until the command returns (and the process exits) */
+	json_t *gstate = NULL;
 	cleanup_free char **dargv = NULL, **denv = NULL;
 
 	for (i = 1; i < argc; i++) {

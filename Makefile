@@ -8,7 +8,7 @@ JOBS       ?= $(shell nproc)
 
 # Debian packages the build and the tests need. One list; `deps` installs the missing ones.
 DEB_PACKAGES = cmake gcc make pkg-config libseccomp-dev libcap-dev libcmocka-dev \
-	busybox-static python3 golang-go procps iproute2 util-linux htop tmux libarchive-dev libjansson-dev libacl1-dev zstd xz-utils debootstrap \
+	busybox-static python3 golang-go procps iproute2 util-linux htop tmux libarchive-dev libjansson-dev nettle-dev libacl1-dev zstd xz-utils debootstrap \
 	btrfs-progs xfsprogs e2fsprogs groff-base dpkg-dev debhelper systemd-container
 
 # The main job on the built-in image: a zone of 256 MiB and 1 CPU, and what it sees.

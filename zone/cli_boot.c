@@ -10,6 +10,7 @@
 #include "zone/clone.h"
 #include "zone/config.h"
 #include "zone/install.h"
+#include "zone/oci.h"
 
 static int one_zone(struct cli *c, int argc, char **argv, struct zone **z, struct zone_error *err)
 {
@@ -104,7 +105,9 @@ int cli_exec(struct cli *c, int argc, char **argv, struct zone_error *err)
 	size_t nenv = 0;
 	int i, status = 0;
 
-	if (argc < 3 || env == NULL)
+	cleanup_free char **dargv = NULL, **denv = NULL;
+
+	if (argc < 2 || env == NULL)
 		return cli_usage_error(c, err);
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
@@ -122,12 +125,18 @@ int cli_exec(struct cli *c, int argc, char **argv, struct zone_error *err)
 		else
 			break;
 	}
-	if (i >= argc)
-		return cli_usage_error(c, err);
 	/* No lock: any number of commands may run in a zone at once. */
 	if (zone_open(&c->store, argv[1], 0, &z, err) < 0)
 		return -1;
-	if (zone_exec(z, argv + i, &o, &status, err) < 0)
+	/* A zone from an OCI image: its config's command, Env, WorkingDir and User, where the
+	 * command line gives none (zone/oci.h). */
+	if (i >= argc && (dargv = zone_oci_default_argv(z->state)) == NULL)
+		return cli_usage_error(c, err);
+	if (nenv == 0 && (denv = zone_oci_default_env(z->state)) != NULL)
+		o.env = denv;
+	o.workdir = o.workdir ?: zone_oci_default_str(z->state, "workdir");
+	o.user = o.user ?: zone_oci_default_str(z->state, "user");
+	if (zone_exec(z, i < argc ? argv + i : dargv, &o, &status, err) < 0)
 		return -1;
 	c->exit_code = status;
 	return 0;
@@ -165,6 +174,10 @@ int cli_run(struct cli *c, int argc, char **argv, struct zone_error *err)
 	cleanup_zone struct zone *z = NULL;
 	int i, status = 0;
 	struct zone_error e2;
+	/* GOLDEN's state, for an OCI image's defaults: dargv and denv borrow its strings, so it
+	 * lives until the command returns (and the process exits) */
+	json_t *gstate = NULL;
+	cleanup_free char **dargv = NULL, **denv = NULL;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
@@ -191,16 +204,24 @@ int cli_run(struct cli *c, int argc, char **argv, struct zone_error *err)
 			if (zone_open(&c->store, from, 0, &g, err) < 0)
 				return -1;
 			cfg = json_deep_copy(g->config);
+			gstate = json_deep_copy(g->state);
 		}
 	}
 	if (strcmp(discard, "always") && strcmp(discard, "onsuccess") && strcmp(discard, "never")) {
 		json_decref(cfg);
 		return zone_error_set(err, 0, "--discard must be always, onsuccess or never");
 	}
-	if (from == NULL || i >= argc) {
+	/* GOLDEN from an OCI image: its config's command, Env, WorkingDir, User (zone/oci.h) */
+	if (from != NULL && i >= argc)
+		dargv = zone_oci_default_argv(gstate);
+	if (from == NULL || (i >= argc && dargv == NULL)) {
 		json_decref(cfg);
+		json_decref(gstate);
 		return cli_usage_error(c, err);
 	}
+	struct zone_exec_opts o = {.env = denv = zone_oci_default_env(gstate),
+				   .workdir = zone_oci_default_str(gstate, "workdir"),
+				   .user = zone_oci_default_str(gstate, "user")};
 	snprintf(name, sizeof(name), "%.40s-run-%d", from, (int)getpid());
 	json_object_set_new(cfg, "golden", json_false());
 	json_object_set_new(cfg, "root-type", json_string("sparse"));
@@ -221,7 +242,7 @@ int cli_run(struct cli *c, int argc, char **argv, struct zone_error *err)
 	/* The lock is not needed while CMD runs; other commands may look at the zone. */
 	close(z->lockfd);
 	z->lockfd = -1;
-	if (zone_exec(z, argv + i, NULL, &status, err) < 0) {
+	if (zone_exec(z, i < argc ? argv + i : dargv, &o, &status, err) < 0) {
 		zone_lock(z, &e2);
 		zone_halt(z, &e2);
 		goto discard_anyway;

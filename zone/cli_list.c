@@ -126,6 +126,11 @@ int cli_info(struct cli *c, int argc, char **argv, struct zone_error *err)
 			{
 				if (json_is_string(v2))
 					printf("  %-13s %s\n", k2, json_string_value(v2));
+				else if (json_is_object(v2)) { /* an OCI image's Env, Cmd... */
+					char *d = json_dumps(v2, JSON_COMPACT);
+					printf("  %-13s %s\n", k2, d ? d : "");
+					free(d);
+				}
 			}
 		}
 	}

@@ -1,8 +1,10 @@
 #include "zone/extract.h"
 
 #include "zone/archive_lazy.h"
+#include "zone/fsutil.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdbool.h>
@@ -196,6 +198,56 @@ static int write_data(struct archive *a, int fd, const char *name, struct zone_e
 	return 0;
 }
 
+#define WHITEOUT ".wh."
+#define OPAQUE	 ".wh..wh..opq"
+
+/* An OCI whiteout: remove what it names from the layers below (resolved inside the root, like
+ * any entry), or empty its directory when it is the opaque marker. A whiteout of something
+ * that is not there is not an error: the image spec allows it. */
+static int whiteout(int root, const char *clean, const struct zone_extract_opts *opts,
+		    struct zone_extract_stats *st, struct zone_error *err)
+{
+	char path[4096];
+	const char *dir, *base;
+	cleanup_close int dfd = -1;
+
+	memcpy(path, clean, strlen(clean) + 1);
+	split(path, &dir, &base);
+	dfd = openat2_in_root(root, dir, O_RDONLY | O_DIRECTORY);
+	if (dfd < 0)
+		return errno == ENOENT || errno == ENOTDIR
+			   ? 0
+			   : zone_error_set(err, errno, "whiteout %s: %s", clean, dir);
+	if (strcmp(base, OPAQUE) == 0) {
+		DIR *d = fdopendir(dup(dfd));
+		struct dirent *de;
+		if (d == NULL)
+			return zone_error_set(err, errno, "opaque %s", dir);
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+				continue;
+			if (zone_rmtree_at(dfd, de->d_name, err) < 0) {
+				closedir(d);
+				return zone_error_wrap(err, "opaque %s", dir);
+			}
+		}
+		closedir(d);
+		st->whiteouts++;
+		return 0;
+	}
+	base += strlen(WHITEOUT);
+	if (base[0] == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+		st->refused++;
+		if (opts->warnings)
+			fprintf(opts->warnings, "refused %s: whiteout of nothing\n", clean);
+		return 0;
+	}
+	if (zone_rmtree_at(dfd, base, err) < 0)
+		return zone_error_wrap(err, "whiteout %s", clean);
+	st->whiteouts++;
+	return 0;
+}
+
 static int extract_entry(struct archive *a, struct archive_entry *e, int root,
 			 const struct zone_extract_opts *opts, struct zone_extract_stats *st,
 			 struct zone_error *err)
@@ -213,6 +265,14 @@ static int extract_entry(struct archive *a, struct archive_entry *e, int root,
 		if (opts && opts->warnings)
 			fprintf(opts->warnings, "refused %s: '..' in path\n", raw ? raw : "(null)");
 		return 0;
+	}
+	if (opts && opts->layer != ZONE_EXTRACT_ALL) {
+		const char *b = strrchr(clean, '/');
+		bool wh = strncmp(b ? b + 1 : clean, WHITEOUT, strlen(WHITEOUT)) == 0;
+		if (opts->layer == ZONE_EXTRACT_WHITEOUTS)
+			return wh ? whiteout(root, clean, opts, st, err) : 0;
+		if (wh)
+			return 0;
 	}
 	if (type == AE_IFCHR || type == AE_IFBLK) {
 		st->devices++;
@@ -402,7 +462,7 @@ int zone_extract_archive(const char *path, const char *root, const struct zone_e
 	else if (ret == 0 && r != ARCHIVE_EOF)
 		ret = zone_error_set(err, archive_errno(a) > 0 ? archive_errno(a) : 0,
 				     "read %s: %s", path, archive_error_string(a) ?: "bad archive");
-	if (ret == 0 && stats->entries == 0)
+	if (ret == 0 && stats->entries == 0 && !(opts && opts->layer != ZONE_EXTRACT_ALL))
 		ret = zone_error_set(err, 0, "%s: empty or not an archive", path);
 	archive_read_free(a);
 	return ret;

@@ -27,15 +27,29 @@
 
 struct zone_extract_stats {
 	uint64_t entries, files, dirs, links, hardlinks, bytes;
-	uint64_t refused; /* entries skipped as unsafe */
-	uint64_t devices; /* device nodes skipped: a zone's /dev is made at boot, not taken from
-			   * the image (every debootstrap image has a few) */
+	uint64_t refused;   /* entries skipped as unsafe */
+	uint64_t devices;   /* device nodes skipped: a zone's /dev is made at boot, not taken from
+			     * the image (every debootstrap image has a few) */
+	uint64_t whiteouts; /* OCI whiteouts applied (files removed, directories made opaque) */
+};
+
+/*
+ * An OCI image layer is applied in two passes over its tar (zone/oci.c): first its whiteouts
+ * (".wh.NAME" removes NAME, ".wh..wh..opq" empties its directory), which by the image spec
+ * only ever hide what lower layers put there, then its content with the whiteout entries
+ * left out. Two passes make the result independent of where in the tar a whiteout sits.
+ */
+enum zone_extract_layer {
+	ZONE_EXTRACT_ALL = 0,	/* a plain archive: every entry, no whiteouts */
+	ZONE_EXTRACT_WHITEOUTS, /* apply only the whiteout entries */
+	ZONE_EXTRACT_CONTENT,	/* every entry but the whiteouts; an empty layer is fine */
 };
 
 struct zone_extract_opts {
 	FILE *warnings; /* one line per refused entry; NULL: quiet */
 	void (*progress)(uint64_t done, uint64_t total, void *arg);
 	void *progress_arg;
+	enum zone_extract_layer layer;
 };
 
 /* Extract the archive at `path` (a file, or a FIFO) into the directory `root`. */

@@ -14,6 +14,7 @@
 #include "zone/copy.h"
 #include "zone/extract.h"
 #include "zone/fsutil.h"
+#include "zone/oci.h"
 #include "zone/paths.h"
 #include "zone/progress.h"
 
@@ -62,9 +63,38 @@ static int fresh_root(struct zone *z, char **root, struct zone_error *err)
 	return *root ? 0 : zone_error_set(err, ENOMEM, "root");
 }
 
+/* An OCI or Docker image (zone/oci.h): validated whole before the zone is touched. */
+static int install_oci(struct zone *z, enum zone_oci_kind kind, const char *path, const char *tag,
+		       const struct zone_install_opts *opts, struct zone_error *err)
+{
+	struct zone_oci_image img;
+	cleanup_free char *root = NULL;
+	char source[PATH_MAX];
+	int ret = -1;
+
+	if (realpath(path, source) == NULL)
+		return zone_error_set(err, errno, "%s:%s", zone_oci_kind_name(kind), path);
+	if (zone_oci_open(kind, source, tag, &img, err) < 0)
+		return -1;
+	json_t *origin = json_pack("{s:s, s:s, s:o}", "type", zone_oci_kind_name(kind), "source",
+				   source, "oci", zone_oci_runtime(&img));
+	if (tag[0] != '\0')
+		json_object_set_new(origin, "tag", json_string(tag));
+	zone_state_put(z, "origin", origin);
+	if (zone_set_state(z, ZONE_INCOMPLETE, err) == 0 && fresh_root(z, &root, err) == 0 &&
+	    zone_oci_apply(&img, root, opts->warnings ? opts->warnings : stderr, err) == 0) {
+		sync();
+		ret = zone_set_state(z, ZONE_INSTALLED, err);
+	}
+	zone_oci_close(&img);
+	return ret;
+}
+
 int zone_install(struct zone *z, const char *src, const struct zone_install_opts *opts,
 		 struct zone_error *err)
 {
+	enum zone_oci_kind kind;
+	char tag[256];
 	static const struct zone_install_opts none;
 	char source[PATH_MAX];
 	cleanup_free char *root = NULL;
@@ -81,6 +111,10 @@ int zone_install(struct zone *z, const char *src, const struct zone_install_opts
 		    err, 0, "zone %s is %s; install needs a configured zone%s", z->name,
 		    zone_state_name(zone_get_state(z)),
 		    zone_get_state(z) == ZONE_INCOMPLETE ? " (run lxzone uninstall first)" : "");
+	if (zone_oci_source(src, &kind, source, sizeof(source), tag, sizeof(tag), err) < 0)
+		return -1;
+	if (kind != ZONE_OCI_NONE)
+		return install_oci(z, kind, source, tag, opts, err);
 	if (strncmp(src, "builtin:", 8) == 0) {
 		if (zone_builtin_image(src + 8, source, sizeof(source), err) < 0)
 			return -1;
@@ -90,6 +124,12 @@ int zone_install(struct zone *z, const char *src, const struct zone_install_opts
 	if (stat(source, &st) < 0)
 		return zone_error_set(err, errno, "%s", source);
 	type = S_ISDIR(st.st_mode) ? "directory" : "archive";
+	if (S_ISDIR(st.st_mode) && zone_oci_is_layout(source))
+		return zone_error_set(
+		    err, 0,
+		    "%s: an OCI image layout, not a root file system; use --image "
+		    "oci:%s",
+		    src, src);
 
 	json_t *origin = json_pack("{s:s, s:s}", "type", type, "source", source);
 	if (strncmp(src, "builtin:", 8) == 0)

@@ -20,10 +20,12 @@ static int cli_help_verb(struct cli *c, int argc, char **argv, struct zone_error
 static const struct cli_verb verbs[] = {
     {"create", cli_create, "NAME [--KEY VALUE]... [--image SRC | --from ZONE[@SNAP]]",
      "configure a zone, and install it when a source is given (SRC: a directory, an "
-     "archive, builtin:NAME, or debian:SUITE[+PKG,PKG...] [--init systemd|sysvinit])"},
+     "archive, builtin:NAME, debian:SUITE[+PKG,PKG...] [--init systemd|sysvinit], or an "
+     "OCI image: oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE)"},
     {"configure", cli_configure, "NAME KEY=VALUE...", "change a zone's configuration"},
     {"config", cli_config, "NAME [--json]", "print a zone's configuration"},
-    {"install", cli_install, "NAME SRC", "install from a directory, an archive or builtin:NAME"},
+    {"install", cli_install, "NAME SRC",
+     "install from a directory, an archive, builtin:NAME or an OCI image (as create)"},
     {"uninstall", cli_uninstall, "NAME", "remove a zone's root (also cleans an incomplete one)"},
     {"destroy", cli_destroy, "NAME", "uninstall and forget a zone"},
     {"boot", cli_boot, "NAME [--dry-run]",
@@ -31,13 +33,16 @@ static const struct cli_verb verbs[] = {
     {"halt", cli_halt, "NAME", "stop a zone at once: kill everything in it"},
     {"shutdown", cli_shutdown, "NAME [--timeout S]", "ask init to stop, halt after S seconds (30)"},
     {"reboot", cli_reboot, "NAME", "halt and boot"},
-    {"exec", cli_exec, "NAME [--user U] [--workdir D] [--env K=V]... -- CMD...",
-     "run a command in a running zone, under the brand"},
+    {"exec", cli_exec, "NAME [--user U] [--workdir D] [--env K=V]... [-- CMD...]",
+     "run a command in a running zone, under the brand (no CMD, ENV, D or U: an OCI "
+     "image's own)"},
     {"login", cli_login, "NAME", "a login shell in a running zone"},
     {"console", cli_console, "NAME",
      "attach to the zone's /dev/console (its getty); Ctrl-a q detaches"},
-    {"run", cli_run, "--from GOLDEN [--discard always|onsuccess|never] [--KEY VALUE]... -- CMD...",
-     "run CMD in a disposable overlay clone of GOLDEN; exit with its status"},
+    {"run", cli_run,
+     "--from GOLDEN [--discard always|onsuccess|never] [--KEY VALUE]... [-- CMD...]",
+     "run CMD (no CMD: an OCI image's) in a disposable overlay clone of GOLDEN; exit with "
+     "its status"},
     {"list", cli_list, "[--json]", "list zones and their states (broken: with the reason)"},
     {"info", cli_info, "NAME [--json]", "show a zone's state and origin"},
     {"verify", cli_verify, "NAME [--json]",

@@ -206,27 +206,7 @@ static long build_view(struct lxproc_view *v, uint32_t inputs)
 		if (!(inputs & h->input))
 			continue;
 		struct lx_text t = host_text(h, now);
-		switch (h->input) {
-		case LXPROC_IN_HOST_MEMINFO:
-			v->host_meminfo = t;
-			break;
-		case LXPROC_IN_HOST_STAT:
-			v->host_stat = t;
-			lx_host_stat_get(t, "btime", &v->host_btime);
-			break;
-		case LXPROC_IN_HOST_CPUINFO:
-			v->host_cpuinfo = t;
-			break;
-		case LXPROC_IN_HOST_SWAPS:
-			v->host_swaps = t;
-			break;
-		case LXPROC_IN_HOST_DISKSTATS:
-			v->host_diskstats = t;
-			break;
-		case LXPROC_IN_HOST_VERSION:
-			v->host_version = t;
-			break;
-		}
+		lxproc_view_set_host(v, h->input, t);
 	}
 	return 0;
 }

@@ -4,6 +4,7 @@
  * (zone/lxprocfs.c), so the two cannot disagree on what a sample means.
  */
 #include "proc/lxzonepage.h"
+#include "proc/lxhost.h"
 
 static void copy_name(char *dst, const char *src, size_t cap)
 {
@@ -68,4 +69,29 @@ void lxproc_view_live_pid(struct lxproc_view *v, uint32_t live)
 	/* a fresh namespace hands pids out in order: the last one is the forks */
 	if (!v->host_pidns && v->last_pid > v->nr_forks)
 		v->nr_forks = v->last_pid;
+}
+
+void lxproc_view_set_host(struct lxproc_view *v, uint32_t input, struct lx_text t)
+{
+	switch (input) {
+	case LXPROC_IN_HOST_MEMINFO:
+		v->host_meminfo = t;
+		break;
+	case LXPROC_IN_HOST_STAT:
+		v->host_stat = t;
+		lx_host_stat_get(t, "btime", &v->host_btime);
+		break;
+	case LXPROC_IN_HOST_CPUINFO:
+		v->host_cpuinfo = t;
+		break;
+	case LXPROC_IN_HOST_SWAPS:
+		v->host_swaps = t;
+		break;
+	case LXPROC_IN_HOST_DISKSTATS:
+		v->host_diskstats = t;
+		break;
+	case LXPROC_IN_HOST_VERSION:
+		v->host_version = t;
+		break;
+	}
 }

@@ -112,6 +112,13 @@ void lxproc_view_from_page(struct lxproc_view *v, const struct lxzone_page *p, u
 			   struct lxproc_disknames *dn);
 
 /*
+ * A host file's text t (input: one LXPROC_IN_HOST_* bit) into v; for /proc/stat also the
+ * host's boot time.  Both readers (the brand and the file server) read the host's files their
+ * own way and hand them over here.
+ */
+void lxproc_view_set_host(struct lxproc_view *v, uint32_t input, struct lx_text t);
+
+/*
  * The reader's pid namespace's last pid, read live (0: unknown): raises last_pid to it and,
  * in a zone of its own pid namespace, nr_forks (pids are handed out in order).
  */

@@ -230,27 +230,7 @@ static int build_view(struct lxprocfs_srv *s, const struct lxproc_file *f, uint3
 		if (!(inputs & h->input))
 			continue;
 		t = read_host(s, h);
-		switch (h->input) {
-		case LXPROC_IN_HOST_MEMINFO:
-			v->host_meminfo = t;
-			break;
-		case LXPROC_IN_HOST_STAT:
-			v->host_stat = t;
-			lx_host_stat_get(t, "btime", &v->host_btime);
-			break;
-		case LXPROC_IN_HOST_CPUINFO:
-			v->host_cpuinfo = t;
-			break;
-		case LXPROC_IN_HOST_SWAPS:
-			v->host_swaps = t;
-			break;
-		case LXPROC_IN_HOST_DISKSTATS:
-			v->host_diskstats = t;
-			break;
-		case LXPROC_IN_HOST_VERSION:
-			v->host_version = t;
-			break;
-		}
+		lxproc_view_set_host(v, h->input, t);
 	}
 	return 0;
 }

@@ -106,15 +106,26 @@ static long slice(const struct deadline *d, struct lx_ts *ts)
  */
 static long lock_try(uint64_t uaddr, uint32_t tid, int waited, uint32_t *seen)
 {
-	long v = lx_cas_guest(uaddr, 0, tid | (waited ? FUTEX_WAITERS : 0));
+	const uint32_t mine = tid | (waited ? FUTEX_WAITERS : 0);
+	long v = lx_cas_guest(uaddr, 0, mine);
+	/* v is the word before a CAS: 0 means taken only when that CAS was 0 -> mine; after any
+	 * other CAS a 0 is a word the owner just released, to be taken (a lost race here let two
+	 * threads own the lock: it-futex-pi counted 79999 of 80000) */
+	int from_take = 1;
 
 	for (;;) {
 		uint32_t w;
 		if (v < 0)
 			return v;
 		w = (uint32_t)v;
-		if (w == 0)
-			return 0;
+		if (w == 0) {
+			if (from_take)
+				return 0;
+			v = lx_cas_guest(uaddr, 0, mine);
+			from_take = 1;
+			continue;
+		}
+		from_take = 0;
 		if ((w & FUTEX_TID_MASK) == tid)
 			return -LX_EDEADLK;
 		if (!(w & FUTEX_TID_MASK)) {

@@ -177,7 +177,9 @@ static int rmtree_fd(int dfd, dev_t dev, const char *shown, struct zone_error *e
 			ret = -1;
 			break;
 		}
-		if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) < 0) {
+		/* ENOENT: removed meanwhile by another remover (destroy's background removal of
+		 * the zone directory meets uninstall's of the root inside it) */
+		if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT) {
 			ret = zone_error_set(err, errno, "remove %s", sub);
 			break;
 		}
@@ -206,7 +208,7 @@ int zone_rmtree_at(int dirfd, const char *name, struct zone_error *err)
 		return zone_error_set(err, errno, "open %s", name);
 	if (rmtree_fd(fd, st.st_dev, name, err) < 0)
 		return -1;
-	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0)
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		return zone_error_set(err, errno, "remove %s", name);
 	return 0;
 }

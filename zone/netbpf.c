@@ -180,6 +180,13 @@ static uint32_t w6(const uint8_t *a, int i)
 	return w;
 }
 
+/* the zone's first IPv6 address as four address words */
+static void first6(const struct zone_netpolicy *pol, uint32_t w[4])
+{
+	for (int i = 0; i < 4; i++)
+		w[i] = w6(pol->v6[0], i);
+}
+
 /* goto l when R7 (an IPv4 address word) is one of the zone's (and its loopback, if lo) */
 static void jmp_if_own4(struct as *a, const struct zone_netpolicy *pol, int lo, int l)
 {
@@ -286,8 +293,9 @@ static void gen_bind6(struct as *a, const struct zone_netpolicy *pol)
 	ret_errno(a, EADDRNOTAVAIL);
 	label(a, ANY);
 	if (pol->n6) {
-		uint32_t w[4] = {w6(pol->v6[0], 0), w6(pol->v6[0], 1), w6(pol->v6[0], 2),
-				 w6(pol->v6[0], 3)};
+		uint32_t w[4];
+
+		first6(pol, w);
 		set_ctx6(a, CTX(user_ip6), w);
 		go(a, OK);
 	} else if (pol->n4) {
@@ -410,17 +418,29 @@ static void pick_loopback4(struct as *a, const struct zone_netpolicy *pol, int l
 	go(a, pol->n4 ? l_first : l_lo);
 }
 
+/*
+ * R7 is an IPv4 destination: goto l_remote outside 127/8, l_own for the zone's own loopback
+ * address, l_lo for 127.0.0.1 (which is the zone's own address to the zone); any other 127/8
+ * address (another zone's loopback, the host's other 127/8 services) is refused here: ret 0.
+ * R2 scratch.
+ */
+static void jmp_loopback4(struct as *a, const struct zone_netpolicy *pol, int l_remote, int l_own,
+			  int l_lo)
+{
+	mov_reg(a, BPF_REG_2, BPF_REG_7);
+	emit(a, BPF_ALU | BPF_AND | BPF_K, BPF_REG_2, 0, 0, 0xff); /* the first octet */
+	jmp32(a, BPF_JNE, BPF_REG_2, 127, l_remote);
+	jmp32(a, BPF_JEQ, BPF_REG_7, pol->lo4, l_own);
+	jmp32(a, BPF_JEQ, BPF_REG_7, be32(INADDR_LOOPBACK), l_lo);
+	ret(a, 0);
+}
+
 static void gen_connect4(struct as *a, const struct zone_netpolicy *pol)
 {
 	enum { REMOTE, LOSRC, SRC, UDP, LOOKED, NONE, PICK };
 	mov_reg(a, BPF_REG_6, BPF_REG_1);
 	ldw(a, BPF_REG_7, BPF_REG_6, CTX(user_ip4));
-	mov_reg(a, BPF_REG_2, BPF_REG_7);
-	emit(a, BPF_ALU | BPF_AND | BPF_K, BPF_REG_2, 0, 0, 0xff); /* the first octet */
-	jmp32(a, BPF_JNE, BPF_REG_2, 127, REMOTE);
-	jmp32(a, BPF_JEQ, BPF_REG_7, pol->lo4, LOSRC);
-	jmp32(a, BPF_JEQ, BPF_REG_7, be32(INADDR_LOOPBACK), PICK);
-	ret(a, 0); /* another zone's loopback, or the host's other 127/8 services */
+	jmp_loopback4(a, pol, REMOTE, LOSRC, PICK);
 	label(a, PICK);
 	pick_loopback4(a, pol, LOSRC, SRC, 0, UDP, LOOKED, NONE);
 	label(a, LOSRC);
@@ -454,12 +474,7 @@ static void gen_sendmsg4(struct as *a, const struct zone_netpolicy *pol)
 	enum { REMOTE, LO, FIRST, UDP, LOOKED, NONE, OK, SET1, SET2, PICK };
 	mov_reg(a, BPF_REG_6, BPF_REG_1);
 	ldw(a, BPF_REG_7, BPF_REG_6, CTX(user_ip4));
-	mov_reg(a, BPF_REG_2, BPF_REG_7);
-	emit(a, BPF_ALU | BPF_AND | BPF_K, BPF_REG_2, 0, 0, 0xff);
-	jmp32(a, BPF_JNE, BPF_REG_2, 127, REMOTE);
-	jmp32(a, BPF_JEQ, BPF_REG_7, pol->lo4, LO);
-	jmp32(a, BPF_JEQ, BPF_REG_7, be32(INADDR_LOOPBACK), PICK);
-	ret(a, 0);
+	jmp_loopback4(a, pol, REMOTE, LO, PICK);
 	label(a, PICK);
 	pick_loopback4(a, pol, LO, FIRST, 1, UDP, LOOKED, NONE);
 	label(a, LO);
@@ -485,8 +500,9 @@ static void gen_connect6(struct as *a, const struct zone_netpolicy *pol)
 	jmp_if_loopback6(a, LOOP, NOTLOOP);
 	label(a, NOTLOOP);
 	if (pol->n6) {
-		uint32_t w[4] = {w6(pol->v6[0], 0), w6(pol->v6[0], 1), w6(pol->v6[0], 2),
-				 w6(pol->v6[0], 3)};
+		uint32_t w[4];
+
+		first6(pol, w);
 		bind_src6(a, w);
 		ret(a, 1);
 	} else {
@@ -495,12 +511,7 @@ static void gen_connect6(struct as *a, const struct zone_netpolicy *pol)
 	label(a, LOOP); /* ::1 has no per-zone twin: refused, clients fall back to 127.0.0.1 */
 	ret_errno(a, ECONNREFUSED);
 	label(a, MAPPED);
-	mov_reg(a, BPF_REG_2, BPF_REG_7);
-	emit(a, BPF_ALU | BPF_AND | BPF_K, BPF_REG_2, 0, 0, 0xff);
-	jmp32(a, BPF_JNE, BPF_REG_2, 127, REMOTE4);
-	jmp32(a, BPF_JEQ, BPF_REG_7, pol->lo4, LOSRC);
-	jmp32(a, BPF_JEQ, BPF_REG_7, be32(INADDR_LOOPBACK), LO);
-	ret(a, 0);
+	jmp_loopback4(a, pol, REMOTE4, LOSRC, LO);
 	label(a, LO);
 	set_ctx(a, IP6W(CTX(user_ip6), 3), pol->lo4);
 	label(a, LOSRC);
@@ -531,8 +542,9 @@ static void gen_sendmsg6(struct as *a, const struct zone_netpolicy *pol)
 	if (pol->n6 == 0) {
 		ret_errno(a, ENETUNREACH);
 	} else {
-		uint32_t w[4] = {w6(pol->v6[0], 0), w6(pol->v6[0], 1), w6(pol->v6[0], 2),
-				 w6(pol->v6[0], 3)};
+		uint32_t w[4];
+
+		first6(pol, w);
 		load6(a, CTX(msg_src_ip6));
 		jmp_if_any6(a, SET);
 		jmp_if_own6(a, pol, OK, SCRATCH);
@@ -546,12 +558,7 @@ static void gen_sendmsg6(struct as *a, const struct zone_netpolicy *pol)
 	ret_errno(a, ECONNREFUSED);
 	/* a v4-mapped destination: its loopback as in sendmsg4 (without the lookup) */
 	label(a, MAPPED);
-	mov_reg(a, BPF_REG_2, BPF_REG_7);
-	emit(a, BPF_ALU | BPF_AND | BPF_K, BPF_REG_2, 0, 0, 0xff);
-	jmp32(a, BPF_JNE, BPF_REG_2, 127, OK);
-	jmp32(a, BPF_JEQ, BPF_REG_7, pol->lo4, OK);
-	jmp32(a, BPF_JEQ, BPF_REG_7, be32(INADDR_LOOPBACK), LO);
-	ret(a, 0);
+	jmp_loopback4(a, pol, OK, OK, LO);
 	label(a, LO);
 	set_ctx(a, IP6W(CTX(user_ip6), 3), pol->lo4);
 	go(a, OK);

@@ -99,3 +99,29 @@ tree_sum() {
 	(cd "$1" && find . -printf '%p %m %U %G %l\n' | sort && find . -type f -print0 | sort -z |
 		xargs -0 sha256sum) | sha256sum | cut -d' ' -f1
 }
+
+# recorded ZONE / init_pid ZONE: what state.json says (not the state lxzone derives): the
+# state, and init's pid (0: none)
+recorded() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["state"])' \
+		"$LXZONE_ROOT/$1/state.json"
+}
+init_pid() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("init-pid", 0))' \
+		"$LXZONE_ROOT/$1/state.json"
+}
+
+# debian_test_image NAME PACKAGES: a cached Debian bookworm image with PACKAGES (comma list)
+# made by images/debian-image.sh; sets $image to its tarball, skips (77) with the script's
+# reason when the machine cannot make it, fails on any other error
+debian_test_image() {
+	_st=0
+	image=$("$(cd "$(dirname "$0")/../../.." && pwd)/images/debian-image.sh" --suite bookworm \
+		--include "$2" --name "$1" 2>"$T/image.log") || _st=$?
+	cat "$T/image.log"
+	case $_st in
+	0) ;;
+	77) skip "$(tail -1 "$T/image.log" | sed 's/^debian-image: //')" ;;
+	*) fail "could not build the image $1" ;;
+	esac
+}

@@ -13,14 +13,6 @@ need_brand
 z=h1bbinit
 # a failed check must not leave the zone running (its cgroup path is reused by the next run)
 trap 'lxzone halt "$z" >/dev/null 2>&1 || true; cleanup' EXIT
-recorded() {
-	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["state"])' \
-		"$LXZONE_ROOT/$z/state.json"
-}
-init_pid() {
-	python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("init-pid", 0))' \
-		"$LXZONE_ROOT/$z/state.json"
-}
 
 lxzone create "$z" --init /sbin/init >/dev/null
 lxzone install "$z" builtin:busybox
@@ -34,7 +26,7 @@ cat "$T/err"
 [ "$(wc -l <"$T/err")" = 1 ] && grep -q "init /sbin/no-such-init not found" "$T/err" ||
 	fail "unclear error: $(cat "$T/err")"
 expect_state "$z" installed
-[ "$(recorded)" = installed ] || fail "state.json says $(recorded)"
+[ "$(recorded "$z")" = installed ] || fail "state.json says $(recorded "$z")"
 lxzone configure "$z" init=/sbin/init
 
 ln -sf ../bin/busybox "$r/sbin/init"
@@ -48,7 +40,7 @@ IT
 
 lxzone boot "$z"
 expect_state "$z" running
-[ "$(recorded)" = running ] || fail "state.json says $(recorded)"
+[ "$(recorded "$z")" = running ] || fail "state.json says $(recorded "$z")"
 grep -q "init pid .* (busybox)" "$LXZONE_ROOT/$z/console.log" || fail "init not seen as busybox"
 for i in $(seq 1 50); do
 	page=$(lxzone exec "$z" -- wget -qO- http://127.0.0.1:8080/ 2>/dev/null || true)
@@ -60,10 +52,10 @@ done
 	fail "PID 1 is not busybox's init: $(lxzone exec "$z" -- readlink /proc/1/exe)"
 echo "ok: busybox init runs its inittab; the service answers"
 
-old=$(init_pid)
+old=$(init_pid "$z")
 lxzone exec "$z" -- reboot || true
 for i in $(seq 1 100); do
-	new=$(init_pid)
+	new=$(init_pid "$z")
 	[ "$new" != 0 ] && [ "$new" != "$old" ] && [ "$(state "$z")" = running ] && break
 	sleep 0.1
 done
@@ -81,7 +73,7 @@ echo "ok: reboot in the zone boots it again"
 
 lxzone shutdown "$z" --timeout 10
 expect_state "$z" installed
-[ "$(recorded)" = installed ] || fail "state.json says $(recorded)"
+[ "$(recorded "$z")" = installed ] || fail "state.json says $(recorded "$z")"
 grep -q '"status": 130' "$LXZONE_ROOT/$z/exit-status" ||
 	fail "not a power-off: $(cat "$LXZONE_ROOT/$z/exit-status")"
 grep -q "shutdown actions" "$LXZONE_ROOT/$z/console.log" || fail "inittab's shutdown did not run"
@@ -99,14 +91,14 @@ cat "$T/err"
 grep -q "not ready after 3s" "$T/err" && grep -q hanging-init-says-hello "$T/err" ||
 	fail "unclear timeout: $(cat "$T/err")"
 expect_state "$z" installed
-[ "$(recorded)" = installed ] || fail "state.json says $(recorded)"
+[ "$(recorded "$z")" = installed ] || fail "state.json says $(recorded "$z")"
 no_cgroup_left "$z"
 printf '#!/bin/sh\necho dying-init-says-bye\nexit 3\n' >"$r/lib/systemd/systemd"
 if lxzone boot "$z" 2>"$T/err"; then fail "an init that exits booted"; fi
 grep -q "exited before it was ready" "$T/err" && grep -q dying-init-says-bye "$T/err" ||
 	fail "unclear error: $(cat "$T/err")"
 expect_state "$z" installed
-[ "$(recorded)" = installed ] || fail "state.json says $(recorded)"
+[ "$(recorded "$z")" = installed ] || fail "state.json says $(recorded "$z")"
 no_cgroup_left "$z"
 echo "ok: an init that hangs or exits at boot fails the boot with its last words"
 

@@ -8,12 +8,6 @@
 builtin_images
 need_brand
 
-# recorded NAME -> the state written in state.json (not the one lxzone derives)
-recorded() {
-	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["state"])' \
-		"$LXZONE_ROOT/$1/state.json"
-}
-
 lxzone create h1sig >/dev/null
 lxzone install h1sig builtin:busybox
 lxzone boot h1sig

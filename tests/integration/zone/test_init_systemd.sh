@@ -12,28 +12,11 @@
 need_brand
 command -v zstd >/dev/null || skip "zstd is not installed"
 
-src=$(cd "$(dirname "$0")/../../.." && pwd)
-st=0
-image=$("$src/images/debian-image.sh" --suite bookworm --include systemd-sysv,dbus,nginx-light \
-	--name debian-bookworm-systemd 2>"$T/image.log") || st=$?
-cat "$T/image.log"
-case $st in
-0) ;;
-77) skip "$(tail -1 "$T/image.log" | sed 's/^debian-image: //')" ;;
-*) fail "could not build the bookworm systemd image" ;;
-esac
+debian_test_image debian-bookworm-systemd systemd-sysv,dbus,nginx-light
 
 z=h1sdz
 # a failed check must not leave the zone running (its cgroup path is reused by the next run)
 trap 'lxzone halt "$z" >/dev/null 2>&1 || true; cleanup' EXIT
-recorded() {
-	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["state"])' \
-		"$LXZONE_ROOT/$z/state.json"
-}
-init_pid() {
-	python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("init-pid", 0))' \
-		"$LXZONE_ROOT/$z/state.json"
-}
 zx() {
 	lxzone exec "$z" -- /bin/sh -c "$1"
 }
@@ -55,7 +38,7 @@ done
 wait $bootpid || fail "boot failed: $(tail -5 "$LXZONE_ROOT/$z/console.log")"
 [ "$seen" = booting ] || echo "note: boot was ready before list saw it booting"
 expect_state "$z" running
-[ "$(recorded)" = running ] || fail "state.json says $(recorded)"
+[ "$(recorded "$z")" = running ] || fail "state.json says $(recorded "$z")"
 grep -q "zone $z ready" "$LXZONE_ROOT/$z/console.log" || fail "no READY=1 recorded"
 
 # systemd's view: running, nothing failed, the services up
@@ -89,10 +72,10 @@ expect_state "$z" running
 echo "ok: getty login on the console"
 
 # reboot inside the zone: a new init, ready again
-old=$(init_pid)
+old=$(init_pid "$z")
 zx 'systemctl reboot' || true
 for i in $(seq 1 300); do
-	new=$(init_pid)
+	new=$(init_pid "$z")
 	[ "$new" != 0 ] && [ "$new" != "$old" ] && [ "$(state "$z")" = running ] && break
 	sleep 0.5
 done
@@ -106,7 +89,7 @@ echo "ok: systemctl reboot in the zone reboots it"
 # shutdown: systemd's poweroff (the kernel ends it with SIGINT), then installed everywhere
 lxzone shutdown "$z" --timeout 60
 expect_state "$z" installed
-[ "$(recorded)" = installed ] || fail "state.json says $(recorded)"
+[ "$(recorded "$z")" = installed ] || fail "state.json says $(recorded "$z")"
 grep -q '"status": 130' "$LXZONE_ROOT/$z/exit-status" ||
 	fail "not a power-off: $(cat "$LXZONE_ROOT/$z/exit-status")"
 grep -q 'Powering off' "$LXZONE_ROOT/$z/console.log" || fail "systemd did not power off"

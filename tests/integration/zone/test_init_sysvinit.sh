@@ -9,28 +9,11 @@
 need_brand
 command -v zstd >/dev/null || skip "zstd is not installed"
 
-src=$(cd "$(dirname "$0")/../../.." && pwd)
-st=0
-image=$("$src/images/debian-image.sh" --suite bookworm --include sysvinit-core,nginx-light \
-	--name debian-bookworm-sysvinit 2>"$T/image.log") || st=$?
-cat "$T/image.log"
-case $st in
-0) ;;
-77) skip "$(tail -1 "$T/image.log" | sed 's/^debian-image: //')" ;;
-*) fail "could not build the bookworm sysvinit image" ;;
-esac
+debian_test_image debian-bookworm-sysvinit sysvinit-core,nginx-light
 
 z=h1svz
 # a failed check must not leave the zone running (its cgroup path is reused by the next run)
 trap 'lxzone halt "$z" >/dev/null 2>&1 || true; cleanup' EXIT
-recorded() {
-	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["state"])' \
-		"$LXZONE_ROOT/$z/state.json"
-}
-init_pid() {
-	python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("init-pid", 0))' \
-		"$LXZONE_ROOT/$z/state.json"
-}
 web() {
 	lxzone exec "$z" -- /bin/bash -c \
 		'exec 3<>/dev/tcp/127.0.0.1/80; printf "GET / HTTP/1.0\r\n\r\n" >&3; cat <&3' 2>/dev/null || true
@@ -41,16 +24,16 @@ lxzone install "$z" "$image" 2>/dev/null
 lxzone configure "$z" boot-timeout=120
 lxzone boot "$z" || fail "boot: $(tail -5 "$LXZONE_ROOT/$z/console.log")"
 expect_state "$z" running
-[ "$(recorded)" = running ] || fail "state.json says $(recorded)"
+[ "$(recorded "$z")" = running ] || fail "state.json says $(recorded "$z")"
 grep -q "init pid .* (sysvinit)" "$LXZONE_ROOT/$z/console.log" || fail "init not seen as sysvinit"
 [ "$(lxzone exec "$z" -- runlevel)" = "N 2" ] || fail "runlevel: $(lxzone exec "$z" -- runlevel)"
 web | grep -q '200 OK' || fail "nginx does not answer"
 echo "ok: sysvinit reached runlevel 2 before boot returned; nginx answers"
 
-old=$(init_pid)
+old=$(init_pid "$z")
 lxzone exec "$z" -- /sbin/reboot || true
 for i in $(seq 1 600); do
-	new=$(init_pid)
+	new=$(init_pid "$z")
 	[ "$new" != 0 ] && [ "$new" != "$old" ] && [ "$(state "$z")" = running ] && break
 	sleep 0.2
 done
@@ -62,7 +45,7 @@ echo "ok: reboot in the zone boots it again"
 
 lxzone shutdown "$z" --timeout 60
 expect_state "$z" installed
-[ "$(recorded)" = installed ] || fail "state.json says $(recorded)"
+[ "$(recorded "$z")" = installed ] || fail "state.json says $(recorded "$z")"
 grep -q '"status": 130' "$LXZONE_ROOT/$z/exit-status" ||
 	fail "not a halt by init: $(cat "$LXZONE_ROOT/$z/exit-status")"
 grep -q "Will now halt" "$LXZONE_ROOT/$z/console.log" || fail "runlevel 0 did not run"

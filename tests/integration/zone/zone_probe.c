@@ -317,9 +317,9 @@ static void print_addr(const char *what, const struct sockaddr_storage *ss)
 	printf("%s %s %u\n", what, a, port);
 }
 
-/* bind=ADDR[:PORT]: a TCP socket bound there; prints "bound ADDR PORT" (what the kernel made
- * of it) before the result line */
-static long op_bind(void)
+/* A TCP socket to arg, through fn (bind or connect); prints "LABEL ADDR PORT", the address
+ * the kernel gave the socket, before the result line */
+static long sock_op(int (*fn)(int, const struct sockaddr *, socklen_t), const char *label)
 {
 	struct sockaddr_storage ss, got;
 	socklen_t len = sockaddr_of(arg, &ss), gl = sizeof(got);
@@ -330,32 +330,24 @@ static long op_bind(void)
 		return -1;
 	}
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len) < 0)
+	if (fd < 0 || fn(fd, (struct sockaddr *)&ss, len) < 0)
 		return -1;
 	if (getsockname(fd, (struct sockaddr *)&got, &gl) == 0)
-		print_addr("bound", &got);
+		print_addr(label, &got);
 	close(fd);
 	return 0;
+}
+
+/* bind=ADDR[:PORT]: prints "bound ADDR PORT" (what the kernel made of it) */
+static long op_bind(void)
+{
+	return sock_op(bind, "bound");
 }
 
 /* connect=ADDR:PORT: prints "local ADDR PORT" (the source the kernel gave) */
 static long op_connect(void)
 {
-	struct sockaddr_storage ss, got;
-	socklen_t len = sockaddr_of(arg, &ss), gl = sizeof(got);
-	int fd;
-
-	if (len == 0) {
-		errno = EINVAL;
-		return -1;
-	}
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&ss, len) < 0)
-		return -1;
-	if (getsockname(fd, (struct sockaddr *)&got, &gl) == 0)
-		print_addr("local", &got);
-	close(fd);
-	return 0;
+	return sock_op(connect, "local");
 }
 
 /* audit: AUDIT_GET (1000) to NETLINK_AUDIT; ok when the kernel answered, its errno when it

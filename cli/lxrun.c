@@ -4,14 +4,14 @@
  *     lxrun [--root DIR] [--kernel-version X.Y.Z] [--memory SIZE] [--cpus N]
  *           [--report-unsupported[=FILE]] [--strict] [--hardened] [--dry-run] -- PROGRAM [ARG...]
  *
- * All the work is in the launcher library (cli/launch.h) and, for --memory/--cpus, in
+ * All the work is in the launcher library (zone/launch/launch.h) and, for --memory/--cpus, in
  * lxrun_caps.c; this is the command line.
  */
-#include "cli/launch.h"
+#include "zone/launch/launch.h"
 #include "cli/lxrun_caps.h"
 
 #include "emul/systable.h"
-#include "kernel-shim/filter.h"
+#include "filter/filter.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +23,7 @@
 
 /*
  * The brand filter from lxrun's cache in its run directory, as a zone store caches it
- * (kernel-shim/filter.h: lx_filter_cache_read / lx_filter_cache_write, one file per key,
+ * (filter/filter.h: lx_filter_cache_read / lx_filter_cache_write, one file per key,
  * ours and checked before use): building it with libseccomp is ~5 ms of every start.  No run
  * directory of our own, or any cache error: NULL, and launch_run builds the filter.
  */

@@ -14,7 +14,7 @@
 
 #include <stdbool.h>
 
-#include "cli/launch.h"
+#include "zone/launch/launch.h"
 #include "zone/cgroup.h"
 #include "zone/lxprocfs.h"
 #include "zone/zonepage.h"

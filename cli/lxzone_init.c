@@ -1,10 +1,10 @@
 /*
  * lxzone-init: PID 1 of a zone (or of `lxrun --root`) whose program is not an init itself.
  *
- * The launcher's PID 1 (cli/launch_init.c) executes the plan, forks the program (the guest),
+ * The launcher's PID 1 (zone/launch/launch_init.c) executes the plan, forks the program (the guest),
  * closes every descriptor but stdio, installs the brand's filter and then execs this image by
  * descriptor, from a private copy on a read-only, nosuid, nodev tmpfs with no mount point
- * (cli/launch_image.c): /proc/1/exe in the zone is "/lxzone-init", a file no zone process can
+ * (zone/launch/launch_image.c): /proc/1/exe in the zone is "/lxzone-init", a file no zone process can
  * open for writing (EROFS), and nothing of the host (no lxzone binary, no host path, no
  * descriptor) stays in PID 1.
  *

@@ -1,6 +1,6 @@
 /*
  * Prints docs/security-paths.md, the /proc and /sys rules of every zone, from the table in
- * cli/launch_mask.c, so the document cannot drift from what the launcher mounts.
+ * zone/launch/launch_mask.c, so the document cannot drift from what the launcher mounts.
  *
  *   gen_security_paths              print to stdout
  *   gen_security_paths -o FILE      write FILE (via a temporary file and rename)
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/launch.h"
+#include "zone/launch/launch.h"
 
 static char *render(size_t *len)
 {

@@ -21,7 +21,7 @@ static const char *intro =
     "     table, then run `make -C build docs`. A unit test fails when this file is stale. -->\n"
     "\n"
     "Every x86_64 system call number, and what the brand does with it. The seccomp filter\n"
-    "(`kernel-shim/filter.c`) is built from the same table:\n"
+    "(`filter/filter.c`) is built from the same table:\n"
     "\n"
     "| class | filter outcome | what happens |\n"
     "|---|---|---|\n"

@@ -3,7 +3,7 @@
  * brand does with it, when it is trapped, its handler's family file and the first Linux that
  * has it (emul/systable.h).  The rows are in emul/systable.def.
  *
- * Why a table and not a switch: the seccomp filter (kernel-shim/filter.c), docs/syscalls.md
+ * Why a table and not a switch: the seccomp filter (filter/filter.c), docs/syscalls.md
  * (docs/gen_syscalls.c), `--report-unsupported` and the brand's dispatch all read this one
  * array, so they cannot disagree.  tests/unit/test_systable.c checks the names against the
  * host's <asm/unistd_64.h> and the invariants of each class.
@@ -23,7 +23,7 @@
  *    was the reference.  Calls that libraries probe and then fall back from (io_uring,
  *    statmount/listmount, the new mount API) answer ENOSYS rather than EPERM so that the
  *    fallback happens.  setns has one argument rule: nstype CLONE_NEWTIME passes
- *    (kernel-shim/filter.c, trap ARGS).  In zones, mount and umount2 are the exception
+ *    (filter/filter.c, trap ARGS).  In zones, mount and umount2 are the exception
  *    (trap MOUNTD): the filter sends them to the zone's mount service as user notifications.
  *  - UNSUP: trapped; the brand answers ENOSYS and records the call, with a reason.
  *  - NONE: numbers x86_64 never assigned (335 .. 423 were left for other architectures'

@@ -3,7 +3,7 @@
  * is trapped, who handles it, and since which Linux it exists.
  *
  * The rows are in emul/systable.def (one line of data per call).  The seccomp filter
- * (kernel-shim/filter.c), the dispatch (syscalls/dispatch.c), the coverage table
+ * (filter/filter.c), the dispatch (syscalls/dispatch.c), the coverage table
  * (docs/syscalls.md) and `--report-unsupported` all come from them; there is no other list of
  * trapped calls.  Pure data, compiled into the freestanding brand and into host tools.
  */
@@ -24,7 +24,7 @@ enum lx_sys_class {
 enum lx_sys_trap {
 	LX_TRAP_NEVER = 0, /* PASS and REFUSE rows: decided by number, in the kernel */
 	LX_TRAP_ALWAYS,	   /* EMUL, UNSUP: every call from outside the gate */
-	LX_TRAP_ARGS,	   /* an argument rule in kernel-shim/filter.c (clone's flags, setns) */
+	LX_TRAP_ARGS,	   /* an argument rule in filter/filter.c (clone's flags, setns) */
 	LX_TRAP_CAPS,	   /* only in zones with a zone page (lx_filter_opts.lxproc): lxproc */
 	LX_TRAP_FDFILTER,  /* only in processes holding a synthesized file (emul/fdfilter.h) */
 	LX_TRAP_MOUNTD,	   /* in zones: a user notification to the zone's mount service */
@@ -66,7 +66,7 @@ extern const struct lx_sysent lx_systable[LX_NSYSCALLS];
 unsigned lx_sys_kv_parse(const char *s);
 
 /* Does a zone claiming kernel kv (LX_KV, 0: the host's) lack the call e?  Then the call
- * answers ENOSYS, as that kernel would (kernel-shim/filter.c). */
+ * answers ENOSYS, as that kernel would (filter/filter.c). */
 static inline int lx_sys_newer(const struct lx_sysent *e, unsigned kv)
 {
 	return kv != 0 && e->since > kv;

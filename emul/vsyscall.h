@@ -4,7 +4,7 @@
  * Old static binaries call time, gettimeofday and getcpu at fixed addresses in the legacy
  * vsyscall page (0xffffffffff600000, +0x400, +0x800).  Hosts booted with vsyscall=emulate or
  * xonly emulate those calls in the kernel (and seccomp sees them with that instruction
- * pointer: kernel-shim/filter.c).  Under vsyscall=none the page is not there: the call faults
+ * pointer: filter/filter.c).  Under vsyscall=none the page is not there: the call faults
  * with SIGSEGV, rip and si_addr both the entry's address.  The brand's SIGSEGV entry then does
  * what the kernel's emulate_vsyscall does: decode the entry, make the call, put the result in
  * rax and emulate the `ret` (rip = the caller's return address at [rsp], rsp += 8).  As in the

@@ -1,6 +1,6 @@
 /*
  * open, openat, openat2: trapped only in zones with a zone page (the table's CAPS rows), in the
- * shapes that can name a synthesized /proc or /sys file (kernel-shim/filter.c); lxproc serves
+ * shapes that can name a synthesized /proc or /sys file (filter/filter.c); lxproc serves
  * those (syscalls/lx_proc.c), every other path goes on to the kernel.
  */
 #include "emul/guestmem.h"

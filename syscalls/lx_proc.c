@@ -7,7 +7,7 @@
  *
  * These calls are trapped only in zones with caps or a kernel-version (the filter otherwise
  * passes them through untouched), and only in the shapes that can matter
- * (kernel-shim/filter.c): opens without O_DIRECTORY or O_PATH (and, relative to a directory
+ * (filter/filter.c): opens without O_DIRECTORY or O_PATH (and, relative to a directory
  * descriptor, without O_NOFOLLOW), lseek(fd, 0, SEEK_SET), pread64/preadv/preadv2 at offset 0,
  * fstat and its AT_EMPTY_PATH forms (newfstatat, statx), file-backed mmap.  The fast path of a
  * trapped open is one short copy of the path and a table lookup: any path that is not one of

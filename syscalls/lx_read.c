@@ -1,6 +1,6 @@
 /*
  * lseek, pread64, preadv, preadv2: trapped only in zones with a zone page, and only at offset
- * 0 (kernel-shim/filter.c): the rewind and re-read procps does, after which a synthesized file
+ * 0 (filter/filter.c): the rewind and re-read procps does, after which a synthesized file
  * shows its current text (lx_proc_refresh).
  */
 #include "emul/guestmem.h"

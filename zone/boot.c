@@ -25,9 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/launch.h"
+#include "zone/launch/launch.h"
 #include "emul/systable.h"
-#include "kernel-shim/filter.h"
+#include "filter/filter.h"
 #include "zone/boot_init.h"
 #include "zone/boot_userns.h"
 #include "zone/cgroup.h"
@@ -494,7 +494,7 @@ out:
 
 /*
  * The brand filter for a zone process: from the store's cache when it holds exactly the
- * filter lx_filter_build would return (kernel-shim/filter.h: key, ownership, checksum, BPF
+ * filter lx_filter_build would return (filter/filter.h: key, ownership, checksum, BPF
  * checker and simulator), else built and cached.  One file per key in the store's root, so
  * every zone with the same profile, and every boot and exec, shares one build (~4 ms of
  * libseccomp) until the table, the profile, libseccomp or the builder changes.

@@ -1,5 +1,5 @@
 /*
- * Booting, halting and entering zones, over the launcher (cli/launch.h).
+ * Booting, halting and entering zones, over the launcher (zone/launch/launch.h).
  *
  * `boot` forks a per-zone supervisor outside the zone. The supervisor takes a private mount
  * namespace (where a sparse zone's overlay is mounted, so nothing is ever mounted on the
@@ -25,7 +25,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "zone/error.h"
+#include "lib/error.h"
 #include "zone/store.h"
 
 /* Boot an installed zone (locked by the caller). */

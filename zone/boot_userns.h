@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "zone/error.h"
+#include "lib/error.h"
 #include "zone/store.h"
 
 /*

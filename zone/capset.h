@@ -13,7 +13,7 @@
  * valid.  A keyword may only come first.  An unknown name is one error naming it.
  *
  * Bit N of a mask is capability N (linux/capability.h).  Pure: no libcap, no system calls, so
- * the config table validates with it and the unit tests drive it; cli/launch_caps.c applies a
+ * the config table validates with it and the unit tests drive it; zone/launch/launch_caps.c applies a
  * mask to a process with libcap.
  */
 #ifndef LXZONE_ZONE_CAPSET_H
@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "zone/error.h"
+#include "lib/error.h"
 
 #define ZONE_CAP_LAST 40 /* CAP_CHECKPOINT_RESTORE, the last one Linux 6.x knows */
 #define ZONE_CAPS_ALL ((UINT64_C(1) << (ZONE_CAP_LAST + 1)) - 1)

@@ -231,7 +231,7 @@ static unsigned ceil_cpus(uint64_t milli)
 }
 
 /*
- * The character devices of the zone's /dev (cli/launch_plan.c: dev_nodes, and devpts with
+ * The character devices of the zone's /dev (zone/launch/launch_plan.c: dev_nodes, and devpts with
  * newinstance, whose ptmx is 5:2 and whose slaves are Unix98 ptys, major 136), read, write
  * and mknod; and mknod of any node, as LXC and runc allow, since a node is only a name: what
  * matters is whether it opens.

@@ -31,7 +31,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "zone/error.h"
+#include "lib/error.h"
 
 enum zone_cg_layout {
 	ZONE_CG_V1,
@@ -149,7 +149,7 @@ size_t zone_cgroup_fs_list(const struct zone_cgroup *cg, struct zone_cgroup_fs *
  * Devices (LXC's and runc's model, cgroup v1 `devices`): the zone's cgroup denies every
  * device, then allows mknod of any node (`c *:* m`, `b *:* m`: a node is only a name) and
  * read, write and mknod of exactly what the zone's /dev has: null, zero, full, random,
- * urandom, tty, ptmx and the /dev/pts slaves (cli/launch_plan.c), plus the block devices
+ * urandom, tty, ptmx and the /dev/pts slaves (zone/launch/launch_plan.c), plus the block devices
  * given with the `device` key.  So root in a zone may keep CAP_MKNOD: a node it makes for a
  * host disk cannot be opened (EPERM).  A pure cgroup2 host has no devices controller (only a
  * BPF program could do it), so there zone_cgroup_confines_devices is false and the zone's

@@ -5,7 +5,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "zone/error.h"
+#include "lib/error.h"
 #include "zone/store.h"
 
 enum zone_clone_method {

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "zone/error.h"
+#include "lib/error.h"
 
 enum zone_key_type {
 	ZONE_KEY_STRING,

@@ -22,7 +22,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "zone/error.h"
+#include "lib/error.h"
 
 #define ZONE_CONSOLE_LOG       "console.log"
 #define ZONE_CONSOLE_MAX_FILES 100
@@ -70,7 +70,7 @@ int zone_console_pty_open(struct zone_console *c, uid_t uid, gid_t gid, char *pa
 void zone_console_pty_stdio(struct zone_console *c);
 
 /*
- * `lxzone console NAME` (zone/cli_console.c): a stream socket at dir/ZONE_CONSOLE_SOCK,
+ * `lxzone console NAME` (cli/lxzone_console.c): a stream socket at dir/ZONE_CONSOLE_SOCK,
  * root's only, raising SIGIO at this process on a connection or input (the supervisor has
  * SIGIO in its wait set).  One client at a time, as a machine has one console: what the
  * console prints goes to the log and to the client, what the client types to the console.

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "zone/error.h"
+#include "lib/error.h"
 
 struct zone_copy_opts {
 	bool reflink;	      /* try FICLONE first; fall back to a byte copy */

@@ -23,7 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "zone/error.h"
+#include "lib/error.h"
 
 struct zone_extract_stats {
 	uint64_t entries, files, dirs, links, hardlinks, bytes;

@@ -5,7 +5,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "zone/error.h"
+#include "lib/error.h"
 
 /* Write `len` bytes to dirfd/name atomically: temp file, fsync, rename, fsync the dir. */
 int zone_write_atomic(int dirfd, const char *name, const void *data, size_t len,

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "zone/error.h"
+#include "lib/error.h"
 
 #define ZONE_IDMAP_COUNT 65536u
 /* The first 65536-aligned id at or above 1,000,000: far above any distribution's users and

@@ -2,7 +2,7 @@
 #ifndef LXZONE_ZONE_IMAGE_DEBIAN_H
 #define LXZONE_ZONE_IMAGE_DEBIAN_H
 
-#include "zone/error.h"
+#include "lib/error.h"
 
 #include <stddef.h>
 

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "zone/error.h"
+#include "lib/error.h"
 #include "zone/store.h"
 
 struct zone_install_opts {

@@ -10,7 +10,7 @@
  * request, ran at about half its native speed.  Now the kernel serves them: a small FUSE file
  * system whose server runs outside the zone, in the zone's supervisor's namespaces (lxzone's
  * per-zone supervisor, or lxrun's waiting parent), and whose files the launch plan binds over
- * the zone's own (LOP_LXPROC_FILES, cli/launch_plan.c) before the zone's mounts are locked by
+ * the zone's own (LOP_LXPROC_FILES, zone/launch/launch_plan.c) before the zone's mounts are locked by
  * its user namespace.  Opens are never trapped; the brand keeps only what is not a file
  * (sysinfo, and sched_getaffinity where the zone's cpuset is not the answer).
  *
@@ -43,7 +43,7 @@
  * refused (EPERM: the existing one is not fully visible).
  *
  * Not here: /proc/<pid> (the kernel's, the zone's own pid namespace), the CPU directories
- * (the plan's tmpfs, cli/launch_plan.c), /proc/sys/kernel/ostype (always "Linux").
+ * (the plan's tmpfs, zone/launch/launch_plan.c), /proc/sys/kernel/ostype (always "Linux").
  */
 #ifndef LXZONE_ZONE_LXPROCFS_H
 #define LXZONE_ZONE_LXPROCFS_H
@@ -52,7 +52,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "zone/error.h"
+#include "lib/error.h"
 
 struct lxprocfs {
 	int fd;	   /* /dev/fuse, close-on-exec; -1: none */

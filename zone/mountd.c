@@ -39,7 +39,7 @@
  * EPERM.
  */
 #include "zone/mountd.h"
-#include "cli/launch.h" /* the /proc and /sys masks (launch_mask.c), launch_harden */
+#include "zone/launch/launch.h" /* the /proc and /sys masks (launch_mask.c), launch_harden */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -331,7 +331,7 @@ fail:
 }
 
 /* Create the filesystem configured in fs with mount(2)'s flags and attach it at tfd; mask:
- * "/proc" or "/sys", the masks a zone's proc or sysfs gets (cli/launch_mask.c), applied to
+ * "/proc" or "/sys", the masks a zone's proc or sysfs gets (zone/launch/launch_mask.c), applied to
  * the new mount before it is attached, so the zone never sees it without them; NULL: none.
  * Returns an errno; closes fs. */
 static int fc_attach(int fs, int tfd, unsigned long flags, const char *mask)
@@ -580,7 +580,7 @@ fail:
 }
 
 /*
- * A user-namespaced zone (its init joined a user namespace U, cli/launch_userns.c): the helper
+ * A user-namespaced zone (its init joined a user namespace U, zone/launch/launch_userns.c): the helper
  * acts as U's root, so the kernel judges each call as it would the zone's own: a boot mount
  * is locked (MNT_LOCKED: no unmount, no move; its read-only and other flags locked too), a
  * path the zone's root cannot search is not found, a new tmpfs, proc (of the zone's pid

@@ -3,7 +3,7 @@
  * outside it.
  *
  * In a zone the brand's filter sends mount and umount2 to a seccomp user-notification listener
- * (kernel-shim/filter.h, mount_notify).  The in-process brand cannot grant a conditional
+ * (filter/filter.h, mount_notify).  The in-process brand cannot grant a conditional
  * permission (a guest can jump to its gate), so the decision is taken by a process outside
  * the zone, as Incus does with security.syscalls.intercept.mount.  That process (one per boot
  * for init's tree, one per `lxzone exec` / `login`) reads the arguments from the caller's
@@ -20,7 +20,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "zone/error.h"
+#include "lib/error.h"
 
 #define MOUNTD_MAX_DEVS	 64
 #define MOUNTD_MAX_BOOT	 256

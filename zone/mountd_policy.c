@@ -14,7 +14,7 @@
  *   - bind mounts: the kernel already refuses a source outside the caller's mount namespace,
  *     and the service resolves both paths in the caller's root; without MS_REC, not of a
  *     path with a boot mount under it (EINVAL, as the kernel's locked mounts): that bind
- *     would show what lxzone's masks cover (cli/launch_mask.c);
+ *     would show what lxzone's masks cover (zone/launch/launch_mask.c);
  *   - MS_MOVE, remount and umount2 of mounts the zone made itself: every mount in the zone's
  *     namespace except the ones lxzone set up at boot (recorded by mount id);
  *   - a remount may not touch a superblock that a boot mount shares (the zone root is the

@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#include "zone/error.h"
+#include "lib/error.h"
 
 #define ZONE_NET_SHARED_MAX 8
 

@@ -46,7 +46,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "zone/error.h"
+#include "lib/error.h"
 
 #define ZONE_NET_MAXADDR 8
 

@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "zone/error.h"
+#include "lib/error.h"
 
 enum zone_oci_kind { ZONE_OCI_NONE, ZONE_OCI_DIR, ZONE_OCI_ARCHIVE, ZONE_OCI_DOCKER };
 

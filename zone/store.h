@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "zone/error.h"
+#include "lib/error.h"
 #include "zone/state.h"
 
 struct zone_store {

@@ -4,7 +4,7 @@
 
 #include <jansson.h>
 
-#include "zone/error.h"
+#include "lib/error.h"
 #include "zone/store.h"
 
 /* Problems found, as an array of strings (empty when the zone is consistent). */

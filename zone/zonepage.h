@@ -42,7 +42,7 @@
 
 #include "proc/lxzonepage.h"
 #include "zone/cgroup.h"
-#include "zone/error.h"
+#include "lib/error.h"
 
 /* The page of a booted zone: ZONEPATH/zone-page. */
 #define LXZONE_PAGE_FILE "zone-page"

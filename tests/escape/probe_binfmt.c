@@ -7,7 +7,7 @@
  * root-only file) runs the set-user-ID copy (its /proc/self/exe), and the root-only file is
  * not written; the zone cannot change or add binfmt_misc entries.
  *
- * The brand started by the kernel with the program's credentials (cli/launch_binfmt.c,
+ * The brand started by the kernel with the program's credentials (zone/launch/launch_binfmt.c,
  * kernel-shim/start.c) reads a hand-over written by whoever called execve: any guest can call
  * execve through the gate with an environment of its choosing.  If the brand took the program
  * from the hand-over's descriptor, a user would run its own code as root; if it took the

@@ -1,6 +1,6 @@
 /*
- * The brand's seccomp filter (kernel-shim/filter.c), tested the way libseccomp tests its own
- * output: build the real program, run it in the BPF simulator (kernel-shim/bpf_sim.c) over
+ * The brand's seccomp filter (filter/filter.c), tested the way libseccomp tests its own
+ * output: build the real program, run it in the BPF simulator (filter/bpf_sim.c) over
  * (arch, nr, args, ip) rows, compare with the action the syscall table asks for.
  *
  *   test_filter          simulator tables, simulator self-tests
@@ -30,9 +30,9 @@
 #include <cmocka.h>
 
 #include "emul/systable.h"
-#include "kernel-shim/bpf_sim.h"
+#include "filter/bpf_sim.h"
 #include "kernel-shim/brand_abi.h"
-#include "kernel-shim/filter.h"
+#include "filter/filter.h"
 
 /* si_code of a seccomp SIGSYS (<asm-generic/siginfo.h>, which clashes with glibc) */
 #define LX_SYS_SECCOMP 1

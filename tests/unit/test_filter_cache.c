@@ -1,5 +1,5 @@
 /*
- * The filter cache (kernel-shim/filter.c): a zone's filter written at boot is read back by
+ * The filter cache (filter/filter.c): a zone's filter written at boot is read back by
  * exec only if it is exactly what lx_filter_build would return; stale, corrupted, forged or
  * loosely-owned files are refused (the caller then builds the filter).
  */
@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "kernel-shim/filter.h"
+#include "filter/filter.h"
 
 #define NAME "filter.bpf"
 

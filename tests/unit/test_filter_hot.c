@@ -25,9 +25,9 @@
 
 #include "emul/fdfilter.h"
 #include "emul/systable.h"
-#include "kernel-shim/bpf_sim.h"
+#include "filter/bpf_sim.h"
 #include "kernel-shim/brand_abi.h"
-#include "kernel-shim/filter.h"
+#include "filter/filter.h"
 
 #define W_ARCH LX_BPF_WORD(offsetof(struct seccomp_data, arch))
 #define W_NR   LX_BPF_WORD(offsetof(struct seccomp_data, nr))

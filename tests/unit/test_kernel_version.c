@@ -1,5 +1,5 @@
 /*
- * Kernel-version personality (kernel-shim/filter.c, lx_filter_opts.kernel): a zone claiming
+ * Kernel-version personality (filter/filter.c, lx_filter_opts.kernel): a zone claiming
  * an older kernel gets ENOSYS, in the kernel and without a trap, for every call the table
  * (emul/systable.def, column since) says that kernel lacks; the brand's own calls from the
  * gate still pass.  Built filters are run in the BPF simulator over every row.
@@ -20,9 +20,9 @@
 #include <cmocka.h>
 
 #include "emul/systable.h"
-#include "kernel-shim/bpf_sim.h"
+#include "filter/bpf_sim.h"
 #include "kernel-shim/brand_abi.h"
-#include "kernel-shim/filter.h"
+#include "filter/filter.h"
 
 #define IP_OUTSIDE 0x401234UL
 #define IP_GATE	   (LX_GATE_ADDR + 25)

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "cli/launch.h"
+#include "zone/launch/launch.h"
 #include "kernel-shim/brand_abi.h"
 
 static int parse(struct launch_opts *o, struct launch_error *e, ...)

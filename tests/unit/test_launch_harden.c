@@ -1,5 +1,5 @@
 /*
- * launch_harden (cli/launch_harden.c): in a child process (the test runner stays whole), the
+ * launch_harden (zone/launch/launch_harden.c): in a child process (the test runner stays whole), the
  * descriptors kept are exactly those asked for, wherever they are (gaps, duplicates, -1,
  * unsorted), the process is not dumpable, and a keep list longer than supported fails
  * without closing anything.  Capabilities and users need root and are covered by the zone
@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "cli/launch.h"
+#include "zone/launch/launch.h"
 
 /* Runs body in a child; the child's exit status is the result (0: all held). */
 static int in_child(int (*body)(void))

@@ -1,5 +1,5 @@
 /*
- * /proc and /sys in a zone (cli/launch_mask.c) as data: the table holds what the issue and
+ * /proc and /sys in a zone (zone/launch/launch_mask.c) as data: the table holds what the issue and
  * the runtimes we compare with require, the plan turns each row into its operation at the
  * right place, /proc/sys/net is writable only with the zone's own network namespace, and
  * lxrun's --net chooses that namespace.  Pure: nothing is mounted.
@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "cli/launch.h"
+#include "zone/launch/launch.h"
 
 static char *argv_true[] = {"true", NULL};
 

@@ -22,7 +22,7 @@
 
 #include <cmocka.h>
 
-#include "cli/launch.h"
+#include "zone/launch/launch.h"
 
 static const char *lxrun, *standin;
 static char dir[64], root[128];

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
-#include "cli/launch.h"
+#include "zone/launch/launch.h"
 #include "zone/capset.h"
 
 static char *argv_true[] = {"true", NULL};

@@ -1,5 +1,5 @@
 /*
- * lxproc's argument rules in the brand's filter (kernel-shim/filter.c, add_lxproc_rules):
+ * lxproc's argument rules in the brand's filter (filter/filter.c, add_lxproc_rules):
  * with lxproc on, open/openat trap unless O_DIRECTORY or O_PATH, and openat relative to a
  * directory descriptor also passes with O_NOFOLLOW (fts file opens),
  * openat2 always traps, lseek traps only as lseek(fd, 0, SEEK_SET), pread64, preadv and
@@ -27,9 +27,9 @@
 
 #include "emul/fdfilter.h"
 #include "emul/systable.h"
-#include "kernel-shim/bpf_sim.h"
+#include "filter/bpf_sim.h"
 #include "kernel-shim/brand_abi.h"
-#include "kernel-shim/filter.h"
+#include "filter/filter.h"
 
 #define RET_TRAP   (SECCOMP_RET_TRAP | LX_TRAP_DATA)
 #define IP_OUTSIDE 0x401234UL

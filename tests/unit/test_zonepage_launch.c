@@ -15,7 +15,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
-#include "cli/launch.h"
+#include "zone/launch/launch.h"
 #include "cli/lxrun_caps.h"
 
 static int parse(struct launch_opts *o, struct launch_error *err, ...)

@@ -72,7 +72,7 @@ for profile in default hardened; do
 	[ -s "$T/dirfds" ] && fail "zone $z: a zone process holds a directory descriptor: $(cat "$T/dirfds")"
 	# the brand's read-only bind has no mount point in the zone but /dev/.lxzone-brand (the
 	# readable brand for processes the kernel started through the zone's binfmt_misc entry,
-	# cli/launch_binfmt.c), which is read-only, locked and cannot be written or remounted
+	# zone/launch/launch_binfmt.c), which is read-only, locked and cannot be written or remounted
 	mi=$(lxzone exec "$z" -- cat /proc/self/mountinfo)
 	echo "$mi" | grep "$(basename "$brand")" | grep -v " /dev/.lxzone-brand " &&
 		fail "zone $z: the brand image shows in mountinfo"

@@ -122,7 +122,7 @@ expect "umount ok" $P umount umount /mnt/t 0
 echo "ok: execs through the zone's service, concurrently, and with a service of their own"
 expect "proc ok" $P proc mount proc /mnt/t proc 0
 x sh -c 'test -e /mnt/t/1 && ! test -e /mnt/t/'"$$" || fail "the zone's proc shows host pids"
-# the zone's own proc has the masks of its /proc (cli/launch_mask.c); an open for appending
+# the zone's own proc has the masks of its /proc (zone/launch/launch_mask.c); an open for appending
 # writes nothing, even where it succeeds
 x sh -c 'exec 3>>/mnt/t/sys/kernel/core_pattern' 2>"$T/err" &&
 	fail "the zone's own proc: /proc/sys/kernel/core_pattern opens for writing"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Set-user-ID, set-group-ID, file capabilities and execute-only programs in a zone, run by a
 # zone user that root left as login and su do (no no_new_privs): the kernel applies them
-# through the zone's binfmt_misc entry (cli/launch_binfmt.c) exactly as Linux would, and
+# through the zone's binfmt_misc entry (zone/launch/launch_binfmt.c) exactly as Linux would, and
 # gives nothing where Linux gives nothing (no_new_privs, a nosuid mount, the owner itself).
 # The zone cannot change or disable the entry.
 . "$(dirname "$0")/lib.sh"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# /proc and /sys in a zone and under `lxrun --root` (cli/launch_mask.c, docs/security-paths.md):
+# /proc and /sys in a zone and under `lxrun --root` (zone/launch/launch_mask.c, docs/security-paths.md):
 # every masked path of the table reads empty (a file: 0 bytes; a directory: no entries) and
 # refuses an open for writing with EROFS; every read-only path refuses an open for writing
 # of a file that is writable on the host with EROFS; /proc/sys/net opens for writing where

@@ -1,0 +1,104 @@
+/*
+ * lxzone console NAME: attach to the zone's /dev/console, as `lxc console` and `virsh console`
+ * do.  The supervisor holds the console terminal's master and relays it to one client on
+ * ZONEPATH/console.sock (zone/console.h); this end puts the caller's terminal in raw mode
+ * and copies both ways until the detach sequence, Ctrl-a q (Ctrl-a a sends a Ctrl-a), the
+ * zone's end, or the end of its input.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli/lxzone.h"
+#include "zone/console.h"
+
+#define DETACH_PREFIX 0x01 /* Ctrl-a */
+#define DETACH_KEY    'q'
+
+/* Copy what the user typed to the console, minus the escape; 1 once the user detached. */
+static int relay_input(int sock, const char *in, size_t n, int *escaped)
+{
+	char out[8192]; /* an escape pending from the last read adds one byte */
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (*escaped) {
+			*escaped = 0;
+			if (in[i] == DETACH_KEY)
+				return 1;
+			if (in[i] != 'a')
+				out[o++] = DETACH_PREFIX;
+			out[o++] = in[i] == 'a' ? DETACH_PREFIX : in[i];
+		} else if (in[i] == DETACH_PREFIX) {
+			*escaped = 1;
+		} else {
+			out[o++] = in[i];
+		}
+	}
+	return o > 0 && send(sock, out, o, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
+int cli_console(struct cli *c, int argc, char **argv, struct zone_error *err)
+{
+	cleanup_zone struct zone *z = NULL;
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	struct termios saved, raw;
+	int tty = isatty(STDIN_FILENO), escaped = 0, done = 0, in_open = 1;
+	cleanup_close int sock = -1;
+
+	if (argc != 2)
+		return cli_usage_error(c, err);
+	if (zone_open(&c->store, argv[1], 0, &z, err) < 0)
+		return -1;
+	enum zone_state s = zone_get_state(z);
+	if (s != ZONE_BOOTING && s != ZONE_RUNNING && s != ZONE_SHUTTING_DOWN)
+		return zone_error_set(err, 0, "zone %s is %s, not running", z->name,
+				      zone_state_name(s));
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s/%s", zone_path(z), ZONE_CONSOLE_SOCK);
+	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock < 0 || connect(sock, (struct sockaddr *)&a, sizeof(a)) < 0)
+		return zone_error_set(err, errno, "zone %s: console", z->name);
+	fprintf(stderr, "Connected to the console of zone %s; Ctrl-a q to detach\r\n", z->name);
+	if (tty && tcgetattr(STDIN_FILENO, &saved) == 0) {
+		raw = saved;
+		cfmakeraw(&raw);
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	} else {
+		tty = 0;
+	}
+	while (!done) {
+		struct pollfd p[2] = {{.fd = sock, .events = POLLIN},
+				      {.fd = in_open ? STDIN_FILENO : -1, .events = POLLIN}};
+		char buf[4096];
+		ssize_t n;
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[0].revents) {
+			n = read(sock, buf, sizeof(buf));
+			if (n <= 0)
+				break; /* the zone ended, or the console was in use */
+			if (write(STDOUT_FILENO, buf, (size_t)n) < 0)
+				break;
+		}
+		if (p[1].revents) {
+			n = read(STDIN_FILENO, buf, sizeof(buf));
+			if (n <= 0)
+				in_open = 0; /* keep showing the console until detached or ended */
+			else if (relay_input(sock, buf, (size_t)n, &escaped) != 0)
+				done = 1;
+		}
+	}
+	if (tty)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+	fprintf(stderr, "\r\nDetached from the console of zone %s\r\n", z->name);
+	return 0;
+}

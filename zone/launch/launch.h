@@ -1,0 +1,670 @@
+/*
+ * The launcher: run a program under the brand, on the host or in a new zone.
+ *
+ * Used by `lxrun` (cli/lxrun.c) and by `lxzone` (boot, exec, run).  The shape is bubblewrap's:
+ *
+ *     options (struct launch_opts)
+ *        -> a declarative plan (struct launch_plan: namespaces, then a list of mount / mkdir /
+ *           symlink / device operations, then the hand-over to the brand)
+ *        -> execute the plan (launch_run, or launch_spawn + launch_wait).
+ *
+ * The plan is built without touching the system, so it can be printed (`--dry-run`) and
+ * unit-tested; only launch_spawn / launch_run / launch_enter act.
+ *
+ * Errors.  Every fallible function returns 0 or -1 and fills a struct launch_error: one line
+ * with context ("mount proc on /srv/z/proc: Permission denied", without the program name) and
+ * the exit status a shell would give (125 usage, 126 cannot execute / unusable root, 127 not
+ * found).  Callers print "lxrun: <msg>" (or "lxzone: ...") and exit with .status.
+ *
+ * Files: launch_opts.c (lxrun's command line), launch_plan.c (plan building and printing),
+ * launch_root.c (executing mount operations, pivot_root), launch_init.c (the minimal init,
+ * waiting and signal forwarding), launch_exec.c (resolving and probing the program, the brand
+ * environment, the gate stub, filter install and exec), launch_report.c (the unsupported-call
+ * summary), launch_enter.c (joining a running zone), launch_userns.c (a zone's user
+ * namespace and the namespaces it owns).
+ */
+#ifndef LXZONE_LAUNCH_H
+#define LXZONE_LAUNCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <linux/filter.h>
+
+#include "kernel-shim/brand_abi.h"
+
+#define LAUNCH_EXIT_USAGE    125
+#define LAUNCH_EXIT_CANNOT   126
+#define LAUNCH_EXIT_NOTFOUND 127
+
+struct launch_error {
+	int status;	/* exit status a shell would give: 125, 126, 127, or 1 */
+	int errnum;	/* errno of the failed call, or 0 */
+	char msg[1024]; /* one line, no trailing newline, no program-name prefix */
+};
+
+/* Fill err; returns -1.  status 0 means "keep the status already set, else 1". */
+int launch_fail(struct launch_error *err, int status, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* ------------------------------------------------------------------------------------------ */
+/* Options */
+
+/* One extra bind mount, HOSTPATH:ZONEPATH[:ro].  The whole host subtree appears at ZONEPATH; a
+ * bind mount's root is a mount boundary, so ".." from ZONEPATH never reaches the host path's
+ * parent.  ZONEPATH is resolved inside the root (symlinks in the image cannot lead out). */
+/* One of the zone's lxproc files served by the kernel: the file `name` of the FUSE file
+ * system (zone/lxprocfs.h) bound over the zone path `zone`. */
+struct launch_lxproc_file {
+	const char *name;
+	const char *zone;
+};
+
+struct launch_bind {
+	const char *host;
+	const char *zone;
+	int ro;
+};
+
+/* One entry of a zone's /sys/fs/cgroup (zone/cgroup.h, zone_cgroup_fs_list): fstype "cgroup"
+ * (v1: data is the hierarchy's controller list, dest /sys/fs/cgroup/NAME), "cgroup2" (dest
+ * /sys/fs/cgroup, or /sys/fs/cgroup/unified beside v1 ones), or "symlink" (dest -> data, the
+ * name a controller of a co-mounted v1 hierarchy is also known by: cpu -> cpu,cpuacct).
+ * rw: mounted writable (a zone with a delegated cgroup, whose caps are above its cgroup
+ * namespace's root), else read-only. */
+struct launch_cgroupfs {
+	const char *fstype;
+	const char *dest;
+	const char *data;
+	int rw;
+};
+
+/* A device node made in the zone's /dev tmpfs (zone config `device`). */
+struct launch_device {
+	const char *zone;   /* absolute zone path under /dev */
+	unsigned long rdev; /* makedev(major, minor) of the host's block device */
+};
+
+enum launch_net {
+	LAUNCH_NET_HOST = 0, /* share the caller's network namespace (lxrun --net host, and
+			      lxrun without a root) */
+	LAUNCH_NET_NONE,     /* a new network namespace with only loopback, up */
+	LAUNCH_NET_FD, /* join the network namespace open at net_fd (a veth set up by lxzone) */
+};
+
+enum launch_init {
+	LAUNCH_INIT_MINIMAL = 0, /* PID 1 is lxrun's minimal init; the program is its child */
+	LAUNCH_INIT_IMAGE,	 /* PID 1 is the program itself (the image's /sbin/init) */
+};
+
+/*
+ * A zone's user namespace and the namespaces it owns (zone/launch/launch_userns.c).  Zone ids
+ * 0..count-1 are host ids base..base+count-1.  Descriptors are -1 when absent (net_fd: the zone
+ * joins another network namespace, or none was asked for); a plan printed with --dry-run has
+ * only base and count.
+ */
+struct launch_userns {
+	uint32_t base, count;
+	int user_fd;		    /* the user namespace U */
+	int uts_fd, ipc_fd, net_fd; /* owned by U */
+};
+
+/* Make U (helper process, maps written by the caller) and its uts, ipc and, with new_net,
+ * network namespaces (the pid namespace is init's clone's: launch_userns.c says why).  0, or -1
+ * with err and nothing open. */
+int launch_userns_create(uint32_t base, uint32_t count, int new_net, struct launch_userns *u,
+			 struct launch_error *err);
+void launch_userns_init(struct launch_userns *u); /* all descriptors -1 */
+void launch_userns_close(struct launch_userns *u);
+
+struct launch_opts {
+	/* lxrun's options */
+	const char *root; /* zone root directory, or NULL: run on the host, no namespaces */
+	const char *kernel_version; /* X.Y.Z the zone's uname reports, or NULL: the host's */
+	const char *zone_page; /* the zone page (proc/lxzonepage.h) as the brand sees it, or NULL */
+	const char *user; /* launch_enter: NAME, UID or UID:GID, resolved in the zone; NULL: root */
+	int pty;	  /* launch_enter: give the program a terminal from the zone's devpts */
+	int report;	  /* --report-unsupported given */
+	const char *report_file; /* where the summary goes; NULL: stderr */
+	int strict;		 /* LX_BF_STRICT */
+	int hardened;		 /* hardened brand profile and filter */
+	int dry_run;		 /* print the plan, do nothing */
+	const char *brand_image; /* NULL: $LXZONE_BRAND_IMAGE, else lxzone-brand beside lxrun */
+	const char *init_image;	 /* NULL: $LXZONE_INIT_IMAGE, else lxzone-init beside lxrun */
+	char **argv;		 /* PROGRAM ARG...; NULL-terminated, argv[0] non-NULL */
+
+	/* Caps of a run (lxrun --memory/--cpus: a transient cgroup and a zone page). */
+	const char *zone_page_host; /* with a root: host path of the page, bound read-only at
+				       LAUNCH_ZONE_PAGE (zone_page is then LAUNCH_ZONE_PAGE) */
+	uint64_t memory;	    /* --memory: bytes, 0 = no cap */
+	uint64_t millicpus;	    /* --cpus: thousandths of a CPU, 0 = no cap */
+	/* --shared-ip: the host addresses (ADDR/PREFIX,...) the run's sockets are held to by
+	 * the kernel (zone/netbpf.h, on its transient cgroup); NULL: none */
+	const char *shared_ip;
+	/* Called about once a second while launch_run waits for the program (the zone page
+	 * sampler); NULL: none. */
+	void (*tick)(void *arg);
+	void *tick_arg;
+
+	/* What a zone needs beyond lxrun (lxzone fills these; ignored when root is NULL). */
+	const char *hostname; /* sethostname in the new uts namespace, or NULL */
+	/* host path of a terminal (a pty slave the supervisor holds the master of) bound on
+	 * the zone's /dev/console, or NULL: none */
+	const char *console;
+	const struct launch_bind *binds; /* extra bind mounts, after the standard mounts */
+	size_t nbinds;
+	const char *const *cgroup_procs; /* cgroup.procs files PID 1 joins before anything runs
+					    (one for cgroup v2, one per controller for v1) */
+	size_t ncgroup_procs;
+	int net;    /* enum launch_net */
+	int net_fd; /* LAUNCH_NET_FD: an open /proc/<pid>/ns/net or netns */
+	int init;   /* enum launch_init */
+	/* launch_spawn: PID 1 writes one byte to *ready_fd once the plan's operations are done
+	 * (the zone's root, mounts and devices in place) and closes it; NULL: no signal.  A
+	 * process that joins the zone's mount namespace before then could see the host's root. */
+	const int *ready_fd;
+	/* launch_enter: join the zone in the calling process itself and fork only the program,
+	 * saving a process.  The caller is hardened and under the zone's filter before it forks
+	 * (launch_harden.c), so once the program runs it can only wait: launch_enter does not
+	 * return then, the caller exits with the program's status (lxzone exec and login).
+	 * 0: a helper process joins, and launch_enter returns. */
+	int enter_in_place;
+
+	/* Capabilities (zone/launch/launch_caps.c).  drop_caps: every process of the zone (its init, and
+	 * what launch_enter runs) keeps only the capabilities in caps (bit N = capability N,
+	 * zone/capset.h) in its bounding, permitted and effective sets, with inheritable and
+	 * ambient empty.  0: the caller's capabilities, unchanged (lxrun's default). */
+	int drop_caps;
+	uint64_t caps;
+	const char *caps_spec; /* lxrun --capabilities, resolved into caps by launch_opts_parse */
+
+	/* The zone's own cgroups, mounted under /sys/fs/cgroup (after PID 1 joined them and
+	 * took a new cgroup namespace, so each shows only the zone's subtree), read-only unless
+	 * the entry says rw; none: no cgroup file system in the zone. */
+	const struct launch_cgroupfs *cgroupfs;
+	size_t ncgroupfs;
+
+	/* The brand filter, already built and checked (a zone's cached filter,
+	 * lx_filter_cache_read; lxrun's, cli/lxrun.c), or NULL: launch_enter and launch_run
+	 * build it from hardened / zone_page / kernel_version. */
+	const struct sock_fprog *filter;
+
+	/* The zone's mount service (zone/mountd.h).  When set, the process that execs the
+	 * program installs the filter (built with mount_notify) with a new seccomp listener and
+	 * sends the listener over *notify_sock (SCM_RIGHTS) before the exec; the socket is
+	 * close-on-exec, and every other process of the launcher closes its copy once the
+	 * program is forked, so the receiver sees end-of-file if no listener ever comes.  NULL:
+	 * no listener (mount and umount2 get what the filter says). */
+	int *notify_sock;
+
+	/*
+	 * A time namespace for the zone (with a root; launch_timens.c): its CLOCK_BOOTTIME counts
+	 * from the caller's timens_boot_ns (the offset is -timens_boot_ns; CLOCK_MONOTONIC is not
+	 * offset), so the kernel's /proc/<pid>/stat starttime counts from the zone's boot as the
+	 * zone page's uptime does.  0: the caller's time namespace.  launch_enter joins the
+	 * zone's whenever the kernel has time namespaces.
+	 */
+	int timens;
+	uint64_t timens_boot_ns; /* read by launch_spawn, so it may be set after the plan */
+
+	/*
+	 * The zone's lxproc files served by the kernel (with a root; zone/lxprocfs.h):
+	 * LOP_LXPROC_FILES mounts the FUSE device lxproc_fuse_fd (close-on-exec; its server runs
+	 * outside the zone) and binds its files read-only over the zone's paths, before the user
+	 * namespace locks the zone's mounts; the filter then traps no open (lxproc_kernel_files
+	 * in filter/filter.h).  0 files: none, the brand serves them and opens trap.
+	 */
+	const struct launch_lxproc_file *lxproc_files;
+	size_t nlxproc_files;
+	int lxproc_fuse_fd;
+	/* The zone's lxproc files are the kernel's: mounted by this plan (lxproc_files), or by
+	 * the zone's boot for what launch_enter runs.  The filter traps no open. */
+	int lxproc_kernel;
+	/* The zone's CPUs are host CPUs 0..n-1 (cgroup cpuset, no smaller quota): the kernel's
+	 * sched_getaffinity is the zone's answer, and the filter does not trap it. */
+	int affinity_native;
+
+	/* Block devices given to the zone: a node in its /dev, same major:minor, mode 0660. */
+	const struct launch_device *devices;
+	size_t ndevices;
+
+	/*
+	 * The zone's user namespace (with a root), or NULL: the zone's root is the host's root
+	 * (a `privileged` zone).  With one, a setup process (host root, outside the zone's pid
+	 * namespace) joins the uts, ipc and network namespaces U owns and executes the plan in
+	 * a mount namespace of its own (the root bound through an idmapped mount, /dev, /tmp
+	 * and /dev/shm owned by the zone's root); on the way (LOP_SPAWN_INIT) a child of it in U
+	 * forks the zone's init as PID 1 of pid and cgroup namespaces U owns; at the end
+	 * (LOP_ENTER_USERNS) init copies the mount namespace into one owned by U (every boot
+	 * mount locked) and becomes uid and gid 0 in U, and the setup process exits.
+	 * root_mapped: the root already shows the zone's ids (an overlay over idmapped layers,
+	 * zone/boot_userns.c), so it is bound as it is.
+	 */
+	const struct launch_userns *userns;
+	int root_mapped;
+};
+
+/*
+ * Parse lxrun's command line into opts (argv is kept by pointer).  Returns 0; 1 when --help or
+ * --version was printed to `out` (exit 0); -1 on a usage error (err->status 125).
+ */
+/* The name the launcher's own messages start with: "lxrun", or "lxzone exec" etc. when
+ * lxzone runs it. */
+extern const char *launch_prog;
+
+/* lxrun(1) in roff, laid out from the --help text (`lxrun --man`). */
+void launch_usage_man(FILE *out);
+int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out,
+		      struct launch_error *err);
+
+/* ------------------------------------------------------------------------------------------ */
+/* The plan */
+
+enum launch_op_kind {
+	LOP_JOIN_NETNS = 1, /* setns(net_fd, CLONE_NEWNET) */
+	LOP_JOIN_CGROUP,    /* write "0" to path (a cgroup.procs file, host path) */
+	LOP_NEW_CGROUPNS,   /* unshare(CLONE_NEWCGROUP): the cgroups joined become the zone's "/" */
+	LOP_HOSTNAME,	    /* sethostname(data) */
+	LOP_LOOPBACK_UP,    /* bring "lo" up in the new network namespace */
+	LOP_MAKE_PRIVATE,   /* mount --make-rprivate / */
+	LOP_BRAND_BIND,	    /* bind path read-only over itself, open it O_PATH|O_CLOEXEC */
+	LOP_INIT_IMAGE,	    /* copy the init image src onto a tmpfs of its own, made read-only,
+			       open it O_PATH|O_CLOEXEC (launch_image_copy_ro) */
+	LOP_BIND_ROOT,	    /* bind path (the root) onto itself, recursively */
+	LOP_MOUNT,	    /* mount fstype on the zone path dest, flags, data */
+	LOP_BIND,	    /* bind host path src on zone path dest (rec; ro flag) */
+	LOP_DEV_BIND,	    /* bind the host device node src on zone path dest (a file) */
+	LOP_SYMLINK,	    /* symlink src at zone path dest */
+	LOP_MKDIR,	    /* mkdir zone path dest, mode */
+	LOP_REPORT_BIND,    /* bind the host report file (known at run time) on zone path dest */
+	LOP_PAGE_BIND,	    /* bind the host zone page src read-only on zone path dest */
+	LOP_WRITE_FILE,	    /* create the file dest in the zone and write data into it */
+	LOP_REMOUNT_RO,	    /* make the mount at zone path dest read-only */
+	LOP_PIVOT_ROOT,	    /* pivot_root into path, detach the old root */
+	LOP_MKNOD,	    /* block device node dest (mode 0660, rdev in flags) in the zone */
+	LOP_HOST_CPU_DIR,   /* no root: a private mount namespace whose /sys/devices/system/cpu
+			       shows flags CPUs, online etc. saying data (launch_cpudir.c) */
+	LOP_MASK,	    /* hide zone path dest under an empty read-only file or directory
+			       (launch_mask.c); skipped when the path does not exist */
+	LOP_READ_ONLY,	    /* bind zone path dest read-only over itself; skipped if missing */
+	LOP_READ_WRITE,	    /* bind zone path dest writable over itself (under a read-only
+			       one: /proc/sys/net with the zone's own network namespace) */
+	LOP_SPAWN_INIT,	    /* user namespace: fork (through a child in U) the zone's init as
+			       PID 1 of new pid and cgroup namespaces owned by U; it waits */
+	LOP_LXPROC_FILES,   /* mount the lxproc FUSE file system (opts->lxproc_fuse_fd) and bind
+			       its files over the zone paths of opts->lxproc_files (missing
+			       ones skipped) */
+	LOP_ENTER_USERNS,   /* after the pivot: let init go: it copies the mount namespace into
+			       one owned by U (boot mounts locked) and becomes root in U; this
+			       process (the setup) is done */
+	LOP_BINFMT,	    /* user namespace: bind the brand src read-only on LX_ZONE_BRAND and
+			       register an execute-only copy of it with U's binfmt_misc, mounted
+			       read-only on dest (launch_binfmt.c) */
+};
+
+struct launch_op {
+	int kind;	     /* enum launch_op_kind */
+	const char *src;     /* host path (bind, device), symlink target, or host path (others) */
+	const char *dest;    /* zone path, absolute, resolved inside the root */
+	const char *fstype;  /* LOP_MOUNT */
+	unsigned long flags; /* LOP_MOUNT: MS_*; LOP_BIND: MS_RDONLY for read-only */
+	const char *data;    /* LOP_MOUNT: mount data; LOP_HOSTNAME: the name */
+	unsigned mode;	     /* LOP_MKDIR */
+	int idmap;	     /* LOP_BIND_ROOT, LOP_BIND: an idmapped mount (opts->userns) */
+};
+
+#define LAUNCH_MAX_OPS	192
+#define LAUNCH_MAX_ARGS 4096
+
+#define LAUNCH_MAX_ZONE_CPUS 64 /* CPUs a capped zone's /sys/devices/system/cpu can list */
+
+struct launch_plan {
+	const struct launch_opts *opts;
+	int clone_flags;       /* CLONE_NEW*; 0: no zone (run on the host) */
+	int new_timens;	       /* a time namespace too (not a clone flag: clone() has no room) */
+	int init;	       /* enum launch_init, LAUNCH_INIT_MINIMAL also without a root */
+	int fork_for_wait;     /* no root: fork and wait (report wanted) instead of exec in place */
+	char brand[4096];      /* host path of the brand image */
+	char init_image[4096]; /* host path of lxzone-init (LAUNCH_INIT_MINIMAL with a root) */
+	char report_zone[64];  /* report path as the brand sees it ("" until the file exists) */
+	/* the zone's /sys/devices/system/cpu when --cpus caps it (strings the ops point to) */
+	char cpu_dirs[LAUNCH_MAX_ZONE_CPUS][40];
+	char cpu_list[24];
+	/* tmpfs options with the owner of a user-namespaced zone's root (/dev, /dev/shm, /tmp) */
+	char tmpfs_data[3][64];
+	size_t nops;
+	struct launch_op ops[LAUNCH_MAX_OPS];
+};
+
+/* Where the brand image is: opts->brand_image, $LXZONE_BRAND_IMAGE, or lxzone-brand in the
+ * directory of /proc/self/exe.  Does not check that it exists. */
+int launch_brand_path(const struct launch_opts *opts, char *buf, size_t len,
+		      struct launch_error *err);
+
+/* Where lxzone-init is: opts->init_image, $LXZONE_INIT_IMAGE, or lxzone-init beside lxrun. */
+int launch_init_image_path(const struct launch_opts *opts, char *buf, size_t len,
+			   struct launch_error *err);
+
+/* Build the plan from opts.  Touches nothing (reads the environment and /proc/self/exe only
+ * when opts->brand_image is NULL).  The plan keeps pointers into opts. */
+int launch_plan_build(const struct launch_opts *opts, struct launch_plan *plan,
+		      struct launch_error *err);
+
+/*
+ * /proc and /sys as a zone sees them (zone/launch/launch_mask.c): one table of paths, each masked,
+ * made read-only, or made writable again under a read-only one.  The plan turns the rows
+ * into LOP_MASK / LOP_READ_ONLY / LOP_READ_WRITE right after the file system is mounted,
+ * the mount service applies the /proc rows to a proc the zone mounts itself, and
+ * docs/security-paths.md is generated from it.
+ */
+enum launch_path_rule {
+	LAUNCH_PATH_MASK = 1, /* an empty read-only file (or directory) over it */
+	LAUNCH_PATH_RO,	      /* read-only */
+	LAUNCH_PATH_RW_NETNS, /* writable again under a read-only parent, only when the zone
+				 has a network namespace of its own; else left read-only */
+};
+
+struct launch_path {
+	const char *path;  /* absolute: /proc/... or /sys/... */
+	int rule;	   /* enum launch_path_rule */
+	const char *why;   /* one line, for the docs */
+	const char *peers; /* what runc/Docker, Podman and LXC/Incus do with it, for the docs */
+};
+
+extern const struct launch_path launch_paths[];
+extern const size_t launch_npaths;
+
+/*
+ * Apply rule (enum launch_path_rule; RW_NETNS makes it writable) to the path open at fd
+ * (O_PATH, in an attached or a detached mount tree), covering it with a new mount.  A masked
+ * directory gets a fresh read-only tmpfs, a masked file a read-only bind of an empty file
+ * (of /dev/null, read-only, as runc does, where the kernel cannot clone a detached mount).
+ * Returns 0 or an errno.
+ */
+int launch_path_apply(int fd, int rule);
+/* Close what launch_path_apply keeps between calls (the empty file's detached mount), so no
+ * process visible in the zone holds it: after the plan's last operation. */
+void launch_paths_done(void);
+
+/*
+ * Apply every row under fs_root ("/proc") to the mount tree at tree_fd, whose root is that
+ * path (rows missing in it are skipped); own_netns: the RW_NETNS rows too.  For a proc the
+ * zone's mount service makes, before it is attached.  0 or an errno.
+ */
+int launch_paths_apply_tree(int tree_fd, const char *fs_root, int own_netns);
+
+/* docs/security-paths.md, from the table. */
+void launch_paths_doc(FILE *out);
+
+/* One line per operation, then the hand-over ("exec-brand ..."), as `--dry-run` prints it. */
+void launch_plan_print(const struct launch_plan *plan, FILE *out);
+
+/* Name of an op kind ("mount", "bind", ...), for printing and tests. */
+const char *launch_op_name(int kind);
+
+/*
+ * LOP_HOST_CPU_DIR, in the process that execs the program of a run without a root (after it
+ * joined the cgroup): a mount namespace of its own, a slave of the host's, with a read-only
+ * tmpfs over /sys/devices/system/cpu holding the host's cpu0 .. cpu(n-1), cpufreq, cpuidle
+ * and vulnerabilities bound read-only and online / possible / present saying data, as a
+ * zone's root has it.  Without the privilege for a mount namespace (EPERM) the host's
+ * directory stays, and 0.  0, or -1 with err.
+ */
+int launch_host_cpu_dir(const struct launch_op *op, struct launch_error *err);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Executing */
+
+/*
+ * Everything lxrun does: check the root, build the filter, create the report file, then
+ *   - no root, no report: exec the brand in place (returns only on error);
+ *   - otherwise: launch_spawn, launch_wait, print the report; returns 0 and sets *status to
+ *     the program's exit status (128+N when killed by signal N).
+ * On error returns -1 and err holds the message and status; nothing is left mounted (all
+ * mounts live in the child's mount namespace) or running.
+ */
+int launch_run(const struct launch_plan *plan, int *status, struct launch_error *err);
+
+/*
+ * Start the zone: clone PID 1 in new namespaces, which executes the plan and runs the program
+ * (under the minimal init, or as PID 1 itself).  Returns 0 and the init's pid (in the caller's
+ * pid namespace).  Errors inside the child (mount, probe) are printed there to stderr as
+ * "lxrun: ..." and become its exit status (126 / 127).  filter: from lx_filter_build, installed
+ * on init and on the program.  report_path: host path of the report file to bind into the zone,
+ * or NULL.  guest_mask: the signal mask the program starts with (NULL: the caller's).  Block
+ * the launch_forward_sigset() signals and SIGCHLD before calling, so none is lost before
+ * launch_wait.
+ */
+int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter,
+		 const char *report_path, const sigset_t *guest_mask, pid_t *pid,
+		 struct launch_error *err);
+
+/*
+ * Wait for pid, forwarding SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 sent by other
+ * processes (not the terminal's: those reach the foreground group directly).  Returns the
+ * exit status (128+N for signal N).
+ */
+int launch_wait(pid_t pid);
+/* The same, calling tick(arg) about every tick_ms while waiting (tick NULL: never). */
+int launch_wait_tick(pid_t pid, unsigned tick_ms, void (*tick)(void *), void *arg);
+
+/* A wait status as a shell reports it: the exit code, 128+N when killed by signal N.  Inline:
+ * the gate-only paths (launch_harden.c, launch_pty.c) use it after the filter is in. */
+static inline int launch_status_code(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return 1;
+}
+
+/* The signals launch_wait forwards, plus SIGCHLD: block them before launch_spawn. */
+void launch_forward_sigset(sigset_t *set);
+
+/*
+ * Enter a running zone: join the namespaces of init_pid (its pid, mount, uts, ipc, net,
+ * cgroup and, where the kernel has them, time namespaces, through a pidfd) and opts->cgroup_procs,
+ * then run opts->argv under the brand as a child of the caller, inside the zone (cwd "/").
+ * opts->root is ignored (the mount namespace has it); kernel_version, strict, hardened and report
+ * apply.  Returns 0 and the program's exit status in *status (with enter_in_place: only when
+ * the program could not be started; once it was, the caller exits with its status).  The brand
+ * image is bound read-only on a detached mount before joining, as at boot.  The process that
+ * forks the program closes its descriptors, becomes not dumpable, takes the zone's
+ * capabilities and installs the filter first (launch_harden.c), so the program is born so.
+ */
+int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
+		 struct launch_error *err);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Pieces shared by the files above (and tested on their own). */
+
+/* The kernel has time namespaces (CONFIG_TIME_NS: /proc/self/ns/time exists). */
+int launch_timens_supported(void);
+
+/*
+ * What /proc/self/timens_offsets takes for a CLOCK_BOOTTIME that counts from the host's
+ * boot_ns: "boottime -S N\n" (seconds rounded down, 0 <= N < 1e9, as the kernel wants).
+ * Returns the length, or -1 when it does not fit in len.
+ */
+int launch_timens_offsets(uint64_t boot_ns, char *buf, size_t len);
+
+/*
+ * In the caller: a new time namespace for its children (unshare CLONE_NEWTIME) counting
+ * CLOCK_BOOTTIME from boot_ns; the caller itself stays in its own.  *restore_fd: its own
+ * namespace, for launch_timens_restore once the children are made.  0, or -1 with err (and
+ * nothing changed).
+ */
+int launch_timens_enter(uint64_t boot_ns, int *restore_fd, struct launch_error *err);
+/* Write the offsets for a CLOCK_BOOTTIME counting from boot_ns into the caller's
+ * time_for_children namespace (just unshared, no process in it yet).  0, or -1 with errno. */
+int launch_timens_set_offsets(uint64_t boot_ns);
+/* Children are made in the caller's own time namespace again; closes fd.  0 or -1 with err. */
+int launch_timens_restore(int fd, struct launch_error *err);
+
+/* LOP_BINFMT (launch_binfmt.c): the registration line for interpreter path interp, its
+ * length or -1; register it with U's binfmt_misc and mount that read-only on the directory
+ * target (0 also when the kernel has no per-namespace binfmt_misc), or -1 with err. */
+int launch_binfmt_entry(const char *interp, char *buf, size_t len);
+int launch_binfmt_register(const char *brand, int user_fd, uint32_t base, int target,
+			   struct launch_error *err);
+
+/* Path a zone's brand sees its report at. */
+#define LAUNCH_ZONE_REPORT "/dev/.lxzone-unsupported"
+/* Path a zone's brand sees the zone page at (proc/lxzonepage.h); read-only. */
+#define LAUNCH_ZONE_PAGE "/dev/.lxzone-page"
+
+/* Resolve a program like execvp: a name without '/' is searched in path (NULL: the default
+ * "/bin:/usr/bin"), skipping entries that are not executable regular files.  Writes the path
+ * into buf.  Errors: 127 not found, 126 found but not executable. */
+int launch_resolve(const char *prog, const char *path, char *buf, size_t len,
+		   struct launch_error *err);
+
+/* The value of LXZONE_BRAND (without "LXZONE_BRAND="). */
+int launch_brand_env_value(unsigned flags, const char *kver, const char *report, const char *page,
+			   const char *guest, char *buf, size_t len);
+
+/* The program as the brand will run it: resolved, probed, argv rewritten for "#!", the
+ * environment with LXZONE_BRAND appended.  Heap memory, owned by the struct. */
+struct launch_exec {
+	char path[4096];  /* the resolved program */
+	char guest[4096]; /* what the brand loads: path, or the interpreter of a script */
+	char **argv;	  /* as the kernel would build it */
+	char **envp;
+	char *brand_env; /* "LXZONE_BRAND=..." (inside envp) */
+	size_t nargv;
+	int notify_sock; /* opts->notify_sock, or -1: send the mount listener over it */
+};
+
+/* Resolve opts->argv[0] in the current root and cwd (PATH from the environment), probe it,
+ * build argv and envp.  flags: LX_BF_* besides strict/hardened (from opts).  Errors: 126/127
+ * with "PROG: reason". */
+int launch_exec_prepare(const struct launch_opts *opts, const char *report_path, unsigned flags,
+			struct launch_exec *ex, struct launch_error *err);
+void launch_exec_free(struct launch_exec *ex);
+/* Once the program is forked, only it may send the mount listener (notify_sock): the
+ * launcher closes its copy. */
+void launch_notify_sock_close(const struct launch_opts *opts);
+
+/* The two halves of launch_exec_brand, for a parent that installs the filter on itself
+ * before it forks the program (launch_harden.c): arm maps the gate and installs the filter
+ * (sending the listener as below; -1 with err only when nothing was installed, else it
+ * exits 126), armed execs the brand through the gate and, on failure, writes "lxrun: ..."
+ * and exits 126 (it never returns; not declared noreturn, see launch_harden.c). */
+int launch_exec_arm(const struct launch_exec *ex, const struct sock_fprog *filter,
+		    struct launch_error *err);
+void launch_exec_armed(const struct launch_exec *ex, int brand_fd, const char *brand_path);
+
+/* Map the gate stub at LX_GATE_ADDR, install filter (with a listener sent over
+ * ex->notify_sock when that is >= 0), exec the brand (by brand_fd with
+ * execveat if >= 0, else by brand_path) through the stub.  Returns -1 only when nothing was
+ * installed yet; once the filter is in, a failure writes "lxrun: ..." and exits 126. */
+int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *filter, int brand_fd,
+		      const char *brand_path, struct launch_error *err);
+
+/* Execute plan->ops in the current process, which must already be in the new namespaces
+ * (PID 1 of the zone).  On return the process is inside the root (cwd "/") and *brand_fd is
+ * the brand image, bound read-only, open O_PATH|O_CLOEXEC; *init_fd (init_fd may be NULL
+ * when the plan has no LOP_INIT_IMAGE) the same for lxzone-init, or -1.  report_path: the
+ * host report file for LOP_REPORT_BIND.  Errors: status 126, message with the host path
+ * involved.  With a user namespace (LOP_SPAWN_INIT) two processes return: the zone's init
+ * with 0, and the setup process, whose work is done, with 1. */
+int launch_ops_execute(const struct launch_plan *plan, const char *report_path, int *brand_fd,
+		       int *init_fd, struct launch_error *err);
+/* LOP_SPAWN_INIT writes init's pid (a pid_t, in the caller's pid namespace) to fd once it
+ * exists; -1: nowhere.  Set in the setup process before launch_ops_execute. */
+void launch_ops_set_init_pid_fd(int fd);
+
+/* zone/launch/launch_image.c.  An image on a detached read-only, nosuid, nodev bind mount of its own
+ * (open_tree), open O_PATH|O_CLOEXEC in *fd: executable by descriptor, never writable, with no
+ * mount point anywhere.  what names it in the error ("brand image"). */
+int launch_image_open_ro(const char *path, const char *what, int *fd, struct launch_error *err);
+/* A private copy of the image at path, named name, on a nosuid, nodev tmpfs of its own whose
+ * superblock and mount are read-only (opens for writing answer EROFS), with no mount point
+ * anywhere; open O_PATH|O_CLOEXEC in *fd. */
+int launch_image_copy_ro(const char *path, const char *name, int *fd, struct launch_error *err);
+
+/* What ps shows for the minimal init. */
+#define LAUNCH_INIT_NAME "lxzone-init"
+
+/*
+ * PID 1's last step (cli/lxzone_init.c), after launch_exec_arm put the filter on it: exec
+ * lxzone-init at init_fd (from launch_ops_execute) through the gate, with argv
+ * "lxzone-init GUEST" and an empty environment.  Call with every signal blocked and no
+ * descriptor but stdio and init_fd (close-on-exec) open.  Does not return: a failed exec
+ * writes "lxrun: exec init PATH: reason" and exits 126.
+ */
+void launch_exec_init_armed(int init_fd, const char *init_path, pid_t guest)
+    __attribute__((noreturn));
+
+/* Summarize a report file's contents ("<nr>\n" lines) into out, one line per distinct call,
+ * most frequent first: "<name> <count> <reason>".  Returns the number of distinct calls. */
+int launch_report_summarize(const char *text, size_t len, FILE *out);
+
+/* zone/launch/launch_caps.c: the zone's capability set on the calling process (see launch_opts.caps).
+ * bound: bounding set = keep, ambient and inheritable empty (needs CAP_SETPCAP; a user change
+ * may follow); limit: permitted and effective within keep. apply: both. */
+int launch_caps_bound(uint64_t keep, struct launch_error *err);
+int launch_caps_limit(uint64_t keep, struct launch_error *err);
+int launch_caps_apply(uint64_t keep, struct launch_error *err);
+
+/* zone/launch/launch_pty.c: a pseudo-terminal from the current (zone's) devpts, the child side,
+ * and the relay between the caller's terminal and it; the relay returns the child's
+ * status (128+N when killed by signal N). */
+int launch_pty_open(int *master, char *slave, size_t len, struct launch_error *err);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Hardening a process before it forks into a zone (zone/launch/launch_harden.c) */
+
+/* Who the program runs as: resolved in the zone (launch_enter.c). */
+struct launch_user {
+	uid_t uid;
+	gid_t gid;
+	size_t ngroups;
+	gid_t groups[64];
+	char home[256], name[64];
+};
+
+struct launch_harden {
+	const int *keep; /* descriptors to keep (at most 16; negative entries ignored) */
+	size_t nkeep;
+	int drop_caps; /* as launch_opts.drop_caps / caps */
+	uint64_t caps;
+	const struct launch_user *user; /* become this user; NULL: stay who we are */
+};
+
+/*
+ * Harden the calling process before it forks into a zone: close every descriptor but
+ * h->keep, make it not dumpable, reduce its capabilities to the zone's set (and become
+ * h->user between the bounding set and the rest, as launch_caps.c explains).  Its children
+ * inherit all of it.  0, or -1 with err (the process may be half hardened: exit).
+ */
+int launch_harden(const struct launch_harden *h, struct launch_error *err);
+
+/* The gate stub (mapped by launch_exec_arm): the one way a process with the brand's filter
+ * and no brand loaded makes a system call that the filter would trap. */
+#define LAUNCH_GATE ((long (*)(long, long, long, long, long, long, long))LX_GATE_ADDR)
+
+/* After launch_exec_arm, through the gate only: a fork (raw clone; -1 and errno), and
+ * launch_wait (fwd: launch_forward_sigset, blocked). */
+pid_t launch_armed_fork(void);
+int launch_armed_wait(pid_t pid, const sigset_t *fwd);
+
+/* The terminal of `lxzone login`: the caller's standard input put in raw mode before arming
+ * (saved: its kernel termios, restored by the relay), the child's side on an open slave, and
+ * the relay, all after launch_exec_arm through the gate.  The relay returns the child's
+ * status (128+N when killed by signal N). */
+struct launch_pty {
+	int master, slave; /* -1: none */
+	int is_tty;	   /* standard input is a terminal: saved holds its settings */
+	unsigned char saved[64];
+};
+int launch_pty_raw(struct launch_pty *t);
+int launch_pty_child_armed(const struct launch_pty *t);
+int launch_pty_relay_armed(const struct launch_pty *t, pid_t pid);
+
+#endif

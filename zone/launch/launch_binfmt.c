@@ -1,0 +1,209 @@
+/*
+ * LOP_BINFMT: the zone's binfmt_misc entry for privileged execs (docs/architecture.md,
+ * "Set-user-ID, file capabilities, execute-only"; kernel-shim/brand_abi.h).
+ *
+ * The brand runs programs by loading them itself, so the kernel never sees a guest program's
+ * set-user-ID bit or file capabilities, and the brand cannot load a program the caller may
+ * execute but not read.  Linux >= 6.7 gives each user namespace a binfmt_misc instance of its
+ * own, looked up from the exec'ing process's user namespace upwards.  The zone's gets one
+ * entry: every x86_64 ELF with EI_OSABI below 0x80 is run by an execute-only copy of the
+ * brand, flags
+ *
+ *   P  the guest's argv[0] stays (the brand drops the [brand, filename] the kernel adds);
+ *   O  the kernel opens the program and hands the brand a descriptor (AT_EXECFD), so an
+ *      execute-only program runs; the copy being unreadable by the caller makes the kernel
+ *      mark the process non-dumpable at the exec (would_dump), as Linux does for such a
+ *      program: no ptrace or /proc/<pid>/mem read of its text from the zone;
+ *   C  credentials from the program: set-user-ID, set-group-ID and file capabilities, with
+ *      the kernel's own rules (nosuid mounts, no_new_privs, ids not mapped in the zone);
+ *   F  the copy is opened now, so the entry needs no path in the zone.
+ *
+ * The instance is keyed by the zone's user namespace U: a process in U makes the file system
+ * context (fsopen in a mount namespace of its own), host root creates it, writes the entry
+ * and mounts it read-only on /proc/sys/fs/binfmt_misc, where the copy into init's mount
+ * namespace locks it.  The zone can read the entry but not change, disable or remove it
+ * (EROFS; mount, fsopen and friends are refused by the filter and the mount service), and a
+ * nested user namespace cannot get an instance of its own (that takes a mount).  The copy is
+ * owned by the zone's root (so the kernel keeps the process's mm in U and the zone's root
+ * can still trace it) on a tmpfs made read-only, mode 0111.
+ *
+ * A kernel without per-namespace binfmt_misc refuses the mount: the zone boots without the
+ * entry and the brand keeps loading every program itself (no set-user-ID, as before).
+ */
+#include "zone/launch/launch.h"
+#include "kernel-shim/brand_abi.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define BRAND_MAX (16 << 20)
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+#define cleanup_fd __attribute__((cleanup(close_fd)))
+
+/* The registration line: x86_64 ELF (any class byte but ELF64 little-endian checked), EI_OSABI
+ * < 0x80 (the brand and lxzone-init carry 0xff), e_machine EM_X86_64. */
+int launch_binfmt_entry(const char *interp, char *buf, size_t len)
+{
+	static const unsigned char magic[20] = {0x7f, 'E', 'L', 'F', 2, 1, 0, 0, 0,    0,
+						0,    0,   0,	0,   0, 0, 0, 0, 0x3e, 0};
+	static const unsigned char mask[20] = {
+	    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	size_t k = (size_t)snprintf(buf, len, ":%s:M:0:", LX_BINFMT_NAME);
+
+	for (size_t i = 0; i < sizeof(magic) && k < len; i++)
+		k += (size_t)snprintf(buf + k, len - k, "\\x%02x", magic[i]);
+	if (k < len)
+		k += (size_t)snprintf(buf + k, len - k, ":");
+	for (size_t i = 0; i < sizeof(mask) && k < len; i++)
+		k += (size_t)snprintf(buf + k, len - k, "\\x%02x", mask[i]);
+	if (k < len)
+		k += (size_t)snprintf(buf + k, len - k, ":%s:POCF", interp);
+	return k < len ? (int)k : -1;
+}
+
+/* The execute-only copy of the brand on a read-only tmpfs, owned by the zone's root. */
+static int brand_copy_xo(const char *brand, uint32_t base, int *out, struct launch_error *err)
+{
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+	cleanup_fd int src = open(brand, O_RDONLY | O_CLOEXEC);
+	cleanup_fd int fs = -1, mnt = -1, dst = -1, sb = -1;
+	struct stat st;
+	off_t off = 0;
+
+	if (src < 0 || fstat(src, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > BRAND_MAX)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno ? errno : EINVAL,
+				   "binfmt: brand image %s", brand);
+	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0555", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "size", "16m", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "nr_inodes", "4", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+	    (mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "binfmt: tmpfs for the brand");
+	dst = openat(mnt, "lxzone-brand", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0111);
+	if (dst < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "binfmt: copy the brand");
+	while (off < st.st_size) {
+		ssize_t n = sendfile(dst, src, &off, (size_t)(st.st_size - off));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return launch_fail(err, LAUNCH_EXIT_CANNOT, n < 0 ? errno : EIO,
+					   "binfmt: copy the brand");
+	}
+	if (fchown(dst, base, base) < 0 || fchmod(dst, 0111) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "binfmt: brand copy's owner");
+	close(dst); /* no writer left, or the superblock cannot go read-only */
+	dst = -1;
+	sb = fspick(mnt, "", FSPICK_EMPTY_PATH | FSPICK_CLOEXEC);
+	if (sb < 0 || fsconfig(sb, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
+	    fsconfig(sb, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) < 0 ||
+	    mount_setattr(mnt, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "binfmt: brand copy read-only");
+	*out = openat(mnt, "lxzone-brand", O_PATH | O_CLOEXEC);
+	if (*out < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "binfmt: open the brand copy");
+	return 0;
+}
+
+/* A detached mount of U's binfmt_misc instance: made by a child in U (in a mount namespace
+ * of its own, which fsopen requires), passed back over a socket.  -1 with errno when the
+ * kernel refuses (no per-namespace binfmt_misc). */
+static int binfmt_mount_in(int user_fd)
+{
+	cleanup_fd int s0 = -1, s1 = -1;
+	int sv[2], st, fd = -1;
+	char c = 0, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {&c, 1};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	pid_t p;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	s0 = sv[0];
+	s1 = sv[1];
+	p = fork();
+	if (p < 0)
+		return -1;
+	if (p == 0) {
+		int e = 0, f = -1;
+
+		if (setns(user_fd, CLONE_NEWUSER) < 0 || unshare(CLONE_NEWNS) < 0 ||
+		    (e = fsopen("binfmt_misc", FSOPEN_CLOEXEC)) < 0 ||
+		    fsconfig(e, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+		    (f = fsmount(e, FSMOUNT_CLOEXEC, 0)) < 0)
+			e = errno;
+		else
+			e = 0;
+		c = (char)e;
+		if (f >= 0) {
+			struct cmsghdr *cm;
+			mh.msg_control = cbuf;
+			mh.msg_controllen = sizeof(cbuf);
+			cm = CMSG_FIRSTHDR(&mh);
+			cm->cmsg_level = SOL_SOCKET;
+			cm->cmsg_type = SCM_RIGHTS;
+			cm->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(cm), &f, sizeof(int));
+		}
+		_exit(sendmsg(s1, &mh, 0) == 1 ? 0 : 1);
+	}
+	mh.msg_control = cbuf;
+	mh.msg_controllen = sizeof(cbuf);
+	if (recvmsg(s0, &mh, MSG_CMSG_CLOEXEC) == 1 && c == 0) {
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		if (cm && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	}
+	while (waitpid(p, &st, 0) < 0 && errno == EINTR)
+		;
+	if (fd < 0)
+		errno = c ? c : EPROTO;
+	return fd;
+}
+
+int launch_binfmt_register(const char *brand, int user_fd, uint32_t base, int target,
+			   struct launch_error *err)
+{
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+					    MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
+	cleanup_fd int mnt = binfmt_mount_in(user_fd), reg = -1, xo = -1;
+	char line[512], interp[64];
+	int n;
+
+	if (mnt < 0) {
+		if (errno == EPERM || errno == ENODEV)
+			return 0; /* no per-namespace binfmt_misc: the brand loads everything */
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
+				   "binfmt_misc of the zone's user namespace");
+	}
+	if (brand_copy_xo(brand, base, &xo, err) < 0)
+		return -1;
+	snprintf(interp, sizeof(interp), "/proc/self/fd/%d", xo);
+	n = launch_binfmt_entry(interp, line, sizeof(line));
+	reg = openat(mnt, "register", O_WRONLY | O_CLOEXEC);
+	if (n < 0 || reg < 0 || write(reg, line, (size_t)n) != n)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno ? errno : EINVAL,
+				   "binfmt_misc: register the brand");
+	close(reg);
+	reg = -1;
+	if (mount_setattr(mnt, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0 ||
+	    move_mount(mnt, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
+				   "binfmt_misc: mount on " LX_BINFMT_ENTRY);
+	return 0;
+}

@@ -1,0 +1,135 @@
+/*
+ * Nothing of the host reaches a process that lxzone makes visible in a zone.
+ *
+ * A process appears in a zone's pid namespace when a process outside it forks (setns
+ * CLONE_NEWPID applies to children only) or when PID 1 forks the guest.  The child is born
+ * with a copy of its parent's descriptor table, credentials, seccomp filter and dumpable flag,
+ * and a zone root that sees the new pid can pidfd_getfd a descriptor of it, read
+ * /proc/<pid>/{fd,mem,environ} or ptrace it for as long as it has not exec'd (runc's
+ * CVE-2024-21626 "leaky vessels" is that race).  So the parent hardens *itself* first, and the
+ * child is born hardened:
+ *
+ *   1. every descriptor closed (close_range, not close-on-exec: the child exists before any
+ *      exec) except those the child needs: stdio, the terminal, the brand image's O_PATH
+ *      descriptor, the mount service's socket;
+ *   2. not dumpable: the kernel refuses ptrace, pidfd_getfd, /proc/<pid>/{mem,fd,environ} of
+ *      a process whose mm is not dumpable to anyone without CAP_SYS_PTRACE in the user
+ *      namespace that owns the mm, the host's here (a zone in a user namespace has none
+ *      there; the flag is per mm, so a vfork child shares it and exec resets it for the
+ *      program);
+ *   3. the zone's capability set (launch_caps.c), and the user asked for;
+ *   4. then (the caller's business, launch_exec_arm) the brand's filter, with the mount
+ *      service's listener sent from there, and only then the fork.
+ *
+ * After step 4 the parent has no brand to answer a trapped call: a libc path that opens a
+ * file or touches a signal mask would die of SIGSYS.  It makes every further call through the
+ * gate stub (LAUNCH_GATE, which the filter lets through unless the policy refuses it) in
+ * functions the sanitizers leave alone (they call sigaltstack, which traps, before any
+ * noreturn call), and leaves with exit_group.  launch_armed_fork and launch_armed_wait are
+ * the pieces every such parent needs.
+ *
+ * Deliberately not here: the user namespace join (launch_enter.c, before this: joining needs
+ * the capabilities this takes away), and the choice of fork over vfork (launch_enter.c).
+ */
+#include "zone/launch/launch.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Close every descriptor but keep[] (negative entries ignored), in as few calls as gaps. */
+static int close_all_but(const int *keep, size_t nkeep)
+{
+	int sorted[16];
+	unsigned from = 0;
+	size_t n = 0;
+
+	if (nkeep > sizeof(sorted) / sizeof(sorted[0]))
+		return errno = E2BIG, -1;
+	for (size_t i = 0; i < nkeep; i++)
+		if (keep[i] >= 0)
+			sorted[n++] = keep[i];
+	qsort(sorted, n, sizeof(sorted[0]), cmp_int);
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned)sorted[i] > from &&
+		    syscall(SYS_close_range, from, (unsigned)sorted[i] - 1, 0U) < 0)
+			return -1;
+		from = (unsigned)sorted[i] + 1;
+	}
+	return syscall(SYS_close_range, from, ~0U, 0U) < 0 ? -1 : 0;
+}
+
+int launch_harden(const struct launch_harden *h, struct launch_error *err)
+{
+	if (close_all_but(h->keep, h->nkeep) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "close descriptors");
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "make the process not dumpable");
+	/* the bounding set first (needs CAP_SETPCAP), then groups, gid, uid (need
+	 * CAP_SETGID/SETUID; after setresuid there is no way back), then root's permitted and
+	 * effective sets: another user has none left by then */
+	if (h->drop_caps && launch_caps_bound(h->caps, err) < 0)
+		return -1;
+	if (h->user && (setgroups(h->user->ngroups, h->user->groups) < 0 ||
+			setresgid(h->user->gid, h->user->gid, h->user->gid) < 0 ||
+			setresuid(h->user->uid, h->user->uid, h->user->uid) < 0))
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "become user %s",
+				   h->user->name[0] ? h->user->name : "(numeric)");
+	if (h->drop_caps && launch_caps_limit(h->caps, err) < 0)
+		return -1;
+	/* a credential change sets the flag to fs.suid_dumpable, which may be 1 ("debug") */
+	if (h->user && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "make the process not dumpable");
+	return 0;
+}
+
+/*
+ * fork as a raw clone: no atfork handlers, no sanitizer interceptor, nothing but the system
+ * call (a fork-style clone passes the filter).  The child has its own copy of the memory, so
+ * returning from here is safe in both.
+ */
+__attribute__((no_sanitize("address", "undefined"))) pid_t launch_armed_fork(void)
+{
+	long r = LAUNCH_GATE(SYS_clone, SIGCHLD, 0, 0, 0, 0, 0);
+
+	return r < 0 ? (errno = (int)-r, -1) : (pid_t)r;
+}
+
+/*
+ * launch_wait, through the gate: wait for pid, forwarding the signals of fwd (blocked by the
+ * caller, launch_forward_sigset) that other processes send us, never the terminal's
+ * (SI_KERNEL: they reached the foreground group already).
+ */
+__attribute__((no_sanitize("address", "undefined"))) int launch_armed_wait(pid_t pid,
+									   const sigset_t *fwd)
+{
+	siginfo_t si;
+	int st = 0;
+	long r, sig;
+
+	for (;;) {
+		r = LAUNCH_GATE(SYS_wait4, pid, (long)&st, WNOHANG, 0, 0, 0);
+		if (r == pid)
+			return launch_status_code(st);
+		if (r < 0 && r != -EINTR)
+			return LAUNCH_EXIT_CANNOT; /* ECHILD: cannot happen, pid is our child */
+		sig = LAUNCH_GATE(SYS_rt_sigtimedwait, (long)fwd, (long)&si, 0, _NSIG / 8, 0, 0);
+		if (sig <= 0 || sig == SIGCHLD)
+			continue;
+		if (si.si_code != SI_KERNEL)
+			LAUNCH_GATE(SYS_kill, pid, sig, 0, 0, 0, 0);
+	}
+}

@@ -1,0 +1,108 @@
+/*
+ * Our images as zone processes run them, from where no zone process can write them.
+ *
+ * launch_image_open_ro: the brand for `lxzone exec` (launch_enter.c), a detached read-only,
+ * nosuid, nodev bind of the host file (open_tree): no mount point anywhere, never writable
+ * through the mount.  A running executable opened for writing still answers ETXTBSY before
+ * EROFS (the kernel checks the inode's writers before the mount), and /proc/PID/exe names "/"
+ * (the root of that one-file mount).
+ *
+ * launch_image_copy_ro: lxzone-init for PID 1 (LOP_INIT_IMAGE).  PID 1 is the one process the
+ * brand does not hide (/proc/1/exe is lxzone-init's own, not a guest's), so it gets a private
+ * copy on a tmpfs of its own whose superblock is read-only before anything runs from it: an
+ * open for writing answers EROFS (inode_permission checks the superblock first), /proc/1/exe
+ * names "/lxzone-init", and a later change of the host file (an upgrade) never reaches a
+ * running zone.  The copy is ~14 KiB, made once per boot in a few system calls.
+ */
+#include "zone/launch/launch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define IMAGE_MAX (1 << 20) /* lxzone-init is small; anything larger is not it */
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+#define cleanup_fd __attribute__((cleanup(close_fd)))
+
+int launch_image_open_ro(const char *path, const char *what, int *fd, struct launch_error *err)
+{
+	struct mount_attr attr = {.attr_set =
+				      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+	int f = (int)syscall(SYS_open_tree, AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+
+	if (f < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "bind %s %s", what, path);
+	if (syscall(SYS_mount_setattr, f, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0) {
+		int e = errno;
+
+		close(f);
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, e, "remount %s %s read-only", what,
+				   path);
+	}
+	*fd = f;
+	return 0;
+}
+
+/* Copy all of src (size bytes) into dst. */
+static int copy_all(int src, int dst, off_t size)
+{
+	off_t off = 0;
+
+	while (off < size) {
+		ssize_t n = sendfile(dst, src, &off, (size_t)(size - off));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -1 : (errno = EIO, -1);
+	}
+	return 0;
+}
+
+int launch_image_copy_ro(const char *path, const char *name, int *fd, struct launch_error *err)
+{
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+	cleanup_fd int src = open(path, O_RDONLY | O_CLOEXEC);
+	cleanup_fd int fs = -1, mnt = -1, dst = -1, sb = -1;
+	struct stat st;
+
+	if (src < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "init image %s", path);
+	if (fstat(src, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > IMAGE_MAX ||
+	    !(st.st_mode & 0111))
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno ? errno : EACCES,
+				   "init image %s: not a small executable file", path);
+	/* a tmpfs of one small file: nosuid, nodev, nothing else mounted on or under it */
+	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0555", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "size", "2m", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "nr_inodes", "4", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+	    (mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "tmpfs for the init image");
+	dst = openat(mnt, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0555);
+	if (dst < 0 || copy_all(src, dst, st.st_size) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "copy init image %s", path);
+	close(dst);
+	dst = -1;
+	/* the superblock read-only (EROFS for any open for writing), then the mount too */
+	sb = fspick(mnt, "", FSPICK_EMPTY_PATH | FSPICK_CLOEXEC);
+	if (sb < 0 || fsconfig(sb, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
+	    fsconfig(sb, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) < 0 ||
+	    mount_setattr(mnt, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "make the init image read-only");
+	*fd = openat(mnt, name, O_PATH | O_CLOEXEC);
+	if (*fd < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "open the init image copy");
+	return 0;
+}

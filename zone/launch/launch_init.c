@@ -1,0 +1,372 @@
+/*
+ * PID 1 of a zone, and waiting for it.
+ *
+ * launch_spawn clones the zone's first process in new pid, mount, uts and ipc namespaces.  That
+ * process executes the plan (launch_root.c), then either becomes the program (init "image") or
+ * becomes the minimal init:
+ *
+ *   - all catchable signals blocked, so every signal sent to it queues (a pid namespace's init
+ *     gets no signal it has no handler for, but blocked signals are never dropped);
+ *   - forks the program, which takes its own process group and the terminal's foreground, gets
+ *     the original signal mask back, installs the filter and execs the brand;
+ *   - closes every descriptor but stdio, installs the filter itself (init runs inside the zone,
+ *     so it is under the policy too) and execs lxzone-init (cli/lxzone_init.c) by descriptor
+ *     from a read-only copy of its own (LOP_INIT_IMAGE), signals still blocked.  lxzone-init
+ *     reaps every child (orphans are reparented to it), forwards every other signal to the
+ *     program, and when the program exits, exits with its status (128+N for signal N), which
+ *     makes the kernel kill whatever else is left in the zone.  So the zone's /proc/1/exe is a
+ *     small static image it cannot write (EROFS), not the host's lxzone or lxrun binary.
+ *
+ * Deliberately not here: stopping lxrun when the program is stopped by the terminal (a shell
+ * in the zone does its own job control), subreapers, console allocation (lxzone's job).
+ */
+#include "zone/launch/launch.h"
+#include "kernel-shim/brand_abi.h"
+#include "filter/filter.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+
+void launch_forward_sigset(sigset_t *set)
+{
+	size_t i;
+
+	sigemptyset(set);
+	for (i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(set, forwarded[i]);
+	sigaddset(set, SIGCHLD);
+}
+
+int launch_wait(pid_t pid)
+{
+	return launch_wait_tick(pid, 0, NULL, NULL);
+}
+
+static uint64_t monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int launch_wait_tick(pid_t pid, unsigned tick_ms, void (*tick)(void *), void *arg)
+{
+	sigset_t set, old;
+	siginfo_t si;
+	int st = 0, sig;
+	uint64_t next = monotonic_ms() + tick_ms;
+
+	launch_forward_sigset(&set);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	for (;;) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+
+		if (r == pid || (r < 0 && errno == ECHILD))
+			break;
+		if (tick) {
+			/* a deadline, not a timeout: signals in between do not delay the tick */
+			uint64_t now = monotonic_ms();
+			struct timespec ts;
+
+			if (now >= next) {
+				tick(arg);
+				next = now + tick_ms;
+			}
+			ts.tv_sec = (time_t)((next - now) / 1000);
+			ts.tv_nsec = (long)((next - now) % 1000) * 1000000;
+			sig = sigtimedwait(&set, &si, &ts);
+		} else {
+			sig = sigwaitinfo(&set, &si);
+		}
+		if (sig <= 0 || sig == SIGCHLD)
+			continue;
+		/* the terminal's signals (SI_KERNEL) reached the foreground group already */
+		if (si.si_code != SI_KERNEL)
+			kill(pid, sig);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return launch_status_code(st);
+}
+
+static void report(const struct launch_error *err)
+{
+	fprintf(stderr, "%s: %s\n", launch_prog, err->msg);
+}
+
+/* The program's side of the fork: process group, terminal, signals, then the brand. */
+/* The kernel's struct sigaction (rt_sigaction), for calls through the gate. */
+struct k_sigaction {
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+
+/*
+ * The program's side of the fork: process group, terminal, signals, then the brand.  It was
+ * born under init's filter (zone_init), with no brand loaded yet: the signal calls the brand
+ * would trap go through the gate, everything else it calls passes the filter.
+ */
+__attribute__((no_sanitize("address", "undefined"))) static void
+guest_start(const struct launch_plan *plan, const struct launch_exec *ex, int brand_fd,
+	    const sigset_t *mask)
+{
+	setpgid(0, 0);
+	if (isatty(STDIN_FILENO)) {
+		struct k_sigaction ign = {.handler = SIG_IGN}, old;
+
+		/* a background group's tcsetpgrp raises SIGTTOU */
+		LAUNCH_GATE(SYS_rt_sigaction, SIGTTOU, (long)&ign, (long)&old, 8, 0, 0);
+		tcsetpgrp(STDIN_FILENO, getpid());
+		LAUNCH_GATE(SYS_rt_sigaction, SIGTTOU, (long)&old, 0, 8, 0, 0);
+	}
+	LAUNCH_GATE(SYS_rt_sigprocmask, SIG_SETMASK, (long)mask, 0, 8, 0, 0);
+	launch_exec_armed(ex, brand_fd, plan->brand);
+}
+
+/*
+ * PID 1 becomes lxzone-init (cli/lxzone_init.c), from the image's read-only copy: it keeps
+ * stdio and the image only (close-on-exec, so the exec closes it too), and execs under the
+ * filter, every signal still blocked (they queue across the exec).  Returns only on error.
+ */
+/* close_range(from, ~0U) through the gate: the filter is in, and a zone whose kernel-version
+ * predates 5.9 answers ENOSYS to anyone else (filter/filter.c).  0, or -1 with errno. */
+static int close_from_gate(unsigned from)
+{
+	long r = LAUNCH_GATE(SYS_close_range, from, (long)~0U, 0, 0, 0, 0);
+
+	if (r < 0)
+		errno = (int)-r;
+	return r < 0 ? -1 : 0;
+}
+
+static int init_exec(const struct launch_plan *plan, int init_fd, int exec_done, pid_t guest)
+{
+	struct launch_error err = {0};
+
+	/* the image at 3, the pipe the guest waits on at 4 (both close-on-exec), nothing else:
+	 * moved above 4 first, so neither lands on the other */
+	if (init_fd < 0) {
+		launch_fail(&err, LAUNCH_EXIT_CANNOT, 0, "no init image in the plan");
+	} else if ((init_fd = fcntl(init_fd, F_DUPFD_CLOEXEC, 5)) < 0 ||
+		   (exec_done = fcntl(exec_done, F_DUPFD_CLOEXEC, 5)) < 0 ||
+		   dup3(init_fd, 3, O_CLOEXEC) < 0 || dup3(exec_done, 4, O_CLOEXEC) < 0 ||
+		   close_from_gate(5) < 0) {
+		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "close descriptors");
+	} else {
+		launch_exec_init_armed(3, plan->init_image, guest);
+	}
+	report(&err);
+	kill(guest, SIGKILL);
+	return err.status;
+}
+
+/*
+ * The guest's side of init_exec: wait until PID 1 is lxzone-init (the exec closes the pipe's
+ * write end, close-on-exec, the only one left), so no zone process ever sees PID 1 as the
+ * launcher, its host paths or its descriptors.  A PID 1 that dies instead ends the zone.
+ */
+static void guest_wait_init(int pipe_fd[2])
+{
+	char c;
+
+	close(pipe_fd[1]);
+	while (read(pipe_fd[0], &c, 1) < 0 && errno == EINTR)
+		;
+	close(pipe_fd[0]);
+}
+
+static int zone_init(const struct launch_plan *plan, const struct sock_fprog *filter,
+		     const char *report_path, sigset_t *mask)
+{
+	struct launch_error err = {0};
+	struct launch_exec ex;
+	unsigned flags = 0;
+	sigset_t all;
+	int brand_fd, init_fd, exec_done[2];
+	pid_t guest;
+
+	/* lxrun gone (killed) -> the zone goes too */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	int r = launch_ops_execute(plan, report_path, &brand_fd, &init_fd, &err);
+	if (r < 0) {
+		report(&err);
+		return err.status;
+	}
+	if (r == 1) /* the setup process of a user-namespaced zone: init goes on */
+		return 0;
+	/* becoming the zone's root (LOP_ENTER_USERNS) changed credentials, which clears it */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/*
+	 * From here on, init and the program hold only the zone's capabilities, init is not
+	 * dumpable, and both hold only stdio, the brand and the mount service's socket
+	 * (launch_harden.c): before the fork, so the program is never seen with more, and
+	 * before the zone is ready, so no process `lxzone exec` starts ever sees init with more.
+	 */
+	const int keep[] = {0,
+			    1,
+			    2,
+			    brand_fd,
+			    init_fd,
+			    plan->opts->notify_sock ? *plan->opts->notify_sock : -1,
+			    plan->opts->ready_fd ? *plan->opts->ready_fd : -1};
+	const struct launch_harden h = {.keep = keep,
+					.nkeep = sizeof(keep) / sizeof(keep[0]),
+					.drop_caps = plan->opts->drop_caps,
+					.caps = plan->opts->caps};
+	if (launch_harden(&h, &err) < 0) {
+		report(&err);
+		return err.status;
+	}
+	if (plan->opts->ready_fd != NULL) {
+		if (write(*plan->opts->ready_fd, "r", 1) != 1) {
+			launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "signal readiness");
+			report(&err);
+			return err.status;
+		}
+		close(*plan->opts->ready_fd);
+	}
+	/* the brand must always receive SIGSYS; it keeps the guest's blocked view itself */
+	if (sigismember(mask, SIGSYS)) {
+		flags |= LX_BF_SIGSYS_MASKED;
+		sigdelset(mask, SIGSYS);
+	}
+	if (launch_exec_prepare(plan->opts, report_path ? plan->report_zone : NULL, flags, &ex,
+				&err) < 0) {
+		report(&err);
+		return err.status;
+	}
+	if (plan->init == LAUNCH_INIT_IMAGE) {
+		sigprocmask(SIG_SETMASK, mask, NULL);
+		launch_exec_brand(&ex, filter, brand_fd, plan->brand, &err);
+		report(&err);
+		return err.status;
+	}
+
+	if (pipe2(exec_done, O_CLOEXEC) < 0) {
+		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "pipe");
+		report(&err);
+		return err.status;
+	}
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	/*
+	 * The filter, with the mount service's listener, goes on init itself before the program
+	 * exists: the program is born under it in the zone's pid namespace, never a moment
+	 * without (init and the program share the one filter; lxzone-init keeps it).  From here
+	 * on init calls only what the filter passes, or the gate.
+	 */
+	if (launch_exec_arm(&ex, filter, &err) < 0) {
+		report(&err);
+		return err.status;
+	}
+	if (plan->opts->notify_sock)
+		*plan->opts->notify_sock = -1; /* sent and closed by the arming */
+	guest = launch_armed_fork();
+	if (guest < 0) {
+		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "fork");
+		report(&err);
+		return err.status;
+	}
+	if (guest == 0) {
+		guest_wait_init(exec_done);
+		guest_start(plan, &ex, brand_fd, mask);
+	}
+	return init_exec(plan, init_fd, exec_done[1], guest);
+}
+
+/* init, in a user-namespaced zone: the uts, ipc and network namespaces U owns (its mount
+ * namespace comes at the plan's end: LOP_ENTER_USERNS). */
+static int join_userns_owned(const struct launch_userns *u, struct launch_error *err)
+{
+	if (setns(u->uts_fd, CLONE_NEWUTS) < 0 || setns(u->ipc_fd, CLONE_NEWIPC) < 0 ||
+	    (u->net_fd >= 0 && setns(u->net_fd, CLONE_NEWNET) < 0))
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
+				   "join the zone's uts, ipc and network namespaces");
+	return 0;
+}
+
+int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter,
+		 const char *report_path, const sigset_t *guest_mask, pid_t *pid,
+		 struct launch_error *err)
+{
+	const struct launch_userns *u = plan->opts->userns;
+	sigset_t mask;
+	int own_timens = -1, init_pid[2] = {-1, -1};
+	long r;
+
+	if (guest_mask)
+		mask = *guest_mask;
+	else
+		sigprocmask(SIG_SETMASK, NULL, &mask);
+	/* the time namespace is for children only: init is cloned into it (launch_timens.c) */
+	/* a user-namespaced zone's init is a grandchild (LOP_SPAWN_INIT): adopted here when its
+	 * parent exits, and its pid reported over init_pid */
+	if (u && (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 || pipe2(init_pid, O_CLOEXEC) < 0))
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "prepare for the zone's init");
+	/* (a user-namespaced zone's is made in its user namespace, by LOP_SPAWN_INIT) */
+	if (plan->new_timens && !u &&
+	    launch_timens_enter(plan->opts->timens_boot_ns, &own_timens, err) < 0) {
+		if (u) {
+			close(init_pid[0]);
+			close(init_pid[1]);
+		}
+		return -1;
+	}
+	fflush(NULL);
+	/* fork-like clone (no new stack): the child continues here with a copy of everything */
+	r = syscall(SYS_clone, (unsigned long)plan->clone_flags | SIGCHLD, NULL, NULL, NULL, 0);
+	if (r == 0) {
+		int st;
+
+		if (own_timens >= 0)
+			close(own_timens); /* the host's namespace stays out of the zone */
+		if (u) {
+			close(init_pid[0]);
+			launch_ops_set_init_pid_fd(init_pid[1]);
+			if (join_userns_owned(u, err) < 0) {
+				report(err);
+				_exit(err->status);
+			}
+		}
+		st = zone_init(plan, filter, report_path, &mask);
+
+		fflush(stderr);
+		_exit(st);
+	}
+	if (r < 0) {
+		int e = errno;
+		if (own_timens >= 0)
+			launch_timens_restore(own_timens, err);
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, e, "clone zone namespaces");
+	}
+	if (own_timens >= 0 && launch_timens_restore(own_timens, err) < 0) {
+		kill((pid_t)r, SIGKILL);
+		waitpid((pid_t)r, NULL, 0);
+		return -1;
+	}
+	launch_notify_sock_close(plan->opts);
+	*pid = (pid_t)r;
+	if (u) {
+		pid_t init;
+
+		/* end-of-file: the setup failed before init existed; it is what to wait for */
+		close(init_pid[1]);
+		if (read(init_pid[0], &init, sizeof(init)) == sizeof(init) && init > 0)
+			*pid = init;
+		close(init_pid[0]);
+	}
+	return 0;
+}

@@ -1,0 +1,809 @@
+/*
+ * Executing the plan's operations in a new mount namespace: the zone's root, /proc, /sys,
+ * /dev, /tmp, extra binds, then pivot_root.
+ *
+ * Every zone path is resolved inside the root with openat2(RESOLVE_IN_ROOT), and mounts are
+ * made on the resulting descriptor (/proc/self/fd/N): an image's symlink (/dev -> /etc, or
+ * /tmp -> /) can never redirect a mount outside the root.  Missing mount points are created one
+ * component at a time with mkdirat / O_CREAT|O_EXCL, which never follow symlinks.
+ *
+ * Nothing here cleans up: all of it lives in the zone's mount namespace, which the kernel
+ * tears down when the zone's last process exits.
+ */
+#include "zone/launch/launch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <sys/fsuid.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
+#include <linux/openat2.h>
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+#define cleanup_fd __attribute__((cleanup(close_fd)))
+
+struct root_ctx {
+	const char *root; /* host path, for messages */
+	int rootfd;
+	const struct launch_userns *userns; /* the zone's, or NULL */
+	int go_fd;			    /* LOP_SPAWN_INIT: init waits for a byte on it */
+	int init_pidns;			    /* LOP_SPAWN_INIT: init's pid namespace */
+	const struct launch_plan *plan;
+	struct launch_error *err;
+};
+
+static int init_pid_fd = -1;
+
+void launch_ops_set_init_pid_fd(int fd)
+{
+	init_pid_fd = fd;
+}
+
+/* Open a zone path (absolute) inside the root, confined. */
+static int root_open(const struct root_ctx *c, const char *zpath, int flags)
+{
+	struct open_how how = {
+	    .flags = (unsigned long long)(flags | O_CLOEXEC),
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	const char *rel = zpath;
+
+	while (*rel == '/')
+		rel++;
+	return (int)syscall(SYS_openat2, c->rootfd, *rel ? rel : ".", &how, sizeof(how));
+}
+
+/* mkdir -p of zpath inside the root; if last_is_file, the last component is an empty file. */
+static int root_mkpath(const struct root_ctx *c, const char *zpath, mode_t mode, int last_is_file)
+{
+	char buf[4096], *slash;
+	size_t len = strlen(zpath);
+
+	if (len >= sizeof(buf))
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, ENAMETOOLONG, "%s%s", c->root,
+				   zpath);
+	memcpy(buf, zpath, len + 1);
+	for (slash = buf; slash;) {
+		char *next = strchr(slash + 1, '/');
+		int is_last = !next || next[1] == '\0';
+		cleanup_fd int parent = -1;
+		cleanup_fd int fd = -1;
+		const char *base;
+
+		if (next)
+			*next = '\0';
+		if (slash[1] == '\0')
+			goto advance; /* "/" itself, or a trailing slash */
+		fd = root_open(c, buf, O_PATH);
+		if (fd >= 0)
+			goto advance;
+		if (errno != ENOENT)
+			return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open %s%s", c->root,
+					   buf);
+		*slash = '\0';
+		parent = root_open(c, *buf ? buf : "/", O_PATH | O_DIRECTORY);
+		*slash = '/';
+		if (parent < 0)
+			return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open parent of %s%s",
+					   c->root, buf);
+		base = slash + 1;
+		if (is_last && last_is_file) {
+			fd = openat(parent, base, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+			if (fd < 0 && errno != EEXIST)
+				return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "create %s%s",
+						   c->root, buf);
+		} else if (mkdirat(parent, base, is_last ? mode : 0755) < 0 && errno != EEXIST) {
+			return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "mkdir %s%s", c->root,
+					   buf);
+		}
+	advance:
+		if (next)
+			*next = '/';
+		slash = next;
+	}
+	return 0;
+}
+
+/* Resolve (creating if missing) a mount point; returns an O_PATH fd. */
+static int mount_point(const struct root_ctx *c, const char *zpath, int is_file)
+{
+	int fd;
+
+	if (root_mkpath(c, zpath, 0755, is_file) < 0)
+		return -1;
+	fd = root_open(c, zpath, O_PATH);
+	if (fd < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open %s%s", c->root, zpath);
+	return fd;
+}
+
+static void fd_path(int fd, char *buf, size_t len)
+{
+	snprintf(buf, len, "/proc/self/fd/%d", fd);
+}
+
+static int set_readonly(const struct root_ctx *c, const char *zpath, const char *what)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+	cleanup_fd int fd = root_open(c, zpath, O_PATH);
+
+	if (fd < 0 || mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno,
+				   "remount %s read-only on %s%s", what, c->root, zpath);
+	return 0;
+}
+
+/* proc of init's pid namespace (not this process's: the setup process is outside it), made
+ * with the new mount API's pidns option and attached at tfd. */
+static int proc_of(int pidns, int tfd, unsigned long flags)
+{
+	unsigned attrs = (flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
+			 (flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) |
+			 (flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0);
+	int fs = (int)syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC), m = -1, r = -1, e;
+
+	if (fs >= 0 && syscall(SYS_fsconfig, fs, FSCONFIG_SET_FD, "pidns", NULL, pidns) == 0 &&
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", "proc", 0) == 0 &&
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0 &&
+	    (m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attrs)) >= 0)
+		r = (int)syscall(SYS_move_mount, m, "", tfd, "",
+				 MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+	e = errno;
+	if (m >= 0)
+		close(m);
+	if (fs >= 0)
+		close(fs);
+	errno = e;
+	return r;
+}
+
+static int do_mount(const struct root_ctx *c, const struct launch_op *op)
+{
+	cleanup_fd int fd = mount_point(c, op->dest, 0);
+	char target[64];
+
+	if (fd < 0)
+		return -1;
+	if (c->init_pidns >= 0 && strcmp(op->fstype, "proc") == 0) {
+		if (proc_of(c->init_pidns, fd, op->flags) < 0)
+			return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno,
+					   "mount proc of the zone's pid namespace on %s%s",
+					   c->root, op->dest);
+		return 0;
+	}
+	fd_path(fd, target, sizeof(target));
+	if (mount(op->fstype, target, op->fstype, op->flags, op->data) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "mount %s on %s%s",
+				   op->fstype, c->root, op->dest);
+	return 0;
+}
+
+/*
+ * A detached recursive bind of the host path src, shifted into the zone's ids (host uid k
+ * appears as k in the zone, shown to the host as base+k), read-only if ro.  Every mount of the
+ * tree is idmapped when it can be; when one cannot (a file system without idmap support, or a
+ * mount that is idmapped already, as the zone's own root is when src holds it), only the top
+ * one is.  Returns the mount's descriptor, or -1 with errno: EINVAL when src's own file
+ * system cannot be idmapped.
+ */
+static int idmapped_tree(const char *src, const struct launch_userns *u, int ro)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP | (ro ? MOUNT_ATTR_RDONLY : 0),
+				  .userns_fd = (uint64_t)u->user_fd};
+
+	for (int rec = 1; rec >= 0; rec--) {
+		int fd = (int)syscall(SYS_open_tree, AT_FDCWD, src,
+				      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE),
+		    e;
+
+		if (fd < 0)
+			return -1;
+		if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (rec ? AT_RECURSIVE : 0),
+			    &attr, sizeof(attr)) == 0) {
+			if (ro && !rec) { /* the submounts read-only too */
+				struct mount_attr roattr = {.attr_set = MOUNT_ATTR_RDONLY};
+				if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE,
+					    &roattr, sizeof(roattr)) < 0) {
+					e = errno;
+					close(fd);
+					errno = e;
+					return -1;
+				}
+			}
+			return fd;
+		}
+		e = errno;
+		close(fd);
+		errno = e;
+		if (e != EINVAL && e != EPERM)
+			return -1;
+	}
+	errno = EINVAL;
+	return -1;
+}
+
+/* An idmapped bind of src at the descriptor tfd: 0, 1 when src's file system cannot be
+ * idmapped (the caller binds it plainly), -1 with errno. */
+static int bind_idmapped(const char *src, const struct launch_userns *u, int tfd, int ro)
+{
+	int m = idmapped_tree(src, u, ro), r;
+
+	if (m < 0)
+		return errno == EINVAL ? 1 : -1;
+	r = (int)syscall(SYS_move_mount, m, "", tfd, "",
+			 MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+	close(m);
+	return r < 0 ? -1 : 0;
+}
+
+static int do_bind(const struct root_ctx *c, const char *src, const char *dest, int ro, int idmap)
+{
+	struct stat st;
+	cleanup_fd int fd = -1;
+	char target[64];
+	int r = 1;
+
+	if (stat(src, &st) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "bind %s", src);
+	fd = mount_point(c, dest, !S_ISDIR(st.st_mode));
+	if (fd < 0)
+		return -1;
+	fd_path(fd, target, sizeof(target));
+	if (idmap && c->userns && (r = bind_idmapped(src, c->userns, fd, ro)) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "bind %s on %s%s (idmapped)",
+				   src, c->root, dest);
+	if (r == 0)
+		return 0;
+	if (mount(src, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "bind %s on %s%s", src,
+				   c->root, dest);
+	if (ro)
+		return set_readonly(c, dest, src);
+	return 0;
+}
+
+static int do_binfmt(const struct root_ctx *c, const struct launch_op *op)
+{
+	cleanup_fd int fd = -1;
+
+	if (!c->userns)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, 0, "plan: binfmt without U");
+	if (do_bind(c, op->src, LX_ZONE_BRAND, 1, 0) < 0)
+		return -1;
+	fd = root_open(c, op->dest, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+	if (fd < 0 && errno == ENOENT)
+		return 0; /* a kernel without binfmt_misc */
+	if (fd < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open %s%s", c->root,
+				   op->dest);
+	return launch_binfmt_register(op->src, c->userns->user_fd, c->userns->base, fd, c->err);
+}
+
+/*
+ * LOP_LXPROC_FILES: the FUSE file system on opts->lxproc_fuse_fd, made detached (fsmount),
+ * and each of its files bound over its zone path from there: no mount point of its own is
+ * ever visible.  Mounted by host root, so allow_other lets the zone's users in and
+ * default_permissions has the kernel check the 0444 mode; nosuid, nodev, noexec, and not
+ * read-only: root's open for writing of a /proc file works and its write fails (EIO), as on
+ * Linux, where a read-only mount would say EROFS.
+ */
+static int lxproc_files(const struct root_ctx *c)
+{
+	const struct launch_opts *o = c->plan->opts;
+	static const char *const strs[][2] = {
+	    {"rootmode", "40555"}, {"user_id", "0"}, {"group_id", "0"}, {"source", "lxproc"}};
+	char num[16];
+	cleanup_fd int fs = (int)syscall(SYS_fsopen, "fuse", FSOPEN_CLOEXEC);
+	cleanup_fd int m = -1;
+	int ok = fs >= 0;
+
+	snprintf(num, sizeof(num), "%d", o->lxproc_fuse_fd);
+	ok = ok && syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "fd", num, 0) == 0;
+	for (size_t i = 0; ok && i < sizeof(strs) / sizeof(strs[0]); i++)
+		ok = syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, strs[i][0], strs[i][1], 0) == 0;
+	ok = ok && syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "allow_other", NULL, 0) == 0 &&
+	     syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "default_permissions", NULL, 0) == 0 &&
+	     syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0 &&
+	     (m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+			       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)) >= 0;
+	if (!ok)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno,
+				   "mount the lxproc files (FUSE on fd %d)", o->lxproc_fuse_fd);
+	for (size_t i = 0; i < o->nlxproc_files; i++) {
+		const struct launch_lxproc_file *f = &o->lxproc_files[i];
+		cleanup_fd int t = root_open(c, f->zone, O_PATH);
+		cleanup_fd int b = -1;
+
+		if (t < 0 && errno == ENOENT)
+			continue; /* the image's kernel files are what they are: nothing to
+				     hide */
+		if (t < 0 ||
+		    (b = (int)syscall(SYS_open_tree, m, f->name,
+				      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)) < 0 ||
+		    syscall(SYS_move_mount, b, "", t, "",
+			    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno,
+					   "bind the lxproc file %s on %s%s", f->name, c->root,
+					   f->zone);
+	}
+	return 0;
+}
+
+static int do_write_file(const struct root_ctx *c, const struct launch_op *op)
+{
+	cleanup_fd int fd = mount_point(c, op->dest, 1), wfd = -1;
+	char target[64];
+	size_t len = strlen(op->data);
+
+	if (fd < 0)
+		return -1;
+	fd_path(fd, target, sizeof(target));
+	wfd = open(target, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (wfd < 0 || write(wfd, op->data, len) != (ssize_t)len)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "write %s%s", c->root,
+				   op->dest);
+	return 0;
+}
+
+/*
+ * The directory that will hold the zone path dest (made if missing, resolved inside the
+ * root), open O_PATH; *name is dest's last component.
+ */
+static int open_parent(const struct root_ctx *c, const char *dest, const char **name)
+{
+	char parent_path[4096];
+	const char *slash = strrchr(dest, '/');
+
+	snprintf(parent_path, sizeof(parent_path), "%.*s", (int)(slash - dest), dest);
+	if (root_mkpath(c, parent_path, 0755, 0) < 0)
+		return -1;
+	*name = slash + 1;
+	return root_open(c, *parent_path ? parent_path : "/", O_PATH | O_DIRECTORY);
+}
+
+static int do_symlink(const struct root_ctx *c, const struct launch_op *op)
+{
+	const char *name;
+	cleanup_fd int parent = open_parent(c, op->dest, &name);
+
+	if (parent < 0 || (symlinkat(op->src, parent, name) < 0 && errno != EEXIST))
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "symlink %s%s", c->root,
+				   op->dest);
+	return 0;
+}
+
+/* A block device node in the zone's /dev (a fresh tmpfs: nothing is there to replace). */
+static int do_mknod(const struct root_ctx *c, const struct launch_op *op)
+{
+	const char *name;
+	cleanup_fd int parent = open_parent(c, op->dest, &name);
+
+	if (parent < 0 ||
+	    mknodat(parent, name, S_IFBLK | (op->mode & 07777), (dev_t)op->flags) < 0 ||
+	    fchmodat(parent, name, op->mode & 07777, 0) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "mknod %s%s", c->root,
+				   op->dest);
+	return 0;
+}
+
+static int loopback_up(struct launch_error *err)
+{
+	cleanup_fd int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "loopback: get flags");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "loopback: bring up");
+	return 0;
+}
+
+static int join_cgroup(const char *procs, struct launch_error *err)
+{
+	cleanup_fd int fd = open(procs, O_WRONLY | O_CLOEXEC);
+
+	/* "0" is the writing process itself, whatever pid namespace it is in */
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "join cgroup %s", procs);
+	return 0;
+}
+
+/* Bind the brand image read-only over itself and open that mount: the zone's
+ * /proc/<pid>/exe then points at a read-only file it can never write (CVE-2019-5736). */
+static int brand_bind(const char *path, int *brand_fd, struct launch_error *err)
+{
+	struct mount_attr attr = {.attr_set =
+				      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+	int fd;
+
+	if (mount(path, path, NULL, MS_BIND, NULL) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "bind brand image %s", path);
+	fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "open brand image %s", path);
+	if (mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0) {
+		close(fd);
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
+				   "remount brand image %s read-only", path);
+	}
+	*brand_fd = fd;
+	return 0;
+}
+
+/* A row of the /proc and /sys table (launch_mask.c) on the zone path dest, which is
+ * resolved inside the root without following a last symlink; a path the kernel does not
+ * have is skipped. */
+static int do_path_rule(const struct root_ctx *c, const struct launch_op *op)
+{
+	static const int rules[] = {
+	    [LOP_MASK] = LAUNCH_PATH_MASK,
+	    [LOP_READ_ONLY] = LAUNCH_PATH_RO,
+	    [LOP_READ_WRITE] = LAUNCH_PATH_RW_NETNS,
+	};
+	cleanup_fd int fd = root_open(c, op->dest, O_PATH | O_NOFOLLOW);
+	int e;
+
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open %s%s", c->root,
+				   op->dest);
+	e = launch_path_apply(fd, rules[op->kind]);
+	if (e)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, e, "%s %s%s",
+				   launch_op_name(op->kind), c->root, op->dest);
+	return 0;
+}
+
+/*
+ * The root, bound on itself: through an idmapped mount for a user-namespaced zone (the
+ * image's ids are the zone's; nothing on disk changes, so an overlay clone or a snapshot
+ * stays as it is), else plainly.  Then, in a user-namespaced zone, what this process
+ * creates in the root or the zone's tmpfs belongs to the zone's root: fsuid and fsgid
+ * become its host ids (an idmapped mount refuses to create a file for an id outside its
+ * map), with the capabilities that change drops raised again.
+ */
+static int bind_root(struct root_ctx *c, const struct launch_op *op)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct d[2];
+	int m, r;
+
+	if (op->idmap && c->userns) {
+		m = idmapped_tree(op->src, c->userns, 0);
+		if (m < 0)
+			return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno,
+					   "bind root %s through an idmapped mount", op->src);
+		r = (int)syscall(SYS_move_mount, m, "", AT_FDCWD, op->src, MOVE_MOUNT_F_EMPTY_PATH);
+		close(m);
+		if (r < 0)
+			return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "attach root %s",
+					   op->src);
+	} else if (mount(op->src, op->src, NULL, MS_BIND | MS_REC, NULL) < 0) {
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "bind root %s", op->src);
+	}
+	c->rootfd = open(op->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->rootfd < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open root %s", op->src);
+	if (!c->userns)
+		return 0;
+	setfsgid(c->userns->base);
+	setfsuid(c->userns->base);
+	if (syscall(SYS_capget, &h, d) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "capget");
+	d[0].effective = d[0].permitted;
+	d[1].effective = d[1].permitted;
+	if (syscall(SYS_capset, &h, d) < 0 || (uid_t)setfsuid((uid_t)-1) != c->userns->base)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno,
+				   "act as the zone's root (host uid %u)", c->userns->base);
+	return 0;
+}
+
+/*
+ * The zone's init, once the setup process says go (LOP_ENTER_USERNS; end-of-file: the setup
+ * failed and said why).  It is in U already (its parent joined it) and in the setup's mount
+ * namespace, whose root the pivot moved for it too: it copies that namespace into one owned
+ * by U, which makes the kernel lock every mount made by the setup, and becomes uid and gid
+ * 0 in U with no supplementary groups (U's root keeps its capabilities: the effective set
+ * is refilled on the change to U's root).  From here on the kernel judges it as the zone's
+ * root.
+ */
+static int init_enter(int go, struct launch_error *err)
+{
+	char b = 0;
+	ssize_t n;
+
+	while ((n = read(go, &b, 1)) < 0 && errno == EINTR)
+		;
+	close(go);
+	if (n != 1 || b != 'g')
+		_exit(LAUNCH_EXIT_CANNOT);
+	if (chdir("/") < 0 || unshare(CLONE_NEWNS) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
+				   "mount namespace of the zone's user namespace");
+	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "become the zone's root");
+	if (chdir("/") < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "chdir /");
+	return 0;
+}
+
+/*
+ * The zone's time namespace, made here in U so that U owns it: the zone's root may setns
+ * back into it from a time namespace of its own (LTP's clock_gettime03 does), which a
+ * namespace owned by the host's user namespace refuses (EPERM).  Its boottime offset makes
+ * CLOCK_BOOTTIME count from the zone's boot (launch_timens.c); with boottime=host
+ * (plan->new_timens 0) it has none, so the zone's clocks are the host's.  Offsets can only
+ * be written before a process is in it: init, forked next, is its first.  0 or -1 with
+ * errno.
+ */
+static int timens_in_userns(const struct launch_plan *plan)
+{
+	if (unshare(CLONE_NEWTIME) < 0)
+		return -1;
+	return plan->new_timens ? launch_timens_set_offsets(plan->opts->timens_boot_ns) : 0;
+}
+
+/*
+ * LOP_SPAWN_INIT: the zone's init, as PID 1 of pid and cgroup namespaces owned by U.  A pid
+ * namespace belongs to the user namespace of the process that makes it, and a process joins
+ * one only once it has a PID 1 (/proc/PID/ns/pid_for_children is ENOENT before), so
+ * host-root setup cannot make init itself: a child joins U, unshares pid and cgroup
+ * namespaces (the cgroups joined earlier become the zone's "/") and forks init, then exits;
+ * init waits for the setup to finish.  The setup learns init's pid (reported to init_pid_fd
+ * once init is no longer the child's: the supervisor, a subreaper, adopts it) and mounts
+ * proc for its pid namespace.  Returns 0 in the setup, 2 in init (ready to go on), -1 with
+ * err.
+ */
+static int spawn_init(struct root_ctx *c)
+{
+	int go[2], rep[2], st;
+	pid_t q, init = -1;
+	char path[64];
+
+	if (pipe2(go, O_CLOEXEC) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "pipe");
+	if (pipe2(rep, O_CLOEXEC) < 0) {
+		close(go[0]);
+		close(go[1]);
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "pipe");
+	}
+	q = fork();
+	if (q == 0) {
+		pid_t i;
+
+		close(go[1]);
+		close(rep[0]);
+		if (setns(c->userns->user_fd, CLONE_NEWUSER) < 0 ||
+		    unshare(CLONE_NEWPID | CLONE_NEWCGROUP) < 0) {
+			fprintf(stderr,
+				"%s: pid and cgroup namespaces of the zone's user namespace: "
+				"%s\n",
+				launch_prog, strerror(errno));
+			_exit(LAUNCH_EXIT_CANNOT);
+		}
+		if (launch_timens_supported() && timens_in_userns(c->plan) < 0) {
+			fprintf(stderr, "%s: time namespace of the zone's user namespace: %s\n",
+				launch_prog, strerror(errno));
+			_exit(LAUNCH_EXIT_CANNOT);
+		}
+		i = fork();
+		if (i == 0) {
+			close(rep[1]);
+			return init_enter(go[0], c->err) < 0 ? -1 : 2;
+		}
+		_exit(write(rep[1], &i, sizeof(i)) == sizeof(i) && i > 0 ? 0 : LAUNCH_EXIT_CANNOT);
+	}
+	close(go[0]);
+	close(rep[1]);
+	if (q < 0) {
+		close(go[1]);
+		close(rep[0]);
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "fork");
+	}
+	if (read(rep[0], &init, sizeof(init)) != sizeof(init))
+		init = -1;
+	close(rep[0]);
+	while (waitpid(q, &st, 0) < 0 && errno == EINTR)
+		;
+	if (init <= 0) {
+		close(go[1]);
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, 0, "start the zone's init");
+	}
+	c->go_fd = go[1];
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
+	c->init_pidns = open(path, O_RDONLY | O_CLOEXEC);
+	if (c->init_pidns < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open %s", path);
+	if (init_pid_fd >= 0 && write(init_pid_fd, &init, sizeof(init)) != sizeof(init))
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "report init's pid");
+	return 0;
+}
+
+static int pivot(struct root_ctx *c)
+{
+	if (fchdir(c->rootfd) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "chdir %s", c->root);
+	/* new and old root on the same directory; the old one is then detached from under
+	 * us */
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "pivot_root %s", c->root);
+	if (umount2(".", MNT_DETACH) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "detach the old root");
+	if (chdir("/") < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "chdir /");
+	return 0;
+}
+
+int launch_ops_execute(const struct launch_plan *plan, const char *report_path, int *brand_fd,
+		       int *init_fd, struct launch_error *err)
+{
+	struct root_ctx c = {.root = plan->opts->root,
+			     .rootfd = -1,
+			     .userns = plan->opts->userns,
+			     .go_fd = -1,
+			     .init_pidns = -1,
+			     .plan = plan,
+			     .err = err};
+	size_t i;
+	int r = 0;
+
+	*brand_fd = -1;
+	if (init_fd)
+		*init_fd = -1;
+	/* zone-path ops before bind-root find rootfd -1 and fail with EBADF, never touch /
+	 */
+	for (i = 0; i < plan->nops && r == 0; i++) {
+		const struct launch_op *op = &plan->ops[i];
+
+		switch (op->kind) {
+		case LOP_JOIN_NETNS:
+			if (setns(plan->opts->net_fd, CLONE_NEWNET) < 0)
+				r = launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "join netns");
+			break;
+		case LOP_JOIN_CGROUP:
+			r = join_cgroup(op->src, err);
+			break;
+		case LOP_NEW_CGROUPNS:
+			if (unshare(CLONE_NEWCGROUP) < 0)
+				r = launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
+						"new cgroup namespace");
+			break;
+		case LOP_HOSTNAME:
+			if (sethostname(op->data, strlen(op->data)) < 0)
+				r = launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "sethostname %s",
+						op->data);
+			break;
+		case LOP_LOOPBACK_UP:
+			r = loopback_up(err);
+			break;
+		case LOP_MAKE_PRIVATE:
+			if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+				r = launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "make / private");
+			break;
+		case LOP_BRAND_BIND:
+			r = brand_bind(op->src, brand_fd, err);
+			break;
+		case LOP_INIT_IMAGE:
+			if (!init_fd || *init_fd >= 0)
+				r = launch_fail(err, LAUNCH_EXIT_CANNOT, 0,
+						"plan: init image twice");
+			else
+				r = launch_image_copy_ro(op->src, LAUNCH_INIT_NAME, init_fd, err);
+			break;
+		case LOP_BIND_ROOT:
+			r = bind_root(&c, op);
+			break;
+		case LOP_MOUNT:
+			r = do_mount(&c, op);
+			break;
+		case LOP_BIND:
+			r = do_bind(&c, op->src, op->dest, (op->flags & MS_RDONLY) != 0, op->idmap);
+			break;
+		case LOP_DEV_BIND:
+			r = do_bind(&c, op->src, op->dest, 0, 0);
+			break;
+		case LOP_REPORT_BIND:
+			if (report_path)
+				r = do_bind(&c, report_path, op->dest, 0, 0);
+			break;
+		case LOP_PAGE_BIND:
+			r = do_bind(&c, op->src, op->dest, 1, 0);
+			break;
+		case LOP_LXPROC_FILES:
+			r = lxproc_files(&c);
+			break;
+		case LOP_SYMLINK:
+			r = do_symlink(&c, op);
+			break;
+		case LOP_WRITE_FILE:
+			r = do_write_file(&c, op);
+			break;
+		case LOP_REMOUNT_RO:
+			r = set_readonly(&c, op->dest, "tmpfs");
+			break;
+		case LOP_MKDIR:
+			if (root_mkpath(&c, op->dest, op->mode, 0) < 0)
+				r = -1;
+			break;
+		case LOP_PIVOT_ROOT:
+			r = pivot(&c);
+			break;
+		case LOP_MKNOD:
+			r = do_mknod(&c, op);
+			break;
+		case LOP_MASK:
+		case LOP_READ_ONLY:
+		case LOP_READ_WRITE:
+			r = do_path_rule(&c, op);
+			break;
+		case LOP_BINFMT:
+			r = do_binfmt(&c, op);
+			break;
+		case LOP_SPAWN_INIT:
+			if (!c.userns) {
+				r = launch_fail(err, LAUNCH_EXIT_CANNOT, 0,
+						"plan: no user namespace");
+				break;
+			}
+			r = spawn_init(&c);
+			if (r == 2) /* init: the rest is the setup's; it goes on at the end */
+				goto init;
+			break;
+		case LOP_ENTER_USERNS:
+			/* the setup's work is done: init goes on, this process returns 1 */
+			if (c.go_fd < 0 || write(c.go_fd, "g", 1) != 1)
+				r = launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
+						"start the zone's init");
+			else
+				r = 1;
+			break;
+		default:
+			r = launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "plan: unknown op %d",
+					op->kind);
+		}
+	}
+	launch_paths_done();
+	if (0) {
+	init:
+		r = 0;
+	}
+	if (c.rootfd >= 0)
+		close(c.rootfd);
+	if (c.go_fd >= 0)
+		close(c.go_fd);
+	if (c.init_pidns >= 0)
+		close(c.init_pidns);
+	if (r < 0 && *brand_fd >= 0) {
+		close(*brand_fd);
+		*brand_fd = -1;
+	}
+	if (r < 0 && init_fd && *init_fd >= 0) {
+		close(*init_fd);
+		*init_fd = -1;
+	}
+	return r;
+}

@@ -75,7 +75,7 @@ int lx_filter_install_listener(const struct sock_fprog *prog, int *listener, cha
 			       size_t errlen);
 
 /*
- * The filter cache (filter.c, "The filter cache"): a zone's supervisor builds the filter once
+ * The filter cache (filter/cache.c): a zone's supervisor builds the filter once
  * per boot and writes it into the zone directory; `lxzone exec` reads it back instead of
  * building it again.
  *

@@ -1,0 +1,48 @@
+/* What the files of the filter builder (filter/) share; nothing else includes it. */
+#ifndef LXZONE_FILTER_INT_H
+#define LXZONE_FILTER_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+
+#include "filter/filter.h"
+#include "kernel-shim/brand_abi.h"
+
+#define LX_VSYSCALL_ADDR 0xffffffffff600000UL
+
+_Static_assert(LX_GATE_ADDR + LX_GATE_LEN <= 0xffffffffUL,
+	       "the gate check compares only the low word; the gate must sit below 4 GiB");
+_Static_assert(LX_VSYSCALL_ADDR >> 32 != 0,
+	       "the vsyscall page must have a nonzero high word so it is never the gate");
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "instruction_pointer's low word is the first one on x86_64 only");
+
+#define IP_LO ((uint32_t)offsetof(struct seccomp_data, instruction_pointer))
+#define IP_HI (IP_LO + 4)
+
+#define RET_TRAP_BRAND (SECCOMP_RET_TRAP | LX_TRAP_DATA)
+#define GATE_CHECK_LEN 7 /* instructions of one gate check (lx_filter_gate_pass) */
+
+/* CLONE_VM|CLONE_VFORK children run on the parent's memory and stack until they exec or exit;
+ * the brand cannot interpose a trampoline there, and need not: the parent is suspended. */
+#define CLONE_VFORK_STYLE ((scmp_datum_t)(CLONE_VM | CLONE_VFORK))
+
+/* rules.c */
+#define LX_FUTEX_TRAPPED 8
+#define LX_FUTEX_PASSED	 6
+extern const int lx_filter_futex_trapped[LX_FUTEX_TRAPPED]; /* futex commands the brand emulates */
+extern const int lx_filter_futex_passed[LX_FUTEX_PASSED];
+int lx_filter_lxproc_nr(const struct lx_filter_opts *o, int nr);
+unsigned lx_filter_effective_class(const struct lx_filter_opts *o, int nr);
+int lx_filter_hard_only(int nr);
+int lx_filter_add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, char *err,
+			size_t errlen);
+
+/* gate.c */
+int lx_filter_export_bpf(scmp_filter_ctx ctx, struct sock_filter **prog, size_t *len, size_t extra,
+			 char *err, size_t errlen);
+
+#endif

@@ -36,7 +36,8 @@ static const struct sock_fprog *filter_cached(const struct launch_opts *opts,
 				    .lxproc_kernel_files = opts->lxproc_kernel,
 				    .affinity_native = opts->affinity_native,
 				    .kernel = lx_sys_kv_parse(opts->kernel_version)};
-	char dir[4096], name[64], why[512];
+	char dir[4096], name[64];
+	struct zone_error why = {0}; /* a cache miss or a failed build: lxrun builds again */
 	const struct sock_fprog *r = NULL;
 	int dfd;
 
@@ -47,11 +48,11 @@ static const struct sock_fprog *filter_cached(const struct launch_opts *opts,
 	if (dfd < 0)
 		return NULL;
 	snprintf(name, sizeof(name), ".filter-%016llx.bpf", (unsigned long long)lx_filter_key(&fo));
-	if (lx_filter_cache_read(dfd, name, &fo, prog, why, sizeof(why)) == 0) {
+	if (lx_filter_cache_read(dfd, name, &fo, prog, &why) == 0) {
 		r = prog;
-	} else if (lx_filter_build(&fo, prog, why, sizeof(why)) == 0) {
+	} else if (lx_filter_build(&fo, prog, &why) == 0) {
 		/* a cache that cannot be written costs the next run time, nothing else */
-		lx_filter_cache_write(dfd, name, &fo, prog, why, sizeof(why));
+		lx_filter_cache_write(dfd, name, &fo, prog, &why);
 		r = prog;
 	}
 	close(dfd);
@@ -60,7 +61,7 @@ static const struct sock_fprog *filter_cached(const struct launch_opts *opts,
 
 /* Set the caps up with the forwarded signals held, so a SIGTERM in between cannot leave a
  * cgroup behind: one that came is answered by cleaning up and dying of it. */
-static int caps_start(struct lxrun_caps *caps, struct launch_opts *opts, struct launch_error *err)
+static int caps_start(struct lxrun_caps *caps, struct launch_opts *opts, struct zone_error *err)
 {
 	sigset_t fwd, old, pending;
 	siginfo_t si;
@@ -88,7 +89,7 @@ static int caps_start(struct lxrun_caps *caps, struct launch_opts *opts, struct 
 
 int main(int argc, char **argv)
 {
-	struct launch_error err = {0};
+	struct zone_error err = {0};
 	struct launch_opts opts;
 	struct launch_plan *plan;
 	struct lxrun_caps *caps;

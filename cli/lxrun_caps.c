@@ -63,9 +63,8 @@ static void trim_controllers(struct zone_cgroup *cg, const struct launch_opts *o
 		cg->v1[ZONE_CG_FREEZER][0] = '\0';
 }
 
-int lxrun_caps_plan(struct lxrun_caps *c, struct launch_opts *opts, struct launch_error *err)
+int lxrun_caps_plan(struct lxrun_caps *c, struct launch_opts *opts, struct zone_error *err)
 {
-	struct zone_error zerr = {0};
 	char name[64];
 	int n;
 
@@ -74,8 +73,8 @@ int lxrun_caps_plan(struct lxrun_caps *c, struct launch_opts *opts, struct launc
 		return 0;
 	c->active = true;
 	snprintf(name, sizeof(name), "lxrun-%d", (int)getpid());
-	if (zone_cgroup_init(&c->cg, getenv("LXZONE_CGROUP_MNT"), name, &zerr) < 0)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "--memory/--cpus: %s", zerr.msg);
+	if (zone_cgroup_init(&c->cg, getenv("LXZONE_CGROUP_MNT"), name, err) < 0)
+		return launch_wrap(err, LAUNCH_EXIT_CANNOT, "--memory/--cpus");
 	trim_controllers(&c->cg, opts);
 	n = zone_cgroup_procs_files(&c->cg, c->procs, ZONE_CG_NCTRL + 1);
 	for (int i = 0; i < n; i++)
@@ -94,7 +93,7 @@ int lxrun_caps_plan(struct lxrun_caps *c, struct launch_opts *opts, struct launc
 		opts->zone_page = LAUNCH_ZONE_PAGE;
 		/* the kernel serves the lxproc files (mounting them takes root); no FUSE: the
 		 * brand does, trapping opens */
-		if (geteuid() == 0 && lxprocfs_open(&c->fs, &zerr) == 0) {
+		if (geteuid() == 0 && lxprocfs_open(&c->fs, err) == 0) {
 			size_t n = lxprocfs_binds(opts->kernel_version, c->binds);
 
 			for (size_t i = 0; i < n; i++) {
@@ -141,7 +140,7 @@ static int shared_ip_hooks(struct lxrun_caps *c, const struct launch_opts *opts,
 	return zone_netbpf_attach(c->cg.v2, &pol, zerr);
 }
 
-int lxrun_caps_start(struct lxrun_caps *c, struct launch_opts *opts, struct launch_error *err)
+int lxrun_caps_start(struct lxrun_caps *c, struct launch_opts *opts, struct zone_error *err)
 {
 	struct zone_error zerr = {0};
 	struct zone_cg_limits lim = {

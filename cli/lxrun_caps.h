@@ -44,12 +44,12 @@ int lxrun_run_dir(char *buf, size_t sz);
  * zone_page_host); with a root, as root, open /dev/fuse for the lxproc files (lxproc_files,
  * lxproc_fuse_fd; without FUSE the brand serves them).  Changes nothing on the host: the
  * plan, and --dry-run, show the result. */
-int lxrun_caps_plan(struct lxrun_caps *c, struct launch_opts *opts, struct launch_error *err);
+int lxrun_caps_plan(struct lxrun_caps *c, struct launch_opts *opts, struct zone_error *err);
 
 /* Create the cgroup with the caps, create the page, sample it once, install the sampler as
  * opts->tick, start the lxproc files' server and set opts->affinity_native.  On error
  * nothing is left behind. */
-int lxrun_caps_start(struct lxrun_caps *c, struct launch_opts *opts, struct launch_error *err);
+int lxrun_caps_start(struct lxrun_caps *c, struct launch_opts *opts, struct zone_error *err);
 
 /* Kill what is left in the cgroup, remove it and the page. Safe to call more than once. */
 void lxrun_caps_end(struct lxrun_caps *c);

@@ -11,16 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-int lx_filter_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	if (err && errlen)
-		vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* Does the opcode belong to the set the seccomp checker accepts? */
 static int opcode_known(uint16_t code)
 {
@@ -73,55 +63,54 @@ static int opcode_known(uint16_t code)
 	return 0;
 }
 
-int lx_bpf_check(const struct sock_filter *prog, size_t len, char *err, size_t errlen)
+int lx_bpf_check(const struct sock_filter *prog, size_t len, struct zone_error *err)
 {
 	if (!prog || len == 0 || len > BPF_MAXINSNS)
-		return lx_filter_fail(err, errlen, "bpf: program length %zu not in 1..%d", len,
+		return zone_error_set(err, 0, "bpf: program length %zu not in 1..%d", len,
 				      BPF_MAXINSNS);
 	for (size_t pc = 0; pc < len; pc++) {
 		const struct sock_filter *f = &prog[pc];
 		if (!opcode_known(f->code))
-			return lx_filter_fail(
-			    err, errlen, "bpf: insn %zu: opcode 0x%04x not allowed", pc, f->code);
+			return zone_error_set(err, 0, "bpf: insn %zu: opcode 0x%04x not allowed",
+					      pc, f->code);
 		switch (f->code) {
 		case BPF_LD | BPF_W | BPF_ABS:
 			if (f->k >= sizeof(struct seccomp_data) || (f->k & 3))
-				return lx_filter_fail(
-				    err, errlen, "bpf: insn %zu: bad load offset %u", pc, f->k);
+				return zone_error_set(err, 0, "bpf: insn %zu: bad load offset %u",
+						      pc, f->k);
 			break;
 		case BPF_LD | BPF_MEM:
 		case BPF_LDX | BPF_MEM:
 		case BPF_ST:
 		case BPF_STX:
 			if (f->k >= BPF_MEMWORDS)
-				return lx_filter_fail(err, errlen, "bpf: insn %zu: scratch word %u",
-						      pc, f->k);
+				return zone_error_set(err, 0, "bpf: insn %zu: scratch word %u", pc,
+						      f->k);
 			break;
 		case BPF_ALU | BPF_DIV | BPF_K:
 		case BPF_ALU | BPF_MOD | BPF_K:
 			if (f->k == 0)
-				return lx_filter_fail(err, errlen,
+				return zone_error_set(err, 0,
 						      "bpf: insn %zu: division by constant 0", pc);
 			break;
 		case BPF_ALU | BPF_LSH | BPF_K:
 		case BPF_ALU | BPF_RSH | BPF_K:
 			if (f->k >= 32)
-				return lx_filter_fail(err, errlen, "bpf: insn %zu: shift by %u", pc,
+				return zone_error_set(err, 0, "bpf: insn %zu: shift by %u", pc,
 						      f->k);
 			break;
 		case BPF_JMP | BPF_JA:
 			if (f->k >= len - pc - 1)
-				return lx_filter_fail(err, errlen,
-						      "bpf: insn %zu: jump out of program", pc);
+				return zone_error_set(err, 0, "bpf: insn %zu: jump out of program",
+						      pc);
 			break;
 		}
 		if (BPF_CLASS(f->code) == BPF_JMP && BPF_OP(f->code) != BPF_JA &&
 		    (pc + 1 + f->jt >= len || pc + 1 + f->jf >= len))
-			return lx_filter_fail(err, errlen, "bpf: insn %zu: jump out of program",
-					      pc);
+			return zone_error_set(err, 0, "bpf: insn %zu: jump out of program", pc);
 	}
 	if (BPF_CLASS(prog[len - 1].code) != BPF_RET)
-		return lx_filter_fail(err, errlen, "bpf: last instruction is not a return");
+		return zone_error_set(err, 0, "bpf: last instruction is not a return");
 	return 0;
 }
 
@@ -170,15 +159,15 @@ static int jump_taken(uint16_t op, uint32_t a, uint32_t v)
 }
 
 int lx_bpf_run(const struct sock_filter *prog, size_t len, const struct seccomp_data *d,
-	       struct lx_bpf_run *out, char *err, size_t errlen)
+	       struct lx_bpf_run *out, struct zone_error *err)
 {
-	if (lx_bpf_check(prog, len, err, errlen) < 0)
+	if (lx_bpf_check(prog, len, err) < 0)
 		return -1;
-	return lx_bpf_exec(prog, len, d, out, err, errlen);
+	return lx_bpf_exec(prog, len, d, out, err);
 }
 
 int lx_bpf_exec(const struct sock_filter *prog, size_t len, const struct seccomp_data *d,
-		struct lx_bpf_run *out, char *err, size_t errlen)
+		struct lx_bpf_run *out, struct zone_error *err)
 {
 	uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = {0};
 	unsigned mem_set = 0;
@@ -198,9 +187,8 @@ int lx_bpf_exec(const struct sock_filter *prog, size_t len, const struct seccomp
 				a = f->k;
 			} else {
 				if (!(mem_set & (1u << f->k)))
-					return lx_filter_fail(err, errlen,
-							      "bpf: insn %zu: M[%u] read unset", pc,
-							      f->k);
+					return zone_error_set(
+					    err, 0, "bpf: insn %zu: M[%u] read unset", pc, f->k);
 				a = mem[f->k];
 			}
 			break;
@@ -211,9 +199,8 @@ int lx_bpf_exec(const struct sock_filter *prog, size_t len, const struct seccomp
 				x = f->k;
 			} else {
 				if (!(mem_set & (1u << f->k)))
-					return lx_filter_fail(err, errlen,
-							      "bpf: insn %zu: M[%u] read unset", pc,
-							      f->k);
+					return zone_error_set(
+					    err, 0, "bpf: insn %zu: M[%u] read unset", pc, f->k);
 				x = mem[f->k];
 			}
 			break;
@@ -256,5 +243,5 @@ int lx_bpf_exec(const struct sock_filter *prog, size_t len, const struct seccomp
 		}
 	}
 	/* Unreachable after lx_bpf_check: the last instruction returns. */
-	return lx_filter_fail(err, errlen, "bpf: ran off the end of the program");
+	return zone_error_set(err, 0, "bpf: ran off the end of the program");
 }

@@ -18,6 +18,8 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
+#include "lib/error.h"
+
 /* Bit of lx_bpf_run.loaded for the 32-bit word at byte offset `off` of seccomp_data. */
 #define LX_BPF_WORD(off) (1u << ((off) / 4))
 
@@ -28,21 +30,16 @@ struct lx_bpf_run {
 };
 
 /* Static checks the kernel makes at load time.  0, or -1 with a message in err. */
-int lx_bpf_check(const struct sock_filter *prog, size_t len, char *err, size_t errlen);
+int lx_bpf_check(const struct sock_filter *prog, size_t len, struct zone_error *err);
 
 /* Checks prog, then runs it over d.  0 and *out filled, or -1 with a message in err. */
 int lx_bpf_run(const struct sock_filter *prog, size_t len, const struct seccomp_data *d,
-	       struct lx_bpf_run *out, char *err, size_t errlen);
+	       struct lx_bpf_run *out, struct zone_error *err);
 
 /* Runs prog over d without checking it: prog must have passed lx_bpf_check (whose bounds
  * make every load, scratch word and jump safe).  For callers that run one program over many
  * inputs (lx_filter_verify: ~900 runs), where checking it every time was most of the cost. */
 int lx_bpf_exec(const struct sock_filter *prog, size_t len, const struct seccomp_data *d,
-		struct lx_bpf_run *out, char *err, size_t errlen);
-
-/* Writes the message into err (when given) and returns -1: the lxfilter library's one way to
- * fail with context (bpf_sim.c, filter.c). */
-int lx_filter_fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+		struct lx_bpf_run *out, struct zone_error *err);
 
 #endif

@@ -101,7 +101,7 @@ uint64_t lx_filter_key(const struct lx_filter_opts *o)
 }
 
 int lx_filter_cache_write(int dirfd, const char *name, const struct lx_filter_opts *o,
-			  const struct sock_fprog *prog, char *err, size_t errlen)
+			  const struct sock_fprog *prog, struct zone_error *err)
 {
 	struct cache_header h = {.key = lx_filter_key(o), .len = prog->len};
 	size_t body = (size_t)prog->len * sizeof(struct sock_filter);
@@ -113,24 +113,24 @@ int lx_filter_cache_write(int dirfd, const char *name, const struct lx_filter_op
 	snprintf(tmp, sizeof(tmp), ".%s.tmp.%d", name, (int)getpid());
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return lx_filter_fail(err, errlen, "filter cache %s: %s", tmp, strerror(errno));
+		return zone_error_set(err, errno, "filter cache %s", tmp);
 	/* no fsync: a cache lost in a crash is rebuilt, and one cut short is refused */
 	if (write(fd, &h, sizeof(h)) != (ssize_t)sizeof(h) ||
 	    write(fd, prog->filter, body) != (ssize_t)body || close(fd) < 0) {
 		int e = errno;
 		unlinkat(dirfd, tmp, 0);
-		return lx_filter_fail(err, errlen, "filter cache %s: %s", tmp, strerror(e));
+		return zone_error_set(err, e, "filter cache %s", tmp);
 	}
 	if (renameat(dirfd, tmp, dirfd, name) < 0) {
 		int e = errno;
 		unlinkat(dirfd, tmp, 0);
-		return lx_filter_fail(err, errlen, "filter cache %s: %s", name, strerror(e));
+		return zone_error_set(err, e, "filter cache %s", name);
 	}
 	return 0;
 }
 
 int lx_filter_cache_read(int dirfd, const char *name, const struct lx_filter_opts *o,
-			 struct sock_fprog *out, char *err, size_t errlen)
+			 struct sock_fprog *out, struct zone_error *err)
 {
 	struct cache_header h;
 	struct sock_filter *prog = NULL;
@@ -142,27 +142,26 @@ int lx_filter_cache_read(int dirfd, const char *name, const struct lx_filter_opt
 	/* a directory others may write could hold a file swapped in under the name */
 	if (fstat(dirfd, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
 	    (st.st_mode & 022) != 0)
-		return lx_filter_fail(
-		    err, errlen, "filter cache %s: directory not ours or writable by others", name);
+		return zone_error_set(
+		    err, 0, "filter cache %s: directory not ours or writable by others", name);
 	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return lx_filter_fail(err, errlen, "filter cache %s: %s", name, strerror(errno));
+		return zone_error_set(err, errno, "filter cache %s", name);
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
 	    (st.st_mode & 077) != 0) {
 		close(fd);
-		return lx_filter_fail(err, errlen, "filter cache %s: not a private file of ours",
-				      name);
+		return zone_error_set(err, 0, "filter cache %s: not a private file of ours", name);
 	}
 	if (st.st_size < (off_t)sizeof(h) || pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
 	    memcmp(h.magic, CACHE_MAGIC, sizeof(h.magic)) != 0 || h.len == 0 ||
 	    h.len > BPF_MAXINSNS ||
 	    st.st_size != (off_t)(sizeof(h) + (size_t)h.len * sizeof(struct sock_filter))) {
 		close(fd);
-		return lx_filter_fail(err, errlen, "filter cache %s: bad header or size", name);
+		return zone_error_set(err, 0, "filter cache %s: bad header or size", name);
 	}
 	if (h.key != lx_filter_key(o)) {
 		close(fd);
-		return lx_filter_fail(err, errlen,
+		return zone_error_set(err, 0,
 				      "filter cache %s: stale (built from another table, "
 				      "profile or build)",
 				      name);
@@ -173,12 +172,12 @@ int lx_filter_cache_read(int dirfd, const char *name, const struct lx_filter_opt
 	    fnv1a(FNV_BASIS, prog, body) != h.sum) {
 		close(fd);
 		free(prog);
-		return lx_filter_fail(err, errlen, "filter cache %s: checksum mismatch", name);
+		return zone_error_set(err, 0, "filter cache %s: checksum mismatch", name);
 	}
 	close(fd);
 	out->len = (unsigned short)h.len;
 	out->filter = prog;
-	if (lx_filter_verify(o, out, err, errlen) < 0) { /* lx_bpf_check, then the simulator */
+	if (lx_filter_verify(o, out, err) < 0) { /* lx_bpf_check, then the simulator */
 		free(prog);
 		memset(out, 0, sizeof(*out));
 		return -1;

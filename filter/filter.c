@@ -67,8 +67,7 @@
 #include "filter/bpf_sim.h"
 #include "kernel-shim/brand_abi.h"
 
-int lx_filter_build(const struct lx_filter_opts *o, struct sock_fprog *out, char *err,
-		    size_t errlen)
+int lx_filter_build(const struct lx_filter_opts *o, struct sock_fprog *out, struct zone_error *err)
 {
 	struct sock_filter *prog = NULL;
 	size_t len = 0;
@@ -78,12 +77,12 @@ int lx_filter_build(const struct lx_filter_opts *o, struct sock_fprog *out, char
 	memset(out, 0, sizeof(*out));
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRACE(LX_FILTER_MARK_PLAIN));
 	if (!ctx)
-		return lx_filter_fail(err, errlen, "filter: seccomp_init failed");
+		return zone_error_set(err, 0, "filter: seccomp_init failed");
 	/* seccomp_init adds the native architecture; the brand is x86_64 only. */
 	if (seccomp_arch_native() != SCMP_ARCH_X86_64 ||
 	    seccomp_arch_exist(ctx, SCMP_ARCH_X86_64) != 0) {
 		seccomp_release(ctx);
-		return lx_filter_fail(err, errlen, "filter: native architecture is not x86_64");
+		return zone_error_set(err, 0, "filter: native architecture is not x86_64");
 	}
 	/* i386 entries and x32 numbers (same audit arch, nr | 0x40000000) share this action. */
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
@@ -93,18 +92,18 @@ int lx_filter_build(const struct lx_filter_opts *o, struct sock_fprog *out, char
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (rc < 0) {
 		seccomp_release(ctx);
-		return lx_filter_fail(err, errlen, "filter: set attributes: %s", strerror(-rc));
+		return zone_error_set(err, -rc, "filter: set attributes");
 	}
-	if (lx_filter_add_rules(ctx, o, err, errlen) < 0 ||
-	    lx_filter_export_bpf(ctx, &prog, &len, LX_FILTER_GATE_BLOCK_LEN, err, errlen) < 0) {
+	if (lx_filter_add_rules(ctx, o, err) < 0 ||
+	    lx_filter_export_bpf(ctx, &prog, &len, LX_FILTER_GATE_BLOCK_LEN, err) < 0) {
 		seccomp_release(ctx);
 		return -1;
 	}
 	seccomp_release(ctx);
 
-	newlen = lx_filter_gate_pass(prog, len, err, errlen);
+	newlen = lx_filter_gate_pass(prog, len, err);
 	/* what the kernel would reject, rejected here with a better message */
-	if (newlen < 0 || lx_bpf_check(prog, (size_t)newlen, err, errlen) < 0) {
+	if (newlen < 0 || lx_bpf_check(prog, (size_t)newlen, err) < 0) {
 		free(prog);
 		return -1;
 	}
@@ -124,14 +123,13 @@ static int has_cap_sys_admin(void)
 	return (data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN)) != 0;
 }
 
-int lx_filter_install(const struct sock_fprog *prog, char *err, size_t errlen)
+int lx_filter_install(const struct sock_fprog *prog, struct zone_error *err)
 {
 	if (!has_cap_sys_admin() && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return lx_filter_fail(err, errlen, "install filter: set no_new_privs: %s",
-				      strerror(errno));
+		return zone_error_set(err, errno, "install filter: set no_new_privs");
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) < 0)
-		return lx_filter_fail(err, errlen, "install filter (%u instructions): seccomp: %s",
-				      prog->len, strerror(errno));
+		return zone_error_set(err, errno, "install filter (%u instructions): seccomp",
+				      prog->len);
 	return 0;
 }
 
@@ -139,14 +137,12 @@ int lx_filter_install(const struct sock_fprog *prog, char *err, size_t errlen)
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
 #endif
 
-int lx_filter_install_listener(const struct sock_fprog *prog, int *listener, char *err,
-			       size_t errlen)
+int lx_filter_install_listener(const struct sock_fprog *prog, int *listener, struct zone_error *err)
 {
 	long fd;
 
 	if (!has_cap_sys_admin() && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return lx_filter_fail(err, errlen, "install filter: set no_new_privs: %s",
-				      strerror(errno));
+		return zone_error_set(err, errno, "install filter: set no_new_privs");
 	/* killable wait (Linux 5.19): once the service has the request, a signal must not
 	 * restart the call and have the mount performed twice */
 	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
@@ -156,9 +152,9 @@ int lx_filter_install_listener(const struct sock_fprog *prog, int *listener, cha
 		fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
 			     prog);
 	if (fd < 0)
-		return lx_filter_fail(
-		    err, errlen, "install filter (%u instructions) with a listener: seccomp: %s",
-		    prog->len, strerror(errno));
+		return zone_error_set(err, errno,
+				      "install filter (%u instructions) with a listener: seccomp",
+				      prog->len);
 	*listener = (int)fd;
 	return 0;
 }

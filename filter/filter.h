@@ -11,6 +11,8 @@
 
 #include <linux/filter.h>
 
+#include "lib/error.h"
+
 struct lx_filter_opts {
 	int hardened; /* use the table's hardened profile (cls_hardened) */
 	int lxproc;   /* the zone has a zone page: trap the table's CAPS rows (lxproc's calls) */
@@ -50,20 +52,19 @@ struct lx_filter_opts {
  * for the kernel).
  */
 #define LX_FILTER_GATE_BLOCK_LEN 21
-long lx_filter_gate_pass(struct sock_filter *prog, size_t len, char *err, size_t errlen);
+long lx_filter_gate_pass(struct sock_filter *prog, size_t len, struct zone_error *err);
 
 /*
  * Builds the filter.  On success returns 0 and out->filter is malloc'ed (the caller frees it);
  * on failure returns -1 with a message in err.
  */
-int lx_filter_build(const struct lx_filter_opts *o, struct sock_fprog *out, char *err,
-		    size_t errlen);
+int lx_filter_build(const struct lx_filter_opts *o, struct sock_fprog *out, struct zone_error *err);
 
 /*
  * Installs prog on the calling thread.  Sets PR_SET_NO_NEW_PRIVS first unless the caller has
  * CAP_SYS_ADMIN (which lets it install a filter without).  0, or -1 with a message in err.
  */
-int lx_filter_install(const struct sock_fprog *prog, char *err, size_t errlen);
+int lx_filter_install(const struct sock_fprog *prog, struct zone_error *err);
 
 /*
  * The same, with SECCOMP_FILTER_FLAG_NEW_LISTENER (and WAIT_KILLABLE_RECV where the kernel has
@@ -71,8 +72,8 @@ int lx_filter_install(const struct sock_fprog *prog, char *err, size_t errlen);
  * for the zone's mount service.  Uses only the raw seccomp and prctl calls, so it can run
  * after another brand filter is in.  0, or -1 with a message in err.
  */
-int lx_filter_install_listener(const struct sock_fprog *prog, int *listener, char *err,
-			       size_t errlen);
+int lx_filter_install_listener(const struct sock_fprog *prog, int *listener,
+			       struct zone_error *err);
 
 /*
  * The filter cache (filter/cache.c): a zone's supervisor builds the filter once
@@ -90,11 +91,11 @@ int lx_filter_install_listener(const struct sock_fprog *prog, int *listener, cha
  *   lx_filter_verify; else -1 with the reason in err, and the caller builds the filter.
  */
 uint64_t lx_filter_key(const struct lx_filter_opts *o);
-int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *prog, char *err,
-		     size_t errlen);
+int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *prog,
+		     struct zone_error *err);
 int lx_filter_cache_write(int dirfd, const char *name, const struct lx_filter_opts *o,
-			  const struct sock_fprog *prog, char *err, size_t errlen);
+			  const struct sock_fprog *prog, struct zone_error *err);
 int lx_filter_cache_read(int dirfd, const char *name, const struct lx_filter_opts *o,
-			 struct sock_fprog *out, char *err, size_t errlen);
+			 struct sock_fprog *out, struct zone_error *err);
 
 #endif

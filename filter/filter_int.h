@@ -38,11 +38,11 @@ extern const int lx_filter_futex_passed[LX_FUTEX_PASSED];
 int lx_filter_lxproc_nr(const struct lx_filter_opts *o, int nr);
 unsigned lx_filter_effective_class(const struct lx_filter_opts *o, int nr);
 int lx_filter_hard_only(int nr);
-int lx_filter_add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, char *err,
-			size_t errlen);
+int lx_filter_add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o,
+			struct zone_error *err);
 
 /* gate.c */
 int lx_filter_export_bpf(scmp_filter_ctx ctx, struct sock_filter **prog, size_t *len, size_t extra,
-			 char *err, size_t errlen);
+			 struct zone_error *err);
 
 #endif

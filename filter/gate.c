@@ -27,42 +27,42 @@
 
 /* libseccomp 2.5.4 exports only to a file descriptor: go through a memfd. */
 int lx_filter_export_bpf(scmp_filter_ctx ctx, struct sock_filter **prog, size_t *len, size_t extra,
-			 char *err, size_t errlen)
+			 struct zone_error *err)
 {
 	int fd = memfd_create("lxzone-filter", MFD_CLOEXEC);
 	struct stat st;
 	int rc;
 
 	if (fd < 0)
-		return lx_filter_fail(err, errlen, "filter: memfd_create: %s", strerror(errno));
+		return zone_error_set(err, errno, "filter: memfd_create");
 	rc = seccomp_export_bpf(ctx, fd);
 	if (rc < 0) {
 		close(fd);
-		return lx_filter_fail(err, errlen, "filter: export BPF: %s", strerror(-rc));
+		return zone_error_set(err, -rc, "filter: export BPF");
 	}
 	if (fstat(fd, &st) < 0 || st.st_size <= 0 ||
 	    st.st_size % (off_t)sizeof(struct sock_filter) != 0) {
 		close(fd);
-		return lx_filter_fail(err, errlen, "filter: exported BPF has a bad size");
+		return zone_error_set(err, 0, "filter: exported BPF has a bad size");
 	}
 	*len = (size_t)st.st_size / sizeof(struct sock_filter);
 	*prog = calloc(*len + extra, sizeof(struct sock_filter));
 	if (!*prog) {
 		close(fd);
-		return lx_filter_fail(err, errlen, "filter: %s", strerror(ENOMEM));
+		return zone_error_set(err, ENOMEM, "filter");
 	}
 	ssize_t n = pread(fd, *prog, (size_t)st.st_size, 0);
 	close(fd);
 	if (n != st.st_size) {
 		free(*prog);
 		*prog = NULL;
-		return lx_filter_fail(err, errlen, "filter: read back exported BPF: %s",
+		return zone_error_set(err, 0, "filter: read back exported BPF: %s",
 				      n < 0 ? strerror(errno) : "short read");
 	}
 	return 0;
 }
 
-long lx_filter_gate_pass(struct sock_filter *prog, size_t len, char *err, size_t errlen)
+long lx_filter_gate_pass(struct sock_filter *prog, size_t len, struct zone_error *err)
 {
 	const size_t gate = len;
 	size_t gated = 0, newer = 0, nhard = 0, total, at;
@@ -72,7 +72,7 @@ long lx_filter_gate_pass(struct sock_filter *prog, size_t len, char *err, size_t
 	for (size_t i = 0; i < len; i++) {
 		struct sock_filter *f = &prog[i];
 		if (f->code == (BPF_RET | BPF_A))
-			return lx_filter_fail(err, errlen, "filter: insn %zu: unexpected ret A", i);
+			return zone_error_set(err, 0, "filter: insn %zu: unexpected ret A", i);
 		if (f->code != (BPF_RET | BPF_K) ||
 		    (f->k & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_TRACE)
 			continue;
@@ -89,17 +89,17 @@ long lx_filter_gate_pass(struct sock_filter *prog, size_t len, char *err, size_t
 		case LX_FILTER_MARK_PLAIN:
 			break;
 		default:
-			return lx_filter_fail(err, errlen, "filter: insn %zu: stray ret TRACE|0x%x",
-					      i, f->k & SECCOMP_RET_DATA);
+			return zone_error_set(err, 0, "filter: insn %zu: stray ret TRACE|0x%x", i,
+					      f->k & SECCOMP_RET_DATA);
 		}
 	}
 	if (gated == 0)
-		return lx_filter_fail(err, errlen, "filter: no gated trap in the program");
+		return zone_error_set(err, 0, "filter: no gated trap in the program");
 	newer_at = gate + GATE_CHECK_LEN;
 	hard_at = newer_at + (newer ? GATE_CHECK_LEN : 0);
 	total = hard_at + (nhard ? GATE_CHECK_LEN : 0);
 	if (total > BPF_MAXINSNS)
-		return lx_filter_fail(err, errlen, "filter: %zu instructions, the kernel takes %d",
+		return zone_error_set(err, 0, "filter: %zu instructions, the kernel takes %d",
 				      total, BPF_MAXINSNS);
 	for (size_t i = 0; i < len; i++) {
 		struct sock_filter *f = &prog[i];

@@ -26,7 +26,7 @@
 #include "filter/bpf_sim.h"
 #include "kernel-shim/brand_abi.h"
 
-static int add_clone_rules(scmp_filter_ctx ctx, uint32_t gated, char *err, size_t errlen)
+static int add_clone_rules(scmp_filter_ctx ctx, uint32_t gated, struct zone_error *err)
 {
 	/* Only threads trap (CLONE_VM without CLONE_VFORK): they need an emulation stack before
 	 * their first instruction.  Fork-style children (CLONE_VM clear) get a copy of the
@@ -43,7 +43,7 @@ static int add_clone_rules(scmp_filter_ctx ctx, uint32_t gated, char *err, size_
 		    ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
 		    SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_VFORK_STYLE, CLONE_VFORK_STYLE));
 	if (rc < 0)
-		return lx_filter_fail(err, errlen, "filter: clone rules: %s", strerror(-rc));
+		return zone_error_set(err, -rc, "filter: clone rules");
 	return 0;
 }
 
@@ -109,7 +109,7 @@ static int add_open_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, unsigned 
 
 /* 1 when nr (pass-through in the profile) got lxproc's argument rules, 0 when it takes the
  * plain trap, -1 on error. */
-static int add_lxproc_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, char *err, size_t errlen)
+static int add_lxproc_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, struct zone_error *err)
 {
 	int rc;
 
@@ -142,8 +142,8 @@ static int add_lxproc_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, char *e
 		return 0;
 	}
 	if (rc < 0)
-		return lx_filter_fail(err, errlen, "filter: lxproc rules for %s: %s",
-				      lx_systable[nr].name, strerror(-rc));
+		return zone_error_set(err, -rc, "filter: lxproc rules for %s",
+				      lx_systable[nr].name);
 	return 1;
 }
 
@@ -158,7 +158,7 @@ static int add_lxproc_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, char *e
 const int lx_filter_futex_trapped[LX_FUTEX_TRAPPED] = {3, 4, 6, 7, 8, 11, 12, 13};
 const int lx_filter_futex_passed[LX_FUTEX_PASSED] = {0, 1, 2, 5, 9, 10};
 
-static int add_futex_rules(scmp_filter_ctx ctx, uint32_t gated, char *err, size_t errlen)
+static int add_futex_rules(scmp_filter_ctx ctx, uint32_t gated, struct zone_error *err)
 {
 	int rc = 0;
 
@@ -171,7 +171,7 @@ static int add_futex_rules(scmp_filter_ctx ctx, uint32_t gated, char *err, size_
 				      SCMP_A1_64(SCMP_CMP_MASKED_EQ, FUTEX_CMD_BITS,
 						 (scmp_datum_t)lx_filter_futex_passed[i]));
 	if (rc < 0)
-		return lx_filter_fail(err, errlen, "filter: futex rules: %s", strerror(-rc));
+		return zone_error_set(err, -rc, "filter: futex rules");
 	return 0;
 }
 
@@ -186,7 +186,7 @@ static int add_futex_rules(scmp_filter_ctx ctx, uint32_t gated, char *err, size_
  * (LTP's clock_gettime03, timens tools); nstype 0 ("any") stays refused.  As for openat, the
  * masked compare is emitted first, so the "not CLONE_NEWTIME" refusal sees only the rest.
  */
-static int add_setns_rules(scmp_filter_ctx ctx, int e, char *err, size_t errlen)
+static int add_setns_rules(scmp_filter_ctx ctx, int e, struct zone_error *err)
 {
 	int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setns), 1,
 				  SCMP_A1_64(SCMP_CMP_MASKED_EQ, 0xffffffffULL, CLONE_NEWTIME));
@@ -195,7 +195,7 @@ static int add_setns_rules(scmp_filter_ctx ctx, int e, char *err, size_t errlen)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(e), SCMP_SYS(setns), 1,
 				      SCMP_A1_32(SCMP_CMP_NE, CLONE_NEWTIME, 0));
 	if (rc < 0)
-		return lx_filter_fail(err, errlen, "filter: setns rules: %s", strerror(-rc));
+		return zone_error_set(err, -rc, "filter: setns rules");
 	return 0;
 }
 
@@ -205,13 +205,13 @@ static int add_setns_rules(scmp_filter_ctx ctx, int e, char *err, size_t errlen)
  * the number, so it stays cacheable and the brand cannot bypass it.  Without a listener the
  * kernel answers ENOSYS.
  */
-static int add_mount_notify_rule(scmp_filter_ctx ctx, int nr, char *err, size_t errlen)
+static int add_mount_notify_rule(scmp_filter_ctx ctx, int nr, struct zone_error *err)
 {
 	int rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
 
 	if (rc < 0)
-		return lx_filter_fail(err, errlen, "filter: mount notification rule for %s: %s",
-				      lx_systable[nr].name, strerror(-rc));
+		return zone_error_set(err, -rc, "filter: mount notification rule for %s",
+				      lx_systable[nr].name);
 	return 0;
 }
 
@@ -265,19 +265,18 @@ int lx_filter_hard_only(int nr)
 
 /* The table's ARGS rows: the argument rule each has here.  0, or -1 with a message (a row
  * marked ARGS with no rule is a table the filter cannot honour). */
-static int add_arg_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, unsigned cls, char *err,
-			 size_t errlen)
+static int add_arg_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, unsigned cls,
+			 struct zone_error *err)
 {
 	if (nr == SCMP_SYS(clone) && cls == LX_SYS_EMUL)
-		return add_clone_rules(ctx, gated, err, errlen);
+		return add_clone_rules(ctx, gated, err);
 	if (nr == SCMP_SYS(setns) && cls == LX_SYS_REFUSE)
-		return add_setns_rules(ctx, lx_systable[nr].err, err, errlen);
-	return lx_filter_fail(err, errlen, "filter: %s is marked ARGS but has no argument rule",
+		return add_setns_rules(ctx, lx_systable[nr].err, err);
+	return zone_error_set(err, 0, "filter: %s is marked ARGS but has no argument rule",
 			      lx_systable[nr].name);
 }
 
-int lx_filter_add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, char *err,
-			size_t errlen)
+int lx_filter_add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, struct zone_error *err)
 {
 	const uint32_t gated = SCMP_ACT_TRACE(LX_FILTER_MARK_GATED);
 	const uint32_t hard = SCMP_ACT_TRACE(LX_FILTER_MARK_HARD);
@@ -297,29 +296,28 @@ int lx_filter_add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, cha
 				     : SCMP_ACT_ERRNO(ENOSYS);
 			rc = seccomp_rule_add(ctx, action, nr, 0);
 			if (rc < 0)
-				return lx_filter_fail(err, errlen, "filter: add rule for %s: %s",
-						      e->name, strerror(-rc));
+				return zone_error_set(err, -rc, "filter: add rule for %s", e->name);
 			continue;
 		}
 		if (e->trap == LX_TRAP_MOUNTD && o && o->mount_notify) {
-			if (add_mount_notify_rule(ctx, nr, err, errlen) < 0)
+			if (add_mount_notify_rule(ctx, nr, err) < 0)
 				return -1;
 			continue;
 		}
 		if (e->trap == LX_TRAP_ARGS) {
-			if (add_arg_rules(ctx, gated, nr, cls, err, errlen) < 0)
+			if (add_arg_rules(ctx, gated, nr, cls, err) < 0)
 				return -1;
 			continue;
 		}
 		/* hardened futex: an argument rule on the command (add_futex_rules) */
 		if (nr == SCMP_SYS(futex) && cls == LX_SYS_EMUL) {
-			if (add_futex_rules(ctx, hard, err, errlen) < 0)
+			if (add_futex_rules(ctx, hard, err) < 0)
 				return -1;
 			continue;
 		}
 		if (lx_filter_lxproc_nr(o, nr) &&
 		    (hardened ? e->cls_hardened : e->cls) == LX_SYS_PASS) {
-			int done = add_lxproc_rules(ctx, gated, nr, err, errlen);
+			int done = add_lxproc_rules(ctx, gated, nr, err);
 			if (done < 0)
 				return -1;
 			if (done)
@@ -340,8 +338,8 @@ int lx_filter_add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, cha
 		}
 		rc = seccomp_rule_add(ctx, action, nr, 0);
 		if (rc < 0)
-			return lx_filter_fail(err, errlen, "filter: add rule for %s (%d): %s",
-					      e->name, nr, strerror(-rc));
+			return zone_error_set(err, -rc, "filter: add rule for %s (%d)", e->name,
+					      nr);
 	}
 	return 0;
 }

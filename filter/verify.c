@@ -60,15 +60,15 @@ static int vsyscall_nr(int nr)
 }
 
 static int verify_one(const struct sock_fprog *prog, struct seccomp_data *d, uint32_t want,
-		      char *err, size_t errlen)
+		      struct zone_error *err)
 {
 	struct lx_bpf_run r;
 
-	if (lx_bpf_exec(prog->filter, prog->len, d, &r, err, errlen) < 0)
+	if (lx_bpf_exec(prog->filter, prog->len, d, &r, err) < 0)
 		return -1;
 	if (r.ret != want)
-		return lx_filter_fail(
-		    err, errlen, "filter: %s (%d) from %#llx gives %#x, the table says %#x",
+		return zone_error_set(
+		    err, 0, "filter: %s (%d) from %#llx gives %#x, the table says %#x",
 		    d->nr >= 0 && d->nr < LX_NSYSCALLS ? lx_systable[d->nr].name : "?", d->nr,
 		    (unsigned long long)d->instruction_pointer, r.ret, want);
 	return 0;
@@ -99,7 +99,7 @@ static int lxproc_args_nr(const struct lx_filter_opts *o, int nr)
 
 /* The argument cases of add_lxproc_rules: (args, trapped?) from an ordinary address, and the
  * trapped ones again from the gate, where they are allowed. */
-static int verify_lxproc_args(const struct sock_fprog *prog, int nr, char *err, size_t errlen)
+static int verify_lxproc_args(const struct sock_fprog *prog, int nr, struct zone_error *err)
 {
 	static const struct {
 		int nr;
@@ -138,11 +138,11 @@ static int verify_lxproc_args(const struct sock_fprog *prog, int nr, char *err, 
 			continue;
 		memcpy(d.args, cases[i].a, sizeof(cases[i].a));
 		d.instruction_pointer = 0x400000;
-		if (verify_one(prog, &d, cases[i].trap ? RET_TRAP_BRAND : SECCOMP_RET_ALLOW, err,
-			       errlen) < 0)
+		if (verify_one(prog, &d, cases[i].trap ? RET_TRAP_BRAND : SECCOMP_RET_ALLOW, err) <
+		    0)
 			return -1;
 		d.instruction_pointer = LX_GATE_ADDR + 2;
-		if (verify_one(prog, &d, SECCOMP_RET_ALLOW, err, errlen) < 0)
+		if (verify_one(prog, &d, SECCOMP_RET_ALLOW, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -150,7 +150,7 @@ static int verify_lxproc_args(const struct sock_fprog *prog, int nr, char *err, 
 
 /* futex's commands (add_futex_rules), with the private and clock flags, from an ordinary
  * address and from the gate. */
-static int verify_futex(const struct sock_fprog *prog, char *err, size_t errlen)
+static int verify_futex(const struct sock_fprog *prog, struct zone_error *err)
 {
 	struct seccomp_data d = {.arch = AUDIT_ARCH_X86_64, .nr = SCMP_SYS(futex)};
 
@@ -163,28 +163,28 @@ static int verify_futex(const struct sock_fprog *prog, char *err, size_t errlen)
 				passed |= lx_filter_futex_passed[i] == cmd;
 			d.args[1] = (uint64_t)(cmd | (fl & 1 ? 128 : 0) | (fl & 2 ? 256 : 0));
 			d.instruction_pointer = 0x400000;
-			if (verify_one(prog, &d, passed ? SECCOMP_RET_ALLOW : RET_TRAP_BRAND, err,
-				       errlen) < 0)
+			if (verify_one(prog, &d, passed ? SECCOMP_RET_ALLOW : RET_TRAP_BRAND, err) <
+			    0)
 				return -1;
 			d.instruction_pointer = LX_GATE_ADDR + 2;
 			if (verify_one(prog, &d,
 				       passed	 ? SECCOMP_RET_ALLOW
 				       : trapped ? SECCOMP_RET_ERRNO | EPERM
 						 : RET_TRAP_BRAND,
-				       err, errlen) < 0)
+				       err) < 0)
 				return -1;
 		}
 	return 0;
 }
 
-int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *prog, char *err,
-		     size_t errlen)
+int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *prog,
+		     struct zone_error *err)
 {
 	const uint64_t plain = 0x400000, gate = LX_GATE_ADDR + 2, vsys = LX_VSYSCALL_ADDR + 0x400;
 	struct seccomp_data d = {.arch = AUDIT_ARCH_X86_64};
 
 	/* checked once here; verify_one runs it unchecked */
-	if (lx_bpf_check(prog->filter, prog->len, err, errlen) < 0)
+	if (lx_bpf_check(prog->filter, prog->len, err) < 0)
 		return -1;
 	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
 		const int newer = lx_sys_newer(&lx_systable[nr], o ? o->kernel : 0);
@@ -192,13 +192,13 @@ int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *pr
 		if (nr == SCMP_SYS(clone) && lx_systable[nr].trap == LX_TRAP_ARGS && !newer)
 			continue; /* decided on its flags; covered by the key */
 		if (!newer && lxproc_args_nr(o, nr)) {
-			if (verify_lxproc_args(prog, nr, err, errlen) < 0)
+			if (verify_lxproc_args(prog, nr, err) < 0)
 				return -1;
 			continue;
 		}
 		if (nr == SCMP_SYS(futex) && !newer &&
 		    lx_filter_effective_class(o, nr) == LX_SYS_EMUL) {
-			if (verify_futex(prog, err, errlen) < 0)
+			if (verify_futex(prog, err) < 0)
 				return -1;
 			continue;
 		}
@@ -215,7 +215,7 @@ int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *pr
 				if (verify_one(prog, &d,
 					       i % 4 == 1 || i % 4 == 2 ? SECCOMP_RET_ALLOW
 									: expected_action(o, nr, 0),
-					       err, errlen) < 0)
+					       err) < 0)
 					return -1;
 			}
 			d.args[1] = 0;
@@ -223,22 +223,21 @@ int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *pr
 		}
 		d.nr = nr;
 		d.instruction_pointer = plain;
-		if (verify_one(prog, &d, expected_action(o, nr, 0), err, errlen) < 0)
+		if (verify_one(prog, &d, expected_action(o, nr, 0), err) < 0)
 			return -1;
 		/* the gate may bypass emulation, never the policy: every number is checked */
 		d.instruction_pointer = gate;
-		if (verify_one(prog, &d, expected_action(o, nr, 1), err, errlen) < 0)
+		if (verify_one(prog, &d, expected_action(o, nr, 1), err) < 0)
 			return -1;
 		d.instruction_pointer = vsys;
-		if (vsyscall_nr(nr) &&
-		    verify_one(prog, &d, expected_action(o, nr, 0), err, errlen) < 0)
+		if (vsyscall_nr(nr) && verify_one(prog, &d, expected_action(o, nr, 0), err) < 0)
 			return -1;
 	}
 	d.nr = 0x40000000; /* x32 read */
 	d.instruction_pointer = plain;
-	if (verify_one(prog, &d, SECCOMP_RET_KILL_PROCESS, err, errlen) < 0)
+	if (verify_one(prog, &d, SECCOMP_RET_KILL_PROCESS, err) < 0)
 		return -1;
 	d.nr = 0;
 	d.arch = AUDIT_ARCH_I386;
-	return verify_one(prog, &d, SECCOMP_RET_KILL_PROCESS, err, errlen);
+	return verify_one(prog, &d, SECCOMP_RET_KILL_PROCESS, err);
 }

@@ -1,8 +1,9 @@
 /*
- * Errors for the host tools in zone/: one small object, filled where the failure happens and
- * prefixed with context as it travels up ("install zone web1: extract usr/bin/ls: No space
- * left on device"). Every fallible function returns int (0 ok, negative on failure) and
- * takes a struct zone_error * last, as in crun.
+ * The one error type of the host side (cli/, zone/, zone/launch/, filter/), as crun's
+ * libcrun_error_t: one small object, filled where the failure happens with the errno kept,
+ * and prefixed with context as it travels up ("install zone web1: extract usr/bin/ls: No
+ * space left on device"). Every fallible function returns int (0 ok, negative on failure)
+ * and takes a struct zone_error * last.
  */
 #ifndef LXZONE_ZONE_ERROR_H
 #define LXZONE_ZONE_ERROR_H
@@ -10,8 +11,10 @@
 #include <stdarg.h>
 
 struct zone_error {
-	int code; /* errno of the root cause, or 0 when the cause is not a system error */
-	char msg[1024];
+	int code;	/* errno of the root cause, or 0 when the cause is not a system error */
+	int status;	/* the exit status a shell would give (125 usage, 126 cannot execute,
+			 * 127 not found), set by the launcher (launch_fail); 0: not set */
+	char msg[1024]; /* one line, no trailing newline, no program-name prefix */
 };
 
 /* Record a failure. If code != 0, ": strerror(code)" is appended. Returns -1. */

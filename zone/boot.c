@@ -401,7 +401,6 @@ int zone_boot_plan_print(struct zone *z, FILE *out, struct zone_error *err)
 {
 	struct boot_ctx *b = calloc(1, sizeof(*b));
 	struct launch_plan *plan = calloc(1, sizeof(*plan));
-	struct launch_error lerr = {0};
 	struct zone_cg_limits lim;
 	int ret = -1;
 
@@ -480,8 +479,8 @@ int zone_boot_plan_print(struct zone *z, FILE *out, struct zone_error *err)
 	lxprocfs_init(&b->lxfs);
 	boot_lxprocfs_plan(b, true);
 	b->opts.console = "/dev/pts/N"; /* the supervisor's terminal, made at boot */
-	if (launch_plan_build(&b->opts, plan, &lerr) < 0) {
-		zone_error_set(err, 0, "plan: %s", lerr.msg);
+	if (launch_plan_build(&b->opts, plan, err) < 0) {
+		zone_error_wrap(err, "plan");
 		goto out;
 	}
 	launch_plan_print(plan, out);
@@ -500,19 +499,20 @@ out:
  * libseccomp) until the table, the profile, libseccomp or the builder changes.
  */
 static int zone_filter_get(struct zone *z, const struct lx_filter_opts *fo, struct sock_fprog *out,
-			   char *ebuf, size_t elen)
+			   struct zone_error *err)
 {
 	cleanup_close int sfd = open(z->store->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	char name[64], why[512];
+	char name[64];
+	struct zone_error why = {0}; /* a miss: build it */
 
 	snprintf(name, sizeof(name), ".filter-%016llx.bpf", (unsigned long long)lx_filter_key(fo));
-	if (sfd >= 0 && lx_filter_cache_read(sfd, name, fo, out, why, sizeof(why)) == 0)
+	if (sfd >= 0 && lx_filter_cache_read(sfd, name, fo, out, &why) == 0)
 		return 0;
-	if (lx_filter_build(fo, out, ebuf, elen) < 0)
+	if (lx_filter_build(fo, out, err) < 0)
 		return -1;
 	/* a cache that cannot be written costs the next command time, nothing else */
 	if (sfd >= 0)
-		lx_filter_cache_write(sfd, name, fo, out, why, sizeof(why));
+		lx_filter_cache_write(sfd, name, fo, out, &why);
 	return 0;
 }
 
@@ -619,13 +619,12 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 {
 	struct boot_ctx *b = calloc(1, sizeof(*b));
 	struct zone_error err = {0};
-	struct launch_error lerr = {0};
 	struct launch_plan *plan = calloc(1, sizeof(*plan));
 	struct lx_filter_opts fo = {0};
 	struct sock_fprog filter = {0, NULL};
 	struct zone_cg_limits lim;
 	struct zone_console con;
-	char ebuf[512], log[PATH_MAX];
+	char log[PATH_MAX];
 	sigset_t orig, wait_set;
 	pid_t init = 0;
 	int halted = 0, asked = 0, reboot = 0, status = 0, fd;
@@ -670,10 +669,8 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 			goto fail;
 		}
 		if (launch_userns_create(b->ids.base, b->ids.count, !exclusive && !shared,
-					 &b->userns, &lerr) < 0) {
-			zone_error_set(&err, 0, "%s", lerr.msg);
+					 &b->userns, &err) < 0)
 			goto fail;
-		}
 		if (zone_overlay_mount_idmapped(z, b->userns.user_fd, b->ids.base, &err) < 0)
 			goto fail;
 	} else if (zone_overlay_mount(z, &err) < 0) {
@@ -717,8 +714,8 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 				  sizeof(b->console), &err) < 0)
 		goto fail_cg;
 	b->opts.console = b->console;
-	if (launch_plan_build(&b->opts, plan, &lerr) < 0) {
-		zone_error_set(&err, 0, "plan: %s", lerr.msg);
+	if (launch_plan_build(&b->opts, plan, &err) < 0) {
+		zone_error_wrap(&err, "plan");
 		goto fail_cg;
 	}
 	fo.hardened = b->opts.hardened;
@@ -728,8 +725,8 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	fo.kernel = lx_sys_kv_parse(b->opts.kernel_version);
 	fo.lxproc_kernel_files = b->opts.lxproc_kernel;
 	fo.affinity_native = b->opts.affinity_native;
-	if (zone_filter_get(z, &fo, &filter, ebuf, sizeof(ebuf)) < 0) {
-		zone_error_set(&err, 0, "filter: %s", ebuf);
+	if (zone_filter_get(z, &fo, &filter, &err) < 0) {
+		zone_error_wrap(&err, "filter");
 		goto fail_cg;
 	}
 	/* the page exists, with a first sample, before the zone's init can look for it; the
@@ -781,11 +778,11 @@ static void __attribute__((noreturn)) supervise(struct zone *z, int readyfd)
 	zone_console_pty_stdio(&con);
 	char **host_env = environ;
 	environ = b->env;
-	int spawned = launch_spawn(plan, &filter, NULL, &orig, &init, &lerr);
+	int spawned = launch_spawn(plan, &filter, NULL, &orig, &init, &err);
 	environ = host_env;
 	zone_console_log_stdio(&con);
 	if (spawned < 0) {
-		zone_error_set(&err, 0, "start init: %s", lerr.msg);
+		zone_error_wrap(&err, "start init");
 		goto fail_cg;
 	}
 	launch_userns_close(&b->userns); /* init holds them now */
@@ -1297,7 +1294,6 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 {
 	static const struct zone_exec_opts none;
 	struct launch_opts opts = {0};
-	struct launch_error lerr = {0};
 	struct zone_cgroup cg;
 	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PROCS];
 	const char *procs_ptr[ZONE_CG_NCTRL + 1];
@@ -1381,10 +1377,9 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 				    .kernel = lx_sys_kv_parse(opts.kernel_version)};
 	cleanup_free struct sock_filter *prog = NULL;
 	struct sock_fprog filter;
-	char ebuf[512];
 	fo.mount_notify = 1;
-	if (zone_filter_get(z, &fo, &filter, ebuf, sizeof(ebuf)) < 0)
-		return zone_error_set(err, 0, "exec in zone %s: %s", z->name, ebuf);
+	if (zone_filter_get(z, &fo, &filter, err) < 0)
+		return zone_error_wrap(err, "exec in zone %s: filter", z->name);
 	prog = filter.filter;
 	opts.filter = &filter;
 	cleanup_close int notify_sock = -1;
@@ -1394,7 +1389,7 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	opts.enter_in_place = o->in_place;
 	opts.user = o->user;
 	opts.pty = o->pty;
-	if (launch_enter(init, &opts, status, &lerr) < 0)
-		return zone_error_set(err, lerr.errnum, "exec in zone %s: %s", z->name, lerr.msg);
+	if (launch_enter(init, &opts, status, err) < 0)
+		return zone_error_wrap(err, "exec in zone %s", z->name);
 	return 0;
 }

@@ -855,10 +855,10 @@ static int serve_one(int listener, const struct seccomp_notif *n, const struct m
 				    c->ns_pid, c->ns_user, c->tgt_fd, c->src_fd};
 		const struct launch_harden hd = {.keep = keep,
 						 .nkeep = sizeof(keep) / sizeof(keep[0])};
-		struct launch_error lerr = {0};
+		struct zone_error lerr = {0};
 
 		if (launch_harden(&hd, &lerr) < 0)
-			_exit(lerr.errnum ? lerr.errnum : EPERM);
+			_exit(lerr.code ? lerr.code : EPERM);
 		_exit(helper(c, z, &op));
 	}
 	while (waitpid(h, &st, 0) < 0)

@@ -56,12 +56,12 @@ static struct sock_fprog progs[2]; /* [0] default profile, [1] hardened */
 
 static int setup(void **state)
 {
-	char err[256];
+	struct zone_error err = {0};
 	(void)state;
 	for (int h = 0; h < 2; h++) {
 		struct lx_filter_opts o = {.hardened = h};
-		if (lx_filter_build(&o, &progs[h], err, sizeof(err)) < 0) {
-			fprintf(stderr, "lx_filter_build: %s\n", err);
+		if (lx_filter_build(&o, &progs[h], &err) < 0) {
+			fprintf(stderr, "lx_filter_build: %s\n", err.msg);
 			return -1;
 		}
 	}
@@ -81,14 +81,14 @@ static uint32_t run_args(int h, uint32_t arch, int nr, uint64_t a0, uint64_t a1,
 {
 	struct seccomp_data d = {.nr = nr, .arch = arch, .instruction_pointer = ip};
 	struct lx_bpf_run r, r2;
-	char err[256];
+	struct zone_error err = {0};
 	d.args[0] = a0;
 	d.args[1] = a1;
-	if (lx_bpf_run(progs[h].filter, progs[h].len, &d, &r, err, sizeof(err)) < 0)
-		fail_msg("nr %d: %s", nr, err);
+	if (lx_bpf_run(progs[h].filter, progs[h].len, &d, &r, &err) < 0)
+		fail_msg("nr %d: %s", nr, err.msg);
 	/* the unchecked run lx_filter_verify uses decides the same, by the same path */
-	if (lx_bpf_exec(progs[h].filter, progs[h].len, &d, &r2, err, sizeof(err)) < 0 ||
-	    r2.ret != r.ret || r2.loaded != r.loaded || r2.steps != r.steps)
+	if (lx_bpf_exec(progs[h].filter, progs[h].len, &d, &r2, &err) < 0 || r2.ret != r.ret ||
+	    r2.loaded != r.loaded || r2.steps != r.steps)
 		fail_msg("nr %d: lx_bpf_exec differs from lx_bpf_run", nr);
 	if (loaded)
 		*loaded = r.loaded;
@@ -390,9 +390,9 @@ static void test_program_shape(void **state)
 	(void)state;
 	for (int h = 0; h < 2; h++) {
 		const struct sock_fprog *p = &progs[h];
-		char err[256];
+		struct zone_error err = {0};
 		int traps = 0;
-		assert_int_equal(lx_bpf_check(p->filter, p->len, err, sizeof(err)), 0);
+		assert_int_equal(lx_bpf_check(p->filter, p->len, &err), 0);
 		assert_true(p->len <= BPF_MAXINSNS);
 		for (unsigned i = 0; i < p->len; i++) {
 			const struct sock_filter *f = &p->filter[i];
@@ -428,8 +428,8 @@ static void test_program_shape(void **state)
 static int sim(const struct sock_filter *p, size_t n, const struct seccomp_data *d,
 	       struct lx_bpf_run *r)
 {
-	char err[256];
-	return lx_bpf_run(p, n, d, r, err, sizeof(err));
+	struct zone_error err = {0};
+	return lx_bpf_run(p, n, d, r, &err);
 }
 
 #define RET_K(k) BPF_STMT(BPF_RET | BPF_K, (k))
@@ -443,9 +443,9 @@ static void test_gate_pass_rewrites_placeholders(void **state)
 	    RET_K(SECCOMP_RET_TRACE | LX_FILTER_MARK_GATED),
 	    RET_K(SECCOMP_RET_TRACE | LX_FILTER_MARK_PLAIN),
 	};
-	char err[128];
+	struct zone_error err = {0};
 	struct lx_bpf_run r;
-	long n = lx_filter_gate_pass(p, 4, err, sizeof(err));
+	long n = lx_filter_gate_pass(p, 4, &err);
 	/* no MARK_NEWER: only the trapping gate check (test_kernel_version: the other) */
 	assert_int_equal(n, 4 + LX_FILTER_GATE_BLOCK_LEN / 3);
 	assert_int_equal(p[2].code, BPF_JMP | BPF_JA);
@@ -488,9 +488,9 @@ static void test_gate_pass_three_checks(void **state)
 	    {2, IP_GATE, SECCOMP_RET_ALLOW},	     {2, IP_OUTSIDE, SECCOMP_RET_ERRNO | ENOSYS},
 	    {3, IP_GATE, SECCOMP_RET_ERRNO | EPERM}, {3, IP_OUTSIDE, RET_TRAP},
 	};
-	char err[128];
+	struct zone_error err = {0};
 	struct lx_bpf_run r;
-	long n = lx_filter_gate_pass(p, 7, err, sizeof(err));
+	long n = lx_filter_gate_pass(p, 7, &err);
 
 	assert_int_equal(n, 7 + LX_FILTER_GATE_BLOCK_LEN);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
@@ -510,10 +510,10 @@ static void test_gate_pass_rejects_strays(void **state)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct sock_filter p[2 + LX_FILTER_GATE_BLOCK_LEN];
-		char err[128] = "";
+		struct zone_error err = {0};
 		memcpy(p, bad[i], sizeof(bad[i]));
-		assert_int_equal(lx_filter_gate_pass(p, 2, err, sizeof(err)), -1);
-		assert_true(strlen(err) > 0);
+		assert_int_equal(lx_filter_gate_pass(p, 2, &err), -1);
+		assert_true(strlen(err.msg) > 0);
 	}
 	/* too long for the kernel once the block is appended */
 	size_t len = BPF_MAXINSNS - 2;
@@ -521,8 +521,8 @@ static void test_gate_pass_rejects_strays(void **state)
 	assert_non_null(p);
 	for (size_t i = 0; i < len; i++)
 		p[i] = (struct sock_filter)RET_K(SECCOMP_RET_TRACE | LX_FILTER_MARK_GATED);
-	char err[128];
-	assert_int_equal(lx_filter_gate_pass(p, len, err, sizeof(err)), -1);
+	struct zone_error err = {0};
+	assert_int_equal(lx_filter_gate_pass(p, len, &err), -1);
 	free(p);
 }
 
@@ -601,7 +601,7 @@ static void test_sim_rejects_bad_programs(void **state)
 	(void)state;
 	struct seccomp_data d = {0};
 	struct lx_bpf_run r;
-	char err[128];
+	struct zone_error err = {0};
 	const struct sock_filter ret0 = BPF_STMT(BPF_RET | BPF_K, 0);
 	const struct {
 		struct sock_filter insn;
@@ -624,9 +624,9 @@ static void test_sim_rejects_bad_programs(void **state)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const struct sock_filter p[] = {bad[i].insn, ret0};
-		if (lx_bpf_run(p, 2, &d, &r, err, sizeof(err)) != -1)
+		if (lx_bpf_run(p, 2, &d, &r, &err) != -1)
 			fail_msg("accepted: %s", bad[i].what);
-		assert_true(strlen(err) > 0);
+		assert_true(strlen(err.msg) > 0);
 	}
 	/* the program must end with a return, and exist */
 	const struct sock_filter noret[] = {BPF_STMT(BPF_LD | BPF_IMM, 1)};
@@ -686,7 +686,7 @@ static int live_child(void)
 	struct sigaction sa = {.sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO};
 	struct sock_fprog prog;
 	struct utsname u;
-	char err[256];
+	struct zone_error err = {0};
 	long r;
 
 	if (sigaction(SIGSYS, &sa, NULL) < 0)
@@ -707,9 +707,8 @@ static int live_child(void)
 	int sys_admin =
 	    (cd[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN)) != 0;
 
-	if (lx_filter_build(NULL, &prog, err, sizeof(err)) < 0 ||
-	    lx_filter_install(&prog, err, sizeof(err)) < 0) {
-		dprintf(2, "live: %s\n", err);
+	if (lx_filter_build(NULL, &prog, &err) < 0 || lx_filter_install(&prog, &err) < 0) {
+		dprintf(2, "live: %s\n", err.msg);
 		return 4;
 	}
 	/* PASS: runs natively, no signal */
@@ -782,30 +781,30 @@ static void test_mount_notify(void **state)
 	(void)state;
 	struct lx_filter_opts o = {.mount_notify = 1, .lxproc = 1};
 	struct sock_fprog p;
-	char err[256];
+	struct zone_error err = {0};
 	static const uint64_t ips[] = {IP_OUTSIDE, IP_GATE, LX_GATE_ADDR + 1, 0};
 
-	if (lx_filter_build(&o, &p, err, sizeof(err)) < 0)
-		fail_msg("lx_filter_build: %s", err);
+	if (lx_filter_build(&o, &p, &err) < 0)
+		fail_msg("lx_filter_build: %s", err.msg);
 	for (size_t i = 0; i < sizeof(ips) / sizeof(ips[0]); i++) {
 		static const int nrs[] = {SYS_mount, SYS_umount2};
 		for (size_t k = 0; k < 2; k++) {
 			struct seccomp_data d = {
 			    .nr = nrs[k], .arch = AUDIT_ARCH_X86_64, .instruction_pointer = ips[i]};
 			struct lx_bpf_run r;
-			if (lx_bpf_run(p.filter, p.len, &d, &r, err, sizeof(err)) < 0)
-				fail_msg("%s", err);
+			if (lx_bpf_run(p.filter, p.len, &d, &r, &err) < 0)
+				fail_msg("%s", err.msg);
 			assert_int_equal(r.ret, SECCOMP_RET_USER_NOTIF);
 			assert_int_equal(r.loaded, W_ARCH | W_NR);
 		}
 	}
 	/* the simulator's full check of every other number, under these options */
-	if (lx_filter_verify(&o, &p, err, sizeof(err)) < 0)
-		fail_msg("lx_filter_verify: %s", err);
+	if (lx_filter_verify(&o, &p, &err) < 0)
+		fail_msg("lx_filter_verify: %s", err.msg);
 	/* the key separates the two filters, so a cached one is never taken for the other */
 	struct lx_filter_opts plain = {.lxproc = 1};
 	assert_true(lx_filter_key(&o) != lx_filter_key(&plain));
-	assert_int_equal(lx_filter_verify(&plain, &p, err, sizeof(err)), -1);
+	assert_int_equal(lx_filter_verify(&plain, &p, &err), -1);
 	free(p.filter);
 	/* without the option (lxrun, no zone): refused, and the new mount API answers ENOSYS
 	 * so libmount falls back to mount(2) */

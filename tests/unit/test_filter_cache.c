@@ -52,15 +52,15 @@ static int teardown(void **state)
 
 static void build(const struct lx_filter_opts *o, struct sock_fprog *p)
 {
-	char err[512];
+	struct zone_error err = {0};
 
-	assert_int_equal(lx_filter_build(o, p, err, sizeof(err)), 0);
+	assert_int_equal(lx_filter_build(o, p, &err), 0);
 }
 
 static void test_round_trip_all_profiles(void **state)
 {
 	struct fixture *f = *state;
-	char err[512];
+	struct zone_error err = {0};
 
 	for (int hardened = 0; hardened < 2; hardened++)
 		for (int lxproc = 0; lxproc < 2; lxproc++) {
@@ -68,11 +68,9 @@ static void test_round_trip_all_profiles(void **state)
 			struct sock_fprog p, q;
 
 			build(&o, &p);
-			assert_int_equal(lx_filter_verify(&o, &p, err, sizeof(err)), 0);
-			assert_int_equal(
-			    lx_filter_cache_write(f->dirfd, NAME, &o, &p, err, sizeof(err)), 0);
-			assert_int_equal(
-			    lx_filter_cache_read(f->dirfd, NAME, &o, &q, err, sizeof(err)), 0);
+			assert_int_equal(lx_filter_verify(&o, &p, &err), 0);
+			assert_int_equal(lx_filter_cache_write(f->dirfd, NAME, &o, &p, &err), 0);
+			assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &o, &q, &err), 0);
 			assert_int_equal(q.len, p.len);
 			assert_memory_equal(q.filter, p.filter, p.len * sizeof(*p.filter));
 			free(p.filter);
@@ -85,13 +83,13 @@ static void test_other_profile_is_stale(void **state)
 	struct fixture *f = *state;
 	struct lx_filter_opts def = {.lxproc = 1}, hard = {.hardened = 1, .lxproc = 1};
 	struct sock_fprog p, q;
-	char err[512];
+	struct zone_error err = {0};
 
 	assert_true(lx_filter_key(&def) != lx_filter_key(&hard));
 	build(&def, &p);
-	assert_int_equal(lx_filter_cache_write(f->dirfd, NAME, &def, &p, err, sizeof(err)), 0);
-	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &hard, &q, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "stale"));
+	assert_int_equal(lx_filter_cache_write(f->dirfd, NAME, &def, &p, &err), 0);
+	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &hard, &q, &err), -1);
+	assert_non_null(strstr(err.msg, "stale"));
 	assert_null(q.filter);
 	free(p.filter);
 }
@@ -101,22 +99,23 @@ static void test_corrupted_file_refused(void **state)
 	struct fixture *f = *state;
 	struct lx_filter_opts o = {.lxproc = 1};
 	struct sock_fprog p, q;
-	char err[512], byte;
+	struct zone_error err = {0};
+	char byte;
 	int fd;
 
 	build(&o, &p);
-	assert_int_equal(lx_filter_cache_write(f->dirfd, NAME, &o, &p, err, sizeof(err)), 0);
+	assert_int_equal(lx_filter_cache_write(f->dirfd, NAME, &o, &p, &err), 0);
 	fd = openat(f->dirfd, NAME, O_RDWR);
 	assert_true(fd >= 0);
 	assert_int_equal(pread(fd, &byte, 1, 100), 1);
 	byte ^= 1;
 	assert_int_equal(pwrite(fd, &byte, 1, 100), 1);
-	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &o, &q, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "checksum"));
+	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &o, &q, &err), -1);
+	assert_non_null(strstr(err.msg, "checksum"));
 	/* cut short */
 	assert_int_equal(ftruncate(fd, 64), 0);
 	close(fd);
-	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &o, &q, err, sizeof(err)), -1);
+	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &o, &q, &err), -1);
 	free(p.filter);
 }
 
@@ -126,7 +125,7 @@ static void test_forged_policy_refused(void **state)
 	struct fixture *f = *state;
 	struct lx_filter_opts o = {.lxproc = 1};
 	struct sock_fprog p, q;
-	char err[512];
+	struct zone_error err = {0};
 	size_t i;
 
 	build(&o, &p);
@@ -137,10 +136,10 @@ static void test_forged_policy_refused(void **state)
 			break;
 		}
 	assert_true(i < p.len);
-	assert_int_equal(lx_filter_verify(&o, &p, err, sizeof(err)), -1);
-	assert_int_equal(lx_filter_cache_write(f->dirfd, NAME, &o, &p, err, sizeof(err)), 0);
-	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &o, &q, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "the table says"));
+	assert_int_equal(lx_filter_verify(&o, &p, &err), -1);
+	assert_int_equal(lx_filter_cache_write(f->dirfd, NAME, &o, &p, &err), 0);
+	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &o, &q, &err), -1);
+	assert_non_null(strstr(err.msg, "the table says"));
 	free(p.filter);
 }
 
@@ -149,20 +148,20 @@ static void test_loose_mode_and_symlink_refused(void **state)
 	struct fixture *f = *state;
 	struct lx_filter_opts o = {.lxproc = 1};
 	struct sock_fprog p, q;
-	char err[512];
+	struct zone_error err = {0};
 
 	build(&o, &p);
-	assert_int_equal(lx_filter_cache_write(f->dirfd, NAME, &o, &p, err, sizeof(err)), 0);
+	assert_int_equal(lx_filter_cache_write(f->dirfd, NAME, &o, &p, &err), 0);
 	assert_int_equal(fchmodat(f->dirfd, NAME, 0644, 0), 0);
-	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &o, &q, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "private"));
+	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &o, &q, &err), -1);
+	assert_non_null(strstr(err.msg, "private"));
 	assert_int_equal(renameat(f->dirfd, NAME, f->dirfd, "elsewhere"), 0);
 	assert_int_equal(fchmodat(f->dirfd, "elsewhere", 0600, 0), 0);
 	assert_int_equal(symlinkat("elsewhere", f->dirfd, NAME), 0);
-	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &o, &q, err, sizeof(err)), -1);
+	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &o, &q, &err), -1);
 	/* absent: refused, the caller builds */
 	unlinkat(f->dirfd, NAME, 0);
-	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &o, &q, err, sizeof(err)), -1);
+	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &o, &q, &err), -1);
 	free(p.filter);
 }
 
@@ -171,18 +170,18 @@ static void test_loose_directory_refused(void **state)
 	struct fixture *f = *state;
 	struct lx_filter_opts o = {.lxproc = 1};
 	struct sock_fprog p, q;
-	char err[512];
+	struct zone_error err = {0};
 
 	build(&o, &p);
-	assert_int_equal(lx_filter_cache_write(f->dirfd, NAME, &o, &p, err, sizeof(err)), 0);
+	assert_int_equal(lx_filter_cache_write(f->dirfd, NAME, &o, &p, &err), 0);
 	/* group- or world-writable: anyone could have swapped the file; 0755 is fine */
 	assert_int_equal(chmod(f->dir, 0770), 0);
-	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &o, &q, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "directory"));
+	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &o, &q, &err), -1);
+	assert_non_null(strstr(err.msg, "directory"));
 	assert_int_equal(chmod(f->dir, 0757), 0);
-	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &o, &q, err, sizeof(err)), -1);
+	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &o, &q, &err), -1);
 	assert_int_equal(chmod(f->dir, 0755), 0);
-	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &o, &q, err, sizeof(err)), 0);
+	assert_int_equal(lx_filter_cache_read(f->dirfd, NAME, &o, &q, &err), 0);
 	free(q.filter);
 	free(p.filter);
 }

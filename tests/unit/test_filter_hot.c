@@ -56,12 +56,12 @@ static void run(const struct sock_filter *p, size_t len, int nr, const uint64_t 
 {
 	struct seccomp_data d = {
 	    .nr = nr, .arch = AUDIT_ARCH_X86_64, .instruction_pointer = 0x401000};
-	char err[256];
+	struct zone_error err = {0};
 
 	for (int i = 0; i < 6; i++)
 		d.args[i] = a[i];
-	if (lx_bpf_run(p, len, &d, r, err, sizeof(err)) < 0)
-		fail_msg("nr %d: %s", nr, err);
+	if (lx_bpf_run(p, len, &d, r, &err) < 0)
+		fail_msg("nr %d: %s", nr, err.msg);
 }
 
 static void test_main_filter_number_only(void **state)
@@ -71,10 +71,10 @@ static void test_main_filter_number_only(void **state)
 		struct lx_filter_opts o = {
 		    .hardened = opts & 1, .lxproc = !!(opts & 2), .mount_notify = !!(opts & 4)};
 		struct sock_fprog p;
-		char err[256];
+		struct zone_error err = {0};
 
-		if (lx_filter_build(&o, &p, err, sizeof(err)) < 0)
-			fail_msg("lx_filter_build: %s", err);
+		if (lx_filter_build(&o, &p, &err) < 0)
+			fail_msg("lx_filter_build: %s", err.msg);
 		for (size_t i = 0; i < sizeof(hot) / sizeof(hot[0]); i++) {
 			if (o.hardened && hardened_emulates(hot[i]))
 				continue;

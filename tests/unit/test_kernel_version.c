@@ -63,10 +63,10 @@ static uint32_t sim(const struct sock_fprog *p, int nr, uint64_t ip, uint32_t *l
 {
 	struct seccomp_data d = {.nr = nr, .arch = AUDIT_ARCH_X86_64, .instruction_pointer = ip};
 	struct lx_bpf_run r;
-	char err[256];
+	struct zone_error err = {0};
 
-	if (lx_bpf_run(p->filter, p->len, &d, &r, err, sizeof(err)) < 0)
-		fail_msg("nr %d: %s", nr, err);
+	if (lx_bpf_run(p->filter, p->len, &d, &r, &err) < 0)
+		fail_msg("nr %d: %s", nr, err.msg);
 	if (loaded)
 		*loaded = r.loaded;
 	return r.ret;
@@ -74,12 +74,12 @@ static uint32_t sim(const struct sock_fprog *p, int nr, uint64_t ip, uint32_t *l
 
 static void build(struct lx_filter_opts *o, struct sock_fprog *p)
 {
-	char err[256];
+	struct zone_error err = {0};
 
-	if (lx_filter_build(o, p, err, sizeof(err)) < 0)
-		fail_msg("lx_filter_build: %s", err);
-	if (lx_filter_verify(o, p, err, sizeof(err)) < 0)
-		fail_msg("lx_filter_verify: %s", err);
+	if (lx_filter_build(o, p, &err) < 0)
+		fail_msg("lx_filter_build: %s", err.msg);
+	if (lx_filter_verify(o, p, &err) < 0)
+		fail_msg("lx_filter_verify: %s", err.msg);
 }
 
 /* Every row newer than the claimed kernel: ENOSYS from outside the gate, never a trap; from
@@ -203,8 +203,8 @@ static void test_gate_pass_newer(void **state)
 	struct sock_filter q[1 + LX_FILTER_GATE_BLOCK_LEN] = {
 	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | LX_FILTER_MARK_GATED),
 	};
-	char err[128];
-	long n = lx_filter_gate_pass(p, 5, err, sizeof(err));
+	struct zone_error err = {0};
+	long n = lx_filter_gate_pass(p, 5, &err);
 	struct sock_fprog fp = {.len = (unsigned short)n, .filter = p};
 
 	assert_int_equal(n, 5 + 2 * LX_FILTER_GATE_BLOCK_LEN / 3); /* no MARK_HARD: two checks */
@@ -214,8 +214,7 @@ static void test_gate_pass_newer(void **state)
 	assert_int_equal(sim(&fp, 2, IP_OUTSIDE, NULL), RET_ENOSYS);
 	assert_int_equal(sim(&fp, 2, IP_GATE, NULL), SECCOMP_RET_ALLOW);
 	assert_int_equal(sim(&fp, 2, 0xffffffffff600400UL, NULL), RET_ENOSYS);
-	assert_int_equal(lx_filter_gate_pass(q, 1, err, sizeof(err)),
-			 1 + LX_FILTER_GATE_BLOCK_LEN / 3);
+	assert_int_equal(lx_filter_gate_pass(q, 1, &err), 1 + LX_FILTER_GATE_BLOCK_LEN / 3);
 }
 
 /* The filter cache keys on the kernel-version: a 4.19 zone never reads a 5.15 zone's filter. */

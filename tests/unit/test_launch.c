@@ -21,7 +21,7 @@
 #include "zone/launch/launch.h"
 #include "kernel-shim/brand_abi.h"
 
-static int parse(struct launch_opts *o, struct launch_error *e, ...)
+static int parse(struct launch_opts *o, struct zone_error *e, ...)
 {
 	static char *args[32];
 	va_list ap;
@@ -41,7 +41,7 @@ static int parse(struct launch_opts *o, struct launch_error *e, ...)
 static void test_opts_basic(void **state)
 {
 	struct launch_opts o;
-	struct launch_error e;
+	struct zone_error e;
 
 	(void)state;
 	assert_int_equal(parse(&o, &e, "--root", "/srv/z", "--kernel-version", "5.15.0", "--strict",
@@ -64,7 +64,7 @@ static void test_opts_basic(void **state)
 static void test_opts_profile(void **state)
 {
 	struct launch_opts o;
-	struct launch_error e;
+	struct zone_error e;
 
 	(void)state;
 	assert_int_equal(parse(&o, &e, "--profile", "hardened", "--", "true", NULL), 0);
@@ -80,7 +80,7 @@ static void test_opts_profile(void **state)
 static void test_opts_program_options_are_not_ours(void **state)
 {
 	struct launch_opts o;
-	struct launch_error e;
+	struct zone_error e;
 
 	(void)state;
 	/* no "--": parsing stops at the program, its --strict is its own */
@@ -93,7 +93,7 @@ static void test_opts_program_options_are_not_ours(void **state)
 static void test_opts_report(void **state)
 {
 	struct launch_opts o;
-	struct launch_error e;
+	struct zone_error e;
 
 	(void)state;
 	assert_int_equal(parse(&o, &e, "--report-unsupported", "--", "true", NULL), 0);
@@ -111,7 +111,7 @@ static void test_opts_report(void **state)
 static void test_opts_errors(void **state)
 {
 	struct launch_opts o;
-	struct launch_error e;
+	struct zone_error e;
 
 	(void)state;
 	assert_int_equal(parse(&o, &e, "--bogus", "true", NULL), -1);
@@ -135,7 +135,7 @@ static void test_opts_errors(void **state)
 static void test_opts_help(void **state)
 {
 	struct launch_opts o;
-	struct launch_error e;
+	struct zone_error e;
 
 	(void)state;
 	assert_int_equal(parse(&o, &e, "--help", NULL), 1);
@@ -161,7 +161,7 @@ static void test_plan_host(void **state)
 {
 	struct launch_opts o = {.argv = argv_true, .brand_image = "/b/lxzone-brand", .net_fd = -1};
 	static struct launch_plan p;
-	struct launch_error e = {0};
+	struct zone_error e = {0};
 
 	(void)state;
 	assert_int_equal(launch_plan_build(&o, &p, &e), 0);
@@ -186,7 +186,7 @@ static void test_plan_zone(void **state)
 				.net_fd = -1,
 				.report = 1};
 	static struct launch_plan p;
-	struct launch_error e = {0};
+	struct zone_error e = {0};
 	const struct launch_op *op, *priv, *root, *proc, *dev, *pts, *pivot, *rep;
 	size_t devs = 0;
 
@@ -289,7 +289,7 @@ static void test_plan_userns(void **state)
 				.nbinds = 1,
 				.userns = &u};
 	static struct launch_plan p;
-	struct launch_error e = {0};
+	struct zone_error e = {0};
 	const struct launch_op *spawn, *root, *proc, *dev, *tmp, *bind, *pivot, *enter;
 	char out[16384];
 	FILE *f;
@@ -358,7 +358,7 @@ static void test_plan_zone_extras(void **state)
 				.net = LAUNCH_NET_NONE,
 				.init = LAUNCH_INIT_IMAGE};
 	static struct launch_plan p;
-	struct launch_error e = {0};
+	struct zone_error e = {0};
 	const struct launch_op *op, *tmp, *cg0;
 
 	(void)state;
@@ -412,7 +412,7 @@ static void test_plan_zone_rejects(void **state)
 				.binds = &b,
 				.nbinds = 1};
 	static struct launch_plan p;
-	struct launch_error e = {0};
+	struct zone_error e = {0};
 
 	(void)state;
 	assert_int_equal(launch_plan_build(&o, &p, &e), -1);
@@ -458,7 +458,7 @@ static void test_plan_timens(void **state)
 	struct launch_opts o = {
 	    .argv = argv, .brand_image = "/b/lxzone-brand", .root = "/srv/z", .net_fd = -1};
 	static struct launch_plan p;
-	struct launch_error e = {0};
+	struct zone_error e = {0};
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -489,7 +489,7 @@ static void test_plan_print(void **state)
 				.net_fd = -1,
 				.kernel_version = "5.15.0"};
 	static struct launch_plan p;
-	struct launch_error e = {0};
+	struct zone_error e = {0};
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -524,7 +524,7 @@ static void test_plan_print(void **state)
 static void test_brand_path(void **state)
 {
 	struct launch_opts o = {0};
-	struct launch_error e = {0};
+	struct zone_error e = {0};
 	char buf[4096];
 
 	(void)state;
@@ -545,7 +545,7 @@ static void test_brand_path(void **state)
 static void test_init_image_path(void **state)
 {
 	struct launch_opts o = {0};
-	struct launch_error e = {0};
+	struct zone_error e = {0};
 	char buf[4096];
 
 	(void)state;
@@ -677,7 +677,7 @@ static int teardown_dir(void **state)
 
 static void test_resolve(void **state)
 {
-	struct launch_error e = {0};
+	struct zone_error e = {0};
 	char buf[4096], path[256];
 
 	(void)state;
@@ -687,7 +687,7 @@ static void test_resolve(void **state)
 	/* not executable everywhere it exists: 126, as bash */
 	assert_int_equal(launch_resolve("noexec", path, buf, sizeof(buf), &e), -1);
 	assert_int_equal(e.status, 126);
-	assert_int_equal(e.errnum, EACCES);
+	assert_int_equal(e.code, EACCES);
 	assert_int_equal(launch_resolve("no-such-program", path, buf, sizeof(buf), &e), -1);
 	assert_int_equal(e.status, 127);
 	assert_non_null(strstr(e.msg, "no-such-program: command not found"));
@@ -695,14 +695,14 @@ static void test_resolve(void **state)
 	assert_int_equal(e.status, 127);
 	assert_int_equal(launch_resolve(dir, NULL, buf, sizeof(buf), &e), -1);
 	assert_int_equal(e.status, 126);
-	assert_int_equal(e.errnum, EISDIR);
+	assert_int_equal(e.code, EISDIR);
 	/* default PATH when unset: /bin:/usr/bin */
 	assert_int_equal(launch_resolve("sh", NULL, buf, sizeof(buf), &e), 0);
 	assert_true(!strcmp(buf, "/bin/sh") || !strcmp(buf, "/usr/bin/sh"));
 }
 
 static void prepare(const char *prog, char **args, struct launch_exec *ex, int expect_ok,
-		    struct launch_error *e)
+		    struct zone_error *e)
 {
 	char *argv[8] = {(char *)prog};
 	struct launch_opts o = {.argv = argv, .kernel_version = "5.15.0", .strict = 1};
@@ -717,7 +717,7 @@ static void prepare(const char *prog, char **args, struct launch_exec *ex, int e
 static void test_prepare_errors(void **state)
 {
 	struct launch_exec ex;
-	struct launch_error e;
+	struct zone_error e;
 	char p[256];
 
 	(void)state;
@@ -762,7 +762,7 @@ static void test_prepare_elf(void **state)
 {
 	char *args[] = {"a b", "", NULL};
 	struct launch_exec ex;
-	struct launch_error e;
+	struct zone_error e;
 	char want[4200];
 
 	(void)state;
@@ -799,7 +799,7 @@ static void test_prepare_script(void **state)
 {
 	char *args[] = {"one", "two", NULL};
 	struct launch_exec ex;
-	struct launch_error e;
+	struct zone_error e;
 	char p[256], sp[256];
 
 	(void)state;

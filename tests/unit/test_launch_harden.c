@@ -52,7 +52,7 @@ static int is_open(int fd)
 static int keeps_exactly(void)
 {
 	const int fds[] = {3, 4, 5, 9, 10, 11, 40, 41, 200};
-	struct launch_error err = {0};
+	struct zone_error err = {0};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (open_at(fds[i]) < 0)
@@ -78,7 +78,7 @@ static void test_keeps_exactly(void **state)
 
 static int nothing_kept(void)
 {
-	struct launch_error err = {0};
+	struct zone_error err = {0};
 	const struct launch_harden h = {.keep = NULL, .nkeep = 0};
 
 	if (open_at(7) < 0 || launch_harden(&h, &err) < 0)
@@ -96,7 +96,7 @@ static void test_nothing_kept(void **state)
 static int too_many(void)
 {
 	int keep[17];
-	struct launch_error err = {0};
+	struct zone_error err = {0};
 
 	for (int i = 0; i < 17; i++)
 		keep[i] = i;

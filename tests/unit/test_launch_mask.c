@@ -118,7 +118,7 @@ static void test_plan_rules(void **state)
 				    [LAUNCH_PATH_RO] = LOP_READ_ONLY,
 				    [LAUNCH_PATH_RW_NETNS] = LOP_READ_WRITE};
 	static struct launch_plan p;
-	struct launch_error e = {0};
+	struct zone_error e = {0};
 	ssize_t proc, sys, dev, pivot, at, last = -1;
 	size_t rules = 0;
 
@@ -184,7 +184,7 @@ static void test_plan_print_rules(void **state)
 				.net_fd = -1,
 				.net = LAUNCH_NET_NONE};
 	static struct launch_plan p;
-	struct launch_error e = {0};
+	struct zone_error e = {0};
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -205,7 +205,7 @@ static void test_plan_print_rules(void **state)
 	free(text);
 }
 
-static int parse(struct launch_opts *o, struct launch_error *e, ...)
+static int parse(struct launch_opts *o, struct zone_error *e, ...)
 {
 	static char *args[32];
 	va_list ap;
@@ -226,7 +226,7 @@ static int parse(struct launch_opts *o, struct launch_error *e, ...)
 static void test_opts_net(void **state)
 {
 	struct launch_opts o;
-	struct launch_error e;
+	struct zone_error e;
 
 	(void)state;
 	assert_int_equal(parse(&o, &e, "--root", "/srv/z", "true", NULL), 0);

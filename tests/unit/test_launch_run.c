@@ -384,7 +384,7 @@ static void test_enter(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		struct launch_error err = {0};
+		struct zone_error err = {0};
 		int o_fd = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0644), status = -1;
 
 		dup2(o_fd, 1);

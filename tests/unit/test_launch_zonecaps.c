@@ -47,7 +47,7 @@ static void test_cgroupns_and_cgroupfs(void **state)
 				.cgroupfs = fs,
 				.ncgroupfs = 4};
 	static struct launch_plan p;
-	struct launch_error e = {0};
+	struct zone_error e = {0};
 	int ns, sys, tmpfs, mem, cpu, link, uni, ro, pivot;
 
 	(void)state;
@@ -126,7 +126,7 @@ static void test_caps_in_printed_plan(void **state)
 				.drop_caps = 1,
 				.caps = 0x21};
 	static struct launch_plan p;
-	struct launch_error e = {0};
+	struct zone_error e = {0};
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -150,7 +150,7 @@ static void test_caps_in_printed_plan(void **state)
 static void test_lxrun_capabilities_option(void **state)
 {
 	struct launch_opts o;
-	struct launch_error e = {0};
+	struct zone_error e = {0};
 	char *ok[] = {"lxrun", "--root", "/r", "--capabilities", "-sys_admin", "true", NULL};
 	char *hard[] = {"lxrun",	  "--hardened", "--root", "/r",
 			"--capabilities", "default",	"true",	  NULL};

@@ -43,14 +43,14 @@ static struct sock_fprog progs[2][2];
 
 static int setup(void **state)
 {
-	char err[256];
+	struct zone_error err = {0};
 
 	(void)state;
 	for (int h = 0; h < 2; h++)
 		for (int l = 0; l < 2; l++) {
 			struct lx_filter_opts o = {.hardened = h, .lxproc = l};
-			if (lx_filter_build(&o, &progs[h][l], err, sizeof(err)) < 0) {
-				fprintf(stderr, "lx_filter_build: %s\n", err);
+			if (lx_filter_build(&o, &progs[h][l], &err) < 0) {
+				fprintf(stderr, "lx_filter_build: %s\n", err.msg);
 				return -1;
 			}
 		}
@@ -72,11 +72,11 @@ static uint32_t run_prog(const struct sock_filter *p, size_t len, int nr, const 
 {
 	struct seccomp_data d = {.nr = nr, .arch = arch, .instruction_pointer = ip};
 	struct lx_bpf_run r;
-	char err[256];
+	struct zone_error err = {0};
 
 	memcpy(d.args, a, 4 * sizeof(a[0]));
-	if (lx_bpf_run(p, len, &d, &r, err, sizeof(err)) < 0)
-		fail_msg("nr %d: %s", nr, err);
+	if (lx_bpf_run(p, len, &d, &r, &err) < 0)
+		fail_msg("nr %d: %s", nr, err.msg);
 	if (loaded)
 		*loaded = r.loaded;
 	return r.ret;
@@ -163,13 +163,13 @@ static void test_fdfilter_shapes(void **state)
 {
 	struct lx_sock_filter raw[LX_FDFILTER_LEN];
 	const struct sock_filter *p = (const struct sock_filter *)raw;
-	char err[256];
+	struct zone_error err = {0};
 
 	(void)state;
 	_Static_assert(sizeof(raw[0]) == sizeof(struct sock_filter), "sock_filter layout");
 	lx_fdfilter_build(raw);
-	if (lx_bpf_check(p, LX_FDFILTER_LEN, err, sizeof(err)) < 0)
-		fail_msg("the kernel would refuse it: %s", err);
+	if (lx_bpf_check(p, LX_FDFILTER_LEN, &err) < 0)
+		fail_msg("the kernel would refuse it: %s", err.msg);
 	for (size_t i = 0; i < sizeof(fdcases) / sizeof(fdcases[0]); i++) {
 		const struct argcase *c = &fdcases[i];
 		uint32_t got =
@@ -277,26 +277,26 @@ static void test_read_close_untouched(void **state)
 /* the cache's own check (lx_filter_verify) agrees with the built program */
 static void test_verify_accepts_built_program(void **state)
 {
-	char err[256];
+	struct zone_error err = {0};
 
 	(void)state;
 	for (int h = 0; h < 2; h++)
 		for (int l = 0; l < 2; l++) {
 			struct lx_filter_opts o = {.hardened = h, .lxproc = l};
-			if (lx_filter_verify(&o, &progs[h][l], err, sizeof(err)) != 0)
-				fail_msg("profile %d lxproc %d: %s", h, l, err);
+			if (lx_filter_verify(&o, &progs[h][l], &err) != 0)
+				fail_msg("profile %d lxproc %d: %s", h, l, err.msg);
 		}
 }
 
 /* a program built without lxproc is refused as one with it, and the other way round */
 static void test_verify_tells_lxproc_apart(void **state)
 {
-	char err[256];
+	struct zone_error err = {0};
 	struct lx_filter_opts with = {.lxproc = 1}, without = {.lxproc = 0};
 
 	(void)state;
-	assert_int_equal(lx_filter_verify(&with, &progs[0][0], err, sizeof(err)), -1);
-	assert_int_equal(lx_filter_verify(&without, &progs[0][1], err, sizeof(err)), -1);
+	assert_int_equal(lx_filter_verify(&with, &progs[0][0], &err), -1);
+	assert_int_equal(lx_filter_verify(&without, &progs[0][1], &err), -1);
 }
 
 /*
@@ -306,7 +306,7 @@ static void test_verify_tells_lxproc_apart(void **state)
  */
 static void test_kernel_files_trap_no_open(void **state)
 {
-	char err[256];
+	struct zone_error err = {0};
 
 	(void)state;
 	for (int h = 0; h < 2; h++)
@@ -318,10 +318,10 @@ static void test_kernel_files_trap_no_open(void **state)
 			struct sock_fprog p;
 			const uint64_t none[4] = {0, 0, 0, 0};
 
-			if (lx_filter_build(&o, &p, err, sizeof(err)) != 0)
-				fail_msg("build: %s", err);
-			if (lx_filter_verify(&o, &p, err, sizeof(err)) != 0)
-				fail_msg("verify: %s", err);
+			if (lx_filter_build(&o, &p, &err) != 0)
+				fail_msg("build: %s", err.msg);
+			if (lx_filter_verify(&o, &p, &err) != 0)
+				fail_msg("verify: %s", err.msg);
 			for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 				uint32_t got = run_prog(p.filter, p.len, cases[i].nr, cases[i].a,
 							IP_OUTSIDE, AUDIT_ARCH_X86_64, NULL);

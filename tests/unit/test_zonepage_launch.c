@@ -18,7 +18,7 @@
 #include "zone/launch/launch.h"
 #include "cli/lxrun_caps.h"
 
-static int parse(struct launch_opts *o, struct launch_error *err, ...)
+static int parse(struct launch_opts *o, struct zone_error *err, ...)
 {
 	char *argv[16];
 	int argc = 0;
@@ -37,7 +37,7 @@ static int parse(struct launch_opts *o, struct launch_error *err, ...)
 static void test_memory_and_cpus_options(void **state)
 {
 	struct launch_opts o;
-	struct launch_error err;
+	struct zone_error err;
 
 	(void)state;
 	assert_int_equal(parse(&o, &err, "--memory", "256M", "--cpus", "1.5", "true", NULL), 0);
@@ -87,7 +87,7 @@ static void test_caps_plan_paths(void **state)
 	char tmpl[] = "/tmp/test_zonepage_launch.XXXXXX", f[600], want[700];
 	char *d = mkdtemp(tmpl);
 	struct launch_opts o;
-	struct launch_error err;
+	struct zone_error err;
 	struct lxrun_caps *c = calloc(1, sizeof(*c));
 	struct launch_plan *plan = calloc(1, sizeof(*plan));
 	char *argv[] = {(char *)"/bin/true", NULL};

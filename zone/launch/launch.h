@@ -11,7 +11,7 @@
  * The plan is built without touching the system, so it can be printed (`--dry-run`) and
  * unit-tested; only launch_spawn / launch_run / launch_enter act.
  *
- * Errors.  Every fallible function returns 0 or -1 and fills a struct launch_error: one line
+ * Errors.  Every fallible function returns 0 or -1 and fills a struct zone_error: one line
  * with context ("mount proc on /srv/z/proc: Permission denied", without the program name) and
  * the exit status a shell would give (125 usage, 126 cannot execute / unusable root, 127 not
  * found).  Callers print "lxrun: <msg>" (or "lxzone: ...") and exit with .status.
@@ -36,20 +36,19 @@
 #include <linux/filter.h>
 
 #include "kernel-shim/brand_abi.h"
+#include "lib/error.h"
 
 #define LAUNCH_EXIT_USAGE    125
 #define LAUNCH_EXIT_CANNOT   126
 #define LAUNCH_EXIT_NOTFOUND 127
 
-struct launch_error {
-	int status;	/* exit status a shell would give: 125, 126, 127, or 1 */
-	int errnum;	/* errno of the failed call, or 0 */
-	char msg[1024]; /* one line, no trailing newline, no program-name prefix */
-};
-
-/* Fill err; returns -1.  status 0 means "keep the status already set, else 1". */
-int launch_fail(struct launch_error *err, int status, int errnum, const char *fmt, ...)
+/* Fill err (lib/error.h) with the exit status a shell would give; returns -1.  status 0 means
+ * "keep the status already set, else 1". */
+int launch_fail(struct zone_error *err, int status, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Prefix err's message with context and set the exit status; returns -1. */
+int launch_wrap(struct zone_error *err, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* ------------------------------------------------------------------------------------------ */
 /* Options */
@@ -117,7 +116,7 @@ struct launch_userns {
  * network namespaces (the pid namespace is init's clone's: launch_userns.c says why).  0, or -1
  * with err and nothing open. */
 int launch_userns_create(uint32_t base, uint32_t count, int new_net, struct launch_userns *u,
-			 struct launch_error *err);
+			 struct zone_error *err);
 void launch_userns_init(struct launch_userns *u); /* all descriptors -1 */
 void launch_userns_close(struct launch_userns *u);
 
@@ -174,9 +173,9 @@ struct launch_opts {
 	 * 0: a helper process joins, and launch_enter returns. */
 	int enter_in_place;
 
-	/* Capabilities (zone/launch/launch_caps.c).  drop_caps: every process of the zone (its init, and
-	 * what launch_enter runs) keeps only the capabilities in caps (bit N = capability N,
-	 * zone/capset.h) in its bounding, permitted and effective sets, with inheritable and
+	/* Capabilities (zone/launch/launch_caps.c).  drop_caps: every process of the zone (its
+	 * init, and what launch_enter runs) keeps only the capabilities in caps (bit N = capability
+	 * N, zone/capset.h) in its bounding, permitted and effective sets, with inheritable and
 	 * ambient empty.  0: the caller's capabilities, unchanged (lxrun's default). */
 	int drop_caps;
 	uint64_t caps;
@@ -259,7 +258,7 @@ extern const char *launch_prog;
 /* lxrun(1) in roff, laid out from the --help text (`lxrun --man`). */
 void launch_usage_man(FILE *out);
 int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out,
-		      struct launch_error *err);
+		      struct zone_error *err);
 
 /* ------------------------------------------------------------------------------------------ */
 /* The plan */
@@ -343,16 +342,16 @@ struct launch_plan {
 /* Where the brand image is: opts->brand_image, $LXZONE_BRAND_IMAGE, or lxzone-brand in the
  * directory of /proc/self/exe.  Does not check that it exists. */
 int launch_brand_path(const struct launch_opts *opts, char *buf, size_t len,
-		      struct launch_error *err);
+		      struct zone_error *err);
 
 /* Where lxzone-init is: opts->init_image, $LXZONE_INIT_IMAGE, or lxzone-init beside lxrun. */
 int launch_init_image_path(const struct launch_opts *opts, char *buf, size_t len,
-			   struct launch_error *err);
+			   struct zone_error *err);
 
 /* Build the plan from opts.  Touches nothing (reads the environment and /proc/self/exe only
  * when opts->brand_image is NULL).  The plan keeps pointers into opts. */
 int launch_plan_build(const struct launch_opts *opts, struct launch_plan *plan,
-		      struct launch_error *err);
+		      struct zone_error *err);
 
 /*
  * /proc and /sys as a zone sees them (zone/launch/launch_mask.c): one table of paths, each masked,
@@ -414,7 +413,7 @@ const char *launch_op_name(int kind);
  * zone's root has it.  Without the privilege for a mount namespace (EPERM) the host's
  * directory stays, and 0.  0, or -1 with err.
  */
-int launch_host_cpu_dir(const struct launch_op *op, struct launch_error *err);
+int launch_host_cpu_dir(const struct launch_op *op, struct zone_error *err);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Executing */
@@ -427,7 +426,7 @@ int launch_host_cpu_dir(const struct launch_op *op, struct launch_error *err);
  * On error returns -1 and err holds the message and status; nothing is left mounted (all
  * mounts live in the child's mount namespace) or running.
  */
-int launch_run(const struct launch_plan *plan, int *status, struct launch_error *err);
+int launch_run(const struct launch_plan *plan, int *status, struct zone_error *err);
 
 /*
  * Start the zone: clone PID 1 in new namespaces, which executes the plan and runs the program
@@ -441,7 +440,7 @@ int launch_run(const struct launch_plan *plan, int *status, struct launch_error 
  */
 int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter,
 		 const char *report_path, const sigset_t *guest_mask, pid_t *pid,
-		 struct launch_error *err);
+		 struct zone_error *err);
 
 /*
  * Wait for pid, forwarding SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 sent by other
@@ -478,7 +477,7 @@ void launch_forward_sigset(sigset_t *set);
  * capabilities and installs the filter first (launch_harden.c), so the program is born so.
  */
 int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
-		 struct launch_error *err);
+		 struct zone_error *err);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Pieces shared by the files above (and tested on their own). */
@@ -499,19 +498,19 @@ int launch_timens_offsets(uint64_t boot_ns, char *buf, size_t len);
  * namespace, for launch_timens_restore once the children are made.  0, or -1 with err (and
  * nothing changed).
  */
-int launch_timens_enter(uint64_t boot_ns, int *restore_fd, struct launch_error *err);
+int launch_timens_enter(uint64_t boot_ns, int *restore_fd, struct zone_error *err);
 /* Write the offsets for a CLOCK_BOOTTIME counting from boot_ns into the caller's
  * time_for_children namespace (just unshared, no process in it yet).  0, or -1 with errno. */
 int launch_timens_set_offsets(uint64_t boot_ns);
 /* Children are made in the caller's own time namespace again; closes fd.  0 or -1 with err. */
-int launch_timens_restore(int fd, struct launch_error *err);
+int launch_timens_restore(int fd, struct zone_error *err);
 
 /* LOP_BINFMT (launch_binfmt.c): the registration line for interpreter path interp, its
  * length or -1; register it with U's binfmt_misc and mount that read-only on the directory
  * target (0 also when the kernel has no per-namespace binfmt_misc), or -1 with err. */
 int launch_binfmt_entry(const char *interp, char *buf, size_t len);
 int launch_binfmt_register(const char *brand, int user_fd, uint32_t base, int target,
-			   struct launch_error *err);
+			   struct zone_error *err);
 
 /* Path a zone's brand sees its report at. */
 #define LAUNCH_ZONE_REPORT "/dev/.lxzone-unsupported"
@@ -522,7 +521,7 @@ int launch_binfmt_register(const char *brand, int user_fd, uint32_t base, int ta
  * "/bin:/usr/bin"), skipping entries that are not executable regular files.  Writes the path
  * into buf.  Errors: 127 not found, 126 found but not executable. */
 int launch_resolve(const char *prog, const char *path, char *buf, size_t len,
-		   struct launch_error *err);
+		   struct zone_error *err);
 
 /* The value of LXZONE_BRAND (without "LXZONE_BRAND="). */
 int launch_brand_env_value(unsigned flags, const char *kver, const char *report, const char *page,
@@ -544,7 +543,7 @@ struct launch_exec {
  * build argv and envp.  flags: LX_BF_* besides strict/hardened (from opts).  Errors: 126/127
  * with "PROG: reason". */
 int launch_exec_prepare(const struct launch_opts *opts, const char *report_path, unsigned flags,
-			struct launch_exec *ex, struct launch_error *err);
+			struct launch_exec *ex, struct zone_error *err);
 void launch_exec_free(struct launch_exec *ex);
 /* Once the program is forked, only it may send the mount listener (notify_sock): the
  * launcher closes its copy. */
@@ -556,7 +555,7 @@ void launch_notify_sock_close(const struct launch_opts *opts);
  * exits 126), armed execs the brand through the gate and, on failure, writes "lxrun: ..."
  * and exits 126 (it never returns; not declared noreturn, see launch_harden.c). */
 int launch_exec_arm(const struct launch_exec *ex, const struct sock_fprog *filter,
-		    struct launch_error *err);
+		    struct zone_error *err);
 void launch_exec_armed(const struct launch_exec *ex, int brand_fd, const char *brand_path);
 
 /* Map the gate stub at LX_GATE_ADDR, install filter (with a listener sent over
@@ -564,7 +563,7 @@ void launch_exec_armed(const struct launch_exec *ex, int brand_fd, const char *b
  * execveat if >= 0, else by brand_path) through the stub.  Returns -1 only when nothing was
  * installed yet; once the filter is in, a failure writes "lxrun: ..." and exits 126. */
 int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *filter, int brand_fd,
-		      const char *brand_path, struct launch_error *err);
+		      const char *brand_path, struct zone_error *err);
 
 /* Execute plan->ops in the current process, which must already be in the new namespaces
  * (PID 1 of the zone).  On return the process is inside the root (cwd "/") and *brand_fd is
@@ -574,19 +573,19 @@ int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *fil
  * involved.  With a user namespace (LOP_SPAWN_INIT) two processes return: the zone's init
  * with 0, and the setup process, whose work is done, with 1. */
 int launch_ops_execute(const struct launch_plan *plan, const char *report_path, int *brand_fd,
-		       int *init_fd, struct launch_error *err);
+		       int *init_fd, struct zone_error *err);
 /* LOP_SPAWN_INIT writes init's pid (a pid_t, in the caller's pid namespace) to fd once it
  * exists; -1: nowhere.  Set in the setup process before launch_ops_execute. */
 void launch_ops_set_init_pid_fd(int fd);
 
-/* zone/launch/launch_image.c.  An image on a detached read-only, nosuid, nodev bind mount of its own
- * (open_tree), open O_PATH|O_CLOEXEC in *fd: executable by descriptor, never writable, with no
+/* zone/launch/launch_image.c.  An image on a detached read-only, nosuid, nodev bind mount of its
+ * own (open_tree), open O_PATH|O_CLOEXEC in *fd: executable by descriptor, never writable, with no
  * mount point anywhere.  what names it in the error ("brand image"). */
-int launch_image_open_ro(const char *path, const char *what, int *fd, struct launch_error *err);
+int launch_image_open_ro(const char *path, const char *what, int *fd, struct zone_error *err);
 /* A private copy of the image at path, named name, on a nosuid, nodev tmpfs of its own whose
  * superblock and mount are read-only (opens for writing answer EROFS), with no mount point
  * anywhere; open O_PATH|O_CLOEXEC in *fd. */
-int launch_image_copy_ro(const char *path, const char *name, int *fd, struct launch_error *err);
+int launch_image_copy_ro(const char *path, const char *name, int *fd, struct zone_error *err);
 
 /* What ps shows for the minimal init. */
 #define LAUNCH_INIT_NAME "lxzone-init"
@@ -605,17 +604,17 @@ void launch_exec_init_armed(int init_fd, const char *init_path, pid_t guest)
  * most frequent first: "<name> <count> <reason>".  Returns the number of distinct calls. */
 int launch_report_summarize(const char *text, size_t len, FILE *out);
 
-/* zone/launch/launch_caps.c: the zone's capability set on the calling process (see launch_opts.caps).
- * bound: bounding set = keep, ambient and inheritable empty (needs CAP_SETPCAP; a user change
- * may follow); limit: permitted and effective within keep. apply: both. */
-int launch_caps_bound(uint64_t keep, struct launch_error *err);
-int launch_caps_limit(uint64_t keep, struct launch_error *err);
-int launch_caps_apply(uint64_t keep, struct launch_error *err);
+/* zone/launch/launch_caps.c: the zone's capability set on the calling process (see
+ * launch_opts.caps). bound: bounding set = keep, ambient and inheritable empty (needs CAP_SETPCAP;
+ * a user change may follow); limit: permitted and effective within keep. apply: both. */
+int launch_caps_bound(uint64_t keep, struct zone_error *err);
+int launch_caps_limit(uint64_t keep, struct zone_error *err);
+int launch_caps_apply(uint64_t keep, struct zone_error *err);
 
 /* zone/launch/launch_pty.c: a pseudo-terminal from the current (zone's) devpts, the child side,
  * and the relay between the caller's terminal and it; the relay returns the child's
  * status (128+N when killed by signal N). */
-int launch_pty_open(int *master, char *slave, size_t len, struct launch_error *err);
+int launch_pty_open(int *master, char *slave, size_t len, struct zone_error *err);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Hardening a process before it forks into a zone (zone/launch/launch_harden.c) */
@@ -643,7 +642,7 @@ struct launch_harden {
  * h->user between the bounding set and the rest, as launch_caps.c explains).  Its children
  * inherit all of it.  0, or -1 with err (the process may be half hardened: exit).
  */
-int launch_harden(const struct launch_harden *h, struct launch_error *err);
+int launch_harden(const struct launch_harden *h, struct zone_error *err);
 
 /* The gate stub (mapped by launch_exec_arm): the one way a process with the brand's filter
  * and no brand loaded makes a system call that the filter would trap. */

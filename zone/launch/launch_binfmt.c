@@ -76,7 +76,7 @@ int launch_binfmt_entry(const char *interp, char *buf, size_t len)
 }
 
 /* The execute-only copy of the brand on a read-only tmpfs, owned by the zone's root. */
-static int brand_copy_xo(const char *brand, uint32_t base, int *out, struct launch_error *err)
+static int brand_copy_xo(const char *brand, uint32_t base, int *out, struct zone_error *err)
 {
 	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
 	cleanup_fd int src = open(brand, O_RDONLY | O_CLOEXEC);
@@ -177,7 +177,7 @@ static int binfmt_mount_in(int user_fd)
 }
 
 int launch_binfmt_register(const char *brand, int user_fd, uint32_t base, int target,
-			   struct launch_error *err)
+			   struct zone_error *err)
 {
 	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
 					    MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};

@@ -34,7 +34,7 @@ static int last_cap(void)
 	return n > 64 ? 63 : n - 1;
 }
 
-int launch_caps_bound(uint64_t keep, struct launch_error *err)
+int launch_caps_bound(uint64_t keep, struct zone_error *err)
 {
 	cap_t c;
 	int r;
@@ -59,7 +59,7 @@ int launch_caps_bound(uint64_t keep, struct launch_error *err)
 	return 0;
 }
 
-int launch_caps_limit(uint64_t keep, struct launch_error *err)
+int launch_caps_limit(uint64_t keep, struct zone_error *err)
 {
 	cap_t c = cap_get_proc();
 	int r = 0;
@@ -82,7 +82,7 @@ int launch_caps_limit(uint64_t keep, struct launch_error *err)
 	return 0;
 }
 
-int launch_caps_apply(uint64_t keep, struct launch_error *err)
+int launch_caps_apply(uint64_t keep, struct zone_error *err)
 {
 	if (launch_caps_bound(keep, err) < 0)
 		return -1;

@@ -26,7 +26,7 @@
 #define CPU_DIR "/sys/devices/system/cpu"
 
 /* Bind the host's CPU_DIR/name (through dirfd) on CPU_DIR/name; a directory. */
-static int bind_entry(int dirfd, const char *name, struct launch_error *err)
+static int bind_entry(int dirfd, const char *name, struct zone_error *err)
 {
 	char src[64], dst[128];
 
@@ -39,7 +39,7 @@ static int bind_entry(int dirfd, const char *name, struct launch_error *err)
 	return 0;
 }
 
-static int write_list(const char *name, const char *list, struct launch_error *err)
+static int write_list(const char *name, const char *list, struct zone_error *err)
 {
 	char p[128];
 	size_t len = strlen(list);
@@ -58,7 +58,7 @@ static int write_list(const char *name, const char *list, struct launch_error *e
 	return 0;
 }
 
-static int fill(int host, const struct launch_op *op, struct launch_error *err)
+static int fill(int host, const struct launch_op *op, struct zone_error *err)
 {
 	static const char *const files[] = {"online", "possible", "present"};
 	static const char *const dirs[] = {"cpufreq", "cpuidle", "vulnerabilities"};
@@ -94,7 +94,7 @@ static int fill(int host, const struct launch_op *op, struct launch_error *err)
 	return 0;
 }
 
-int launch_host_cpu_dir(const struct launch_op *op, struct launch_error *err)
+int launch_host_cpu_dir(const struct launch_op *op, struct zone_error *err)
 {
 	int host, r;
 

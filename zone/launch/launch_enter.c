@@ -43,7 +43,7 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-static void report(const struct launch_error *err)
+static void report(const struct zone_error *err)
 {
 	fprintf(stderr, "%s: %s\n", launch_prog, err->msg);
 }
@@ -72,7 +72,7 @@ static int member_of(char *list, const char *name)
  * supplementary groups from /etc/group), or a numeric UID[:GID].  Read after setns, so the
  * files are the zone's, never the host's.
  */
-static int resolve_user(const char *spec, struct launch_user *u, struct launch_error *err)
+static int resolve_user(const char *spec, struct launch_user *u, struct zone_error *err)
 {
 	char line[1024], *end;
 	FILE *f;
@@ -148,7 +148,7 @@ static int userns_differs(pid_t init_pid)
 	       (a.st_ino != b.st_ino || a.st_dev != b.st_dev);
 }
 
-static int userns_become_root(struct launch_error *err)
+static int userns_become_root(struct zone_error *err)
 {
 	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "become the zone's root");
@@ -214,8 +214,8 @@ static int zone_can_ptrace_host(pid_t init_pid, const struct launch_opts *opts)
 /* Once we are in the zone's namespaces, a failure ends this process: lxzone's own code must
  * not go on in the zone's mount namespace (nor a sanitizer's leak check, whose tracer would be
  * born in the zone's pid namespace and wait forever for us). */
-static void joined_fail(const struct launch_error *err) __attribute__((noreturn));
-static void joined_fail(const struct launch_error *err)
+static void joined_fail(const struct zone_error *err) __attribute__((noreturn));
+static void joined_fail(const struct zone_error *err)
 {
 	report(err);
 	_exit(err->status ? err->status : LAUNCH_EXIT_CANNOT);
@@ -229,7 +229,7 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 		       const struct sock_fprog *filter, const sigset_t *mask)
 {
 	static struct launch_plan mini; /* large: not on the stack; one enter per process */
-	struct launch_error err = {0};
+	struct zone_error err = {0};
 	struct launch_exec ex;
 	struct launch_user user;
 	struct launch_pty pty = {.master = -1, .slave = -1};
@@ -322,7 +322,7 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 }
 
 int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
-		 struct launch_error *err)
+		 struct zone_error *err)
 {
 	struct lx_filter_opts fo = {.hardened = opts->hardened,
 				    .lxproc = (opts->zone_page && *opts->zone_page) ||
@@ -333,7 +333,6 @@ int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
 				    .kernel = lx_sys_kv_parse(opts->kernel_version)};
 	struct sock_fprog filter = {0, NULL};
 	sigset_t mask, fwd;
-	char ebuf[512];
 	int pidfd;
 	pid_t pid;
 
@@ -344,9 +343,10 @@ int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "zone init pid %d",
 				   (int)init_pid);
 	/* a zone's cached filter saves building it (~4 ms of libseccomp) on every exec */
-	if (opts->filter == NULL && lx_filter_build(&fo, &filter, ebuf, sizeof(ebuf)) < 0) {
+	if (opts->filter == NULL && lx_filter_build(&fo, &filter, err) < 0) {
 		close(pidfd);
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "%s", ebuf);
+		err->status = LAUNCH_EXIT_CANNOT;
+		return -1;
 	}
 	sigprocmask(SIG_SETMASK, NULL, &mask);
 	launch_forward_sigset(&fwd);

@@ -53,7 +53,7 @@ static int exec_check(const char *p)
 }
 
 int launch_resolve(const char *prog, const char *path, char *buf, size_t len,
-		   struct launch_error *err)
+		   struct zone_error *err)
 {
 	const char *p, *end;
 	int seen_eacces = 0, e;
@@ -134,7 +134,7 @@ static const char *noexec_reason(int fd)
 
 /* Probe path: fills info, or fails with what a shell would print for `who`. */
 static int probe(const char *who, const char *path, struct lx_exec_info *info,
-		 struct launch_error *err)
+		 struct zone_error *err)
 {
 	cleanup_fd int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int r;
@@ -250,7 +250,7 @@ static int build_envp(struct launch_exec *ex, unsigned flags, const char *kver, 
 }
 
 int launch_exec_prepare(const struct launch_opts *opts, const char *report_path, unsigned flags,
-			struct launch_exec *ex, struct launch_error *err)
+			struct launch_exec *ex, struct zone_error *err)
 {
 	char prefix[2 * MAX_SCRIPT_DEPTH][LX_BINPRM_BUF];
 	const char *prog = opts->argv[0];
@@ -279,12 +279,12 @@ int launch_exec_prepare(const struct launch_opts *opts, const char *report_path,
 		if (probe(interp, interp, &info, err) < 0) {
 			/* bash: "./x: /no/such: bad interpreter: No such file or directory" */
 			char inner[sizeof(err->msg)];
-			int errnum = err->errnum;
+			int errnum = err->code;
 
 			memcpy(inner, err->msg, sizeof(inner));
 			inner[sizeof(inner) - 200] = '\0'; /* room for the prefix */
 			launch_fail(err, 0, 0, "%.100s: bad interpreter %s", prog, inner);
-			err->errnum = errnum;
+			err->code = errnum;
 			return -1;
 		}
 		strcpy(cur, interp);
@@ -307,7 +307,7 @@ int launch_exec_prepare(const struct launch_opts *opts, const char *report_path,
 
 typedef long (*gate_fn)(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 
-static int gate_map(struct launch_error *err)
+static int gate_map(struct zone_error *err)
 {
 	static const unsigned char stub[] = LX_GATE_STUB_BYTES;
 	void *page = (void *)(LX_GATE_ADDR & ~4095UL);
@@ -342,7 +342,7 @@ static size_t put_str(char *buf, size_t at, size_t cap, const char *s)
  * close) through the gate.  A listener that cannot be sent is closed: the zone's mounts then
  * fail with ENOSYS, never hang.
  */
-static int install_with_listener(const struct sock_fprog *filter, int sock, char *ebuf, size_t elen)
+static int install_with_listener(const struct sock_fprog *filter, int sock, struct zone_error *err)
 {
 	gate_fn gate = (gate_fn)LX_GATE_ADDR;
 	union {
@@ -362,7 +362,7 @@ static int install_with_listener(const struct sock_fprog *filter, int sock, char
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	if (lx_filter_install_listener(filter, &listener, ebuf, elen) < 0)
+	if (lx_filter_install_listener(filter, &listener, err) < 0)
 		return -1;
 	memcpy(CMSG_DATA(cm), &listener, sizeof(int));
 	gate(SYS_sendmsg, sock, (long)&msg, MSG_NOSIGNAL, 0, 0, 0);
@@ -376,23 +376,24 @@ static const int known[] = {ENOENT, EACCES, ENOEXEC, ENOMEM, E2BIG, ETXTBSY, EPE
 static const char *known_str[sizeof(known) / sizeof(known[0])];
 
 /* Map the gate and install filter, with a listener sent over notify_sock when >= 0. */
-static int arm(const struct sock_fprog *filter, int notify_sock, struct launch_error *err)
+static int arm(const struct sock_fprog *filter, int notify_sock, struct zone_error *err)
 {
-	char ebuf[512];
 	size_t i;
 
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		known_str[i] = strerror(known[i]);
 	if (gate_map(err) < 0)
 		return -1;
-	if (notify_sock >= 0 ? install_with_listener(filter, notify_sock, ebuf, sizeof(ebuf)) < 0
-			     : lx_filter_install(filter, ebuf, sizeof(ebuf)) < 0)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "%s", ebuf);
+	if (notify_sock >= 0 ? install_with_listener(filter, notify_sock, err) < 0
+			     : lx_filter_install(filter, err) < 0) {
+		err->status = LAUNCH_EXIT_CANNOT;
+		return -1;
+	}
 	return 0;
 }
 
 int launch_exec_arm(const struct launch_exec *ex, const struct sock_fprog *filter,
-		    struct launch_error *err)
+		    struct zone_error *err)
 {
 	return arm(filter, ex->notify_sock, err);
 }
@@ -450,7 +451,7 @@ void launch_exec_armed(const struct launch_exec *ex, int brand_fd, const char *b
 }
 
 int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *filter, int brand_fd,
-		      const char *brand_path, struct launch_error *err)
+		      const char *brand_path, struct zone_error *err)
 {
 	if (arm(filter, ex->notify_sock, err) < 0)
 		return -1;

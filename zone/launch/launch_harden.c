@@ -72,7 +72,7 @@ static int close_all_but(const int *keep, size_t nkeep)
 	return syscall(SYS_close_range, from, ~0U, 0U) < 0 ? -1 : 0;
 }
 
-int launch_harden(const struct launch_harden *h, struct launch_error *err)
+int launch_harden(const struct launch_harden *h, struct zone_error *err)
 {
 	if (close_all_but(h->keep, h->nkeep) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "close descriptors");

@@ -34,7 +34,7 @@ static void close_fd(int *fd)
 }
 #define cleanup_fd __attribute__((cleanup(close_fd)))
 
-int launch_image_open_ro(const char *path, const char *what, int *fd, struct launch_error *err)
+int launch_image_open_ro(const char *path, const char *what, int *fd, struct zone_error *err)
 {
 	struct mount_attr attr = {.attr_set =
 				      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
@@ -69,7 +69,7 @@ static int copy_all(int src, int dst, off_t size)
 	return 0;
 }
 
-int launch_image_copy_ro(const char *path, const char *name, int *fd, struct launch_error *err)
+int launch_image_copy_ro(const char *path, const char *name, int *fd, struct zone_error *err)
 {
 	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
 	cleanup_fd int src = open(path, O_RDONLY | O_CLOEXEC);

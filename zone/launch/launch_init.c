@@ -100,7 +100,7 @@ int launch_wait_tick(pid_t pid, unsigned tick_ms, void (*tick)(void *), void *ar
 	return launch_status_code(st);
 }
 
-static void report(const struct launch_error *err)
+static void report(const struct zone_error *err)
 {
 	fprintf(stderr, "%s: %s\n", launch_prog, err->msg);
 }
@@ -154,7 +154,7 @@ static int close_from_gate(unsigned from)
 
 static int init_exec(const struct launch_plan *plan, int init_fd, int exec_done, pid_t guest)
 {
-	struct launch_error err = {0};
+	struct zone_error err = {0};
 
 	/* the image at 3, the pipe the guest waits on at 4 (both close-on-exec), nothing else:
 	 * moved above 4 first, so neither lands on the other */
@@ -191,7 +191,7 @@ static void guest_wait_init(int pipe_fd[2])
 static int zone_init(const struct launch_plan *plan, const struct sock_fprog *filter,
 		     const char *report_path, sigset_t *mask)
 {
-	struct launch_error err = {0};
+	struct zone_error err = {0};
 	struct launch_exec ex;
 	unsigned flags = 0;
 	sigset_t all;
@@ -289,7 +289,7 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 
 /* init, in a user-namespaced zone: the uts, ipc and network namespaces U owns (its mount
  * namespace comes at the plan's end: LOP_ENTER_USERNS). */
-static int join_userns_owned(const struct launch_userns *u, struct launch_error *err)
+static int join_userns_owned(const struct launch_userns *u, struct zone_error *err)
 {
 	if (setns(u->uts_fd, CLONE_NEWUTS) < 0 || setns(u->ipc_fd, CLONE_NEWIPC) < 0 ||
 	    (u->net_fd >= 0 && setns(u->net_fd, CLONE_NEWNET) < 0))
@@ -300,7 +300,7 @@ static int join_userns_owned(const struct launch_userns *u, struct launch_error 
 
 int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter,
 		 const char *report_path, const sigset_t *guest_mask, pid_t *pid,
-		 struct launch_error *err)
+		 struct zone_error *err)
 {
 	const struct launch_userns *u = plan->opts->userns;
 	sigset_t mask;

@@ -13,7 +13,7 @@
 
 const char *launch_prog = "lxrun";
 
-int launch_fail(struct launch_error *err, int status, int errnum, const char *fmt, ...)
+int launch_fail(struct zone_error *err, int status, int errnum, const char *fmt, ...)
 {
 	va_list ap;
 	size_t n;
@@ -27,12 +27,26 @@ int launch_fail(struct launch_error *err, int status, int errnum, const char *fm
 		n = strlen(err->msg);
 		snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", strerror(errnum));
 	}
-	err->errnum = errnum;
+	err->code = errnum;
 	if (status)
 		err->status = status;
 	else if (!err->status)
 		err->status = 1;
 	return -1;
+}
+
+int launch_wrap(struct zone_error *err, int status, const char *fmt, ...)
+{
+	char ctx[256];
+	va_list ap;
+
+	if (!err)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(ctx, sizeof(ctx), fmt, ap);
+	va_end(ap);
+	err->status = status;
+	return zone_error_wrap(err, "%s", ctx);
 }
 
 static const char usage_text[] =
@@ -245,23 +259,21 @@ static int parse_cpus(const char *s, uint64_t *milli)
 }
 
 /* --capabilities over the profile's set, known only once --hardened has been seen. */
-static int launch_opts_caps(struct launch_opts *opts, struct launch_error *err)
+static int launch_opts_caps(struct launch_opts *opts, struct zone_error *err)
 {
-	struct zone_error zerr = {0};
-
 	if (!opts->root)
 		return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
 				   "--capabilities needs --root (a zone to confine)");
 	if (zone_caps_parse(opts->caps_spec, zone_caps_profile(opts->hardened, false), &opts->caps,
-			    NULL, 0, &zerr) < 0)
-		return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "--capabilities: %s", zerr.msg);
+			    NULL, 0, err) < 0)
+		return launch_wrap(err, LAUNCH_EXIT_USAGE, "--capabilities");
 	opts->drop_caps = 1;
 	return 0;
 }
 
 /* --net: a zone (--root) gets a network namespace of its own unless --net host says to
  * share lxrun's, where it would hold CAP_NET_ADMIN over the host's interfaces. */
-static int launch_opts_net(struct launch_opts *opts, const char *net, struct launch_error *err)
+static int launch_opts_net(struct launch_opts *opts, const char *net, struct zone_error *err)
 {
 	if (!net) {
 		opts->net = opts->root ? LAUNCH_NET_NONE : LAUNCH_NET_HOST;
@@ -281,7 +293,7 @@ static int launch_opts_net(struct launch_opts *opts, const char *net, struct lau
 }
 
 int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out,
-		      struct launch_error *err)
+		      struct zone_error *err)
 {
 	const char *net = NULL;
 	int c;

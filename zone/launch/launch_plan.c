@@ -59,7 +59,7 @@ const char *launch_op_name(int kind)
 /* An image of ours: given, else $env, else NAME beside /proc/self/exe or installed
  * (zone/paths.h). */
 static int image_path(const char *given, const char *env_name, const char *name, char *buf,
-		      size_t len, struct launch_error *err)
+		      size_t len, struct zone_error *err)
 {
 	int r;
 
@@ -77,13 +77,13 @@ static int image_path(const char *given, const char *env_name, const char *name,
 }
 
 int launch_brand_path(const struct launch_opts *opts, char *buf, size_t len,
-		      struct launch_error *err)
+		      struct zone_error *err)
 {
 	return image_path(opts->brand_image, "LXZONE_BRAND_IMAGE", "lxzone-brand", buf, len, err);
 }
 
 int launch_init_image_path(const struct launch_opts *opts, char *buf, size_t len,
-			   struct launch_error *err)
+			   struct zone_error *err)
 {
 	return image_path(opts->init_image, "LXZONE_INIT_IMAGE", LAUNCH_INIT_NAME, buf, len, err);
 }
@@ -288,7 +288,7 @@ static const char *const dev_links[][2] = {
 /* The zone's block devices (config `device`): nodes in its /dev tmpfs, never binds of the
  * host's nodes (a chmod in the zone must not change the host's). */
 static int add_devices(const struct launch_opts *opts, struct launch_plan *plan, int *full,
-		       struct launch_error *err)
+		       struct zone_error *err)
 {
 	for (size_t i = 0; i < opts->ndevices; i++) {
 		const struct launch_device *d = &opts->devices[i];
@@ -310,7 +310,7 @@ static int add_devices(const struct launch_opts *opts, struct launch_plan *plan,
 }
 
 static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *plan,
-			  struct launch_error *err)
+			  struct zone_error *err)
 {
 	const char *dev_data = "mode=755", *shm_data = "mode=1777", *tmp_data = "mode=1777";
 	struct launch_op *op;
@@ -429,7 +429,7 @@ static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *pl
 }
 
 int launch_plan_build(const struct launch_opts *opts, struct launch_plan *plan,
-		      struct launch_error *err)
+		      struct zone_error *err)
 {
 	unsigned n;
 

@@ -23,7 +23,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-int launch_pty_open(int *master, char *slave, size_t len, struct launch_error *err)
+int launch_pty_open(int *master, char *slave, size_t len, struct zone_error *err)
 {
 	int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 	struct winsize ws;

@@ -49,7 +49,7 @@ struct root_ctx {
 	int go_fd;			    /* LOP_SPAWN_INIT: init waits for a byte on it */
 	int init_pidns;			    /* LOP_SPAWN_INIT: init's pid namespace */
 	const struct launch_plan *plan;
-	struct launch_error *err;
+	struct zone_error *err;
 };
 
 static int init_pid_fd = -1;
@@ -406,7 +406,7 @@ static int do_mknod(const struct root_ctx *c, const struct launch_op *op)
 	return 0;
 }
 
-static int loopback_up(struct launch_error *err)
+static int loopback_up(struct zone_error *err)
 {
 	cleanup_fd int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	struct ifreq ifr;
@@ -421,7 +421,7 @@ static int loopback_up(struct launch_error *err)
 	return 0;
 }
 
-static int join_cgroup(const char *procs, struct launch_error *err)
+static int join_cgroup(const char *procs, struct zone_error *err)
 {
 	cleanup_fd int fd = open(procs, O_WRONLY | O_CLOEXEC);
 
@@ -433,7 +433,7 @@ static int join_cgroup(const char *procs, struct launch_error *err)
 
 /* Bind the brand image read-only over itself and open that mount: the zone's
  * /proc/<pid>/exe then points at a read-only file it can never write (CVE-2019-5736). */
-static int brand_bind(const char *path, int *brand_fd, struct launch_error *err)
+static int brand_bind(const char *path, int *brand_fd, struct zone_error *err)
 {
 	struct mount_attr attr = {.attr_set =
 				      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
@@ -531,7 +531,7 @@ static int bind_root(struct root_ctx *c, const struct launch_op *op)
  * is refilled on the change to U's root).  From here on the kernel judges it as the zone's
  * root.
  */
-static int init_enter(int go, struct launch_error *err)
+static int init_enter(int go, struct zone_error *err)
 {
 	char b = 0;
 	ssize_t n;
@@ -659,7 +659,7 @@ static int pivot(struct root_ctx *c)
 }
 
 int launch_ops_execute(const struct launch_plan *plan, const char *report_path, int *brand_fd,
-		       int *init_fd, struct launch_error *err)
+		       int *init_fd, struct zone_error *err)
 {
 	struct root_ctx c = {.root = plan->opts->root,
 			     .rootfd = -1,

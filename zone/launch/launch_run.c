@@ -20,7 +20,7 @@ struct report_file {
 	int fd;
 };
 
-static int report_create(struct report_file *r, struct launch_error *err)
+static int report_create(struct report_file *r, struct zone_error *err)
 {
 	const char *tmp = getenv("TMPDIR");
 
@@ -76,7 +76,7 @@ static void terminal_take_back(int was_foreground)
 	sigaction(SIGTTOU, &old, NULL);
 }
 
-static int check_root(const char *root, struct launch_error *err)
+static int check_root(const char *root, struct zone_error *err)
 {
 	struct stat st;
 
@@ -88,8 +88,7 @@ static int check_root(const char *root, struct launch_error *err)
 }
 
 /* One of our images (what: "brand image", env: the variable that names another) */
-static int check_image(const char *path, const char *what, const char *env,
-		       struct launch_error *err)
+static int check_image(const char *path, const char *what, const char *env, struct zone_error *err)
 {
 	struct stat st;
 
@@ -116,7 +115,7 @@ static void close_report(struct report_file *r)
 
 /* No root: the program runs on the host; lxrun stays only if a report (or cgroup) needs it. */
 static int run_host(const struct launch_plan *plan, const struct sock_fprog *filter,
-		    struct report_file *rep, int *status, struct launch_error *err)
+		    struct report_file *rep, int *status, struct zone_error *err)
 {
 	const struct launch_opts *opts = plan->opts;
 	struct launch_exec ex;
@@ -185,7 +184,7 @@ static int run_host(const struct launch_plan *plan, const struct sock_fprog *fil
 	return 0;
 }
 
-int launch_run(const struct launch_plan *plan, int *status, struct launch_error *err)
+int launch_run(const struct launch_plan *plan, int *status, struct zone_error *err)
 {
 	const struct launch_opts *opts = plan->opts;
 	__attribute__((cleanup(free_filter))) struct sock_fprog filter = {0, NULL};
@@ -199,7 +198,6 @@ int launch_run(const struct launch_plan *plan, int *status, struct launch_error 
 	const struct sock_fprog *use = &filter;
 	int was_foreground;
 	sigset_t mask, fwd;
-	char ebuf[512];
 	pid_t pid;
 
 	if (opts->root && check_root(opts->root, err) < 0)
@@ -210,8 +208,10 @@ int launch_run(const struct launch_plan *plan, int *status, struct launch_error 
 	    check_image(plan->init_image, "init image", "LXZONE_INIT_IMAGE", err) < 0)
 		return -1;
 	/* opts->filter: lxrun's cached build of the same filter (lxrun.c) */
-	if (!opts->filter && lx_filter_build(&fo, &filter, ebuf, sizeof(ebuf)) < 0)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "%s", ebuf);
+	if (!opts->filter && lx_filter_build(&fo, &filter, err) < 0) {
+		err->status = LAUNCH_EXIT_CANNOT;
+		return -1;
+	}
 	if (opts->filter)
 		use = opts->filter;
 	if (opts->report && report_create(&rep, err) < 0)

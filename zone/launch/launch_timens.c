@@ -75,7 +75,7 @@ int launch_timens_set_offsets(uint64_t boot_ns)
 	return close(fd);
 }
 
-int launch_timens_enter(uint64_t boot_ns, int *restore_fd, struct launch_error *err)
+int launch_timens_enter(uint64_t boot_ns, int *restore_fd, struct zone_error *err)
 {
 	char line[64];
 	int own, len = launch_timens_offsets(boot_ns, line, sizeof(line));
@@ -92,7 +92,7 @@ int launch_timens_enter(uint64_t boot_ns, int *restore_fd, struct launch_error *
 	}
 	if (launch_timens_set_offsets(boot_ns) < 0) {
 		int e = errno;
-		struct launch_error ignored;
+		struct zone_error ignored;
 
 		launch_timens_restore(own, &ignored);
 		line[len - 1] = '\0';
@@ -103,7 +103,7 @@ int launch_timens_enter(uint64_t boot_ns, int *restore_fd, struct launch_error *
 	return 0;
 }
 
-int launch_timens_restore(int fd, struct launch_error *err)
+int launch_timens_restore(int fd, struct zone_error *err)
 {
 	int r = setns(fd, CLONE_NEWTIME);
 	int e = errno;

@@ -73,7 +73,7 @@ static int open_ns(pid_t pid, const char *name)
 }
 
 int launch_userns_create(uint32_t base, uint32_t count, int new_net, struct launch_userns *u,
-			 struct launch_error *err)
+			 struct zone_error *err)
 {
 	char map[64], c = 0;
 	int sync[2], e = 0;

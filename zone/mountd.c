@@ -38,50 +38,13 @@
  * a zone that races a rename against it can at worst unmount another of its own mounts or get
  * EPERM.
  */
-#include "zone/mountd.h"
+#include "zone/mountd_int.h"
 #include "zone/launch/launch.h" /* the /proc and /sys masks (launch_mask.c), launch_harden */
-
-#include <errno.h>
-#include <fcntl.h>
-#include <grp.h>
-#include <linux/audit.h>
-#include <linux/seccomp.h>
-#include <poll.h>
-#include <sched.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mount.h>
-#include <linux/capability.h>
-#include <linux/magic.h>
-#include <linux/openat2.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
-#include <sys/statvfs.h>
-#include <sys/syscall.h>
-#include <sys/un.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#ifndef STATX_MNT_ID
-#define STATX_MNT_ID 0x00001000U
-#endif
-#ifndef STATX_ATTR_MOUNT_ROOT
-#define STATX_ATTR_MOUNT_ROOT 0x00002000
-#endif
-#ifndef UMOUNT_NOFOLLOW
-#define UMOUNT_NOFOLLOW 0x8
-#endif
-
-#define STR_MAX 4096 /* PATH_MAX, and the page of data mount(2) copies */
 
 /* ------------------------------------------------------------------------------------------ */
 /* The boot record */
 
-static ssize_t read_all(int fd, char *buf, size_t len)
+ssize_t mountd_read_all(int fd, char *buf, size_t len)
 {
 	size_t got = 0;
 
@@ -112,7 +75,7 @@ int mountd_boot_record(pid_t pid, int dirfd, struct zone_error *err)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return zone_error_set(err, errno, "record boot mounts: %s", path);
-	n = read_all(fd, text, (1 << 20) - 1);
+	n = mountd_read_all(fd, text, (1 << 20) - 1);
 	close(fd);
 	if (n < 0)
 		return zone_error_set(err, errno, "record boot mounts: %s", path);
@@ -138,7 +101,7 @@ int mountd_boot_load(int dirfd, struct mountd_zone *z, struct zone_error *err)
 	z->nboot = 0;
 	if (fd < 0)
 		return errno == ENOENT ? 0 : zone_error_set(err, errno, "%s", MOUNTD_BOOT_FILE);
-	n = read_all(fd, buf, sizeof(buf));
+	n = mountd_read_all(fd, buf, sizeof(buf));
 	close(fd);
 	if (n < 0 || mountd_boot_parse(buf, (size_t)n, z) < 0) {
 		z->boot_known = 0;
@@ -150,16 +113,6 @@ int mountd_boot_load(int dirfd, struct mountd_zone *z, struct zone_error *err)
 
 /* ------------------------------------------------------------------------------------------ */
 /* One request */
-
-struct req_ctx {
-	int mem, root, cwd, ns_mnt, ns_net, ns_ipc, ns_pid, ns_user, status;
-	int tgt_fd, src_fd; /* a path given as the caller's own descriptor (caller_fd_path) */
-	char src[STR_MAX], tgt[STR_MAX], type[STR_MAX], data[STR_MAX];
-	struct mountd_req r;
-	uint64_t cap_eff;	/* the caller's effective capabilities */
-	char known_fs[16384];	/* /proc/filesystems, read for each request */
-	char status_text[8192]; /* /proc/<tid>/status */
-};
 
 /* The effective capabilities from /proc/<tid>/status text; 0 when not found. */
 static uint64_t cap_eff_of(const char *text)
@@ -254,334 +207,9 @@ static int read_args(struct req_ctx *c, const struct seccomp_notif *n)
 	return 0;
 }
 
-/* The mount that holds fd (O_PATH), as the caller sees it (mi: its mountinfo). */
-static void mount_facts(int fd, int mi, struct mountd_facts *f)
-{
-	static char text[1 << 18];
-	static struct mountd_mnt m[1024];
-	struct statx stx;
-	struct statfs sfs;
-	ssize_t n;
-	int cnt;
-
-	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID | STATX_BASIC_STATS, &stx) < 0 ||
-	    !(stx.stx_mask & STATX_MNT_ID)) {
-		f->mnt_errno = EPERM;
-		return;
-	}
-	f->mnt_id = stx.stx_mnt_id;
-	f->mnt_is_root = (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
-			     ? (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0
-			     : 1;
-	n = lseek(mi, 0, SEEK_SET) == 0 ? read_all(mi, text, sizeof(text) - 1) : -1;
-	cnt = n < 0 ? -1 : mountd_mountinfo_parse(text, (size_t)n, m, 1024);
-	for (int i = 0; i < cnt; i++)
-		if (m[i].id == f->mnt_id) {
-			f->mnt_in_ns = 1;
-			f->mnt_dev = m[i].dev;
-			f->mnt_ro = m[i].ro;
-		}
-	/* statfs reports the mount's own flags */
-	if (fstatfs(fd, &sfs) == 0 && (sfs.f_flags & ST_NODEV))
-		f->mnt_nodev = 1;
-}
-
-/* A detached tmpfs holding one block device node at path (absolute), for the kernel's
- * lookup of a mount source.  Returns its root (O_PATH) or -errno. */
-static int private_node(const char *path, unsigned long rdev)
-{
-	char buf[STR_MAX], *comp, *save = NULL, *next;
-	int fs = fsopen("tmpfs", FSOPEN_CLOEXEC), m, dir, e;
-
-	if (fs < 0)
-		return -errno;
-	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
-	    (m = fsmount(fs, FSMOUNT_CLOEXEC, 0)) < 0) {
-		e = errno;
-		close(fs);
-		return -e;
-	}
-	close(fs);
-	dir = dup(m);
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (comp = strtok_r(buf, "/", &save); comp; comp = next) {
-		next = strtok_r(NULL, "/", &save);
-		if (!next) {
-			if (mknodat(dir, comp, S_IFBLK | 0600, (dev_t)rdev) < 0)
-				goto fail;
-			break;
-		}
-		if (mkdirat(dir, comp, 0700) < 0 && errno != EEXIST)
-			goto fail;
-		int d = openat(dir, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		close(dir);
-		dir = d;
-		if (dir < 0)
-			goto fail;
-	}
-	if (dir >= 0)
-		close(dir);
-	return m;
-fail:
-	e = errno;
-	if (dir >= 0)
-		close(dir);
-	close(m);
-	return -e;
-}
-
-/* Create the filesystem configured in fs with mount(2)'s flags and attach it at tfd; mask:
- * "/proc" or "/sys", the masks a zone's proc or sysfs gets (zone/launch/launch_mask.c), applied to
- * the new mount before it is attached, so the zone never sees it without them; NULL: none.
- * Returns an errno; closes fs. */
-static int fc_attach(int fs, int tfd, unsigned long flags, const char *mask)
-{
-	static const struct {
-		unsigned long ms;
-		const char *flag;
-	} sb[] = {{MS_RDONLY, "ro"},
-		  {MS_SYNCHRONOUS, "sync"},
-		  {MS_DIRSYNC, "dirsync"},
-		  {MS_LAZYTIME, "lazytime"}};
-	unsigned attrs = 0;
-	int m, e;
-
-	for (size_t i = 0; i < sizeof(sb) / sizeof(sb[0]); i++)
-		if ((flags & sb[i].ms) && fsconfig(fs, FSCONFIG_SET_FLAG, sb[i].flag, NULL, 0) < 0)
-			goto fail;
-	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		goto fail;
-	if (flags & MS_RDONLY)
-		attrs |= MOUNT_ATTR_RDONLY;
-	if (flags & MS_NOSUID)
-		attrs |= MOUNT_ATTR_NOSUID;
-	if (flags & MS_NODEV)
-		attrs |= MOUNT_ATTR_NODEV;
-	if (flags & MS_NOEXEC)
-		attrs |= MOUNT_ATTR_NOEXEC;
-	if (flags & MS_NOSYMFOLLOW)
-		attrs |= MOUNT_ATTR_NOSYMFOLLOW;
-	if (flags & MS_NOATIME)
-		attrs |= MOUNT_ATTR_NOATIME;
-	else if (flags & MS_STRICTATIME)
-		attrs |= MOUNT_ATTR_STRICTATIME;
-	if (flags & MS_NODIRATIME)
-		attrs |= MOUNT_ATTR_NODIRATIME;
-	m = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
-	if (m < 0)
-		goto fail;
-	close(fs);
-	/* a zone's network namespace is its own: its /proc/sys/net stays writable */
-	if (mask && (e = launch_paths_apply_tree(m, mask, 1)) != 0) {
-		close(m);
-		return e;
-	}
-	e = move_mount(m, "", tfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0
-		? errno
-		: 0;
-	close(m);
-	return e;
-fail:
-	e = errno;
-	close(fs);
-	return e;
-}
-
-/* proc of the caller's pid namespace, attached at tfd. */
-static int mount_proc(const struct req_ctx *c, int tfd, unsigned long flags)
-{
-	char opts[STR_MAX], *o, *save = NULL;
-	int fs = fsopen("proc", FSOPEN_CLOEXEC), e;
-
-	if (fs < 0)
-		return errno;
-	if (fsconfig(fs, FSCONFIG_SET_FD, "pidns", NULL, c->ns_pid) < 0 ||
-	    fsconfig(fs, FSCONFIG_SET_STRING, "source",
-		     c->r.source && *c->r.source ? c->r.source : "proc", 0) < 0)
-		goto fail;
-	snprintf(opts, sizeof(opts), "%s", c->r.data ? c->r.data : "");
-	for (o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(o, '=');
-		int r;
-		if (eq) {
-			*eq = '\0';
-			r = fsconfig(fs, FSCONFIG_SET_STRING, o, eq + 1, 0);
-		} else {
-			r = fsconfig(fs, FSCONFIG_SET_FLAG, o, NULL, 0);
-		}
-		if (r < 0)
-			goto fail;
-	}
-	return fc_attach(fs, tfd, flags, "/proc");
-fail:
-	e = errno;
-	close(fs);
-	return e;
-}
-
-/* sysfs of the caller's network namespace (the helper joined it), attached at tfd with the
- * zone's /sys masks. */
-static int mount_sysfs(const struct req_ctx *c, int tfd, unsigned long flags)
-{
-	int fs = fsopen("sysfs", FSOPEN_CLOEXEC), e;
-
-	if (fs < 0)
-		return errno;
-	if (fsconfig(fs, FSCONFIG_SET_STRING, "source",
-		     c->r.source && *c->r.source ? c->r.source : "sysfs", 0) < 0) {
-		e = errno;
-		close(fs);
-		return e;
-	}
-	return fc_attach(fs, tfd, flags, "/sys");
-}
-
-/* BIND without MS_REC: does a boot mount sit under the source (f->src_boot_below)? */
-static int bind_facts(int sfd, int self_fd, int mi, const struct mountd_zone *z,
-		      struct mountd_facts *f)
-{
-	static char text[1 << 18];
-	char name[16], path[STR_MAX];
-	struct statx stx;
-	ssize_t n, l;
-
-	snprintf(name, sizeof(name), "%d", sfd);
-	/* the source as the caller names it: this helper's root is the caller's */
-	l = readlinkat(self_fd, name, path, sizeof(path) - 1);
-	if (l <= 0 || statx(sfd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0 ||
-	    !(stx.stx_mask & STATX_MNT_ID))
-		return EPERM;
-	path[l] = '\0';
-	n = lseek(mi, 0, SEEK_SET) == 0 ? read_all(mi, text, sizeof(text) - 1) : -1;
-	if (n < 0)
-		return EPERM;
-	f->src_boot_below =
-	    path[0] != '/' || mountd_boot_below(z, text, (size_t)n, stx.stx_mnt_id, path);
-	return 0;
-}
-
-/* Take the caller's effective capabilities (and no more) as our own. */
-static int adopt_caps(uint64_t eff)
-{
-	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
-	struct __user_cap_data_struct d[2];
-
-	if (syscall(SYS_capget, &h, d) < 0)
-		return errno;
-	d[0].effective = d[0].permitted = d[0].permitted & (uint32_t)eff;
-	d[1].effective = d[1].permitted = d[1].permitted & (uint32_t)(eff >> 32);
-	d[0].inheritable = d[1].inheritable = 0;
-	return syscall(SYS_capset, &h, d) < 0 ? errno : 0;
-}
-
 /*
- * One overlay layer, looked up as the caller would (the helper's root and cwd are the
- * caller's) but through no magic link: /proc/<pid>/fd/N of a zone process could name a
- * directory outside the zone's root.  Returns a descriptor overlayfs takes (fsconfig
- * FSCONFIG_SET_FD), its mount's flags in *mflags, or -errno.
- */
-static int ovl_layer(const char *path, int self_fd, unsigned long *mflags)
-{
-	struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS};
-	struct statfs sfs;
-	struct stat st;
-	char name[16];
-	int p = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how)), fd, e;
-
-	if (p < 0) {
-		e = errno;
-		if (e == ELOOP) {
-			/* a magic link on the way (refused) or a real loop (the kernel's ELOOP) */
-			int q = open(path, O_PATH | O_CLOEXEC);
-			if (q >= 0) {
-				close(q);
-				return -EPERM;
-			}
-		}
-		return -e;
-	}
-	if (fstat(p, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		close(p);
-		return -EINVAL; /* overlayfs: "not a directory" */
-	}
-	if (fstatfs(p, &sfs) == 0) {
-		if (sfs.f_flags & ST_NODEV)
-			*mflags |= MS_NODEV;
-		if (sfs.f_flags & ST_NOSUID)
-			*mflags |= MS_NOSUID;
-		if (sfs.f_flags & ST_NOEXEC)
-			*mflags |= MS_NOEXEC;
-	}
-	/* reopened readable through our own descriptor: the directory checked, not a path */
-	snprintf(name, sizeof(name), "%d", p);
-	fd = openat(self_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	e = errno;
-	close(p);
-	return fd < 0 ? -e : fd;
-}
-
-/* overlay at tfd, created with the caller's capabilities.  Returns an errno. */
-static int mount_overlay(const struct req_ctx *c, const struct mountd_op *op,
-			 struct mountd_facts *f, int tfd, int self_fd)
-{
-	static struct mountd_ovl o;
-	static const char *const key[] = {[MOUNTD_OVL_LOWER] = "lowerdir+",
-					  [MOUNTD_OVL_DATA] = "datadir+",
-					  [MOUNTD_OVL_UPPER] = "upperdir",
-					  [MOUNTD_OVL_WORK] = "workdir"};
-	int fs, e;
-
-	/* overlayfs looks its layers up, and works on them, with the mounter's credentials */
-	if ((e = adopt_caps(c->cap_eff)) != 0)
-		return e;
-	if ((e = mountd_overlay_parse(c->r.data, &o)) < 0)
-		return -e;
-	fs = fsopen("overlay", FSOPEN_CLOEXEC);
-	if (fs < 0)
-		return errno;
-	if (c->r.source && fsconfig(fs, FSCONFIG_SET_STRING, "source", c->r.source, 0) < 0)
-		goto fail;
-	for (size_t i = 0; i < o.n; i++) {
-		const struct mountd_ovl_opt *x = &o.opt[i];
-		int r;
-
-		switch (x->kind) {
-		case MOUNTD_OVL_RESET:
-			r = fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", "", 0);
-			break;
-		case MOUNTD_OVL_FLAG:
-			r = fsconfig(fs, FSCONFIG_SET_FLAG, x->key, NULL, 0);
-			break;
-		case MOUNTD_OVL_STRING:
-			r = fsconfig(fs, FSCONFIG_SET_STRING, x->key, x->value, 0);
-			break;
-		default: {
-			unsigned long mflags = 0;
-			int lfd = ovl_layer(x->value, self_fd, &mflags);
-			if (lfd < 0) {
-				close(fs);
-				return -lfd;
-			}
-			f->layer_flags |= mflags;
-			r = fsconfig(fs, FSCONFIG_SET_FD, key[x->kind], NULL, lfd);
-			e = errno;
-			close(lfd);
-			errno = e;
-		}
-		}
-		if (r < 0)
-			goto fail;
-	}
-	return fc_attach(fs, tfd, mountd_flags(op, f), NULL);
-fail:
-	e = errno;
-	close(fs);
-	return e;
-}
-
-/*
- * A user-namespaced zone (its init joined a user namespace U, zone/launch/launch_userns.c): the helper
- * acts as U's root, so the kernel judges each call as it would the zone's own: a boot mount
+ * A user-namespaced zone (its init joined a user namespace U, zone/launch/launch_userns.c): the
+ * helper acts as U's root, so the kernel judges each call as it would the zone's own: a boot mount
  * is locked (MNT_LOCKED: no unmount, no move; its read-only and other flags locked too), a
  * path the zone's root cannot search is not found, a new tmpfs, proc (of the zone's pid
  * namespace, which U owns), sysfs, devpts, cgroup or overlay is owned by U.  A block device's
@@ -682,19 +310,20 @@ static int helper(const struct req_ctx *c, const struct mountd_zone *z, const st
 		f.tgt_errno = errno;
 	else if (op->kind == MOUNTD_UMOUNT || op->kind == MOUNTD_REMOUNT ||
 		 op->kind == MOUNTD_REMOUNT_BIND)
-		mount_facts(tfd, mi, &f);
+		mountd_mount_facts(tfd, mi, &f);
 	if (f.tgt_errno == 0 && f.admin && op->err == 0) {
 		if (op->kind == MOUNTD_MOVE) {
 			sfd = open_path(c->src_fd, r->source, O_PATH | O_CLOEXEC);
 			if (sfd < 0)
 				f.mnt_errno = errno;
 			else
-				mount_facts(sfd, mi, &f);
+				mountd_mount_facts(sfd, mi, &f);
 		} else if (op->kind == MOUNTD_BIND) {
 			sfd = open_path(c->src_fd, r->source, O_PATH | O_CLOEXEC);
 			if (sfd < 0)
 				return errno;
-			if (!(op->flags & MS_REC) && (e = bind_facts(sfd, self_fd, mi, z, &f)) != 0)
+			if (!(op->flags & MS_REC) &&
+			    (e = mountd_bind_facts(sfd, self_fd, mi, z, &f)) != 0)
 				return e;
 		} else if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_BLOCK) {
 			struct stat st;
@@ -725,11 +354,11 @@ static int helper(const struct req_ctx *c, const struct mountd_zone *z, const st
 		return e;
 	}
 	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_PROC)
-		return mount_proc(c, tfd, op->flags);
+		return mountd_mount_proc(c, tfd, op->flags);
 	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_SYSFS)
-		return mount_sysfs(c, tfd, mountd_flags(op, &f));
+		return mountd_mount_sysfs(c, tfd, mountd_flags(op, &f));
 	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_OVERLAY)
-		return mount_overlay(c, op, &f, tfd, self_fd);
+		return mountd_mount_overlay(c, op, &f, tfd, self_fd);
 	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_BLOCK) {
 		if (r->source[0] == '/')
 			snprintf(src_abs, sizeof(src_abs), "%s", r->source);
@@ -737,7 +366,7 @@ static int helper(const struct req_ctx *c, const struct mountd_zone *z, const st
 			 snprintf(src_abs, sizeof(src_abs), "%s/%s", strcmp(cwd, "/") ? cwd : "",
 				  r->source) >= (int)sizeof(src_abs))
 			return ENAMETOOLONG;
-		priv = private_node(src_abs, f.src_rdev);
+		priv = mountd_private_node(src_abs, f.src_rdev);
 		if (priv < 0)
 			return -priv;
 	}
@@ -819,7 +448,8 @@ static int serve_one(int listener, const struct seccomp_notif *n, const struct m
 	e = read_args(c, n);
 	/* the capabilities of the calling thread (n->pid is its tid), which a thread of a
 	 * process changes for itself alone */
-	ssize_t sn = e < 0 ? -1 : read_all(c->status, c->status_text, sizeof(c->status_text) - 1);
+	ssize_t sn =
+	    e < 0 ? -1 : mountd_read_all(c->status, c->status_text, sizeof(c->status_text) - 1);
 	if (sn < 0 && e == 0)
 		e = -EPERM;
 	c->status_text[sn < 0 ? 0 : sn] = '\0';
@@ -837,7 +467,7 @@ static int serve_one(int listener, const struct seccomp_notif *n, const struct m
 		return e;
 	/* the host's file systems now (a module loaded since counts), never the zone's say */
 	int kfd = open("/proc/filesystems", O_RDONLY | O_CLOEXEC);
-	ssize_t kn = kfd < 0 ? -1 : read_all(kfd, c->known_fs, sizeof(c->known_fs) - 1);
+	ssize_t kn = kfd < 0 ? -1 : mountd_read_all(kfd, c->known_fs, sizeof(c->known_fs) - 1);
 	if (kfd >= 0)
 		close(kfd);
 	c->known_fs[kn < 0 ? 0 : kn] = '\0'; /* unreadable: no type is known (ENODEV) */

@@ -1,0 +1,68 @@
+/* What the files of the mount service (zone/mountd*.c) share; nothing else includes it. */
+#ifndef LXZONE_ZONE_MOUNTD_INT_H
+#define LXZONE_ZONE_MOUNTD_INT_H
+
+#include "zone/mountd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef STATX_MNT_ID
+#define STATX_MNT_ID 0x00001000U
+#endif
+#ifndef STATX_ATTR_MOUNT_ROOT
+#define STATX_ATTR_MOUNT_ROOT 0x00002000
+#endif
+#ifndef UMOUNT_NOFOLLOW
+#define UMOUNT_NOFOLLOW 0x8
+#endif
+
+#define STR_MAX 4096 /* PATH_MAX, and the page of data mount(2) copies */
+
+/* One request: the caller's descriptors and what was read from it */
+struct req_ctx {
+	int mem, root, cwd, ns_mnt, ns_net, ns_ipc, ns_pid, ns_user, status;
+	int tgt_fd, src_fd; /* a path given as the caller's own descriptor (caller_fd_path) */
+	char src[STR_MAX], tgt[STR_MAX], type[STR_MAX], data[STR_MAX];
+	struct mountd_req r;
+	uint64_t cap_eff;	/* the caller's effective capabilities */
+	char known_fs[16384];	/* /proc/filesystems, read for each request */
+	char status_text[8192]; /* /proc/<tid>/status */
+};
+
+/* mountd.c */
+ssize_t mountd_read_all(int fd, char *buf, size_t len);
+
+/* mountd_fs.c: the helper's mounts; each returns 0 or an errno */
+void mountd_mount_facts(int fd, int mi, struct mountd_facts *f);
+int mountd_private_node(const char *path, unsigned long rdev);
+int mountd_mount_proc(const struct req_ctx *c, int tfd, unsigned long flags);
+int mountd_mount_sysfs(const struct req_ctx *c, int tfd, unsigned long flags);
+int mountd_bind_facts(int sfd, int self_fd, int mi, const struct mountd_zone *z,
+		      struct mountd_facts *f);
+int mountd_mount_overlay(const struct req_ctx *c, const struct mountd_op *op,
+			 struct mountd_facts *f, int tfd, int self_fd);
+
+#endif

@@ -106,4 +106,8 @@ void zone_config_doc_markdown(FILE *out);
 /* lxzone.conf(5) in roff, from the same table (`lxzone help conf-man`). */
 void zone_config_doc_man(FILE *out);
 
+/* A host name of 1 to 64 characters, dot-separated labels of letters, digits and inner
+ * hyphens, copied to out: the `hostname` key's check. */
+int zone_hostname_check(const char *v, char *out, size_t sz, struct zone_error *err);
+
 #endif

@@ -47,13 +47,6 @@
 
 #define BRAND_MAX (16 << 20)
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-}
-#define cleanup_fd __attribute__((cleanup(close_fd)))
-
 /* The registration line: x86_64 ELF (any class byte but ELF64 little-endian checked), EI_OSABI
  * < 0x80 (the brand and lxzone-init carry 0xff), e_machine EM_X86_64. */
 int launch_binfmt_entry(const char *interp, char *buf, size_t len)
@@ -79,8 +72,8 @@ int launch_binfmt_entry(const char *interp, char *buf, size_t len)
 static int brand_copy_xo(const char *brand, uint32_t base, int *out, struct zone_error *err)
 {
 	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
-	cleanup_fd int src = open(brand, O_RDONLY | O_CLOEXEC);
-	cleanup_fd int fs = -1, mnt = -1, dst = -1, sb = -1;
+	cleanup_close int src = open(brand, O_RDONLY | O_CLOEXEC);
+	cleanup_close int fs = -1, mnt = -1, dst = -1, sb = -1;
 	struct stat st;
 	off_t off = 0;
 
@@ -125,7 +118,7 @@ static int brand_copy_xo(const char *brand, uint32_t base, int *out, struct zone
  * kernel refuses (no per-namespace binfmt_misc). */
 static int binfmt_mount_in(int user_fd)
 {
-	cleanup_fd int s0 = -1, s1 = -1;
+	cleanup_close int s0 = -1, s1 = -1;
 	int sv[2], st, fd = -1;
 	char c = 0, cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = {&c, 1};
@@ -181,7 +174,7 @@ int launch_binfmt_register(const char *brand, int user_fd, uint32_t base, int ta
 {
 	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
 					    MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
-	cleanup_fd int mnt = binfmt_mount_in(user_fd), reg = -1, xo = -1;
+	cleanup_close int mnt = binfmt_mount_in(user_fd), reg = -1, xo = -1;
 	char line[512], interp[64];
 	int n;
 

@@ -27,13 +27,6 @@
 
 #define IMAGE_MAX (1 << 20) /* lxzone-init is small; anything larger is not it */
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-}
-#define cleanup_fd __attribute__((cleanup(close_fd)))
-
 int launch_image_open_ro(const char *path, const char *what, int *fd, struct zone_error *err)
 {
 	struct mount_attr attr = {.attr_set =
@@ -72,8 +65,8 @@ static int copy_all(int src, int dst, off_t size)
 int launch_image_copy_ro(const char *path, const char *name, int *fd, struct zone_error *err)
 {
 	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
-	cleanup_fd int src = open(path, O_RDONLY | O_CLOEXEC);
-	cleanup_fd int fs = -1, mnt = -1, dst = -1, sb = -1;
+	cleanup_close int src = open(path, O_RDONLY | O_CLOEXEC);
+	cleanup_close int fs = -1, mnt = -1, dst = -1, sb = -1;
 	struct stat st;
 
 	if (src < 0)

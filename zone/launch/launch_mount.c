@@ -1,0 +1,306 @@
+/*
+ * The plan's mount, bind, file, link and device operations, each on a descriptor resolved
+ * inside the root (launch_root.c says why).
+ */
+#include "zone/launch/launch_root_int.h"
+
+int launch_do_mount(const struct root_ctx *c, const struct launch_op *op)
+{
+	cleanup_close int fd = launch_mount_point(c, op->dest, 0);
+	char target[64];
+
+	if (fd < 0)
+		return -1;
+	if (c->init_pidns >= 0 && strcmp(op->fstype, "proc") == 0) {
+		if (launch_proc_of(c->init_pidns, fd, op->flags) < 0)
+			return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno,
+					   "mount proc of the zone's pid namespace on %s%s",
+					   c->root, op->dest);
+		return 0;
+	}
+	launch_fd_path(fd, target, sizeof(target));
+	if (mount(op->fstype, target, op->fstype, op->flags, op->data) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "mount %s on %s%s",
+				   op->fstype, c->root, op->dest);
+	return 0;
+}
+
+/*
+ * A detached recursive bind of the host path src, shifted into the zone's ids (host uid k
+ * appears as k in the zone, shown to the host as base+k), read-only if ro.  Every mount of the
+ * tree is idmapped when it can be; when one cannot (a file system without idmap support, or a
+ * mount that is idmapped already, as the zone's own root is when src holds it), only the top
+ * one is.  Returns the mount's descriptor, or -1 with errno: EINVAL when src's own file
+ * system cannot be idmapped.
+ */
+int launch_idmapped_tree(const char *src, const struct launch_userns *u, int ro)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP | (ro ? MOUNT_ATTR_RDONLY : 0),
+				  .userns_fd = (uint64_t)u->user_fd};
+
+	for (int rec = 1; rec >= 0; rec--) {
+		int fd = (int)syscall(SYS_open_tree, AT_FDCWD, src,
+				      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE),
+		    e;
+
+		if (fd < 0)
+			return -1;
+		if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (rec ? AT_RECURSIVE : 0),
+			    &attr, sizeof(attr)) == 0) {
+			if (ro && !rec) { /* the submounts read-only too */
+				struct mount_attr roattr = {.attr_set = MOUNT_ATTR_RDONLY};
+				if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE,
+					    &roattr, sizeof(roattr)) < 0) {
+					e = errno;
+					close(fd);
+					errno = e;
+					return -1;
+				}
+			}
+			return fd;
+		}
+		e = errno;
+		close(fd);
+		errno = e;
+		if (e != EINVAL && e != EPERM)
+			return -1;
+	}
+	errno = EINVAL;
+	return -1;
+}
+
+/* An idmapped bind of src at the descriptor tfd: 0, 1 when src's file system cannot be
+ * idmapped (the caller binds it plainly), -1 with errno. */
+static int bind_idmapped(const char *src, const struct launch_userns *u, int tfd, int ro)
+{
+	int m = launch_idmapped_tree(src, u, ro), r;
+
+	if (m < 0)
+		return errno == EINVAL ? 1 : -1;
+	r = (int)syscall(SYS_move_mount, m, "", tfd, "",
+			 MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+	close(m);
+	return r < 0 ? -1 : 0;
+}
+
+int launch_do_bind(const struct root_ctx *c, const char *src, const char *dest, int ro, int idmap)
+{
+	struct stat st;
+	cleanup_close int fd = -1;
+	char target[64];
+	int r = 1;
+
+	if (stat(src, &st) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "bind %s", src);
+	fd = launch_mount_point(c, dest, !S_ISDIR(st.st_mode));
+	if (fd < 0)
+		return -1;
+	launch_fd_path(fd, target, sizeof(target));
+	if (idmap && c->userns && (r = bind_idmapped(src, c->userns, fd, ro)) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "bind %s on %s%s (idmapped)",
+				   src, c->root, dest);
+	if (r == 0)
+		return 0;
+	if (mount(src, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "bind %s on %s%s", src,
+				   c->root, dest);
+	if (ro)
+		return launch_set_readonly(c, dest, src);
+	return 0;
+}
+
+int launch_do_binfmt(const struct root_ctx *c, const struct launch_op *op)
+{
+	cleanup_close int fd = -1;
+
+	if (!c->userns)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, 0, "plan: binfmt without U");
+	if (launch_do_bind(c, op->src, LX_ZONE_BRAND, 1, 0) < 0)
+		return -1;
+	fd = launch_root_open(c, op->dest, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+	if (fd < 0 && errno == ENOENT)
+		return 0; /* a kernel without binfmt_misc */
+	if (fd < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open %s%s", c->root,
+				   op->dest);
+	return launch_binfmt_register(op->src, c->userns->user_fd, c->userns->base, fd, c->err);
+}
+
+/*
+ * LOP_LXPROC_FILES: the FUSE file system on opts->lxproc_fuse_fd, made detached (fsmount),
+ * and each of its files bound over its zone path from there: no mount point of its own is
+ * ever visible.  Mounted by host root, so allow_other lets the zone's users in and
+ * default_permissions has the kernel check the 0444 mode; nosuid, nodev, noexec, and not
+ * read-only: root's open for writing of a /proc file works and its write fails (EIO), as on
+ * Linux, where a read-only mount would say EROFS.
+ */
+int launch_lxproc_files(const struct root_ctx *c)
+{
+	const struct launch_opts *o = c->plan->opts;
+	static const char *const strs[][2] = {
+	    {"rootmode", "40555"}, {"user_id", "0"}, {"group_id", "0"}, {"source", "lxproc"}};
+	char num[16];
+	cleanup_close int fs = (int)syscall(SYS_fsopen, "fuse", FSOPEN_CLOEXEC);
+	cleanup_close int m = -1;
+	int ok = fs >= 0;
+
+	snprintf(num, sizeof(num), "%d", o->lxproc_fuse_fd);
+	ok = ok && syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "fd", num, 0) == 0;
+	for (size_t i = 0; ok && i < sizeof(strs) / sizeof(strs[0]); i++)
+		ok = syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, strs[i][0], strs[i][1], 0) == 0;
+	ok = ok && syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "allow_other", NULL, 0) == 0 &&
+	     syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "default_permissions", NULL, 0) == 0 &&
+	     syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0 &&
+	     (m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+			       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)) >= 0;
+	if (!ok)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno,
+				   "mount the lxproc files (FUSE on fd %d)", o->lxproc_fuse_fd);
+	for (size_t i = 0; i < o->nlxproc_files; i++) {
+		const struct launch_lxproc_file *f = &o->lxproc_files[i];
+		cleanup_close int t = launch_root_open(c, f->zone, O_PATH);
+		cleanup_close int b = -1;
+
+		if (t < 0 && errno == ENOENT)
+			continue; /* the image's kernel files are what they are: nothing to
+				     hide */
+		if (t < 0 ||
+		    (b = (int)syscall(SYS_open_tree, m, f->name,
+				      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)) < 0 ||
+		    syscall(SYS_move_mount, b, "", t, "",
+			    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno,
+					   "bind the lxproc file %s on %s%s", f->name, c->root,
+					   f->zone);
+	}
+	return 0;
+}
+
+int launch_do_write_file(const struct root_ctx *c, const struct launch_op *op)
+{
+	cleanup_close int fd = launch_mount_point(c, op->dest, 1), wfd = -1;
+	char target[64];
+	size_t len = strlen(op->data);
+
+	if (fd < 0)
+		return -1;
+	launch_fd_path(fd, target, sizeof(target));
+	wfd = open(target, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (wfd < 0 || write(wfd, op->data, len) != (ssize_t)len)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "write %s%s", c->root,
+				   op->dest);
+	return 0;
+}
+
+/*
+ * The directory that will hold the zone path dest (made if missing, resolved inside the
+ * root), open O_PATH; *name is dest's last component.
+ */
+static int open_parent(const struct root_ctx *c, const char *dest, const char **name)
+{
+	char parent_path[4096];
+	const char *slash = strrchr(dest, '/');
+
+	snprintf(parent_path, sizeof(parent_path), "%.*s", (int)(slash - dest), dest);
+	if (launch_root_mkpath(c, parent_path, 0755, 0) < 0)
+		return -1;
+	*name = slash + 1;
+	return launch_root_open(c, *parent_path ? parent_path : "/", O_PATH | O_DIRECTORY);
+}
+
+int launch_do_symlink(const struct root_ctx *c, const struct launch_op *op)
+{
+	const char *name;
+	cleanup_close int parent = open_parent(c, op->dest, &name);
+
+	if (parent < 0 || (symlinkat(op->src, parent, name) < 0 && errno != EEXIST))
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "symlink %s%s", c->root,
+				   op->dest);
+	return 0;
+}
+
+/* A block device node in the zone's /dev (a fresh tmpfs: nothing is there to replace). */
+int launch_do_mknod(const struct root_ctx *c, const struct launch_op *op)
+{
+	const char *name;
+	cleanup_close int parent = open_parent(c, op->dest, &name);
+
+	if (parent < 0 ||
+	    mknodat(parent, name, S_IFBLK | (op->mode & 07777), (dev_t)op->flags) < 0 ||
+	    fchmodat(parent, name, op->mode & 07777, 0) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "mknod %s%s", c->root,
+				   op->dest);
+	return 0;
+}
+
+int launch_loopback_up(struct zone_error *err)
+{
+	cleanup_close int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "loopback: get flags");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "loopback: bring up");
+	return 0;
+}
+
+int launch_join_cgroup(const char *procs, struct zone_error *err)
+{
+	cleanup_close int fd = open(procs, O_WRONLY | O_CLOEXEC);
+
+	/* "0" is the writing process itself, whatever pid namespace it is in */
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "join cgroup %s", procs);
+	return 0;
+}
+
+/* Bind the brand image read-only over itself and open that mount: the zone's
+ * /proc/<pid>/exe then points at a read-only file it can never write (CVE-2019-5736). */
+int launch_brand_bind(const char *path, int *brand_fd, struct zone_error *err)
+{
+	struct mount_attr attr = {.attr_set =
+				      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+	int fd;
+
+	if (mount(path, path, NULL, MS_BIND, NULL) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "bind brand image %s", path);
+	fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "open brand image %s", path);
+	if (mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0) {
+		close(fd);
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
+				   "remount brand image %s read-only", path);
+	}
+	*brand_fd = fd;
+	return 0;
+}
+
+/* A row of the /proc and /sys table (launch_mask.c) on the zone path dest, which is
+ * resolved inside the root without following a last symlink; a path the kernel does not
+ * have is skipped. */
+int launch_do_path_rule(const struct root_ctx *c, const struct launch_op *op)
+{
+	static const int rules[] = {
+	    [LOP_MASK] = LAUNCH_PATH_MASK,
+	    [LOP_READ_ONLY] = LAUNCH_PATH_RO,
+	    [LOP_READ_WRITE] = LAUNCH_PATH_RW_NETNS,
+	};
+	cleanup_close int fd = launch_root_open(c, op->dest, O_PATH | O_NOFOLLOW);
+	int e;
+
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open %s%s", c->root,
+				   op->dest);
+	e = launch_path_apply(fd, rules[op->kind]);
+	if (e)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, e, "%s %s%s",
+				   launch_op_name(op->kind), c->root, op->dest);
+	return 0;
+}

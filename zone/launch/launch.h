@@ -17,8 +17,8 @@
  * found).  Callers print "lxrun: <msg>" (or "lxzone: ...") and exit with .status.
  *
  * Files: launch_opts.c (lxrun's command line), launch_plan.c (plan building and printing),
- * launch_root.c (executing mount operations, pivot_root), launch_init.c (the minimal init,
- * waiting and signal forwarding), launch_exec.c (resolving and probing the program, the brand
+ * launch_root.c (executing the plan, pivot_root), launch_mount.c (its mount operations),
+ * launch_init.c (the minimal init, waiting and signal forwarding), launch_exec.c (resolving and probing the program, the brand
  * environment, the gate stub, filter install and exec), launch_report.c (the unsupported-call
  * summary), launch_enter.c (joining a running zone), launch_userns.c (a zone's user
  * namespace and the namespaces it owns).

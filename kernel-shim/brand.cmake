@@ -43,6 +43,12 @@ set(LXZONE_BRAND_SOURCES
 	${CMAKE_SOURCE_DIR}/proc/lxproc_page.c)
 
 add_executable(lxzone-brand ${LXZONE_BRAND_SOURCES})
+# Checked freestanding: no libc header is reachable (-nostdinc; only the compiler's own
+# stddef.h, stdint.h, stdarg.h), and the link has no libc (-nostdlib), so a brand object that
+# reaches for libc fails the build.
+execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include
+	OUTPUT_VARIABLE LXZONE_CC_INCLUDE OUTPUT_STRIP_TRAILING_WHITESPACE)
+target_compile_options(lxzone-brand PRIVATE -nostdinc -isystem ${LXZONE_CC_INCLUDE})
 target_compile_options(lxzone-brand PRIVATE
 	-Wall -Wextra ${LXZONE_WERROR_FLAG} -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -mgeneral-regs-only

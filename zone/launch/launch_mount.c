@@ -4,7 +4,7 @@
  */
 #include "zone/launch/launch_root_int.h"
 
-int launch_do_mount(const struct root_ctx *c, const struct launch_op *op)
+int launch_do_mount(struct root_ctx *c, const struct launch_op *op)
 {
 	cleanup_close int fd = launch_mount_point(c, op->dest, 0);
 	char target[64];
@@ -109,7 +109,7 @@ int launch_do_bind(const struct root_ctx *c, const char *src, const char *dest, 
 	return 0;
 }
 
-int launch_do_binfmt(const struct root_ctx *c, const struct launch_op *op)
+int launch_do_binfmt(struct root_ctx *c, const struct launch_op *op)
 {
 	cleanup_close int fd = -1;
 
@@ -176,7 +176,7 @@ int launch_lxproc_files(const struct root_ctx *c)
 	return 0;
 }
 
-int launch_do_write_file(const struct root_ctx *c, const struct launch_op *op)
+int launch_do_write_file(struct root_ctx *c, const struct launch_op *op)
 {
 	cleanup_close int fd = launch_mount_point(c, op->dest, 1), wfd = -1;
 	char target[64];
@@ -208,7 +208,7 @@ static int open_parent(const struct root_ctx *c, const char *dest, const char **
 	return launch_root_open(c, *parent_path ? parent_path : "/", O_PATH | O_DIRECTORY);
 }
 
-int launch_do_symlink(const struct root_ctx *c, const struct launch_op *op)
+int launch_do_symlink(struct root_ctx *c, const struct launch_op *op)
 {
 	const char *name;
 	cleanup_close int parent = open_parent(c, op->dest, &name);
@@ -220,7 +220,7 @@ int launch_do_symlink(const struct root_ctx *c, const struct launch_op *op)
 }
 
 /* A block device node in the zone's /dev (a fresh tmpfs: nothing is there to replace). */
-int launch_do_mknod(const struct root_ctx *c, const struct launch_op *op)
+int launch_do_mknod(struct root_ctx *c, const struct launch_op *op)
 {
 	const char *name;
 	cleanup_close int parent = open_parent(c, op->dest, &name);
@@ -283,7 +283,7 @@ int launch_brand_bind(const char *path, int *brand_fd, struct zone_error *err)
 /* A row of the /proc and /sys table (launch_mask.c) on the zone path dest, which is
  * resolved inside the root without following a last symlink; a path the kernel does not
  * have is skipped. */
-int launch_do_path_rule(const struct root_ctx *c, const struct launch_op *op)
+int launch_do_path_rule(struct root_ctx *c, const struct launch_op *op)
 {
 	static const int rules[] = {
 	    [LOP_MASK] = LAUNCH_PATH_MASK,

@@ -317,6 +317,153 @@ static int pivot(struct root_ctx *c)
 	return 0;
 }
 
+/* One handler per operation kind, each 0, -1 with c->err filled, 1 (this process is the
+ * setup, done: init goes on) or 2 (this process is the zone's init). */
+typedef int (*op_fn)(struct root_ctx *c, const struct launch_op *op);
+
+static int op_join_netns(struct root_ctx *c, const struct launch_op *op)
+{
+	(void)op;
+	if (setns(c->plan->opts->net_fd, CLONE_NEWNET) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "join netns");
+	return 0;
+}
+
+static int op_join_cgroup(struct root_ctx *c, const struct launch_op *op)
+{
+	return launch_join_cgroup(op->src, c->err);
+}
+
+static int op_new_cgroupns(struct root_ctx *c, const struct launch_op *op)
+{
+	(void)op;
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "new cgroup namespace");
+	return 0;
+}
+
+static int op_hostname(struct root_ctx *c, const struct launch_op *op)
+{
+	if (sethostname(op->data, strlen(op->data)) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "sethostname %s", op->data);
+	return 0;
+}
+
+static int op_loopback_up(struct root_ctx *c, const struct launch_op *op)
+{
+	(void)op;
+	return launch_loopback_up(c->err);
+}
+
+static int op_make_private(struct root_ctx *c, const struct launch_op *op)
+{
+	(void)op;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "make / private");
+	return 0;
+}
+
+static int op_brand_bind(struct root_ctx *c, const struct launch_op *op)
+{
+	return launch_brand_bind(op->src, c->brand_fd, c->err);
+}
+
+static int op_init_image(struct root_ctx *c, const struct launch_op *op)
+{
+	if (!c->init_fd || *c->init_fd >= 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, 0, "plan: init image twice");
+	return launch_image_copy_ro(op->src, LAUNCH_INIT_NAME, c->init_fd, c->err);
+}
+
+static int op_bind(struct root_ctx *c, const struct launch_op *op)
+{
+	return launch_do_bind(c, op->src, op->dest, (op->flags & MS_RDONLY) != 0, op->idmap);
+}
+
+static int op_dev_bind(struct root_ctx *c, const struct launch_op *op)
+{
+	return launch_do_bind(c, op->src, op->dest, 0, 0);
+}
+
+static int op_report_bind(struct root_ctx *c, const struct launch_op *op)
+{
+	return c->report_path ? launch_do_bind(c, c->report_path, op->dest, 0, 0) : 0;
+}
+
+static int op_page_bind(struct root_ctx *c, const struct launch_op *op)
+{
+	return launch_do_bind(c, op->src, op->dest, 1, 0);
+}
+
+static int op_lxproc_files(struct root_ctx *c, const struct launch_op *op)
+{
+	(void)op;
+	return launch_lxproc_files(c);
+}
+
+static int op_remount_ro(struct root_ctx *c, const struct launch_op *op)
+{
+	return launch_set_readonly(c, op->dest, "tmpfs");
+}
+
+static int op_mkdir(struct root_ctx *c, const struct launch_op *op)
+{
+	return launch_root_mkpath(c, op->dest, op->mode, 0) < 0 ? -1 : 0;
+}
+
+static int op_pivot_root(struct root_ctx *c, const struct launch_op *op)
+{
+	(void)op;
+	return pivot(c);
+}
+
+static int op_spawn_init(struct root_ctx *c, const struct launch_op *op)
+{
+	(void)op;
+	if (!c->userns)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, 0, "plan: no user namespace");
+	return spawn_init(c);
+}
+
+/* the setup's work is done: init goes on, this process returns 1 */
+static int op_enter_userns(struct root_ctx *c, const struct launch_op *op)
+{
+	(void)op;
+	if (c->go_fd < 0 || write(c->go_fd, "g", 1) != 1)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "start the zone's init");
+	return 1;
+}
+
+static const op_fn op_table[] = {
+    [LOP_JOIN_NETNS] = op_join_netns,
+    [LOP_JOIN_CGROUP] = op_join_cgroup,
+    [LOP_NEW_CGROUPNS] = op_new_cgroupns,
+    [LOP_HOSTNAME] = op_hostname,
+    [LOP_LOOPBACK_UP] = op_loopback_up,
+    [LOP_MAKE_PRIVATE] = op_make_private,
+    [LOP_BRAND_BIND] = op_brand_bind,
+    [LOP_INIT_IMAGE] = op_init_image,
+    [LOP_BIND_ROOT] = bind_root,
+    [LOP_MOUNT] = launch_do_mount,
+    [LOP_BIND] = op_bind,
+    [LOP_DEV_BIND] = op_dev_bind,
+    [LOP_REPORT_BIND] = op_report_bind,
+    [LOP_PAGE_BIND] = op_page_bind,
+    [LOP_LXPROC_FILES] = op_lxproc_files,
+    [LOP_SYMLINK] = launch_do_symlink,
+    [LOP_WRITE_FILE] = launch_do_write_file,
+    [LOP_REMOUNT_RO] = op_remount_ro,
+    [LOP_MKDIR] = op_mkdir,
+    [LOP_PIVOT_ROOT] = op_pivot_root,
+    [LOP_MKNOD] = launch_do_mknod,
+    [LOP_MASK] = launch_do_path_rule,
+    [LOP_READ_ONLY] = launch_do_path_rule,
+    [LOP_READ_WRITE] = launch_do_path_rule,
+    [LOP_BINFMT] = launch_do_binfmt,
+    [LOP_SPAWN_INIT] = op_spawn_init,
+    [LOP_ENTER_USERNS] = op_enter_userns,
+};
+
 int launch_ops_execute(const struct launch_plan *plan, const char *report_path, int *brand_fd,
 		       int *init_fd, struct zone_error *err)
 {
@@ -326,131 +473,30 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 			     .go_fd = -1,
 			     .init_pidns = -1,
 			     .plan = plan,
-			     .err = err};
-	size_t i;
+			     .err = err,
+			     .report_path = report_path,
+			     .brand_fd = brand_fd,
+			     .init_fd = init_fd};
 	int r = 0;
 
 	*brand_fd = -1;
 	if (init_fd)
 		*init_fd = -1;
-	/* zone-path ops before bind-root find rootfd -1 and fail with EBADF, never touch /
-	 */
-	for (i = 0; i < plan->nops && r == 0; i++) {
+	/* zone-path ops before bind-root find rootfd -1 and fail with EBADF, never touch / */
+	for (size_t i = 0; i < plan->nops && r == 0; i++) {
 		const struct launch_op *op = &plan->ops[i];
+		unsigned k = (unsigned)op->kind;
 
-		switch (op->kind) {
-		case LOP_JOIN_NETNS:
-			if (setns(plan->opts->net_fd, CLONE_NEWNET) < 0)
-				r = launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "join netns");
-			break;
-		case LOP_JOIN_CGROUP:
-			r = launch_join_cgroup(op->src, err);
-			break;
-		case LOP_NEW_CGROUPNS:
-			if (unshare(CLONE_NEWCGROUP) < 0)
-				r = launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
-						"new cgroup namespace");
-			break;
-		case LOP_HOSTNAME:
-			if (sethostname(op->data, strlen(op->data)) < 0)
-				r = launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "sethostname %s",
-						op->data);
-			break;
-		case LOP_LOOPBACK_UP:
-			r = launch_loopback_up(err);
-			break;
-		case LOP_MAKE_PRIVATE:
-			if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-				r = launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "make / private");
-			break;
-		case LOP_BRAND_BIND:
-			r = launch_brand_bind(op->src, brand_fd, err);
-			break;
-		case LOP_INIT_IMAGE:
-			if (!init_fd || *init_fd >= 0)
-				r = launch_fail(err, LAUNCH_EXIT_CANNOT, 0,
-						"plan: init image twice");
-			else
-				r = launch_image_copy_ro(op->src, LAUNCH_INIT_NAME, init_fd, err);
-			break;
-		case LOP_BIND_ROOT:
-			r = bind_root(&c, op);
-			break;
-		case LOP_MOUNT:
-			r = launch_do_mount(&c, op);
-			break;
-		case LOP_BIND:
-			r = launch_do_bind(&c, op->src, op->dest, (op->flags & MS_RDONLY) != 0,
-					   op->idmap);
-			break;
-		case LOP_DEV_BIND:
-			r = launch_do_bind(&c, op->src, op->dest, 0, 0);
-			break;
-		case LOP_REPORT_BIND:
-			if (report_path)
-				r = launch_do_bind(&c, report_path, op->dest, 0, 0);
-			break;
-		case LOP_PAGE_BIND:
-			r = launch_do_bind(&c, op->src, op->dest, 1, 0);
-			break;
-		case LOP_LXPROC_FILES:
-			r = launch_lxproc_files(&c);
-			break;
-		case LOP_SYMLINK:
-			r = launch_do_symlink(&c, op);
-			break;
-		case LOP_WRITE_FILE:
-			r = launch_do_write_file(&c, op);
-			break;
-		case LOP_REMOUNT_RO:
-			r = launch_set_readonly(&c, op->dest, "tmpfs");
-			break;
-		case LOP_MKDIR:
-			if (launch_root_mkpath(&c, op->dest, op->mode, 0) < 0)
-				r = -1;
-			break;
-		case LOP_PIVOT_ROOT:
-			r = pivot(&c);
-			break;
-		case LOP_MKNOD:
-			r = launch_do_mknod(&c, op);
-			break;
-		case LOP_MASK:
-		case LOP_READ_ONLY:
-		case LOP_READ_WRITE:
-			r = launch_do_path_rule(&c, op);
-			break;
-		case LOP_BINFMT:
-			r = launch_do_binfmt(&c, op);
-			break;
-		case LOP_SPAWN_INIT:
-			if (!c.userns) {
-				r = launch_fail(err, LAUNCH_EXIT_CANNOT, 0,
-						"plan: no user namespace");
-				break;
-			}
-			r = spawn_init(&c);
-			if (r == 2) /* init: the rest is the setup's; it goes on at the end */
-				goto init;
-			break;
-		case LOP_ENTER_USERNS:
-			/* the setup's work is done: init goes on, this process returns 1 */
-			if (c.go_fd < 0 || write(c.go_fd, "g", 1) != 1)
-				r = launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
-						"start the zone's init");
-			else
-				r = 1;
-			break;
-		default:
+		if (k >= sizeof(op_table) / sizeof(op_table[0]) || !op_table[k])
 			r = launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "plan: unknown op %d",
 					op->kind);
-		}
+		else
+			r = op_table[k](&c, op);
 	}
-	launch_paths_done();
-	if (0) {
-	init:
+	if (r == 2) /* init: the rest is the setup's; it goes on at the end */
 		r = 0;
-	}
+	else
+		launch_paths_done();
 	if (c.rootfd >= 0)
 		close(c.rootfd);
 	if (c.go_fd >= 0)

@@ -36,6 +36,9 @@ struct root_ctx {
 	int init_pidns;			    /* LOP_SPAWN_INIT: init's pid namespace */
 	const struct launch_plan *plan;
 	struct zone_error *err;
+	const char *report_path; /* LOP_REPORT_BIND's source, or NULL */
+	int *brand_fd;		 /* LOP_BRAND_BIND's result */
+	int *init_fd;		 /* LOP_INIT_IMAGE's result, or NULL */
 };
 
 /* launch_root.c */
@@ -47,17 +50,17 @@ int launch_set_readonly(const struct root_ctx *c, const char *zpath, const char 
 int launch_proc_of(int pidns, int tfd, unsigned long flags);
 
 /* launch_mount.c: the operations; each 0 or -1 with c->err filled */
-int launch_do_mount(const struct root_ctx *c, const struct launch_op *op);
+int launch_do_mount(struct root_ctx *c, const struct launch_op *op);
 int launch_idmapped_tree(const char *src, const struct launch_userns *u, int ro);
 int launch_do_bind(const struct root_ctx *c, const char *src, const char *dest, int ro, int idmap);
-int launch_do_binfmt(const struct root_ctx *c, const struct launch_op *op);
+int launch_do_binfmt(struct root_ctx *c, const struct launch_op *op);
 int launch_lxproc_files(const struct root_ctx *c);
-int launch_do_write_file(const struct root_ctx *c, const struct launch_op *op);
-int launch_do_symlink(const struct root_ctx *c, const struct launch_op *op);
-int launch_do_mknod(const struct root_ctx *c, const struct launch_op *op);
+int launch_do_write_file(struct root_ctx *c, const struct launch_op *op);
+int launch_do_symlink(struct root_ctx *c, const struct launch_op *op);
+int launch_do_mknod(struct root_ctx *c, const struct launch_op *op);
 int launch_loopback_up(struct zone_error *err);
 int launch_join_cgroup(const char *procs, struct zone_error *err);
 int launch_brand_bind(const char *path, int *brand_fd, struct zone_error *err);
-int launch_do_path_rule(const struct root_ctx *c, const struct launch_op *op);
+int launch_do_path_rule(struct root_ctx *c, const struct launch_op *op);
 
 #endif

@@ -248,6 +248,150 @@ static int whiteout(int root, const char *clean, const struct zone_extract_opts 
 	return 0;
 }
 
+/* One entry being placed: where, and what to count and say. */
+struct placing {
+	struct archive *a;
+	struct archive_entry *e;
+	int root, parent;
+	const char *clean, *base;
+	const struct zone_extract_opts *opts;
+	struct zone_extract_stats *st;
+	struct zone_error *err;
+};
+
+/* Refuse an entry, say why, and go on. */
+static int refuse(const struct placing *p, const char *fmt, const char *arg)
+{
+	p->st->refused++;
+	if (p->opts && p->opts->warnings) {
+		fprintf(p->opts->warnings, "refused %s: ", p->clean);
+		fprintf(p->opts->warnings, fmt, arg);
+		fputc('\n', p->opts->warnings);
+	}
+	return 0;
+}
+
+/* The entry's parent, resolved inside the root (made when missing): a descriptor, -1 with err
+ * filled, or -2 when the entry is unplaceable (a symlink to a place the image does not have,
+ * a file in the way): refused, as tar in a chroot would fail it. Other failures (no space,
+ * I/O) stop the install. */
+static int open_parent(struct placing *p, const char *dir)
+{
+	struct zone_error perr = {0};
+	int fd = -1;
+
+	if (make_parents(p->root, dir, &perr) == 0 &&
+	    (fd = openat2_in_root(p->root, dir, O_PATH | O_DIRECTORY)) >= 0)
+		return fd;
+	int e = perr.msg[0] ? perr.code : errno;
+	if (e == ENOENT || e == ENOTDIR || e == ELOOP || e == EXDEV || e == EEXIST) {
+		p->st->refused++;
+		if (p->opts && p->opts->warnings)
+			fprintf(p->opts->warnings, "refused %s: parent %s: %s\n", p->clean, dir,
+				strerror(e));
+		return -2;
+	}
+	if (!perr.msg[0])
+		return zone_error_set(p->err, e, "%s: parent directory", p->clean);
+	if (p->err != NULL)
+		*p->err = perr;
+	return zone_error_wrap(p->err, "%s", p->clean);
+}
+
+static int place_hardlink(struct placing *p, const char *hl)
+{
+	char target[4096];
+	cleanup_close int tfd = -1;
+
+	if (zone_extract_clean_name(hl, target, sizeof(target)) < 0 || target[0] == '\0')
+		return refuse(p, "hard link to '%s'", hl);
+	tfd = openat2_in_root(p->root, target, O_PATH | O_NOFOLLOW);
+	if (tfd < 0)
+		return zone_error_set(p->err, errno, "%s: hard link target %s", p->clean, target);
+	if (clear_slot(p->parent, p->base, 0, p->clean, p->err) < 0)
+		return -1;
+	if (linkat(tfd, "", p->parent, p->base, AT_EMPTY_PATH) < 0)
+		return zone_error_set(p->err, errno, "%s: hard link to %s", p->clean, target);
+	p->st->hardlinks++;
+	/* A hard link entry may carry data (pax); there is nothing more to do. */
+	return 0;
+}
+
+static int place_dir(struct placing *p)
+{
+	int r = clear_slot(p->parent, p->base, 1, p->clean, p->err);
+	cleanup_close int fd = -1;
+
+	if (r < 0)
+		return -1;
+	if (r == 0 && mkdirat(p->parent, p->base, 0700) < 0)
+		return zone_error_set(p->err, errno, "%s: mkdir", p->clean);
+	fd = openat(p->parent, p->base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return zone_error_set(p->err, errno, "%s: open directory", p->clean);
+	p->st->dirs++;
+	return set_meta_fd(fd, p->e, p->clean, p->err);
+}
+
+static int place_file(struct placing *p)
+{
+	cleanup_close int fd = -1;
+
+	if (clear_slot(p->parent, p->base, 0, p->clean, p->err) < 0)
+		return -1;
+	fd = openat(p->parent, p->base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return zone_error_set(p->err, errno, "%s: create", p->clean);
+	if (write_data(p->a, fd, p->clean, p->st, p->err) < 0)
+		return -1;
+	if (ftruncate(fd, (off_t)archive_entry_size(p->e)) < 0)
+		return zone_error_set(p->err, errno, "%s: set size", p->clean);
+	p->st->files++;
+	return set_meta_fd(fd, p->e, p->clean, p->err);
+}
+
+static int place_symlink(struct placing *p)
+{
+	struct archive_entry *e = p->e;
+	const char *target = archive_entry_symlink(e);
+	struct timespec ts[2] = {{archive_entry_mtime(e), archive_entry_mtime_nsec(e)},
+				 {archive_entry_mtime(e), archive_entry_mtime_nsec(e)}};
+
+	if (target == NULL)
+		return zone_error_set(p->err, EINVAL, "%s: symlink without target", p->clean);
+	if (clear_slot(p->parent, p->base, 0, p->clean, p->err) < 0)
+		return -1;
+	if (symlinkat(target, p->parent, p->base) < 0)
+		return zone_error_set(p->err, errno, "%s: symlink", p->clean);
+	if (fchownat(p->parent, p->base, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e),
+		     AT_SYMLINK_NOFOLLOW) < 0)
+		return zone_error_set(p->err, errno, "%s: chown", p->clean);
+	utimensat(p->parent, p->base, ts, AT_SYMLINK_NOFOLLOW);
+	p->st->links++;
+	return 0;
+}
+
+/* A FIFO or a socket node. */
+static int place_special(struct placing *p, mode_t type)
+{
+	struct archive_entry *e = p->e;
+	cleanup_close int fd = -1;
+
+	if (clear_slot(p->parent, p->base, 0, p->clean, p->err) < 0)
+		return -1;
+	if (mknodat(p->parent, p->base, (type == AE_IFIFO ? S_IFIFO : S_IFSOCK) | 0600, 0) < 0)
+		return zone_error_set(p->err, errno, "%s: mknod", p->clean);
+	fd = openat(p->parent, p->base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return zone_error_set(p->err, errno, "%s", p->clean);
+	/* fchown/fchmod do not take O_PATH fds; go through the parent instead. */
+	if (fchownat(p->parent, p->base, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e),
+		     AT_SYMLINK_NOFOLLOW) < 0 ||
+	    fchmodat(p->parent, p->base, archive_entry_perm(e) & 07777, 0) < 0)
+		return zone_error_set(p->err, errno, "%s: owner and mode", p->clean);
+	return 0;
+}
+
 static int extract_entry(struct archive *a, struct archive_entry *e, int root,
 			 const struct zone_extract_opts *opts, struct zone_extract_stats *st,
 			 struct zone_error *err)
@@ -257,14 +401,20 @@ static int extract_entry(struct archive *a, struct archive_entry *e, int root,
 	const char *dir, *base;
 	const char *hl = archive_entry_hardlink(e);
 	mode_t type = archive_entry_filetype(e);
-	cleanup_close int parent = -1;
+	struct placing p = {.a = a,
+			    .e = e,
+			    .root = root,
+			    .parent = -1,
+			    .clean = clean,
+			    .opts = opts,
+			    .st = st,
+			    .err = err};
+	int r;
 
 	st->entries++;
 	if (raw == NULL || zone_extract_clean_name(raw, clean, sizeof(clean)) < 0) {
-		st->refused++;
-		if (opts && opts->warnings)
-			fprintf(opts->warnings, "refused %s: '..' in path\n", raw ? raw : "(null)");
-		return 0;
+		p.clean = raw ? raw : "(null)";
+		return refuse(&p, "%s", "'..' in path");
 	}
 	if (opts && opts->layer != ZONE_EXTRACT_ALL) {
 		const char *b = strrchr(clean, '/');
@@ -286,118 +436,24 @@ static int extract_entry(struct archive *a, struct archive_entry *e, int root,
 	}
 	memcpy(parent_path, clean, strlen(clean) + 1);
 	split(parent_path, &dir, &base);
-	/* A parent that cannot be resolved inside the root (a symlink to a place the image does
-	 * not have, a file in the way) makes the entry unplaceable: refuse it, as tar in a
-	 * chroot would fail it, and go on. Other failures (no space, I/O) stop the install. */
-	struct zone_error perr = {0};
-	if (make_parents(root, dir, &perr) < 0 ||
-	    (parent = openat2_in_root(root, dir, O_PATH | O_DIRECTORY)) < 0) {
-		int e = perr.msg[0] ? perr.code : errno;
-		if (e == ENOENT || e == ENOTDIR || e == ELOOP || e == EXDEV || e == EEXIST) {
-			st->refused++;
-			if (opts && opts->warnings)
-				fprintf(opts->warnings, "refused %s: parent %s: %s\n", clean, dir,
-					strerror(e));
-			return 0;
-		}
-		if (!perr.msg[0])
-			return zone_error_set(err, e, "%s: parent directory", clean);
-		if (err != NULL)
-			*err = perr;
-		return zone_error_wrap(err, "%s", clean);
-	}
-
-	if (hl != NULL) {
-		char target[4096];
-		cleanup_close int tfd = -1;
-		if (zone_extract_clean_name(hl, target, sizeof(target)) < 0 || target[0] == '\0') {
-			st->refused++;
-			if (opts && opts->warnings)
-				fprintf(opts->warnings, "refused %s: hard link to '%s'\n", clean,
-					hl);
-			return 0;
-		}
-		tfd = openat2_in_root(root, target, O_PATH | O_NOFOLLOW);
-		if (tfd < 0)
-			return zone_error_set(err, errno, "%s: hard link target %s", clean, target);
-		if (clear_slot(parent, base, 0, clean, err) < 0)
-			return -1;
-		if (linkat(tfd, "", parent, base, AT_EMPTY_PATH) < 0)
-			return zone_error_set(err, errno, "%s: hard link to %s", clean, target);
-		st->hardlinks++;
-		/* A hard link entry may carry data (pax); there is nothing more to do. */
-		return 0;
-	}
-
-	switch (type) {
-	case AE_IFDIR: {
-		int r = clear_slot(parent, base, 1, clean, err);
-		cleanup_close int fd = -1;
-		if (r < 0)
-			return -1;
-		if (r == 0 && mkdirat(parent, base, 0700) < 0)
-			return zone_error_set(err, errno, "%s: mkdir", clean);
-		fd = openat(parent, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			return zone_error_set(err, errno, "%s: open directory", clean);
-		st->dirs++;
-		return set_meta_fd(fd, e, clean, err);
-	}
-	case AE_IFREG: {
-		cleanup_close int fd = -1;
-		if (clear_slot(parent, base, 0, clean, err) < 0)
-			return -1;
-		fd = openat(parent, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			    0600);
-		if (fd < 0)
-			return zone_error_set(err, errno, "%s: create", clean);
-		if (write_data(a, fd, clean, st, err) < 0)
-			return -1;
-		if (ftruncate(fd, (off_t)archive_entry_size(e)) < 0)
-			return zone_error_set(err, errno, "%s: set size", clean);
-		st->files++;
-		return set_meta_fd(fd, e, clean, err);
-	}
-	case AE_IFLNK: {
-		const char *target = archive_entry_symlink(e);
-		struct timespec ts[2] = {{archive_entry_mtime(e), archive_entry_mtime_nsec(e)},
-					 {archive_entry_mtime(e), archive_entry_mtime_nsec(e)}};
-		if (target == NULL)
-			return zone_error_set(err, EINVAL, "%s: symlink without target", clean);
-		if (clear_slot(parent, base, 0, clean, err) < 0)
-			return -1;
-		if (symlinkat(target, parent, base) < 0)
-			return zone_error_set(err, errno, "%s: symlink", clean);
-		if (fchownat(parent, base, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e),
-			     AT_SYMLINK_NOFOLLOW) < 0)
-			return zone_error_set(err, errno, "%s: chown", clean);
-		utimensat(parent, base, ts, AT_SYMLINK_NOFOLLOW);
-		st->links++;
-		return 0;
-	}
-	case AE_IFIFO:
-	case AE_IFSOCK: {
-		cleanup_close int fd = -1;
-		if (clear_slot(parent, base, 0, clean, err) < 0)
-			return -1;
-		if (mknodat(parent, base, (type == AE_IFIFO ? S_IFIFO : S_IFSOCK) | 0600, 0) < 0)
-			return zone_error_set(err, errno, "%s: mknod", clean);
-		fd = openat(parent, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			return zone_error_set(err, errno, "%s", clean);
-		/* fchown/fchmod do not take O_PATH fds; go through the parent instead. */
-		if (fchownat(parent, base, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e),
-			     AT_SYMLINK_NOFOLLOW) < 0 ||
-		    fchmodat(parent, base, archive_entry_perm(e) & 07777, 0) < 0)
-			return zone_error_set(err, errno, "%s: owner and mode", clean);
-		return 0;
-	}
-	default:
-		st->refused++;
-		if (opts && opts->warnings)
-			fprintf(opts->warnings, "refused %s: unknown file type\n", clean);
-		return 0;
-	}
+	p.base = base;
+	p.parent = open_parent(&p, dir);
+	if (p.parent < 0)
+		return p.parent == -2 ? 0 : -1;
+	if (hl != NULL)
+		r = place_hardlink(&p, hl);
+	else if (type == AE_IFDIR)
+		r = place_dir(&p);
+	else if (type == AE_IFREG)
+		r = place_file(&p);
+	else if (type == AE_IFLNK)
+		r = place_symlink(&p);
+	else if (type == AE_IFIFO || type == AE_IFSOCK)
+		r = place_special(&p, type);
+	else
+		r = refuse(&p, "%s", "unknown file type");
+	close(p.parent);
+	return r;
 }
 
 static int not_an_image(const char *path, struct zone_error *err)

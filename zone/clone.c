@@ -188,15 +188,14 @@ static int copy_root_fn(const char *root, void *arg, struct zone_error *err)
 	return zone_copy_tree(root, j->dst, &o, NULL, err);
 }
 
-int zone_clone_into(struct zone *src, const char *snap, struct zone *dst,
-		    enum zone_clone_method method, struct zone_error *err)
+/* What a clone of src (or of its snapshot snap, at snapdir) needs, checked before anything is
+ * written, so a refused clone leaves no half-made zone. */
+static int clone_check(struct zone *src, const char *snap, struct zone *dst,
+		       enum zone_clone_method method, char **snapdir, struct zone_error *err)
 {
-	cleanup_free char *snapdir = NULL;
-	cleanup_free char *srcroot = zone_subpath(src, "root");
-	cleanup_free char *dstroot = NULL;
-	const char *srclower = zone_overlay_lower(src);
 	enum zone_state ss = zone_get_state(src);
-	json_t *origin;
+	const char *srclower = zone_overlay_lower(src);
+	struct stat st;
 
 	if (zone_get_state(dst) != ZONE_CONFIGURED)
 		return zone_error_set(err, 0, "zone %s is %s; a clone target must be configured",
@@ -206,91 +205,97 @@ int zone_clone_into(struct zone *src, const char *snap, struct zone *dst,
 				      src->name, zone_state_name(ss),
 				      ss >= ZONE_READY ? " (halt it, or clone a snapshot)" : "");
 	if (snap != NULL) {
-		struct stat st;
 		if (zone_snapshot_name_validate(snap, err) < 0)
 			return -1;
-		if (asprintf(&snapdir, "%s/snapshots/%s", zone_path(src), snap) < 0)
+		if (asprintf(snapdir, "%s/snapshots/%s", zone_path(src), snap) < 0) {
+			*snapdir = NULL;
 			return zone_error_set(err, ENOMEM, "clone");
-		if (stat(snapdir, &st) < 0)
+		}
+		if (stat(*snapdir, &st) < 0)
 			return zone_error_set(err, 0, "zone %s has no snapshot %s", src->name,
 					      snap);
 	}
-	if (method == ZONE_CLONE_AUTO) {
-		if (strcmp(zone_config_str(dst->config, "root-type"), "sparse") == 0)
-			method = ZONE_CLONE_OVERLAY;
-		else
-			method = ZONE_CLONE_COPY; /* copy uses reflink when it can (below) */
-	}
-	if (zone_mkdir_p(zone_path(dst), 0700, err) < 0)
-		return -1;
-
-	origin = json_pack("{s:s, s:s}", "zone", src->name, "type",
-			   method == ZONE_CLONE_OVERLAY	  ? "overlay"
-			   : method == ZONE_CLONE_REFLINK ? "reflink"
-							  : "copy");
-	if (snap != NULL)
-		json_object_set_new(origin, "snapshot", json_string(snap));
-
 	if (method == ZONE_CLONE_OVERLAY) {
-		char *lower = NULL;
-		if (snap == NULL && !zone_config_bool(src->config, "golden")) {
-			json_decref(origin);
+		if (snap == NULL && !zone_config_bool(src->config, "golden"))
 			return zone_error_set(err, 0,
 					      "an overlay clone needs --snapshot S, or a golden "
 					      "source (%s is not golden)",
 					      src->name);
-		}
-		if (snap == NULL && srclower != NULL) {
-			json_decref(origin);
+		if (snap == NULL && srclower != NULL)
 			return zone_error_set(err, 0,
 					      "%s is itself an overlay zone: clone one of its "
 					      "snapshots",
 					      src->name);
-		}
-		/* A snapshot of an overlay zone is its upper layer: stack it on the source's
-		 * lower layer. */
-		if (snap != NULL && srclower != NULL) {
-			if (asprintf(&lower, "%s:%s", snapdir, srclower) < 0)
-				lower = NULL;
-		} else {
-			lower = strdup(snap != NULL ? snapdir : srcroot);
-		}
-		if (lower == NULL) {
-			json_decref(origin);
-			return zone_error_set(err, ENOMEM, "clone");
-		}
-		json_object_set_new(origin, "lower", json_string(lower));
-		free(lower);
-		json_object_set_new(dst->config, "root-type", json_string("sparse"));
-		zone_state_put(dst, "origin", origin);
-		if (zone_save_config(dst, err) < 0 || zone_set_state(dst, ZONE_INCOMPLETE, err) < 0)
-			return -1;
-		const char *subs[] = {"root", "upper", "work"};
-		cleanup_close int zp = open(zone_path(dst), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		for (size_t i = 0; i < 3; i++) {
-			if (zone_rmtree_at(zp, subs[i], err) < 0)
-				return -1;
-			if (mkdirat(zp, subs[i], 0755) < 0)
-				return zone_error_set(err, errno, "mkdir %s/%s", zone_path(dst),
-						      subs[i]);
-		}
-		cleanup_free char *upper = zone_subpath(dst, "upper");
-		if (zone_reset_identity(dst, upper, err) < 0)
-			return zone_error_wrap(err, "reset identity");
-		return zone_set_state(dst, ZONE_INSTALLED, err);
+		return 0;
 	}
-
-	/* Asked for reflink: find out before anything is written, so a file system that cannot
-	 * is one clear error and no half-made zone. */
+	if (snap != NULL && srclower != NULL)
+		return zone_error_set(err, 0,
+				      "copying a snapshot of overlay zone %s is not supported: "
+				      "clone it with --method overlay",
+				      src->name);
+	/* Asked for reflink: find out before anything is written. */
 	if (method == ZONE_CLONE_REFLINK &&
-	    !zone_reflink_supported(snap != NULL ? snapdir : zone_path(src), zone_path(dst))) {
-		json_decref(origin);
+	    !zone_reflink_supported(snap != NULL ? *snapdir : zone_path(src), zone_path(dst)))
 		return zone_error_set(
 		    err, 0,
 		    "--method reflink: %s and %s are not on one file system that "
 		    "can share extents (btrfs, xfs with reflink); use --method copy",
 		    zone_path(src), zone_path(dst));
+	return 0;
+}
+
+/* An overlay clone: the source (its snapshot, or a golden zone's root) is the lower layer,
+ * the clone gets an empty upper one. O(1). */
+static int clone_overlay(struct zone *src, const char *snapdir, struct zone *dst, json_t *origin,
+			 struct zone_error *err)
+{
+	const char *srclower = zone_overlay_lower(src);
+	cleanup_free char *srcroot = zone_subpath(src, "root");
+	char *lower = NULL;
+
+	/* A snapshot of an overlay zone is its upper layer: stack it on the source's lower
+	 * layer. */
+	if (snapdir != NULL && srclower != NULL) {
+		if (asprintf(&lower, "%s:%s", snapdir, srclower) < 0)
+			lower = NULL;
+	} else {
+		lower = strdup(snapdir != NULL ? snapdir : srcroot);
 	}
+	if (lower == NULL) {
+		json_decref(origin);
+		return zone_error_set(err, ENOMEM, "clone");
+	}
+	json_object_set_new(origin, "lower", json_string(lower));
+	free(lower);
+	json_object_set_new(dst->config, "root-type", json_string("sparse"));
+	zone_state_put(dst, "origin", origin);
+	if (zone_save_config(dst, err) < 0 || zone_set_state(dst, ZONE_INCOMPLETE, err) < 0)
+		return -1;
+	const char *subs[] = {"root", "upper", "work"};
+	cleanup_close int zp = open(zone_path(dst), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (size_t i = 0; i < 3; i++) {
+		if (zone_rmtree_at(zp, subs[i], err) < 0)
+			return -1;
+		if (mkdirat(zp, subs[i], 0755) < 0)
+			return zone_error_set(err, errno, "mkdir %s/%s", zone_path(dst), subs[i]);
+	}
+	cleanup_free char *upper = zone_subpath(dst, "upper");
+	if (zone_reset_identity(dst, upper, err) < 0)
+		return zone_error_wrap(err, "reset identity");
+	return zone_set_state(dst, ZONE_INSTALLED, err);
+}
+
+/* A whole copy of the source's root (or its snapshot), sharing extents when the file system
+ * can (reflink) and with progress. */
+static int clone_copy(struct zone *src, const char *snapdir, struct zone *dst,
+		      enum zone_clone_method method, json_t *origin, struct zone_error *err)
+{
+	cleanup_free char *srcroot = zone_subpath(src, "root");
+	cleanup_free char *dstroot = NULL;
+	struct zone_progress progress;
+	const char *from = snapdir != NULL ? snapdir : srcroot;
+	int copied;
+
 	zone_state_put(dst, "origin", origin);
 	if (zone_set_state(dst, ZONE_INCOMPLETE, err) < 0)
 		return -1;
@@ -302,31 +307,47 @@ int zone_clone_into(struct zone *src, const char *snap, struct zone *dst,
 	if (mkdirat(zp, "root", 0755) < 0)
 		return zone_error_set(err, errno, "mkdir %s/root", zone_path(dst));
 	dstroot = zone_subpath(dst, "root");
-	struct zone_progress progress;
 	struct copy_job job = {.dst = dstroot, .progress = &progress};
-	int copied;
-	const char *from = snap != NULL ? snapdir : srcroot;
 	job.reflink =
 	    method == ZONE_CLONE_REFLINK || zone_reflink_supported(zone_path(src), zone_path(dst));
 	if (job.reflink)
 		json_object_set_new(origin, "type", json_string("reflink"));
-	if (snap != NULL && srclower != NULL)
-		return zone_error_set(
-		    err, 0,
-		    "copying a snapshot of overlay zone %s is not supported: clone "
-		    "it with --method overlay",
-		    src->name);
 	zone_progress_start(&progress, dst->name, "clone");
-	copied = snap != NULL ? copy_root_fn(from, &job, err)
-			      : zone_with_root(src, copy_root_fn, &job, err);
+	copied = snapdir != NULL ? copy_root_fn(from, &job, err)
+				 : zone_with_root(src, copy_root_fn, &job, err);
 	zone_progress_end(&progress);
 	if (copied < 0)
-		return snap != NULL ? zone_error_wrap(err, "copy %s", from)
-				    : zone_error_wrap(err, "copy zone %s", src->name);
+		return snapdir != NULL ? zone_error_wrap(err, "copy %s", from)
+				       : zone_error_wrap(err, "copy zone %s", src->name);
 	json_object_set_new(dst->config, "root-type", json_string("whole"));
 	if (zone_save_config(dst, err) < 0)
 		return -1;
 	if (zone_reset_identity(dst, dstroot, err) < 0)
 		return zone_error_wrap(err, "reset identity");
 	return zone_set_state(dst, ZONE_INSTALLED, err);
+}
+
+int zone_clone_into(struct zone *src, const char *snap, struct zone *dst,
+		    enum zone_clone_method method, struct zone_error *err)
+{
+	cleanup_free char *snapdir = NULL;
+	json_t *origin;
+
+	if (method == ZONE_CLONE_AUTO) /* copy uses reflink when it can (clone_copy) */
+		method = strcmp(zone_config_str(dst->config, "root-type"), "sparse") == 0
+			     ? ZONE_CLONE_OVERLAY
+			     : ZONE_CLONE_COPY;
+	if (clone_check(src, snap, dst, method, &snapdir, err) < 0)
+		return -1;
+	if (zone_mkdir_p(zone_path(dst), 0700, err) < 0)
+		return -1;
+	origin = json_pack("{s:s, s:s}", "zone", src->name, "type",
+			   method == ZONE_CLONE_OVERLAY	  ? "overlay"
+			   : method == ZONE_CLONE_REFLINK ? "reflink"
+							  : "copy");
+	if (snap != NULL)
+		json_object_set_new(origin, "snapshot", json_string(snap));
+	if (method == ZONE_CLONE_OVERLAY)
+		return clone_overlay(src, snapdir, dst, origin, err);
+	return clone_copy(src, snapdir, dst, method, origin, err);
 }

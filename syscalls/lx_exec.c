@@ -185,36 +185,31 @@ static int kernel_runs(long fd, int unreadable)
 	return lx_sys4(LX_SYS_faccessat2, LX_AT_FDCWD, LX_BINFMT_ENTRY, LX_F_OK, 0) == 0;
 }
 
-static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp,
-		    int flags)
+/* The name the kernel gives the program (bprm->filename): the path, or /dev/fd/N[/path]. */
+static void exec_name(char *name, size_t sz, int dirfd, const char *path)
 {
-	static const char brand_self[] = "/proc/self/exe";
-	char path[LX_EXEC_PATH_MAX], name[LX_EXEC_PATH_MAX + 32], num[24];
-	char var[2 * LX_EXEC_PATH_MAX + 1300];
-	struct lx_exec_info lv[MAX_SCRIPT_DEPTH + 1];
-	uint64_t *argv = NULL, *envp = NULL;
-	size_t argv_len = 0, envp_len = 0, k;
-	long fd, r, argc = 0, envc, depth = 0;
-	int unreadable = 0, kernel;
+	char num[24];
+	size_t k;
 
-	if (flags & ~(LX_AT_EMPTY_PATH | LX_AT_SYMLINK_NOFOLLOW))
-		return -LX_EINVAL;
-	r = lx_strncpy_from_guest(path, upath, sizeof(path));
-	if (r < 0)
-		return r;
-
-	/* the name the kernel gives the program (bprm->filename) */
 	if (path[0] == '/' || dirfd == LX_AT_FDCWD) {
-		lx_strlcpy(name, path, sizeof(name));
-	} else {
-		k = append(name, 0, sizeof(name), "/dev/fd/");
-		lx_utoa((uint64_t)(unsigned)dirfd, num);
-		k = append(name, k, sizeof(name), num);
-		if (path[0]) {
-			k = append(name, k, sizeof(name), "/");
-			append(name, k, sizeof(name), path);
-		}
+		lx_strlcpy(name, path, sz);
+		return;
 	}
+	k = append(name, 0, sz, "/dev/fd/");
+	lx_utoa((uint64_t)(unsigned)dirfd, num);
+	k = append(name, k, sz, num);
+	if (path[0]) {
+		k = append(name, k, sz, "/");
+		append(name, k, sz, path);
+	}
+}
+
+/* The file to run, opened as the kernel would check it (AT_EMPTY_PATH: dirfd itself); the
+ * brand's own image stands for the guest's program.  A descriptor or -errno. */
+static long exec_open(int dirfd, const char *path, int flags, int *unreadable)
+{
+	long fd, r;
+
 	if (!path[0]) {
 		char fdlink[LX_FD_LINK_MAX];
 		if (!(flags & LX_AT_EMPTY_PATH))
@@ -225,122 +220,171 @@ static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uar
 		if (r < 0)
 			return r; /* EBADF, as Linux */
 		lx_fd_link(dirfd, fdlink);
-		fd = open_exec2(LX_AT_FDCWD, fdlink, 0, &unreadable);
+		fd = open_exec2(LX_AT_FDCWD, fdlink, 0, unreadable);
 	} else {
-		fd = open_exec2(dirfd, path, flags, &unreadable);
+		fd = open_exec2(dirfd, path, flags, unreadable);
 	}
-	if (fd < 0)
-		return fd;
-	if (is_brand_image(fd)) {
+	if (fd >= 0 && is_brand_image((int)fd)) {
 		/* "/proc/self/exe" and friends name the brand; the guest means its own program
 		 * (busybox re-executes itself that way) */
 		lx_sys1(LX_SYS_close, fd);
-		unreadable = 0;
-		fd = open_exec2(LX_AT_FDCWD, lx_proc.exe, 0, &unreadable);
-		if (fd < 0)
-			return fd;
+		*unreadable = 0;
+		fd = open_exec2(LX_AT_FDCWD, lx_proc.exe, 0, unreadable);
 	}
-	kernel = kernel_runs(fd, unreadable);
+	return fd;
+}
+
+/* Follow "#!" like the kernel: up to four interpreters, then an ELF whose own interpreter must
+ * open.  *fd is replaced by each interpreter's; *depth counts them.  0 or -errno. */
+static long exec_follow_scripts(long *fd, struct lx_exec_info *lv, long *depth)
+{
+	long r;
+
+	for (;;) {
+		r = lx_exec_probe(fd_pread, (void *)(intptr_t)*fd, &lv[*depth]);
+		if (r < 0)
+			return r;
+		if (lv[*depth].kind == LX_EXEC_ELF)
+			break;
+		if (*depth == MAX_SCRIPT_DEPTH)
+			return -LX_ELOOP;
+		lx_sys1(LX_SYS_close, *fd);
+		*fd = open_exec(LX_AT_FDCWD, lv[*depth].interp, 0);
+		if (*fd < 0)
+			return *fd;
+		(*depth)++;
+	}
+	if (lv[*depth].interp[0]) {
+		long ifd = lx_sys3(LX_SYS_open, lv[*depth].interp, LX_O_RDONLY | LX_O_CLOEXEC, 0);
+		if (ifd < 0)
+			return ifd;
+		lx_sys1(LX_SYS_close, ifd);
+	}
+	return 0;
+}
+
+/* The kernel's argv rewrite for scripts: interpreters (with their argument) outermost first,
+ * then the script's name, then the guest's argv without its argv[0].  In *argv (mapped). */
+static long exec_script_argv(uint64_t uargv, const struct lx_exec_info *lv, long depth,
+			     const char *name, uint64_t **argv, size_t *argv_len)
+{
+	long argc = read_vec(uargv, argv, argv_len, 2 * (size_t)depth + 1);
+	if (argc < 0)
+		return argc;
+	uint64_t *rest = *argv + (argc ? 1 : 0);
+	size_t nrest = argc ? (size_t)argc - 1 : 0, pre = 1, k = 0;
+	for (long i = 0; i < depth; i++)
+		pre += lv[i].interp_arg[0] ? 2 : 1;
+	memmove(*argv + pre, rest, nrest * sizeof(**argv));
+	(*argv)[pre + nrest] = 0;
+	for (long i = depth - 1; i >= 0; i--) {
+		(*argv)[k++] = (uintptr_t)lv[i].interp;
+		if (lv[i].interp_arg[0])
+			(*argv)[k++] = (uintptr_t)lv[i].interp_arg;
+	}
+	(*argv)[k] = (uintptr_t)name;
+	return 0;
+}
+
+/* The hand-over variable the next brand reads (brand_abi.h): version, flags, kernel version,
+ * report, zone page, the program's descriptor, its name.  Its length, >= sz when too long. */
+static size_t exec_brand_var(char *var, size_t sz, const struct lx_sysctx *c, long hfd,
+			     const char *name)
+{
+	unsigned bf = (lx_proc.flags & ~(unsigned)LX_BF_SIGSYS_MASKED) | LX_BF_EXECFD |
+		      (c->t->sigsys_blocked ? LX_BF_SIGSYS_MASKED : 0);
+	char sep[2] = {LX_BRAND_SEP, 0}, num[24];
+	size_t k = append(var, 0, sz, LX_BRAND_ENV "=" LX_BRAND_ENV_VERSION);
+
+	k = append(var, k, sz, sep);
+	lx_xtoa(bf, num);
+	k = append(var, k, sz, num);
+	k = append(var, k, sz, sep);
+	k = append(var, k, sz, lx_proc.kver);
+	k = append(var, k, sz, sep);
+	k = append(var, k, sz, lx_proc.report);
+	k = append(var, k, sz, sep);
+	k = append(var, k, sz, lx_proc.page_path);
+	k = append(var, k, sz, sep);
+	lx_utoa((uint64_t)hfd, num);
+	k = append(var, k, sz, num);
+	k = append(var, k, sz, sep);
+	return append(var, k, sz, name);
+}
+
+/* The exec itself, with the guest's signal mask for the new image: the brand again (with the
+ * guest's argv or the script rewrite), or, when the kernel must run the file (credentials
+ * change, unreadable), the checked file by its descriptor.  Returns only on failure. */
+static long exec_now(const struct lx_sysctx *c, int kernel, long hfd, uint64_t argv, uint64_t *envp)
+{
+	static const char brand_self[] = "/proc/self/exe";
+	uint64_t all = ~0ULL;
+	long r;
+
+	/* the new image inherits the real mask: the guest's, not the handler's (all blocked); a
+	 * signal in this window is delivered to the guest as usual */
+	lx_sys4(LX_SYS_rt_sigprocmask, LX_SIG_SETMASK, &c->uc->uc_sigmask, 0, 8);
+	if (kernel) /* the checked file itself, by a descriptor it keeps (binfmt_misc refuses a
+		     * close-on-exec one); the new brand closes it */
+		r = lx_sys5(LX_SYS_execveat, hfd, "", argv, envp, LX_AT_EMPTY_PATH);
+	else
+		r = lx_sys3(LX_SYS_execve, lx_proc.binfmt ? LX_ZONE_BRAND : brand_self, argv, envp);
+	if (r == -LX_ENOENT && !kernel && lx_proc.binfmt) /* no readable brand here */
+		r = lx_sys3(LX_SYS_execve, brand_self, argv, envp);
+	lx_sys4(LX_SYS_rt_sigprocmask, LX_SIG_SETMASK, &all, 0, 8);
+	return r;
+}
+
+static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp,
+		    int flags)
+{
+	char path[LX_EXEC_PATH_MAX], name[LX_EXEC_PATH_MAX + 32];
+	char var[2 * LX_EXEC_PATH_MAX + 1300];
+	struct lx_exec_info lv[MAX_SCRIPT_DEPTH + 1];
+	uint64_t *argv = NULL, *envp = NULL;
+	size_t argv_len = 0, envp_len = 0;
+	long fd, r, envc, depth = 0, hfd;
+	int unreadable = 0, kernel;
+
+	if (flags & ~(LX_AT_EMPTY_PATH | LX_AT_SYMLINK_NOFOLLOW))
+		return -LX_EINVAL;
+	r = lx_strncpy_from_guest(path, upath, sizeof(path));
+	if (r < 0)
+		return r;
+	exec_name(name, sizeof(name), dirfd, path);
+	fd = exec_open(dirfd, path, flags, &unreadable);
+	if (fd < 0)
+		return fd;
+	kernel = kernel_runs((int)fd, unreadable);
 	if (unreadable && !kernel) {
 		lx_sys1(LX_SYS_close, fd);
 		return -LX_EACCES; /* the brand would have to read it */
 	}
-
-	/* follow "#!" like the kernel: up to four interpreters, then an ELF */
-	for (; !kernel;) {
-		r = lx_exec_probe(fd_pread, (void *)(intptr_t)fd, &lv[depth]);
-		if (r < 0)
-			goto out_fd;
-		if (lv[depth].kind == LX_EXEC_ELF)
-			break;
-		if (depth == MAX_SCRIPT_DEPTH) {
-			r = -LX_ELOOP;
-			goto out_fd;
-		}
-		lx_sys1(LX_SYS_close, fd);
-		fd = open_exec(LX_AT_FDCWD, lv[depth].interp, 0);
-		if (fd < 0)
-			return fd;
-		depth++;
+	if (!kernel && (r = exec_follow_scripts(&fd, lv, &depth)) < 0) {
+		if (fd >= 0)
+			lx_sys1(LX_SYS_close, fd);
+		return r;
 	}
-	if (!kernel && lv[depth].interp[0]) {
-		long ifd = lx_sys3(LX_SYS_open, lv[depth].interp, LX_O_RDONLY | LX_O_CLOEXEC, 0);
-		if (ifd < 0) {
-			r = ifd;
-			goto out_fd;
-		}
-		lx_sys1(LX_SYS_close, ifd);
-	}
-
 	/* argv: the guest's own, or the kernel's rewrite for scripts */
-	if (depth) {
-		r = read_vec(uargv, &argv, &argv_len, 2 * (size_t)depth + 1);
-		if (r < 0)
-			goto out_fd;
-		argc = r;
-		uint64_t *rest = argv + (argc ? 1 : 0);
-		size_t nrest = argc ? (size_t)argc - 1 : 0, pre = 1;
-		for (long i = 0; i < depth; i++)
-			pre += lv[i].interp_arg[0] ? 2 : 1;
-		memmove(argv + pre, rest, nrest * sizeof(*argv));
-		argv[pre + nrest] = 0;
-		k = 0;
-		for (long i = depth - 1; i >= 0; i--) {
-			argv[k++] = (uintptr_t)lv[i].interp;
-			if (lv[i].interp_arg[0])
-				argv[k++] = (uintptr_t)lv[i].interp_arg;
-		}
-		argv[k++] = (uintptr_t)name;
-	}
-
+	if (depth && (r = exec_script_argv(uargv, lv, depth, name, &argv, &argv_len)) < 0)
+		goto out_fd;
 	/* envp + the hand-over variable, last */
 	envc = read_vec(uenvp, &envp, &envp_len, 1);
 	if (envc < 0) {
 		r = envc;
 		goto out_argv;
 	}
-	long hfd = lx_sys3(LX_SYS_fcntl, fd, LX_F_DUPFD, 3); /* inherited: no CLOEXEC */
+	hfd = lx_sys3(LX_SYS_fcntl, fd, LX_F_DUPFD, 3); /* inherited: no CLOEXEC */
 	if (hfd < 0) {
 		r = hfd;
 		goto out_envp;
 	}
-	unsigned bf = (lx_proc.flags & ~(unsigned)LX_BF_SIGSYS_MASKED) | LX_BF_EXECFD |
-		      (c->t->sigsys_blocked ? LX_BF_SIGSYS_MASKED : 0);
-	char sep[2] = {LX_BRAND_SEP, 0};
-	k = append(var, 0, sizeof(var), LX_BRAND_ENV "=" LX_BRAND_ENV_VERSION);
-	k = append(var, k, sizeof(var), sep);
-	lx_xtoa(bf, num);
-	k = append(var, k, sizeof(var), num);
-	k = append(var, k, sizeof(var), sep);
-	k = append(var, k, sizeof(var), lx_proc.kver);
-	k = append(var, k, sizeof(var), sep);
-	k = append(var, k, sizeof(var), lx_proc.report);
-	k = append(var, k, sizeof(var), sep);
-	k = append(var, k, sizeof(var), lx_proc.page_path);
-	k = append(var, k, sizeof(var), sep);
-	lx_utoa((uint64_t)hfd, num);
-	k = append(var, k, sizeof(var), num);
-	k = append(var, k, sizeof(var), sep);
-	k = append(var, k, sizeof(var), name);
-	if (k >= sizeof(var)) {
+	if (exec_brand_var(var, sizeof(var), c, hfd, name) >= sizeof(var)) {
 		r = -LX_ENAMETOOLONG;
 	} else {
 		envp[envc] = (uintptr_t)var;
 		envp[envc + 1] = 0;
-		/* the new image inherits the real mask: the guest's, not the handler's (all
-		 * blocked); a signal in this window is delivered to the guest as usual */
-		uint64_t all = ~0ULL;
-		lx_sys4(LX_SYS_rt_sigprocmask, LX_SIG_SETMASK, &c->uc->uc_sigmask, 0, 8);
-		if (kernel) /* the checked file itself, by a descriptor it keeps (binfmt_misc
-			     * refuses a close-on-exec one); the new brand closes it */
-			r = lx_sys5(LX_SYS_execveat, hfd, "", uargv, envp, LX_AT_EMPTY_PATH);
-		else
-			r = lx_sys3(LX_SYS_execve, lx_proc.binfmt ? LX_ZONE_BRAND : brand_self,
-				    depth ? (uint64_t)(uintptr_t)argv : uargv, envp);
-		if (r == -LX_ENOENT && !kernel && lx_proc.binfmt) /* no readable brand here */
-			r = lx_sys3(LX_SYS_execve, brand_self,
-				    depth ? (uint64_t)(uintptr_t)argv : uargv, envp);
-		lx_sys4(LX_SYS_rt_sigprocmask, LX_SIG_SETMASK, &all, 0, 8);
+		r = exec_now(c, kernel, hfd, depth ? (uint64_t)(uintptr_t)argv : uargv, envp);
 	}
 	/* only failures come back */
 	lx_sys1(LX_SYS_close, hfd);

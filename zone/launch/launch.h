@@ -18,10 +18,10 @@
  *
  * Files: launch_opts.c (lxrun's command line), launch_plan.c (plan building and printing),
  * launch_root.c (executing the plan, pivot_root), launch_mount.c (its mount operations),
- * launch_init.c (the minimal init, waiting and signal forwarding), launch_exec.c (resolving and probing the program, the brand
- * environment, the gate stub, filter install and exec), launch_report.c (the unsupported-call
- * summary), launch_enter.c (joining a running zone), launch_userns.c (a zone's user
- * namespace and the namespaces it owns).
+ * launch_init.c (the minimal init, waiting and signal forwarding), launch_exec.c (resolving and
+ * probing the program, the brand environment, the gate stub, filter install and exec),
+ * launch_report.c (the unsupported-call summary), launch_enter.c (joining a running zone),
+ * launch_userns.c (a zone's user namespace and the namespaces it owns).
  */
 #ifndef LXZONE_LAUNCH_H
 #define LXZONE_LAUNCH_H
@@ -586,6 +586,19 @@ int launch_image_open_ro(const char *path, const char *what, int *fd, struct zon
  * superblock and mount are read-only (opens for writing answer EROFS), with no mount point
  * anywhere; open O_PATH|O_CLOEXEC in *fd. */
 int launch_image_copy_ro(const char *path, const char *name, int *fd, struct zone_error *err);
+
+/* A copy of src (size bytes) as the one file of a private, read-only, nosuid, nodev tmpfs
+ * mount (superblock and mount read-only, so any open for writing gets EROFS): *fd is an
+ * O_PATH descriptor of it.  For lxzone-init (launch_image_copy_ro) and the zone's
+ * execute-only brand (launch_binfmt.c). */
+struct launch_tmpfs_copy {
+	const char *name;	/* the file's name in the tmpfs */
+	const char *tmpfs_size; /* the tmpfs's size= */
+	mode_t mode;
+	uid_t owner; /* owner and group of the copy, (uid_t)-1 to leave them */
+};
+int launch_tmpfs_copy(int src, off_t size, const struct launch_tmpfs_copy *how, int *fd,
+		      struct zone_error *err);
 
 /* What ps shows for the minimal init. */
 #define LAUNCH_INIT_NAME "lxzone-init"

@@ -71,45 +71,15 @@ int launch_binfmt_entry(const char *interp, char *buf, size_t len)
 /* The execute-only copy of the brand on a read-only tmpfs, owned by the zone's root. */
 static int brand_copy_xo(const char *brand, uint32_t base, int *out, struct zone_error *err)
 {
-	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+	const struct launch_tmpfs_copy how = {"lxzone-brand", "16m", 0111, base};
 	cleanup_close int src = open(brand, O_RDONLY | O_CLOEXEC);
-	cleanup_close int fs = -1, mnt = -1, dst = -1, sb = -1;
 	struct stat st;
-	off_t off = 0;
 
 	if (src < 0 || fstat(src, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > BRAND_MAX)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno ? errno : EINVAL,
 				   "binfmt: brand image %s", brand);
-	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
-	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0555", 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_SET_STRING, "size", "16m", 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_SET_STRING, "nr_inodes", "4", 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
-	    (mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)) < 0)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "binfmt: tmpfs for the brand");
-	dst = openat(mnt, "lxzone-brand", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0111);
-	if (dst < 0)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "binfmt: copy the brand");
-	while (off < st.st_size) {
-		ssize_t n = sendfile(dst, src, &off, (size_t)(st.st_size - off));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return launch_fail(err, LAUNCH_EXIT_CANNOT, n < 0 ? errno : EIO,
-					   "binfmt: copy the brand");
-	}
-	if (fchown(dst, base, base) < 0 || fchmod(dst, 0111) < 0)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "binfmt: brand copy's owner");
-	close(dst); /* no writer left, or the superblock cannot go read-only */
-	dst = -1;
-	sb = fspick(mnt, "", FSPICK_EMPTY_PATH | FSPICK_CLOEXEC);
-	if (sb < 0 || fsconfig(sb, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
-	    fsconfig(sb, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) < 0 ||
-	    mount_setattr(mnt, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "binfmt: brand copy read-only");
-	*out = openat(mnt, "lxzone-brand", O_PATH | O_CLOEXEC);
-	if (*out < 0)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "binfmt: open the brand copy");
+	if (launch_tmpfs_copy(src, st.st_size, &how, out, err) < 0)
+		return launch_wrap(err, LAUNCH_EXIT_CANNOT, "binfmt: the brand's copy");
 	return 0;
 }
 

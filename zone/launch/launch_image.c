@@ -62,11 +62,44 @@ static int copy_all(int src, int dst, off_t size)
 	return 0;
 }
 
-int launch_image_copy_ro(const char *path, const char *name, int *fd, struct zone_error *err)
+int launch_tmpfs_copy(int src, off_t size, const struct launch_tmpfs_copy *how, int *fd,
+		      struct zone_error *err)
 {
 	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
-	cleanup_close int src = open(path, O_RDONLY | O_CLOEXEC);
 	cleanup_close int fs = -1, mnt = -1, dst = -1, sb = -1;
+
+	/* a tmpfs of one file: nosuid, nodev, nothing else mounted on or under it */
+	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0555", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "size", how->tmpfs_size, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "nr_inodes", "4", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+	    (mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "tmpfs");
+	dst = openat(mnt, how->name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, how->mode);
+	if (dst < 0 || copy_all(src, dst, size) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "copy");
+	if (how->owner != (uid_t)-1 &&
+	    (fchown(dst, how->owner, how->owner) < 0 || fchmod(dst, how->mode) < 0))
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "the copy's owner");
+	close(dst); /* no writer left, or the superblock cannot go read-only */
+	dst = -1;
+	/* the superblock read-only (EROFS for any open for writing), then the mount too */
+	sb = fspick(mnt, "", FSPICK_EMPTY_PATH | FSPICK_CLOEXEC);
+	if (sb < 0 || fsconfig(sb, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
+	    fsconfig(sb, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) < 0 ||
+	    mount_setattr(mnt, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "make the copy read-only");
+	*fd = openat(mnt, how->name, O_PATH | O_CLOEXEC);
+	if (*fd < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "open the copy");
+	return 0;
+}
+
+int launch_image_copy_ro(const char *path, const char *name, int *fd, struct zone_error *err)
+{
+	const struct launch_tmpfs_copy how = {name, "2m", 0555, (uid_t)-1};
+	cleanup_close int src = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 
 	if (src < 0)
@@ -75,27 +108,7 @@ int launch_image_copy_ro(const char *path, const char *name, int *fd, struct zon
 	    !(st.st_mode & 0111))
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno ? errno : EACCES,
 				   "init image %s: not a small executable file", path);
-	/* a tmpfs of one small file: nosuid, nodev, nothing else mounted on or under it */
-	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
-	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0555", 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_SET_STRING, "size", "2m", 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_SET_STRING, "nr_inodes", "4", 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
-	    (mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)) < 0)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "tmpfs for the init image");
-	dst = openat(mnt, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0555);
-	if (dst < 0 || copy_all(src, dst, st.st_size) < 0)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "copy init image %s", path);
-	close(dst);
-	dst = -1;
-	/* the superblock read-only (EROFS for any open for writing), then the mount too */
-	sb = fspick(mnt, "", FSPICK_EMPTY_PATH | FSPICK_CLOEXEC);
-	if (sb < 0 || fsconfig(sb, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
-	    fsconfig(sb, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) < 0 ||
-	    mount_setattr(mnt, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "make the init image read-only");
-	*fd = openat(mnt, name, O_PATH | O_CLOEXEC);
-	if (*fd < 0)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "open the init image copy");
+	if (launch_tmpfs_copy(src, st.st_size, &how, fd, err) < 0)
+		return launch_wrap(err, LAUNCH_EXIT_CANNOT, "init image %s", path);
 	return 0;
 }

@@ -144,6 +144,9 @@ struct launch_opts {
 	/* --shared-ip: the host addresses (ADDR/PREFIX,...) the run's sockets are held to by
 	 * the kernel (zone/netbpf.h, on its transient cgroup); NULL: none */
 	const char *shared_ip;
+	/* net=shared zones: stack the netlink view's filter (netlink/nlfilter.h) under the
+	 * brand's, so the zone's netlink sockets show the zone page's view */
+	int net_view;
 	/* Called about once a second while launch_run waits for the program (the zone page
 	 * sampler); NULL: none. */
 	void (*tick)(void *arg);
@@ -537,6 +540,7 @@ struct launch_exec {
 	char *brand_env; /* "LXZONE_BRAND=..." (inside envp) */
 	size_t nargv;
 	int notify_sock; /* opts->notify_sock, or -1: send the mount listener over it */
+	int net_view;	 /* opts->net_view */
 };
 
 /* Resolve opts->argv[0] in the current root and cwd (PATH from the environment), probe it,

@@ -287,12 +287,14 @@ long lx_nl_check_request(const void *buf, size_t len, const struct lx_nl_view *v
 		uint32_t mlen;
 		uint16_t type;
 
+		/* what follows the first message and is none (iproute2 sends its request structs
+		 * whole, zeroed room for attributes included) the kernel stops at, silently */
 		if (len - at < LX_NLMSG_HDRLEN)
-			return -LX_EINVAL;
+			break;
 		mlen = rd32(b + at);
 		type = rd16(b + at + 4);
 		if (mlen < LX_NLMSG_HDRLEN || mlen > len - at)
-			return -LX_EINVAL;
+			return at == 0 ? -LX_EINVAL : change;
 		/* rtnetlink's families come in fours: NEW, DEL, GET, SET */
 		if (v->shared && type >= LX_RTM_BASE && type <= LX_RTM_MAX &&
 		    (type - LX_RTM_BASE) % 4 != 2)

@@ -19,11 +19,13 @@
 #define OFF_ARG_LO(i) (16 + 8 * (i))
 #define LX_AF_NETLINK 16
 
-/* the calls trapped on a descriptor of the range, by number (x86_64) */
-static const uint32_t fd_calls[] = {
-    0 /* read */,     1 /* write */,	44 /* sendto */, 45 /* recvfrom */,
-    46 /* sendmsg */, 47 /* recvmsg */, 49 /* bind */,	 54 /* setsockopt */};
-#define NFD_CALLS (sizeof(fd_calls) / sizeof(fd_calls[0]))
+/* the calls trapped on a descriptor of the range, by number (x86_64); bind and setsockopt
+ * only on the uevent part of it */
+static const uint32_t fd_calls[] = {0 /* read */,      1 /* write */,	 44 /* sendto */,
+				    45 /* recvfrom */, 46 /* sendmsg */, 47 /* recvmsg */};
+static const uint32_t uevent_calls[] = {49 /* bind */, 54 /* setsockopt */};
+#define NFD_CALLS     (sizeof(fd_calls) / sizeof(fd_calls[0]))
+#define NUEVENT_CALLS (sizeof(uevent_calls) / sizeof(uevent_calls[0]))
 
 enum {
 	I_ARCH,
@@ -31,12 +33,16 @@ enum {
 	I_NR,
 	I_IS_SOCKET,
 	I_IS_FD_CALL,
-	I_ALLOW_OTHER = I_IS_FD_CALL + NFD_CALLS,
+	I_IS_UEVENT_CALL = I_IS_FD_CALL + NFD_CALLS,
+	I_ALLOW_OTHER = I_IS_UEVENT_CALL + NUEVENT_CALLS,
 	I_DOMAIN,
 	I_IS_NETLINK,
 	I_FD,
 	I_FD_LOW,
 	I_FD_HIGH,
+	I_UFD,
+	I_UFD_LOW,
+	I_UFD_HIGH,
 	I_GATE_HI,
 	I_GATE_HI_ZERO,
 	I_GATE_LO,
@@ -66,6 +72,9 @@ void lx_nlfilter_build(struct lx_sock_filter p[LX_NLFILTER_LEN])
 	for (int i = 0; i < (int)NFD_CALLS; i++)
 		p[I_IS_FD_CALL + i] =
 		    ins(BPF_JEQ_K, fd_calls[i], I_IS_FD_CALL + i, I_FD, I_IS_FD_CALL + i + 1);
+	for (int i = 0; i < (int)NUEVENT_CALLS; i++)
+		p[I_IS_UEVENT_CALL + i] = ins(BPF_JEQ_K, uevent_calls[i], I_IS_UEVENT_CALL + i,
+					      I_UFD, I_IS_UEVENT_CALL + i + 1);
 	p[I_ALLOW_OTHER] = ins(BPF_RET_K, RET_ALLOW, I_ALLOW_OTHER, 0, 0);
 	/* socket(domain, type, protocol): the domain is an int, the low word of args[0] */
 	p[I_DOMAIN] = ins(BPF_LD_W_ABS, OFF_ARG_LO(0), I_DOMAIN, 0, 0);
@@ -75,6 +84,11 @@ void lx_nlfilter_build(struct lx_sock_filter p[LX_NLFILTER_LEN])
 	p[I_FD_LOW] = ins(BPF_JGE_K, LX_NL_FD_BASE, I_FD_LOW, I_FD_LOW + 1, I_ALLOW);
 	p[I_FD_HIGH] =
 	    ins(BPF_JGE_K, LX_NL_FD_BASE + LX_NL_FD_COUNT, I_FD_HIGH, I_ALLOW, I_GATE_HI);
+	/* bind, setsockopt: the uevent sockets' part of the range */
+	p[I_UFD] = ins(BPF_LD_W_ABS, OFF_ARG_LO(0), I_UFD, 0, 0);
+	p[I_UFD_LOW] = ins(BPF_JGE_K, LX_NL_FD_UEVENT, I_UFD_LOW, I_UFD_LOW + 1, I_ALLOW);
+	p[I_UFD_HIGH] =
+	    ins(BPF_JGE_K, LX_NL_FD_BASE + LX_NL_FD_COUNT, I_UFD_HIGH, I_ALLOW, I_GATE_HI);
 	/* the brand's own calls (LX_GATE_ADDR < ip <= LX_GATE_ADDR + LX_GATE_LEN) pass */
 	p[I_GATE_HI] = ins(BPF_LD_W_ABS, OFF_IP_HI, I_GATE_HI, 0, 0);
 	p[I_GATE_HI_ZERO] = ins(BPF_JEQ_K, 0, I_GATE_HI_ZERO, I_GATE_LO, I_TRAP);

@@ -11,15 +11,18 @@
  * root having no CAP_NET_ADMIN over the host's namespace), and what the kernel answers is
  * filtered in the brand's memory (lx_nl_filter_reply) before the guest reads it.
  *
- * Receiving.  A datagram is peeked into the brand's buffer (MSG_PEEK | MSG_TRUNC tells its
- * whole length; a bigger buffer is mapped when it does not fit), filtered, and then consumed
- * with a zero-length receive that carries the guest's own msg_name and msg_control, so the
- * kernel fills those as it would have.  The guest gets the filtered bytes and lengths: a
- * MSG_PEEK | MSG_TRUNC probe (iproute2, glibc) answers the filtered length, MSG_TRUNC in
- * msg_flags says whether the filtered datagram fit.  A datagram the filter empties (a dump
- * part with only the host's links) is consumed and the next one read: an empty read is end
- * of file to netlink readers.  A blocking receive waits in ppoll with the guest's signal
- * mask, so a signal interrupts it (EINTR; SO_RCVTIMEO is not honoured while it waits).
+ * Receiving.  One receive (or peek, when the guest peeks) of the datagram into a 32 KiB
+ * buffer on the emulation stack, with the guest's own msg_name and msg_control, so the kernel
+ * fills those as it would have; the bytes are filtered there and copied to the guest's
+ * buffers.  32 KiB is the most the kernel puts in one dump part (it sizes them by the
+ * largest buffer a reader offered, capped there), so a dump is never cut; a single reply
+ * beyond it (no netlink answer a zone can see is) reaches the guest cut, with MSG_TRUNC.  The
+ * guest gets the filtered bytes and lengths: a MSG_PEEK | MSG_TRUNC probe (iproute2) answers
+ * the filtered length, MSG_TRUNC in msg_flags says whether the filtered datagram fit.  A
+ * datagram the filter empties (a dump part with only the host's links) is dropped and the
+ * next one read: an empty read is end of file to netlink readers.  A blocking receive waits in
+ * ppoll with the guest's signal mask, so a signal interrupts it (EINTR; SO_RCVTIMEO is not honoured
+ * while it waits).
  *
  * KOBJECT_UEVENT.  In the host's namespace the kernel would deliver the host's uevents to the
  * zone; a container with a namespace of its own hears none.  So a uevent socket binds with
@@ -31,8 +34,7 @@
  *
  * What it does not do: readv, recvmmsg, sendmmsg on a netlink socket pass unfiltered (no
  * netlink program uses them); a netlink socket the guest dup'ed below the filter's range is
- * unfiltered (the view leaks there, the hooks still hold); two threads reading one netlink
- * socket at once may see a datagram twice or lose one (peek, then consume).
+ * unfiltered (the view leaks there, the hooks still hold).
  */
 #include "emul/guestmem.h"
 #include "emul/lx_errno.h"
@@ -74,7 +76,7 @@
 #define MSG_CMSG_CLOEXEC       0x40000000
 #define POLLIN		       1
 #define UIO_MAXIOV	       1024
-#define BUF_STACK	       16384
+#define BUF_MAX		       32768
 #define REQ_MAX		       (1UL << 20)
 #define LX_EMSGSIZE	       90
 
@@ -128,12 +130,15 @@ long lx_sys_socket(struct lx_sysctx *c)
 	    (proto != NETLINK_ROUTE && proto != NETLINK_SOCK_DIAG &&
 	     proto != NETLINK_KOBJECT_UEVENT))
 		return fd;
-	/* into the filter's range; a process out of room there keeps the socket unfiltered */
-	hi = lx_sys3(LX_SYS_fcntl, fd, (type & SOCK_CLOEXEC) ? F_DUPFD_CLOEXEC : F_DUPFD,
-		     LX_NL_FD_BASE);
+	/* into the filter's range (uevent sockets: its end); a process out of room there
+	 * keeps the socket unfiltered */
+	long base = proto == NETLINK_KOBJECT_UEVENT ? LX_NL_FD_UEVENT : LX_NL_FD_BASE;
+	long end =
+	    proto == NETLINK_KOBJECT_UEVENT ? LX_NL_FD_BASE + LX_NL_FD_COUNT : LX_NL_FD_UEVENT;
+	hi = lx_sys3(LX_SYS_fcntl, fd, (type & SOCK_CLOEXEC) ? F_DUPFD_CLOEXEC : F_DUPFD, base);
 	if (hi < 0)
 		return fd;
-	if (hi >= LX_NL_FD_BASE + LX_NL_FD_COUNT) {
+	if (hi >= end) {
 		lx_sys1(LX_SYS_close, hi);
 		return fd;
 	}
@@ -230,8 +235,8 @@ static long copy_out(const struct recv_req *q, const uint8_t *b, size_t n, size_
 /* One filtered datagram for the guest (see the top comment). */
 static long nl_recv(struct lx_sysctx *c, long fd, int proto, struct recv_req *q)
 {
-	uint8_t stack[BUF_STACK], *b = stack;
-	size_t cap = sizeof(stack), n = 0, total = 0, copied = 0;
+	uint8_t b[BUF_MAX];
+	size_t n = 0, total = 0, copied = 0;
 	struct lx_iovec kiov;
 	struct lx_msghdr km;
 	long r;
@@ -241,12 +246,18 @@ static long nl_recv(struct lx_sysctx *c, long fd, int proto, struct recv_req *q)
 		total += q->iov[i].len;
 	c->t->nstash = 0;
 	for (;;) {
+		/* the guest's name and control, filled by the kernel as it would fill them */
 		kiov.base = (uint64_t)b;
-		kiov.len = cap;
+		kiov.len = sizeof(b);
 		memset(&km, 0, sizeof(km));
+		km.name = q->m->name;
+		km.namelen = q->m->namelen;
+		km.control = q->m->control;
+		km.controllen = q->m->controllen;
 		km.iov = (uint64_t)&kiov;
 		km.iovlen = 1;
-		r = lx_sys3(SYS_recvmsg, fd, &km, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+		r = lx_sys3(SYS_recvmsg, fd, &km,
+			    (q->flags & (MSG_PEEK | MSG_CMSG_CLOEXEC)) | MSG_TRUNC | MSG_DONTWAIT);
 		if (r == -LX_EAGAIN && !(q->flags & MSG_DONTWAIT)) {
 			if (blocking < 0)
 				blocking = !(lx_sys2(LX_SYS_fcntl, fd, F_GETFL) & O_NONBLOCK);
@@ -259,45 +270,25 @@ static long nl_recv(struct lx_sysctx *c, long fd, int proto, struct recv_req *q)
 		}
 		if (r < 0)
 			break;
-		if ((size_t)r > cap) { /* a datagram bigger than the buffer: map one that fits */
-			if (b != stack)
-				lx_munmap(b, cap);
-			cap = ((size_t)r + 4095) & ~(size_t)4095;
-			b = lx_mmap_anon(cap);
-			if (!b) {
-				b = stack, cap = sizeof(stack);
-				r = -LX_ENOMEM;
-				break;
-			}
-			continue;
-		}
-		n = nl_filter(proto, b, (size_t)r);
+		n = nl_filter(proto, b, (size_t)r < sizeof(b) ? (size_t)r : sizeof(b));
 		if (n > 0 || r == 0)
 			break;
-		/* nothing of it is the zone's: gone, and on to the next */
-		memset(&km, 0, sizeof(km));
-		lx_sys3(SYS_recvmsg, fd, &km, MSG_DONTWAIT);
-	}
-	if (r >= 0) {
-		/* the guest's name and control, filled by the kernel; consumed unless peeking */
-		memset(&km, 0, sizeof(km));
-		km.name = q->m->name;
-		km.namelen = q->m->namelen;
-		km.control = q->m->control;
-		km.controllen = q->m->controllen;
-		r = lx_sys3(SYS_recvmsg, fd, &km,
-			    (q->flags & (MSG_PEEK | MSG_CMSG_CLOEXEC)) | MSG_DONTWAIT);
-		if (r >= 0) {
-			q->m->namelen = km.namelen;
-			q->m->controllen = km.controllen;
-			q->m->flags = (km.flags & ~MSG_TRUNC) | (n > total ? MSG_TRUNC : 0);
-			r = copy_out(q, b, n, &copied);
-			if (r == 0)
-				r = (long)((q->flags & MSG_TRUNC) ? n : copied);
+		/* nothing of it is the zone's: gone (a peek leaves it: take it), and on to the
+		 * next */
+		if (q->flags & MSG_PEEK) {
+			memset(&km, 0, sizeof(km));
+			lx_sys3(SYS_recvmsg, fd, &km, MSG_DONTWAIT);
 		}
 	}
-	if (b != stack)
-		lx_munmap(b, cap);
+	if (r >= 0) {
+		q->m->namelen = km.namelen;
+		q->m->controllen = km.controllen;
+		q->m->flags =
+		    (km.flags & ~MSG_TRUNC) | (n > total || (size_t)r > sizeof(b) ? MSG_TRUNC : 0);
+		r = copy_out(q, b, n, &copied);
+		if (r == 0)
+			r = (long)((q->flags & MSG_TRUNC) ? n : copied);
+	}
 	if (c->t->nstash) {
 		c->uc->uc_mcontext.rax = (uint64_t)r;
 		lx_signal_flush(c->t, c->uc);

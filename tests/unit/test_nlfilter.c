@@ -40,8 +40,8 @@ static uint32_t run(const struct sock_filter *p, int nr, uint64_t a0, uint64_t i
 	return out.ret;
 }
 
-static const int fd_calls[] = {SYS_read,    SYS_write,	 SYS_sendto, SYS_recvfrom,
-			       SYS_sendmsg, SYS_recvmsg, SYS_bind,   SYS_setsockopt};
+static const int fd_calls[] = {SYS_read,     SYS_write,	  SYS_sendto,
+			       SYS_recvfrom, SYS_sendmsg, SYS_recvmsg};
 
 static int is_fd_call(int nr)
 {
@@ -64,15 +64,25 @@ static void test_nlfilter(void **state)
 		fail_msg("the kernel would refuse it: %s", err.msg);
 	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
 		const int fdc = is_fd_call(nr), sock = nr == SYS_socket;
+		const int uev = nr == SYS_bind || nr == SYS_setsockopt;
 		/* the table's NETVIEW rows are this program's calls */
-		assert_int_equal(lx_systable[nr].trap == LX_TRAP_NETVIEW, fdc || sock);
-		const uint64_t args[] = {0,	  3,   base - 1, base,
-					 end - 1, end, 16,	 (1ULL << 32) | base};
+		assert_int_equal(lx_systable[nr].trap == LX_TRAP_NETVIEW, fdc || sock || uev);
+		const uint64_t args[] = {0,
+					 3,
+					 base - 1,
+					 base,
+					 end - 1,
+					 end,
+					 LX_NL_FD_UEVENT - 1,
+					 LX_NL_FD_UEVENT,
+					 16,
+					 (1ULL << 32) | base};
 		for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
 			uint64_t a = args[i];
 			/* the kernel reads the low word of a descriptor or a domain */
 			uint32_t lo = (uint32_t)a;
-			int trap = (fdc && lo >= base && lo < end) || (sock && lo == 16);
+			int trap = (fdc && lo >= base && lo < end) || (sock && lo == 16) ||
+				   (uev && lo >= LX_NL_FD_UEVENT && lo < end);
 			uint32_t got = run(p, nr, a, IP_OUTSIDE, AUDIT_ARCH_X86_64);
 			if (got != (trap ? RET_TRAP : SECCOMP_RET_ALLOW))
 				fail_msg("nr %d a0 %#llx: got %#x", nr, (unsigned long long)a, got);

@@ -77,8 +77,8 @@ struct lx_nl_view {
  * A request the guest sends: 0 to pass it to the kernel, -LX_EINVAL for a malformed one (its
  * first header or length does not fit what was sent: the kernel would drop it silently and
  * the guest wait for an answer that never comes; bytes after a whole first message that form
- * no message the kernel ignores, and so does this), LX_NL_CHANGE when it holds a change (NEW, DEL, SET of
- * any rtnetlink family) from a shared zone.  A change goes to the kernel all the same: the
+ * no message the kernel ignores, and so does this), LX_NL_CHANGE when it holds a change (NEW, DEL,
+ * SET of any rtnetlink family) from a shared zone.  A change goes to the kernel all the same: the
  * zone's root has no CAP_NET_ADMIN over the host's network namespace (a shared zone is
  * always user-namespaced), so the kernel refuses it with EPERM in its NLMSG_ERROR reply,
  * which is where `ip` and every netlink library look for it ("RTNETLINK answers: Operation

@@ -304,6 +304,7 @@ int boot_net_shared(struct zone *z, struct boot_ctx *b, struct zone_error *err)
 		return zone_error_wrap(err, "net=shared");
 	b->opts.net = LAUNCH_NET_HOST;
 	b->opts.net_view = 1;
+	b->opts.net_view_ifname = zone_config_str(z->config, "shared-interface");
 	return 0;
 }
 

@@ -145,8 +145,10 @@ struct launch_opts {
 	 * the kernel (zone/netbpf.h, on its transient cgroup); NULL: none */
 	const char *shared_ip;
 	/* net=shared zones: stack the netlink view's filter (netlink/nlfilter.h) under the
-	 * brand's, so the zone's netlink sockets show the zone page's view */
+	 * brand's, so the zone's netlink sockets show the zone page's view; and with a root,
+	 * /sys/class/net shows lo and net_view_ifname (the shared interface) only */
 	int net_view;
+	const char *net_view_ifname;
 	/* Called about once a second while launch_run waits for the program (the zone page
 	 * sampler); NULL: none. */
 	void (*tick)(void *arg);
@@ -338,6 +340,8 @@ struct launch_plan {
 	char cpu_list[24];
 	/* tmpfs options with the owner of a user-namespaced zone's root (/dev, /dev/shm, /tmp) */
 	char tmpfs_data[3][64];
+	/* net_view: the zone's /sys/class/net entries (name, link target) */
+	char netif[2][2][256];
 	size_t nops;
 	struct launch_op ops[LAUNCH_MAX_OPS];
 };

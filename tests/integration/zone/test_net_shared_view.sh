@@ -1,7 +1,7 @@
 #!/bin/sh
 # The network a net=shared zone sees (issue 12, the netlink view): in a Debian zone with
-# iproute2, `ip -j addr`, `ip -j link`, `ip -j route`, glibc's getifaddrs and if_nameindex,
-# and `hostname -I` show the zone's addresses on the shared interface and loopback, nothing of
+# iproute2, `ip -j addr/link/route`, glibc's getifaddrs and if_nameindex, `hostname -I`
+# and `ls /sys/class/net` show the zone's addresses on the shared interface and loopback, nothing of
 # the host's (eth0, its addresses) nor of a second shared zone; routes out of the host show as
 # `default dev lxzone0`; adding an address or a route is refused by the kernel (EPERM, in
 # the netlink reply: "RTNETLINK answers: Operation not permitted"); a malformed request is
@@ -74,6 +74,14 @@ echo "ok: getifaddrs, if_nameindex, hostname -I: $got"
 got=$(lxzone exec h2vb -- ip -4 addr | awk '/inet /{print $2}' | xargs)
 [ "$got" = "127.0.0.1/8 $B/32" ] || fail "busybox ip -4 addr in h2vb: '$got'"
 echo "ok: busybox ip in the other zone: $got"
+
+# /sys/class/net: lo and the shared interface, read-only
+got=$(lxzone exec h2va -- ls /sys/class/net | xargs)
+[ "$got" = "lo lxzone0" ] || fail "/sys/class/net in the zone: '$got'"
+[ "$(lxzone exec h2va -- cat /sys/class/net/lxzone0/ifindex)" = "$idx" ] ||
+	fail "/sys/class/net/lxzone0 does not lead to the host's lxzone0"
+! lxzone exec h2va -- touch /sys/class/net/x 2>/dev/null || fail "/sys/class/net is writable"
+echo "ok: /sys/class/net: $got"
 
 # changes: the kernel's EPERM in its reply
 for c in "addr add 198.51.100.99/32 dev lxzone0" "route add 10.91.0.0/24 dev lxzone0" \

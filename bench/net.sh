@@ -9,7 +9,8 @@
 # its address on lxzone0: the host's stack, its socket hooks) and in a net=exclusive zone (over
 # its veth). Prints each run, the medians and the ratios to native (issue 12 wants >= 0.95 for
 # shared). Then an RTM_GETLINK + RTM_GETADDR dump (`ip -j link; ip -j addr`, 200 times) in the
-# shared zone against natively (issue 12: <= x3). The addresses are documentation and private
+# shared zone against natively (issue 12: <= x3), and getifaddrs() alone (the same two dumps
+# without the exec of ip, tests/bin/it_netview_probe). The addresses are documentation and private
 # ranges held on this host only: no packet leaves it. Needs root, wrk and the image.
 set -eu
 
@@ -104,3 +105,21 @@ t2=$(date +%s%N)
 awk -v a="$((t1 - t0))" -v b="$((t2 - t1))" 'BEGIN {
 	printf "RTM_GETLINK+GETADDR dumps: native %.2f ms, shared %.2f ms a pair, x%.2f (target <= 3)\n",
 		a / 200e6, b / 200e6, b / a }'
+
+# the dumps alone, without the exec of ip: getifaddrs() (an RTM_GETLINK and an RTM_GETADDR
+# dump) 500 times in one process, natively and in the shared zone, alternating, best of 3
+probe="$build/tests/bin/it_netview_probe"
+if [ -x "$probe" ]; then
+	cp "$probe" "$LXZONE_ROOT/$S/root/usr/local/bin/it_netview_probe"
+	for r in 1 2 3; do
+		"$probe" bench 500 | awk '{print "native", $2}'
+		"$L" exec $S -- /usr/local/bin/it_netview_probe bench 500 | awk '{print "shared", $2}'
+	done >"$T/gifa"
+	awk 'END { if (!best["native"] || !best["shared"]) {
+			print "getifaddrs figure: a run failed"; exit } }
+	{ if (!($1 in best) || $2 < best[$1]) best[$1] = $2 } END {
+		printf "getifaddrs (GETLINK+GETADDR dumps): native %.1f us, shared %.1f us, x%.2f (target <= 3)\n",
+			best["native"], best["shared"], best["shared"] / best["native"] }' "$T/gifa"
+else
+	echo "no $probe (build it_netview_probe): getifaddrs figure skipped"
+fi

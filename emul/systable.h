@@ -29,6 +29,7 @@ enum lx_sys_trap {
 	LX_TRAP_FDFILTER,  /* only in processes holding a synthesized file (emul/fdfilter.h) */
 	LX_TRAP_MOUNTD,	   /* in zones: a user notification to the zone's mount service */
 	LX_TRAP_HARDENED,  /* only in the hardened profile (cls_hardened EMUL) */
+	LX_TRAP_NETVIEW,   /* shared-IP zones, netlink sockets only (netlink/nlfilter.h) */
 };
 
 enum lx_sys_reason {

@@ -301,3 +301,26 @@ long lx_zone_affinity(const uint8_t *host, size_t host_len, uint8_t *mask, size_
 	lx_spin_unlock(&zv.lock);
 	return r;
 }
+
+int lx_zone_netview(struct lx_nl_view *v)
+{
+	const struct lxzone_page *p = &zv.snap;
+	int r = -1;
+
+	if (!lx_zone_active())
+		return -1;
+	lx_spin_lock(&zv.lock);
+	if (snapshot() == 0 && (p->flags & LXZP_F_NET_SHARED)) {
+		memset(v, 0, sizeof(*v));
+		v->nif = p->net_nif < LX_NL_MAXIF ? p->net_nif : LX_NL_MAXIF;
+		for (size_t i = 0; i < v->nif; i++)
+			v->ifindex[i] = p->net_ifindex[i];
+		v->naddr = p->net_naddr < LX_NL_MAXADDR ? p->net_naddr : LX_NL_MAXADDR;
+		memcpy(v->addr, p->net_addr, v->naddr * sizeof(v->addr[0]));
+		v->zone_if = v->nif >= 2 ? v->ifindex[1] : 0;
+		v->shared = 1;
+		r = 0;
+	}
+	lx_spin_unlock(&zv.lock);
+	return r;
+}

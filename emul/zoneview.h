@@ -25,6 +25,10 @@ uint64_t lx_zone_generation(const struct lxproc_file *f);
 /* Renders f into the process's scratch buffer; *out points into it until the next call. */
 long lx_zone_render(const struct lxproc_file *f, struct lx_text *out);
 long lx_zone_sysinfo(struct lx_sysinfo *si);
+/* net=shared: the zone's network view (netlink/lx_netlink.h) from the page; 0, or -1 when the
+ * zone is no shared one (or has no valid page): its sockets then show what the kernel says. */
+struct lx_nl_view;
+int lx_zone_netview(struct lx_nl_view *v);
 long lx_zone_affinity(const uint8_t *host, size_t host_len, uint8_t *mask, size_t len);
 
 #endif

@@ -11,6 +11,7 @@
  *   ARGS   -> the call's argument rule below   (clone, setns)
  *   CAPS with lxproc -> TRAP, narrowed by lxproc's argument rules where it has them
  *   FDFILTER -> ALLOW here; the brand's descriptor filter traps them (emul/fdfilter.h)
+ *   NETVIEW -> ALLOW here; shared-IP zones' netlink filter traps them (netlink/nlfilter.h)
  *   another architecture (i386), x32 numbers -> KILL_PROCESS
  * All TRAPs carry LX_TRAP_DATA, so the brand can tell them from a guest's own filter.
  *

@@ -30,6 +30,8 @@ set(LXZONE_BRAND_SOURCES
 	${CMAKE_SOURCE_DIR}/syscalls/lx_epoll.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_futex.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_inotify.c
+	${CMAKE_SOURCE_DIR}/syscalls/lx_net.c
+	${CMAKE_SOURCE_DIR}/netlink/lx_netlink.c
 	${CMAKE_SOURCE_DIR}/emul/epoll_inst.c
 	${CMAKE_SOURCE_DIR}/emul/zoneview.c
 	${CMAKE_SOURCE_DIR}/proc/lxbuf.c

@@ -53,7 +53,6 @@
 #define LX_RTN_LOCAL	   2
 #define LX_IFLA_IFNAME	   3
 #define LX_EINVAL	   22
-#define LX_EPERM	   1
 
 #define LX_NL_MAXIF   8
 #define LX_NL_MAXADDR 16
@@ -69,12 +68,23 @@ struct lx_nl_view {
 	size_t nif;
 	struct lx_nl_addr addr[LX_NL_MAXADDR]; /* the zone's addresses (and its loopback's) */
 	size_t naddr;
-	int shared; /* the host's stack: changes are refused */
+	int shared;  /* the host's stack: changes are refused */
+	int zone_if; /* the interface the zone's addresses are on: the host's routes out are
+			shown through it (0: none) */
 };
 
-/* A request the guest sends: 0 to pass it to the kernel, -LX_EINVAL for a malformed one
- * (a header or length that does not fit, as the kernel says), -LX_EPERM for a change (NEW,
- * DEL, SET of any rtnetlink family) from a shared zone. */
+/*
+ * A request the guest sends: 0 to pass it to the kernel, -LX_EINVAL for a malformed one (its
+ * first header or length does not fit what was sent: the kernel would drop it silently and
+ * the guest wait for an answer that never comes; bytes after a whole first message that form
+ * no message the kernel ignores, and so does this), LX_NL_CHANGE when it holds a change (NEW, DEL,
+ * SET of any rtnetlink family) from a shared zone.  A change goes to the kernel all the same: the
+ * zone's root has no CAP_NET_ADMIN over the host's network namespace (a shared zone is
+ * always user-namespaced), so the kernel refuses it with EPERM in its NLMSG_ERROR reply,
+ * which is where `ip` and every netlink library look for it ("RTNETLINK answers: Operation
+ * not permitted"); a sendmsg failing with EPERM instead would be no Linux's answer.
+ */
+#define LX_NL_CHANGE 1
 long lx_nl_check_request(const void *buf, size_t len, const struct lx_nl_view *v);
 
 /*
@@ -83,6 +93,12 @@ long lx_nl_check_request(const void *buf, size_t len, const struct lx_nl_view *v
  * NLM_F_MULTI and NLM_F_DUMP_INTR reach the guest as the kernel set them) kept in order.
  * Returns the new length.  A last message whose length runs past the buffer (a short
  * recv) is kept as it was, and *truncated set: the guest sees what it would have seen.
+ * The host's default route (and the single answer of a route lookup) that leaves by an
+ * interface the zone does not see is shown through zone_if, from the zone's address, without
+ * a gateway.  When every message of a reply that is not part of a dump (no NLM_F_MULTI: the
+ * answer to a request for one link, address, route or neighbour) is cut, the reply becomes
+ * the NLMSG_ERROR the kernel gives for an object that is not there (ENODEV, EADDRNOTAVAIL,
+ * ENETUNREACH, ENOENT), never an empty datagram, which netlink readers take for end of file.
  */
 size_t lx_nl_filter_reply(void *buf, size_t len, const struct lx_nl_view *v, int *truncated);
 

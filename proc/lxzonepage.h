@@ -20,11 +20,12 @@
 
 #include <stdint.h>
 
+#include "netlink/lx_netlink.h"
 #include "proc/lxcgroup.h"
 #include "proc/lxproc.h"
 
 #define LXZP_MAGIC    0x70677a6cU /* "lzgp" */
-#define LXZP_VERSION  5		  /* 5: disks */
+#define LXZP_VERSION  6		  /* 5: disks, 6: the shared-IP view */
 #define LXZP_MAXCPU   256	  /* host CPUs with per-CPU accounting */
 #define LXZP_MAXDISK  64	  /* block devices given to the zone (MOUNTD_MAX_DEVS) */
 #define LXZP_DISKNAME 32	  /* a kernel block device name and its NUL */
@@ -33,6 +34,9 @@
  * zone's answer (lx_filter_opts.affinity_native).  `lxzone exec` builds its filter from them. */
 #define LXZP_F_KERNEL_FILES    1u
 #define LXZP_F_AFFINITY_NATIVE 2u
+/* net=shared: the zone's processes carry the netlink view's filter (netlink/nlfilter.h) and
+ * see the net_* fields below */
+#define LXZP_F_NET_SHARED 4u
 
 struct lxzone_page {
 	uint32_t magic;
@@ -88,6 +92,15 @@ struct lxzone_page {
 	uint32_t ndisks;
 	uint32_t pad2;
 	char disks[LXZP_MAXDISK][LXZP_DISKNAME];
+
+	/* net=shared: what the zone's network view shows (netlink/lx_netlink.h): loopback and
+	 * the host interface its addresses are on (net_ifname, index net_ifindex[1]), its
+	 * addresses and lo's 127.0.0.1 */
+	uint32_t net_nif;
+	int32_t net_ifindex[LX_NL_MAXIF];
+	uint32_t net_naddr;
+	struct lx_nl_addr net_addr[LX_NL_MAXADDR];
+	char net_ifname[16];
 };
 
 /* The host's CLOCK_BOOTTIME when a zone process reads reader_ns on its own CLOCK_BOOTTIME. */

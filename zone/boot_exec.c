@@ -127,6 +127,7 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	uint32_t pflags = lxzone_page_flags(page_path);
 	opts.lxproc_kernel = (pflags & LXZP_F_KERNEL_FILES) != 0;
 	opts.affinity_native = (pflags & LXZP_F_AFFINITY_NATIVE) != 0;
+	opts.net_view = (pflags & LXZP_F_NET_SHARED) != 0;
 	struct lx_filter_opts fo = {.hardened = opts.hardened,
 				    .lxproc = (opts.zone_page && *opts.zone_page) ||
 					      (opts.kernel_version && *opts.kernel_version),

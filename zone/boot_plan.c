@@ -303,6 +303,21 @@ int boot_net_shared(struct zone *z, struct boot_ctx *b, struct zone_error *err)
 		0)
 		return zone_error_wrap(err, "net=shared");
 	b->opts.net = LAUNCH_NET_HOST;
+	b->opts.net_view = 1;
+	b->opts.net_view_ifname = zone_config_str(z->config, "shared-interface");
+	return 0;
+}
+
+/* net=shared: what its netlink sockets show (the zone page's net_* fields); the filter that
+ * sends them to the brand is the launcher's (netlink/nlfilter.h, opts.net_view) */
+int boot_net_view(struct zone *z, struct boot_ctx *b, struct zone_error *err)
+{
+	struct zone_netpolicy pol = {0};
+
+	if (zone_netpolicy_parse(&pol, zone_config_str(z->config, "address"), err) < 0 ||
+	    lxzone_page_set_net(&b->page, zone_config_str(z->config, "shared-interface"), pol.v4,
+				pol.n4, (const uint8_t(*)[16])pol.v6, pol.n6, err) < 0)
+		return zone_error_wrap(err, "net=shared");
 	return 0;
 }
 

@@ -258,6 +258,8 @@ static int sup_filter_page(struct sup *s)
 	if (b->opts.timens)
 		lxzone_page_set_timens(&b->page, b->opts.timens_boot_ns);
 	lxzone_page_set_disks(&b->page, "/sys/dev/block", b->mountd.devs, b->mountd.ndevs);
+	if (b->opts.net_view && boot_net_view(s->z, b, err) < 0)
+		return -1;
 	if (lxzone_page_sample(&b->page, &b->cg, err) < 0)
 		return -1;
 	/* the plan of a zone without a user namespace mounts from inside its pid namespace */
@@ -265,7 +267,8 @@ static int sup_filter_page(struct sup *s)
 						    b->opts.userns == NULL, err) < 0)
 		return -1;
 	lxzone_page_set_flags(&b->page, (b->opts.lxproc_kernel ? LXZP_F_KERNEL_FILES : 0) |
-					    (b->opts.affinity_native ? LXZP_F_AFFINITY_NATIVE : 0));
+					    (b->opts.affinity_native ? LXZP_F_AFFINITY_NATIVE : 0) |
+					    (b->opts.net_view ? LXZP_F_NET_SHARED : 0));
 	return 0;
 }
 

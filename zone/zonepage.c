@@ -3,9 +3,11 @@
  */
 #include "zone/zonepage.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +145,42 @@ void lxzone_page_set_disks(struct lxzone_page_writer *w, const char *sysfs_dev,
 	}
 	w->page->ndisks = k;
 	lxzone_page_write_end(w->page);
+}
+
+static void put_addr(volatile struct lxzone_page *p, uint8_t family, const void *a, size_t len)
+{
+	if (p->net_naddr >= LX_NL_MAXADDR)
+		return;
+	struct lx_nl_addr *d = (struct lx_nl_addr *)&p->net_addr[p->net_naddr++];
+	memset(d, 0, sizeof(*d));
+	d->family = family;
+	memcpy(d->bytes, a, len);
+}
+
+int lxzone_page_set_net(struct lxzone_page_writer *w, const char *ifname, const uint32_t *v4,
+			size_t n4, const uint8_t (*v6)[16], size_t n6, struct zone_error *err)
+{
+	unsigned idx = if_nametoindex(ifname), lo = if_nametoindex("lo");
+	const uint32_t lo_addr = htonl(INADDR_LOOPBACK);
+
+	if (idx == 0 || lo == 0)
+		return zone_error_set(err, errno, "network view: interface %s",
+				      idx ? "lo" : ifname);
+	if (strlen(ifname) >= sizeof(w->page->net_ifname))
+		return zone_error_set(err, ENAMETOOLONG, "network view: interface %s", ifname);
+	lxzone_page_write_begin(w->page);
+	w->page->net_ifindex[0] = (int32_t)lo;
+	w->page->net_ifindex[1] = (int32_t)idx;
+	w->page->net_nif = 2;
+	w->page->net_naddr = 0;
+	put_addr(w->page, LX_AF_INET, &lo_addr, 4);
+	for (size_t i = 0; i < n4; i++)
+		put_addr(w->page, LX_AF_INET, &v4[i], 4);
+	for (size_t i = 0; i < n6; i++)
+		put_addr(w->page, LX_AF_INET6, v6[i], 16);
+	memcpy((char *)w->page->net_ifname, ifname, strlen(ifname) + 1);
+	lxzone_page_write_end(w->page);
+	return 0;
 }
 
 void lxzone_page_close(struct lxzone_page_writer *w, bool unlink_file)

@@ -86,6 +86,12 @@ uint32_t lxzone_page_flags(const char *path);
 void lxzone_page_set_disks(struct lxzone_page_writer *w, const char *sysfs_dev,
 			   const unsigned long *devs, size_t n);
 
+/* net=shared: the zone's view of the network (proc/lxzonepage.h's net_* fields): lo, the host
+ * interface ifname its addresses are on, its addresses (n4 IPv4 in network order, n6 IPv6)
+ * and lo's 127.0.0.1.  -1 with err when ifname does not exist. */
+int lxzone_page_set_net(struct lxzone_page_writer *w, const char *ifname, const uint32_t *v4,
+			size_t n4, const uint8_t (*v6)[16], size_t n6, struct zone_error *err);
+
 /* One sample of cg at now_ns (CLOCK_BOOTTIME), published under the sequence lock. */
 int lxzone_page_sample_at(struct lxzone_page_writer *w, const struct zone_cgroup *cg,
 			  uint64_t now_ns, struct zone_error *err);

@@ -1,10 +1,10 @@
 /*
  * The brand's dispatch (syscalls/dispatch.c) and the table (emul/systable.c) agree: both come
  * from emul/systable.def, and here every row the filter may hand to the brand (emulated in
- * either profile, or trapped on a condition: CAPS, FDFILTER, HARDENED) has a handler, and no
- * other row does.  The handlers are stubs generated from the same rows, each returning its
- * own number, so a handler wired to the wrong number fails too; the integration tests run
- * the real ones.
+ * either profile, or trapped on a condition: CAPS, FDFILTER, NETVIEW, HARDENED) has a handler, and
+ * no other row does.  The handlers are stubs generated from the same rows, each returning its own
+ * number, so a handler wired to the wrong number fails too; the integration tests run the real
+ * ones.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -41,7 +41,8 @@ static void test_every_trapped_row_has_its_handler(void **state)
 	for (int nr = 0; nr < LX_NSYSCALLS; nr++) {
 		const struct lx_sysent *e = &lx_systable[nr];
 		int emul = e->cls == LX_SYS_EMUL || e->cls_hardened == LX_SYS_EMUL ||
-			   e->trap == LX_TRAP_CAPS || e->trap == LX_TRAP_FDFILTER;
+			   e->trap == LX_TRAP_CAPS || e->trap == LX_TRAP_FDFILTER ||
+			   e->trap == LX_TRAP_NETVIEW;
 		if (emul != (lx_handlers[nr] != NULL))
 			fail_msg("syscall %d (%s): emulated %d, handler %s", nr,
 				 e->name ? e->name : "?", emul,

@@ -248,7 +248,8 @@ static void test_trap_and_family(void **state)
 		switch (e->cls) {
 		case LX_SYS_PASS:
 			ok = e->trap == LX_TRAP_NEVER || e->trap == LX_TRAP_CAPS ||
-			     e->trap == LX_TRAP_FDFILTER || e->trap == LX_TRAP_HARDENED;
+			     e->trap == LX_TRAP_FDFILTER || e->trap == LX_TRAP_HARDENED ||
+			     e->trap == LX_TRAP_NETVIEW;
 			break;
 		case LX_SYS_EMUL:
 			ok = e->trap == LX_TRAP_ALWAYS || e->trap == LX_TRAP_ARGS;
@@ -269,7 +270,8 @@ static void test_trap_and_family(void **state)
 			assert_true(e->cls_hardened == LX_SYS_EMUL ||
 				    e->cls_hardened == LX_SYS_UNSUP);
 		handler = e->cls == LX_SYS_EMUL || e->cls_hardened == LX_SYS_EMUL ||
-			  e->trap == LX_TRAP_CAPS || e->trap == LX_TRAP_FDFILTER;
+			  e->trap == LX_TRAP_CAPS || e->trap == LX_TRAP_FDFILTER ||
+			  e->trap == LX_TRAP_NETVIEW;
 		if (handler != (e->family != NULL))
 			fail_msg("%s: may reach a handler %d, family %s", e->name, handler,
 				 e->family ? e->family : "(none)");

@@ -10,8 +10,10 @@
 
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -328,6 +330,45 @@ static void test_disks_named_from_sysfs(void **state)
 	lxzone_page_set_disks(&w, devdir, devs, 0);
 	assert_int_equal(lxzone_page_read(w.page, snap), 0);
 	assert_int_equal(snap->ndisks, 0);
+	lxzone_page_close(&w, true);
+	rmtree(d);
+	free(d);
+	free(snap);
+}
+
+/* net=shared: the netlink view's fields (lo stands in for the shared interface here) */
+static void test_net_view(void **state)
+{
+	char *d = tmpdir(), path[512];
+	struct lxzone_page_writer w;
+	struct zone_error err = {0};
+	struct zone_cgroup cg;
+	struct lxzone_page *snap = page_new();
+	const uint32_t v4[] = {htonl(0xc6336407)}; /* 198.51.100.7 */
+	const uint8_t v6[1][16] = {{0xfd, 0x77, [15] = 7}};
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/zone-page", d);
+	assert_int_equal(lxzone_page_create(&w, path, 42 * SEC, &err), 0);
+	assert_int_equal(lxzone_page_set_net(&w, "lo", v4, 1, v6, 1, &err), 0);
+	cg_v1(&cg, "capped");
+	assert_int_equal(lxzone_page_sample_at(&w, &cg, 50 * SEC, &err), 0);
+	assert_int_equal(lxzone_page_read(w.page, snap), 0);
+	assert_int_equal(snap->net_nif, 2);
+	assert_int_equal(snap->net_ifindex[0], (int)if_nametoindex("lo"));
+	assert_int_equal(snap->net_ifindex[1], (int)if_nametoindex("lo"));
+	assert_string_equal(snap->net_ifname, "lo");
+	assert_int_equal(snap->net_naddr, 3); /* lo's 127.0.0.1 first, then the zone's */
+	assert_int_equal(snap->net_addr[0].family, LX_AF_INET);
+	assert_memory_equal(snap->net_addr[0].bytes, "\x7f\0\0\x01", 4);
+	assert_memory_equal(snap->net_addr[1].bytes, v4, 4);
+	assert_int_equal(snap->net_addr[2].family, LX_AF_INET6);
+	assert_memory_equal(snap->net_addr[2].bytes, v6[0], 16);
+	/* an interface the host lacks: an error naming it, the page unchanged */
+	assert_int_equal(lxzone_page_set_net(&w, "lxz-none-such", v4, 1, v6, 1, &err), -1);
+	assert_non_null(strstr(err.msg, "lxz-none-such"));
+	assert_int_equal(lxzone_page_read(w.page, snap), 0);
+	assert_int_equal(snap->net_naddr, 3);
 	lxzone_page_close(&w, true);
 	rmtree(d);
 	free(d);
@@ -664,6 +705,7 @@ int main(void)
 	    cmocka_unit_test(test_samples_publish_cpu_times),
 	    cmocka_unit_test(test_seqlock_under_race),
 	    cmocka_unit_test(test_disks_named_from_sysfs),
+	    cmocka_unit_test(test_net_view),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -144,6 +144,11 @@ struct launch_opts {
 	/* --shared-ip: the host addresses (ADDR/PREFIX,...) the run's sockets are held to by
 	 * the kernel (zone/netbpf.h, on its transient cgroup); NULL: none */
 	const char *shared_ip;
+	/* net=shared zones: stack the netlink view's filter (netlink/nlfilter.h) under the
+	 * brand's, so the zone's netlink sockets show the zone page's view; and with a root,
+	 * /sys/class/net shows lo and net_view_ifname (the shared interface) only */
+	int net_view;
+	const char *net_view_ifname;
 	/* Called about once a second while launch_run waits for the program (the zone page
 	 * sampler); NULL: none. */
 	void (*tick)(void *arg);
@@ -335,6 +340,8 @@ struct launch_plan {
 	char cpu_list[24];
 	/* tmpfs options with the owner of a user-namespaced zone's root (/dev, /dev/shm, /tmp) */
 	char tmpfs_data[3][64];
+	/* net_view: the zone's /sys/class/net entries (name, link target) */
+	char netif[2][2][256];
 	size_t nops;
 	struct launch_op ops[LAUNCH_MAX_OPS];
 };
@@ -537,6 +544,7 @@ struct launch_exec {
 	char *brand_env; /* "LXZONE_BRAND=..." (inside envp) */
 	size_t nargv;
 	int notify_sock; /* opts->notify_sock, or -1: send the mount listener over it */
+	int net_view;	 /* opts->net_view */
 };
 
 /* Resolve opts->argv[0] in the current root and cwd (PATH from the environment), probe it,

@@ -14,6 +14,7 @@
 #include "emul/execprobe.h"
 #include "kernel-shim/brand_abi.h"
 #include "filter/filter.h"
+#include "netlink/nlfilter.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -261,6 +262,7 @@ int launch_exec_prepare(const struct launch_opts *opts, const char *report_path,
 
 	memset(ex, 0, sizeof(*ex));
 	ex->notify_sock = opts->notify_sock ? *opts->notify_sock : -1;
+	ex->net_view = opts->net_view;
 	if (launch_resolve(prog, getenv("PATH"), ex->path, sizeof(ex->path), err) < 0)
 		return -1;
 	if (probe(prog, ex->path, &info, err) < 0)
@@ -375,8 +377,24 @@ static int install_with_listener(const struct sock_fprog *filter, int sock, stru
 static const int known[] = {ENOENT, EACCES, ENOEXEC, ENOMEM, E2BIG, ETXTBSY, EPERM, EFAULT};
 static const char *known_str[sizeof(known) / sizeof(known[0])];
 
+/* The netlink view's filter (netlink/nlfilter.h), first: it traps nothing this process does
+ * before the brand runs (no netlink socket is made in between), and once the brand's filter
+ * is in, only the gate could install it. */
+static int arm_net_view(struct zone_error *err)
+{
+	struct lx_sock_filter prog[LX_NLFILTER_LEN];
+	struct sock_fprog fprog = {LX_NLFILTER_LEN, (struct sock_filter *)prog};
+
+	_Static_assert(sizeof(struct lx_sock_filter) == sizeof(struct sock_filter), "layout");
+	lx_nlfilter_build(prog);
+	if (lx_filter_install(&fprog, err) < 0)
+		return zone_error_wrap(err, "netlink view");
+	return 0;
+}
+
 /* Map the gate and install filter, with a listener sent over notify_sock when >= 0. */
-static int arm(const struct sock_fprog *filter, int notify_sock, struct zone_error *err)
+static int arm(const struct sock_fprog *filter, int notify_sock, int net_view,
+	       struct zone_error *err)
 {
 	size_t i;
 
@@ -384,6 +402,10 @@ static int arm(const struct sock_fprog *filter, int notify_sock, struct zone_err
 		known_str[i] = strerror(known[i]);
 	if (gate_map(err) < 0)
 		return -1;
+	if (net_view && arm_net_view(err) < 0) {
+		err->status = LAUNCH_EXIT_CANNOT;
+		return -1;
+	}
 	if (notify_sock >= 0 ? install_with_listener(filter, notify_sock, err) < 0
 			     : lx_filter_install(filter, err) < 0) {
 		err->status = LAUNCH_EXIT_CANNOT;
@@ -395,7 +417,7 @@ static int arm(const struct sock_fprog *filter, int notify_sock, struct zone_err
 int launch_exec_arm(const struct launch_exec *ex, const struct sock_fprog *filter,
 		    struct zone_error *err)
 {
-	return arm(filter, ex->notify_sock, err);
+	return arm(filter, ex->notify_sock, ex->net_view, err);
 }
 
 /*
@@ -453,7 +475,7 @@ void launch_exec_armed(const struct launch_exec *ex, int brand_fd, const char *b
 int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *filter, int brand_fd,
 		      const char *brand_path, struct zone_error *err)
 {
-	if (arm(filter, ex->notify_sock, err) < 0)
+	if (arm(filter, ex->notify_sock, ex->net_view, err) < 0)
 		return -1;
 	gate_exec_armed("brand", brand_path, brand_fd, ex->argv, ex->envp);
 }

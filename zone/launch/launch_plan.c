@@ -185,6 +185,39 @@ static struct launch_op *add_mount(struct launch_plan *plan, const char *fstype,
 }
 
 /*
+ * A net=shared zone's /sys/class/net (the host's sysfs: the zone shares its network
+ * namespace): a read-only tmpfs over it with the links of lo and the shared interface only,
+ * as the netlink view shows them (syscalls/lx_net.c).  The host's links are relative
+ * ("../../devices/virtual/net/lxzone0") and resolve in the zone's /sys alike.  Returns 1
+ * when the plan is full.
+ */
+static int add_net_view_dir(struct launch_plan *plan, const struct launch_opts *opts)
+{
+	const char *names[2] = {"lo", opts->net_view_ifname};
+	int full = 0;
+
+	if (!opts->net_view || !opts->net_view_ifname || !*opts->net_view_ifname)
+		return 0;
+	full |= !add_mount(plan, "tmpfs", "/sys/class/net", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			   "mode=755");
+	for (int k = 0; k < 2; k++) {
+		char *dest = plan->netif[k][0], *target = plan->netif[k][1];
+		ssize_t n;
+
+		if (strlen(names[k]) > 64 || strchr(names[k], '/'))
+			continue;
+		snprintf(dest, sizeof(plan->netif[k][0]), "/sys/class/net/%s", names[k]);
+		n = readlink(dest, target, sizeof(plan->netif[k][1]) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		full |= !add(plan, LOP_SYMLINK, target, dest);
+	}
+	full |= !add(plan, LOP_REMOUNT_RO, NULL, "/sys/class/net");
+	return full;
+}
+
+/*
  * The zone's cgroup file systems under /sys/fs/cgroup (itself part of the read-only sysfs):
  * pure v2 mounts there directly; v1 and hybrid get a tmpfs holding one mount per hierarchy
  * and the co-mount symlinks, as the host has it.  The cgroup namespace (LOP_NEW_CGROUPNS,
@@ -369,6 +402,7 @@ static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *pl
 	full |= add_path_rules(plan, "/sys", opts->net != LAUNCH_NET_HOST);
 	full |= add_cpu_dir(plan, opts);
 	full |= add_cgroupfs(plan, opts);
+	full |= add_net_view_dir(plan, opts);
 	full |= !add_mount(plan, "tmpfs", "/dev", MS_NOSUID | MS_STRICTATIME, dev_data);
 	for (i = 0; i < sizeof(dev_paths) / sizeof(dev_paths[0]); i++)
 		full |= !add(plan, LOP_DEV_BIND, dev_paths[i][0], dev_paths[i][1]);

@@ -1,0 +1,41 @@
+/*
+ * The netlink view's descriptor filter: a second, small seccomp filter stacked on every
+ * process of a net=shared zone (the launcher installs it before the brand's main filter, so
+ * the zone's init, `lxzone exec` and everything they fork carry it; execve keeps it).
+ *
+ * Why a range of descriptor numbers.  A filter cannot follow a socket, only a number, and a
+ * stacked filter cannot be changed once in.  So the brand's socket handler moves every
+ * AF_NETLINK socket of a shared zone to a number in [LX_NL_FD_BASE, LX_NL_FD_BASE +
+ * LX_NL_FD_COUNT) (fcntl F_DUPFD), and this filter traps the calls that carry netlink data or
+ * membership on those numbers only: read, write, sendto, recvfrom, sendmsg, recvmsg, and bind
+ * and setsockopt on the uevent sockets' part of the range.  It also traps socket(AF_NETLINK, ...)
+ * itself, which is how a socket gets there.  Every other call, and these calls on other
+ * descriptors, the filter allows, leaving the decision to the main filter (the kernel takes the
+ * strictest action of all filters), so a process that never opens a netlink socket pays a few BPF
+ * instructions on those calls and no trap.  A descriptor of the range that is no netlink socket (a
+ * program that dup2'd there, or a server past 960 descriptors) is trapped and passed on as it is:
+ * slower, never wrong. A netlink socket dup'ed out of the range by the guest escapes the view, not
+ * the hooks: what a zone can *do* on the network is the kernel's cgroup-bpf hooks' business
+ * (zone/netbpf.c), what it *sees* is this.
+ *
+ * The brand's own calls (the gate) pass.  Pure: builds the classic BPF program; the unit test
+ * runs it in the BPF simulator.
+ */
+#ifndef LXZONE_NLFILTER_H
+#define LXZONE_NLFILTER_H
+
+#include "emul/fdfilter.h" /* struct lx_sock_filter */
+
+/* Below a default RLIMIT_NOFILE of 1024, above what programs usually hold. */
+#define LX_NL_FD_BASE  960
+#define LX_NL_FD_COUNT 64
+/* KOBJECT_UEVENT sockets take the range's last numbers: bind and setsockopt are trapped on
+ * those only (a ROUTE socket's bind, glibc's every getifaddrs, stays untrapped) */
+#define LX_NL_FD_UEVENT (LX_NL_FD_BASE + LX_NL_FD_COUNT - 8)
+
+#define LX_NLFILTER_LEN 28
+
+/* Writes the program (LX_NLFILTER_LEN instructions) to out. */
+void lx_nlfilter_build(struct lx_sock_filter out[LX_NLFILTER_LEN]);
+
+#endif

@@ -11,7 +11,7 @@ int memcmp(const void *a, const void *b, size_t n);
 #define ALIGN4(n)      (((n) + 3u) & ~(size_t)3u)
 
 /* Offsets in struct inet_diag_msg and struct unix_diag_msg */
-enum { IDIAG_SRC = 8, IDIAG_DST = 24, UDIAG_SHOW = 12 };
+enum { IDIAG_SRC = 8, IDIAG_DST = 24, IDIAG_UID = 64, UDIAG_SHOW = 12 };
 
 static uint32_t rd32(const uint8_t *p)
 {
@@ -71,6 +71,11 @@ static int addr_is_zones(const struct lx_sd_view *v, uint8_t family, const uint8
 	return family == LX_SD_AF_INET && rd32(v->lo4) != 0 && memcmp(a, v->lo4, 4) == 0;
 }
 
+static int uid_is_zones(const struct lx_sd_view *v, uint32_t uid)
+{
+	return uid != v->uid_unmapped && uid - v->uid_first < v->uid_count;
+}
+
 /* b: an inet_diag_msg and its attributes, n bytes (at least the fixed part) */
 static int inet_is_zones(const uint8_t *b, size_t n, const struct lx_sd_view *v)
 {
@@ -83,7 +88,7 @@ static int inet_is_zones(const uint8_t *b, size_t n, const struct lx_sd_view *v)
 		for (size_t i = 0; i < v->ncgroup && i < LX_SD_MAXCG; i++)
 			if (v->cgroup[i] == id)
 				return 1;
-		return 0;
+		return v->cgroup_partial && uid_is_zones(v, rd32(b + IDIAG_UID));
 	}
 	return addr_is_zones(v, b[0], b + IDIAG_SRC);
 }
@@ -92,12 +97,8 @@ static int unix_is_zones(const uint8_t *b, size_t n, const struct lx_sd_view *v)
 {
 	size_t alen;
 	const uint8_t *u = attr(b + LX_UNIX_DIAG_MSG_LEN, b + n, LX_UNIX_DIAG_UID, &alen);
-	uint32_t uid;
 
-	if (u == NULL || alen < 4)
-		return 0;
-	uid = rd32(u);
-	return uid != v->uid_unmapped && uid - v->uid_first < v->uid_count;
+	return u != NULL && alen >= 4 && uid_is_zones(v, rd32(u));
 }
 
 int lx_sd_is_zones(const void *msg, size_t len, const struct lx_sd_view *v)

@@ -16,7 +16,9 @@
  *       the task that created it.  An accepted socket inherits its listener's, so a host
  *       client's connection to a zone's server shows as the zone's on the server's side only.
  *       The socket is the zone's when that id is the zone's cgroup's or one below it
- *       (v->cgroup: the zone's processes live in a delegated child it may subdivide).
+ *       (v->cgroup: the zone's processes live in a delegated child it may subdivide; a
+ *       zone with more cgroups than the view holds sets cgroup_partial, and an id not in
+ *       the list is then judged by the owner's uid, as unix sockets are).
  *       Mini sockets (TIME_WAIT, SYN_RECV) carry no cgroup attribute; for them, and when the
  *       view has no cgroup ids (an old kernel), the local address decides: one of the zone's
  *       addresses or its 127/8 loopback address (v->addr; the zone's bind hooks put every
@@ -93,7 +95,7 @@
 #define LX_SD_EINVAL		22
 #define LX_SD_NLERR_LEN		36 /* nlmsghdr + error + the request's nlmsghdr */
 
-#define LX_SD_MAXCG   64
+#define LX_SD_MAXCG   128
 #define LX_SD_MAXADDR 16
 #define LX_SD_NOUID   0xffffffffu
 
@@ -108,6 +110,9 @@ struct lx_sd_view {
 	/* cgroup2 ids (directory inode numbers) of the zone's cgroup and those below it */
 	uint64_t cgroup[LX_SD_MAXCG];
 	size_t ncgroup;
+	/* the zone has more cgroups than cgroup[] holds: an id not in it falls back to the
+	 * socket's owner uid (idiag_uid, as for unix sockets) rather than hiding the socket */
+	int cgroup_partial;
 	/* the zone's addresses and its loopback address, for sockets without a cgroup id */
 	struct lx_sd_addr addr[LX_SD_MAXADDR];
 	size_t naddr;

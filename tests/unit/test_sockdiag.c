@@ -206,6 +206,27 @@ static void test_tcp4_zone_a(void **state)
 	}
 }
 
+/* A view that could not hold all of the zone's cgroups: the missing child's sockets are
+ * judged by their owner (host uids here, the zone's mapped ones in the user namespace). */
+static void test_tcp4_cgroup_partial(void **state)
+{
+	struct lx_sd_view v;
+	struct kept k;
+
+	(void)state;
+	for (int userns = 0; userns < 2; userns++) {
+		view_of(&v, zone_a, 1, userns); /* a's cgroup only, not asub's */
+		filter_dump("tcp4", userns ? "zone" : "host", &v, &k);
+		assert_int_equal(k.nsock, tcp4_per_group);
+		v.cgroup_partial = 1;
+		filter_dump("tcp4", userns ? "zone" : "host", &v, &k);
+		assert_int_equal(k.nsock, 2 * tcp4_per_group);
+		assert_true(has(k.ports, k.nsock, group("asub")->tcp4));
+		assert_false(has(k.ports, k.nsock, group("b")->tcp4));
+		assert_false(has(k.ports, k.nsock, group("host")->tcp4));
+	}
+}
+
 static void test_tcp4_zone_b(void **state)
 {
 	struct lx_sd_view v;
@@ -522,6 +543,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_tcp4_zone_a),
+	    cmocka_unit_test(test_tcp4_cgroup_partial),
 	    cmocka_unit_test(test_tcp4_zone_b),
 	    cmocka_unit_test(test_tcp6_udp4),
 	    cmocka_unit_test(test_unix),

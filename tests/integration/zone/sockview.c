@@ -54,8 +54,12 @@ static void walk_cgroups(const char *dir)
 	DIR *d;
 	struct dirent *e;
 
-	if (stat(dir, &st) < 0 || view.ncgroup >= LX_SD_MAXCG)
+	if (stat(dir, &st) < 0)
 		return;
+	if (view.ncgroup >= LX_SD_MAXCG) {
+		view.cgroup_partial = 1;
+		return;
+	}
 	view.cgroup[view.ncgroup++] = st.st_ino; /* a cgroup2 directory's inode is its id */
 	d = opendir(dir);
 	if (d == NULL)

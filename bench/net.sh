@@ -41,6 +41,8 @@ export LXZONE_CGROUP_PARENT="${LXZONE_CGROUP_PARENT:-lxzone-bench}"
 L="$build/bin/lxzone"
 LXRUN="$build/bin/lxrun"
 S=benchs$$ X=benchx$$
+NP=$((23000 + $$ % 1000 * 3)) # native; lxrun on the host's network NP+1, with --shared-ip NP+2
+RP=$((NP + 1)) SP=$((NP + 2))
 SA=198.51.100.$((150 + $$ % 50)) XA=10.231.$((90 + $$ % 50)) RA=198.51.100.$((100 + $$ % 50))
 nativepid="" runpids="" ra="" cgs=""
 cleanup() {
@@ -85,13 +87,13 @@ cgs=$(awk -v p="$LXZONE_CGROUP_PARENT" -v n="netbench-native-$$" '
 	/proc/self/mounts)
 join='for c in $CGS; do mkdir -p "$c" && echo $$ >"$c/cgroup.procs" || exit 1; done'
 CGS=$cgs sh -c "$join"' && exec "$@"' sh chroot "$T/root" sh -c "$setup && echo '$conf' |
-	sed 's/LISTEN/127.0.0.1:18980/' >/etc/nginx/lxbench.conf &&
+	sed 's/LISTEN/127.0.0.1:$NP/' >/etc/nginx/lxbench.conf &&
 	/usr/sbin/nginx -c /etc/nginx/lxbench.conf"
 nativepid=1
-# lxrun on the host's network: the brand alone (127.0.0.1:18981), and the brand with the socket
+# lxrun on the host's network: the brand alone (127.0.0.1:RP), and the brand with the socket
 # hooks of --shared-ip (RA, held on lo for the run, as tests/integration/lxrun_shared_ip.sh does)
 ip addr add "$RA/32" dev lo && ra=1
-for l in 127.0.0.1:18981 "$RA:18982"; do
+for l in "127.0.0.1:$RP" "$RA:$SP"; do
 	echo "$conf" | sed "s/LISTEN/$l/; s|/run/lxbench.pid|/run/lxbench-${l##*:}.pid|" \
 		>"$T/root/etc/nginx/lxbench-${l##*:}.conf"
 done
@@ -99,10 +101,10 @@ done
 cgr=$(echo "$cgs" | sed "s/netbench-native-/netbench-lxrun-/")
 cgs="$cgs $cgr"
 CGS=$cgr sh -c "$join"' && exec "$@"' sh "$LXRUN" --root "$T/root" --net host -- \
-	/usr/sbin/nginx -c /etc/nginx/lxbench-18981.conf -g "daemon off;" &
+	/usr/sbin/nginx -c "/etc/nginx/lxbench-$RP.conf" -g "daemon off;" &
 runpids="$!"
 "$LXRUN" --root "$T/root" --net host --shared-ip "$RA/32" -- \
-	/usr/sbin/nginx -c /etc/nginx/lxbench-18982.conf -g "daemon off;" &
+	/usr/sbin/nginx -c "/etc/nginx/lxbench-$SP.conf" -g "daemon off;" &
 runpids="$runpids $!"
 sleep 1
 
@@ -111,8 +113,8 @@ run() { # MODE URL -> requests/s, or "err" when wrk saw socket errors or non-2xx
 		END {print (e || v == "") ? "err" : v}'
 }
 : >"$T/runs"
-sides="native:http://127.0.0.1:18980/ shared:http://$SA/ exclusive:http://$XA.2/
-lxrun-host:http://127.0.0.1:18981/ lxrun-sharedip:http://$RA:18982/"
+sides="native:http://127.0.0.1:$NP/ shared:http://$SA/ exclusive:http://$XA.2/
+lxrun-host:http://127.0.0.1:$RP/ lxrun-sharedip:http://$RA:$SP/"
 for r in $(seq 1 "$rounds"); do
 	# rotate the order per round, so no side always follows the same one
 	order=$(echo "$sides" | tr ' ' '\n' | awk -v r="$r" '{l[NR] = $0} END {

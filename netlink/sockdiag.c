@@ -82,7 +82,8 @@ static int inet_is_zones(const uint8_t *b, size_t n, const struct lx_sd_view *v)
 	size_t alen;
 	const uint8_t *cg = attr(b + LX_INET_DIAG_MSG_LEN, b + n, LX_INET_DIAG_CGROUP_ID, &alen);
 
-	if (cg != NULL && alen >= 8 && v->ncgroup > 0) {
+	/* a full socket (the kernel gave its cgroup) and a view that can judge it */
+	if (cg != NULL && alen >= 8 && (v->ncgroup > 0 || v->cgroup_partial)) {
 		uint64_t id = rd64(cg);
 
 		for (size_t i = 0; i < v->ncgroup && i < LX_SD_MAXCG; i++)
@@ -270,4 +271,17 @@ long lx_sd_check_request(void *buf, size_t len, const struct lx_sd_view *v)
 		at += ALIGN4(mlen) < len - at ? ALIGN4(mlen) : len - at;
 	}
 	return 0;
+}
+
+void lx_sd_view_userns(struct lx_sd_view *v)
+{
+	unsigned char *p = (unsigned char *)v;
+
+	for (size_t i = 0; i < sizeof(*v); i++)
+		p[i] = 0;
+	v->shared = 1;
+	v->cgroup_partial = 1; /* no ids: every full socket by its owner */
+	v->uid_first = 0;
+	v->uid_count = 0xffffffffu;
+	v->uid_unmapped = 65534; /* the kernel's overflowuid */
 }

@@ -58,10 +58,11 @@
  *   always survive the filter, so a dump still ends.  With MSG_PEEK, filter a private copy
  *   and answer its length (a peek must not change what the next receive sees).
  *
- *   The view: cgroup ids are st_ino of the zone's cgroup2 directories (its cgroup namespace
- *   shows them at /sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid host); addresses
- *   and lo4 are the zone's (the zone page); inside the zone uid_first 0, uid_count the
- *   zone's id count, uid_unmapped 65534.
+ *   The view: lx_sd_view_userns (no I/O: full sockets by their owner's uid as the zone's
+ *   user namespace maps it) plus the zone's addresses and lo4 (the zone page); better, the
+ *   cgroup ids, st_ino of the zone's cgroup2 directories (its cgroup namespace shows them at
+ *   /sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid host; cgroup_partial cleared when
+ *   they all fit).
  *
  * Not done here: SOCK_DESTROY is the kernel's to refuse (CAP_NET_ADMIN in the host's user
  * namespace); a shared zone's gets EPERM without asking it.  Nothing is synthesized.
@@ -140,6 +141,15 @@ long lx_sd_check_request(void *buf, size_t len, const struct lx_sd_view *v);
  * whole; *truncated is set.  Returns the new length.
  */
 size_t lx_sd_filter_reply(void *buf, size_t len, const struct lx_sd_view *v, int *truncated);
+
+/*
+ * The view a brand inside the zone's user namespace can make with no I/O: no cgroup ids
+ * and cgroup_partial, so every full socket is judged by its owner, which the kernel reports
+ * mapped into the reader's user namespace: any uid but the overflow uid 65534 is one of the
+ * zone's.  The caller adds the zone's addresses and lo4 (for mini sockets).  Weaker than the
+ * cgroup ids only where a uid is: a zone socket owned by the zone's nobody hides.
+ */
+void lx_sd_view_userns(struct lx_sd_view *v);
 
 /* The kernel's answer to a refused request: NLMSG_ERROR carrying -err and the request's
  * header (req, at least 16 bytes), into out.  Returns LX_SD_NLERR_LEN, or 0 when cap is

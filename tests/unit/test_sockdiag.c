@@ -227,6 +227,28 @@ static void test_tcp4_cgroup_partial(void **state)
 	}
 }
 
+/* The no-I/O view of a brand in zone a's user namespace: the same sockets as the ids give. */
+static void test_view_userns(void **state)
+{
+	struct lx_sd_view v;
+	struct kept k;
+	static const char *const dumps[] = {"tcp4", "tcp6", "udp4", "unix"};
+	const unsigned want[] = {2 * tcp4_per_group, 2, 2, 2};
+
+	(void)state;
+	for (int d = 0; d < 4; d++) {
+		lx_sd_view_userns(&v);
+		filter_dump(dumps[d], "zone", &v, &k);
+		assert_int_equal(k.nsock, want[d]);
+	}
+	assert_true(has(k.inos, k.nsock, group("a")->ino_unix));
+	assert_true(has(k.inos, k.nsock, group("asub")->ino_unix));
+	/* the same view on the host's uids would keep everyone's: it is the zone's reader's */
+	lx_sd_view_userns(&v);
+	filter_dump("tcp4", "host", &v, &k);
+	assert_true(k.nsock > 2 * tcp4_per_group);
+}
+
 static void test_tcp4_zone_b(void **state)
 {
 	struct lx_sd_view v;
@@ -544,6 +566,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_tcp4_zone_a),
 	    cmocka_unit_test(test_tcp4_cgroup_partial),
+	    cmocka_unit_test(test_view_userns),
 	    cmocka_unit_test(test_tcp4_zone_b),
 	    cmocka_unit_test(test_tcp6_udp4),
 	    cmocka_unit_test(test_unix),

@@ -17,7 +17,8 @@
  *       ss tcp|udp|unix STATE LOCAL-ADDR:PORT|PATH INODE
  *       proc tcp|tcp6|udp|udp6|unix LOCAL-HEX INODE
  *   --raw: the same without the view (what the zone sees today), so a test shows the
- *   filter is what hides the others.
+ *   filter is what hides the others.  --uid-only: the view lx_sd_view_userns makes (no
+ *   cgroup ids: full sockets by their owner's uid).
  * Static, so it runs in the busybox zone.  Exit 0, or 1 with a message.
  */
 #include <arpa/inet.h>
@@ -40,7 +41,7 @@
 static struct lx_sd_view view;
 static uint64_t inodes[65536];
 static size_t ninodes;
-static int raw;
+static int raw, uid_only;
 
 static void die(const char *what)
 {
@@ -80,6 +81,10 @@ static void make_view(const char *addrs)
 	unsigned inside, outside, count;
 	char buf[256], *tok, *save = NULL;
 
+	if (uid_only) {
+		lx_sd_view_userns(&view);
+		goto addresses;
+	}
 	view.shared = 1;
 	if (access("/sys/fs/cgroup/unified/cgroup.procs", F_OK) == 0)
 		walk_cgroups("/sys/fs/cgroup/unified");
@@ -92,6 +97,7 @@ static void make_view(const char *addrs)
 	view.uid_first = inside;
 	view.uid_count = count;
 	view.uid_unmapped = 65534;
+addresses:
 	snprintf(buf, sizeof(buf), "%s", addrs);
 	for (tok = strtok_r(buf, ",", &save); tok && view.naddr < LX_SD_MAXADDR;
 	     tok = strtok_r(NULL, ",", &save)) {
@@ -242,9 +248,12 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "--raw") == 0) {
 		raw = 1;
 		argc--, argv++;
+	} else if (argc > 1 && strcmp(argv[1], "--uid-only") == 0) {
+		uid_only = 1;
+		argc--, argv++;
 	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: it_sockview [--raw] ADDR[,ADDR...]\n");
+		fprintf(stderr, "usage: it_sockview [--raw|--uid-only] ADDR[,ADDR...]\n");
 		return 2;
 	}
 	make_view(argv[1]);

@@ -56,6 +56,8 @@ check() { # ZONE OWN-ADDR OWN-PORT OTHER-ADDR OTHER-PORT
 	z=$1
 	lxzone exec "$z" -- /t/it_sockview "$2" >"$T/$z.view" || fail "it_sockview in $z"
 	lxzone exec "$z" -- /t/it_sockview --raw "$2" >"$T/$z.raw" || fail "it_sockview --raw in $z"
+	lxzone exec "$z" -- /t/it_sockview --uid-only "$2" >"$T/$z.uid" ||
+		fail "it_sockview --uid-only in $z"
 	grep "^view" "$T/$z.view"
 	awk '$1 == "view" && $3 > 0 && $5 != "0+4294967295" {ok = 1} END {exit !ok}' "$T/$z.view" ||
 		fail "$z: no cgroup or uid range of its own: $(grep "^view" "$T/$z.view")"
@@ -80,6 +82,10 @@ check() { # ZONE OWN-ADDR OWN-PORT OTHER-ADDR OTHER-PORT
 	# nothing in the view is on an address that is not the zone's (TIME-WAIT rows included)
 	! awk '$1 == "ss" && $2 != "unix" {sub(/:[0-9]+$/, "", $4); print $4}' "$T/$z.view" |
 		grep -v "^$2$" || fail "$z: ss shows sockets on other addresses"
+	# the no-I/O view (owners' uids, not cgroup ids) keeps the same sockets
+	[ "$(grep '^ss [tu][cd]p' "$T/$z.view" | awk '{print $NF}' | sort)" = \
+		"$(grep '^ss [tu][cd]p' "$T/$z.uid" | awk '{print $NF}' | sort)" ] ||
+		fail "$z: the uid view differs: $(grep '^ss' "$T/$z.uid" | tr '\n' ';')"
 	echo "ok: $z sees its $2:$3 ($(grep -c '^ss' "$T/$z.view") sockets of" \
 		"$(grep -c '^ss' "$T/$z.raw") in ss, $(grep -c '^proc' "$T/$z.view") of" \
 		"$(grep -c '^proc' "$T/$z.raw") lines in /proc/net), not $4:$5 nor the host's"

@@ -31,9 +31,9 @@
  *       overflow uid 65534).  lx_sd_check_request asks the kernel for UNIX_DIAG_UID on
  *       every unix request of a shared zone so the attribute is always there.  A zone
  *       socket owned by the zone's own nobody (65534) is hidden with the foreign ones.
- *   others (netlink, packet, vsock, ...)  a shared zone's request for them is refused with
- *       ENOENT, what Linux answers when a family has no diag handler: their replies carry
- *       nothing that would tell a zone's socket from the host's.
+ *   others (netlink, packet, vsock, ...)  never: their replies carry nothing that would
+ *       tell a zone's socket from the host's, so a shared zone's dump of them is empty (the
+ *       request goes, the replies are cut, NLMSG_DONE ends it).
  *
  * The zone's loopback address (127.A.B.C, v->lo4) shows as 127.0.0.1 in inet replies, as
  * the zone's getsockname and getpeername hooks show it.
@@ -45,18 +45,20 @@
  *   as for NETLINK_ROUTE.  Fill a struct lx_sd_view once per dump (see the fields).
  *
  *   send (sendto/sendmsg/write): copy the guest's bytes into the brand's own buffer, call
- *   lx_sd_check_request(copy, len, view).  0: send the *copy* (it may have been changed: a
- *   unix request gains UDIAG_SHOW_UID).  -errno: send nothing; answer as the kernel answers
- *   a request it refuses: the send returns len, and the next receive returns the message
- *   lx_sd_nlerr builds (NLMSG_ERROR with that errno, the request's header echoed).
+ *   r = lx_sd_check_request(copy, len, view).  0: send as the guest asked.  1: the copy was
+ *   changed (a unix request now asks for UNIX_DIAG_UID, which the filter needs): send the
+ *   *copy* (with the guest's flags and address), not the guest's bytes, or every unix
+ *   socket hides.  -LX_SD_EINVAL: malformed; fail the send with EINVAL, as
+ *   lx_nl_check_request's EINVAL (the host's kernel would drop it silently and the guest
+ *   wait for an answer forever).  Nothing else is refused: SOCK_DESTROY goes to the kernel,
+ *   which refuses the zone's root (no CAP_NET_ADMIN over the host's namespace) with EPERM
+ *   in its reply, as it would in a container.
  *
- *   receive (recvfrom/recvmsg/read): receive into the guest's buffer as asked (without
- *   MSG_PEEK|MSG_TRUNC tricks: the filtered length is what is returned), then
- *   n = lx_sd_filter_reply(buf, got, view, &trunc) and return n.  A part that filters to 0
- *   bytes must not reach the guest (iproute2 reads a 0-byte recv as "EOF on netlink"):
- *   receive the next part instead (with MSG_DONTWAIT: EAGAIN).  NLMSG_DONE and NLMSG_ERROR
- *   always survive the filter, so a dump still ends.  With MSG_PEEK, filter a private copy
- *   and answer its length (a peek must not change what the next receive sees).
+ *   receive (recvfrom/recvmsg/read): as for NETLINK_ROUTE (syscalls/lx_net.c, h2): one
+ *   receive into the brand's buffer, n = lx_sd_filter_reply(buf, got, view, &trunc), the
+ *   filtered bytes and length to the guest.  A part that filters to 0 bytes must not reach
+ *   the guest (netlink readers take an empty read for end of file): receive the next one.
+ *   NLMSG_DONE and NLMSG_ERROR always survive the filter, so a dump still ends.
  *
  *   The view: lx_sd_view_userns (no I/O: full sockets by their owner's uid as the zone's
  *   user namespace maps it) plus the zone's addresses and lo4 (the zone page); better, the
@@ -64,8 +66,7 @@
  *   /sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid host; cgroup_partial cleared when
  *   they all fit).
  *
- * Not done here: SOCK_DESTROY is the kernel's to refuse (CAP_NET_ADMIN in the host's user
- * namespace); a shared zone's gets EPERM without asking it.  Nothing is synthesized.
+ * Nothing is synthesized but the ENOENT of a single-socket answer the zone may not see.
  */
 #ifndef LXZONE_NETLINK_SOCKDIAG_H
 #define LXZONE_NETLINK_SOCKDIAG_H
@@ -124,11 +125,10 @@ struct lx_sd_view {
 };
 
 /*
- * A request the guest sends (every message in buf): 0 to send it, -LX_SD_EINVAL for one the
- * kernel would refuse as malformed (a header, length or family that does not fit, an unknown
- * message type), -LX_SD_EPERM for SOCK_DESTROY and -LX_SD_ENOENT for a family other than
- * inet and unix from a shared zone.  In a shared zone a unix request is changed in place to
- * ask for UNIX_DIAG_UID.
+ * A request the guest sends (every message in buf): -LX_SD_EINVAL for one the kernel would
+ * refuse as malformed (a header, length or family that does not fit, an unknown message
+ * type), else 0 to send it as it is, or 1 when it was changed in place (in a shared zone, a
+ * unix request that did not ask for UNIX_DIAG_UID now does): send buf then.
  */
 long lx_sd_check_request(void *buf, size_t len, const struct lx_sd_view *v);
 
@@ -151,9 +151,9 @@ size_t lx_sd_filter_reply(void *buf, size_t len, const struct lx_sd_view *v, int
  */
 void lx_sd_view_userns(struct lx_sd_view *v);
 
-/* The kernel's answer to a refused request: NLMSG_ERROR carrying -err and the request's
- * header (req, at least 16 bytes), into out.  Returns LX_SD_NLERR_LEN, or 0 when cap is
- * smaller or req shorter than a header. */
+/* The kernel's error answer to a request: NLMSG_ERROR carrying -err and the request's
+ * header (req, at least 16 bytes), into out (the filter's ENOENT).  Returns
+ * LX_SD_NLERR_LEN, or 0 when cap is smaller or req shorter than a header. */
 size_t lx_sd_nlerr(void *out, size_t cap, const void *req, size_t reqlen, int err);
 
 /* Whether the one message at msg (a SOCK_DIAG reply of len bytes, header included) is about

@@ -393,6 +393,28 @@ static void test_address_fallback(void **state)
 	}
 }
 
+/* Other families (netlink here): never the zone's, whatever they say. */
+static void test_other_family(void **state)
+{
+	uint8_t b[256];
+	struct lx_sd_view v;
+	int trunc;
+	uint32_t len = 16 + 32;
+
+	(void)state;
+	lx_sd_view_userns(&v);
+	memset(b, 0, sizeof(b));
+	memcpy(b, &len, 4);
+	b[4] = 20;
+	b[6] = 2;			      /* NLM_F_MULTI */
+	b[16] = 16;			      /* AF_NETLINK: netlink_diag_msg */
+	memcpy(b + len, (uint32_t[]){20}, 4); /* NLMSG_DONE after it */
+	b[len + 4] = 3;
+	b[len + 6] = 2;
+	assert_int_equal(lx_sd_filter_reply(b, len + 20, &v, &trunc), 20);
+	assert_int_equal(u16(b + 4), 3);
+}
+
 /* The answer to a single-socket request for a foreign socket: ENOENT, the request's seq. */
 static void test_single_socket_enoent(void **state)
 {
@@ -474,10 +496,11 @@ static void test_requests(void **state)
 	assert_memory_equal(b, c, n);
 	assert_int_equal(lx_sd_check_request(b, req(b, 20, 10, 56), &v), 0);
 	assert_int_equal(lx_sd_check_request(b, req(b, 18, 2, 60), &v), 0);
-	/* a unix request asks for the owner's uid */
+	/* a unix request asks for the owner's uid: changed, and said so */
 	n = req(b, 20, 1, 24);
-	assert_int_equal(lx_sd_check_request(b, n, &v), 0);
+	assert_int_equal(lx_sd_check_request(b, n, &v), 1);
 	assert_true(u32(b + 16 + 12) & LX_UDIAG_SHOW_UID);
+	assert_int_equal(lx_sd_check_request(b, n, &v), 0); /* already asks */
 	n = req(b, 20, 1, 24);
 	assert_int_equal(lx_sd_check_request(b, n, &host), 0);
 	assert_int_equal(u32(b + 16 + 12), 0);
@@ -502,12 +525,10 @@ static void test_requests(void **state)
 		memcpy(b + n, b, 10);
 		assert_int_equal(lx_sd_check_request(b, n + 10, w), -LX_SD_EINVAL);
 	}
-	/* shared: no destroy, no families without an owner to tell by */
-	assert_int_equal(lx_sd_check_request(b, req(b, 21, 2, 56), &v), -LX_SD_EPERM);
-	assert_int_equal(lx_sd_check_request(b, req(b, 21, 2, 56), &host), 0);
-	assert_int_equal(lx_sd_check_request(b, req(b, 20, 16, 24), &v), -LX_SD_ENOENT);
-	assert_int_equal(lx_sd_check_request(b, req(b, 20, 17, 24), &v), -LX_SD_ENOENT);
-	assert_int_equal(lx_sd_check_request(b, req(b, 20, 16, 24), &host), 0);
+	/* destroy and the other families go to the kernel (it refuses; the filter empties) */
+	assert_int_equal(lx_sd_check_request(b, req(b, 21, 2, 56), &v), 0);
+	assert_int_equal(lx_sd_check_request(b, req(b, 20, 16, 24), &v), 0);
+	assert_int_equal(lx_sd_check_request(b, req(b, 20, 17, 24), &v), 0);
 	/* two good messages in one send */
 	n = req(b, 20, 2, 56);
 	memcpy(b + n, b, n);
@@ -556,7 +577,7 @@ static void test_garbage(void **state)
 		memcpy(heap, p.b, p.n);
 		n = lx_sd_filter_reply(heap, p.n, &v, &trunc);
 		assert_true(n <= p.n);
-		assert_true(lx_sd_check_request(heap, p.n, &v) <= 0);
+		assert_true(lx_sd_check_request(heap, p.n, &v) <= 1);
 		free(heap);
 	}
 }
@@ -564,19 +585,13 @@ static void test_garbage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_tcp4_zone_a),
-	    cmocka_unit_test(test_tcp4_cgroup_partial),
-	    cmocka_unit_test(test_view_userns),
-	    cmocka_unit_test(test_tcp4_zone_b),
-	    cmocka_unit_test(test_tcp6_udp4),
-	    cmocka_unit_test(test_unix),
-	    cmocka_unit_test(test_not_shared),
-	    cmocka_unit_test(test_address_fallback),
-	    cmocka_unit_test(test_single_socket_enoent),
-	    cmocka_unit_test(test_truncated),
-	    cmocka_unit_test(test_requests),
-	    cmocka_unit_test(test_nlerr),
-	    cmocka_unit_test(test_garbage),
+	    cmocka_unit_test(test_tcp4_zone_a),	 cmocka_unit_test(test_tcp4_cgroup_partial),
+	    cmocka_unit_test(test_view_userns),	 cmocka_unit_test(test_tcp4_zone_b),
+	    cmocka_unit_test(test_tcp6_udp4),	 cmocka_unit_test(test_unix),
+	    cmocka_unit_test(test_not_shared),	 cmocka_unit_test(test_address_fallback),
+	    cmocka_unit_test(test_other_family), cmocka_unit_test(test_single_socket_enoent),
+	    cmocka_unit_test(test_truncated),	 cmocka_unit_test(test_requests),
+	    cmocka_unit_test(test_nlerr),	 cmocka_unit_test(test_garbage),
 	};
 
 	return cmocka_run_group_tests(tests, load_manifest, NULL);

@@ -159,7 +159,7 @@ static void dump(uint8_t family, uint8_t proto, const char *name)
 	req[16] = family;
 	req[17] = proto;
 	memset(req + 20, 0xff, 4); /* all states (unix: udiag_states at the same place) */
-	if (!raw && lx_sd_check_request(req, len, &view) != 0) {
+	if (!raw && lx_sd_check_request(req, len, &view) < 0) {
 		fprintf(stderr, "it_sockview: the request was refused\n");
 		exit(1);
 	}

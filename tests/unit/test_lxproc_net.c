@@ -58,7 +58,7 @@ static char *slurp(const char *name, size_t *len)
 
 static int setup(void **state)
 {
-	size_t len;
+	size_t len = 0;
 	char *m = slurp("manifest", &len), *line, *save = NULL;
 	int n = 0;
 
@@ -141,7 +141,7 @@ static char out[1 << 20];
 static unsigned filter(const struct lxproc_netsocks *z, enum lxproc_socktab kind, const char *name,
 		       int check_sl)
 {
-	size_t len;
+	size_t len = 0;
 	char *host = slurp(name, &len), *line, *save = NULL;
 	struct lx_buf b;
 	unsigned rows = 0;
@@ -281,7 +281,7 @@ static void test_no_inode_and_loopback(void **state)
 
 static void test_snmp(void **state)
 {
-	size_t len;
+	size_t len = 0;
 	char *host = slurp("proc-net-snmp", &len);
 	struct lx_buf b;
 	char *tcp;

@@ -4,14 +4,11 @@
 #   bench/net.sh [-d SECONDS] [-r ROUNDS] BUILD_DIR
 #
 # nginx (from a Debian bookworm image made by images/debian-image.sh with nginx, cached) serving
-# a 612-byte page, loaded by wrk (-t1 -c16, SECONDS each) five ways, in an order that rotates
-# per round, for ROUNDS rounds: natively (the same image's nginx, chrooted, on 127.0.0.1), in a
-# net=shared zone (on its address on lxzone0: the host's stack, its socket hooks), in a
-# net=exclusive zone (over its veth), and under lxrun --net host without and with --shared-ip
-# (the same brand on the host's stack, without and with the shared zone's socket hooks on its
-# cgroup: the pair tells the hooks' cost from the brand's). Prints each run, the medians and the
-# median of the per-round ratios to native (issue 12 wants >= 0.95 for shared), and how often
-# the shared zone's socket hooks ran during one more run (bench/netbpf_stats.py). Then an RTM_GETLINK + RTM_GETADDR dump (`ip -j link; ip -j addr`, 200 times) in the
+# a 612-byte page, loaded by wrk (-t1 -c16, SECONDS each) five ways (`sides`), in turn for ROUNDS
+# rounds: natively (the same image's nginx, chrooted, on 127.0.0.1), in a net=shared zone (on
+# its address on lxzone0: the host's stack, its socket hooks) and in a net=exclusive zone (over
+# its veth). Prints each run, the medians and the ratios to native (issue 12 wants >= 0.95 for
+# shared). Then an RTM_GETLINK + RTM_GETADDR dump (`ip -j link; ip -j addr`, 200 times) in the
 # shared zone against natively (issue 12: <= x3). The addresses are documentation and private
 # ranges held on this host only: no packet leaves it. Needs root, wrk and the image.
 set -eu
@@ -113,6 +110,12 @@ run() { # MODE URL -> requests/s, or "err" when wrk saw socket errors or non-2xx
 		END {print (e || v == "") ? "err" : v}'
 }
 : >"$T/runs"
+# The sides, in an order that rotates per round: native, the shared zone (the host's stack,
+# its socket hooks), the exclusive zone (its veth), and lxrun --net host without and with
+# --shared-ip (the same brand on the host's stack, without and with a shared zone's socket
+# hooks on its cgroup: the pair tells the hooks' cost from the brand's). Then the medians, the
+# median of the per-round ratios to native, and how often the shared zone's hooks ran during
+# one more run (bench/netbpf_stats.py).
 sides="native:http://127.0.0.1:$NP/ shared:http://$SA/ exclusive:http://$XA.2/
 lxrun-host:http://127.0.0.1:$RP/ lxrun-sharedip:http://$RA:$SP/"
 for r in $(seq 1 "$rounds"); do

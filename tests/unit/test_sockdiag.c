@@ -309,6 +309,29 @@ static void test_unix(void **state)
 	assert_true(k.nsock > 2);
 }
 
+/* NLM_F_DUMP_INTR (the dump changed under the kernel) reaches the guest as the kernel set it. */
+static void test_dump_intr_kept(void **state)
+{
+	static struct part p;
+	struct lx_sd_view v;
+	size_t at = 0, n, kept = 0;
+	int trunc;
+
+	(void)state;
+	assert_true(load("tcp4.host.0.bin", &p));
+	while (p.n - at >= 16 && u32(p.b + at) >= 16) {
+		p.b[at + 6] |= 0x10;
+		at += (u32(p.b + at) + 3) & ~3u;
+	}
+	view_of(&v, zone_a, 2, 0);
+	n = lx_sd_filter_reply(p.b, p.n, &v, &trunc);
+	for (at = 0; n - at >= 16 && u32(p.b + at) >= 16; at += (u32(p.b + at) + 3) & ~3u) {
+		assert_int_equal(u16(p.b + at + 6) & 0x12, 0x12); /* DUMP_INTR | MULTI */
+		kept++;
+	}
+	assert_true(kept > 0);
+}
+
 /* Not shared: everything passes untouched. */
 static void test_not_shared(void **state)
 {
@@ -585,13 +608,21 @@ static void test_garbage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_tcp4_zone_a),	 cmocka_unit_test(test_tcp4_cgroup_partial),
-	    cmocka_unit_test(test_view_userns),	 cmocka_unit_test(test_tcp4_zone_b),
-	    cmocka_unit_test(test_tcp6_udp4),	 cmocka_unit_test(test_unix),
-	    cmocka_unit_test(test_not_shared),	 cmocka_unit_test(test_address_fallback),
-	    cmocka_unit_test(test_other_family), cmocka_unit_test(test_single_socket_enoent),
-	    cmocka_unit_test(test_truncated),	 cmocka_unit_test(test_requests),
-	    cmocka_unit_test(test_nlerr),	 cmocka_unit_test(test_garbage),
+	    cmocka_unit_test(test_tcp4_zone_a),
+	    cmocka_unit_test(test_tcp4_cgroup_partial),
+	    cmocka_unit_test(test_view_userns),
+	    cmocka_unit_test(test_tcp4_zone_b),
+	    cmocka_unit_test(test_tcp6_udp4),
+	    cmocka_unit_test(test_unix),
+	    cmocka_unit_test(test_dump_intr_kept),
+	    cmocka_unit_test(test_not_shared),
+	    cmocka_unit_test(test_address_fallback),
+	    cmocka_unit_test(test_other_family),
+	    cmocka_unit_test(test_single_socket_enoent),
+	    cmocka_unit_test(test_truncated),
+	    cmocka_unit_test(test_requests),
+	    cmocka_unit_test(test_nlerr),
+	    cmocka_unit_test(test_garbage),
 	};
 
 	return cmocka_run_group_tests(tests, load_manifest, NULL);

@@ -34,7 +34,7 @@ cleanup_view() {
 trap cleanup_view EXIT
 
 # the host: a TCP listener on 127.0.0.1 and an abstract unix listener, inodes written out
-python3 - "$PH" "$T/host.ino" <<'EOF' &
+python3 - "$PH" "$T/host.ino" <<'EOF' 2>"$T/host.err" &
 import os, socket, sys, time
 t = socket.socket(); t.bind(("127.0.0.1", int(sys.argv[1]))); t.listen(1)
 u = socket.socket(socket.AF_UNIX); u.bind(b"\0lxzone-h3-sockview-host"); u.listen(1)
@@ -51,8 +51,10 @@ lxzone boot h3va
 lxzone boot h3vb
 lxzone exec h3va -- sh -c "mkdir -p /tmp/w && httpd -p $A:$PA -h /tmp/w"
 lxzone exec h3vb -- sh -c "mkdir -p /tmp/w && httpd -p $B:$PB -h /tmp/w"
-for _ in 1 2 3 4 5 6 7 8 9 10; do [ -f "$T/host.ino" ] && break; sleep 0.3; done
-read -r host_tcp_ino host_unix_ino <"$T/host.ino" || fail "the host's listeners did not start"
+i=0 # (python3 may start slowly on a loaded machine: a pyenv shim)
+while [ ! -f "$T/host.ino" ] && [ $i -lt 100 ]; do sleep 0.3; i=$((i + 1)); done
+read -r host_tcp_ino host_unix_ino <"$T/host.ino" ||
+	fail "the host's listeners did not start: $(cat "$T/host.err")"
 
 check() { # ZONE OWN-ADDR OWN-PORT OTHER-ADDR OTHER-PORT
 	z=$1

@@ -48,7 +48,11 @@ lxzone exec h3ssb -- sh -c "mkdir -p /tmp/w && httpd -p $B:$PB -h /tmp/w"
 # zone a: a TCP listener, a UDP socket and an abstract unix listener of its own
 lxzone exec h3ssa -- sh -c "mkdir -p /tmp/w && echo 'events {} http { server { listen $A:$PA;
 	root /tmp/w; } }' >/tmp/ng.conf && nginx -c /tmp/ng.conf -e /tmp/ng.err"
-sleep 0.5
+i=0 # (python3 may start slowly on a loaded machine: a pyenv shim)
+while [ "$(ss -Htln "sport = :$PH" | wc -l)" != 1 ] && [ $i -lt 100 ]; do
+	sleep 0.3
+	i=$((i + 1))
+done
 [ "$(ss -Htln "sport = :$PH" | wc -l)" = 1 ] || fail "the host's listener is not up"
 
 lxzone exec h3ssa -- ss -Htan >"$T/tcp" || fail "ss -tan in the zone"

@@ -32,6 +32,7 @@ set(LXZONE_BRAND_SOURCES
 	${CMAKE_SOURCE_DIR}/syscalls/lx_inotify.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_net.c
 	${CMAKE_SOURCE_DIR}/netlink/lx_netlink.c
+	${CMAKE_SOURCE_DIR}/netlink/sockdiag.c
 	${CMAKE_SOURCE_DIR}/emul/epoll_inst.c
 	${CMAKE_SOURCE_DIR}/emul/zoneview.c
 	${CMAKE_SOURCE_DIR}/proc/lxbuf.c

@@ -43,6 +43,7 @@
 #include "emul/zoneview.h"
 #include "netlink/lx_netlink.h"
 #include "netlink/nlfilter.h"
+#include "netlink/sockdiag.h"
 #include "syscalls/handlers.h"
 
 #define SYS_socket     41
@@ -178,11 +179,67 @@ out:
 	return r;
 }
 
-/* The SOCK_DIAG filter's place (netlink/sockdiag*.c): the reply as the kernel gave it. */
+/* The zone's sockets (netlink/sockdiag.h): by their owners as the zone's user namespace
+ * maps them, mini sockets by the zone's addresses (not lo's 127.0.0.1: the zone's own
+ * loopback address is another, and the host's TIME_WAITs are on 127.0.0.1). */
+static struct lx_sd_view sdview;
+
+static const struct lx_sd_view *sockdiag_view(void)
+{
+	if (!sdview.shared) {
+		lx_sd_view_userns(&sdview);
+		for (size_t i = 0; i < view.naddr && sdview.naddr < LX_SD_MAXADDR; i++) {
+			if (view.addr[i].family == LX_AF_INET && view.addr[i].bytes[0] == 127)
+				continue;
+			sdview.addr[sdview.naddr].family = view.addr[i].family;
+			memcpy(sdview.addr[sdview.naddr].bytes, view.addr[i].bytes, 16);
+			sdview.naddr++;
+		}
+	}
+	return &sdview;
+}
+
 static size_t nl_filter_sockdiag(void *buf, size_t len)
 {
-	(void)buf;
-	return len;
+	int trunc;
+
+	return lx_sd_filter_reply(buf, len, sockdiag_view(), &trunc);
+}
+
+/*
+ * A SOCK_DIAG request, gathered from the guest's iovecs and checked (lx_sd_check_request):
+ * -EINVAL for a malformed one; a unix request the check rewrote (to ask for the owner's uid,
+ * which the filter needs) is sent from the brand's copy; otherwise the guest's own call.
+ */
+static long send_sockdiag(struct lx_sysctx *c, const struct lx_iovec *iov, size_t niov, int is_msg)
+{
+	uint8_t b[4096];
+	size_t total = 0, at = 0;
+	long r;
+
+	for (size_t i = 0; i < niov; i++)
+		total += iov[i].len;
+	if (total > sizeof(b)) /* no diag request is this long: the kernel answers it */
+		return 1;
+	for (size_t i = 0; i < niov; i++) {
+		if (iov[i].len && lx_copy_from_guest(b + at, iov[i].base, iov[i].len))
+			return -LX_EFAULT;
+		at += iov[i].len;
+	}
+	r = lx_sd_check_request(b, total, sockdiag_view());
+	if (r <= 0)
+		return r < 0 ? r : 1;
+	if (is_msg) {
+		struct lx_msghdr m;
+		struct lx_iovec one = {(uint64_t)(uintptr_t)b, total};
+
+		if (lx_copy_from_guest(&m, c->a[1], sizeof(m)))
+			return -LX_EFAULT;
+		m.iov = (uint64_t)(uintptr_t)&one;
+		m.iovlen = 1;
+		return lx_sys3(SYS_sendmsg, c->a[0], &m, c->a[2]);
+	}
+	return lx_sys6(SYS_sendto, c->a[0], b, total, c->a[3], c->a[4], c->a[5]);
 }
 
 static size_t nl_filter(int proto, void *buf, size_t len)
@@ -389,8 +446,11 @@ long lx_sys_sendto(struct lx_sysctx *c)
 {
 	struct lx_iovec iov = {c->a[1], c->a[2]};
 	long r;
+	int proto = nl_proto((long)c->a[0]);
 
-	if (nl_proto((long)c->a[0]) == NETLINK_ROUTE && (r = check_request(&iov, 1)) < 0)
+	if (proto == NETLINK_ROUTE && (r = check_request(&iov, 1)) < 0)
+		return r;
+	if (proto == NETLINK_SOCK_DIAG && (r = send_sockdiag(c, &iov, 1, 0)) != 1)
 		return r;
 	return lx_sys6(SYS_sendto, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4], c->a[5]);
 }
@@ -401,13 +461,17 @@ long lx_sys_sendmsg(struct lx_sysctx *c)
 	struct lx_msghdr m;
 	long r;
 
-	if (nl_proto((long)c->a[0]) == NETLINK_ROUTE) {
+	int proto = nl_proto((long)c->a[0]);
+
+	if (proto == NETLINK_ROUTE || proto == NETLINK_SOCK_DIAG) {
 		if (lx_copy_from_guest(&m, c->a[1], sizeof(m)))
 			return -LX_EFAULT;
 		if (m.iovlen <= sizeof(iov) / sizeof(iov[0])) {
 			r = read_iov(m.iov, m.iovlen, iov);
-			if (r == 0)
+			if (r == 0 && proto == NETLINK_ROUTE)
 				r = check_request(iov, m.iovlen);
+			else if (r == 0 && (r = send_sockdiag(c, iov, m.iovlen, 1)) != 1)
+				return r;
 			if (r < 0)
 				return r;
 		}

@@ -27,13 +27,16 @@
  * the guest when the call returns -EINTR (epoll_wait never restarts, on Linux either).
  *
  * Triggers.  Level-triggered: reported while ready.  EPOLLONESHOT: disabled once reported,
- * until EPOLL_CTL_MOD.  EPOLLET: the brand cannot see wake-ups, only states, so it reports
- * when the ready bits it observes gain a bit since its last look, or, for a readable
- * descriptor, when the byte count queued (FIONREAD) changed since the last report: a drained
- * and refilled socket is reported, a descriptor whose state did not change is not.  While it
- * blocks, an edge-triggered entry that is still readable (or in error) cannot tell ppoll
- * "wake me on more", so the blocking ppoll is cut to 20 ms slices while such an entry exists:
- * new data on a socket the program did not drain is seen within 20 ms (Linux: at once).
+ * until EPOLL_CTL_MOD.  EPOLLET: the brand cannot see wake-ups, only states.  Bits other
+ * than EPOLLIN are reported when they appear since its last look (a look that finds the entry
+ * idle starts over).  EPOLLIN is reported while the descriptor is readable: a byte count
+ * (FIONREAD) cannot tell a drained and refilled buffer from an untouched one when no look fell
+ * between the read and the new data, and calling such a buffer unchanged would lose the
+ * wake-up (a keep-alive connection's next request); reporting it is the only choice that never
+ * loses one, and costs a program that leaves data unread an extra EPOLLIN (LTP epoll_wait06,
+ * which reads half a pipe and expects nothing, fails for it).  While it blocks, an entry in
+ * error or hung up that was already reported cannot tell ppoll "wake me on more", so it is
+ * left out of the blocking ppoll, which is cut to 20 ms slices while such an entry exists.
  * EPOLLEXCLUSIVE is accepted with Linux's checks; every waiter wakes (Linux promises "one or
  * more").  EPOLLWAKEUP is dropped, as Linux drops it for a caller without CAP_BLOCK_SUSPEND.
  * EPOLLRDHUP is ppoll's POLLRDHUP.
@@ -59,11 +62,9 @@
 #include "emul/lx_libc.h"
 #include "syscalls/handlers.h"
 
-#define SYS_ioctl	  16
 #define SYS_fstatfs	  138
 #define SYS_clock_gettime 228
 #define SYS_ppoll	  271
-#define FIONREAD	  0x541b
 #define F_GETFL		  3
 #define S_IFMT		  0170000
 #define S_IFIFO		  0010000

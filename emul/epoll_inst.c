@@ -100,6 +100,7 @@ struct lx_ep_reg *lx_ep_add(struct lx_ep_hdr *h, int fd)
 	r->fd = fd;
 	r->seq = ++h->seq;
 	lx_ep_fdmap(h)[fd] = h->nreg;
+	lx_ep_changed(h);
 	return r;
 }
 
@@ -110,6 +111,7 @@ void lx_ep_remove(struct lx_ep_hdr *h, struct lx_ep_reg *r)
 
 	if (i >= h->nreg)
 		return;
+	lx_ep_changed(h);
 	if ((unsigned)r->fd < LX_EP_MAXFD && lx_ep_fdmap(h)[r->fd] == i + 1)
 		lx_ep_fdmap(h)[r->fd] = 0;
 	last = &regs[--h->nreg];

@@ -61,7 +61,7 @@ struct lx_epoll_event {
 	uint64_t data;
 } __attribute__((packed));
 
-#define LX_EP_MAGIC  0x3170656f7a786cULL /* "lxzoep1" */
+#define LX_EP_MAGIC  0x3270656f7a786cULL /* "lxzoep2": the header gained gen */
 #define LX_EP_MAXFD  (1u << 20)		 /* fs.nr_open's default ceiling */
 #define LX_EP_MAXREG 65536u		 /* past it: ENOSPC, as max_user_watches */
 #define LX_EP_FDMAP  4096UL
@@ -89,6 +89,10 @@ struct lx_ep_hdr {
 	volatile int lock; /* owner tid, 0 when free */
 	uint32_t nreg, seq, rotor;
 	uint64_t dev, ino; /* the memfd itself */
+	/* bumped, under the lock, by every change to what a wait polls: a registration added,
+	 * removed or modified, a ONESHOT disabled (the per-process poll sets of
+	 * syscalls/lx_epoll.c are rebuilt when it moves) */
+	uint32_t gen;
 };
 
 static inline uint32_t *lx_ep_fdmap(struct lx_ep_hdr *h)
@@ -106,6 +110,11 @@ struct lx_ep_reg *lx_ep_find(struct lx_ep_hdr *h, int fd);
 /* Appends a registration (fd map updated); NULL when the instance is full. */
 struct lx_ep_reg *lx_ep_add(struct lx_ep_hdr *h, int fd);
 void lx_ep_remove(struct lx_ep_hdr *h, struct lx_ep_reg *r);
+/* Marks a change to a registration's events (EPOLL_CTL_MOD, a ONESHOT that fired). */
+static inline void lx_ep_changed(struct lx_ep_hdr *h)
+{
+	h->gen++;
+}
 
 /* A new instance: the memfd's descriptor, or -errno. */
 long lx_ep_create(int cloexec);

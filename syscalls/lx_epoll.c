@@ -12,23 +12,31 @@
  * inode).
  *
  * Waiting.  epoll_wait snapshots the interest list into a pollfd array (on the emulation
- * stack, or an anonymous mapping past 256 entries) and asks ppoll, without the lock held:
+ * stack, or an anonymous mapping past 256 entries) and asks ppoll:
  *   1. a non-blocking ppoll with every signal blocked evaluates readiness; ready entries are
  *      reported, registration order, starting where the last wait stopped (so a maxevents
- *      smaller than the ready set does not starve the tail, as Linux's ready list rotates);
+ *      smaller than the ready set does not starve the tail, as Linux's ready list rotates).
+ *      This look's array is kept per process and instance (a "view", VIEWS of them) and
+ *      reused while the header's gen has not moved (every ADD, DEL, MOD, drop and ONESHOT
+ *      firing moves it), so a wait that follows a wait costs fstat, ppoll and one fstat per
+ *      reported event, and the report stops once ppoll's count of ready rows is seen (unless
+ *      an edge-triggered row must be marked idle); sets with nested instances are rebuilt;
  *   2. if none is ready and time remains, a blocking ppoll with the guest's signal mask (or
  *      epoll_pwait's) waits for a change, then step 1 runs again.
  * A signal that arrives during step 2 is kept by the brand's signal entry and delivered to
  * the guest when the call returns -EINTR (epoll_wait never restarts, on Linux either).
  *
  * Triggers.  Level-triggered: reported while ready.  EPOLLONESHOT: disabled once reported,
- * until EPOLL_CTL_MOD.  EPOLLET: the brand cannot see wake-ups, only states, so it reports
- * when the ready bits it observes gain a bit since its last look, or, for a readable
- * descriptor, when the byte count queued (FIONREAD) changed since the last report: a drained
- * and refilled socket is reported, a descriptor whose state did not change is not.  While it
- * blocks, an edge-triggered entry that is still readable (or in error) cannot tell ppoll
- * "wake me on more", so the blocking ppoll is cut to 20 ms slices while such an entry exists:
- * new data on a socket the program did not drain is seen within 20 ms (Linux: at once).
+ * until EPOLL_CTL_MOD.  EPOLLET: the brand cannot see wake-ups, only states.  Bits other
+ * than EPOLLIN are reported when they appear since its last look (a look that finds the entry
+ * idle starts over).  EPOLLIN is reported while the descriptor is readable: a byte count
+ * (FIONREAD) cannot tell a drained and refilled buffer from an untouched one when no look fell
+ * between the read and the new data, and calling such a buffer unchanged would lose the
+ * wake-up (a keep-alive connection's next request); reporting it is the only choice that never
+ * loses one, and costs a program that leaves data unread an extra EPOLLIN (LTP epoll_wait06,
+ * which reads half a pipe and expects nothing, fails for it).  While it blocks, an entry in
+ * error or hung up that was already reported cannot tell ppoll "wake me on more", so it is
+ * left out of the blocking ppoll, which is cut to 20 ms slices while such an entry exists.
  * EPOLLEXCLUSIVE is accepted with Linux's checks; every waiter wakes (Linux promises "one or
  * more").  EPOLLWAKEUP is dropped, as Linux drops it for a caller without CAP_BLOCK_SUSPEND.
  * EPOLLRDHUP is ppoll's POLLRDHUP.
@@ -54,11 +62,9 @@
 #include "emul/lx_libc.h"
 #include "syscalls/handlers.h"
 
-#define SYS_ioctl	  16
 #define SYS_fstatfs	  138
 #define SYS_clock_gettime 228
 #define SYS_ppoll	  271
-#define FIONREAD	  0x541b
 #define F_GETFL		  3
 #define S_IFMT		  0170000
 #define S_IFIFO		  0010000
@@ -92,8 +98,22 @@ struct wset {
 	struct lx_pollfd *p;
 	struct snap *m;
 	uint32_t n, cap;
-	int slice; /* an edge-triggered entry the blocking ppoll cannot watch for more */
+	int slice;    /* an edge-triggered entry the blocking ppoll cannot watch for more */
+	int nested;   /* a registration is itself an instance */
+	uint32_t net; /* edge-triggered rows */
 	const struct lx_ep_hdr *path[LX_EP_MAX_NESTS + 1]; /* the sets being collected */
+};
+
+/* A process's step-1 poll set of one instance, kept between waits (see "Waiting"). */
+struct view {
+	uint64_t dev, ino;
+	uint32_t gen, n, net;
+	int valid;    /* built at gen, for a set without nested instances */
+	int busy;     /* a wait of one of the process's threads is using it */
+	uint32_t use; /* for eviction: the least recently taken goes */
+	void *buf;    /* cap snap rows, then cap pollfds */
+	size_t sz;
+	uint32_t cap;
 };
 
 /* --- identity ---------------------------------------------------------------------------- */
@@ -259,6 +279,7 @@ static long ctl_locked(struct lx_ep_hdr *ep, int op, int fd, struct lx_epoll_eve
 		r->events = ev->events | LX_EPOLLERR | LX_EPOLLHUP;
 		r->data = ev->data;
 		r->last = 0; /* Linux re-polls a modified item and queues it if ready */
+		lx_ep_changed(ep);
 		return 0;
 	default:
 		return -LX_EINVAL;
@@ -321,6 +342,8 @@ static void collect(struct lx_ep_hdr *h, int depth, int32_t parent, struct wset 
 			w->n--; /* a ONESHOT that fired */
 			continue;
 		}
+		w->net += (r->events & LX_EPOLLET) != 0;
+		w->nested |= (r->flags & LX_EPR_EPOLL) != 0;
 		if (me >= w->cap)
 			continue;
 		w->p[me].fd = r->fd;
@@ -426,27 +449,38 @@ static int report(struct lx_ep_hdr *h, struct wset *w, uint32_t k, struct out *o
 		return -1;
 	if (r->events & LX_EPOLLET)
 		r->last = cur;
-	if (r->events & LX_EPOLLONESHOT)
+	if (r->events & LX_EPOLLONESHOT) {
 		r->events &= LX_EP_PRIVATE_BITS;
+		lx_ep_changed(h);
+	}
 	o->n++;
 	return 1;
 }
 
-static void report_all(struct lx_ep_hdr *h, struct wset *w, struct out *o)
+/* ready: how many rows ppoll found with revents; once they are all seen, and no
+ * edge-triggered row needs its idle mark, the rest of the set is not looked at. */
+static void report_all(struct lx_ep_hdr *h, struct wset *w, struct out *o, uint32_t ready)
 {
-	uint32_t rotor = h->rotor, stop = rotor;
+	uint32_t rotor = h->rotor, stop = rotor, seen = 0, n = w->n < w->cap ? w->n : w->cap;
 
 	/* two passes: registrations from the rotor on, then those before it */
 	for (int pass = 0; pass < 2 && o->n < o->max; pass++)
-		for (uint32_t k = 0; k < w->n && k < w->cap && o->n < o->max; k++) {
-			if (w->m[k].parent >= 0 || (pass == 0) != (w->m[k].idx >= rotor))
+		for (uint32_t k = 0; k < n && o->n < o->max; k++) {
+			if (seen >= ready && !w->net)
+				break;
+			if ((pass == 0) != (w->m[k].idx >= rotor))
 				continue;
 			if (!w->p[k].revents) {
+				if (!(w->m[k].events & LX_EPOLLET) || w->m[k].parent >= 0)
+					continue;
 				struct lx_ep_reg *r = row_reg(h, &w->m[k], w->p[k].fd);
 				if (r && (r->events & LX_EPOLLET))
 					r->last = 0; /* seen idle: the next readiness is an edge */
 				continue;
 			}
+			seen++;
+			if (w->m[k].parent >= 0)
+				continue;
 			int rc = report(h, w, k, o);
 			if (rc < 0) {
 				o->err = o->n ? 0 : -LX_EFAULT;
@@ -467,8 +501,63 @@ static int64_t now_ns(void)
 	return ts.sec * 1000000000LL + ts.nsec;
 }
 
-/* Snapshots ep into w, growing w past the stack's room when needed.  0 or -ENOMEM; keep:
- * return with ep still locked (on success). */
+/* --- the process's poll sets ----------------------------------------------------------- */
+
+#define VIEWS 8
+static struct {
+	struct view v[VIEWS];
+	uint32_t clock;
+	volatile int lock;
+} views;
+
+/* The view of ep for one look, taken (busy), or NULL: the table is in use by another thread
+ * (a lock held across a fork stays held in the child, so it is only tried), or another thread
+ * is looking at ep through its view.  Past VIEWS instances, the least recently used view is
+ * reused and its rows rebuilt. */
+static struct view *view_take(const struct lx_ep_hdr *ep)
+{
+	struct view *got = 0;
+
+	if (__atomic_exchange_n(&views.lock, 1, __ATOMIC_ACQUIRE))
+		return 0;
+	for (int i = 0; i < VIEWS; i++) {
+		struct view *v = &views.v[i];
+		if (v->dev == ep->dev && v->ino == ep->ino) {
+			got = v->busy ? 0 : v;
+			goto out;
+		}
+		if (!v->busy && (!got || v->use < got->use))
+			got = v;
+	}
+	if (got) {
+		got->dev = ep->dev;
+		got->ino = ep->ino;
+		got->valid = 0;
+	}
+out:
+	if (got) {
+		got->busy = 1;
+		got->use = ++views.clock;
+	}
+	lx_spin_unlock(&views.lock);
+	return got;
+}
+
+static void view_give(struct view *v)
+{
+	if (v)
+		__atomic_store_n(&v->busy, 0, __ATOMIC_RELEASE);
+}
+
+static void wset_on(struct wset *w, void *buf, uint32_t cap)
+{
+	w->cap = cap;
+	w->m = buf;
+	w->p = (struct lx_pollfd *)(w->m + cap);
+}
+
+/* Snapshots ep into w, growing its room (*big, *bigsz) past what it has when needed.
+ * 0 or -ENOMEM; keep: return with ep still locked (on success). */
 static long snapshot(struct lx_ep_hdr *ep, struct wset *w, int block, void **big, size_t *bigsz,
 		     int keep)
 {
@@ -477,6 +566,8 @@ static long snapshot(struct lx_ep_hdr *ep, struct wset *w, int block, void **big
 		size_t need;
 		w->n = 0;
 		w->slice = 0;
+		w->nested = 0;
+		w->net = 0;
 		lx_ep_lock(ep);
 		collect(ep, 0, -1, w, block);
 		if (w->n <= cap) {
@@ -489,13 +580,50 @@ static long snapshot(struct lx_ep_hdr *ep, struct wset *w, int block, void **big
 		if (*big)
 			lx_munmap(*big, *bigsz);
 		*big = lx_mmap_anon(need);
-		if (!*big)
+		if (!*big) {
+			*bigsz = 0;
+			w->cap = 0;
 			return -LX_ENOMEM;
+		}
 		*bigsz = need;
-		w->cap = w->n + 64;
-		w->m = *big;
-		w->p = (struct lx_pollfd *)(w->m + w->cap);
+		wset_on(w, *big, w->n + 64);
 	}
+}
+
+/* Step 1's set, locked: the view's rows when the instance has not changed since they were
+ * built (no walk of the registrations: the wait costs ppoll and what it reports), else a
+ * fresh snapshot, kept in the view for the next wait when it has no nested instance. */
+static long snapshot_now(struct lx_ep_hdr *ep, struct wset *w, struct view *v, void **big,
+			 size_t *bigsz)
+{
+	long r;
+
+	if (!v)
+		return snapshot(ep, w, 0, big, bigsz, 1);
+	if (v->valid) {
+		lx_ep_lock(ep);
+		if (v->gen == ep->gen) {
+			wset_on(w, v->buf, v->cap);
+			w->n = v->n;
+			w->net = v->net;
+			w->nested = 0;
+			return 0;
+		}
+		lx_ep_unlock(ep);
+	}
+	v->valid = 0;
+	wset_on(w, v->buf, v->cap);
+	r = snapshot(ep, w, 0, &v->buf, &v->sz, 1);
+	if (r < 0) {
+		v->cap = 0;
+		return r;
+	}
+	v->cap = w->cap;
+	v->gen = ep->gen;
+	v->n = w->n;
+	v->net = w->net;
+	v->valid = !w->nested;
+	return 0;
 }
 
 static long wait_loop(struct lx_sysctx *c, struct lx_ep_hdr *ep, struct out *o, int64_t timeout,
@@ -503,7 +631,7 @@ static long wait_loop(struct lx_sysctx *c, struct lx_ep_hdr *ep, struct out *o, 
 {
 	struct lx_pollfd pfd[STACK_ENTRIES];
 	struct snap meta[STACK_ENTRIES];
-	struct wset w = {pfd, meta, 0, STACK_ENTRIES, 0, {0}};
+	struct wset w = {pfd, meta, 0, STACK_ENTRIES, 0, 0, 0, {0}}, wv = w;
 	int64_t deadline = timeout > 0 ? now_ns() + timeout : 0;
 	void *big = 0;
 	size_t bigsz = 0;
@@ -511,18 +639,25 @@ static long wait_loop(struct lx_sysctx *c, struct lx_ep_hdr *ep, struct out *o, 
 
 	for (;;) {
 		/* 1: what is ready now, signals held; ppoll does not block here, so the lock is
-		 * held across it and the whole look is one critical section */
-		r = snapshot(ep, &w, 0, &big, &bigsz, 1);
-		if (r < 0)
+		 * held across it and the whole look is one critical section (which also makes
+		 * the view this thread's alone: the process's other threads take ep's lock to
+		 * use it) */
+		struct view *v = view_take(ep);
+		struct wset *w1 = v ? &wv : &w;
+		r = snapshot_now(ep, w1, v, &big, &bigsz);
+		if (r < 0) {
+			view_give(v);
 			break;
+		}
 		struct lx_ts zero = {0, 0};
-		r = lx_sys5(SYS_ppoll, w.p, w.n, &zero, 0, 8);
-		if (r > 0)
-			propagate(&w);
+		r = lx_sys5(SYS_ppoll, w1->p, w1->n, &zero, 0, 8);
+		if (r > 0 && w1->nested)
+			propagate(w1);
 		o->skipped = 0;
-		if (r >= 0)
-			report_all(ep, &w, o); /* also notes edge-triggered entries seen idle */
+		if (r >= 0) /* also notes edge-triggered entries seen idle */
+			report_all(ep, w1, o, w1->nested ? ~0u : (uint32_t)r);
 		lx_ep_unlock(ep);
+		view_give(v);
 		if (r < 0)
 			break;
 		if (o->n || o->err) {

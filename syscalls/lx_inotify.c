@@ -14,9 +14,13 @@
  * the guest's thread group, every signal blocked, no guest code) that every 100 ms compares
  * each watch with its last snapshot and writes what changed:
  *   a watched file:      IN_MODIFY (size or mtime moved), IN_ATTRIB (ctime alone moved),
- *                        IN_DELETE_SELF then IN_IGNORED (it is gone; the watch ends);
- *   a watched directory: per entry (up to 1024 names), IN_CREATE, IN_DELETE, IN_MODIFY,
- *                        IN_ATTRIB, with the entry's name; IN_ISDIR for directories.
+ *                        IN_ATTRIB, IN_DELETE_SELF then IN_IGNORED (it is gone: Linux's
+ *                        unlink reports the link count first; the watch ends);
+ *   a watched directory: IN_ATTRIB | IN_ISDIR (its own ctime alone moved); per entry (up to
+ *                        1024 names), IN_CREATE, IN_DELETE, IN_MODIFY, IN_ATTRIB, with the
+ *                        entry's name; IN_ISDIR for directories.
+ * A look's events are queued and written in the order of the changes' times, one inode's
+ * events together when the clock's granularity makes times equal (flush()).
  * Latency: up to 100 ms.  Blind spots: what a snapshot cannot show — IN_ACCESS, IN_OPEN,
  * IN_CLOSE_WRITE / IN_CLOSE_NOWRITE, the rename cookie (a rename is IN_DELETE + IN_CREATE,
  * never IN_MOVED_FROM/TO), a change undone within one period, a change that keeps size and
@@ -94,10 +98,25 @@ struct inst {
 	struct watch w[NWATCH];
 };
 
+/* One look's events of an instance, written in the order of the changes' times (Linux
+ * queues them as they happen; the watcher finds them watch by watch). */
+#define NPEND 256
+struct pend {
+	int64_t key;  /* the change's ctime or mtime, ns; INT64_MAX when unknown (a file gone) */
+	uint64_t ino; /* the inode changed: one change's events stay together */
+	uint32_t seq, first, mask;
+	int wd;
+	char name[64];
+};
+
 static struct {
 	volatile int lock; /* the holder's pid: see st_lock */
 	int helper;
 	struct inst in[NINST];
+	struct pend pend[NPEND];
+	uint32_t npend;
+	int64_t key;  /* the key of what emit() queues next */
+	uint64_t ino; /* and its inode */
 } st;
 
 /* The state's lock.  The watcher thread holds it while it scans, so a fork can copy it held
@@ -158,12 +177,66 @@ static void emit_raw(struct inst *in, int wd, uint32_t mask, const char *name)
 	}
 }
 
-/* The entries of directory path, into e[NENT]: their count, or -errno. */
+/* Writes the queued events, oldest change first (a stable sort: one change's events keep
+ * the order the watcher queued them in). */
+static int before(const struct pend *a, const struct pend *b)
+{
+	if (a->key != b->key)
+		return a->key < b->key;
+	if (a->first != b->first)
+		return a->first < b->first;
+	return a->seq < b->seq;
+}
+
+static void flush(struct inst *in)
+{
+	/* equal times (a coarse clock) keep one inode's events together, in the order its
+	 * first one was queued: Linux queues the parent's event and then the inode's own */
+	for (uint32_t i = 0; i < st.npend; i++) {
+		st.pend[i].first = i;
+		for (uint32_t j = 0; j < i; j++)
+			if (st.pend[j].ino == st.pend[i].ino) {
+				st.pend[i].first = st.pend[j].first;
+				break;
+			}
+	}
+	for (uint32_t i = 1; i < st.npend; i++)
+		for (uint32_t j = i; j > 0 && before(&st.pend[j], &st.pend[j - 1]); j--) {
+			struct pend t = st.pend[j];
+			st.pend[j] = st.pend[j - 1];
+			st.pend[j - 1] = t;
+		}
+	for (uint32_t i = 0; i < st.npend; i++)
+		emit_raw(in, st.pend[i].wd, st.pend[i].mask,
+			 st.pend[i].name[0] ? st.pend[i].name : 0);
+	st.npend = 0;
+}
+
+/* Queues an event of the look under way, keyed by st.key. */
+static void queue(struct inst *in, int wd, uint32_t mask, const char *name)
+{
+	struct pend *p;
+
+	if (st.npend == NPEND)
+		flush(in);
+	p = &st.pend[st.npend];
+	p->key = st.key;
+	p->ino = st.ino;
+	p->seq = st.npend++;
+	p->wd = wd;
+	p->mask = mask;
+	p->name[0] = 0;
+	if (name)
+		lx_strlcpy(p->name, name, sizeof(p->name));
+}
+
 static void emit(struct inst *in, struct watch *w, uint32_t mask, const char *name)
 {
 	w->fired++;
-	emit_raw(in, w->wd, mask, name);
+	queue(in, w->wd, mask, name);
 }
+
+/* The entries of directory path, into e[NENT]: their count, or -errno. */
 
 static long list_dir(const char *path, struct ent *e)
 {
@@ -216,7 +289,8 @@ static void drop_watch(struct watch *w)
 	memset(w, 0, sizeof(*w));
 }
 
-static void scan_dir(struct inst *in, struct watch *w)
+/* gone: the key of a deletion (the directory's mtime, which the unlink moved) */
+static void scan_dir(struct inst *in, struct watch *w, int64_t gone)
 {
 	struct ent *now = lx_mmap_anon(NENT * sizeof(struct ent));
 	long n;
@@ -233,12 +307,15 @@ static void scan_dir(struct inst *in, struct watch *w)
 		for (j = 0; j < w->nents; j++)
 			if (!lx_strcmp(w->ents[j].name, now[i].name))
 				break;
+		st.key = now[i].ctime;
+		st.ino = now[i].ino;
 		if (j == w->nents || w->ents[j].ino != now[i].ino) {
 			if (w->mask & IN_CREATE)
 				emit(in, w, IN_CREATE | dir, now[i].name);
 			continue;
 		}
 		if (w->ents[j].mtime != now[i].mtime || w->ents[j].size != now[i].size) {
+			st.key = now[i].mtime;
 			if ((w->mask & IN_MODIFY) && !dir)
 				emit(in, w, IN_MODIFY, now[i].name);
 		} else if (w->ents[j].ctime != now[i].ctime && (w->mask & IN_ATTRIB)) {
@@ -251,6 +328,8 @@ static void scan_dir(struct inst *in, struct watch *w)
 			if (!lx_strcmp(w->ents[j].name, now[i].name) &&
 			    w->ents[j].ino == now[i].ino)
 				break;
+		st.key = gone;
+		st.ino = w->ents[j].ino;
 		if (i == n && (w->mask & IN_DELETE))
 			emit(in, w,
 			     IN_DELETE | ((w->ents[j].mode & S_IFMT) == S_IFDIR ? IN_ISDIR : 0),
@@ -269,22 +348,38 @@ static int scan(struct inst *in, struct watch *w)
 	w->fired = 0;
 	if (lx_sys4(LX_SYS_newfstatat, LX_AT_FDCWD, w->path, &s, 0) < 0 || s.ino != w->ino ||
 	    s.dev != w->dev) {
+		/* Linux: unlink drops the link count (IN_ATTRIB), then the inode goes
+		 * (IN_DELETE_SELF); rmdir has no link-count event */
+		st.key = INT64_MAX;
+		st.ino = w->ino;
+		if (!w->ents && (w->mask & IN_ATTRIB))
+			emit(in, w, IN_ATTRIB, 0);
 		if (w->mask & IN_DELETE_SELF)
 			emit(in, w, IN_DELETE_SELF, 0);
-		emit_raw(in, w->wd, IN_IGNORED, 0);
+		queue(in, w->wd, IN_IGNORED, 0);
 		return 1;
 	}
 	if (w->ents) {
-		scan_dir(in, w);
+		/* the directory's own attributes: Linux marks an event on a directory IN_ISDIR */
+		st.key = ts_ns(&s, 2);
+		st.ino = w->ino;
+		if (ts_ns(&s, 2) != ts_ns(&w->st, 2) && ts_ns(&s, 1) == ts_ns(&w->st, 1) &&
+		    (w->mask & IN_ATTRIB))
+			emit(in, w, IN_ATTRIB | IN_ISDIR, 0);
+		scan_dir(in, w, ts_ns(&s, 1));
 	} else if (s.size != w->st.size || ts_ns(&s, 1) != ts_ns(&w->st, 1)) {
+		st.key = ts_ns(&s, 1);
+		st.ino = w->ino;
 		if (w->mask & IN_MODIFY)
 			emit(in, w, IN_MODIFY, 0);
 	} else if (ts_ns(&s, 2) != ts_ns(&w->st, 2) && (w->mask & IN_ATTRIB)) {
+		st.key = ts_ns(&s, 2);
+		st.ino = w->ino;
 		emit(in, w, IN_ATTRIB, 0);
 	}
 	w->st = s;
 	if ((w->mask & IN_ONESHOT) && w->fired) {
-		emit_raw(in, w->wd, IN_IGNORED, 0); /* one event, then the watch ends */
+		queue(in, w->wd, IN_IGNORED, 0); /* one event, then the watch ends */
 		return 1;
 	}
 	return 0;
@@ -328,10 +423,12 @@ __attribute__((noreturn, used)) static void watcher(void)
 		lx_sys5(SYS_ppoll, 0, 0, &ts, 0, 8);
 		st_lock();
 		reap();
-		for (int i = 0; i < NINST; i++)
+		for (int i = 0; i < NINST; i++) {
 			for (int k = 0; st.in[i].used && k < NWATCH; k++)
 				if (st.in[i].w[k].wd && scan(&st.in[i], &st.in[i].w[k]))
 					drop_watch(&st.in[i].w[k]);
+			flush(&st.in[i]);
+		}
 		st_unlock();
 	}
 }

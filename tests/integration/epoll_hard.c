@@ -7,8 +7,12 @@
  * the kernel's order of checks shows.  Part "sem" covers level and edge triggers, ONESHOT,
  * EXCLUSIVE, RDHUP, WAKEUP, nested sets and loops, maxevents rotation, closed and reused
  * descriptors, dup, fork, exec with and without close-on-exec, a signal interrupting a wait
- * and a wake-up from another thread.  The calls go through syscall(2), so libc copies nothing
- * first.  Output is deterministic: no descriptors numbers, addresses or timings.
+ * and a wake-up from another thread.  Part "cache" changes an interest list between waits
+ * that see no other change (the brand keeps each instance's poll set between waits and must
+ * notice every change: ADD, DEL, MOD, a ONESHOT firing, another process's ADD, a closed and a
+ * reused descriptor, more instances than it keeps sets for, sets past its stack's room).  The
+ * calls go through syscall(2), so libc copies nothing first.  Output is deterministic: no
+ * descriptors numbers, addresses or timings.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -358,6 +362,95 @@ static void semantics(const char *self)
 	say("pwait: interrupted under its own mask", rc);
 }
 
+/* the data of one wait's events, summed (each wait here reports distinct powers or small
+ * numbers, so the sum names the set) */
+static long long sum(int ep, int max)
+{
+	struct epoll_event ev[64];
+	long n = ewait(ep, ev, max, 0);
+	long long t = 0;
+	if (n < 0)
+		return -errno;
+	for (long i = 0; i < n; i++)
+		t += (long long)ev[i].data.u64;
+	return t * 1000 + n;
+}
+
+static void cache(void)
+{
+	int ep = (int)ep_create1(0), p[40][2];
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	for (int i = 0; i < 40; i++) {
+		if (pipe(p[i]) < 0)
+			exit(2);
+		add(ep, p[i][0], EPOLLIN, (uint64_t)1 << i);
+	}
+	write(p[3][1], "x", 1);
+	printf("%-44s %lld\n", "cache: one ready", sum(ep, 64));
+	printf("%-44s %lld\n", "cache: again", sum(ep, 64));
+	write(p[39][1], "x", 1);
+	printf("%-44s %lld\n", "cache: a second ready", sum(ep, 64));
+	ctl(ep, EPOLL_CTL_DEL, p[3][0], NULL);
+	printf("%-44s %lld\n", "cache: after DEL", sum(ep, 64));
+	struct epoll_event m = {.events = EPOLLOUT, .data.u64 = 7};
+	ctl(ep, EPOLL_CTL_MOD, p[39][0], &m);
+	printf("%-44s %lld\n", "cache: after MOD to OUT (read end)", sum(ep, 64));
+	add(ep, p[3][1], EPOLLOUT | EPOLLONESHOT, 5);
+	printf("%-44s %lld\n", "cache: ONESHOT ADD", sum(ep, 64));
+	printf("%-44s %lld\n", "cache: ONESHOT spent", sum(ep, 64));
+	m.events = EPOLLOUT | EPOLLONESHOT;
+	m.data.u64 = 9;
+	ctl(ep, EPOLL_CTL_MOD, p[3][1], &m);
+	printf("%-44s %lld\n", "cache: ONESHOT re-armed", sum(ep, 64));
+	pid_t pid = fork();
+	if (pid == 0) {
+		add(ep, p[0][1], EPOLLOUT, 11);
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+	printf("%-44s %lld\n", "cache: the child's ADD", sum(ep, 64));
+	close(p[0][1]);
+	printf("%-44s %lld\n", "cache: its descriptor closed", sum(ep, 64));
+	int q[2];
+	if (pipe(q) < 0 || dup2(q[1], p[0][1]) < 0)
+		exit(2);
+	printf("%-44s %lld\n", "cache: number reused, not added", sum(ep, 64));
+	/* more instances than the brand keeps poll sets for, waited on in turn */
+	int many[12], mp[12][2];
+	for (int i = 0; i < 12; i++) {
+		many[i] = (int)ep_create1(0);
+		if (many[i] < 0 || pipe(mp[i]) < 0)
+			exit(2);
+		add(many[i], mp[i][1], EPOLLOUT, (uint64_t)i + 1);
+	}
+	long long t = 0;
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < 12; i++)
+			t += sum(many[i], 4);
+	printf("%-44s %lld\n", "cache: 12 instances, 3 rounds", t);
+	for (int i = 0; i < 12; i++)
+		ctl(many[i], EPOLL_CTL_DEL, mp[i][1], NULL);
+	t = 0;
+	for (int i = 0; i < 12; i++)
+		t += sum(many[i], 4);
+	printf("%-44s %lld\n", "cache: 12 instances emptied", t);
+	/* past 256 registrations, one ready, then another */
+	int big = (int)ep_create1(0), bp[300][2];
+	for (int i = 0; i < 300; i++) {
+		if (pipe(bp[i]) < 0) {
+			printf("%-44s %s\n", "cache: 300 pipes", "skipped (descriptor limit)");
+			return;
+		}
+		add(big, bp[i][0], EPOLLIN, (uint64_t)i);
+	}
+	write(bp[299][1], "x", 1);
+	printf("%-44s %lld\n", "cache: 300 registrations", sum(big, 64));
+	write(bp[7][1], "x", 1);
+	printf("%-44s %lld\n", "cache: 300 registrations, two", sum(big, 64));
+	printf("%-44s %lld\n", "cache: maxevents 1", sum(big, 1) % 1000);
+}
+
 static void exec_child(int ex, int exc)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -379,6 +472,8 @@ int main(int argc, char **argv)
 			errors();
 		else if (!strcmp(argv[i], "sem"))
 			semantics(argv[0]);
+		else if (!strcmp(argv[i], "cache"))
+			cache();
 	}
 	return 0;
 }

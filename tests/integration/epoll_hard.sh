@@ -7,8 +7,8 @@ need_root
 bin=$LXZONE_BUILD/tests/bin
 [ -x "$bin/it_epoll_hard" ] || skip "$bin/it_epoll_hard not built"
 run_case epoll-hard 0 \
-	"cd '$WORK' && '$bin/it_epoll_hard' errors sem" \
-	"cd '$WORK' && '$LXRUN' --hardened -- '$bin/it_epoll_hard' errors sem"
+	"cd '$WORK' && '$bin/it_epoll_hard' errors sem cache" \
+	"cd '$WORK' && '$LXRUN' --hardened -- '$bin/it_epoll_hard' errors sem cache"
 if have_lxrun; then
 	link=$("$LXRUN" --hardened -- /bin/sh -c 'exec python3 -c "import select,os; e=select.epoll(); print(os.readlink(\"/proc/self/fd/%d\" % e.fileno()))"' 2>&1)
 	case "$link" in

@@ -3,8 +3,10 @@
  * latency: syscalls/lx_inotify.c); both runs print the same lines (inotify_poll.sh).  Errors in
  * the kernel's order, then the events the emulation can see: creation, deletion and
  * modification in a watched directory, modification and deletion of a watched file, the
- * IN_IGNORED of rm_watch, poll readiness.  Each step waits for its event with a blocking
- * read, so the latency does not change the output.
+ * IN_IGNORED of rm_watch, poll readiness, a watched file unlinked (IN_ATTRIB for the link
+ * count first), a watched directory's own IN_ATTRIB (IN_ISDIR), and one change seen by a
+ * parent's and the changed inode's watches (the parent's event first, as Linux queues them).  Each
+ * step waits for its event with a blocking read, so the latency does not change the output.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -136,6 +138,27 @@ int main(int argc, char **argv)
 	next(fd, os, "ONESHOT: the event");
 	next(fd, os, "ONESHOT: the watch ends");
 	unlink(path);
+	/* unlink of a watched file: the link count, then the inode */
+	snprintf(path, sizeof(path), "%s/linked", dir);
+	touch(path, "");
+	int lw = inotify_add_watch(fd, path, IN_ATTRIB | IN_DELETE_SELF);
+	unlink(path);
+	next(fd, lw, "unlinked file: link count");
+	next(fd, lw, "unlinked file: gone");
+	next(fd, lw, "unlinked file: the watch ends");
+	/* one chmod seen by the parent's and the directory's own watches */
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	if (mkdir(path, 0700) < 0)
+		return 2;
+	int pw = inotify_add_watch(fd, dir, IN_ATTRIB);
+	int sw = inotify_add_watch(fd, path, IN_ATTRIB);
+	printf("%-44s wd+%d\n", "add_watch subdirectory", sw - pw);
+	chmod(path, 0755);
+	next(fd, pw, "chmod of a subdirectory: the parent's");
+	next(fd, pw, "chmod of a subdirectory: its own");
+	inotify_rm_watch(fd, sw);
+	next(fd, pw, "rm_watch of the subdirectory");
+	rmdir(path);
 	rmdir(dir);
 	return 0;
 }

@@ -37,8 +37,17 @@ static struct {
 	char *scratch;
 	size_t scratch_cap;
 	char release[65];
-	uint64_t host_gen; /* bumped on every host text re-read */
+	uint64_t host_gen;  /* bumped on every host text re-read */
+	char host_mem[256]; /* the page's host memory as meminfo lines (VIEW_PAGE_HOST_MEM) */
 } zv;
+
+/*
+ * A view input of the brand's own, beside LXPROC_IN_*: the host's memory from the page
+ * (lxzone_page.host_mem) instead of /proc/meminfo, and no other host file.  sysinfo needs
+ * nothing else of the host, and in a zone whose lxproc files the kernel serves the guest's
+ * /proc/meminfo is the zone's own text behind a FUSE round trip, not the host's.
+ */
+#define VIEW_PAGE_HOST_MEM (1u << 31)
 
 int lx_zone_serves(const struct lxproc_file *f)
 {
@@ -197,6 +206,16 @@ static long build_view(struct lxproc_view *v, uint32_t inputs)
 			      (inputs & LXPROC_IN_DISKS) ? &disknames : NULL);
 	if (inputs & LXPROC_IN_LASTPID)
 		lxproc_view_live_pid(v, live_last_pid());
+	if ((inputs & VIEW_PAGE_HOST_MEM) && p != &nocaps_page) {
+		/* the host's memory as the page's writer saw it: no file read (sysinfo) */
+		size_t n = lxproc_page_host_meminfo(p, zv.host_mem, sizeof(zv.host_mem));
+		if (n) {
+			lxproc_view_set_host(v, LXPROC_IN_HOST_MEMINFO,
+					     (struct lx_text){zv.host_mem, n});
+			return 0;
+		}
+		inputs |= LXPROC_IN_HOST_MEMINFO; /* a page without it: read the file */
+	}
 	/* btime needs the host's boot time, and the zone's CPUs the host's: /proc/stat */
 	inputs |= (inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME | LXPROC_IN_CPUS))
 		      ? LXPROC_IN_HOST_STAT
@@ -229,9 +248,6 @@ uint64_t lx_zone_generation(const struct lxproc_file *f)
 		return 0;
 	return ((uint64_t)seq << 32 | (zv.host_gen & 0xffffffffULL)) + 1;
 }
-
-/* every generator's inputs that are the host's CPUs: they need the host's stat text */
-#define VIEW_ALL_HOST (LXPROC_IN_HOST_MEMINFO | LXPROC_IN_HOST_STAT)
 
 long lx_zone_render(const struct lxproc_file *f, struct lx_text *out)
 {
@@ -279,7 +295,7 @@ long lx_zone_sysinfo(struct lx_sysinfo *si)
 	long r;
 
 	lx_spin_lock(&zv.lock);
-	r = build_view(&v, VIEW_ALL_HOST | LXPROC_IN_MEM | LXPROC_IN_TIME | LXPROC_IN_LOAD |
+	r = build_view(&v, VIEW_PAGE_HOST_MEM | LXPROC_IN_MEM | LXPROC_IN_TIME | LXPROC_IN_LOAD |
 			       LXPROC_IN_TASKS);
 	if (r == 0 && lxproc_sysinfo(&v, si) < 0)
 		r = -LX_EIO;

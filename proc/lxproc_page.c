@@ -95,3 +95,33 @@ void lxproc_view_set_host(struct lxproc_view *v, uint32_t input, struct lx_text 
 		break;
 	}
 }
+
+size_t lxproc_page_host_meminfo(const struct lxzone_page *p, char *buf, size_t cap)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} rows[] = {
+	    {"MemTotal:", offsetof(struct lxzone_host_mem, total)},
+	    {"MemFree:", offsetof(struct lxzone_host_mem, free)},
+	    {"MemAvailable:", offsetof(struct lxzone_host_mem, available)},
+	    {"Buffers:", offsetof(struct lxzone_host_mem, buffers)},
+	    {"Shmem:", offsetof(struct lxzone_host_mem, shmem)},
+	    {"SwapTotal:", offsetof(struct lxzone_host_mem, swap_total)},
+	    {"SwapFree:", offsetof(struct lxzone_host_mem, swap_free)},
+	};
+	struct lx_buf b;
+
+	if (!p->host_mem.total)
+		return 0;
+	lx_buf_init(&b, buf, cap);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		uint64_t v;
+		__builtin_memcpy(&v, (const char *)&p->host_mem + rows[i].off, sizeof(v));
+		lx_buf_puts(&b, rows[i].key);
+		lx_buf_putc(&b, ' ');
+		lx_buf_u64(&b, v, 0, ' ');
+		lx_buf_puts(&b, " kB\n");
+	}
+	return lx_buf_truncated(&b) ? 0 : b.len;
+}

@@ -25,7 +25,7 @@
 #include "proc/lxproc.h"
 
 #define LXZP_MAGIC    0x70677a6cU /* "lzgp" */
-#define LXZP_VERSION  6		  /* 5: disks, 6: the shared-IP view */
+#define LXZP_VERSION  7		  /* 5: disks; 6: the shared-IP view; 7: host_mem */
 #define LXZP_MAXCPU   256	  /* host CPUs with per-CPU accounting */
 #define LXZP_MAXDISK  64	  /* block devices given to the zone (MOUNTD_MAX_DEVS) */
 #define LXZP_DISKNAME 32	  /* a kernel block device name and its NUL */
@@ -101,6 +101,16 @@ struct lxzone_page {
 	uint32_t net_naddr;
 	struct lx_nl_addr net_addr[LX_NL_MAXADDR];
 	char net_ifname[16];
+	/*
+	 * The host's memory at this sample, kB from its /proc/meminfo (total 0: unknown): all
+	 * that sysinfo needs of the host.  The brand's sysinfo takes it from here rather than
+	 * reading /proc/meminfo, which in a zone whose files the kernel serves is the zone's own
+	 * text behind a FUSE round trip (milliseconds on a loaded host, in every process's first
+	 * sysinfo: glibc's qsort asks for _SC_PHYS_PAGES, so gcc, as and python3 each paid it).
+	 */
+	struct lxzone_host_mem {
+		uint64_t total, free, available, buffers, shmem, swap_total, swap_free;
+	} host_mem;
 };
 
 /* The host's CLOCK_BOOTTIME when a zone process reads reader_ns on its own CLOCK_BOOTTIME. */
@@ -136,6 +146,13 @@ void lxproc_view_set_host(struct lxproc_view *v, uint32_t input, struct lx_text 
  * in a zone of its own pid namespace, nr_forks (pids are handed out in order).
  */
 void lxproc_view_live_pid(struct lxproc_view *v, uint32_t live);
+
+/*
+ * The page's host_mem as the lines of a /proc/meminfo text ("MemTotal:  N kB"...) into buf,
+ * for lxproc_view_set_host(LXPROC_IN_HOST_MEMINFO): the generators read the host's memory
+ * only through that text.  Returns the length, 0 when the page has no host memory.
+ */
+size_t lxproc_page_host_meminfo(const struct lxzone_page *p, char *buf, size_t cap);
 
 /* Copies a consistent snapshot; 0, or -1 when the page is not (yet) valid. */
 static inline int lxzone_page_read(const volatile struct lxzone_page *p, struct lxzone_page *out)

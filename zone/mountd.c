@@ -291,8 +291,11 @@ static int helper(const struct req_ctx *c, const struct mountd_zone *z, const st
 			return e;
 	}
 	if (setns(c->ns_net, CLONE_NEWNET) < 0 || setns(c->ns_ipc, CLONE_NEWIPC) < 0 ||
-	    setns(c->ns_mnt, CLONE_NEWNS) < 0 || fchdir(c->root) < 0 || chroot(".") < 0 ||
-	    fchdir(c->cwd) < 0)
+	    setns(c->ns_mnt, CLONE_NEWNS) < 0)
+		return errno;
+	if (op->kind == MOUNTD_NEW) /* at the namespace's root, the zone's (mountd_lxproc.c) */
+		mountd_lxproc_take(op->fs);
+	if (fchdir(c->root) < 0 || chroot(".") < 0 || fchdir(c->cwd) < 0)
 		return errno;
 	/* opened now: a mountinfo file shows the namespace and root of its opening */
 	mi = openat(proc, "self/mountinfo", O_RDONLY | O_CLOEXEC);

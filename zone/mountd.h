@@ -105,6 +105,7 @@ struct mountd_facts {
 	unsigned long layer_flags; /* OVERLAY: MS_NODEV/NOSUID/NOEXEC of any layer's mount */
 	int src_boot_below;	   /* BIND: a boot mount sits on a path under the source, on the
 				      source's mount (mountd_boot_below) */
+	int mnt_lxproc;		   /* the mount is one of the zone's lxproc files (FUSE) */
 };
 
 /*
@@ -158,7 +159,8 @@ struct mountd_ovl {
 int mountd_overlay_parse(const char *data, struct mountd_ovl *o);
 
 /*
- * Is one of lxzone's boot mounts (the masks over /proc and /sys, /proc itself) mounted on
+ * Is one of lxzone's boot mounts (the masks over /proc and /sys, /proc itself) or one of its
+ * lxproc binds (also those over a proc the zone mounted, mountd_lxproc.c) mounted on
  * mount id at path or under it (path absolute, as mountinfo's mount points show it)?  The
  * kernel's has_locked_children: a bind of such a path without MS_REC would show what the
  * boot mounts cover (an unmasked /proc), and in a user namespace the kernel refuses it with
@@ -221,5 +223,21 @@ int mountd_connect(const char *zone_dir);
 
 /* Remove the socket of a zone that is no longer running. */
 void mountd_unlink(const char *zone_dir);
+
+/*
+ * The zone's lxproc files on a proc or sysfs it mounts itself (zone/mountd_lxproc.c).
+ * mountd_lxproc_take, in the helper once it is in the zone's mount namespace and before it
+ * goes to the caller's root: clones of the zone's lxproc binds for a new mount of fs
+ * (MOUNTD_FS_PROC or MOUNTD_FS_SYSFS; none where the brand serves the files).
+ * mountd_lxproc_cover: binds them over the new mount m (detached, fs_root "/proc" or "/sys")
+ * before it is attached.  Returns an errno.
+ */
+#define MOUNTD_LXPROC_MAX 16
+void mountd_lxproc_take(int fs);
+int mountd_lxproc_cover(int m, const char *fs_root);
+
+/* A mountinfo line (without its newline) is one of the zone's lxproc files: a FUSE mount of
+ * source "lxproc". */
+int mountd_lxproc_line(const char *line, size_t len);
 
 #endif

@@ -35,6 +35,8 @@ void mountd_mount_facts(int fd, int mi, struct mountd_facts *f)
 	/* statfs reports the mount's own flags */
 	if (fstatfs(fd, &sfs) == 0 && (sfs.f_flags & ST_NODEV))
 		f->mnt_nodev = 1;
+	/* a FUSE mount in a zone is lxproc's: the service admits no FUSE */
+	f->mnt_lxproc = fstatfs(fd, &sfs) == 0 && sfs.f_type == 0x65735546 /* FUSE */;
 }
 
 /* A detached tmpfs holding one block device node at path (absolute), for the kernel's
@@ -123,7 +125,8 @@ static int fc_attach(int fs, int tfd, unsigned long flags, const char *mask)
 		goto fail;
 	close(fs);
 	/* a zone's network namespace is its own: its /proc/sys/net stays writable */
-	if (mask && (e = launch_paths_apply_tree(m, mask, 1)) != 0) {
+	if (mask && ((e = launch_paths_apply_tree(m, mask, 1)) != 0 ||
+		     (e = mountd_lxproc_cover(m, mask)) != 0)) {
 		close(m);
 		return e;
 	}

@@ -165,9 +165,11 @@ static int boot_shares_sb(const struct mountd_zone *z, unsigned long dev)
 }
 
 /* A mount the zone made: in its namespace now, and not one lxzone set up. */
+/* lxproc's binds are lxzone's, wherever they sit (boot, or a proc the zone mounted:
+ * zone/mountd_lxproc.c): under them are the host's files */
 static int zone_made(const struct mountd_zone *z, const struct mountd_facts *f)
 {
-	return f->mnt_in_ns && !mountd_is_boot(z, f->mnt_id);
+	return f->mnt_in_ns && !mountd_is_boot(z, f->mnt_id) && !f->mnt_lxproc;
 }
 
 int mountd_check(const struct mountd_zone *z, const struct mountd_op *op, unsigned long flags,
@@ -431,6 +433,23 @@ static int unescape_field(const char *f, const char *fe, char *buf, size_t len)
 	return 1;
 }
 
+int mountd_lxproc_line(const char *line, size_t len)
+{
+	const char *end = line + len, *f, *fe;
+
+	/* "... - fstype source options": the optional fields end at a lone "-" */
+	for (f = field(line, end, &fe); f < end; f = field(fe, end, &fe))
+		if (fe - f == 1 && *f == '-')
+			break;
+	if (f >= end)
+		return 0;
+	f = field(fe, end, &fe);
+	if (!((fe - f == 4 && !memcmp(f, "fuse", 4)) || (fe - f > 5 && !memcmp(f, "fuse.", 5))))
+		return 0;
+	f = field(fe, end, &fe);
+	return fe - f == 6 && !memcmp(f, "lxproc", 6);
+}
+
 int mountd_boot_below(const struct mountd_zone *z, const char *mountinfo, size_t len, uint64_t id,
 		      const char *path)
 {
@@ -452,10 +471,13 @@ int mountd_boot_below(const struct mountd_zone *z, const char *mountinfo, size_t
 		f = field(fe, le, &fe); /* major:minor */
 		f = field(fe, le, &fe); /* root */
 		f = field(fe, le, &fe); /* mount point */
-		p = le + 1;
-		if (parent != id || child == id || !mountd_is_boot(z, child) ||
-		    !unescape_field(f, fe, mp, sizeof(mp)))
+		if (parent != id || child == id ||
+		    (!mountd_is_boot(z, child) && !mountd_lxproc_line(p, (size_t)(le - p))) ||
+		    !unescape_field(f, fe, mp, sizeof(mp))) {
+			p = le + 1;
 			continue;
+		}
+		p = le + 1;
 		if (plen == 1 ||
 		    (!strncmp(mp, path, plen) && (mp[plen] == '\0' || mp[plen] == '/')))
 			return 1;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "proc/lxcgroup.h"
+#include "proc/lxhost.h"
 #include "proc/lxproc.h"
 
 #define NS_PER_SEC	 UINT64_C(1000000000)
@@ -522,6 +523,36 @@ static void sample_tasks(struct lxzone_page_writer *w, const struct zone_cgroup 
 		w->next_load_ns = now_ns + LOAD_PERIOD_NS;
 }
 
+/* The host's memory for sysinfo (lxzone_page.host_mem); left as it was when unreadable. */
+static void sample_host_mem(const char *proc, struct lxzone_page *p)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} rows[] = {
+	    {"MemTotal", offsetof(struct lxzone_host_mem, total)},
+	    {"MemFree", offsetof(struct lxzone_host_mem, free)},
+	    {"MemAvailable", offsetof(struct lxzone_host_mem, available)},
+	    {"Buffers", offsetof(struct lxzone_host_mem, buffers)},
+	    {"Shmem", offsetof(struct lxzone_host_mem, shmem)},
+	    {"SwapTotal", offsetof(struct lxzone_host_mem, swap_total)},
+	    {"SwapFree", offsetof(struct lxzone_host_mem, swap_free)},
+	};
+	struct lxzone_host_mem m = {0};
+	struct lx_text t;
+	char buf[8192];
+
+	if (!read_text(proc, "meminfo", buf, sizeof(buf), &t))
+		return;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		uint64_t v = 0;
+		lx_host_meminfo_get(t, rows[i].key, &v);
+		memcpy((char *)&m + rows[i].off, &v, sizeof(v));
+	}
+	if (m.total)
+		p->host_mem = m;
+}
+
 /* ---- CPU time ---- */
 
 static void sum_times(const struct lx_cputime *t, struct lx_cputime *sum)
@@ -610,6 +641,7 @@ int lxzone_page_sample_at(struct lxzone_page_writer *w, const struct zone_cgroup
 		return zone_error_wrap(err, "zone page %s", w->path);
 	publish_cpu(w, p, had, prev_ns, now_ns);
 	sample_tasks(w, cg, now_ns, p);
+	sample_host_mem(w->proc, p);
 	p->sampled_ns = now_ns;
 	p->ready = 1;
 

@@ -451,6 +451,46 @@ static void test_bind_over_boot_mounts(void **state)
 	assert_int_equal(check(&z, MOUNTD_BIND, 0, MS_BIND, &f), 0);
 }
 
+/* The zone's lxproc binds (FUSE, source "lxproc") are lxzone's wherever they sit: on its boot
+ * /proc or on a proc the zone mounted itself (zone/mountd_lxproc.c).  Never unmounted, moved or
+ * remounted, and a bind without MS_REC of a mount that has one below is EINVAL. */
+static void test_lxproc_binds(void **state)
+{
+	(void)state;
+	static const char mi[] = "128 104 254:0 /srv/z/root / rw,relatime - ext4 /dev/vda rw\n"
+				 "150 128 0:70 / /mnt/p rw,relatime - proc proc rw\n"
+				 "151 150 0:71 /3 /mnt/p/meminfo rw,nosuid shared:5 - fuse lxproc "
+				 "rw,user_id=0,group_id=0\n"
+				 "152 128 0:72 / /mnt/q rw - fuse.sshfs lxproc rw\n"
+				 "153 128 0:73 / /mnt/t rw - tmpfs lxproc rw\n";
+	const char *l2 = strstr(mi, "151 "), *l3 = strstr(mi, "152 "), *l4 = strstr(mi, "153 ");
+	struct mountd_mnt boot[] = {{128, makedev(254, 0), 0}};
+	struct mountd_facts bind = {
+	    .admin = 1, .mnt_id = 151, .mnt_is_root = 1, .mnt_in_ns = 1, .mnt_lxproc = 1};
+	struct mountd_zone z;
+
+	assert_false(mountd_lxproc_line(mi, (size_t)(strchr(mi, '\n') - mi)));
+	assert_true(mountd_lxproc_line(l2, (size_t)(strchr(l2, '\n') - l2)));
+	assert_true(mountd_lxproc_line(l3, (size_t)(strchr(l3, '\n') - l3)));  /* a subtype */
+	assert_false(mountd_lxproc_line(l4, (size_t)(strchr(l4, '\n') - l4))); /* not FUSE */
+	assert_false(mountd_lxproc_line("151 150 0:71 / /x rw - fuse", 27));   /* cut short */
+
+	memset(&z, 0, sizeof(z));
+	memcpy(z.boot, boot, sizeof(boot));
+	z.nboot = 1;
+	z.boot_known = 1;
+	/* the zone's own proc (150) has a bind below it: only a recursive bind */
+	assert_true(mountd_boot_below(&z, mi, sizeof(mi) - 1, 150, "/mnt/p"));
+	assert_false(mountd_boot_below(&z, mi, sizeof(mi) - 1, 153, "/mnt/t"));
+	assert_int_equal(check(&z, MOUNTD_UMOUNT, 0, 0, &bind), -EPERM);
+	assert_int_equal(check(&z, MOUNTD_UMOUNT, 0, MNT_DETACH, &bind), -EPERM);
+	assert_int_equal(check(&z, MOUNTD_MOVE, 0, MS_MOVE, &bind), -EPERM);
+	assert_int_equal(check(&z, MOUNTD_REMOUNT, 0, MS_REMOUNT, &bind), -EPERM);
+	assert_int_equal(check(&z, MOUNTD_REMOUNT_BIND, 0, MS_REMOUNT | MS_BIND, &bind), -EPERM);
+	bind.mnt_lxproc = 0; /* the same mount, were it the zone's own */
+	assert_int_equal(check(&z, MOUNTD_UMOUNT, 0, 0, &bind), 0);
+}
+
 static void test_boot_record_roundtrip(void **state)
 {
 	(void)state;
@@ -491,6 +531,7 @@ int main(void)
 	    cmocka_unit_test(test_mountinfo_parse),
 	    cmocka_unit_test(test_boot_record_roundtrip),
 	    cmocka_unit_test(test_bind_over_boot_mounts),
+	    cmocka_unit_test(test_lxproc_binds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

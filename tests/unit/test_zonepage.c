@@ -527,6 +527,76 @@ static void test_host_pidns_last_pid(void **state)
 	free(snap);
 }
 
+/*
+ * The host's memory rides in the page (host_mem), so the brand's sysinfo never reads a
+ * /proc/meminfo (the zone's own where the kernel serves lxproc's files): sampled from the
+ * writer's /proc, rendered back as meminfo lines, and a capped zone's sysinfo from them is the
+ * zone's, an uncapped one's the host's.
+ */
+static void test_host_mem_for_sysinfo(void **state)
+{
+	char *d = tmpdir(), proc[512], path[512], text[256];
+	struct lxzone_page_writer w;
+	struct zone_error err = {0};
+	struct zone_cgroup cg;
+	struct lxzone_page *snap = page_new();
+	struct lxproc_view v;
+	struct lx_sysinfo si;
+	size_t n;
+
+	(void)state;
+	snprintf(proc, sizeof(proc), "%s/proc", d);
+	snprintf(path, sizeof(path), "%s/page", d);
+	assert_int_equal(mkdir(proc, 0755), 0);
+	put(proc, "meminfo",
+	    "MemTotal:        8000000 kB\nMemFree:         5000000 kB\n"
+	    "MemAvailable:    6000000 kB\nBuffers:           10000 kB\nCached:  1 kB\n"
+	    "Shmem:             20000 kB\nSwapTotal:       2000000 kB\n"
+	    "SwapFree:        1500000 kB\n");
+	cg_v1(&cg, "capped");
+	assert_int_equal(lxzone_page_create(&w, path, 0, &err), 0);
+	w.proc = proc;
+	assert_int_equal(lxzone_page_sample_at(&w, &cg, SEC, &err), 0);
+	assert_int_equal(lxzone_page_read(w.page, snap), 0);
+	assert_int_equal(snap->host_mem.total, 8000000);
+	assert_int_equal(snap->host_mem.free, 5000000);
+	assert_int_equal(snap->host_mem.shmem, 20000);
+	assert_int_equal(snap->host_mem.swap_free, 1500000);
+
+	n = lxproc_page_host_meminfo(snap, text, sizeof(text));
+	assert_true(n > 0 && n < sizeof(text));
+	assert_non_null(strstr(text, "MemTotal: 8000000 kB\n"));
+	assert_non_null(strstr(text, "SwapFree: 1500000 kB\n"));
+	assert_int_equal(lxproc_page_host_meminfo(snap, text, 16), 0); /* never a cut text */
+
+	/* the capped fixture: sysinfo is the cap's, whatever the host has */
+	lxproc_view_init(&v);
+	lxproc_view_from_page(&v, snap, 2 * SEC, NULL);
+	lxproc_view_set_host(&v, LXPROC_IN_HOST_MEMINFO, (struct lx_text){text, n});
+	assert_int_equal(lxproc_sysinfo(&v, &si), LXPROC_OK);
+	assert_int_equal(si.totalram, snap->mem_limit);
+	assert_true(si.totalram < 8000000ULL * 1024);
+	/* no cap: the host's, from the page alone */
+	v.mem_limit = v.swap_limit = LX_NOCAP;
+	assert_int_equal(lxproc_sysinfo(&v, &si), LXPROC_OK);
+	assert_int_equal(si.totalram, 8000000ULL * 1024);
+	assert_int_equal(si.freeram, 5000000ULL * 1024);
+	assert_int_equal(si.bufferram, 10000ULL * 1024);
+	assert_int_equal(si.totalswap, 2000000ULL * 1024);
+
+	/* an unreadable meminfo keeps the last sample's */
+	char mi[600];
+	snprintf(mi, sizeof(mi), "%s/meminfo", proc);
+	assert_int_equal(unlink(mi), 0);
+	assert_int_equal(lxzone_page_sample_at(&w, &cg, 2 * SEC, &err), 0);
+	assert_int_equal(lxzone_page_read(w.page, snap), 0);
+	assert_int_equal(snap->host_mem.total, 8000000);
+	lxzone_page_close(&w, true);
+	rmtree(d);
+	free(d);
+	free(snap);
+}
+
 /* The sequence lock: a reader racing a writer that alternates between two cgroups never sees
  * a mix of them, and a writer caught mid-write makes the reader give up. */
 /* Write a v1 cpuacct.usage_all with host CPUs 0 and 1 (nanoseconds). */
@@ -706,6 +776,7 @@ int main(void)
 	    cmocka_unit_test(test_seqlock_under_race),
 	    cmocka_unit_test(test_disks_named_from_sysfs),
 	    cmocka_unit_test(test_net_view),
+	    cmocka_unit_test(test_host_mem_for_sysinfo),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

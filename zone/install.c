@@ -10,13 +10,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "zone/boot_init.h"
 #include "zone/clone.h"
+#include "zone/console.h"
 #include "zone/copy.h"
 #include "zone/extract.h"
 #include "zone/fsutil.h"
+#include "zone/mountd.h"
 #include "zone/oci.h"
 #include "zone/paths.h"
 #include "zone/progress.h"
+#include "zone/zonepage.h"
 
 int zone_builtin_image(const char *name, char *out, size_t outsz, struct zone_error *err)
 {
@@ -214,6 +218,26 @@ int zone_dependents(struct zone *z, char ***names, size_t *n, struct zone_error 
 	return 0;
 }
 
+/* What a boot writes in a zone path beside the layers. */
+static const char *const boot_files[] = {
+    ZONE_CONSOLE_LOG, "exit-status",	 MOUNTD_BOOT_FILE, LXZONE_PAGE_FILE,
+    ZONE_NOTIFY_FILE, ZONE_CONSOLE_SOCK, MOUNTD_SOCK,
+};
+
+void zone_path_remove_boot_files(int zpfd)
+{
+	char rotated[64];
+
+	for (size_t i = 0; i < sizeof(boot_files) / sizeof(boot_files[0]); i++)
+		unlinkat(zpfd, boot_files[i], 0);
+	/* console.log.1 ... as many as console-log-files ever kept (at most 100) */
+	for (unsigned n = 1; n < 100; n++) {
+		snprintf(rotated, sizeof(rotated), "%s.%u", ZONE_CONSOLE_LOG, n);
+		if (unlinkat(zpfd, rotated, 0) < 0 && errno == ENOENT)
+			break;
+	}
+}
+
 int zone_uninstall(struct zone *z, struct zone_error *err)
 {
 	enum zone_state s = zone_get_state(z);
@@ -286,6 +310,9 @@ int zone_uninstall(struct zone *z, struct zone_error *err)
 			if ((later ? zone_rmtree_later_at(zp, subs[i], err)
 				   : zone_rmtree_at(zp, subs[i], err)) < 0)
 				return zone_error_wrap(err, "uninstall zone %s", z->name);
+		/* a moved zone's directory goes below, with what its boots left there */
+		if (!later)
+			zone_path_remove_boot_files(zp);
 	} else if (errno != ENOENT) {
 		return zone_error_set(err, errno, "uninstall zone %s: open %s", z->name,
 				      zone_path(z));

@@ -174,8 +174,13 @@ static int cleanup(struct zone *z, struct zone_error *err)
 	}
 	if (*stage && strcmp(stage, from) != 0)
 		rmdir(stage);
-	if (strcmp(from, z->dir) != 0)
+	if (strcmp(from, z->dir) != 0) {
+		/* a path outside the store goes, with what the zone's boots left there */
+		cleanup_close int fd = open(from, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0)
+			zone_path_remove_boot_files(fd);
 		rmdir(from);
+	}
 	zone_state_put(z, "move", NULL);
 	return zone_save_state(z, err);
 }

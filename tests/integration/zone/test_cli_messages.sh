@@ -114,3 +114,19 @@ PY
 lxzone list | grep -Eq '^msgi +incomplete .*  \(interrupted install: run lxzone uninstall msgi, then install again\)$' ||
 	fail "list: $(lxzone list | grep msgi)"
 echo "ok: an incomplete zone is listed with its way out"
+
+# a zone moved out of the store and booted there: a move away and a destroy leave nothing of
+# it behind (console.log, exit-status, mounts.boot were left before)
+run lxzone create msgm --image builtin:busybox -q
+run lxzone move msgm "$T/away1"
+expect_line "msgm: moved in $ms \(to $T/away1\)"
+lxzone boot msgm -q && lxzone halt msgm -q
+[ -s "$T/away1/console.log" ] && [ -e "$T/away1/exit-status" ] || fail "no boot files in $T/away1"
+run lxzone move msgm "$T/away2"
+[ "$rc" = 0 ] || fail "move: $err"
+[ ! -e "$T/away1" ] || fail "move left $T/away1: $(ls -A "$T/away1")"
+lxzone boot msgm -q && lxzone halt msgm -q
+run lxzone destroy msgm
+expect_line "msgm: destroyed in $ms"
+[ ! -e "$T/away2" ] || fail "destroy left $T/away2: $(ls -A "$T/away2")"
+echo "ok: a moved zone's directory goes with its move and its destroy"

@@ -181,6 +181,7 @@ struct copy_job {
 static int copy_root_fn(const char *root, void *arg, struct zone_error *err)
 {
 	struct copy_job *j = arg;
+	zone_progress_measure(j->progress, zone_progress_tree_bytes, (void *)root);
 	struct zone_copy_opts o = {.reflink = j->reflink,
 				   .require_reflink = j->reflink,
 				   .progress = zone_progress_copy_cb,
@@ -315,7 +316,10 @@ static int clone_copy(struct zone *src, const char *snapdir, struct zone *dst,
 	zone_progress_start(&progress, dst->name, "clone");
 	copied = snapdir != NULL ? copy_root_fn(from, &job, err)
 				 : zone_with_root(src, copy_root_fn, &job, err);
-	zone_progress_end(&progress);
+	if (copied < 0)
+		zone_progress_end(&progress);
+	else
+		zone_progress_finish(&progress);
 	if (copied < 0)
 		return snapdir != NULL ? zone_error_wrap(err, "copy %s", from)
 				       : zone_error_wrap(err, "copy zone %s", src->name);

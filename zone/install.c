@@ -151,6 +151,7 @@ int zone_install(struct zone *z, const char *src, const struct zone_install_opts
 		struct zone_copy_stats cs = {0};
 		if (strcmp(source, "/") == 0)
 			return zone_error_set(err, 0, "refusing to copy the host's / into a zone");
+		zone_progress_measure(&progress, zone_progress_tree_bytes, source);
 		if (zone_copy_tree(source, root, &co, &cs, err) < 0)
 			return zone_error_wrap(err, "copy %s", source);
 	} else {
@@ -173,7 +174,7 @@ int zone_install(struct zone *z, const char *src, const struct zone_install_opts
 				z->name, (unsigned long long)es.devices,
 				es.devices == 1 ? "" : "s");
 	}
-	zone_progress_end(&progress);
+	zone_progress_finish(&progress);
 	sync();
 	return zone_set_state(z, ZONE_INSTALLED, err);
 }
@@ -218,6 +219,17 @@ int zone_dependents(struct zone *z, char ***names, size_t *n, struct zone_error 
 	return 0;
 }
 
+/* The trees of an installed zone's path. */
+static const char *const layers[] = {"root", "upper", "work", "snapshots"};
+
+/* The whole of a removal of the layers: what is gone and what is left (progress measure). */
+static uint64_t layers_total(void *zp, uint64_t done)
+{
+	for (size_t i = 0; i < sizeof(layers) / sizeof(layers[0]); i++)
+		done += zone_tree_count_at(*(int *)zp, layers[i]);
+	return done;
+}
+
 /* What a boot writes in a zone path beside the layers. */
 static const char *const boot_files[] = {
     ZONE_CONSOLE_LOG, "exit-status",	 MOUNTD_BOOT_FILE, LXZONE_PAGE_FILE,
@@ -241,7 +253,6 @@ void zone_path_remove_boot_files(int zpfd)
 int zone_uninstall(struct zone *z, struct zone_error *err)
 {
 	enum zone_state s = zone_get_state(z);
-	const char *subs[] = {"root", "upper", "work", "snapshots"};
 	cleanup_close int zp = -1;
 	enum zone_recovery done;
 	char **dep = NULL;
@@ -304,12 +315,21 @@ int zone_uninstall(struct zone *z, struct zone_error *err)
 		if (root && is_mountpoint(root))
 			umount2(root, MNT_DETACH);
 		/* in the zone's own directory the trees go in the background; a moved zone's
-		 * directory must be empty at once (it is removed below) */
+		 * directory must be empty at once (it is removed below), with progress */
 		int later = strcmp(zone_path(z), z->dir) == 0;
-		for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-			if ((later ? zone_rmtree_later_at(zp, subs[i], err)
-				   : zone_rmtree_at(zp, subs[i], err)) < 0)
+		struct zone_progress p;
+		uint64_t done = 0;
+
+		zone_progress_start(&p, z->name, "remove root");
+		p.unit = "files";
+		zone_progress_measure(&p, layers_total, &zp);
+		for (size_t i = 0; i < sizeof(layers) / sizeof(layers[0]); i++)
+			if ((later ? zone_rmtree_later_at(zp, layers[i], err)
+				   : zone_rmtree_counted_at(zp, layers[i], &p, &done, err)) < 0) {
+				zone_progress_end(&p);
 				return zone_error_wrap(err, "uninstall zone %s", z->name);
+			}
+		zone_progress_finish(&p);
 		/* a moved zone's directory goes below, with what its boots left there */
 		if (!later)
 			zone_path_remove_boot_files(zp);

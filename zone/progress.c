@@ -50,10 +50,12 @@ void zone_progress_measure(struct zone_progress *p, uint64_t (*fn)(void *arg, ui
 	p->measure_arg = arg;
 }
 
-/* "120 MiB", "1.2 GiB"; "3000 files" */
-static void size_text(const struct zone_progress *p, uint64_t b, char *buf, size_t len)
+/* "120 MiB", "1.2 GiB"; "3000 files"; "" for unit "" */
+static void size_value(const struct zone_progress *p, uint64_t b, char *buf, size_t len)
 {
-	if (p->unit)
+	if (p->unit && !*p->unit)
+		*buf = '\0';
+	else if (p->unit)
 		snprintf(buf, len, "%llu %s", (unsigned long long)b, p->unit);
 	else if (b >= (UINT64_C(10) << 30))
 		snprintf(buf, len, "%llu GiB", (unsigned long long)(b >> 30));
@@ -63,11 +65,20 @@ static void size_text(const struct zone_progress *p, uint64_t b, char *buf, size
 		snprintf(buf, len, "%llu MiB", (unsigned long long)(b >> 20));
 }
 
+/* " (120 MiB)", " (1.2 GiB)"; " (3000 files)"; "" for unit "" */
+static void size_text(const struct zone_progress *p, uint64_t b, char *buf, size_t len)
+{
+	char t[40];
+
+	size_value(p, b, t, sizeof(t));
+	snprintf(buf, len, "%s%s%s", *t ? " (" : "", t, *t ? ")" : "");
+}
+
 void zone_progress_update(struct zone_progress *p, uint64_t done, uint64_t total)
 {
 	long ms;
 	int pct, step;
-	char size[48];
+	char size[48], value[40];
 
 	if (zone_progress_quiet || (ms = elapsed_ms(p)) < quiet_ms())
 		return;
@@ -82,6 +93,7 @@ void zone_progress_update(struct zone_progress *p, uint64_t done, uint64_t total
 	if (pct > 100)
 		pct = 100;
 	size_text(p, done, size, sizeof(size));
+	size_value(p, done, value, sizeof(value));
 	if (p->tty) {
 		char bar[BAR_WIDTH + 1];
 		int fill = pct < 0 ? 0 : pct * BAR_WIDTH / 100;
@@ -90,9 +102,9 @@ void zone_progress_update(struct zone_progress *p, uint64_t done, uint64_t total
 			bar[i] = i < fill ? '#' : (pct < 0 ? '?' : '.');
 		bar[BAR_WIDTH] = '\0';
 		if (pct >= 0)
-			fprintf(stderr, "\r\033[K%s [%s] %3d%% (%s)", p->what, bar, pct, size);
+			fprintf(stderr, "\r\033[K%s [%s] %3d%%%s", p->what, bar, pct, size);
 		else
-			fprintf(stderr, "\r\033[K%s %s", p->what, size);
+			fprintf(stderr, "\r\033[K%s %s", p->what, value);
 		p->shown = true;
 		return;
 	}
@@ -101,9 +113,9 @@ void zone_progress_update(struct zone_progress *p, uint64_t done, uint64_t total
 		return;
 	p->last_step = step;
 	if (pct >= 0)
-		fprintf(stderr, "%s %d%% (%s)\n", p->what, step * 25, size);
+		fprintf(stderr, "%s %d%%%s\n", p->what, step * 25, size);
 	else
-		fprintf(stderr, "%s %s\n", p->what, size);
+		fprintf(stderr, "%s %s\n", p->what, value);
 }
 
 void zone_progress_end(struct zone_progress *p)
@@ -125,7 +137,7 @@ void zone_progress_finish(struct zone_progress *p)
 
 	if (!p->tty && p->total && p->last_step >= 0 && p->last_step < 4) {
 		size_text(p, p->total, size, sizeof(size));
-		fprintf(stderr, "%s 100%% (%s)\n", p->what, size);
+		fprintf(stderr, "%s 100%%%s\n", p->what, size);
 	}
 	zone_progress_end(p);
 }

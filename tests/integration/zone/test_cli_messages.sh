@@ -130,3 +130,24 @@ run lxzone destroy msgm
 expect_line "msgm: destroyed in $ms"
 [ ! -e "$T/away2" ] || fail "destroy left $T/away2: $(ls -A "$T/away2")"
 echo "ok: a moved zone's directory goes with its move and its destroy"
+
+# init=auto with no /sbin/init in the zone boots the minimal init, and the boot line says so
+run lxzone create msga --image builtin:busybox --init auto -q
+rm "$LXZONE_ROOT/msga/root/sbin/init"
+run lxzone boot msga
+expect_line "msga: booted in $ms \(unlimited memory, unlimited CPUs, net none, minimal init: init=auto found no /sbin/init\)"
+run lxzone halt msga -q
+# a file put in the zone's root/tmp from the host: the zone's /tmp (a tmpfs) hides it; said
+touch "$LXZONE_ROOT/msga/root/tmp/left-here"
+run lxzone boot msga -q
+[ "$rc" = 0 ] && [ -z "$out" ] || fail "boot: exit $rc, out [$out]"
+[ "$err" = "lxzone: boot msga: warning: $LXZONE_ROOT/msga/root/tmp holds 1 entry the zone will not see (its /tmp is a new tmpfs at every boot): put them elsewhere in the root" ] ||
+	fail "stderr [$err]"
+[ -z "$(lxzone exec msga -- ls -A /tmp)" ] || fail "the zone sees root/tmp's file"
+echo "ok: boot warns of root/tmp's hidden entry"
+run lxzone halt msga -q
+rm "$LXZONE_ROOT/msga/root/tmp/left-here"
+run lxzone boot msga -q
+[ "$rc" = 0 ] && [ -z "$out" ] && [ -z "$err" ] || fail "boot: exit $rc, out [$out], err [$err]"
+run lxzone halt msga -q
+run lxzone destroy msga -q

@@ -151,3 +151,18 @@ run lxzone boot msga -q
 [ "$rc" = 0 ] && [ -z "$out" ] && [ -z "$err" ] || fail "boot: exit $rc, out [$out], err [$err]"
 run lxzone halt msga -q
 run lxzone destroy msga -q
+
+# an overlay zone's root in its mountinfo names no host path of the store (its layers are
+# given to overlayfs as /proc/self/fd/N), with a user namespace and without.  (The binds of
+# single host files, the brand and the zone page, still show their host paths as the mount's
+# root: docs/architecture.md, "What a zone sees of the host".)
+for priv in false true; do
+	run lxzone configure msgo privileged=$priv -q
+	run lxzone boot msgo -q
+	[ "$rc" = 0 ] || fail "boot msgo: $err"
+	mi=$(lxzone exec msgo -- cat /proc/self/mountinfo)
+	rootline=$(printf '%s\n' "$mi" | grep ' / / .* - overlay ') || fail "no overlay root: $mi"
+	case $rootline in *"$T"*) fail "privileged=$priv: the root shows the store: $rootline" ;; esac
+	run lxzone halt msgo -q
+	echo "ok: privileged=$priv: the overlay root's mountinfo names no host path"
+done

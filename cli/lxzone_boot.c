@@ -160,7 +160,7 @@ int cli_login(struct cli *c, int argc, char **argv, struct zone_error *err)
 	if (zone_open(&c->store, argv[1], 0, &z, err) < 0)
 		return -1;
 	if (!isatty(0))
-		fprintf(stderr, "lxzone login: standard input is not a terminal\n");
+		fprintf(stderr, "lxzone: login %s: standard input is not a terminal\n", z->name);
 	/* zlogin's shape: a terminal of the zone's own, when we have one to relay */
 	const struct zone_exec_opts o = {.in_place = true, .pty = isatty(0) != 0};
 	if (zone_exec(z, sh, &o, &status, err) < 0)
@@ -261,7 +261,10 @@ int cli_run(struct cli *c, int argc, char **argv, struct zone_error *err)
 		if (zone_uninstall(z, err) < 0 || zone_remove(z, err) < 0)
 			return -1;
 	} else {
-		fprintf(stderr, "lxzone run: kept zone %s (exit status %d)\n", name, status);
+		fprintf(
+		    stderr,
+		    "lxzone: run: kept zone %s (exit status %d; lxzone destroy %s removes it)\n",
+		    name, status, name);
 	}
 	return 0;
 

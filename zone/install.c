@@ -112,9 +112,11 @@ int zone_install(struct zone *z, const char *src, const struct zone_install_opts
 	show = opts->progress;
 	if (zone_get_state(z) != ZONE_CONFIGURED)
 		return zone_error_set(
-		    err, 0, "zone %s is %s; install needs a configured zone%s", z->name,
+		    err, 0, "zone %s is %s; install needs a configured zone%s%s%s", z->name,
 		    zone_state_name(zone_get_state(z)),
-		    zone_get_state(z) == ZONE_INCOMPLETE ? " (run lxzone uninstall first)" : "");
+		    zone_get_state(z) == ZONE_INCOMPLETE ? " (run lxzone uninstall " : "",
+		    zone_get_state(z) == ZONE_INCOMPLETE ? z->name : "",
+		    zone_get_state(z) == ZONE_INCOMPLETE ? " first)" : "");
 	if (zone_oci_source(src, &kind, source, sizeof(source), tag, sizeof(tag), err) < 0)
 		return -1;
 	if (kind != ZONE_OCI_NONE)
@@ -259,7 +261,8 @@ int zone_uninstall(struct zone *z, struct zone_error *err)
 	size_t ndep = 0;
 
 	if (s == ZONE_CONFIGURED)
-		return zone_error_set(err, 0, "zone %s is not installed", z->name);
+		return zone_error_set(err, 0, "zone %s is not installed: nothing to uninstall",
+				      z->name);
 	if (s != ZONE_INSTALLED && s != ZONE_INCOMPLETE)
 		return zone_error_set(err, 0, "zone %s is %s; halt it first", z->name,
 				      zone_state_name(s));
@@ -301,8 +304,9 @@ int zone_uninstall(struct zone *z, struct zone_error *err)
 	if (zone_dependents(z, &dep, &ndep, err) < 0)
 		return -1;
 	if (ndep > 0) {
-		zone_error_set(err, 0, "zone %s has %zu dependent clone(s), first %s", z->name,
-			       ndep, dep[0]);
+		zone_error_set(err, 0,
+			       "zone %s has %zu dependent clone%s (first: %s); destroy them first",
+			       z->name, ndep, ndep == 1 ? "" : "s", dep[0]);
 		zone_names_free(dep, ndep);
 		return -1;
 	}

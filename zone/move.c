@@ -303,8 +303,11 @@ int zone_move(struct zone *z, const char *newpath, struct zone_error *err)
 	if (zone_dependents(z, &dep, &ndep, err) < 0)
 		return -1;
 	if (ndep > 0) {
-		zone_error_set(err, 0, "zone %s has %zu clone(s) over it (first: %s)", z->name,
-			       ndep, dep[0]);
+		zone_error_set(
+		    err, 0,
+		    "zone %s has %zu overlay clone%s over it (first: %s), which read%s its "
+		    "root where it is; destroy them first",
+		    z->name, ndep, ndep == 1 ? "" : "s", dep[0], ndep == 1 ? "s" : "");
 		zone_names_free(dep, ndep);
 		return -1;
 	}
@@ -338,7 +341,7 @@ int zone_move(struct zone *z, const char *newpath, struct zone_error *err)
 			struct zone_error e2;
 			zone_error_wrap(err, "move zone %s", z->name);
 			if (rollback(z, &e2) < 0)
-				fprintf(stderr, "lxzone move: %s\n", e2.msg);
+				fprintf(stderr, "lxzone: move %s: %s\n", z->name, e2.msg);
 			return -1;
 		}
 		if (zone_journal_phase(z, "move", "place", err) < 0)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # What a user reads (issue 17): every verb that changes a zone prints one line on success,
 # "NAME: WHAT in N ms (DETAIL)"; -q silences it and --json never mixes it into the JSON;
-# errors are one line "lxzone VERB: ..." with the documented exit status (1 failure, 2 usage),
+# errors are one line "lxzone: VERB NAME: what, and what to do" with the documented exit status
+# (1 failure, 2 usage, exec: the command's),
 # and the messages the issue lists say what happened and what to do — each asserted here
 # word for word.
 . "$(dirname "$0")/lib.sh"
@@ -63,36 +64,92 @@ echo "ok: --json prints the JSON alone"
 
 # a launcher error in lxzone exec names lxzone exec, not lxrun
 run lxzone exec msgz -- /no/such/program
-expect_error 127 "lxzone exec: /no/such/program: No such file or directory"
-run lxzone halt msgz -q
+expect_error 127 "lxzone: exec msgz: /no/such/program: No such file or directory"
+run lxzone exec msgz -- /etc/passwd
+expect_error 126 "lxzone: exec msgz: /etc/passwd: Permission denied"
+run lxzone exec msgz -- sh -c 'kill -9 $$'
+[ "$rc" = 137 ] || fail "a command killed by SIGKILL: exit $rc, want 137"
+run lxzone exec msgz -- sh -c 'exit 3'
+[ "$rc" = 3 ] && [ -z "$err" ] || fail "exit 3: got $rc [$err]"
+echo "ok: exec exits with the command's status (126, 127, 128+N, N)"
+run lxzone shutdown msgz
+expect_line "msgz: shut down in $ms"
 
 # usage errors: exit 2
 run lxzone snapshot msgz
-expect_error 2 "lxzone snapshot: usage: lxzone snapshot NAME SNAP"
+expect_error 2 "lxzone: snapshot msgz: usage: lxzone snapshot NAME SNAP"
 run lxzone nosuchverb
 expect_error 2 "lxzone: unknown verb 'nosuchverb' (try lxzone --help)"
 
 # an empty file and a file that is not an archive: what they are, not libarchive's errno
 : >"$T/empty.tar"
 run lxzone create msg0 --image "$T/empty.tar"
-expect_error 1 "lxzone create: create zone msg0: $T/empty.tar: an empty file, not an image"
+expect_error 1 "lxzone: create msg0: $T/empty.tar: an empty file, not an image"
 [ ! -d "$LXZONE_ROOT/msg0" ] || fail "a refused create left zone msg0"
 echo "ok: a refused create leaves no zone"
 echo "just text" >"$T/text.tar"
 run lxzone create msg1 --image "$T/text.tar"
-expect_error 1 "lxzone create: create zone msg1: $T/text.tar: not an image (a tar or cpio archive, compressed or not, a directory, or builtin:NAME)"
+expect_error 1 "lxzone: create msg1: $T/text.tar: not an image (a tar or cpio archive, compressed or not, a directory, or builtin:NAME)"
+
+# a stock image's device nodes (debootstrap's /dev) are skipped, said as such, not "refused"
+python3 - "$T/dev.tar" <<'PY'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w") as t:
+    for name, kind in (("dev", tarfile.DIRTYPE), ("dev/null", tarfile.CHRTYPE), ("dev/zero", tarfile.CHRTYPE)):
+        i = tarfile.TarInfo(name)
+        i.type = kind
+        i.mode = 0o755 if kind == tarfile.DIRTYPE else 0o666
+        i.devmajor, i.devminor = (1, 3) if name == "dev/null" else (1, 5)
+        t.addfile(i)
+    i = tarfile.TarInfo("etc/hostname")
+    i.size = 4
+    t.addfile(i, io.BytesIO(b"img\n"))
+PY
+run lxzone create msgd --image "$T/dev.tar"
+[ "$rc" = 0 ] || fail "create from an image with device nodes: exit $rc ($err)"
+[ "$err" = "lxzone: msgd: skipped 2 device nodes (a zone's /dev is made at boot)" ] ||
+	fail "stderr [$err]"
+printf '%s\n' "$out" | grep -Eqx "msgd: created and installed in $ms \(from $T/dev.tar\)" ||
+	fail "stdout [$out]"
+echo "ok: device nodes skipped: $err"
+run lxzone destroy msgd -q
 
 # a golden zone with overlay clones says why it stays golden and what to do
 run lxzone create msgg --golden --image builtin:busybox -q
 run lxzone clone msgg msgo --method overlay -q
 [ "$rc" = 0 ] || fail "overlay clone: $err"
 run lxzone configure msgg golden=false
-expect_error 1 "lxzone configure: zone msgg stays golden: 1 overlay clone uses it as a lower layer (first: msgo); destroy them first"
+expect_error 1 "lxzone: configure msgg: zone msgg stays golden: 1 overlay clone uses it as a lower layer (first: msgo); destroy them first"
+
+run lxzone move msgg "$T/elsewhere"
+expect_error 1 "lxzone: move msgg: zone msgg has 1 overlay clone over it (first: msgo), which reads its root where it is; destroy them first"
+run lxzone uninstall msgg
+expect_error 1 "lxzone: uninstall msgg: zone msgg has 1 dependent clone (first: msgo); destroy them first"
+run lxzone uninstall msge
+expect_error 1 "lxzone: uninstall msge: zone msge is not installed: nothing to uninstall"
+run lxzone halt nosuch
+expect_error 1 "lxzone: halt nosuch: no such zone nosuch (lxzone list shows the zones)"
+run lxzone boot msgg
+expect_error 1 "lxzone: boot msgg: zone msgg is golden (a template): clone it, or use lxzone run --from msgg"
+
+# --json on a verb that changes a zone: the zone's info after it, alone on stdout
+run lxzone snapshot msgz s2 --json
+[ "$rc" = 0 ] && [ -z "$err" ] || fail "snapshot --json: exit $rc, err [$err]"
+printf '%s' "$out" | python3 -c 'import json,sys; d = json.load(sys.stdin); assert d["name"] == "msgz" and d["state"] == "installed", d' ||
+	fail "snapshot --json: [$out]"
+run lxzone create msgj --json -q
+run lxzone destroy msgj --json
+[ "$rc" = 0 ] && [ "$out" = '{"name":"msgj","state":"destroyed"}' ] || fail "destroy --json: exit $rc, [$out]"
+echo "ok: --json after a change: the zone's info (destroyed: its name and state)"
 
 # states that say what a zone is: detached (not "configured"), and info's origin heading
 run lxzone detach msgz
 expect_line "msgz: detached in $ms \(attach it elsewhere with lxzone attach msgz PATH\)"
 lxzone list | grep -Eq '^msgz +detached ' || fail "list: $(lxzone list | grep msgz)"
+run lxzone state msgz
+expect_line detached
+run lxzone state msgz --json
+expect_line '\{"name":"msgz","state":"configured","state-detail":"detached"\}' 
 lxzone info msgz | grep -Eq '^state +detached$' || fail "info: $(lxzone info msgz | grep state)"
 [ "$(lxzone info msgz --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["state"], d["state-detail"])')" = "configured detached" ] ||
 	fail "info --json: state and state-detail"
@@ -113,6 +170,10 @@ json.dump(s, open(p, "w"))
 PY
 lxzone list | grep -Eq '^msgi +incomplete .*  \(interrupted install: run lxzone uninstall msgi, then install again\)$' ||
 	fail "list: $(lxzone list | grep msgi)"
+run lxzone state msgi
+expect_line "incomplete \(interrupted install: run lxzone uninstall msgi, then install again\)"
+run lxzone install msgi builtin:busybox
+expect_error 1 "lxzone: install msgi: zone msgi is incomplete; install needs a configured zone (run lxzone uninstall msgi first)"
 echo "ok: an incomplete zone is listed with its way out"
 
 # a zone moved out of the store and booted there: a move away and a destroy leave nothing of

@@ -127,6 +127,9 @@ run lxzone uninstall msgg
 expect_error 1 "lxzone: uninstall msgg: zone msgg has 1 dependent clone (first: msgo); destroy them first"
 run lxzone uninstall msge
 expect_error 1 "lxzone: uninstall msge: zone msge is not installed: nothing to uninstall"
+run lxzone attach msgn "$T/nonexistent"
+expect_error 1 "lxzone: attach msgn: attach from $T/nonexistent: No such file or directory"
+! lxzone info msgn 2>/dev/null || fail "a refused attach left zone msgn"
 run lxzone halt nosuch
 expect_error 1 "lxzone: halt nosuch: no such zone nosuch (lxzone list shows the zones)"
 run lxzone boot msgg

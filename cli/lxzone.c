@@ -228,6 +228,18 @@ void cli_error_line(FILE *out, const char *verb, const char *name, const char *m
 	fprintf(out, "lxzone: %s%s%s: %s\n", verb, name ? " " : "", name ? name : "", msg);
 }
 
+int cli_bad_args(struct cli *c, struct zone_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->code = 0;
+	c->usage = true;
+	return -1;
+}
+
 int cli_usage_error(struct cli *c, struct zone_error *err)
 {
 	const struct cli_verb *v = cli_verb_find(c->verb);
@@ -281,7 +293,7 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (v->run(&c, ac, av, &err) < 0) {
 		cli_error_line(stderr, v->name, error_zone(v, ac, av), err.msg);
-		if (strncmp(err.msg, "usage:", 6) == 0)
+		if (c.usage || strncmp(err.msg, "usage:", 6) == 0)
 			return 2;
 		return c.exit_code > 0 ? c.exit_code : 1;
 	}

@@ -15,6 +15,7 @@ struct cli {
 	const char *verb;
 	int exit_code;	       /* for verbs that report a command's status (run, exec) */
 	bool quiet;	       /* -q: no success line */
+	bool usage;	       /* the error is a usage error: exit 2 (cli_bad_args) */
 	char done[160];	       /* the success line, "NAME: WHAT", set by cli_done... */
 	char done_name[128];   /* ...the zone it names (--json: its info, when the verb prints
 				* none of its own)... */
@@ -34,6 +35,9 @@ int cli_common_flags(struct cli *c, int argc, char **argv);
  * command: a verb that printed its own JSON gets no info object after it. */
 void cli_print_json(json_t *obj);
 int cli_usage_error(struct cli *c, struct zone_error *err);
+/* A usage error that says what is wrong ("unknown option --x"): exit 2, as cli_usage_error. */
+int cli_bad_args(struct cli *c, struct zone_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* The one error line on out: "lxzone: VERB NAME: MSG" (no NAME: "lxzone: VERB: MSG"). */
 void cli_error_line(FILE *out, const char *verb, const char *name, const char *msg);
 /* What a verb did, for its one success line: "NAME: WHAT in 36 ms DETAIL" (main prints it

@@ -216,7 +216,7 @@ int cli_run(struct cli *c, int argc, char **argv, struct zone_error *err)
 	}
 	if (strcmp(discard, "always") && strcmp(discard, "onsuccess") && strcmp(discard, "never")) {
 		json_decref(cfg);
-		return zone_error_set(err, 0, "--discard must be always, onsuccess or never");
+		return cli_bad_args(c, err, "--discard must be always, onsuccess or never");
 	}
 	/* GOLDEN from an OCI image: its config's command, Env, WorkingDir, User (zone/oci.h) */
 	if (from != NULL && i >= argc)

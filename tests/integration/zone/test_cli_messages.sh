@@ -80,6 +80,11 @@ run lxzone snapshot msgz
 expect_error 2 "lxzone: snapshot msgz: usage: lxzone snapshot NAME SNAP"
 run lxzone nosuchverb
 expect_error 2 "lxzone: unknown verb 'nosuchverb' (try lxzone --help)"
+run lxzone create msgu --bogus 1
+expect_error 2 "lxzone: create msgu: unknown option --bogus (see lxzone help config)"
+run lxzone create msgu --memory
+expect_error 2 "lxzone: create msgu: --memory needs a value (SIZE|unlimited)"
+[ ! -d "$LXZONE_ROOT/msgu" ] || fail "a refused create left zone msgu"
 
 # an empty file and a file that is not an archive: what they are, not libarchive's errno
 : >"$T/empty.tar"

@@ -74,6 +74,12 @@ run lxzone exec msgz -- sh -c 'exit 3'
 echo "ok: exec exits with the command's status (126, 127, 128+N, N)"
 run lxzone shutdown msgz
 expect_line "msgz: shut down in $ms"
+run lxzone halt msgz
+expect_error 1 "lxzone: halt msgz: zone msgz is not running: nothing to halt"
+run lxzone exec msgz -- true
+expect_error 1 "lxzone: exec msgz: zone msgz is installed, not running (lxzone boot msgz starts it)"
+run lxzone console msgz
+expect_error 1 "lxzone: console msgz: zone msgz is installed, not running (lxzone boot msgz starts it)"
 
 # usage errors: exit 2
 run lxzone snapshot msgz
@@ -235,3 +241,18 @@ for priv in false true; do
 	run lxzone halt msgo -q
 	echo "ok: privileged=$priv: the overlay root's mountinfo names no host path"
 done
+
+# a shutdown whose init does not stop in time says so, and halts the zone
+run lxzone create msgs --image builtin:busybox -q
+printf '#!/bin/sh\ntrap "" TERM INT HUP USR1 USR2 PWR\nwhile :; do sleep 1; done\n' >"$LXZONE_ROOT/msgs/root/sbin/stubborn"
+chmod 755 "$LXZONE_ROOT/msgs/root/sbin/stubborn"
+run lxzone configure msgs init=/sbin/stubborn -q
+run lxzone boot msgs -q
+[ "$rc" = 0 ] || fail "boot msgs: $err"
+run lxzone shutdown msgs --timeout 1
+[ "$rc" = 0 ] || fail "shutdown: exit $rc ($err)"
+[ "$err" = "lxzone: shutdown msgs: init did not stop in 1s; halting the zone" ] || fail "stderr [$err]"
+printf '%s\n' "$out" | grep -Eqx "msgs: shut down in [0-9]+ ms" || fail "stdout [$out]"
+[ "$(lxzone state msgs)" = installed ] || fail "msgs: $(lxzone state msgs) after the shutdown"
+echo "ok: $err"
+run lxzone destroy msgs -q

@@ -1,8 +1,10 @@
 /*
  * lxzone: the zone manager. One table of verbs; each verb lives in a cli_*.c file over the
- * lxzonecore library. Failures print one line, "lxzone VERB: context: cause", and exit 1.
+ * lxzonecore library. Failures print one line, "lxzone: VERB NAME: what, and what to do",
+ * and exit 1 (2: usage); docs/cli.md has the output, the JSON and the exit statuses.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +47,8 @@ static const struct cli_verb verbs[] = {
      "its status"},
     {"list", cli_list, "[--json]", "list zones and their states (broken: with the reason)"},
     {"info", cli_info, "NAME [--json]", "show a zone's state and origin"},
+    {"state", cli_state, "NAME [--json]",
+     "print a zone's state alone (detached, incomplete (what to run), broken: the reason)"},
     {"verify", cli_verify, "NAME [--json]",
      "check that configuration and root agree; recover an interrupted move, rollback or attach"},
     {"clone", cli_clone, "SRC NEW [--snapshot S] [--method copy|reflink|overlay]",
@@ -81,13 +85,18 @@ void cli_help(FILE *out)
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		fprintf(out, "  %-10s %-58s\n  %-10s   %s\n", verbs[i].name, verbs[i].usage, "",
 			verbs[i].summary);
-	fprintf(out, "\nEvery verb that changes a zone prints one line when done (-q: none);\n"
-		     "--json prints state as JSON instead. Exit status: 0 done, 1 failed (one\n"
-		     "line on stderr), 2 usage; exec and run: the command's.\n");
-	fprintf(out, "\nEnvironment: LXZONE_ROOT (zone store, default /var/lib/lxzone),\n"
-		     "LXZONE_LOCK_TIMEOUT (seconds to wait for a busy zone, default 5),\n"
-		     "LXZONE_BUILTIN_IMAGES (where builtin:NAME images are),\n"
-		     "LXZONE_IMAGE_CACHE (debian:SUITE images, default /var/cache/lxzone/images).\n\n");
+	fprintf(out,
+		"\nEvery verb that changes a zone prints one line when done (-q: none), and\n"
+		"progress on stderr for steps over a second; --json prints state as JSON\n"
+		"instead (the zone's info after a verb that changes it). Errors: one line\n"
+		"on stderr, \"lxzone: VERB NAME: what, and what to do\". Exit status: 0 done,\n"
+		"1 failed, 2 usage; exec and run: the command's (126 cannot execute, 127\n"
+		"not found, 128+N killed by signal N).\n");
+	fprintf(out,
+		"\nEnvironment: LXZONE_ROOT (zone store, default /var/lib/lxzone),\n"
+		"LXZONE_LOCK_TIMEOUT (seconds to wait for a busy zone, default 5),\n"
+		"LXZONE_BUILTIN_IMAGES (where builtin:NAME images are),\n"
+		"LXZONE_IMAGE_CACHE (debian:SUITE images, default /var/cache/lxzone/images).\n\n");
 	zone_config_help(out);
 }
 
@@ -132,8 +141,11 @@ int cli_common_flags(struct cli *c, int argc, char **argv)
 	return o;
 }
 
+static bool json_printed;
+
 void cli_print_json(json_t *obj)
 {
+	json_printed = true;
 	size_t flags = JSON_PRESERVE_ORDER | (isatty(1) ? JSON_INDENT(2) : JSON_COMPACT);
 	json_dumpf(obj, stdout, flags);
 	fputc('\n', stdout);
@@ -145,6 +157,7 @@ void cli_done(struct cli *c, const char *name, const char *what, const char *det
 	va_list ap;
 
 	snprintf(c->done, sizeof(c->done), "%s: %s", name, what);
+	snprintf(c->done_name, sizeof(c->done_name), "%s", name);
 	c->done_detail[0] = '\0';
 	if (detail_fmt) {
 		va_start(ap, detail_fmt);
@@ -170,6 +183,63 @@ static void print_done(const struct cli *c, const struct timespec *t0)
 	printf("%s%s\n", c->done_detail[0] ? " " : "", c->done_detail);
 }
 
+/* --json on a verb that changed a zone and printed nothing: the zone's info as it is now
+ * ({"name", "state": "destroyed"} when it is gone). */
+static void print_done_json(struct cli *c)
+{
+	cleanup_zone struct zone *z = NULL;
+	struct zone_error e;
+
+	if (!c->json || json_printed || !c->done_name[0])
+		return;
+	if (zone_open(&c->store, c->done_name, ZONE_OPEN_BROKEN, &z, &e) < 0)
+		cli_print_json(json_pack("{s:s, s:s}", "name", c->done_name, "state", "destroyed"));
+	else
+		cli_print_json(zone_info_json(z));
+}
+
+/* The zone a verb's error names: its first argument, for the verbs that take a zone first. */
+static const char *error_zone(const struct cli_verb *v, int argc, char **argv)
+{
+	if (argc < 2 || argv[1][0] == '-' || strlen(argv[1]) > 64)
+		return NULL;
+	if (strncmp(v->usage, "NAME", 4) != 0 && strncmp(v->usage, "SRC", 3) != 0)
+		return NULL;
+	return argv[1];
+}
+
+/*
+ * The one error line: "lxzone: VERB NAME: MESSAGE".  The context the library put first that
+ * the line already says ("create zone web: ", "zone web: ") goes.
+ */
+void cli_error_line(FILE *out, const char *verb, const char *name, const char *msg)
+{
+	char pre[200];
+	size_t n;
+
+	if (name != NULL) {
+		n = (size_t)snprintf(pre, sizeof(pre), "%s zone %s: ", verb, name);
+		if (n < sizeof(pre) && strncmp(msg, pre, n) == 0)
+			msg += n;
+		n = (size_t)snprintf(pre, sizeof(pre), "zone %s: ", name);
+		if (n < sizeof(pre) && strncmp(msg, pre, n) == 0)
+			msg += n;
+	}
+	fprintf(out, "lxzone: %s%s%s: %s\n", verb, name ? " " : "", name ? name : "", msg);
+}
+
+int cli_bad_args(struct cli *c, struct zone_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->code = 0;
+	c->usage = true;
+	return -1;
+}
+
 int cli_usage_error(struct cli *c, struct zone_error *err)
 {
 	const struct cli_verb *v = cli_verb_find(c->verb);
@@ -193,10 +263,6 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	c.verb = v->name;
-	/* the launcher's messages (exec, login, run, boot) name the verb, not lxrun */
-	static char prog[64];
-	snprintf(prog, sizeof(prog), "lxzone %s", v->name);
-	launch_prog = prog;
 	/* jansson seeds its hash function from /dev/urandom (open, read, close) on first use;
 	 * one getrandom gives it the same randomness for less, and every command reads JSON */
 	uint32_t seed = 0;
@@ -204,6 +270,12 @@ int main(int argc, char **argv)
 		json_object_seed(seed);
 	char **av = argv + 1;
 	int ac = cli_common_flags(&c, argc - 1, av);
+	/* the launcher's messages (exec, login, run, boot) name the verb and the zone, as ours */
+	static char prog[128];
+	const char *zname = error_zone(v, ac, av);
+	snprintf(prog, sizeof(prog), "lxzone: %s%s%s", v->name, zname ? " " : "",
+		 zname ? zname : "");
+	launch_prog = prog;
 	for (int i = 1; i < ac && strcmp(av[i], "--") != 0; i++) {
 		if (strcmp(av[i], "--help") == 0 || strcmp(av[i], "-h") == 0) {
 			printf("usage: lxzone %s %s\n  %s\n", v->name, v->usage, v->summary);
@@ -214,17 +286,18 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(v->name, "help") != 0 && strcmp(v->name, "config-doc") != 0 &&
 	    zone_store_init(&c.store, &err) < 0) {
-		fprintf(stderr, "lxzone %s: %s\n", v->name, err.msg);
+		cli_error_line(stderr, v->name, NULL, err.msg);
 		return 1;
 	}
 	zone_progress_quiet = c.quiet;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (v->run(&c, ac, av, &err) < 0) {
-		fprintf(stderr, "lxzone %s: %s\n", v->name, err.msg);
-		if (strncmp(err.msg, "usage:", 6) == 0)
+		cli_error_line(stderr, v->name, error_zone(v, ac, av), err.msg);
+		if (c.usage || strncmp(err.msg, "usage:", 6) == 0)
 			return 2;
 		return c.exit_code > 0 ? c.exit_code : 1;
 	}
 	print_done(&c, &t0);
+	print_done_json(&c);
 	return c.exit_code;
 }

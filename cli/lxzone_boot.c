@@ -7,6 +7,7 @@
 
 #include "zone/boot.h"
 #include "cli/lxzone.h"
+#include "zone/boot_notes.h"
 #include "zone/clone.h"
 #include "zone/config.h"
 #include "zone/install.h"
@@ -19,16 +20,17 @@ static int one_zone(struct cli *c, int argc, char **argv, struct zone **z, struc
 	return zone_open(&c->store, argv[1], ZONE_OPEN_LOCK, z, err);
 }
 
-/* "web: booted in 36 ms (256M, 1 CPU, net none)" */
-static void boot_done(struct cli *c, struct zone *z, const char *what)
+/* "web: booted in 36 ms (256M, 1 CPU, net none)"; init=auto's fallback said at the end */
+static void boot_done(struct cli *c, struct zone *z, const char *what, bool auto_minimal)
 {
 	const char *mem = zone_config_str(z->config, "memory");
 	const char *cpus = zone_config_str(z->config, "cpus");
 	bool one = cpus && strcmp(cpus, "1") == 0;
 
-	cli_done(c, z->name, what, "(%s%s, %s CPU%s, net %s)", mem ? mem : "unlimited",
+	cli_done(c, z->name, what, "(%s%s, %s CPU%s, net %s%s)", mem ? mem : "unlimited",
 		 mem && strcmp(mem, "unlimited") != 0 ? "" : " memory", cpus ? cpus : "unlimited",
-		 one ? "" : "s", zone_config_str(z->config, "net"));
+		 one ? "" : "s", zone_config_str(z->config, "net"),
+		 auto_minimal ? ", minimal init: init=auto found no /sbin/init" : "");
 }
 
 int cli_boot(struct cli *c, int argc, char **argv, struct zone_error *err)
@@ -42,9 +44,12 @@ int cli_boot(struct cli *c, int argc, char **argv, struct zone_error *err)
 	}
 	if (one_zone(c, argc, argv, &z, err) < 0)
 		return -1;
+	bool auto_minimal = zone_boot_auto_minimal(z);
+	if (zone_get_state(z) == ZONE_INSTALLED)
+		zone_boot_warn(z, stderr);
 	if (zone_boot(z, err) < 0)
 		return -1;
-	boot_done(c, z, "booted");
+	boot_done(c, z, "booted", auto_minimal);
 	if (c->json)
 		cli_print_json(zone_info_json(z));
 	return 0;
@@ -90,9 +95,11 @@ int cli_reboot(struct cli *c, int argc, char **argv, struct zone_error *err)
 		return -1;
 	if (zone_get_state(z) >= ZONE_READY && zone_halt(z, err) < 0)
 		return -1;
+	bool auto_minimal = zone_boot_auto_minimal(z);
+	zone_boot_warn(z, stderr);
 	if (zone_boot(z, err) < 0)
 		return -1;
-	boot_done(c, z, "rebooted");
+	boot_done(c, z, "rebooted", auto_minimal);
 	return 0;
 }
 
@@ -153,7 +160,7 @@ int cli_login(struct cli *c, int argc, char **argv, struct zone_error *err)
 	if (zone_open(&c->store, argv[1], 0, &z, err) < 0)
 		return -1;
 	if (!isatty(0))
-		fprintf(stderr, "lxzone login: standard input is not a terminal\n");
+		fprintf(stderr, "lxzone: login %s: standard input is not a terminal\n", z->name);
 	/* zlogin's shape: a terminal of the zone's own, when we have one to relay */
 	const struct zone_exec_opts o = {.in_place = true, .pty = isatty(0) != 0};
 	if (zone_exec(z, sh, &o, &status, err) < 0)
@@ -209,7 +216,7 @@ int cli_run(struct cli *c, int argc, char **argv, struct zone_error *err)
 	}
 	if (strcmp(discard, "always") && strcmp(discard, "onsuccess") && strcmp(discard, "never")) {
 		json_decref(cfg);
-		return zone_error_set(err, 0, "--discard must be always, onsuccess or never");
+		return cli_bad_args(c, err, "--discard must be always, onsuccess or never");
 	}
 	/* GOLDEN from an OCI image: its config's command, Env, WorkingDir, User (zone/oci.h) */
 	if (from != NULL && i >= argc)
@@ -254,7 +261,10 @@ int cli_run(struct cli *c, int argc, char **argv, struct zone_error *err)
 		if (zone_uninstall(z, err) < 0 || zone_remove(z, err) < 0)
 			return -1;
 	} else {
-		fprintf(stderr, "lxzone run: kept zone %s (exit status %d)\n", name, status);
+		fprintf(
+		    stderr,
+		    "lxzone: run: kept zone %s (exit status %d; lxzone destroy %s removes it)\n",
+		    name, status, name);
 	}
 	return 0;
 

@@ -166,6 +166,7 @@ int cli_attach(struct cli *c, int argc, char **argv, struct zone_error *err)
 	cleanup_zone struct zone *z = NULL;
 	const char *archive = NULL, *path = NULL;
 	struct zone_error e;
+	bool made = false;
 
 	if (argc == 4 && strcmp(argv[2], "--archive") == 0)
 		archive = argv[3];
@@ -186,9 +187,14 @@ int cli_attach(struct cli *c, int argc, char **argv, struct zone_error *err)
 			return -1;
 		if (zone_new(&c->store, argv[1], cfg, &z, err) < 0)
 			return -1;
+		made = true;
 	}
-	if (zone_attach(z, path, archive, err) < 0)
+	if (zone_attach(z, path, archive, err) < 0) {
+		/* refused before anything was attached: the zone made for it goes, as a create's */
+		if (made && zone_get_state(z) == ZONE_CONFIGURED)
+			zone_remove(z, &e);
 		return -1;
+	}
 	cli_done(c, z->name, "attached", "(from %s)", path ? path : archive);
 	return 0;
 }

@@ -12,8 +12,10 @@
 #include "zone/image_debian.h"
 #include "zone/install.h"
 
-/* --KEY VALUE, --KEY=VALUE, and --KEY alone for booleans. Returns how many args it took. */
-static int create_option(json_t *cfg, int argc, char **argv, int i, struct zone_error *err)
+/* --KEY VALUE, --KEY=VALUE, and --KEY alone for booleans. Returns how many args it took
+ * (an unknown option or a missing value: a usage error). */
+static int create_option(struct cli *c, json_t *cfg, int argc, char **argv, int i,
+			 struct zone_error *err)
 {
 	char key[64];
 	const char *arg = argv[i] + 2;
@@ -24,20 +26,19 @@ static int create_option(json_t *cfg, int argc, char **argv, int i, struct zone_
 	int used = 1;
 
 	if (klen >= sizeof(key))
-		return zone_error_set(err, 0, "unknown option %s", argv[i]);
+		return cli_bad_args(c, err, "unknown option %s", argv[i]);
 	memcpy(key, arg, klen);
 	key[klen] = '\0';
 	k = zone_config_key_find(key);
 	if (k == NULL)
-		return zone_error_set(err, 0, "unknown option %s (see lxzone help config)",
-				      argv[i]);
+		return cli_bad_args(c, err, "unknown option %s (see lxzone help config)", argv[i]);
 	if (eq != NULL) {
 		value = eq + 1;
 	} else if (k->type == ZONE_KEY_BOOL) {
 		value = "true";
 	} else {
 		if (i + 1 >= argc)
-			return zone_error_set(err, 0, "--%s needs a value (%s)", key, k->choices);
+			return cli_bad_args(c, err, "--%s needs a value (%s)", key, k->choices);
 		value = argv[i + 1];
 		used = 2;
 	}
@@ -103,7 +104,7 @@ int cli_create(struct cli *c, int argc, char **argv, struct zone_error *err)
 		    strcmp(argv[i], "--method") == 0) {
 			if (i + 1 >= argc) {
 				json_decref(cfg);
-				return zone_error_set(err, 0, "%s needs a value", argv[i]);
+				return cli_bad_args(c, err, "%s needs a value", argv[i]);
 			}
 			if (argv[i][2] == 'i')
 				image = argv[i + 1];
@@ -116,9 +117,9 @@ int cli_create(struct cli *c, int argc, char **argv, struct zone_error *err)
 		}
 		if (strncmp(argv[i], "--", 2) != 0) {
 			json_decref(cfg);
-			return zone_error_set(err, 0, "unexpected argument '%s'", argv[i]);
+			return cli_bad_args(c, err, "unexpected argument '%s'", argv[i]);
 		}
-		used = create_option(cfg, argc, argv, i, err);
+		used = create_option(c, cfg, argc, argv, i, err);
 		if (used < 0) {
 			json_decref(cfg);
 			return zone_error_wrap(err, "create zone %s", name);
@@ -127,7 +128,7 @@ int cli_create(struct cli *c, int argc, char **argv, struct zone_error *err)
 	}
 	if (image != NULL && from != NULL) {
 		json_decref(cfg);
-		return zone_error_set(err, 0, "--image and --from exclude each other");
+		return cli_bad_args(c, err, "--image and --from exclude each other");
 	}
 	if (zone_config_check(cfg, err) < 0) {
 		json_decref(cfg);

@@ -57,8 +57,9 @@ int cli_console(struct cli *c, int argc, char **argv, struct zone_error *err)
 		return -1;
 	enum zone_state s = zone_get_state(z);
 	if (s != ZONE_BOOTING && s != ZONE_RUNNING && s != ZONE_SHUTTING_DOWN)
-		return zone_error_set(err, 0, "zone %s is %s, not running", z->name,
-				      zone_state_name(s));
+		return zone_error_set(err, 0,
+				      "zone %s is %s, not running (lxzone boot %s starts it)",
+				      z->name, zone_state_name(s), z->name);
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s/%s", zone_path(z), ZONE_CONSOLE_SOCK);
 	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (sock < 0 || connect(sock, (struct sockaddr *)&a, sizeof(a)) < 0)

@@ -138,6 +138,34 @@ int cli_info(struct cli *c, int argc, char **argv, struct zone_error *err)
 	return 0;
 }
 
+/* The state alone, as list shows it: "running", "detached", "incomplete (interrupted install:
+ * run ...)", "broken (REASON)"; --json: {name, state, state-detail?, reason?} as info has them. */
+int cli_state(struct cli *c, int argc, char **argv, struct zone_error *err)
+{
+	cleanup_zone struct zone *z = NULL;
+	char hint[256];
+
+	if (argc != 2)
+		return cli_usage_error(c, err);
+	if (zone_open(&c->store, argv[1], ZONE_OPEN_BROKEN, &z, err) < 0)
+		return -1;
+	if (c->json) {
+		json_t *info = zone_info_json(z), *o = json_object();
+		static const char *const keys[] = {"name", "state", "state-detail", "reason"};
+
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (json_object_get(info, keys[i]))
+				json_object_set(o, keys[i], json_object_get(info, keys[i]));
+		json_decref(info);
+		cli_print_json(o);
+	} else if (z->broken[0] != '\0') {
+		printf("broken (%s)\n", z->broken);
+	} else {
+		printf("%s\n", zone_state_hint(z, hint, sizeof(hint)));
+	}
+	return 0;
+}
+
 /* An interrupted move, rollback or attach is rolled back or forward before the zone is checked
  * (under the zone's lock, which plain verify does not take). */
 static int verify_recover(struct zone **z, struct zone_error *err)
@@ -174,7 +202,7 @@ static int verify_recover(struct zone **z, struct zone_error *err)
 			return -1;
 	}
 	if (done != ZONE_RECOVERED_NOTHING)
-		fprintf(stderr, "lxzone verify: zone %s: %s an interrupted %s\n", name,
+		fprintf(stderr, "lxzone: verify %s: %s an interrupted %s\n", name,
 			done == ZONE_ROLLED_BACK ? "rolled back" : "finished", what);
 	return 0;
 }

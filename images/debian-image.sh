@@ -7,7 +7,8 @@
 #
 # `lxzone create NAME --image debian:SUITE[+PKG,...]` runs this (installed beside lxzone as
 # lxzone-debian-image; zone/image_debian.c). With --progress, debootstrap's steps go to stderr
-# as they happen. The mirror is the one the apt sources give for SUITE, else the URI of their
+# as they happen, and its progress as lines "progress NOW END PHASE" (PHASE: debootstrap's
+# DOWNREL, DOWNDEBS, EXTRACTPKGS, INSTCORE...) that lxzone shows as a bar or percentages. The mirror is the one the apt sources give for SUITE, else the URI of their
 # main Debian archive (the stanza or line whose suite has no "-security"/"-updates" part),
 # which serves every suite; it is never written here.
 #
@@ -90,10 +91,24 @@ mkdir -p "$cache"
 		rm -rf "$rootfs"
 		rc=0
 		if [ $progress = 1 ]; then
-			# the steps as they happen; debootstrap's status through a file (a pipe's is
-			# the last command's)
-			{ debootstrap --variant=minbase ${pkgs:+--include="$pkgs"} "$suite" "$rootfs" \
-				"$mirror" 2>&1; echo $? >"$log.rc"; } | tee "$log" | sed -un 's/^I: /  /p' >&2
+			# debootstrap's debian-installer mode: its own progress ("P: NOW END PHASE")
+			# and messages ("I: NAME", "IA: ARG"..., "IF: FORMAT") on fd 3, its log on
+			# stdout.  To lxzone: "progress NOW END PHASE" lines, the messages as text
+			# (and the errors into the log too); debootstrap's status through a file (a
+			# pipe's is the last command's)
+			: >"$log"
+			{ debootstrap --debian-installer --variant=minbase ${pkgs:+--include="$pkgs"} \
+				"$suite" "$rootfs" "$mirror" 3>&1 >>"$log" 2>&1; echo $? >"$log.rc"; } |
+				awk -v logf="$log" '
+				function say(kind, text) {
+					if (kind == "E") { print "E: " text >>logf; fflush(logf) }
+					print (kind == "I" ? "  " : kind ": ") text; fflush()
+				}
+				/^P: / { print "progress", $2, $3, $4; fflush(); next }
+				/^[IWE]: / { kind = substr($0, 1, 1); n = 0; delete a; next }
+				/^[IWE]A: / { a[++n] = substr($0, 5); next }
+				/^[IWE]F: / { say(kind, sprintf(substr($0, 5), a[1], a[2], a[3], a[4])); next }
+				' >&2
 			rc=$(cat "$log.rc")
 			rm -f "$log.rc"
 		else

@@ -296,7 +296,7 @@ int zone_halt(struct zone *z, struct zone_error *err)
 	if (z->state_broken)
 		return 0; /* nothing to record: state.json stays as found, for destroy */
 	if (!was_running && strcmp(zone_state_get(z, "state"), "installed") == 0)
-		return zone_error_set(err, 0, "zone %s is not running", z->name);
+		return zone_error_set(err, 0, "zone %s is not running: nothing to halt", z->name);
 	zone_state_put(z, "init-pid", NULL);
 	return zone_set_state(z, ZONE_INSTALLED, err);
 }
@@ -316,7 +316,7 @@ int zone_shutdown(struct zone *z, int timeout_s, struct zone_error *err)
 			return -1;
 		return zone_set_state(z, ZONE_INSTALLED, err);
 	}
-	fprintf(stderr, "lxzone shutdown: zone %s: init did not stop in %ds, halting\n", z->name,
-		timeout_s);
+	fprintf(stderr, "lxzone: shutdown %s: init did not stop in %ds; halting the zone\n",
+		z->name, timeout_s);
 	return zone_halt(z, err);
 }

@@ -67,8 +67,9 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	if (o == NULL)
 		o = &none;
 	if ((st != ZONE_RUNNING && st != ZONE_BOOTING) || init <= 0)
-		return zone_error_set(err, 0, "zone %s is %s, not running", z->name,
-				      zone_state_name(st));
+		return zone_error_set(err, 0,
+				      "zone %s is %s, not running (lxzone boot %s starts it)",
+				      z->name, zone_state_name(st), z->name);
 	if (zone_cgroup_for(z, &cg, err) < 0)
 		return -1;
 	/* a zone booted by an lxzone without the devices cgroup: its processes have none to

@@ -55,21 +55,61 @@ const char *zone_overlay_lower(struct zone *z)
 	return json_string_value(json_object_get(o, "lower"));
 }
 
+/*
+ * The layers are given to overlayfs as /proc/self/fd/N of descriptors opened here, not as
+ * their paths: the options are what the zone's /proc/self/mountinfo shows of its root, and
+ * they would name the host's store (lowerdir=/var/lib/lxzone/golden/root...).  As with the
+ * idmapped layers (boot_userns.c), the zone reads only descriptor numbers that mean nothing
+ * in it; and a store path with a ',' cannot break the option string.
+ */
+#define MAX_LOWER 32
+
 int zone_overlay_mount(struct zone *z, struct zone_error *err)
 {
 	cleanup_free char *root = zone_subpath(z, "root");
-	cleanup_free char *upper = zone_subpath(z, "upper");
-	cleanup_free char *work = zone_subpath(z, "work");
-	cleanup_free char *opts = NULL;
+	cleanup_free char *lowers = NULL;
 	const char *lower = zone_overlay_lower(z);
+	int fds[MAX_LOWER], n = 0, ret = -1;
+	cleanup_close int zfd = -1;
+	char opts[2048], *save = NULL, *tok;
+	size_t len;
 
 	if (lower == NULL)
 		return 0;
-	if (asprintf(&opts, "lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work) < 0)
-		return zone_error_set(err, ENOMEM, "overlay options");
-	if (mount("overlay", root, "overlay", MS_NODEV, opts) < 0)
-		return zone_error_set(err, errno, "mount overlay on %s", root);
-	return 0;
+	if ((lowers = strdup(lower)) == NULL)
+		return zone_error_set(err, ENOMEM, "overlay layers");
+	len = (size_t)snprintf(opts, sizeof(opts), "lowerdir=");
+	/* "a:b": the recorded layers are store paths, never escaped colons */
+	for (tok = strtok_r(lowers, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
+		if (n >= MAX_LOWER) {
+			zone_error_set(err, E2BIG, "overlay: more than %d lower layers", MAX_LOWER);
+			goto out;
+		}
+		if ((fds[n] = open(tok, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+			zone_error_set(err, errno, "overlay layer %s", tok);
+			goto out;
+		}
+		len += (size_t)snprintf(opts + len, sizeof(opts) - len, "%s/proc/self/fd/%d",
+					n ? ":" : "", fds[n]);
+		n++;
+	}
+	if ((zfd = open(zone_path(z), O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		zone_error_set(err, errno, "open %s", zone_path(z));
+		goto out;
+	}
+	len += (size_t)snprintf(opts + len, sizeof(opts) - len,
+				",upperdir=/proc/self/fd/%d/upper,workdir=/proc/self/fd/%d/work",
+				zfd, zfd);
+	if (len >= sizeof(opts))
+		zone_error_set(err, ENAMETOOLONG, "overlay options");
+	else if (mount("overlay", root, "overlay", MS_NODEV, opts) < 0)
+		zone_error_set(err, errno, "mount overlay on %s", root);
+	else
+		ret = 0;
+out:
+	while (n > 0)
+		close(fds[--n]);
+	return ret;
 }
 
 int zone_with_root(struct zone *z, int (*fn)(const char *root, void *arg, struct zone_error *err),
@@ -181,6 +221,7 @@ struct copy_job {
 static int copy_root_fn(const char *root, void *arg, struct zone_error *err)
 {
 	struct copy_job *j = arg;
+	zone_progress_measure(j->progress, zone_progress_tree_bytes, (void *)root);
 	struct zone_copy_opts o = {.reflink = j->reflink,
 				   .require_reflink = j->reflink,
 				   .progress = zone_progress_copy_cb,
@@ -315,7 +356,10 @@ static int clone_copy(struct zone *src, const char *snapdir, struct zone *dst,
 	zone_progress_start(&progress, dst->name, "clone");
 	copied = snapdir != NULL ? copy_root_fn(from, &job, err)
 				 : zone_with_root(src, copy_root_fn, &job, err);
-	zone_progress_end(&progress);
+	if (copied < 0)
+		zone_progress_end(&progress);
+	else
+		zone_progress_finish(&progress);
 	if (copied < 0)
 		return snapdir != NULL ? zone_error_wrap(err, "copy %s", from)
 				       : zone_error_wrap(err, "copy zone %s", src->name);

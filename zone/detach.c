@@ -299,7 +299,8 @@ static int attach_failed(struct zone *z)
 	struct zone_error e2;
 
 	if (attach_rollback(z, &e2) < 0)
-		fprintf(stderr, "lxzone attach: %s (lxzone verify %s retries)\n", e2.msg, z->name);
+		fprintf(stderr, "lxzone: attach %s: %s (lxzone verify %s retries)\n", z->name,
+			e2.msg, z->name);
 	return -1;
 }
 

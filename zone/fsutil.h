@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/error.h"
 
@@ -22,6 +23,16 @@ int zone_mkdir_p(const char *path, mode_t mode, struct zone_error *err);
  */
 int zone_rmtree_at(int dirfd, const char *name, struct zone_error *err);
 int zone_rmtree(const char *path, struct zone_error *err);
+/* The same, counting each entry removed into *done and reporting it to p (unit "files"). */
+struct zone_progress;
+int zone_rmtree_counted_at(int dirfd, const char *name, struct zone_progress *p, uint64_t *done,
+			   struct zone_error *err);
+
+/* For a progress's total (zone/progress.h): the entries of dirfd/name (itself included; 0
+ * when it is not a directory), and the bytes of the regular files below path, without
+ * crossing into another file system. */
+uint64_t zone_tree_count_at(int dirfd, const char *name);
+uint64_t zone_tree_bytes(const char *path);
 
 /*
  * The same, the deletion handed to a detached process: dirfd/name is first renamed to a

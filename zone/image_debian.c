@@ -98,6 +98,58 @@ int zone_debian_parse(const char *spec, const char *init, struct zone_debian_spe
 	return 0;
 }
 
+/* debootstrap's progress phases, by the name its --debian-installer mode gives them */
+static const struct {
+	const char *id, *what;
+} phases[] = {
+    {"DOWNREL", "fetch the release file"},
+    {"DOWNRELSIG", "check its signature"},
+    {"DOWNPKGS", "fetch the package lists"},
+    {"DOWNMAINPKGS", "fetch the package lists"},
+    {"SIZEDEBS", "size the packages"},
+    {"DOWNDEBS", "download packages"},
+    {"EXTRACTPKGS", "extract packages"},
+    {"INSTCORE", "install the core packages"},
+    {"UNPACKREQ", "unpack the required packages"},
+    {"CONFREQ", "configure the required packages"},
+    {"UNPACKBASE", "unpack the base packages"},
+    {"CONFBASE", "configure the base packages"},
+};
+
+void zone_debian_progress_line(struct zone_debian_progress *dp, const char *line)
+{
+	unsigned long long now, end;
+	char id[32] = "";
+	const char *what;
+
+	if (sscanf(line, "progress %llu %llu %31s", &now, &end, id) < 2) {
+		zone_progress_end(&dp->p); /* a bar's line, on a terminal */
+		fputs(line, stderr);
+		return;
+	}
+	if (*id && strcmp(id, dp->phase) != 0) {
+		what = id;
+		for (size_t i = 0; i < sizeof(phases) / sizeof(phases[0]); i++)
+			if (strcmp(phases[i].id, id) == 0)
+				what = phases[i].what;
+		if (dp->started)
+			zone_progress_finish(&dp->p);
+		snprintf(dp->phase, sizeof(dp->phase), "%s", id);
+		zone_progress_start(&dp->p, dp->name, what);
+		dp->p.unit = ""; /* debootstrap's units are its own: the percentage alone */
+		dp->started = true;
+	}
+	if (dp->started && end > 0)
+		zone_progress_update(&dp->p, now, end);
+}
+
+void zone_debian_progress_end(struct zone_debian_progress *dp)
+{
+	if (dp->started)
+		zone_progress_end(&dp->p);
+	dp->started = false;
+}
+
 static int script_path(char *buf, size_t len, struct zone_error *err)
 {
 	int r = zone_own_helper("LXZONE_DEBIAN_IMAGE", "lxzone-debian-image", buf, len);
@@ -148,14 +200,17 @@ int zone_debian_image(const struct zone_debian_spec *spec, char *out, size_t len
 	}
 	close(po[1]);
 	close(pe[1]);
-	/* progress lines as they come; the last one is the error if it fails */
+	/* progress and messages as they come; the last message is the error if it fails */
+	struct zone_debian_progress dp = {0};
+	snprintf(dp.name, sizeof(dp.name), "debian:%s", spec->suite);
 	f = fdopen(pe[0], "r");
 	while (f && fgets(line, sizeof(line), f)) {
-		fputs(line, stderr);
+		zone_debian_progress_line(&dp, line);
 		line[strcspn(line, "\n")] = '\0';
-		if (*line)
+		if (*line && strncmp(line, "progress ", 9) != 0)
 			snprintf(last, sizeof(last), "%s", line);
 	}
+	zone_debian_progress_end(&dp);
 	if (f)
 		fclose(f);
 	ssize_t n = read(po[0], out, len - 1);

@@ -3,7 +3,9 @@
 #define LXZONE_ZONE_IMAGE_DEBIAN_H
 
 #include "lib/error.h"
+#include "zone/progress.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct zone_debian_spec {
@@ -22,5 +24,18 @@ int zone_debian_parse(const char *spec, const char *init, struct zone_debian_spe
  * line). */
 int zone_debian_image(const struct zone_debian_spec *spec, char *out, size_t len,
 		      struct zone_error *err);
+
+/* The progress of an image build, from lxzone-debian-image's standard error: a line "progress
+ * NOW END PHASE" (PHASE: debootstrap's, DOWNDEBS...; none: the same as before) moves a bar or
+ * prints a percentage line ("debian:bookworm: download packages 50%") under the phase's name;
+ * any other line is a message, printed as it is (after the bar's line, on a terminal). */
+struct zone_debian_progress {
+	char name[48]; /* "debian:SUITE" */
+	char phase[32];
+	bool started;
+	struct zone_progress p;
+};
+void zone_debian_progress_line(struct zone_debian_progress *dp, const char *line);
+void zone_debian_progress_end(struct zone_debian_progress *dp);
 
 #endif

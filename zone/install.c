@@ -10,13 +10,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "zone/boot_init.h"
 #include "zone/clone.h"
+#include "zone/console.h"
 #include "zone/copy.h"
 #include "zone/extract.h"
 #include "zone/fsutil.h"
+#include "zone/mountd.h"
 #include "zone/oci.h"
 #include "zone/paths.h"
 #include "zone/progress.h"
+#include "zone/zonepage.h"
 
 int zone_builtin_image(const char *name, char *out, size_t outsz, struct zone_error *err)
 {
@@ -108,9 +112,11 @@ int zone_install(struct zone *z, const char *src, const struct zone_install_opts
 	show = opts->progress;
 	if (zone_get_state(z) != ZONE_CONFIGURED)
 		return zone_error_set(
-		    err, 0, "zone %s is %s; install needs a configured zone%s", z->name,
+		    err, 0, "zone %s is %s; install needs a configured zone%s%s%s", z->name,
 		    zone_state_name(zone_get_state(z)),
-		    zone_get_state(z) == ZONE_INCOMPLETE ? " (run lxzone uninstall first)" : "");
+		    zone_get_state(z) == ZONE_INCOMPLETE ? " (run lxzone uninstall " : "",
+		    zone_get_state(z) == ZONE_INCOMPLETE ? z->name : "",
+		    zone_get_state(z) == ZONE_INCOMPLETE ? " first)" : "");
 	if (zone_oci_source(src, &kind, source, sizeof(source), tag, sizeof(tag), err) < 0)
 		return -1;
 	if (kind != ZONE_OCI_NONE)
@@ -147,6 +153,7 @@ int zone_install(struct zone *z, const char *src, const struct zone_install_opts
 		struct zone_copy_stats cs = {0};
 		if (strcmp(source, "/") == 0)
 			return zone_error_set(err, 0, "refusing to copy the host's / into a zone");
+		zone_progress_measure(&progress, zone_progress_tree_bytes, source);
 		if (zone_copy_tree(source, root, &co, &cs, err) < 0)
 			return zone_error_wrap(err, "copy %s", source);
 	} else {
@@ -169,7 +176,7 @@ int zone_install(struct zone *z, const char *src, const struct zone_install_opts
 				z->name, (unsigned long long)es.devices,
 				es.devices == 1 ? "" : "s");
 	}
-	zone_progress_end(&progress);
+	zone_progress_finish(&progress);
 	sync();
 	return zone_set_state(z, ZONE_INSTALLED, err);
 }
@@ -214,17 +221,48 @@ int zone_dependents(struct zone *z, char ***names, size_t *n, struct zone_error 
 	return 0;
 }
 
+/* The trees of an installed zone's path. */
+static const char *const layers[] = {"root", "upper", "work", "snapshots"};
+
+/* The whole of a removal of the layers: what is gone and what is left (progress measure). */
+static uint64_t layers_total(void *zp, uint64_t done)
+{
+	for (size_t i = 0; i < sizeof(layers) / sizeof(layers[0]); i++)
+		done += zone_tree_count_at(*(int *)zp, layers[i]);
+	return done;
+}
+
+/* What a boot writes in a zone path beside the layers. */
+static const char *const boot_files[] = {
+    ZONE_CONSOLE_LOG, "exit-status",	 MOUNTD_BOOT_FILE, LXZONE_PAGE_FILE,
+    ZONE_NOTIFY_FILE, ZONE_CONSOLE_SOCK, MOUNTD_SOCK,
+};
+
+void zone_path_remove_boot_files(int zpfd)
+{
+	char rotated[64];
+
+	for (size_t i = 0; i < sizeof(boot_files) / sizeof(boot_files[0]); i++)
+		unlinkat(zpfd, boot_files[i], 0);
+	/* console.log.1 ... as many as console-log-files ever kept (at most 100) */
+	for (unsigned n = 1; n < 100; n++) {
+		snprintf(rotated, sizeof(rotated), "%s.%u", ZONE_CONSOLE_LOG, n);
+		if (unlinkat(zpfd, rotated, 0) < 0 && errno == ENOENT)
+			break;
+	}
+}
+
 int zone_uninstall(struct zone *z, struct zone_error *err)
 {
 	enum zone_state s = zone_get_state(z);
-	const char *subs[] = {"root", "upper", "work", "snapshots"};
 	cleanup_close int zp = -1;
 	enum zone_recovery done;
 	char **dep = NULL;
 	size_t ndep = 0;
 
 	if (s == ZONE_CONFIGURED)
-		return zone_error_set(err, 0, "zone %s is not installed", z->name);
+		return zone_error_set(err, 0, "zone %s is not installed: nothing to uninstall",
+				      z->name);
 	if (s != ZONE_INSTALLED && s != ZONE_INCOMPLETE)
 		return zone_error_set(err, 0, "zone %s is %s; halt it first", z->name,
 				      zone_state_name(s));
@@ -266,8 +304,9 @@ int zone_uninstall(struct zone *z, struct zone_error *err)
 	if (zone_dependents(z, &dep, &ndep, err) < 0)
 		return -1;
 	if (ndep > 0) {
-		zone_error_set(err, 0, "zone %s has %zu dependent clone(s), first %s", z->name,
-			       ndep, dep[0]);
+		zone_error_set(err, 0,
+			       "zone %s has %zu dependent clone%s (first: %s); destroy them first",
+			       z->name, ndep, ndep == 1 ? "" : "s", dep[0]);
 		zone_names_free(dep, ndep);
 		return -1;
 	}
@@ -280,12 +319,24 @@ int zone_uninstall(struct zone *z, struct zone_error *err)
 		if (root && is_mountpoint(root))
 			umount2(root, MNT_DETACH);
 		/* in the zone's own directory the trees go in the background; a moved zone's
-		 * directory must be empty at once (it is removed below) */
+		 * directory must be empty at once (it is removed below), with progress */
 		int later = strcmp(zone_path(z), z->dir) == 0;
-		for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-			if ((later ? zone_rmtree_later_at(zp, subs[i], err)
-				   : zone_rmtree_at(zp, subs[i], err)) < 0)
+		struct zone_progress p;
+		uint64_t done = 0;
+
+		zone_progress_start(&p, z->name, "remove root");
+		p.unit = "files";
+		zone_progress_measure(&p, layers_total, &zp);
+		for (size_t i = 0; i < sizeof(layers) / sizeof(layers[0]); i++)
+			if ((later ? zone_rmtree_later_at(zp, layers[i], err)
+				   : zone_rmtree_counted_at(zp, layers[i], &p, &done, err)) < 0) {
+				zone_progress_end(&p);
 				return zone_error_wrap(err, "uninstall zone %s", z->name);
+			}
+		zone_progress_finish(&p);
+		/* a moved zone's directory goes below, with what its boots left there */
+		if (!later)
+			zone_path_remove_boot_files(zp);
 	} else if (errno != ENOENT) {
 		return zone_error_set(err, errno, "uninstall zone %s: open %s", z->name,
 				      zone_path(z));

@@ -28,6 +28,11 @@ int zone_install(struct zone *z, const char *src, const struct zone_install_opts
 /* Remove the root (and overlay layers, snapshots) of an installed or incomplete zone. */
 int zone_uninstall(struct zone *z, struct zone_error *err);
 
+/* Remove what a boot leaves in a zone path beside the layers (the console log and its
+ * rotations, exit-status, mounts.boot, the zone page, sockets): for a zone path outside the
+ * store, which goes with the zone (uninstall) or the move away from it. */
+void zone_path_remove_boot_files(int zpfd);
+
 /* Zones whose overlay lower layer lies inside z's zone path (clones that depend on it). */
 int zone_dependents(struct zone *z, char ***names, size_t *n, struct zone_error *err);
 

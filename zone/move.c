@@ -40,6 +40,7 @@
 #include "zone/fsutil.h"
 #include "zone/install.h"
 #include "zone/journal.h"
+#include "zone/progress.h"
 
 static const char *const layers[] = {"root", "upper", "work", "snapshots"};
 #define NLAYERS (sizeof(layers) / sizeof(layers[0]))
@@ -87,38 +88,72 @@ static const char *journal(struct zone *z, const char *key)
 	return zone_journal_str(z, "move", key);
 }
 
-/* A copy of directory `from` at `to`, owner and mode included. */
-static int copy_dir(const char *from, const char *to, struct zone_error *err)
+/* A copy of directory `from` at `to`, owner and mode included; cs adds up over the calls
+ * (the bytes p shows are those of all the layers). */
+static int copy_dir(const char *from, const char *to, struct zone_progress *p,
+		    struct zone_copy_stats *cs, struct zone_error *err)
 {
-	struct zone_copy_opts o = {.reflink = zone_reflink_supported(from, to)};
+	struct zone_copy_opts o = {.reflink = zone_reflink_supported(from, to),
+				   .progress = zone_progress_copy_cb,
+				   .progress_arg = p};
 	struct stat st;
 
 	if (stat(from, &st) < 0)
 		return zone_error_set(err, errno, "stat %s", from);
 	if (mkdir(to, 0700) < 0)
 		return zone_error_set(err, errno, "mkdir %s", to);
-	if (zone_copy_tree(from, to, &o, NULL, err) < 0)
+	if (zone_copy_tree(from, to, &o, cs, err) < 0)
 		return zone_error_wrap(err, "copy %s to %s", from, to);
 	if (chown(to, st.st_uid, st.st_gid) < 0 || chmod(to, st.st_mode & 07777) < 0)
 		return zone_error_set(err, errno, "copy %s to %s", from, to);
 	return 0;
 }
 
+/* The bytes of every layer of a zone path (progress measure). */
+static uint64_t layers_bytes(void *from, uint64_t done)
+{
+	char p[4200];
+	uint64_t n = 0;
+
+	(void)done;
+	for (size_t i = 0; i < NLAYERS; i++) {
+		snprintf(p, sizeof(p), "%s/%s", (const char *)from, layers[i]);
+		n += zone_tree_bytes(p);
+	}
+	return n;
+}
+
+/* The entries of every layer of a zone path, with those removed already (progress measure). */
+static uint64_t layers_entries(void *from, uint64_t done)
+{
+	cleanup_close int fd = open(from, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	for (size_t i = 0; fd >= 0 && i < NLAYERS; i++)
+		done += zone_tree_count_at(fd, layers[i]);
+	return done;
+}
+
 /* Phase copy: every layer of `from` copied into `stage`, synced to its disk. */
-static int stage_copy(const char *from, const char *stage, struct zone_error *err)
+static int stage_copy(const char *name, const char *from, const char *stage, struct zone_error *err)
 {
 	cleanup_close int fd = -1;
 	char a[4200], b[4200];
+	struct zone_progress p;
+	struct zone_copy_stats st = {0};
 
 	if (mkdir(stage, 0700) < 0)
 		return zone_error_set(err, errno, "mkdir %s", stage);
+	zone_progress_start(&p, name, "move");
+	zone_progress_measure(&p, layers_bytes, (void *)from);
 	for (size_t i = 0; i < NLAYERS; i++) {
 		if (layer_path(a, sizeof(a), from, layers[i], err) < 0 ||
-		    layer_path(b, sizeof(b), stage, layers[i], err) < 0)
+		    layer_path(b, sizeof(b), stage, layers[i], err) < 0 ||
+		    (exists(a) && copy_dir(a, b, &p, &st, err) < 0)) {
+			zone_progress_end(&p);
 			return -1;
-		if (exists(a) && copy_dir(a, b, err) < 0)
-			return -1;
+		}
 	}
+	zone_progress_finish(&p);
 	fd = open(stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || syncfs(fd) < 0)
 		return zone_error_set(err, errno, "sync %s", stage);
@@ -159,23 +194,36 @@ static int commit(struct zone *z, const char *to, struct zone_error *err)
 /* Phase cleanup: what is left of the source goes, never the path zonepath names. */
 static int cleanup(struct zone *z, struct zone_error *err)
 {
-	char from[4096], stage[4096], p[4200];
+	char from[4096], stage[4096];
 
 	snprintf(from, sizeof(from), "%s", journal(z, "from"));
 	snprintf(stage, sizeof(stage), "%s", journal(z, "stage"));
 	if (!*from || zone_path_within(zone_path(z), from) || zone_path_within(from, zone_path(z)))
 		return zone_error_set(err, 0, "zone %s: move journal names its own path %s",
 				      z->name, zone_path(z));
-	for (size_t i = 0; i < NLAYERS; i++) {
-		if (layer_path(p, sizeof(p), from, layers[i], err) < 0)
-			return -1;
-		if (exists(p) && zone_rmtree(p, err) < 0)
+	struct zone_progress pr;
+	uint64_t done = 0;
+	cleanup_close int ffd = open(from, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	zone_progress_start(&pr, z->name, "remove the moved-from copy");
+	pr.unit = "files";
+	zone_progress_measure(&pr, layers_entries, from);
+	for (size_t i = 0; ffd >= 0 && i < NLAYERS; i++) {
+		if (zone_rmtree_counted_at(ffd, layers[i], &pr, &done, err) < 0) {
+			zone_progress_end(&pr);
 			return zone_error_wrap(err, "zone %s: remove the moved-from copy", z->name);
+		}
 	}
+	zone_progress_finish(&pr);
 	if (*stage && strcmp(stage, from) != 0)
 		rmdir(stage);
-	if (strcmp(from, z->dir) != 0)
+	if (strcmp(from, z->dir) != 0) {
+		/* a path outside the store goes, with what the zone's boots left there */
+		cleanup_close int fd = open(from, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0)
+			zone_path_remove_boot_files(fd);
 		rmdir(from);
+	}
 	zone_state_put(z, "move", NULL);
 	return zone_save_state(z, err);
 }
@@ -255,8 +303,11 @@ int zone_move(struct zone *z, const char *newpath, struct zone_error *err)
 	if (zone_dependents(z, &dep, &ndep, err) < 0)
 		return -1;
 	if (ndep > 0) {
-		zone_error_set(err, 0, "zone %s has %zu clone(s) over it (first: %s)", z->name,
-			       ndep, dep[0]);
+		zone_error_set(
+		    err, 0,
+		    "zone %s has %zu overlay clone%s over it (first: %s), which read%s its "
+		    "root where it is; destroy them first",
+		    z->name, ndep, ndep == 1 ? "" : "s", dep[0], ndep == 1 ? "s" : "");
 		zone_names_free(dep, ndep);
 		return -1;
 	}
@@ -286,11 +337,11 @@ int zone_move(struct zone *z, const char *newpath, struct zone_error *err)
 	if (zone_set_state(z, ZONE_INCOMPLETE, err) < 0)
 		return -1;
 	if (strcmp(stage, oldpath) != 0) {
-		if (stage_copy(oldpath, stage, err) < 0) {
+		if (stage_copy(z->name, oldpath, stage, err) < 0) {
 			struct zone_error e2;
 			zone_error_wrap(err, "move zone %s", z->name);
 			if (rollback(z, &e2) < 0)
-				fprintf(stderr, "lxzone move: %s\n", e2.msg);
+				fprintf(stderr, "lxzone: move %s: %s\n", z->name, e2.msg);
 			return -1;
 		}
 		if (zone_journal_phase(z, "move", "place", err) < 0)

@@ -44,8 +44,12 @@ static int copy_layer(struct zone *z, const char *phase, const char *from, const
 	if (mkdir(to, 0755) < 0)
 		return zone_error_set(err, errno, "mkdir %s", to);
 	zone_progress_start(&p, z->name, phase);
+	zone_progress_measure(&p, zone_progress_tree_bytes, (void *)from);
 	r = zone_copy_tree(from, to, &o, NULL, err);
-	zone_progress_end(&p);
+	if (r < 0)
+		zone_progress_end(&p);
+	else
+		zone_progress_finish(&p);
 	return r;
 }
 

@@ -108,7 +108,8 @@ int zone_lock(struct zone *z, struct zone_error *err)
 			z->lockfd = -1;
 			return zone_error_set(err, 0,
 					      "zone %s is busy: another lxzone command holds its "
-					      "lock (waited %.0fs)",
+					      "lock (waited %.0fs); try again when it is done, or "
+					      "wait longer with LXZONE_LOCK_TIMEOUT",
 					      z->name, limit);
 		}
 		struct timespec ts = {0, 50 * 1000 * 1000};
@@ -200,7 +201,8 @@ int zone_open(struct zone_store *s, const char *name, unsigned flags, struct zon
 	z->dirfd = open(z->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (z->dirfd < 0 || faccessat(z->dirfd, "config.json", F_OK, 0) < 0) {
 		zone_free(z);
-		return zone_error_set(err, 0, "no such zone: %s", name);
+		return zone_error_set(err, 0, "no such zone %s (lxzone list shows the zones)",
+				      name);
 	}
 	if ((flags & ZONE_OPEN_LOCK) && zone_lock(z, err) < 0) {
 		zone_free(z);

@@ -83,6 +83,47 @@ static void test_unknown_total(void **state)
 	assert_string_equal(out, "web: clone 1.5 GiB\n");
 }
 
+static int measured;
+
+static uint64_t measure(void *arg, uint64_t done)
+{
+	measured++;
+	return done + *(uint64_t *)arg;
+}
+
+/* A removal counting files, its total measured once when it outlasts the quiet second. */
+static void counted(void)
+{
+	struct zone_progress p;
+	uint64_t left = 3000;
+
+	zone_progress_start(&p, "web", "remove root");
+	p.unit = "files";
+	zone_progress_measure(&p, measure, &left);
+	zone_progress_update(&p, 500, 0); /* within the first second: not even measured */
+	assert_int_equal(measured, 0);
+	age(&p, 2000);
+	zone_progress_update(&p, 1000, 0); /* measured: 1000 + 3000; 25% */
+	zone_progress_update(&p, 1500, 0);
+	zone_progress_update(&p, 2000, 0);
+	zone_progress_update(&p, 3900, 0);
+	zone_progress_finish(&p); /* done: the 100% line the updates did not reach */
+	assert_int_equal(measured, 1);
+}
+
+static void test_measured_total(void **state)
+{
+	char out[1024];
+
+	(void)state;
+	zone_progress_quiet = false;
+	capture(counted, out, sizeof(out));
+	assert_string_equal(out, "web: remove root 25% (1000 files)\n"
+				 "web: remove root 50% (2000 files)\n"
+				 "web: remove root 75% (3900 files)\n"
+				 "web: remove root 100% (4000 files)\n");
+}
+
 static void test_quiet(void **state)
 {
 	char out[1024];
@@ -99,6 +140,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_quarters),
 	    cmocka_unit_test(test_unknown_total),
+	    cmocka_unit_test(test_measured_total),
 	    cmocka_unit_test(test_quiet),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

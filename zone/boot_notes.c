@@ -1,0 +1,100 @@
+/* Notes on a boot that are not errors: init=auto's fallback, a hidden root/tmp (boot_notes.h). */
+#include "zone/boot_notes.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "zone/clone.h"
+#include "zone/config.h"
+#include "zone/fsutil.h"
+
+/* The layers the zone's root is made of, the top one first (one for a whole root). */
+static size_t root_layers(struct zone *z, char *top, size_t len, const char **lower)
+{
+	const char *lo = zone_overlay_lower(z);
+
+	snprintf(top, len, "%s/%s", zone_path(z), lo ? "upper" : "root");
+	*lower = lo;
+	return lo ? 2 : 1;
+}
+
+/* An executable regular file at path, resolved inside root as the zone would (boot.c's
+ * root_has_program). */
+static bool has_program(const char *root, const char *path)
+{
+	cleanup_close int rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	cleanup_close int fd = -1;
+	struct stat st;
+
+	if (rfd < 0)
+		return false;
+	fd = (int)syscall(SYS_openat2, rfd, path, &how, sizeof(how));
+	return fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
+}
+
+bool zone_boot_auto_minimal(struct zone *z)
+{
+	char top[4200];
+	const char *lower;
+	size_t n = root_layers(z, top, sizeof(top), &lower);
+
+	if (strcmp(zone_config_str(z->config, "init"), "auto") != 0)
+		return false;
+	return !has_program(top, "/sbin/init") && !(n == 2 && has_program(lower, "/sbin/init"));
+}
+
+static unsigned long count_tmp(const char *root)
+{
+	char p[4200];
+	cleanup_closedir DIR *d = NULL;
+	struct dirent *de;
+	unsigned long n = 0;
+
+	snprintf(p, sizeof(p), "%s/tmp", root);
+	if ((d = opendir(p)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			n++;
+	return n;
+}
+
+/* The entries of the root's /tmp; where: the layer's tmp directory that has the first. */
+static unsigned long hidden_tmp(struct zone *z, char *where, size_t len)
+{
+	char top[4200];
+	const char *lower;
+	size_t layers = root_layers(z, top, sizeof(top), &lower);
+	unsigned long n = count_tmp(top), m = layers == 2 ? count_tmp(lower) : 0;
+
+	if ((size_t)snprintf(where, len, "%s/tmp", n || !m ? top : lower) >= len)
+		where[0] = '\0';
+	return n + m;
+}
+
+unsigned long zone_boot_hidden_tmp(struct zone *z)
+{
+	char where[4300];
+	return hidden_tmp(z, where, sizeof(where));
+}
+
+void zone_boot_warn(struct zone *z, FILE *out)
+{
+	char where[4300];
+	unsigned long n = hidden_tmp(z, where, sizeof(where));
+
+	if (n > 0)
+		fprintf(out,
+			"lxzone: boot %s: warning: %s holds %lu entr%s the zone will not see "
+			"(its /tmp is a new tmpfs at every boot): put them elsewhere in the root\n",
+			z->name, where, n, n == 1 ? "y" : "ies");
+}

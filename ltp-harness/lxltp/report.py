@@ -32,7 +32,12 @@ def _unexpected_table(rows, entries, profiles):
 
 
 def _env_text(meta):
-    env = meta.get("env") or {}
+    env = dict(meta.get("env") or {})
+    if meta.get("virt") is not None:
+        env["LTP_VIRT_OVERRIDE"] = "%s (the host's systemd-detect-virt)" % (
+            meta["virt"] or '""')
+    if meta.get("nice"):
+        env["nice"] = meta["nice"]
     return ", ".join("%s=%s" % kv for kv in sorted(env.items())) or "none"
 
 
@@ -51,6 +56,9 @@ def _header(nmeta, nrows, command):
             (nmeta.get("limits") or {}).get("nofile", "?"),
             (nmeta.get("limits") or {}).get("core", "?")),
     ]
+    if nmeta.get("virt") is not None or nmeta.get("nice"):
+        lines.append("- native test environment: %s" % _env_text(
+            {"virt": nmeta.get("virt"), "nice": nmeta.get("nice")}))
     if command:
         lines.append("- command: `%s`" % command)
     return lines

@@ -33,11 +33,11 @@ def native_limits():
 
 
 def wrapper_script(command, ltproot, tmpbase=DEFAULT_TMPBASE, kconfig=None, timeout_mul=None,
-                   runtime_mul=None, limits=None, print_pid=False, extra_env=None):
+                   runtime_mul=None, limits=None, print_pid=False, extra_env=None, virt=None):
     """The /bin/sh script that runs one runtest command.
 
     extra_env: more variables for the test, e.g. LTP_DEV and LTP_DEV_FS_TYPE (what runltp's
-    -b and -B set), in a stable order.
+    -b and -B set), in a stable order. virt: LTP_VIRT_OVERRIDE (runner.host_virt), or None.
     """
     q = shlex.quote
     env = ["LTPROOT=%s" % q(ltproot),
@@ -49,6 +49,8 @@ def wrapper_script(command, ltproot, tmpbase=DEFAULT_TMPBASE, kconfig=None, time
         env.append("LTP_TIMEOUT_MUL=%s" % q(str(timeout_mul)))
     if runtime_mul:
         env.append("LTP_RUNTIME_MUL=%s" % q(str(runtime_mul)))
+    if virt is not None:
+        env.append("LTP_VIRT_OVERRIDE=%s" % q(virt))
     for key in sorted(extra_env or {}):
         if not key.replace("_", "").isalnum() or key[0].isdigit():
             raise ValueError("bad environment variable name %r" % key)

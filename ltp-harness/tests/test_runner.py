@@ -6,6 +6,7 @@ group), die of SIGSEGV, leave a daemon behind, exit 32. Each must end up with th
 and no process of any of them may outlive its test.
 """
 
+import json
 import os
 import shutil
 import signal
@@ -39,10 +40,13 @@ FAKE_TESTS = {
              'command -v t_pass >/dev/null || fail "LTP not on PATH"\n'
              'echo "$TMPDIR" > "$LTPROOT/tmpdir"\n'
              'echo "t_env.c:1: TPASS: environment as promised"\nexit 0\n',
+    # What LTP's tst_is_virt() would be told (LTP_VIRT_OVERRIDE), and whether it is set.
+    "t_virt": 'echo "${LTP_VIRT_OVERRIDE-unset}" > "$LTPROOT/virt"\n'
+              'echo "t_virt.c:1: TPASS: ok"\nexit 0\n',
 }
 
 RUNTEST = {"pass01": "t_pass", "conf01": "t_conf", "fail01": "t_fail", "segv01": "t_segv",
-           "hang01": "t_hang", "leak01": "t_leak", "env01": "t_env",
+           "hang01": "t_hang", "leak01": "t_leak", "env01": "t_env", "virt01": "t_virt",
            "missing01": "t_does_not_exist -x"}
 
 
@@ -89,9 +93,10 @@ class FakeLtp(unittest.TestCase):
         except OSError:
             return []
 
-    def run_tags(self, tags, target=None, timeout=3, entries=(), profiles=("native",)):
+    def run_tags(self, tags, target=None, timeout=3, entries=(), profiles=("native",),
+                 virt=None):
         target = target or targets.Native(self.root, tmpbase=self.tmpbase)
-        opts = runner.Options(timeout=timeout, kconfig=None)
+        opts = runner.Options(timeout=timeout, kconfig=None, virt=virt)
         out = os.path.join(self.dir, "out")
         _, rows = runner.run([(t, RUNTEST[t]) for t in tags], target, opts, out, entries,
                              profiles)
@@ -134,6 +139,42 @@ class FakeLtp(unittest.TestCase):
         with open(os.path.join(self.root, "tmpdir")) as f:
             used = f.read().strip()
         self.assertFalse(os.path.exists(used), "the private TMPDIR was not removed")
+
+    def read_virt(self):
+        with open(os.path.join(self.root, "virt")) as f:
+            return f.read().strip()
+
+    def test_virt_override_reaches_the_test(self):
+        # The host's answer goes to every target, so a zone without systemd-detect-virt runs
+        # LTP's timer checks as loosely as native on the same machine.
+        self.run_tags(["virt01"], virt="docker")
+        self.assertEqual(self.read_virt(), "docker")
+        self.run_tags(["virt01"], virt="")
+        self.assertEqual(self.read_virt(), "")
+        self.run_tags(["virt01"])
+        self.assertEqual(self.read_virt(), "unset")
+        with open(os.path.join(self.dir, "out", "results.json")) as f:
+            self.assertIsNone(json.load(f)["meta"]["virt"])
+
+    def test_host_virt_asks_systemd_detect_virt(self):
+        bindir = os.path.join(self.dir, "bin")
+        os.makedirs(bindir)
+        tool = os.path.join(bindir, "systemd-detect-virt")
+        saved = dict(os.environ)
+        try:
+            os.environ.pop("LTP_VIRT_OVERRIDE", None)
+            os.environ["PATH"] = bindir
+            self.assertIsNone(runner.host_virt())            # no tool: LTP looks itself
+            for body, want in (("echo kvm; exit 0", "kvm"), ("echo none; exit 1", "")):
+                with open(tool, "w") as f:
+                    f.write("#!/bin/sh\n" + body + "\n")
+                os.chmod(tool, 0o755)
+                self.assertEqual(runner.host_virt(), want)
+            os.environ["LTP_VIRT_OVERRIDE"] = "xen"           # the caller's own choice wins
+            self.assertEqual(runner.host_virt(), "xen")
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
 
     def test_known_failures_are_marked(self):
         entries = known.parse_text("fail01\tnative\tflaky-host\tFails here.\n"
@@ -182,7 +223,6 @@ class FakeLtp(unittest.TestCase):
 
     def test_sigterm_kills_the_running_test_and_keeps_partial_results(self):
         # ltprun itself, as `timeout` or a CI job would stop it.
-        import json
         import subprocess
         import sys
         out = os.path.join(self.dir, "cli")

@@ -208,6 +208,24 @@ class FakeLtp(unittest.TestCase):
         why = targets.Lxrun(self.root, os.path.join(self.dir, "nope")).check(runner._capture)
         self.assertIn("not found", why)
 
+    def test_runsc_target(self):
+        # A pass-through stand-in for gVisor: `runsc [opts] do PROGRAM ARGS`.
+        runsc = self.fake_launcher("runsc", 'while [ "$1" != "do" ]; do shift; done\n'
+                                            'shift\nexec "$@"\n')
+        tgt = targets.make("runsc", self.root, runsc=runsc, tmpbase=self.tmpbase)
+        self.assertEqual(tgt.argv("x")[:3], [runsc, "--network=none", "do"])
+        self.assertIsNone(tgt.check(runner._capture))
+        r = self.run_tags(["pass01", "fail01", "env01"], target=tgt)
+        self.assertEqual([r[t].status for t in ("pass01", "fail01", "env01")],
+                         ["PASS", "FAIL", "PASS"])
+        # gVisor is not the brand: brand entries do not explain its failures
+        self.assertEqual(known.run_profiles("runsc"), ("runsc",))
+        why = targets.Runsc(self.root, os.path.join(self.dir, "nope")).check(runner._capture)
+        self.assertIn("apt-get install runsc", why)
+        broken = self.fake_launcher("runsc-broken", 'echo "cannot create sandbox" >&2\nexit 128\n')
+        self.assertIn("cannot create sandbox", targets.Runsc(self.root, broken).check(
+            runner._capture))
+
     def test_zone_target_command_line(self):
         lxzone = self.fake_launcher("lxzone", 'shift 3\nexec "$@"\n')  # exec NAME -- CMD
         tgt = targets.Zone(self.root, "ltp1", lxzone, self.tmpbase)

@@ -38,7 +38,10 @@ def _env_text(meta):
             meta["virt"] or '""')
     if meta.get("nice"):
         env["nice"] = meta["nice"]
-    return ", ".join("%s=%s" % kv for kv in sorted(env.items())) or "none"
+    text = ", ".join("%s=%s" % kv for kv in sorted(env.items())) or "none"
+    if meta.get("restricted"):
+        text += "; results: %s (wall: the sum of their times)" % meta["restricted"]
+    return text
 
 
 def _header(nmeta, nrows, command):
@@ -56,9 +59,10 @@ def _header(nmeta, nrows, command):
             (nmeta.get("limits") or {}).get("nofile", "?"),
             (nmeta.get("limits") or {}).get("core", "?")),
     ]
-    if nmeta.get("virt") is not None or nmeta.get("nice"):
+    if nmeta.get("virt") is not None or nmeta.get("nice") or nmeta.get("restricted"):
         lines.append("- native test environment: %s" % _env_text(
-            {"virt": nmeta.get("virt"), "nice": nmeta.get("nice")}))
+            {"virt": nmeta.get("virt"), "nice": nmeta.get("nice"),
+             "restricted": nmeta.get("restricted")}))
     if command:
         lines.append("- command: `%s`" % command)
     return lines

@@ -544,6 +544,30 @@ class Conformance(unittest.TestCase):
         self.assertIn("| dev01 | PASS | device test (native log: ", md)
         self.assertIn("LTP_TARGETS=zone,lxrun LTP_ARGS='--target-results zone=%s'" % first, md)
 
+    def test_subset_report_from_a_larger_run(self):
+        """A subset report from a full run's results: native and target rows are cut down to
+        this run's tests; native results lacking one of them are refused in one line."""
+        rc, out, _ = self.conformance("--min-parity", "zone=60", targets="zone,lxrun",
+                                      tags="getpid01,dev01,mknod01,zonefail01")
+        self.assertEqual(rc, 0, out)
+        first = os.path.join(self.dir, "first")
+        shutil.copytree(os.path.join(self.dir, "out"), first)
+        rc, out, _ = self.conformance(
+            "--native-results", os.path.join(first, "native"), "--target-results",
+            "zone=" + first, "--target-results", "lxrun=" + first, targets="zone,lxrun",
+            tags="getpid01,dev01")
+        self.assertEqual(rc, 0, out)
+        md = self.report()
+        self.assertIn("| native | – | 2 | 2 | 0 |", md)
+        self.assertIn("| default zone | default | 2 | 2 | 0 |", md)
+        self.assertIn("| 100.0% (2 of 2) | ≥ 98%: met |", md)
+        self.assertIn("results: 2 of the 4 tests of %s" % os.path.join(first, "native"), md)
+        rc, out, _ = self.conformance(
+            "--native-results", os.path.join(first, "native"), targets="lxrun",
+            tags="getpid01,hang01")
+        self.assertEqual(rc, 2, out)
+        self.assertIn("lacks 1 of the 2 tests of this run (hang01)", out)
+
     def test_below_threshold_is_a_failure(self):
         rc, out, _ = self.conformance(targets="zone", tags="getpid01,zonefail01")
         self.assertEqual(rc, 1, out)

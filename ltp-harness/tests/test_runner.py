@@ -34,6 +34,7 @@ FAKE_TESTS = {
     "t_env": 'fail() { echo "t_env.c:1: TFAIL: $1"; exit 1; }\n'
              '[ "$PPID" -ne 1 ] || fail "parent is pid 1"\n'
              '[ -d "$TMPDIR" ] && [ -w "$TMPDIR" ] || fail "no TMPDIR"\n'
+             '[ "$(stat -c %a "$TMPDIR")" = 1777 ] || fail "TMPDIR mode, not as /tmp"\n'
              '[ "$(pwd -P)" = "$(cd "$TMPDIR" && pwd -P)" ] || fail "cwd is not TMPDIR"\n'
              'case "$TMPDIR" in "$EXPECT_TMPBASE"/lxltp.*) ;; *) fail "TMPDIR $TMPDIR";; esac\n'
              '[ "$(ulimit -n)" = "$EXPECT_NOFILE" ] || fail "nofile $(ulimit -n)"\n'

@@ -562,6 +562,7 @@ class Conformance(unittest.TestCase):
         self.assertIn("| default zone | default | 2 | 2 | 0 |", md)
         self.assertIn("| 100.0% (2 of 2) | ≥ 98%: met |", md)
         self.assertIn("results: 2 of the 4 tests of %s" % os.path.join(first, "native"), md)
+        self.assertIn("- subset: tags (2 tests)", md)
         rc, out, _ = self.conformance(
             "--native-results", os.path.join(first, "native"), targets="lxrun",
             tags="getpid01,hang01")

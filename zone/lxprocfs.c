@@ -206,6 +206,39 @@ static uint32_t reader_nspid(const struct lxprocfs_srv *s, uint32_t pid)
 	return last;
 }
 
+/*
+ * The boottime offset of the reader's time namespace against the host's, in ns (0 when it
+ * cannot be told). The brand reads its own CLOCK_BOOTTIME, which the kernel offsets; this
+ * server runs in the host's time namespace, so it applies the reader's offset itself, else a
+ * process that unshared a time namespace would see sysinfo().uptime and /proc/uptime differ
+ * (LTP sysinfo03). timens_offsets (readable by anyone, unlike the ns links, and this server
+ * runs as nobody) shows the namespace of the reader's children: the reader's own unless it
+ * unshared one and has not forked since, a moment nothing reads /proc/uptime in.
+ */
+static int64_t reader_boot_offset(const struct lxprocfs_srv *s, uint32_t pid)
+{
+	char path[4200], buf[256], *line;
+	long long sec = 0, nsec = 0;
+	ssize_t n;
+	int fd;
+
+	if (!pid || s->zone_pids)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%u/timens_offsets", s->proc, pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	line = strstr(buf, "boottime");
+	if (!line || sscanf(line + 8, "%lld %lld", &sec, &nsec) != 2)
+		return 0;
+	return (int64_t)sec * 1000000000 + nsec;
+}
+
 /* Fills v for row f as the brand's build_view does (emul/zoneview.c); 0 or -errno. */
 static int build_view(struct lxprocfs_srv *s, const struct lxproc_file *f, uint32_t pid,
 		      struct lxproc_view *v)
@@ -217,8 +250,16 @@ static int build_view(struct lxprocfs_srv *s, const struct lxproc_file *f, uint3
 	lxproc_view_init(v);
 	v->kver = s->kver;
 	v->host_release = s->release;
-	/* the server is outside the zone's time namespace: its clock is the page's */
-	lxproc_view_from_page(v, &s->snap, boottime_ns(), &s->dn);
+	/* the server is outside the zone's time namespace: its clock is the page's, and a
+	 * reader's is that plus its namespace's offset and the page's timens_boot_ns
+	 * (lxzone_page_host_ns), 0 for a reader in the zone's own namespace */
+	uint64_t now = boottime_ns();
+	if (inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME)) {
+		int64_t off = reader_boot_offset(s, pid);
+		if (off)
+			now += (uint64_t)off + s->snap.timens_boot_ns;
+	}
+	lxproc_view_from_page(v, &s->snap, now, &s->dn);
 	if (inputs & LXPROC_IN_LASTPID)
 		lxproc_view_live_pid(v, s->zone_pids ? pid : reader_nspid(s, pid));
 	if (inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME | LXPROC_IN_CPUS))

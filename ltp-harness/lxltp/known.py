@@ -2,7 +2,7 @@
 
 Format: tab-separated ``tag  profile  reason  sentence``; ``#`` comments and blank lines are
 ignored. ``tag`` may be a shell glob (``futex_waitv*``). ``profile`` names who the entry is for,
-comma-separated: ``native``, ``lxrun``, ``zone`` (a target kind), ``default`` / ``hardened``
+comma-separated: ``native``, ``lxrun``, ``zone``, ``runsc`` (a target kind), ``default`` / ``hardened``
 (a brand profile, for lxrun and zones), ``brand`` (any brand target) or ``*`` (everyone).
 ``reason`` is one of REASONS — the same codes the brand's syscall table uses for unsupported
 calls, plus ``flaky-host`` for tests this machine makes unreliable, ``userns`` for what Linux
@@ -63,9 +63,10 @@ def load(path):
 
 
 def run_profiles(target, brand_profile="default"):
-    """The profile names a run answers to. target: native, lxrun or zone:NAME."""
-    if target == "native":
-        return ("native",)
+    """The profile names a run answers to. target: native, lxrun, runsc or zone:NAME."""
+    if target in ("native", "runsc"):
+        # runsc is gVisor, not the brand: only its own and everyone's ("*") entries
+        return (target,)
     kind = "zone" if target.startswith("zone:") else target
     return (kind, "brand", brand_profile)
 

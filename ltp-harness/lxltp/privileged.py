@@ -19,8 +19,9 @@ the only one given the test device:
 import os
 import re
 
-DEVICE_RE = re.compile(r"^tst_device\.c:\d+: TINFO: (Found free device \d+ '[^']*'|"
-                       r"Using test device LTP_DEV='[^']*')", re.M)
+# the new library's "tst_device.c:98: TINFO: ..." and the old one's "linkat02  0  TINFO  :  ..."
+DEVICE_RE = re.compile(r"^(?:tst_device\.c:\d+: TINFO: |\S+\s+\d+\s+TINFO\s+:\s+)"
+                       r"(Found free device \d+ '[^']*'|Using test device LTP_DEV='[^']*')", re.M)
 DEVICE_REASON = "device test (native log: \"%s\")"
 
 

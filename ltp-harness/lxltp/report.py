@@ -32,8 +32,16 @@ def _unexpected_table(rows, entries, profiles):
 
 
 def _env_text(meta):
-    env = meta.get("env") or {}
-    return ", ".join("%s=%s" % kv for kv in sorted(env.items())) or "none"
+    env = dict(meta.get("env") or {})
+    if meta.get("virt") is not None:
+        env["LTP_VIRT_OVERRIDE"] = "%s (the host's systemd-detect-virt)" % (
+            meta["virt"] or '""')
+    if meta.get("nice"):
+        env["nice"] = meta["nice"]
+    text = ", ".join("%s=%s" % kv for kv in sorted(env.items())) or "none"
+    if meta.get("restricted"):
+        text += "; results: %s (wall: the sum of their times)" % meta["restricted"]
+    return text
 
 
 def _header(nmeta, nrows, command):
@@ -51,6 +59,10 @@ def _header(nmeta, nrows, command):
             (nmeta.get("limits") or {}).get("nofile", "?"),
             (nmeta.get("limits") or {}).get("core", "?")),
     ]
+    if nmeta.get("virt") is not None or nmeta.get("nice") or nmeta.get("restricted"):
+        lines.append("- native test environment: %s" % _env_text(
+            {"virt": nmeta.get("virt"), "nice": nmeta.get("nice"),
+             "restricted": nmeta.get("restricted")}))
     if command:
         lines.append("- command: `%s`" % command)
     return lines
@@ -272,15 +284,18 @@ def _brand_sections(native, brand, entries, brand_profile, h, threshold, exclude
     lines += [""] + ["- %s" % s for s in bmeta.get("setup") or []]
     c = compare_mod.compare([r for r in nrows if r.tag not in excluded], brows, entries,
                             known_mod.run_profiles(name, brand_profile))
-    lines += ["", "%s Parity" % h, "", "- " + _parity_line(c, name) + "; target ≥ %g%%" % threshold]
+    lines += ["", "%s Parity" % h, "", "- " + _parity_line(c, name) + (
+        "; no threshold (a comparison)" if threshold is None else "; target ≥ %g%%" % threshold)]
     if excluded:
         ran = {r.tag: r.status for r in brows}
+        why = ("runsc gives the sandbox no block device" if bmeta.get("target") == "runsc" else
+               "Outside a zone there is no mount service and the brand refuses mount(2) "
+               "(EPERM), so no zone-less run can pass them; they run in the zone targets' "
+               "privileged zones")
         lines += ["", "Left out of the parity figure: the %d device tests (their native log shows "
-                  "LTP acquiring a block device, to format and mount it). Outside a zone there "
-                  "is no mount service and the brand refuses mount(2) (EPERM), so no zone-less "
-                  "run can pass them; they run in the zone targets' privileged zones. Here: %s."
-                  % (len(excluded), ", ".join("%s %s" % (t, ran.get(t, "not run"))
-                                              for t in excluded))]
+                  "LTP acquiring a block device, to format and mount it). %s. Here: %s."
+                  % (len(excluded), why, ", ".join("%s %s" % (t, ran.get(t, "not run"))
+                                                   for t in excluded))]
     if c.regressions:
         lines += ["", "Passing natively, not under %s, by family:" % name, "",
                   "| family | test | status | known | first reason |", "|---|---|---|---|---|"]
@@ -355,8 +370,9 @@ def render_targets(native, outcomes, entries=(), command="", notes="", scope="")
             parity = "%.1f%% (%d of %d)" % (c.parity, c.both_pass, c.base_pass)
             if o.get("excluded"):
                 parity += "; %d device tests left out" % len(o["excluded"])
-            verdict = ("≥ %g%%: met" if c.parity >= o["threshold"] else
-                       "≥ %g%%: **below**") % o["threshold"]
+            verdict = ("comparison only" if o["threshold"] is None else
+                       ("≥ %g%%: met" if c.parity >= o["threshold"] else
+                        "≥ %g%%: **below**") % o["threshold"])
         lines.append("| %s | %s | %d | %d | %d | %d | %d | %d | %d | %s | %s | %s |" % (
             o["label"], o["profile"], t["total"], t["PASS"], t["FAIL"], t["BROK"], t["CONF"],
             t["TIMEOUT"], t["CRASH"], "%.0f s" % wall if metas else "–", parity, verdict))

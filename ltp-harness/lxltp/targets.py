@@ -13,6 +13,7 @@ of a new pid namespace would give (ltp-notes.md, pitfall 1).
 import os
 import resource
 import shlex
+import shutil
 
 # The per-test tmpdir base inside the target. Native and lxrun see the host's /tmp.
 DEFAULT_TMPBASE = "/tmp"
@@ -33,11 +34,11 @@ def native_limits():
 
 
 def wrapper_script(command, ltproot, tmpbase=DEFAULT_TMPBASE, kconfig=None, timeout_mul=None,
-                   runtime_mul=None, limits=None, print_pid=False, extra_env=None):
+                   runtime_mul=None, limits=None, print_pid=False, extra_env=None, virt=None):
     """The /bin/sh script that runs one runtest command.
 
     extra_env: more variables for the test, e.g. LTP_DEV and LTP_DEV_FS_TYPE (what runltp's
-    -b and -B set), in a stable order.
+    -b and -B set), in a stable order. virt: LTP_VIRT_OVERRIDE (runner.host_virt), or None.
     """
     q = shlex.quote
     env = ["LTPROOT=%s" % q(ltproot),
@@ -49,6 +50,8 @@ def wrapper_script(command, ltproot, tmpbase=DEFAULT_TMPBASE, kconfig=None, time
         env.append("LTP_TIMEOUT_MUL=%s" % q(str(timeout_mul)))
     if runtime_mul:
         env.append("LTP_RUNTIME_MUL=%s" % q(str(runtime_mul)))
+    if virt is not None:
+        env.append("LTP_VIRT_OVERRIDE=%s" % q(virt))
     for key in sorted(extra_env or {}):
         if not key.replace("_", "").isalnum() or key[0].isdigit():
             raise ValueError("bad environment variable name %r" % key)
@@ -61,6 +64,9 @@ def wrapper_script(command, ltproot, tmpbase=DEFAULT_TMPBASE, kconfig=None, time
         lines.append('echo "lxltp: wrapper pid $$"')
     lines += [
         'd=$(mktemp -d %s/lxltp.XXXXXX) || exit 125' % q(tmpbase.rstrip("/") or "/"),
+        # as /tmp: tests that drop to nobody make their own directories here (symlink03,
+        # nftw01, prot_hsymlinks; ftok in semop02) and mktemp's 0700 refused them (EACCES)
+        'chmod 1777 "$d"',
         'export TMPDIR="$d"',
         'cd "$d" || exit 125',
         command,
@@ -138,6 +144,37 @@ class Lxrun(Target):
         return super().check(run)
 
 
+class Runsc(Target):
+    """gVisor, for comparison only: ``runsc --network=none do /bin/sh -c SCRIPT``.
+
+    ``runsc do`` shows the host's root read-only under an in-memory overlay, so LTP, the
+    kernel config and a writable /tmp are there without mounts; the environment and the cwd
+    carry over (ltp-notes.md, pitfalls 1-2). The wrapper's shell stays the test's parent, so
+    the test is never the sandbox's PID 1. ``--platform`` is runsc's default (ptrace here).
+    """
+
+    kind = "runsc"
+
+    def __init__(self, ltproot, runsc="runsc", extra_args=(), tmpbase=DEFAULT_TMPBASE, env=None):
+        super().__init__(ltproot, tmpbase, env)
+        self.runsc = runsc
+        self.extra_args = list(extra_args)
+
+    def prefix(self):
+        return [self.runsc, "--network=none"] + self.extra_args + ["do"]
+
+    def check(self, run):
+        found = (os.path.isfile(self.runsc) and os.access(self.runsc, os.X_OK)
+                 if os.sep in self.runsc else shutil.which(self.runsc))
+        if not found:
+            return ("%s not found (gVisor: apt-get install runsc, or set --runsc)"
+                    % self.runsc)
+        rc, out = run(self.prefix() + ["/bin/true"], None)
+        if rc != 0:
+            return "%s do /bin/true exits %s: %s" % (self.runsc, rc, out.strip()[-300:])
+        return super().check(run)
+
+
 class Zone(Target):
     """A running zone: ``lxzone exec NAME -- /bin/sh -c SCRIPT``.
 
@@ -187,14 +224,17 @@ def _abs_if_path(prog):
 
 
 def make(target, ltproot, lxrun=None, lxzone=None, lxrun_args=(), tmpbase=DEFAULT_TMPBASE,
-         env=None):
+         env=None, runsc=None):
     """env: extra test environment, the same on every target (LTP_DEV, LTP_DEV_FS_TYPE)."""
     if target == "native":
         return Native(ltproot, tmpbase, env)
+    if target == "runsc":
+        return Runsc(ltproot, _abs_if_path(runsc or os.environ.get("RUNSC") or "runsc"),
+                     tmpbase=tmpbase, env=env)
     if target == "lxrun":
         return Lxrun(ltproot, _abs_if_path(lxrun or os.environ.get("LXRUN") or "build/bin/lxrun"),
                      lxrun_args, tmpbase, env)
     if target.startswith("zone:") and len(target) > 5:
         return Zone(ltproot, target[5:], _abs_if_path(lxzone or os.environ.get("LXZONE") or "lxzone"),
                     tmpbase, env)
-    raise ValueError("unknown target %r (native, lxrun or zone:NAME)" % target)
+    raise ValueError("unknown target %r (native, lxrun, runsc or zone:NAME)" % target)

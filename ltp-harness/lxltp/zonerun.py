@@ -30,8 +30,8 @@ import shutil
 import signal
 import subprocess
 
-DEFAULT_PACKAGES = ("libaio1", "libcap2", "iproute2", "e2fsprogs", "xfsprogs", "btrfs-progs",
-                    "dosfstools", "gzip", "procps")
+DEFAULT_PACKAGES = ("libaio1", "libcap2", "libnuma1", "libkeyutils1", "iproute2", "e2fsprogs",
+                    "xfsprogs", "btrfs-progs", "dosfstools", "gzip", "procps")
 DEFAULT_STORE = "/var/lib/lxzone-ltp-make"
 DEFAULT_ZONE = "ltpmake"
 DEFAULT_CGROUP_PARENT = "lxzone-ltp"

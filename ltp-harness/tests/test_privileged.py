@@ -27,6 +27,15 @@ class DeviceTests(unittest.TestCase):
         why = privileged.device_reason(read_fixture("devices", "statx04-ltp-dev.log"))
         self.assertIn("Using test device LTP_DEV='/dev/loop0'", why)
 
+    def test_old_library_log(self):
+        # the old API's tst_res lines (linkat02, mknodat02, rename11, renameat01, umount2_01)
+        why = privileged.device_reason(
+            "linkat02    0  TINFO  :  Found free device 0 '/dev/loop0'\n"
+            "linkat02    0  TINFO  :  Formatting /dev/loop0 with ext2 opts='' extra opts=''\n")
+        self.assertIn("Found free device 0 '/dev/loop0'", why)
+        self.assertIsNone(privileged.device_reason(
+            "linkat02    4  TPASS  :  linkat failed as expected: Found free device 0 'x'\n"))
+
     def test_not_a_device_test(self):
         self.assertIsNone(privileged.device_reason(read_fixture("devices", "open11-native.log")))
         self.assertIsNone(privileged.device_reason(""))

@@ -6,6 +6,7 @@ group), die of SIGSEGV, leave a daemon behind, exit 32. Each must end up with th
 and no process of any of them may outlive its test.
 """
 
+import json
 import os
 import shutil
 import signal
@@ -33,16 +34,20 @@ FAKE_TESTS = {
     "t_env": 'fail() { echo "t_env.c:1: TFAIL: $1"; exit 1; }\n'
              '[ "$PPID" -ne 1 ] || fail "parent is pid 1"\n'
              '[ -d "$TMPDIR" ] && [ -w "$TMPDIR" ] || fail "no TMPDIR"\n'
+             '[ "$(stat -c %a "$TMPDIR")" = 1777 ] || fail "TMPDIR mode, not as /tmp"\n'
              '[ "$(pwd -P)" = "$(cd "$TMPDIR" && pwd -P)" ] || fail "cwd is not TMPDIR"\n'
              'case "$TMPDIR" in "$EXPECT_TMPBASE"/lxltp.*) ;; *) fail "TMPDIR $TMPDIR";; esac\n'
              '[ "$(ulimit -n)" = "$EXPECT_NOFILE" ] || fail "nofile $(ulimit -n)"\n'
              'command -v t_pass >/dev/null || fail "LTP not on PATH"\n'
              'echo "$TMPDIR" > "$LTPROOT/tmpdir"\n'
              'echo "t_env.c:1: TPASS: environment as promised"\nexit 0\n',
+    # What LTP's tst_is_virt() would be told (LTP_VIRT_OVERRIDE), and whether it is set.
+    "t_virt": 'echo "${LTP_VIRT_OVERRIDE-unset}" > "$LTPROOT/virt"\n'
+              'echo "t_virt.c:1: TPASS: ok"\nexit 0\n',
 }
 
 RUNTEST = {"pass01": "t_pass", "conf01": "t_conf", "fail01": "t_fail", "segv01": "t_segv",
-           "hang01": "t_hang", "leak01": "t_leak", "env01": "t_env",
+           "hang01": "t_hang", "leak01": "t_leak", "env01": "t_env", "virt01": "t_virt",
            "missing01": "t_does_not_exist -x"}
 
 
@@ -89,9 +94,10 @@ class FakeLtp(unittest.TestCase):
         except OSError:
             return []
 
-    def run_tags(self, tags, target=None, timeout=3, entries=(), profiles=("native",)):
+    def run_tags(self, tags, target=None, timeout=3, entries=(), profiles=("native",),
+                 virt=None):
         target = target or targets.Native(self.root, tmpbase=self.tmpbase)
-        opts = runner.Options(timeout=timeout, kconfig=None)
+        opts = runner.Options(timeout=timeout, kconfig=None, virt=virt)
         out = os.path.join(self.dir, "out")
         _, rows = runner.run([(t, RUNTEST[t]) for t in tags], target, opts, out, entries,
                              profiles)
@@ -135,6 +141,42 @@ class FakeLtp(unittest.TestCase):
             used = f.read().strip()
         self.assertFalse(os.path.exists(used), "the private TMPDIR was not removed")
 
+    def read_virt(self):
+        with open(os.path.join(self.root, "virt")) as f:
+            return f.read().strip()
+
+    def test_virt_override_reaches_the_test(self):
+        # The host's answer goes to every target, so a zone without systemd-detect-virt runs
+        # LTP's timer checks as loosely as native on the same machine.
+        self.run_tags(["virt01"], virt="docker")
+        self.assertEqual(self.read_virt(), "docker")
+        self.run_tags(["virt01"], virt="")
+        self.assertEqual(self.read_virt(), "")
+        self.run_tags(["virt01"])
+        self.assertEqual(self.read_virt(), "unset")
+        with open(os.path.join(self.dir, "out", "results.json")) as f:
+            self.assertIsNone(json.load(f)["meta"]["virt"])
+
+    def test_host_virt_asks_systemd_detect_virt(self):
+        bindir = os.path.join(self.dir, "bin")
+        os.makedirs(bindir)
+        tool = os.path.join(bindir, "systemd-detect-virt")
+        saved = dict(os.environ)
+        try:
+            os.environ.pop("LTP_VIRT_OVERRIDE", None)
+            os.environ["PATH"] = bindir
+            self.assertIsNone(runner.host_virt())            # no tool: LTP looks itself
+            for body, want in (("echo kvm; exit 0", "kvm"), ("echo none; exit 1", "")):
+                with open(tool, "w") as f:
+                    f.write("#!/bin/sh\n" + body + "\n")
+                os.chmod(tool, 0o755)
+                self.assertEqual(runner.host_virt(), want)
+            os.environ["LTP_VIRT_OVERRIDE"] = "xen"           # the caller's own choice wins
+            self.assertEqual(runner.host_virt(), "xen")
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+
     def test_known_failures_are_marked(self):
         entries = known.parse_text("fail01\tnative\tflaky-host\tFails here.\n"
                                    "pass01\tnative\tnot-yet\tShould fail.\n")
@@ -167,6 +209,24 @@ class FakeLtp(unittest.TestCase):
         why = targets.Lxrun(self.root, os.path.join(self.dir, "nope")).check(runner._capture)
         self.assertIn("not found", why)
 
+    def test_runsc_target(self):
+        # A pass-through stand-in for gVisor: `runsc [opts] do PROGRAM ARGS`.
+        runsc = self.fake_launcher("runsc", 'while [ "$1" != "do" ]; do shift; done\n'
+                                            'shift\nexec "$@"\n')
+        tgt = targets.make("runsc", self.root, runsc=runsc, tmpbase=self.tmpbase)
+        self.assertEqual(tgt.argv("x")[:3], [runsc, "--network=none", "do"])
+        self.assertIsNone(tgt.check(runner._capture))
+        r = self.run_tags(["pass01", "fail01", "env01"], target=tgt)
+        self.assertEqual([r[t].status for t in ("pass01", "fail01", "env01")],
+                         ["PASS", "FAIL", "PASS"])
+        # gVisor is not the brand: brand entries do not explain its failures
+        self.assertEqual(known.run_profiles("runsc"), ("runsc",))
+        why = targets.Runsc(self.root, os.path.join(self.dir, "nope")).check(runner._capture)
+        self.assertIn("apt-get install runsc", why)
+        broken = self.fake_launcher("runsc-broken", 'echo "cannot create sandbox" >&2\nexit 128\n')
+        self.assertIn("cannot create sandbox", targets.Runsc(self.root, broken).check(
+            runner._capture))
+
     def test_zone_target_command_line(self):
         lxzone = self.fake_launcher("lxzone", 'shift 3\nexec "$@"\n')  # exec NAME -- CMD
         tgt = targets.Zone(self.root, "ltp1", lxzone, self.tmpbase)
@@ -182,7 +242,6 @@ class FakeLtp(unittest.TestCase):
 
     def test_sigterm_kills_the_running_test_and_keeps_partial_results(self):
         # ltprun itself, as `timeout` or a CI job would stop it.
-        import json
         import subprocess
         import sys
         out = os.path.join(self.dir, "cli")

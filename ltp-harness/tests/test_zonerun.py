@@ -500,6 +500,29 @@ class Conformance(unittest.TestCase):
         self.assertIn("ltprun: default zone: parity 75.0% (3 of 4 natively passing), "
                       "threshold 60%", out)
 
+    def test_runsc_comparison_column(self):
+        """runsc (a stand-in) beside lxrun: its parity is shown with no threshold, so a low
+        figure does not fail the run; the device test is left out as under lxrun; a missing
+        runsc is a target that could not run (exit 1, no report)."""
+        runsc = os.path.join(self.tools, "runsc")
+        _script(runsc, 'echo "runsc $*" >> "$LOG"\nwhile [ "$1" != do ]; do shift; done\n'
+                'shift\nexport IN_ZONE=1\nexec "$@"\n')
+        rc, out, calls = self.conformance("--runsc", runsc, targets="lxrun,runsc",
+                                          tags="getpid01,dev01,zonefail01")
+        self.assertEqual(rc, 0, out)
+        self.assertEqual(len([c for c in calls if c.startswith("runsc --network=none do "
+                                                                "/bin/sh -c export")]), 3)
+        md = self.report()
+        self.assertIn("| gVisor runsc (comparison) | runsc | 3 | 1 | 1 | 1 |", md)
+        self.assertIn("| 50.0% (1 of 2); 1 device tests left out | comparison only |", md)
+        self.assertIn("runsc gives the sandbox no block device", md)
+        self.assertIn("ltprun: gVisor runsc (comparison): parity 50.0% (1 of 2 natively "
+                      "passing), no threshold", out)
+        rc, out, _ = self.conformance("--runsc", os.path.join(self.tools, "nope"),
+                                      targets="runsc", tags="getpid01")
+        self.assertEqual(rc, 1, out)
+        self.assertIn("apt-get install runsc", out)
+
     def test_target_results_reused(self):
         """--target-results takes a target's results from an earlier run instead of running it
         (the zones are not made again), with the same rows in the report."""
@@ -520,6 +543,31 @@ class Conformance(unittest.TestCase):
         self.assertIn("| default zone | default | 4 | 3 | 1 |", md)
         self.assertIn("| dev01 | PASS | device test (native log: ", md)
         self.assertIn("LTP_TARGETS=zone,lxrun LTP_ARGS='--target-results zone=%s'" % first, md)
+
+    def test_subset_report_from_a_larger_run(self):
+        """A subset report from a full run's results: native and target rows are cut down to
+        this run's tests; native results lacking one of them are refused in one line."""
+        rc, out, _ = self.conformance("--min-parity", "zone=60", targets="zone,lxrun",
+                                      tags="getpid01,dev01,mknod01,zonefail01")
+        self.assertEqual(rc, 0, out)
+        first = os.path.join(self.dir, "first")
+        shutil.copytree(os.path.join(self.dir, "out"), first)
+        rc, out, _ = self.conformance(
+            "--native-results", os.path.join(first, "native"), "--target-results",
+            "zone=" + first, "--target-results", "lxrun=" + first, targets="zone,lxrun",
+            tags="getpid01,dev01")
+        self.assertEqual(rc, 0, out)
+        md = self.report()
+        self.assertIn("| native | – | 2 | 2 | 0 |", md)
+        self.assertIn("| default zone | default | 2 | 2 | 0 |", md)
+        self.assertIn("| 100.0% (2 of 2) | ≥ 98%: met |", md)
+        self.assertIn("results: 2 of the 4 tests of %s" % os.path.join(first, "native"), md)
+        self.assertIn("- subset: tags (2 tests)", md)
+        rc, out, _ = self.conformance(
+            "--native-results", os.path.join(first, "native"), targets="lxrun",
+            tags="getpid01,hang01")
+        self.assertEqual(rc, 2, out)
+        self.assertIn("lacks 1 of the 2 tests of this run (hang01)", out)
 
     def test_below_threshold_is_a_failure(self):
         rc, out, _ = self.conformance(targets="zone", tags="getpid01,zonefail01")

@@ -16,6 +16,7 @@ HZ=100 # USER_HZ, what /proc/<pid>/stat counts in (100 on x86_64)
 # a failed check must not leave the zone running
 trap 'lxzone halt tns1 >/dev/null 2>&1 || true
 	lxzone halt tns2 >/dev/null 2>&1 || true
+	lxzone halt tns3 >/dev/null 2>&1 || true
 	rmdir /sys/fs/cgroup/*/"$LXZONE_CGROUP_PARENT" /sys/fs/cgroup/"$LXZONE_CGROUP_PARENT" 2>/dev/null || true
 	cleanup' EXIT
 
@@ -113,4 +114,22 @@ echo "ok: boottime=host keeps the host's clock, and the zone's uptime"
 lxzone halt tns2
 lxzone destroy tns2
 no_cgroup_left tns2
+
+# A process in a time namespace of its own sees its offset in /proc/uptime as in sysinfo():
+# with a kernel-version, /proc/uptime comes from the zone's file server, outside the zone's
+# time namespace, which must add the reader's offset (LTP sysinfo03).
+probe_dir="${LXZONE_BUILD:-}/tests/bin"
+if [ -x "$probe_dir/it_zone_probe" ]; then
+	lxzone create tns3 --image builtin:busybox --boottime host --kernel-version 6.1.0 \
+		--mount "$probe_dir:/t:ro"
+	lxzone boot tns3
+	got=$(lxzone exec tns3 -- /t/it_zone_probe timens-uptime)
+	[ "$got" = "timens-uptime ok" ] || fail "a nested time namespace: $got"
+	echo "ok: /proc/uptime and sysinfo() agree in a nested time namespace"
+	lxzone halt tns3
+	lxzone destroy tns3
+	no_cgroup_left tns3
+else
+	echo "skipped the nested time namespace check: no $probe_dir/it_zone_probe"
+fi
 no_mount_left

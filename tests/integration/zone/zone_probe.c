@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/sysmacros.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -204,6 +205,50 @@ static long op_timens(void)
 	clock_gettime(CLOCK_MONOTONIC, &after);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || after.tv_sec - before.tv_sec > 60) {
 		errno = EINVAL; /* the offset did not show, or showed in the parent */
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A child in a time namespace of its own with CLOCK_BOOTTIME 3600 s ahead: sysinfo().uptime
+ * and /proc/uptime agree, as on Linux (LTP sysinfo03), and both show the offset.
+ */
+static long op_timens_uptime(void)
+{
+	int fd, status;
+	pid_t pid;
+
+	if (unshare(CLONE_NEWTIME) < 0)
+		return -1;
+	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (write(fd, "boottime 3600 0", 15) != 15) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		struct sysinfo si;
+		char buf[64] = "";
+		long up;
+
+		fd = open("/proc/uptime", O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || read(fd, buf, sizeof(buf) - 1) <= 0 || sysinfo(&si) < 0)
+			_exit(1);
+		up = strtol(buf, NULL, 10);
+		_exit(up >= 3600 && si.uptime >= up && si.uptime <= up + 2 ? 0 : 1);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		errno = EINVAL; /* /proc/uptime and sysinfo disagree, or lack the offset */
 		return -1;
 	}
 	return 0;
@@ -443,6 +488,7 @@ static const struct {
     {"mknod-blk", op_mknod_blk},
     {"open", op_open},
     {"timens", op_timens},
+    {"timens-uptime", op_timens_uptime},
 };
 
 int main(int argc, char **argv)

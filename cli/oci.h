@@ -3,7 +3,7 @@
  *
  * crun's shape: one thin function per verb (oci_main.c, oci_create.c, oci_ops.c) over the
  * pieces here: the bundle's config.json parsed into struct oci_config (oci_config.c), the
- * container's state directory (oci_state.c), and the launcher (cli/launch.h), which runs
+ * container's state directory (oci_state.c), and the launcher (zone/launch/launch.h), which runs
  * every container process under the brand exactly as it runs a zone's.
  *
  * Errors: every fallible function returns 0 or -1 and fills a struct oci_err with one line

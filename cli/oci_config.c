@@ -77,7 +77,7 @@ static const struct {
     {"RLIMIT_STACK", RLIMIT_STACK},
 };
 
-/* Destinations the launcher's plan mounts itself, the brand's way (cli/launch_plan.c). */
+/* Destinations the launcher's plan mounts itself, the brand's way (zone/launch/launch_plan.c). */
 static const char *const plan_mounts[] = {"/proc",    "/sys",		"/dev", "/dev/pts",
 					  "/dev/shm", "/sys/fs/cgroup", "/tmp"};
 
@@ -542,7 +542,7 @@ static int linux_parse(json_t *l, struct oci_config *c, struct oci_err *e)
 	    paths_parse(json_object_get(l, "readonlyPaths"), c->readonly, &c->nreadonly,
 			"readonlyPaths", e) < 0)
 		return -1;
-	/* the zone's /dev is fixed (cli/launch_plan.c): say so rather than pretend */
+	/* the zone's /dev is fixed (zone/launch/launch_plan.c): say so rather than pretend */
 	if (json_array_size(json_object_get(l, "devices")) > 0)
 		oci_log("warning", "linux.devices: not created by lxzone-oci (the container's "
 				   "/dev is the zone's: null, zero, full, random, urandom, tty, "

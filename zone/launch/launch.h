@@ -250,6 +250,22 @@ struct launch_opts {
 	 */
 	const struct launch_userns *userns;
 	int root_mapped;
+
+	/*
+	 * An OCI runtime's container (cli/oci_*.c).  detached: PID 1 outlives the launcher (no
+	 * parent-death signal: `create` exits and the container stays, adopted by the caller's
+	 * subreaper).  setup(setup_arg): called in PID 1 once the plan is executed and before
+	 * it hardens itself (the process's cwd, environment, rlimits, oom score); -1 with err
+	 * ends the zone.  launch_enter calls it too, once it joined the zone.  user: who the program runs as (launch_harden).  start_fd: once the
+	 * program is resolved PID 1 signals *ready_fd and waits for a byte on *start_fd (the
+	 * exec fifo `start` writes) before it runs it; NULL: it runs at once.
+	 */
+	int detached;
+	int (*setup)(void *arg, struct zone_error *err);
+	void *setup_arg;
+	const struct launch_user *init_user;
+	const int *start_fd;
+	const char *cwd; /* launch_enter: the program's working directory; NULL: "/" */
 };
 
 /*

@@ -280,9 +280,14 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 			setenv("LOGNAME", user.name, 1);
 		}
 	}
-	if (chdir("/") < 0 || launch_exec_prepare(opts, NULL, 0, &ex, &err) < 0) {
+	/* an OCI exec's own setup (its seccomp profile), once in the zone */
+	if (opts->setup && opts->setup(opts->setup_arg, &err) < 0)
+		joined_fail(&err);
+	if (chdir(opts->cwd ? opts->cwd : "/") < 0 ||
+	    launch_exec_prepare(opts, NULL, 0, &ex, &err) < 0) {
 		if (!err.msg[0])
-			launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "chdir /");
+			launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "chdir %s",
+				    opts->cwd ? opts->cwd : "/");
 		joined_fail(&err);
 	}
 	if (opts->pty) {

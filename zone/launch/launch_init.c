@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -188,6 +189,44 @@ static void guest_wait_init(int pipe_fd[2])
 	close(pipe_fd[0]);
 }
 
+/*
+ * An OCI container between `create` and `start`: ready (the program was found), then one
+ * byte on the exec fifo.  The fifo's read end was opened by `create` (O_NONBLOCK, so no
+ * writer was needed); poll reports it readable once `start` opened it for writing and wrote,
+ * and never before a writer came (Linux reports no hang-up to a reader that never had a
+ * writer).  `start` finds no reader (ENXIO) once this process is gone.
+ */
+static int start_gate(const struct launch_opts *o, struct zone_error *err)
+{
+	struct pollfd p = {.fd = *o->start_fd, .events = POLLIN};
+	char c;
+
+	if (o->ready_fd) {
+		if (write(*o->ready_fd, "r", 1) != 1)
+			return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "signal readiness");
+		close(*o->ready_fd);
+	}
+	for (;;) {
+		int r = poll(&p, 1, -1);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "wait for start");
+		ssize_t n = read(*o->start_fd, &c, 1);
+
+		if (n == 1)
+			break;
+		if (n == 0) /* a writer came and went without the byte */
+			return launch_fail(err, LAUNCH_EXIT_CANNOT, 0,
+					   "exec fifo closed before start");
+		if (errno != EAGAIN && errno != EINTR)
+			return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "wait for start");
+	}
+	close(*o->start_fd);
+	return 0;
+}
+
 static int zone_init(const struct launch_plan *plan, const struct sock_fprog *filter,
 		     const char *report_path, sigset_t *mask)
 {
@@ -198,8 +237,11 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 	int brand_fd, init_fd, exec_done[2];
 	pid_t guest;
 
-	/* lxrun gone (killed) -> the zone goes too */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	const struct launch_opts *o = plan->opts;
+
+	/* lxrun gone (killed) -> the zone goes too; an OCI container outlives its create */
+	if (!o->detached)
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 	int r = launch_ops_execute(plan, report_path, &brand_fd, &init_fd, &err);
 	if (r < 0) {
 		report(&err);
@@ -208,7 +250,12 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 	if (r == 1) /* the setup process of a user-namespaced zone: init goes on */
 		return 0;
 	/* becoming the zone's root (LOP_ENTER_USERNS) changed credentials, which clears it */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (!o->detached)
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (o->setup && o->setup(o->setup_arg, &err) < 0) {
+		report(&err);
+		return err.status;
+	}
 	/*
 	 * From here on, init and the program hold only the zone's capabilities, init is not
 	 * dumpable, and both hold only stdio, the brand and the mount service's socket
@@ -221,16 +268,19 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 			    brand_fd,
 			    init_fd,
 			    plan->opts->notify_sock ? *plan->opts->notify_sock : -1,
-			    plan->opts->ready_fd ? *plan->opts->ready_fd : -1};
+			    plan->opts->ready_fd ? *plan->opts->ready_fd : -1,
+			    o->start_fd ? *o->start_fd : -1};
 	const struct launch_harden h = {.keep = keep,
 					.nkeep = sizeof(keep) / sizeof(keep[0]),
 					.drop_caps = plan->opts->drop_caps,
-					.caps = plan->opts->caps};
+					.caps = plan->opts->caps,
+					.user = o->init_user};
 	if (launch_harden(&h, &err) < 0) {
 		report(&err);
 		return err.status;
 	}
-	if (plan->opts->ready_fd != NULL) {
+	/* a container's create succeeds only once its program is found: readiness waits */
+	if (plan->opts->ready_fd != NULL && !o->start_fd) {
 		if (write(*plan->opts->ready_fd, "r", 1) != 1) {
 			launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "signal readiness");
 			report(&err);
@@ -245,6 +295,10 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 	}
 	if (launch_exec_prepare(plan->opts, report_path ? plan->report_zone : NULL, flags, &ex,
 				&err) < 0) {
+		report(&err);
+		return err.status;
+	}
+	if (o->start_fd && start_gate(o, &err) < 0) {
 		report(&err);
 		return err.status;
 	}

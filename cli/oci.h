@@ -1,0 +1,185 @@
+/*
+ * lxzone-oci: lxzone as an OCI runtime, with runc's command line (docs/oci.md).
+ *
+ * crun's shape: one thin function per verb (oci_main.c, oci_create.c, oci_ops.c) over the
+ * pieces here: the bundle's config.json parsed into struct oci_config (oci_config.c), the
+ * container's state directory (oci_state.c), and the launcher (zone/launch/launch.h), which runs
+ * every container process under the brand exactly as it runs a zone's.
+ *
+ * Errors: every fallible function returns 0 or -1 and fills a struct oci_err with one line
+ * (no program name); main logs it as runc does (the --log file, text or JSON, and stderr)
+ * and exits 1.
+ */
+#ifndef LXZONE_CLI_OCI_H
+#define LXZONE_CLI_OCI_H
+
+#include <jansson.h>
+#include <limits.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "zone/launch/launch.h"
+
+#define OCI_SPEC_VERSION "1.2.0"
+#define OCI_DEFAULT_ROOT "/run/lxzone-oci"
+
+struct oci_err {
+	char msg[1024];
+};
+
+int oci_fail(struct oci_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The log (global --log, --log-format): level "error", "warning", "info". */
+void oci_log(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Global options. */
+struct oci_global {
+	const char *root; /* state directory, one subdirectory per container */
+	const char *log;
+	int log_json;
+	const char *prog; /* argv[0]'s base name: "runc" when a shim calls us so */
+};
+extern struct oci_global oci_g;
+
+#define OCI_MAX_MOUNTS	64
+#define OCI_MAX_RLIMITS 16
+#define OCI_MAX_PATHS	64
+
+struct oci_mount {
+	const char *dest, *type, *source;
+	unsigned long flags; /* MS_* from options */
+	char data[512];	     /* the options that are not flags, comma-separated */
+	int bind;	     /* bind or rbind */
+	char source_abs[PATH_MAX];
+};
+
+struct oci_rlimit {
+	int resource;
+	uint64_t soft, hard;
+};
+
+struct oci_config {
+	json_t *json; /* the whole document; every const char * below points into it */
+	char bundle[PATH_MAX], rootfs[PATH_MAX];
+	int root_ro;
+	/* process */
+	char **args, **env; /* NULL-terminated, malloc'ed arrays of pointers into json */
+	const char *cwd;
+	struct launch_user user;
+	int terminal, nnp, has_oom, oom;
+	uint64_t caps; /* bounding set (bit N = capability N) */
+	struct oci_rlimit rlimits[OCI_MAX_RLIMITS];
+	size_t nrlimits;
+	/* namespaces */
+	const char *hostname;
+	int new_net;			 /* network namespace without a path */
+	const char *netns_path;		 /* network namespace to join */
+	const char *uts_path, *ipc_path; /* uts / ipc namespace to join (a pod's sandbox) */
+	int userns;			 /* a user namespace: ids 0..idcount-1 are host idbase.. */
+	uint32_t idbase, idcount;
+	/* mounts the plan does not make itself */
+	struct oci_mount mounts[OCI_MAX_MOUNTS];
+	size_t nmounts;
+	const char *masked[OCI_MAX_PATHS], *readonly[OCI_MAX_PATHS];
+	size_t nmasked, nreadonly;
+	/* linux.resources */
+	uint64_t memory, swap, millicpus, pids, cpu_shares; /* UINT64_MAX (shares: 0): unset */
+	const char *cpuset_cpus, *cpuset_mems;
+	const char *cgroups_path;
+	/* linux.sysctl: the /proc/sys path and the value, namespaced keys only */
+	struct {
+		char path[256];
+		const char *value;
+	} sysctls[32];
+	size_t nsysctls;
+	/* brand knobs (annotations) */
+	const char *kernel_version; /* io.lxzone.kernel-version */
+	int hardened;		    /* io.lxzone.profile=hardened */
+};
+
+/* Read BUNDLE/config.json (bundle resolved to an absolute path).  0, or -1 with e. */
+int oci_config_load(const char *bundle, struct oci_config *c, struct oci_err *e);
+/* The same, from a file and a bundle directory already absolute (state's copy). */
+int oci_config_load_file(const char *path, const char *bundle, struct oci_config *c,
+			 struct oci_err *e);
+void oci_config_free(struct oci_config *c);
+/* The `process` object of config.json or of `exec --process`, into c's process fields. */
+int oci_process_parse(json_t *proc, struct oci_config *c, struct oci_err *e);
+/* runc spec's default config.json (rootless: the user-namespace variant). */
+json_t *oci_spec_default(int rootless);
+/* The hooks of kind ("createRuntime", "poststart", ...) run with the state JSON on their
+ * standard input; poststop's failures are only logged.  0, or -1 with e. */
+int oci_hooks_run(const struct oci_config *c, const char *kind, const char *state_json,
+		  struct oci_err *e);
+
+/* The console socket (runc's protocol, oci_create.c): connect to it (the descriptor, or
+ * -1 with e), and send it a terminal's master (one SCM_RIGHTS message). */
+int oci_console_connect(const char *path, struct oci_err *e);
+int oci_send_fd(int sock, int fd);
+/* In PID 1 (oci_console.c): the terminal from the container's devpts, over sock. */
+int oci_console_setup(int sock, struct zone_error *err);
+/* exec --tty: the terminal opened through init's root and sent; the slave, or -1 with e;
+ * then, in the forked session leader, it becomes the controlling terminal and stdio. */
+int oci_exec_tty(pid_t init, const char *socket_path, struct oci_err *e);
+int oci_exec_tty_take(int slave, struct oci_err *e);
+
+/* linux.seccomp (oci_seccomp.c): built in create (*out: a libseccomp context, NULL when
+ * the config has none), loaded by the container's processes before the brand's filter. */
+int oci_seccomp_build(json_t *sec, void **out, struct oci_err *e);
+int oci_seccomp_load(void *ctx, struct zone_error *err);
+
+/* ------------------------------------------------------------------------------------------ */
+/* State (oci_state.c): ROOT/ID/{state.json,config.json,exec.fifo} */
+
+#define OCI_CGROUP_MAX 256
+
+enum oci_status { OCI_CREATING, OCI_CREATED, OCI_RUNNING, OCI_PAUSED, OCI_STOPPED };
+
+struct oci_state {
+	char id[256];
+	char dir[PATH_MAX];
+	char bundle[PATH_MAX], rootfs[PATH_MAX];
+	pid_t pid;
+	unsigned long long start_time; /* /proc/PID/stat field 22: pid reuse is not us */
+	char created[64];	       /* RFC 3339 */
+	char cgroup[OCI_CGROUP_MAX];   /* the cgroup name below each hierarchy's mount */
+	json_t *annotations;
+};
+
+int oci_id_check(const char *id, struct oci_err *e);
+/* Load ROOT/ID/state.json; "container does not exist" when there is none. */
+int oci_state_load(const char *id, struct oci_state *s, struct oci_err *e);
+int oci_state_save(const struct oci_state *s, struct oci_err *e);
+void oci_state_free(struct oci_state *s);
+enum oci_status oci_state_status(const struct oci_state *s);
+const char *oci_status_name(enum oci_status st);
+/* The state JSON `runc state` prints (and hooks read), malloc'ed. */
+char *oci_state_json(const struct oci_state *s, enum oci_status st);
+unsigned long long oci_proc_start_time(pid_t pid);
+/* Remove ROOT/ID and everything in it. */
+void oci_state_remove(const char *dir);
+
+/* The container's cgroups (oci_ops.c): from its state, for signals, ps, pause, delete. */
+struct zone_cgroup;
+int oci_cgroup_of(const struct oci_state *s, struct zone_cgroup *cg, struct oci_err *e);
+
+/* Verbs. argc/argv start at the verb. Each returns the exit status. */
+int oci_cmd_create(int argc, char **argv);
+int oci_cmd_run(int argc, char **argv);
+int oci_cmd_start(int argc, char **argv);
+int oci_cmd_state(int argc, char **argv);
+int oci_cmd_kill(int argc, char **argv);
+int oci_cmd_delete(int argc, char **argv);
+int oci_cmd_exec(int argc, char **argv);
+int oci_cmd_ps(int argc, char **argv);
+int oci_cmd_pause(int argc, char **argv);
+int oci_cmd_resume(int argc, char **argv);
+int oci_cmd_events(int argc, char **argv);
+int oci_cmd_update(int argc, char **argv);
+int oci_cmd_list(int argc, char **argv);
+
+/* Report e as runc does and return 1 (oci_log.c); the --log file. */
+int oci_error(const struct oci_err *e);
+int oci_log_open(const char *path, struct oci_err *e);
+
+#endif

@@ -1,0 +1,259 @@
+/*
+ * A container's cgroup and zone page (create's part, cli/oci_create.c).
+ *
+ * The cgroup is cgroupsPath below every hierarchy's mount (zone/cgroup.c does the limits,
+ * the devices rules and the removal, as for a zone), else <$LXZONE_CGROUP_PARENT or
+ * lxzone-oci>/<id>; processes live in it directly (not delegated).  The zone page is what
+ * the brand's lxproc reads the container's limits and usage from.
+ */
+#include "cli/oci_container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int oci_cgroup_of(const struct oci_state *s, struct zone_cgroup *cg, struct oci_err *e)
+{
+	struct zone_error ze = {0};
+	char parent[OCI_CGROUP_MAX], *slash, *old = getenv("LXZONE_CGROUP_PARENT");
+	char saved[OCI_CGROUP_MAX] = "";
+	int r;
+
+	snprintf(parent, sizeof(parent), "%s", s->cgroup);
+	slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return oci_fail(e, "cgroup %s: needs a parent", s->cgroup);
+	*slash = '\0';
+	if (old)
+		snprintf(saved, sizeof(saved), "%s", old);
+	setenv("LXZONE_CGROUP_PARENT", parent, 1);
+	r = zone_cgroup_init(cg, NULL, slash + 1, &ze);
+	if (old)
+		setenv("LXZONE_CGROUP_PARENT", saved, 1);
+	else
+		unsetenv("LXZONE_CGROUP_PARENT");
+	if (r < 0)
+		return oci_fail(e, "cgroup %s: %s", s->cgroup, ze.msg);
+	return 0;
+}
+
+/*
+ * The zone page (proc/lxzonepage.h): the container's limits and usage as its lxproc shows
+ * them (/proc/meminfo, /proc/stat, /proc/loadavg...), bound read-only into it as a zone's.
+ * Sampled once here; page_sampler keeps it current while the container lives.
+ */
+static int page_make(struct container *k, struct oci_err *e)
+{
+	struct zone_error ze = {0};
+
+	snprintf(k->page_path, sizeof(k->page_path), "%s/zone-page", k->st.dir);
+	if (lxzone_page_create(&k->page, k->page_path, lxzone_boottime_ns(), &ze) < 0 ||
+	    lxzone_page_sample(&k->page, &k->cg, &ze) < 0)
+		return oci_fail(e, "zone page %s: %s", k->page_path, ze.msg);
+	k->opts.zone_page_host = k->page_path;
+	k->opts.zone_page = LAUNCH_ZONE_PAGE;
+	return 0;
+}
+
+/*
+ * The page's writer, a daemon beside the container (never its parent: the caller's
+ * subreaper must reap the container's init to see its status): it samples the cgroup once a
+ * second and exits when the init does (its pidfd becomes readable), or when the state
+ * directory is gone (delete).
+ */
+void oci_container_sampler(struct container *k, pid_t init)
+{
+	pid_t p = fork();
+
+	if (p != 0) {
+		if (p > 0)
+			waitpid(p, NULL, 0);
+		return;
+	}
+	if (fork() != 0)
+		_exit(0);
+	setsid();
+	prctl(PR_SET_NAME, "lxzone-oci-page");
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC), pidfd;
+
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+	}
+	/* nothing of the caller's (its pipes would never see end-of-file) */
+	syscall(SYS_close_range, 3, ~0U, 0);
+	pidfd = (int)syscall(SYS_pidfd_open, init, 0);
+	for (;;) {
+		struct pollfd pf = {.fd = pidfd, .events = POLLIN};
+		struct zone_error ze = {0};
+
+		if (pidfd < 0 || poll(&pf, 1, 1000) != 0 || access(k->page_path, F_OK) != 0)
+			break;
+		lxzone_page_sample(&k->page, &k->cg, &ze);
+	}
+	_exit(0);
+}
+
+/* The cgroup's name below every hierarchy: cgroupsPath, else <parent>/<id>. */
+static int cgroup_name(const struct oci_config *c, const char *id, char *out, size_t len)
+{
+	const char *parent = getenv("LXZONE_CGROUP_PARENT");
+	const char *p = c->cgroups_path;
+	int n;
+
+	if (!parent || !*parent)
+		parent = "lxzone-oci";
+	while (p && *p == '/')
+		p++;
+	if (p && strchr(p, '/'))
+		n = snprintf(out, len, "%s", p);
+	else
+		n = snprintf(out, len, "%s/%s", parent, p ? p : id);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+static int write_cg(const char *dir, const char *file, const char *val, struct oci_err *e)
+{
+	char path[ZONE_CG_PATH + 64];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, val, strlen(val)) != (ssize_t)strlen(val)) {
+		int en = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return oci_fail(e, "write %s: %s", path, strerror(en));
+	}
+	close(fd);
+	return 0;
+}
+
+/* A v1 cpuset directory made by us inherits its parent's CPUs and memory nodes (a new v1
+ * cpuset starts empty, and a task cannot join an empty one). */
+static void cpuset_copy(const char *dir)
+{
+	static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
+	char parent[ZONE_CG_PATH], path[ZONE_CG_PATH + 32], buf[256];
+
+	snprintf(parent, sizeof(parent), "%s", dir);
+	*strrchr(parent, '/') = '\0';
+	for (int i = 0; i < 2; i++) {
+		int fd;
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "%s/%s", parent, files[i]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			struct oci_err e;
+
+			buf[n] = '\0';
+			write_cg(dir, files[i], buf, &e);
+		}
+	}
+}
+
+/* mkdir -p of the levels above the cgroup's parent (zone_cgroup_create makes the last
+ * two): cgroupsPath may be deep. */
+static void cgroup_ancestors(const struct zone_cgroup *cg)
+{
+	const char *dirs[ZONE_CG_NCTRL + 1];
+	size_t n = 0;
+
+	for (int c = 0; c < ZONE_CG_NCTRL; c++)
+		if (cg->v1[c][0])
+			dirs[n++] = cg->v1[c];
+	if (cg->v2[0])
+		dirs[n++] = cg->v2;
+	for (size_t i = 0; i < n; i++) {
+		char p[ZONE_CG_PATH];
+		size_t mlen = strlen(cg->mnt);
+		char *s;
+		int levels = 0;
+
+		snprintf(p, sizeof(p), "%s", dirs[i]);
+		/* the parent of the parent, then each level from the hierarchy's root down */
+		for (s = p + strlen(p); s > p + mlen && levels < 2; s--)
+			if (*s == '/')
+				levels++;
+		if (levels < 2)
+			continue;
+		s[1] = '\0';
+		for (char *q = strchr(p + mlen + 1, '/'); q; q = strchr(q + 1, '/')) {
+			*q = '\0';
+			if (mkdir(p, 0755) == 0 && strstr(p, "/cpuset/"))
+				cpuset_copy(p);
+			*q = '/';
+		}
+		if (mkdir(p, 0755) == 0 && strstr(p, "/cpuset/"))
+			cpuset_copy(p);
+	}
+}
+
+int oci_container_cgroup(struct container *k, struct oci_err *e)
+{
+	const struct oci_config *c = &k->cfg;
+	struct zone_cg_limits lim = {.memory = c->memory,
+				     .swap = c->swap,
+				     .millicpus = c->millicpus,
+				     .pids = c->pids,
+				     .devices = true};
+	struct zone_error ze = {0};
+	char buf[32];
+	int np;
+	size_t nfs;
+
+	if (cgroup_name(c, k->st.id, k->st.cgroup, sizeof(k->st.cgroup)) < 0)
+		return oci_fail(e, "cgroup name of %s: too long", k->st.id);
+	if (oci_cgroup_of(&k->st, &k->cg, e) < 0)
+		return -1;
+	if (zone_cgroup_exists(&k->cg))
+		return oci_fail(e, "cgroup %s exists already", k->st.cgroup);
+	cgroup_ancestors(&k->cg);
+	k->cg_made = 1;
+	if (zone_cgroup_create(&k->cg, &lim, &ze) < 0)
+		return oci_fail(e, "create cgroup %s: %s", k->st.cgroup, ze.msg);
+	if (c->cpuset_cpus && k->cg.v1[ZONE_CG_CPUSET][0] &&
+	    write_cg(k->cg.v1[ZONE_CG_CPUSET], "cpuset.cpus", c->cpuset_cpus, e) < 0)
+		return -1;
+	if (c->cpuset_mems && k->cg.v1[ZONE_CG_CPUSET][0] &&
+	    write_cg(k->cg.v1[ZONE_CG_CPUSET], "cpuset.mems", c->cpuset_mems, e) < 0)
+		return -1;
+	if (c->cpuset_cpus && k->cg.layout == ZONE_CG_V2 &&
+	    write_cg(k->cg.v2, "cpuset.cpus", c->cpuset_cpus, e) < 0)
+		return -1;
+	if (c->cpu_shares && k->cg.v1[ZONE_CG_CPU][0]) {
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)c->cpu_shares);
+		if (write_cg(k->cg.v1[ZONE_CG_CPU], "cpu.shares", buf, e) < 0)
+			return -1;
+	}
+	np = zone_cgroup_procs_files(&k->cg, k->procs, ZONE_CG_NCTRL + 1);
+	for (int i = 0; i < np; i++)
+		k->procs_ptr[i] = k->procs[i];
+	k->opts.cgroup_procs = k->procs_ptr;
+	k->opts.ncgroup_procs = (size_t)(np > 0 ? np : 0);
+	nfs = zone_cgroup_fs_list(&k->cg, k->cgfs, ZONE_CG_MAXFS);
+	for (size_t i = 0; i < nfs; i++) {
+		k->cgfs_ops[i].fstype = k->cgfs[i].fstype;
+		k->cgfs_ops[i].dest = k->cgfs[i].dest;
+		k->cgfs_ops[i].data = k->cgfs[i].data;
+		k->cgfs_ops[i].rw = 0; /* not delegated: the limits are at its root */
+	}
+	k->opts.cgroupfs = k->cgfs_ops;
+	k->opts.ncgroupfs = nfs;
+	return page_make(k, e);
+}

@@ -1,0 +1,715 @@
+/*
+ * A bundle's config.json -> struct oci_config (jansson).
+ *
+ * What the runtime spec says a runtime must do with what it does not know: ignore unknown
+ * properties (logged as a warning here), but refuse a value it cannot honour.  So an unknown
+ * namespace type, capability, rlimit or mount option, a joined pid/ipc/uts namespace, a
+ * user namespace whose maps are not one range from container id 0, or a hook kind the
+ * brand cannot run where the spec says are one error line each, before anything is made.
+ * Tables, not ladders: mount options, rlimits, namespaces.
+ */
+#include "cli/oci.h"
+#include "zone/capset.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const struct {
+	const char *name;
+	unsigned long set, clear;
+} mount_opts[] = {
+    {"ro", MS_RDONLY, 0},
+    {"rw", 0, MS_RDONLY},
+    {"nosuid", MS_NOSUID, 0},
+    {"suid", 0, MS_NOSUID},
+    {"nodev", MS_NODEV, 0},
+    {"dev", 0, MS_NODEV},
+    {"noexec", MS_NOEXEC, 0},
+    {"exec", 0, MS_NOEXEC},
+    {"sync", MS_SYNCHRONOUS, 0},
+    {"dirsync", MS_DIRSYNC, 0},
+    {"relatime", MS_RELATIME, 0},
+    {"norelatime", 0, MS_RELATIME},
+    {"strictatime", MS_STRICTATIME, 0},
+    {"noatime", MS_NOATIME, 0},
+    {"nodiratime", MS_NODIRATIME, 0},
+    {"bind", MS_BIND, 0},
+    {"rbind", MS_BIND | MS_REC, 0},
+    /* propagation: every container mount is private to its namespace */
+    {"private", 0, 0},
+    {"rprivate", 0, 0},
+    {"slave", 0, 0},
+    {"rslave", 0, 0},
+    {"shared", 0, 0},
+    {"rshared", 0, 0},
+    {"defaults", 0, 0},
+};
+
+static const struct {
+	const char *name;
+	int resource;
+} rlimit_names[] = {
+    {"RLIMIT_AS", RLIMIT_AS},
+    {"RLIMIT_CORE", RLIMIT_CORE},
+    {"RLIMIT_CPU", RLIMIT_CPU},
+    {"RLIMIT_DATA", RLIMIT_DATA},
+    {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+    {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+    {"RLIMIT_NICE", RLIMIT_NICE},
+    {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+    {"RLIMIT_NPROC", RLIMIT_NPROC},
+    {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+    {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+    {"RLIMIT_STACK", RLIMIT_STACK},
+};
+
+/* Destinations the launcher's plan mounts itself, the brand's way (zone/launch/launch_plan.c). */
+static const char *const plan_mounts[] = {"/proc",    "/sys",		"/dev", "/dev/pts",
+					  "/dev/shm", "/sys/fs/cgroup", "/tmp"};
+
+static const char *const known_top[] = {"ociVersion", "root",  "mounts",      "process", "hostname",
+					"domainname", "hooks", "annotations", "linux"};
+
+static void warn_unknown(json_t *obj, const char *const *known, size_t n, const char *where)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(obj, key, v)
+	{
+		size_t i;
+
+		for (i = 0; i < n && strcmp(known[i], key); i++)
+			;
+		if (i == n)
+			oci_log("warning", "config.json: unknown property %s%s ignored", where,
+				key);
+	}
+}
+
+/* A string member, NULL when absent; -1 when present and not a string. */
+static int get_str(json_t *o, const char *key, const char **out, struct oci_err *e)
+{
+	json_t *v = json_object_get(o, key);
+
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return oci_fail(e, "config.json: %s must be a string", key);
+	*out = json_string_value(v);
+	return 0;
+}
+
+static int str_array(json_t *a, const char *what, char ***out, struct oci_err *e)
+{
+	size_t i, n;
+	json_t *v;
+
+	*out = NULL;
+	if (!a || json_is_null(a))
+		return 0;
+	if (!json_is_array(a))
+		return oci_fail(e, "config.json: %s must be an array of strings", what);
+	n = json_array_size(a);
+	*out = calloc(n + 1, sizeof(char *));
+	if (!*out)
+		return oci_fail(e, "out of memory");
+	json_array_foreach(a, i, v)
+	{
+		if (!json_is_string(v))
+			return oci_fail(e, "config.json: %s must be an array of strings", what);
+		(*out)[i] = (char *)json_string_value(v);
+	}
+	return 0;
+}
+
+static int caps_parse(json_t *caps, uint64_t *mask, struct oci_err *e)
+{
+	json_t *set, *v;
+	size_t i;
+
+	*mask = 0;
+	if (!caps)
+		return 0;
+	/* the brand's processes keep one set: bounding (what exec can ever give back) */
+	set = json_object_get(caps, "bounding");
+	if (!set)
+		set = json_object_get(caps, "effective");
+	json_array_foreach(set, i, v)
+	{
+		const char *n = json_string_value(v);
+		int c;
+
+		if (!n || strncasecmp(n, "CAP_", 4) != 0 ||
+		    (c = zone_cap_from_name(n + 4, strlen(n + 4))) < 0)
+			return oci_fail(e, "unknown capability %s", n ? n : "(not a string)");
+		*mask |= UINT64_C(1) << c;
+	}
+	return 0;
+}
+
+int oci_process_parse(json_t *proc, struct oci_config *c, struct oci_err *e)
+{
+	static const char *const known[] = {"terminal",
+					    "consoleSize",
+					    "user",
+					    "args",
+					    "commandLine",
+					    "env",
+					    "cwd",
+					    "capabilities",
+					    "rlimits",
+					    "noNewPrivileges",
+					    "apparmorProfile",
+					    "oomScoreAdj",
+					    "selinuxLabel",
+					    "ioPriority",
+					    "scheduler",
+					    "execCPUAffinity"};
+	json_t *user, *rl, *v, *groups;
+	size_t i;
+
+	if (!json_is_object(proc))
+		return oci_fail(e, "config.json: process must be an object");
+	warn_unknown(proc, known, sizeof(known) / sizeof(known[0]), "process.");
+	if (str_array(json_object_get(proc, "args"), "process.args", &c->args, e) < 0 ||
+	    str_array(json_object_get(proc, "env"), "process.env", &c->env, e) < 0 ||
+	    get_str(proc, "cwd", &c->cwd, e) < 0)
+		return -1;
+	if (!c->args || !c->args[0])
+		return oci_fail(e, "args must not be empty");
+	if (!c->cwd || c->cwd[0] != '/')
+		return oci_fail(e, "cwd property must not be empty and must be absolute");
+	c->terminal = json_is_true(json_object_get(proc, "terminal"));
+	c->nnp = json_is_true(json_object_get(proc, "noNewPrivileges"));
+	if ((v = json_object_get(proc, "oomScoreAdj"))) {
+		if (!json_is_integer(v) || json_integer_value(v) < -1000 ||
+		    json_integer_value(v) > 1000)
+			return oci_fail(e, "oomScoreAdj must be an integer from -1000 to 1000");
+		c->has_oom = 1;
+		c->oom = (int)json_integer_value(v);
+	}
+	memset(&c->user, 0, sizeof(c->user));
+	user = json_object_get(proc, "user");
+	if (user) {
+		c->user.uid = (uid_t)json_integer_value(json_object_get(user, "uid"));
+		c->user.gid = (gid_t)json_integer_value(json_object_get(user, "gid"));
+		groups = json_object_get(user, "additionalGids");
+		json_array_foreach(groups, i, v)
+		{
+			if (c->user.ngroups >= sizeof(c->user.groups) / sizeof(c->user.groups[0]))
+				return oci_fail(e, "too many additionalGids");
+			c->user.groups[c->user.ngroups++] = (gid_t)json_integer_value(v);
+		}
+		if (json_object_get(user, "username"))
+			return oci_fail(e, "process.user.username is for Windows");
+	}
+	if (caps_parse(json_object_get(proc, "capabilities"), &c->caps, e) < 0)
+		return -1;
+	c->nrlimits = 0;
+	rl = json_object_get(proc, "rlimits");
+	json_array_foreach(rl, i, v)
+	{
+		const char *t = json_string_value(json_object_get(v, "type"));
+		size_t k;
+
+		for (k = 0; k < sizeof(rlimit_names) / sizeof(rlimit_names[0]); k++)
+			if (t && !strcmp(t, rlimit_names[k].name))
+				break;
+		if (k == sizeof(rlimit_names) / sizeof(rlimit_names[0]))
+			return oci_fail(e, "rlimit type %s is unknown", t ? t : "(none)");
+		if (c->nrlimits >= OCI_MAX_RLIMITS)
+			return oci_fail(e, "too many rlimits");
+		c->rlimits[c->nrlimits].resource = rlimit_names[k].resource;
+		c->rlimits[c->nrlimits].soft =
+		    (uint64_t)json_integer_value(json_object_get(v, "soft"));
+		c->rlimits[c->nrlimits].hard =
+		    (uint64_t)json_integer_value(json_object_get(v, "hard"));
+		c->nrlimits++;
+	}
+	return 0;
+}
+
+static int is_plan_mount(const char *dest)
+{
+	for (size_t i = 0; i < sizeof(plan_mounts) / sizeof(plan_mounts[0]); i++)
+		if (!strcmp(dest, plan_mounts[i]))
+			return 1;
+	return 0;
+}
+
+static int mount_parse(json_t *m, struct oci_config *c, struct oci_err *e)
+{
+	struct oci_mount *om;
+	const char *dest, *type, *src;
+	json_t *opts, *v;
+	size_t i;
+
+	if (get_str(m, "destination", &dest, e) < 0 || get_str(m, "type", &type, e) < 0 ||
+	    get_str(m, "source", &src, e) < 0)
+		return -1;
+	if (!dest || dest[0] != '/')
+		return oci_fail(e, "invalid mount destination %s: must be absolute",
+				dest ? dest : "(none)");
+	if (c->nmounts >= OCI_MAX_MOUNTS)
+		return oci_fail(e, "too many mounts (at most %d)", OCI_MAX_MOUNTS);
+	om = &c->mounts[c->nmounts];
+	memset(om, 0, sizeof(*om));
+	om->dest = dest;
+	om->type = type ? type : "none";
+	om->source = src;
+	opts = json_object_get(m, "options");
+	json_array_foreach(opts, i, v)
+	{
+		const char *o = json_string_value(v);
+		size_t k;
+
+		if (!o)
+			return oci_fail(e, "mount %s: options must be strings", dest);
+		for (k = 0; k < sizeof(mount_opts) / sizeof(mount_opts[0]); k++)
+			if (!strcmp(o, mount_opts[k].name))
+				break;
+		if (k < sizeof(mount_opts) / sizeof(mount_opts[0])) {
+			om->flags = (om->flags | mount_opts[k].set) & ~mount_opts[k].clear;
+			continue;
+		}
+		/* anything else is file-system data (mode=755, size=65536k, gid=5...) */
+		if (strlen(om->data) + strlen(o) + 2 > sizeof(om->data))
+			return oci_fail(e, "mount %s: options too long", dest);
+		if (om->data[0])
+			strcat(om->data, ",");
+		strcat(om->data, o);
+	}
+	om->bind = (om->flags & MS_BIND) || !strcmp(om->type, "bind");
+	/* the plan makes proc, sysfs, /dev, devpts, /dev/shm, the cgroup file systems and
+	 * /tmp itself, confined and masked as in every zone: the bundle's are those */
+	if (!om->bind && is_plan_mount(dest))
+		return 0;
+	if (om->bind) {
+		if (!src)
+			return oci_fail(e, "mount %s: bind mount without a source", dest);
+		if (src[0] == '/')
+			snprintf(om->source_abs, sizeof(om->source_abs), "%s", src);
+		else if ((size_t)snprintf(om->source_abs, sizeof(om->source_abs), "%.*s/%s",
+					  (int)(sizeof(om->source_abs) / 2), c->bundle,
+					  src) >= sizeof(om->source_abs))
+			return oci_fail(e, "mount %s: source path too long", dest);
+	} else if (strcmp(om->type, "tmpfs") && strcmp(om->type, "mqueue")) {
+		return oci_fail(e,
+				"mount %s: type %s is not supported (bind, tmpfs, mqueue, and "
+				"the plan's proc, sysfs, devpts, cgroup)",
+				dest, om->type);
+	}
+	c->nmounts++;
+	return 0;
+}
+
+/* linux.namespaces: the brand's container always has pid, mount, uts, ipc of its own. */
+static int namespaces_parse(json_t *linux_, struct oci_config *c, struct oci_err *e)
+{
+	json_t *a = json_object_get(linux_, "namespaces"), *v;
+	size_t i;
+
+	json_array_foreach(a, i, v)
+	{
+		const char *t = json_string_value(json_object_get(v, "type"));
+		const char *path = json_string_value(json_object_get(v, "path"));
+
+		if (!t)
+			return oci_fail(e, "namespace without a type");
+		if (!strcmp(t, "network")) {
+			c->new_net = path == NULL;
+			c->netns_path = path;
+		} else if (!strcmp(t, "user")) {
+			if (path)
+				return oci_fail(e, "joining a user namespace (%s) is not supported",
+						path);
+			c->userns = 1;
+		} else if (path && (!strcmp(t, "uts") || !strcmp(t, "ipc"))) {
+			/* a pod's containers share its sandbox's: joined by PID 1 after the
+			 * plan (container_setup) */
+			*(!strcmp(t, "uts") ? &c->uts_path : &c->ipc_path) = path;
+		} else if (!strcmp(t, "pid") || !strcmp(t, "ipc") || !strcmp(t, "uts") ||
+			   !strcmp(t, "mount") || !strcmp(t, "cgroup")) {
+			if (path)
+				return oci_fail(e,
+						"joining a %s namespace (%s) is not supported: "
+						"every lxzone container has its own",
+						t, path);
+		} else if (!strcmp(t, "time")) {
+			return oci_fail(e, "time namespace: not supported by lxzone-oci");
+		} else {
+			return oci_fail(e, "namespace %s does not exist", t);
+		}
+	}
+	if (c->userns) {
+		json_t *u = json_object_get(linux_, "uidMappings");
+		json_t *g = json_object_get(linux_, "gidMappings");
+		json_t *u0 = json_array_get(u, 0), *g0 = json_array_get(g, 0);
+
+		if (json_array_size(u) != 1 || json_array_size(g) != 1 ||
+		    json_integer_value(json_object_get(u0, "containerID")) != 0 ||
+		    json_integer_value(json_object_get(g0, "containerID")) != 0 ||
+		    json_integer_value(json_object_get(u0, "hostID")) !=
+			json_integer_value(json_object_get(g0, "hostID")) ||
+		    json_integer_value(json_object_get(u0, "size")) !=
+			json_integer_value(json_object_get(g0, "size")) ||
+		    json_integer_value(json_object_get(u0, "size")) <= 0)
+			return oci_fail(e, "user namespace: lxzone-oci takes one uid and one gid "
+					   "mapping, the same, from container id 0");
+		if (c->uts_path || c->ipc_path)
+			return oci_fail(e,
+					"joining a uts or ipc namespace with a user namespace of "
+					"the container's own is not supported");
+		c->idbase = (uint32_t)json_integer_value(json_object_get(u0, "hostID"));
+		c->idcount = (uint32_t)json_integer_value(json_object_get(u0, "size"));
+	}
+	return 0;
+}
+
+static void resources_parse(json_t *r, struct oci_config *c)
+{
+	json_t *mem = json_object_get(r, "memory"), *cpu = json_object_get(r, "cpu");
+	json_t *pids = json_object_get(r, "pids"), *v;
+
+	c->memory = c->swap = c->millicpus = c->pids = UINT64_MAX;
+	c->cpu_shares = 0;
+	if ((v = json_object_get(mem, "limit")) && json_integer_value(v) > 0)
+		c->memory = (uint64_t)json_integer_value(v);
+	/* OCI's swap is memory+swap, as v1's memsw; the zone's key is the part above memory */
+	if ((v = json_object_get(mem, "swap")) && json_integer_value(v) > 0 &&
+	    c->memory != UINT64_MAX && (uint64_t)json_integer_value(v) >= c->memory)
+		c->swap = (uint64_t)json_integer_value(v) - c->memory;
+	if ((v = json_object_get(cpu, "quota")) && json_integer_value(v) > 0) {
+		json_int_t period = json_integer_value(json_object_get(cpu, "period"));
+
+		if (period <= 0)
+			period = 100000;
+		c->millicpus = (uint64_t)(json_integer_value(v) * 1000 / period);
+		if (c->millicpus == 0)
+			c->millicpus = 1;
+	}
+	if ((v = json_object_get(cpu, "shares")) && json_integer_value(v) > 0)
+		c->cpu_shares = (uint64_t)json_integer_value(v);
+	c->cpuset_cpus = json_string_value(json_object_get(cpu, "cpus"));
+	c->cpuset_mems = json_string_value(json_object_get(cpu, "mems"));
+	if (c->cpuset_cpus && !*c->cpuset_cpus)
+		c->cpuset_cpus = NULL;
+	if (c->cpuset_mems && !*c->cpuset_mems)
+		c->cpuset_mems = NULL;
+	if ((v = json_object_get(pids, "limit")) && json_integer_value(v) > 0)
+		c->pids = (uint64_t)json_integer_value(v);
+}
+
+static int paths_parse(json_t *a, const char **out, size_t *n, const char *what, struct oci_err *e)
+{
+	json_t *v;
+	size_t i;
+
+	*n = 0;
+	json_array_foreach(a, i, v)
+	{
+		const char *p = json_string_value(v);
+
+		if (!p || p[0] != '/')
+			return oci_fail(e, "%s: %s is not an absolute path", what, p ? p : "?");
+		if (*n >= OCI_MAX_PATHS)
+			return oci_fail(e, "%s: too many paths", what);
+		out[(*n)++] = p;
+	}
+	return 0;
+}
+
+static int hooks_check(json_t *hooks, struct oci_err *e)
+{
+	static const char *const ok[] = {"prestart", "createRuntime", "poststart", "poststop"};
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(hooks, key, v)
+	{
+		size_t i;
+
+		for (i = 0; i < sizeof(ok) / sizeof(ok[0]) && strcmp(ok[i], key); i++)
+			;
+		if (i == sizeof(ok) / sizeof(ok[0]) && json_array_size(v) > 0)
+			return oci_fail(e,
+					"hooks.%s: not supported by lxzone-oci (it runs "
+					"prestart, createRuntime, poststart, poststop)",
+					key);
+	}
+	return 0;
+}
+
+/* The sysctls a container may set: those its own namespaces hold (runc's list). */
+static int sysctl_namespaced(const char *key, const struct oci_config *c)
+{
+	static const char *const ipc[] = {"kernel.msgmax", "kernel.msgmnb",	    "kernel.msgmni",
+					  "kernel.sem",	   "kernel.shmall",	    "kernel.shmmax",
+					  "kernel.shmmni", "kernel.shm_rmid_forced"};
+
+	for (size_t i = 0; i < sizeof(ipc) / sizeof(ipc[0]); i++)
+		if (!strcmp(key, ipc[i]))
+			return 1;
+	if (!strncmp(key, "fs.mqueue.", 10))
+		return 1;
+	if (!strcmp(key, "kernel.hostname") || !strcmp(key, "kernel.domainname"))
+		return 1;
+	/* the network's only in a network namespace of the container's own */
+	return !strncmp(key, "net.", 4) && (c->new_net || c->netns_path || c->userns);
+}
+
+static int sysctl_parse(json_t *sys, struct oci_config *c, struct oci_err *e)
+{
+	const char *key;
+	json_t *v;
+
+	c->nsysctls = 0;
+	json_object_foreach(sys, key, v)
+	{
+		char *p;
+
+		if (!json_is_string(v))
+			return oci_fail(e, "sysctl %s: the value must be a string", key);
+		if (strstr(key, "..") || key[0] == '.' || key[0] == '/')
+			return oci_fail(e, "sysctl \"%s\" is not valid", key);
+		char dotted[256];
+
+		/* the check reads the dotted form: "net/ipv4/conf/eth0.100/x" is a net key */
+		snprintf(dotted, sizeof(dotted), "%s", key);
+		for (p = dotted; *p; p++)
+			if (*p == '/')
+				*p = '.';
+		if (!sysctl_namespaced(dotted, c))
+			return oci_fail(e, "sysctl \"%s\" is not in a separate kernel namespace",
+					key);
+		if (c->nsysctls >= sizeof(c->sysctls) / sizeof(c->sysctls[0]))
+			return oci_fail(e, "too many sysctls");
+		if ((size_t)snprintf(c->sysctls[c->nsysctls].path, sizeof(c->sysctls[0].path),
+				     "/proc/sys/%s", key) >= sizeof(c->sysctls[0].path))
+			return oci_fail(e, "sysctl %s: name too long", key);
+		/* dots separate levels unless the key uses slashes (an interface "eth0.100") */
+		if (!strchr(key, '/'))
+			for (p = c->sysctls[c->nsysctls].path + 10; *p; p++)
+				if (*p == '.')
+					*p = '/';
+		c->sysctls[c->nsysctls++].value = json_string_value(v);
+	}
+	return 0;
+}
+
+static int linux_parse(json_t *l, struct oci_config *c, struct oci_err *e)
+{
+	static const char *const known[] = {
+	    "namespaces",	 "uidMappings",	  "gidMappings", "resources",	"cgroupsPath",
+	    "maskedPaths",	 "readonlyPaths", "sysctl",	 "seccomp",	"devices",
+	    "rootfsPropagation", "mountLabel",	  "personality", "timeOffsets", "intelRdt"};
+	c->memory = c->swap = c->millicpus = c->pids = UINT64_MAX;
+	if (!l)
+		return 0;
+	if (!json_is_object(l))
+		return oci_fail(e, "config.json: linux must be an object");
+	warn_unknown(l, known, sizeof(known) / sizeof(known[0]), "linux.");
+	if (namespaces_parse(l, c, e) < 0)
+		return -1;
+	resources_parse(json_object_get(l, "resources"), c);
+	if (get_str(l, "cgroupsPath", &c->cgroups_path, e) < 0)
+		return -1;
+	if (c->cgroups_path && strchr(c->cgroups_path, ':') && c->cgroups_path[0] != '/')
+		return oci_fail(e,
+				"cgroupsPath %s: the systemd slice:prefix:name form needs "
+				"--systemd-cgroup, which lxzone-oci does not support",
+				c->cgroups_path);
+	if (c->cgroups_path && strstr(c->cgroups_path, ".."))
+		return oci_fail(e, "cgroupsPath %s: must not contain ..", c->cgroups_path);
+	if (paths_parse(json_object_get(l, "maskedPaths"), c->masked, &c->nmasked, "maskedPaths",
+			e) < 0 ||
+	    paths_parse(json_object_get(l, "readonlyPaths"), c->readonly, &c->nreadonly,
+			"readonlyPaths", e) < 0)
+		return -1;
+	/* the zone's /dev is fixed (zone/launch/launch_plan.c): say so rather than pretend */
+	if (json_array_size(json_object_get(l, "devices")) > 0)
+		oci_log("warning", "linux.devices: not created by lxzone-oci (the container's "
+				   "/dev is the zone's: null, zero, full, random, urandom, tty, "
+				   "ptmx, pts)");
+	return sysctl_parse(json_object_get(l, "sysctl"), c, e);
+}
+
+static int annotations_parse(json_t *a, struct oci_config *c, struct oci_err *e)
+{
+	const char *p = json_string_value(json_object_get(a, "io.lxzone.profile"));
+
+	c->kernel_version = json_string_value(json_object_get(a, "io.lxzone.kernel-version"));
+	if (p && strcmp(p, "hardened") && strcmp(p, "default"))
+		return oci_fail(e, "annotation io.lxzone.profile=%s: default or hardened", p);
+	c->hardened = p && !strcmp(p, "hardened");
+	if (c->kernel_version) {
+		unsigned a1, b1, c1;
+		char x;
+
+		if (sscanf(c->kernel_version, "%u.%u.%u%c", &a1, &b1, &c1, &x) != 3)
+			return oci_fail(e, "annotation io.lxzone.kernel-version=%s: X.Y.Z",
+					c->kernel_version);
+	}
+	return 0;
+}
+
+int oci_config_load_file(const char *path, const char *bundle, struct oci_config *c,
+			 struct oci_err *e)
+{
+	json_error_t je;
+	json_t *root, *v;
+	const char *rpath;
+	char joined[PATH_MAX * 2];
+
+	memset(c, 0, sizeof(*c));
+	c->memory = c->swap = c->millicpus = c->pids = UINT64_MAX;
+	snprintf(c->bundle, sizeof(c->bundle), "%s", bundle);
+	c->json = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!c->json) {
+		if (access(path, F_OK) != 0)
+			return oci_fail(e, "JSON specification file config.json not found");
+		return oci_fail(e, "config.json: line %d column %d: %s", je.line, je.column,
+				je.text);
+	}
+	if (!json_is_object(c->json))
+		return oci_fail(e, "config.json: not a JSON object");
+	warn_unknown(c->json, known_top, sizeof(known_top) / sizeof(known_top[0]), "");
+	if (!json_is_string(json_object_get(c->json, "ociVersion")))
+		return oci_fail(e, "config.json: ociVersion must be a string");
+	root = json_object_get(c->json, "root");
+	if (!root || get_str(root, "path", &rpath, e) < 0 || !rpath)
+		return oci_fail(e, "config.json: root.path is required");
+	c->root_ro = json_is_true(json_object_get(root, "readonly"));
+	if (rpath[0] == '/')
+		snprintf(joined, sizeof(joined), "%s", rpath);
+	else
+		snprintf(joined, sizeof(joined), "%s/%s", c->bundle, rpath);
+	/* the root's own path may be a link (runc resolves it too); what is inside it is
+	 * resolved confined to it, by the plan */
+	if (!realpath(joined, c->rootfs))
+		return oci_fail(e, "rootfs (%s) does not exist", joined);
+	if (oci_process_parse(json_object_get(c->json, "process"), c, e) < 0)
+		return -1;
+	if (get_str(c->json, "hostname", &c->hostname, e) < 0)
+		return -1;
+	if ((v = json_object_get(c->json, "mounts"))) {
+		size_t i;
+		json_t *m;
+
+		if (!json_is_array(v))
+			return oci_fail(e, "config.json: mounts must be an array");
+		json_array_foreach(v, i, m) if (mount_parse(m, c, e) < 0) return -1;
+	}
+	if (linux_parse(json_object_get(c->json, "linux"), c, e) < 0 ||
+	    hooks_check(json_object_get(c->json, "hooks"), e) < 0 ||
+	    annotations_parse(json_object_get(c->json, "annotations"), c, e) < 0)
+		return -1;
+	return 0;
+}
+
+int oci_config_load(const char *bundle, struct oci_config *c, struct oci_err *e)
+{
+	char abs[PATH_MAX], path[PATH_MAX + 16];
+
+	if (!realpath(bundle, abs)) {
+		memset(c, 0, sizeof(*c));
+		return oci_fail(e, "bundle %s: %s", bundle, strerror(errno));
+	}
+	snprintf(path, sizeof(path), "%s/config.json", abs);
+	return oci_config_load_file(path, abs, c, e);
+}
+
+void oci_config_free(struct oci_config *c)
+{
+	free(c->args);
+	free(c->env);
+	json_decref(c->json);
+	c->args = c->env = NULL;
+	c->json = NULL;
+}
+
+/* One hook: path, args, env, timeout (seconds), the state on its standard input. */
+static int hook_run(json_t *h, const char *kind, const char *state_json, struct oci_err *e)
+{
+	const char *path = json_string_value(json_object_get(h, "path"));
+	json_int_t timeout = json_integer_value(json_object_get(h, "timeout"));
+	char **args = NULL, **env = NULL;
+	char *def_args[2];
+	int in[2], st = 0;
+	pid_t pid;
+
+	if (!path || path[0] != '/')
+		return oci_fail(e, "hook %s: path must be absolute", kind);
+	if (str_array(json_object_get(h, "args"), "hook args", &args, e) < 0 ||
+	    str_array(json_object_get(h, "env"), "hook env", &env, e) < 0) {
+		free(args);
+		free(env);
+		return -1;
+	}
+	if (pipe2(in, O_CLOEXEC) < 0)
+		return oci_fail(e, "hook %s: pipe: %s", kind, strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		static char *empty[] = {NULL};
+
+		dup2(in[0], 0);
+		def_args[0] = (char *)path;
+		def_args[1] = NULL;
+		execve(path, args && args[0] ? args : def_args, env ? env : empty);
+		_exit(127);
+	}
+	close(in[0]);
+	if (pid > 0) {
+		signal(SIGPIPE, SIG_IGN);
+		if (write(in[1], state_json, strlen(state_json)) < 0 && errno != EPIPE)
+			oci_log("warning", "hook %s: write state: %s", kind, strerror(errno));
+	}
+	close(in[1]);
+	free(args);
+	free(env);
+	if (pid < 0)
+		return oci_fail(e, "hook %s: fork: %s", kind, strerror(errno));
+	for (json_int_t waited = 0;; waited += 10) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+
+		if (r == pid)
+			break;
+		if (timeout > 0 && waited >= timeout * 1000) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			return oci_fail(e, "%s hook %s: timeout after %lld seconds", kind, path,
+					(long long)timeout);
+		}
+		poll(NULL, 0, 10);
+	}
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return oci_fail(e, "%s hook %s: exit status %d", kind, path,
+				launch_status_code(st));
+	return 0;
+}
+
+int oci_hooks_run(const struct oci_config *c, const char *kind, const char *state_json,
+		  struct oci_err *e)
+{
+	json_t *list = json_object_get(json_object_get(c->json, "hooks"), kind), *h;
+	size_t i;
+
+	json_array_foreach(list, i, h) if (hook_run(h, kind, state_json, e) < 0) return -1;
+	return 0;
+}

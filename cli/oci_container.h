@@ -1,0 +1,43 @@
+/*
+ * What create holds for one container (cli/oci_create.c), shared with the files that make
+ * its cgroup and zone page (cli/oci_cgroup.c).  Private to lxzone-oci.
+ */
+#ifndef LXZONE_CLI_OCI_CONTAINER_H
+#define LXZONE_CLI_OCI_CONTAINER_H
+
+#include "cli/oci.h"
+#include "zone/cgroup.h"
+#include "zone/zonepage.h"
+
+struct create_opts {
+	const char *id, *bundle, *pid_file, *console_socket;
+	int preserve_fds, detach, no_pivot;
+};
+
+/* Everything a container's create holds until PID 1 is started. */
+struct container {
+	struct oci_config cfg;
+	struct oci_state st;
+	struct zone_cgroup cg;
+	struct launch_opts opts;
+	struct launch_plan plan;
+	struct launch_userns userns;
+	struct launch_bind binds[OCI_MAX_MOUNTS];
+	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PROCS];
+	const char *procs_ptr[ZONE_CG_NCTRL + 1];
+	struct zone_cgroup_fs cgfs[ZONE_CG_MAXFS];
+	struct launch_cgroupfs cgfs_ops[ZONE_CG_MAXFS];
+	int console_fd, start_fd, ready[2], cg_made;
+	int uts_fd, ipc_fd; /* namespaces PID 1 joins after the plan, or -1 */
+	struct lxzone_page_writer page;
+	void *seccomp; /* linux.seccomp, built; loaded by PID 1 */
+	char page_path[PATH_MAX + 16];
+};
+
+/* The container's cgroup (limits, cpuset, shares), its procs files and cgroup file systems
+ * in k->opts, and its zone page (oci_cgroup.c).  0, or -1 with e. */
+int oci_container_cgroup(struct container *k, struct oci_err *e);
+/* The zone page's writer, a daemon beside the container until its init exits. */
+void oci_container_sampler(struct container *k, pid_t init);
+
+#endif

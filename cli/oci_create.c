@@ -1,0 +1,606 @@
+/*
+ * create, start, run: a bundle becomes a zone-shaped container under the brand.
+ *
+ * create builds launcher options from config.json (the plan's namespaces, mounts, masks,
+ * capabilities, cgroup joins), adds what only OCI asks for (tmpfs and mqueue mounts, extra
+ * masked and read-only paths, a read-only root) before the plan's pivot_root, makes the
+ * cgroup, and spawns PID 1 detached: it executes the plan, runs setup (terminal from the
+ * console socket, rlimits, oom score, environment, cwd), hardens itself, resolves the
+ * program, says ready and waits on exec.fifo (launch_init.c: start_gate).  create records
+ * the state and exits; PID 1 is adopted by the caller's subreaper (conmon, a shim) or init.
+ * start writes the fifo and PID 1 execs the brand with the program: the container's pid is
+ * the program's.  run is create + start + wait + delete.
+ *
+ * Nothing is left behind by a failed create: the cgroup is killed and removed, the state
+ * directory removed, and every mount lived in the container's mount namespace.
+ */
+#include "cli/oci.h"
+#include "cli/oci_container.h"
+#include "emul/systable.h"
+#include "filter/filter.h"
+#include "zone/cgroup.h"
+#include "zone/zonepage.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <poll.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* ------------------------------------------------------------------------------------------ */
+/* In PID 1, after the plan (inside the root), before hardening. */
+
+static int container_setup(void *arg, struct zone_error *err)
+{
+	struct container *k = arg;
+	const struct oci_config *c = &k->cfg;
+
+	if (k->console_fd >= 0 && oci_console_setup(k->console_fd, err) < 0)
+		return -1;
+	/* a pod's sandbox namespaces: after the plan, whose hostname went to the uts namespace
+	 * the clone made (the sandbox's keeps its own, as under runc) */
+	if ((k->uts_fd >= 0 && setns(k->uts_fd, CLONE_NEWUTS) < 0) ||
+	    (k->ipc_fd >= 0 && setns(k->ipc_fd, CLONE_NEWIPC) < 0))
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
+				   "join the uts or ipc namespace "
+				   "named in config.json");
+	/* root.readonly: the root's own mount only, as runc (the plan's read-only remount is
+	 * recursive and would take the bundle's writable mounts, /dev and /proc with it); the
+	 * flags it has are kept, since a user namespace locks them */
+	if (c->root_ro) {
+		struct statvfs sv;
+		unsigned long keep = 0;
+
+		if (statvfs("/", &sv) == 0)
+			keep = (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) |
+			       (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
+			       (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0) |
+			       (sv.f_flag & ST_NOATIME ? MS_NOATIME : 0) |
+			       (sv.f_flag & ST_RELATIME ? MS_RELATIME : 0);
+		if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL) < 0)
+			return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
+					   "remount the root read-only");
+	}
+	for (size_t i = 0; i < c->nrlimits; i++) {
+		struct rlimit rl = {.rlim_cur = c->rlimits[i].soft, .rlim_max = c->rlimits[i].hard};
+
+		if (setrlimit(c->rlimits[i].resource, &rl) < 0)
+			return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
+					   "error setting rlimit type %d", c->rlimits[i].resource);
+	}
+	if (c->has_oom) {
+		char buf[16];
+		int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC), n;
+
+		n = snprintf(buf, sizeof(buf), "%d", c->oom);
+		if (fd < 0 || write(fd, buf, (size_t)n) != n)
+			return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "set oom_score_adj");
+		close(fd);
+	}
+	environ = c->env;
+	if (!environ) {
+		static char *none[] = {NULL};
+
+		environ = none;
+	}
+	if (chdir(c->cwd) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
+				   "chdir to cwd (\"%s\") set in "
+				   "config.json",
+				   c->cwd);
+	if (c->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "set no_new_privs");
+	/* last: the profile bounds the rest of the launcher's calls too (hardening, the brand's
+	 * filter, the exec), which every default profile allows */
+	return oci_seccomp_load(k->seccomp, err);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* In create. */
+
+/* Insert op before the plan's pivot_root. */
+static int plan_insert(struct launch_plan *p, const struct launch_op *op, struct oci_err *e)
+{
+	size_t at;
+
+	for (at = 0; at < p->nops && p->ops[at].kind != LOP_PIVOT_ROOT; at++)
+		;
+	if (p->nops >= LAUNCH_MAX_OPS)
+		return oci_fail(e, "too many mounts (at most %d)", LAUNCH_MAX_OPS);
+	memmove(&p->ops[at + 1], &p->ops[at], (p->nops - at) * sizeof(p->ops[0]));
+	p->ops[at] = *op;
+	p->nops++;
+	return 0;
+}
+
+/* Insert op right after the plan's proc mount, before /proc/sys is made read-only. */
+static int plan_insert_after_proc(struct launch_plan *p, const struct launch_op *op,
+				  struct oci_err *e)
+{
+	size_t at;
+
+	for (at = 0; at < p->nops; at++)
+		if (p->ops[at].kind == LOP_MOUNT && !strcmp(p->ops[at].dest, "/proc"))
+			break;
+	if (at == p->nops || p->nops >= LAUNCH_MAX_OPS)
+		return oci_fail(e, "sysctl: the plan has no proc mount, or is full");
+	at++;
+	memmove(&p->ops[at + 1], &p->ops[at], (p->nops - at) * sizeof(p->ops[0]));
+	p->ops[at] = *op;
+	p->nops++;
+	return 0;
+}
+
+/* What OCI asks for beyond the zone's plan. */
+static int plan_extend(struct container *k, struct oci_err *e)
+{
+	const struct oci_config *c = &k->cfg;
+
+	for (size_t i = c->nsysctls; i-- > 0;) {
+		struct launch_op op = {.kind = LOP_WRITE_FILE,
+				       .dest = c->sysctls[i].path,
+				       .data = c->sysctls[i].value};
+
+		if (plan_insert_after_proc(&k->plan, &op, e) < 0)
+			return -1;
+	}
+
+	for (size_t i = 0; i < c->nmounts; i++) {
+		const struct oci_mount *m = &c->mounts[i];
+		struct launch_op op = {.kind = LOP_MOUNT,
+				       .src = m->type,
+				       .dest = m->dest,
+				       .fstype = m->type,
+				       .flags = m->flags & ~(unsigned long)(MS_BIND | MS_REC),
+				       .data = m->data[0] ? m->data : NULL};
+
+		if (!m->bind && plan_insert(&k->plan, &op, e) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < c->nmasked; i++) {
+		struct launch_op op = {.kind = LOP_MASK, .dest = c->masked[i]};
+
+		if (plan_insert(&k->plan, &op, e) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < c->nreadonly; i++) {
+		struct launch_op op = {.kind = LOP_READ_ONLY, .dest = c->readonly[i]};
+
+		if (plan_insert(&k->plan, &op, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int opts_build(struct container *k, const struct create_opts *co, struct oci_err *e)
+{
+	struct oci_config *c = &k->cfg;
+	struct launch_opts *o = &k->opts;
+	struct zone_error le = {0};
+	size_t nb = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->root = c->rootfs;
+	o->argv = c->args;
+	o->hostname = c->hostname;
+	o->init = LAUNCH_INIT_IMAGE; /* the program is PID 1, as in runc */
+	o->drop_caps = 1;
+	o->caps = c->caps;
+	o->kernel_version = c->kernel_version;
+	o->hardened = c->hardened;
+	o->detached = 1;
+	o->setup = container_setup;
+	o->setup_arg = k;
+	o->init_user = &c->user;
+	o->ready_fd = &k->ready[1];
+	o->start_fd = &k->start_fd;
+	o->net = c->new_net ? LAUNCH_NET_NONE : LAUNCH_NET_HOST;
+	o->net_fd = -1;
+	k->uts_fd = k->ipc_fd = -1;
+	if ((c->uts_path && (k->uts_fd = open(c->uts_path, O_RDONLY | O_CLOEXEC)) < 0) ||
+	    (c->ipc_path && (k->ipc_fd = open(c->ipc_path, O_RDONLY | O_CLOEXEC)) < 0))
+		return oci_fail(e, "namespace %s: %s",
+				k->uts_fd < 0 && c->uts_path ? c->uts_path : c->ipc_path,
+				strerror(errno));
+	if (c->netns_path) {
+		o->net = LAUNCH_NET_FD;
+		o->net_fd = open(c->netns_path, O_RDONLY | O_CLOEXEC);
+		if (o->net_fd < 0)
+			return oci_fail(e, "network namespace %s: %s", c->netns_path,
+					strerror(errno));
+	}
+	for (size_t i = 0; i < c->nmounts; i++)
+		if (c->mounts[i].bind) {
+			k->binds[nb].host = c->mounts[i].source_abs;
+			k->binds[nb].zone = c->mounts[i].dest;
+			k->binds[nb].ro = (c->mounts[i].flags & MS_RDONLY) != 0;
+			nb++;
+		}
+	o->binds = k->binds;
+	o->nbinds = nb;
+	launch_userns_init(&k->userns);
+	if (c->userns) {
+		if (launch_userns_create(c->idbase, c->idcount, c->new_net, &k->userns, &le) < 0)
+			return oci_fail(e, "%s", le.msg);
+		o->userns = &k->userns;
+		o->root_mapped = 1; /* the bundle's root is used as it is, as runc does */
+		o->net = LAUNCH_NET_NONE;
+	}
+	(void)co;
+	return 0;
+}
+
+static const struct sock_fprog *filter_get(const struct container *k, struct sock_fprog *prog,
+					   struct oci_err *e)
+{
+	struct lx_filter_opts fo = {.hardened = k->opts.hardened,
+				    .lxproc = 1, /* the zone page */
+				    .kernel = lx_sys_kv_parse(k->opts.kernel_version)};
+	struct zone_error why = {0};
+	char name[64];
+	int dfd = open(oci_g.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	snprintf(name, sizeof(name), ".filter-%016llx.bpf", (unsigned long long)lx_filter_key(&fo));
+	if (dfd >= 0 && lx_filter_cache_read(dfd, name, &fo, prog, &why) == 0) {
+		close(dfd);
+		return prog;
+	}
+	if (lx_filter_build(&fo, prog, &why) < 0) {
+		if (dfd >= 0)
+			close(dfd);
+		oci_fail(e, "brand filter: %s", why.msg);
+		return NULL;
+	}
+	if (dfd >= 0) {
+		lx_filter_cache_write(dfd, name, &fo, prog, &why);
+		close(dfd);
+	}
+	return prog;
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct oci_err *e)
+{
+	char tmp[PATH_MAX + 16], buf[16];
+	int fd, n;
+
+	snprintf(tmp, sizeof(tmp), "%s.lxzone-tmp", path);
+	n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, buf, (size_t)n) != n || close(fd) < 0 || rename(tmp, path) < 0) {
+		unlink(tmp);
+		return oci_fail(e, "write pid file %s: %s", path, strerror(errno));
+	}
+	return 0;
+}
+
+static void now_rfc3339(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
+}
+
+static int copy_config(const struct container *k, struct oci_err *e)
+{
+	char path[PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "%s/config.json", k->st.dir);
+	if (json_dump_file(k->cfg.json, path, JSON_COMPACT) < 0)
+		return oci_fail(e, "write %s: %s", path, strerror(errno));
+	return 0;
+}
+
+/* Undo a create that failed (or a run that ended): the init, the cgroup, the state. */
+static void container_destroy(struct container *k, pid_t pid)
+{
+	struct zone_error ze = {0};
+
+	if (pid > 0)
+		kill(pid, SIGKILL);
+	if (k->cg_made) {
+		zone_cgroup_kill(&k->cg, 5000, &ze);
+		zone_cgroup_remove(&k->cg, &ze);
+	}
+	oci_state_remove(k->st.dir);
+}
+
+/* runc's words for a failed create or run: "runc create failed: REASON". */
+static int create_error(const struct oci_err *e, int run)
+{
+	struct oci_err p;
+
+	snprintf(p.msg, sizeof(p.msg), "%s %s failed: %.900s", oci_g.prog, run ? "run" : "create",
+		 e->msg);
+	return oci_error(&p);
+}
+
+/* The state root and its parents (a shim names /run/containerd/runc/NAMESPACE), as runc's
+ * MkdirAll; the root itself private to root. */
+static int mkdir_p(const char *path)
+{
+	char buf[PATH_MAX];
+
+	if ((size_t)snprintf(buf, sizeof(buf), "%s", path) >= sizeof(buf))
+		return errno = ENAMETOOLONG, -1;
+	for (char *p = strchr(buf + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0700) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* create; with run set, the container is also started, waited for and deleted. */
+static int do_create(const struct create_opts *co, int run)
+{
+	static struct container k; /* large (the plan): one per process */
+	struct sock_fprog prog = {0, NULL};
+	const struct sock_fprog *filter;
+	struct zone_error le = {0};
+	struct oci_err e = {{0}};
+	char fifo[PATH_MAX + 16], c;
+	sigset_t none;
+	pid_t pid = -1;
+	int status = 0;
+
+	k.console_fd = k.start_fd = k.ready[0] = k.ready[1] = -1;
+	if (oci_id_check(co->id, &e) < 0 || oci_config_load(co->bundle, &k.cfg, &e) < 0)
+		return create_error(&e, run);
+	if (k.cfg.terminal && !co->console_socket && !run)
+		return oci_fail(&e, "cannot allocate tty if runc will detach without setting "
+				    "console socket"),
+		       create_error(&e, run);
+	if (!k.cfg.terminal && co->console_socket)
+		return oci_fail(&e, "cannot use console socket if runc will not detach or "
+				    "allocate tty"),
+		       create_error(&e, run);
+	if (k.cfg.terminal && run && !co->console_socket)
+		return oci_fail(&e, "run with terminal: true needs --console-socket with "
+				    "lxzone-oci (see docs/oci.md)"),
+		       create_error(&e, run);
+	if (co->preserve_fds > 0)
+		return oci_fail(&e, "--preserve-fds: not supported by lxzone-oci yet"),
+		       create_error(&e, run);
+	if (mkdir_p(oci_g.root) < 0)
+		return oci_fail(&e, "mkdir %s: %s", oci_g.root, strerror(errno)),
+		       create_error(&e, run);
+	snprintf(k.st.id, sizeof(k.st.id), "%s", co->id);
+	snprintf(k.st.dir, sizeof(k.st.dir), "%s/%s", oci_g.root, co->id);
+	snprintf(k.st.bundle, sizeof(k.st.bundle), "%s", k.cfg.bundle);
+	snprintf(k.st.rootfs, sizeof(k.st.rootfs), "%s", k.cfg.rootfs);
+	if (mkdir(k.st.dir, 0711) < 0) {
+		if (errno == EEXIST)
+			oci_fail(&e, "container with given ID already exists");
+		else
+			oci_fail(&e, "mkdir %s: %s", k.st.dir, strerror(errno));
+		return create_error(&e, run);
+	}
+	k.st.annotations = json_incref(json_object_get(k.cfg.json, "annotations"));
+	now_rfc3339(k.st.created, sizeof(k.st.created));
+	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", k.st.dir);
+	if (copy_config(&k, &e) < 0 ||
+	    oci_seccomp_build(json_object_get(json_object_get(k.cfg.json, "linux"), "seccomp"),
+			      &k.seccomp, &e) < 0 ||
+	    opts_build(&k, co, &e) < 0 || oci_container_cgroup(&k, &e) < 0)
+		goto fail;
+	if (co->console_socket && (k.console_fd = oci_console_connect(co->console_socket, &e)) < 0)
+		goto fail;
+	if (launch_plan_build(&k.opts, &k.plan, &le) < 0 || plan_extend(&k, &e) < 0) {
+		if (le.msg[0])
+			oci_fail(&e, "%s", le.msg);
+		goto fail;
+	}
+	if (!(filter = filter_get(&k, &prog, &e)))
+		goto fail;
+	if (mkfifo(fifo, 0622) < 0 ||
+	    (k.start_fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 ||
+	    pipe2(k.ready, O_CLOEXEC) < 0) {
+		oci_fail(&e, "exec fifo %s: %s", fifo, strerror(errno));
+		goto fail;
+	}
+	sigemptyset(&none);
+	if (launch_spawn(&k.plan, filter, NULL, &none, &pid, &le) < 0) {
+		oci_fail(&e, "%s", le.msg);
+		goto fail;
+	}
+	close(k.ready[1]);
+	close(k.start_fd);
+	if (k.console_fd >= 0)
+		close(k.console_fd);
+	launch_userns_close(&k.userns);
+	if (read(k.ready[0], &c, 1) != 1) {
+		/* PID 1 said why on stderr; its status says how */
+		waitpid(pid, &status, 0);
+		oci_fail(&e, "container init failed (exit status %d)", launch_status_code(status));
+		pid = -1;
+		goto fail;
+	}
+	close(k.ready[0]);
+	k.st.pid = pid;
+	k.st.start_time = oci_proc_start_time(pid);
+	if (oci_state_save(&k.st, &e) < 0)
+		goto fail;
+	char *sj = oci_state_json(&k.st, OCI_CREATED);
+	int hr = oci_hooks_run(&k.cfg, "createRuntime", sj ? sj : "{}", &e) < 0 ||
+		 oci_hooks_run(&k.cfg, "prestart", sj ? sj : "{}", &e) < 0;
+	free(sj);
+	if (hr)
+		goto fail;
+	if (co->pid_file && write_pid_file(co->pid_file, pid, &e) < 0)
+		goto fail;
+	oci_container_sampler(&k, pid);
+	lxzone_page_close(&k.page, false);
+	free(prog.filter);
+	if (!run)
+		return 0;
+	/* run: start it, wait unless detached, then delete */
+	char *argv[] = {"start", (char *)co->id, NULL};
+	if (oci_cmd_start(2, argv) != 0) {
+		container_destroy(&k, pid);
+		return 1;
+	}
+	if (co->detach)
+		return 0;
+	status = launch_wait(pid);
+	container_destroy(&k, -1);
+	sj = oci_state_json(&k.st, OCI_STOPPED);
+	if (oci_hooks_run(&k.cfg, "poststop", sj ? sj : "{}", &e) < 0)
+		oci_log("warning", "%s", e.msg);
+	free(sj);
+	return status;
+fail:
+	free(prog.filter);
+	lxzone_page_close(&k.page, false);
+	launch_userns_close(&k.userns);
+	container_destroy(&k, pid);
+	return create_error(&e, run);
+}
+
+static int parse_create(int argc, char **argv, struct create_opts *co, int run)
+{
+	struct oci_err e;
+
+	memset(co, 0, sizeof(*co));
+	co->bundle = ".";
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *eq = strchr(a, '=');
+		char name[64];
+		const char *val = NULL;
+
+		if (a[0] != '-') {
+			if (co->id)
+				return oci_fail(&e, "%s: \"%s\" requires exactly 1 argument(s)",
+						oci_g.prog, argv[0]),
+				       oci_error(&e), -1;
+			co->id = a;
+			continue;
+		}
+		snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - a) : (int)strlen(a), a);
+		if (!strcmp(name, "--no-pivot") || !strcmp(name, "--no-new-keyring") ||
+		    !strcmp(name, "--keep") || !strcmp(name, "--no-subreaper")) {
+			continue;
+		}
+		if (!strcmp(name, "--detach") || !strcmp(name, "-d")) {
+			co->detach = 1;
+			continue;
+		}
+		if (eq)
+			val = eq + 1;
+		else if (i + 1 < argc)
+			val = argv[++i];
+		else
+			return oci_fail(&e, "flag needs an argument: %s", a), oci_error(&e), -1;
+		if (!strcmp(name, "--bundle") || !strcmp(name, "-b"))
+			co->bundle = val;
+		else if (!strcmp(name, "--pid-file"))
+			co->pid_file = val;
+		else if (!strcmp(name, "--console-socket"))
+			co->console_socket = val;
+		else if (!strcmp(name, "--preserve-fds"))
+			co->preserve_fds = atoi(val);
+		else
+			return oci_fail(&e, "flag provided but not defined: %s", a), oci_error(&e),
+			       -1;
+	}
+	(void)run;
+	if (!co->id)
+		return oci_fail(&e, "%s: \"%s\" requires exactly 1 argument(s)", oci_g.prog,
+				argv[0]),
+		       oci_error(&e), -1;
+	return 0;
+}
+
+int oci_cmd_create(int argc, char **argv)
+{
+	struct create_opts co;
+
+	if (parse_create(argc, argv, &co, 0) < 0)
+		return 1;
+	return do_create(&co, 0);
+}
+
+int oci_cmd_run(int argc, char **argv)
+{
+	struct create_opts co;
+
+	if (parse_create(argc, argv, &co, 1) < 0)
+		return 1;
+	return do_create(&co, 1);
+}
+
+int oci_cmd_start(int argc, char **argv)
+{
+	struct oci_state s;
+	struct oci_config cfg;
+	struct oci_err e;
+	char fifo[PATH_MAX + 16], path[PATH_MAX + 16];
+	int fd;
+
+	if (argc != 2)
+		return oci_fail(&e, "%s: \"start\" requires exactly 1 argument(s)", oci_g.prog),
+		       oci_error(&e);
+	if (oci_state_load(argv[1], &s, &e) < 0)
+		return oci_error(&e);
+	switch (oci_state_status(&s)) {
+	case OCI_CREATED:
+		break;
+	case OCI_STOPPED:
+		oci_state_free(&s);
+		return oci_fail(&e, "cannot start a container that has stopped"), oci_error(&e);
+	case OCI_RUNNING:
+		oci_state_free(&s);
+		return oci_fail(&e, "cannot start an already running container"), oci_error(&e);
+	default:
+		oci_fail(&e, "cannot start a container in the %s state",
+			 oci_status_name(oci_state_status(&s)));
+		oci_state_free(&s);
+		return oci_error(&e);
+	}
+	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", s.dir);
+	fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || write(fd, "0", 1) != 1) {
+		oci_fail(&e, "%s",
+			 errno == ENXIO ? "cannot start a container that has stopped"
+					: strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		oci_state_free(&s);
+		return oci_error(&e);
+	}
+	close(fd);
+	unlink(fifo);
+	snprintf(path, sizeof(path), "%s/config.json", s.dir);
+	if (oci_config_load_file(path, s.bundle, &cfg, &e) == 0) {
+		char *sj = oci_state_json(&s, OCI_RUNNING);
+
+		if (oci_hooks_run(&cfg, "poststart", sj ? sj : "{}", &e) < 0)
+			oci_log("warning", "%s", e.msg);
+		free(sj);
+	}
+	oci_config_free(&cfg);
+	oci_state_free(&s);
+	return 0;
+}

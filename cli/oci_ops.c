@@ -1,0 +1,792 @@
+/*
+ * The verbs on an existing container: state, kill, delete, exec, ps, pause, resume,
+ * events, update, list.  Each loads ROOT/ID/state.json, derives the status (oci_state.c)
+ * and answers with runc's words where a shim parses them ("container does not exist",
+ * "container not running", "cannot delete container ID that is not stopped: running").
+ */
+#include "cli/oci.h"
+#include "emul/systable.h"
+#include "filter/filter.h"
+#include "zone/cgroup.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static int need_args(int argc, char **argv, int min, int max, struct oci_err *e)
+{
+	if (argc - 1 < min)
+		return oci_fail(e, "%s: \"%s\" requires a minimum of %d argument(s)", oci_g.prog,
+				argv[0], min);
+	if (max >= 0 && argc - 1 > max)
+		return oci_fail(e, "%s: \"%s\" requires a maximum of %d argument(s)", oci_g.prog,
+				argv[0], max);
+	return 0;
+}
+
+int oci_cmd_state(int argc, char **argv)
+{
+	struct oci_state s;
+	struct oci_err e;
+	char *j;
+
+	if (need_args(argc, argv, 1, 1, &e) < 0 || oci_state_load(argv[1], &s, &e) < 0)
+		return oci_error(&e);
+	j = oci_state_json(&s, oci_state_status(&s));
+	printf("%s\n", j ? j : "{}");
+	free(j);
+	oci_state_free(&s);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int sig;
+} signals[] = {
+    {"HUP", SIGHUP},	   {"INT", SIGINT},   {"QUIT", SIGQUIT},   {"ILL", SIGILL},
+    {"TRAP", SIGTRAP},	   {"ABRT", SIGABRT}, {"BUS", SIGBUS},	   {"FPE", SIGFPE},
+    {"KILL", SIGKILL},	   {"USR1", SIGUSR1}, {"SEGV", SIGSEGV},   {"USR2", SIGUSR2},
+    {"PIPE", SIGPIPE},	   {"ALRM", SIGALRM}, {"TERM", SIGTERM},   {"CHLD", SIGCHLD},
+    {"CONT", SIGCONT},	   {"STOP", SIGSTOP}, {"TSTP", SIGTSTP},   {"TTIN", SIGTTIN},
+    {"TTOU", SIGTTOU},	   {"URG", SIGURG},   {"XCPU", SIGXCPU},   {"XFSZ", SIGXFSZ},
+    {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"IO", SIGIO},
+    {"PWR", SIGPWR},	   {"SYS", SIGSYS},
+};
+
+static int parse_signal(const char *s, struct oci_err *e)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (*s && !*end)
+		return n > 0 && n < NSIG ? (int)n : oci_fail(e, "unknown signal \"%s\"", s);
+	if (!strncasecmp(s, "SIG", 3))
+		s += 3;
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		if (!strcasecmp(s, signals[i].name))
+			return signals[i].sig;
+	return oci_fail(e, "unknown signal \"%s\"", s);
+}
+
+/* Every pid in the container's cgroup (the hierarchy holding every process: unified on a
+ * hybrid host, else the first v1 one); returns the count, at most max. */
+static size_t cgroup_pids(const struct zone_cgroup *cg, pid_t *out, size_t max)
+{
+	char path[ZONE_CG_PATH + 32];
+	const char *dir = cg->v2[0] ? cg->v2 : NULL;
+	size_t n = 0;
+	FILE *f;
+	int pid;
+
+	for (int c = 0; !dir && c < ZONE_CG_NCTRL; c++)
+		if (cg->v1[c][0])
+			dir = cg->v1[c];
+	if (!dir)
+		return 0;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (n < max && fscanf(f, "%d", &pid) == 1)
+		out[n++] = pid;
+	fclose(f);
+	return n;
+}
+
+int oci_cmd_kill(int argc, char **argv)
+{
+	struct oci_state s;
+	struct oci_err e;
+	int all = 0, sig = SIGTERM, i = 1;
+	const char *id = NULL, *sigs = NULL;
+
+	for (; i < argc; i++) {
+		if (!strcmp(argv[i], "--all") || !strcmp(argv[i], "-a"))
+			all = 1;
+		else if (!id)
+			id = argv[i];
+		else if (!sigs)
+			sigs = argv[i];
+		else
+			return oci_fail(&e, "%s: \"kill\" requires a maximum of 2 argument(s)",
+					oci_g.prog),
+			       oci_error(&e);
+	}
+	if (!id)
+		return oci_fail(&e, "%s: \"kill\" requires a minimum of 1 argument(s)", oci_g.prog),
+		       oci_error(&e);
+	if (sigs && (sig = parse_signal(sigs, &e)) < 0)
+		return oci_error(&e);
+	if (oci_state_load(id, &s, &e) < 0)
+		return oci_error(&e);
+	if (oci_state_status(&s) == OCI_STOPPED) {
+		oci_state_free(&s);
+		if (all)
+			return 0;
+		return oci_fail(&e, "container not running"), oci_error(&e);
+	}
+	if (all) {
+		struct zone_cgroup cg;
+		pid_t pids[4096];
+		size_t n;
+
+		if (oci_cgroup_of(&s, &cg, &e) < 0) {
+			oci_state_free(&s);
+			return oci_error(&e);
+		}
+		n = cgroup_pids(&cg, pids, sizeof(pids) / sizeof(pids[0]));
+		for (size_t k = 0; k < n; k++)
+			kill(pids[k], sig);
+	} else if (kill(s.pid, sig) < 0) {
+		oci_fail(&e, "%s", errno == ESRCH ? "container not running" : strerror(errno));
+		oci_state_free(&s);
+		return oci_error(&e);
+	}
+	oci_state_free(&s);
+	return 0;
+}
+
+/* The container gone: its processes, cgroup and state; then its poststop hooks. */
+static int destroy(struct oci_state *s, struct oci_err *e)
+{
+	struct zone_cgroup cg;
+	struct zone_error ze = {0};
+	struct oci_config cfg;
+	char path[PATH_MAX + 16];
+	int have_cfg;
+
+	if (s->pid > 0 && oci_proc_start_time(s->pid) == s->start_time)
+		kill(s->pid, SIGKILL);
+	if (oci_cgroup_of(s, &cg, e) == 0 && zone_cgroup_exists(&cg)) {
+		if (zone_cgroup_kill(&cg, 5000, &ze) < 0 || zone_cgroup_remove(&cg, &ze) < 0)
+			return oci_fail(e, "remove cgroup %s: %s", s->cgroup, ze.msg);
+	}
+	snprintf(path, sizeof(path), "%s/config.json", s->dir);
+	have_cfg = oci_config_load_file(path, s->bundle, &cfg, e) == 0;
+	oci_state_remove(s->dir);
+	if (have_cfg) {
+		char *sj = oci_state_json(s, OCI_STOPPED);
+
+		if (oci_hooks_run(&cfg, "poststop", sj ? sj : "{}", e) < 0)
+			oci_log("warning", "%s", e->msg);
+		free(sj);
+	}
+	oci_config_free(&cfg);
+	return 0;
+}
+
+int oci_cmd_delete(int argc, char **argv)
+{
+	struct oci_state s;
+	struct oci_err e;
+	enum oci_status st;
+	const char *id = NULL;
+	int force = 0, r;
+
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--force") || !strcmp(argv[i], "-f"))
+			force = 1;
+		else if (!id)
+			id = argv[i];
+		else
+			return oci_fail(&e, "%s: \"delete\" requires exactly 1 argument(s)",
+					oci_g.prog),
+			       oci_error(&e);
+	if (!id)
+		return oci_fail(&e, "%s: \"delete\" requires exactly 1 argument(s)", oci_g.prog),
+		       oci_error(&e);
+	if (oci_state_load(id, &s, &e) < 0) {
+		/* an aborted create may have left the directory without state.json */
+		char dir[PATH_MAX];
+
+		if (oci_id_check(id, &e) == 0) {
+			snprintf(dir, sizeof(dir), "%s/%s", oci_g.root, id);
+			oci_state_remove(dir);
+		}
+		if (force)
+			return 0;
+		oci_fail(&e, "container does not exist");
+		return oci_error(&e);
+	}
+	st = oci_state_status(&s);
+	if (!force && st != OCI_STOPPED && st != OCI_CREATED) {
+		oci_fail(&e, "cannot delete container %s that is not stopped: %s", id,
+			 oci_status_name(st));
+		oci_state_free(&s);
+		return oci_error(&e);
+	}
+	r = destroy(&s, &e);
+	oci_state_free(&s);
+	return r < 0 ? oci_error(&e) : 0;
+}
+
+static int freeze(int argc, char **argv, int on)
+{
+	struct oci_state s;
+	struct zone_cgroup cg;
+	struct oci_err e;
+	char path[ZONE_CG_PATH + 32];
+	const char *val;
+	enum oci_status st;
+	int fd;
+
+	if (need_args(argc, argv, 1, 1, &e) < 0 || oci_state_load(argv[1], &s, &e) < 0)
+		return oci_error(&e);
+	st = oci_state_status(&s);
+	if (on && st != OCI_RUNNING && st != OCI_CREATED) {
+		oci_state_free(&s);
+		return oci_fail(&e, "container not running"), oci_error(&e);
+	}
+	if (!on && st != OCI_PAUSED) {
+		oci_state_free(&s);
+		return oci_fail(&e, "container not paused"), oci_error(&e);
+	}
+	if (oci_cgroup_of(&s, &cg, &e) < 0) {
+		oci_state_free(&s);
+		return oci_error(&e);
+	}
+	oci_state_free(&s);
+	if (cg.v1[ZONE_CG_FREEZER][0]) {
+		snprintf(path, sizeof(path), "%s/freezer.state", cg.v1[ZONE_CG_FREEZER]);
+		val = on ? "FROZEN" : "THAWED";
+	} else if (cg.layout == ZONE_CG_V2) {
+		snprintf(path, sizeof(path), "%s/cgroup.freeze", cg.v2);
+		val = on ? "1" : "0";
+	} else {
+		return oci_fail(&e, "no freezer cgroup on this host"), oci_error(&e);
+	}
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, val, strlen(val)) < 0) {
+		oci_fail(&e, "write %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return oci_error(&e);
+	}
+	close(fd);
+	return 0;
+}
+
+int oci_cmd_pause(int argc, char **argv)
+{
+	return freeze(argc, argv, 1);
+}
+
+int oci_cmd_resume(int argc, char **argv)
+{
+	return freeze(argc, argv, 0);
+}
+
+int oci_cmd_ps(int argc, char **argv)
+{
+	struct oci_state s;
+	struct zone_cgroup cg;
+	struct oci_err e;
+	const char *id = NULL, *fmt = "table";
+	pid_t pids[4096];
+	size_t n;
+	int i;
+
+	for (i = 1; i < argc && !id; i++) {
+		if (!strcmp(argv[i], "--format") || !strcmp(argv[i], "-f")) {
+			if (++i >= argc)
+				return oci_fail(&e, "flag needs an argument: -format"),
+				       oci_error(&e);
+			fmt = argv[i];
+		} else if (!strncmp(argv[i], "--format=", 9)) {
+			fmt = argv[i] + 9;
+		} else {
+			id = argv[i];
+		}
+	}
+	if (!id)
+		return oci_fail(&e, "%s: \"ps\" requires a minimum of 1 argument(s)", oci_g.prog),
+		       oci_error(&e);
+	if (strcmp(fmt, "json") && strcmp(fmt, "table"))
+		return oci_fail(&e, "invalid format option"), oci_error(&e);
+	if (oci_state_load(id, &s, &e) < 0)
+		return oci_error(&e);
+	if (oci_cgroup_of(&s, &cg, &e) < 0) {
+		oci_state_free(&s);
+		return oci_error(&e);
+	}
+	oci_state_free(&s);
+	n = cgroup_pids(&cg, pids, sizeof(pids) / sizeof(pids[0]));
+	if (!strcmp(fmt, "json")) {
+		printf("[");
+		for (size_t k = 0; k < n; k++)
+			printf("%s%d", k ? "," : "", (int)pids[k]);
+		printf("]\n");
+		return 0;
+	}
+	/* table: ps(1) with the given options (default -ef), only the container's lines */
+	{
+		char cmd[4096] = "ps";
+		char line[4096];
+		FILE *p;
+		int pidcol = -1, first = 1;
+
+		if (i >= argc)
+			strcat(cmd, " -ef");
+		for (; i < argc; i++) {
+			if (strlen(cmd) + strlen(argv[i]) + 4 >= sizeof(cmd) ||
+			    strspn(argv[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01"
+					    "23456789-,=") != strlen(argv[i]))
+				return oci_fail(&e, "ps: unsupported argument %s", argv[i]),
+				       oci_error(&e);
+			strcat(cmd, " ");
+			strcat(cmd, argv[i]);
+		}
+		fflush(stdout);
+		p = popen(cmd, "re");
+		if (!p)
+			return oci_fail(&e, "ps: %s", strerror(errno)), oci_error(&e);
+		while (fgets(line, sizeof(line), p)) {
+			if (first) {
+				char tmp[4096], *tok, *save;
+				int col = 0;
+
+				snprintf(tmp, sizeof(tmp), "%s", line);
+				for (tok = strtok_r(tmp, " \t\n", &save); tok;
+				     tok = strtok_r(NULL, " \t\n", &save), col++)
+					if (!strcmp(tok, "PID"))
+						pidcol = col;
+				fputs(line, stdout);
+				first = 0;
+				continue;
+			}
+			char tmp[4096], *tok, *save;
+			int col = 0, pid = -1;
+
+			snprintf(tmp, sizeof(tmp), "%s", line);
+			for (tok = strtok_r(tmp, " \t\n", &save); tok;
+			     tok = strtok_r(NULL, " \t\n", &save), col++)
+				if (col == pidcol) {
+					pid = atoi(tok);
+					break;
+				}
+			for (size_t k = 0; k < n; k++)
+				if (pids[k] == pid) {
+					fputs(line, stdout);
+					break;
+				}
+		}
+		pclose(p);
+		if (pidcol < 0)
+			return oci_fail(&e, "couldn't find PID field in ps output"), oci_error(&e);
+	}
+	return 0;
+}
+
+static unsigned long long read_num(const char *dir, const char *file)
+{
+	char path[ZONE_CG_PATH + 64], buf[64] = "";
+	int fd;
+	ssize_t n;
+
+	if (!dir || !dir[0])
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return strtoull(buf, NULL, 10);
+}
+
+/* events --stats: one stats event (runc's shape, the fields this host's cgroups give). */
+int oci_cmd_events(int argc, char **argv)
+{
+	struct oci_state s;
+	struct zone_cgroup cg;
+	struct oci_err e;
+	const char *id = NULL;
+	int stats = 0;
+	json_t *ev;
+	char *out;
+
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--stats"))
+			stats = 1;
+		else if (!strncmp(argv[i], "--interval", 10))
+			i += !strchr(argv[i], '=');
+		else
+			id = argv[i];
+	if (!id)
+		return oci_fail(&e, "%s: \"events\" requires exactly 1 argument(s)", oci_g.prog),
+		       oci_error(&e);
+	if (!stats)
+		return oci_fail(&e, "events: only --stats is supported by lxzone-oci"),
+		       oci_error(&e);
+	if (oci_state_load(id, &s, &e) < 0)
+		return oci_error(&e);
+	if (oci_state_status(&s) == OCI_STOPPED) {
+		oci_state_free(&s);
+		return oci_fail(&e, "container with id %s is not running", id), oci_error(&e);
+	}
+	if (oci_cgroup_of(&s, &cg, &e) < 0) {
+		oci_state_free(&s);
+		return oci_error(&e);
+	}
+	ev = json_pack(
+	    "{s:s, s:s, s:{s:{s:{s:I}}, s:{s:{s:I, s:I, s:I}}, s:{s:I, s:I}}}", "type", "stats",
+	    "id", id, "data", "cpu", "usage", "total",
+	    (json_int_t)read_num(cg.v1[ZONE_CG_CPUACCT], "cpuacct.usage"), "memory", "usage",
+	    "usage", (json_int_t)read_num(cg.v1[ZONE_CG_MEMORY], "memory.usage_in_bytes"), "max",
+	    (json_int_t)read_num(cg.v1[ZONE_CG_MEMORY], "memory.max_usage_in_bytes"), "limit",
+	    (json_int_t)read_num(cg.v1[ZONE_CG_MEMORY], "memory.limit_in_bytes"), "pids", "current",
+	    (json_int_t)read_num(cg.v1[ZONE_CG_PIDS], "pids.current"), "limit",
+	    (json_int_t)read_num(cg.v1[ZONE_CG_PIDS], "pids.max"));
+	out = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	printf("%s\n", out ? out : "{}");
+	free(out);
+	json_decref(ev);
+	oci_state_free(&s);
+	return 0;
+}
+
+/* update: the resources runc's flags name, written to the v1 (or v2) files. */
+int oci_cmd_update(int argc, char **argv)
+{
+	struct oci_state s;
+	struct zone_cgroup cg;
+	struct oci_err e;
+	const char *id = NULL;
+	struct {
+		const char *flag;
+		int ctrl;
+		const char *v1, *v2;
+		const char *val;
+	} rows[] = {
+	    {"--memory", ZONE_CG_MEMORY, "memory.limit_in_bytes", "memory.max", NULL},
+	    {"--memory-swap", ZONE_CG_MEMORY, "memory.memsw.limit_in_bytes", "memory.swap.max",
+	     NULL},
+	    {"--cpu-quota", ZONE_CG_CPU, "cpu.cfs_quota_us", NULL, NULL},
+	    {"--cpu-period", ZONE_CG_CPU, "cpu.cfs_period_us", NULL, NULL},
+	    {"--cpu-share", ZONE_CG_CPU, "cpu.shares", "cpu.weight", NULL},
+	    {"--cpuset-cpus", ZONE_CG_CPUSET, "cpuset.cpus", "cpuset.cpus", NULL},
+	    {"--cpuset-mems", ZONE_CG_CPUSET, "cpuset.mems", "cpuset.mems", NULL},
+	    {"--pids-limit", ZONE_CG_PIDS, "pids.max", "pids.max", NULL},
+	};
+	size_t nrows = sizeof(rows) / sizeof(rows[0]);
+
+	for (int i = 1; i < argc; i++) {
+		size_t k;
+
+		if (argv[i][0] != '-') {
+			id = argv[i];
+			continue;
+		}
+		for (k = 0; k < nrows; k++)
+			if (!strcmp(argv[i], rows[k].flag) && i + 1 < argc) {
+				rows[k].val = argv[++i];
+				break;
+			}
+		if (k == nrows)
+			return oci_fail(&e, "update: flag %s is not supported by lxzone-oci",
+					argv[i]),
+			       oci_error(&e);
+	}
+	if (!id)
+		return oci_fail(&e, "%s: \"update\" requires exactly 1 argument(s)", oci_g.prog),
+		       oci_error(&e);
+	if (oci_state_load(id, &s, &e) < 0)
+		return oci_error(&e);
+	if (oci_cgroup_of(&s, &cg, &e) < 0) {
+		oci_state_free(&s);
+		return oci_error(&e);
+	}
+	oci_state_free(&s);
+	for (size_t k = 0; k < nrows; k++) {
+		const char *dir = cg.layout == ZONE_CG_V2 ? cg.v2 : cg.v1[rows[k].ctrl];
+		const char *file = cg.layout == ZONE_CG_V2 ? rows[k].v2 : rows[k].v1;
+		char path[ZONE_CG_PATH + 64];
+		int fd;
+
+		if (!rows[k].val)
+			continue;
+		if (!dir[0] || !file)
+			return oci_fail(&e, "update %s: no such cgroup file on this host",
+					rows[k].flag),
+			       oci_error(&e);
+		snprintf(path, sizeof(path), "%s/%s", dir, file);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, rows[k].val, strlen(rows[k].val)) < 0) {
+			oci_fail(&e, "write %s: %s", path, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return oci_error(&e);
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+int oci_cmd_list(int argc, char **argv)
+{
+	DIR *d = opendir(oci_g.root);
+	struct dirent *de;
+
+	(void)argc;
+	(void)argv;
+	printf("ID\tPID\tSTATUS\tBUNDLE\tCREATED\n");
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		struct oci_state s;
+		struct oci_err e;
+
+		if (de->d_name[0] == '.' || oci_state_load(de->d_name, &s, &e) < 0)
+			continue;
+		enum oci_status st = oci_state_status(&s);
+		printf("%s\t%d\t%s\t%s\t%s\n", s.id, st == OCI_STOPPED ? 0 : (int)s.pid,
+		       oci_status_name(st), s.bundle, s.created);
+		oci_state_free(&s);
+	}
+	closedir(d);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* exec */
+
+static int exec_setup(void *arg, struct zone_error *err)
+{
+	return oci_seccomp_load(arg, err);
+}
+
+int oci_cmd_exec(int argc, char **argv)
+{
+	struct oci_state s;
+	struct oci_config cfg = {0};
+	struct oci_err e;
+	struct launch_opts o;
+	struct zone_error le = {0};
+	const char *id = NULL, *process = NULL, *pid_file = NULL, *cwd = NULL, *console = NULL;
+	char user[64] = "", procs[ZONE_CG_NCTRL + 1][ZONE_CG_PROCS];
+	const char *procs_ptr[ZONE_CG_NCTRL + 1];
+	char **args = NULL, *envs[64];
+	size_t nenv = 0;
+	int tty = 0, detach = 0, status = 0, i, np;
+	void *seccomp = NULL;
+	int slave = -1;
+	struct zone_cgroup cg;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (id) {
+			args = argv + i;
+			break;
+		}
+		if (a[0] != '-') {
+			id = a;
+			continue;
+		}
+		if (!strcmp(a, "--tty") || !strcmp(a, "-t"))
+			tty = 1;
+		else if (!strcmp(a, "--detach") || !strcmp(a, "-d"))
+			detach = 1;
+		else if (!strcmp(a, "--no-new-privs"))
+			continue;
+		else if (i + 1 >= argc)
+			return oci_fail(&e, "flag needs an argument: %s", a), oci_error(&e);
+		else if (!strcmp(a, "--process") || !strcmp(a, "-p"))
+			process = argv[++i];
+		else if (!strcmp(a, "--pid-file"))
+			pid_file = argv[++i];
+		else if (!strcmp(a, "--cwd"))
+			cwd = argv[++i];
+		else if (!strcmp(a, "--user") || !strcmp(a, "-u"))
+			snprintf(user, sizeof(user), "%s", argv[++i]);
+		else if (!strcmp(a, "--env") || !strcmp(a, "-e")) {
+			if (nenv < 63)
+				envs[nenv++] = argv[++i];
+		} else if (!strcmp(a, "--preserve-fds") && atoi(argv[i + 1]) > 0) {
+			return oci_fail(&e, "exec --preserve-fds: not supported by lxzone-oci yet"),
+			       oci_error(&e);
+		} else if (!strcmp(a, "--console-socket")) {
+			console = argv[++i];
+		} else if (!strcmp(a, "--preserve-fds") || !strcmp(a, "--cap") ||
+			   !strcmp(a, "--apparmor") || !strcmp(a, "--process-label") ||
+			   !strcmp(a, "--cgroup")) {
+			i++; /* accepted, not applied: docs/oci.md */
+		} else
+			return oci_fail(&e, "flag provided but not defined: %s", a), oci_error(&e);
+	}
+	if (!id)
+		return oci_fail(&e, "%s: \"exec\" requires a minimum of 1 argument(s)", oci_g.prog),
+		       oci_error(&e);
+	if (oci_state_load(id, &s, &e) < 0)
+		return oci_error(&e);
+	if (oci_state_status(&s) != OCI_RUNNING && oci_state_status(&s) != OCI_CREATED) {
+		oci_state_free(&s);
+		return oci_fail(&e, "cannot exec in a stopped container"), oci_error(&e);
+	}
+	if (process) {
+		json_error_t je;
+		json_t *p = json_load_file(process, 0, &je);
+
+		if (!p) {
+			oci_state_free(&s);
+			return oci_fail(&e, "process %s: line %d: %s", process, je.line, je.text),
+			       oci_error(&e);
+		}
+		cfg.json = p;
+		if (oci_process_parse(p, &cfg, &e) < 0) {
+			oci_state_free(&s);
+			oci_config_free(&cfg);
+			return oci_error(&e);
+		}
+		args = cfg.args;
+		cwd = cfg.cwd;
+		snprintf(user, sizeof(user), "%u:%u", (unsigned)cfg.user.uid,
+			 (unsigned)cfg.user.gid);
+		environ = cfg.env;
+		for (size_t k = 0; k < cfg.nrlimits; k++) {
+			struct rlimit rl = {cfg.rlimits[k].soft, cfg.rlimits[k].hard};
+
+			setrlimit(cfg.rlimits[k].resource, &rl);
+		}
+	} else {
+		/* the container's own process env, then --env */
+		struct oci_config c0;
+		char path[PATH_MAX + 16];
+
+		snprintf(path, sizeof(path), "%s/config.json", s.dir);
+		if (oci_config_load_file(path, s.bundle, &c0, &e) == 0 && c0.env) {
+			for (size_t k = 0; c0.env[k]; k++)
+				putenv(strdup(c0.env[k]));
+		}
+		oci_config_free(&c0);
+		for (size_t k = 0; k < nenv; k++)
+			putenv(envs[k]);
+	}
+	tty |= cfg.terminal; /* --process's terminal: true is --tty */
+	if ((tty && !console) || (!tty && console)) {
+		oci_state_free(&s);
+		return oci_fail(&e, "%s",
+				tty ? "exec --tty needs --console-socket with lxzone-oci"
+				    : "cannot use console socket if runc will not detach or "
+				      "allocate tty"),
+		       oci_error(&e);
+	}
+	if (!args || !args[0]) {
+		oci_state_free(&s);
+		return oci_fail(&e, "args must not be empty"), oci_error(&e);
+	}
+	if (oci_cgroup_of(&s, &cg, &e) < 0) {
+		oci_state_free(&s);
+		return oci_error(&e);
+	}
+	np = zone_cgroup_procs_files(&cg, procs, ZONE_CG_NCTRL + 1);
+	for (int k = 0; k < np; k++)
+		procs_ptr[k] = procs[k];
+	memset(&o, 0, sizeof(o));
+	{
+		struct oci_config c0;
+		char path[PATH_MAX + 16];
+
+		snprintf(path, sizeof(path), "%s/config.json", s.dir);
+		if (oci_config_load_file(path, s.bundle, &c0, &e) < 0) {
+			oci_state_free(&s);
+			return oci_error(&e);
+		}
+		o.kernel_version = c0.kernel_version ? strdup(c0.kernel_version) : NULL;
+		o.hardened = c0.hardened;
+		o.caps = process ? cfg.caps : c0.caps;
+		if (oci_seccomp_build(json_object_get(json_object_get(c0.json, "linux"), "seccomp"),
+				      &seccomp, &e) < 0) {
+			oci_config_free(&c0);
+			oci_state_free(&s);
+			return oci_error(&e);
+		}
+		oci_config_free(&c0);
+	}
+	o.drop_caps = 1;
+	o.zone_page = LAUNCH_ZONE_PAGE; /* bound there at create, in its mount namespace */
+	o.argv = args;
+	o.cwd = cwd;
+	o.user = user[0] ? user : NULL;
+	o.cgroup_procs = procs_ptr;
+	o.ncgroup_procs = (size_t)(np > 0 ? np : 0);
+	if (tty && (slave = oci_exec_tty(s.pid, console, &e)) < 0) {
+		oci_state_free(&s);
+		return oci_error(&e);
+	}
+	if (detach || tty) {
+		pid_t child = fork();
+
+		if (child < 0) {
+			oci_state_free(&s);
+			return oci_fail(&e, "fork: %s", strerror(errno)), oci_error(&e);
+		}
+		if (child > 0) {
+			/* the waiter's pid: it exits with the program's status (docs/oci.md) */
+			if (pid_file) {
+				char tmp[PATH_MAX + 16], buf[16];
+				int fd, n = snprintf(buf, sizeof(buf), "%d", (int)child);
+
+				snprintf(tmp, sizeof(tmp), "%s.lxzone-tmp", pid_file);
+				fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+				if (fd < 0 || write(fd, buf, (size_t)n) != n || close(fd) < 0 ||
+				    rename(tmp, pid_file) < 0) {
+					oci_state_free(&s);
+					return oci_fail(&e, "write pid file %s: %s", pid_file,
+							strerror(errno)),
+					       oci_error(&e);
+				}
+			}
+			oci_state_free(&s);
+			if (!detach) { /* a terminal wants a session of its own: wait for it */
+				int st = 0;
+
+				while (waitpid(child, &st, 0) < 0 && errno == EINTR)
+					;
+				return launch_status_code(st);
+			}
+			return 0;
+		}
+		setsid();
+		if (tty && oci_exec_tty_take(slave, &e) < 0) {
+			oci_state_free(&s);
+			_exit(oci_error(&e));
+		}
+	} else if (pid_file) {
+		/* we are the waiter: in place, our pid is the exec's until it ends */
+		char tmp[PATH_MAX + 16], buf[16];
+		int fd, n = snprintf(buf, sizeof(buf), "%d", (int)getpid());
+
+		snprintf(tmp, sizeof(tmp), "%s.lxzone-tmp", pid_file);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0 || write(fd, buf, (size_t)n) != n || close(fd) < 0 ||
+		    rename(tmp, pid_file) < 0) {
+			oci_state_free(&s);
+			return oci_fail(&e, "write pid file %s: %s", pid_file, strerror(errno)),
+			       oci_error(&e);
+		}
+	}
+	o.enter_in_place = 1;
+	if (seccomp) {
+		o.setup = exec_setup;
+		o.setup_arg = seccomp;
+	}
+	if (launch_enter(s.pid, &o, &status, &le) < 0) {
+		oci_state_free(&s);
+		return oci_fail(&e, "%s", le.msg), oci_error(&e);
+	}
+	oci_state_free(&s);
+	return status;
+}

@@ -1,0 +1,199 @@
+#!/bin/sh
+# config.json mapped onto the zone machinery, each key checked from inside the container:
+# linux.seccomp stacked under the brand's filter (also for exec), a user namespace from
+# uidMappings/gidMappings, hooks (createRuntime, poststart, poststop with the state on their
+# stdin), the terminal over --console-socket, a deep cgroupsPath, sysctl, process.user,
+# oomScoreAdj, masked and read-only paths, a tmpfs mount, and the profile annotation.
+. "$(dirname "$0")/lib.sh"
+need_root
+need_image
+OCI=$LXZONE_BUILD/bin/lxzone-oci
+[ -x "$OCI" ] || skip "lxzone-oci not built at $OCI"
+[ -x "$LXZONE_BUILD/bin/lxzone-brand" ] || skip "lxzone-brand not built"
+export LXZONE_CGROUP_PARENT=${LXZONE_CGROUP_PARENT:-lxzone-oci-test}
+STATE=$WORK/state
+R() { "$OCI" --root "$STATE" "$@"; }
+ID=h7map$$
+trap 'for s in a b c d e; do "$OCI" --root "$STATE" delete --force "$ID$s" >/dev/null 2>&1; done; cleanup_work' EXIT
+B=$WORK/bundle
+mkdir -p "$B" "$WORK/out"
+cp -a "$IMAGE" "$B/rootfs"
+(cd "$B" && "$OCI" spec) || fail "spec exited $?"
+cp "$B/config.json" "$WORK/config.spec"
+config() { # ARGS-JSON PYTHON
+	cp "$WORK/config.spec" "$B/config.json"
+	python3 - "$B/config.json" "$WORK/out" "$1" "$2" <<'EOF'
+import json, sys
+path, out, args, extra = sys.argv[1:5]
+c = json.load(open(path))
+c["process"]["terminal"] = False
+c["process"]["args"] = json.loads(args)
+c["root"]["readonly"] = False
+c["mounts"].append({"destination": "/out", "type": "bind", "source": out, "options": ["rbind"]})
+exec(extra)
+json.dump(c, open(path, "w"), indent=1)
+EOF
+}
+wait_file() { i=0; while [ ! -s "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; }
+
+# seccomp: mkdir refused with EPERM by the profile, under the brand, in the program and exec
+config '["sh", "-c", "mkdir /tmp/x 2>/out/mkdir; echo $? >> /out/mkdir; exec sleep 300"]' '
+c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],
+  "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}'
+R run -d --bundle "$B" "${ID}a" || fail "run -d with a seccomp profile exited $?"
+wait_file "$WORK/out/mkdir"
+grep -q "Operation not permitted" "$WORK/out/mkdir" || fail "seccomp: mkdir said: $(cat "$WORK/out/mkdir")"
+R exec "${ID}a" mkdir /tmp/y 2>"$WORK/err" && fail "seccomp: exec's mkdir succeeded"
+grep -q "Operation not permitted" "$WORK/err" || fail "seccomp exec: $(cat "$WORK/err")"
+R exec "${ID}a" ls / >/dev/null || fail "seccomp: exec of an allowed program failed"
+R delete --force "${ID}a"
+config '["true"]' 'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_TRAP"}'
+R create --bundle "$B" "${ID}a" 2>"$WORK/err" && fail "SCMP_ACT_TRAP was accepted"
+grep -q "SCMP_ACT_TRAP is not supported under the brand" "$WORK/err" || fail "TRAP: $(cat "$WORK/err")"
+echo "ok   linux.seccomp stacked under the brand (program and exec), TRAP refused"
+
+# user namespace: the container's root is host uid 200000
+config '["sh", "-c", "cat /proc/self/uid_map > /out/uidmap; id -u > /out/uid; exec sleep 300"]' '
+c["linux"]["namespaces"].append({"type": "user"})
+c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+chown -R 200000:200000 "$B/rootfs"
+R run -d --bundle "$B" "${ID}b" || fail "run -d in a user namespace exited $?"
+wait_file "$WORK/out/uid"
+pid=$(R state "${ID}b" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+[ "$(awk '{print $1}' "/proc/$pid/status" | grep -c .)" -gt 0 ] || true
+huid=$(awk '/^Uid:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+[ "$huid" = 200000 ] || fail "userns: the init's host uid is $huid (want 200000)"
+[ "$(cat "$WORK/out/uid")" = 0 ] || fail "userns: id -u in the container: $(cat "$WORK/out/uid")"
+R delete --force "${ID}b"
+chown -R 0:0 "$B/rootfs"
+config '["true"]' '
+c["linux"]["namespaces"].append({"type": "user"})
+c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 10}, {"containerID": 10, "hostID": 300000, "size": 10}]
+c["linux"]["gidMappings"] = c["linux"]["uidMappings"]'
+R create --bundle "$B" "${ID}b" 2>"$WORK/err" && fail "two uid ranges were accepted"
+grep -q "one uid and one gid mapping" "$WORK/err" || fail "two ranges: $(cat "$WORK/err")"
+echo "ok   user namespace (host uid 200000 is the container's root), several ranges refused"
+
+# hooks: createRuntime and poststart at create and start, poststop at delete, state on stdin
+cat >"$WORK/hook.sh" <<EOF
+#!/bin/sh
+cat > "$WORK/out/hook-\$1"
+EOF
+chmod +x "$WORK/hook.sh"
+config '["sleep", "300"]' "
+h = lambda k: [{'path': '$WORK/hook.sh', 'args': ['hook.sh', k]}]
+c['hooks'] = {'createRuntime': h('createRuntime'), 'poststart': h('poststart'), 'poststop': h('poststop')}"
+R create --bundle "$B" "${ID}c" || fail "create with hooks exited $?"
+grep -q "\"id\": \"${ID}c\"" "$WORK/out/hook-createRuntime" 2>/dev/null || fail "createRuntime hook: $(cat "$WORK/out/hook-createRuntime" 2>&1)"
+[ ! -e "$WORK/out/hook-poststart" ] || fail "poststart ran before start"
+R start "${ID}c" || fail "start with hooks exited $?"
+grep -q '"status": "running"' "$WORK/out/hook-poststart" 2>/dev/null || fail "poststart hook: $(cat "$WORK/out/hook-poststart" 2>&1)"
+R delete --force "${ID}c"
+grep -q '"status": "stopped"' "$WORK/out/hook-poststop" 2>/dev/null || fail "poststop hook: $(cat "$WORK/out/hook-poststop" 2>&1)"
+config '["true"]' "c['hooks'] = {'startContainer': [{'path': '/bin/true'}]}"
+R create --bundle "$B" "${ID}c" 2>"$WORK/err" && fail "startContainer hook was accepted"
+grep -q "hooks.startContainer: not supported" "$WORK/err" || fail "startContainer: $(cat "$WORK/err")"
+echo "ok   hooks createRuntime, poststart, poststop (state on stdin); startContainer refused"
+
+# the terminal: the master arrives on the console socket, the program writes to the slave
+cat >"$WORK/console.py" <<'EOF'
+import array, os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(1)
+open(sys.argv[2], "w").close()
+c, _ = s.accept()
+fds = array.array("i")
+msg, anc, _, _ = c.recvmsg(64, socket.CMSG_LEN(fds.itemsize))
+for lvl, typ, data in anc:
+    fds.frombytes(data[:fds.itemsize])
+out = b""
+while b"tty-ok" not in out:
+    try:
+        d = os.read(fds[0], 1024)
+    except OSError:
+        break
+    if not d:
+        break
+    out += d
+open(sys.argv[3], "wb").write(out)
+EOF
+python3 "$WORK/console.py" "$WORK/console.sock" "$WORK/console.ready" "$WORK/out/console" &
+cpid=$!
+wait_file "$WORK/console.ready"; sleep 0.2
+config '["sh", "-c", "tty; test -t 0 && echo tty-ok; sleep 300"]' 'c["process"]["terminal"] = True'
+R create --bundle "$B" --console-socket "$WORK/console.sock" "${ID}d" || fail "create with a console socket exited $?"
+R start "${ID}d" || fail "start with a terminal exited $?"
+i=0; while kill -0 $cpid 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+grep -q "tty-ok" "$WORK/out/console" || fail "terminal: the console socket's master read: $(cat "$WORK/out/console" 2>&1)"
+grep -q "/dev/pts/" "$WORK/out/console" || fail "terminal: tty said: $(cat "$WORK/out/console" 2>&1)"
+kill $cpid 2>/dev/null
+# exec --tty: its own terminal over a console socket; its status is the program's
+rm -f "$WORK/console.sock" "$WORK/console.ready"
+python3 "$WORK/console.py" "$WORK/console.sock" "$WORK/console.ready" "$WORK/out/exec-console" &
+cpid=$!
+wait_file "$WORK/console.ready"; sleep 0.2
+R exec --tty --console-socket "$WORK/console.sock" "${ID}d" sh -c 'tty; echo tty-ok; sleep 1; exit 4'
+rc=$?
+[ $rc = 4 ] || fail "exec --tty: status $rc (want 4)"
+i=0; while kill -0 $cpid 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+grep -q "/dev/pts/" "$WORK/out/exec-console" || fail "exec --tty: the master read: $(cat "$WORK/out/exec-console" 2>&1)"
+kill $cpid 2>/dev/null
+R delete --force "${ID}d"
+echo "ok   terminal over --console-socket (create and exec --tty)"
+
+# a pod: the second container joins the first one's uts and ipc namespaces by path
+config '["sleep", "300"]' 'c["hostname"] = "podbox"'
+R run -d --bundle "$B" "${ID}a" || fail "run -d of the pod's sandbox exited $?"
+spid=$(R state "${ID}a" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+config '["sh", "-c", "hostname > /out/pod-hostname; exec sleep 300"]' "
+c['hostname'] = 'app'
+c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] not in ('uts', 'ipc')]
+c['linux']['namespaces'] += [{'type': 'uts', 'path': '/proc/$spid/ns/uts'}, {'type': 'ipc', 'path': '/proc/$spid/ns/ipc'}]"
+R run -d --bundle "$B" "${ID}b" || fail "run -d joining the sandbox's namespaces exited $?"
+wait_file "$WORK/out/pod-hostname"
+[ "$(cat "$WORK/out/pod-hostname")" = podbox ] || fail "joined uts namespace: hostname $(cat "$WORK/out/pod-hostname")"
+apid=$(R state "${ID}b" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+[ "$(readlink "/proc/$apid/ns/ipc")" = "$(readlink "/proc/$spid/ns/ipc")" ] || fail "ipc namespace not joined"
+[ "$(R exec "${ID}b" hostname)" = podbox ] || fail "exec in the pod's container: hostname $(R exec "${ID}b" hostname)"
+R delete --force "${ID}b"
+R delete --force "${ID}a"
+echo "ok   a pod: uts and ipc namespaces joined by path (program and exec)"
+
+# a deep cgroupsPath, sysctl, user, oom score, masked/read-only paths, tmpfs, profile
+config '["sh", "-c", "id -u > /out/user; id -G > /out/groups; cat /proc/self/oom_score_adj > /out/oom; cat /proc/sys/kernel/msgmax > /out/msgmax; cat /etc/hostname > /out/masked 2>&1; touch /home/x 2>/out/ro; mount | grep \" /scratch \" > /out/tmpfs; exec sleep 300"]' '
+c["linux"]["cgroupsPath"] = "/h7deep/one/two/'"${ID}e"'"
+c["linux"]["sysctl"] = {"kernel.msgmax": "4096"}
+c["process"]["user"] = {"uid": 1000, "gid": 1000, "additionalGids": [5]}
+c["process"]["oomScoreAdj"] = 300
+c["linux"]["maskedPaths"].append("/etc/hostname")
+c["linux"]["readonlyPaths"].append("/home")
+c["mounts"].append({"destination": "/scratch", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "size=1m"]})
+c["annotations"] = {"io.lxzone.profile": "hardened"}'
+mkdir -p "$B/rootfs/home"
+chmod 1777 "$WORK/out" # uid 1000 writes its answers there
+R run -d --bundle "$B" "${ID}e" || fail "run -d with the mappings exited $?"
+wait_file "$WORK/out/user"; sleep 0.5
+pid=$(R state "${ID}e" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+grep -q "/h7deep/one/two/${ID}e\$" "/proc/$pid/cgroup" || fail "cgroupsPath: $(cat "/proc/$pid/cgroup" 2>&1 | head -3)"
+[ "$(cat "$WORK/out/user")" = 1000 ] || fail "process.user uid: $(cat "$WORK/out/user")"
+grep -qw 5 "$WORK/out/groups" || fail "additionalGids: $(cat "$WORK/out/groups")"
+[ "$(cat "$WORK/out/oom")" = 300 ] || fail "oomScoreAdj: $(cat "$WORK/out/oom")"
+[ "$(cat "$WORK/out/msgmax")" = 4096 ] || fail "sysctl kernel.msgmax: $(cat "$WORK/out/msgmax")"
+[ -z "$(cat "$WORK/out/masked")" ] || fail "maskedPaths /etc/hostname: $(cat "$WORK/out/masked")"
+grep -q "Read-only file system" "$WORK/out/ro" || fail "readonlyPaths /home: $(cat "$WORK/out/ro")"
+grep -q tmpfs "$WORK/out/tmpfs" || fail "tmpfs mount /scratch: $(cat "$WORK/out/tmpfs")"
+R delete --force "${ID}e" || fail "delete --force exited $?"
+for h in /sys/fs/cgroup/*/h7deep/one/two/"${ID}e" /sys/fs/cgroup/unified/h7deep/one/two/"${ID}e"; do
+	[ ! -e "$h" ] || fail "cgroup left: $h"
+done
+for h in /sys/fs/cgroup/*/h7deep /sys/fs/cgroup/unified/h7deep; do
+	[ -d "$h" ] && find "$h" -depth -type d -exec rmdir {} + 2>/dev/null
+done
+config '["true"]' 'c["linux"]["sysctl"] = {"kernel.core_pattern": "|/tmp/x"}'
+R create --bundle "$B" "${ID}e" 2>"$WORK/err" && fail "a host-global sysctl was accepted"
+grep -q 'sysctl .*kernel.core_pattern.* is not in a separate kernel namespace' "$WORK/err" || fail "core_pattern: $(cat "$WORK/err")"
+echo "ok   cgroupsPath, sysctl, user, additionalGids, oomScoreAdj, maskedPaths, readonlyPaths, tmpfs"
+
+[ $failures = 0 ] || exit 1
+echo PASS

@@ -1,0 +1,69 @@
+#!/bin/sh
+# podman with lxzone-oci as its runtime (conmon drives it as it drives runc): an image from
+# `podman import` of the busybox tarball, `run --rm` with output and exit status, a detached
+# container, `podman exec` in it, `podman stop` and `rm`.  Podman's storage is private to
+# the test (vfs under the work directory), so nothing of the host's podman is touched.
+# On this machine podman needs cgroupfs, no network and explicit ulimits (docs/oci.md).
+. "$(dirname "$0")/lib.sh"
+need_root
+command -v podman >/dev/null 2>&1 || skip "podman not installed (apt-get install podman)"
+OCI=$LXZONE_BUILD/bin/lxzone-oci
+TARBALL=$LXZONE_BUILD/images/busybox.tar.gz
+[ -x "$OCI" ] || skip "lxzone-oci not built at $OCI"
+[ -f "$TARBALL" ] || skip "busybox tarball not built at $TARBALL (target image-busybox)"
+export LXZONE_CGROUP_PARENT=${LXZONE_CGROUP_PARENT:-lxzone-oci-test}
+P() {
+	timeout 120 podman --root "$WORK/storage" --runroot "$WORK/run" --storage-driver vfs \
+		--cgroup-manager cgroupfs --events-backend file --runtime "$OCI" "$@"
+}
+RUNOPTS="--network none --ulimit nofile=1024:1024 --ulimit nproc=4096:4096"
+NAME=h7podman$$
+trap 'P rm -f -t 0 "$NAME" >/dev/null 2>&1; cleanup_work' EXIT
+
+P import "$TARBALL" localhost/lxzone-oci-busybox >/dev/null || fail "podman import exited $?"
+
+# shellcheck disable=SC2086
+out=$(P run --rm $RUNOPTS localhost/lxzone-oci-busybox sh -c 'echo hello; cat /proc/sys/net/ipv4/ping_group_range')
+rc=$?
+[ $rc = 0 ] || fail "podman run --rm exited $rc"
+[ "$(echo "$out" | head -1)" = hello ] || fail "podman run output: $out"
+# shellcheck disable=SC2086
+P run --rm $RUNOPTS localhost/lxzone-oci-busybox sh -c 'exit 5'
+rc=$?
+[ $rc = 5 ] || fail "podman run's status: $rc (want the program's 5)"
+echo "ok   podman run --rm (output, sysctl, exit status)"
+
+# shellcheck disable=SC2086
+P run -d --name "$NAME" $RUNOPTS localhost/lxzone-oci-busybox sleep 300 >/dev/null ||
+	fail "podman run -d exited $?"
+[ "$(P inspect -f '{{.State.Status}}' "$NAME")" = running ] ||
+	fail "detached container: $(P inspect -f '{{.State.Status}}' "$NAME" 2>&1)"
+out=$(P exec "$NAME" sh -c 'echo in-$(hostname | cut -c1-4)')
+[ -n "$out" ] && echo "$out" | grep -q '^in-' || fail "podman exec: $out"
+P exec "$NAME" sh -c 'exit 4'
+rc=$?
+[ $rc = 4 ] || fail "podman exec's status: $rc (want 4)"
+# -it: conmon's console socket, for run (create) and exec, under a terminal script(1) gives
+if command -v script >/dev/null 2>&1; then
+	PC="timeout 120 podman --root $WORK/storage --runroot $WORK/run --storage-driver vfs --cgroup-manager cgroupfs --events-backend file --runtime $OCI"
+	out=$(script -qec "$PC exec -it $NAME sh -c 'tty; echo exec-it; exit 2'" /dev/null)
+	rc=$?
+	echo "$out" | grep -q "^exec-it" && echo "$out" | grep -q "/dev/pts/" ||
+		fail "podman exec -it: $out"
+	[ $rc = 2 ] || fail "podman exec -it's status: $rc (want 2)"
+	out=$(script -qec "$PC run -it --rm $RUNOPTS localhost/lxzone-oci-busybox sh -c 'tty; echo run-it; exit 3'" /dev/null)
+	rc=$?
+	echo "$out" | grep -q "^run-it" && echo "$out" | grep -q "/dev/pts/" || fail "podman run -it: $out"
+	[ $rc = 3 ] || fail "podman run -it's status: $rc (want 3)"
+	echo "ok   podman run -it, exec -it (a terminal over the console socket)"
+else
+	echo "skip podman -it: script(1) not installed"
+fi
+P stop -t 1 "$NAME" >/dev/null || fail "podman stop exited $?"
+[ "$(P inspect -f '{{.State.Status}}' "$NAME")" = exited ] ||
+	fail "after stop: $(P inspect -f '{{.State.Status}}' "$NAME" 2>&1)"
+P rm "$NAME" >/dev/null || fail "podman rm exited $?"
+echo "ok   podman run -d, exec (output, status), stop, rm"
+
+[ $failures = 0 ] || exit 1
+echo PASS

@@ -1,0 +1,195 @@
+#!/bin/sh
+# lxzone-oci, driven as a shim drives runc: a busybox bundle made here, then create / state /
+# start / exec / ps / pause / resume / kill / delete and run, each checked; then the bad
+# input runc refuses (duplicate id, malformed config.json, missing console socket, kill of a
+# stopped container, a mount through a symlink out of the rootfs), each with runc's words on
+# stderr and in the --log JSON, and nothing left behind: no state, no cgroup, no mount.
+. "$(dirname "$0")/lib.sh"
+need_root
+need_image
+OCI=$LXZONE_BUILD/bin/lxzone-oci
+[ -x "$OCI" ] || skip "lxzone-oci not built at $OCI"
+[ -x "$LXZONE_BUILD/bin/lxzone-brand" ] || skip "lxzone-brand not built"
+export LXZONE_CGROUP_PARENT=${LXZONE_CGROUP_PARENT:-lxzone-oci-test}
+STATE=$WORK/state
+LOG=$WORK/oci.log
+R() { "$OCI" --root "$STATE" --log "$LOG" --log-format json "$@"; }
+ID=h7oci$$
+cg_of() { echo "/sys/fs/cgroup/pids/$LXZONE_CGROUP_PARENT/$1"; }
+[ -d /sys/fs/cgroup/pids ] || cg_of() { echo "/sys/fs/cgroup/$LXZONE_CGROUP_PARENT/$1"; }
+cleanup_oci() {
+	"$OCI" --root "$STATE" delete --force "$ID" >/dev/null 2>&1
+	"$OCI" --root "$STATE" delete --force "${ID}r" >/dev/null 2>&1
+	"$OCI" --root "$STATE" delete --force "${ID}b" >/dev/null 2>&1
+	cleanup_work
+}
+trap cleanup_oci EXIT
+
+# bundle: the busybox image as rootfs, runc's default config with a program of ours, a bind
+# mount of a host directory at /out, and the brand's kernel-version annotation
+B=$WORK/bundle
+mkdir -p "$B" "$WORK/out"
+cp -a "$IMAGE" "$B/rootfs"
+(cd "$B" && "$OCI" spec) || fail "spec exited $?"
+[ -s "$B/config.json" ] && grep -q '"ociVersion"' "$B/config.json" || fail "spec wrote no config.json"
+(cd "$B" && "$OCI" spec 2>"$WORK/spec.err") && fail "spec over an existing config.json succeeded"
+grep -q "exists" "$WORK/spec.err" || fail "spec over an existing config.json: $(cat "$WORK/spec.err")"
+config() { # ARGS-JSON [EXTRA-PYTHON]
+	python3 - "$B/config.json" "$WORK/out" "$1" "${2:-}" <<'EOF'
+import json, sys
+path, out, args, extra = sys.argv[1:5]
+c = json.load(open(path))
+p = c["process"]
+p["terminal"] = False
+p["args"] = json.loads(args)
+p["rlimits"] = [{"type": "RLIMIT_NOFILE", "hard": 1000, "soft": 900}]
+c["mounts"].append({"destination": "/out", "type": "bind", "source": out,
+                    "options": ["rbind", "rw"]})
+c["annotations"] = {"io.lxzone.kernel-version": "4.19.0"}
+c["linux"]["resources"]["memory"] = {"limit": 64 * 1024 * 1024}
+c["linux"]["resources"]["pids"] = {"limit": 50}
+exec(extra)
+json.dump(c, open(path, "w"), indent=1)
+EOF
+}
+config '["sh", "-c", "echo started > /out/started; uname -r > /out/uname; ulimit -n > /out/nofile; touch /rootfs-rw 2>/out/rofs; head -1 /proc/meminfo > /out/meminfo; exec sleep 300"]'
+cp "$B/config.json" "$WORK/config.good"
+
+# create: state says created, the pid file names the init, the program has not run
+R create --bundle "$B" --pid-file "$WORK/pid" "$ID" || fail "create exited $?"
+st=$(R state "$ID")
+echo "$st" | grep -q '"status": "created"' || fail "state after create: $st"
+pid=$(cat "$WORK/pid" 2>/dev/null)
+echo "$st" | grep -q "\"pid\": $pid," || fail "pid file ($pid) differs from state: $st"
+[ ! -e "$WORK/out/started" ] || fail "the program ran before start"
+echo "$st" | grep -q '"io.lxzone.kernel-version": "4.19.0"' || fail "state has no annotations: $st"
+
+# start: the program runs under the brand (its uname is the annotation's), config applied
+R start "$ID" || fail "start exited $?"
+i=0; while [ ! -s "$WORK/out/nofile" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ "$(cat "$WORK/out/started" 2>/dev/null)" = started ] || fail "the program did not run after start"
+[ "$(cat "$WORK/out/uname")" = 4.19.0 ] || fail "uname -r in the container: $(cat "$WORK/out/uname") (want the annotation's 4.19.0)"
+[ "$(cat "$WORK/out/nofile")" = 900 ] || fail "RLIMIT_NOFILE soft: $(cat "$WORK/out/nofile") (want 900)"
+grep -q "Read-only file system" "$WORK/out/rofs" || fail "root.readonly: touch / said: $(cat "$WORK/out/rofs")"
+# lxproc shows the container's limits, as a zone's (the zone page)
+grep -q "^MemTotal: *65536 kB" "$WORK/out/meminfo" || fail "meminfo in a 64 MiB container: $(cat "$WORK/out/meminfo")"
+R state "$ID" | grep -q '"status": "running"' || fail "state after start: $(R state "$ID")"
+R start "$ID" 2>"$WORK/err" && fail "a second start succeeded"
+grep -q "cannot start an already running container" "$WORK/err" || fail "second start: $(cat "$WORK/err")"
+echo "ok   create, state, start (brand uname, rlimit, read-only root, bind mount, meminfo)"
+
+# limits on the container's cgroup
+cgp=$(cg_of "$ID")
+[ "$(cat "$cgp/pids.max" 2>/dev/null)" = 50 ] || fail "pids.max at $cgp: $(cat "$cgp/pids.max" 2>&1)"
+
+# exec: a second process in the container, its status returned
+out=$(R exec "$ID" cat /out/started) || fail "exec exited $?"
+[ "$out" = started ] || fail "exec output: $out"
+R exec "$ID" sh -c 'exit 3'; [ $? = 3 ] || fail "exec's exit status is not the program's"
+[ "$(R exec "$ID" hostname)" = lxzone ] || fail "exec hostname: $(R exec "$ID" hostname)"
+R exec "$ID" sh -c 'echo $$ > /out/exec-pid; exec sleep 200' &
+i=0; while [ ! -s "$WORK/out/exec-pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+ps=$(R ps --format json "$ID")
+echo "$ps" | grep -q "\[$pid[],]" || fail "ps --format json has not the init $pid: $ps"
+[ "$(echo "$ps" | tr ',' '\n' | wc -l)" -ge 2 ] || fail "ps --format json has not the exec'd process: $ps"
+echo "ok   exec (output, status, hostname), ps --format json"
+
+# pause / resume through the freezer
+R pause "$ID" || fail "pause exited $?"
+R state "$ID" | grep -q '"status": "paused"' || fail "state after pause: $(R state "$ID")"
+R resume "$ID" || fail "resume exited $?"
+R state "$ID" | grep -q '"status": "running"' || fail "state after resume: $(R state "$ID")"
+R events --stats "$ID" | grep -q '"type":"stats"' || fail "events --stats: $(R events --stats "$ID" 2>&1)"
+R update --pids-limit 40 "$ID" && [ "$(cat "$cgp/pids.max")" = 40 ] || fail "update --pids-limit"
+echo "ok   pause, resume, events --stats, update"
+
+# delete refuses a running container; kill, then delete leaves nothing
+R delete "$ID" 2>"$WORK/err" && fail "delete of a running container succeeded"
+grep -q "cannot delete container $ID that is not stopped: running" "$WORK/err" || fail "delete running: $(cat "$WORK/err")"
+R kill "$ID" KILL || fail "kill exited $?"
+i=0; while R state "$ID" | grep -q running && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+R state "$ID" | grep -q '"status": "stopped"' || fail "state after kill: $(R state "$ID")"
+: >"$LOG"
+R kill "$ID" KILL 2>"$WORK/err" && fail "kill of a stopped container succeeded"
+grep -qx "container not running" "$WORK/err" || fail "kill stopped, stderr: $(cat "$WORK/err")"
+grep -q '"level":"error","msg":"container not running"' "$LOG" || fail "kill stopped, log: $(cat "$LOG")"
+R kill --all "$ID" KILL || fail "kill --all of a stopped container is not 0, as runc's"
+R delete "$ID" || fail "delete exited $?"
+[ ! -e "$STATE/$ID" ] || fail "state directory left: $(ls "$STATE/$ID")"
+[ ! -e "$cgp" ] || fail "cgroup left: $cgp"
+R state "$ID" 2>"$WORK/err" && fail "state of a deleted container succeeded"
+grep -qx "container does not exist" "$WORK/err" || fail "state deleted: $(cat "$WORK/err")"
+echo "ok   kill, delete (runc's errors; no state, no cgroup left)"
+
+# run: create + start + wait + delete, with the program's status
+config '["sh", "-c", "echo run-ok > /out/run; exit 7"]'
+R run --bundle "$B" "${ID}r"; rc=$?
+[ $rc = 7 ] || fail "run's status: $rc (want 7)"
+[ "$(cat "$WORK/out/run" 2>/dev/null)" = run-ok ] || fail "run: the program did not run"
+[ ! -e "$STATE/${ID}r" ] && [ ! -e "$(cg_of "${ID}r")" ] || fail "run left its state or cgroup"
+echo "ok   run (status 7, nothing left)"
+
+# bad input: every refusal in runc's words, nothing left behind
+noleft() { # WHAT ID
+	[ ! -e "$STATE/$2" ] || fail "$1: state directory left"
+	[ ! -e "$(cg_of "$2")" ] || fail "$1: cgroup left"
+	grep -q "$B/rootfs" /proc/self/mounts && fail "$1: a mount on the rootfs is left"
+}
+cp "$WORK/config.good" "$B/config.json"
+R create --bundle "$B" "${ID}b" || fail "create for the duplicate test exited $?"
+: >"$LOG"
+R create --bundle "$B" "${ID}b" 2>"$WORK/err" && fail "a duplicate id was created"
+grep -qx "lxzone-oci create failed: container with given ID already exists" "$WORK/err" || fail "duplicate id: $(cat "$WORK/err")"
+grep -q '"msg":"lxzone-oci create failed: container with given ID already exists"' "$LOG" || fail "duplicate id, log: $(cat "$LOG")"
+R delete "${ID}b" || fail "delete of a created container exited $?"
+noleft "delete created" "${ID}b"
+
+printf '{"ociVersion": "1.0.0", "root": {"path": "rootfs"}, ' >"$B/config.json"
+R create --bundle "$B" "${ID}b" 2>"$WORK/err" && fail "a malformed config.json was accepted"
+grep -q "config.json: line" "$WORK/err" || fail "malformed config.json: $(cat "$WORK/err")"
+noleft "malformed config" "${ID}b"
+
+cp "$WORK/config.good" "$B/config.json"
+config '["true"]' 'c["linux"]["namespaces"].append({"type": "bogus"})'
+R create --bundle "$B" "${ID}b" 2>"$WORK/err" && fail "an unknown namespace was accepted"
+grep -q "namespace bogus does not exist" "$WORK/err" || fail "unknown namespace: $(cat "$WORK/err")"
+noleft "unknown namespace" "${ID}b"
+
+cp "$WORK/config.good" "$B/config.json"
+config '["true"]' 'c["process"]["terminal"] = True'
+R create --bundle "$B" "${ID}b" 2>"$WORK/err" && fail "terminal without a console socket was accepted"
+grep -q "create failed: cannot allocate tty if runc will detach without setting console socket" "$WORK/err" ||
+	fail "terminal without console socket: $(cat "$WORK/err")"
+noleft "no console socket" "${ID}b"
+R create --bundle "$B" --console-socket "$WORK/no-such.sock" "${ID}b" 2>"$WORK/err" &&
+	fail "a missing console socket was accepted"
+grep -q "create failed: dial unix $WORK/no-such.sock: connect: no such file or directory" "$WORK/err" || fail "missing console socket: $(cat "$WORK/err")"
+noleft "missing console socket" "${ID}b"
+
+# a mount destination through a symlink that points out of the rootfs never reaches the
+# host: the plan resolves it inside the rootfs, where it leads nowhere, and create refuses
+mkdir -p "$WORK/hostside"
+cp "$WORK/config.good" "$B/config.json"
+ln -s "$WORK/hostside" "$B/rootfs/escape"
+config '["sh", "-c", "exec sleep 300"]' \
+	'c["mounts"].append({"destination": "/escape/x", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid"]})'
+R create --bundle "$B" "${ID}b" 2>"$WORK/err" && fail "a mount through an escaping symlink was made"
+grep -q "escape/x" "$WORK/err" || fail "mount through a symlink: $(cat "$WORK/err")"
+[ ! -e "$WORK/hostside/x" ] || fail "ESCAPED: the mount point was made on the host side of the symlink"
+grep -q "$WORK/hostside" /proc/self/mounts && fail "ESCAPED: a mount on the host at $WORK/hostside"
+noleft "symlink escape" "${ID}b"
+rm -f "$B/rootfs/escape"
+echo "ok   bad input: duplicate id, malformed config, unknown namespace, console socket, symlink escape"
+
+# global options
+"$OCI" --systemd-cgroup state x 2>"$WORK/err" && fail "--systemd-cgroup was accepted"
+grep -q "systemd-cgroup is not supported" "$WORK/err" || fail "--systemd-cgroup: $(cat "$WORK/err")"
+[ "$("$OCI" --version | wc -l)" = 3 ] || fail "--version is not three lines"
+"$OCI" features | python3 -c 'import json,sys; d=json.load(sys.stdin); assert "pid" in d["linux"]["namespaces"]' ||
+	fail "features is not the runtime-spec features JSON"
+ln -s "$OCI" "$WORK/runc"
+"$WORK/runc" --version | head -1 | grep -q "^runc version" || fail "named runc, --version says: $("$WORK/runc" --version | head -1)"
+echo "ok   --systemd-cgroup refused, --version, features, named runc"
+
+[ $failures = 0 ] || exit 1
+echo PASS

@@ -1,0 +1,354 @@
+/*
+ * lxzone-oci's config.json parsing (cli/oci_config.c), seccomp profiles (cli/oci_seccomp.c)
+ * and container ids (cli/oci_state.c): what is taken, and each refusal's words.  Pure: a
+ * bundle in a temporary directory, nothing run.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "cli/oci.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char bundle[256];
+
+static json_t *base(void)
+{
+	return json_pack("{s:s, s:{s:s}, s:{s:[s, s], s:[s], s:s, s:{s:[s, s]}, "
+			 "s:[{s:s, s:i, s:i}]}, s:[{s:s, s:s, s:s}, {s:s, s:s, s:s, s:[s, s]}, "
+			 "{s:s, s:s, s:s, s:[s, s, s]}], s:{s:[{s:s}, {s:s}]}}",
+			 "ociVersion", "1.0.2", "root", "path", "rootfs", "process", "args", "sh",
+			 "-c", "env", "PATH=/bin", "cwd", "/", "capabilities", "bounding",
+			 "CAP_KILL", "CAP_CHOWN", "rlimits", "type", "RLIMIT_NOFILE", "hard", 100,
+			 "soft", 50, "mounts", "destination", "/proc", "type", "proc", "source",
+			 "proc", "destination", "/data", "type", "bind", "source", "data",
+			 "options", "rbind", "ro", "destination", "/scratch", "type", "tmpfs",
+			 "source", "tmpfs", "options", "nosuid", "size=1m", "mode=700", "linux",
+			 "namespaces", "type", "pid", "type", "mount");
+}
+
+/* Write doc as the bundle's config.json and load it; the return of oci_config_load. */
+static int load(json_t *doc, struct oci_config *c, struct oci_err *e)
+{
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	assert_int_equal(json_dump_file(doc, path, 0), 0);
+	json_decref(doc);
+	memset(e, 0, sizeof(*e));
+	return oci_config_load(bundle, c, e);
+}
+
+/* Load doc and expect a refusal containing want. */
+static void refused(json_t *doc, const char *want)
+{
+	struct oci_config c;
+	struct oci_err e;
+
+	assert_int_equal(load(doc, &c, &e), -1);
+	if (!strstr(e.msg, want))
+		fail_msg("error \"%s\" does not say \"%s\"", e.msg, want);
+	oci_config_free(&c);
+}
+
+static json_t *linux_of(json_t *doc)
+{
+	return json_object_get(doc, "linux");
+}
+
+static int setup(void **state)
+{
+	char root[300];
+
+	(void)state;
+	snprintf(bundle, sizeof(bundle), "%s/test-oci-XXXXXX", getenv("TMPDIR") ?: "/tmp");
+	assert_non_null(mkdtemp(bundle));
+	snprintf(root, sizeof(root), "%s/rootfs", bundle);
+	assert_int_equal(mkdir(root, 0755), 0);
+	oci_g.log = NULL;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[400];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", bundle);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_good(void **state)
+{
+	struct oci_config c;
+	struct oci_err e;
+	char want[PATH_MAX + 8];
+
+	(void)state;
+	assert_int_equal(load(base(), &c, &e), 0);
+	assert_string_equal(c.args[0], "sh");
+	assert_null(c.args[2]);
+	assert_string_equal(c.env[0], "PATH=/bin");
+	assert_int_equal(c.caps, (UINT64_C(1) << 5) | (UINT64_C(1) << 0)); /* KILL, CHOWN */
+	assert_int_equal(c.nrlimits, 1);
+	assert_int_equal(c.rlimits[0].resource, RLIMIT_NOFILE);
+	assert_int_equal(c.rlimits[0].soft, 50);
+	/* proc is the plan's own: only the bind and the tmpfs are kept */
+	assert_int_equal(c.nmounts, 2);
+	assert_true(c.mounts[0].bind);
+	assert_true(c.mounts[0].flags & MS_RDONLY);
+	snprintf(want, sizeof(want), "%s/data", c.bundle);
+	assert_string_equal(c.mounts[0].source_abs, want);
+	assert_string_equal(c.mounts[1].type, "tmpfs");
+	assert_true(c.mounts[1].flags & MS_NOSUID);
+	assert_string_equal(c.mounts[1].data, "size=1m,mode=700");
+	assert_false(c.new_net);
+	assert_null(c.netns_path);
+	assert_int_equal(c.memory, UINT64_MAX);
+	oci_config_free(&c);
+}
+
+static void test_resources(void **state)
+{
+	struct oci_config c;
+	struct oci_err e;
+	json_t *doc = base();
+
+	(void)state;
+	json_object_set_new(linux_of(doc), "resources",
+			    json_pack("{s:{s:I, s:I}, s:{s:I, s:I, s:s}, s:{s:i}}", "memory",
+				      "limit", (json_int_t)64 << 20, "swap", (json_int_t)96 << 20,
+				      "cpu", "quota", (json_int_t)50000, "period",
+				      (json_int_t)100000, "cpus", "0", "pids", "limit", 10));
+	assert_int_equal(load(doc, &c, &e), 0);
+	assert_int_equal(c.memory, 64 << 20);
+	assert_int_equal(c.swap, 32 << 20); /* OCI's swap is memory+swap */
+	assert_int_equal(c.millicpus, 500);
+	assert_string_equal(c.cpuset_cpus, "0");
+	assert_int_equal(c.pids, 10);
+	oci_config_free(&c);
+}
+
+static void test_malformed(void **state)
+{
+	struct oci_config c;
+	struct oci_err e;
+	char path[300];
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("{\"ociVersion\": \"1.0.0\", \"root\": ", f);
+	fclose(f);
+	assert_int_equal(oci_config_load(bundle, &c, &e), -1);
+	assert_non_null(strstr(e.msg, "config.json: line 1"));
+	oci_config_free(&c);
+	unlink(path);
+	assert_int_equal(oci_config_load(bundle, &c, &e), -1);
+	assert_string_equal(e.msg, "JSON specification file config.json not found");
+	oci_config_free(&c);
+}
+
+static void test_process_refusals(void **state)
+{
+	json_t *doc;
+
+	(void)state;
+	doc = base();
+	json_object_set_new(json_object_get(doc, "process"), "args", json_array());
+	refused(doc, "args must not be empty");
+	doc = base();
+	json_object_set_new(json_object_get(doc, "process"), "cwd", json_string("tmp"));
+	refused(doc, "must be absolute");
+	doc = base();
+	json_array_append_new(
+	    json_object_get(json_object_get(json_object_get(doc, "process"), "capabilities"),
+			    "bounding"),
+	    json_string("CAP_FLY"));
+	refused(doc, "unknown capability CAP_FLY");
+	doc = base();
+	json_object_set_new(
+	    json_array_get(json_object_get(json_object_get(doc, "process"), "rlimits"), 0), "type",
+	    json_string("RLIMIT_WINGS"));
+	refused(doc, "rlimit type RLIMIT_WINGS is unknown");
+	doc = base();
+	json_object_del(doc, "root");
+	refused(doc, "root.path is required");
+}
+
+static void test_namespaces(void **state)
+{
+	struct oci_config c;
+	struct oci_err e;
+	json_t *doc;
+
+	(void)state;
+	doc = base();
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      json_pack("{s:s}", "type", "bogus"));
+	refused(doc, "namespace bogus does not exist");
+	doc = base();
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      json_pack("{s:s, s:s}", "type", "pid", "path", "/proc/1/ns/pid"));
+	refused(doc, "joining a pid namespace");
+	doc = base();
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      json_pack("{s:s}", "type", "user"));
+	json_object_set_new(linux_of(doc), "uidMappings",
+			    json_pack("[{s:i, s:i, s:i}, {s:i, s:i, s:i}]", "containerID", 0,
+				      "hostID", 1000, "size", 1, "containerID", 1, "hostID", 5000,
+				      "size", 10));
+	json_object_set(linux_of(doc), "gidMappings",
+			json_object_get(linux_of(doc), "uidMappings"));
+	refused(doc, "one uid and one gid mapping");
+	doc = base();
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      json_pack("{s:s}", "type", "user"));
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      json_pack("{s:s}", "type", "network"));
+	json_object_set_new(
+	    linux_of(doc), "uidMappings",
+	    json_pack("[{s:i, s:i, s:i}]", "containerID", 0, "hostID", 100000, "size", 65536));
+	json_object_set(linux_of(doc), "gidMappings",
+			json_object_get(linux_of(doc), "uidMappings"));
+	assert_int_equal(load(doc, &c, &e), 0);
+	assert_true(c.userns);
+	assert_true(c.new_net);
+	assert_int_equal(c.idbase, 100000);
+	assert_int_equal(c.idcount, 65536);
+	oci_config_free(&c);
+}
+
+static void test_sysctl(void **state)
+{
+	struct oci_config c;
+	struct oci_err e;
+	json_t *doc;
+
+	(void)state;
+	doc = base();
+	json_object_set_new(linux_of(doc), "sysctl",
+			    json_pack("{s:s}", "net.ipv4.ip_forward", "1"));
+	refused(doc, "sysctl \"net.ipv4.ip_forward\" is not in a separate kernel namespace");
+	doc = base();
+	json_object_set_new(linux_of(doc), "sysctl",
+			    json_pack("{s:s}", "kernel.core_pattern", "|/x"));
+	refused(doc, "sysctl \"kernel.core_pattern\" is not in a separate kernel namespace");
+	doc = base();
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      json_pack("{s:s}", "type", "network"));
+	json_object_set_new(linux_of(doc), "sysctl",
+			    json_pack("{s:s, s:s}", "net.ipv4.ping_group_range", "0 0",
+				      "net/ipv4/conf/eth0.100/forwarding", "1"));
+	assert_int_equal(load(doc, &c, &e), 0);
+	assert_int_equal(c.nsysctls, 2);
+	for (size_t i = 0; i < 2; i++)
+		assert_true(
+		    !strcmp(c.sysctls[i].path, "/proc/sys/net/ipv4/ping_group_range") ||
+		    !strcmp(c.sysctls[i].path, "/proc/sys/net/ipv4/conf/eth0.100/forwarding"));
+	oci_config_free(&c);
+}
+
+static void test_other_refusals(void **state)
+{
+	json_t *doc;
+
+	(void)state;
+	doc = base();
+	json_object_set_new(linux_of(doc), "cgroupsPath", json_string("system.slice:x:y"));
+	refused(doc, "needs --systemd-cgroup");
+	doc = base();
+	json_object_set_new(doc, "hooks",
+			    json_pack("{s:[{s:s}]}", "createContainer", "path", "/bin/true"));
+	refused(doc, "hooks.createContainer: not supported");
+	doc = base();
+	json_object_set_new(doc, "annotations", json_pack("{s:s}", "io.lxzone.profile", "fast"));
+	refused(doc, "io.lxzone.profile=fast");
+	doc = base();
+	json_object_set_new(doc, "annotations",
+			    json_pack("{s:s}", "io.lxzone.kernel-version", "five"));
+	refused(doc, "kernel-version=five");
+	doc = base();
+	json_array_append_new(json_object_get(doc, "mounts"),
+			      json_pack("{s:s, s:s, s:s}", "destination", "/o", "type", "overlay",
+					"source", "overlay"));
+	refused(doc, "type overlay is not supported");
+	doc = base();
+	json_array_append_new(json_object_get(doc, "mounts"),
+			      json_pack("{s:s, s:s}", "destination", "rel", "type", "tmpfs"));
+	refused(doc, "must be absolute");
+}
+
+static void test_seccomp(void **state)
+{
+	struct oci_err e;
+	void *ctx = NULL;
+	json_t *p;
+
+	(void)state;
+	p = json_pack("{s:s}", "defaultAction", "SCMP_ACT_TRAP");
+	assert_int_equal(oci_seccomp_build(p, &ctx, &e), -1);
+	assert_non_null(strstr(e.msg, "SCMP_ACT_TRAP is not supported under the brand"));
+	json_decref(p);
+	p = json_pack("{s:s}", "defaultAction", "SCMP_ACT_MAYBE");
+	assert_int_equal(oci_seccomp_build(p, &ctx, &e), -1);
+	assert_non_null(strstr(e.msg, "unknown action SCMP_ACT_MAYBE"));
+	json_decref(p);
+	p = json_pack("{s:s, s:[{s:[s], s:s, s:[{s:i, s:i, s:s}]}]}", "defaultAction",
+		      "SCMP_ACT_ALLOW", "syscalls", "names", "personality", "action",
+		      "SCMP_ACT_ERRNO", "args", "index", 0, "value", 8, "op", "SCMP_CMP_ALMOST");
+	assert_int_equal(oci_seccomp_build(p, &ctx, &e), -1);
+	assert_non_null(strstr(e.msg, "unknown operator SCMP_CMP_ALMOST"));
+	json_decref(p);
+	p = json_pack("{s:s, s:[{s:[s, s, s], s:s, s:i}]}", "defaultAction", "SCMP_ACT_ALLOW",
+		      "syscalls", "names", "mkdir", "no_such_call_anywhere", "mkdirat", "action",
+		      "SCMP_ACT_ERRNO", "errnoRet", 1);
+	assert_int_equal(oci_seccomp_build(p, &ctx, &e), 0);
+	assert_non_null(ctx);
+	json_decref(p);
+	assert_int_equal(oci_seccomp_build(NULL, &ctx, &e), 0);
+	assert_null(ctx);
+}
+
+static void test_ids(void **state)
+{
+	struct oci_err e;
+
+	(void)state;
+	assert_int_equal(oci_id_check("web-1.a_b+c", &e), 0);
+	assert_int_equal(oci_id_check("../x", &e), -1);
+	assert_string_equal(e.msg, "invalid container ID format");
+	assert_int_equal(oci_id_check("a b", &e), -1);
+	assert_int_equal(oci_id_check("..", &e), -1);
+	assert_int_equal(oci_id_check("", &e), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_good, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_resources, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_process_refusals, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_namespaces, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sysctl, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_other_refusals, setup, teardown),
+	    cmocka_unit_test(test_seccomp),
+	    cmocka_unit_test(test_ids),
+	};
+
+	/* the config's warnings (unknown properties) go to stderr, as the log */
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

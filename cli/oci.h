@@ -6,7 +6,7 @@
  * container's state directory (oci_state.c), and the launcher (zone/launch/launch.h), which runs
  * every container process under the brand exactly as it runs a zone's.
  *
- * Errors: every fallible function returns 0 or -1 and fills a struct oci_err with one line
+ * Errors: every fallible function returns 0 or -1 and fills a struct zone_error with one line
  * (no program name); main logs it as runc does (the --log file, text or JSON, and stderr)
  * and exits 1.
  */
@@ -18,16 +18,15 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "lib/error.h"
 #include "zone/launch/launch.h"
 
 #define OCI_SPEC_VERSION "1.2.0"
 #define OCI_DEFAULT_ROOT "/run/lxzone-oci"
 
-struct oci_err {
-	char msg[1024];
-};
-
-int oci_fail(struct oci_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Errors are the host's one type (lib/error.h); oci_fail fills one with runc's wording, which
+ * carries no errno suffix. */
+int oci_fail(struct zone_error *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The log (global --log, --log-format): level "error", "warning", "info". */
 void oci_log(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -98,34 +97,34 @@ struct oci_config {
 };
 
 /* Read BUNDLE/config.json (bundle resolved to an absolute path).  0, or -1 with e. */
-int oci_config_load(const char *bundle, struct oci_config *c, struct oci_err *e);
+int oci_config_load(const char *bundle, struct oci_config *c, struct zone_error *e);
 /* The same, from a file and a bundle directory already absolute (state's copy). */
 int oci_config_load_file(const char *path, const char *bundle, struct oci_config *c,
-			 struct oci_err *e);
+			 struct zone_error *e);
 void oci_config_free(struct oci_config *c);
 /* The `process` object of config.json or of `exec --process`, into c's process fields. */
-int oci_process_parse(json_t *proc, struct oci_config *c, struct oci_err *e);
+int oci_process_parse(json_t *proc, struct oci_config *c, struct zone_error *e);
 /* runc spec's default config.json (rootless: the user-namespace variant). */
 json_t *oci_spec_default(int rootless);
 /* The hooks of kind ("createRuntime", "poststart", ...) run with the state JSON on their
  * standard input; poststop's failures are only logged.  0, or -1 with e. */
 int oci_hooks_run(const struct oci_config *c, const char *kind, const char *state_json,
-		  struct oci_err *e);
+		  struct zone_error *e);
 
 /* The console socket (runc's protocol, oci_create.c): connect to it (the descriptor, or
  * -1 with e), and send it a terminal's master (one SCM_RIGHTS message). */
-int oci_console_connect(const char *path, struct oci_err *e);
+int oci_console_connect(const char *path, struct zone_error *e);
 int oci_send_fd(int sock, int fd);
 /* In PID 1 (oci_console.c): the terminal from the container's devpts, over sock. */
 int oci_console_setup(int sock, struct zone_error *err);
 /* exec --tty: the terminal opened through init's root and sent; the slave, or -1 with e;
  * then, in the forked session leader, it becomes the controlling terminal and stdio. */
-int oci_exec_tty(pid_t init, const char *socket_path, struct oci_err *e);
-int oci_exec_tty_take(int slave, struct oci_err *e);
+int oci_exec_tty(pid_t init, const char *socket_path, struct zone_error *e);
+int oci_exec_tty_take(int slave, struct zone_error *e);
 
 /* linux.seccomp (oci_seccomp.c): built in create (*out: a libseccomp context, NULL when
  * the config has none), loaded by the container's processes before the brand's filter. */
-int oci_seccomp_build(json_t *sec, void **out, struct oci_err *e);
+int oci_seccomp_build(json_t *sec, void **out, struct zone_error *e);
 int oci_seccomp_load(void *ctx, struct zone_error *err);
 
 /* ------------------------------------------------------------------------------------------ */
@@ -146,10 +145,10 @@ struct oci_state {
 	json_t *annotations;
 };
 
-int oci_id_check(const char *id, struct oci_err *e);
+int oci_id_check(const char *id, struct zone_error *e);
 /* Load ROOT/ID/state.json; "container does not exist" when there is none. */
-int oci_state_load(const char *id, struct oci_state *s, struct oci_err *e);
-int oci_state_save(const struct oci_state *s, struct oci_err *e);
+int oci_state_load(const char *id, struct oci_state *s, struct zone_error *e);
+int oci_state_save(const struct oci_state *s, struct zone_error *e);
 void oci_state_free(struct oci_state *s);
 enum oci_status oci_state_status(const struct oci_state *s);
 const char *oci_status_name(enum oci_status st);
@@ -161,7 +160,7 @@ void oci_state_remove(const char *dir);
 
 /* The container's cgroups (oci_ops.c): from its state, for signals, ps, pause, delete. */
 struct zone_cgroup;
-int oci_cgroup_of(const struct oci_state *s, struct zone_cgroup *cg, struct oci_err *e);
+int oci_cgroup_of(const struct oci_state *s, struct zone_cgroup *cg, struct zone_error *e);
 
 /* Verbs. argc/argv start at the verb. Each returns the exit status. */
 int oci_cmd_create(int argc, char **argv);
@@ -179,7 +178,7 @@ int oci_cmd_update(int argc, char **argv);
 int oci_cmd_list(int argc, char **argv);
 
 /* Report e as runc does and return 1 (oci_log.c); the --log file. */
-int oci_error(const struct oci_err *e);
-int oci_log_open(const char *path, struct oci_err *e);
+int oci_error(const struct zone_error *e);
+int oci_log_open(const char *path, struct zone_error *e);
 
 #endif

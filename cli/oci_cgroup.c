@@ -20,7 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-int oci_cgroup_of(const struct oci_state *s, struct zone_cgroup *cg, struct oci_err *e)
+int oci_cgroup_of(const struct oci_state *s, struct zone_cgroup *cg, struct zone_error *e)
 {
 	struct zone_error ze = {0};
 	char parent[OCI_CGROUP_MAX], *slash, *old = getenv("LXZONE_CGROUP_PARENT");
@@ -50,7 +50,7 @@ int oci_cgroup_of(const struct oci_state *s, struct zone_cgroup *cg, struct oci_
  * them (/proc/meminfo, /proc/stat, /proc/loadavg...), bound read-only into it as a zone's.
  * Sampled once here; page_sampler keeps it current while the container lives.
  */
-static int page_make(struct container *k, struct oci_err *e)
+static int page_make(struct container *k, struct zone_error *e)
 {
 	struct zone_error ze = {0};
 
@@ -121,7 +121,7 @@ static int cgroup_name(const struct oci_config *c, const char *id, char *out, si
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-static int write_cg(const char *dir, const char *file, const char *val, struct oci_err *e)
+static int write_cg(const char *dir, const char *file, const char *val, struct zone_error *e)
 {
 	char path[ZONE_CG_PATH + 64];
 	int fd;
@@ -159,7 +159,7 @@ static void cpuset_copy(const char *dir)
 		n = read(fd, buf, sizeof(buf) - 1);
 		close(fd);
 		if (n > 0) {
-			struct oci_err e;
+			struct zone_error e;
 
 			buf[n] = '\0';
 			write_cg(dir, files[i], buf, &e);
@@ -204,7 +204,7 @@ static void cgroup_ancestors(const struct zone_cgroup *cg)
 	}
 }
 
-int oci_container_cgroup(struct container *k, struct oci_err *e)
+int oci_container_cgroup(struct container *k, struct zone_error *e)
 {
 	const struct oci_config *c = &k->cfg;
 	struct zone_cg_limits lim = {.memory = c->memory,

@@ -102,7 +102,7 @@ static void warn_unknown(json_t *obj, const char *const *known, size_t n, const 
 }
 
 /* A string member, NULL when absent; -1 when present and not a string. */
-static int get_str(json_t *o, const char *key, const char **out, struct oci_err *e)
+static int get_str(json_t *o, const char *key, const char **out, struct zone_error *e)
 {
 	json_t *v = json_object_get(o, key);
 
@@ -115,7 +115,7 @@ static int get_str(json_t *o, const char *key, const char **out, struct oci_err 
 	return 0;
 }
 
-static int str_array(json_t *a, const char *what, char ***out, struct oci_err *e)
+static int str_array(json_t *a, const char *what, char ***out, struct zone_error *e)
 {
 	size_t i, n;
 	json_t *v;
@@ -138,7 +138,7 @@ static int str_array(json_t *a, const char *what, char ***out, struct oci_err *e
 	return 0;
 }
 
-static int caps_parse(json_t *caps, uint64_t *mask, struct oci_err *e)
+static int caps_parse(json_t *caps, uint64_t *mask, struct zone_error *e)
 {
 	json_t *set, *v;
 	size_t i;
@@ -163,7 +163,7 @@ static int caps_parse(json_t *caps, uint64_t *mask, struct oci_err *e)
 	return 0;
 }
 
-int oci_process_parse(json_t *proc, struct oci_config *c, struct oci_err *e)
+int oci_process_parse(json_t *proc, struct oci_config *c, struct zone_error *e)
 {
 	static const char *const known[] = {"terminal",
 					    "consoleSize",
@@ -253,7 +253,7 @@ static int is_plan_mount(const char *dest)
 	return 0;
 }
 
-static int mount_parse(json_t *m, struct oci_config *c, struct oci_err *e)
+static int mount_parse(json_t *m, struct oci_config *c, struct zone_error *e)
 {
 	struct oci_mount *om;
 	const char *dest, *type, *src;
@@ -320,7 +320,7 @@ static int mount_parse(json_t *m, struct oci_config *c, struct oci_err *e)
 }
 
 /* linux.namespaces: the brand's container always has pid, mount, uts, ipc of its own. */
-static int namespaces_parse(json_t *linux_, struct oci_config *c, struct oci_err *e)
+static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_error *e)
 {
 	json_t *a = json_object_get(linux_, "namespaces"), *v;
 	size_t i;
@@ -416,7 +416,7 @@ static void resources_parse(json_t *r, struct oci_config *c)
 		c->pids = (uint64_t)json_integer_value(v);
 }
 
-static int paths_parse(json_t *a, const char **out, size_t *n, const char *what, struct oci_err *e)
+static int paths_parse(json_t *a, const char **out, size_t *n, const char *what, struct zone_error *e)
 {
 	json_t *v;
 	size_t i;
@@ -435,7 +435,7 @@ static int paths_parse(json_t *a, const char **out, size_t *n, const char *what,
 	return 0;
 }
 
-static int hooks_check(json_t *hooks, struct oci_err *e)
+static int hooks_check(json_t *hooks, struct zone_error *e)
 {
 	static const char *const ok[] = {"prestart", "createRuntime", "poststart", "poststop"};
 	const char *key;
@@ -474,7 +474,7 @@ static int sysctl_namespaced(const char *key, const struct oci_config *c)
 	return !strncmp(key, "net.", 4) && (c->new_net || c->netns_path || c->userns);
 }
 
-static int sysctl_parse(json_t *sys, struct oci_config *c, struct oci_err *e)
+static int sysctl_parse(json_t *sys, struct oci_config *c, struct zone_error *e)
 {
 	const char *key;
 	json_t *v;
@@ -513,7 +513,7 @@ static int sysctl_parse(json_t *sys, struct oci_config *c, struct oci_err *e)
 	return 0;
 }
 
-static int linux_parse(json_t *l, struct oci_config *c, struct oci_err *e)
+static int linux_parse(json_t *l, struct oci_config *c, struct zone_error *e)
 {
 	static const char *const known[] = {
 	    "namespaces",	 "uidMappings",	  "gidMappings", "resources",	"cgroupsPath",
@@ -550,7 +550,7 @@ static int linux_parse(json_t *l, struct oci_config *c, struct oci_err *e)
 	return sysctl_parse(json_object_get(l, "sysctl"), c, e);
 }
 
-static int annotations_parse(json_t *a, struct oci_config *c, struct oci_err *e)
+static int annotations_parse(json_t *a, struct oci_config *c, struct zone_error *e)
 {
 	const char *p = json_string_value(json_object_get(a, "io.lxzone.profile"));
 
@@ -570,7 +570,7 @@ static int annotations_parse(json_t *a, struct oci_config *c, struct oci_err *e)
 }
 
 int oci_config_load_file(const char *path, const char *bundle, struct oci_config *c,
-			 struct oci_err *e)
+			 struct zone_error *e)
 {
 	json_error_t je;
 	json_t *root, *v;
@@ -623,7 +623,7 @@ int oci_config_load_file(const char *path, const char *bundle, struct oci_config
 	return 0;
 }
 
-int oci_config_load(const char *bundle, struct oci_config *c, struct oci_err *e)
+int oci_config_load(const char *bundle, struct oci_config *c, struct zone_error *e)
 {
 	char abs[PATH_MAX], path[PATH_MAX + 16];
 
@@ -645,7 +645,7 @@ void oci_config_free(struct oci_config *c)
 }
 
 /* One hook: path, args, env, timeout (seconds), the state on its standard input. */
-static int hook_run(json_t *h, const char *kind, const char *state_json, struct oci_err *e)
+static int hook_run(json_t *h, const char *kind, const char *state_json, struct zone_error *e)
 {
 	const char *path = json_string_value(json_object_get(h, "path"));
 	json_int_t timeout = json_integer_value(json_object_get(h, "timeout"));
@@ -705,7 +705,7 @@ static int hook_run(json_t *h, const char *kind, const char *state_json, struct 
 }
 
 int oci_hooks_run(const struct oci_config *c, const char *kind, const char *state_json,
-		  struct oci_err *e)
+		  struct zone_error *e)
 {
 	json_t *list = json_object_get(json_object_get(c->json, "hooks"), kind), *h;
 	size_t i;

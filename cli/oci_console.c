@@ -67,7 +67,7 @@ int oci_console_setup(int sock, struct zone_error *err)
 	return 0;
 }
 
-int oci_console_connect(const char *path, struct oci_err *e)
+int oci_console_connect(const char *path, struct zone_error *e)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd;
@@ -97,7 +97,7 @@ int oci_console_connect(const char *path, struct oci_err *e)
  * the runtime exits), the slave returned: the forked child makes it its stdio and
  * controlling terminal (exec_tty_take), so the program launch_enter forks inherits it.
  */
-int oci_exec_tty(pid_t init, const char *socket_path, struct oci_err *e)
+int oci_exec_tty(pid_t init, const char *socket_path, struct zone_error *e)
 {
 	char path[64];
 	int sock, master, slave, unlock = 0, n;
@@ -120,7 +120,7 @@ int oci_exec_tty(pid_t init, const char *socket_path, struct oci_err *e)
 }
 
 /* In the child, a session leader: the terminal becomes its controlling one and stdio. */
-int oci_exec_tty_take(int slave, struct oci_err *e)
+int oci_exec_tty_take(int slave, struct zone_error *e)
 {
 	if (ioctl(slave, TIOCSCTTY, 0) < 0 || dup2(slave, 0) < 0 || dup2(slave, 1) < 0 ||
 	    dup2(slave, 2) < 0)

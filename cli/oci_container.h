@@ -36,7 +36,7 @@ struct container {
 
 /* The container's cgroup (limits, cpuset, shares), its procs files and cgroup file systems
  * in k->opts, and its zone page (oci_cgroup.c).  0, or -1 with e. */
-int oci_container_cgroup(struct container *k, struct oci_err *e);
+int oci_container_cgroup(struct container *k, struct zone_error *e);
 /* The zone page's writer, a daemon beside the container until its init exits. */
 void oci_container_sampler(struct container *k, pid_t init);
 

@@ -117,7 +117,7 @@ static int container_setup(void *arg, struct zone_error *err)
 /* In create. */
 
 /* Insert op before the plan's pivot_root. */
-static int plan_insert(struct launch_plan *p, const struct launch_op *op, struct oci_err *e)
+static int plan_insert(struct launch_plan *p, const struct launch_op *op, struct zone_error *e)
 {
 	size_t at;
 
@@ -133,7 +133,7 @@ static int plan_insert(struct launch_plan *p, const struct launch_op *op, struct
 
 /* Insert op right after the plan's proc mount, before /proc/sys is made read-only. */
 static int plan_insert_after_proc(struct launch_plan *p, const struct launch_op *op,
-				  struct oci_err *e)
+				  struct zone_error *e)
 {
 	size_t at;
 
@@ -150,7 +150,7 @@ static int plan_insert_after_proc(struct launch_plan *p, const struct launch_op 
 }
 
 /* What OCI asks for beyond the zone's plan. */
-static int plan_extend(struct container *k, struct oci_err *e)
+static int plan_extend(struct container *k, struct zone_error *e)
 {
 	const struct oci_config *c = &k->cfg;
 
@@ -190,7 +190,7 @@ static int plan_extend(struct container *k, struct oci_err *e)
 	return 0;
 }
 
-static int opts_build(struct container *k, const struct create_opts *co, struct oci_err *e)
+static int opts_build(struct container *k, const struct create_opts *co, struct zone_error *e)
 {
 	struct oci_config *c = &k->cfg;
 	struct launch_opts *o = &k->opts;
@@ -249,7 +249,7 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 }
 
 static const struct sock_fprog *filter_get(const struct container *k, struct sock_fprog *prog,
-					   struct oci_err *e)
+					   struct zone_error *e)
 {
 	struct lx_filter_opts fo = {.hardened = k->opts.hardened,
 				    .lxproc = 1, /* the zone page */
@@ -276,7 +276,7 @@ static const struct sock_fprog *filter_get(const struct container *k, struct soc
 	return prog;
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct oci_err *e)
+static int write_pid_file(const char *path, pid_t pid, struct zone_error *e)
 {
 	char tmp[PATH_MAX + 16], buf[16];
 	int fd, n;
@@ -302,7 +302,7 @@ static void now_rfc3339(char *buf, size_t len)
 	snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
 }
 
-static int copy_config(const struct container *k, struct oci_err *e)
+static int copy_config(const struct container *k, struct zone_error *e)
 {
 	char path[PATH_MAX + 16];
 
@@ -327,9 +327,9 @@ static void container_destroy(struct container *k, pid_t pid)
 }
 
 /* runc's words for a failed create or run: "runc create failed: REASON". */
-static int create_error(const struct oci_err *e, int run)
+static int create_error(const struct zone_error *e, int run)
 {
-	struct oci_err p;
+	struct zone_error p;
 
 	snprintf(p.msg, sizeof(p.msg), "%s %s failed: %.900s", oci_g.prog, run ? "run" : "create",
 		 e->msg);
@@ -360,7 +360,7 @@ static int do_create(const struct create_opts *co, int run)
 	struct sock_fprog prog = {0, NULL};
 	const struct sock_fprog *filter;
 	struct zone_error le = {0};
-	struct oci_err e = {{0}};
+	struct zone_error e = {0};
 	char fifo[PATH_MAX + 16], c;
 	sigset_t none;
 	pid_t pid = -1;
@@ -481,7 +481,7 @@ fail:
 
 static int parse_create(int argc, char **argv, struct create_opts *co, int run)
 {
-	struct oci_err e;
+	struct zone_error e;
 
 	memset(co, 0, sizeof(*co));
 	co->bundle = ".";
@@ -555,7 +555,7 @@ int oci_cmd_start(int argc, char **argv)
 {
 	struct oci_state s;
 	struct oci_config cfg;
-	struct oci_err e;
+	struct zone_error e;
 	char fifo[PATH_MAX + 16], path[PATH_MAX + 16];
 	int fd;
 

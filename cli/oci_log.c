@@ -13,7 +13,7 @@
 struct oci_global oci_g = {.root = OCI_DEFAULT_ROOT};
 static FILE *log_out;
 
-int oci_log_open(const char *path, struct oci_err *e)
+int oci_log_open(const char *path, struct zone_error *e)
 {
 	log_out = fopen(path, "ae");
 	if (!log_out)
@@ -21,10 +21,11 @@ int oci_log_open(const char *path, struct oci_err *e)
 	return 0;
 }
 
-int oci_fail(struct oci_err *e, const char *fmt, ...)
+int oci_fail(struct zone_error *e, const char *fmt, ...)
 {
 	va_list ap;
 
+	e->code = 0;
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
@@ -70,7 +71,7 @@ void oci_log(const char *level, const char *fmt, ...)
 	fflush(out);
 }
 
-int oci_error(const struct oci_err *e)
+int oci_error(const struct zone_error *e)
 {
 	oci_log("error", "%s", e->msg);
 	if (log_out)

@@ -85,7 +85,7 @@ static int cmd_features(int argc, char **argv)
 /* runc spec [--bundle DIR] [--rootless]: config.json in the bundle, refused if present. */
 static int cmd_spec(int argc, char **argv)
 {
-	struct oci_err e;
+	struct zone_error e;
 	const char *bundle = ".";
 	int rootless = 0, fd;
 	char path[PATH_MAX];
@@ -161,7 +161,7 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name)
 
 int main(int argc, char **argv)
 {
-	struct oci_err e;
+	struct zone_error e;
 	const char *slash = strrchr(argv[0], '/'), *v;
 	int i;
 

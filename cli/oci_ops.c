@@ -24,7 +24,7 @@
 
 extern char **environ;
 
-static int need_args(int argc, char **argv, int min, int max, struct oci_err *e)
+static int need_args(int argc, char **argv, int min, int max, struct zone_error *e)
 {
 	if (argc - 1 < min)
 		return oci_fail(e, "%s: \"%s\" requires a minimum of %d argument(s)", oci_g.prog,
@@ -38,7 +38,7 @@ static int need_args(int argc, char **argv, int min, int max, struct oci_err *e)
 int oci_cmd_state(int argc, char **argv)
 {
 	struct oci_state s;
-	struct oci_err e;
+	struct zone_error e;
 	char *j;
 
 	if (need_args(argc, argv, 1, 1, &e) < 0 || oci_state_load(argv[1], &s, &e) < 0)
@@ -64,7 +64,7 @@ static const struct {
     {"PWR", SIGPWR},	   {"SYS", SIGSYS},
 };
 
-static int parse_signal(const char *s, struct oci_err *e)
+static int parse_signal(const char *s, struct zone_error *e)
 {
 	char *end;
 	long n = strtol(s, &end, 10);
@@ -107,7 +107,7 @@ static size_t cgroup_pids(const struct zone_cgroup *cg, pid_t *out, size_t max)
 int oci_cmd_kill(int argc, char **argv)
 {
 	struct oci_state s;
-	struct oci_err e;
+	struct zone_error e;
 	int all = 0, sig = SIGTERM, i = 1;
 	const char *id = NULL, *sigs = NULL;
 
@@ -158,7 +158,7 @@ int oci_cmd_kill(int argc, char **argv)
 }
 
 /* The container gone: its processes, cgroup and state; then its poststop hooks. */
-static int destroy(struct oci_state *s, struct oci_err *e)
+static int destroy(struct oci_state *s, struct zone_error *e)
 {
 	struct zone_cgroup cg;
 	struct zone_error ze = {0};
@@ -189,7 +189,7 @@ static int destroy(struct oci_state *s, struct oci_err *e)
 int oci_cmd_delete(int argc, char **argv)
 {
 	struct oci_state s;
-	struct oci_err e;
+	struct zone_error e;
 	enum oci_status st;
 	const char *id = NULL;
 	int force = 0, r;
@@ -235,7 +235,7 @@ static int freeze(int argc, char **argv, int on)
 {
 	struct oci_state s;
 	struct zone_cgroup cg;
-	struct oci_err e;
+	struct zone_error e;
 	char path[ZONE_CG_PATH + 32];
 	const char *val;
 	enum oci_status st;
@@ -291,7 +291,7 @@ int oci_cmd_ps(int argc, char **argv)
 {
 	struct oci_state s;
 	struct zone_cgroup cg;
-	struct oci_err e;
+	struct zone_error e;
 	const char *id = NULL, *fmt = "table";
 	pid_t pids[4096];
 	size_t n;
@@ -411,7 +411,7 @@ int oci_cmd_events(int argc, char **argv)
 {
 	struct oci_state s;
 	struct zone_cgroup cg;
-	struct oci_err e;
+	struct zone_error e;
 	const char *id = NULL;
 	int stats = 0;
 	json_t *ev;
@@ -462,7 +462,7 @@ int oci_cmd_update(int argc, char **argv)
 {
 	struct oci_state s;
 	struct zone_cgroup cg;
-	struct oci_err e;
+	struct zone_error e;
 	const char *id = NULL;
 	struct {
 		const char *flag;
@@ -546,7 +546,7 @@ int oci_cmd_list(int argc, char **argv)
 		return 0;
 	while ((de = readdir(d))) {
 		struct oci_state s;
-		struct oci_err e;
+		struct zone_error e;
 
 		if (de->d_name[0] == '.' || oci_state_load(de->d_name, &s, &e) < 0)
 			continue;
@@ -571,7 +571,7 @@ int oci_cmd_exec(int argc, char **argv)
 {
 	struct oci_state s;
 	struct oci_config cfg = {0};
-	struct oci_err e;
+	struct zone_error e;
 	struct launch_opts o;
 	struct zone_error le = {0};
 	const char *id = NULL, *process = NULL, *pid_file = NULL, *cwd = NULL, *console = NULL;

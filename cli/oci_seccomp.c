@@ -43,7 +43,7 @@ static const struct {
     {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
 };
 
-static int action_of(const char *name, json_t *errno_ret, uint32_t *out, struct oci_err *e)
+static int action_of(const char *name, json_t *errno_ret, uint32_t *out, struct zone_error *e)
 {
 	if (!name)
 		return oci_fail(e, "seccomp: an action is required");
@@ -64,7 +64,7 @@ static int action_of(const char *name, json_t *errno_ret, uint32_t *out, struct 
 	return oci_fail(e, "seccomp: unknown action %s", name);
 }
 
-static int rule_add(scmp_filter_ctx ctx, json_t *rule, uint32_t def, struct oci_err *e)
+static int rule_add(scmp_filter_ctx ctx, json_t *rule, uint32_t def, struct zone_error *e)
 {
 	json_t *names = json_object_get(rule, "names"), *n, *args = json_object_get(rule, "args");
 	struct scmp_arg_cmp cmp[6];
@@ -111,7 +111,7 @@ static int rule_add(scmp_filter_ctx ctx, json_t *rule, uint32_t def, struct oci_
 	return 0;
 }
 
-int oci_seccomp_build(json_t *sec, void **out, struct oci_err *e)
+int oci_seccomp_build(json_t *sec, void **out, struct zone_error *e)
 {
 	scmp_filter_ctx ctx;
 	uint32_t def;

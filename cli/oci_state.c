@@ -24,7 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int oci_id_check(const char *id, struct oci_err *e)
+int oci_id_check(const char *id, struct zone_error *e)
 {
 	size_t n = strlen(id);
 
@@ -72,7 +72,7 @@ unsigned long long oci_proc_start_time(pid_t pid)
 	return t;
 }
 
-int oci_state_load(const char *id, struct oci_state *s, struct oci_err *e)
+int oci_state_load(const char *id, struct oci_state *s, struct zone_error *e)
 {
 	char path[PATH_MAX + 16];
 	json_error_t je;
@@ -102,7 +102,7 @@ int oci_state_load(const char *id, struct oci_state *s, struct oci_err *e)
 	return 0;
 }
 
-int oci_state_save(const struct oci_state *s, struct oci_err *e)
+int oci_state_save(const struct oci_state *s, struct zone_error *e)
 {
 	char path[PATH_MAX + 16], tmp[PATH_MAX + 16];
 	json_t *j =
@@ -131,7 +131,7 @@ void oci_state_free(struct oci_state *s)
 static int frozen(const struct oci_state *s)
 {
 	struct zone_cgroup cg;
-	struct oci_err e;
+	struct zone_error e;
 	char path[ZONE_CG_PATH + 32], buf[32] = "";
 	int fd;
 	ssize_t n;

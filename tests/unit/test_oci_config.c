@@ -38,7 +38,7 @@ static json_t *base(void)
 }
 
 /* Write doc as the bundle's config.json and load it; the return of oci_config_load. */
-static int load(json_t *doc, struct oci_config *c, struct oci_err *e)
+static int load(json_t *doc, struct oci_config *c, struct zone_error *e)
 {
 	char path[300];
 
@@ -53,7 +53,7 @@ static int load(json_t *doc, struct oci_config *c, struct oci_err *e)
 static void refused(json_t *doc, const char *want)
 {
 	struct oci_config c;
-	struct oci_err e;
+	struct zone_error e;
 
 	assert_int_equal(load(doc, &c, &e), -1);
 	if (!strstr(e.msg, want))
@@ -91,7 +91,7 @@ static int teardown(void **state)
 static void test_good(void **state)
 {
 	struct oci_config c;
-	struct oci_err e;
+	struct zone_error e;
 	char want[PATH_MAX + 8];
 
 	(void)state;
@@ -121,7 +121,7 @@ static void test_good(void **state)
 static void test_resources(void **state)
 {
 	struct oci_config c;
-	struct oci_err e;
+	struct zone_error e;
 	json_t *doc = base();
 
 	(void)state;
@@ -142,7 +142,7 @@ static void test_resources(void **state)
 static void test_malformed(void **state)
 {
 	struct oci_config c;
-	struct oci_err e;
+	struct zone_error e;
 	char path[300];
 	FILE *f;
 
@@ -191,7 +191,7 @@ static void test_process_refusals(void **state)
 static void test_namespaces(void **state)
 {
 	struct oci_config c;
-	struct oci_err e;
+	struct zone_error e;
 	json_t *doc;
 
 	(void)state;
@@ -234,7 +234,7 @@ static void test_namespaces(void **state)
 static void test_sysctl(void **state)
 {
 	struct oci_config c;
-	struct oci_err e;
+	struct zone_error e;
 	json_t *doc;
 
 	(void)state;
@@ -293,7 +293,7 @@ static void test_other_refusals(void **state)
 
 static void test_seccomp(void **state)
 {
-	struct oci_err e;
+	struct zone_error e;
 	void *ctx = NULL;
 	json_t *p;
 
@@ -324,7 +324,7 @@ static void test_seccomp(void **state)
 
 static void test_ids(void **state)
 {
-	struct oci_err e;
+	struct zone_error e;
 
 	(void)state;
 	assert_int_equal(oci_id_check("web-1.a_b+c", &e), 0);

@@ -10,6 +10,7 @@
 # a new init); `lxzone shutdown` powers it off by systemd's own request (SIGRTMIN+4), and
 # the zone is installed in `list` and state.json at every step.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/nspawn.sh"
 need_brand
 command -v zstd >/dev/null || skip "zstd is not installed"
 
@@ -106,34 +107,7 @@ no_cgroup_left "$z"
 echo "ok: shutdown powers systemd off"
 
 # the same image under systemd-nspawn: the same (no) failed units
-if command -v systemd-nspawn >/dev/null && command -v script >/dev/null; then
-	d="$T/nspawn"
-	mkdir -p "$d"
-	zstd -dc "$image" | tar -C "$d" -xf - 2>/dev/null
-	cat >"$d/etc/systemd/system/lxzone-report.service" <<'EOF'
-[Unit]
-Description=report the boot and power off
-After=multi-user.target
-[Service]
-ExecStart=/bin/sh -c 'systemctl is-system-running --wait >/root/state; systemctl --failed --plain --no-legend >/root/failed; systemctl poweroff'
-[Install]
-WantedBy=multi-user.target
-EOF
-	ln -s /etc/systemd/system/lxzone-report.service \
-		"$d/etc/systemd/system/multi-user.target.wants/lxzone-report.service"
-	timeout 120 script -qfc "systemd-nspawn -q --register=no --keep-unit -D $d --boot" \
-		/dev/null >"$T/nspawn.log" 2>&1 </dev/null || true
-	if [ -s "$d/root/state" ]; then
-		echo "nspawn: $(cat "$d/root/state"), failed: [$(cat "$d/root/failed")]"
-		[ "$(cat "$d/root/failed")" = "$failed" ] ||
-			fail "failed units differ: nspawn [$(cat "$d/root/failed")], lxzone [$failed]"
-		echo "ok: the same failed units as systemd-nspawn"
-	else
-		echo "note: systemd-nspawn did not boot the image here: $(tail -3 "$T/nspawn.log")"
-	fi
-else
-	echo "note: no systemd-nspawn (Debian's systemd-container): comparison not run"
-fi
+nspawn_compare "$image" "$failed"
 lxzone destroy "$z"
 no_mount_left
 echo PASS

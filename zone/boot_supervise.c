@@ -391,8 +391,11 @@ static void sup_loop(struct sup *s)
 			zone_init_request_poweroff(b->kind, s->init);
 		} else if (sig == SIGIO) { /* the console's client, or the notification socket */
 			zone_console_serve(&s->con);
-			if (s->readyfd >= 0 && s->nfd >= 0 &&
-			    zone_init_notify_ready(s->nfd, s->init)) {
+			/* every message is read, ready or not: a sender blocks once the socket's
+			 * queue is full (net.unix.max_dgram_qlen, 10 here), and trixie's systemd
+			 * (257) still notifies while it shuts down: its `systemctl reboot` hung */
+			bool ready = s->nfd >= 0 && zone_init_notify_ready(s->nfd, s->init);
+			if (ready && s->readyfd >= 0) {
 				sup_ready(s);
 				zone_console_printf(&s->con, "lxzone: zone %s ready\n", s->z->name);
 			}

@@ -228,6 +228,13 @@ static int sup_cgroup_net(struct sup *s)
 				  sizeof(b->console), err) < 0)
 		return -1;
 	b->opts.console = b->console;
+	/* and its /dev/tty1..N, for an inittab's gettys (zone/ttys.h) */
+	if (zone_ttys_open(&b->ttys, zone_config_u64(z->config, "ttys"),
+			   zone_userns(z) ? b->ids.base : (uid_t)-1,
+			   zone_userns(z) ? b->ids.base : (gid_t)-1, err) < 0)
+		return -1;
+	b->opts.ttys = b->ttys.paths;
+	b->opts.nttys = b->ttys.n;
 	if (launch_plan_build(&b->opts, s->plan, err) < 0)
 		return zone_error_wrap(err, "plan");
 	return 0;

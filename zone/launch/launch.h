@@ -18,10 +18,10 @@
  *
  * Files: launch_opts.c (lxrun's command line), launch_plan.c (plan building and printing),
  * launch_root.c (executing the plan, pivot_root), launch_mount.c (its mount operations),
- * launch_init.c (the minimal init, waiting and signal forwarding), launch_exec.c (resolving and probing the program, the brand
- * environment, the gate stub, filter install and exec), launch_report.c (the unsupported-call
- * summary), launch_enter.c (joining a running zone), launch_userns.c (a zone's user
- * namespace and the namespaces it owns).
+ * launch_init.c (the minimal init, waiting and signal forwarding), launch_exec.c (resolving and
+ * probing the program, the brand environment, the gate stub, filter install and exec),
+ * launch_report.c (the unsupported-call summary), launch_enter.c (joining a running zone),
+ * launch_userns.c (a zone's user namespace and the namespaces it owns).
  */
 #ifndef LXZONE_LAUNCH_H
 #define LXZONE_LAUNCH_H
@@ -154,6 +154,9 @@ struct launch_opts {
 	/* host path of a terminal (a pty slave the supervisor holds the master of) bound on
 	 * the zone's /dev/console, or NULL: none */
 	const char *console;
+	/* host paths of terminals bound on the zone's /dev/tty1..ttyN (zone/ttys.h) */
+	const char *const *ttys;
+	size_t nttys;
 	const struct launch_bind *binds; /* extra bind mounts, after the standard mounts */
 	size_t nbinds;
 	const char *const *cgroup_procs; /* cgroup.procs files PID 1 joins before anything runs

@@ -73,15 +73,16 @@ mkdir -p "$cache"
 			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == s) found = uri }
 			/^$/ { uri = "" }
 			END { print found }' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)
+		# (a missing sources.list is no error: `|| true`, or set -e ends the script silently)
 		[ -n "$mirror" ] || mirror=$(awk -v s="$suite" '$1 == "deb" && $3 == s { print $2; exit }' \
-			/etc/apt/sources.list 2>/dev/null)
+			/etc/apt/sources.list 2>/dev/null || true)
 		# not listed: the main archive's URI (it serves every suite)
 		[ -n "$mirror" ] || mirror=$(awk '
 			/^URIs:/ { uri = $2 }
 			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i !~ /-/ && uri ~ /debian\/?$/) { print uri; exit } }
 			/^$/ { uri = "" }' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)
 		[ -n "$mirror" ] || mirror=$(awk '$1 == "deb" && $3 !~ /-/ && $2 ~ /debian\/?$/ { print $2; exit }' \
-			/etc/apt/sources.list 2>/dev/null)
+			/etc/apt/sources.list 2>/dev/null || true)
 		[ -n "$mirror" ] || cannot "no Debian mirror in the apt sources"
 		python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=15)' \
 			"$mirror/dists/$suite/Release" 2>/dev/null || cannot "mirror $mirror unreachable"

@@ -35,6 +35,7 @@
 #include "zone/clone.h"
 #include "zone/config.h"
 #include "zone/console.h"
+#include "zone/ttys.h"
 #include "zone/fsutil.h"
 #include "zone/idmap.h"
 #include "zone/mountd.h"
@@ -78,6 +79,7 @@ struct boot_ctx {
 	struct launch_lxproc_file lxfiles[LXPROCFS_MAXFILES];
 	/* the console terminal's host path, and init's environment */
 	char console[64];
+	struct zone_ttys ttys; /* its /dev/tty1..N */
 	char envbuf[5][128];
 	char *env[6];
 	enum zone_init_kind kind;

@@ -228,6 +228,13 @@ static int sup_cgroup_net(struct sup *s)
 				  sizeof(b->console), err) < 0)
 		return -1;
 	b->opts.console = b->console;
+	/* and its /dev/tty1..N, for an inittab's gettys (zone/ttys.h) */
+	if (zone_ttys_open(&b->ttys, zone_config_u64(z->config, "ttys"),
+			   zone_userns(z) ? b->ids.base : (uid_t)-1,
+			   zone_userns(z) ? b->ids.base : (gid_t)-1, err) < 0)
+		return -1;
+	b->opts.ttys = b->ttys.paths;
+	b->opts.nttys = b->ttys.n;
 	if (launch_plan_build(&b->opts, s->plan, err) < 0)
 		return zone_error_wrap(err, "plan");
 	return 0;
@@ -394,8 +401,11 @@ static void sup_loop(struct sup *s)
 			zone_init_request_poweroff(b->kind, s->init);
 		} else if (sig == SIGIO) { /* the console's client, or the notification socket */
 			zone_console_serve(&s->con);
-			if (s->readyfd >= 0 && s->nfd >= 0 &&
-			    zone_init_notify_ready(s->nfd, s->init)) {
+			/* every message is read, ready or not: a sender blocks once the socket's
+			 * queue is full (net.unix.max_dgram_qlen, 10 here), and trixie's systemd
+			 * (257) still notifies while it shuts down: its `systemctl reboot` hung */
+			bool ready = s->nfd >= 0 && zone_init_notify_ready(s->nfd, s->init);
+			if (ready && s->readyfd >= 0) {
 				sup_ready(s);
 				zone_console_printf(&s->con, "lxzone: zone %s ready\n", s->z->name);
 			}

@@ -167,7 +167,7 @@ int zone_config_check(json_t *cfg, struct zone_error *err)
 static bool is_late_key(const char *name)
 {
 	static const char *const late[] = {"capabilities", "shared-interface", "identity-files",
-					   "boot-timeout"};
+					   "boot-timeout", "ttys"};
 
 	for (size_t i = 0; i < sizeof(late) / sizeof(late[0]); i++)
 		if (strcmp(late[i], name) == 0)

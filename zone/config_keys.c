@@ -7,6 +7,7 @@
 #include "zone/roff.h"
 #include "zone/capset.h"
 #include "zone/net.h"
+#include "zone/ttys.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -210,6 +211,20 @@ static int v_console_size(const char *v, char *out, size_t sz, struct zone_error
 }
 
 /* How many files the console log is kept in: 1 to 100 (zone/console.h). */
+static int v_ttys(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (!isdigit((unsigned char)*v) || *end != '\0' || errno != 0 || n > ZONE_TTYS_MAX)
+		return zone_error_set(err, 0, "'%s' is not a number of terminals from 0 to %d", v,
+				      ZONE_TTYS_MAX);
+	snprintf(out, sz, "%lu", n);
+	return 0;
+}
+
 static int v_console_files(const char *v, char *out, size_t sz, struct zone_error *err)
 {
 	char *end;
@@ -548,6 +563,12 @@ const struct zone_config_key zone_config_keys[] = {
      "kubelet's `containerLogMaxFiles`: console.log.1 is the newest rotated one, the oldest "
      "past N is deleted, so the log takes at most `console-log-size` x N on the host. 1: "
      "console.log is emptied when full. Applies from the next boot."},
+    {"ttys", ZONE_KEY_COUNT, "6", "N", v_ttys,
+     "Terminals /dev/tty1..ttyN of the zone, pty-backed, as LXC's `lxc.tty.max` (0 to 12): "
+     "an inittab's gettys on tty1..tty6 (Debian's sysvinit, busybox's) wait on them for a "
+     "login instead of failing and being respawned for as long as the zone runs. The "
+     "supervisor holds each terminal's other end; nothing attaches to it yet (`lxzone "
+     "console` is /dev/console). Applies from the next boot."},
     {"boot-timeout", ZONE_KEY_COUNT, "90", "SECONDS", v_boot_timeout,
      "How long `boot` waits for the zone's init to be ready (systemd: READY=1 on its "
      "NOTIFY_SOCKET; other inits are ready once started). Past it the boot fails with the "

@@ -2,8 +2,10 @@
  * launch_harden (zone/launch/launch_harden.c): in a child process (the test runner stays whole), the
  * descriptors kept are exactly those asked for, wherever they are (gaps, duplicates, -1,
  * unsorted), the process is not dumpable, and a keep list longer than supported fails
- * without closing anything.  Capabilities and users need root and are covered by the zone
- * tests (test_capabilities.sh, test_exec_user.sh, test_exec_race.sh).
+ * without closing anything; launch_user_after_arm defers only a user other than root in a
+ * zone that keeps CAP_SYS_ADMIN.  Capabilities and users need root and are covered by the
+ * zone tests (test_capabilities.sh, test_exec_user.sh, test_exec_user_setuid.sh,
+ * test_exec_race.sh).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <linux/capability.h>
 
 #include "zone/launch/launch.h"
 
@@ -116,12 +119,38 @@ static void test_too_many(void **state)
 	assert_int_equal(in_child(too_many), 0);
 }
 
+/* The user change waits for the filter only where root installs it without no_new_privs. */
+static void test_user_after_arm(void **state)
+{
+	struct launch_user alice = {.uid = 1000, .gid = 1000}, root = {.uid = 0, .gid = 5};
+	const uint64_t admin = UINT64_C(1) << CAP_SYS_ADMIN, setuid = UINT64_C(1) << CAP_SETUID;
+	const struct {
+		const struct launch_user *user;
+		int drop_caps;
+		uint64_t caps;
+		int want;
+	} cases[] = {
+	    {NULL, 0, 0, 0},		    /* root stays root */
+	    {&root, 0, 0, 0},		    /* uid 0: the zone's set applies as for root */
+	    {&alice, 0, 0, 1},		    /* every capability kept */
+	    {&alice, 1, admin | setuid, 1}, /* the default set keeps CAP_SYS_ADMIN */
+	    {&alice, 1, setuid, 0},	    /* hardened: no_new_privs, as its init */
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct launch_harden h = {
+		    .user = cases[i].user, .drop_caps = cases[i].drop_caps, .caps = cases[i].caps};
+		assert_int_equal(launch_user_after_arm(&h), cases[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_keeps_exactly),
 	    cmocka_unit_test(test_nothing_kept),
 	    cmocka_unit_test(test_too_many),
+	    cmocka_unit_test(test_user_after_arm),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -159,6 +159,9 @@ struct launch_opts {
 	/* host path of a terminal (a pty slave the supervisor holds the master of) bound on
 	 * the zone's /dev/console, or NULL: none */
 	const char *console;
+	/* host paths of terminals bound on the zone's /dev/tty1..ttyN (zone/ttys.h) */
+	const char *const *ttys;
+	size_t nttys;
 	const struct launch_bind *binds; /* extra bind mounts, after the standard mounts */
 	size_t nbinds;
 	const char *const *cgroup_procs; /* cgroup.procs files PID 1 joins before anything runs
@@ -671,13 +674,31 @@ struct launch_harden {
 	int drop_caps; /* as launch_opts.drop_caps / caps */
 	uint64_t caps;
 	const struct launch_user *user; /* become this user; NULL: stay who we are */
+	/* leave the user change to launch_become_user_armed, after the caller's filter is in
+	 * (launch_user_after_arm says when) */
+	int user_after_arm;
 };
+
+/*
+ * Should a process that becomes h->user install the brand's filter first, as the zone's root?
+ * Yes for a user other than root in a zone whose set keeps CAP_SYS_ADMIN: root installs the
+ * filter without no_new_privs, so the user's set-user-ID and file-capability programs work as
+ * in a session the zone's own root started (getty and login, su, sshd).  A zone without it
+ * (hardened profiles) gives every process no_new_privs, and so does its exec --user.
+ */
+int launch_user_after_arm(const struct launch_harden *h);
+
+/* After launch_exec_arm, through the gate: become u (groups, gid, uid: a user other than
+ * root keeps no capability) and not dumpable again.  On failure one line on stderr and
+ * exit_group(LAUNCH_EXIT_CANNOT). */
+void launch_become_user_armed(const struct launch_user *u);
 
 /*
  * Harden the calling process before it forks into a zone: close every descriptor but
  * h->keep, make it not dumpable, reduce its capabilities to the zone's set (and become
- * h->user between the bounding set and the rest, as launch_caps.c explains).  Its children
- * inherit all of it.  0, or -1 with err (the process may be half hardened: exit).
+ * h->user between the bounding set and the rest, as launch_caps.c explains; with
+ * h->user_after_arm only the bounding set: launch_become_user_armed does the rest).  Its
+ * children inherit all of it.  0, or -1 with err (the process may be half hardened: exit).
  */
 int launch_harden(const struct launch_harden *h, struct zone_error *err);
 

@@ -306,11 +306,12 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 	/* What the program is born with, and nothing else (launch_harden.c). */
 	const int keep[] = {
 	    0, 1, 2, brand_fd, pty.master, pty.slave, opts->notify_sock ? *opts->notify_sock : -1};
-	const struct launch_harden h = {.keep = keep,
-					.nkeep = sizeof(keep) / sizeof(keep[0]),
-					.drop_caps = opts->drop_caps,
-					.caps = opts->caps,
-					.user = opts->user ? &user : NULL};
+	struct launch_harden h = {.keep = keep,
+				  .nkeep = sizeof(keep) / sizeof(keep[0]),
+				  .drop_caps = opts->drop_caps,
+				  .caps = opts->caps,
+				  .user = opts->user ? &user : NULL};
+	h.user_after_arm = launch_user_after_arm(&h);
 	if (launch_harden(&h, &err) < 0)
 		joined_fail(&err);
 	if (opts->pty)
@@ -322,6 +323,10 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 			ioctl(0, TCSETS, pty.saved);
 		joined_fail(&err);
 	}
+	/* the filter went in as root, without no_new_privs: the user's set-user-ID programs
+	 * work, as in a session the zone's root started (launch_user_after_arm) */
+	if (h.user_after_arm)
+		launch_become_user_armed(&user);
 	enter_armed(&ex, brand_fd, mini.brand, &pty, &child_mask, &fwd, use_vfork);
 	return LAUNCH_EXIT_CANNOT; /* not reached */
 }

@@ -35,6 +35,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,10 @@ int launch_harden(const struct launch_harden *h, struct zone_error *err)
 	 * effective sets: another user has none left by then */
 	if (h->drop_caps && launch_caps_bound(h->caps, err) < 0)
 		return -1;
+	/* root until the filter is in; setresuid away from 0 then empties permitted and
+	 * effective, and the bounding set above holds for whatever the user execs */
+	if (h->user_after_arm)
+		return 0;
 	if (h->user && (setgroups(h->user->ngroups, h->user->groups) < 0 ||
 			setresgid(h->user->gid, h->user->gid, h->user->gid) < 0 ||
 			setresuid(h->user->uid, h->user->uid, h->user->uid) < 0))
@@ -94,6 +99,31 @@ int launch_harden(const struct launch_harden *h, struct zone_error *err)
 	if (h->user && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "make the process not dumpable");
 	return 0;
+}
+
+int launch_user_after_arm(const struct launch_harden *h)
+{
+	return h->user && h->user->uid != 0 &&
+	       (!h->drop_caps || (h->caps & (UINT64_C(1) << CAP_SYS_ADMIN)));
+}
+
+__attribute__((no_sanitize("address", "undefined"))) void
+launch_become_user_armed(const struct launch_user *u)
+{
+	static const char msg[] = ": become the user\n";
+	long n = 0;
+
+	if (LAUNCH_GATE(SYS_setgroups, (long)u->ngroups, (long)u->groups, 0, 0, 0, 0) == 0 &&
+	    LAUNCH_GATE(SYS_setresgid, u->gid, u->gid, u->gid, 0, 0, 0) == 0 &&
+	    LAUNCH_GATE(SYS_setresuid, u->uid, u->uid, u->uid, 0, 0, 0) == 0 &&
+	    /* a credential change sets the flag to fs.suid_dumpable, which may be 1 */
+	    LAUNCH_GATE(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0, 0) == 0)
+		return;
+	while (launch_prog[n])
+		n++;
+	LAUNCH_GATE(SYS_write, 2, (long)launch_prog, n, 0, 0, 0);
+	LAUNCH_GATE(SYS_write, 2, (long)msg, sizeof(msg) - 1, 0, 0, 0);
+	LAUNCH_GATE(SYS_exit_group, LAUNCH_EXIT_CANNOT, 0, 0, 0, 0, 0);
 }
 
 /*

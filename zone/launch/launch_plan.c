@@ -8,6 +8,7 @@
 #include "zone/launch/launch.h"
 #include "zone/capset.h"
 #include "zone/paths.h"
+#include "zone/ttys.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -76,8 +77,7 @@ static int image_path(const char *given, const char *env_name, const char *name,
 	return 0; /* a missing file is reported where it is opened, with its path */
 }
 
-int launch_brand_path(const struct launch_opts *opts, char *buf, size_t len,
-		      struct zone_error *err)
+int launch_brand_path(const struct launch_opts *opts, char *buf, size_t len, struct zone_error *err)
 {
 	return image_path(opts->brand_image, "LXZONE_BRAND_IMAGE", "lxzone-brand", buf, len, err);
 }
@@ -408,6 +408,8 @@ static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *pl
 		full |= !add(plan, LOP_DEV_BIND, dev_paths[i][0], dev_paths[i][1]);
 	if (opts->console) /* not idmapped: the supervisor gave it to the zone's root */
 		full |= !add(plan, LOP_DEV_BIND, opts->console, "/dev/console");
+	for (i = 0; i < opts->nttys && zone_tty_name(i); i++) /* the same, zone/ttys.h */
+		full |= !add(plan, LOP_DEV_BIND, opts->ttys[i], zone_tty_name(i));
 	full |= !add_mount(plan, "devpts", "/dev/pts", MS_NOSUID | MS_NOEXEC,
 			   "newinstance,ptmxmode=0666,mode=620");
 	full |= !add_mount(plan, "tmpfs", "/dev/shm", MS_NOSUID | MS_NODEV, shm_data);

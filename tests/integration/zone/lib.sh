@@ -111,12 +111,12 @@ init_pid() {
 		"$LXZONE_ROOT/$1/state.json"
 }
 
-# debian_test_image NAME PACKAGES: a cached Debian bookworm image with PACKAGES (comma list)
-# made by images/debian-image.sh; sets $image to its tarball, skips (77) with the script's
-# reason when the machine cannot make it, fails on any other error
+# debian_test_image NAME PACKAGES [SUITE]: a cached Debian image (SUITE, default bookworm) with
+# PACKAGES (comma list) made by images/debian-image.sh; sets $image to its tarball, skips (77)
+# with the script's reason when the machine cannot make it, fails on any other error
 debian_test_image() {
 	_st=0
-	image=$("$(cd "$(dirname "$0")/../../.." && pwd)/images/debian-image.sh" --suite bookworm \
+	image=$("$(cd "$(dirname "$0")/../../.." && pwd)/images/debian-image.sh" --suite "${3:-bookworm}" \
 		--include "$2" --name "$1" 2>"$T/image.log") || _st=$?
 	cat "$T/image.log"
 	case $_st in

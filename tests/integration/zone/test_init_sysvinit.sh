@@ -2,7 +2,9 @@
 # Issue 11: a Debian bookworm image with sysvinit-core (and nginx-light; made by
 # images/debian-image.sh from the machine's apt mirror, cached in /var/cache/lxzone-test)
 # boots with init=auto: `boot` returns once runlevel 2's rc scripts are done, nginx answers,
-# /sbin/reboot in the zone reboots it (SIGHUP end of init, a new init), `lxzone shutdown`
+# the inittab's gettys on tty1..tty6 (the zone's pty-backed /dev/ttyN, config key ttys) keep
+# their terminal and do not respawn (agetty without its terminal exits after 10 s and init
+# starts another, forever), /sbin/reboot in the zone reboots it (SIGHUP end of init, a new init), `lxzone shutdown`
 # asks for runlevel 0 on /run/initctl (as telinit does), whose halt ends init with SIGINT;
 # the zone is installed in list and state.json.
 . "$(dirname "$0")/lib.sh"
@@ -29,6 +31,25 @@ grep -q "init pid .* (sysvinit)" "$LXZONE_ROOT/$z/console.log" || fail "init not
 [ "$(lxzone exec "$z" -- runlevel)" = "N 2" ] || fail "runlevel: $(lxzone exec "$z" -- runlevel)"
 web | grep -q '200 OK' || fail "nginx does not answer"
 echo "ok: sysvinit reached runlevel 2 before boot returned; nginx answers"
+
+# "PID TTY" of each getty (no procps in minbase)
+gettys() {
+	lxzone exec "$z" -- /bin/sh -c 'for p in /proc/[0-9]*; do
+		set -- $(tr "\0" " " <$p/cmdline 2>/dev/null)
+		case "$1" in */getty) eval "echo ${p#/proc/} \${$#}" ;; esac
+	done' 2>/dev/null | sort -k2
+}
+lxzone exec "$z" -- /bin/sh -c 'for i in 1 2 3 4 5 6; do test -c /dev/tty$i && test -t 0 </dev/tty$i || exit 1; done' ||
+	fail "the zone has no terminals tty1..tty6"
+g1=$(gettys)
+sleep 15
+g2=$(gettys)
+echo "gettys: $(echo "$g2" | tr '\n' ' ')"
+[ "$(echo "$g2" | awk '{print $2}' | tr '\n' ' ')" = "tty1 tty2 tty3 tty4 tty5 tty6 " ] ||
+	fail "not one getty per tty: $g2"
+[ "$g1" = "$g2" ] || fail "gettys respawned within 15 s: [$g1] then [$g2]"
+! grep -q "respawning too fast" "$LXZONE_ROOT/$z/console.log" || fail "init rate-limited a getty"
+echo "ok: the gettys wait on tty1..tty6, none respawned in 15 s"
 
 old=$(init_pid "$z")
 lxzone exec "$z" -- /sbin/reboot || true

@@ -28,6 +28,9 @@
  * carries no errno suffix. */
 int oci_fail(struct zone_error *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* --pid-file: pid written to a temporary file, renamed into place (runc's way). */
+int oci_write_pid_file(const char *path, pid_t pid, struct zone_error *e);
+
 /* The log (global --log, --log-format): level "error", "warning", "info". */
 void oci_log(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

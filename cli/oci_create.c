@@ -276,7 +276,7 @@ static const struct sock_fprog *filter_get(const struct container *k, struct soc
 	return prog;
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct zone_error *e)
+int oci_write_pid_file(const char *path, pid_t pid, struct zone_error *e)
 {
 	char tmp[PATH_MAX + 16], buf[16];
 	int fd, n;
@@ -449,7 +449,7 @@ static int do_create(const struct create_opts *co, int run)
 	free(sj);
 	if (hr)
 		goto fail;
-	if (co->pid_file && write_pid_file(co->pid_file, pid, &e) < 0)
+	if (co->pid_file && oci_write_pid_file(co->pid_file, pid, &e) < 0)
 		goto fail;
 	oci_container_sampler(&k, pid);
 	lxzone_page_close(&k.page, false);

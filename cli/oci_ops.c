@@ -567,226 +567,224 @@ static int exec_setup(void *arg, struct zone_error *err)
 	return oci_seccomp_load(arg, err);
 }
 
-int oci_cmd_exec(int argc, char **argv)
-{
-	struct oci_state s;
-	struct oci_config cfg = {0};
-	struct zone_error e;
-	struct launch_opts o;
-	struct zone_error le = {0};
-	const char *id = NULL, *process = NULL, *pid_file = NULL, *cwd = NULL, *console = NULL;
-	char user[64] = "", procs[ZONE_CG_NCTRL + 1][ZONE_CG_PROCS];
-	const char *procs_ptr[ZONE_CG_NCTRL + 1];
-	char **args = NULL, *envs[64];
-	size_t nenv = 0;
-	int tty = 0, detach = 0, status = 0, i, np;
-	void *seccomp = NULL;
-	int slave = -1;
-	struct zone_cgroup cg;
+/* What `exec` was asked. */
+struct exec_req {
+	const char *id, *process, *pid_file, *cwd, *console;
+	char user[64];
+	char **args, *envs[64];
+	size_t nenv;
+	int tty, detach;
+};
 
-	for (i = 1; i < argc; i++) {
+/* runc exec's command line; 0 or -1 with e filled (runc's wording). */
+static int exec_parse(int argc, char **argv, struct exec_req *x, struct zone_error *e)
+{
+	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (id) {
-			args = argv + i;
+		if (x->id) {
+			x->args = argv + i;
 			break;
 		}
 		if (a[0] != '-') {
-			id = a;
+			x->id = a;
 			continue;
 		}
 		if (!strcmp(a, "--tty") || !strcmp(a, "-t"))
-			tty = 1;
+			x->tty = 1;
 		else if (!strcmp(a, "--detach") || !strcmp(a, "-d"))
-			detach = 1;
+			x->detach = 1;
 		else if (!strcmp(a, "--no-new-privs"))
 			continue;
 		else if (i + 1 >= argc)
-			return oci_fail(&e, "flag needs an argument: %s", a), oci_error(&e);
+			return oci_fail(e, "flag needs an argument: %s", a);
 		else if (!strcmp(a, "--process") || !strcmp(a, "-p"))
-			process = argv[++i];
+			x->process = argv[++i];
 		else if (!strcmp(a, "--pid-file"))
-			pid_file = argv[++i];
+			x->pid_file = argv[++i];
 		else if (!strcmp(a, "--cwd"))
-			cwd = argv[++i];
+			x->cwd = argv[++i];
 		else if (!strcmp(a, "--user") || !strcmp(a, "-u"))
-			snprintf(user, sizeof(user), "%s", argv[++i]);
+			snprintf(x->user, sizeof(x->user), "%s", argv[++i]);
 		else if (!strcmp(a, "--env") || !strcmp(a, "-e")) {
-			if (nenv < 63)
-				envs[nenv++] = argv[++i];
+			if (x->nenv < 63)
+				x->envs[x->nenv++] = argv[++i];
 		} else if (!strcmp(a, "--preserve-fds") && atoi(argv[i + 1]) > 0) {
-			return oci_fail(&e, "exec --preserve-fds: not supported by lxzone-oci yet"),
-			       oci_error(&e);
+			return oci_fail(e, "exec --preserve-fds: not supported by lxzone-oci yet");
 		} else if (!strcmp(a, "--console-socket")) {
-			console = argv[++i];
+			x->console = argv[++i];
 		} else if (!strcmp(a, "--preserve-fds") || !strcmp(a, "--cap") ||
 			   !strcmp(a, "--apparmor") || !strcmp(a, "--process-label") ||
 			   !strcmp(a, "--cgroup")) {
 			i++; /* accepted, not applied: docs/oci.md */
 		} else
-			return oci_fail(&e, "flag provided but not defined: %s", a), oci_error(&e);
+			return oci_fail(e, "flag provided but not defined: %s", a);
 	}
-	if (!id)
-		return oci_fail(&e, "%s: \"exec\" requires a minimum of 1 argument(s)", oci_g.prog),
-		       oci_error(&e);
-	if (oci_state_load(id, &s, &e) < 0)
-		return oci_error(&e);
-	if (oci_state_status(&s) != OCI_RUNNING && oci_state_status(&s) != OCI_CREATED) {
-		oci_state_free(&s);
-		return oci_fail(&e, "cannot exec in a stopped container"), oci_error(&e);
-	}
-	if (process) {
+	if (!x->id)
+		return oci_fail(e, "%s: \"exec\" requires a minimum of 1 argument(s)", oci_g.prog);
+	return 0;
+}
+
+/* The process: --process's JSON (args, cwd, user, env, rlimits), or the container's own env
+ * with --env added. */
+static int exec_process(struct exec_req *x, const struct oci_state *s, struct oci_config *cfg,
+			struct zone_error *e)
+{
+	if (x->process) {
 		json_error_t je;
-		json_t *p = json_load_file(process, 0, &je);
+		json_t *p = json_load_file(x->process, 0, &je);
 
-		if (!p) {
-			oci_state_free(&s);
-			return oci_fail(&e, "process %s: line %d: %s", process, je.line, je.text),
-			       oci_error(&e);
-		}
-		cfg.json = p;
-		if (oci_process_parse(p, &cfg, &e) < 0) {
-			oci_state_free(&s);
-			oci_config_free(&cfg);
-			return oci_error(&e);
-		}
-		args = cfg.args;
-		cwd = cfg.cwd;
-		snprintf(user, sizeof(user), "%u:%u", (unsigned)cfg.user.uid,
-			 (unsigned)cfg.user.gid);
-		environ = cfg.env;
-		for (size_t k = 0; k < cfg.nrlimits; k++) {
-			struct rlimit rl = {cfg.rlimits[k].soft, cfg.rlimits[k].hard};
+		if (!p)
+			return oci_fail(e, "process %s: line %d: %s", x->process, je.line, je.text);
+		cfg->json = p;
+		if (oci_process_parse(p, cfg, e) < 0)
+			return -1;
+		x->args = cfg->args;
+		x->cwd = cfg->cwd;
+		snprintf(x->user, sizeof(x->user), "%u:%u", (unsigned)cfg->user.uid,
+			 (unsigned)cfg->user.gid);
+		environ = cfg->env;
+		for (size_t k = 0; k < cfg->nrlimits; k++) {
+			struct rlimit rl = {cfg->rlimits[k].soft, cfg->rlimits[k].hard};
 
-			setrlimit(cfg.rlimits[k].resource, &rl);
+			setrlimit(cfg->rlimits[k].resource, &rl);
 		}
 	} else {
-		/* the container's own process env, then --env */
 		struct oci_config c0;
 		char path[PATH_MAX + 16];
 
-		snprintf(path, sizeof(path), "%s/config.json", s.dir);
-		if (oci_config_load_file(path, s.bundle, &c0, &e) == 0 && c0.env) {
+		snprintf(path, sizeof(path), "%s/config.json", s->dir);
+		if (oci_config_load_file(path, s->bundle, &c0, e) == 0 && c0.env) {
 			for (size_t k = 0; c0.env[k]; k++)
 				putenv(strdup(c0.env[k]));
 		}
 		oci_config_free(&c0);
-		for (size_t k = 0; k < nenv; k++)
-			putenv(envs[k]);
+		for (size_t k = 0; k < x->nenv; k++)
+			putenv(x->envs[k]);
 	}
-	tty |= cfg.terminal; /* --process's terminal: true is --tty */
-	if ((tty && !console) || (!tty && console)) {
-		oci_state_free(&s);
-		return oci_fail(&e, "%s",
-				tty ? "exec --tty needs --console-socket with lxzone-oci"
-				    : "cannot use console socket if runc will not detach or "
-				      "allocate tty"),
-		       oci_error(&e);
-	}
-	if (!args || !args[0]) {
-		oci_state_free(&s);
-		return oci_fail(&e, "args must not be empty"), oci_error(&e);
-	}
-	if (oci_cgroup_of(&s, &cg, &e) < 0) {
-		oci_state_free(&s);
-		return oci_error(&e);
-	}
+	x->tty |= cfg->terminal; /* --process's terminal: true is --tty */
+	if (x->tty != (x->console != NULL))
+		return oci_fail(e, "%s",
+				x->tty ? "exec --tty needs --console-socket with lxzone-oci"
+				       : "cannot use console socket if runc will not detach or "
+					 "allocate tty");
+	if (!x->args || !x->args[0])
+		return oci_fail(e, "args must not be empty");
+	return 0;
+}
+
+/* The launch options from the container's config (brand knobs, caps, its seccomp) and its
+ * cgroup, whose procs files the program joins. */
+static int exec_opts(const struct exec_req *x, const struct oci_state *s,
+		     const struct oci_config *cfg, struct launch_opts *o,
+		     char procs[][ZONE_CG_PROCS], const char **procs_ptr, void **seccomp,
+		     struct zone_error *e)
+{
+	struct zone_cgroup cg;
+	struct oci_config c0;
+	char path[PATH_MAX + 16];
+	int np;
+
+	if (oci_cgroup_of(s, &cg, e) < 0)
+		return -1;
 	np = zone_cgroup_procs_files(&cg, procs, ZONE_CG_NCTRL + 1);
 	for (int k = 0; k < np; k++)
 		procs_ptr[k] = procs[k];
-	memset(&o, 0, sizeof(o));
-	{
-		struct oci_config c0;
-		char path[PATH_MAX + 16];
-
-		snprintf(path, sizeof(path), "%s/config.json", s.dir);
-		if (oci_config_load_file(path, s.bundle, &c0, &e) < 0) {
-			oci_state_free(&s);
-			return oci_error(&e);
-		}
-		o.kernel_version = c0.kernel_version ? strdup(c0.kernel_version) : NULL;
-		o.hardened = c0.hardened;
-		o.caps = process ? cfg.caps : c0.caps;
-		if (oci_seccomp_build(json_object_get(json_object_get(c0.json, "linux"), "seccomp"),
-				      &seccomp, &e) < 0) {
-			oci_config_free(&c0);
-			oci_state_free(&s);
-			return oci_error(&e);
-		}
-		oci_config_free(&c0);
+	memset(o, 0, sizeof(*o));
+	snprintf(path, sizeof(path), "%s/config.json", s->dir);
+	if (oci_config_load_file(path, s->bundle, &c0, e) < 0)
+		return -1;
+	o->kernel_version = c0.kernel_version ? strdup(c0.kernel_version) : NULL;
+	o->hardened = c0.hardened;
+	o->caps = x->process ? cfg->caps : c0.caps;
+	int r = oci_seccomp_build(json_object_get(json_object_get(c0.json, "linux"), "seccomp"),
+				  seccomp, e);
+	oci_config_free(&c0);
+	if (r < 0)
+		return -1;
+	o->drop_caps = 1;
+	o->zone_page = LAUNCH_ZONE_PAGE; /* bound there at create, in its mount namespace */
+	o->argv = x->args;
+	o->cwd = x->cwd;
+	o->user = x->user[0] ? x->user : NULL;
+	o->cgroup_procs = procs_ptr;
+	o->ncgroup_procs = (size_t)(np > 0 ? np : 0);
+	o->enter_in_place = 1;
+	if (*seccomp) {
+		o->setup = exec_setup;
+		o->setup_arg = *seccomp;
 	}
-	o.drop_caps = 1;
-	o.zone_page = LAUNCH_ZONE_PAGE; /* bound there at create, in its mount namespace */
-	o.argv = args;
-	o.cwd = cwd;
-	o.user = user[0] ? user : NULL;
-	o.cgroup_procs = procs_ptr;
-	o.ncgroup_procs = (size_t)(np > 0 ? np : 0);
-	if (tty && (slave = oci_exec_tty(s.pid, console, &e)) < 0) {
-		oci_state_free(&s);
-		return oci_error(&e);
-	}
-	if (detach || tty) {
-		pid_t child = fork();
+	return 0;
+}
 
-		if (child < 0) {
-			oci_state_free(&s);
-			return oci_fail(&e, "fork: %s", strerror(errno)), oci_error(&e);
-		}
-		if (child > 0) {
-			/* the waiter's pid: it exits with the program's status (docs/oci.md) */
-			if (pid_file) {
-				char tmp[PATH_MAX + 16], buf[16];
-				int fd, n = snprintf(buf, sizeof(buf), "%d", (int)child);
+/* --detach or --tty: a child enters the container (in a session of its own); the parent writes
+ * the pid file and, for a terminal, waits.  Returns -1 in the child (go on and enter), else
+ * the exit status for the parent, or 1 after an error. */
+static int exec_fork(const struct exec_req *x, int slave, struct zone_error *e)
+{
+	pid_t child = fork();
 
-				snprintf(tmp, sizeof(tmp), "%s.lxzone-tmp", pid_file);
-				fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-				if (fd < 0 || write(fd, buf, (size_t)n) != n || close(fd) < 0 ||
-				    rename(tmp, pid_file) < 0) {
-					oci_state_free(&s);
-					return oci_fail(&e, "write pid file %s: %s", pid_file,
-							strerror(errno)),
-					       oci_error(&e);
-				}
-			}
-			oci_state_free(&s);
-			if (!detach) { /* a terminal wants a session of its own: wait for it */
-				int st = 0;
-
-				while (waitpid(child, &st, 0) < 0 && errno == EINTR)
-					;
-				return launch_status_code(st);
-			}
-			return 0;
-		}
+	if (child < 0)
+		return oci_fail(e, "fork: %s", strerror(errno)), oci_error(e);
+	if (child == 0) {
 		setsid();
-		if (tty && oci_exec_tty_take(slave, &e) < 0) {
-			oci_state_free(&s);
-			_exit(oci_error(&e));
-		}
-	} else if (pid_file) {
-		/* we are the waiter: in place, our pid is the exec's until it ends */
-		char tmp[PATH_MAX + 16], buf[16];
-		int fd, n = snprintf(buf, sizeof(buf), "%d", (int)getpid());
+		if (x->tty && oci_exec_tty_take(slave, e) < 0)
+			_exit(oci_error(e));
+		return -1;
+	}
+	/* the waiter's pid: it exits with the program's status (docs/oci.md) */
+	if (x->pid_file && oci_write_pid_file(x->pid_file, child, e) < 0)
+		return oci_error(e);
+	if (!x->detach) { /* a terminal wants a session of its own: wait for it */
+		int st = 0;
 
-		snprintf(tmp, sizeof(tmp), "%s.lxzone-tmp", pid_file);
-		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0 || write(fd, buf, (size_t)n) != n || close(fd) < 0 ||
-		    rename(tmp, pid_file) < 0) {
+		while (waitpid(child, &st, 0) < 0 && errno == EINTR)
+			;
+		return launch_status_code(st);
+	}
+	return 0;
+}
+
+int oci_cmd_exec(int argc, char **argv)
+{
+	struct exec_req x = {0};
+	struct oci_state s;
+	struct oci_config cfg = {0};
+	struct zone_error e = {0};
+	struct launch_opts o;
+	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PROCS];
+	const char *procs_ptr[ZONE_CG_NCTRL + 1];
+	void *seccomp = NULL;
+	int status = 0, slave = -1, r;
+
+	if (exec_parse(argc, argv, &x, &e) < 0)
+		return oci_error(&e);
+	if (oci_state_load(x.id, &s, &e) < 0)
+		return oci_error(&e);
+	if (oci_state_status(&s) != OCI_RUNNING && oci_state_status(&s) != OCI_CREATED) {
+		oci_fail(&e, "cannot exec in a stopped container");
+		goto fail;
+	}
+	if (exec_process(&x, &s, &cfg, &e) < 0 ||
+	    exec_opts(&x, &s, &cfg, &o, procs, procs_ptr, &seccomp, &e) < 0)
+		goto fail;
+	if (x.tty && (slave = oci_exec_tty(s.pid, x.console, &e)) < 0)
+		goto fail;
+	if (x.detach || x.tty) {
+		if ((r = exec_fork(&x, slave, &e)) >= 0) {
 			oci_state_free(&s);
-			return oci_fail(&e, "write pid file %s: %s", pid_file, strerror(errno)),
-			       oci_error(&e);
+			return r;
 		}
+	} else if (x.pid_file && oci_write_pid_file(x.pid_file, getpid(), &e) < 0) {
+		goto fail; /* we are the waiter: in place, our pid is the exec's until it ends */
 	}
-	o.enter_in_place = 1;
-	if (seccomp) {
-		o.setup = exec_setup;
-		o.setup_arg = seccomp;
-	}
-	if (launch_enter(s.pid, &o, &status, &le) < 0) {
-		oci_state_free(&s);
-		return oci_fail(&e, "%s", le.msg), oci_error(&e);
-	}
+	if (launch_enter(s.pid, &o, &status, &e) < 0)
+		goto fail;
 	oci_state_free(&s);
 	return status;
+fail:
+	oci_state_free(&s);
+	if (x.process)
+		oci_config_free(&cfg);
+	return oci_error(&e);
 }

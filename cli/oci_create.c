@@ -354,91 +354,120 @@ static int mkdir_p(const char *path)
 }
 
 /* create; with run set, the container is also started, waited for and deleted. */
+/* What runc refuses before anything is made, then the container's state directory (its
+ * existence is the id's lock).  0 or -1 with e filled; nothing to undo on failure. */
+static int create_check(struct container *k, const struct create_opts *co, int run,
+			struct zone_error *e)
+{
+	if (oci_id_check(co->id, e) < 0 || oci_config_load(co->bundle, &k->cfg, e) < 0)
+		return -1;
+	if (k->cfg.terminal && !co->console_socket && !run)
+		return oci_fail(e, "cannot allocate tty if runc will detach without setting "
+				   "console socket");
+	if (!k->cfg.terminal && co->console_socket)
+		return oci_fail(e, "cannot use console socket if runc will not detach or "
+				   "allocate tty");
+	if (k->cfg.terminal && run && !co->console_socket)
+		return oci_fail(e, "run with terminal: true needs --console-socket with "
+				   "lxzone-oci (see docs/oci.md)");
+	if (co->preserve_fds > 0)
+		return oci_fail(e, "--preserve-fds: not supported by lxzone-oci yet");
+	if (mkdir_p(oci_g.root) < 0)
+		return oci_fail(e, "mkdir %s: %s", oci_g.root, strerror(errno));
+	snprintf(k->st.id, sizeof(k->st.id), "%s", co->id);
+	snprintf(k->st.dir, sizeof(k->st.dir), "%s/%s", oci_g.root, co->id);
+	snprintf(k->st.bundle, sizeof(k->st.bundle), "%s", k->cfg.bundle);
+	snprintf(k->st.rootfs, sizeof(k->st.rootfs), "%s", k->cfg.rootfs);
+	if (mkdir(k->st.dir, 0711) < 0) {
+		if (errno == EEXIST)
+			return oci_fail(e, "container with given ID already exists");
+		return oci_fail(e, "mkdir %s: %s", k->st.dir, strerror(errno));
+	}
+	return 0;
+}
+
+/* The container's PID 1, started and waiting on exec.fifo for `start`: the plan, the filter,
+ * the fifo, the spawn, and PID 1's word that the container is set up.  *pid is set once it
+ * exists (-1 again when it died). */
+static int create_spawn(struct container *k, const struct create_opts *co, struct sock_fprog *prog,
+			pid_t *pid, struct zone_error *e)
+{
+	const struct sock_fprog *filter;
+	char fifo[PATH_MAX + 16], c;
+	sigset_t none;
+	int status = 0;
+
+	k->st.annotations = json_incref(json_object_get(k->cfg.json, "annotations"));
+	now_rfc3339(k->st.created, sizeof(k->st.created));
+	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", k->st.dir);
+	if (copy_config(k, e) < 0 ||
+	    oci_seccomp_build(json_object_get(json_object_get(k->cfg.json, "linux"), "seccomp"),
+			      &k->seccomp, e) < 0 ||
+	    opts_build(k, co, e) < 0 || oci_container_cgroup(k, e) < 0)
+		return -1;
+	if (co->console_socket && (k->console_fd = oci_console_connect(co->console_socket, e)) < 0)
+		return -1;
+	if (launch_plan_build(&k->opts, &k->plan, e) < 0 || plan_extend(k, e) < 0)
+		return -1;
+	if (!(filter = filter_get(k, prog, e)))
+		return -1;
+	if (mkfifo(fifo, 0622) < 0 ||
+	    (k->start_fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 ||
+	    pipe2(k->ready, O_CLOEXEC) < 0)
+		return oci_fail(e, "exec fifo %s: %s", fifo, strerror(errno));
+	sigemptyset(&none);
+	if (launch_spawn(&k->plan, filter, NULL, &none, pid, e) < 0)
+		return -1;
+	close(k->ready[1]);
+	close(k->start_fd);
+	if (k->console_fd >= 0)
+		close(k->console_fd);
+	launch_userns_close(&k->userns);
+	if (read(k->ready[0], &c, 1) != 1) {
+		/* PID 1 said why on stderr; its status says how */
+		waitpid(*pid, &status, 0);
+		*pid = -1;
+		return oci_fail(e, "container init failed (exit status %d)",
+				launch_status_code(status));
+	}
+	close(k->ready[0]);
+	return 0;
+}
+
+/* run: start it, wait unless detached, then delete. */
+static int create_run(struct container *k, const struct create_opts *co, pid_t pid)
+{
+	struct zone_error e = {0};
+	char *argv[] = {"start", (char *)co->id, NULL};
+	int status;
+
+	if (oci_cmd_start(2, argv) != 0) {
+		container_destroy(k, pid);
+		return 1;
+	}
+	if (co->detach)
+		return 0;
+	status = launch_wait(pid);
+	container_destroy(k, -1);
+	char *sj = oci_state_json(&k->st, OCI_STOPPED);
+	if (oci_hooks_run(&k->cfg, "poststop", sj ? sj : "{}", &e) < 0)
+		oci_log("warning", "%s", e.msg);
+	free(sj);
+	return status;
+}
+
 static int do_create(const struct create_opts *co, int run)
 {
 	static struct container k; /* large (the plan): one per process */
 	struct sock_fprog prog = {0, NULL};
-	const struct sock_fprog *filter;
-	struct zone_error le = {0};
 	struct zone_error e = {0};
-	char fifo[PATH_MAX + 16], c;
-	sigset_t none;
 	pid_t pid = -1;
-	int status = 0;
 
 	k.console_fd = k.start_fd = k.ready[0] = k.ready[1] = -1;
-	if (oci_id_check(co->id, &e) < 0 || oci_config_load(co->bundle, &k.cfg, &e) < 0)
+	if (create_check(&k, co, run, &e) < 0)
 		return create_error(&e, run);
-	if (k.cfg.terminal && !co->console_socket && !run)
-		return oci_fail(&e, "cannot allocate tty if runc will detach without setting "
-				    "console socket"),
-		       create_error(&e, run);
-	if (!k.cfg.terminal && co->console_socket)
-		return oci_fail(&e, "cannot use console socket if runc will not detach or "
-				    "allocate tty"),
-		       create_error(&e, run);
-	if (k.cfg.terminal && run && !co->console_socket)
-		return oci_fail(&e, "run with terminal: true needs --console-socket with "
-				    "lxzone-oci (see docs/oci.md)"),
-		       create_error(&e, run);
-	if (co->preserve_fds > 0)
-		return oci_fail(&e, "--preserve-fds: not supported by lxzone-oci yet"),
-		       create_error(&e, run);
-	if (mkdir_p(oci_g.root) < 0)
-		return oci_fail(&e, "mkdir %s: %s", oci_g.root, strerror(errno)),
-		       create_error(&e, run);
-	snprintf(k.st.id, sizeof(k.st.id), "%s", co->id);
-	snprintf(k.st.dir, sizeof(k.st.dir), "%s/%s", oci_g.root, co->id);
-	snprintf(k.st.bundle, sizeof(k.st.bundle), "%s", k.cfg.bundle);
-	snprintf(k.st.rootfs, sizeof(k.st.rootfs), "%s", k.cfg.rootfs);
-	if (mkdir(k.st.dir, 0711) < 0) {
-		if (errno == EEXIST)
-			oci_fail(&e, "container with given ID already exists");
-		else
-			oci_fail(&e, "mkdir %s: %s", k.st.dir, strerror(errno));
-		return create_error(&e, run);
-	}
-	k.st.annotations = json_incref(json_object_get(k.cfg.json, "annotations"));
-	now_rfc3339(k.st.created, sizeof(k.st.created));
-	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", k.st.dir);
-	if (copy_config(&k, &e) < 0 ||
-	    oci_seccomp_build(json_object_get(json_object_get(k.cfg.json, "linux"), "seccomp"),
-			      &k.seccomp, &e) < 0 ||
-	    opts_build(&k, co, &e) < 0 || oci_container_cgroup(&k, &e) < 0)
+	if (create_spawn(&k, co, &prog, &pid, &e) < 0)
 		goto fail;
-	if (co->console_socket && (k.console_fd = oci_console_connect(co->console_socket, &e)) < 0)
-		goto fail;
-	if (launch_plan_build(&k.opts, &k.plan, &le) < 0 || plan_extend(&k, &e) < 0) {
-		if (le.msg[0])
-			oci_fail(&e, "%s", le.msg);
-		goto fail;
-	}
-	if (!(filter = filter_get(&k, &prog, &e)))
-		goto fail;
-	if (mkfifo(fifo, 0622) < 0 ||
-	    (k.start_fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 ||
-	    pipe2(k.ready, O_CLOEXEC) < 0) {
-		oci_fail(&e, "exec fifo %s: %s", fifo, strerror(errno));
-		goto fail;
-	}
-	sigemptyset(&none);
-	if (launch_spawn(&k.plan, filter, NULL, &none, &pid, &le) < 0) {
-		oci_fail(&e, "%s", le.msg);
-		goto fail;
-	}
-	close(k.ready[1]);
-	close(k.start_fd);
-	if (k.console_fd >= 0)
-		close(k.console_fd);
-	launch_userns_close(&k.userns);
-	if (read(k.ready[0], &c, 1) != 1) {
-		/* PID 1 said why on stderr; its status says how */
-		waitpid(pid, &status, 0);
-		oci_fail(&e, "container init failed (exit status %d)", launch_status_code(status));
-		pid = -1;
-		goto fail;
-	}
-	close(k.ready[0]);
 	k.st.pid = pid;
 	k.st.start_time = oci_proc_start_time(pid);
 	if (oci_state_save(&k.st, &e) < 0)
@@ -454,23 +483,7 @@ static int do_create(const struct create_opts *co, int run)
 	oci_container_sampler(&k, pid);
 	lxzone_page_close(&k.page, false);
 	free(prog.filter);
-	if (!run)
-		return 0;
-	/* run: start it, wait unless detached, then delete */
-	char *argv[] = {"start", (char *)co->id, NULL};
-	if (oci_cmd_start(2, argv) != 0) {
-		container_destroy(&k, pid);
-		return 1;
-	}
-	if (co->detach)
-		return 0;
-	status = launch_wait(pid);
-	container_destroy(&k, -1);
-	sj = oci_state_json(&k.st, OCI_STOPPED);
-	if (oci_hooks_run(&k.cfg, "poststop", sj ? sj : "{}", &e) < 0)
-		oci_log("warning", "%s", e.msg);
-	free(sj);
-	return status;
+	return run ? create_run(&k, co, pid) : 0;
 fail:
 	free(prog.filter);
 	lxzone_page_close(&k.page, false);

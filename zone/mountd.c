@@ -270,20 +270,12 @@ static int join_caller_userns(const struct req_ctx *c)
 	return 0;
 }
 
-/* The helper, in the caller's namespaces and root: check, then perform.  Returns an errno. */
-static int helper(const struct req_ctx *c, const struct mountd_zone *z, const struct mountd_op *op)
+/* Into the caller's user (for a user-namespaced zone), network, IPC and mount namespaces, its
+ * root and its cwd.  0 or an errno. */
+static int helper_enter(const struct req_ctx *c, const struct mountd_op *op)
 {
-	const struct mountd_req *r = &c->r;
-	struct mountd_facts f = {.admin = (c->cap_eff >> CAP_SYS_ADMIN) & 1};
-	char src_abs[STR_MAX], sname[16], tname[16], cwd[STR_MAX];
-	/* the host's /proc: "self" there is this helper, which the zone's /proc does not show */
-	int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	int self_fd = proc < 0 ? -1 : openat(proc, "self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	int sfd = -1, tfd = -1, priv = -1, mi, e;
-	unsigned long flags;
+	int e;
 
-	if (self_fd < 0)
-		return errno;
 	if (userns_of_caller(c)) {
 		if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_BLOCK)
 			return EPERM;
@@ -297,71 +289,80 @@ static int helper(const struct req_ctx *c, const struct mountd_zone *z, const st
 		mountd_lxproc_take(op->fs);
 	if (fchdir(c->root) < 0 || chroot(".") < 0 || fchdir(c->cwd) < 0)
 		return errno;
-	/* opened now: a mountinfo file shows the namespace and root of its opening */
-	mi = openat(proc, "self/mountinfo", O_RDONLY | O_CLOEXEC);
-	if (mi < 0)
-		return errno;
+	return 0;
+}
 
-	/* the target first (the kernel looks it up before anything else); each path is
-	 * resolved once, and the facts and the call both use that descriptor */
+/* The target first (the kernel looks it up before anything else), then the source; each path
+ * is resolved once, and the facts and the call both use that descriptor.  0 or an errno. */
+static int helper_facts(const struct req_ctx *c, const struct mountd_zone *z,
+			const struct mountd_op *op, int mi, int self_fd, int *tfd, int *sfd,
+			struct mountd_facts *f)
+{
+	const struct mountd_req *r = &c->r;
+	int e;
+
 	if (op->kind == MOUNTD_UMOUNT)
-		tfd = open(r->target,
-			   O_PATH | O_CLOEXEC | ((op->flags & UMOUNT_NOFOLLOW) ? O_NOFOLLOW : 0));
+		*tfd = open(r->target,
+			    O_PATH | O_CLOEXEC | ((op->flags & UMOUNT_NOFOLLOW) ? O_NOFOLLOW : 0));
 	else
-		tfd = open_path(c->tgt_fd, r->target, O_PATH | O_CLOEXEC);
-	if (tfd < 0)
-		f.tgt_errno = errno;
+		*tfd = open_path(c->tgt_fd, r->target, O_PATH | O_CLOEXEC);
+	if (*tfd < 0)
+		f->tgt_errno = errno;
 	else if (op->kind == MOUNTD_UMOUNT || op->kind == MOUNTD_REMOUNT ||
 		 op->kind == MOUNTD_REMOUNT_BIND)
-		mountd_mount_facts(tfd, mi, &f);
-	if (f.tgt_errno == 0 && f.admin && op->err == 0) {
-		if (op->kind == MOUNTD_MOVE) {
-			sfd = open_path(c->src_fd, r->source, O_PATH | O_CLOEXEC);
-			if (sfd < 0)
-				f.mnt_errno = errno;
-			else
-				mountd_mount_facts(sfd, mi, &f);
-		} else if (op->kind == MOUNTD_BIND) {
-			sfd = open_path(c->src_fd, r->source, O_PATH | O_CLOEXEC);
-			if (sfd < 0)
-				return errno;
-			if (!(op->flags & MS_REC) &&
-			    (e = mountd_bind_facts(sfd, self_fd, mi, z, &f)) != 0)
-				return e;
-		} else if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_BLOCK) {
-			struct stat st;
-			if (stat(r->source, &st) < 0) {
-				f.src_errno = errno;
-			} else {
-				f.src_mode = st.st_mode;
-				f.src_rdev = st.st_rdev;
-			}
+		mountd_mount_facts(*tfd, mi, f);
+	if (f->tgt_errno != 0 || !f->admin || op->err != 0)
+		return 0;
+	if (op->kind == MOUNTD_MOVE) {
+		*sfd = open_path(c->src_fd, r->source, O_PATH | O_CLOEXEC);
+		if (*sfd < 0)
+			f->mnt_errno = errno;
+		else
+			mountd_mount_facts(*sfd, mi, f);
+	} else if (op->kind == MOUNTD_BIND) {
+		*sfd = open_path(c->src_fd, r->source, O_PATH | O_CLOEXEC);
+		if (*sfd < 0)
+			return errno;
+		if (!(op->flags & MS_REC) && (e = mountd_bind_facts(*sfd, self_fd, mi, z, f)) != 0)
+			return e;
+	} else if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_BLOCK) {
+		struct stat st;
+		if (stat(r->source, &st) < 0) {
+			f->src_errno = errno;
+		} else {
+			f->src_mode = st.st_mode;
+			f->src_rdev = st.st_rdev;
 		}
 	}
-	e = mountd_check(z, op, op->flags, &f);
-	if (e < 0)
-		return -e;
+	return 0;
+}
 
-	if (op->kind == MOUNTD_UMOUNT) {
-		int uflags = (int)(op->flags & ~(unsigned long)UMOUNT_NOFOLLOW);
-		struct statfs sfs;
-		/* a proc or sysfs the zone mounted holds the service's masks (mount_proc): they
-		 * make it busy, and go with it, so it is detached at once with them */
-		int masked = fstatfs(tfd, &sfs) == 0 &&
-			     (sfs.f_type == PROC_SUPER_MAGIC || sfs.f_type == SYSFS_MAGIC);
+/* umount2 by the caller's path (the helper's descriptor would keep the mount busy). */
+static int helper_umount(const struct req_ctx *c, const struct mountd_op *op, int tfd)
+{
+	int uflags = (int)(op->flags & ~(unsigned long)UMOUNT_NOFOLLOW), e;
+	struct statfs sfs;
+	/* a proc or sysfs the zone mounted holds the service's masks (mount_proc): they make it
+	 * busy, and go with it, so it is detached at once with them */
+	int masked = fstatfs(tfd, &sfs) == 0 &&
+		     (sfs.f_type == PROC_SUPER_MAGIC || sfs.f_type == SYSFS_MAGIC);
 
-		close(tfd); /* it would keep the mount busy */
-		e = umount2(r->target, uflags) < 0 ? errno : 0;
-		if (e == EBUSY && masked && !(uflags & MNT_DETACH))
-			e = umount2(r->target, uflags | MNT_DETACH) < 0 ? errno : 0;
-		return e;
-	}
-	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_PROC)
-		return mountd_mount_proc(c, tfd, op->flags);
-	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_SYSFS)
-		return mountd_mount_sysfs(c, tfd, mountd_flags(op, &f));
-	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_OVERLAY)
-		return mountd_mount_overlay(c, op, &f, tfd, self_fd);
+	close(tfd);
+	e = umount2(c->r.target, uflags) < 0 ? errno : 0;
+	if (e == EBUSY && masked && !(uflags & MNT_DETACH))
+		e = umount2(c->r.target, uflags | MNT_DETACH) < 0 ? errno : 0;
+	return e;
+}
+
+/* mount(2) on the descriptors (a block device by its checked node in a private tmpfs). */
+static int helper_mount(const struct req_ctx *c, const struct mountd_op *op,
+			const struct mountd_facts *f, int tfd, int sfd, int self_fd)
+{
+	const struct mountd_req *r = &c->r;
+	char src_abs[STR_MAX], sname[16], tname[16], cwd[STR_MAX];
+	unsigned long flags = mountd_flags(op, f);
+	int priv = -1, e;
+
 	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_BLOCK) {
 		if (r->source[0] == '/')
 			snprintf(src_abs, sizeof(src_abs), "%s", r->source);
@@ -369,11 +370,10 @@ static int helper(const struct req_ctx *c, const struct mountd_zone *z, const st
 			 snprintf(src_abs, sizeof(src_abs), "%s/%s", strcmp(cwd, "/") ? cwd : "",
 				  r->source) >= (int)sizeof(src_abs))
 			return ENAMETOOLONG;
-		priv = mountd_private_node(src_abs, f.src_rdev);
+		priv = mountd_private_node(src_abs, f->src_rdev);
 		if (priv < 0)
 			return -priv;
 	}
-	flags = mountd_flags(op, &f);
 	snprintf(sname, sizeof(sname), "%d", sfd);
 	snprintf(tname, sizeof(tname), "%d", tfd);
 	/* the block source is looked up from the private tmpfs; the rest by descriptor */
@@ -381,20 +381,47 @@ static int helper(const struct req_ctx *c, const struct mountd_zone *z, const st
 		return errno;
 	if (fchdir(self_fd) < 0)
 		return errno;
-	switch (op->kind) {
-	case MOUNTD_NEW:
+	if (op->kind == MOUNTD_NEW)
 		e = mount(op->fs == MOUNTD_FS_BLOCK ? src_abs : r->source, tname, r->fstype, flags,
 			  r->data);
-		break;
-	case MOUNTD_BIND:
-	case MOUNTD_MOVE:
+	else if (op->kind == MOUNTD_BIND || op->kind == MOUNTD_MOVE)
 		e = mount(sname, tname, NULL, flags, NULL);
-		break;
-	default: /* propagation, remounts: only the target and the data count */
+	else /* propagation, remounts: only the target and the data count */
 		e = mount(NULL, tname, NULL, flags, r->data);
-		break;
-	}
 	return e < 0 ? errno : 0;
+}
+
+/* The helper, in the caller's namespaces and root: check, then perform.  Returns an errno. */
+static int helper(const struct req_ctx *c, const struct mountd_zone *z, const struct mountd_op *op)
+{
+	struct mountd_facts f = {.admin = (c->cap_eff >> CAP_SYS_ADMIN) & 1};
+	/* the host's /proc: "self" there is this helper, which the zone's /proc does not show */
+	int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int self_fd = proc < 0 ? -1 : openat(proc, "self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int sfd = -1, tfd = -1, mi, e;
+
+	if (self_fd < 0)
+		return errno;
+	if ((e = helper_enter(c, op)) != 0)
+		return e;
+	/* opened now: a mountinfo file shows the namespace and root of its opening */
+	mi = openat(proc, "self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (mi < 0)
+		return errno;
+	if ((e = helper_facts(c, z, op, mi, self_fd, &tfd, &sfd, &f)) != 0)
+		return e;
+	e = mountd_check(z, op, op->flags, &f);
+	if (e < 0)
+		return -e;
+	if (op->kind == MOUNTD_UMOUNT)
+		return helper_umount(c, op, tfd);
+	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_PROC)
+		return mountd_mount_proc(c, tfd, op->flags);
+	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_SYSFS)
+		return mountd_mount_sysfs(c, tfd, mountd_flags(op, &f));
+	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_OVERLAY)
+		return mountd_mount_overlay(c, op, &f, tfd, self_fd);
+	return helper_mount(c, op, &f, tfd, sfd, self_fd);
 }
 
 static int open_proc(pid_t pid, const char *what, int flags)

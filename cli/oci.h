@@ -128,6 +128,7 @@ int oci_exec_tty_take(int slave, struct zone_error *e);
 /* linux.seccomp (oci_seccomp.c): built in create (*out: a libseccomp context, NULL when
  * the config has none), loaded by the container's processes before the brand's filter. */
 int oci_seccomp_build(json_t *sec, void **out, struct zone_error *e);
+void oci_seccomp_free(void *ctx); /* a built filter not loaded after all */
 int oci_seccomp_load(void *ctx, struct zone_error *err);
 
 /* ------------------------------------------------------------------------------------------ */

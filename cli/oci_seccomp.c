@@ -145,6 +145,12 @@ int oci_seccomp_build(json_t *sec, void **out, struct zone_error *e)
 	return 0;
 }
 
+void oci_seccomp_free(void *ctx)
+{
+	if (ctx)
+		seccomp_release(ctx);
+}
+
 int oci_seccomp_load(void *ctx, struct zone_error *err)
 {
 	int r;

@@ -317,6 +317,7 @@ static void test_seccomp(void **state)
 		      "SCMP_ACT_ERRNO", "errnoRet", 1);
 	assert_int_equal(oci_seccomp_build(p, &ctx, &e), 0);
 	assert_non_null(ctx);
+	oci_seccomp_free(ctx);
 	json_decref(p);
 	assert_int_equal(oci_seccomp_build(NULL, &ctx, &e), 0);
 	assert_null(ctx);

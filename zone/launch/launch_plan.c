@@ -342,13 +342,55 @@ static int add_devices(const struct launch_opts *opts, struct launch_plan *plan,
 	return 0;
 }
 
-static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *plan,
+/* Joins, namespaces, identity, the brand and init, the root: what comes before the zone's
+ * file systems.  -1 with err filled, else 0 with *full set when the plan ran out of room. */
+static int zone_ops_enter(const struct launch_opts *opts, struct launch_plan *plan, int *full,
 			  struct zone_error *err)
 {
-	const char *dev_data = "mode=755", *shm_data = "mode=1777", *tmp_data = "mode=1777";
 	struct launch_op *op;
+
+	if (opts->net == LAUNCH_NET_FD) {
+		if (opts->net_fd < 0)
+			return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "network: no netns fd");
+		*full |= !add(plan, LOP_JOIN_NETNS, NULL, NULL);
+	}
+	for (size_t i = 0; i < opts->ncgroup_procs; i++)
+		*full |= !add(plan, LOP_JOIN_CGROUP, opts->cgroup_procs[i], NULL);
+	/* after the joins: the zone's /proc/self/cgroup shows "/", never the host's path */
+	*full |= !add(plan, LOP_NEW_CGROUPNS, NULL, NULL);
+	*full |= !add(plan, LOP_MAKE_PRIVATE, NULL, "/");
+	if (opts->hostname) {
+		op = add(plan, LOP_HOSTNAME, NULL, NULL);
+		if (strlen(opts->hostname) > 64 || !*opts->hostname)
+			return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
+					   "hostname '%s': 1 to 64 characters", opts->hostname);
+		if (op)
+			op->data = opts->hostname;
+		*full |= !op;
+	}
+	if (opts->net == LAUNCH_NET_NONE)
+		*full |= !add(plan, LOP_LOOPBACK_UP, NULL, NULL);
+	*full |= !add(plan, LOP_BRAND_BIND, plan->brand, NULL);
+	/* PID 1 runs lxzone-init from its own read-only mount, never lxrun's binary */
+	if (plan->init == LAUNCH_INIT_MINIMAL)
+		*full |= !add(plan, LOP_INIT_IMAGE, plan->init_image, NULL);
+	/* init, in U's pid namespace, before proc is mounted for that namespace (it inherits
+	 * the brand's and lxzone-init's descriptors made above) */
+	if (opts->userns)
+		*full |= !add(plan, LOP_SPAWN_INIT, NULL, NULL);
+	op = add(plan, LOP_BIND_ROOT, opts->root, "/");
+	if (op) /* an overlay over idmapped layers shows the zone's ids already */
+		op->idmap = opts->userns && !opts->root_mapped;
+	*full |= !op;
+	return 0;
+}
+
+/* /proc, /sys, /dev (with the console, ttys, pts, shm and devices) and /tmp. */
+static int zone_ops_fs(const struct launch_opts *opts, struct launch_plan *plan, int *full,
+		       struct zone_error *err)
+{
+	const char *dev_data = "mode=755", *shm_data = "mode=1777", *tmp_data = "mode=1777";
 	size_t i;
-	int full = 0;
 
 	if (opts->userns) {
 		/* the zone's root owns its /dev, /dev/shm and /tmp (host uid base in U's map) */
@@ -360,67 +402,37 @@ static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *pl
 		shm_data = plan->tmpfs_data[1];
 		tmp_data = plan->tmpfs_data[2];
 	}
-	if (opts->net == LAUNCH_NET_FD) {
-		if (opts->net_fd < 0)
-			return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "network: no netns fd");
-		full |= !add(plan, LOP_JOIN_NETNS, NULL, NULL);
-	}
-	for (i = 0; i < opts->ncgroup_procs; i++)
-		full |= !add(plan, LOP_JOIN_CGROUP, opts->cgroup_procs[i], NULL);
-	/* after the joins: the zone's /proc/self/cgroup shows "/", never the host's path */
-	full |= !add(plan, LOP_NEW_CGROUPNS, NULL, NULL);
-	full |= !add(plan, LOP_MAKE_PRIVATE, NULL, "/");
-	if (opts->hostname) {
-		struct launch_op *op = add(plan, LOP_HOSTNAME, NULL, NULL);
-
-		if (strlen(opts->hostname) > 64 || !*opts->hostname)
-			return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
-					   "hostname '%s': 1 to 64 characters", opts->hostname);
-		if (op)
-			op->data = opts->hostname;
-		full |= !op;
-	}
-	if (opts->net == LAUNCH_NET_NONE)
-		full |= !add(plan, LOP_LOOPBACK_UP, NULL, NULL);
-	full |= !add(plan, LOP_BRAND_BIND, plan->brand, NULL);
-	/* PID 1 runs lxzone-init from its own read-only mount, never lxrun's binary */
-	if (plan->init == LAUNCH_INIT_MINIMAL)
-		full |= !add(plan, LOP_INIT_IMAGE, plan->init_image, NULL);
-	/* init, in U's pid namespace, before proc is mounted for that namespace (it inherits
-	 * the brand's and lxzone-init's descriptors made above) */
-	if (opts->userns)
-		full |= !add(plan, LOP_SPAWN_INIT, NULL, NULL);
-	op = add(plan, LOP_BIND_ROOT, opts->root, "/");
-	if (op) /* an overlay over idmapped layers shows the zone's ids already */
-		op->idmap = opts->userns && !opts->root_mapped;
-	full |= !op;
-
-	full |= !add_mount(plan, "proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	full |= add_path_rules(plan, "/proc", opts->net != LAUNCH_NET_HOST);
-	full |=
+	*full |= !add_mount(plan, "proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	*full |= add_path_rules(plan, "/proc", opts->net != LAUNCH_NET_HOST);
+	*full |=
 	    !add_mount(plan, "sysfs", "/sys", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	full |= add_path_rules(plan, "/sys", opts->net != LAUNCH_NET_HOST);
-	full |= add_cpu_dir(plan, opts);
-	full |= add_cgroupfs(plan, opts);
-	full |= add_net_view_dir(plan, opts);
-	full |= !add_mount(plan, "tmpfs", "/dev", MS_NOSUID | MS_STRICTATIME, dev_data);
+	*full |= add_path_rules(plan, "/sys", opts->net != LAUNCH_NET_HOST);
+	*full |= add_cpu_dir(plan, opts);
+	*full |= add_cgroupfs(plan, opts);
+	*full |= add_net_view_dir(plan, opts);
+	*full |= !add_mount(plan, "tmpfs", "/dev", MS_NOSUID | MS_STRICTATIME, dev_data);
 	for (i = 0; i < sizeof(dev_paths) / sizeof(dev_paths[0]); i++)
-		full |= !add(plan, LOP_DEV_BIND, dev_paths[i][0], dev_paths[i][1]);
+		*full |= !add(plan, LOP_DEV_BIND, dev_paths[i][0], dev_paths[i][1]);
 	if (opts->console) /* not idmapped: the supervisor gave it to the zone's root */
-		full |= !add(plan, LOP_DEV_BIND, opts->console, "/dev/console");
+		*full |= !add(plan, LOP_DEV_BIND, opts->console, "/dev/console");
 	for (i = 0; i < opts->nttys && zone_tty_name(i); i++) /* the same, zone/ttys.h */
-		full |= !add(plan, LOP_DEV_BIND, opts->ttys[i], zone_tty_name(i));
-	full |= !add_mount(plan, "devpts", "/dev/pts", MS_NOSUID | MS_NOEXEC,
-			   "newinstance,ptmxmode=0666,mode=620");
-	full |= !add_mount(plan, "tmpfs", "/dev/shm", MS_NOSUID | MS_NODEV, shm_data);
+		*full |= !add(plan, LOP_DEV_BIND, opts->ttys[i], zone_tty_name(i));
+	*full |= !add_mount(plan, "devpts", "/dev/pts", MS_NOSUID | MS_NOEXEC,
+			    "newinstance,ptmxmode=0666,mode=620");
+	*full |= !add_mount(plan, "tmpfs", "/dev/shm", MS_NOSUID | MS_NODEV, shm_data);
 	for (i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
-		full |= !add(plan, LOP_SYMLINK, dev_links[i][0], dev_links[i][1]);
-	full |= !add_mount(plan, "tmpfs", "/tmp", MS_NOSUID | MS_NODEV, tmp_data);
-	if (add_devices(opts, plan, &full, err) < 0)
-		return -1;
+		*full |= !add(plan, LOP_SYMLINK, dev_links[i][0], dev_links[i][1]);
+	*full |= !add_mount(plan, "tmpfs", "/tmp", MS_NOSUID | MS_NODEV, tmp_data);
+	return add_devices(opts, plan, full, err);
+}
 
-	for (i = 0; i < opts->nbinds; i++) {
+/* The extra binds (--mount / mount=), the host's ids shifted into the zone's as the root's. */
+static int zone_ops_binds(const struct launch_opts *opts, struct launch_plan *plan, int *full,
+			  struct zone_error *err)
+{
+	for (size_t i = 0; i < opts->nbinds; i++) {
 		const struct launch_bind *b = &opts->binds[i];
+		struct launch_op *op;
 
 		if (!b->host || *b->host != '/')
 			return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
@@ -434,30 +446,48 @@ static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *pl
 		op = add(plan, LOP_BIND, b->host, b->zone);
 		if (op) {
 			op->flags = b->ro ? MS_RDONLY : 0;
-			/* the host's ids shifted into the zone's, as the root is */
 			op->idmap = opts->userns != NULL;
 		}
-		full |= !op;
+		*full |= !op;
 	}
+	return 0;
+}
+
+/* binfmt, the report and page binds, lxproc's files, pivot_root and, last, the user
+ * namespace: every mount above is made by host root, then locked by the copy. */
+static void zone_ops_last(const struct launch_opts *opts, struct launch_plan *plan, int *full)
+{
+	struct launch_op *op;
+
 	/* set-user-ID, file capabilities and execute-only programs (launch_binfmt.c) */
 	if (opts->userns)
-		full |= !add(plan, LOP_BINFMT, plan->brand, LX_BINFMT_DIR);
+		*full |= !add(plan, LOP_BINFMT, plan->brand, LX_BINFMT_DIR);
 	if (opts->report)
-		full |= !add(plan, LOP_REPORT_BIND, NULL, LAUNCH_ZONE_REPORT);
+		*full |= !add(plan, LOP_REPORT_BIND, NULL, LAUNCH_ZONE_REPORT);
 	if (opts->zone_page_host) {
 		/* read-only: the guest must not forge its own limits */
 		op = add(plan, LOP_PAGE_BIND, opts->zone_page_host, LAUNCH_ZONE_PAGE);
 		if (op)
 			op->flags = MS_RDONLY;
-		full |= !op;
+		*full |= !op;
 	}
 	/* the kernel serves lxproc's files: bound by host root, locked with the rest */
 	if (opts->nlxproc_files)
-		full |= !add(plan, LOP_LXPROC_FILES, NULL, NULL);
-	full |= !add(plan, LOP_PIVOT_ROOT, opts->root, NULL);
-	/* last: every mount above is made by host root, then locked by the copy */
+		*full |= !add(plan, LOP_LXPROC_FILES, NULL, NULL);
+	*full |= !add(plan, LOP_PIVOT_ROOT, opts->root, NULL);
 	if (opts->userns)
-		full |= !add(plan, LOP_ENTER_USERNS, NULL, NULL);
+		*full |= !add(plan, LOP_ENTER_USERNS, NULL, NULL);
+}
+
+static int build_zone_ops(const struct launch_opts *opts, struct launch_plan *plan,
+			  struct zone_error *err)
+{
+	int full = 0;
+
+	if (zone_ops_enter(opts, plan, &full, err) < 0 || zone_ops_fs(opts, plan, &full, err) < 0 ||
+	    zone_ops_binds(opts, plan, &full, err) < 0)
+		return -1;
+	zone_ops_last(opts, plan, &full);
 	if (full)
 		return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "too many mounts (at most %d)",
 				   LAUNCH_MAX_OPS);

@@ -1,22 +1,7 @@
 /* lxproc's descriptor filter (emul/fdfilter.h). */
 #include "emul/fdfilter.h"
-#include "kernel-shim/brand_abi.h"
+#include "emul/bpf_ins.h"
 
-/* classic BPF, as <linux/filter.h> and <linux/seccomp.h> number it */
-#define BPF_LD_W_ABS 0x20 /* BPF_LD | BPF_W | BPF_ABS */
-#define BPF_JEQ_K    0x15 /* BPF_JMP | BPF_JEQ | BPF_K */
-#define BPF_JGT_K    0x25 /* BPF_JMP | BPF_JGT | BPF_K */
-#define BPF_JSET_K   0x45 /* BPF_JMP | BPF_JSET | BPF_K */
-#define BPF_RET_K    0x06 /* BPF_RET | BPF_K */
-
-#define RET_ALLOW     0x7fff0000U
-#define RET_TRAP      0x00030000U
-#define AUDIT_X86_64  0xc000003eU
-#define OFF_NR	      0
-#define OFF_ARCH      4
-#define OFF_IP_LO     8
-#define OFF_IP_HI     12
-#define OFF_ARG_LO(i) (16 + 8 * (i))
 #define NR_FSTAT      5
 #define NR_MMAP	      9
 #define NR_NEWFSTATAT 262
@@ -49,15 +34,9 @@ enum {
 	I_ALLOW,
 	I_END
 };
+_Static_assert(I_ALLOW == I_GATE_HI + LX_BPF_GATE_TAIL_LEN - 1 && I_TRAP == I_ALLOW - 1,
+	       "the gate tail's layout (emul/bpf_ins.h)");
 _Static_assert(I_END == LX_FDFILTER_LEN, "LX_FDFILTER_LEN");
-
-static struct lx_sock_filter ins(uint16_t code, uint32_t k, int at, int jt, int jf)
-{
-	/* jumps are relative to the next instruction */
-	struct lx_sock_filter f = {code, (uint8_t)(jt ? jt - at - 1 : 0),
-				   (uint8_t)(jf ? jf - at - 1 : 0), k};
-	return f;
-}
 
 void lx_fdfilter_build(struct lx_sock_filter p[LX_FDFILTER_LEN])
 {
@@ -80,14 +59,5 @@ void lx_fdfilter_build(struct lx_sock_filter p[LX_FDFILTER_LEN])
 	/* mmap(addr, len, prot, flags, fd, off) */
 	p[I_MMAP_FLAGS] = ins(BPF_LD_W_ABS, OFF_ARG_LO(3), I_MMAP_FLAGS, 0, 0);
 	p[I_MMAP_ANON] = ins(BPF_JSET_K, MAP_ANONYMOUS, I_MMAP_ANON, I_ALLOW, I_GATE_HI);
-	/* the brand's own calls (LX_GATE_ADDR < ip <= LX_GATE_ADDR + LX_GATE_LEN) pass */
-	p[I_GATE_HI] = ins(BPF_LD_W_ABS, OFF_IP_HI, I_GATE_HI, 0, 0);
-	p[I_GATE_HI_ZERO] = ins(BPF_JEQ_K, 0, I_GATE_HI_ZERO, I_GATE_LO, I_TRAP);
-	p[I_GATE_LO] = ins(BPF_LD_W_ABS, OFF_IP_LO, I_GATE_LO, 0, 0);
-	p[I_GATE_ABOVE_START] =
-	    ins(BPF_JGT_K, (uint32_t)LX_GATE_ADDR, I_GATE_ABOVE_START, I_GATE_BELOW_END, I_TRAP);
-	p[I_GATE_BELOW_END] = ins(BPF_JGT_K, (uint32_t)(LX_GATE_ADDR + LX_GATE_LEN),
-				  I_GATE_BELOW_END, I_TRAP, I_ALLOW);
-	p[I_TRAP] = ins(BPF_RET_K, RET_TRAP | LX_TRAP_DATA, I_TRAP, 0, 0);
-	p[I_ALLOW] = ins(BPF_RET_K, RET_ALLOW, I_ALLOW, 0, 0);
+	lx_bpf_gate_tail(p, I_GATE_HI);
 }

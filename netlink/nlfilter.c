@@ -1,22 +1,7 @@
 /* The netlink view's descriptor filter (netlink/nlfilter.h). */
 #include "netlink/nlfilter.h"
-#include "kernel-shim/brand_abi.h"
+#include "emul/bpf_ins.h"
 
-/* classic BPF, as <linux/filter.h> and <linux/seccomp.h> number it */
-#define BPF_LD_W_ABS 0x20 /* BPF_LD | BPF_W | BPF_ABS */
-#define BPF_JEQ_K    0x15 /* BPF_JMP | BPF_JEQ | BPF_K */
-#define BPF_JGT_K    0x25 /* BPF_JMP | BPF_JGT | BPF_K */
-#define BPF_JGE_K    0x35 /* BPF_JMP | BPF_JGE | BPF_K */
-#define BPF_RET_K    0x06 /* BPF_RET | BPF_K */
-
-#define RET_ALLOW     0x7fff0000U
-#define RET_TRAP      0x00030000U
-#define AUDIT_X86_64  0xc000003eU
-#define OFF_NR	      0
-#define OFF_ARCH      4
-#define OFF_IP_LO     8
-#define OFF_IP_HI     12
-#define OFF_ARG_LO(i) (16 + 8 * (i))
 #define LX_AF_NETLINK 16
 
 /* the calls trapped on a descriptor of the range, by number (x86_64); bind and setsockopt
@@ -52,15 +37,9 @@ enum {
 	I_ALLOW,
 	I_END
 };
+_Static_assert(I_ALLOW == I_GATE_HI + LX_BPF_GATE_TAIL_LEN - 1 && I_TRAP == I_ALLOW - 1,
+	       "the gate tail's layout (emul/bpf_ins.h)");
 _Static_assert(I_END == LX_NLFILTER_LEN, "LX_NLFILTER_LEN");
-
-static struct lx_sock_filter ins(uint16_t code, uint32_t k, int at, int jt, int jf)
-{
-	/* jumps are relative to the next instruction */
-	struct lx_sock_filter f = {code, (uint8_t)(jt ? jt - at - 1 : 0),
-				   (uint8_t)(jf ? jf - at - 1 : 0), k};
-	return f;
-}
 
 void lx_nlfilter_build(struct lx_sock_filter p[LX_NLFILTER_LEN])
 {
@@ -89,14 +68,5 @@ void lx_nlfilter_build(struct lx_sock_filter p[LX_NLFILTER_LEN])
 	p[I_UFD_LOW] = ins(BPF_JGE_K, LX_NL_FD_UEVENT, I_UFD_LOW, I_UFD_LOW + 1, I_ALLOW);
 	p[I_UFD_HIGH] =
 	    ins(BPF_JGE_K, LX_NL_FD_BASE + LX_NL_FD_COUNT, I_UFD_HIGH, I_ALLOW, I_GATE_HI);
-	/* the brand's own calls (LX_GATE_ADDR < ip <= LX_GATE_ADDR + LX_GATE_LEN) pass */
-	p[I_GATE_HI] = ins(BPF_LD_W_ABS, OFF_IP_HI, I_GATE_HI, 0, 0);
-	p[I_GATE_HI_ZERO] = ins(BPF_JEQ_K, 0, I_GATE_HI_ZERO, I_GATE_LO, I_TRAP);
-	p[I_GATE_LO] = ins(BPF_LD_W_ABS, OFF_IP_LO, I_GATE_LO, 0, 0);
-	p[I_GATE_ABOVE_START] =
-	    ins(BPF_JGT_K, (uint32_t)LX_GATE_ADDR, I_GATE_ABOVE_START, I_GATE_BELOW_END, I_TRAP);
-	p[I_GATE_BELOW_END] = ins(BPF_JGT_K, (uint32_t)(LX_GATE_ADDR + LX_GATE_LEN),
-				  I_GATE_BELOW_END, I_TRAP, I_ALLOW);
-	p[I_TRAP] = ins(BPF_RET_K, RET_TRAP | LX_TRAP_DATA, I_TRAP, 0, 0);
-	p[I_ALLOW] = ins(BPF_RET_K, RET_ALLOW, I_ALLOW, 0, 0);
+	lx_bpf_gate_tail(p, I_GATE_HI);
 }

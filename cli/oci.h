@@ -109,10 +109,6 @@ void oci_config_free(struct oci_config *c);
 int oci_process_parse(json_t *proc, struct oci_config *c, struct zone_error *e);
 /* runc spec's default config.json (rootless: the user-namespace variant). */
 json_t *oci_spec_default(int rootless);
-/* The hooks of kind ("createRuntime", "poststart", ...) run with the state JSON on their
- * standard input; poststop's failures are only logged.  0, or -1 with e. */
-int oci_hooks_run(const struct oci_config *c, const char *kind, const char *state_json,
-		  struct zone_error *e);
 
 /* The console socket (runc's protocol, oci_create.c): connect to it (the descriptor, or
  * -1 with e), and send it a terminal's master (one SCM_RIGHTS message). */
@@ -158,6 +154,10 @@ enum oci_status oci_state_status(const struct oci_state *s);
 const char *oci_status_name(enum oci_status st);
 /* The state JSON `runc state` prints (and hooks read), malloc'ed. */
 char *oci_state_json(const struct oci_state *s, enum oci_status st);
+/* The hooks of kind ("createRuntime", "poststart", ...) run with s's state JSON (as status st)
+ * on their standard input; poststop's failures are only logged.  0, or -1 with e. */
+int oci_hooks_run(const struct oci_config *c, const char *kind, const struct oci_state *s,
+		  enum oci_status st, struct zone_error *e);
 unsigned long long oci_proc_start_time(pid_t pid);
 /* Remove ROOT/ID and everything in it. */
 void oci_state_remove(const char *dir);

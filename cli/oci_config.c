@@ -416,7 +416,8 @@ static void resources_parse(json_t *r, struct oci_config *c)
 		c->pids = (uint64_t)json_integer_value(v);
 }
 
-static int paths_parse(json_t *a, const char **out, size_t *n, const char *what, struct zone_error *e)
+static int paths_parse(json_t *a, const char **out, size_t *n, const char *what,
+		       struct zone_error *e)
 {
 	json_t *v;
 	size_t i;
@@ -704,12 +705,19 @@ static int hook_run(json_t *h, const char *kind, const char *state_json, struct 
 	return 0;
 }
 
-int oci_hooks_run(const struct oci_config *c, const char *kind, const char *state_json,
-		  struct zone_error *e)
+int oci_hooks_run(const struct oci_config *c, const char *kind, const struct oci_state *s,
+		  enum oci_status st, struct zone_error *e)
 {
 	json_t *list = json_object_get(json_object_get(c->json, "hooks"), kind), *h;
+	char *sj;
 	size_t i;
+	int r = 0;
 
-	json_array_foreach(list, i, h) if (hook_run(h, kind, state_json, e) < 0) return -1;
-	return 0;
+	if (json_array_size(list) == 0)
+		return 0;
+	sj = oci_state_json(s, st);
+	json_array_foreach(list, i, h) if (r == 0 && hook_run(h, kind, sj ? sj : "{}", e) < 0) r =
+	    -1;
+	free(sj);
+	return r;
 }

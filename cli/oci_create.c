@@ -449,10 +449,8 @@ static int create_run(struct container *k, const struct create_opts *co, pid_t p
 		return 0;
 	status = launch_wait(pid);
 	container_destroy(k, -1);
-	char *sj = oci_state_json(&k->st, OCI_STOPPED);
-	if (oci_hooks_run(&k->cfg, "poststop", sj ? sj : "{}", &e) < 0)
+	if (oci_hooks_run(&k->cfg, "poststop", &k->st, OCI_STOPPED, &e) < 0)
 		oci_log("warning", "%s", e.msg);
-	free(sj);
 	return status;
 }
 
@@ -472,11 +470,8 @@ static int do_create(const struct create_opts *co, int run)
 	k.st.start_time = oci_proc_start_time(pid);
 	if (oci_state_save(&k.st, &e) < 0)
 		goto fail;
-	char *sj = oci_state_json(&k.st, OCI_CREATED);
-	int hr = oci_hooks_run(&k.cfg, "createRuntime", sj ? sj : "{}", &e) < 0 ||
-		 oci_hooks_run(&k.cfg, "prestart", sj ? sj : "{}", &e) < 0;
-	free(sj);
-	if (hr)
+	if (oci_hooks_run(&k.cfg, "createRuntime", &k.st, OCI_CREATED, &e) < 0 ||
+	    oci_hooks_run(&k.cfg, "prestart", &k.st, OCI_CREATED, &e) < 0)
 		goto fail;
 	if (co->pid_file && oci_write_pid_file(co->pid_file, pid, &e) < 0)
 		goto fail;
@@ -606,13 +601,9 @@ int oci_cmd_start(int argc, char **argv)
 	close(fd);
 	unlink(fifo);
 	snprintf(path, sizeof(path), "%s/config.json", s.dir);
-	if (oci_config_load_file(path, s.bundle, &cfg, &e) == 0) {
-		char *sj = oci_state_json(&s, OCI_RUNNING);
-
-		if (oci_hooks_run(&cfg, "poststart", sj ? sj : "{}", &e) < 0)
-			oci_log("warning", "%s", e.msg);
-		free(sj);
-	}
+	if (oci_config_load_file(path, s.bundle, &cfg, &e) == 0 &&
+	    oci_hooks_run(&cfg, "poststart", &s, OCI_RUNNING, &e) < 0)
+		oci_log("warning", "%s", e.msg);
 	oci_config_free(&cfg);
 	oci_state_free(&s);
 	return 0;

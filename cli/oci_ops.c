@@ -175,13 +175,8 @@ static int destroy(struct oci_state *s, struct zone_error *e)
 	snprintf(path, sizeof(path), "%s/config.json", s->dir);
 	have_cfg = oci_config_load_file(path, s->bundle, &cfg, e) == 0;
 	oci_state_remove(s->dir);
-	if (have_cfg) {
-		char *sj = oci_state_json(s, OCI_STOPPED);
-
-		if (oci_hooks_run(&cfg, "poststop", sj ? sj : "{}", e) < 0)
-			oci_log("warning", "%s", e->msg);
-		free(sj);
-	}
+	if (have_cfg && oci_hooks_run(&cfg, "poststop", s, OCI_STOPPED, e) < 0)
+		oci_log("warning", "%s", e->msg);
 	oci_config_free(&cfg);
 	return 0;
 }

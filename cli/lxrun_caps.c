@@ -2,6 +2,7 @@
  * lxrun's transient cgroup and zone page. See lxrun_caps.h.
  */
 #include "cli/lxrun_caps.h"
+#include "lib/readfile.h"
 #include "zone/netbpf.h"
 
 #include <errno.h>
@@ -190,21 +191,10 @@ fail:
  * cgroup.events where there is one, else its cgroup.procs files. */
 static bool cgroup_populated(struct zone_cgroup *cg)
 {
-	char p[ZONE_CG_PATH + 32], buf[256];
-	int fd;
-	ssize_t n;
+	char buf[256];
 
-	if (cg->v2[0] == '\0')
+	if (cg->v2[0] == '\0' || zone_read_text(buf, sizeof(buf), "%s/cgroup.events", cg->v2) <= 0)
 		return zone_cgroup_count(cg) != 0;
-	snprintf(p, sizeof(p), "%s/cgroup.events", cg->v2);
-	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return zone_cgroup_count(cg) != 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return zone_cgroup_count(cg) != 0;
-	buf[n] = '\0';
 	return strstr(buf, "populated 0") == NULL;
 }
 

@@ -7,6 +7,7 @@
  * the brand's lxproc reads the container's limits and usage from.
  */
 #include "cli/oci_container.h"
+#include "lib/readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -144,24 +145,14 @@ static int write_cg(const char *dir, const char *file, const char *val, struct z
 static void cpuset_copy(const char *dir)
 {
 	static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
-	char parent[ZONE_CG_PATH], path[ZONE_CG_PATH + 32], buf[256];
+	char parent[ZONE_CG_PATH], buf[256];
 
 	snprintf(parent, sizeof(parent), "%s", dir);
 	*strrchr(parent, '/') = '\0';
 	for (int i = 0; i < 2; i++) {
-		int fd;
-		ssize_t n;
-
-		snprintf(path, sizeof(path), "%s/%s", parent, files[i]);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n > 0) {
+		if (zone_read_text(buf, sizeof(buf), "%s/%s", parent, files[i]) > 0) {
 			struct zone_error e;
 
-			buf[n] = '\0';
 			write_cg(dir, files[i], buf, &e);
 		}
 	}

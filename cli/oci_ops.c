@@ -5,6 +5,7 @@
  * "container not running", "cannot delete container ID that is not stopped: running").
  */
 #include "cli/oci.h"
+#include "lib/readfile.h"
 #include "emul/systable.h"
 #include "filter/filter.h"
 #include "zone/cgroup.h"
@@ -385,19 +386,10 @@ int oci_cmd_ps(int argc, char **argv)
 
 static unsigned long long read_num(const char *dir, const char *file)
 {
-	char path[ZONE_CG_PATH + 64], buf[64] = "";
-	int fd;
-	ssize_t n;
+	char buf[64];
 
-	if (!dir || !dir[0])
+	if (!dir || !dir[0] || zone_read_text(buf, sizeof(buf), "%s/%s", dir, file) <= 0)
 		return 0;
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
 	return strtoull(buf, NULL, 10);
 }
 

@@ -12,6 +12,7 @@
  * file and renamed.
  */
 #include "cli/oci.h"
+#include "lib/readfile.h"
 #include "zone/cgroup.h"
 
 #include <dirent.h>
@@ -44,20 +45,11 @@ int oci_id_check(const char *id, struct zone_error *e)
 
 unsigned long long oci_proc_start_time(pid_t pid)
 {
-	char path[64], buf[1024], *p;
+	char buf[1024], *p;
 	unsigned long long t = 0;
-	ssize_t n;
-	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (zone_read_text(buf, sizeof(buf), "/proc/%d/stat", (int)pid) <= 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	p = strrchr(buf, ')'); /* the command may hold spaces and parentheses */
 	if (!p || p[1] != ' ')
 		return 0;
@@ -132,23 +124,17 @@ static int frozen(const struct oci_state *s)
 {
 	struct zone_cgroup cg;
 	struct zone_error e;
-	char path[ZONE_CG_PATH + 32], buf[32] = "";
-	int fd;
+	char buf[32];
 	ssize_t n;
 
 	if (oci_cgroup_of(s, &cg, &e) < 0)
 		return 0;
 	if (cg.v1[ZONE_CG_FREEZER][0])
-		snprintf(path, sizeof(path), "%s/freezer.state", cg.v1[ZONE_CG_FREEZER]);
+		n = zone_read_text(buf, sizeof(buf), "%s/freezer.state", cg.v1[ZONE_CG_FREEZER]);
 	else if (cg.layout == ZONE_CG_V2)
-		snprintf(path, sizeof(path), "%s/cgroup.freeze", cg.v2);
+		n = zone_read_text(buf, sizeof(buf), "%s/cgroup.freeze", cg.v2);
 	else
 		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
 	if (n <= 0)
 		return 0;
 	return !strncmp(buf, "FROZEN", 6) || !strncmp(buf, "FREEZING", 8) || buf[0] == '1';

@@ -8,6 +8,7 @@
  * small inits (tini, dumb-init, s6's) take as "stop".
  */
 #include "zone/boot_init.h"
+#include "lib/readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -56,19 +57,11 @@ bool zone_init_polled(enum zone_init_kind k)
 /* The command line of pid (NULs as spaces), "" when unreadable. */
 static void cmdline_of(pid_t pid, char *buf, size_t len)
 {
-	char p[64];
-	cleanup_close int fd = -1;
-	ssize_t n;
+	ssize_t n = zone_read_text(buf, len, "/proc/%d/cmdline", (int)pid);
 
-	buf[0] = '\0';
-	snprintf(p, sizeof(p), "/proc/%d/cmdline", (int)pid);
-	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || (n = read(fd, buf, len - 1)) <= 0)
-		return;
 	for (ssize_t i = 0; i < n; i++)
 		if (buf[i] == '\0')
 			buf[i] = ' ';
-	buf[n] = '\0';
 }
 
 bool zone_init_sysv_ready(pid_t init)

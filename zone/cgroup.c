@@ -3,6 +3,7 @@
  * joining, counting, killing and removing them (making them: cgroup_create.c).
  */
 #include "zone/cgroup_int.h"
+#include "lib/readfile.h"
 
 const char *const zone_cg_ctrl_names[ZONE_CG_NCTRL] = {
     [ZONE_CG_MEMORY] = "memory",   [ZONE_CG_CPU] = "cpu",	  [ZONE_CG_CPUACCT] = "cpuacct",
@@ -274,10 +275,8 @@ int zone_cgroup_v2_dir_of(const struct zone_cgroup *cg, const char *proc_cgroup,
 int zone_cgroup_enter_files(struct zone_cgroup *cg, pid_t init, char files[][ZONE_CG_PROCS],
 			    size_t max, struct zone_error *err)
 {
-	char inner[ZONE_CG_PATH + 32], ctl[256], path[64], text[4096], dir[ZONE_CG_PATH];
+	char inner[ZONE_CG_PATH + 32], ctl[256], text[4096], dir[ZONE_CG_PATH];
 	int n = zone_cgroup_procs_files(cg, files, max);
-	ssize_t got;
-	int fd;
 
 	if (cg->layout != ZONE_CG_V2 || !cg->inner[0] || n < 1)
 		return n;
@@ -285,15 +284,8 @@ int zone_cgroup_enter_files(struct zone_cgroup *cg, pid_t init, char files[][ZON
 	if (zone_cg_read_file(inner, "cgroup.subtree_control", ctl, sizeof(ctl)) < 0 ||
 	    ctl[0] == '\0')
 		return n;
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)init);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return zone_error_set(err, errno, "%s", path);
-	got = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (got < 0)
-		return zone_error_set(err, errno, "%s", path);
-	text[got] = '\0';
+	if (zone_read_text(text, sizeof(text), "/proc/%d/cgroup", (int)init) < 0)
+		return zone_error_set(err, errno, "/proc/%d/cgroup", (int)init);
 	if (zone_cgroup_v2_dir_of(cg, text, dir, sizeof(dir)) < 0)
 		return zone_error_set(err, EPERM, "the zone's init is in no cgroup of the zone");
 	snprintf(files[0], ZONE_CG_PROCS, "%s/cgroup.procs", dir);

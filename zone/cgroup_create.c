@@ -3,6 +3,7 @@
  * or both (the host's layout, zone_cgroup_init), with the delegated child the zone manages.
  */
 #include "zone/cgroup_int.h"
+#include "lib/readfile.h"
 
 int zone_cg_write_file(const char *dir, const char *file, const char *val, struct zone_error *err)
 {
@@ -26,19 +27,10 @@ int zone_cg_write_file(const char *dir, const char *file, const char *val, struc
 
 int zone_cg_read_file(const char *dir, const char *file, char *buf, size_t sz)
 {
-	char p[ZONE_CG_PATH + 64];
-	int fd;
-	ssize_t n;
+	ssize_t n = zone_read_text(buf, sz, "%s/%s", dir, file);
 
-	snprintf(p, sizeof(p), "%s/%s", dir, file);
-	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sz - 1);
-	close(fd);
 	if (n < 0)
 		return -1;
-	buf[n] = '\0';
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
 	return 0;

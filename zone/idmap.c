@@ -3,6 +3,7 @@
  * over the ranges already taken; the store part only gathers them under a lock.
  */
 #include "zone/idmap.h"
+#include "lib/readfile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -124,12 +125,9 @@ int zone_idmap_lock(struct zone_store *s, struct zone_error *err)
 static size_t host_subids(const char *path, struct zone_idrange *out, size_t max)
 {
 	char buf[65536];
-	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
 
-	if (n <= 0)
+	if (zone_read_text(buf, sizeof(buf), "%s", path) <= 0)
 		return 0;
-	buf[n] = '\0';
 	return zone_idmap_parse_subid(buf, out, max);
 }
 

@@ -9,6 +9,7 @@
  */
 
 #include "zone/lxprocfs.h"
+#include "lib/readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -175,22 +176,11 @@ static struct lx_text read_host(const struct lxprocfs_srv *s, struct host_text *
 /* The reader's pid in its own (innermost) pid namespace, from the host's view of it; 0. */
 static uint32_t reader_nspid(const struct lxprocfs_srv *s, uint32_t pid)
 {
-	char path[4200], buf[4096], *line;
+	char buf[4096], *line;
 	uint32_t last = 0;
-	ssize_t n;
-	int fd;
 
-	if (!pid)
+	if (!pid || zone_read_text(buf, sizeof(buf), "%s/%u/status", s->proc, pid) <= 0)
 		return 0;
-	snprintf(path, sizeof(path), "%s/%u/status", s->proc, pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	line = strstr(buf, "\nNSpid:");
 	if (!line)
 		return 0;
@@ -217,22 +207,12 @@ static uint32_t reader_nspid(const struct lxprocfs_srv *s, uint32_t pid)
  */
 static int64_t reader_boot_offset(const struct lxprocfs_srv *s, uint32_t pid)
 {
-	char path[4200], buf[256], *line;
+	char buf[256], *line;
 	long long sec = 0, nsec = 0;
-	ssize_t n;
-	int fd;
 
-	if (!pid || s->zone_pids)
+	if (!pid || s->zone_pids ||
+	    zone_read_text(buf, sizeof(buf), "%s/%u/timens_offsets", s->proc, pid) <= 0)
 		return 0;
-	snprintf(path, sizeof(path), "%s/%u/timens_offsets", s->proc, pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	line = strstr(buf, "boottime");
 	if (!line || sscanf(line + 8, "%lld %lld", &sec, &nsec) != 2)
 		return 0;

@@ -2,6 +2,7 @@
  * The zone page's writer. See zonepage.h for what a sample holds and why.
  */
 #include "zone/zonepage.h"
+#include "lib/readfile.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -197,29 +198,15 @@ void lxzone_page_close(struct lxzone_page_writer *w, bool unlink_file)
 /* The text of dir/file into buf (NUL-terminated too); false when it cannot be read. */
 static bool read_text(const char *dir, const char *file, char *buf, size_t sz, struct lx_text *t)
 {
-	char p[ZONE_CG_PATH + 64];
-	cleanup_close int fd = -1;
-	size_t got = 0;
+	ssize_t got;
 
 	if (dir == NULL || *dir == '\0')
 		return false;
-	snprintf(p, sizeof(p), "%s/%s", dir, file);
-	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	got = zone_read_text(buf, sz, "%s/%s", dir, file);
+	if (got < 0)
 		return false;
-	while (got < sz - 1) {
-		ssize_t n = read(fd, buf + got, sz - 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return false;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
 	t->p = buf;
-	t->len = got;
+	t->len = (size_t)got;
 	return true;
 }
 
@@ -356,18 +343,10 @@ int lxzone_page_read_cgroup(const struct zone_cgroup *cg, struct lxzone_page *p,
 /* The state letter of <proc>/<tid>/stat (after the last ')': comm may hold anything). */
 static char task_state(const char *proc, long tid)
 {
-	char p[128], buf[1024];
-	cleanup_close int fd = -1;
-	ssize_t n;
+	char buf[1024];
 
-	snprintf(p, sizeof(p), "%s/%ld/stat", proc, tid);
-	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (zone_read_text(buf, sizeof(buf), "%s/%ld/stat", proc, tid) <= 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	char *rp = strrchr(buf, ')');
 	return rp != NULL && rp[1] == ' ' ? rp[2] : 0;
 }
@@ -473,15 +452,10 @@ int lxzone_page_count_tasks(const struct zone_cgroup *cg, const char *proc, bool
 /* The host's last pid (the zone shares the host's pid namespace). */
 static uint32_t host_last_pid(const char *proc)
 {
-	char p[128], buf[32];
-	cleanup_close int fd = -1;
-	ssize_t n;
+	char buf[32];
 
-	snprintf(p, sizeof(p), "%s/sys/kernel/ns_last_pid", proc);
-	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+	if (zone_read_text(buf, sizeof(buf), "%s/sys/kernel/ns_last_pid", proc) <= 0)
 		return 0;
-	buf[n] = '\0';
 	return (uint32_t)strtoul(buf, NULL, 10);
 }
 

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 need_brand
 command -v zstd >/dev/null || skip "zstd is not installed"
-debian_test_image h2-privexec-bookworm iputils-ping,sudo
+debian_test_image privexec-bookworm iputils-ping,sudo
 
 Z=h1xsu
 trap 'lxzone halt "$Z" >/dev/null 2>&1 || true; cleanup' EXIT

@@ -12,7 +12,7 @@ command -v zstd >/dev/null || skip "zstd is not installed"
 src=$(cd "$(dirname "$0")/../../.." && pwd)
 st=0
 image=$("$src/images/debian-image.sh" --suite bookworm --include iputils-ping,sudo \
-	--name h2-privexec-bookworm 2>"$T/image.log") || st=$?
+	--name privexec-bookworm 2>"$T/image.log") || st=$?
 case $st in
 0) ;;
 77) skip "$(tail -1 "$T/image.log" | sed 's/^debian-image: //')" ;;

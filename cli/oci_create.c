@@ -194,7 +194,6 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 {
 	struct oci_config *c = &k->cfg;
 	struct launch_opts *o = &k->opts;
-	struct zone_error le = {0};
 	size_t nb = 0;
 
 	memset(o, 0, sizeof(*o));
@@ -238,8 +237,8 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 	o->nbinds = nb;
 	launch_userns_init(&k->userns);
 	if (c->userns) {
-		if (launch_userns_create(c->idbase, c->idcount, c->new_net, &k->userns, &le) < 0)
-			return oci_fail(e, "%s", le.msg);
+		if (launch_userns_create(c->idbase, c->idcount, c->new_net, &k->userns, e) < 0)
+			return -1; /* e keeps the errno, which runc's wording has no place for */
 		o->userns = &k->userns;
 		o->root_mapped = 1; /* the bundle's root is used as it is, as runc does */
 		o->net = LAUNCH_NET_NONE;

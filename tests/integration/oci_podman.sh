@@ -1,8 +1,9 @@
 #!/bin/sh
 # podman with lxzone-oci as its runtime (conmon drives it as it drives runc): an image from
 # `podman import` of the busybox tarball, `run --rm` with output and exit status, a detached
-# container, `podman exec` in it, `podman stop` and `rm`.  Podman's storage is private to
-# the test (vfs under the work directory), so nothing of the host's podman is touched.
+# container, `podman exec` in it, `podman stop` and `rm`.  Podman's storage and its tmpdir
+# (the exits directory, the alive/refresh state) are private to the test, under the work
+# directory, so nothing of the host's podman is touched and every run is podman's first.
 # On this machine podman needs cgroupfs, no network and explicit ulimits (docs/oci.md).
 . "$(dirname "$0")/lib.sh"
 need_root
@@ -26,7 +27,7 @@ hung() {
 	done
 }
 P() {
-	timeout "$PODMAN_T" podman --root "$WORK/storage" --runroot "$WORK/run" --storage-driver vfs \
+	timeout "$PODMAN_T" podman --root "$WORK/storage" --runroot "$WORK/run" --tmpdir "$WORK/tmp" --storage-driver vfs \
 		--cgroup-manager cgroupfs --events-backend file --runtime "$OCI" "$@"
 	rc=$?
 	[ $rc = 124 ] && hung "$@" >&2
@@ -63,7 +64,7 @@ rc=$?
 [ $rc = 4 ] || fail "podman exec's status: $rc (want 4)"
 # -it: conmon's console socket, for run (create) and exec, under a terminal script(1) gives
 if command -v script >/dev/null 2>&1; then
-	PC="timeout $PODMAN_T podman --root $WORK/storage --runroot $WORK/run --storage-driver vfs --cgroup-manager cgroupfs --events-backend file --runtime $OCI"
+	PC="timeout $PODMAN_T podman --root $WORK/storage --runroot $WORK/run --tmpdir $WORK/tmp --storage-driver vfs --cgroup-manager cgroupfs --events-backend file --runtime $OCI"
 	out=$(script -qec "$PC exec -it $NAME sh -c 'tty; echo exec-it; exit 2'" /dev/null)
 	rc=$?
 	[ $rc = 124 ] && hung exec -it >&2

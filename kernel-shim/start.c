@@ -146,50 +146,56 @@ static void basename_comm(const char *name)
 	lx_sys2(LX_SYS_prctl, LX_PR_SET_NAME, comm);
 }
 
-__attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
-{
-	uint64_t argc = ksp[0];
-	char **argv = (char **)(ksp + 1), **envp = argv + argc + 1, **e;
+/* What the kernel handed the brand: its vectors, and what the auxiliary vector says. */
+struct start_vec {
+	uint64_t argc;
+	char **argv, **envp;
 	uint64_t *auxv;
-	char *handover = NULL, *f[LX_BRAND_ENV_FIELDS], *name;
-	size_t envc = 0, auxc = 0;
-	struct lx_image prog, interp;
-	struct lx_thread *t;
-	struct lx_stack ss;
-	long fd, r;
-	int has_interp = 0;
+	size_t envc, auxc;
+	char *handover; /* LX_BRAND_ENV's value */
+	long execfd;	/* AT_EXECFD: binfmt_misc's descriptor of the program */
+	int has_execfd, secure;
+};
 
-	if ((uintptr_t)lx_gate_region != LX_GATE_ADDR)
-		die("brand image built with the gate at the wrong address", "lxzone-brand", 0);
-	for (e = envp; *e; e++) {
+/* 1. The vectors, the binfmt_misc start's [brand, filename] dropped, and the hand-over. */
+static void start_vectors(uint64_t *ksp, struct start_vec *v)
+{
+	char **e;
+	int secure_known;
+
+	v->argc = ksp[0];
+	v->argv = (char **)(ksp + 1);
+	v->envp = v->argv + v->argc + 1;
+	v->handover = NULL;
+	v->envc = v->auxc = 0;
+	for (e = v->envp; *e; e++) {
 		if (lx_startswith(*e, LX_BRAND_ENV "="))
-			handover = *e + sizeof(LX_BRAND_ENV);
+			v->handover = *e + sizeof(LX_BRAND_ENV);
 		else
-			envc++;
+			v->envc++;
 	}
-	auxv = (uint64_t *)(e + 1);
-	while (auxv[2 * auxc] != LX_AT_NULL)
-		auxc++;
-	int has_execfd, secure_known;
-	long execfd = (long)aux_get(auxv, LX_AT_EXECFD, &has_execfd);
-	int secure = aux_get(auxv, LX_AT_SECURE, &secure_known) != 0;
-	if (secure && !has_execfd)
+	v->auxv = (uint64_t *)(e + 1);
+	while (v->auxv[2 * v->auxc] != LX_AT_NULL)
+		v->auxc++;
+	v->execfd = (long)aux_get(v->auxv, LX_AT_EXECFD, &v->has_execfd);
+	v->secure = aux_get(v->auxv, LX_AT_SECURE, &secure_known) != 0;
+	if (v->secure && !v->has_execfd)
 		die("privileged start without the kernel's descriptor of the program",
 		    "lxzone-brand", 0);
-	if (has_execfd) {
+	if (v->has_execfd) {
 		/* [brand, filename, the guest's argv...]: the filename is "/dev/fd/N" of the
 		 * descriptor the brand's execve kept open for the kernel (lx_exec.c) */
 		uint64_t n;
-		if (argc < 2)
+		if (v->argc < 2)
 			die("binfmt_misc start without a program", "lxzone-brand", 0);
-		if (lx_startswith(argv[1], "/dev/fd/") && lx_atou(argv[1] + 8, &n) == 0 &&
-		    (long)n != execfd && n > 2)
+		if (lx_startswith(v->argv[1], "/dev/fd/") && lx_atou(v->argv[1] + 8, &n) == 0 &&
+		    (long)n != v->execfd && n > 2)
 			lx_sys1(LX_SYS_close, (long)n);
-		argc -= 2;
-		argv += 2;
+		v->argc -= 2;
+		v->argv += 2;
 		lx_proc.binfmt = 1;
 	}
-	if (!handover && has_execfd && lx_sys1(LX_SYS_prctl, LX_PR_GET_SECCOMP) == 0) {
+	if (!v->handover && v->has_execfd && lx_sys1(LX_SYS_prctl, LX_PR_GET_SECCOMP) == 0) {
 		/* a process without any filter (the host's root entering the zone with nsenter)
 		 * exec'd a program in the zone's user namespace: no guest made it, nothing will
 		 * trap, and the brand only loads the program (the entry is its only way to run) */
@@ -198,35 +204,44 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 			   LX_BRAND_ENV_VERSION "\x1f"
 						"0\x1f\x1f\x1f\x1f",
 			   sizeof(plain));
-		lx_strlcpy(plain + lx_strlen(plain), argv[-1], sizeof(plain) - lx_strlen(plain));
-		handover = plain;
+		lx_strlcpy(plain + lx_strlen(plain), v->argv[-1], sizeof(plain) - lx_strlen(plain));
+		v->handover = plain;
 	}
-	if (!handover)
+	if (!v->handover)
 		die("not started by lxrun or lxzone (no " LX_BRAND_ENV ")", "lxzone-brand", 0);
-	/* parsed in place: the variable is the brand's and is removed from the guest's envp
-	 * (a copy would cost this process page faults on every exec) */
-	if (split_handover(handover, f) || lx_strcmp(f[0], LX_BRAND_ENV_VERSION) != 0)
-		die("malformed " LX_BRAND_ENV, "lxzone-brand", 0);
+}
 
+/*
+ * The hand-over's fields into lx_proc, and the program: its descriptor (returned) and its
+ * name (*namep).  Parsed in place: the variable is the brand's and is removed from the
+ * guest's envp (a copy would cost this process page faults on every exec).
+ */
+static long start_handover(const struct start_vec *v, char **namep)
+{
+	char *f[LX_BRAND_ENV_FIELDS], *name;
+	long fd;
+
+	if (split_handover(v->handover, f) || lx_strcmp(f[0], LX_BRAND_ENV_VERSION) != 0)
+		die("malformed " LX_BRAND_ENV, "lxzone-brand", 0);
 	lx_proc.pid = (int)lx_sys0(LX_SYS_getpid);
 	lx_proc.flags = (unsigned)hex(f[1]);
 	lx_strlcpy(lx_proc.kver, f[2], sizeof(lx_proc.kver));
 	lx_proc.kv = lx_sys_kv_parse(lx_proc.kver);
 	lx_strlcpy(lx_proc.report, f[3], sizeof(lx_proc.report));
 	lx_strlcpy(lx_proc.page_path, f[4], sizeof(lx_proc.page_path));
-	if (secure) {
+	if (v->secure) {
 		lx_proc.report[0] = '\0';
 		if (lx_strcmp(lx_proc.page_path, LX_ZONE_PAGE) != 0)
 			lx_proc.page_path[0] = '\0';
 	}
-	if (has_execfd) {
+	if (v->has_execfd) {
 		char *sep = f[5];
 		while ((lx_proc.flags & LX_BF_EXECFD) && *sep && *sep != LX_BRAND_SEP)
 			sep++;
 		name = *sep == LX_BRAND_SEP ? sep + 1 : f[5];
 		lx_proc.flags &= ~(unsigned)LX_BF_EXECFD;
-		fd = execfd;
-		cmdline_from((uintptr_t)(argc ? argv[0] : argv[-1]));
+		fd = v->execfd;
+		cmdline_from((uintptr_t)(v->argc ? v->argv[0] : v->argv[-1]));
 	} else if (lx_proc.flags & LX_BF_EXECFD) {
 		char *sep = f[5];
 		uint64_t n;
@@ -247,9 +262,17 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 	}
 	if (lx_fd_path(fd, lx_proc.exe, sizeof(lx_proc.exe)) <= 0)
 		lx_strlcpy(lx_proc.exe, name, sizeof(lx_proc.exe));
+	*namep = name;
+	return fd;
+}
 
-	/* 2. emulation stack and SIGSYS */
-	t = lx_estack_alloc();
+/* 2. The emulation stack and SIGSYS. */
+static void start_signals(const char *name)
+{
+	struct lx_thread *t = lx_estack_alloc();
+	struct lx_stack ss;
+	long r;
+
 	if (!t)
 		die("out of memory for the emulation stack", name, -LX_ENOMEM);
 	lx_estack_stack(t, &ss);
@@ -257,72 +280,81 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 		die("sigaltstack", name, r);
 	if ((r = lx_signal_init(t, !!(lx_proc.flags & LX_BF_SIGSYS_MASKED))) < 0)
 		die("signal set-up", name, r);
+}
 
-	/* 3. load */
-	if ((r = lx_load_elf(fd, 1, &prog)) < 0)
+/* 3. The program and its PT_INTERP (read again from the file now mapped); 1 if it has one. */
+static int start_load(long fd, const char *name, struct lx_image *prog, struct lx_image *interp)
+{
+	const struct lx_elf64_phdr *ph;
+	int has_interp = 0;
+	char ipath[256];
+	long r;
+
+	if ((r = lx_load_elf(fd, 1, prog)) < 0)
 		die("cannot load program", name, r);
-	{
-		/* PT_INTERP, read again from the file now mapped */
-		const struct lx_elf64_phdr *ph = (const void *)(uintptr_t)prog.phdr;
-		char ipath[256];
-		for (uint64_t i = 0; prog.phdr && i < prog.phnum; i++) {
-			if (ph[i].p_type != LX_PT_INTERP)
-				continue;
-			if (ph[i].p_filesz == 0 || ph[i].p_filesz > sizeof(ipath))
-				die("bad PT_INTERP", name, 0);
-			if (lx_sys4(LX_SYS_pread64, fd, ipath, ph[i].p_filesz, ph[i].p_offset) !=
-			    (long)ph[i].p_filesz)
-				die("cannot read PT_INTERP", name, 0);
-			ipath[ph[i].p_filesz - 1] = '\0';
-			long ifd = lx_sys3(LX_SYS_open, ipath, LX_O_RDONLY | LX_O_CLOEXEC, 0);
-			if (ifd < 0)
-				die("cannot open interpreter", ipath, ifd);
-			if ((r = lx_load_elf(ifd, 0, &interp)) < 0)
-				die("cannot load interpreter", ipath, r);
-			lx_sys1(LX_SYS_close, ifd);
-			has_interp = 1;
-		}
+	ph = (const void *)(uintptr_t)prog->phdr;
+	for (uint64_t i = 0; prog->phdr && i < prog->phnum; i++) {
+		if (ph[i].p_type != LX_PT_INTERP)
+			continue;
+		if (ph[i].p_filesz == 0 || ph[i].p_filesz > sizeof(ipath))
+			die("bad PT_INTERP", name, 0);
+		if (lx_sys4(LX_SYS_pread64, fd, ipath, ph[i].p_filesz, ph[i].p_offset) !=
+		    (long)ph[i].p_filesz)
+			die("cannot read PT_INTERP", name, 0);
+		ipath[ph[i].p_filesz - 1] = '\0';
+		long ifd = lx_sys3(LX_SYS_open, ipath, LX_O_RDONLY | LX_O_CLOEXEC, 0);
+		if (ifd < 0)
+			die("cannot open interpreter", ipath, ifd);
+		if ((r = lx_load_elf(ifd, 0, interp)) < 0)
+			die("cannot load interpreter", ipath, r);
+		lx_sys1(LX_SYS_close, ifd);
+		has_interp = 1;
 	}
-	lx_sys1(LX_SYS_close, fd);
-	basename_comm(name);
+	return has_interp;
+}
 
-	/* 4. the guest's stack: AT_EXECFN string, auxv, envp, argv, argc */
+/* 4. The guest's stack below the kernel's: AT_EXECFN string, auxv, envp, argv, argc. */
+static uint64_t *start_stack(uint64_t *ksp, const struct start_vec *v, const char *name,
+			     const struct lx_image *prog, const struct lx_image *interp,
+			     int has_interp)
+{
 	size_t nlen = lx_strlen(name) + 1;
 	uint64_t str = ((uintptr_t)ksp - nlen - 64) & ~15ULL;
-	memcpy((void *)(uintptr_t)str, name, nlen);
-	size_t words = 1 + argc + 1 + envc + 1 + 2 * (auxc + 1);
+	size_t words = 1 + v->argc + 1 + v->envc + 1 + 2 * (v->auxc + 1);
 	uint64_t *sp = (uint64_t *)(uintptr_t)((str - words * 8) & ~15ULL), *w = sp;
-	*w++ = argc;
-	for (uint64_t i = 0; i < argc; i++)
-		*w++ = (uintptr_t)argv[i];
+
+	memcpy((void *)(uintptr_t)str, name, nlen);
+	*w++ = v->argc;
+	for (uint64_t i = 0; i < v->argc; i++)
+		*w++ = (uintptr_t)v->argv[i];
 	*w++ = 0;
-	for (e = envp; *e; e++)
+	for (char **e = v->envp; *e; e++)
 		if (!lx_startswith(*e, LX_BRAND_ENV "="))
 			*w++ = (uintptr_t)*e;
 	*w++ = 0;
-	for (size_t i = 0; i < auxc; i++) {
-		uint64_t type = auxv[2 * i], val = auxv[2 * i + 1];
+	for (size_t i = 0; i < v->auxc; i++) {
+		uint64_t type = v->auxv[2 * i], val = v->auxv[2 * i + 1];
 		switch (type) {
 		case LX_AT_PHDR:
-			val = prog.phdr;
+			val = prog->phdr;
 			break;
 		case LX_AT_PHENT:
-			val = prog.phent;
+			val = prog->phent;
 			break;
 		case LX_AT_PHNUM:
-			val = prog.phnum;
+			val = prog->phnum;
 			break;
 		case LX_AT_BASE:
-			val = has_interp ? interp.bias : 0;
+			val = has_interp ? interp->bias : 0;
 			break;
 		case LX_AT_ENTRY:
-			val = prog.entry;
+			val = prog->entry;
 			break;
 		case LX_AT_EXECFN:
 			val = str;
 			break;
 		case LX_AT_SECURE:
-			val = secure;
+			val = (uint64_t)v->secure;
 			break;
 		case LX_AT_EXECFD: /* the brand's, closed: the guest's ld.so must not see it */
 			type = LX_AT_IGNORE;
@@ -336,7 +368,27 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 	}
 	*w++ = LX_AT_NULL;
 	*w++ = 0;
+	return sp;
+}
 
+__attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
+{
+	struct lx_image prog, interp;
+	struct start_vec v;
+	char *name;
+	uint64_t *sp;
+	int has_interp;
+	long fd;
+
+	if ((uintptr_t)lx_gate_region != LX_GATE_ADDR)
+		die("brand image built with the gate at the wrong address", "lxzone-brand", 0);
+	start_vectors(ksp, &v);
+	fd = start_handover(&v, &name);
+	start_signals(name);
+	has_interp = start_load(fd, name, &prog, &interp);
+	lx_sys1(LX_SYS_close, fd);
+	basename_comm(name);
+	sp = start_stack(ksp, &v, name, &prog, &interp, has_interp);
 	/* 5. go */
 	lx_enter_guest(has_interp ? interp.entry : prog.entry, (uintptr_t)sp);
 }

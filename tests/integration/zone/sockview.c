@@ -43,7 +43,7 @@ static uint64_t inodes[65536];
 static size_t ninodes;
 static int raw, uid_only;
 
-static void die(const char *what)
+static __attribute__((noreturn)) void die(const char *what)
 {
 	fprintf(stderr, "it_sockview: %s: %s\n", what, strerror(errno));
 	exit(1);

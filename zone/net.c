@@ -34,12 +34,15 @@ static int list_nth(const char *list, size_t i, char *out, size_t sz)
 	return -1;
 }
 
-void zone_net_host_ifname(const char *zone, char *buf, size_t sz)
+void zone_net_host_ifname(const char *zone, size_t index, char *buf, size_t sz)
 {
 	uint32_t h = 2166136261u; /* FNV-1a */
 	for (const char *p = zone; *p; p++)
 		h = (h ^ (unsigned char)*p) * 16777619u;
-	snprintf(buf, sz, "lxz%08x", h);
+	if (index == 0)
+		snprintf(buf, sz, "lxz%08x", h);
+	else
+		snprintf(buf, sz, "lxz%08xn%u", h, (unsigned)index % ZONE_NET_IF_MAX);
 }
 
 int zone_net_host_address(const char *zone_addr, char *buf, size_t sz, struct zone_error *err)
@@ -133,18 +136,107 @@ static int run(char *const argv[], struct zone_error *err)
 	return 0;
 }
 
-int zone_net_exclusive_create(const char *zone, const char *address, int userns_fd,
-			      struct zone_net *net, struct zone_error *err)
+int zone_netif_host_check(const char *spec, struct zone_error *err)
 {
+	struct zone_netif nif;
+	char path[64];
+
+	if (zone_netif_parse(spec, &nif, err) < 0)
+		return -1;
+	if (!nif.bridge[0])
+		return 0;
+	if (if_nametoindex(nif.bridge) == 0)
+		return zone_error_set(err, 0, "%s: bridge %s: no such interface on the host",
+				      nif.name, nif.bridge);
+	snprintf(path, sizeof(path), "/sys/class/net/%s/bridge", nif.bridge);
+	if (access(path, F_OK) < 0)
+		return zone_error_set(err, 0, "%s: %s is not a bridge (no %s)", nif.name,
+				      nif.bridge, path);
+	return 0;
+}
+
+/* One interface: its veth pair (the zone end made in the namespace under its name), the host
+ * end routed (the subnets' first other addresses) or a port of its bridge, the zone end's
+ * addresses and default routes. IPv6 without duplicate detection, so the zone has it at once. */
+static int netif_up(const struct zone_netif *nif, const char *host_if, const char *pidstr,
+		    const char *nspath, struct zone_error *err)
+{
+	char *del[] = {"ip", "link", "del", (char *)host_if, NULL};
+	char *add[] = {"ip",	       "link", "add",  (char *)host_if,	  "type",
+		       "veth",	       "peer", "name", (char *)nif->name, "netns",
+		       (char *)pidstr, NULL};
+	char *master[] = {"ip", "link", "set", (char *)host_if, "master", (char *)nif->bridge,
+			  NULL};
+	char *up[] = {"ip", "link", "set", (char *)host_if, "up", NULL};
+	char *zup[] = {"nsenter", (char *)nspath,    "ip", "link",
+		       "set",	  (char *)nif->name, "up", NULL};
+	char host[ZONE_NETIF_ADDR_MAX][64];
+	size_t nhost = 0;
+
+	run(del, NULL); /* a leftover of a crashed supervisor */
+	if (run(add, err) < 0 || (nif->bridge[0] && run(master, err) < 0) || run(up, err) < 0 ||
+	    run(zup, err) < 0)
+		return -1;
+	for (size_t i = 0; i < nif->naddr; i++) {
+		char *dad = strchr(nif->addr[i], ':') ? "nodad" : NULL;
+		char *zadd[] = {
+		    "nsenter", (char *)nspath,	  "ip", "addr", "add", (char *)nif->addr[i],
+		    "dev",     (char *)nif->name, dad,	NULL};
+		bool have = false;
+
+		if (!nif->bridge[0]) {
+			zone_net_host_address(nif->addr[i], host[nhost], sizeof(host[0]), NULL);
+			for (size_t k = 0; k < nhost; k++)
+				have |= strcmp(host[k], host[nhost]) == 0;
+			char *hadd[] = {"ip",  "addr",		"add", host[nhost],
+					"dev", (char *)host_if, dad,   NULL};
+			if (!have && run(hadd, err) < 0)
+				return -1;
+			nhost += !have;
+		}
+		if (run(zadd, err) < 0)
+			return -1;
+	}
+	for (int f = 0; f < 2; f++) {
+		char *route[] = {"nsenter",
+				 (char *)nspath,
+				 "ip",
+				 f ? "-6" : "-4",
+				 "route",
+				 "add",
+				 "default",
+				 "via",
+				 (char *)nif->gw[f],
+				 "dev",
+				 (char *)nif->name,
+				 NULL};
+		if (nif->gw[f][0] && run(route, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int zone_net_exclusive_create(const char *zone, json_t *cfg, int userns_fd, struct zone_net *net,
+			      struct zone_error *err)
+{
+	struct zone_netif ifs[ZONE_NET_IF_MAX];
+	size_t nif;
 	int pfd[2];
 	char c, pidstr[32], nspath[64];
 	pid_t helper;
 	int ret = -1;
 
 	net->netns_fd = -1;
-	zone_net_host_ifname(zone, net->host_if, sizeof(net->host_if));
-	if (zone_net_exclusive_check(address, err) < 0)
+	net->nhost_if = 0;
+	if (zone_net_ifaces(cfg, ifs, &nif, err) < 0)
 		return -1;
+	for (size_t i = 0; i < nif; i++) {
+		char spec[16 + 8 + 16] = "";
+		if (ifs[i].bridge[0])
+			snprintf(spec, sizeof(spec), "%s,bridge=%s", ifs[i].name, ifs[i].bridge);
+		if (ifs[i].bridge[0] && zone_netif_host_check(spec, err) < 0)
+			return zone_error_wrap(err, "interface");
+	}
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return zone_error_set(err, errno, "pipe");
 	/* A helper holds a new network namespace while we configure it from outside. */
@@ -179,42 +271,19 @@ int zone_net_exclusive_create(const char *zone, const char *address, int userns_
 		zone_error_set(err, errno, "open %s", nsfile);
 		goto out;
 	}
-	{
-		char *del[] = {"ip", "link", "del", net->host_if, NULL};
-		run(del, NULL); /* a leftover of a crashed supervisor */
+	char *lo[] = {"nsenter", nspath, "ip", "link", "set", "lo", "up", NULL};
+	if (run(lo, err) < 0) {
+		zone_error_wrap(err, "network for zone %s", zone);
+		goto out;
 	}
-	char *link[][12] = {
-	    {"ip", "link", "add", net->host_if, "type", "veth", "peer", "name", "eth0", "netns",
-	     pidstr, NULL},
-	    {"ip", "link", "set", net->host_if, "up", NULL},
-	    {"nsenter", nspath, "ip", "link", "set", "lo", "up", NULL},
-	    {"nsenter", nspath, "ip", "link", "set", "eth0", "up", NULL},
-	};
-	for (size_t i = 0; i < sizeof(link) / sizeof(link[0]); i++)
-		if (run(link[i], err) < 0) {
-			zone_error_wrap(err, "network for zone %s", zone);
+	for (size_t i = 0; i < nif; i++) {
+		char *host_if = net->host_if[net->nhost_if];
+		zone_net_host_ifname(zone, i, host_if, sizeof(net->host_if[0]));
+		net->nhost_if++;
+		if (netif_up(&ifs[i], host_if, pidstr, nspath, err) < 0) {
+			zone_error_wrap(err, "network for zone %s, %s", zone, ifs[i].name);
 			goto out;
 		}
-	/* per address (one a family): the host end's, the zone's, the default route via the
-	 * host end; IPv6 without duplicate detection, so the zone has it at once */
-	char zaddr[64], gw[64];
-	for (size_t i = 0; list_nth(address, i, zaddr, sizeof(zaddr)) == 0; i++) {
-		char *host = net->host_addr[i];
-		int v6 = strchr(zaddr, ':') != NULL;
-		char *fam = v6 ? "-6" : "-4", *dad = v6 ? "nodad" : NULL;
-
-		zone_net_host_address(zaddr, host, sizeof(net->host_addr[i]), NULL);
-		snprintf(gw, sizeof(gw), "%.*s", (int)strcspn(host, "/"), host);
-		char *cmds[][12] = {
-		    {"ip", "addr", "add", host, "dev", net->host_if, dad, NULL},
-		    {"nsenter", nspath, "ip", "addr", "add", zaddr, "dev", "eth0", dad, NULL},
-		    {"nsenter", nspath, "ip", fam, "route", "add", "default", "via", gw, NULL},
-		};
-		for (size_t k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++)
-			if (run(cmds[k], err) < 0) {
-				zone_error_wrap(err, "network for zone %s", zone);
-				goto out;
-			}
 	}
 	ret = 0;
 out:
@@ -249,37 +318,68 @@ static bool same_addr(const char *a, const char *b)
 	       memcmp(x, y, 16) == 0;
 }
 
-int zone_net_shared_conflicts(struct zone *z, struct zone_error *err)
+/* Every address of a zone with a network (ADDR/PREFIX), in out; how many. */
+static size_t zone_addresses(json_t *cfg, char out[][64], size_t max)
 {
-	const char *mine = zone_config_str(z->config, "address");
-	uint32_t lo = zone_netbpf_loopback(z->name);
+	const char *net = zone_config_str(cfg, "net");
+	size_t n = 0;
+
+	if (strcmp(net, "shared") == 0) {
+		while (n < max && list_nth(zone_config_str(cfg, "address"), n, out[n], 64) == 0)
+			n++;
+	} else if (strcmp(net, "exclusive") == 0) {
+		struct zone_netif ifs[ZONE_NET_IF_MAX];
+		size_t nif;
+		struct zone_error ignored;
+
+		if (zone_net_ifaces(cfg, ifs, &nif, &ignored) < 0)
+			return 0;
+		for (size_t i = 0; i < nif; i++)
+			for (size_t k = 0; k < ifs[i].naddr && n < max; k++)
+				snprintf(out[n++], 64, "%s", ifs[i].addr[k]);
+	}
+	return n;
+}
+
+#define ZONE_ADDRS_MAX (ZONE_NET_IF_MAX * ZONE_NETIF_ADDR_MAX)
+
+int zone_net_conflicts(struct zone_store *store, const char *name, json_t *cfg,
+		       struct zone_error *err)
+{
+	bool shared = strcmp(zone_config_str(cfg, "net"), "shared") == 0;
+	uint32_t lo = zone_netbpf_loopback(name);
+	char(*mine)[64] = calloc(2 * ZONE_ADDRS_MAX, 64), (*theirs)[64] = mine + ZONE_ADDRS_MAX;
+	size_t nmine;
 	char **names = NULL;
 	size_t n = 0;
 	int ret = 0;
 
-	if (zone_store_list(z->store, &names, &n, err) < 0)
-		return -1;
+	if (mine == NULL)
+		return zone_error_set(err, ENOMEM, "addresses");
+	nmine = zone_addresses(cfg, mine, ZONE_ADDRS_MAX);
+	if ((nmine == 0 && !shared) || zone_store_list(store, &names, &n, err) < 0) {
+		free(mine);
+		return nmine == 0 && !shared ? 0 : -1;
+	}
 	for (size_t i = 0; i < n && ret == 0; i++) {
 		struct zone *o = NULL;
 		enum zone_state st;
-		char a[64], b[64];
 
-		if (strcmp(names[i], z->name) == 0 ||
-		    zone_open(z->store, names[i], 0, &o, NULL) < 0)
+		if (strcmp(names[i], name) == 0 || zone_open(store, names[i], 0, &o, NULL) < 0)
 			continue;
 		st = zone_get_state(o);
-		if ((st == ZONE_READY || st == ZONE_RUNNING) &&
-		    strcmp(zone_config_str(o->config, "net"), "shared") == 0) {
-			const char *theirs = zone_config_str(o->config, "address");
-			for (size_t k = 0; ret == 0 && list_nth(mine, k, a, sizeof(a)) == 0; k++)
-				for (size_t m = 0;
-				     ret == 0 && list_nth(theirs, m, b, sizeof(b)) == 0; m++)
-					if (same_addr(a, b))
+		if (st == ZONE_READY || st == ZONE_RUNNING) {
+			size_t nt = zone_addresses(o->config, theirs, ZONE_ADDRS_MAX);
+			for (size_t k = 0; ret == 0 && k < nmine; k++)
+				for (size_t m = 0; ret == 0 && m < nt; m++)
+					if (same_addr(mine[k], theirs[m]))
 						ret = zone_error_set(
 						    err, 0, "address %.*s is zone %s's (%s)",
-						    (int)strcspn(a, "/"), a, o->name,
+						    (int)strcspn(mine[k], "/"), mine[k], o->name,
 						    zone_state_name(st));
-			if (ret == 0 && zone_netbpf_loopback(o->name) == lo) {
+			if (ret == 0 && shared &&
+			    strcmp(zone_config_str(o->config, "net"), "shared") == 0 &&
+			    zone_netbpf_loopback(o->name) == lo) {
 				struct in_addr in = {.s_addr = lo};
 				ret = zone_error_set(err, 0,
 						     "loopback address %s is zone %s's too (the "
@@ -290,6 +390,7 @@ int zone_net_shared_conflicts(struct zone *z, struct zone_error *err)
 		zone_free(o);
 	}
 	zone_names_free(names, n);
+	free(mine);
 	return ret;
 }
 
@@ -383,9 +484,13 @@ void zone_net_destroy(struct zone_net *net)
 	}
 	net->nshared = 0;
 	if (net->netns_fd >= 0) {
-		char *del[] = {"ip", "link", "del", net->host_if, NULL};
 		close(net->netns_fd);
 		net->netns_fd = -1;
+	}
+	/* deleting the host end deletes the pair */
+	for (size_t i = 0; i < net->nhost_if; i++) {
+		char *del[] = {"ip", "link", "del", net->host_if[i], NULL};
 		run(del, NULL);
 	}
+	net->nhost_if = 0;
 }

@@ -92,7 +92,8 @@ static int ifname_check(const char *what, const char *v, struct zone_error *err)
 		return zone_error_set(err, 0, "%s '%s' is not an interface name (1-15 characters)",
 				      what, v);
 	if (strcmp(v, "lo") == 0)
-		return zone_error_set(err, 0, "%s 'lo' is the zone's loopback", what);
+		return zone_error_set(err, 0, "%s 'lo' is %s loopback", what,
+				      strcmp(what, "bridge") == 0 ? "the host's" : "the zone's");
 	return 0;
 }
 

@@ -343,6 +343,109 @@ static size_t zone_addresses(json_t *cfg, char out[][64], size_t max)
 
 #define ZONE_ADDRS_MAX (ZONE_NET_IF_MAX * ZONE_NETIF_ADDR_MAX)
 
+static int prefix_len(const struct sockaddr *mask)
+{
+	const unsigned char *b =
+	    mask->sa_family == AF_INET
+		? (const unsigned char *)&((struct sockaddr_in *)mask)->sin_addr
+		: ((struct sockaddr_in6 *)mask)->sin6_addr.s6_addr;
+	int n = 0;
+
+	for (int i = 0; i < (mask->sa_family == AF_INET ? 4 : 16); i++)
+		n += __builtin_popcount(b[i]);
+	return n;
+}
+
+/* the first bits bits of a and b agree */
+static bool net_match(const unsigned char *a, const unsigned char *b, int bits)
+{
+	for (int i = 0; bits > 0; i++, bits -= 8) {
+		unsigned char m = bits >= 8 ? 0xff : (unsigned char)(0xff << (8 - bits));
+		if ((a[i] & m) != (b[i] & m))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A routed interface's subnet that overlaps an address of a host interface (the host's own
+ * networks, a shared zone's addresses, another exclusive zone's host ends): its host end would
+ * add a second route to that subnet, and one of the two would lose its traffic. This zone's
+ * own host ends (left by a supervisor that was killed) do not count. IPv6 link-local
+ * addresses are on every link and overlap nothing.
+ */
+/* " (zone NAME's host end)" when ifname is the host end of a zone of the store, else "" */
+static void host_end_owner(struct zone_store *store, const char *ifname, char *out, size_t sz)
+{
+	char **names = NULL, base[16];
+	size_t n = 0;
+	struct zone_error ignored;
+
+	out[0] = '\0';
+	if (strncmp(ifname, "lxz", 3) != 0 || zone_store_list(store, &names, &n, &ignored) < 0)
+		return;
+	for (size_t i = 0; i < n && !out[0]; i++) {
+		zone_net_host_ifname(names[i], 0, base, sizeof(base));
+		if (strncmp(ifname, base, strlen(base)) == 0)
+			snprintf(out, sz, " (zone %s's host end)", names[i]);
+	}
+	zone_names_free(names, n);
+}
+
+static int host_overlap(struct zone_store *store, const char *zone, json_t *cfg,
+			struct zone_error *err)
+{
+	struct zone_netif ifs[ZONE_NET_IF_MAX];
+	struct ifaddrs *ifa;
+	char mine[16];
+	size_t nif;
+	int ret = 0;
+
+	if (zone_net_ifaces(cfg, ifs, &nif, err) < 0)
+		return -1;
+	zone_net_host_ifname(zone, 0, mine, sizeof(mine));
+	if (getifaddrs(&ifa) < 0)
+		return 0; /* nothing to compare with: boot's `ip` will say */
+	for (size_t i = 0; i < nif && ret == 0; i++)
+		for (size_t k = 0; k < ifs[i].naddr && ret == 0 && !ifs[i].bridge[0]; k++) {
+			const char *spec = ifs[i].addr[k];
+			unsigned char want[16];
+			int fam, prefix = atoi(spec + strcspn(spec, "/") + 1);
+
+			if (parse_addr(spec, &fam, want) < 0)
+				continue;
+			for (struct ifaddrs *h = ifa; h && ret == 0; h = h->ifa_next) {
+				if (!h->ifa_addr || h->ifa_addr->sa_family != fam ||
+				    !h->ifa_netmask ||
+				    strncmp(h->ifa_name, mine, strlen(mine)) == 0)
+					continue;
+				const unsigned char *have =
+				    fam == AF_INET
+					? (const unsigned char *)&(
+					      (struct sockaddr_in *)h->ifa_addr)
+					      ->sin_addr
+					: ((struct sockaddr_in6 *)h->ifa_addr)->sin6_addr.s6_addr;
+				int hp = prefix_len(h->ifa_netmask);
+				char hs[INET6_ADDRSTRLEN], owner[128];
+
+				if (fam == AF_INET6 && have[0] == 0xfe && (have[1] & 0xc0) == 0x80)
+					continue;
+				if (!net_match(want, have, prefix < hp ? prefix : hp))
+					continue;
+				inet_ntop(fam, have, hs, sizeof(hs));
+				host_end_owner(store, h->ifa_name, owner, sizeof(owner));
+				ret = zone_error_set(
+				    err, 0,
+				    "%s: %s overlaps %s/%d on the host's %s%s: a "
+				    "routed host end would route that subnet a second "
+				    "time",
+				    ifs[i].name, spec, hs, hp, h->ifa_name, owner);
+			}
+		}
+	freeifaddrs(ifa);
+	return ret;
+}
+
 int zone_net_conflicts(struct zone_store *store, const char *name, json_t *cfg,
 		       struct zone_error *err)
 {
@@ -391,6 +494,8 @@ int zone_net_conflicts(struct zone_store *store, const char *name, json_t *cfg,
 	}
 	zone_names_free(names, n);
 	free(mine);
+	if (ret == 0 && strcmp(zone_config_str(cfg, "net"), "exclusive") == 0)
+		ret = host_overlap(store, name, cfg, err);
 	return ret;
 }
 

@@ -98,7 +98,9 @@ printf '%s\n' "# written by lxzone at boot from the zone's dns key" "nameserver 
 diff -u "$T/resolv.want" "$T/resolv" || fail "resolv.conf is not the dns key's"
 echo "ok: resolv.conf from the dns key"
 
-# what boot would refuse, refused at create and configure, in one line naming the cause
+# what boot would refuse, refused at create and configure, in one line naming the cause (an
+# address a running zone has, a routed subnet the host routes already: a running zone's host
+# end, the test's bridge)
 refused() { # WANT CMD...: the command fails with WANT in its one-line message
 	want=$1
 	shift
@@ -116,6 +118,10 @@ refused "address $A6 is zone h3mx's (running)" lxzone configure h3my "interface+
 refused "bridge h3nosuchbr: no such interface on the host" \
 	lxzone configure h3my "interface+=eth1,address=10.231.95.2/24,bridge=h3nosuchbr"
 refused "$host0 is not a bridge" lxzone configure h3my "interface+=eth1,bridge=$host0"
+refused "eth1: 10.231.93.7/24 overlaps $BH4/24 on the host's $BR" \
+	lxzone configure h3my "interface+=eth1,address=10.231.93.7/24"
+refused "eth0: 10.231.92.9/24 overlaps $H4/24 on the host's $host0 (zone h3mx's host end)" \
+	lxzone configure h3my address=10.231.92.9/24
 refused "gateway 10.231.96.1 is on none of its IPv4 subnets" \
 	lxzone configure h3my "interface+=eth1,address=10.231.95.2/24,gateway=10.231.96.1"
 refused "two IPv4 default routes" \

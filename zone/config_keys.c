@@ -516,11 +516,11 @@ const struct zone_config_key zone_config_keys[] = {
      "Maximum number of processes and threads in the zone."},
     {"net", ZONE_KEY_ENUM, "none", "none|exclusive|shared", v_net,
      "`none`: own network namespace with loopback only. `exclusive`: own namespace and a "
-     "veth pair to the host carrying `address`. `shared`: the host's network stack, the "
-     "zone's `address`es added to `shared-interface` at boot and removed at halt; the "
-     "kernel (cgroup socket hooks) lets the zone bind, connect and send from those "
-     "addresses only, and gives it a loopback address of its own in 127/8 for 127.0.0.1 "
-     "(docs/network.md). Not with `privileged`."},
+     "veth pair to the host an interface (`address`'s eth0, each `interface`). `shared`: "
+     "the host's network stack, the zone's `address`es added to `shared-interface` at boot "
+     "and removed at halt; the kernel (cgroup socket hooks) lets the zone bind, connect and "
+     "send from those addresses only, and gives it a loopback address of its own in 127/8 "
+     "for 127.0.0.1 (docs/network.md). Not with `privileged`."},
     {"address", ZONE_KEY_STRING, "", "ADDR/PREFIX[,ADDR/PREFIX...]", v_address,
      "Zone address (IPv4 or IPv6, with prefix length), comma-separated: for net=exclusive "
      "an IPv4 one, an IPv6 one or both (each gets a default route via the host end); for "

@@ -345,13 +345,16 @@ static void boot_plan_netif(FILE *out, const char *zone, size_t i, const struct 
 	for (size_t k = 0; k < nif->naddr; k++) {
 		oa += (size_t)snprintf(addrs + oa, sizeof(addrs) - oa, "%s%s", k ? "," : "",
 				       nif->addr[k]);
-		if (!nif->bridge[0] &&
+		if (ZONE_NETIF_ROUTED(nif) &&
 		    zone_net_host_address(nif->addr[k], host, sizeof(host), NULL) == 0 &&
 		    strstr(hosts, host) == NULL)
 			o += (size_t)snprintf(hosts + o, sizeof(hosts) - o, "%s%s", o ? "," : "",
 					      host);
 	}
-	if (nif->bridge[0])
+	if (nif->macvlan[0])
+		fprintf(out, "supervisor macvlan on %s <-> %s (%s)\n", nif->macvlan, nif->name,
+			addrs);
+	else if (nif->bridge[0])
 		fprintf(out, "supervisor veth %s on bridge %s <-> %s (%s)\n", ifname, nif->bridge,
 			nif->name, addrs);
 	else

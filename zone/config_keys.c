@@ -525,16 +525,17 @@ const struct zone_config_key zone_config_keys[] = {
      "Zone address (IPv4 or IPv6, with prefix length), comma-separated: for net=exclusive "
      "an IPv4 one, an IPv6 one or both (each gets a default route via the host end); for "
      "net=shared one or more of either family."},
-    {"interface", ZONE_KEY_LIST, "", "NAME[,address=A/P]...[,gateway=A]...[,bridge=BR]",
+    {"interface", ZONE_KEY_LIST, "", "NAME[,address=A/P]...[,gateway=A]...[,bridge=BR|macvlan=IF]",
      v_interface,
      "A further interface of a net=exclusive zone (repeatable, as LXC's lxc.net.N and "
      "zonecfg's `add net`): its name in the zone, addresses of either family with prefix, "
      "default routes (`gateway=`, one a family in the zone, on one of the interface's subnets "
      "or IPv6 link-local), and its host side: a veth whose host end lxz<hash>n<N> is routed "
      "(it takes the first other address of each subnet, as `address`'s eth0's does) or, with "
-     "`bridge=`, a port of that host bridge (which must exist). `address` is eth0 with a "
-     "default route via its host end; leave it empty to give eth0 as an interface too "
-     "(docs/network.md)."},
+     "`bridge=`, a port of that host bridge (which must exist); or, with `macvlan=`, no veth "
+     "but a macvlan (bridge mode) of that host interface, which reaches its network but not "
+     "the host itself. `address` is eth0 with a default route via its host end; leave it "
+     "empty to give eth0 as an interface too (docs/network.md)."},
     {"dns", ZONE_KEY_STRING, "", "ADDR|DOMAIN[,...]", v_dns,
      "The zone's resolver: addresses are nameservers (at most 3), names search domains (at "
      "most 6), written to /etc/resolv.conf at every boot in place of the host's (identity-files "

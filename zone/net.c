@@ -143,6 +143,10 @@ int zone_netif_host_check(const char *spec, struct zone_error *err)
 
 	if (zone_netif_parse(spec, &nif, err) < 0)
 		return -1;
+	if (nif.macvlan[0] && if_nametoindex(nif.macvlan) == 0)
+		return zone_error_set(err, 0,
+				      "%s: macvlan parent %s: no such interface on the host",
+				      nif.name, nif.macvlan);
 	if (!nif.bridge[0])
 		return 0;
 	if (if_nametoindex(nif.bridge) == 0)
@@ -153,6 +157,29 @@ int zone_netif_host_check(const char *spec, struct zone_error *err)
 		return zone_error_set(err, 0, "%s: %s is not a bridge (no %s)", nif.name,
 				      nif.bridge, path);
 	return 0;
+}
+
+/* A macvlan interface: made in the zone's namespace under its name, on its host parent (in
+ * bridge mode: the zone reaches the parent's other macvlans and its network, not the host
+ * itself, as macvlan goes); gone with the namespace. */
+static int macvlan_add(const struct zone_netif *nif, const char *pidstr, struct zone_error *err)
+{
+	char *add[] = {"ip",
+		       "link",
+		       "add",
+		       "name",
+		       (char *)nif->name,
+		       "link",
+		       (char *)nif->macvlan,
+		       "netns",
+		       (char *)pidstr,
+		       "type",
+		       "macvlan",
+		       "mode",
+		       "bridge",
+		       NULL};
+
+	return run(add, err);
 }
 
 /* One interface: its veth pair (the zone end made in the namespace under its name), the host
@@ -173,10 +200,15 @@ static int netif_up(const struct zone_netif *nif, const char *host_if, const cha
 	char host[ZONE_NETIF_ADDR_MAX][64];
 	size_t nhost = 0;
 
-	run(del, NULL); /* a leftover of a crashed supervisor */
-	if (run(add, err) < 0 || (nif->bridge[0] && run(master, err) < 0) || run(up, err) < 0 ||
-	    run(zup, err) < 0)
-		return -1;
+	if (nif->macvlan[0]) {
+		if (macvlan_add(nif, pidstr, err) < 0 || run(zup, err) < 0)
+			return -1;
+	} else {
+		run(del, NULL); /* a leftover of a crashed supervisor */
+		if (run(add, err) < 0 || (nif->bridge[0] && run(master, err) < 0) ||
+		    run(up, err) < 0 || run(zup, err) < 0)
+			return -1;
+	}
 	for (size_t i = 0; i < nif->naddr; i++) {
 		char *dad = strchr(nif->addr[i], ':') ? "nodad" : NULL;
 		char *zadd[] = {
@@ -184,7 +216,7 @@ static int netif_up(const struct zone_netif *nif, const char *host_if, const cha
 		    "dev",     (char *)nif->name, dad,	NULL};
 		bool have = false;
 
-		if (!nif->bridge[0]) {
+		if (ZONE_NETIF_ROUTED(nif)) {
 			zone_net_host_address(nif->addr[i], host[nhost], sizeof(host[0]), NULL);
 			for (size_t k = 0; k < nhost; k++)
 				have |= strcmp(host[k], host[nhost]) == 0;
@@ -231,10 +263,12 @@ int zone_net_exclusive_create(const char *zone, json_t *cfg, int userns_fd, stru
 	if (zone_net_ifaces(cfg, ifs, &nif, err) < 0)
 		return -1;
 	for (size_t i = 0; i < nif; i++) {
-		char spec[16 + 8 + 16] = "";
-		if (ifs[i].bridge[0])
-			snprintf(spec, sizeof(spec), "%s,bridge=%s", ifs[i].name, ifs[i].bridge);
-		if (ifs[i].bridge[0] && zone_netif_host_check(spec, err) < 0)
+		char spec[16 + 9 + 16] = "";
+		if (ifs[i].bridge[0] || ifs[i].macvlan[0])
+			snprintf(spec, sizeof(spec), "%s,%s=%s", ifs[i].name,
+				 ifs[i].bridge[0] ? "bridge" : "macvlan",
+				 ifs[i].bridge[0] ? ifs[i].bridge : ifs[i].macvlan);
+		if (spec[0] && zone_netif_host_check(spec, err) < 0)
 			return zone_error_wrap(err, "interface");
 	}
 	if (pipe2(pfd, O_CLOEXEC) < 0)
@@ -279,7 +313,7 @@ int zone_net_exclusive_create(const char *zone, json_t *cfg, int userns_fd, stru
 	for (size_t i = 0; i < nif; i++) {
 		char *host_if = net->host_if[net->nhost_if];
 		zone_net_host_ifname(zone, i, host_if, sizeof(net->host_if[0]));
-		net->nhost_if++;
+		net->nhost_if += !ifs[i].macvlan[0]; /* a macvlan goes with the namespace */
 		if (netif_up(&ifs[i], host_if, pidstr, nspath, err) < 0) {
 			zone_error_wrap(err, "network for zone %s, %s", zone, ifs[i].name);
 			goto out;
@@ -407,7 +441,8 @@ static int host_overlap(struct zone_store *store, const char *zone, json_t *cfg,
 	if (getifaddrs(&ifa) < 0)
 		return 0; /* nothing to compare with: boot's `ip` will say */
 	for (size_t i = 0; i < nif && ret == 0; i++)
-		for (size_t k = 0; k < ifs[i].naddr && ret == 0 && !ifs[i].bridge[0]; k++) {
+		for (size_t k = 0; k < ifs[i].naddr && ret == 0 && ZONE_NETIF_ROUTED(&ifs[i]);
+		     k++) {
 			const char *spec = ifs[i].addr[k];
 			unsigned char want[16];
 			int fam, prefix = atoi(spec + strcspn(spec, "/") + 1);

@@ -27,16 +27,20 @@
 #define ZONE_NETIF_ADDR_MAX 8
 
 /* One interface of an exclusive zone: the `address` key's eth0, or an `interface` entry
- * NAME[,address=ADDR/PREFIX]...[,gateway=ADDR]...[,bridge=BRIDGE]. */
+ * NAME[,address=ADDR/PREFIX]...[,gateway=ADDR]...[,bridge=BRIDGE|,macvlan=PARENT]. */
 struct zone_netif {
-	char name[16];	 /* in the zone */
-	char bridge[16]; /* host bridge the host end joins; "": routed (the host end holds the
-			  * first other address of each of the interface's subnets) */
+	char name[16];	  /* in the zone */
+	char bridge[16];  /* host bridge the host end joins; "": routed (the host end holds the
+			   * first other address of each of the interface's subnets) */
+	char macvlan[16]; /* or no veth: a macvlan (bridge mode) of this host interface */
 	char addr[ZONE_NETIF_ADDR_MAX][64]; /* ADDR/PREFIX */
 	size_t naddr;
 	char gw[2][64];	   /* default route via, [0] IPv4, [1] IPv6; "" none */
 	bool from_address; /* eth0 of the `address` key: its gateways are its host ends */
 };
+
+/* a veth whose host end holds addresses (neither bridged nor a macvlan) */
+#define ZONE_NETIF_ROUTED(nif) (!(nif)->bridge[0] && !(nif)->macvlan[0])
 
 /* Parse one `interface` entry (syntax and what one entry alone can be wrong about: a bad
  * address or prefix, a gateway off the interface's subnets, no room for a routed host end). */
@@ -47,7 +51,8 @@ int zone_netif_parse(const char *spec, struct zone_netif *nif, struct zone_error
  * not overlap. n: how many (at most ZONE_NET_IF_MAX). */
 int zone_net_ifaces(json_t *cfg, struct zone_netif *ifs, size_t *n, struct zone_error *err);
 
-/* What boot needs of the host for an `interface` entry: its bridge exists and is a bridge. */
+/* What boot needs of the host for an `interface` entry: its bridge exists and is a bridge,
+ * its macvlan parent exists. */
 int zone_netif_host_check(const char *spec, struct zone_error *err);
 
 /* The `dns` key: ADDR|DOMAIN[,ADDR|DOMAIN...], addresses are nameservers (at most 3, what

@@ -93,7 +93,7 @@ static int ifname_check(const char *what, const char *v, struct zone_error *err)
 				      what, v);
 	if (strcmp(v, "lo") == 0)
 		return zone_error_set(err, 0, "%s 'lo' is %s loopback", what,
-				      strcmp(what, "bridge") == 0 ? "the host's" : "the zone's");
+				      strcmp(what, "interface") != 0 ? "the host's" : "the zone's");
 	return 0;
 }
 
@@ -176,15 +176,19 @@ static int netif_option(struct zone_netif *nif, const char *opt, struct zone_err
 		snprintf(nif->gw[ip.fam], sizeof(nif->gw[0]), "%s", v);
 		return 0;
 	}
-	if (klen == 6 && strncmp(opt, "bridge", 6) == 0) {
-		if (nif->bridge[0])
-			return zone_error_set(err, 0, "%s: two bridges", nif->name);
-		if (ifname_check("bridge", v, err) < 0)
+	if ((klen == 6 && strncmp(opt, "bridge", 6) == 0) ||
+	    (klen == 7 && strncmp(opt, "macvlan", 7) == 0)) {
+		char *to = klen == 6 ? nif->bridge : nif->macvlan;
+		if (nif->bridge[0] || nif->macvlan[0])
+			return zone_error_set(
+			    err, 0, "%s: one host side: bridge= or macvlan=, once", nif->name);
+		if (ifname_check(klen == 6 ? "bridge" : "macvlan parent", v, err) < 0)
 			return zone_error_wrap(err, "%s", nif->name);
-		snprintf(nif->bridge, sizeof(nif->bridge), "%s", v);
+		snprintf(to, sizeof(nif->bridge), "%s", v);
 		return 0;
 	}
-	return zone_error_set(err, 0, "%s: unknown option '%.*s' (address=, gateway=, bridge=)",
+	return zone_error_set(err, 0,
+			      "%s: unknown option '%.*s' (address=, gateway=, bridge=, macvlan=)",
 			      nif->name, (int)klen, opt);
 }
 
@@ -217,7 +221,7 @@ int zone_netif_parse(const char *spec, struct zone_netif *nif, struct zone_error
 		if (ip_host_check(nif->addr[i], &ip, err) < 0)
 			return zone_error_wrap(err, "%s", nif->name);
 		/* a routed host end takes the subnet's first other address */
-		if (!nif->bridge[0] &&
+		if (ZONE_NETIF_ROUTED(nif) &&
 		    zone_net_host_address(nif->addr[i], host, sizeof(host), err) < 0)
 			return zone_error_wrap(err, "%s", nif->name);
 	}
@@ -265,7 +269,8 @@ static int ifaces_cross(const struct zone_netif *ifs, size_t n, struct zone_erro
 						    err, 0, "address %.*s is on %s and %s",
 						    (int)strcspn(a->addr[x], "/"), a->addr[x],
 						    b->name, a->name);
-					if (a->bridge[0] || b->bridge[0] || p.fam != q.fam ||
+					if (!ZONE_NETIF_ROUTED(a) || !ZONE_NETIF_ROUTED(b) ||
+					    p.fam != q.fam ||
 					    !same_prefix(p.b, q.b,
 							 p.prefix < q.prefix ? p.prefix : q.prefix))
 						continue;

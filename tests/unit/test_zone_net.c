@@ -85,6 +85,13 @@ static void test_netif_parse(void **state)
 	/* a bridged interface has no host end: any prefix; IPv6 link-local gateway */
 	assert_int_equal(
 	    zone_netif_parse("eth2,bridge=br0,address=fd00:7::2/127,gateway=fe80::1", &n, &err), 0);
+	/* a macvlan of a host interface: no host end either */
+	assert_int_equal(zone_netif_parse("eth4,macvlan=eth0,address=192.168.9.8/24,"
+					  "gateway=192.168.9.1",
+					  &n, &err),
+			 0);
+	assert_string_equal(n.macvlan, "eth0");
+	assert_false(ZONE_NETIF_ROUTED(&n));
 	/* no address at all (configured inside the zone) */
 	assert_int_equal(zone_netif_parse("eth3,bridge=br0", &n, &err), 0);
 
@@ -112,9 +119,11 @@ static void test_netif_parse(void **state)
 	    {"eth1,address=10.0.5.2/24,gateway=10.0.5.2", "the zone's own address"},
 	    {"eth1,address=10.0.5.2/24,gateway=10.0.5.1,gateway=10.0.5.3", "two IPv4 gateways"},
 	    {"eth1,address=10.0.5.2/24,gateway=fd00::1", "on none of its IPv6 subnets"},
-	    {"eth1,bridge=br0,bridge=br1", "two bridges"},
+	    {"eth1,bridge=br0,bridge=br1", "one host side: bridge= or macvlan=, once"},
+	    {"eth1,bridge=br0,macvlan=eth0", "one host side"},
+	    {"eth1,macvlan=lo", "macvlan parent 'lo' is the host's loopback"},
 	    {"eth1,bridge=a/b", "not an interface name"},
-	    {"eth1,mtu=1500", "unknown option 'mtu'"},
+	    {"eth1,mtu=1500", "unknown option 'mtu' (address=, gateway=, bridge=, macvlan=)"},
 	    {"eth1,addr=10.0.5.2/24", "unknown option 'addr'"},
 	    {"eth1,address=1.0.0.1/8,address=1.0.0.2/8,address=1.0.0.3/8,address=1.0.0.4/8,"
 	     "address=1.0.0.5/8,address=1.0.0.6/8,address=1.0.0.7/8,address=1.0.0.8/8,"
@@ -180,6 +189,12 @@ static void test_config_interfaces(void **state)
 			    "interface+=eth1,address=fd00:5::2/64,gateway=fd00:5::1",
 			    "dns=10.0.3.1,fd00:5::1,lab.example", NULL};
 	assert_int_equal(cfg_check(ok, &err), 0);
+	/* one subnet on a routed interface and on a bridged or macvlan one: only routed host
+	 * ends compete for a subnet's route */
+	const char *ok2[] = {"net=exclusive", "address=10.0.3.2/24",
+			     "interface+=eth1,address=10.0.3.3/24,bridge=x",
+			     "interface+=eth2,address=10.0.3.4/24,macvlan=y", NULL};
+	assert_int_equal(cfg_check(ok2, &err), 0);
 
 	static const struct {
 		const char *kv[4], *msg;
@@ -200,6 +215,9 @@ static void test_config_interfaces(void **state)
 	     "address 10.0.5.2 is on eth1 and eth2"},
 	    {{"net=exclusive", "address=10.0.3.2/24", "interface+=eth1,address=10.0.3.9/25"},
 	     "eth1's subnet 10.0.3.0/25 overlaps eth0's 10.0.3.0/24"},
+	    {{"net=exclusive", "address=10.0.3.2/24",
+	      "interface+=eth1,address=10.0.3.2/24,macvlan=x"},
+	     "address 10.0.3.2 is on eth0 and eth1"},
 	    {{"net=exclusive", "address=10.0.3.2/24",
 	      "interface+=eth1,address=10.0.5.2/24,gateway=10.0.5.1"},
 	     "two IPv4 default routes: eth0's via 10.0.3.1 (address gives eth0"},

@@ -1,7 +1,8 @@
 #!/bin/sh
 # net=exclusive with several interfaces, IPv6 and DNS (issue 12, item 4): a Debian zone with
 # eth0 routed (an IPv4 and an IPv6 address, a default route of each family via the host
-# end) and eth1 a port of a host bridge (IPv4), its resolv.conf from the dns key. Inside,
+# end), eth1 a port of a host bridge (IPv4) and eth2 a macvlan of that bridge, its
+# resolv.conf from the dns key. Inside,
 # iproute2's `ip -j addr` / `ip -j route` are checked against the configuration; the host
 # side of each interface is pinged from the zone (a static busybox from the host) and the
 # zone from the host; create/configure refuse what boot would (an address a running zone
@@ -20,7 +21,7 @@ debian_test_image net-bench-bookworm iproute2,nginx-light
 
 BR=h3xbr$(($$ % 100000))
 A4=10.231.92.2 H4=10.231.92.1 A6=fd77:0:92::2 H6=fd77:0:92::1
-B4=10.231.93.2 BH4=10.231.93.1
+B4=10.231.93.2 BH4=10.231.93.1 M4=10.231.98.2
 cleanup_multi() {
 	for z in h3mx h3my h3mz; do lxzone halt "$z" >/dev/null 2>&1 || true; done
 	ip link del "$BR" 2>/dev/null || true
@@ -37,6 +38,7 @@ cp "$bb" "$T/bb/busybox"
 lxzone create h3mx --net exclusive \
 	--interface "eth0,address=$A4/24,address=$A6/64,gateway=$H4,gateway=$H6" \
 	--interface "eth1,address=$B4/24,bridge=$BR" \
+	--interface "eth2,address=$M4/24,macvlan=$BR" \
 	--dns "$H4,$H6,lab.example,corp.example" --mount "$T/bb:/t:ro"
 lxzone install h3mx "$image" >/dev/null
 lxzone config h3mx | grep -q "^interface=eth1,address=$B4/24,bridge=$BR$" ||
@@ -49,6 +51,7 @@ grep -q "^supervisor veth lxz[0-9a-f]* ($H4/24,$H6/64) <-> eth0 ($A4/24,$A6/64)$
 grep -q "^supervisor veth lxz[0-9a-f]*n1 on bridge $BR <-> eth1 ($B4/24)$" "$T/plan" ||
 	fail "plan: eth1's pair: $(grep veth "$T/plan")"
 grep -q "^supervisor route -6 default via $H6 dev eth0$" "$T/plan" || fail "plan: no IPv6 route"
+grep -q "^supervisor macvlan on $BR <-> eth2 ($M4/24)$" "$T/plan" || fail "plan: no macvlan"
 
 lxzone boot h3mx
 host0=$(ip -o addr show to "$H4/24" | awk '{print $2}')
@@ -59,20 +62,24 @@ ip -o link show master "$BR" | grep -q "lxz[0-9a-f]*n1@" || fail "no host end on
 lxzone exec h3mx -- ip -j addr >"$T/addr.json" || fail "ip -j addr failed"
 lxzone exec h3mx -- ip -j -4 route >"$T/route4.json" || fail "ip -j -4 route failed"
 lxzone exec h3mx -- ip -j -6 route >"$T/route6.json" || fail "ip -j -6 route failed"
-python3 - "$T" "$A4" "$A6" "$H4" "$H6" "$B4" <<'EOF' || fail "ip -j disagrees with the zone's config"
+lxzone exec h3mx -- ip -j -d link show eth2 >"$T/eth2.json" || fail "ip -j -d link failed"
+python3 - "$T" "$A4" "$A6" "$H4" "$H6" "$B4" "$M4" <<'EOF' || fail "ip -j disagrees with the zone's config"
 import json, sys
-t, a4, a6, h4, h6, b4 = sys.argv[1:]
+t, a4, a6, h4, h6, b4, m4 = sys.argv[1:]
 load = lambda n: json.load(open("%s/%s.json" % (t, n)))
 addr = load("addr")
 links = sorted(x["ifname"] for x in addr)
-assert links == ["eth0", "eth1", "lo"], links
+assert links == ["eth0", "eth1", "eth2", "lo"], links
 glob = sorted((x["ifname"], i["local"], i["prefixlen"]) for x in addr for i in x["addr_info"]
               if i.get("scope") == "global")
-assert glob == sorted([("eth0", a4, 24), ("eth0", a6, 64), ("eth1", b4, 24)]), glob
+assert glob == sorted([("eth0", a4, 24), ("eth0", a6, 64), ("eth1", b4, 24),
+                       ("eth2", m4, 24)]), glob
+kind = load("eth2")[0]["linkinfo"]["info_kind"]
+assert kind == "macvlan", kind
 assert all(x["operstate"] == "UP" for x in addr if x["ifname"] != "lo"), addr
 r4 = sorted((r["dst"], r["dev"], r.get("gateway", "")) for r in load("route4"))
 assert r4 == sorted([("default", "eth0", h4), ("10.231.92.0/24", "eth0", ""),
-                     ("10.231.93.0/24", "eth1", "")]), r4
+                     ("10.231.93.0/24", "eth1", ""), ("10.231.98.0/24", "eth2", "")]), r4
 r6 = [(r["dst"], r["dev"], r.get("gateway", "")) for r in load("route6")]
 assert ("default", "eth0", h6) in r6, r6
 assert ("fd77:0:92::/64", "eth0", "") in r6, r6
@@ -117,6 +124,8 @@ lxzone create h3my --net exclusive --address 10.231.94.2/24
 refused "address $A6 is zone h3mx's (running)" lxzone configure h3my "interface+=eth1,address=$A6/64"
 refused "bridge h3nosuchbr: no such interface on the host" \
 	lxzone configure h3my "interface+=eth1,address=10.231.95.2/24,bridge=h3nosuchbr"
+refused "macvlan parent h3nosuchif: no such interface on the host" \
+	lxzone configure h3my "interface+=eth1,macvlan=h3nosuchif"
 refused "$host0 is not a bridge" lxzone configure h3my "interface+=eth1,bridge=$host0"
 refused "eth1: 10.231.93.7/24 overlaps $BH4/24 on the host's $BR" \
 	lxzone configure h3my "interface+=eth1,address=10.231.93.7/24"

@@ -195,8 +195,9 @@ static int netif_up(const struct zone_netif *nif, const char *host_if, const cha
 	char *master[] = {"ip", "link", "set", (char *)host_if, "master", (char *)nif->bridge,
 			  NULL};
 	char *up[] = {"ip", "link", "set", (char *)host_if, "up", NULL};
-	char *zup[] = {"nsenter", (char *)nspath,    "ip", "link",
-		       "set",	  (char *)nif->name, "up", NULL};
+	/* "dev": a zone's interface may be named like one of ip's keywords (up, help) */
+	char *zup[] = {"nsenter", (char *)nspath,    "ip", "link", "set",
+		       "dev",	  (char *)nif->name, "up", NULL};
 	char host[ZONE_NETIF_ADDR_MAX][64];
 	size_t nhost = 0;
 

@@ -97,12 +97,33 @@ static int ifname_check(const char *what, const char *v, struct zone_error *err)
 	return 0;
 }
 
-/* An IPv4 address that is its subnet's network or broadcast address: boot would put it on,
- * and nothing would answer to it as a host. */
+/* Not an address of a host: unspecified, loopback, multicast (the kernel refuses IPv6 ones
+ * at boot, and takes IPv4 ones that nothing would answer to). NULL when it is one. */
+static const char *not_unicast(const struct ip *ip)
+{
+	static const unsigned char zero[16], one[16] = {[15] = 1};
+
+	if (ip->fam)
+		return memcmp(ip->b, zero, 16) == 0  ? "the unspecified address"
+		       : memcmp(ip->b, one, 16) == 0 ? "loopback"
+		       : ip->b[0] == 0xff	     ? "multicast"
+						     : NULL;
+	return ip->b[0] == 0				   ? "in 0.0.0.0/8 (this network)"
+	       : ip->b[0] == 127			   ? "loopback"
+	       : (ip->b[0] & 0xf0) == 224		   ? "multicast"
+	       : memcmp(ip->b, "\xff\xff\xff\xff", 4) == 0 ? "the broadcast address"
+							   : NULL;
+}
+
+/* An address that is no host's (above), or an IPv4 subnet's network or broadcast address:
+ * boot would refuse it or put it on, and nothing would answer to it as a host. */
 static int ip_host_check(const char *spec, const struct ip *ip, struct zone_error *err)
 {
+	const char *why = not_unicast(ip);
 	char sub[64];
 
+	if (why)
+		return zone_error_set(err, 0, "address %s is %s", spec, why);
 	if (ip->fam || ip->prefix > 30)
 		return 0;
 	uint32_t a = ((uint32_t)ip->b[0] << 24) | ((uint32_t)ip->b[1] << 16) |
@@ -125,6 +146,9 @@ static int gateway_check(const struct zone_netif *nif, int f, struct zone_error 
 	bool on = false;
 
 	ip_parse(nif->gw[f], false, &gw);
+	if (not_unicast(&gw))
+		return zone_error_set(err, 0, "%s: gateway %s is %s", nif->name, nif->gw[f],
+				      not_unicast(&gw));
 	if (f == 1 && gw.b[0] == 0xfe && (gw.b[1] & 0xc0) == 0x80)
 		on = true;
 	for (size_t i = 0; i < nif->naddr; i++) {

@@ -391,24 +391,6 @@ static int prefix_len(const struct sockaddr *mask)
 	return n;
 }
 
-/* the first bits bits of a and b agree */
-static bool net_match(const unsigned char *a, const unsigned char *b, int bits)
-{
-	for (int i = 0; bits > 0; i++, bits -= 8) {
-		unsigned char m = bits >= 8 ? 0xff : (unsigned char)(0xff << (8 - bits));
-		if ((a[i] & m) != (b[i] & m))
-			return false;
-	}
-	return true;
-}
-
-/*
- * A routed interface's subnet that overlaps an address of a host interface (the host's own
- * networks, a shared zone's addresses, another exclusive zone's host ends): its host end would
- * add a second route to that subnet, and one of the two would lose its traffic. This zone's
- * own host ends (left by a supervisor that was killed) do not count. IPv6 link-local
- * addresses are on every link and overlap nothing.
- */
 /* " (zone NAME's host end)" when ifname is the host end of a zone of the store, else "" */
 static void host_end_owner(struct zone_store *store, const char *ifname, char *out, size_t sz)
 {
@@ -427,6 +409,13 @@ static void host_end_owner(struct zone_store *store, const char *ifname, char *o
 	zone_names_free(names, n);
 }
 
+/*
+ * A routed interface's subnet that overlaps an address of a host interface (the host's own
+ * networks, a shared zone's addresses, another exclusive zone's host ends): its host end would
+ * add a second route to that subnet, and one of the two would lose its traffic. This zone's
+ * own host ends (left by a supervisor that was killed) do not count. IPv6 link-local
+ * addresses are on every link and overlap nothing.
+ */
 static int host_overlap(struct zone_store *store, const char *zone, json_t *cfg,
 			struct zone_error *err)
 {
@@ -466,7 +455,7 @@ static int host_overlap(struct zone_store *store, const char *zone, json_t *cfg,
 
 				if (fam == AF_INET6 && have[0] == 0xfe && (have[1] & 0xc0) == 0x80)
 					continue;
-				if (!net_match(want, have, prefix < hp ? prefix : hp))
+				if (!zone_net_prefix_match(want, have, prefix < hp ? prefix : hp))
 					continue;
 				inet_ntop(fam, have, hs, sizeof(hs));
 				host_end_owner(store, h->ifa_name, owner, sizeof(owner));

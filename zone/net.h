@@ -42,6 +42,9 @@ struct zone_netif {
 /* a veth whose host end holds addresses (neither bridged nor a macvlan) */
 #define ZONE_NETIF_ROUTED(nif) (!(nif)->bridge[0] && !(nif)->macvlan[0])
 
+/* Addresses a and b (network byte order) agree on their first bits bits. */
+bool zone_net_prefix_match(const unsigned char *a, const unsigned char *b, int bits);
+
 /* Parse one `interface` entry (syntax and what one entry alone can be wrong about: a bad
  * address or prefix, a gateway off the interface's subnets, no room for a routed host end). */
 int zone_netif_parse(const char *spec, struct zone_netif *nif, struct zone_error *err);

@@ -50,8 +50,7 @@ static int ip_parse(const char *s, bool with_prefix, struct ip *ip)
 	return 0;
 }
 
-/* a and b agree on the first bits bits */
-static bool same_prefix(const unsigned char *a, const unsigned char *b, int bits)
+bool zone_net_prefix_match(const unsigned char *a, const unsigned char *b, int bits)
 {
 	for (int i = 0; bits > 0; i++, bits -= 8) {
 		unsigned char m = bits >= 8 ? 0xff : (unsigned char)(0xff << (8 - bits));
@@ -158,7 +157,7 @@ static int gateway_check(const struct zone_netif *nif, int f, struct zone_error 
 		if (same_ip(&a, &gw))
 			return zone_error_set(err, 0, "%s: gateway %s is the zone's own address",
 					      nif->name, nif->gw[f]);
-		if (same_prefix(a.b, gw.b, a.prefix))
+		if (zone_net_prefix_match(a.b, gw.b, a.prefix))
 			on = true;
 	}
 	if (!on)
@@ -295,8 +294,9 @@ static int ifaces_cross(const struct zone_netif *ifs, size_t n, struct zone_erro
 						    b->name, a->name);
 					if (!ZONE_NETIF_ROUTED(a) || !ZONE_NETIF_ROUTED(b) ||
 					    p.fam != q.fam ||
-					    !same_prefix(p.b, q.b,
-							 p.prefix < q.prefix ? p.prefix : q.prefix))
+					    !zone_net_prefix_match(p.b, q.b,
+								   p.prefix < q.prefix ? p.prefix
+										       : q.prefix))
 						continue;
 					subnet_str(&p, sp, sizeof(sp));
 					subnet_str(&q, sq, sizeof(sq));

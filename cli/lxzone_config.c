@@ -11,6 +11,7 @@
 #include "zone/config.h"
 #include "zone/image_debian.h"
 #include "zone/install.h"
+#include "zone/net.h"
 
 /* --KEY VALUE, --KEY=VALUE, and --KEY alone for booleans. Returns how many args it took
  * (an unknown option or a missing value: a usage error). */
@@ -130,7 +131,7 @@ int cli_create(struct cli *c, int argc, char **argv, struct zone_error *err)
 		json_decref(cfg);
 		return cli_bad_args(c, err, "--image and --from exclude each other");
 	}
-	if (zone_config_check(cfg, err) < 0) {
+	if (zone_config_check(cfg, err) < 0 || zone_net_conflicts(&c->store, name, cfg, err) < 0) {
 		json_decref(cfg);
 		return zone_error_wrap(err, "create zone %s", name);
 	}
@@ -193,7 +194,8 @@ int cli_configure(struct cli *c, int argc, char **argv, struct zone_error *err)
 	for (int i = 2; i < argc; i++)
 		if (zone_config_assign(z->config, argv[i], err) < 0)
 			return zone_error_wrap(err, "configure zone %s", z->name);
-	if (zone_config_check(z->config, err) < 0)
+	if (zone_config_check(z->config, err) < 0 ||
+	    zone_net_conflicts(&c->store, z->name, z->config, err) < 0)
 		return zone_error_wrap(err, "configure zone %s", z->name);
 	if (was_golden && !zone_config_bool(z->config, "golden")) {
 		char **dep = NULL;

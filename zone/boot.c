@@ -119,7 +119,8 @@ int zone_boot(struct zone *z, struct zone_error *err)
 		return -1;
 	if (zone_userns(z) && zone_idmap_ensure(z, err) < 0)
 		return -1;
-	if (zone_net_is(z, "shared") && zone_net_shared_conflicts(z, err) < 0)
+	if ((zone_net_is(z, "shared") || zone_net_is(z, "exclusive")) &&
+	    zone_net_conflicts(z->store, z->name, z->config, err) < 0)
 		return zone_error_wrap(err, "boot zone %s", z->name);
 	if (*zone_state_get(z, "uuid") == '\0') /* the zone's container_uuid, for good */
 		zone_state_put(z, "uuid", json_string(zone_new_uuid()));

@@ -334,6 +334,38 @@ void boot_limits(json_t *cfg, const struct boot_ctx *b, struct zone_cg_limits *l
 	l->nblockdevs = b->mountd.ndevs;
 }
 
+/* "supervisor veth lxz... (HOST ADDRESSES) <-> eth0 (ZONE ADDRESSES)", or "on bridge BR",
+ * and the interface's default routes */
+static void boot_plan_netif(FILE *out, const char *zone, size_t i, const struct zone_netif *nif)
+{
+	char ifname[16], host[64], hosts[ZONE_NETIF_ADDR_MAX * 64] = "", addrs[sizeof(hosts)] = "";
+	size_t o = 0, oa = 0;
+
+	zone_net_host_ifname(zone, i, ifname, sizeof(ifname));
+	for (size_t k = 0; k < nif->naddr; k++) {
+		oa += (size_t)snprintf(addrs + oa, sizeof(addrs) - oa, "%s%s", k ? "," : "",
+				       nif->addr[k]);
+		if (ZONE_NETIF_ROUTED(nif) &&
+		    zone_net_host_address(nif->addr[k], host, sizeof(host), NULL) == 0 &&
+		    strstr(hosts, host) == NULL)
+			o += (size_t)snprintf(hosts + o, sizeof(hosts) - o, "%s%s", o ? "," : "",
+					      host);
+	}
+	if (nif->macvlan[0])
+		fprintf(out, "supervisor macvlan on %s <-> %s (%s)\n", nif->macvlan, nif->name,
+			addrs);
+	else if (nif->bridge[0])
+		fprintf(out, "supervisor veth %s on bridge %s <-> %s (%s)\n", ifname, nif->bridge,
+			nif->name, addrs);
+	else
+		fprintf(out, "supervisor veth %s (%s) <-> %s (%s)\n", ifname, hosts, nif->name,
+			addrs);
+	for (int f = 0; f < 2; f++)
+		if (nif->gw[f][0])
+			fprintf(out, "supervisor route %s default via %s dev %s\n", f ? "-6" : "-4",
+				nif->gw[f], nif->name);
+}
+
 int zone_boot_plan_print(struct zone *z, FILE *out, struct zone_error *err)
 {
 	struct boot_ctx *b = calloc(1, sizeof(*b));
@@ -396,20 +428,13 @@ int zone_boot_plan_print(struct zone *z, FILE *out, struct zone_error *err)
 		b->opts.net = LAUNCH_NET_HOST;
 	}
 	if (zone_net_is(z, "exclusive")) {
-		const char *addr = zone_config_str(z->config, "address");
-		char ifname[16], list[256], hosts[160] = "", host[64];
-		size_t o = 0;
+		struct zone_netif ifs[ZONE_NET_IF_MAX];
+		size_t nif;
 
-		zone_net_host_ifname(z->name, ifname, sizeof(ifname));
-		if (zone_net_exclusive_check(addr, err) < 0)
+		if (zone_net_ifaces(z->config, ifs, &nif, err) < 0)
 			goto out;
-		snprintf(list, sizeof(list), "%s", addr);
-		for (char *sp, *a = strtok_r(list, ",", &sp); a; a = strtok_r(NULL, ",", &sp))
-			if (zone_net_host_address(a, host, sizeof(host), err) == 0 &&
-			    o < sizeof(hosts))
-				o += (size_t)snprintf(hosts + o, sizeof(hosts) - o, "%s%s",
-						      o ? "," : "", host);
-		fprintf(out, "supervisor veth %s (%s) <-> eth0 (%s)\n", ifname, hosts, addr);
+		for (size_t i = 0; i < nif; i++)
+			boot_plan_netif(out, z->name, i, &ifs[i]);
 		b->opts.net = LAUNCH_NET_FD;
 		b->opts.net_fd = 1000; /* placeholder: the real fd exists only at boot */
 	}

@@ -99,7 +99,8 @@ static int boot_identity(struct zone *z, struct boot_ctx *b, struct zone_error *
 
 	return zone_identity_write(b->root, zone_config_str(z->config, "identity-files"),
 				   b->opts.hostname ? b->opts.hostname : z->name,
-				   net ? "/etc/resolv.conf" : NULL, id, id, err);
+				   net ? "/etc/resolv.conf" : NULL,
+				   zone_config_str(z->config, "dns"), id, id, err);
 }
 
 /* What the supervisor holds from its start to the zone's end. */
@@ -214,8 +215,8 @@ static int sup_cgroup_net(struct sup *s)
 		return -1;
 	if (zone_net_is(z, "exclusive")) {
 		/* owned by the zone's user namespace: its root configures its own network */
-		if (zone_net_exclusive_create(z->name, zone_config_str(z->config, "address"),
-					      b->userns.user_fd, &b->net, err) < 0)
+		if (zone_net_exclusive_create(z->name, z->config, b->userns.user_fd, &b->net, err) <
+		    0)
 			return -1;
 		b->opts.net = LAUNCH_NET_FD;
 		b->opts.net_fd = b->net.netns_fd;

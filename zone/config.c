@@ -102,6 +102,8 @@ int zone_config_set(json_t *cfg, const char *key, char op, const char *value,
 		return zone_error_wrap(err, "%s", key);
 	if (op != '-' && strcmp(key, "device") == 0 && zone_device_host_check(norm, NULL, err) < 0)
 		return zone_error_wrap(err, "%s", key);
+	if (op != '-' && strcmp(key, "interface") == 0 && zone_netif_host_check(norm, err) < 0)
+		return zone_error_wrap(err, "%s", key);
 	if (op == '-') {
 		size_t i;
 		json_t *v;
@@ -144,14 +146,30 @@ int zone_config_check(json_t *cfg, struct zone_error *err)
 	const char *net = zone_config_str(cfg, "net");
 	const char *addr = zone_config_str(cfg, "address");
 
-	if (strcmp(net, "exclusive") == 0 || strcmp(net, "shared") == 0) {
-		if (*addr == '\0')
-			return zone_error_set(err, 0,
-					      "net=%s needs an address (address=ADDR/PREFIX)", net);
-	}
+	size_t nif = json_array_size(json_object_get(cfg, "interface"));
+
+	if (strcmp(net, "shared") == 0 && *addr == '\0')
+		return zone_error_set(err, 0, "net=%s needs an address (address=ADDR/PREFIX)", net);
+	if (strcmp(net, "exclusive") == 0 && *addr == '\0' && nif == 0)
+		return zone_error_set(err, 0,
+				      "net=exclusive needs an address (address=ADDR/PREFIX) or an "
+				      "interface (interface=NAME,address=ADDR/PREFIX)");
+	if (strcmp(net, "exclusive") != 0 && nif > 0)
+		return zone_error_set(err, 0,
+				      "interface is for net=exclusive zones (this one is net=%s): "
+				      "clear it with interface=",
+				      net);
 	/* what boot would refuse, refused now */
-	if (strcmp(net, "exclusive") == 0 && zone_net_exclusive_check(addr, err) < 0)
-		return -1;
+	if (strcmp(net, "exclusive") == 0) {
+		struct zone_netif ifs[ZONE_NET_IF_MAX];
+		if (zone_net_ifaces(cfg, ifs, &nif, err) < 0)
+			return -1;
+	}
+	if (*zone_config_str(cfg, "dns") &&
+	    strcmp(zone_config_str(cfg, "identity-files"), "never") == 0)
+		return zone_error_set(err, 0,
+				      "dns writes the zone's /etc/resolv.conf, which "
+				      "identity-files=never leaves alone: set one of them");
 	if (strcmp(net, "shared") == 0 && zone_config_bool(cfg, "privileged"))
 		return zone_error_set(err, 0,
 				      "net=shared needs an unprivileged zone: the root of a "
@@ -166,8 +184,13 @@ int zone_config_check(json_t *cfg, struct zone_error *err)
  * key must be in a zone's config.json (a missing one means the file was tampered with). */
 static bool is_late_key(const char *name)
 {
-	static const char *const late[] = {"capabilities", "shared-interface", "identity-files",
-					   "boot-timeout", "ttys"};
+	static const char *const late[] = {"capabilities",
+					   "shared-interface",
+					   "identity-files",
+					   "boot-timeout",
+					   "ttys",
+					   "interface",
+					   "dns"};
 
 	for (size_t i = 0; i < sizeof(late) / sizeof(late[0]); i++)
 		if (strcmp(late[i], name) == 0)
@@ -215,7 +238,9 @@ int zone_config_validate_all(json_t *cfg, struct zone_error *err)
 			continue;
 		/* a key added after zones were first written: an older zone gets its default */
 		if (is_late_key(k->name)) {
-			json_object_set_new(cfg, k->name, value_json(k, k->def));
+			json_object_set_new(cfg, k->name,
+					    k->type == ZONE_KEY_LIST ? json_array()
+								     : value_json(k, k->def));
 			continue;
 		}
 		return zone_error_set(err, 0, "missing configuration key '%s'", k->name);

@@ -327,6 +327,23 @@ static int v_ifname(const char *v, char *out, size_t sz, struct zone_error *err)
 	return copy_out(v, out, sz, err);
 }
 
+/* net=exclusive's further interfaces (zone/net_config.c) */
+static int v_interface(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	struct zone_netif nif;
+
+	if (zone_netif_parse(v, &nif, err) < 0)
+		return -1;
+	return copy_out(v, out, sz, err);
+}
+
+static int v_dns(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	if (zone_dns_check(v, err) < 0)
+		return -1;
+	return copy_out(v, out, sz, err);
+}
+
 static int v_bool(const char *v, char *out, size_t sz, struct zone_error *err)
 {
 	if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 || strcmp(v, "1") == 0)
@@ -499,15 +516,30 @@ const struct zone_config_key zone_config_keys[] = {
      "Maximum number of processes and threads in the zone."},
     {"net", ZONE_KEY_ENUM, "none", "none|exclusive|shared", v_net,
      "`none`: own network namespace with loopback only. `exclusive`: own namespace and a "
-     "veth pair to the host carrying `address`. `shared`: the host's network stack, the "
-     "zone's `address`es added to `shared-interface` at boot and removed at halt; the "
-     "kernel (cgroup socket hooks) lets the zone bind, connect and send from those "
-     "addresses only, and gives it a loopback address of its own in 127/8 for 127.0.0.1 "
-     "(docs/network.md). Not with `privileged`."},
+     "veth pair to the host an interface (`address`'s eth0, each `interface`). `shared`: "
+     "the host's network stack, the zone's `address`es added to `shared-interface` at boot "
+     "and removed at halt; the kernel (cgroup socket hooks) lets the zone bind, connect and "
+     "send from those addresses only, and gives it a loopback address of its own in 127/8 "
+     "for 127.0.0.1 (docs/network.md). Not with `privileged`."},
     {"address", ZONE_KEY_STRING, "", "ADDR/PREFIX[,ADDR/PREFIX...]", v_address,
      "Zone address (IPv4 or IPv6, with prefix length), comma-separated: for net=exclusive "
      "an IPv4 one, an IPv6 one or both (each gets a default route via the host end); for "
      "net=shared one or more of either family."},
+    {"interface", ZONE_KEY_LIST, "", "NAME[,address=A/P]...[,gateway=A]...[,bridge=BR|macvlan=IF]",
+     v_interface,
+     "A further interface of a net=exclusive zone (repeatable, as LXC's lxc.net.N and "
+     "zonecfg's `add net`): its name in the zone, addresses of either family with prefix, "
+     "default routes (`gateway=`, one a family in the zone, on one of the interface's subnets "
+     "or IPv6 link-local), and its host side: a veth whose host end lxz<hash>n<N> is routed "
+     "(it takes the first other address of each subnet, as `address`'s eth0's does) or, with "
+     "`bridge=`, a port of that host bridge (which must exist); or, with `macvlan=`, no veth "
+     "but a macvlan (bridge mode) of that host interface, which reaches its network but not "
+     "the host itself. `address` is eth0 with a default route via its host end; leave it "
+     "empty to give eth0 as an interface too (docs/network.md)."},
+    {"dns", ZONE_KEY_STRING, "", "ADDR|DOMAIN[,...]", v_dns,
+     "The zone's resolver: addresses are nameservers (at most 3), names search domains (at "
+     "most 6), written to /etc/resolv.conf at every boot in place of the host's (identity-files "
+     "`missing` or `always`; not with `never`). Empty: identity-files copies the host's."},
     {"shared-interface", ZONE_KEY_STRING, "lxzone0", "IFNAME", v_ifname,
      "Host interface a net=shared zone's addresses go on. `lxzone0` is lxzone's own (made "
      "at the first boot that needs it: a dummy, or a bridge without ports where the kernel "

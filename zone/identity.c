@@ -10,6 +10,7 @@
  * out of the root (tests/escape/probe_links.sh's class).
  */
 #include "zone/identity.h"
+#include "zone/net.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -74,7 +75,7 @@ static int put(int etc, const char *name, const char *data, size_t len, int alwa
 }
 
 static int write_all(int root, const char *mode, const char *hostname, const char *resolv,
-		     struct zone_error *err)
+		     const char *dns, struct zone_error *err)
 {
 	int always = strcmp(mode, "always") == 0;
 	cleanup_fd int etc = open_in_root(root, "/etc", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -99,7 +100,14 @@ static int write_all(int root, const char *mode, const char *hostname, const cha
 	n = zone_identity_hosts(hostname, buf, sizeof(buf));
 	if (n < 0 || put(dir, "hosts", buf, (size_t)n, always, err) < 0)
 		return -1;
-	if (resolv) {
+	if (dns && *dns) {
+		/* the zone's own resolver, as configured: at every boot, whatever the image has */
+		n = zone_dns_resolv(dns, buf, sizeof(buf));
+		if (n < 0)
+			return zone_error_set(err, 0, "dns %s: resolv.conf too long", dns);
+		if (put(dir, "resolv.conf", buf, (size_t)n, 1, err) < 0)
+			return -1;
+	} else if (resolv) {
 		cleanup_fd int fd = open(resolv, O_RDONLY | O_CLOEXEC);
 		ssize_t k = fd >= 0 ? read(fd, buf, sizeof(buf)) : -1;
 		if (k > 0 && put(dir, "resolv.conf", buf, (size_t)k, always, err) < 0)
@@ -109,7 +117,8 @@ static int write_all(int root, const char *mode, const char *hostname, const cha
 }
 
 int zone_identity_write(const char *root, const char *mode, const char *hostname,
-			const char *resolv, uid_t uid, gid_t gid, struct zone_error *err)
+			const char *resolv, const char *dns, uid_t uid, gid_t gid,
+			struct zone_error *err)
 {
 	cleanup_fd int rootfd = -1;
 	uid_t ou;
@@ -125,7 +134,7 @@ int zone_identity_write(const char *root, const char *mode, const char *hostname
 	}
 	og = (gid_t)setfsgid(gid);
 	ou = (uid_t)setfsuid(uid);
-	r = write_all(rootfd, mode, hostname, resolv, err);
+	r = write_all(rootfd, mode, hostname, resolv, dns, err);
 	setfsuid(ou);
 	setfsgid(og);
 	return r;

@@ -264,8 +264,8 @@ static int launch_opts_caps(struct launch_opts *opts, struct zone_error *err)
 	if (!opts->root)
 		return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
 				   "--capabilities needs --root (a zone to confine)");
-	if (zone_caps_parse(opts->caps_spec, zone_caps_profile(opts->hardened, false), &opts->caps,
-			    NULL, 0, err) < 0)
+	if (zone_caps_parse_in(opts->caps_spec, zone_caps_profile(opts->hardened, false),
+			       zone_caps_profile(false, false), &opts->caps, NULL, 0, err) < 0)
 		return launch_wrap(err, LAUNCH_EXIT_USAGE, "--capabilities");
 	opts->drop_caps = 1;
 	return 0;

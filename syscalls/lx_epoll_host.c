@@ -465,15 +465,23 @@ long lx_eph_wait(struct lx_sysctx *c, struct lx_ep_hdr *ep, uint64_t buf, int ma
 		o.stale = 0;
 		lx_ep_lock(ep);
 		r = translate(s, ep, ev, (int)r, &o);
-		if (o.stale && !o.n)
-			shadow_drop(
-			    s); /* items of numbers closed and reused: rebuilt without them */
-		if (s->fd == NO_FD || s->gen != ep->gen || !s->valid)
-			if (shadow_ready(s, ep, pid) < 0 && !o.n && r == 0) {
-				lx_ep_unlock(ep);
-				shadow_give(s);
-				return LX_EPH_DECLINED;
-			}
+		/* only items of numbers closed and reused: rebuilt without them, unless another
+		 * thread waits on this instance (closing it would leave that thread asleep on a
+		 * file nothing feeds): ppoll serves this wait meanwhile */
+		int decline = 0;
+		if (o.stale && !o.n) {
+			if (__atomic_load_n(&s->busy, __ATOMIC_RELAXED) == 1)
+				shadow_drop(s);
+			else
+				decline = 1;
+		}
+		if (!decline && (s->fd == NO_FD || s->gen != ep->gen || !s->valid))
+			decline = shadow_ready(s, ep, pid) < 0 && !o.n && r == 0;
+		if (decline) {
+			lx_ep_unlock(ep);
+			shadow_give(s);
+			return LX_EPH_DECLINED;
+		}
 		lx_ep_unlock(ep);
 		if (r < 0 || o.n || c->t->nstash)
 			break;

@@ -80,7 +80,7 @@ deb: deps
 # reuses earlier native results; LTP_ARGS passes more `ltprun conformance` options.
 LTP_ZONE_STORE ?= /var/lib/lxzone-ltp-make
 LTP_SCOPE      ?= subset
-LTP_TARGETS    ?= zone,hardened,lxrun
+LTP_TARGETS    ?= zone,hardened,hardened-shipped,lxrun
 LTP_OUT        ?= $(BUILD)/ltp-results$(if $(filter full,$(LTP_SCOPE)),-full)
 LTP_REPORT     ?= docs/conformance$(if $(filter full,$(LTP_SCOPE)),-full).md
 LTP_NATIVE     ?=

@@ -31,6 +31,7 @@ static const struct sock_fprog *filter_cached(const struct launch_opts *opts,
 					      struct sock_fprog *prog)
 {
 	struct lx_filter_opts fo = {.hardened = opts->hardened,
+				    .epoll_ppoll = opts->epoll_ppoll,
 				    .lxproc = (opts->zone_page && *opts->zone_page) ||
 					      (opts->kernel_version && *opts->kernel_version),
 				    .lxproc_kernel_files = opts->lxproc_kernel,

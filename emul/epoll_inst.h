@@ -131,4 +131,23 @@ struct lx_ep_hdr *lx_ep_get_cached(uint64_t dev, uint64_t ino);
 void lx_ep_lock(struct lx_ep_hdr *h);
 void lx_ep_unlock(struct lx_ep_hdr *h);
 
+/*
+ * Readiness from the host's eventpoll (syscalls/lx_epoll_host.c): a host epoll instance per
+ * process and memfd instance, on a descriptor in [LX_EPH_FD_BASE, +LX_EPH_FD_COUNT), the
+ * only descriptors the hardened filter lets the brand's epoll_ctl and epoll_pwait(2) name
+ * (filter/rules.c).  Below the netlink view's range (netlink/nlfilter.h); 64-aligned, so the
+ * filter checks it with one masked compare.
+ */
+#define LX_EPH_FD_BASE	896
+#define LX_EPH_FD_COUNT 64
+#define LX_EPH_DECLINED (1L << 40) /* lx_eph_wait: the ppoll backend serves this wait */
+struct lx_sysctx;
+/* epoll_wait on ep through the host: the number of events, -errno, or LX_EPH_DECLINED
+ * (a nested set, no host instance to be had); clock: CLOCK_MONOTONIC in ns. */
+long lx_eph_wait(struct lx_sysctx *c, struct lx_ep_hdr *ep, uint64_t buf, int maxevents,
+		 int64_t timeout, uint64_t mask, int64_t (*clock)(void));
+/* After an EPOLL_CTL on fd (ep locked; gen_before: ep->gen before it): this process's host
+ * instance, if it has one, follows at once. */
+void lx_eph_ctl(struct lx_ep_hdr *ep, int fd, uint32_t gen_before);
+
 #endif

@@ -25,6 +25,10 @@ struct lx_filter_opts {
 	/* zones only: the table's MOUNTD rows (mount, umount2) go to the zone's mount service as
 	 * seccomp user notifications (zone/mountd.h) instead of failing with EPERM */
 	int mount_notify;
+	/* hardened: keep the host's eventpoll from the brand too (its epoll then waits over
+	 * ppoll only); without it the brand may use one host epoll instance per process and
+	 * instance on its reserved descriptors (syscalls/lx_epoll_host.c, lx_filter_eph_nr) */
+	int epoll_ppoll;
 	/* the zone's kernel-version as LX_KV (lx_sys_kv_parse), 0: the host's.  Calls the table
 	 * says are newer answer ENOSYS in the kernel, as that kernel would, except from the gate
 	 * (the brand's own calls); refused and unsupported ones answer ENOSYS from anywhere. */

@@ -38,6 +38,13 @@ extern const int lx_filter_futex_passed[LX_FUTEX_PASSED];
 int lx_filter_lxproc_nr(const struct lx_filter_opts *o, int nr);
 unsigned lx_filter_effective_class(const struct lx_filter_opts *o, int nr);
 int lx_filter_hard_only(int nr);
+/* The hardened epoll calls the brand makes on the host's eventpoll under o (add_epoll_rules):
+ * LX_EPH_ANY from the gate with any arguments, LX_EPH_RANGE from the gate on a first argument
+ * in the brand's reserved range; 0 for every other call, and for any call without o->hardened
+ * or with o->epoll_ppoll. */
+#define LX_EPH_ANY   1
+#define LX_EPH_RANGE 2
+int lx_filter_eph_nr(const struct lx_filter_opts *o, int nr);
 int lx_filter_add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o,
 			struct zone_error *err);
 

@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "emul/epoll_inst.h"
 #include "emul/systable.h"
 #include "filter/bpf_sim.h"
 #include "kernel-shim/brand_abi.h"
@@ -175,6 +176,47 @@ static int add_futex_rules(scmp_filter_ctx ctx, uint32_t gated, struct zone_erro
 	return 0;
 }
 
+/*
+ * Hardened epoll (syscalls/lx_epoll_host.c): the brand's own host epoll instances.  From the
+ * gate, epoll_create1 passes, and epoll_ctl, epoll_pwait and epoll_pwait2 pass on a first
+ * argument (an int: its low word) in [LX_EPH_FD_BASE, +LX_EPH_FD_COUNT), a 64-aligned range
+ * checked with one masked compare; below or above it they stay refused from the gate (HARD),
+ * and from anywhere else every one traps into the emulation.  epoll_create, epoll_wait and the
+ * rest stay HARD.
+ */
+int lx_filter_eph_nr(const struct lx_filter_opts *o, int nr)
+{
+	if (!o || !o->hardened || o->epoll_ppoll)
+		return 0;
+	if (nr == SCMP_SYS(epoll_create1))
+		return LX_EPH_ANY;
+	if (nr == SCMP_SYS(epoll_ctl) || nr == SCMP_SYS(epoll_pwait) ||
+	    nr == SCMP_SYS(epoll_pwait2))
+		return LX_EPH_RANGE;
+	return 0;
+}
+
+_Static_assert((LX_EPH_FD_BASE & (LX_EPH_FD_COUNT - 1)) == 0 &&
+		   (LX_EPH_FD_COUNT & (LX_EPH_FD_COUNT - 1)) == 0,
+	       "the reserved range is one masked compare");
+
+static int add_epoll_rules(scmp_filter_ctx ctx, uint32_t gated, uint32_t hard, int nr,
+			   struct zone_error *err)
+{
+	const scmp_datum_t mask = (scmp_datum_t)(uint32_t) ~(LX_EPH_FD_COUNT - 1);
+	int rc = seccomp_rule_add(ctx, gated, nr, 1,
+				  SCMP_A0_32(SCMP_CMP_MASKED_EQ, mask, LX_EPH_FD_BASE));
+
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, hard, nr, 1, SCMP_A0_32(SCMP_CMP_LT, LX_EPH_FD_BASE));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, hard, nr, 1,
+				      SCMP_A0_32(SCMP_CMP_GE, LX_EPH_FD_BASE + LX_EPH_FD_COUNT));
+	if (rc < 0)
+		return zone_error_set(err, -rc, "filter: epoll rules for %s", lx_systable[nr].name);
+	return 0;
+}
+
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
@@ -309,6 +351,12 @@ int lx_filter_add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, str
 				return -1;
 			continue;
 		}
+		/* hardened epoll: the brand's host instances (add_epoll_rules) */
+		if (cls == LX_SYS_EMUL && lx_filter_eph_nr(o, nr) == LX_EPH_RANGE) {
+			if (add_epoll_rules(ctx, gated, hard, nr, err) < 0)
+				return -1;
+			continue;
+		}
 		/* hardened futex: an argument rule on the command (add_futex_rules) */
 		if (nr == SCMP_SYS(futex) && cls == LX_SYS_EMUL) {
 			if (add_futex_rules(ctx, hard, err) < 0)
@@ -331,7 +379,10 @@ int lx_filter_add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, str
 			action = SCMP_ACT_ERRNO(e->err);
 			break;
 		case LX_SYS_EMUL:
-			action = hardened && lx_filter_hard_only(nr) ? hard : gated;
+			action = hardened && lx_filter_hard_only(nr) &&
+					 lx_filter_eph_nr(o, nr) != LX_EPH_ANY
+				     ? hard
+				     : gated;
 			break;
 		default:
 			continue; /* UNSUP and holes: the default action, a plain trap */

@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "emul/epoll_inst.h"
 #include "emul/systable.h"
 #include "filter/bpf_sim.h"
 #include "kernel-shim/brand_abi.h"
@@ -45,6 +46,8 @@ static uint32_t expected_action(const struct lx_filter_opts *o, int nr, int from
 	case LX_SYS_REFUSE:
 		return SECCOMP_RET_ERRNO | (lx_systable[nr].err & SECCOMP_RET_DATA);
 	case LX_SYS_EMUL:
+		if (from_gate && lx_filter_eph_nr(o, nr) == LX_EPH_ANY)
+			return SECCOMP_RET_ALLOW;
 		if (from_gate && o && o->hardened && lx_filter_hard_only(nr))
 			return SECCOMP_RET_ERRNO | EPERM;
 		return from_gate ? SECCOMP_RET_ALLOW : RET_TRAP_BRAND;
@@ -177,6 +180,42 @@ static int verify_futex(const struct sock_fprog *prog, struct zone_error *err)
 	return 0;
 }
 
+/* The hardened epoll calls decided on their first argument (add_epoll_rules): from the gate,
+ * allowed in the brand's reserved range (the low word counts, as the kernel reads an int) and
+ * refused around it; trapped from anywhere else. */
+static int verify_epoll(const struct sock_fprog *prog, int nr, struct zone_error *err)
+{
+	static const struct {
+		uint64_t fd;
+		int in;
+	} cases[] = {
+	    {0, 0},
+	    {3, 0},
+	    {LX_EPH_FD_BASE - 1, 0},
+	    {LX_EPH_FD_BASE, 1},
+	    {LX_EPH_FD_BASE + LX_EPH_FD_COUNT - 1, 1},
+	    {LX_EPH_FD_BASE + LX_EPH_FD_COUNT, 0},
+	    {0xffffffff00000000ULL | LX_EPH_FD_BASE, 1},
+	    {0xffffffffULL, 0},
+	    {(uint64_t)-1, 0},
+	    {0x100000000ULL + LX_EPH_FD_BASE + LX_EPH_FD_COUNT, 0},
+	};
+	struct seccomp_data d = {.arch = AUDIT_ARCH_X86_64, .nr = nr};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		d.args[0] = cases[i].fd;
+		d.instruction_pointer = 0x400000;
+		if (verify_one(prog, &d, RET_TRAP_BRAND, err) < 0)
+			return -1;
+		d.instruction_pointer = LX_GATE_ADDR + 2;
+		if (verify_one(prog, &d,
+			       cases[i].in ? SECCOMP_RET_ALLOW : SECCOMP_RET_ERRNO | EPERM,
+			       err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *prog,
 		     struct zone_error *err)
 {
@@ -193,6 +232,12 @@ int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *pr
 			continue; /* decided on its flags; covered by the key */
 		if (!newer && lxproc_args_nr(o, nr)) {
 			if (verify_lxproc_args(prog, nr, err) < 0)
+				return -1;
+			continue;
+		}
+		if (!newer && lx_filter_eph_nr(o, nr) == LX_EPH_RANGE &&
+		    lx_filter_effective_class(o, nr) == LX_SYS_EMUL) {
+			if (verify_epoll(prog, nr, err) < 0)
 				return -1;
 			continue;
 		}

@@ -28,6 +28,7 @@ set(LXZONE_BRAND_SOURCES
 	${CMAKE_SOURCE_DIR}/syscalls/lx_sysinfo.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_sched.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_epoll.c
+	${CMAKE_SOURCE_DIR}/syscalls/lx_epoll_host.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_futex.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_inotify.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_net.c

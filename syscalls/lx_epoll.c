@@ -1,5 +1,9 @@
 /*
- * epoll over ppoll, for the hardened profile: the guest never reaches the host's eventpoll.
+ * epoll for the hardened profile: the guest's epoll calls trap, and never reach the host's
+ * eventpoll themselves.  This file: the instances' calls, and waiting over ppoll; readiness
+ * from a host epoll instance of the brand's own, where the filter lets the brand have one,
+ * is syscalls/lx_epoll_host.c (the ppoll wait below serves the rest: nested sets, a filter
+ * without the host's eventpoll).
  *
  * Big theory statement.
  *
@@ -316,7 +320,10 @@ long lx_sys_epoll_ctl(struct lx_sysctx *c)
 		goto out;
 	}
 	lx_ep_lock(ep);
+	uint32_t gen = ep->gen;
 	r = ctl_locked(ep, op, fd, &ev, &tst, target);
+	if (r == 0)
+		lx_eph_ctl(ep, fd, gen);
 	lx_ep_unlock(ep);
 	lx_ep_put(ep);
 out:
@@ -715,7 +722,9 @@ static long ep_wait(struct lx_sysctx *c, int epfd, uint64_t events, int maxevent
 		return r;
 	c->t->nstash = 0;
 	mask &= ~LX_SIG_BIT(LX_SIGSYS);
-	r = wait_loop(c, ep, &o, timeout, mask);
+	r = lx_eph_wait(c, ep, events, maxevents, timeout, mask, now_ns);
+	if (r == LX_EPH_DECLINED)
+		r = wait_loop(c, ep, &o, timeout, mask);
 	lx_ep_put(ep);
 	if (c->t->nstash) {
 		c->uc->uc_mcontext.rax = (uint64_t)r;

@@ -24,10 +24,11 @@
  * Latency: up to 100 ms.  Blind spots: what a snapshot cannot show — IN_ACCESS, IN_OPEN,
  * IN_CLOSE_WRITE / IN_CLOSE_NOWRITE, the rename cookie (a rename is IN_DELETE + IN_CREATE,
  * never IN_MOVED_FROM/TO), a change undone within one period, a change that keeps size and
- * mtime, entries past the 1024th; IN_UNMOUNT.  Changes made outside the zone are seen (the
- * snapshot is of the file system, not of the zone's writes).  The watcher is a thread, so it
- * ends with the process's execve: after exec an inherited inotify descriptor reads nothing
- * new (documented in docs/architecture.md); after fork the parent's watcher goes on feeding
+ * mtime, entries past the 1024th.  An unmount is told from a deletion by the device the path
+ * (or, once gone, its directory) now shows: IN_UNMOUNT, IN_IGNORED.  Changes made outside the zone
+ * are seen (the snapshot is of the file system, not of the zone's writes).  The watcher is a
+ * thread, so it ends with the process's execve: after exec an inherited inotify descriptor reads
+ * nothing new (documented in docs/architecture.md); after fork the parent's watcher goes on feeding
  * the pipe both share.  A read into a buffer smaller than the next record returns part of it
  * (Linux: EINVAL).
  */
@@ -53,6 +54,7 @@
 #define IN_DELETE_SELF 0x00000400u
 #define IN_ALL_EVENTS  0x00000fffu
 #define IN_IGNORED     0x00008000u
+#define IN_UNMOUNT     0x00002000u
 #define IN_ONLYDIR     0x01000000u
 #define IN_DONT_FOLLOW 0x02000000u
 #define IN_EXCL_UNLINK 0x04000000u
@@ -340,14 +342,43 @@ static void scan_dir(struct inst *in, struct watch *w, int64_t gone)
 	w->nents = (uint32_t)n;
 }
 
+/* Was w's file system unmounted?  The path now names a file of another device (the directory
+ * the mount covered, for a watched mount point), or is gone while its directory now is on
+ * another device (the covered one, empty); a file deleted leaves its directory where it was. */
+static int unmounted(const struct watch *w, int found, const struct lx_stat *s)
+{
+	char dir[sizeof(w->path)];
+	struct lx_stat d;
+	size_t n = lx_strlen(w->path);
+
+	if (found)
+		return s->dev != w->dev;
+	while (n > 1 && w->path[n - 1] != '/')
+		n--;
+	if (n >= sizeof(dir) || n == 0)
+		return 0;
+	memcpy(dir, w->path, n);
+	dir[n] = '\0';
+	return lx_sys4(LX_SYS_newfstatat, LX_AT_FDCWD, dir, &d, 0) == 0 && d.dev != w->dev;
+}
+
 /* One look at a watch: 0, or 1 when it ended (its file is gone). */
 static int scan(struct inst *in, struct watch *w)
 {
 	struct lx_stat s;
+	int found;
 
 	w->fired = 0;
-	if (lx_sys4(LX_SYS_newfstatat, LX_AT_FDCWD, w->path, &s, 0) < 0 || s.ino != w->ino ||
-	    s.dev != w->dev) {
+	found = lx_sys4(LX_SYS_newfstatat, LX_AT_FDCWD, w->path, &s, 0) == 0;
+	if (!found || s.ino != w->ino || s.dev != w->dev) {
+		if (unmounted(w, found, &s)) {
+			/* Linux: IN_UNMOUNT whatever the mask, then IN_IGNORED */
+			st.key = INT64_MAX;
+			st.ino = w->ino;
+			queue(in, w->wd, IN_UNMOUNT, 0);
+			queue(in, w->wd, IN_IGNORED, 0);
+			return 1;
+		}
 		/* Linux: unlink drops the link count (IN_ATTRIB), then the inode goes
 		 * (IN_DELETE_SELF); rmdir has no link-count event */
 		st.key = INT64_MAX;

@@ -118,12 +118,12 @@ int zone_cap_from_name(const char *name, size_t len)
 	return -1;
 }
 
-static int keyword(const char *s, size_t len, uint64_t base, uint64_t *set)
+static int keyword(const char *s, size_t len, uint64_t base, uint64_t dflt, uint64_t *set)
 {
-	static const char *const words[] = {"default", "all", "none"};
-	const uint64_t sets[] = {base, ZONE_CAPS_ALL, 0};
+	static const char *const words[] = {"default", "all", "none", "default-profile"};
+	const uint64_t sets[] = {base, ZONE_CAPS_ALL, 0, dflt};
 
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < 4; i++)
 		if (strlen(words[i]) == len && strncasecmp(words[i], s, len) == 0) {
 			*set = sets[i];
 			return (int)i;
@@ -144,6 +144,13 @@ static void norm_add(char *norm, size_t sz, size_t *at, const char *item)
 
 int zone_caps_parse(const char *spec, uint64_t base, uint64_t *mask, char *norm, size_t normsz,
 		    struct zone_error *err)
+{
+	return zone_caps_parse_in(spec, base, zone_caps_profile(false, true), mask, norm, normsz,
+				  err);
+}
+
+int zone_caps_parse_in(const char *spec, uint64_t base, uint64_t dflt, uint64_t *mask, char *norm,
+		       size_t normsz, struct zone_error *err)
 {
 	uint64_t m = base;
 	const char *p = spec;
@@ -167,7 +174,7 @@ int zone_caps_parse(const char *spec, uint64_t base, uint64_t *mask, char *norm,
 		}
 		if (len == 0)
 			return zone_error_set(err, 0, "'%s': empty item", spec);
-		kw = keyword(p, len, base, &set);
+		kw = keyword(p, len, base, dflt, &set);
 		if (kw >= 0) {
 			if (!first || sign)
 				return zone_error_set(err, 0,

@@ -4,6 +4,10 @@
  * Syntax (comma-separated items, case-insensitive, the "cap_" prefix optional):
  *
  *   default                      the brand profile's set (zone_caps_profile)
+ *   default-profile              the default profile's set whatever the zone's profile: a
+ *                                hardened zone's emulations and filter with the default
+ *                                zone's capabilities (what the LTP harness measures the
+ *                                translation library with, apart from the capability policy)
  *   all | none                   every capability / none
  *   +NAME, -NAME                 add to / remove from what precedes; a list that starts with a
  *                                signed item starts from the profile's set
@@ -13,8 +17,8 @@
  * valid.  A keyword may only come first.  An unknown name is one error naming it.
  *
  * Bit N of a mask is capability N (linux/capability.h).  Pure: no libcap, no system calls, so
- * the config table validates with it and the unit tests drive it; zone/launch/launch_caps.c applies a
- * mask to a process with libcap.
+ * the config table validates with it and the unit tests drive it; zone/launch/launch_caps.c applies
+ * a mask to a process with libcap.
  */
 #ifndef LXZONE_ZONE_CAPSET_H
 #define LXZONE_ZONE_CAPSET_H
@@ -43,6 +47,11 @@ int zone_cap_from_name(const char *name, size_t len);
  * normalized to "cap_xxx" and keywords lowercased. */
 int zone_caps_parse(const char *spec, uint64_t base, uint64_t *mask, char *norm, size_t normsz,
 		    struct zone_error *err);
+
+/* The same, where `default-profile` is dflt (zone_caps_parse takes the default profile's set
+ * on a host with a devices cgroup). */
+int zone_caps_parse_in(const char *spec, uint64_t base, uint64_t dflt, uint64_t *mask, char *norm,
+		       size_t normsz, struct zone_error *err);
 
 /* "cap_chown,cap_kill,..." in number order, "none" for 0.  Returns the length it needed. */
 size_t zone_caps_format(uint64_t mask, char *buf, size_t sz);

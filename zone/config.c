@@ -279,8 +279,9 @@ uint64_t zone_config_caps(json_t *cfg, bool devices_cgroup)
 	struct zone_error ignored;
 
 	/* validated on every load; a bad value falls back to the profile's set */
-	if (zone_caps_parse(zone_config_str(cfg, "capabilities"), base, &mask, NULL, 0, &ignored) <
-	    0)
+	if (zone_caps_parse_in(zone_config_str(cfg, "capabilities"), base,
+			       zone_caps_profile(false, devices_cgroup), &mask, NULL, 0,
+			       &ignored) < 0)
 		return base;
 	return mask;
 }

@@ -547,7 +547,8 @@ const struct zone_config_key zone_config_keys[] = {
     {"root-type", ZONE_KEY_ENUM, "whole", "whole|sparse", v_root_type,
      "`whole`: a private copy of the image. `sparse`: an overlay with the source image "
      "as read-only lower layer."},
-    {"capabilities", ZONE_KEY_STRING, "default", "default|all|none|[+-]CAP,...", v_capabilities,
+    {"capabilities", ZONE_KEY_STRING, "default", "default|default-profile|all|none|[+-]CAP,...",
+     v_capabilities,
      "Capabilities root keeps in the zone (bounding, permitted and effective sets; "
      "inheritable and ambient are empty). `default` is the profile's set: for `default`, "
      "all but cap_dac_read_search, cap_sys_module, cap_sys_rawio, cap_sys_pacct, "
@@ -558,8 +559,11 @@ const struct zone_config_key zone_config_keys[] = {
      "cap_dac_override, cap_fowner, cap_fsetid, cap_kill, cap_setgid, cap_setuid, cap_setpcap, "
      "cap_net_bind_service, cap_net_raw, cap_sys_chroot, cap_audit_write, cap_setfcap). "
      "cap_sys_time only allows time-namespace offsets: the brand refuses every call that sets "
-     "the host's clock. `+cap_x,-cap_y` changes the profile's set, a list of names replaces "
-     "it. A user other than root ends with none."},
+     "the host's clock. `default-profile` is the `default` profile's set whatever the zone's "
+     "profile (a hardened zone's emulations and filter with the default zone's capabilities: "
+     "what the LTP harness measures the hardened profile's translation with). "
+     "`+cap_x,-cap_y` changes the profile's set, a list of names replaces it. A user other "
+     "than root ends with none."},
     {"mount", ZONE_KEY_LIST, "", "HOSTPATH:ZONEPATH[:ro]", v_mount,
      "Host directory bind-mounted into the zone (repeatable; read-only with `:ro`)."},
     {"device", ZONE_KEY_LIST, "", "HOSTDEV[:ZONEPATH]", v_device,

@@ -68,6 +68,10 @@ def run_profiles(target, brand_profile="default"):
         # runsc is gVisor, not the brand: only its own and everyone's ("*") entries
         return (target,)
     kind = "zone" if target.startswith("zone:") else target
+    if brand_profile == "hardened-shipped":
+        # the hardened profile with its own capability set: the hardened entries and the
+        # capability policy's
+        return (kind, "brand", "hardened", "hardened-shipped")
     return (kind, "brand", brand_profile)
 
 

@@ -218,7 +218,8 @@ def _parts_sections(native, parts, privileged, entries, brand_profile, pending, 
         lines.append("- " + _parity_line(c, name))
     if len(comps) > 1:
         lines.append("- " + _parity_line(both, "both zones together") +
-                     "; target ≥ %g%%" % threshold)
+                     ("; target ≥ %g%%" % threshold if threshold is not None
+                      else "; a comparison, no target"))
     if both.regressions:
         where = {t.tag: name for name, c in comps for _, t in c.regressions}
         lines += ["", "Passing natively, not in the zones, by family:", "",

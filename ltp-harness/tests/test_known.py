@@ -39,7 +39,8 @@ class Parsing(unittest.TestCase):
         for e in entries:
             self.assertTrue(e.sentence.endswith("."), "line %d: one sentence" % e.lineno)
             for p in e.profiles:
-                self.assertIn(p, ("native", "lxrun", "zone", "brand", "default", "hardened", "*"),
+                self.assertIn(p, ("native", "lxrun", "zone", "brand", "default", "hardened",
+                                   "hardened-shipped", "*"),
                               "line %d" % e.lineno)
 
 
@@ -52,6 +53,9 @@ class Matching(unittest.TestCase):
         self.assertEqual(known.run_profiles("lxrun"), ("lxrun", "brand", "default"))
         self.assertEqual(known.run_profiles("zone:web", "hardened"),
                          ("zone", "brand", "hardened"))
+        # as shipped: the hardened entries and the capability policy's
+        self.assertEqual(known.run_profiles("zone:web", "hardened-shipped"),
+                         ("zone", "brand", "hardened", "hardened-shipped"))
 
     def test_glob_and_profile(self):
         native, lxrun = known.run_profiles("native"), known.run_profiles("lxrun")

@@ -465,10 +465,12 @@ class Conformance(unittest.TestCase):
                          ["boot lzp", "destroy lzp"])
 
     def test_three_targets_one_report(self):
-        """The default zone, the hardened zone and lxrun, each against the same native run;
-        the hardened zones are made with profile=hardened, lxrun gets the host's release."""
+        """The default zone, the hardened zone (with the default zone's capabilities: the
+        target), the hardened zone as shipped (no threshold) and lxrun, each against the same
+        native run; the hardened zones are made with profile=hardened, lxrun gets the host's
+        release."""
         rc, out, calls = self.conformance("--min-parity", "zone=60,hardened=60",
-                                          targets="zone,hardened,lxrun",
+                                          targets="zone,hardened,hardened-shipped,lxrun",
                                           tags="getpid01,dev01,mknod01,zonefail01")
         self.assertEqual(rc, 0, out)
         self.assertEqual(out.count("tests on native"), 1)
@@ -477,25 +479,35 @@ class Conformance(unittest.TestCase):
         self.assertEqual(creates, [["lz", "--image", self.image, "--profile", "default"],
                                    ["lzp", "--image", self.image, "--profile", "default"],
                                    ["lzh", "--image", self.image, "--profile", "hardened"],
-                                   ["lzhp", "--image", self.image, "--profile", "hardened"]])
+                                   ["lzhp", "--image", self.image, "--profile", "hardened"],
+                                   ["lzhs", "--image", self.image, "--profile", "hardened"],
+                                   ["lzhsp", "--image", self.image, "--profile", "hardened"]])
+        caps = [c for c in calls if c.startswith(store + " create l")
+                and "--capabilities default-profile" in c]
+        self.assertEqual([c.split()[2] for c in caps], ["lzh", "lzhp"])
         lx = [c for c in calls if c.startswith("lxrun ") and " -c export " in c]
         self.assertEqual(len(lx), 4, calls)     # one per test
         self.assertTrue(lx[-1].startswith("lxrun --kernel-version %s -- /bin/sh -c"
                                           % os.uname().release), lx[-1])
-        for z in ("lz", "lzp", "lzh", "lzhp"):
+        for z in ("lz", "lzp", "lzh", "lzhp", "lzhs", "lzhsp"):
             self.assertFalse(os.path.exists(os.path.join(store, z)), "zone left behind")
         md = self.report()
         self.assertIn("| native | – | 4 | 4 | 0 | 0 | 0 | 0 | 0 |", md)
         self.assertIn("| default zone | default | 4 | 3 | 1 |", md)
         self.assertIn("| 75.0% (3 of 4) | ≥ 60%: met |", md)
-        self.assertIn("| hardened zone | hardened | 4 | 3 | 1 |", md)
+        self.assertIn("| hardened zone, default caps (target) | hardened | 4 | 3 | 1 |", md)
+        self.assertIn("| hardened zone as shipped (cap policy) | hardened-shipped | 4 | 3 | 1 |",
+                      md)
+        self.assertIn("| 75.0% (3 of 4) | comparison only |", md)
         self.assertIn("| lxrun (zone-less) | default | 4 | 4 | 0 | 0 | 0 | 0 | 0 |", md)
         # dev01 is a device test (native log): run under lxrun, left out of its parity.
         self.assertIn("| 100.0% (3 of 3); 1 device tests left out | ≥ 98%: met |", md)
         self.assertIn("Left out of the parity figure: the 1 device tests", md)
         self.assertIn("Here: dev01 PASS.", md)
-        for heading in ("## default zone (profile default)", "## hardened zone (profile "
-                        "hardened)", "## lxrun (zone-less) (profile default)"):
+        for heading in ("## default zone (profile default)", "## hardened zone, default caps "
+                        "(target) (profile hardened)", "## hardened zone as shipped (cap "
+                        "policy) (profile hardened-shipped)",
+                        "## lxrun (zone-less) (profile default)"):
             self.assertIn(heading, md)
         self.assertIn("ltprun: default zone: parity 75.0% (3 of 4 natively passing), "
                       "threshold 60%", out)

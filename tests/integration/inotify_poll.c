@@ -7,6 +7,8 @@
  * count first), a watched directory's own IN_ATTRIB (IN_ISDIR), and one change seen by a
  * parent's and the changed inode's watches (the parent's event first, as Linux queues them).  Each
  * step waits for its event with a blocking read, so the latency does not change the output.
+ * `it_inotify_poll unmount FILE`: watch FILE, say "ready", and print the two events its file
+ * system's unmount gives (IN_UNMOUNT, IN_IGNORED); inotify_poll.sh unmounts it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -76,15 +78,28 @@ static void touch(const char *p, const char *data)
 	close(fd);
 }
 
+static int unmount_case(const char *file)
+{
+	int fd = inotify_init1(0), wd = fd < 0 ? -1 : inotify_add_watch(fd, file, IN_MODIFY);
+
+	if (wd < 0)
+		return 2;
+	printf("ready\n");
+	fflush(stdout);
+	next(fd, wd, "unmount: first event");
+	next(fd, wd, "unmount: second event");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char dir[] = "/tmp/inotify_poll.XXXXXX", path[256], file[256];
 	void *bad = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	int fd, p[2];
 
-	(void)argc;
-	(void)argv;
 	setvbuf(stdout, NULL, _IONBF, 0);
+	if (argc == 3 && strcmp(argv[1], "unmount") == 0)
+		return unmount_case(argv[2]);
 	if (!mkdtemp(dir) || pipe(p) < 0)
 		return 2;
 	snprintf(file, sizeof(file), "%s/watched", dir);

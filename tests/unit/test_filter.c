@@ -128,6 +128,14 @@ static uint32_t expected(int h, int nr, uint64_t a0, uint64_t ip)
 		/* hardened futex: op 0 (FUTEX_WAIT) passes; test_futex_commands has the rest */
 		if (nr == SYS_futex)
 			return SECCOMP_RET_ALLOW;
+		/* the brand's own host epoll instances (syscalls/lx_epoll_host.c): created from
+		 * the gate, and named from it only in the brand's reserved descriptor range */
+		if (h && in_gate(ip) && nr == SYS_epoll_create1)
+			return SECCOMP_RET_ALLOW;
+		if (h && in_gate(ip) &&
+		    (nr == SYS_epoll_ctl || nr == SYS_epoll_pwait || nr == SYS_epoll_pwait2) &&
+		    (uint32_t)a0 >= 896 && (uint32_t)a0 < 960)
+			return SECCOMP_RET_ALLOW;
 		/* what the hardened profile keeps from the host is refused even from the gate */
 		if (h && lx_systable[nr].cls == LX_SYS_PASS && in_gate(ip))
 			return SECCOMP_RET_ERRNO | EPERM;
@@ -147,7 +155,9 @@ static void check_row(int h, int nr, uint64_t a0, uint64_t ip)
 			 (unsigned long)a0, (unsigned long)ip, got, want);
 	/* Policy and pass-through decisions read only arch and nr: action-cache friendly.
 	 * The argument rules (clone's flags, setns's nstype) read their argument too. */
-	if (nr == SYS_clone || nr == SYS_setns || (h && nr == SYS_futex))
+	if (nr == SYS_clone || nr == SYS_setns ||
+	    (h && (nr == SYS_futex || nr == SYS_epoll_ctl || nr == SYS_epoll_pwait ||
+		   nr == SYS_epoll_pwait2)))
 		return;
 	if (want == SECCOMP_RET_ALLOW && !in_gate(ip))
 		assert_int_equal(loaded, W_ARCH | W_NR);
@@ -167,6 +177,63 @@ static void test_every_table_row(void **state)
 	check_row(0, 1000, 0, IP_OUTSIDE);
 	check_row(0, X32_SYSCALL_BIT - 1, 0, IP_OUTSIDE);
 	assert_int_equal(run(-1, 0, IP_OUTSIDE), RET_TRAP);
+}
+
+/* Hardened epoll: the brand's host instances are named from the gate only in [896, 960) (the
+ * low word of the first argument); around it, and from anywhere else, the calls stay out of
+ * the host's reach (EPERM from the gate, a trap elsewhere).  The default profile passes them. */
+static void test_epoll_range(void **state)
+{
+	(void)state;
+	static const uint64_t fds[] = {0,
+				       3,
+				       895,
+				       896,
+				       959,
+				       960,
+				       0xffffffff00000380ULL,
+				       0xffffffffULL,
+				       (uint64_t)-1,
+				       0x1000003c0ULL};
+	static const int nrs[] = {SYS_epoll_ctl, SYS_epoll_pwait, SYS_epoll_pwait2};
+	for (size_t n = 0; n < 3; n++)
+		for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+			int in = (uint32_t)fds[i] >= 896 && (uint32_t)fds[i] < 960;
+			assert_int_equal(
+			    run_full(1, AUDIT_ARCH_X86_64, nrs[n], fds[i], IP_OUTSIDE, NULL),
+			    RET_TRAP);
+			assert_int_equal(
+			    run_full(1, AUDIT_ARCH_X86_64, nrs[n], fds[i], IP_GATE, NULL),
+			    in ? SECCOMP_RET_ALLOW : SECCOMP_RET_ERRNO | EPERM);
+			assert_int_equal(
+			    run_full(0, AUDIT_ARCH_X86_64, nrs[n], fds[i], IP_GATE, NULL),
+			    SECCOMP_RET_ALLOW);
+			check_row(1, nrs[n], fds[i], IP_GATE);
+		}
+	/* epoll_create and epoll_wait stay refused from the gate, epoll_create1 passes */
+	assert_int_equal(run_full(1, AUDIT_ARCH_X86_64, SYS_epoll_create1, 0, IP_GATE, NULL),
+			 SECCOMP_RET_ALLOW);
+	assert_int_equal(run_full(1, AUDIT_ARCH_X86_64, SYS_epoll_create1, 0, IP_OUTSIDE, NULL),
+			 RET_TRAP);
+	assert_int_equal(run_full(1, AUDIT_ARCH_X86_64, SYS_epoll_create, 1, IP_GATE, NULL),
+			 SECCOMP_RET_ERRNO | EPERM);
+	assert_int_equal(run_full(1, AUDIT_ARCH_X86_64, SYS_epoll_wait, 900, IP_GATE, NULL),
+			 SECCOMP_RET_ERRNO | EPERM);
+	/* epoll_ppoll: no host eventpoll for the brand either */
+	struct lx_filter_opts o = {.hardened = 1, .epoll_ppoll = 1};
+	struct sock_fprog p;
+	struct zone_error err = {0};
+	struct seccomp_data d = {
+	    .nr = SYS_epoll_ctl, .arch = AUDIT_ARCH_X86_64, .instruction_pointer = IP_GATE};
+	struct lx_bpf_run r;
+	assert_int_equal(lx_filter_build(&o, &p, &err), 0);
+	d.args[0] = 900;
+	assert_int_equal(lx_bpf_run(p.filter, p.len, &d, &r, &err), 0);
+	assert_int_equal(r.ret, SECCOMP_RET_ERRNO | EPERM);
+	d.nr = SYS_epoll_create1;
+	assert_int_equal(lx_bpf_run(p.filter, p.len, &d, &r, &err), 0);
+	assert_int_equal(r.ret, SECCOMP_RET_ERRNO | EPERM);
+	free(p.filter);
 }
 
 /* The hardened profile traps futex's PI and requeue commands, with or without the private and
@@ -762,6 +829,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_table_row),
 	    cmocka_unit_test(test_futex_commands),
+	    cmocka_unit_test(test_epoll_range),
 	    cmocka_unit_test(test_pass_paths_load_only_arch_and_nr),
 	    cmocka_unit_test(test_clone_flags),
 	    cmocka_unit_test(test_setns_nstype),

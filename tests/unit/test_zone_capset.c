@@ -104,6 +104,17 @@ static void test_parse(void **state)
 	uint64_t m;
 	assert_int_equal(zone_caps_parse("+bpf", 0, &m, NULL, 0, &err), 0);
 	assert_int_equal(m, BIT(39));
+	/* default-profile: the default profile's set over any base, a keyword like the others */
+	uint64_t hard = zone_caps_profile(true, true);
+	assert_int_equal(parse_ok("default-profile", hard, "default-profile"), base);
+	assert_int_equal(
+	    parse_ok("Default-Profile,-sys_admin", hard, "default-profile,-cap_sys_admin"),
+	    base & ~BIT(CAP_SYS_ADMIN));
+	assert_int_equal(zone_caps_parse_in("default-profile", hard,
+					    zone_caps_profile(false, false), &m, NULL, 0, &err),
+			 0);
+	assert_int_equal(m, zone_caps_profile(false, false));
+	assert_int_equal(zone_caps_parse("chown,default-profile", hard, &m, NULL, 0, &err), -1);
 }
 
 static void test_parse_errors(void **state)
@@ -173,6 +184,11 @@ static void test_config_key(void **state)
 	assert_string_equal(zone_config_str(cfg, "capabilities"), "+cap_sys_admin");
 	assert_int_equal(zone_config_caps(cfg, true),
 			 zone_caps_profile(true, true) | BIT(CAP_SYS_ADMIN));
+	/* default-profile: a hardened zone with the default zone's set, devices cgroup or not */
+	assert_int_equal(zone_config_assign(cfg, "capabilities=default-profile", &err), 0);
+	assert_int_equal(zone_config_caps(cfg, true), zone_caps_profile(false, true));
+	assert_int_equal(zone_config_caps(cfg, false), zone_caps_profile(false, false));
+	assert_int_equal(zone_config_assign(cfg, "capabilities=+cap_sys_admin", &err), 0);
 	/* a bad value: refused with the key as context, the old value kept */
 	assert_int_equal(zone_config_assign(cfg, "capabilities=+cap_x", &err), -1);
 	assert_string_equal(err.msg, "capabilities: unknown capability 'cap_x'");

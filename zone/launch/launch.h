@@ -131,6 +131,7 @@ struct launch_opts {
 	const char *report_file; /* where the summary goes; NULL: stderr */
 	int strict;		 /* LX_BF_STRICT */
 	int hardened;		 /* hardened brand profile and filter */
+	int epoll_ppoll;	 /* hardened: no host eventpoll for the brand (filter.h) */
 	int dry_run;		 /* print the plan, do nothing */
 	const char *brand_image; /* NULL: $LXZONE_BRAND_IMAGE, else lxzone-brand beside lxrun */
 	const char *init_image;	 /* NULL: $LXZONE_INIT_IMAGE, else lxzone-init beside lxrun */
@@ -259,9 +260,10 @@ struct launch_opts {
 	 * parent-death signal: `create` exits and the container stays, adopted by the caller's
 	 * subreaper).  setup(setup_arg): called in PID 1 once the plan is executed and before
 	 * it hardens itself (the process's cwd, environment, rlimits, oom score); -1 with err
-	 * ends the zone.  launch_enter calls it too, once it joined the zone.  user: who the program runs as (launch_harden).  start_fd: once the
-	 * program is resolved PID 1 signals *ready_fd and waits for a byte on *start_fd (the
-	 * exec fifo `start` writes) before it runs it; NULL: it runs at once.
+	 * ends the zone.  launch_enter calls it too, once it joined the zone.  user: who the
+	 * program runs as (launch_harden).  start_fd: once the program is resolved PID 1 signals
+	 * *ready_fd and waits for a byte on *start_fd (the exec fifo `start` writes) before it runs
+	 * it; NULL: it runs at once.
 	 */
 	int detached;
 	int (*setup)(void *arg, struct zone_error *err);

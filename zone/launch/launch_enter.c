@@ -335,6 +335,7 @@ int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
 		 struct zone_error *err)
 {
 	struct lx_filter_opts fo = {.hardened = opts->hardened,
+				    .epoll_ppoll = opts->epoll_ppoll,
 				    .lxproc = (opts->zone_page && *opts->zone_page) ||
 					      (opts->kernel_version && *opts->kernel_version),
 				    .lxproc_kernel_files = opts->lxproc_kernel,

@@ -73,6 +73,8 @@ static const char usage_text[] =
     "  --strict                an unsupported system call kills the process (SIGSYS)\n"
     "  --hardened              hardened brand profile: epoll, futex PI/requeue and inotify\n"
     "                          emulated by the brand, never the host's\n"
+    "  --epoll-ppoll           hardened: the brand's epoll waits over ppoll only, without a\n"
+    "                          host epoll instance of its own (stricter, slower)\n"
     "  --profile default|hardened\n"
     "                          the brand profile, as lxzone's `profile` key\n"
     "  --capabilities SPEC     with --root: the capabilities the zone keeps, as lxzone's\n"
@@ -154,6 +156,7 @@ enum {
 	OPT_MAN,
 	OPT_PROFILE,
 	OPT_SHARED_IP,
+	OPT_EPOLL_PPOLL,
 };
 
 static const struct option long_opts[] = {
@@ -162,6 +165,7 @@ static const struct option long_opts[] = {
     {"report-unsupported", optional_argument, NULL, OPT_REPORT},
     {"strict", no_argument, NULL, OPT_STRICT},
     {"hardened", no_argument, NULL, OPT_HARDENED},
+    {"epoll-ppoll", no_argument, NULL, OPT_EPOLL_PPOLL},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"memory", required_argument, NULL, OPT_MEMORY},
     {"cpus", required_argument, NULL, OPT_CPUS},
@@ -264,8 +268,8 @@ static int launch_opts_caps(struct launch_opts *opts, struct zone_error *err)
 	if (!opts->root)
 		return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
 				   "--capabilities needs --root (a zone to confine)");
-	if (zone_caps_parse(opts->caps_spec, zone_caps_profile(opts->hardened, false), &opts->caps,
-			    NULL, 0, err) < 0)
+	if (zone_caps_parse_in(opts->caps_spec, zone_caps_profile(opts->hardened, false),
+			       zone_caps_profile(false, false), &opts->caps, NULL, 0, err) < 0)
 		return launch_wrap(err, LAUNCH_EXIT_USAGE, "--capabilities");
 	opts->drop_caps = 1;
 	return 0;
@@ -328,6 +332,9 @@ int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out
 			break;
 		case OPT_HARDENED:
 			opts->hardened = 1;
+			break;
+		case OPT_EPOLL_PPOLL:
+			opts->epoll_ppoll = 1;
 			break;
 		case OPT_PROFILE:
 			if (strcmp(optarg, "default") != 0 && strcmp(optarg, "hardened") != 0)

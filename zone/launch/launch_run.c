@@ -190,6 +190,7 @@ int launch_run(const struct launch_plan *plan, int *status, struct zone_error *e
 	__attribute__((cleanup(free_filter))) struct sock_fprog filter = {0, NULL};
 	__attribute__((cleanup(close_report))) struct report_file rep = {.fd = -1};
 	struct lx_filter_opts fo = {.hardened = opts->hardened,
+				    .epoll_ppoll = opts->epoll_ppoll,
 				    .lxproc = (opts->zone_page && *opts->zone_page) ||
 					      (opts->kernel_version && *opts->kernel_version),
 				    .lxproc_kernel_files = opts->lxproc_kernel,

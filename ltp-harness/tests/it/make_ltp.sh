@@ -2,8 +2,8 @@
 # `make ltp` end to end against the real lxzone and lxrun, without LTP: an LTPROOT of LTP-like
 # programs (ltplike.c, one static binary under five test names) and a runtest file, run through
 # `make ltp-run` -- what `make ltp` runs after its build -- so the native pass comes first, then
-# the default zone, the hardened zone (busybox zones made, booted and destroyed by the harness)
-# and lxrun, one report. mknod01 passes natively and fails in the user-namespaced zones (Linux
+# the default zone, the hardened zone with the default zone's capabilities, the hardened zone as
+# shipped (busybox zones made, booted and destroyed by the harness) and lxrun, one report. mknod01 passes natively and fails in the user-namespaced zones (Linux
 # refuses mknod of a device node in any user namespace): parity 75% is below the default
 # thresholds and make must fail; with thresholds of 70% the same run is a result and make
 # succeeds.
@@ -25,7 +25,7 @@ command -v make >/dev/null || skip "no make"
 T=$(mktemp -d /tmp/lxltp-it.XXXXXX)
 STORE="$T/store"
 cleanup() {
-	for z in ltpit ltpith; do
+	for z in ltpit ltpith ltpiths; do
 		LXZONE_ROOT="$STORE" "$LXZONE_BUILD/bin/lxzone" halt "$z" >/dev/null 2>&1 || true
 		LXZONE_ROOT="$STORE" "$LXZONE_BUILD/bin/lxzone" destroy "$z" >/dev/null 2>&1 || true
 	done
@@ -62,7 +62,7 @@ grep -q "ltprun: default zone: parity 75.0% (3 of 4) is below its threshold 98%"
 	fail "no below-threshold line for the default zone"
 # the native pass first, then the zones, then lxrun
 order=$(grep -o "tests on [a-z:]*" "$T/make.out" | tr '\n' ' ')
-[ "$order" = "tests on native tests on zone:ltpit tests on zone:ltpith tests on lxrun " ] ||
+[ "$order" = "tests on native tests on zone:ltpit tests on zone:ltpith tests on zone:ltpiths tests on lxrun " ] ||
 	fail "targets ran in the order: $order"
 python3 - "$T/out" <<'PY' || fail "unexpected results"
 import json, sys
@@ -72,14 +72,17 @@ def load(d):
 n = load("native")
 assert n == {"getpid01": "PASS", "uname01": "PASS", "fork01": "PASS", "mknod01": "PASS",
              "conf01": "CONF"}, n
-for z in ("ltpit", "ltpith"):
+for z in ("ltpit", "ltpith", "ltpiths"):
     r = load(z)
     assert r["mknod01"] == "FAIL" and r["getpid01"] == r["uname01"] == r["fork01"] == "PASS", (z, r)
-print("ok: native all pass; in both zones mknod01 fails (EPERM), the rest pass")
+print("ok: native all pass; in the three zones mknod01 fails (EPERM), the rest pass")
 PY
 grep -q "| default zone | default | 5 | 3 | 1 | 0 | 1 |" "$T/report.md" || fail "report: default zone row"
 grep -q "| 75.0% (3 of 4) | ≥ 98%: \*\*below\*\* |" "$T/report.md" || fail "report: not marked below"
-grep -q "| hardened zone | hardened |" "$T/report.md" || fail "report: no hardened zone row"
+grep -q "| hardened zone, default caps (target) | hardened |" "$T/report.md" ||
+	fail "report: no hardened zone row"
+grep -q "| hardened zone as shipped (cap policy) | hardened-shipped |" "$T/report.md" ||
+	fail "report: no shipped hardened zone row"
 grep -q "| lxrun (zone-less) | default | 5 |" "$T/report.md" || fail "report: no lxrun row"
 [ -z "$(LXZONE_ROOT="$STORE" "$LXZONE_BUILD/bin/lxzone" list 2>/dev/null | grep ltpit)" ] ||
 	fail "zones left behind"

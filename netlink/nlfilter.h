@@ -18,6 +18,18 @@
  * the hooks: what a zone can *do* on the network is the kernel's cgroup-bpf hooks' business
  * (zone/netbpf.c), what it *sees* is this.
  *
+ * /proc/net.  The same filter traps the read-only opens of the zone's processes (open and
+ * openat without O_WRONLY, O_RDWR, O_DIRECTORY or O_PATH; openat2 always), so the brand can
+ * serve the zone's /proc/net files whatever path names them (syscalls/lx_procnet.c): the price
+ * of a trap on those opens lands on shared zones only.
+ *
+ * The cost on other calls.  Every call the filter allows by its number alone (futex,
+ * epoll_wait, accept4, close, fstat, mmap, sendfile, writev, ...) is in the kernel's seccomp
+ * action cache: neither this filter nor the brand's runs for it.  The calls it looks at an
+ * argument of (read, write, recvfrom, sendto, recvmsg, sendmsg, bind, setsockopt, open, openat)
+ * leave the cache, so both filters run on them; read and write come first in the program, the
+ * descriptor check right after (docs/performance.md has the measured price).
+ *
  * The brand's own calls (the gate) pass.  Pure: builds the classic BPF program; the unit test
  * runs it in the BPF simulator.
  */
@@ -33,7 +45,7 @@
  * those only (a ROUTE socket's bind, glibc's every getifaddrs, stays untrapped) */
 #define LX_NL_FD_UEVENT (LX_NL_FD_BASE + LX_NL_FD_COUNT - 8)
 
-#define LX_NLFILTER_LEN 28
+#define LX_NLFILTER_LEN 36
 
 /* Writes the program (LX_NLFILTER_LEN instructions) to out. */
 void lx_nlfilter_build(struct lx_sock_filter out[LX_NLFILTER_LEN]);

@@ -45,6 +45,7 @@
 #include "netlink/nlfilter.h"
 #include "netlink/sockdiag.h"
 #include "syscalls/handlers.h"
+#include "syscalls/lx_net.h"
 
 #define SYS_socket     41
 #define SYS_sendto     44
@@ -186,7 +187,7 @@ static struct lx_sd_view sdview;
 
 static const struct lx_sd_view *sockdiag_view(void)
 {
-	if (!sdview.shared) {
+	if (!sdview.shared && netview()) {
 		lx_sd_view_userns(&sdview);
 		for (size_t i = 0; i < view.naddr && sdview.naddr < LX_SD_MAXADDR; i++) {
 			if (view.addr[i].family == LX_AF_INET && view.addr[i].bytes[0] == 127)
@@ -197,6 +198,16 @@ static const struct lx_sd_view *sockdiag_view(void)
 		}
 	}
 	return &sdview;
+}
+
+const struct lx_nl_view *lx_net_view(void)
+{
+	return netview();
+}
+
+const struct lx_sd_view *lx_net_sockdiag_view(void)
+{
+	return netview() ? sockdiag_view() : NULL;
 }
 
 static size_t nl_filter_sockdiag(void *buf, size_t len)

@@ -68,6 +68,7 @@
 #include "kernel-shim/brand_abi.h"
 #include "syscalls/handlers.h"
 #include "syscalls/lx_proc.h"
+#include "syscalls/lx_procnet.h"
 
 #define O_ACCMODE		  3
 #define O_CREAT			  0100
@@ -195,14 +196,13 @@ static long reopen_kept(const struct kept *k, long flags)
 	return -1;
 }
 
-/* A new sealed memfd with the text of f, or -errno. */
-static long make_memfd(const struct lxproc_file *f, struct lx_text text)
+long lx_proc_memfd(const char *path, struct lx_text text)
 {
 	char name[PREFIX_CAP];
 	long mfd, r;
 
 	lx_strlcpy(name, MEMFD_NAME, sizeof(name));
-	lx_strlcpy(name + sizeof(MEMFD_NAME) - 1, f->path, sizeof(name) - sizeof(MEMFD_NAME));
+	lx_strlcpy(name + sizeof(MEMFD_NAME) - 1, path, sizeof(name) - sizeof(MEMFD_NAME));
 	mfd = lx_sys2(LX_SYS_memfd_create, name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (mfd < 0)
 		return mfd;
@@ -293,7 +293,7 @@ long lx_proc_serve(const struct lxproc_file *f, long flags)
 		k->gen = gen;
 		goto out;
 	}
-	mfd = make_memfd(f, text);
+	mfd = lx_proc_memfd(f->path, text);
 	if (mfd < 0) {
 		r = mfd;
 		goto out;
@@ -437,9 +437,11 @@ long lx_proc_open(int nr, int dirfd, uint64_t upath, long flags, long mode)
 		f = lookup_path(dirfd, p, n);
 	if (f && lx_zone_serves(f))
 		return lx_proc_serve(f, flags);
-	if (nr == LX_SYS_open)
-		return lx_sys3(LX_SYS_open, upath, flags, mode);
-	return lx_sys4(LX_SYS_openat, dirfd, upath, flags, mode);
+	/* a shared zone's /proc/net (syscalls/lx_procnet.c): the kernel opens, then it looks */
+	int net = n > 0 && n < (long)sizeof(p) && lx_procnet_candidate(p, flags);
+	long fd = nr == LX_SYS_open ? lx_sys3(LX_SYS_open, upath, flags, mode)
+				    : lx_sys4(LX_SYS_openat, dirfd, upath, flags, mode);
+	return net && fd >= 0 ? lx_procnet_opened(fd, flags) : fd;
 }
 
 /*

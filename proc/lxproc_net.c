@@ -432,3 +432,16 @@ enum lxproc_netfile lxproc_net_file(const char *path, size_t len)
 		return LXPROC_NET_NONE;
 	return f;
 }
+
+void lxproc_net_sort_inodes(uint64_t *v, size_t n)
+{
+	/* Shell sort, halving gaps: no recursion on the brand's emulation stack */
+	for (size_t gap = n / 2; gap > 0; gap /= 2)
+		for (size_t i = gap; i < n; i++) {
+			uint64_t t = v[i];
+			size_t j = i;
+			for (; j >= gap && v[j - gap] > t; j -= gap)
+				v[j] = v[j - gap];
+			v[j] = t;
+		}
+}

@@ -74,6 +74,9 @@ uint64_t lxproc_net_estab(const struct lxproc_netsocks *z, enum lxproc_socktab k
 /* The host's /proc/net/snmp with Tcp CurrEstab replaced by `curr_estab`. */
 int lxproc_net_snmp(struct lx_text host, uint64_t curr_estab, struct lx_buf *b);
 
+/* Sorts the inodes of a dump ascending (lxproc_netsocks.inodes), in place. */
+void lxproc_net_sort_inodes(uint64_t *v, size_t n);
+
 /* The rows of lo and of the zone's interface `zone_if` in the host's /proc/net/dev. */
 int lxproc_net_dev(struct lx_text host, const char *zone_if, struct lx_buf *b);
 

@@ -150,19 +150,6 @@ struct inodes {
 	struct area a;
 };
 
-static void inodes_sort(struct inodes *s)
-{
-	/* Shell sort (Ciura's gaps, then halving): no recursion on the emulation stack */
-	for (size_t gap = s->n / 2 + 1; gap > 0; gap = gap == 1 ? 0 : gap / 2 + (gap == 2))
-		for (size_t i = gap; i < s->n; i++) {
-			uint64_t t = s->v[i];
-			size_t j = i;
-			for (; j >= gap && s->v[j - gap] > t; j -= gap)
-				s->v[j] = s->v[j - gap];
-			s->v[j] = t;
-		}
-}
-
 /* The SOCK_DIAG request of one dump: all states of family (and protocol for inet). */
 static size_t dump_request(uint8_t *req, int family, int protocol)
 {
@@ -243,7 +230,7 @@ static long zone_sockets(enum lxproc_netfile f, const struct lx_sd_view *v,
 		r = dump_inodes(LX_SD_AF_UNIX, 0, v, s);
 	if (r < 0)
 		return r;
-	inodes_sort(s);
+	lxproc_net_sort_inodes(s->v, s->n);
 	memset(z, 0, sizeof(*z));
 	z->inodes = s->v;
 	z->ninodes = s->n;

@@ -160,6 +160,29 @@ static void test_file(void **state)
 	assert_false(lxproc_net_name(""));
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The dump's inodes, sorted for the tables' binary search: every length, duplicates. */
+static void test_sort_inodes(void **state)
+{
+	static uint64_t v[300], w[300];
+
+	(void)state;
+	srand(7);
+	for (size_t n = 0; n <= 300; n += (n < 20 ? 1 : 37)) {
+		for (size_t i = 0; i < n; i++)
+			v[i] = w[i] = (uint64_t)(rand() % 50) << (rand() % 2 ? 33 : 0);
+		lxproc_net_sort_inodes(v, n);
+		qsort(w, n, sizeof(w[0]), cmp_u64);
+		assert_memory_equal(v, w, n * sizeof(v[0]));
+	}
+}
+
 /* Random text never makes a generator write past its buffer or loop. */
 static void test_garbage(void **state)
 {
@@ -189,9 +212,9 @@ static void test_garbage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_dev),	    cmocka_unit_test(test_if_inet6),
-	    cmocka_unit_test(test_route),   cmocka_unit_test(test_file),
-	    cmocka_unit_test(test_garbage),
+	    cmocka_unit_test(test_dev),		cmocka_unit_test(test_if_inet6),
+	    cmocka_unit_test(test_route),	cmocka_unit_test(test_file),
+	    cmocka_unit_test(test_sort_inodes), cmocka_unit_test(test_garbage),
 	};
 
 	return cmocka_run_group_tests(tests, route_setup, NULL);

@@ -6,11 +6,11 @@
 #define LX_O_ACCMODE  3
 #define LX_O_NOTREAD  (0200000 | 010000000) /* O_DIRECTORY, O_PATH */
 
-/* the calls trapped on a descriptor of the range, by number (x86_64), the hottest first (read,
- * write: the fewest instructions before their descriptor check); bind and setsockopt only on
- * the uevent part of it */
-static const uint32_t fd_calls[] = {0 /* read */,    1 /* write */,    45 /* recvfrom */,
-				    44 /* sendto */, 47 /* recvmsg */, 46 /* sendmsg */};
+/* the calls trapped on a descriptor of the range, by number (x86_64), the hottest first
+ * (recv and send are recvfrom and sendto); bind and setsockopt only on the uevent part of it.
+ * Not read and write: see nlfilter.h */
+static const uint32_t fd_calls[] = {45 /* recvfrom */, 44 /* sendto */, 47 /* recvmsg */,
+				    46 /* sendmsg */};
 static const uint32_t uevent_calls[] = {49 /* bind */, 54 /* setsockopt */};
 #define NFD_CALLS     (sizeof(fd_calls) / sizeof(fd_calls[0]))
 #define NUEVENT_CALLS (sizeof(uevent_calls) / sizeof(uevent_calls[0]))

@@ -44,8 +44,7 @@ static uint32_t run(const struct sock_filter *p, int nr, uint64_t a0, uint64_t i
 	return out.ret;
 }
 
-static const int fd_calls[] = {SYS_read,     SYS_write,	  SYS_sendto,
-			       SYS_recvfrom, SYS_sendmsg, SYS_recvmsg};
+static const int fd_calls[] = {SYS_sendto, SYS_recvfrom, SYS_sendmsg, SYS_recvmsg};
 
 static int is_fd_call(int nr)
 {

@@ -19,12 +19,12 @@
 
 long lx_sys_open(struct lx_sysctx *c)
 {
-	return lx_proc_open(LX_SYS_open, LX_AT_FDCWD, c->a[0], (long)c->a[1], (long)c->a[2]);
+	return lx_proc_open(c, LX_SYS_open, LX_AT_FDCWD, c->a[0], (long)c->a[1], (long)c->a[2]);
 }
 
 long lx_sys_openat(struct lx_sysctx *c)
 {
-	return lx_proc_open(LX_SYS_openat, (int)c->a[0], c->a[1], (long)c->a[2], (long)c->a[3]);
+	return lx_proc_open(c, LX_SYS_openat, (int)c->a[0], c->a[1], (long)c->a[2], (long)c->a[3]);
 }
 
 /*

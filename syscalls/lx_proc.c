@@ -63,6 +63,7 @@
 #include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
 #include "emul/path.h"
+#include "emul/signal.h"
 #include "emul/state.h"
 #include "emul/zoneview.h"
 #include "kernel-shim/brand_abi.h"
@@ -427,7 +428,38 @@ static const struct lxproc_file *lookup_path(int dirfd, const char *p, long n)
 	return lxproc_lookup(abs, lx_strlen(abs));
 }
 
-long lx_proc_open(int nr, int dirfd, uint64_t upath, long flags, long mode)
+/*
+ * The kernel's open of the guest's arguments.  One that may block (a FIFO without a writer, a
+ * terminal: no O_NONBLOCK) runs with the guest's signal mask, as the untrapped call would: a
+ * signal ends it with EINTR and is delivered as the call returns (unless its handler has
+ * SA_RESTART, which the kernel honours by restarting the open; the handler then runs after
+ * it).  Without this, a reader blocked opening a FIFO in a zone that traps opens could not be
+ * killed but by SIGKILL.
+ */
+static long kernel_open(struct lx_sysctx *c, int nr, int dirfd, uint64_t upath, long flags,
+			long mode)
+{
+	uint64_t mask = c->uc->uc_sigmask & ~LX_SIG_BIT(LX_SIGSYS), old;
+	long r;
+
+	if (flags & O_NONBLOCK)
+		return nr == LX_SYS_open ? lx_sys3(LX_SYS_open, upath, flags, mode)
+					 : lx_sys4(LX_SYS_openat, dirfd, upath, flags, mode);
+	c->t->nstash = 0;
+	c->t->waiting = 1;
+	lx_sys4(LX_SYS_rt_sigprocmask, 2 /* SIG_SETMASK */, &mask, &old, 8);
+	r = nr == LX_SYS_open ? lx_sys3(LX_SYS_open, upath, flags, mode)
+			      : lx_sys4(LX_SYS_openat, dirfd, upath, flags, mode);
+	lx_sys4(LX_SYS_rt_sigprocmask, 2 /* SIG_SETMASK */, &old, 0, 8);
+	c->t->waiting = 0;
+	if (c->t->nstash) {
+		c->uc->uc_mcontext.rax = (uint64_t)r;
+		lx_signal_flush(c->t, c->uc);
+	}
+	return r;
+}
+
+long lx_proc_open(struct lx_sysctx *c, int nr, int dirfd, uint64_t upath, long flags, long mode)
 {
 	char p[PREFIX_CAP];
 	const struct lxproc_file *f = NULL;
@@ -439,8 +471,7 @@ long lx_proc_open(int nr, int dirfd, uint64_t upath, long flags, long mode)
 		return lx_proc_serve(f, flags);
 	/* a shared zone's /proc/net (syscalls/lx_procnet.c): the kernel opens, then it looks */
 	int net = n > 0 && n < (long)sizeof(p) && lx_procnet_candidate(p, flags);
-	long fd = nr == LX_SYS_open ? lx_sys3(LX_SYS_open, upath, flags, mode)
-				    : lx_sys4(LX_SYS_openat, dirfd, upath, flags, mode);
+	long fd = kernel_open(c, nr, dirfd, upath, flags, mode);
 	return net && fd >= 0 ? lx_procnet_opened(fd, flags) : fd;
 }
 

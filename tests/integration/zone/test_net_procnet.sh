@@ -4,7 +4,8 @@
 # program opens them (/proc/net, /proc/self/net, /proc/thread-self/net, /proc/<pid>/net, a
 # directory descriptor, chdir /proc, openat2, an O_PATH descriptor reopened through
 # /proc/self/fd); the host's view of the same files has more (so the checks can fail); busybox
-# netstat (it reads /proc/net) agrees with the zone's SOCK_DIAG view (what `ss` asks).
+# netstat (it reads /proc/net) agrees with the zone's SOCK_DIAG view (what `ss` asks); an open
+# blocked on a FIFO still ends on a signal.
 # The addresses are documentation ones held on lxzone0 for the test only.
 . "$(dirname "$0")/lib.sh"
 builtin_images
@@ -111,6 +112,14 @@ sed 's/^/  netstat: /' "$T/netstat"
 [ -s "$T/netstat" ] && cmp -s "$T/netstat" "$T/diag" ||
 	{ sed 's/^/  sock_diag: /' "$T/diag"; fail "netstat and the SOCK_DIAG view differ"; }
 echo "ok: busybox netstat agrees with the zone's SOCK_DIAG view"
+
+# a read-only open is trapped in a shared zone: one that blocks (a FIFO without a writer)
+# must still end on a signal, as the untrapped call does
+lxzone exec $za -- sh -c 'mkfifo /tmp/fifo; cat /tmp/fifo & p=$!; sleep 0.5; kill $p
+	sleep 0.5; if kill -0 $p 2>/dev/null; then kill -9 $p; echo alive; else echo ended; fi' \
+	>"$T/fifo"
+[ "$(cat "$T/fifo")" = ended ] || fail "a cat blocked opening a FIFO outlived SIGTERM"
+echo "ok: an open blocked on a FIFO ends on SIGTERM"
 
 lxzone halt $za
 lxzone halt $zb

@@ -49,6 +49,9 @@
  * walks do: grep -r, tar, which fstat every file they open) swaps in the synthesized text
  * there, before the first read.
  *
+ * An open re-issued for the guest that may block (no O_NONBLOCK: a FIFO without a writer)
+ * runs with the guest's signal mask (kernel_open), so a signal ends it as it would natively.
+ *
  * Opens for writing go to the kernel's file, which decides as Linux does: root may open a
  * /proc entry and gets EIO from write, everyone else EACCES; sysctl and sysfs files refuse
  * even root (EACCES, answered here for /sys, whose capped copy is a read-only tmpfs).

@@ -334,6 +334,8 @@ int lx_zone_netview(struct lx_nl_view *v)
 		v->naddr = p->net_naddr < LX_NL_MAXADDR ? p->net_naddr : LX_NL_MAXADDR;
 		memcpy(v->addr, p->net_addr, v->naddr * sizeof(v->addr[0]));
 		v->zone_if = v->nif >= 2 ? v->ifindex[1] : 0;
+		for (size_t i = 0; v->zone_if && i + 1 < sizeof(v->zone_ifname); i++)
+			v->zone_ifname[i] = p->net_ifname[i];
 		v->shared = 1;
 		r = 0;
 	}

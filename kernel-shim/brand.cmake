@@ -21,6 +21,7 @@ set(LXZONE_BRAND_SOURCES
 	${CMAKE_SOURCE_DIR}/syscalls/lx_readlink.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_unsup.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_proc.c
+	${CMAKE_SOURCE_DIR}/syscalls/lx_procnet.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_open.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_read.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_stat.c
@@ -43,6 +44,7 @@ set(LXZONE_BRAND_SOURCES
 	${CMAKE_SOURCE_DIR}/proc/lxproc_mem.c
 	${CMAKE_SOURCE_DIR}/proc/lxproc_time.c
 	${CMAKE_SOURCE_DIR}/proc/lxproc_kernel.c
+	${CMAKE_SOURCE_DIR}/proc/lxproc_net.c
 	${CMAKE_SOURCE_DIR}/proc/lxproc_table.c
 	${CMAKE_SOURCE_DIR}/proc/lxproc_page.c)
 

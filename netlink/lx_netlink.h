@@ -71,6 +71,7 @@ struct lx_nl_view {
 	int shared;  /* the host's stack: changes are refused */
 	int zone_if; /* the interface the zone's addresses are on: the host's routes out are
 			shown through it (0: none) */
+	char zone_ifname[16]; /* its name (/proc/net/dev, route); "": none */
 };
 
 /*

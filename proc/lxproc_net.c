@@ -230,3 +230,218 @@ int lxproc_net_snmp(struct lx_text host, uint64_t curr_estab, struct lx_buf *b)
 	}
 	return lx_buf_truncated(b) ? LXPROC_ETRUNC : LXPROC_OK;
 }
+
+/* The interface name of a /proc/net/dev row ("%6s:" right-aligned), false for a header. */
+static bool dev_name(struct lx_text line, struct lx_text *name)
+{
+	struct lx_text t = lx_text_skip_ws(line);
+	size_t n = 0;
+
+	while (n < t.len && t.p[n] != ':' && t.p[n] != '|')
+		n++;
+	if (n == t.len || t.p[n] != ':')
+		return false;
+	*name = (struct lx_text){t.p, n};
+	return true;
+}
+
+int lxproc_net_dev(struct lx_text host, const char *zone_if, struct lx_buf *b)
+{
+	struct lx_text rest = host, line, name;
+
+	while (lx_text_next_line(&rest, &line)) {
+		/* the two header lines have no "name:" */
+		if (dev_name(line, &name) && !lx_text_eq_cstr(name, "lo") &&
+		    !(zone_if && zone_if[0] && lx_text_eq_cstr(name, zone_if)))
+			continue;
+		lx_buf_text(b, line);
+		lx_buf_putc(b, '\n');
+	}
+	return lx_buf_truncated(b) ? LXPROC_ETRUNC : LXPROC_OK;
+}
+
+/* 32 hex digits (as if_inet6 prints an address, "%pi6" without colons) into 16 bytes. */
+static bool parse_hex16(struct lx_text w, uint8_t out[16])
+{
+	if (w.len != 32)
+		return false;
+	for (size_t i = 0; i < 16; i++) {
+		int hi = hexval(w.p[2 * i]), lo = hexval(w.p[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return false;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return true;
+}
+
+int lxproc_net_if_inet6(const struct lxproc_netsocks *z, struct lx_text host, struct lx_buf *b)
+{
+	struct lx_text rest = host, line, w;
+	uint8_t a[16];
+
+	while (lx_text_next_line(&rest, &line)) {
+		struct lx_text t = line;
+		bool keep = false;
+
+		if (!lx_text_next_word(&t, &w) || !parse_hex16(w, a))
+			continue;
+		for (size_t i = 0; i < z->naddr && i < LXPROC_NET_MAXADDR; i++)
+			keep |= z->addr[i].family == 10 && lx_mem_eq(z->addr[i].bytes, a, 16);
+		if (keep) {
+			lx_buf_text(b, line);
+			lx_buf_putc(b, '\n');
+		}
+	}
+	return lx_buf_truncated(b) ? LXPROC_ETRUNC : LXPROC_OK;
+}
+
+/* Field k of a tab-separated route row (false when the row is shorter). */
+static bool tab_field(struct lx_text line, unsigned k, struct lx_text *f)
+{
+	size_t start = 0;
+
+	for (unsigned i = 0;; i++) {
+		size_t end = start;
+		while (end < line.len && line.p[end] != '\t')
+			end++;
+		if (i == k) {
+			*f = lx_text_trim((struct lx_text){line.p + start, end - start});
+			return true;
+		}
+		if (end == line.len)
+			return false;
+		start = end + 1;
+	}
+}
+
+#define ROUTE_LINE  127 /* the kernel pads every line to this ("%-127s\n") */
+#define RTF_GATEWAY 0x2
+#define RF_IFACE    0
+#define RF_DEST	    1
+#define RF_GATEWAY  2
+#define RF_FLAGS    3
+#define RF_REFCNT   4
+#define RF_MASK	    7
+
+/* The host's default route through zone_if, with no gateway: "IF\t00000000\t00000000\tFLAGS\t"
+ * then the row's own fields from RefCnt on. */
+static void put_default_route(struct lx_text line, const char *zone_if, struct lx_buf *b)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct lx_text flags = {0, 0}, refcnt = {line.p + line.len, 0};
+	uint64_t fl = 0;
+	size_t start = b->len;
+
+	tab_field(line, RF_FLAGS, &flags);
+	for (size_t i = 0; i < flags.len && hexval(flags.p[i]) >= 0; i++)
+		fl = fl * 16 + (uint64_t)hexval(flags.p[i]);
+	fl &= ~(uint64_t)RTF_GATEWAY;
+	lx_buf_puts(b, zone_if);
+	lx_buf_puts(b, "\t00000000\t00000000\t");
+	for (int sh = 12; sh >= 0; sh -= 4)
+		lx_buf_putc(b, hex[(fl >> sh) & 15]);
+	lx_buf_putc(b, '\t');
+	tab_field(line, RF_REFCNT, &refcnt);
+	lx_buf_text(
+	    b, lx_text_trim((struct lx_text){refcnt.p, (size_t)(line.p + line.len - refcnt.p)}));
+	lx_buf_pad_to(b, start, ROUTE_LINE, false);
+}
+
+int lxproc_net_route(struct lx_text host, const char *zone_if, bool has_v4, struct lx_buf *b)
+{
+	struct lx_text rest = host, line, iface, dest, mask;
+	bool first = true, zone = zone_if && zone_if[0];
+
+	while (lx_text_next_line(&rest, &line)) {
+		if (first) { /* the header */
+			first = false;
+		} else if (!tab_field(line, RF_IFACE, &iface) || !tab_field(line, RF_MASK, &mask)) {
+			continue;
+		} else if (!lx_text_eq_cstr(iface, "lo") &&
+			   !(zone && lx_text_eq_cstr(iface, zone_if))) {
+			/* another interface's: only the default route, as the zone leaves */
+			tab_field(line, RF_DEST, &dest);
+			if (zone && has_v4 && lx_text_eq_cstr(dest, "00000000") &&
+			    lx_text_eq_cstr(mask, "00000000")) {
+				put_default_route(line, zone_if, b);
+				lx_buf_putc(b, '\n');
+			}
+			continue;
+		}
+		lx_buf_text(b, line);
+		lx_buf_putc(b, '\n');
+	}
+	return lx_buf_truncated(b) ? LXPROC_ETRUNC : LXPROC_OK;
+}
+
+static const char *const netfile_names[] = {
+    [LXPROC_NET_TCP] = "tcp",		[LXPROC_NET_TCP6] = "tcp6",   [LXPROC_NET_UDP] = "udp",
+    [LXPROC_NET_UDP6] = "udp6",		[LXPROC_NET_UNIX] = "unix",   [LXPROC_NET_DEV] = "dev",
+    [LXPROC_NET_IF_INET6] = "if_inet6", [LXPROC_NET_ROUTE] = "route", [LXPROC_NET_SNMP] = "snmp",
+};
+#define NNETFILES (sizeof(netfile_names) / sizeof(netfile_names[0]))
+
+static enum lxproc_netfile netfile_of(struct lx_text name)
+{
+	for (size_t i = 0; i < NNETFILES; i++)
+		if (lx_text_eq_cstr(name, netfile_names[i]))
+			return (enum lxproc_netfile)i;
+	return LXPROC_NET_NONE;
+}
+
+bool lxproc_net_name(const char *name)
+{
+	return netfile_of(lx_text_cstr(name)) != LXPROC_NET_NONE;
+}
+
+/* The component of t that ends at end (exclusive), moving end to its '/'; false when none. */
+static bool prev_component(struct lx_text t, size_t *end, struct lx_text *c)
+{
+	size_t s = *end;
+
+	if (s == 0 || t.p[s - 1] == '/')
+		return false;
+	while (s > 0 && t.p[s - 1] != '/')
+		s--;
+	if (s == 0)
+		return false; /* a relative path: no '/' before it */
+	*c = (struct lx_text){t.p + s, *end - s};
+	*end = s - 1;
+	return true;
+}
+
+static bool all_digits(struct lx_text c)
+{
+	for (size_t i = 0; i < c.len; i++)
+		if (c.p[i] < '0' || c.p[i] > '9')
+			return false;
+	return c.len > 0;
+}
+
+enum lxproc_netfile lxproc_net_file(const char *path, size_t len)
+{
+	struct lx_text t = {path, len}, name, net, id;
+	size_t end = len;
+	enum lxproc_netfile f;
+
+	/* "<pid>/net/<name>" ends /proc/<pid>/net/<name> and a thread's
+	 * /proc/<pid>/task/<tid>/net/<name> alike (the caller checked the file is procfs') */
+	if (!prev_component(t, &end, &name) || (f = netfile_of(name)) == LXPROC_NET_NONE ||
+	    !prev_component(t, &end, &net) || !lx_text_eq_cstr(net, "net") ||
+	    !prev_component(t, &end, &id) || !all_digits(id))
+		return LXPROC_NET_NONE;
+	return f;
+}
+
+void lxproc_net_sort_inodes(uint64_t *v, size_t n)
+{
+	/* Shell sort, halving gaps: no recursion on the brand's emulation stack */
+	for (size_t gap = n / 2; gap > 0; gap /= 2)
+		for (size_t i = gap; i < n; i++) {
+			uint64_t t = v[i];
+			size_t j = i;
+			for (; j >= gap && v[j - gap] > t; j -= gap)
+				v[j] = v[j - gap];
+			v[j] = t;
+		}
+}

@@ -22,6 +22,13 @@
  * CurrEstab (ESTABLISHED and CLOSE_WAIT sockets), is the zone's own: the count of those rows
  * in its tcp and tcp6 (lxproc_net_estab), so it agrees with them.
  *
+ * The interface files follow the zone's NETLINK_ROUTE view (netlink/lx_netlink.h), so `ip`
+ * and the readers of /proc agree: /proc/net/dev has lo and the zone's interface,
+ * /proc/net/if_inet6 the zone's IPv6 addresses, /proc/net/route (IPv4, the main table) the
+ * routes of the zone's interface and the host's default route shown as the zone's packets
+ * leave: through the zone's interface, without the gateway (only when the zone has an IPv4
+ * address).
+ *
  * Pure and freestanding like the rest of lxproc: the caller reads the files and the dump.
  */
 #ifndef LXZONE_LXPROC_NET_H
@@ -66,5 +73,40 @@ uint64_t lxproc_net_estab(const struct lxproc_netsocks *z, enum lxproc_socktab k
 
 /* The host's /proc/net/snmp with Tcp CurrEstab replaced by `curr_estab`. */
 int lxproc_net_snmp(struct lx_text host, uint64_t curr_estab, struct lx_buf *b);
+
+/* Sorts the inodes of a dump ascending (lxproc_netsocks.inodes), in place. */
+void lxproc_net_sort_inodes(uint64_t *v, size_t n);
+
+/* The rows of lo and of the zone's interface `zone_if` in the host's /proc/net/dev. */
+int lxproc_net_dev(struct lx_text host, const char *zone_if, struct lx_buf *b);
+
+/* The rows of the zone's IPv6 addresses (z->addr) in the host's /proc/net/if_inet6. */
+int lxproc_net_if_inet6(const struct lxproc_netsocks *z, struct lx_text host, struct lx_buf *b);
+
+/* The host's /proc/net/route as the zone sees it (see the top); has_v4: the zone has an IPv4
+ * address. */
+int lxproc_net_route(struct lx_text host, const char *zone_if, bool has_v4, struct lx_buf *b);
+
+/* The files a shared zone is served, by what the kernel names an open one: the path of
+ * /proc/<pid>/net/<name> or /proc/<pid>/task/<tid>/net/<name> (what /proc/net/<name>,
+ * /proc/self/net/<name> and /proc/thread-self/net/<name> resolve to). */
+enum lxproc_netfile {
+	LXPROC_NET_NONE = -1,
+	LXPROC_NET_TCP = LXPROC_TAB_TCP,
+	LXPROC_NET_TCP6 = LXPROC_TAB_TCP6,
+	LXPROC_NET_UDP = LXPROC_TAB_UDP,
+	LXPROC_NET_UDP6 = LXPROC_TAB_UDP6,
+	LXPROC_NET_UNIX = LXPROC_TAB_UNIX,
+	LXPROC_NET_DEV,
+	LXPROC_NET_IF_INET6,
+	LXPROC_NET_ROUTE,
+	LXPROC_NET_SNMP,
+};
+
+/* Is name (a last path component) one of those files' names? */
+bool lxproc_net_name(const char *name);
+/* The file a resolved path of procfs names (its last components, as above), or
+ * LXPROC_NET_NONE. */
+enum lxproc_netfile lxproc_net_file(const char *path, size_t len);
 
 #endif

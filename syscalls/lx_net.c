@@ -29,12 +29,15 @@
  * no multicast groups and NETLINK_ADD_MEMBERSHIP joins nothing: it stays quiet, as under
  * runc or nspawn.
  *
- * SOCK_DIAG replies pass as the kernel gives them here; their filter is netlink/sockdiag*.c's
- * (nl_filter_sockdiag below is where it plugs in).
+ * SOCK_DIAG requests and replies go through netlink/sockdiag.h's check and filter the same way
+ * (nl_filter_sockdiag, send_sockdiag below).
  *
- * What it does not do: readv, recvmmsg, sendmmsg on a netlink socket pass unfiltered (no
- * netlink program uses them); a netlink socket the guest dup'ed below the filter's range is
- * unfiltered (the view leaks there, the hooks still hold).
+ * What it does not do: read, write, readv, recvmmsg, sendmmsg on a netlink socket pass
+ * unfiltered (no netlink library uses them: glibc, iproute2, libnl, libmnl, systemd, Go and
+ * Python send with sendto or sendmsg and receive with recvfrom or recvmsg; trapping read and
+ * write would cost every read and write of a shared zone, docs/performance.md); a netlink
+ * socket the guest dup'ed below the filter's range is unfiltered (the view leaks there, the
+ * hooks still hold).
  */
 #include "emul/guestmem.h"
 #include "emul/lx_errno.h"
@@ -45,6 +48,7 @@
 #include "netlink/nlfilter.h"
 #include "netlink/sockdiag.h"
 #include "syscalls/handlers.h"
+#include "syscalls/lx_net.h"
 
 #define SYS_socket     41
 #define SYS_sendto     44
@@ -186,7 +190,7 @@ static struct lx_sd_view sdview;
 
 static const struct lx_sd_view *sockdiag_view(void)
 {
-	if (!sdview.shared) {
+	if (!sdview.shared && netview()) {
 		lx_sd_view_userns(&sdview);
 		for (size_t i = 0; i < view.naddr && sdview.naddr < LX_SD_MAXADDR; i++) {
 			if (view.addr[i].family == LX_AF_INET && view.addr[i].bytes[0] == 127)
@@ -197,6 +201,16 @@ static const struct lx_sd_view *sockdiag_view(void)
 		}
 	}
 	return &sdview;
+}
+
+const struct lx_nl_view *lx_net_view(void)
+{
+	return netview();
+}
+
+const struct lx_sd_view *lx_net_sockdiag_view(void)
+{
+	return netview() ? sockdiag_view() : NULL;
 }
 
 static size_t nl_filter_sockdiag(void *buf, size_t len)
@@ -363,19 +377,6 @@ static long read_iov(uint64_t p, uint64_t n, struct lx_iovec *out)
 	return 0;
 }
 
-long lx_sys_read(struct lx_sysctx *c)
-{
-	long fd = (long)c->a[0];
-	int proto = nl_proto(fd);
-	struct lx_iovec iov = {c->a[1], c->a[2]};
-	struct lx_msghdr m = {0};
-	struct recv_req q = {&iov, 1, 0, &m};
-
-	if (proto != NETLINK_ROUTE && proto != NETLINK_SOCK_DIAG)
-		return lx_sys3(LX_SYS_read, c->a[0], c->a[1], c->a[2]);
-	return nl_recv(c, fd, proto, &q);
-}
-
 long lx_sys_recvfrom(struct lx_sysctx *c)
 {
 	long fd = (long)c->a[0];
@@ -430,16 +431,6 @@ long lx_sys_recvmsg(struct lx_sysctx *c)
 	     lx_copy_to_guest(c->a[1] + __builtin_offsetof(struct lx_msghdr, flags), &m.flags, 4)))
 		return -LX_EFAULT;
 	return r;
-}
-
-long lx_sys_write(struct lx_sysctx *c)
-{
-	struct lx_iovec iov = {c->a[1], c->a[2]};
-	long r;
-
-	if (nl_proto((long)c->a[0]) == NETLINK_ROUTE && (r = check_request(&iov, 1)) < 0)
-		return r;
-	return lx_sys3(LX_SYS_write, c->a[0], c->a[1], c->a[2]);
 }
 
 long lx_sys_sendto(struct lx_sysctx *c)

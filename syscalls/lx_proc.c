@@ -49,6 +49,9 @@
  * walks do: grep -r, tar, which fstat every file they open) swaps in the synthesized text
  * there, before the first read.
  *
+ * An open re-issued for the guest that may block (no O_NONBLOCK: a FIFO without a writer)
+ * runs with the guest's signal mask (kernel_open), so a signal ends it as it would natively.
+ *
  * Opens for writing go to the kernel's file, which decides as Linux does: root may open a
  * /proc entry and gets EIO from write, everyone else EACCES; sysctl and sysfs files refuse
  * even root (EACCES, answered here for /sys, whose capped copy is a read-only tmpfs).
@@ -63,11 +66,13 @@
 #include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
 #include "emul/path.h"
+#include "emul/signal.h"
 #include "emul/state.h"
 #include "emul/zoneview.h"
 #include "kernel-shim/brand_abi.h"
 #include "syscalls/handlers.h"
 #include "syscalls/lx_proc.h"
+#include "syscalls/lx_procnet.h"
 
 #define O_ACCMODE		  3
 #define O_CREAT			  0100
@@ -195,14 +200,13 @@ static long reopen_kept(const struct kept *k, long flags)
 	return -1;
 }
 
-/* A new sealed memfd with the text of f, or -errno. */
-static long make_memfd(const struct lxproc_file *f, struct lx_text text)
+long lx_proc_memfd(const char *path, struct lx_text text)
 {
 	char name[PREFIX_CAP];
 	long mfd, r;
 
 	lx_strlcpy(name, MEMFD_NAME, sizeof(name));
-	lx_strlcpy(name + sizeof(MEMFD_NAME) - 1, f->path, sizeof(name) - sizeof(MEMFD_NAME));
+	lx_strlcpy(name + sizeof(MEMFD_NAME) - 1, path, sizeof(name) - sizeof(MEMFD_NAME));
 	mfd = lx_sys2(LX_SYS_memfd_create, name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (mfd < 0)
 		return mfd;
@@ -293,7 +297,7 @@ long lx_proc_serve(const struct lxproc_file *f, long flags)
 		k->gen = gen;
 		goto out;
 	}
-	mfd = make_memfd(f, text);
+	mfd = lx_proc_memfd(f->path, text);
 	if (mfd < 0) {
 		r = mfd;
 		goto out;
@@ -427,7 +431,38 @@ static const struct lxproc_file *lookup_path(int dirfd, const char *p, long n)
 	return lxproc_lookup(abs, lx_strlen(abs));
 }
 
-long lx_proc_open(int nr, int dirfd, uint64_t upath, long flags, long mode)
+/*
+ * The kernel's open of the guest's arguments.  One that may block (a FIFO without a writer, a
+ * terminal: no O_NONBLOCK) runs with the guest's signal mask, as the untrapped call would: a
+ * signal ends it with EINTR and is delivered as the call returns (unless its handler has
+ * SA_RESTART, which the kernel honours by restarting the open; the handler then runs after
+ * it).  Without this, a reader blocked opening a FIFO in a zone that traps opens could not be
+ * killed but by SIGKILL.
+ */
+static long kernel_open(struct lx_sysctx *c, int nr, int dirfd, uint64_t upath, long flags,
+			long mode)
+{
+	uint64_t mask = c->uc->uc_sigmask & ~LX_SIG_BIT(LX_SIGSYS), old;
+	long r;
+
+	if (flags & O_NONBLOCK)
+		return nr == LX_SYS_open ? lx_sys3(LX_SYS_open, upath, flags, mode)
+					 : lx_sys4(LX_SYS_openat, dirfd, upath, flags, mode);
+	c->t->nstash = 0;
+	c->t->waiting = 1;
+	lx_sys4(LX_SYS_rt_sigprocmask, 2 /* SIG_SETMASK */, &mask, &old, 8);
+	r = nr == LX_SYS_open ? lx_sys3(LX_SYS_open, upath, flags, mode)
+			      : lx_sys4(LX_SYS_openat, dirfd, upath, flags, mode);
+	lx_sys4(LX_SYS_rt_sigprocmask, 2 /* SIG_SETMASK */, &old, 0, 8);
+	c->t->waiting = 0;
+	if (c->t->nstash) {
+		c->uc->uc_mcontext.rax = (uint64_t)r;
+		lx_signal_flush(c->t, c->uc);
+	}
+	return r;
+}
+
+long lx_proc_open(struct lx_sysctx *c, int nr, int dirfd, uint64_t upath, long flags, long mode)
 {
 	char p[PREFIX_CAP];
 	const struct lxproc_file *f = NULL;
@@ -437,9 +472,10 @@ long lx_proc_open(int nr, int dirfd, uint64_t upath, long flags, long mode)
 		f = lookup_path(dirfd, p, n);
 	if (f && lx_zone_serves(f))
 		return lx_proc_serve(f, flags);
-	if (nr == LX_SYS_open)
-		return lx_sys3(LX_SYS_open, upath, flags, mode);
-	return lx_sys4(LX_SYS_openat, dirfd, upath, flags, mode);
+	/* a shared zone's /proc/net (syscalls/lx_procnet.c): the kernel opens, then it looks */
+	int net = n > 0 && n < (long)sizeof(p) && lx_procnet_candidate(p, flags);
+	long fd = kernel_open(c, nr, dirfd, upath, flags, mode);
+	return net && fd >= 0 ? lx_procnet_opened(fd, flags) : fd;
 }
 
 /*

@@ -20,8 +20,12 @@ int lx_proc_basename(const char *s);
 int lx_proc_is_sysfs(const struct lxproc_file *f);
 /* A new read-only descriptor of f's current text, opened with the guest's flags; or -errno. */
 long lx_proc_serve(const struct lxproc_file *f, long flags);
+/* A new sealed memfd named "lxproc:<path>" holding text (read-write: reopen it read-only
+ * through its /proc link), or -errno. */
+long lx_proc_memfd(const char *path, struct lx_text text);
 /* open or openat (nr) of the guest's path: a synthesized file, or the kernel's own open. */
-long lx_proc_open(int nr, int dirfd, uint64_t upath, long flags, long mode);
+struct lx_sysctx;
+long lx_proc_open(struct lx_sysctx *c, int nr, int dirfd, uint64_t upath, long flags, long mode);
 /* If fd is a synthesized descriptor, puts a fresh description of the current text in place
  * (keeping the offset if keep_offset): the re-read of a rewound file. */
 void lx_proc_refresh(long fd, int keep_offset);

@@ -25,6 +25,11 @@ struct lx_filter_opts {
 	/* zones only: the table's MOUNTD rows (mount, umount2) go to the zone's mount service as
 	 * seccomp user notifications (zone/mountd.h) instead of failing with EPERM */
 	int mount_notify;
+	/* with mount_notify, in a zone with a user namespace of its own: mount(2) with both
+	 * MS_REMOUNT and MS_BIND (a change of one mount's flags, nothing else) passes to the
+	 * kernel, which enforces the boot mounts' locked flags there (docs/security.md, "Flag-only
+	 * remounts") */
+	int remount_bind_pass;
 	/* the zone's kernel-version as LX_KV (lx_sys_kv_parse), 0: the host's.  Calls the table
 	 * says are newer answer ENOSYS in the kernel, as that kernel would, except from the gate
 	 * (the brand's own calls); refused and unsupported ones answer ENOSYS from anywhere. */

@@ -311,6 +311,9 @@ static int sup_start_init(struct sup *s)
 		return zone_error_set(err, -s->nfd, "notification socket");
 	if (zone_console_listen(&s->con, zone_path(z), err) < 0)
 		return -1;
+	/* `lxzone console --tty K` (zone/ttys.h) */
+	if (b->ttys.listen_fd < 0 && zone_ttys_listen(&b->ttys, zone_path(z), err) < 0)
+		return -1;
 	zone_console_pty_stdio(&s->con);
 	char **host_env = environ;
 	environ = b->env;
@@ -403,6 +406,7 @@ static void sup_loop(struct sup *s)
 			zone_init_request_poweroff(b->kind, s->init);
 		} else if (sig == SIGIO) { /* the console's client, or the notification socket */
 			zone_console_serve(&s->con);
+			zone_ttys_serve(&s->b->ttys);
 			/* every message is read, ready or not: a sender blocks once the socket's
 			 * queue is full (net.unix.max_dgram_qlen, 10 here), and trixie's systemd
 			 * (257) still notifies while it shuts down: its `systemctl reboot` hung */
@@ -445,6 +449,7 @@ static void __attribute__((noreturn)) sup_end(struct sup *s)
 	if (s->nfd >= 0)
 		close(s->nfd);
 	zone_console_unlink(zone_path(z));
+	zone_ttys_unlink(zone_path(z));
 	if (s->b->notify[0])
 		unlink(s->b->notify);
 	s->reboot &= !s->halted && !s->asked;

@@ -39,8 +39,8 @@ static const struct cli_verb verbs[] = {
      "run a command in a running zone, under the brand (no CMD, ENV, D or U: an OCI "
      "image's own)"},
     {"login", cli_login, "NAME", "a login shell in a running zone"},
-    {"console", cli_console, "NAME",
-     "attach to the zone's /dev/console (its getty); Ctrl-a q detaches"},
+    {"console", cli_console, "NAME [--tty K]",
+     "attach to the zone's /dev/console (its getty), or its /dev/ttyK; Ctrl-a q detaches"},
     {"run", cli_run,
      "--from GOLDEN [--discard always|onsuccess|never] [--KEY VALUE]... [-- CMD...]",
      "run CMD (no CMD: an OCI image's) in a disposable overlay clone of GOLDEN; exit with "

@@ -70,7 +70,7 @@ uint64_t lx_filter_key(const struct lx_filter_opts *o)
 {
 	const struct scmp_version *v = seccomp_version();
 	uint64_t h = fnv1a(FNV_BASIS, CACHE_MAGIC, 8);
-	uint32_t w[13] = {CACHE_VERSION,
+	uint32_t w[14] = {CACHE_VERSION,
 			  o && o->hardened,
 			  o && o->lxproc,
 			  (uint32_t)LX_GATE_ADDR,
@@ -82,7 +82,8 @@ uint64_t lx_filter_key(const struct lx_filter_opts *o)
 			  o ? o->kernel : 0,
 			  o && o->lxproc_kernel_files,
 			  o && o->affinity_native,
-			  o && o->epoll_ppoll};
+			  o && o->epoll_ppoll,
+			  o && o->mount_notify && o->remount_bind_pass};
 
 	h = fnv1a(h, w, sizeof(w));
 	if (v) {

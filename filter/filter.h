@@ -29,6 +29,11 @@ struct lx_filter_opts {
 	 * ppoll only); without it the brand may use one host epoll instance per process and
 	 * instance on its reserved descriptors (syscalls/lx_epoll_host.c, lx_filter_eph_nr) */
 	int epoll_ppoll;
+	/* with mount_notify, in a zone with a user namespace of its own: mount(2) with both
+	 * MS_REMOUNT and MS_BIND (a change of one mount's flags, nothing else) passes to the
+	 * kernel, which enforces the boot mounts' locked flags there (docs/security.md, "Flag-only
+	 * remounts") */
+	int remount_bind_pass;
 	/* the zone's kernel-version as LX_KV (lx_sys_kv_parse), 0: the host's.  Calls the table
 	 * says are newer answer ENOSYS in the kernel, as that kernel would, except from the gate
 	 * (the brand's own calls); refused and unsupported ones answer ENOSYS from anywhere. */

@@ -14,6 +14,7 @@
 #include <seccomp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/mount.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -245,12 +246,34 @@ static int add_setns_rules(scmp_filter_ctx ctx, int e, struct zone_error *err)
  * A zone's mount and umount2: a user notification to the zone's mount service, outside the
  * zone (zone/mountd.c), for everyone, the gate included.  Like a refusal it depends only on
  * the number, so it stays cacheable and the brand cannot bypass it.  Without a listener the
- * kernel answers ENOSYS.
+ * kernel answers ENOSYS.  The exception (remount_bind_pass, user-namespaced zones): mount(2)
+ * whose flags hold MS_REMOUNT and MS_BIND, which the kernel takes as a change of the target
+ * mount's flags and nothing else (path_mount tests that pair first, whatever other bits are
+ * set, MS_MGC_VAL's included), passes for everyone: the kernel decides it exactly as it would
+ * the service's helper's call, which acts as the zone's root in the zone's user namespace
+ * (docs/security.md, "Flag-only remounts").
  */
-static int add_mount_notify_rule(scmp_filter_ctx ctx, int nr, struct zone_error *err)
+static int add_mount_notify_rule(scmp_filter_ctx ctx, const struct lx_filter_opts *o, int nr,
+				 struct zone_error *err)
 {
-	int rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
+	const uint64_t rb = MS_REMOUNT | MS_BIND;
+	int rc = 0;
 
+	if (o->remount_bind_pass && nr == SCMP_SYS(mount)) {
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+				      SCMP_A3_64(SCMP_CMP_MASKED_EQ, rb, rb));
+		if (rc == 0)
+			rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+					      SCMP_A3_64(SCMP_CMP_MASKED_EQ, rb, 0));
+		if (rc == 0)
+			rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+					      SCMP_A3_64(SCMP_CMP_MASKED_EQ, rb, MS_REMOUNT));
+		if (rc == 0)
+			rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+					      SCMP_A3_64(SCMP_CMP_MASKED_EQ, rb, MS_BIND));
+	} else {
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
+	}
 	if (rc < 0)
 		return zone_error_set(err, -rc, "filter: mount notification rule for %s",
 				      lx_systable[nr].name);
@@ -342,7 +365,7 @@ int lx_filter_add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, str
 			continue;
 		}
 		if (e->trap == LX_TRAP_MOUNTD && o && o->mount_notify) {
-			if (add_mount_notify_rule(ctx, nr, err) < 0)
+			if (add_mount_notify_rule(ctx, o, nr, err) < 0)
 				return -1;
 			continue;
 		}

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -216,6 +217,44 @@ static int verify_epoll(const struct sock_fprog *prog, int nr, struct zone_error
 	return 0;
 }
 
+/* mount with remount_bind_pass (add_mount_notify_rule): MS_REMOUNT and MS_BIND both set
+ * pass, whatever else is set (the magic, the high word); anything else goes to the service;
+ * the same from the gate. */
+static int verify_remount_bind(const struct sock_fprog *prog, struct zone_error *err)
+{
+	static const struct {
+		uint64_t flags;
+		int pass;
+	} cases[] = {
+	    {MS_REMOUNT | MS_BIND, 1},
+	    {MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, 1},
+	    {0xC0ED0000UL | MS_REMOUNT | MS_BIND, 1},
+	    {0xffffffff00000000ULL | MS_REMOUNT | MS_BIND | MS_REC, 1},
+	    {0, 0},
+	    {MS_REMOUNT, 0},
+	    {MS_REMOUNT | MS_RDONLY, 0},
+	    {MS_BIND, 0},
+	    {MS_BIND | MS_REC | MS_RDONLY, 0},
+	    {MS_MOVE, 0},
+	    {MS_PRIVATE | MS_REC, 0},
+	    {0xC0ED0000UL, 0},
+	    {0xffffffff00000000ULL | MS_BIND, 0},
+	};
+	struct seccomp_data d = {.arch = AUDIT_ARCH_X86_64, .nr = SCMP_SYS(mount)};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		d.args[3] = cases[i].flags;
+		for (int g = 0; g < 2; g++) {
+			d.instruction_pointer = g ? LX_GATE_ADDR + 2 : 0x400000;
+			if (verify_one(prog, &d,
+				       cases[i].pass ? SECCOMP_RET_ALLOW : SECCOMP_RET_USER_NOTIF,
+				       err) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *prog,
 		     struct zone_error *err)
 {
@@ -264,6 +303,12 @@ int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *pr
 					return -1;
 			}
 			d.args[1] = 0;
+			continue;
+		}
+		if (nr == SCMP_SYS(mount) && !newer && o && o->mount_notify &&
+		    o->remount_bind_pass) {
+			if (verify_remount_bind(prog, err) < 0)
+				return -1;
 			continue;
 		}
 		d.nr = nr;

@@ -250,6 +250,8 @@ static int sup_filter_page(struct sup *s)
 	struct lx_filter_opts fo = {
 	    .hardened = b->opts.hardened,
 	    .mount_notify = 1,
+	    /* the kernel locks the boot mounts' flags in the zone's user namespace */
+	    .remount_bind_pass = b->opts.userns != NULL,
 	    .lxproc = (b->opts.zone_page && *b->opts.zone_page) ||
 		      (b->opts.kernel_version && *b->opts.kernel_version),
 	    .kernel = lx_sys_kv_parse(b->opts.kernel_version),
@@ -309,6 +311,9 @@ static int sup_start_init(struct sup *s)
 	if (zone_init_notifies(b->kind) && (s->nfd = zone_init_notify_open(zone_path(z))) < 0)
 		return zone_error_set(err, -s->nfd, "notification socket");
 	if (zone_console_listen(&s->con, zone_path(z), err) < 0)
+		return -1;
+	/* `lxzone console --tty K` (zone/ttys.h) */
+	if (b->ttys.listen_fd < 0 && zone_ttys_listen(&b->ttys, zone_path(z), err) < 0)
 		return -1;
 	zone_console_pty_stdio(&s->con);
 	char **host_env = environ;
@@ -402,6 +407,7 @@ static void sup_loop(struct sup *s)
 			zone_init_request_poweroff(b->kind, s->init);
 		} else if (sig == SIGIO) { /* the console's client, or the notification socket */
 			zone_console_serve(&s->con);
+			zone_ttys_serve(&s->b->ttys);
 			/* every message is read, ready or not: a sender blocks once the socket's
 			 * queue is full (net.unix.max_dgram_qlen, 10 here), and trixie's systemd
 			 * (257) still notifies while it shuts down: its `systemctl reboot` hung */
@@ -444,6 +450,7 @@ static void __attribute__((noreturn)) sup_end(struct sup *s)
 	if (s->nfd >= 0)
 		close(s->nfd);
 	zone_console_unlink(zone_path(z));
+	zone_ttys_unlink(zone_path(z));
 	if (s->b->notify[0])
 		unlink(s->b->notify);
 	s->reboot &= !s->halted && !s->asked;

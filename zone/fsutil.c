@@ -14,8 +14,8 @@
 
 #include "zone/progress.h"
 
-int zone_write_atomic(int dirfd, const char *name, const void *data, size_t len,
-		      struct zone_error *err)
+static int write_atomic(int dirfd, const char *name, const void *data, size_t len, int dirsync,
+			struct zone_error *err)
 {
 	char tmp[512];
 	const char *p = data;
@@ -47,11 +47,18 @@ int zone_write_atomic(int dirfd, const char *name, const void *data, size_t len,
 		unlinkat(dirfd, tmp, 0);
 		return zone_error_set(err, e, "rename %s", name);
 	}
-	fsync(dirfd);
+	if (dirsync)
+		fsync(dirfd);
 	return 0;
 }
 
-int zone_json_write_atomic(int dirfd, const char *name, json_t *obj, struct zone_error *err)
+int zone_write_atomic(int dirfd, const char *name, const void *data, size_t len,
+		      struct zone_error *err)
+{
+	return write_atomic(dirfd, name, data, len, 1, err);
+}
+
+static int json_write(int dirfd, const char *name, json_t *obj, int dirsync, struct zone_error *err)
 {
 	cleanup_free char *text = json_dumps(obj, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	int ret;
@@ -67,8 +74,18 @@ int zone_json_write_atomic(int dirfd, const char *name, json_t *obj, struct zone
 	text = t;
 	text[n] = '\n';
 	text[n + 1] = '\0';
-	ret = zone_write_atomic(dirfd, name, text, n + 1, err);
+	ret = write_atomic(dirfd, name, text, n + 1, dirsync, err);
 	return ret;
+}
+
+int zone_json_write_atomic(int dirfd, const char *name, json_t *obj, struct zone_error *err)
+{
+	return json_write(dirfd, name, obj, 1, err);
+}
+
+int zone_json_write_replace(int dirfd, const char *name, json_t *obj, struct zone_error *err)
+{
+	return json_write(dirfd, name, obj, 0, err);
 }
 
 int zone_json_read(int dirfd, const char *name, json_t **obj, struct zone_error *err)

@@ -12,6 +12,10 @@
 int zone_write_atomic(int dirfd, const char *name, const void *data, size_t len,
 		      struct zone_error *err);
 int zone_json_write_atomic(int dirfd, const char *name, json_t *obj, struct zone_error *err);
+/* The same without the directory's fsync: the file is whole (old or new) after a crash, but
+ * the rename may be lost, so the old one may come back.  For what a crash makes stale anyway
+ * (a zone's runtime state, zone_save_state). */
+int zone_json_write_replace(int dirfd, const char *name, json_t *obj, struct zone_error *err);
 int zone_json_read(int dirfd, const char *name, json_t **obj, struct zone_error *err);
 
 int zone_mkdir_p(const char *path, mode_t mode, struct zone_error *err);

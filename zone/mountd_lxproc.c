@@ -6,9 +6,9 @@
  * mount service (systemd mounts its own, so do chroot builders and users) is the kernel's
  * own: its meminfo, cpuinfo and stat are the host's, and its devices/system/cpu lists the
  * host's CPUs.  So the service gives a new mount what boot gave the zone's, before the zone
- * ever sees it (as it does the masks, zone/launch/launch_mask.c): each lxproc file bound over the new
- * proc's, and the zone's capped devices/system/cpu (its tmpfs, with the files bound in it)
- * over the new sysfs's.
+ * ever sees it (as it does the masks, zone/launch/launch_mask.c): each lxproc file bound over the
+ * new proc's, and the zone's capped devices/system/cpu (its tmpfs, with the files bound in it) over
+ * the new sysfs's.
  *
  * The sources are the zone's own boot binds, taken by the helper right after it joins the
  * zone's mount namespace, whose root is the zone's root (the caller may be chrooted
@@ -22,8 +22,9 @@
  * mount, and a non-recursive bind of a mount that has one below it (mountd_policy.c), so the
  * host's files under them are never reached.
  *
- * The helper is a process forked for one request, so the taken descriptors live in this
- * file's statics until it exits.
+ * The helper is a process started for one request (zone/mountd.c, helper_spawn), so the
+ * taken descriptors live in this file's statics until it exits; the service, whose memory
+ * the helper shares while it waits for it, never reads them.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -5,7 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 void zone_ttys_close(struct zone_ttys *t)
@@ -15,11 +19,15 @@ void zone_ttys_close(struct zone_ttys *t)
 		close(t->master[i]);
 	}
 	t->n = 0;
+	if (t->listen_fd >= 0)
+		close(t->listen_fd);
+	t->listen_fd = -1;
 }
 
 int zone_ttys_open(struct zone_ttys *t, size_t n, uid_t uid, gid_t gid, struct zone_error *err)
 {
 	t->n = 0;
+	t->listen_fd = -1;
 	if (n > ZONE_TTYS_MAX)
 		return zone_error_set(err, EINVAL, "ttys: %zu, at most %d", n, ZONE_TTYS_MAX);
 	for (size_t i = 0; i < n; i++) {
@@ -42,5 +50,179 @@ int zone_ttys_open(struct zone_ttys *t, size_t n, uid_t uid, gid_t gid, struct z
 		t->paths[i] = t->path[i];
 		t->n = i + 1;
 	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Host attach: `lxzone console NAME --tty K` */
+
+static int sock_addr(const char *dir, struct sockaddr_un *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	return (size_t)snprintf(a->sun_path, sizeof(a->sun_path), "%s/%s", dir, ZONE_TTYS_SOCK) >=
+		       sizeof(a->sun_path)
+		   ? -1
+		   : 0;
+}
+
+int zone_ttys_listen(struct zone_ttys *t, const char *dir, struct zone_error *err)
+{
+	struct sockaddr_un a;
+	int fd, fl;
+
+	t->listen_fd = -1;
+	if (t->n == 0)
+		return 0;
+	if (sock_addr(dir, &a) < 0)
+		return zone_error_set(err, ENAMETOOLONG, "terminals' socket in %s", dir);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return zone_error_set(err, errno, "terminals' socket");
+	unlink(a.sun_path);
+	/* O_ASYNC: SIGIO at the supervisor on a connection (its wait set has SIGIO) */
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || chmod(a.sun_path, 0600) < 0 ||
+	    listen(fd, 4) < 0 || fcntl(fd, F_SETOWN, getpid()) < 0 ||
+	    (fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl | O_ASYNC) < 0) {
+		int e = errno;
+
+		close(fd);
+		return zone_error_set(err, e, "terminals' socket %s", a.sun_path);
+	}
+	t->listen_fd = fd;
+	return 0;
+}
+
+/* One client: its request (it sends it right after connecting; root's, so a bounded wait
+ * is enough), then the master or a reason. */
+static void serve_client(struct zone_ttys *t, int fd)
+{
+	struct timeval tmo = {.tv_sec = 1};
+	char req[16] = {0}, reply[96];
+	ssize_t n;
+	unsigned long k;
+	char *end;
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof(tmo));
+	n = recv(fd, req, sizeof(req) - 1, 0);
+	k = n > 0 ? strtoul(req, &end, 10) : 0;
+	if (n <= 0 || end == req || *end != '\n' || k < 1 || k > t->n) {
+		snprintf(reply, sizeof(reply), "the zone has no /dev/tty%lu (ttys=%zu)\n", k, t->n);
+		send(fd, reply, strlen(reply), MSG_NOSIGNAL);
+		return;
+	}
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u = {0};
+	char plus = '+';
+	struct iovec iov = {.iov_base = &plus, .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &t->master[k - 1], sizeof(int));
+	sendmsg(fd, &msg, MSG_NOSIGNAL);
+}
+
+void zone_ttys_serve(struct zone_ttys *t)
+{
+	int fd;
+
+	while (t->listen_fd >= 0 && (fd = accept4(t->listen_fd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
+		serve_client(t, fd);
+		close(fd);
+	}
+}
+
+void zone_ttys_unlink(const char *dir)
+{
+	struct sockaddr_un a;
+
+	if (sock_addr(dir, &a) == 0)
+		unlink(a.sun_path);
+}
+
+/* The master from the supervisor's answer; -1 with err. */
+static int recv_master(int sock, unsigned k, struct zone_error *err)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	char text[96] = {0};
+	struct iovec iov = {.iov_base = text, .iov_len = sizeof(text) - 1};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *cm;
+	ssize_t n;
+	int fd;
+
+	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	if (n <= 0)
+		return zone_error_set(err, n < 0 ? errno : 0,
+				      "/dev/tty%u: no answer from the zone's supervisor", k);
+	cm = CMSG_FIRSTHDR(&msg);
+	if (text[0] != '+' || !cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
+	    cm->cmsg_len != CMSG_LEN(sizeof(int))) {
+		char *nl = strchr(text, '\n');
+		if (nl)
+			*nl = '\0';
+		return zone_error_set(err, ENOENT, "%s",
+				      text[0] && text[0] != '+' ? text : "no terminal");
+	}
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+int zone_tty_attach(const char *dir, unsigned k, int *master, int *lock, struct zone_error *err)
+{
+	struct sockaddr_un a;
+	char req[16], lpath[4096];
+	int sock, lfd, m;
+
+	if (sock_addr(dir, &a) < 0)
+		return zone_error_set(err, ENAMETOOLONG, "terminals' socket in %s", dir);
+	snprintf(lpath, sizeof(lpath), "%s/.tty%u.lock", dir, k);
+	lfd = open(lpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (lfd < 0)
+		return zone_error_set(err, errno, "%s", lpath);
+	if (flock(lfd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+		close(lfd);
+		return zone_error_set(err, e, "/dev/tty%u is in use (another lxzone console)", k);
+	}
+	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock < 0 || connect(sock, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		int e = errno;
+		if (sock >= 0)
+			close(sock);
+		close(lfd);
+		return zone_error_set(err, e, "/dev/tty%u: the zone has no terminals' socket", k);
+	}
+	snprintf(req, sizeof(req), "%u\n", k);
+	if (send(sock, req, strlen(req), MSG_NOSIGNAL) < 0) {
+		int e = errno;
+		close(sock);
+		close(lfd);
+		return zone_error_set(err, e, "/dev/tty%u: ask the zone's supervisor", k);
+	}
+	m = recv_master(sock, k, err);
+	close(sock);
+	if (m < 0) {
+		close(lfd);
+		return -1;
+	}
+	*master = m;
+	*lock = lfd;
 	return 0;
 }

@@ -18,8 +18,7 @@
  *      ID_VALID again, so what was read is the caller's;
  *   3. classify the request (mountd_policy.c) against the host's /proc/filesystems; only
  *      umount2's bad flags are answered here, as the kernel checks them before any lookup;
- *   4. a short-lived helper, started by this process (so outside the zone's pid namespace;
- *      sharing its memory while it waits, as posix_spawn does: helper_spawn),
+ *   4. a short-lived helper, forked from this process (so outside the zone's pid namespace),
  *      joins the caller's user namespace (a user-namespaced zone's: it acts as that
  *      namespace's root, so the kernel judges the call as the zone's own), then its network,
  *      IPC and mount namespaces, chroots to its root and changes to
@@ -425,64 +424,6 @@ static int helper(const struct req_ctx *c, const struct mountd_zone *z, const st
 	return helper_mount(c, op, &f, tfd, sfd, self_fd);
 }
 
-struct helper_arg {
-	struct req_ctx *c;
-	const struct mountd_zone *z;
-	const struct mountd_op *op;
-};
-
-/* The helper's start: it enters the caller's namespaces and root, with the caller's
- * descriptors only (not the listener, not the caller's memory) and not dumpable. */
-static int helper_main(void *arg)
-{
-	const struct helper_arg *a = arg;
-	struct req_ctx *c = a->c;
-	const int keep[] = {0,	       1,	  2,	     c->root,	 c->cwd,    c->ns_mnt,
-			    c->ns_net, c->ns_ipc, c->ns_pid, c->ns_user, c->tgt_fd, c->src_fd};
-	const struct launch_harden hd = {.keep = keep, .nkeep = sizeof(keep) / sizeof(keep[0])};
-	struct zone_error lerr = {0};
-
-	if (launch_harden(&hd, &lerr) < 0)
-		_exit(lerr.code ? lerr.code : EPERM);
-	_exit(helper(c, a->z, a->op));
-}
-
-/*
- * Start the helper as posix_spawn starts a child: sharing this process's memory
- * (CLONE_VM | CLONE_VFORK: this process waits until it exits), so no page table is copied and
- * no page is copied on write: a fork of the service cost more than the rest of a request,
- * and systemd makes dozens of them per boot.  Nothing is shared but the memory: descriptors,
- * credentials, namespaces, root and cwd are the helper's own (no CLONE_FILES, CLONE_FS), so
- * its setns, chroot, close_range and dropped privileges stay its own; it allocates nothing
- * and ends in _exit.  The memory's dumpable flag is one for both: the service becomes
- * non-dumpable with its first helper, which it may as well be.  Under a sanitizer, a fork.
- */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define HELPER_FORK 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define HELPER_FORK 1
-#endif
-#endif
-static pid_t helper_spawn(struct helper_arg *a)
-{
-#ifdef HELPER_FORK
-	pid_t h = fork();
-
-	if (h == 0)
-		helper_main(a);
-	return h;
-#else
-	enum { STACK = 1 << 20 };
-	static char *stack;
-
-	if (!stack && !(stack = malloc(STACK)))
-		return -1;
-	/* the stack grows down from its end, kept 16-byte aligned */
-	return clone(helper_main, stack + STACK - 64, CLONE_VM | CLONE_VFORK | SIGCHLD, a);
-#endif
-}
-
 static int open_proc(pid_t pid, const char *what, int flags)
 {
 	char p[64];
@@ -563,10 +504,23 @@ static int serve_one(int listener, const struct seccomp_notif *n, const struct m
 	e = mountd_classify(&c->r, c->known_fs, &op);
 	if (e < 0)
 		return e;
-	struct helper_arg ha = {.c = c, .z = z, .op = &op};
-	h = helper_spawn(&ha);
+	h = fork();
 	if (h < 0)
 		return -errno;
+	if (h == 0) {
+		/* it enters the caller's namespaces and root: with the caller's descriptors
+		 * only (not the listener, not the caller's memory) and not dumpable */
+		const int keep[] = {0,	       1,	   2,	      c->root,
+				    c->cwd,    c->ns_mnt,  c->ns_net, c->ns_ipc,
+				    c->ns_pid, c->ns_user, c->tgt_fd, c->src_fd};
+		const struct launch_harden hd = {.keep = keep,
+						 .nkeep = sizeof(keep) / sizeof(keep[0])};
+		struct zone_error lerr = {0};
+
+		if (launch_harden(&hd, &lerr) < 0)
+			_exit(lerr.code ? lerr.code : EPERM);
+		_exit(helper(c, z, &op));
+	}
 	while (waitpid(h, &st, 0) < 0)
 		if (errno != EINTR)
 			return -ECHILD;

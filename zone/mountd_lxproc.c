@@ -22,9 +22,8 @@
  * mount, and a non-recursive bind of a mount that has one below it (mountd_policy.c), so the
  * host's files under them are never reached.
  *
- * The helper is a process started for one request (zone/mountd.c, helper_spawn), so the
- * taken descriptors live in this file's statics until it exits; the service, whose memory
- * the helper shares while it waits for it, never reads them.
+ * The helper is a process forked for one request, so the taken descriptors live in this
+ * file's statics until it exits.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -31,6 +31,17 @@ int oci_fail(struct zone_error *e, const char *fmt, ...) __attribute__((format(p
 /* --pid-file: pid written to a temporary file, renamed into place (runc's way). */
 int oci_write_pid_file(const char *path, pid_t pid, struct zone_error *e);
 
+/* --preserve-fds N (oci_create.c): descriptors 3..3+N-1 are the caller's, for the container's
+ * program (socket activation's LISTEN_FDS).  oci_preserve_fds_arg: N from the command line
+ * (-1 when it is not a number); reserve: first thing in main, /dev/null on those of them not
+ * open, so nothing lxzone-oci opens lands there and reaches the container; pass: their
+ * close-on-exec cleared, for the launcher (launch_opts.preserve_fds); close: in create once
+ * PID 1 has its copies, so the hooks and the page daemon never hold them. */
+int oci_preserve_fds_arg(const char *val);
+void oci_preserve_fds_reserve(int argc, char **argv);
+int oci_preserve_fds_pass(int n, struct zone_error *e);
+void oci_preserve_fds_close(int n);
+
 /* The log (global --log, --log-format): level "error", "warning", "info". */
 void oci_log(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

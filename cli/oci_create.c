@@ -213,6 +213,7 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 	o->start_fd = &k->start_fd;
 	o->net = c->new_net ? LAUNCH_NET_NONE : LAUNCH_NET_HOST;
 	o->net_fd = -1;
+	o->preserve_fds = co->preserve_fds;
 	k->uts_fd = k->ipc_fd = -1;
 	if ((c->uts_path && (k->uts_fd = open(c->uts_path, O_RDONLY | O_CLOEXEC)) < 0) ||
 	    (c->ipc_path && (k->ipc_fd = open(c->ipc_path, O_RDONLY | O_CLOEXEC)) < 0))
@@ -273,6 +274,66 @@ static const struct sock_fprog *filter_get(const struct container *k, struct soc
 		close(dfd);
 	}
 	return prog;
+}
+
+/* The most --preserve-fds may name: the descriptors a process may have. */
+static int preserve_fds_max(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur > 1 << 20)
+		return 1 << 20;
+	return (int)rl.rlim_cur;
+}
+
+int oci_preserve_fds_arg(const char *val)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(val, &end, 10);
+	if (errno || end == val || *end || n < 0 || n > preserve_fds_max() - 3)
+		return -1;
+	return (int)n;
+}
+
+void oci_preserve_fds_reserve(int argc, char **argv)
+{
+	int n = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strncmp(argv[i], "--preserve-fds=", 15))
+			n = oci_preserve_fds_arg(argv[i] + 15);
+		else if (!strcmp(argv[i], "--preserve-fds") && i + 1 < argc)
+			n = oci_preserve_fds_arg(argv[++i]);
+	}
+	for (int fd = 3; fd < 3 + n; fd++) {
+		int null;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		null = open("/dev/null", O_RDWR);
+		if (null >= 0 && null != fd) {
+			dup2(null, fd);
+			close(null);
+		}
+	}
+}
+
+int oci_preserve_fds_pass(int n, struct zone_error *e)
+{
+	for (int fd = 3; fd < 3 + n; fd++)
+		if (fcntl(fd, F_SETFD, 0) < 0)
+			return oci_fail(e, "--preserve-fds: descriptor %d: %s", fd,
+					strerror(errno));
+	return 0;
+}
+
+void oci_preserve_fds_close(int n)
+{
+	if (n > 0)
+		syscall(SYS_close_range, 3U, (unsigned)(3 + n - 1), 0U);
 }
 
 int oci_write_pid_file(const char *path, pid_t pid, struct zone_error *e)
@@ -369,8 +430,6 @@ static int create_check(struct container *k, const struct create_opts *co, int r
 	if (k->cfg.terminal && run && !co->console_socket)
 		return oci_fail(e, "run with terminal: true needs --console-socket with "
 				   "lxzone-oci (see docs/oci.md)");
-	if (co->preserve_fds > 0)
-		return oci_fail(e, "--preserve-fds: not supported by lxzone-oci yet");
 	if (mkdir_p(oci_g.root) < 0)
 		return oci_fail(e, "mkdir %s: %s", oci_g.root, strerror(errno));
 	snprintf(k->st.id, sizeof(k->st.id), "%s", co->id);
@@ -414,9 +473,12 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 	    (k->start_fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 ||
 	    pipe2(k->ready, O_CLOEXEC) < 0)
 		return oci_fail(e, "exec fifo %s: %s", fifo, strerror(errno));
+	if (oci_preserve_fds_pass(co->preserve_fds, e) < 0)
+		return -1;
 	sigemptyset(&none);
 	if (launch_spawn(&k->plan, filter, NULL, &none, pid, e) < 0)
 		return -1;
+	oci_preserve_fds_close(co->preserve_fds);
 	close(k->ready[1]);
 	close(k->start_fd);
 	if (k->console_fd >= 0)
@@ -526,9 +588,14 @@ static int parse_create(int argc, char **argv, struct create_opts *co, int run)
 			co->pid_file = val;
 		else if (!strcmp(name, "--console-socket"))
 			co->console_socket = val;
-		else if (!strcmp(name, "--preserve-fds"))
-			co->preserve_fds = atoi(val);
-		else
+		else if (!strcmp(name, "--preserve-fds")) {
+			if ((co->preserve_fds = oci_preserve_fds_arg(val)) < 0)
+				return oci_fail(&e,
+						"invalid value \"%s\" for flag -preserve-fds: "
+						"parse error",
+						val),
+				       oci_error(&e), -1;
+		} else
 			return oci_fail(&e, "flag provided but not defined: %s", a), oci_error(&e),
 			       -1;
 	}

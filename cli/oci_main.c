@@ -167,6 +167,7 @@ int main(int argc, char **argv)
 
 	oci_g.prog = slash ? slash + 1 : argv[0];
 	launch_prog = oci_g.prog;
+	oci_preserve_fds_reserve(argc, argv); /* before anything opens a descriptor */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if ((v = opt_value(argc, argv, &i, "--root")))
 			oci_g.root = v;

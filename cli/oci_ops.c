@@ -560,7 +560,7 @@ struct exec_req {
 	char user[64];
 	char **args, *envs[64];
 	size_t nenv;
-	int tty, detach;
+	int tty, detach, preserve_fds;
 };
 
 /* runc exec's command line; 0 or -1 with e filled (runc's wording). */
@@ -596,13 +596,16 @@ static int exec_parse(int argc, char **argv, struct exec_req *x, struct zone_err
 		else if (!strcmp(a, "--env") || !strcmp(a, "-e")) {
 			if (x->nenv < 63)
 				x->envs[x->nenv++] = argv[++i];
-		} else if (!strcmp(a, "--preserve-fds") && atoi(argv[i + 1]) > 0) {
-			return oci_fail(e, "exec --preserve-fds: not supported by lxzone-oci yet");
+		} else if (!strcmp(a, "--preserve-fds")) {
+			if ((x->preserve_fds = oci_preserve_fds_arg(argv[++i])) < 0)
+				return oci_fail(e,
+						"invalid value \"%s\" for flag -preserve-fds: "
+						"parse error",
+						argv[i]);
 		} else if (!strcmp(a, "--console-socket")) {
 			x->console = argv[++i];
-		} else if (!strcmp(a, "--preserve-fds") || !strcmp(a, "--cap") ||
-			   !strcmp(a, "--apparmor") || !strcmp(a, "--process-label") ||
-			   !strcmp(a, "--cgroup")) {
+		} else if (!strcmp(a, "--cap") || !strcmp(a, "--apparmor") ||
+			   !strcmp(a, "--process-label") || !strcmp(a, "--cgroup")) {
 			i++; /* accepted, not applied: docs/oci.md */
 		} else
 			return oci_fail(e, "flag provided but not defined: %s", a);
@@ -697,6 +700,7 @@ static int exec_opts(const struct exec_req *x, const struct oci_state *s,
 	o->cgroup_procs = procs_ptr;
 	o->ncgroup_procs = (size_t)(np > 0 ? np : 0);
 	o->enter_in_place = 1;
+	o->preserve_fds = x->preserve_fds;
 	if (*seccomp) {
 		o->setup = exec_setup;
 		o->setup_arg = *seccomp;
@@ -755,7 +759,8 @@ int oci_cmd_exec(int argc, char **argv)
 	if (exec_process(&x, &s, &cfg, &e) < 0 ||
 	    exec_opts(&x, &s, &cfg, &o, procs, procs_ptr, &seccomp, &e) < 0)
 		goto fail;
-	if (x.tty && (slave = oci_exec_tty(s.pid, x.console, &e)) < 0)
+	if (oci_preserve_fds_pass(x.preserve_fds, &e) < 0 ||
+	    (x.tty && (slave = oci_exec_tty(s.pid, x.console, &e)) < 0))
 		goto fail;
 	if (x.detach || x.tty) {
 		if ((r = exec_fork(&x, slave, &e)) >= 0) {

@@ -259,9 +259,10 @@ struct launch_opts {
 	 * parent-death signal: `create` exits and the container stays, adopted by the caller's
 	 * subreaper).  setup(setup_arg): called in PID 1 once the plan is executed and before
 	 * it hardens itself (the process's cwd, environment, rlimits, oom score); -1 with err
-	 * ends the zone.  launch_enter calls it too, once it joined the zone.  user: who the program runs as (launch_harden).  start_fd: once the
-	 * program is resolved PID 1 signals *ready_fd and waits for a byte on *start_fd (the
-	 * exec fifo `start` writes) before it runs it; NULL: it runs at once.
+	 * ends the zone.  launch_enter calls it too, once it joined the zone.  user: who the
+	 * program runs as (launch_harden).  start_fd: once the program is resolved PID 1 signals
+	 * *ready_fd and waits for a byte on *start_fd (the exec fifo `start` writes) before it runs
+	 * it; NULL: it runs at once.
 	 */
 	int detached;
 	int (*setup)(void *arg, struct zone_error *err);
@@ -269,6 +270,9 @@ struct launch_opts {
 	const struct launch_user *init_user;
 	const int *start_fd;
 	const char *cwd; /* launch_enter: the program's working directory; NULL: "/" */
+	/* descriptors 3..3+preserve_fds-1 reach the program as they are (OCI --preserve-fds,
+	 * socket activation's LISTEN_FDS): the caller opened them, not close-on-exec */
+	int preserve_fds;
 };
 
 /*
@@ -671,7 +675,8 @@ struct launch_user {
 struct launch_harden {
 	const int *keep; /* descriptors to keep (at most 16; negative entries ignored) */
 	size_t nkeep;
-	int drop_caps; /* as launch_opts.drop_caps / caps */
+	int keep_below; /* every descriptor below it is kept too (3 + launch_opts.preserve_fds) */
+	int drop_caps;	/* as launch_opts.drop_caps / caps */
 	uint64_t caps;
 	const struct launch_user *user; /* become this user; NULL: stay who we are */
 	/* leave the user change to launch_become_user_armed, after the caller's filter is in

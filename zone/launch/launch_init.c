@@ -272,6 +272,7 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 			    o->start_fd ? *o->start_fd : -1};
 	const struct launch_harden h = {.keep = keep,
 					.nkeep = sizeof(keep) / sizeof(keep[0]),
+					.keep_below = o->preserve_fds > 0 ? 3 + o->preserve_fds : 0,
 					.drop_caps = plan->opts->drop_caps,
 					.caps = plan->opts->caps,
 					.user = o->init_user};

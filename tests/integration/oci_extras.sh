@@ -1,0 +1,68 @@
+#!/bin/sh
+# What lxzone-oci took on after its first cut (issue 16): --preserve-fds for create, run and
+# exec (socket activation's LISTEN_FDS: the descriptors are the program's 3.., PID 1 is the
+# program); each checked from inside the container.
+. "$(dirname "$0")/lib.sh"
+need_root
+need_image
+OCI=$LXZONE_BUILD/bin/lxzone-oci
+[ -x "$OCI" ] || skip "lxzone-oci not built at $OCI"
+[ -x "$LXZONE_BUILD/bin/lxzone-brand" ] || skip "lxzone-brand not built"
+export LXZONE_CGROUP_PARENT=${LXZONE_CGROUP_PARENT:-lxzone-oci-test}
+STATE=$WORK/state
+R() { "$OCI" --root "$STATE" "$@"; }
+ID=h7x$$
+trap 'for s in a b c d e f; do "$OCI" --root "$STATE" delete --force "$ID$s" >/dev/null 2>&1; done; cleanup_work' EXIT
+B=$WORK/bundle
+mkdir -p "$B" "$WORK/out"
+cp -a "$IMAGE" "$B/rootfs"
+(cd "$B" && "$OCI" spec) || fail "spec exited $?"
+cp "$B/config.json" "$WORK/config.spec"
+config() { # ARGS-JSON PYTHON
+	cp "$WORK/config.spec" "$B/config.json"
+	python3 - "$B/config.json" "$WORK/out" "$1" "$2" <<'EOF'
+import json, sys
+path, out, args, extra = sys.argv[1:5]
+c = json.load(open(path))
+c["process"]["terminal"] = False
+c["process"]["args"] = json.loads(args)
+c["root"]["readonly"] = False
+c["mounts"].append({"destination": "/out", "type": "bind", "source": out, "options": ["rbind"]})
+exec(extra)
+json.dump(c, open(path, "w"), indent=1)
+EOF
+}
+wait_file() { i=0; while [ ! -s "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; }
+
+# --preserve-fds: the caller's 3 and 4 are the program's, as podman's socket activation
+# passes them (LISTEN_FDS=2, LISTEN_PID=1: the program is PID 1); nothing else leaks
+echo "from three" >"$WORK/in"
+config '["sh", "-c", "echo $$ $LISTEN_FDS $LISTEN_PID; cat <&3; echo to-four >&4; ls /proc/self/fd | tr \"\\n\" \" \""]' '
+c["process"]["env"] += ["LISTEN_FDS=2", "LISTEN_PID=1"]'
+R run --preserve-fds 2 --bundle "$B" "${ID}a" 3<"$WORK/in" 4>"$WORK/four" >"$WORK/pf.out" 2>"$WORK/pf.err" ||
+	fail "run --preserve-fds 2 exited $?: $(cat "$WORK/pf.err")"
+[ "$(sed -n 1p "$WORK/pf.out")" = "1 2 1" ] || fail "preserve-fds: pid/LISTEN_FDS/LISTEN_PID: $(sed -n 1p "$WORK/pf.out")"
+[ "$(sed -n 2p "$WORK/pf.out")" = "from three" ] || fail "preserve-fds: fd 3 read: $(cat "$WORK/pf.out")"
+[ "$(cat "$WORK/four")" = to-four ] || fail "preserve-fds: fd 4 got: $(cat "$WORK/four")"
+# ls's own directory descriptor is the one more
+[ "$(sed -n 3p "$WORK/pf.out")" = "0 1 2 3 4 5 " ] || fail "preserve-fds: the program holds $(sed -n 3p "$WORK/pf.out")"
+config '["sh", "-c", "ls /proc/self/fd | tr \"\\n\" \" \""]' ''
+R run --bundle "$B" "${ID}a" 3<"$WORK/in" >"$WORK/pf.out" || fail "run without --preserve-fds exited $?"
+[ "$(cat "$WORK/pf.out")" = "0 1 2 3 " ] || fail "without --preserve-fds the program holds $(cat "$WORK/pf.out")"
+# a named descriptor the caller has not open is /dev/null, never one of the runtime's
+config '["sh", "-c", "readlink /proc/self/fd/3"]' ''
+R run --preserve-fds 1 --bundle "$B" "${ID}a" >"$WORK/pf.out" || fail "run --preserve-fds 1 (3 closed) exited $?"
+[ "$(cat "$WORK/pf.out")" = /dev/null ] || fail "a closed preserved descriptor is $(cat "$WORK/pf.out")"
+# create + start, then exec --preserve-fds
+config '["sh", "-c", "cat <&3 > /out/created; exec sleep 300"]' ''
+R create --preserve-fds 1 --bundle "$B" "${ID}b" 3<"$WORK/in" || fail "create --preserve-fds exited $?"
+R start "${ID}b" || fail "start exited $?"
+wait_file "$WORK/out/created"
+[ "$(cat "$WORK/out/created")" = "from three" ] || fail "create --preserve-fds: fd 3 read: $(cat "$WORK/out/created")"
+[ "$(R exec --preserve-fds 1 "${ID}b" sh -c 'cat <&3' 3<"$WORK/in")" = "from three" ] ||
+	fail "exec --preserve-fds 1: fd 3 not the program's"
+R exec "${ID}b" sh -c 'cat <&3' 3<"$WORK/in" 2>/dev/null && fail "exec without --preserve-fds passed fd 3"
+R exec --preserve-fds -1 "${ID}b" true 2>"$WORK/err" && fail "--preserve-fds -1 accepted"
+grep -q 'invalid value "-1" for flag -preserve-fds' "$WORK/err" || fail "--preserve-fds -1: $(cat "$WORK/err")"
+R delete --force "${ID}b"
+echo "ok   --preserve-fds: run, create, exec (LISTEN_FDS, PID 1, nothing else passed)"

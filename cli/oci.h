@@ -169,6 +169,13 @@ char *oci_state_json(const struct oci_state *s, enum oci_status st);
  * on their standard input; poststop's failures are only logged.  0, or -1 with e. */
 int oci_hooks_run(const struct oci_config *c, const char *kind, const struct oci_state *s,
 		  enum oci_status st, struct zone_error *e);
+/* The same, each hook's process made by spawn (standard input in_fd; its pid, or -1 with e):
+ * createContainer's in the container's mount namespace, startContainer's under the brand in
+ * the container (oci_create.c). */
+typedef pid_t (*oci_hook_spawn_fn)(void *arg, const char *path, char *const *argv,
+				   char *const *envp, int in_fd, struct zone_error *e);
+int oci_hooks_run_by(const struct oci_config *c, const char *kind, const struct oci_state *s,
+		     enum oci_status st, oci_hook_spawn_fn spawn, void *arg, struct zone_error *e);
 unsigned long long oci_proc_start_time(pid_t pid);
 /* Remove ROOT/ID and everything in it. */
 void oci_state_remove(const char *dir);

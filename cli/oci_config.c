@@ -438,7 +438,8 @@ static int paths_parse(json_t *a, const char **out, size_t *n, const char *what,
 
 static int hooks_check(json_t *hooks, struct zone_error *e)
 {
-	static const char *const ok[] = {"prestart", "createRuntime", "poststart", "poststop"};
+	static const char *const ok[] = {"prestart",	   "createRuntime", "createContainer",
+					 "startContainer", "poststart",	    "poststop"};
 	const char *key;
 	json_t *v;
 
@@ -450,8 +451,9 @@ static int hooks_check(json_t *hooks, struct zone_error *e)
 			;
 		if (i == sizeof(ok) / sizeof(ok[0]) && json_array_size(v) > 0)
 			return oci_fail(e,
-					"hooks.%s: not supported by lxzone-oci (it runs "
-					"prestart, createRuntime, poststart, poststop)",
+					"hooks.%s: not a hook kind lxzone-oci runs "
+					"(prestart, createRuntime, createContainer, "
+					"startContainer, poststart, poststop)",
 					key);
 	}
 	return 0;
@@ -645,13 +647,33 @@ void oci_config_free(struct oci_config *c)
 	c->json = NULL;
 }
 
+/* A hook's process on the host (or, for createContainer, in the container's mount
+ * namespace before pivot_root): fork and execve. */
+static pid_t hook_spawn_native(void *arg, const char *path, char *const *argv, char *const *envp,
+			       int in_fd, struct zone_error *e)
+{
+	pid_t pid = fork();
+
+	(void)arg;
+	if (pid == 0) {
+		dup2(in_fd, 0);
+		execve(path, argv, envp);
+		_exit(127);
+	}
+	if (pid < 0)
+		return oci_fail(e, "fork %s: %s", path, strerror(errno));
+	return pid;
+}
+
 /* One hook: path, args, env, timeout (seconds), the state on its standard input. */
-static int hook_run(json_t *h, const char *kind, const char *state_json, struct zone_error *e)
+static int hook_run(json_t *h, const char *kind, const char *state_json, oci_hook_spawn_fn spawn,
+		    void *arg, struct zone_error *e)
 {
 	const char *path = json_string_value(json_object_get(h, "path"));
 	json_int_t timeout = json_integer_value(json_object_get(h, "timeout"));
 	char **args = NULL, **env = NULL;
 	char *def_args[2];
+	static char *empty[] = {NULL};
 	int in[2], st = 0;
 	pid_t pid;
 
@@ -665,16 +687,9 @@ static int hook_run(json_t *h, const char *kind, const char *state_json, struct 
 	}
 	if (pipe2(in, O_CLOEXEC) < 0)
 		return oci_fail(e, "hook %s: pipe: %s", kind, strerror(errno));
-	pid = fork();
-	if (pid == 0) {
-		static char *empty[] = {NULL};
-
-		dup2(in[0], 0);
-		def_args[0] = (char *)path;
-		def_args[1] = NULL;
-		execve(path, args && args[0] ? args : def_args, env ? env : empty);
-		_exit(127);
-	}
+	def_args[0] = (char *)path;
+	def_args[1] = NULL;
+	pid = spawn(arg, path, args && args[0] ? args : def_args, env ? env : empty, in[0], e);
 	close(in[0]);
 	if (pid > 0) {
 		signal(SIGPIPE, SIG_IGN);
@@ -685,7 +700,7 @@ static int hook_run(json_t *h, const char *kind, const char *state_json, struct 
 	free(args);
 	free(env);
 	if (pid < 0)
-		return oci_fail(e, "hook %s: fork: %s", kind, strerror(errno));
+		return -1;
 	for (json_int_t waited = 0;; waited += 10) {
 		pid_t r = waitpid(pid, &st, WNOHANG);
 
@@ -708,6 +723,12 @@ static int hook_run(json_t *h, const char *kind, const char *state_json, struct 
 int oci_hooks_run(const struct oci_config *c, const char *kind, const struct oci_state *s,
 		  enum oci_status st, struct zone_error *e)
 {
+	return oci_hooks_run_by(c, kind, s, st, NULL, NULL, e);
+}
+
+int oci_hooks_run_by(const struct oci_config *c, const char *kind, const struct oci_state *s,
+		     enum oci_status st, oci_hook_spawn_fn spawn, void *arg, struct zone_error *e)
+{
 	json_t *list = json_object_get(json_object_get(c->json, "hooks"), kind), *h;
 	char *sj;
 	size_t i;
@@ -715,9 +736,11 @@ int oci_hooks_run(const struct oci_config *c, const char *kind, const struct oci
 
 	if (json_array_size(list) == 0)
 		return 0;
+	if (!spawn)
+		spawn = hook_spawn_native;
 	sj = oci_state_json(s, st);
-	json_array_foreach(list, i, h) if (r == 0 && hook_run(h, kind, sj ? sj : "{}", e) < 0) r =
-	    -1;
+	json_array_foreach(
+	    list, i, h) if (r == 0 && hook_run(h, kind, sj ? sj : "{}", spawn, arg, e) < 0) r = -1;
 	free(sj);
 	return r;
 }

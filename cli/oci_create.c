@@ -113,6 +113,56 @@ static int container_setup(void *arg, struct zone_error *err)
 	return oci_seccomp_load(k->seccomp, err);
 }
 
+/* The hooks that run inside the container (runtime-spec): createContainer by the process
+ * executing the plan, after the mounts and before pivot_root, natively (the path is the
+ * runtime's, as for createRuntime); startContainer by PID 1 after start's byte and before the
+ * program, under the brand like every process of the container (the path is the
+ * container's), with PID 1's credentials, capabilities and seccomp profile, as runc's. */
+static int container_hooks(struct container *k, const char *kind, enum oci_status st,
+			   oci_hook_spawn_fn spawn, void *arg, struct zone_error *err)
+{
+	struct zone_error e = {0};
+
+	k->st.pid = getpid(); /* as runc's init reports itself */
+	if (oci_hooks_run_by(&k->cfg, kind, &k->st, st, spawn, arg, &e) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "%s", e.msg);
+	return 0;
+}
+
+/* Before pivot_root: create's createRuntime and prestart hooks first (it says 'g' when they
+ * passed; end-of-file when they failed or create died), then createContainer here. */
+static int container_before_pivot(void *arg, struct zone_error *err)
+{
+	struct container *k = arg;
+	char c = 0;
+
+	if (k->runtime_hooks) {
+		ssize_t n;
+
+		if (write(k->ready[1], "h", 1) != 1)
+			return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "ask for the hooks");
+		while ((n = read(k->hooks_go[0], &c, 1)) < 0 && errno == EINTR)
+			;
+		close(k->hooks_go[0]);
+		if (n != 1 || c != 'g')
+			return launch_fail(err, LAUNCH_EXIT_CANNOT, 0,
+					   "createRuntime or prestart hooks failed");
+	}
+	return container_hooks(arg, "createContainer", OCI_CREATING, NULL, NULL, err);
+}
+
+static pid_t hook_spawn_brand(void *arg, const char *path, char *const *argv, char *const *envp,
+			      int in_fd, struct zone_error *e)
+{
+	return launch_brand_fork(arg, path, argv, envp, in_fd, e);
+}
+
+static int container_started(void *arg, const struct launch_brand *b, struct zone_error *err)
+{
+	return container_hooks(arg, "startContainer", OCI_CREATED, hook_spawn_brand, (void *)b,
+			       err);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* In create. */
 
@@ -208,6 +258,14 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 	o->detached = 1;
 	o->setup = container_setup;
 	o->setup_arg = k;
+	k->runtime_hooks =
+	    json_array_size(json_object_get(json_object_get(c->json, "hooks"), "createRuntime")) ||
+	    json_array_size(json_object_get(json_object_get(c->json, "hooks"), "prestart"));
+	if (k->runtime_hooks ||
+	    json_array_size(json_object_get(json_object_get(c->json, "hooks"), "createContainer")))
+		o->before_pivot = container_before_pivot;
+	if (json_array_size(json_object_get(json_object_get(c->json, "hooks"), "startContainer")))
+		o->started = container_started;
 	o->init_user = &c->user;
 	o->ready_fd = &k->ready[1];
 	o->start_fd = &k->start_fd;
@@ -444,6 +502,22 @@ static int create_check(struct container *k, const struct create_opts *co, int r
 	return 0;
 }
 
+/* The state (so a hook may ask for it) and the hooks create runs in the runtime's namespaces,
+ * once (before PID 1's pivot_root when it asks, else once it is ready). */
+static int create_runtime_hooks(struct container *k, pid_t pid, struct zone_error *e)
+{
+	if (k->runtime_hooks_done)
+		return 0;
+	k->runtime_hooks_done = 1;
+	k->st.pid = pid;
+	k->st.start_time = oci_proc_start_time(pid);
+	if (oci_state_save(&k->st, e) < 0 ||
+	    oci_hooks_run(&k->cfg, "createRuntime", &k->st, OCI_CREATED, e) < 0 ||
+	    oci_hooks_run(&k->cfg, "prestart", &k->st, OCI_CREATED, e) < 0)
+		return -1;
+	return 0;
+}
+
 /* The container's PID 1, started and waiting on exec.fifo for `start`: the plan, the filter,
  * the fifo, the spawn, and PID 1's word that the container is set up.  *pid is set once it
  * exists (-1 again when it died). */
@@ -471,7 +545,7 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 		return -1;
 	if (mkfifo(fifo, 0622) < 0 ||
 	    (k->start_fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 ||
-	    pipe2(k->ready, O_CLOEXEC) < 0)
+	    pipe2(k->ready, O_CLOEXEC) < 0 || pipe2(k->hooks_go, O_CLOEXEC) < 0)
 		return oci_fail(e, "exec fifo %s: %s", fifo, strerror(errno));
 	if (oci_preserve_fds_pass(co->preserve_fds, e) < 0)
 		return -1;
@@ -480,11 +554,24 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 		return -1;
 	oci_preserve_fds_close(co->preserve_fds);
 	close(k->ready[1]);
+	close(k->hooks_go[0]);
 	close(k->start_fd);
 	if (k->console_fd >= 0)
 		close(k->console_fd);
 	launch_userns_close(&k->userns);
-	if (read(k->ready[0], &c, 1) != 1) {
+	/* 'h': PID 1 is before pivot_root and waits for the createRuntime/prestart hooks;
+	 * 'r': it is set up and waits for start */
+	while (read(k->ready[0], &c, 1) == 1 && c == 'h') {
+		if (create_runtime_hooks(k, *pid, e) < 0) {
+			close(k->hooks_go[1]); /* PID 1 sees end-of-file and gives up */
+			return -1;
+		}
+		if (write(k->hooks_go[1], "g", 1) != 1)
+			return oci_fail(e, "let the container go on: %s", strerror(errno));
+		c = 0;
+	}
+	close(k->hooks_go[1]);
+	if (c != 'r') {
 		/* PID 1 said why on stderr; its status says how */
 		waitpid(*pid, &status, 0);
 		*pid = -1;
@@ -522,17 +609,12 @@ static int do_create(const struct create_opts *co, int run)
 	struct zone_error e = {0};
 	pid_t pid = -1;
 
-	k.console_fd = k.start_fd = k.ready[0] = k.ready[1] = -1;
+	k.console_fd = k.start_fd = k.ready[0] = k.ready[1] = k.hooks_go[0] = k.hooks_go[1] = -1;
 	if (create_check(&k, co, run, &e) < 0)
 		return create_error(&e, run);
 	if (create_spawn(&k, co, &prog, &pid, &e) < 0)
 		goto fail;
-	k.st.pid = pid;
-	k.st.start_time = oci_proc_start_time(pid);
-	if (oci_state_save(&k.st, &e) < 0)
-		goto fail;
-	if (oci_hooks_run(&k.cfg, "createRuntime", &k.st, OCI_CREATED, &e) < 0 ||
-	    oci_hooks_run(&k.cfg, "prestart", &k.st, OCI_CREATED, &e) < 0)
+	if (create_runtime_hooks(&k, pid, &e) < 0)
 		goto fail;
 	if (co->pid_file && oci_write_pid_file(co->pid_file, pid, &e) < 0)
 		goto fail;
@@ -663,6 +745,15 @@ int oci_cmd_start(int argc, char **argv)
 			close(fd);
 		oci_state_free(&s);
 		return oci_error(&e);
+	}
+	/* PID 1 holds the read end until it execs the program (after startContainer hooks):
+	 * no reader left (POLLERR) is the program started, or PID 1 gone */
+	for (;;) {
+		struct pollfd p = {.fd = fd, .events = 0};
+
+		if (poll(&p, 1, -1) < 0 && errno == EINTR)
+			continue;
+		break;
 	}
 	close(fd);
 	unlink(fifo);

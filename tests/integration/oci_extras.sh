@@ -66,3 +66,36 @@ R exec --preserve-fds -1 "${ID}b" true 2>"$WORK/err" && fail "--preserve-fds -1 
 grep -q 'invalid value "-1" for flag -preserve-fds' "$WORK/err" || fail "--preserve-fds -1: $(cat "$WORK/err")"
 R delete --force "${ID}b"
 echo "ok   --preserve-fds: run, create, exec (LISTEN_FDS, PID 1, nothing else passed)"
+
+# hooks in the runtime-spec's order: createRuntime and prestart (runtime's namespaces) before
+# createContainer (the container's mount namespace, before pivot_root, a host path), then
+# startContainer (in the container, under the brand: uname is the annotation's, the path the
+# container's), the program, poststart (after the program's exec), poststop
+cat >"$WORK/hook.sh" <<EOF
+#!/bin/sh
+st=\$(cat)
+echo "\$1 \$(echo "\$st" | grep -o '"status": *"[a-z]*"' | tr -d ' ')" >> "$WORK/out/order"
+EOF
+chmod +x "$WORK/hook.sh"
+config '["sh", "-c", "echo program >> /out/order"]' "
+h = lambda k: [{'path': '$WORK/hook.sh', 'args': ['hook.sh', k]}]
+c['hooks'] = {k: h(k) for k in ['prestart', 'createRuntime', 'createContainer', 'poststart', 'poststop']}
+c['hooks']['startContainer'] = [{'path': '/bin/sh', 'args': ['sh', '-c', 'echo startContainer \$(uname -r) \$(grep -o status.........created) >> /out/order']}]
+c.setdefault('annotations', {})['io.lxzone.kernel-version'] = '4.19.0'"
+R run --bundle "$B" "${ID}c" 2>"$WORK/err" || fail "run with six hooks exited $?: $(cat "$WORK/err")"
+cat >"$WORK/order.want" <<'EOF'
+createRuntime "status":"created"
+prestart "status":"created"
+createContainer "status":"creating"
+startContainer 4.19.0 status": "created
+program
+poststart "status":"running"
+poststop "status":"stopped"
+EOF
+diff "$WORK/order.want" "$WORK/out/order" >"$WORK/order.diff" || fail "hook order: $(cat "$WORK/order.diff")"
+# a failing createContainer hook fails create, and nothing is left
+config '["true"]' "c['hooks'] = {'createContainer': [{'path': '/bin/false'}]}"
+R create --bundle "$B" "${ID}c" 2>"$WORK/err" && fail "a failing createContainer hook did not fail create"
+grep -q "createContainer hook /bin/false: exit status 1" "$WORK/err" || fail "createContainer failure: $(cat "$WORK/err")"
+[ ! -e "$STATE/${ID}c" ] || fail "a failed create left its state"
+echo "ok   hooks: createRuntime, prestart, createContainer, startContainer (under the brand), program, poststart, poststop"

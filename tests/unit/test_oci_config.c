@@ -270,9 +270,8 @@ static void test_other_refusals(void **state)
 	json_object_set_new(linux_of(doc), "cgroupsPath", json_string("system.slice:x:y"));
 	refused(doc, "needs --systemd-cgroup");
 	doc = base();
-	json_object_set_new(doc, "hooks",
-			    json_pack("{s:[{s:s}]}", "createContainer", "path", "/bin/true"));
-	refused(doc, "hooks.createContainer: not supported");
+	json_object_set_new(doc, "hooks", json_pack("{s:[{s:s}]}", "onCrash", "path", "/bin/true"));
+	refused(doc, "hooks.onCrash: not a hook kind");
 	doc = base();
 	json_object_set_new(doc, "annotations", json_pack("{s:s}", "io.lxzone.profile", "fast"));
 	refused(doc, "io.lxzone.profile=fast");
@@ -289,6 +288,24 @@ static void test_other_refusals(void **state)
 	json_array_append_new(json_object_get(doc, "mounts"),
 			      json_pack("{s:s, s:s}", "destination", "rel", "type", "tmpfs"));
 	refused(doc, "must be absolute");
+}
+
+/* The six kinds of the runtime spec are taken (createContainer and startContainer run
+ * inside the container: it-oci-extras checks where and in what order). */
+static void test_hook_kinds(void **state)
+{
+	struct oci_config c;
+	struct zone_error e;
+	json_t *doc = base(), *h = json_object();
+	static const char *const kinds[] = {"prestart",	      "createRuntime", "createContainer",
+					    "startContainer", "poststart",     "poststop"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		json_object_set_new(h, kinds[i], json_pack("[{s:s}]", "path", "/bin/true"));
+	json_object_set_new(doc, "hooks", h);
+	assert_int_equal(load(doc, &c, &e), 0);
+	oci_config_free(&c);
 }
 
 static void test_seccomp(void **state)
@@ -346,6 +363,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_namespaces, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sysctl, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_other_refusals, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hook_kinds, setup, teardown),
 	    cmocka_unit_test(test_seccomp),
 	    cmocka_unit_test(test_ids),
 	};

@@ -88,7 +88,8 @@ struct oci_config {
 	int new_net;			 /* network namespace without a path */
 	const char *netns_path;		 /* network namespace to join */
 	const char *uts_path, *ipc_path; /* uts / ipc namespace to join (a pod's sandbox) */
-	int userns;			 /* a user namespace: ids 0..idcount-1 are host idbase.. */
+	const char *pid_path; /* pid namespace PID 1 is born in (shareProcessNamespace) */
+	int userns;	      /* a user namespace: ids 0..idcount-1 are host idbase.. */
 	uint32_t idbase, idcount;
 	/* mounts the plan does not make itself */
 	struct oci_mount mounts[OCI_MAX_MOUNTS];

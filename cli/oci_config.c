@@ -340,6 +340,10 @@ static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_er
 				return oci_fail(e, "joining a user namespace (%s) is not supported",
 						path);
 			c->userns = 1;
+		} else if (path && !strcmp(t, "pid")) {
+			/* podman's --pid container:X, a pod's shareProcessNamespace: PID 1 is
+			 * cloned into it (oci_create.c) */
+			c->pid_path = path;
 		} else if (path && (!strcmp(t, "uts") || !strcmp(t, "ipc"))) {
 			/* a pod's containers share its sandbox's: joined by PID 1 after the
 			 * plan (container_setup) */
@@ -372,10 +376,10 @@ static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_er
 		    json_integer_value(json_object_get(u0, "size")) <= 0)
 			return oci_fail(e, "user namespace: lxzone-oci takes one uid and one gid "
 					   "mapping, the same, from container id 0");
-		if (c->uts_path || c->ipc_path)
+		if (c->uts_path || c->ipc_path || c->pid_path)
 			return oci_fail(e,
-					"joining a uts or ipc namespace with a user namespace of "
-					"the container's own is not supported");
+					"joining a uts, ipc or pid namespace with a user namespace "
+					"of the container's own is not supported");
 		c->idbase = (uint32_t)json_integer_value(json_object_get(u0, "hostID"));
 		c->idcount = (uint32_t)json_integer_value(json_object_get(u0, "size"));
 	}

@@ -32,6 +32,7 @@ struct container {
 	 * on ready[1] before pivot_root and waits for create's 'g' on hooks_go[0] */
 	int hooks_go[2], runtime_hooks, runtime_hooks_done;
 	int uts_fd, ipc_fd; /* namespaces PID 1 joins after the plan, or -1 */
+	int own_pidns;	    /* create's pid namespace while PID 1 is cloned into another, or -1 */
 	struct lxzone_page_writer page;
 	void *seccomp; /* linux.seccomp, built; loaded by PID 1 */
 	char page_path[PATH_MAX + 16];

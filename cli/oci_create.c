@@ -502,6 +502,48 @@ static int create_check(struct container *k, const struct create_opts *co, int r
 	return 0;
 }
 
+/*
+ * linux.namespaces' pid path (podman's --pid container:X, a pod's shareProcessNamespace): PID 1
+ * is cloned into that namespace instead of a new one (setns CLONE_NEWPID changes where our
+ * children are born, not us), and create's later children (hooks, the page daemon) are born
+ * in its own again.  The program is then not PID 1 of its namespace: the namespace's init
+ * is the other container's, and this one's processes end with their program or its delete.
+ */
+static int pidns_enter(struct container *k, struct zone_error *e)
+{
+	int fd;
+
+	k->own_pidns = -1;
+	if (!k->cfg.pid_path)
+		return 0;
+	k->own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	fd = open(k->cfg.pid_path, O_RDONLY | O_CLOEXEC);
+	if (k->own_pidns < 0 || fd < 0 || setns(fd, CLONE_NEWPID) < 0) {
+		int en = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return oci_fail(e, "join the pid namespace %s: %s", k->cfg.pid_path, strerror(en));
+	}
+	close(fd);
+	k->plan.clone_flags &= ~CLONE_NEWPID;
+	return 0;
+}
+
+/* Children born in create's own pid namespace again; e NULL: only undo (after a failure). */
+static int pidns_leave(struct container *k, struct zone_error *e)
+{
+	int r = 0;
+
+	if (k->own_pidns < 0)
+		return 0;
+	if (setns(k->own_pidns, CLONE_NEWPID) < 0 && e)
+		r = oci_fail(e, "return to the runtime's pid namespace: %s", strerror(errno));
+	close(k->own_pidns);
+	k->own_pidns = -1;
+	return r;
+}
+
 /* The state (so a hook may ask for it) and the hooks create runs in the runtime's namespaces,
  * once (before PID 1's pivot_root when it asks, else once it is ready). */
 static int create_runtime_hooks(struct container *k, pid_t pid, struct zone_error *e)
@@ -527,7 +569,7 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 	const struct sock_fprog *filter;
 	char fifo[PATH_MAX + 16], c;
 	sigset_t none;
-	int status = 0;
+	int status = 0, r;
 
 	k->st.annotations = json_incref(json_object_get(k->cfg.json, "annotations"));
 	now_rfc3339(k->st.created, sizeof(k->st.created));
@@ -547,10 +589,11 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 	    (k->start_fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 ||
 	    pipe2(k->ready, O_CLOEXEC) < 0 || pipe2(k->hooks_go, O_CLOEXEC) < 0)
 		return oci_fail(e, "exec fifo %s: %s", fifo, strerror(errno));
-	if (oci_preserve_fds_pass(co->preserve_fds, e) < 0)
+	if (oci_preserve_fds_pass(co->preserve_fds, e) < 0 || pidns_enter(k, e) < 0)
 		return -1;
 	sigemptyset(&none);
-	if (launch_spawn(&k->plan, filter, NULL, &none, pid, e) < 0)
+	r = launch_spawn(&k->plan, filter, NULL, &none, pid, e);
+	if (pidns_leave(k, r < 0 ? NULL : e) < 0 || r < 0)
 		return -1;
 	oci_preserve_fds_close(co->preserve_fds);
 	close(k->ready[1]);

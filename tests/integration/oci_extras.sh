@@ -99,3 +99,24 @@ R create --bundle "$B" "${ID}c" 2>"$WORK/err" && fail "a failing createContainer
 grep -q "createContainer hook /bin/false: exit status 1" "$WORK/err" || fail "createContainer failure: $(cat "$WORK/err")"
 [ ! -e "$STATE/${ID}c" ] || fail "a failed create left its state"
 echo "ok   hooks: createRuntime, prestart, createContainer, startContainer (under the brand), program, poststart, poststop"
+
+# a pid namespace by path (podman --pid container:X, shareProcessNamespace): the second
+# container's program is born in the first's namespace, sees its PID 1, and is seen by it
+config '["sleep", "300"]' ''
+R run -d --bundle "$B" "${ID}d" || fail "run -d of the pid namespace's owner exited $?"
+pid=$(R state "${ID}d" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+config '["sh", "-c", "echo $$; cat /proc/1/cmdline | tr \"\\0\" \" \"; echo; exec sleep 300"]' "
+c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'pid']
+c['linux']['namespaces'].append({'type': 'pid', 'path': '/proc/$pid/ns/pid'})"
+R run -d --bundle "$B" "${ID}e" >"$WORK/pidns.out" || fail "run -d joining a pid namespace exited $?"
+i=0; while [ "$(wc -l <"$WORK/pidns.out")" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+pe=$(R state "${ID}e" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+[ "$(readlink /proc/$pe/ns/pid)" = "$(readlink /proc/$pid/ns/pid)" ] || fail "pid namespace not joined"
+[ "$(sed -n 1p "$WORK/pidns.out")" != 1 ] || fail "the joining program is PID 1 of its namespace"
+[ "$(sed -n 2p "$WORK/pidns.out")" = "sleep 300 " ] || fail "the joined namespace's PID 1 is: $(sed -n 2p "$WORK/pidns.out")"
+# the owner's ps: the header, its sleep, the joiner's sleep, ps itself
+[ "$(R exec "${ID}d" ps -o args | grep -c "^sleep 300")" = 2 ] || fail "the owner sees: $(R exec "${ID}d" ps -o pid,args)"
+[ "$(readlink /proc/self/ns/pid)" != "$(readlink /proc/$pe/ns/pid)" ] || fail "the runtime's own namespace moved"
+R delete --force "${ID}e"
+R delete --force "${ID}d"
+echo "ok   a pid namespace joined by path (shareProcessNamespace)"

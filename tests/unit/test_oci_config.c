@@ -199,10 +199,28 @@ static void test_namespaces(void **state)
 	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
 			      json_pack("{s:s}", "type", "bogus"));
 	refused(doc, "namespace bogus does not exist");
+	/* a pid namespace by path is joined (shareProcessNamespace), not with a user one */
 	doc = base();
 	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
 			      json_pack("{s:s, s:s}", "type", "pid", "path", "/proc/1/ns/pid"));
-	refused(doc, "joining a pid namespace");
+	assert_int_equal(load(doc, &c, &e), 0);
+	assert_string_equal(c.pid_path, "/proc/1/ns/pid");
+	oci_config_free(&c);
+	doc = base();
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      json_pack("{s:s, s:s}", "type", "pid", "path", "/proc/1/ns/pid"));
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      json_pack("{s:s}", "type", "user"));
+	json_object_set_new(
+	    linux_of(doc), "uidMappings",
+	    json_pack("[{s:i, s:i, s:i}]", "containerID", 0, "hostID", 100000, "size", 65536));
+	json_object_set(linux_of(doc), "gidMappings",
+			json_object_get(linux_of(doc), "uidMappings"));
+	refused(doc, "joining a uts, ipc or pid namespace with a user namespace");
+	doc = base();
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      json_pack("{s:s, s:s}", "type", "mount", "path", "/proc/1/ns/mnt"));
+	refused(doc, "joining a mount namespace");
 	doc = base();
 	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
 			      json_pack("{s:s}", "type", "user"));

@@ -100,6 +100,9 @@ struct oci_config {
 	uint64_t memory, swap, millicpus, pids, cpu_shares; /* UINT64_MAX (shares: 0): unset */
 	const char *cpuset_cpus, *cpuset_mems;
 	const char *cgroups_path;
+	/* linux.devices (nodes made or bound in /dev) and the resources' devices rules,
+	 * hugepageLimits and unified (cgroup2 keys), each checked; NULL: none */
+	json_t *devices, *dev_rules, *hugepages, *unified;
 	/* linux.sysctl: the /proc/sys path and the value, namespaced keys only */
 	struct {
 		char path[256];

@@ -232,6 +232,8 @@ int oci_container_cgroup(struct container *k, struct zone_error *e)
 		if (write_cg(k->cg.v1[ZONE_CG_CPU], "cpu.shares", buf, e) < 0)
 			return -1;
 	}
+	if (oci_resources_apply(k, e) < 0)
+		return -1;
 	np = zone_cgroup_procs_files(&k->cg, k->procs, ZONE_CG_NCTRL + 1);
 	for (int i = 0; i < np; i++)
 		k->procs_ptr[i] = k->procs[i];

@@ -9,6 +9,7 @@
  * Tables, not ladders: mount options, rlimits, namespaces.
  */
 #include "cli/oci.h"
+#include "cli/oci_container.h"
 #include "zone/capset.h"
 
 #include <errno.h>
@@ -549,11 +550,8 @@ static int linux_parse(json_t *l, struct oci_config *c, struct zone_error *e)
 	    paths_parse(json_object_get(l, "readonlyPaths"), c->readonly, &c->nreadonly,
 			"readonlyPaths", e) < 0)
 		return -1;
-	/* the zone's /dev is fixed (zone/launch/launch_plan.c): say so rather than pretend */
-	if (json_array_size(json_object_get(l, "devices")) > 0)
-		oci_log("warning", "linux.devices: not created by lxzone-oci (the container's "
-				   "/dev is the zone's: null, zero, full, random, urandom, tty, "
-				   "ptmx, pts)");
+	if (oci_resources_parse(l, c, e) < 0) /* oci_resources.c */
+		return -1;
 	return sysctl_parse(json_object_get(l, "sysctl"), c, e);
 }
 

@@ -41,6 +41,15 @@ struct container {
 /* The container's cgroup (limits, cpuset, shares), its procs files and cgroup file systems
  * in k->opts, and its zone page (oci_cgroup.c).  0, or -1 with e. */
 int oci_container_cgroup(struct container *k, struct zone_error *e);
+/* config.json's device keys, hugepageLimits and unified (oci_resources.c): parsed and
+ * checked; linux.devices into the plan (insert: before pivot_root); the cgroup's rules and
+ * files once zone_cgroup_create made it.  0, or -1 with e. */
+int oci_resources_parse(json_t *linux_, struct oci_config *c, struct zone_error *e);
+int oci_devices_plan(struct container *k,
+		     int (*insert)(struct launch_plan *, const struct launch_op *,
+				   struct zone_error *),
+		     struct zone_error *e);
+int oci_resources_apply(struct container *k, struct zone_error *e);
 /* The zone page's writer, a daemon beside the container until its init exits. */
 void oci_container_sampler(struct container *k, pid_t init);
 

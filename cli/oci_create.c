@@ -225,6 +225,8 @@ static int plan_extend(struct container *k, struct zone_error *e)
 		if (!m->bind && plan_insert(&k->plan, &op, e) < 0)
 			return -1;
 	}
+	if (oci_devices_plan(k, plan_insert, e) < 0)
+		return -1;
 	for (size_t i = 0; i < c->nmasked; i++) {
 		struct launch_op op = {.kind = LOP_MASK, .dest = c->masked[i]};
 

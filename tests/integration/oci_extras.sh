@@ -47,11 +47,11 @@ R run --preserve-fds 2 --bundle "$B" "${ID}a" 3<"$WORK/in" 4>"$WORK/four" >"$WOR
 # ls's own directory descriptor is the one more
 [ "$(sed -n 3p "$WORK/pf.out")" = "0 1 2 3 4 5 " ] || fail "preserve-fds: the program holds $(sed -n 3p "$WORK/pf.out")"
 config '["sh", "-c", "ls /proc/self/fd | tr \"\\n\" \" \""]' ''
-R run --bundle "$B" "${ID}a" 3<"$WORK/in" >"$WORK/pf.out" || fail "run without --preserve-fds exited $?"
+R run --bundle "$B" "${ID}a" 3<"$WORK/in" 4<&- >"$WORK/pf.out" || fail "run without --preserve-fds exited $?"
 [ "$(cat "$WORK/pf.out")" = "0 1 2 3 " ] || fail "without --preserve-fds the program holds $(cat "$WORK/pf.out")"
 # a named descriptor the caller has not open is /dev/null, never one of the runtime's
 config '["sh", "-c", "readlink /proc/self/fd/3"]' ''
-R run --preserve-fds 1 --bundle "$B" "${ID}a" >"$WORK/pf.out" || fail "run --preserve-fds 1 (3 closed) exited $?"
+R run --preserve-fds 1 --bundle "$B" "${ID}a" >"$WORK/pf.out" 3<&- || fail "run --preserve-fds 1 (3 closed) exited $?"
 [ "$(cat "$WORK/pf.out")" = /dev/null ] || fail "a closed preserved descriptor is $(cat "$WORK/pf.out")"
 # create + start, then exec --preserve-fds
 config '["sh", "-c", "cat <&3 > /out/created; exec sleep 300"]' ''
@@ -63,7 +63,7 @@ wait_file "$WORK/out/created"
 	fail "exec --preserve-fds 1: fd 3 not the program's"
 R exec "${ID}b" sh -c 'cat <&3' 3<"$WORK/in" 2>/dev/null && fail "exec without --preserve-fds passed fd 3"
 R exec --preserve-fds -1 "${ID}b" true 2>"$WORK/err" && fail "--preserve-fds -1 accepted"
-grep -q 'invalid value "-1" for flag -preserve-fds' "$WORK/err" || fail "--preserve-fds -1: $(cat "$WORK/err")"
+grep -q 'invalid value .*-1.* for flag -preserve-fds: parse error' "$WORK/err" || fail "--preserve-fds -1: $(cat "$WORK/err")"
 R delete --force "${ID}b"
 echo "ok   --preserve-fds: run, create, exec (LISTEN_FDS, PID 1, nothing else passed)"
 
@@ -80,7 +80,7 @@ chmod +x "$WORK/hook.sh"
 config '["sh", "-c", "echo program >> /out/order"]' "
 h = lambda k: [{'path': '$WORK/hook.sh', 'args': ['hook.sh', k]}]
 c['hooks'] = {k: h(k) for k in ['prestart', 'createRuntime', 'createContainer', 'poststart', 'poststop']}
-c['hooks']['startContainer'] = [{'path': '/bin/sh', 'args': ['sh', '-c', 'echo startContainer \$(uname -r) \$(grep -o status.........created) >> /out/order']}]
+c['hooks']['startContainer'] = [{'path': '/bin/sh', 'args': ['sh', '-c', 'echo startContainer \$(uname -r) \$(grep -o status....created) >> /out/order']}]
 c.setdefault('annotations', {})['io.lxzone.kernel-version'] = '4.19.0'"
 R run --bundle "$B" "${ID}c" 2>"$WORK/err" || fail "run with six hooks exited $?: $(cat "$WORK/err")"
 cat >"$WORK/order.want" <<'EOF'
@@ -120,3 +120,45 @@ pe=$(R state "${ID}e" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
 R delete --force "${ID}e"
 R delete --force "${ID}d"
 echo "ok   a pid namespace joined by path (shareProcessNamespace)"
+
+# linux.devices: /dev/fuse the host's node bound in, /dev/h7null (c 1:3) made by mknod with
+# its mode; linux.resources.devices on the v1 devices cgroup (podman's deny-all first: the
+# zone's /dev stays, the named node allowed); hugepageLimits and unified on the cgroup2
+# hierarchy (hugetlb is there on this host); a unified key whose file is not there refused
+cgv1=/sys/fs/cgroup/devices/$LXZONE_CGROUP_PARENT/${ID}f
+cgv2=/sys/fs/cgroup/unified/$LXZONE_CGROUP_PARENT/${ID}f
+[ -d /sys/fs/cgroup/unified ] || cgv2=/sys/fs/cgroup/$LXZONE_CGROUP_PARENT/${ID}f
+dev_json='[{"path": "/dev/h7null", "type": "c", "major": 1, "minor": 3, "fileMode": 416}]'
+[ -c /dev/fuse ] && dev_json='[{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229}, {"path": "/dev/h7null", "type": "c", "major": 1, "minor": 3, "fileMode": 416}]'
+hp=
+grep -qw hugetlb "$(dirname "$(dirname "$cgv2")")/cgroup.controllers" 2>/dev/null && [ -e /sys/kernel/mm/hugepages/hugepages-2048kB ] && hp=1
+config '["sh", "-c", "ls -ln /dev/h7null > /out/dev; echo x > /dev/h7null && echo wrote >> /out/dev; echo y > /dev/null && echo null >> /out/dev; exec sleep 300"]' "
+c['linux']['devices'] = json.loads('$dev_json')
+c['linux']['resources'] = {'devices': [{'allow': False, 'access': 'rwm'}, {'allow': True, 'type': 'c', 'major': 1, 'minor': 3, 'access': 'rw'}]}
+if '$hp': c['linux']['resources'].update({'hugepageLimits': [{'pageSize': '2MB', 'limit': 4194304}], 'unified': {'hugetlb.2MB.rsvd.max': '2097152'}})"
+R run -d --bundle "$B" "${ID}f" 2>"$WORK/err" || fail "run -d with devices exited $?: $(cat "$WORK/err")"
+wait_file "$WORK/out/dev"; sleep 0.3
+grep -q "^crw-r----- .* 1, *3 .*/dev/h7null" "$WORK/out/dev" || fail "linux.devices mknod: $(cat "$WORK/out/dev")"
+grep -q "^wrote" "$WORK/out/dev" && grep -q "^null" "$WORK/out/dev" || fail "device writes: $(cat "$WORK/out/dev")"
+if [ -d /sys/fs/cgroup/devices ]; then
+	grep -q "^c 1:3 rwm" "$cgv1/devices.list" && grep -q "^c 136:\* rwm" "$cgv1/devices.list" ||
+		fail "devices.list: $(cat "$cgv1/devices.list")"
+	[ -c /dev/fuse ] && { grep -q "^c 10:229 rwm" "$cgv1/devices.list" || fail "/dev/fuse not allowed: $(cat "$cgv1/devices.list")"; }
+	[ -c /dev/fuse ] && { R exec "${ID}f" sh -c 'ls -ln /dev/fuse' | grep -q "10, *229" || fail "/dev/fuse not bound"; }
+fi
+if [ -n "$hp" ]; then
+	[ "$(cat "$cgv2/hugetlb.2MB.max")" = 4194304 ] || fail "hugepageLimits: $(cat "$cgv2/hugetlb.2MB.max")"
+	[ "$(cat "$cgv2/hugetlb.2MB.rsvd.max")" = 2097152 ] || fail "unified: $(cat "$cgv2/hugetlb.2MB.rsvd.max")"
+else
+	echo "skip hugepageLimits/unified: no hugetlb controller on the cgroup2 hierarchy here"
+fi
+R delete --force "${ID}f"
+[ ! -d "$cgv1" ] && [ ! -d "$cgv2" ] || fail "delete left the cgroup"
+config '["true"]' 'c["linux"]["resources"] = {"unified": {"nosuch.max": "1"}}'
+R create --bundle "$B" "${ID}f" 2>"$WORK/err" && fail "a unified key with no controller was accepted"
+grep -q "unified: nosuch.max: the controller nosuch is not on the cgroup2 hierarchy" "$WORK/err" || fail "unified refusal: $(cat "$WORK/err")"
+[ ! -e "$STATE/${ID}f" ] && [ ! -d "$cgv2" ] || fail "a refused unified key left state or cgroup"
+echo "ok   linux.devices (bound, made), resources.devices, hugepageLimits, unified"
+
+[ $failures = 0 ] || exit 1
+echo PASS

@@ -326,6 +326,69 @@ static void test_hook_kinds(void **state)
 	oci_config_free(&c);
 }
 
+/* linux.devices, resources.devices, hugepageLimits, unified: taken, and each refusal. */
+static void test_device_keys(void **state)
+{
+	struct oci_config c;
+	struct zone_error e;
+	json_t *doc;
+
+	(void)state;
+	doc = base();
+	json_object_set_new(linux_of(doc), "devices",
+			    json_pack("[{s:s, s:s, s:i, s:i}, {s:s, s:s}]", "path", "/dev/fuse",
+				      "type", "c", "major", 10, "minor", 229, "path", "/dev/p",
+				      "type", "p"));
+	json_object_set_new(
+	    linux_of(doc), "resources",
+	    json_pack("{s:[{s:b, s:s}, {s:b, s:s, s:i, s:i, s:s}], s:[{s:s, s:i}], s:{s:s}}",
+		      "devices", "allow", 0, "access", "rwm", "allow", 1, "type", "c", "major", 10,
+		      "minor", 229, "access", "rw", "hugepageLimits", "pageSize", "2MB", "limit",
+		      4194304, "unified", "hugetlb.2MB.max", "2097152"));
+	assert_int_equal(load(doc, &c, &e), 0);
+	assert_int_equal(json_array_size(c.devices), 2);
+	assert_int_equal(json_array_size(c.dev_rules), 2);
+	assert_int_equal(json_array_size(c.hugepages), 1);
+	assert_int_equal(json_object_size(c.unified), 1);
+	oci_config_free(&c);
+
+	doc = base();
+	json_object_set_new(linux_of(doc), "devices",
+			    json_pack("[{s:s, s:s, s:i, s:i}]", "path", "/etc/x", "type", "c",
+				      "major", 1, "minor", 3));
+	refused(doc, "linux.devices: path /etc/x: must be under /dev");
+	doc = base();
+	json_object_set_new(linux_of(doc), "devices",
+			    json_pack("[{s:s, s:s, s:i, s:i}]", "path", "/dev/x", "type", "z",
+				      "major", 1, "minor", 3));
+	refused(doc, "type z is not c, b, u or p");
+	doc = base();
+	json_object_set_new(linux_of(doc), "devices",
+			    json_pack("[{s:s, s:s}]", "path", "/dev/x", "type", "c"));
+	refused(doc, "major and minor are required");
+	doc = base();
+	json_object_set_new(linux_of(doc), "resources",
+			    json_pack("{s:[{s:b, s:s}]}", "devices", "allow", 1, "access", "rwx"));
+	refused(doc, "access rwx is not of rwm");
+	doc = base();
+	json_object_set_new(linux_of(doc), "resources",
+			    json_pack("{s:[{s:s}]}", "devices", "access", "r"));
+	refused(doc, "allow must be a boolean");
+	doc = base();
+	json_object_set_new(linux_of(doc), "resources",
+			    json_pack("{s:[{s:s, s:i}]}", "hugepageLimits", "pageSize", "2M",
+				      "limit", 1));
+	refused(doc, "hugepageLimits[0]: pageSize");
+	doc = base();
+	json_object_set_new(linux_of(doc), "resources",
+			    json_pack("{s:{s:s}}", "unified", "cgroup.procs", "1"));
+	refused(doc, "unified: cgroup.procs");
+	doc = base();
+	json_object_set_new(linux_of(doc), "resources",
+			    json_pack("{s:{s:s}}", "unified", "../x.max", "1"));
+	refused(doc, "unified: ../x.max");
+}
+
 static void test_seccomp(void **state)
 {
 	struct zone_error e;
@@ -382,6 +445,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_sysctl, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_other_refusals, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hook_kinds, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_device_keys, setup, teardown),
 	    cmocka_unit_test(test_seccomp),
 	    cmocka_unit_test(test_ids),
 	};

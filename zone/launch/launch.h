@@ -322,7 +322,8 @@ enum launch_op_kind {
 	LOP_WRITE_FILE,	    /* create the file dest in the zone and write data into it */
 	LOP_REMOUNT_RO,	    /* make the mount at zone path dest read-only */
 	LOP_PIVOT_ROOT,	    /* pivot_root into path, detach the old root */
-	LOP_MKNOD,	    /* block device node dest (mode 0660, rdev in flags) in the zone */
+	LOP_MKNOD,	    /* device node dest (rdev in flags; mode: permissions, and the
+			       S_IFMT type, S_IFBLK when none) in the zone */
 	LOP_HOST_CPU_DIR,   /* no root: a private mount namespace whose /sys/devices/system/cpu
 			       shows flags CPUs, online etc. saying data (launch_cpudir.c) */
 	LOP_MASK,	    /* hide zone path dest under an empty read-only file or directory

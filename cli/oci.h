@@ -102,7 +102,7 @@ struct oci_config {
 	const char *cgroups_path;
 	/* linux.devices (nodes made or bound in /dev) and the resources' devices rules,
 	 * hugepageLimits and unified (cgroup2 keys), each checked; NULL: none */
-	json_t *devices, *dev_rules, *hugepages, *unified;
+	json_t *devices, *dev_rules, *hugepages, *unified, *blockio;
 	/* linux.sysctl: the /proc/sys path and the value, namespaced keys only */
 	struct {
 		char path[256];
@@ -181,6 +181,11 @@ typedef pid_t (*oci_hook_spawn_fn)(void *arg, const char *path, char *const *arg
 int oci_hooks_run_by(const struct oci_config *c, const char *kind, const struct oci_state *s,
 		     enum oci_status st, oci_hook_spawn_fn spawn, void *arg, struct zone_error *e);
 unsigned long long oci_proc_start_time(pid_t pid);
+/* The container's v1 blkio directory (its blockIO, oci_resources.c): 1 and out filled when
+ * the host has a v1 blkio hierarchy (the directory exists when the config had blockIO);
+ * remove: rmdir it, if any. */
+int oci_blkio_dir(const char *cgroup, char *out, size_t len);
+void oci_blkio_remove(const char *cgroup);
 /* Remove ROOT/ID and everything in it. */
 void oci_state_remove(const char *dir);
 

@@ -173,6 +173,7 @@ static int destroy(struct oci_state *s, struct zone_error *e)
 		if (zone_cgroup_kill(&cg, 5000, &ze) < 0 || zone_cgroup_remove(&cg, &ze) < 0)
 			return oci_fail(e, "remove cgroup %s: %s", s->cgroup, ze.msg);
 	}
+	oci_blkio_remove(s->cgroup);
 	snprintf(path, sizeof(path), "%s/config.json", s->dir);
 	have_cfg = oci_config_load_file(path, s->bundle, &cfg, e) == 0;
 	oci_state_remove(s->dir);
@@ -673,6 +674,7 @@ static int exec_opts(const struct exec_req *x, const struct oci_state *s,
 	struct zone_cgroup cg;
 	struct oci_config c0;
 	char path[PATH_MAX + 16];
+	static char blkio[ZONE_CG_PROCS];
 	int np;
 
 	if (oci_cgroup_of(s, &cg, e) < 0)
@@ -680,6 +682,12 @@ static int exec_opts(const struct exec_req *x, const struct oci_state *s,
 	np = zone_cgroup_procs_files(&cg, procs, ZONE_CG_NCTRL + 1);
 	for (int k = 0; k < np; k++)
 		procs_ptr[k] = procs[k];
+	/* the container's blkio directory, when its config had blockIO (oci_resources.c) */
+	if (np >= 0 && oci_blkio_dir(s->cgroup, blkio, sizeof(blkio) - 16)) {
+		strcat(blkio, "/cgroup.procs");
+		if (access(blkio, F_OK) == 0)
+			procs_ptr[np++] = blkio;
+	}
 	memset(o, 0, sizeof(*o));
 	snprintf(path, sizeof(path), "%s/config.json", s->dir);
 	if (oci_config_load_file(path, s->bundle, &c0, e) < 0)
@@ -744,7 +752,7 @@ int oci_cmd_exec(int argc, char **argv)
 	struct zone_error e = {0};
 	struct launch_opts o;
 	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PROCS];
-	const char *procs_ptr[ZONE_CG_NCTRL + 1];
+	const char *procs_ptr[ZONE_CG_NCTRL + 2];
 	void *seccomp = NULL;
 	int status = 0, slave = -1, r;
 

@@ -14,6 +14,13 @@
  * rule) never takes /dev/null away.  On a pure cgroup2 host there is no device program here:
  * the rules are not applied (a warning).
  *
+ * blockIO: the v1 blkio controller (zone/cgroup.c has no row for it): a directory of the
+ * container's own (the cgroup's name below /sys/fs/cgroup/blkio) that PID 1 and every exec
+ * join and delete removes, with the throttle files; a weight the host's blkio lacks (no
+ * proportional-weight scheduler: no blkio.weight) is skipped with a warning.  Without a v1
+ * blkio hierarchy, io.max / io.weight on the cgroup2 one, refused like a unified key when
+ * its io controller is not there.
+ *
  * hugepageLimits and unified go to the container's cgroup2 directory (the unified hierarchy
  * beside v1 ones on a hybrid host), with the controller enabled down to it; a key whose
  * controller or file that hierarchy lacks is refused, naming it.
@@ -85,6 +92,40 @@ static int rules_parse(json_t *a, struct zone_error *e)
 	return 0;
 }
 
+/* blockIO's per-device throttles: the file (v1, v2 io.max key) each list goes to. */
+static const struct {
+	const char *key, *v1, *v2;
+} throttles[] = {
+    {"throttleReadBpsDevice", "blkio.throttle.read_bps_device", "rbps"},
+    {"throttleWriteBpsDevice", "blkio.throttle.write_bps_device", "wbps"},
+    {"throttleReadIOPSDevice", "blkio.throttle.read_iops_device", "riops"},
+    {"throttleWriteIOPSDevice", "blkio.throttle.write_iops_device", "wiops"},
+};
+
+static int blockio_parse(json_t *b, struct zone_error *e)
+{
+	json_t *w = json_object_get(b, "weight"), *d;
+	size_t i;
+
+	if (!json_is_object(b))
+		return oci_fail(e, "linux.resources.blockIO must be an object");
+	if (w &&
+	    (!json_is_integer(w) || json_integer_value(w) < 10 || json_integer_value(w) > 1000))
+		return oci_fail(e, "blockIO.weight must be an integer from 10 to 1000");
+	for (size_t t = 0; t < sizeof(throttles) / sizeof(throttles[0]); t++)
+		json_array_foreach(json_object_get(b, throttles[t].key), i,
+				   d) if (!json_is_integer(json_object_get(d, "major")) ||
+					  !json_is_integer(json_object_get(d, "minor")) ||
+					  !json_is_integer(json_object_get(d, "rate")) ||
+					  json_integer_value(json_object_get(d, "rate")) <
+					      0) return oci_fail(e,
+								 "blockIO.%s[%zu]: major, "
+								 "minor and rate "
+								 "(>= 0) are required",
+								 throttles[t].key, i);
+	return 0;
+}
+
 /* "2MB", "1GB", "64KB": the hugetlb file's size part, as the kernel names it. */
 static int page_size_ok(const char *s)
 {
@@ -103,6 +144,9 @@ int oci_resources_parse(json_t *linux_, struct oci_config *c, struct zone_error 
 	c->dev_rules = json_object_get(res, "devices");
 	c->hugepages = json_object_get(res, "hugepageLimits");
 	c->unified = json_object_get(res, "unified");
+	c->blockio = json_object_get(res, "blockIO");
+	if (c->blockio && blockio_parse(c->blockio, e) < 0)
+		return -1;
 	if ((c->devices && !json_is_array(c->devices)) ||
 	    (c->dev_rules && !json_is_array(c->dev_rules)) ||
 	    (c->hugepages && !json_is_array(c->hugepages)) ||
@@ -320,13 +364,103 @@ static int v2_write(struct container *k, const char *file, const char *val, cons
 	return write_one(k->cg.v2, file, val, e);
 }
 
+int oci_blkio_dir(const char *cgroup, char *out, size_t len)
+{
+	struct stat st;
+
+	out[0] = '\0';
+	if (stat("/sys/fs/cgroup/blkio/blkio.throttle.read_bps_device", &st) != 0)
+		return 0;
+	return (size_t)snprintf(out, len, "/sys/fs/cgroup/blkio/%s", cgroup) < len ? 1 : 0;
+}
+
+static int mkdir_parents(const char *dir)
+{
+	char p[ZONE_CG_PATH];
+
+	snprintf(p, sizeof(p), "%s", dir);
+	for (char *q = strchr(p + strlen("/sys/fs/cgroup/blkio") + 1, '/'); q;
+	     q = strchr(q + 1, '/')) {
+		*q = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*q = '/';
+	}
+	return mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int blockio_apply(struct container *k, struct zone_error *e)
+{
+	json_t *b = k->cfg.blockio, *w = json_object_get(b, "weight"), *d;
+	char dir[ZONE_CG_PATH], line[96];
+	size_t i;
+
+	if (!b)
+		return 0;
+	if (!oci_blkio_dir(k->st.cgroup, dir, sizeof(dir))) {
+		/* cgroup2: io.weight and io.max, if its io controller is there */
+		if (w) {
+			snprintf(line, sizeof(line), "default %lld",
+				 (long long)json_integer_value(w));
+			if (v2_write(k, "io.weight", line, "blockIO", e) < 0)
+				return -1;
+		}
+		for (size_t t = 0; t < sizeof(throttles) / sizeof(throttles[0]); t++)
+			json_array_foreach(json_object_get(b, throttles[t].key), i, d)
+			{
+				snprintf(line, sizeof(line), "%lld:%lld %s=%lld",
+					 (long long)json_integer_value(json_object_get(d, "major")),
+					 (long long)json_integer_value(json_object_get(d, "minor")),
+					 throttles[t].v2,
+					 (long long)json_integer_value(json_object_get(d, "rate")));
+				if (v2_write(k, "io.max", line, "blockIO", e) < 0)
+					return -1;
+			}
+		return 0;
+	}
+	if (mkdir_parents(dir) < 0)
+		return oci_fail(e, "blockIO: mkdir %s: %s", dir, strerror(errno));
+	k->blkio_made = 1;
+	snprintf(k->blkio_procs, sizeof(k->blkio_procs), "%s/cgroup.procs", dir);
+	if (w) {
+		char f[ZONE_CG_PATH + 16];
+
+		snprintf(f, sizeof(f), "%s/blkio.weight", dir);
+		snprintf(line, sizeof(line), "%lld", (long long)json_integer_value(w));
+		if (access(f, F_OK) != 0)
+			oci_log("warning", "blockIO.weight: skipped: this host's blkio has no "
+					   "blkio.weight (no proportional-weight I/O scheduler)");
+		else if (write_one(dir, "blkio.weight", line, e) < 0)
+			return -1;
+	}
+	for (size_t t = 0; t < sizeof(throttles) / sizeof(throttles[0]); t++)
+		json_array_foreach(json_object_get(b, throttles[t].key), i, d)
+		{
+			snprintf(line, sizeof(line), "%lld:%lld %lld",
+				 (long long)json_integer_value(json_object_get(d, "major")),
+				 (long long)json_integer_value(json_object_get(d, "minor")),
+				 (long long)json_integer_value(json_object_get(d, "rate")));
+			if (write_one(dir, throttles[t].v1, line, e) < 0)
+				return -1;
+		}
+	return 0;
+}
+
+void oci_blkio_remove(const char *cgroup)
+{
+	char dir[ZONE_CG_PATH];
+
+	if (oci_blkio_dir(cgroup, dir, sizeof(dir)))
+		rmdir(dir); /* ENOENT: the container had no blockIO */
+}
+
 int oci_resources_apply(struct container *k, struct zone_error *e)
 {
 	const char *key;
 	json_t *v;
 	size_t i;
 
-	if (devices_apply(k, e) < 0)
+	if (devices_apply(k, e) < 0 || blockio_apply(k, e) < 0)
 		return -1;
 	json_array_foreach(k->cfg.hugepages, i, v)
 	{

@@ -375,9 +375,9 @@ static void test_device_keys(void **state)
 			    json_pack("{s:[{s:s}]}", "devices", "access", "r"));
 	refused(doc, "allow must be a boolean");
 	doc = base();
-	json_object_set_new(linux_of(doc), "resources",
-			    json_pack("{s:[{s:s, s:i}]}", "hugepageLimits", "pageSize", "2M",
-				      "limit", 1));
+	json_object_set_new(
+	    linux_of(doc), "resources",
+	    json_pack("{s:[{s:s, s:i}]}", "hugepageLimits", "pageSize", "2M", "limit", 1));
 	refused(doc, "hugepageLimits[0]: pageSize");
 	doc = base();
 	json_object_set_new(linux_of(doc), "resources",
@@ -387,6 +387,15 @@ static void test_device_keys(void **state)
 	json_object_set_new(linux_of(doc), "resources",
 			    json_pack("{s:{s:s}}", "unified", "../x.max", "1"));
 	refused(doc, "unified: ../x.max");
+	doc = base();
+	json_object_set_new(linux_of(doc), "resources",
+			    json_pack("{s:{s:i}}", "blockIO", "weight", 5));
+	refused(doc, "blockIO.weight must be an integer from 10 to 1000");
+	doc = base();
+	json_object_set_new(linux_of(doc), "resources",
+			    json_pack("{s:{s:[{s:i, s:i}]}}", "blockIO", "throttleReadBpsDevice",
+				      "major", 8, "minor", 0));
+	refused(doc, "blockIO.throttleReadBpsDevice[0]: major, minor and rate");
 }
 
 static void test_seccomp(void **state)

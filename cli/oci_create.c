@@ -336,66 +336,6 @@ static const struct sock_fprog *filter_get(const struct container *k, struct soc
 	return prog;
 }
 
-/* The most --preserve-fds may name: the descriptors a process may have. */
-static int preserve_fds_max(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur > 1 << 20)
-		return 1 << 20;
-	return (int)rl.rlim_cur;
-}
-
-int oci_preserve_fds_arg(const char *val)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(val, &end, 10);
-	if (errno || end == val || *end || n < 0 || n > preserve_fds_max() - 3)
-		return -1;
-	return (int)n;
-}
-
-void oci_preserve_fds_reserve(int argc, char **argv)
-{
-	int n = 0;
-
-	for (int i = 1; i < argc; i++) {
-		if (!strncmp(argv[i], "--preserve-fds=", 15))
-			n = oci_preserve_fds_arg(argv[i] + 15);
-		else if (!strcmp(argv[i], "--preserve-fds") && i + 1 < argc)
-			n = oci_preserve_fds_arg(argv[++i]);
-	}
-	for (int fd = 3; fd < 3 + n; fd++) {
-		int null;
-
-		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
-			continue;
-		null = open("/dev/null", O_RDWR);
-		if (null >= 0 && null != fd) {
-			dup2(null, fd);
-			close(null);
-		}
-	}
-}
-
-int oci_preserve_fds_pass(int n, struct zone_error *e)
-{
-	for (int fd = 3; fd < 3 + n; fd++)
-		if (fcntl(fd, F_SETFD, 0) < 0)
-			return oci_fail(e, "--preserve-fds: descriptor %d: %s", fd,
-					strerror(errno));
-	return 0;
-}
-
-void oci_preserve_fds_close(int n)
-{
-	if (n > 0)
-		syscall(SYS_close_range, 3U, (unsigned)(3 + n - 1), 0U);
-}
-
 int oci_write_pid_file(const char *path, pid_t pid, struct zone_error *e)
 {
 	char tmp[PATH_MAX + 16], buf[16];

@@ -46,7 +46,8 @@ static json_t *strings(const char *const *v, size_t n)
 /* The runtime-spec features document: what config.json may say and lxzone-oci honours. */
 static int cmd_features(int argc, char **argv)
 {
-	static const char *const hooks[] = {"prestart", "createRuntime", "poststart", "poststop"};
+	static const char *const hooks[] = {"prestart",	      "createRuntime", "createContainer",
+					    "startContainer", "poststart",     "poststop"};
 	static const char *const mopts[] = {
 	    "bind",	   "rbind",   "ro",	    "rw",      "nosuid",   "suid",
 	    "nodev",	   "dev",     "noexec",	    "exec",    "relatime", "norelatime",

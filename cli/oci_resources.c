@@ -26,6 +26,7 @@
  * controller or file that hierarchy lacks is refused, naming it.
  */
 #include "cli/oci_container.h"
+#include "lib/readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -314,17 +315,11 @@ static int devices_apply(struct container *k, struct zone_error *e)
 static int v2_enable(const struct zone_cgroup *cg, const char *ctrl, struct zone_error *e)
 {
 	char root[ZONE_CG_PATH], p[ZONE_CG_PATH + 32], avail[512], plus[80];
-	int fd, found = 0;
-	ssize_t n;
+	int found = 0;
 
 	snprintf(root, sizeof(root), "%s%s", cg->mnt,
 		 cg->layout == ZONE_CG_HYBRID ? "/unified" : "");
-	snprintf(p, sizeof(p), "%s/cgroup.controllers", root);
-	fd = open(p, O_RDONLY | O_CLOEXEC);
-	n = fd < 0 ? -1 : read(fd, avail, sizeof(avail) - 1);
-	if (fd >= 0)
-		close(fd);
-	avail[n > 0 ? n : 0] = '\0';
+	zone_read_text(avail, sizeof(avail), "%s/cgroup.controllers", root);
 	for (char *w = strtok(avail, " \n"); w; w = strtok(NULL, " \n"))
 		found |= !strcmp(w, ctrl);
 	if (!found)

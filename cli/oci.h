@@ -31,6 +31,17 @@ int oci_fail(struct zone_error *e, const char *fmt, ...) __attribute__((format(p
 /* --pid-file: pid written to a temporary file, renamed into place (runc's way). */
 int oci_write_pid_file(const char *path, pid_t pid, struct zone_error *e);
 
+/* --preserve-fds N (oci_create.c): descriptors 3..3+N-1 are the caller's, for the container's
+ * program (socket activation's LISTEN_FDS).  oci_preserve_fds_arg: N from the command line
+ * (-1 when it is not a number); reserve: first thing in main, /dev/null on those of them not
+ * open, so nothing lxzone-oci opens lands there and reaches the container; pass: their
+ * close-on-exec cleared, for the launcher (launch_opts.preserve_fds); close: in create once
+ * PID 1 has its copies, so the hooks and the page daemon never hold them. */
+int oci_preserve_fds_arg(const char *val);
+void oci_preserve_fds_reserve(int argc, char **argv);
+int oci_preserve_fds_pass(int n, struct zone_error *e);
+void oci_preserve_fds_close(int n);
+
 /* The log (global --log, --log-format): level "error", "warning", "info". */
 void oci_log(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -77,7 +88,8 @@ struct oci_config {
 	int new_net;			 /* network namespace without a path */
 	const char *netns_path;		 /* network namespace to join */
 	const char *uts_path, *ipc_path; /* uts / ipc namespace to join (a pod's sandbox) */
-	int userns;			 /* a user namespace: ids 0..idcount-1 are host idbase.. */
+	const char *pid_path; /* pid namespace PID 1 is born in (shareProcessNamespace) */
+	int userns;	      /* a user namespace: ids 0..idcount-1 are host idbase.. */
 	uint32_t idbase, idcount;
 	/* mounts the plan does not make itself */
 	struct oci_mount mounts[OCI_MAX_MOUNTS];
@@ -88,6 +100,9 @@ struct oci_config {
 	uint64_t memory, swap, millicpus, pids, cpu_shares; /* UINT64_MAX (shares: 0): unset */
 	const char *cpuset_cpus, *cpuset_mems;
 	const char *cgroups_path;
+	/* linux.devices (nodes made or bound in /dev) and the resources' devices rules,
+	 * hugepageLimits and unified (cgroup2 keys), each checked; NULL: none */
+	json_t *devices, *dev_rules, *hugepages, *unified, *blockio;
 	/* linux.sysctl: the /proc/sys path and the value, namespaced keys only */
 	struct {
 		char path[256];
@@ -158,7 +173,19 @@ char *oci_state_json(const struct oci_state *s, enum oci_status st);
  * on their standard input; poststop's failures are only logged.  0, or -1 with e. */
 int oci_hooks_run(const struct oci_config *c, const char *kind, const struct oci_state *s,
 		  enum oci_status st, struct zone_error *e);
+/* The same, each hook's process made by spawn (standard input in_fd; its pid, or -1 with e):
+ * createContainer's in the container's mount namespace, startContainer's under the brand in
+ * the container (oci_create.c). */
+typedef pid_t (*oci_hook_spawn_fn)(void *arg, const char *path, char *const *argv,
+				   char *const *envp, int in_fd, struct zone_error *e);
+int oci_hooks_run_by(const struct oci_config *c, const char *kind, const struct oci_state *s,
+		     enum oci_status st, oci_hook_spawn_fn spawn, void *arg, struct zone_error *e);
 unsigned long long oci_proc_start_time(pid_t pid);
+/* The container's v1 blkio directory (its blockIO, oci_resources.c): 1 and out filled when
+ * the host has a v1 blkio hierarchy (the directory exists when the config had blockIO);
+ * remove: rmdir it, if any. */
+int oci_blkio_dir(const char *cgroup, char *out, size_t len);
+void oci_blkio_remove(const char *cgroup);
 /* Remove ROOT/ID and everything in it. */
 void oci_state_remove(const char *dir);
 

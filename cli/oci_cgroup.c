@@ -232,9 +232,13 @@ int oci_container_cgroup(struct container *k, struct zone_error *e)
 		if (write_cg(k->cg.v1[ZONE_CG_CPU], "cpu.shares", buf, e) < 0)
 			return -1;
 	}
+	if (oci_resources_apply(k, e) < 0)
+		return -1;
 	np = zone_cgroup_procs_files(&k->cg, k->procs, ZONE_CG_NCTRL + 1);
 	for (int i = 0; i < np; i++)
 		k->procs_ptr[i] = k->procs[i];
+	if (np >= 0 && k->blkio_procs[0])
+		k->procs_ptr[np++] = k->blkio_procs;
 	k->opts.cgroup_procs = k->procs_ptr;
 	k->opts.ncgroup_procs = (size_t)(np > 0 ? np : 0);
 	nfs = zone_cgroup_fs_list(&k->cg, k->cgfs, ZONE_CG_MAXFS);

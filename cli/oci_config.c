@@ -9,6 +9,7 @@
  * Tables, not ladders: mount options, rlimits, namespaces.
  */
 #include "cli/oci.h"
+#include "cli/oci_container.h"
 #include "zone/capset.h"
 
 #include <errno.h>
@@ -340,6 +341,10 @@ static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_er
 				return oci_fail(e, "joining a user namespace (%s) is not supported",
 						path);
 			c->userns = 1;
+		} else if (path && !strcmp(t, "pid")) {
+			/* podman's --pid container:X, a pod's shareProcessNamespace: PID 1 is
+			 * cloned into it (oci_create.c) */
+			c->pid_path = path;
 		} else if (path && (!strcmp(t, "uts") || !strcmp(t, "ipc"))) {
 			/* a pod's containers share its sandbox's: joined by PID 1 after the
 			 * plan (container_setup) */
@@ -372,10 +377,10 @@ static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_er
 		    json_integer_value(json_object_get(u0, "size")) <= 0)
 			return oci_fail(e, "user namespace: lxzone-oci takes one uid and one gid "
 					   "mapping, the same, from container id 0");
-		if (c->uts_path || c->ipc_path)
+		if (c->uts_path || c->ipc_path || c->pid_path)
 			return oci_fail(e,
-					"joining a uts or ipc namespace with a user namespace of "
-					"the container's own is not supported");
+					"joining a uts, ipc or pid namespace with a user namespace "
+					"of the container's own is not supported");
 		c->idbase = (uint32_t)json_integer_value(json_object_get(u0, "hostID"));
 		c->idcount = (uint32_t)json_integer_value(json_object_get(u0, "size"));
 	}
@@ -438,7 +443,8 @@ static int paths_parse(json_t *a, const char **out, size_t *n, const char *what,
 
 static int hooks_check(json_t *hooks, struct zone_error *e)
 {
-	static const char *const ok[] = {"prestart", "createRuntime", "poststart", "poststop"};
+	static const char *const ok[] = {"prestart",	   "createRuntime", "createContainer",
+					 "startContainer", "poststart",	    "poststop"};
 	const char *key;
 	json_t *v;
 
@@ -450,8 +456,9 @@ static int hooks_check(json_t *hooks, struct zone_error *e)
 			;
 		if (i == sizeof(ok) / sizeof(ok[0]) && json_array_size(v) > 0)
 			return oci_fail(e,
-					"hooks.%s: not supported by lxzone-oci (it runs "
-					"prestart, createRuntime, poststart, poststop)",
+					"hooks.%s: not a hook kind lxzone-oci runs "
+					"(prestart, createRuntime, createContainer, "
+					"startContainer, poststart, poststop)",
 					key);
 	}
 	return 0;
@@ -543,11 +550,8 @@ static int linux_parse(json_t *l, struct oci_config *c, struct zone_error *e)
 	    paths_parse(json_object_get(l, "readonlyPaths"), c->readonly, &c->nreadonly,
 			"readonlyPaths", e) < 0)
 		return -1;
-	/* the zone's /dev is fixed (zone/launch/launch_plan.c): say so rather than pretend */
-	if (json_array_size(json_object_get(l, "devices")) > 0)
-		oci_log("warning", "linux.devices: not created by lxzone-oci (the container's "
-				   "/dev is the zone's: null, zero, full, random, urandom, tty, "
-				   "ptmx, pts)");
+	if (oci_resources_parse(l, c, e) < 0) /* oci_resources.c */
+		return -1;
 	return sysctl_parse(json_object_get(l, "sysctl"), c, e);
 }
 
@@ -645,13 +649,33 @@ void oci_config_free(struct oci_config *c)
 	c->json = NULL;
 }
 
+/* A hook's process on the host (or, for createContainer, in the container's mount
+ * namespace before pivot_root): fork and execve. */
+static pid_t hook_spawn_native(void *arg, const char *path, char *const *argv, char *const *envp,
+			       int in_fd, struct zone_error *e)
+{
+	pid_t pid = fork();
+
+	(void)arg;
+	if (pid == 0) {
+		dup2(in_fd, 0);
+		execve(path, argv, envp);
+		_exit(127);
+	}
+	if (pid < 0)
+		return oci_fail(e, "fork %s: %s", path, strerror(errno));
+	return pid;
+}
+
 /* One hook: path, args, env, timeout (seconds), the state on its standard input. */
-static int hook_run(json_t *h, const char *kind, const char *state_json, struct zone_error *e)
+static int hook_run(json_t *h, const char *kind, const char *state_json, oci_hook_spawn_fn spawn,
+		    void *arg, struct zone_error *e)
 {
 	const char *path = json_string_value(json_object_get(h, "path"));
 	json_int_t timeout = json_integer_value(json_object_get(h, "timeout"));
 	char **args = NULL, **env = NULL;
 	char *def_args[2];
+	static char *empty[] = {NULL};
 	int in[2], st = 0;
 	pid_t pid;
 
@@ -665,16 +689,9 @@ static int hook_run(json_t *h, const char *kind, const char *state_json, struct 
 	}
 	if (pipe2(in, O_CLOEXEC) < 0)
 		return oci_fail(e, "hook %s: pipe: %s", kind, strerror(errno));
-	pid = fork();
-	if (pid == 0) {
-		static char *empty[] = {NULL};
-
-		dup2(in[0], 0);
-		def_args[0] = (char *)path;
-		def_args[1] = NULL;
-		execve(path, args && args[0] ? args : def_args, env ? env : empty);
-		_exit(127);
-	}
+	def_args[0] = (char *)path;
+	def_args[1] = NULL;
+	pid = spawn(arg, path, args && args[0] ? args : def_args, env ? env : empty, in[0], e);
 	close(in[0]);
 	if (pid > 0) {
 		signal(SIGPIPE, SIG_IGN);
@@ -685,7 +702,7 @@ static int hook_run(json_t *h, const char *kind, const char *state_json, struct 
 	free(args);
 	free(env);
 	if (pid < 0)
-		return oci_fail(e, "hook %s: fork: %s", kind, strerror(errno));
+		return -1;
 	for (json_int_t waited = 0;; waited += 10) {
 		pid_t r = waitpid(pid, &st, WNOHANG);
 
@@ -708,6 +725,12 @@ static int hook_run(json_t *h, const char *kind, const char *state_json, struct 
 int oci_hooks_run(const struct oci_config *c, const char *kind, const struct oci_state *s,
 		  enum oci_status st, struct zone_error *e)
 {
+	return oci_hooks_run_by(c, kind, s, st, NULL, NULL, e);
+}
+
+int oci_hooks_run_by(const struct oci_config *c, const char *kind, const struct oci_state *s,
+		     enum oci_status st, oci_hook_spawn_fn spawn, void *arg, struct zone_error *e)
+{
 	json_t *list = json_object_get(json_object_get(c->json, "hooks"), kind), *h;
 	char *sj;
 	size_t i;
@@ -715,9 +738,11 @@ int oci_hooks_run(const struct oci_config *c, const char *kind, const struct oci
 
 	if (json_array_size(list) == 0)
 		return 0;
+	if (!spawn)
+		spawn = hook_spawn_native;
 	sj = oci_state_json(s, st);
-	json_array_foreach(list, i, h) if (r == 0 && hook_run(h, kind, sj ? sj : "{}", e) < 0) r =
-	    -1;
+	json_array_foreach(
+	    list, i, h) if (r == 0 && hook_run(h, kind, sj ? sj : "{}", spawn, arg, e) < 0) r = -1;
 	free(sj);
 	return r;
 }

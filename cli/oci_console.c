@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
@@ -30,7 +31,8 @@ int oci_send_fd(int sock, int fd)
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) < 0 ? -1 : 0;
+	/* a peer gone is EPIPE, not a SIGPIPE that kills PID 1 with no word */
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? -1 : 0;
 }
 
 /* The terminal: a pty of the container's own devpts, its master sent over the console
@@ -75,7 +77,14 @@ int oci_console_connect(const char *path, struct zone_error *e)
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return oci_fail(e, "console socket %s: path too long", path);
 	strcpy(sa.sun_path, path);
+	/* connect and the send wait at most this long (AF_UNIX honours SO_SNDTIMEO for both):
+	 * a caller whose listener never accepts (a full backlog, a stuck conmon) gets an error,
+	 * not a runtime blocked forever */
+	struct timeval tmo = {.tv_sec = 30};
+
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof(tmo));
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		int en = errno;
 

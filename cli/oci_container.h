@@ -24,11 +24,17 @@ struct container {
 	struct launch_userns userns;
 	struct launch_bind binds[OCI_MAX_MOUNTS];
 	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PROCS];
-	const char *procs_ptr[ZONE_CG_NCTRL + 1];
+	const char *procs_ptr[ZONE_CG_NCTRL + 2]; /* + the blkio directory's */
+	char blkio_procs[ZONE_CG_PROCS];	  /* "" when none (blockIO) */
+	int blkio_made;
 	struct zone_cgroup_fs cgfs[ZONE_CG_MAXFS];
 	struct launch_cgroupfs cgfs_ops[ZONE_CG_MAXFS];
 	int console_fd, start_fd, ready[2], cg_made;
+	/* createRuntime/prestart before createContainer (runtime-spec order): PID 1 writes 'h'
+	 * on ready[1] before pivot_root and waits for create's 'g' on hooks_go[0] */
+	int hooks_go[2], runtime_hooks, runtime_hooks_done;
 	int uts_fd, ipc_fd; /* namespaces PID 1 joins after the plan, or -1 */
+	int own_pidns;	    /* create's pid namespace while PID 1 is cloned into another, or -1 */
 	struct lxzone_page_writer page;
 	void *seccomp; /* linux.seccomp, built; loaded by PID 1 */
 	char page_path[PATH_MAX + 16];
@@ -37,6 +43,15 @@ struct container {
 /* The container's cgroup (limits, cpuset, shares), its procs files and cgroup file systems
  * in k->opts, and its zone page (oci_cgroup.c).  0, or -1 with e. */
 int oci_container_cgroup(struct container *k, struct zone_error *e);
+/* config.json's device keys, hugepageLimits and unified (oci_resources.c): parsed and
+ * checked; linux.devices into the plan (insert: before pivot_root); the cgroup's rules and
+ * files once zone_cgroup_create made it.  0, or -1 with e. */
+int oci_resources_parse(json_t *linux_, struct oci_config *c, struct zone_error *e);
+int oci_devices_plan(struct container *k,
+		     int (*insert)(struct launch_plan *, const struct launch_op *,
+				   struct zone_error *),
+		     struct zone_error *e);
+int oci_resources_apply(struct container *k, struct zone_error *e);
 /* The zone page's writer, a daemon beside the container until its init exits. */
 void oci_container_sampler(struct container *k, pid_t init);
 

@@ -113,6 +113,56 @@ static int container_setup(void *arg, struct zone_error *err)
 	return oci_seccomp_load(k->seccomp, err);
 }
 
+/* The hooks that run inside the container (runtime-spec): createContainer by the process
+ * executing the plan, after the mounts and before pivot_root, natively (the path is the
+ * runtime's, as for createRuntime); startContainer by PID 1 after start's byte and before the
+ * program, under the brand like every process of the container (the path is the
+ * container's), with PID 1's credentials, capabilities and seccomp profile, as runc's. */
+static int container_hooks(struct container *k, const char *kind, enum oci_status st,
+			   oci_hook_spawn_fn spawn, void *arg, struct zone_error *err)
+{
+	struct zone_error e = {0};
+
+	k->st.pid = getpid(); /* as runc's init reports itself */
+	if (oci_hooks_run_by(&k->cfg, kind, &k->st, st, spawn, arg, &e) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, 0, "%s", e.msg);
+	return 0;
+}
+
+/* Before pivot_root: create's createRuntime and prestart hooks first (it says 'g' when they
+ * passed; end-of-file when they failed or create died), then createContainer here. */
+static int container_before_pivot(void *arg, struct zone_error *err)
+{
+	struct container *k = arg;
+	char c = 0;
+
+	if (k->runtime_hooks) {
+		ssize_t n;
+
+		if (write(k->ready[1], "h", 1) != 1)
+			return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "ask for the hooks");
+		while ((n = read(k->hooks_go[0], &c, 1)) < 0 && errno == EINTR)
+			;
+		close(k->hooks_go[0]);
+		if (n != 1 || c != 'g')
+			return launch_fail(err, LAUNCH_EXIT_CANNOT, 0,
+					   "createRuntime or prestart hooks failed");
+	}
+	return container_hooks(arg, "createContainer", OCI_CREATING, NULL, NULL, err);
+}
+
+static pid_t hook_spawn_brand(void *arg, const char *path, char *const *argv, char *const *envp,
+			      int in_fd, struct zone_error *e)
+{
+	return launch_brand_fork(arg, path, argv, envp, in_fd, e);
+}
+
+static int container_started(void *arg, const struct launch_brand *b, struct zone_error *err)
+{
+	return container_hooks(arg, "startContainer", OCI_CREATED, hook_spawn_brand, (void *)b,
+			       err);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* In create. */
 
@@ -175,6 +225,8 @@ static int plan_extend(struct container *k, struct zone_error *e)
 		if (!m->bind && plan_insert(&k->plan, &op, e) < 0)
 			return -1;
 	}
+	if (oci_devices_plan(k, plan_insert, e) < 0)
+		return -1;
 	for (size_t i = 0; i < c->nmasked; i++) {
 		struct launch_op op = {.kind = LOP_MASK, .dest = c->masked[i]};
 
@@ -208,11 +260,20 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 	o->detached = 1;
 	o->setup = container_setup;
 	o->setup_arg = k;
+	k->runtime_hooks =
+	    json_array_size(json_object_get(json_object_get(c->json, "hooks"), "createRuntime")) ||
+	    json_array_size(json_object_get(json_object_get(c->json, "hooks"), "prestart"));
+	if (k->runtime_hooks ||
+	    json_array_size(json_object_get(json_object_get(c->json, "hooks"), "createContainer")))
+		o->before_pivot = container_before_pivot;
+	if (json_array_size(json_object_get(json_object_get(c->json, "hooks"), "startContainer")))
+		o->started = container_started;
 	o->init_user = &c->user;
 	o->ready_fd = &k->ready[1];
 	o->start_fd = &k->start_fd;
 	o->net = c->new_net ? LAUNCH_NET_NONE : LAUNCH_NET_HOST;
 	o->net_fd = -1;
+	o->preserve_fds = co->preserve_fds;
 	k->uts_fd = k->ipc_fd = -1;
 	if ((c->uts_path && (k->uts_fd = open(c->uts_path, O_RDONLY | O_CLOEXEC)) < 0) ||
 	    (c->ipc_path && (k->ipc_fd = open(c->ipc_path, O_RDONLY | O_CLOEXEC)) < 0))
@@ -322,6 +383,8 @@ static void container_destroy(struct container *k, pid_t pid)
 		zone_cgroup_kill(&k->cg, 5000, &ze);
 		zone_cgroup_remove(&k->cg, &ze);
 	}
+	if (k->blkio_made)
+		oci_blkio_remove(k->st.cgroup);
 	oci_state_remove(k->st.dir);
 }
 
@@ -369,8 +432,6 @@ static int create_check(struct container *k, const struct create_opts *co, int r
 	if (k->cfg.terminal && run && !co->console_socket)
 		return oci_fail(e, "run with terminal: true needs --console-socket with "
 				   "lxzone-oci (see docs/oci.md)");
-	if (co->preserve_fds > 0)
-		return oci_fail(e, "--preserve-fds: not supported by lxzone-oci yet");
 	if (mkdir_p(oci_g.root) < 0)
 		return oci_fail(e, "mkdir %s: %s", oci_g.root, strerror(errno));
 	snprintf(k->st.id, sizeof(k->st.id), "%s", co->id);
@@ -385,6 +446,64 @@ static int create_check(struct container *k, const struct create_opts *co, int r
 	return 0;
 }
 
+/*
+ * linux.namespaces' pid path (podman's --pid container:X, a pod's shareProcessNamespace): PID 1
+ * is cloned into that namespace instead of a new one (setns CLONE_NEWPID changes where our
+ * children are born, not us), and create's later children (hooks, the page daemon) are born
+ * in its own again.  The program is then not PID 1 of its namespace: the namespace's init
+ * is the other container's, and this one's processes end with their program or its delete.
+ */
+static int pidns_enter(struct container *k, struct zone_error *e)
+{
+	int fd;
+
+	k->own_pidns = -1;
+	if (!k->cfg.pid_path)
+		return 0;
+	k->own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	fd = open(k->cfg.pid_path, O_RDONLY | O_CLOEXEC);
+	if (k->own_pidns < 0 || fd < 0 || setns(fd, CLONE_NEWPID) < 0) {
+		int en = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return oci_fail(e, "join the pid namespace %s: %s", k->cfg.pid_path, strerror(en));
+	}
+	close(fd);
+	k->plan.clone_flags &= ~CLONE_NEWPID;
+	return 0;
+}
+
+/* Children born in create's own pid namespace again; e NULL: only undo (after a failure). */
+static int pidns_leave(struct container *k, struct zone_error *e)
+{
+	int r = 0;
+
+	if (k->own_pidns < 0)
+		return 0;
+	if (setns(k->own_pidns, CLONE_NEWPID) < 0 && e)
+		r = oci_fail(e, "return to the runtime's pid namespace: %s", strerror(errno));
+	close(k->own_pidns);
+	k->own_pidns = -1;
+	return r;
+}
+
+/* The state (so a hook may ask for it) and the hooks create runs in the runtime's namespaces,
+ * once (before PID 1's pivot_root when it asks, else once it is ready). */
+static int create_runtime_hooks(struct container *k, pid_t pid, struct zone_error *e)
+{
+	if (k->runtime_hooks_done)
+		return 0;
+	k->runtime_hooks_done = 1;
+	k->st.pid = pid;
+	k->st.start_time = oci_proc_start_time(pid);
+	if (oci_state_save(&k->st, e) < 0 ||
+	    oci_hooks_run(&k->cfg, "createRuntime", &k->st, OCI_CREATED, e) < 0 ||
+	    oci_hooks_run(&k->cfg, "prestart", &k->st, OCI_CREATED, e) < 0)
+		return -1;
+	return 0;
+}
+
 /* The container's PID 1, started and waiting on exec.fifo for `start`: the plan, the filter,
  * the fifo, the spawn, and PID 1's word that the container is set up.  *pid is set once it
  * exists (-1 again when it died). */
@@ -394,7 +513,7 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 	const struct sock_fprog *filter;
 	char fifo[PATH_MAX + 16], c;
 	sigset_t none;
-	int status = 0;
+	int status = 0, r;
 
 	k->st.annotations = json_incref(json_object_get(k->cfg.json, "annotations"));
 	now_rfc3339(k->st.created, sizeof(k->st.created));
@@ -412,17 +531,34 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 		return -1;
 	if (mkfifo(fifo, 0622) < 0 ||
 	    (k->start_fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 ||
-	    pipe2(k->ready, O_CLOEXEC) < 0)
+	    pipe2(k->ready, O_CLOEXEC) < 0 || pipe2(k->hooks_go, O_CLOEXEC) < 0)
 		return oci_fail(e, "exec fifo %s: %s", fifo, strerror(errno));
-	sigemptyset(&none);
-	if (launch_spawn(&k->plan, filter, NULL, &none, pid, e) < 0)
+	if (oci_preserve_fds_pass(co->preserve_fds, e) < 0 || pidns_enter(k, e) < 0)
 		return -1;
+	sigemptyset(&none);
+	r = launch_spawn(&k->plan, filter, NULL, &none, pid, e);
+	if (pidns_leave(k, r < 0 ? NULL : e) < 0 || r < 0)
+		return -1;
+	oci_preserve_fds_close(co->preserve_fds);
 	close(k->ready[1]);
+	close(k->hooks_go[0]);
 	close(k->start_fd);
 	if (k->console_fd >= 0)
 		close(k->console_fd);
 	launch_userns_close(&k->userns);
-	if (read(k->ready[0], &c, 1) != 1) {
+	/* 'h': PID 1 is before pivot_root and waits for the createRuntime/prestart hooks;
+	 * 'r': it is set up and waits for start */
+	while (read(k->ready[0], &c, 1) == 1 && c == 'h') {
+		if (create_runtime_hooks(k, *pid, e) < 0) {
+			close(k->hooks_go[1]); /* PID 1 sees end-of-file and gives up */
+			return -1;
+		}
+		if (write(k->hooks_go[1], "g", 1) != 1)
+			return oci_fail(e, "let the container go on: %s", strerror(errno));
+		c = 0;
+	}
+	close(k->hooks_go[1]);
+	if (c != 'r') {
 		/* PID 1 said why on stderr; its status says how */
 		waitpid(*pid, &status, 0);
 		*pid = -1;
@@ -460,17 +596,12 @@ static int do_create(const struct create_opts *co, int run)
 	struct zone_error e = {0};
 	pid_t pid = -1;
 
-	k.console_fd = k.start_fd = k.ready[0] = k.ready[1] = -1;
+	k.console_fd = k.start_fd = k.ready[0] = k.ready[1] = k.hooks_go[0] = k.hooks_go[1] = -1;
 	if (create_check(&k, co, run, &e) < 0)
 		return create_error(&e, run);
 	if (create_spawn(&k, co, &prog, &pid, &e) < 0)
 		goto fail;
-	k.st.pid = pid;
-	k.st.start_time = oci_proc_start_time(pid);
-	if (oci_state_save(&k.st, &e) < 0)
-		goto fail;
-	if (oci_hooks_run(&k.cfg, "createRuntime", &k.st, OCI_CREATED, &e) < 0 ||
-	    oci_hooks_run(&k.cfg, "prestart", &k.st, OCI_CREATED, &e) < 0)
+	if (create_runtime_hooks(&k, pid, &e) < 0)
 		goto fail;
 	if (co->pid_file && oci_write_pid_file(co->pid_file, pid, &e) < 0)
 		goto fail;
@@ -526,9 +657,14 @@ static int parse_create(int argc, char **argv, struct create_opts *co, int run)
 			co->pid_file = val;
 		else if (!strcmp(name, "--console-socket"))
 			co->console_socket = val;
-		else if (!strcmp(name, "--preserve-fds"))
-			co->preserve_fds = atoi(val);
-		else
+		else if (!strcmp(name, "--preserve-fds")) {
+			if ((co->preserve_fds = oci_preserve_fds_arg(val)) < 0)
+				return oci_fail(&e,
+						"invalid value \"%s\" for flag -preserve-fds: "
+						"parse error",
+						val),
+				       oci_error(&e), -1;
+		} else
 			return oci_fail(&e, "flag provided but not defined: %s", a), oci_error(&e),
 			       -1;
 	}
@@ -596,6 +732,15 @@ int oci_cmd_start(int argc, char **argv)
 			close(fd);
 		oci_state_free(&s);
 		return oci_error(&e);
+	}
+	/* PID 1 holds the read end until it execs the program (after startContainer hooks):
+	 * no reader left (POLLERR) is the program started, or PID 1 gone */
+	for (;;) {
+		struct pollfd p = {.fd = fd, .events = 0};
+
+		if (poll(&p, 1, -1) < 0 && errno == EINTR)
+			continue;
+		break;
 	}
 	close(fd);
 	unlink(fifo);

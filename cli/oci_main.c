@@ -46,7 +46,8 @@ static json_t *strings(const char *const *v, size_t n)
 /* The runtime-spec features document: what config.json may say and lxzone-oci honours. */
 static int cmd_features(int argc, char **argv)
 {
-	static const char *const hooks[] = {"prestart", "createRuntime", "poststart", "poststop"};
+	static const char *const hooks[] = {"prestart",	      "createRuntime", "createContainer",
+					    "startContainer", "poststart",     "poststop"};
 	static const char *const mopts[] = {
 	    "bind",	   "rbind",   "ro",	    "rw",      "nosuid",   "suid",
 	    "nodev",	   "dev",     "noexec",	    "exec",    "relatime", "norelatime",
@@ -167,6 +168,7 @@ int main(int argc, char **argv)
 
 	oci_g.prog = slash ? slash + 1 : argv[0];
 	launch_prog = oci_g.prog;
+	oci_preserve_fds_reserve(argc, argv); /* before anything opens a descriptor */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if ((v = opt_value(argc, argv, &i, "--root")))
 			oci_g.root = v;

@@ -173,6 +173,7 @@ static int destroy(struct oci_state *s, struct zone_error *e)
 		if (zone_cgroup_kill(&cg, 5000, &ze) < 0 || zone_cgroup_remove(&cg, &ze) < 0)
 			return oci_fail(e, "remove cgroup %s: %s", s->cgroup, ze.msg);
 	}
+	oci_blkio_remove(s->cgroup);
 	snprintf(path, sizeof(path), "%s/config.json", s->dir);
 	have_cfg = oci_config_load_file(path, s->bundle, &cfg, e) == 0;
 	oci_state_remove(s->dir);
@@ -560,7 +561,7 @@ struct exec_req {
 	char user[64];
 	char **args, *envs[64];
 	size_t nenv;
-	int tty, detach;
+	int tty, detach, preserve_fds;
 };
 
 /* runc exec's command line; 0 or -1 with e filled (runc's wording). */
@@ -596,13 +597,16 @@ static int exec_parse(int argc, char **argv, struct exec_req *x, struct zone_err
 		else if (!strcmp(a, "--env") || !strcmp(a, "-e")) {
 			if (x->nenv < 63)
 				x->envs[x->nenv++] = argv[++i];
-		} else if (!strcmp(a, "--preserve-fds") && atoi(argv[i + 1]) > 0) {
-			return oci_fail(e, "exec --preserve-fds: not supported by lxzone-oci yet");
+		} else if (!strcmp(a, "--preserve-fds")) {
+			if ((x->preserve_fds = oci_preserve_fds_arg(argv[++i])) < 0)
+				return oci_fail(e,
+						"invalid value \"%s\" for flag -preserve-fds: "
+						"parse error",
+						argv[i]);
 		} else if (!strcmp(a, "--console-socket")) {
 			x->console = argv[++i];
-		} else if (!strcmp(a, "--preserve-fds") || !strcmp(a, "--cap") ||
-			   !strcmp(a, "--apparmor") || !strcmp(a, "--process-label") ||
-			   !strcmp(a, "--cgroup")) {
+		} else if (!strcmp(a, "--cap") || !strcmp(a, "--apparmor") ||
+			   !strcmp(a, "--process-label") || !strcmp(a, "--cgroup")) {
 			i++; /* accepted, not applied: docs/oci.md */
 		} else
 			return oci_fail(e, "flag provided but not defined: %s", a);
@@ -670,6 +674,7 @@ static int exec_opts(const struct exec_req *x, const struct oci_state *s,
 	struct zone_cgroup cg;
 	struct oci_config c0;
 	char path[PATH_MAX + 16];
+	static char blkio[ZONE_CG_PROCS];
 	int np;
 
 	if (oci_cgroup_of(s, &cg, e) < 0)
@@ -677,6 +682,12 @@ static int exec_opts(const struct exec_req *x, const struct oci_state *s,
 	np = zone_cgroup_procs_files(&cg, procs, ZONE_CG_NCTRL + 1);
 	for (int k = 0; k < np; k++)
 		procs_ptr[k] = procs[k];
+	/* the container's blkio directory, when its config had blockIO (oci_resources.c) */
+	if (np >= 0 && oci_blkio_dir(s->cgroup, blkio, sizeof(blkio) - 16)) {
+		strcat(blkio, "/cgroup.procs");
+		if (access(blkio, F_OK) == 0)
+			procs_ptr[np++] = blkio;
+	}
 	memset(o, 0, sizeof(*o));
 	snprintf(path, sizeof(path), "%s/config.json", s->dir);
 	if (oci_config_load_file(path, s->bundle, &c0, e) < 0)
@@ -697,6 +708,7 @@ static int exec_opts(const struct exec_req *x, const struct oci_state *s,
 	o->cgroup_procs = procs_ptr;
 	o->ncgroup_procs = (size_t)(np > 0 ? np : 0);
 	o->enter_in_place = 1;
+	o->preserve_fds = x->preserve_fds;
 	if (*seccomp) {
 		o->setup = exec_setup;
 		o->setup_arg = *seccomp;
@@ -740,7 +752,7 @@ int oci_cmd_exec(int argc, char **argv)
 	struct zone_error e = {0};
 	struct launch_opts o;
 	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PROCS];
-	const char *procs_ptr[ZONE_CG_NCTRL + 1];
+	const char *procs_ptr[ZONE_CG_NCTRL + 2];
 	void *seccomp = NULL;
 	int status = 0, slave = -1, r;
 
@@ -755,7 +767,8 @@ int oci_cmd_exec(int argc, char **argv)
 	if (exec_process(&x, &s, &cfg, &e) < 0 ||
 	    exec_opts(&x, &s, &cfg, &o, procs, procs_ptr, &seccomp, &e) < 0)
 		goto fail;
-	if (x.tty && (slave = oci_exec_tty(s.pid, x.console, &e)) < 0)
+	if (oci_preserve_fds_pass(x.preserve_fds, &e) < 0 ||
+	    (x.tty && (slave = oci_exec_tty(s.pid, x.console, &e)) < 0))
 		goto fail;
 	if (x.detach || x.tty) {
 		if ((r = exec_fork(&x, slave, &e)) >= 0) {

@@ -91,10 +91,10 @@ R start "${ID}c" || fail "start with hooks exited $?"
 grep -q '"status": "running"' "$WORK/out/hook-poststart" 2>/dev/null || fail "poststart hook: $(cat "$WORK/out/hook-poststart" 2>&1)"
 R delete --force "${ID}c"
 grep -q '"status": "stopped"' "$WORK/out/hook-poststop" 2>/dev/null || fail "poststop hook: $(cat "$WORK/out/hook-poststop" 2>&1)"
-config '["true"]' "c['hooks'] = {'startContainer': [{'path': '/bin/true'}]}"
-R create --bundle "$B" "${ID}c" 2>"$WORK/err" && fail "startContainer hook was accepted"
-grep -q "hooks.startContainer: not supported" "$WORK/err" || fail "startContainer: $(cat "$WORK/err")"
-echo "ok   hooks createRuntime, poststart, poststop (state on stdin); startContainer refused"
+config '["true"]' "c['hooks'] = {'onCrash': [{'path': '/bin/true'}]}"
+R create --bundle "$B" "${ID}c" 2>"$WORK/err" && fail "an unknown hook kind was accepted"
+grep -q "hooks.onCrash: not a hook kind" "$WORK/err" || fail "onCrash: $(cat "$WORK/err")"
+echo "ok   hooks createRuntime, poststart, poststop (state on stdin); an unknown kind refused"
 
 # the terminal: the master arrives on the console socket, the program writes to the slave
 cat >"$WORK/console.py" <<'EOF'

@@ -199,10 +199,28 @@ static void test_namespaces(void **state)
 	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
 			      json_pack("{s:s}", "type", "bogus"));
 	refused(doc, "namespace bogus does not exist");
+	/* a pid namespace by path is joined (shareProcessNamespace), not with a user one */
 	doc = base();
 	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
 			      json_pack("{s:s, s:s}", "type", "pid", "path", "/proc/1/ns/pid"));
-	refused(doc, "joining a pid namespace");
+	assert_int_equal(load(doc, &c, &e), 0);
+	assert_string_equal(c.pid_path, "/proc/1/ns/pid");
+	oci_config_free(&c);
+	doc = base();
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      json_pack("{s:s, s:s}", "type", "pid", "path", "/proc/1/ns/pid"));
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      json_pack("{s:s}", "type", "user"));
+	json_object_set_new(
+	    linux_of(doc), "uidMappings",
+	    json_pack("[{s:i, s:i, s:i}]", "containerID", 0, "hostID", 100000, "size", 65536));
+	json_object_set(linux_of(doc), "gidMappings",
+			json_object_get(linux_of(doc), "uidMappings"));
+	refused(doc, "joining a uts, ipc or pid namespace with a user namespace");
+	doc = base();
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      json_pack("{s:s, s:s}", "type", "mount", "path", "/proc/1/ns/mnt"));
+	refused(doc, "joining a mount namespace");
 	doc = base();
 	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
 			      json_pack("{s:s}", "type", "user"));
@@ -270,9 +288,8 @@ static void test_other_refusals(void **state)
 	json_object_set_new(linux_of(doc), "cgroupsPath", json_string("system.slice:x:y"));
 	refused(doc, "needs --systemd-cgroup");
 	doc = base();
-	json_object_set_new(doc, "hooks",
-			    json_pack("{s:[{s:s}]}", "createContainer", "path", "/bin/true"));
-	refused(doc, "hooks.createContainer: not supported");
+	json_object_set_new(doc, "hooks", json_pack("{s:[{s:s}]}", "onCrash", "path", "/bin/true"));
+	refused(doc, "hooks.onCrash: not a hook kind");
 	doc = base();
 	json_object_set_new(doc, "annotations", json_pack("{s:s}", "io.lxzone.profile", "fast"));
 	refused(doc, "io.lxzone.profile=fast");
@@ -289,6 +306,96 @@ static void test_other_refusals(void **state)
 	json_array_append_new(json_object_get(doc, "mounts"),
 			      json_pack("{s:s, s:s}", "destination", "rel", "type", "tmpfs"));
 	refused(doc, "must be absolute");
+}
+
+/* The six kinds of the runtime spec are taken (createContainer and startContainer run
+ * inside the container: it-oci-extras checks where and in what order). */
+static void test_hook_kinds(void **state)
+{
+	struct oci_config c;
+	struct zone_error e;
+	json_t *doc = base(), *h = json_object();
+	static const char *const kinds[] = {"prestart",	      "createRuntime", "createContainer",
+					    "startContainer", "poststart",     "poststop"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		json_object_set_new(h, kinds[i], json_pack("[{s:s}]", "path", "/bin/true"));
+	json_object_set_new(doc, "hooks", h);
+	assert_int_equal(load(doc, &c, &e), 0);
+	oci_config_free(&c);
+}
+
+/* linux.devices, resources.devices, hugepageLimits, unified: taken, and each refusal. */
+static void test_device_keys(void **state)
+{
+	struct oci_config c;
+	struct zone_error e;
+	json_t *doc;
+
+	(void)state;
+	doc = base();
+	json_object_set_new(linux_of(doc), "devices",
+			    json_pack("[{s:s, s:s, s:i, s:i}, {s:s, s:s}]", "path", "/dev/fuse",
+				      "type", "c", "major", 10, "minor", 229, "path", "/dev/p",
+				      "type", "p"));
+	json_object_set_new(
+	    linux_of(doc), "resources",
+	    json_pack("{s:[{s:b, s:s}, {s:b, s:s, s:i, s:i, s:s}], s:[{s:s, s:i}], s:{s:s}}",
+		      "devices", "allow", 0, "access", "rwm", "allow", 1, "type", "c", "major", 10,
+		      "minor", 229, "access", "rw", "hugepageLimits", "pageSize", "2MB", "limit",
+		      4194304, "unified", "hugetlb.2MB.max", "2097152"));
+	assert_int_equal(load(doc, &c, &e), 0);
+	assert_int_equal(json_array_size(c.devices), 2);
+	assert_int_equal(json_array_size(c.dev_rules), 2);
+	assert_int_equal(json_array_size(c.hugepages), 1);
+	assert_int_equal(json_object_size(c.unified), 1);
+	oci_config_free(&c);
+
+	doc = base();
+	json_object_set_new(linux_of(doc), "devices",
+			    json_pack("[{s:s, s:s, s:i, s:i}]", "path", "/etc/x", "type", "c",
+				      "major", 1, "minor", 3));
+	refused(doc, "linux.devices: path /etc/x: must be under /dev");
+	doc = base();
+	json_object_set_new(linux_of(doc), "devices",
+			    json_pack("[{s:s, s:s, s:i, s:i}]", "path", "/dev/x", "type", "z",
+				      "major", 1, "minor", 3));
+	refused(doc, "type z is not c, b, u or p");
+	doc = base();
+	json_object_set_new(linux_of(doc), "devices",
+			    json_pack("[{s:s, s:s}]", "path", "/dev/x", "type", "c"));
+	refused(doc, "major and minor are required");
+	doc = base();
+	json_object_set_new(linux_of(doc), "resources",
+			    json_pack("{s:[{s:b, s:s}]}", "devices", "allow", 1, "access", "rwx"));
+	refused(doc, "access rwx is not of rwm");
+	doc = base();
+	json_object_set_new(linux_of(doc), "resources",
+			    json_pack("{s:[{s:s}]}", "devices", "access", "r"));
+	refused(doc, "allow must be a boolean");
+	doc = base();
+	json_object_set_new(
+	    linux_of(doc), "resources",
+	    json_pack("{s:[{s:s, s:i}]}", "hugepageLimits", "pageSize", "2M", "limit", 1));
+	refused(doc, "hugepageLimits[0]: pageSize");
+	doc = base();
+	json_object_set_new(linux_of(doc), "resources",
+			    json_pack("{s:{s:s}}", "unified", "cgroup.procs", "1"));
+	refused(doc, "unified: cgroup.procs");
+	doc = base();
+	json_object_set_new(linux_of(doc), "resources",
+			    json_pack("{s:{s:s}}", "unified", "../x.max", "1"));
+	refused(doc, "unified: ../x.max");
+	doc = base();
+	json_object_set_new(linux_of(doc), "resources",
+			    json_pack("{s:{s:i}}", "blockIO", "weight", 5));
+	refused(doc, "blockIO.weight must be an integer from 10 to 1000");
+	doc = base();
+	json_object_set_new(linux_of(doc), "resources",
+			    json_pack("{s:{s:[{s:i, s:i}]}}", "blockIO", "throttleReadBpsDevice",
+				      "major", 8, "minor", 0));
+	refused(doc, "blockIO.throttleReadBpsDevice[0]: major, minor and rate");
 }
 
 static void test_seccomp(void **state)
@@ -346,6 +453,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_namespaces, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sysctl, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_other_refusals, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hook_kinds, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_device_keys, setup, teardown),
 	    cmocka_unit_test(test_seccomp),
 	    cmocka_unit_test(test_ids),
 	};

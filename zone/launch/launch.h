@@ -120,6 +120,8 @@ int launch_userns_create(uint32_t base, uint32_t count, int new_net, struct laun
 void launch_userns_init(struct launch_userns *u); /* all descriptors -1 */
 void launch_userns_close(struct launch_userns *u);
 
+struct launch_brand;
+
 struct launch_opts {
 	/* lxrun's options */
 	const char *root; /* zone root directory, or NULL: run on the host, no namespaces */
@@ -271,6 +273,17 @@ struct launch_opts {
 	const struct launch_user *init_user;
 	const int *start_fd;
 	const char *cwd; /* launch_enter: the program's working directory; NULL: "/" */
+	/* OCI hooks.  before_pivot(setup_arg): createContainer, called by the process executing
+	 * the plan (PID 1; the setup process of a user-namespaced zone) in the zone's mount
+	 * namespace once every mount is made, just before pivot_root.  started(setup_arg, b):
+	 * startContainer, called in PID 1 once start_fd said go, just before the program; b
+	 * runs a program of the zone under the brand (launch_brand_fork).  NULL: none; -1 with
+	 * err ends the zone. */
+	int (*before_pivot)(void *arg, struct zone_error *err);
+	int (*started)(void *arg, const struct launch_brand *b, struct zone_error *err);
+	/* descriptors 3..3+preserve_fds-1 reach the program as they are (OCI --preserve-fds,
+	 * socket activation's LISTEN_FDS): the caller opened them, not close-on-exec */
+	int preserve_fds;
 };
 
 /*
@@ -310,7 +323,8 @@ enum launch_op_kind {
 	LOP_WRITE_FILE,	    /* create the file dest in the zone and write data into it */
 	LOP_REMOUNT_RO,	    /* make the mount at zone path dest read-only */
 	LOP_PIVOT_ROOT,	    /* pivot_root into path, detach the old root */
-	LOP_MKNOD,	    /* block device node dest (mode 0660, rdev in flags) in the zone */
+	LOP_MKNOD,	    /* device node dest (rdev in flags; mode: permissions, and the
+			       S_IFMT type, S_IFBLK when none) in the zone */
 	LOP_HOST_CPU_DIR,   /* no root: a private mount namespace whose /sys/devices/system/cpu
 			       shows flags CPUs, online etc. saying data (launch_cpudir.c) */
 	LOP_MASK,	    /* hide zone path dest under an empty read-only file or directory
@@ -489,6 +503,19 @@ static inline int launch_status_code(int st)
 		return 128 + WTERMSIG(st);
 	return 1;
 }
+
+/* What PID 1 runs a program of the zone under the brand with (launch_opts.started). */
+struct launch_brand {
+	const struct launch_plan *plan;
+	const struct sock_fprog *filter;
+	int brand_fd;
+};
+/* Fork a process that runs path (resolved in the zone, as the program is) under the brand,
+ * with argv (argv[0] as given) and envp, in_fd as its standard input: born with PID 1's
+ * credentials and descriptors, it installs the zone's filter and execs the brand as the
+ * program does.  Its pid, or -1 with err. */
+pid_t launch_brand_fork(const struct launch_brand *b, const char *path, char *const *argv,
+			char *const *envp, int in_fd, struct zone_error *err);
 
 /* The signals launch_wait forwards, plus SIGCHLD: block them before launch_spawn. */
 void launch_forward_sigset(sigset_t *set);
@@ -673,7 +700,8 @@ struct launch_user {
 struct launch_harden {
 	const int *keep; /* descriptors to keep (at most 16; negative entries ignored) */
 	size_t nkeep;
-	int drop_caps; /* as launch_opts.drop_caps / caps */
+	int keep_below; /* every descriptor below it is kept too (3 + launch_opts.preserve_fds) */
+	int drop_caps;	/* as launch_opts.drop_caps / caps */
 	uint64_t caps;
 	const struct launch_user *user; /* become this user; NULL: stay who we are */
 	/* leave the user change to launch_become_user_armed, after the caller's filter is in

@@ -308,6 +308,7 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 	    0, 1, 2, brand_fd, pty.master, pty.slave, opts->notify_sock ? *opts->notify_sock : -1};
 	struct launch_harden h = {.keep = keep,
 				  .nkeep = sizeof(keep) / sizeof(keep[0]),
+				  .keep_below = opts->preserve_fds > 0 ? 3 + opts->preserve_fds : 0,
 				  .drop_caps = opts->drop_caps,
 				  .caps = opts->caps,
 				  .user = opts->user ? &user : NULL};

@@ -51,11 +51,12 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Close every descriptor but keep[] (negative entries ignored), in as few calls as gaps. */
-static int close_all_but(const int *keep, size_t nkeep)
+/* Close every descriptor but keep[] (negative entries ignored) and those below keep_below,
+ * in as few calls as gaps. */
+static int close_all_but(const int *keep, size_t nkeep, int keep_below)
 {
 	int sorted[16];
-	unsigned from = 0;
+	unsigned from = keep_below > 0 ? (unsigned)keep_below : 0;
 	size_t n = 0;
 
 	if (nkeep > sizeof(sorted) / sizeof(sorted[0]))
@@ -65,6 +66,8 @@ static int close_all_but(const int *keep, size_t nkeep)
 			sorted[n++] = keep[i];
 	qsort(sorted, n, sizeof(sorted[0]), cmp_int);
 	for (size_t i = 0; i < n; i++) {
+		if ((unsigned)sorted[i] < from)
+			continue;
 		if ((unsigned)sorted[i] > from &&
 		    syscall(SYS_close_range, from, (unsigned)sorted[i] - 1, 0U) < 0)
 			return -1;
@@ -75,7 +78,7 @@ static int close_all_but(const int *keep, size_t nkeep)
 
 int launch_harden(const struct launch_harden *h, struct zone_error *err)
 {
-	if (close_all_but(h->keep, h->nkeep) < 0)
+	if (close_all_but(h->keep, h->nkeep, h->keep_below) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "close descriptors");
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "make the process not dumpable");

@@ -37,6 +37,8 @@
 #include <time.h>
 #include <unistd.h>
 
+extern char **environ;
+
 static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 
 void launch_forward_sigset(sigset_t *set)
@@ -223,8 +225,44 @@ static int start_gate(const struct launch_opts *o, struct zone_error *err)
 		if (errno != EAGAIN && errno != EINTR)
 			return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "wait for start");
 	}
-	close(*o->start_fd);
+	/* kept open (close-on-exec) until the program's exec: `start` waits for no reader to be
+	 * left, so its poststart hooks follow the startContainer hooks and the exec, as runc's */
 	return 0;
+}
+
+pid_t launch_brand_fork(const struct launch_brand *b, const char *path, char *const *argv,
+			char *const *envp, int in_fd, struct zone_error *err)
+{
+	struct launch_opts o = *b->plan->opts;
+	struct launch_exec ex;
+	char *args[LAUNCH_MAX_ARGS];
+	size_t n;
+	pid_t pid;
+
+	for (n = 0; argv && argv[n] && n + 1 < LAUNCH_MAX_ARGS; n++)
+		args[n] = argv[n];
+	if (n == 0)
+		n = 1;
+	args[0] = (char *)path; /* resolved by its path; argv[0] put back below */
+	args[n] = NULL;
+	pid = fork();
+	if (pid < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "fork %s", path);
+	if (pid > 0)
+		return pid;
+	environ = (char **)envp;
+	o.argv = args;
+	o.notify_sock = NULL;
+	if (dup2(in_fd, 0) < 0 || launch_exec_prepare(&o, NULL, 0, &ex, err) < 0) {
+		report(err);
+		_exit(err->status ? err->status : LAUNCH_EXIT_CANNOT);
+	}
+	/* a script's argv[0] is its path, as the kernel makes it; a binary's the one given */
+	if (!strcmp(ex.guest, ex.path) && argv && argv[0])
+		ex.argv[0] = argv[0];
+	launch_exec_brand(&ex, b->filter, b->brand_fd, b->plan->brand, err);
+	report(err);
+	_exit(LAUNCH_EXIT_CANNOT);
 }
 
 static int zone_init(const struct launch_plan *plan, const struct sock_fprog *filter,
@@ -272,6 +310,7 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 			    o->start_fd ? *o->start_fd : -1};
 	const struct launch_harden h = {.keep = keep,
 					.nkeep = sizeof(keep) / sizeof(keep[0]),
+					.keep_below = o->preserve_fds > 0 ? 3 + o->preserve_fds : 0,
 					.drop_caps = plan->opts->drop_caps,
 					.caps = plan->opts->caps,
 					.user = o->init_user};
@@ -301,6 +340,14 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 	if (o->start_fd && start_gate(o, &err) < 0) {
 		report(&err);
 		return err.status;
+	}
+	if (o->started) {
+		const struct launch_brand b = {plan, filter, brand_fd};
+
+		if (o->started(o->setup_arg, &b, &err) < 0) {
+			report(&err);
+			return err.status;
+		}
 	}
 	if (plan->init == LAUNCH_INIT_IMAGE) {
 		sigprocmask(SIG_SETMASK, mask, NULL);

@@ -226,7 +226,11 @@ int launch_do_mknod(struct root_ctx *c, const struct launch_op *op)
 	cleanup_close int parent = open_parent(c, op->dest, &name);
 
 	if (parent < 0 ||
-	    mknodat(parent, name, S_IFBLK | (op->mode & 07777), (dev_t)op->flags) < 0 ||
+	    /* the type from mode when given (an OCI container's linux.devices), else a block
+	     * device (the zone's `device` key) */
+	    mknodat(parent, name,
+		    (op->mode & S_IFMT ? op->mode & S_IFMT : S_IFBLK) | (op->mode & 07777),
+		    (dev_t)op->flags) < 0 ||
 	    fchmodat(parent, name, op->mode & 07777, 0) < 0)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "mknod %s%s", c->root,
 				   op->dest);

@@ -413,7 +413,12 @@ static int op_mkdir(struct root_ctx *c, const struct launch_op *op)
 
 static int op_pivot_root(struct root_ctx *c, const struct launch_op *op)
 {
+	const struct launch_opts *o = c->plan->opts;
+
 	(void)op;
+	/* OCI createContainer: the zone's mounts are made, the host's root still is "/" */
+	if (o->before_pivot && o->before_pivot(o->setup_arg, c->err) < 0)
+		return -1;
 	return pivot(c);
 }
 

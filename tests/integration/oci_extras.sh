@@ -1,0 +1,189 @@
+#!/bin/sh
+# What lxzone-oci took on after its first cut (issue 16): --preserve-fds for create, run and
+# exec (socket activation's LISTEN_FDS: the descriptors are the program's 3.., PID 1 is the
+# program); each checked from inside the container.
+. "$(dirname "$0")/lib.sh"
+need_root
+need_image
+OCI=$LXZONE_BUILD/bin/lxzone-oci
+[ -x "$OCI" ] || skip "lxzone-oci not built at $OCI"
+[ -x "$LXZONE_BUILD/bin/lxzone-brand" ] || skip "lxzone-brand not built"
+export LXZONE_CGROUP_PARENT=${LXZONE_CGROUP_PARENT:-lxzone-oci-test}
+STATE=$WORK/state
+R() { "$OCI" --root "$STATE" "$@"; }
+ID=h7x$$
+trap 'for s in a b c d e f; do "$OCI" --root "$STATE" delete --force "$ID$s" >/dev/null 2>&1; done; cleanup_work' EXIT
+B=$WORK/bundle
+mkdir -p "$B" "$WORK/out"
+cp -a "$IMAGE" "$B/rootfs"
+(cd "$B" && "$OCI" spec) || fail "spec exited $?"
+cp "$B/config.json" "$WORK/config.spec"
+config() { # ARGS-JSON PYTHON
+	cp "$WORK/config.spec" "$B/config.json"
+	python3 - "$B/config.json" "$WORK/out" "$1" "$2" <<'EOF'
+import json, sys
+path, out, args, extra = sys.argv[1:5]
+c = json.load(open(path))
+c["process"]["terminal"] = False
+c["process"]["args"] = json.loads(args)
+c["root"]["readonly"] = False
+c["mounts"].append({"destination": "/out", "type": "bind", "source": out, "options": ["rbind"]})
+exec(extra)
+json.dump(c, open(path, "w"), indent=1)
+EOF
+}
+wait_file() { i=0; while [ ! -s "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; }
+
+# --preserve-fds: the caller's 3 and 4 are the program's, as podman's socket activation
+# passes them (LISTEN_FDS=2, LISTEN_PID=1: the program is PID 1); nothing else leaks
+echo "from three" >"$WORK/in"
+config '["sh", "-c", "echo $$ $LISTEN_FDS $LISTEN_PID; cat <&3; echo to-four >&4; ls /proc/self/fd | tr \"\\n\" \" \""]' '
+c["process"]["env"] += ["LISTEN_FDS=2", "LISTEN_PID=1"]'
+R run --preserve-fds 2 --bundle "$B" "${ID}a" 3<"$WORK/in" 4>"$WORK/four" >"$WORK/pf.out" 2>"$WORK/pf.err" ||
+	fail "run --preserve-fds 2 exited $?: $(cat "$WORK/pf.err")"
+[ "$(sed -n 1p "$WORK/pf.out")" = "1 2 1" ] || fail "preserve-fds: pid/LISTEN_FDS/LISTEN_PID: $(sed -n 1p "$WORK/pf.out")"
+[ "$(sed -n 2p "$WORK/pf.out")" = "from three" ] || fail "preserve-fds: fd 3 read: $(cat "$WORK/pf.out")"
+[ "$(cat "$WORK/four")" = to-four ] || fail "preserve-fds: fd 4 got: $(cat "$WORK/four")"
+# ls's own directory descriptor is the one more
+[ "$(sed -n 3p "$WORK/pf.out")" = "0 1 2 3 4 5 " ] || fail "preserve-fds: the program holds $(sed -n 3p "$WORK/pf.out")"
+config '["sh", "-c", "ls /proc/self/fd | tr \"\\n\" \" \""]' ''
+R run --bundle "$B" "${ID}a" 3<"$WORK/in" 4<&- >"$WORK/pf.out" || fail "run without --preserve-fds exited $?"
+[ "$(cat "$WORK/pf.out")" = "0 1 2 3 " ] || fail "without --preserve-fds the program holds $(cat "$WORK/pf.out")"
+# a named descriptor the caller has not open is /dev/null, never one of the runtime's
+config '["sh", "-c", "readlink /proc/self/fd/3"]' ''
+R run --preserve-fds 1 --bundle "$B" "${ID}a" >"$WORK/pf.out" 3<&- || fail "run --preserve-fds 1 (3 closed) exited $?"
+[ "$(cat "$WORK/pf.out")" = /dev/null ] || fail "a closed preserved descriptor is $(cat "$WORK/pf.out")"
+# create + start, then exec --preserve-fds
+config '["sh", "-c", "cat <&3 > /out/created; exec sleep 300"]' ''
+R create --preserve-fds 1 --bundle "$B" "${ID}b" 3<"$WORK/in" || fail "create --preserve-fds exited $?"
+R start "${ID}b" || fail "start exited $?"
+wait_file "$WORK/out/created"
+[ "$(cat "$WORK/out/created")" = "from three" ] || fail "create --preserve-fds: fd 3 read: $(cat "$WORK/out/created")"
+[ "$(R exec --preserve-fds 1 "${ID}b" sh -c 'cat <&3' 3<"$WORK/in")" = "from three" ] ||
+	fail "exec --preserve-fds 1: fd 3 not the program's"
+R exec "${ID}b" sh -c 'cat <&3' 3<"$WORK/in" 2>/dev/null && fail "exec without --preserve-fds passed fd 3"
+R exec --preserve-fds -1 "${ID}b" true 2>"$WORK/err" && fail "--preserve-fds -1 accepted"
+grep -q 'invalid value .*-1.* for flag -preserve-fds: parse error' "$WORK/err" || fail "--preserve-fds -1: $(cat "$WORK/err")"
+R delete --force "${ID}b"
+echo "ok   --preserve-fds: run, create, exec (LISTEN_FDS, PID 1, nothing else passed)"
+
+# hooks in the runtime-spec's order: createRuntime and prestart (runtime's namespaces) before
+# createContainer (the container's mount namespace, before pivot_root, a host path), then
+# startContainer (in the container, under the brand: uname is the annotation's, the path the
+# container's), the program, poststart (after the program's exec), poststop
+cat >"$WORK/hook.sh" <<EOF
+#!/bin/sh
+st=\$(cat)
+echo "\$1 \$(echo "\$st" | grep -o '"status": *"[a-z]*"' | tr -d ' ')" >> "$WORK/out/order"
+EOF
+chmod +x "$WORK/hook.sh"
+config '["sh", "-c", "echo program >> /out/order"]' "
+h = lambda k: [{'path': '$WORK/hook.sh', 'args': ['hook.sh', k]}]
+c['hooks'] = {k: h(k) for k in ['prestart', 'createRuntime', 'createContainer', 'poststart', 'poststop']}
+c['hooks']['startContainer'] = [{'path': '/bin/sh', 'args': ['sh', '-c', 'echo startContainer \$(uname -r) \$(grep -o status....created) >> /out/order']}]
+c.setdefault('annotations', {})['io.lxzone.kernel-version'] = '4.19.0'"
+R run --bundle "$B" "${ID}c" 2>"$WORK/err" || fail "run with six hooks exited $?: $(cat "$WORK/err")"
+cat >"$WORK/order.want" <<'EOF'
+createRuntime "status":"created"
+prestart "status":"created"
+createContainer "status":"creating"
+startContainer 4.19.0 status": "created
+program
+poststart "status":"running"
+poststop "status":"stopped"
+EOF
+diff "$WORK/order.want" "$WORK/out/order" >"$WORK/order.diff" || fail "hook order: $(cat "$WORK/order.diff")"
+# a failing createContainer hook fails create, and nothing is left
+config '["true"]' "c['hooks'] = {'createContainer': [{'path': '/bin/false'}]}"
+R create --bundle "$B" "${ID}c" 2>"$WORK/err" && fail "a failing createContainer hook did not fail create"
+grep -q "createContainer hook /bin/false: exit status 1" "$WORK/err" || fail "createContainer failure: $(cat "$WORK/err")"
+[ ! -e "$STATE/${ID}c" ] || fail "a failed create left its state"
+echo "ok   hooks: createRuntime, prestart, createContainer, startContainer (under the brand), program, poststart, poststop"
+
+# a pid namespace by path (podman --pid container:X, shareProcessNamespace): the second
+# container's program is born in the first's namespace, sees its PID 1, and is seen by it
+config '["sleep", "300"]' ''
+R run -d --bundle "$B" "${ID}d" || fail "run -d of the pid namespace's owner exited $?"
+pid=$(R state "${ID}d" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+config '["sh", "-c", "echo $$; cat /proc/1/cmdline | tr \"\\0\" \" \"; echo; exec sleep 300"]' "
+c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'pid']
+c['linux']['namespaces'].append({'type': 'pid', 'path': '/proc/$pid/ns/pid'})"
+R run -d --bundle "$B" "${ID}e" >"$WORK/pidns.out" || fail "run -d joining a pid namespace exited $?"
+i=0; while [ "$(wc -l <"$WORK/pidns.out")" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+pe=$(R state "${ID}e" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+[ "$(readlink /proc/$pe/ns/pid)" = "$(readlink /proc/$pid/ns/pid)" ] || fail "pid namespace not joined"
+[ "$(sed -n 1p "$WORK/pidns.out")" != 1 ] || fail "the joining program is PID 1 of its namespace"
+[ "$(sed -n 2p "$WORK/pidns.out")" = "sleep 300 " ] || fail "the joined namespace's PID 1 is: $(sed -n 2p "$WORK/pidns.out")"
+# the owner's ps: the header, its sleep, the joiner's sleep, ps itself
+[ "$(R exec "${ID}d" ps -o args | grep -c "^sleep 300")" = 2 ] || fail "the owner sees: $(R exec "${ID}d" ps -o pid,args)"
+[ "$(readlink /proc/self/ns/pid)" != "$(readlink /proc/$pe/ns/pid)" ] || fail "the runtime's own namespace moved"
+R delete --force "${ID}e"
+R delete --force "${ID}d"
+echo "ok   a pid namespace joined by path (shareProcessNamespace)"
+
+# linux.devices: /dev/fuse the host's node bound in, /dev/h7null (c 1:3) made by mknod with
+# its mode; linux.resources.devices on the v1 devices cgroup (podman's deny-all first: the
+# zone's /dev stays, the named node allowed); hugepageLimits and unified on the cgroup2
+# hierarchy (hugetlb is there on this host); a unified key whose file is not there refused
+cgv1=/sys/fs/cgroup/devices/$LXZONE_CGROUP_PARENT/${ID}f
+cgv2=/sys/fs/cgroup/unified/$LXZONE_CGROUP_PARENT/${ID}f
+[ -d /sys/fs/cgroup/unified ] || cgv2=/sys/fs/cgroup/$LXZONE_CGROUP_PARENT/${ID}f
+dev_json='[{"path": "/dev/h7null", "type": "c", "major": 1, "minor": 3, "fileMode": 416}]'
+[ -c /dev/fuse ] && dev_json='[{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229}, {"path": "/dev/h7null", "type": "c", "major": 1, "minor": 3, "fileMode": 416}]'
+hp=
+grep -qw hugetlb "$(dirname "$(dirname "$cgv2")")/cgroup.controllers" 2>/dev/null && [ -e /sys/kernel/mm/hugepages/hugepages-2048kB ] && hp=1
+config '["sh", "-c", "ls -ln /dev/h7null > /out/dev; echo x > /dev/h7null && echo wrote >> /out/dev; echo y > /dev/null && echo null >> /out/dev; exec sleep 300"]' "
+c['linux']['devices'] = json.loads('$dev_json')
+c['linux']['resources'] = {'devices': [{'allow': False, 'access': 'rwm'}, {'allow': True, 'type': 'c', 'major': 1, 'minor': 3, 'access': 'rw'}]}
+if '$hp': c['linux']['resources'].update({'hugepageLimits': [{'pageSize': '2MB', 'limit': 4194304}], 'unified': {'hugetlb.2MB.rsvd.max': '2097152'}})"
+R run -d --bundle "$B" "${ID}f" 2>"$WORK/err" || fail "run -d with devices exited $?: $(cat "$WORK/err")"
+wait_file "$WORK/out/dev"; sleep 0.3
+grep -q "^crw-r----- .* 1, *3 .*/dev/h7null" "$WORK/out/dev" || fail "linux.devices mknod: $(cat "$WORK/out/dev")"
+grep -q "^wrote" "$WORK/out/dev" && grep -q "^null" "$WORK/out/dev" || fail "device writes: $(cat "$WORK/out/dev")"
+if [ -d /sys/fs/cgroup/devices ]; then
+	grep -q "^c 1:3 rwm" "$cgv1/devices.list" && grep -q "^c 136:\* rwm" "$cgv1/devices.list" ||
+		fail "devices.list: $(cat "$cgv1/devices.list")"
+	[ -c /dev/fuse ] && { grep -q "^c 10:229 rwm" "$cgv1/devices.list" || fail "/dev/fuse not allowed: $(cat "$cgv1/devices.list")"; }
+	[ -c /dev/fuse ] && { R exec "${ID}f" sh -c 'ls -ln /dev/fuse' | grep -q "10, *229" || fail "/dev/fuse not bound"; }
+fi
+if [ -n "$hp" ]; then
+	[ "$(cat "$cgv2/hugetlb.2MB.max")" = 4194304 ] || fail "hugepageLimits: $(cat "$cgv2/hugetlb.2MB.max")"
+	[ "$(cat "$cgv2/hugetlb.2MB.rsvd.max")" = 2097152 ] || fail "unified: $(cat "$cgv2/hugetlb.2MB.rsvd.max")"
+else
+	echo "skip hugepageLimits/unified: no hugetlb controller on the cgroup2 hierarchy here"
+fi
+R delete --force "${ID}f"
+[ ! -d "$cgv1" ] && [ ! -d "$cgv2" ] || fail "delete left the cgroup"
+config '["true"]' 'c["linux"]["resources"] = {"unified": {"nosuch.max": "1"}}'
+R create --bundle "$B" "${ID}f" 2>"$WORK/err" && fail "a unified key with no controller was accepted"
+grep -q "unified: nosuch.max: the controller nosuch is not on the cgroup2 hierarchy" "$WORK/err" || fail "unified refusal: $(cat "$WORK/err")"
+[ ! -e "$STATE/${ID}f" ] && [ ! -d "$cgv2" ] || fail "a refused unified key left state or cgroup"
+echo "ok   linux.devices (bound, made), resources.devices, hugepageLimits, unified"
+
+# blockIO on the v1 blkio controller: the container's own directory (PID 1 and exec join it,
+# delete removes it), the throttle files; a weight this host's blkio lacks is skipped
+dev=$(awk '$1 ~ /^[0-9]+$/ && $2 == 0 {print $1 ":" $2; exit}' /proc/partitions)
+if [ -f /sys/fs/cgroup/blkio/blkio.throttle.read_bps_device ] && [ -n "$dev" ]; then
+	cgb=/sys/fs/cgroup/blkio/$LXZONE_CGROUP_PARENT/${ID}f
+	config '["sleep", "300"]' "
+c['linux']['resources'] = {'blockIO': {'weight': 500,
+  'throttleReadBpsDevice': [{'major': ${dev%:*}, 'minor': ${dev#*:}, 'rate': 1048576}],
+  'throttleWriteIOPSDevice': [{'major': ${dev%:*}, 'minor': ${dev#*:}, 'rate': 100}]}}"
+	R run -d --bundle "$B" "${ID}f" 2>"$WORK/err" || fail "run -d with blockIO exited $?: $(cat "$WORK/err")"
+	grep -q "^$dev 1048576" "$cgb/blkio.throttle.read_bps_device" || fail "read bps: $(cat "$cgb/blkio.throttle.read_bps_device")"
+	grep -q "^$dev 100" "$cgb/blkio.throttle.write_iops_device" || fail "write iops: $(cat "$cgb/blkio.throttle.write_iops_device")"
+	pid=$(R state "${ID}f" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+	grep -qx "$pid" "$cgb/cgroup.procs" || fail "PID 1 ($pid) not in the blkio cgroup: $(cat "$cgb/cgroup.procs")"
+	# the cgroup namespace's root is the container's blkio directory: "/" when exec joined it
+	R exec "${ID}f" cat /proc/self/cgroup | grep -q "^[0-9]*:blkio:/$" ||
+		fail "exec did not join the blkio cgroup: $(R exec "${ID}f" cat /proc/self/cgroup)"
+	[ -f "$cgb/blkio.weight" ] || grep -q "blkio.weight" "$WORK/err" || fail "the skipped weight was not said: $(cat "$WORK/err")"
+	R delete --force "${ID}f"
+	[ ! -d "$cgb" ] || fail "delete left the blkio cgroup"
+	echo "ok   blockIO (throttles, joined by PID 1 and exec, removed)"
+else
+	echo "skip blockIO: no v1 blkio throttle files or no block device here"
+fi
+
+[ $failures = 0 ] || exit 1
+echo PASS

@@ -33,6 +33,7 @@
  */
 #include "zone/launch/launch.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <grp.h>
 #include <linux/capability.h>
@@ -51,6 +52,35 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * close_range(lo, hi), or, where a seccomp profile older than the call refuses it (an OCI
+ * container's: runtime-tools' and Docker's profiles before 2020 lack it, and lxzone-oci loads
+ * the profile before this), each descriptor /proc/self/fd lists in [lo, hi].
+ */
+static int close_span(unsigned lo, unsigned hi)
+{
+	DIR *d;
+	struct dirent *de;
+
+	if (syscall(SYS_close_range, lo, hi, 0U) == 0)
+		return 0;
+	if (errno != EPERM && errno != ENOSYS)
+		return -1;
+	d = opendir("/proc/self/fd");
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		char *end;
+		unsigned long fd = strtoul(de->d_name, &end, 10);
+
+		if (*end == '\0' && end != de->d_name && fd >= lo && fd <= hi &&
+		    (int)fd != dirfd(d))
+			close((int)fd);
+	}
+	closedir(d);
+	return 0;
+}
+
 /* Close every descriptor but keep[] (negative entries ignored), in as few calls as gaps. */
 static int close_all_but(const int *keep, size_t nkeep)
 {
@@ -65,12 +95,11 @@ static int close_all_but(const int *keep, size_t nkeep)
 			sorted[n++] = keep[i];
 	qsort(sorted, n, sizeof(sorted[0]), cmp_int);
 	for (size_t i = 0; i < n; i++) {
-		if ((unsigned)sorted[i] > from &&
-		    syscall(SYS_close_range, from, (unsigned)sorted[i] - 1, 0U) < 0)
+		if ((unsigned)sorted[i] > from && close_span(from, (unsigned)sorted[i] - 1) < 0)
 			return -1;
 		from = (unsigned)sorted[i] + 1;
 	}
-	return syscall(SYS_close_range, from, ~0U, 0U) < 0 ? -1 : 0;
+	return close_span(from, ~0U);
 }
 
 int launch_harden(const struct launch_harden *h, struct zone_error *err)

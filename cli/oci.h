@@ -69,7 +69,8 @@ struct oci_config {
 	const char *cwd;
 	struct launch_user user;
 	int terminal, nnp, has_oom, oom;
-	uint64_t caps; /* bounding set (bit N = capability N) */
+	uint64_t caps;		     /* bounding set (bit N = capability N) */
+	uint64_t caps_inh, caps_amb; /* inheritable, ambient (within caps) */
 	struct oci_rlimit rlimits[OCI_MAX_RLIMITS];
 	size_t nrlimits;
 	/* namespaces */

@@ -138,18 +138,12 @@ static int str_array(json_t *a, const char *what, char ***out, struct zone_error
 	return 0;
 }
 
-static int caps_parse(json_t *caps, uint64_t *mask, struct zone_error *e)
+static int caps_set(json_t *set, uint64_t *mask, struct zone_error *e)
 {
-	json_t *set, *v;
+	json_t *v;
 	size_t i;
 
 	*mask = 0;
-	if (!caps)
-		return 0;
-	/* the brand's processes keep one set: bounding (what exec can ever give back) */
-	set = json_object_get(caps, "bounding");
-	if (!set)
-		set = json_object_get(caps, "effective");
 	json_array_foreach(set, i, v)
 	{
 		const char *n = json_string_value(v);
@@ -160,6 +154,27 @@ static int caps_parse(json_t *caps, uint64_t *mask, struct zone_error *e)
 			return oci_fail(e, "unknown capability %s", n ? n : "(not a string)");
 		*mask |= UINT64_C(1) << c;
 	}
+	return 0;
+}
+
+static int caps_parse(json_t *caps, struct oci_config *c, struct zone_error *e)
+{
+	json_t *set;
+
+	c->caps = c->caps_inh = c->caps_amb = 0;
+	if (!caps)
+		return 0;
+	/* the brand's processes keep one set: bounding (what exec can ever give back) as the
+	 * permitted and effective ones too; inheritable and ambient within it */
+	set = json_object_get(caps, "bounding");
+	if (!set)
+		set = json_object_get(caps, "effective");
+	if (caps_set(set, &c->caps, e) < 0 ||
+	    caps_set(json_object_get(caps, "inheritable"), &c->caps_inh, e) < 0 ||
+	    caps_set(json_object_get(caps, "ambient"), &c->caps_amb, e) < 0)
+		return -1;
+	c->caps_inh &= c->caps;
+	c->caps_amb &= c->caps_inh;
 	return 0;
 }
 
@@ -219,7 +234,7 @@ int oci_process_parse(json_t *proc, struct oci_config *c, struct zone_error *e)
 		if (json_object_get(user, "username"))
 			return oci_fail(e, "process.user.username is for Windows");
 	}
-	if (caps_parse(json_object_get(proc, "capabilities"), &c->caps, e) < 0)
+	if (caps_parse(json_object_get(proc, "capabilities"), c, e) < 0)
 		return -1;
 	c->nrlimits = 0;
 	rl = json_object_get(proc, "rlimits");

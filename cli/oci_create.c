@@ -203,6 +203,8 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 	o->init = LAUNCH_INIT_IMAGE; /* the program is PID 1, as in runc */
 	o->drop_caps = 1;
 	o->caps = c->caps;
+	o->caps_inh = c->caps_inh;
+	o->caps_amb = c->caps_amb;
 	o->kernel_version = c->kernel_version;
 	o->hardened = c->hardened;
 	o->detached = 1;

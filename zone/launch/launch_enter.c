@@ -310,6 +310,8 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 				  .nkeep = sizeof(keep) / sizeof(keep[0]),
 				  .drop_caps = opts->drop_caps,
 				  .caps = opts->caps,
+				  .inh = opts->caps_inh,
+				  .amb = opts->caps_amb,
 				  .user = opts->user ? &user : NULL};
 	h.user_after_arm = launch_user_after_arm(&h);
 	if (launch_harden(&h, &err) < 0)

@@ -274,6 +274,8 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 					.nkeep = sizeof(keep) / sizeof(keep[0]),
 					.drop_caps = plan->opts->drop_caps,
 					.caps = plan->opts->caps,
+					.inh = plan->opts->caps_inh,
+					.amb = plan->opts->caps_amb,
 					.user = o->init_user};
 	if (launch_harden(&h, &err) < 0) {
 		report(&err);

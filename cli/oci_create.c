@@ -205,6 +205,7 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 	o->caps = c->caps;
 	o->caps_inh = c->caps_inh;
 	o->caps_amb = c->caps_amb;
+	o->admin_until_exec = 1;
 	o->kernel_version = c->kernel_version;
 	o->hardened = c->hardened;
 	o->detached = 1;

@@ -191,6 +191,9 @@ struct launch_opts {
 	/* OCI's inheritable and ambient sets (lxzone-oci; within caps, 0 for a zone): set after
 	 * the rest, a user other than root keeping the ambient ones across its uid change */
 	uint64_t caps_inh, caps_amb;
+	/* lxzone-oci: PID 1 (init image) installs the brand's filter holding CAP_SYS_ADMIN, so
+	 * it sets no_new_privs only when process.noNewPrivileges asks (launch_harden.c) */
+	int admin_until_exec;
 	const char *caps_spec; /* lxrun --capabilities, resolved into caps by launch_opts_parse */
 
 	/* The zone's own cgroups, mounted under /sys/fs/cgroup (after PID 1 joined them and
@@ -682,6 +685,9 @@ struct launch_harden {
 	size_t nkeep;
 	int drop_caps; /* as launch_opts.drop_caps / caps / caps_inh / caps_amb */
 	uint64_t caps, inh, amb;
+	/* keep CAP_SYS_ADMIN until the exec that follows the filter (launch_harden.c): only
+	 * where nothing but that exec comes after, an OCI container's PID 1 */
+	int admin_until_exec;
 	const struct launch_user *user; /* become this user; NULL: stay who we are */
 	/* leave the user change to launch_become_user_armed, after the caller's filter is in
 	 * (launch_user_after_arm says when) */

@@ -117,20 +117,27 @@ int launch_harden(const struct launch_harden *h, struct zone_error *err)
 	 * effective, and the bounding set above holds for whatever the user execs */
 	if (h->user_after_arm)
 		return 0;
-	/* OCI's inheritable and ambient sets for a user other than root: its permitted set
-	 * survives the uid change, so both can be set after it (launch_caps_inherit) */
-	if (h->user && h->user->uid != 0 && h->drop_caps && (h->inh | h->amb) &&
-	    prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+	/*
+	 * admin_until_exec: CAP_SYS_ADMIN stays permitted and effective (not in the bounding,
+	 * inheritable or ambient sets), so the brand's filter goes on without no_new_privs, and
+	 * the exec of the brand right after drops it (the new permitted set is the bounding,
+	 * inheritable and ambient ones for root, the ambient one for another user).  OCI's
+	 * inheritable and ambient sets and this for a user other than root: its permitted set
+	 * survives the uid change (launch_caps_inherit restores the effective one).
+	 */
+	uint64_t held = h->caps | (h->admin_until_exec ? UINT64_C(1) << CAP_SYS_ADMIN : 0);
+	int more = h->drop_caps && (h->inh | h->amb || held != h->caps);
+
+	if (h->user && h->user->uid != 0 && more && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "keep capabilities");
 	if (h->user && (setgroups(h->user->ngroups, h->user->groups) < 0 ||
 			setresgid(h->user->gid, h->user->gid, h->user->gid) < 0 ||
 			setresuid(h->user->uid, h->user->uid, h->user->uid) < 0))
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "become user %s",
 				   h->user->name[0] ? h->user->name : "(numeric)");
-	if (h->drop_caps && launch_caps_limit(h->caps, err) < 0)
+	if (h->drop_caps && launch_caps_limit(held, err) < 0)
 		return -1;
-	if (h->drop_caps && (h->inh | h->amb) &&
-	    launch_caps_inherit(h->caps, h->inh, h->amb, err) < 0)
+	if (more && launch_caps_inherit(held, h->inh & h->caps, h->amb & h->caps, err) < 0)
 		return -1;
 	/* a credential change sets the flag to fs.suid_dumpable, which may be 1 ("debug") */
 	if (h->user && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)

@@ -313,8 +313,15 @@ static int mount_parse(json_t *m, struct oci_config *c, struct zone_error *e)
 	om->bind = (om->flags & MS_BIND) || !strcmp(om->type, "bind");
 	/* the plan makes proc, sysfs, /dev, devpts, /dev/shm, the cgroup file systems and
 	 * /tmp itself, confined and masked as in every zone: the bundle's are those */
-	if (!om->bind && is_plan_mount(dest))
+	if (!om->bind && is_plan_mount(dest)) {
+		if (!strcmp(dest, "/sys"))
+			c->sys_at = c->nmounts;
+		if (src && c->nplan_src < sizeof(c->plan_src) / sizeof(c->plan_src[0])) {
+			c->plan_src[c->nplan_src].dest = dest;
+			c->plan_src[c->nplan_src++].source = src;
+		}
 		return 0;
+	}
 	if (om->bind) {
 		if (!src)
 			return oci_fail(e, "mount %s: bind mount without a source", dest);
@@ -624,6 +631,7 @@ int oci_config_load_file(const char *path, const char *bundle, struct oci_config
 		return -1;
 	if (get_str(c->json, "hostname", &c->hostname, e) < 0)
 		return -1;
+	c->sys_at = (size_t)-1; /* no /sys: the plan's goes after every mount */
 	if ((v = json_object_get(c->json, "mounts"))) {
 		size_t i;
 		json_t *m;

@@ -219,5 +219,15 @@ R run --bundle "$B" "${ID}c" || fail "run with noNewPrivileges exited $?"
 grep -q "^NoNewPrivs:[[:space:]]*1" "$WORK/out/status" || fail "noNewPrivileges: true: $(cat "$WORK/out/status")"
 echo "ok   capability sets (inheritable, ambient, root and uid 1000), noNewPrivileges as asked"
 
+# the mounts in config.json's order (runc's spec: /dev/mqueue before /sys) under its sources
+config '["sh", "-c", "cat /proc/self/mountinfo > /out/mountinfo"]' '
+c["mounts"] = [m for m in c["mounts"] if m["destination"] != "/sys"] + [m for m in c["mounts"] if m["destination"] == "/sys"]
+[m.update(source="shmsrc") for m in c["mounts"] if m["destination"] == "/dev/shm"]'
+R run --bundle "$B" "${ID}m" || fail "run for the mount order exited $?"
+order=$(awk '{ print $5 }' "$WORK/out/mountinfo" | grep -nxE '/proc|/dev|/dev/pts|/dev/shm|/dev/mqueue|/sys' | cut -d: -f2 | tr '\n' ' ')
+[ "$order" = "/proc /dev /dev/pts /dev/shm /dev/mqueue /sys " ] || fail "mount order: $order"
+grep -q ' /dev/shm .* - tmpfs shmsrc ' "$WORK/out/mountinfo" || fail "/dev/shm source: $(grep ' /dev/shm ' "$WORK/out/mountinfo")"
+echo "ok   mounts in config.json's order, under its source names"
+
 [ $failures = 0 ] || exit 1
 echo PASS

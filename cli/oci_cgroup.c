@@ -104,7 +104,8 @@ void oci_container_sampler(struct container *k, pid_t init)
 	_exit(0);
 }
 
-/* The cgroup's name below every hierarchy: cgroupsPath, else <parent>/<id>. */
+/* The cgroup's name below every hierarchy: cgroupsPath (a relative name below the parent), else
+ * <parent>/<id>. */
 static int cgroup_name(const struct oci_config *c, const char *id, char *out, size_t len)
 {
 	const char *parent = getenv("LXZONE_CGROUP_PARENT");
@@ -113,6 +114,10 @@ static int cgroup_name(const struct oci_config *c, const char *id, char *out, si
 
 	if (!parent || !*parent)
 		parent = "lxzone-oci";
+	/* an absolute path of one level is below the hierarchy's root, as runc: "." is the
+	 * parent zone/cgroup.c joins it to */
+	if (p && *p == '/' && p[strspn(p, "/")] && !strchr(p + strspn(p, "/"), '/'))
+		parent = ".";
 	while (p && *p == '/')
 		p++;
 	if (p && strchr(p, '/'))

@@ -190,6 +190,13 @@ done
 for h in /sys/fs/cgroup/*/h7deep /sys/fs/cgroup/unified/h7deep; do
 	[ -d "$h" ] && find "$h" -depth -type d -exec rmdir {} + 2>/dev/null
 done
+# an absolute cgroupsPath of one level is below each hierarchy's root, as runc makes it
+config '["sleep", "300"]' 'c["linux"]["cgroupsPath"] = "/'"${ID}one"'"'
+R run -d --bundle "$B" "${ID}o" || fail "run -d with cgroupsPath /${ID}one exited $?"
+pid=$(R state "${ID}o" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+grep -q ":/${ID}one\$" "/proc/$pid/cgroup" || fail "cgroupsPath /${ID}one: $(head -3 "/proc/$pid/cgroup")"
+R delete --force "${ID}o"
+ls -d /sys/fs/cgroup/*/"${ID}one" /sys/fs/cgroup/"${ID}one" 2>/dev/null && fail "cgroup /${ID}one left"
 config '["true"]' 'c["linux"]["sysctl"] = {"kernel.core_pattern": "|/tmp/x"}'
 R create --bundle "$B" "${ID}e" 2>"$WORK/err" && fail "a host-global sysctl was accepted"
 grep -q 'sysctl .*kernel.core_pattern.* is not in a separate kernel namespace' "$WORK/err" || fail "core_pattern: $(cat "$WORK/err")"

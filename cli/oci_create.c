@@ -191,7 +191,6 @@ static int plan_extend(struct container *k, struct zone_error *e)
 {
 	const struct oci_config *c = &k->cfg;
 	struct launch_plan *p = &k->plan;
-	size_t at;
 
 	for (size_t i = c->nsysctls; i-- > 0;) {
 		struct launch_op op = {.kind = LOP_WRITE_FILE,
@@ -208,16 +207,31 @@ static int plan_extend(struct container *k, struct zone_error *e)
 			if (p->ops[j].kind == LOP_MOUNT &&
 			    !strcmp(p->ops[j].dest, c->plan_src[i].dest))
 				p->ops[j].src = c->plan_src[i].source;
-	/* the config's other mounts in its order, before the plan's last steps, with the
-	 * plan's /sys where the config has it among them */
+	/* the config's other mounts in its order: each tmpfs or mqueue after the bind that
+	 * precedes it (the plan's binds are the config's, in order, before its last steps),
+	 * and the plan's /sys where the config has it among them */
+	size_t nb = 0, cur;
+
+	for (size_t i = 0; i < c->nmounts; i++)
+		nb += c->mounts[i].bind != 0;
+	cur = plan_last_at(p);
+	cur = cur >= nb ? cur - nb : cur;
 	for (size_t i = 0; i <= c->nmounts; i++) {
 		const struct oci_mount *m = &c->mounts[i];
 
-		at = plan_last_at(p);
 		if (i == c->sys_at || (i == c->nmounts && c->sys_at > c->nmounts))
-			plan_move_sys(p, at);
+			plan_move_sys(p, cur);
 		if (i == c->nmounts)
 			break;
+		if (m->bind) {
+			for (size_t j = cur; j < p->nops; j++)
+				if (p->ops[j].kind == LOP_BIND &&
+				    !strcmp(p->ops[j].dest, m->dest)) {
+					cur = j + 1;
+					break;
+				}
+			continue;
+		}
 		struct launch_op op = {.kind = LOP_MOUNT,
 				       .src = m->source ? m->source : m->type,
 				       .dest = m->dest,
@@ -225,12 +239,10 @@ static int plan_extend(struct container *k, struct zone_error *e)
 				       .flags = m->flags & ~(unsigned long)(MS_BIND | MS_REC),
 				       .data = m->data[0] ? m->data : NULL};
 
-		if (m->bind)
-			continue;
 		if (p->nops >= LAUNCH_MAX_OPS)
 			return oci_fail(e, "too many mounts (at most %d)", LAUNCH_MAX_OPS);
-		memmove(&p->ops[at + 1], &p->ops[at], (p->nops - at) * sizeof(p->ops[0]));
-		p->ops[at] = op;
+		memmove(&p->ops[cur + 1], &p->ops[cur], (p->nops - cur) * sizeof(p->ops[0]));
+		p->ops[cur++] = op;
 		p->nops++;
 	}
 	for (size_t i = 0; i < c->nmasked; i++) {

@@ -551,6 +551,10 @@ static int linux_parse(json_t *l, struct oci_config *c, struct zone_error *e)
 	if (namespaces_parse(l, c, e) < 0)
 		return -1;
 	resources_parse(json_object_get(l, "resources"), c);
+	/* net_cls/net_prio: not applied, so refused (runc too fails where they are missing) */
+	if (json_object_size(json_object_get(json_object_get(l, "resources"), "network")) > 0)
+		return oci_fail(e, "linux.resources.network (classID, priorities) is not supported "
+				   "by lxzone-oci");
 	if (get_str(l, "cgroupsPath", &c->cgroups_path, e) < 0)
 		return -1;
 	if (c->cgroups_path && strchr(c->cgroups_path, ':') && c->cgroups_path[0] != '/')

@@ -140,6 +140,17 @@ static void test_caps_sets(void **state)
 	refused(doc, "unknown capability CAP_BOGUS");
 }
 
+/* linux.resources.network is not applied: refused, never silently dropped */
+static void test_network_refused(void **state)
+{
+	json_t *doc = base();
+
+	(void)state;
+	json_object_set_new(linux_of(doc), "resources",
+			    json_pack("{s:{s:i}}", "network", "classID", 1048577));
+	refused(doc, "linux.resources.network (classID, priorities) is not supported");
+}
+
 static void test_resources(void **state)
 {
 	struct oci_config c;
@@ -363,6 +374,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_good, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_caps_sets, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_network_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_resources, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_process_refusals, setup, teardown),

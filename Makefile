@@ -18,7 +18,7 @@ DEMO_SCRIPT = echo 'hello from a zone (256 MiB, 1 CPU)'; uname -a; ps; \
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps build asan release demo test test-unit clean install deb
+.PHONY: all deps build asan release demo test test-unit clean install deb oci-validate
 
 all: build
 
@@ -55,6 +55,11 @@ test: build asan release
 	cd $(ASAN_BUILD) && ctest --output-on-failure -L unit
 	cd $(RELEASE_BUILD) && ctest --output-on-failure -L unit
 	cd $(BUILD) && ctest --output-on-failure
+
+# opencontainers/runtime-tools' validation suite against the built lxzone-oci (docs/oci.md
+# says how to build it outside the repo): make oci-validate RTOOLS=/path/to/runtime-tools
+oci-validate: build
+	RTOOLS=$(RTOOLS) LXZONE_BUILD=$(BUILD) sh tests/oci/runtime-tools.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(RELEASE_BUILD)

@@ -80,7 +80,14 @@ struct oci_config {
 	const char *cwd;
 	struct launch_user user;
 	int terminal, nnp, has_oom, oom;
-	uint64_t caps; /* bounding set (bit N = capability N) */
+	uint64_t caps;		     /* bounding set (bit N = capability N) */
+	uint64_t caps_inh, caps_amb; /* inheritable, ambient (within caps) */
+	/* the plan's own mounts as config.json names them: their sources, and how many of
+	 * mounts[] come before /sys (sys_at; nmounts when no /sys), so the order is the config's */
+	struct {
+		const char *dest, *source;
+	} plan_src[8];
+	size_t nplan_src, sys_at;
 	struct oci_rlimit rlimits[OCI_MAX_RLIMITS];
 	size_t nrlimits;
 	/* namespaces */

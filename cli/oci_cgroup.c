@@ -104,7 +104,8 @@ void oci_container_sampler(struct container *k, pid_t init)
 	_exit(0);
 }
 
-/* The cgroup's name below every hierarchy: cgroupsPath, else <parent>/<id>. */
+/* The cgroup's name below every hierarchy: cgroupsPath (a relative name below the parent), else
+ * <parent>/<id>. */
 static int cgroup_name(const struct oci_config *c, const char *id, char *out, size_t len)
 {
 	const char *parent = getenv("LXZONE_CGROUP_PARENT");
@@ -113,6 +114,10 @@ static int cgroup_name(const struct oci_config *c, const char *id, char *out, si
 
 	if (!parent || !*parent)
 		parent = "lxzone-oci";
+	/* an absolute path of one level is below the hierarchy's root, as runc: "." is the
+	 * parent zone/cgroup.c joins it to */
+	if (p && *p == '/' && p[strspn(p, "/")] && !strchr(p + strspn(p, "/"), '/'))
+		parent = ".";
 	while (p && *p == '/')
 		p++;
 	if (p && strchr(p, '/'))
@@ -195,6 +200,64 @@ static void cgroup_ancestors(const struct zone_cgroup *cg)
 	}
 }
 
+/* A number of o as the cgroup file wants it; 0 when absent or not an integer. */
+static int cg_num(json_t *o, const char *key, char *buf, size_t len)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!json_is_integer(v))
+		return 0;
+	snprintf(buf, len, "%lld", (long long)json_integer_value(v));
+	return 1;
+}
+
+/*
+ * linux.resources beyond the zone's limits (zone/cgroup.c, the cpu key in thousandths of a
+ * CPU): the exact CFS period and quota, and the memory knobs runc writes.  Kernel memory
+ * (deprecated, refused by Linux 5.16+) only warns when the write fails, as runc 1.1.
+ */
+static int resources_exact(struct container *k, struct zone_error *e)
+{
+	json_t *r = json_object_get(json_object_get(k->cfg.json, "linux"), "resources");
+	json_t *cpu = json_object_get(r, "cpu"), *mem = json_object_get(r, "memory");
+	const char *cd = k->cg.v1[ZONE_CG_CPU], *md = k->cg.v1[ZONE_CG_MEMORY];
+	char buf[32], q[32];
+	struct zone_error ign = {0};
+
+	if (cd[0] && cg_num(cpu, "period", buf, sizeof(buf)) && strcmp(buf, "0") &&
+	    write_cg(cd, "cpu.cfs_period_us", buf, e) < 0)
+		return -1;
+	if (cd[0] && cg_num(cpu, "quota", buf, sizeof(buf)) && strcmp(buf, "0") &&
+	    write_cg(cd, "cpu.cfs_quota_us", buf, e) < 0)
+		return -1;
+	if (!cd[0] && k->cg.layout == ZONE_CG_V2 && cg_num(cpu, "quota", q, sizeof(q)) &&
+	    cg_num(cpu, "period", buf, sizeof(buf)) && strcmp(buf, "0")) {
+		char max[70];
+
+		snprintf(max, sizeof(max), "%s %s", q, buf);
+		if (write_cg(k->cg.v2, "cpu.max", max, e) < 0)
+			return -1;
+	}
+	if (!md[0])
+		return 0;
+	if (cg_num(mem, "reservation", buf, sizeof(buf)) &&
+	    write_cg(md, "memory.soft_limit_in_bytes", buf, e) < 0)
+		return -1;
+	if (cg_num(mem, "swappiness", buf, sizeof(buf)) &&
+	    write_cg(md, "memory.swappiness", buf, e) < 0)
+		return -1;
+	if (json_is_true(json_object_get(mem, "disableOOMKiller")) &&
+	    write_cg(md, "memory.oom_control", "1", e) < 0)
+		return -1;
+	if (cg_num(mem, "kernel", buf, sizeof(buf)) &&
+	    write_cg(md, "memory.kmem.limit_in_bytes", buf, &ign) < 0)
+		oci_log("warning", "linux.resources.memory.kernel: %s", ign.msg);
+	if (cg_num(mem, "kernelTCP", buf, sizeof(buf)) &&
+	    write_cg(md, "memory.kmem.tcp.limit_in_bytes", buf, &ign) < 0)
+		oci_log("warning", "linux.resources.memory.kernelTCP: %s", ign.msg);
+	return 0;
+}
+
 int oci_container_cgroup(struct container *k, struct zone_error *e)
 {
 	const struct oci_config *c = &k->cfg;
@@ -232,7 +295,7 @@ int oci_container_cgroup(struct container *k, struct zone_error *e)
 		if (write_cg(k->cg.v1[ZONE_CG_CPU], "cpu.shares", buf, e) < 0)
 			return -1;
 	}
-	if (oci_resources_apply(k, e) < 0)
+	if (oci_resources_apply(k, e) < 0 || resources_exact(k, e) < 0)
 		return -1;
 	np = zone_cgroup_procs_files(&k->cg, k->procs, ZONE_CG_NCTRL + 1);
 	for (int i = 0; i < np; i++)

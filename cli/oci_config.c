@@ -139,18 +139,12 @@ static int str_array(json_t *a, const char *what, char ***out, struct zone_error
 	return 0;
 }
 
-static int caps_parse(json_t *caps, uint64_t *mask, struct zone_error *e)
+static int caps_set(json_t *set, uint64_t *mask, struct zone_error *e)
 {
-	json_t *set, *v;
+	json_t *v;
 	size_t i;
 
 	*mask = 0;
-	if (!caps)
-		return 0;
-	/* the brand's processes keep one set: bounding (what exec can ever give back) */
-	set = json_object_get(caps, "bounding");
-	if (!set)
-		set = json_object_get(caps, "effective");
 	json_array_foreach(set, i, v)
 	{
 		const char *n = json_string_value(v);
@@ -161,6 +155,27 @@ static int caps_parse(json_t *caps, uint64_t *mask, struct zone_error *e)
 			return oci_fail(e, "unknown capability %s", n ? n : "(not a string)");
 		*mask |= UINT64_C(1) << c;
 	}
+	return 0;
+}
+
+static int caps_parse(json_t *caps, struct oci_config *c, struct zone_error *e)
+{
+	json_t *set;
+
+	c->caps = c->caps_inh = c->caps_amb = 0;
+	if (!caps)
+		return 0;
+	/* the brand's processes keep one set: bounding (what exec can ever give back) as the
+	 * permitted and effective ones too; inheritable and ambient within it */
+	set = json_object_get(caps, "bounding");
+	if (!set)
+		set = json_object_get(caps, "effective");
+	if (caps_set(set, &c->caps, e) < 0 ||
+	    caps_set(json_object_get(caps, "inheritable"), &c->caps_inh, e) < 0 ||
+	    caps_set(json_object_get(caps, "ambient"), &c->caps_amb, e) < 0)
+		return -1;
+	c->caps_inh &= c->caps;
+	c->caps_amb &= c->caps_inh;
 	return 0;
 }
 
@@ -220,7 +235,7 @@ int oci_process_parse(json_t *proc, struct oci_config *c, struct zone_error *e)
 		if (json_object_get(user, "username"))
 			return oci_fail(e, "process.user.username is for Windows");
 	}
-	if (caps_parse(json_object_get(proc, "capabilities"), &c->caps, e) < 0)
+	if (caps_parse(json_object_get(proc, "capabilities"), c, e) < 0)
 		return -1;
 	c->nrlimits = 0;
 	rl = json_object_get(proc, "rlimits");
@@ -299,8 +314,15 @@ static int mount_parse(json_t *m, struct oci_config *c, struct zone_error *e)
 	om->bind = (om->flags & MS_BIND) || !strcmp(om->type, "bind");
 	/* the plan makes proc, sysfs, /dev, devpts, /dev/shm, the cgroup file systems and
 	 * /tmp itself, confined and masked as in every zone: the bundle's are those */
-	if (!om->bind && is_plan_mount(dest))
+	if (!om->bind && is_plan_mount(dest)) {
+		if (!strcmp(dest, "/sys"))
+			c->sys_at = c->nmounts;
+		if (src && c->nplan_src < sizeof(c->plan_src) / sizeof(c->plan_src[0])) {
+			c->plan_src[c->nplan_src].dest = dest;
+			c->plan_src[c->nplan_src++].source = src;
+		}
 		return 0;
+	}
 	if (om->bind) {
 		if (!src)
 			return oci_fail(e, "mount %s: bind mount without a source", dest);
@@ -536,6 +558,10 @@ static int linux_parse(json_t *l, struct oci_config *c, struct zone_error *e)
 	if (namespaces_parse(l, c, e) < 0)
 		return -1;
 	resources_parse(json_object_get(l, "resources"), c);
+	/* net_cls/net_prio: not applied, so refused (runc too fails where they are missing) */
+	if (json_object_size(json_object_get(json_object_get(l, "resources"), "network")) > 0)
+		return oci_fail(e, "linux.resources.network (classID, priorities) is not supported "
+				   "by lxzone-oci");
 	if (get_str(l, "cgroupsPath", &c->cgroups_path, e) < 0)
 		return -1;
 	if (c->cgroups_path && strchr(c->cgroups_path, ':') && c->cgroups_path[0] != '/')
@@ -613,6 +639,7 @@ int oci_config_load_file(const char *path, const char *bundle, struct oci_config
 		return -1;
 	if (get_str(c->json, "hostname", &c->hostname, e) < 0)
 		return -1;
+	c->sys_at = (size_t)-1; /* no /sys: the plan's goes after every mount */
 	if ((v = json_object_get(c->json, "mounts"))) {
 		size_t i;
 		json_t *m;

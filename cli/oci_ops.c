@@ -695,6 +695,8 @@ static int exec_opts(const struct exec_req *x, const struct oci_state *s,
 	o->kernel_version = c0.kernel_version ? strdup(c0.kernel_version) : NULL;
 	o->hardened = c0.hardened;
 	o->caps = x->process ? cfg->caps : c0.caps;
+	o->caps_inh = x->process ? cfg->caps_inh : c0.caps_inh;
+	o->caps_amb = x->process ? cfg->caps_amb : c0.caps_amb;
 	int r = oci_seccomp_build(json_object_get(json_object_get(c0.json, "linux"), "seccomp"),
 				  seccomp, e);
 	oci_config_free(&c0);

@@ -190,10 +190,51 @@ done
 for h in /sys/fs/cgroup/*/h7deep /sys/fs/cgroup/unified/h7deep; do
 	[ -d "$h" ] && find "$h" -depth -type d -exec rmdir {} + 2>/dev/null
 done
+# an absolute cgroupsPath of one level is below each hierarchy's root, as runc makes it
+config '["sleep", "300"]' 'c["linux"]["cgroupsPath"] = "/'"${ID}one"'"'
+R run -d --bundle "$B" "${ID}o" || fail "run -d with cgroupsPath /${ID}one exited $?"
+pid=$(R state "${ID}o" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+grep -q ":/${ID}one\$" "/proc/$pid/cgroup" || fail "cgroupsPath /${ID}one: $(head -3 "/proc/$pid/cgroup")"
+R delete --force "${ID}o"
+ls -d /sys/fs/cgroup/*/"${ID}one" /sys/fs/cgroup/"${ID}one" 2>/dev/null && fail "cgroup /${ID}one left"
 config '["true"]' 'c["linux"]["sysctl"] = {"kernel.core_pattern": "|/tmp/x"}'
 R create --bundle "$B" "${ID}e" 2>"$WORK/err" && fail "a host-global sysctl was accepted"
 grep -q 'sysctl .*kernel.core_pattern.* is not in a separate kernel namespace' "$WORK/err" || fail "core_pattern: $(cat "$WORK/err")"
 echo "ok   cgroupsPath, sysctl, user, additionalGids, oomScoreAdj, maskedPaths, readonlyPaths, tmpfs"
+
+# capabilities: inheritable and ambient as config.json says (a user other than root keeps the
+# ambient ones: its permitted and effective sets after exec), the bounding set without
+# CAP_SYS_ADMIN, and no no_new_privs unless asked (the brand's filter went on with the
+# CAP_SYS_ADMIN that the exec of the brand then dropped); noNewPrivileges: true sets it
+caps='["CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW"]'
+for who in 0 1000; do
+	rm -f "$WORK/out/status"
+	config '["sh", "-c", "grep -E \"^(Cap|NoNewPrivs)\" /proc/self/status > /out/status"]' '
+c["process"]["capabilities"] = {k: '"$caps"' for k in ("bounding", "effective", "permitted", "inheritable", "ambient")}
+c["process"]["user"] = {"uid": '$who', "gid": '$who'}
+c["process"]["noNewPrivileges"] = False'
+	R run --bundle "$B" "${ID}c" || fail "run with capability sets (uid $who) exited $?"
+	for set in CapInh CapPrm CapEff CapBnd CapAmb; do
+		grep -q "^$set:[[:space:]]*0*2021\$" "$WORK/out/status" ||
+			fail "uid $who: $set not CHOWN, KILL, NET_RAW: $(grep "^$set" "$WORK/out/status")"
+	done
+	grep -q "^NoNewPrivs:[[:space:]]*0" "$WORK/out/status" || fail "uid $who: no_new_privs set: $(cat "$WORK/out/status")"
+done
+config '["sh", "-c", "grep NoNewPrivs /proc/self/status > /out/status"]' 'c["process"]["noNewPrivileges"] = True'
+rm -f "$WORK/out/status" # uid 1000 wrote it; this root has no CAP_DAC_OVERRIDE
+R run --bundle "$B" "${ID}c" || fail "run with noNewPrivileges exited $?"
+grep -q "^NoNewPrivs:[[:space:]]*1" "$WORK/out/status" || fail "noNewPrivileges: true: $(cat "$WORK/out/status")"
+echo "ok   capability sets (inheritable, ambient, root and uid 1000), noNewPrivileges as asked"
+
+# the mounts in config.json's order (runc's spec: /dev/mqueue before /sys) under its sources
+config '["sh", "-c", "cat /proc/self/mountinfo > /out/mountinfo"]' '
+c["mounts"] = [m for m in c["mounts"] if m["destination"] != "/sys"] + [m for m in c["mounts"] if m["destination"] == "/sys"]
+[m.update(source="shmsrc") for m in c["mounts"] if m["destination"] == "/dev/shm"]'
+R run --bundle "$B" "${ID}m" || fail "run for the mount order exited $?"
+order=$(awk '{ print $5 }' "$WORK/out/mountinfo" | grep -nxE '/proc|/dev|/dev/pts|/dev/shm|/dev/mqueue|/sys' | cut -d: -f2 | tr '\n' ' ')
+[ "$order" = "/proc /dev /dev/pts /dev/shm /dev/mqueue /sys " ] || fail "mount order: $order"
+grep -q ' /dev/shm .* - tmpfs shmsrc ' "$WORK/out/mountinfo" || fail "/dev/shm source: $(grep ' /dev/shm ' "$WORK/out/mountinfo")"
+echo "ok   mounts in config.json's order, under its source names"
 
 [ $failures = 0 ] || exit 1
 echo PASS

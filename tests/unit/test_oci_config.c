@@ -118,6 +118,39 @@ static void test_good(void **state)
 	oci_config_free(&c);
 }
 
+/* inheritable and ambient: kept within the bounding set, ambient within inheritable */
+static void test_caps_sets(void **state)
+{
+	struct oci_config c;
+	struct zone_error e;
+	json_t *doc = base(), *caps;
+
+	(void)state;
+	caps = json_object_get(json_object_get(doc, "process"), "capabilities");
+	json_object_set_new(caps, "inheritable", json_pack("[s, s]", "CAP_KILL", "CAP_SYS_ADMIN"));
+	json_object_set_new(caps, "ambient", json_pack("[s, s]", "CAP_KILL", "CAP_CHOWN"));
+	assert_int_equal(load(doc, &c, &e), 0);
+	assert_int_equal(c.caps, (UINT64_C(1) << 5) | (UINT64_C(1) << 0));
+	assert_int_equal(c.caps_inh, UINT64_C(1) << 5); /* SYS_ADMIN: not in bounding */
+	assert_int_equal(c.caps_amb, UINT64_C(1) << 5); /* CHOWN: not inheritable */
+	oci_config_free(&c);
+	doc = base();
+	caps = json_object_get(json_object_get(doc, "process"), "capabilities");
+	json_object_set_new(caps, "ambient", json_pack("[s]", "CAP_BOGUS"));
+	refused(doc, "unknown capability CAP_BOGUS");
+}
+
+/* linux.resources.network is not applied: refused, never silently dropped */
+static void test_network_refused(void **state)
+{
+	json_t *doc = base();
+
+	(void)state;
+	json_object_set_new(linux_of(doc), "resources",
+			    json_pack("{s:{s:i}}", "network", "classID", 1048577));
+	refused(doc, "linux.resources.network (classID, priorities) is not supported");
+}
+
 static void test_resources(void **state)
 {
 	struct oci_config c;
@@ -447,6 +480,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_good, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_caps_sets, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_network_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_resources, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_process_refusals, setup, teardown),

@@ -190,6 +190,12 @@ struct launch_opts {
 	 * ambient empty.  0: the caller's capabilities, unchanged (lxrun's default). */
 	int drop_caps;
 	uint64_t caps;
+	/* OCI's inheritable and ambient sets (lxzone-oci; within caps, 0 for a zone): set after
+	 * the rest, a user other than root keeping the ambient ones across its uid change */
+	uint64_t caps_inh, caps_amb;
+	/* lxzone-oci: PID 1 (init image) installs the brand's filter holding CAP_SYS_ADMIN, so
+	 * it sets no_new_privs only when process.noNewPrivileges asks (launch_harden.c) */
+	int admin_until_exec;
 	const char *caps_spec; /* lxrun --capabilities, resolved into caps by launch_opts_parse */
 
 	/* The zone's own cgroups, mounted under /sys/fs/cgroup (after PID 1 joined them and
@@ -679,6 +685,10 @@ int launch_report_summarize(const char *text, size_t len, FILE *out);
 int launch_caps_bound(uint64_t keep, struct zone_error *err);
 int launch_caps_limit(uint64_t keep, struct zone_error *err);
 int launch_caps_apply(uint64_t keep, struct zone_error *err);
+/* After limit, for OCI's sets: inheritable = inh & keep, then each of amb & inh & keep raised
+ * into the ambient set; a user other than root (kept its permitted set with PR_SET_KEEPCAPS)
+ * has its effective set made its permitted one again, as runc does. */
+int launch_caps_inherit(uint64_t keep, uint64_t inh, uint64_t amb, struct zone_error *err);
 
 /* zone/launch/launch_pty.c: a pseudo-terminal from the current (zone's) devpts, the child side,
  * and the relay between the caller's terminal and it; the relay returns the child's
@@ -701,8 +711,11 @@ struct launch_harden {
 	const int *keep; /* descriptors to keep (at most 16; negative entries ignored) */
 	size_t nkeep;
 	int keep_below; /* every descriptor below it is kept too (3 + launch_opts.preserve_fds) */
-	int drop_caps;	/* as launch_opts.drop_caps / caps */
-	uint64_t caps;
+	int drop_caps;	/* as launch_opts.drop_caps / caps / caps_inh / caps_amb */
+	uint64_t caps, inh, amb;
+	/* keep CAP_SYS_ADMIN until the exec that follows the filter (launch_harden.c): only
+	 * where nothing but that exec comes after, an OCI container's PID 1 */
+	int admin_until_exec;
 	const struct launch_user *user; /* become this user; NULL: stay who we are */
 	/* leave the user change to launch_become_user_armed, after the caller's filter is in
 	 * (launch_user_after_arm says when) */

@@ -88,3 +88,39 @@ int launch_caps_apply(uint64_t keep, struct zone_error *err)
 		return -1;
 	return launch_caps_limit(keep, err);
 }
+
+int launch_caps_inherit(uint64_t keep, uint64_t inh, uint64_t amb, struct zone_error *err)
+{
+	cap_t c = cap_get_proc();
+	int r = 0;
+
+	if (!c)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "read capabilities");
+	for (int cap = 0; cap <= last_cap() && r == 0; cap++) {
+		cap_value_t v = (cap_value_t)cap;
+		cap_flag_value_t perm = CAP_CLEAR;
+
+		/* only what the process holds: a capability the host's bounding set lacks is not
+		 * in the permitted set either, and asking for it would fail */
+		if (!(keep & (UINT64_C(1) << cap)) ||
+		    cap_get_flag(c, v, CAP_PERMITTED, &perm) < 0 || perm != CAP_SET)
+			continue;
+		if (inh & (UINT64_C(1) << cap))
+			r = cap_set_flag(c, CAP_INHERITABLE, 1, &v, CAP_SET);
+		if (r == 0)
+			r = cap_set_flag(c, CAP_EFFECTIVE, 1, &v, CAP_SET);
+	}
+	if (r == 0)
+		r = cap_set_proc(c);
+	cap_free(c);
+	if (r < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "set the inheritable set");
+	for (int cap = 0; cap <= last_cap(); cap++)
+		if ((amb & inh & keep & (UINT64_C(1) << cap)) &&
+		    cap_get_bound((cap_value_t)cap) == 1 &&
+		    cap_set_ambient((cap_value_t)cap, CAP_SET) < 0)
+			return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
+					   "raise capability %d (%s) in the ambient set", cap,
+					   zone_cap_name(cap) ? zone_cap_name(cap) : "?");
+	return 0;
+}

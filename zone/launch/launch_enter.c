@@ -311,6 +311,8 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 				  .keep_below = opts->preserve_fds > 0 ? 3 + opts->preserve_fds : 0,
 				  .drop_caps = opts->drop_caps,
 				  .caps = opts->caps,
+				  .inh = opts->caps_inh,
+				  .amb = opts->caps_amb,
 				  .user = opts->user ? &user : NULL};
 	h.user_after_arm = launch_user_after_arm(&h);
 	if (launch_harden(&h, &err) < 0)

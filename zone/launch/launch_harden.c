@@ -33,6 +33,7 @@
  */
 #include "zone/launch/launch.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <grp.h>
 #include <linux/capability.h>
@@ -49,6 +50,35 @@ static int cmp_int(const void *a, const void *b)
 	int x = *(const int *)a, y = *(const int *)b;
 
 	return (x > y) - (x < y);
+}
+
+/*
+ * close_range(lo, hi), or, where a seccomp profile older than the call refuses it (an OCI
+ * container's: runtime-tools' and Docker's profiles before 2020 lack it, and lxzone-oci loads
+ * the profile before this), each descriptor /proc/self/fd lists in [lo, hi].
+ */
+static int close_span(unsigned lo, unsigned hi)
+{
+	DIR *d;
+	struct dirent *de;
+
+	if (syscall(SYS_close_range, lo, hi, 0U) == 0)
+		return 0;
+	if (errno != EPERM && errno != ENOSYS)
+		return -1;
+	d = opendir("/proc/self/fd");
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		char *end;
+		unsigned long fd = strtoul(de->d_name, &end, 10);
+
+		if (*end == '\0' && end != de->d_name && fd >= lo && fd <= hi &&
+		    (int)fd != dirfd(d))
+			close((int)fd);
+	}
+	closedir(d);
+	return 0;
 }
 
 /* Close every descriptor but keep[] (negative entries ignored) and those below keep_below,
@@ -68,12 +98,11 @@ static int close_all_but(const int *keep, size_t nkeep, int keep_below)
 	for (size_t i = 0; i < n; i++) {
 		if ((unsigned)sorted[i] < from)
 			continue;
-		if ((unsigned)sorted[i] > from &&
-		    syscall(SYS_close_range, from, (unsigned)sorted[i] - 1, 0U) < 0)
+		if ((unsigned)sorted[i] > from && close_span(from, (unsigned)sorted[i] - 1) < 0)
 			return -1;
 		from = (unsigned)sorted[i] + 1;
 	}
-	return syscall(SYS_close_range, from, ~0U, 0U) < 0 ? -1 : 0;
+	return close_span(from, ~0U);
 }
 
 int launch_harden(const struct launch_harden *h, struct zone_error *err)
@@ -91,12 +120,27 @@ int launch_harden(const struct launch_harden *h, struct zone_error *err)
 	 * effective, and the bounding set above holds for whatever the user execs */
 	if (h->user_after_arm)
 		return 0;
+	/*
+	 * admin_until_exec: CAP_SYS_ADMIN stays permitted and effective (not in the bounding,
+	 * inheritable or ambient sets), so the brand's filter goes on without no_new_privs, and
+	 * the exec of the brand right after drops it (the new permitted set is the bounding,
+	 * inheritable and ambient ones for root, the ambient one for another user).  OCI's
+	 * inheritable and ambient sets and this for a user other than root: its permitted set
+	 * survives the uid change (launch_caps_inherit restores the effective one).
+	 */
+	uint64_t held = h->caps | (h->admin_until_exec ? UINT64_C(1) << CAP_SYS_ADMIN : 0);
+	int more = h->drop_caps && (h->inh | h->amb || held != h->caps);
+
+	if (h->user && h->user->uid != 0 && more && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "keep capabilities");
 	if (h->user && (setgroups(h->user->ngroups, h->user->groups) < 0 ||
 			setresgid(h->user->gid, h->user->gid, h->user->gid) < 0 ||
 			setresuid(h->user->uid, h->user->uid, h->user->uid) < 0))
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "become user %s",
 				   h->user->name[0] ? h->user->name : "(numeric)");
-	if (h->drop_caps && launch_caps_limit(h->caps, err) < 0)
+	if (h->drop_caps && launch_caps_limit(held, err) < 0)
+		return -1;
+	if (more && launch_caps_inherit(held, h->inh & h->caps, h->amb & h->caps, err) < 0)
 		return -1;
 	/* a credential change sets the flag to fs.suid_dumpable, which may be 1 ("debug") */
 	if (h->user && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)

@@ -313,6 +313,10 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 					.keep_below = o->preserve_fds > 0 ? 3 + o->preserve_fds : 0,
 					.drop_caps = plan->opts->drop_caps,
 					.caps = plan->opts->caps,
+					.inh = plan->opts->caps_inh,
+					.amb = plan->opts->caps_amb,
+					.admin_until_exec = plan->opts->admin_until_exec &&
+							    plan->init == LAUNCH_INIT_IMAGE,
 					.user = o->init_user};
 	if (launch_harden(&h, &err) < 0) {
 		report(&err);

@@ -19,7 +19,8 @@ int launch_do_mount(struct root_ctx *c, const struct launch_op *op)
 		return 0;
 	}
 	launch_fd_path(fd, target, sizeof(target));
-	if (mount(op->fstype, target, op->fstype, op->flags, op->data) < 0)
+	/* src: the source name mountinfo shows (an OCI config's "shm"); the type otherwise */
+	if (mount(op->src ? op->src : op->fstype, target, op->fstype, op->flags, op->data) < 0)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "mount %s on %s%s",
 				   op->fstype, c->root, op->dest);
 	return 0;

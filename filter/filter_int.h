@@ -38,6 +38,8 @@ extern const int lx_filter_futex_passed[LX_FUTEX_PASSED];
 int lx_filter_lxproc_nr(const struct lx_filter_opts *o, int nr);
 unsigned lx_filter_effective_class(const struct lx_filter_opts *o, int nr);
 int lx_filter_hard_only(int nr);
+/* the gate refuses nr with EPERM (LX_FILTER_MARK_HARD): hardened calls, lxproc zones' sysinfo */
+int lx_filter_gate_refuses(const struct lx_filter_opts *o, int nr);
 int lx_filter_add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o,
 			struct zone_error *err);
 

@@ -45,6 +45,8 @@ int lx_filter_hard_only(int nr);
 #define LX_EPH_ANY   1
 #define LX_EPH_RANGE 2
 int lx_filter_eph_nr(const struct lx_filter_opts *o, int nr);
+/* the gate refuses nr with EPERM (LX_FILTER_MARK_HARD): hardened calls, lxproc zones' sysinfo */
+int lx_filter_gate_refuses(const struct lx_filter_opts *o, int nr);
 int lx_filter_add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o,
 			struct zone_error *err);
 

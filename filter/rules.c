@@ -328,6 +328,24 @@ int lx_filter_hard_only(int nr)
 	       lx_systable[nr].cls_hardened == LX_SYS_EMUL;
 }
 
+/*
+ * Does the gate refuse nr (EPERM) rather than let it through?  The hardened profile's calls
+ * (above), and sysinfo in a zone with a zone page: the brand answers it from the page alone
+ * (emul/zoneview.c, the host's memory figures included), so the gate refuses it (EPERM) like the
+ * hardened profile's calls: a guest that jumps to the gate gets no host answer either.
+ * sched_getaffinity stays gated: where it traps (no cpuset that is the zone's CPUs) the brand's
+ * answer is the kernel's mask cut to the zone's CPUs, which needs the kernel's mask, the one
+ * /proc/<pid>/status shows as Cpus_allowed anyway; where the zone has such a cpuset it is not
+ * trapped, and the kernel's answer from any address is the zone's.
+ */
+int lx_filter_gate_refuses(const struct lx_filter_opts *o, int nr)
+{
+	/* the hardened calls but those the brand makes on its own eventpoll with any argument */
+	if (o && o->hardened && lx_filter_hard_only(nr) && lx_filter_eph_nr(o, nr) != LX_EPH_ANY)
+		return 1;
+	return nr == SCMP_SYS(sysinfo) && lx_filter_lxproc_nr(o, nr);
+}
+
 /* The table's ARGS rows: the argument rule each has here.  0, or -1 with a message (a row
  * marked ARGS with no rule is a table the filter cannot honour). */
 static int add_arg_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, unsigned cls,
@@ -402,10 +420,7 @@ int lx_filter_add_rules(scmp_filter_ctx ctx, const struct lx_filter_opts *o, str
 			action = SCMP_ACT_ERRNO(e->err);
 			break;
 		case LX_SYS_EMUL:
-			action = hardened && lx_filter_hard_only(nr) &&
-					 lx_filter_eph_nr(o, nr) != LX_EPH_ANY
-				     ? hard
-				     : gated;
+			action = lx_filter_gate_refuses(o, nr) ? hard : gated;
 			break;
 		default:
 			continue; /* UNSUP and holes: the default action, a plain trap */

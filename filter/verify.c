@@ -47,9 +47,7 @@ static uint32_t expected_action(const struct lx_filter_opts *o, int nr, int from
 	case LX_SYS_REFUSE:
 		return SECCOMP_RET_ERRNO | (lx_systable[nr].err & SECCOMP_RET_DATA);
 	case LX_SYS_EMUL:
-		if (from_gate && lx_filter_eph_nr(o, nr) == LX_EPH_ANY)
-			return SECCOMP_RET_ALLOW;
-		if (from_gate && o && o->hardened && lx_filter_hard_only(nr))
+		if (from_gate && lx_filter_gate_refuses(o, nr))
 			return SECCOMP_RET_ERRNO | EPERM;
 		return from_gate ? SECCOMP_RET_ALLOW : RET_TRAP_BRAND;
 	default:

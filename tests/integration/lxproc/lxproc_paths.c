@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -185,6 +186,34 @@ static void tricks(enum kind k, const char *dir, const char *name, long want)
 	}
 }
 
+/*
+ * sysinfo and sched_getaffinity issued at the gate's syscall instruction, as a guest that jumps
+ * there would: refused (the filter refuses sysinfo from the gate in a zone with a zone page) or
+ * the zone's answer (sched_getaffinity, where the zone's cpuset is the zone's CPUs and the
+ * call is not trapped at all), never the host's.
+ */
+static void gated_calls(long want_kb, long want_cpus)
+{
+	typedef long (*gate_fn)(long, long, long, long, long, long, long);
+	struct sysinfo si;
+	cpu_set_t set;
+	long r;
+
+	if (!gate_mapped()) {
+		printf("ok: no brand gate here: gated sysinfo and affinity not checked\n");
+		return;
+	}
+	memset(&si, 0, sizeof(si));
+	r = ((gate_fn)LX_GATE_ADDR)(SYS_sysinfo, (long)&si, 0, 0, 0, 0, 0);
+	expect("sysinfo through the gate: totalram kB", "",
+	       r < 0 ? r : (long)(si.totalram * si.mem_unit / 1024), want_kb);
+	CPU_ZERO(&set);
+	r = ((gate_fn)LX_GATE_ADDR)(SYS_sched_getaffinity, 0, (long)sizeof(set), (long)&set, 0, 0,
+				    0);
+	expect("sched_getaffinity through the gate: CPUs", "", r < 0 ? r : CPU_COUNT(&set),
+	       want_cpus);
+}
+
 int main(int argc, char **argv)
 {
 	long want_kb = -1, want_cpus = -1;
@@ -222,6 +251,7 @@ int main(int argc, char **argv)
 	check(sysinfo(&si) == 0 && (long)(si.totalram * si.mem_unit / 1024) == want_kb,
 	      "sysinfo totalram %lu kB = MemTotal %ld kB",
 	      (unsigned long)(si.totalram * si.mem_unit / 1024), want_kb);
+	gated_calls(want_kb, want_cpus);
 	if (mounted) {
 		snprintf(path, sizeof(path), "%s/meminfo", mounted);
 		expect("a proc mounted in the zone:", path, at(MEMINFO, AT_FDCWD, path, 0),

@@ -52,6 +52,9 @@ int oci_devices_plan(struct container *k,
 				   struct zone_error *),
 		     struct zone_error *e);
 int oci_resources_apply(struct container *k, struct zone_error *e);
+/* The container's additions to the launcher's plan (oci_plan.c): config.json's mounts in
+ * order, its devices; 0 or -1. */
+int oci_plan_extend(struct container *k, struct zone_error *e);
 /* The zone page's writer, a daemon beside the container until its init exits. */
 void oci_container_sampler(struct container *k, pid_t init);
 

@@ -19,7 +19,7 @@
  * (zone/netbpf.c), what it *sees* is this.
  *
  * /proc/net.  The same filter traps the read-only opens of the zone's processes (open and
- * openat without O_WRONLY, O_RDWR, O_DIRECTORY or O_PATH; openat2 always), so the brand can
+ * openat without O_WRONLY, O_RDWR, O_DIRECTORY, O_PATH or O_NONBLOCK; openat2 always), so the brand can
  * serve the zone's /proc/net files whatever path names them (syscalls/lx_procnet.c): the price
  * of a trap on those opens lands on shared zones only.
  *

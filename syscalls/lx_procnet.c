@@ -14,7 +14,8 @@
  *
  * What traps, and when.  Only shared zones: the netlink view's filter (netlink/nlfilter.h),
  * which only their processes carry, traps open and openat when they open read-only without
- * O_DIRECTORY or O_PATH (a write open of these 0444 files is the kernel's EACCES: the zone's
+ * O_DIRECTORY, O_PATH or O_NONBLOCK (a nonblocking open is a server's, nginx's per request:
+ * trapping it cost 0.70 of native nginx; the readers of /proc/net open blocking) (a write open of these 0444 files is the kernel's EACCES: the zone's
  * root has no capability over the host's), and openat2 always (its flags are behind a
  * pointer).  Zones of the other networks, and lxrun, never trap an open for this.  In a shared
  * zone every read-only open pays the trap (docs/performance.md has the figure): the handler

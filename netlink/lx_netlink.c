@@ -1,20 +1,9 @@
 /* NETLINK_ROUTE requests checked and replies filtered for a zone (netlink/lx_netlink.h). */
 #include "netlink/lx_netlink.h"
+#include "netlink/nl_wire.h"
 
 void *memmove(void *dst, const void *src, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
-
-#define ALIGN4(n) (((n) + 3u) & ~(size_t)3u)
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
 
 static int if_seen(const struct lx_nl_view *v, uint32_t ifindex)
 {
@@ -45,25 +34,6 @@ static int is_loopback(uint8_t family, const uint8_t *a, size_t alen)
 	return family == LX_AF_INET6 && alen >= 16 && memcmp(a, v6lo, 16) == 0;
 }
 
-/* The payload of attribute type in the attributes [p, end), its length in *len; NULL when
- * absent or when an attribute's length does not fit (the walk stops there). */
-static const uint8_t *attr(const uint8_t *p, const uint8_t *end, uint16_t type, size_t *len)
-{
-	while ((size_t)(end - p) >= 4) {
-		uint16_t alen = rd16(p), atype = rd16(p + 2) & 0x3fff;
-		if (alen < 4 || alen > (size_t)(end - p))
-			return NULL;
-		if (atype == type) {
-			*len = alen - 4u;
-			return p + 4;
-		}
-		if (ALIGN4(alen) >= (size_t)(end - p))
-			return NULL;
-		p += ALIGN4(alen);
-	}
-	return NULL;
-}
-
 /* Fixed headers before the attributes (ifinfomsg, ifaddrmsg, rtmsg, ndmsg) */
 enum { IFINFO_LEN = 16, IFADDR_LEN = 8, RTMSG_LEN = 12, NDMSG_LEN = 12 };
 /* rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type */
@@ -76,7 +46,7 @@ enum { RT_TABLE_MAIN = 254, RTN_UNICAST = 1, RTA_GATEWAY = 5, RTA_MULTIPATH = 9,
 static size_t keep_link(uint8_t *b, size_t n, int single, const struct lx_nl_view *v)
 {
 	(void)single;
-	return n >= IFINFO_LEN && if_seen(v, rd32(b + 4)) ? n : CUT;
+	return n >= IFINFO_LEN && if_seen(v, nl_rd32(b + 4)) ? n : CUT;
 }
 
 static size_t keep_addr(uint8_t *b, size_t n, int single, const struct lx_nl_view *v)
@@ -85,11 +55,11 @@ static size_t keep_addr(uint8_t *b, size_t n, int single, const struct lx_nl_vie
 	size_t alen;
 
 	(void)single;
-	if (n < IFADDR_LEN || !if_seen(v, rd32(b + 4)))
+	if (n < IFADDR_LEN || !if_seen(v, nl_rd32(b + 4)))
 		return CUT;
-	a = attr(b + IFADDR_LEN, b + n, LX_IFA_LOCAL, &alen);
+	a = nl_attr(b + IFADDR_LEN, b + n, LX_IFA_LOCAL, &alen);
 	if (a == NULL)
-		a = attr(b + IFADDR_LEN, b + n, LX_IFA_ADDRESS, &alen);
+		a = nl_attr(b + IFADDR_LEN, b + n, LX_IFA_ADDRESS, &alen);
 	return a != NULL && addr_seen(v, b[0], a, alen) ? n : CUT;
 }
 
@@ -115,8 +85,8 @@ static size_t route_through_zone(uint8_t *b, size_t n, const struct lx_nl_view *
 	size_t alen = src && b[0] == LX_AF_INET ? 4 : 16, in = RTMSG_LEN, out = RTMSG_LEN;
 
 	while (n - in >= 4) {
-		uint16_t len = rd16(b + in), type = rd16(b + in + 2) & 0x3fff;
-		size_t step = ALIGN4(len) <= n - in ? ALIGN4(len) : n - in;
+		uint16_t len = nl_rd16(b + in), type = nl_rd16(b + in + 2) & 0x3fff;
+		size_t step = NL_ALIGN4(len) <= n - in ? NL_ALIGN4(len) : n - in;
 		if (len < 4 || len > n - in)
 			break;
 		if (type == RTA_GATEWAY || type == RTA_MULTIPATH || type == RTA_VIA ||
@@ -147,23 +117,23 @@ static size_t keep_route(uint8_t *b, size_t n, int single, const struct lx_nl_vi
 
 	if (n < RTMSG_LEN)
 		return CUT;
-	oif = attr(b + RTMSG_LEN, b + n, LX_RTA_OIF, &olen);
+	oif = nl_attr(b + RTMSG_LEN, b + n, LX_RTA_OIF, &olen);
 	if (oif == NULL || olen < 4)
 		return CUT;
-	if (!if_seen(v, rd32(oif))) {
+	if (!if_seen(v, nl_rd32(oif))) {
 		zone_src = first_addr(v, b[0]);
 		if (v->zone_if > 0 && zone_src != NULL && b[RTM_TYPE] == RTN_UNICAST &&
 		    (single || (b[RTM_DST_LEN] == 0 && b[RTM_TABLE] == RT_TABLE_MAIN)))
 			return route_through_zone(b, n, v, zone_src);
 		return CUT;
 	}
-	dst = attr(b + RTMSG_LEN, b + n, LX_RTA_DST, &dlen);
+	dst = nl_attr(b + RTMSG_LEN, b + n, LX_RTA_DST, &dlen);
 	if (b[RTM_TYPE] == LX_RTN_LOCAL)
 		return dst != NULL &&
 			       (addr_seen(v, b[0], dst, dlen) || is_loopback(b[0], dst, dlen))
 			   ? n
 			   : CUT;
-	src = attr(b + RTMSG_LEN, b + n, LX_RTA_PREFSRC, &slen);
+	src = nl_attr(b + RTMSG_LEN, b + n, LX_RTA_PREFSRC, &slen);
 	return src == NULL || addr_seen(v, b[0], src, slen) || is_loopback(b[0], src, slen) ? n
 											    : CUT;
 }
@@ -171,7 +141,7 @@ static size_t keep_route(uint8_t *b, size_t n, int single, const struct lx_nl_vi
 static size_t keep_neigh(uint8_t *b, size_t n, int single, const struct lx_nl_view *v)
 {
 	(void)single;
-	return n >= NDMSG_LEN && if_seen(v, rd32(b + 4)) ? n : CUT;
+	return n >= NDMSG_LEN && if_seen(v, nl_rd32(b + 4)) ? n : CUT;
 }
 
 typedef size_t (*keep_fn)(uint8_t *, size_t, int, const struct lx_nl_view *);
@@ -207,12 +177,6 @@ static size_t keep(uint16_t type, uint16_t flags, uint8_t *body, size_t n,
 	return f == ~0u ? n : by_family[f].keep(body, n, !(flags & LX_NLM_F_MULTI), v);
 }
 
-static void wr32(uint8_t *p, uint32_t x)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(x >> (8 * i));
-}
-
 /* The NLMSG_ERROR the kernel sends for a request of one object that is not there, over the
  * answer m (which is longer), echoing the request's header as NLM_F_CAPPED does. */
 static size_t absent_answer(uint8_t *m, int err)
@@ -220,12 +184,12 @@ static size_t absent_answer(uint8_t *m, int err)
 	uint8_t hdr[LX_NLMSG_HDRLEN];
 
 	memmove(hdr, m, sizeof(hdr));
-	wr32(m, LX_NLMSG_HDRLEN + 4 + LX_NLMSG_HDRLEN);
+	nl_wr32(m, LX_NLMSG_HDRLEN + 4 + LX_NLMSG_HDRLEN);
 	m[4] = LX_NLMSG_ERROR, m[5] = 0;
 	m[6] = 0, m[7] = 0x01; /* NLM_F_CAPPED */
-	wr32(m + 16, (uint32_t)-err);
+	nl_wr32(m + 16, (uint32_t)-err);
 	memmove(m + 20, hdr, sizeof(hdr));
-	wr32(m + 20, LX_NLMSG_HDRLEN);
+	nl_wr32(m + 20, LX_NLMSG_HDRLEN);
 	m[24] = (uint8_t)(hdr[4] + 2); /* RTM_NEWxxx answered RTM_GETxxx */
 	m[26] = LX_NLM_F_REQUEST, m[27] = 0;
 	return 36;
@@ -239,8 +203,8 @@ size_t lx_nl_filter_reply(void *buf, size_t len, const struct lx_nl_view *v, int
 
 	*truncated = 0;
 	while (len - in >= LX_NLMSG_HDRLEN) {
-		uint32_t mlen = rd32(b + in);
-		uint16_t type = rd16(b + in + 4), flags = rd16(b + in + 6);
+		uint32_t mlen = nl_rd32(b + in);
+		uint16_t type = nl_rd16(b + in + 4), flags = nl_rd16(b + in + 6);
 		size_t step, body;
 
 		if (mlen < LX_NLMSG_HDRLEN || mlen > len - in) {
@@ -249,12 +213,12 @@ size_t lx_nl_filter_reply(void *buf, size_t len, const struct lx_nl_view *v, int
 		}
 		if (in == 0)
 			first_len = mlen, first_flags = flags, first_type = type;
-		step = ALIGN4(mlen) <= len - in ? ALIGN4(mlen) : mlen;
+		step = NL_ALIGN4(mlen) <= len - in ? NL_ALIGN4(mlen) : mlen;
 		body = keep(type, flags, b + in + LX_NLMSG_HDRLEN, mlen - LX_NLMSG_HDRLEN, v);
 		if (body != CUT) {
-			size_t m = LX_NLMSG_HDRLEN + body, mstep = m == mlen ? step : ALIGN4(m);
+			size_t m = LX_NLMSG_HDRLEN + body, mstep = m == mlen ? step : NL_ALIGN4(m);
 			if (m != mlen)
-				wr32(b + in, (uint32_t)m);
+				nl_wr32(b + in, (uint32_t)m);
 			if (out != in)
 				memmove(b + out, b + in, mstep);
 			out += mstep;
@@ -291,15 +255,15 @@ long lx_nl_check_request(const void *buf, size_t len, const struct lx_nl_view *v
 		 * whole, zeroed room for attributes included) the kernel stops at, silently */
 		if (len - at < LX_NLMSG_HDRLEN)
 			break;
-		mlen = rd32(b + at);
-		type = rd16(b + at + 4);
+		mlen = nl_rd32(b + at);
+		type = nl_rd16(b + at + 4);
 		if (mlen < LX_NLMSG_HDRLEN || mlen > len - at)
 			return at == 0 ? -LX_EINVAL : change;
 		/* rtnetlink's families come in fours: NEW, DEL, GET, SET */
 		if (v->shared && type >= LX_RTM_BASE && type <= LX_RTM_MAX &&
 		    (type - LX_RTM_BASE) % 4 != 2)
 			change = LX_NL_CHANGE;
-		at += ALIGN4(mlen) < len - at ? ALIGN4(mlen) : len - at;
+		at += NL_ALIGN4(mlen) < len - at ? NL_ALIGN4(mlen) : len - at;
 	}
 	return change;
 }

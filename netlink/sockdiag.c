@@ -1,5 +1,6 @@
 /* NETLINK_SOCK_DIAG requests checked and replies filtered for a zone (netlink/sockdiag.h). */
 #include "netlink/sockdiag.h"
+#include "netlink/nl_wire.h"
 
 void *memmove(void *dst, const void *src, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
@@ -8,52 +9,13 @@ int memcmp(const void *a, const void *b, size_t n);
 #define NLMSG_ERROR    2
 #define NLM_F_MULTI    0x02
 #define NLMSG_MIN_TYPE 0x10 /* below: control messages, which the kernel acks or skips */
-#define ALIGN4(n)      (((n) + 3u) & ~(size_t)3u)
 
 /* Offsets in struct inet_diag_msg and struct unix_diag_msg */
 enum { IDIAG_SRC = 8, IDIAG_DST = 24, IDIAG_UID = 64, UDIAG_SHOW = 12 };
 
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
 static uint64_t rd64(const uint8_t *p)
 {
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
-/* The payload of attribute `type` in [p, end), its length in *len; NULL when absent or when
- * an attribute's length does not fit (the walk stops there). */
-static const uint8_t *attr(const uint8_t *p, const uint8_t *end, uint16_t type, size_t *len)
-{
-	while ((size_t)(end - p) >= 4) {
-		uint16_t alen = rd16(p), atype = rd16(p + 2) & 0x3fff;
-
-		if (alen < 4 || alen > (size_t)(end - p))
-			return NULL;
-		if (atype == type) {
-			*len = alen - 4u;
-			return p + 4;
-		}
-		if (ALIGN4(alen) >= (size_t)(end - p))
-			return NULL;
-		p += ALIGN4(alen);
-	}
-	return NULL;
+	return (uint64_t)nl_rd32(p) | (uint64_t)nl_rd32(p + 4) << 32;
 }
 
 static int addr_is_zones(const struct lx_sd_view *v, uint8_t family, const uint8_t *a)
@@ -68,7 +30,7 @@ static int addr_is_zones(const struct lx_sd_view *v, uint8_t family, const uint8
 		if (v->addr[i].family == family &&
 		    memcmp(v->addr[i].bytes, a, family == LX_SD_AF_INET ? 4 : 16) == 0)
 			return 1;
-	return family == LX_SD_AF_INET && rd32(v->lo4) != 0 && memcmp(a, v->lo4, 4) == 0;
+	return family == LX_SD_AF_INET && nl_rd32(v->lo4) != 0 && memcmp(a, v->lo4, 4) == 0;
 }
 
 static int uid_is_zones(const struct lx_sd_view *v, uint32_t uid)
@@ -80,7 +42,7 @@ static int uid_is_zones(const struct lx_sd_view *v, uint32_t uid)
 static int inet_is_zones(const uint8_t *b, size_t n, const struct lx_sd_view *v)
 {
 	size_t alen;
-	const uint8_t *cg = attr(b + LX_INET_DIAG_MSG_LEN, b + n, LX_INET_DIAG_CGROUP_ID, &alen);
+	const uint8_t *cg = nl_attr(b + LX_INET_DIAG_MSG_LEN, b + n, LX_INET_DIAG_CGROUP_ID, &alen);
 
 	/* a full socket (the kernel gave its cgroup) and a view that can judge it */
 	if (cg != NULL && alen >= 8 && (v->ncgroup > 0 || v->cgroup_partial)) {
@@ -89,7 +51,7 @@ static int inet_is_zones(const uint8_t *b, size_t n, const struct lx_sd_view *v)
 		for (size_t i = 0; i < v->ncgroup && i < LX_SD_MAXCG; i++)
 			if (v->cgroup[i] == id)
 				return 1;
-		return v->cgroup_partial && uid_is_zones(v, rd32(b + IDIAG_UID));
+		return v->cgroup_partial && uid_is_zones(v, nl_rd32(b + IDIAG_UID));
 	}
 	return addr_is_zones(v, b[0], b + IDIAG_SRC);
 }
@@ -97,9 +59,9 @@ static int inet_is_zones(const uint8_t *b, size_t n, const struct lx_sd_view *v)
 static int unix_is_zones(const uint8_t *b, size_t n, const struct lx_sd_view *v)
 {
 	size_t alen;
-	const uint8_t *u = attr(b + LX_UNIX_DIAG_MSG_LEN, b + n, LX_UNIX_DIAG_UID, &alen);
+	const uint8_t *u = nl_attr(b + LX_UNIX_DIAG_MSG_LEN, b + n, LX_UNIX_DIAG_UID, &alen);
 
-	return u != NULL && alen >= 4 && uid_is_zones(v, rd32(u));
+	return u != NULL && alen >= 4 && uid_is_zones(v, nl_rd32(u));
 }
 
 int lx_sd_is_zones(const void *msg, size_t len, const struct lx_sd_view *v)
@@ -111,7 +73,7 @@ int lx_sd_is_zones(const void *msg, size_t len, const struct lx_sd_view *v)
 		return 1;
 	if (len < HDRLEN + 1)
 		return 0;
-	type = rd16(m + 4);
+	type = nl_rd16(m + 4);
 	if (type != LX_SOCK_DIAG_BY_FAMILY && type != LX_TCPDIAG_GETSOCK &&
 	    type != LX_DCCPDIAG_GETSOCK)
 		return 0;
@@ -141,7 +103,8 @@ static void show_loopback(uint8_t *m, size_t len, const struct lx_sd_view *v)
 {
 	static const uint8_t lo[4] = {127, 0, 0, 1};
 
-	if (len < HDRLEN + LX_INET_DIAG_MSG_LEN || m[HDRLEN] != LX_SD_AF_INET || rd32(v->lo4) == 0)
+	if (len < HDRLEN + LX_INET_DIAG_MSG_LEN || m[HDRLEN] != LX_SD_AF_INET ||
+	    nl_rd32(v->lo4) == 0)
 		return;
 	for (size_t off = IDIAG_SRC; off <= IDIAG_DST; off += IDIAG_DST - IDIAG_SRC)
 		if (memcmp(m + HDRLEN + off, v->lo4, 4) == 0)
@@ -155,12 +118,12 @@ size_t lx_sd_nlerr(void *out, size_t cap, const void *req, size_t reqlen, int er
 	if (cap < LX_SD_NLERR_LEN || reqlen < HDRLEN)
 		return 0;
 	memmove(hdr, req, HDRLEN); /* req may overlap out */
-	wr32(o, LX_SD_NLERR_LEN);
+	nl_wr32(o, LX_SD_NLERR_LEN);
 	o[4] = NLMSG_ERROR;
 	o[5] = 0;
 	o[6] = o[7] = 0;
 	memmove(o + 8, hdr + 8, 8); /* the request's seq and port id */
-	wr32(o + HDRLEN, (uint32_t)-err);
+	nl_wr32(o + HDRLEN, (uint32_t)-err);
 	memmove(o + HDRLEN + 4, hdr, HDRLEN);
 	return LX_SD_NLERR_LEN;
 }
@@ -174,8 +137,8 @@ size_t lx_sd_filter_reply(void *buf, size_t len, const struct lx_sd_view *v, int
 	if (!v->shared)
 		return len;
 	while (len - in >= HDRLEN) {
-		uint32_t mlen = rd32(b + in);
-		uint16_t type = rd16(b + in + 4), flags = rd16(b + in + 6);
+		uint32_t mlen = nl_rd32(b + in);
+		uint16_t type = nl_rd16(b + in + 4), flags = nl_rd16(b + in + 6);
 		size_t step, have;
 		int keep;
 
@@ -184,7 +147,9 @@ size_t lx_sd_filter_reply(void *buf, size_t len, const struct lx_sd_view *v, int
 			return out;
 		}
 		have = mlen <= len - in ? mlen : len - in; /* a short receive cut the last one */
-		step = have < mlen ? len - in : ALIGN4(mlen) <= len - in ? ALIGN4(mlen) : mlen;
+		step = have < mlen		     ? len - in
+		       : NL_ALIGN4(mlen) <= len - in ? NL_ALIGN4(mlen)
+						     : mlen;
 		if (have < mlen)
 			*truncated = 1;
 		keep = !is_socket_msg(type) || lx_sd_is_zones(b + in, have, v);
@@ -220,7 +185,7 @@ static size_t request_len(uint16_t type, uint8_t family)
 
 static long check_one(uint8_t *m, uint32_t mlen, const struct lx_sd_view *v)
 {
-	uint16_t type = rd16(m + 4);
+	uint16_t type = nl_rd16(m + 4);
 	uint8_t family;
 
 	if (type < NLMSG_MIN_TYPE)
@@ -239,8 +204,9 @@ static long check_one(uint8_t *m, uint32_t mlen, const struct lx_sd_view *v)
 		return -LX_SD_EINVAL;
 	/* the filter judges unix sockets by their owner: have the kernel say it */
 	if (v->shared && type == LX_SOCK_DIAG_BY_FAMILY && family == LX_SD_AF_UNIX &&
-	    !(rd32(m + HDRLEN + UDIAG_SHOW) & LX_UDIAG_SHOW_UID)) {
-		wr32(m + HDRLEN + UDIAG_SHOW, rd32(m + HDRLEN + UDIAG_SHOW) | LX_UDIAG_SHOW_UID);
+	    !(nl_rd32(m + HDRLEN + UDIAG_SHOW) & LX_UDIAG_SHOW_UID)) {
+		nl_wr32(m + HDRLEN + UDIAG_SHOW,
+			nl_rd32(m + HDRLEN + UDIAG_SHOW) | LX_UDIAG_SHOW_UID);
 		return 1;
 	}
 	return 0;
@@ -260,14 +226,14 @@ long lx_sd_check_request(void *buf, size_t len, const struct lx_sd_view *v)
 
 		if (len - at < HDRLEN)
 			return -LX_SD_EINVAL;
-		mlen = rd32(b + at);
+		mlen = nl_rd32(b + at);
 		if (mlen < HDRLEN || mlen > len - at)
 			return -LX_SD_EINVAL;
 		r = check_one(b + at, mlen, v);
 		if (r < 0)
 			return r;
 		changed |= r;
-		at += ALIGN4(mlen) < len - at ? ALIGN4(mlen) : len - at;
+		at += NL_ALIGN4(mlen) < len - at ? NL_ALIGN4(mlen) : len - at;
 	}
 	return changed;
 }

@@ -5,34 +5,9 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 need_image
-OCI=$LXZONE_BUILD/bin/lxzone-oci
-[ -x "$OCI" ] || skip "lxzone-oci not built at $OCI"
-[ -x "$LXZONE_BUILD/bin/lxzone-brand" ] || skip "lxzone-brand not built"
-export LXZONE_CGROUP_PARENT=${LXZONE_CGROUP_PARENT:-lxzone-oci-test}
-STATE=$WORK/state
-R() { "$OCI" --root "$STATE" "$@"; }
 ID=h7x$$
-trap 'for s in a b c d e f; do "$OCI" --root "$STATE" delete --force "$ID$s" >/dev/null 2>&1; done; cleanup_work' EXIT
-B=$WORK/bundle
-mkdir -p "$B" "$WORK/out"
-cp -a "$IMAGE" "$B/rootfs"
-(cd "$B" && "$OCI" spec) || fail "spec exited $?"
-cp "$B/config.json" "$WORK/config.spec"
-config() { # ARGS-JSON PYTHON
-	cp "$WORK/config.spec" "$B/config.json"
-	python3 - "$B/config.json" "$WORK/out" "$1" "$2" <<'EOF'
-import json, sys
-path, out, args, extra = sys.argv[1:5]
-c = json.load(open(path))
-c["process"]["terminal"] = False
-c["process"]["args"] = json.loads(args)
-c["root"]["readonly"] = False
-c["mounts"].append({"destination": "/out", "type": "bind", "source": out, "options": ["rbind"]})
-exec(extra)
-json.dump(c, open(path, "w"), indent=1)
-EOF
-}
-wait_file() { i=0; while [ ! -s "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; }
+OCI_IDS="a b c d e f"
+. "$(dirname "$0")/oci_lib.sh"
 
 # --preserve-fds: the caller's 3 and 4 are the program's, as podman's socket activation
 # passes them (LISTEN_FDS=2, LISTEN_PID=1: the program is PID 1); nothing else leaks

@@ -155,16 +155,23 @@ static int v_size(const char *v, char *out, size_t sz, struct zone_error *err)
 	return copy_out(v, out, sz, err);
 }
 
-static int v_memory(const char *v, char *out, size_t sz, struct zone_error *err)
+/* A size (v_size) of at least min bytes, named min_name in the message, or unlimited. */
+static int size_at_least(const char *v, char *out, size_t sz, uint64_t min, const char *min_name,
+			 struct zone_error *err)
 {
 	uint64_t b;
 
 	if (v_size(v, out, sz, err) < 0)
 		return -1;
 	zone_size_parse(out, &b, err);
-	if (b != ZONE_UNLIMITED && b < (4ULL << 20))
-		return zone_error_set(err, 0, "'%s' is below the 4M minimum", v);
+	if (b != ZONE_UNLIMITED && b < min)
+		return zone_error_set(err, 0, "'%s' is below the %s minimum", v, min_name);
 	return 0;
+}
+
+static int v_memory(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	return size_at_least(v, out, sz, 4ULL << 20, "4M", err);
 }
 
 /* A decimal number of CPUs with up to three decimals: "2", "0.5". */
@@ -200,55 +207,45 @@ static int v_cpus(const char *v, char *out, size_t sz, struct zone_error *err)
 /* The console log's cap: a size of at least 4K, or unlimited. */
 static int v_console_size(const char *v, char *out, size_t sz, struct zone_error *err)
 {
-	uint64_t b;
+	return size_at_least(v, out, sz, 4ULL << 10, "4K", err);
+}
 
-	if (v_size(v, out, sz, err) < 0)
-		return -1;
-	zone_size_parse(out, &b, err);
-	if (b != ZONE_UNLIMITED && b < (4ULL << 10))
-		return zone_error_set(err, 0, "'%s' is below the 4K minimum", v);
+/* A plain decimal from lo to hi, written to out as read; false when v is not one. */
+static bool decimal_in(const char *v, unsigned long lo, unsigned long hi, char *out, size_t sz)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (!isdigit((unsigned char)*v) || *end != '\0' || errno != 0 || n < lo || n > hi)
+		return false;
+	snprintf(out, sz, "%lu", n);
+	return true;
+}
+
+/* How many pty-backed /dev/ttyN a zone gets: 0 to ZONE_TTYS_MAX (zone/ttys.h). */
+static int v_ttys(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	if (!decimal_in(v, 0, ZONE_TTYS_MAX, out, sz))
+		return zone_error_set(err, 0, "'%s' is not a number of terminals from 0 to %d", v,
+				      ZONE_TTYS_MAX);
 	return 0;
 }
 
 /* How many files the console log is kept in: 1 to 100 (zone/console.h). */
-static int v_ttys(const char *v, char *out, size_t sz, struct zone_error *err)
-{
-	char *end;
-	unsigned long n;
-
-	errno = 0;
-	n = strtoul(v, &end, 10);
-	if (!isdigit((unsigned char)*v) || *end != '\0' || errno != 0 || n > ZONE_TTYS_MAX)
-		return zone_error_set(err, 0, "'%s' is not a number of terminals from 0 to %d", v,
-				      ZONE_TTYS_MAX);
-	snprintf(out, sz, "%lu", n);
-	return 0;
-}
-
 static int v_console_files(const char *v, char *out, size_t sz, struct zone_error *err)
 {
-	char *end;
-	unsigned long n;
-
-	errno = 0;
-	n = strtoul(v, &end, 10);
-	if (!isdigit((unsigned char)*v) || *end != '\0' || errno != 0 || n < 1 || n > 100)
+	if (!decimal_in(v, 1, 100, out, sz))
 		return zone_error_set(err, 0, "'%s' is not a number of files between 1 and 100", v);
-	snprintf(out, sz, "%lu", n);
 	return 0;
 }
 
 static int v_boot_timeout(const char *v, char *out, size_t sz, struct zone_error *err)
 {
-	char *end;
-	unsigned long n;
-
-	errno = 0;
-	n = strtoul(v, &end, 10);
-	if (!isdigit((unsigned char)*v) || *end != '\0' || errno != 0 || n < 1 || n > 3600)
+	if (!decimal_in(v, 1, 3600, out, sz))
 		return zone_error_set(err, 0, "'%s' is not a number of seconds between 1 and 3600",
 				      v);
-	snprintf(out, sz, "%lu", n);
 	return 0;
 }
 

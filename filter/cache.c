@@ -70,20 +70,20 @@ uint64_t lx_filter_key(const struct lx_filter_opts *o)
 {
 	const struct scmp_version *v = seccomp_version();
 	uint64_t h = fnv1a(FNV_BASIS, CACHE_MAGIC, 8);
-	uint32_t w[14] = {CACHE_VERSION,
-			  o && o->hardened,
-			  o && o->lxproc,
-			  (uint32_t)LX_GATE_ADDR,
-			  (uint32_t)LX_GATE_LEN,
-			  LX_TRAP_DATA,
-			  LX_NSYSCALLS,
-			  LX_FILTER_GATE_BLOCK_LEN,
-			  o && o->mount_notify,
-			  o ? o->kernel : 0,
-			  o && o->lxproc_kernel_files,
-			  o && o->affinity_native,
-			  o && o->epoll_ppoll,
-			  o && o->mount_notify && o->remount_bind_pass};
+	uint32_t w[] = {CACHE_VERSION,
+			o && o->hardened,
+			o && o->lxproc,
+			(uint32_t)LX_GATE_ADDR,
+			(uint32_t)LX_GATE_LEN,
+			LX_TRAP_DATA,
+			LX_NSYSCALLS,
+			LX_FILTER_GATE_BLOCK_LEN,
+			o && o->mount_notify,
+			o ? o->kernel : 0,
+			o && o->lxproc_kernel_files,
+			o && o->affinity_native,
+			o && o->epoll_ppoll,
+			o && o->mount_notify && o->remount_bind_pass};
 
 	h = fnv1a(h, w, sizeof(w));
 	if (v) {

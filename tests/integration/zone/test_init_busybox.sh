@@ -88,6 +88,20 @@ grep -q "shutdown actions" "$LXZONE_ROOT/$z/console.log" || fail "inittab's shut
 no_cgroup_left "$z"
 echo "ok: shutdown is busybox's poweroff"
 
+# fewer ttys than the inittab's gettys want: the zone has tty1..ttyN as the key says, and boot
+# names the entries init will respawn on the ttys it lacks (LXC leaves those to the image too)
+printf '::respawn:/bin/busybox getty 38400 tty3\ntty2::respawn:/bin/sh\n' >>"$r/etc/inittab"
+lxzone configure "$z" ttys=2
+lxzone boot "$z" 2>"$T/err" || fail "boot with ttys=2: $(cat "$T/err")"
+cat "$T/err"
+grep -q "inittab respawns gettys on tty3, which the zone does not have (ttys=2)" "$T/err" ||
+	fail "no warning of the getty on tty3: $(cat "$T/err")"
+lxzone exec "$z" -- /bin/sh -c 'test -c /dev/tty1 && test -c /dev/tty2 && ! test -e /dev/tty3' ||
+	fail "the zone's ttys are not tty1..tty2: $(lxzone exec "$z" -- ls /dev)"
+lxzone halt "$z"
+lxzone configure "$z" ttys=6
+echo "ok: ttys=2 gives tty1..tty2, and boot warns of the inittab's getty on tty3"
+
 # an init that never says it is ready (a "systemd" that hangs), and one that exits first:
 # boot fails with the console's last lines, the zone halted and installed
 mkdir -p "$r/lib/systemd"

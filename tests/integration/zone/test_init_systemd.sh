@@ -84,6 +84,12 @@ tr -d '\r' <"$T/console.out" | grep -q 'logged-42' ||
 tr -d '\r' <"$T/console.out" | grep -q '/dev/console$' || fail "the login is not on /dev/console"
 expect_state "$z" running
 echo "ok: getty login on the console"
+# and no getty respawns: console-getty is systemd's only one in a container (getty@ttyN needs
+# /dev/tty0; container-getty@ takes the ptys container_ttys names, lxzone names none)
+gs=$(zx 'systemctl list-units --plain --no-legend "getty@*" "container-getty@*" "serial-getty@*"' || true)
+[ -z "$gs" ] || fail "gettys besides the console's: $gs"
+[ "$(zx 'systemctl show -p NRestarts --value console-getty' || true)" = 0 ] ||
+	fail "console-getty restarted: $(zx 'systemctl status --no-pager console-getty' || true)"
 login_check "$z"
 
 # reboot inside the zone: a new init, ready again

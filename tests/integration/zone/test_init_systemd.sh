@@ -76,9 +76,24 @@ echo "ok: systemd running, no failed unit, journald/logind/dbus/nginx up"
 
 # a login on the console's getty, through `lxzone console` (Ctrl-a q detaches)
 zx 'echo root:zone-console-pw | chpasswd'
-(sleep 2; printf '\r'; sleep 2; printf 'root\r'; sleep 3; printf 'zone-console-pw\r'; sleep 4
-	printf 'echo logged-$((2*21)); tty\r'; sleep 3; printf '\001q') |
-	timeout 60 "$LXZONE" console "$z" >"$T/console.out" 2>&1 || true
+# each step waits for what the console printed, not a fixed time (a loaded machine takes
+# seconds to log in), and the command is typed again until its answer shows: what is typed
+# before the shell reads its terminal can be lost
+seen() { tr -d '\r' <"$T/console.out" 2>/dev/null | grep -c -- "$1" || true; }
+await() { # PATTERN COUNT SECONDS
+	_end=$(($(date +%s) + $3))
+	while [ "$(seen "$1")" -lt "$2" ] && [ "$(date +%s)" -lt $_end ]; do sleep 0.3; done
+}
+: >"$T/console.out"
+(sleep 1; printf '\r'; await 'login: ' 1 30; printf 'root\r'
+	await 'Password: ' 1 30; printf 'zone-console-pw\r'
+	for i in 1 2 3 4 5 6; do
+		printf 'echo logged-$((2*21)); tty\r'
+		await 'logged-42' 1 5
+		[ "$(seen 'logged-42')" = 0 ] || break
+	done
+	sleep 1; printf '\001q') |
+	timeout 90 "$LXZONE" console "$z" >"$T/console.out" 2>&1 || true
 tr -d '\r' <"$T/console.out" | grep -q 'logged-42' ||
 	fail "no login on the console: $(tail -5 "$T/console.out")"
 tr -d '\r' <"$T/console.out" | grep -q '/dev/console$' || fail "the login is not on /dev/console"

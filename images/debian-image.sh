@@ -17,8 +17,8 @@
 # debian-SUITE-minbase) and is keyed by suite and package list: $cache/$name.key records them,
 # and an image made for another list is made again. Concurrent callers serialize on
 # $cache/.lock. Exit 77 (with the reason on stderr) when an image cannot be made here (no
-# debootstrap or zstd, no mirror for the suite, mirror unreachable), 1 when debootstrap failed,
-# 2 on a usage error.
+# debootstrap or zstd, no mirror for the suite, mirror unreachable or not serving the suite),
+# 1 when debootstrap failed, 2 on a usage error.
 set -eu
 
 suite=bookworm
@@ -84,8 +84,21 @@ mkdir -p "$cache"
 		[ -n "$mirror" ] || mirror=$(awk '$1 == "deb" && $3 !~ /-/ && $2 ~ /debian\/?$/ { print $2; exit }' \
 			/etc/apt/sources.list 2>/dev/null || true)
 		[ -n "$mirror" ] || cannot "no Debian mirror in the apt sources"
-		python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=15)' \
-			"$mirror/dists/$suite/Release" 2>/dev/null || cannot "mirror $mirror unreachable"
+		# a suite the mirror no longer serves (buster: archive.debian.org only) is no
+		# unreachable mirror: say which
+		why=$(python3 -c '
+import sys, urllib.error, urllib.request
+try:
+    urllib.request.urlopen(sys.argv[1], timeout=15)
+except urllib.error.HTTPError as e:
+    print("HTTP %d" % e.code)
+except Exception as e:
+    print("unreachable: %s" % getattr(e, "reason", e))' "$mirror/dists/$suite/Release" 2>&1)
+		case $why in
+		"") ;;
+		HTTP*) cannot "mirror $mirror does not serve $suite (dists/$suite/Release: $why)" ;;
+		*) cannot "mirror $mirror $why" ;;
+		esac
 		echo "debootstrap $suite${pkgs:+ (+$pkgs)} from $mirror (cached in $image)" >&2
 		rootfs="$cache/rootfs.$name"
 		log="$cache/debootstrap.$name.log"

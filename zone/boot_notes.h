@@ -8,6 +8,9 @@
  *   - a zone's /tmp is a fresh tmpfs at every boot (cli/launch_plan.c): files put in the
  *     zone's root/tmp from the host are there on disk but hidden in the zone; a warning names
  *     how many there are.
+ *   - a sysvinit or busybox init whose /etc/inittab respawns gettys on ttys the zone does not
+ *     have (its `ttys` key, zone/inittab.h): a warning names them, as they will be started
+ *     again for as long as the zone runs.
  *
  * Both look at the root as the boot will: a whole root's directory, or an overlay zone's upper
  * layer over its lower one (a whiteout in the upper layer is not looked for: the notes may

@@ -599,8 +599,10 @@ const struct zone_config_key zone_config_keys[] = {
     {"ttys", ZONE_KEY_COUNT, "6", "N", v_ttys,
      "Terminals /dev/tty1..ttyN of the zone, pty-backed, as LXC's `lxc.tty.max` (0 to 12): "
      "an inittab's gettys on tty1..tty6 (Debian's sysvinit, busybox's) wait on them for a "
-     "login instead of failing and being respawned for as long as the zone runs. The "
-     "supervisor holds each terminal's other end; `lxzone console NAME --tty K` attaches "
+     "login instead of failing and being respawned for as long as the zone runs (`boot` "
+     "warns of an inittab's gettys on ttys beyond N: LXC leaves the inittab to the image "
+     "too, and lxzone does not rewrite it). The supervisor holds each terminal's other end; "
+     "`lxzone console NAME --tty K` attaches "
      "to /dev/ttyK (as `lxc console -t K`). Applies from the next boot."},
     {"boot-timeout", ZONE_KEY_COUNT, "90", "SECONDS", v_boot_timeout,
      "How long `boot` waits for the zone's init to be ready (systemd: READY=1 on its "

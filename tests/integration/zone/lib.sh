@@ -125,3 +125,29 @@ debian_test_image() {
 	*) fail "could not build the image $1" ;;
 	esac
 }
+
+# login_check ZONE: `lxzone login` gives a login shell in the zone that runs what it is given
+# and returns its exit status; through script(1), when there is one, on a terminal of the
+# zone's own devpts (without it, on a pipe: lxzone warns, the shell still runs); a line may
+# start with the shell's prompt
+login_check() {
+	_in='tty; echo login-$((6*7)); exit 7'
+	_st=0
+	if command -v script >/dev/null; then
+		printf '%s\n' "$_in" | timeout 60 script -qec "$LXZONE login $1" /dev/null >"$T/login.out" 2>&1 || _st=$?
+		tr -d '\r' <"$T/login.out" | grep -q '/dev/pts/[0-9]*$' ||
+			fail "login: not on a terminal of the zone: $(tail -3 "$T/login.out")"
+	else
+		printf '%s\n' "$_in" | timeout 60 "$LXZONE" login "$1" >"$T/login.out" 2>&1 || _st=$?
+	fi
+	tr -d '\r' <"$T/login.out" | grep -q 'login-42$' || fail "login: no shell: $(tail -3 "$T/login.out")"
+	[ "$_st" = 7 ] || fail "login: exit status $_st, the shell's was 7"
+	echo "ok: lxzone login $1"
+}
+
+# ready_after_reboot ZONE: the supervisor saw the init ready again after the zone's reboot
+# (its "ready" line follows the "rebooting" one in the console log)
+ready_after_reboot() {
+	sed -n "/lxzone: zone $1 rebooting/,\$p" "$LXZONE_ROOT/$1/console.log" |
+		grep -q "lxzone: zone $1 ready" || fail "no ready after the reboot"
+}

@@ -1,11 +1,12 @@
 #!/bin/sh
 # Issue 11: busybox's own init as the zone's PID 1 (/sbin/init -> busybox, an inittab with a
-# service): boot is ready at once, the service answers, exec works, `reboot` in the zone ends
-# init with SIGHUP (reboot(2) in a pid namespace) and lxzone boots the zone again (a new init),
-# `lxzone shutdown` asks busybox to power off (SIGUSR2), whose reboot(2) ends it with SIGINT:
-# installed in list and state.json at every step.  An image without the asked-for init is one
-# clear error at boot, and the zone stays installed; an init that hangs before it is ready or
-# exits fails the boot (boot-timeout) with its console's last lines, the zone installed.
+# service): boot is ready at once, the service answers, exec and login work, `reboot` in the
+# zone ends init with SIGHUP (reboot(2) in a pid namespace) and lxzone boots the zone again (a
+# new init; the service, exec and login back), `lxzone shutdown` asks busybox to power off
+# (SIGUSR2), whose reboot(2) ends it with SIGINT: running or installed in list and state.json
+# at every step.  An image without the asked-for init is one clear error at boot, and the zone
+# stays installed; an init that hangs before it is ready or exits fails the boot (boot-timeout)
+# with its console's last lines, the zone installed.
 . "$(dirname "$0")/lib.sh"
 builtin_images
 need_brand
@@ -51,6 +52,9 @@ done
 [ "$(lxzone exec "$z" -- readlink /proc/1/exe)" = /bin/busybox ] ||
 	fail "PID 1 is not busybox's init: $(lxzone exec "$z" -- readlink /proc/1/exe)"
 echo "ok: busybox init runs its inittab; the service answers"
+[ "$(lxzone exec "$z" -- id -u)" = 0 ] || fail "exec is not root in the zone"
+login_check "$z"
+expect_state "$z" running
 
 old=$(init_pid "$z")
 lxzone exec "$z" -- reboot || true
@@ -69,6 +73,10 @@ for i in $(seq 1 50); do
 	sleep 0.1
 done
 [ "$page" = hello-from-busybox-init ] || fail "the service is not back after the reboot"
+expect_state "$z" running
+[ "$(recorded "$z")" = running ] || fail "state.json says $(recorded "$z") after the reboot"
+[ "$(lxzone exec "$z" -- readlink /proc/1/exe)" = /bin/busybox ] || fail "PID 1 after the reboot"
+login_check "$z"
 echo "ok: reboot in the zone boots it again"
 
 lxzone shutdown "$z" --timeout 10
@@ -79,6 +87,20 @@ grep -q '"status": 130' "$LXZONE_ROOT/$z/exit-status" ||
 grep -q "shutdown actions" "$LXZONE_ROOT/$z/console.log" || fail "inittab's shutdown did not run"
 no_cgroup_left "$z"
 echo "ok: shutdown is busybox's poweroff"
+
+# fewer ttys than the inittab's gettys want: the zone has tty1..ttyN as the key says, and boot
+# names the entries init will respawn on the ttys it lacks (LXC leaves those to the image too)
+printf '::respawn:/bin/busybox getty 38400 tty3\ntty2::respawn:/bin/sh\n' >>"$r/etc/inittab"
+lxzone configure "$z" ttys=2
+lxzone boot "$z" 2>"$T/err" || fail "boot with ttys=2: $(cat "$T/err")"
+cat "$T/err"
+grep -q "inittab respawns gettys on tty3, which the zone does not have (ttys=2)" "$T/err" ||
+	fail "no warning of the getty on tty3: $(cat "$T/err")"
+lxzone exec "$z" -- /bin/sh -c 'test -c /dev/tty1 && test -c /dev/tty2 && ! test -e /dev/tty3' ||
+	fail "the zone's ttys are not tty1..tty2: $(lxzone exec "$z" -- ls /dev)"
+lxzone halt "$z"
+lxzone configure "$z" ttys=6
+echo "ok: ttys=2 gives tty1..tty2, and boot warns of the inittab's getty on tty3"
 
 # an init that never says it is ready (a "systemd" that hangs), and one that exits first:
 # boot fails with the console's last lines, the zone halted and installed

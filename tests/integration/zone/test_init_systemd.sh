@@ -6,9 +6,11 @@
 # booting until then; `systemctl is-system-running` is running with no failed unit (and the
 # same failed units as systemd-nspawn --boot on the same image, when nspawn is installed:
 # Debian's systemd-container); journald, logind and dbus run, the journal has the boot, nginx
-# serves; /dev/console is a terminal whose getty takes a login through `lxzone console`; `systemctl reboot` in the zone reboots it (ready again,
-# a new init); `lxzone shutdown` powers it off by systemd's own request (SIGRTMIN+4), and
-# the zone is installed in `list` and state.json at every step.
+# serves; /dev/console is a terminal whose getty takes a login through `lxzone console`, and
+# `lxzone login` gives root a shell; `systemctl reboot` in the zone reboots it (a new init,
+# READY=1 again, running, nginx and login back); `lxzone shutdown` powers it off by systemd's
+# own request (SIGRTMIN+4), and the zone is running or installed in `list` and state.json at
+# every step.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/nspawn.sh"
 need_brand
@@ -27,6 +29,11 @@ esac
 trap 'lxzone halt "$z" >/dev/null 2>&1 || true; cleanup' EXIT
 zx() {
 	lxzone exec "$z" -- /bin/sh -c "$1"
+}
+# nginx's page on the zone's loopback
+web() {
+	lxzone exec "$z" -- /bin/bash -c \
+		'exec 3<>/dev/tcp/127.0.0.1/80; printf "GET / HTTP/1.0\r\n\r\n" >&3; cat <&3' || true
 }
 
 lxzone create "$z" --init auto --memory 1G >/dev/null
@@ -63,21 +70,42 @@ zx 'journalctl -b --no-pager -q' | grep -q 'Startup finished' ||
 zx 'test -c /dev/console && test "$(cat /run/systemd/container)" = lxzone' ||
 	fail "no console or no container interface"
 # nginx answers on the zone's loopback
-page=$(lxzone exec "$z" -- /bin/bash -c \
-	'exec 3<>/dev/tcp/127.0.0.1/80; printf "GET / HTTP/1.0\r\n\r\n" >&3; cat <&3' || true)
+page=$(web)
 echo "$page" | grep -q '200 OK' || fail "nginx does not answer: $(echo "$page" | head -3)"
 echo "ok: systemd running, no failed unit, journald/logind/dbus/nginx up"
 
 # a login on the console's getty, through `lxzone console` (Ctrl-a q detaches)
 zx 'echo root:zone-console-pw | chpasswd'
-(sleep 2; printf '\r'; sleep 2; printf 'root\r'; sleep 3; printf 'zone-console-pw\r'; sleep 4
-	printf 'echo logged-$((2*21)); tty\r'; sleep 3; printf '\001q') |
-	timeout 60 "$LXZONE" console "$z" >"$T/console.out" 2>&1 || true
+# each step waits for what the console printed, not a fixed time (a loaded machine takes
+# seconds to log in), and the command is typed again until its answer shows: what is typed
+# before the shell reads its terminal can be lost
+seen() { tr -d '\r' <"$T/console.out" 2>/dev/null | grep -c -- "$1" || true; }
+await() { # PATTERN COUNT SECONDS
+	_end=$(($(date +%s) + $3))
+	while [ "$(seen "$1")" -lt "$2" ] && [ "$(date +%s)" -lt $_end ]; do sleep 0.3; done
+}
+: >"$T/console.out"
+(sleep 1; printf '\r'; await 'login: ' 1 30; printf 'root\r'
+	await 'Password: ' 1 30; printf 'zone-console-pw\r'
+	for i in 1 2 3 4 5 6; do
+		printf 'echo logged-$((2*21)); tty\r'
+		await 'logged-42' 1 5
+		[ "$(seen 'logged-42')" = 0 ] || break
+	done
+	sleep 1; printf '\001q') |
+	timeout 90 "$LXZONE" console "$z" >"$T/console.out" 2>&1 || true
 tr -d '\r' <"$T/console.out" | grep -q 'logged-42' ||
 	fail "no login on the console: $(tail -5 "$T/console.out")"
 tr -d '\r' <"$T/console.out" | grep -q '/dev/console$' || fail "the login is not on /dev/console"
 expect_state "$z" running
 echo "ok: getty login on the console"
+# and no getty respawns: console-getty is systemd's only one in a container (getty@ttyN needs
+# /dev/tty0; container-getty@ takes the ptys container_ttys names, lxzone names none)
+gs=$(zx 'systemctl list-units --plain --no-legend "getty@*" "container-getty@*" "serial-getty@*"' || true)
+[ -z "$gs" ] || fail "gettys besides the console's: $gs"
+[ "$(zx 'systemctl show -p NRestarts --value console-getty' || true)" = 0 ] ||
+	fail "console-getty restarted: $(zx 'systemctl status --no-pager console-getty' || true)"
+login_check "$z"
 
 # reboot inside the zone: a new init, ready again
 old=$(init_pid "$z")
@@ -93,7 +121,13 @@ done
 expect_state "$z" running
 grep -q "zone $z rebooting, init status 129" "$LXZONE_ROOT/$z/console.log" ||
 	fail "the reboot was not a SIGHUP end of init"
-[ "$(zx 'systemctl is-system-running' || true)" = running ] || fail "not running after the reboot"
+[ "$(recorded "$z")" = running ] || fail "state.json says $(recorded "$z") after the reboot"
+ready_after_reboot "$z"
+sys=$(zx 'systemctl is-system-running' || true)
+[ "$sys" = running ] ||
+	fail "after the reboot: $sys; failed: $(zx 'systemctl --failed --plain --no-legend' || true)"
+web | grep -q '200 OK' || fail "nginx does not answer after the reboot"
+login_check "$z"
 echo "ok: systemctl reboot in the zone reboots it"
 
 # shutdown: systemd's poweroff (the kernel ends it with SIGINT), then installed everywhere

@@ -6,25 +6,28 @@
 # failed unit, the same failed units as systemd-nspawn given a unified view; shutdown leaves
 # no cgroup.
 #
-# On a hybrid host (v1 controllers, cgroup2 at /sys/fs/cgroup/unified) lxzone is pointed at
-# the unified hierarchy as its cgroup mount (LXZONE_CGROUP_MNT): zone/cgroup.c then takes the
-# v2 layout it takes on a pure cgroup2 host, and the zone gets the same view. What that cannot
-# exercise here: controllers under v2 (memory, cpu, pids are bound to the v1 hierarchies, the
-# unified root offers only hugetlb), so this zone has no limits; their v2 knobs are covered by
-# tests/unit/test_zone_cgroup.c on a fake tree.
+# On a hybrid host (v1 controllers, cgroup2 at /sys/fs/cgroup/unified) the test runs itself
+# again in a private mount namespace whose /sys/fs/cgroup is a cgroup2 mount (the host's one
+# unified hierarchy, mounted over the tmpfs that holds the v1 mounts): lxzone, its supervisor,
+# the zone and systemd-nspawn all see the layout of a cgroup2-only host, found as lxzone
+# finds it there (zone/cgroup.c: cgroup.controllers at /sys/fs/cgroup), with no override.
+# What that cannot exercise here: controllers under v2 (memory, cpu, pids stay bound to the
+# v1 hierarchies, the unified root offers only what v1 left it: hugetlb here), so this zone has no limits;
+# their v2 knobs are covered by tests/unit/test_zone_cgroup.c on a fake tree.
+if [ -z "${LXZONE_IT_CG2VIEW:-}" ] && [ ! -f /sys/fs/cgroup/cgroup.controllers ] &&
+	[ -f /sys/fs/cgroup/unified/cgroup.controllers ] && [ "$(id -u)" = 0 ]; then
+	LXZONE_IT_CG2VIEW=1 exec unshare -m --propagation private \
+		sh -c 'mount -t cgroup2 cgroup2 /sys/fs/cgroup && exec sh "$0"' "$0"
+fi
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/nspawn.sh"
 need_brand
 command -v zstd >/dev/null || skip "zstd is not installed"
 
-if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
-	mnt=/sys/fs/cgroup # a cgroup2-only host: the ordinary layout is the one asked for
-elif [ -f /sys/fs/cgroup/unified/cgroup.controllers ]; then
-	mnt=/sys/fs/cgroup/unified
-	export LXZONE_CGROUP_MNT=$mnt
-else
-	skip "no cgroup2 hierarchy on this host (neither /sys/fs/cgroup nor /sys/fs/cgroup/unified)"
-fi
+[ -f /sys/fs/cgroup/cgroup.controllers ] ||
+	skip "no cgroup2 hierarchy at /sys/fs/cgroup, nor one at /sys/fs/cgroup/unified to mount there"
+mnt=/sys/fs/cgroup
+[ -z "${LXZONE_IT_CG2VIEW:-}" ] || echo "a cgroup2-only view: $(grep ' /sys/fs/cgroup ' /proc/self/mounts | tail -1)"
 
 debian_test_image debian-bookworm-systemd systemd-sysv,dbus,nginx-light
 

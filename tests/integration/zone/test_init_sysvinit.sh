@@ -4,9 +4,10 @@
 # boots with init=auto: `boot` returns once runlevel 2's rc scripts are done, nginx answers,
 # the inittab's gettys on tty1..tty6 (the zone's pty-backed /dev/ttyN, config key ttys) keep
 # their terminal and do not respawn (agetty without its terminal exits after 10 s and init
-# starts another, forever), /sbin/reboot in the zone reboots it (SIGHUP end of init, a new init), `lxzone shutdown`
-# asks for runlevel 0 on /run/initctl (as telinit does), whose halt ends init with SIGINT;
-# the zone is installed in list and state.json.
+# starts another, forever), exec and `lxzone login` give root a shell, /sbin/reboot in the zone
+# reboots it (SIGHUP end of init, a new init, ready again at runlevel 2, nginx and login back),
+# `lxzone shutdown` asks for runlevel 0 on /run/initctl (as telinit does), whose halt ends init
+# with SIGINT; the zone is running or installed in list and state.json at every step.
 . "$(dirname "$0")/lib.sh"
 need_brand
 command -v zstd >/dev/null || skip "zstd is not installed"
@@ -24,7 +25,9 @@ web() {
 lxzone create "$z" --init auto --memory 512M >/dev/null
 lxzone install "$z" "$image" 2>/dev/null
 lxzone configure "$z" boot-timeout=120
-lxzone boot "$z" || fail "boot: $(tail -5 "$LXZONE_ROOT/$z/console.log")"
+lxzone boot "$z" 2>"$T/boot.err" || fail "boot: $(tail -5 "$LXZONE_ROOT/$z/console.log")"
+# Debian's inittab has gettys on tty1..tty6, the zone's default ttys=6: nothing to warn of
+! grep -q "warning: /etc/inittab" "$T/boot.err" || fail "$(cat "$T/boot.err")"
 expect_state "$z" running
 [ "$(recorded "$z")" = running ] || fail "state.json says $(recorded "$z")"
 grep -q "init pid .* (sysvinit)" "$LXZONE_ROOT/$z/console.log" || fail "init not seen as sysvinit"
@@ -50,6 +53,9 @@ echo "gettys: $(echo "$g2" | tr '\n' ' ')"
 [ "$g1" = "$g2" ] || fail "gettys respawned within 15 s: [$g1] then [$g2]"
 ! grep -q "respawning too fast" "$LXZONE_ROOT/$z/console.log" || fail "init rate-limited a getty"
 echo "ok: the gettys wait on tty1..tty6, none respawned in 15 s"
+[ "$(lxzone exec "$z" -- id -u)" = 0 ] || fail "exec is not root in the zone"
+login_check "$z"
+expect_state "$z" running
 
 old=$(init_pid "$z")
 lxzone exec "$z" -- /sbin/reboot || true
@@ -61,7 +67,13 @@ done
 [ "$new" != "$old" ] || fail "no reboot: $(tail -5 "$LXZONE_ROOT/$z/console.log")"
 grep -q "zone $z rebooting, init status 129" "$LXZONE_ROOT/$z/console.log" ||
 	fail "the reboot was not a SIGHUP end of init"
+expect_state "$z" running
+[ "$(recorded "$z")" = running ] || fail "state.json says $(recorded "$z") after the reboot"
+ready_after_reboot "$z"
+[ "$(lxzone exec "$z" -- runlevel)" = "N 2" ] ||
+	fail "runlevel after the reboot: $(lxzone exec "$z" -- runlevel)"
 web | grep -q '200 OK' || fail "nginx does not answer after the reboot"
+login_check "$z"
 echo "ok: reboot in the zone boots it again"
 
 lxzone shutdown "$z" --timeout 60

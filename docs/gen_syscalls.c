@@ -136,7 +136,8 @@ static void generate(struct buf *b)
 {
 	static const unsigned classes[] = {LX_SYS_PASS, LX_SYS_EMUL, LX_SYS_REFUSE, LX_SYS_UNSUP};
 	static const unsigned traps[] = {LX_TRAP_ALWAYS,   LX_TRAP_ARGS,   LX_TRAP_CAPS,
-					 LX_TRAP_FDFILTER, LX_TRAP_MOUNTD, LX_TRAP_HARDENED};
+					 LX_TRAP_FDFILTER, LX_TRAP_MOUNTD, LX_TRAP_HARDENED,
+					 LX_TRAP_EXE};
 	char s1[64], s2[64], s3[16], s4[96];
 
 	put(b, "%s\n## Counts\n\n| class | default | hardened |\n|---|---|---|\n", intro);

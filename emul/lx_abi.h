@@ -22,6 +22,8 @@
 #define LX_SYS_rt_sigprocmask	 14
 #define LX_SYS_rt_sigreturn	 15
 #define LX_SYS_pread64		 17
+#define LX_SYS_access		 21
+#define LX_SYS_mremap		 25
 #define LX_SYS_brk		 12
 #define LX_SYS_getpid		 39
 #define LX_SYS_clone		 56
@@ -33,6 +35,7 @@
 #define LX_SYS_fcntl		 72
 #define LX_SYS_getcwd		 79
 #define LX_SYS_readlink		 89
+#define LX_SYS_capget		 125
 #define LX_SYS_rt_sigpending	 127
 #define LX_SYS_sigaltstack	 131
 #define LX_SYS_statfs		 137
@@ -80,6 +83,8 @@
 #define LX_MAP_ANONYMOUS       0x20
 #define LX_MAP_NORESERVE       0x4000
 #define LX_MAP_FIXED_NOREPLACE 0x100000
+#define LX_MREMAP_MAYMOVE      1
+#define LX_MREMAP_FIXED	       2
 #define LX_PAGE		       4096UL
 
 #define LX_PR_SET_NAME	       15

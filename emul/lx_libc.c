@@ -147,10 +147,11 @@ int lx_atou(const char *s, uint64_t *out)
 
 long lx_mmap_brand(size_t len, int flags)
 {
-	static uintptr_t next = BRAND_HEAP_LO;
+	/* zero-initialized: the brand has no file-backed data (syscalls/lx_exe.c) */
+	static uintptr_t used;
 	/* 128 KiB steps keep emulation stack regions aligned to their size */
 	size_t step = (len + 0x1ffff) & ~(size_t)0x1ffff;
-	uintptr_t hint = __atomic_fetch_add(&next, step, __ATOMIC_RELAXED);
+	uintptr_t hint = BRAND_HEAP_LO + __atomic_fetch_add(&used, step, __ATOMIC_RELAXED);
 
 	if (hint + len > BRAND_HEAP_HI || hint < BRAND_HEAP_LO)
 		hint = 0;

@@ -52,7 +52,8 @@ struct lx_proc {
 	uint64_t brand_dev, brand_ino; /* the brand image file, to recognise it when opened */
 	int brand_known;	       /* brand_exe/dev/ino filled (lx_brand_identity) */
 	int binfmt; /* started by the kernel through the zone's binfmt_misc entry (brand_abi.h) */
-	uint64_t fork_probe;		       /* lx_in_vfork_child's token */
+	int exe_program;     /* the kernel's exe link names the program (kernel-shim/start.c) */
+	uint64_t fork_probe; /* lx_in_vfork_child's token */
 	struct lx_vsigaction act[LX_NSIG + 1]; /* the guest's dispositions */
 	volatile int act_lock;
 	/* emulation stacks of exited threads, reused once their tid is gone: creating and

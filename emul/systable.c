@@ -90,6 +90,7 @@ const char *lx_sys_trap_name(unsigned trap)
 	    [LX_TRAP_ARGS] = "arguments",     [LX_TRAP_CAPS] = "zones with caps",
 	    [LX_TRAP_FDFILTER] = "fd filter", [LX_TRAP_MOUNTD] = "mount service",
 	    [LX_TRAP_HARDENED] = "hardened",  [LX_TRAP_NETVIEW] = "netlink view",
+	    [LX_TRAP_EXE] = "exe link",
 	};
 	if (trap >= sizeof(names) / sizeof(names[0]))
 		return "?";

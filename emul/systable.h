@@ -30,6 +30,11 @@ enum lx_sys_trap {
 	LX_TRAP_MOUNTD,	   /* in zones: a user notification to the zone's mount service */
 	LX_TRAP_HARDENED,  /* only in the hardened profile (cls_hardened EMUL) */
 	LX_TRAP_NETVIEW,   /* shared-IP zones, netlink sockets only (netlink/nlfilter.h) */
+	/* zones whose processes name their program as their exe (lx_filter_opts.exe_kernel,
+	 * emul/exefilter.h): there an EMUL row (readlink) passes, except in a process carrying the
+	 * exe filter, and a PASS row (a call that can drop the capability that naming takes)
+	 * traps; elsewhere the row's class holds */
+	LX_TRAP_EXE,
 };
 
 enum lx_sys_reason {

@@ -8,24 +8,29 @@
 #define CACHE_TSC   (1ULL << 31)
 #define SCRATCH_MAX (4UL << 20)
 
-struct host_file {
+struct host_src {
 	const char *path;
 	uint32_t input; /* LXPROC_IN_HOST_* */
 	size_t cap;
+};
+
+static const struct host_src host_srcs[] = {
+    {"/proc/meminfo", LXPROC_IN_HOST_MEMINFO, 16384},
+    {"/proc/stat", LXPROC_IN_HOST_STAT, 65536},
+    {"/proc/cpuinfo", LXPROC_IN_HOST_CPUINFO, 262144},
+    {"/proc/swaps", LXPROC_IN_HOST_SWAPS, 16384},
+    {"/proc/diskstats", LXPROC_IN_HOST_DISKSTATS, 65536},
+    {"/proc/version", LXPROC_IN_HOST_VERSION, 1024},
+};
+
+/* what was read, zero-initialized apart from the sources: the brand has no file-backed data
+ * (syscalls/lx_exe.c) */
+static struct host_file {
 	char *buf;
 	size_t len;
 	uint64_t tsc;
 	int valid;
-};
-
-static struct host_file host_files[] = {
-    {"/proc/meminfo", LXPROC_IN_HOST_MEMINFO, 16384, 0, 0, 0, 0},
-    {"/proc/stat", LXPROC_IN_HOST_STAT, 65536, 0, 0, 0, 0},
-    {"/proc/cpuinfo", LXPROC_IN_HOST_CPUINFO, 262144, 0, 0, 0, 0},
-    {"/proc/swaps", LXPROC_IN_HOST_SWAPS, 16384, 0, 0, 0, 0},
-    {"/proc/diskstats", LXPROC_IN_HOST_DISKSTATS, 65536, 0, 0, 0, 0},
-    {"/proc/version", LXPROC_IN_HOST_VERSION, 1024, 0, 0, 0, 0},
-};
+} host_files[sizeof(host_srcs) / sizeof(host_srcs[0])];
 
 static struct {
 	const volatile struct lxzone_page *page; /* mapped, or NULL */
@@ -96,23 +101,25 @@ int lx_zone_active(void)
 }
 
 /* The host's text of one file, read at most once a ~second. */
-static struct lx_text host_text(struct host_file *h, uint64_t now)
+static struct lx_text host_text(unsigned i, uint64_t now)
 {
+	const struct host_src *src = &host_srcs[i];
+	struct host_file *h = &host_files[i];
 	struct lx_text t = {"", 0};
 	long fd, r;
 
 	if (!h->buf) {
-		h->buf = lx_mmap_anon(h->cap);
+		h->buf = lx_mmap_anon(src->cap);
 		if (!h->buf)
 			return t;
 	}
 	if (!h->valid || now - h->tsc >= CACHE_TSC) {
 		h->valid = 0;
 		h->len = 0;
-		fd = lx_sys3(LX_SYS_open, h->path, LX_O_RDONLY | LX_O_CLOEXEC, 0);
+		fd = lx_sys3(LX_SYS_open, src->path, LX_O_RDONLY | LX_O_CLOEXEC, 0);
 		if (fd >= 0) {
-			while (h->len < h->cap &&
-			       (r = lx_sys3(LX_SYS_read, fd, h->buf + h->len, h->cap - h->len)) > 0)
+			while (h->len < src->cap && (r = lx_sys3(LX_SYS_read, fd, h->buf + h->len,
+								 src->cap - h->len)) > 0)
 				h->len += (size_t)r;
 			lx_sys1(LX_SYS_close, fd);
 			h->tsc = now;
@@ -221,11 +228,10 @@ static long build_view(struct lxproc_view *v, uint32_t inputs)
 		      ? LXPROC_IN_HOST_STAT
 		      : 0;
 	for (unsigned i = 0; i < sizeof(host_files) / sizeof(host_files[0]); i++) {
-		struct host_file *h = &host_files[i];
-		if (!(inputs & h->input))
+		if (!(inputs & host_srcs[i].input))
 			continue;
-		struct lx_text t = host_text(h, now);
-		lxproc_view_set_host(v, h->input, t);
+		struct lx_text t = host_text(i, now);
+		lxproc_view_set_host(v, host_srcs[i].input, t);
 	}
 	return 0;
 }
@@ -239,8 +245,8 @@ uint64_t lx_zone_generation(const struct lxproc_file *f)
 		return 0;
 	/* a host text this file reads is due for a re-read: the text may change */
 	for (unsigned i = 0; i < sizeof(host_files) / sizeof(host_files[0]); i++) {
-		struct host_file *h = &host_files[i];
-		if ((f->inputs & h->input) && (!h->valid || now - h->tsc >= CACHE_TSC))
+		const struct host_file *h = &host_files[i];
+		if ((f->inputs & host_srcs[i].input) && (!h->valid || now - h->tsc >= CACHE_TSC))
 			return 0;
 	}
 	uint32_t seq = __atomic_load_n(&zv.page->seq, __ATOMIC_ACQUIRE);

@@ -38,6 +38,11 @@ struct lx_filter_opts {
 	 * says are newer answer ENOSYS in the kernel, as that kernel would, except from the gate
 	 * (the brand's own calls); refused and unsupported ones answer ENOSYS from anywhere. */
 	unsigned kernel;
+	/* the zone's processes name their program as their exe (a zone with a user namespace,
+	 * where the brand can exec LX_ZONE_BRAND again; kernel-shim/start.c): the table's EXE rows
+	 * flip, readlink passes and the calls that can drop CAP_SYS_ADMIN trap (emul/exefilter.h)
+	 */
+	int exe_kernel;
 };
 
 /*

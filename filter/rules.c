@@ -306,8 +306,9 @@ static int zone_reboot(const struct lx_filter_opts *o, int nr)
 }
 
 /* The class the filter gives nr under o: the profile's, for the table's CAPS rows in a zone
- * with a zone page emulated (lxproc's argument rules may narrow it, add_rules), and reboot
- * passed in a zone (zone_reboot). */
+ * with a zone page emulated (lxproc's argument rules may narrow it, add_rules), reboot
+ * passed in a zone (zone_reboot), and the EXE rows flipped where processes name their exe
+ * (readlink passes, setuid and friends trap: emul/exefilter.h). */
 unsigned lx_filter_effective_class(const struct lx_filter_opts *o, int nr)
 {
 	const struct lx_sysent *e = &lx_systable[nr];
@@ -317,6 +318,8 @@ unsigned lx_filter_effective_class(const struct lx_filter_opts *o, int nr)
 		cls = LX_SYS_EMUL;
 	if (zone_reboot(o, nr))
 		cls = LX_SYS_PASS;
+	if (o && o->exe_kernel && e->trap == LX_TRAP_EXE)
+		cls = cls == LX_SYS_EMUL ? LX_SYS_PASS : LX_SYS_EMUL;
 	return cls;
 }
 

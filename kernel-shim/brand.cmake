@@ -12,6 +12,7 @@ set(LXZONE_BRAND_SOURCES
 	${CMAKE_SOURCE_DIR}/emul/vsyscall.c
 	${CMAKE_SOURCE_DIR}/emul/systable.c
 	${CMAKE_SOURCE_DIR}/emul/fdfilter.c
+	${CMAKE_SOURCE_DIR}/emul/exefilter.c
 	${CMAKE_SOURCE_DIR}/emul/execprobe.c
 	${CMAKE_SOURCE_DIR}/syscalls/dispatch.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_signal.c
@@ -19,6 +20,7 @@ set(LXZONE_BRAND_SOURCES
 	${CMAKE_SOURCE_DIR}/syscalls/lx_exec.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_uname.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_readlink.c
+	${CMAKE_SOURCE_DIR}/syscalls/lx_exe.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_unsup.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_proc.c
 	${CMAKE_SOURCE_DIR}/syscalls/lx_procnet.c

@@ -52,6 +52,11 @@
 #define LX_BF_EXECFD 0x8
 /* lxproc's descriptor filter (emul/fdfilter.h) is stacked on the process: not again */
 #define LX_BF_FDFILTER 0x10
+/* the zone's processes name their program as their exe (syscalls/lx_exe.c): readlink passes
+ * the main filter (lx_filter_opts.exe_kernel) */
+#define LX_BF_EXE_KERNEL 0x20
+/* the exe filter (emul/exefilter.h) is stacked on the process: not again */
+#define LX_BF_EXEFILTER 0x40
 
 /*
  * Privileged execs (docs/architecture.md, "Set-user-ID, file capabilities, execute-only").
@@ -68,6 +73,10 @@
 #define LX_BINFMT_DIR	"/proc/sys/fs/binfmt_misc"
 #define LX_BINFMT_ENTRY LX_BINFMT_DIR "/" LX_BINFMT_NAME
 #define LX_ZONE_BRAND	"/dev/.lxzone-brand"
+/* The same brand bound a second time (another mount): the brand maps its code from here before
+ * it names its program as its exe, since the kernel refuses while a mapping has the exe's
+ * mount and dentry (syscalls/lx_exe.c).  Never executed. */
+#define LX_ZONE_BRAND_MAP "/dev/.lxzone-brand-map"
 #define LX_ZONE_PAGE	"/dev/.lxzone-page" /* the zone page's path in a zone */
 
 /*

@@ -23,6 +23,9 @@
  * report file is dropped, the zone page taken only from its fixed path) and AT_SECURE reaches
  * the guest's ld.so as the kernel set it.  Errors after this point cannot go back to the execve
  * caller: they print one line and exit 127, the shell's "cannot run".
+ *
+ * Once the program is loaded, /proc/<pid>/exe is made to name it where the zone allows
+ * (syscalls/lx_exe.c).
  */
 #include "emul/lx_abi.h"
 #include "emul/lx_elf.h"
@@ -34,6 +37,7 @@
 #include "emul/systable.h"
 #include "kernel-shim/brand_abi.h"
 #include "kernel-shim/loader.h"
+#include "syscalls/handlers.h"
 
 void lx_enter_guest(uint64_t entry, uint64_t sp) __attribute__((noreturn));
 extern char lx_gate_region[];
@@ -86,55 +90,6 @@ static uint64_t aux_get(const uint64_t *auxv, uint64_t type, int *found)
 		}
 	*found = 0;
 	return 0;
-}
-
-/* /proc/<pid>/cmdline from arg_start on: the kernel's argv without the [brand, filename] that
- * binfmt_misc put first.  PR_SET_MM_MAP replaces the whole layout, so the rest is read back
- * from /proc/self/stat; a failure leaves the kernel's (cosmetic only). */
-static void cmdline_from(uint64_t arg_start)
-{
-	static const int want[] = {26, 27, 28, 45, 46, 47, 48, 49, 50, 51};
-	struct {
-		uint64_t start_code, end_code, start_data, end_data, start_brk, brk, start_stack;
-		uint64_t arg_start, arg_end, env_start, env_end, auxv;
-		uint32_t auxv_size, exe_fd;
-	} m;
-	uint64_t v[sizeof(want) / sizeof(want[0])];
-	char buf[1024], *p;
-	long fd = lx_sys3(LX_SYS_open, "/proc/self/stat", LX_O_RDONLY | LX_O_CLOEXEC, 0), n;
-	int field = 3;
-	size_t k = 0;
-
-	if (fd < 0)
-		return;
-	n = lx_sys3(LX_SYS_read, fd, buf, sizeof(buf) - 1);
-	lx_sys1(LX_SYS_close, fd);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	if (!(p = lx_strrchr(buf, ')')))
-		return;
-	for (p += 2; *p && k < sizeof(v) / sizeof(v[0]); field++) {
-		uint64_t x = 0;
-		for (; *p >= '0' && *p <= '9'; p++)
-			x = x * 10 + (uint64_t)(*p - '0');
-		if (field == want[k])
-			v[k++] = x;
-		while (*p && *p != ' ')
-			p++;
-		if (*p)
-			p++;
-	}
-	if (k != sizeof(v) / sizeof(v[0]))
-		return;
-	memset(&m, 0, sizeof(m));
-	m.start_code = v[0], m.end_code = v[1], m.start_stack = v[2], m.start_data = v[3];
-	m.end_data = v[4], m.start_brk = v[5], m.arg_start = arg_start, m.arg_end = v[7];
-	m.env_start = v[8], m.env_end = v[9];
-	m.brk = (uint64_t)lx_sys1(LX_SYS_brk, 0);
-	m.exe_fd = (uint32_t)-1;
-	if (arg_start >= v[6] && arg_start <= v[7])
-		lx_sys4(LX_SYS_prctl, LX_PR_SET_MM, LX_PR_SET_MM_MAP, &m, sizeof(m));
 }
 
 static void basename_comm(const char *name)
@@ -241,7 +196,8 @@ static long start_handover(const struct start_vec *v, char **namep)
 		name = *sep == LX_BRAND_SEP ? sep + 1 : f[5];
 		lx_proc.flags &= ~(unsigned)LX_BF_EXECFD;
 		fd = v->execfd;
-		cmdline_from((uintptr_t)(v->argc ? v->argv[0] : v->argv[-1]));
+		lx_mm_map((uintptr_t)(v->argc ? v->argv[0] : v->argv[-1]),
+			  -1); /* cosmetic if it fails */
 	} else if (lx_proc.flags & LX_BF_EXECFD) {
 		char *sep = f[5];
 		uint64_t n;
@@ -384,8 +340,10 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 		die("brand image built with the gate at the wrong address", "lxzone-brand", 0);
 	start_vectors(ksp, &v);
 	fd = start_handover(&v, &name);
+	lx_exe_prepare();
 	start_signals(name);
 	has_interp = start_load(fd, name, &prog, &interp);
+	lx_exe_becomes_program(fd);
 	lx_sys1(LX_SYS_close, fd);
 	basename_comm(name);
 	sp = start_stack(ksp, &v, name, &prog, &interp, has_interp);

@@ -30,4 +30,12 @@
 long lx_proc_memfd_path(const char *link, size_t n, const char **path);
 long lx_unsupported(struct lx_sysctx *c);
 
+/* syscalls/lx_exe.c: PR_SET_MM_MAP of the current layout with arg_start (0: the kernel's) and
+ * exe_fd (-1: keep the exe link), 0 or -errno; at the brand's start, its code mapped from a
+ * second mount where the zone names exes (lx_exe_prepare, first), then /proc/<pid>/exe made to
+ * name the program on fd where the zone allows (or the exe filter stacked). */
+long lx_mm_map(uint64_t arg_start, long exe_fd);
+void lx_exe_prepare(void);
+void lx_exe_becomes_program(long fd);
+
 #endif

@@ -361,8 +361,11 @@ static long exec_now(const struct lx_sysctx *c, int kernel, long hfd, uint64_t a
 		     * close-on-exec one); the new brand closes it */
 		r = lx_sys5(LX_SYS_execveat, hfd, "", argv, envp, LX_AT_EMPTY_PATH);
 	else
-		r = lx_sys3(LX_SYS_execve, lx_proc.binfmt ? LX_ZONE_BRAND : brand_self, argv, envp);
-	if (r == -LX_ENOENT && !kernel && lx_proc.binfmt) /* no readable brand here */
+		r = lx_sys3(LX_SYS_execve,
+			    lx_proc.binfmt || lx_proc.exe_program ? LX_ZONE_BRAND : brand_self,
+			    argv, envp);
+	if (r == -LX_ENOENT && !kernel && lx_proc.binfmt &&
+	    !lx_proc.exe_program) /* no readable brand here */
 		r = lx_sys3(LX_SYS_execve, brand_self, argv, envp);
 	lx_sys4(LX_SYS_rt_sigprocmask, LX_SIG_SETMASK, &all, 0, 8);
 	return r;

@@ -16,6 +16,7 @@
 #include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
 #include "emul/path.h"
+#include "kernel-shim/brand_abi.h"
 #include "syscalls/handlers.h"
 
 #define PATH_CAP 4096
@@ -172,7 +173,7 @@ static long do_readlink(int dirfd, uint64_t upath, uint64_t ubuf, long bufsiz)
 		return r;
 	real[r] = '\0';
 	lx_brand_identity();
-	if (lx_strcmp(real, lx_proc.brand_exe) == 0) {
+	if (lx_strcmp(real, lx_proc.brand_exe) == 0 || lx_strcmp(real, LX_ZONE_BRAND) == 0) {
 		long m = exe_from_maps(abs, real, sizeof(real));
 		if (m >= 0)
 			r = m;

@@ -135,6 +135,9 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 				    .lxproc_kernel_files = opts.lxproc_kernel,
 				    .affinity_native = opts.affinity_native,
 				    .kernel = lx_sys_kv_parse(opts.kernel_version)};
+	/* with a user namespace the zone binds the readable brand (LX_ZONE_BRAND) its processes
+	 * exec again once their exe names the program (syscalls/lx_exe.c) */
+	opts.exe_kernel = fo.exe_kernel = zone_userns(z);
 	cleanup_free struct sock_filter *prog = NULL;
 	struct sock_fprog filter;
 	fo.mount_notify = 1;

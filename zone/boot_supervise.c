@@ -223,6 +223,9 @@ static int sup_cgroup_net(struct sup *s)
 	}
 	boot_lxprocfs_plan(b, false);
 	b->opts.affinity_native = zone_cgroup_cpus_native(&b->cg, b->opts.millicpus);
+	/* with a user namespace the zone binds the readable brand its processes exec again once
+	 * their exe names the program (LX_ZONE_BRAND, syscalls/lx_exe.c) */
+	b->opts.exe_kernel = b->opts.userns != NULL;
 	/* the zone's /dev/console, a terminal the supervisor holds and logs */
 	if (zone_console_pty_open(&s->con, zone_userns(z) ? b->ids.base : (uid_t)-1,
 				  zone_userns(z) ? b->ids.base : (gid_t)-1, b->console,
@@ -257,6 +260,7 @@ static int sup_filter_page(struct sup *s)
 	    .kernel = lx_sys_kv_parse(b->opts.kernel_version),
 	    .lxproc_kernel_files = b->opts.lxproc_kernel,
 	    .affinity_native = b->opts.affinity_native,
+	    .exe_kernel = b->opts.exe_kernel,
 	};
 
 	if (zone_filter_get(s->z, &fo, &s->filter, err) < 0)

@@ -26,6 +26,7 @@
 
 #include <cmocka.h>
 
+#include "emul/exefilter.h"
 #include "emul/fdfilter.h"
 #include "emul/systable.h"
 #include "filter/bpf_sim.h"
@@ -349,6 +350,77 @@ static void test_kernel_files_trap_no_open(void **state)
 		}
 }
 
+/*
+ * The exe filter (emul/exefilter.h): readlink and readlinkat trap outside the gate, pass from
+ * it; every other call and another architecture pass (the main filter decides).  And the main
+ * filter of a zone whose processes name their exe (exe_kernel): readlink passes on the number
+ * alone, the calls that can drop the capability trap (gated); without it, the reverse.
+ */
+static void test_exefilter_and_exe_kernel(void **state)
+{
+	struct lx_sock_filter raw[LX_EXEFILTER_LEN];
+	const struct sock_filter *p = (const struct sock_filter *)raw;
+	const uint64_t none[4] = {0, 0, 0, 0};
+	const int links[] = {SYS_readlink, SYS_readlinkat};
+	const int creds[] = {SYS_setuid, SYS_setreuid, SYS_setresuid, SYS_capset};
+	const int others[] = {SYS_getpid, SYS_openat, SYS_setuid, SYS_setgid, SYS_execve};
+	struct zone_error err = {0};
+
+	(void)state;
+	lx_exefilter_build(raw);
+	if (lx_bpf_check(p, LX_EXEFILTER_LEN, &err) < 0)
+		fail_msg("the kernel would refuse it: %s", err.msg);
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(run_prog(p, LX_EXEFILTER_LEN, links[i], none, IP_OUTSIDE,
+					  AUDIT_ARCH_X86_64, NULL),
+				 RET_TRAP);
+		assert_int_equal(
+		    run_prog(p, LX_EXEFILTER_LEN, links[i], none, IP_GATE, AUDIT_ARCH_X86_64, NULL),
+		    SECCOMP_RET_ALLOW);
+		assert_int_equal(run_prog(p, LX_EXEFILTER_LEN, links[i], none, IP_OUTSIDE,
+					  AUDIT_ARCH_I386, NULL),
+				 SECCOMP_RET_ALLOW);
+	}
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		assert_int_equal(run_prog(p, LX_EXEFILTER_LEN, others[i], none, IP_OUTSIDE,
+					  AUDIT_ARCH_X86_64, NULL),
+				 SECCOMP_RET_ALLOW);
+
+	for (int h = 0; h < 2; h++)
+		for (int exe = 0; exe < 2; exe++) {
+			struct lx_filter_opts o = {.hardened = h,
+						   .lxproc = 1,
+						   .lxproc_kernel_files = 1,
+						   .exe_kernel = exe};
+			struct sock_fprog f;
+			uint32_t loaded;
+
+			if (lx_filter_build(&o, &f, &err) != 0)
+				fail_msg("build: %s", err.msg);
+			if (lx_filter_verify(&o, &f, &err) != 0)
+				fail_msg("verify: %s", err.msg);
+			for (size_t i = 0; i < 2; i++) {
+				uint32_t got = run_prog(f.filter, f.len, links[i], none, IP_OUTSIDE,
+							AUDIT_ARCH_X86_64, &loaded);
+				if (exe ? got != SECCOMP_RET_ALLOW || loaded != (W_ARCH | W_NR)
+					: got != RET_TRAP)
+					fail_msg("profile %d exe_kernel %d: readlink %d: %#x", h,
+						 exe, links[i], got);
+			}
+			for (size_t i = 0; i < sizeof(creds) / sizeof(creds[0]); i++) {
+				uint32_t got = run_prog(f.filter, f.len, creds[i], none, IP_OUTSIDE,
+							AUDIT_ARCH_X86_64, NULL);
+				if (got != (exe ? RET_TRAP : SECCOMP_RET_ALLOW))
+					fail_msg("profile %d exe_kernel %d: cred call %d: %#x", h,
+						 exe, creds[i], got);
+				assert_int_equal(run_prog(f.filter, f.len, creds[i], none, IP_GATE,
+							  AUDIT_ARCH_X86_64, NULL),
+						 SECCOMP_RET_ALLOW);
+			}
+			free(f.filter);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +432,7 @@ int main(void)
 	    cmocka_unit_test(test_verify_accepts_built_program),
 	    cmocka_unit_test(test_verify_tells_lxproc_apart),
 	    cmocka_unit_test(test_kernel_files_trap_no_open),
+	    cmocka_unit_test(test_exefilter_and_exe_kernel),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -249,10 +249,11 @@ static void test_trap_and_family(void **state)
 		case LX_SYS_PASS:
 			ok = e->trap == LX_TRAP_NEVER || e->trap == LX_TRAP_CAPS ||
 			     e->trap == LX_TRAP_FDFILTER || e->trap == LX_TRAP_HARDENED ||
-			     e->trap == LX_TRAP_NETVIEW;
+			     e->trap == LX_TRAP_NETVIEW || e->trap == LX_TRAP_EXE;
 			break;
 		case LX_SYS_EMUL:
-			ok = e->trap == LX_TRAP_ALWAYS || e->trap == LX_TRAP_ARGS;
+			ok = e->trap == LX_TRAP_ALWAYS || e->trap == LX_TRAP_ARGS ||
+			     e->trap == LX_TRAP_EXE;
 			break;
 		case LX_SYS_REFUSE:
 			ok = e->trap == LX_TRAP_NEVER || e->trap == LX_TRAP_MOUNTD ||
@@ -271,7 +272,7 @@ static void test_trap_and_family(void **state)
 				    e->cls_hardened == LX_SYS_UNSUP);
 		handler = e->cls == LX_SYS_EMUL || e->cls_hardened == LX_SYS_EMUL ||
 			  e->trap == LX_TRAP_CAPS || e->trap == LX_TRAP_FDFILTER ||
-			  e->trap == LX_TRAP_NETVIEW;
+			  e->trap == LX_TRAP_NETVIEW || e->trap == LX_TRAP_EXE;
 		if (handler != (e->family != NULL))
 			fail_msg("%s: may reach a handler %d, family %s", e->name, handler,
 				 e->family ? e->family : "(none)");

@@ -135,6 +135,7 @@ struct launch_opts {
 	int hardened;		 /* hardened brand profile and filter */
 	int epoll_ppoll;	 /* hardened: no host eventpoll for the brand (filter.h) */
 	int dry_run;		 /* print the plan, do nothing */
+	int exe_kernel; /* the zone's processes name their exe (LX_BF_EXE_KERNEL, lx_exe.c) */
 	const char *brand_image; /* NULL: $LXZONE_BRAND_IMAGE, else lxzone-brand beside lxrun */
 	const char *init_image;	 /* NULL: $LXZONE_INIT_IMAGE, else lxzone-init beside lxrun */
 	char **argv;		 /* PROGRAM ARG...; NULL-terminated, argv[0] non-NULL */
@@ -619,6 +620,9 @@ void launch_notify_sock_close(const struct launch_opts *opts);
 int launch_exec_arm(const struct launch_exec *ex, const struct sock_fprog *filter,
 		    struct zone_error *err);
 void launch_exec_armed(const struct launch_exec *ex, int brand_fd, const char *brand_path);
+/* After launch_exec_arm, for a session whose brand may not name its exe (a user other than
+ * root, syscalls/lx_exe.c): stack the exe filter (emul/exefilter.h).  0, or -1 with err. */
+int launch_exefilter_arm(struct zone_error *err);
 
 /* Map the gate stub at LX_GATE_ADDR, install filter (with a listener sent over
  * ex->notify_sock when that is >= 0), exec the brand (by brand_fd with

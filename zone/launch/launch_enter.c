@@ -326,6 +326,10 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 			ioctl(0, TCSETS, pty.saved);
 		joined_fail(&err);
 	}
+	/* a user session in a zone whose processes name their exe: the user's brand cannot, so
+	 * its readlink traps (emul/exefilter.h), stacked while we still may */
+	if (opts->exe_kernel && opts->user && user.uid != 0 && launch_exefilter_arm(&err) < 0)
+		joined_fail(&err);
 	/* the filter went in as root, without no_new_privs: the user's set-user-ID programs
 	 * work, as in a session the zone's root started (launch_user_after_arm) */
 	if (h.user_after_arm)
@@ -346,7 +350,8 @@ int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
 				    .mount_notify = opts->notify_sock != NULL,
 				    .remount_bind_pass =
 					opts->notify_sock != NULL && userns_differs(init_pid),
-				    .kernel = lx_sys_kv_parse(opts->kernel_version)};
+				    .kernel = lx_sys_kv_parse(opts->kernel_version),
+				    .exe_kernel = opts->exe_kernel};
 	struct sock_fprog filter = {0, NULL};
 	sigset_t mask, fwd;
 	int pidfd;

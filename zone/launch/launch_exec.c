@@ -15,9 +15,11 @@
 #include "kernel-shim/brand_abi.h"
 #include "filter/filter.h"
 #include "netlink/nlfilter.h"
+#include "emul/exefilter.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/seccomp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,6 +301,8 @@ int launch_exec_prepare(const struct launch_opts *opts, const char *report_path,
 		flags |= LX_BF_STRICT;
 	if (opts->hardened)
 		flags |= LX_BF_HARDENED;
+	if (opts->exe_kernel)
+		flags |= LX_BF_EXE_KERNEL;
 	if (build_argv(ex, opts->argv, prefix, np) < 0 ||
 	    build_envp(ex, flags, opts->kernel_version, report_path, opts->zone_page) < 0) {
 		launch_exec_free(ex);
@@ -389,6 +393,22 @@ static int arm_net_view(struct zone_error *err)
 	lx_nlfilter_build(prog);
 	if (lx_filter_install(&fprog, err) < 0)
 		return zone_error_wrap(err, "netlink view");
+	return 0;
+}
+
+/* The exe filter (emul/exefilter.h) on a process that will not be able to stack it later: after
+ * the brand's filter, through the gate. */
+__attribute__((no_sanitize("address", "undefined"))) int
+launch_exefilter_arm(struct zone_error *err)
+{
+	struct lx_sock_filter prog[LX_EXEFILTER_LEN];
+	struct sock_fprog fprog = {LX_EXEFILTER_LEN, (struct sock_filter *)prog};
+	long r;
+
+	lx_exefilter_build(prog);
+	r = LAUNCH_GATE(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, (long)&fprog, 0, 0, 0);
+	if (r < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, (int)-r, "exe filter");
 	return 0;
 }
 

@@ -116,7 +116,10 @@ int launch_do_binfmt(struct root_ctx *c, const struct launch_op *op)
 
 	if (!c->userns)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, 0, "plan: binfmt without U");
-	if (launch_do_bind(c, op->src, LX_ZONE_BRAND, 1, 0) < 0)
+	/* the second bind is another mount of the same file: a brand maps its code from it
+	 * before it names its program as its exe (syscalls/lx_exe.c) */
+	if (launch_do_bind(c, op->src, LX_ZONE_BRAND, 1, 0) < 0 ||
+	    launch_do_bind(c, op->src, LX_ZONE_BRAND_MAP, 1, 0) < 0)
 		return -1;
 	fd = launch_root_open(c, op->dest, O_PATH | O_DIRECTORY | O_NOFOLLOW);
 	if (fd < 0 && errno == ENOENT)

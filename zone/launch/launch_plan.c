@@ -623,8 +623,8 @@ static void print_op(const struct launch_plan *plan, const struct launch_op *op,
 		fprintf(out, " (report file) on %s", op->dest);
 		break;
 	case LOP_BINFMT:
-		fprintf(out, " %s (ro) on %s; execute-only copy registered, on %s (ro)", op->src,
-			LX_ZONE_BRAND, op->dest);
+		fprintf(out, " %s (ro) on %s and %s; execute-only copy registered, on %s (ro)",
+			op->src, LX_ZONE_BRAND, LX_ZONE_BRAND_MAP, op->dest);
 		break;
 	case LOP_BRAND_BIND:
 	case LOP_INIT_IMAGE:

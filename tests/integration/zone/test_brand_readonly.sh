@@ -75,23 +75,25 @@ for profile in default hardened; do
 	[ -s "$T/dirfds" ] && fail "zone $z: a zone process holds a directory descriptor: $(cat "$T/dirfds")"
 	# the brand's read-only bind has no mount point in the zone but /dev/.lxzone-brand (the
 	# readable brand for processes the kernel started through the zone's binfmt_misc entry,
-	# zone/launch/launch_binfmt.c), which is read-only, locked and cannot be written or remounted
+	# zone/launch/launch_binfmt.c) and /dev/.lxzone-brand-map (the second bind the brand maps
+	# its code from before it names its program as its exe, syscalls/lx_exe.c: there
+	# /proc/self/exe above is the program, so these two are the brand's image), which are
+	# read-only, locked and cannot be written or remounted
 	mi=$(lxzone exec "$z" -- cat /proc/self/mountinfo)
-	echo "$mi" | grep "$(basename "$brand")" | grep -v " /dev/.lxzone-brand " &&
+	echo "$mi" | grep "$(basename "$brand")" |
+		grep -v -e " /dev/.lxzone-brand " -e " /dev/.lxzone-brand-map " &&
 		fail "zone $z: the brand image shows in mountinfo"
-	if echo "$mi" | grep -q " /dev/.lxzone-brand "; then
-		echo "$mi" | grep " /dev/.lxzone-brand " | grep -q " ro," ||
-			fail "zone $z: /dev/.lxzone-brand is not read-only"
-		lxzone exec "$z" -- mount -o remount,bind,rw /dev/.lxzone-brand 2>/dev/null &&
-			fail "zone $z: /dev/.lxzone-brand remounted read-write"
-		lxzone exec "$z" -- /bin/sh -c 'echo x >>/dev/.lxzone-brand' 2>/dev/null &&
-			fail "zone $z: /dev/.lxzone-brand written"
-		lxzone exec "$z" -- umount /dev/.lxzone-brand 2>/dev/null &&
-			fail "zone $z: /dev/.lxzone-brand unmounted"
-		echo "$mi" | grep " /dev/.lxzone-brand " | grep -q " ro," ||
-			fail "zone $z: /dev/.lxzone-brand changed"
-		echo "ok: zone $z: /dev/.lxzone-brand read-only, not remounted, written or unmounted"
-	fi
+	for b in /dev/.lxzone-brand /dev/.lxzone-brand-map; do
+		echo "$mi" | grep -q " $b " || continue
+		echo "$mi" | grep " $b " | grep -q " ro," || fail "zone $z: $b is not read-only"
+		lxzone exec "$z" -- mount -o remount,bind,rw $b 2>/dev/null &&
+			fail "zone $z: $b remounted read-write"
+		lxzone exec "$z" -- /bin/sh -c "echo x >>$b" 2>/dev/null &&
+			fail "zone $z: $b written"
+		lxzone exec "$z" -- umount $b 2>/dev/null && fail "zone $z: $b unmounted"
+		echo "$mi" | grep " $b " | grep -q " ro," || fail "zone $z: $b changed"
+		echo "ok: zone $z: $b read-only, not remounted, written or unmounted"
+	done
 	lxzone halt "$z"
 	lxzone destroy "$z"
 done

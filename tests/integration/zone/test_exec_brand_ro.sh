@@ -2,7 +2,9 @@
 # lxzone exec runs the brand image from a read-only, nosuid mount (the runc CVE-2019-5736
 # class): a process started by exec has its /proc/<pid>/exe on such a mount, cannot open it
 # for writing, and re-executes through it (a guest execve) with the same protection.  The
-# host's brand image is unchanged afterwards.
+# host's brand image is unchanged afterwards.  In a zone with a user namespace the process's
+# exe names its program instead (syscalls/lx_exe.c) and the brand it re-executes is the
+# zone's LX_ZONE_BRAND bind: that must be the same read-only, nosuid image.
 . "$(dirname "$0")/lib.sh"
 builtin_images
 need_brand
@@ -19,20 +21,38 @@ marker="30.$$"
 lxzone exec ro1 -- /bin/sh -c "exec /bin/sleep $marker" &
 execpid=$!
 guest=""
+image=""
 for _ in $(seq 50); do
 	for p in $(pgrep -f "^/bin/sleep $marker\$" || true); do
 		[ "$p" = "$execpid" ] && continue
-		[ "$(stat -L -c %d:%i "/proc/$p/exe" 2>/dev/null)" = "$ino" ] && guest=$p
+		if [ "$(stat -L -c %d:%i "/proc/$p/exe" 2>/dev/null)" = "$ino" ]; then
+			guest=$p image=/proc/$p/exe
+		elif [ "$(stat -L -c %d:%i "/proc/$p/root/dev/.lxzone-brand" 2>/dev/null)" = "$ino" ]; then
+			guest=$p image=/proc/$p/root/dev/.lxzone-brand
+		fi
 	done
 	[ -n "$guest" ] && [ "$(cat "/proc/$guest/comm")" = sleep ] && break
 	sleep 0.1
 done
 [ -n "$guest" ] || fail "no guest process of the exec found"
 [ "$(cat "/proc/$guest/comm")" = sleep ] || fail "the guest did not exec sleep"
-python3 - "$guest" <<'EOF' || { kill "$guest"; fail "the brand image of an exec'd process is not protected"; }
+# where the exe names the program, the brand's code is mapped only from its second bind
+# (LX_ZONE_BRAND_MAP), never from the path the kernel executed, and that bind is protected too
+maps=""
+if [ "$image" != "/proc/$guest/exe" ]; then
+	[ "$(stat -L -c %d:%i "/proc/$guest/exe")" = "$(stat -L -c %d:%i "/proc/$guest/root/bin/sleep")" ] ||
+		fail "the exe names $(readlink "/proc/$guest/exe"), not the zone's /bin/sleep"
+	awk -v i="${ino#*:}" '$5 == i && $6 != "/dev/.lxzone-brand-map" { bad = 1 }
+		END { exit !bad }' "/proc/$guest/maps" &&
+		fail "the brand is mapped from another path than /dev/.lxzone-brand-map"
+	echo "ok: the exe names the program: $(readlink "/proc/$guest/exe")"
+	maps=/proc/$guest/root/dev/.lxzone-brand-map
+	[ "$(stat -L -c %d:%i "$maps")" = "$ino" ] || fail "the map bind is not the brand"
+fi
+for image in "$image" $maps; do
+python3 - "$image" <<'EOF' || { kill "$guest"; fail "the brand image of an exec'd process is not protected"; }
 import errno, os, sys
-pid = sys.argv[1]
-fd = os.open("/proc/%s/exe" % pid, os.O_RDONLY)
+fd = os.open(sys.argv[1], os.O_RDONLY)
 flags = os.fstatvfs(fd).f_flag
 if not flags & os.ST_RDONLY:
     sys.exit("brand image mount is writable")
@@ -44,8 +64,9 @@ try:
 except OSError as e:
     if e.errno not in (errno.EROFS, errno.ETXTBSY):
         raise
-print("ok: brand image read-only and nosuid for an exec'd process")
+print("ok: brand image read-only and nosuid for an exec'd process: " + sys.argv[1])
 EOF
+done
 kill "$guest"
 wait "$execpid" || true
 # nothing of the exec is left mounted on the host

@@ -49,15 +49,20 @@ echo "ok   lxzone create --image oci-archive: of the same file: the same program
 
 # --- a published port ------------------------------------------------------------------------
 P import "$TARBALL" localhost/lxzone-oci-busybox >/dev/null || fail "podman import exited $?"
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])'; }
+PORT=$(free_port)
+PORT2=$(free_port)
+# a second port published on every address, fetched through the host's own address
+HOSTIP=$(ip -4 -o addr show scope global 2>/dev/null | awk '{ sub("/.*", "", $4); print $4; exit }')
 TOKEN=lxzone-served-$$-$(date +%s%N)
 # shellcheck disable=SC2086
-P run -d --name "$NAME" -p "127.0.0.1:$PORT:80" $RUNOPTS --annotation io.lxzone.kernel-version=4.19.0 \
+P run -d --name "$NAME" -p "127.0.0.1:$PORT:80" -p "$PORT2:80" $RUNOPTS --annotation io.lxzone.kernel-version=4.19.0 \
 	localhost/lxzone-oci-busybox sh -c "mkdir -p /www && echo $TOKEN >/www/index.html && exec httpd -f -p 80 -h /www" \
 	>/dev/null 2>"$WORK/err" || fail "podman run -d -p exited $?: $(tail -3 "$WORK/err")"
 [ "$(P inspect -f '{{.State.Status}}' "$NAME")" = running ] ||
 	fail "web server container: $(P inspect -f '{{.State.Status}}' "$NAME" 2>&1)"
 P port "$NAME" | grep -q "^80/tcp -> 127.0.0.1:$PORT\$" || fail "podman port: $(P port "$NAME" 2>&1)"
+P port "$NAME" | grep -q "^80/tcp -> 0.0.0.0:$PORT2\$" || fail "podman port: $(P port "$NAME" 2>&1)"
 [ "$(P exec "$NAME" uname -r)" = 4.19.0 ] || fail "the server's container is not under the brand: uname -r $(P exec "$NAME" uname -r 2>&1)"
 # the server may take a moment to listen
 i=0
@@ -66,9 +71,14 @@ while ! page=$(curl -sS -m 5 "http://127.0.0.1:$PORT/" 2>"$WORK/curl") && [ $i -
 	i=$((i + 1))
 done
 [ "$page" = "$TOKEN" ] || fail "curl through the published port: '$page' $(cat "$WORK/curl")"
+if [ -n "$HOSTIP" ]; then
+	page=$(curl -sS -m 5 "http://$HOSTIP:$PORT2/" 2>"$WORK/curl")
+	[ "$page" = "$TOKEN" ] || fail "curl through $HOSTIP:$PORT2: '$page' $(cat "$WORK/curl")"
+fi
 P rm -f -t 0 "$NAME" >/dev/null || fail "podman rm -f exited $?"
 curl -sS -m 5 "http://127.0.0.1:$PORT/" >/dev/null 2>&1 && fail "port $PORT still served after podman rm"
-echo "ok   podman run -d -p 127.0.0.1:PORT:80 (httpd under the brand, its page through the port, closed after rm)"
+[ -n "$HOSTIP" ] && curl -sS -m 5 "http://$HOSTIP:$PORT2/" >/dev/null 2>&1 && fail "port $PORT2 still served after podman rm"
+echo "ok   podman run -d -p 127.0.0.1:PORT:80 -p PORT2:80 (httpd under the brand, its page through both ports${HOSTIP:+, the second at $HOSTIP}, closed after rm)"
 
 [ $failures = 0 ] || exit 1
 echo PASS

@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <termios.h>
 
 #include "lib/error.h"
 #include "zone/launch/launch.h"
@@ -138,10 +139,29 @@ int oci_console_connect(const char *path, struct zone_error *e);
 int oci_send_fd(int sock, int fd);
 /* In PID 1 (oci_console.c): the terminal from the container's devpts, over sock. */
 int oci_console_setup(int sock, struct zone_error *err);
-/* exec --tty: the terminal opened through init's root and sent; the slave, or -1 with e;
- * then, in the forked session leader, it becomes the controlling terminal and stdio. */
-int oci_exec_tty(pid_t init, const char *socket_path, struct zone_error *e);
+/* exec --tty: the terminal opened through init's root and sent (socket_path NULL: its master
+ * in *master_out); the slave, or -1 with e; then, in the forked session leader, it becomes
+ * the controlling terminal and stdio. */
+int oci_exec_tty(pid_t init, const char *socket_path, int *master_out, struct zone_error *e);
 int oci_exec_tty_take(int slave, struct zone_error *e);
+
+/* The runtime's own terminal relay (oci_tty.c, runc's tty.go): run in the foreground, or exec
+ * --tty not detached, with no console socket.  host: find the caller's terminal (stderr,
+ * stdout, stdin, else /dev/tty); pair: a socketpair whose *child_end stands for the console
+ * socket; recv: the master from it, or use: a master already at hand; either makes the
+ * caller's terminal raw and sizes the container's.  relay: copy both ways until pid ends,
+ * forwarding signals and window changes; pid's exit status.  close: the caller's terminal
+ * restored.  0, or -1 with e. */
+struct oci_tty {
+	int host, host_owned, sock, master, raw;
+	struct termios saved;
+};
+int oci_tty_host(struct oci_tty *t, struct zone_error *e);
+int oci_tty_pair(struct oci_tty *t, int *child_end, struct zone_error *e);
+int oci_tty_recv(struct oci_tty *t, struct zone_error *e);
+int oci_tty_use(struct oci_tty *t, int master, struct zone_error *e);
+int oci_tty_relay(struct oci_tty *t, pid_t pid);
+void oci_tty_close(struct oci_tty *t);
 
 /* linux.seccomp (oci_seccomp.c): built in create (*out: a libseccomp context, NULL when
  * the config has none), loaded by the container's processes before the brand's filter. */

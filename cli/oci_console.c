@@ -103,15 +103,16 @@ int oci_console_connect(const char *path, struct zone_error *e)
 /*
  * exec --tty: a terminal of the container's own devpts (opened through its init's root),
  * the master sent over the console socket before exec returns (conmon stops listening once
- * the runtime exits), the slave returned: the forked child makes it its stdio and
- * controlling terminal (exec_tty_take), so the program launch_enter forks inherits it.
+ * the runtime exits) or, with no socket, returned in *master_out for the runtime's own relay,
+ * the slave returned: the forked child makes it its stdio and controlling terminal
+ * (exec_tty_take), so the program launch_enter forks inherits it.
  */
-int oci_exec_tty(pid_t init, const char *socket_path, struct zone_error *e)
+int oci_exec_tty(pid_t init, const char *socket_path, int *master_out, struct zone_error *e)
 {
 	char path[64];
-	int sock, master, slave, unlock = 0, n;
+	int sock = -1, master, slave, unlock = 0, n;
 
-	if ((sock = oci_console_connect(socket_path, e)) < 0)
+	if (socket_path && (sock = oci_console_connect(socket_path, e)) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "/proc/%d/root/dev/pts/ptmx", (int)init);
 	master = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -121,6 +122,10 @@ int oci_exec_tty(pid_t init, const char *socket_path, struct zone_error *e)
 	slave = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (slave < 0)
 		return oci_fail(e, "open %s: %s", path, strerror(errno));
+	if (!socket_path) { /* the runtime relays it (oci_tty.c) */
+		*master_out = master;
+		return slave;
+	}
 	if (oci_send_fd(sock, master) < 0)
 		return oci_fail(e, "send the terminal to the console socket: %s", strerror(errno));
 	close(master);

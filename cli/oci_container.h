@@ -30,6 +30,9 @@ struct container {
 	struct zone_cgroup_fs cgfs[ZONE_CG_MAXFS];
 	struct launch_cgroupfs cgfs_ops[ZONE_CG_MAXFS];
 	int console_fd, start_fd, ready[2], cg_made;
+	/* run in the foreground with a terminal and no console socket: ours (oci_tty.c) */
+	int tty_relay;
+	struct oci_tty tty;
 	/* createRuntime/prestart before createContainer (runtime-spec order): PID 1 writes 'h'
 	 * on ready[1] before pivot_root and waits for create's 'g' on hooks_go[0] */
 	int hooks_go[2], runtime_hooks, runtime_hooks_done;

@@ -350,15 +350,21 @@ static int create_check(struct container *k, const struct create_opts *co, int r
 {
 	if (oci_id_check(co->id, e) < 0 || oci_config_load(co->bundle, &k->cfg, e) < 0)
 		return -1;
-	if (k->cfg.terminal && !co->console_socket && !run)
+	int detach = !run || co->detach;
+
+	/* runc's checkTerminal, but for a foreground run given a console socket: runc refuses
+	 * it, here the socket is used as create would (docs/oci.md) */
+	if (k->cfg.terminal && !co->console_socket && detach)
 		return oci_fail(e, "cannot allocate tty if runc will detach without setting "
 				   "console socket");
 	if (!k->cfg.terminal && co->console_socket)
 		return oci_fail(e, "cannot use console socket if runc will not detach or "
 				   "allocate tty");
-	if (k->cfg.terminal && run && !co->console_socket)
-		return oci_fail(e, "run with terminal: true needs --console-socket with "
-				   "lxzone-oci (see docs/oci.md)");
+	/* in the foreground with no socket the caller's terminal is the console (oci_tty.c) */
+	k->tty_relay = k->cfg.terminal && !detach && !co->console_socket;
+	if (k->tty_relay &&
+	    (oci_tty_host(&k->tty, e) < 0 || oci_tty_pair(&k->tty, &k->console_fd, e) < 0))
+		return -1;
 	if (mkdir_p(oci_g.root) < 0)
 		return oci_fail(e, "mkdir %s: %s", oci_g.root, strerror(errno));
 	snprintf(k->st.id, sizeof(k->st.id), "%s", co->id);
@@ -504,12 +510,18 @@ static int create_run(struct container *k, const struct create_opts *co, pid_t p
 	int status;
 
 	if (oci_cmd_start(2, argv) != 0) {
+		oci_tty_close(&k->tty);
 		container_destroy(k, pid);
 		return 1;
 	}
 	if (co->detach)
 		return 0;
-	status = launch_wait(pid);
+	if (k->tty_relay) {
+		status = oci_tty_relay(&k->tty, pid);
+		oci_tty_close(&k->tty); /* the caller's terminal as it was, before any message */
+	} else {
+		status = launch_wait(pid);
+	}
 	container_destroy(k, -1);
 	if (oci_hooks_run(&k->cfg, "poststop", &k->st, OCI_STOPPED, &e) < 0)
 		oci_log("warning", "%s", e.msg);
@@ -524,9 +536,15 @@ static int do_create(const struct create_opts *co, int run)
 	pid_t pid = -1;
 
 	k.console_fd = k.start_fd = k.ready[0] = k.ready[1] = k.hooks_go[0] = k.hooks_go[1] = -1;
-	if (create_check(&k, co, run, &e) < 0)
+	k.tty.host = k.tty.sock = k.tty.master = -1;
+	if (create_check(&k, co, run, &e) < 0) {
+		oci_tty_close(&k.tty);
 		return create_error(&e, run);
+	}
 	if (create_spawn(&k, co, &prog, &pid, &e) < 0)
+		goto fail;
+	/* PID 1 sent the terminal before it said it was ready */
+	if (k.tty_relay && oci_tty_recv(&k.tty, &e) < 0)
 		goto fail;
 	if (create_runtime_hooks(&k, pid, &e) < 0)
 		goto fail;
@@ -537,6 +555,7 @@ static int do_create(const struct create_opts *co, int run)
 	free(prog.filter);
 	return run ? create_run(&k, co, pid) : 0;
 fail:
+	oci_tty_close(&k.tty);
 	free(prog.filter);
 	lxzone_page_close(&k.page, false);
 	launch_userns_close(&k.userns);

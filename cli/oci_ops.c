@@ -562,6 +562,8 @@ struct exec_req {
 	char **args, *envs[64];
 	size_t nenv;
 	int tty, detach, preserve_fds;
+	int relay; /* --tty in the foreground, no console socket: our terminal relays (oci_tty.c) */
+	struct oci_tty term;
 };
 
 /* runc exec's command line; 0 or -1 with e filled (runc's wording). */
@@ -654,11 +656,17 @@ static int exec_process(struct exec_req *x, const struct oci_state *s, struct oc
 			putenv(x->envs[k]);
 	}
 	x->tty |= cfg->terminal; /* --process's terminal: true is --tty */
-	if (x->tty != (x->console != NULL))
-		return oci_fail(e, "%s",
-				x->tty ? "exec --tty needs --console-socket with lxzone-oci"
-				       : "cannot use console socket if runc will not detach or "
-					 "allocate tty");
+	/* runc's checkTerminal, but for a foreground exec given a console socket: runc refuses
+	 * it, here the socket is used as with --detach (docs/oci.md) */
+	if (x->tty && !x->console && x->detach)
+		return oci_fail(e, "cannot allocate tty if runc will detach without setting "
+				   "console socket");
+	if (!x->tty && x->console)
+		return oci_fail(e, "cannot use console socket if runc will not detach or "
+				   "allocate tty");
+	x->relay = x->tty && !x->console;
+	if (x->relay && oci_tty_host(&x->term, e) < 0)
+		return -1;
 	if (!x->args || !x->args[0])
 		return oci_fail(e, "args must not be empty");
 	return 0;
@@ -718,24 +726,45 @@ static int exec_opts(const struct exec_req *x, const struct oci_state *s,
 	return 0;
 }
 
+/* runc's words and status for an exec that failed once its command line was read: "exec
+ * failed: REASON", 255 (runc 1.1's fatalWithCode). */
+static int exec_error(const struct zone_error *e)
+{
+	struct zone_error p;
+
+	snprintf(p.msg, sizeof(p.msg), "exec failed: %.1000s", e->msg);
+	oci_error(&p);
+	return 255;
+}
+
 /* --detach or --tty: a child enters the container (in a session of its own); the parent writes
  * the pid file and, for a terminal, waits.  Returns -1 in the child (go on and enter), else
- * the exit status for the parent, or 1 after an error. */
-static int exec_fork(const struct exec_req *x, int slave, struct zone_error *e)
+ * the exit status for the parent, or 255 after an error. */
+static int exec_fork(struct exec_req *x, int slave, struct zone_error *e)
 {
 	pid_t child = fork();
 
 	if (child < 0)
-		return oci_fail(e, "fork: %s", strerror(errno)), oci_error(e);
+		return oci_fail(e, "fork: %s", strerror(errno)), exec_error(e);
 	if (child == 0) {
 		setsid();
+		if (x->relay)
+			close(x->term.master);
 		if (x->tty && oci_exec_tty_take(slave, e) < 0)
-			_exit(oci_error(e));
+			_exit(exec_error(e));
 		return -1;
 	}
+	if (x->tty)
+		close(slave);
 	/* the waiter's pid: it exits with the program's status (docs/oci.md) */
 	if (x->pid_file && oci_write_pid_file(x->pid_file, child, e) < 0)
-		return oci_error(e);
+		return exec_error(e);
+	if (x->relay) { /* the caller's terminal is the program's */
+		int st = oci_tty_relay(&x->term, child);
+
+		oci_tty_close(&x->term);
+		return st;
+	}
 	if (!x->detach) { /* a terminal wants a session of its own: wait for it */
 		int st = 0;
 
@@ -756,12 +785,12 @@ int oci_cmd_exec(int argc, char **argv)
 	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PROCS];
 	const char *procs_ptr[ZONE_CG_NCTRL + 2];
 	void *seccomp = NULL;
-	int status = 0, slave = -1, r;
+	int status = 0, slave = -1, master = -1, r;
 
 	if (exec_parse(argc, argv, &x, &e) < 0)
 		return oci_error(&e);
 	if (oci_state_load(x.id, &s, &e) < 0)
-		return oci_error(&e);
+		return exec_error(&e);
 	if (oci_state_status(&s) != OCI_RUNNING && oci_state_status(&s) != OCI_CREATED) {
 		oci_fail(&e, "cannot exec in a stopped container");
 		goto fail;
@@ -770,7 +799,8 @@ int oci_cmd_exec(int argc, char **argv)
 	    exec_opts(&x, &s, &cfg, &o, procs, procs_ptr, &seccomp, &e) < 0)
 		goto fail;
 	if (oci_preserve_fds_pass(x.preserve_fds, &e) < 0 ||
-	    (x.tty && (slave = oci_exec_tty(s.pid, x.console, &e)) < 0))
+	    (x.tty && (slave = oci_exec_tty(s.pid, x.console, &master, &e)) < 0) ||
+	    (x.relay && oci_tty_use(&x.term, master, &e) < 0))
 		goto fail;
 	if (x.detach || x.tty) {
 		if ((r = exec_fork(&x, slave, &e)) >= 0) {
@@ -785,8 +815,10 @@ int oci_cmd_exec(int argc, char **argv)
 	oci_state_free(&s);
 	return status;
 fail:
+	if (x.relay)
+		oci_tty_close(&x.term);
 	oci_state_free(&s);
 	if (x.process)
 		oci_config_free(&cfg);
-	return oci_error(&e);
+	return exec_error(&e);
 }

@@ -6,34 +6,8 @@
 # directory, so nothing of the host's podman is touched and every run is podman's first.
 # On this machine podman needs cgroupfs, no network and explicit ulimits (docs/oci.md).
 . "$(dirname "$0")/lib.sh"
-need_root
-command -v podman >/dev/null 2>&1 || skip "podman not installed (apt-get install podman)"
-OCI=$LXZONE_BUILD/bin/lxzone-oci
-TARBALL=$LXZONE_BUILD/images/busybox.tar.gz
-[ -x "$OCI" ] || skip "lxzone-oci not built at $OCI"
-[ -f "$TARBALL" ] || skip "busybox tarball not built at $TARBALL (target image-busybox)"
-export LXZONE_CGROUP_PARENT=${LXZONE_CGROUP_PARENT:-lxzone-oci-test}
-# Each podman call gets 40 s (ctest gives the whole test 120): a call that hangs is named,
-# with the processes it left and where each waits in the kernel, instead of ctest's bare
-# "Timeout" (CI once hung after the first step and said nothing more).
-PODMAN_T=${PODMAN_T:-40}
-hung() {
-	echo "HUNG ($PODMAN_T s): podman $*"
-	ps -eo pid,ppid,stat,wchan:24,args | grep -F "$WORK" | grep -v grep | cut -c1-240
-	for pid in $(pgrep -f "$WORK"); do
-		echo "--- $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
-		cat "/proc/$pid/stack" 2>/dev/null | head -8
-		ls -l "/proc/$pid/fd" 2>/dev/null | sed 1d | awk '{print $9, $10, $11}' | head -12
-	done
-}
-P() {
-	timeout "$PODMAN_T" podman --root "$WORK/storage" --runroot "$WORK/run" --tmpdir "$WORK/tmp" --storage-driver vfs \
-		--cgroup-manager cgroupfs --events-backend file --runtime "$OCI" "$@"
-	rc=$?
-	[ $rc = 124 ] && hung "$@" >&2
-	return $rc
-}
-RUNOPTS="--network none --ulimit nofile=1024:1024 --ulimit nproc=4096:4096"
+. "$(dirname "$0")/oci_podman_lib.sh"
+RUNOPTS="--network none $RUNOPTS"
 NAME=h7podman$$
 # a call that timed out leaves conmon and the container behind: end them before the work
 # directory goes
@@ -67,33 +41,7 @@ rc=$?
 # terminal's EOF character to it at once; the line discipline keeps an EOF as a NUL byte,
 # which becomes data when podman puts the terminal in raw mode (TCSETS, no flush) before
 # reading it, and reaches the container's terminal, which echoes "^@" (one run in three, by
-# timing).  This terminal is given no input at all.  timeout --foreground: a timeout that is
-# not the terminal's session leader puts podman in a background process group, and podman's
-# raw-mode tcsetattr then stops it (SIGTTOU) for good: a hang, not a failure.
-pty_run() {
-	python3 -c '
-import os, pty, sys
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(sys.argv[1], sys.argv[1:])
-out = b""
-while True:
-    try:
-        b = os.read(fd, 4096)
-    except OSError:
-        break
-    if not b:
-        break
-    out += b
-_, st = os.waitpid(pid, 0)
-sys.stdout.write(out.decode(errors="replace"))
-sys.exit(os.waitstatus_to_exitcode(st))' "$@"
-}
-PT() {
-	pty_run timeout --foreground -k 5 "$PODMAN_T" podman --root "$WORK/storage" --runroot "$WORK/run" \
-		--tmpdir "$WORK/tmp" --storage-driver vfs --cgroup-manager cgroupfs --events-backend file \
-		--runtime "$OCI" "$@"
-}
+# timing).  This terminal is given no input at all (pty_run.py, PT).
 out=$(PT exec -it "$NAME" sh -c 'tty; echo exec-it; exit 2')
 rc=$?
 [ $rc = 124 ] && hung exec -it >&2

@@ -27,12 +27,13 @@ lxzone boot tns1
 expect_state tns1 running
 sleep 2
 
-# One shell in the zone: its uptime, then a fresh process's and init's starttime, btime and the
-# wall clock.
+# One shell in the zone: a fresh process's starttime, then the uptime (read after that process
+# started, so a loaded machine's delay between the two cannot put the start after it), init's
+# starttime, btime and the wall clock.
 # The stat line's fields after the ") " of comm: 3 state ... 22 starttime is the 20th.
 out=$(lxzone exec tns1 -- /bin/sh -c '
-	read up idle </proc/uptime
 	start=$(cat /proc/self/stat | sed "s/.*) //" | cut -d" " -f20)
+	read up idle </proc/uptime
 	init=$(sed "s/.*) //" /proc/1/stat | cut -d" " -f20)
 	btime=$(sed -n "s/^btime //p" /proc/stat)
 	echo "up=$up start=$start init=$init btime=$btime now=$(date +%s)"

@@ -30,6 +30,8 @@ enum lx_sys_trap {
 	LX_TRAP_MOUNTD,	   /* in zones: a user notification to the zone's mount service */
 	LX_TRAP_HARDENED,  /* only in the hardened profile (cls_hardened EMUL) */
 	LX_TRAP_NETVIEW,   /* shared-IP zones, netlink sockets only (netlink/nlfilter.h) */
+	LX_TRAP_USERNS,	   /* REFUSE_IF: passed to the kernel in user-namespaced zones
+			    * (lx_filter_opts.userns), default profile; refused elsewhere */
 };
 
 enum lx_sys_reason {

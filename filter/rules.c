@@ -246,7 +246,7 @@ static int add_setns_rules(scmp_filter_ctx ctx, int e, struct zone_error *err)
  * A zone's mount and umount2: a user notification to the zone's mount service, outside the
  * zone (zone/mountd.c), for everyone, the gate included.  Like a refusal it depends only on
  * the number, so it stays cacheable and the brand cannot bypass it.  Without a listener the
- * kernel answers ENOSYS.  The exception (remount_bind_pass, user-namespaced zones): mount(2)
+ * kernel answers ENOSYS.  The exception (userns, user-namespaced zones): mount(2)
  * whose flags hold MS_REMOUNT and MS_BIND, which the kernel takes as a change of the target
  * mount's flags and nothing else (path_mount tests that pair first, whatever other bits are
  * set, MS_MGC_VAL's included), passes for everyone: the kernel decides it exactly as it would
@@ -259,7 +259,7 @@ static int add_mount_notify_rule(scmp_filter_ctx ctx, const struct lx_filter_opt
 	const uint64_t rb = MS_REMOUNT | MS_BIND;
 	int rc = 0;
 
-	if (o->remount_bind_pass && nr == SCMP_SYS(mount)) {
+	if (o->userns && nr == SCMP_SYS(mount)) {
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
 				      SCMP_A3_64(SCMP_CMP_MASKED_EQ, rb, rb));
 		if (rc == 0)
@@ -305,9 +305,22 @@ static int zone_reboot(const struct lx_filter_opts *o, int nr)
 	return o && o->mount_notify && nr == SCMP_SYS(reboot);
 }
 
+/*
+ * The table's USERNS rows in a user-namespaced zone of the default profile pass: the kernel
+ * checks each against the caller's user namespace, whose root the zone's root is and nothing
+ * more (docs/security.md, "Calls the kernel confines to a user namespace").  A privileged
+ * zone's root is capable over the host's namespaces, and lxrun runs in the host's: refused
+ * there; the hardened profile keeps them refused too (less of the host's kernel in reach).
+ */
+static int userns_pass(const struct lx_filter_opts *o, int nr)
+{
+	return o && o->mount_notify && o->userns && !o->hardened &&
+	       lx_systable[nr].trap == LX_TRAP_USERNS;
+}
+
 /* The class the filter gives nr under o: the profile's, for the table's CAPS rows in a zone
- * with a zone page emulated (lxproc's argument rules may narrow it, add_rules), and reboot
- * passed in a zone (zone_reboot). */
+ * with a zone page emulated (lxproc's argument rules may narrow it, add_rules), reboot
+ * passed in a zone (zone_reboot) and the USERNS rows in a user-namespaced one (userns_pass). */
 unsigned lx_filter_effective_class(const struct lx_filter_opts *o, int nr)
 {
 	const struct lx_sysent *e = &lx_systable[nr];
@@ -315,7 +328,7 @@ unsigned lx_filter_effective_class(const struct lx_filter_opts *o, int nr)
 
 	if (lx_filter_lxproc_nr(o, nr))
 		cls = LX_SYS_EMUL;
-	if (zone_reboot(o, nr))
+	if (zone_reboot(o, nr) || userns_pass(o, nr))
 		cls = LX_SYS_PASS;
 	return cls;
 }

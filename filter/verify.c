@@ -215,7 +215,7 @@ static int verify_epoll(const struct sock_fprog *prog, int nr, struct zone_error
 	return 0;
 }
 
-/* mount with remount_bind_pass (add_mount_notify_rule): MS_REMOUNT and MS_BIND both set
+/* mount with userns (add_mount_notify_rule): MS_REMOUNT and MS_BIND both set
  * pass, whatever else is set (the magic, the high word); anything else goes to the service;
  * the same from the gate. */
 static int verify_remount_bind(const struct sock_fprog *prog, struct zone_error *err)
@@ -303,8 +303,7 @@ int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *pr
 			d.args[1] = 0;
 			continue;
 		}
-		if (nr == SCMP_SYS(mount) && !newer && o && o->mount_notify &&
-		    o->remount_bind_pass) {
+		if (nr == SCMP_SYS(mount) && !newer && o && o->mount_notify && o->userns) {
 			if (verify_remount_bind(prog, err) < 0)
 				return -1;
 			continue;

@@ -32,6 +32,11 @@
 #include "kernel-shim/brand_abi.h"
 #include "filter/filter.h"
 
+#ifndef SYS_statmount /* Linux 6.8; older headers lack it */
+#define SYS_statmount 457
+#define SYS_listmount 458
+#endif
+
 /* si_code of a seccomp SIGSYS (<asm-generic/siginfo.h>, which clashes with glibc) */
 #define LX_SYS_SECCOMP 1
 
@@ -633,6 +638,61 @@ static void test_mount_notify(void **state)
 	assert_int_equal(run(SYS_mount_setattr, 0, IP_OUTSIDE), SECCOMP_RET_ERRNO | ENOSYS);
 }
 
+/* The table's USERNS rows (statmount, listmount): passed from anywhere in a user-namespaced
+ * zone of the default profile; refused (ENOSYS) in a privileged zone, in the hardened profile
+ * and under lxrun, from the gate too.  The key tells the filters apart. */
+static uint32_t ret_of(const struct sock_fprog *p, int nr, uint64_t ip)
+{
+	struct seccomp_data d = {.nr = nr, .arch = AUDIT_ARCH_X86_64, .instruction_pointer = ip};
+	struct lx_bpf_run r;
+	struct zone_error err = {0};
+
+	if (lx_bpf_run(p->filter, p->len, &d, &r, &err) < 0)
+		fail_msg("%s", err.msg);
+	return r.ret;
+}
+
+static void test_userns_rows(void **state)
+{
+	(void)state;
+	static const struct {
+		struct lx_filter_opts o;
+		int pass;
+	} cases[] = {
+	    {{.mount_notify = 1, .userns = 1}, 1},
+	    {{.mount_notify = 1, .userns = 1, .lxproc = 1}, 1},
+	    {{.mount_notify = 1}, 0},				  /* privileged zone */
+	    {{.mount_notify = 1, .userns = 1, .hardened = 1}, 0}, /* hardened */
+	    {{0}, 0},						  /* lxrun */
+	};
+	static const int nrs[] = {SYS_statmount, SYS_listmount};
+	int nusers = 0;
+
+	for (int nr = 0; nr < LX_NSYSCALLS; nr++)
+		nusers += lx_systable[nr].trap == LX_TRAP_USERNS;
+	assert_true(nusers >= 2);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct sock_fprog p;
+		struct zone_error err = {0};
+
+		if (lx_filter_build(&cases[c].o, &p, &err) < 0)
+			fail_msg("lx_filter_build: %s", err.msg);
+		for (size_t k = 0; k < sizeof(nrs) / sizeof(nrs[0]); k++) {
+			const uint32_t want =
+			    cases[c].pass ? SECCOMP_RET_ALLOW : SECCOMP_RET_ERRNO | ENOSYS;
+			assert_int_equal(lx_systable[nrs[k]].trap, LX_TRAP_USERNS);
+			assert_int_equal(ret_of(&p, nrs[k], IP_OUTSIDE), want);
+			assert_int_equal(ret_of(&p, nrs[k], IP_GATE), want);
+		}
+		/* the new mount API stays refused everywhere */
+		assert_int_equal(ret_of(&p, SYS_fsopen, IP_OUTSIDE), SECCOMP_RET_ERRNO | ENOSYS);
+		if (lx_filter_verify(&cases[c].o, &p, &err) < 0)
+			fail_msg("lx_filter_verify (case %zu): %s", c, err.msg);
+		free(p.filter);
+	}
+	assert_true(lx_filter_key(&cases[0].o) != lx_filter_key(&cases[2].o));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -646,6 +706,7 @@ int main(void)
 	    cmocka_unit_test(test_vsyscall_page_is_never_the_gate),
 	    cmocka_unit_test(test_refusals_ignore_the_gate),
 	    cmocka_unit_test(test_mount_notify),
+	    cmocka_unit_test(test_userns_rows),
 	    cmocka_unit_test(test_other_abis_are_killed),
 	    cmocka_unit_test(test_program_shape),
 	    cmocka_unit_test(test_gate_pass_rewrites_placeholders),

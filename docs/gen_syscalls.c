@@ -54,6 +54,10 @@ static const char *intro =
     "| mount service | refused without a zone; in a zone, a seccomp user notification to the "
     "zone's mount service (`zone/mountd.c`), which decides and performs it |\n"
     "| hardened | passes in the default profile, emulated in the hardened one |\n"
+    "| user-namespaced zones | a *refuse* call that passes to the kernel in a zone with a user "
+    "namespace of its own, default profile: the kernel checks it against the caller's user "
+    "namespace only (docs/security.md, \"Calls the kernel confines to a user namespace\"); "
+    "refused in privileged zones, the hardened profile and lxrun |\n"
     "\n"
     "**Hardened epoll and the host's eventpoll.** The guest's epoll calls trap in a hardened "
     "zone and are emulated (`syscalls/lx_epoll.c`). For readiness the brand keeps one host "
@@ -137,7 +141,7 @@ static void generate(struct buf *b)
 	static const unsigned classes[] = {LX_SYS_PASS, LX_SYS_EMUL, LX_SYS_REFUSE, LX_SYS_UNSUP};
 	static const unsigned traps[] = {LX_TRAP_ALWAYS,   LX_TRAP_ARGS,   LX_TRAP_CAPS,
 					 LX_TRAP_FDFILTER, LX_TRAP_MOUNTD, LX_TRAP_HARDENED,
-					 LX_TRAP_EXE};
+					 LX_TRAP_EXE,	   LX_TRAP_USERNS};
 	char s1[64], s2[64], s3[16], s4[96];
 
 	put(b, "%s\n## Counts\n\n| class | default | hardened |\n|---|---|---|\n", intro);

@@ -25,6 +25,9 @@
  *    fallback happens.  setns has one argument rule: nstype CLONE_NEWTIME passes
  *    (filter/filter.c, trap ARGS).  In zones, mount and umount2 are the exception
  *    (trap MOUNTD): the filter sends them to the zone's mount service as user notifications.
+ *    Rows with trap USERNS (statmount, listmount) are refused in lxrun and privileged zones
+ *    but passed in a user-namespaced zone of the default profile: there the kernel confines
+ *    them to what the zone's own user namespace owns (docs/security.md).
  *  - UNSUP: trapped; the brand answers ENOSYS and records the call, with a reason.
  *  - NONE: numbers x86_64 never assigned (335 .. 423 were left for other architectures'
  *    numbering to catch up); the filter traps them like any unknown number.
@@ -90,7 +93,7 @@ const char *lx_sys_trap_name(unsigned trap)
 	    [LX_TRAP_ARGS] = "arguments",     [LX_TRAP_CAPS] = "zones with caps",
 	    [LX_TRAP_FDFILTER] = "fd filter", [LX_TRAP_MOUNTD] = "mount service",
 	    [LX_TRAP_HARDENED] = "hardened",  [LX_TRAP_NETVIEW] = "netlink view",
-	    [LX_TRAP_EXE] = "exe link",
+	    [LX_TRAP_EXE] = "exe link",	      [LX_TRAP_USERNS] = "user-namespaced zones",
 	};
 	if (trap >= sizeof(names) / sizeof(names[0]))
 		return "?";

@@ -35,6 +35,8 @@ enum lx_sys_trap {
 	 * exe filter, and a PASS row (a call that can drop the capability that naming takes)
 	 * traps; elsewhere the row's class holds */
 	LX_TRAP_EXE,
+	LX_TRAP_USERNS, /* REFUSE_IF: passed to the kernel in user-namespaced zones
+			 * (lx_filter_opts.userns), default profile; refused elsewhere */
 };
 
 enum lx_sys_reason {

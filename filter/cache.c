@@ -83,7 +83,7 @@ uint64_t lx_filter_key(const struct lx_filter_opts *o)
 			o && o->lxproc_kernel_files,
 			o && o->affinity_native,
 			o && o->epoll_ppoll,
-			o && o->mount_notify && o->remount_bind_pass,
+			o && o->mount_notify && o->userns,
 			o && o->exe_kernel};
 
 	h = fnv1a(h, w, sizeof(w));

@@ -29,11 +29,14 @@ struct lx_filter_opts {
 	 * ppoll only); without it the brand may use one host epoll instance per process and
 	 * instance on its reserved descriptors (syscalls/lx_epoll_host.c, lx_filter_eph_nr) */
 	int epoll_ppoll;
-	/* with mount_notify, in a zone with a user namespace of its own: mount(2) with both
-	 * MS_REMOUNT and MS_BIND (a change of one mount's flags, nothing else) passes to the
-	 * kernel, which enforces the boot mounts' locked flags there (docs/security.md, "Flag-only
-	 * remounts") */
-	int remount_bind_pass;
+	/* with mount_notify: the zone has a user namespace of its own (its root is an
+	 * unprivileged host uid range).  mount(2) with both MS_REMOUNT and MS_BIND (a change of
+	 * one mount's flags, nothing else) passes to the kernel, which enforces the boot mounts'
+	 * locked flags there (docs/security.md, "Flag-only remounts"), and so do the table's
+	 * USERNS rows in the default profile: calls whose every check the kernel makes against
+	 * the caller's user namespace (docs/security.md, "Calls the kernel confines to a user
+	 * namespace") */
+	int userns;
 	/* the zone's kernel-version as LX_KV (lx_sys_kv_parse), 0: the host's.  Calls the table
 	 * says are newer answer ENOSYS in the kernel, as that kernel would, except from the gate
 	 * (the brand's own calls); refused and unsupported ones answer ENOSYS from anywhere. */

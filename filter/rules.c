@@ -150,15 +150,22 @@ static int add_lxproc_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, struct 
 }
 
 /*
- * futex in the hardened profile: the PI and requeue commands trap (the brand emulates them on
- * WAIT/WAKE, syscalls/lx_futex.c); WAIT, WAKE, the bitset variants, WAKE_OP and the obsolete
- * FD pass.  The command is op without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME, compared
- * on op's low word (the kernel reads an int); anything else (unknown commands) takes the
- * default trap, where the brand answers ENOSYS as the kernel would.
+ * futex in the hardened profile: the PI commands trap (the brand emulates them on WAIT/WAKE,
+ * syscalls/lx_futex.c); WAIT, WAKE, the bitset variants, WAKE_OP and the obsolete FD pass.
+ * REQUEUE and CMP_REQUEUE (the plain ones, no PI state: futex_requeue with requeue_pi 0) pass
+ * when nr_wake and nr_requeue (args 2 and 3, ints to the kernel) are not negative, the shape of
+ * CVE-2018-6927; with a negative one they trap and the brand answers EINVAL.  Only the kernel
+ * can move a waiter from one futex's queue to another's (waiters of a shared futex sit in other
+ * processes, beyond the brand's reach), so the brand could only wake them instead.  The command
+ * is op without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME, compared on op's low word (the
+ * kernel reads an int); anything else (unknown commands) takes the default trap, where the
+ * brand answers ENOSYS as the kernel would.
  */
 #define FUTEX_CMD_BITS ((scmp_datum_t)0xfffffe7fU)
-const int lx_filter_futex_trapped[LX_FUTEX_TRAPPED] = {3, 4, 6, 7, 8, 11, 12, 13};
+#define INT_SIGN       ((scmp_datum_t)0x80000000U)
+const int lx_filter_futex_trapped[LX_FUTEX_TRAPPED] = {6, 7, 8, 11, 12, 13};
 const int lx_filter_futex_passed[LX_FUTEX_PASSED] = {0, 1, 2, 5, 9, 10};
+const int lx_filter_futex_counted[LX_FUTEX_COUNTED] = {3, 4};
 
 static int add_futex_rules(scmp_filter_ctx ctx, uint32_t gated, struct zone_error *err)
 {
@@ -168,6 +175,23 @@ static int add_futex_rules(scmp_filter_ctx ctx, uint32_t gated, struct zone_erro
 		rc = seccomp_rule_add(ctx, gated, SCMP_SYS(futex), 1,
 				      SCMP_A1_64(SCMP_CMP_MASKED_EQ, FUTEX_CMD_BITS,
 						 (scmp_datum_t)lx_filter_futex_trapped[i]));
+	/* the requeues: to the kernel with both counts >= 0, else trapped (disjoint rules) */
+	for (size_t i = 0; rc == 0 && i < LX_FUTEX_COUNTED; i++) {
+		const scmp_datum_t cmd = (scmp_datum_t)lx_filter_futex_counted[i];
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(futex), 3,
+				      SCMP_A1_64(SCMP_CMP_MASKED_EQ, FUTEX_CMD_BITS, cmd),
+				      SCMP_A2_64(SCMP_CMP_MASKED_EQ, INT_SIGN, 0),
+				      SCMP_A3_64(SCMP_CMP_MASKED_EQ, INT_SIGN, 0));
+		if (rc == 0)
+			rc = seccomp_rule_add(ctx, gated, SCMP_SYS(futex), 2,
+					      SCMP_A1_64(SCMP_CMP_MASKED_EQ, FUTEX_CMD_BITS, cmd),
+					      SCMP_A2_64(SCMP_CMP_MASKED_EQ, INT_SIGN, INT_SIGN));
+		if (rc == 0)
+			rc = seccomp_rule_add(ctx, gated, SCMP_SYS(futex), 3,
+					      SCMP_A1_64(SCMP_CMP_MASKED_EQ, FUTEX_CMD_BITS, cmd),
+					      SCMP_A2_64(SCMP_CMP_MASKED_EQ, INT_SIGN, 0),
+					      SCMP_A3_64(SCMP_CMP_MASKED_EQ, INT_SIGN, INT_SIGN));
+	}
 	for (size_t i = 0; rc == 0 && i < LX_FUTEX_PASSED; i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(futex), 1,
 				      SCMP_A1_64(SCMP_CMP_MASKED_EQ, FUTEX_CMD_BITS,
@@ -246,7 +270,7 @@ static int add_setns_rules(scmp_filter_ctx ctx, int e, struct zone_error *err)
  * A zone's mount and umount2: a user notification to the zone's mount service, outside the
  * zone (zone/mountd.c), for everyone, the gate included.  Like a refusal it depends only on
  * the number, so it stays cacheable and the brand cannot bypass it.  Without a listener the
- * kernel answers ENOSYS.  The exception (remount_bind_pass, user-namespaced zones): mount(2)
+ * kernel answers ENOSYS.  The exception (userns, user-namespaced zones): mount(2)
  * whose flags hold MS_REMOUNT and MS_BIND, which the kernel takes as a change of the target
  * mount's flags and nothing else (path_mount tests that pair first, whatever other bits are
  * set, MS_MGC_VAL's included), passes for everyone: the kernel decides it exactly as it would
@@ -259,7 +283,7 @@ static int add_mount_notify_rule(scmp_filter_ctx ctx, const struct lx_filter_opt
 	const uint64_t rb = MS_REMOUNT | MS_BIND;
 	int rc = 0;
 
-	if (o->remount_bind_pass && nr == SCMP_SYS(mount)) {
+	if (o->userns && nr == SCMP_SYS(mount)) {
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
 				      SCMP_A3_64(SCMP_CMP_MASKED_EQ, rb, rb));
 		if (rc == 0)
@@ -305,10 +329,24 @@ static int zone_reboot(const struct lx_filter_opts *o, int nr)
 	return o && o->mount_notify && nr == SCMP_SYS(reboot);
 }
 
+/*
+ * The table's USERNS rows in a user-namespaced zone of the default profile pass: the kernel
+ * checks each against the caller's user namespace, whose root the zone's root is and nothing
+ * more (docs/security.md, "Calls the kernel confines to a user namespace").  A privileged
+ * zone's root is capable over the host's namespaces, and lxrun runs in the host's: refused
+ * there; the hardened profile keeps them refused too (less of the host's kernel in reach).
+ */
+static int userns_pass(const struct lx_filter_opts *o, int nr)
+{
+	return o && o->mount_notify && o->userns && !o->hardened &&
+	       lx_systable[nr].trap == LX_TRAP_USERNS;
+}
+
 /* The class the filter gives nr under o: the profile's, for the table's CAPS rows in a zone
  * with a zone page emulated (lxproc's argument rules may narrow it, add_rules), reboot
- * passed in a zone (zone_reboot), and the EXE rows flipped where processes name their exe
- * (readlink passes, setuid and friends trap: emul/exefilter.h). */
+ * passed in a zone (zone_reboot), the USERNS rows in a user-namespaced one (userns_pass), and
+ * the EXE rows flipped where processes name their exe (readlink passes, setuid and friends
+ * trap: emul/exefilter.h). */
 unsigned lx_filter_effective_class(const struct lx_filter_opts *o, int nr)
 {
 	const struct lx_sysent *e = &lx_systable[nr];
@@ -316,7 +354,7 @@ unsigned lx_filter_effective_class(const struct lx_filter_opts *o, int nr)
 
 	if (lx_filter_lxproc_nr(o, nr))
 		cls = LX_SYS_EMUL;
-	if (zone_reboot(o, nr))
+	if (zone_reboot(o, nr) || userns_pass(o, nr))
 		cls = LX_SYS_PASS;
 	if (o && o->exe_kernel && e->trap == LX_TRAP_EXE)
 		cls = cls == LX_SYS_EMUL ? LX_SYS_PASS : LX_SYS_EMUL;

@@ -156,14 +156,31 @@ static int verify_futex(const struct sock_fprog *prog, struct zone_error *err)
 {
 	struct seccomp_data d = {.arch = AUDIT_ARCH_X86_64, .nr = SCMP_SYS(futex)};
 
+	/* the requeues' counts (args 2, 3): the int's sign alone decides */
+	static const uint64_t counts[][2] = {
+	    {0, 0},	      {1, 0x7fffffff},	 {0xffffffff00000005ULL, 3}, {0x80000000U, 0},
+	    {0, 0xffffffffU}, {(uint64_t)-1, 1}, {0x7fffffff, 0x80000001U},
+	};
+
 	for (int cmd = 0; cmd < 20; cmd++)
-		for (int fl = 0; fl < 4; fl++) {
-			int trapped = 0, passed = 0;
+		for (int fl = 0; fl < 4 * 7; fl++) {
+			int trapped = 0, passed = 0, counted = 0;
+			const uint64_t *n = counts[fl / 4];
 			for (size_t i = 0; i < LX_FUTEX_TRAPPED; i++)
 				trapped |= lx_filter_futex_trapped[i] == cmd;
 			for (size_t i = 0; i < LX_FUTEX_PASSED; i++)
 				passed |= lx_filter_futex_passed[i] == cmd;
+			for (size_t i = 0; i < LX_FUTEX_COUNTED; i++)
+				counted |= lx_filter_futex_counted[i] == cmd;
+			d.args[2] = n[0];
+			d.args[3] = n[1];
+			if (counted && ((uint32_t)n[0] | (uint32_t)n[1]) & 0x80000000U)
+				trapped = 1;
+			else if (counted)
+				passed = 1;
 			d.args[1] = (uint64_t)(cmd | (fl & 1 ? 128 : 0) | (fl & 2 ? 256 : 0));
+			if (!counted && fl >= 4)
+				continue; /* the counts matter to the requeues alone */
 			d.instruction_pointer = 0x400000;
 			if (verify_one(prog, &d, passed ? SECCOMP_RET_ALLOW : RET_TRAP_BRAND, err) <
 			    0)
@@ -215,7 +232,7 @@ static int verify_epoll(const struct sock_fprog *prog, int nr, struct zone_error
 	return 0;
 }
 
-/* mount with remount_bind_pass (add_mount_notify_rule): MS_REMOUNT and MS_BIND both set
+/* mount with userns (add_mount_notify_rule): MS_REMOUNT and MS_BIND both set
  * pass, whatever else is set (the magic, the high word); anything else goes to the service;
  * the same from the gate. */
 static int verify_remount_bind(const struct sock_fprog *prog, struct zone_error *err)
@@ -303,8 +320,7 @@ int lx_filter_verify(const struct lx_filter_opts *o, const struct sock_fprog *pr
 			d.args[1] = 0;
 			continue;
 		}
-		if (nr == SCMP_SYS(mount) && !newer && o && o->mount_notify &&
-		    o->remount_bind_pass) {
+		if (nr == SCMP_SYS(mount) && !newer && o && o->mount_notify && o->userns) {
 			if (verify_remount_bind(prog, err) < 0)
 				return -1;
 			continue;

@@ -141,7 +141,7 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	cleanup_free struct sock_filter *prog = NULL;
 	struct sock_fprog filter;
 	fo.mount_notify = 1;
-	fo.remount_bind_pass = zone_userns(z); /* as the boot's filter (boot_supervise.c) */
+	fo.userns = zone_userns(z); /* as the boot's filter (boot_supervise.c) */
 	if (zone_filter_get(z, &fo, &filter, err) < 0)
 		return zone_error_wrap(err, "exec in zone %s: filter", z->name);
 	prog = filter.filter;

@@ -254,7 +254,7 @@ static int sup_filter_page(struct sup *s)
 	    .hardened = b->opts.hardened,
 	    .mount_notify = 1,
 	    /* the kernel locks the boot mounts' flags in the zone's user namespace */
-	    .remount_bind_pass = b->opts.userns != NULL,
+	    .userns = b->opts.userns != NULL,
 	    .lxproc = (b->opts.zone_page && *b->opts.zone_page) ||
 		      (b->opts.kernel_version && *b->opts.kernel_version),
 	    .kernel = lx_sys_kv_parse(b->opts.kernel_version),

@@ -10,12 +10,15 @@
  * that filter is left, so a daemon an exec started can still mount.
  *
  * For each notification, in order:
- *   1. open the caller's /proc/<tid>/{mem,root,cwd,status} and its namespaces, then
+ *   1. open the caller's /proc/<tid>/{root,cwd,status} and its namespaces, then
  *      SECCOMP_IOCTL_NOTIF_ID_VALID: the pid is still the caller, so the descriptors are its
  *      (no pid reuse);
  *   2. read the arguments from its memory as the kernel copies them (type, source, data), an
  *      unreadable pointer being EFAULT, and the calling thread's effective capabilities;
- *      ID_VALID again, so what was read is the caller's;
+ *      ID_VALID again, so what was read is the caller's.  The memory is read with
+ *      process_vm_readv, which honours the caller's page protections as copy_from_user
+ *      does: /proc/<tid>/mem reads with FOLL_FORCE, so a PROT_NONE page read as zeros (an
+ *      empty string) where the kernel answers EFAULT (LTP's mount02);
  *   3. classify the request (mountd_policy.c) against the host's /proc/filesystems; only
  *      umount2's bad flags are answered here, as the kernel checks them before any lookup;
  *   4. a short-lived helper, forked from this process (so outside the zone's pid namespace),
@@ -40,6 +43,8 @@
  */
 #include "zone/mountd_int.h"
 #include "zone/launch/launch.h" /* the /proc and /sys masks (launch_mask.c), launch_harden */
+
+#include <sys/uio.h>
 
 /* ------------------------------------------------------------------------------------------ */
 /* The boot record */
@@ -122,9 +127,20 @@ static uint64_t cap_eff_of(const char *text)
 	return p ? strtoull(p + 8, NULL, 16) : 0;
 }
 
+/* Up to len bytes of the caller's memory at addr, within one page: as copy_from_user reads
+ * it (no FOLL_FORCE: a page the caller cannot read is unreadable here too).  The count, or
+ * -1. */
+static ssize_t read_caller(pid_t pid, uint64_t addr, char *buf, size_t len)
+{
+	struct iovec local = {.iov_base = buf, .iov_len = len};
+	struct iovec remote = {.iov_base = (void *)(uintptr_t)addr, .iov_len = len};
+
+	return process_vm_readv(pid, &local, 1, &remote, 1, 0);
+}
+
 /* A NUL-terminated string from the caller, as strndup_user reads it: -EFAULT when a byte
  * before the NUL cannot be read, -ENAMETOOLONG when there is no NUL in len bytes. */
-static int read_string(int mem, uint64_t addr, char *buf, size_t len)
+static int read_string(pid_t pid, uint64_t addr, char *buf, size_t len)
 {
 	size_t got = 0;
 
@@ -134,7 +150,7 @@ static int read_string(int mem, uint64_t addr, char *buf, size_t len)
 
 		if (chunk > len - got)
 			chunk = len - got;
-		n = pread(mem, buf + got, chunk, (off_t)(addr + got));
+		n = read_caller(pid, addr + got, buf + got, chunk);
 		if (n <= 0)
 			return -EFAULT;
 		if (memchr(buf + got, '\0', (size_t)n))
@@ -145,7 +161,7 @@ static int read_string(int mem, uint64_t addr, char *buf, size_t len)
 }
 
 /* mount's data: up to a page, as much as is readable (copy_mount_options). */
-static int read_data(int mem, uint64_t addr, char *buf, size_t len)
+static int read_data(pid_t pid, uint64_t addr, char *buf, size_t len)
 {
 	size_t got = 0;
 
@@ -155,7 +171,7 @@ static int read_data(int mem, uint64_t addr, char *buf, size_t len)
 
 		if (chunk > len - 1 - got)
 			chunk = len - 1 - got;
-		n = pread(mem, buf + got, chunk, (off_t)(addr + got));
+		n = read_caller(pid, addr + got, buf + got, chunk);
 		if (n <= 0)
 			break;
 		got += (size_t)n;
@@ -169,6 +185,7 @@ static int read_data(int mem, uint64_t addr, char *buf, size_t len)
 static int read_args(struct req_ctx *c, const struct seccomp_notif *n)
 {
 	const __u64 *a = n->data.args;
+	const pid_t pid = (pid_t)n->pid;
 	int e;
 
 	memset(&c->r, 0, sizeof(c->r));
@@ -177,7 +194,7 @@ static int read_args(struct req_ctx *c, const struct seccomp_notif *n)
 		c->r.flags = (unsigned long)(unsigned)a[1];
 		if (!a[0])
 			return -EFAULT;
-		if ((e = read_string(c->mem, a[0], c->tgt, STR_MAX)) < 0)
+		if ((e = read_string(pid, a[0], c->tgt, STR_MAX)) < 0)
 			return e;
 		c->r.target = c->tgt;
 		return 0;
@@ -185,23 +202,23 @@ static int read_args(struct req_ctx *c, const struct seccomp_notif *n)
 	c->r.flags = (unsigned long)a[3];
 	/* the kernel's order: type, source, data, then the target's lookup */
 	if (a[2]) {
-		if ((e = read_string(c->mem, a[2], c->type, STR_MAX)) < 0)
+		if ((e = read_string(pid, a[2], c->type, STR_MAX)) < 0)
 			return e == -ENAMETOOLONG ? -EINVAL : e;
 		c->r.fstype = c->type;
 	}
 	if (a[0]) {
-		if ((e = read_string(c->mem, a[0], c->src, STR_MAX)) < 0)
+		if ((e = read_string(pid, a[0], c->src, STR_MAX)) < 0)
 			return e == -ENAMETOOLONG ? -EINVAL : e;
 		c->r.source = c->src;
 	}
 	if (a[4]) {
-		if ((e = read_data(c->mem, a[4], c->data, STR_MAX)) < 0)
+		if ((e = read_data(pid, a[4], c->data, STR_MAX)) < 0)
 			return e;
 		c->r.data = c->data;
 	}
 	if (!a[1])
 		return -EFAULT;
-	if ((e = read_string(c->mem, a[1], c->tgt, STR_MAX)) < 0)
+	if ((e = read_string(pid, a[1], c->tgt, STR_MAX)) < 0)
 		return e;
 	c->r.target = c->tgt;
 	return 0;
@@ -434,7 +451,7 @@ static int open_proc(pid_t pid, const char *what, int flags)
 
 static void ctx_close(struct req_ctx *c)
 {
-	int *fds[] = {&c->mem,	  &c->root,    &c->cwd,	   &c->ns_mnt, &c->ns_net, &c->ns_ipc,
+	int *fds[] = {&c->root,	  &c->cwd,     &c->ns_mnt, &c->ns_net, &c->ns_ipc,
 		      &c->ns_pid, &c->ns_user, &c->status, &c->tgt_fd, &c->src_fd};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
@@ -460,7 +477,6 @@ static int serve_one(int listener, const struct seccomp_notif *n, const struct m
 	if (n->data.arch != AUDIT_ARCH_X86_64 ||
 	    (n->data.nr != SYS_mount && n->data.nr != SYS_umount2))
 		return -ENOSYS;
-	c->mem = open_proc(n->pid, "mem", O_RDONLY);
 	c->root = open_proc(n->pid, "root", O_PATH | O_DIRECTORY);
 	c->cwd = open_proc(n->pid, "cwd", O_PATH | O_DIRECTORY);
 	c->ns_mnt = open_proc(n->pid, "ns/mnt", O_RDONLY);
@@ -472,8 +488,8 @@ static int serve_one(int listener, const struct seccomp_notif *n, const struct m
 	/* the descriptors are the caller's only if it is still waiting for this answer */
 	if (!id_valid(listener, n->id))
 		return -ENOENT;
-	if (c->mem < 0 || c->root < 0 || c->cwd < 0 || c->ns_mnt < 0 || c->ns_net < 0 ||
-	    c->ns_ipc < 0 || c->ns_pid < 0 || c->ns_user < 0 || c->status < 0)
+	if (c->root < 0 || c->cwd < 0 || c->ns_mnt < 0 || c->ns_net < 0 || c->ns_ipc < 0 ||
+	    c->ns_pid < 0 || c->ns_user < 0 || c->status < 0)
 		return -EPERM;
 	e = read_args(c, n);
 	/* the capabilities of the calling thread (n->pid is its tid), which a thread of a
@@ -537,8 +553,8 @@ static int serve_listener(int listener, const struct mountd_zone *z, struct secc
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
 		/* ENOENT: the caller went away before we took it */
 		return errno == EINTR || errno == ENOENT ? 0 : -1;
-	c->mem = c->root = c->cwd = c->ns_mnt = c->ns_net = c->ns_ipc = c->ns_pid = c->ns_user =
-	    c->status = c->tgt_fd = c->src_fd = -1;
+	c->root = c->cwd = c->ns_mnt = c->ns_net = c->ns_ipc = c->ns_pid = c->ns_user = c->status =
+	    c->tgt_fd = c->src_fd = -1;
 	int e = serve_one(listener, req, z, c);
 	ctx_close(c);
 	memset(resp, 0, sizeof(*resp));

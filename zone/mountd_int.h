@@ -43,7 +43,7 @@
 
 /* One request: the caller's descriptors and what was read from it */
 struct req_ctx {
-	int mem, root, cwd, ns_mnt, ns_net, ns_ipc, ns_pid, ns_user, status;
+	int root, cwd, ns_mnt, ns_net, ns_ipc, ns_pid, ns_user, status;
 	int tgt_fd, src_fd; /* a path given as the caller's own descriptor (caller_fd_path) */
 	char src[STR_MAX], tgt[STR_MAX], type[STR_MAX], data[STR_MAX];
 	struct mountd_req r;

@@ -210,12 +210,16 @@ int mountd_check(const struct mountd_zone *z, const struct mountd_op *op, unsign
 	case MOUNTD_REMOUNT:
 		if (f->mnt_errno)
 			return -f->mnt_errno;
+		if (!f->mnt_is_root)
+			return -EINVAL; /* do_remount: not a mount point, before any permission */
 		if (!zone_made(z, f) || boot_shares_sb(z, f->mnt_dev))
 			return -EPERM;
 		return 0;
 	case MOUNTD_REMOUNT_BIND:
 		if (f->mnt_errno)
 			return -f->mnt_errno;
+		if (!f->mnt_is_root)
+			return -EINVAL; /* do_reconfigure_mnt, as do_remount */
 		if (!zone_made(z, f))
 			return -EPERM;
 		/* flags replace the mount's: no MS_RDONLY on a read-only mount makes it writable */

@@ -32,6 +32,11 @@
 #include "kernel-shim/brand_abi.h"
 #include "filter/filter.h"
 
+#ifndef SYS_statmount /* Linux 6.8; older headers lack it */
+#define SYS_statmount 457
+#define SYS_listmount 458
+#endif
+
 /* si_code of a seccomp SIGSYS (<asm-generic/siginfo.h>, which clashes with glibc) */
 #define LX_SYS_SECCOMP 1
 
@@ -237,10 +242,61 @@ static void test_epoll_range(void **state)
 /* The hardened profile traps futex's PI and requeue commands, with or without the private and
  * clock flags, lets the others through, and sends unknown ones to the brand (ENOSYS); the
  * default profile passes them all. */
+/* futex(0, op, 0, a3 = count) with nr_wake a2, through the hardened filter */
+static uint32_t run_futex(uint64_t op, uint64_t a2, uint64_t a3, uint64_t ip)
+{
+	struct seccomp_data d = {
+	    .nr = SYS_futex, .arch = AUDIT_ARCH_X86_64, .instruction_pointer = ip};
+	struct lx_bpf_run r;
+	struct zone_error err = {0};
+
+	d.args[1] = op;
+	d.args[2] = a2;
+	d.args[3] = a3;
+	if (lx_bpf_run(progs[1].filter, progs[1].len, &d, &r, &err) < 0)
+		fail_msg("futex: %s", err.msg);
+	return r.ret;
+}
+
+/* Hardened: REQUEUE and CMP_REQUEUE go to the kernel, which alone can move a waiter between
+ * futex queues, but only with non-negative counts (ints: the low word's sign); a negative one
+ * traps, and the brand answers EINVAL.  CMP_REQUEUE_PI stays emulated. */
+static void test_futex_requeue_counts(void **state)
+{
+	(void)state;
+	static const struct {
+		uint64_t nr_wake, nr_requeue;
+		int pass;
+	} rows[] = {
+	    {0, 0, 1},
+	    {1, 0x7fffffff, 1},
+	    {0x7fffffff, 1, 1},
+	    {0xffffffff00000003ULL, 2, 1}, /* the kernel reads the low word: 3 */
+	    {0x80000000U, 0, 0},
+	    {0xffffffffU, 1, 0},
+	    {1, 0x80000000U, 0},
+	    {(uint64_t)-1, (uint64_t)-1, 0},
+	};
+	for (int cmd = 3; cmd <= 4; cmd++)
+		for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+			for (int priv = 0; priv < 2; priv++) {
+				uint64_t op = (uint64_t)cmd | (priv ? 128 : 0);
+				assert_int_equal(
+				    run_futex(op, rows[i].nr_wake, rows[i].nr_requeue, IP_OUTSIDE),
+				    rows[i].pass ? SECCOMP_RET_ALLOW : RET_TRAP);
+				assert_int_equal(
+				    run_futex(op, rows[i].nr_wake, rows[i].nr_requeue, IP_GATE),
+				    rows[i].pass ? SECCOMP_RET_ALLOW : SECCOMP_RET_ERRNO | EPERM);
+			}
+	/* CMP_REQUEUE_PI: trapped whatever its counts */
+	assert_int_equal(run_futex(12, 1, 1, IP_OUTSIDE), RET_TRAP);
+	assert_int_equal(run_futex(12 | 128, 1, 0, IP_OUTSIDE), RET_TRAP);
+}
+
 static void test_futex_commands(void **state)
 {
 	(void)state;
-	static const int trapped[] = {3, 4, 6, 7, 8, 11, 12, 13}, passed[] = {0, 1, 2, 5, 9, 10};
+	static const int trapped[] = {6, 7, 8, 11, 12, 13}, passed[] = {0, 1, 2, 3, 4, 5, 9, 10};
 	for (int cmd = 0; cmd < 16; cmd++)
 		for (int fl = 0; fl < 4; fl++) {
 			uint64_t op = (uint64_t)cmd | (fl & 1 ? 128 : 0) | (fl & 2 ? 256 : 0);
@@ -633,11 +689,67 @@ static void test_mount_notify(void **state)
 	assert_int_equal(run(SYS_mount_setattr, 0, IP_OUTSIDE), SECCOMP_RET_ERRNO | ENOSYS);
 }
 
+/* The table's USERNS rows (statmount, listmount): passed from anywhere in a user-namespaced
+ * zone of the default profile; refused (ENOSYS) in a privileged zone, in the hardened profile
+ * and under lxrun, from the gate too.  The key tells the filters apart. */
+static uint32_t ret_of(const struct sock_fprog *p, int nr, uint64_t ip)
+{
+	struct seccomp_data d = {.nr = nr, .arch = AUDIT_ARCH_X86_64, .instruction_pointer = ip};
+	struct lx_bpf_run r;
+	struct zone_error err = {0};
+
+	if (lx_bpf_run(p->filter, p->len, &d, &r, &err) < 0)
+		fail_msg("%s", err.msg);
+	return r.ret;
+}
+
+static void test_userns_rows(void **state)
+{
+	(void)state;
+	static const struct {
+		struct lx_filter_opts o;
+		int pass;
+	} cases[] = {
+	    {{.mount_notify = 1, .userns = 1}, 1},
+	    {{.mount_notify = 1, .userns = 1, .lxproc = 1}, 1},
+	    {{.mount_notify = 1}, 0},				  /* privileged zone */
+	    {{.mount_notify = 1, .userns = 1, .hardened = 1}, 0}, /* hardened */
+	    {{0}, 0},						  /* lxrun */
+	};
+	static const int nrs[] = {SYS_statmount, SYS_listmount};
+	int nusers = 0;
+
+	for (int nr = 0; nr < LX_NSYSCALLS; nr++)
+		nusers += lx_systable[nr].trap == LX_TRAP_USERNS;
+	assert_true(nusers >= 2);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct sock_fprog p;
+		struct zone_error err = {0};
+
+		if (lx_filter_build(&cases[c].o, &p, &err) < 0)
+			fail_msg("lx_filter_build: %s", err.msg);
+		for (size_t k = 0; k < sizeof(nrs) / sizeof(nrs[0]); k++) {
+			const uint32_t want =
+			    cases[c].pass ? SECCOMP_RET_ALLOW : SECCOMP_RET_ERRNO | ENOSYS;
+			assert_int_equal(lx_systable[nrs[k]].trap, LX_TRAP_USERNS);
+			assert_int_equal(ret_of(&p, nrs[k], IP_OUTSIDE), want);
+			assert_int_equal(ret_of(&p, nrs[k], IP_GATE), want);
+		}
+		/* the new mount API stays refused everywhere */
+		assert_int_equal(ret_of(&p, SYS_fsopen, IP_OUTSIDE), SECCOMP_RET_ERRNO | ENOSYS);
+		if (lx_filter_verify(&cases[c].o, &p, &err) < 0)
+			fail_msg("lx_filter_verify (case %zu): %s", c, err.msg);
+		free(p.filter);
+	}
+	assert_true(lx_filter_key(&cases[0].o) != lx_filter_key(&cases[2].o));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_table_row),
 	    cmocka_unit_test(test_futex_commands),
+	    cmocka_unit_test(test_futex_requeue_counts),
 	    cmocka_unit_test(test_epoll_range),
 	    cmocka_unit_test(test_pass_paths_load_only_arch_and_nr),
 	    cmocka_unit_test(test_clone_flags),
@@ -646,6 +758,7 @@ int main(void)
 	    cmocka_unit_test(test_vsyscall_page_is_never_the_gate),
 	    cmocka_unit_test(test_refusals_ignore_the_gate),
 	    cmocka_unit_test(test_mount_notify),
+	    cmocka_unit_test(test_userns_rows),
 	    cmocka_unit_test(test_other_abis_are_killed),
 	    cmocka_unit_test(test_program_shape),
 	    cmocka_unit_test(test_gate_pass_rewrites_placeholders),

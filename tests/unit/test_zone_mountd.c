@@ -187,6 +187,13 @@ static void test_check_own_mounts(void **state)
 	struct mountd_facts inner = own;
 	inner.mnt_is_root = 0;
 	assert_int_equal(check(&z, MOUNTD_UMOUNT, 0, 0, &inner), -EINVAL);
+	/* a remount of a directory that is no mount point: EINVAL before any ownership (LTP's
+	 * mount02), for the zone's own mounts and the boot ones alike */
+	assert_int_equal(check(&z, MOUNTD_REMOUNT, 0, MS_REMOUNT, &inner), -EINVAL);
+	assert_int_equal(check(&z, MOUNTD_REMOUNT_BIND, 0, MS_REMOUNT | MS_BIND, &inner), -EINVAL);
+	struct mountd_facts proc_inner = proc;
+	proc_inner.mnt_is_root = 0;
+	assert_int_equal(check(&z, MOUNTD_REMOUNT, 0, MS_REMOUNT, &proc_inner), -EINVAL);
 	struct mountd_facts missing = {.admin = 1, .mnt_errno = ENOENT};
 	assert_int_equal(check(&z, MOUNTD_UMOUNT, 0, 0, &missing), -ENOENT);
 	assert_int_equal(check(&z, MOUNTD_MOVE, 0, MS_MOVE, &missing), -ENOENT);

@@ -348,8 +348,7 @@ int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
 				    .lxproc_kernel_files = opts->lxproc_kernel,
 				    .affinity_native = opts->affinity_native,
 				    .mount_notify = opts->notify_sock != NULL,
-				    .remount_bind_pass =
-					opts->notify_sock != NULL && userns_differs(init_pid),
+				    .userns = opts->notify_sock != NULL && userns_differs(init_pid),
 				    .kernel = lx_sys_kv_parse(opts->kernel_version),
 				    .exe_kernel = opts->exe_kernel};
 	struct sock_fprog filter = {0, NULL};

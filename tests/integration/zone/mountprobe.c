@@ -90,6 +90,12 @@ int main(int argc, char **argv)
 		       ename(sys(SYS_mount, "none", "/tmp", page + 4096 - 5, 0, NULL)));
 		printf("umount %s\n", ename(sys(SYS_umount2, bad, NULL, NULL, 0, NULL)));
 		printf("null-target %s\n", ename(sys(SYS_mount, "none", NULL, "tmpfs", 0, NULL)));
+		/* a mapped page the caller may not read (LTP's tst_get_bad_addr): the kernel's
+		 * copy_from_user faults, where a FOLL_FORCE read would see zeros */
+		char *none = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		printf("prot-none-source %s\n",
+		       ename(sys(SYS_mount, none, "/tmp", "tmpfs", 0, NULL)));
+		printf("prot-none-type %s\n", ename(sys(SYS_mount, "none", "/tmp", none, 0, NULL)));
 		return 0;
 	}
 	if (argc >= 7 && strcmp(argv[1], "call") == 0 && strcmp(argv[3], "mount") == 0) {

@@ -93,7 +93,7 @@ echo "ok: /proc/diskstats: $(awk '{ print $1, $2, $3 }' "$T/diskstats")"
 
 # bad pointers
 x mountprobe efault >"$T/efault"
-for k in type source target data unterminated umount null-target; do
+for k in type source target data unterminated umount null-target prot-none-source prot-none-type; do
 	grep -qx "$k EFAULT" "$T/efault" || fail "bad pointer ($k): $(cat "$T/efault")"
 done
 echo "ok: bad pointers give EFAULT"
@@ -163,6 +163,8 @@ expect "umount-proc EPERM" $P umount-proc umount /proc 0
 expect "umount-tmp EPERM" $P umount-tmp umount /tmp 2
 expect "remount-root EPERM" $P remount-root mount - / - 0x20 # MS_REMOUNT
 expect "remount-sys EPERM" $P remount-sys mount - /sys - 0x20
+# a directory that is no mount point: the kernel's EINVAL comes before ownership (mount02)
+expect "remount-dir EINVAL" $P remount-dir mount - /mnt/a - 0x20
 expect "move-tmp EPERM" $P move-tmp mount /tmp /mnt/c - 0x2000 # MS_MOVE
 expect "not-mount EINVAL" $P not-mount umount /mnt/a 0
 

@@ -52,6 +52,8 @@
 #define LX_BF_EXECFD 0x8
 /* lxproc's descriptor filter (emul/fdfilter.h) is stacked on the process: not again */
 #define LX_BF_FDFILTER 0x10
+/* patch the sites of trapped calls into jumps to the brand (emul/patch.h) */
+#define LX_BF_PATCH 0x20
 
 /*
  * Privileged execs (docs/architecture.md, "Set-user-ID, file capabilities, execute-only").

@@ -24,6 +24,7 @@
  * the guest's ld.so as the kernel set it.  Errors after this point cannot go back to the execve
  * caller: they print one line and exit 127, the shell's "cannot run".
  */
+#include "emul/patch.h"
 #include "emul/lx_abi.h"
 #include "emul/lx_elf.h"
 #include "emul/lx_errno.h"
@@ -385,6 +386,7 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 	start_vectors(ksp, &v);
 	fd = start_handover(&v, &name);
 	start_signals(name);
+	lx_patch_init(lx_proc.flags);
 	has_interp = start_load(fd, name, &prog, &interp);
 	lx_sys1(LX_SYS_close, fd);
 	basename_comm(name);

@@ -396,10 +396,23 @@ out:
 
 void lx_patch_trap(struct lx_thread *t, int nr, struct lx_ucontext *uc)
 {
+	uintptr_t rip = uc->uc_mcontext.rip;
+	uint8_t b[SITE_LEN];
+
 	if (t->fast || !lx_patch_nr(nr, uc->uc_mcontext.rsi))
 		return;
+	/* a trampoline's own syscall (the fast path declined, or this thread has no binding
+	 * yet): bind; a site to patch: bind and patch; anything else (a `syscall` whose rax
+	 * came from a register: Go, glibc's syscall()) keeps trapping without further cost */
+	if (in_table(rip)) {
+		bind(t);
+		return;
+	}
+	if (rip < LX_PAGE + SITE_LEN || lx_copy_from_guest(b, rip - SITE_LEN, SITE_LEN) ||
+	    !site_bytes_ok(b, nr))
+		return;
 	bind(t);
-	patch_site(uc->uc_mcontext.rip - SITE_LEN, nr);
+	patch_site(rip - SITE_LEN, nr);
 }
 
 /* The trampoline a patched site's bytes jump to, or 0. */

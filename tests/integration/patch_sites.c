@@ -80,7 +80,9 @@ __asm__(".text\n"
 	"	cmp $0x9999, %r13\n jz 2f\n or $256, %eax\n2:\n"
 	"	cmp $0xaaaa, %r14\n jz 2f\n or $512, %eax\n2:\n"
 	"	cmp $0xbbbb, %r15\n jz 2f\n or $1024, %eax\n2:\n"
-	"	lea -256(%rsp), %rsi\n mov %rsi, %rdx\n lodsb\n cld\n"
+	/* lodsb moves rsi by DF (and loads al: the diff is kept in r9, already checked) */
+	"	mov %eax, %r9d\n lea -256(%rsp), %rsi\n mov %rsi, %rdx\n lodsb\n cld\n"
+	"	mov %r9d, %eax\n"
 	"	dec %rdx\n cmp %rdx, %rsi\n jnz 5f\n cmp $1, %cl\n jz 2f\n"
 	"5:	or $16384, %eax\n2:\n"
 	/* the red zone: 16 words below rsp, still the pattern? */

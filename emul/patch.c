@@ -33,12 +33,15 @@ long lx_fastcall(struct lx_fastframe *f);
 #define FUTEX_CMD_BITS	 0xfffffe7fU /* op without PRIVATE and CLOCK_REALTIME (filter/rules.c) */
 
 /* What the fast path runs, by number: the calls every filter of such a process traps from
- * outside the gate whatever their arguments (the SIGSYS path would run the same handler),
+ * outside the gate whatever their arguments (the SIGSYS path would run the same handler:
+ * uname and readlink in every zone, the hardened profile's epoll and inotify),
  * and futex, whose command decides (filter/rules.c: WAIT, WAKE and the rest pass, and at a
  * patched site they take the trampoline's own syscall, which the filter passes). */
 enum { NOFAST, ANY, HARD, HARD_FUTEX };
 static const unsigned char fast_nr[LX_NSYSCALLS] = {
     [63] = ANY,		/* uname */
+    [89] = ANY,		/* readlink: /proc/<pid>/exe is the guest's (syscalls/lx_readlink.c) */
+    [267] = ANY,	/* readlinkat */
     [202] = HARD_FUTEX, /* futex */
     [213] = HARD,	/* epoll_create */
     [232] = HARD,	/* epoll_wait */

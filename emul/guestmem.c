@@ -8,6 +8,7 @@ extern char lx_copy_user_insn[], lx_copy_user_fixup[];
 extern char lx_strncpy_user_insn[], lx_strncpy_user_fixup[];
 long lx_cas_user(uint32_t *uaddr, uint32_t old, uint32_t new);
 extern char lx_cas_user_insn[], lx_cas_user_fixup[];
+extern char lx_fast_probe_insn[], lx_fast_probe_fixup[]; /* kernel-shim/entry.S */
 
 /* user addresses end below the non-canonical hole; the vsyscall page is kernel-emulated */
 #define USER_END 0x00007ffffffff000ULL
@@ -57,6 +58,8 @@ int lx_guestmem_fixup(struct lx_ucontext *uc)
 		uc->uc_mcontext.rip = (uintptr_t)lx_strncpy_user_fixup;
 	else if (ip == (uintptr_t)lx_cas_user_insn)
 		uc->uc_mcontext.rip = (uintptr_t)lx_cas_user_fixup;
+	else if (ip == (uintptr_t)lx_fast_probe_insn) /* a guest's GS base (emul/patch.h) */
+		uc->uc_mcontext.rip = (uintptr_t)lx_fast_probe_fixup;
 	else
 		return 0;
 	return 1;

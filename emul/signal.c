@@ -2,6 +2,7 @@
 #include "emul/guestmem.h"
 #include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
+#include "emul/patch.h"
 #include "emul/systable.h"
 #include "emul/vsyscall.h"
 #include "kernel-shim/brand_abi.h"
@@ -9,6 +10,7 @@
 extern const lx_handler_fn lx_handlers[LX_NSYSCALLS];
 extern char lx_brand_end[]; /* brand.ld */
 long lx_unsupported(struct lx_sysctx *c);
+void lx_fast_flush_entry(void);
 
 #define RED_ZONE 128
 
@@ -244,6 +246,10 @@ segv:
 
 void lx_signal_flush(struct lx_thread *t, struct lx_ucontext *uc)
 {
+	/* a patched call's context is not a kernel frame (no xsave area, no sigreturn): its
+	 * signals stay stashed until lx_fast_entry's way out traps (emul/patch.c) */
+	if (t->fast)
+		return;
 	/* frames are built from the last stashed down, so the first one stashed runs first */
 	while (t->nstash > 0) {
 		struct lx_siginfo si = t->stash[--t->nstash];
@@ -252,6 +258,21 @@ void lx_signal_flush(struct lx_thread *t, struct lx_ucontext *uc)
 		else
 			deliver(t, si.si_signo, &si, uc);
 	}
+}
+
+long lx_sysctx_run(struct lx_sysctx *c)
+{
+	lx_handler_fn h = NULL;
+
+	/* lx_handlers has a handler exactly for the rows that may trap to one (systable.def) */
+	if (c->nr >= 0 && c->nr < LX_NSYSCALLS) {
+		/* a call the zone's kernel-version lacks is ENOSYS'd by the filter; one trapped
+		 * anyway (the descriptor filter's statx outranks an ERRNO) is answered the same */
+		if (lx_sys_newer(&lx_systable[c->nr], lx_proc.kv))
+			return -LX_ENOSYS;
+		h = lx_handlers[c->nr];
+	}
+	return h ? h(c) : lx_unsupported(c);
 }
 
 static void syscall_trap(struct lx_thread *t, struct lx_siginfo *si, struct lx_ucontext *uc)
@@ -264,19 +285,9 @@ static void syscall_trap(struct lx_thread *t, struct lx_siginfo *si, struct lx_u
 	    .nr = si->u.sigsys.syscall,
 	    .a = {m->rdi, m->rsi, m->rdx, m->r10, m->r8, m->r9},
 	};
-	lx_handler_fn h = NULL;
 
-	/* lx_handlers has a handler exactly for the rows that may trap to one (systable.def) */
-	if (c.nr >= 0 && c.nr < LX_NSYSCALLS) {
-		/* a call the zone's kernel-version lacks is ENOSYS'd by the filter; one trapped
-		 * anyway (the descriptor filter's statx outranks an ERRNO) is answered the same */
-		if (lx_sys_newer(&lx_systable[c.nr], lx_proc.kv)) {
-			m->rax = (uint64_t)-LX_ENOSYS;
-			return;
-		}
-		h = lx_handlers[c.nr];
-	}
-	m->rax = (uint64_t)(h ? h(&c) : lx_unsupported(&c));
+	lx_patch_trap(t, c.nr, uc);
+	m->rax = (uint64_t)lx_sysctx_run(&c);
 }
 
 /* Did the brand's own code, on this thread's emulation stack, fault outside a guest copy?
@@ -341,23 +352,27 @@ static int vsyscall_entry(const struct lx_siginfo *si, struct lx_ucontext *uc)
 	return nr >= 0 && lx_vsyscall_emulate(nr, &uc->uc_mcontext, &ops);
 }
 
-void lx_sigentry(int sig, struct lx_siginfo *si, struct lx_ucontext *uc)
+static void sigentry(struct lx_thread *t, int sig, struct lx_siginfo *si, struct lx_ucontext *uc)
 {
-	struct lx_thread *t = lx_thread_self();
-
 	if ((sig == LX_SIGSEGV || sig == LX_SIGBUS) && fault_entry(t, sig, si, uc))
 		return;
-	if (sig == LX_SIGSEGV && vsyscall_entry(si, uc))
+	if (sig == LX_SIGSEGV && (vsyscall_entry(si, uc) || lx_patch_fault(si, uc)))
 		return;
 	if (sig == LX_SIGSYS && si->si_code == LX_SYS_SECCOMP && si->si_errno == LX_TRAP_DATA) {
-		syscall_trap(t, si, uc);
+		if (lx_patch_is_flush(uc))
+			lx_patch_flush(t, uc);
+		else
+			syscall_trap(t, si, uc);
 		return;
 	}
-	if (t->waiting) {
-		/* interrupting a blocking emulated call: delivered when it returns; past
-		 * LX_STASH_N at once, the rest are lost (a real-time signal may be) */
+	if (t->waiting || t->fast) {
+		/* interrupting a blocking emulated call, or a patched call (emul/patch.c):
+		 * delivered when it returns; past LX_STASH_N at once, the rest are lost (a
+		 * real-time signal may be) */
 		if (t->nstash < LX_STASH_N)
 			t->stash[t->nstash++] = *si;
+		if (t->fast)
+			t->fast_exit = (uintptr_t)lx_fast_flush_entry;
 		return;
 	}
 	if (sig == LX_SIGSYS && t->sigsys_blocked) {
@@ -365,4 +380,16 @@ void lx_sigentry(int sig, struct lx_siginfo *si, struct lx_ucontext *uc)
 		return;
 	}
 	deliver(t, sig, si, uc);
+}
+
+/* t->depth counts the brand's frames on the emulation stack: a patched site's fast path
+ * (kernel-shim/entry.S) must not start on top of one (a vfork child sharing a trapped
+ * parent's memory), so it takes the ordinary trap then. */
+void lx_sigentry(int sig, struct lx_siginfo *si, struct lx_ucontext *uc)
+{
+	struct lx_thread *t = lx_thread_self();
+
+	t->depth++;
+	sigentry(t, sig, si, uc);
+	t->depth--;
 }

@@ -54,6 +54,10 @@ void lx_signal_default(int sig, struct lx_ucontext *uc);
  * lx_thread's stash), on top of the trapped call's context uc, whose result is already set. */
 void lx_signal_flush(struct lx_thread *t, struct lx_ucontext *uc);
 
+/* Runs c's call by the table's handler: the result (-errno).  The SIGSYS path, and the fast
+ * path of patched sites (emul/patch.c), which gives it a context built like the trap's. */
+long lx_sysctx_run(struct lx_sysctx *c);
+
 /* The size of the xsave area a kernel frame carries (its fpstate). */
 size_t lx_fpstate_size(uint64_t fpstate);
 

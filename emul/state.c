@@ -9,6 +9,7 @@ static struct lx_thread *init_region(uintptr_t base)
 
 	memset(t, 0, sizeof(*t));
 	t->magic = LX_THREAD_MAGIC;
+	t->self = (uintptr_t)t;
 	t->vss.ss_flags = LX_SS_DISABLE;
 	return t;
 }

@@ -23,9 +23,19 @@
 
 struct lx_thread {
 	uint64_t magic;
-	int sigsys_blocked;  /* the guest's view: SIGSYS in its mask (the real one never is) */
-	int sigsys_pending;  /* a guest-sent SIGSYS arrived while it was blocked */
-	struct lx_stack vss; /* the guest's sigaltstack (the real one is this region) */
+	/* Patched system call sites (emul/patch.h) enter the brand without a signal, through
+	 * kernel-shim/entry.S's lx_fast_entry, which finds this struct through the GS base and
+	 * addresses these fields at fixed offsets (LX_T_* below). */
+	int fast;	      /* 1 while a patched call runs on this stack (signals are stashed) */
+	int depth;	      /* lx_sigentry frames on this stack: the fast path stays out */
+	uint64_t fast_tramp;  /* the trampoline that entered (its mov, patch.h) */
+	uint64_t fast_exit;   /* where lx_fast_entry returns: the guest, a flush or a fallback */
+	uint64_t fast_resume; /* the guest's rip after the call (rcx, as syscall leaves it) */
+	uint64_t fast_result; /* rax for the guest, kept for the flush trap */
+	uint64_t self;	      /* this struct's address: the GS base, for entry.S */
+	int sigsys_blocked;   /* the guest's view: SIGSYS in its mask (the real one never is) */
+	int sigsys_pending;   /* a guest-sent SIGSYS arrived while it was blocked */
+	struct lx_stack vss;  /* the guest's sigaltstack (the real one is this region) */
 	/* A blocking emulated call (epoll_wait over ppoll) opens the guest's signal mask while
 	 * it sleeps: the signals that interrupt it are kept here by lx_sigentry and delivered to
 	 * the guest when the call returns (lx_signal_flush), as the kernel would on its way
@@ -35,6 +45,13 @@ struct lx_thread {
 	int tid; /* gettid(), cached (a lock owner's name; after fork the parent's) */
 	struct lx_siginfo stash[LX_STASH_N];
 };
+
+/* lx_thread offsets used by kernel-shim/entry.S (checked in emul/fastcall.c) */
+#define LX_T_FAST   8
+#define LX_T_TRAMP  16
+#define LX_T_EXIT   24
+#define LX_T_RESUME 32
+#define LX_T_SELF   48
 
 struct lx_vsigaction {
 	uint64_t handler, flags, restorer, mask;

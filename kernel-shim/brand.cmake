@@ -9,6 +9,7 @@ set(LXZONE_BRAND_SOURCES
 	${CMAKE_SOURCE_DIR}/emul/guestmem.c
 	${CMAKE_SOURCE_DIR}/emul/path.c
 	${CMAKE_SOURCE_DIR}/emul/signal.c
+	${CMAKE_SOURCE_DIR}/emul/patch.c
 	${CMAKE_SOURCE_DIR}/emul/vsyscall.c
 	${CMAKE_SOURCE_DIR}/emul/systable.c
 	${CMAKE_SOURCE_DIR}/emul/fdfilter.c

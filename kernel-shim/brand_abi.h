@@ -33,19 +33,19 @@
 
 #define LX_BRAND_BASE 0x70000000UL /* link address of the brand image (ET_EXEC) */
 #define LX_GATE_ADDR  0x70001000UL /* first byte of .lxgate */
-#define LX_GATE_LEN   64UL         /* size of the gate region */
+#define LX_GATE_LEN   64UL	   /* size of the gate region */
 
 #define LX_TRAP_DATA 0x1a7 /* SECCOMP_RET_DATA of the brand's TRAPs */
 
-#define LX_BRAND_ENV         "LXZONE_BRAND"
+#define LX_BRAND_ENV	     "LXZONE_BRAND"
 #define LX_BRAND_ENV_VERSION "2"
 #define LX_BRAND_ENV_FIELDS  6
-#define LX_BRAND_SEP         '\x1f'
+#define LX_BRAND_SEP	     '\x1f'
 
 /* flags in LX_BRAND_ENV */
-#define LX_BF_STRICT        0x1 /* an unsupported system call kills the process (SIGSYS) */
+#define LX_BF_STRICT	    0x1 /* an unsupported system call kills the process (SIGSYS) */
 #define LX_BF_SIGSYS_MASKED 0x2 /* the guest had SIGSYS blocked across execve */
-#define LX_BF_HARDENED      0x4 /* hardened brand profile */
+#define LX_BF_HARDENED	    0x4 /* hardened brand profile */
 /* The last field is "<fd>\x1f<name>": load the program from the inherited descriptor fd (the
  * brand's execve opened it, so the file checked is the file run), and use name as the
  * kernel would use the execve path (AT_EXECFN, comm).  Without the flag it is a path. */
@@ -57,6 +57,8 @@
 #define LX_BF_EXE_KERNEL 0x20
 /* the exe filter (emul/exefilter.h) is stacked on the process: not again */
 #define LX_BF_EXEFILTER 0x40
+/* patch the sites of trapped calls into jumps to the brand (emul/patch.h) */
+#define LX_BF_PATCH 0x80
 
 /*
  * Privileged execs (docs/architecture.md, "Set-user-ID, file capabilities, execute-only").
@@ -77,7 +79,7 @@
  * it names its program as its exe, since the kernel refuses while a mapping has the exe's
  * mount and dentry (syscalls/lx_exe.c).  Never executed. */
 #define LX_ZONE_BRAND_MAP "/dev/.lxzone-brand-map"
-#define LX_ZONE_PAGE	"/dev/.lxzone-page" /* the zone page's path in a zone */
+#define LX_ZONE_PAGE	  "/dev/.lxzone-page" /* the zone page's path in a zone */
 
 /*
  * The gate's first 26 bytes: `long lx_gate(long nr, long a1, ..., long a6)`, a function that
@@ -87,8 +89,10 @@
  * lxrun copies them to the same address to execve the brand under the installed filter.
  */
 #define LX_GATE_STUB_BYTES                                                                         \
-	{0x48, 0x89, 0xf8, 0x48, 0x89, 0xf7, 0x48, 0x89, 0xd6, 0x48, 0x89, 0xca, 0x4d,             \
-	 0x89, 0xc2, 0x4d, 0x89, 0xc8, 0x4c, 0x8b, 0x4c, 0x24, 0x08, 0x0f, 0x05, 0xc3}
+	{                                                                                          \
+		0x48, 0x89, 0xf8, 0x48, 0x89, 0xf7, 0x48, 0x89, 0xd6, 0x48, 0x89, 0xca, 0x4d,      \
+		    0x89, 0xc2, 0x4d, 0x89, 0xc8, 0x4c, 0x8b, 0x4c, 0x24, 0x08, 0x0f, 0x05, 0xc3   \
+	}
 
 /* One line "<nr>\n" is appended to the report file per unsupported call. */
 

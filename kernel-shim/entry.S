@@ -88,6 +88,95 @@ lx_enter_guest:
 	.size lx_enter_guest, . - lx_enter_guest
 
 /*
+ * Patched system call sites (emul/patch.h, docs/architecture.md "Syscall-site patching").  A
+ * patched site's `jmp *slot` lands in its trampoline, which sets rax to the call's number and
+ * rcx to the trampoline's own address and jumps here, on the guest's stack with every other
+ * register the guest's.  The thread's struct lx_thread is the GS base (emul/patch.c binds it
+ * with arch_prctl, so no FSGSBASE instruction is needed);
+ * when it is not (no binding yet, a guest that uses GS, a trap frame on the emulation stack)
+ * the trampoline's own `syscall` runs instead: the ordinary trap.  Otherwise the guest's
+ * registers go onto the emulation stack (the guest's stack and its red zone are never
+ * touched) and lx_fastcall runs the call; signals that arrive meanwhile are stashed
+ * (t->fast), and the way out restores every register but rax (the result), rcx (the return
+ * address) and r11 (rflags), as `syscall` does, then jumps to t->fast_exit: the guest, the
+ * flush trap below when signals were stashed, or the trampoline's `syscall`.
+ */
+#define LX_ESTACK_SIZE 0x20000	/* emul/state.h */
+#define LX_T_FAST	8
+#define LX_T_EXIT	24
+#define LX_T_RESUME	32
+#define LX_T_SELF	48
+#define LX_TRAMP_SYSCALL 17	/* from the trampoline's mov to its syscall (emul/patch.c) */
+#define LX_FAST_FLUSH_NR 1023	/* unknown to every filter: it traps (emul/patch.h) */
+	.text
+	.globl lx_fast_entry
+	.globl lx_fast_probe_insn
+	.globl lx_fast_probe_fixup
+	.type lx_fast_entry, @function
+lx_fast_entry:
+	lahf				/* the guest's SF ZF AF PF CF, before the compares */
+	seto %al			/* and OF; rax (the number) is read again from the
+					 * trampoline's mov */
+lx_fast_probe_insn:		/* no GS base (0), or one the guest set, may point anywhere: a
+				 * fault here resumes at the fixup (emul/guestmem.c) */
+	cmpl $0x6e657468, %gs:0		/* LX_THREAD_MAGIC, low word */
+	jne lx_fast_probe_fixup
+	cmpl $0x6c787a6f, %gs:4		/* high word */
+	jne lx_fast_probe_fixup
+	mov %gs:LX_T_SELF, %r11
+	cmpq $0, LX_T_FAST(%r11)	/* fast and depth: nothing on the emulation stack */
+	jne lx_fast_probe_fixup
+	movl $1, LX_T_FAST(%r11)
+	mov %rcx, 16(%r11)		/* fast_tramp */
+	add $LX_ESTACK_SIZE, %r11
+	xchg %r11, %rsp			/* the emulation stack's top; r11: the guest's rsp */
+	push %r11
+	pushfq
+	push %r9
+	push %r8
+	push %r10
+	push %rdx
+	push %rsi
+	push %rdi
+	push %rax			/* the guest's arithmetic flags (lx_fastcall merges them) */
+	sub $8, %rsp
+	cld
+	lea 8(%rsp), %rdi
+	call lx_fastcall
+	add $16, %rsp
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %r10
+	pop %r8
+	pop %r9
+	mov (%rsp), %r11
+	mov %gs:LX_T_RESUME, %rcx
+	popfq
+	pop %rsp
+	movl $0, %gs:LX_T_FAST
+	jmp *%gs:LX_T_EXIT
+lx_fast_probe_fixup:
+	add $0x7f, %al			/* OF back (al was 0 or 1), then the rest */
+	sahf
+	mov 1(%rcx), %eax		/* the number, from the trampoline's mov */
+	lea LX_TRAMP_SYSCALL(%rcx), %r11
+	jmp *%r11
+	.size lx_fast_entry, . - lx_fast_entry
+
+	/* Signals stashed during a patched call: trap once, so that lx_sigentry gets a kernel
+	 * frame to deliver them on (emul/patch.c, lx_fast_flush). */
+	.globl lx_fast_flush_entry
+	.globl lx_fast_flush_ret
+	.type lx_fast_flush_entry, @function
+lx_fast_flush_entry:
+	mov $LX_FAST_FLUSH_NR, %eax
+	syscall
+lx_fast_flush_ret:
+	ud2
+	.size lx_fast_flush_entry, . - lx_fast_flush_entry
+
+/*
  * Fault-recovering guest memory access (emul/guestmem.c).  A fault on one of the marked
  * instructions is turned by the SIGSEGV/SIGBUS entry into a jump to the matching fixup,
  * which returns -EFAULT.  Nothing else in the brand touches guest memory.

@@ -27,6 +27,7 @@
  * Once the program is loaded, /proc/<pid>/exe is made to name it where the zone allows
  * (syscalls/lx_exe.c).
  */
+#include "emul/patch.h"
 #include "emul/lx_abi.h"
 #include "emul/lx_elf.h"
 #include "emul/lx_errno.h"
@@ -342,6 +343,7 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 	fd = start_handover(&v, &name);
 	lx_exe_prepare();
 	start_signals(name);
+	lx_patch_init(lx_proc.flags);
 	has_interp = start_load(fd, name, &prog, &interp);
 	lx_exe_becomes_program(fd);
 	lx_sys1(LX_SYS_close, fd);

@@ -42,6 +42,7 @@
  * exit (one thread) frees the thread's emulation stack: the gate's thread-exit sequence
  * unmaps it and exits without touching the stack again.
  */
+#include "emul/patch.h"
 #include "emul/guestmem.h"
 #include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
@@ -106,12 +107,15 @@ static long spawn_thread(struct lx_sysctx *c, uint64_t flags, uint64_t newsp)
 {
 	struct lx_thread *nt = lx_estack_alloc();
 	struct lx_rt_sigframe *f;
+	uint64_t gs;
 	long r;
 
 	if (!nt)
 		return -LX_ENOMEM;
 	f = child_frame(c, nt, newsp, (uintptr_t)lx_restorer);
+	gs = lx_patch_gs_detach(); /* the child binds its own on its first trap */
 	r = lx_sys5(LX_SYS_clone, flags, f, c->a[2], c->a[3], c->a[4]);
+	lx_patch_gs_attach(gs);
 	if (r < 0)
 		lx_munmap(nt, LX_ESTACK_SIZE);
 	return r;
@@ -162,6 +166,7 @@ static long clone3_vm(struct lx_sysctx *c, struct lx_clone_args *a, size_t ksize
 	uint64_t entry = a->flags & LX_CLONE_CLEAR_SIGHAND ? (uintptr_t)lx_clone_rearm_entry
 							   : (uintptr_t)lx_restorer;
 	struct lx_rt_sigframe *f;
+	uint64_t gs;
 	long r;
 
 	if (!nt)
@@ -172,7 +177,9 @@ static long clone3_vm(struct lx_sysctx *c, struct lx_clone_args *a, size_t ksize
 	f = child_frame(c, nt, a->stack ? a->stack + a->stack_size : 0, entry);
 	a->stack = (uintptr_t)nt + 2 * LX_PAGE;
 	a->stack_size = (uintptr_t)f - a->stack;
+	gs = lx_patch_gs_detach();
 	r = lx_sys2(LX_SYS_clone3, a, ksize);
+	lx_patch_gs_attach(gs);
 	if (r < 0 || (vfork && !lx_estack_retire(nt, (int)r)))
 		lx_munmap(nt, LX_ESTACK_SIZE);
 	return r;

@@ -420,10 +420,44 @@ static long host_wait(struct shadow *s, struct lx_epoll_event *ev, int max, int6
 	return lx_sys6(SYS_epoll_pwait, s->fd, ev, max, ms, mask, 8);
 }
 
+/*
+ * The process's pid without a system call per wait (one costs about a microsecond here, as
+ * much as the wait itself): kept in a page the kernel wipes in a fork child (MADV_WIPEONFORK),
+ * so a child asks again.  Processes sharing this memory without fork (a vfork child, a
+ * clone(CLONE_VM) process) see the owner's pid and use its host instances, which their
+ * descriptor tables hold too (the same open file descriptions).  Without the page, getpid.
+ */
+#define MADV_WIPEONFORK 18
+#define SYS_madvise	28
+
+static int wait_pid(void)
+{
+	static int *volatile page;
+	int *p = page, pid;
+
+	if (!p) {
+		long r = lx_mmap_brand(LX_PAGE, 0);
+		if (lx_is_err(r) || lx_sys3(SYS_madvise, r, LX_PAGE, MADV_WIPEONFORK) < 0)
+			return (int)lx_sys0(LX_SYS_getpid);
+		p = (int *)(uintptr_t)r;
+		if (!__atomic_compare_exchange_n(&page, &(int *){0}, p, 0, __ATOMIC_ACQ_REL,
+						 __ATOMIC_ACQUIRE)) {
+			lx_munmap(p, LX_PAGE);
+			p = page;
+		}
+	}
+	pid = __atomic_load_n(p, __ATOMIC_RELAXED);
+	if (!pid) {
+		pid = (int)lx_sys0(LX_SYS_getpid);
+		__atomic_store_n(p, pid, __ATOMIC_RELAXED);
+	}
+	return pid;
+}
+
 long lx_eph_wait(struct lx_sysctx *c, struct lx_ep_hdr *ep, uint64_t buf, int maxevents,
 		 int64_t timeout, uint64_t mask, int64_t (*clock)(void))
 {
-	int pid = (int)lx_sys0(LX_SYS_getpid);
+	int pid = wait_pid();
 	struct shadow *s = shadow_take(ep, pid);
 	struct lx_epoll_event ev[EVBUF];
 	struct lx_eph_out o = {buf, maxevents, 0, 0};

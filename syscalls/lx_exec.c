@@ -357,6 +357,9 @@ static long exec_now(const struct lx_sysctx *c, int kernel, long hfd, uint64_t a
 	/* the new image inherits the real mask: the guest's, not the handler's (all blocked); a
 	 * signal in this window is delivered to the guest as usual */
 	lx_sys4(LX_SYS_rt_sigprocmask, LX_SIG_SETMASK, &c->uc->uc_sigmask, 0, 8);
+	/* a vfork child's exec ends on its parent's emulation stack, in memory the parent keeps:
+	 * the parent's patched sites must not find this trap frame still counted (emul/patch.h) */
+	c->t->depth--;
 	if (kernel) /* the checked file itself, by a descriptor it keeps (binfmt_misc refuses a
 		     * close-on-exec one); the new brand closes it */
 		r = lx_sys5(LX_SYS_execveat, hfd, "", argv, envp, LX_AT_EMPTY_PATH);
@@ -367,6 +370,7 @@ static long exec_now(const struct lx_sysctx *c, int kernel, long hfd, uint64_t a
 	if (r == -LX_ENOENT && !kernel && lx_proc.binfmt &&
 	    !lx_proc.exe_program) /* no readable brand here */
 		r = lx_sys3(LX_SYS_execve, brand_self, argv, envp);
+	c->t->depth++;
 	lx_sys4(LX_SYS_rt_sigprocmask, LX_SIG_SETMASK, &all, 0, 8);
 	return r;
 }

@@ -115,6 +115,8 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 			return zone_error_set(err, errno, "environment %s", o->env[i]);
 	opts.kernel_version = zone_config_str(z->config, "kernel-version");
 	opts.hardened = strcmp(zone_config_str(z->config, "profile"), "hardened") == 0;
+	opts.syscall_patching =
+	    launch_patching_value(zone_config_str(z->config, "syscall-patching"));
 	opts.drop_caps = 1;
 	opts.caps = zone_booted_caps(z);
 	opts.cgroup_procs = procs_ptr;

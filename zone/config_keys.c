@@ -51,6 +51,11 @@ static int v_profile(const char *v, char *out, size_t sz, struct zone_error *err
 	return one_of(v, "default|hardened", out, sz, err);
 }
 
+static int v_patching(const char *v, char *out, size_t sz, struct zone_error *err)
+{
+	return one_of(v, "auto|on|off", out, sz, err);
+}
+
 static int v_net(const char *v, char *out, size_t sz, struct zone_error *err)
 {
 	return one_of(v, "none|exclusive|shared", out, sz, err);
@@ -499,6 +504,11 @@ const struct zone_config_key zone_config_keys[] = {
     {"profile", ZONE_KEY_ENUM, "default", "default|hardened", v_profile,
      "Brand profile: `hardened` emulates epoll, futex PI/requeue and inotify instead of "
      "passing them to the host kernel."},
+    {"syscall-patching", ZONE_KEY_ENUM, "auto", "auto|on|off", v_patching,
+     "Rewrite the site of a trapped call (`mov $nr, %eax; syscall`) into a jump to the brand, "
+     "so later calls from it take no signal (docs/architecture.md, \"Syscall-site patching\"); "
+     "`auto` is `on` in the hardened profile. The environment variable "
+     "LXZONE_SYSCALL_PATCHING=on|off of lxzone/lxrun decides for `auto`."},
     {"kernel-version", ZONE_KEY_STRING, "5.15.0", "X.Y[.Z][suffix]", v_kernel_version,
      "Linux release the zone sees in uname(2) and /proc; system calls Linux added after it "
      "answer ENOSYS, as that kernel would (docs/syscalls.md, column since)."},

@@ -122,6 +122,10 @@ void launch_userns_close(struct launch_userns *u);
 
 struct launch_brand;
 
+/* syscall-site patching (emul/patch.h): auto is on in the hardened profile, where the trapped
+ * calls (epoll, futex PI, inotify) are hot enough to pay for it */
+enum { LAUNCH_PATCH_AUTO, LAUNCH_PATCH_ON, LAUNCH_PATCH_OFF };
+
 struct launch_opts {
 	/* lxrun's options */
 	const char *root; /* zone root directory, or NULL: run on the host, no namespaces */
@@ -134,6 +138,7 @@ struct launch_opts {
 	int strict;		 /* LX_BF_STRICT */
 	int hardened;		 /* hardened brand profile and filter */
 	int epoll_ppoll;	 /* hardened: no host eventpoll for the brand (filter.h) */
+	int syscall_patching;	 /* LAUNCH_PATCH_*: patch trapped call sites (emul/patch.h) */
 	int dry_run;		 /* print the plan, do nothing */
 	int exe_kernel; /* the zone's processes name their exe (LX_BF_EXE_KERNEL, lx_exe.c) */
 	const char *brand_image; /* NULL: $LXZONE_BRAND_IMAGE, else lxzone-brand beside lxrun */
@@ -770,5 +775,10 @@ struct launch_pty {
 int launch_pty_raw(struct launch_pty *t);
 int launch_pty_child_armed(const struct launch_pty *t);
 int launch_pty_relay_armed(const struct launch_pty *t, pid_t pid);
+
+/* Does the brand patch trapped call sites (LX_BF_PATCH)?  LXZONE_SYSCALL_PATCHING=on|off in
+ * the environment decides for auto (a knob for measurements and for switching it off). */
+int launch_patching(const struct launch_opts *o);
+int launch_patching_value(const char *v); /* on|off|auto: LAUNCH_PATCH_*, or -1 */
 
 #endif

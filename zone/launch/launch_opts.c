@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *launch_prog = "lxrun";
@@ -75,6 +76,9 @@ static const char usage_text[] =
     "                          emulated by the brand, never the host's\n"
     "  --epoll-ppoll           hardened: the brand's epoll waits over ppoll only, without a\n"
     "                          host epoll instance of its own (stricter, slower)\n"
+    "  --syscall-patching on|off|auto\n"
+    "                          patch the sites of trapped calls into jumps to the brand\n"
+    "                          (auto: on in the hardened profile; $LXZONE_SYSCALL_PATCHING)\n"
     "  --profile default|hardened\n"
     "                          the brand profile, as lxzone's `profile` key\n"
     "  --capabilities SPEC     with --root: the capabilities the zone keeps, as lxzone's\n"
@@ -157,6 +161,7 @@ enum {
 	OPT_PROFILE,
 	OPT_SHARED_IP,
 	OPT_EPOLL_PPOLL,
+	OPT_SYSCALL_PATCHING,
 };
 
 static const struct option long_opts[] = {
@@ -166,6 +171,7 @@ static const struct option long_opts[] = {
     {"strict", no_argument, NULL, OPT_STRICT},
     {"hardened", no_argument, NULL, OPT_HARDENED},
     {"epoll-ppoll", no_argument, NULL, OPT_EPOLL_PPOLL},
+    {"syscall-patching", required_argument, NULL, OPT_SYSCALL_PATCHING},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"memory", required_argument, NULL, OPT_MEMORY},
     {"cpus", required_argument, NULL, OPT_CPUS},
@@ -336,6 +342,13 @@ int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out
 		case OPT_EPOLL_PPOLL:
 			opts->epoll_ppoll = 1;
 			break;
+		case OPT_SYSCALL_PATCHING:
+			opts->syscall_patching = launch_patching_value(optarg);
+			if (opts->syscall_patching < 0)
+				return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
+						   "--syscall-patching %s: not on, off or auto",
+						   optarg);
+			break;
 		case OPT_PROFILE:
 			if (strcmp(optarg, "default") != 0 && strcmp(optarg, "hardened") != 0)
 				return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
@@ -412,4 +425,28 @@ int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out
 		return launch_fail(err, LAUNCH_EXIT_NOTFOUND, ENOENT, "''");
 	opts->argv = argv + optind;
 	return 0;
+}
+
+/* on|off|auto as LAUNCH_PATCH_*, -1 for anything else */
+int launch_patching_value(const char *v)
+{
+	static const char *const names[] = {
+	    [LAUNCH_PATCH_AUTO] = "auto", [LAUNCH_PATCH_ON] = "on", [LAUNCH_PATCH_OFF] = "off"};
+
+	for (int i = 0; v && i < (int)(sizeof(names) / sizeof(names[0])); i++)
+		if (strcmp(v, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int launch_patching(const struct launch_opts *o)
+{
+	int v = o->syscall_patching;
+
+	if (v == LAUNCH_PATCH_AUTO) {
+		int env = launch_patching_value(getenv("LXZONE_SYSCALL_PATCHING"));
+		if (env > 0)
+			v = env;
+	}
+	return v == LAUNCH_PATCH_ON || (v == LAUNCH_PATCH_AUTO && o->hardened);
 }

@@ -1,0 +1,575 @@
+/*
+ * Syscall-site patching (emul/patch.h): which calls, the trampoline table, the rewrite, the
+ * faults of half-patched sites, and the fast path's C half (lx_fastcall).
+ */
+#include "emul/patch.h"
+#include "emul/guestmem.h"
+#include "emul/lx_errno.h"
+#include "emul/lx_libc.h"
+#include "emul/signal.h"
+#include "emul/systable.h"
+#include "kernel-shim/brand_abi.h"
+
+extern char lx_brand_end[]; /* brand.ld */
+void lx_fast_entry(void);
+void lx_fast_flush_entry(void);
+extern char lx_fast_flush_ret[];
+long lx_fastcall(struct lx_fastframe *f);
+
+#define SYS_pwrite64	 18
+#define O_RDWR		 2
+#define SYS_membarrier	 324
+#define MB_SYNC_CORE	 32 /* MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE */
+#define MB_REG_SYNC_CORE 64 /* MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE */
+#define SI_KERNEL	 0x80
+#define AUDIT_X86_64	 0xc000003eU
+#define SITE_LEN	 7
+#define ARITH_FLAGS	 0xd5UL /* SF ZF AF PF CF: what lahf saves */
+#define OF		 0x800UL
+#define HLT		 0xf4
+#define TABLE_SIZE	 0x10000UL
+#define TRAMP_RET	 33 /* the trampoline's .quad: the site's next instruction */
+#define SKIP_N		 64
+#define FUTEX_CMD_BITS	 0xfffffe7fU /* op without PRIVATE and CLOCK_REALTIME (filter/rules.c) */
+
+/* What the fast path runs, by number: the calls every filter of such a process traps from
+ * outside the gate whatever their arguments (the SIGSYS path would run the same handler:
+ * uname and readlink in every zone, the hardened profile's epoll and inotify),
+ * and futex, whose command decides (filter/rules.c: WAIT, WAKE and the rest pass, and at a
+ * patched site they take the trampoline's own syscall, which the filter passes). */
+enum { NOFAST, ANY, HARD, HARD_FUTEX };
+static const unsigned char fast_nr[LX_NSYSCALLS] = {
+    [63] = ANY,		/* uname */
+    [89] = ANY,		/* readlink: /proc/<pid>/exe is the guest's (syscalls/lx_readlink.c) */
+    [267] = ANY,	/* readlinkat */
+    [202] = HARD_FUTEX, /* futex */
+    [213] = HARD,	/* epoll_create */
+    [232] = HARD,	/* epoll_wait */
+    [233] = HARD,	/* epoll_ctl */
+    [253] = HARD,	/* inotify_init */
+    [254] = HARD,	/* inotify_add_watch */
+    [255] = HARD,	/* inotify_rm_watch */
+    [281] = HARD,	/* epoll_pwait */
+    [291] = HARD,	/* epoll_create1 */
+    [294] = HARD,	/* inotify_init1 */
+    [441] = HARD,	/* epoll_pwait2 */
+};
+static const uint32_t futex_passed[] = {0, 1, 2, 5, 9, 10}; /* lx_filter_futex_passed */
+
+static struct {
+	int on, hardened;
+	uintptr_t table; /* the trampolines; 0 until the first patch */
+	unsigned next;	 /* trampolines used */
+	int full;
+	volatile int lock;
+	volatile uintptr_t busy, busy_tramp; /* the site being rewritten, and its trampoline */
+	uintptr_t skip[SKIP_N];		     /* sites that do not qualify: not examined again */
+	unsigned nskip;
+	int membarrier; /* 0 unknown, 1 registered, -1 unavailable */
+} P;
+unsigned lx_patch_sites;
+
+/* The GS base, through arch_prctl: it works whether or not the kernel lets user code run
+ * rdgsbase (this host's AT_HWCAP2 does not say FSGSBASE although the CPU has it). */
+#define SYS_arch_prctl 158
+#define ARCH_SET_GS    0x1001
+#define ARCH_GET_GS    0x1004
+
+static uint64_t gs_get(void)
+{
+	uint64_t v = 0;
+
+	lx_sys2(SYS_arch_prctl, ARCH_GET_GS, &v);
+	return v;
+}
+
+static void gs_set(uint64_t v)
+{
+	lx_sys2(SYS_arch_prctl, ARCH_SET_GS, v);
+}
+
+void lx_patch_init(unsigned flags)
+{
+	P.on = !!(flags & LX_BF_PATCH);
+	P.hardened = !!(flags & LX_BF_HARDENED);
+}
+
+int lx_patch_enabled(void)
+{
+	return P.on;
+}
+
+int lx_patch_nr(int nr, uint64_t op)
+{
+	unsigned k;
+
+	if (!P.on || nr < 0 || nr >= LX_NSYSCALLS)
+		return 0;
+	k = fast_nr[nr];
+	if (k == ANY)
+		return 1;
+	if (k == NOFAST || !P.hardened)
+		return 0;
+	if (k == HARD_FUTEX)
+		for (size_t i = 0; i < sizeof(futex_passed) / sizeof(futex_passed[0]); i++)
+			if (((uint32_t)op & FUTEX_CMD_BITS) == futex_passed[i])
+				return 0;
+	return 1;
+}
+
+/* The thread's GS base names its struct lx_thread, unless the guest uses GS itself. */
+static void bind(struct lx_thread *t)
+{
+	uint64_t g = gs_get(), magic;
+
+	if (g == (uintptr_t)t)
+		return;
+	if (g && (lx_copy_from_guest(&magic, g, 8) || magic != LX_THREAD_MAGIC))
+		return;
+	gs_set((uintptr_t)t);
+}
+
+uint64_t lx_patch_gs_detach(void)
+{
+	uint64_t g, magic;
+
+	if (!P.on || !(g = gs_get()))
+		return 0;
+	if (lx_copy_from_guest(&magic, g, 8) || magic != LX_THREAD_MAGIC)
+		return 0; /* the guest's GS: the child inherits it, as on Linux */
+	gs_set(0);
+	return g;
+}
+
+void lx_patch_gs_attach(uint64_t gs)
+{
+	if (gs)
+		gs_set(gs);
+}
+
+static int in_table(uintptr_t a)
+{
+	return P.table && a >= P.table && a < P.table + TABLE_SIZE;
+}
+
+static int skipped(uintptr_t site)
+{
+	for (unsigned i = 0; i < SKIP_N; i++)
+		if (P.skip[i] == site)
+			return 1;
+	return 0;
+}
+
+static void skip(uintptr_t site)
+{
+	P.skip[P.nskip++ % SKIP_N] = site;
+}
+
+static uint64_t hex(const char **p)
+{
+	uint64_t v = 0;
+
+	for (;; (*p)++) {
+		char c = **p;
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		if (d < 0)
+			return v;
+		v = v << 4 | (uint64_t)d;
+	}
+}
+
+/* One line of /proc/self/maps: 1 when it holds [site, site + SITE_LEN) in a private
+ * executable mapping that is not a kernel one ([vdso], [vsyscall]...), 0 when it holds the site
+ * otherwise, -1 when it is not the site's line. */
+static int maps_line(const char *l, uintptr_t site)
+{
+	const char *p = l;
+	uint64_t lo = hex(&p), hi;
+	int field;
+
+	if (*p++ != '-')
+		return -1;
+	hi = hex(&p);
+	if (site < lo || site >= hi)
+		return -1;
+	if (site + SITE_LEN > hi || p[0] != ' ' || p[3] != 'x' || p[4] != 'p')
+		return 0;
+	for (field = 0; *p && field < 5; field++) { /* perms, offset, dev, inode: the name */
+		while (*p == ' ')
+			p++;
+		while (*p && *p != ' ')
+			p++;
+	}
+	while (*p == ' ')
+		p++;
+	return *p != '[';
+}
+
+static int private_exec(uintptr_t site)
+{
+	char buf[4096];
+	size_t have = 0;
+	int skipping = 0, found = 0;
+	long fd = lx_sys3(LX_SYS_open, "/proc/self/maps", LX_O_RDONLY | LX_O_CLOEXEC, 0), n;
+
+	if (fd < 0)
+		return 0;
+	while (found == 0 &&
+	       (n = lx_sys3(LX_SYS_read, fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
+		char *l = buf, *nl;
+		have += (size_t)n;
+		buf[have] = '\0';
+		while (found == 0 && (nl = lx_memchr(l, '\n', have - (size_t)(l - buf)))) {
+			*nl = '\0';
+			if (!skipping) {
+				int r = maps_line(l, site);
+				found = r < 0 ? 0 : r ? 1 : -1;
+			}
+			skipping = 0;
+			l = nl + 1;
+		}
+		have -= (size_t)(l - buf);
+		memmove(buf, l, have);
+		if (have == sizeof(buf) - 1) { /* a line longer than the buffer: not a code line */
+			have = 0;
+			skipping = 1;
+		}
+	}
+	lx_sys1(LX_SYS_close, fd);
+	return found == 1;
+}
+
+static void sync_cores(void)
+{
+	long r;
+
+	if (P.membarrier < 0)
+		return;
+	r = lx_sys3(SYS_membarrier, MB_SYNC_CORE, 0, 0);
+	if (r == -LX_EPERM) { /* not registered (yet, or since fork: the mm's state is new) */
+		r = lx_sys3(SYS_membarrier, MB_REG_SYNC_CORE, 0, 0);
+		if (r == 0)
+			r = lx_sys3(SYS_membarrier, MB_SYNC_CORE, 0, 0);
+	}
+	if (r < 0)
+		P.membarrier = -1; /* x86 still snoops its code: the hlt steps keep it safe */
+}
+
+static int mem_write(long fd, uintptr_t at, const void *b, size_t n)
+{
+	return lx_sys4(SYS_pwrite64, fd, b, n, at) == (long)n ? 0 : -1;
+}
+
+static int map_table(void)
+{
+	/* the third byte of every slot address is 0xf4 (hlt): see patch.h */
+	static const uintptr_t at[] = {0x6ff40000, 0x5ff40000, 0x4ff40000, 0x3ff40000, 0x2ff40000};
+
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		long r = lx_sys6(LX_SYS_mmap, at[i], TABLE_SIZE, LX_PROT_READ | LX_PROT_EXEC,
+				 LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | LX_MAP_FIXED_NOREPLACE, -1, 0);
+		if ((uintptr_t)r == at[i]) {
+			P.table = at[i];
+			return 0;
+		}
+		if (!lx_is_err(r))
+			lx_sys2(LX_SYS_munmap, r, TABLE_SIZE);
+	}
+	return -1;
+}
+
+static void put32(uint8_t *b, uint32_t v)
+{
+	memcpy(b, &v, 4);
+}
+
+static void put64(uint8_t *b, uint64_t v)
+{
+	memcpy(b, &v, 8);
+}
+
+/*
+ *  +0  .quad +8                  the slot the site's jmp reads
+ *  +8  mov $nr, %eax
+ * +13  lea -12(%rip), %rcx       rcx: +8, for lx_fast_entry
+ * +20  jmp lx_fast_entry
+ * +25  syscall                   the ordinary trap (LX_TRAMP_SYSCALL from +8)
+ * +27  jmp *0(%rip)
+ * +33  .quad site + 7
+ */
+static void tramp_build(uint8_t *b, uintptr_t at, int nr, uintptr_t ret)
+{
+	memset(b, 0xcc, LX_TRAMP_SIZE);
+	put64(b, at + 8);
+	b[8] = 0xb8;
+	put32(b + 9, (uint32_t)nr);
+	b[13] = 0x48, b[14] = 0x8d, b[15] = 0x0d;
+	put32(b + 16, (uint32_t)-12);
+	b[20] = 0xe9;
+	put32(b + 21, (uint32_t)((uintptr_t)lx_fast_entry - (at + 25)));
+	b[25] = 0x0f, b[26] = 0x05;
+	b[27] = 0xff, b[28] = 0x25;
+	put32(b + 29, 0);
+	put64(b + TRAMP_RET, ret);
+}
+
+static int site_bytes_ok(const uint8_t *b, int nr)
+{
+	uint32_t imm;
+
+	memcpy(&imm, b + 1, 4);
+	return b[0] == 0xb8 && imm == (uint32_t)nr && b[5] == 0x0f && b[6] == 0x05;
+}
+
+/* The four writes of patch.h, each seen by every core before the next. */
+static int rewrite(long fd, uintptr_t site, uintptr_t slot)
+{
+	uint8_t jmp[SITE_LEN] = {0xff, 0x24, 0x25}, hlt = HLT, ff = 0xff;
+
+	put32(jmp + 3, (uint32_t)slot);
+	if (mem_write(fd, site + 5, &hlt, 1) < 0)
+		return -1;
+	sync_cores();
+	if (mem_write(fd, site, &hlt, 1) < 0)
+		goto undo;
+	sync_cores();
+	if (mem_write(fd, site + 1, jmp + 1, SITE_LEN - 1) < 0)
+		goto undo;
+	sync_cores();
+	if (mem_write(fd, site, &ff, 1) < 0)
+		goto undo;
+	sync_cores();
+	return 0;
+undo:
+	/* cannot happen once the first write went through; the trampoline stays valid, so a
+	 * jump is still the safest end state to aim for */
+	mem_write(fd, site + 1, jmp + 1, SITE_LEN - 1);
+	mem_write(fd, site, &ff, 1);
+	return -1;
+}
+
+static void patch_site(uintptr_t site, int nr)
+{
+	uint8_t b[SITE_LEN], tr[LX_TRAMP_SIZE];
+	uintptr_t tramp;
+	long fd;
+
+	if (site < LX_PAGE || (site + SITE_LEN > LX_BRAND_BASE && site < (uintptr_t)lx_brand_end) ||
+	    in_table(site) || P.full)
+		return;
+	if (lx_copy_from_guest(b, site, SITE_LEN) || !site_bytes_ok(b, nr))
+		return;
+	if (__atomic_exchange_n(&P.lock, 1, __ATOMIC_ACQUIRE))
+		return; /* another thread is patching (or a fork copied its lock): next time */
+	if (skipped(site) || lx_copy_from_guest(b, site, SITE_LEN) || !site_bytes_ok(b, nr))
+		goto out;
+	if (!private_exec(site)) {
+		skip(site);
+		goto out;
+	}
+	if (!P.table && map_table() < 0) {
+		P.full = 1;
+		goto out;
+	}
+	if ((P.next + 1) * LX_TRAMP_SIZE > TABLE_SIZE) {
+		P.full = 1;
+		goto out;
+	}
+	tramp = P.table + P.next * LX_TRAMP_SIZE;
+	fd = lx_sys3(LX_SYS_open, "/proc/self/mem", O_RDWR | LX_O_CLOEXEC, 0);
+	if (fd < 0) {
+		P.full = 1; /* no /proc, or a kernel that refuses forced writes */
+		goto out;
+	}
+	tramp_build(tr, tramp, nr, site + SITE_LEN);
+	if (mem_write(fd, tramp, tr, sizeof(tr)) == 0) {
+		P.next++;
+		P.busy_tramp = tramp;
+		P.busy = site;
+		if (rewrite(fd, site, tramp) == 0)
+			lx_patch_sites++;
+		P.busy = 0;
+	} else {
+		P.full = 1;
+	}
+	lx_sys1(LX_SYS_close, fd);
+out:
+	__atomic_store_n(&P.lock, 0, __ATOMIC_RELEASE);
+}
+
+void lx_patch_trap(struct lx_thread *t, int nr, struct lx_ucontext *uc)
+{
+	uintptr_t rip = uc->uc_mcontext.rip;
+	uint8_t b[SITE_LEN];
+
+	if (t->fast || !lx_patch_nr(nr, uc->uc_mcontext.rsi))
+		return;
+	/* a trampoline's own syscall (the fast path declined, or this thread has no binding
+	 * yet): bind; a site to patch: bind and patch; anything else (a `syscall` whose rax
+	 * came from a register: Go, glibc's syscall()) keeps trapping without further cost */
+	if (in_table(rip)) {
+		bind(t);
+		return;
+	}
+	if (rip < LX_PAGE + SITE_LEN || lx_copy_from_guest(b, rip - SITE_LEN, SITE_LEN) ||
+	    !site_bytes_ok(b, nr))
+		return;
+	bind(t);
+	patch_site(rip - SITE_LEN, nr);
+}
+
+/* The trampoline a patched site's bytes jump to, or 0. */
+static uintptr_t patched_tramp(uintptr_t site)
+{
+	uint8_t b[SITE_LEN];
+	uint32_t slot;
+	uint64_t ret;
+
+	if (lx_copy_from_guest(b, site, SITE_LEN) || b[0] != 0xff || b[1] != 0x24 || b[2] != 0x25)
+		return 0;
+	memcpy(&slot, b + 3, 4);
+	if (!in_table(slot) || (slot - P.table) % LX_TRAMP_SIZE)
+		return 0;
+	memcpy(&ret, (const void *)(uintptr_t)(slot + TRAMP_RET), 8);
+	return ret == site + SITE_LEN ? slot : 0;
+}
+
+int lx_patch_fault(const struct lx_siginfo *si, struct lx_ucontext *uc)
+{
+	uintptr_t rip = uc->uc_mcontext.rip, tramp;
+
+	if (si->si_code != SI_KERNEL || !P.table)
+		return 0;
+	if (rip == P.busy) /* arrived while the site is rewritten: again */
+		return 1;
+	if (P.busy && rip == P.busy + 5) {
+		uc->uc_mcontext.rip = P.busy_tramp + 8 + LX_TRAMP_SYSCALL;
+		return 1;
+	}
+	if (patched_tramp(rip)) /* saw the half-patched site, which is now whole */
+		return 1;
+	if ((tramp = patched_tramp(rip - 5))) {
+		/* between the mov and the syscall, or jumped to the syscall: make it, with
+		 * whatever number rax holds, where the filter sees it as at the site */
+		uc->uc_mcontext.rip = tramp + 8 + LX_TRAMP_SYSCALL;
+		return 1;
+	}
+	return 0;
+}
+
+void lx_patch_flush(struct lx_thread *t, struct lx_ucontext *uc)
+{
+	uc->uc_mcontext.rax = t->fast_result;
+	uc->uc_mcontext.rip = t->fast_resume;
+	uc->uc_mcontext.rcx = t->fast_resume;
+	lx_signal_flush(t, uc);
+}
+
+int lx_patch_is_flush(const struct lx_ucontext *uc)
+{
+	return uc->uc_mcontext.rip == (uintptr_t)lx_fast_flush_ret;
+}
+
+/* Where lx_fast_entry goes next: exit, unless signals were stashed; then the flush trap
+ * delivers them on a kernel frame whose context resumes at resume with rax. */
+static long leave(struct lx_thread *t, uintptr_t exit, uintptr_t resume, uint64_t rax)
+{
+	t->fast_resume = resume;
+	t->fast_result = rax;
+	t->fast_exit = exit;
+	if (t->nstash)
+		t->fast_exit = (uintptr_t)lx_fast_flush_entry;
+	return (long)rax;
+}
+
+/* epoll's waits run here only as far as they need not sleep: the timeout made 0 (patch.h).
+ * 1 when c's wait was made non-blocking, 0 when it is one already, -1 when it cannot be
+ * (the trap then makes the whole call). */
+static int nonblocking(struct lx_sysctx *c)
+{
+	static const int64_t zero_ts[2];
+	int64_t ts[2];
+
+	if (c->nr == 232 || c->nr == 281) { /* epoll_wait, epoll_pwait: int milliseconds */
+		if ((int)c->a[3] == 0)
+			return 0;
+		c->a[3] = 0;
+		return 1;
+	}
+	if (c->nr != 441) /* epoll_pwait2: a timespec, NULL for none */
+		return 0;
+	if (!c->a[3] || lx_copy_from_guest(ts, c->a[3], sizeof(ts)) || ts[0] < 0 || ts[1] < 0 ||
+	    ts[1] >= 1000000000)
+		return -1; /* sleeps for ever, or an error the trap reports */
+	if (ts[0] == 0 && ts[1] == 0)
+		return 0;
+	c->a[3] = (uintptr_t)zero_ts;
+	return 1;
+}
+
+/*
+ * The call of a patched site, on the emulation stack (kernel-shim/entry.S's lx_fast_entry),
+ * by the handler the SIGSYS path runs, on a context built like the trap's (the guest's
+ * registers, rip the site's next instruction).  Unlike the trap, no signal is blocked: the
+ * real mask stays the guest's, so the call must not sleep (an epoll wait runs with timeout 0
+ * and, finding nothing, leaves the sleep to the trap; futex PI's waits are not interrupted by
+ * signals on either path), and what arrives meanwhile is stashed (t->fast) and delivered by
+ * the flush trap on the way out.  A signal that came before the call ran is delivered first,
+ * on a context that enters the trampoline again, as Linux delivers it before the syscall.  No
+ * system call here but the handler's own: on this host one costs about a microsecond.
+ */
+long lx_fastcall(struct lx_fastframe *f)
+{
+	struct lx_thread *t = lx_thread_self();
+	uintptr_t tramp = t->fast_tramp, sys = tramp + LX_TRAMP_SYSCALL;
+	struct lx_ucontext uc;
+	struct lx_siginfo si;
+	struct lx_sigcontext *m = &uc.uc_mcontext;
+	struct lx_sysctx c;
+	uint64_t ret;
+	uint32_t nr;
+	int nb;
+	long r;
+
+	memcpy(&ret, (const void *)(tramp - 8 + TRAMP_RET), 8);
+	memcpy(&nr, (const void *)(tramp + 1), 4);
+	/* the flags as the guest left them: popfq puts them back */
+	f->rflags = (f->rflags & ~(uint64_t)(ARITH_FLAGS | OF)) | ((f->ax >> 8) & ARITH_FLAGS) |
+		    ((f->ax & 0xff) ? OF : 0);
+	if (!lx_patch_nr((int)nr, f->rsi))
+		return leave(t, sys, sys, nr);
+	if (t->nstash)
+		return leave(t, (uintptr_t)lx_fast_flush_entry, tramp, nr);
+	memset(&uc, 0, sizeof(uc));
+	m->rdi = f->rdi, m->rsi = f->rsi, m->rdx = f->rdx;
+	m->r10 = f->r10, m->r8 = f->r8, m->r9 = f->r9;
+	m->rax = nr, m->rsp = f->rsp, m->rip = ret, m->rcx = ret;
+	m->eflags = f->rflags, m->r11 = f->rflags;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = LX_SIGSYS;
+	si.si_errno = LX_TRAP_DATA;
+	si.si_code = LX_SYS_SECCOMP;
+	si.u.sigsys.call_addr = ret;
+	si.u.sigsys.syscall = (int32_t)nr;
+	si.u.sigsys.arch = AUDIT_X86_64;
+	c = (struct lx_sysctx){
+	    &uc, &si, t, (int)nr, {f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9}};
+	nb = nonblocking(&c);
+	if (nb < 0)
+		return leave(t, sys, sys, nr);
+	r = lx_sysctx_run(&c);
+	if (nb > 0 && r == 0) /* nothing ready: the trap sleeps */
+		return leave(t, sys, sys, nr);
+	if (nb == 0 && r == -LX_EINTR && (nr == 232 || nr == 281 || nr == 441))
+		r = 0; /* a signal during a wait of timeout 0: Linux returns 0, then delivers */
+	return leave(t, ret, ret, (uint64_t)r);
+}
+
+_Static_assert(__builtin_offsetof(struct lx_thread, fast) == LX_T_FAST, "entry.S: fast");
+_Static_assert(__builtin_offsetof(struct lx_thread, depth) == LX_T_FAST + 4, "entry.S: depth");
+_Static_assert(__builtin_offsetof(struct lx_thread, fast_tramp) == LX_T_TRAMP, "entry.S: tramp");
+_Static_assert(__builtin_offsetof(struct lx_thread, fast_exit) == LX_T_EXIT, "entry.S: exit");
+_Static_assert(__builtin_offsetof(struct lx_thread, fast_resume) == LX_T_RESUME, "entry.S");
+_Static_assert(__builtin_offsetof(struct lx_thread, self) == LX_T_SELF, "entry.S: self");
+_Static_assert(LX_ESTACK_SIZE == 0x20000, "entry.S: LX_ESTACK_SIZE");
+_Static_assert(LX_THREAD_MAGIC == 0x6c787a6f6e657468ULL, "entry.S: the magic's words");

@@ -1,0 +1,70 @@
+/*
+ * Syscall-site patching: a trapped call enters the brand once by SIGSYS, and its site stops
+ * trapping (docs/architecture.md, "Syscall-site patching"; docs/security.md says why the
+ * boundary does not move).
+ *
+ * When a call the process's table marks as patchable (lx_patch_nr) traps from a site whose
+ * seven bytes are `mov $nr, %eax; syscall` (b8 imm32 0f 05) in a private executable mapping,
+ * the brand writes a trampoline for the site into its table (one 64 KiB mapping below 2 GiB
+ * whose addresses have 0xf4 in their third byte) and rewrites the site into `jmp *slot`
+ * (ff 24 25 imm32).  The trampoline sets rax, points rcx at itself and jumps to
+ * kernel-shim/entry.S's lx_fast_entry, which runs the call on the emulation stack (lx_fastcall)
+ * with the same handler the SIGSYS path runs, and returns to the site's next instruction.
+ * The trampoline also keeps the site's own `syscall`, the ordinary trap, for whatever the fast
+ * path declines.
+ *
+ * The rewrite goes through /proc/self/mem (the code stays read-only) in four writes, each
+ * followed by a membarrier core sync, so another thread never executes a torn instruction:
+ * 1. byte 5 (syscall's first) becomes 0xf4 (hlt: #GP, SIGSEGV): a thread between the mov and
+ *    the syscall faults there, and lx_patch_fault sends it to the trampoline's syscall with
+ *    its rax (whatever mov or jump brought it there);
+ * 2. byte 0 becomes 0xf4: a thread arriving at the site faults and retries until the end;
+ * 3. bytes 1..6 become the jump's (byte 5 is the slot address's third byte: 0xf4 again);
+ * 4. byte 0 becomes 0xff: the jump.
+ */
+#ifndef LXZONE_PATCH_H
+#define LXZONE_PATCH_H
+
+#include "emul/lx_abi.h"
+#include "emul/state.h"
+
+#define LX_FAST_FLUSH_NR 1023 /* kernel-shim/entry.S: no filter knows it, so it traps */
+#define LX_TRAMP_SIZE	 48
+#define LX_TRAMP_SYSCALL 17 /* from the trampoline's mov to its syscall (entry.S) */
+
+/* The guest's registers lx_fast_entry saves on the emulation stack (entry.S's push order). */
+struct lx_fastframe {
+	uint64_t ax; /* lahf; seto %al: the arithmetic flags before lx_fast_entry's compares */
+	uint64_t rdi, rsi, rdx, r10, r8, r9, rflags, rsp;
+};
+
+/* Boot: patching on when the hand-over asks for it (LX_BF_PATCH). */
+void lx_patch_init(unsigned flags);
+int lx_patch_enabled(void);
+
+/* Is nr, with futex command op, run by the fast path in this process?  0: the trampoline's
+ * own syscall (the filter decides, as for any call). */
+int lx_patch_nr(int nr, uint64_t op);
+
+/* A trapped call from uc's site: bind the thread's GS base and patch the site when it
+ * qualifies.  Called from the SIGSYS path with every signal blocked. */
+void lx_patch_trap(struct lx_thread *t, int nr, struct lx_ucontext *uc);
+
+/* A SIGSEGV from a patched or half-patched site (hlt): resume the thread; 1 if handled. */
+int lx_patch_fault(const struct lx_siginfo *si, struct lx_ucontext *uc);
+
+/* lx_fast_flush_entry's trap: the call's result and the stashed signals, on a kernel frame. */
+void lx_patch_flush(struct lx_thread *t, struct lx_ucontext *uc);
+
+/* Is uc the trap of lx_fast_flush_entry (a SIGSYS with the brand's mark)? */
+int lx_patch_is_flush(const struct lx_ucontext *uc);
+
+/* GS base around the brand's thread clone: the child must not inherit the parent's binding
+ * (it would run on the parent's emulation stack).  detach returns what attach restores. */
+uint64_t lx_patch_gs_detach(void);
+void lx_patch_gs_attach(uint64_t gs);
+
+/* Patched sites so far (tests read it through the site's bytes; this is for the report). */
+extern unsigned lx_patch_sites;
+
+#endif

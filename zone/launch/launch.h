@@ -237,6 +237,9 @@ struct launch_opts {
 	const struct launch_lxproc_file *lxproc_files;
 	size_t nlxproc_files;
 	int lxproc_fuse_fd;
+	/* NULL, or a pipe's write end (struct lxprocfs.wake): one byte once the file system is
+	 * mounted, so its server answers at once (it would look again within 10 ms) */
+	const int *lxproc_wake_fd;
 	/* The zone's lxproc files are the kernel's: mounted by this plan (lxproc_files), or by
 	 * the zone's boot for what launch_enter runs.  The filter traps no open. */
 	int lxproc_kernel;

@@ -124,7 +124,7 @@ int launch_do_binfmt(struct root_ctx *c, const struct launch_op *op)
 	if (fd < 0)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open %s%s", c->root,
 				   op->dest);
-	return launch_binfmt_register(op->src, c->userns->user_fd, c->userns->base, fd, c->err);
+	return launch_binfmt_register(op->src, c->userns, fd, c->err);
 }
 
 /*

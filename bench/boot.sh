@@ -2,7 +2,7 @@
 # bench/boot.sh: the minimal init's boot (issue 11, target <= 50 ms), against anchors that start
 # the same busybox root, interleaved, in one run.
 #
-#   bench/boot.sh [-n N] BUILD_DIR
+#   bench/boot.sh [-n N] [--base BASE_BUILD_DIR] BUILD_DIR
 #
 # Per round, wall time of:
 #   lxzone   `lxzone boot` of a busybox zone (create'd and installed once): returns with the
@@ -11,15 +11,19 @@
 #   bwrap    `bwrap --unshare-all --uid 0 --gid 0 --bind ROOT / --proc /proc --dev /dev /bin/true`;
 #   runc     `runc run` of a bundle on ROOT running /bin/true (a container created, started,
 #            waited for and deleted).
+#   base     with --base, `lxzone boot` by BASE_BUILD_DIR's lxzone (an earlier commit's
+#            build: bin/ with lxzone, lxzone-brand, lxzone-init, lxzone-idle) of a second zone
+#            in the same store, for a before/after in one run;
 # An anchor that is not installed is left out.  Prints each median with its range, the CPU
 # time (user+sys) of the lxzone boot's processes where perf can count them, and the load
 # average before and after.  Needs root.
 set -eu
 
-n=21
+n=21 base=""
 while [ $# -gt 1 ]; do
 	case "$1" in
 	-n) n=$2; shift 2 ;;
+	--base) base=$(cd "$2" && pwd); shift 2 ;;
 	*) break ;;
 	esac
 done
@@ -35,6 +39,7 @@ export LXZONE_CGROUP_PARENT=${LXZONE_CGROUP_PARENT:-lxzone-bench}
 z=bboot$$
 cleanup() {
 	"$L" halt "$z" >/dev/null 2>&1 || true
+	[ -z "$base" ] || "$base/bin/lxzone" halt "${z}b" >/dev/null 2>&1 || true
 	runc delete -f "bb$$" >/dev/null 2>&1 || true
 	rm -rf "$T"
 }
@@ -48,6 +53,11 @@ tar -C "$root" -xzf "$build/images/busybox.tar.gz"
 mkdir -p "$root/proc" "$root/dev" "$root/sys" "$root/tmp"
 
 anchors=""
+if [ -n "$base" ]; then
+	"$L" create "${z}b" >/dev/null
+	"$L" install "${z}b" builtin:busybox >/dev/null
+	anchors="base"
+fi
 command -v systemd-nspawn >/dev/null && anchors="$anchors nspawn"
 command -v bwrap >/dev/null && anchors="$anchors bwrap"
 if command -v runc >/dev/null; then
@@ -69,6 +79,7 @@ ns() { date +%s%N; }
 one() {
 	case "$1" in
 	lxzone) "$L" boot "$z" >/dev/null ;;
+	base) "$base/bin/lxzone" boot "${z}b" >/dev/null ;;
 	nspawn) systemd-nspawn -q --register=no --keep-unit -D "$root" /bin/true </dev/null \
 		>/dev/null 2>&1 ;;
 	bwrap) bwrap --unshare-all --uid 0 --gid 0 --bind "$root" / --proc /proc --dev /dev \
@@ -86,6 +97,7 @@ for i in $(seq 1 "$n"); do
 		t1=$(ns)
 		echo "$(( (t1 - t0) / 1000 ))" >>"$T/$k"
 		[ "$k" = lxzone ] && "$L" halt "$z" >/dev/null
+		[ "$k" = base ] && "$base/bin/lxzone" halt "${z}b" >/dev/null
 	done
 done
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -109,6 +121,7 @@ echo "minimal init boot (busybox zone), $n interleaved rounds, ms (median, range
 printf '  %-40s %7s   (%s)   target <= 50\n' "lxzone boot" "$(med "$T/lxzone")" "$(rng "$T/lxzone")"
 for k in $anchors; do
 	case "$k" in
+	base) label="lxzone boot, base build" ;;
 	nspawn) label="systemd-nspawn -D ROOT /bin/true" ;;
 	bwrap) label="bwrap --unshare-all ROOT /bin/true" ;;
 	runc) label="runc run (ROOT, /bin/true)" ;;

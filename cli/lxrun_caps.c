@@ -104,6 +104,7 @@ int lxrun_caps_plan(struct lxrun_caps *c, struct launch_opts *opts, struct zone_
 			opts->lxproc_files = c->files;
 			opts->nlxproc_files = n;
 			opts->lxproc_fuse_fd = c->fs.fd;
+			opts->lxproc_wake_fd = &c->fs.wake;
 			opts->lxproc_kernel = 1;
 		}
 	} else {

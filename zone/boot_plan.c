@@ -129,6 +129,7 @@ void boot_lxprocfs_plan(struct boot_ctx *b, bool dry_run)
 	b->opts.lxproc_files = b->lxfiles;
 	b->opts.nlxproc_files = n;
 	b->opts.lxproc_fuse_fd = b->lxfs.fd;
+	b->opts.lxproc_wake_fd = &b->lxfs.wake;
 	b->opts.lxproc_kernel = 1;
 }
 

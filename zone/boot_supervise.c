@@ -67,10 +67,13 @@ static void ready_fail(int fd, struct zone_error *err)
 /*
  * The mount service of init's tree, once init has the zone's root in place and before any
  * zone process can mount: record the boot mounts (what the zone may never unmount or
- * remount), then start the service on the socket the program sends its listener over.
+ * remount) and listen on the service's socket; returns the listener (-2: none, execs start a
+ * service each).  The service itself is forked after the boot command has its answer
+ * (boot_mountd_start): a zone process's first mount waits in the filter's notification until
+ * it serves, and an exec's connection waits in the listener's backlog.
  */
-static int boot_mountd_start(struct zone *z, struct boot_ctx *b, pid_t init, int sock,
-			     pid_t *server, struct zone_error *err)
+static int boot_mountd_prepare(struct zone *z, struct boot_ctx *b, pid_t init,
+			       struct zone_error *err)
 {
 	cleanup_close int zp = open(zone_path(z), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
@@ -81,10 +84,15 @@ static int boot_mountd_start(struct zone *z, struct boot_ctx *b, pid_t init, int
 	if (!b->mountd.boot_known)
 		return zone_error_set(err, 0, "no record of the boot mounts");
 	/* execs hand their listeners to this service instead of starting one each */
-	int lsock = mountd_listen(zone_path(z), err);
-	if (lsock == -1)
-		return -1;
+	return mountd_listen(zone_path(z), err);
+}
+
+/* The service, on the socket the program sends its listener over, and lsock (closed here). */
+static int boot_mountd_start(struct boot_ctx *b, int sock, int lsock, pid_t *server,
+			     struct zone_error *err)
+{
 	int r = mountd_start(sock, lsock, &b->mountd, server, err);
+
 	if (lsock >= 0)
 		close(lsock);
 	return r;
@@ -339,16 +347,27 @@ static int sup_start_init(struct sup *s)
 		return zone_error_set(err, 0, "init could not set the zone up (status %d; see %s)",
 				      WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), s->log);
 	}
-	if (boot_mountd_start(z, b, s->init, notify[0], &s->mountd, err) < 0) {
+	int lsock = boot_mountd_prepare(z, b, s->init, err);
+	if (lsock == -1) {
 		kill(s->init, SIGKILL);
 		waitpid(s->init, NULL, 0);
 		return zone_error_wrap(err, "mount service");
 	}
+	/* started; and ready, unless init says so itself (boot_init.h): both in one write */
+	if (!zone_init_notifies(b->kind) && !zone_init_polled(b->kind)) {
+		dprintf(s->readyfd, "ok %d\nready\n", (int)s->init);
+		close(s->readyfd);
+		s->readyfd = -1;
+	} else {
+		dprintf(s->readyfd, "ok %d\n", (int)s->init);
+	}
+	if (boot_mountd_start(b, notify[0], lsock, &s->mountd, err) < 0) {
+		/* the boot command has its answer: the zone ends, and sup_end records it */
+		zone_console_printf(&s->con, "lxzone: zone %s: mount service: %s\n", z->name,
+				    err->msg);
+		kill(s->init, SIGKILL);
+	}
 	close(notify[0]);
-	/* started; and ready, unless init says so itself (boot_init.h) */
-	dprintf(s->readyfd, "ok %d\n", (int)s->init);
-	if (!zone_init_notifies(b->kind) && !zone_init_polled(b->kind))
-		sup_ready(s);
 	zone_console_printf(&s->con, "lxzone: zone %s booted, init pid %d (%s)\n", z->name,
 			    (int)s->init, zone_init_kind_name(b->kind));
 	return 0;

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/fuse.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -632,14 +633,21 @@ void lxprocfs_init(struct lxprocfs *fs)
 	fs->fd = -1;
 	fs->pid = 0;
 	fs->pidfd = -1;
+	fs->wake = fs->wake_rd = -1;
 }
 
 int lxprocfs_open(struct lxprocfs *fs, struct zone_error *err)
 {
+	int wake[2];
+
 	lxprocfs_init(fs);
 	fs->fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
 	if (fs->fd < 0)
 		return zone_error_set(err, errno, "open /dev/fuse");
+	if (pipe2(wake, O_CLOEXEC) == 0) { /* without it, the server looks every 10 ms */
+		fs->wake_rd = wake[0];
+		fs->wake = wake[1];
+	}
 	return 0;
 }
 
@@ -651,8 +659,22 @@ static void drop_privileges(void)
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 }
 
-static __attribute__((noreturn)) void serve(int fd, const char *page_path, const char *kver,
-					    int zone_pids, pid_t parent)
+/* Until the file system is mounted: the mounter's byte on wake (then *wake = -1), or 10 ms. */
+static void wait_mount(int *wake)
+{
+	struct pollfd p = {.fd = *wake, .events = POLLIN};
+
+	if (*wake < 0) {
+		struct timespec ts = {0, 10000000};
+		nanosleep(&ts, NULL);
+	} else if (poll(&p, 1, 10) != 0) {
+		close(*wake); /* woken, or no writer left: the 10 ms looks from here on */
+		*wake = -1;
+	}
+}
+
+static __attribute__((noreturn)) void serve(int fd, int wake, const char *page_path,
+					    const char *kver, int zone_pids, pid_t parent)
 {
 	struct lxprocfs_srv *s = lxprocfs_srv_new(page_path, kver, "/proc");
 	char *in = malloc(IN_BUF), *out = malloc(OUT_BUF);
@@ -677,8 +699,7 @@ static __attribute__((noreturn)) void serve(int fd, const char *page_path, const
 				continue;
 			/* not mounted yet: the plan mounts it once the zone's root is in place */
 			if (errno == EPERM && waited++ < MOUNT_WAIT) {
-				struct timespec ts = {0, 10000000};
-				nanosleep(&ts, NULL);
+				wait_mount(&wake);
 				continue;
 			}
 			_exit(errno == ENODEV ? 0 : 1); /* ENODEV: unmounted, the zone is gone */
@@ -709,16 +730,20 @@ int lxprocfs_start(struct lxprocfs *fs, const char *page_path, const char *kver,
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		prctl(PR_SET_NAME, "lxprocfs", 0, 0, 0);
-		/* nothing of the supervisor's but /dev/fuse, as 3, and stderr */
+		/* nothing of the supervisor's but /dev/fuse, as 3, the wake pipe's read end, as
+		 * 4, and stderr */
 		if (null >= 0) {
 			dup2(null, 0);
 			dup2(null, 1);
 		}
-		if (dup2(fs->fd, 3) < 0)
+		if (dup2(fs->fd, 3) < 0 || (fs->wake_rd >= 0 && dup2(fs->wake_rd, 4) < 0))
 			_exit(1);
-		syscall(SYS_close_range, 4, ~0U, 0);
-		serve(3, page_path, kver, zone_pids, parent);
+		syscall(SYS_close_range, fs->wake_rd >= 0 ? 5 : 4, ~0U, 0);
+		serve(3, fs->wake_rd >= 0 ? 4 : -1, page_path, kver, zone_pids, parent);
 	}
+	if (fs->wake_rd >= 0)
+		close(fs->wake_rd);
+	fs->wake_rd = -1;
 	fs->pid = pid;
 	fs->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	return 0;
@@ -739,4 +764,9 @@ void lxprocfs_stop(struct lxprocfs *fs)
 	if (fs->fd >= 0)
 		close(fs->fd);
 	fs->fd = -1;
+	if (fs->wake >= 0)
+		close(fs->wake);
+	if (fs->wake_rd >= 0)
+		close(fs->wake_rd);
+	fs->wake = fs->wake_rd = -1;
 }

@@ -10,8 +10,8 @@
  * request, ran at about half its native speed.  Now the kernel serves them: a small FUSE file
  * system whose server runs outside the zone, in the zone's supervisor's namespaces (lxzone's
  * per-zone supervisor, or lxrun's waiting parent), and whose files the launch plan binds over
- * the zone's own (LOP_LXPROC_FILES, zone/launch/launch_plan.c) before the zone's mounts are locked by
- * its user namespace.  Opens are never trapped; the brand keeps only what is not a file
+ * the zone's own (LOP_LXPROC_FILES, zone/launch/launch_plan.c) before the zone's mounts are locked
+ * by its user namespace.  Opens are never trapped; the brand keeps only what is not a file
  * (sysinfo, and sched_getaffinity where the zone's cpuset is not the answer).
  *
  * What a file says is the same lxproc code the brand runs: the page's fields go through
@@ -58,6 +58,9 @@ struct lxprocfs {
 	int fd;	   /* /dev/fuse, close-on-exec; -1: none */
 	pid_t pid; /* the server, forked by lxprocfs_start; 0: none */
 	int pidfd; /* the server's, taken at the fork: its pid may be reaped and reused */
+	/* a pipe: one byte on wake (close-on-exec) once the file system is mounted, so the
+	 * server reads its first request at once instead of at its next 10 ms look */
+	int wake, wake_rd;
 };
 
 /* Files a zone binds: at most this many rows of lxproc_files. */
@@ -68,11 +71,11 @@ struct lxprocfs_bind {
 	const char *zone; /* the zone path it is bound over (a row's path) */
 };
 
-/* fs->fd = -1, fs->pid = 0, fs->pidfd = -1. */
+/* fs->fd = -1, fs->pid = 0, fs->pidfd = fs->wake = fs->wake_rd = -1. */
 void lxprocfs_init(struct lxprocfs *fs);
 
-/* Opens /dev/fuse (close-on-exec).  0, or -1 with err: no FUSE, and the caller falls back to
- * the brand's traps. */
+/* Opens /dev/fuse and the wake pipe (close-on-exec).  0, or -1 with err: no FUSE, and the
+ * caller falls back to the brand's traps. */
 int lxprocfs_open(struct lxprocfs *fs, struct zone_error *err);
 
 /*
@@ -88,8 +91,8 @@ size_t lxprocfs_binds(const char *kver, struct lxprocfs_bind *out);
  * namespace of the process that mounted the file system: zone_pids says that is the zone's
  * (the plan ran in it: a zone without a user namespace, lxrun --root), else it is the
  * host's and the server looks the reader's own pid up (NSpid).  The server waits for the plan's
- * mount, answers until the file system goes away with the zone's last mount (or its parent dies),
- * then exits. 0, or -1 with err.
+ * mount (a byte on fs->wake, or its 10 ms looks), answers until the file system goes away with the
+ * zone's last mount (or its parent dies), then exits. 0, or -1 with err.
  */
 int lxprocfs_start(struct lxprocfs *fs, const char *page_path, const char *kver, int zone_pids,
 		   struct zone_error *err);

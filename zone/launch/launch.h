@@ -110,11 +110,14 @@ struct launch_userns {
 	uint32_t base, count;
 	int user_fd;		    /* the user namespace U */
 	int uts_fd, ipc_fd, net_fd; /* owned by U */
+	/* U's binfmt_misc instance, a detached mount (launch_binfmt.c); -1: binfmt_errno says
+	 * why (the kernel has no instance per namespace), or 0: not made (LOP_BINFMT makes it) */
+	int binfmt_fd, binfmt_errno;
 };
 
-/* Make U (helper process, maps written by the caller) and its uts, ipc and, with new_net,
- * network namespaces (the pid namespace is init's clone's: launch_userns.c says why).  0, or -1
- * with err and nothing open. */
+/* Make U (helper process, maps written by the caller), its uts, ipc and, with new_net,
+ * network namespaces (the pid namespace is init's clone's: launch_userns.c says why), and its
+ * binfmt_misc instance.  0, or -1 with err and nothing open. */
 int launch_userns_create(uint32_t base, uint32_t count, int new_net, struct launch_userns *u,
 			 struct zone_error *err);
 void launch_userns_init(struct launch_userns *u); /* all descriptors -1 */
@@ -243,6 +246,9 @@ struct launch_opts {
 	const struct launch_lxproc_file *lxproc_files;
 	size_t nlxproc_files;
 	int lxproc_fuse_fd;
+	/* NULL, or a pipe's write end (struct lxprocfs.wake): one byte once the file system is
+	 * mounted, so its server answers at once (it would look again within 10 ms) */
+	const int *lxproc_wake_fd;
 	/* The zone's lxproc files are the kernel's: mounted by this plan (lxproc_files), or by
 	 * the zone's boot for what launch_enter runs.  The filter traps no open. */
 	int lxproc_kernel;
@@ -576,7 +582,7 @@ int launch_timens_restore(int fd, struct zone_error *err);
  * length or -1; register it with U's binfmt_misc and mount that read-only on the directory
  * target (0 also when the kernel has no per-namespace binfmt_misc), or -1 with err. */
 int launch_binfmt_entry(const char *interp, char *buf, size_t len);
-int launch_binfmt_register(const char *brand, int user_fd, uint32_t base, int target,
+int launch_binfmt_register(const char *brand, const struct launch_userns *u, int target,
 			   struct zone_error *err);
 
 /* Path a zone's brand sees its report at. */

@@ -139,15 +139,22 @@ static int binfmt_mount_in(int user_fd)
 	return fd;
 }
 
-int launch_binfmt_register(const char *brand, int user_fd, uint32_t base, int target,
+int launch_binfmt_register(const char *brand, const struct launch_userns *u, int target,
 			   struct zone_error *err)
 {
 	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
 					    MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
-	cleanup_close int mnt = binfmt_mount_in(user_fd), reg = -1, xo = -1;
+	/* made with U (launch_userns.c), or by a helper of ours now */
+	cleanup_close int own =
+	    u->binfmt_fd < 0 && !u->binfmt_errno ? binfmt_mount_in(u->user_fd) : -1;
+	cleanup_close int reg = -1, xo = -1;
+	int mnt = u->binfmt_fd >= 0 ? u->binfmt_fd : own;
+	uint32_t base = u->base;
 	char line[512], interp[64];
 	int n;
 
+	if (mnt < 0 && u->binfmt_errno)
+		errno = u->binfmt_errno;
 	if (mnt < 0) {
 		if (errno == EPERM || errno == ENODEV)
 			return 0; /* no per-namespace binfmt_misc: the brand loads everything */

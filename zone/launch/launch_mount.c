@@ -127,7 +127,7 @@ int launch_do_binfmt(struct root_ctx *c, const struct launch_op *op)
 	if (fd < 0)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open %s%s", c->root,
 				   op->dest);
-	return launch_binfmt_register(op->src, c->userns->user_fd, c->userns->base, fd, c->err);
+	return launch_binfmt_register(op->src, c->userns, fd, c->err);
 }
 
 /*
@@ -160,6 +160,10 @@ int launch_lxproc_files(const struct root_ctx *c)
 	if (!ok)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno,
 				   "mount the lxproc files (FUSE on fd %d)", o->lxproc_fuse_fd);
+	/* the binds below wait for the server's answers: wake it now (else it looks again
+	 * within 10 ms) */
+	if (o->lxproc_wake_fd && *o->lxproc_wake_fd >= 0)
+		(void)!write(*o->lxproc_wake_fd, "m", 1);
 	for (size_t i = 0; i < o->nlxproc_files; i++) {
 		const struct launch_lxproc_file *f = &o->lxproc_files[i];
 		cleanup_close int t = launch_root_open(c, f->zone, O_PATH);

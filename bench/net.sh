@@ -9,7 +9,7 @@
 # its address on lxzone0: the host's stack, its socket hooks) and in a net=exclusive zone (over
 # its veth). Prints each run, the medians and the ratios to native (issue 12 wants >= 0.95 for
 # shared), how often the shared zone's socket hooks ran, and (with perf) each side's nginx
-# worker's system calls and SIGSYS traps per request. Then an RTM_GETLINK + RTM_GETADDR dump
+# worker's system calls, SIGSYS traps and CPU time per request. Then an RTM_GETLINK + RTM_GETADDR dump
 # (`ip -j link; ip -j addr`, 200 times) in the shared zone against natively (issue 12: <= x3),
 # and getifaddrs() alone (the same two dumps without the exec of ip,
 # tests/bin/it_netview_probe). The addresses are documentation and private
@@ -159,9 +159,9 @@ else
 	echo "socket hooks not counted: $(tail -1 "$T/hooks")"
 fi
 
-# system calls and SIGSYS traps per request of each side's nginx worker during one more run
-# (perf's tracepoints; the counts, unlike req/s, do not move with the machine's load): a trap
-# is microseconds, the size of the whole gap at these rates (docs/performance.md, issue 12)
+# system calls, SIGSYS traps and CPU time per request of each side's nginx worker during one
+# more run (perf; the counts, unlike req/s, do not move with the machine's load, the CPU time
+# less): a trap is microseconds, the size of the whole gap at these rates (docs/performance.md)
 worker() { # a part of its cgroup path -> the nginx worker's pid
 	for p in $(pgrep -x nginx); do
 		grep -q "$1" "/proc/$p/cgroup" 2>/dev/null && grep -q worker "/proc/$p/cmdline" &&
@@ -173,13 +173,14 @@ if command -v perf >/dev/null; then
 		"exclusive:/$X/:http://$XA.2/"; do
 		n=${m%%:*} u=${m#*:} && c=${u%%:*} && u=${u#*:}
 		p=$(worker "$c")
-		[ -n "$p" ] && perf stat -x, -o "$T/perf" -e raw_syscalls:sys_enter,signal:signal_generate \
+		[ -n "$p" ] && perf stat -x, -o "$T/perf" \
+			-e task-clock,raw_syscalls:sys_enter,signal:signal_generate \
 			-p "$p" -- wrk -t1 -c16 -d"${d}s" "$u" >"$T/wrk" 2>&1 ||
 			{ echo "$n: calls per request not counted"; continue; }
 		awk -F, -v n="$n" -v q="$(awk '/requests in/ {print $1}' "$T/wrk")" '
-			$3 ~ /sys_enter/ {s = $1} $3 ~ /signal_generate/ {g = $1}
-			END {printf "%s nginx worker per request: %.2f system calls, %.3f traps (SIGSYS)\n",
-				n, s / q, g / q}' "$T/perf"
+			$3 == "task-clock" {t = $1} $3 ~ /sys_enter/ {s = $1} $3 ~ /signal_generate/ {g = $1}
+			END {printf "%s nginx worker per request: %.2f system calls, %.3f traps (SIGSYS), " \
+				"%.1f us CPU\n", n, s / q, g / q, t * 1000 / q}' "$T/perf"
 	done
 else
 	echo "calls per request not counted: no perf"

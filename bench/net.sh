@@ -8,9 +8,11 @@
 # rounds: natively (the same image's nginx, chrooted, on 127.0.0.1), in a net=shared zone (on
 # its address on lxzone0: the host's stack, its socket hooks) and in a net=exclusive zone (over
 # its veth). Prints each run, the medians and the ratios to native (issue 12 wants >= 0.95 for
-# shared). Then an RTM_GETLINK + RTM_GETADDR dump (`ip -j link; ip -j addr`, 200 times) in the
-# shared zone against natively (issue 12: <= x3), and getifaddrs() alone (the same two dumps
-# without the exec of ip, tests/bin/it_netview_probe). The addresses are documentation and private
+# shared), how often the shared zone's socket hooks ran, and (with perf) each side's nginx
+# worker's system calls, SIGSYS traps and CPU time per request. Then an RTM_GETLINK + RTM_GETADDR dump
+# (`ip -j link; ip -j addr`, 200 times) in the shared zone against natively (issue 12: <= x3),
+# and getifaddrs() alone (the same two dumps without the exec of ip,
+# tests/bin/it_netview_probe). The addresses are documentation and private
 # ranges held on this host only: no packet leaves it. Needs root, wrk and the image.
 set -eu
 
@@ -155,6 +157,33 @@ if python3 "$src/bench/netbpf_stats.py" "$zcg" -- wrk -t1 -c16 -d"${d}s" "http:/
 			l == "" ? "" : " (" substr(l, 2) ")" }' d="$d" "$T/hooks"
 else
 	echo "socket hooks not counted: $(tail -1 "$T/hooks")"
+fi
+
+# system calls, SIGSYS traps and CPU time per request of each side's nginx worker during one
+# more run (perf; the counts, unlike req/s, do not move with the machine's load, the CPU time
+# less): a trap is microseconds, the size of the whole gap at these rates (docs/performance.md)
+worker() { # a part of its cgroup path -> the nginx worker's pid
+	for p in $(pgrep -x nginx); do
+		grep -q "$1" "/proc/$p/cgroup" 2>/dev/null && grep -q worker "/proc/$p/cmdline" &&
+			echo "$p"
+	done | head -1
+}
+if command -v perf >/dev/null; then
+	for m in "native:netbench-native-$$:http://127.0.0.1:$NP/" "shared:/$S/:http://$SA/" \
+		"exclusive:/$X/:http://$XA.2/"; do
+		n=${m%%:*} u=${m#*:} && c=${u%%:*} && u=${u#*:}
+		p=$(worker "$c")
+		[ -n "$p" ] && perf stat -x, -o "$T/perf" \
+			-e task-clock,raw_syscalls:sys_enter,signal:signal_generate \
+			-p "$p" -- wrk -t1 -c16 -d"${d}s" "$u" >"$T/wrk" 2>&1 ||
+			{ echo "$n: calls per request not counted"; continue; }
+		awk -F, -v n="$n" -v q="$(awk '/requests in/ {print $1}' "$T/wrk")" '
+			$3 == "task-clock" {t = $1} $3 ~ /sys_enter/ {s = $1} $3 ~ /signal_generate/ {g = $1}
+			END {printf "%s nginx worker per request: %.2f system calls, %.3f traps (SIGSYS), " \
+				"%.1f us CPU\n", n, s / q, g / q, t * 1000 / q}' "$T/perf"
+	done
+else
+	echo "calls per request not counted: no perf"
 fi
 
 # netlink dumps: 200 x (ip -j link; ip -j addr), in the shared zone and natively

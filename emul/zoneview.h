@@ -14,8 +14,9 @@
 
 /* Is there a valid zone page to answer from?  (Maps it on first use.) */
 int lx_zone_active(void);
-/* Is f answered by the brand?  Every lxproc file with a page; without one, with a
- * kernel-version to show, the files that show the release (/proc/version, osrelease). */
+/* Is f answered by the brand?  Every lxproc file with a page, unless the page says the kernel
+ * serves them (LXZP_F_KERNEL_FILES); without one, with a kernel-version to show, the files
+ * that show the release (/proc/version, osrelease). */
 int lx_zone_serves(const struct lxproc_file *f);
 /*
  * The generation of f's text: changes whenever an input of f may have (a new page sample,

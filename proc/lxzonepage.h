@@ -77,7 +77,8 @@ struct lxzone_page {
 	uint32_t nr_running, nr_blocked, nr_threads, last_pid;
 	uint64_t nr_forks;
 	uint32_t host_pidns; /* 1: the zone's tasks are in the host's pid namespace */
-	uint32_t flags;	     /* LXZP_F_*: how the supervisor booted the zone, for host tools */
+	uint32_t flags;	     /* LXZP_F_*: how the supervisor booted the zone, for host tools
+			      * and the brand (lx_zone_serves) */
 
 	/*
 	 * The zone's time namespace: its CLOCK_BOOTTIME is the host's minus timens_boot_ns (the

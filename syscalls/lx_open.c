@@ -1,8 +1,9 @@
 /*
  * open, openat, openat2: trapped only in zones with a zone page (the table's CAPS rows), in the
  * shapes that can name a synthesized /proc or /sys file (filter/filter.c), and in shared-IP
- * zones when read-only (netlink/nlfilter.h); lxproc serves those (syscalls/lx_proc.c), a shared
- * zone's /proc/net files syscalls/lx_procnet.c, every other path goes on to the kernel.
+ * zones when read-only (netlink/nlfilter.h); lxproc serves its files (syscalls/lx_proc.c) unless
+ * the kernel does (FUSE: lx_zone_serves), a shared zone's /proc/net files syscalls/lx_procnet.c,
+ * every other path goes on to the kernel.
  */
 #include "emul/guestmem.h"
 #include "emul/lx_errno.h"

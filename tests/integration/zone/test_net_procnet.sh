@@ -121,6 +121,22 @@ lxzone exec $za -- sh -c 'mkfifo /tmp/fifo; cat /tmp/fifo & p=$!; sleep 0.5; kil
 [ "$(cat "$T/fifo")" = ended ] || fail "a cat blocked opening a FIFO outlived SIGTERM"
 echo "ok: an open blocked on a FIFO ends on SIGTERM"
 
+# an lxproc file opened read-only traps here too; where the kernel serves those files (FUSE
+# binds, zone/lxprocfs.h) the open goes on to the kernel's file, as in any other zone: the brand
+# must not serve it and stack its descriptor filter, which traps every fstat after (nginx's,
+# one a request: 0.81 of native)
+lxzone exec $za -- sh -c 'grep -c " /sys/devices/system/cpu/online .* - fuse " /proc/self/mountinfo
+	grep Seccomp_filters /proc/self/status; exec 3</sys/devices/system/cpu/online
+	readlink /proc/self/fd/3; grep Seccomp_filters /proc/self/status' >"$T/lxf" 2>&1 || true
+if [ "$(head -1 "$T/lxf")" = 1 ]; then
+	[ "$(sed -n 3p "$T/lxf")" = /sys/devices/system/cpu/online ] &&
+		[ "$(sed -n 2p "$T/lxf")" = "$(sed -n 4p "$T/lxf")" ] ||
+		{ cat "$T/lxf"; fail "an lxproc file the kernel serves was served by the brand"; }
+	echo "ok: an lxproc file opened blocking is the kernel's (FUSE), no descriptor filter"
+else
+	echo "note: no FUSE-served lxproc files in the zone: the brand serves them (not checked)"
+fi
+
 lxzone halt $za
 lxzone halt $zb
 echo "PASS"

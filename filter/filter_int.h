@@ -31,13 +31,10 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 #define CLONE_VFORK_STYLE ((scmp_datum_t)(CLONE_VM | CLONE_VFORK))
 
 /* rules.c */
-#define LX_FUTEX_TRAPPED 6
+#define LX_FUTEX_TRAPPED 8
 #define LX_FUTEX_PASSED	 6
 extern const int lx_filter_futex_trapped[LX_FUTEX_TRAPPED]; /* futex commands the brand emulates */
 extern const int lx_filter_futex_passed[LX_FUTEX_PASSED];
-/* futex commands passed with non-negative counts (args 2 and 3), trapped otherwise */
-#define LX_FUTEX_COUNTED 2
-extern const int lx_filter_futex_counted[LX_FUTEX_COUNTED];
 int lx_filter_lxproc_nr(const struct lx_filter_opts *o, int nr);
 unsigned lx_filter_effective_class(const struct lx_filter_opts *o, int nr);
 int lx_filter_hard_only(int nr);

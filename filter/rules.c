@@ -150,22 +150,15 @@ static int add_lxproc_rules(scmp_filter_ctx ctx, uint32_t gated, int nr, struct 
 }
 
 /*
- * futex in the hardened profile: the PI commands trap (the brand emulates them on WAIT/WAKE,
- * syscalls/lx_futex.c); WAIT, WAKE, the bitset variants, WAKE_OP and the obsolete FD pass.
- * REQUEUE and CMP_REQUEUE (the plain ones, no PI state: futex_requeue with requeue_pi 0) pass
- * when nr_wake and nr_requeue (args 2 and 3, ints to the kernel) are not negative, the shape of
- * CVE-2018-6927; with a negative one they trap and the brand answers EINVAL.  Only the kernel
- * can move a waiter from one futex's queue to another's (waiters of a shared futex sit in other
- * processes, beyond the brand's reach), so the brand could only wake them instead.  The command
- * is op without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME, compared on op's low word (the
- * kernel reads an int); anything else (unknown commands) takes the default trap, where the
- * brand answers ENOSYS as the kernel would.
+ * futex in the hardened profile: the PI and requeue commands trap (the brand emulates them on
+ * WAIT/WAKE, syscalls/lx_futex.c); WAIT, WAKE, the bitset variants, WAKE_OP and the obsolete
+ * FD pass.  The command is op without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME, compared
+ * on op's low word (the kernel reads an int); anything else (unknown commands) takes the
+ * default trap, where the brand answers ENOSYS as the kernel would.
  */
 #define FUTEX_CMD_BITS ((scmp_datum_t)0xfffffe7fU)
-#define INT_SIGN       ((scmp_datum_t)0x80000000U)
-const int lx_filter_futex_trapped[LX_FUTEX_TRAPPED] = {6, 7, 8, 11, 12, 13};
+const int lx_filter_futex_trapped[LX_FUTEX_TRAPPED] = {3, 4, 6, 7, 8, 11, 12, 13};
 const int lx_filter_futex_passed[LX_FUTEX_PASSED] = {0, 1, 2, 5, 9, 10};
-const int lx_filter_futex_counted[LX_FUTEX_COUNTED] = {3, 4};
 
 static int add_futex_rules(scmp_filter_ctx ctx, uint32_t gated, struct zone_error *err)
 {
@@ -175,23 +168,6 @@ static int add_futex_rules(scmp_filter_ctx ctx, uint32_t gated, struct zone_erro
 		rc = seccomp_rule_add(ctx, gated, SCMP_SYS(futex), 1,
 				      SCMP_A1_64(SCMP_CMP_MASKED_EQ, FUTEX_CMD_BITS,
 						 (scmp_datum_t)lx_filter_futex_trapped[i]));
-	/* the requeues: to the kernel with both counts >= 0, else trapped (disjoint rules) */
-	for (size_t i = 0; rc == 0 && i < LX_FUTEX_COUNTED; i++) {
-		const scmp_datum_t cmd = (scmp_datum_t)lx_filter_futex_counted[i];
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(futex), 3,
-				      SCMP_A1_64(SCMP_CMP_MASKED_EQ, FUTEX_CMD_BITS, cmd),
-				      SCMP_A2_64(SCMP_CMP_MASKED_EQ, INT_SIGN, 0),
-				      SCMP_A3_64(SCMP_CMP_MASKED_EQ, INT_SIGN, 0));
-		if (rc == 0)
-			rc = seccomp_rule_add(ctx, gated, SCMP_SYS(futex), 2,
-					      SCMP_A1_64(SCMP_CMP_MASKED_EQ, FUTEX_CMD_BITS, cmd),
-					      SCMP_A2_64(SCMP_CMP_MASKED_EQ, INT_SIGN, INT_SIGN));
-		if (rc == 0)
-			rc = seccomp_rule_add(ctx, gated, SCMP_SYS(futex), 3,
-					      SCMP_A1_64(SCMP_CMP_MASKED_EQ, FUTEX_CMD_BITS, cmd),
-					      SCMP_A2_64(SCMP_CMP_MASKED_EQ, INT_SIGN, 0),
-					      SCMP_A3_64(SCMP_CMP_MASKED_EQ, INT_SIGN, INT_SIGN));
-	}
 	for (size_t i = 0; rc == 0 && i < LX_FUTEX_PASSED; i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(futex), 1,
 				      SCMP_A1_64(SCMP_CMP_MASKED_EQ, FUTEX_CMD_BITS,

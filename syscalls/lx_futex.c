@@ -1,15 +1,12 @@
 /*
- * futex PI operations over plain FUTEX_WAIT/FUTEX_WAKE, for the hardened profile.
+ * futex PI and requeue operations over plain FUTEX_WAIT/FUTEX_WAKE, for the hardened profile.
  *
  * Big theory statement.
  *
  * The host kernel's PI and requeue paths (futex_lock_pi, rt_mutex proxy locking, requeue_pi)
  * are among its most exploited code (CVE-2014-3153 and its kin), so in a hardened zone the
- * filter traps the PI commands (an argument rule on futex's op) and the brand implements them
- * on the futex word alone; FUTEX_WAIT, WAKE, the bitset variants and WAKE_OP pass through, and
- * so do the plain REQUEUE and CMP_REQUEUE with non-negative counts (no PI state: only the
- * kernel can move a waiter onto another futex's queue, and a shared futex's waiters are in
- * other processes, out of the brand's reach; filter/rules.c, add_futex_rules).
+ * filter traps these commands (an argument rule on futex's op) and the brand implements them
+ * on the futex word alone; FUTEX_WAIT, WAKE, the bitset variants and WAKE_OP pass through.
  *
  * The word is Linux's: owner TID | FUTEX_WAITERS | FUTEX_OWNER_DIED, so glibc's user-space
  * fast paths (CAS 0 -> tid to lock, tid -> 0 to unlock) are unchanged: an uncontended PI lock
@@ -26,17 +23,17 @@
  *   WAIT_REQUEUE_PI     FUTEX_WAIT on the condition word; once woken, LOCK_PI on the mutex
  *                       word, so it returns owning it, as Linux's requeue_pi does.
  *   CMP_REQUEUE_PI      the value check; then wakes the waiters instead of moving them (each
- *                       then takes the mutex in turn: spurious wake-ups, which futex users
- *                       must tolerate).
- *   REQUEUE, CMP_REQUEUE  only with a negative nr_wake or nr_requeue (the filter passes the
- *                       rest to the kernel): EINVAL, as Linux.
+ *                       then takes the mutex in turn).
+ *   REQUEUE, CMP_REQUEUE  the value check; then nr_wake + nr_requeue waiters are woken instead
+ *                       of requeued: futex waiters must recheck their condition anyway, so a
+ *                       requeue becomes spurious wake-ups (a thundering herd Linux avoids).
  *
  * Approximations (docs/architecture.md): there is no priority inheritance — a waiter does not
  * lend its priority to the owner; an owner that dies without a robust list leaves its TID in
  * the word and waiters see ESRCH, as Linux's; the death of a robust owner is noticed within a
  * 100 ms slice (the host's exit code marks the word but wakes only its own PI waiters); a
  * thread blocked in LOCK_PI sees its signals when it gets the lock (Linux runs the handler and
- * restarts the call); CMP_REQUEUE_PI's return count counts woken waiters only.
+ * restarts the call); return counts of the requeue commands count woken waiters only.
  */
 #include "emul/guestmem.h"
 #include "emul/lx_errno.h"
@@ -252,9 +249,8 @@ static long requeue(struct lx_sysctx *c, int cmd, int priv)
 	} else if (lx_copy_from_guest(&(uint32_t){0}, uaddr, 4)) {
 		return -LX_EFAULT;
 	}
-	/* CMP_REQUEUE_PI: wake instead of move (a requeue_pi waiter takes the mutex itself).
-	 * REQUEUE and CMP_REQUEUE with valid counts never get here (the kernel moves their
-	 * waiters); should one come, a wake is still correct, only not counted as Linux would. */
+	/* wake instead of move: a waiter rechecks its condition (and a requeue_pi waiter takes
+	 * the mutex itself) */
 	long n = (long)nr_wake + nr_requeue;
 	return lx_sys3(SYS_futex, uaddr, FUTEX_WAKE | priv, n > 0x7fffffff ? 0x7fffffff : n);
 }

@@ -2,9 +2,7 @@
  * futex_pi: futex's PI and requeue commands, natively and under the hardened profile (the brand
  * emulates them on WAIT/WAKE, syscalls/lx_futex.c); both runs print the same lines
  * (tests/integration/futex_pi.sh).  Errors in the kernel's order, then glibc's PI mutexes:
- * contended, trylock, timed, robust with a dead owner, and a requeue; then (`requeue`) a plain
- * CMP_REQUEUE of waiters in other processes, which must be moved, not woken: afterwards a wake
- * of the first futex finds nobody and a wake of the second finds the moved ones.
+ * contended, trylock, timed, robust with a dead owner, and a requeue.
  */
 #include <errno.h>
 #include <linux/futex.h>
@@ -15,7 +13,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -178,65 +175,6 @@ static void mutexes(void)
 	pthread_mutex_unlock(&rm);
 }
 
-/* Is pid asleep in futex(2) on its first futex?  (state S, /proc/PID/syscall "202 0x<uaddr>") */
-static int waiting_on(pid_t pid, const void *uaddr)
-{
-	char p[64], buf[256], want[64];
-	FILE *f;
-	int ok = 0;
-
-	snprintf(p, sizeof(p), "/proc/%d/syscall", (int)pid);
-	snprintf(want, sizeof(want), "202 %#lx ", (unsigned long)(uintptr_t)uaddr);
-	f = fopen(p, "r");
-	if (f && fgets(buf, sizeof(buf), f) && !strncmp(buf, want, strlen(want)))
-		ok = 1;
-	if (f)
-		fclose(f);
-	snprintf(p, sizeof(p), "/proc/%d/stat", (int)pid);
-	f = fopen(p, "r");
-	if (ok && f && fgets(buf, sizeof(buf), f)) {
-		const char *s = strrchr(buf, ')');
-		ok = s && s[1] == ' ' && s[2] == 'S';
-	}
-	if (f)
-		fclose(f);
-	return ok;
-}
-
-/* Three processes wait on w[0]; CMP_REQUEUE wakes one and moves two onto w[1], as Linux's
- * does (LTP's futex_cmp_requeue01 in miniature). */
-static void requeue_moves(void)
-{
-	uint32_t *w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	pid_t kid[3];
-
-	w[0] = w[1] = 0;
-	for (int i = 0; i < 3; i++) {
-		kid[i] = fork();
-		if (kid[i] == 0) {
-			struct timespec t = {20, 0};
-			_exit(fx(&w[0], FUTEX_WAIT, 0, &t, NULL, 0) == 0 ? 0 : 1);
-		}
-	}
-	for (int i = 0; i < 3; i++)
-		for (int n = 0; n < 4000 && !waiting_on(kid[i], &w[0]); n++)
-			usleep(1000);
-	printf("%-46s %ld\n", "CMP_REQUEUE: 1 woken + 2 moved",
-	       fx(&w[0], FUTEX_CMP_REQUEUE, 1, (void *)2, &w[1], 0));
-	printf("%-46s %ld\n", "then WAKE on the first futex",
-	       fx(&w[0], FUTEX_WAKE, 10, NULL, NULL, 0));
-	printf("%-46s %ld\n", "then WAKE on the second futex",
-	       fx(&w[1], FUTEX_WAKE, 10, NULL, NULL, 0));
-	int woken = 0;
-	for (int i = 0; i < 3; i++) {
-		int st;
-		if (waitpid(kid[i], &st, 0) == kid[i] && WIFEXITED(st) && WEXITSTATUS(st) == 0)
-			woken++;
-	}
-	printf("%-46s %d\n", "waiters woken (not timed out)", woken);
-	munmap(w, 4096);
-}
-
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -246,8 +184,6 @@ int main(int argc, char **argv)
 			errors();
 		else if (!strcmp(argv[i], "mutex"))
 			mutexes();
-		else if (!strcmp(argv[i], "requeue"))
-			requeue_moves();
 	}
 	return 0;
 }

@@ -1,7 +1,8 @@
 /*
  * Hand-assembled classic BPF for the brand's small stacked filters (emul/fdfilter.c,
- * netlink/nlfilter.c): the opcodes and seccomp_data offsets they use, one instruction
- * builder, and the tail both end with.  Freestanding; included by those two files only.
+ * emul/exefilter.c, netlink/nlfilter.c): the opcodes and seccomp_data offsets they use, one
+ * instruction builder, and the head they all start with and the tail they all end with.
+ * Freestanding; included by those files only.
  */
 #ifndef LX_EMUL_BPF_INS_H
 #define LX_EMUL_BPF_INS_H
@@ -33,6 +34,19 @@ static inline struct lx_sock_filter ins(uint16_t code, uint32_t k, int at, int j
 	struct lx_sock_filter f = {code, (uint8_t)(jt ? jt - at - 1 : 0),
 				   (uint8_t)(jf ? jf - at - 1 : 0), k};
 	return f;
+}
+
+#define LX_BPF_HEAD_LEN 3
+
+/*
+ * The head, at p[0 .. 2]: another architecture goes to allow (the main filter decides: it
+ * kills), then the system call's number is loaded for the filter's own tests from p[3] on.
+ */
+static inline void lx_bpf_head(struct lx_sock_filter *p, int allow)
+{
+	p[0] = ins(BPF_LD_W_ABS, OFF_ARCH, 0, 0, 0);
+	p[1] = ins(BPF_JEQ_K, AUDIT_X86_64, 1, 2, allow);
+	p[2] = ins(BPF_LD_W_ABS, OFF_NR, 2, 0, 0);
 }
 
 #define LX_BPF_GATE_TAIL_LEN 7

@@ -22,16 +22,14 @@ enum {
 	I_ALLOW,
 	I_END
 };
+_Static_assert(I_NR == LX_BPF_HEAD_LEN - 1 && I_ARCH == 0, "the head's layout (emul/bpf_ins.h)");
 _Static_assert(I_ALLOW == I_GATE_HI + LX_BPF_GATE_TAIL_LEN - 1 && I_TRAP == I_ALLOW - 1,
 	       "the gate tail's layout (emul/bpf_ins.h)");
 _Static_assert(I_END == LX_EXEFILTER_LEN, "LX_EXEFILTER_LEN");
 
 void lx_exefilter_build(struct lx_sock_filter p[LX_EXEFILTER_LEN])
 {
-	/* another architecture: the main filter decides (it kills) */
-	p[I_ARCH] = ins(BPF_LD_W_ABS, OFF_ARCH, I_ARCH, 0, 0);
-	p[I_ARCH_OK] = ins(BPF_JEQ_K, AUDIT_X86_64, I_ARCH_OK, I_ARCH_OK + 1, I_ALLOW);
-	p[I_NR] = ins(BPF_LD_W_ABS, OFF_NR, I_NR, 0, 0);
+	lx_bpf_head(p, I_ALLOW);
 	p[I_IS_READLINK] = ins(BPF_JEQ_K, NR_READLINK, I_IS_READLINK, I_GATE_HI, I_IS_READLINK + 1);
 	p[I_IS_READLINKAT] =
 	    ins(BPF_JEQ_K, NR_READLINKAT, I_IS_READLINKAT, I_GATE_HI, I_ALLOW_OTHER);

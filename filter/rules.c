@@ -209,10 +209,10 @@ static int add_epoll_rules(scmp_filter_ctx ctx, uint32_t gated, uint32_t hard, i
 				  SCMP_A0_32(SCMP_CMP_MASKED_EQ, mask, LX_EPH_FD_BASE));
 
 	if (rc == 0)
-		rc = seccomp_rule_add(ctx, hard, nr, 1, SCMP_A0_32(SCMP_CMP_LT, LX_EPH_FD_BASE));
+		rc = seccomp_rule_add(ctx, hard, nr, 1, SCMP_A0_32(SCMP_CMP_LT, LX_EPH_FD_BASE, 0));
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, hard, nr, 1,
-				      SCMP_A0_32(SCMP_CMP_GE, LX_EPH_FD_BASE + LX_EPH_FD_COUNT));
+				      SCMP_A0_32(SCMP_CMP_GE, LX_EPH_FD_BASE + LX_EPH_FD_COUNT, 0));
 	if (rc < 0)
 		return zone_error_set(err, -rc, "filter: epoll rules for %s", lx_systable[nr].name);
 	return 0;

@@ -127,9 +127,9 @@ static int cgroup_name(const struct oci_config *c, const char *id, char *out, si
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-static int write_cg(const char *dir, const char *file, const char *val, struct zone_error *e)
+int oci_cg_write(const char *dir, const char *file, const char *val, struct zone_error *e)
 {
-	char path[ZONE_CG_PATH + 64];
+	char path[ZONE_CG_PATH + 256];
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
@@ -139,7 +139,7 @@ static int write_cg(const char *dir, const char *file, const char *val, struct z
 
 		if (fd >= 0)
 			close(fd);
-		return oci_fail(e, "write %s: %s", path, strerror(en));
+		return oci_fail(e, "write %s to %s: %s", val, path, strerror(en));
 	}
 	close(fd);
 	return 0;
@@ -158,7 +158,7 @@ static void cpuset_copy(const char *dir)
 		if (zone_read_text(buf, sizeof(buf), "%s/%s", parent, files[i]) > 0) {
 			struct zone_error e;
 
-			write_cg(dir, files[i], buf, &e);
+			oci_cg_write(dir, files[i], buf, &e);
 		}
 	}
 }
@@ -225,35 +225,35 @@ static int resources_exact(struct container *k, struct zone_error *e)
 	struct zone_error ign = {0};
 
 	if (cd[0] && cg_num(cpu, "period", buf, sizeof(buf)) && strcmp(buf, "0") &&
-	    write_cg(cd, "cpu.cfs_period_us", buf, e) < 0)
+	    oci_cg_write(cd, "cpu.cfs_period_us", buf, e) < 0)
 		return -1;
 	if (cd[0] && cg_num(cpu, "quota", buf, sizeof(buf)) && strcmp(buf, "0") &&
-	    write_cg(cd, "cpu.cfs_quota_us", buf, e) < 0)
+	    oci_cg_write(cd, "cpu.cfs_quota_us", buf, e) < 0)
 		return -1;
 	if (!cd[0] && k->cg.layout == ZONE_CG_V2 && cg_num(cpu, "quota", q, sizeof(q)) &&
 	    cg_num(cpu, "period", buf, sizeof(buf)) && strcmp(buf, "0")) {
 		char max[70];
 
 		snprintf(max, sizeof(max), "%s %s", q, buf);
-		if (write_cg(k->cg.v2, "cpu.max", max, e) < 0)
+		if (oci_cg_write(k->cg.v2, "cpu.max", max, e) < 0)
 			return -1;
 	}
 	if (!md[0])
 		return 0;
 	if (cg_num(mem, "reservation", buf, sizeof(buf)) &&
-	    write_cg(md, "memory.soft_limit_in_bytes", buf, e) < 0)
+	    oci_cg_write(md, "memory.soft_limit_in_bytes", buf, e) < 0)
 		return -1;
 	if (cg_num(mem, "swappiness", buf, sizeof(buf)) &&
-	    write_cg(md, "memory.swappiness", buf, e) < 0)
+	    oci_cg_write(md, "memory.swappiness", buf, e) < 0)
 		return -1;
 	if (json_is_true(json_object_get(mem, "disableOOMKiller")) &&
-	    write_cg(md, "memory.oom_control", "1", e) < 0)
+	    oci_cg_write(md, "memory.oom_control", "1", e) < 0)
 		return -1;
 	if (cg_num(mem, "kernel", buf, sizeof(buf)) &&
-	    write_cg(md, "memory.kmem.limit_in_bytes", buf, &ign) < 0)
+	    oci_cg_write(md, "memory.kmem.limit_in_bytes", buf, &ign) < 0)
 		oci_log("warning", "linux.resources.memory.kernel: %s", ign.msg);
 	if (cg_num(mem, "kernelTCP", buf, sizeof(buf)) &&
-	    write_cg(md, "memory.kmem.tcp.limit_in_bytes", buf, &ign) < 0)
+	    oci_cg_write(md, "memory.kmem.tcp.limit_in_bytes", buf, &ign) < 0)
 		oci_log("warning", "linux.resources.memory.kernelTCP: %s", ign.msg);
 	return 0;
 }
@@ -282,17 +282,17 @@ int oci_container_cgroup(struct container *k, struct zone_error *e)
 	if (zone_cgroup_create(&k->cg, &lim, &ze) < 0)
 		return oci_fail(e, "create cgroup %s: %s", k->st.cgroup, ze.msg);
 	if (c->cpuset_cpus && k->cg.v1[ZONE_CG_CPUSET][0] &&
-	    write_cg(k->cg.v1[ZONE_CG_CPUSET], "cpuset.cpus", c->cpuset_cpus, e) < 0)
+	    oci_cg_write(k->cg.v1[ZONE_CG_CPUSET], "cpuset.cpus", c->cpuset_cpus, e) < 0)
 		return -1;
 	if (c->cpuset_mems && k->cg.v1[ZONE_CG_CPUSET][0] &&
-	    write_cg(k->cg.v1[ZONE_CG_CPUSET], "cpuset.mems", c->cpuset_mems, e) < 0)
+	    oci_cg_write(k->cg.v1[ZONE_CG_CPUSET], "cpuset.mems", c->cpuset_mems, e) < 0)
 		return -1;
 	if (c->cpuset_cpus && k->cg.layout == ZONE_CG_V2 &&
-	    write_cg(k->cg.v2, "cpuset.cpus", c->cpuset_cpus, e) < 0)
+	    oci_cg_write(k->cg.v2, "cpuset.cpus", c->cpuset_cpus, e) < 0)
 		return -1;
 	if (c->cpu_shares && k->cg.v1[ZONE_CG_CPU][0]) {
 		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)c->cpu_shares);
-		if (write_cg(k->cg.v1[ZONE_CG_CPU], "cpu.shares", buf, e) < 0)
+		if (oci_cg_write(k->cg.v1[ZONE_CG_CPU], "cpu.shares", buf, e) < 0)
 			return -1;
 	}
 	if (oci_resources_apply(k, e) < 0 || resources_exact(k, e) < 0)

@@ -46,6 +46,8 @@ struct container {
 /* The container's cgroup (limits, cpuset, shares), its procs files and cgroup file systems
  * in k->opts, and its zone page (oci_cgroup.c).  0, or -1 with e. */
 int oci_container_cgroup(struct container *k, struct zone_error *e);
+/* Write val to dir/file, an existing cgroup file (oci_cgroup.c): -1 with runc's wording. */
+int oci_cg_write(const char *dir, const char *file, const char *val, struct zone_error *e);
 /* config.json's device keys, hugepageLimits and unified (oci_resources.c): parsed and
  * checked; linux.devices into the plan (insert: before pivot_root); the cgroup's rules and
  * files once zone_cgroup_create made it.  0, or -1 with e. */

@@ -232,24 +232,6 @@ int oci_devices_plan(struct container *k,
 /* ------------------------------------------------------------------------------------------ */
 /* The cgroup */
 
-static int write_one(const char *dir, const char *file, const char *val, struct zone_error *e)
-{
-	char path[ZONE_CG_PATH + 256];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, val, strlen(val)) != (ssize_t)strlen(val)) {
-		int en = errno;
-
-		if (fd >= 0)
-			close(fd);
-		return oci_fail(e, "write %s to %s: %s", val, path, strerror(en));
-	}
-	close(fd);
-	return 0;
-}
-
 static void rule_text(json_t *r, char *buf, size_t len)
 {
 	const char *t = json_string_value(json_object_get(r, "type"));
@@ -285,15 +267,15 @@ static int devices_apply(struct container *k, struct zone_error *e)
 	json_array_foreach(k->cfg.dev_rules, i, r)
 	{
 		rule_text(r, line, sizeof(line));
-		if (write_one(dir,
-			      json_is_true(json_object_get(r, "allow")) ? "devices.allow"
-									: "devices.deny",
-			      line, e) < 0)
+		if (oci_cg_write(dir,
+				 json_is_true(json_object_get(r, "allow")) ? "devices.allow"
+									   : "devices.deny",
+				 line, e) < 0)
 			return -1;
 	}
 	nz = zone_cgroup_device_rules(NULL, 0, zone_rules, 16);
 	for (i = 0; i < nz; i++)
-		if (write_one(dir, "devices.allow", zone_rules[i], e) < 0)
+		if (oci_cg_write(dir, "devices.allow", zone_rules[i], e) < 0)
 			return -1;
 	json_array_foreach(k->cfg.devices, i, r)
 	{
@@ -304,7 +286,7 @@ static int devices_apply(struct container *k, struct zone_error *e)
 		snprintf(line, sizeof(line), "%s %lld:%lld rwm", !strcmp(t, "u") ? "c" : t,
 			 (long long)json_integer_value(json_object_get(r, "major")),
 			 (long long)json_integer_value(json_object_get(r, "minor")));
-		if (write_one(dir, "devices.allow", line, e) < 0)
+		if (oci_cg_write(dir, "devices.allow", line, e) < 0)
 			return -1;
 	}
 	return 0;
@@ -327,11 +309,11 @@ static int v2_enable(const struct zone_cgroup *cg, const char *ctrl, struct zone
 				root);
 	snprintf(plus, sizeof(plus), "+%s", ctrl);
 	snprintf(p, sizeof(p), "%s", cg->v2);
-	if (write_one(root, "cgroup.subtree_control", plus, e) < 0)
+	if (oci_cg_write(root, "cgroup.subtree_control", plus, e) < 0)
 		return -1;
 	for (char *q = strchr(p + strlen(root) + 1, '/'); q; q = strchr(q + 1, '/')) {
 		*q = '\0';
-		if (write_one(p, "cgroup.subtree_control", plus, e) < 0)
+		if (oci_cg_write(p, "cgroup.subtree_control", plus, e) < 0)
 			return -1;
 		*q = '/';
 	}
@@ -356,7 +338,7 @@ static int v2_write(struct container *k, const char *file, const char *val, cons
 		if (access(path, F_OK) != 0)
 			return oci_fail(e, "%s: %s: no such file in %s", what, file, k->cg.v2);
 	}
-	return write_one(k->cg.v2, file, val, e);
+	return oci_cg_write(k->cg.v2, file, val, e);
 }
 
 int oci_blkio_dir(const char *cgroup, char *out, size_t len)
@@ -425,7 +407,7 @@ static int blockio_apply(struct container *k, struct zone_error *e)
 		if (access(f, F_OK) != 0)
 			oci_log("warning", "blockIO.weight: skipped: this host's blkio has no "
 					   "blkio.weight (no proportional-weight I/O scheduler)");
-		else if (write_one(dir, "blkio.weight", line, e) < 0)
+		else if (oci_cg_write(dir, "blkio.weight", line, e) < 0)
 			return -1;
 	}
 	for (size_t t = 0; t < sizeof(throttles) / sizeof(throttles[0]); t++)
@@ -435,7 +417,7 @@ static int blockio_apply(struct container *k, struct zone_error *e)
 				 (long long)json_integer_value(json_object_get(d, "major")),
 				 (long long)json_integer_value(json_object_get(d, "minor")),
 				 (long long)json_integer_value(json_object_get(d, "rate")));
-			if (write_one(dir, throttles[t].v1, line, e) < 0)
+			if (oci_cg_write(dir, throttles[t].v1, line, e) < 0)
 				return -1;
 		}
 	return 0;

@@ -35,14 +35,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/sendfile.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define BRAND_MAX (16 << 20)
@@ -83,79 +80,19 @@ static int brand_copy_xo(const char *brand, uint32_t base, int *out, struct zone
 	return 0;
 }
 
-/* A detached mount of U's binfmt_misc instance: made by a child in U (in a mount namespace
- * of its own, which fsopen requires), passed back over a socket.  -1 with errno when the
- * kernel refuses (no per-namespace binfmt_misc). */
-static int binfmt_mount_in(int user_fd)
-{
-	cleanup_close int s0 = -1, s1 = -1;
-	int sv[2], st, fd = -1;
-	char c = 0, cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {&c, 1};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-	pid_t p;
-
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return -1;
-	s0 = sv[0];
-	s1 = sv[1];
-	p = fork();
-	if (p < 0)
-		return -1;
-	if (p == 0) {
-		int e = 0, f = -1;
-
-		if (setns(user_fd, CLONE_NEWUSER) < 0 || unshare(CLONE_NEWNS) < 0 ||
-		    (e = fsopen("binfmt_misc", FSOPEN_CLOEXEC)) < 0 ||
-		    fsconfig(e, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
-		    (f = fsmount(e, FSMOUNT_CLOEXEC, 0)) < 0)
-			e = errno;
-		else
-			e = 0;
-		c = (char)e;
-		if (f >= 0) {
-			struct cmsghdr *cm;
-			mh.msg_control = cbuf;
-			mh.msg_controllen = sizeof(cbuf);
-			cm = CMSG_FIRSTHDR(&mh);
-			cm->cmsg_level = SOL_SOCKET;
-			cm->cmsg_type = SCM_RIGHTS;
-			cm->cmsg_len = CMSG_LEN(sizeof(int));
-			memcpy(CMSG_DATA(cm), &f, sizeof(int));
-		}
-		_exit(sendmsg(s1, &mh, 0) == 1 ? 0 : 1);
-	}
-	mh.msg_control = cbuf;
-	mh.msg_controllen = sizeof(cbuf);
-	if (recvmsg(s0, &mh, MSG_CMSG_CLOEXEC) == 1 && c == 0) {
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-		if (cm && cm->cmsg_type == SCM_RIGHTS)
-			memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	}
-	while (waitpid(p, &st, 0) < 0 && errno == EINTR)
-		;
-	if (fd < 0)
-		errno = c ? c : EPROTO;
-	return fd;
-}
-
 int launch_binfmt_register(const char *brand, const struct launch_userns *u, int target,
 			   struct zone_error *err)
 {
 	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
 					    MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
-	/* made with U (launch_userns.c), or by a helper of ours now */
-	cleanup_close int own =
-	    u->binfmt_fd < 0 && !u->binfmt_errno ? binfmt_mount_in(u->user_fd) : -1;
 	cleanup_close int reg = -1, xo = -1;
-	int mnt = u->binfmt_fd >= 0 ? u->binfmt_fd : own;
+	int mnt = u->binfmt_fd; /* made with U (launch_userns.c), or binfmt_errno says why not */
 	uint32_t base = u->base;
 	char line[512], interp[64];
 	int n;
 
-	if (mnt < 0 && u->binfmt_errno)
-		errno = u->binfmt_errno;
 	if (mnt < 0) {
+		errno = u->binfmt_errno;
 		if (errno == EPERM || errno == ENODEV)
 			return 0; /* no per-namespace binfmt_misc: the brand loads everything */
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,

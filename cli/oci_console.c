@@ -7,6 +7,7 @@
  * (oci_exec_tty), and the forked waiter takes the slave (oci_exec_tty_take).
  */
 #include "cli/oci.h"
+#include "lib/fdpass.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,18 +22,7 @@
 
 int oci_send_fd(int sock, int fd)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = {0}, name[] = "/dev/ptmx";
-	struct iovec iov = {.iov_base = name, .iov_len = sizeof(name) - 1};
-	struct msghdr msg = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	/* a peer gone is EPIPE, not a SIGPIPE that kills PID 1 with no word */
-	return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? -1 : 0;
+	return zone_fd_send(sock, fd, "/dev/ptmx", 9);
 }
 
 /* The terminal: a pty of the container's own devpts, its master sent over the console

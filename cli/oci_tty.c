@@ -18,6 +18,7 @@
  * (O_NONBLOCK), so a program that does not read its terminal never stalls its output.
  */
 #include "cli/oci.h"
+#include "lib/fdpass.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -110,21 +111,13 @@ int oci_tty_use(struct oci_tty *t, int master, struct zone_error *e)
 
 int oci_tty_recv(struct oci_tty *t, struct zone_error *e)
 {
-	char buf[64], cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
-	struct msghdr msg = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
-	struct cmsghdr *cm;
+	char buf[64];
 	ssize_t n;
-	int fd;
+	int fd = zone_fd_recv(t->sock, buf, sizeof(buf), &n);
 
-	while ((n = recvmsg(t->sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
-		;
-	cm = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
-	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+	if (fd < 0)
 		return oci_fail(e, "receive the container's terminal: %s",
 				n < 0 ? strerror(errno) : "no descriptor");
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
 	close(t->sock);
 	t->sock = -1;
 	return oci_tty_use(t, fd, e);

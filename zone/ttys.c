@@ -1,4 +1,5 @@
 #include "zone/ttys.h"
+#include "lib/fdpass.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -112,23 +113,7 @@ static void serve_client(struct zone_ttys *t, int fd)
 		send(fd, reply, strlen(reply), MSG_NOSIGNAL);
 		return;
 	}
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u = {0};
-	char plus = '+';
-	struct iovec iov = {.iov_base = &plus, .iov_len = 1};
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &t->master[k - 1], sizeof(int));
-	sendmsg(fd, &msg, MSG_NOSIGNAL);
+	zone_fd_send(fd, t->master[k - 1], "+", 1);
 }
 
 void zone_ttys_serve(struct zone_ttys *t)
@@ -152,35 +137,22 @@ void zone_ttys_unlink(const char *dir)
 /* The master from the supervisor's answer; -1 with err. */
 static int recv_master(int sock, unsigned k, struct zone_error *err)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
 	char text[96] = {0};
-	struct iovec iov = {.iov_base = text, .iov_len = sizeof(text) - 1};
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *cm;
 	ssize_t n;
-	int fd;
+	int fd = zone_fd_recv(sock, text, sizeof(text) - 1, &n);
 
-	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
-		;
 	if (n <= 0)
 		return zone_error_set(err, n < 0 ? errno : 0,
 				      "/dev/tty%u: no answer from the zone's supervisor", k);
-	cm = CMSG_FIRSTHDR(&msg);
-	if (text[0] != '+' || !cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
-	    cm->cmsg_len != CMSG_LEN(sizeof(int))) {
+	if (text[0] != '+' || fd < 0) {
 		char *nl = strchr(text, '\n');
+		if (fd >= 0)
+			close(fd);
 		if (nl)
 			*nl = '\0';
 		return zone_error_set(err, ENOENT, "%s",
 				      text[0] && text[0] != '+' ? text : "no terminal");
 	}
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
 	return fd;
 }
 

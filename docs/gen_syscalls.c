@@ -89,7 +89,8 @@ static void put(struct buf *b, const char *fmt, ...)
 	va_list ap;
 	for (;;) {
 		va_start(ap, fmt);
-		int n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+		/* the first call has no buffer yet: measure only (NULL + 0 is undefined) */
+		int n = vsnprintf(b->p ? b->p + b->len : NULL, b->cap - b->len, fmt, ap);
 		va_end(ap);
 		if (n < 0)
 			abort();

@@ -101,6 +101,27 @@ enum launch_init {
 	LAUNCH_INIT_IMAGE,	 /* PID 1 is the program itself (the image's /sbin/init) */
 };
 
+/* A resource limit for the zone (launch_rlimit.c): soft and hard both value (RLIM_INFINITY:
+ * unlimited).  at_least: only raise (an `auto` value: kept where the inherited soft limit is
+ * as high; where the hard limit cannot be raised, the soft one goes up to it); else exactly
+ * value, and a hard limit the launcher cannot raise fails the launch. */
+struct launch_rlimit {
+	int resource; /* RLIMIT_* */
+	uint64_t value;
+	int at_least;
+	const char *name; /* for messages: the zone key, "rlimit-memlock" */
+};
+
+struct launch_opts;
+/* Set opts->rlimits on the calling process.  0, or -1 with err. */
+int launch_rlimits_apply(const struct launch_opts *opts, struct zone_error *err);
+/* Before anything is made: an exact limit this process could not set (above its hard limit,
+ * without CAP_SYS_RESOURCE) fails with one line.  0, or -1 with err. */
+int launch_rlimits_check(const struct launch_opts *opts, struct zone_error *err);
+/* Take the RLIMIT_MEMLOCK and RLIMIT_NICE of process pid (the zone's init) as far as this
+ * process may (never fails: a hard limit it cannot raise keeps its own). */
+void launch_rlimits_copy(pid_t pid);
+
 /*
  * A zone's user namespace and the namespaces it owns (zone/launch/launch_userns.c).  Zone ids
  * 0..count-1 are host ids base..base+count-1.  Descriptors are -1 when absent (net_fd: the zone
@@ -186,6 +207,14 @@ struct launch_opts {
 	 * after the plan (an OCI pod's sandbox's), not the zone's own: their sysctls stay
 	 * read-only (launch_owned_ns) */
 	int joined_ns;
+	/* resource limits the zone's init gets (and so every process it starts), set while the
+	 * launcher is still root of the host (raising a hard limit needs CAP_SYS_RESOURCE in the
+	 * initial user namespace) */
+	const struct launch_rlimit *rlimits;
+	size_t nrlimits;
+	/* launch_enter: the program gets the RLIMIT_MEMLOCK and RLIMIT_NICE of the zone's init
+	 * (lxzone exec, login: the zone's limits, not the caller's) */
+	int rlimits_from_init;
 	int init; /* enum launch_init */
 	/* launch_spawn: PID 1 writes one byte to *ready_fd once the plan's operations are done
 	 * (the zone's root, mounts and devices in place) and closes it; NULL: no signal.  A

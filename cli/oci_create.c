@@ -202,6 +202,9 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 	o->net_fd = -1;
 	o->preserve_fds = co->preserve_fds;
 	k->uts_fd = k->ipc_fd = -1;
+	/* a pod's sandbox's namespaces are not the container's own: their knobs stay read-only */
+	o->joined_ns = (c->uts_path ? CLONE_NEWUTS : 0) | (c->ipc_path ? CLONE_NEWIPC : 0) |
+		       (c->pid_path ? CLONE_NEWPID : 0);
 	if ((c->uts_path && (k->uts_fd = open(c->uts_path, O_RDONLY | O_CLOEXEC)) < 0) ||
 	    (c->ipc_path && (k->ipc_fd = open(c->ipc_path, O_RDONLY | O_CLOEXEC)) < 0))
 		return oci_fail(e, "namespace %s: %s",

@@ -119,6 +119,7 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	    launch_patching_value(zone_config_str(z->config, "syscall-patching"));
 	opts.drop_caps = 1;
 	opts.caps = zone_booted_caps(z);
+	opts.rlimits_from_init = 1; /* the zone's memlock and nice (zone/rlimits.c), not ours */
 	opts.cgroup_procs = procs_ptr;
 	opts.ncgroup_procs = (size_t)np;
 	opts.zone_page = LAUNCH_ZONE_PAGE; /* bound there at boot, in the zone's mount namespace */

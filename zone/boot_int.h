@@ -61,6 +61,7 @@ struct boot_ctx {
 	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PROCS];
 	const char *procs_ptr[ZONE_CG_NCTRL + 1];
 	struct zone_cgroup cg;
+	struct launch_rlimit rlimits[2]; /* the zone's (zone/rlimits.h), once its cgroup is known */
 	struct zone_net net;
 	char page_path[PATH_MAX];
 	struct lxzone_page_writer page;

@@ -3,6 +3,7 @@
  * and takes it down.
  */
 #include "zone/boot_int.h"
+#include "zone/rlimits.h"
 
 static void write_exit_status(struct zone *z, int status, int halted)
 {
@@ -231,6 +232,12 @@ static int sup_cgroup_net(struct sup *s)
 	}
 	boot_lxprocfs_plan(b, false);
 	b->opts.affinity_native = zone_cgroup_cpus_native(&b->cg, b->opts.millicpus);
+	/* memlock and nice in place of the capabilities a user namespace voids (zone/rlimits.c) */
+	b->opts.nrlimits = zone_rlimits(z->config, b->opts.caps, zone_userns(z),
+					zone_cgroup_cpu_group(&b->cg), b->rlimits);
+	b->opts.rlimits = b->rlimits;
+	if (launch_rlimits_check(&b->opts, err) < 0)
+		return -1;
 	/* with a user namespace the zone binds the readable brand its processes exec again once
 	 * their exe names the program (LX_ZONE_BRAND, syscalls/lx_exe.c) */
 	b->opts.exe_kernel = b->opts.userns != NULL;

@@ -190,7 +190,9 @@ static bool is_late_key(const char *name)
 					   "boot-timeout",
 					   "ttys",
 					   "interface",
-					   "dns"};
+					   "dns",
+					   "rlimit-memlock",
+					   "rlimit-nice"};
 
 	for (size_t i = 0; i < sizeof(late) / sizeof(late[0]); i++)
 		if (strcmp(late[i], name) == 0)

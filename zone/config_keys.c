@@ -7,6 +7,7 @@
 #include "zone/roff.h"
 #include "zone/capset.h"
 #include "zone/net.h"
+#include "zone/rlimits.h"
 #include "zone/ttys.h"
 
 #include <arpa/inet.h>
@@ -516,6 +517,26 @@ const struct zone_config_key zone_config_keys[] = {
      "Memory cap (K, M, G, T suffixes, powers of 1024); at least 4M."},
     {"swap", ZONE_KEY_SIZE, "0", "SIZE|unlimited", v_size,
      "Swap the zone may use on top of `memory` (only meaningful with a memory cap)."},
+    {"rlimit-memlock", ZONE_KEY_STRING, "auto", "auto|SIZE|unlimited", zone_rlimit_memlock_check,
+     "RLIMIT_MEMLOCK of every process in the zone (as `ulimit -l`, LXC's lxc.prlimit.memlock, "
+     "OCI's process.rlimits): how much memory it may lock (mlock, mlockall, SHM_LOCK). In a "
+     "zone with a user namespace the kernel ignores its root's cap_ipc_lock (it counts only in "
+     "the host's user namespace), so without this a large mlock gets ENOMEM. `auto`: in such "
+     "a zone with cap_ipc_lock and a `memory` cap, that cap (locked pages are charged to the "
+     "zone's memory cgroup, so the cap bounds them); otherwise the limit lxzone inherited "
+     "(never lowered). A size sets it exactly. Raising it past the inherited hard limit needs "
+     "CAP_SYS_RESOURCE on the host: `auto` then stops at that limit, a size fails the boot. "
+     "Applies from the next boot; `lxzone exec` takes the zone init's."},
+    {"rlimit-nice", ZONE_KEY_STRING, "auto", "auto|0..40", zone_rlimit_nice_check,
+     "RLIMIT_NICE of every process in the zone (as `ulimit -e`): the lowest nice value it may "
+     "set is 20 - N. In a zone with a user namespace the kernel ignores its root's "
+     "cap_sys_nice, so nice(-1) gets EPERM. `auto`: 40 (nice down to -20) in such a zone with "
+     "cap_sys_nice whose cgroup has the cpu controller, where nice weighs the zone's "
+     "processes only against each other (the group's cpu.weight against the host); otherwise "
+     "the inherited limit. Every zone user gets it, not root only (as Docker's `--ulimit "
+     "nice`): 0 keeps Linux's default for users. Real-time priorities stay refused (they are "
+     "not bounded by the group's weight). Raising past the inherited hard limit needs "
+     "CAP_SYS_RESOURCE on the host, as for rlimit-memlock."},
     {"cpus", ZONE_KEY_COUNT, "unlimited", "N|unlimited", v_cpus,
      "CPU cap: a quota of N CPUs (decimals allowed), and a cpuset of the first ceil(N) "
      "host CPUs."},

@@ -124,8 +124,8 @@ static int fc_attach(int fs, int tfd, unsigned long flags, const char *mask)
 	if (m < 0)
 		goto fail;
 	close(fs);
-	/* a zone's network namespace is its own: its /proc/sys/net stays writable */
-	if (mask && ((e = launch_paths_apply_tree(m, mask, 1)) != 0 ||
+	/* a zone's namespaces are its own: their knobs stay writable (launch.h) */
+	if (mask && ((e = launch_paths_apply_tree(m, mask, LAUNCH_ZONE_NS)) != 0 ||
 		     (e = mountd_lxproc_cover(m, mask)) != 0)) {
 		close(m);
 		return e;

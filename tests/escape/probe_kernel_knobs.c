@@ -5,13 +5,15 @@
  *
  * Run inside a zone (static, needs nothing from the image): `lxzone exec Z --
  * /t/probe_kernel_knobs` with this build's tests/bin bound at /t, or under `lxrun --root DIR`.  It
- * tries to open for writing kernel.core_pattern, vm.drop_caches, kernel.panic, fs.file-max and
- * /proc/sysrq-trigger, and to read /proc/kcore, /proc/kallsyms (addresses), /proc/timer_list,
- * /proc/keys and /sys/firmware.  Safe iff every open for writing is refused and every view
- * is empty, masked or refused (docs/security-paths.md).  It never writes: a descriptor it
- * gets for writing is closed at once, unused, so the probe changes no host state whatever
- * the outcome.  Prints one line, "safe: ..." (exit 0) or "ESCAPED: ..." (exit 1), as the
- * escape suite's contract says (tests/escape/, docs/security.md).
+ * tries to open for writing kernel.core_pattern, vm.drop_caches, kernel.panic, fs.file-max,
+ * /proc/sysrq-trigger, and the global knobs beside the per-namespace ones a zone may write
+ * (kernel.modprobe, fs.inotify.max_user_watches, kernel.pid_max, kernel.keys.maxkeys), and to read
+ * /proc/kcore, /proc/kallsyms (addresses), /proc/timer_list, /proc/keys and /sys/firmware.  Safe
+ * iff every open for writing is refused and every view is empty, masked or refused
+ * (docs/security-paths.md).  It never writes: a descriptor it gets for writing is closed at once,
+ * unused, so the probe changes no host state whatever the outcome.  Prints one line, "safe: ..."
+ * (exit 0) or "ESCAPED: ..." (exit 1), as the escape suite's contract says (tests/escape/,
+ * docs/security.md).
  *
  * The zone tests use its single checks too:
  *   probe_kernel_knobs open-w PATH   "ok" (opened for writing, closed unwritten) or the errno name
@@ -123,9 +125,20 @@ static int single(const char *op, const char *path)
 
 int main(int argc, char **argv)
 {
+	/* the host-global ones, with neighbours of the per-namespace knobs a zone may write
+	 * (kernel.shm*, fs.mqueue, user.max_*: docs/security-paths.md): kernel.modprobe (a helper
+	 * run as host root), fs.inotify's limits (the initial user namespace's), kernel.pid_max
+	 * (host-global before Linux 6.14) */
 	static const char *const knobs[] = {
-	    "/proc/sys/kernel/core_pattern", "/proc/sys/vm/drop_caches", "/proc/sys/kernel/panic",
-	    "/proc/sys/fs/file-max",	     "/proc/sysrq-trigger",
+	    "/proc/sys/kernel/core_pattern",
+	    "/proc/sys/vm/drop_caches",
+	    "/proc/sys/kernel/panic",
+	    "/proc/sys/fs/file-max",
+	    "/proc/sysrq-trigger",
+	    "/proc/sys/kernel/modprobe",
+	    "/proc/sys/fs/inotify/max_user_watches",
+	    "/proc/sys/kernel/pid_max",
+	    "/proc/sys/kernel/keys/maxkeys",
 	};
 	static const char *const views[] = {"/proc/kcore", "/proc/timer_list", "/proc/keys"};
 	char escaped[2048] = "", refused[1024] = "";

@@ -1,8 +1,9 @@
 /*
  * /proc and /sys in a zone (zone/launch/launch_mask.c) as data: the table holds what the issue and
  * the runtimes we compare with require, the plan turns each row into its operation at the
- * right place, /proc/sys/net is writable only with the zone's own network namespace, and
- * lxrun's --net chooses that namespace.  Pure: nothing is mounted.
+ * right place, a namespace's knobs (/proc/sys/net, the IPC ones, ns_last_pid, user.max_*) are
+ * writable only where the zone owns that namespace and no host-global knob ever is, and
+ * lxrun's --net chooses the network namespace.  Pure: nothing is mounted.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -71,7 +72,104 @@ static void test_table_required(void **state)
 	}
 	r = row("/proc/sys/net");
 	assert_non_null(r);
-	assert_int_equal(r->rule, LAUNCH_PATH_RW_NETNS);
+	assert_int_equal(r->rule, LAUNCH_PATH_RW_OWN_NS);
+	assert_int_equal(r->ns, CLONE_NEWNET);
+}
+
+/* the kernel's per-namespace knobs, each with the namespace it lives in (ipc/ipc_sysctl.c,
+ * ipc/mq_sysctl.c, kernel/utsname_sysctl.c, kernel/pid_namespace.c, kernel/ucount.c) */
+static void test_table_namespaced(void **state)
+{
+	static const struct {
+		const char *path;
+		int ns;
+	} want[] = {
+	    {"/proc/sys/kernel/shmmax", CLONE_NEWIPC},
+	    {"/proc/sys/kernel/shmall", CLONE_NEWIPC},
+	    {"/proc/sys/kernel/shmmni", CLONE_NEWIPC},
+	    {"/proc/sys/kernel/shm_rmid_forced", CLONE_NEWIPC},
+	    {"/proc/sys/kernel/msgmax", CLONE_NEWIPC},
+	    {"/proc/sys/kernel/msgmnb", CLONE_NEWIPC},
+	    {"/proc/sys/kernel/msgmni", CLONE_NEWIPC},
+	    {"/proc/sys/kernel/auto_msgmni", CLONE_NEWIPC},
+	    {"/proc/sys/kernel/sem", CLONE_NEWIPC},
+	    {"/proc/sys/kernel/msg_next_id", CLONE_NEWIPC},
+	    {"/proc/sys/kernel/sem_next_id", CLONE_NEWIPC},
+	    {"/proc/sys/kernel/shm_next_id", CLONE_NEWIPC},
+	    {"/proc/sys/fs/mqueue", CLONE_NEWIPC},
+	    {"/proc/sys/kernel/hostname", CLONE_NEWUTS},
+	    {"/proc/sys/kernel/domainname", CLONE_NEWUTS},
+	    {"/proc/sys/kernel/ns_last_pid", CLONE_NEWPID},
+	    {"/proc/sys/user", CLONE_NEWUSER},
+	    {"/proc/sys/net", CLONE_NEWNET},
+	};
+	/* host-global knobs, and directories holding some: never writable, nor under a
+	 * writable row (fs.inotify's limits are the initial user namespace's; kernel.pid_max is
+	 * per pid namespace only since Linux 6.14) */
+	static const char *const global[] = {"/proc/sys/kernel/core_pattern",
+					     "/proc/sys/kernel/modprobe",
+					     "/proc/sys/kernel/pid_max",
+					     "/proc/sys/kernel/panic",
+					     "/proc/sys/kernel/printk",
+					     "/proc/sys/vm/drop_caches",
+					     "/proc/sys/fs/file-max",
+					     "/proc/sys/fs/nr_open",
+					     "/proc/sys/fs/inotify/max_user_watches",
+					     "/proc/sys/kernel/keys/maxkeys",
+					     "/proc/sys/kernel/io_uring_disabled",
+					     "/proc/sys/fs/protected_symlinks",
+					     "/proc/sys/kernel",
+					     "/proc/sys/fs",
+					     "/proc/sys/vm"};
+	size_t nrw = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct launch_path *r = row(want[i].path);
+
+		assert_non_null(r);
+		assert_int_equal(r->rule, LAUNCH_PATH_RW_OWN_NS);
+		assert_int_equal(r->ns, want[i].ns);
+	}
+	for (size_t i = 0; i < launch_npaths; i++) {
+		const struct launch_path *p = &launch_paths[i];
+
+		if (p->rule != LAUNCH_PATH_RW_OWN_NS)
+			continue;
+		nrw++;
+		for (size_t j = 0; j < sizeof(global) / sizeof(global[0]); j++) {
+			size_t n = strlen(p->path);
+
+			assert_string_not_equal(p->path, global[j]);
+			assert_false(!strncmp(global[j], p->path, n) && global[j][n] == '/');
+		}
+	}
+	assert_int_equal(nrw, sizeof(want) / sizeof(want[0])); /* nothing more */
+}
+
+/* which namespaces are the zone's own: a root's IPC, UTS and pid always (unless joined), the
+ * network's unless the host's, the user namespace's only with one */
+static void test_owned_ns(void **state)
+{
+	struct launch_userns u = {.base = 1048576, .count = 65536, .user_fd = -1};
+	struct launch_opts o = {.argv = argv_true, .root = "/srv/z", .net = LAUNCH_NET_NONE};
+
+	(void)state;
+	assert_int_equal(launch_owned_ns(&o),
+			 CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNET);
+	o.net = LAUNCH_NET_HOST;
+	assert_int_equal(launch_owned_ns(&o), CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID);
+	o.userns = &u;
+	o.net = LAUNCH_NET_FD;
+	assert_int_equal(launch_owned_ns(&o),
+			 CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUSER);
+	o.joined_ns = CLONE_NEWIPC | CLONE_NEWPID;
+	assert_int_equal(launch_owned_ns(&o), CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWUSER);
+	o.root = NULL;
+	assert_int_equal(launch_owned_ns(&o), 0);
+	/* the mount service's: a zone's network, IPC, UTS and pid namespaces, never the user's */
+	assert_int_equal(LAUNCH_ZONE_NS & CLONE_NEWUSER, 0);
+	assert_int_equal(LAUNCH_ZONE_NS, CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID);
 }
 
 /* every row: absolute, under /proc or /sys, unique, with a reason; a writable row comes
@@ -85,12 +183,18 @@ static void test_table_shape(void **state)
 		assert_true(!strncmp(p->path, "/proc", 5) || !strncmp(p->path, "/sys", 4));
 		assert_null(strstr(p->path, ".."));
 		assert_true(p->path[strlen(p->path) - 1] != '/');
-		assert_true(p->rule >= LAUNCH_PATH_MASK && p->rule <= LAUNCH_PATH_RW_NETNS);
+		assert_true(p->rule >= LAUNCH_PATH_MASK && p->rule <= LAUNCH_PATH_RW_OWN_NS);
+		/* a namespace for the writable rows, and only for them */
+		assert_true(p->rule == LAUNCH_PATH_RW_OWN_NS
+				? (p->ns == CLONE_NEWNET || p->ns == CLONE_NEWIPC ||
+				   p->ns == CLONE_NEWUTS || p->ns == CLONE_NEWPID ||
+				   p->ns == CLONE_NEWUSER)
+				: p->ns == 0);
 		assert_true(p->why && *p->why && !strchr(p->why, '|') && !strchr(p->why, '\n'));
 		assert_true(p->peers && *p->peers && !strchr(p->peers, '|'));
 		for (size_t j = 0; j < i; j++)
 			assert_string_not_equal(launch_paths[j].path, p->path);
-		if (p->rule == LAUNCH_PATH_RW_NETNS) {
+		if (p->rule == LAUNCH_PATH_RW_OWN_NS) {
 			int parent = 0;
 
 			for (size_t j = 0; j < i; j++) {
@@ -116,7 +220,7 @@ static void test_plan_rules(void **state)
 				.net = LAUNCH_NET_NONE};
 	static const int kinds[] = {[LAUNCH_PATH_MASK] = LOP_MASK,
 				    [LAUNCH_PATH_RO] = LOP_READ_ONLY,
-				    [LAUNCH_PATH_RW_NETNS] = LOP_READ_WRITE};
+				    [LAUNCH_PATH_RW_OWN_NS] = LOP_READ_WRITE};
 	static struct launch_plan p;
 	struct zone_error e = {0};
 	ssize_t proc, sys, dev, pivot, at, last = -1;
@@ -141,6 +245,10 @@ static void test_plan_rules(void **state)
 			continue;
 		}
 		at = find(&p, kinds[r->rule], r->path);
+		if (r->ns == CLONE_NEWUSER) { /* no user namespace here: read-only */
+			assert_int_equal(at, -1);
+			continue;
+		}
 		assert_true(at >= 0);
 		if (in_proc)
 			assert_true(at > proc && at < sys);
@@ -156,6 +264,28 @@ static void test_plan_rules(void **state)
 	assert_true(find(&p, LOP_READ_WRITE, "/proc/sys/net") >
 		    find(&p, LOP_READ_ONLY, "/proc/sys"));
 
+	assert_true(find(&p, LOP_READ_WRITE, "/proc/sys/kernel/shmmax") >
+		    find(&p, LOP_READ_ONLY, "/proc/sys"));
+	assert_true(find(&p, LOP_READ_WRITE, "/proc/sys/kernel/ns_last_pid") >= 0);
+
+	/* a user namespace: its user.max_* too */
+	struct launch_userns u = {.base = 1048576, .count = 65536, .user_fd = -1};
+
+	o.userns = &u;
+	assert_int_equal(launch_plan_build(&o, &p, &e), 0);
+	assert_true(find(&p, LOP_READ_WRITE, "/proc/sys/user") >
+		    find(&p, LOP_READ_ONLY, "/proc/sys"));
+	o.userns = NULL;
+
+	/* an OCI pod's IPC and pid namespaces, joined: their knobs stay read-only */
+	o.joined_ns = CLONE_NEWIPC | CLONE_NEWPID;
+	assert_int_equal(launch_plan_build(&o, &p, &e), 0);
+	assert_int_equal(find(&p, LOP_READ_WRITE, "/proc/sys/kernel/shmmax"), -1);
+	assert_int_equal(find(&p, LOP_READ_WRITE, "/proc/sys/fs/mqueue"), -1);
+	assert_int_equal(find(&p, LOP_READ_WRITE, "/proc/sys/kernel/ns_last_pid"), -1);
+	assert_true(find(&p, LOP_READ_WRITE, "/proc/sys/kernel/hostname") >= 0);
+	o.joined_ns = 0;
+
 	/* lxzone's exclusive network (a namespace it made): writable too */
 	o.net = LAUNCH_NET_FD;
 	o.net_fd = 7;
@@ -166,7 +296,7 @@ static void test_plan_rules(void **state)
 	o.net = LAUNCH_NET_HOST;
 	assert_int_equal(launch_plan_build(&o, &p, &e), 0);
 	assert_int_equal(find(&p, LOP_READ_WRITE, "/proc/sys/net"), -1);
-	assert_int_equal(count(&p, LOP_READ_WRITE), 0);
+	assert_true(find(&p, LOP_READ_WRITE, "/proc/sys/kernel/msgmni") >= 0); /* IPC: its own */
 	assert_true(find(&p, LOP_READ_ONLY, "/proc/sys") >= 0);
 	assert_true(find(&p, LOP_MASK, "/proc/kcore") >= 0);
 
@@ -196,7 +326,8 @@ static void test_plan_print_rules(void **state)
 	fclose(f);
 	assert_non_null(strstr(text, "\nmount proc on /proc (nosuid,nodev,noexec)\n"
 				     "read-only /proc/sys (if present)\n"
-				     "read-write /proc/sys/net (if present)\n"));
+				     "read-write /proc/sys/net (if present)\n"
+				     "read-write /proc/sys/kernel/shmmax (if present)\n"));
 	assert_non_null(strstr(text, "\nmask /proc/kcore (if present)\n"));
 	assert_non_null(strstr(text, "\nmask /sys/firmware (if present)\n"));
 	assert_string_equal(launch_op_name(LOP_MASK), "mask");
@@ -268,7 +399,8 @@ static void test_doc(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_table_required), cmocka_unit_test(test_table_shape),
+	    cmocka_unit_test(test_table_required), cmocka_unit_test(test_table_namespaced),
+	    cmocka_unit_test(test_owned_ns),	   cmocka_unit_test(test_table_shape),
 	    cmocka_unit_test(test_plan_rules),	   cmocka_unit_test(test_plan_print_rules),
 	    cmocka_unit_test(test_opts_net),	   cmocka_unit_test(test_doc),
 	};

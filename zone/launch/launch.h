@@ -28,6 +28,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -99,6 +100,27 @@ enum launch_init {
 	LAUNCH_INIT_MINIMAL = 0, /* PID 1 is lxrun's minimal init; the program is its child */
 	LAUNCH_INIT_IMAGE,	 /* PID 1 is the program itself (the image's /sbin/init) */
 };
+
+/* A resource limit for the zone (launch_rlimit.c): soft and hard both value (RLIM_INFINITY:
+ * unlimited).  at_least: only raise (an `auto` value: kept where the inherited soft limit is
+ * as high; where the hard limit cannot be raised, the soft one goes up to it); else exactly
+ * value, and a hard limit the launcher cannot raise fails the launch. */
+struct launch_rlimit {
+	int resource; /* RLIMIT_* */
+	uint64_t value;
+	int at_least;
+	const char *name; /* for messages: the zone key, "rlimit-memlock" */
+};
+
+struct launch_opts;
+/* Set opts->rlimits on the calling process.  0, or -1 with err. */
+int launch_rlimits_apply(const struct launch_opts *opts, struct zone_error *err);
+/* Before anything is made: an exact limit this process could not set (above its hard limit,
+ * without CAP_SYS_RESOURCE) fails with one line.  0, or -1 with err. */
+int launch_rlimits_check(const struct launch_opts *opts, struct zone_error *err);
+/* Take the RLIMIT_MEMLOCK and RLIMIT_NICE of process pid (the zone's init) as far as this
+ * process may (never fails: a hard limit it cannot raise keeps its own). */
+void launch_rlimits_copy(pid_t pid);
 
 /*
  * A zone's user namespace and the namespaces it owns (zone/launch/launch_userns.c).  Zone ids
@@ -181,7 +203,19 @@ struct launch_opts {
 	size_t ncgroup_procs;
 	int net;    /* enum launch_net */
 	int net_fd; /* LAUNCH_NET_FD: an open /proc/<pid>/ns/net or netns */
-	int init;   /* enum launch_init */
+	/* CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWPID: namespaces the caller joins the zone to
+	 * after the plan (an OCI pod's sandbox's), not the zone's own: their sysctls stay
+	 * read-only (launch_owned_ns) */
+	int joined_ns;
+	/* resource limits the zone's init gets (and so every process it starts), set while the
+	 * launcher is still root of the host (raising a hard limit needs CAP_SYS_RESOURCE in the
+	 * initial user namespace) */
+	const struct launch_rlimit *rlimits;
+	size_t nrlimits;
+	/* launch_enter: the program gets the RLIMIT_MEMLOCK and RLIMIT_NICE of the zone's init
+	 * (lxzone exec, login: the zone's limits, not the caller's) */
+	int rlimits_from_init;
+	int init; /* enum launch_init */
 	/* launch_spawn: PID 1 writes one byte to *ready_fd once the plan's operations are done
 	 * (the zone's root, mounts and devices in place) and closes it; NULL: no signal.  A
 	 * process that joins the zone's mount namespace before then could see the host's root. */
@@ -349,7 +383,7 @@ enum launch_op_kind {
 			       (launch_mask.c); skipped when the path does not exist */
 	LOP_READ_ONLY,	    /* bind zone path dest read-only over itself; skipped if missing */
 	LOP_READ_WRITE,	    /* bind zone path dest writable over itself (under a read-only
-			       one: /proc/sys/net with the zone's own network namespace) */
+			       one: the sysctls of a namespace the zone owns) */
 	LOP_SPAWN_INIT,	    /* user namespace: fork (through a child in U) the zone's init as
 			       PID 1 of new pid and cgroup namespaces owned by U; it waits */
 	LOP_LXPROC_FILES,   /* mount the lxproc FUSE file system (opts->lxproc_fuse_fd) and bind
@@ -421,24 +455,35 @@ int launch_plan_build(const struct launch_opts *opts, struct launch_plan *plan,
  * docs/security-paths.md is generated from it.
  */
 enum launch_path_rule {
-	LAUNCH_PATH_MASK = 1, /* an empty read-only file (or directory) over it */
-	LAUNCH_PATH_RO,	      /* read-only */
-	LAUNCH_PATH_RW_NETNS, /* writable again under a read-only parent, only when the zone
-				 has a network namespace of its own; else left read-only */
+	LAUNCH_PATH_MASK = 1,  /* an empty read-only file (or directory) over it */
+	LAUNCH_PATH_RO,	       /* read-only */
+	LAUNCH_PATH_RW_OWN_NS, /* writable again under a read-only parent, only when the zone
+				  owns the row's namespace (ns); else left read-only */
 };
 
 struct launch_path {
-	const char *path;  /* absolute: /proc/... or /sys/... */
-	int rule;	   /* enum launch_path_rule */
-	const char *why;   /* one line, for the docs */
+	const char *path; /* absolute: /proc/... or /sys/... */
+	int rule;	  /* enum launch_path_rule */
+	int ns;		  /* LAUNCH_PATH_RW_OWN_NS: the CLONE_NEW* namespace whose knobs it holds */
+	const char *why;  /* one line, for the docs */
 	const char *peers; /* what runc/Docker, Podman and LXC/Incus do with it, for the docs */
 };
+
+/* The namespaces of a zone made by lxzone (its mount service's view): network, IPC, UTS and
+ * pid are always its own; the user namespace only where it is not privileged, which the
+ * mount service does not pass on, so a proc the zone mounts itself keeps /proc/sys/user
+ * read-only (stricter, never wider). */
+#define LAUNCH_ZONE_NS (CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID)
+
+/* The namespaces opts gives the zone of its own (CLONE_NEW*): those whose rows of the table
+ * may be made writable.  0 without a root. */
+int launch_owned_ns(const struct launch_opts *opts);
 
 extern const struct launch_path launch_paths[];
 extern const size_t launch_npaths;
 
 /*
- * Apply rule (enum launch_path_rule; RW_NETNS makes it writable) to the path open at fd
+ * Apply rule (enum launch_path_rule; RW_OWN_NS makes it writable) to the path open at fd
  * (O_PATH, in an attached or a detached mount tree), covering it with a new mount.  A masked
  * directory gets a fresh read-only tmpfs, a masked file a read-only bind of an empty file
  * (of /dev/null, read-only, as runc does, where the kernel cannot clone a detached mount).
@@ -451,10 +496,11 @@ void launch_paths_done(void);
 
 /*
  * Apply every row under fs_root ("/proc") to the mount tree at tree_fd, whose root is that
- * path (rows missing in it are skipped); own_netns: the RW_NETNS rows too.  For a proc the
- * zone's mount service makes, before it is attached.  0 or an errno.
+ * path (rows missing in it are skipped); owned_ns (CLONE_NEW*): the RW_OWN_NS rows of those
+ * namespaces too.  For a proc the zone's mount service makes, before it is attached.  0 or an
+ * errno.
  */
-int launch_paths_apply_tree(int tree_fd, const char *fs_root, int own_netns);
+int launch_paths_apply_tree(int tree_fd, const char *fs_root, int owned_ns);
 
 /* docs/security-paths.md, from the table. */
 void launch_paths_doc(FILE *out);

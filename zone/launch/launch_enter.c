@@ -254,6 +254,9 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 		report(&err);
 		return err.status;
 	}
+	/* the zone's limits, not the caller's, while we are still the host's root */
+	if (opts->rlimits_from_init)
+		launch_rlimits_copy(init_pid);
 	nstypes = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID |
 		  CLONE_NEWCGROUP;
 	/* the zone's time namespace too (launch_timens.c): the program, our child, is in it */

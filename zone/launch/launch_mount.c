@@ -300,7 +300,7 @@ int launch_do_path_rule(struct root_ctx *c, const struct launch_op *op)
 	static const int rules[] = {
 	    [LOP_MASK] = LAUNCH_PATH_MASK,
 	    [LOP_READ_ONLY] = LAUNCH_PATH_RO,
-	    [LOP_READ_WRITE] = LAUNCH_PATH_RW_NETNS,
+	    [LOP_READ_WRITE] = LAUNCH_PATH_RW_OWN_NS,
 	};
 	cleanup_close int fd = launch_root_open(c, op->dest, O_PATH | O_NOFOLLOW);
 	int e;

@@ -267,15 +267,15 @@ static int add_cgroupfs(struct launch_plan *plan, const struct launch_opts *opts
  * The rows of the /proc and /sys table (launch_mask.c) under fs_root, in table order, right
  * after that file system's mount: masks and read-only binds are made before pivot_root, by
  * the launcher's full privilege.  fs_root's own row is its mount's flags (sysfs is mounted
- * read-only).  /proc/sys/net is made writable again only in a network namespace of the
- * zone's own.  Returns 1 when the plan is full.
+ * read-only).  A namespace's knobs (/proc/sys/net, the IPC ones, ...) are made writable again
+ * only where the zone owns that namespace (owned_ns).  Returns 1 when the plan is full.
  */
-static int add_path_rules(struct launch_plan *plan, const char *fs_root, int own_netns)
+static int add_path_rules(struct launch_plan *plan, const char *fs_root, int owned_ns)
 {
 	static const int kinds[] = {
 	    [LAUNCH_PATH_MASK] = LOP_MASK,
 	    [LAUNCH_PATH_RO] = LOP_READ_ONLY,
-	    [LAUNCH_PATH_RW_NETNS] = LOP_READ_WRITE,
+	    [LAUNCH_PATH_RW_OWN_NS] = LOP_READ_WRITE,
 	};
 	size_t n = strlen(fs_root);
 	int full = 0;
@@ -285,7 +285,7 @@ static int add_path_rules(struct launch_plan *plan, const char *fs_root, int own
 
 		if (strncmp(p->path, fs_root, n) != 0 || p->path[n] != '/')
 			continue;
-		if (p->rule == LAUNCH_PATH_RW_NETNS && !own_netns)
+		if (p->rule == LAUNCH_PATH_RW_OWN_NS && !(p->ns & owned_ns))
 			continue;
 		full |= !add(plan, kinds[p->rule], NULL, p->path);
 	}
@@ -403,10 +403,10 @@ static int zone_ops_fs(const struct launch_opts *opts, struct launch_plan *plan,
 		tmp_data = plan->tmpfs_data[2];
 	}
 	*full |= !add_mount(plan, "proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	*full |= add_path_rules(plan, "/proc", opts->net != LAUNCH_NET_HOST);
+	*full |= add_path_rules(plan, "/proc", launch_owned_ns(opts));
 	*full |=
 	    !add_mount(plan, "sysfs", "/sys", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	*full |= add_path_rules(plan, "/sys", opts->net != LAUNCH_NET_HOST);
+	*full |= add_path_rules(plan, "/sys", launch_owned_ns(opts));
 	*full |= add_cpu_dir(plan, opts);
 	*full |= add_cgroupfs(plan, opts);
 	*full |= add_net_view_dir(plan, opts);

@@ -1,7 +1,7 @@
 #include "emul/state.h"
 #include "emul/lx_libc.h"
 
-struct lx_proc lx_proc;
+struct lx_proc lx_proc __attribute__((aligned(4096))); /* its hot fields in one page (state.h) */
 
 static struct lx_thread *init_region(uintptr_t base)
 {
@@ -114,17 +114,41 @@ int lx_in_vfork_child(void)
 
 void lx_brand_identity(void)
 {
+	lx_brand_identity_as(NULL);
+}
+
+void lx_brand_identity_as(const char *path)
+{
 	struct lx_stat st;
 	long r;
 
 	if (lx_proc.brand_known)
 		return;
-	r = lx_sys3(LX_SYS_readlink, "/proc/self/exe", lx_proc.brand_exe,
-		    sizeof(lx_proc.brand_exe) - 1);
-	lx_proc.brand_exe[r > 0 ? r : 0] = '\0';
+	if (path) {
+		lx_strlcpy(lx_proc.brand_exe, path, sizeof(lx_proc.brand_exe));
+	} else {
+		r = lx_sys3(LX_SYS_readlink, "/proc/self/exe", lx_proc.brand_exe,
+			    sizeof(lx_proc.brand_exe) - 1);
+		lx_proc.brand_exe[r > 0 ? r : 0] = '\0';
+	}
 	if (lx_sys4(LX_SYS_newfstatat, LX_AT_FDCWD, "/proc/self/exe", &st, 0) == 0) {
 		lx_proc.brand_dev = st.dev;
 		lx_proc.brand_ino = st.ino;
 	}
 	lx_proc.brand_known = 1;
+}
+
+const char *lx_proc_exe(void)
+{
+	long r;
+
+	if (!lx_proc.exe[0] && lx_proc.exe_program) {
+		char buf[sizeof(lx_proc.exe)];
+		r = lx_sys3(LX_SYS_readlink, "/proc/self/exe", buf, sizeof(buf) - 1);
+		if (r > 0) {
+			buf[r] = '\0';
+			lx_strlcpy(lx_proc.exe, buf, sizeof(lx_proc.exe));
+		}
+	}
+	return lx_proc.exe;
 }

@@ -108,8 +108,9 @@ struct start_vec {
 	char **argv, **envp;
 	uint64_t *auxv;
 	size_t envc, auxc;
-	char *handover; /* LX_BRAND_ENV's value */
-	long execfd;	/* AT_EXECFD: binfmt_misc's descriptor of the program */
+	char *handover;	    /* LX_BRAND_ENV's value */
+	const char *execfn; /* AT_EXECFN: the path the kernel executed */
+	long execfd;	    /* AT_EXECFD: binfmt_misc's descriptor of the program */
 	int has_execfd, secure;
 };
 
@@ -135,6 +136,7 @@ static void start_vectors(uint64_t *ksp, struct start_vec *v)
 		v->auxc++;
 	v->execfd = (long)aux_get(v->auxv, LX_AT_EXECFD, &v->has_execfd);
 	v->secure = aux_get(v->auxv, LX_AT_SECURE, &secure_known) != 0;
+	v->execfn = (const char *)(uintptr_t)aux_get(v->auxv, LX_AT_EXECFN, &secure_known);
 	if (v->secure && !v->has_execfd)
 		die("privileged start without the kernel's descriptor of the program",
 		    "lxzone-brand", 0);
@@ -217,8 +219,6 @@ static long start_handover(const struct start_vec *v, char **namep)
 		if (fd < 0)
 			die("cannot open", name, fd);
 	}
-	if (lx_fd_path(fd, lx_proc.exe, sizeof(lx_proc.exe)) <= 0)
-		lx_strlcpy(lx_proc.exe, name, sizeof(lx_proc.exe));
 	*namep = name;
 	return fd;
 }
@@ -339,13 +339,21 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 
 	if ((uintptr_t)lx_gate_region != LX_GATE_ADDR)
 		die("brand image built with the gate at the wrong address", "lxzone-brand", 0);
+	lx_mm_layout(ksp);
 	start_vectors(ksp, &v);
 	fd = start_handover(&v, &name);
-	lx_exe_prepare();
+	lx_exe_prepare(v.execfn);
 	start_signals(name);
-	lx_patch_init(lx_proc.flags);
+	/* its state is zero-initialized: written only where patching is on, so that the page it
+	 * lives in is not one more fresh page of every exec */
+	if (lx_proc.flags & (LX_BF_PATCH | LX_BF_HARDENED))
+		lx_patch_init(lx_proc.flags);
 	has_interp = start_load(fd, name, &prog, &interp);
 	lx_exe_becomes_program(fd);
+	/* what /proc/self/exe shows the guest; where the kernel's link names the program it is
+	 * read from there when first asked (lx_proc_exe) */
+	if (!lx_proc.exe_program && lx_fd_path(fd, lx_proc.exe, sizeof(lx_proc.exe)) <= 0)
+		lx_strlcpy(lx_proc.exe, name, sizeof(lx_proc.exe));
 	lx_sys1(LX_SYS_close, fd);
 	basename_comm(name);
 	sp = start_stack(ksp, &v, name, &prog, &interp, has_interp);

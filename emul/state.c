@@ -114,23 +114,14 @@ int lx_in_vfork_child(void)
 
 void lx_brand_identity(void)
 {
-	lx_brand_identity_as(NULL);
-}
-
-void lx_brand_identity_as(const char *path)
-{
 	struct lx_stat st;
 	long r;
 
 	if (lx_proc.brand_known)
 		return;
-	if (path) {
-		lx_strlcpy(lx_proc.brand_exe, path, sizeof(lx_proc.brand_exe));
-	} else {
-		r = lx_sys3(LX_SYS_readlink, "/proc/self/exe", lx_proc.brand_exe,
-			    sizeof(lx_proc.brand_exe) - 1);
-		lx_proc.brand_exe[r > 0 ? r : 0] = '\0';
-	}
+	r = lx_sys3(LX_SYS_readlink, "/proc/self/exe", lx_proc.brand_exe,
+		    sizeof(lx_proc.brand_exe) - 1);
+	lx_proc.brand_exe[r > 0 ? r : 0] = '\0';
 	if (lx_sys4(LX_SYS_newfstatat, LX_AT_FDCWD, "/proc/self/exe", &st, 0) == 0) {
 		lx_proc.brand_dev = st.dev;
 		lx_proc.brand_ino = st.ino;

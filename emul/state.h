@@ -104,9 +104,8 @@ int lx_estack_retire(struct lx_thread *t, int tid);
 /* Fills lx_proc.brand_exe/dev/ino on first use: most processes never need them, and every
  * exec would otherwise pay two /proc lookups. */
 void lx_brand_identity(void);
-/* The same, with the path the image was executed as when the kernel's AT_EXECFN names it (the
- * zone's readable brand): one /proc lookup less. */
-void lx_brand_identity_as(const char *path);
+/* (lx_start_early fills them without the readlink when the kernel ran the zone's readable
+ * brand, syscalls/lx_exe.c.) */
 
 /* What /proc/self/exe shows the guest: lx_proc.exe, which the start leaves empty when the
  * kernel's link names the program (then read from it on first use: most processes never

@@ -56,8 +56,11 @@ lx_gate_thread_exit:
 	.type _start, @function
 _start:
 	xor %ebp, %ebp
-	mov %rsp, %rdi
+	mov %rsp, %rbx
 	lea lx_boot_stack_top(%rip), %rsp
+	mov %rbx, %rdi
+	call lx_start_early
+	mov %rbx, %rdi
 	call lx_brand_main
 	ud2
 	.size _start, . - _start

@@ -108,9 +108,8 @@ struct start_vec {
 	char **argv, **envp;
 	uint64_t *auxv;
 	size_t envc, auxc;
-	char *handover;	    /* LX_BRAND_ENV's value */
-	const char *execfn; /* AT_EXECFN: the path the kernel executed */
-	long execfd;	    /* AT_EXECFD: binfmt_misc's descriptor of the program */
+	char *handover; /* LX_BRAND_ENV's value */
+	long execfd;	/* AT_EXECFD: binfmt_misc's descriptor of the program */
 	int has_execfd, secure;
 };
 
@@ -136,7 +135,6 @@ static void start_vectors(uint64_t *ksp, struct start_vec *v)
 		v->auxc++;
 	v->execfd = (long)aux_get(v->auxv, LX_AT_EXECFD, &v->has_execfd);
 	v->secure = aux_get(v->auxv, LX_AT_SECURE, &secure_known) != 0;
-	v->execfn = (const char *)(uintptr_t)aux_get(v->auxv, LX_AT_EXECFN, &secure_known);
 	if (v->secure && !v->has_execfd)
 		die("privileged start without the kernel's descriptor of the program",
 		    "lxzone-brand", 0);
@@ -342,7 +340,7 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 	lx_mm_layout(ksp);
 	start_vectors(ksp, &v);
 	fd = start_handover(&v, &name);
-	lx_exe_prepare(v.execfn);
+	lx_exe_prepare();
 	start_signals(name);
 	/* its state is zero-initialized: written only where patching is on, so that the page it
 	 * lives in is not one more fresh page of every exec */

@@ -38,7 +38,8 @@ long lx_mm_map(uint64_t arg_start, long exe_fd);
 /* Records where the kernel put the brand's stack and strings (its stack pointer at entry),
  * for lx_mm_map; called first thing. */
 void lx_mm_layout(const uint64_t *ksp);
-void lx_exe_prepare(const char *execfn);
+void lx_exe_prepare(void);
+void lx_start_early(const uint64_t *ksp);
 void lx_exe_becomes_program(long fd);
 
 #endif

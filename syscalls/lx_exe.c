@@ -155,7 +155,13 @@ static int may_name_exe(void)
  * another build), is refused.  Done first thing (lx_exe_prepare), before the brand has touched
  * most of its code, so what it faults in afterwards it faults in once.  0 or -errno.
  */
-static long brand_remap(void)
+#define EARLY	   __attribute__((section(".text.lxearly"), noinline))
+#define EARLY_DATA __attribute__((section(".rodata.lxearly")))
+static const char early_map[] EARLY_DATA = LX_ZONE_BRAND_MAP;
+static const char early_brand[] EARLY_DATA = LX_ZONE_BRAND;
+static const char early_self[] EARLY_DATA = "/proc/self/exe";
+
+static EARLY long brand_remap(void)
 {
 	const struct lx_elf64_ehdr *eh = (const void *)(uintptr_t)LX_BRAND_BASE;
 	const struct lx_elf64_phdr *ph = (const void *)((uintptr_t)LX_BRAND_BASE + eh->e_phoff);
@@ -165,7 +171,7 @@ static long brand_remap(void)
 	for (unsigned i = 0; i < eh->e_phnum; i++)
 		if (ph[i].p_type == LX_PT_LOAD && ph[i].p_filesz && (ph[i].p_flags & LX_PF_W))
 			return -LX_EBUSY;
-	if ((fd = lx_sys3(LX_SYS_open, LX_ZONE_BRAND_MAP, LX_O_RDONLY | LX_O_CLOEXEC, 0)) < 0)
+	if ((fd = lx_sys3(LX_SYS_open, early_map, LX_O_RDONLY | LX_O_CLOEXEC, 0)) < 0)
 		return fd;
 	if (lx_sys2(LX_SYS_fstat, fd, &st) < 0 || !lx_proc.brand_known ||
 	    st.dev != lx_proc.brand_dev || st.ino != lx_proc.brand_ino)
@@ -192,18 +198,54 @@ static long brand_remap(void)
 
 static int remapped LX_BSS_HOT;	      /* brand_remap succeeded: the exe may be named */
 static int ran_zone_brand LX_BSS_HOT; /* the kernel executed LX_ZONE_BRAND (its AT_EXECFN) */
+static int early_remapped LX_BSS_HOT; /* lx_start_early did brand_remap */
 
-void lx_exe_prepare(const char *execfn)
+/*
+ * The brand's first call (kernel-shim/entry.S), before anything else of it runs.  When the
+ * kernel executed the zone's readable brand (AT_EXECFN, the kernel's copy of the path, is
+ * LX_ZONE_BRAND: every exec in a zone that names exes but a process's first), the code is
+ * mapped from the second bind now.  This function, brand_remap and their strings sit in the
+ * first 64 KiB of the image (brand.ld), which the kernel's first fault maps whole (fault-around):
+ * the rest of the code is then mapped populated before anything touches it, instead of
+ * faulting twice more from the kernel's mapping first (each fault ~40 µs here).  Mapping it
+ * where naming turns out not to be wanted is harmless: the same bytes.
+ */
+EARLY void lx_start_early(const uint64_t *ksp)
+{
+	const uint64_t *p = ksp + 1 + ksp[0] + 1;
+	const char *fn = 0, *a, *b;
+	struct lx_stat st;
+	int i;
+
+	while (*p++)
+		; /* the environment */
+	for (; p[0] != LX_AT_NULL; p += 2)
+		if (p[0] == LX_AT_EXECFN)
+			fn = (const char *)(uintptr_t)p[1];
+	for (a = fn, b = early_brand; a && *a && *a == *b; a++, b++)
+		;
+	if (!a || *a || *b)
+		return;
+	ran_zone_brand = 1;
+	if (lx_sys4(LX_SYS_newfstatat, LX_AT_FDCWD, early_self, &st, 0) < 0)
+		return;
+	for (i = 0; early_brand[i]; i++)
+		lx_proc.brand_exe[i] = early_brand[i];
+	lx_proc.brand_exe[i] = '\0';
+	lx_proc.brand_dev = st.dev;
+	lx_proc.brand_ino = st.ino;
+	lx_proc.brand_known = 1;
+	early_remapped = brand_remap() == 0;
+}
+
+void lx_exe_prepare(void)
 {
 	if (!(lx_proc.flags & LX_BF_EXE_KERNEL))
 		return;
-	/* AT_EXECFN is the kernel's copy of the path it executed: when that is the zone's
-	 * readable brand, it exists and may be executed (later execs need it), and it is the
-	 * path the link shows, so neither has to be asked of the kernel */
-	ran_zone_brand = execfn && lx_strcmp(execfn, LX_ZONE_BRAND) == 0;
-	lx_brand_identity_as(ran_zone_brand ? LX_ZONE_BRAND
-					    : NULL); /* while the link is the brand's */
-	remapped = may_name_exe() && brand_remap() == 0;
+	/* the identity while the link still names the brand: AT_EXECFN gave it when the kernel
+	 * ran the zone's readable brand, which also says it exists (later execs need it) */
+	lx_brand_identity();
+	remapped = may_name_exe() && (early_remapped || brand_remap() == 0);
 }
 
 /* Stacks the exe filter on this process (all its threads), once.  0 or -errno. */

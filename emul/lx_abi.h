@@ -82,6 +82,7 @@
 #define LX_MAP_FIXED	       0x10
 #define LX_MAP_ANONYMOUS       0x20
 #define LX_MAP_NORESERVE       0x4000
+#define LX_MAP_POPULATE	       0x8000
 #define LX_MAP_FIXED_NOREPLACE 0x100000
 #define LX_MREMAP_MAYMOVE      1
 #define LX_MREMAP_FIXED	       2

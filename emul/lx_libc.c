@@ -144,15 +144,28 @@ int lx_atou(const char *s, uint64_t *out)
  */
 #define BRAND_HEAP_LO 0x60000000UL
 #define BRAND_HEAP_HI 0x70000000UL
+/* The first regions go right after the brand's .bss, inside the 2 MiB the image starts in: its
+ * page table is there already.  In the heap below, the main thread's emulation stack cost every
+ * exec (and every fork) a page table of its own, a zeroed page, which on this kind of VM costs
+ * as much as a dozen system calls (docs/performance.md, "The brand's cost per exec"). */
+#define BRAND_NEAR_HI 0x70200000UL
+extern char lx_brand_end[]; /* brand.ld */
 
 long lx_mmap_brand(size_t len, int flags)
 {
 	/* zero-initialized: the brand has no file-backed data (syscalls/lx_exe.c) */
-	static uintptr_t used;
+	static uintptr_t used LX_BSS_HOT, near_used LX_BSS_HOT;
 	/* 128 KiB steps keep emulation stack regions aligned to their size */
 	size_t step = (len + 0x1ffff) & ~(size_t)0x1ffff;
-	uintptr_t hint = BRAND_HEAP_LO + __atomic_fetch_add(&used, step, __ATOMIC_RELAXED);
+	uintptr_t near = ((uintptr_t)lx_brand_end + 0x1ffff) & ~(uintptr_t)0x1ffff, hint;
 
+	if (near + __atomic_load_n(&near_used, __ATOMIC_RELAXED) + step <= BRAND_NEAR_HI) {
+		hint = near + __atomic_fetch_add(&near_used, step, __ATOMIC_RELAXED);
+		if (hint + step <= BRAND_NEAR_HI)
+			return lx_sys6(LX_SYS_mmap, hint, len, LX_PROT_READ | LX_PROT_WRITE,
+				       LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | flags, -1, 0);
+	}
+	hint = BRAND_HEAP_LO + __atomic_fetch_add(&used, step, __ATOMIC_RELAXED);
 	if (hint + len > BRAND_HEAP_HI || hint < BRAND_HEAP_LO)
 		hint = 0;
 	return lx_sys6(LX_SYS_mmap, hint, len, LX_PROT_READ | LX_PROT_WRITE,

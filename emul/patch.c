@@ -66,7 +66,7 @@ static struct {
 	uintptr_t skip[SKIP_N];		     /* sites that do not qualify: not examined again */
 	unsigned nskip;
 	int membarrier; /* 0 unknown, 1 registered, -1 unavailable */
-} P;
+} P LX_BSS_HOT;		/* read by every trap: in the page a fork child already has (lx_libc.h) */
 unsigned lx_patch_sites;
 
 /* The GS base, through arch_prctl: it works whether or not the kernel lets user code run

@@ -1,7 +1,7 @@
 #include "emul/state.h"
 #include "emul/lx_libc.h"
 
-struct lx_proc lx_proc;
+struct lx_proc lx_proc __attribute__((aligned(4096))); /* its hot fields in one page (state.h) */
 
 static struct lx_thread *init_region(uintptr_t base)
 {
@@ -127,4 +127,19 @@ void lx_brand_identity(void)
 		lx_proc.brand_ino = st.ino;
 	}
 	lx_proc.brand_known = 1;
+}
+
+const char *lx_proc_exe(void)
+{
+	long r;
+
+	if (!lx_proc.exe[0] && lx_proc.exe_program) {
+		char buf[sizeof(lx_proc.exe)];
+		r = lx_sys3(LX_SYS_readlink, "/proc/self/exe", buf, sizeof(buf) - 1);
+		if (r > 0) {
+			buf[r] = '\0';
+			lx_strlcpy(lx_proc.exe, buf, sizeof(lx_proc.exe));
+		}
+	}
+	return lx_proc.exe;
 }

@@ -64,8 +64,6 @@ struct lx_proc {
 	unsigned kv;	/* kver as LX_KV (emul/systable.h); 0: the host's, nothing gated */
 	char report[512];
 	char page_path[512];	       /* the zone page (proc/lxzonepage.h); empty: no zone caps */
-	char exe[4096];		       /* what /proc/self/exe shows the guest */
-	char brand_exe[4096];	       /* what the host's /proc/self/exe shows: this image */
 	uint64_t brand_dev, brand_ino; /* the brand image file, to recognise it when opened */
 	int brand_known;	       /* brand_exe/dev/ino filled (lx_brand_identity) */
 	int binfmt; /* started by the kernel through the zone's binfmt_misc entry (brand_abi.h) */
@@ -80,6 +78,12 @@ struct lx_proc {
 		int tid;
 	} estack_free[LX_ESTACK_FREE];
 	volatile int estack_lock;
+	/* Last, the two paths: every field above is written by the start of every exec and fits
+	 * one page (the object is page-aligned, state.c) with the head of brand_exe, where the
+	 * start writes its short path; exe is written only when it is asked for (lx_proc_exe).
+	 * Each further page the start writes is a fresh page per exec. */
+	char brand_exe[4096]; /* what the host's /proc/self/exe shows: this image */
+	char exe[4096];	      /* what /proc/self/exe shows the guest */
 };
 
 extern struct lx_proc lx_proc;
@@ -100,6 +104,13 @@ int lx_estack_retire(struct lx_thread *t, int tid);
 /* Fills lx_proc.brand_exe/dev/ino on first use: most processes never need them, and every
  * exec would otherwise pay two /proc lookups. */
 void lx_brand_identity(void);
+/* (lx_start_early fills them without the readlink when the kernel ran the zone's readable
+ * brand, syscalls/lx_exe.c.) */
+
+/* What /proc/self/exe shows the guest: lx_proc.exe, which the start leaves empty when the
+ * kernel's link names the program (then read from it on first use: most processes never
+ * ask, and the start saves a /proc lookup per exec). */
+const char *lx_proc_exe(void);
 
 /* Is this a native vfork child running on its parent's memory? */
 int lx_in_vfork_child(void);

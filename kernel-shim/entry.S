@@ -56,8 +56,11 @@ lx_gate_thread_exit:
 	.type _start, @function
 _start:
 	xor %ebp, %ebp
-	mov %rsp, %rdi
+	mov %rsp, %rbx
 	lea lx_boot_stack_top(%rip), %rsp
+	mov %rbx, %rdi
+	call lx_start_early
+	mov %rbx, %rdi
 	call lx_brand_main
 	ud2
 	.size _start, . - _start
@@ -238,10 +241,13 @@ lx_cas_user_fixup:
 	ret
 	.size lx_cas_user, . - lx_cas_user
 
-	.bss
+	/* brand.ld puts this first in .bss, page-aligned, with the start's hot statics
+	 * (LX_BSS_HOT) right after it: 1 KiB short of 128 KiB, the stack's top page is the page
+	 * of those statics, one fresh page per exec instead of two */
+	.section .bss.lxboot, "aw", @nobits
 	.balign 16
 lx_boot_stack:
-	.skip 131072
+	.skip 131072 - 1024
 lx_boot_stack_top:
 
 	.section .note.GNU-stack, "", @progbits

@@ -13,6 +13,7 @@
 #include "emul/lx_libc.h"
 
 #define MAX_PHDRS	128
+#define STACK_PHDRS	24		  /* read onto the boot stack; more (rare) into a mapping */
 #define ELF_ET_DYN_BASE 0x555555554000ULL /* the kernel's, 2/3 of the 47-bit space */
 
 #define PAGE_DOWN(x) ((x) & ~(LX_PAGE - 1))
@@ -41,20 +42,52 @@ static uint64_t random_pages(void)
 	return (uint64_t)(rnd & ((1U << 24) - 1)) * LX_PAGE; /* up to 64 GiB */
 }
 
+static int load_segments(long fd, int main, struct lx_image *img, const struct lx_elf64_ehdr *ehp,
+			 struct lx_elf64_phdr *ph);
+
 int lx_load_elf(long fd, int main, struct lx_image *img)
 {
-	struct lx_elf64_ehdr eh;
-	struct lx_elf64_phdr ph[MAX_PHDRS];
-	uint64_t lo = ~0ULL, hi = 0, bias = 0, base, hint;
-	int i, r;
+	/* the header and the usual dozen program headers in one read, into a small buffer:
+	 * every page of the boot stack the start writes is a fresh page per exec */
+	union {
+		struct lx_elf64_ehdr eh;
+		char b[sizeof(struct lx_elf64_ehdr) + STACK_PHDRS * sizeof(struct lx_elf64_phdr)];
+	} u;
+	struct lx_elf64_phdr *ph;
+	size_t phsz, maplen = 0;
+	long n = lx_sys4(LX_SYS_pread64, fd, u.b, sizeof(u.b), 0);
+	int r = 0;
 
-	if ((r = read_full(fd, &eh, sizeof(eh), 0)) < 0)
-		return r;
-	if (eh.e_phentsize != sizeof(struct lx_elf64_phdr) || eh.e_phnum == 0 ||
-	    eh.e_phnum > MAX_PHDRS)
+	if (n < 0)
+		return (int)n;
+	if ((size_t)n < sizeof(u.eh))
 		return -LX_ENOEXEC;
-	if ((r = read_full(fd, ph, eh.e_phnum * sizeof(struct lx_elf64_phdr), eh.e_phoff)) < 0)
-		return r;
+	if (u.eh.e_phentsize != sizeof(struct lx_elf64_phdr) || u.eh.e_phnum == 0 ||
+	    u.eh.e_phnum > MAX_PHDRS)
+		return -LX_ENOEXEC;
+	phsz = u.eh.e_phnum * sizeof(struct lx_elf64_phdr);
+	if (u.eh.e_phoff + phsz <= (uint64_t)n && !(u.eh.e_phoff & 7)) {
+		ph = (struct lx_elf64_phdr *)(void *)(u.b + u.eh.e_phoff);
+	} else {
+		maplen = PAGE_UP(phsz);
+		if (!(ph = lx_mmap_anon(maplen)))
+			return -LX_ENOMEM;
+		r = read_full(fd, ph, phsz, u.eh.e_phoff);
+	}
+	if (r == 0)
+		r = load_segments(fd, main, img, &u.eh, ph);
+	if (maplen)
+		lx_munmap(ph, maplen);
+	return r;
+}
+
+static int load_segments(long fd, int main, struct lx_image *img, const struct lx_elf64_ehdr *ehp,
+			 struct lx_elf64_phdr *ph)
+{
+	const struct lx_elf64_ehdr eh = *ehp;
+	uint64_t lo = ~0ULL, hi = 0, bias = 0, base, hint;
+	int i;
+
 	for (i = 0; i < eh.e_phnum; i++) {
 		if (ph[i].p_type != LX_PT_LOAD)
 			continue;

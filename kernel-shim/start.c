@@ -217,8 +217,6 @@ static long start_handover(const struct start_vec *v, char **namep)
 		if (fd < 0)
 			die("cannot open", name, fd);
 	}
-	if (lx_fd_path(fd, lx_proc.exe, sizeof(lx_proc.exe)) <= 0)
-		lx_strlcpy(lx_proc.exe, name, sizeof(lx_proc.exe));
 	*namep = name;
 	return fd;
 }
@@ -339,13 +337,21 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 
 	if ((uintptr_t)lx_gate_region != LX_GATE_ADDR)
 		die("brand image built with the gate at the wrong address", "lxzone-brand", 0);
+	lx_mm_layout(ksp);
 	start_vectors(ksp, &v);
 	fd = start_handover(&v, &name);
 	lx_exe_prepare();
 	start_signals(name);
-	lx_patch_init(lx_proc.flags);
+	/* its state is zero-initialized: written only where patching is on, so that the page it
+	 * lives in is not one more fresh page of every exec */
+	if (lx_proc.flags & (LX_BF_PATCH | LX_BF_HARDENED))
+		lx_patch_init(lx_proc.flags);
 	has_interp = start_load(fd, name, &prog, &interp);
 	lx_exe_becomes_program(fd);
+	/* what /proc/self/exe shows the guest; where the kernel's link names the program it is
+	 * read from there when first asked (lx_proc_exe) */
+	if (!lx_proc.exe_program && lx_fd_path(fd, lx_proc.exe, sizeof(lx_proc.exe)) <= 0)
+		lx_strlcpy(lx_proc.exe, name, sizeof(lx_proc.exe));
 	lx_sys1(LX_SYS_close, fd);
 	basename_comm(name);
 	sp = start_stack(ksp, &v, name, &prog, &interp, has_interp);

@@ -35,7 +35,11 @@ long lx_unsupported(struct lx_sysctx *c);
  * second mount where the zone names exes (lx_exe_prepare, first), then /proc/<pid>/exe made to
  * name the program on fd where the zone allows (or the exe filter stacked). */
 long lx_mm_map(uint64_t arg_start, long exe_fd);
+/* Records where the kernel put the brand's stack and strings (its stack pointer at entry),
+ * for lx_mm_map; called first thing. */
+void lx_mm_layout(const uint64_t *ksp);
 void lx_exe_prepare(void);
+void lx_start_early(const uint64_t *ksp);
 void lx_exe_becomes_program(long fd);
 
 #endif

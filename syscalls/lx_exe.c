@@ -52,52 +52,78 @@
 #define CAP_SYS_ADMIN		  21
 #define CAP_CHECKPOINT_RESTORE	  40
 
+/*
+ * What PR_SET_MM_MAP replaces, as the kernel set it when it executed the brand (it has to be
+ * given back whole).  Reading it from /proc/self/stat cost an open, a read (the kernel formats
+ * the whole line) and a close per exec; everything in it is known here instead:
+ *  - code and data: load_elf_binary's start_code/end_code (lowest executable p_vaddr, highest
+ *    executable p_vaddr + p_filesz) and start_data/end_data (highest p_vaddr, highest
+ *    p_vaddr + p_filesz) over the brand's PT_LOADs (ET_EXEC: no bias);
+ *  - brk: the brand never moves it, so start_brk is brk(0);
+ *  - the stack and the strings: start_stack is where argc sits (ksp), the argv strings and
+ *    then the environment strings are contiguous from argv[0] (create_elf_tables), so each
+ *    area ends one past its last string's NUL.
+ * tests/integration/zone/test_exec_brand_ro.sh checks the result against the stack, cmdline
+ * and environ the kernel shows.
+ */
+static struct {
+	uint64_t start_stack, arg_start, arg_end, env_start, env_end;
+} layout LX_BSS_HOT;
+
+void lx_mm_layout(const uint64_t *ksp)
+{
+	char **argv = (char **)(ksp + 1), **envp = argv + ksp[0] + 1, **e = envp;
+
+	layout.start_stack = (uintptr_t)ksp;
+	layout.arg_start = layout.arg_end = (uintptr_t)argv[0];
+	if (ksp[0])
+		layout.arg_end = (uintptr_t)argv[ksp[0] - 1] + lx_strlen(argv[ksp[0] - 1]) + 1;
+	layout.env_start = layout.env_end = layout.arg_end;
+	for (; *e; e++)
+		;
+	/* the hand-over is the last string (syscalls/lx_exec.c): the area ends before it, so
+	 * /proc/<pid>/environ shows only the guest's environment */
+	if (e > envp && lx_startswith(e[-1], LX_BRAND_ENV "="))
+		layout.env_end = (uintptr_t)e[-1];
+	else if (e > envp)
+		layout.env_end = (uintptr_t)e[-1] + lx_strlen(e[-1]) + 1;
+}
+
 long lx_mm_map(uint64_t arg_start, long exe_fd)
 {
-	/* the fields of /proc/self/stat PR_SET_MM_MAP needs back (proc(5)) */
-	static const int want[] = {26, 27, 28, 45, 46, 47, 48, 49, 50, 51};
+	const struct lx_elf64_ehdr *eh = (const void *)(uintptr_t)LX_BRAND_BASE;
+	const struct lx_elf64_phdr *ph = (const void *)((uintptr_t)LX_BRAND_BASE + eh->e_phoff);
 	struct {
 		uint64_t start_code, end_code, start_data, end_data, start_brk, brk, start_stack;
 		uint64_t arg_start, arg_end, env_start, env_end, auxv;
 		uint32_t auxv_size, exe_fd;
 	} m;
-	uint64_t v[sizeof(want) / sizeof(want[0])];
-	char buf[1024], *p;
-	long fd = lx_sys3(LX_SYS_open, "/proc/self/stat", LX_O_RDONLY | LX_O_CLOEXEC, 0), n;
-	int field = 3;
-	size_t k = 0;
 
-	if (fd < 0)
-		return fd;
-	n = lx_sys3(LX_SYS_read, fd, buf, sizeof(buf) - 1);
-	lx_sys1(LX_SYS_close, fd);
-	if (n <= 0)
-		return -LX_EIO;
-	buf[n] = '\0';
-	if (!(p = lx_strrchr(buf, ')')))
-		return -LX_EIO;
-	for (p += 2; *p && k < sizeof(v) / sizeof(v[0]); field++) {
-		uint64_t x = 0;
-		for (; *p >= '0' && *p <= '9'; p++)
-			x = x * 10 + (uint64_t)(*p - '0');
-		if (field == want[k])
-			v[k++] = x;
-		while (*p && *p != ' ')
-			p++;
-		if (*p)
-			p++;
-	}
-	if (k != sizeof(v) / sizeof(v[0]))
-		return -LX_EIO;
+	if (!layout.start_stack)
+		return -LX_EINVAL;
 	if (!arg_start)
-		arg_start = v[6];
-	if (arg_start < v[6] || arg_start > v[7])
+		arg_start = layout.arg_start;
+	if (arg_start < layout.arg_start || arg_start > layout.arg_end)
 		return -LX_EINVAL;
 	memset(&m, 0, sizeof(m));
-	m.start_code = v[0], m.end_code = v[1], m.start_stack = v[2], m.start_data = v[3];
-	m.end_data = v[4], m.start_brk = v[5], m.arg_start = arg_start, m.arg_end = v[7];
-	m.env_start = v[8], m.env_end = v[9];
-	m.brk = (uint64_t)lx_sys1(LX_SYS_brk, 0);
+	m.start_code = ~0ULL;
+	for (unsigned i = 0; i < eh->e_phnum; i++) {
+		uint64_t lo = ph[i].p_vaddr, hi = ph[i].p_vaddr + ph[i].p_filesz;
+		if (ph[i].p_type != LX_PT_LOAD)
+			continue;
+		if ((ph[i].p_flags & LX_PF_X) && lo < m.start_code)
+			m.start_code = lo;
+		if ((ph[i].p_flags & LX_PF_X) && hi > m.end_code)
+			m.end_code = hi;
+		if (lo > m.start_data)
+			m.start_data = lo;
+		if (hi > m.end_data)
+			m.end_data = hi;
+	}
+	m.brk = m.start_brk = (uint64_t)lx_sys1(LX_SYS_brk, 0);
+	m.start_stack = layout.start_stack;
+	m.arg_start = arg_start, m.arg_end = layout.arg_end;
+	m.env_start = layout.env_start, m.env_end = layout.env_end;
 	m.exe_fd = (uint32_t)exe_fd;
 	return lx_sys4(LX_SYS_prctl, LX_PR_SET_MM, LX_PR_SET_MM_MAP, &m, sizeof(m));
 }
@@ -129,7 +155,13 @@ static int may_name_exe(void)
  * another build), is refused.  Done first thing (lx_exe_prepare), before the brand has touched
  * most of its code, so what it faults in afterwards it faults in once.  0 or -errno.
  */
-static long brand_remap(void)
+#define EARLY	   __attribute__((section(".text.lxearly"), noinline))
+#define EARLY_DATA __attribute__((section(".rodata.lxearly")))
+static const char early_map[] EARLY_DATA = LX_ZONE_BRAND_MAP;
+static const char early_brand[] EARLY_DATA = LX_ZONE_BRAND;
+static const char early_self[] EARLY_DATA = "/proc/self/exe";
+
+static EARLY long brand_remap(void)
 {
 	const struct lx_elf64_ehdr *eh = (const void *)(uintptr_t)LX_BRAND_BASE;
 	const struct lx_elf64_phdr *ph = (const void *)((uintptr_t)LX_BRAND_BASE + eh->e_phoff);
@@ -139,7 +171,7 @@ static long brand_remap(void)
 	for (unsigned i = 0; i < eh->e_phnum; i++)
 		if (ph[i].p_type == LX_PT_LOAD && ph[i].p_filesz && (ph[i].p_flags & LX_PF_W))
 			return -LX_EBUSY;
-	if ((fd = lx_sys3(LX_SYS_open, LX_ZONE_BRAND_MAP, LX_O_RDONLY | LX_O_CLOEXEC, 0)) < 0)
+	if ((fd = lx_sys3(LX_SYS_open, early_map, LX_O_RDONLY | LX_O_CLOEXEC, 0)) < 0)
 		return fd;
 	if (lx_sys2(LX_SYS_fstat, fd, &st) < 0 || !lx_proc.brand_known ||
 	    st.dev != lx_proc.brand_dev || st.ino != lx_proc.brand_ino)
@@ -152,7 +184,11 @@ static long brand_remap(void)
 		    ((ph[i].p_vaddr + ph[i].p_filesz + LX_PAGE - 1) & ~(LX_PAGE - 1)) - a;
 		int prot = (ph[i].p_flags & LX_PF_R ? LX_PROT_READ : 0) |
 			   (ph[i].p_flags & LX_PF_X ? LX_PROT_EXEC : 0);
-		r = lx_sys6(LX_SYS_mmap, a, len, prot, LX_MAP_PRIVATE | LX_MAP_FIXED, fd,
+		/* populated: one call fills the page table from the page cache, where each of
+		 * the pages the start runs would otherwise fault on its own (a fault costs
+		 * ~10x a populated page on this kind of VM, docs/performance.md) */
+		r = lx_sys6(LX_SYS_mmap, a, len, prot,
+			    LX_MAP_PRIVATE | LX_MAP_FIXED | LX_MAP_POPULATE, fd,
 			    ph[i].p_offset & ~(LX_PAGE - 1));
 		r = r < 0 ? r : 0;
 	}
@@ -160,14 +196,56 @@ static long brand_remap(void)
 	return r;
 }
 
-static int remapped; /* brand_remap succeeded: the exe may be named */
+static int remapped LX_BSS_HOT;	      /* brand_remap succeeded: the exe may be named */
+static int ran_zone_brand LX_BSS_HOT; /* the kernel executed LX_ZONE_BRAND (its AT_EXECFN) */
+static int early_remapped LX_BSS_HOT; /* lx_start_early did brand_remap */
+
+/*
+ * The brand's first call (kernel-shim/entry.S), before anything else of it runs.  When the
+ * kernel executed the zone's readable brand (AT_EXECFN, the kernel's copy of the path, is
+ * LX_ZONE_BRAND: every exec in a zone that names exes but a process's first), the code is
+ * mapped from the second bind now.  This function, brand_remap and their strings sit in the
+ * first 64 KiB of the image (brand.ld), which the kernel's first fault maps whole (fault-around):
+ * the rest of the code is then mapped populated before anything touches it, instead of
+ * faulting twice more from the kernel's mapping first (each fault ~40 µs here).  Mapping it
+ * where naming turns out not to be wanted is harmless: the same bytes.
+ */
+EARLY void lx_start_early(const uint64_t *ksp)
+{
+	const uint64_t *p = ksp + 1 + ksp[0] + 1;
+	const char *fn = 0, *a, *b;
+	struct lx_stat st;
+	int i;
+
+	while (*p++)
+		; /* the environment */
+	for (; p[0] != LX_AT_NULL; p += 2)
+		if (p[0] == LX_AT_EXECFN)
+			fn = (const char *)(uintptr_t)p[1];
+	for (a = fn, b = early_brand; a && *a && *a == *b; a++, b++)
+		;
+	if (!a || *a || *b)
+		return;
+	ran_zone_brand = 1;
+	if (lx_sys4(LX_SYS_newfstatat, LX_AT_FDCWD, early_self, &st, 0) < 0)
+		return;
+	for (i = 0; early_brand[i]; i++)
+		lx_proc.brand_exe[i] = early_brand[i];
+	lx_proc.brand_exe[i] = '\0';
+	lx_proc.brand_dev = st.dev;
+	lx_proc.brand_ino = st.ino;
+	lx_proc.brand_known = 1;
+	early_remapped = brand_remap() == 0;
+}
 
 void lx_exe_prepare(void)
 {
 	if (!(lx_proc.flags & LX_BF_EXE_KERNEL))
 		return;
-	lx_brand_identity(); /* while the link is still the brand's */
-	remapped = may_name_exe() && brand_remap() == 0;
+	/* the identity while the link still names the brand: AT_EXECFN gave it when the kernel
+	 * ran the zone's readable brand, which also says it exists (later execs need it) */
+	lx_brand_identity();
+	remapped = may_name_exe() && (early_remapped || brand_remap() == 0);
 }
 
 /* Stacks the exe filter on this process (all its threads), once.  0 or -errno. */
@@ -191,10 +269,11 @@ static long exefilter_stack(void)
 
 void lx_exe_becomes_program(long fd)
 {
-	lx_brand_identity(); /* while the link is still the brand's */
+	/* the brand's identity was taken in lx_exe_prepare, while the link named it; where the
+	 * link is never changed it is taken on first use */
 	if (!(lx_proc.flags & LX_BF_EXE_KERNEL))
 		return;
-	if (remapped && lx_sys2(LX_SYS_access, LX_ZONE_BRAND, LX_X_OK) == 0 &&
+	if (remapped && (ran_zone_brand || lx_sys2(LX_SYS_access, LX_ZONE_BRAND, LX_X_OK) == 0) &&
 	    lx_mm_map(0, fd) == 0) {
 		lx_proc.exe_program = 1;
 		return;

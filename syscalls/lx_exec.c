@@ -139,46 +139,57 @@ static int is_brand_image(long fd)
 	       st.ino == lx_proc.brand_ino;
 }
 
-/* Reads a guest pointer vector (argv/envp) into a fresh mapping with room for `extra`
- * more entries before the NULL.  Returns the count, or -errno. */
-static long read_vec(uint64_t uvec, uint64_t **out, size_t *maplen, size_t extra)
+static void vec_free(uint64_t *v, size_t maplen)
 {
-	size_t cap = 256, n = 0;
-	uint64_t *v = NULL, p;
+	if (maplen)
+		lx_munmap(v, maplen);
+}
+
+/* Reads a guest pointer vector (argv/envp) with room for `extra` more entries before the
+ * NULL: into `buf` (`bufn` entries) while it fits, then into a fresh mapping (*maplen its
+ * length, 0 for buf).  Returns the count, or -errno.  The buffer is the exec's scratch on the
+ * emulation stack: in a fork child every page the exec writes is a fresh page, and a mapping
+ * is one more (with a system call) for the usual environment of a few dozen entries. */
+static long read_vec(uint64_t uvec, uint64_t **out, size_t *maplen, size_t extra, uint64_t *buf,
+		     size_t bufn)
+{
+	size_t cap = bufn, n = 0, len = 0;
+	uint64_t *v = buf, p;
 
 	for (;;) {
 		if (!v || n + extra + 1 >= cap) {
-			size_t ncap = v ? cap * 2 : cap;
+			size_t ncap = cap < 256 ? 256 : cap * 2;
 			uint64_t *nv = lx_mmap_anon(ncap * sizeof(*nv));
 			if (!nv) {
 				if (v)
-					lx_munmap(v, cap * sizeof(*v));
+					vec_free(v, len);
 				return -LX_ENOMEM;
 			}
 			if (v) {
 				memcpy(nv, v, n * sizeof(*v));
-				lx_munmap(v, cap * sizeof(*v));
+				vec_free(v, len);
 			}
 			v = nv;
 			cap = ncap;
+			len = cap * sizeof(*v);
 		}
 		if (!uvec)
 			break;
 		if (lx_copy_from_guest(&p, uvec + n * 8, 8)) {
-			lx_munmap(v, cap * sizeof(*v));
+			vec_free(v, len);
 			return -LX_EFAULT;
 		}
 		if (!p)
 			break;
 		if (n >= MAX_VEC) {
-			lx_munmap(v, cap * sizeof(*v));
+			vec_free(v, len);
 			return -LX_E2BIG;
 		}
 		v[n++] = p;
 	}
 	v[n] = 0;
 	*out = v;
-	*maplen = cap * sizeof(*v);
+	*maplen = len;
 	return (long)n;
 }
 
@@ -262,7 +273,7 @@ static long exec_open(int dirfd, const char *path, int flags, int *unreadable)
 		 * (busybox re-executes itself that way) */
 		lx_sys1(LX_SYS_close, fd);
 		*unreadable = 0;
-		fd = open_exec2(LX_AT_FDCWD, lx_proc.exe, 0, unreadable);
+		fd = open_exec2(LX_AT_FDCWD, lx_proc_exe(), 0, unreadable);
 	}
 	return fd;
 }
@@ -301,7 +312,7 @@ static long exec_follow_scripts(long *fd, struct lx_exec_info *lv, long *depth)
 static long exec_script_argv(uint64_t uargv, const struct lx_exec_info *lv, long depth,
 			     const char *name, uint64_t **argv, size_t *argv_len)
 {
-	long argc = read_vec(uargv, argv, argv_len, 2 * (size_t)depth + 1);
+	long argc = read_vec(uargv, argv, argv_len, 2 * (size_t)depth + 1, NULL, 0);
 	if (argc < 0)
 		return argc;
 	uint64_t *rest = *argv + (argc ? 1 : 0);
@@ -375,23 +386,39 @@ static long exec_now(const struct lx_sysctx *c, int kernel, long hfd, uint64_t a
 	return r;
 }
 
+/*
+ * The exec's strings, packed: the path, the name and the hand-over variable follow each other
+ * in one scratch area, then the environment vector when it fits, so the exec writes as few
+ * pages of the emulation stack as their lengths need (each a fresh page in a fork child),
+ * not one page per fixed-size buffer.
+ */
+#define NAME_CAP (LX_EXEC_PATH_MAX + 32)
+#define VAR_CAP	 (2 * LX_EXEC_PATH_MAX + 1300)
+#define VEC_N	 512 /* environment entries kept in the scratch; more go to a mapping */
+struct exec_scratch {
+	_Alignas(8) char s[LX_EXEC_PATH_MAX + NAME_CAP + 8 + VEC_N * 8 + VAR_CAP];
+};
+
 static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp,
 		    int flags)
 {
-	char path[LX_EXEC_PATH_MAX], name[LX_EXEC_PATH_MAX + 32];
-	char var[2 * LX_EXEC_PATH_MAX + 1300];
+	struct exec_scratch sc;
+	char *path = sc.s, *name, *var;
 	struct lx_exec_info lv[MAX_SCRIPT_DEPTH + 1];
-	uint64_t *argv = NULL, *envp = NULL;
+	uint64_t *argv = NULL, *envp = NULL, *vec;
 	size_t argv_len = 0, envp_len = 0;
 	long fd, r, envc, depth = 0, hfd;
 	int unreadable = 0, kernel;
 
 	if (flags & ~(LX_AT_EMPTY_PATH | LX_AT_SYMLINK_NOFOLLOW))
 		return -LX_EINVAL;
-	r = lx_strncpy_from_guest(path, upath, sizeof(path));
+	r = lx_strncpy_from_guest(path, upath, LX_EXEC_PATH_MAX);
 	if (r < 0)
 		return r;
-	exec_name(name, sizeof(name), dirfd, path);
+	name = path + lx_strlen(path) + 1;
+	exec_name(name, NAME_CAP, dirfd, path);
+	/* the vector goes after the name, 8-aligned, and the variable after the vector */
+	vec = (uint64_t *)(((uintptr_t)name + lx_strlen(name) + 1 + 7) & ~(uintptr_t)7);
 	fd = exec_open(dirfd, path, flags, &unreadable);
 	if (fd < 0)
 		return fd;
@@ -409,7 +436,7 @@ static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uar
 	if (depth && (r = exec_script_argv(uargv, lv, depth, name, &argv, &argv_len)) < 0)
 		goto out_fd;
 	/* envp + the hand-over variable, last */
-	envc = read_vec(uenvp, &envp, &envp_len, 1);
+	envc = read_vec(uenvp, &envp, &envp_len, 1, vec, VEC_N);
 	if (envc < 0) {
 		r = envc;
 		goto out_argv;
@@ -419,7 +446,8 @@ static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uar
 		r = hfd;
 		goto out_envp;
 	}
-	if (exec_brand_var(var, sizeof(var), c, hfd, name) >= sizeof(var)) {
+	var = (char *)(envp_len ? vec : envp + envc + 2);
+	if (exec_brand_var(var, VAR_CAP, c, hfd, name) >= VAR_CAP) {
 		r = -LX_ENAMETOOLONG;
 	} else {
 		envp[envc] = (uintptr_t)var;
@@ -429,10 +457,10 @@ static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uar
 	/* only failures come back */
 	lx_sys1(LX_SYS_close, hfd);
 out_envp:
-	lx_munmap(envp, envp_len);
+	vec_free(envp, envp_len);
 out_argv:
 	if (argv)
-		lx_munmap(argv, argv_len);
+		vec_free(argv, argv_len);
 out_fd:
 	lx_sys1(LX_SYS_close, fd);
 	return r;

@@ -166,7 +166,7 @@ static long do_readlink(int dirfd, uint64_t upath, uint64_t ubuf, long bufsiz)
 	if (kind < 0)
 		return lx_sys4(LX_SYS_readlinkat, dirfd, path, ubuf, bufsiz);
 	if (kind == 0)
-		return answer(lx_proc.exe, lx_strlen(lx_proc.exe), ubuf, bufsiz);
+		return answer(lx_proc_exe(), lx_strlen(lx_proc_exe()), ubuf, bufsiz);
 
 	r = lx_sys4(LX_SYS_readlinkat, dirfd, path, real, sizeof(real) - 1);
 	if (r < 0)

@@ -46,6 +46,28 @@ if [ "$image" != "/proc/$guest/exe" ]; then
 		END { exit !bad }' "/proc/$guest/maps" &&
 		fail "the brand is mapped from another path than /dev/.lxzone-brand-map"
 	echo "ok: the exe names the program: $(readlink "/proc/$guest/exe")"
+	# the layout the brand gave PR_SET_MM_MAP, computed without /proc/self/stat
+	# (syscalls/lx_exe.c, lx_mm_map): the brand's code, a start_stack in the stack, the
+	# argument and environment areas exactly what cmdline and environ show, and the hand-over
+	# outside the environment
+	python3 - "$guest" <<'EOF' || { kill "$guest"; fail "the named process's mm layout is wrong"; }
+import sys
+pid = sys.argv[1]
+f = open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()
+field = lambda n: int(f[n - 3])
+if field(26) != 0x70000000 or not field(26) < field(27) <= field(45) <= field(46):
+    sys.exit("code/data %x-%x %x-%x" % (field(26), field(27), field(45), field(46)))
+stack = [l.split()[0].split("-") for l in open("/proc/%s/maps" % pid) if l.rstrip().endswith("[stack]")]
+if not stack or not int(stack[0][0], 16) <= field(28) < int(stack[0][1], 16):
+    sys.exit("start_stack %x outside the stack %s" % (field(28), stack))
+cmdline = open("/proc/%s/cmdline" % pid, "rb").read()
+environ = open("/proc/%s/environ" % pid, "rb").read()
+if field(49) - field(48) != len(cmdline) or cmdline.split(b"\0")[0] != b"/bin/sleep":
+    sys.exit("arg area %d bytes, cmdline %r" % (field(49) - field(48), cmdline))
+if field(51) - field(50) != len(environ) or b"LXZONE_BRAND" in environ:
+    sys.exit("env area %d bytes, environ %r" % (field(51) - field(50), environ))
+print("ok: the named process's layout: code, stack, cmdline and environ")
+EOF
 	maps=/proc/$guest/root/dev/.lxzone-brand-map
 	[ "$(stat -L -c %d:%i "$maps")" = "$ino" ] || fail "the map bind is not the brand"
 fi

@@ -180,24 +180,22 @@ int zone_config_check(json_t *cfg, struct zone_error *err)
 	return 0;
 }
 
-/* Keys added to the table after zones were first written; each has a default. Every other
- * key must be in a zone's config.json (a missing one means the file was tampered with). */
+/* The keys of the first config.json format, which every zone's file has: a missing one means
+ * the file was cut or edited by hand.  Every key added to the table since is late: an older
+ * zone's file lacks it and gets its default (listing the first keys, not the late ones, means
+ * a key added tomorrow cannot be forgotten here, as syscall-patching, boottime, device,
+ * privileged and the console-log keys once were: such zones failed with "missing
+ * configuration key"). */
 static bool is_late_key(const char *name)
 {
-	static const char *const late[] = {"capabilities",
-					   "shared-interface",
-					   "identity-files",
-					   "boot-timeout",
-					   "ttys",
-					   "interface",
-					   "dns",
-					   "rlimit-memlock",
-					   "rlimit-nice"};
+	static const char *const first[] = {
+	    "brand", "profile", "kernel-version", "memory", "swap",   "cpus",	  "pids",
+	    "net",   "address", "root-type",	  "mount",  "golden", "hostname", "init"};
 
-	for (size_t i = 0; i < sizeof(late) / sizeof(late[0]); i++)
-		if (strcmp(late[i], name) == 0)
-			return true;
-	return false;
+	for (size_t i = 0; i < sizeof(first) / sizeof(first[0]); i++)
+		if (strcmp(first[i], name) == 0)
+			return false;
+	return true;
 }
 
 int zone_config_validate_all(json_t *cfg, struct zone_error *err)

@@ -236,6 +236,29 @@ static void test_validate_all_rejects_tampered_files(void **state)
 	json_decref(cfg);
 }
 
+/* A zone written before any later key existed: its file has only the first format's 14
+ * keys, and every key added since gets its default (a zone from before syscall-patching
+ * failed with "missing configuration key" at every command). */
+static void test_validate_all_defaults_every_late_key(void **state)
+{
+	static const char *const first[] = {
+	    "brand", "profile", "kernel-version", "memory", "swap",   "cpus",	  "pids",
+	    "net",   "address", "root-type",	  "mount",  "golden", "hostname", "init"};
+	json_t *cfg = fresh(), *old = json_object();
+	struct zone_error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(first) / sizeof(first[0]); i++)
+		json_object_set(old, first[i], json_object_get(cfg, first[i]));
+	assert_int_equal(zone_config_validate_all(old, &err), 0);
+	for (size_t i = 0; i < zone_config_nkeys; i++)
+		assert_non_null(json_object_get(old, zone_config_keys[i].name));
+	assert_string_equal(json_string_value(json_object_get(old, "syscall-patching")),
+			    json_string_value(json_object_get(cfg, "syscall-patching")));
+	json_decref(old);
+	json_decref(cfg);
+}
+
 static void test_zone_names(void **state)
 {
 	(void)state;
@@ -286,6 +309,7 @@ int main(void)
 	    cmocka_unit_test(test_cross_key_checks),
 	    cmocka_unit_test(test_net_checks),
 	    cmocka_unit_test(test_validate_all_rejects_tampered_files),
+	    cmocka_unit_test(test_validate_all_defaults_every_late_key),
 	    cmocka_unit_test(test_zone_names),
 	    cmocka_unit_test(test_state_table),
 	};

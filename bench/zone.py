@@ -1,4 +1,4 @@
-"""The measuring half of bench/zone.sh: python3 zone.py LXZONE TMPDIR N SIZE_MIB QUICK [ONLY].
+"""The measuring half of bench/zone.sh: python3 zone.py LXZONE TMPDIR N SIZE_MIB QUICK [ONLY [LOAD]].
 
 Every command is started with posix_spawn and timed from spawn to reap (perf_counter), so
 both sides of a comparison pay the same small start-up cost.  Comparisons alternate their
@@ -16,6 +16,8 @@ import time
 lxzone, tmp, n, size_mib, quick = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 # "exec": the exec / nsenter pairs alone; "files": the 12k-file tree's figures alone
 only = sys.argv[6] if len(sys.argv) > 6 else ""
+# busy loops running beside the 12k-file pairs (bench/zone.sh --load K): a loaded machine
+hog_count = int(sys.argv[7]) if len(sys.argv) > 7 and sys.argv[7] else 0
 store = os.environ["LXZONE_ROOT"]
 devnull = os.open(os.devnull, os.O_RDWR)
 missing = []
@@ -92,8 +94,43 @@ if not only:
     print()
 
 
+def gone_names():
+    """The hidden .gone- trees a detached removal (destroy, uninstall) is still deleting."""
+    out = []
+    for d in [store] + [os.path.join(store, z) for z in os.listdir(store)]:
+        if os.path.isdir(d):
+            out += [os.path.join(d, x) for x in os.listdir(d) if x.startswith(".gone-")]
+    return out
+
+
+def wait_gone(t0, limit=900):
+    """Seconds from t0 until no detached removal is left (its files are gone), polling."""
+    while gone_names():
+        if time.perf_counter() - t0 > limit:
+            sys.exit("zone.py: a detached removal did not end in %d s: %s" %
+                     (limit, " ".join(gone_names())))
+        time.sleep(0.02)
+    return time.perf_counter() - t0
+
+
+def hogs(k):
+    """k busy loops (the machine "under load"), for --load; stopped with stop_hogs."""
+    return [subprocess.Popen(["sh", "-c", "while :; do :; done"]) for _ in range(k)]
+
+
+def stop_hogs(ps):
+    for p in ps:
+        p.kill()
+        p.wait()
+
+
 def many_files():
-    """Copy clone, snapshot, destroy, uninstall of a 12k-file tree against cp -a / rm -rf."""
+    """Copy clone, snapshot, destroy, uninstall of a 12k-file tree against cp -a / rm -rf.
+
+    destroy and uninstall return once the tree is renamed out of reach and a detached process
+    deletes it (zone_rmtree_later_at); each pair also times, from the same start, until that
+    process is done ("until gone"), and no pair starts while one still runs, so a removal in
+    the background never slows the next pair's side."""
     lx("create", "many", "--golden", "--image", "builtin:busybox")
     tree = os.path.join(store, "many", "root", "usr", "share", "many")
     nfiles = 12000 if not quick else 600
@@ -106,7 +143,8 @@ def many_files():
             f.write(blob[: (k * 37) % 8192])
     subprocess.run(["sync"])
     pairs = {"clone --method copy / cp -a": [], "snapshot / cp -a": [],
-             "destroy / rm -rf": [], "uninstall / rm -rf": []}
+             "destroy / rm -rf": [], "destroy until gone / rm -rf": [],
+             "uninstall / rm -rf": [], "uninstall until gone / rm -rf": []}
     src = os.path.join(store, "many", "root")
     dst = os.path.join(tmp, "cp-many")
     rounds = 3 if not quick else 1
@@ -118,33 +156,50 @@ def many_files():
             b, a = b_fn(), a_fn()
         pairs[name].append((a, b))
 
-    for i in range(rounds):
-        paired("clone --method copy / cp -a",
-               lambda: lx("clone", "many", "c-many", "--method", "copy"),
-               lambda: run(["cp", "-a", src, dst]), i)
-        subprocess.run(["sync"])
-        paired("destroy / rm -rf", lambda: lx("destroy", "c-many"),
-               lambda: run(["rm", "-rf", dst]), i)
-        paired("snapshot / cp -a", lambda: lx("snapshot", "many", "s%d" % i),
-               lambda: run(["cp", "-a", src, dst]), i)
-        run(["rm", "-rf", dst])
-        lx("clone", "many", "u-many", "--method", "copy")
-        run(["cp", "-a", src, dst])
-        subprocess.run(["sync"])
-        paired("uninstall / rm -rf", lambda: lx("uninstall", "u-many"),
-               lambda: run(["rm", "-rf", dst]), i)
-        lx("destroy", "u-many")
-        subprocess.run(["sync"])
+    def removal(name, args, i):
+        """lxzone ARGS (a detached removal) against rm -rf of the copy: both figures."""
+        got = {}
+
+        def lxside():
+            t0 = time.perf_counter()
+            got["ret"] = lx(*args)
+            got["gone"] = wait_gone(t0)
+            return got["ret"]
+        paired(name, lxside, lambda: run(["rm", "-rf", dst]), i)
+        pairs[name.replace(" /", " until gone /")].append((got["gone"], pairs[name][-1][1]))
+
+    load = hogs(hog_count)
+    try:
+        for i in range(rounds):
+            paired("clone --method copy / cp -a",
+                   lambda: lx("clone", "many", "c-many", "--method", "copy"),
+                   lambda: run(["cp", "-a", src, dst]), i)
+            subprocess.run(["sync"])
+            removal("destroy / rm -rf", ("destroy", "c-many"), i)
+            paired("snapshot / cp -a", lambda: lx("snapshot", "many", "s%d" % i),
+                   lambda: run(["cp", "-a", src, dst]), i)
+            run(["rm", "-rf", dst])
+            lx("clone", "many", "u-many", "--method", "copy")
+            run(["cp", "-a", src, dst])
+            subprocess.run(["sync"])
+            removal("uninstall / rm -rf", ("uninstall", "u-many"), i)
+            lx("destroy", "u-many")
+            wait_gone(time.perf_counter())
+            subprocess.run(["sync"])
+    finally:
+        stop_hogs(load)
     files = sum(len(fs) + len(ds) for _, ds, fs in os.walk(src))
-    print("a tree of %d entries (a busybox root and %d small files), %d alternating pairs:" %
-          (files, nfiles, rounds))
+    print("a tree of %d entries (a busybox root and %d small files), %d alternating pairs%s:" %
+          (files, nfiles, rounds, ", %d busy loops beside" % hog_count if hog_count else ""))
     for name, ps in pairs.items():
         a = [x for x, _ in ps]
         b = [y for _, y in ps]
-        print("  %-28s lxzone median %s  tool median %s  ratio x%.2f   target <= x1.2" %
-              (name, ms(med(a)), ms(med(b)), med([x / y for x, y in ps])))
         if not ps:
             missing.append(name)
+            continue
+        print("  %-32s lxzone median %s  tool median %s  ratio x%.2f (%s)   target <= x1.2" %
+              (name, ms(med(a)), ms(med(b)), med([x / y for x, y in ps]),
+               " ".join("%.2f" % (x / y) for x, y in ps)))
     print()
 
 

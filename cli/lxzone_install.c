@@ -50,7 +50,7 @@ int cli_destroy(struct cli *c, int argc, char **argv, struct zone_error *err)
 	if (s == ZONE_READY || s == ZONE_BOOTING || s == ZONE_RUNNING || s == ZONE_SHUTTING_DOWN)
 		return zone_error_set(err, 0, "zone %s is %s; halt it first", z->name,
 				      zone_state_name(s));
-	if (s != ZONE_CONFIGURED && zone_uninstall(z, err) < 0)
+	if (s != ZONE_CONFIGURED && zone_uninstall_before_remove(z, err) < 0)
 		return zone_error_wrap(err, "destroy zone %s", z->name);
 	if (zone_remove(z, err) < 0)
 		return -1;

@@ -363,10 +363,9 @@ int zone_rmtree_detached(int dirfd, const char *gone, struct zone_error *err)
 	return 0;
 }
 
-int zone_rmtree_later_at(int dirfd, const char *name, struct zone_error *err)
+int zone_rmtree_hide_at(int dirfd, const char *name, char *gone, size_t len, struct zone_error *err)
 {
 	static unsigned seq;
-	char gone[512];
 	struct stat st;
 
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
@@ -376,9 +375,19 @@ int zone_rmtree_later_at(int dirfd, const char *name, struct zone_error *err)
 	}
 	if (!S_ISDIR(st.st_mode))
 		return zone_rmtree_at(dirfd, name, err);
-	snprintf(gone, sizeof(gone), ".gone-%s.%d.%u", name, (int)getpid(), seq++);
+	snprintf(gone, len, ".gone-%s.%d.%u", name, (int)getpid(), seq++);
 	if (renameat(dirfd, name, dirfd, gone) < 0)
 		return zone_rmtree_at(dirfd, name, err);
+	return 1;
+}
+
+int zone_rmtree_later_at(int dirfd, const char *name, struct zone_error *err)
+{
+	char gone[512];
+	int r = zone_rmtree_hide_at(dirfd, name, gone, sizeof(gone), err);
+
+	if (r <= 0)
+		return r;
 	return zone_rmtree_detached(dirfd, gone, err);
 }
 

@@ -48,6 +48,11 @@ uint64_t zone_tree_bytes(const char *path);
  * that is already hidden.
  */
 int zone_rmtree_later_at(int dirfd, const char *name, struct zone_error *err);
+/* Its first half: dirfd/name renamed to a hidden .gone- name (written to gone), for a caller
+ * whose own removal of dirfd takes it.  1 when renamed, 0 when there was nothing to hide or it
+ * was removed at once (not a directory, or the rename failed), -1 with a message in err. */
+int zone_rmtree_hide_at(int dirfd, const char *name, char *gone, size_t len,
+			struct zone_error *err);
 int zone_rmtree_detached(int dirfd, const char *gone, struct zone_error *err);
 
 /* Join dir and name into a malloc'd string. */

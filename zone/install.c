@@ -252,7 +252,7 @@ void zone_path_remove_boot_files(int zpfd)
 	}
 }
 
-int zone_uninstall(struct zone *z, struct zone_error *err)
+static int uninstall(struct zone *z, int hide_only, struct zone_error *err)
 {
 	enum zone_state s = zone_get_state(z);
 	cleanup_close int zp = -1;
@@ -318,9 +318,11 @@ int zone_uninstall(struct zone *z, struct zone_error *err)
 		/* An overlay left mounted by a crashed supervisor is detached, not emptied. */
 		if (root && is_mountpoint(root))
 			umount2(root, MNT_DETACH);
-		/* in the zone's own directory the trees go in the background; a moved zone's
-		 * directory must be empty at once (it is removed below), with progress */
+		/* in the zone's own directory the trees go in the background (or, before
+		 * zone_remove, with the directory: hide_only); a moved zone's directory must be
+		 * empty at once (it is removed below), with progress */
 		int later = strcmp(zone_path(z), z->dir) == 0;
+		char gone[512];
 		struct zone_progress p;
 		uint64_t done = 0;
 
@@ -328,8 +330,10 @@ int zone_uninstall(struct zone *z, struct zone_error *err)
 		p.unit = "files";
 		zone_progress_measure(&p, layers_total, &zp);
 		for (size_t i = 0; i < sizeof(layers) / sizeof(layers[0]); i++)
-			if ((later ? zone_rmtree_later_at(zp, layers[i], err)
-				   : zone_rmtree_counted_at(zp, layers[i], &p, &done, err)) < 0) {
+			if ((later && hide_only
+				 ? zone_rmtree_hide_at(zp, layers[i], gone, sizeof(gone), err)
+			     : later ? zone_rmtree_later_at(zp, layers[i], err)
+				     : zone_rmtree_counted_at(zp, layers[i], &p, &done, err)) < 0) {
 				zone_progress_end(&p);
 				return zone_error_wrap(err, "uninstall zone %s", z->name);
 			}
@@ -346,4 +350,14 @@ int zone_uninstall(struct zone *z, struct zone_error *err)
 		rmdir(zone_path(z));
 	zone_state_put(z, "origin", NULL);
 	return zone_set_state(z, ZONE_CONFIGURED, err);
+}
+
+int zone_uninstall(struct zone *z, struct zone_error *err)
+{
+	return uninstall(z, 0, err);
+}
+
+int zone_uninstall_before_remove(struct zone *z, struct zone_error *err)
+{
+	return uninstall(z, 1, err);
 }

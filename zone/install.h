@@ -27,6 +27,13 @@ int zone_install(struct zone *z, const char *src, const struct zone_install_opts
 
 /* Remove the root (and overlay layers, snapshots) of an installed or incomplete zone. */
 int zone_uninstall(struct zone *z, struct zone_error *err);
+/* The same for a zone that zone_remove deletes next (destroy): the layers in the zone's own
+ * directory are only renamed out of the way, and zone_remove's one background removal takes
+ * them with the rest.  (Each with its own remover, two processes emptied the same tree:
+ * every unlink made twice, half of them failing, on the same directories' locks.)  Should
+ * zone_remove then fail, the hidden layers stay in the configured zone's directory until it is
+ * destroyed. */
+int zone_uninstall_before_remove(struct zone *z, struct zone_error *err);
 
 /* Remove what a boot leaves in a zone path beside the layers (the console log and its
  * rotations, exit-status, mounts.boot, the zone page, sockets): for a zone path outside the

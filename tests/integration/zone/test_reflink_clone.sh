@@ -119,6 +119,12 @@ for fs in btrfs xfs; do
 	lxzone halt cl
 	lxzone destroy cl
 	lxzone destroy src
+	# destroy's removal runs in the background (zone/fsutil.h): the file system is busy
+	# until it ends
+	for i in $(seq 1 60); do
+		[ -z "$(ls -d "$LXZONE_ROOT"/.gone-* 2>/dev/null)" ] && break
+		sleep 0.5
+	done
 	umount "$mnt"
 	losetup -d "$loop"
 	LOOPS=$(echo "$LOOPS" | sed "s|$loop||")

@@ -16,29 +16,37 @@ void lx_fast_flush_entry(void);
 extern char lx_fast_flush_ret[];
 long lx_fastcall(struct lx_fastframe *f);
 
-#define SYS_pwrite64	 18
-#define O_RDWR		 2
-#define SYS_membarrier	 324
-#define MB_SYNC_CORE	 32 /* MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE */
-#define MB_REG_SYNC_CORE 64 /* MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE */
-#define SI_KERNEL	 0x80
-#define AUDIT_X86_64	 0xc000003eU
-#define SITE_LEN	 7
-#define ARITH_FLAGS	 0xd5UL /* SF ZF AF PF CF: what lahf saves */
-#define OF		 0x800UL
-#define HLT		 0xf4
-#define TABLE_SIZE	 0x10000UL
-#define TRAMP_RET	 33 /* the trampoline's .quad: the site's next instruction */
-#define SKIP_N		 64
-#define FUTEX_CMD_BITS	 0xfffffe7fU /* op without PRIVATE and CLOCK_REALTIME (filter/rules.c) */
+#define SYS_pwrite64	      18
+#define O_RDWR		      2
+#define SYS_membarrier	      324
+#define MB_SYNC_CORE	      32 /* MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE */
+#define MB_REG_SYNC_CORE      64 /* MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE */
+#define SI_KERNEL	      0x80
+#define AUDIT_X86_64	      0xc000003eU
+#define SITE_LEN	      7
+#define ARITH_FLAGS	      0xd5UL /* SF ZF AF PF CF: what lahf saves */
+#define OF		      0x800UL
+#define HLT		      0xf4
+#define TABLE_SIZE	      0x10000UL
+#define TRAMP_RET	      33 /* the trampoline's .quad: the site's next instruction */
+#define SKIP_N		      64
+#define FUTEX_CMD_BITS	      0xfffffe7fU /* op without PRIVATE and CLOCK_REALTIME (filter/rules.c) */
+#define HOT_N		      32
+#define SYS_getpid	      39
+#define SYS_gettid	      186
+#define SYS_tgkill	      234
+#define SYS_rt_tgsigqueueinfo 297
 
 /* What the fast path runs, by number: the calls every filter of such a process traps from
  * outside the gate whatever their arguments (the SIGSYS path would run the same handler:
- * uname and readlink in every zone, the hardened profile's epoll and inotify),
+ * uname, readlink, rt_sigaction and rt_sigprocmask in every zone, the hardened profile's
+ * epoll and inotify),
  * and futex, whose command decides (filter/rules.c: WAIT, WAKE and the rest pass, and at a
  * patched site they take the trampoline's own syscall, which the filter passes). */
 enum { NOFAST, ANY, HARD, HARD_FUTEX };
 static const unsigned char fast_nr[LX_NSYSCALLS] = {
+    [13] = ANY,		/* rt_sigaction: the guest's dispositions (syscalls/lx_signal.c) */
+    [14] = ANY,		/* rt_sigprocmask: one real call, SIGSYS kept the brand's */
     [63] = ANY,		/* uname */
     [89] = ANY,		/* readlink: /proc/<pid>/exe is the guest's (syscalls/lx_readlink.c) */
     [267] = ANY,	/* readlinkat */
@@ -66,6 +74,12 @@ static struct {
 	uintptr_t skip[SKIP_N];		     /* sites that do not qualify: not examined again */
 	unsigned nskip;
 	int membarrier; /* 0 unknown, 1 registered, -1 unavailable */
+	int lazy;	/* LX_BF_PATCH_LAZY: a site is patched at its LX_PATCH_LAZY_TRAPS-th trap */
+	struct {
+		uintptr_t site;
+		unsigned n;
+	} hot[HOT_N]; /* traps per site, lazy mode (approximate: threads race, harmlessly) */
+	unsigned nhot;
 } P;
 unsigned lx_patch_sites;
 
@@ -90,7 +104,8 @@ static void gs_set(uint64_t v)
 
 void lx_patch_init(unsigned flags)
 {
-	P.on = !!(flags & LX_BF_PATCH);
+	P.on = !!(flags & (LX_BF_PATCH | LX_BF_PATCH_LAZY));
+	P.lazy = !(flags & LX_BF_PATCH) && (flags & LX_BF_PATCH_LAZY);
 	P.hardened = !!(flags & LX_BF_HARDENED);
 }
 
@@ -163,6 +178,20 @@ static int skipped(uintptr_t site)
 static void skip(uintptr_t site)
 {
 	P.skip[P.nskip++ % SKIP_N] = site;
+}
+
+/* Lazy mode: has site trapped often enough to be worth a rewrite?  A rewrite costs about 20
+ * system calls the first time in a process (maps, /proc/self/mem, four writes and core
+ * syncs, the table) and some 15 for each later site, where a trap saved is worth about two;
+ * most sites of a short-lived process trap once or twice (docs/performance.md). */
+static int hot(uintptr_t site)
+{
+	for (unsigned i = 0; i < HOT_N; i++)
+		if (P.hot[i].site == site)
+			return ++P.hot[i].n >= LX_PATCH_LAZY_TRAPS;
+	P.hot[P.nhot % HOT_N].site = site;
+	P.hot[P.nhot++ % HOT_N].n = 1;
+	return LX_PATCH_LAZY_TRAPS <= 1;
 }
 
 static uint64_t hex(const char **p)
@@ -412,7 +441,9 @@ void lx_patch_trap(struct lx_thread *t, int nr, struct lx_ucontext *uc)
 		return;
 	}
 	if (rip < LX_PAGE + SITE_LEN || lx_copy_from_guest(b, rip - SITE_LEN, SITE_LEN) ||
-	    !site_bytes_ok(b, nr))
+	    !site_bytes_ok(b, nr) || P.full || skipped(rip - SITE_LEN))
+		return;
+	if (P.lazy && !hot(rip - SITE_LEN))
 		return;
 	bind(t);
 	patch_site(rip - SITE_LEN, nr);
@@ -457,8 +488,36 @@ int lx_patch_fault(const struct lx_siginfo *si, struct lx_ucontext *uc)
 	return 0;
 }
 
+/* The stashed signals that the patched call's new mask blocks (t->fast_masked) go back to
+ * the kernel, pending, as if they had come just after the call.  rt_tgsigqueueinfo keeps
+ * their siginfo; the kernel refuses it for a kill()- or tgkill()-style siginfo outside the
+ * main thread, which then gets a tgkill of its own (the sender's pid is ours). */
+static void requeue_blocked(struct lx_thread *t, uint64_t mask)
+{
+	long pid, tid;
+	int keep = 0;
+
+	if (!t->fast_masked)
+		return;
+	t->fast_masked = 0;
+	pid = lx_sys0(SYS_getpid);
+	tid = lx_sys0(SYS_gettid);
+	for (int i = 0; i < t->nstash; i++) {
+		struct lx_siginfo si = t->stash[i];
+		int sig = si.si_signo;
+		if (sig == LX_SIGSYS || !(mask & LX_SIG_BIT(sig))) {
+			t->stash[keep++] = si;
+			continue;
+		}
+		if (lx_sys4(SYS_rt_tgsigqueueinfo, pid, tid, sig, &si) < 0)
+			lx_sys3(SYS_tgkill, pid, tid, sig);
+	}
+	t->nstash = keep;
+}
+
 void lx_patch_flush(struct lx_thread *t, struct lx_ucontext *uc)
 {
+	requeue_blocked(t, uc->uc_sigmask);
 	uc->uc_mcontext.rax = t->fast_result;
 	uc->uc_mcontext.rip = t->fast_resume;
 	uc->uc_mcontext.rcx = t->fast_resume;
@@ -531,6 +590,7 @@ long lx_fastcall(struct lx_fastframe *f)
 	int nb;
 	long r;
 
+	t->fast_masked = 0;
 	memcpy(&ret, (const void *)(tramp - 8 + TRAMP_RET), 8);
 	memcpy(&nr, (const void *)(tramp + 1), 4);
 	/* the flags as the guest left them: popfq puts them back */

@@ -28,9 +28,10 @@
 #include "emul/lx_abi.h"
 #include "emul/state.h"
 
-#define LX_FAST_FLUSH_NR 1023 /* kernel-shim/entry.S: no filter knows it, so it traps */
-#define LX_TRAMP_SIZE	 48
-#define LX_TRAMP_SYSCALL 17 /* from the trampoline's mov to its syscall (entry.S) */
+#define LX_FAST_FLUSH_NR    1023 /* kernel-shim/entry.S: no filter knows it, so it traps */
+#define LX_TRAMP_SIZE	    48
+#define LX_TRAMP_SYSCALL    17 /* from the trampoline's mov to its syscall (entry.S) */
+#define LX_PATCH_LAZY_TRAPS 4  /* LX_BF_PATCH_LAZY: a site's trap that patches it */
 
 /* The guest's registers lx_fast_entry saves on the emulation stack (entry.S's push order). */
 struct lx_fastframe {
@@ -38,7 +39,8 @@ struct lx_fastframe {
 	uint64_t rdi, rsi, rdx, r10, r8, r9, rflags, rsp;
 };
 
-/* Boot: patching on when the hand-over asks for it (LX_BF_PATCH). */
+/* Boot: patching on when the hand-over asks for it (LX_BF_PATCH: at a site's first trap;
+ * LX_BF_PATCH_LAZY: at its LX_PATCH_LAZY_TRAPS-th). */
 void lx_patch_init(unsigned flags);
 int lx_patch_enabled(void);
 

@@ -782,9 +782,11 @@ int launch_pty_raw(struct launch_pty *t);
 int launch_pty_child_armed(const struct launch_pty *t);
 int launch_pty_relay_armed(const struct launch_pty *t, pid_t pid);
 
-/* Does the brand patch trapped call sites (LX_BF_PATCH)?  LXZONE_SYSCALL_PATCHING=on|off in
- * the environment decides for auto (a knob for measurements and for switching it off). */
-int launch_patching(const struct launch_opts *o);
+/* How the brand patches trapped call sites: LX_BF_PATCH (at a site's first trap: on, and auto
+ * in the hardened profile), LX_BF_PATCH_LAZY (once a site trapped a few times: auto in the
+ * default profile) or 0 (off).  LXZONE_SYSCALL_PATCHING=on|off in the environment decides
+ * for auto (a knob for measurements and for switching it off). */
+unsigned launch_patching(const struct launch_opts *o);
 int launch_patching_value(const char *v); /* on|off|auto: LAUNCH_PATCH_*, or -1 */
 
 #endif

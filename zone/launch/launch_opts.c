@@ -439,7 +439,7 @@ int launch_patching_value(const char *v)
 	return -1;
 }
 
-int launch_patching(const struct launch_opts *o)
+unsigned launch_patching(const struct launch_opts *o)
 {
 	int v = o->syscall_patching;
 
@@ -448,5 +448,7 @@ int launch_patching(const struct launch_opts *o)
 		if (env > 0)
 			v = env;
 	}
-	return v == LAUNCH_PATCH_ON || (v == LAUNCH_PATCH_AUTO && o->hardened);
+	if (v == LAUNCH_PATCH_ON || (v == LAUNCH_PATCH_AUTO && o->hardened))
+		return LX_BF_PATCH;
+	return v == LAUNCH_PATCH_AUTO ? LX_BF_PATCH_LAZY : 0;
 }

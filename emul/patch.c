@@ -16,26 +16,25 @@ void lx_fast_flush_entry(void);
 extern char lx_fast_flush_ret[];
 long lx_fastcall(struct lx_fastframe *f);
 
-#define SYS_pwrite64	      18
-#define O_RDWR		      2
-#define SYS_membarrier	      324
-#define MB_SYNC_CORE	      32 /* MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE */
-#define MB_REG_SYNC_CORE      64 /* MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE */
-#define SI_KERNEL	      0x80
-#define AUDIT_X86_64	      0xc000003eU
-#define SITE_LEN	      7
-#define ARITH_FLAGS	      0xd5UL /* SF ZF AF PF CF: what lahf saves */
-#define OF		      0x800UL
-#define HLT		      0xf4
-#define TABLE_SIZE	      0x10000UL
-#define TRAMP_RET	      33 /* the trampoline's .quad: the site's next instruction */
-#define SKIP_N		      64
-#define FUTEX_CMD_BITS	      0xfffffe7fU /* op without PRIVATE and CLOCK_REALTIME (filter/rules.c) */
-#define HOT_N		      32
-#define SYS_getpid	      39
-#define SYS_gettid	      186
-#define SYS_tgkill	      234
-#define SYS_rt_tgsigqueueinfo 297
+#define SYS_pwrite64	 18
+#define O_RDWR		 2
+#define SYS_membarrier	 324
+#define MB_SYNC_CORE	 32 /* MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE */
+#define MB_REG_SYNC_CORE 64 /* MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE */
+#define SI_KERNEL	 0x80
+#define AUDIT_X86_64	 0xc000003eU
+#define SITE_LEN	 7
+#define ARITH_FLAGS	 0xd5UL /* SF ZF AF PF CF: what lahf saves */
+#define OF		 0x800UL
+#define HLT		 0xf4
+#define TABLE_SIZE	 0x10000UL
+#define TRAMP_RET	 33 /* the trampoline's .quad: the site's next instruction */
+#define SKIP_N		 64
+#define FUTEX_CMD_BITS	 0xfffffe7fU /* op without PRIVATE and CLOCK_REALTIME (filter/rules.c) */
+#define HOT_N		 32
+#define SYS_getpid	 39
+#define SYS_gettid	 186
+#define SYS_tgkill	 234
 
 /* What the fast path runs, by number: the calls every filter of such a process traps from
  * outside the gate whatever their arguments (the SIGSYS path would run the same handler:
@@ -106,6 +105,10 @@ void lx_patch_init(unsigned flags)
 {
 	P.on = !!(flags & (LX_BF_PATCH | LX_BF_PATCH_LAZY));
 	P.lazy = !(flags & LX_BF_PATCH) && (flags & LX_BF_PATCH_LAZY);
+	/* the first thread is bound from the start, as clone binds every later one
+	 * (lx_patch_gs_handoff): execve left GS 0 */
+	if (P.on && lx_signal_boot_thread)
+		gs_set((uintptr_t)lx_signal_boot_thread);
 	P.hardened = !!(flags & LX_BF_HARDENED);
 }
 
@@ -144,16 +147,18 @@ static void bind(struct lx_thread *t)
 	gs_set((uintptr_t)t);
 }
 
-uint64_t lx_patch_gs_detach(void)
+uint64_t lx_patch_gs_handoff(struct lx_thread *parent, struct lx_thread *child)
 {
 	uint64_t g, magic;
 
-	if (!P.on || !(g = gs_get()))
+	if (!P.on)
 		return 0;
-	if (lx_copy_from_guest(&magic, g, 8) || magic != LX_THREAD_MAGIC)
+	g = gs_get();
+	if (g && g != (uintptr_t)parent &&
+	    (lx_copy_from_guest(&magic, g, 8) || magic != LX_THREAD_MAGIC))
 		return 0; /* the guest's GS: the child inherits it, as on Linux */
-	gs_set(0);
-	return g;
+	gs_set((uintptr_t)child);
+	return (uintptr_t)parent;
 }
 
 void lx_patch_gs_attach(uint64_t gs)
@@ -488,36 +493,8 @@ int lx_patch_fault(const struct lx_siginfo *si, struct lx_ucontext *uc)
 	return 0;
 }
 
-/* The stashed signals that the patched call's new mask blocks (t->fast_masked) go back to
- * the kernel, pending, as if they had come just after the call.  rt_tgsigqueueinfo keeps
- * their siginfo; the kernel refuses it for a kill()- or tgkill()-style siginfo outside the
- * main thread, which then gets a tgkill of its own (the sender's pid is ours). */
-static void requeue_blocked(struct lx_thread *t, uint64_t mask)
-{
-	long pid, tid;
-	int keep = 0;
-
-	if (!t->fast_masked)
-		return;
-	t->fast_masked = 0;
-	pid = lx_sys0(SYS_getpid);
-	tid = lx_sys0(SYS_gettid);
-	for (int i = 0; i < t->nstash; i++) {
-		struct lx_siginfo si = t->stash[i];
-		int sig = si.si_signo;
-		if (sig == LX_SIGSYS || !(mask & LX_SIG_BIT(sig))) {
-			t->stash[keep++] = si;
-			continue;
-		}
-		if (lx_sys4(SYS_rt_tgsigqueueinfo, pid, tid, sig, &si) < 0)
-			lx_sys3(SYS_tgkill, pid, tid, sig);
-	}
-	t->nstash = keep;
-}
-
 void lx_patch_flush(struct lx_thread *t, struct lx_ucontext *uc)
 {
-	requeue_blocked(t, uc->uc_sigmask);
 	uc->uc_mcontext.rax = t->fast_result;
 	uc->uc_mcontext.rip = t->fast_resume;
 	uc->uc_mcontext.rcx = t->fast_resume;

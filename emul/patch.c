@@ -79,6 +79,7 @@ static struct {
 		unsigned n;
 	} hot[HOT_N]; /* traps per site, lazy mode (approximate: threads race, harmlessly) */
 	unsigned nhot;
+	int hot_pid; /* whose counts: a fork child starts its own */
 } P;
 unsigned lx_patch_sites;
 
@@ -105,6 +106,7 @@ void lx_patch_init(unsigned flags)
 {
 	P.on = !!(flags & (LX_BF_PATCH | LX_BF_PATCH_LAZY));
 	P.lazy = !(flags & LX_BF_PATCH) && (flags & LX_BF_PATCH_LAZY);
+	P.hot_pid = lx_proc.pid;
 	/* the first thread is bound from the start, as clone binds every later one
 	 * (lx_patch_gs_handoff): execve left GS 0 */
 	if (P.on && lx_signal_boot_thread)
@@ -185,18 +187,35 @@ static void skip(uintptr_t site)
 	P.skip[P.nskip++ % SKIP_N] = site;
 }
 
-/* Lazy mode: has site trapped often enough to be worth a rewrite?  A rewrite costs about 20
- * system calls the first time in a process (maps, /proc/self/mem, four writes and core
- * syncs, the table) and some 15 for each later site, where a trap saved is worth about two;
- * most sites of a short-lived process trap once or twice (docs/performance.md). */
+/*
+ * Lazy mode: has site trapped often enough to be worth a rewrite?  On this kind of VM a
+ * rewrite costs 0.2-0.4 ms in a process (the maps, a copy of the code page, the table's first
+ * page, about 20 system calls), some 50 traps' worth, so a site is patched once it has
+ * trapped that often in this process (the ski-rental rule: never pay more than twice the
+ * best), and short-lived processes, a shell's dozen signal calls, never pay
+ * (docs/performance.md).  A fork child inherits its parent's counts: the first site to reach
+ * the mark in it checks whose counts they are, and a child starts its own.
+ */
 static int hot(uintptr_t site)
 {
-	for (unsigned i = 0; i < HOT_N; i++)
-		if (P.hot[i].site == site)
-			return ++P.hot[i].n >= LX_PATCH_LAZY_TRAPS;
-	P.hot[P.nhot % HOT_N].site = site;
-	P.hot[P.nhot++ % HOT_N].n = 1;
-	return LX_PATCH_LAZY_TRAPS <= 1;
+	unsigned i;
+	int pid;
+
+	for (i = 0; i < HOT_N && P.hot[i].site != site; i++)
+		;
+	if (i == HOT_N) {
+		i = P.nhot++ % HOT_N;
+		P.hot[i].site = site;
+		P.hot[i].n = 0;
+	}
+	if (++P.hot[i].n < LX_PATCH_LAZY_TRAPS)
+		return 0;
+	pid = (int)lx_sys0(SYS_getpid);
+	if (pid == P.hot_pid)
+		return 1;
+	P.hot_pid = pid;
+	memset(P.hot, 0, sizeof(P.hot));
+	return 0;
 }
 
 static uint64_t hex(const char **p)

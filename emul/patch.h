@@ -28,10 +28,11 @@
 #include "emul/lx_abi.h"
 #include "emul/state.h"
 
-#define LX_FAST_FLUSH_NR    1023 /* kernel-shim/entry.S: no filter knows it, so it traps */
-#define LX_TRAMP_SIZE	    48
-#define LX_TRAMP_SYSCALL    17 /* from the trampoline's mov to its syscall (entry.S) */
-#define LX_PATCH_LAZY_TRAPS 4  /* LX_BF_PATCH_LAZY: a site's trap that patches it */
+#define LX_FAST_FLUSH_NR 1023 /* kernel-shim/entry.S: no filter knows it, so it traps */
+#define LX_TRAMP_SIZE	 48
+#define LX_TRAMP_SYSCALL 17 /* from the trampoline's mov to its syscall (entry.S) */
+/* LX_BF_PATCH_LAZY: the trap of a site that patches it (patch.c says why this many) */
+#define LX_PATCH_LAZY_TRAPS 48
 
 /* The guest's registers lx_fast_entry saves on the emulation stack (entry.S's push order). */
 struct lx_fastframe {

@@ -2,9 +2,9 @@
  * Patched rt_sigaction and rt_sigprocmask sites (emul/patch.h, syscalls/lx_signal.c), from
  * inside a guest: sigmask_sites patched|plain
  *
- * The program has its own `mov $nr, %eax; syscall` sites for both calls and calls each a
- * dozen times first: under the brand's default profile (syscall-patching=auto, a site is
- * patched at its fourth trap) and with patching on they must then be jumps ("patched");
+ * The program has its own `mov $nr, %eax; syscall` sites for both calls and calls each
+ * 64 times first: under the brand's default profile (syscall-patching=auto, a site is
+ * patched at its 48th trap) and with patching on they must then be jumps ("patched");
  * natively and with patching off they stay ("plain").  Whichever it is, the calls through
  * those sites must behave as Linux's:
  *   1. a query shows what was blocked; a blocked signal stays pending, and the unblock
@@ -222,7 +222,7 @@ static void part_libc(void)
 	sigset_t s;
 	int ok = 0, st;
 
-	for (int i = 0; i < 12; i++) {
+	for (int i = 0; i < 64; i++) {
 		sigaction(SIGUSR2, NULL, &old);
 		pthread_sigmask(SIG_BLOCK, NULL, &s);
 	}
@@ -261,7 +261,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (int i = 0; i < 12; i++) {
+	for (int i = 0; i < 64; i++) {
 		mask_now();
 		site_sigaction(SIGUSR2, NULL, &cur, 8);
 	}

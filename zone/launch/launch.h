@@ -126,7 +126,8 @@ void launch_userns_close(struct launch_userns *u);
 struct launch_brand;
 
 /* syscall-site patching (emul/patch.h): auto is on in the hardened profile, where the trapped
- * calls (epoll, futex PI, inotify) are hot enough to pay for it */
+ * calls (epoll, futex PI, inotify) are hot enough to pay for it, and lazy in the default one
+ * (a site at its LX_PATCH_LAZY_TRAPS-th trap: only hot sites pay for the rewrite) */
 enum { LAUNCH_PATCH_AUTO, LAUNCH_PATCH_ON, LAUNCH_PATCH_OFF };
 
 struct launch_opts {

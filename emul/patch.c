@@ -33,8 +33,6 @@ long lx_fastcall(struct lx_fastframe *f);
 #define FUTEX_CMD_BITS	 0xfffffe7fU /* op without PRIVATE and CLOCK_REALTIME (filter/rules.c) */
 #define HOT_N		 32
 #define SYS_getpid	 39
-#define SYS_gettid	 186
-#define SYS_tgkill	 234
 
 /* What the fast path runs, by number: the calls every filter of such a process traps from
  * outside the gate whatever their arguments (the SIGSYS path would run the same handler:

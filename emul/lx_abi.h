@@ -46,6 +46,7 @@
 #define LX_SYS_fgetxattr	 193
 #define LX_SYS_gettid		 186
 #define LX_SYS_tgkill		 234
+#define LX_SYS_rt_tgsigqueueinfo 297
 #define LX_SYS_openat		 257
 #define LX_SYS_newfstatat	 262
 #define LX_SYS_readlinkat	 267

@@ -28,17 +28,22 @@ long lx_fastcall(struct lx_fastframe *f);
 #define OF		 0x800UL
 #define HLT		 0xf4
 #define TABLE_SIZE	 0x10000UL
-#define TRAMP_RET	 33 /* the trampoline's .quad: the site's next instruction */
-#define SKIP_N		 64
+#define TRAMP_RET	 33	     /* the trampoline's .quad: the site's next instruction */
+#define SKIP_N		 32	     /* with HOT_N: P fits the hot statics' 1 KiB (brand.ld) */
 #define FUTEX_CMD_BITS	 0xfffffe7fU /* op without PRIVATE and CLOCK_REALTIME (filter/rules.c) */
+#define HOT_N		 16	     /* sites trapping in one process: libc's few */
+#define SYS_getpid	 39
 
 /* What the fast path runs, by number: the calls every filter of such a process traps from
  * outside the gate whatever their arguments (the SIGSYS path would run the same handler:
- * uname and readlink in every zone, the hardened profile's epoll and inotify),
+ * uname, readlink, rt_sigaction and rt_sigprocmask in every zone, the hardened profile's
+ * epoll and inotify),
  * and futex, whose command decides (filter/rules.c: WAIT, WAKE and the rest pass, and at a
  * patched site they take the trampoline's own syscall, which the filter passes). */
 enum { NOFAST, ANY, HARD, HARD_FUTEX };
 static const unsigned char fast_nr[LX_NSYSCALLS] = {
+    [13] = ANY,		/* rt_sigaction: the guest's dispositions (syscalls/lx_signal.c) */
+    [14] = ANY,		/* rt_sigprocmask: one real call, SIGSYS kept the brand's */
     [63] = ANY,		/* uname */
     [89] = ANY,		/* readlink: /proc/<pid>/exe is the guest's (syscalls/lx_readlink.c) */
     [267] = ANY,	/* readlinkat */
@@ -66,7 +71,14 @@ static struct {
 	uintptr_t skip[SKIP_N];		     /* sites that do not qualify: not examined again */
 	unsigned nskip;
 	int membarrier; /* 0 unknown, 1 registered, -1 unavailable */
-} P LX_BSS_HOT;		/* read by every trap: in the page a fork child already has (lx_libc.h) */
+	int lazy;	/* LX_BF_PATCH_LAZY: a site is patched at its LX_PATCH_LAZY_TRAPS-th trap */
+	struct {
+		uintptr_t site;
+		unsigned n;
+	} hot[HOT_N]; /* traps per site, lazy mode (approximate: threads race, harmlessly) */
+	unsigned nhot;
+	int hot_pid; /* whose counts: a fork child starts its own */
+} P LX_BSS_HOT;	     /* read by every trap: in the page a fork child already has (lx_libc.h) */
 unsigned lx_patch_sites;
 
 /* The GS base, through arch_prctl: it works whether or not the kernel lets user code run
@@ -90,7 +102,13 @@ static void gs_set(uint64_t v)
 
 void lx_patch_init(unsigned flags)
 {
-	P.on = !!(flags & LX_BF_PATCH);
+	P.on = !!(flags & (LX_BF_PATCH | LX_BF_PATCH_LAZY));
+	P.lazy = !(flags & LX_BF_PATCH) && (flags & LX_BF_PATCH_LAZY);
+	P.hot_pid = lx_proc.pid;
+	/* the first thread is bound from the start, as clone binds every later one
+	 * (lx_patch_gs_handoff): execve left GS 0 */
+	if (P.on && lx_signal_boot_thread)
+		gs_set((uintptr_t)lx_signal_boot_thread);
 	P.hardened = !!(flags & LX_BF_HARDENED);
 }
 
@@ -129,16 +147,18 @@ static void bind(struct lx_thread *t)
 	gs_set((uintptr_t)t);
 }
 
-uint64_t lx_patch_gs_detach(void)
+uint64_t lx_patch_gs_handoff(struct lx_thread *parent, struct lx_thread *child)
 {
 	uint64_t g, magic;
 
-	if (!P.on || !(g = gs_get()))
+	if (!P.on)
 		return 0;
-	if (lx_copy_from_guest(&magic, g, 8) || magic != LX_THREAD_MAGIC)
+	g = gs_get();
+	if (g && g != (uintptr_t)parent &&
+	    (lx_copy_from_guest(&magic, g, 8) || magic != LX_THREAD_MAGIC))
 		return 0; /* the guest's GS: the child inherits it, as on Linux */
-	gs_set(0);
-	return g;
+	gs_set((uintptr_t)child);
+	return (uintptr_t)parent;
 }
 
 void lx_patch_gs_attach(uint64_t gs)
@@ -163,6 +183,37 @@ static int skipped(uintptr_t site)
 static void skip(uintptr_t site)
 {
 	P.skip[P.nskip++ % SKIP_N] = site;
+}
+
+/*
+ * Lazy mode: has site trapped often enough to be worth a rewrite?  On this kind of VM a
+ * rewrite costs 0.2-0.4 ms in a process (the maps, a copy of the code page, the table's first
+ * page, about 20 system calls), some 50 traps' worth, so a site is patched once it has
+ * trapped that often in this process (the ski-rental rule: never pay more than twice the
+ * best), and short-lived processes, a shell's dozen signal calls, never pay
+ * (docs/performance.md).  A fork child inherits its parent's counts: the first site to reach
+ * the mark in it checks whose counts they are, and a child starts its own.
+ */
+static int hot(uintptr_t site)
+{
+	unsigned i;
+	int pid;
+
+	for (i = 0; i < HOT_N && P.hot[i].site != site; i++)
+		;
+	if (i == HOT_N) {
+		i = P.nhot++ % HOT_N;
+		P.hot[i].site = site;
+		P.hot[i].n = 0;
+	}
+	if (++P.hot[i].n < LX_PATCH_LAZY_TRAPS)
+		return 0;
+	pid = (int)lx_sys0(SYS_getpid);
+	if (pid == P.hot_pid)
+		return 1;
+	P.hot_pid = pid;
+	memset(P.hot, 0, sizeof(P.hot));
+	return 0;
 }
 
 static uint64_t hex(const char **p)
@@ -412,7 +463,9 @@ void lx_patch_trap(struct lx_thread *t, int nr, struct lx_ucontext *uc)
 		return;
 	}
 	if (rip < LX_PAGE + SITE_LEN || lx_copy_from_guest(b, rip - SITE_LEN, SITE_LEN) ||
-	    !site_bytes_ok(b, nr))
+	    !site_bytes_ok(b, nr) || P.full || skipped(rip - SITE_LEN))
+		return;
+	if (P.lazy && !hot(rip - SITE_LEN))
 		return;
 	bind(t);
 	patch_site(rip - SITE_LEN, nr);
@@ -531,6 +584,7 @@ long lx_fastcall(struct lx_fastframe *f)
 	int nb;
 	long r;
 
+	t->fast_masked = 0;
 	memcpy(&ret, (const void *)(tramp - 8 + TRAMP_RET), 8);
 	memcpy(&nr, (const void *)(tramp + 1), 4);
 	/* the flags as the guest left them: popfq puts them back */

@@ -31,6 +31,8 @@
 #define LX_FAST_FLUSH_NR 1023 /* kernel-shim/entry.S: no filter knows it, so it traps */
 #define LX_TRAMP_SIZE	 48
 #define LX_TRAMP_SYSCALL 17 /* from the trampoline's mov to its syscall (entry.S) */
+/* LX_BF_PATCH_LAZY: the trap of a site that patches it (patch.c says why this many) */
+#define LX_PATCH_LAZY_TRAPS 48
 
 /* The guest's registers lx_fast_entry saves on the emulation stack (entry.S's push order). */
 struct lx_fastframe {
@@ -38,7 +40,8 @@ struct lx_fastframe {
 	uint64_t rdi, rsi, rdx, r10, r8, r9, rflags, rsp;
 };
 
-/* Boot: patching on when the hand-over asks for it (LX_BF_PATCH). */
+/* Boot: patching on when the hand-over asks for it (LX_BF_PATCH: at a site's first trap;
+ * LX_BF_PATCH_LAZY: at its LX_PATCH_LAZY_TRAPS-th). */
 void lx_patch_init(unsigned flags);
 int lx_patch_enabled(void);
 
@@ -59,9 +62,12 @@ void lx_patch_flush(struct lx_thread *t, struct lx_ucontext *uc);
 /* Is uc the trap of lx_fast_flush_entry (a SIGSYS with the brand's mark)? */
 int lx_patch_is_flush(const struct lx_ucontext *uc);
 
-/* GS base around the brand's thread clone: the child must not inherit the parent's binding
- * (it would run on the parent's emulation stack).  detach returns what attach restores. */
-uint64_t lx_patch_gs_detach(void);
+/* GS base around the brand's thread clone: the child inherits it, so the parent's is the
+ * child's struct for the clone.  Every thread is bound from its first instruction: a thread
+ * whose GS base is 0 would fault in lx_fast_entry's probe, and one that blocks SIGSEGV (a new
+ * thread or glibc's posix_spawn child, which start with every signal blocked) would be killed
+ * by the kernel for it.  handoff returns what attach restores (the parent's binding). */
+uint64_t lx_patch_gs_handoff(struct lx_thread *parent, struct lx_thread *child);
 void lx_patch_gs_attach(uint64_t gs);
 
 /* Patched sites so far (tests read it through the site's bytes; this is for the report). */

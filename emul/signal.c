@@ -87,6 +87,8 @@ static uint64_t ignored_signals(void)
 	return mask;
 }
 
+struct lx_thread *lx_signal_boot_thread;
+
 int lx_signal_init(struct lx_thread *t, int sigsys_masked)
 {
 	struct lx_kernel_sigaction old;
@@ -117,6 +119,7 @@ int lx_signal_init(struct lx_thread *t, int sigsys_masked)
 	if (r < 0)
 		return (int)r;
 	t->sigsys_blocked = sigsys_masked || (oldmask & sigsys);
+	lx_signal_boot_thread = t;
 	return 0;
 }
 
@@ -244,19 +247,48 @@ segv:
 	lx_signal_default(LX_SIGSEGV, uc);
 }
 
+/* A stashed signal that may not run now goes back to the kernel, pending.
+ * rt_tgsigqueueinfo keeps its siginfo; the kernel refuses that for a kill()- or
+ * tgkill()-style siginfo outside the main thread, which then gets a tgkill of its own (the
+ * sender's pid is ours). */
+static void requeue(const struct lx_siginfo *si)
+{
+	long pid = lx_sys0(LX_SYS_getpid), tid = (long)tid_self();
+
+	if (lx_sys4(LX_SYS_rt_tgsigqueueinfo, pid, tid, si->si_signo, si) < 0)
+		lx_sys3(LX_SYS_tgkill, pid, tid, si->si_signo);
+}
+
 void lx_signal_flush(struct lx_thread *t, struct lx_ucontext *uc)
 {
+	uint64_t held;
+
 	/* a patched call's context is not a kernel frame (no xsave area, no sigreturn): its
 	 * signals stay stashed until lx_fast_entry's way out traps (emul/patch.c) */
 	if (t->fast)
 		return;
+	/* What may not run: what the handlers delivered so far block, as Linux checks each
+	 * further signal against the mask the last delivery set; and, after a patched
+	 * rt_sigprocmask (t->fast_masked), the mask it set, which a signal that came just
+	 * before it may not bypass.  (After a wait that opened the guest's mask, epoll_pwait's
+	 * own, the mask at the trap is not the test: Linux runs those handlers.) */
+	held = t->fast_masked ? uc->uc_sigmask : 0;
+	t->fast_masked = 0;
 	/* frames are built from the last stashed down, so the first one stashed runs first */
 	while (t->nstash > 0) {
 		struct lx_siginfo si = t->stash[--t->nstash];
-		if (si.si_signo == LX_SIGSYS && t->sigsys_blocked)
+		uint64_t before = uc->uc_sigmask, rip = uc->uc_mcontext.rip;
+		if (si.si_signo == LX_SIGSYS && t->sigsys_blocked) {
 			t->sigsys_pending = 1;
-		else
-			deliver(t, si.si_signo, &si, uc);
+			continue;
+		}
+		if (held & LX_SIG_BIT(si.si_signo)) {
+			requeue(&si);
+			continue;
+		}
+		deliver(t, si.si_signo, &si, uc);
+		if (uc->uc_mcontext.rip != rip)
+			held |= uc->uc_sigmask & ~before;
 	}
 }
 

@@ -31,6 +31,7 @@ void lx_restorer(void); /* rt_sigreturn, inside the gate region */
 
 /* Boot: the real SIGSYS handler, the guest's inherited dispositions. 0 or -errno. */
 int lx_signal_init(struct lx_thread *t, int sigsys_masked);
+extern struct lx_thread *lx_signal_boot_thread; /* the t lx_signal_init was given */
 
 /* Signals whose real disposition is always the brand's entry: SIGSYS (the trap) and the
  * faults a guest-memory copy recovers from. */

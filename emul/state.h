@@ -43,6 +43,9 @@ struct lx_thread {
 	int waiting;
 	int nstash;
 	int tid; /* gettid(), cached (a lock owner's name; after fork the parent's) */
+	/* a patched rt_sigprocmask may have blocked what the stash holds: lx_signal_flush
+	 * queues those again instead of delivering them */
+	int fast_masked;
 	struct lx_siginfo stash[LX_STASH_N];
 };
 

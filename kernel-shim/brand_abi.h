@@ -59,6 +59,9 @@
 #define LX_BF_EXEFILTER 0x40
 /* patch the sites of trapped calls into jumps to the brand (emul/patch.h) */
 #define LX_BF_PATCH 0x80
+/* the default profile's `auto`: patch only a site that trapped LX_PATCH_LAZY_TRAPS times
+ * (emul/patch.c), so a process that makes a call once or twice never pays for a rewrite */
+#define LX_BF_PATCH_LAZY 0x100
 
 /*
  * Privileged execs (docs/architecture.md, "Set-user-ID, file capabilities, execute-only").

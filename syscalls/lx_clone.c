@@ -113,7 +113,7 @@ static long spawn_thread(struct lx_sysctx *c, uint64_t flags, uint64_t newsp)
 	if (!nt)
 		return -LX_ENOMEM;
 	f = child_frame(c, nt, newsp, (uintptr_t)lx_restorer);
-	gs = lx_patch_gs_detach(); /* the child binds its own on its first trap */
+	gs = lx_patch_gs_handoff(c->t, nt); /* the child is bound from its start */
 	r = lx_sys5(LX_SYS_clone, flags, f, c->a[2], c->a[3], c->a[4]);
 	lx_patch_gs_attach(gs);
 	if (r < 0)
@@ -177,7 +177,7 @@ static long clone3_vm(struct lx_sysctx *c, struct lx_clone_args *a, size_t ksize
 	f = child_frame(c, nt, a->stack ? a->stack + a->stack_size : 0, entry);
 	a->stack = (uintptr_t)nt + 2 * LX_PAGE;
 	a->stack_size = (uintptr_t)f - a->stack;
-	gs = lx_patch_gs_detach();
+	gs = lx_patch_gs_handoff(c->t, nt);
 	r = lx_sys2(LX_SYS_clone3, a, ksize);
 	lx_patch_gs_attach(gs);
 	if (r < 0 || (vfork && !lx_estack_retire(nt, (int)r)))

@@ -70,6 +70,69 @@ long lx_sys_rt_sigaction(struct lx_sysctx *c)
 	return 0;
 }
 
+/* The guest's new mask from its how and set (LX_SIG_* and the set it passed). */
+static int mask_apply(int how, uint64_t cur, uint64_t s, uint64_t *next)
+{
+	switch (how) {
+	case LX_SIG_BLOCK:
+		*next = cur | s;
+		break;
+	case LX_SIG_UNBLOCK:
+		*next = cur & ~s;
+		break;
+	case LX_SIG_SETMASK:
+		*next = s;
+		break;
+	default:
+		return -LX_EINVAL;
+	}
+	*next &= ~UNBLOCKABLE;
+	return 0;
+}
+
+/* The guest unblocked SIGSYS: a guest-sent one held meanwhile is sent again. */
+static void sigsys_release(struct lx_thread *t)
+{
+	if (!t->sigsys_blocked && t->sigsys_pending) {
+		t->sigsys_pending = 0;
+		lx_sys3(LX_SYS_tgkill, lx_sys0(LX_SYS_getpid), lx_sys0(LX_SYS_gettid), LX_SIGSYS);
+	}
+}
+
+/*
+ * A patched site's rt_sigprocmask (emul/patch.c): no trap frame whose mask sigreturn would
+ * install, so one real call with the guest's own how sets the kernel's mask, SIGSYS taken out
+ * of the set (the guest's bit is t->sigsys_blocked).  A signal the new mask unblocks is
+ * delivered on that call's way out, into lx_sigentry, which stashes it for the fast path's
+ * flush; one that arrived just before and is now blocked is queued again by the flush
+ * (t->fast_masked), as if it had come just after.
+ */
+static long sigprocmask_fast(struct lx_sysctx *c, int how, uint64_t set, uint64_t oset)
+{
+	uint64_t s = 0, k, old = 0, cur, next = 0;
+	long r;
+
+	if (set && lx_copy_from_guest(&s, set, sizeof(s)))
+		return -LX_EFAULT;
+	if (set && how != LX_SIG_BLOCK && how != LX_SIG_UNBLOCK && how != LX_SIG_SETMASK)
+		return -LX_EINVAL;
+	k = s & ~SIGSYS_BIT;
+	r = lx_sys4(LX_SYS_rt_sigprocmask, how, set ? &k : 0, &old, 8);
+	if (r < 0)
+		return r;
+	cur = (old & ~SIGSYS_BIT) | (c->t->sigsys_blocked ? SIGSYS_BIT : 0);
+	if (set) {
+		mask_apply(how, cur, s, &next);
+		c->t->sigsys_blocked = (next & SIGSYS_BIT) != 0;
+		if (how != LX_SIG_UNBLOCK)
+			c->t->fast_masked = 1;
+		sigsys_release(c->t);
+	}
+	if (oset && lx_copy_to_guest(oset, &cur, sizeof(cur)))
+		return -LX_EFAULT;
+	return 0;
+}
+
 long lx_sys_rt_sigprocmask(struct lx_sysctx *c)
 {
 	int how = (int)c->a[0];
@@ -77,33 +140,20 @@ long lx_sys_rt_sigprocmask(struct lx_sysctx *c)
 
 	if (c->a[3] != 8)
 		return -LX_EINVAL;
+	if (c->t->fast)
+		return sigprocmask_fast(c, how, set, oset);
 	/* the interrupted context's mask is what sigreturn will install: edit it there */
 	cur = c->uc->uc_sigmask | (c->t->sigsys_blocked ? SIGSYS_BIT : 0);
 	next = cur;
 	if (set) {
 		if (lx_copy_from_guest(&s, set, sizeof(s)))
 			return -LX_EFAULT;
-		switch (how) {
-		case LX_SIG_BLOCK:
-			next = cur | s;
-			break;
-		case LX_SIG_UNBLOCK:
-			next = cur & ~s;
-			break;
-		case LX_SIG_SETMASK:
-			next = s;
-			break;
-		default:
+		if (mask_apply(how, cur, s, &next) < 0)
 			return -LX_EINVAL;
-		}
-		next &= ~UNBLOCKABLE;
 	}
 	c->t->sigsys_blocked = (next & SIGSYS_BIT) != 0;
 	c->uc->uc_sigmask = next & ~SIGSYS_BIT;
-	if (!c->t->sigsys_blocked && c->t->sigsys_pending) {
-		c->t->sigsys_pending = 0;
-		lx_sys3(LX_SYS_tgkill, lx_sys0(LX_SYS_getpid), lx_sys0(LX_SYS_gettid), LX_SIGSYS);
-	}
+	sigsys_release(c->t);
 	if (oset && lx_copy_to_guest(oset, &cur, sizeof(cur)))
 		return -LX_EFAULT;
 	return 0;

@@ -198,7 +198,8 @@ static void test_host_handover(void **state)
 	assert_int_equal(r.status, 7);
 	assert_non_null(strstr(r.out, "argv[0] "));
 	assert_non_null(strstr(r.out, "\nargv[1] a b\nargv[2] exit=7\n"));
-	snprintf(want, sizeof(want), "brand 2|0|5.15.0|||%s\n", standin);
+	/* flags 100: LX_BF_PATCH_LAZY, syscall-patching=auto in the default profile */
+	snprintf(want, sizeof(want), "brand 2|100|5.15.0|||%s\n", standin);
 	assert_non_null(strstr(r.out, want));
 	assert_string_equal(r.err, "");
 }
@@ -270,14 +271,14 @@ static void test_zone_handover(void **state)
 	/* minimal init is PID 1, the program its first child */
 	assert_non_null(strstr(r.out, "pid 2\n"));
 	assert_non_null(strstr(r.out, "argv[0] /bin/prog\nargv[1] x\n"));
-	assert_non_null(strstr(r.out, "brand 2|0||||/bin/prog\n"));
+	assert_non_null(strstr(r.out, "brand 2|100||||/bin/prog\n"));
 
 	/* PATH search happens inside the root */
 	run(&r, "--root", root, "--report-unsupported", "--", "prog", "unsup=165", NULL);
 	if (r.status != 0)
 		print_message("stdout: %s\nstderr: %s\n", r.out, r.err);
 	assert_int_equal(r.status, 0);
-	assert_non_null(strstr(r.out, "brand 2|0||/dev/.lxzone-unsupported||/bin/prog\n"));
+	assert_non_null(strstr(r.out, "brand 2|100||/dev/.lxzone-unsupported||/bin/prog\n"));
 	assert_non_null(strstr(r.err, "mount "));
 	mounts(after, sizeof(after));
 	assert_string_equal(before, after);
@@ -406,7 +407,7 @@ static void test_enter(void **state)
 	/* in the zone's pid namespace (init 1, program 2, us 3), resolved in its root */
 	assert_non_null(strstr(out, "pid 3\n"));
 	assert_non_null(strstr(out, "argv[0] prog\nargv[1] entered\n"));
-	assert_non_null(strstr(out, "brand 2|0||||/bin/prog\n"));
+	assert_non_null(strstr(out, "brand 2|100||||/bin/prog\n"));
 }
 
 int main(int argc, char **argv)

@@ -148,7 +148,8 @@ void launch_userns_close(struct launch_userns *u);
 struct launch_brand;
 
 /* syscall-site patching (emul/patch.h): auto is on in the hardened profile, where the trapped
- * calls (epoll, futex PI, inotify) are hot enough to pay for it */
+ * calls (epoll, futex PI, inotify) are hot enough to pay for it, and lazy in the default one
+ * (a site at its LX_PATCH_LAZY_TRAPS-th trap: only hot sites pay for the rewrite) */
 enum { LAUNCH_PATCH_AUTO, LAUNCH_PATCH_ON, LAUNCH_PATCH_OFF };
 
 struct launch_opts {
@@ -828,9 +829,11 @@ int launch_pty_raw(struct launch_pty *t);
 int launch_pty_child_armed(const struct launch_pty *t);
 int launch_pty_relay_armed(const struct launch_pty *t, pid_t pid);
 
-/* Does the brand patch trapped call sites (LX_BF_PATCH)?  LXZONE_SYSCALL_PATCHING=on|off in
- * the environment decides for auto (a knob for measurements and for switching it off). */
-int launch_patching(const struct launch_opts *o);
+/* How the brand patches trapped call sites: LX_BF_PATCH (at a site's first trap: on, and auto
+ * in the hardened profile), LX_BF_PATCH_LAZY (once a site trapped a few times: auto in the
+ * default profile) or 0 (off).  LXZONE_SYSCALL_PATCHING=on|off in the environment decides
+ * for auto (a knob for measurements and for switching it off). */
+unsigned launch_patching(const struct launch_opts *o);
 int launch_patching_value(const char *v); /* on|off|auto: LAUNCH_PATCH_*, or -1 */
 
 #endif

@@ -303,8 +303,7 @@ int launch_exec_prepare(const struct launch_opts *opts, const char *report_path,
 		flags |= LX_BF_HARDENED;
 	if (opts->exe_kernel)
 		flags |= LX_BF_EXE_KERNEL;
-	if (launch_patching(opts))
-		flags |= LX_BF_PATCH;
+	flags |= launch_patching(opts);
 	if (build_argv(ex, opts->argv, prefix, np) < 0 ||
 	    build_envp(ex, flags, opts->kernel_version, report_path, opts->zone_page) < 0) {
 		launch_exec_free(ex);

@@ -78,7 +78,8 @@ static const char usage_text[] =
     "                          host epoll instance of its own (stricter, slower)\n"
     "  --syscall-patching on|off|auto\n"
     "                          patch the sites of trapped calls into jumps to the brand\n"
-    "                          (auto: on in the hardened profile; $LXZONE_SYSCALL_PATCHING)\n"
+    "                          (auto: on in the hardened profile, a site's 48th trap in the\n"
+    "                          default one; $LXZONE_SYSCALL_PATCHING)\n"
     "  --profile default|hardened\n"
     "                          the brand profile, as lxzone's `profile` key\n"
     "  --capabilities SPEC     with --root: the capabilities the zone keeps, as lxzone's\n"
@@ -439,7 +440,7 @@ int launch_patching_value(const char *v)
 	return -1;
 }
 
-int launch_patching(const struct launch_opts *o)
+unsigned launch_patching(const struct launch_opts *o)
 {
 	int v = o->syscall_patching;
 
@@ -448,5 +449,7 @@ int launch_patching(const struct launch_opts *o)
 		if (env > 0)
 			v = env;
 	}
-	return v == LAUNCH_PATCH_ON || (v == LAUNCH_PATCH_AUTO && o->hardened);
+	if (v == LAUNCH_PATCH_ON || (v == LAUNCH_PATCH_AUTO && o->hardened))
+		return LX_BF_PATCH;
+	return v == LAUNCH_PATCH_AUTO ? LX_BF_PATCH_LAZY : 0;
 }

@@ -1,0 +1,325 @@
+/*
+ * Patched rt_sigaction and rt_sigprocmask sites (emul/patch.h, syscalls/lx_signal.c), from
+ * inside a guest: sigmask_sites patched|plain
+ *
+ * The program has its own `mov $nr, %eax; syscall` sites for both calls and calls each
+ * 64 times first: under the brand's default profile (syscall-patching=auto, a site is
+ * patched at its 48th trap) and with patching on they must then be jumps ("patched");
+ * natively and with patching off they stay ("plain").  Whichever it is, the calls through
+ * those sites must behave as Linux's:
+ *   1. a query shows what was blocked; a blocked signal stays pending, and the unblock
+ *      delivers it before the call returns;
+ *   2. SIGSYS: the guest may block it and sees it blocked, while trapped calls (uname) keep
+ *      working (the real one is never blocked); a full SIG_SETMASK too;
+ *   3. rt_sigaction reports the guest's handler, also for SIGSYS, which the guest's handler
+ *      then receives when raised, while trapped calls still work;
+ *   4. four threads block and unblock SIGUSR1 through the site while the main thread sends
+ *      them SIGUSR1: a handler never runs on a context that had SIGUSR1 blocked;
+ *   5. the mask (SIGUSR1 and SIGSYS) survives fork and execve;
+ *   6. sigsuspend and pselect6 wait with their own mask and restore the site's;
+ *   7. once libc's own sigaction and sigprocmask sites are patched too: threads and
+ *      posix_spawn children, which start with every signal blocked, SIGSEGV included.
+ * One line per check; exit 0 when all pass.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define BIT(s)	    (1ULL << ((s)-1))
+#define SA_RESTORER 0x04000000 /* the kernel's; glibc does not export it */
+
+/* the kernel's struct sigaction on x86_64 */
+struct ksigaction {
+	void (*handler)(int, siginfo_t *, void *);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+
+long site_sigaction(long sig, const struct ksigaction *act, struct ksigaction *old, long size);
+long site_sigmask(long how, const uint64_t *set, uint64_t *old, long size);
+void site_restorer(void);
+__asm__(".text\n"
+	".globl site_sigaction\n"
+	"site_sigaction:\n"
+	"	mov %rcx, %r10\n"
+	"	mov $13, %eax\n"
+	"	syscall\n"
+	"	ret\n"
+	".globl site_sigmask\n"
+	"site_sigmask:\n"
+	"	mov %rcx, %r10\n"
+	"	mov $14, %eax\n"
+	"	syscall\n"
+	"	ret\n"
+	".globl site_restorer\n"
+	"site_restorer:\n"
+	"	mov $15, %eax\n"
+	"	syscall\n"
+	"	hlt\n");
+
+static int failures;
+
+static void check(int ok, const char *what)
+{
+	printf("%s: %s\n", ok ? "ok" : "FAIL", what);
+	fflush(stdout);
+	failures += !ok;
+}
+
+/* The byte at a site's mov: 0xff once patched into `jmp *slot`. */
+static int patched(void *fn)
+{
+	return ((const unsigned char *)fn)[3] == 0xff; /* after `mov %rcx, %r10` */
+}
+
+static uint64_t mask_now(void)
+{
+	uint64_t m = 0;
+
+	site_sigmask(SIG_BLOCK, NULL, &m, 8);
+	return m;
+}
+
+static long mask_set(int how, uint64_t m)
+{
+	return site_sigmask(how, &m, NULL, 8);
+}
+
+static volatile sig_atomic_t usr1_hits, sys_hits, bad_ctx;
+
+static void on_usr1(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	(void)si;
+	usr1_hits++;
+	/* the interrupted context cannot have had the signal blocked */
+	if (sigismember(&uc->uc_sigmask, sig))
+		bad_ctx++;
+}
+
+static void on_sys(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	if (si->si_code == SI_TKILL)
+		sys_hits++;
+}
+
+static int install(int sig, void (*h)(int, siginfo_t *, void *))
+{
+	struct ksigaction ka = {h, SA_SIGINFO | SA_RESTORER | SA_RESTART, site_restorer, 0};
+
+	return (int)site_sigaction(sig, &ka, NULL, 8);
+}
+
+static int uname_ok(void)
+{
+	struct utsname u;
+
+	return uname(&u) == 0 && u.sysname[0];
+}
+
+static volatile int stop;
+
+static void *blocker(void *arg)
+{
+	(void)arg;
+	while (!stop) {
+		mask_set(SIG_BLOCK, BIT(SIGUSR1));
+		mask_set(SIG_UNBLOCK, BIT(SIGUSR1));
+	}
+	return NULL;
+}
+
+static void part_threads(void)
+{
+	pthread_t th[4];
+
+	usr1_hits = 0;
+	bad_ctx = 0;
+	for (int i = 0; i < 4; i++)
+		pthread_create(&th[i], NULL, blocker, NULL);
+	for (int i = 0; i < 20000; i++)
+		pthread_kill(th[i % 4], SIGUSR1);
+	stop = 1;
+	for (int i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	check(usr1_hits > 0, "threads: SIGUSR1 handled while threads block and unblock it");
+	check(bad_ctx == 0, "threads: never on a context that had SIGUSR1 blocked");
+}
+
+static void part_fork_exec(const char *self)
+{
+	int st;
+	pid_t p;
+
+	mask_set(SIG_BLOCK, BIT(SIGUSR1) | BIT(SIGSYS));
+	p = fork();
+	if (p == 0) {
+		uint64_t m = mask_now();
+		_exit((m & BIT(SIGUSR1)) && (m & BIT(SIGSYS)) && uname_ok() ? 0 : 1);
+	}
+	check(waitpid(p, &st, 0) == p && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "fork: the child has SIGUSR1 and SIGSYS blocked, and trapped calls work");
+	p = fork();
+	if (p == 0) {
+		execl(self, self, "report-mask", (char *)NULL);
+		_exit(3);
+	}
+	check(waitpid(p, &st, 0) == p && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "execve: the new image has SIGUSR1 and SIGSYS blocked, and trapped calls work");
+	mask_set(SIG_SETMASK, 0);
+}
+
+static void part_waits(void)
+{
+	sigset_t empty;
+	struct timespec ts = {5, 0};
+	int r, e;
+
+	sigemptyset(&empty);
+	mask_set(SIG_BLOCK, BIT(SIGUSR1));
+	usr1_hits = 0;
+	raise(SIGUSR1);
+	r = sigsuspend(&empty);
+	check(r == -1 && errno == EINTR && usr1_hits == 1, "sigsuspend: EINTR after the handler");
+	check(mask_now() == BIT(SIGUSR1), "sigsuspend: the site's mask is back");
+	raise(SIGUSR1);
+	r = pselect(0, NULL, NULL, NULL, &ts, &empty);
+	e = errno;
+	check(r == -1 && e == EINTR && usr1_hits == 2, "pselect: EINTR after the handler");
+	check(mask_now() == BIT(SIGUSR1), "pselect: the site's mask is back");
+	mask_set(SIG_SETMASK, 0);
+}
+
+extern char **environ;
+
+static void *libc_thread(void *arg)
+{
+	sigset_t s;
+
+	(void)arg;
+	sigemptyset(&s);
+	sigaddset(&s, SIGUSR2);
+	return (void *)(uintptr_t)(pthread_sigmask(SIG_BLOCK, &s, NULL) == 0 && uname_ok());
+}
+
+static void part_libc(void)
+{
+	struct sigaction old;
+	sigset_t s;
+	int ok = 0, st;
+
+	for (int i = 0; i < 64; i++) {
+		sigaction(SIGUSR2, NULL, &old);
+		pthread_sigmask(SIG_BLOCK, NULL, &s);
+	}
+	for (int i = 0; i < 8; i++) {
+		pthread_t t;
+		void *r = NULL;
+		if (pthread_create(&t, NULL, libc_thread, NULL) == 0 && pthread_join(t, &r) == 0)
+			ok += r != NULL;
+	}
+	check(ok == 8, "libc: 8 threads start and block through libc's sites");
+	ok = 0;
+	for (int i = 0; i < 8; i++) {
+		char *argv[] = {"sh", "-c", "exit 3", NULL};
+		pid_t p;
+		if (posix_spawn(&p, "/bin/sh", NULL, NULL, argv, environ) == 0 &&
+		    waitpid(p, &st, 0) == p && WIFEXITED(st) && WEXITSTATUS(st) == 3)
+			ok++;
+	}
+	check(ok == 8, "libc: 8 posix_spawn children exit 3");
+}
+
+int main(int argc, char **argv)
+{
+	struct ksigaction cur;
+	uint64_t m, full = ~0ULL;
+	sigset_t pend, libc_view;
+	int expect_patched;
+
+	if (argc == 2 && strcmp(argv[1], "report-mask") == 0) {
+		m = mask_now();
+		return (m & BIT(SIGUSR1)) && (m & BIT(SIGSYS)) && uname_ok() ? 0 : 1;
+	}
+	expect_patched = argc > 1 && strcmp(argv[1], "patched") == 0;
+	if (argc != 2 || (!expect_patched && strcmp(argv[1], "plain") != 0)) {
+		fprintf(stderr, "usage: sigmask_sites patched|plain\n");
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (int i = 0; i < 64; i++) {
+		mask_now();
+		site_sigaction(SIGUSR2, NULL, &cur, 8);
+	}
+	check(patched((void *)site_sigmask) == expect_patched,
+	      expect_patched ? "the rt_sigprocmask site is patched"
+			     : "the rt_sigprocmask site is plain");
+	check(patched((void *)site_sigaction) == expect_patched,
+	      expect_patched ? "the rt_sigaction site is patched"
+			     : "the rt_sigaction site is plain");
+
+	/* 1. block, pending, unblock delivers before the call returns */
+	check(install(SIGUSR1, on_usr1) == 0, "install a SIGUSR1 handler through the site");
+	check(mask_set(SIG_SETMASK, BIT(SIGUSR1)) == 0 && mask_now() == BIT(SIGUSR1),
+	      "a query shows SIGUSR1 blocked");
+	pthread_sigmask(SIG_BLOCK, NULL, &libc_view);
+	check(sigismember(&libc_view, SIGUSR1) == 1, "libc's own query agrees");
+	usr1_hits = 0;
+	raise(SIGUSR1);
+	sigpending(&pend);
+	check(usr1_hits == 0 && sigismember(&pend, SIGUSR1) == 1, "blocked SIGUSR1 stays pending");
+	mask_set(SIG_UNBLOCK, BIT(SIGUSR1));
+	check(usr1_hits == 1, "the unblock delivers it before the call returns");
+	check(site_sigmask(7, &full, NULL, 8) == -EINVAL, "a bad how is EINVAL");
+	check(site_sigmask(SIG_BLOCK, (uint64_t *)8, NULL, 8) == -EFAULT, "a bad set is EFAULT");
+	check(site_sigmask(SIG_BLOCK, NULL, NULL, 4) == -EINVAL, "a bad size is EINVAL");
+
+	/* 2. SIGSYS: blockable for the guest, never for real */
+	mask_set(SIG_BLOCK, BIT(SIGSYS));
+	check(mask_now() == BIT(SIGSYS), "SIGSYS blocked through the site shows blocked");
+	check(uname_ok(), "uname with SIGSYS blocked");
+	mask_set(SIG_SETMASK, full);
+	m = mask_now();
+	check((m & BIT(SIGSYS)) && !(m & BIT(SIGKILL)) && !(m & BIT(SIGSTOP)),
+	      "a full mask: SIGSYS shows blocked, SIGKILL and SIGSTOP never");
+	check(uname_ok(), "uname with every signal blocked");
+	mask_set(SIG_UNBLOCK, BIT(SIGSYS));
+	check(!(mask_now() & BIT(SIGSYS)), "SIGSYS unblocked again");
+	mask_set(SIG_SETMASK, 0);
+
+	/* 3. the guest's dispositions, SIGSYS's too */
+	memset(&cur, 0, sizeof(cur));
+	check(site_sigaction(SIGUSR1, NULL, &cur, 8) == 0 && cur.handler == on_usr1 &&
+		  cur.restorer == site_restorer && (cur.flags & SA_RESTART),
+	      "rt_sigaction reports the guest's SIGUSR1 handler");
+	check(install(SIGSYS, on_sys) == 0, "install a SIGSYS handler through the site");
+	memset(&cur, 0, sizeof(cur));
+	site_sigaction(SIGSYS, NULL, &cur, 8);
+	check(cur.handler == on_sys, "rt_sigaction reports the guest's SIGSYS handler");
+	raise(SIGSYS);
+	check(sys_hits == 1, "a raised SIGSYS reaches the guest's handler");
+	check(uname_ok(), "uname with the guest's SIGSYS handler");
+	check(site_sigaction(SIGKILL, &cur, NULL, 8) == -EINVAL, "SIGKILL's action is EINVAL");
+	check(site_sigaction(SIGUSR1, (void *)8, NULL, 8) == -EFAULT, "a bad act is EFAULT");
+
+	part_threads();
+	part_fork_exec(argv[0]);
+	part_waits();
+	part_libc();
+	printf("%s\n", failures ? "FAILED" : "all passed");
+	return failures ? 1 : 0;
+}

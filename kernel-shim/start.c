@@ -342,9 +342,9 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 	fd = start_handover(&v, &name);
 	lx_exe_prepare();
 	start_signals(name);
-	/* its state is zero-initialized: written only where patching is on, so that the page it
-	 * lives in is not one more fresh page of every exec */
-	if (lx_proc.flags & (LX_BF_PATCH | LX_BF_HARDENED))
+	/* its state is zero-initialized: written only where patching is on (at the first trap or
+	 * lazily), so that the page it lives in is not one more fresh page of every exec */
+	if (lx_proc.flags & (LX_BF_PATCH | LX_BF_PATCH_LAZY | LX_BF_HARDENED))
 		lx_patch_init(lx_proc.flags);
 	has_interp = start_load(fd, name, &prog, &interp);
 	lx_exe_becomes_program(fd);

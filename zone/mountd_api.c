@@ -62,6 +62,7 @@ static struct api_fc {
 	dev_t dev; /* the pipe's inode: the placeholder's identity */
 	ino_t ino;
 	int fs, picked;	   /* enum mountd_fs; made by fspick */
+	int spent;	   /* fsmount made its mount: the context is closed (do_fsmount) */
 	int src_set;	   /* block: a source was given ... */
 	int src_errno;	   /* ... and its lookup failed with this */
 	unsigned src_mode; /* ... or found this */
@@ -114,7 +115,8 @@ void mountd_api_hangup(int fd)
 {
 	for (int i = 0; i < MOUNTD_MAX_FC; i++)
 		if (fcs[i].used && fcs[i].rd == fd) {
-			close(fcs[i].fd);
+			if (fcs[i].fd >= 0)
+				close(fcs[i].fd);
 			close(fcs[i].rd);
 			fcs[i].used = 0;
 			return;
@@ -870,6 +872,8 @@ static int do_fsconfig(struct api_req *q, const __u64 *a)
 	close(t);
 	if (!fc)
 		return -EINVAL; /* not a context: the kernel's answer */
+	if (fc->spent)
+		return -EBUSY;
 	if (a[2] && (e = arg_string(q, a[2], key, sizeof(key))) < 0)
 		return e == -ENAMETOOLONG ? -EINVAL : e;
 	if (j.cmd == FSCONFIG_SET_STRING && (e = arg_string(q, a[3], value, sizeof(value))) < 0)
@@ -955,11 +959,21 @@ static int do_fsmount(struct api_req *q, const __u64 *a)
 	close(t);
 	if (!fc)
 		return -EINVAL;
+	if (fc->spent)
+		return -EBUSY; /* the kernel's answer to a second fsmount */
 	j.ctx = fc->fd;
 	j.fs = fc->fs;
 	j.attrs = mountd_fsmount_attrs(fc->fs, fc->layer_flags, (uint64_t)(unsigned)a[2]);
 	if ((e = helper(q, &j, &rep, &fd)) < 0 || fd < 0)
 		return e < 0 ? e : -EIO;
+	/* The kernel keeps a mounted context as a reconfiguration context of the superblock it
+	 * made, pinning it until the context is closed; held here that would be until the
+	 * service sees the placeholder's hang-up, after the caller's close has returned (and a
+	 * device's next mkfs may already have found it busy).  So it is closed now: later
+	 * fsconfig or fsmount calls on the placeholder get EBUSY (fspick reconfigures). */
+	close(fc->fd);
+	fc->fd = -1;
+	fc->spent = 1;
 	return answer_mnt(q, fd, 1, flags & FSMOUNT_CLOEXEC);
 }
 

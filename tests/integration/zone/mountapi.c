@@ -13,6 +13,8 @@
  *   mountapi setattr PATH SET CLR [rec]                   mount_setattr (MOUNT_ATTR_* in hex)
  *   mountapi clonesetattr PATH SET CLR                    the same on a detached clone (recursive)
  *   mountapi pick PATH FLAG                               fspick, a flag, reconfigure
+ *   mountapi procfd                                       a proc through fsopen: its MemTotal
+ *                                                         line, read through the detached mount
  *   mountapi nocap ...                                    the same without any capability
  */
 #include <errno.h>
@@ -189,6 +191,24 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(c, "pick") && argc == 2)
 		return do_pick(argv);
+	if (!strcmp(c, "procfd") && argc == 0) {
+		char buf[8192] = "";
+		int fs = fsopen("proc", FSOPEN_CLOEXEC), m, f;
+		ssize_t n;
+
+		if (report("fsopen", fs) ||
+		    report("create", fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0)) ||
+		    report("fsmount", m = fsmount(fs, FSMOUNT_CLOEXEC, 0)) ||
+		    report("meminfo", f = openat(m, "meminfo", O_RDONLY | O_CLOEXEC)))
+			return 1;
+		n = read(f, buf, sizeof(buf) - 1);
+		buf[n < 0 ? 0 : n] = '\0';
+		char *nl = strchr(buf, '\n');
+		if (nl)
+			*nl = '\0';
+		printf("%s\n", buf);
+		return 0;
+	}
 usage:
 	fprintf(
 	    stderr,

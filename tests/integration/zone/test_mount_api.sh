@@ -85,6 +85,8 @@ expect "fsopen ok; create ok; fsmount ok; attach ok" $M new proc - /mnt/p
 [ "$(x grep MemTotal /mnt/p/meminfo)" = "$(x grep MemTotal /proc/meminfo)" ] ||
 	fail "fsopen's proc: meminfo is not the zone's: $(x grep MemTotal /mnt/p/meminfo)"
 x grep -q lxproc /proc/self/mountinfo || skip "no lxproc files in this zone"
+# read through the detached mount, before it is attached anywhere
+expect "fsopen ok; create ok; fsmount ok; meminfo ok; $(x grep MemTotal /proc/meminfo)" $M procfd
 [ -z "$(x cat /mnt/p/timer_list)" ] || fail "fsopen's proc: timer_list not masked"
 x sh -c 'exec 3>>/mnt/p/sys/kernel/core_pattern' 2>/dev/null &&
 	fail "fsopen's proc: core_pattern opens for writing"

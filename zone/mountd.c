@@ -37,6 +37,8 @@
  *      the host's; overlay with its layers as descriptors, resolved without magic links, and
  *      the caller's capabilities) and attached with move_mount;
  *   5. the helper's exit status is the errno; reply.
+ * The new mount API (fsopen, fsconfig, fsmount, fspick, open_tree, open_tree_attr, move_mount,
+ * mount_setattr) takes steps 1-2 here and the rest in zone/mountd_api.c.
  * umount2 alone goes by the caller's path (the helper's descriptor would make the mount busy):
  * a zone that races a rename against it can at worst unmount another of its own mounts or get
  * EPERM.

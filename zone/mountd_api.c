@@ -29,6 +29,8 @@
 #include "zone/mountd_int.h"
 #include "zone/launch/launch.h" /* launch_harden, the /proc and /sys masks */
 
+#include <sys/inotify.h>
+
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD O_EXCL
 #endif
@@ -89,26 +91,76 @@ static struct api_mnt {
 	int m;	     /* the O_PATH mount descriptor */
 	int pidfd;   /* the process it was given to */
 	uint64_t id; /* its mount id */
+	int wd;	     /* inotify watch on the tree's root inode, or -1 */
+	int opens;   /* files open on that inode (the caller's descriptor is one) */
 } mnts[MOUNTD_MAX_MNT];
+
+/*
+ * The caller's descriptor is a file the service opened, so its last close (in whichever
+ * process holds it: a dup or a fork's copy counts) is an IN_CLOSE event on the tree's root
+ * inode.  Opens and closes of that inode are counted (O_PATH files make neither); when none
+ * is left, the caller can no longer name the tree and it is let go, as its own close would
+ * have.  Until the service has read the event the tree still holds its superblock; an
+ * overflowed queue leaves the exit of the process as the only release.
+ */
+static int ino_fd = -1;
 
 int mountd_api_pollfds(struct pollfd *p, int max)
 {
-	int n = 0;
+	int n = 0, any = 0;
 
 	for (int i = 0; i < MOUNTD_MAX_FC && n < max; i++)
 		if (fcs[i].used)
 			p[n++] = (struct pollfd){.fd = fcs[i].rd, .events = 0};
 	for (int i = 0; i < MOUNTD_MAX_MNT && n < max; i++)
-		if (mnts[i].used)
+		if (mnts[i].used) {
 			p[n++] = (struct pollfd){.fd = mnts[i].pidfd, .events = POLLIN};
+			any |= mnts[i].wd >= 0;
+		}
+	if (any && ino_fd >= 0 && n < max)
+		p[n++] = (struct pollfd){.fd = ino_fd, .events = POLLIN};
 	return n;
 }
 
 static void mnt_drop(struct api_mnt *e)
 {
+	int shared = 0;
+
+	for (int i = 0; e->wd >= 0 && i < MOUNTD_MAX_MNT; i++)
+		shared |= &mnts[i] != e && mnts[i].used && mnts[i].wd == e->wd;
+	if (e->wd >= 0 && !shared)
+		inotify_rm_watch(ino_fd, e->wd);
 	close(e->m);
 	close(e->pidfd);
 	e->used = 0;
+}
+
+/* The inotify events read: opens and closes counted, a tree nobody holds let go. */
+static void ino_events(void)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+
+	while ((n = read(ino_fd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+
+			p += sizeof(*ev) + ev->len;
+			for (int i = 0; i < MOUNTD_MAX_MNT; i++) {
+				struct api_mnt *e = &mnts[i];
+
+				if (!e->used || e->wd < 0 ||
+				    (ev->wd != e->wd && !(ev->mask & IN_Q_OVERFLOW)))
+					continue;
+				if (ev->mask & (IN_Q_OVERFLOW | IN_IGNORED))
+					e->wd = -1; /* counts lost: the process's exit decides */
+				else if (ev->mask & IN_OPEN)
+					e->opens++;
+				else if ((ev->mask & IN_CLOSE) && --e->opens <= 0)
+					mnt_drop(e);
+			}
+		}
+	}
 }
 
 void mountd_api_hangup(int fd)
@@ -121,6 +173,10 @@ void mountd_api_hangup(int fd)
 			fcs[i].used = 0;
 			return;
 		}
+	if (fd == ino_fd) {
+		ino_events();
+		return;
+	}
 	for (int i = 0; i < MOUNTD_MAX_MNT; i++)
 		if (mnts[i].used && mnts[i].pidfd == fd) {
 			mnt_drop(&mnts[i]);
@@ -761,7 +817,21 @@ static int answer_mnt(struct api_req *q, int m, int detached, int cloexec)
 		close(m);
 		return -EMFILE;
 	}
-	*e = (struct api_mnt){.used = 1, .m = m, .pidfd = pidfd, .id = stx.stx_mnt_id};
+	*e = (struct api_mnt){.used = 1, .m = m, .pidfd = pidfd, .id = stx.stx_mnt_id, .wd = -1};
+	if (ino_fd < 0)
+		ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	if (ino_fd >= 0) {
+		int before = 0;
+
+		e->wd = inotify_add_watch(ino_fd, p, IN_OPEN | IN_CLOSE);
+		/* the same inode watched for another tree: one count for all, plus this file
+		 * (the caller's, opened before the watch) */
+		for (int i = 0; e->wd >= 0 && i < MOUNTD_MAX_MNT; i++)
+			if (&mnts[i] != e && mnts[i].used && mnts[i].wd == e->wd)
+				before = mnts[i].opens++;
+		e->opens = before + 1;
+	}
 	r = answer_fd(q, fd, cloexec);
 	if (r != MOUNTD_ANSWERED)
 		mnt_drop(e);

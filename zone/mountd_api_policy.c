@@ -157,6 +157,11 @@ int mountd_fsconfig_check(int fs, int picked, unsigned cmd, const char *key, con
 		return in_list(sb_flag_keys, sizeof(sb_flag_keys) / sizeof(sb_flag_keys[0]), key)
 			   ? MOUNTD_FC_SBFLAG
 			   : -EPERM;
+	/* a comma or '=' in a key (or a block file system's value) would become more options
+	 * where the kernel joins them into a mount(2)-style data string (legacy contexts) */
+	if (strchr(key, ',') || strchr(key, '=') ||
+	    (fs == MOUNTD_FS_BLOCK && value && strchr(value, ',')))
+		return -EINVAL;
 	for (size_t i = 0; i < sizeof(named_elsewhere) / sizeof(named_elsewhere[0]); i++)
 		if (named_elsewhere[i].fs == fs && strcmp(named_elsewhere[i].key, key) == 0)
 			return -EPERM;

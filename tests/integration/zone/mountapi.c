@@ -15,6 +15,8 @@
  *   mountapi pick PATH FLAG                               fspick, a flag, reconfigure
  *   mountapi procfd                                       a proc through fsopen: its MemTotal
  *                                                         line, read through the detached mount
+ *   mountapi unattached TYPE DEV                          fsmount, close it unattached: is the
+ *                                                         device free again while this runs?
  *   mountapi nocap ...                                    the same without any capability
  */
 #include <errno.h>
@@ -191,6 +193,25 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(c, "pick") && argc == 2)
 		return do_pick(argv);
+	if (!strcmp(c, "unattached") && argc == 2) {
+		int fs = fsopen(argv[0], FSOPEN_CLOEXEC), m, d = -1;
+
+		if (report("fsopen", fs) ||
+		    report("source", fsconfig(fs, FSCONFIG_SET_STRING, "source", argv[1], 0)) ||
+		    report("create", fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0)) ||
+		    report("fsmount", m = fsmount(fs, FSMOUNT_CLOEXEC, 0)))
+			return 1;
+		close(m);
+		close(fs);
+		/* the service lets the tree go once it sees the close: give it 3 s */
+		for (int i = 0; i < 300 && d < 0; i++) {
+			d = open(argv[1], O_RDONLY | O_EXCL | O_CLOEXEC);
+			if (d < 0)
+				usleep(10000);
+		}
+		report("released", d);
+		return d < 0;
+	}
 	if (!strcmp(c, "procfd") && argc == 0) {
 		char buf[8192] = "";
 		int fs = fsopen("proc", FSOPEN_CLOEXEC), m, f;

@@ -54,6 +54,9 @@ expect "fsopen ok; source ok; create ok; fsmount ok; attach ok" $M new ext4 /dev
 x grep -q " /mnt/e ext4 rw,nodev" /proc/mounts || fail "ext4: $(x grep /mnt/e /proc/mounts)"
 x sh -c 'echo api >/mnt/e/f && umount /mnt/e'
 echo "ok: the zone's device through fsopen, nodev"
+# a tree left unattached lets the device go once its descriptor is closed (not only when
+# the process exits): the service sees the last close
+expect "fsopen ok; source ok; create ok; fsmount ok; released ok" $M unattached ext4 /dev/vdb
 # fspick: a reconfiguration of the zone's own mount only (mount(2)'s MS_REMOUNT rule)
 expect "fsopen ok; source ok; create ok; fsmount ok; attach ok" $M new ext4 /dev/vdb /mnt/e
 expect "fspick ok; flag ok; reconfigure ok" $M pick /mnt/e ro
@@ -101,6 +104,18 @@ echo "ok: fsopen's proc has the zone's masks and lxproc files"
 expect "fsopen ok; rw ok; create ok; fsmount ok; attach ok" $M new sysfs - /mnt/p rw
 x grep -q " /mnt/p sysfs ro," /proc/mounts || fail "fsopen's sysfs is writable"
 x umount -l /mnt/p
+
+# overlay: layers resolved in the zone (never through a magic link), userxattr added
+x mkdir -p /mnt/l /mnt/u /mnt/w /mnt/o
+x sh -c 'echo low >/mnt/l/f'
+expect "fsopen ok; lowerdir=/mnt/l ok; upperdir=/mnt/u ok; workdir=/mnt/w ok; create ok; fsmount ok; attach ok" \
+	$M new overlay - /mnt/o lowerdir=/mnt/l upperdir=/mnt/u workdir=/mnt/w
+[ "$(x cat /mnt/o/f)" = low ] || fail "overlay: the lower layer's file"
+x grep -q " /mnt/o overlay .*userxattr" /proc/mounts || fail "overlay: $(x grep /mnt/o /proc/mounts)"
+x umount /mnt/o
+expect "fsopen ok; lowerdir=/proc/1/root/mnt/l EPERM" $M new overlay - /mnt/o lowerdir=/proc/1/root/mnt/l
+expect "fsopen ok; index=on EPERM" $M new overlay - /mnt/o index=on
+echo "ok: overlay through fsopen"
 
 # clones, moves, flags: mount(2)'s bind, move and remount rules
 x mount -t tmpfs none /mnt/t

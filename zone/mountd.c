@@ -37,6 +37,8 @@
  *      the host's; overlay with its layers as descriptors, resolved without magic links, and
  *      the caller's capabilities) and attached with move_mount;
  *   5. the helper's exit status is the errno; reply.
+ * The new mount API (fsopen, fsconfig, fsmount, fspick, open_tree, open_tree_attr, move_mount,
+ * mount_setattr) takes steps 1-2 here and the rest in zone/mountd_api.c.
  * umount2 alone goes by the caller's path (the helper's descriptor would make the mount busy):
  * a zone that races a rename against it can at worst unmount another of its own mounts or get
  * EPERM.
@@ -130,7 +132,7 @@ static uint64_t cap_eff_of(const char *text)
 /* Up to len bytes of the caller's memory at addr, within one page: as copy_from_user reads
  * it (no FOLL_FORCE: a page the caller cannot read is unreadable here too).  The count, or
  * -1. */
-static ssize_t read_caller(pid_t pid, uint64_t addr, char *buf, size_t len)
+ssize_t mountd_read_caller(pid_t pid, uint64_t addr, char *buf, size_t len)
 {
 	struct iovec local = {.iov_base = buf, .iov_len = len};
 	struct iovec remote = {.iov_base = (void *)(uintptr_t)addr, .iov_len = len};
@@ -140,7 +142,7 @@ static ssize_t read_caller(pid_t pid, uint64_t addr, char *buf, size_t len)
 
 /* A NUL-terminated string from the caller, as strndup_user reads it: -EFAULT when a byte
  * before the NUL cannot be read, -ENAMETOOLONG when there is no NUL in len bytes. */
-static int read_string(pid_t pid, uint64_t addr, char *buf, size_t len)
+int mountd_read_string(pid_t pid, uint64_t addr, char *buf, size_t len)
 {
 	size_t got = 0;
 
@@ -150,7 +152,7 @@ static int read_string(pid_t pid, uint64_t addr, char *buf, size_t len)
 
 		if (chunk > len - got)
 			chunk = len - got;
-		n = read_caller(pid, addr + got, buf + got, chunk);
+		n = mountd_read_caller(pid, addr + got, buf + got, chunk);
 		if (n <= 0)
 			return -EFAULT;
 		if (memchr(buf + got, '\0', (size_t)n))
@@ -171,7 +173,7 @@ static int read_data(pid_t pid, uint64_t addr, char *buf, size_t len)
 
 		if (chunk > len - 1 - got)
 			chunk = len - 1 - got;
-		n = read_caller(pid, addr + got, buf + got, chunk);
+		n = mountd_read_caller(pid, addr + got, buf + got, chunk);
 		if (n <= 0)
 			break;
 		got += (size_t)n;
@@ -194,7 +196,7 @@ static int read_args(struct req_ctx *c, const struct seccomp_notif *n)
 		c->r.flags = (unsigned long)(unsigned)a[1];
 		if (!a[0])
 			return -EFAULT;
-		if ((e = read_string(pid, a[0], c->tgt, STR_MAX)) < 0)
+		if ((e = mountd_read_string(pid, a[0], c->tgt, STR_MAX)) < 0)
 			return e;
 		c->r.target = c->tgt;
 		return 0;
@@ -202,12 +204,12 @@ static int read_args(struct req_ctx *c, const struct seccomp_notif *n)
 	c->r.flags = (unsigned long)a[3];
 	/* the kernel's order: type, source, data, then the target's lookup */
 	if (a[2]) {
-		if ((e = read_string(pid, a[2], c->type, STR_MAX)) < 0)
+		if ((e = mountd_read_string(pid, a[2], c->type, STR_MAX)) < 0)
 			return e == -ENAMETOOLONG ? -EINVAL : e;
 		c->r.fstype = c->type;
 	}
 	if (a[0]) {
-		if ((e = read_string(pid, a[0], c->src, STR_MAX)) < 0)
+		if ((e = mountd_read_string(pid, a[0], c->src, STR_MAX)) < 0)
 			return e == -ENAMETOOLONG ? -EINVAL : e;
 		c->r.source = c->src;
 	}
@@ -218,7 +220,7 @@ static int read_args(struct req_ctx *c, const struct seccomp_notif *n)
 	}
 	if (!a[1])
 		return -EFAULT;
-	if ((e = read_string(pid, a[1], c->tgt, STR_MAX)) < 0)
+	if ((e = mountd_read_string(pid, a[1], c->tgt, STR_MAX)) < 0)
 		return e;
 	c->r.target = c->tgt;
 	return 0;
@@ -474,8 +476,10 @@ static int serve_one(int listener, const struct seccomp_notif *n, const struct m
 	pid_t h;
 	int e, st;
 
+	const int api = mountd_api_nr(n->data.nr);
+
 	if (n->data.arch != AUDIT_ARCH_X86_64 ||
-	    (n->data.nr != SYS_mount && n->data.nr != SYS_umount2))
+	    (n->data.nr != SYS_mount && n->data.nr != SYS_umount2 && !api))
 		return -ENOSYS;
 	c->root = open_proc(n->pid, "root", O_PATH | O_DIRECTORY);
 	c->cwd = open_proc(n->pid, "cwd", O_PATH | O_DIRECTORY);
@@ -491,7 +495,7 @@ static int serve_one(int listener, const struct seccomp_notif *n, const struct m
 	if (c->root < 0 || c->cwd < 0 || c->ns_mnt < 0 || c->ns_net < 0 || c->ns_ipc < 0 ||
 	    c->ns_pid < 0 || c->ns_user < 0 || c->status < 0)
 		return -EPERM;
-	e = read_args(c, n);
+	e = api ? 0 : read_args(c, n);
 	/* the capabilities of the calling thread (n->pid is its tid), which a thread of a
 	 * process changes for itself alone */
 	ssize_t sn =
@@ -517,6 +521,9 @@ static int serve_one(int listener, const struct seccomp_notif *n, const struct m
 	if (kfd >= 0)
 		close(kfd);
 	c->known_fs[kn < 0 ? 0 : kn] = '\0'; /* unreadable: no type is known (ENODEV) */
+	c->userns = userns_of_caller(c);
+	if (api) /* the new mount API (mountd_api.c) */
+		return mountd_api_serve(listener, n, z, c);
 	e = mountd_classify(&c->r, c->known_fs, &op);
 	if (e < 0)
 		return e;
@@ -557,6 +564,8 @@ static int serve_listener(int listener, const struct mountd_zone *z, struct secc
 	    c->tgt_fd = c->src_fd = -1;
 	int e = serve_one(listener, req, z, c);
 	ctx_close(c);
+	if (e == MOUNTD_ANSWERED)
+		return 0;
 	memset(resp, 0, sizeof(*resp));
 	resp->id = req->id;
 	resp->error = e;
@@ -575,7 +584,7 @@ enum slot_kind { SLOT_LISTENER, SLOT_ACCEPT, SLOT_CONN };
 
 int mountd_serve(int listener, int lsock, const struct mountd_zone *z)
 {
-	struct pollfd p[MOUNTD_MAX_SLOTS];
+	struct pollfd p[MOUNTD_MAX_SLOTS + 64]; /* + the contexts mountd_api.c holds */
 	enum slot_kind kind[MOUNTD_MAX_SLOTS];
 	struct seccomp_notif_sizes sz;
 	struct seccomp_notif *req;
@@ -600,11 +609,18 @@ int mountd_serve(int listener, int lsock, const struct mountd_zone *z)
 		kind[n++] = SLOT_ACCEPT;
 	}
 	for (;;) {
-		if (poll(p, (nfds_t)n, -1) < 0) {
+		/* after the slots: the placeholders of the file system contexts held (mountd_api.c)
+		 */
+		int nc = mountd_api_pollfds(p + n, MOUNTD_MAX_SLOTS + 64 - n);
+
+		if (poll(p, (nfds_t)(n + nc), -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
+		for (int i = n; i < n + nc; i++)
+			if (p[i].revents)
+				mountd_api_hangup(p[i].fd);
 		for (int i = 0; i < n; i++) {
 			int drop = 0, fd;
 

@@ -184,6 +184,66 @@ int mountd_boot_format(const struct mountd_mnt *m, size_t n, char *buf, size_t l
 int mountd_boot_parse(const char *text, size_t len, struct mountd_zone *z);
 
 /* ------------------------------------------------------------------------------------------ */
+/* The new mount API (zone/mountd_api_policy.c; plumbing in zone/mountd_api.c) */
+
+/* fsopen's type, as mount(2)'s: 0 and *fs, or -ENODEV (not in known_fs) / -EPERM. */
+int mountd_fs_of(const char *type, const char *known_fs, int *fs);
+
+/* The service's class of a mounted superblock (statfs's f_type), for fspick; MOUNTD_FS_NONE
+ * for a type the service admits no new mount of. */
+int mountd_fs_of_magic(long magic);
+
+#define MOUNTD_FSCONFIG_CREATE_EXCL 8 /* Linux 6.6; not in every uapi header */
+
+/* fsconfig's argument checks, in the kernel's order, before the descriptor is looked at:
+ * 0, -EINVAL or -EOPNOTSUPP (an unknown command). */
+int mountd_fsconfig_shape(int fd, unsigned cmd, int has_key, int has_value, int aux);
+
+enum mountd_fc_act {
+	MOUNTD_FC_PASS = 1,	/* relayed as it is: what mount(2)'s data string carries */
+	MOUNTD_FC_SOURCE_BLOCK, /* a block file system's source: checked, later resolved by node */
+	MOUNTD_FC_LAYER,	/* an overlay layer (*layer: MOUNTD_OVL_*), resolved in the zone */
+	MOUNTD_FC_SBFLAG,	/* a path or descriptor value for a flag key taken by name alone */
+	MOUNTD_FC_CREATE,
+	MOUNTD_FC_RECONFIGURE,
+};
+
+/*
+ * One fsconfig on a context of class fs (picked: made by fspick, a reconfiguration): what the
+ * service does with it (enum mountd_fc_act), or -errno (EPERM: a key mount(2) would not
+ * carry or that names another device or namespace; EINVAL: an overlay option overlayfs does
+ * not have, a binary value).  key and value as read from the caller (value NULL for a flag).
+ */
+int mountd_fsconfig_check(int fs, int picked, unsigned cmd, const char *key, const char *value,
+			  int *layer);
+
+/* struct mount_attr's fields, as mount_setattr and open_tree_attr take them */
+struct mountd_attr {
+	uint64_t set, clr, propagation, userns_fd;
+};
+
+/*
+ * Under a mount with id (mountinfo: the caller's text), is there a boot or lxproc mount, or
+ * (clr_ro) a read-only mount over a boot superblock?  0, or -EPERM: a recursive
+ * mount_setattr that clears a flag is refused over such a tree.
+ */
+int mountd_tree_check(const struct mountd_zone *z, const char *mountinfo, size_t len, uint64_t id,
+		      int clr_ro);
+
+/*
+ * mount_setattr (and open_tree_attr's attributes) on the mount f describes (its facts;
+ * not in the caller's namespace: a detached one, from fsmount or a clone): 0 with a->clr
+ * adjusted (nodev kept), or -errno.  tree_err: mountd_tree_check's answer for a recursive
+ * change.
+ */
+int mountd_setattr_check(const struct mountd_zone *z, const struct mountd_facts *f, int recursive,
+			 int tree_err, struct mountd_attr *a);
+
+/* fsmount's attributes with what mount(2) forces on the class: nodev (block), read-only
+ * (sysfs), the layers' nodev/nosuid/noexec (overlay; layer_flags as MS_*). */
+uint64_t mountd_fsmount_attrs(int fs, unsigned long layer_flags, uint64_t attrs);
+
+/* ------------------------------------------------------------------------------------------ */
 /* Plumbing (zone/mountd.c) */
 
 /*

@@ -35,6 +35,12 @@ void mountd_mount_facts(int fd, int mi, struct mountd_facts *f)
 	/* statfs reports the mount's own flags */
 	if (fstatfs(fd, &sfs) == 0 && (sfs.f_flags & ST_NODEV))
 		f->mnt_nodev = 1;
+	/* a mount the namespace does not show (detached: the new mount API's): its superblock's
+	 * device and, as read-only, a read-only mount or superblock (statfs says which is not) */
+	if (!f->mnt_in_ns) {
+		f->mnt_dev = (unsigned long)makedev(stx.stx_dev_major, stx.stx_dev_minor);
+		f->mnt_ro = fstatfs(fd, &sfs) == 0 && (sfs.f_flags & ST_RDONLY) != 0;
+	}
 	/* a FUSE mount in a zone is lxproc's: the service admits no FUSE */
 	f->mnt_lxproc = fstatfs(fd, &sfs) == 0 && sfs.f_type == 0x65735546 /* FUSE */;
 }
@@ -215,7 +221,7 @@ int mountd_bind_facts(int sfd, int self_fd, int mi, const struct mountd_zone *z,
 }
 
 /* Take the caller's effective capabilities (and no more) as our own. */
-static int adopt_caps(uint64_t eff)
+int mountd_adopt_caps(uint64_t eff)
 {
 	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
 	struct __user_cap_data_struct d[2];
@@ -234,7 +240,7 @@ static int adopt_caps(uint64_t eff)
  * directory outside the zone's root.  Returns a descriptor overlayfs takes (fsconfig
  * FSCONFIG_SET_FD), its mount's flags in *mflags, or -errno.
  */
-static int ovl_layer(const char *path, int self_fd, unsigned long *mflags)
+int mountd_ovl_layer(const char *path, int self_fd, unsigned long *mflags)
 {
 	struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS};
 	struct statfs sfs;
@@ -286,7 +292,7 @@ int mountd_mount_overlay(const struct req_ctx *c, const struct mountd_op *op,
 	int fs, e;
 
 	/* overlayfs looks its layers up, and works on them, with the mounter's credentials */
-	if ((e = adopt_caps(c->cap_eff)) != 0)
+	if ((e = mountd_adopt_caps(c->cap_eff)) != 0)
 		return e;
 	if ((e = mountd_overlay_parse(c->r.data, &o)) < 0)
 		return -e;
@@ -311,7 +317,7 @@ int mountd_mount_overlay(const struct req_ctx *c, const struct mountd_op *op,
 			break;
 		default: {
 			unsigned long mflags = 0;
-			int lfd = ovl_layer(x->value, self_fd, &mflags);
+			int lfd = mountd_ovl_layer(x->value, self_fd, &mflags);
 			if (lfd < 0) {
 				close(fs);
 				return -lfd;

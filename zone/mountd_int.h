@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -48,12 +49,26 @@ struct req_ctx {
 	char src[STR_MAX], tgt[STR_MAX], type[STR_MAX], data[STR_MAX];
 	struct mountd_req r;
 	uint64_t cap_eff;	/* the caller's effective capabilities */
+	int userns;		/* the caller is in another user namespace than the service */
 	char known_fs[16384];	/* /proc/filesystems, read for each request */
 	char status_text[8192]; /* /proc/<tid>/status */
 };
 
 /* mountd.c */
 ssize_t mountd_read_all(int fd, char *buf, size_t len);
+ssize_t mountd_read_caller(pid_t pid, uint64_t addr, char *buf, size_t len);
+int mountd_read_string(pid_t pid, uint64_t addr, char *buf, size_t len);
+
+/* mountd_api.c: the new mount API's requests.  serve answers one (after mountd.c's steps 1-2):
+ * -errno, 0, or MOUNTD_ANSWERED when it already answered (a descriptor installed with
+ * SECCOMP_ADDFD_FLAG_SEND).  pollfds: the read ends of the placeholders of the contexts the
+ * service holds, to poll for a hang-up (events 0); hangup: one hung up, its context goes. */
+#define MOUNTD_ANSWERED 1
+int mountd_api_nr(long nr);
+int mountd_api_serve(int listener, const struct seccomp_notif *n, const struct mountd_zone *z,
+		     struct req_ctx *c);
+int mountd_api_pollfds(struct pollfd *p, int max);
+void mountd_api_hangup(int rd);
 
 /* mountd_fs.c: the helper's mounts; each returns 0 or an errno */
 void mountd_mount_facts(int fd, int mi, struct mountd_facts *f);
@@ -62,6 +77,8 @@ int mountd_mount_proc(const struct req_ctx *c, int tfd, unsigned long flags);
 int mountd_mount_sysfs(const struct req_ctx *c, int tfd, unsigned long flags);
 int mountd_bind_facts(int sfd, int self_fd, int mi, const struct mountd_zone *z,
 		      struct mountd_facts *f);
+int mountd_adopt_caps(uint64_t eff);
+int mountd_ovl_layer(const char *path, int self_fd, unsigned long *mflags);
 int mountd_mount_overlay(const struct req_ctx *c, const struct mountd_op *op,
 			 struct mountd_facts *f, int tfd, int self_fd);
 

@@ -684,8 +684,16 @@ static void test_userns_rows(void **state)
 			assert_int_equal(ret_of(&p, nrs[k], IP_OUTSIDE), want);
 			assert_int_equal(ret_of(&p, nrs[k], IP_GATE), want);
 		}
-		/* the new mount API stays refused everywhere */
-		assert_int_equal(ret_of(&p, SYS_fsopen, IP_OUTSIDE), SECCOMP_RET_ERRNO | ENOSYS);
+		/* the new mount API goes to the mount service in every zone, ENOSYS without one */
+		static const int api[] = {SYS_fsopen,	    SYS_fsconfig,  SYS_fsmount,
+					  SYS_fspick,	    SYS_open_tree, SYS_move_mount,
+					  SYS_mount_setattr};
+		for (size_t k = 0; k < sizeof(api) / sizeof(api[0]); k++) {
+			const uint32_t want = cases[c].o.mount_notify ? SECCOMP_RET_USER_NOTIF
+								      : SECCOMP_RET_ERRNO | ENOSYS;
+			assert_int_equal(ret_of(&p, api[k], IP_OUTSIDE), want);
+			assert_int_equal(ret_of(&p, api[k], IP_GATE), want);
+		}
 		if (lx_filter_verify(&cases[c].o, &p, &err) < 0)
 			fail_msg("lx_filter_verify (case %zu): %s", c, err.msg);
 		free(p.filter);

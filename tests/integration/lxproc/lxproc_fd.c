@@ -486,9 +486,45 @@ static long cpus_of_path(int dirfd, const char *path)
 }
 
 /*
+ * A proc of its own through the new mount API (fsopen, CMD_CREATE, fsmount), read through the
+ * detached mount before it is attached anywhere: in a zone the mount service makes it, with
+ * the zone's masks and lxproc files over it before the caller gets the descriptor
+ * (docs/security.md, "lxproc's files are the kernel's"), so it shows the zone's meminfo; a
+ * refusal anywhere on the way (lxrun: ENOSYS; a user-namespaced zone: the kernel's
+ * mount_too_revealing, EPERM) shows nothing.  Natively, as root, the host's proc: what the
+ * plain open showed.
+ */
+static void fsopen_proc(long want)
+{
+	int fs = (int)syscall(SYS_fsopen, "proc", 1 /* FSOPEN_CLOEXEC */), m = -1;
+	const char *step = "fsopen";
+
+	if (fs >= 0) {
+		step = "CMD_CREATE";
+		if (syscall(SYS_fsconfig, fs, 6 /* FSCONFIG_CMD_CREATE */, NULL, NULL, 0) == 0) {
+			step = "fsmount";
+			m = (int)syscall(SYS_fsmount, fs, 1 /* FSMOUNT_CLOEXEC */, 0);
+		}
+	}
+	if (m < 0) {
+		check(1, "fsopen(proc): %s refused: %s", step, strerror(errno));
+		if (fs >= 0)
+			close(fs);
+		return;
+	}
+	long kb = memtotal_of_path(m, "meminfo");
+	check(kb == want, "fsopen(proc), read through the detached mount: MemTotal %ld, want %ld",
+	      kb, want);
+	if (fs >= 0)
+		close(fs);
+	close(m);
+}
+
+/*
  * Bad input: whichever path, flag or descriptor trick, a capped run never reads the host's
  * meminfo or CPU list (issue 13): O_PATH + /proc/self/fd, after chdir /proc, open_tree of
- * /proc (refused by the filter, or else a clone that still shows the zone's files).  The
+ * /proc (refused by the filter, or else a clone that still shows the zone's files), a proc of
+ * its own through fsopen (fsopen_proc).  The
  * openat2 and dirfd-relative shapes are relative_opens'.  want_cpus 0: not checked.
  */
 static void no_host_view(long want, long want_cpus)
@@ -549,6 +585,7 @@ static void no_host_view(long want, long want_cpus)
 		      rec ? ", recursive" : "", kb, want);
 		close(t);
 	}
+	fsopen_proc(want);
 }
 
 int main(int argc, char **argv)

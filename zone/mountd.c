@@ -44,6 +44,7 @@
  * EPERM.
  */
 #include "zone/mountd_int.h"
+#include "lib/fdpass.h"
 #include "zone/launch/launch.h" /* the /proc and /sys masks (launch_mask.c), launch_harden */
 
 #include <sys/uio.h>
@@ -676,30 +677,10 @@ int mountd_serve(int listener, int lsock, const struct mountd_zone *z)
 
 static int recv_listener(int sock)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
 	char b;
-	struct iovec iov = {.iov_base = &b, .iov_len = 1};
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *cm;
 	ssize_t n;
-	int fd;
 
-	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
-		;
-	if (n <= 0)
-		return -1;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
-	    cm->cmsg_len != CMSG_LEN(sizeof(int)))
-		return -1;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd;
+	return zone_fd_recv(sock, &b, 1, &n);
 }
 
 int mountd_start(int sock, int lsock, const struct mountd_zone *z, pid_t *pid,

@@ -217,6 +217,11 @@ enum mountd_fc_act {
 int mountd_fsconfig_check(int fs, int picked, unsigned cmd, const char *key, const char *value,
 			  int *layer);
 
+/* mount(2)'s data for a new file system of class fs: 1 when one of its comma-separated
+ * options is a key that names another device or namespace (the keys fsconfig refuses), so
+ * the one rule holds for both APIs. */
+int mountd_data_names_elsewhere(int fs, const char *data);
+
 /* struct mount_attr's fields, as mount_setattr and open_tree_attr take them */
 struct mountd_attr {
 	uint64_t set, clr, propagation, userns_fd;

@@ -126,6 +126,26 @@ static const struct {
     {MOUNTD_FS_BLOCK, "device"},      {MOUNTD_FS_PROC, "pidns"},
 };
 
+static int names_elsewhere(int fs, const char *key, size_t len)
+{
+	for (size_t i = 0; i < sizeof(named_elsewhere) / sizeof(named_elsewhere[0]); i++)
+		if (named_elsewhere[i].fs == fs && strlen(named_elsewhere[i].key) == len &&
+		    strncmp(named_elsewhere[i].key, key, len) == 0)
+			return 1;
+	return 0;
+}
+
+int mountd_data_names_elsewhere(int fs, const char *data)
+{
+	for (const char *o = data; o && *o; o = strchr(o, ','), o = o ? o + 1 : NULL) {
+		size_t len = strcspn(o, ",=");
+
+		if (names_elsewhere(fs, o, len))
+			return 1;
+	}
+	return 0;
+}
+
 static int in_list(const char *const *l, size_t n, const char *key)
 {
 	for (size_t i = 0; i < n; i++)
@@ -162,9 +182,8 @@ int mountd_fsconfig_check(int fs, int picked, unsigned cmd, const char *key, con
 	if (strchr(key, ',') || strchr(key, '=') ||
 	    (fs == MOUNTD_FS_BLOCK && value && strchr(value, ',')))
 		return -EINVAL;
-	for (size_t i = 0; i < sizeof(named_elsewhere) / sizeof(named_elsewhere[0]); i++)
-		if (named_elsewhere[i].fs == fs && strcmp(named_elsewhere[i].key, key) == 0)
-			return -EPERM;
+	if (names_elsewhere(fs, key, strlen(key)))
+		return -EPERM;
 	if (fs == MOUNTD_FS_BLOCK && !picked && strcmp(key, "source") == 0)
 		return cmd == FSCONFIG_SET_STRING ? MOUNTD_FC_SOURCE_BLOCK : -EINVAL;
 	if (fs != MOUNTD_FS_OVERLAY || strcmp(key, "source") == 0)

@@ -139,6 +139,10 @@ int mountd_classify(const struct mountd_req *r, const char *known_fs, struct mou
 			op->err = -EINVAL;
 		else if (op->fs == MOUNTD_FS_BLOCK)
 			op->flags |= MS_NODEV;
+		/* journal_dev=, logdev=, pidns=...: as fsconfig refuses them (mountd_api_policy.c)
+		 */
+		if (!op->err && mountd_data_names_elsewhere(op->fs, r->data))
+			op->err = -EPERM;
 	}
 	return 0;
 }

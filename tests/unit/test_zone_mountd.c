@@ -27,6 +27,33 @@ static int classify(const char *src, const char *type, unsigned long flags, stru
 	return e ? e : op->err;
 }
 
+/* mount(2)'s data may not name another device or namespace, as fsconfig's keys may not */
+static void test_classify_data_named_elsewhere(void **state)
+{
+	struct mountd_op op;
+	struct mountd_req r = {.source = "/dev/vdb", .target = "/mnt", .fstype = "ext4"};
+
+	(void)state;
+	r.data = "noatime,journal_path=/dev/sda1";
+	assert_int_equal(mountd_classify(&r, known, &op), 0);
+	assert_int_equal(op.err, -EPERM);
+	r.data = "journal_dev=0x801";
+	assert_int_equal(mountd_classify(&r, known, &op), 0);
+	assert_int_equal(op.err, -EPERM);
+	r.data = "errors=remount-ro,journal_checksum"; /* a longer key with the same start */
+	assert_int_equal(mountd_classify(&r, known, &op), 0);
+	assert_int_equal(op.err, 0);
+	r.fstype = "proc";
+	r.source = "proc";
+	r.data = "hidepid=2,pidns=/proc/1/ns/pid";
+	assert_int_equal(mountd_classify(&r, known, &op), 0);
+	assert_int_equal(op.err, -EPERM);
+	r.fstype = "tmpfs"; /* a key only block file systems and proc are refused */
+	r.data = "size=1m,device=x";
+	assert_int_equal(mountd_classify(&r, known, &op), 0);
+	assert_int_equal(op.err, 0);
+}
+
 static void test_classify_kinds(void **state)
 {
 	(void)state;
@@ -527,6 +554,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_classify_kinds),
+	    cmocka_unit_test(test_classify_data_named_elsewhere),
 	    cmocka_unit_test(test_classify_refusals),
 	    cmocka_unit_test(test_classify_umount),
 	    cmocka_unit_test(test_check_block_devices),

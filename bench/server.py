@@ -4,7 +4,8 @@
               [--open-file-cache on] BUILD_DIR IMAGE
 
 nginx (1 worker, a 612-byte static file, access log off) from IMAGE (a root directory or a
-.tar.zst made by images/debian-image.sh with nginx-light; bench/server.sh makes one) serves
+.tar.zst made by images/debian-image.sh --include nginx-light, as bench/net.sh makes and caches
+it: /var/cache/lxzone-test/net-bench-bookworm.tar.zst) serves
 `wrk -t2 -c50` on loopback, pinned to the last CPU, in these set-ups (--sides, comma list):
 
   native   chroot IMAGE nginx in a cgroup with memory.max SIZE, cpu.max N CPUs, and

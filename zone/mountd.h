@@ -171,6 +171,8 @@ int mountd_boot_below(const struct mountd_zone *z, const char *mountinfo, size_t
 
 /* Is id one of the mounts lxzone set up (or unknown, when no record exists)? */
 int mountd_is_boot(const struct mountd_zone *z, uint64_t id);
+/* Does a boot mount sit on the superblock of this device?  (Boot mounts unknown: every one.) */
+int mountd_boot_shares_sb(const struct mountd_zone *z, unsigned long dev);
 
 /*
  * Parse /proc/<pid>/mountinfo text: up to max mounts into out (id, device, read-only).

@@ -390,6 +390,25 @@ static int do_fsopen(struct api_req *q, const __u64 *a)
 	return answer_fc(q, fd, j.fs, 0, flags & FSOPEN_CLOEXEC);
 }
 
+/* The calls on one path (fspick, open_tree, mount_setattr): a[0] the directory descriptor,
+ * a[1] the path, read from the caller; the helper's answer, its descriptor in *fd (-1: none). */
+static int at_path(struct api_req *q, const __u64 *a, struct api_job *j, struct api_reply *rep,
+		   int *fd)
+{
+	int e;
+
+	*fd = -1;
+	if ((e = arg_string(q, a[1], q->c->tgt, STR_MAX)) < 0)
+		return e;
+	j->path = q->c->tgt;
+	if ((j->dfd = take_dirfd(q, (int)a[0], j->path)) < 0 && j->dfd != AT_FDCWD)
+		return j->dfd;
+	e = mountd_api_helper(q->c, q->z, j, rep, fd);
+	if (j->dfd >= 0)
+		close(j->dfd);
+	return e;
+}
+
 static int do_fspick(struct api_req *q, const __u64 *a)
 {
 	struct api_reply rep;
@@ -401,16 +420,11 @@ static int do_fspick(struct api_req *q, const __u64 *a)
 	if (j.flags & ~(unsigned)(FSPICK_CLOEXEC | FSPICK_SYMLINK_NOFOLLOW | FSPICK_NO_AUTOMOUNT |
 				  FSPICK_EMPTY_PATH))
 		return -EINVAL;
-	if ((e = arg_string(q, a[1], q->c->tgt, STR_MAX)) < 0)
-		return e;
-	j.path = q->c->tgt;
-	if ((j.dfd = take_dirfd(q, (int)a[0], j.path)) < 0 && j.dfd != AT_FDCWD)
-		return j.dfd;
-	e = mountd_api_helper(q->c, q->z, &j, &rep, &fd);
-	if (j.dfd >= 0)
-		close(j.dfd);
-	if (e < 0 || fd < 0)
+	if ((e = at_path(q, a, &j, &rep, &fd)) < 0 || fd < 0) {
+		if (fd >= 0)
+			close(fd);
 		return e < 0 ? e : -EIO;
+	}
 	return answer_fc(q, fd, rep.fs, 1, j.flags & FSPICK_CLOEXEC);
 }
 
@@ -557,16 +571,11 @@ static int do_open_tree(struct api_req *q, const __u64 *a, int with_attr)
 			return e;
 		j.has_attr = 1;
 	}
-	if ((e = arg_string(q, a[1], q->c->tgt, STR_MAX)) < 0)
-		return e;
-	j.path = q->c->tgt;
-	if ((j.dfd = take_dirfd(q, (int)a[0], j.path)) < 0 && j.dfd != AT_FDCWD)
-		return j.dfd;
-	e = mountd_api_helper(q->c, q->z, &j, &rep, &fd);
-	if (j.dfd >= 0)
-		close(j.dfd);
-	if (e < 0 || fd < 0)
+	if ((e = at_path(q, a, &j, &rep, &fd)) < 0 || fd < 0) {
+		if (fd >= 0)
+			close(fd);
 		return e < 0 ? e : -EIO;
+	}
 	return answer_mnt(q, fd, (j.flags & OPEN_TREE_CLONE) != 0, j.flags & OPEN_TREE_CLOEXEC);
 }
 
@@ -632,16 +641,9 @@ static int do_setattr(struct api_req *q, const __u64 *a)
 		return -EPERM;
 	if (!is_admin(q))
 		return -EPERM;
-	if ((e = arg_string(q, a[1], q->c->tgt, STR_MAX)) < 0)
-		return e;
-	j.path = q->c->tgt;
-	if ((j.dfd = take_dirfd(q, (int)a[0], j.path)) < 0 && j.dfd != AT_FDCWD)
-		return j.dfd;
-	e = mountd_api_helper(q->c, q->z, &j, &rep, &fd);
+	e = at_path(q, a, &j, &rep, &fd);
 	if (fd >= 0)
 		close(fd);
-	if (j.dfd >= 0)
-		close(j.dfd);
 	return e;
 }
 

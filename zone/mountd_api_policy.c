@@ -210,17 +210,6 @@ int mountd_fsconfig_check(int fs, int picked, unsigned cmd, const char *key, con
 	return MOUNTD_FC_PASS;
 }
 
-/* Does a boot superblock back this device? (Unknown boot mounts: every device.) */
-static int boot_dev(const struct mountd_zone *z, unsigned long dev)
-{
-	if (!z->boot_known)
-		return 1;
-	for (size_t i = 0; i < z->nboot; i++)
-		if (z->boot[i].dev == dev)
-			return 1;
-	return 0;
-}
-
 int mountd_tree_check(const struct mountd_zone *z, const char *mountinfo, size_t len, uint64_t id,
 		      int clr_ro)
 {
@@ -265,7 +254,7 @@ int mountd_tree_check(const struct mountd_zone *z, const char *mountinfo, size_t
 		if (!in[i] || m[i].id == id)
 			continue;
 		if (mountd_is_boot(z, m[i].id) || m[i].lxproc ||
-		    (clr_ro && m[i].ro && boot_dev(z, m[i].dev)))
+		    (clr_ro && m[i].ro && mountd_boot_shares_sb(z, m[i].dev)))
 			return -EPERM;
 	}
 	return 0;
@@ -296,7 +285,7 @@ int mountd_setattr_check(const struct mountd_zone *z, const struct mountd_facts 
 	own = f->mnt_in_ns ? !mountd_is_boot(z, f->mnt_id) && !f->mnt_lxproc : !f->mnt_lxproc;
 	if (!own || (recursive && (tree_err || !f->mnt_in_ns)))
 		return -EPERM;
-	if ((a->clr & MOUNT_ATTR_RDONLY) && f->mnt_ro && boot_dev(z, f->mnt_dev))
+	if ((a->clr & MOUNT_ATTR_RDONLY) && f->mnt_ro && mountd_boot_shares_sb(z, f->mnt_dev))
 		return -EPERM;
 	return 0;
 }

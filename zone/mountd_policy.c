@@ -157,8 +157,7 @@ int mountd_is_boot(const struct mountd_zone *z, uint64_t id)
 	return 0;
 }
 
-/* Does a boot mount sit on this superblock? */
-static int boot_shares_sb(const struct mountd_zone *z, unsigned long dev)
+int mountd_boot_shares_sb(const struct mountd_zone *z, unsigned long dev)
 {
 	if (!z->boot_known)
 		return 1;
@@ -216,7 +215,7 @@ int mountd_check(const struct mountd_zone *z, const struct mountd_op *op, unsign
 			return -f->mnt_errno;
 		if (!f->mnt_is_root)
 			return -EINVAL; /* do_remount: not a mount point, before any permission */
-		if (!zone_made(z, f) || boot_shares_sb(z, f->mnt_dev))
+		if (!zone_made(z, f) || mountd_boot_shares_sb(z, f->mnt_dev))
 			return -EPERM;
 		return 0;
 	case MOUNTD_REMOUNT_BIND:
@@ -227,7 +226,7 @@ int mountd_check(const struct mountd_zone *z, const struct mountd_op *op, unsign
 		if (!zone_made(z, f))
 			return -EPERM;
 		/* flags replace the mount's: no MS_RDONLY on a read-only mount makes it writable */
-		if (f->mnt_ro && !(flags & MS_RDONLY) && boot_shares_sb(z, f->mnt_dev))
+		if (f->mnt_ro && !(flags & MS_RDONLY) && mountd_boot_shares_sb(z, f->mnt_dev))
 			return -EPERM;
 		return 0;
 	}

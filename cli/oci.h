@@ -1,7 +1,7 @@
 /*
  * lxzone-oci: lxzone as an OCI runtime, with runc's command line (docs/oci.md).
  *
- * crun's shape: one thin function per verb (oci_main.c, oci_create.c, oci_ops.c) over the
+ * crun's shape: one thin function per verb (oci_main.c, oci_create.c, oci_ops.c, oci_exec.c) over the
  * pieces here: the bundle's config.json parsed into struct oci_config (oci_config.c), the
  * container's state directory (oci_state.c), and the launcher (zone/launch/launch.h), which runs
  * every container process under the brand exactly as it runs a zone's.

@@ -1,0 +1,296 @@
+/*
+ * `exec`: a new process in a running container, as runc runs it (--process FILE or the
+ * command line, --tty with a console socket or the caller's terminal, --detach, --pid-file),
+ * under the container's filter and in its namespaces and cgroup.
+ */
+#include "cli/oci.h"
+#include "lib/readfile.h"
+#include "emul/systable.h"
+#include "filter/filter.h"
+#include "zone/cgroup.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int exec_setup(void *arg, struct zone_error *err)
+{
+	return oci_seccomp_load(arg, err);
+}
+
+/* What `exec` was asked. */
+struct exec_req {
+	const char *id, *process, *pid_file, *cwd, *console;
+	char user[64];
+	char **args, *envs[64];
+	size_t nenv;
+	int tty, detach, preserve_fds;
+	int relay; /* --tty in the foreground, no console socket: our terminal relays (oci_tty.c) */
+	struct oci_tty term;
+};
+
+/* runc exec's command line; 0 or -1 with e filled (runc's wording). */
+static int exec_parse(int argc, char **argv, struct exec_req *x, struct zone_error *e)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (x->id) {
+			x->args = argv + i;
+			break;
+		}
+		if (a[0] != '-') {
+			x->id = a;
+			continue;
+		}
+		if (!strcmp(a, "--tty") || !strcmp(a, "-t"))
+			x->tty = 1;
+		else if (!strcmp(a, "--detach") || !strcmp(a, "-d"))
+			x->detach = 1;
+		else if (!strcmp(a, "--no-new-privs"))
+			continue;
+		else if (i + 1 >= argc)
+			return oci_fail(e, "flag needs an argument: %s", a);
+		else if (!strcmp(a, "--process") || !strcmp(a, "-p"))
+			x->process = argv[++i];
+		else if (!strcmp(a, "--pid-file"))
+			x->pid_file = argv[++i];
+		else if (!strcmp(a, "--cwd"))
+			x->cwd = argv[++i];
+		else if (!strcmp(a, "--user") || !strcmp(a, "-u"))
+			snprintf(x->user, sizeof(x->user), "%s", argv[++i]);
+		else if (!strcmp(a, "--env") || !strcmp(a, "-e")) {
+			if (x->nenv < 63)
+				x->envs[x->nenv++] = argv[++i];
+		} else if (!strcmp(a, "--preserve-fds")) {
+			if ((x->preserve_fds = oci_preserve_fds_arg(argv[++i])) < 0)
+				return oci_fail(e,
+						"invalid value \"%s\" for flag -preserve-fds: "
+						"parse error",
+						argv[i]);
+		} else if (!strcmp(a, "--console-socket")) {
+			x->console = argv[++i];
+		} else if (!strcmp(a, "--cap") || !strcmp(a, "--apparmor") ||
+			   !strcmp(a, "--process-label") || !strcmp(a, "--cgroup")) {
+			i++; /* accepted, not applied: docs/oci.md */
+		} else
+			return oci_fail(e, "flag provided but not defined: %s", a);
+	}
+	if (!x->id)
+		return oci_fail(e, "%s: \"exec\" requires a minimum of 1 argument(s)", oci_g.prog);
+	return 0;
+}
+
+/* The process: --process's JSON (args, cwd, user, env, rlimits), or the container's own env
+ * with --env added. */
+static int exec_process(struct exec_req *x, const struct oci_state *s, struct oci_config *cfg,
+			struct zone_error *e)
+{
+	if (x->process) {
+		json_error_t je;
+		json_t *p = json_load_file(x->process, 0, &je);
+
+		if (!p)
+			return oci_fail(e, "process %s: line %d: %s", x->process, je.line, je.text);
+		cfg->json = p;
+		if (oci_process_parse(p, cfg, e) < 0)
+			return -1;
+		x->args = cfg->args;
+		x->cwd = cfg->cwd;
+		snprintf(x->user, sizeof(x->user), "%u:%u", (unsigned)cfg->user.uid,
+			 (unsigned)cfg->user.gid);
+		environ = cfg->env;
+		for (size_t k = 0; k < cfg->nrlimits; k++) {
+			struct rlimit rl = {cfg->rlimits[k].soft, cfg->rlimits[k].hard};
+
+			setrlimit(cfg->rlimits[k].resource, &rl);
+		}
+	} else {
+		struct oci_config c0;
+		char path[PATH_MAX + 16];
+
+		snprintf(path, sizeof(path), "%s/config.json", s->dir);
+		if (oci_config_load_file(path, s->bundle, &c0, e) == 0 && c0.env) {
+			for (size_t k = 0; c0.env[k]; k++)
+				putenv(strdup(c0.env[k]));
+		}
+		oci_config_free(&c0);
+		for (size_t k = 0; k < x->nenv; k++)
+			putenv(x->envs[k]);
+	}
+	x->tty |= cfg->terminal; /* --process's terminal: true is --tty */
+	/* runc's checkTerminal, but for a foreground exec given a console socket: runc refuses
+	 * it, here the socket is used as with --detach (docs/oci.md) */
+	if (x->tty && !x->console && x->detach)
+		return oci_fail(e, "cannot allocate tty if runc will detach without setting "
+				   "console socket");
+	if (!x->tty && x->console)
+		return oci_fail(e, "cannot use console socket if runc will not detach or "
+				   "allocate tty");
+	x->relay = x->tty && !x->console;
+	if (x->relay && oci_tty_host(&x->term, e) < 0)
+		return -1;
+	if (!x->args || !x->args[0])
+		return oci_fail(e, "args must not be empty");
+	return 0;
+}
+
+/* The launch options from the container's config (brand knobs, caps, its seccomp) and its
+ * cgroup, whose procs files the program joins. */
+static int exec_opts(const struct exec_req *x, const struct oci_state *s,
+		     const struct oci_config *cfg, struct launch_opts *o,
+		     char procs[][ZONE_CG_PROCS], const char **procs_ptr, void **seccomp,
+		     struct zone_error *e)
+{
+	struct zone_cgroup cg;
+	struct oci_config c0;
+	char path[PATH_MAX + 16];
+	static char blkio[ZONE_CG_PROCS];
+	int np;
+
+	if (oci_cgroup_of(s, &cg, e) < 0)
+		return -1;
+	np = zone_cgroup_procs_files(&cg, procs, ZONE_CG_NCTRL + 1);
+	for (int k = 0; k < np; k++)
+		procs_ptr[k] = procs[k];
+	/* the container's blkio directory, when its config had blockIO (oci_resources.c) */
+	if (np >= 0 && oci_blkio_dir(s->cgroup, blkio, sizeof(blkio) - 16)) {
+		strcat(blkio, "/cgroup.procs");
+		if (access(blkio, F_OK) == 0)
+			procs_ptr[np++] = blkio;
+	}
+	memset(o, 0, sizeof(*o));
+	snprintf(path, sizeof(path), "%s/config.json", s->dir);
+	if (oci_config_load_file(path, s->bundle, &c0, e) < 0)
+		return -1;
+	o->kernel_version = c0.kernel_version ? strdup(c0.kernel_version) : NULL;
+	o->hardened = c0.hardened;
+	o->caps = x->process ? cfg->caps : c0.caps;
+	o->caps_inh = x->process ? cfg->caps_inh : c0.caps_inh;
+	o->caps_amb = x->process ? cfg->caps_amb : c0.caps_amb;
+	int r = oci_seccomp_build(json_object_get(json_object_get(c0.json, "linux"), "seccomp"),
+				  seccomp, e);
+	oci_config_free(&c0);
+	if (r < 0)
+		return -1;
+	o->drop_caps = 1;
+	o->zone_page = LAUNCH_ZONE_PAGE; /* bound there at create, in its mount namespace */
+	o->argv = x->args;
+	o->cwd = x->cwd;
+	o->user = x->user[0] ? x->user : NULL;
+	o->cgroup_procs = procs_ptr;
+	o->ncgroup_procs = (size_t)(np > 0 ? np : 0);
+	o->enter_in_place = 1;
+	o->preserve_fds = x->preserve_fds;
+	if (*seccomp) {
+		o->setup = exec_setup;
+		o->setup_arg = *seccomp;
+	}
+	return 0;
+}
+
+/* runc's words and status for an exec that failed once its command line was read: "exec
+ * failed: REASON", 255 (runc 1.1's fatalWithCode). */
+static int exec_error(const struct zone_error *e)
+{
+	struct zone_error p;
+
+	snprintf(p.msg, sizeof(p.msg), "exec failed: %.1000s", e->msg);
+	oci_error(&p);
+	return 255;
+}
+
+/* --detach or --tty: a child enters the container (in a session of its own); the parent writes
+ * the pid file and, for a terminal, waits.  Returns -1 in the child (go on and enter), else
+ * the exit status for the parent, or 255 after an error. */
+static int exec_fork(struct exec_req *x, int slave, struct zone_error *e)
+{
+	pid_t child = fork();
+
+	if (child < 0)
+		return oci_fail(e, "fork: %s", strerror(errno)), exec_error(e);
+	if (child == 0) {
+		setsid();
+		if (x->relay)
+			close(x->term.master);
+		if (x->tty && oci_exec_tty_take(slave, e) < 0)
+			_exit(exec_error(e));
+		return -1;
+	}
+	if (x->tty)
+		close(slave);
+	/* the waiter's pid: it exits with the program's status (docs/oci.md) */
+	if (x->pid_file && oci_write_pid_file(x->pid_file, child, e) < 0)
+		return exec_error(e);
+	if (x->relay) { /* the caller's terminal is the program's */
+		int st = oci_tty_relay(&x->term, child);
+
+		oci_tty_close(&x->term);
+		return st;
+	}
+	if (!x->detach) { /* a terminal wants a session of its own: wait for it */
+		int st = 0;
+
+		while (waitpid(child, &st, 0) < 0 && errno == EINTR)
+			;
+		return launch_status_code(st);
+	}
+	return 0;
+}
+
+int oci_cmd_exec(int argc, char **argv)
+{
+	struct exec_req x = {0};
+	struct oci_state s;
+	struct oci_config cfg = {0};
+	struct zone_error e = {0};
+	struct launch_opts o;
+	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PROCS];
+	const char *procs_ptr[ZONE_CG_NCTRL + 2];
+	void *seccomp = NULL;
+	int status = 0, slave = -1, master = -1, r;
+
+	if (exec_parse(argc, argv, &x, &e) < 0)
+		return oci_error(&e);
+	if (oci_state_load(x.id, &s, &e) < 0)
+		return exec_error(&e);
+	if (oci_state_status(&s) != OCI_RUNNING && oci_state_status(&s) != OCI_CREATED) {
+		oci_fail(&e, "cannot exec in a stopped container");
+		goto fail;
+	}
+	if (exec_process(&x, &s, &cfg, &e) < 0 ||
+	    exec_opts(&x, &s, &cfg, &o, procs, procs_ptr, &seccomp, &e) < 0)
+		goto fail;
+	if (oci_preserve_fds_pass(x.preserve_fds, &e) < 0 ||
+	    (x.tty && (slave = oci_exec_tty(s.pid, x.console, &master, &e)) < 0) ||
+	    (x.relay && oci_tty_use(&x.term, master, &e) < 0))
+		goto fail;
+	if (x.detach || x.tty) {
+		if ((r = exec_fork(&x, slave, &e)) >= 0) {
+			oci_state_free(&s);
+			return r;
+		}
+	} else if (x.pid_file && oci_write_pid_file(x.pid_file, getpid(), &e) < 0) {
+		goto fail; /* we are the waiter: in place, our pid is the exec's until it ends */
+	}
+	if (launch_enter(s.pid, &o, &status, &e) < 0)
+		goto fail;
+	oci_state_free(&s);
+	return status;
+fail:
+	if (x.relay)
+		oci_tty_close(&x.term);
+	oci_state_free(&s);
+	if (x.process)
+		oci_config_free(&cfg);
+	return exec_error(&e);
+}

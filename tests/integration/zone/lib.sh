@@ -151,3 +151,29 @@ ready_after_reboot() {
 	sed -n "/lxzone: zone $1 rebooting/,\$p" "$LXZONE_ROOT/$1/console.log" |
 		grep -q "lxzone: zone $1 ready" || fail "no ready after the reboot"
 }
+
+# Two 64 MiB ext4 images on loop devices: $given, for a zone's --device, and $other, one the
+# zone must not reach ($other_mm: its "major minor").  At exit the zones named as arguments
+# are halted, both devices detached and the store removed.  Skips where losetup, mkfs.ext4 or
+# two free loop devices are missing.
+two_loop_devices() {
+	command -v losetup >/dev/null || skip "losetup is not installed"
+	command -v mkfs.ext4 >/dev/null || skip "mkfs.ext4 is not installed"
+	loop_zones="$*"
+	loops=""
+	trap cleanup_loops EXIT
+	truncate -s 64M "$T/given.img" "$T/other.img"
+	mkfs.ext4 -q -F "$T/given.img"
+	mkfs.ext4 -q -F "$T/other.img"
+	given=$(losetup -f --show "$T/given.img") || skip "no free loop device"
+	loops="$given"
+	other=$(losetup -f --show "$T/other.img") || skip "no second free loop device"
+	loops="$loops $other"
+	other_mm=$(printf '%d %d' 0x$(stat -c %t "$other") 0x$(stat -c %T "$other"))
+}
+
+cleanup_loops() {
+	for z in $loop_zones; do lxzone halt "$z" >/dev/null 2>&1 || true; done
+	for l in $loops; do losetup -d "$l" 2>/dev/null || true; done
+	cleanup
+}

@@ -11,27 +11,9 @@
 export LXZONE_CGROUP_PARENT="${LXZONE_CGROUP_PARENT:-lxzone-it-mountapi}"
 need_brand
 builtin_images
-command -v losetup >/dev/null || skip "losetup is not installed"
-command -v mkfs.ext4 >/dev/null || skip "mkfs.ext4 is not installed"
 probe="${LXZONE_BUILD:-}/tests/bin/it_mountapi"
 [ -x "$probe" ] || skip "no $probe (build the it_mountapi target)"
-
-loops=""
-cleanup_loops() {
-	for z in mapi5 mapiu; do lxzone halt "$z" >/dev/null 2>&1 || true; done
-	for l in $loops; do losetup -d "$l" 2>/dev/null || true; done
-	cleanup
-}
-trap cleanup_loops EXIT
-
-truncate -s 64M "$T/given.img" "$T/other.img"
-mkfs.ext4 -q -F "$T/given.img"
-mkfs.ext4 -q -F "$T/other.img"
-given=$(losetup -f --show "$T/given.img") || skip "no free loop device"
-loops="$given"
-other=$(losetup -f --show "$T/other.img") || skip "no second free loop device"
-loops="$loops $other"
-other_mm=$(printf '%d %d' 0x$(stat -c %t "$other") 0x$(stat -c %T "$other"))
+two_loop_devices mapi5 mapiu
 
 lxzone create mapi5 --image builtin:busybox --device "$given:/dev/vdb" \
 	--capabilities default,+mknod --memory 256M --privileged >/dev/null

@@ -48,6 +48,20 @@ static int resolve(int dfd, const char *path, unsigned at_flags)
  * it once in the caller's namespace and root shows what the caller's shows. */
 static int host_proc = -1;
 
+/* What fspick, open_tree, move_mount and mount_setattr start with: into the caller's
+ * namespaces and root, its mountinfo opened (*mi), and path resolved as at_flags say.  The
+ * O_PATH descriptor, or -errno. */
+static int enter_at(const struct req_ctx *c, int dfd, const char *path, unsigned at_flags, int *mi)
+{
+	int e;
+
+	if ((e = api_enter(c, 0, 1)) != 0)
+		return -e;
+	if ((*mi = openat(host_proc, "self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	return resolve(dfd, path, at_flags);
+}
+
 /* The facts of the mount fd is on (mountd_mount_facts), mountinfo's text in text (mi). */
 static void facts_of(int fd, int mi, struct mountd_facts *f)
 {
@@ -218,11 +232,7 @@ static int h_fspick(const struct req_ctx *c, const struct mountd_zone *z, const 
 		      (j->flags & FSPICK_EMPTY_PATH ? AT_EMPTY_PATH : 0);
 	int e, p, mi;
 
-	if ((e = api_enter(c, 0, 1)) != 0)
-		return -e;
-	if ((mi = openat(host_proc, "self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)
-		return -errno;
-	if ((p = resolve(j->dfd, j->path, at)) < 0)
+	if ((p = enter_at(c, j->dfd, j->path, at, &mi)) < 0)
 		return p;
 	facts_of(p, mi, &f);
 	if ((e = mountd_check(z, &op, 0, &f)) < 0)
@@ -241,11 +251,7 @@ static int h_open_tree(const struct req_ctx *c, const struct mountd_zone *z,
 	const int rec = (j->flags & AT_RECURSIVE) != 0;
 	int e, p, mi, m;
 
-	if ((e = api_enter(c, 0, 1)) != 0)
-		return -e;
-	if ((mi = openat(host_proc, "self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)
-		return -errno;
-	if ((p = resolve(j->dfd, j->path, j->flags)) < 0)
+	if ((p = enter_at(c, j->dfd, j->path, j->flags, &mi)) < 0)
 		return p;
 	if (!(j->flags & OPEN_TREE_CLONE))
 		return p; /* an O_PATH descriptor, as the kernel's */
@@ -297,14 +303,11 @@ static int h_move_mount(const struct req_ctx *c, const struct mountd_zone *z,
 	unsigned fl = j->flags;
 	int e, from, to, mi;
 
-	if ((e = api_enter(c, 0, 1)) != 0)
-		return -e;
-	if ((mi = openat(host_proc, "self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)
-		return -errno;
-	from = resolve(j->dfd, j->path,
-		       (fl & MOVE_MOUNT_F_SYMLINKS ? 0 : AT_SYMLINK_NOFOLLOW) |
-			   (fl & MOVE_MOUNT_F_AUTOMOUNTS ? 0 : AT_NO_AUTOMOUNT) |
-			   (fl & MOVE_MOUNT_F_EMPTY_PATH ? AT_EMPTY_PATH : 0));
+	from = enter_at(c, j->dfd, j->path,
+			(fl & MOVE_MOUNT_F_SYMLINKS ? 0 : AT_SYMLINK_NOFOLLOW) |
+			    (fl & MOVE_MOUNT_F_AUTOMOUNTS ? 0 : AT_NO_AUTOMOUNT) |
+			    (fl & MOVE_MOUNT_F_EMPTY_PATH ? AT_EMPTY_PATH : 0),
+			&mi);
 	if (from < 0)
 		return from;
 	to = resolve(j->dfd2, j->path2,
@@ -335,11 +338,7 @@ static int h_setattr(const struct req_ctx *c, const struct mountd_zone *z, const
 	const int rec = (j->flags & AT_RECURSIVE) != 0;
 	int e, p, mi, tree = 0;
 
-	if ((e = api_enter(c, 0, 1)) != 0)
-		return -e;
-	if ((mi = openat(host_proc, "self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)
-		return -errno;
-	if ((p = resolve(j->dfd, j->path, j->flags)) < 0)
+	if ((p = enter_at(c, j->dfd, j->path, j->flags, &mi)) < 0)
 		return p;
 	facts_of(p, mi, &f);
 	if (rec && f.mnt_in_ns && f.mnt_errno == 0) {

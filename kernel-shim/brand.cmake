@@ -67,8 +67,9 @@ target_compile_options(lxzone-brand PRIVATE
 	$<$<C_COMPILER_ID:GNU>:-fno-tree-loop-distribute-patterns>)
 # The sanitizer build adds -fsanitize to every target's flags; the brand must not get it.
 target_compile_options(lxzone-brand PRIVATE -fno-sanitize=all)
+# -no-pie for gcc only: clang links -static at a fixed address anyway and warns the flag is unused
 target_link_options(lxzone-brand PRIVATE
-	-nostdlib -static -no-pie -Wl,-T,${CMAKE_SOURCE_DIR}/kernel-shim/brand.ld
+	-nostdlib -static $<$<C_COMPILER_ID:GNU>:-no-pie> -Wl,-T,${CMAKE_SOURCE_DIR}/kernel-shim/brand.ld
 	-Wl,--build-id=none -Wl,-z,noexecstack -fno-sanitize=all)
 set_target_properties(lxzone-brand PROPERTIES LINK_DEPENDS ${CMAKE_SOURCE_DIR}/kernel-shim/brand.ld)
 # EI_OSABI 0xff: never matched by a zone's binfmt_misc entry for guest programs (brand_abi.h)

@@ -21,8 +21,9 @@ explicitly, since lxzone-oci would pick cpuset 0 from the quota and runc would n
 both), and the cgroup $LXZONE_CGROUP_PARENT/ID for both.  Network: the spec's own network
 namespace, loopback up (both runtimes do that); wrk reaches the Go server from the host
 through `nsenter -n` into the container's namespace, pinned to the last CPU.  The make
-project's outputs are removed by every iteration (`make clean all`), gcc's object is on the
-container's own tmpfs: neither runtime leaves anything the other's runs read.
+project is rebuilt whole by every iteration (`make -B`: the same work whatever the last run
+left), gcc's object is on the container's own tmpfs: neither runtime leaves anything that
+changes the other's runs.
 
 Every container prints its /proc/meminfo MemTotal and /proc/self/status Seccomp line before
 its loop: under lxzone-oci the brand shows the 1 GiB limit and a filter (Seccomp: 2), under

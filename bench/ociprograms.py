@@ -8,7 +8,8 @@ inside one container (`runc run -b B ID` against `BUILD_DIR/bin/lxzone-oci run -
 round and per runtime.  The time is the loop's own, taken inside the container by bash's
 $EPOCHREALTIME (no exec, no system call: the vDSO's clock) before and after the loop, so that
 neither the container's start and teardown nor a timer program's exec is measured; divided by
-K.  Rounds alternate which runtime goes first (ABBA), after one warm-up of each; prints the
+K.  Beside it, the loop's CPU time: the children's user + system time of bash's `times` after
+the loop less before it (getrusage: what the machine's load moves least).  Rounds alternate which runtime goes first (ABBA), after one warm-up of each; prints the
 medians and the median of the per-round ratios lxzone-oci/runc, with the load average.
 
 Both runtimes run the same rootfs directory (IMAGE, a .tar.zst of a Debian root with gcc,
@@ -56,8 +57,8 @@ MEMORY = 1 << 30
 # the row runs the shell itself.
 OCI_PROGRAMS = [(n, p, "sh -c true" if p == "sh" else c) for n, p, c in PROGRAMS]
 SCRIPT = ('set -e; exec 3>&1 >/dev/null; grep MemTotal /proc/meminfo >&3; '
-          'grep "^Seccomp:" /proc/self/status >&3; t0=$EPOCHREALTIME\n%s\n'
-          't1=$EPOCHREALTIME; echo "loop $t0 $t1" >&3')
+          'grep "^Seccomp:" /proc/self/status >&3; times >&3; t0=$EPOCHREALTIME\n%s\n'
+          't1=$EPOCHREALTIME; echo "loop $t0 $t1" >&3; times >&3')
 
 
 def die(msg, code=1):
@@ -110,17 +111,23 @@ class Runtime:
                 "not the brand" if self.brand else "not plain runc"))
 
     def loop(self, cmd, k):
-        """Seconds per run of cmd, from a loop of k runs timed inside one container."""
+        """Wall and CPU seconds per run of cmd, from a loop of k runs timed inside one
+        container: the clock around the loop, and the shell's children's user + system time
+        (bash's `times`: getrusage, what the load moves least)."""
         cid = self.configure(["/bin/bash", "-c", SCRIPT % zoneprograms.loop(cmd, k)])
         p = subprocess.run(self.rt("run", "-b", self.bundle, cid), stdin=subprocess.DEVNULL,
                            capture_output=True, text=True, timeout=900)
-        out = {l.split(":")[0].split()[0]: l for l in p.stdout.splitlines() if l}
-        if p.returncode != 0 or "loop" not in out:
+        lines = p.stdout.splitlines()
+        out = {l.split(":")[0].split()[0]: l for l in lines if l}
+        if p.returncode != 0 or "loop" not in out or len(lines) != 7:
             die("%s run %s exited %d: %s%s" % (self.name, cmd, p.returncode, p.stdout,
                                              p.stderr[-2000:]))
         self.check(int(out["MemTotal"].split()[1]), int(out["Seccomp"].split()[1]), cmd)
         t0, t1 = (float(x) for x in out["loop"].split()[1:3])
-        return (t1 - t0) / k
+        # the children's line of `times` after the loop, less the one before (the greps)
+        cpu = [sum(float(m) * 60 + float(sec) for m, sec in
+                   (t.rstrip("s").split("m") for t in lines[i].split())) for i in (3, 6)]
+        return (t1 - t0) / k, (cpu[1] - cpu[0]) / k
 
     def serve(self, args):
         """A detached container running args; its pid."""
@@ -261,9 +268,12 @@ def main():
             print("brand check, %s: MemTotal %s kB, Seccomp %s" % (rt.name, out[1], out[4]))
             rt.check(int(out[1]), int(out[4]), "the check")
         print()
+        print("Wall time per run (the clock around the loop, inside the container):")
+        print()
         print("| program | runc | lxzone-oci | x runc, paired median | min .. max |")
         print("|---|---:|---:|---:|---:|")
         sys.stdout.flush()
+        cpu_rows = []
         for name, probe, cmd in OCI_PROGRAMS:
             if only and probe not in only:
                 continue
@@ -273,16 +283,17 @@ def main():
                 continue
             for rt in rts:  # warm-up
                 rt.loop(cmd, k)
-            ts, rs = [[], []], []
+            runs = [[], []]  # per runtime, per round: (wall, cpu)
             for r in range(rounds):
-                order = (0, 1) if r % 2 == 0 else (1, 0)
-                t = [0, 0]
-                for i in order:
-                    t[i] = rts[i].loop(cmd, k)
-                ts[0].append(t[0]), ts[1].append(t[1]), rs.append(t[1] / t[0])
-            print("| %s | %.1f ms | %.1f ms | %.3f | %.3f .. %.3f |" % (
-                name, statistics.median(ts[0]) * 1e3, statistics.median(ts[1]) * 1e3,
-                statistics.median(rs), min(rs), max(rs)))
+                for i in ((0, 1) if r % 2 == 0 else (1, 0)):
+                    runs[i].append(rts[i].loop(cmd, k))
+            for what, rows in ((0, None), (1, cpu_rows)):
+                a, b = ([x[what] for x in runs[i]] for i in (0, 1))
+                rs = [y / x for x, y in zip(a, b)]
+                row = "| %s | %.1f ms | %.1f ms | %.3f | %.3f .. %.3f |" % (
+                    name, statistics.median(a) * 1e3, statistics.median(b) * 1e3,
+                    statistics.median(rs), min(rs), max(rs))
+                print(row) if rows is None else rows.append(row)
             sys.stdout.flush()
         if go and (not only or "go" in only):
             if not build_go_server(os.path.join(rootfs, "srv/.zp-gohttp")):
@@ -294,6 +305,13 @@ def main():
                       "| %.0f | %.3f | %.3f .. %.3f |" % (
                           statistics.median(runc_rps), statistics.median(lxz_rps),
                           statistics.median(rs), min(rs), max(rs)))
+        print()
+        print("CPU time per run (the loop's children's user + system time, bash's `times`):")
+        print()
+        print("| program | runc | lxzone-oci | x runc, paired median | min .. max |")
+        print("|---|---:|---:|---:|---:|")
+        for row in cpu_rows:
+            print(row)
         print()
         print("end: " + uptime())
     finally:

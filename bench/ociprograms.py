@@ -1,6 +1,7 @@
 """Whole programs in OCI containers: lxzone-oci against runc, in one run (issue 16).
 
-    ociprograms.py [--rounds N] [--k K] [--programs LIST] [--no-go] [--quick] BUILD_DIR [IMAGE]
+    ociprograms.py [--rounds N] [--k K] [--programs LIST] [--no-go] [--no-traps] [--quick]
+                   BUILD_DIR [IMAGE]
 
 The programs of bench/zoneprograms.py (python3 start, gcc -c, find /usr, sh -c true, make -j2
 of a 16-file C project, a Go net/http server under wrk), each run K=10 times by a shell loop
@@ -31,8 +32,13 @@ its loop: under lxzone-oci the brand shows the 1 GiB limit and a filter (Seccomp
 runc the host's memory and no filter (the config has no linux.seccomp); any other answer
 stops the bench, so that it never measures runc twice (or the brand twice).
 
---quick: one round, K=2, sh and python3 only, no Go server, and never makes the image (the
-bench-ociprograms-smoke test).  Needs root, runc, zstd; go and wrk for the Go row.
+Then, where strace is installed (not with --no-traps), the brand's traps of one run of each
+program in an lxzone-oci container, by system call: counts the load does not move, which say
+where a ratio above 1 comes from.  --programs picks programs by the name zoneprograms.py
+probes them with (python3, gcc, find, sh, make; go for the Go server).
+
+--quick: one round, K=2, sh and python3 only, no Go server, no trap counts, and never makes
+the image (the bench-ociprograms-smoke test).  Needs root, runc, zstd; go and wrk for the Go row.
 Exit 77 with the reason when a prerequisite is missing.
 """
 import copy
@@ -181,6 +187,23 @@ def go_rows(rts, rounds):
             rt.stop()
 
 
+def trap_counts(rt, cmd, tmp):
+    """The brand's traps (SIGSYS, by system call) of one run of `sh -c cmd` in a container of
+    rt, counted by strace from the host: a count the machine's load does not move."""
+    cid = rt.configure(["/bin/sh", "-c", cmd])
+    out = os.path.join(tmp, "strace.out")
+    subprocess.run(["strace", "-f", "-qq", "-e", "trace=none", "-e", "signal=SIGSYS", "-o", out] +
+                   rt.rt("run", "-b", rt.bundle, cid), stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, check=True, timeout=600)
+    calls = {}
+    with open(out) as f:
+        for line in f:
+            if "si_syscall=__NR_" in line:
+                nr = line.split("si_syscall=__NR_")[1].split(",")[0]
+                calls[nr] = calls.get(nr, 0) + 1
+    return calls
+
+
 def uptime():
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
@@ -207,13 +230,15 @@ def image_path(arg, quick):
 
 def main():
     args = sys.argv[1:]
-    rounds, k, only, go, quick = 7, zoneprograms.K, None, True, False
+    rounds, k, only, go, quick, traps = 7, zoneprograms.K, None, True, False, True
     while args and args[0].startswith("--"):
         opt = args.pop(0)
         if opt == "--quick":
-            rounds, k, only, go, quick = 1, 2, ["sh", "python3"], False, True
+            rounds, k, only, go, quick, traps = 1, 2, ["sh", "python3"], False, True, False
         elif opt == "--no-go":
             go = False
+        elif opt == "--no-traps":
+            traps = False
         elif opt in ("--rounds", "--k", "--programs") and args:
             val = args.pop(0)
             if opt == "--rounds":
@@ -239,9 +264,6 @@ def main():
     image = image_path(args[1] if len(args) == 2 else None, quick)
     parent = os.environ.get("LXZONE_CGROUP_PARENT", "lxzone-bench")
     os.environ["LXZONE_CGROUP_PARENT"] = parent
-    if "LXZONE_SYSCALL_PATCHING" in os.environ:
-        print("note: LXZONE_SYSCALL_PATCHING=%s in the environment (the brand's patching)" %
-              os.environ["LXZONE_SYSCALL_PATCHING"])
     tmp = tempfile.mkdtemp(prefix="lxzone-ociprograms.")
     rts = []
     try:
@@ -312,6 +334,19 @@ def main():
         print("|---|---:|---:|---:|---:|")
         for row in cpu_rows:
             print(row)
+        if traps and shutil.which("strace"):
+            print()
+            print("The brand's traps in one run (lxzone-oci; strace -f -e signal=SIGSYS from the "
+                  "host; each under /bin/sh -c, whose own are the first row):")
+            print()
+            print("| program | traps | by call |")
+            print("|---|---:|---|")
+            for name, probe, cmd in [("(sh -c : alone)", "sh", ":")] + OCI_PROGRAMS:
+                if only and probe not in only:
+                    continue
+                calls = trap_counts(rts[1], cmd, tmp)
+                print("| %s | %d | %s |" % (name, sum(calls.values()), ", ".join(
+                    "%s %d" % (c, n) for c, n in sorted(calls.items(), key=lambda x: -x[1]))))
         print()
         print("end: " + uptime())
     finally:

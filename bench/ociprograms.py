@@ -10,8 +10,9 @@ round and per runtime.  The time is the loop's own, taken inside the container b
 $EPOCHREALTIME (no exec, no system call: the vDSO's clock) before and after the loop, so that
 neither the container's start and teardown nor a timer program's exec is measured; divided by
 K.  Beside it, the loop's CPU time: the children's user + system time of bash's `times` after
-the loop less before it (getrusage: what the machine's load moves least).  Rounds alternate which runtime goes first (ABBA), after one warm-up of each; prints the
-medians and the median of the per-round ratios lxzone-oci/runc, with the load average.
+the loop less before it (getrusage: what the machine's load moves least).  Rounds alternate
+which runtime goes first (ABBA), after one warm-up of each; prints the medians and the median
+of the per-round ratios lxzone-oci/runc, with the load average.
 
 Both runtimes run the same rootfs directory (IMAGE, a .tar.zst of a Debian root with gcc,
 make and python3, unpacked once into a temporary directory; default: the cached
@@ -38,8 +39,8 @@ where a ratio above 1 comes from.  --programs picks programs by the name zonepro
 probes them with (python3, gcc, find, sh, make; go for the Go server).
 
 --quick: one round, K=2, sh and python3 only, no Go server, no trap counts, and never makes
-the image (the bench-ociprograms-smoke test).  Needs root, runc, zstd; go and wrk for the Go row.
-Exit 77 with the reason when a prerequisite is missing.
+the image (the bench-ociprograms-smoke test).  Needs root, runc and zstd; go and wrk for the
+Go row, strace for the trap counts.  Exit 77 with the reason when a prerequisite is missing.
 """
 import copy
 import json

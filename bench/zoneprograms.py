@@ -32,7 +32,9 @@ PROGRAMS = [
     ("gcc -c hello.c", "gcc", "gcc -x c -c -o /tmp/.zp.o - <<'C'\nint main(void) { return 0; }\nC\n"),
     ("find /usr", "find", "find /usr >/dev/null"),
     ("sh -c true", "sh", "true"),
-    ("make -j2 (16 C files)", "make", "make -s -j2 -C /srv/.zp-make clean all"),
+    # -B, not `clean all`: with -j2 make updates the goals clean and all at once, so every
+    # other run found the objects up to date and compiled nothing
+    ("make -j2 (16 C files)", "make", "make -s -j2 -B -C /srv/.zp-make all"),
 ]
 
 GO_SERVER = """package main
@@ -47,8 +49,8 @@ func main() {
 K = 10
 
 
-def loop(cmd):
-    return "i=0; while [ $i -lt %d ]; do %s\ni=$((i+1)); done" % (K, cmd)
+def loop(cmd, k=K):
+    return "i=0; while [ $i -lt %d ]; do %s\ni=$((i+1)); done" % (k, cmd)
 
 
 def write_make_project(root):
@@ -71,22 +73,39 @@ def in_cgroup(cg, argv):
     return ["sh", "-c", join + ' && exec "$@"', "sh"] + argv
 
 
-def go_server(lxzone, zone, root, rounds, cg):
-    """Native req/s over the zone's, per round (ABBA), for the Go server; None if no go/wrk."""
+def build_go_server(dest):
+    """The Go HTTP server, a static binary built with the host's go, at dest; False when go or
+    wrk (which measures it) is not installed.  Also used by ociprograms.py."""
     import shutil
-    import signal
     import tempfile
     if not shutil.which("go") or not shutil.which("wrk"):
-        return None
+        return False
     src = tempfile.mkdtemp(prefix="zp-go.")
     with open(os.path.join(src, "main.go"), "w") as f:
         f.write(GO_SERVER)
     env = dict(os.environ, CGO_ENABLED="0", GOFLAGS="-mod=mod", GO111MODULE="off",
                GOCACHE=os.path.join(src, "cache"))
-    subprocess.run(["go", "build", "-o", os.path.join(root, "srv/.zp-gohttp"), "main.go"],
-                   cwd=src, env=env, check=True)
-    subprocess.run(["rm", "-rf", src])
-    out = subprocess.run([lxzone, "list"], check=True, capture_output=True, text=True).stdout
+    try:
+        subprocess.run(["go", "build", "-o", dest, "main.go"], cwd=src, env=env, check=True)
+    finally:
+        subprocess.run(["rm", "-rf", src])
+    return True
+
+
+def go_wrk(pid):
+    """req/s of `wrk -t1 -c20 -d3s` (pinned to the last CPU) against the Go server in the
+    network namespace of pid.  Also used by ociprograms.py."""
+    o = subprocess.run(["nsenter", "-n", "-t", str(pid), "taskset", "-c",
+                        str(os.cpu_count() - 1), "wrk", "-t1", "-c20", "-d3s",
+                        "http://127.0.0.1:18090/"], capture_output=True, text=True).stdout
+    return float(o.split("Requests/sec:")[1].split()[0])
+
+
+def go_server(lxzone, zone, root, rounds, cg):
+    """Native req/s over the zone's, per round (ABBA), for the Go server; None if no go/wrk."""
+    import signal
+    if not build_go_server(os.path.join(root, "srv/.zp-gohttp")):
+        return None
     store = os.environ.get("LXZONE_ROOT", "/var/lib/lxzone")
     init = json.load(open(os.path.join(store, zone, "state.json")))["init-pid"]
     zp = subprocess.Popen([lxzone, "exec", zone, "--", "/srv/.zp-gohttp"],
@@ -101,19 +120,14 @@ def go_server(lxzone, zone, root, rounds, cg):
                 os.killpg(p.pid, signal.SIGTERM)
             sys.exit("zoneprograms: the Go server did not come up")
 
-    def wrk(pid):
-        o = subprocess.run(["nsenter", "-n", "-t", str(pid), "taskset", "-c",
-                            str(os.cpu_count() - 1), "wrk", "-t1", "-c20", "-d3s",
-                            "http://127.0.0.1:18090/"], capture_output=True, text=True).stdout
-        return float(o.split("Requests/sec:")[1].split()[0])
     try:
-        wrk(init), wrk(npr.pid)
+        go_wrk(init), go_wrk(npr.pid)
         zs, ns = [], []
         for r in range(rounds):
             if r % 2:
-                zs.append(wrk(init)), ns.append(wrk(npr.pid))
+                zs.append(go_wrk(init)), ns.append(go_wrk(npr.pid))
             else:
-                ns.append(wrk(npr.pid)), zs.append(wrk(init))
+                ns.append(go_wrk(npr.pid)), zs.append(go_wrk(init))
     finally:
         for p in (zp, npr):
             os.killpg(p.pid, signal.SIGTERM)

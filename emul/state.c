@@ -3,9 +3,11 @@
 
 struct lx_proc lx_proc __attribute__((aligned(4096))); /* its hot fields in one page (state.h) */
 
+_Static_assert(LX_STASH_N * sizeof(struct lx_siginfo) <= LX_PAGE, "the stash fits its page");
+
 static struct lx_thread *init_region(uintptr_t base)
 {
-	struct lx_thread *t = (struct lx_thread *)base;
+	struct lx_thread *t = (struct lx_thread *)(base + LX_ESTACK_SIZE - LX_THREAD_SIZE);
 
 	memset(t, 0, sizeof(*t));
 	t->magic = LX_THREAD_MAGIC;
@@ -69,7 +71,7 @@ int lx_estack_retire(struct lx_thread *t, int tid)
 	for (int i = 0; i < LX_ESTACK_FREE && !kept; i++) {
 		struct lx_estack_free *f = &lx_proc.estack_free[i];
 		if (!f->base) {
-			f->base = (uintptr_t)t;
+			f->base = lx_estack_base(t);
 			f->tid = tid;
 			kept = 1;
 		}
@@ -80,8 +82,8 @@ int lx_estack_retire(struct lx_thread *t, int tid)
 
 void lx_estack_stack(struct lx_thread *t, struct lx_stack *ss)
 {
-	ss->ss_sp = (uintptr_t)t + 2 * LX_PAGE;
-	ss->ss_size = LX_ESTACK_SIZE - 2 * LX_PAGE;
+	ss->ss_sp = lx_estack_base(t) + 2 * LX_PAGE;
+	ss->ss_size = lx_estack_top(t) - ss->ss_sp;
 	ss->ss_flags = 0;
 	ss->pad = 0;
 }
@@ -119,9 +121,10 @@ void lx_brand_identity(void)
 
 	if (lx_proc.brand_known)
 		return;
-	r = lx_sys3(LX_SYS_readlink, "/proc/self/exe", lx_proc.brand_exe,
-		    sizeof(lx_proc.brand_exe) - 1);
-	lx_proc.brand_exe[r > 0 ? r : 0] = '\0';
+	r = lx_sys3(LX_SYS_readlink, "/proc/self/exe", lx_proc.brand_exe_buf,
+		    sizeof(lx_proc.brand_exe_buf) - 1);
+	lx_proc.brand_exe_buf[r > 0 ? r : 0] = '\0';
+	lx_proc.brand_exe = lx_proc.brand_exe_buf;
 	if (lx_sys4(LX_SYS_newfstatat, LX_AT_FDCWD, "/proc/self/exe", &st, 0) == 0) {
 		lx_proc.brand_dev = st.dev;
 		lx_proc.brand_ino = st.ino;

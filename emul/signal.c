@@ -89,10 +89,11 @@ static uint64_t ignored_signals(void)
 
 struct lx_thread *lx_signal_boot_thread LX_BSS_HOT; /* written by every start */
 
-int lx_signal_init(struct lx_thread *t, int sigsys_masked)
+int lx_signal_init(struct lx_thread *t, int sigsys_masked, const uint64_t *ignored)
 {
 	struct lx_kernel_sigaction old;
-	uint64_t sigsys = LX_SIG_BIT(LX_SIGSYS), oldmask = 0, ign = ignored_signals();
+	uint64_t sigsys = LX_SIG_BIT(LX_SIGSYS), oldmask = 0;
+	uint64_t ign = ignored ? *ignored : ignored_signals();
 	long r;
 
 	for (int sig = 1; sig <= LX_NSIG; sig++) {

@@ -88,30 +88,65 @@ void lx_estack_stack(struct lx_thread *t, struct lx_stack *ss)
 	ss->pad = 0;
 }
 
+/* Does process pid see *addr, this process's, as token?  (Then it shares our memory.) */
+static int sees_token(long pid, const volatile uint64_t *addr, uint64_t token)
+{
+	uint64_t seen = 0;
+	struct lx_iovec l, r;
+
+	l.base = (uintptr_t)&seen;
+	l.len = sizeof(seen);
+	r.base = (uintptr_t)addr;
+	r.len = sizeof(seen);
+	return lx_sys6(LX_SYS_process_vm_readv, pid, &l, 1, &r, 1, 0) == (long)sizeof(seen) &&
+	       seen == token;
+}
+
+/* The process whose memory a vfork child would share: its parent (the vfork caller sleeps
+ * until the child execs or exits), or, after CLONE_PARENT, the recorded pid.  1: shared, 0:
+ * not, -1: neither could be read. */
+static int shares_parent_memory(const volatile uint64_t *addr, uint64_t token)
+{
+	long ppid = lx_sys0(LX_SYS_getppid);
+
+	if (sees_token(ppid, addr, token))
+		return 1;
+	if (lx_proc.pid != ppid && sees_token(lx_proc.pid, addr, token))
+		return 1;
+	return 0;
+}
+
 /*
  * fork runs natively, so a child starts with its parent's pid recorded.  A pid that is not
  * ours means a fork child (a private copy of the memory: adopt our pid) or a vfork child (the
- * parent's very memory): write a token and read it back from the recorded pid's memory.
+ * parent's very memory): write a token and read it back from the parent's memory.  (The
+ * parent, not the recorded pid: a fork child that vforks before any call of its own still has
+ * its parent's pid recorded, and its vfork child would find that process's copy different and
+ * take the fork child's table for its own.)
  */
 int lx_in_vfork_child(void)
 {
 	long pid = lx_sys0(LX_SYS_getpid);
-	uint64_t token, seen = 0;
-	struct lx_iovec l, r;
+	uint64_t token;
 
 	if (pid == lx_proc.pid)
 		return 0;
 	token = __builtin_ia32_rdtsc() | 1;
 	__atomic_store_n(&lx_proc.fork_probe, token, __ATOMIC_SEQ_CST);
-	l.base = (uintptr_t)&seen;
-	l.len = sizeof(seen);
-	r.base = (uintptr_t)&lx_proc.fork_probe;
-	r.len = sizeof(seen);
-	if (lx_sys6(LX_SYS_process_vm_readv, lx_proc.pid, &l, 1, &r, 1, 0) == (long)sizeof(seen) &&
-	    seen == token)
+	if (shares_parent_memory(&lx_proc.fork_probe, token))
 		return 1;
 	lx_proc.pid = (int)pid;
 	return 0;
+}
+
+int lx_vfork_probe(void)
+{
+	volatile uint64_t token;
+
+	if (lx_sys0(LX_SYS_getpid) == lx_proc.pid)
+		return 0;
+	token = __builtin_ia32_rdtsc() | 1;
+	return shares_parent_memory(&token, token);
 }
 
 void lx_brand_identity(void)

@@ -146,5 +146,10 @@ const char *lx_proc_exe(void);
 
 /* Is this a native vfork child running on its parent's memory? */
 int lx_in_vfork_child(void);
+/* The same question without writing lx_proc (a fork child's copy of its page would be one more
+ * fresh page of its exec) and without adopting the pid: the token goes on the caller's stack,
+ * the emulation stack a vfork child borrows from its parent.  1 in a vfork child, 0 in a process
+ * of its own (or one whose parent cannot be read: gone, or not ours to read). */
+int lx_vfork_probe(void);
 
 #endif

@@ -25,6 +25,7 @@
 #include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
 #include "emul/path.h"
+#include "emul/signal.h"
 #include "kernel-shim/brand_abi.h"
 #include "syscalls/handlers.h"
 
@@ -378,10 +379,21 @@ static size_t exec_brand_var(char *var, size_t sz, const struct lx_sysctx *c, lo
 		      (c->t->sigsys_blocked ? LX_BF_SIGSYS_MASKED : 0);
 	char sep[2] = {LX_BRAND_SEP, 0}, num[24];
 	size_t k = append(var, 0, sz, LX_BRAND_ENV "=" LX_BRAND_ENV_VERSION);
+	uint64_t ign = 0;
 
 	k = append(var, k, sz, sep);
 	lx_xtoa(bf, num);
 	k = append(var, k, sz, num);
+	/* the signals the new image inherits ignored, as this process's table has them: not in a
+	 * vfork child, whose dispositions are its own and not in the table (lx_signal.c) */
+	if (lx_vfork_probe() == 0) {
+		for (int sig = 1; sig <= LX_NSIG; sig++)
+			if (lx_proc.act[sig].handler == LX_SIG_IGN && !lx_signal_is_brands(sig))
+				ign |= LX_SIG_BIT(sig);
+		lx_xtoa(ign, num);
+		k = append(var, k, sz, ":");
+		k = append(var, k, sz, num);
+	}
 	k = append(var, k, sz, sep);
 	k = append(var, k, sz, lx_proc.kver);
 	k = append(var, k, sz, sep);

@@ -88,7 +88,8 @@ void lx_estack_stack(struct lx_thread *t, struct lx_stack *ss)
 	ss->pad = 0;
 }
 
-/* Does process pid see *addr, this process's, as token?  (Then it shares our memory.) */
+/* Does process pid see *addr, this process's, as token (1: it shares our memory), or not
+ * (0), or may it not be read (-1: gone, or not ours to read, e.g. not dumpable)? */
 static int sees_token(long pid, const volatile uint64_t *addr, uint64_t token)
 {
 	uint64_t seen = 0;
@@ -98,22 +99,23 @@ static int sees_token(long pid, const volatile uint64_t *addr, uint64_t token)
 	l.len = sizeof(seen);
 	r.base = (uintptr_t)addr;
 	r.len = sizeof(seen);
-	return lx_sys6(LX_SYS_process_vm_readv, pid, &l, 1, &r, 1, 0) == (long)sizeof(seen) &&
-	       seen == token;
+	if (lx_sys6(LX_SYS_process_vm_readv, pid, &l, 1, &r, 1, 0) != (long)sizeof(seen))
+		return -1;
+	return seen == token;
 }
 
 /* The process whose memory a vfork child would share: its parent (the vfork caller sleeps
  * until the child execs or exits), or, after CLONE_PARENT, the recorded pid.  1: shared, 0:
- * not, -1: neither could be read. */
+ * not, -1: the parent could not be read (and the recorded pid does not share). */
 static int shares_parent_memory(const volatile uint64_t *addr, uint64_t token)
 {
 	long ppid = lx_sys0(LX_SYS_getppid);
+	int r = sees_token(ppid, addr, token), r2;
 
-	if (sees_token(ppid, addr, token))
-		return 1;
-	if (lx_proc.pid != ppid && sees_token(lx_proc.pid, addr, token))
-		return 1;
-	return 0;
+	if (r == 1 || lx_proc.pid == ppid)
+		return r;
+	r2 = sees_token(lx_proc.pid, addr, token);
+	return r2 == 1 ? 1 : r; /* the parent's answer, unless the recorded pid shares */
 }
 
 /*
@@ -133,9 +135,9 @@ int lx_in_vfork_child(void)
 		return 0;
 	token = __builtin_ia32_rdtsc() | 1;
 	__atomic_store_n(&lx_proc.fork_probe, token, __ATOMIC_SEQ_CST);
-	if (shares_parent_memory(&lx_proc.fork_probe, token))
+	if (shares_parent_memory(&lx_proc.fork_probe, token) == 1)
 		return 1;
-	lx_proc.pid = (int)pid;
+	lx_proc.pid = (int)pid; /* as before when neither may be read: taken for a fork child */
 	return 0;
 }
 

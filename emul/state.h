@@ -149,7 +149,7 @@ int lx_in_vfork_child(void);
 /* The same question without writing lx_proc (a fork child's copy of its page would be one more
  * fresh page of its exec) and without adopting the pid: the token goes on the caller's stack,
  * the emulation stack a vfork child borrows from its parent.  1 in a vfork child, 0 in a process
- * of its own (or one whose parent cannot be read: gone, or not ours to read). */
+ * of its own, -1 when it cannot tell (the parent is gone or may not be read: not dumpable). */
 int lx_vfork_probe(void);
 
 #endif

@@ -58,8 +58,10 @@ static int probe_script(const char *buf, long n, struct lx_exec_info *out)
 static int probe_elf(lx_pread_fn rd, void *ctx, const struct lx_elf64_ehdr *eh,
 		     struct lx_exec_info *out)
 {
-	struct lx_elf64_phdr phs[64], ph;
-	int i, loads = 0, cached;
+	/* read in chunks: the brand probes on its emulation stack, where every page an exec
+	 * writes is a fresh one in a fork child (syscalls/lx_exec.c); most programs have fewer */
+	struct lx_elf64_phdr phs[16], ph;
+	int i, loads = 0, chunk = 0;
 	long n;
 
 	if (eh->e_ident[4] != LX_ELFCLASS64 || eh->e_ident[5] != LX_ELFDATA2LSB ||
@@ -71,25 +73,17 @@ static int probe_elf(lx_pread_fn rd, void *ctx, const struct lx_elf64_ehdr *eh,
 		return -LX_ENOEXEC;
 	out->kind = LX_EXEC_ELF;
 	out->is_dyn = eh->e_type == LX_ET_DYN;
-	/* one read for the usual case (up to 64 headers), one per header beyond */
-	cached = eh->e_phnum <= 64 ? eh->e_phnum : 0;
-	if (cached) {
-		n = rd(ctx, phs, cached * sizeof(ph), (long)eh->e_phoff);
-		if (n < 0)
-			return (int)n;
-		if (n != (long)(cached * sizeof(ph)))
-			return -LX_ENOEXEC;
-	}
 	for (i = 0; i < eh->e_phnum; i++) {
-		if (i < cached) {
-			ph = phs[i];
-		} else {
-			n = rd(ctx, &ph, sizeof(ph), (long)(eh->e_phoff + (uint64_t)i * sizeof(ph)));
+		if (i % 16 == 0) {
+			chunk = eh->e_phnum - i < 16 ? eh->e_phnum - i : 16;
+			n = rd(ctx, phs, (size_t)chunk * sizeof(ph),
+			       (long)(eh->e_phoff + (uint64_t)i * sizeof(ph)));
 			if (n < 0)
 				return (int)n;
-			if (n != sizeof(ph))
+			if (n != (long)((size_t)chunk * sizeof(ph)))
 				return -LX_ENOEXEC;
 		}
+		ph = phs[i % 16];
 		if (ph.p_type == LX_PT_LOAD)
 			loads++;
 		if (ph.p_type != LX_PT_INTERP)

@@ -35,6 +35,7 @@
 #define LX_SYS_fcntl		 72
 #define LX_SYS_getcwd		 79
 #define LX_SYS_readlink		 89
+#define LX_SYS_getppid		 110
 #define LX_SYS_capget		 125
 #define LX_SYS_rt_sigpending	 127
 #define LX_SYS_sigaltstack	 131

@@ -625,5 +625,4 @@ _Static_assert(__builtin_offsetof(struct lx_thread, fast_tramp) == LX_T_TRAMP, "
 _Static_assert(__builtin_offsetof(struct lx_thread, fast_exit) == LX_T_EXIT, "entry.S: exit");
 _Static_assert(__builtin_offsetof(struct lx_thread, fast_resume) == LX_T_RESUME, "entry.S");
 _Static_assert(__builtin_offsetof(struct lx_thread, self) == LX_T_SELF, "entry.S: self");
-_Static_assert(LX_ESTACK_SIZE == 0x20000, "entry.S: LX_ESTACK_SIZE");
 _Static_assert(LX_THREAD_MAGIC == 0x6c787a6f6e657468ULL, "entry.S: the magic's words");

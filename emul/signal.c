@@ -87,12 +87,13 @@ static uint64_t ignored_signals(void)
 	return mask;
 }
 
-struct lx_thread *lx_signal_boot_thread;
+struct lx_thread *lx_signal_boot_thread LX_BSS_HOT; /* written by every start */
 
-int lx_signal_init(struct lx_thread *t, int sigsys_masked)
+int lx_signal_init(struct lx_thread *t, int sigsys_masked, const uint64_t *ignored)
 {
 	struct lx_kernel_sigaction old;
-	uint64_t sigsys = LX_SIG_BIT(LX_SIGSYS), oldmask = 0, ign = ignored_signals();
+	uint64_t sigsys = LX_SIG_BIT(LX_SIGSYS), oldmask = 0;
+	uint64_t ign = ignored ? *ignored : ignored_signals();
 	long r;
 
 	for (int sig = 1; sig <= LX_NSIG; sig++) {
@@ -276,7 +277,7 @@ void lx_signal_flush(struct lx_thread *t, struct lx_ucontext *uc)
 	t->fast_masked = 0;
 	/* frames are built from the last stashed down, so the first one stashed runs first */
 	while (t->nstash > 0) {
-		struct lx_siginfo si = t->stash[--t->nstash];
+		struct lx_siginfo si = lx_thread_stash(t)[--t->nstash];
 		uint64_t before = uc->uc_sigmask, rip = uc->uc_mcontext.rip;
 		if (si.si_signo == LX_SIGSYS && t->sigsys_blocked) {
 			t->sigsys_pending = 1;
@@ -332,7 +333,7 @@ static int brand_fault(const struct lx_thread *t, const struct lx_siginfo *si,
 	uint64_t ip = uc->uc_mcontext.rip, sp = uc->uc_mcontext.rsp;
 
 	return si->si_code > 0 && ip >= LX_BRAND_BASE && ip < (uintptr_t)lx_brand_end &&
-	       sp > (uintptr_t)t && sp <= (uintptr_t)t + LX_ESTACK_SIZE;
+	       sp > lx_estack_base(t) && sp <= lx_estack_base(t) + LX_ESTACK_SIZE;
 }
 
 /*
@@ -402,7 +403,7 @@ static void sigentry(struct lx_thread *t, int sig, struct lx_siginfo *si, struct
 		 * delivered when it returns; past LX_STASH_N at once, the rest are lost (a
 		 * real-time signal may be) */
 		if (t->nstash < LX_STASH_N)
-			t->stash[t->nstash++] = *si;
+			lx_thread_stash(t)[t->nstash++] = *si;
 		if (t->fast)
 			t->fast_exit = (uintptr_t)lx_fast_flush_entry;
 		return;

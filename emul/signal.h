@@ -29,8 +29,11 @@ typedef long (*lx_handler_fn)(struct lx_sysctx *c);
 void lx_sigentry(int sig, struct lx_siginfo *si, struct lx_ucontext *uc);
 void lx_restorer(void); /* rt_sigreturn, inside the gate region */
 
-/* Boot: the real SIGSYS handler, the guest's inherited dispositions. 0 or -errno. */
-int lx_signal_init(struct lx_thread *t, int sigsys_masked);
+/* Boot: the real SIGSYS handler, the guest's inherited dispositions. 0 or -errno.  ignored:
+ * the signals the caller of execve had ignored (the hand-over's hint, kernel-shim/brand_abi.h),
+ * or NULL to read the kernel's set from /proc/self/status.  Either way only the kernel's own
+ * answer for each of them (rt_sigaction) makes the brand treat a signal as ignored. */
+int lx_signal_init(struct lx_thread *t, int sigsys_masked, const uint64_t *ignored);
 extern struct lx_thread *lx_signal_boot_thread; /* the t lx_signal_init was given */
 
 /* Signals whose real disposition is always the brand's entry: SIGSYS (the trap) and the

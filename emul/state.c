@@ -3,9 +3,11 @@
 
 struct lx_proc lx_proc __attribute__((aligned(4096))); /* its hot fields in one page (state.h) */
 
+_Static_assert(LX_STASH_N * sizeof(struct lx_siginfo) <= LX_PAGE, "the stash fits its page");
+
 static struct lx_thread *init_region(uintptr_t base)
 {
-	struct lx_thread *t = (struct lx_thread *)base;
+	struct lx_thread *t = (struct lx_thread *)(base + LX_ESTACK_SIZE - LX_THREAD_SIZE);
 
 	memset(t, 0, sizeof(*t));
 	t->magic = LX_THREAD_MAGIC;
@@ -69,7 +71,7 @@ int lx_estack_retire(struct lx_thread *t, int tid)
 	for (int i = 0; i < LX_ESTACK_FREE && !kept; i++) {
 		struct lx_estack_free *f = &lx_proc.estack_free[i];
 		if (!f->base) {
-			f->base = (uintptr_t)t;
+			f->base = lx_estack_base(t);
 			f->tid = tid;
 			kept = 1;
 		}
@@ -80,36 +82,73 @@ int lx_estack_retire(struct lx_thread *t, int tid)
 
 void lx_estack_stack(struct lx_thread *t, struct lx_stack *ss)
 {
-	ss->ss_sp = (uintptr_t)t + 2 * LX_PAGE;
-	ss->ss_size = LX_ESTACK_SIZE - 2 * LX_PAGE;
+	ss->ss_sp = lx_estack_base(t) + 2 * LX_PAGE;
+	ss->ss_size = lx_estack_top(t) - ss->ss_sp;
 	ss->ss_flags = 0;
 	ss->pad = 0;
+}
+
+/* Does process pid see *addr, this process's, as token (1: it shares our memory), or not
+ * (0), or may it not be read (-1: gone, or not ours to read, e.g. not dumpable)? */
+static int sees_token(long pid, const volatile uint64_t *addr, uint64_t token)
+{
+	uint64_t seen = 0;
+	struct lx_iovec l, r;
+
+	l.base = (uintptr_t)&seen;
+	l.len = sizeof(seen);
+	r.base = (uintptr_t)addr;
+	r.len = sizeof(seen);
+	if (lx_sys6(LX_SYS_process_vm_readv, pid, &l, 1, &r, 1, 0) != (long)sizeof(seen))
+		return -1;
+	return seen == token;
+}
+
+/* The process whose memory a vfork child would share: its parent (the vfork caller sleeps
+ * until the child execs or exits), or, after CLONE_PARENT, the recorded pid.  1: shared, 0:
+ * not, -1: the parent could not be read (and the recorded pid does not share). */
+static int shares_parent_memory(const volatile uint64_t *addr, uint64_t token)
+{
+	long ppid = lx_sys0(LX_SYS_getppid);
+	int r = sees_token(ppid, addr, token), r2;
+
+	if (r == 1 || lx_proc.pid == ppid)
+		return r;
+	r2 = sees_token(lx_proc.pid, addr, token);
+	return r2 == 1 ? 1 : r; /* the parent's answer, unless the recorded pid shares */
 }
 
 /*
  * fork runs natively, so a child starts with its parent's pid recorded.  A pid that is not
  * ours means a fork child (a private copy of the memory: adopt our pid) or a vfork child (the
- * parent's very memory): write a token and read it back from the recorded pid's memory.
+ * parent's very memory): write a token and read it back from the parent's memory.  (The
+ * parent, not the recorded pid: a fork child that vforks before any call of its own still has
+ * its parent's pid recorded, and its vfork child would find that process's copy different and
+ * take the fork child's table for its own.)
  */
 int lx_in_vfork_child(void)
 {
 	long pid = lx_sys0(LX_SYS_getpid);
-	uint64_t token, seen = 0;
-	struct lx_iovec l, r;
+	uint64_t token;
 
 	if (pid == lx_proc.pid)
 		return 0;
 	token = __builtin_ia32_rdtsc() | 1;
 	__atomic_store_n(&lx_proc.fork_probe, token, __ATOMIC_SEQ_CST);
-	l.base = (uintptr_t)&seen;
-	l.len = sizeof(seen);
-	r.base = (uintptr_t)&lx_proc.fork_probe;
-	r.len = sizeof(seen);
-	if (lx_sys6(LX_SYS_process_vm_readv, lx_proc.pid, &l, 1, &r, 1, 0) == (long)sizeof(seen) &&
-	    seen == token)
+	if (shares_parent_memory(&lx_proc.fork_probe, token) == 1)
 		return 1;
-	lx_proc.pid = (int)pid;
+	lx_proc.pid = (int)pid; /* as before when neither may be read: taken for a fork child */
 	return 0;
+}
+
+int lx_vfork_probe(void)
+{
+	volatile uint64_t token;
+
+	if (lx_sys0(LX_SYS_getpid) == lx_proc.pid)
+		return 0;
+	token = __builtin_ia32_rdtsc() | 1;
+	return shares_parent_memory(&token, token);
 }
 
 void lx_brand_identity(void)
@@ -119,9 +158,10 @@ void lx_brand_identity(void)
 
 	if (lx_proc.brand_known)
 		return;
-	r = lx_sys3(LX_SYS_readlink, "/proc/self/exe", lx_proc.brand_exe,
-		    sizeof(lx_proc.brand_exe) - 1);
-	lx_proc.brand_exe[r > 0 ? r : 0] = '\0';
+	r = lx_sys3(LX_SYS_readlink, "/proc/self/exe", lx_proc.brand_exe_buf,
+		    sizeof(lx_proc.brand_exe_buf) - 1);
+	lx_proc.brand_exe_buf[r > 0 ? r : 0] = '\0';
+	lx_proc.brand_exe = lx_proc.brand_exe_buf;
 	if (lx_sys4(LX_SYS_newfstatat, LX_AT_FDCWD, "/proc/self/exe", &st, 0) == 0) {
 		lx_proc.brand_dev = st.dev;
 		lx_proc.brand_ino = st.ino;

@@ -3,13 +3,20 @@
  *
  * The brand has no TLS (the guest's libc owns %fs) and no heap.  Per-process state is one
  * static object in the brand's .bss: threads share it, fork copies it, execve replaces it.
- * Per-thread state lives at the base of the thread's emulation stack, a region aligned to its
+ * Per-thread state lives at the top of the thread's emulation stack, a region aligned to its
  * own size, so code running on that stack (every signal handler: the stack is the thread's
  * sigaltstack) finds it by masking the stack pointer.  Layout of one region:
  *
- *   base            struct lx_thread (one page)
- *   base + 4 KiB    guard page (PROT_NONE): an overflow faults before it reaches the state
- *   base + 8 KiB    stack, growing down from base + LX_ESTACK_SIZE
+ *   base            the signals stashed during a blocking or patched call (lx_thread_stash)
+ *   base + 4 KiB    guard page (PROT_NONE): an overflow faults before it reaches the stash
+ *   base + 8 KiB    stack, growing down from the struct lx_thread
+ *   base + LX_ESTACK_SIZE - LX_THREAD_SIZE   struct lx_thread
+ *
+ * The struct sits right above the stack so that the kernel's signal frame, which lands at the
+ * stack's top, shares its page: a trap writes the struct (t->depth), and in a fork child, or
+ * the first trap of a new image, each page it writes is a fresh copy (15-25 us on this kind of
+ * VM).  The stash, written only when a signal interrupts a blocking or patched call, keeps
+ * the struct small enough for that (docs/architecture.md, "Threads and stacks").
  */
 #ifndef LXZONE_STATE_H
 #define LXZONE_STATE_H
@@ -46,8 +53,9 @@ struct lx_thread {
 	/* a patched rt_sigprocmask may have blocked what the stash holds: lx_signal_flush
 	 * queues those again instead of delivering them */
 	int fast_masked;
-	struct lx_siginfo stash[LX_STASH_N];
 };
+
+#define LX_THREAD_SIZE ((sizeof(struct lx_thread) + 63) & ~63UL)
 
 /* lx_thread offsets used by kernel-shim/entry.S (checked in emul/fastcall.c) */
 #define LX_T_FAST   8
@@ -69,6 +77,7 @@ struct lx_proc {
 	char page_path[512];	       /* the zone page (proc/lxzonepage.h); empty: no zone caps */
 	uint64_t brand_dev, brand_ino; /* the brand image file, to recognise it when opened */
 	int brand_known;	       /* brand_exe/dev/ino filled (lx_brand_identity) */
+	const char *brand_exe;	       /* what the host's /proc/self/exe shows: this image */
 	int binfmt; /* started by the kernel through the zone's binfmt_misc entry (brand_abi.h) */
 	int exe_program;     /* the kernel's exe link names the program (kernel-shim/start.c) */
 	uint64_t fork_probe; /* lx_in_vfork_child's token */
@@ -82,11 +91,13 @@ struct lx_proc {
 	} estack_free[LX_ESTACK_FREE];
 	volatile int estack_lock;
 	/* Last, the two paths: every field above is written by the start of every exec and fits
-	 * one page (the object is page-aligned, state.c) with the head of brand_exe, where the
-	 * start writes its short path; exe is written only when it is asked for (lx_proc_exe).
-	 * Each further page the start writes is a fresh page per exec. */
-	char brand_exe[4096]; /* what the host's /proc/self/exe shows: this image */
-	char exe[4096];	      /* what /proc/self/exe shows the guest */
+	 * one page (the object is page-aligned, state.c) with the head of exe, where the start
+	 * writes the program's path where the kernel's link does not name it (an OCI container,
+	 * lxrun); brand_exe points to a constant where the start knows it (lx_start_early) and is
+	 * read into brand_exe_buf only when asked for (lx_brand_identity).  Each further page the
+	 * start writes is a fresh page per exec. */
+	char exe[4096];		  /* what /proc/self/exe shows the guest */
+	char brand_exe_buf[4096]; /* brand_exe, read from the host's /proc/self/exe */
 };
 
 extern struct lx_proc lx_proc;
@@ -95,7 +106,25 @@ static inline struct lx_thread *lx_thread_self(void)
 {
 	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
 
-	return (struct lx_thread *)(sp & ~(LX_ESTACK_SIZE - 1));
+	return (struct lx_thread *)((sp & ~(LX_ESTACK_SIZE - 1)) + LX_ESTACK_SIZE - LX_THREAD_SIZE);
+}
+
+/* The region of t: its base (what is mapped, unmapped and kept for reuse), and the top of its
+ * stack (the struct itself). */
+static inline uintptr_t lx_estack_base(const struct lx_thread *t)
+{
+	return (uintptr_t)t & ~(LX_ESTACK_SIZE - 1);
+}
+
+static inline uintptr_t lx_estack_top(const struct lx_thread *t)
+{
+	return (uintptr_t)t;
+}
+
+/* The signals stashed on t: LX_STASH_N at the region's base. */
+static inline struct lx_siginfo *lx_thread_stash(const struct lx_thread *t)
+{
+	return (struct lx_siginfo *)lx_estack_base(t);
 }
 
 /* A new emulation stack region; NULL when out of memory. */
@@ -117,5 +146,10 @@ const char *lx_proc_exe(void);
 
 /* Is this a native vfork child running on its parent's memory? */
 int lx_in_vfork_child(void);
+/* The same question without writing lx_proc (a fork child's copy of its page would be one more
+ * fresh page of its exec) and without adopting the pid: the token goes on the caller's stack,
+ * the emulation stack a vfork child borrows from its parent.  1 in a vfork child, 0 in a process
+ * of its own, -1 when it cannot tell (the parent is gone or may not be read: not dumpable). */
+int lx_vfork_probe(void);
 
 #endif

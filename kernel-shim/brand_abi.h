@@ -21,12 +21,16 @@
  * what the brand must know is passed in one environment variable, LX_BRAND_ENV, appended last
  * to envp and removed before the guest sees its environment:
  *
- *     LXZONE_BRAND=<version>\x1f<flags hex>\x1f<kernel-version>\x1f<report path>\x1f<zone page>
- *                \x1f<guest path>
+ *     LXZONE_BRAND=<version>\x1f<flags hex>[:<ignored hex>]\x1f<kernel-version>\x1f<report path>
+ *                \x1f<zone page>\x1f<guest path>
  *
  * The guest path comes last and may hold any byte but NUL.  An empty kernel-version means
  * "the host's"; an empty report path means no report; an empty zone page path means the
- * zone has no caps and lxproc shows the host (proc/lxzonepage.h).
+ * zone has no caps and lxproc shows the host (proc/lxzonepage.h).  <ignored hex>, which only
+ * the brand's own execve writes, is the set of signals the caller had ignored (bit sig - 1):
+ * the new image asks the kernel about those instead of reading /proc/self/status for the set
+ * (~10 us of every exec).  Anyone can forge it, so it only narrows which signals are asked
+ * about, the kernel's answer decides, and a start with AT_SECURE ignores it.
  */
 #ifndef LXZONE_BRAND_ABI_H
 #define LXZONE_BRAND_ABI_H

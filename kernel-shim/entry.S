@@ -104,7 +104,6 @@ lx_enter_guest:
  * address) and r11 (rflags), as `syscall` does, then jumps to t->fast_exit: the guest, the
  * flush trap below when signals were stashed, or the trampoline's `syscall`.
  */
-#define LX_ESTACK_SIZE 0x20000	/* emul/state.h */
 #define LX_T_FAST	8
 #define LX_T_EXIT	24
 #define LX_T_RESUME	32
@@ -131,8 +130,8 @@ lx_fast_probe_insn:		/* no GS base (0), or one the guest set, may point anywhere
 	jne lx_fast_probe_fixup
 	movl $1, LX_T_FAST(%r11)
 	mov %rcx, 16(%r11)		/* fast_tramp */
-	add $LX_ESTACK_SIZE, %r11
-	xchg %r11, %rsp			/* the emulation stack's top; r11: the guest's rsp */
+	xchg %r11, %rsp			/* the emulation stack's top, right below the struct
+					 * (emul/state.h); r11: the guest's rsp */
 	push %r11
 	pushfq
 	push %r9

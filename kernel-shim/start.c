@@ -111,6 +111,8 @@ struct start_vec {
 	char *handover; /* LX_BRAND_ENV's value */
 	long execfd;	/* AT_EXECFD: binfmt_misc's descriptor of the program */
 	int has_execfd, secure;
+	int has_ignored;  /* the hand-over's hint of the ignored signals, trusted only so far */
+	uint64_t ignored; /* as lx_signal_init asks the kernel about each, and not AT_SECURE */
 };
 
 /* 1. The vectors, the binfmt_misc start's [brand, filename] dropped, and the hand-over. */
@@ -123,6 +125,7 @@ static void start_vectors(uint64_t *ksp, struct start_vec *v)
 	v->argv = (char **)(ksp + 1);
 	v->envp = v->argv + v->argc + 1;
 	v->handover = NULL;
+	v->has_ignored = 0;
 	v->envc = v->auxc = 0;
 	for (e = v->envp; *e; e++) {
 		if (lx_startswith(*e, LX_BRAND_ENV "="))
@@ -172,14 +175,22 @@ static void start_vectors(uint64_t *ksp, struct start_vec *v)
  * name (*namep).  Parsed in place: the variable is the brand's and is removed from the
  * guest's envp (a copy would cost this process page faults on every exec).
  */
-static long start_handover(const struct start_vec *v, char **namep)
+static long start_handover(struct start_vec *v, char **namep)
 {
-	char *f[LX_BRAND_ENV_FIELDS], *name;
+	char *f[LX_BRAND_ENV_FIELDS], *name, *ign;
 	long fd;
 
 	if (split_handover(v->handover, f) || lx_strcmp(f[0], LX_BRAND_ENV_VERSION) != 0)
 		die("malformed " LX_BRAND_ENV, "lxzone-brand", 0);
 	lx_proc.pid = (int)lx_sys0(LX_SYS_getpid);
+	/* "<flags>[:<ignored signals>]" */
+	for (ign = f[1]; *ign && *ign != ':'; ign++)
+		;
+	if (*ign) {
+		*ign++ = '\0';
+		v->has_ignored = !v->secure;
+		v->ignored = hex(ign);
+	}
 	lx_proc.flags = (unsigned)hex(f[1]);
 	lx_strlcpy(lx_proc.kver, f[2], sizeof(lx_proc.kver));
 	lx_proc.kv = lx_sys_kv_parse(lx_proc.kver);
@@ -222,7 +233,7 @@ static long start_handover(const struct start_vec *v, char **namep)
 }
 
 /* 2. The emulation stack and SIGSYS. */
-static void start_signals(const char *name)
+static void start_signals(const struct start_vec *v, const char *name)
 {
 	struct lx_thread *t = lx_estack_alloc();
 	struct lx_stack ss;
@@ -233,7 +244,8 @@ static void start_signals(const char *name)
 	lx_estack_stack(t, &ss);
 	if ((r = lx_sys2(LX_SYS_sigaltstack, &ss, 0)) < 0)
 		die("sigaltstack", name, r);
-	if ((r = lx_signal_init(t, !!(lx_proc.flags & LX_BF_SIGSYS_MASKED))) < 0)
+	if ((r = lx_signal_init(t, !!(lx_proc.flags & LX_BF_SIGSYS_MASKED),
+				v->has_ignored ? &v->ignored : NULL)) < 0)
 		die("signal set-up", name, r);
 }
 
@@ -341,7 +353,7 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 	start_vectors(ksp, &v);
 	fd = start_handover(&v, &name);
 	lx_exe_prepare();
-	start_signals(name);
+	start_signals(&v, name);
 	/* its state is zero-initialized: written only where patching is on (at the first trap or
 	 * lazily), so that the page it lives in is not one more fresh page of every exec */
 	if (lx_proc.flags & (LX_BF_PATCH | LX_BF_PATCH_LAZY | LX_BF_HARDENED))

@@ -84,7 +84,7 @@ static struct lx_rt_sigframe *child_frame(struct lx_sysctx *c, struct lx_thread 
 					  uint64_t entry)
 {
 	size_t fpsize = lx_fpstate_size(c->uc->uc_mcontext.fpstate);
-	uint64_t top = (uintptr_t)nt + LX_ESTACK_SIZE, fp = (top - fpsize) & ~63ULL;
+	uint64_t top = lx_estack_top(nt), fp = (top - fpsize) & ~63ULL;
 	struct lx_rt_sigframe *f =
 	    (struct lx_rt_sigframe *)(uintptr_t)(((fp - sizeof(*f)) & ~15ULL) - 8);
 
@@ -117,7 +117,7 @@ static long spawn_thread(struct lx_sysctx *c, uint64_t flags, uint64_t newsp)
 	r = lx_sys5(LX_SYS_clone, flags, f, c->a[2], c->a[3], c->a[4]);
 	lx_patch_gs_attach(gs);
 	if (r < 0)
-		lx_munmap(nt, LX_ESTACK_SIZE);
+		lx_munmap((void *)lx_estack_base(nt), LX_ESTACK_SIZE);
 	return r;
 }
 
@@ -175,13 +175,13 @@ static long clone3_vm(struct lx_sysctx *c, struct lx_clone_args *a, size_t ksize
 	if (vfork)
 		nt->vss = c->t->vss;
 	f = child_frame(c, nt, a->stack ? a->stack + a->stack_size : 0, entry);
-	a->stack = (uintptr_t)nt + 2 * LX_PAGE;
+	a->stack = lx_estack_base(nt) + 2 * LX_PAGE;
 	a->stack_size = (uintptr_t)f - a->stack;
 	gs = lx_patch_gs_handoff(c->t, nt);
 	r = lx_sys2(LX_SYS_clone3, a, ksize);
 	lx_patch_gs_attach(gs);
 	if (r < 0 || (vfork && !lx_estack_retire(nt, (int)r)))
-		lx_munmap(nt, LX_ESTACK_SIZE);
+		lx_munmap((void *)lx_estack_base(nt), LX_ESTACK_SIZE);
 	return r;
 }
 
@@ -254,5 +254,5 @@ long lx_sys_exit(struct lx_sysctx *c)
 	if (lx_estack_retire(c->t, (int)lx_sys0(LX_SYS_gettid)))
 		for (;;)
 			lx_sys1(LX_SYS_exit, c->a[0]);
-	lx_gate_thread_exit(c->t, LX_ESTACK_SIZE, (long)c->a[0]);
+	lx_gate_thread_exit((void *)lx_estack_base(c->t), LX_ESTACK_SIZE, (long)c->a[0]);
 }

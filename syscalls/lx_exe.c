@@ -215,7 +215,6 @@ EARLY void lx_start_early(const uint64_t *ksp)
 	const uint64_t *p = ksp + 1 + ksp[0] + 1;
 	const char *fn = 0, *a, *b;
 	struct lx_stat st;
-	int i;
 
 	while (*p++)
 		; /* the environment */
@@ -229,9 +228,7 @@ EARLY void lx_start_early(const uint64_t *ksp)
 	ran_zone_brand = 1;
 	if (lx_sys4(LX_SYS_newfstatat, LX_AT_FDCWD, early_self, &st, 0) < 0)
 		return;
-	for (i = 0; early_brand[i]; i++)
-		lx_proc.brand_exe[i] = early_brand[i];
-	lx_proc.brand_exe[i] = '\0';
+	lx_proc.brand_exe = early_brand;
 	lx_proc.brand_dev = st.dev;
 	lx_proc.brand_ino = st.ino;
 	lx_proc.brand_known = 1;

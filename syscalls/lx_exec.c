@@ -21,9 +21,11 @@
  */
 #include "emul/execprobe.h"
 #include "emul/guestmem.h"
+#include "emul/lx_elf.h"
 #include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
 #include "emul/path.h"
+#include "emul/signal.h"
 #include "kernel-shim/brand_abi.h"
 #include "syscalls/handlers.h"
 
@@ -42,9 +44,38 @@ struct lx_statfs {
 	int64_t namelen, frsize, flags, spare[4];
 };
 
+/*
+ * The file an execve checks, as far as the brand needs it: one fstat and one pread of its
+ * first bytes, which the permission checks, the credentials check (kernel_runs), the
+ * recognition of the brand's own image and the probe (ELF header, program headers and
+ * PT_INTERP of an ordinary program, or a "#!" line) all read.  Each was a system call of its
+ * own, per exec.
+ */
+#define HEAD_LEN 1024
+struct exec_file {
+	long fd;
+	int unreadable; /* opened O_PATH: executable, not readable (only the kernel can run it) */
+	long headn;	/* bytes in head (short: the file ends there), or the pread's -errno */
+	struct lx_stat st;
+	unsigned char head[HEAD_LEN];
+};
+
+/* The probe's reads: from the head where it has them (or the file ends in it), else the file. */
 static long fd_pread(void *ctx, void *buf, size_t len, long off)
 {
-	return lx_sys4(LX_SYS_pread64, (long)(intptr_t)ctx, buf, len, off);
+	const struct exec_file *f = ctx;
+	size_t have;
+
+	if (f->headn < 0)
+		return f->headn;
+	have = (size_t)f->headn;
+	if (off >= 0 && (size_t)off <= have && ((size_t)off + len <= have || have < HEAD_LEN)) {
+		if (len > have - (size_t)off)
+			len = have - (size_t)off;
+		memcpy(buf, f->head + off, len);
+		return (long)len;
+	}
+	return lx_sys4(LX_SYS_pread64, f->fd, buf, len, off);
 }
 
 #ifndef LX_SYS_getgroups
@@ -77,19 +108,18 @@ static long may_exec_bits(const struct lx_stat *st)
 	return (st->mode & bit) ? 0 : -LX_EACCES;
 }
 
-/* execve's permission checks on an opened file */
-static long check_exec(long fd)
+/* execve's permission checks on an opened file; its stat in *st */
+static long check_exec(long fd, struct lx_stat *st)
 {
-	struct lx_stat st;
 	struct lx_statfs sfs;
 	long r;
 
-	if ((r = lx_sys2(LX_SYS_fstat, fd, &st)) < 0)
+	if ((r = lx_sys2(LX_SYS_fstat, fd, st)) < 0)
 		return r;
-	if ((st.mode & S_IFMT) != S_IFREG)
+	if ((st->mode & S_IFMT) != S_IFREG)
 		return -LX_EACCES;
 	r = lx_sys4(LX_SYS_faccessat2, fd, "", LX_X_OK, LX_AT_EMPTY_PATH | LX_AT_EACCESS);
-	if ((r == -LX_EPERM || r == -LX_ENOSYS) && may_exec_bits(&st) == 0)
+	if ((r == -LX_EPERM || r == -LX_ENOSYS) && may_exec_bits(st) == 0)
 		r = 0;
 	if (r < 0)
 		return -LX_EACCES;
@@ -98,45 +128,49 @@ static long check_exec(long fd)
 	return 0;
 }
 
-/* Opens a file to exec; with `unreadable`, a file the caller may execute but not read is
- * opened O_PATH (only the kernel can run it) and *unreadable set. */
-static long open_exec2(int dirfd, const char *path, int flags, int *unreadable)
+/* Opens a file to exec into *f, checked, its head read; with `allow_unreadable`, a file the
+ * caller may execute but not read is opened O_PATH (only the kernel can run it) and
+ * f->unreadable set.  0 or -errno (nothing left open). */
+static long open_exec(int dirfd, const char *path, int flags, int allow_unreadable,
+		      struct exec_file *f)
 {
 	int nofollow = (flags & LX_AT_SYMLINK_NOFOLLOW) ? LX_O_NOFOLLOW : 0;
 	long fd, r;
 
+	f->unreadable = 0;
+	f->headn = 0;
 	fd = lx_sys4(LX_SYS_openat, dirfd, path, LX_O_RDONLY | LX_O_CLOEXEC | nofollow, 0);
-	if (fd == -LX_EACCES && unreadable) {
+	if (fd == -LX_EACCES && allow_unreadable) {
 		fd = lx_sys4(LX_SYS_openat, dirfd, path, LX_O_PATH | LX_O_CLOEXEC | nofollow, 0);
-		if (fd >= 0 && (r = check_exec(fd)) < 0) {
-			lx_sys1(LX_SYS_close, fd);
-			return r;
-		}
-		if (fd >= 0)
-			*unreadable = 1;
-		return fd < 0 ? -LX_EACCES : fd;
+		if (fd < 0)
+			return -LX_EACCES;
+		f->unreadable = 1;
 	}
 	if (fd < 0)
 		return fd;
-	if ((r = check_exec(fd)) < 0) {
+	if ((r = check_exec(fd, &f->st)) < 0) {
 		lx_sys1(LX_SYS_close, fd);
 		return r;
 	}
-	return fd;
+	f->fd = fd;
+	if (!f->unreadable)
+		f->headn = lx_sys4(LX_SYS_pread64, fd, f->head, sizeof(f->head), 0);
+	return 0;
 }
 
-static long open_exec(int dirfd, const char *path, int flags)
+/* Is this the brand's own image?  The brand's ELF header is mapped at LX_BRAND_BASE: a file
+ * that starts otherwise is not, without a look at the brand's identity (a readlink and a stat
+ * of /proc/self/exe, once per process); one that starts the same is compared by device and
+ * inode. */
+static int is_brand_image(const struct exec_file *f)
 {
-	return open_exec2(dirfd, path, flags, NULL);
-}
-
-static int is_brand_image(long fd)
-{
-	struct lx_stat st;
-
+	if (!f->unreadable &&
+	    (f->headn < (long)sizeof(struct lx_elf64_ehdr) ||
+	     memcmp(f->head, (const void *)LX_BRAND_BASE, sizeof(struct lx_elf64_ehdr)) != 0))
+		return 0;
 	lx_brand_identity();
-	return lx_sys2(LX_SYS_fstat, fd, &st) == 0 && st.dev == lx_proc.brand_dev &&
-	       st.ino == lx_proc.brand_ino;
+	return lx_proc.brand_known && f->st.dev == lx_proc.brand_dev &&
+	       f->st.ino == lx_proc.brand_ino;
 }
 
 static void vec_free(uint64_t *v, size_t maplen)
@@ -205,24 +239,23 @@ static size_t append(char *d, size_t at, size_t cap, const char *s)
  * no_new_privs: there the kernel would not change them either, and the brand's own exec keeps
  * the process dumpable as Linux does).  Only where the zone registered the entry.
  */
-static int kernel_runs(long fd, int unreadable)
+static int kernel_runs(const struct exec_file *f)
 {
-	unsigned char h[20];
-	struct lx_stat st;
+	const unsigned char *h = f->head;
 	struct lx_statfs sfs;
 	int creds;
 
-	if (!unreadable) {
-		if (lx_sys2(LX_SYS_fstat, fd, &st) < 0 ||
-		    lx_sys4(LX_SYS_pread64, fd, h, sizeof(h), 0) != (long)sizeof(h) ||
-		    memcmp(h, "\177ELF", 4) != 0 || h[7] >= 0x80 || h[18] != 0x3e || h[19] != 0)
+	if (!f->unreadable) {
+		if (f->headn < 20 || memcmp(h, "\177ELF", 4) != 0 || h[7] >= 0x80 ||
+		    h[18] != 0x3e || h[19] != 0)
 			return 0;
-		creds = ((st.mode & S_ISUID) && st.uid != (uint32_t)lx_sys0(LX_SYS_geteuid)) ||
-			((st.mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP) &&
-			 st.gid != (uint32_t)lx_sys0(LX_SYS_getegid)) ||
-			lx_sys4(LX_SYS_fgetxattr, fd, "security.capability", 0, 0) > 0;
+		creds =
+		    ((f->st.mode & S_ISUID) && f->st.uid != (uint32_t)lx_sys0(LX_SYS_geteuid)) ||
+		    ((f->st.mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP) &&
+		     f->st.gid != (uint32_t)lx_sys0(LX_SYS_getegid)) ||
+		    lx_sys4(LX_SYS_fgetxattr, f->fd, "security.capability", 0, 0) > 0;
 		if (!creds ||
-		    (lx_sys2(LX_SYS_fstatfs, fd, &sfs) == 0 && (sfs.flags & LX_ST_NOSUID)) ||
+		    (lx_sys2(LX_SYS_fstatfs, f->fd, &sfs) == 0 && (sfs.flags & LX_ST_NOSUID)) ||
 		    lx_sys1(LX_SYS_prctl, LX_PR_GET_NO_NEW_PRIVS) == 1)
 			return 0;
 	}
@@ -248,11 +281,11 @@ static void exec_name(char *name, size_t sz, int dirfd, const char *path)
 	}
 }
 
-/* The file to run, opened as the kernel would check it (AT_EMPTY_PATH: dirfd itself); the
- * brand's own image stands for the guest's program.  A descriptor or -errno. */
-static long exec_open(int dirfd, const char *path, int flags, int *unreadable)
+/* The file to run, opened into *f as the kernel would check it (AT_EMPTY_PATH: dirfd
+ * itself); the brand's own image stands for the guest's program.  0 or -errno. */
+static long exec_open(int dirfd, const char *path, int flags, struct exec_file *f)
 {
-	long fd, r;
+	long r;
 
 	if (!path[0]) {
 		char fdlink[LX_FD_LINK_MAX];
@@ -264,47 +297,54 @@ static long exec_open(int dirfd, const char *path, int flags, int *unreadable)
 		if (r < 0)
 			return r; /* EBADF, as Linux */
 		lx_fd_link(dirfd, fdlink);
-		fd = open_exec2(LX_AT_FDCWD, fdlink, 0, unreadable);
+		r = open_exec(LX_AT_FDCWD, fdlink, 0, 1, f);
 	} else {
-		fd = open_exec2(dirfd, path, flags, unreadable);
+		r = open_exec(dirfd, path, flags, 1, f);
 	}
-	if (fd >= 0 && is_brand_image((int)fd)) {
+	if (r == 0 && is_brand_image(f)) {
 		/* "/proc/self/exe" and friends name the brand; the guest means its own program
 		 * (busybox re-executes itself that way) */
-		lx_sys1(LX_SYS_close, fd);
-		*unreadable = 0;
-		fd = open_exec2(LX_AT_FDCWD, lx_proc_exe(), 0, unreadable);
+		lx_sys1(LX_SYS_close, f->fd);
+		r = open_exec(LX_AT_FDCWD, lx_proc_exe(), 0, 1, f);
 	}
-	return fd;
+	return r;
 }
 
-/* Follow "#!" like the kernel: up to four interpreters, then an ELF whose own interpreter must
- * open.  *fd is replaced by each interpreter's; *depth counts them.  0 or -errno. */
-static long exec_follow_scripts(long *fd, struct lx_exec_info *lv, long *depth)
+/* A dynamic ELF's interpreter must open (ENOENT, as Linux, when it is missing). */
+static long exec_check_interp(const struct lx_exec_info *info)
+{
+	long ifd;
+
+	if (!info->interp[0])
+		return 0;
+	ifd = lx_sys3(LX_SYS_open, info->interp, LX_O_RDONLY | LX_O_CLOEXEC, 0);
+	if (ifd < 0)
+		return ifd;
+	lx_sys1(LX_SYS_close, ifd);
+	return 0;
+}
+
+/* Follow "#!" like the kernel from lv[0], probed: up to four interpreters, then an ELF whose own
+ * interpreter must open.  *f is replaced by each interpreter's (f->fd < 0 when that failed);
+ * *depth counts them.  0 or -errno. */
+static long exec_follow_scripts(struct exec_file *f, struct lx_exec_info *lv, long *depth)
 {
 	long r;
 
-	for (;;) {
-		r = lx_exec_probe(fd_pread, (void *)(intptr_t)*fd, &lv[*depth]);
-		if (r < 0)
-			return r;
-		if (lv[*depth].kind == LX_EXEC_ELF)
-			break;
+	while (lv[*depth].kind != LX_EXEC_ELF) {
 		if (*depth == MAX_SCRIPT_DEPTH)
 			return -LX_ELOOP;
-		lx_sys1(LX_SYS_close, *fd);
-		*fd = open_exec(LX_AT_FDCWD, lv[*depth].interp, 0);
-		if (*fd < 0)
-			return *fd;
+		lx_sys1(LX_SYS_close, f->fd);
+		f->fd = -1;
+		r = open_exec(LX_AT_FDCWD, lv[*depth].interp, 0, 0, f);
+		if (r < 0)
+			return r;
 		(*depth)++;
+		r = lx_exec_probe(fd_pread, f, &lv[*depth]);
+		if (r < 0)
+			return r;
 	}
-	if (lv[*depth].interp[0]) {
-		long ifd = lx_sys3(LX_SYS_open, lv[*depth].interp, LX_O_RDONLY | LX_O_CLOEXEC, 0);
-		if (ifd < 0)
-			return ifd;
-		lx_sys1(LX_SYS_close, ifd);
-	}
-	return 0;
+	return exec_check_interp(&lv[*depth]);
 }
 
 /* The kernel's argv rewrite for scripts: interpreters (with their argument) outermost first,
@@ -339,10 +379,21 @@ static size_t exec_brand_var(char *var, size_t sz, const struct lx_sysctx *c, lo
 		      (c->t->sigsys_blocked ? LX_BF_SIGSYS_MASKED : 0);
 	char sep[2] = {LX_BRAND_SEP, 0}, num[24];
 	size_t k = append(var, 0, sz, LX_BRAND_ENV "=" LX_BRAND_ENV_VERSION);
+	uint64_t ign = 0;
 
 	k = append(var, k, sz, sep);
 	lx_xtoa(bf, num);
 	k = append(var, k, sz, num);
+	/* the signals the new image inherits ignored, as this process's table has them: not in a
+	 * vfork child, whose dispositions are its own and not in the table (lx_signal.c) */
+	if (lx_vfork_probe() == 0) {
+		for (int sig = 1; sig <= LX_NSIG; sig++)
+			if (lx_proc.act[sig].handler == LX_SIG_IGN && !lx_signal_is_brands(sig))
+				ign |= LX_SIG_BIT(sig);
+		lx_xtoa(ign, num);
+		k = append(var, k, sz, ":");
+		k = append(var, k, sz, num);
+	}
 	k = append(var, k, sz, sep);
 	k = append(var, k, sz, lx_proc.kver);
 	k = append(var, k, sz, sep);
@@ -389,80 +440,143 @@ static long exec_now(const struct lx_sysctx *c, int kernel, long hfd, uint64_t a
 /*
  * The exec's strings, packed: the path, the name and the hand-over variable follow each other
  * in one scratch area, then the environment vector when it fits, so the exec writes as few
- * pages of the emulation stack as their lengths need (each a fresh page in a fork child),
- * not one page per fixed-size buffer.
+ * pages of the emulation stack as their lengths need (each a fresh page in a fork child), not
+ * one page per fixed-size buffer.  An ordinary exec's fit a small area in the handler's frame
+ * (its other locals and its callees' frames then sit close under the signal frame too); a path
+ * longer than SHORT_PATH takes a mapping of the full size, a large environment a vector of its
+ * own (read_vec), a long variable a mapping of its own.
  */
-#define NAME_CAP (LX_EXEC_PATH_MAX + 32)
-#define VAR_CAP	 (2 * LX_EXEC_PATH_MAX + 1300)
-#define VEC_N	 512 /* environment entries kept in the scratch; more go to a mapping */
-struct exec_scratch {
-	_Alignas(8) char s[LX_EXEC_PATH_MAX + NAME_CAP + 8 + VEC_N * 8 + VAR_CAP];
+#define NAME_CAP      (LX_EXEC_PATH_MAX + 32)
+#define VAR_CAP	      (2 * LX_EXEC_PATH_MAX + 1300)
+#define VEC_N	      512 /* environment entries kept in the full-size scratch */
+#define SCRATCH_BIG   (LX_EXEC_PATH_MAX + NAME_CAP + 8 + VEC_N * 8 + VAR_CAP)
+#define SCRATCH_SMALL 1024
+#define SHORT_PATH    256
+#define VAR_ROOM      384 /* of the small area, kept for the variable when sizing the vector */
+
+struct exec_strings {
+	char *name;    /* the kernel's name for the program (exec_name) */
+	char *end;     /* the end of the scratch area */
+	uint64_t *vec; /* after the name, 8-aligned: the environment vector, then the variable */
+	size_t vec_n;  /* entries vec has room for */
 };
 
-static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp,
-		    int flags)
+/* The environment with the hand-over variable last, and the exec (exec_now).  Returns only on
+ * failure, -errno. */
+static long exec_finish(struct lx_sysctx *c, int kernel, const struct exec_file *f, uint64_t argv,
+			uint64_t uenvp, const struct exec_strings *x)
 {
-	struct exec_scratch sc;
-	char *path = sc.s, *name, *var;
-	struct lx_exec_info lv[MAX_SCRIPT_DEPTH + 1];
-	uint64_t *argv = NULL, *envp = NULL, *vec;
-	size_t argv_len = 0, envp_len = 0;
-	long fd, r, envc, depth = 0, hfd;
-	int unreadable = 0, kernel;
+	uint64_t *envp = NULL;
+	size_t envp_len = 0, var_len = 0, room, n;
+	long envc, hfd, r;
+	char *var;
 
-	if (flags & ~(LX_AT_EMPTY_PATH | LX_AT_SYMLINK_NOFOLLOW))
-		return -LX_EINVAL;
-	r = lx_strncpy_from_guest(path, upath, LX_EXEC_PATH_MAX);
-	if (r < 0)
-		return r;
-	name = path + lx_strlen(path) + 1;
-	exec_name(name, NAME_CAP, dirfd, path);
-	/* the vector goes after the name, 8-aligned, and the variable after the vector */
-	vec = (uint64_t *)(((uintptr_t)name + lx_strlen(name) + 1 + 7) & ~(uintptr_t)7);
-	fd = exec_open(dirfd, path, flags, &unreadable);
-	if (fd < 0)
-		return fd;
-	kernel = kernel_runs((int)fd, unreadable);
-	if (unreadable && !kernel) {
-		lx_sys1(LX_SYS_close, fd);
-		return -LX_EACCES; /* the brand would have to read it */
-	}
-	if (!kernel && (r = exec_follow_scripts(&fd, lv, &depth)) < 0) {
-		if (fd >= 0)
-			lx_sys1(LX_SYS_close, fd);
-		return r;
-	}
-	/* argv: the guest's own, or the kernel's rewrite for scripts */
-	if (depth && (r = exec_script_argv(uargv, lv, depth, name, &argv, &argv_len)) < 0)
-		goto out_fd;
-	/* envp + the hand-over variable, last */
-	envc = read_vec(uenvp, &envp, &envp_len, 1, vec, VEC_N);
-	if (envc < 0) {
-		r = envc;
-		goto out_argv;
-	}
-	hfd = lx_sys3(LX_SYS_fcntl, fd, LX_F_DUPFD, 3); /* inherited: no CLOEXEC */
+	envc = read_vec(uenvp, &envp, &envp_len, 1, x->vec, x->vec_n);
+	if (envc < 0)
+		return envc;
+	hfd = lx_sys3(LX_SYS_fcntl, f->fd, LX_F_DUPFD, 3); /* inherited: no CLOEXEC */
 	if (hfd < 0) {
 		r = hfd;
 		goto out_envp;
 	}
-	var = (char *)(envp_len ? vec : envp + envc + 2);
-	if (exec_brand_var(var, VAR_CAP, c, hfd, name) >= VAR_CAP) {
+	var = (char *)(envp_len ? x->vec : envp + envc + 2);
+	room = (size_t)(x->end - var);
+	if ((n = exec_brand_var(var, room, c, hfd, x->name)) >= room) {
+		/* longer than the scratch has room for: a mapping of its own */
+		var = lx_mmap_anon(VAR_CAP);
+		var_len = VAR_CAP;
+		if (!var) {
+			r = -LX_ENOMEM;
+			goto out_hfd;
+		}
+		n = exec_brand_var(var, VAR_CAP, c, hfd, x->name);
+	}
+	if (n >= VAR_CAP) {
 		r = -LX_ENAMETOOLONG;
 	} else {
 		envp[envc] = (uintptr_t)var;
 		envp[envc + 1] = 0;
-		r = exec_now(c, kernel, hfd, depth ? (uint64_t)(uintptr_t)argv : uargv, envp);
+		r = exec_now(c, kernel, hfd, argv, envp);
 	}
 	/* only failures come back */
+	if (var_len)
+		lx_munmap(var, var_len);
+out_hfd:
 	lx_sys1(LX_SYS_close, hfd);
 out_envp:
 	vec_free(envp, envp_len);
-out_argv:
-	if (argv)
-		vec_free(argv, argv_len);
+	return r;
+}
+
+/* A "#!" program (lv0, probed): its interpreters followed and the argv rewritten as the kernel
+ * does, then the exec.  A frame of its own: the levels are 2.6 KiB of stack an ordinary exec
+ * does not touch.  Returns only on failure, -errno. */
+static __attribute__((noinline)) long exec_script(struct lx_sysctx *c, struct exec_file *f,
+						  const struct lx_exec_info *lv0, uint64_t uargv,
+						  uint64_t uenvp, const struct exec_strings *x)
+{
+	struct lx_exec_info lv[MAX_SCRIPT_DEPTH + 1];
+	uint64_t *argv = NULL;
+	size_t argv_len = 0;
+	long r, depth = 0;
+
+	lv[0] = *lv0;
+	if ((r = exec_follow_scripts(f, lv, &depth)) < 0)
+		return r;
+	if ((r = exec_script_argv(uargv, lv, depth, x->name, &argv, &argv_len)) < 0)
+		return r;
+	r = exec_finish(c, 0, f, (uint64_t)(uintptr_t)argv, uenvp, x);
+	vec_free(argv, argv_len);
+	return r;
+}
+
+static long do_exec(struct lx_sysctx *c, int dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp,
+		    int flags)
+{
+	_Alignas(8) char small[SCRATCH_SMALL];
+	char *path = small, *big = NULL;
+	struct lx_exec_info info;
+	struct exec_strings x;
+	struct exec_file f;
+	long r;
+	int kernel;
+
+	if (flags & ~(LX_AT_EMPTY_PATH | LX_AT_SYMLINK_NOFOLLOW))
+		return -LX_EINVAL;
+	r = lx_strncpy_from_guest(path, upath, SHORT_PATH);
+	if (r == -LX_ENAMETOOLONG) {
+		if (!(big = lx_mmap_anon(SCRATCH_BIG)))
+			return -LX_ENOMEM;
+		path = big;
+		r = lx_strncpy_from_guest(path, upath, LX_EXEC_PATH_MAX);
+	}
+	if (r < 0)
+		goto out_big;
+	x.name = path + lx_strlen(path) + 1;
+	x.end = big ? big + SCRATCH_BIG : small + sizeof(small);
+	exec_name(x.name, (size_t)(x.end - x.name), dirfd, path); /* fits: SHORT_PATH + 32 */
+	/* the vector goes after the name, 8-aligned, and the variable after the vector */
+	x.vec = (uint64_t *)(((uintptr_t)x.name + lx_strlen(x.name) + 1 + 7) & ~(uintptr_t)7);
+	x.vec_n = big ? VEC_N : (size_t)(x.end - (char *)x.vec - VAR_ROOM) / 8;
+	if ((r = exec_open(dirfd, path, flags, &f)) < 0)
+		goto out_big;
+	kernel = kernel_runs(&f);
+	if (f.unreadable && !kernel) {
+		r = -LX_EACCES; /* the brand would have to read it */
+		goto out_fd;
+	}
+	if (!kernel && (r = lx_exec_probe(fd_pread, &f, &info)) < 0)
+		goto out_fd;
+	if (!kernel && info.kind == LX_EXEC_SCRIPT)
+		r = exec_script(c, &f, &info, uargv, uenvp, &x);
+	else if (kernel || (r = exec_check_interp(&info)) == 0)
+		r = exec_finish(c, kernel, &f, uargv, uenvp, &x);
 out_fd:
-	lx_sys1(LX_SYS_close, fd);
+	if (f.fd >= 0)
+		lx_sys1(LX_SYS_close, f.fd);
+out_big:
+	if (big)
+		lx_munmap(big, SCRATCH_BIG);
 	return r;
 }
 

@@ -19,7 +19,8 @@
 #include "kernel-shim/brand_abi.h"
 #include "syscalls/handlers.h"
 
-#define PATH_CAP 4096
+#define PATH_CAP   4096
+#define SHORT_PATH 256
 
 /* -1: not an exe link; 0: ours; 1: another process's (real link must be checked) */
 static int classify(const char *p)
@@ -82,7 +83,8 @@ static int last_is_number(const char *p)
 }
 
 /* A descriptor link: the kernel's answer, with an lxproc memfd's name replaced by its path. */
-static long fd_link(int dirfd, const char *path, uint64_t ubuf, long bufsiz)
+static __attribute__((noinline)) long fd_link(int dirfd, const char *path, uint64_t ubuf,
+					      long bufsiz)
 {
 	char real[PATH_CAP];
 	const char *file;
@@ -104,7 +106,7 @@ static int last_is_exe(const char *p)
 }
 
 /* Guest program of another branded process, from its maps; length or -errno. */
-static long exe_from_maps(const char *link, char *out, size_t cap)
+static __attribute__((noinline)) long exe_from_maps(const char *link, char *out, size_t cap)
 {
 	char path[PATH_CAP], buf[4096];
 	size_t n = lx_strlcpy(path, link, sizeof(path)), have = 0;
@@ -144,21 +146,13 @@ static long exe_from_maps(const char *link, char *out, size_t cap)
 	return -LX_ENOENT;
 }
 
-static long do_readlink(int dirfd, uint64_t upath, uint64_t ubuf, long bufsiz)
+/* An exe link but the caller's own by an absolute path: relative ones, other processes'. */
+static __attribute__((noinline)) long exe_link(int dirfd, const char *path, uint64_t ubuf,
+					       long bufsiz)
 {
-	char path[PATH_CAP], abs[PATH_CAP], real[PATH_CAP];
-	long n, r;
+	char abs[PATH_CAP], real[PATH_CAP];
+	long r;
 	int kind;
-
-	if (bufsiz <= 0)
-		return -LX_EINVAL;
-	n = lx_strncpy_from_guest(path, upath, sizeof(path));
-	if (n < 0)
-		return n;
-	if (last_is_number(path))
-		return fd_link(dirfd, path, ubuf, bufsiz);
-	if (!last_is_exe(path))
-		return lx_sys4(LX_SYS_readlinkat, dirfd, path, ubuf, bufsiz);
 
 	if (lx_path_absolute(dirfd, path, abs, sizeof(abs)) < 0)
 		return lx_sys4(LX_SYS_readlinkat, dirfd, path, ubuf, bufsiz);
@@ -179,6 +173,48 @@ static long do_readlink(int dirfd, uint64_t upath, uint64_t ubuf, long bufsiz)
 			r = m;
 	}
 	return answer(real, (size_t)r, ubuf, bufsiz);
+}
+
+static long readlink_path(int dirfd, const char *path, uint64_t ubuf, long bufsiz)
+{
+	if (last_is_number(path))
+		return fd_link(dirfd, path, ubuf, bufsiz);
+	if (!last_is_exe(path))
+		return lx_sys4(LX_SYS_readlinkat, dirfd, path, ubuf, bufsiz);
+	if (path[0] == '/' && classify(path) == 0)
+		return answer(lx_proc_exe(), lx_strlen(lx_proc_exe()), ubuf, bufsiz);
+	return exe_link(dirfd, path, ubuf, bufsiz);
+}
+
+/* A path longer than do_readlink's buffer, in a frame of its own. */
+static __attribute__((noinline)) long readlink_long(int dirfd, uint64_t upath, uint64_t ubuf,
+						    long bufsiz)
+{
+	char path[PATH_CAP];
+	long n = lx_strncpy_from_guest(path, upath, sizeof(path));
+
+	return n < 0 ? n : readlink_path(dirfd, path, ubuf, bufsiz);
+}
+
+/*
+ * The path is copied into a short buffer first: the handler's frame stays small, so the first
+ * trap of a new process (static glibc's start reads /proc/self/exe) writes as few fresh pages
+ * of the emulation stack as it can, each ~20 us here.  Longer paths, relative or other
+ * processes' exe links and descriptor links take frames of their own.
+ */
+static long do_readlink(int dirfd, uint64_t upath, uint64_t ubuf, long bufsiz)
+{
+	char path[SHORT_PATH];
+	long n;
+
+	if (bufsiz <= 0)
+		return -LX_EINVAL;
+	n = lx_strncpy_from_guest(path, upath, sizeof(path));
+	if (n == -LX_ENAMETOOLONG)
+		return readlink_long(dirfd, upath, ubuf, bufsiz);
+	if (n < 0)
+		return n;
+	return readlink_path(dirfd, path, ubuf, bufsiz);
 }
 
 long lx_sys_readlink(struct lx_sysctx *c)

@@ -561,6 +561,9 @@ static void exec_case(const char *name, int how)
 		char *const a_sig[] = { "sh", "-c", "kill -USR2 $$; kill -USR1 $$; echo \"signals: ignored and blocked survived\"",
 					NULL };
 		char *const a_mask[] = { self_path, "report-mask", NULL };
+		char *const a_ign[] = { self_path, "report-ign", NULL };
+		pid_t c;
+		int cst;
 		int fd;
 		sigset_t set;
 		pthread_t t;
@@ -625,6 +628,29 @@ static void exec_case(const char *name, int how)
 			sigprocmask(SIG_BLOCK, &set, NULL);
 			execve(self_path, a_mask, envp);
 			break;
+		case 12:
+			/* a vfork child's dispositions are its own, not the parent's (the brand's
+			 * table is the parent's memory): its exec must keep what it ignored */
+			c = vfork();
+			if (c == 0) {
+				signal(SIGUSR2, SIG_IGN);
+				execve(self_path, a_ign, envp);
+				_exit(100);
+			}
+			if (c < 0 || waitpid(c, &cst, 0) != c || !WIFEXITED(cst))
+				_exit(99);
+			/* and the child's SIG_IGN was not the parent's */
+			_exit(signal(SIGUSR2, SIG_DFL) == SIG_IGN ? 98 : WEXITSTATUS(cst));
+		case 13:
+			/* a fork child that execs before any trapped call (as a shell's fork does):
+			 * it has not learned its pid yet */
+			signal(SIGUSR2, SIG_IGN);
+			c = fork();
+			if (c == 0) {
+				execve(self_path, a_ign, envp);
+				_exit(100);
+			}
+			_exit(c > 0 && waitpid(c, &cst, 0) == c && WIFEXITED(cst) ? WEXITSTATUS(cst) : 99);
 		}
 		printf("%s: exec failed: %s\n", name, errname(errno));
 		fflush(stdout);
@@ -655,10 +681,24 @@ static void part_exec(void)
 	exec_case("execve from a thread", 9);
 	exec_case("execve keeps ignored and blocked signals", 10);
 	exec_case("execve keeps the mask, SIGSYS too", 11);
+	exec_case("a vfork child's exec keeps what it ignored", 12);
+	exec_case("a fork child's first call is execve, keeps ignored", 13);
 	unlink("/tmp/sigefault-script");
 	unlink("/tmp/sigefault-noexec");
 	unlink("/tmp/sigefault-garbage");
 	fflush(stdout);
+}
+
+/* `sigefault report-ign`: does the exec'd image see the SIGUSR2 it inherited ignored, and does
+ * the kernel ignore it? */
+static int report_ign(void)
+{
+	struct sigaction sa;
+
+	sigaction(SIGUSR2, NULL, &sa);
+	raise(SIGUSR2);
+	printf("  after exec: SIGUSR2 seen ignored %d, and survived it\n", sa.sa_handler == SIG_IGN);
+	return 12;
 }
 
 /* `sigefault report-mask`: what an exec'd image sees of the mask it inherited. */
@@ -702,6 +742,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 2 && strcmp(argv[1], "report-mask") == 0)
 		return report_mask();
+	if (argc == 2 && strcmp(argv[1], "report-ign") == 0)
+		return report_ign();
 	bad = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (bad == MAP_FAILED) {
 		perror("mmap");

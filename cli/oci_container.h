@@ -46,7 +46,7 @@ struct container {
 	struct lxprocfs fs;
 	struct lxprocfs_bind lxbinds[LXPROCFS_MAXFILES];
 	struct launch_lxproc_file lxfiles[LXPROCFS_MAXFILES];
-	int page_go; /* the page daemon's pipe: PID 1's pid, or end of file; -1 */
+	int page_go; /* the page daemon's pipe: PID 1's pid, or -1 for a failed create; -1 */
 };
 
 /* The container's cgroup (limits, cpuset, shares), its procs files and cgroup file systems

@@ -11,11 +11,12 @@
  * pipe) and lives beside the container until its init exits or the state directory goes.
  *
  * Nothing outlives the container: the daemon ends the server (and waits for it) before it
- * exits; it exits when create dies or gives up before saying PID 1's pid (end of file on the
- * pipe), when the init exits (its pidfd), or when the state directory is gone; and it holds
- * an flock on the state directory from create's fork to its exit, so delete, which removes the
- * directory, waits for it (oci_page_daemon_wait) and returns with no server left.  The
- * container's mounts live in its own mount namespace and go with its last process.
+ * exits; it exits when create gives up (it writes -1 for PID 1's pid) or dies (create's pidfd)
+ * before saying PID 1's pid, when the init exits (its pidfd), or when the state directory is
+ * gone; and it holds an flock on the state directory from create's fork to its exit, so
+ * delete, which removes the directory, waits for it (oci_page_daemon_wait) and returns with no
+ * server left.  The container's mounts live in its own mount namespace and go with its last
+ * process.
  */
 #include "cli/oci_container.h"
 
@@ -52,10 +53,33 @@ static int keep_fds(int *fds, int n)
 	return (int)syscall(SYS_close_range, 3 + n, ~0U, 0);
 }
 
-static __attribute__((noreturn)) void daemon_main(struct container *k, int go, int up, int lock)
+/* PID 1's pid from create (<= 0: create failed); 0 when create died without saying. */
+static pid_t wait_init(int go, int create)
+{
+	pid_t init = 0;
+
+	for (;;) {
+		struct pollfd pf[2] = {{.fd = go, .events = POLLIN},
+				       {.fd = create, .events = POLLIN}};
+
+		if (poll(pf, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return 0;
+		}
+		/* before create's death: it writes the pid and exits at once */
+		if (pf[0].revents)
+			return read(go, &init, sizeof(init)) == (ssize_t)sizeof(init) ? init : 0;
+		if (pf[1].revents)
+			return 0;
+	}
+}
+
+static __attribute__((noreturn)) void daemon_main(struct container *k, int go, int up, int lock,
+						  int create)
 {
 	struct zone_error ze = {0};
-	pid_t init = 0;
+	pid_t init;
 	int pidfd = -1;
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
@@ -67,14 +91,15 @@ static __attribute__((noreturn)) void daemon_main(struct container *k, int go, i
 		dup2(null, 2);
 	}
 	/* the lock (create's flock, inherited) stays open until we exit */
-	int fds[5] = {k->fs.fd, k->fs.wake_rd, go, up, lock};
+	int fds[6] = {k->fs.fd, k->fs.wake_rd, go, up, lock, create};
 
-	if (keep_fds(fds, 5) < 0)
+	if (keep_fds(fds, 6) < 0)
 		_exit(1);
 	k->fs.fd = fds[0];
 	k->fs.wake_rd = fds[1];
 	go = fds[2];
 	up = fds[3];
+	create = fds[5];
 	k->fs.wake = -1; /* closed with the rest: the wake pipe's writer is PID 1's plan */
 	if (k->opts.nlxproc_files &&
 	    lxprocfs_start(&k->fs, k->page_path, k->opts.kernel_version, 1, &ze) < 0)
@@ -86,10 +111,12 @@ static __attribute__((noreturn)) void daemon_main(struct container *k, int go, i
 	if (write(up, "u", 1) != 1)
 		goto out;
 	close(up);
-	/* PID 1's pid once it is set up; end of file: create failed or died */
-	if (read(go, &init, sizeof(init)) != (ssize_t)sizeof(init) || init <= 0)
+	/* PID 1's pid once it is set up, or create's word that it failed, or create's death
+	 * (PID 1 holds a copy of the pipe until its exec: no end of file to wait for) */
+	if ((init = wait_init(go, create)) <= 0)
 		goto out;
 	close(go);
+	close(create);
 	pidfd = (int)syscall(SYS_pidfd_open, init, 0);
 	for (;;) {
 		struct pollfd pf = {.fd = pidfd, .events = POLLIN};
@@ -105,14 +132,15 @@ out:
 
 int oci_page_daemon_start(struct container *k, struct zone_error *e)
 {
-	int go[2] = {-1, -1}, up[2] = {-1, -1}, lock, ok = 0;
+	int go[2] = {-1, -1}, up[2] = {-1, -1}, lock, self = -1, ok = 0;
 	char c = 0;
 	pid_t p;
 
 	k->page_go = -1;
 	lock = open(k->st.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) < 0 || pipe2(go, O_CLOEXEC) < 0 ||
-	    pipe2(up, O_CLOEXEC) < 0 || (p = fork()) < 0) {
+	    pipe2(up, O_CLOEXEC) < 0 || (self = (int)syscall(SYS_pidfd_open, getpid(), 0)) < 0 ||
+	    (p = fork()) < 0) {
 		oci_fail(e, "page daemon: %s", strerror(errno));
 		goto done;
 	}
@@ -122,7 +150,7 @@ int oci_page_daemon_start(struct container *k, struct zone_error *e)
 			_exit(0);
 		close(go[1]);
 		close(up[0]);
-		daemon_main(k, go[0], up[1], lock);
+		daemon_main(k, go[0], up[1], lock, self);
 	}
 	waitpid(p, NULL, 0);
 	close(up[1]);
@@ -146,6 +174,8 @@ done:
 	}
 	if (lock >= 0)
 		close(lock); /* the daemon's copy holds the lock */
+	if (self >= 0)
+		close(self);
 	if (k->fs.wake_rd >= 0)
 		close(k->fs.wake_rd); /* the server's */
 	k->fs.wake_rd = -1;
@@ -156,8 +186,7 @@ void oci_page_daemon_go(struct container *k, pid_t init)
 {
 	if (k->page_go < 0)
 		return;
-	if (init > 0)
-		(void)!write(k->page_go, &init, sizeof(init));
+	(void)!write(k->page_go, &init, sizeof(init));
 	close(k->page_go);
 	k->page_go = -1;
 }

@@ -45,11 +45,12 @@ static int keep_fds(int *fds, int n)
 		if (fds[i] >= 0 && (tmp[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 64)) < 0)
 			return -1;
 	for (int i = 0; i < n; i++)
-		if (fds[i] >= 0) {
-			if (dup3(tmp[i], 3 + i, O_CLOEXEC) < 0)
-				return -1;
+		if (fds[i] < 0)
+			close(3 + i); /* a slot we have no use for: never one of create's */
+		else if (dup3(tmp[i], 3 + i, O_CLOEXEC) < 0)
+			return -1;
+		else
 			fds[i] = 3 + i;
-		}
 	return (int)syscall(SYS_close_range, 3 + n, ~0U, 0);
 }
 

@@ -94,19 +94,8 @@ int lxrun_caps_plan(struct lxrun_caps *c, struct launch_opts *opts, struct zone_
 		opts->zone_page = LAUNCH_ZONE_PAGE;
 		/* the kernel serves the lxproc files (mounting them takes root); no FUSE: the
 		 * brand does, trapping opens */
-		if (geteuid() == 0 && lxprocfs_open(&c->fs, err) == 0) {
-			size_t n = lxprocfs_binds(opts->kernel_version, c->binds);
-
-			for (size_t i = 0; i < n; i++) {
-				c->files[i].name = c->binds[i].name;
-				c->files[i].zone = c->binds[i].zone;
-			}
-			opts->lxproc_files = c->files;
-			opts->nlxproc_files = n;
-			opts->lxproc_fuse_fd = c->fs.fd;
-			opts->lxproc_wake_fd = &c->fs.wake;
-			opts->lxproc_kernel = 1;
-		}
+		if (geteuid() == 0 && lxprocfs_open(&c->fs, err) == 0)
+			lxprocfs_plan_opts(&c->fs, c->binds, c->files, opts);
 	} else {
 		opts->zone_page = c->page_path;
 	}

@@ -215,6 +215,9 @@ int oci_blkio_dir(const char *cgroup, char *out, size_t len);
 void oci_blkio_remove(const char *cgroup);
 /* Remove ROOT/ID and everything in it. */
 void oci_state_remove(const char *dir);
+/* Until the container's page daemon (cli/oci_page.c), which locks dir, has exited, and with it
+ * the server of its lxproc files; at most 5 s. */
+void oci_page_daemon_wait(const char *dir);
 
 /* The container's cgroups (oci_ops.c): from its state, for signals, ps, pause, delete. */
 struct zone_cgroup;

@@ -49,7 +49,7 @@ int oci_cgroup_of(const struct oci_state *s, struct zone_cgroup *cg, struct zone
 /*
  * The zone page (proc/lxzonepage.h): the container's limits and usage as its lxproc shows
  * them (/proc/meminfo, /proc/stat, /proc/loadavg...), bound read-only into it as a zone's.
- * Sampled once here; page_sampler keeps it current while the container lives.
+ * Sampled once here; the page daemon (oci_page.c) keeps it current while the container lives.
  */
 static int page_make(struct container *k, struct zone_error *e)
 {
@@ -62,46 +62,6 @@ static int page_make(struct container *k, struct zone_error *e)
 	k->opts.zone_page_host = k->page_path;
 	k->opts.zone_page = LAUNCH_ZONE_PAGE;
 	return 0;
-}
-
-/*
- * The page's writer, a daemon beside the container (never its parent: the caller's
- * subreaper must reap the container's init to see its status): it samples the cgroup once a
- * second and exits when the init does (its pidfd becomes readable), or when the state
- * directory is gone (delete).
- */
-void oci_container_sampler(struct container *k, pid_t init)
-{
-	pid_t p = fork();
-
-	if (p != 0) {
-		if (p > 0)
-			waitpid(p, NULL, 0);
-		return;
-	}
-	if (fork() != 0)
-		_exit(0);
-	setsid();
-	prctl(PR_SET_NAME, "lxzone-oci-page");
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC), pidfd;
-
-	if (null >= 0) {
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(null, 2);
-	}
-	/* nothing of the caller's (its pipes would never see end-of-file) */
-	syscall(SYS_close_range, 3, ~0U, 0);
-	pidfd = (int)syscall(SYS_pidfd_open, init, 0);
-	for (;;) {
-		struct pollfd pf = {.fd = pidfd, .events = POLLIN};
-		struct zone_error ze = {0};
-
-		if (pidfd < 0 || poll(&pf, 1, 1000) != 0 || access(k->page_path, F_OK) != 0)
-			break;
-		lxzone_page_sample(&k->page, &k->cg, &ze);
-	}
-	_exit(0);
 }
 
 /* The cgroup's name below every hierarchy: cgroupsPath (a relative name below the parent), else

@@ -7,6 +7,7 @@
 
 #include "cli/oci.h"
 #include "zone/cgroup.h"
+#include "zone/lxprocfs.h"
 #include "zone/zonepage.h"
 
 struct create_opts {
@@ -41,6 +42,11 @@ struct container {
 	struct lxzone_page_writer page;
 	void *seccomp; /* linux.seccomp, built; loaded by PID 1 */
 	char page_path[PATH_MAX + 16];
+	/* the lxproc files, served by the kernel where FUSE is usable (oci_page.c) */
+	struct lxprocfs fs;
+	struct lxprocfs_bind lxbinds[LXPROCFS_MAXFILES];
+	struct launch_lxproc_file lxfiles[LXPROCFS_MAXFILES];
+	int page_go; /* the page daemon's pipe: PID 1's pid, or -1 for a failed create; -1 */
 };
 
 /* The container's cgroup (limits, cpuset, shares), its procs files and cgroup file systems
@@ -60,7 +66,14 @@ int oci_resources_apply(struct container *k, struct zone_error *e);
 /* The container's additions to the launcher's plan (oci_plan.c): config.json's mounts in
  * order, its devices; 0 or -1. */
 int oci_plan_extend(struct container *k, struct zone_error *e);
-/* The zone page's writer, a daemon beside the container until its init exits. */
-void oci_container_sampler(struct container *k, pid_t init);
+/*
+ * The page daemon (oci_page.c): the zone page's writer and the lxproc files' server's parent,
+ * beside the container until its init exits.  start forks it before PID 1 (the server then
+ * answers the plan's binds) with an flock on the state directory; go gives it PID 1's pid
+ * (init <= 0 or a failed create: it ends the server and exits); oci_state_remove waits until
+ * it has (oci_page_daemon_wait, cli/oci.h).
+ */
+int oci_page_daemon_start(struct container *k, struct zone_error *e);
+void oci_page_daemon_go(struct container *k, pid_t init);
 
 #endif

@@ -243,6 +243,7 @@ static const struct sock_fprog *filter_get(const struct container *k, struct soc
 {
 	struct lx_filter_opts fo = {.hardened = k->opts.hardened,
 				    .lxproc = 1, /* the zone page */
+				    .lxproc_kernel_files = k->opts.lxproc_kernel,
 				    .kernel = lx_sys_kv_parse(k->opts.kernel_version)};
 	struct zone_error why = {0};
 	char name[64];
@@ -440,6 +441,24 @@ static int create_runtime_hooks(struct container *k, pid_t pid, struct zone_erro
 	return 0;
 }
 
+/*
+ * The kernel serves the container's lxproc files where the runtime may mount FUSE (root,
+ * /dev/fuse): the plan binds them over the /proc and /sys paths it mounted itself, after
+ * those mounts and before config.json's maskedPaths and readonlyPaths (oci_plan_extend puts
+ * those last, before pivot_root), so a masked path stays masked; the page says so to exec
+ * and the brand.  Without FUSE the brand serves them, trapping opens, as in a zone.
+ */
+static void lxproc_kernel_files(struct container *k)
+{
+	struct zone_error fe = {0};
+
+	lxprocfs_init(&k->fs);
+	if (geteuid() != 0 || lxprocfs_open(&k->fs, &fe) < 0)
+		return;
+	lxprocfs_plan_opts(&k->fs, k->lxbinds, k->lxfiles, &k->opts);
+	lxzone_page_set_flags(&k->page, LXZP_F_KERNEL_FILES);
+}
+
 /* The container's PID 1, started and waiting on exec.fifo for `start`: the plan, the filter,
  * the fifo, the spawn, and PID 1's word that the container is set up.  *pid is set once it
  * exists (-1 again when it died). */
@@ -461,9 +480,13 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 		return -1;
 	if (co->console_socket && (k->console_fd = oci_console_connect(co->console_socket, e)) < 0)
 		return -1;
+	lxproc_kernel_files(k);
 	if (launch_plan_build(&k->opts, &k->plan, e) < 0 || oci_plan_extend(k, e) < 0)
 		return -1;
 	if (!(filter = filter_get(k, prog, e)))
+		return -1;
+	/* before PID 1 and in create's own pid namespace: the server answers the plan's binds */
+	if (oci_page_daemon_start(k, e) < 0)
 		return -1;
 	if (mkfifo(fifo, 0622) < 0 ||
 	    (k->start_fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 ||
@@ -539,6 +562,8 @@ static int do_create(const struct create_opts *co, int run)
 	pid_t pid = -1;
 
 	k.console_fd = k.start_fd = k.ready[0] = k.ready[1] = k.hooks_go[0] = k.hooks_go[1] = -1;
+	k.page_go = -1;
+	lxprocfs_init(&k.fs);
 	k.tty.host = k.tty.sock = k.tty.master = -1;
 	if (create_check(&k, co, run, &e) < 0) {
 		oci_tty_close(&k.tty);
@@ -553,11 +578,14 @@ static int do_create(const struct create_opts *co, int run)
 		goto fail;
 	if (co->pid_file && oci_write_pid_file(co->pid_file, pid, &e) < 0)
 		goto fail;
-	oci_container_sampler(&k, pid);
+	oci_page_daemon_go(&k, pid);
+	lxprocfs_stop(&k.fs); /* create's descriptors: the server is the daemon's */
 	lxzone_page_close(&k.page, false);
 	free(prog.filter);
 	return run ? create_run(&k, co, pid) : 0;
 fail:
+	oci_page_daemon_go(&k, -1);
+	lxprocfs_stop(&k.fs);
 	oci_tty_close(&k.tty);
 	free(prog.filter);
 	lxzone_page_close(&k.page, false);

@@ -8,6 +8,7 @@
 #include "emul/systable.h"
 #include "filter/filter.h"
 #include "zone/cgroup.h"
+#include "zone/zonepage.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -184,6 +185,9 @@ static int exec_opts(const struct exec_req *x, const struct oci_state *s,
 		return -1;
 	o->drop_caps = 1;
 	o->zone_page = LAUNCH_ZONE_PAGE; /* bound there at create, in its mount namespace */
+	/* the filter create's PID 1 has: without open traps where the kernel serves lxproc */
+	snprintf(path, sizeof(path), "%s/zone-page", s->dir);
+	o->lxproc_kernel = (lxzone_page_flags(path) & LXZP_F_KERNEL_FILES) != 0;
 	o->argv = x->args;
 	o->cwd = x->cwd;
 	o->user = x->user[0] ? x->user : NULL;

@@ -189,6 +189,7 @@ void oci_state_remove(const char *dir)
 	DIR *d = opendir(dir);
 	struct dirent *de;
 
+	oci_page_daemon_wait(dir); /* nothing of the container's outlives its state */
 	if (d) {
 		while ((de = readdir(d)))
 			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))

@@ -116,21 +116,11 @@ const char *zone_new_uuid(void)
 void boot_lxprocfs_plan(struct boot_ctx *b, bool dry_run)
 {
 	struct zone_error ferr = {0};
-	size_t n;
 
 	/* --dry-run shows what a boot would do, without opening the device */
 	if (dry_run ? access("/dev/fuse", R_OK | W_OK) < 0 : lxprocfs_open(&b->lxfs, &ferr) < 0)
 		return;
-	n = lxprocfs_binds(b->opts.kernel_version, b->lxbinds);
-	for (size_t i = 0; i < n; i++) {
-		b->lxfiles[i].name = b->lxbinds[i].name;
-		b->lxfiles[i].zone = b->lxbinds[i].zone;
-	}
-	b->opts.lxproc_files = b->lxfiles;
-	b->opts.nlxproc_files = n;
-	b->opts.lxproc_fuse_fd = b->lxfs.fd;
-	b->opts.lxproc_wake_fd = &b->lxfs.wake;
-	b->opts.lxproc_kernel = 1;
+	lxprocfs_plan_opts(&b->lxfs, b->lxbinds, b->lxfiles, &b->opts);
 }
 
 /* A zone that is not `privileged` runs in a user namespace with its recorded id range. */

@@ -9,6 +9,7 @@
  */
 
 #include "zone/lxprocfs.h"
+#include "zone/launch/launch.h"
 #include "lib/readfile.h"
 
 #include <errno.h>
@@ -624,6 +625,22 @@ void lxprocfs_srv_free(struct lxprocfs_srv *s)
 	if (s->page)
 		munmap((void *)s->page, s->page_len);
 	free(s);
+}
+
+void lxprocfs_plan_opts(struct lxprocfs *fs, struct lxprocfs_bind *binds,
+			struct launch_lxproc_file *files, struct launch_opts *opts)
+{
+	size_t n = lxprocfs_binds(opts->kernel_version, binds);
+
+	for (size_t i = 0; i < n; i++) {
+		files[i].name = binds[i].name;
+		files[i].zone = binds[i].zone;
+	}
+	opts->lxproc_files = files;
+	opts->nlxproc_files = n;
+	opts->lxproc_fuse_fd = fs->fd;
+	opts->lxproc_wake_fd = &fs->wake;
+	opts->lxproc_kernel = 1;
 }
 
 /* ---- The server process ---- */

@@ -85,6 +85,18 @@ int lxprocfs_open(struct lxprocfs *fs, struct zone_error *err);
  */
 size_t lxprocfs_binds(const char *kver, struct lxprocfs_bind *out);
 
+struct launch_opts;
+struct launch_lxproc_file;
+
+/*
+ * Points a launch plan's options at the kernel's lxproc files on fs (opened by lxprocfs_open;
+ * a dry run's fd is -1): the rows a zone with opts->kernel_version binds, into binds and files
+ * (LXPROCFS_MAXFILES each, the caller's while opts is used), lxproc_fuse_fd, lxproc_wake_fd
+ * and lxproc_kernel.  Shared by a zone's boot, lxrun --root and lxzone-oci create.
+ */
+void lxprocfs_plan_opts(struct lxprocfs *fs, struct lxprocfs_bind *binds,
+			struct launch_lxproc_file *files, struct launch_opts *opts);
+
 /*
  * Forks the server on fs->fd for the zone page at page_path (host path; the supervisor
  * writes it) and kernel-version kver.  FUSE gives each request the reader's pid in the pid

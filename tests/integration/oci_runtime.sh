@@ -52,7 +52,8 @@ exec(extra)
 json.dump(c, open(path, "w"), indent=1)
 EOF
 }
-config '["sh", "-c", "echo started > /out/started; uname -r > /out/uname; ulimit -n > /out/nofile; touch /rootfs-rw 2>/out/rofs; head -1 /proc/meminfo > /out/meminfo; exec sleep 300"]'
+config '["sh", "-c", "echo started > /out/started; uname -r > /out/uname; ulimit -n > /out/nofile; touch /rootfs-rw 2>/out/rofs; head -1 /proc/meminfo > /out/meminfo; grep -E \" /proc/(meminfo|loadavg) \" /proc/self/mountinfo > /out/mountinfo; cat /proc/loadavg > /out/loadavg; exec sleep 300"]' \
+	'c["linux"]["maskedPaths"].append("/proc/loadavg")'
 cp "$B/config.json" "$WORK/config.good"
 
 # create: state says created, the pid file names the init, the program has not run
@@ -73,10 +74,28 @@ i=0; while [ ! -s "$WORK/out/nofile" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 
 grep -q "Read-only file system" "$WORK/out/rofs" || fail "root.readonly: touch / said: $(cat "$WORK/out/rofs")"
 # lxproc shows the container's limits, as a zone's (the zone page)
 grep -q "^MemTotal: *65536 kB" "$WORK/out/meminfo" || fail "meminfo in a 64 MiB container: $(cat "$WORK/out/meminfo")"
+# ... from the kernel where the runtime may mount FUSE (the filter then traps no open): the
+# container's own mountinfo shows lxproc's file system on /proc/meminfo, and a masked lxproc
+# file (maskedPaths, applied after the binds) stays masked
+if [ -c /dev/fuse ]; then
+	grep -q " /proc/meminfo .* - fuse lxproc " "$WORK/out/mountinfo" || fail "no lxproc FUSE mount on /proc/meminfo: $(cat "$WORK/out/mountinfo")"
+	kfiles="lxproc files from the kernel"
+else
+	kfiles="no /dev/fuse: lxproc files from the brand"
+fi
+[ -e "$WORK/out/loadavg" ] && [ ! -s "$WORK/out/loadavg" ] || fail "masked /proc/loadavg read: $(cat "$WORK/out/loadavg")"
+# the page daemon (it holds the state directory) and its child, the lxproc files' server
+daemon=
+for p in $(pgrep -x lxzone-oci-page); do
+	ls -l "/proc/$p/fd" 2>/dev/null | grep -q " $STATE/$ID\$" && daemon=$p
+done
+[ -n "$daemon" ] || fail "no lxzone-oci-page holds $STATE/$ID"
+server=$(pgrep -x -P "$daemon" lxprocfs)
+[ ! -c /dev/fuse ] || [ -n "$server" ] || fail "no lxprocfs server below the page daemon $daemon"
 R state "$ID" | grep -q '"status": "running"' || fail "state after start: $(R state "$ID")"
 R start "$ID" 2>"$WORK/err" && fail "a second start succeeded"
 grep -q "cannot start an already running container" "$WORK/err" || fail "second start: $(cat "$WORK/err")"
-echo "ok   create, state, start (brand uname, rlimit, read-only root, bind mount, meminfo)"
+echo "ok   create, state, start (brand uname, rlimit, read-only root, bind mount, meminfo; $kfiles)"
 
 # limits on the container's cgroup
 cgp=$(cg_of "$ID")
@@ -117,6 +136,12 @@ R kill --all "$ID" KILL || fail "kill --all of a stopped container is not 0, as 
 R delete "$ID" || fail "delete exited $?"
 [ ! -e "$STATE/$ID" ] || fail "state directory left: $(ls "$STATE/$ID")"
 [ ! -e "$cgp" ] || fail "cgroup left: $cgp"
+# nothing of the container's lxproc files either: delete waits for the page daemon (which
+# ends the server first); an exited daemon may wait a moment for its reaper, init
+for p in $daemon $server; do
+	c=$(cat "/proc/$p/comm" 2>/dev/null) st=$(awk '{ print $3 }' "/proc/$p/stat" 2>/dev/null)
+	case $c/$st in lxzone-oci-page/[!Z] | lxprocfs/[!Z]) fail "left after delete: $c $p ($st)" ;; esac
+done
 R state "$ID" 2>"$WORK/err" && fail "state of a deleted container succeeded"
 grep -qx "container does not exist" "$WORK/err" || fail "state deleted: $(cat "$WORK/err")"
 echo "ok   kill, delete (runc's errors; no state, no cgroup left)"

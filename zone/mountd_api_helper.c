@@ -55,6 +55,7 @@ static int enter_at(const struct req_ctx *c, int dfd, const char *path, unsigned
 {
 	int e;
 
+	*mi = -1;
 	if ((e = api_enter(c, 0, 1)) != 0)
 		return -e;
 	if ((*mi = openat(host_proc, "self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)

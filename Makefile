@@ -11,6 +11,11 @@ DEB_PACKAGES = cmake gcc clang make pkg-config libseccomp-dev libcap-dev libcmoc
 	busybox-static python3 golang-go procps iproute2 util-linux htop tmux libarchive-dev libjansson-dev nettle-dev libacl1-dev zstd xz-utils debootstrap \
 	btrfs-progs xfsprogs e2fsprogs groff-base dpkg-dev debhelper systemd-container
 
+# The real clients and peers the tests run against (issue 16's podman, containerd and runc;
+# strace and wrk for the benches' smoke tests). `make test` installs them too, so CI runs
+# those tests instead of reporting them skipped; `make demo` does not need them.
+TEST_PACKAGES = podman runc containerd strace wrk
+
 # The main job on the built-in image: a zone of 256 MiB and 1 CPU, and what it sees.
 DEMO_SCRIPT = echo 'hello from a zone (256 MiB, 1 CPU)'; uname -a; ps; \
 	readlink /proc/self/exe; free -m; nproc; cat /proc/uptime
@@ -23,7 +28,7 @@ DESTDIR ?=
 all: build
 
 deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+	@missing=""; for p in $(DEB_PACKAGES) $(EXTRA_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -54,6 +59,7 @@ demo: build
 	$(BUILD)/bin/lxrun --root $(BUILD)/images/busybox --kernel-version 5.15.0 \
 		--memory 256M --cpus 1 -- /bin/sh -c "$(DEMO_SCRIPT)"
 
+test: EXTRA_PACKAGES = $(TEST_PACKAGES)
 test: build asan release
 	cd $(ASAN_BUILD) && ctest --output-on-failure -L unit
 	cd $(RELEASE_BUILD) && ctest --output-on-failure -L unit

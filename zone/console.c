@@ -387,6 +387,7 @@ void zone_console_printf(struct zone_console *c, const char *fmt, ...)
 {
 	char line[1024];
 	va_list ap;
+	size_t len;
 	int n;
 
 	va_start(ap, fmt);
@@ -394,7 +395,13 @@ void zone_console_printf(struct zone_console *c, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
-	zone_console_write(c, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+	len = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
+	/* the supervisor's line is one record: a line that would cross the cap starts the next
+	 * file whole ("zone Z halted" is the last line of console.log, never its tail after a
+	 * rotation), where the zone's bytes fill each file to the byte */
+	if (c->max_size != UINT64_MAX && len <= c->max_size && log_size(c) + len > c->max_size)
+		rotate(c);
+	zone_console_write(c, line, len);
 }
 
 void zone_console_close(struct zone_console *c)

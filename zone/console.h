@@ -10,7 +10,8 @@
  * holds a descriptor of a host file, and the log never takes more than size x files bytes.
  *
  * The supervisor's own lines ("booted", "halted") go to the same log (zone_console_printf,
- * and its stdout and stderr follow console.log across rotations).  A write that fails (disk
+ * and its stdout and stderr follow console.log across rotations); a line of its own that
+ * would cross the cap is never split: the rotation comes before it.  A write that fails (disk
  * full) drops the data and is counted, never retried: the zone is never held up by the log
  * beyond the pipe's back-pressure while the supervisor writes.
  */

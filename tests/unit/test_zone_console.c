@@ -117,6 +117,31 @@ static void test_one_file(void **state)
 	zone_console_close(&c);
 }
 
+/* the supervisor's own line is never split by a rotation: 90 bytes of zone output, then a
+ * 30-byte line with a cap of 100 goes whole into a new console.log (the zone's 90 bytes in
+ * .1), where zone output would fill console.log to the byte */
+static void test_printf_whole(void **state)
+{
+	struct zone_console c;
+	struct zone_error err;
+	char buf[256], out[90];
+
+	(void)state;
+	memset(out, 'z', sizeof(out));
+	assert_int_equal(zone_console_open(&c, dir, 100, 3, &err), 0);
+	zone_console_write(&c, out, sizeof(out));
+	zone_console_printf(&c, "lxzone: zone %s halted, init %d\n", "abcdef", 137);
+	slurp("console.log", buf, sizeof(buf));
+	assert_string_equal(buf, "lxzone: zone abcdef halted, init 137\n");
+	assert_int_equal(fsize("console.log.1"), 90);
+	/* a line that fits goes on in the same file */
+	zone_console_printf(&c, "next\n");
+	assert_int_equal(fsize("console.log"), (long)strlen("lxzone: zone abcdef halted, init 137\n") + 5);
+	assert_int_equal(fsize("console.log.1"), 90);
+	assert_int_equal(c.dropped, 0);
+	zone_console_close(&c);
+}
+
 /* at open: a console.log already at the cap is rotated, files past the count are removed,
  * and an unlimited log is never rotated */
 static void test_open(void **state)
@@ -217,6 +242,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_rotate, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_one_file, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_printf_whole, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_open, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_pipe_drain, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sigwait, setup, teardown),

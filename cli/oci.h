@@ -120,6 +120,7 @@ struct oci_config {
 	/* brand knobs (annotations) */
 	const char *kernel_version; /* io.lxzone.kernel-version */
 	int hardened;		    /* io.lxzone.profile=hardened */
+	int syscall_patching;	    /* io.lxzone.syscall-patching: LAUNCH_PATCH_* (auto) */
 };
 
 /* Read BUNDLE/config.json (bundle resolved to an absolute path).  0, or -1 with e. */

@@ -589,6 +589,12 @@ static int annotations_parse(json_t *a, struct oci_config *c, struct zone_error 
 	if (p && strcmp(p, "hardened") && strcmp(p, "default"))
 		return oci_fail(e, "annotation io.lxzone.profile=%s: default or hardened", p);
 	c->hardened = p && !strcmp(p, "hardened");
+	/* the brand's knob is the annotation's, never process.env's: the program's environment
+	 * is the guest's (LXZONE_SYSCALL_PATCHING there reaches the program and nothing else) */
+	p = json_string_value(json_object_get(a, "io.lxzone.syscall-patching"));
+	c->syscall_patching = p ? launch_patching_value(p) : LAUNCH_PATCH_AUTO;
+	if (c->syscall_patching < 0)
+		return oci_fail(e, "annotation io.lxzone.syscall-patching=%s: auto, on or off", p);
 	if (c->kernel_version) {
 		unsigned a1, b1, c1;
 		char x;

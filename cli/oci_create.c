@@ -184,6 +184,7 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 	o->admin_until_exec = 1;
 	o->kernel_version = c->kernel_version;
 	o->hardened = c->hardened;
+	o->syscall_patching = c->syscall_patching;
 	o->detached = 1;
 	o->setup = container_setup;
 	o->setup_arg = k;

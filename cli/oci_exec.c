@@ -175,6 +175,7 @@ static int exec_opts(const struct exec_req *x, const struct oci_state *s,
 		return -1;
 	o->kernel_version = c0.kernel_version ? strdup(c0.kernel_version) : NULL;
 	o->hardened = c0.hardened;
+	o->syscall_patching = c0.syscall_patching;
 	o->caps = x->process ? cfg->caps : c0.caps;
 	o->caps_inh = x->process ? cfg->caps_inh : c0.caps_inh;
 	o->caps_amb = x->process ? cfg->caps_amb : c0.caps_amb;

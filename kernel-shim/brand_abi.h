@@ -30,7 +30,8 @@
  * the brand's own execve writes, is the set of signals the caller had ignored (bit sig - 1):
  * the new image asks the kernel about those instead of reading /proc/self/status for the set
  * (~10 us of every exec).  Anyone can forge it, so it only narrows which signals are asked
- * about, the kernel's answer decides, and a start with AT_SECURE ignores it.
+ * about, the kernel's answer decides, and a start the kernel made through binfmt_misc
+ * (AT_EXECFD: set-user-ID, file capabilities, execute-only, AT_SECURE or not) ignores it.
  */
 #ifndef LXZONE_BRAND_ABI_H
 #define LXZONE_BRAND_ABI_H

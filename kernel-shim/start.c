@@ -112,7 +112,7 @@ struct start_vec {
 	long execfd;	/* AT_EXECFD: binfmt_misc's descriptor of the program */
 	int has_execfd, secure;
 	int has_ignored;  /* the hand-over's hint of the ignored signals, trusted only so far */
-	uint64_t ignored; /* as lx_signal_init asks the kernel about each, and not AT_SECURE */
+	uint64_t ignored; /* as lx_signal_init asks the kernel about each, and not AT_EXECFD */
 };
 
 /* 1. The vectors, the binfmt_misc start's [brand, filename] dropped, and the hand-over. */
@@ -187,8 +187,12 @@ static long start_handover(struct start_vec *v, char **namep)
 	for (ign = f[1]; *ign && *ign != ':'; ign++)
 		;
 	if (*ign) {
+		/* not where the kernel started the brand (set-user-ID, file capabilities, an
+		 * execute-only program): the process is not its caller's to trace, and a forged
+		 * hint that hid an ignored signal would have it read a disposition the kernel
+		 * does not hold; those starts are rare, /proc/self/status answers for them */
 		*ign++ = '\0';
-		v->has_ignored = !v->secure;
+		v->has_ignored = !v->secure && !v->has_execfd;
 		v->ignored = hex(ign);
 	}
 	lx_proc.flags = (unsigned)hex(f[1]);

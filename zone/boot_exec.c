@@ -56,6 +56,10 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PROCS];
 	const char *procs_ptr[ZONE_CG_NCTRL + 1];
 	const char *term = getenv("TERM");
+	/* lxzone's own environment decides for auto, before it becomes the zone's (clearenv,
+	 * -e): a program's LXZONE_SYSCALL_PATCHING is the guest's, not the brand's */
+	const int patching = launch_patching_knob(
+	    launch_patching_value(zone_config_str(z->config, "syscall-patching")));
 	char termbuf[128];
 	enum zone_state st = zone_get_state(z); /* checks the supervisor: once is enough */
 	pid_t init = st == ZONE_RUNNING || st == ZONE_BOOTING
@@ -115,8 +119,7 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 			return zone_error_set(err, errno, "environment %s", o->env[i]);
 	opts.kernel_version = zone_config_str(z->config, "kernel-version");
 	opts.hardened = strcmp(zone_config_str(z->config, "profile"), "hardened") == 0;
-	opts.syscall_patching =
-	    launch_patching_value(zone_config_str(z->config, "syscall-patching"));
+	opts.syscall_patching = patching;
 	opts.drop_caps = 1;
 	opts.caps = zone_booted_caps(z);
 	opts.rlimits_from_init = 1; /* the zone's memlock and nice (zone/rlimits.c), not ours */

@@ -193,8 +193,9 @@ int boot_build_opts(struct zone *z, struct boot_ctx *b, struct zone_error *err)
 	if (b->opts.millicpus == UINT64_MAX) /* "unlimited" */
 		b->opts.millicpus = 0;
 	b->opts.hardened = strcmp(zone_config_str(z->config, "profile"), "hardened") == 0;
-	b->opts.syscall_patching =
-	    launch_patching_value(zone_config_str(z->config, "syscall-patching"));
+	/* lxzone's own environment decides for auto, never the zone's */
+	b->opts.syscall_patching = launch_patching_knob(
+	    launch_patching_value(zone_config_str(z->config, "syscall-patching")));
 	b->opts.drop_caps = 1;
 	b->opts.caps = zone_caps(z);
 	b->opts.hostname = zone_config_str(z->config, "hostname");

@@ -510,7 +510,8 @@ const struct zone_config_key zone_config_keys[] = {
      "so later calls from it take no signal (docs/architecture.md, \"Syscall-site patching\"); "
      "`auto` is `on` in the hardened profile and, in the default profile, patches a site once it "
      "trapped 48 times in a process. The environment variable "
-     "LXZONE_SYSCALL_PATCHING=on|off of lxzone/lxrun decides for `auto`."},
+     "LXZONE_SYSCALL_PATCHING=on|off of lxzone/lxrun decides for `auto` (theirs, never the "
+     "zone's: `exec --env` gives it to the program only)."},
     {"kernel-version", ZONE_KEY_STRING, "5.15.0", "X.Y[.Z][suffix]", v_kernel_version,
      "Linux release the zone sees in uname(2) and /proc; system calls Linux added after it "
      "answer ENOSYS, as that kernel would (docs/syscalls.md, column since)."},

@@ -24,6 +24,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -42,6 +43,8 @@
 #define MOUNT_WAIT  (60 * 100)	 /* 10 ms steps: how long the server waits for the mount */
 #define ATTR_VALID  3600	 /* seconds: attributes never change */
 #define SPLICE_SIZE (1ull << 30) /* the kernel's i_size while a file is open: see do_open */
+
+#define FUSE_RDEV makedev(10, 229) /* /dev/fuse: misc FUSE_MINOR (linux/miscdevice.h) */
 
 struct handle {
 	char *text; /* the text made at the last read at offset 0, NULL: none */
@@ -655,12 +658,21 @@ void lxprocfs_init(struct lxprocfs *fs)
 
 int lxprocfs_open(struct lxprocfs *fs, struct zone_error *err)
 {
+	struct stat st;
 	int wake[2];
 
 	lxprocfs_init(fs);
 	fs->fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
 	if (fs->fd < 0)
 		return zone_error_set(err, errno, "open /dev/fuse");
+	/* FUSE's own node (misc 10:229), not whatever sits at the path (a sandbox that hides FUSE
+	 * binds /dev/null there): the mount would refuse any other, after PID 1 was set up to
+	 * trap no open, and the zone would not start at all instead of falling back */
+	if (fstat(fs->fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != FUSE_RDEV) {
+		close(fs->fd);
+		fs->fd = -1;
+		return zone_error_set(err, ENODEV, "/dev/fuse is not the FUSE device");
+	}
 	if (pipe2(wake, O_CLOEXEC) == 0) { /* without it, the server looks every 10 ms */
 		fs->wake_rd = wake[0];
 		fs->wake = wake[1];

@@ -346,13 +346,7 @@ static int helper_facts(const struct req_ctx *c, const struct mountd_zone *z,
 		if (!(op->flags & MS_REC) && (e = mountd_bind_facts(*sfd, self_fd, mi, z, f)) != 0)
 			return e;
 	} else if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_BLOCK) {
-		struct stat st;
-		if (stat(r->source, &st) < 0) {
-			f->src_errno = errno;
-		} else {
-			f->src_mode = st.st_mode;
-			f->src_rdev = st.st_rdev;
-		}
+		mountd_src_stat(r->source, &f->src);
 	}
 	return 0;
 }
@@ -379,18 +373,14 @@ static int helper_mount(const struct req_ctx *c, const struct mountd_op *op,
 			const struct mountd_facts *f, int tfd, int sfd, int self_fd)
 {
 	const struct mountd_req *r = &c->r;
-	char src_abs[STR_MAX], sname[16], tname[16], cwd[STR_MAX];
+	char src_abs[STR_MAX], sname[16], tname[16];
 	unsigned long flags = mountd_flags(op, f);
 	int priv = -1, e;
 
 	if (op->kind == MOUNTD_NEW && op->fs == MOUNTD_FS_BLOCK) {
-		if (r->source[0] == '/')
-			snprintf(src_abs, sizeof(src_abs), "%s", r->source);
-		else if (getcwd(cwd, sizeof(cwd)) == NULL ||
-			 snprintf(src_abs, sizeof(src_abs), "%s/%s", strcmp(cwd, "/") ? cwd : "",
-				  r->source) >= (int)sizeof(src_abs))
-			return ENAMETOOLONG;
-		priv = mountd_private_node(src_abs, f->src_rdev);
+		if ((e = mountd_src_abs(r->source, src_abs, sizeof(src_abs))) < 0)
+			return -e;
+		priv = mountd_private_node(src_abs, f->src.rdev);
 		if (priv < 0)
 			return -priv;
 	}

@@ -88,13 +88,23 @@ struct mountd_op {
  */
 int mountd_classify(const struct mountd_req *r, const char *known_fs, struct mountd_op *op);
 
+/* A block device source as stat(2) found it in the caller's root: mount(2)'s source, and
+ * fsconfig's "source" key (mountd_src_stat, zone/mountd_fs.c). */
+struct mountd_src {
+	int err;	    /* stat failed with this (0: found) */
+	unsigned mode;	    /* ... else its st_mode */
+	unsigned long rdev; /* ... and st_rdev */
+};
+
+/* mount(2)'s check of a block source: 0 when it is one of the zone's block devices, else the
+ * lookup's -errno, -ENOTBLK or -EPERM. */
+int mountd_src_check(const struct mountd_zone *z, const struct mountd_src *s);
+
 /* What the paths a request names are, looked up in the caller's mount namespace and root. */
 struct mountd_facts {
 	int admin;		   /* the caller has CAP_SYS_ADMIN (the kernel's may_mount) */
 	int tgt_errno;		   /* the target's lookup failed with this (umount2: its own) */
-	int src_errno;		   /* MOUNTD_NEW block: stat of the source failed with this */
-	unsigned src_mode;	   /* ... else its st_mode */
-	unsigned long src_rdev;	   /* ... and st_rdev */
+	struct mountd_src src;	   /* MOUNTD_NEW block: the source */
 	int mnt_errno;		   /* the path's lookup failed with this (0: found) */
 	uint64_t mnt_id;	   /* MOVE: the mount at the source; REMOUNT*, UMOUNT: at target */
 	int mnt_is_root;	   /* the path is that mount's root */

@@ -481,15 +481,8 @@ static int do_fsconfig(struct api_req *q, const __u64 *a)
 		return fsconfig(fc->fd, j.cmd, j.key, j.value, 0) < 0 ? -errno : 0;
 	if (act == MOUNTD_FC_CREATE && fc->fs == MOUNTD_FS_BLOCK && fc->src_set && !fc->picked) {
 		/* mount(2)'s check of a block source (mountd_check, MOUNTD_NEW) */
-		int ok = 0;
-		if (fc->src_errno)
-			return -fc->src_errno;
-		if (!S_ISBLK(fc->src_mode))
-			return -ENOTBLK;
-		for (size_t i = 0; i < q->z->ndevs; i++)
-			ok |= q->z->devs[i] == fc->src_rdev;
-		if (!ok)
-			return -EPERM;
+		if ((e = mountd_src_check(q->z, &fc->src)) < 0)
+			return e;
 	}
 	if (act == MOUNTD_FC_LAYER && j.layer == MOUNTD_OVL_RESET && strchr(value, ','))
 		return -EINVAL;
@@ -506,9 +499,7 @@ static int do_fsconfig(struct api_req *q, const __u64 *a)
 		if (fsconfig(fc->fd, FSCONFIG_SET_STRING, "source", rep.src_abs, 0) < 0)
 			return -errno;
 		fc->src_set = 1;
-		fc->src_errno = rep.src_errno;
-		fc->src_mode = rep.src_mode;
-		fc->src_rdev = rep.src_rdev;
+		fc->src = rep.src;
 		snprintf(fc->src_abs, sizeof(fc->src_abs), "%s", rep.src_abs);
 	}
 	return 0;

@@ -140,24 +140,13 @@ static int h_layer(const struct req_ctx *c, const struct api_job *j, int self_fd
  * root and cwd; the context gets the absolute path, resolved at CMD_CREATE by node. */
 static int h_source(const struct req_ctx *c, const struct api_job *j, struct api_reply *rep)
 {
-	char cwd[STR_MAX];
-	struct stat st;
 	int e;
 
 	if ((e = api_enter(c, 0, 1)) != 0)
 		return -e;
-	if (j->value[0] == '/')
-		snprintf(rep->src_abs, sizeof(rep->src_abs), "%s", j->value);
-	else if (getcwd(cwd, sizeof(cwd)) == NULL ||
-		 snprintf(rep->src_abs, sizeof(rep->src_abs), "%s/%s", strcmp(cwd, "/") ? cwd : "",
-			  j->value) >= (int)sizeof(rep->src_abs))
-		return -ENAMETOOLONG;
-	if (stat(j->value, &st) < 0) {
-		rep->src_errno = errno;
-	} else {
-		rep->src_mode = st.st_mode;
-		rep->src_rdev = st.st_rdev;
-	}
+	if ((e = mountd_src_abs(j->value, rep->src_abs, sizeof(rep->src_abs))) < 0)
+		return e;
+	mountd_src_stat(j->value, &rep->src);
 	return 0;
 }
 
@@ -173,7 +162,7 @@ static int h_create(const struct req_ctx *c, const struct api_job *j)
 		return -e;
 	if (fc->fs == MOUNTD_FS_BLOCK && fc->src_set && j->cmd != FSCONFIG_CMD_RECONFIGURE) {
 		/* the source is looked up in a private tmpfs holding only the checked node */
-		priv = mountd_private_node(fc->src_abs, fc->src_rdev);
+		priv = mountd_private_node(fc->src_abs, fc->src.rdev);
 		if (priv < 0)
 			return priv;
 		if (fchdir(priv) < 0 || chroot(".") < 0)

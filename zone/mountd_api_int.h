@@ -19,12 +19,10 @@ struct api_fc {
 	int rd;	   /* the placeholder pipe's read end */
 	dev_t dev; /* the pipe's inode: the placeholder's identity */
 	ino_t ino;
-	int fs, picked;	   /* enum mountd_fs; made by fspick */
-	int spent;	   /* fsmount made its mount: the context is closed (do_fsmount) */
-	int src_set;	   /* block: a source was given ... */
-	int src_errno;	   /* ... and its lookup failed with this */
-	unsigned src_mode; /* ... or found this */
-	unsigned long src_rdev;
+	int fs, picked;		   /* enum mountd_fs; made by fspick */
+	int spent;		   /* fsmount made its mount: the context is closed (do_fsmount) */
+	int src_set;		   /* block: a source was given ... */
+	struct mountd_src src;	   /* ... and its lookup found this */
 	char src_abs[STR_MAX];	   /* ... at this absolute path in the caller's root */
 	unsigned long layer_flags; /* overlay: MS_NODEV/NOSUID/NOEXEC of a layer's mount */
 };
@@ -48,9 +46,7 @@ struct api_job {
 
 struct api_reply {
 	int err;
-	int src_errno;
-	unsigned src_mode;
-	unsigned long src_rdev;
+	struct mountd_src src;
 	unsigned long layer_flags;
 	int fs;
 	uint64_t mnt_id; /* move_mount: the mount moved */

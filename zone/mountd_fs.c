@@ -45,6 +45,31 @@ void mountd_mount_facts(int fd, int mi, struct mountd_facts *f)
 	f->mnt_lxproc = fstatfs(fd, &sfs) == 0 && sfs.f_type == 0x65735546 /* FUSE */;
 }
 
+void mountd_src_stat(const char *path, struct mountd_src *s)
+{
+	struct stat st;
+
+	*s = (struct mountd_src){0};
+	if (stat(path, &st) < 0) {
+		s->err = errno;
+		return;
+	}
+	s->mode = st.st_mode;
+	s->rdev = st.st_rdev;
+}
+
+int mountd_src_abs(const char *path, char *abs, size_t sz)
+{
+	char cwd[STR_MAX];
+
+	if (path[0] == '/')
+		return snprintf(abs, sz, "%s", path) < (int)sz ? 0 : -ENAMETOOLONG;
+	if (getcwd(cwd, sizeof(cwd)) == NULL ||
+	    snprintf(abs, sz, "%s/%s", strcmp(cwd, "/") ? cwd : "", path) >= (int)sz)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
 /* A detached tmpfs holding one block device node at path (absolute), for the kernel's
  * lookup of a mount source.  Returns its root (O_PATH) or -errno. */
 int mountd_private_node(const char *path, unsigned long rdev)

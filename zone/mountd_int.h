@@ -73,6 +73,10 @@ void mountd_api_hangup(int rd);
 /* mountd_fs.c: the helper's mounts; each returns 0 or an errno */
 void mountd_mount_facts(int fd, int mi, struct mountd_facts *f);
 int mountd_private_node(const char *path, unsigned long rdev);
+/* A block source at path, in the caller's root and cwd the helper entered: its stat into *s,
+ * and (abs, sz) its absolute path there, for mountd_private_node: 0 or -ENAMETOOLONG. */
+void mountd_src_stat(const char *path, struct mountd_src *s);
+int mountd_src_abs(const char *path, char *abs, size_t sz);
 int mountd_mount_proc(const struct req_ctx *c, int tfd, unsigned long flags);
 int mountd_mount_sysfs(const struct req_ctx *c, int tfd, unsigned long flags);
 int mountd_bind_facts(int sfd, int self_fd, int mi, const struct mountd_zone *z,

@@ -175,6 +175,18 @@ static int zone_made(const struct mountd_zone *z, const struct mountd_facts *f)
 	return f->mnt_in_ns && !mountd_is_boot(z, f->mnt_id) && !f->mnt_lxproc;
 }
 
+int mountd_src_check(const struct mountd_zone *z, const struct mountd_src *s)
+{
+	if (s->err)
+		return -s->err;
+	if (!S_ISBLK(s->mode))
+		return -ENOTBLK;
+	for (size_t i = 0; i < z->ndevs; i++)
+		if (z->devs[i] == s->rdev)
+			return 0;
+	return -EPERM;
+}
+
 int mountd_check(const struct mountd_zone *z, const struct mountd_op *op, unsigned long flags,
 		 const struct mountd_facts *f)
 {
@@ -186,16 +198,7 @@ int mountd_check(const struct mountd_zone *z, const struct mountd_op *op, unsign
 		return op->err;
 	switch (op->kind) {
 	case MOUNTD_NEW:
-		if (op->fs != MOUNTD_FS_BLOCK)
-			return 0;
-		if (f->src_errno)
-			return -f->src_errno;
-		if (!S_ISBLK(f->src_mode))
-			return -ENOTBLK;
-		for (size_t i = 0; i < z->ndevs; i++)
-			if (z->devs[i] == f->src_rdev)
-				return 0;
-		return -EPERM;
+		return op->fs == MOUNTD_FS_BLOCK ? mountd_src_check(z, &f->src) : 0;
 	case MOUNTD_BIND:
 		return !(flags & MS_REC) && f->src_boot_below ? -EINVAL : 0;
 	case MOUNTD_PROPAGATION:

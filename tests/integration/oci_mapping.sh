@@ -3,12 +3,13 @@
 # linux.seccomp stacked under the brand's filter (also for exec), a user namespace from
 # uidMappings/gidMappings, hooks (createRuntime, poststart, poststop with the state on their
 # stdin), the terminal over --console-socket, a deep cgroupsPath, sysctl, process.user,
-# oomScoreAdj, masked and read-only paths, a tmpfs mount, and the profile annotation.
+# oomScoreAdj, masked and read-only paths, a tmpfs mount, the profile annotation, and the
+# syscall-patching annotation (never process.env's LXZONE_SYSCALL_PATCHING).
 . "$(dirname "$0")/lib.sh"
 need_root
 need_image
 ID=h7map$$
-OCI_IDS="a b c d e"
+OCI_IDS="a b c d e p"
 . "$(dirname "$0")/oci_lib.sh"
 
 # seccomp: mkdir refused with EPERM by the profile, under the brand, in the program and exec
@@ -210,6 +211,37 @@ order=$(awk '{ print $5 }' "$WORK/out/mountinfo" | grep -nxE '/proc|/dev|/dev/pt
 [ "$order" = "/proc /dev /dev/pts /dev/shm /dev/mqueue /sys " ] || fail "mount order: $order"
 grep -q ' /dev/shm .* - tmpfs shmsrc ' "$WORK/out/mountinfo" || fail "/dev/shm source: $(grep ' /dev/shm ' "$WORK/out/mountinfo")"
 echo "ok   mounts in config.json's order, under its source names"
+
+# the brand's site patching is io.lxzone.syscall-patching's (auto, on, off); process.env's
+# LXZONE_SYSCALL_PATCHING is the program's, which sees it, and chooses nothing. it_patch_mode
+# (patch_mode.c) tells from inside which patching it got, in the program and in an exec
+PM=$LXZONE_BUILD/tests/bin/it_patch_mode
+[ -x "$PM" ] || fail "no $PM: build the it_patch_mode target"
+cp "$PM" "$B/rootfs/patch_mode"
+for case in "none on auto" "on off on" "off on off" "auto off auto"; do
+	set -- $case
+	rm -f "$WORK/out/penv" "$WORK/out/pmode"
+	config '["sh", "-c", "/patch_mode > /out/pmode; echo $LXZONE_SYSCALL_PATCHING > /out/penv; exec sleep 300"]' '
+c["process"]["env"].append("LXZONE_SYSCALL_PATCHING='"$2"'")
+if "'"$1"'" != "none": c["annotations"] = {"io.lxzone.syscall-patching": "'"$1"'"}'
+	R run -d --bundle "$B" "${ID}p" || fail "run -d with syscall-patching $1 exited $?"
+	wait_file "$WORK/out/penv"
+	[ "$(cat "$WORK/out/penv")" = "$2" ] || fail "the program's LXZONE_SYSCALL_PATCHING: $(cat "$WORK/out/penv") (want $2)"
+	[ "$(cat "$WORK/out/pmode")" = "$3" ] ||
+		fail "annotation $1, process.env $2: the program's patching $(cat "$WORK/out/pmode") (want $3)"
+	got=$(R exec "${ID}p" /patch_mode)
+	[ "$got" = "$3" ] || fail "annotation $1, process.env $2: exec's patching $got (want $3)"
+	[ "$1" = none ] || R state "${ID}p" | grep -q "\"io.lxzone.syscall-patching\": \"$1\"" ||
+		fail "state has no syscall-patching annotation: $(R state "${ID}p")"
+	R delete --force "${ID}p"
+done
+rm -f "$B/rootfs/patch_mode"
+config '["true"]' 'c["annotations"] = {"io.lxzone.syscall-patching": "sometimes"}'
+R create --bundle "$B" "${ID}p" 2>"$WORK/err" && fail "io.lxzone.syscall-patching=sometimes was accepted"
+[ "$(wc -l <"$WORK/err")" = 1 ] && grep -q "annotation io.lxzone.syscall-patching=sometimes: auto, on or off" "$WORK/err" ||
+	fail "bad syscall-patching annotation: $(cat "$WORK/err")"
+[ ! -e "$STATE/${ID}p" ] || fail "bad syscall-patching annotation: state left"
+echo "ok   io.lxzone.syscall-patching (auto, on, off; shown by state; a bad value refused), not process.env's"
 
 [ $failures = 0 ] || exit 1
 echo PASS

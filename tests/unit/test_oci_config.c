@@ -331,6 +331,10 @@ static void test_other_refusals(void **state)
 			    json_pack("{s:s}", "io.lxzone.kernel-version", "five"));
 	refused(doc, "kernel-version=five");
 	doc = base();
+	json_object_set_new(doc, "annotations",
+			    json_pack("{s:s}", "io.lxzone.syscall-patching", "sometimes"));
+	refused(doc, "io.lxzone.syscall-patching=sometimes: auto, on or off");
+	doc = base();
 	json_array_append_new(json_object_get(doc, "mounts"),
 			      json_pack("{s:s, s:s, s:s}", "destination", "/o", "type", "overlay",
 					"source", "overlay"));
@@ -339,6 +343,35 @@ static void test_other_refusals(void **state)
 	json_array_append_new(json_object_get(doc, "mounts"),
 			      json_pack("{s:s, s:s}", "destination", "rel", "type", "tmpfs"));
 	refused(doc, "must be absolute");
+}
+
+/* The brand's patching is the annotation's; process.env's variable is the program's. */
+static void test_syscall_patching_annotation(void **state)
+{
+	static const struct {
+		const char *value;
+		int want;
+	} cases[] = {{NULL, LAUNCH_PATCH_AUTO},
+		     {"auto", LAUNCH_PATCH_AUTO},
+		     {"on", LAUNCH_PATCH_ON},
+		     {"off", LAUNCH_PATCH_OFF}};
+	struct oci_config c;
+	struct zone_error e;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *doc = base();
+
+		json_array_append_new(json_object_get(json_object_get(doc, "process"), "env"),
+				      json_string("LXZONE_SYSCALL_PATCHING=on"));
+		if (cases[i].value)
+			json_object_set_new(
+			    doc, "annotations",
+			    json_pack("{s:s}", "io.lxzone.syscall-patching", cases[i].value));
+		assert_int_equal(load(doc, &c, &e), 0);
+		assert_int_equal(c.syscall_patching, cases[i].want);
+		oci_config_free(&c);
+	}
 }
 
 /* The six kinds of the runtime spec are taken (createContainer and startContainer run
@@ -488,6 +521,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_namespaces, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sysctl, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_other_refusals, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_syscall_patching_annotation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hook_kinds, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_device_keys, setup, teardown),
 	    cmocka_unit_test(test_seccomp),

@@ -166,25 +166,26 @@ static void test_check_block_devices(void **state)
 {
 	(void)state;
 	struct mountd_zone z;
-	struct mountd_facts f = {.admin = 1, .src_mode = S_IFBLK | 0660, .src_rdev = makedev(7, 3)};
+	struct mountd_facts f = {.admin = 1,
+				 .src = {.mode = S_IFBLK | 0660, .rdev = makedev(7, 3)}};
 
 	zone_setup(&z);
 	assert_int_equal(check(&z, MOUNTD_NEW, MOUNTD_FS_BLOCK, 0, &f), 0);
 	/* a node the zone made for a host disk: same type, another major:minor */
-	f.src_rdev = makedev(8, 0);
+	f.src.rdev = makedev(8, 0);
 	assert_int_equal(check(&z, MOUNTD_NEW, MOUNTD_FS_BLOCK, 0, &f), -EPERM);
-	f.src_mode = S_IFREG | 0644;
+	f.src.mode = S_IFREG | 0644;
 	assert_int_equal(check(&z, MOUNTD_NEW, MOUNTD_FS_BLOCK, 0, &f), -ENOTBLK);
-	f.src_mode = S_IFCHR | 0666;
-	f.src_rdev = makedev(7, 3); /* a character device with the same numbers */
+	f.src.mode = S_IFCHR | 0666;
+	f.src.rdev = makedev(7, 3); /* a character device with the same numbers */
 	assert_int_equal(check(&z, MOUNTD_NEW, MOUNTD_FS_BLOCK, 0, &f), -ENOTBLK);
-	f.src_errno = ENOENT;
+	f.src.err = ENOENT;
 	assert_int_equal(check(&z, MOUNTD_NEW, MOUNTD_FS_BLOCK, 0, &f), -ENOENT);
 	/* virtual filesystems need no facts */
 	assert_int_equal(check(&z, MOUNTD_NEW, MOUNTD_FS_VIRTUAL, 0, &f), 0);
 	/* a zone without devices mounts none */
 	z.ndevs = 0;
-	f = (struct mountd_facts){.admin = 1, .src_mode = S_IFBLK, .src_rdev = makedev(7, 3)};
+	f = (struct mountd_facts){.admin = 1, .src = {.mode = S_IFBLK, .rdev = makedev(7, 3)}};
 	assert_int_equal(check(&z, MOUNTD_NEW, MOUNTD_FS_BLOCK, 0, &f), -EPERM);
 }
 

@@ -774,9 +774,13 @@ int launch_pty_relay_armed(const struct launch_pty *t, pid_t pid);
 
 /* How the brand patches trapped call sites: LX_BF_PATCH (at a site's first trap: on, and auto
  * in the hardened profile), LX_BF_PATCH_LAZY (once a site trapped a few times: auto in the
- * default profile) or 0 (off).  LXZONE_SYSCALL_PATCHING=on|off in the environment decides
- * for auto (a knob for measurements and for switching it off). */
+ * default profile) or 0 (off), from o->syscall_patching alone. */
 unsigned launch_patching(const struct launch_opts *o);
 int launch_patching_value(const char *v); /* on|off|auto: LAUNCH_PATCH_*, or -1 */
+/* v, or for LAUNCH_PATCH_AUTO the host tool's LXZONE_SYSCALL_PATCHING=on|off (a knob for
+ * measurements and for switching it off): lxrun and lxzone call it while the environment is
+ * still their own, before it becomes the guest's (lxzone exec's clearenv and -e, a zone's
+ * init environment); lxzone-oci does not (its io.lxzone.syscall-patching annotation). */
+int launch_patching_knob(int v);
 
 #endif

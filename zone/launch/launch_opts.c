@@ -425,6 +425,8 @@ int launch_opts_parse(int argc, char **argv, struct launch_opts *opts, FILE *out
 	if (!*argv[optind])
 		return launch_fail(err, LAUNCH_EXIT_NOTFOUND, ENOENT, "''");
 	opts->argv = argv + optind;
+	/* lxrun's own environment, read now: the program's is the guest's */
+	opts->syscall_patching = launch_patching_knob(opts->syscall_patching);
 	return 0;
 }
 
@@ -440,15 +442,17 @@ int launch_patching_value(const char *v)
 	return -1;
 }
 
+int launch_patching_knob(int v)
+{
+	int env = launch_patching_value(getenv("LXZONE_SYSCALL_PATCHING"));
+
+	return v == LAUNCH_PATCH_AUTO && env > 0 ? env : v;
+}
+
 unsigned launch_patching(const struct launch_opts *o)
 {
 	int v = o->syscall_patching;
 
-	if (v == LAUNCH_PATCH_AUTO) {
-		int env = launch_patching_value(getenv("LXZONE_SYSCALL_PATCHING"));
-		if (env > 0)
-			v = env;
-	}
 	if (v == LAUNCH_PATCH_ON || (v == LAUNCH_PATCH_AUTO && o->hardened))
 		return LX_BF_PATCH;
 	return v == LAUNCH_PATCH_AUTO ? LX_BF_PATCH_LAZY : 0;

@@ -11,6 +11,14 @@
  *   privexec raw                 open an ICMP raw socket: "raw ok" or "raw ERRNO"
  *   privexec rename NAME         uname, sethostname(NAME), uname again in the same process:
  *                                "OLD NEW" as uname saw them (the brand must not cache)
+ *   privexec sigs                the ignored signals as this program sees them (rt_sigaction)
+ *                                and as the kernel holds them (SigIgn): "view=HEX kernel=HEX"
+ *   privexec forge HINT PROG [ARGS]
+ *                                ignore SIGUSR1, default SIGUSR2, and execve PROG through the
+ *                                brand's gate with a hand-over of its own making whose ignored
+ *                                signals are HINT (hex): the hint any guest can forge
+ *   privexec ign PROG [ARGS]     ignore SIGUSR1, default SIGUSR2, and exec PROG (the brand's
+ *                                own hand-over)
  */
 #include <errno.h>
 #include <grp.h>
@@ -22,7 +30,66 @@
 #include <sys/socket.h>
 #include <sys/utsname.h>
 #include <netinet/in.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include "kernel-shim/brand_abi.h"
+
+typedef long (*gate_fn)(long, long, long, long, long, long, long);
+
+/* the kernel's struct sigaction: glibc's refuses its own signals 32 and 33 */
+struct ksigaction {
+	unsigned long handler, flags, restorer, mask;
+};
+
+/* Bit sig - 1 set for each signal whose disposition this program reads as SIG_IGN, and the
+ * kernel's SigIgn.  SIGSYS, SIGSEGV and SIGBUS are left out (the kernel holds the brand's
+ * handler for them, whatever the guest's), and SIGKILL and SIGSTOP are never ignored. */
+static void sigs(void)
+{
+	unsigned long long view = 0, kern = ~0ULL, skip;
+	char line[256];
+	FILE *f;
+
+	skip = 1ULL << (SIGSYS - 1) | 1ULL << (SIGSEGV - 1) | 1ULL << (SIGBUS - 1);
+	for (int sig = 1; sig <= 64; sig++) {
+		struct ksigaction old;
+		if (syscall(SYS_rt_sigaction, sig, NULL, &old, 8) == 0 &&
+		    old.handler == (unsigned long)SIG_IGN)
+			view |= 1ULL << (sig - 1);
+	}
+	f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "SigIgn: %llx", &kern) == 1)
+			break;
+	if (f)
+		fclose(f);
+	printf("view=%llx kernel=%llx\n", view & ~skip, kern & ~skip);
+}
+
+static void usr1_ignored(void)
+{
+	signal(SIGUSR1, SIG_IGN);
+	signal(SIGUSR2, SIG_DFL);
+}
+
+/* The gate's execve of prog with only a hand-over written here: flags 0 with the hint, the
+ * host's kernel version, no report, the zone page's fixed path, the program by its path. */
+static int forge(const char *hint, char **argv)
+{
+	char env[512], *envp[] = {env, NULL};
+
+	usr1_ignored();
+	snprintf(env, sizeof(env),
+		 LX_BRAND_ENV "=" LX_BRAND_ENV_VERSION "\x1f"
+			      "0:%s\x1f\x1f\x1f" LX_ZONE_PAGE "\x1f%s",
+		 hint, argv[0]);
+	long r =
+	    ((gate_fn)LX_GATE_ADDR)(SYS_execve, (long)argv[0], (long)argv, (long)envp, 0, 0, 0);
+	fprintf(stderr, "%s: %s\n", argv[0], strerror((int)-r));
+	return 127;
+}
 
 static void who(int argc, char **argv)
 {
@@ -85,6 +152,19 @@ int main(int argc, char **argv)
 		printf("%s %s\n", a.nodename, b.nodename);
 		return 0;
 	}
-	fprintf(stderr, "usage: privexec who|drop UID GID PROG|nnp PROG|raw\n");
+	if (argc >= 2 && !strcmp(argv[1], "sigs")) {
+		sigs();
+		return 0;
+	}
+	if (argc >= 4 && !strcmp(argv[1], "forge"))
+		return forge(argv[2], argv + 3);
+	if (argc >= 3 && !strcmp(argv[1], "ign")) {
+		usr1_ignored();
+		execv(argv[2], argv + 2);
+		perror(argv[2]);
+		return 127;
+	}
+	fprintf(stderr, "usage: privexec who|drop UID GID PROG|nnp PROG|raw|rename NAME|sigs|"
+			"forge HINT PROG|ign PROG\n");
 	return 2;
 }

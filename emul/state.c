@@ -164,8 +164,9 @@ int *lx_fork_wiped(void)
  */
 int lx_in_vfork_child(void)
 {
-	int *w = fork_wiped;
-	int shared = w && __atomic_load_n(&w[LX_WIPED_OWNER], __ATOMIC_RELAXED) == lx_proc.pid;
+	int *w = fork_wiped, owner = lx_proc.pid;
+	/* (a page that reads zero is a fork child's, or no vfork child was told apart yet) */
+	int shared = w && owner && __atomic_load_n(&w[LX_WIPED_OWNER], __ATOMIC_RELAXED) == owner;
 	long pid;
 	uint64_t token;
 

@@ -118,6 +118,34 @@ static int shares_parent_memory(const volatile uint64_t *addr, uint64_t token)
 	return r2 == 1 ? 1 : r; /* the parent's answer, unless the recorded pid shares */
 }
 
+#define MADV_WIPEONFORK 18
+#define SYS_madvise	28
+
+static int *volatile fork_wiped; /* the pointer survives fork; the page's contents do not */
+
+int *lx_fork_wiped(void)
+{
+	int *p = fork_wiped;
+	long r;
+
+	if (p)
+		return p;
+	r = lx_mmap_brand(LX_PAGE, 0);
+	if (lx_is_err(r))
+		return NULL;
+	if (lx_sys3(SYS_madvise, r, LX_PAGE, MADV_WIPEONFORK) < 0) {
+		lx_munmap((void *)(uintptr_t)r, LX_PAGE);
+		return NULL;
+	}
+	p = (int *)(uintptr_t)r;
+	if (!__atomic_compare_exchange_n(&fork_wiped, &(int *){0}, p, 0, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE)) {
+		lx_munmap(p, LX_PAGE);
+		p = fork_wiped;
+	}
+	return p;
+}
+
 /*
  * fork runs natively, so a child starts with its parent's pid recorded.  A pid that is not
  * ours means a fork child (a private copy of the memory: adopt our pid) or a vfork child (the
@@ -125,18 +153,38 @@ static int shares_parent_memory(const volatile uint64_t *addr, uint64_t token)
  * parent, not the recorded pid: a fork child that vforks before any call of its own still has
  * its parent's pid recorded, and its vfork child would find that process's copy different and
  * take the fork child's table for its own.)
+ *
+ * That is three system calls, and posix_spawn's child asks once per signal (glibc resets all
+ * 64 dispositions before its exec: 190 calls per spawn).  So the first vfork child told apart
+ * leaves the recorded pid in the fork-wiped page, and later ones find it there: a process whose
+ * pid is not the recorded one and whose wiped page holds that pid shares this memory, since a
+ * fork child's page reads zero.  On a region clone3 lent to a vfork child (posix_spawn's) the
+ * owner never runs, so there the page alone answers, without getpid.  (Callers run on an
+ * emulation stack: the trapped or patched rt_sigaction and exit.)
  */
 int lx_in_vfork_child(void)
 {
-	long pid = lx_sys0(LX_SYS_getpid);
+	int *w = fork_wiped, owner = lx_proc.pid;
+	/* (a page that reads zero is a fork child's, or no vfork child was told apart yet) */
+	int shared = w && owner && __atomic_load_n(&w[LX_WIPED_OWNER], __ATOMIC_RELAXED) == owner;
+	long pid;
 	uint64_t token;
 
+	if (shared && lx_thread_self()->vfork_lent)
+		return 1;
+	pid = lx_sys0(LX_SYS_getpid);
 	if (pid == lx_proc.pid)
 		return 0;
+	if (shared)
+		return 1;
 	token = __builtin_ia32_rdtsc() | 1;
 	__atomic_store_n(&lx_proc.fork_probe, token, __ATOMIC_SEQ_CST);
-	if (shares_parent_memory(&lx_proc.fork_probe, token) == 1)
+	if (shares_parent_memory(&lx_proc.fork_probe, token) == 1) {
+		w = lx_fork_wiped();
+		if (w)
+			__atomic_store_n(&w[LX_WIPED_OWNER], lx_proc.pid, __ATOMIC_RELAXED);
 		return 1;
+	}
 	lx_proc.pid = (int)pid; /* as before when neither may be read: taken for a fork child */
 	return 0;
 }

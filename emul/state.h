@@ -53,6 +53,9 @@ struct lx_thread {
 	/* a patched rt_sigprocmask may have blocked what the stash holds: lx_signal_flush
 	 * queues those again instead of delivering them */
 	int fast_masked;
+	/* lent by clone3 to a CLONE_VM|CLONE_VFORK child (syscalls/lx_clone.c): that child, and
+	 * the fork children it may make, are the only processes that run here */
+	int vfork_lent;
 };
 
 #define LX_THREAD_SIZE ((sizeof(struct lx_thread) + 63) & ~63UL)
@@ -143,6 +146,14 @@ void lx_brand_identity(void);
  * kernel's link names the program (then read from it on first use: most processes never
  * ask, and the start saves a /proc lookup per exec). */
 const char *lx_proc_exe(void);
+
+/* A page the kernel wipes in fork children (MADV_WIPEONFORK), mapped on first use; NULL where
+ * it cannot be made.  What a process writes there is seen by every process sharing its memory
+ * (threads, vfork children) and by no fork child, which finds zeros: a fact about this very
+ * memory, where a copy of lx_proc would carry its parent's.  One int per user: */
+#define LX_WIPED_PID   0 /* the epoll emulation's owner pid (syscalls/lx_epoll_host.c) */
+#define LX_WIPED_OWNER 1 /* lx_proc.pid, once a vfork child was told apart (lx_in_vfork_child) */
+int *lx_fork_wiped(void);
 
 /* Is this a native vfork child running on its parent's memory? */
 int lx_in_vfork_child(void);

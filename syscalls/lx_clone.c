@@ -172,8 +172,10 @@ static long clone3_vm(struct lx_sysctx *c, struct lx_clone_args *a, size_t ksize
 	if (!nt)
 		return -LX_ENOMEM;
 	/* a thread starts without an alternate stack; a vfork child keeps its parent's */
-	if (vfork)
+	if (vfork) {
 		nt->vss = c->t->vss;
+		nt->vfork_lent = 1;
+	}
 	f = child_frame(c, nt, a->stack ? a->stack + a->stack_size : 0, entry);
 	a->stack = lx_estack_base(nt) + 2 * LX_PAGE;
 	a->stack_size = (uintptr_t)f - a->stack;

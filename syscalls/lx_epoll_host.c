@@ -427,25 +427,13 @@ static long host_wait(struct shadow *s, struct lx_epoll_event *ev, int max, int6
  * clone(CLONE_VM) process) see the owner's pid and use its host instances, which their
  * descriptor tables hold too (the same open file descriptions).  Without the page, getpid.
  */
-#define MADV_WIPEONFORK 18
-#define SYS_madvise	28
-
 static int wait_pid(void)
 {
-	static int *volatile page;
-	int *p = page, pid;
+	int *w = lx_fork_wiped(), *p, pid;
 
-	if (!p) {
-		long r = lx_mmap_brand(LX_PAGE, 0);
-		if (lx_is_err(r) || lx_sys3(SYS_madvise, r, LX_PAGE, MADV_WIPEONFORK) < 0)
-			return (int)lx_sys0(LX_SYS_getpid);
-		p = (int *)(uintptr_t)r;
-		if (!__atomic_compare_exchange_n(&page, &(int *){0}, p, 0, __ATOMIC_ACQ_REL,
-						 __ATOMIC_ACQUIRE)) {
-			lx_munmap(p, LX_PAGE);
-			p = page;
-		}
-	}
+	if (!w)
+		return (int)lx_sys0(LX_SYS_getpid);
+	p = &w[LX_WIPED_PID];
 	pid = __atomic_load_n(p, __ATOMIC_RELAXED);
 	if (!pid) {
 		pid = (int)lx_sys0(LX_SYS_getpid);

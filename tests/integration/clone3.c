@@ -545,6 +545,69 @@ static void part_libc(void)
 	printf("posix_spawn of a missing program: %s\n", errname(e));
 }
 
+/* ---- dispositions around posix_spawn's child, which resets every one of them ---- */
+
+static void on_usr2(int sig)
+{
+	(void)sig;
+}
+
+static int exit_code(pid_t pid)
+{
+	int st;
+
+	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int usr_handler(int sig, void (*h)(int))
+{
+	struct sigaction q;
+
+	return sigaction(sig, NULL, &q) == 0 && q.sa_handler == h;
+}
+
+/* The brand tells a vfork child (the parent's memory: its dispositions are its own) from a fork
+ * child (its own copy: its table is its own) and remembers the first answer for the children
+ * that share the memory: the fork children made afterwards must not inherit it. */
+static void part_spawnsig(void)
+{
+	char *argv[] = {"sh", "-c", "exit 3", NULL};
+	int exits = 0;
+	pid_t pid;
+
+	signal(SIGUSR2, on_usr2);
+	for (int i = 0; i < 4; i++)
+		if (posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ) == 0 &&
+		    exit_code(pid) == 3)
+			exits++;
+	printf("posix_spawn with a handler: %d of 4 exited 3, parent's handler kept %d\n", exits,
+	       usr_handler(SIGUSR2, on_usr2));
+	pid = fork();
+	if (pid == 0) /* a fork child's disposition is in its own table */
+		_exit(signal(SIGUSR1, SIG_IGN) != SIG_ERR && usr_handler(SIGUSR1, SIG_IGN) ? 20 : 21);
+	printf("fork child after posix_spawn: sets and sees its own SIG_IGN: exited %d\n",
+	       exit_code(pid));
+	pid = vfork();
+	if (pid == 0) {
+		signal(SIGUSR2, SIG_IGN);
+		_exit(30);
+	}
+	printf("vfork child after posix_spawn: exited %d, parent's handler kept %d\n",
+	       exit_code(pid), usr_handler(SIGUSR2, on_usr2));
+	pid = fork();
+	if (pid == 0) { /* a fork child's vfork child: its SIG_IGN is not the fork child's */
+		pid_t v = vfork();
+		if (v == 0) {
+			signal(SIGUSR1, SIG_IGN);
+			_exit(0);
+		}
+		_exit(exit_code(v) == 0 && usr_handler(SIGUSR1, SIG_DFL) ? 40 : 41);
+	}
+	printf("fork child's vfork child after posix_spawn: exited %d\n", exit_code(pid));
+	printf("parent: SIGUSR1 default %d\n", usr_handler(SIGUSR1, SIG_DFL));
+	signal(SIGUSR2, SIG_DFL);
+}
+
 struct part {
 	const char *name;
 	void (*fn)(void);
@@ -552,7 +615,7 @@ struct part {
 
 static const struct part parts[] = {
     {"args", part_args},   {"fork", part_fork}, {"thread", part_thread},
-    {"vfork", part_vfork}, {"libc", part_libc},
+    {"vfork", part_vfork}, {"libc", part_libc}, {"spawnsig", part_spawnsig},
 };
 
 int main(int argc, char **argv)

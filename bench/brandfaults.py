@@ -4,8 +4,8 @@
         lxzone-oci run -b BUNDLE ID          # the bundle of bench/ociexec.py: /fe N /bin/true
     perf script -i F -F comm,pid,event,trace | python3 bench/brandfaults.py
 
-Counts the faults whose address lies in the brand's range (0x70000000-0x80000000: its image,
-.bss and emulation stacks) per process name: `fe` is the fork child up to its (trapped)
+Counts the faults whose address lies in the brand's range (LX_BRAND_BASE +- 256 MiB, brand_abi.h:
+its image, .bss and emulation stacks) per process name: `fe` is the fork child up to its (trapped)
 execve, `exe` the new image's start until PR_SET_NAME, `true` the guest; U a fault in user
 mode (error code 0x14: an instruction fetch, 0x4 a read, 0x6 a write, 0x7 a write to a page
 present read-only: a copy-on-write), K one the kernel took copying to user memory (the
@@ -14,6 +14,9 @@ signal frame, a system call's output).  Divided by the number of `true` processe
 import collections
 import re
 import sys
+
+BRAND_BASE = 0x7ff000000000  # kernel-shim/brand_abi.h, LX_BRAND_BASE
+LO, HI = BRAND_BASE - 0x10000000, BRAND_BASE + 0x10000000
 
 
 def main():
@@ -31,9 +34,9 @@ def main():
         err = re.search(r"error_code=(0x[0-9a-f]+)", line).group(1)
         procs[comm].add(pid)
         total[comm] += 1
-        if 0x70000000 <= addr < 0x80000000:
+        if LO <= addr < HI:
             who = ip if not re.fullmatch(r"(0x)?[0-9a-f]+", ip) else (
-                "brand" if 0x70000000 <= int(ip, 16) < 0x80000000 else "guest")
+                "brand" if LO <= int(ip, 16) < HI else "guest")
             faults[(comm, kind, "%x" % (addr >> 12 << 12), who, err)] += 1
     n = max(len(procs["true"]), 1)
     print("execs %d; all faults per exec: %s" %

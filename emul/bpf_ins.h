@@ -58,11 +58,11 @@ static inline void lx_bpf_head(struct lx_sock_filter *p, int allow)
  */
 static inline void lx_bpf_gate_tail(struct lx_sock_filter *p, int at)
 {
-	const int hi = at, hi_zero = at + 1, lo = at + 2, above = at + 3, below = at + 4,
+	const int hi = at, hi_gate = at + 1, lo = at + 2, above = at + 3, below = at + 4,
 		  trap = at + 5, allow = at + 6;
 
 	p[hi] = ins(BPF_LD_W_ABS, OFF_IP_HI, hi, 0, 0);
-	p[hi_zero] = ins(BPF_JEQ_K, 0, hi_zero, lo, trap);
+	p[hi_gate] = ins(BPF_JEQ_K, (uint32_t)(LX_GATE_ADDR >> 32), hi_gate, lo, trap);
 	p[lo] = ins(BPF_LD_W_ABS, OFF_IP_LO, lo, 0, 0);
 	p[above] = ins(BPF_JGT_K, (uint32_t)LX_GATE_ADDR, above, below, trap);
 	p[below] = ins(BPF_JGT_K, (uint32_t)(LX_GATE_ADDR + LX_GATE_LEN), below, trap, allow);

@@ -1,6 +1,7 @@
 /* The brand's mini libc (see lx_libc.h). */
 #include "emul/lx_libc.h"
 #include "emul/lx_abi.h"
+#include "kernel-shim/brand_abi.h"
 
 void *memcpy(void *d, const void *s, size_t n)
 {
@@ -142,13 +143,13 @@ int lx_atou(const char *s, uint64_t *out)
  * must not find an emulation stack there.  The hint is only a hint: when the area is taken,
  * the kernel places the mapping as usual.
  */
-#define BRAND_HEAP_LO 0x60000000UL
-#define BRAND_HEAP_HI 0x70000000UL
+#define BRAND_HEAP_LO (LX_BRAND_BASE - 0x10000000UL) /* the 256 MiB below the image */
+#define BRAND_HEAP_HI LX_BRAND_BASE
 /* The first regions go right after the brand's .bss, inside the 2 MiB the image starts in: its
  * page table is there already.  In the heap below, the main thread's emulation stack cost every
  * exec (and every fork) a page table of its own, a zeroed page, which on this kind of VM costs
  * as much as a dozen system calls (docs/performance.md, "The brand's cost per exec"). */
-#define BRAND_NEAR_HI 0x70200000UL
+#define BRAND_NEAR_HI (LX_BRAND_BASE + 0x200000UL)
 extern char lx_brand_end[]; /* brand.ld */
 
 long lx_mmap_brand(size_t len, int flags)

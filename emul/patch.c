@@ -343,7 +343,7 @@ static void put64(uint8_t *b, uint64_t v)
  *  +0  .quad +8                  the slot the site's jmp reads
  *  +8  mov $nr, %eax
  * +13  lea -12(%rip), %rcx       rcx: +8, for lx_fast_entry
- * +20  jmp lx_fast_entry
+ * +20  jmp table + 0             the far jump to lx_fast_entry (far_jump_build)
  * +25  syscall                   the ordinary trap (LX_TRAMP_SYSCALL from +8)
  * +27  jmp *0(%rip)
  * +33  .quad site + 7
@@ -357,11 +357,24 @@ static void tramp_build(uint8_t *b, uintptr_t at, int nr, uintptr_t ret)
 	b[13] = 0x48, b[14] = 0x8d, b[15] = 0x0d;
 	put32(b + 16, (uint32_t)-12);
 	b[20] = 0xe9;
-	put32(b + 21, (uint32_t)((uintptr_t)lx_fast_entry - (at + 25)));
+	put32(b + 21, (uint32_t)(P.table - (at + 25)));
 	b[25] = 0x0f, b[26] = 0x05;
 	b[27] = 0xff, b[28] = 0x25;
 	put32(b + 29, 0);
 	put64(b + TRAMP_RET, ret);
+}
+
+/*
+ * The table's first entry: `jmp *0(%rip); .quad lx_fast_entry`.  The table sits below 2 GiB
+ * (the sites' jmp reads its slot at a 32-bit address) and the brand above 4 GiB
+ * (LX_BRAND_BASE), out of a rel32 jump's reach: the trampolines jump here, 64-bit onwards.
+ */
+static void far_jump_build(uint8_t *b)
+{
+	memset(b, 0xcc, LX_TRAMP_SIZE);
+	b[0] = 0xff, b[1] = 0x25;
+	put32(b + 2, 0);
+	put64(b + 6, (uint64_t)(uintptr_t)lx_fast_entry);
 }
 
 static int site_bytes_ok(const uint8_t *b, int nr)
@@ -432,6 +445,15 @@ static void patch_site(uintptr_t site, int nr)
 		P.full = 1; /* no /proc, or a kernel that refuses forced writes */
 		goto out;
 	}
+	if (P.next == 0) {
+		far_jump_build(tr);
+		if (mem_write(fd, P.table, tr, sizeof(tr)) < 0) {
+			P.full = 1;
+			goto close;
+		}
+		P.next = 1;
+		tramp = P.table + LX_TRAMP_SIZE;
+	}
 	tramp_build(tr, tramp, nr, site + SITE_LEN);
 	if (mem_write(fd, tramp, tr, sizeof(tr)) == 0) {
 		P.next++;
@@ -443,6 +465,7 @@ static void patch_site(uintptr_t site, int nr)
 	} else {
 		P.full = 1;
 	}
+close:
 	lx_sys1(LX_SYS_close, fd);
 out:
 	__atomic_store_n(&P.lock, 0, __ATOMIC_RELEASE);

@@ -13,8 +13,8 @@
 
 #define LX_VSYSCALL_ADDR 0xffffffffff600000UL
 
-_Static_assert(LX_GATE_ADDR + LX_GATE_LEN <= 0xffffffffUL,
-	       "the gate check compares only the low word; the gate must sit below 4 GiB");
+_Static_assert(LX_GATE_ADDR >> 32 == (LX_GATE_ADDR + LX_GATE_LEN) >> 32,
+	       "the gate check compares the high word for equality: the gate must not cross 4 GiB");
 _Static_assert(LX_VSYSCALL_ADDR >> 32 != 0,
 	       "the vsyscall page must have a nonzero high word so it is never the gate");
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
@@ -22,6 +22,7 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 
 #define IP_LO ((uint32_t)offsetof(struct seccomp_data, instruction_pointer))
 #define IP_HI (IP_LO + 4)
+#define GATE_HI ((uint32_t)(LX_GATE_ADDR >> 32)) /* the gate's high word */
 
 #define RET_TRAP_BRAND (SECCOMP_RET_TRAP | LX_TRAP_DATA)
 #define GATE_CHECK_LEN 7 /* instructions of one gate check (lx_filter_gate_pass) */

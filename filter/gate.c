@@ -132,8 +132,8 @@ long lx_filter_gate_pass(struct sock_filter *prog, size_t len, struct zone_error
 	 *                                  reach, which the brand never calls: a guest jumping to
 	 *                                  the gate must not reach it either */
 #define GATE_CHECK(inside, outside)                                                                \
-	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_HI), BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 4),   \
-	    /* hi != 0: not the gate (vsyscall) */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_LO),      \
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_HI), BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, GATE_HI, 0, 4), \
+	    /* another high word: not the gate */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_LO),      \
 	    BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)LX_GATE_ADDR, 0, 2),                     \
 	    BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)(LX_GATE_ADDR + LX_GATE_LEN), 1, 0),     \
 	    BPF_STMT(BPF_RET | BPF_K, inside), BPF_STMT(BPF_RET | BPF_K, outside)

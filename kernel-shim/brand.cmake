@@ -58,8 +58,11 @@ add_executable(lxzone-brand ${LXZONE_BRAND_SOURCES})
 execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include
 	OUTPUT_VARIABLE LXZONE_CC_INCLUDE OUTPUT_STRIP_TRAILING_WHITESPACE)
 target_compile_options(lxzone-brand PRIVATE -nostdinc -isystem ${LXZONE_CC_INCLUDE})
+# position-independent code at a fixed address above 4 GiB: every symbol the brand's own
 target_compile_options(lxzone-brand PRIVATE
-	-Wall -Wextra ${LXZONE_WERROR_FLAG} -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie
+	$<$<COMPILE_LANGUAGE:C>:-include ${CMAKE_SOURCE_DIR}/kernel-shim/brand_hidden.h>)
+target_compile_options(lxzone-brand PRIVATE
+	-Wall -Wextra ${LXZONE_WERROR_FLAG} -O2 -g -ffreestanding -fno-stack-protector -fpie
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -mgeneral-regs-only
 	-fcf-protection=none
 	# gcc would turn the brand's own copy loops into calls of memcpy/memset (the brand has

@@ -36,8 +36,23 @@
 #ifndef LXZONE_BRAND_ABI_H
 #define LXZONE_BRAND_ABI_H
 
-#define LX_BRAND_BASE 0x70000000UL /* link address of the brand image (ET_EXEC) */
-#define LX_GATE_ADDR  0x70001000UL /* first byte of .lxgate */
+/*
+ * Where the brand sits.  Every process carries the brand's image, its .bss and its first
+ * emulation stack in one 2 MiB at this fixed address, and the page tables that map it: a
+ * page-table page per level that the guest's own mappings do not already need is made at
+ * every exec, copied at every fork and freed at every exit, and on this kind of VM (shadow
+ * paging) each costs about as much as a fresh page of memory (docs/performance.md, "Where the
+ * brand sits").  The top 512 GiB of the address space (0x7f8000000000 up) always holds the
+ * process's stack (the kernel puts it in the top 16 GiB, below 0x7ffffffff000, at random), so
+ * an image there shares the stack's PUD page; at 0x70000000 it needed one of its own in a
+ * 512 GiB that dynamic programs (at 0x55.., libraries and stack at 0x7f..) do not use.
+ * 0x7ff000000000 is 48 GiB below the lowest stack the kernel places, outside the 32-bit and
+ * MAP_32BIT range (below 4 GiB), and the kernel's mmap(NULL) simply goes round it.  Above
+ * 2 GiB the brand is compiled position-independent (-fpie: RIP-relative, still linked at
+ * this address), and the gate check compares both words of the instruction pointer.
+ */
+#define LX_BRAND_BASE 0x7ff000000000UL /* link address of the brand image (ET_EXEC) */
+#define LX_GATE_ADDR  0x7ff000001000UL /* first byte of .lxgate */
 #define LX_GATE_LEN   64UL	   /* size of the gate region */
 
 #define LX_TRAP_DATA 0x1a7 /* SECCOMP_RET_DATA of the brand's TRAPs */

@@ -22,7 +22,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#define GATE_ADDR   0x70001000UL
+#define GATE_ADDR   0x7ff000001000UL /* LX_GATE_ADDR */
 #define ESTACK_SIZE (128UL * 1024)
 
 struct map {

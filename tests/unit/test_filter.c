@@ -286,6 +286,10 @@ static void test_pass_paths_load_only_arch_and_nr(void **state)
 	uint32_t loaded;
 	assert_int_equal(run_full(0, AUDIT_ARCH_X86_64, SYS_uname, 0, IP_OUTSIDE, &loaded),
 			 RET_TRAP);
+	assert_int_equal(loaded, W_ARCH | W_NR | W_IP_HI); /* another high word than the gate's */
+	assert_int_equal(run_full(0, AUDIT_ARCH_X86_64, SYS_uname, 0,
+				  LX_GATE_ADDR + LX_GATE_LEN + 1, &loaded),
+			 RET_TRAP);
 	assert_int_equal(loaded, W_ARCH | W_NR | W_IP_HI | W_IP_LO);
 }
 
@@ -379,8 +383,9 @@ static void test_gate_boundaries(void **state)
 	    {LX_GATE_ADDR + LX_GATE_LEN, SECCOMP_RET_ALLOW},
 	    {LX_GATE_ADDR + LX_GATE_LEN + 1, RET_TRAP},
 	    {LX_GATE_ADDR - 1, RET_TRAP},
-	    {(1ULL << 32) | (LX_GATE_ADDR + 1), RET_TRAP}, /* same low word, nonzero high */
-	    {(1ULL << 32) | IP_GATE, RET_TRAP},
+	    {(1ULL << 32) ^ (LX_GATE_ADDR + 1), RET_TRAP}, /* same low word, another high */
+	    {(1ULL << 32) ^ IP_GATE, RET_TRAP},
+	    {(uint32_t)IP_GATE, RET_TRAP}, /* the low word alone (the gate sits above 4 GiB) */
 	    {0xffffffff00000000ULL | IP_GATE, RET_TRAP},
 	    {0, RET_TRAP},
 	    {~0ULL, RET_TRAP},

@@ -186,7 +186,7 @@ static void test_fdfilter_shapes(void **state)
 					  LX_GATE_ADDR + LX_GATE_LEN, AUDIT_ARCH_X86_64, NULL),
 				 SECCOMP_RET_ALLOW);
 		const uint64_t outside[] = {LX_GATE_ADDR, LX_GATE_ADDR + LX_GATE_LEN + 1,
-					    (1ULL << 32) | (LX_GATE_ADDR + 2),
+					    (1ULL << 32) ^ (LX_GATE_ADDR + 2), (uint32_t)(LX_GATE_ADDR + 2),
 					    0xffffffffff600400ULL /* vsyscall */};
 		for (size_t k = 0; c->trap && k < sizeof(outside) / sizeof(outside[0]); k++)
 			if (run_prog(p, LX_FDFILTER_LEN, c->nr, c->a, outside[k], AUDIT_ARCH_X86_64,

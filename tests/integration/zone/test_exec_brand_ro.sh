@@ -55,7 +55,7 @@ import sys
 pid = sys.argv[1]
 f = open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()
 field = lambda n: int(f[n - 3])
-if field(26) != 0x70000000 or not field(26) < field(27) <= field(45) <= field(46):
+if field(26) != 0x7ff000000000 or not field(26) < field(27) <= field(45) <= field(46):
     sys.exit("code/data %x-%x %x-%x" % (field(26), field(27), field(45), field(46)))
 stack = [l.split()[0].split("-") for l in open("/proc/%s/maps" % pid) if l.rstrip().endswith("[stack]")]
 if not stack or not int(stack[0][0], 16) <= field(28) < int(stack[0][1], 16):

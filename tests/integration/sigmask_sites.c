@@ -18,7 +18,12 @@
  *   5. the mask (SIGUSR1 and SIGSYS) survives fork and execve;
  *   6. sigsuspend and pselect6 wait with their own mask and restore the site's;
  *   7. once libc's own sigaction and sigprocmask sites are patched too: threads and
- *      posix_spawn children, which start with every signal blocked, SIGSEGV included.
+ *      posix_spawn children, which start with every signal blocked, SIGSEGV included;
+ *   8. a site's traps are counted per memory (emul/patch.c, hot): a site the process and its
+ *      vfork children trap at in turn, 40 times each, is patched ("patched") or not
+ *      ("plain"); where patching is lazy, a fork child's count at a site starts afresh (a
+ *      site its parent trapped at 40 times is still plain after 12 traps of the child's,
+ *      and patched after 48 more).
  * One line per check; exit 0 when all pass.
  */
 #define _GNU_SOURCE
@@ -48,6 +53,8 @@ struct ksigaction {
 
 long site_sigaction(long sig, const struct ksigaction *act, struct ksigaction *old, long size);
 long site_sigmask(long how, const uint64_t *set, uint64_t *old, long size);
+long site_mask_shared(long how, const uint64_t *set, uint64_t *old, long size);
+long site_mask_forked(long how, const uint64_t *set, uint64_t *old, long size);
 void site_restorer(void);
 __asm__(".text\n"
 	".globl site_sigaction\n"
@@ -58,6 +65,18 @@ __asm__(".text\n"
 	"	ret\n"
 	".globl site_sigmask\n"
 	"site_sigmask:\n"
+	"	mov %rcx, %r10\n"
+	"	mov $14, %eax\n"
+	"	syscall\n"
+	"	ret\n"
+	".globl site_mask_shared\n"
+	"site_mask_shared:\n"
+	"	mov %rcx, %r10\n"
+	"	mov $14, %eax\n"
+	"	syscall\n"
+	"	ret\n"
+	".globl site_mask_forked\n"
+	"site_mask_forked:\n"
 	"	mov %rcx, %r10\n"
 	"	mov $14, %eax\n"
 	"	syscall\n"
@@ -204,6 +223,58 @@ static void part_waits(void)
 	mask_set(SIG_SETMASK, 0);
 }
 
+/* A vfork child that traps once at the shared site and exits; its pid. */
+static __attribute__((noinline)) pid_t vfork_query(void)
+{
+	uint64_t m;
+	pid_t p = vfork();
+
+	if (p == 0) {
+		site_mask_shared(SIG_BLOCK, NULL, &m, 8);
+		_exit(0);
+	}
+	return p;
+}
+
+/* 8: traps at a site counted per memory, vfork children's with their parent's */
+static void part_counts(int expect_patched)
+{
+	uint64_t m;
+	int st, n = 0, lazy;
+	pid_t p;
+
+	for (int i = 0; i < 40; i++) {
+		site_mask_shared(SIG_BLOCK, NULL, &m, 8);
+		p = vfork_query();
+		n += p > 0 && waitpid(p, &st, 0) == p && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	}
+	check(n == 40, "counts: 40 vfork children trap at the parent's site and exit");
+	check(patched((void *)site_mask_shared) == expect_patched,
+	      expect_patched ? "counts: the site the parent and its vfork children share is patched"
+			     : "counts: the site the parent and its vfork children share is plain");
+	for (int i = 0; i < 40; i++)
+		site_mask_forked(SIG_BLOCK, NULL, &m, 8);
+	lazy = !patched((void *)site_mask_forked);
+	if (!expect_patched || !lazy) {
+		printf("(counts: patching is not lazy here, no fork child's count to check)\n");
+		return;
+	}
+	p = fork();
+	if (p == 0) {
+		int early, late;
+		for (int i = 0; i < 12; i++)
+			site_mask_forked(SIG_BLOCK, NULL, &m, 8);
+		early = patched((void *)site_mask_forked);
+		for (int i = 0; i < 48; i++)
+			site_mask_forked(SIG_BLOCK, NULL, &m, 8);
+		late = patched((void *)site_mask_forked);
+		_exit(!early && late ? 0 : 1);
+	}
+	check(waitpid(p, &st, 0) == p && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "counts: a fork child's count starts afresh (plain after 12 traps, patched after 60)");
+	check(!patched((void *)site_mask_forked), "counts: the fork child's patch is its own");
+}
+
 extern char **environ;
 
 static void *libc_thread(void *arg)
@@ -316,6 +387,7 @@ int main(int argc, char **argv)
 	check(site_sigaction(SIGKILL, &cur, NULL, 8) == -EINVAL, "SIGKILL's action is EINVAL");
 	check(site_sigaction(SIGUSR1, (void *)8, NULL, 8) == -EFAULT, "a bad act is EFAULT");
 
+	part_counts(expect_patched);
 	part_threads();
 	part_fork_exec(argv[0]);
 	part_waits();

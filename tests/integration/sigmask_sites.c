@@ -19,7 +19,11 @@
  *   6. sigsuspend and pselect6 wait with their own mask and restore the site's;
  *   7. once libc's own sigaction and sigprocmask sites are patched too: threads and
  *      posix_spawn children, which start with every signal blocked, SIGSEGV included;
- *   8. a site's traps are counted per memory (emul/patch.c, hot): a site the process and its
+ *   8. a signal stashed during a patched call (1.) made the main thread's emulation stack's
+ *      base page, where the stash is kept, MADV_WIPEONFORK ("wf" in /proc/self/smaps, a
+ *      4 KiB mapping at a 128 KiB boundary before the region's guard page), and after a fork
+ *      the unblock still delivers before the call returns, in the child and in the parent;
+ *   9. a site's traps are counted per memory (emul/patch.c, hot): a site the process and its
  *      vfork children trap at in turn, 40 times each, is patched ("patched") or not
  *      ("plain"); where patching is lazy, a fork child's count at a site starts afresh (a
  *      site its parent trapped at 40 times is still plain after 12 traps of the child's,
@@ -223,6 +227,60 @@ static void part_waits(void)
 	mask_set(SIG_SETMASK, 0);
 }
 
+/* Is there a 4 KiB wipe-on-fork mapping at a 128 KiB boundary, followed by a 4 KiB
+ * PROT_NONE one: an emulation stack region's stash page and guard (emul/state.h)? */
+static int stash_page_wiped(void)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char l[512], perms[8];
+	unsigned long lo, hi, wiped_end = 0, cur_lo = 0, cur_hi = 0;
+	int found = 0;
+
+	if (!f)
+		return -1;
+	while (!found && fgets(l, sizeof(l), f)) {
+		if (sscanf(l, "%lx-%lx %7s", &lo, &hi, perms) == 3) {
+			found = wiped_end && lo == wiped_end && hi - lo == 4096 &&
+				strcmp(perms, "---p") == 0;
+			wiped_end = 0;
+			cur_lo = lo, cur_hi = hi;
+		} else if (strncmp(l, "VmFlags:", 8) == 0 && strstr(l, " wf") &&
+			   cur_hi - cur_lo == 4096 && cur_lo % (128 * 1024) == 0) {
+			wiped_end = cur_hi;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* The unblock of a raised, blocked SIGUSR1 through the site runs its handler first. */
+static int unblock_delivers(void)
+{
+	int before;
+
+	mask_set(SIG_BLOCK, BIT(SIGUSR1));
+	before = usr1_hits;
+	raise(SIGUSR1);
+	mask_set(SIG_UNBLOCK, BIT(SIGUSR1));
+	return usr1_hits == before + 1;
+}
+
+/* 8: the stash's page after a stash, and stashes on either side of a fork */
+static void part_stash(int expect_patched)
+{
+	int st;
+	pid_t p;
+
+	if (expect_patched)
+		check(stash_page_wiped() == 1, "stash: the stash's page is wiped in fork children");
+	p = fork();
+	if (p == 0)
+		_exit(unblock_delivers() && unblock_delivers() ? 0 : 1);
+	check(waitpid(p, &st, 0) == p && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "stash: a fork child's unblock delivers before the call returns");
+	check(unblock_delivers(), "stash: the parent's unblock after the fork too");
+}
+
 /* A vfork child that traps once at the shared site and exits; its pid. */
 static __attribute__((noinline)) pid_t vfork_query(void)
 {
@@ -236,7 +294,7 @@ static __attribute__((noinline)) pid_t vfork_query(void)
 	return p;
 }
 
-/* 8: traps at a site counted per memory, vfork children's with their parent's */
+/* 9: traps at a site counted per memory, vfork children's with their parent's */
 static void part_counts(int expect_patched)
 {
 	uint64_t m;
@@ -387,6 +445,7 @@ int main(int argc, char **argv)
 	check(site_sigaction(SIGKILL, &cur, NULL, 8) == -EINVAL, "SIGKILL's action is EINVAL");
 	check(site_sigaction(SIGUSR1, (void *)8, NULL, 8) == -EFAULT, "a bad act is EFAULT");
 
+	part_stash(expect_patched);
 	part_counts(expect_patched);
 	part_threads();
 	part_fork_exec(argv[0]);

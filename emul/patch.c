@@ -32,7 +32,6 @@ long lx_fastcall(struct lx_fastframe *f);
 #define SKIP_N		 32	     /* with HOT_N: P fits the hot statics' 1 KiB (brand.ld) */
 #define FUTEX_CMD_BITS	 0xfffffe7fU /* op without PRIVATE and CLOCK_REALTIME (filter/rules.c) */
 #define HOT_N		 16	     /* sites trapping in one process: libc's few */
-#define SYS_getpid	 39
 
 /* What the fast path runs, by number: the calls every filter of such a process traps from
  * outside the gate whatever their arguments (the SIGSYS path would run the same handler:
@@ -77,7 +76,7 @@ static struct {
 		unsigned n;
 	} hot[HOT_N]; /* traps per site, lazy mode (approximate: threads race, harmlessly) */
 	unsigned nhot;
-	int hot_pid; /* whose counts: a fork child starts its own */
+	int hot_pid; /* whose memory counted: a fork child starts its own (hot) */
 } P LX_BSS_HOT;	     /* read by every trap: in the page a fork child already has (lx_libc.h) */
 unsigned lx_patch_sites;
 
@@ -189,15 +188,22 @@ static void skip(uintptr_t site)
  * Lazy mode: has site trapped often enough to be worth a rewrite?  On this kind of VM a
  * rewrite costs 0.2-0.4 ms in a process (the maps, a copy of the code page, the table's first
  * page, about 20 system calls), some 50 traps' worth, so a site is patched once it has
- * trapped that often in this process (the ski-rental rule: never pay more than twice the
+ * trapped that often in this memory (the ski-rental rule: never pay more than twice the
  * best), and short-lived processes, a shell's dozen signal calls, never pay
- * (docs/performance.md).  A fork child inherits its parent's counts: the first site to reach
- * the mark in it checks whose counts they are, and a child starts its own.
+ * (docs/performance.md).
+ *
+ * The counts are the memory's, as the rewrite is: the traps of its threads and of the vfork
+ * children that run on it (posix_spawn's, whose signal calls run at the parent's libc sites)
+ * add up, and the one that reaches the mark patches the site for all of them.  A fork child's
+ * copy of the counts is its parent's history, not its own: the first site to reach the mark
+ * in it finds the counts recorded for another process (P.hot_pid, lx_proc.pid when they
+ * started, which a fork child's lx_in_vfork_child replaces by its own pid and a vfork child's
+ * leaves), and the child starts its own.  Only at the mark is this asked: one getpid in the
+ * process itself, none in a child on a region clone3 lent (lx_in_vfork_child).
  */
 static int hot(uintptr_t site)
 {
 	unsigned i;
-	int pid;
 
 	for (i = 0; i < HOT_N && P.hot[i].site != site; i++)
 		;
@@ -208,10 +214,9 @@ static int hot(uintptr_t site)
 	}
 	if (++P.hot[i].n < LX_PATCH_LAZY_TRAPS)
 		return 0;
-	pid = (int)lx_sys0(SYS_getpid);
-	if (pid == P.hot_pid)
+	if (lx_in_vfork_child() || P.hot_pid == lx_proc.pid)
 		return 1;
-	P.hot_pid = pid;
+	P.hot_pid = lx_proc.pid;
 	memset(P.hot, 0, sizeof(P.hot));
 	return 0;
 }

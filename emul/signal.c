@@ -402,6 +402,7 @@ static void sigentry(struct lx_thread *t, int sig, struct lx_siginfo *si, struct
 		/* interrupting a blocking emulated call, or a patched call (emul/patch.c):
 		 * delivered when it returns; past LX_STASH_N at once, the rest are lost (a
 		 * real-time signal may be) */
+		lx_thread_stash_page(t);
 		if (t->nstash < LX_STASH_N)
 			lx_thread_stash(t)[t->nstash++] = *si;
 		if (t->fast)

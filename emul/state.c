@@ -80,6 +80,18 @@ int lx_estack_retire(struct lx_thread *t, int tid)
 	return kept;
 }
 
+#define MADV_WIPEONFORK 18
+#define SYS_madvise	28
+
+void lx_thread_stash_page(struct lx_thread *t)
+{
+	if (t->stash_wiped)
+		return;
+	/* a kernel without MADV_WIPEONFORK (before 4.14) copies the page, as before */
+	lx_sys3(SYS_madvise, lx_estack_base(t), LX_PAGE, MADV_WIPEONFORK);
+	t->stash_wiped = 1;
+}
+
 void lx_estack_stack(struct lx_thread *t, struct lx_stack *ss)
 {
 	ss->ss_sp = lx_estack_base(t) + 2 * LX_PAGE;
@@ -117,9 +129,6 @@ static int shares_parent_memory(const volatile uint64_t *addr, uint64_t token)
 	r2 = sees_token(lx_proc.pid, addr, token);
 	return r2 == 1 ? 1 : r; /* the parent's answer, unless the recorded pid shares */
 }
-
-#define MADV_WIPEONFORK 18
-#define SYS_madvise	28
 
 static int *volatile fork_wiped; /* the pointer survives fork; the page's contents do not */
 

@@ -56,6 +56,7 @@ struct lx_thread {
 	/* lent by clone3 to a CLONE_VM|CLONE_VFORK child (syscalls/lx_clone.c): that child, and
 	 * the fork children it may make, are the only processes that run here */
 	int vfork_lent;
+	int stash_wiped; /* the stash's page is MADV_WIPEONFORK (lx_thread_stash_page) */
 };
 
 #define LX_THREAD_SIZE ((sizeof(struct lx_thread) + 63) & ~63UL)
@@ -129,6 +130,13 @@ static inline struct lx_siginfo *lx_thread_stash(const struct lx_thread *t)
 {
 	return (struct lx_siginfo *)lx_estack_base(t);
 }
+
+/* Before t's first stash: its page becomes one the kernel wipes in fork children.  A stash
+ * holds signals only between a blocking or patched call's start and its flush, so a fork
+ * (untrapped, or clone3's inside a trap) never copies one; but its page, once written, was
+ * copied on write by the next stash after every fork: a process that forks and is sent
+ * SIGCHLD during a patched call (a shell) paid a fresh page per child for nothing. */
+void lx_thread_stash_page(struct lx_thread *t);
 
 /* A new emulation stack region; NULL when out of memory. */
 struct lx_thread *lx_estack_alloc(void);

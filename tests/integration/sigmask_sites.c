@@ -18,7 +18,16 @@
  *   5. the mask (SIGUSR1 and SIGSYS) survives fork and execve;
  *   6. sigsuspend and pselect6 wait with their own mask and restore the site's;
  *   7. once libc's own sigaction and sigprocmask sites are patched too: threads and
- *      posix_spawn children, which start with every signal blocked, SIGSEGV included.
+ *      posix_spawn children, which start with every signal blocked, SIGSEGV included;
+ *   8. a signal stashed during a patched call (1.) made the main thread's emulation stack's
+ *      base page, where the stash is kept, MADV_WIPEONFORK ("wf" in /proc/self/smaps, a
+ *      4 KiB mapping at a 128 KiB boundary before the region's guard page), and after a fork
+ *      the unblock still delivers before the call returns, in the child and in the parent;
+ *   9. a site's traps are counted per memory (emul/patch.c, hot): a site the process and its
+ *      vfork children trap at in turn, 40 times each, is patched ("patched") or not
+ *      ("plain"); where patching is lazy, a fork child's count at a site starts afresh (a
+ *      site its parent trapped at 40 times is still plain after 12 traps of the child's,
+ *      and patched after 48 more).
  * One line per check; exit 0 when all pass.
  */
 #define _GNU_SOURCE
@@ -48,6 +57,8 @@ struct ksigaction {
 
 long site_sigaction(long sig, const struct ksigaction *act, struct ksigaction *old, long size);
 long site_sigmask(long how, const uint64_t *set, uint64_t *old, long size);
+long site_mask_shared(long how, const uint64_t *set, uint64_t *old, long size);
+long site_mask_forked(long how, const uint64_t *set, uint64_t *old, long size);
 void site_restorer(void);
 __asm__(".text\n"
 	".globl site_sigaction\n"
@@ -58,6 +69,18 @@ __asm__(".text\n"
 	"	ret\n"
 	".globl site_sigmask\n"
 	"site_sigmask:\n"
+	"	mov %rcx, %r10\n"
+	"	mov $14, %eax\n"
+	"	syscall\n"
+	"	ret\n"
+	".globl site_mask_shared\n"
+	"site_mask_shared:\n"
+	"	mov %rcx, %r10\n"
+	"	mov $14, %eax\n"
+	"	syscall\n"
+	"	ret\n"
+	".globl site_mask_forked\n"
+	"site_mask_forked:\n"
 	"	mov %rcx, %r10\n"
 	"	mov $14, %eax\n"
 	"	syscall\n"
@@ -204,6 +227,112 @@ static void part_waits(void)
 	mask_set(SIG_SETMASK, 0);
 }
 
+/* Is there a 4 KiB wipe-on-fork mapping at a 128 KiB boundary, followed by a 4 KiB
+ * PROT_NONE one: an emulation stack region's stash page and guard (emul/state.h)? */
+static int stash_page_wiped(void)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char l[512], perms[8];
+	unsigned long lo, hi, wiped_end = 0, cur_lo = 0, cur_hi = 0;
+	int found = 0;
+
+	if (!f)
+		return -1;
+	while (!found && fgets(l, sizeof(l), f)) {
+		if (sscanf(l, "%lx-%lx %7s", &lo, &hi, perms) == 3) {
+			found = wiped_end && lo == wiped_end && hi - lo == 4096 &&
+				strcmp(perms, "---p") == 0;
+			wiped_end = 0;
+			cur_lo = lo, cur_hi = hi;
+		} else if (strncmp(l, "VmFlags:", 8) == 0 && strstr(l, " wf") &&
+			   cur_hi - cur_lo == 4096 && cur_lo % (128 * 1024) == 0) {
+			wiped_end = cur_hi;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* The unblock of a raised, blocked SIGUSR1 through the site runs its handler first. */
+static int unblock_delivers(void)
+{
+	int before;
+
+	mask_set(SIG_BLOCK, BIT(SIGUSR1));
+	before = usr1_hits;
+	raise(SIGUSR1);
+	mask_set(SIG_UNBLOCK, BIT(SIGUSR1));
+	return usr1_hits == before + 1;
+}
+
+/* 8: the stash's page after a stash, and stashes on either side of a fork */
+static void part_stash(int expect_patched)
+{
+	int st;
+	pid_t p;
+
+	if (expect_patched)
+		check(stash_page_wiped() == 1, "stash: the stash's page is wiped in fork children");
+	p = fork();
+	if (p == 0)
+		_exit(unblock_delivers() && unblock_delivers() ? 0 : 1);
+	check(waitpid(p, &st, 0) == p && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "stash: a fork child's unblock delivers before the call returns");
+	check(unblock_delivers(), "stash: the parent's unblock after the fork too");
+}
+
+/* A vfork child that traps once at the shared site and exits; its pid. */
+static __attribute__((noinline)) pid_t vfork_query(void)
+{
+	uint64_t m;
+	pid_t p = vfork();
+
+	if (p == 0) {
+		site_mask_shared(SIG_BLOCK, NULL, &m, 8);
+		_exit(0);
+	}
+	return p;
+}
+
+/* 9: traps at a site counted per memory, vfork children's with their parent's */
+static void part_counts(int expect_patched)
+{
+	uint64_t m;
+	int st, n = 0, lazy;
+	pid_t p;
+
+	for (int i = 0; i < 40; i++) {
+		site_mask_shared(SIG_BLOCK, NULL, &m, 8);
+		p = vfork_query();
+		n += p > 0 && waitpid(p, &st, 0) == p && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	}
+	check(n == 40, "counts: 40 vfork children trap at the parent's site and exit");
+	check(patched((void *)site_mask_shared) == expect_patched,
+	      expect_patched ? "counts: the site the parent and its vfork children share is patched"
+			     : "counts: the site the parent and its vfork children share is plain");
+	for (int i = 0; i < 40; i++)
+		site_mask_forked(SIG_BLOCK, NULL, &m, 8);
+	lazy = !patched((void *)site_mask_forked);
+	if (!expect_patched || !lazy) {
+		printf("(counts: patching is not lazy here, no fork child's count to check)\n");
+		return;
+	}
+	p = fork();
+	if (p == 0) {
+		int early, late;
+		for (int i = 0; i < 12; i++)
+			site_mask_forked(SIG_BLOCK, NULL, &m, 8);
+		early = patched((void *)site_mask_forked);
+		for (int i = 0; i < 48; i++)
+			site_mask_forked(SIG_BLOCK, NULL, &m, 8);
+		late = patched((void *)site_mask_forked);
+		_exit(!early && late ? 0 : 1);
+	}
+	check(waitpid(p, &st, 0) == p && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "counts: a fork child's count starts afresh (plain after 12 traps, patched after 60)");
+	check(!patched((void *)site_mask_forked), "counts: the fork child's patch is its own");
+}
+
 extern char **environ;
 
 static void *libc_thread(void *arg)
@@ -316,6 +445,8 @@ int main(int argc, char **argv)
 	check(site_sigaction(SIGKILL, &cur, NULL, 8) == -EINVAL, "SIGKILL's action is EINVAL");
 	check(site_sigaction(SIGUSR1, (void *)8, NULL, 8) == -EFAULT, "a bad act is EFAULT");
 
+	part_stash(expect_patched);
+	part_counts(expect_patched);
 	part_threads();
 	part_fork_exec(argv[0]);
 	part_waits();

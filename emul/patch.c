@@ -482,8 +482,9 @@ undo:
 
 static void patch_site(uintptr_t site, int nr)
 {
-	uint8_t b[SITE_LEN], tr[LX_TRAMP_SIZE];
-	uintptr_t tramp;
+	uint8_t b[SITE_LEN], tr[2 * LX_TRAMP_SIZE];
+	uintptr_t tramp, at;
+	size_t len = LX_TRAMP_SIZE;
 	long fd;
 
 	if (site < LX_PAGE || (site + SITE_LEN > LX_BRAND_BASE && site < (uintptr_t)lx_brand_end) ||
@@ -507,23 +508,20 @@ static void patch_site(uintptr_t site, int nr)
 		P.full = 1;
 		goto out;
 	}
-	tramp = P.table + P.next * LX_TRAMP_SIZE;
 	fd = lx_sys3(LX_SYS_open, "/proc/self/mem", O_RDWR | LX_O_CLOEXEC, 0);
 	if (fd < 0) {
 		P.full = 1; /* no /proc, or a kernel that refuses forced writes */
 		goto out;
 	}
-	if (P.next == 0) {
+	if (P.next == 0) { /* the table's first write: its far jump and this trampoline */
 		far_jump_build(tr);
-		if (mem_write(fd, P.table, tr, sizeof(tr)) < 0) {
-			P.full = 1;
-			goto close;
-		}
 		P.next = 1;
-		tramp = P.table + LX_TRAMP_SIZE;
+		len = 2 * LX_TRAMP_SIZE;
 	}
-	tramp_build(tr, tramp, nr, site + SITE_LEN);
-	if (mem_write(fd, tramp, tr, sizeof(tr)) == 0) {
+	tramp = P.table + P.next * LX_TRAMP_SIZE;
+	at = tramp + LX_TRAMP_SIZE - len;
+	tramp_build(tr + len - LX_TRAMP_SIZE, tramp, nr, site + SITE_LEN);
+	if (mem_write(fd, at, tr, len) == 0) {
 		P.next++;
 		P.busy_tramp = tramp;
 		P.busy = site;
@@ -533,7 +531,6 @@ static void patch_site(uintptr_t site, int nr)
 	} else {
 		P.full = 1;
 	}
-close:
 	lx_sys1(LX_SYS_close, fd);
 out:
 	__atomic_store_n(&P.lock, 0, __ATOMIC_RELEASE);

@@ -70,6 +70,9 @@ static struct {
 	uintptr_t skip[SKIP_N];		     /* sites that do not qualify: not examined again */
 	unsigned nskip;
 	int membarrier; /* 0 unknown, 1 registered, -1 unavailable */
+	/* another task may run in this memory: set before the brand starts a thread or clone3's
+	 * vfork child (lx_patch_gs_handoff), never cleared; a fork copies it */
+	volatile int shared_mm;
 	int lazy;	/* LX_BF_PATCH_LAZY: a site is patched at its LX_PATCH_LAZY_TRAPS-th trap */
 	struct {
 		uintptr_t site;
@@ -150,6 +153,7 @@ uint64_t lx_patch_gs_handoff(struct lx_thread *parent, struct lx_thread *child)
 {
 	uint64_t g, magic;
 
+	__atomic_store_n(&P.shared_mm, 1, __ATOMIC_SEQ_CST); /* before the child exists */
 	if (!P.on)
 		return 0;
 	g = gs_get();
@@ -453,12 +457,15 @@ static int site_bytes_ok(const uint8_t *b, int nr)
 	return b[0] == 0xb8 && imm == (uint32_t)nr && b[5] == 0x0f && b[6] == 0x05;
 }
 
-/* The four writes of patch.h, each seen by every core before the next. */
+/* The four writes of patch.h, each seen by every core before the next; or, while no other
+ * task has run in this memory, one write of the whole jump (patch.h says why). */
 static int rewrite(long fd, uintptr_t site, uintptr_t slot)
 {
 	uint8_t jmp[SITE_LEN] = {0xff, 0x24, 0x25}, hlt = HLT, ff = 0xff;
 
 	put32(jmp + 3, (uint32_t)slot);
+	if (!__atomic_load_n(&P.shared_mm, __ATOMIC_SEQ_CST))
+		return mem_write(fd, site, jmp, SITE_LEN);
 	if (mem_write(fd, site + 5, &hlt, 1) < 0)
 		return -1;
 	sync_cores();

@@ -21,6 +21,12 @@
  * 2. byte 0 becomes 0xf4: a thread arriving at the site faults and retries until the end;
  * 3. bytes 1..6 become the jump's (byte 5 is the slot address's third byte: 0xf4 again);
  * 4. byte 0 becomes 0xff: the jump.
+ * While no other task has run in this memory (lx_patch_gs_handoff notes the first thread or
+ * clone3 vfork child before it starts), nothing can run the site meanwhile: the patching thread
+ * is in the SIGSYS path with every signal blocked, and a vfork child the brand does not start
+ * (vfork, clone) runs only while its parent sleeps.  Then the jump is one write and no core
+ * sync: no core has the site's old bytes in flight (none runs another task of this memory),
+ * and x86 keeps instruction fetch coherent with stores, as for self-modifying code.
  */
 #ifndef LXZONE_PATCH_H
 #define LXZONE_PATCH_H

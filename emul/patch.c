@@ -464,8 +464,11 @@ static int rewrite(long fd, uintptr_t site, uintptr_t slot)
 	uint8_t jmp[SITE_LEN] = {0xff, 0x24, 0x25}, hlt = HLT, ff = 0xff;
 
 	put32(jmp + 3, (uint32_t)slot);
-	if (!__atomic_load_n(&P.shared_mm, __ATOMIC_SEQ_CST))
-		return mem_write(fd, site, jmp, SITE_LEN);
+	if (!__atomic_load_n(&P.shared_mm, __ATOMIC_SEQ_CST)) {
+		if (mem_write(fd, site, jmp, SITE_LEN) == 0)
+			return 0;
+		goto undo; /* a site across two pages may be half written */
+	}
 	if (mem_write(fd, site + 5, &hlt, 1) < 0)
 		return -1;
 	sync_cores();
@@ -480,8 +483,8 @@ static int rewrite(long fd, uintptr_t site, uintptr_t slot)
 	sync_cores();
 	return 0;
 undo:
-	/* cannot happen once the first write went through; the trampoline stays valid, so a
-	 * jump is still the safest end state to aim for */
+	/* cannot happen once a first write went through; the trampoline stays valid, so a jump
+	 * is still the safest end state to aim for */
 	mem_write(fd, site + 1, jmp + 1, SITE_LEN - 1);
 	mem_write(fd, site, &ff, 1);
 	return -1;

@@ -23,10 +23,10 @@ __asm__(".text\n"
 	"	syscall\n"
 	"	ret\n");
 
-/* The byte at the site's mov: 0xff once patched into `jmp *slot`. */
+/* The byte at the site's mov: 0xe9 once patched into `jmp rel32`. */
 static int patched(void)
 {
-	return ((const volatile unsigned char *)(void *)site_sigmask)[3] == 0xff;
+	return ((const volatile unsigned char *)(void *)site_sigmask)[3] == 0xe9;
 }
 
 int main(void)

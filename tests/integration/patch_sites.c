@@ -8,7 +8,8 @@
  *   2. every register but rax, rcx and r11 kept, the flags too, and the 128-byte red zone
  *      below the stack pointer untouched;
  *   2b. a uname site copied into anonymous private code is patched like the program's own
- *      (when EXPECT is "patched"), one in a named anonymous mapping ([anon:...], when the
+ *      (when EXPECT is "patched"), also 16 TiB away from every other mapping (the brand's
+ *      trampolines must sit within a rel32 jump of it), one in a named anonymous mapping ([anon:...], when the
  *      kernel names them) or in a MAP_SHARED writable executable file mapping never is, and
  *      that file keeps its bytes (the brand asks the kernel which mapping holds a site);
  *   3. four threads calling epoll_wait (timeout 0, 100 pipes, one readable) through one
@@ -115,7 +116,7 @@ static void check(int ok, const char *what)
 
 static int patched(const void *site)
 {
-	return *(const unsigned char *)site == 0xff;
+	return *(const unsigned char *)site == 0xe9; /* jmp rel32 */
 }
 
 /* `mov $63, %eax; syscall; ret`: uname, as a site */
@@ -136,11 +137,11 @@ static int uname_at(const void *code, const struct utsname *ref)
 	return 1;
 }
 
-/* An anonymous private mapping of the site: PROT_READ|PROT_EXEC once written; named when
- * name is set (0 when the kernel cannot name it). */
-static unsigned char *anon_site(const char *name)
+/* An anonymous private mapping of the site, at hint: PROT_READ|PROT_EXEC once written; named
+ * when name is set (0 when the kernel cannot name it). */
+static unsigned char *anon_site(void *hint, const char *name)
 {
-	unsigned char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	unsigned char *p = mmap(hint, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 				-1, 0);
 
 	if (p == MAP_FAILED)
@@ -156,11 +157,15 @@ static unsigned char *anon_site(const char *name)
 
 static void mapping_sites(int expect_patched, const struct utsname *ref)
 {
-	unsigned char *anon = anon_site(NULL), *named = anon_site("lxzone-site"), *shared, back[8];
+	unsigned char *anon = anon_site(NULL, NULL), *named = anon_site(NULL, "lxzone-site");
+	unsigned char *far = anon_site((void *)0x100000000000UL, NULL), *shared, back[8];
 	int fd = memfd_create("lxzone-site", MFD_CLOEXEC);
 
 	check(anon && uname_at(anon, ref), "uname through a site in anonymous code");
 	check(anon && patched(anon) == expect_patched, "the anonymous site's state");
+	check(far == (void *)0x100000000000UL && uname_at(far, ref),
+	      "uname through a site in anonymous code at 16 TiB");
+	check(far && patched(far) == expect_patched, "that far site's state");
 	if (named) {
 		check(uname_at(named, ref), "uname through a site in named anonymous code");
 		check(!patched(named), "the named anonymous site is not patched");

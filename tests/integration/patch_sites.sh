@@ -33,11 +33,11 @@ if command -v strace >/dev/null 2>&1; then
 	strace -f -qq -e trace=pwrite64,membarrier -e signal=SIGSYS -o "$trace" \
 		"$LXRUN" --hardened -- "$bin/it_patch_sites" patched >/dev/null 2>&1 ||
 		fail "patch-sites writes: it_patch_sites under strace"
-	# before the guest's first (trapped) clone: whole 7-byte jumps; after it: 6-byte middles
-	# and core syncs, never a whole jump
+	# before the guest's first (trapped) clone: whole jumps (offsets 0-5, 6 bytes); after it:
+	# the jump's 4-byte offset alone and core syncs, never a whole jump
 	counts=$(awk '/si_syscall=__NR_clone3?,/ { t = 1 }
-		/pwrite64\(.*, 7, [0-9]+( <unfinished|\))/ { if (t) late++; else one++ }
-		/pwrite64\(.*, 6, [0-9]+( <unfinished|\))/ { if (t) four++ }
+		/pwrite64\(.*, 6, [0-9]+( <unfinished|\))/ { if (t) late++; else one++ }
+		/pwrite64\(.*, 4, [0-9]+( <unfinished|\))/ { if (t) four++ }
 		/membarrier\(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE,/ { if (t) mb++ }
 		END { printf "%d %d %d %d", one, late, four, mb }' "$trace")
 	set -- $counts

@@ -100,10 +100,10 @@ static void check(int ok, const char *what)
 	failures += !ok;
 }
 
-/* The byte at a site's mov: 0xff once patched into `jmp *slot`. */
+/* The byte at a site's mov: 0xe9 once patched into `jmp rel32`. */
 static int patched(void *fn)
 {
-	return ((const unsigned char *)fn)[3] == 0xff; /* after `mov %rcx, %r10` */
+	return ((const unsigned char *)fn)[3] == 0xe9; /* after `mov %rcx, %r10` */
 }
 
 static uint64_t mask_now(void)

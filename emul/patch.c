@@ -206,11 +206,10 @@ static void skip(uintptr_t site)
 
 /*
  * Lazy mode: has site trapped often enough to be worth a rewrite?  On this kind of VM a
- * rewrite costs a process ~0.2 ms (the table's first page and the page tables under it, the
- * copy of the code page, their first use, 8 system calls), some 40 traps' worth, so a site is
- * patched once it has trapped that often in this memory (the ski-rental rule: never pay more
- * than twice the best), and short-lived processes, a shell's dozen signal calls, never pay
- * (docs/performance.md).
+ * rewrite costs a process ~0.15 ms (the copy of the code page, the table's first page, their
+ * first use, 8 system calls), some 32 traps' worth, so a site is patched once it has trapped
+ * that often in this memory (the ski-rental rule: never pay more than twice the best), and
+ * short-lived processes, a shell's dozen signal calls, never pay (docs/performance.md).
  *
  * The counts are the memory's, as the rewrite is: the traps of its threads and of the vfork
  * children that run on it (posix_spawn's, whose signal calls run at the parent's libc sites)

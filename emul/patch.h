@@ -40,7 +40,7 @@
 #define LX_TRAMP_SIZE	 48
 #define LX_TRAMP_SYSCALL 17 /* from the trampoline's mov to its syscall (entry.S) */
 /* LX_BF_PATCH_LAZY: the trap of a site that patches it (patch.c says why this many) */
-#define LX_PATCH_LAZY_TRAPS 40
+#define LX_PATCH_LAZY_TRAPS 32
 
 /* The guest's registers lx_fast_entry saves on the emulation stack (entry.S's push order). */
 struct lx_fastframe {

@@ -4,7 +4,7 @@
  * test_syscall_patching.sh, oci_mapping.sh).  One line:
  *
  *     on     the site was a jump after its first trapped call (syscall-patching=on)
- *     auto   after its 64th but not its first (the default profile's auto: a site's 40th)
+ *     auto   after its 64th but not its first (the default profile's auto: a site's 32nd)
  *     off    never (off, or natively)
  *
  * The site is the program's own `mov $14, %eax; syscall` (rt_sigprocmask, which traps in

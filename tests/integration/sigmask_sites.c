@@ -4,7 +4,7 @@
  *
  * The program has its own `mov $nr, %eax; syscall` sites for both calls and calls each
  * 64 times first: under the brand's default profile (syscall-patching=auto, a site is
- * patched at its 40th trap) and with patching on they must then be jumps ("patched");
+ * patched at its 32nd trap) and with patching on they must then be jumps ("patched");
  * natively and with patching off they stay ("plain").  Whichever it is, the calls through
  * those sites must behave as Linux's:
  *   1. a query shows what was blocked; a blocked signal stays pending, and the unblock

@@ -28,6 +28,8 @@ long lx_fastcall(struct lx_fastframe *f);
 #define OF		 0x800UL
 #define HLT		 0xf4
 #define TABLE_SIZE	 0x10000UL
+#define NTABLES		 8 /* one per 2 GiB the patched sites span: in practice one or two */
+#define JMP_REL32	 0xe9
 #define TRAMP_RET	 33	     /* the trampoline's .quad: the site's next instruction */
 #define SKIP_N		 32	     /* with HOT_N: P fits the hot statics' 1 KiB (brand.ld) */
 #define FUTEX_CMD_BITS	 0xfffffe7fU /* op without PRIVATE and CLOCK_REALTIME (filter/rules.c) */
@@ -62,14 +64,20 @@ static const uint32_t futex_passed[] = {0, 1, 2, 5, 9, 10}; /* lx_filter_futex_p
 
 static struct {
 	int on, hardened;
-	uintptr_t table; /* the trampolines; 0 until the first patch */
-	unsigned next;	 /* trampolines used */
+	struct {
+		uintptr_t base;
+		unsigned next; /* trampolines used */
+	} tab[NTABLES];	       /* the trampolines, each table within 2 GiB of its sites */
+	unsigned ntab;	       /* tables in use: written after the table, read before it */
 	int full;
 	volatile int lock;
 	volatile uintptr_t busy, busy_tramp; /* the site being rewritten, and its trampoline */
 	uintptr_t skip[SKIP_N];		     /* sites that do not qualify: not examined again */
 	unsigned nskip;
 	int membarrier; /* 0 unknown, 1 registered, -1 unavailable */
+	/* another task may run in this memory: set before the brand starts a thread or clone3's
+	 * vfork child (lx_patch_gs_handoff), never cleared; a fork copies it */
+	volatile int shared_mm;
 	int lazy;	/* LX_BF_PATCH_LAZY: a site is patched at its LX_PATCH_LAZY_TRAPS-th trap */
 	struct {
 		uintptr_t site;
@@ -150,6 +158,7 @@ uint64_t lx_patch_gs_handoff(struct lx_thread *parent, struct lx_thread *child)
 {
 	uint64_t g, magic;
 
+	__atomic_store_n(&P.shared_mm, 1, __ATOMIC_SEQ_CST); /* before the child exists */
 	if (!P.on)
 		return 0;
 	g = gs_get();
@@ -166,9 +175,20 @@ void lx_patch_gs_attach(uint64_t gs)
 		gs_set(gs);
 }
 
+/* The table holding address a, or -1. */
+static int table_of(uintptr_t a)
+{
+	unsigned n = __atomic_load_n(&P.ntab, __ATOMIC_ACQUIRE);
+
+	for (unsigned i = 0; i < n; i++)
+		if (a >= P.tab[i].base && a < P.tab[i].base + TABLE_SIZE)
+			return (int)i;
+	return -1;
+}
+
 static int in_table(uintptr_t a)
 {
-	return P.table && a >= P.table && a < P.table + TABLE_SIZE;
+	return table_of(a) >= 0;
 }
 
 static int skipped(uintptr_t site)
@@ -186,11 +206,10 @@ static void skip(uintptr_t site)
 
 /*
  * Lazy mode: has site trapped often enough to be worth a rewrite?  On this kind of VM a
- * rewrite costs 0.2-0.4 ms in a process (the maps, a copy of the code page, the table's first
- * page, about 20 system calls), some 50 traps' worth, so a site is patched once it has
- * trapped that often in this memory (the ski-rental rule: never pay more than twice the
- * best), and short-lived processes, a shell's dozen signal calls, never pay
- * (docs/performance.md).
+ * rewrite costs a process ~0.15 ms (the copy of the code page, the table's first page, their
+ * first use, 8 system calls), some 32 traps' worth, so a site is patched once it has trapped
+ * that often in this memory (the ski-rental rule: never pay more than twice the best), and
+ * short-lived processes, a shell's dozen signal calls, never pay (docs/performance.md).
  *
  * The counts are the memory's, as the rewrite is: the traps of its threads and of the vfork
  * children that run on it (posix_spawn's, whose signal calls run at the parent's libc sites)
@@ -261,15 +280,16 @@ static int maps_line(const char *l, uintptr_t site)
 	return *p != '[';
 }
 
-static int private_exec(uintptr_t site)
+/* The text of /proc/self/maps (fd), line by line: does it show site in a private executable
+ * mapping that is not a kernel one?  Kernels before 6.11 have no PROCMAP_QUERY; not inlined,
+ * so that its buffer deepens the emulation stack (a fresh page, ~20 us here) only then. */
+static __attribute__((noinline)) int maps_text(long fd, uintptr_t site)
 {
 	char buf[4096];
 	size_t have = 0;
 	int skipping = 0, found = 0;
-	long fd = lx_sys3(LX_SYS_open, "/proc/self/maps", LX_O_RDONLY | LX_O_CLOEXEC, 0), n;
+	long n;
 
-	if (fd < 0)
-		return 0;
 	while (found == 0 &&
 	       (n = lx_sys3(LX_SYS_read, fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
 		char *l = buf, *nl;
@@ -291,8 +311,76 @@ static int private_exec(uintptr_t site)
 			skipping = 1;
 		}
 	}
-	lx_sys1(LX_SYS_close, fd);
 	return found == 1;
+}
+
+/* PROCMAP_QUERY (Linux 6.11, include/uapi/linux/fs.h): one mapping, by address, without the
+ * text of every other. */
+#define SYS_ioctl	  16
+#define PROCMAP_QUERY	  0xc0686611UL /* _IOWR('f', 17, struct procmap_query) */
+#define PMQ_EXECUTABLE	  0x4	       /* PROCMAP_QUERY_VMA_EXECUTABLE */
+#define PMQ_SHARED	  0x8	       /* PROCMAP_QUERY_VMA_SHARED: VM_MAYSHARE, maps' 's' */
+#define PMQ_FILE_BACKED	  0x20	       /* PROCMAP_QUERY_FILE_BACKED_VMA */
+struct procmap_query {
+	uint64_t size, query_flags, query_addr;
+	uint64_t vma_start, vma_end, vma_flags, vma_page_size, vma_offset, inode;
+	uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
+	uint64_t vma_name_addr, build_id_addr;
+};
+
+/* maps_line's question put to the kernel: 1 yes, 0 no, -1 it cannot say (no PROCMAP_QUERY, or
+ * a name longer than the buffer).  A program's or library's text is one query: the executable
+ * file-backed mapping there; anonymous code is asked again with its name, since the kernel's
+ * own ([vdso], [uprobes]) and named ones ([anon:...]) are anonymous too. */
+static int maps_query(long fd, uintptr_t site, uintptr_t *lo, uintptr_t *hi)
+{
+	char name[128]; /* "[anon:" + 80 + "]": the longest name an anonymous mapping has */
+	struct procmap_query q;
+	long r;
+
+	memset(&q, 0, sizeof(q));
+	q.size = sizeof(q);
+	q.query_flags = PMQ_FILE_BACKED | PMQ_EXECUTABLE;
+	q.query_addr = site;
+	r = lx_sys3(SYS_ioctl, fd, PROCMAP_QUERY, &q);
+	if (r == -LX_ENOENT) {
+		memset(&q, 0, sizeof(q));
+		q.size = sizeof(q);
+		q.query_flags = PMQ_EXECUTABLE;
+		q.query_addr = site;
+		q.vma_name_size = sizeof(name);
+		q.vma_name_addr = (uintptr_t)name;
+		r = lx_sys3(SYS_ioctl, fd, PROCMAP_QUERY, &q);
+		if (r == 0 && q.vma_name_size && name[0] == '[')
+			return 0;
+	}
+	if (r == -LX_ENOENT)
+		return 0; /* nothing executable there */
+	if (r < 0)
+		return -1;
+	*lo = q.vma_start;
+	*hi = q.vma_end;
+	return q.vma_start <= site && site + SITE_LEN <= q.vma_end && !(q.vma_flags & PMQ_SHARED);
+}
+
+/* Is [site, site + SITE_LEN) in one private executable mapping that is not a kernel one?
+ * Asked of the kernel at the rewrite, never remembered: the guest may remap it meanwhile.
+ * [lo, hi): the mapping (from the maps text: the site's page). */
+static int private_exec(uintptr_t site, uintptr_t *lo, uintptr_t *hi)
+{
+	long fd = lx_sys3(LX_SYS_open, "/proc/self/maps", LX_O_RDONLY | LX_O_CLOEXEC, 0);
+	int r;
+
+	if (fd < 0)
+		return 0;
+	r = maps_query(fd, site, lo, hi);
+	if (r < 0) {
+		*lo = site & ~(LX_PAGE - 1);
+		*hi = *lo + LX_PAGE;
+		r = maps_text(fd, site);
+	}
+	lx_sys1(LX_SYS_close, fd);
+	return r == 1;
 }
 
 static void sync_cores(void)
@@ -316,22 +404,56 @@ static int mem_write(long fd, uintptr_t at, const void *b, size_t n)
 	return lx_sys4(SYS_pwrite64, fd, b, n, at) == (long)n ? 0 : -1;
 }
 
-static int map_table(void)
+/* Does a rel32 jump from site reach every trampoline of a table at base? */
+static int reaches(uintptr_t site, uintptr_t base)
 {
-	/* the third byte of every slot address is 0xf4 (hlt): see patch.h */
-	static const uintptr_t at[] = {0x6ff40000, 0x5ff40000, 0x4ff40000, 0x3ff40000, 0x2ff40000};
+	int64_t lo = (int64_t)(base - (site + 5)), hi = (int64_t)(base + TABLE_SIZE - (site + 5));
 
-	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
-		long r = lx_sys6(LX_SYS_mmap, at[i], TABLE_SIZE, LX_PROT_READ | LX_PROT_EXEC,
-				 LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | LX_MAP_FIXED_NOREPLACE, -1, 0);
-		if ((uintptr_t)r == at[i]) {
-			P.table = at[i];
-			return 0;
+	return lo >= INT32_MIN && hi <= INT32_MAX;
+}
+
+/*
+ * A new table within a rel32 jump of site, whose mapping is [lo, hi): first where the kernel
+ * puts a mapping of its own choice, beside those it made last (for a library's site, the
+ * libraries: the page tables there exist, where an address below 2 GiB in a PIE process
+ * needed three new page-table pages, ~45 us here); then, for a program's own text far from
+ * them, just below or above its mapping (hints: the kernel takes them when they are free).
+ */
+static int map_table(uintptr_t site, uintptr_t lo, uintptr_t hi)
+{
+	uintptr_t down = lo & ~(TABLE_SIZE - 1), up = (hi + TABLE_SIZE - 1) & ~(TABLE_SIZE - 1);
+	uintptr_t hint[] = {0, down - TABLE_SIZE, down - 0x1000000, up + 0x1000000,
+			    down - 0x40000000, up + 0x40000000};
+	unsigned n = P.ntab;
+
+	if (n == NTABLES)
+		return -1;
+	for (size_t i = 0; i < sizeof(hint) / sizeof(hint[0]); i++) {
+		long r;
+		if (i && (hint[i] < 0x100000 || hint[i] >= 1UL << 47))
+			continue; /* below mmap_min_addr's usual range, or wrapped around */
+		r = lx_sys6(LX_SYS_mmap, hint[i], TABLE_SIZE, LX_PROT_READ | LX_PROT_EXEC,
+			    LX_MAP_PRIVATE | LX_MAP_ANONYMOUS, -1, 0);
+		if (lx_is_err(r))
+			continue;
+		if (reaches(site, (uintptr_t)r)) {
+			P.tab[n].base = (uintptr_t)r;
+			P.tab[n].next = 0;
+			__atomic_store_n(&P.ntab, n + 1, __ATOMIC_RELEASE);
+			return (int)n;
 		}
-		if (!lx_is_err(r))
-			lx_sys2(LX_SYS_munmap, r, TABLE_SIZE);
+		lx_sys2(LX_SYS_munmap, r, TABLE_SIZE);
 	}
 	return -1;
+}
+
+/* A table with room within reach of site, or a new one: its index, or -1. */
+static int table_for(uintptr_t site, uintptr_t lo, uintptr_t hi)
+{
+	for (unsigned i = 0; i < P.ntab; i++)
+		if ((P.tab[i].next + 2) * LX_TRAMP_SIZE <= TABLE_SIZE && reaches(site, P.tab[i].base))
+			return (int)i;
+	return map_table(site, lo, hi);
 }
 
 static void put32(uint8_t *b, uint32_t v)
@@ -345,24 +467,23 @@ static void put64(uint8_t *b, uint64_t v)
 }
 
 /*
- *  +0  .quad +8                  the slot the site's jmp reads
- *  +8  mov $nr, %eax
+ *  +0  int3 x 8                  (the slot of the `jmp *imm32` sites once had)
+ *  +8  mov $nr, %eax             where the site's jmp lands
  * +13  lea -12(%rip), %rcx       rcx: +8, for lx_fast_entry
  * +20  jmp table + 0             the far jump to lx_fast_entry (far_jump_build)
  * +25  syscall                   the ordinary trap (LX_TRAMP_SYSCALL from +8)
  * +27  jmp *0(%rip)
  * +33  .quad site + 7
  */
-static void tramp_build(uint8_t *b, uintptr_t at, int nr, uintptr_t ret)
+static void tramp_build(uint8_t *b, uintptr_t table, uintptr_t at, int nr, uintptr_t ret)
 {
 	memset(b, 0xcc, LX_TRAMP_SIZE);
-	put64(b, at + 8);
 	b[8] = 0xb8;
 	put32(b + 9, (uint32_t)nr);
 	b[13] = 0x48, b[14] = 0x8d, b[15] = 0x0d;
 	put32(b + 16, (uint32_t)-12);
 	b[20] = 0xe9;
-	put32(b + 21, (uint32_t)(P.table - (at + 25)));
+	put32(b + 21, (uint32_t)(table - (at + 25)));
 	b[25] = 0x0f, b[26] = 0x05;
 	b[27] = 0xff, b[28] = 0x25;
 	put32(b + 29, 0);
@@ -370,9 +491,9 @@ static void tramp_build(uint8_t *b, uintptr_t at, int nr, uintptr_t ret)
 }
 
 /*
- * The table's first entry: `jmp *0(%rip); .quad lx_fast_entry`.  The table sits below 2 GiB
- * (the sites' jmp reads its slot at a 32-bit address) and the brand above 4 GiB
- * (LX_BRAND_BASE), out of a rel32 jump's reach: the trampolines jump here, 64-bit onwards.
+ * A table's first entry: `jmp *0(%rip); .quad lx_fast_entry`.  The table sits within 2 GiB of
+ * its sites (their rel32 jumps) and the brand at LX_BRAND_BASE, out of a rel32 jump's reach
+ * from most: the trampolines jump here, 64-bit onwards.
  */
 static void far_jump_build(uint8_t *b)
 {
@@ -390,38 +511,47 @@ static int site_bytes_ok(const uint8_t *b, int nr)
 	return b[0] == 0xb8 && imm == (uint32_t)nr && b[5] == 0x0f && b[6] == 0x05;
 }
 
-/* The four writes of patch.h, each seen by every core before the next. */
-static int rewrite(long fd, uintptr_t site, uintptr_t slot)
+/* The four writes of patch.h, each seen by every core before the next; or, while no other
+ * task has run in this memory, one write of the whole jump (patch.h says why).  The site
+ * becomes `jmp rel32` to the trampoline's mov, then hlt (byte 5); byte 6 keeps syscall's. */
+static int rewrite(long fd, uintptr_t site, uintptr_t tramp)
 {
-	uint8_t jmp[SITE_LEN] = {0xff, 0x24, 0x25}, hlt = HLT, ff = 0xff;
+	uint8_t jmp[6] = {JMP_REL32, 0, 0, 0, 0, HLT}, hlt = HLT, e9 = JMP_REL32;
 
-	put32(jmp + 3, (uint32_t)slot);
+	put32(jmp + 1, (uint32_t)(tramp + 8 - (site + 5)));
+	if (!__atomic_load_n(&P.shared_mm, __ATOMIC_SEQ_CST)) {
+		if (mem_write(fd, site, jmp, sizeof(jmp)) == 0)
+			return 0;
+		goto undo; /* a site across two pages may be half written */
+	}
 	if (mem_write(fd, site + 5, &hlt, 1) < 0)
 		return -1;
 	sync_cores();
 	if (mem_write(fd, site, &hlt, 1) < 0)
 		goto undo;
 	sync_cores();
-	if (mem_write(fd, site + 1, jmp + 1, SITE_LEN - 1) < 0)
+	if (mem_write(fd, site + 1, jmp + 1, 4) < 0)
 		goto undo;
 	sync_cores();
-	if (mem_write(fd, site, &ff, 1) < 0)
+	if (mem_write(fd, site, &e9, 1) < 0)
 		goto undo;
 	sync_cores();
 	return 0;
 undo:
-	/* cannot happen once the first write went through; the trampoline stays valid, so a
-	 * jump is still the safest end state to aim for */
-	mem_write(fd, site + 1, jmp + 1, SITE_LEN - 1);
-	mem_write(fd, site, &ff, 1);
+	/* cannot happen once a first write went through; the trampoline stays valid, so a jump
+	 * is still the safest end state to aim for */
+	mem_write(fd, site + 1, jmp + 1, sizeof(jmp) - 1);
+	mem_write(fd, site, &e9, 1);
 	return -1;
 }
 
 static void patch_site(uintptr_t site, int nr)
 {
-	uint8_t b[SITE_LEN], tr[LX_TRAMP_SIZE];
-	uintptr_t tramp;
+	uint8_t b[SITE_LEN], tr[2 * LX_TRAMP_SIZE];
+	uintptr_t tramp, at, lo, hi;
+	size_t len = LX_TRAMP_SIZE;
 	long fd;
+	int ti;
 
 	if (site < LX_PAGE || (site + SITE_LEN > LX_BRAND_BASE && site < (uintptr_t)lx_brand_end) ||
 	    in_table(site) || P.full)
@@ -432,36 +562,25 @@ static void patch_site(uintptr_t site, int nr)
 		return; /* another thread is patching (or a fork copied its lock): next time */
 	if (skipped(site) || lx_copy_from_guest(b, site, SITE_LEN) || !site_bytes_ok(b, nr))
 		goto out;
-	if (!private_exec(site)) {
-		skip(site);
+	if (!private_exec(site, &lo, &hi) || (ti = table_for(site, lo, hi)) < 0) {
+		skip(site); /* or no table within its reach: it keeps trapping */
 		goto out;
 	}
-	if (!P.table && map_table() < 0) {
-		P.full = 1;
-		goto out;
-	}
-	if ((P.next + 1) * LX_TRAMP_SIZE > TABLE_SIZE) {
-		P.full = 1;
-		goto out;
-	}
-	tramp = P.table + P.next * LX_TRAMP_SIZE;
 	fd = lx_sys3(LX_SYS_open, "/proc/self/mem", O_RDWR | LX_O_CLOEXEC, 0);
 	if (fd < 0) {
 		P.full = 1; /* no /proc, or a kernel that refuses forced writes */
 		goto out;
 	}
-	if (P.next == 0) {
+	if (P.tab[ti].next == 0) { /* the table's first write: its far jump and this trampoline */
 		far_jump_build(tr);
-		if (mem_write(fd, P.table, tr, sizeof(tr)) < 0) {
-			P.full = 1;
-			goto close;
-		}
-		P.next = 1;
-		tramp = P.table + LX_TRAMP_SIZE;
+		P.tab[ti].next = 1;
+		len = 2 * LX_TRAMP_SIZE;
 	}
-	tramp_build(tr, tramp, nr, site + SITE_LEN);
-	if (mem_write(fd, tramp, tr, sizeof(tr)) == 0) {
-		P.next++;
+	tramp = P.tab[ti].base + P.tab[ti].next * LX_TRAMP_SIZE;
+	at = tramp + LX_TRAMP_SIZE - len;
+	tramp_build(tr + len - LX_TRAMP_SIZE, P.tab[ti].base, tramp, nr, site + SITE_LEN);
+	if (mem_write(fd, at, tr, len) == 0) {
+		P.tab[ti].next++;
 		P.busy_tramp = tramp;
 		P.busy = site;
 		if (rewrite(fd, site, tramp) == 0)
@@ -470,7 +589,6 @@ static void patch_site(uintptr_t site, int nr)
 	} else {
 		P.full = 1;
 	}
-close:
 	lx_sys1(LX_SYS_close, fd);
 out:
 	__atomic_store_n(&P.lock, 0, __ATOMIC_RELEASE);
@@ -499,27 +617,32 @@ void lx_patch_trap(struct lx_thread *t, int nr, struct lx_ucontext *uc)
 	patch_site(rip - SITE_LEN, nr);
 }
 
-/* The trampoline a patched site's bytes jump to, or 0. */
+/* The trampoline a patched site's bytes jump to (8 bytes before the mov they land on), or 0. */
 static uintptr_t patched_tramp(uintptr_t site)
 {
-	uint8_t b[SITE_LEN];
-	uint32_t slot;
+	uint8_t b[5];
+	int32_t rel;
+	uintptr_t tramp;
 	uint64_t ret;
+	int i;
 
-	if (lx_copy_from_guest(b, site, SITE_LEN) || b[0] != 0xff || b[1] != 0x24 || b[2] != 0x25)
+	if (lx_copy_from_guest(b, site, sizeof(b)) || b[0] != JMP_REL32)
 		return 0;
-	memcpy(&slot, b + 3, 4);
-	if (!in_table(slot) || (slot - P.table) % LX_TRAMP_SIZE)
-		return 0;
-	memcpy(&ret, (const void *)(uintptr_t)(slot + TRAMP_RET), 8);
-	return ret == site + SITE_LEN ? slot : 0;
+	memcpy(&rel, b + 1, 4);
+	tramp = site + 5 + (uintptr_t)(intptr_t)rel - 8;
+	i = table_of(tramp);
+	if (i < 0 || (tramp - P.tab[i].base) % LX_TRAMP_SIZE ||
+	    (tramp - P.tab[i].base) / LX_TRAMP_SIZE >= P.tab[i].next)
+		return 0; /* not a trampoline written (whose return address is in the table) */
+	memcpy(&ret, (const void *)(tramp + TRAMP_RET), 8);
+	return ret == site + SITE_LEN ? tramp : 0;
 }
 
 int lx_patch_fault(const struct lx_siginfo *si, struct lx_ucontext *uc)
 {
 	uintptr_t rip = uc->uc_mcontext.rip, tramp;
 
-	if (si->si_code != SI_KERNEL || !P.table)
+	if (si->si_code != SI_KERNEL || !__atomic_load_n(&P.ntab, __ATOMIC_ACQUIRE))
 		return 0;
 	if (rip == P.busy) /* arrived while the site is rewritten: again */
 		return 1;

@@ -5,11 +5,13 @@
  *
  * When a call the process's table marks as patchable (lx_patch_nr) traps from a site whose
  * seven bytes are `mov $nr, %eax; syscall` (b8 imm32 0f 05) in a private executable mapping,
- * the brand writes a trampoline for the site into its table (one 64 KiB mapping below 2 GiB
- * whose addresses have 0xf4 in their third byte) and rewrites the site into `jmp *slot`
- * (ff 24 25 imm32).  The trampoline sets rax, points rcx at itself and jumps to
- * kernel-shim/entry.S's lx_fast_entry, which runs the call on the emulation stack (lx_fastcall)
- * with the same handler the SIGSYS path runs, and returns to the site's next instruction.
+ * the brand writes a trampoline for the site into a table within 2 GiB of it (a 64 KiB
+ * mapping where the kernel places one, beside the libraries, whose page tables exist; for a
+ * program's own text, just below or above it) and rewrites the site into `jmp rel32` to the
+ * trampoline (e9 imm32), then hlt (byte 5); byte 6 keeps its 05.  The trampoline sets rax,
+ * points rcx at itself and jumps to kernel-shim/entry.S's lx_fast_entry, which runs the call
+ * on the emulation stack (lx_fastcall) with the same handler the SIGSYS path runs, and
+ * returns to the site's next instruction.
  * The trampoline also keeps the site's own `syscall`, the ordinary trap, for whatever the fast
  * path declines.
  *
@@ -19,8 +21,14 @@
  *    the syscall faults there, and lx_patch_fault sends it to the trampoline's syscall with
  *    its rax (whatever mov or jump brought it there);
  * 2. byte 0 becomes 0xf4: a thread arriving at the site faults and retries until the end;
- * 3. bytes 1..6 become the jump's (byte 5 is the slot address's third byte: 0xf4 again);
- * 4. byte 0 becomes 0xff: the jump.
+ * 3. bytes 1..4 become the jump's offset;
+ * 4. byte 0 becomes 0xe9: the jump.
+ * While no other task has run in this memory (lx_patch_gs_handoff notes the first thread or
+ * clone3 vfork child before it starts), nothing can run the site meanwhile: the patching thread
+ * is in the SIGSYS path with every signal blocked, and a vfork child the brand does not start
+ * (vfork, clone) runs only while its parent sleeps.  Then bytes 0..5 are one write and no core
+ * sync: no core has the site's old bytes in flight (none runs another task of this memory),
+ * and x86 keeps instruction fetch coherent with stores, as for self-modifying code.
  */
 #ifndef LXZONE_PATCH_H
 #define LXZONE_PATCH_H
@@ -32,7 +40,7 @@
 #define LX_TRAMP_SIZE	 48
 #define LX_TRAMP_SYSCALL 17 /* from the trampoline's mov to its syscall (entry.S) */
 /* LX_BF_PATCH_LAZY: the trap of a site that patches it (patch.c says why this many) */
-#define LX_PATCH_LAZY_TRAPS 48
+#define LX_PATCH_LAZY_TRAPS 32
 
 /* The guest's registers lx_fast_entry saves on the emulation stack (entry.S's push order). */
 struct lx_fastframe {

@@ -92,7 +92,7 @@ lx_enter_guest:
 
 /*
  * Patched system call sites (emul/patch.h, docs/architecture.md "Syscall-site patching").  A
- * patched site's `jmp *slot` lands in its trampoline, which sets rax to the call's number and
+ * patched site's `jmp rel32` lands in its trampoline, which sets rax to the call's number and
  * rcx to the trampoline's own address and jumps here, on the guest's stack with every other
  * register the guest's.  The thread's struct lx_thread is the GS base (emul/patch.c binds it
  * with arch_prctl, so no FSGSBASE instruction is needed);

@@ -509,7 +509,7 @@ const struct zone_config_key zone_config_keys[] = {
      "Rewrite the site of a trapped call (`mov $nr, %eax; syscall`) into a jump to the brand, "
      "so later calls from it take no signal (docs/architecture.md, \"Syscall-site patching\"); "
      "`auto` is `on` in the hardened profile and, in the default profile, patches a site once it "
-     "trapped 48 times in a process. The environment variable "
+     "trapped 32 times in a process. The environment variable "
      "LXZONE_SYSCALL_PATCHING=on|off of lxzone/lxrun decides for `auto` (theirs, never the "
      "zone's: `exec --env` gives it to the program only)."},
     {"kernel-version", ZONE_KEY_STRING, "5.15.0", "X.Y[.Z][suffix]", v_kernel_version,

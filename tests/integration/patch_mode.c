@@ -4,7 +4,7 @@
  * test_syscall_patching.sh, oci_mapping.sh).  One line:
  *
  *     on     the site was a jump after its first trapped call (syscall-patching=on)
- *     auto   after its 64th but not its first (the default profile's auto: a site's 48th)
+ *     auto   after its 64th but not its first (the default profile's auto: a site's 32nd)
  *     off    never (off, or natively)
  *
  * The site is the program's own `mov $14, %eax; syscall` (rt_sigprocmask, which traps in
@@ -23,10 +23,10 @@ __asm__(".text\n"
 	"	syscall\n"
 	"	ret\n");
 
-/* The byte at the site's mov: 0xff once patched into `jmp *slot`. */
+/* The byte at the site's mov: 0xe9 once patched into `jmp rel32`. */
 static int patched(void)
 {
-	return ((const volatile unsigned char *)(void *)site_sigmask)[3] == 0xff;
+	return ((const volatile unsigned char *)(void *)site_sigmask)[3] == 0xe9;
 }
 
 int main(void)

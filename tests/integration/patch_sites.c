@@ -7,6 +7,11 @@
  *   1. uname through its own site;
  *   2. every register but rax, rcx and r11 kept, the flags too, and the 128-byte red zone
  *      below the stack pointer untouched;
+ *   2b. a uname site copied into anonymous private code is patched like the program's own
+ *      (when EXPECT is "patched"), also 16 TiB away from every other mapping (the brand's
+ *      trampolines must sit within a rel32 jump of it), one in a named anonymous mapping ([anon:...], when the
+ *      kernel names them) or in a MAP_SHARED writable executable file mapping never is, and
+ *      that file keeps its bytes (the brand asks the kernel which mapping holds a site);
  *   3. four threads calling epoll_wait (timeout 0, 100 pipes, one readable) through one
  *      site while the main thread sends them SIGUSR1 as fast as it can: every call returns
  *      the one ready descriptor, and the handlers run;
@@ -23,6 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -109,7 +116,76 @@ static void check(int ok, const char *what)
 
 static int patched(const void *site)
 {
-	return *(const unsigned char *)site == 0xff;
+	return *(const unsigned char *)site == 0xe9; /* jmp rel32 */
+}
+
+/* `mov $63, %eax; syscall; ret`: uname, as a site */
+static const unsigned char uname_code[] = {0xb8, 63, 0, 0, 0, 0x0f, 0x05, 0xc3};
+
+/* uname three times through the site at code; 1 when every answer is ref's */
+static int uname_at(const void *code, const struct utsname *ref)
+{
+	long (*fn)(void *) = (long (*)(void *))code;
+	struct utsname u;
+
+	for (int i = 0; i < 3; i++) {
+		memset(&u, 0, sizeof(u));
+		if (fn(&u) != 0 || strcmp(u.release, ref->release) != 0 ||
+		    strcmp(u.nodename, ref->nodename) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* An anonymous private mapping of the site, at hint: PROT_READ|PROT_EXEC once written; named
+ * when name is set (0 when the kernel cannot name it). */
+static unsigned char *anon_site(void *hint, const char *name)
+{
+	unsigned char *p = mmap(hint, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				-1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	memcpy(p, uname_code, sizeof(uname_code));
+	if (mprotect(p, 4096, PROT_READ | PROT_EXEC) < 0 ||
+	    (name && prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, p, 4096, name) < 0)) {
+		munmap(p, 4096);
+		return NULL;
+	}
+	return p;
+}
+
+static void mapping_sites(int expect_patched, const struct utsname *ref)
+{
+	unsigned char *anon = anon_site(NULL, NULL), *named = anon_site(NULL, "lxzone-site");
+	unsigned char *far = anon_site((void *)0x100000000000UL, NULL), *shared, back[8];
+	int fd = memfd_create("lxzone-site", MFD_CLOEXEC);
+
+	check(anon && uname_at(anon, ref), "uname through a site in anonymous code");
+	check(anon && patched(anon) == expect_patched, "the anonymous site's state");
+	check(far == (void *)0x100000000000UL && uname_at(far, ref),
+	      "uname through a site in anonymous code at 16 TiB");
+	check(far && patched(far) == expect_patched, "that far site's state");
+	if (named) {
+		check(uname_at(named, ref), "uname through a site in named anonymous code");
+		check(!patched(named), "the named anonymous site is not patched");
+	} else {
+		printf("  (no anonymous mapping names here: PR_SET_VMA_ANON_NAME %s)\n",
+		       strerror(errno));
+	}
+	if (fd < 0 || write(fd, uname_code, sizeof(uname_code)) != sizeof(uname_code) ||
+	    ftruncate(fd, 4096) < 0) {
+		check(0, "a memfd with the site");
+		return;
+	}
+	shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_SHARED, fd, 0);
+	check(shared != MAP_FAILED && uname_at(shared, ref),
+	      "uname through a site in a shared writable file mapping");
+	check(shared != MAP_FAILED && !patched(shared), "the shared site is not patched");
+	check(pread(fd, back, sizeof(back), 0) == sizeof(back) &&
+		  memcmp(back, uname_code, sizeof(back)) == 0,
+	      "the shared file keeps its bytes");
+	close(fd);
 }
 
 static volatile sig_atomic_t handled;
@@ -205,6 +281,9 @@ int main(int argc, char **argv)
 	check(diff == 0, "every register but rax, rcx, r11 kept, and DF and CF");
 	check(rz == 1, "the 128-byte red zone untouched");
 	check(patched(site_regs_at) == expect_patched, "the register site's state");
+
+	/* 2b. which mappings: before any thread, as the sites above */
+	mapping_sites(expect_patched, &ref);
 
 	/* 3. threads hammering one epoll_wait site, signals flying */
 	epfd = epoll_create1(EPOLL_CLOEXEC);

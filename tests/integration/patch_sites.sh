@@ -4,7 +4,8 @@
 # and uname, registers, flags, red zone, epoll_wait in 4 threads under a stream of signals and
 # a blocked epoll_wait woken with EINTR all right), also over --epoll-ppoll, and switched off
 # both ways (--syscall-patching off, LXZONE_SYSCALL_PATCHING=off): the bytes stay and the
-# results are the same.
+# results are the same.  With strace: a site is rewritten in one write while the process has
+# no other thread, and in the four steps with core syncs once it made one (emul/patch.h).
 . "$(dirname "$0")/lib.sh"
 need_root
 bin=$LXZONE_BUILD/tests/bin
@@ -27,4 +28,23 @@ check hardened-off plain "$LXRUN" --hardened --syscall-patching off -- "$bin/it_
 check hardened-env-off plain env LXZONE_SYSCALL_PATCHING=off "$LXRUN" --hardened -- "$bin/it_patch_sites"
 # across exec and fork: a shell that runs it (the flag travels with the brand's execve)
 check hardened-exec patched "$LXRUN" --hardened -- /bin/sh -c 'exec "$0" "$1"' "$bin/it_patch_sites"
+if command -v strace >/dev/null 2>&1; then
+	trace=$WORK/writes.txt
+	strace -f -qq -e trace=pwrite64,membarrier -e signal=SIGSYS -o "$trace" \
+		"$LXRUN" --hardened -- "$bin/it_patch_sites" patched >/dev/null 2>&1 ||
+		fail "patch-sites writes: it_patch_sites under strace"
+	# before the guest's first (trapped) clone: whole jumps (offsets 0-5, 6 bytes); after it:
+	# the jump's 4-byte offset alone and core syncs, never a whole jump
+	counts=$(awk '/si_syscall=__NR_clone3?,/ { t = 1 }
+		/pwrite64\(.*, 6, [0-9]+( <unfinished|\))/ { if (t) late++; else one++ }
+		/pwrite64\(.*, 4, [0-9]+( <unfinished|\))/ { if (t) four++ }
+		/membarrier\(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE,/ { if (t) mb++ }
+		END { printf "%d %d %d %d", one, late, four, mb }' "$trace")
+	set -- $counts
+	if [ "$1" -ge 3 ] && [ "$2" -eq 0 ] && [ "$3" -ge 1 ] && [ "$4" -ge 4 ]; then
+		echo "ok   patch-sites writes (alone: $1 whole jumps; with threads: $3 four-step, $4 syncs)"
+	else
+		fail "patch-sites writes: alone $1 whole jumps, with threads $2 whole and $3 four-step, $4 syncs"
+	fi
+fi
 finish

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Patched rt_sigaction and rt_sigprocmask sites (sigmask_sites.c): natively (the sites stay
 # `mov; syscall`), under lxrun's default profile (syscall-patching=auto: patched at a site's
-# 48th trap), with patching on, off both ways, and across a shell's exec: masks, pending
+# 32nd trap), with patching on, off both ways, and across a shell's exec: masks, pending
 # signals, SIGSYS kept the brand's, dispositions, threads, fork, exec and waits as on Linux.
 . "$(dirname "$0")/lib.sh"
 need_root

@@ -78,7 +78,7 @@ static const char usage_text[] =
     "                          host epoll instance of its own (stricter, slower)\n"
     "  --syscall-patching on|off|auto\n"
     "                          patch the sites of trapped calls into jumps to the brand\n"
-    "                          (auto: on in the hardened profile, a site's 48th trap in the\n"
+    "                          (auto: on in the hardened profile, a site's 32nd trap in the\n"
     "                          default one; $LXZONE_SYSCALL_PATCHING)\n"
     "  --profile default|hardened\n"
     "                          the brand profile, as lxzone's `profile` key\n"

@@ -113,8 +113,11 @@ void lx_patch_init(unsigned flags)
 	P.lazy = !(flags & LX_BF_PATCH) && (flags & LX_BF_PATCH_LAZY);
 	P.hot_pid = lx_proc.pid;
 	/* the first thread is bound from the start, as clone binds every later one
-	 * (lx_patch_gs_handoff): execve left GS 0 */
-	if (P.on && lx_signal_boot_thread)
+	 * (lx_patch_gs_handoff): execve left GS 0.  Not in lazy mode, where most processes
+	 * never patch a site: the thread that patches binds itself then (lx_patch_trap), and
+	 * another one finds it unbound at a patched site once and binds there (the trampoline's
+	 * own syscall traps), which saves every start one system call. */
+	if (P.on && !P.lazy && lx_signal_boot_thread)
 		gs_set((uintptr_t)lx_signal_boot_thread);
 	P.hardened = !!(flags & LX_BF_HARDENED);
 }

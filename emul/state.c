@@ -1,7 +1,8 @@
 #include "emul/state.h"
 #include "emul/lx_libc.h"
 
-struct lx_proc lx_proc __attribute__((aligned(4096))); /* its hot fields in one page (state.h) */
+/* its head in the hot statics' page (state.h, brand.ld) */
+struct lx_proc lx_proc __attribute__((section(".bss.lxproc"), aligned(64)));
 
 _Static_assert(LX_STASH_N * sizeof(struct lx_siginfo) <= LX_PAGE, "the stash fits its page");
 
@@ -33,13 +34,12 @@ static uintptr_t reuse(void)
 	return base;
 }
 
-struct lx_thread *lx_estack_alloc(void)
+/* A new region, mapped and not written: its base, or 0. */
+static uintptr_t map_region(void)
 {
-	uintptr_t p, base = reuse();
+	uintptr_t p, base;
 	long r;
 
-	if (base)
-		return init_region(base);
 	/* the brand's area hands out size-aligned regions; otherwise take twice the size and
 	 * trim, so the region is aligned to its size */
 	r = lx_mmap_brand(LX_ESTACK_SIZE, LX_MAP_NORESERVE);
@@ -50,7 +50,7 @@ struct lx_thread *lx_estack_alloc(void)
 			lx_sys2(LX_SYS_munmap, r, LX_ESTACK_SIZE);
 		r = lx_mmap_brand(2 * LX_ESTACK_SIZE, LX_MAP_NORESERVE);
 		if (lx_is_err(r))
-			return NULL;
+			return 0;
 		p = (uintptr_t)r;
 		base = (p + LX_ESTACK_SIZE - 1) & ~(LX_ESTACK_SIZE - 1);
 		if (base > p)
@@ -60,7 +60,23 @@ struct lx_thread *lx_estack_alloc(void)
 				p + 2 * LX_ESTACK_SIZE - (base + LX_ESTACK_SIZE));
 	}
 	lx_sys3(LX_SYS_mprotect, base + LX_PAGE, LX_PAGE, LX_PROT_NONE);
-	return init_region(base);
+	return base;
+}
+
+struct lx_thread *lx_estack_alloc(void)
+{
+	uintptr_t base = reuse();
+
+	if (!base)
+		base = map_region();
+	return base ? init_region(base) : NULL;
+}
+
+struct lx_thread *lx_estack_first(void)
+{
+	uintptr_t base = map_region();
+
+	return base ? init_region(base) : NULL;
 }
 
 int lx_estack_retire(struct lx_thread *t, int tid)

@@ -76,7 +76,15 @@ struct lx_thread *lx_estack_first(void)
 {
 	uintptr_t base = map_region();
 
-	return base ? init_region(base) : NULL;
+	return base ? (struct lx_thread *)(base + LX_ESTACK_SIZE - LX_THREAD_SIZE) : NULL;
+}
+
+void lx_thread_first(struct lx_thread *t)
+{
+	t->self = (uintptr_t)t;
+	t->vss.ss_flags = LX_SS_DISABLE;
+	t->sigsys_blocked = lx_proc.boot_sigsys_blocked;
+	__atomic_store_n(&t->magic, LX_THREAD_MAGIC, __ATOMIC_RELEASE);
 }
 
 int lx_estack_retire(struct lx_thread *t, int tid)

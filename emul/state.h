@@ -94,6 +94,9 @@ struct lx_proc {
 	int binfmt; /* started by the kernel through the zone's binfmt_misc entry (brand_abi.h) */
 	int exe_program;     /* the kernel's exe link names the program (kernel-shim/start.c) */
 	uint64_t fork_probe; /* lx_in_vfork_child's token */
+	/* the guest's view of SIGSYS blocked, for the first thread's struct, which its first
+	 * signal entry fills (lx_thread_first): the start does not write the emulation stack */
+	int boot_sigsys_blocked;
 	struct lx_vsigaction act[LX_NSIG + 1]; /* the guest's dispositions */
 	volatile int act_lock;
 	/* What /proc/self/exe shows the guest: where the kernel's link does not name the program
@@ -154,8 +157,12 @@ void lx_thread_stash_page(struct lx_thread *t);
 /* A new emulation stack region; NULL when out of memory. */
 struct lx_thread *lx_estack_alloc(void);
 /* The first thread's, for the start: a region of its own, with no look at the free ones (there
- * are none in a new image, and their list is not in the page the start writes). */
+ * are none in a new image, and their list is not in the page the start writes), its struct
+ * left unwritten, so that a process that never enters the brand writes no page of it; the
+ * first signal entry fills it (lx_thread_first), in the page the kernel's signal frame has
+ * just made present. */
 struct lx_thread *lx_estack_first(void);
+void lx_thread_first(struct lx_thread *t);
 void lx_estack_stack(struct lx_thread *t, struct lx_stack *ss);
 /* Keeps an exiting thread's region for reuse; 0 when the list is full (unmap it). */
 int lx_estack_retire(struct lx_thread *t, int tid);

@@ -143,11 +143,13 @@ static int sees_token(long pid, const volatile uint64_t *addr, uint64_t token)
 /* The process whose memory a vfork child would share: its parent (the vfork caller sleeps
  * until the child execs or exits), or, after CLONE_PARENT, the recorded pid.  1: shared, 0:
  * not, -1: the parent could not be read (and the recorded pid does not share). */
-static int shares_parent_memory(const volatile uint64_t *addr, uint64_t token)
+static int shares_parent_memory(const volatile uint64_t *addr, uint64_t token, long *ppidp)
 {
 	long ppid = lx_sys0(LX_SYS_getppid);
 	int r = sees_token(ppid, addr, token), r2;
 
+	if (ppidp)
+		*ppidp = ppid;
 	if (r == 1 || lx_proc.pid == ppid)
 		return r;
 	r2 = sees_token(lx_proc.pid, addr, token);
@@ -212,7 +214,7 @@ int lx_in_vfork_child(void)
 		return 1;
 	token = __builtin_ia32_rdtsc() | 1;
 	__atomic_store_n(&lx_proc.fork_probe, token, __ATOMIC_SEQ_CST);
-	if (shares_parent_memory(&lx_proc.fork_probe, token) == 1) {
+	if (shares_parent_memory(&lx_proc.fork_probe, token, NULL) == 1) {
 		w = lx_fork_wiped();
 		if (w)
 			__atomic_store_n(&w[LX_WIPED_OWNER], lx_proc.pid, __ATOMIC_RELAXED);
@@ -222,14 +224,15 @@ int lx_in_vfork_child(void)
 	return 0;
 }
 
-int lx_vfork_probe(void)
+int lx_vfork_probe(long *pid, long *ppid)
 {
 	volatile uint64_t token;
 
-	if (lx_sys0(LX_SYS_getpid) == lx_proc.pid)
+	*ppid = 0;
+	if ((*pid = lx_sys0(LX_SYS_getpid)) == lx_proc.pid)
 		return 0;
 	token = __builtin_ia32_rdtsc() | 1;
-	return shares_parent_memory(&token, token);
+	return shares_parent_memory(&token, token, ppid);
 }
 
 void lx_brand_identity(void)

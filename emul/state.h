@@ -97,6 +97,9 @@ struct lx_proc {
 	/* the guest's view of SIGSYS blocked, for the first thread's struct, which its first
 	 * signal entry fills (lx_thread_first): the start does not write the emulation stack */
 	int boot_sigsys_blocked;
+	/* the last vfork child that set a signal to SIG_IGN, which the table (its parent's) does
+	 * not show: its exec sends no hint of the ignored signals (syscalls/lx_exec.c) */
+	int vfork_ignored;
 	struct lx_vsigaction act[LX_NSIG + 1]; /* the guest's dispositions */
 	volatile int act_lock;
 	/* What /proc/self/exe shows the guest: where the kernel's link does not name the program
@@ -191,7 +194,8 @@ int lx_in_vfork_child(void);
 /* The same question without writing lx_proc (a fork child's copy of its page would be one more
  * fresh page of its exec) and without adopting the pid: the token goes on the caller's stack,
  * the emulation stack a vfork child borrows from its parent.  1 in a vfork child, 0 in a process
- * of its own, -1 when it cannot tell (the parent is gone or may not be read: not dumpable). */
-int lx_vfork_probe(void);
+ * of its own, -1 when it cannot tell (the parent is gone or may not be read: not dumpable).
+ * *pid is getpid(); *ppid getppid() where it was asked (0 in a process of its own). */
+int lx_vfork_probe(long *pid, long *ppid);
 
 #endif

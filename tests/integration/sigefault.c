@@ -562,6 +562,7 @@ static void exec_case(const char *name, int how)
 					NULL };
 		char *const a_mask[] = { self_path, "report-mask", NULL };
 		char *const a_ign[] = { self_path, "report-ign", NULL };
+		char *const a_dfl[] = { self_path, "report-dfl", NULL };
 		pid_t c;
 		int cst;
 		int fd;
@@ -651,6 +652,43 @@ static void exec_case(const char *name, int how)
 				_exit(100);
 			}
 			_exit(c > 0 && waitpid(c, &cst, 0) == c && WIFEXITED(cst) ? WEXITSTATUS(cst) : 99);
+		case 14:
+			/* a vfork child that changes nothing: its exec keeps what the parent
+			 * ignored (the brand's hint comes from the parent's table) */
+			signal(SIGUSR2, SIG_IGN);
+			c = vfork();
+			if (c == 0) {
+				execve(self_path, a_ign, envp);
+				_exit(100);
+			}
+			_exit(c > 0 && waitpid(c, &cst, 0) == c && WIFEXITED(cst) ? WEXITSTATUS(cst) : 99);
+		case 15:
+			/* a vfork child that stops ignoring what the parent ignores: its exec
+			 * does not ignore it (the parent's table says otherwise) */
+			signal(SIGUSR2, SIG_IGN);
+			c = vfork();
+			if (c == 0) {
+				signal(SIGUSR2, SIG_DFL);
+				execve(self_path, a_dfl, envp);
+				_exit(100);
+			}
+			if (c < 0 || waitpid(c, &cst, 0) != c)
+				_exit(99);
+			_exit(WIFSIGNALED(cst) && WTERMSIG(cst) == SIGUSR2 ? 15 : 98);
+		case 16:
+			/* as 12, in a process that made a trapped call first (the brand's table
+			 * is then this process's, the vfork child's parent's): its exec still
+			 * keeps what the child ignored on its own */
+			signal(SIGUSR1, SIG_DFL);
+			c = vfork();
+			if (c == 0) {
+				signal(SIGUSR2, SIG_IGN);
+				execve(self_path, a_ign, envp);
+				_exit(100);
+			}
+			if (c < 0 || waitpid(c, &cst, 0) != c || !WIFEXITED(cst))
+				_exit(99);
+			_exit(signal(SIGUSR2, SIG_DFL) == SIG_IGN ? 98 : WEXITSTATUS(cst));
 		}
 		printf("%s: exec failed: %s\n", name, errname(errno));
 		fflush(stdout);
@@ -683,6 +721,9 @@ static void part_exec(void)
 	exec_case("execve keeps the mask, SIGSYS too", 11);
 	exec_case("a vfork child's exec keeps what it ignored", 12);
 	exec_case("a fork child's first call is execve, keeps ignored", 13);
+	exec_case("a vfork child's exec keeps what its parent ignored", 14);
+	exec_case("a vfork child's exec drops what it stopped ignoring", 15);
+	exec_case("a vfork child's exec keeps what it ignored, after a call", 16);
 	unlink("/tmp/sigefault-script");
 	unlink("/tmp/sigefault-noexec");
 	unlink("/tmp/sigefault-garbage");
@@ -699,6 +740,18 @@ static int report_ign(void)
 	raise(SIGUSR2);
 	printf("  after exec: SIGUSR2 seen ignored %d, and survived it\n", sa.sa_handler == SIG_IGN);
 	return 12;
+}
+
+/* `sigefault report-dfl`: the exec'd image sees SIGUSR2 at its default, and dies of it. */
+static int report_dfl(void)
+{
+	struct sigaction sa;
+
+	sigaction(SIGUSR2, NULL, &sa);
+	printf("  after exec: SIGUSR2 seen ignored %d\n", sa.sa_handler == SIG_IGN);
+	fflush(stdout);
+	raise(SIGUSR2);
+	return 15;
 }
 
 /* `sigefault report-mask`: what an exec'd image sees of the mask it inherited. */
@@ -744,6 +797,8 @@ int main(int argc, char **argv)
 		return report_mask();
 	if (argc == 2 && strcmp(argv[1], "report-ign") == 0)
 		return report_ign();
+	if (argc == 2 && strcmp(argv[1], "report-dfl") == 0)
+		return report_dfl();
 	bad = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (bad == MAP_FAILED) {
 		perror("mmap");

@@ -114,9 +114,11 @@ void lx_patch_init(unsigned flags)
 	P.hot_pid = lx_proc.pid;
 	/* the first thread is bound from the start, as clone binds every later one
 	 * (lx_patch_gs_handoff): execve left GS 0.  Not in lazy mode, where most processes
-	 * never patch a site: the thread that patches binds itself then (lx_patch_trap), and
-	 * another one finds it unbound at a patched site once and binds there (the trampoline's
-	 * own syscall traps), which saves every start one system call. */
+	 * never patch a site (a system call per exec saved): no thread may reach a patched site
+	 * unbound (its probe would fault, fatally where it blocks SIGSEGV), and none does, since
+	 * a site is patched by a thread that binds itself first (lx_patch_trap), and another
+	 * thread exists only once the first one made it through a trapped clone, whose hand-off
+	 * binds the caller too. */
 	if (P.on && !P.lazy && lx_signal_boot_thread)
 		gs_set((uintptr_t)lx_signal_boot_thread);
 	P.hardened = !!(flags & LX_BF_HARDENED);

@@ -15,6 +15,7 @@
  *
  * Output is deterministic: no addresses, pids or timings are printed.
  */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -25,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -563,6 +565,7 @@ static void exec_case(const char *name, int how)
 		char *const a_mask[] = { self_path, "report-mask", NULL };
 		char *const a_ign[] = { self_path, "report-ign", NULL };
 		char *const a_dfl[] = { self_path, "report-dfl", NULL };
+		char *const a_vec[] = { self_path, "report-vectors", "x", NULL };
 		pid_t c;
 		int cst;
 		int fd;
@@ -689,6 +692,9 @@ static void exec_case(const char *name, int how)
 			if (c < 0 || waitpid(c, &cst, 0) != c || !WIFEXITED(cst))
 				_exit(99);
 			_exit(signal(SIGUSR2, SIG_DFL) == SIG_IGN ? 98 : WEXITSTATUS(cst));
+		case 17:
+			execve(self_path, a_vec, envp);
+			break;
 		}
 		printf("%s: exec failed: %s\n", name, errname(errno));
 		fflush(stdout);
@@ -724,6 +730,7 @@ static void part_exec(void)
 	exec_case("a vfork child's exec keeps what its parent ignored", 14);
 	exec_case("a vfork child's exec drops what it stopped ignoring", 15);
 	exec_case("a vfork child's exec keeps what it ignored, after a call", 16);
+	exec_case("execve: the vectors the new image starts with", 17);
 	unlink("/tmp/sigefault-script");
 	unlink("/tmp/sigefault-noexec");
 	unlink("/tmp/sigefault-garbage");
@@ -752,6 +759,34 @@ static int report_dfl(void)
 	fflush(stdout);
 	raise(SIGUSR2);
 	return 15;
+}
+
+/* `sigefault report-vectors x`: the vectors the image started with, as the kernel lays them
+ * out (the brand rewrites its own in place): argv, then envp (the caller's, nothing of the
+ * brand's), then auxv, whose AT_PHDR is this program's and whose AT_EXECFN is the name. */
+extern const Elf64_Ehdr __ehdr_start;
+
+static int report_vectors(int argc, char **argv, char **envp)
+{
+	char **e = envp;
+	int clean = 1, foo = 0, execfn = 0, phdr = 0;
+	const Elf64_auxv_t *a;
+
+	for (; *e; e++) {
+		clean &= strncmp(*e, "LXZONE", 6) != 0;
+		foo |= strcmp(*e, "FOO=bar") == 0;
+	}
+	for (a = (const Elf64_auxv_t *)(e + 1); a->a_type != AT_NULL; a++) {
+		if (a->a_type == AT_EXECFN)
+			execfn = strcmp((const char *)a->a_un.a_val, argv[0]) == 0 &&
+				 a->a_un.a_val == getauxval(AT_EXECFN);
+		if (a->a_type == AT_PHDR)
+			phdr = a->a_un.a_val == (uintptr_t)&__ehdr_start + __ehdr_start.e_phoff;
+	}
+	printf("  after exec: argc %d, argv[1] %s, envp after argv %d, FOO %d, nothing of the "
+	       "brand's %d, AT_EXECFN the name %d, AT_PHDR this program's %d\n",
+	       argc, argv[1], envp == argv + argc + 1, foo, clean, execfn, phdr);
+	return 17;
 }
 
 /* `sigefault report-mask`: what an exec'd image sees of the mask it inherited. */
@@ -790,9 +825,11 @@ static const struct part parts[] = {
 };
 
 /* sigefault [PART...]: run the named parts in order (all of them by default). */
-int main(int argc, char **argv)
+int main(int argc, char **argv, char **envp)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 3 && strcmp(argv[1], "report-vectors") == 0)
+		return report_vectors(argc, argv, envp);
 	if (argc == 2 && strcmp(argv[1], "report-mask") == 0)
 		return report_mask();
 	if (argc == 2 && strcmp(argv[1], "report-ign") == 0)

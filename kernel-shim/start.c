@@ -208,11 +208,12 @@ static long start_handover(struct start_vec *v, char **namep)
 	lx_proc.kv = lx_sys_kv_parse(lx_proc.kver);
 	/* the report's and the zone page's paths: constants for the usual values, copied (into
 	 * lx_proc's cold part, a page of its own) only otherwise */
-	lx_proc.report = start_path(v->secure ? "" : f[3], lx_proc.report_buf,
-				    sizeof(lx_proc.report_buf));
-	lx_proc.page_path = v->secure && lx_strcmp(f[4], zone_page) != 0
-				? ""
-				: start_path(f[4], lx_proc.page_path_buf, sizeof(lx_proc.page_path_buf));
+	lx_proc.report =
+	    start_path(v->secure ? "" : f[3], lx_proc.report_buf, sizeof(lx_proc.report_buf));
+	lx_proc.page_path =
+	    v->secure && lx_strcmp(f[4], zone_page) != 0
+		? ""
+		: start_path(f[4], lx_proc.page_path_buf, sizeof(lx_proc.page_path_buf));
 	if (v->has_execfd) {
 		char *sep = f[5];
 		while ((lx_proc.flags & LX_BF_EXECFD) && *sep && *sep != LX_BRAND_SEP)

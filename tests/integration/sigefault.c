@@ -548,6 +548,21 @@ static void *exec_from_thread(void *arg)
 	_exit(99);
 }
 
+/* vfork; the child sets SIGUSR2 to disp when set, then execs argv.  The wait status, or -1. */
+static int vfork_exec(int set, void (*disp)(int), char *const argv[], char *const envp[])
+{
+	int st;
+	pid_t c = vfork();
+
+	if (c == 0) {
+		if (set)
+			signal(SIGUSR2, disp);
+		execve(argv[0], argv, envp);
+		_exit(100);
+	}
+	return c > 0 && waitpid(c, &st, 0) == c ? st : -1;
+}
+
 static void exec_case(const char *name, int how)
 {
 	fflush(stdout);
@@ -635,13 +650,8 @@ static void exec_case(const char *name, int how)
 		case 12:
 			/* a vfork child's dispositions are its own, not the parent's (the brand's
 			 * table is the parent's memory): its exec must keep what it ignored */
-			c = vfork();
-			if (c == 0) {
-				signal(SIGUSR2, SIG_IGN);
-				execve(self_path, a_ign, envp);
-				_exit(100);
-			}
-			if (c < 0 || waitpid(c, &cst, 0) != c || !WIFEXITED(cst))
+			cst = vfork_exec(1, SIG_IGN, a_ign, envp);
+			if (cst < 0 || !WIFEXITED(cst))
 				_exit(99);
 			/* and the child's SIG_IGN was not the parent's */
 			_exit(signal(SIGUSR2, SIG_DFL) == SIG_IGN ? 98 : WEXITSTATUS(cst));
@@ -659,37 +669,21 @@ static void exec_case(const char *name, int how)
 			/* a vfork child that changes nothing: its exec keeps what the parent
 			 * ignored (the brand's hint comes from the parent's table) */
 			signal(SIGUSR2, SIG_IGN);
-			c = vfork();
-			if (c == 0) {
-				execve(self_path, a_ign, envp);
-				_exit(100);
-			}
-			_exit(c > 0 && waitpid(c, &cst, 0) == c && WIFEXITED(cst) ? WEXITSTATUS(cst) : 99);
+			cst = vfork_exec(0, SIG_DFL, a_ign, envp);
+			_exit(cst >= 0 && WIFEXITED(cst) ? WEXITSTATUS(cst) : 99);
 		case 15:
 			/* a vfork child that stops ignoring what the parent ignores: its exec
 			 * does not ignore it (the parent's table says otherwise) */
 			signal(SIGUSR2, SIG_IGN);
-			c = vfork();
-			if (c == 0) {
-				signal(SIGUSR2, SIG_DFL);
-				execve(self_path, a_dfl, envp);
-				_exit(100);
-			}
-			if (c < 0 || waitpid(c, &cst, 0) != c)
-				_exit(99);
-			_exit(WIFSIGNALED(cst) && WTERMSIG(cst) == SIGUSR2 ? 15 : 98);
+			cst = vfork_exec(1, SIG_DFL, a_dfl, envp);
+			_exit(cst >= 0 && WIFSIGNALED(cst) && WTERMSIG(cst) == SIGUSR2 ? 15 : 98);
 		case 16:
 			/* as 12, in a process that made a trapped call first (the brand's table
 			 * is then this process's, the vfork child's parent's): its exec still
 			 * keeps what the child ignored on its own */
 			signal(SIGUSR1, SIG_DFL);
-			c = vfork();
-			if (c == 0) {
-				signal(SIGUSR2, SIG_IGN);
-				execve(self_path, a_ign, envp);
-				_exit(100);
-			}
-			if (c < 0 || waitpid(c, &cst, 0) != c || !WIFEXITED(cst))
+			cst = vfork_exec(1, SIG_IGN, a_ign, envp);
+			if (cst < 0 || !WIFEXITED(cst))
 				_exit(99);
 			_exit(signal(SIGUSR2, SIG_DFL) == SIG_IGN ? 98 : WEXITSTATUS(cst));
 		case 17:

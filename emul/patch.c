@@ -113,13 +113,12 @@ void lx_patch_init(unsigned flags)
 	P.lazy = !(flags & LX_BF_PATCH) && (flags & LX_BF_PATCH_LAZY);
 	P.hot_pid = lx_proc.pid;
 	/* the first thread is bound from the start, as clone binds every later one
-	 * (lx_patch_gs_handoff): execve left GS 0.  Not in lazy mode, where most processes
-	 * never patch a site (a system call per exec saved): no thread may reach a patched site
-	 * unbound (its probe would fault, fatally where it blocks SIGSEGV), and none does, since
-	 * a site is patched by a thread that binds itself first (lx_patch_trap), and another
-	 * thread exists only once the first one made it through a trapped clone, whose hand-off
-	 * binds the caller too. */
-	if (P.on && !P.lazy && lx_signal_boot_thread)
+	 * (lx_patch_gs_handoff): execve left GS 0.  Also in lazy mode, where most processes
+	 * never patch a site: a vfork child (not trapped) may patch one in its parent's memory,
+	 * and binds only itself; the parent, were it unbound, would then meet the patched site
+	 * with its probe faulting, fatally where it blocks SIGSEGV (glibc's and musl's spawns
+	 * block every signal around the child). */
+	if (P.on && lx_signal_boot_thread)
 		gs_set((uintptr_t)lx_signal_boot_thread);
 	P.hardened = !!(flags & LX_BF_HARDENED);
 }

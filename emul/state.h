@@ -118,7 +118,7 @@ struct lx_proc {
 
 /* The hot statics and lx_proc's head share one page (brand.ld checks the statics' size): room
  * for both, and for the first LX_PROC_EXE_ROOM bytes of exe, a usual program path. */
-#define LX_BSS_HOT_MAX	 0x300
+#define LX_BSS_HOT_MAX	 0x400
 #define LX_PROC_EXE_ROOM 512
 _Static_assert(LX_BSS_HOT_MAX + __builtin_offsetof(struct lx_proc, exe) + LX_PROC_EXE_ROOM <= 4096,
 	       "lx_proc's head, the hot statics and a path fit one page");

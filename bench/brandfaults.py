@@ -1,11 +1,14 @@
 """Page faults on the brand's memory per exec, by phase and page, from perf's fault events.
 
-    perf record -e exceptions:page_fault_user -e exceptions:page_fault_kernel -a -o F -- \\
+    perf record -e exceptions:page_fault_user -e exceptions:page_fault_kernel -o F -- \\
         lxzone-oci run -b BUNDLE ID          # the bundle of bench/ociexec.py: /fe N /bin/true
     perf script -i F -F comm,pid,event,trace | python3 bench/brandfaults.py
 
-Counts the faults whose address lies in the brand's range (LX_BRAND_BASE +- 256 MiB, brand_abi.h:
-its image, .bss and emulation stacks) per process name: `fe` is the fork child up to its (trapped)
+(perf follows the run's processes without -a; with -a, other users' branded processes named
+`exe` or `true` count too.)  Counts the faults whose address lies in the brand's range (the 256
+MiB under LX_BRAND_BASE and the image's 2 MiB, brand_abi.h and lx_libc.c's lx_mmap_brand: its
+image, .bss and emulation stacks; the guest's heap, which the kernel puts after the image,
+is not the brand's) per process name: `fe` is the fork child up to its (trapped)
 execve, `exe` the new image's start until PR_SET_NAME, `true` the guest; U a fault in user
 mode (error code 0x14: an instruction fetch, 0x4 a read, 0x6 a write, 0x7 a write to a page
 present read-only: a copy-on-write), K one the kernel took copying to user memory (the
@@ -16,7 +19,7 @@ import re
 import sys
 
 BRAND_BASE = 0x7ff000000000  # kernel-shim/brand_abi.h, LX_BRAND_BASE
-LO, HI = BRAND_BASE - 0x10000000, BRAND_BASE + 0x10000000
+LO, HI = BRAND_BASE - 0x10000000, BRAND_BASE + 0x200000
 
 
 def main():

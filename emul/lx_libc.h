@@ -60,8 +60,8 @@ static inline void lx_spin_unlock(volatile int *l)
 
 void *lx_mmap_anon(size_t len);
 long lx_mmap_brand(size_t len, int flags);
-/* A static every exec's start writes: kept in the boot stack's top page (kernel-shim/brand.ld),
- * which the start writes anyway, so that it costs no fresh page of its own. */
+/* A static every exec's start writes: kept in the page of lx_proc's head (kernel-shim/brand.ld,
+ * emul/state.h), which the start writes anyway, so that it costs no fresh page of its own. */
 #define LX_BSS_HOT                                                                                 \
 	__attribute__((section(".bss.lxhot"))) /* mapping or -errno, in the brand's own area */
 void lx_munmap(void *p, size_t len);

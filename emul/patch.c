@@ -113,7 +113,11 @@ void lx_patch_init(unsigned flags)
 	P.lazy = !(flags & LX_BF_PATCH) && (flags & LX_BF_PATCH_LAZY);
 	P.hot_pid = lx_proc.pid;
 	/* the first thread is bound from the start, as clone binds every later one
-	 * (lx_patch_gs_handoff): execve left GS 0 */
+	 * (lx_patch_gs_handoff): execve left GS 0.  Also in lazy mode, where most processes
+	 * never patch a site: a vfork child (not trapped) may patch one in its parent's memory,
+	 * and binds only itself; the parent, were it unbound, would then meet the patched site
+	 * with its probe faulting, fatally where it blocks SIGSEGV (glibc's and musl's spawns
+	 * block every signal around the child). */
 	if (P.on && lx_signal_boot_thread)
 		gs_set((uintptr_t)lx_signal_boot_thread);
 	P.hardened = !!(flags & LX_BF_HARDENED);

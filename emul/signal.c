@@ -119,7 +119,8 @@ int lx_signal_init(struct lx_thread *t, int sigsys_masked, const uint64_t *ignor
 	r = lx_sys4(LX_SYS_rt_sigprocmask, LX_SIG_UNBLOCK, &sigsys, &oldmask, 8);
 	if (r < 0)
 		return (int)r;
-	t->sigsys_blocked = sigsys_masked || (oldmask & sigsys);
+	/* t's struct is filled at its first signal entry (lx_thread_first) */
+	lx_proc.boot_sigsys_blocked = sigsys_masked || (oldmask & sigsys);
 	lx_signal_boot_thread = t;
 	return 0;
 }
@@ -423,6 +424,8 @@ void lx_sigentry(int sig, struct lx_siginfo *si, struct lx_ucontext *uc)
 {
 	struct lx_thread *t = lx_thread_self();
 
+	if (__builtin_expect(t->magic != LX_THREAD_MAGIC, 0))
+		lx_thread_first(t); /* the first thread's first entry (lx_estack_first) */
 	t->depth++;
 	sigentry(t, sig, si, uc);
 	t->depth--;

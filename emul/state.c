@@ -1,7 +1,8 @@
 #include "emul/state.h"
 #include "emul/lx_libc.h"
 
-struct lx_proc lx_proc __attribute__((aligned(4096))); /* its hot fields in one page (state.h) */
+/* its head in the hot statics' page (state.h, brand.ld) */
+struct lx_proc lx_proc __attribute__((section(".bss.lxproc"), aligned(64)));
 
 _Static_assert(LX_STASH_N * sizeof(struct lx_siginfo) <= LX_PAGE, "the stash fits its page");
 
@@ -33,13 +34,12 @@ static uintptr_t reuse(void)
 	return base;
 }
 
-struct lx_thread *lx_estack_alloc(void)
+/* A new region, mapped and not written: its base, or 0. */
+static uintptr_t map_region(void)
 {
-	uintptr_t p, base = reuse();
+	uintptr_t p, base;
 	long r;
 
-	if (base)
-		return init_region(base);
 	/* the brand's area hands out size-aligned regions; otherwise take twice the size and
 	 * trim, so the region is aligned to its size */
 	r = lx_mmap_brand(LX_ESTACK_SIZE, LX_MAP_NORESERVE);
@@ -50,7 +50,7 @@ struct lx_thread *lx_estack_alloc(void)
 			lx_sys2(LX_SYS_munmap, r, LX_ESTACK_SIZE);
 		r = lx_mmap_brand(2 * LX_ESTACK_SIZE, LX_MAP_NORESERVE);
 		if (lx_is_err(r))
-			return NULL;
+			return 0;
 		p = (uintptr_t)r;
 		base = (p + LX_ESTACK_SIZE - 1) & ~(LX_ESTACK_SIZE - 1);
 		if (base > p)
@@ -60,7 +60,31 @@ struct lx_thread *lx_estack_alloc(void)
 				p + 2 * LX_ESTACK_SIZE - (base + LX_ESTACK_SIZE));
 	}
 	lx_sys3(LX_SYS_mprotect, base + LX_PAGE, LX_PAGE, LX_PROT_NONE);
-	return init_region(base);
+	return base;
+}
+
+struct lx_thread *lx_estack_alloc(void)
+{
+	uintptr_t base = reuse();
+
+	if (!base)
+		base = map_region();
+	return base ? init_region(base) : NULL;
+}
+
+struct lx_thread *lx_estack_first(void)
+{
+	uintptr_t base = map_region();
+
+	return base ? (struct lx_thread *)(base + LX_ESTACK_SIZE - LX_THREAD_SIZE) : NULL;
+}
+
+void lx_thread_first(struct lx_thread *t)
+{
+	t->self = (uintptr_t)t;
+	t->vss.ss_flags = LX_SS_DISABLE;
+	t->sigsys_blocked = lx_proc.boot_sigsys_blocked;
+	__atomic_store_n(&t->magic, LX_THREAD_MAGIC, __ATOMIC_RELEASE);
 }
 
 int lx_estack_retire(struct lx_thread *t, int tid)
@@ -119,11 +143,13 @@ static int sees_token(long pid, const volatile uint64_t *addr, uint64_t token)
 /* The process whose memory a vfork child would share: its parent (the vfork caller sleeps
  * until the child execs or exits), or, after CLONE_PARENT, the recorded pid.  1: shared, 0:
  * not, -1: the parent could not be read (and the recorded pid does not share). */
-static int shares_parent_memory(const volatile uint64_t *addr, uint64_t token)
+static int shares_parent_memory(const volatile uint64_t *addr, uint64_t token, long *ppidp)
 {
 	long ppid = lx_sys0(LX_SYS_getppid);
 	int r = sees_token(ppid, addr, token), r2;
 
+	if (ppidp)
+		*ppidp = ppid;
 	if (r == 1 || lx_proc.pid == ppid)
 		return r;
 	r2 = sees_token(lx_proc.pid, addr, token);
@@ -188,7 +214,7 @@ int lx_in_vfork_child(void)
 		return 1;
 	token = __builtin_ia32_rdtsc() | 1;
 	__atomic_store_n(&lx_proc.fork_probe, token, __ATOMIC_SEQ_CST);
-	if (shares_parent_memory(&lx_proc.fork_probe, token) == 1) {
+	if (shares_parent_memory(&lx_proc.fork_probe, token, NULL) == 1) {
 		w = lx_fork_wiped();
 		if (w)
 			__atomic_store_n(&w[LX_WIPED_OWNER], lx_proc.pid, __ATOMIC_RELAXED);
@@ -198,14 +224,15 @@ int lx_in_vfork_child(void)
 	return 0;
 }
 
-int lx_vfork_probe(void)
+int lx_vfork_probe(long *pid, long *ppid)
 {
 	volatile uint64_t token;
 
-	if (lx_sys0(LX_SYS_getpid) == lx_proc.pid)
+	*ppid = 0;
+	if ((*pid = lx_sys0(LX_SYS_getpid)) == lx_proc.pid)
 		return 0;
 	token = __builtin_ia32_rdtsc() | 1;
-	return shares_parent_memory(&token, token);
+	return shares_parent_memory(&token, token, ppid);
 }
 
 void lx_brand_identity(void)

@@ -72,37 +72,56 @@ struct lx_vsigaction {
 	uint64_t handler, flags, restorer, mask;
 };
 
+/*
+ * The process's state.  Its head, up to exe's first bytes, is what the start of every exec
+ * writes (and every trap reads): brand.ld puts it in one page with the hot statics
+ * (LX_BSS_HOT), right after them, so that a start writes one page of the brand's memory and a
+ * fork child reads no page its parent has not made present.  Written only on occasion, after
+ * exe: the free emulation stacks (a thread's exit), the report and zone page paths when they
+ * are not the usual ones, the brand's own path (lx_brand_identity).  Each further page a start
+ * writes is a fresh page per exec (docs/performance.md).
+ */
 struct lx_proc {
 	int pid;	/* the process that owns this memory: a vfork child sees another getpid() */
 	unsigned flags; /* LX_BF_* */
 	char kver[65];	/* uname release; empty: the host's */
 	unsigned kv;	/* kver as LX_KV (emul/systable.h); 0: the host's, nothing gated */
-	char report[512];
-	char page_path[512];	       /* the zone page (proc/lxzonepage.h); empty: no zone caps */
+	const char *report;	       /* the report file; "": none (set by every start) */
+	const char *page_path;	       /* the zone page (proc/lxzonepage.h); "": no zone caps */
 	uint64_t brand_dev, brand_ino; /* the brand image file, to recognise it when opened */
 	int brand_known;	       /* brand_exe/dev/ino filled (lx_brand_identity) */
 	const char *brand_exe;	       /* what the host's /proc/self/exe shows: this image */
 	int binfmt; /* started by the kernel through the zone's binfmt_misc entry (brand_abi.h) */
 	int exe_program;     /* the kernel's exe link names the program (kernel-shim/start.c) */
 	uint64_t fork_probe; /* lx_in_vfork_child's token */
+	/* the guest's view of SIGSYS blocked, for the first thread's struct, which its first
+	 * signal entry fills (lx_thread_first): the start does not write the emulation stack */
+	int boot_sigsys_blocked;
+	/* the last vfork child that set a signal to SIG_IGN, which the table (its parent's) does
+	 * not show: its exec sends no hint of the ignored signals (syscalls/lx_exec.c) */
+	int vfork_ignored;
 	struct lx_vsigaction act[LX_NSIG + 1]; /* the guest's dispositions */
 	volatile int act_lock;
+	/* What /proc/self/exe shows the guest: where the kernel's link does not name the program
+	 * (an OCI container, lxrun), the start writes its path here, into the head's page. */
+	char exe[4096];
 	/* emulation stacks of exited threads, reused once their tid is gone: creating and
 	 * unmapping one per thread costs TLB shootdowns across the VM's CPUs */
+	volatile int estack_lock;
 	struct lx_estack_free {
 		uintptr_t base;
 		int tid;
 	} estack_free[LX_ESTACK_FREE];
-	volatile int estack_lock;
-	/* Last, the two paths: every field above is written by the start of every exec and fits
-	 * one page (the object is page-aligned, state.c) with the head of exe, where the start
-	 * writes the program's path where the kernel's link does not name it (an OCI container,
-	 * lxrun); brand_exe points to a constant where the start knows it (lx_start_early) and is
-	 * read into brand_exe_buf only when asked for (lx_brand_identity).  Each further page the
-	 * start writes is a fresh page per exec. */
-	char exe[4096];		  /* what /proc/self/exe shows the guest */
+	char report_buf[512], page_path_buf[512]; /* report and page_path, when not constants */
 	char brand_exe_buf[4096]; /* brand_exe, read from the host's /proc/self/exe */
 };
+
+/* The hot statics and lx_proc's head share one page (brand.ld checks the statics' size): room
+ * for both, and for the first LX_PROC_EXE_ROOM bytes of exe, a usual program path. */
+#define LX_BSS_HOT_MAX	 0x400
+#define LX_PROC_EXE_ROOM 512
+_Static_assert(LX_BSS_HOT_MAX + __builtin_offsetof(struct lx_proc, exe) + LX_PROC_EXE_ROOM <= 4096,
+	       "lx_proc's head, the hot statics and a path fit one page");
 
 extern struct lx_proc lx_proc;
 
@@ -140,6 +159,13 @@ void lx_thread_stash_page(struct lx_thread *t);
 
 /* A new emulation stack region; NULL when out of memory. */
 struct lx_thread *lx_estack_alloc(void);
+/* The first thread's, for the start: a region of its own, with no look at the free ones (there
+ * are none in a new image, and their list is not in the page the start writes), its struct
+ * left unwritten, so that a process that never enters the brand writes no page of it; the
+ * first signal entry fills it (lx_thread_first), in the page the kernel's signal frame has
+ * just made present. */
+struct lx_thread *lx_estack_first(void);
+void lx_thread_first(struct lx_thread *t);
 void lx_estack_stack(struct lx_thread *t, struct lx_stack *ss);
 /* Keeps an exiting thread's region for reuse; 0 when the list is full (unmap it). */
 int lx_estack_retire(struct lx_thread *t, int tid);
@@ -168,7 +194,8 @@ int lx_in_vfork_child(void);
 /* The same question without writing lx_proc (a fork child's copy of its page would be one more
  * fresh page of its exec) and without adopting the pid: the token goes on the caller's stack,
  * the emulation stack a vfork child borrows from its parent.  1 in a vfork child, 0 in a process
- * of its own, -1 when it cannot tell (the parent is gone or may not be read: not dumpable). */
-int lx_vfork_probe(void);
+ * of its own, -1 when it cannot tell (the parent is gone or may not be read: not dumpable).
+ * *pid is getpid(); *ppid getppid() where it was asked (0 in a process of its own). */
+int lx_vfork_probe(long *pid, long *ppid);
 
 #endif

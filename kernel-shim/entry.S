@@ -54,10 +54,13 @@ lx_gate_thread_exit:
 	.text
 	.globl _start
 	.type _start, @function
+	/* The start runs on the stack the kernel made, right under its vectors (ksp): the page
+	 * they are in is present, and the pages under it are the ones the guest's stack takes
+	 * next, so the start's frames cost no page of their own; the guest's vectors are then
+	 * rewritten in place (kernel-shim/start.c, start_stack).  ksp is 16-aligned (the ABI). */
 _start:
 	xor %ebp, %ebp
 	mov %rsp, %rbx
-	lea lx_boot_stack_top(%rip), %rsp
 	mov %rbx, %rdi
 	call lx_start_early
 	mov %rbx, %rdi
@@ -239,14 +242,5 @@ lx_cas_user_fixup:
 	mov $-14, %rax
 	ret
 	.size lx_cas_user, . - lx_cas_user
-
-	/* brand.ld puts this first in .bss, page-aligned, with the start's hot statics
-	 * (LX_BSS_HOT) right after it: 1 KiB short of 128 KiB, the stack's top page is the page
-	 * of those statics, one fresh page per exec instead of two */
-	.section .bss.lxboot, "aw", @nobits
-	.balign 16
-lx_boot_stack:
-	.skip 131072 - 1024
-lx_boot_stack_top:
 
 	.section .note.GNU-stack, "", @progbits

@@ -5,14 +5,15 @@
  *  1. read the hand-over (LXZONE_BRAND, kernel-shim/brand_abi.h) from the environment;
  *  2. give the main thread its emulation stack and install the SIGSYS entry;
  *  3. load the guest's ELF and its interpreter (kernel-shim/loader.c);
- *  4. build the stack the kernel would have built for the guest: the argv and envp strings
+ *  4. make the stack the kernel would have made for the guest: the argv and envp strings
  *     stay where the kernel put them (so /proc/<pid>/cmdline and environ are the guest's),
- *     new vectors go below them, without LXZONE_BRAND, and the auxv describes the guest
- *     (AT_PHDR, AT_ENTRY, AT_BASE, AT_EXECFN; AT_RANDOM and AT_SYSINFO_EHDR pass through);
+ *     the vectors are rewritten in place, without LXZONE_BRAND, and the auxv describes the
+ *     guest (AT_PHDR, AT_ENTRY, AT_BASE, AT_EXECFN; AT_RANDOM and AT_SYSINFO_EHDR pass
+ *     through);
  *  5. jump to the interpreter (or the program) with the registers the kernel would leave.
  *
- * It runs on a small static boot stack, so the kernel's stack below the original vectors is
- * free for the new ones.
+ * It runs on the kernel's stack, under the vectors (kernel-shim/entry.S): the pages it takes
+ * there are the guest stack's next pages, so the start has no stack of its own to fault in.
  *
  * Started by the kernel through the zone's binfmt_misc entry (brand_abi.h; AT_EXECFD in the
  * auxv, which only the kernel writes), the program is the kernel's descriptor, the kernel
@@ -107,7 +108,6 @@ struct start_vec {
 	uint64_t argc;
 	char **argv, **envp;
 	uint64_t *auxv;
-	size_t envc, auxc;
 	char *handover; /* LX_BRAND_ENV's value */
 	long execfd;	/* AT_EXECFD: binfmt_misc's descriptor of the program */
 	int has_execfd, secure;
@@ -126,16 +126,10 @@ static void start_vectors(uint64_t *ksp, struct start_vec *v)
 	v->envp = v->argv + v->argc + 1;
 	v->handover = NULL;
 	v->has_ignored = 0;
-	v->envc = v->auxc = 0;
-	for (e = v->envp; *e; e++) {
+	for (e = v->envp; *e; e++)
 		if (lx_startswith(*e, LX_BRAND_ENV "="))
 			v->handover = *e + sizeof(LX_BRAND_ENV);
-		else
-			v->envc++;
-	}
 	v->auxv = (uint64_t *)(e + 1);
-	while (v->auxv[2 * v->auxc] != LX_AT_NULL)
-		v->auxc++;
 	v->execfd = (long)aux_get(v->auxv, LX_AT_EXECFD, &v->has_execfd);
 	v->secure = aux_get(v->auxv, LX_AT_SECURE, &secure_known) != 0;
 	if (v->secure && !v->has_execfd)
@@ -170,6 +164,20 @@ static void start_vectors(uint64_t *ksp, struct start_vec *v)
 		die("not started by lxrun or lxzone (no " LX_BRAND_ENV ")", "lxzone-brand", 0);
 }
 
+static const char zone_page[] = LX_ZONE_PAGE;
+
+/* A path of the hand-over as lx_proc keeps it: "" and LX_ZONE_PAGE as constants, anything
+ * else copied into buf. */
+static const char *start_path(const char *s, char *buf, size_t cap)
+{
+	if (!*s)
+		return "";
+	if (lx_strcmp(s, zone_page) == 0)
+		return zone_page;
+	lx_strlcpy(buf, s, cap);
+	return buf;
+}
+
 /*
  * The hand-over's fields into lx_proc, and the program: its descriptor (returned) and its
  * name (*namep).  Parsed in place: the variable is the brand's and is removed from the
@@ -198,13 +206,14 @@ static long start_handover(struct start_vec *v, char **namep)
 	lx_proc.flags = (unsigned)hex(f[1]);
 	lx_strlcpy(lx_proc.kver, f[2], sizeof(lx_proc.kver));
 	lx_proc.kv = lx_sys_kv_parse(lx_proc.kver);
-	lx_strlcpy(lx_proc.report, f[3], sizeof(lx_proc.report));
-	lx_strlcpy(lx_proc.page_path, f[4], sizeof(lx_proc.page_path));
-	if (v->secure) {
-		lx_proc.report[0] = '\0';
-		if (lx_strcmp(lx_proc.page_path, LX_ZONE_PAGE) != 0)
-			lx_proc.page_path[0] = '\0';
-	}
+	/* the report's and the zone page's paths: constants for the usual values, copied (into
+	 * lx_proc's cold part, a page of its own) only otherwise */
+	lx_proc.report =
+	    start_path(v->secure ? "" : f[3], lx_proc.report_buf, sizeof(lx_proc.report_buf));
+	lx_proc.page_path =
+	    v->secure && lx_strcmp(f[4], zone_page) != 0
+		? ""
+		: start_path(f[4], lx_proc.page_path_buf, sizeof(lx_proc.page_path_buf));
 	if (v->has_execfd) {
 		char *sep = f[5];
 		while ((lx_proc.flags & LX_BF_EXECFD) && *sep && *sep != LX_BRAND_SEP)
@@ -239,7 +248,7 @@ static long start_handover(struct start_vec *v, char **namep)
 /* 2. The emulation stack and SIGSYS. */
 static void start_signals(const struct start_vec *v, const char *name)
 {
-	struct lx_thread *t = lx_estack_alloc();
+	struct lx_thread *t = lx_estack_first();
 	struct lx_stack ss;
 	long r;
 
@@ -284,27 +293,30 @@ static int start_load(long fd, const char *name, struct lx_image *prog, struct l
 	return has_interp;
 }
 
-/* 4. The guest's stack below the kernel's: AT_EXECFN string, auxv, envp, argv, argc. */
-static uint64_t *start_stack(uint64_t *ksp, const struct start_vec *v, const char *name,
+/*
+ * 4. The guest's stack: the kernel's vectors rewritten in place, so that the guest's stack
+ * starts where the kernel put it and the start's frames under it were in the pages the guest's
+ * stack takes next (kernel-shim/entry.S).  The new vectors are never longer than the kernel's:
+ * argv loses the binfmt_misc start's [brand, filename] (argc moves up two words, over them),
+ * envp loses the hand-over (what follows moves down a word; the top word is left over), auxv
+ * keeps its length and describes the guest.  AT_EXECFN points to the name, which lives in the
+ * hand-over's string (or the brand's copy of it, start_vectors): the strings stay where the
+ * kernel put them, outside the environment vector, so nothing of the guest overwrites it.
+ * Returns the guest's stack pointer, 16-aligned as ksp.
+ */
+static uint64_t *start_stack(const struct start_vec *v, const char *name,
 			     const struct lx_image *prog, const struct lx_image *interp,
 			     int has_interp)
 {
-	size_t nlen = lx_strlen(name) + 1;
-	uint64_t str = ((uintptr_t)ksp - nlen - 64) & ~15ULL;
-	size_t words = 1 + v->argc + 1 + v->envc + 1 + 2 * (v->auxc + 1);
-	uint64_t *sp = (uint64_t *)(uintptr_t)((str - words * 8) & ~15ULL), *w = sp;
+	uint64_t *sp = (uint64_t *)v->argv - 1, *w = (uint64_t *)v->envp, *r = w;
 
-	memcpy((void *)(uintptr_t)str, name, nlen);
-	*w++ = v->argc;
-	for (uint64_t i = 0; i < v->argc; i++)
-		*w++ = (uintptr_t)v->argv[i];
+	*sp = v->argc; /* ksp, or two words up (v->argv moved past [brand, filename]) */
+	for (; *r; r++)
+		if (!lx_startswith((const char *)(uintptr_t)*r, LX_BRAND_ENV "="))
+			*w++ = *r;
 	*w++ = 0;
-	for (char **e = v->envp; *e; e++)
-		if (!lx_startswith(*e, LX_BRAND_ENV "="))
-			*w++ = (uintptr_t)*e;
-	*w++ = 0;
-	for (size_t i = 0; i < v->auxc; i++) {
-		uint64_t type = v->auxv[2 * i], val = v->auxv[2 * i + 1];
+	for (r++;; r += 2) {
+		uint64_t type = r[0], val = r[1];
 		switch (type) {
 		case LX_AT_PHDR:
 			val = prog->phdr;
@@ -322,7 +334,7 @@ static uint64_t *start_stack(uint64_t *ksp, const struct start_vec *v, const cha
 			val = prog->entry;
 			break;
 		case LX_AT_EXECFN:
-			val = str;
+			val = (uintptr_t)name;
 			break;
 		case LX_AT_SECURE:
 			val = (uint64_t)v->secure;
@@ -336,9 +348,9 @@ static uint64_t *start_stack(uint64_t *ksp, const struct start_vec *v, const cha
 		}
 		*w++ = type;
 		*w++ = val;
+		if (type == LX_AT_NULL)
+			break;
 	}
-	*w++ = LX_AT_NULL;
-	*w++ = 0;
 	return sp;
 }
 
@@ -370,7 +382,7 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 		lx_strlcpy(lx_proc.exe, name, sizeof(lx_proc.exe));
 	lx_sys1(LX_SYS_close, fd);
 	basename_comm(name);
-	sp = start_stack(ksp, &v, name, &prog, &interp, has_interp);
+	sp = start_stack(&v, name, &prog, &interp, has_interp);
 	/* 5. go */
 	lx_enter_guest(has_interp ? interp.entry : prog.entry, (uintptr_t)sp);
 }

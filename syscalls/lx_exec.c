@@ -380,13 +380,19 @@ static size_t exec_brand_var(char *var, size_t sz, const struct lx_sysctx *c, lo
 	char sep[2] = {LX_BRAND_SEP, 0}, num[24];
 	size_t k = append(var, 0, sz, LX_BRAND_ENV "=" LX_BRAND_ENV_VERSION);
 	uint64_t ign = 0;
+	long pid, ppid;
+	int vf = lx_vfork_probe(&pid, &ppid);
 
 	k = append(var, k, sz, sep);
 	lx_xtoa(bf, num);
 	k = append(var, k, sz, num);
-	/* the signals the new image inherits ignored, as this process's table has them: not in a
-	 * vfork child, whose dispositions are its own and not in the table (lx_signal.c) */
-	if (lx_vfork_probe() == 0) {
+	/* The signals the new image inherits ignored, as this process's table has them.  A
+	 * vfork child's dispositions are its own (lx_signal.c): a copy of its parent's at the
+	 * vfork, so the table's when the parent is the table's process, with the child's own
+	 * changes, which the table does not show.  The hint only has to name every signal the
+	 * kernel ignores (the new image asks the kernel about each, kernel-shim/start.c), so
+	 * only a child that ignored one of its own sends none (then /proc/self/status tells). */
+	if (vf == 0 || (vf == 1 && ppid == lx_proc.pid && lx_proc.vfork_ignored != pid)) {
 		for (int sig = 1; sig <= LX_NSIG; sig++)
 			if (lx_proc.act[sig].handler == LX_SIG_IGN && !lx_signal_is_brands(sig))
 				ign |= LX_SIG_BIT(sig);

@@ -49,7 +49,11 @@ long lx_sys_rt_sigaction(struct lx_sysctx *c)
 	if (act) {
 		nva.mask &= ~UNBLOCKABLE;
 		if (lx_in_vfork_child()) {
-			/* a vfork child shares the parent's memory: its dispositions are its own */
+			/* a vfork child shares the parent's memory: its dispositions are its own;
+			 * one it ignores that the table does not show keeps its exec from taking
+			 * the table's ignored signals for its own (lx_exec.c) */
+			if (nva.handler == LX_SIG_IGN)
+				lx_proc.vfork_ignored = (int)lx_sys0(LX_SYS_getpid);
 			if (sig != LX_SIGSYS)
 				r = lx_signal_program(sig, &nva);
 		} else {

@@ -15,6 +15,7 @@
  *
  * Output is deterministic: no addresses, pids or timings are printed.
  */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -25,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -546,6 +548,21 @@ static void *exec_from_thread(void *arg)
 	_exit(99);
 }
 
+/* vfork; the child sets SIGUSR2 to disp when set, then execs argv.  The wait status, or -1. */
+static int vfork_exec(int set, void (*disp)(int), char *const argv[], char *const envp[])
+{
+	int st;
+	pid_t c = vfork();
+
+	if (c == 0) {
+		if (set)
+			signal(SIGUSR2, disp);
+		execve(argv[0], argv, envp);
+		_exit(100);
+	}
+	return c > 0 && waitpid(c, &st, 0) == c ? st : -1;
+}
+
 static void exec_case(const char *name, int how)
 {
 	fflush(stdout);
@@ -562,6 +579,8 @@ static void exec_case(const char *name, int how)
 					NULL };
 		char *const a_mask[] = { self_path, "report-mask", NULL };
 		char *const a_ign[] = { self_path, "report-ign", NULL };
+		char *const a_dfl[] = { self_path, "report-dfl", NULL };
+		char *const a_vec[] = { self_path, "report-vectors", "x", NULL };
 		pid_t c;
 		int cst;
 		int fd;
@@ -631,13 +650,8 @@ static void exec_case(const char *name, int how)
 		case 12:
 			/* a vfork child's dispositions are its own, not the parent's (the brand's
 			 * table is the parent's memory): its exec must keep what it ignored */
-			c = vfork();
-			if (c == 0) {
-				signal(SIGUSR2, SIG_IGN);
-				execve(self_path, a_ign, envp);
-				_exit(100);
-			}
-			if (c < 0 || waitpid(c, &cst, 0) != c || !WIFEXITED(cst))
+			cst = vfork_exec(1, SIG_IGN, a_ign, envp);
+			if (cst < 0 || !WIFEXITED(cst))
 				_exit(99);
 			/* and the child's SIG_IGN was not the parent's */
 			_exit(signal(SIGUSR2, SIG_DFL) == SIG_IGN ? 98 : WEXITSTATUS(cst));
@@ -651,6 +665,30 @@ static void exec_case(const char *name, int how)
 				_exit(100);
 			}
 			_exit(c > 0 && waitpid(c, &cst, 0) == c && WIFEXITED(cst) ? WEXITSTATUS(cst) : 99);
+		case 14:
+			/* a vfork child that changes nothing: its exec keeps what the parent
+			 * ignored (the brand's hint comes from the parent's table) */
+			signal(SIGUSR2, SIG_IGN);
+			cst = vfork_exec(0, SIG_DFL, a_ign, envp);
+			_exit(cst >= 0 && WIFEXITED(cst) ? WEXITSTATUS(cst) : 99);
+		case 15:
+			/* a vfork child that stops ignoring what the parent ignores: its exec
+			 * does not ignore it (the parent's table says otherwise) */
+			signal(SIGUSR2, SIG_IGN);
+			cst = vfork_exec(1, SIG_DFL, a_dfl, envp);
+			_exit(cst >= 0 && WIFSIGNALED(cst) && WTERMSIG(cst) == SIGUSR2 ? 15 : 98);
+		case 16:
+			/* as 12, in a process that made a trapped call first (the brand's table
+			 * is then this process's, the vfork child's parent's): its exec still
+			 * keeps what the child ignored on its own */
+			signal(SIGUSR1, SIG_DFL);
+			cst = vfork_exec(1, SIG_IGN, a_ign, envp);
+			if (cst < 0 || !WIFEXITED(cst))
+				_exit(99);
+			_exit(signal(SIGUSR2, SIG_DFL) == SIG_IGN ? 98 : WEXITSTATUS(cst));
+		case 17:
+			execve(self_path, a_vec, envp);
+			break;
 		}
 		printf("%s: exec failed: %s\n", name, errname(errno));
 		fflush(stdout);
@@ -683,6 +721,10 @@ static void part_exec(void)
 	exec_case("execve keeps the mask, SIGSYS too", 11);
 	exec_case("a vfork child's exec keeps what it ignored", 12);
 	exec_case("a fork child's first call is execve, keeps ignored", 13);
+	exec_case("a vfork child's exec keeps what its parent ignored", 14);
+	exec_case("a vfork child's exec drops what it stopped ignoring", 15);
+	exec_case("a vfork child's exec keeps what it ignored, after a call", 16);
+	exec_case("execve: the vectors the new image starts with", 17);
 	unlink("/tmp/sigefault-script");
 	unlink("/tmp/sigefault-noexec");
 	unlink("/tmp/sigefault-garbage");
@@ -699,6 +741,46 @@ static int report_ign(void)
 	raise(SIGUSR2);
 	printf("  after exec: SIGUSR2 seen ignored %d, and survived it\n", sa.sa_handler == SIG_IGN);
 	return 12;
+}
+
+/* `sigefault report-dfl`: the exec'd image sees SIGUSR2 at its default, and dies of it. */
+static int report_dfl(void)
+{
+	struct sigaction sa;
+
+	sigaction(SIGUSR2, NULL, &sa);
+	printf("  after exec: SIGUSR2 seen ignored %d\n", sa.sa_handler == SIG_IGN);
+	fflush(stdout);
+	raise(SIGUSR2);
+	return 15;
+}
+
+/* `sigefault report-vectors x`: the vectors the image started with, as the kernel lays them
+ * out (the brand rewrites its own in place): argv, then envp (the caller's, nothing of the
+ * brand's), then auxv, whose AT_PHDR is this program's and whose AT_EXECFN is the name. */
+extern const Elf64_Ehdr __ehdr_start;
+
+static int report_vectors(int argc, char **argv, char **envp)
+{
+	char **e = envp;
+	int clean = 1, foo = 0, execfn = 0, phdr = 0;
+	const Elf64_auxv_t *a;
+
+	for (; *e; e++) {
+		clean &= strncmp(*e, "LXZONE", 6) != 0;
+		foo |= strcmp(*e, "FOO=bar") == 0;
+	}
+	for (a = (const Elf64_auxv_t *)(e + 1); a->a_type != AT_NULL; a++) {
+		if (a->a_type == AT_EXECFN)
+			execfn = strcmp((const char *)a->a_un.a_val, argv[0]) == 0 &&
+				 a->a_un.a_val == getauxval(AT_EXECFN);
+		if (a->a_type == AT_PHDR)
+			phdr = a->a_un.a_val == (uintptr_t)&__ehdr_start + __ehdr_start.e_phoff;
+	}
+	printf("  after exec: argc %d, argv[1] %s, envp after argv %d, FOO %d, nothing of the "
+	       "brand's %d, AT_EXECFN the name %d, AT_PHDR this program's %d\n",
+	       argc, argv[1], envp == argv + argc + 1, foo, clean, execfn, phdr);
+	return 17;
 }
 
 /* `sigefault report-mask`: what an exec'd image sees of the mask it inherited. */
@@ -737,13 +819,17 @@ static const struct part parts[] = {
 };
 
 /* sigefault [PART...]: run the named parts in order (all of them by default). */
-int main(int argc, char **argv)
+int main(int argc, char **argv, char **envp)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 3 && strcmp(argv[1], "report-vectors") == 0)
+		return report_vectors(argc, argv, envp);
 	if (argc == 2 && strcmp(argv[1], "report-mask") == 0)
 		return report_mask();
 	if (argc == 2 && strcmp(argv[1], "report-ign") == 0)
 		return report_ign();
+	if (argc == 2 && strcmp(argv[1], "report-dfl") == 0)
+		return report_dfl();
 	bad = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (bad == MAP_FAILED) {
 		perror("mmap");

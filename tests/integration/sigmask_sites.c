@@ -28,6 +28,9 @@
  *      ("plain"); where patching is lazy, a fork child's count at a site starts afresh (a
  *      site its parent trapped at 24 times, below the mark of 32, is still plain after 12
  *      traps of the child's, and patched after 48 more).
+ *  10. a new image whose first thread never patched a site: a thread it made patches one,
+ *      then the first thread, every signal blocked, calls through it (a thread that
+ *      reaches a patched site unbound to the brand dies of a SIGSEGV it blocks).
  * One line per check; exit 0 when all pass.
  */
 #define _GNU_SOURCE
@@ -59,6 +62,7 @@ long site_sigaction(long sig, const struct ksigaction *act, struct ksigaction *o
 long site_sigmask(long how, const uint64_t *set, uint64_t *old, long size);
 long site_mask_shared(long how, const uint64_t *set, uint64_t *old, long size);
 long site_mask_forked(long how, const uint64_t *set, uint64_t *old, long size);
+long site_sigmask2(long how, const uint64_t *set, uint64_t *old, long size);
 void site_restorer(void);
 __asm__(".text\n"
 	".globl site_sigaction\n"
@@ -81,6 +85,12 @@ __asm__(".text\n"
 	"	ret\n"
 	".globl site_mask_forked\n"
 	"site_mask_forked:\n"
+	"	mov %rcx, %r10\n"
+	"	mov $14, %eax\n"
+	"	syscall\n"
+	"	ret\n"
+	".globl site_sigmask2\n"
+	"site_sigmask2:\n"
 	"	mov %rcx, %r10\n"
 	"	mov $14, %eax\n"
 	"	syscall\n"
@@ -373,6 +383,43 @@ static void part_libc(void)
 	check(ok == 8, "libc: 8 posix_spawn children exit 3");
 }
 
+static void *patch_site2(void *arg)
+{
+	uint64_t m;
+
+	(void)arg;
+	for (int i = 0; i < 64; i++)
+		site_sigmask2(SIG_BLOCK, NULL, &m, 8);
+	return NULL;
+}
+
+/* `sigmask_sites thread-first`: 8., in a new image; 0 when the first thread got through. */
+static int thread_first(void)
+{
+	uint64_t full = ~0ULL, m = 0;
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, patch_site2, NULL) || pthread_join(t, NULL))
+		return 2;
+	mask_set(SIG_SETMASK, full);
+	site_sigmask2(SIG_BLOCK, NULL, &m, 8);
+	mask_set(SIG_SETMASK, 0);
+	return (m & BIT(SIGSEGV)) && (m & BIT(SIGUSR1)) ? 0 : 1;
+}
+
+static void part_thread_first(const char *self)
+{
+	int st;
+	pid_t p = fork();
+
+	if (p == 0) {
+		execl(self, self, "thread-first", (char *)NULL);
+		_exit(3);
+	}
+	check(waitpid(p, &st, 0) == p && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "a new image's first thread, all blocked, at a site another thread patched");
+}
+
 int main(int argc, char **argv)
 {
 	struct ksigaction cur;
@@ -380,6 +427,8 @@ int main(int argc, char **argv)
 	sigset_t pend, libc_view;
 	int expect_patched;
 
+	if (argc == 2 && strcmp(argv[1], "thread-first") == 0)
+		return thread_first();
 	if (argc == 2 && strcmp(argv[1], "report-mask") == 0) {
 		m = mask_now();
 		return (m & BIT(SIGUSR1)) && (m & BIT(SIGSYS)) && uname_ok() ? 0 : 1;
@@ -451,6 +500,7 @@ int main(int argc, char **argv)
 	part_fork_exec(argv[0]);
 	part_waits();
 	part_libc();
+	part_thread_first(argv[0]);
 	printf("%s\n", failures ? "FAILED" : "all passed");
 	return failures ? 1 : 0;
 }

@@ -332,6 +332,19 @@ struct procmap_query {
 	uint64_t vma_name_addr, build_id_addr;
 };
 
+/* One PROCMAP_QUERY of the mapping at addr with these flags (and its name into name). */
+static long procmap_query(long fd, struct procmap_query *q, uint64_t flags, uintptr_t addr,
+			  char *name, uint32_t name_size)
+{
+	memset(q, 0, sizeof(*q));
+	q->size = sizeof(*q);
+	q->query_flags = flags;
+	q->query_addr = addr;
+	q->vma_name_size = name_size;
+	q->vma_name_addr = (uintptr_t)name;
+	return lx_sys3(SYS_ioctl, fd, PROCMAP_QUERY, q);
+}
+
 /* maps_line's question put to the kernel: 1 yes, 0 no, -1 it cannot say (no PROCMAP_QUERY, or
  * a name longer than the buffer).  A program's or library's text is one query: the executable
  * file-backed mapping there; anonymous code is asked again with its name, since the kernel's
@@ -342,19 +355,9 @@ static int maps_query(long fd, uintptr_t site, uintptr_t *lo, uintptr_t *hi)
 	struct procmap_query q;
 	long r;
 
-	memset(&q, 0, sizeof(q));
-	q.size = sizeof(q);
-	q.query_flags = PMQ_FILE_BACKED | PMQ_EXECUTABLE;
-	q.query_addr = site;
-	r = lx_sys3(SYS_ioctl, fd, PROCMAP_QUERY, &q);
+	r = procmap_query(fd, &q, PMQ_FILE_BACKED | PMQ_EXECUTABLE, site, NULL, 0);
 	if (r == -LX_ENOENT) {
-		memset(&q, 0, sizeof(q));
-		q.size = sizeof(q);
-		q.query_flags = PMQ_EXECUTABLE;
-		q.query_addr = site;
-		q.vma_name_size = sizeof(name);
-		q.vma_name_addr = (uintptr_t)name;
-		r = lx_sys3(SYS_ioctl, fd, PROCMAP_QUERY, &q);
+		r = procmap_query(fd, &q, PMQ_EXECUTABLE, site, name, sizeof(name));
 		if (r == 0 && q.vma_name_size && name[0] == '[')
 			return 0;
 	}

@@ -6,14 +6,20 @@ struct lx_proc lx_proc __attribute__((section(".bss.lxproc"), aligned(64)));
 
 _Static_assert(LX_STASH_N * sizeof(struct lx_siginfo) <= LX_PAGE, "the stash fits its page");
 
+/* What a thread's zeroed struct holds besides zeros, but its magic (set last by the callers). */
+static void thread_fields(struct lx_thread *t)
+{
+	t->self = (uintptr_t)t;
+	t->vss.ss_flags = LX_SS_DISABLE;
+}
+
 static struct lx_thread *init_region(uintptr_t base)
 {
 	struct lx_thread *t = (struct lx_thread *)(base + LX_ESTACK_SIZE - LX_THREAD_SIZE);
 
 	memset(t, 0, sizeof(*t));
+	thread_fields(t);
 	t->magic = LX_THREAD_MAGIC;
-	t->self = (uintptr_t)t;
-	t->vss.ss_flags = LX_SS_DISABLE;
 	return t;
 }
 
@@ -81,8 +87,7 @@ struct lx_thread *lx_estack_first(void)
 
 void lx_thread_first(struct lx_thread *t)
 {
-	t->self = (uintptr_t)t;
-	t->vss.ss_flags = LX_SS_DISABLE;
+	thread_fields(t); /* the region is fresh: the rest reads zero */
 	t->sigsys_blocked = lx_proc.boot_sigsys_blocked;
 	__atomic_store_n(&t->magic, LX_THREAD_MAGIC, __ATOMIC_RELEASE);
 }

@@ -86,7 +86,7 @@ static struct {
 	unsigned nhot;
 	int hot_pid; /* whose memory counted: a fork child starts its own (hot) */
 } P LX_BSS_HOT;	     /* read by every trap: in the page a fork child already has (lx_libc.h) */
-unsigned lx_patch_sites;
+unsigned lx_patch_sites LX_BSS_HOT; /* every patching process writes it: no page of its own */
 
 /* The GS base, through arch_prctl: it works whether or not the kernel lets user code run
  * rdgsbase (this host's AT_HWCAP2 does not say FSGSBASE although the CPU has it). */

@@ -161,7 +161,10 @@ static int shares_parent_memory(const volatile uint64_t *addr, uint64_t token, l
 	return r2 == 1 ? 1 : r; /* the parent's answer, unless the recorded pid shares */
 }
 
-static int *volatile fork_wiped; /* the pointer survives fork; the page's contents do not */
+/* the pointer survives fork; the page's contents do not.  Every process's first trapped
+ * rt_sigaction reads it (lx_in_vfork_child): in the hot page, not a bss page of its own that
+ * would cost each new image a fault */
+static int *volatile fork_wiped LX_BSS_HOT;
 
 int *lx_fork_wiped(void)
 {

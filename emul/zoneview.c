@@ -32,10 +32,15 @@ static struct host_file {
 	int valid;
 } host_files[sizeof(host_srcs) / sizeof(host_srcs[0])];
 
+/* what every trapped sysinfo and /proc open reads first: in the hot page (LX_BSS_HOT), not
+ * zv's, which only the /proc files write */
 static struct {
 	const volatile struct lxzone_page *page; /* mapped, or NULL */
 	int tried;
 	int valid; /* the page was seen valid */
+} zp LX_BSS_HOT;
+
+static struct {
 	volatile int lock;
 	struct lxzone_page snap;
 	int snap_valid; /* snap is a valid copy of the page at snap.seq */
@@ -61,16 +66,16 @@ int lx_zone_serves(const struct lxproc_file *f)
 	 * here, the process would get the descriptor filter and trap every fstat after (nginx's
 	 * per request: 0.81 of native) */
 	if (lx_zone_active())
-		return !(zv.page->flags & LXZP_F_KERNEL_FILES);
+		return !(zp.page->flags & LXZP_F_KERNEL_FILES);
 	return lx_proc.kver[0] && !(f->inputs & ~(LXPROC_IN_KVER | LXPROC_IN_HOST_VERSION));
 }
 
 int lx_zone_active(void)
 {
-	struct lxzone_page probe;
+	struct lxzone_page_summary probe;
 
-	if (!zv.tried) {
-		zv.tried = 1;
+	if (!zp.tried) {
+		zp.tried = 1;
 		if (lx_proc.page_path[0]) {
 			long fd =
 			    lx_sys3(LX_SYS_open, lx_proc.page_path, LX_O_RDONLY | LX_O_CLOEXEC, 0);
@@ -90,18 +95,18 @@ int lx_zone_active(void)
 						 LX_PROT_READ, 0x01 /* MAP_SHARED */, fd, 0);
 				lx_sys1(LX_SYS_close, fd);
 				if (!lx_is_err(m))
-					zv.page = (const volatile struct lxzone_page *)m;
+					zp.page = (const volatile struct lxzone_page *)m;
 			}
 		}
 	}
-	if (!zv.page)
+	if (!zp.page)
 		return 0;
 	/* once valid, a page stays valid (magic and version are fixed, ready is never reset):
-	 * every trapped open asks, so only the first ask copies the page */
-	if (zv.valid)
+	 * every trapped open asks, so only the first ask reads the page */
+	if (zp.valid)
 		return 1;
-	zv.valid = lxzone_page_read(zv.page, &probe) == 0;
-	return zv.valid;
+	zp.valid = lxzone_page_read_summary(zp.page, &probe) == 0;
+	return zp.valid;
 }
 
 /* The host's text of one file, read at most once a ~second. */
@@ -176,11 +181,11 @@ static uint32_t live_last_pid(void)
  */
 static int snapshot(void)
 {
-	uint32_t seq = __atomic_load_n(&zv.page->seq, __ATOMIC_ACQUIRE);
+	uint32_t seq = __atomic_load_n(&zp.page->seq, __ATOMIC_ACQUIRE);
 
 	if (zv.snap_valid && !(seq & 1) && seq == zv.snap.seq)
 		return 0;
-	zv.snap_valid = lxzone_page_read(zv.page, &zv.snap) == 0;
+	zv.snap_valid = lxzone_page_read(zp.page, &zv.snap) == 0;
 	return zv.snap_valid ? 0 : -1;
 }
 
@@ -193,7 +198,7 @@ static long build_view(struct lxproc_view *v, uint32_t inputs)
 	uint64_t now = __builtin_ia32_rdtsc();
 
 	lxproc_view_init(v);
-	if (!zv.page || snapshot() != 0) {
+	if (!zp.page || snapshot() != 0) {
 		/* no caps to show (a zone-less run with only a kernel-version): only the files
 		 * that show the release are served (lx_zone_serves) */
 		if (!lx_proc.kver[0])
@@ -219,7 +224,7 @@ static long build_view(struct lxproc_view *v, uint32_t inputs)
 		lxproc_view_live_pid(v, live_last_pid());
 	if ((inputs & VIEW_PAGE_HOST_MEM) && p != &nocaps_page) {
 		/* the host's memory as the page's writer saw it: no file read (sysinfo) */
-		size_t n = lxproc_page_host_meminfo(p, zv.host_mem, sizeof(zv.host_mem));
+		size_t n = lxproc_page_host_meminfo(&p->host_mem, zv.host_mem, sizeof(zv.host_mem));
 		if (n) {
 			lxproc_view_set_host(v, LXPROC_IN_HOST_MEMINFO,
 					     (struct lx_text){zv.host_mem, n});
@@ -245,7 +250,7 @@ uint64_t lx_zone_generation(const struct lxproc_file *f)
 	uint64_t now = __builtin_ia32_rdtsc();
 
 	/* time moves, and the last pid is read live (live_last_pid) */
-	if (!zv.page || (f->inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME | LXPROC_IN_LASTPID)))
+	if (!zp.page || (f->inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME | LXPROC_IN_LASTPID)))
 		return 0;
 	/* a host text this file reads is due for a re-read: the text may change */
 	for (unsigned i = 0; i < sizeof(host_files) / sizeof(host_files[0]); i++) {
@@ -253,7 +258,7 @@ uint64_t lx_zone_generation(const struct lxproc_file *f)
 		if ((f->inputs & host_srcs[i].input) && (!h->valid || now - h->tsc >= CACHE_TSC))
 			return 0;
 	}
-	uint32_t seq = __atomic_load_n(&zv.page->seq, __ATOMIC_ACQUIRE);
+	uint32_t seq = __atomic_load_n(&zp.page->seq, __ATOMIC_ACQUIRE);
 	if (seq & 1)
 		return 0;
 	return ((uint64_t)seq << 32 | (zv.host_gen & 0xffffffffULL)) + 1;
@@ -301,9 +306,22 @@ long lx_zone_render(const struct lxproc_file *f, struct lx_text *out)
 
 long lx_zone_sysinfo(struct lx_sysinfo *si)
 {
+	struct lxzone_page_summary s;
 	struct lxproc_view v;
+	char host_mem[256];
+	size_t n;
 	long r;
 
+	/* the page's summary, read from the page itself: neither the lock nor zv.snap, a copy of
+	 * the whole page that only the /proc files need (lxzone_page_summary) */
+	if (lxzone_page_read_summary(zp.page, &s) == 0 &&
+	    (n = lxproc_page_host_meminfo(&s.host_mem, host_mem, sizeof(host_mem))) != 0) {
+		lxproc_view_init(&v);
+		lxproc_view_from_summary(&v, &s, boottime_ns() + s.timens_boot_ns);
+		lxproc_view_set_host(&v, LXPROC_IN_HOST_MEMINFO, (struct lx_text){host_mem, n});
+		return lxproc_sysinfo(&v, si) < 0 ? -LX_EIO : 0;
+	}
+	/* a page without the host's memory (lxzone_page.host_mem): the file's */
 	lx_spin_lock(&zv.lock);
 	r = build_view(&v, VIEW_PAGE_HOST_MEM | LXPROC_IN_MEM | LXPROC_IN_TIME | LXPROC_IN_LOAD |
 			       LXPROC_IN_TASKS);

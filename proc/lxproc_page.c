@@ -16,14 +16,33 @@ static void copy_name(char *dst, const char *src, size_t cap)
 	dst[i] = '\0';
 }
 
+void lxproc_view_from_summary(struct lxproc_view *v, const struct lxzone_page_summary *s,
+			      uint64_t now_ns)
+{
+	v->mem_limit = s->mem_limit;
+	v->mem_usage = s->mem_usage;
+	v->swap_limit = s->swap_limit;
+	v->swap_usage = s->swap_usage;
+	v->mstat = s->mstat;
+	v->now_ns = now_ns;
+	v->zone_boot_ns = s->zone_boot_ns;
+	v->zone_boot_real_ns = s->zone_boot_real_ns;
+	v->load = s->load;
+	v->nr_running = s->nr_running;
+	v->nr_blocked = s->nr_blocked;
+	v->nr_threads = s->nr_threads;
+	v->last_pid = s->last_pid;
+	v->nr_forks = s->nr_forks;
+	v->host_pidns = s->host_pidns != 0;
+}
+
 void lxproc_view_from_page(struct lxproc_view *v, const struct lxzone_page *p, uint64_t now_ns,
 			   struct lxproc_disknames *dn)
 {
-	v->mem_limit = p->mem_limit;
-	v->mem_usage = p->mem_usage;
-	v->swap_limit = p->swap_limit;
-	v->swap_usage = p->swap_usage;
-	v->mstat = p->mstat;
+	struct lxzone_page_summary s;
+
+	lxzone_page_summarize(p, &s);
+	lxproc_view_from_summary(v, &s, now_ns);
 	v->cpuset = p->cpuset;
 	v->cpu_quota_us = p->cpu_quota_us;
 	v->cpu_period_us = p->cpu_period_us;
@@ -38,16 +57,6 @@ void lxproc_view_from_page(struct lxproc_view *v, const struct lxzone_page *p, u
 		v->cpu_prev_percpu = p->cpu_prev_percpu;
 		v->cpu_prev_total = p->cpu_prev_total;
 	}
-	v->now_ns = now_ns;
-	v->zone_boot_ns = p->zone_boot_ns;
-	v->zone_boot_real_ns = p->zone_boot_real_ns;
-	v->load = p->load;
-	v->nr_running = p->nr_running;
-	v->nr_blocked = p->nr_blocked;
-	v->nr_threads = p->nr_threads;
-	v->last_pid = p->last_pid;
-	v->nr_forks = p->nr_forks;
-	v->host_pidns = p->host_pidns != 0;
 	if (dn) {
 		uint32_t n = p->ndisks < LXZP_MAXDISK ? p->ndisks : LXZP_MAXDISK;
 
@@ -96,7 +105,7 @@ void lxproc_view_set_host(struct lxproc_view *v, uint32_t input, struct lx_text 
 	}
 }
 
-size_t lxproc_page_host_meminfo(const struct lxzone_page *p, char *buf, size_t cap)
+size_t lxproc_page_host_meminfo(const struct lxzone_host_mem *m, char *buf, size_t cap)
 {
 	static const struct {
 		const char *key;
@@ -112,12 +121,12 @@ size_t lxproc_page_host_meminfo(const struct lxzone_page *p, char *buf, size_t c
 	};
 	struct lx_buf b;
 
-	if (!p->host_mem.total)
+	if (!m->total)
 		return 0;
 	lx_buf_init(&b, buf, cap);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		uint64_t v;
-		__builtin_memcpy(&v, (const char *)&p->host_mem + rows[i].off, sizeof(v));
+		__builtin_memcpy(&v, (const char *)m + rows[i].off, sizeof(v));
 		lx_buf_puts(&b, rows[i].key);
 		lx_buf_putc(&b, ' ');
 		lx_buf_u64(&b, v, 0, ' ');

@@ -127,6 +127,55 @@ struct lxproc_disknames {
 };
 
 /*
+ * The page's fields but its per-CPU times, disks and network view (~1 KiB of its ~20): what
+ * sysinfo needs, and what tells a valid page.  A process's first sysinfo (glibc's qsort asks
+ * for _SC_PHYS_PAGES: gcc's cc1 and as, python3) used to copy the whole page twice, once to
+ * see it valid and once to read it: nine fresh pages of the brand's memory (docs/performance.md).
+ */
+struct lxzone_page_summary {
+	uint32_t magic, version, ready, flags;
+	uint64_t mem_limit, mem_usage, swap_limit, swap_usage;
+	struct lx_memstat mstat;
+	uint64_t zone_boot_ns, zone_boot_real_ns, timens_boot_ns;
+	struct lx_loadavg load;
+	uint32_t nr_running, nr_blocked, nr_threads, last_pid;
+	uint64_t nr_forks;
+	uint32_t host_pidns;
+	struct lxzone_host_mem host_mem;
+};
+
+static inline void lxzone_page_summarize(const struct lxzone_page *p, struct lxzone_page_summary *s)
+{
+	s->magic = p->magic;
+	s->version = p->version;
+	s->ready = p->ready;
+	s->flags = p->flags;
+	s->mem_limit = p->mem_limit;
+	s->mem_usage = p->mem_usage;
+	s->swap_limit = p->swap_limit;
+	s->swap_usage = p->swap_usage;
+	s->mstat = p->mstat;
+	s->zone_boot_ns = p->zone_boot_ns;
+	s->zone_boot_real_ns = p->zone_boot_real_ns;
+	s->timens_boot_ns = p->timens_boot_ns;
+	s->load = p->load;
+	s->nr_running = p->nr_running;
+	s->nr_blocked = p->nr_blocked;
+	s->nr_threads = p->nr_threads;
+	s->last_pid = p->last_pid;
+	s->nr_forks = p->nr_forks;
+	s->host_pidns = p->host_pidns;
+	s->host_mem = p->host_mem;
+}
+
+/*
+ * The summary's fields into v (after lxproc_view_init): caps, boot times, load and tasks.
+ * now_ns is the host's CLOCK_BOOTTIME, the page's clock.
+ */
+void lxproc_view_from_summary(struct lxproc_view *v, const struct lxzone_page_summary *s,
+			      uint64_t now_ns);
+
+/*
  * The page's fields into v (after lxproc_view_init): caps, CPU accounting and its samples,
  * boot times, load and tasks, and, when dn is given, the disks (copied into dn).  now_ns is
  * the host's CLOCK_BOOTTIME, the page's clock.  Used by every reader of the page, the brand
@@ -149,11 +198,11 @@ void lxproc_view_set_host(struct lxproc_view *v, uint32_t input, struct lx_text 
 void lxproc_view_live_pid(struct lxproc_view *v, uint32_t live);
 
 /*
- * The page's host_mem as the lines of a /proc/meminfo text ("MemTotal:  N kB"...) into buf,
+ * A page's host_mem (m) as the lines of a /proc/meminfo text ("MemTotal:  N kB"...) into buf,
  * for lxproc_view_set_host(LXPROC_IN_HOST_MEMINFO): the generators read the host's memory
  * only through that text.  Returns the length, 0 when the page has no host memory.
  */
-size_t lxproc_page_host_meminfo(const struct lxzone_page *p, char *buf, size_t cap);
+size_t lxproc_page_host_meminfo(const struct lxzone_host_mem *m, char *buf, size_t cap);
 
 /* Copies a consistent snapshot; 0, or -1 when the page is not (yet) valid. */
 static inline int lxzone_page_read(const volatile struct lxzone_page *p, struct lxzone_page *out)
@@ -163,6 +212,25 @@ static inline int lxzone_page_read(const volatile struct lxzone_page *p, struct 
 		if (s1 & 1)
 			continue;
 		__builtin_memcpy(out, (const void *)p, sizeof(*out));
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&p->seq, __ATOMIC_RELAXED) == s1)
+			return out->magic == LXZP_MAGIC && out->version == LXZP_VERSION &&
+				       out->ready
+				   ? 0
+				   : -1;
+	}
+	return -1;
+}
+
+/* Copies a consistent summary; 0, or -1 when the page is not (yet) valid. */
+static inline int lxzone_page_read_summary(const volatile struct lxzone_page *p,
+					   struct lxzone_page_summary *out)
+{
+	for (int tries = 0; tries < 1000; tries++) {
+		uint32_t s1 = __atomic_load_n(&p->seq, __ATOMIC_ACQUIRE);
+		if (s1 & 1)
+			continue;
+		lxzone_page_summarize((const struct lxzone_page *)p, out);
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		if (__atomic_load_n(&p->seq, __ATOMIC_RELAXED) == s1)
 			return out->magic == LXZP_MAGIC && out->version == LXZP_VERSION &&

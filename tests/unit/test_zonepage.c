@@ -265,6 +265,8 @@ static void test_create_and_map_read_only(void **state)
 	assert_int_equal(ro->magic, LXZP_MAGIC);
 	assert_int_equal(ro->version, LXZP_VERSION);
 	assert_int_equal(lxzone_page_read(ro, snap), -1); /* not ready yet */
+	struct lxzone_page_summary sum;
+	assert_int_equal(lxzone_page_read_summary(ro, &sum), -1); /* nor its summary */
 
 	assert_int_equal(ro->timens_boot_ns, 0); /* no time namespace: readers use the host's */
 
@@ -284,6 +286,16 @@ static void test_create_and_map_read_only(void **state)
 	assert_int_equal(snap->cpu_quota_us, 50000);
 	assert_int_equal(snap->seq % 2, 0);
 	assert_true(snap->seq >= 4); /* create and one sample, each a begin/end pair */
+	/* the summary (sysinfo's read, emul/zoneview.c) holds the snapshot's fields */
+	assert_int_equal(lxzone_page_read_summary(ro, &sum), 0);
+	assert_int_equal(sum.mem_limit, snap->mem_limit);
+	assert_int_equal(sum.mem_usage, snap->mem_usage);
+	assert_int_equal(sum.swap_limit, snap->swap_limit);
+	assert_int_equal(sum.zone_boot_ns, 42 * SEC);
+	assert_int_equal(sum.timens_boot_ns, 42 * SEC);
+	assert_int_equal(sum.host_pidns, 1);
+	assert_memory_equal(&sum.mstat, &snap->mstat, sizeof(sum.mstat));
+	assert_memory_equal(&sum.load, &snap->load, sizeof(sum.load));
 
 	munmap((void *)ro, (size_t)st.st_size);
 	lxzone_page_close(&w, true);
@@ -563,11 +575,11 @@ static void test_host_mem_for_sysinfo(void **state)
 	assert_int_equal(snap->host_mem.shmem, 20000);
 	assert_int_equal(snap->host_mem.swap_free, 1500000);
 
-	n = lxproc_page_host_meminfo(snap, text, sizeof(text));
+	n = lxproc_page_host_meminfo(&snap->host_mem, text, sizeof(text));
 	assert_true(n > 0 && n < sizeof(text));
 	assert_non_null(strstr(text, "MemTotal: 8000000 kB\n"));
 	assert_non_null(strstr(text, "SwapFree: 1500000 kB\n"));
-	assert_int_equal(lxproc_page_host_meminfo(snap, text, 16), 0); /* never a cut text */
+	assert_int_equal(lxproc_page_host_meminfo(&snap->host_mem, text, 16), 0); /* never a cut text */
 
 	/* the capped fixture: sysinfo is the cap's, whatever the host has */
 	lxproc_view_init(&v);
@@ -577,6 +589,17 @@ static void test_host_mem_for_sysinfo(void **state)
 	assert_int_equal(si.totalram, snap->mem_limit);
 	assert_true(si.totalram < 8000000ULL * 1024);
 	/* no cap: the host's, from the page alone */
+	/* the brand's sysinfo reads the page's summary alone: the same answer */
+	struct lxzone_page_summary sum;
+	struct lx_sysinfo si2;
+	assert_int_equal(lxzone_page_read_summary(w.page, &sum), 0);
+	n = lxproc_page_host_meminfo(&sum.host_mem, text, sizeof(text));
+	assert_true(n > 0);
+	lxproc_view_init(&v);
+	lxproc_view_from_summary(&v, &sum, 2 * SEC);
+	lxproc_view_set_host(&v, LXPROC_IN_HOST_MEMINFO, (struct lx_text){text, n});
+	assert_int_equal(lxproc_sysinfo(&v, &si2), LXPROC_OK);
+	assert_memory_equal(&si2, &si, sizeof(si));
 	v.mem_limit = v.swap_limit = LX_NOCAP;
 	assert_int_equal(lxproc_sysinfo(&v, &si), LXPROC_OK);
 	assert_int_equal(si.totalram, 8000000ULL * 1024);

@@ -1,6 +1,7 @@
 #include "emul/state.h"
 #include "emul/lx_libc.h"
 #include "emul/signal.h"
+#include "kernel-shim/brand_abi.h"
 
 /* its head in the hot statics' page (state.h, brand.ld) */
 struct lx_proc lx_proc __attribute__((section(".bss.lxproc"), aligned(64)));
@@ -118,6 +119,25 @@ void lx_thread_kept(struct lx_thread *t)
 	if (v->ss_sp != t->vss.ss_sp || v->ss_size != t->vss.ss_size ||
 	    v->ss_flags != t->vss.ss_flags)
 		*v = t->vss;
+}
+
+#define SYS_pwrite64 18
+#define O_RDWR	     2
+
+void lx_fork_seen(void)
+{
+	unsigned char b;
+	long fd;
+
+	if (lx_proc.code_forks)
+		return;
+	lx_proc.code_forks = 1;
+	fd = lx_sys3(LX_SYS_open, "/proc/self/mem", O_RDWR | LX_O_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	b = *(volatile const unsigned char *)LX_BRAND_BASE;
+	lx_sys4(SYS_pwrite64, fd, &b, 1, LX_BRAND_BASE);
+	lx_sys1(LX_SYS_close, fd);
 }
 
 void lx_estack_fork_copy(struct lx_thread *t, int copy)

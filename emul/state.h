@@ -105,6 +105,7 @@ struct lx_proc {
 	int binfmt; /* started by the kernel through the zone's binfmt_misc entry (brand_abi.h) */
 	int exe_program;     /* the kernel's exe link names the program (kernel-shim/start.c) */
 	uint64_t fork_probe; /* lx_in_vfork_child's token */
+	int code_forks;	     /* forks copy the brand's code mapping (lx_fork_seen) */
 	/* The first thread's guest view of SIGSYS blocked and its guest sigaltstack (ss_size 0:
 	 * none), for its struct, which its first signal entry fills (lx_thread_first): in a new
 	 * image, whose start does not write the emulation stack, and in a fork child, where the
@@ -210,6 +211,16 @@ const char *lx_proc_exe(void);
 #define LX_WIPED_PID   0 /* the epoll emulation's owner pid (syscalls/lx_epoll_host.c) */
 #define LX_WIPED_OWNER 1 /* lx_proc.pid, once a vfork child was told apart (lx_in_vfork_child) */
 int *lx_fork_wiped(void);
+
+/* A SIGCHLD reached the brand: this process makes children.  A fork child runs the brand's code
+ * (its first patched call, its trapped execve) where the kernel did not copy its page-table
+ * entries: fork copies them only for mappings with anonymous pages, and the code is the
+ * brand file's, so each fork child faulted its first 64 KiB window in again.  The first
+ * SIGCHLD gives the code mapping one anonymous page (the ELF header's, rewritten with its
+ * own bytes through /proc/self/mem, as a patched site is), so later forks copy the code's
+ * entries.  Once per process (its fork children inherit the mapping so); a process whose
+ * children share its memory (vfork, posix_spawn) pays it for nothing, once. */
+void lx_fork_seen(void);
 
 /* Is this a native vfork child running on its parent's memory? */
 int lx_in_vfork_child(void);

@@ -388,6 +388,8 @@ static int vsyscall_entry(const struct lx_siginfo *si, struct lx_ucontext *uc)
 
 static void sigentry(struct lx_thread *t, int sig, struct lx_siginfo *si, struct lx_ucontext *uc)
 {
+	if (sig == LX_SIGCHLD)
+		lx_fork_seen();
 	if ((sig == LX_SIGSEGV || sig == LX_SIGBUS) && fault_entry(t, sig, si, uc))
 		return;
 	if (sig == LX_SIGSEGV && (vsyscall_entry(si, uc) || lx_patch_fault(si, uc)))

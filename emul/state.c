@@ -1,5 +1,7 @@
 #include "emul/state.h"
 #include "emul/lx_libc.h"
+#include "emul/signal.h"
+#include "kernel-shim/brand_abi.h"
 
 /* its head in the hot statics' page (state.h, brand.ld) */
 struct lx_proc lx_proc __attribute__((section(".bss.lxproc"), aligned(64)));
@@ -78,24 +80,83 @@ struct lx_thread *lx_estack_alloc(void)
 	return base ? init_region(base) : NULL;
 }
 
+#define MADV_WIPEONFORK 18
+#define MADV_KEEPONFORK 19
+#define SYS_madvise	28
+
 struct lx_thread *lx_estack_first(void)
 {
 	uintptr_t base = map_region();
 
-	return base ? (struct lx_thread *)(base + LX_ESTACK_SIZE - LX_THREAD_SIZE) : NULL;
+	if (!base)
+		return NULL;
+	/* a kernel without MADV_WIPEONFORK (before 4.14) copies the region, as before */
+	lx_sys3(SYS_madvise, base, LX_ESTACK_SIZE, MADV_WIPEONFORK);
+	return (struct lx_thread *)(base + LX_ESTACK_SIZE - LX_THREAD_SIZE);
 }
 
 void lx_thread_first(struct lx_thread *t)
 {
-	thread_fields(t); /* the region is fresh: the rest reads zero */
+	/* the region is fresh, or a fork child's wiped one: the rest reads zero, which is right
+	 * after a fork too (no call in progress, no stash, no pending SIGSYS: a fork child's
+	 * pending signals start empty; the cached tid is asked again) */
+	thread_fields(t);
 	t->sigsys_blocked = lx_proc.boot_sigsys_blocked;
+	if (lx_proc.boot_vss.ss_size)
+		t->vss = lx_proc.boot_vss;
+	t->stash_wiped = 1; /* with the whole region (or never, where the kernel cannot) */
 	__atomic_store_n(&t->magic, LX_THREAD_MAGIC, __ATOMIC_RELEASE);
+}
+
+void lx_thread_kept(struct lx_thread *t)
+{
+	struct lx_stack *v = &lx_proc.boot_vss;
+
+	if (t != lx_signal_boot_thread)
+		return;
+	if (lx_proc.boot_sigsys_blocked != t->sigsys_blocked)
+		lx_proc.boot_sigsys_blocked = t->sigsys_blocked;
+	if (v->ss_sp != t->vss.ss_sp || v->ss_size != t->vss.ss_size ||
+	    v->ss_flags != t->vss.ss_flags)
+		*v = t->vss;
+}
+
+#define SYS_pwrite64 18
+#define O_RDWR	     2
+
+void lx_fork_seen(void)
+{
+	unsigned char b;
+	long fd;
+
+	if (lx_proc.code_forks)
+		return;
+	lx_proc.code_forks = 1;
+	fd = lx_sys3(LX_SYS_open, "/proc/self/mem", O_RDWR | LX_O_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	b = *(volatile const unsigned char *)LX_BRAND_BASE;
+	lx_sys4(SYS_pwrite64, fd, &b, 1, LX_BRAND_BASE);
+	lx_sys1(LX_SYS_close, fd);
+}
+
+void lx_estack_fork_copy(struct lx_thread *t, int copy)
+{
+	if (t == lx_signal_boot_thread)
+		lx_sys3(SYS_madvise, lx_estack_base(t), LX_ESTACK_SIZE,
+			copy ? MADV_KEEPONFORK : MADV_WIPEONFORK);
 }
 
 int lx_estack_retire(struct lx_thread *t, int tid)
 {
 	int kept = 0;
 
+	/* The first thread's region is wiped in fork children, which only lx_proc's copies of
+	 * its own thread's fields make right: it is unmapped, never handed to another. */
+	if (t == lx_signal_boot_thread) {
+		lx_signal_boot_thread = NULL;
+		return 0;
+	}
 	lx_spin_lock(&lx_proc.estack_lock);
 	for (int i = 0; i < LX_ESTACK_FREE && !kept; i++) {
 		struct lx_estack_free *f = &lx_proc.estack_free[i];
@@ -108,9 +169,6 @@ int lx_estack_retire(struct lx_thread *t, int tid)
 	lx_spin_unlock(&lx_proc.estack_lock);
 	return kept;
 }
-
-#define MADV_WIPEONFORK 18
-#define SYS_madvise	28
 
 void lx_thread_stash_page(struct lx_thread *t)
 {

@@ -17,6 +17,17 @@
  * the first trap of a new image, each page it writes is a fresh copy (15-25 us on this kind of
  * VM).  The stash, written only when a signal interrupts a blocking or patched call, keeps
  * the struct small enough for that (docs/architecture.md, "Threads and stacks").
+ *
+ * The first thread's region is MADV_WIPEONFORK whole (lx_estack_first): a fork, which leaves
+ * every page its parent has written copy-on-write in both, made the parent's next patched call
+ * (t->fast) and its next signal frame copy the region's top pages, one or two faults per fork
+ * in a shell.  A fork child finds the region zero: its first signal entry fills the struct
+ * again (lx_thread_first), from lx_proc's copies of what a fork keeps (lx_thread_kept); a
+ * patched call before it finds no magic and takes the trap (once).  The child writes the same
+ * pages as before, each a fresh page instead of a copy.  So no brand frame may be live on that
+ * region when a fork is made: forks are not trapped, and the one the brand makes itself
+ * (clone3's) asks for a copy first (lx_estack_fork_copy).  Other threads' regions are copied:
+ * their fields would need copies of their own, and a fork from a second thread is rare.
  */
 #ifndef LXZONE_STATE_H
 #define LXZONE_STATE_H
@@ -94,9 +105,13 @@ struct lx_proc {
 	int binfmt; /* started by the kernel through the zone's binfmt_misc entry (brand_abi.h) */
 	int exe_program;     /* the kernel's exe link names the program (kernel-shim/start.c) */
 	uint64_t fork_probe; /* lx_in_vfork_child's token */
-	/* the guest's view of SIGSYS blocked, for the first thread's struct, which its first
-	 * signal entry fills (lx_thread_first): the start does not write the emulation stack */
+	int code_forks;	     /* forks copy the brand's code mapping (lx_fork_seen) */
+	/* The first thread's guest view of SIGSYS blocked and its guest sigaltstack (ss_size 0:
+	 * none), for its struct, which its first signal entry fills (lx_thread_first): in a new
+	 * image, whose start does not write the emulation stack, and in a fork child, where the
+	 * region reads zero (lx_estack_first).  Kept up to date by lx_thread_kept. */
 	int boot_sigsys_blocked;
+	struct lx_stack boot_vss;
 	/* the last vfork child that set a signal to SIG_IGN, which the table (its parent's) does
 	 * not show: its exec sends no hint of the ignored signals (syscalls/lx_exec.c) */
 	int vfork_ignored;
@@ -150,11 +165,12 @@ static inline struct lx_siginfo *lx_thread_stash(const struct lx_thread *t)
 	return (struct lx_siginfo *)lx_estack_base(t);
 }
 
-/* Before t's first stash: its page becomes one the kernel wipes in fork children.  A stash
- * holds signals only between a blocking or patched call's start and its flush, so a fork
- * (untrapped, or clone3's inside a trap) never copies one; but its page, once written, was
- * copied on write by the next stash after every fork: a process that forks and is sent
- * SIGCHLD during a patched call (a shell) paid a fresh page per child for nothing. */
+/* Before t's first stash: its page becomes one the kernel wipes in fork children (the first
+ * thread's is from the start, with its whole region).  A stash holds signals only between a
+ * blocking or patched call's start and its flush, so a fork (untrapped, or clone3's inside a
+ * trap) never copies one; but its page, once written, was copied on write by the next stash
+ * after every fork: a process that forks and is sent SIGCHLD during a patched call (a shell)
+ * paid a fresh page per child for nothing. */
 void lx_thread_stash_page(struct lx_thread *t);
 
 /* A new emulation stack region; NULL when out of memory. */
@@ -163,9 +179,16 @@ struct lx_thread *lx_estack_alloc(void);
  * are none in a new image, and their list is not in the page the start writes), its struct
  * left unwritten, so that a process that never enters the brand writes no page of it; the
  * first signal entry fills it (lx_thread_first), in the page the kernel's signal frame has
- * just made present. */
+ * just made present.  The region is wiped in fork children (the top of this file says why),
+ * which fill it the same way. */
 struct lx_thread *lx_estack_first(void);
 void lx_thread_first(struct lx_thread *t);
+/* t's sigsys_blocked or vss may have changed: where t is the first thread's, lx_proc's copies
+ * follow (written only when they differ: after a fork their page is shared with the child). */
+void lx_thread_kept(struct lx_thread *t);
+/* A fork made on t's region, inside a trap, returns through it in the child: copy 1 before such
+ * a fork has the region copied, copy 0 after it (in both processes) wipes it again. */
+void lx_estack_fork_copy(struct lx_thread *t, int copy);
 void lx_estack_stack(struct lx_thread *t, struct lx_stack *ss);
 /* Keeps an exiting thread's region for reuse; 0 when the list is full (unmap it). */
 int lx_estack_retire(struct lx_thread *t, int tid);
@@ -188,6 +211,16 @@ const char *lx_proc_exe(void);
 #define LX_WIPED_PID   0 /* the epoll emulation's owner pid (syscalls/lx_epoll_host.c) */
 #define LX_WIPED_OWNER 1 /* lx_proc.pid, once a vfork child was told apart (lx_in_vfork_child) */
 int *lx_fork_wiped(void);
+
+/* A SIGCHLD reached the brand: this process makes children.  A fork child runs the brand's code
+ * (its first patched call, its trapped execve) where the kernel did not copy its page-table
+ * entries: fork copies them only for mappings with anonymous pages, and the code is the
+ * brand file's, so each fork child faulted its first 64 KiB window in again.  The first
+ * SIGCHLD gives the code mapping one anonymous page (the ELF header's, rewritten with its
+ * own bytes through /proc/self/mem, as a patched site is), so later forks copy the code's
+ * entries.  Once per process (its fork children inherit the mapping so); a process whose
+ * children share its memory (vfork, posix_spawn) pays it for nothing, once. */
+void lx_fork_seen(void);
 
 /* Is this a native vfork child running on its parent's memory? */
 int lx_in_vfork_child(void);

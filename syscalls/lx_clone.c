@@ -12,7 +12,8 @@
  * brand C code runs in the child.
  *
  * fork-style clones and fork are not trapped: the child gets a copy of the parent's memory,
- * emulation stacks included, and learns its own pid lazily (lx_in_vfork_child).  Running a
+ * emulation stacks included (but the first thread's, which it finds zero and fills again:
+ * emul/state.h), and learns its own pid lazily (lx_in_vfork_child).  Running a
  * fork inside the SIGSYS handler cost copy-on-write faults on the emulation stack in both
  * processes, which on this VM made fork+wait 1.3x native.  vfork-style clones
  * (CLONE_VM|CLONE_VFORK, vfork) are not trapped either: the child borrows the parent's stacks
@@ -31,7 +32,8 @@
  *     and then gives the region back (parked under the child's tid, which tgkill never finds
  *     in this thread group, so the next thread takes it at once);
  *   - other (fork-like) children are forked right here, inside the handler: the child
- *     returns 0 through a copy of it, on the guest's new stack if it asked for one.  libc
+ *     returns 0 through a copy of it (the region copied for this fork, lx_estack_fork_copy),
+ *     on the guest's new stack if it asked for one.  libc
  *     forks with clone or fork, which stay untrapped; clone3 forks are LTP's and tools'.
  * A stack the kernel would refuse (size without address, address without size, beyond the
  * user address space) is never replaced: the kernel gets a block with a stack it certainly
@@ -187,7 +189,8 @@ static long clone3_vm(struct lx_sysctx *c, struct lx_clone_args *a, size_t ksize
 	return r;
 }
 
-/* The rest: fork here; the child returns through a copy of this handler. */
+/* The rest: fork here; the child returns through a copy of this handler (so a region wiped in
+ * fork children is copied for this one, emul/state.h). */
 static long clone3_fork(struct lx_sysctx *c, struct lx_clone_args *a, size_t ksize)
 {
 	uint64_t sp = a->stack ? a->stack + a->stack_size : 0;
@@ -195,7 +198,9 @@ static long clone3_fork(struct lx_sysctx *c, struct lx_clone_args *a, size_t ksi
 
 	a->stack = 0;
 	a->stack_size = 0;
+	lx_estack_fork_copy(c->t, 1);
 	r = lx_sys2(LX_SYS_clone3, a, ksize);
+	lx_estack_fork_copy(c->t, 0);
 	if (r != 0)
 		return r;
 	if (a->flags & LX_CLONE_CLEAR_SIGHAND) {

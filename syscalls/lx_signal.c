@@ -128,6 +128,7 @@ static long sigprocmask_fast(struct lx_sysctx *c, int how, uint64_t set, uint64_
 	if (set) {
 		mask_apply(how, cur, s, &next);
 		c->t->sigsys_blocked = (next & SIGSYS_BIT) != 0;
+		lx_thread_kept(c->t);
 		if (how != LX_SIG_UNBLOCK)
 			c->t->fast_masked = 1;
 		sigsys_release(c->t);
@@ -156,6 +157,7 @@ long lx_sys_rt_sigprocmask(struct lx_sysctx *c)
 			return -LX_EINVAL;
 	}
 	c->t->sigsys_blocked = (next & SIGSYS_BIT) != 0;
+	lx_thread_kept(c->t);
 	c->uc->uc_sigmask = next & ~SIGSYS_BIT;
 	sigsys_release(c->t);
 	if (oset && lx_copy_to_guest(oset, &cur, sizeof(cur)))
@@ -194,6 +196,7 @@ long lx_sys_sigaltstack(struct lx_sysctx *c)
 			v->ss_size = ss.ss_size;
 			v->ss_flags = ss.ss_flags & (int)LX_SS_AUTODISARM;
 		}
+		lx_thread_kept(c->t);
 	}
 	if (c->a[1] && lx_copy_to_guest(c->a[1], &old, sizeof(old)))
 		return -LX_EFAULT;

@@ -364,6 +364,35 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
 	siglongjmp(segv_jmp, 1);
 }
 
+/* A fork child keeps the sigaltstack, whichever of a signal or a sigaltstack call is its first
+ * (under the brand the first thread's emulation stack is wiped in fork children and filled
+ * again at the child's first entry: emul/state.h). */
+static void altstack_fork(size_t sz)
+{
+	stack_t now;
+
+	for (int signal_first = 1; signal_first >= 0; signal_first--) {
+		fflush(stdout);
+		pid_t pid = fork();
+		if (pid == 0) {
+			int hits = alt_hits;
+			if (signal_first)
+				raise(SIGUSR1);
+			sigaltstack(NULL, &now);
+			if (!signal_first)
+				raise(SIGUSR1);
+			printf("altstack: fork child, %s first: handler ran %d, local on alt stack "
+			       "%d, same base %d, same size %d, flags %d\n",
+			       signal_first ? "a signal" : "sigaltstack", (int)alt_hits - hits,
+			       (int)alt_on, now.ss_sp == (void *)alt_lo, now.ss_size == sz,
+			       now.ss_flags);
+			fflush(stdout);
+			_exit(0);
+		}
+		wait_child("altstack: fork child", pid);
+	}
+}
+
 static void part_altstack(void)
 {
 	size_t sz = 256 * 1024;
@@ -389,6 +418,7 @@ static void part_altstack(void)
 	       (int)alt_hits, (int)alt_on, (int)alt_flag_onstack);
 	sigaltstack(NULL, &now);
 	printf("altstack: after return SS_ONSTACK %d\n", (now.ss_flags & SS_ONSTACK) != 0);
+	altstack_fork(sz);
 
 	sa.sa_flags = 0;
 	sigaction(SIGUSR1, &sa, NULL);

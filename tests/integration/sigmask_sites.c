@@ -31,6 +31,12 @@
  *  10. a new image whose first thread never patched a site: a thread it made patches one,
  *      then the first thread, every signal blocked, calls through it (a thread that
  *      reaches a patched site unbound to the brand dies of a SIGSEGV it blocks).
+  11. what a fork copies of the brand (emul/state.h): the main thread's emulation stack region
+ *      is wiped in fork children whole ("wf" on its stash page, its guard and its stack: a
+ *      parent's patched calls and signals after a fork copy none of it), and once a SIGCHLD
+ *      reached the brand, its code mapping holds an anonymous page, so that forks copy the
+ *      code's page-table entries (lx_fork_seen); a fork child's patched call, trapped call
+ *      and handled signal, its first entries, then work (5. checks its mask).
  * One line per check; exit 0 when all pass.
  */
 #define _GNU_SOURCE
@@ -261,6 +267,107 @@ static int stash_page_wiped(void)
 	}
 	fclose(f);
 	return found;
+}
+
+/* 11: a 128 KiB-aligned region whose stash page, guard and stack mappings are all wipe-on-fork:
+ * 1 when there is one. */
+static int region_wiped(void)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char l[512], perms[8];
+	unsigned long lo, hi, cur_lo = 0, cur_hi = 0, next = 0, region = 0;
+	int step = 0, found = 0;
+
+	if (!f)
+		return -1;
+	while (!found && fgets(l, sizeof(l), f)) {
+		if (sscanf(l, "%lx-%lx %7s", &lo, &hi, perms) == 3) {
+			cur_lo = lo, cur_hi = hi;
+			if (lo != next)
+				step = 0;
+			continue;
+		}
+		if (strncmp(l, "VmFlags:", 8) != 0)
+			continue;
+		if (!strstr(l, " wf")) {
+			step = 0;
+			continue;
+		}
+		if (cur_hi - cur_lo == 4096 && cur_lo % (128 * 1024) == 0)
+			step = 1, region = cur_lo; /* the stash page */
+		else if (step == 1 && cur_hi - cur_lo == 4096)
+			step = 2; /* the guard */
+		else if (step == 2 && cur_hi >= region + 128 * 1024)
+			found = 1; /* the stack, to the region's end (merged with what follows) */
+		else
+			step = 0;
+		next = cur_hi;
+	}
+	fclose(f);
+	return found;
+}
+
+/* 11: the Anonymous: kB of the executable mapping that starts at addr, or -1. */
+static long anon_kb_at(unsigned long addr)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char l[512], perms[8];
+	unsigned long lo, hi;
+	long kb = -1;
+	int in = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(l, sizeof(l), f)) {
+		if (sscanf(l, "%lx-%lx %7s", &lo, &hi, perms) == 3)
+			in = lo == addr && perms[2] == 'x';
+		else if (in && sscanf(l, "Anonymous: %ld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return kb;
+}
+
+static volatile sig_atomic_t chld_hits;
+
+static void on_chld(int sig)
+{
+	(void)sig;
+	chld_hits++;
+}
+
+/* 11: what a fork copies of the brand: its first thread's emulation stack is wiped in fork
+ * children; its code mapping (LX_BRAND_BASE, kernel-shim/brand_abi.h) gets an anonymous page
+ * at the first SIGCHLD it takes. */
+static void part_fork_pages(int expect_patched)
+{
+	struct sigaction sa, old;
+	struct utsname u;
+	int st, ok = 1;
+	pid_t p;
+
+	if (expect_patched)
+		check(region_wiped() == 1, "fork pages: the main thread's emulation stack is wiped "
+					   "in fork children");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_chld;
+	sigaction(SIGCHLD, &sa, &old);
+	for (int i = 0; i < 3 && ok; i++) {
+		p = fork();
+		if (p == 0) {
+			uint64_t m = mask_now(); /* the patched site first */
+			usr1_hits = 0;
+			raise(SIGUSR1);
+			_exit(uname(&u) == 0 && usr1_hits == 1 && !(m & BIT(SIGUSR1)) ? 0 : 1);
+		}
+		ok = waitpid(p, &st, 0) == p && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	}
+	check(ok, "fork pages: a fork child's patched call, handled signal and trapped call");
+	check(chld_hits > 0, "fork pages: SIGCHLD handled");
+	if (expect_patched)
+		check(anon_kb_at(0x7ff000000000UL) > 0,
+		      "fork pages: after a SIGCHLD the brand's code mapping has an anonymous page");
+	sigaction(SIGCHLD, &old, NULL);
 }
 
 /* The unblock of a raised, blocked SIGUSR1 through the site runs its handler first. */
@@ -501,6 +608,7 @@ int main(int argc, char **argv)
 	part_waits();
 	part_libc();
 	part_thread_first(argv[0]);
+	part_fork_pages(expect_patched);
 	printf("%s\n", failures ? "FAILED" : "all passed");
 	return failures ? 1 : 0;
 }

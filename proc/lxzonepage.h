@@ -204,41 +204,53 @@ void lxproc_view_live_pid(struct lxproc_view *v, uint32_t live);
  */
 size_t lxproc_page_host_meminfo(const struct lxzone_host_mem *m, char *buf, size_t cap);
 
-/* Copies a consistent snapshot; 0, or -1 when the page is not (yet) valid. */
-static inline int lxzone_page_read(const volatile struct lxzone_page *p, struct lxzone_page *out)
+/* The reader's side of the sequence lock: copy(p, out) until no writer moved seq meanwhile.
+ * 0, or -1 when a writer held it through every try. */
+static inline int lxzone_page_seq_read(const volatile struct lxzone_page *p,
+				       void (*copy)(const struct lxzone_page *, void *), void *out)
 {
 	for (int tries = 0; tries < 1000; tries++) {
 		uint32_t s1 = __atomic_load_n(&p->seq, __ATOMIC_ACQUIRE);
 		if (s1 & 1)
 			continue;
-		__builtin_memcpy(out, (const void *)p, sizeof(*out));
+		copy((const struct lxzone_page *)p, out);
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		if (__atomic_load_n(&p->seq, __ATOMIC_RELAXED) == s1)
-			return out->magic == LXZP_MAGIC && out->version == LXZP_VERSION &&
-				       out->ready
-				   ? 0
-				   : -1;
+			return 0;
 	}
 	return -1;
+}
+
+static inline int lxzone_page_valid(uint32_t magic, uint32_t version, uint32_t ready)
+{
+	return magic == LXZP_MAGIC && version == LXZP_VERSION && ready ? 0 : -1;
+}
+
+static inline void lxzone_page_copy(const struct lxzone_page *p, void *out)
+{
+	__builtin_memcpy(out, (const void *)p, sizeof(*p));
+}
+
+static inline void lxzone_page_copy_summary(const struct lxzone_page *p, void *out)
+{
+	lxzone_page_summarize(p, (struct lxzone_page_summary *)out);
+}
+
+/* Copies a consistent snapshot; 0, or -1 when the page is not (yet) valid. */
+static inline int lxzone_page_read(const volatile struct lxzone_page *p, struct lxzone_page *out)
+{
+	if (lxzone_page_seq_read(p, lxzone_page_copy, out) < 0)
+		return -1;
+	return lxzone_page_valid(out->magic, out->version, out->ready);
 }
 
 /* Copies a consistent summary; 0, or -1 when the page is not (yet) valid. */
 static inline int lxzone_page_read_summary(const volatile struct lxzone_page *p,
 					   struct lxzone_page_summary *out)
 {
-	for (int tries = 0; tries < 1000; tries++) {
-		uint32_t s1 = __atomic_load_n(&p->seq, __ATOMIC_ACQUIRE);
-		if (s1 & 1)
-			continue;
-		lxzone_page_summarize((const struct lxzone_page *)p, out);
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		if (__atomic_load_n(&p->seq, __ATOMIC_RELAXED) == s1)
-			return out->magic == LXZP_MAGIC && out->version == LXZP_VERSION &&
-				       out->ready
-				   ? 0
-				   : -1;
-	}
-	return -1;
+	if (lxzone_page_seq_read(p, lxzone_page_copy_summary, out) < 0)
+		return -1;
+	return lxzone_page_valid(out->magic, out->version, out->ready);
 }
 
 static inline void lxzone_page_write_begin(volatile struct lxzone_page *p)

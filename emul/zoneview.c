@@ -47,17 +47,8 @@ static struct {
 	char *scratch;
 	size_t scratch_cap;
 	char release[65];
-	uint64_t host_gen;  /* bumped on every host text re-read */
-	char host_mem[256]; /* the page's host memory as meminfo lines (VIEW_PAGE_HOST_MEM) */
+	uint64_t host_gen; /* bumped on every host text re-read */
 } zv;
-
-/*
- * A view input of the brand's own, beside LXPROC_IN_*: the host's memory from the page
- * (lxzone_page.host_mem) instead of /proc/meminfo, and no other host file.  sysinfo needs
- * nothing else of the host, and in a zone whose lxproc files the kernel serves the guest's
- * /proc/meminfo is the zone's own text behind a FUSE round trip, not the host's.
- */
-#define VIEW_PAGE_HOST_MEM (1u << 31)
 
 int lx_zone_serves(const struct lxproc_file *f)
 {
@@ -222,16 +213,6 @@ static long build_view(struct lxproc_view *v, uint32_t inputs)
 			      (inputs & LXPROC_IN_DISKS) ? &disknames : NULL);
 	if (inputs & LXPROC_IN_LASTPID)
 		lxproc_view_live_pid(v, live_last_pid());
-	if ((inputs & VIEW_PAGE_HOST_MEM) && p != &nocaps_page) {
-		/* the host's memory as the page's writer saw it: no file read (sysinfo) */
-		size_t n = lxproc_page_host_meminfo(&p->host_mem, zv.host_mem, sizeof(zv.host_mem));
-		if (n) {
-			lxproc_view_set_host(v, LXPROC_IN_HOST_MEMINFO,
-					     (struct lx_text){zv.host_mem, n});
-			return 0;
-		}
-		inputs |= LXPROC_IN_HOST_MEMINFO; /* a page without it: read the file */
-	}
 	/* btime needs the host's boot time, and the zone's CPUs the host's: /proc/stat */
 	inputs |= (inputs & (LXPROC_IN_TIME | LXPROC_IN_CPUTIME | LXPROC_IN_CPUS))
 		      ? LXPROC_IN_HOST_STAT
@@ -313,7 +294,10 @@ long lx_zone_sysinfo(struct lx_sysinfo *si)
 	long r;
 
 	/* the page's summary, read from the page itself: neither the lock nor zv.snap, a copy of
-	 * the whole page that only the /proc files need (lxzone_page_summary) */
+	 * the whole page that only the /proc files need (lxzone_page_summary).  The host's memory
+	 * comes from the page too (lxzone_page.host_mem), as its writer saw it: sysinfo needs
+	 * nothing else of the host, and in a zone whose lxproc files the kernel serves the guest's
+	 * /proc/meminfo is the zone's own text behind a FUSE round trip, not the host's. */
 	if (lxzone_page_read_summary(zp.page, &s) == 0 &&
 	    (n = lxproc_page_host_meminfo(&s.host_mem, host_mem, sizeof(host_mem))) != 0) {
 		lxproc_view_init(&v);
@@ -321,10 +305,10 @@ long lx_zone_sysinfo(struct lx_sysinfo *si)
 		lxproc_view_set_host(&v, LXPROC_IN_HOST_MEMINFO, (struct lx_text){host_mem, n});
 		return lxproc_sysinfo(&v, si) < 0 ? -LX_EIO : 0;
 	}
-	/* a page without the host's memory (lxzone_page.host_mem): the file's */
+	/* a page without the host's memory, or none valid: the host's file */
 	lx_spin_lock(&zv.lock);
-	r = build_view(&v, VIEW_PAGE_HOST_MEM | LXPROC_IN_MEM | LXPROC_IN_TIME | LXPROC_IN_LOAD |
-			       LXPROC_IN_TASKS);
+	r = build_view(&v, LXPROC_IN_HOST_MEMINFO | LXPROC_IN_MEM | LXPROC_IN_TIME |
+			       LXPROC_IN_LOAD | LXPROC_IN_TASKS);
 	if (r == 0 && lxproc_sysinfo(&v, si) < 0)
 		r = -LX_EIO;
 	lx_spin_unlock(&zv.lock);

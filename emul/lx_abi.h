@@ -39,6 +39,7 @@
 #define LX_SYS_capget		 125
 #define LX_SYS_rt_sigpending	 127
 #define LX_SYS_sigaltstack	 131
+#define LX_SYS_personality	 135
 #define LX_SYS_statfs		 137
 #define LX_SYS_fstatfs		 138
 #define LX_SYS_geteuid		 107
@@ -89,6 +90,7 @@
 #define LX_MREMAP_MAYMOVE      1
 #define LX_MREMAP_FIXED	       2
 #define LX_PAGE		       4096UL
+#define LX_ADDR_NO_RANDOMIZE   0x0040000 /* personality(2) */
 
 #define LX_PR_SET_NAME	       15
 #define LX_PR_SET_MM	       35

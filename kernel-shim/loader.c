@@ -34,10 +34,20 @@ static int read_full(long fd, void *buf, size_t len, uint64_t off)
 	return (size_t)r == len ? 0 : -LX_ENOEXEC;
 }
 
+/*
+ * The main program's random offset from ELF_ET_DYN_BASE, or none under ADDR_NO_RANDOMIZE
+ * (setarch -R, gdb's default), as the kernel leaves a PIE program at the base then.  The
+ * persona is asked here rather than handed over: it is one call, and only a PIE program
+ * asks.  (The kernel also stops randomizing when kernel.randomize_va_space is 0; the brand
+ * does not read that host-wide knob and randomizes then.)
+ */
 static uint64_t random_pages(void)
 {
 	uint32_t rnd = 0;
+	long pers = lx_sys1(LX_SYS_personality, 0xffffffffUL);
 
+	if (pers >= 0 && (pers & LX_ADDR_NO_RANDOMIZE))
+		return 0;
 	lx_sys3(LX_SYS_getrandom, &rnd, sizeof(rnd), 0);
 	return (uint64_t)(rnd & ((1U << 24) - 1)) * LX_PAGE; /* up to 64 GiB */
 }

@@ -37,5 +37,24 @@ if have_lxrun; then
 	got=$(timeout 60 "$LXRUN" --root "$broot" --kernel-version 3.10.0 -- /bin/uname -r 2>&1)
 	[ "$got" = 3.10.0 ] && echo "ok   --root --kernel-version 3.10.0: uname -r" ||
 		fail "--root --kernel-version 3.10.0: uname -r printed '$got'"
+
+	# ADDR_NO_RANDOMIZE (setarch -R, gdb's default): a PIE program sits at the kernel's
+	# base, where it does natively, in every run; without it, a random one.
+	if command -v setarch >/dev/null 2>&1; then
+		first="cat /proc/self/maps | head -1 | cut -d' ' -f1"
+		want=$(sh -c "setarch -R $first")
+		a=$(timeout 60 "$LXRUN" -- sh -c "setarch -R $first" 2>&1)
+		b=$(timeout 60 "$LXRUN" -- sh -c "setarch -R $first" 2>&1)
+		if [ -n "$want" ] && [ "$a" = "$want" ] && [ "$b" = "$want" ]; then
+			echo "ok   setarch -R: the program at $want, as natively"
+		else
+			fail "setarch -R: program at '$a' then '$b', natively '$want'"
+		fi
+		a=$(timeout 60 "$LXRUN" -- sh -c "$first" 2>&1)
+		b=$(timeout 60 "$LXRUN" -- sh -c "$first" 2>&1)
+		[ "$a" != "$b" ] && [ "$a" != "$want" ] &&
+			echo "ok   without setarch -R: the program at a random address" ||
+			fail "without setarch -R: the program at '$a' then '$b' (base '$want')"
+	fi
 fi
 finish

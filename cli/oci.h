@@ -97,8 +97,10 @@ struct oci_config {
 	const char *netns_path;		 /* network namespace to join */
 	const char *uts_path, *ipc_path; /* uts / ipc namespace to join (a pod's sandbox) */
 	const char *pid_path; /* pid namespace PID 1 is born in (shareProcessNamespace) */
-	int userns;	      /* a user namespace: ids 0..idcount-1 are host idbase.. */
-	uint32_t idbase, idcount;
+	int userns; /* a user namespace with the config's maps, as uid_map and gid_map take
+		     * them (malloc'd), where the container's root is host root_uid:root_gid */
+	char *uid_map, *gid_map;
+	uint32_t root_uid, root_gid;
 	/* mounts the plan does not make itself */
 	struct oci_mount mounts[OCI_MAX_MOUNTS];
 	size_t nmounts;

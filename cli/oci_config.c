@@ -342,6 +342,82 @@ static int mount_parse(json_t *m, struct oci_config *c, struct zone_error *e)
 	return 0;
 }
 
+/* The kernel's limits on a map (kernel/user_namespace.c): 340 lines, one write under a page. */
+#define IDMAP_LINES 340
+#define IDMAP_TEXT  4096
+
+/*
+ * uidMappings or gidMappings, checked as the kernel would check the map, so that a bad one is
+ * refused before anything is made: each range non-empty and inside 32 bits, no two
+ * overlapping on either side.  The container's id 0 must be mapped: the setup acts as the
+ * container's root (its /dev, /dev/shm and /tmp are that root's).  *text: the map as the
+ * kernel takes it; *root: the host id of the container's 0.
+ */
+static int idmap_parse(json_t *a, const char *what, char **text, uint32_t *root,
+		       struct zone_error *e)
+{
+	uint64_t first[IDMAP_LINES], host[IDMAP_LINES], size[IDMAP_LINES];
+	size_t n = json_array_size(a), len = 0;
+	int root_found = 0;
+
+	if (!json_is_array(a) || n == 0)
+		return oci_fail(e, "user namespaces enabled, but no %s mappings found", what);
+	if (n > IDMAP_LINES)
+		return oci_fail(e, "user namespace: %zu %s mappings (the kernel takes %d)", n, what,
+				IDMAP_LINES);
+	for (size_t i = 0; i < n; i++) {
+		json_t *m = json_array_get(a, i);
+		json_t *f[3] = {json_object_get(m, "containerID"), json_object_get(m, "hostID"),
+				json_object_get(m, "size")};
+		uint64_t *v[3] = {&first[i], &host[i], &size[i]};
+
+		for (int k = 0; k < 3; k++) {
+			if (!json_is_integer(f[k]) || json_integer_value(f[k]) < 0 ||
+			    json_integer_value(f[k]) > UINT32_MAX)
+				return oci_fail(e,
+						"user namespace: %s mapping %zu: containerID, "
+						"hostID and size must be 32-bit unsigned integers",
+						what, i);
+			*v[k] = (uint64_t)json_integer_value(f[k]);
+		}
+		if (size[i] == 0 || first[i] + size[i] > UINT32_MAX ||
+		    host[i] + size[i] > UINT32_MAX)
+			return oci_fail(e,
+					"user namespace: %s mapping %zu (%ju %ju %ju) is empty or "
+					"goes past 4294967294",
+					what, i, (uintmax_t)first[i], (uintmax_t)host[i],
+					(uintmax_t)size[i]);
+		for (size_t j = 0; j < i; j++)
+			if ((first[i] < first[j] + size[j] && first[j] < first[i] + size[i]) ||
+			    (host[i] < host[j] + size[j] && host[j] < host[i] + size[i]))
+				return oci_fail(e,
+						"user namespace: %s mappings %zu and %zu overlap",
+						what, j, i);
+		if (first[i] == 0) {
+			*root = (uint32_t)host[i];
+			root_found = 1;
+		}
+	}
+	if (!root_found)
+		return oci_fail(e,
+				"user namespace: the container's %s 0 is not mapped "
+				"(lxzone-oci sets the container up as its root)",
+				what);
+	if (!(*text = malloc(IDMAP_TEXT)))
+		return oci_fail(e, "user namespace: %s", strerror(ENOMEM));
+	for (size_t i = 0; i < n; i++) {
+		int k = snprintf(*text + len, IDMAP_TEXT - len, "%ju %ju %ju\n",
+				 (uintmax_t)first[i], (uintmax_t)host[i], (uintmax_t)size[i]);
+		if (k < 0 || (size_t)k >= IDMAP_TEXT - len)
+			return oci_fail(e,
+					"user namespace: the %s map is longer than the "
+					"kernel's %d bytes",
+					what, IDMAP_TEXT - 1);
+		len += (size_t)k;
+	}
+	return 0;
+}
+
 /* linux.namespaces: the brand's container always has pid, mount, uts, ipc of its own. */
 static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_error *e)
 {
@@ -385,26 +461,15 @@ static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_er
 		}
 	}
 	if (c->userns) {
-		json_t *u = json_object_get(linux_, "uidMappings");
-		json_t *g = json_object_get(linux_, "gidMappings");
-		json_t *u0 = json_array_get(u, 0), *g0 = json_array_get(g, 0);
-
-		if (json_array_size(u) != 1 || json_array_size(g) != 1 ||
-		    json_integer_value(json_object_get(u0, "containerID")) != 0 ||
-		    json_integer_value(json_object_get(g0, "containerID")) != 0 ||
-		    json_integer_value(json_object_get(u0, "hostID")) !=
-			json_integer_value(json_object_get(g0, "hostID")) ||
-		    json_integer_value(json_object_get(u0, "size")) !=
-			json_integer_value(json_object_get(g0, "size")) ||
-		    json_integer_value(json_object_get(u0, "size")) <= 0)
-			return oci_fail(e, "user namespace: lxzone-oci takes one uid and one gid "
-					   "mapping, the same, from container id 0");
+		if (idmap_parse(json_object_get(linux_, "uidMappings"), "uid", &c->uid_map,
+				&c->root_uid, e) < 0 ||
+		    idmap_parse(json_object_get(linux_, "gidMappings"), "gid", &c->gid_map,
+				&c->root_gid, e) < 0)
+			return -1;
 		if (c->uts_path || c->ipc_path || c->pid_path)
 			return oci_fail(e,
 					"joining a uts, ipc or pid namespace with a user namespace "
 					"of the container's own is not supported");
-		c->idbase = (uint32_t)json_integer_value(json_object_get(u0, "hostID"));
-		c->idcount = (uint32_t)json_integer_value(json_object_get(u0, "size"));
 	}
 	return 0;
 }
@@ -677,8 +742,11 @@ void oci_config_free(struct oci_config *c)
 {
 	free(c->args);
 	free(c->env);
+	free(c->uid_map);
+	free(c->gid_map);
 	json_decref(c->json);
 	c->args = c->env = NULL;
+	c->uid_map = c->gid_map = NULL;
 	c->json = NULL;
 }
 

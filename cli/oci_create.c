@@ -229,7 +229,8 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 	o->nbinds = nb;
 	launch_userns_init(&k->userns);
 	if (c->userns) {
-		if (launch_userns_create(c->idbase, c->idcount, c->new_net, &k->userns, e) < 0)
+		if (launch_userns_create_maps(c->uid_map, c->gid_map, c->root_uid, c->root_gid,
+					      c->new_net, &k->userns, e) < 0)
 			return -1; /* e keeps the errno, which runc's wording has no place for */
 		o->userns = &k->userns;
 		o->root_mapped = 1; /* the bundle's root is used as it is, as runc does */

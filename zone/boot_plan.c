@@ -386,7 +386,7 @@ int zone_boot_plan_print(struct zone *z, FILE *out, struct zone_error *err)
 			b->ids.base = ZONE_IDMAP_FIRST;
 			b->ids.count = ZONE_IDMAP_COUNT;
 		}
-		b->userns.base = b->ids.base;
+		b->userns.base = b->userns.gid_base = b->ids.base;
 		b->userns.count = b->ids.count;
 		b->opts.userns = &b->userns;
 		b->opts.root_mapped = zone_overlay_lower(z) != NULL;

@@ -42,14 +42,41 @@ huid=$(awk '/^Uid:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
 [ "$huid" = 200000 ] || fail "userns: the init's host uid is $huid (want 200000)"
 [ "$(cat "$WORK/out/uid")" = 0 ] || fail "userns: id -u in the container: $(cat "$WORK/out/uid")"
 R delete --force "${ID}b"
+# several ranges, the uid and gid maps apart (runtime-tools' linux_uid_mappings; podman's
+# --uidmap/--gidmap): the kernel's maps as given, the setup's tmpfs the container root's
+config '["sh", "-c", "cat /proc/self/uid_map > /out/uidmap2; cat /proc/self/gid_map > /out/gidmap2; stat -c %u:%g /tmp /dev > /out/own2; id -u > /out/uid2; exec sleep 300"]' '
+c["linux"]["namespaces"].append({"type": "user"})
+c["linux"]["uidMappings"] = [{"containerID": 10, "hostID": 300000, "size": 10}, {"containerID": 0, "hostID": 200000, "size": 10}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 210000, "size": 3000}]'
+chown -R 200000:210000 "$B/rootfs"
+R run -d --bundle "$B" "${ID}b" || fail "run -d with two uid ranges exited $?"
+wait_file "$WORK/out/uid2"
+pid=$(R state "${ID}b" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+hids=$(awk '/^Uid:/ {u=$2} /^Gid:/ {g=$2} END {print u ":" g}' "/proc/$pid/status" 2>/dev/null)
+[ "$hids" = 200000:210000 ] || fail "two ranges: the init's host uid:gid is $hids"
+[ "$(awk '{print $1, $2, $3}' "$WORK/out/uidmap2" | tr '\n' ,)" = "10 300000 10,0 200000 10," ] ||
+	fail "two ranges: uid_map in the container: $(cat "$WORK/out/uidmap2")"
+[ "$(awk '{print $1, $2, $3}' "$WORK/out/gidmap2")" = "0 210000 3000" ] ||
+	fail "two ranges: gid_map in the container: $(cat "$WORK/out/gidmap2")"
+[ "$(tr '\n' ' ' <"$WORK/out/own2")" = "0:0 0:0 " ] ||
+	fail "two ranges: /tmp and /dev owned by $(cat "$WORK/out/own2") in the container"
+[ "$(cat "$WORK/out/uid2")" = 0 ] || fail "two ranges: id -u: $(cat "$WORK/out/uid2")"
+R delete --force "${ID}b"
 chown -R 0:0 "$B/rootfs"
 config '["true"]' '
 c["linux"]["namespaces"].append({"type": "user"})
-c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 10}, {"containerID": 10, "hostID": 300000, "size": 10}]
-c["linux"]["gidMappings"] = c["linux"]["uidMappings"]'
-R create --bundle "$B" "${ID}b" 2>"$WORK/err" && fail "two uid ranges were accepted"
-grep -q "one uid and one gid mapping" "$WORK/err" || fail "two ranges: $(cat "$WORK/err")"
-echo "ok   user namespace (host uid 200000 is the container's root), several ranges refused"
+c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 10}, {"containerID": 5, "hostID": 300000, "size": 10}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 10}]'
+R create --bundle "$B" "${ID}b" 2>"$WORK/err" && fail "overlapping uid ranges were accepted"
+grep -q "uid mappings 0 and 1 overlap" "$WORK/err" || fail "overlap: $(cat "$WORK/err")"
+[ -e "$STATE/${ID}b" ] && fail "overlap: state left at $STATE/${ID}b"
+config '["true"]' '
+c["linux"]["namespaces"].append({"type": "user"})
+c["linux"]["uidMappings"] = [{"containerID": 1, "hostID": 200000, "size": 10}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 10}]'
+R create --bundle "$B" "${ID}b" 2>"$WORK/err" && fail "an unmapped uid 0 was accepted"
+grep -q "uid 0 is not mapped" "$WORK/err" || fail "uid 0 unmapped: $(cat "$WORK/err")"
+echo "ok   user namespace (host uid 200000 is the container's root), several ranges and apart maps, overlaps and an unmapped root refused"
 
 # hooks: createRuntime and poststart at create and start, poststop at delete, state on stdin
 cat >"$WORK/hook.sh" <<EOF

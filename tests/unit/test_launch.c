@@ -279,7 +279,8 @@ static void test_plan_zone(void **state)
 static void test_plan_userns(void **state)
 {
 	static const struct launch_bind binds[] = {{"/data", "/mnt/data", 1}};
-	struct launch_userns u = {.base = 1048576, .count = 65536, .user_fd = -1};
+	struct launch_userns u = {
+	    .base = 1048576, .gid_base = 1048576, .count = 65536, .user_fd = -1};
 	struct launch_opts o = {.argv = argv_true,
 				.brand_image = "/b/lxzone-brand",
 				.root = "/srv/z",

@@ -151,7 +151,8 @@ static void test_table_namespaced(void **state)
  * network's unless the host's, the user namespace's only with one */
 static void test_owned_ns(void **state)
 {
-	struct launch_userns u = {.base = 1048576, .count = 65536, .user_fd = -1};
+	struct launch_userns u = {
+	    .base = 1048576, .gid_base = 1048576, .count = 65536, .user_fd = -1};
 	struct launch_opts o = {.argv = argv_true, .root = "/srv/z", .net = LAUNCH_NET_NONE};
 
 	(void)state;
@@ -269,7 +270,8 @@ static void test_plan_rules(void **state)
 	assert_true(find(&p, LOP_READ_WRITE, "/proc/sys/kernel/ns_last_pid") >= 0);
 
 	/* a user namespace: its user.max_* too */
-	struct launch_userns u = {.base = 1048576, .count = 65536, .user_fd = -1};
+	struct launch_userns u = {
+	    .base = 1048576, .gid_base = 1048576, .count = 65536, .user_fd = -1};
 
 	o.userns = &u;
 	assert_int_equal(launch_plan_build(&o, &p, &e), 0);

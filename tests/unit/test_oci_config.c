@@ -61,6 +61,29 @@ static void refused(json_t *doc, const char *want)
 	oci_config_free(&c);
 }
 
+static json_t *linux_of(json_t *doc);
+
+/* doc with a user namespace and the maps given as [[containerID, hostID, size], ...]. */
+static json_t *userns_doc(json_t *doc, const char *uids, const char *gids)
+{
+	const char *text[2] = {uids, gids}, *key[2] = {"uidMappings", "gidMappings"};
+
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      json_pack("{s:s}", "type", "user"));
+	for (int k = 0; k < 2; k++) {
+		json_t *in = json_loads(text[k], 0, NULL), *out = json_array(), *r;
+		size_t i;
+
+		assert_non_null(in);
+		json_array_foreach(in, i, r) json_array_append_new(
+		    out, json_pack("{s:O, s:O, s:O}", "containerID", json_array_get(r, 0), "hostID",
+				   json_array_get(r, 1), "size", json_array_get(r, 2)));
+		json_decref(in);
+		json_object_set_new(linux_of(doc), key[k], out);
+	}
+	return doc;
+}
+
 static json_t *linux_of(json_t *doc)
 {
 	return json_object_get(doc, "linux");
@@ -256,30 +279,54 @@ static void test_namespaces(void **state)
 	refused(doc, "joining a mount namespace");
 	doc = base();
 	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
-			      json_pack("{s:s}", "type", "user"));
-	json_object_set_new(linux_of(doc), "uidMappings",
-			    json_pack("[{s:i, s:i, s:i}, {s:i, s:i, s:i}]", "containerID", 0,
-				      "hostID", 1000, "size", 1, "containerID", 1, "hostID", 5000,
-				      "size", 10));
-	json_object_set(linux_of(doc), "gidMappings",
-			json_object_get(linux_of(doc), "uidMappings"));
-	refused(doc, "one uid and one gid mapping");
-	doc = base();
-	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
-			      json_pack("{s:s}", "type", "user"));
-	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
 			      json_pack("{s:s}", "type", "network"));
-	json_object_set_new(
-	    linux_of(doc), "uidMappings",
-	    json_pack("[{s:i, s:i, s:i}]", "containerID", 0, "hostID", 100000, "size", 65536));
-	json_object_set(linux_of(doc), "gidMappings",
-			json_object_get(linux_of(doc), "uidMappings"));
+	userns_doc(doc, "[[0, 100000, 65536]]", "[[0, 100000, 65536]]");
 	assert_int_equal(load(doc, &c, &e), 0);
 	assert_true(c.userns);
 	assert_true(c.new_net);
-	assert_int_equal(c.idbase, 100000);
-	assert_int_equal(c.idcount, 65536);
+	assert_string_equal(c.uid_map, "0 100000 65536\n");
+	assert_string_equal(c.gid_map, "0 100000 65536\n");
+	assert_int_equal(c.root_uid, 100000);
+	assert_int_equal(c.root_gid, 100000);
 	oci_config_free(&c);
+	/* several ranges, uid and gid maps apart (runtime-tools' linux_uid_mappings) */
+	doc = userns_doc(base(), "[[1, 5000, 10], [0, 1000, 1]]", "[[0, 1000, 3000]]");
+	assert_int_equal(load(doc, &c, &e), 0);
+	assert_string_equal(c.uid_map, "1 5000 10\n0 1000 1\n");
+	assert_string_equal(c.gid_map, "0 1000 3000\n");
+	assert_int_equal(c.root_uid, 1000);
+	assert_int_equal(c.root_gid, 1000);
+	oci_config_free(&c);
+	/* what the kernel would refuse, refused before anything is made */
+	refused(userns_doc(base(), "[]", "[[0, 1000, 1]]"), "no uid mappings found");
+	refused(userns_doc(base(), "[[0, 1000, 10]]", "[[0, 1000, 10], [5, 2000, 10]]"),
+		"gid mappings 0 and 1 overlap");
+	refused(userns_doc(base(), "[[0, 1000, 10], [10, 1005, 10]]", "[[0, 1000, 10]]"),
+		"uid mappings 0 and 1 overlap");
+	refused(userns_doc(base(), "[[0, 1000, 0]]", "[[0, 1000, 10]]"), "is empty");
+	refused(userns_doc(base(), "[[0, 4294967000, 1000]]", "[[0, 1000, 10]]"),
+		"goes past 4294967294");
+	refused(userns_doc(base(), "[[0, -1, 10]]", "[[0, 1000, 10]]"), "32-bit unsigned");
+	refused(userns_doc(base(), "[[1, 1000, 10]]", "[[0, 1000, 10]]"),
+		"the container's uid 0 is not mapped");
+	json_t *many = json_array();
+	for (int i = 0; i < 341; i++)
+		json_array_append_new(many, json_pack("[i, i, i]", i, 1000 + i, 1));
+	char *text = json_dumps(many, JSON_COMPACT);
+	json_decref(many);
+	refused(userns_doc(base(), text, "[[0, 1000, 10]]"), "341 uid mappings");
+	free(text);
+	/* 340 ranges of long numbers pass the kernel's line count, not its page */
+	many = json_array();
+	for (int i = 0; i < 340; i++)
+		json_array_append_new(many, json_pack("[I, I, i]", (json_int_t)1000000000 + i,
+						      (json_int_t)3000000000LL + i, 1));
+	json_array_append_new(many, json_pack("[i, i, i]", 0, 2000, 1));
+	json_array_remove(many, 0);
+	text = json_dumps(many, JSON_COMPACT);
+	json_decref(many);
+	refused(userns_doc(base(), text, "[[0, 1000, 10]]"), "longer than the kernel's 4095");
+	free(text);
 }
 
 static void test_sysctl(void **state)

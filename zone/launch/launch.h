@@ -130,7 +130,12 @@ void launch_rlimits_copy(pid_t pid);
  * only base and count.
  */
 struct launch_userns {
-	uint32_t base, count;
+	/* base: the host uid of the zone's root (its uid 0), gid_base its host gid.  A zone's
+	 * U maps one range, ids 0..count-1 to host base.. for both; an OCI container's the
+	 * config's ranges, uid_map and gid_map as the kernel takes them ("ID HOSTID COUNT\n"
+	 * lines, the caller's strings), count 0 */
+	uint32_t base, gid_base, count;
+	const char *uid_map, *gid_map;
 	int user_fd;		    /* the user namespace U */
 	int uts_fd, ipc_fd, net_fd; /* owned by U */
 	/* U's binfmt_misc instance, a detached mount (launch_binfmt.c); -1: binfmt_errno says
@@ -143,6 +148,13 @@ struct launch_userns {
  * binfmt_misc instance.  0, or -1 with err and nothing open. */
 int launch_userns_create(uint32_t base, uint32_t count, int new_net, struct launch_userns *u,
 			 struct zone_error *err);
+/* The same with the maps given (each line checked by the caller; the kernel refuses overlaps
+ * and more than 340 lines) and the host ids the zone's root has in them. */
+int launch_userns_create_maps(const char *uid_map, const char *gid_map, uint32_t root_uid,
+			      uint32_t root_gid, int new_net, struct launch_userns *u,
+			      struct zone_error *err);
+/* "uid/gid 0-N -> host B-E", or both maps on one line ("uid 0 B N, 10 C M; gid ..."). */
+void launch_userns_describe(const struct launch_userns *u, char *buf, size_t len);
 void launch_userns_init(struct launch_userns *u); /* all descriptors -1 */
 void launch_userns_close(struct launch_userns *u);
 
@@ -662,7 +674,8 @@ struct launch_tmpfs_copy {
 	const char *name;	/* the file's name in the tmpfs */
 	const char *tmpfs_size; /* the tmpfs's size= */
 	mode_t mode;
-	uid_t owner; /* owner and group of the copy, (uid_t)-1 to leave them */
+	uid_t owner; /* owner of the copy, (uid_t)-1 to leave it and the group */
+	gid_t group;
 };
 int launch_tmpfs_copy(int src, off_t size, const struct launch_tmpfs_copy *how, int *fd,
 		      struct zone_error *err);

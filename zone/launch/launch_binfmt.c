@@ -66,9 +66,10 @@ int launch_binfmt_entry(const char *interp, char *buf, size_t len)
 }
 
 /* The execute-only copy of the brand on a read-only tmpfs, owned by the zone's root. */
-static int brand_copy_xo(const char *brand, uint32_t base, int *out, struct zone_error *err)
+static int brand_copy_xo(const char *brand, const struct launch_userns *u, int *out,
+			 struct zone_error *err)
 {
-	const struct launch_tmpfs_copy how = {"lxzone-brand", "16m", 0111, base};
+	const struct launch_tmpfs_copy how = {"lxzone-brand", "16m", 0111, u->base, u->gid_base};
 	cleanup_close int src = open(brand, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 
@@ -87,7 +88,6 @@ int launch_binfmt_register(const char *brand, const struct launch_userns *u, int
 					    MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
 	cleanup_close int reg = -1, xo = -1;
 	int mnt = u->binfmt_fd; /* made with U (launch_userns.c), or binfmt_errno says why not */
-	uint32_t base = u->base;
 	char line[512], interp[64];
 	int n;
 
@@ -98,7 +98,7 @@ int launch_binfmt_register(const char *brand, const struct launch_userns *u, int
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
 				   "binfmt_misc of the zone's user namespace");
 	}
-	if (brand_copy_xo(brand, base, &xo, err) < 0)
+	if (brand_copy_xo(brand, u, &xo, err) < 0)
 		return -1;
 	snprintf(interp, sizeof(interp), "/proc/self/fd/%d", xo);
 	n = launch_binfmt_entry(interp, line, sizeof(line));

@@ -80,7 +80,7 @@ int launch_tmpfs_copy(int src, off_t size, const struct launch_tmpfs_copy *how, 
 	if (dst < 0 || copy_all(src, dst, size) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "copy");
 	if (how->owner != (uid_t)-1 &&
-	    (fchown(dst, how->owner, how->owner) < 0 || fchmod(dst, how->mode) < 0))
+	    (fchown(dst, how->owner, how->group) < 0 || fchmod(dst, how->mode) < 0))
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "the copy's owner");
 	close(dst); /* no writer left, or the superblock cannot go read-only */
 	dst = -1;
@@ -98,7 +98,7 @@ int launch_tmpfs_copy(int src, off_t size, const struct launch_tmpfs_copy *how, 
 
 int launch_image_copy_ro(const char *path, const char *name, int *fd, struct zone_error *err)
 {
-	const struct launch_tmpfs_copy how = {name, "2m", 0555, (uid_t)-1};
+	const struct launch_tmpfs_copy how = {name, "2m", 0555, (uid_t)-1, (gid_t)-1};
 	cleanup_close int src = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 

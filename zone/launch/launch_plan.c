@@ -393,11 +393,11 @@ static int zone_ops_fs(const struct launch_opts *opts, struct launch_plan *plan,
 	size_t i;
 
 	if (opts->userns) {
-		/* the zone's root owns its /dev, /dev/shm and /tmp (host uid base in U's map) */
+		/* the zone's root owns its /dev, /dev/shm and /tmp (its host ids in U's maps) */
 		for (i = 0; i < 3; i++)
 			snprintf(plan->tmpfs_data[i], sizeof(plan->tmpfs_data[i]),
 				 "mode=%s,uid=%u,gid=%u", i ? "1777" : "755", opts->userns->base,
-				 opts->userns->base);
+				 opts->userns->gid_base);
 		dev_data = plan->tmpfs_data[0];
 		shm_data = plan->tmpfs_data[1];
 		tmp_data = plan->tmpfs_data[2];
@@ -577,6 +577,8 @@ static void print_flags(FILE *out, unsigned long flags, const char *data)
 
 static void print_op(const struct launch_plan *plan, const struct launch_op *op, FILE *out)
 {
+	char ids[256];
+
 	fprintf(out, "%s", launch_op_name(op->kind));
 	switch (op->kind) {
 	case LOP_JOIN_NETNS:
@@ -603,11 +605,11 @@ static void print_op(const struct launch_plan *plan, const struct launch_op *op,
 			     "cgroup namespaces it owns; init waits for enter-userns)");
 		break;
 	case LOP_ENTER_USERNS:
+		launch_userns_describe(plan->opts->userns, ids, sizeof(ids));
 		fprintf(out,
-			" uid/gid 0-%u -> host %u-%u (init: new mount namespace, boot mounts "
-			"locked; this setup process exits)",
-			plan->opts->userns->count - 1, plan->opts->userns->base,
-			plan->opts->userns->base + plan->opts->userns->count - 1);
+			" %s (init: new mount namespace, boot mounts locked; this setup process "
+			"exits)",
+			ids);
 		break;
 	case LOP_SYMLINK:
 		fprintf(out, " %s -> %s", op->dest, op->src);
@@ -660,13 +662,14 @@ void launch_plan_print(const struct launch_plan *plan, FILE *out)
 	size_t i;
 
 	if (plan->clone_flags && o->userns) {
+		char ids[256];
+
+		launch_userns_describe(o->userns, ids, sizeof(ids));
 		fprintf(out,
-			"namespaces user,pid,mount,uts,ipc%s,cgroup%s (user: uid/gid 0-%u -> "
-			"host %u-%u; it owns pid, uts, ipc%s, cgroup)\n",
+			"namespaces user,pid,mount,uts,ipc%s,cgroup%s (user: %s; it owns pid, uts, "
+			"ipc%s, cgroup)\n",
 			o->net == LAUNCH_NET_NONE ? ",net" : "", plan->new_timens ? ",time" : "",
-			o->userns->count - 1, o->userns->base,
-			o->userns->base + o->userns->count - 1,
-			o->net == LAUNCH_NET_HOST ? "" : ", net");
+			ids, o->net == LAUNCH_NET_HOST ? "" : ", net");
 	} else if (plan->clone_flags) {
 		fprintf(out, "namespaces pid,mount,uts,ipc%s%s\n",
 			plan->clone_flags & CLONE_NEWNET ? ",net" : "",

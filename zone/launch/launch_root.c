@@ -169,7 +169,7 @@ static int bind_root(struct root_ctx *c, const struct launch_op *op)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open root %s", op->src);
 	if (!c->userns)
 		return 0;
-	setfsgid(c->userns->base);
+	setfsgid(c->userns->gid_base);
 	setfsuid(c->userns->base);
 	if (syscall(SYS_capget, &h, d) < 0)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "capget");

@@ -151,21 +151,14 @@ static int helper_result(int sock, struct launch_userns *u)
 	return 0;
 }
 
-int launch_userns_create(uint32_t base, uint32_t count, int new_net, struct launch_userns *u,
-			 struct zone_error *err)
+static int userns_create(int new_net, struct launch_userns *u, struct zone_error *err)
 {
-	char map[64];
+	char map[64], desc[160];
 	int sv[2], e = 0;
 	int flags = CLONE_VM | CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
 		    (new_net ? CLONE_NEWNET : 0);
 	pid_t helper;
 
-	launch_userns_init(u);
-	u->base = base;
-	u->count = count;
-	if (count == 0 || (uint64_t)base + count > UINT32_MAX)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, EINVAL, "user namespace: ids %u+%u",
-				   base, count);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "socketpair");
 	helper = clone(helper_main, helper_stack + HELPER_STACK, flags | SIGCHLD, &sv[1]);
@@ -176,10 +169,12 @@ int launch_userns_create(uint32_t base, uint32_t count, int new_net, struct laun
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, e, "new user namespace (clone)");
 	}
 	/* the namespaces exist from the clone on */
-	snprintf(map, sizeof(map), "0 %u %u\n", base, count);
-	if (write_map(helper, "uid_map", map) < 0 || write_map(helper, "gid_map", map) < 0) {
-		launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "user namespace: map ids to %u+%u",
-			    base, count);
+	snprintf(map, sizeof(map), "0 %u %u\n", u->base, u->count);
+	if (write_map(helper, "uid_map", u->uid_map ? u->uid_map : map) < 0 ||
+	    write_map(helper, "gid_map", u->gid_map ? u->gid_map : map) < 0) {
+		e = errno;
+		launch_userns_describe(u, desc, sizeof(desc));
+		launch_fail(err, LAUNCH_EXIT_CANNOT, e, "user namespace: map %s", desc);
 		goto fail;
 	}
 	u->user_fd = open_ns(helper, "user");
@@ -205,4 +200,60 @@ fail:
 	waitpid(helper, NULL, 0);
 	launch_userns_close(u);
 	return -1;
+}
+
+int launch_userns_create(uint32_t base, uint32_t count, int new_net, struct launch_userns *u,
+			 struct zone_error *err)
+{
+	launch_userns_init(u);
+	u->base = u->gid_base = base;
+	u->count = count;
+	if (count == 0 || (uint64_t)base + count > UINT32_MAX)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, EINVAL, "user namespace: ids %u+%u",
+				   base, count);
+	return userns_create(new_net, u, err);
+}
+
+int launch_userns_create_maps(const char *uid_map, const char *gid_map, uint32_t root_uid,
+			      uint32_t root_gid, int new_net, struct launch_userns *u,
+			      struct zone_error *err)
+{
+	launch_userns_init(u);
+	u->base = root_uid;
+	u->gid_base = root_gid;
+	u->uid_map = uid_map;
+	u->gid_map = gid_map;
+	if (!uid_map || !gid_map || !*uid_map || !*gid_map)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, EINVAL, "user namespace: no map");
+	return userns_create(new_net, u, err);
+}
+
+/* One map's lines as "0 1000 2000, 10 5000 10" (cut short at len). */
+static void describe_map(const char *map, char *buf, size_t len)
+{
+	size_t k = 0;
+
+	for (const char *p = map; *p && k + 3 < len; p++) {
+		if (*p != '\n') {
+			buf[k++] = *p;
+		} else if (p[1]) {
+			buf[k++] = ',';
+			buf[k++] = ' ';
+		}
+	}
+	buf[k] = '\0';
+}
+
+void launch_userns_describe(const struct launch_userns *u, char *buf, size_t len)
+{
+	char um[96], gm[96];
+
+	if (!u->uid_map) {
+		snprintf(buf, len, "uid/gid 0-%u -> host %u-%u", u->count - 1, u->base,
+			 u->base + u->count - 1);
+		return;
+	}
+	describe_map(u->uid_map, um, sizeof(um));
+	describe_map(u->gid_map, gm, sizeof(gm));
+	snprintf(buf, len, "uid %s; gid %s (container id, host id, count)", um, gm);
 }

@@ -22,6 +22,7 @@
 #define LX_SYS_rt_sigprocmask	 14
 #define LX_SYS_rt_sigreturn	 15
 #define LX_SYS_pread64		 17
+#define LX_SYS_pwrite64		 18
 #define LX_SYS_access		 21
 #define LX_SYS_mremap		 25
 #define LX_SYS_brk		 12
@@ -69,6 +70,7 @@
 
 #define LX_O_RDONLY	   0
 #define LX_O_WRONLY	   1
+#define LX_O_RDWR	   2
 #define LX_O_CREAT	   0100
 #define LX_O_APPEND	   02000
 #define LX_O_NOFOLLOW	   0400000

@@ -6,6 +6,8 @@
 #ifndef LXZONE_LX_LIBC_H
 #define LXZONE_LX_LIBC_H
 
+#include "emul/lx_abi.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +26,18 @@ long lx_gate(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 static inline int lx_is_err(long r)
 {
 	return (unsigned long)r > -4096UL;
+}
+
+/* The process's own read-only code, written through /proc/self/mem (the kernel's forced
+ * write, as a debugger's): a patched site (emul/patch.c) and lx_fork_seen's one byte. */
+static inline long lx_self_mem_open(void)
+{
+	return lx_sys3(LX_SYS_open, "/proc/self/mem", LX_O_RDWR | LX_O_CLOEXEC, 0);
+}
+
+static inline int lx_self_mem_write(long fd, uintptr_t at, const void *b, size_t n)
+{
+	return lx_sys4(LX_SYS_pwrite64, fd, b, n, at) == (long)n ? 0 : -1;
 }
 
 void *memcpy(void *d, const void *s, size_t n);

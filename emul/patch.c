@@ -16,8 +16,6 @@ void lx_fast_flush_entry(void);
 extern char lx_fast_flush_ret[];
 long lx_fastcall(struct lx_fastframe *f);
 
-#define SYS_pwrite64	 18
-#define O_RDWR		 2
 #define SYS_membarrier	 324
 #define MB_SYNC_CORE	 32 /* MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE */
 #define MB_REG_SYNC_CORE 64 /* MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE */
@@ -406,11 +404,6 @@ static void sync_cores(void)
 		P.membarrier = -1; /* x86 still snoops its code: the hlt steps keep it safe */
 }
 
-static int mem_write(long fd, uintptr_t at, const void *b, size_t n)
-{
-	return lx_sys4(SYS_pwrite64, fd, b, n, at) == (long)n ? 0 : -1;
-}
-
 /* Does a rel32 jump from site reach every trampoline of a table at base? */
 static int reaches(uintptr_t site, uintptr_t base)
 {
@@ -527,28 +520,28 @@ static int rewrite(long fd, uintptr_t site, uintptr_t tramp)
 
 	put32(jmp + 1, (uint32_t)(tramp + 8 - (site + 5)));
 	if (!__atomic_load_n(&P.shared_mm, __ATOMIC_SEQ_CST)) {
-		if (mem_write(fd, site, jmp, sizeof(jmp)) == 0)
+		if (lx_self_mem_write(fd, site, jmp, sizeof(jmp)) == 0)
 			return 0;
 		goto undo; /* a site across two pages may be half written */
 	}
-	if (mem_write(fd, site + 5, &hlt, 1) < 0)
+	if (lx_self_mem_write(fd, site + 5, &hlt, 1) < 0)
 		return -1;
 	sync_cores();
-	if (mem_write(fd, site, &hlt, 1) < 0)
+	if (lx_self_mem_write(fd, site, &hlt, 1) < 0)
 		goto undo;
 	sync_cores();
-	if (mem_write(fd, site + 1, jmp + 1, 4) < 0)
+	if (lx_self_mem_write(fd, site + 1, jmp + 1, 4) < 0)
 		goto undo;
 	sync_cores();
-	if (mem_write(fd, site, &e9, 1) < 0)
+	if (lx_self_mem_write(fd, site, &e9, 1) < 0)
 		goto undo;
 	sync_cores();
 	return 0;
 undo:
 	/* cannot happen once a first write went through; the trampoline stays valid, so a jump
 	 * is still the safest end state to aim for */
-	mem_write(fd, site + 1, jmp + 1, sizeof(jmp) - 1);
-	mem_write(fd, site, &e9, 1);
+	lx_self_mem_write(fd, site + 1, jmp + 1, sizeof(jmp) - 1);
+	lx_self_mem_write(fd, site, &e9, 1);
 	return -1;
 }
 
@@ -573,7 +566,7 @@ static void patch_site(uintptr_t site, int nr)
 		skip(site); /* or no table within its reach: it keeps trapping */
 		goto out;
 	}
-	fd = lx_sys3(LX_SYS_open, "/proc/self/mem", O_RDWR | LX_O_CLOEXEC, 0);
+	fd = lx_self_mem_open();
 	if (fd < 0) {
 		P.full = 1; /* no /proc, or a kernel that refuses forced writes */
 		goto out;
@@ -586,7 +579,7 @@ static void patch_site(uintptr_t site, int nr)
 	tramp = P.tab[ti].base + P.tab[ti].next * LX_TRAMP_SIZE;
 	at = tramp + LX_TRAMP_SIZE - len;
 	tramp_build(tr + len - LX_TRAMP_SIZE, P.tab[ti].base, tramp, nr, site + SITE_LEN);
-	if (mem_write(fd, at, tr, len) == 0) {
+	if (lx_self_mem_write(fd, at, tr, len) == 0) {
 		P.tab[ti].next++;
 		P.busy_tramp = tramp;
 		P.busy = site;

@@ -121,9 +121,6 @@ void lx_thread_kept(struct lx_thread *t)
 		*v = t->vss;
 }
 
-#define SYS_pwrite64 18
-#define O_RDWR	     2
-
 void lx_fork_seen(void)
 {
 	unsigned char b;
@@ -132,11 +129,11 @@ void lx_fork_seen(void)
 	if (lx_proc.code_forks)
 		return;
 	lx_proc.code_forks = 1;
-	fd = lx_sys3(LX_SYS_open, "/proc/self/mem", O_RDWR | LX_O_CLOEXEC, 0);
+	fd = lx_self_mem_open();
 	if (fd < 0)
 		return;
 	b = *(volatile const unsigned char *)LX_BRAND_BASE;
-	lx_sys4(SYS_pwrite64, fd, &b, 1, LX_BRAND_BASE);
+	lx_self_mem_write(fd, LX_BRAND_BASE, &b, 1);
 	lx_sys1(LX_SYS_close, fd);
 }
 

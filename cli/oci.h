@@ -96,7 +96,6 @@ struct oci_config {
 	int new_net;			 /* network namespace without a path */
 	const char *netns_path;		 /* network namespace to join */
 	const char *uts_path, *ipc_path; /* uts / ipc namespace to join (a pod's sandbox) */
-	int uts_host, ipc_host;		 /* ... the runtime's own: none in linux.namespaces */
 	const char *pid_path; /* pid namespace PID 1 is born in (shareProcessNamespace) */
 	int userns; /* a user namespace with the config's maps, as uid_map and gid_map take
 		     * them (malloc'd), where the container's root is host root_uid:root_gid */

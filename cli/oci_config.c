@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -419,17 +418,10 @@ static int idmap_parse(json_t *a, const char *what, char **text, uint32_t *root,
 	return 0;
 }
 
-/*
- * linux.namespaces: the brand's container always has pid, mount and cgroup namespaces of its
- * own.  A uts or ipc namespace left out is the runtime's, as under runc (podman's --uts host
- * and --ipc host, a pod's hostIPC): PID 1 joins it as it joins a pod's by path.  With a user
- * namespace of the container's own the container keeps its own (PID 1 could not join one
- * its user namespace does not own).
- */
+/* linux.namespaces: the brand's container always has pid, mount, uts, ipc of its own. */
 static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_error *e)
 {
 	json_t *a = json_object_get(linux_, "namespaces"), *v;
-	int uts = 0, ipc = 0;
 	size_t i;
 
 	json_array_foreach(a, i, v)
@@ -451,13 +443,12 @@ static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_er
 			/* podman's --pid container:X, a pod's shareProcessNamespace: PID 1 is
 			 * cloned into it (oci_create.c) */
 			c->pid_path = path;
-		} else if (!strcmp(t, "uts") || !strcmp(t, "ipc")) {
-			*(!strcmp(t, "uts") ? &uts : &ipc) = 1;
-			/* with a path, a pod's containers share its sandbox's: joined by PID 1
-			 * after the plan (container_setup) */
-			if (path)
-				*(!strcmp(t, "uts") ? &c->uts_path : &c->ipc_path) = path;
-		} else if (!strcmp(t, "pid") || !strcmp(t, "mount") || !strcmp(t, "cgroup")) {
+		} else if (path && (!strcmp(t, "uts") || !strcmp(t, "ipc"))) {
+			/* a pod's containers share its sandbox's: joined by PID 1 after the
+			 * plan (container_setup) */
+			*(!strcmp(t, "uts") ? &c->uts_path : &c->ipc_path) = path;
+		} else if (!strcmp(t, "pid") || !strcmp(t, "ipc") || !strcmp(t, "uts") ||
+			   !strcmp(t, "mount") || !strcmp(t, "cgroup")) {
 			if (path)
 				return oci_fail(e,
 						"joining a %s namespace (%s) is not supported: "
@@ -468,14 +459,6 @@ static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_er
 		} else {
 			return oci_fail(e, "namespace %s does not exist", t);
 		}
-	}
-	if (!c->userns && !uts) {
-		c->uts_path = "/proc/self/ns/uts";
-		c->uts_host = 1;
-	}
-	if (!c->userns && !ipc) {
-		c->ipc_path = "/proc/self/ns/ipc";
-		c->ipc_host = 1;
 	}
 	if (c->userns) {
 		if (idmap_parse(json_object_get(linux_, "uidMappings"), "uid", &c->uid_map,
@@ -577,11 +560,11 @@ static int sysctl_namespaced(const char *key, const struct oci_config *c)
 
 	for (size_t i = 0; i < sizeof(ipc) / sizeof(ipc[0]); i++)
 		if (!strcmp(key, ipc[i]))
-			return c->ipc_host ? -CLONE_NEWIPC : 1;
+			return 1;
 	if (!strncmp(key, "fs.mqueue.", 10))
-		return c->ipc_host ? -CLONE_NEWIPC : 1;
+		return 1;
 	if (!strcmp(key, "kernel.hostname") || !strcmp(key, "kernel.domainname"))
-		return c->uts_host ? -CLONE_NEWUTS : 1;
+		return 1;
 	/* the network's only in a network namespace of the container's own */
 	return !strncmp(key, "net.", 4) && (c->new_net || c->netns_path || c->userns);
 }
@@ -607,12 +590,7 @@ static int sysctl_parse(json_t *sys, struct oci_config *c, struct zone_error *e)
 		for (p = dotted; *p; p++)
 			if (*p == '/')
 				*p = '.';
-		int ns = sysctl_namespaced(dotted, c);
-
-		if (ns < 0)
-			return oci_fail(e, "sysctl \"%s\" is not allowed in the hosts %s namespace",
-					key, ns == -CLONE_NEWUTS ? "uts" : "ipc");
-		if (!ns)
+		if (!sysctl_namespaced(dotted, c))
 			return oci_fail(e, "sysctl \"%s\" is not in a separate kernel namespace",
 					key);
 		if (c->nsysctls >= sizeof(c->sysctls) / sizeof(c->sysctls[0]))
@@ -638,7 +616,7 @@ static int linux_parse(json_t *l, struct oci_config *c, struct zone_error *e)
 	    "rootfsPropagation", "mountLabel",	  "personality", "timeOffsets", "intelRdt"};
 	c->memory = c->swap = c->millicpus = c->pids = UINT64_MAX;
 	if (!l)
-		return namespaces_parse(NULL, c, e); /* none listed: the runtime's uts and ipc */
+		return 0;
 	if (!json_is_object(l))
 		return oci_fail(e, "config.json: linux must be an object");
 	warn_unknown(l, known, sizeof(known) / sizeof(known[0]), "linux.");
@@ -745,8 +723,6 @@ int oci_config_load_file(const char *path, const char *bundle, struct oci_config
 	    hooks_check(json_object_get(c->json, "hooks"), e) < 0 ||
 	    annotations_parse(json_object_get(c->json, "annotations"), c, e) < 0)
 		return -1;
-	if (c->hostname && *c->hostname && c->uts_host)
-		return oci_fail(e, "unable to set hostname without a private UTS namespace");
 	return 0;
 }
 

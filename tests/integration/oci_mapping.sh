@@ -163,33 +163,6 @@ R delete --force "${ID}b"
 R delete --force "${ID}a"
 echo "ok   a pod: uts and ipc namespaces joined by path (program and exec)"
 
-# uts and ipc left out of config.json: the runtime's own, as under runc (podman --uts host
-# --ipc host); a host name then refused with runc's words
-config '["sh", "-c", "hostname > /out/host-hostname; exec sleep 300"]' "
-c.pop('hostname', None)
-c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] not in ('uts', 'ipc')]"
-R run -d --bundle "$B" "${ID}a" || fail "run -d without uts and ipc namespaces exited $?"
-wait_file "$WORK/out/host-hostname"
-hpid=$(R state "${ID}a" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
-for ns in uts ipc; do
-	[ "$(readlink "/proc/$hpid/ns/$ns")" = "$(readlink /proc/self/ns/$ns)" ] ||
-		fail "no $ns namespace listed: the container's is not the host's"
-done
-[ "$(readlink "/proc/$hpid/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ] ||
-	fail "no uts/ipc listed: the mount namespace is the host's"
-[ "$(cat "$WORK/out/host-hostname")" = "$(hostname)" ] ||
-	fail "host uts: hostname $(cat "$WORK/out/host-hostname"), the host's $(hostname)"
-[ "$(R exec "${ID}a" hostname)" = "$(hostname)" ] || fail "host uts: exec's hostname differs"
-R delete --force "${ID}a"
-config '["true"]' "
-c['hostname'] = 'box'
-c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'uts']"
-R create --bundle "$B" "${ID}a" 2>"$WORK/err" && fail "a hostname without a uts namespace was accepted"
-grep -q "unable to set hostname without a private UTS namespace" "$WORK/err" ||
-	fail "hostname without uts: $(cat "$WORK/err")"
-[ "$(hostname)" != box ] || fail "the host's name was changed"
-echo "ok   uts and ipc left out: the host's (program and exec); a hostname then refused"
-
 # a deep cgroupsPath, sysctl, user, oom score, masked/read-only paths, tmpfs, profile
 config '["sh", "-c", "id -u > /out/user; id -G > /out/groups; cat /proc/self/oom_score_adj > /out/oom; cat /proc/sys/kernel/msgmax > /out/msgmax; cat /etc/hostname > /out/masked 2>&1; touch /home/x 2>/out/ro; mount | grep \" /scratch \" > /out/tmpfs; exec sleep 300"]' '
 c["linux"]["cgroupsPath"] = "/h7deep/one/two/'"${ID}e"'"

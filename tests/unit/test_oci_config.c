@@ -359,55 +359,6 @@ static void test_sysctl(void **state)
 	oci_config_free(&c);
 }
 
-/* A uts or ipc namespace left out is the runtime's, as under runc; with a user namespace of
- * the container's own, its own. */
-static void test_host_namespaces(void **state)
-{
-	struct oci_config c;
-	struct zone_error e;
-	json_t *doc;
-
-	(void)state;
-	assert_int_equal(load(base(), &c, &e), 0); /* pid and mount only */
-	assert_true(c.uts_host && c.ipc_host);
-	assert_string_equal(c.uts_path, "/proc/self/ns/uts");
-	assert_string_equal(c.ipc_path, "/proc/self/ns/ipc");
-	oci_config_free(&c);
-	doc = base();
-	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
-			      json_pack("{s:s}", "type", "uts"));
-	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
-			      json_pack("{s:s, s:s}", "type", "ipc", "path", "/proc/1/ns/ipc"));
-	assert_int_equal(load(doc, &c, &e), 0);
-	assert_false(c.uts_host || c.ipc_host);
-	assert_null(c.uts_path);
-	assert_string_equal(c.ipc_path, "/proc/1/ns/ipc");
-	oci_config_free(&c);
-	doc = userns_doc(base(), "[[0, 100000, 65536]]", "[[0, 100000, 65536]]");
-	assert_int_equal(load(doc, &c, &e), 0);
-	assert_false(c.uts_host || c.ipc_host);
-	assert_null(c.uts_path);
-	assert_null(c.ipc_path);
-	oci_config_free(&c);
-	/* runc's refusals: a host name or a namespaced sysctl in the host's namespace */
-	doc = base();
-	json_object_set_new(doc, "hostname", json_string("box"));
-	refused(doc, "unable to set hostname without a private UTS namespace");
-	doc = base();
-	json_object_set_new(linux_of(doc), "sysctl", json_pack("{s:s}", "kernel.shmmax", "1"));
-	refused(doc, "sysctl \"kernel.shmmax\" is not allowed in the hosts ipc namespace");
-	doc = base();
-	json_object_set_new(linux_of(doc), "sysctl", json_pack("{s:s}", "kernel.domainname", "x"));
-	refused(doc, "sysctl \"kernel.domainname\" is not allowed in the hosts uts namespace");
-	doc = base();
-	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
-			      json_pack("{s:s}", "type", "ipc"));
-	json_object_set_new(linux_of(doc), "sysctl", json_pack("{s:s}", "kernel.shmmax", "1"));
-	assert_int_equal(load(doc, &c, &e), 0);
-	assert_int_equal(c.nsysctls, 1);
-	oci_config_free(&c);
-}
-
 static void test_other_refusals(void **state)
 {
 	json_t *doc;
@@ -616,7 +567,6 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_process_refusals, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_namespaces, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sysctl, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_host_namespaces, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_other_refusals, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_syscall_patching_annotation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hook_kinds, setup, teardown),

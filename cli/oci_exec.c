@@ -32,6 +32,7 @@ static int exec_setup(void *arg, struct zone_error *err)
 struct exec_req {
 	const char *id, *process, *pid_file, *cwd, *console;
 	char user[64];
+	int proc_user; /* --process: its user (cfg->user), not --user's */
 	char **args, *envs[64];
 	size_t nenv;
 	int tty, detach, preserve_fds;
@@ -107,8 +108,7 @@ static int exec_process(struct exec_req *x, const struct oci_state *s, struct oc
 			return -1;
 		x->args = cfg->args;
 		x->cwd = cfg->cwd;
-		snprintf(x->user, sizeof(x->user), "%u:%u", (unsigned)cfg->user.uid,
-			 (unsigned)cfg->user.gid);
+		x->proc_user = 1; /* cfg->user: uid, gid and additionalGids as given */
 		environ = cfg->env;
 		for (size_t k = 0; k < cfg->nrlimits; k++) {
 			struct rlimit rl = {cfg->rlimits[k].soft, cfg->rlimits[k].hard};
@@ -192,6 +192,7 @@ static int exec_opts(const struct exec_req *x, const struct oci_state *s,
 	o->argv = x->args;
 	o->cwd = x->cwd;
 	o->user = x->user[0] ? x->user : NULL;
+	o->init_user = x->proc_user ? &cfg->user : NULL;
 	o->cgroup_procs = procs_ptr;
 	o->ncgroup_procs = (size_t)(np > 0 ? np : 0);
 	o->enter_in_place = 1;

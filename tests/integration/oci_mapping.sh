@@ -186,6 +186,14 @@ grep -qw 5 "$WORK/out/groups" || fail "additionalGids: $(cat "$WORK/out/groups")
 [ -z "$(cat "$WORK/out/masked")" ] || fail "maskedPaths /etc/hostname: $(cat "$WORK/out/masked")"
 grep -q "Read-only file system" "$WORK/out/ro" || fail "readonlyPaths /home: $(cat "$WORK/out/ro")"
 grep -q tmpfs "$WORK/out/tmpfs" || fail "tmpfs mount /scratch: $(cat "$WORK/out/tmpfs")"
+# exec --process: its user as given (uid, gid, exactly the additionalGids), its HOME kept
+cat >"$WORK/process.json" <<EOF
+{"args": ["sh", "-c", "id -u; id -g; id -G; echo \$HOME"], "cwd": "/", "env": ["PATH=/bin:/usr/bin", "HOME=/from-process"],
+ "user": {"uid": 1001, "gid": 1002, "additionalGids": [44, 55]}}
+EOF
+got=$(R exec --process "$WORK/process.json" "${ID}e" | tr '\n' ' ')
+[ "$got" = "1001 1002 1002 44 55 /from-process " ] ||
+	fail "exec --process user: '$got' (want uid 1001, gid 1002, groups 1002 44 55, HOME kept)"
 R delete --force "${ID}e" || fail "delete --force exited $?"
 for h in /sys/fs/cgroup/*/h7deep/one/two/"${ID}e" /sys/fs/cgroup/unified/h7deep/one/two/"${ID}e"; do
 	[ ! -e "$h" ] || fail "cgroup left: $h"
@@ -203,7 +211,7 @@ ls -d /sys/fs/cgroup/*/"${ID}one" /sys/fs/cgroup/"${ID}one" 2>/dev/null && fail 
 config '["true"]' 'c["linux"]["sysctl"] = {"kernel.core_pattern": "|/tmp/x"}'
 R create --bundle "$B" "${ID}e" 2>"$WORK/err" && fail "a host-global sysctl was accepted"
 grep -q 'sysctl .*kernel.core_pattern.* is not in a separate kernel namespace' "$WORK/err" || fail "core_pattern: $(cat "$WORK/err")"
-echo "ok   cgroupsPath, sysctl, user, additionalGids, oomScoreAdj, maskedPaths, readonlyPaths, tmpfs"
+echo "ok   cgroupsPath, sysctl, user, additionalGids (also exec --process's), oomScoreAdj, maskedPaths, readonlyPaths, tmpfs"
 
 # capabilities: inheritable and ambient as config.json says (a user other than root keeps the
 # ambient ones: its permitted and effective sets after exec), the bounding set without

@@ -231,7 +231,7 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 	static struct launch_plan mini; /* large: not on the stack; one enter per process */
 	struct zone_error err = {0};
 	struct launch_exec ex;
-	struct launch_user user;
+	struct launch_user user, pw;
 	struct launch_pty pty = {.master = -1, .slave = -1};
 	char slave[64];
 	int brand_fd, nstypes, use_vfork;
@@ -274,7 +274,17 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 	}
 	if (userns && userns_become_root(&err) < 0)
 		joined_fail(&err);
-	if (opts->user) {
+	if (opts->init_user) {
+		/* an OCI exec's process.user, as runc takes it: uid, gid and exactly the
+		 * additionalGids (no /etc/group lookup); HOME from the zone's passwd only when
+		 * the process's environment has none */
+		char uid[16];
+
+		user = *opts->init_user;
+		snprintf(uid, sizeof(uid), "%u", (unsigned)user.uid);
+		if (!getenv("HOME") && resolve_user(uid, &pw, &err) == 0)
+			setenv("HOME", pw.home, 1);
+	} else if (opts->user) {
 		if (resolve_user(opts->user, &user, &err) < 0)
 			joined_fail(&err);
 		setenv("HOME", user.home, 1);
@@ -316,7 +326,7 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 				  .caps = opts->caps,
 				  .inh = opts->caps_inh,
 				  .amb = opts->caps_amb,
-				  .user = opts->user ? &user : NULL};
+				  .user = opts->user || opts->init_user ? &user : NULL};
 	h.user_after_arm = launch_user_after_arm(&h);
 	if (launch_harden(&h, &err) < 0)
 		joined_fail(&err);
@@ -331,7 +341,8 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 	}
 	/* a user session in a zone whose processes name their exe: the user's brand cannot, so
 	 * its readlink traps (emul/exefilter.h), stacked while we still may */
-	if (opts->exe_kernel && opts->user && user.uid != 0 && launch_exefilter_arm(&err) < 0)
+	if (opts->exe_kernel && (opts->user || opts->init_user) && user.uid != 0 &&
+	    launch_exefilter_arm(&err) < 0)
 		joined_fail(&err);
 	/* the filter went in as root, without no_new_privs: the user's set-user-ID programs
 	 * work, as in a session the zone's root started (launch_user_after_arm) */

@@ -101,6 +101,15 @@ static int container_setup(void *arg, struct zone_error *err)
 
 		environ = none;
 	}
+	/* runc's: an environment without HOME gets the user's from the container's
+	 * /etc/passwd, "/" without an entry */
+	if (!getenv("HOME")) {
+		char home[256];
+
+		launch_user_home(c->user.uid, home, sizeof(home));
+		if (setenv("HOME", home, 1) < 0)
+			return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "set HOME");
+	}
 	if (chdir(c->cwd) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
 				   "chdir to cwd (\"%s\") set in "

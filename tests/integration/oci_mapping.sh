@@ -164,10 +164,11 @@ R delete --force "${ID}a"
 echo "ok   a pod: uts and ipc namespaces joined by path (program and exec)"
 
 # a deep cgroupsPath, sysctl, user, oom score, masked/read-only paths, tmpfs, profile
-config '["sh", "-c", "id -u > /out/user; id -G > /out/groups; cat /proc/self/oom_score_adj > /out/oom; cat /proc/sys/kernel/msgmax > /out/msgmax; cat /etc/hostname > /out/masked 2>&1; touch /home/x 2>/out/ro; mount | grep \" /scratch \" > /out/tmpfs; exec sleep 300"]' '
+config '["sh", "-c", "echo $HOME > /out/home; id -u > /out/user; id -G > /out/groups; cat /proc/self/oom_score_adj > /out/oom; cat /proc/sys/kernel/msgmax > /out/msgmax; cat /etc/hostname > /out/masked 2>&1; touch /home/x 2>/out/ro; mount | grep \" /scratch \" > /out/tmpfs; exec sleep 300"]' '
 c["linux"]["cgroupsPath"] = "/h7deep/one/two/'"${ID}e"'"
 c["linux"]["sysctl"] = {"kernel.msgmax": "4096"}
 c["process"]["user"] = {"uid": 1000, "gid": 1000, "additionalGids": [5]}
+c["process"]["env"] = [v for v in c["process"]["env"] if not v.startswith("HOME=")]
 c["process"]["oomScoreAdj"] = 300
 c["linux"]["maskedPaths"].append("/etc/hostname")
 c["linux"]["readonlyPaths"].append("/home")
@@ -181,6 +182,7 @@ pid=$(R state "${ID}e" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
 grep -q "/h7deep/one/two/${ID}e\$" "/proc/$pid/cgroup" || fail "cgroupsPath: $(cat "/proc/$pid/cgroup" 2>&1 | head -3)"
 [ "$(cat "$WORK/out/user")" = 1000 ] || fail "process.user uid: $(cat "$WORK/out/user")"
 grep -qw 5 "$WORK/out/groups" || fail "additionalGids: $(cat "$WORK/out/groups")"
+[ "$(cat "$WORK/out/home")" = / ] || fail "no HOME, uid 1000 not in passwd: HOME=$(cat "$WORK/out/home")"
 [ "$(cat "$WORK/out/oom")" = 300 ] || fail "oomScoreAdj: $(cat "$WORK/out/oom")"
 [ "$(cat "$WORK/out/msgmax")" = 4096 ] || fail "sysctl kernel.msgmax: $(cat "$WORK/out/msgmax")"
 [ -z "$(cat "$WORK/out/masked")" ] || fail "maskedPaths /etc/hostname: $(cat "$WORK/out/masked")"
@@ -194,6 +196,10 @@ EOF
 got=$(R exec --process "$WORK/process.json" "${ID}e" | tr '\n' ' ')
 [ "$got" = "1001 1002 1002 44 55 /from-process " ] ||
 	fail "exec --process user: '$got' (want uid 1001, gid 1002, groups 1002 44 55, HOME kept)"
+# ... and without HOME in its env, its user's from the container's passwd, as runc
+echo '{"args": ["sh", "-c", "echo $HOME"], "cwd": "/", "env": ["PATH=/bin"], "user": {"uid": 1, "gid": 1}}' >"$WORK/process.json"
+got=$(R exec --process "$WORK/process.json" "${ID}e")
+[ "$got" = /usr/sbin ] || fail "exec --process without HOME, uid 1 (daemon): HOME=$got"
 R delete --force "${ID}e" || fail "delete --force exited $?"
 for h in /sys/fs/cgroup/*/h7deep/one/two/"${ID}e" /sys/fs/cgroup/unified/h7deep/one/two/"${ID}e"; do
 	[ ! -e "$h" ] || fail "cgroup left: $h"

@@ -725,6 +725,10 @@ struct launch_user {
 	char home[256], name[64];
 };
 
+/* The home directory of uid in the zone's /etc/passwd (read where the caller's root is), or
+ * "/", as runc gives a process whose environment has no HOME. */
+void launch_user_home(uid_t uid, char *home, size_t len);
+
 struct launch_harden {
 	const int *keep; /* descriptors to keep (at most 16; negative entries ignored) */
 	size_t nkeep;

@@ -67,6 +67,23 @@ static int member_of(char *list, const char *name)
 	return 0;
 }
 
+/* One of the zone's account files, if it is a regular file: the guest's image decides what is
+ * at that path (a FIFO there would hang the open, a device would be read forever). */
+static FILE *zone_account_file(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !(f = fdopen(fd, "r"))) {
+		close(fd);
+		return NULL;
+	}
+	return f;
+}
+
 /*
  * The user, as the zone knows it: a name from the zone's /etc/passwd (with its primary and
  * supplementary groups from /etc/group), or a numeric UID[:GID].  Read after setns, so the
@@ -89,7 +106,7 @@ static int resolve_user(const char *spec, struct launch_user *u, struct zone_err
 			return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
 					   "--user %s: not NAME, UID or UID:GID", spec);
 	}
-	f = fopen("/etc/passwd", "re");
+	f = zone_account_file("/etc/passwd");
 	while (f && fgets(line, sizeof(line), f)) {
 		char *fld[7], *p = line;
 		int n = 0;
@@ -116,7 +133,7 @@ static int resolve_user(const char *spec, struct launch_user *u, struct zone_err
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, 0,
 				   "--user %s: no such user in the zone", spec);
 	u->groups[u->ngroups++] = u->gid;
-	f = u->name[0] ? fopen("/etc/group", "re") : NULL;
+	f = u->name[0] ? zone_account_file("/etc/group") : NULL;
 	while (f && fgets(line, sizeof(line), f) && u->ngroups < 64) {
 		char *fld[4], *p = line;
 		int n = 0;
@@ -128,6 +145,16 @@ static int resolve_user(const char *spec, struct launch_user *u, struct zone_err
 	if (f)
 		fclose(f);
 	return 0;
+}
+
+void launch_user_home(uid_t uid, char *home, size_t len)
+{
+	struct launch_user pw;
+	struct zone_error err;
+	char spec[16];
+
+	snprintf(spec, sizeof(spec), "%u", (unsigned)uid);
+	snprintf(home, len, "%s", resolve_user(spec, &pw, &err) == 0 ? pw.home : "/");
 }
 
 /*
@@ -278,12 +305,11 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 		/* an OCI exec's process.user, as runc takes it: uid, gid and exactly the
 		 * additionalGids (no /etc/group lookup); HOME from the zone's passwd only when
 		 * the process's environment has none */
-		char uid[16];
-
 		user = *opts->init_user;
-		snprintf(uid, sizeof(uid), "%u", (unsigned)user.uid);
-		if (!getenv("HOME") && resolve_user(uid, &pw, &err) == 0)
+		if (!getenv("HOME")) {
+			launch_user_home(user.uid, pw.home, sizeof(pw.home));
 			setenv("HOME", pw.home, 1);
+		}
 	} else if (opts->user) {
 		if (resolve_user(opts->user, &user, &err) < 0)
 			joined_fail(&err);

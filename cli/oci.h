@@ -80,6 +80,7 @@ struct oci_config {
 	char **args, **env; /* NULL-terminated, malloc'ed arrays of pointers into json */
 	const char *cwd;
 	struct launch_user user;
+	int umask; /* process.user.umask, -1: none given (runc's 022 then) */
 	int terminal, nnp, has_oom, oom;
 	uint64_t caps;		     /* bounding set (bit N = capability N) */
 	uint64_t caps_inh, caps_amb; /* inheritable, ambient (within caps) */

@@ -221,8 +221,17 @@ int oci_process_parse(json_t *proc, struct oci_config *c, struct zone_error *e)
 		c->oom = (int)json_integer_value(v);
 	}
 	memset(&c->user, 0, sizeof(c->user));
+	c->umask = -1;
 	user = json_object_get(proc, "user");
 	if (user) {
+		if ((v = json_object_get(user, "umask"))) {
+			if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+			    json_integer_value(v) > 0777)
+				return oci_fail(e,
+						"process.user.umask must be an integer from 0 to "
+						"0777");
+			c->umask = (int)json_integer_value(v);
+		}
 		c->user.uid = (uid_t)json_integer_value(json_object_get(user, "uid"));
 		c->user.gid = (gid_t)json_integer_value(json_object_get(user, "gid"));
 		groups = json_object_get(user, "additionalGids");

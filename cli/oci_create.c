@@ -95,6 +95,7 @@ static int container_setup(void *arg, struct zone_error *err)
 			return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "set oom_score_adj");
 		close(fd);
 	}
+	umask(c->umask >= 0 ? (mode_t)c->umask : 022); /* runc's default */
 	environ = c->env;
 	if (!environ) {
 		static char *none[] = {NULL};

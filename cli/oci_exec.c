@@ -179,6 +179,11 @@ static int exec_opts(const struct exec_req *x, const struct oci_state *s,
 	o->caps = x->process ? cfg->caps : c0.caps;
 	o->caps_inh = x->process ? cfg->caps_inh : c0.caps_inh;
 	o->caps_amb = x->process ? cfg->caps_amb : c0.caps_amb;
+	/* the program's umask, inherited from here: --process's, else the container's, else
+	 * runc's 022 (never the caller's) */
+	umask(x->process && cfg->umask >= 0 ? (mode_t)cfg->umask
+	      : c0.umask >= 0		    ? (mode_t)c0.umask
+					    : 022);
 	int r = oci_seccomp_build(json_object_get(json_object_get(c0.json, "linux"), "seccomp"),
 				  seccomp, e);
 	oci_config_free(&c0);

@@ -22,6 +22,9 @@ grep -q "Operation not permitted" "$WORK/out/mkdir" || fail "seccomp: mkdir said
 R exec "${ID}a" mkdir /tmp/y 2>"$WORK/err" && fail "seccomp: exec's mkdir succeeded"
 grep -q "Operation not permitted" "$WORK/err" || fail "seccomp exec: $(cat "$WORK/err")"
 R exec "${ID}a" ls / >/dev/null || fail "seccomp: exec of an allowed program failed"
+# no process.user.umask: runc's 022, whatever the caller's
+got=$(umask 077; R exec "${ID}a" sh -c umask)
+[ "$got" = 0022 ] || fail "exec with the caller's umask 077: the program's is $got (want 0022)"
 R delete --force "${ID}a"
 config '["true"]' 'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_TRAP"}'
 R create --bundle "$B" "${ID}a" 2>"$WORK/err" && fail "SCMP_ACT_TRAP was accepted"
@@ -164,10 +167,10 @@ R delete --force "${ID}a"
 echo "ok   a pod: uts and ipc namespaces joined by path (program and exec)"
 
 # a deep cgroupsPath, sysctl, user, oom score, masked/read-only paths, tmpfs, profile
-config '["sh", "-c", "echo $HOME > /out/home; id -u > /out/user; id -G > /out/groups; cat /proc/self/oom_score_adj > /out/oom; cat /proc/sys/kernel/msgmax > /out/msgmax; cat /etc/hostname > /out/masked 2>&1; touch /home/x 2>/out/ro; mount | grep \" /scratch \" > /out/tmpfs; exec sleep 300"]' '
+config '["sh", "-c", "umask > /out/umask; echo $HOME > /out/home; id -u > /out/user; id -G > /out/groups; cat /proc/self/oom_score_adj > /out/oom; cat /proc/sys/kernel/msgmax > /out/msgmax; cat /etc/hostname > /out/masked 2>&1; touch /home/x 2>/out/ro; mount | grep \" /scratch \" > /out/tmpfs; exec sleep 300"]' '
 c["linux"]["cgroupsPath"] = "/h7deep/one/two/'"${ID}e"'"
 c["linux"]["sysctl"] = {"kernel.msgmax": "4096"}
-c["process"]["user"] = {"uid": 1000, "gid": 1000, "additionalGids": [5]}
+c["process"]["user"] = {"uid": 1000, "gid": 1000, "additionalGids": [5], "umask": 0o027}
 c["process"]["env"] = [v for v in c["process"]["env"] if not v.startswith("HOME=")]
 c["process"]["oomScoreAdj"] = 300
 c["linux"]["maskedPaths"].append("/etc/hostname")
@@ -183,6 +186,8 @@ grep -q "/h7deep/one/two/${ID}e\$" "/proc/$pid/cgroup" || fail "cgroupsPath: $(c
 [ "$(cat "$WORK/out/user")" = 1000 ] || fail "process.user uid: $(cat "$WORK/out/user")"
 grep -qw 5 "$WORK/out/groups" || fail "additionalGids: $(cat "$WORK/out/groups")"
 [ "$(cat "$WORK/out/home")" = / ] || fail "no HOME, uid 1000 not in passwd: HOME=$(cat "$WORK/out/home")"
+[ "$(cat "$WORK/out/umask")" = 0027 ] || fail "process.user.umask 027: $(cat "$WORK/out/umask")"
+[ "$(R exec "${ID}e" sh -c umask)" = 0027 ] || fail "exec: the container's umask 027 not kept"
 [ "$(cat "$WORK/out/oom")" = 300 ] || fail "oomScoreAdj: $(cat "$WORK/out/oom")"
 [ "$(cat "$WORK/out/msgmax")" = 4096 ] || fail "sysctl kernel.msgmax: $(cat "$WORK/out/msgmax")"
 [ -z "$(cat "$WORK/out/masked")" ] || fail "maskedPaths /etc/hostname: $(cat "$WORK/out/masked")"

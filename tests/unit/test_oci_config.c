@@ -229,6 +229,14 @@ static void test_process_refusals(void **state)
 	json_object_set_new(json_object_get(doc, "process"), "cwd", json_string("tmp"));
 	refused(doc, "must be absolute");
 	doc = base();
+	json_object_set_new(json_object_get(doc, "process"), "user",
+			    json_pack("{s:i, s:i, s:i}", "uid", 0, "gid", 0, "umask", 01000));
+	refused(doc, "umask must be an integer from 0 to 0777");
+	doc = base();
+	json_object_set_new(json_object_get(doc, "process"), "user",
+			    json_pack("{s:i, s:i, s:s}", "uid", 0, "gid", 0, "umask", "022"));
+	refused(doc, "umask must be an integer");
+	doc = base();
 	json_array_append_new(
 	    json_object_get(json_object_get(json_object_get(doc, "process"), "capabilities"),
 			    "bounding"),

@@ -90,6 +90,8 @@ struct oci_config {
 		const char *dest, *source;
 	} plan_src[8];
 	size_t nplan_src, sys_at;
+	char shm_size[32]; /* the bundle's /dev/shm tmpfs: its size= ("": none), noexec */
+	int shm_noexec;
 	struct oci_rlimit rlimits[OCI_MAX_RLIMITS];
 	size_t nrlimits;
 	/* namespaces */

@@ -278,6 +278,25 @@ static int is_plan_mount(const char *dest)
 	return 0;
 }
 
+/* The bundle's /dev/shm tmpfs, which the plan makes: its size and noexec are kept (runc's
+ * spec and containerd's give 64 MiB); the mode and owner stay the plan's. */
+static int shm_parse(const struct oci_mount *om, struct oci_config *c, struct zone_error *e)
+{
+	c->shm_noexec = (om->flags & MS_NOEXEC) != 0;
+	for (const char *t = om->data; *t; t += strcspn(t, ",") + (t[strcspn(t, ",")] == ',')) {
+		size_t n = strcspn(t, ",");
+
+		if (strncmp(t, "size=", 5))
+			continue;
+		if (n == 5 || n - 5 >= sizeof(c->shm_size) ||
+		    strspn(t + 5, "0123456789kKmMgG%") != n - 5)
+			return oci_fail(e, "mount /dev/shm: %.*s is not a size", (int)n, t);
+		memcpy(c->shm_size, t + 5, n - 5);
+		c->shm_size[n - 5] = '\0';
+	}
+	return 0;
+}
+
 static int mount_parse(json_t *m, struct oci_config *c, struct zone_error *e)
 {
 	struct oci_mount *om;
@@ -326,6 +345,8 @@ static int mount_parse(json_t *m, struct oci_config *c, struct zone_error *e)
 	if (!om->bind && is_plan_mount(dest)) {
 		if (!strcmp(dest, "/sys"))
 			c->sys_at = c->nmounts;
+		if (!strcmp(dest, "/dev/shm") && shm_parse(om, c, e) < 0)
+			return -1;
 		if (src && c->nplan_src < sizeof(c->plan_src) / sizeof(c->plan_src[0])) {
 			c->plan_src[c->nplan_src].dest = dest;
 			c->plan_src[c->nplan_src++].source = src;

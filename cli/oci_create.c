@@ -236,6 +236,8 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 			nb++;
 		}
 	o->binds = k->binds;
+	o->shm_size = c->shm_size[0] ? c->shm_size : NULL;
+	o->shm_noexec = c->shm_noexec;
 	o->nbinds = nb;
 	launch_userns_init(&k->userns);
 	if (c->userns) {

@@ -167,7 +167,7 @@ R delete --force "${ID}a"
 echo "ok   a pod: uts and ipc namespaces joined by path (program and exec)"
 
 # a deep cgroupsPath, sysctl, user, oom score, masked/read-only paths, tmpfs, profile
-config '["sh", "-c", "umask > /out/umask; echo $HOME > /out/home; id -u > /out/user; id -G > /out/groups; cat /proc/self/oom_score_adj > /out/oom; cat /proc/sys/kernel/msgmax > /out/msgmax; cat /etc/hostname > /out/masked 2>&1; touch /home/x 2>/out/ro; mount | grep \" /scratch \" > /out/tmpfs; exec sleep 300"]' '
+config '["sh", "-c", "grep \" /dev/shm \" /proc/self/mounts > /out/shm; umask > /out/umask; echo $HOME > /out/home; id -u > /out/user; id -G > /out/groups; cat /proc/self/oom_score_adj > /out/oom; cat /proc/sys/kernel/msgmax > /out/msgmax; cat /etc/hostname > /out/masked 2>&1; touch /home/x 2>/out/ro; mount | grep \" /scratch \" > /out/tmpfs; exec sleep 300"]' '
 c["linux"]["cgroupsPath"] = "/h7deep/one/two/'"${ID}e"'"
 c["linux"]["sysctl"] = {"kernel.msgmax": "4096"}
 c["process"]["user"] = {"uid": 1000, "gid": 1000, "additionalGids": [5], "umask": 0o027}
@@ -187,6 +187,7 @@ grep -q "/h7deep/one/two/${ID}e\$" "/proc/$pid/cgroup" || fail "cgroupsPath: $(c
 grep -qw 5 "$WORK/out/groups" || fail "additionalGids: $(cat "$WORK/out/groups")"
 [ "$(cat "$WORK/out/home")" = / ] || fail "no HOME, uid 1000 not in passwd: HOME=$(cat "$WORK/out/home")"
 [ "$(cat "$WORK/out/umask")" = 0027 ] || fail "process.user.umask 027: $(cat "$WORK/out/umask")"
+grep -q "noexec.*size=65536k" "$WORK/out/shm" || fail "the spec's /dev/shm size and noexec: $(cat "$WORK/out/shm")"
 [ "$(R exec "${ID}e" sh -c umask)" = 0027 ] || fail "exec: the container's umask 027 not kept"
 [ "$(cat "$WORK/out/oom")" = 300 ] || fail "oomScoreAdj: $(cat "$WORK/out/oom")"
 [ "$(cat "$WORK/out/msgmax")" = 4096 ] || fail "sysctl kernel.msgmax: $(cat "$WORK/out/msgmax")"

@@ -367,6 +367,40 @@ static void test_sysctl(void **state)
 	oci_config_free(&c);
 }
 
+/* The bundle's /dev/shm tmpfs: the plan makes it, with the bundle's size and noexec. */
+static void test_shm(void **state)
+{
+	struct oci_config c;
+	struct zone_error e;
+	json_t *doc;
+
+	(void)state;
+	doc = base();
+	json_array_append_new(json_object_get(doc, "mounts"),
+			      json_pack("{s:s, s:s, s:s, s:[s, s, s, s]}", "destination", "/dev/shm",
+					"type", "tmpfs", "source", "shm", "options", "nosuid",
+					"noexec", "mode=1777", "size=65536k"));
+	assert_int_equal(load(doc, &c, &e), 0);
+	assert_string_equal(c.shm_size, "65536k");
+	assert_true(c.shm_noexec);
+	for (size_t i = 0; i < c.nmounts; i++)
+		assert_string_not_equal(c.mounts[i].dest, "/dev/shm"); /* the plan's */
+	oci_config_free(&c);
+	doc = base();
+	json_array_append_new(json_object_get(doc, "mounts"),
+			      json_pack("{s:s, s:s, s:[s]}", "destination", "/dev/shm", "type",
+					"tmpfs", "options", "mode=1777"));
+	assert_int_equal(load(doc, &c, &e), 0);
+	assert_string_equal(c.shm_size, "");
+	assert_false(c.shm_noexec);
+	oci_config_free(&c);
+	doc = base();
+	json_array_append_new(json_object_get(doc, "mounts"),
+			      json_pack("{s:s, s:s, s:[s]}", "destination", "/dev/shm", "type",
+					"tmpfs", "options", "size=64m;uid=0"));
+	refused(doc, "mount /dev/shm: size=64m;uid=0 is not a size");
+}
+
 static void test_other_refusals(void **state)
 {
 	json_t *doc;
@@ -575,6 +609,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_process_refusals, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_namespaces, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sysctl, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_shm, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_other_refusals, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_syscall_patching_annotation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hook_kinds, setup, teardown),

@@ -339,6 +339,9 @@ struct launch_opts {
 	const struct launch_user *init_user;
 	const int *start_fd;
 	const char *cwd; /* launch_enter: the program's working directory; NULL: "/" */
+	/* an OCI bundle's own /dev/shm tmpfs: its size= value (NULL: none) and noexec */
+	const char *shm_size;
+	int shm_noexec;
 	/* OCI hooks.  before_pivot(setup_arg): createContainer, called by the process executing
 	 * the plan (PID 1; the setup process of a user-namespaced zone) in the zone's mount
 	 * namespace once every mount is made, just before pivot_root.  started(setup_arg, b):
@@ -441,6 +444,7 @@ struct launch_plan {
 	char cpu_list[24];
 	/* tmpfs options with the owner of a user-namespaced zone's root (/dev, /dev/shm, /tmp) */
 	char tmpfs_data[3][64];
+	char shm_data[128]; /* /dev/shm's, with opts->shm_size */
 	/* net_view: the zone's /sys/class/net entries (name, link target) */
 	char netif[2][2][256];
 	size_t nops;

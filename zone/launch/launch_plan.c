@@ -419,7 +419,13 @@ static int zone_ops_fs(const struct launch_opts *opts, struct launch_plan *plan,
 		*full |= !add(plan, LOP_DEV_BIND, opts->ttys[i], zone_tty_name(i));
 	*full |= !add_mount(plan, "devpts", "/dev/pts", MS_NOSUID | MS_NOEXEC,
 			    "newinstance,ptmxmode=0666,mode=620");
-	*full |= !add_mount(plan, "tmpfs", "/dev/shm", MS_NOSUID | MS_NODEV, shm_data);
+	if (opts->shm_size) {
+		snprintf(plan->shm_data, sizeof(plan->shm_data), "%s,size=%s", shm_data,
+			 opts->shm_size);
+		shm_data = plan->shm_data;
+	}
+	*full |= !add_mount(plan, "tmpfs", "/dev/shm",
+			    MS_NOSUID | MS_NODEV | (opts->shm_noexec ? MS_NOEXEC : 0), shm_data);
 	for (i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
 		*full |= !add(plan, LOP_SYMLINK, dev_links[i][0], dev_links[i][1]);
 	*full |= !add_mount(plan, "tmpfs", "/tmp", MS_NOSUID | MS_NODEV, tmp_data);

@@ -32,7 +32,7 @@ static int exec_setup(void *arg, struct zone_error *err)
 struct exec_req {
 	const char *id, *process, *pid_file, *cwd, *console;
 	char user[64];
-	int proc_user; /* --process: its user (cfg->user), not --user's */
+	int proc_user; /* cfg->user (--process's, or the container's without --user) */
 	char **args, *envs[64];
 	size_t nenv;
 	int tty, detach, preserve_fds;
@@ -92,8 +92,34 @@ static int exec_parse(int argc, char **argv, struct exec_req *x, struct zone_err
 	return 0;
 }
 
-/* The process: --process's JSON (args, cwd, user, env, rlimits), or the container's own env
- * with --env added. */
+/* The container's environment with --env's entries over it (a name given again replaces it);
+ * never the caller's own. */
+static int exec_env(const struct exec_req *x, const struct oci_config *cfg, struct zone_error *e)
+{
+	size_t n = 0, k;
+	char **env;
+
+	while (cfg->env && cfg->env[n])
+		n++;
+	if (!(env = calloc(n + x->nenv + 1, sizeof(*env))))
+		return oci_fail(e, "%s", strerror(ENOMEM));
+	memcpy(env, cfg->env, n * sizeof(*env));
+	for (size_t i = 0; i < x->nenv; i++) {
+		size_t len = strcspn(x->envs[i], "=");
+
+		for (k = 0; k < n; k++)
+			if (!strncmp(env[k], x->envs[i], len) && env[k][len] == '=')
+				break;
+		env[k] = x->envs[i];
+		n += k == n;
+	}
+	environ = env;
+	return 0;
+}
+
+/* The process: --process's JSON (args, cwd, user, env, rlimits), or, as runc builds it, the
+ * container's own process (env, cwd, user, rlimits) with the command line's args and its
+ * --env, --cwd and --user over it. */
 static int exec_process(struct exec_req *x, const struct oci_state *s, struct oci_config *cfg,
 			struct zone_error *e)
 {
@@ -110,25 +136,22 @@ static int exec_process(struct exec_req *x, const struct oci_state *s, struct oc
 		x->cwd = cfg->cwd;
 		x->proc_user = 1; /* cfg->user: uid, gid and additionalGids as given */
 		environ = cfg->env;
-		for (size_t k = 0; k < cfg->nrlimits; k++) {
-			struct rlimit rl = {cfg->rlimits[k].soft, cfg->rlimits[k].hard};
-
-			setrlimit(cfg->rlimits[k].resource, &rl);
-		}
+		x->tty |= cfg->terminal; /* --process's terminal: true is --tty */
 	} else {
-		struct oci_config c0;
 		char path[PATH_MAX + 16];
 
 		snprintf(path, sizeof(path), "%s/config.json", s->dir);
-		if (oci_config_load_file(path, s->bundle, &c0, e) == 0 && c0.env) {
-			for (size_t k = 0; c0.env[k]; k++)
-				putenv(strdup(c0.env[k]));
-		}
-		oci_config_free(&c0);
-		for (size_t k = 0; k < x->nenv; k++)
-			putenv(x->envs[k]);
+		if (oci_config_load_file(path, s->bundle, cfg, e) < 0 || exec_env(x, cfg, e) < 0)
+			return -1;
+		if (!x->cwd)
+			x->cwd = cfg->cwd;
+		x->proc_user = !x->user[0]; /* --user's, else the container's process.user */
 	}
-	x->tty |= cfg->terminal; /* --process's terminal: true is --tty */
+	for (size_t k = 0; k < cfg->nrlimits; k++) {
+		struct rlimit rl = {cfg->rlimits[k].soft, cfg->rlimits[k].hard};
+
+		setrlimit(cfg->rlimits[k].resource, &rl);
+	}
 	/* runc's checkTerminal, but for a foreground exec given a console socket: runc refuses
 	 * it, here the socket is used as with --detach (docs/oci.md) */
 	if (x->tty && !x->console && x->detach)
@@ -301,7 +324,6 @@ fail:
 	if (x.relay)
 		oci_tty_close(&x.term);
 	oci_state_free(&s);
-	if (x.process)
-		oci_config_free(&cfg);
+	oci_config_free(&cfg);
 	return exec_error(&e);
 }

@@ -171,6 +171,8 @@ config '["sh", "-c", "grep \" /dev/shm \" /proc/self/mounts > /out/shm; umask > 
 c["linux"]["cgroupsPath"] = "/h7deep/one/two/'"${ID}e"'"
 c["linux"]["sysctl"] = {"kernel.msgmax": "4096"}
 c["process"]["user"] = {"uid": 1000, "gid": 1000, "additionalGids": [5], "umask": 0o027}
+c["process"]["cwd"] = "/home"
+c["process"]["env"].append("FROM_CONFIG=1")
 c["process"]["env"] = [v for v in c["process"]["env"] if not v.startswith("HOME=")]
 c["process"]["oomScoreAdj"] = 300
 c["linux"]["maskedPaths"].append("/etc/hostname")
@@ -194,6 +196,14 @@ grep -q "noexec.*size=65536k" "$WORK/out/shm" || fail "the spec's /dev/shm size 
 [ -z "$(cat "$WORK/out/masked")" ] || fail "maskedPaths /etc/hostname: $(cat "$WORK/out/masked")"
 grep -q "Read-only file system" "$WORK/out/ro" || fail "readonlyPaths /home: $(cat "$WORK/out/ro")"
 grep -q tmpfs "$WORK/out/tmpfs" || fail "tmpfs mount /scratch: $(cat "$WORK/out/tmpfs")"
+# exec without --process: the container's process (user, groups, cwd, env with --env over
+# it), never the caller's environment, as runc
+got=$(LEAK_FROM_HOST=1 R exec --env FROM_CONFIG=2 --env ADDED=3 "${ID}e" sh -c \
+	'id -u; id -G; pwd; echo $FROM_CONFIG $ADDED ${LEAK_FROM_HOST:-none} ${AWS_CA_BUNDLE:-none}' | tr '\n' ' ')
+[ "$got" = "1000 1000 5 /home 2 3 none none " ] ||
+	fail "exec without --process: '$got' (want uid 1000, groups 1000 5, cwd /home, env 2 3, no host env)"
+[ "$(R exec --user 0 --cwd / "${ID}e" sh -c 'id -u; pwd' | tr '\n' ' ')" = "0 / " ] ||
+	fail "exec --user 0 --cwd /: not over the container's process"
 # exec --process: its user as given (uid, gid, exactly the additionalGids), its HOME kept
 cat >"$WORK/process.json" <<EOF
 {"args": ["sh", "-c", "id -u; id -g; id -G; echo \$HOME"], "cwd": "/", "env": ["PATH=/bin:/usr/bin", "HOME=/from-process"],

@@ -12,6 +12,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <jansson.h>
+#include <pwd.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -522,27 +524,110 @@ int oci_cmd_update(int argc, char **argv)
 	return 0;
 }
 
+/* runc list's table: text/tabwriter with a minimum width of 12 and 3 spaces of padding. */
+#define LIST_COLS 6
+
+static void list_table(char *(*rows)[LIST_COLS], size_t n)
+{
+	size_t w[LIST_COLS] = {0};
+
+	for (size_t r = 0; r < n; r++)
+		for (int c = 0; c < LIST_COLS; c++)
+			if (rows[r][c] && strlen(rows[r][c]) + 3 > w[c])
+				w[c] = strlen(rows[r][c]) + 3;
+	for (size_t r = 0; r < n; r++) {
+		for (int c = 0; c < LIST_COLS - 1; c++)
+			printf("%-*s", (int)(w[c] < 12 ? 12 : w[c]), rows[r][c] ? rows[r][c] : "");
+		printf("%s\n", rows[r][LIST_COLS - 1] ? rows[r][LIST_COLS - 1] : "");
+	}
+}
+
+/* runc list [--format table|json] [--quiet]: every container under --root. */
 int oci_cmd_list(int argc, char **argv)
 {
-	DIR *d = opendir(oci_g.root);
-	struct dirent *de;
+	const char *format = "table";
+	int quiet = 0;
+	char *(*rows)[LIST_COLS] = NULL;
+	size_t n = 1;
+	json_t *all = json_array();
+	struct zone_error e;
+	DIR *d;
 
-	(void)argc;
-	(void)argv;
-	printf("ID\tPID\tSTATUS\tBUNDLE\tCREATED\n");
-	if (!d)
-		return 0;
-	while ((de = readdir(d))) {
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
+			quiet = 1;
+		} else if ((!strcmp(argv[i], "-f") || !strcmp(argv[i], "--format")) &&
+			   i + 1 < argc) {
+			format = argv[++i];
+		} else if (!strncmp(argv[i], "--format=", 9)) {
+			format = argv[i] + 9;
+		} else {
+			json_decref(all);
+			oci_fail(&e, "flag provided but not defined: %s", argv[i]);
+			return oci_error(&e);
+		}
+	}
+	if (strcmp(format, "table") && strcmp(format, "json")) {
+		json_decref(all);
+		oci_fail(&e, "invalid format option");
+		return oci_error(&e);
+	}
+	rows = calloc(1, sizeof(*rows));
+	if (rows) {
+		static char *head[LIST_COLS] = {"ID",	  "PID",     "STATUS",
+						"BUNDLE", "CREATED", "OWNER"};
+		memcpy(rows[0], head, sizeof(head));
+	}
+	d = opendir(oci_g.root);
+	for (struct dirent *de; d && rows && (de = readdir(d));) {
 		struct oci_state s;
-		struct zone_error e;
+		struct stat st;
+		void *more;
 
 		if (de->d_name[0] == '.' || oci_state_load(de->d_name, &s, &e) < 0)
 			continue;
-		enum oci_status st = oci_state_status(&s);
-		printf("%s\t%d\t%s\t%s\t%s\n", s.id, st == OCI_STOPPED ? 0 : (int)s.pid,
-		       oci_status_name(st), s.bundle, s.created);
+		enum oci_status status = oci_state_status(&s);
+		struct passwd *pw = stat(s.dir, &st) == 0 ? getpwuid(st.st_uid) : NULL;
+		const char *owner = pw ? pw->pw_name : "";
+		char *sj = oci_state_json(&s, status);
+		json_t *j = sj ? json_loads(sj, 0, NULL) : NULL;
+
+		free(sj);
+		if (j) {
+			json_object_set_new(j, "owner", json_string(owner));
+			json_array_append_new(all, j);
+		}
+		if (quiet) {
+			printf("%s\n", s.id);
+		} else if ((more = realloc(rows, (n + 1) * sizeof(*rows)))) {
+			char pid[16];
+
+			snprintf(pid, sizeof(pid), "%d", status == OCI_STOPPED ? 0 : (int)s.pid);
+			rows = more;
+			rows[n][0] = strdup(s.id);
+			rows[n][1] = strdup(pid);
+			rows[n][2] = strdup(oci_status_name(status));
+			rows[n][3] = strdup(s.bundle);
+			rows[n][4] = strdup(s.created);
+			rows[n][5] = strdup(owner);
+			n++;
+		}
 		oci_state_free(&s);
 	}
-	closedir(d);
+	if (d)
+		closedir(d);
+	if (!quiet && !strcmp(format, "json")) {
+		char *out = json_array_size(all) ? json_dumps(all, JSON_COMPACT) : NULL;
+
+		printf("%s\n", out ? out : "null"); /* runc's encoding of no containers */
+		free(out);
+	} else if (!quiet && rows) {
+		list_table(rows, n);
+	}
+	for (size_t r = 1; rows && r < n; r++)
+		for (int c = 0; c < LIST_COLS; c++)
+			free(rows[r][c]);
+	free(rows);
+	json_decref(all);
 	return 0;
 }

@@ -97,6 +97,16 @@ R start "$ID" 2>"$WORK/err" && fail "a second start succeeded"
 grep -q "cannot start an already running container" "$WORK/err" || fail "second start: $(cat "$WORK/err")"
 echo "ok   create, state, start (brand uname, rlimit, read-only root, bind mount, meminfo; $kfiles)"
 
+# list as runc prints it: the table, --quiet, --format json; a bad format refused
+R list | head -1 | grep -q '^ID  *PID  *STATUS  *BUNDLE  *CREATED  *OWNER$' || fail "list header: $(R list | head -1)"
+R list | grep -q "^$ID  *[0-9][0-9]*  *running  *$B " || fail "list row: $(R list)"
+[ "$(R list -q)" = "$ID" ] || fail "list -q: $(R list -q)"
+R list --format json | python3 -c 'import json, sys; l = json.load(sys.stdin); assert l[0]["id"] == sys.argv[1] and l[0]["status"] == "running" and l[0]["owner"] == "root", l' "$ID" ||
+	fail "list --format json: $(R list --format json)"
+R list --format yaml 2>"$WORK/err" && fail "list --format yaml succeeded"
+grep -q "invalid format option" "$WORK/err" || fail "list --format yaml: $(cat "$WORK/err")"
+echo "ok   list (table, -q, --format json; a bad format refused)"
+
 # limits on the container's cgroup
 cgp=$(cg_of "$ID")
 [ "$(cat "$cgp/pids.max" 2>/dev/null)" = 50 ] || fail "pids.max at $cgp: $(cat "$cgp/pids.max" 2>&1)"

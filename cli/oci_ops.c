@@ -447,51 +447,135 @@ int oci_cmd_events(int argc, char **argv)
 	return 0;
 }
 
-/* update: the resources runc's flags name, written to the v1 (or v2) files. */
+/* update's rows: runc's flags and the LinuxResources keys of --resources, and the files. */
+enum {
+	UP_MEM,
+	UP_SWAP,
+	UP_RESERVE,
+	UP_QUOTA,
+	UP_PERIOD,
+	UP_SHARES,
+	UP_CPUS,
+	UP_MEMS,
+	UP_PIDS,
+	UP_N
+};
+
+static const struct {
+	const char *flag, *obj, *key; /* --flag; --resources' obj.key */
+	int ctrl;
+	const char *v1, *v2;
+} up_rows[UP_N] = {
+    [UP_MEM] = {"--memory", "memory", "limit", ZONE_CG_MEMORY, "memory.limit_in_bytes",
+		"memory.max"},
+    [UP_SWAP] = {"--memory-swap", "memory", "swap", ZONE_CG_MEMORY, "memory.memsw.limit_in_bytes",
+		 "memory.swap.max"},
+    [UP_RESERVE] = {"--memory-reservation", "memory", "reservation", ZONE_CG_MEMORY,
+		    "memory.soft_limit_in_bytes", "memory.low"},
+    [UP_QUOTA] = {"--cpu-quota", "cpu", "quota", ZONE_CG_CPU, "cpu.cfs_quota_us", NULL},
+    [UP_PERIOD] = {"--cpu-period", "cpu", "period", ZONE_CG_CPU, "cpu.cfs_period_us", NULL},
+    [UP_SHARES] = {"--cpu-share", "cpu", "shares", ZONE_CG_CPU, "cpu.shares", NULL},
+    [UP_CPUS] = {"--cpuset-cpus", "cpu", "cpus", ZONE_CG_CPUSET, "cpuset.cpus", "cpuset.cpus"},
+    [UP_MEMS] = {"--cpuset-mems", "cpu", "mems", ZONE_CG_CPUSET, "cpuset.mems", "cpuset.mems"},
+    [UP_PIDS] = {"--pids-limit", "pids", "limit", ZONE_CG_PIDS, "pids.max", "pids.max"},
+};
+
+/* --resources FILE or - (standard input): a LinuxResources object, as containerd's shim sends
+ * it; its keys fill the rows (numbers as decimal text, -1 for "no limit"). */
+static int update_resources(const char *in, char val[UP_N][64], struct zone_error *e)
+{
+	json_error_t je;
+	json_t *r = !strcmp(in, "-") ? json_loadf(stdin, 0, &je) : json_load_file(in, 0, &je);
+
+	if (!r || !json_is_object(r)) {
+		json_decref(r);
+		return oci_fail(e, "unable to parse the resources %s: %s", in,
+				r ? "not an object" : je.text);
+	}
+	for (int k = 0; k < UP_N; k++) {
+		json_t *v = json_object_get(json_object_get(r, up_rows[k].obj), up_rows[k].key);
+
+		if (!v || json_is_null(v))
+			continue;
+		if (json_is_integer(v))
+			snprintf(val[k], 64, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		else if (json_is_string(v) && strlen(json_string_value(v)) < 64)
+			snprintf(val[k], 64, "%s", json_string_value(v));
+		else {
+			json_decref(r);
+			return oci_fail(e, "resources %s.%s: not a number or a list",
+					up_rows[k].obj, up_rows[k].key);
+		}
+	}
+	json_decref(r);
+	return 0;
+}
+
+static int update_write(const struct zone_cgroup *cg, int k, const char *val, struct zone_error *e)
+{
+	const char *dir = cg->layout == ZONE_CG_V2 ? cg->v2 : cg->v1[up_rows[k].ctrl];
+	const char *file = cg->layout == ZONE_CG_V2 ? up_rows[k].v2 : up_rows[k].v1;
+	char path[ZONE_CG_PATH + 64];
+	int fd, en;
+
+	if (!dir[0] || !file)
+		return oci_fail(e, "update %s: no such cgroup file on this host", up_rows[k].flag);
+	if (cg->layout == ZONE_CG_V2 && !strcmp(val, "-1"))
+		val = "max";
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0 && write(fd, val, strlen(val)) >= 0) {
+		close(fd);
+		return 0;
+	}
+	en = errno;
+	if (fd >= 0)
+		close(fd);
+	errno = en;
+	return oci_fail(e, "write %s: %s", path, strerror(en));
+}
+
+/* update: the resources runc's flags (or --resources) name, written to the v1 (or v2) files. */
 int oci_cmd_update(int argc, char **argv)
 {
 	struct oci_state s;
 	struct zone_cgroup cg;
 	struct zone_error e;
-	const char *id = NULL;
-	struct {
-		const char *flag;
-		int ctrl;
-		const char *v1, *v2;
-		const char *val;
-	} rows[] = {
-	    {"--memory", ZONE_CG_MEMORY, "memory.limit_in_bytes", "memory.max", NULL},
-	    {"--memory-swap", ZONE_CG_MEMORY, "memory.memsw.limit_in_bytes", "memory.swap.max",
-	     NULL},
-	    {"--cpu-quota", ZONE_CG_CPU, "cpu.cfs_quota_us", NULL, NULL},
-	    {"--cpu-period", ZONE_CG_CPU, "cpu.cfs_period_us", NULL, NULL},
-	    {"--cpu-share", ZONE_CG_CPU, "cpu.shares", "cpu.weight", NULL},
-	    {"--cpuset-cpus", ZONE_CG_CPUSET, "cpuset.cpus", "cpuset.cpus", NULL},
-	    {"--cpuset-mems", ZONE_CG_CPUSET, "cpuset.mems", "cpuset.mems", NULL},
-	    {"--pids-limit", ZONE_CG_PIDS, "pids.max", "pids.max", NULL},
-	};
-	size_t nrows = sizeof(rows) / sizeof(rows[0]);
+	const char *id = NULL, *resources = NULL;
+	char val[UP_N][64] = {{0}};
 
 	for (int i = 1; i < argc; i++) {
-		size_t k;
+		int k;
 
 		if (argv[i][0] != '-') {
 			id = argv[i];
 			continue;
 		}
-		for (k = 0; k < nrows; k++)
-			if (!strcmp(argv[i], rows[k].flag) && i + 1 < argc) {
-				rows[k].val = argv[++i];
+		if ((!strcmp(argv[i], "-r") || !strcmp(argv[i], "--resources")) && i + 1 < argc) {
+			resources = argv[++i];
+			continue;
+		}
+		for (k = 0; k < UP_N; k++)
+			if (!strcmp(argv[i], up_rows[k].flag) && i + 1 < argc &&
+			    strlen(argv[i + 1]) < sizeof(val[k])) {
+				snprintf(val[k], sizeof(val[k]), "%s", argv[++i]);
 				break;
 			}
-		if (k == nrows)
-			return oci_fail(&e, "update: flag %s is not supported by lxzone-oci",
-					argv[i]),
-			       oci_error(&e);
+		if (k == UP_N) {
+			oci_fail(&e, "update: flag %s is not supported by lxzone-oci", argv[i]);
+			return oci_error(&e);
+		}
 	}
-	if (!id)
-		return oci_fail(&e, "%s: \"update\" requires exactly 1 argument(s)", oci_g.prog),
-		       oci_error(&e);
+	if (!id) {
+		oci_fail(&e, "%s: \"update\" requires exactly 1 argument(s)", oci_g.prog);
+		return oci_error(&e);
+	}
+	/* runc: --resources, when given, is the whole update (the flags are not read) */
+	if (resources) {
+		memset(val, 0, sizeof(val));
+		if (update_resources(resources, val, &e) < 0)
+			return oci_error(&e);
+	}
 	if (oci_state_load(id, &s, &e) < 0)
 		return oci_error(&e);
 	if (oci_cgroup_of(&s, &cg, &e) < 0) {
@@ -499,28 +583,20 @@ int oci_cmd_update(int argc, char **argv)
 		return oci_error(&e);
 	}
 	oci_state_free(&s);
-	for (size_t k = 0; k < nrows; k++) {
-		const char *dir = cg.layout == ZONE_CG_V2 ? cg.v2 : cg.v1[rows[k].ctrl];
-		const char *file = cg.layout == ZONE_CG_V2 ? rows[k].v2 : rows[k].v1;
-		char path[ZONE_CG_PATH + 64];
-		int fd;
-
-		if (!rows[k].val)
-			continue;
-		if (!dir[0] || !file)
-			return oci_fail(&e, "update %s: no such cgroup file on this host",
-					rows[k].flag),
-			       oci_error(&e);
-		snprintf(path, sizeof(path), "%s/%s", dir, file);
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, rows[k].val, strlen(rows[k].val)) < 0) {
-			oci_fail(&e, "write %s: %s", path, strerror(errno));
-			if (fd >= 0)
-				close(fd);
+	/* memory and memory+swap: v1 keeps memory <= memsw, so raising both writes memsw first
+	 * (runc's order): memory first, and on EINVAL memsw then memory */
+	if (val[UP_MEM][0] && val[UP_SWAP][0] && cg.layout != ZONE_CG_V2) {
+		if (update_write(&cg, UP_MEM, val[UP_MEM], &e) == 0)
+			val[UP_MEM][0] = '\0';
+		else if (errno != EINVAL || update_write(&cg, UP_SWAP, val[UP_SWAP], &e) < 0 ||
+			 update_write(&cg, UP_MEM, val[UP_MEM], &e) < 0)
 			return oci_error(&e);
-		}
-		close(fd);
+		else
+			val[UP_MEM][0] = val[UP_SWAP][0] = '\0';
 	}
+	for (int k = 0; k < UP_N; k++)
+		if (val[k][0] && update_write(&cg, k, val[k], &e) < 0)
+			return oci_error(&e);
 	return 0;
 }
 

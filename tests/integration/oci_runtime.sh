@@ -130,7 +130,26 @@ R resume "$ID" || fail "resume exited $?"
 R state "$ID" | grep -q '"status": "running"' || fail "state after resume: $(R state "$ID")"
 R events --stats "$ID" | grep -q '"type":"stats"' || fail "events --stats: $(R events --stats "$ID" 2>&1)"
 R update --pids-limit 40 "$ID" && [ "$(cat "$cgp/pids.max")" = 40 ] || fail "update --pids-limit"
-echo "ok   pause, resume, events --stats, update"
+# update --resources - (containerd's shim: a LinuxResources object on stdin); memory and
+# memory+swap both raised past the old memory+swap, which v1 takes only memsw first
+mcg=/sys/fs/cgroup/memory/$LXZONE_CGROUP_PARENT/$ID
+if [ -f "$mcg/memory.memsw.limit_in_bytes" ]; then
+	echo '{"memory": {"limit": 268435456, "swap": 536870912}, "cpu": {"shares": 512, "cpus": "0"}, "pids": {"limit": 30}}' |
+		R update --resources - "$ID" || fail "update --resources - exited $?"
+	got="$(cat "$mcg/memory.limit_in_bytes") $(cat "$mcg/memory.memsw.limit_in_bytes") $(cat "$cgp/pids.max")"
+	[ "$got" = "268435456 536870912 30" ] || fail "update --resources -: memory, memsw, pids $got"
+	[ "$(cat "/sys/fs/cgroup/cpu/$LXZONE_CGROUP_PARENT/$ID/cpu.shares")" = 512 ] || fail "update --resources -: cpu.shares"
+	echo '{"memory": {"limit": 100663296, "swap": 134217728}}' >"$WORK/res.json"
+	R update -r "$WORK/res.json" "$ID" || fail "update -r FILE exited $?"
+	[ "$(cat "$mcg/memory.limit_in_bytes") $(cat "$mcg/memory.memsw.limit_in_bytes")" = "100663296 134217728" ] ||
+		fail "update -r FILE lowering both: $(cat "$mcg/memory.limit_in_bytes") $(cat "$mcg/memory.memsw.limit_in_bytes")"
+	R update --memory 268435456 --memory-swap 536870912 "$ID" || fail "update raising both past memsw exited $?"
+	[ "$(cat "$mcg/memory.limit_in_bytes") $(cat "$mcg/memory.memsw.limit_in_bytes")" = "268435456 536870912" ] ||
+		fail "update raising both: $(cat "$mcg/memory.limit_in_bytes") $(cat "$mcg/memory.memsw.limit_in_bytes")"
+	echo '{"memory": ' | R update -r - "$ID" 2>"$WORK/err" && fail "update with bad JSON succeeded"
+	grep -q "unable to parse the resources" "$WORK/err" || fail "update bad JSON: $(cat "$WORK/err")"
+fi
+echo "ok   pause, resume, events --stats, update (flags, --resources - and FILE)"
 
 # delete refuses a running container; kill, then delete leaves nothing
 R delete "$ID" 2>"$WORK/err" && fail "delete of a running container succeeded"

@@ -160,6 +160,99 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name)
 	return NULL;
 }
 
+/*
+ * A verb's options as urfave/cli (runc's parser) takes them, rewritten for the verbs' own
+ * parsers, which take "--name VALUE" and "--flag": "--name=VALUE" becomes the two words, a
+ * boolean's "--flag=true" the flag alone and its "=false" nothing (go-runc sends
+ * "update --resources=-").  Only the options before the first argument that is not one (the
+ * container's id; an exec's program and its arguments come after it) are looked at.
+ */
+static char **verb_args(int argc, char **argv, int *out_argc)
+{
+	static const char *const values[] = {"--bundle",
+					     "-b",
+					     "--pid-file",
+					     "--console-socket",
+					     "--preserve-fds",
+					     "--process",
+					     "-p",
+					     "--cwd",
+					     "--env",
+					     "-e",
+					     "--user",
+					     "-u",
+					     "--format",
+					     "--resources",
+					     "-r",
+					     "--memory",
+					     "-m",
+					     "--memory-swap",
+					     "--memory-reservation",
+					     "--cpu-quota",
+					     "--cpu-period",
+					     "--cpu-share",
+					     "--cpuset-cpus",
+					     "--cpuset-mems",
+					     "--pids-limit",
+					     "--cap",
+					     "-c",
+					     "--apparmor",
+					     "--process-label",
+					     "--cgroup",
+					     "--interval",
+					     "--blkio-weight",
+					     "--kernel-memory",
+					     "--kernel-memory-tcp",
+					     "--cpu-rt-period",
+					     "--cpu-rt-runtime"};
+	static const char *const bools[] = {
+	    "--detach",	      "--tty",	"--all",   "--force", "--no-pivot",	"--no-new-keyring",
+	    "--no-subreaper", "--keep", "--stats", "--quiet", "--no-new-privs", "--ignore-paused"};
+	char **out = calloc((size_t)argc * 2 + 1, sizeof(*out));
+	int n = 0, j;
+
+	if (!out)
+		return NULL;
+	out[n++] = argv[0];
+	for (j = 1; j < argc && argv[j][0] == '-' && strcmp(argv[j], "--"); j++) {
+		const char *eq = strchr(argv[j], '=');
+		size_t k;
+
+		if (!strncmp(argv[j], "--", 2) && eq) {
+			size_t len = (size_t)(eq - argv[j]);
+
+			for (k = 0; k < sizeof(bools) / sizeof(bools[0]); k++)
+				if (strlen(bools[k]) == len && !strncmp(argv[j], bools[k], len))
+					break;
+			if (k < sizeof(bools) / sizeof(bools[0])) {
+				if (!strcmp(eq + 1, "true") || !strcmp(eq + 1, "1"))
+					out[n++] = (char *)bools[k];
+				else if (strcmp(eq + 1, "false") && strcmp(eq + 1, "0"))
+					out[n++] = argv[j]; /* the verb's parser refuses it */
+				continue;
+			}
+			out[n++] = strndup(argv[j], len); /* lives as long as the process */
+			out[n++] = (char *)eq + 1;
+			continue;
+		}
+		out[n++] = argv[j];
+		/* "-f" is delete's --force, the others' --format */
+		if (!strcmp(argv[j], "-f") && strcmp(argv[0], "delete") && j + 1 < argc) {
+			out[n++] = argv[++j];
+			continue;
+		}
+		for (k = 0; k < sizeof(values) / sizeof(values[0]); k++)
+			if (!strcmp(argv[j], values[k]) && j + 1 < argc) {
+				out[n++] = argv[++j];
+				break;
+			}
+	}
+	while (j < argc)
+		out[n++] = argv[j++];
+	*out_argc = n;
+	return out;
+}
+
 int main(int argc, char **argv)
 {
 	struct zone_error e;
@@ -200,8 +293,14 @@ int main(int argc, char **argv)
 	if (i >= argc)
 		return usage(stderr);
 	for (size_t k = 0; k < sizeof(verbs) / sizeof(verbs[0]); k++)
-		if (!strcmp(argv[i], verbs[k].name))
-			return verbs[k].fn(argc - i, argv + i);
+		if (!strcmp(argv[i], verbs[k].name)) {
+			int vargc;
+			char **vargv = verb_args(argc - i, argv + i, &vargc);
+
+			if (!vargv)
+				return oci_fail(&e, "%s", strerror(ENOMEM)), oci_error(&e);
+			return verbs[k].fn(vargc, vargv);
+		}
 	return oci_fail(&e, "No help topic for '%s'", argv[i]), oci_error(&e);
 }
 

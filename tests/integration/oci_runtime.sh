@@ -146,6 +146,11 @@ if [ -f "$mcg/memory.memsw.limit_in_bytes" ]; then
 	R update --memory 268435456 --memory-swap 536870912 "$ID" || fail "update raising both past memsw exited $?"
 	[ "$(cat "$mcg/memory.limit_in_bytes") $(cat "$mcg/memory.memsw.limit_in_bytes")" = "268435456 536870912" ] ||
 		fail "update raising both: $(cat "$mcg/memory.limit_in_bytes") $(cat "$mcg/memory.memsw.limit_in_bytes")"
+	# go-runc's spelling: --resources=-; urfave's --flag=VALUE and boolean --flag=false
+	echo '{"pids": {"limit": 33}}' | R update --resources=- "$ID" || fail "update --resources=- exited $?"
+	[ "$(cat "$cgp/pids.max")" = 33 ] || fail "update --resources=-: pids.max $(cat "$cgp/pids.max")"
+	R update --pids-limit=34 "$ID" && [ "$(cat "$cgp/pids.max")" = 34 ] || fail "update --pids-limit=34"
+	[ "$(R exec --detach=false --cwd=/tmp "$ID" pwd)" = /tmp ] || fail "exec --detach=false --cwd=/tmp"
 	echo '{"memory": ' | R update -r - "$ID" 2>"$WORK/err" && fail "update with bad JSON succeeded"
 	grep -q "unable to parse the resources" "$WORK/err" || fail "update bad JSON: $(cat "$WORK/err")"
 fi

@@ -64,6 +64,7 @@ struct oci_mount {
 	unsigned long flags; /* MS_* from options */
 	char data[512];	     /* the options that are not flags, comma-separated */
 	int bind;	     /* bind or rbind */
+	int copyup;	     /* tmpcopyup: the covered directory's contents copied in */
 	char source_abs[PATH_MAX];
 };
 

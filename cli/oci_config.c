@@ -325,6 +325,11 @@ static int mount_parse(json_t *m, struct oci_config *c, struct zone_error *e)
 
 		if (!o)
 			return oci_fail(e, "mount %s: options must be strings", dest);
+		/* runc's extension for tmpfs (podman's --tmpfs, --read-only's /run and /tmp) */
+		if (!strcmp(o, "tmpcopyup") || !strcmp(o, "notmpcopyup")) {
+			om->copyup = o[0] == 't';
+			continue;
+		}
 		for (k = 0; k < sizeof(mount_opts) / sizeof(mount_opts[0]); k++)
 			if (!strcmp(o, mount_opts[k].name))
 				break;

@@ -131,7 +131,8 @@ int oci_plan_extend(struct container *k, struct zone_error *e)
 				       .dest = m->dest,
 				       .fstype = m->type,
 				       .flags = m->flags & ~(unsigned long)(MS_BIND | MS_REC),
-				       .data = m->data[0] ? m->data : NULL};
+				       .data = m->data[0] ? m->data : NULL,
+				       .copyup = m->copyup && !strcmp(m->type, "tmpfs")};
 
 		if (p->nops >= LAUNCH_MAX_OPS)
 			return oci_fail(e, "too many mounts (at most %d)", LAUNCH_MAX_OPS);

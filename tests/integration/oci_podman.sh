@@ -26,6 +26,14 @@ rc=$?
 [ $rc = 5 ] || fail "podman run's status: $rc (want the program's 5)"
 echo "ok   podman run --rm (output, sysctl, exit status)"
 
+# --tmpfs and --read-only: podman's tmpfs mounts ask for runc's tmpcopyup (the covered
+# directory's files copied in)
+# shellcheck disable=SC2086
+out=$(P run --rm --read-only --tmpfs /etc:size=2m $RUNOPTS localhost/lxzone-oci-busybox sh -c \
+	'head -1 /etc/passwd; touch /x 2>/dev/null || echo ro; touch /tmp/x /run/x && echo tmp-rw; grep -c " /etc tmpfs .*size=2048k" /proc/self/mounts' | tr '\n' ' ')
+[ "$out" = "root:x:0:0:root:/root:/bin/sh ro tmp-rw 1 " ] && echo "ok   podman run --read-only --tmpfs /etc (copied up)" ||
+	fail "podman run --read-only --tmpfs /etc: '$out'"
+
 # shellcheck disable=SC2086
 P run -d --name "$NAME" $RUNOPTS localhost/lxzone-oci-busybox sleep 300 >/dev/null ||
 	fail "podman run -d exited $?"

@@ -367,6 +367,28 @@ static void test_sysctl(void **state)
 	oci_config_free(&c);
 }
 
+/* runc's tmpcopyup: a flag of the mount, not tmpfs data. */
+static void test_tmpcopyup(void **state)
+{
+	struct oci_config c;
+	struct zone_error e;
+	json_t *doc;
+
+	(void)state;
+	doc = base();
+	json_array_append_new(json_object_get(doc, "mounts"),
+			      json_pack("{s:s, s:s, s:s, s:[s, s, s]}", "destination", "/run", "type",
+					"tmpfs", "source", "tmpfs", "options", "nosuid",
+					"tmpcopyup", "size=1m"));
+	assert_int_equal(load(doc, &c, &e), 0);
+	assert_int_equal(c.nmounts, 3); /* /data and /scratch from base(), then /run */
+	assert_string_equal(c.mounts[2].dest, "/run");
+	assert_true(c.mounts[2].copyup);
+	assert_string_equal(c.mounts[2].data, "size=1m");
+	assert_false(c.mounts[1].copyup);
+	oci_config_free(&c);
+}
+
 /* The bundle's /dev/shm tmpfs: the plan makes it, with the bundle's size and noexec. */
 static void test_shm(void **state)
 {
@@ -610,6 +632,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_namespaces, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sysctl, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_shm, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tmpcopyup, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_other_refusals, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_syscall_patching_annotation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hook_kinds, setup, teardown),

@@ -423,6 +423,8 @@ struct launch_op {
 	const char *data;    /* LOP_MOUNT: mount data; LOP_HOSTNAME: the name */
 	unsigned mode;	     /* LOP_MKDIR */
 	int idmap;	     /* LOP_BIND_ROOT, LOP_BIND: an idmapped mount (opts->userns) */
+	int copyup; /* LOP_MOUNT: what the mount point held copied into the new mount (runc's
+		     * tmpcopyup, which podman's tmpfs mounts ask for) */
 };
 
 #define LAUNCH_MAX_OPS	192

@@ -3,10 +3,32 @@
  * inside the root (launch_root.c says why).
  */
 #include "zone/launch/launch_root_int.h"
+#include "zone/copy.h"
+
+/*
+ * runc's tmpcopyup: the directory the mount covers, copied into the new mount (owners, modes,
+ * links as links, never followed: zone/copy.h).  lower is the covered directory, opened
+ * before the mount; through its descriptor it stays reachable under the new mount.
+ */
+static int copy_up(struct root_ctx *c, const struct launch_op *op, int lower)
+{
+	cleanup_close int upper = launch_root_open(c, op->dest, O_RDONLY | O_DIRECTORY);
+	char from[64], to[64];
+
+	if (upper < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open %s%s", c->root,
+				   op->dest);
+	launch_fd_path(lower, from, sizeof(from));
+	launch_fd_path(upper, to, sizeof(to));
+	if (zone_copy_tree(from, to, NULL, NULL, c->err) < 0)
+		return launch_wrap(c->err, LAUNCH_EXIT_CANNOT, "tmpcopyup %s%s", c->root, op->dest);
+	return 0;
+}
 
 int launch_do_mount(struct root_ctx *c, const struct launch_op *op)
 {
 	cleanup_close int fd = launch_mount_point(c, op->dest, 0);
+	cleanup_close int lower = -1;
 	char target[64];
 
 	if (fd < 0)
@@ -19,11 +41,14 @@ int launch_do_mount(struct root_ctx *c, const struct launch_op *op)
 		return 0;
 	}
 	launch_fd_path(fd, target, sizeof(target));
+	if (op->copyup && (lower = launch_root_open(c, op->dest, O_RDONLY | O_DIRECTORY)) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open %s%s", c->root,
+				   op->dest);
 	/* src: the source name mountinfo shows (an OCI config's "shm"); the type otherwise */
 	if (mount(op->src ? op->src : op->fstype, target, op->fstype, op->flags, op->data) < 0)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "mount %s on %s%s",
 				   op->fstype, c->root, op->dest);
-	return 0;
+	return op->copyup ? copy_up(c, op, lower) : 0;
 }
 
 /*

@@ -33,6 +33,18 @@ out=$(P run --rm --read-only --tmpfs /etc:size=2m $RUNOPTS localhost/lxzone-oci-
 	'head -1 /etc/passwd; touch /x 2>/dev/null || echo ro; touch /tmp/x /run/x && echo tmp-rw; grep -c " /etc tmpfs .*size=2048k" /proc/self/mounts' | tr '\n' ' ')
 [ "$out" = "root:x:0:0:root:/root:/bin/sh ro tmp-rw 1 " ] && echo "ok   podman run --read-only --tmpfs /etc (copied up)" ||
 	fail "podman run --read-only --tmpfs /etc: '$out'"
+# --privileged: podman lists every host device in linux.devices (more than the plan once
+# held); the container has the nodes runc gives it
+list='find /dev -maxdepth 1 \( -type c -o -type b \) | sort'
+# shellcheck disable=SC2086
+want=$(podman --root "$WORK/storage" --runroot "$WORK/run" --tmpdir "$WORK/tmp" --storage-driver vfs \
+	--cgroup-manager cgroupfs --events-backend file --runtime runc run --rm --privileged $RUNOPTS \
+	localhost/lxzone-oci-busybox sh -c "$list" 2>/dev/null)
+# shellcheck disable=SC2086
+out=$(P run --rm --privileged $RUNOPTS localhost/lxzone-oci-busybox sh -c "$list")
+echo "$out" | grep -qx /dev/null && { [ -z "$want" ] || [ "$out" = "$want" ]; } &&
+	echo "ok   podman run --privileged ($(echo "$out" | wc -l) device nodes, as under runc)" ||
+	fail "podman run --privileged: $(echo "$out" | wc -l) device nodes, runc $(echo "$want" | wc -l)"
 
 # shellcheck disable=SC2086
 P run -d --name "$NAME" $RUNOPTS localhost/lxzone-oci-busybox sleep 300 >/dev/null ||

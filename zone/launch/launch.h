@@ -427,7 +427,7 @@ struct launch_op {
 		     * tmpcopyup, which podman's tmpfs mounts ask for) */
 };
 
-#define LAUNCH_MAX_OPS	192
+#define LAUNCH_MAX_OPS	512
 #define LAUNCH_MAX_ARGS 4096
 
 #define LAUNCH_MAX_ZONE_CPUS 64 /* CPUs a capped zone's /sys/devices/system/cpu can list */

@@ -41,15 +41,25 @@ static int read_full(long fd, void *buf, size_t len, uint64_t off)
  * asks.  (The kernel also stops randomizing when kernel.randomize_va_space is 0; the brand
  * does not read that host-wide knob and randomizes then.)
  */
-static uint64_t random_pages(void)
+static uint64_t random_pages(unsigned bits)
 {
+	static int8_t fixed LX_BSS_HOT; /* 0: not asked yet, 1: ADDR_NO_RANDOMIZE, -1: random */
 	uint32_t rnd = 0;
-	long pers = lx_sys1(LX_SYS_personality, 0xffffffffUL);
 
-	if (pers >= 0 && (pers & LX_ADDR_NO_RANDOMIZE))
+	if (!fixed) {
+		long pers = lx_sys1(LX_SYS_personality, 0xffffffffUL);
+
+		fixed = pers >= 0 && (pers & LX_ADDR_NO_RANDOMIZE) ? 1 : -1;
+	}
+	if (fixed > 0)
 		return 0;
 	lx_sys3(LX_SYS_getrandom, &rnd, sizeof(rnd), 0);
-	return (uint64_t)(rnd & ((1U << 24) - 1)) * LX_PAGE; /* up to 64 GiB */
+	return (uint64_t)(rnd & ((1U << bits) - 1)) * LX_PAGE;
+}
+
+uint64_t lx_heap_start(const struct lx_image *prog)
+{
+	return prog->end + random_pages(18); /* 1 GiB, x86-64's */
 }
 
 static int load_segments(long fd, int main, struct lx_image *img, const struct lx_elf64_ehdr *ehp,
@@ -114,7 +124,7 @@ static int load_segments(long fd, int main, struct lx_image *img, const struct l
 
 	/* one reservation for the whole image; segments are then mapped inside it */
 	if (eh.e_type == LX_ET_DYN) {
-		hint = main ? ELF_ET_DYN_BASE + random_pages() : 0;
+		hint = main ? ELF_ET_DYN_BASE + random_pages(24) : 0; /* up to 64 GiB */
 		long m = lx_sys6(LX_SYS_mmap, hint, hi - lo, LX_PROT_NONE,
 				 LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | LX_MAP_NORESERVE, -1, 0);
 		if (lx_is_err(m))
@@ -173,6 +183,7 @@ static int load_segments(long fd, int main, struct lx_image *img, const struct l
 	}
 	img->entry = eh.e_entry + bias;
 	img->bias = bias;
+	img->end = hi + bias;
 	img->phnum = eh.e_phnum;
 	img->phent = sizeof(struct lx_elf64_phdr);
 	return 0;

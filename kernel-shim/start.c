@@ -375,6 +375,7 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 	if (lx_proc.flags & (LX_BF_PATCH | LX_BF_PATCH_LAZY | LX_BF_HARDENED))
 		lx_patch_init(lx_proc.flags);
 	has_interp = start_load(fd, name, &prog, &interp);
+	lx_mm_heap(lx_heap_start(&prog)); /* cosmetic if it fails: the heap after the brand */
 	lx_exe_becomes_program(fd);
 	/* what /proc/self/exe shows the guest; where the kernel's link names the program it is
 	 * read from there when first asked (lx_proc_exe) */

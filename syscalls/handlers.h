@@ -35,6 +35,9 @@ long lx_unsupported(struct lx_sysctx *c);
  * second mount where the zone names exes (lx_exe_prepare, first), then /proc/<pid>/exe made to
  * name the program on fd where the zone allows (or the exe filter stacked). */
 long lx_mm_map(uint64_t arg_start, long exe_fd);
+/* The program's heap where the kernel would have put it (at: its start_brk and brk), not after
+ * the brand's image; before the guest runs.  0 or -errno (the heap stays where it was). */
+long lx_mm_heap(uint64_t at);
 /* Records where the kernel put the brand's stack and strings (its stack pointer at entry),
  * for lx_mm_map; called first thing. */
 void lx_mm_layout(const uint64_t *ksp);

@@ -59,7 +59,8 @@
  *  - code and data: load_elf_binary's start_code/end_code (lowest executable p_vaddr, highest
  *    executable p_vaddr + p_filesz) and start_data/end_data (highest p_vaddr, highest
  *    p_vaddr + p_filesz) over the brand's PT_LOADs (ET_EXEC: no bias);
- *  - brk: the brand never moves it, so start_brk is brk(0);
+ *  - brk: start_brk where the start put the program's heap (lx_mm_heap), else the brand's
+ *    (the kernel's, after the brand's image), and brk the current break;
  *  - the stack and the strings: start_stack is where argc sits (ksp), the argv strings and
  *    then the environment strings are contiguous from argv[0] (create_elf_tables), so each
  *    area ends one past its last string's NUL.
@@ -67,7 +68,7 @@
  * and environ the kernel shows.
  */
 static struct {
-	uint64_t start_stack, arg_start, arg_end, env_start, env_end;
+	uint64_t start_stack, arg_start, arg_end, env_start, env_end, start_brk;
 } layout LX_BSS_HOT;
 
 void lx_mm_layout(const uint64_t *ksp)
@@ -89,7 +90,7 @@ void lx_mm_layout(const uint64_t *ksp)
 		layout.env_end = (uintptr_t)e[-1] + lx_strlen(e[-1]) + 1;
 }
 
-long lx_mm_map(uint64_t arg_start, long exe_fd)
+static long mm_map(uint64_t arg_start, long exe_fd, uint64_t start_brk, uint64_t brk)
 {
 	const struct lx_elf64_ehdr *eh = (const void *)(uintptr_t)LX_BRAND_BASE;
 	const struct lx_elf64_phdr *ph = (const void *)((uintptr_t)LX_BRAND_BASE + eh->e_phoff);
@@ -98,6 +99,7 @@ long lx_mm_map(uint64_t arg_start, long exe_fd)
 		uint64_t arg_start, arg_end, env_start, env_end, auxv;
 		uint32_t auxv_size, exe_fd;
 	} m;
+	long r;
 
 	if (!layout.start_stack)
 		return -LX_EINVAL;
@@ -120,12 +122,31 @@ long lx_mm_map(uint64_t arg_start, long exe_fd)
 		if (hi > m.end_data)
 			m.end_data = hi;
 	}
-	m.brk = m.start_brk = (uint64_t)lx_sys1(LX_SYS_brk, 0);
+	m.start_brk = start_brk, m.brk = brk;
 	m.start_stack = layout.start_stack;
 	m.arg_start = arg_start, m.arg_end = layout.arg_end;
 	m.env_start = layout.env_start, m.env_end = layout.env_end;
 	m.exe_fd = (uint32_t)exe_fd;
-	return lx_sys4(LX_SYS_prctl, LX_PR_SET_MM, LX_PR_SET_MM_MAP, &m, sizeof(m));
+	r = lx_sys4(LX_SYS_prctl, LX_PR_SET_MM, LX_PR_SET_MM_MAP, &m, sizeof(m));
+	if (r == 0)
+		layout.arg_start = arg_start; /* a later call keeps what this one showed */
+	return r;
+}
+
+long lx_mm_map(uint64_t arg_start, long exe_fd)
+{
+	uint64_t brk = (uint64_t)lx_sys1(LX_SYS_brk, 0);
+
+	return mm_map(arg_start, exe_fd, layout.start_brk ? layout.start_brk : brk, brk);
+}
+
+long lx_mm_heap(uint64_t at)
+{
+	long r = mm_map(0, -1, at, at);
+
+	if (r == 0)
+		layout.start_brk = at;
+	return r;
 }
 
 /* Does this process hold CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE, effective (in its user

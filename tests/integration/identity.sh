@@ -50,6 +50,13 @@ if have_lxrun; then
 		else
 			fail "setarch -R: program at '$a' then '$b', natively '$want'"
 		fi
+		# the heap where the kernel puts it: after the program, not after the brand
+		heap="cat /proc/self/maps | grep '\[heap\]' | cut -d' ' -f1"
+		want=$(sh -c "setarch -R $heap")
+		a=$(timeout 60 "$LXRUN" -- sh -c "setarch -R $heap" 2>&1)
+		[ -n "$want" ] && [ "$a" = "$want" ] && echo "ok   setarch -R: the heap at $want, as natively" ||
+			fail "setarch -R: the heap at '$a', natively '$want'"
+		want=$(sh -c "setarch -R $first")
 		a=$(timeout 60 "$LXRUN" -- sh -c "$first" 2>&1)
 		b=$(timeout 60 "$LXRUN" -- sh -c "$first" 2>&1)
 		[ "$a" != "$b" ] && [ "$a" != "$want" ] &&

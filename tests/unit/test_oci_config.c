@@ -377,8 +377,8 @@ static void test_tmpcopyup(void **state)
 	(void)state;
 	doc = base();
 	json_array_append_new(json_object_get(doc, "mounts"),
-			      json_pack("{s:s, s:s, s:s, s:[s, s, s]}", "destination", "/run", "type",
-					"tmpfs", "source", "tmpfs", "options", "nosuid",
+			      json_pack("{s:s, s:s, s:s, s:[s, s, s]}", "destination", "/run",
+					"type", "tmpfs", "source", "tmpfs", "options", "nosuid",
 					"tmpcopyup", "size=1m"));
 	assert_int_equal(load(doc, &c, &e), 0);
 	assert_int_equal(c.nmounts, 3); /* /data and /scratch from base(), then /run */
@@ -399,9 +399,9 @@ static void test_shm(void **state)
 	(void)state;
 	doc = base();
 	json_array_append_new(json_object_get(doc, "mounts"),
-			      json_pack("{s:s, s:s, s:s, s:[s, s, s, s]}", "destination", "/dev/shm",
-					"type", "tmpfs", "source", "shm", "options", "nosuid",
-					"noexec", "mode=1777", "size=65536k"));
+			      json_pack("{s:s, s:s, s:s, s:[s, s, s, s]}", "destination",
+					"/dev/shm", "type", "tmpfs", "source", "shm", "options",
+					"nosuid", "noexec", "mode=1777", "size=65536k"));
 	assert_int_equal(load(doc, &c, &e), 0);
 	assert_string_equal(c.shm_size, "65536k");
 	assert_true(c.shm_noexec);

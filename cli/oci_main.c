@@ -49,10 +49,11 @@ static int cmd_features(int argc, char **argv)
 	static const char *const hooks[] = {"prestart",	      "createRuntime", "createContainer",
 					    "startContainer", "poststart",     "poststop"};
 	static const char *const mopts[] = {
-	    "bind",	   "rbind",   "ro",	    "rw",      "nosuid",   "suid",
-	    "nodev",	   "dev",     "noexec",	    "exec",    "relatime", "norelatime",
-	    "strictatime", "noatime", "nodiratime", "private", "rprivate", "slave",
-	    "rslave",	   "shared",  "rshared",    "sync",    "dirsync"};
+	    "bind",	   "rbind",	 "ro",	       "rw",	  "nosuid",   "suid",
+	    "nodev",	   "dev",	 "noexec",     "exec",	  "relatime", "norelatime",
+	    "strictatime", "noatime",	 "nodiratime", "private", "rprivate", "slave",
+	    "rslave",	   "shared",	 "rshared",    "sync",	  "dirsync",  "defaults",
+	    "tmpcopyup",   "notmpcopyup"};
 	static const char *const ns[] = {"pid", "network", "ipc", "uts", "mount", "user", "cgroup"};
 	json_t *caps = json_array(), *doc;
 	char *s;
@@ -72,9 +73,10 @@ static int cmd_features(int argc, char **argv)
 	}
 	doc = json_pack("{s:s, s:s, s:o, s:o, s:{s:o, s:o, s:{s:b, s:b, s:b}, s:{s:b}}, s:{s:s}}",
 			"ociVersionMin", "1.0.0", "ociVersionMax", OCI_SPEC_VERSION, "hooks",
-			strings(hooks, 4), "mountOptions", strings(mopts, 23), "linux",
-			"namespaces", strings(ns, 7), "capabilities", caps, "cgroup", "v1", 1, "v2",
-			1, "systemd", 0, "seccomp", "enabled", 1, "annotations",
+			strings(hooks, sizeof(hooks) / sizeof(hooks[0])), "mountOptions",
+			strings(mopts, sizeof(mopts) / sizeof(mopts[0])), "linux", "namespaces",
+			strings(ns, sizeof(ns) / sizeof(ns[0])), "capabilities", caps, "cgroup",
+			"v1", 1, "v2", 1, "systemd", 0, "seccomp", "enabled", 1, "annotations",
 			"io.lxzone.version", LXZONE_VERSION);
 	s = json_dumps(doc, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
 	printf("%s\n", s);

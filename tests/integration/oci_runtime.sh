@@ -244,7 +244,7 @@ echo "ok   bad input: duplicate id, malformed config, unknown namespace, console
 "$OCI" --systemd-cgroup state x 2>"$WORK/err" && fail "--systemd-cgroup was accepted"
 grep -q "systemd-cgroup is not supported" "$WORK/err" || fail "--systemd-cgroup: $(cat "$WORK/err")"
 [ "$("$OCI" --version | wc -l)" = 3 ] || fail "--version is not three lines"
-"$OCI" features | python3 -c 'import json,sys; d=json.load(sys.stdin); assert "pid" in d["linux"]["namespaces"]' ||
+"$OCI" features | python3 -c 'import json,sys; d=json.load(sys.stdin); assert "pid" in d["linux"]["namespaces"]; assert set(d["hooks"]) == {"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"}, d["hooks"]; assert "tmpcopyup" in d["mountOptions"]' ||
 	fail "features is not the runtime-spec features JSON"
 ln -s "$OCI" "$WORK/runc"
 "$WORK/runc" --version | head -1 | grep -q "^runc version" || fail "named runc, --version says: $("$WORK/runc" --version | head -1)"

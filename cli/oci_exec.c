@@ -176,7 +176,8 @@ static int exec_opts(const struct exec_req *x, const struct oci_state *s,
 		     struct zone_error *e)
 {
 	struct zone_cgroup cg;
-	struct oci_config c0;
+	struct oci_config c0 = {0};
+	const struct oci_config *ct = cfg; /* the container's: cfg itself without --process */
 	char path[PATH_MAX + 16];
 	static char blkio[ZONE_CG_PROCS];
 	int np;
@@ -193,21 +194,22 @@ static int exec_opts(const struct exec_req *x, const struct oci_state *s,
 			procs_ptr[np++] = blkio;
 	}
 	memset(o, 0, sizeof(*o));
-	snprintf(path, sizeof(path), "%s/config.json", s->dir);
-	if (oci_config_load_file(path, s->bundle, &c0, e) < 0)
-		return -1;
-	o->kernel_version = c0.kernel_version ? strdup(c0.kernel_version) : NULL;
-	o->hardened = c0.hardened;
-	o->syscall_patching = c0.syscall_patching;
-	o->caps = x->process ? cfg->caps : c0.caps;
-	o->caps_inh = x->process ? cfg->caps_inh : c0.caps_inh;
-	o->caps_amb = x->process ? cfg->caps_amb : c0.caps_amb;
-	/* the program's umask, inherited from here: --process's, else the container's, else
-	 * runc's 022 (never the caller's) */
-	umask(x->process && cfg->umask >= 0 ? (mode_t)cfg->umask
-	      : c0.umask >= 0		    ? (mode_t)c0.umask
-					    : 022);
-	int r = oci_seccomp_build(json_object_get(json_object_get(c0.json, "linux"), "seccomp"),
+	if (x->process) { /* exec_process read only the process's file */
+		snprintf(path, sizeof(path), "%s/config.json", s->dir);
+		if (oci_config_load_file(path, s->bundle, &c0, e) < 0)
+			return -1;
+		ct = &c0;
+	}
+	o->kernel_version = ct->kernel_version ? strdup(ct->kernel_version) : NULL;
+	o->hardened = ct->hardened;
+	o->syscall_patching = ct->syscall_patching;
+	/* the process's capabilities and umask: --process's, else the container's (cfg either
+	 * way); a umask neither gives is runc's 022, never the caller's */
+	o->caps = cfg->caps;
+	o->caps_inh = cfg->caps_inh;
+	o->caps_amb = cfg->caps_amb;
+	umask(cfg->umask >= 0 ? (mode_t)cfg->umask : ct->umask >= 0 ? (mode_t)ct->umask : 022);
+	int r = oci_seccomp_build(json_object_get(json_object_get(ct->json, "linux"), "seccomp"),
 				  seccomp, e);
 	oci_config_free(&c0);
 	if (r < 0)

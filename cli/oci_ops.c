@@ -12,9 +12,9 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <pwd.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -503,7 +503,7 @@ static int update_resources(const char *in, char val[UP_N][64], struct zone_erro
 			snprintf(val[k], 64, "%s", json_string_value(v));
 		else {
 			json_decref(r);
-			return oci_fail(e, "resources %s.%s: not a number or a list",
+			return oci_fail(e, "resources %s.%s: not a number or a string",
 					up_rows[k].obj, up_rows[k].key);
 		}
 	}
@@ -622,7 +622,7 @@ static void list_table(char *(*rows)[LIST_COLS], size_t n)
 int oci_cmd_list(int argc, char **argv)
 {
 	const char *format = "table";
-	int quiet = 0;
+	int quiet = 0, json;
 	char *(*rows)[LIST_COLS] = NULL;
 	size_t n = 1;
 	json_t *all = json_array();
@@ -648,6 +648,7 @@ int oci_cmd_list(int argc, char **argv)
 		oci_fail(&e, "invalid format option");
 		return oci_error(&e);
 	}
+	json = !strcmp(format, "json");
 	rows = calloc(1, sizeof(*rows));
 	if (rows) {
 		static char *head[LIST_COLS] = {"ID",	  "PID",     "STATUS",
@@ -665,16 +666,18 @@ int oci_cmd_list(int argc, char **argv)
 		enum oci_status status = oci_state_status(&s);
 		struct passwd *pw = stat(s.dir, &st) == 0 ? getpwuid(st.st_uid) : NULL;
 		const char *owner = pw ? pw->pw_name : "";
-		char *sj = oci_state_json(&s, status);
-		json_t *j = sj ? json_loads(sj, 0, NULL) : NULL;
 
-		free(sj);
-		if (j) {
-			json_object_set_new(j, "owner", json_string(owner));
-			json_array_append_new(all, j);
-		}
 		if (quiet) {
 			printf("%s\n", s.id);
+		} else if (json) {
+			char *sj = oci_state_json(&s, status);
+			json_t *j = sj ? json_loads(sj, 0, NULL) : NULL;
+
+			free(sj);
+			if (j) {
+				json_object_set_new(j, "owner", json_string(owner));
+				json_array_append_new(all, j);
+			}
 		} else if ((more = realloc(rows, (n + 1) * sizeof(*rows)))) {
 			char pid[16];
 
@@ -692,7 +695,7 @@ int oci_cmd_list(int argc, char **argv)
 	}
 	if (d)
 		closedir(d);
-	if (!quiet && !strcmp(format, "json")) {
+	if (!quiet && json) {
 		char *out = json_array_size(all) ? json_dumps(all, JSON_COMPACT) : NULL;
 
 		printf("%s\n", out ? out : "null"); /* runc's encoding of no containers */

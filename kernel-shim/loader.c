@@ -35,10 +35,10 @@ static int read_full(long fd, void *buf, size_t len, uint64_t off)
 }
 
 /*
- * The main program's random offset from ELF_ET_DYN_BASE, or none under ADDR_NO_RANDOMIZE
- * (setarch -R, gdb's default), as the kernel leaves a PIE program at the base then.  The
- * persona is asked here rather than handed over: it is one call, and only a PIE program
- * asks.  (The kernel also stops randomizing when kernel.randomize_va_space is 0; the brand
+ * A random page offset below 2^bits pages (a PIE program's from ELF_ET_DYN_BASE, the heap's
+ * from the program's end), or none under ADDR_NO_RANDOMIZE (setarch -R, gdb's default), as
+ * the kernel places both then.  The persona is asked here, once per exec, rather than handed
+ * over.  (The kernel also stops randomizing when kernel.randomize_va_space is 0; the brand
  * does not read that host-wide knob and randomizes then.)
  */
 static uint64_t random_pages(unsigned bits)

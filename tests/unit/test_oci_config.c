@@ -367,20 +367,27 @@ static void test_sysctl(void **state)
 	oci_config_free(&c);
 }
 
+/* base() with a tmpfs mount at dest, its options given as a JSON array. */
+static json_t *tmpfs_doc(const char *dest, const char *options)
+{
+	json_t *doc = base(), *o = json_loads(options, 0, NULL);
+
+	assert_non_null(o);
+	json_array_append_new(json_object_get(doc, "mounts"),
+			      json_pack("{s:s, s:s, s:s, s:o}", "destination", dest, "type",
+					"tmpfs", "source", "tmpfs", "options", o));
+	return doc;
+}
+
 /* runc's tmpcopyup: a flag of the mount, not tmpfs data. */
 static void test_tmpcopyup(void **state)
 {
 	struct oci_config c;
 	struct zone_error e;
-	json_t *doc;
 
 	(void)state;
-	doc = base();
-	json_array_append_new(json_object_get(doc, "mounts"),
-			      json_pack("{s:s, s:s, s:s, s:[s, s, s]}", "destination", "/run",
-					"type", "tmpfs", "source", "tmpfs", "options", "nosuid",
-					"tmpcopyup", "size=1m"));
-	assert_int_equal(load(doc, &c, &e), 0);
+	assert_int_equal(
+	    load(tmpfs_doc("/run", "[\"nosuid\", \"tmpcopyup\", \"size=1m\"]"), &c, &e), 0);
 	assert_int_equal(c.nmounts, 3); /* /data and /scratch from base(), then /run */
 	assert_string_equal(c.mounts[2].dest, "/run");
 	assert_true(c.mounts[2].copyup);
@@ -394,33 +401,23 @@ static void test_shm(void **state)
 {
 	struct oci_config c;
 	struct zone_error e;
-	json_t *doc;
 
 	(void)state;
-	doc = base();
-	json_array_append_new(json_object_get(doc, "mounts"),
-			      json_pack("{s:s, s:s, s:s, s:[s, s, s, s]}", "destination",
-					"/dev/shm", "type", "tmpfs", "source", "shm", "options",
-					"nosuid", "noexec", "mode=1777", "size=65536k"));
-	assert_int_equal(load(doc, &c, &e), 0);
+	assert_int_equal(
+	    load(tmpfs_doc("/dev/shm", "[\"nosuid\", \"noexec\", \"mode=1777\", \"size=65536k\"]"),
+		 &c, &e),
+	    0);
 	assert_string_equal(c.shm_size, "65536k");
 	assert_true(c.shm_noexec);
 	for (size_t i = 0; i < c.nmounts; i++)
 		assert_string_not_equal(c.mounts[i].dest, "/dev/shm"); /* the plan's */
 	oci_config_free(&c);
-	doc = base();
-	json_array_append_new(json_object_get(doc, "mounts"),
-			      json_pack("{s:s, s:s, s:[s]}", "destination", "/dev/shm", "type",
-					"tmpfs", "options", "mode=1777"));
-	assert_int_equal(load(doc, &c, &e), 0);
+	assert_int_equal(load(tmpfs_doc("/dev/shm", "[\"mode=1777\"]"), &c, &e), 0);
 	assert_string_equal(c.shm_size, "");
 	assert_false(c.shm_noexec);
 	oci_config_free(&c);
-	doc = base();
-	json_array_append_new(json_object_get(doc, "mounts"),
-			      json_pack("{s:s, s:s, s:[s]}", "destination", "/dev/shm", "type",
-					"tmpfs", "options", "size=64m;uid=0"));
-	refused(doc, "mount /dev/shm: size=64m;uid=0 is not a size");
+	refused(tmpfs_doc("/dev/shm", "[\"size=64m;uid=0\"]"),
+		"mount /dev/shm: size=64m;uid=0 is not a size");
 }
 
 static void test_other_refusals(void **state)

@@ -112,9 +112,10 @@ struct lx_proc {
 	 * region reads zero (lx_estack_first).  Kept up to date by lx_thread_kept. */
 	int boot_sigsys_blocked;
 	struct lx_stack boot_vss;
-	/* the last vfork child that set a signal to SIG_IGN, which the table (its parent's) does
-	 * not show: its exec sends no hint of the ignored signals (syscalls/lx_exec.c) */
-	int vfork_ignored;
+	/* every signal a vfork child of this process set to SIG_IGN, which the table (its
+	 * parent's) does not show; only ever added to (syscalls/lx_signal.c), and named in its
+	 * exec's hint of the ignored signals beside the table's (syscalls/lx_exec.c) */
+	uint64_t vfork_ign;
 	struct lx_vsigaction act[LX_NSIG + 1]; /* the guest's dispositions */
 	volatile int act_lock;
 	/* What /proc/self/exe shows the guest: where the kernel's link does not name the program

@@ -390,11 +390,15 @@ static size_t exec_brand_var(char *var, size_t sz, const struct lx_sysctx *c, lo
 	 * vfork child's dispositions are its own (lx_signal.c): a copy of its parent's at the
 	 * vfork, so the table's when the parent is the table's process, with the child's own
 	 * changes, which the table does not show.  The hint only has to name every signal the
-	 * kernel ignores (the new image asks the kernel about each, kernel-shim/start.c), so
-	 * only a child that ignored one of its own sends none (then /proc/self/status tells). */
-	if (vf == 0 || (vf == 1 && ppid == lx_proc.pid && lx_proc.vfork_ignored != pid)) {
+	 * kernel ignores (the new image asks the kernel about each, kernel-shim/start.c), so a
+	 * vfork child names the table's and every signal any vfork child ignored of its own
+	 * (posix_spawn's child ignores glibc's two internal signals); a child whose parent is
+	 * not the table's process sends none (then /proc/self/status tells). */
+	if (vf == 0 || (vf == 1 && ppid == lx_proc.pid)) {
+		uint64_t own = vf == 1 ? __atomic_load_n(&lx_proc.vfork_ign, __ATOMIC_RELAXED) : 0;
 		for (int sig = 1; sig <= LX_NSIG; sig++)
-			if (lx_proc.act[sig].handler == LX_SIG_IGN && !lx_signal_is_brands(sig))
+			if ((lx_proc.act[sig].handler == LX_SIG_IGN || (own & LX_SIG_BIT(sig))) &&
+			    !lx_signal_is_brands(sig))
 				ign |= LX_SIG_BIT(sig);
 		lx_xtoa(ign, num);
 		k = append(var, k, sz, ":");

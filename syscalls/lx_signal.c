@@ -50,10 +50,11 @@ long lx_sys_rt_sigaction(struct lx_sysctx *c)
 		nva.mask &= ~UNBLOCKABLE;
 		if (lx_in_vfork_child()) {
 			/* a vfork child shares the parent's memory: its dispositions are its own;
-			 * one it ignores that the table does not show keeps its exec from taking
-			 * the table's ignored signals for its own (lx_exec.c) */
+			 * one it ignores, which the table does not show, joins the set its exec
+			 * names beside the table's (lx_exec.c).  Another thread's vfork child may
+			 * add to it at once; nobody takes from it. */
 			if (nva.handler == LX_SIG_IGN)
-				lx_proc.vfork_ignored = (int)lx_sys0(LX_SYS_getpid);
+				__atomic_fetch_or(&lx_proc.vfork_ign, LX_SIG_BIT(sig), __ATOMIC_RELAXED);
 			if (sig != LX_SIGSYS)
 				r = lx_signal_program(sig, &nva);
 		} else {

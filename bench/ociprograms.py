@@ -1,7 +1,7 @@
 """Whole programs in OCI containers: lxzone-oci against runc, in one run (issue 16).
 
     ociprograms.py [--rounds N] [--k K] [--programs LIST] [--no-go] [--no-traps] [--quick]
-                   BUILD_DIR [IMAGE]
+                   [--filter] BUILD_DIR [IMAGE]
 
 The programs of bench/zoneprograms.py (python3 start, gcc -c, find /usr, sh -c true, make -j2
 of a 16-file C project, a Go net/http server under wrk), each run K=10 times by a shell loop
@@ -27,6 +27,13 @@ through `nsenter -n` into the container's namespace, pinned to the last CPU.  Th
 project is rebuilt whole by every iteration (`make -B`: the same work whatever the last run
 left), gcc's object is on the container's own tmpfs: neither runtime leaves anything that
 changes the other's runs.
+
+With --filter, a third side: runc with a seccomp filter (linux.seccomp allowing everything but
+two calls, as small as a profile gets), to show what any filter costs these programs natively
+(podman applies its default profile to every container; every call of a filtered process
+pays the filter's entry, which the brand's filter costs too).  The three sides take turns
+going first; the rows add its time, its ratio to runc and lxzone-oci's ratio to it.  The
+verdict stays lxzone-oci against plain runc.
 
 Every container prints its /proc/meminfo MemTotal and /proc/self/status Seccomp line before
 its loop: under lxzone-oci the brand shows the 1 GiB limit and a filter (Seccomp: 2), under
@@ -59,6 +66,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 IMAGE_NAME = "h4-bench-bookworm"
 IMAGE_PACKAGES = "gcc,libc6-dev,make,nginx-light,procps,python3"
 MEMORY = 1 << 30
+# --filter's profile: everything allowed but two calls no program here makes
+FILTER = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],
+          "syscalls": [{"names": ["kexec_load", "open_by_handle_at"], "action": "SCMP_ACT_ERRNO"}]}
 # In zoneprograms.py the row "sh -c true" is the builtin `true` run by `lxzone exec ... sh -c`,
 # which times lxzone exec's start of a shell; here the time is taken inside the container, so
 # the row runs the shell itself.
@@ -77,8 +87,8 @@ class Runtime:
     """One runtime: its binary, a private state root and its own bundle (the shared rootfs)."""
     seq = 0
 
-    def __init__(self, name, binary, tmp, base, rootfs, parent):
-        self.name, self.binary = name, binary
+    def __init__(self, name, binary, tmp, base, rootfs, parent, seccomp=None):
+        self.name, self.binary, self.seccomp = name, binary, seccomp
         self.state = os.path.join(tmp, "state-" + name)
         self.bundle = os.path.join(tmp, "bundle-" + name)
         os.makedirs(self.bundle)
@@ -104,18 +114,21 @@ class Runtime:
         c["mounts"] = [m for m in c["mounts"] if m["destination"] != "/tmp"]
         c["mounts"].append({"destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
                             "options": ["nosuid", "nodev", "mode=1777"]})
+        if self.seccomp:
+            c["linux"]["seccomp"] = self.seccomp
         with open(os.path.join(self.bundle, "config.json"), "w") as f:
             json.dump(c, f, indent=1)
         return cid
 
     def check(self, memtotal_kb, seccomp, what):
-        """Stop unless this is the brand (lxzone-oci) or not (runc), as it should be."""
+        """Stop unless this is the brand (lxzone-oci) or runc, with its filter if it has one,
+        as it should be."""
         branded = memtotal_kb == MEMORY // 1024 and seccomp == 2
-        plain = memtotal_kb != MEMORY // 1024 and seccomp == 0
+        plain = memtotal_kb != MEMORY // 1024 and seccomp == (2 if self.seccomp else 0)
         if (self.brand and not branded) or (not self.brand and not plain):
             die("%s: %s saw MemTotal %d kB, Seccomp %d: %s" % (
                 self.name, what, memtotal_kb, seccomp,
-                "not the brand" if self.brand else "not plain runc"))
+                "not the brand" if self.brand else "not runc as configured"))
 
     def loop(self, cmd, k):
         """Wall and CPU seconds per run of cmd, from a loop of k runs timed inside one
@@ -231,7 +244,7 @@ def image_path(arg, quick):
 
 def main():
     args = sys.argv[1:]
-    rounds, k, only, go, quick, traps = 7, zoneprograms.K, None, True, False, True
+    rounds, k, only, go, quick, traps, filt = 7, zoneprograms.K, None, True, False, True, False
     while args and args[0].startswith("--"):
         opt = args.pop(0)
         if opt == "--quick":
@@ -240,6 +253,8 @@ def main():
             go = False
         elif opt == "--no-traps":
             traps = False
+        elif opt == "--filter":
+            filt = True
         elif opt in ("--rounds", "--k", "--programs") and args:
             val = args.pop(0)
             if opt == "--rounds":
@@ -280,6 +295,9 @@ def main():
             base = json.load(f)
         rts = [Runtime("runc", shutil.which("runc"), tmp, base, rootfs, parent),
                Runtime("lxzone-oci", lxz, tmp, base, rootfs, parent)]
+        if filt:
+            rts.append(Runtime("runc+filter", shutil.which("runc"), tmp, base, rootfs, parent,
+                               FILTER))
         print("image %s; memory 1G, cpu quota 1 CPU, cpuset 0; K=%d runs per container, %d "
               "ABBA rounds" % (image, k, rounds))
         print("start: " + uptime())
@@ -293,8 +311,13 @@ def main():
         print()
         print("Wall time per run (the clock around the loop, inside the container):")
         print()
-        print("| program | runc | lxzone-oci | x runc, paired median | min .. max |")
-        print("|---|---:|---:|---:|---:|")
+        head = "| program | runc | lxzone-oci | x runc, paired median | min .. max |"
+        rule = "|---|---:|---:|---:|---:|"
+        if filt:
+            head += " runc+filter | x runc | lxzone-oci x runc+filter |"
+            rule += "---:|---:|---:|"
+        print(head)
+        print(rule)
         sys.stdout.flush()
         cpu_rows = []
         for name, probe, cmd in OCI_PROGRAMS:
@@ -306,23 +329,34 @@ def main():
                 continue
             for rt in rts:  # warm-up
                 rt.loop(cmd, k)
-            runs = [[], []]  # per runtime, per round: (wall, cpu)
+            runs = [[] for _ in rts]  # per runtime, per round: (wall, cpu)
             for r in range(rounds):
-                for i in ((0, 1) if r % 2 == 0 else (1, 0)):
+                # two sides: ABBA; three: each goes first in turn, the other two swapped
+                # every other turn
+                order = list(range(len(rts)))
+                order = order[r % len(order):] + order[:r % len(order)]
+                if len(order) == 3 and (r // 3) % 2:
+                    order[1], order[2] = order[2], order[1]
+                for i in order:
                     runs[i].append(rts[i].loop(cmd, k))
             for what, rows in ((0, None), (1, cpu_rows)):
-                a, b = ([x[what] for x in runs[i]] for i in (0, 1))
-                rs = [y / x for x, y in zip(a, b)]
+                t = [[x[what] for x in runs[i]] for i in range(len(rts))]
+                rs = [y / x for x, y in zip(t[0], t[1])]
                 row = "| %s | %.1f ms | %.1f ms | %.3f | %.3f .. %.3f |" % (
-                    name, statistics.median(a) * 1e3, statistics.median(b) * 1e3,
+                    name, statistics.median(t[0]) * 1e3, statistics.median(t[1]) * 1e3,
                     statistics.median(rs), min(rs), max(rs))
+                if filt:
+                    row += " %.1f ms | %.3f | %.3f |" % (
+                        statistics.median(t[2]) * 1e3,
+                        statistics.median([y / x for x, y in zip(t[0], t[2])]),
+                        statistics.median([y / x for x, y in zip(t[2], t[1])]))
                 print(row) if rows is None else rows.append(row)
             sys.stdout.flush()
         if go and (not only or "go" in only):
             if not build_go_server(os.path.join(rootfs, "srv/.zp-gohttp")):
                 print("| Go net/http under wrk | (no go or wrk installed) | | | |")
             else:
-                runc_rps, lxz_rps = go_rows(rts, max(rounds, 4))
+                runc_rps, lxz_rps = go_rows(rts[:2], max(rounds, 4))
                 rs = [a / b for a, b in zip(runc_rps, lxz_rps)]
                 print("| Go net/http under wrk (req/s; ratio runc's over lxzone-oci's) | %.0f "
                       "| %.0f | %.3f | %.3f .. %.3f |" % (
@@ -331,8 +365,8 @@ def main():
         print()
         print("CPU time per run (the loop's children's user + system time, bash's `times`):")
         print()
-        print("| program | runc | lxzone-oci | x runc, paired median | min .. max |")
-        print("|---|---:|---:|---:|---:|")
+        print(head)
+        print(rule)
         for row in cpu_rows:
             print(row)
         if traps and shutil.which("strace"):

@@ -149,6 +149,7 @@ static int container_before_pivot(void *arg, struct zone_error *err)
 	if (k->runtime_hooks) {
 		ssize_t n;
 
+		close(k->hooks_go[1]); /* create's: its close is end-of-file here */
 		if (write(k->ready[1], "h", 1) != 1)
 			return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "ask for the hooks");
 		while ((n = read(k->hooks_go[0], &c, 1)) < 0 && errno == EINTR)
@@ -523,7 +524,11 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 	 * 'r': it is set up and waits for start */
 	while (read(k->ready[0], &c, 1) == 1 && c == 'h') {
 		if (create_runtime_hooks(k, *pid, e) < 0) {
-			close(k->hooks_go[1]); /* PID 1 sees end-of-file and gives up */
+			/* PID 1 sees end-of-file and gives up; waited for, so what it made in a
+			 * joined mount namespace is taken back before create's kill */
+			close(k->hooks_go[1]);
+			if (waitpid(*pid, NULL, 0) == *pid)
+				*pid = -1;
 			return -1;
 		}
 		if (write(k->hooks_go[1], "g", 1) != 1)

@@ -101,6 +101,7 @@ struct oci_config {
 	const char *netns_path;		 /* network namespace to join */
 	const char *uts_path, *ipc_path; /* uts / ipc namespace to join (a pod's sandbox) */
 	const char *pid_path; /* pid namespace PID 1 is born in (shareProcessNamespace) */
+	const char *mnt_path; /* mount namespace the plan joins and builds the root in */
 	int userns; /* a user namespace with the config's maps, as uid_map and gid_map take
 		     * them (malloc'd), where the container's root is host root_uid:root_gid */
 	char *uid_map, *gid_map;

@@ -3,9 +3,9 @@
  *
  * What the runtime spec says a runtime must do with what it does not know: ignore unknown
  * properties (logged as a warning here), but refuse a value it cannot honour.  So an unknown
- * namespace type, capability, rlimit or mount option, a joined pid/ipc/uts namespace, a
- * user namespace whose maps are not one range from container id 0, or a hook kind the
- * brand cannot run where the spec says are one error line each, before anything is made.
+ * namespace type, capability, rlimit or mount option, a joined user or cgroup namespace,
+ * user namespace maps the kernel would refuse, or a hook kind the brand cannot run where the
+ * spec says are one error line each, before anything is made.
  * Tables, not ladders: mount options, rlimits, namespaces.
  */
 #include "cli/oci.h"
@@ -453,7 +453,8 @@ static int idmap_parse(json_t *a, const char *what, char **text, uint32_t *root,
 	return 0;
 }
 
-/* linux.namespaces: the brand's container always has pid, mount, uts, ipc of its own. */
+/* linux.namespaces: pid, uts, ipc and mount of the container's own unless a path names one
+ * to join; cgroup always its own. */
 static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_error *e)
 {
 	json_t *a = json_object_get(linux_, "namespaces"), *v;
@@ -482,6 +483,10 @@ static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_er
 			/* a pod's containers share its sandbox's: joined by PID 1 after the
 			 * plan (container_setup) */
 			*(!strcmp(t, "uts") ? &c->uts_path : &c->ipc_path) = path;
+		} else if (path && !strcmp(t, "mount")) {
+			/* joined by PID 1 before the plan's first mount, as runc's init: the
+			 * root is built in it (LOP_JOIN_MNTNS) */
+			c->mnt_path = path;
 		} else if (!strcmp(t, "pid") || !strcmp(t, "ipc") || !strcmp(t, "uts") ||
 			   !strcmp(t, "mount") || !strcmp(t, "cgroup")) {
 			if (path)
@@ -505,6 +510,13 @@ static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_er
 			return oci_fail(e,
 					"joining a uts, ipc or pid namespace with a user namespace "
 					"of the container's own is not supported");
+		/* the container's root must own the mount namespace its mounts are locked in
+		 * (launch_userns.c): one given by path is not its own */
+		if (c->mnt_path)
+			return oci_fail(e,
+					"joining a mount namespace (%s) with a user namespace of "
+					"the container's own is not supported",
+					c->mnt_path);
 	}
 	return 0;
 }

@@ -12,7 +12,8 @@
  * the program's.  run is create + start + wait + delete.
  *
  * Nothing is left behind by a failed create: the cgroup is killed and removed, the state
- * directory removed, and every mount lived in the container's mount namespace.
+ * directory removed, and every mount lived in the container's mount namespace (in one joined
+ * by path, PID 1 takes back what it bound there when it fails before its pivot_root).
  */
 #include "cli/oci.h"
 #include "cli/oci_container.h"
@@ -42,6 +43,8 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/nsfs.h>
 
 extern char **environ;
 
@@ -149,6 +152,7 @@ static int container_before_pivot(void *arg, struct zone_error *err)
 	if (k->runtime_hooks) {
 		ssize_t n;
 
+		close(k->hooks_go[1]); /* create's: its close is end-of-file here */
 		if (write(k->ready[1], "h", 1) != 1)
 			return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "ask for the hooks");
 		while ((n = read(k->hooks_go[0], &c, 1)) < 0 && errno == EINTR)
@@ -175,6 +179,43 @@ static int container_started(void *arg, const struct launch_brand *b, struct zon
 
 /* ------------------------------------------------------------------------------------------ */
 /* In create. */
+
+/*
+ * linux.namespaces' mount path: opened here, in the runtime's own mount namespace (as runc
+ * resolves it), and checked before anything is made, so PID 1's setns (LOP_JOIN_MNTNS) finds
+ * a mount namespace.  The runtime's own, or the host's init's, is refused: the plan's
+ * mounts and pivot_root would be the host's.  The fd, or -1 with e.
+ */
+static int mntns_open(const char *path, struct zone_error *e)
+{
+	const char *own[] = {"/proc/self/ns/mnt", "/proc/1/ns/mnt"};
+	char fdpath[32], what[64] = "";
+	struct stat st, o;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return oci_fail(e, "mount namespace %s: %s", path, strerror(errno));
+	if (ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNS) {
+		/* the kernel names a namespace file's type: net:[4026531840] */
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+		if (readlink(fdpath, what, sizeof(what) - 1) < 0 || what[0] == '/')
+			oci_fail(e, "mount namespace %s: not a namespace file", path);
+		else
+			oci_fail(e, "mount namespace %s: %s, not a mount namespace", path, what);
+		close(fd);
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		if (fstat(fd, &st) == 0 && stat(own[i], &o) == 0 && st.st_dev == o.st_dev &&
+		    st.st_ino == o.st_ino) {
+			close(fd);
+			return oci_fail(e,
+					"mount namespace %s: the runtime's own (or the host's): "
+					"the container's mounts would be the host's",
+					path);
+		}
+	return fd;
+}
 
 static int opts_build(struct container *k, const struct create_opts *co, struct zone_error *e)
 {
@@ -215,7 +256,10 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 	k->uts_fd = k->ipc_fd = -1;
 	/* a pod's sandbox's namespaces are not the container's own: their knobs stay read-only */
 	o->joined_ns = (c->uts_path ? CLONE_NEWUTS : 0) | (c->ipc_path ? CLONE_NEWIPC : 0) |
-		       (c->pid_path ? CLONE_NEWPID : 0);
+		       (c->pid_path ? CLONE_NEWPID : 0) | (c->mnt_path ? CLONE_NEWNS : 0);
+	o->mnt_fd = -1;
+	if (c->mnt_path && (o->mnt_fd = mntns_open(c->mnt_path, e)) < 0)
+		return -1;
 	if ((c->uts_path && (k->uts_fd = open(c->uts_path, O_RDONLY | O_CLOEXEC)) < 0) ||
 	    (c->ipc_path && (k->ipc_fd = open(c->ipc_path, O_RDONLY | O_CLOEXEC)) < 0))
 		return oci_fail(e, "namespace %s: %s",
@@ -513,6 +557,8 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 	if (pidns_leave(k, r < 0 ? NULL : e) < 0 || r < 0)
 		return -1;
 	oci_preserve_fds_close(co->preserve_fds);
+	if (k->opts.mnt_fd >= 0)
+		close(k->opts.mnt_fd); /* PID 1's now */
 	close(k->ready[1]);
 	close(k->hooks_go[0]);
 	close(k->start_fd);
@@ -523,7 +569,11 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 	 * 'r': it is set up and waits for start */
 	while (read(k->ready[0], &c, 1) == 1 && c == 'h') {
 		if (create_runtime_hooks(k, *pid, e) < 0) {
-			close(k->hooks_go[1]); /* PID 1 sees end-of-file and gives up */
+			/* PID 1 sees end-of-file and gives up; waited for, so what it made in a
+			 * joined mount namespace is taken back before create's kill */
+			close(k->hooks_go[1]);
+			if (waitpid(*pid, NULL, 0) == *pid)
+				*pid = -1;
 			return -1;
 		}
 		if (write(k->hooks_go[1], "g", 1) != 1)

@@ -6,7 +6,7 @@
 need_root
 need_image
 ID=h7x$$
-OCI_IDS="a b c d e f"
+OCI_IDS="a b c d e f g"
 . "$(dirname "$0")/oci_lib.sh"
 
 # --preserve-fds: the caller's 3 and 4 are the program's, as podman's socket activation
@@ -95,6 +95,67 @@ pe=$(R state "${ID}e" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
 R delete --force "${ID}e"
 R delete --force "${ID}d"
 echo "ok   a pid namespace joined by path (shareProcessNamespace)"
+
+# a mount namespace by path (runc's: PID 1 joins it before the first mount, the root is built
+# in it): a host process's namespace of its own (unshare), the program in it, seeing its
+# bundle's root and the bundle's binds.  The root lies on a shared mount of the host's that
+# the namespace is a peer of: none of the container's mounts propagates back to the host.
+mntns() { # start a process in a new mount namespace, a peer of the host's shared mounts
+	unshare --mount --propagation unchanged --fork sleep 300 &
+	up=$!
+	i=0; while ! sp=$(pgrep -P $up sleep) && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	[ "$(readlink /proc/$sp/ns/mnt)" != "$(readlink /proc/self/ns/mnt)" ] || fail "unshare made no mount namespace"
+}
+mkdir -p "$WORK/sh"
+mount -t tmpfs tmpfs "$WORK/sh" && mount --make-shared "$WORK/sh" || fail "shared tmpfs at $WORK/sh"
+cp -a "$IMAGE" "$WORK/sh/rootfs"
+echo "the bundle's root" >"$WORK/sh/rootfs/marker"
+host_mounts() { grep -c " $WORK/sh" /proc/self/mountinfo; }
+mntns
+config '["sh", "-c", "cat /marker > /out/mnt; exec sleep 300"]' "
+c['root']['path'] = '$WORK/sh/rootfs'
+c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'mount']
+c['linux']['namespaces'].append({'type': 'mount', 'path': '/proc/$sp/ns/mnt'})"
+R run -d --bundle "$B" "${ID}g" 2>"$WORK/err" || fail "run -d joining a mount namespace exited $?: $(cat "$WORK/err")"
+wait_file "$WORK/out/mnt"
+pg=$(R state "${ID}g" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+[ "$(readlink /proc/$pg/ns/mnt)" = "$(readlink /proc/$sp/ns/mnt)" ] ||
+	fail "mount namespace not joined: $(readlink /proc/$pg/ns/mnt), not $(readlink /proc/$sp/ns/mnt)"
+[ "$(cat "$WORK/out/mnt")" = "the bundle's root" ] || fail "the program's /marker: $(cat "$WORK/out/mnt")"
+[ "$(R exec "${ID}g" cat /marker)" = "the bundle's root" ] || fail "exec does not see the bundle's root"
+[ "$(host_mounts)" = 1 ] || fail "the container's mounts reached the host: $(grep " $WORK/sh" /proc/self/mountinfo)"
+R delete --force "${ID}g"
+kill $sp 2>/dev/null; wait $up 2>/dev/null # unshare --fork ignores SIGTERM itself
+# a create that fails in a joined namespace before its pivot (PID 1's createContainer hook;
+# create's prestart, while PID 1 waits) takes back what it mounted there; nothing of it left
+# in the runtime's state or cgroups
+mntns
+before=$(wc -l <"/proc/$sp/mountinfo")
+for hook in createContainer prestart; do
+	config '["true"]' "
+c['root']['path'] = '$WORK/sh/rootfs'
+c['hooks'] = {'$hook': [{'path': '/bin/false'}]}
+c['linux']['namespaces'].append({'type': 'mount', 'path': '/proc/$sp/ns/mnt'})"
+	R create --bundle "$B" "${ID}g" 2>"$WORK/err" && fail "a failing $hook hook did not fail create"
+	[ "$(wc -l <"/proc/$sp/mountinfo")" = "$before" ] ||
+		fail "a failed create ($hook) left mounts in the joined namespace: $(grep -e "$WORK" -e lxzone-brand "/proc/$sp/mountinfo")"
+	[ ! -e "$STATE/${ID}g" ] && [ -z "$(find /sys/fs/cgroup -maxdepth 3 -name "${ID}g")" ] ||
+		fail "a failed create ($hook) left state or a cgroup"
+done
+kill $sp 2>/dev/null; wait $up 2>/dev/null # unshare --fork ignores SIGTERM itself
+# a path that is not a mount namespace: one line saying so, nothing made
+config '["true"]' "c['linux']['namespaces'].append({'type': 'mount', 'path': '/proc/self/ns/net'})"
+R create --bundle "$B" "${ID}g" 2>"$WORK/err" && fail "a network namespace was joined as a mount namespace"
+grep -q "create failed: mount namespace /proc/self/ns/net: net:\[[0-9]*\], not a mount namespace" "$WORK/err" &&
+	[ "$(wc -l <"$WORK/err")" = 1 ] || fail "a network namespace as mount: $(cat "$WORK/err")"
+[ ! -e "$STATE/${ID}g" ] && [ -z "$(find /sys/fs/cgroup -maxdepth 3 -name "${ID}g")" ] || fail "a refused namespace left state or a cgroup"
+# the runtime's own namespace (the host's): its mounts and pivot_root would be the host's
+config '["true"]' "c['linux']['namespaces'].append({'type': 'mount', 'path': '/proc/self/ns/mnt'})"
+R create --bundle "$B" "${ID}g" 2>"$WORK/err" && fail "the runtime's own mount namespace was joined"
+grep -q "mount namespace /proc/self/ns/mnt: the runtime's own" "$WORK/err" || fail "the runtime's own mount namespace: $(cat "$WORK/err")"
+[ "$(host_mounts)" = 1 ] || fail "mounts left on the host: $(grep " $WORK/sh" /proc/self/mountinfo)"
+umount "$WORK/sh"
+echo "ok   a mount namespace joined by path (the root built in it; nothing back on the host; a failed create takes its mounts back; a wrong type refused)"
 
 # linux.devices: /dev/fuse the host's node bound in, /dev/h7null (c 1:3) made by mknod with
 # its mode; linux.resources.devices on the v1 devices cgroup (podman's deny-all first: the

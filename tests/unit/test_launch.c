@@ -341,6 +341,62 @@ static void test_plan_userns(void **state)
 	assert_string_equal(find_op(&p, LOP_MOUNT, "/dev")->data, "mode=755");
 }
 
+/* A mount namespace given by fd (an OCI bundle's by path): not cloned, joined after the cgroup
+ * joins and before the first mount, so the root, /proc, /dev, the binds and the pivot are all
+ * made in it; refused with a user namespace (init's copy would not be it) or no fd. */
+static void test_plan_join_mntns(void **state)
+{
+	static const char *const cg[] = {"/sys/fs/cgroup/z/cgroup.procs"};
+	struct launch_userns u = {
+	    .base = 1048576, .gid_base = 1048576, .count = 65536, .user_fd = -1};
+	struct launch_opts o = {.argv = argv_true,
+				.brand_image = "/b/lxzone-brand",
+				.root = "/srv/z",
+				.net_fd = -1,
+				.cgroup_procs = cg,
+				.ncgroup_procs = 1,
+				.init = LAUNCH_INIT_IMAGE,
+				.joined_ns = CLONE_NEWNS,
+				.mnt_fd = 9};
+	static struct launch_plan p;
+	struct zone_error e = {0};
+	const struct launch_op *join;
+	char out[16384];
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(launch_plan_build(&o, &p, &e), 0);
+	assert_int_equal(p.clone_flags, CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC);
+	join = find_op(&p, LOP_JOIN_MNTNS, NULL);
+	assert_non_null(join);
+	assert_int_equal(op_index(&p, join), 1); /* after the one cgroup join */
+	for (size_t i = op_index(&p, join) + 1; i < p.nops; i++)
+		assert_int_not_equal(p.ops[i].kind, LOP_JOIN_MNTNS);
+	assert_true(op_index(&p, join) < op_index(&p, find_op(&p, LOP_MAKE_PRIVATE, NULL)));
+	assert_true(op_index(&p, join) < op_index(&p, find_op(&p, LOP_BRAND_BIND, NULL)));
+	assert_true(op_index(&p, join) < op_index(&p, find_op(&p, LOP_BIND_ROOT, NULL)));
+	assert_non_null(find_op(&p, LOP_PIVOT_ROOT, NULL));
+	f = fmemopen(out, sizeof(out), "w");
+	launch_plan_print(&p, f);
+	fclose(f);
+	assert_non_null(strstr(out, "namespaces pid,uts,ipc\n"));
+	assert_non_null(strstr(out, "\njoin-mntns fd 9\n"));
+	/* without the flag the fd means nothing: a new namespace, no join */
+	o.joined_ns = 0;
+	assert_int_equal(launch_plan_build(&o, &p, &e), 0);
+	assert_true(p.clone_flags & CLONE_NEWNS);
+	assert_null(find_op(&p, LOP_JOIN_MNTNS, NULL));
+	o.joined_ns = CLONE_NEWNS;
+	o.mnt_fd = -1;
+	assert_int_equal(launch_plan_build(&o, &p, &e), -1);
+	assert_int_equal(e.status, 125);
+	o.mnt_fd = 9;
+	o.userns = &u;
+	assert_int_equal(launch_plan_build(&o, &p, &e), -1);
+	assert_int_equal(e.status, 125);
+	assert_non_null(strstr(e.msg, "user namespace"));
+}
+
 static void test_plan_zone_extras(void **state)
 {
 	static const struct launch_bind binds[] = {{"/srv/data", "/data", 1},
@@ -534,6 +590,7 @@ int main(void)
 	    cmocka_unit_test(test_plan_host),
 	    cmocka_unit_test(test_plan_zone),
 	    cmocka_unit_test(test_plan_userns),
+	    cmocka_unit_test(test_plan_join_mntns),
 	    cmocka_unit_test(test_plan_zone_extras),
 	    cmocka_unit_test(test_plan_zone_rejects),
 	    cmocka_unit_test(test_plan_print),

@@ -219,8 +219,11 @@ struct launch_opts {
 	int net_fd; /* LAUNCH_NET_FD: an open /proc/<pid>/ns/net or netns */
 	/* CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWPID: namespaces the caller joins the zone to
 	 * after the plan (an OCI pod's sandbox's), not the zone's own: their sysctls stay
-	 * read-only (launch_owned_ns) */
+	 * read-only (launch_owned_ns).  CLONE_NEWNS: the plan joins the mount namespace open
+	 * at mnt_fd instead of making one (LOP_JOIN_MNTNS), and builds the whole root in it
+	 * (an OCI bundle's mount namespace by path); not with userns */
 	int joined_ns;
+	int mnt_fd; /* read only when joined_ns has CLONE_NEWNS */
 	/* resource limits the zone's init gets (and so every process it starts), set while the
 	 * launcher is still root of the host (raising a hard limit needs CAP_SYS_RESOURCE in the
 	 * initial user namespace) */
@@ -412,6 +415,8 @@ enum launch_op_kind {
 	LOP_BINFMT,	    /* user namespace: bind the brand src read-only on LX_ZONE_BRAND and
 			       register an execute-only copy of it with U's binfmt_misc, mounted
 			       read-only on dest (launch_binfmt.c) */
+	LOP_JOIN_MNTNS,	    /* setns(mnt_fd, CLONE_NEWNS): the plan's mounts, pivot_root and
+			       all, are made in that namespace (opts->joined_ns) */
 };
 
 struct launch_op {

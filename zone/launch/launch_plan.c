@@ -48,6 +48,7 @@ static const char *const op_names[] = {
     [LOP_BINFMT] = "binfmt",
     [LOP_ENTER_USERNS] = "enter-userns",
     [LOP_LXPROC_FILES] = "lxproc-files",
+    [LOP_JOIN_MNTNS] = "join-mntns",
 };
 
 const char *launch_op_name(int kind)
@@ -356,6 +357,10 @@ static int zone_ops_enter(const struct launch_opts *opts, struct launch_plan *pl
 	}
 	for (size_t i = 0; i < opts->ncgroup_procs; i++)
 		*full |= !add(plan, LOP_JOIN_CGROUP, opts->cgroup_procs[i], NULL);
+	/* a mount namespace given (OCI's by path): joined before the first mount, so the whole
+	 * root is built in it; after the cgroup joins, whose files are the runtime's */
+	if (opts->joined_ns & CLONE_NEWNS)
+		*full |= !add(plan, LOP_JOIN_MNTNS, NULL, NULL);
 	/* after the joins: the zone's /proc/self/cgroup shows "/", never the host's path */
 	*full |= !add(plan, LOP_NEW_CGROUPNS, NULL, NULL);
 	*full |= !add(plan, LOP_MAKE_PRIVATE, NULL, "/");
@@ -546,6 +551,17 @@ int launch_plan_build(const struct launch_opts *opts, struct launch_plan *plan,
 	 * LOP_SPAWN_INIT */
 	if (opts->userns)
 		plan->clone_flags = CLONE_NEWNS;
+	if (opts->joined_ns & CLONE_NEWNS) {
+		/* U's init copies the setup's mount namespace into one U owns (LOP_ENTER_USERNS):
+		 * the zone would not be in the one given, and U may not join a host-owned one */
+		if (opts->userns)
+			return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
+					   "a mount namespace to join and a user namespace of the "
+					   "zone's own: not supported");
+		if (opts->mnt_fd < 0)
+			return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "mount: no namespace fd");
+		plan->clone_flags &= ~CLONE_NEWNS;
+	}
 	plan->new_timens = opts->timens != 0;
 	if (opts->init == LAUNCH_INIT_MINIMAL &&
 	    launch_init_image_path(opts, plan->init_image, sizeof(plan->init_image), err) < 0)
@@ -589,6 +605,9 @@ static void print_op(const struct launch_plan *plan, const struct launch_op *op,
 	switch (op->kind) {
 	case LOP_JOIN_NETNS:
 		fprintf(out, " fd %d", plan->opts->net_fd);
+		break;
+	case LOP_JOIN_MNTNS:
+		fprintf(out, " fd %d", plan->opts->mnt_fd);
 		break;
 	case LOP_HOSTNAME:
 		fprintf(out, " %s", op->data);
@@ -677,7 +696,8 @@ void launch_plan_print(const struct launch_plan *plan, FILE *out)
 			o->net == LAUNCH_NET_NONE ? ",net" : "", plan->new_timens ? ",time" : "",
 			ids, o->net == LAUNCH_NET_HOST ? "" : ", net");
 	} else if (plan->clone_flags) {
-		fprintf(out, "namespaces pid,mount,uts,ipc%s%s\n",
+		fprintf(out, "namespaces pid,%suts,ipc%s%s\n",
+			plan->clone_flags & CLONE_NEWNS ? "mount," : "",
 			plan->clone_flags & CLONE_NEWNET ? ",net" : "",
 			plan->new_timens ? ",time" : "");
 	} else {

@@ -164,6 +164,7 @@ static int bind_root(struct root_ctx *c, const struct launch_op *op)
 	} else if (mount(op->src, op->src, NULL, MS_BIND | MS_REC, NULL) < 0) {
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "bind root %s", op->src);
 	}
+	c->root_bound = 1;
 	c->rootfd = open(op->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (c->rootfd < 0)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open root %s", op->src);
@@ -310,6 +311,7 @@ static int pivot(struct root_ctx *c)
 	 * us */
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "pivot_root %s", c->root);
+	c->pivoted = 1;
 	if (umount2(".", MNT_DETACH) < 0)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "detach the old root");
 	if (chdir("/") < 0)
@@ -326,6 +328,17 @@ static int op_join_netns(struct root_ctx *c, const struct launch_op *op)
 	(void)op;
 	if (setns(c->plan->opts->net_fd, CLONE_NEWNET) < 0)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "join netns");
+	return 0;
+}
+
+/* The mount namespace given (opts->joined_ns): setns checks it is one; root and cwd become
+ * its root, where the plan's host paths (the root, the brand, binds) are then resolved. */
+static int op_join_mntns(struct root_ctx *c, const struct launch_op *op)
+{
+	(void)op;
+	if (setns(c->plan->opts->mnt_fd, CLONE_NEWNS) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "join the mount namespace");
+	c->mnt_joined = 1;
 	return 0;
 }
 
@@ -467,7 +480,21 @@ static const op_fn op_table[] = {
     [LOP_BINFMT] = launch_do_binfmt,
     [LOP_SPAWN_INIT] = op_spawn_init,
     [LOP_ENTER_USERNS] = op_enter_userns,
+    [LOP_JOIN_MNTNS] = op_join_mntns,
 };
+
+/* A plan failed in a mount namespace it joined, before its pivot: the root's bind (with every
+ * mount made under it) and the brand's are taken back, so the namespace's owner finds its
+ * paths as they were.  (After the pivot its root is the zone's, as under runc.) */
+static void joined_mntns_undo(const struct root_ctx *c, int brand_bound)
+{
+	if (!c->mnt_joined || c->pivoted)
+		return;
+	if (c->root_bound)
+		umount2(c->root, MNT_DETACH);
+	if (brand_bound)
+		umount2(c->plan->brand, MNT_DETACH);
+}
 
 int launch_ops_execute(const struct launch_plan *plan, const char *report_path, int *brand_fd,
 		       int *init_fd, struct zone_error *err)
@@ -508,6 +535,8 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 		close(c.go_fd);
 	if (c.init_pidns >= 0)
 		close(c.init_pidns);
+	if (r < 0)
+		joined_mntns_undo(&c, *brand_fd >= 0);
 	if (r < 0 && *brand_fd >= 0) {
 		close(*brand_fd);
 		*brand_fd = -1;

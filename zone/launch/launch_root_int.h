@@ -39,6 +39,9 @@ struct root_ctx {
 	const char *report_path; /* LOP_REPORT_BIND's source, or NULL */
 	int *brand_fd;		 /* LOP_BRAND_BIND's result */
 	int *init_fd;		 /* LOP_INIT_IMAGE's result, or NULL */
+	/* LOP_JOIN_MNTNS done: the namespace is someone else's, so a plan that fails before
+	 * the pivot takes back the root and brand binds it made there */
+	int mnt_joined, root_bound, pivoted;
 };
 
 /* launch_root.c */

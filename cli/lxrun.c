@@ -34,6 +34,7 @@ static const struct sock_fprog *filter_cached(const struct launch_opts *opts,
 				    .epoll_ppoll = opts->epoll_ppoll,
 				    .lxproc = (opts->zone_page && *opts->zone_page) ||
 					      (opts->kernel_version && *opts->kernel_version),
+				    .lxproc_version_only = !(opts->zone_page && *opts->zone_page),
 				    .lxproc_kernel_files = opts->lxproc_kernel,
 				    .affinity_native = opts->affinity_native,
 				    .kernel = lx_sys_kv_parse(opts->kernel_version)};

@@ -84,7 +84,8 @@ uint64_t lx_filter_key(const struct lx_filter_opts *o)
 			o && o->affinity_native,
 			o && o->epoll_ppoll,
 			o && o->mount_notify && o->userns,
-			o && o->exe_kernel};
+			o && o->exe_kernel,
+			o && o->lxproc && o->lxproc_version_only};
 
 	h = fnv1a(h, w, sizeof(w));
 	if (v) {

@@ -16,6 +16,11 @@
 struct lx_filter_opts {
 	int hardened; /* use the table's hardened profile (cls_hardened) */
 	int lxproc;   /* the zone has a zone page: trap the table's CAPS rows (lxproc's calls) */
+	/* lxproc is on for the kernel-version's files alone (/proc/version, osrelease), with no
+	 * zone page: sysinfo and sched_getaffinity, whose answers only a zone page changes, pass
+	 * to the kernel (and the gate does not refuse sysinfo, which the brand then asks the
+	 * kernel for) */
+	int lxproc_version_only;
 	/* the kernel serves lxproc's files (zone/lxprocfs.h): of lxproc's calls only the ones
 	 * that are no file (sysinfo, sched_getaffinity) trap, and opens never do */
 	int lxproc_kernel_files;

@@ -289,6 +289,8 @@ int lx_filter_lxproc_nr(const struct lx_filter_opts *o, int nr)
 {
 	if (!o || !o->lxproc || lx_systable[nr].trap != LX_TRAP_CAPS)
 		return 0;
+	if (o->lxproc_version_only && (nr == SCMP_SYS(sysinfo) || nr == SCMP_SYS(sched_getaffinity)))
+		return 0;
 	if (nr == SCMP_SYS(sched_getaffinity))
 		return !o->affinity_native;
 	return !o->lxproc_kernel_files || nr == SCMP_SYS(sysinfo);

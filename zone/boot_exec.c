@@ -138,6 +138,7 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	struct lx_filter_opts fo = {.hardened = opts.hardened,
 				    .lxproc = (opts.zone_page && *opts.zone_page) ||
 					      (opts.kernel_version && *opts.kernel_version),
+				    .lxproc_version_only = !(opts.zone_page && *opts.zone_page),
 				    .lxproc_kernel_files = opts.lxproc_kernel,
 				    .affinity_native = opts.affinity_native,
 				    .kernel = lx_sys_kv_parse(opts.kernel_version)};

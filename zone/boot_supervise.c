@@ -272,6 +272,7 @@ static int sup_filter_page(struct sup *s)
 	    .userns = b->opts.userns != NULL,
 	    .lxproc = (b->opts.zone_page && *b->opts.zone_page) ||
 		      (b->opts.kernel_version && *b->opts.kernel_version),
+	    .lxproc_version_only = !(b->opts.zone_page && *b->opts.zone_page),
 	    .kernel = lx_sys_kv_parse(b->opts.kernel_version),
 	    .lxproc_kernel_files = b->opts.lxproc_kernel,
 	    .affinity_native = b->opts.affinity_native,

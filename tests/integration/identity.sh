@@ -34,6 +34,12 @@ if have_lxrun; then
 			fail "--kernel-version $KV: '$prog' printed '$got'"
 		fi
 	done
+	# sysinfo under --kernel-version alone (no zone page): the kernel's answer through the
+	# brand, never EPERM from the gate (LTP's sysinfo01-03 under lxrun caught that)
+	got=$(timeout 60 "$LXRUN" --kernel-version $KV -- /usr/bin/python3 -c \
+		'import ctypes; b = ctypes.create_string_buffer(128); l = ctypes.CDLL(None, use_errno=True); print(l.sysinfo(b), ctypes.get_errno(), int.from_bytes(b[:8], "little") > 0)' 2>&1)
+	[ "$got" = "0 0 True" ] && echo "ok   --kernel-version $KV: sysinfo answers, uptime > 0" ||
+		fail "--kernel-version $KV: sysinfo printed '$got' (want '0 0 True')"
 	got=$(timeout 60 "$LXRUN" --root "$broot" --kernel-version 3.10.0 -- /bin/uname -r 2>&1)
 	[ "$got" = 3.10.0 ] && echo "ok   --root --kernel-version 3.10.0: uname -r" ||
 		fail "--root --kernel-version 3.10.0: uname -r printed '$got'"

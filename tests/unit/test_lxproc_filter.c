@@ -351,6 +351,51 @@ static void test_kernel_files_trap_no_open(void **state)
 }
 
 /*
+ * lxproc on for the kernel-version's files alone (lxrun --kernel-version, a zone without
+ * caps: no zone page): the opens trap as with a page, but sysinfo and sched_getaffinity pass
+ * from anywhere, and the gate does not refuse sysinfo, which the brand has no page to answer
+ * from (it asks the kernel).  With a page the gate refuses it, as above.  Both profiles.
+ */
+static void test_version_only_passes_sysinfo(void **state)
+{
+	const uint64_t none[4] = {0, 0, 0, 0};
+	const uint64_t procpath[4] = {(uint64_t)-100, 0x7fff0000, 0, 0};
+	struct zone_error err = {0};
+
+	(void)state;
+	for (int h = 0; h < 2; h++)
+		for (int only = 0; only < 2; only++) {
+			struct lx_filter_opts o = {
+			    .hardened = h, .lxproc = 1, .lxproc_version_only = only, .kernel = LX_KV(6, 1, 0)};
+			struct sock_fprog p;
+			uint32_t gate, out, aff;
+
+			if (lx_filter_build(&o, &p, &err) != 0)
+				fail_msg("build: %s", err.msg);
+			if (lx_filter_verify(&o, &p, &err) != 0)
+				fail_msg("verify: %s", err.msg);
+			gate = run_prog(p.filter, p.len, SYS_sysinfo, none, IP_GATE,
+					AUDIT_ARCH_X86_64, NULL);
+			out = run_prog(p.filter, p.len, SYS_sysinfo, none, IP_OUTSIDE,
+				       AUDIT_ARCH_X86_64, NULL);
+			aff = run_prog(p.filter, p.len, SYS_sched_getaffinity, none, IP_OUTSIDE,
+				       AUDIT_ARCH_X86_64, NULL);
+			if (only ? gate != SECCOMP_RET_ALLOW || out != SECCOMP_RET_ALLOW ||
+				       aff != SECCOMP_RET_ALLOW
+				 : gate != (SECCOMP_RET_ERRNO | EPERM) || out != RET_TRAP ||
+				       aff != RET_TRAP)
+				fail_msg("profile %d version-only %d: sysinfo gate %#x outside %#x, "
+					 "sched_getaffinity %#x",
+					 h, only, gate, out, aff);
+			/* the kernel-version's files still need the opens */
+			assert_int_equal(run_prog(p.filter, p.len, SYS_openat, procpath, IP_OUTSIDE,
+						  AUDIT_ARCH_X86_64, NULL),
+					 RET_TRAP);
+			free(p.filter);
+		}
+}
+
+/*
  * The exe filter (emul/exefilter.h): readlink and readlinkat trap outside the gate, pass from
  * it; every other call and another architecture pass (the main filter decides).  And the main
  * filter of a zone whose processes name their exe (exe_kernel): readlink passes on the number
@@ -433,6 +478,7 @@ int main(void)
 	    cmocka_unit_test(test_verify_tells_lxproc_apart),
 	    cmocka_unit_test(test_kernel_files_trap_no_open),
 	    cmocka_unit_test(test_exefilter_and_exe_kernel),
+	    cmocka_unit_test(test_version_only_passes_sysinfo),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -385,6 +385,7 @@ int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
 				    .epoll_ppoll = opts->epoll_ppoll,
 				    .lxproc = (opts->zone_page && *opts->zone_page) ||
 					      (opts->kernel_version && *opts->kernel_version),
+				    .lxproc_version_only = !(opts->zone_page && *opts->zone_page),
 				    .lxproc_kernel_files = opts->lxproc_kernel,
 				    .affinity_native = opts->affinity_native,
 				    .mount_notify = opts->notify_sock != NULL,

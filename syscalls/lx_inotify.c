@@ -20,7 +20,10 @@
  *                        1024 names), IN_CREATE, IN_DELETE, IN_MODIFY, IN_ATTRIB, with the
  *                        entry's name; IN_ISDIR for directories.
  * A look's events are queued and written in the order of the changes' times, one inode's
- * events together when the clock's granularity makes times equal (flush()).
+ * events together when the clock's granularity makes times equal (flush()), in as few writes
+ * as whole records allow (each at most PIPE_BUF bytes, so atomic): a read finds them together,
+ * as Linux has an unlink's IN_ATTRIB, IN_DELETE_SELF and IN_IGNORED queued before unlink
+ * returns.
  * Latency: up to 100 ms.  Blind spots: what a snapshot cannot show — IN_ACCESS, IN_OPEN,
  * IN_CLOSE_WRITE / IN_CLOSE_NOWRITE, the rename cookie (a rename is IN_DELETE + IN_CREATE,
  * never IN_MOVED_FROM/TO), a change undone within one period, a change that keeps size and
@@ -30,7 +33,8 @@
  * thread, so it ends with the process's execve: after exec an inherited inotify descriptor reads
  * nothing new (documented in docs/architecture.md); after fork the parent's watcher goes on feeding
  * the pipe both share.  A read into a buffer smaller than the next record returns part of it
- * (Linux: EINVAL).
+ * (Linux: EINVAL).  A look's records past one pipe buffer's worth (PIPE_BUF, ~100 events) go
+ * in more writes, between which a reader may run.
  */
 #include "emul/guestmem.h"
 #include "emul/lx_errno.h"
@@ -72,6 +76,7 @@
 #define NWATCH		 128
 #define NENT		 1024
 #define PERIOD_NS	 100000000LL
+#define PIPE_ATOMIC	 4096 /* PIPE_BUF: a write of at most this many bytes is not split */
 #define HELPER_STACK	 (64UL * 1024)
 #define CLONE_THREAD_SET (0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000)
 
@@ -119,6 +124,8 @@ static struct {
 	uint32_t npend;
 	int64_t key;  /* the key of what emit() queues next */
 	uint64_t ino; /* and its inode */
+	size_t nout;  /* records built for the next write (out_add, out_write) */
+	char out[PIPE_ATOMIC];
 } st;
 
 /* The state's lock.  The watcher thread holds it while it scans, so a fork can copy it held
@@ -147,29 +154,16 @@ static void st_unlock(void)
 
 /* --- events ------------------------------------------------------------------------------- */
 
-static void emit_raw(struct inst *in, int wd, uint32_t mask, const char *name)
+/* Writes the records built in st.out, in one write (at most PIPE_ATOMIC bytes: all or
+ * nothing).  The caller holds st's lock. */
+static void out_write(struct inst *in)
 {
-	struct {
-		int32_t wd;
-		uint32_t mask, cookie, len;
-		char name[80];
-	} ev;
-	size_t n = name ? lx_strlen(name) : 0, len = n ? (n + 1 + 15) & ~(size_t)15 : 0;
 	struct lx_stat s;
 
-	if (len > sizeof(ev.name))
-		return;
 	/* the write end may have been closed or replaced by the guest (dup2 over our number) */
-	if (lx_sys2(LX_SYS_fstat, in->wfd, &s) < 0 || s.dev != in->pipe_dev ||
-	    s.ino != in->pipe_ino)
-		return;
-	memset(&ev, 0, sizeof(ev));
-	ev.wd = wd;
-	ev.mask = mask;
-	ev.len = (uint32_t)len;
-	if (n)
-		memcpy(ev.name, name, n);
-	if (lx_sys3(LX_SYS_write, in->wfd, &ev, 16 + len) == -LX_EAGAIN) {
+	if (st.nout && lx_sys2(LX_SYS_fstat, in->wfd, &s) == 0 && s.dev == in->pipe_dev &&
+	    s.ino == in->pipe_ino &&
+	    lx_sys3(LX_SYS_write, in->wfd, st.out, st.nout) == -LX_EAGAIN) {
 		/* a full queue: Linux queues one IN_Q_OVERFLOW */
 		struct {
 			int32_t wd;
@@ -177,6 +171,32 @@ static void emit_raw(struct inst *in, int wd, uint32_t mask, const char *name)
 		} ov = {-1, IN_Q_OVERFLOW, 0, 0};
 		lx_sys3(LX_SYS_write, in->wfd, &ov, sizeof(ov));
 	}
+	st.nout = 0;
+}
+
+/* Appends one struct inotify_event record (name padded to 16 bytes) to st.out, writing out
+ * what is there first when the record would not fit. */
+static void out_add(struct inst *in, int wd, uint32_t mask, const char *name)
+{
+	struct {
+		int32_t wd;
+		uint32_t mask, cookie, len;
+	} head;
+	size_t n = name ? lx_strlen(name) : 0, len = n ? (n + 1 + 15) & ~(size_t)15 : 0;
+
+	if (len > 80)
+		return;
+	if (st.nout + sizeof(head) + len > sizeof(st.out))
+		out_write(in);
+	head.wd = wd;
+	head.mask = mask;
+	head.cookie = 0;
+	head.len = (uint32_t)len;
+	memcpy(st.out + st.nout, &head, sizeof(head));
+	memset(st.out + st.nout + sizeof(head), 0, len);
+	if (n)
+		memcpy(st.out + st.nout + sizeof(head), name, n);
+	st.nout += sizeof(head) + len;
 }
 
 /* Writes the queued events, oldest change first (a stable sort: one change's events keep
@@ -209,8 +229,9 @@ static void flush(struct inst *in)
 			st.pend[j - 1] = t;
 		}
 	for (uint32_t i = 0; i < st.npend; i++)
-		emit_raw(in, st.pend[i].wd, st.pend[i].mask,
-			 st.pend[i].name[0] ? st.pend[i].name : 0);
+		out_add(in, st.pend[i].wd, st.pend[i].mask,
+			st.pend[i].name[0] ? st.pend[i].name : 0);
+	out_write(in);
 	st.npend = 0;
 }
 
@@ -662,7 +683,8 @@ long lx_sys_inotify_rm_watch(struct lx_sysctx *c)
 		r = -LX_EINVAL;
 		for (int k = 0; k < NWATCH; k++)
 			if (in->w[k].wd == wd && wd > 0) {
-				emit_raw(in, wd, IN_IGNORED, 0);
+				out_add(in, wd, IN_IGNORED, 0);
+				out_write(in);
 				drop_watch(&in->w[k]);
 				r = 0;
 			}

@@ -30,18 +30,13 @@
 static const struct sock_fprog *filter_cached(const struct launch_opts *opts,
 					      struct sock_fprog *prog)
 {
-	struct lx_filter_opts fo = {.hardened = opts->hardened,
-				    .epoll_ppoll = opts->epoll_ppoll,
-				    .lxproc = (opts->zone_page && *opts->zone_page) ||
-					      (opts->kernel_version && *opts->kernel_version),
-				    .lxproc_version_only = !(opts->zone_page && *opts->zone_page),
-				    .lxproc_kernel_files = opts->lxproc_kernel,
-				    .affinity_native = opts->affinity_native,
-				    .kernel = lx_sys_kv_parse(opts->kernel_version)};
+	struct lx_filter_opts fo = {.hardened = opts->hardened, .epoll_ppoll = opts->epoll_ppoll};
 	char dir[4096], name[64];
 	struct zone_error why = {0}; /* a cache miss or a failed build: lxrun builds again */
 	const struct sock_fprog *r = NULL;
 	int dfd;
+
+	launch_filter_view(opts, &fo);
 
 	if (lxrun_run_dir(dir, sizeof(dir)) != 0 ||
 	    (mkdir(dir, geteuid() == 0 ? 0755 : 0700) < 0 && errno != EEXIST))

@@ -135,13 +135,8 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	opts.lxproc_kernel = (pflags & LXZP_F_KERNEL_FILES) != 0;
 	opts.affinity_native = (pflags & LXZP_F_AFFINITY_NATIVE) != 0;
 	opts.net_view = (pflags & LXZP_F_NET_SHARED) != 0;
-	struct lx_filter_opts fo = {.hardened = opts.hardened,
-				    .lxproc = (opts.zone_page && *opts.zone_page) ||
-					      (opts.kernel_version && *opts.kernel_version),
-				    .lxproc_version_only = !(opts.zone_page && *opts.zone_page),
-				    .lxproc_kernel_files = opts.lxproc_kernel,
-				    .affinity_native = opts.affinity_native,
-				    .kernel = lx_sys_kv_parse(opts.kernel_version)};
+	struct lx_filter_opts fo = {.hardened = opts.hardened};
+	launch_filter_view(&opts, &fo);
 	/* with a user namespace the zone binds the readable brand (LX_ZONE_BRAND) its processes
 	 * exec again once their exe names the program (syscalls/lx_exe.c) */
 	opts.exe_kernel = fo.exe_kernel = zone_userns(z);

@@ -270,15 +270,10 @@ static int sup_filter_page(struct sup *s)
 	    .mount_notify = 1,
 	    /* the kernel locks the boot mounts' flags in the zone's user namespace */
 	    .userns = b->opts.userns != NULL,
-	    .lxproc = (b->opts.zone_page && *b->opts.zone_page) ||
-		      (b->opts.kernel_version && *b->opts.kernel_version),
-	    .lxproc_version_only = !(b->opts.zone_page && *b->opts.zone_page),
-	    .kernel = lx_sys_kv_parse(b->opts.kernel_version),
-	    .lxproc_kernel_files = b->opts.lxproc_kernel,
-	    .affinity_native = b->opts.affinity_native,
 	    .exe_kernel = b->opts.exe_kernel,
 	};
 
+	launch_filter_view(&b->opts, &fo);
 	if (zone_filter_get(s->z, &fo, &s->filter, err) < 0)
 		return zone_error_wrap(err, "filter");
 	/* the zone's time namespace counts from the same boot as the page */

@@ -501,6 +501,15 @@ int launch_host_cpu_dir(const struct launch_op *op, struct zone_error *err);
  */
 int launch_run(const struct launch_plan *plan, int *status, struct zone_error *err);
 
+struct lx_filter_opts;
+/*
+ * The filter options that say what the zone's processes see (filter/filter.h): lxproc's calls
+ * (on with a zone page, or a kernel-version's files alone), the kernel serving lxproc's files,
+ * native affinity, the kernel-version.  The one place that reads them from opts: lxrun,
+ * a zone's boot and exec, and launch_enter each add their own options to these.
+ */
+void launch_filter_view(const struct launch_opts *opts, struct lx_filter_opts *fo);
+
 /*
  * Start the zone: clone PID 1 in new namespaces, which executes the plan and runs the program
  * (under the minimal init, or as PID 1 itself).  Returns 0 and the init's pid (in the caller's

@@ -383,14 +383,8 @@ int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
 {
 	struct lx_filter_opts fo = {.hardened = opts->hardened,
 				    .epoll_ppoll = opts->epoll_ppoll,
-				    .lxproc = (opts->zone_page && *opts->zone_page) ||
-					      (opts->kernel_version && *opts->kernel_version),
-				    .lxproc_version_only = !(opts->zone_page && *opts->zone_page),
-				    .lxproc_kernel_files = opts->lxproc_kernel,
-				    .affinity_native = opts->affinity_native,
 				    .mount_notify = opts->notify_sock != NULL,
 				    .userns = opts->notify_sock != NULL && userns_differs(init_pid),
-				    .kernel = lx_sys_kv_parse(opts->kernel_version),
 				    .exe_kernel = opts->exe_kernel};
 	struct sock_fprog filter = {0, NULL};
 	sigset_t mask, fwd;
@@ -403,6 +397,7 @@ int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
 	if (pidfd < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "zone init pid %d",
 				   (int)init_pid);
+	launch_filter_view(opts, &fo);
 	/* a zone's cached filter saves building it (~4 ms of libseccomp) on every exec */
 	if (opts->filter == NULL && lx_filter_build(&fo, &filter, err) < 0) {
 		close(pidfd);

@@ -184,19 +184,23 @@ static int run_host(const struct launch_plan *plan, const struct sock_fprog *fil
 	return 0;
 }
 
+void launch_filter_view(const struct launch_opts *opts, struct lx_filter_opts *fo)
+{
+	int page = opts->zone_page && *opts->zone_page;
+
+	fo->lxproc = page || (opts->kernel_version && *opts->kernel_version);
+	fo->lxproc_version_only = !page;
+	fo->lxproc_kernel_files = opts->lxproc_kernel;
+	fo->affinity_native = opts->affinity_native;
+	fo->kernel = lx_sys_kv_parse(opts->kernel_version);
+}
+
 int launch_run(const struct launch_plan *plan, int *status, struct zone_error *err)
 {
 	const struct launch_opts *opts = plan->opts;
 	__attribute__((cleanup(free_filter))) struct sock_fprog filter = {0, NULL};
 	__attribute__((cleanup(close_report))) struct report_file rep = {.fd = -1};
-	struct lx_filter_opts fo = {.hardened = opts->hardened,
-				    .epoll_ppoll = opts->epoll_ppoll,
-				    .lxproc = (opts->zone_page && *opts->zone_page) ||
-					      (opts->kernel_version && *opts->kernel_version),
-				    .lxproc_version_only = !(opts->zone_page && *opts->zone_page),
-				    .lxproc_kernel_files = opts->lxproc_kernel,
-				    .affinity_native = opts->affinity_native,
-				    .kernel = lx_sys_kv_parse(opts->kernel_version)};
+	struct lx_filter_opts fo = {.hardened = opts->hardened, .epoll_ppoll = opts->epoll_ppoll};
 	const struct sock_fprog *use = &filter;
 	int was_foreground;
 	sigset_t mask, fwd;
@@ -210,6 +214,7 @@ int launch_run(const struct launch_plan *plan, int *status, struct zone_error *e
 	    check_image(plan->init_image, "init image", "LXZONE_INIT_IMAGE", err) < 0)
 		return -1;
 	/* opts->filter: lxrun's cached build of the same filter (lxrun.c) */
+	launch_filter_view(opts, &fo);
 	if (!opts->filter && lx_filter_build(&fo, &filter, err) < 0) {
 		err->status = LAUNCH_EXIT_CANNOT;
 		return -1;

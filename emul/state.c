@@ -287,12 +287,12 @@ int lx_in_vfork_child(void)
 	return 0;
 }
 
-int lx_vfork_probe(long *pid, long *ppid)
+int lx_vfork_probe(long *ppid)
 {
 	volatile uint64_t token;
 
 	*ppid = 0;
-	if ((*pid = lx_sys0(LX_SYS_getpid)) == lx_proc.pid)
+	if (lx_sys0(LX_SYS_getpid) == lx_proc.pid)
 		return 0;
 	token = __builtin_ia32_rdtsc() | 1;
 	return shares_parent_memory(&token, token, ppid);

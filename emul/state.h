@@ -229,7 +229,7 @@ int lx_in_vfork_child(void);
  * fresh page of its exec) and without adopting the pid: the token goes on the caller's stack,
  * the emulation stack a vfork child borrows from its parent.  1 in a vfork child, 0 in a process
  * of its own, -1 when it cannot tell (the parent is gone or may not be read: not dumpable).
- * *pid is getpid(); *ppid getppid() where it was asked (0 in a process of its own). */
-int lx_vfork_probe(long *pid, long *ppid);
+ * *ppid is getppid() where it was asked (0 in a process of its own). */
+int lx_vfork_probe(long *ppid);
 
 #endif

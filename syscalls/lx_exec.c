@@ -380,8 +380,8 @@ static size_t exec_brand_var(char *var, size_t sz, const struct lx_sysctx *c, lo
 	char sep[2] = {LX_BRAND_SEP, 0}, num[24];
 	size_t k = append(var, 0, sz, LX_BRAND_ENV "=" LX_BRAND_ENV_VERSION);
 	uint64_t ign = 0;
-	long pid, ppid;
-	int vf = lx_vfork_probe(&pid, &ppid);
+	long ppid;
+	int vf = lx_vfork_probe(&ppid);
 
 	k = append(var, k, sz, sep);
 	lx_xtoa(bf, num);

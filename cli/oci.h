@@ -2,9 +2,10 @@
  * lxzone-oci: lxzone as an OCI runtime, with runc's command line (docs/oci.md).
  *
  * crun's shape: one thin function per verb (oci_main.c, oci_create.c, oci_ops.c, oci_exec.c) over the
- * pieces here: the bundle's config.json parsed into struct oci_config (oci_config.c), the
- * container's state directory (oci_state.c), and the launcher (zone/launch/launch.h), which runs
- * every container process under the brand exactly as it runs a zone's.
+ * pieces here: the bundle's config.json parsed into struct oci_config (oci_config.c, its linux
+ * object in oci_linux.c), the container's state directory (oci_state.c), and the launcher
+ * (zone/launch/launch.h), which runs every container process under the brand exactly as it
+ * runs a zone's.
  *
  * Errors: every fallible function returns 0 or -1 and fills a struct zone_error with one line
  * (no program name); main logs it as runc does (the --log file, text or JSON, and stderr)

@@ -7,9 +7,11 @@
  * user namespace maps the kernel would refuse, or a hook kind the brand cannot run where the
  * spec says are one error line each, before anything is made.
  * Tables, not ladders: mount options, rlimits, namespaces.
+ * The linux object (namespaces and id maps, resources, masked and read-only paths, sysctls)
+ * is parsed in oci_linux.c; this file holds the rest of the document and runs the hooks.
  */
 #include "cli/oci.h"
-#include "cli/oci_container.h"
+#include "cli/oci_parse.h"
 #include "zone/capset.h"
 
 #include <errno.h>
@@ -85,7 +87,7 @@ static const char *const plan_mounts[] = {"/proc",    "/sys",		"/dev", "/dev/pts
 static const char *const known_top[] = {"ociVersion", "root",  "mounts",      "process", "hostname",
 					"domainname", "hooks", "annotations", "linux"};
 
-static void warn_unknown(json_t *obj, const char *const *known, size_t n, const char *where)
+void warn_unknown(json_t *obj, const char *const *known, size_t n, const char *where)
 {
 	const char *key;
 	json_t *v;
@@ -103,7 +105,7 @@ static void warn_unknown(json_t *obj, const char *const *known, size_t n, const 
 }
 
 /* A string member, NULL when absent; -1 when present and not a string. */
-static int get_str(json_t *o, const char *key, const char **out, struct zone_error *e)
+int get_str(json_t *o, const char *key, const char **out, struct zone_error *e)
 {
 	json_t *v = json_object_get(o, key);
 
@@ -377,204 +379,6 @@ static int mount_parse(json_t *m, struct oci_config *c, struct zone_error *e)
 	return 0;
 }
 
-/* The kernel's limits on a map (kernel/user_namespace.c): 340 lines, one write under a page. */
-#define IDMAP_LINES 340
-#define IDMAP_TEXT  4096
-
-/*
- * uidMappings or gidMappings, checked as the kernel would check the map, so that a bad one is
- * refused before anything is made: each range non-empty and inside 32 bits, no two
- * overlapping on either side.  The container's id 0 must be mapped: the setup acts as the
- * container's root (its /dev, /dev/shm and /tmp are that root's).  *text: the map as the
- * kernel takes it; *root: the host id of the container's 0.
- */
-static int idmap_parse(json_t *a, const char *what, char **text, uint32_t *root,
-		       struct zone_error *e)
-{
-	uint64_t first[IDMAP_LINES], host[IDMAP_LINES], size[IDMAP_LINES];
-	size_t n = json_array_size(a), len = 0;
-	int root_found = 0;
-
-	if (!json_is_array(a) || n == 0)
-		return oci_fail(e, "user namespaces enabled, but no %s mappings found", what);
-	if (n > IDMAP_LINES)
-		return oci_fail(e, "user namespace: %zu %s mappings (the kernel takes %d)", n, what,
-				IDMAP_LINES);
-	for (size_t i = 0; i < n; i++) {
-		json_t *m = json_array_get(a, i);
-		json_t *f[3] = {json_object_get(m, "containerID"), json_object_get(m, "hostID"),
-				json_object_get(m, "size")};
-		uint64_t *v[3] = {&first[i], &host[i], &size[i]};
-
-		for (int k = 0; k < 3; k++) {
-			if (!json_is_integer(f[k]) || json_integer_value(f[k]) < 0 ||
-			    json_integer_value(f[k]) > UINT32_MAX)
-				return oci_fail(e,
-						"user namespace: %s mapping %zu: containerID, "
-						"hostID and size must be 32-bit unsigned integers",
-						what, i);
-			*v[k] = (uint64_t)json_integer_value(f[k]);
-		}
-		if (size[i] == 0 || first[i] + size[i] > UINT32_MAX ||
-		    host[i] + size[i] > UINT32_MAX)
-			return oci_fail(e,
-					"user namespace: %s mapping %zu (%ju %ju %ju) is empty or "
-					"goes past 4294967294",
-					what, i, (uintmax_t)first[i], (uintmax_t)host[i],
-					(uintmax_t)size[i]);
-		for (size_t j = 0; j < i; j++)
-			if ((first[i] < first[j] + size[j] && first[j] < first[i] + size[i]) ||
-			    (host[i] < host[j] + size[j] && host[j] < host[i] + size[i]))
-				return oci_fail(e,
-						"user namespace: %s mappings %zu and %zu overlap",
-						what, j, i);
-		if (first[i] == 0) {
-			*root = (uint32_t)host[i];
-			root_found = 1;
-		}
-	}
-	if (!root_found)
-		return oci_fail(e,
-				"user namespace: the container's %s 0 is not mapped "
-				"(lxzone-oci sets the container up as its root)",
-				what);
-	if (!(*text = malloc(IDMAP_TEXT)))
-		return oci_fail(e, "user namespace: %s", strerror(ENOMEM));
-	for (size_t i = 0; i < n; i++) {
-		int k = snprintf(*text + len, IDMAP_TEXT - len, "%ju %ju %ju\n",
-				 (uintmax_t)first[i], (uintmax_t)host[i], (uintmax_t)size[i]);
-		if (k < 0 || (size_t)k >= IDMAP_TEXT - len)
-			return oci_fail(e,
-					"user namespace: the %s map is longer than the "
-					"kernel's %d bytes",
-					what, IDMAP_TEXT - 1);
-		len += (size_t)k;
-	}
-	return 0;
-}
-
-/* linux.namespaces: pid, uts, ipc and mount of the container's own unless a path names one
- * to join; cgroup always its own. */
-static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_error *e)
-{
-	json_t *a = json_object_get(linux_, "namespaces"), *v;
-	size_t i;
-
-	json_array_foreach(a, i, v)
-	{
-		const char *t = json_string_value(json_object_get(v, "type"));
-		const char *path = json_string_value(json_object_get(v, "path"));
-
-		if (!t)
-			return oci_fail(e, "namespace without a type");
-		if (!strcmp(t, "network")) {
-			c->new_net = path == NULL;
-			c->netns_path = path;
-		} else if (!strcmp(t, "user")) {
-			if (path)
-				return oci_fail(e, "joining a user namespace (%s) is not supported",
-						path);
-			c->userns = 1;
-		} else if (path && !strcmp(t, "pid")) {
-			/* podman's --pid container:X, a pod's shareProcessNamespace: PID 1 is
-			 * cloned into it (oci_create.c) */
-			c->pid_path = path;
-		} else if (path && (!strcmp(t, "uts") || !strcmp(t, "ipc"))) {
-			/* a pod's containers share its sandbox's: joined by PID 1 after the
-			 * plan (container_setup) */
-			*(!strcmp(t, "uts") ? &c->uts_path : &c->ipc_path) = path;
-		} else if (path && !strcmp(t, "mount")) {
-			/* joined by PID 1 before the plan's first mount, as runc's init: the
-			 * root is built in it (LOP_JOIN_MNTNS) */
-			c->mnt_path = path;
-		} else if (!strcmp(t, "pid") || !strcmp(t, "ipc") || !strcmp(t, "uts") ||
-			   !strcmp(t, "mount") || !strcmp(t, "cgroup")) {
-			if (path)
-				return oci_fail(e,
-						"joining a %s namespace (%s) is not supported: "
-						"every lxzone container has its own",
-						t, path);
-		} else if (!strcmp(t, "time")) {
-			return oci_fail(e, "time namespace: not supported by lxzone-oci");
-		} else {
-			return oci_fail(e, "namespace %s does not exist", t);
-		}
-	}
-	if (c->userns) {
-		if (idmap_parse(json_object_get(linux_, "uidMappings"), "uid", &c->uid_map,
-				&c->root_uid, e) < 0 ||
-		    idmap_parse(json_object_get(linux_, "gidMappings"), "gid", &c->gid_map,
-				&c->root_gid, e) < 0)
-			return -1;
-		if (c->uts_path || c->ipc_path || c->pid_path)
-			return oci_fail(e,
-					"joining a uts, ipc or pid namespace with a user namespace "
-					"of the container's own is not supported");
-		/* the container's root must own the mount namespace its mounts are locked in
-		 * (launch_userns.c): one given by path is not its own */
-		if (c->mnt_path)
-			return oci_fail(e,
-					"joining a mount namespace (%s) with a user namespace of "
-					"the container's own is not supported",
-					c->mnt_path);
-	}
-	return 0;
-}
-
-static void resources_parse(json_t *r, struct oci_config *c)
-{
-	json_t *mem = json_object_get(r, "memory"), *cpu = json_object_get(r, "cpu");
-	json_t *pids = json_object_get(r, "pids"), *v;
-
-	c->memory = c->swap = c->millicpus = c->pids = UINT64_MAX;
-	c->cpu_shares = 0;
-	if ((v = json_object_get(mem, "limit")) && json_integer_value(v) > 0)
-		c->memory = (uint64_t)json_integer_value(v);
-	/* OCI's swap is memory+swap, as v1's memsw; the zone's key is the part above memory */
-	if ((v = json_object_get(mem, "swap")) && json_integer_value(v) > 0 &&
-	    c->memory != UINT64_MAX && (uint64_t)json_integer_value(v) >= c->memory)
-		c->swap = (uint64_t)json_integer_value(v) - c->memory;
-	if ((v = json_object_get(cpu, "quota")) && json_integer_value(v) > 0) {
-		json_int_t period = json_integer_value(json_object_get(cpu, "period"));
-
-		if (period <= 0)
-			period = 100000;
-		c->millicpus = (uint64_t)(json_integer_value(v) * 1000 / period);
-		if (c->millicpus == 0)
-			c->millicpus = 1;
-	}
-	if ((v = json_object_get(cpu, "shares")) && json_integer_value(v) > 0)
-		c->cpu_shares = (uint64_t)json_integer_value(v);
-	c->cpuset_cpus = json_string_value(json_object_get(cpu, "cpus"));
-	c->cpuset_mems = json_string_value(json_object_get(cpu, "mems"));
-	if (c->cpuset_cpus && !*c->cpuset_cpus)
-		c->cpuset_cpus = NULL;
-	if (c->cpuset_mems && !*c->cpuset_mems)
-		c->cpuset_mems = NULL;
-	if ((v = json_object_get(pids, "limit")) && json_integer_value(v) > 0)
-		c->pids = (uint64_t)json_integer_value(v);
-}
-
-static int paths_parse(json_t *a, const char **out, size_t *n, const char *what,
-		       struct zone_error *e)
-{
-	json_t *v;
-	size_t i;
-
-	*n = 0;
-	json_array_foreach(a, i, v)
-	{
-		const char *p = json_string_value(v);
-
-		if (!p || p[0] != '/')
-			return oci_fail(e, "%s: %s is not an absolute path", what, p ? p : "?");
-		if (*n >= OCI_MAX_PATHS)
-			return oci_fail(e, "%s: too many paths", what);
-		out[(*n)++] = p;
-	}
-	return 0;
-}
-
 static int hooks_check(json_t *hooks, struct zone_error *e)
 {
 	static const char *const ok[] = {"prestart",	   "createRuntime", "createContainer",
@@ -596,101 +400,6 @@ static int hooks_check(json_t *hooks, struct zone_error *e)
 					key);
 	}
 	return 0;
-}
-
-/* The sysctls a container may set: those its own namespaces hold (runc's list). */
-static int sysctl_namespaced(const char *key, const struct oci_config *c)
-{
-	static const char *const ipc[] = {"kernel.msgmax", "kernel.msgmnb",	    "kernel.msgmni",
-					  "kernel.sem",	   "kernel.shmall",	    "kernel.shmmax",
-					  "kernel.shmmni", "kernel.shm_rmid_forced"};
-
-	for (size_t i = 0; i < sizeof(ipc) / sizeof(ipc[0]); i++)
-		if (!strcmp(key, ipc[i]))
-			return 1;
-	if (!strncmp(key, "fs.mqueue.", 10))
-		return 1;
-	if (!strcmp(key, "kernel.hostname") || !strcmp(key, "kernel.domainname"))
-		return 1;
-	/* the network's only in a network namespace of the container's own */
-	return !strncmp(key, "net.", 4) && (c->new_net || c->netns_path || c->userns);
-}
-
-static int sysctl_parse(json_t *sys, struct oci_config *c, struct zone_error *e)
-{
-	const char *key;
-	json_t *v;
-
-	c->nsysctls = 0;
-	json_object_foreach(sys, key, v)
-	{
-		char *p;
-
-		if (!json_is_string(v))
-			return oci_fail(e, "sysctl %s: the value must be a string", key);
-		if (strstr(key, "..") || key[0] == '.' || key[0] == '/')
-			return oci_fail(e, "sysctl \"%s\" is not valid", key);
-		char dotted[256];
-
-		/* the check reads the dotted form: "net/ipv4/conf/eth0.100/x" is a net key */
-		snprintf(dotted, sizeof(dotted), "%s", key);
-		for (p = dotted; *p; p++)
-			if (*p == '/')
-				*p = '.';
-		if (!sysctl_namespaced(dotted, c))
-			return oci_fail(e, "sysctl \"%s\" is not in a separate kernel namespace",
-					key);
-		if (c->nsysctls >= sizeof(c->sysctls) / sizeof(c->sysctls[0]))
-			return oci_fail(e, "too many sysctls");
-		if ((size_t)snprintf(c->sysctls[c->nsysctls].path, sizeof(c->sysctls[0].path),
-				     "/proc/sys/%s", key) >= sizeof(c->sysctls[0].path))
-			return oci_fail(e, "sysctl %s: name too long", key);
-		/* dots separate levels unless the key uses slashes (an interface "eth0.100") */
-		if (!strchr(key, '/'))
-			for (p = c->sysctls[c->nsysctls].path + 10; *p; p++)
-				if (*p == '.')
-					*p = '/';
-		c->sysctls[c->nsysctls++].value = json_string_value(v);
-	}
-	return 0;
-}
-
-static int linux_parse(json_t *l, struct oci_config *c, struct zone_error *e)
-{
-	static const char *const known[] = {
-	    "namespaces",	 "uidMappings",	  "gidMappings", "resources",	"cgroupsPath",
-	    "maskedPaths",	 "readonlyPaths", "sysctl",	 "seccomp",	"devices",
-	    "rootfsPropagation", "mountLabel",	  "personality", "timeOffsets", "intelRdt"};
-	c->memory = c->swap = c->millicpus = c->pids = UINT64_MAX;
-	if (!l)
-		return 0;
-	if (!json_is_object(l))
-		return oci_fail(e, "config.json: linux must be an object");
-	warn_unknown(l, known, sizeof(known) / sizeof(known[0]), "linux.");
-	if (namespaces_parse(l, c, e) < 0)
-		return -1;
-	resources_parse(json_object_get(l, "resources"), c);
-	/* net_cls/net_prio: not applied, so refused (runc too fails where they are missing) */
-	if (json_object_size(json_object_get(json_object_get(l, "resources"), "network")) > 0)
-		return oci_fail(e, "linux.resources.network (classID, priorities) is not supported "
-				   "by lxzone-oci");
-	if (get_str(l, "cgroupsPath", &c->cgroups_path, e) < 0)
-		return -1;
-	if (c->cgroups_path && strchr(c->cgroups_path, ':') && c->cgroups_path[0] != '/')
-		return oci_fail(e,
-				"cgroupsPath %s: the systemd slice:prefix:name form needs "
-				"--systemd-cgroup, which lxzone-oci does not support",
-				c->cgroups_path);
-	if (c->cgroups_path && strstr(c->cgroups_path, ".."))
-		return oci_fail(e, "cgroupsPath %s: must not contain ..", c->cgroups_path);
-	if (paths_parse(json_object_get(l, "maskedPaths"), c->masked, &c->nmasked, "maskedPaths",
-			e) < 0 ||
-	    paths_parse(json_object_get(l, "readonlyPaths"), c->readonly, &c->nreadonly,
-			"readonlyPaths", e) < 0)
-		return -1;
-	if (oci_resources_parse(l, c, e) < 0) /* oci_resources.c */
-		return -1;
-	return sysctl_parse(json_object_get(l, "sysctl"), c, e);
 }
 
 static int annotations_parse(json_t *a, struct oci_config *c, struct zone_error *e)

@@ -1,7 +1,7 @@
 /*
- * lxzone-oci's config.json parsing (cli/oci_config.c), seccomp profiles (cli/oci_seccomp.c)
- * and container ids (cli/oci_state.c): what is taken, and each refusal's words.  Pure: a
- * bundle in a temporary directory, nothing run.
+ * lxzone-oci's config.json parsing (cli/oci_config.c, cli/oci_linux.c), seccomp profiles
+ * (cli/oci_seccomp.c) and container ids (cli/oci_state.c): what is taken, and each refusal's
+ * words.  Pure: a bundle in a temporary directory, nothing run.
  */
 #include <setjmp.h>
 #include <stdarg.h>

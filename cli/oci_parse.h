@@ -1,0 +1,19 @@
+/*
+ * The config.json parser's pieces shared by its two files: oci_config.c (the document, its
+ * process, mounts, hooks and annotations) and oci_linux.c (its linux object).  Private to
+ * them; callers use oci_config_load (cli/oci.h).
+ */
+#ifndef LXZONE_CLI_OCI_PARSE_H
+#define LXZONE_CLI_OCI_PARSE_H
+
+#include "cli/oci.h"
+
+/* Log a warning for each member of obj not in known[0..n) (the spec: ignore, don't refuse);
+ * where prefixes the key in the message ("process.", "linux."). */
+void warn_unknown(json_t *obj, const char *const *known, size_t n, const char *where);
+/* A string member, NULL when absent; -1 when present and not a string. */
+int get_str(json_t *o, const char *key, const char **out, struct zone_error *e);
+/* config.json's linux object (oci_linux.c); absent: no limits.  0, or -1 with e. */
+int linux_parse(json_t *l, struct oci_config *c, struct zone_error *e);
+
+#endif

@@ -87,7 +87,7 @@ static const char *const plan_mounts[] = {"/proc",    "/sys",		"/dev", "/dev/pts
 static const char *const known_top[] = {"ociVersion", "root",  "mounts",      "process", "hostname",
 					"domainname", "hooks", "annotations", "linux"};
 
-void warn_unknown(json_t *obj, const char *const *known, size_t n, const char *where)
+void oci_warn_unknown(json_t *obj, const char *const *known, size_t n, const char *where)
 {
 	const char *key;
 	json_t *v;
@@ -105,7 +105,7 @@ void warn_unknown(json_t *obj, const char *const *known, size_t n, const char *w
 }
 
 /* A string member, NULL when absent; -1 when present and not a string. */
-int get_str(json_t *o, const char *key, const char **out, struct zone_error *e)
+int oci_get_str(json_t *o, const char *key, const char **out, struct zone_error *e)
 {
 	json_t *v = json_object_get(o, key);
 
@@ -204,10 +204,10 @@ int oci_process_parse(json_t *proc, struct oci_config *c, struct zone_error *e)
 
 	if (!json_is_object(proc))
 		return oci_fail(e, "config.json: process must be an object");
-	warn_unknown(proc, known, sizeof(known) / sizeof(known[0]), "process.");
+	oci_warn_unknown(proc, known, sizeof(known) / sizeof(known[0]), "process.");
 	if (str_array(json_object_get(proc, "args"), "process.args", &c->args, e) < 0 ||
 	    str_array(json_object_get(proc, "env"), "process.env", &c->env, e) < 0 ||
-	    get_str(proc, "cwd", &c->cwd, e) < 0)
+	    oci_get_str(proc, "cwd", &c->cwd, e) < 0)
 		return -1;
 	if (!c->args || !c->args[0])
 		return oci_fail(e, "args must not be empty");
@@ -306,8 +306,8 @@ static int mount_parse(json_t *m, struct oci_config *c, struct zone_error *e)
 	json_t *opts, *v;
 	size_t i;
 
-	if (get_str(m, "destination", &dest, e) < 0 || get_str(m, "type", &type, e) < 0 ||
-	    get_str(m, "source", &src, e) < 0)
+	if (oci_get_str(m, "destination", &dest, e) < 0 || oci_get_str(m, "type", &type, e) < 0 ||
+	    oci_get_str(m, "source", &src, e) < 0)
 		return -1;
 	if (!dest || dest[0] != '/')
 		return oci_fail(e, "invalid mount destination %s: must be absolute",
@@ -447,11 +447,11 @@ int oci_config_load_file(const char *path, const char *bundle, struct oci_config
 	}
 	if (!json_is_object(c->json))
 		return oci_fail(e, "config.json: not a JSON object");
-	warn_unknown(c->json, known_top, sizeof(known_top) / sizeof(known_top[0]), "");
+	oci_warn_unknown(c->json, known_top, sizeof(known_top) / sizeof(known_top[0]), "");
 	if (!json_is_string(json_object_get(c->json, "ociVersion")))
 		return oci_fail(e, "config.json: ociVersion must be a string");
 	root = json_object_get(c->json, "root");
-	if (!root || get_str(root, "path", &rpath, e) < 0 || !rpath)
+	if (!root || oci_get_str(root, "path", &rpath, e) < 0 || !rpath)
 		return oci_fail(e, "config.json: root.path is required");
 	c->root_ro = json_is_true(json_object_get(root, "readonly"));
 	if (rpath[0] == '/')
@@ -464,7 +464,7 @@ int oci_config_load_file(const char *path, const char *bundle, struct oci_config
 		return oci_fail(e, "rootfs (%s) does not exist", joined);
 	if (oci_process_parse(json_object_get(c->json, "process"), c, e) < 0)
 		return -1;
-	if (get_str(c->json, "hostname", &c->hostname, e) < 0)
+	if (oci_get_str(c->json, "hostname", &c->hostname, e) < 0)
 		return -1;
 	c->sys_at = (size_t)-1; /* no /sys: the plan's goes after every mount */
 	if ((v = json_object_get(c->json, "mounts"))) {
@@ -475,7 +475,7 @@ int oci_config_load_file(const char *path, const char *bundle, struct oci_config
 			return oci_fail(e, "config.json: mounts must be an array");
 		json_array_foreach(v, i, m) if (mount_parse(m, c, e) < 0) return -1;
 	}
-	if (linux_parse(json_object_get(c->json, "linux"), c, e) < 0 ||
+	if (oci_linux_parse(json_object_get(c->json, "linux"), c, e) < 0 ||
 	    hooks_check(json_object_get(c->json, "hooks"), e) < 0 ||
 	    annotations_parse(json_object_get(c->json, "annotations"), c, e) < 0)
 		return -1;

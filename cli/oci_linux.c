@@ -5,8 +5,8 @@
  *
  * Apart from oci_config.c (the document's other members: root, process, mounts, hooks,
  * annotations) because this is the runtime spec's config-linux.md, read against it on its
- * own; the two share get_str, warn_unknown and linux_parse through cli/oci_parse.h.  Same
- * rule as there: a value the kernel or the runtime cannot honour is one error line, before
+ * own; the two share oci_get_str, oci_warn_unknown and oci_linux_parse through cli/oci_parse.h.
+ * Same rule as there: a value the kernel or the runtime cannot honour is one error line, before
  * anything is made.
  */
 #include "cli/oci_container.h"
@@ -273,7 +273,7 @@ static int sysctl_parse(json_t *sys, struct oci_config *c, struct zone_error *e)
 	return 0;
 }
 
-int linux_parse(json_t *l, struct oci_config *c, struct zone_error *e)
+int oci_linux_parse(json_t *l, struct oci_config *c, struct zone_error *e)
 {
 	static const char *const known[] = {
 	    "namespaces",	 "uidMappings",	  "gidMappings", "resources",	"cgroupsPath",
@@ -284,7 +284,7 @@ int linux_parse(json_t *l, struct oci_config *c, struct zone_error *e)
 		return 0;
 	if (!json_is_object(l))
 		return oci_fail(e, "config.json: linux must be an object");
-	warn_unknown(l, known, sizeof(known) / sizeof(known[0]), "linux.");
+	oci_warn_unknown(l, known, sizeof(known) / sizeof(known[0]), "linux.");
 	if (namespaces_parse(l, c, e) < 0)
 		return -1;
 	resources_parse(json_object_get(l, "resources"), c);
@@ -292,7 +292,7 @@ int linux_parse(json_t *l, struct oci_config *c, struct zone_error *e)
 	if (json_object_size(json_object_get(json_object_get(l, "resources"), "network")) > 0)
 		return oci_fail(e, "linux.resources.network (classID, priorities) is not supported "
 				   "by lxzone-oci");
-	if (get_str(l, "cgroupsPath", &c->cgroups_path, e) < 0)
+	if (oci_get_str(l, "cgroupsPath", &c->cgroups_path, e) < 0)
 		return -1;
 	if (c->cgroups_path && strchr(c->cgroups_path, ':') && c->cgroups_path[0] != '/')
 		return oci_fail(e,

@@ -10,10 +10,10 @@
 
 /* Log a warning for each member of obj not in known[0..n) (the spec: ignore, don't refuse);
  * where prefixes the key in the message ("process.", "linux."). */
-void warn_unknown(json_t *obj, const char *const *known, size_t n, const char *where);
+void oci_warn_unknown(json_t *obj, const char *const *known, size_t n, const char *where);
 /* A string member, NULL when absent; -1 when present and not a string. */
-int get_str(json_t *o, const char *key, const char **out, struct zone_error *e);
+int oci_get_str(json_t *o, const char *key, const char **out, struct zone_error *e);
 /* config.json's linux object (oci_linux.c); absent: no limits.  0, or -1 with e. */
-int linux_parse(json_t *l, struct oci_config *c, struct zone_error *e);
+int oci_linux_parse(json_t *l, struct oci_config *c, struct zone_error *e);
 
 #endif

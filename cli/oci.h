@@ -1,8 +1,8 @@
 /*
  * lxzone-oci: lxzone as an OCI runtime, with runc's command line (docs/oci.md).
  *
- * crun's shape: one thin function per verb (oci_main.c, oci_create.c, oci_ops.c, oci_exec.c) over the
- * pieces here: the bundle's config.json parsed into struct oci_config (oci_config.c, its linux
+ * crun's shape: one thin function per verb (oci_main.c, oci_create.c, oci_ops.c, oci_exec.c) over
+ * the pieces here: the bundle's config.json parsed into struct oci_config (oci_config.c, its linux
  * object in oci_linux.c), the container's state directory (oci_state.c), and the launcher
  * (zone/launch/launch.h), which runs every container process under the brand exactly as it
  * runs a zone's.
@@ -101,8 +101,9 @@ struct oci_config {
 	int new_net;			 /* network namespace without a path */
 	const char *netns_path;		 /* network namespace to join */
 	const char *uts_path, *ipc_path; /* uts / ipc namespace to join (a pod's sandbox) */
-	const char *pid_path; /* pid namespace PID 1 is born in (shareProcessNamespace) */
-	const char *mnt_path; /* mount namespace the plan joins and builds the root in */
+	const char *pid_path;	   /* pid namespace PID 1 is born in (shareProcessNamespace) */
+	const char *mnt_path;	   /* mount namespace the plan joins and builds the root in */
+	const char *cgroupns_path; /* cgroup namespace PID 1 joins after its cgroup, for its own */
 	int userns; /* a user namespace with the config's maps, as uid_map and gid_map take
 		     * them (malloc'd), where the container's root is host root_uid:root_gid */
 	char *uid_map, *gid_map;

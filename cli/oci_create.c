@@ -181,38 +181,50 @@ static int container_started(void *arg, const struct launch_brand *b, struct zon
 /* In create. */
 
 /*
- * linux.namespaces' mount path: opened here, in the runtime's own mount namespace (as runc
- * resolves it), and checked before anything is made, so PID 1's setns (LOP_JOIN_MNTNS) finds
- * a mount namespace.  The runtime's own, or the host's init's, is refused: the plan's
- * mounts and pivot_root would be the host's.  The fd, or -1 with e.
+ * linux.namespaces' mount or cgroup path: opened here, in the runtime's own mount namespace
+ * (as runc resolves it), and checked before anything is made, so PID 1's setns
+ * (LOP_JOIN_MNTNS, LOP_JOIN_CGROUPNS) finds a namespace of the type.  The runtime's own, or
+ * the host's init's, is refused: the plan's mounts and pivot_root would be the host's; a
+ * cgroup file system mounted in the container would be the host's whole hierarchy.  The fd,
+ * or -1 with e.
  */
-static int mntns_open(const char *path, struct zone_error *e)
+static const struct joinable_ns {
+	int type;
+	const char *name, *own[2], *why;
+} mount_ns = {CLONE_NEWNS,
+	      "mount",
+	      {"/proc/self/ns/mnt", "/proc/1/ns/mnt"},
+	      "the container's mounts would be the host's"},
+  cgroup_ns = {CLONE_NEWCGROUP,
+	       "cgroup",
+	       {"/proc/self/ns/cgroup", "/proc/1/ns/cgroup"},
+	       "the container would see the host's whole cgroup tree"};
+
+static int ns_open(const char *path, const struct joinable_ns *ns, struct zone_error *e)
 {
-	const char *own[] = {"/proc/self/ns/mnt", "/proc/1/ns/mnt"};
 	char fdpath[32], what[64] = "";
 	struct stat st, o;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return oci_fail(e, "mount namespace %s: %s", path, strerror(errno));
-	if (ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNS) {
+		return oci_fail(e, "%s namespace %s: %s", ns->name, path, strerror(errno));
+	if (ioctl(fd, NS_GET_NSTYPE) != ns->type) {
 		/* the kernel names a namespace file's type: net:[4026531840] */
 		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
 		if (readlink(fdpath, what, sizeof(what) - 1) < 0 || what[0] == '/')
-			oci_fail(e, "mount namespace %s: not a namespace file", path);
+			oci_fail(e, "%s namespace %s: not a namespace file", ns->name, path);
 		else
-			oci_fail(e, "mount namespace %s: %s, not a mount namespace", path, what);
+			oci_fail(e, "%s namespace %s: %s, not a %s namespace", ns->name, path, what,
+				 ns->name);
 		close(fd);
 		return -1;
 	}
-	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
-		if (fstat(fd, &st) == 0 && stat(own[i], &o) == 0 && st.st_dev == o.st_dev &&
+	for (size_t i = 0; i < sizeof(ns->own) / sizeof(ns->own[0]); i++)
+		if (fstat(fd, &st) == 0 && stat(ns->own[i], &o) == 0 && st.st_dev == o.st_dev &&
 		    st.st_ino == o.st_ino) {
 			close(fd);
-			return oci_fail(e,
-					"mount namespace %s: the runtime's own (or the host's): "
-					"the container's mounts would be the host's",
-					path);
+			return oci_fail(e, "%s namespace %s: the runtime's own (or the host's): %s",
+					ns->name, path, ns->why);
 		}
 	return fd;
 }
@@ -256,9 +268,11 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 	k->uts_fd = k->ipc_fd = -1;
 	/* a pod's sandbox's namespaces are not the container's own: their knobs stay read-only */
 	o->joined_ns = (c->uts_path ? CLONE_NEWUTS : 0) | (c->ipc_path ? CLONE_NEWIPC : 0) |
-		       (c->pid_path ? CLONE_NEWPID : 0) | (c->mnt_path ? CLONE_NEWNS : 0);
-	o->mnt_fd = -1;
-	if (c->mnt_path && (o->mnt_fd = mntns_open(c->mnt_path, e)) < 0)
+		       (c->pid_path ? CLONE_NEWPID : 0) | (c->mnt_path ? CLONE_NEWNS : 0) |
+		       (c->cgroupns_path ? CLONE_NEWCGROUP : 0);
+	o->mnt_fd = o->cgroupns_fd = -1;
+	if ((c->mnt_path && (o->mnt_fd = ns_open(c->mnt_path, &mount_ns, e)) < 0) ||
+	    (c->cgroupns_path && (o->cgroupns_fd = ns_open(c->cgroupns_path, &cgroup_ns, e)) < 0))
 		return -1;
 	if ((c->uts_path && (k->uts_fd = open(c->uts_path, O_RDONLY | O_CLOEXEC)) < 0) ||
 	    (c->ipc_path && (k->ipc_fd = open(c->ipc_path, O_RDONLY | O_CLOEXEC)) < 0))
@@ -559,6 +573,8 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 	oci_preserve_fds_close(co->preserve_fds);
 	if (k->opts.mnt_fd >= 0)
 		close(k->opts.mnt_fd); /* PID 1's now */
+	if (k->opts.cgroupns_fd >= 0)
+		close(k->opts.cgroupns_fd);
 	close(k->ready[1]);
 	close(k->hooks_go[0]);
 	close(k->start_fd);

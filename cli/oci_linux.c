@@ -94,8 +94,8 @@ static int idmap_parse(json_t *a, const char *what, char **text, uint32_t *root,
 	return 0;
 }
 
-/* linux.namespaces: pid, uts, ipc and mount of the container's own unless a path names one
- * to join; cgroup always its own. */
+/* linux.namespaces: pid, uts, ipc, mount and cgroup of the container's own unless a path
+ * names one to join. */
 static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_error *e)
 {
 	json_t *a = json_object_get(linux_, "namespaces"), *v;
@@ -124,6 +124,11 @@ static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_er
 			/* a pod's containers share its sandbox's: joined by PID 1 after the
 			 * plan (container_setup) */
 			*(!strcmp(t, "uts") ? &c->uts_path : &c->ipc_path) = path;
+		} else if (path && !strcmp(t, "cgroup")) {
+			/* joined by PID 1 after its cgroup joins, where it would make its own
+			 * (LOP_JOIN_CGROUPNS): /proc/self/cgroup and a cgroup mount are seen
+			 * from that namespace's root, as runc's container would */
+			c->cgroupns_path = path;
 		} else if (path && !strcmp(t, "mount")) {
 			/* joined by PID 1 before the plan's first mount, as runc's init: the
 			 * root is built in it (LOP_JOIN_MNTNS) */
@@ -153,11 +158,12 @@ static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_er
 					"of the container's own is not supported");
 		/* the container's root must own the mount namespace its mounts are locked in
 		 * (launch_userns.c): one given by path is not its own */
-		if (c->mnt_path)
+		if (c->mnt_path || c->cgroupns_path)
 			return oci_fail(e,
-					"joining a mount namespace (%s) with a user namespace of "
+					"joining a %s namespace (%s) with a user namespace of "
 					"the container's own is not supported",
-					c->mnt_path);
+					c->mnt_path ? "mount" : "cgroup",
+					c->mnt_path ? c->mnt_path : c->cgroupns_path);
 	}
 	return 0;
 }

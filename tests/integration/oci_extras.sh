@@ -6,7 +6,7 @@
 need_root
 need_image
 ID=h7x$$
-OCI_IDS="a b c d e f g"
+OCI_IDS="a b c d e f g h i"
 . "$(dirname "$0")/oci_lib.sh"
 
 # --preserve-fds: the caller's 3 and 4 are the program's, as podman's socket activation
@@ -156,6 +156,41 @@ grep -q "mount namespace /proc/self/ns/mnt: the runtime's own" "$WORK/err" || fa
 [ "$(host_mounts)" = 1 ] || fail "mounts left on the host: $(grep " $WORK/sh" /proc/self/mountinfo)"
 umount "$WORK/sh"
 echo "ok   a mount namespace joined by path (the root built in it; nothing back on the host; a failed create takes its mounts back; a wrong type refused)"
+
+# a cgroup namespace by path (runc's: PID 1 joins it after its cgroup, where it would make its
+# own): another container's.  PID 1 is in that namespace and in its own cgroup, which it sees
+# from the other container's root ("/../ID"), as runc's would; exec joins it too.  A path of
+# another type and the runtime's own namespace (the host's: a cgroup mount would show the
+# host's whole tree) are refused with one line, nothing made.
+config '["sleep", "300"]' ''
+R run -d --bundle "$B" "${ID}h" 2>"$WORK/err" || fail "run -d (cgroup namespace owner) exited $?: $(cat "$WORK/err")"
+ph=$(R state "${ID}h" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+[ -n "$ph" ] && [ "$(readlink /proc/$ph/ns/cgroup)" != "$(readlink /proc/self/ns/cgroup)" ] ||
+	fail "the first container has no cgroup namespace of its own"
+config '["sh", "-c", "cat /proc/self/cgroup > /out/cg; exec sleep 300"]' "
+c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'cgroup']
+c['linux']['namespaces'].append({'type': 'cgroup', 'path': '/proc/$ph/ns/cgroup'})"
+R run -d --bundle "$B" "${ID}i" 2>"$WORK/err" || fail "run -d joining a cgroup namespace exited $?: $(cat "$WORK/err")"
+wait_file "$WORK/out/cg"
+pi=$(R state "${ID}i" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+[ "$(readlink /proc/$pi/ns/cgroup)" = "$(readlink /proc/$ph/ns/cgroup)" ] ||
+	fail "cgroup namespace not joined: $(readlink /proc/$pi/ns/cgroup), not $(readlink /proc/$ph/ns/cgroup)"
+grep -q ":/\.\./${ID}i\$" "$WORK/out/cg" && ! grep -q "$LXZONE_CGROUP_PARENT" "$WORK/out/cg" ||
+	fail "PID 1's cgroups, seen from the joined namespace: $(cat "$WORK/out/cg")"
+[ "$(R exec "${ID}i" readlink /proc/self/ns/cgroup)" = "$(readlink /proc/$ph/ns/cgroup)" ] ||
+	fail "exec is not in the joined cgroup namespace"
+R delete --force "${ID}i"
+R delete --force "${ID}h"
+config '["true"]' "c['linux']['namespaces'].append({'type': 'cgroup', 'path': '/proc/self/ns/net'})"
+R create --bundle "$B" "${ID}i" 2>"$WORK/err" && fail "a network namespace was joined as a cgroup namespace"
+grep -q "create failed: cgroup namespace /proc/self/ns/net: net:\[[0-9]*\], not a cgroup namespace" "$WORK/err" &&
+	[ "$(wc -l <"$WORK/err")" = 1 ] || fail "a network namespace as cgroup: $(cat "$WORK/err")"
+config '["true"]' "c['linux']['namespaces'].append({'type': 'cgroup', 'path': '/proc/self/ns/cgroup'})"
+R create --bundle "$B" "${ID}i" 2>"$WORK/err" && fail "the runtime's own cgroup namespace was joined"
+grep -q "cgroup namespace /proc/self/ns/cgroup: the runtime's own (or the host's)" "$WORK/err" &&
+	[ "$(wc -l <"$WORK/err")" = 1 ] || fail "the runtime's own cgroup namespace: $(cat "$WORK/err")"
+[ ! -e "$STATE/${ID}i" ] && [ -z "$(find /sys/fs/cgroup -maxdepth 3 -name "${ID}i")" ] || fail "a refused cgroup namespace left state or a cgroup"
+echo "ok   a cgroup namespace joined by path (PID 1 and exec in it, its cgroup seen from that root; a wrong type and the host's refused)"
 
 # linux.devices: /dev/fuse the host's node bound in, /dev/h7null (c 1:3) made by mknod with
 # its mode; linux.resources.devices on the v1 devices cgroup (podman's deny-all first: the

@@ -397,6 +397,60 @@ static void test_plan_join_mntns(void **state)
 	assert_non_null(strstr(e.msg, "user namespace"));
 }
 
+/* A cgroup namespace given (OCI's by path): joined in the new one's place, after the cgroup
+ * joins (so the process's cgroup is the runtime's choice) and before the first mount (the
+ * cgroup file systems are mounted from its root); refused with a user namespace or no fd. */
+static void test_plan_join_cgroupns(void **state)
+{
+	static const char *const cg[] = {"/sys/fs/cgroup/memory/z/cgroup.procs",
+					 "/sys/fs/cgroup/pids/z/cgroup.procs"};
+	struct launch_userns u = {
+	    .base = 1048576, .gid_base = 1048576, .count = 65536, .user_fd = -1};
+	struct launch_opts o = {.argv = argv_true,
+				.brand_image = "/b/lxzone-brand",
+				.root = "/srv/z",
+				.net_fd = -1,
+				.cgroup_procs = cg,
+				.ncgroup_procs = 2,
+				.init = LAUNCH_INIT_IMAGE,
+				.joined_ns = CLONE_NEWCGROUP,
+				.cgroupns_fd = 7};
+	static struct launch_plan p;
+	struct zone_error e = {0};
+	const struct launch_op *join;
+	char out[16384];
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(launch_plan_build(&o, &p, &e), 0);
+	assert_null(find_op(&p, LOP_NEW_CGROUPNS, NULL));
+	join = find_op(&p, LOP_JOIN_CGROUPNS, NULL);
+	assert_non_null(join);
+	assert_int_equal(op_index(&p, join), 2); /* after both cgroup joins */
+	assert_true(op_index(&p, join) < op_index(&p, find_op(&p, LOP_MAKE_PRIVATE, NULL)));
+	assert_true(op_index(&p, join) < op_index(&p, find_op(&p, LOP_MOUNT, NULL)));
+	assert_true(p.clone_flags & CLONE_NEWNS); /* the mount namespace is still its own */
+	f = fmemopen(out, sizeof(out), "w");
+	launch_plan_print(&p, f);
+	fclose(f);
+	assert_non_null(strstr(out, "\njoin-cgroupns fd 7\n"));
+	assert_null(strstr(out, "new-cgroupns"));
+	/* without the flag the fd means nothing: a namespace of its own */
+	o.joined_ns = 0;
+	assert_int_equal(launch_plan_build(&o, &p, &e), 0);
+	assert_non_null(find_op(&p, LOP_NEW_CGROUPNS, NULL));
+	assert_null(find_op(&p, LOP_JOIN_CGROUPNS, NULL));
+	o.joined_ns = CLONE_NEWCGROUP;
+	o.cgroupns_fd = -1;
+	assert_int_equal(launch_plan_build(&o, &p, &e), -1);
+	assert_int_equal(e.status, 125);
+	o.cgroupns_fd = 7;
+	o.userns = &u;
+	assert_int_equal(launch_plan_build(&o, &p, &e), -1);
+	assert_int_equal(e.status, 125);
+	assert_non_null(strstr(e.msg, "cgroup namespace to join and a user namespace"));
+}
+
 static void test_plan_zone_extras(void **state)
 {
 	static const struct launch_bind binds[] = {{"/srv/data", "/data", 1},
@@ -591,6 +645,7 @@ int main(void)
 	    cmocka_unit_test(test_plan_zone),
 	    cmocka_unit_test(test_plan_userns),
 	    cmocka_unit_test(test_plan_join_mntns),
+	    cmocka_unit_test(test_plan_join_cgroupns),
 	    cmocka_unit_test(test_plan_zone_extras),
 	    cmocka_unit_test(test_plan_zone_rejects),
 	    cmocka_unit_test(test_plan_print),

@@ -281,8 +281,8 @@ static void test_namespaces(void **state)
 	json_object_set(linux_of(doc), "gidMappings",
 			json_object_get(linux_of(doc), "uidMappings"));
 	refused(doc, "joining a uts, ipc or pid namespace with a user namespace");
-	/* a mount namespace by path is joined (the root is built in it), not with a user one;
-	 * a cgroup namespace by path stays refused */
+	/* a mount or cgroup namespace by path is joined (the root is built in the one, PID 1's
+	 * cgroup seen from the other's root), neither with a user namespace of its own */
 	doc = base();
 	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
 			      json_pack("{s:s, s:s}", "type", "mount", "path", "/proc/7/ns/mnt"));
@@ -297,7 +297,15 @@ static void test_namespaces(void **state)
 	json_array_append_new(
 	    json_object_get(linux_of(doc), "namespaces"),
 	    json_pack("{s:s, s:s}", "type", "cgroup", "path", "/proc/7/ns/cgroup"));
-	refused(doc, "joining a cgroup namespace (/proc/7/ns/cgroup) is not supported");
+	assert_int_equal(load(doc, &c, &e), 0);
+	assert_string_equal(c.cgroupns_path, "/proc/7/ns/cgroup");
+	assert_null(c.mnt_path);
+	oci_config_free(&c);
+	doc = userns_doc(base(), "[[0, 100000, 65536]]", "[[0, 100000, 65536]]");
+	json_array_append_new(
+	    json_object_get(linux_of(doc), "namespaces"),
+	    json_pack("{s:s, s:s}", "type", "cgroup", "path", "/proc/7/ns/cgroup"));
+	refused(doc, "joining a cgroup namespace (/proc/7/ns/cgroup) with a user namespace");
 	doc = base();
 	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
 			      json_pack("{s:s}", "type", "network"));

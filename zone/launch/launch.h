@@ -224,6 +224,10 @@ struct launch_opts {
 	 * (an OCI bundle's mount namespace by path); not with userns */
 	int joined_ns;
 	int mnt_fd; /* read only when joined_ns has CLONE_NEWNS */
+	/* CLONE_NEWCGROUP in joined_ns: PID 1 joins the cgroup namespace open at cgroupns_fd
+	 * after its cgroup joins (LOP_JOIN_CGROUPNS) instead of making its own; not with
+	 * userns */
+	int cgroupns_fd;
 	/* resource limits the zone's init gets (and so every process it starts), set while the
 	 * launcher is still root of the host (raising a hard limit needs CAP_SYS_RESOURCE in the
 	 * initial user namespace) */
@@ -417,6 +421,8 @@ enum launch_op_kind {
 			       read-only on dest (launch_binfmt.c) */
 	LOP_JOIN_MNTNS,	    /* setns(mnt_fd, CLONE_NEWNS): the plan's mounts, pivot_root and
 			       all, are made in that namespace (opts->joined_ns) */
+	LOP_JOIN_CGROUPNS,  /* setns(cgroupns_fd, CLONE_NEWCGROUP), in LOP_NEW_CGROUPNS's place
+			       (opts->joined_ns) */
 };
 
 struct launch_op {

@@ -49,6 +49,7 @@ static const char *const op_names[] = {
     [LOP_ENTER_USERNS] = "enter-userns",
     [LOP_LXPROC_FILES] = "lxproc-files",
     [LOP_JOIN_MNTNS] = "join-mntns",
+    [LOP_JOIN_CGROUPNS] = "join-cgroupns",
 };
 
 const char *launch_op_name(int kind)
@@ -361,8 +362,11 @@ static int zone_ops_enter(const struct launch_opts *opts, struct launch_plan *pl
 	 * root is built in it; after the cgroup joins, whose files are the runtime's */
 	if (opts->joined_ns & CLONE_NEWNS)
 		*full |= !add(plan, LOP_JOIN_MNTNS, NULL, NULL);
-	/* after the joins: the zone's /proc/self/cgroup shows "/", never the host's path */
-	*full |= !add(plan, LOP_NEW_CGROUPNS, NULL, NULL);
+	/* after the joins: the zone's /proc/self/cgroup shows "/", never the host's path; or
+	 * the namespace given (OCI's by path), whose root is someone else's cgroup */
+	*full |=
+	    !add(plan, opts->joined_ns & CLONE_NEWCGROUP ? LOP_JOIN_CGROUPNS : LOP_NEW_CGROUPNS,
+		 NULL, NULL);
 	*full |= !add(plan, LOP_MAKE_PRIVATE, NULL, "/");
 	if (opts->hostname) {
 		op = add(plan, LOP_HOSTNAME, NULL, NULL);
@@ -562,6 +566,16 @@ int launch_plan_build(const struct launch_opts *opts, struct launch_plan *plan,
 			return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "mount: no namespace fd");
 		plan->clone_flags &= ~CLONE_NEWNS;
 	}
+	if (opts->joined_ns & CLONE_NEWCGROUP) {
+		/* U's init makes the zone's cgroup namespace, owned by U (launch_userns.c); U may
+		 * not join a host-owned one */
+		if (opts->userns)
+			return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
+					   "a cgroup namespace to join and a user namespace of the "
+					   "zone's own: not supported");
+		if (opts->cgroupns_fd < 0)
+			return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "cgroup: no namespace fd");
+	}
 	plan->new_timens = opts->timens != 0;
 	if (opts->init == LAUNCH_INIT_MINIMAL &&
 	    launch_init_image_path(opts, plan->init_image, sizeof(plan->init_image), err) < 0)
@@ -608,6 +622,9 @@ static void print_op(const struct launch_plan *plan, const struct launch_op *op,
 		break;
 	case LOP_JOIN_MNTNS:
 		fprintf(out, " fd %d", plan->opts->mnt_fd);
+		break;
+	case LOP_JOIN_CGROUPNS:
+		fprintf(out, " fd %d", plan->opts->cgroupns_fd);
 		break;
 	case LOP_HOSTNAME:
 		fprintf(out, " %s", op->data);

@@ -347,6 +347,15 @@ static int op_join_cgroup(struct root_ctx *c, const struct launch_op *op)
 	return launch_join_cgroup(op->src, c->err);
 }
 
+/* The cgroup namespace given (opts->joined_ns): setns checks it is one. */
+static int op_join_cgroupns(struct root_ctx *c, const struct launch_op *op)
+{
+	(void)op;
+	if (setns(c->plan->opts->cgroupns_fd, CLONE_NEWCGROUP) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "join the cgroup namespace");
+	return 0;
+}
+
 static int op_new_cgroupns(struct root_ctx *c, const struct launch_op *op)
 {
 	(void)op;
@@ -481,6 +490,7 @@ static const op_fn op_table[] = {
     [LOP_SPAWN_INIT] = op_spawn_init,
     [LOP_ENTER_USERNS] = op_enter_userns,
     [LOP_JOIN_MNTNS] = op_join_mntns,
+    [LOP_JOIN_CGROUPNS] = op_join_cgroupns,
 };
 
 /* A plan failed in a mount namespace it joined, before its pivot: the root's bind (with every

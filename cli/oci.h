@@ -140,6 +140,10 @@ int oci_config_load_file(const char *path, const char *bundle, struct oci_config
 void oci_config_free(struct oci_config *c);
 /* The `process` object of config.json or of `exec --process`, into c's process fields. */
 int oci_process_parse(json_t *proc, struct oci_config *c, struct zone_error *e);
+/* Every member the runtime spec defines has its JSON type (oci_schema.c): v is the document
+ * at pattern ("" config.json, "process" a process.json); 0, or -1 with e naming the member
+ * after prefix ("config.json: "). */
+int oci_schema_check(json_t *v, const char *pattern, const char *prefix, struct zone_error *e);
 /* runc spec's default config.json (rootless: the user-namespace variant). */
 json_t *oci_spec_default(int rootless);
 

@@ -226,7 +226,7 @@ int oci_process_parse(json_t *proc, struct oci_config *c, struct zone_error *e)
 	c->umask = -1;
 	user = json_object_get(proc, "user");
 	if (user) {
-		if ((v = json_object_get(user, "umask"))) {
+		if ((v = json_object_get(user, "umask")) && !json_is_null(v)) {
 			if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 			    json_integer_value(v) > 0777)
 				return oci_fail(e,
@@ -447,6 +447,8 @@ int oci_config_load_file(const char *path, const char *bundle, struct oci_config
 	}
 	if (!json_is_object(c->json))
 		return oci_fail(e, "config.json: not a JSON object");
+	if (oci_schema_check(c->json, "", "config.json: ", e) < 0)
+		return -1;
 	oci_warn_unknown(c->json, known_top, sizeof(known_top) / sizeof(known_top[0]), "");
 	if (!json_is_string(json_object_get(c->json, "ociVersion")))
 		return oci_fail(e, "config.json: ociVersion must be a string");

@@ -130,7 +130,8 @@ static int exec_process(struct exec_req *x, const struct oci_state *s, struct oc
 		if (!p)
 			return oci_fail(e, "process %s: line %d: %s", x->process, je.line, je.text);
 		cfg->json = p;
-		if (oci_process_parse(p, cfg, e) < 0)
+		if (oci_schema_check(p, "process", "process.json: ", e) < 0 ||
+		    oci_process_parse(p, cfg, e) < 0)
 			return -1;
 		x->args = cfg->args;
 		x->cwd = cfg->cwd;

@@ -235,7 +235,8 @@ static void test_process_refusals(void **state)
 	doc = base();
 	json_object_set_new(json_object_get(doc, "process"), "user",
 			    json_pack("{s:i, s:i, s:s}", "uid", 0, "gid", 0, "umask", "022"));
-	refused(doc, "umask must be an integer");
+	refused(doc,
+		"config.json: process.user.umask must be an unsigned 32-bit integer, not a string");
 	doc = base();
 	json_array_append_new(
 	    json_object_get(json_object_get(json_object_get(doc, "process"), "capabilities"),
@@ -335,7 +336,10 @@ static void test_namespaces(void **state)
 	refused(userns_doc(base(), "[[0, 1000, 0]]", "[[0, 1000, 10]]"), "is empty");
 	refused(userns_doc(base(), "[[0, 4294967000, 1000]]", "[[0, 1000, 10]]"),
 		"goes past 4294967294");
-	refused(userns_doc(base(), "[[0, -1, 10]]", "[[0, 1000, 10]]"), "32-bit unsigned");
+	refused(
+	    userns_doc(base(), "[[0, -1, 10]]", "[[0, 1000, 10]]"),
+	    "config.json: linux.uidMappings[0].hostID must be an unsigned 32-bit integer, not an "
+	    "integer out of range");
 	refused(userns_doc(base(), "[[1, 1000, 10]]", "[[0, 1000, 10]]"),
 		"the container's uid 0 is not mapped");
 	json_t *many = json_array();
@@ -625,6 +629,86 @@ static void test_seccomp(void **state)
 	assert_null(ctx);
 }
 
+/* Every member the spec defines has its JSON type, as runc's Go decoding demands: a wrong one
+ * is one error naming the member (never taken as absent or 0: a uid "1000" is not root);
+ * null is the member left out; members the spec does not define are not typed. */
+static void test_types(void **state)
+{
+	static const struct {
+		const char *path, *value, *says;
+	} bad[] = {
+	    {"process.user.uid", "\"1000\"",
+	     "config.json: process.user.uid must be an unsigned 32-bit integer, not a string"},
+	    {"process.user.gid", "-5",
+	     "process.user.gid must be an unsigned 32-bit integer, not an "
+	     "integer out of range"},
+	    {"root.readonly", "\"x\"",
+	     "config.json: root.readonly must be true or false, not a string"},
+	    {"process.terminal", "1", "process.terminal must be true or false, not an integer"},
+	    {"process.capabilities.permitted", "1.5",
+	     "process.capabilities.permitted must be an array, not a number with a fraction"},
+	    {"linux.readonlyPaths", "\"/\"", "linux.readonlyPaths must be an array, not a string"},
+	    {"linux.resources", "[1]", "linux.resources must be an object, not an array"},
+	    {"linux.resources.memory.limit", "\"1G\"",
+	     "linux.resources.memory.limit must be a 64-bit integer, not a string"},
+	    {"process.oomScoreAdj", "4294967296",
+	     "process.oomScoreAdj must be a 32-bit integer, not an integer out of range"},
+	    {"annotations", "{\"a\": 1}", "annotations.a must be a string, not an integer"},
+	    {"hooks", "{\"prestart\": [{\"path\": \"/bin/true\", \"timeout\": \"5\"}]}",
+	     "hooks.prestart[0].timeout must be a 32-bit integer, not a string"},
+	    {"linux.sysctl", "{\"net.ipv4.ip_forward\": true}",
+	     "linux.sysctl.net.ipv4.ip_forward must be a string, not a boolean"},
+	    {"linux.seccomp",
+	     "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
+	     "[\"read\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 1.5}]}",
+	     "linux.seccomp.syscalls[0].errnoRet must be an unsigned 32-bit integer, not a number "
+	     "with a fraction"},
+	};
+	struct oci_config c;
+	struct zone_error e = {0};
+	json_t *doc, *p;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char buf[64], *k = buf, *dot;
+		json_t *o;
+
+		doc = base();
+		o = doc;
+		snprintf(buf, sizeof(buf), "%s", bad[i].path);
+		while ((dot = strchr(k, '.'))) { /* the objects on the way, made when missing */
+			*dot = 0;
+			if (!json_object_get(o, k))
+				json_object_set_new(o, k, json_object());
+			o = json_object_get(o, k);
+			k = dot + 1;
+		}
+		json_object_set_new(o, k, json_loads(bad[i].value, JSON_DECODE_ANY, NULL));
+		refused(doc, bad[i].says);
+	}
+	/* null is the member left out; an undefined member is not typed */
+	doc = base();
+	json_object_set_new(json_object_get(json_object_get(doc, "process"), "user"), "uid",
+			    json_null());
+	json_object_set_new(linux_of(doc), "sysctl", json_null());
+	json_object_set_new(linux_of(doc), "nosuch", json_integer(1));
+	assert_int_equal(load(doc, &c, &e), 0);
+	assert_int_equal(c.user.uid, 0);
+	oci_config_free(&c);
+	/* exec --process: the document is the process object */
+	p = json_pack("{s:[s], s:s, s:{s:s}}", "args", "true", "cwd", "/", "user", "uid", "0");
+	assert_int_equal(oci_schema_check(p, "process", "process.json: ", &e), -1);
+	assert_string_equal(e.msg, "process.json: user.uid must be an unsigned 32-bit integer, not "
+				   "a string");
+	json_object_set_new(json_object_get(p, "user"), "uid", json_integer(0));
+	assert_int_equal(oci_schema_check(p, "process", "process.json: ", &e), 0);
+	json_decref(p);
+	p = json_string("x");
+	assert_int_equal(oci_schema_check(p, "process", "process.json: ", &e), -1);
+	assert_string_equal(e.msg, "process.json: process must be an object, not a string");
+	json_decref(p);
+}
+
 static void test_ids(void **state)
 {
 	struct zone_error e;
@@ -656,6 +740,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_hook_kinds, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_device_keys, setup, teardown),
 	    cmocka_unit_test(test_seccomp),
+	    cmocka_unit_test_setup_teardown(test_types, setup, teardown),
 	    cmocka_unit_test(test_ids),
 	};
 

@@ -214,6 +214,15 @@ R create --bundle "$B" "${ID}b" 2>"$WORK/err" && fail "an unknown namespace was 
 grep -q "namespace bogus does not exist" "$WORK/err" || fail "unknown namespace: $(cat "$WORK/err")"
 noleft "unknown namespace" "${ID}b"
 
+# a member of the wrong type (runc: "json: cannot unmarshal string into Go struct field
+# User.process.user.uid of type uint32"), never read as 0: the program would run as root
+cp "$WORK/config.good" "$B/config.json"
+config '["true"]' 'c["process"]["user"]["uid"] = "1000"'
+R create --bundle "$B" "${ID}b" 2>"$WORK/err" && fail "a string uid was accepted"
+grep -q "create failed: config.json: process.user.uid must be an unsigned 32-bit integer, not a string" "$WORK/err" &&
+	[ "$(wc -l <"$WORK/err")" = 1 ] || fail "a string uid: $(cat "$WORK/err")"
+noleft "a string uid" "${ID}b"
+
 cp "$WORK/config.good" "$B/config.json"
 config '["true"]' 'c["process"]["terminal"] = True'
 R create --bundle "$B" "${ID}b" 2>"$WORK/err" && fail "terminal without a console socket was accepted"
@@ -238,7 +247,7 @@ grep -q "escape/x" "$WORK/err" || fail "mount through a symlink: $(cat "$WORK/er
 grep -q "$WORK/hostside" /proc/self/mounts && fail "ESCAPED: a mount on the host at $WORK/hostside"
 noleft "symlink escape" "${ID}b"
 rm -f "$B/rootfs/escape"
-echo "ok   bad input: duplicate id, malformed config, unknown namespace, console socket, symlink escape"
+echo "ok   bad input: duplicate id, malformed config, unknown namespace, a mistyped member, console socket, symlink escape"
 
 # global options
 "$OCI" --systemd-cgroup state x 2>"$WORK/err" && fail "--systemd-cgroup was accepted"

@@ -598,9 +598,14 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 	}
 	close(k->hooks_go[1]);
 	if (c != 'r') {
-		/* PID 1 said why on stderr; its status says how */
+		/* PID 1 said why ('e' and its message: launch_init.c) or died; its status says
+		 * how */
+		char why[sizeof(e->msg)] = "";
+		size_t n = c == 'e' ? launch_ready_reason(k->ready[0], why, sizeof(why)) : 0;
 		waitpid(*pid, &status, 0);
 		*pid = -1;
+		if (n)
+			return oci_fail(e, "unable to start container process: %s", why);
 		return oci_fail(e, "container init failed (exit status %d)",
 				launch_status_code(status));
 	}

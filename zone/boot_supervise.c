@@ -342,14 +342,24 @@ static int sup_start_init(struct sup *s)
 	close(ready[1]);
 	while ((rn = read(ready[0], &rb, 1)) < 0 && errno == EINTR)
 		;
-	close(ready[0]);
-	if (rn != 1) {
+	if (rn != 1 || rb != 'r') {
+		/* 'e' and init's reason (launch_init.c), or init died without one */
+		char why[sizeof(err->msg)] = "";
+		size_t n =
+		    rn == 1 && rb == 'e' ? launch_ready_reason(ready[0], why, sizeof(why)) : 0;
 		int st = 0;
+
+		close(ready[0]);
 		waitpid(s->init, &st, 0);
-		zone_console_drain(&s->con); /* init's reason, before ours */
+		zone_console_drain(&s->con); /* what init printed, before ours */
+		if (n) {
+			zone_console_printf(&s->con, "lxzone: zone %s: %s\n", z->name, why);
+			return zone_error_set(err, 0, "init could not set the zone up: %s", why);
+		}
 		return zone_error_set(err, 0, "init could not set the zone up (status %d; see %s)",
 				      WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), s->log);
 	}
+	close(ready[0]);
 	int lsock = boot_mountd_prepare(z, b, s->init, err);
 	if (lsock == -1) {
 		kill(s->init, SIGKILL);

@@ -223,6 +223,18 @@ grep -q "create failed: config.json: process.user.uid must be an unsigned 32-bit
 	[ "$(wc -l <"$WORK/err")" = 1 ] || fail "a string uid: $(cat "$WORK/err")"
 noleft "a string uid" "${ID}b"
 
+# a program PID 1 cannot find: create's one line, on stderr and in the --log JSON, says what
+# PID 1 could not do (runc: "unable to start container process: exec: ...")
+cp "$WORK/config.good" "$B/config.json"
+config '["/no/such-program"]' ''
+: >"$LOG"
+R create --bundle "$B" "${ID}b" 2>"$WORK/err" && fail "a missing program was created"
+grep -q "create failed: unable to start container process: /no/such-program: No such file or directory" "$WORK/err" &&
+	[ "$(wc -l <"$WORK/err")" = 1 ] || fail "a missing program: $(cat "$WORK/err")"
+grep -q '"msg":"lxzone-oci create failed: unable to start container process: /no/such-program: No such file or directory"' "$LOG" ||
+	fail "a missing program, log: $(cat "$LOG")"
+noleft "a missing program" "${ID}b"
+
 cp "$WORK/config.good" "$B/config.json"
 config '["true"]' 'c["process"]["terminal"] = True'
 R create --bundle "$B" "${ID}b" 2>"$WORK/err" && fail "terminal without a console socket was accepted"
@@ -247,7 +259,7 @@ grep -q "escape/x" "$WORK/err" || fail "mount through a symlink: $(cat "$WORK/er
 grep -q "$WORK/hostside" /proc/self/mounts && fail "ESCAPED: a mount on the host at $WORK/hostside"
 noleft "symlink escape" "${ID}b"
 rm -f "$B/rootfs/escape"
-echo "ok   bad input: duplicate id, malformed config, unknown namespace, a mistyped member, console socket, symlink escape"
+echo "ok   bad input: duplicate id, malformed config, unknown namespace, a mistyped member, a missing program, console socket, symlink escape"
 
 # global options
 "$OCI" --systemd-cgroup state x 2>"$WORK/err" && fail "--systemd-cgroup was accepted"

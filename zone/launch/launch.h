@@ -239,7 +239,9 @@ struct launch_opts {
 	int init; /* enum launch_init */
 	/* launch_spawn: PID 1 writes one byte to *ready_fd once the plan's operations are done
 	 * (the zone's root, mounts and devices in place) and closes it; NULL: no signal.  A
-	 * process that joins the zone's mount namespace before then could see the host's root. */
+	 * process that joins the zone's mount namespace before then could see the host's root.
+	 * A PID 1 that fails before then writes 'e' and its error instead (not on its stderr):
+	 * the reader's launch_ready_reason. */
 	const int *ready_fd;
 	/* launch_enter: join the zone in the calling process itself and fork only the program,
 	 * saving a process.  The caller is hardened and under the zone's filter before it forks
@@ -515,6 +517,10 @@ struct lx_filter_opts;
  * a zone's boot and exec, and launch_enter each add their own options to these.
  */
 void launch_filter_view(const struct launch_opts *opts, struct lx_filter_opts *fo);
+
+/* After an 'e' on the ready pipe (launch_opts.ready_fd): PID 1's error, read to the end into
+ * why (len bytes with the 0); its length, 0 when PID 1 said nothing more. */
+size_t launch_ready_reason(int fd, char *why, size_t len);
 
 /*
  * Start the zone: clone PID 1 in new namespaces, which executes the plan and runs the program

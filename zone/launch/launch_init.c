@@ -103,9 +103,42 @@ int launch_wait_tick(pid_t pid, unsigned tick_ms, void (*tick)(void *), void *ar
 	return launch_status_code(st);
 }
 
+/* An OCI container's PID 1 until it is ready: its ready pipe, where a failure goes to create
+ * ('e', then the message, one write under PIPE_BUF) for create's one error line and its
+ * --log, as runc's parent reports what its init could not do; -1 once ready or elsewhere. */
+static int report_fd = -1;
+
 static void report(const struct zone_error *err)
 {
+	char line[sizeof(err->msg) + 1];
+	int n;
+
+	if (report_fd >= 0 && (n = snprintf(line, sizeof(line), "e%s", err->msg)) > 0 &&
+	    write(report_fd, line, (size_t)n) == n)
+		return;
 	fprintf(stderr, "%s: %s\n", launch_prog, err->msg);
+}
+
+size_t launch_ready_reason(int fd, char *why, size_t len)
+{
+	size_t n = 0;
+	ssize_t r;
+
+	while (n + 1 < len &&
+	       ((r = read(fd, why + n, len - 1 - n)) > 0 || (r < 0 && errno == EINTR)))
+		n += r > 0 ? (size_t)r : 0;
+	why[n] = 0;
+	return n;
+}
+
+/* Ready: later failures are the container's own, on its stderr. */
+static int say_ready(const int *fd, struct zone_error *err)
+{
+	report_fd = -1;
+	if (write(*fd, "r", 1) != 1)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "signal readiness");
+	close(*fd);
+	return 0;
 }
 
 /* The program's side of the fork: process group, terminal, signals, then the brand. */
@@ -203,11 +236,8 @@ static int start_gate(const struct launch_opts *o, struct zone_error *err)
 	struct pollfd p = {.fd = *o->start_fd, .events = POLLIN};
 	char c;
 
-	if (o->ready_fd) {
-		if (write(*o->ready_fd, "r", 1) != 1)
-			return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "signal readiness");
-		close(*o->ready_fd);
-	}
+	if (o->ready_fd && say_ready(o->ready_fd, err) < 0)
+		return -1;
 	for (;;) {
 		int r = poll(&p, 1, -1);
 
@@ -277,6 +307,7 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 
 	const struct launch_opts *o = plan->opts;
 
+	report_fd = o->ready_fd ? *o->ready_fd : -1;
 	/* lxrun gone (killed) -> the zone goes too; an OCI container outlives its create */
 	if (!o->detached)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -323,13 +354,10 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 		return err.status;
 	}
 	/* a container's create succeeds only once its program is found: readiness waits */
-	if (plan->opts->ready_fd != NULL && !o->start_fd) {
-		if (write(*plan->opts->ready_fd, "r", 1) != 1) {
-			launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "signal readiness");
-			report(&err);
-			return err.status;
-		}
-		close(*plan->opts->ready_fd);
+	if (plan->opts->ready_fd != NULL && !o->start_fd &&
+	    say_ready(plan->opts->ready_fd, &err) < 0) {
+		report(&err);
+		return err.status;
 	}
 	/* the brand must always receive SIGSYS; it keeps the guest's blocked view itself */
 	if (sigismember(mask, SIGSYS)) {

@@ -124,6 +124,20 @@ expect_state "$z" installed
 no_cgroup_left "$z"
 echo "ok: an init that hangs or exits at boot fails the boot with its last words"
 
+# the zone cannot be set up (its /dev is a file, where the plan mounts a tmpfs): boot says
+# what the zone's PID 1 could not do, in its one line and in the console log
+lxzone configure "$z" init=/sbin/init
+mv "$r/dev" "$r/dev.h30" && : >"$r/dev"
+if lxzone boot "$z" 2>"$T/err"; then fail "a zone whose /dev is a file booted"; fi
+[ "$(wc -l <"$T/err")" = 1 ] && grep -q "init could not set the zone up: mount tmpfs on .*/dev: Not a directory" "$T/err" ||
+	fail "unclear set-up error: $(cat "$T/err")"
+grep -q "mount tmpfs on .*/dev: Not a directory" "$LXZONE_ROOT/$z/console.log" ||
+	fail "the console log lacks the reason: $(tail -3 "$LXZONE_ROOT/$z/console.log")"
+rm "$r/dev" && mv "$r/dev.h30" "$r/dev"
+expect_state "$z" installed
+no_cgroup_left "$z"
+echo "ok: a zone that cannot be set up fails the boot with PID 1's reason"
+
 lxzone destroy "$z"
 no_mount_left
 echo PASS

@@ -344,20 +344,28 @@ static void test_plan_userns(void **state)
 /* A mount namespace given by fd (an OCI bundle's by path): not cloned, joined after the cgroup
  * joins and before the first mount, so the root, /proc, /dev, the binds and the pivot are all
  * made in it; refused with a user namespace (init's copy would not be it) or no fd. */
-static void test_plan_join_mntns(void **state)
+static struct launch_userns join_userns = {
+    .base = 1048576, .gid_base = 1048576, .count = 65536, .user_fd = -1};
+
+/* A zone with an image init and the cgroup.procs files given, joining the namespaces of
+ * joined (the caller sets their fds). */
+static struct launch_opts join_opts(const char *const *cg, size_t ncg, int joined)
 {
-	static const char *const cg[] = {"/sys/fs/cgroup/z/cgroup.procs"};
-	struct launch_userns u = {
-	    .base = 1048576, .gid_base = 1048576, .count = 65536, .user_fd = -1};
 	struct launch_opts o = {.argv = argv_true,
 				.brand_image = "/b/lxzone-brand",
 				.root = "/srv/z",
 				.net_fd = -1,
 				.cgroup_procs = cg,
-				.ncgroup_procs = 1,
+				.ncgroup_procs = ncg,
 				.init = LAUNCH_INIT_IMAGE,
-				.joined_ns = CLONE_NEWNS,
-				.mnt_fd = 9};
+				.joined_ns = joined};
+	return o;
+}
+
+static void test_plan_join_mntns(void **state)
+{
+	static const char *const cg[] = {"/sys/fs/cgroup/z/cgroup.procs"};
+	struct launch_opts o = join_opts(cg, 1, CLONE_NEWNS);
 	static struct launch_plan p;
 	struct zone_error e = {0};
 	const struct launch_op *join;
@@ -365,6 +373,7 @@ static void test_plan_join_mntns(void **state)
 	FILE *f;
 
 	(void)state;
+	o.mnt_fd = 9;
 	assert_int_equal(launch_plan_build(&o, &p, &e), 0);
 	assert_int_equal(p.clone_flags, CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC);
 	join = find_op(&p, LOP_JOIN_MNTNS, NULL);
@@ -391,7 +400,7 @@ static void test_plan_join_mntns(void **state)
 	assert_int_equal(launch_plan_build(&o, &p, &e), -1);
 	assert_int_equal(e.status, 125);
 	o.mnt_fd = 9;
-	o.userns = &u;
+	o.userns = &join_userns;
 	assert_int_equal(launch_plan_build(&o, &p, &e), -1);
 	assert_int_equal(e.status, 125);
 	assert_non_null(strstr(e.msg, "user namespace"));
@@ -404,17 +413,7 @@ static void test_plan_join_cgroupns(void **state)
 {
 	static const char *const cg[] = {"/sys/fs/cgroup/memory/z/cgroup.procs",
 					 "/sys/fs/cgroup/pids/z/cgroup.procs"};
-	struct launch_userns u = {
-	    .base = 1048576, .gid_base = 1048576, .count = 65536, .user_fd = -1};
-	struct launch_opts o = {.argv = argv_true,
-				.brand_image = "/b/lxzone-brand",
-				.root = "/srv/z",
-				.net_fd = -1,
-				.cgroup_procs = cg,
-				.ncgroup_procs = 2,
-				.init = LAUNCH_INIT_IMAGE,
-				.joined_ns = CLONE_NEWCGROUP,
-				.cgroupns_fd = 7};
+	struct launch_opts o = join_opts(cg, 2, CLONE_NEWCGROUP);
 	static struct launch_plan p;
 	struct zone_error e = {0};
 	const struct launch_op *join;
@@ -422,6 +421,7 @@ static void test_plan_join_cgroupns(void **state)
 	FILE *f;
 
 	(void)state;
+	o.cgroupns_fd = 7;
 	assert_int_equal(launch_plan_build(&o, &p, &e), 0);
 	assert_null(find_op(&p, LOP_NEW_CGROUPNS, NULL));
 	join = find_op(&p, LOP_JOIN_CGROUPNS, NULL);
@@ -445,7 +445,7 @@ static void test_plan_join_cgroupns(void **state)
 	assert_int_equal(launch_plan_build(&o, &p, &e), -1);
 	assert_int_equal(e.status, 125);
 	o.cgroupns_fd = 7;
-	o.userns = &u;
+	o.userns = &join_userns;
 	assert_int_equal(launch_plan_build(&o, &p, &e), -1);
 	assert_int_equal(e.status, 125);
 	assert_non_null(strstr(e.msg, "cgroup namespace to join and a user namespace"));

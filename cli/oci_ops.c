@@ -492,6 +492,11 @@ static int update_resources(const char *in, char val[UP_N][64], struct zone_erro
 		return oci_fail(e, "unable to parse the resources %s: %s", in,
 				r ? "not an object" : je.text);
 	}
+	/* typed as runc's Go decoding types it: a string limit is refused, not written */
+	if (oci_schema_check(r, "linux.resources", "resources: ", e) < 0) {
+		json_decref(r);
+		return -1;
+	}
 	for (int k = 0; k < UP_N; k++) {
 		json_t *v = json_object_get(json_object_get(r, up_rows[k].obj), up_rows[k].key);
 

@@ -153,6 +153,12 @@ if [ -f "$mcg/memory.memsw.limit_in_bytes" ]; then
 	[ "$(R exec --detach=false --cwd=/tmp "$ID" pwd)" = /tmp ] || fail "exec --detach=false --cwd=/tmp"
 	echo '{"memory": ' | R update -r - "$ID" 2>"$WORK/err" && fail "update with bad JSON succeeded"
 	grep -q "unable to parse the resources" "$WORK/err" || fail "update bad JSON: $(cat "$WORK/err")"
+	# a limit as text is not a LinuxResources (runc: cannot unmarshal string ... of type
+	# int64), and not written: the kernel would take "100M"
+	echo '{"memory": {"limit": "100M"}}' | R update -r - "$ID" 2>"$WORK/err" && fail "update with a string limit succeeded"
+	grep -q "resources: memory.limit must be a 64-bit integer, not a string" "$WORK/err" ||
+		fail "update string limit: $(cat "$WORK/err")"
+	[ "$(cat "$mcg/memory.limit_in_bytes")" = 268435456 ] || fail "a refused update wrote $(cat "$mcg/memory.limit_in_bytes")"
 fi
 echo "ok   pause, resume, events --stats, update (flags, --resources - and FILE)"
 

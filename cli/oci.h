@@ -144,6 +144,10 @@ int oci_process_parse(json_t *proc, struct oci_config *c, struct zone_error *e);
  * at pattern ("" config.json, "process" a process.json); 0, or -1 with e naming the member
  * after prefix ("config.json: "). */
 int oci_schema_check(json_t *v, const char *pattern, const char *prefix, struct zone_error *e);
+/* json_loadf / json_load_file, except that Go's uint64(-1), 18446744073709551615, which
+ * jansson cannot hold, is read as -1 (its two's complement: an rlimit's RLIM_INFINITY). */
+json_t *oci_json_load(FILE *f, size_t flags, json_error_t *je);
+json_t *oci_json_load_file(const char *path, size_t flags, json_error_t *je);
 /* runc spec's default config.json (rootless: the user-namespace variant). */
 json_t *oci_spec_default(int rootless);
 

@@ -203,7 +203,8 @@ static int resources_exact(struct container *k, struct zone_error *e)
 	if (cg_num(mem, "reservation", buf, sizeof(buf)) &&
 	    oci_cg_write(md, "memory.soft_limit_in_bytes", buf, e) < 0)
 		return -1;
-	if (cg_num(mem, "swappiness", buf, sizeof(buf)) &&
+	/* uint64(-1), read as -1 (oci_json_load), is no swappiness, as runc takes it */
+	if (cg_num(mem, "swappiness", buf, sizeof(buf)) && strcmp(buf, "-1") &&
 	    oci_cg_write(md, "memory.swappiness", buf, e) < 0)
 		return -1;
 	if (json_is_true(json_object_get(mem, "disableOOMKiller")) &&

@@ -438,7 +438,7 @@ int oci_config_load_file(const char *path, const char *bundle, struct oci_config
 	memset(c, 0, sizeof(*c));
 	c->memory = c->swap = c->millicpus = c->pids = UINT64_MAX;
 	snprintf(c->bundle, sizeof(c->bundle), "%s", bundle);
-	c->json = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	c->json = oci_json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (!c->json) {
 		if (access(path, F_OK) != 0)
 			return oci_fail(e, "JSON specification file config.json not found");

@@ -125,7 +125,7 @@ static int exec_process(struct exec_req *x, const struct oci_state *s, struct oc
 {
 	if (x->process) {
 		json_error_t je;
-		json_t *p = json_load_file(x->process, 0, &je);
+		json_t *p = oci_json_load_file(x->process, 0, &je);
 
 		if (!p)
 			return oci_fail(e, "process %s: line %d: %s", x->process, je.line, je.text);

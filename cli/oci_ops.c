@@ -485,7 +485,8 @@ static const struct {
 static int update_resources(const char *in, char val[UP_N][64], struct zone_error *e)
 {
 	json_error_t je;
-	json_t *r = !strcmp(in, "-") ? json_loadf(stdin, 0, &je) : json_load_file(in, 0, &je);
+	json_t *r =
+	    !strcmp(in, "-") ? oci_json_load(stdin, 0, &je) : oci_json_load_file(in, 0, &je);
 
 	if (!r || !json_is_object(r)) {
 		json_decref(r);

@@ -15,8 +15,10 @@
  */
 #include "cli/oci.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum kind { OBJ, ARR, STR, BOOL, I32, I64, U16, U32, U64 };
@@ -298,8 +300,8 @@ static int fits(const json_t *v, enum kind k)
 	default:
 		break;
 	}
-	/* jansson keeps integers as long long: a uint64 above INT64_MAX does not parse, so
-	 * U64 is checked as non-negative only (Go would take up to 2^64 - 1) */
+	/* jansson keeps integers as long long: 2^64 - 1 is read as -1 (oci_json_load), other
+	 * values above INT64_MAX do not parse (Go would take them) */
 	if (!json_is_integer(v))
 		return 0;
 	n = json_integer_value(v);
@@ -311,7 +313,7 @@ static int fits(const json_t *v, enum kind k)
 	case U32:
 		return n >= 0 && n <= (json_int_t)UINT32_MAX;
 	case U64:
-		return n >= 0;
+		return n >= -1;
 	default:
 		return 1; /* I64 */
 	}
@@ -354,7 +356,8 @@ static int walk(const struct walk *w, json_t *v, const char *path, const char *p
 			return 0; /* not the spec's: the parsers warn */
 		if (!fits(v, m->kind))
 			return oci_fail(w->e, "%s%s must be %s, not %s", w->prefix,
-					*path ? path : pattern, kind_name(m->kind), json_kind(v, m->kind));
+					*path ? path : pattern, kind_name(m->kind),
+					json_kind(v, m->kind));
 	}
 	if (json_is_array(v)) {
 		size_t i;
@@ -391,4 +394,90 @@ int oci_schema_check(json_t *v, const char *pattern, const char *prefix, struct 
 	const struct walk w = {schema, sizeof(schema) / sizeof(schema[0]), prefix, e};
 
 	return walk(&w, v, "", pattern);
+}
+
+/*
+ * Go writes uint64(-1) as 18446744073709551615: podman's `--ulimit core=-1` is an rlimit of
+ * RLIM_INFINITY, and a seccomp mask can be all ones.  jansson holds integers as long long and
+ * refuses the literal ("too big integer"), so it is read as -1, whose uint64 it is: the
+ * literal (outside strings, a whole number token) becomes "-1" and spaces, which keeps every
+ * other line and column where the parser's messages put them.
+ */
+#define U64_MAX_TEXT "18446744073709551615"
+
+static void u64_max_as_minus_one(char *s, size_t n)
+{
+	const size_t k = sizeof(U64_MAX_TEXT) - 1;
+	int in_str = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (in_str) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				in_str = 0;
+		} else if (s[i] == '"') {
+			in_str = 1;
+		} else if (s[i] >= '0' && s[i] <= '9' &&
+			   (i == 0 || !strchr("-.0123456789eE+", s[i - 1])) && n - i >= k &&
+			   !memcmp(s + i, U64_MAX_TEXT, k) &&
+			   (i + k == n || !strchr(".0123456789eE", s[i + k]))) {
+			memcpy(s + i, "-1", 2);
+			memset(s + i + 2, ' ', k - 2);
+			i += k - 1;
+		}
+	}
+}
+
+json_t *oci_json_load(FILE *f, size_t flags, json_error_t *je)
+{
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+	json_t *j;
+
+	for (;;) {
+		if (cap - len < 4096) {
+			char *nb = cap < (64u << 20) ? realloc(buf, cap ? cap * 2 : 65536) : NULL;
+
+			if (!nb) {
+				free(buf);
+				snprintf(je->text, sizeof(je->text), "%s",
+					 cap ? "larger than 64 MiB" : strerror(ENOMEM));
+				je->line = je->column = -1;
+				return NULL;
+			}
+			buf = nb;
+			cap = cap ? cap * 2 : 65536;
+		}
+		size_t r = fread(buf + len, 1, cap - len, f);
+
+		len += r;
+		if (r == 0)
+			break;
+	}
+	if (ferror(f)) {
+		free(buf);
+		snprintf(je->text, sizeof(je->text), "read: %s", strerror(errno));
+		je->line = je->column = -1;
+		return NULL;
+	}
+	u64_max_as_minus_one(buf, len);
+	j = json_loadb(buf, len, flags, je);
+	free(buf);
+	return j;
+}
+
+json_t *oci_json_load_file(const char *path, size_t flags, json_error_t *je)
+{
+	FILE *f = fopen(path, "re");
+	json_t *j;
+
+	if (!f) {
+		snprintf(je->text, sizeof(je->text), "%s", strerror(errno));
+		je->line = je->column = -1;
+		return NULL;
+	}
+	j = oci_json_load(f, flags, je);
+	fclose(f);
+	return j;
 }

@@ -26,6 +26,14 @@ rc=$?
 [ $rc = 5 ] || fail "podman run's status: $rc (want the program's 5)"
 echo "ok   podman run --rm (output, sysctl, exit status)"
 
+# --ulimit core=-1: podman writes RLIM_INFINITY as Go's uint64 18446744073709551615, which
+# the JSON reader must take (jansson's integers stop at 2^63 - 1)
+# shellcheck disable=SC2086
+out=$(P run --rm $RUNOPTS --ulimit core=-1:-1 localhost/lxzone-oci-busybox sh -c 'ulimit -c; ulimit -Hc') ||
+	fail "podman run --ulimit core=-1 exited $?: $out"
+[ "$(echo $out)" = "unlimited unlimited" ] || fail "--ulimit core=-1: $out"
+echo "ok   podman run --ulimit core=-1 (RLIM_INFINITY as Go writes it)"
+
 # --tmpfs and --read-only: podman's tmpfs mounts ask for runc's tmpcopyup (the covered
 # directory's files copied in)
 # shellcheck disable=SC2086

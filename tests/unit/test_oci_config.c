@@ -709,6 +709,63 @@ static void test_types(void **state)
 	json_decref(p);
 }
 
+/* Go's uint64(-1) (podman's `--ulimit core=-1`: RLIM_INFINITY), which jansson cannot hold,
+ * is read as -1 and so as the rlimit's infinity; only that literal, only outside strings,
+ * and only as a whole number: 2^64, a longer one, a negative one or a fraction stay errors. */
+static int load_text(const char *hard, struct oci_config *c, struct zone_error *e)
+{
+	char path[300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"rootfs\"},\n"
+		" \"annotations\": {\"n\": \"18446744073709551615 stays text\"},\n"
+		" \"process\": {\"args\": [\"sh\"], \"cwd\": \"/\", \"rlimits\": [{\"type\": "
+		"\"RLIMIT_CORE\", \"hard\": %s, \"soft\": 18446744073709551615}]}}\n",
+		hard);
+	fclose(f);
+	memset(e, 0, sizeof(*e));
+	return oci_config_load(bundle, c, e);
+}
+
+static void test_u64_max(void **state)
+{
+	static const struct {
+		const char *value, *says;
+	} bad[] = {
+	    {"18446744073709551616", "config.json: line 3 column"},
+	    {"184467440737095516150", "too big integer"},
+	    {"-18446744073709551615", "too big negative integer"},
+	    {"18446744073709551615.5",
+	     "process.rlimits[0].hard must be an unsigned 64-bit integer, not a number with a "
+	     "fraction"},
+	    {"-2", "process.rlimits[0].hard must be an unsigned 64-bit integer, not an integer out "
+		   "of range"},
+	};
+	struct oci_config c;
+	struct zone_error e;
+
+	(void)state;
+	assert_int_equal(load_text("18446744073709551615", &c, &e), 0);
+	assert_int_equal(c.nrlimits, 1);
+	assert_int_equal(c.rlimits[0].resource, RLIMIT_CORE);
+	assert_true(c.rlimits[0].hard == RLIM_INFINITY && c.rlimits[0].soft == RLIM_INFINITY);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(c.json, "annotations"), "n")),
+	    "18446744073709551615 stays text");
+	oci_config_free(&c);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(load_text(bad[i].value, &c, &e), -1);
+		if (!strstr(e.msg, bad[i].says))
+			fail_msg("%s: \"%s\" does not say \"%s\"", bad[i].value, e.msg,
+				 bad[i].says);
+		oci_config_free(&c);
+	}
+}
+
 static void test_ids(void **state)
 {
 	struct zone_error e;
@@ -741,6 +798,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_device_keys, setup, teardown),
 	    cmocka_unit_test(test_seccomp),
 	    cmocka_unit_test_setup_teardown(test_types, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_u64_max, setup, teardown),
 	    cmocka_unit_test(test_ids),
 	};
 

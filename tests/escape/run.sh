@@ -66,6 +66,10 @@ build=$(cd "$build" 2>/dev/null && pwd) || build=""
 : "${LXRUN:=$build/bin/lxrun}"
 : "${ESCAPE_BIN:=$build/tests/escape/bin}"
 export LXZONE LXRUN ESCAPE_BIN
+# python3 as the interpreter itself, not a version manager's shim (tests/CMakeLists.txt)
+if [ -x "$build/tests/python/python3" ]; then
+	PATH="$build/tests/python:$PATH"
+fi
 
 skip_all() {
 	echo "skip: $*"

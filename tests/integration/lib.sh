@@ -18,6 +18,11 @@ SKIP=77
 LXRUN=${LXRUN:-$LXZONE_BUILD/bin/lxrun}
 IMAGE=$LXZONE_BUILD/images/busybox
 
+# python3 as the interpreter itself, not a version manager's shim (tests/CMakeLists.txt)
+if [ -x "${LXZONE_BUILD:-}/tests/python/python3" ]; then
+	PATH="$LXZONE_BUILD/tests/python:$PATH"
+fi
+
 failures=0
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lxzone-it.XXXXXX")
 cleanup_work() {

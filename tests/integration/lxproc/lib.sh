@@ -12,6 +12,10 @@ LXRUN=${LXRUN:-$LXZONE_BUILD/bin/lxrun}
 LXZONE=${LXZONE:-$LXZONE_BUILD/bin/lxzone}
 IMAGE=$LXZONE_BUILD/images/busybox
 MiB=1048576
+# python3 as the interpreter itself, not a version manager's shim (tests/CMakeLists.txt)
+if [ -x "${LXZONE_BUILD:-}/tests/python/python3" ]; then
+	PATH="$LXZONE_BUILD/tests/python:$PATH"
+fi
 failures=0
 
 skip() {

@@ -16,6 +16,11 @@ fail() {
 
 [ "$(id -u)" = 0 ] || skip "needs root (mounts, device nodes, owners)"
 
+# python3 as the interpreter itself, not a version manager's shim (tests/CMakeLists.txt)
+if [ -x "${LXZONE_BUILD:-}/tests/python/python3" ]; then
+	PATH="$LXZONE_BUILD/tests/python:$PATH"
+fi
+
 # the zones' cgroups live under <mnt>/$CGP/<zone> (zone/cgroup.c: LXZONE_CGROUP_PARENT)
 CGP=${LXZONE_CGROUP_PARENT:-lxzone}
 T=$(mktemp -d /tmp/lxzone-it.XXXXXX)

@@ -108,11 +108,9 @@ echo "ok: rename move killed midway, verify rolled forward"
 #    leaves one whole root.
 for d in 0.1 0.5 2 8; do
 	[ "$(zonepath)" = "$dst/$z" ] && to="$home" || to="$dst/$z"
-	"$LXZONE" move $z "$to" &
-	mv_pid=$!
-	sleep $d
-	kill -9 $mv_pid 2>/dev/null || true
-	wait $mv_pid 2>/dev/null || true
+	# SIGKILL to the move (not its children, as kill -9 of its pid) after d seconds; a move
+	# done before that ends the wait (no sleeping out the rest of d on a finished move)
+	timeout --foreground -s KILL $d "$LXZONE" move $z "$to" || true
 	lxzone verify $z 2>/dev/null || fail "verify did not recover (kill after ${d}s)"
 	p=$(zonepath)
 	whole_at "$p"

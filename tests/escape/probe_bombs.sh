@@ -35,13 +35,19 @@ cg() { # v1-controller v1-file v2-file
 pids_cur=$(cg pids pids.current pids.current)
 mem_peak=$(cg memory memory.max_usage_in_bytes memory.peak)
 
-# sample SECONDS: the host's worst /bin/true start (ms) and the most tasks in the zone
+# sample SECONDS [DONE]: the host's worst /bin/true start (ms) and the most tasks in the zone,
+# for SECONDS or until 1 s after the file DONE appears (the bomb is over: its aftermath is
+# sampled too, an idle host after it is not)
 sample() {
-	python3 - "$1" "${pids_cur:-}" <<'PY'
-import subprocess, sys, time
+	python3 - "$1" "${pids_cur:-}" "${2:-}" <<'PY'
+import os, subprocess, sys, time
 end = time.monotonic() + float(sys.argv[1])
+done = sys.argv[3]
 worst = tasks = 0
 while time.monotonic() < end:
+    if done and os.path.exists(done):
+        end = min(end, time.monotonic() + 1)
+        done = ""
     t0 = time.monotonic()
     subprocess.run(["/bin/true"])
     worst = max(worst, (time.monotonic() - t0) * 1000)
@@ -58,11 +64,12 @@ PY
 base=$(sample 2 | cut -d' ' -f1)
 
 # memory: a string doubling until the zone's OOM killer stops it
-sample $phase >"$t/mem.sample" &
+sample $phase "$t/mem.done" >"$t/mem.sample" &
 s=$!
 timeout $phase "$LXZONE" exec $z -- /bin/sh -c 'a=0123456789abcdef; while :; do a=$a$a; done' \
 	>/dev/null 2>&1
 mem_rc=$?
+touch "$t/mem.done"
 wait $s
 read -r mem_worst _ <"$t/mem.sample"
 [ "$mem_worst" -lt $bound_ms ] || escaped "host /bin/true took ${mem_worst} ms during the memory bomb"

@@ -107,7 +107,7 @@ cat >"$WORK/console.py" <<'EOF'
 import array, os, socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.bind(sys.argv[1]); s.listen(1)
-open(sys.argv[2], "w").close()
+open(sys.argv[2], "w").write("listening\n")  # not empty: wait_file waits for -s
 c, _ = s.accept()
 fds = array.array("i")
 msg, anc, _, _ = c.recvmsg(64, socket.CMSG_LEN(fds.itemsize))

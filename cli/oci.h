@@ -214,6 +214,11 @@ enum oci_status oci_state_status(const struct oci_state *s);
 const char *oci_status_name(enum oci_status st);
 /* The state JSON `runc state` prints (and hooks read), malloc'ed. */
 char *oci_state_json(const struct oci_state *s, enum oci_status st);
+/* The six hook kinds lxzone-oci runs, in the runtime spec's order (features, the config's
+ * check and its types share them); oci_is_hook_kind: whether k is one. */
+#define OCI_HOOK_KINDS 6
+extern const char *const oci_hook_kinds[OCI_HOOK_KINDS];
+int oci_is_hook_kind(const char *k);
 /* The hooks of kind ("createRuntime", "poststart", ...) run with s's state JSON (as status st)
  * on their standard input; poststop's failures are only logged.  0, or -1 with e. */
 int oci_hooks_run(const struct oci_config *c, const char *kind, const struct oci_state *s,

@@ -379,20 +379,25 @@ static int mount_parse(json_t *m, struct oci_config *c, struct zone_error *e)
 	return 0;
 }
 
+const char *const oci_hook_kinds[OCI_HOOK_KINDS] = {
+    "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"};
+
+int oci_is_hook_kind(const char *k)
+{
+	for (size_t i = 0; i < OCI_HOOK_KINDS; i++)
+		if (!strcmp(oci_hook_kinds[i], k))
+			return 1;
+	return 0;
+}
+
 static int hooks_check(json_t *hooks, struct zone_error *e)
 {
-	static const char *const ok[] = {"prestart",	   "createRuntime", "createContainer",
-					 "startContainer", "poststart",	    "poststop"};
 	const char *key;
 	json_t *v;
 
 	json_object_foreach(hooks, key, v)
 	{
-		size_t i;
-
-		for (i = 0; i < sizeof(ok) / sizeof(ok[0]) && strcmp(ok[i], key); i++)
-			;
-		if (i == sizeof(ok) / sizeof(ok[0]) && json_array_size(v) > 0)
+		if (!oci_is_hook_kind(key) && json_array_size(v) > 0)
 			return oci_fail(e,
 					"hooks.%s: not a hook kind lxzone-oci runs "
 					"(prestart, createRuntime, createContainer, "

@@ -46,8 +46,6 @@ static json_t *strings(const char *const *v, size_t n)
 /* The runtime-spec features document: what config.json may say and lxzone-oci honours. */
 static int cmd_features(int argc, char **argv)
 {
-	static const char *const hooks[] = {"prestart",	      "createRuntime", "createContainer",
-					    "startContainer", "poststart",     "poststop"};
 	static const char *const mopts[] = {
 	    "bind",	   "rbind",	 "ro",	       "rw",	  "nosuid",   "suid",
 	    "nodev",	   "dev",	 "noexec",     "exec",	  "relatime", "norelatime",
@@ -73,7 +71,7 @@ static int cmd_features(int argc, char **argv)
 	}
 	doc = json_pack("{s:s, s:s, s:o, s:o, s:{s:o, s:o, s:{s:b, s:b, s:b}, s:{s:b}}, s:{s:s}}",
 			"ociVersionMin", "1.0.0", "ociVersionMax", OCI_SPEC_VERSION, "hooks",
-			strings(hooks, sizeof(hooks) / sizeof(hooks[0])), "mountOptions",
+			strings(oci_hook_kinds, OCI_HOOK_KINDS), "mountOptions",
 			strings(mopts, sizeof(mopts) / sizeof(mopts[0])), "linux", "namespaces",
 			strings(ns, sizeof(ns) / sizeof(ns[0])), "capabilities", caps, "cgroup",
 			"v1", 1, "v2", 1, "systemd", 0, "seccomp", "enabled", 1, "annotations",

@@ -242,10 +242,6 @@ static const struct member {
     {"linux.personality.flags[]", STR},
 };
 
-/* The six hook kinds share one shape, hooks.KIND in the table. */
-static const char *const hook_kinds[] = {"prestart",	   "createRuntime", "createContainer",
-					 "startContainer", "poststart",	    "poststop"};
-
 static const char *kind_name(enum kind k)
 {
 	static const char *const names[] = {
@@ -319,14 +315,6 @@ static int fits(const json_t *v, enum kind k)
 	}
 }
 
-static int is_hook_kind(const char *k)
-{
-	for (size_t i = 0; i < sizeof(hook_kinds) / sizeof(hook_kinds[0]); i++)
-		if (!strcmp(hook_kinds[i], k))
-			return 1;
-	return 0;
-}
-
 static const struct member *lookup(const struct member *table, size_t n, const char *pattern)
 {
 	for (size_t i = 0; i < n; i++)
@@ -378,7 +366,8 @@ static int walk(const struct walk *w, json_t *v, const char *path, const char *p
 		{
 			snprintf(p, sizeof(p), "%s%s%s", path, *path ? "." : "", k);
 			snprintf(q, sizeof(q), "%s%s%s", pattern, *pattern ? "." : "", k);
-			if (!strcmp(pattern, "hooks") && is_hook_kind(k))
+			/* the six hook kinds share one shape: hooks.KIND in the table */
+			if (!strcmp(pattern, "hooks") && oci_is_hook_kind(k))
 				snprintf(q, sizeof(q), "hooks.KIND");
 			else if (!lookup(w->table, w->n, q))
 				snprintf(q, sizeof(q), "%s%s*", pattern, *pattern ? "." : "");

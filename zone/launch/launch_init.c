@@ -103,9 +103,10 @@ int launch_wait_tick(pid_t pid, unsigned tick_ms, void (*tick)(void *), void *ar
 	return launch_status_code(st);
 }
 
-/* An OCI container's PID 1 until it is ready: its ready pipe, where a failure goes to create
- * ('e', then the message, one write under PIPE_BUF) for create's one error line and its
- * --log, as runc's parent reports what its init could not do; -1 once ready or elsewhere. */
+/* PID 1 until it is ready, when its launcher waits on a ready pipe (launch_opts.ready_fd: an
+ * OCI container's create, a zone's boot): the pipe, where a failure goes ('e', then the
+ * message, one write under PIPE_BUF) for the launcher's one error line (and create's --log),
+ * as runc's parent reports what its init could not do; -1 once ready or without a pipe. */
 static int report_fd = -1;
 
 static void report(const struct zone_error *err)
@@ -131,7 +132,7 @@ size_t launch_ready_reason(int fd, char *why, size_t len)
 	return n;
 }
 
-/* Ready: later failures are the container's own, on its stderr. */
+/* Ready: later failures are the zone's or the container's own, on its stderr. */
 static int say_ready(const int *fd, struct zone_error *err)
 {
 	report_fd = -1;

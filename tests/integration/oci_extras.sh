@@ -79,13 +79,13 @@ echo "ok   hooks: createRuntime, prestart, createContainer, startContainer (unde
 # container's program is born in the first's namespace, sees its PID 1, and is seen by it
 config '["sleep", "300"]' ''
 R run -d --bundle "$B" "${ID}d" || fail "run -d of the pid namespace's owner exited $?"
-pid=$(R state "${ID}d" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+pid=$(state_pid "${ID}d")
 config '["sh", "-c", "echo $$; cat /proc/1/cmdline | tr \"\\0\" \" \"; echo; exec sleep 300"]' "
 c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'pid']
 c['linux']['namespaces'].append({'type': 'pid', 'path': '/proc/$pid/ns/pid'})"
 R run -d --bundle "$B" "${ID}e" >"$WORK/pidns.out" || fail "run -d joining a pid namespace exited $?"
 i=0; while [ "$(wc -l <"$WORK/pidns.out")" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-pe=$(R state "${ID}e" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+pe=$(state_pid "${ID}e")
 [ "$(readlink /proc/$pe/ns/pid)" = "$(readlink /proc/$pid/ns/pid)" ] || fail "pid namespace not joined"
 [ "$(sed -n 1p "$WORK/pidns.out")" != 1 ] || fail "the joining program is PID 1 of its namespace"
 [ "$(sed -n 2p "$WORK/pidns.out")" = "sleep 300 " ] || fail "the joined namespace's PID 1 is: $(sed -n 2p "$WORK/pidns.out")"
@@ -118,7 +118,7 @@ c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 
 c['linux']['namespaces'].append({'type': 'mount', 'path': '/proc/$sp/ns/mnt'})"
 R run -d --bundle "$B" "${ID}g" 2>"$WORK/err" || fail "run -d joining a mount namespace exited $?: $(cat "$WORK/err")"
 wait_file "$WORK/out/mnt"
-pg=$(R state "${ID}g" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+pg=$(state_pid "${ID}g")
 [ "$(readlink /proc/$pg/ns/mnt)" = "$(readlink /proc/$sp/ns/mnt)" ] ||
 	fail "mount namespace not joined: $(readlink /proc/$pg/ns/mnt), not $(readlink /proc/$sp/ns/mnt)"
 [ "$(cat "$WORK/out/mnt")" = "the bundle's root" ] || fail "the program's /marker: $(cat "$WORK/out/mnt")"
@@ -164,7 +164,7 @@ echo "ok   a mount namespace joined by path (the root built in it; nothing back 
 # host's whole tree) are refused with one line, nothing made.
 config '["sleep", "300"]' ''
 R run -d --bundle "$B" "${ID}h" 2>"$WORK/err" || fail "run -d (cgroup namespace owner) exited $?: $(cat "$WORK/err")"
-ph=$(R state "${ID}h" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+ph=$(state_pid "${ID}h")
 [ -n "$ph" ] && [ "$(readlink /proc/$ph/ns/cgroup)" != "$(readlink /proc/self/ns/cgroup)" ] ||
 	fail "the first container has no cgroup namespace of its own"
 config '["sh", "-c", "cat /proc/self/cgroup > /out/cg; exec sleep 300"]' "
@@ -172,7 +172,7 @@ c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 
 c['linux']['namespaces'].append({'type': 'cgroup', 'path': '/proc/$ph/ns/cgroup'})"
 R run -d --bundle "$B" "${ID}i" 2>"$WORK/err" || fail "run -d joining a cgroup namespace exited $?: $(cat "$WORK/err")"
 wait_file "$WORK/out/cg"
-pi=$(R state "${ID}i" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+pi=$(state_pid "${ID}i")
 [ "$(readlink /proc/$pi/ns/cgroup)" = "$(readlink /proc/$ph/ns/cgroup)" ] ||
 	fail "cgroup namespace not joined: $(readlink /proc/$pi/ns/cgroup), not $(readlink /proc/$ph/ns/cgroup)"
 grep -q ":/\.\./${ID}i\$" "$WORK/out/cg" && ! grep -q "$LXZONE_CGROUP_PARENT" "$WORK/out/cg" ||
@@ -243,7 +243,7 @@ c['linux']['resources'] = {'blockIO': {'weight': 500,
 	R run -d --bundle "$B" "${ID}f" 2>"$WORK/err" || fail "run -d with blockIO exited $?: $(cat "$WORK/err")"
 	grep -q "^$dev 1048576" "$cgb/blkio.throttle.read_bps_device" || fail "read bps: $(cat "$cgb/blkio.throttle.read_bps_device")"
 	grep -q "^$dev 100" "$cgb/blkio.throttle.write_iops_device" || fail "write iops: $(cat "$cgb/blkio.throttle.write_iops_device")"
-	pid=$(R state "${ID}f" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+	pid=$(state_pid "${ID}f")
 	grep -qx "$pid" "$cgb/cgroup.procs" || fail "PID 1 ($pid) not in the blkio cgroup: $(cat "$cgb/cgroup.procs")"
 	# the cgroup namespace's root is the container's blkio directory: "/" when exec joined it
 	R exec "${ID}f" cat /proc/self/cgroup | grep -q "^[0-9]*:blkio:/$" ||

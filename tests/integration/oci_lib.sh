@@ -3,7 +3,7 @@
 # exit): lxzone-oci and the brand (else skip), a private state root R() runs it with, the
 # busybox image as the bundle's rootfs under `lxzone-oci spec`'s config, config() to make the
 # config of one case from it (its args as JSON, then python run on the loaded config c), and
-# wait_file() for a file a container writes.
+# wait_file() for a file a container writes, state_pid() for a container's PID 1.
 OCI=$LXZONE_BUILD/bin/lxzone-oci
 [ -x "$OCI" ] || skip "lxzone-oci not built at $OCI"
 [ -x "$LXZONE_BUILD/bin/lxzone-brand" ] || skip "lxzone-brand not built"
@@ -30,4 +30,5 @@ exec(extra)
 json.dump(c, open(path, "w"), indent=1)
 EOF
 }
+state_pid() { R state "$1" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p'; } # ID: its PID 1, from `state`
 wait_file() { i=0; while [ ! -s "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; }

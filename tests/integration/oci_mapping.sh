@@ -39,7 +39,7 @@ c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}
 chown -R 200000:200000 "$B/rootfs"
 R run -d --bundle "$B" "${ID}b" || fail "run -d in a user namespace exited $?"
 wait_file "$WORK/out/uid"
-pid=$(R state "${ID}b" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+pid=$(state_pid "${ID}b")
 [ "$(awk '{print $1}' "/proc/$pid/status" | grep -c .)" -gt 0 ] || true
 huid=$(awk '/^Uid:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
 [ "$huid" = 200000 ] || fail "userns: the init's host uid is $huid (want 200000)"
@@ -54,7 +54,7 @@ c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 210000, "size": 3000}]
 chown -R 200000:210000 "$B/rootfs"
 R run -d --bundle "$B" "${ID}b" || fail "run -d with two uid ranges exited $?"
 wait_file "$WORK/out/uid2"
-pid=$(R state "${ID}b" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+pid=$(state_pid "${ID}b")
 hids=$(awk '/^Uid:/ {u=$2} /^Gid:/ {g=$2} END {print u ":" g}' "/proc/$pid/status" 2>/dev/null)
 [ "$hids" = 200000:210000 ] || fail "two ranges: the init's host uid:gid is $hids"
 [ "$(awk '{print $1, $2, $3}' "$WORK/out/uidmap2" | tr '\n' ,)" = "10 300000 10,0 200000 10," ] ||
@@ -151,7 +151,7 @@ echo "ok   terminal over --console-socket (create and exec --tty)"
 # a pod: the second container joins the first one's uts and ipc namespaces by path
 config '["sleep", "300"]' 'c["hostname"] = "podbox"'
 R run -d --bundle "$B" "${ID}a" || fail "run -d of the pod's sandbox exited $?"
-spid=$(R state "${ID}a" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+spid=$(state_pid "${ID}a")
 config '["sh", "-c", "hostname > /out/pod-hostname; exec sleep 300"]' "
 c['hostname'] = 'app'
 c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] not in ('uts', 'ipc')]
@@ -159,7 +159,7 @@ c['linux']['namespaces'] += [{'type': 'uts', 'path': '/proc/$spid/ns/uts'}, {'ty
 R run -d --bundle "$B" "${ID}b" || fail "run -d joining the sandbox's namespaces exited $?"
 wait_file "$WORK/out/pod-hostname"
 [ "$(cat "$WORK/out/pod-hostname")" = podbox ] || fail "joined uts namespace: hostname $(cat "$WORK/out/pod-hostname")"
-apid=$(R state "${ID}b" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+apid=$(state_pid "${ID}b")
 [ "$(readlink "/proc/$apid/ns/ipc")" = "$(readlink "/proc/$spid/ns/ipc")" ] || fail "ipc namespace not joined"
 [ "$(R exec "${ID}b" hostname)" = podbox ] || fail "exec in the pod's container: hostname $(R exec "${ID}b" hostname)"
 R delete --force "${ID}b"
@@ -183,7 +183,7 @@ mkdir -p "$B/rootfs/home"
 chmod 1777 "$WORK/out" # uid 1000 writes its answers there
 R run -d --bundle "$B" "${ID}e" || fail "run -d with the mappings exited $?"
 wait_file "$WORK/out/user"; sleep 0.5
-pid=$(R state "${ID}e" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+pid=$(state_pid "${ID}e")
 grep -q "/h7deep/one/two/${ID}e\$" "/proc/$pid/cgroup" || fail "cgroupsPath: $(cat "/proc/$pid/cgroup" 2>&1 | head -3)"
 [ "$(cat "$WORK/out/user")" = 1000 ] || fail "process.user uid: $(cat "$WORK/out/user")"
 grep -qw 5 "$WORK/out/groups" || fail "additionalGids: $(cat "$WORK/out/groups")"
@@ -226,7 +226,7 @@ done
 # an absolute cgroupsPath of one level is below each hierarchy's root, as runc makes it
 config '["sleep", "300"]' 'c["linux"]["cgroupsPath"] = "/'"${ID}one"'"'
 R run -d --bundle "$B" "${ID}o" || fail "run -d with cgroupsPath /${ID}one exited $?"
-pid=$(R state "${ID}o" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p')
+pid=$(state_pid "${ID}o")
 grep -q ":/${ID}one\$" "/proc/$pid/cgroup" || fail "cgroupsPath /${ID}one: $(head -3 "/proc/$pid/cgroup")"
 R delete --force "${ID}o"
 ls -d /sys/fs/cgroup/*/"${ID}one" /sys/fs/cgroup/"${ID}one" 2>/dev/null && fail "cgroup /${ID}one left"

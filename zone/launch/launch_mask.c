@@ -253,16 +253,20 @@ static int mask(int fd)
 }
 
 /* The path at fd, bound over itself read-only (or writable: under a read-only bind the
- * clone starts read-only). */
+ * clone starts read-only).  With the mounts under it, as runc's bind: a read-only /proc/sys
+ * made after the zone's binfmt_misc (OCI's readonlyPaths come last) keeps it in sight, and
+ * read-only, as every mount under a read-only path becomes. */
 static int rebind(int fd, int writable)
 {
 	struct mount_attr attr = {.attr_set = writable ? ro_attrs & ~MOUNT_ATTR_RDONLY : ro_attrs,
 				  .attr_clr = writable ? MOUNT_ATTR_RDONLY : 0};
-	int m = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH), e;
+	int m = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE),
+	    e;
 
 	if (m < 0)
 		return errno;
-	if (mount_setattr(m, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0) {
+	if (mount_setattr(m, "", AT_EMPTY_PATH | (writable ? 0 : AT_RECURSIVE), &attr,
+			  sizeof(attr)) < 0) {
 		e = errno;
 		close(m);
 		return e;

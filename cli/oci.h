@@ -106,6 +106,7 @@ struct oci_config {
 	const char *cgroupns_path; /* cgroup namespace PID 1 joins after its cgroup, for its own */
 	int userns; /* a user namespace with the config's maps, as uid_map and gid_map take
 		     * them (malloc'd), where the container's root is host root_uid:root_gid */
+	const char *userns_path; /* or the one to join (a pod's sandbox's): maps optional */
 	char *uid_map, *gid_map;
 	uint32_t root_uid, root_gid;
 	/* mounts the plan does not make itself */

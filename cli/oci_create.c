@@ -198,7 +198,15 @@ static const struct joinable_ns {
   cgroup_ns = {CLONE_NEWCGROUP,
 	       "cgroup",
 	       {"/proc/self/ns/cgroup", "/proc/1/ns/cgroup"},
-	       "the container would see the host's whole cgroup tree"};
+	       "the container would see the host's whole cgroup tree"},
+  pid_ns = {CLONE_NEWPID,
+	    "pid",
+	    {"/proc/self/ns/pid", "/proc/1/ns/pid"},
+	    "the container would see the host's processes"},
+  user_ns = {CLONE_NEWUSER,
+	     "user",
+	     {"/proc/self/ns/user", "/proc/1/ns/user"},
+	     "the container's root would be the host's"};
 
 static int ns_open(const char *path, const struct joinable_ns *ns, struct zone_error *e)
 {
@@ -227,6 +235,32 @@ static int ns_open(const char *path, const struct joinable_ns *ns, struct zone_e
 					ns->name, path, ns->why);
 		}
 	return fd;
+}
+
+/*
+ * linux.namespaces' user path (a Kubernetes pod's user namespace, made with its sandbox):
+ * checked as ns_open checks the others, then joined by a helper that makes the container's
+ * uts, ipc and (a new one asked for) network namespaces in it (launch_userns_join).  Its maps
+ * are the kernel's; the config's uidMappings and gidMappings, when given, must be the same
+ * ranges, or the container's files and ids would not be what its config says.
+ */
+static int userns_join(struct container *k, struct zone_error *e)
+{
+	const struct oci_config *c = &k->cfg;
+	int fd = ns_open(c->userns_path, &user_ns, e);
+	char desc[160];
+
+	if (fd < 0 || launch_userns_join(fd, c->new_net, &k->userns, e) < 0)
+		return -1;
+	if ((c->uid_map && !launch_userns_maps_equal(c->uid_map, k->userns.uid_map)) ||
+	    (c->gid_map && !launch_userns_maps_equal(c->gid_map, k->userns.gid_map))) {
+		launch_userns_describe(&k->userns, desc, sizeof(desc));
+		return oci_fail(e,
+				"user namespace %s: the config's uidMappings and gidMappings are "
+				"not its maps (%s)",
+				c->userns_path, desc);
+	}
+	return 0;
 }
 
 static int opts_build(struct container *k, const struct create_opts *co, struct zone_error *e)
@@ -270,9 +304,12 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 	o->joined_ns = (c->uts_path ? CLONE_NEWUTS : 0) | (c->ipc_path ? CLONE_NEWIPC : 0) |
 		       (c->pid_path ? CLONE_NEWPID : 0) | (c->mnt_path ? CLONE_NEWNS : 0) |
 		       (c->cgroupns_path ? CLONE_NEWCGROUP : 0);
-	o->mnt_fd = o->cgroupns_fd = -1;
+	o->mnt_fd = o->cgroupns_fd = o->pidns_fd = -1;
+	/* a pid path with a user namespace: init's parent joins it in U (pidns_enter says how
+	 * it is joined without one) */
 	if ((c->mnt_path && (o->mnt_fd = ns_open(c->mnt_path, &mount_ns, e)) < 0) ||
-	    (c->cgroupns_path && (o->cgroupns_fd = ns_open(c->cgroupns_path, &cgroup_ns, e)) < 0))
+	    (c->cgroupns_path && (o->cgroupns_fd = ns_open(c->cgroupns_path, &cgroup_ns, e)) < 0) ||
+	    (c->pid_path && c->userns && (o->pidns_fd = ns_open(c->pid_path, &pid_ns, e)) < 0))
 		return -1;
 	if ((c->uts_path && (k->uts_fd = open(c->uts_path, O_RDONLY | O_CLOEXEC)) < 0) ||
 	    (c->ipc_path && (k->ipc_fd = open(c->ipc_path, O_RDONLY | O_CLOEXEC)) < 0))
@@ -299,12 +336,19 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 	o->nbinds = nb;
 	launch_userns_init(&k->userns);
 	if (c->userns) {
-		if (launch_userns_create_maps(c->uid_map, c->gid_map, c->root_uid, c->root_gid,
-					      c->new_net, &k->userns, e) < 0)
-			return -1; /* e keeps the errno, which runc's wording has no place for */
+		/* e keeps the errno, which runc's wording has no place for */
+		if (c->userns_path ? userns_join(k, e) < 0
+				   : launch_userns_create_maps(c->uid_map, c->gid_map, c->root_uid,
+							       c->root_gid, c->new_net, &k->userns,
+							       e) < 0)
+			return -1;
 		o->userns = &k->userns;
 		o->root_mapped = 1; /* the bundle's root is used as it is, as runc does */
-		o->net = LAUNCH_NET_NONE;
+		/* a new network namespace is U's (made with it); one given by path is joined by
+		 * the setup, still host root (join-netns), as runc joins it before the user
+		 * namespace; none asked for is the runtime's, as under runc */
+		if (c->new_net)
+			o->net = LAUNCH_NET_NONE;
 	}
 	(void)co;
 	return 0;
@@ -467,7 +511,7 @@ static int pidns_enter(struct container *k, struct zone_error *e)
 	int fd;
 
 	k->own_pidns = -1;
-	if (!k->cfg.pid_path)
+	if (!k->cfg.pid_path || k->cfg.userns) /* with one: opts->pidns_fd */
 		return 0;
 	k->own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 	fd = open(k->cfg.pid_path, O_RDONLY | O_CLOEXEC);
@@ -575,6 +619,8 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 		close(k->opts.mnt_fd); /* PID 1's now */
 	if (k->opts.cgroupns_fd >= 0)
 		close(k->opts.cgroupns_fd);
+	if (k->opts.pidns_fd >= 0)
+		close(k->opts.pidns_fd);
 	close(k->ready[1]);
 	close(k->hooks_go[0]);
 	close(k->start_fd);

@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The kernel's limits on a map (kernel/user_namespace.c): 340 lines, one write under a page. */
-#define IDMAP_LINES 340
+/* The kernel takes a map in one write under a page (kernel/user_namespace.c). */
+#define IDMAP_LINES LAUNCH_IDMAP_LINES
 #define IDMAP_TEXT  4096
 
 /*
@@ -112,10 +112,9 @@ static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_er
 			c->new_net = path == NULL;
 			c->netns_path = path;
 		} else if (!strcmp(t, "user")) {
-			if (path)
-				return oci_fail(e, "joining a user namespace (%s) is not supported",
-						path);
+			/* by path: a pod's sandbox's, joined with a helper (oci_create.c) */
 			c->userns = 1;
+			c->userns_path = path;
 		} else if (path && !strcmp(t, "pid")) {
 			/* podman's --pid container:X, a pod's shareProcessNamespace: PID 1 is
 			 * cloned into it (oci_create.c) */
@@ -147,12 +146,18 @@ static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_er
 		}
 	}
 	if (c->userns) {
-		if (idmap_parse(json_object_get(linux_, "uidMappings"), "uid", &c->uid_map,
-				&c->root_uid, e) < 0 ||
-		    idmap_parse(json_object_get(linux_, "gidMappings"), "gid", &c->gid_map,
-				&c->root_gid, e) < 0)
+		json_t *um = json_object_get(linux_, "uidMappings");
+		json_t *gm = json_object_get(linux_, "gidMappings");
+
+		/* a namespace joined has its maps: the config's, when given, must be them
+		 * (checked once it is open, oci_create.c) */
+		if ((!c->userns_path || um || gm) &&
+		    (idmap_parse(um, "uid", &c->uid_map, &c->root_uid, e) < 0 ||
+		     idmap_parse(gm, "gid", &c->gid_map, &c->root_gid, e) < 0))
 			return -1;
-		if (c->uts_path || c->ipc_path || c->pid_path)
+		/* a pod's sandbox's uts, ipc and pid namespaces belong to its user namespace,
+		 * never to one the container makes */
+		if (!c->userns_path && (c->uts_path || c->ipc_path || c->pid_path))
 			return oci_fail(e,
 					"joining a uts, ipc or pid namespace with a user namespace "
 					"of the container's own is not supported");
@@ -160,8 +165,8 @@ static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_er
 		 * (launch_userns.c): one given by path is not its own */
 		if (c->mnt_path || c->cgroupns_path)
 			return oci_fail(e,
-					"joining a %s namespace (%s) with a user namespace of "
-					"the container's own is not supported",
+					"joining a %s namespace (%s) with a user namespace is "
+					"not supported",
 					c->mnt_path ? "mount" : "cgroup",
 					c->mnt_path ? c->mnt_path : c->cgroupns_path);
 	}
@@ -237,7 +242,7 @@ static int sysctl_namespaced(const char *key, const struct oci_config *c)
 	if (!strcmp(key, "kernel.hostname") || !strcmp(key, "kernel.domainname"))
 		return 1;
 	/* the network's only in a network namespace of the container's own */
-	return !strncmp(key, "net.", 4) && (c->new_net || c->netns_path || c->userns);
+	return !strncmp(key, "net.", 4) && (c->new_net || c->netns_path);
 }
 
 static int sysctl_parse(json_t *sys, struct oci_config *c, struct zone_error *e)

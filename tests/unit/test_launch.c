@@ -409,6 +409,21 @@ static void test_plan_join_mntns(void **state)
 /* A cgroup namespace given (OCI's by path): joined in the new one's place, after the cgroup
  * joins (so the process's cgroup is the runtime's choice) and before the first mount (the
  * cgroup file systems are mounted from its root); refused with a user namespace or no fd. */
+/* A joined user namespace's maps against the config's: the same ranges in any order (the
+ * kernel shows a map of more than five lines sorted), nothing more or less. */
+static void test_userns_maps_equal(void **state)
+{
+	(void)state;
+	assert_true(launch_userns_maps_equal("0 100000 65536\n", "0 100000 65536\n"));
+	assert_true(launch_userns_maps_equal("10 300000 10\n0 200000 10\n",
+					     "0 200000 10\n10 300000 10\n"));
+	assert_false(launch_userns_maps_equal("0 100000 65536\n", "0 100001 65536\n"));
+	assert_false(launch_userns_maps_equal("0 100000 65536\n", "0 100000 65535\n"));
+	assert_false(launch_userns_maps_equal("0 200000 10\n", "0 200000 10\n10 300000 10\n"));
+	assert_false(launch_userns_maps_equal("0 200000 10\n", "garbage\n"));
+	assert_false(launch_userns_maps_equal("", "0 200000 10\n"));
+}
+
 static void test_plan_join_cgroupns(void **state)
 {
 	static const char *const cg[] = {"/sys/fs/cgroup/memory/z/cgroup.procs",
@@ -646,6 +661,7 @@ int main(void)
 	    cmocka_unit_test(test_plan_userns),
 	    cmocka_unit_test(test_plan_join_mntns),
 	    cmocka_unit_test(test_plan_join_cgroupns),
+	    cmocka_unit_test(test_userns_maps_equal),
 	    cmocka_unit_test(test_plan_zone_extras),
 	    cmocka_unit_test(test_plan_zone_rejects),
 	    cmocka_unit_test(test_plan_print),

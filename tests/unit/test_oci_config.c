@@ -257,7 +257,7 @@ static void test_namespaces(void **state)
 {
 	struct oci_config c;
 	struct zone_error e;
-	json_t *doc;
+	json_t *doc, *ns;
 
 	(void)state;
 	doc = base();
@@ -307,6 +307,44 @@ static void test_namespaces(void **state)
 	    json_object_get(linux_of(doc), "namespaces"),
 	    json_pack("{s:s, s:s}", "type", "cgroup", "path", "/proc/7/ns/cgroup"));
 	refused(doc, "joining a cgroup namespace (/proc/7/ns/cgroup) with a user namespace");
+	/* a user namespace by path (a pod's): joined, with the sandbox's uts, ipc and pid
+	 * namespaces too; its maps are the kernel's, the config's optional (compared once it
+	 * is open); a mount path still refused with it */
+	doc = base();
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      json_pack("{s:s, s:s}", "type", "user", "path", "/proc/7/ns/user"));
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      json_pack("{s:s, s:s}", "type", "pid", "path", "/proc/7/ns/pid"));
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      json_pack("{s:s, s:s}", "type", "uts", "path", "/proc/7/ns/uts"));
+	assert_int_equal(load(doc, &c, &e), 0);
+	assert_true(c.userns);
+	assert_string_equal(c.userns_path, "/proc/7/ns/user");
+	assert_string_equal(c.pid_path, "/proc/7/ns/pid");
+	assert_null(c.uid_map);
+	assert_null(c.gid_map);
+	oci_config_free(&c);
+	doc = userns_doc(base(), "[[0, 100000, 65536]]", "[[0, 100000, 65536]]");
+	ns = json_object_get(linux_of(doc), "namespaces");
+	json_object_set_new(json_array_get(ns, json_array_size(ns) - 1), "path",
+			    json_string("/proc/7/ns/user"));
+	assert_int_equal(load(doc, &c, &e), 0);
+	assert_string_equal(c.userns_path, "/proc/7/ns/user");
+	assert_string_equal(c.uid_map, "0 100000 65536\n");
+	oci_config_free(&c);
+	doc = base();
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      json_pack("{s:s, s:s}", "type", "user", "path", "/proc/7/ns/user"));
+	json_object_set_new(
+	    linux_of(doc), "uidMappings",
+	    json_pack("[{s:i, s:i, s:i}]", "containerID", 0, "hostID", 100000, "size", 65536));
+	refused(doc, "user namespaces enabled, but no gid mappings found");
+	doc = base();
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      json_pack("{s:s, s:s}", "type", "user", "path", "/proc/7/ns/user"));
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      json_pack("{s:s, s:s}", "type", "mount", "path", "/proc/7/ns/mnt"));
+	refused(doc, "joining a mount namespace (/proc/7/ns/mnt) with a user namespace");
 	doc = base();
 	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
 			      json_pack("{s:s}", "type", "network"));

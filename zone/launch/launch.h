@@ -138,6 +138,10 @@ struct launch_userns {
 	const char *uid_map, *gid_map;
 	int user_fd;		    /* the user namespace U */
 	int uts_fd, ipc_fd, net_fd; /* owned by U */
+	/* U is another's (an OCI pod's sandbox), joined: launch_userns_join read its maps into
+	 * maps[] (uid, gid), which uid_map and gid_map then point to */
+	int joined;
+	char *maps[2];
 	/* U's binfmt_misc instance, a detached mount (launch_binfmt.c); -1: binfmt_errno says
 	 * why (the kernel has no instance per namespace), or 0: not made (LOP_BINFMT makes it) */
 	int binfmt_fd, binfmt_errno;
@@ -153,6 +157,19 @@ int launch_userns_create(uint32_t base, uint32_t count, int new_net, struct laun
 int launch_userns_create_maps(const char *uid_map, const char *gid_map, uint32_t root_uid,
 			      uint32_t root_gid, int new_net, struct launch_userns *u,
 			      struct zone_error *err);
+/* The kernel's limits on a map (kernel/user_namespace.c): 340 lines; as /proc shows them,
+ * 33 bytes each. */
+#define LAUNCH_IDMAP_LINES 340
+#define LAUNCH_IDMAP_TEXT  12288
+/* Join the user namespace open at user_fd (another's: an OCI pod's sandbox's), which u then
+ * owns, even on failure: its maps read (U's 0 must be mapped: base and gid_base are its host
+ * ids), new uts, ipc and, with new_net, network namespaces made in it, and U's binfmt_misc
+ * instance (the entry may be there already: launch_binfmt_register).  0, or -1 with err and
+ * nothing open. */
+int launch_userns_join(int user_fd, int new_net, struct launch_userns *u,
+		       struct zone_error *err);
+/* Two maps of "ID HOSTID COUNT" lines the same ranges, in whatever order. */
+int launch_userns_maps_equal(const char *a, const char *b);
 /* "uid/gid 0-N -> host B-E", or both maps on one line ("uid 0 B N, 10 C M; gid ..."). */
 void launch_userns_describe(const struct launch_userns *u, char *buf, size_t len);
 void launch_userns_init(struct launch_userns *u); /* all descriptors -1 */
@@ -228,6 +245,10 @@ struct launch_opts {
 	 * after its cgroup joins (LOP_JOIN_CGROUPNS) instead of making its own; not with
 	 * userns */
 	int cgroupns_fd;
+	/* CLONE_NEWPID in joined_ns with userns: init is forked into the pid namespace open at
+	 * pidns_fd by LOP_SPAWN_INIT's child once it is in U (without userns the caller clones
+	 * the setup, which is init, into it) */
+	int pidns_fd;
 	/* resource limits the zone's init gets (and so every process it starts), set while the
 	 * launcher is still root of the host (raising a hard limit needs CAP_SYS_RESOURCE in the
 	 * initial user namespace) */

@@ -81,23 +81,15 @@ static int brand_copy_xo(const char *brand, const struct launch_userns *u, int *
 	return 0;
 }
 
-int launch_binfmt_register(const char *brand, const struct launch_userns *u, int target,
-			   struct zone_error *err)
+/* The entry, written to the instance's register file: the brand's execute-only copy, kept open
+ * by the kernel (flag F). */
+static int entry_register(const char *brand, const struct launch_userns *u, int mnt,
+			  struct zone_error *err)
 {
-	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-					    MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
 	cleanup_close int reg = -1, xo = -1;
-	int mnt = u->binfmt_fd; /* made with U (launch_userns.c), or binfmt_errno says why not */
 	char line[512], interp[64];
 	int n;
 
-	if (mnt < 0) {
-		errno = u->binfmt_errno;
-		if (errno == EPERM || errno == ENODEV)
-			return 0; /* no per-namespace binfmt_misc: the brand loads everything */
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
-				   "binfmt_misc of the zone's user namespace");
-	}
 	if (brand_copy_xo(brand, u, &xo, err) < 0)
 		return -1;
 	snprintf(interp, sizeof(interp), "/proc/self/fd/%d", xo);
@@ -106,8 +98,29 @@ int launch_binfmt_register(const char *brand, const struct launch_userns *u, int
 	if (n < 0 || reg < 0 || write(reg, line, (size_t)n) != n)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno ? errno : EINVAL,
 				   "binfmt_misc: register the brand");
-	close(reg);
-	reg = -1;
+	return 0;
+}
+
+int launch_binfmt_register(const char *brand, const struct launch_userns *u, int target,
+			   struct zone_error *err)
+{
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+					    MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
+	int mnt = u->binfmt_fd; /* made with U (launch_userns.c), or binfmt_errno says why not */
+
+	if (mnt < 0) {
+		errno = u->binfmt_errno;
+		if (errno == EPERM || errno == ENODEV)
+			return 0; /* no per-namespace binfmt_misc: the brand loads everything */
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
+				   "binfmt_misc of the zone's user namespace");
+	}
+	/* a U joined (an OCI pod's) has one instance for all its containers: the first
+	 * container lxzone-oci made in it wrote the entry, which outlives it (the kernel holds
+	 * its copy of the brand open) */
+	if (!(u->joined && faccessat(mnt, LX_BINFMT_NAME, F_OK, 0) == 0) &&
+	    entry_register(brand, u, mnt, err) < 0)
+		return -1;
 	if (mount_setattr(mnt, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0 ||
 	    move_mount(mnt, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,

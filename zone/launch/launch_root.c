@@ -253,12 +253,18 @@ static int spawn_init(struct root_ctx *c)
 	}
 	q = fork();
 	if (q == 0) {
+		/* a pid namespace given (OCI's by path: a pod's, owned by U) is joined for init,
+		 * whose parent is then still ours, so a subreaper of ours adopts it when this
+		 * process exits, not that namespace's init */
+		const struct launch_opts *o = c->plan->opts;
+		int joined = (o->joined_ns & CLONE_NEWPID) != 0;
 		pid_t i;
 
 		close(go[1]);
 		close(rep[0]);
 		if (setns(c->userns->user_fd, CLONE_NEWUSER) < 0 ||
-		    unshare(CLONE_NEWPID | CLONE_NEWCGROUP) < 0) {
+		    (joined ? setns(o->pidns_fd, CLONE_NEWPID) : unshare(CLONE_NEWPID)) < 0 ||
+		    unshare(CLONE_NEWCGROUP) < 0) {
 			fprintf(stderr,
 				"%s: pid and cgroup namespaces of the zone's user namespace: "
 				"%s\n",

@@ -39,6 +39,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -62,6 +63,11 @@ void launch_userns_close(struct launch_userns *u)
 			close(*fds[i]);
 			*fds[i] = -1;
 		}
+	if (u->joined) /* the maps read from the kernel */
+		u->uid_map = u->gid_map = NULL;
+	free(u->maps[0]);
+	free(u->maps[1]);
+	u->maps[0] = u->maps[1] = NULL;
 }
 
 static int write_map(pid_t pid, const char *file, const char *map)
@@ -86,24 +92,40 @@ static int open_ns(pid_t pid, const char *name)
 	return open(path, O_RDONLY | O_CLOEXEC);
 }
 
-/* What the helper does, in U, once we say go on sock (U's ids mapped: a binfmt_misc
- * superblock made before gets files owned by an unmapped id, which even host root may not
- * open): U's binfmt_misc instance, sent back (one byte, its errno or 0, with the detached
- * mount when it is 0); then it waits for its SIGKILL.  Its calls' errno lands in our thread's
- * errno, but we wait meanwhile, and look at errno only after the message; the helper calls
- * nothing that can fail after it. */
+/* The helper's socket, and for a user namespace joined (join_fd >= 0) that namespace and the
+ * ones it makes there (unshare). */
+struct helper_arg {
+	int sock, join_fd, unshare;
+};
+
+/* What the helper does.  Joining U (launch_userns_join): setns to it, make the namespaces U is
+ * to own, and say so on sock (one byte, its errno or 0).  Then, in U, once we say go on sock
+ * (U's ids mapped: a binfmt_misc superblock made before gets files owned by an unmapped id,
+ * which even host root may not open): U's binfmt_misc instance, sent back (one byte, its
+ * errno or 0, with the detached mount when it is 0); then it waits for its SIGKILL.  Its
+ * calls' errno lands in our thread's errno, but we wait meanwhile, and look at errno only after
+ * the message; the helper calls nothing that can fail after it. */
 #define HELPER_STACK (64 << 10)
 static char helper_stack[HELPER_STACK] __attribute__((aligned(64)));
 
 __attribute__((no_sanitize("address", "undefined"))) static int helper_main(void *arg)
 {
-	int sock = *(int *)arg, m = -1, fc = -1;
+	const struct helper_arg *a = arg;
+	int sock = a->sock, m = -1, fc = -1;
 	char e = 0, cbuf[CMSG_SPACE(sizeof(int))] = {0};
 	struct iovec iov = {&e, 1};
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 
 	/* system calls only, no libc wrapper a sanitizer intercepts: we share its state */
 	syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (a->join_fd >= 0) {
+		/* not sharing our fs_struct (no CLONE_FS), as setns to a user namespace needs */
+		if (syscall(SYS_setns, a->join_fd, CLONE_NEWUSER) < 0 ||
+		    syscall(SYS_unshare, a->unshare) < 0)
+			e = (char)(errno ? errno : EPROTO);
+		if (syscall(SYS_write, sock, &e, 1) != 1 || e)
+			syscall(SYS_exit, 0);
+	}
 	if (syscall(SYS_read, sock, &e, 1) != 1) /* we are gone, or failed */
 		syscall(SYS_exit, 0);
 	e = 0;
@@ -151,33 +173,112 @@ static int helper_result(int sock, struct launch_userns *u)
 	return 0;
 }
 
+/*
+ * One map of U as the kernel shows it to host root (/proc/PID/uid_map: "%10u %10u %10u" lines,
+ * host ids on the right), as "ID HOSTID COUNT\n" lines in *out (malloc'd), with the host id
+ * of U's 0 in *root.  0, or -1 with err.
+ */
+static int map_read(pid_t pid, const char *file, char **out, uint32_t *root,
+		    struct zone_error *err)
+{
+	char path[64], *text = malloc(LAUNCH_IDMAP_TEXT), *norm = malloc(LAUNCH_IDMAP_TEXT);
+	size_t len = 0, k = 0;
+	int fd, found = 0;
+	ssize_t n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	while (fd >= 0 && text && len < LAUNCH_IDMAP_TEXT - 1 &&
+	       (n = read(fd, text + len, LAUNCH_IDMAP_TEXT - 1 - len)) > 0)
+		len += (size_t)n;
+	if (fd < 0 || !text || !norm || n < 0) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		free(text);
+		free(norm);
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, e, "user namespace: read %s", file);
+	}
+	close(fd);
+	text[len] = '\0';
+	norm[0] = '\0';
+	for (char *line = text, *nl; *line; line = nl + 1) {
+		unsigned long first, host, count;
+		int w;
+
+		if (!(nl = strchr(line, '\n')))
+			break;
+		if (sscanf(line, "%lu %lu %lu", &first, &host, &count) != 3)
+			continue;
+		if (first == 0) {
+			*root = (uint32_t)host;
+			found = 1;
+		}
+		w = snprintf(norm + k, LAUNCH_IDMAP_TEXT - k, "%lu %lu %lu\n", first, host, count);
+		if (w > 0 && (size_t)w < LAUNCH_IDMAP_TEXT - k)
+			k += (size_t)w;
+	}
+	free(text);
+	if (!found) {
+		free(norm);
+		/* the setup acts as U's root: its /dev, /dev/shm and /tmp are that root's */
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, 0,
+				   "user namespace: its %s has no id 0 (the container's root)",
+				   file);
+	}
+	*out = norm;
+	return 0;
+}
+
+/* U made by the clone (u->user_fd -1) with the maps written here, or joined (u->user_fd, the
+ * helper's setns) with the maps read; then U's uts, ipc and new_net's network namespaces
+ * opened, and U's binfmt_misc instance made. */
 static int userns_create(int new_net, struct launch_userns *u, struct zone_error *err)
 {
-	char map[64], desc[160];
-	int sv[2], e = 0;
-	int flags = CLONE_VM | CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
-		    (new_net ? CLONE_NEWNET : 0);
+	char map[64], desc[160], st = 0;
+	int sv[2], e = 0, join = u->user_fd >= 0;
+	int owned = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | (new_net ? CLONE_NEWNET : 0);
+	struct helper_arg arg = {-1, join ? u->user_fd : -1, owned};
 	pid_t helper;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "socketpair");
-	helper = clone(helper_main, helper_stack + HELPER_STACK, flags | SIGCHLD, &sv[1]);
+	arg.sock = sv[1];
+	helper = clone(helper_main, helper_stack + HELPER_STACK,
+		       CLONE_VM | (join ? 0 : CLONE_NEWUSER | owned) | SIGCHLD, &arg);
 	e = errno;
 	close(sv[1]); /* the helper has its own copy: end-of-file if it dies */
 	if (helper < 0) {
 		close(sv[0]);
+		if (join)
+			launch_userns_close(u);
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, e, "new user namespace (clone)");
 	}
-	/* the namespaces exist from the clone on */
-	snprintf(map, sizeof(map), "0 %u %u\n", u->base, u->count);
-	if (write_map(helper, "uid_map", u->uid_map ? u->uid_map : map) < 0 ||
-	    write_map(helper, "gid_map", u->gid_map ? u->gid_map : map) < 0) {
-		e = errno;
-		launch_userns_describe(u, desc, sizeof(desc));
-		launch_fail(err, LAUNCH_EXIT_CANNOT, e, "user namespace: map %s", desc);
-		goto fail;
+	if (join) {
+		/* the helper's word that it is in U, with U's own namespaces made */
+		if (read(sv[0], &st, 1) != 1 || st) {
+			launch_fail(err, LAUNCH_EXIT_CANNOT, st ? st : EPROTO,
+				    "join the user namespace");
+			goto fail;
+		}
+		if (map_read(helper, "uid_map", &u->maps[0], &u->base, err) < 0 ||
+		    map_read(helper, "gid_map", &u->maps[1], &u->gid_base, err) < 0)
+			goto fail;
+		u->uid_map = u->maps[0];
+		u->gid_map = u->maps[1];
+	} else {
+		/* the namespaces exist from the clone on */
+		snprintf(map, sizeof(map), "0 %u %u\n", u->base, u->count);
+		if (write_map(helper, "uid_map", u->uid_map ? u->uid_map : map) < 0 ||
+		    write_map(helper, "gid_map", u->gid_map ? u->gid_map : map) < 0) {
+			e = errno;
+			launch_userns_describe(u, desc, sizeof(desc));
+			launch_fail(err, LAUNCH_EXIT_CANNOT, e, "user namespace: map %s", desc);
+			goto fail;
+		}
+		u->user_fd = open_ns(helper, "user");
 	}
-	u->user_fd = open_ns(helper, "user");
 	u->uts_fd = open_ns(helper, "uts");
 	u->ipc_fd = open_ns(helper, "ipc");
 	if (new_net)
@@ -226,6 +327,51 @@ int launch_userns_create_maps(const char *uid_map, const char *gid_map, uint32_t
 	if (!uid_map || !gid_map || !*uid_map || !*gid_map)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, EINVAL, "user namespace: no map");
 	return userns_create(new_net, u, err);
+}
+
+int launch_userns_join(int user_fd, int new_net, struct launch_userns *u,
+		       struct zone_error *err)
+{
+	launch_userns_init(u);
+	u->user_fd = user_fd;
+	u->joined = 1;
+	if (user_fd < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, EBADF, "user namespace: no descriptor");
+	return userns_create(new_net, u, err);
+}
+
+struct idrange {
+	unsigned long first, host, count;
+};
+
+static int idrange_cmp(const void *a, const void *b)
+{
+	const struct idrange *x = a, *y = b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* A map's "ID HOSTID COUNT" lines, in any order, as ranges sorted by ID; their number, or -1. */
+static int map_ranges(const char *map, struct idrange *r, int max)
+{
+	int n = 0;
+
+	for (const char *p = map; p && *p; n++) {
+		if (n == max || sscanf(p, "%lu %lu %lu", &r[n].first, &r[n].host, &r[n].count) != 3)
+			return -1;
+		if ((p = strchr(p, '\n')))
+			p++;
+	}
+	qsort(r, (size_t)n, sizeof(*r), idrange_cmp);
+	return n;
+}
+
+int launch_userns_maps_equal(const char *a, const char *b)
+{
+	struct idrange ra[LAUNCH_IDMAP_LINES], rb[LAUNCH_IDMAP_LINES];
+	int na = map_ranges(a, ra, LAUNCH_IDMAP_LINES), nb = map_ranges(b, rb, LAUNCH_IDMAP_LINES);
+
+	return na >= 0 && na == nb && memcmp(ra, rb, (size_t)na * sizeof(ra[0])) == 0;
 }
 
 /* One map's lines as "0 1000 2000, 10 5000 10" (cut short at len). */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # podman with lxzone-oci as its runtime (conmon drives it as it drives runc): an image from
 # `podman import` of the busybox tarball, `run --rm` with output and exit status, a detached
-# container, `podman exec` in it, `podman stop` and `rm`.  Podman's storage and its tmpdir
+# container, `podman exec` in it, `podman stop` and `rm`, a pod with a user namespace.  Podman's storage and its tmpdir
 # (the exits directory, the alive/refresh state) are private to the test, under the work
 # directory, so nothing of the host's podman is touched and every run is podman's first.
 # On this machine podman needs cgroupfs, no network and explicit ulimits (docs/oci.md).
@@ -11,7 +11,7 @@ RUNOPTS="--network none $RUNOPTS"
 NAME=h7podman$$
 # a call that timed out leaves conmon and the container behind: end them before the work
 # directory goes
-trap 'P rm -f -t 0 "$NAME" >/dev/null 2>&1; pkill -KILL -f "$WORK/"; cleanup_work' EXIT
+trap 'P rm -f -t 0 "$NAME" >/dev/null 2>&1; P pod rm -f "${NAME}pod" >/dev/null 2>&1; pkill -KILL -f "$WORK/"; cleanup_work' EXIT
 
 P import "$TARBALL" localhost/lxzone-oci-busybox >/dev/null || fail "podman import exited $?"
 
@@ -88,6 +88,27 @@ P stop -t 1 "$NAME" >/dev/null || fail "podman stop exited $?"
 	fail "after stop: $(P inspect -f '{{.State.Status}}' "$NAME" 2>&1)"
 P rm "$NAME" >/dev/null || fail "podman rm exited $?"
 echo "ok   podman run -d, exec (output, status), stop, rm"
+
+# a pod with a user namespace (podman pod create --uidmap): its infra container makes it, and
+# each container of the pod joins it by path with the infra's network, uts and ipc (as
+# Kubernetes' user-namespaced pods do); the infra container takes containers.conf's ulimits
+printf '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]\n' >"$WORK/containers.conf"
+CONTAINERS_CONF=$WORK/containers.conf P pod create --name "${NAME}pod" --network none \
+	--uidmap 0:200000:65536 --gidmap 0:200000:65536 >/dev/null || fail "podman pod create --uidmap exited $?"
+P run -d --name "${NAME}c" --pod "${NAME}pod" --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 localhost/lxzone-oci-busybox sleep 300 >/dev/null ||
+	fail "podman run --pod (user namespace) exited $?"
+infra=$(P pod inspect -f '{{.InfraContainerID}}' "${NAME}pod")
+ip=$(P inspect -f '{{.State.Pid}}' "$infra")
+cp=$(P inspect -f '{{.State.Pid}}' "${NAME}c")
+for n in user net uts ipc; do
+	[ -n "$cp" ] && [ "$(readlink "/proc/$cp/ns/$n")" = "$(readlink "/proc/$ip/ns/$n")" ] ||
+		fail "pod: the container's $n namespace is not the infra container's"
+done
+[ "$(awk '/^Uid:/ {print $2}' "/proc/$cp/status" 2>/dev/null)" = 200000 ] || fail "pod: the container's root is not host uid 200000"
+[ "$(P exec "${NAME}c" sh -c 'id -u; cat /proc/self/uid_map' | tr -s ' \n' ' ')" = "0 0 200000 65536 " ] ||
+	fail "pod: exec: $(P exec "${NAME}c" sh -c 'id -u; cat /proc/self/uid_map' 2>&1)"
+out=$(P pod rm -f -t 0 "${NAME}pod" 2>&1) || fail "podman pod rm exited $?: $out"
+echo "ok   podman pod with a user namespace (--uidmap): a container joins the infra's by path"
 
 [ $failures = 0 ] || exit 1
 echo PASS

@@ -1,7 +1,7 @@
 """Whole programs in OCI containers: lxzone-oci against runc, in one run (issue 16).
 
     ociprograms.py [--rounds N] [--k K] [--programs LIST] [--no-go] [--no-traps] [--quick]
-                   [--filter] BUILD_DIR [IMAGE]
+                   [--filter] [--userns] BUILD_DIR [IMAGE]
 
 The programs of bench/zoneprograms.py (python3 start, gcc -c, find /usr, sh -c true, make -j2
 of a 16-file C project, a Go net/http server under wrk), each run K=10 times by a shell loop
@@ -34,6 +34,12 @@ two calls, as small as a profile gets), to show what any filter costs these prog
 pays the filter's entry, which the brand's filter costs too).  The three sides take turns
 going first; the rows add its time, its ratio to runc and lxzone-oci's ratio to it.  The
 verdict stays lxzone-oci against plain runc.
+
+With --userns, every container (all sides) runs in a user namespace of its own whose ids 0-65535
+are the host's 300000-365535, as Kubernetes' user-namespaced pods and podman's --userns=auto
+run them; the unpacked rootfs's owners are shifted by 300000 to match (runc 1.1 has no
+idmapped root).  There the brand lets the kernel run programs through the user namespace's
+binfmt_misc entry, so an exec and /proc/self/exe are the kernel's (docs/architecture.md).
 
 Every container prints its /proc/meminfo MemTotal and /proc/self/status Seccomp line before
 its loop: under lxzone-oci the brand shows the 1 GiB limit and a filter (Seccomp: 2), under
@@ -69,6 +75,8 @@ MEMORY = 1 << 30
 # --filter's profile: everything allowed but two calls no program here makes
 FILTER = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],
           "syscalls": [{"names": ["kexec_load", "open_by_handle_at"], "action": "SCMP_ACT_ERRNO"}]}
+# --userns: the containers' ids 0-65535 are the host's USERNS_BASE..
+USERNS_BASE = 300000
 # In zoneprograms.py the row "sh -c true" is the builtin `true` run by `lxzone exec ... sh -c`,
 # which times lxzone exec's start of a shell; here the time is taken inside the container, so
 # the row runs the shell itself.
@@ -87,8 +95,8 @@ class Runtime:
     """One runtime: its binary, a private state root and its own bundle (the shared rootfs)."""
     seq = 0
 
-    def __init__(self, name, binary, tmp, base, rootfs, parent, seccomp=None):
-        self.name, self.binary, self.seccomp = name, binary, seccomp
+    def __init__(self, name, binary, tmp, base, rootfs, parent, seccomp=None, userns=False):
+        self.name, self.binary, self.seccomp, self.userns = name, binary, seccomp, userns
         self.state = os.path.join(tmp, "state-" + name)
         self.bundle = os.path.join(tmp, "bundle-" + name)
         os.makedirs(self.bundle)
@@ -116,6 +124,10 @@ class Runtime:
                             "options": ["nosuid", "nodev", "mode=1777"]})
         if self.seccomp:
             c["linux"]["seccomp"] = self.seccomp
+        if self.userns:
+            c["linux"]["namespaces"].append({"type": "user"})
+            for key in ("uidMappings", "gidMappings"):
+                c["linux"][key] = [{"containerID": 0, "hostID": USERNS_BASE, "size": 65536}]
         with open(os.path.join(self.bundle, "config.json"), "w") as f:
             json.dump(c, f, indent=1)
         return cid
@@ -218,6 +230,16 @@ def trap_counts(rt, cmd, tmp):
     return calls
 
 
+def shift_owners(root, by):
+    """Every file's owner and group under root moved up by `by` (the user namespace's base)."""
+    for d, dirs, files in os.walk(root):
+        for n in [d] + [os.path.join(d, x) for x in dirs + files]:
+            st = os.lstat(n)
+            os.lchown(n, st.st_uid + by, st.st_gid + by)
+            if not os.path.islink(n) and st.st_mode & 0o6000:  # chown drops set-id bits
+                os.chmod(n, st.st_mode & 0o7777)
+
+
 def uptime():
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
@@ -245,6 +267,7 @@ def image_path(arg, quick):
 def main():
     args = sys.argv[1:]
     rounds, k, only, go, quick, traps, filt = 7, zoneprograms.K, None, True, False, True, False
+    userns = False
     while args and args[0].startswith("--"):
         opt = args.pop(0)
         if opt == "--quick":
@@ -255,6 +278,8 @@ def main():
             traps = False
         elif opt == "--filter":
             filt = True
+        elif opt == "--userns":
+            userns = True
         elif opt in ("--rounds", "--k", "--programs") and args:
             val = args.pop(0)
             if opt == "--rounds":
@@ -288,18 +313,23 @@ def main():
         subprocess.run("zstd -dc '%s' | tar -x -C '%s'" % (image, rootfs), shell=True,
                        check=True)
         write_make_project(rootfs)
+        if userns:
+            shift_owners(rootfs, USERNS_BASE)
+            os.chmod(tmp, 0o711)  # mkdtemp's 0700 would keep the containers' root out
         spec = os.path.join(tmp, "spec")
         os.mkdir(spec)
         subprocess.run([lxz, "spec"], cwd=spec, check=True)
         with open(os.path.join(spec, "config.json")) as f:
             base = json.load(f)
-        rts = [Runtime("runc", shutil.which("runc"), tmp, base, rootfs, parent),
-               Runtime("lxzone-oci", lxz, tmp, base, rootfs, parent)]
+        rts = [Runtime("runc", shutil.which("runc"), tmp, base, rootfs, parent, None, userns),
+               Runtime("lxzone-oci", lxz, tmp, base, rootfs, parent, None, userns)]
         if filt:
             rts.append(Runtime("runc+filter", shutil.which("runc"), tmp, base, rootfs, parent,
-                               FILTER))
+                               FILTER, userns))
         print("image %s; memory 1G, cpu quota 1 CPU, cpuset 0; K=%d runs per container, %d "
-              "ABBA rounds" % (image, k, rounds))
+              "ABBA rounds%s" % (image, k, rounds,
+                                 "; a user namespace of each container's own (ids 0-65535: "
+                                 "host %d..)" % USERNS_BASE if userns else ""))
         print("start: " + uptime())
         for rt in rts:  # the brand check, printed (every container repeats it silently)
             cid = rt.configure(["/bin/sh", "-c", "grep MemTotal /proc/meminfo; "

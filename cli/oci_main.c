@@ -294,12 +294,14 @@ int main(int argc, char **argv)
 		return usage(stderr);
 	for (size_t k = 0; k < sizeof(verbs) / sizeof(verbs[0]); k++)
 		if (!strcmp(argv[i], verbs[k].name)) {
-			int vargc;
+			int vargc, r;
 			char **vargv = verb_args(argc - i, argv + i, &vargc);
 
 			if (!vargv)
 				return oci_fail(&e, "%s", strerror(ENOMEM)), oci_error(&e);
-			return verbs[k].fn(vargc, vargv);
+			r = verbs[k].fn(vargc, vargv);
+			free(vargv);
+			return r;
 		}
 	return oci_fail(&e, "No help topic for '%s'", argv[i]), oci_error(&e);
 }

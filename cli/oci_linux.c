@@ -108,6 +108,8 @@ static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_er
 
 		if (!t)
 			return oci_fail(e, "namespace without a type");
+		if (path && !*path)
+			path = NULL; /* Go's empty string: no path, as runc reads it */
 		if (!strcmp(t, "network")) {
 			c->new_net = path == NULL;
 			c->netns_path = path;

@@ -82,7 +82,15 @@ c["linux"]["uidMappings"] = [{"containerID": 1, "hostID": 200000, "size": 10}]
 c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 10}]'
 R create --bundle "$B" "${ID}b" 2>"$WORK/err" && fail "an unmapped uid 0 was accepted"
 grep -q "uid 0 is not mapped" "$WORK/err" || fail "uid 0 unmapped: $(cat "$WORK/err")"
-echo "ok   user namespace (host uid 200000 is the container's root), several ranges and apart maps, overlaps and an unmapped root refused"
+# the host's root is never the container's, by either map
+config '["true"]' '
+c["linux"]["namespaces"].append({"type": "user"})
+c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 10}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 10}, {"containerID": 10, "hostID": 0, "size": 1}]'
+R create --bundle "$B" "${ID}b" 2>"$WORK/err" && fail "a map of the host's gid 0 was accepted"
+grep -q "its gid map gives the container the host's gid 0" "$WORK/err" || fail "host gid 0: $(cat "$WORK/err")"
+[ -e "$STATE/${ID}b" ] && fail "host gid 0: state left at $STATE/${ID}b"
+echo "ok   user namespace (host uid 200000 is the container's root), several ranges and apart maps, overlaps, an unmapped root and the host's root refused"
 
 # a pod's user namespace (Kubernetes' user-namespaced pods): the sandbox (b) makes it with its
 # network, uts, ipc and pid namespaces, a container (d) joins them all by path, with the maps
@@ -142,6 +150,13 @@ grep -q "user namespace /proc/$sb/ns/net: net:\[[0-9]*\], not a user namespace" 
 config '["true"]' 'c["linux"]["namespaces"].append({"type": "user", "path": "/proc/self/ns/user"})'
 R create --bundle "$B" "${ID}d" 2>"$WORK/err" && fail "the runtime's own user namespace was joined"
 grep -q "the container's root would be the host's" "$WORK/err" || fail "own userns: $(cat "$WORK/err")"
+unshare --user --map-root-user sleep 60 &
+rootmap=$!
+sleep 0.2
+config '["true"]' 'c["linux"]["namespaces"].append({"type": "user", "path": "/proc/'"$rootmap"'/ns/user"})'
+R create --bundle "$B" "${ID}d" 2>"$WORK/err" && fail "a user namespace mapping the host's root was joined"
+grep -q "its uid map gives the container the host's uid 0" "$WORK/err" || fail "host root mapped: $(cat "$WORK/err")"
+kill "$rootmap"
 pod_config '["true"]' 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "mount"] + [{"type": "mount", "path": "/proc/'"$sb"'/ns/mnt"}]'
 R create --bundle "$B" "${ID}d" 2>"$WORK/err" && fail "a mount path with a user namespace was accepted"
 grep -q "joining a mount namespace (/proc/$sb/ns/mnt) with a user namespace is not supported" "$WORK/err" || fail "mount path: $(cat "$WORK/err")"
@@ -168,7 +183,7 @@ R run -d --bundle "$B" "${ID}d" || fail "own user namespace, no network namespac
 R delete --force "${ID}d"
 R delete --force "${ID}b"
 chown -R 0:0 "$B/rootfs"
-echo "ok   a pod's user namespace joined with its network, uts, ipc and pid (maps given or not; binfmt entry shared), other maps, not-a-userns, the runtime's own and a mount path refused; own user namespace with a network path, and none"
+echo "ok   a pod's user namespace joined with its network, uts, ipc and pid (maps given or not; binfmt entry shared), other maps, not-a-userns, the runtime's own, one mapping the host's root and a mount path refused; own user namespace with a network path, and none"
 
 # hooks: createRuntime and poststart at create and start, poststop at delete, state on stdin
 cat >"$WORK/hook.sh" <<EOF

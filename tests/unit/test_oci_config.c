@@ -307,6 +307,17 @@ static void test_namespaces(void **state)
 	    json_object_get(linux_of(doc), "namespaces"),
 	    json_pack("{s:s, s:s}", "type", "cgroup", "path", "/proc/7/ns/cgroup"));
 	refused(doc, "joining a cgroup namespace (/proc/7/ns/cgroup) with a user namespace");
+	/* an empty path is none (runc's Go string): a namespace of the container's own */
+	doc = base();
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      json_pack("{s:s, s:s}", "type", "network", "path", ""));
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      json_pack("{s:s, s:s}", "type", "pid", "path", ""));
+	assert_int_equal(load(doc, &c, &e), 0);
+	assert_true(c.new_net);
+	assert_null(c.netns_path);
+	assert_null(c.pid_path);
+	oci_config_free(&c);
 	/* a user namespace by path (a pod's): joined, with the sandbox's uts, ipc and pid
 	 * namespaces too; its maps are the kernel's, the config's optional (compared once it
 	 * is open); a mount path still refused with it */

@@ -173,6 +173,63 @@ static int helper_result(int sock, struct launch_userns *u)
 	return 0;
 }
 
+struct idrange {
+	unsigned long first, host, count;
+};
+
+static int idrange_cmp(const void *a, const void *b)
+{
+	const struct idrange *x = a, *y = b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* A map's "ID HOSTID COUNT" lines, in any order, as ranges sorted by ID; their number, or -1. */
+static int map_ranges(const char *map, struct idrange *r, int max)
+{
+	int n = 0;
+
+	for (const char *p = map; p && *p; n++) {
+		if (n == max || sscanf(p, "%lu %lu %lu", &r[n].first, &r[n].host, &r[n].count) != 3)
+			return -1;
+		if ((p = strchr(p, '\n')))
+			p++;
+	}
+	qsort(r, (size_t)n, sizeof(*r), idrange_cmp);
+	return n;
+}
+
+int launch_userns_maps_equal(const char *a, const char *b)
+{
+	struct idrange ra[LAUNCH_IDMAP_LINES], rb[LAUNCH_IDMAP_LINES];
+	int na = map_ranges(a, ra, LAUNCH_IDMAP_LINES), nb = map_ranges(b, rb, LAUNCH_IDMAP_LINES);
+
+	return na >= 0 && na == nb && memcmp(ra, rb, (size_t)na * sizeof(ra[0])) == 0;
+}
+
+/* Whether a map gives the container the host's id 0: a process of the container would own
+ * what host root owns (nothing privileged of the host may be in a zone). */
+static int host_root_mapped(const char *map)
+{
+	struct idrange r[LAUNCH_IDMAP_LINES];
+	int n = map ? map_ranges(map, r, LAUNCH_IDMAP_LINES) : 0;
+
+	for (int i = 0; i < n; i++)
+		if (r[i].host == 0)
+			return 1;
+	return 0;
+}
+
+static int maps_refuse_host_root(const struct launch_userns *u, struct zone_error *err)
+{
+	if (host_root_mapped(u->uid_map) || host_root_mapped(u->gid_map))
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, EPERM,
+				   "user namespace: its %s map gives the container the host's %s 0",
+				   host_root_mapped(u->uid_map) ? "uid" : "gid",
+				   host_root_mapped(u->uid_map) ? "uid" : "gid");
+	return 0;
+}
+
 /*
  * One map of U as the kernel shows it to host root (/proc/PID/uid_map: "%10u %10u %10u" lines,
  * host ids on the right), as "ID HOSTID COUNT\n" lines in *out (malloc'd), with the host id
@@ -242,6 +299,8 @@ static int userns_create(int new_net, struct launch_userns *u, struct zone_error
 	struct helper_arg arg = {-1, join ? u->user_fd : -1, owned};
 	pid_t helper;
 
+	if (!join && maps_refuse_host_root(u, err) < 0)
+		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "socketpair");
 	arg.sock = sv[1];
@@ -267,6 +326,8 @@ static int userns_create(int new_net, struct launch_userns *u, struct zone_error
 			goto fail;
 		u->uid_map = u->maps[0];
 		u->gid_map = u->maps[1];
+		if (maps_refuse_host_root(u, err) < 0)
+			goto fail;
 	} else {
 		/* the namespaces exist from the clone on */
 		snprintf(map, sizeof(map), "0 %u %u\n", u->base, u->count);
@@ -338,40 +399,6 @@ int launch_userns_join(int user_fd, int new_net, struct launch_userns *u,
 	if (user_fd < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, EBADF, "user namespace: no descriptor");
 	return userns_create(new_net, u, err);
-}
-
-struct idrange {
-	unsigned long first, host, count;
-};
-
-static int idrange_cmp(const void *a, const void *b)
-{
-	const struct idrange *x = a, *y = b;
-
-	return x->first < y->first ? -1 : x->first > y->first;
-}
-
-/* A map's "ID HOSTID COUNT" lines, in any order, as ranges sorted by ID; their number, or -1. */
-static int map_ranges(const char *map, struct idrange *r, int max)
-{
-	int n = 0;
-
-	for (const char *p = map; p && *p; n++) {
-		if (n == max || sscanf(p, "%lu %lu %lu", &r[n].first, &r[n].host, &r[n].count) != 3)
-			return -1;
-		if ((p = strchr(p, '\n')))
-			p++;
-	}
-	qsort(r, (size_t)n, sizeof(*r), idrange_cmp);
-	return n;
-}
-
-int launch_userns_maps_equal(const char *a, const char *b)
-{
-	struct idrange ra[LAUNCH_IDMAP_LINES], rb[LAUNCH_IDMAP_LINES];
-	int na = map_ranges(a, ra, LAUNCH_IDMAP_LINES), nb = map_ranges(b, rb, LAUNCH_IDMAP_LINES);
-
-	return na >= 0 && na == nb && memcmp(ra, rb, (size_t)na * sizeof(ra[0])) == 0;
 }
 
 /* One map's lines as "0 1000 2000, 10 5000 10" (cut short at len). */

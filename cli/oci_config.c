@@ -348,13 +348,17 @@ static int mount_parse(json_t *m, struct oci_config *c, struct zone_error *e)
 	}
 	om->bind = (om->flags & MS_BIND) || !strcmp(om->type, "bind");
 	/* the plan makes proc, sysfs, /dev, devpts, /dev/shm, the cgroup file systems and
-	 * /tmp itself, confined and masked as in every zone: the bundle's are those */
-	if (!om->bind && is_plan_mount(dest)) {
+	 * /tmp itself, confined and masked as in every zone: the bundle's are those.  So is
+	 * a bind of the host's /sys, which podman gives a container with a user namespace in
+	 * the host's network namespace (where the kernel refuses runc a sysfs): the plan's
+	 * sysfs, mounted by host root, shows that network namespace too */
+	if ((!om->bind || !strcmp(dest, "/sys")) && is_plan_mount(dest)) {
 		if (!strcmp(dest, "/sys"))
 			c->sys_at = c->nmounts;
 		if (!strcmp(dest, "/dev/shm") && shm_parse(om, c, e) < 0)
 			return -1;
-		if (src && c->nplan_src < sizeof(c->plan_src) / sizeof(c->plan_src[0])) {
+		if (src && !om->bind &&
+		    c->nplan_src < sizeof(c->plan_src) / sizeof(c->plan_src[0])) {
 			c->plan_src[c->nplan_src].dest = dest;
 			c->plan_src[c->nplan_src++].source = src;
 		}

@@ -110,5 +110,16 @@ done
 out=$(P pod rm -f -t 0 "${NAME}pod" 2>&1) || fail "podman pod rm exited $?: $out"
 echo "ok   podman pod with a user namespace (--uidmap): a container joins the infra's by path"
 
+# a user namespace in the host's network namespace: podman binds the host's /sys (the kernel
+# refuses a sysfs there to a process of the user namespace), which is taken as the plan's
+out=$(P run --rm --uidmap 0:200000:65536 --gidmap 0:200000:65536 --network host \
+	--ulimit nofile=1024:1024 --ulimit nproc=4096:4096 localhost/lxzone-oci-busybox \
+	sh -c 'readlink /proc/self/ns/net; ls /sys/class/net') || fail "podman run --uidmap --network host exited $?: $out"
+[ "$(echo "$out" | head -1)" = "$(readlink /proc/self/ns/net)" ] || fail "--uidmap --network host: in $(echo "$out" | head -1)"
+for i in $(ls /sys/class/net); do
+	echo "$out" | grep -qx "$i" || fail "--uidmap --network host: /sys/class/net lacks the host's $i"
+done
+echo "ok   podman run --uidmap --network host (the host's network namespace and its /sys/class/net)"
+
 [ $failures = 0 ] || exit 1
 echo PASS

@@ -494,6 +494,31 @@ static void test_shm(void **state)
 		"mount /dev/shm: size=64m;uid=0 is not a size");
 }
 
+/* A bind of the host's /sys (podman's, for a user namespace in the host's network namespace)
+ * is the plan's sysfs, as a sysfs mount there is; a bind elsewhere is the bundle's. */
+static void test_sys_bind(void **state)
+{
+	struct oci_config c;
+	struct zone_error e;
+	json_t *doc = base();
+	int srv = 0;
+
+	(void)state;
+	json_array_append_new(json_object_get(doc, "mounts"),
+			      json_pack("{s:s, s:s, s:s, s:[s, s]}", "destination", "/sys", "type",
+					"bind", "source", "/sys", "options", "rbind", "ro"));
+	json_array_append_new(json_object_get(doc, "mounts"),
+			      json_pack("{s:s, s:s, s:s, s:[s]}", "destination", "/srv", "type",
+					"bind", "source", "/sys", "options", "rbind"));
+	assert_int_equal(load(doc, &c, &e), 0);
+	for (size_t i = 0; i < c.nmounts; i++) {
+		assert_string_not_equal(c.mounts[i].dest, "/sys");
+		srv += !strcmp(c.mounts[i].dest, "/srv") && c.mounts[i].bind;
+	}
+	assert_int_equal(srv, 1);
+	oci_config_free(&c);
+}
+
 static void test_other_refusals(void **state)
 {
 	json_t *doc;
@@ -840,6 +865,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_namespaces, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sysctl, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_shm, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sys_bind, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tmpcopyup, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_other_refusals, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_syscall_patching_annotation, setup, teardown),

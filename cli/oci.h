@@ -104,6 +104,11 @@ struct oci_config {
 	const char *pid_path;	   /* pid namespace PID 1 is born in (shareProcessNamespace) */
 	const char *mnt_path;	   /* mount namespace the plan joins and builds the root in */
 	const char *cgroupns_path; /* cgroup namespace PID 1 joins after its cgroup, for its own */
+	/* time: a new namespace with linux.timeOffsets' clocks (those given), or the one at
+	 * timens_path, joined */
+	int timens;
+	const char *timens_path;
+	struct launch_timens_offsets time_offsets;
 	int userns; /* a user namespace with the config's maps, as uid_map and gid_map take
 		     * them (malloc'd), where the container's root is host root_uid:root_gid */
 	const char *userns_path; /* or the one to join (a pod's sandbox's): maps optional */

@@ -75,5 +75,14 @@ int oci_plan_extend(struct container *k, struct zone_error *e);
  */
 int oci_page_daemon_start(struct container *k, struct zone_error *e);
 void oci_page_daemon_go(struct container *k, pid_t init);
+/*
+ * The container's time namespace (oci_timens.c): the launcher's options for a new one with
+ * timeOffsets or one to join by path (opened and checked: oci_time_ns_open, oci_create.c),
+ * after opts_build; once PID 1 is in it, its descriptor closed and the zone page told the
+ * namespace's boottime offset.  0, or -1 with e.
+ */
+int oci_timens_opts(struct container *k, struct zone_error *e);
+int oci_timens_spawned(struct container *k, pid_t pid, struct zone_error *e);
+int oci_time_ns_open(const char *path, struct zone_error *e);
 
 #endif

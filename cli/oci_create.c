@@ -207,6 +207,8 @@ static const struct joinable_ns {
 	     "user",
 	     {"/proc/self/ns/user", "/proc/1/ns/user"},
 	     "the container's root would be the host's"};
+/* the host's is where a container without one is: joining it is allowed, as by runc */
+static const struct joinable_ns time_ns = {CLONE_NEWTIME, "time", {NULL, NULL}, NULL};
 
 static int ns_open(const char *path, const struct joinable_ns *ns, struct zone_error *e)
 {
@@ -227,7 +229,7 @@ static int ns_open(const char *path, const struct joinable_ns *ns, struct zone_e
 		close(fd);
 		return -1;
 	}
-	for (size_t i = 0; i < sizeof(ns->own) / sizeof(ns->own[0]); i++)
+	for (size_t i = 0; i < sizeof(ns->own) / sizeof(ns->own[0]) && ns->own[i]; i++)
 		if (fstat(fd, &st) == 0 && stat(ns->own[i], &o) == 0 && st.st_dev == o.st_dev &&
 		    st.st_ino == o.st_ino) {
 			close(fd);
@@ -261,6 +263,11 @@ static int userns_join(struct container *k, struct zone_error *e)
 				c->userns_path, desc);
 	}
 	return 0;
+}
+
+int oci_time_ns_open(const char *path, struct zone_error *e)
+{
+	return ns_open(path, &time_ns, e);
 }
 
 static int opts_build(struct container *k, const struct create_opts *co, struct zone_error *e)
@@ -592,7 +599,7 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 	if (copy_config(k, e) < 0 ||
 	    oci_seccomp_build(json_object_get(json_object_get(k->cfg.json, "linux"), "seccomp"),
 			      &k->seccomp, e) < 0 ||
-	    opts_build(k, co, e) < 0 || oci_container_cgroup(k, e) < 0)
+	    opts_build(k, co, e) < 0 || oci_timens_opts(k, e) < 0 || oci_container_cgroup(k, e) < 0)
 		return -1;
 	if (co->console_socket && (k->console_fd = oci_console_connect(co->console_socket, e)) < 0)
 		return -1;
@@ -621,6 +628,8 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 		close(k->opts.cgroupns_fd);
 	if (k->opts.pidns_fd >= 0)
 		close(k->opts.pidns_fd);
+	if (oci_timens_spawned(k, *pid, e) < 0)
+		return -1;
 	close(k->ready[1]);
 	close(k->hooks_go[0]);
 	close(k->start_fd);

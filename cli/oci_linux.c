@@ -1,7 +1,8 @@
 /*
  * config.json's linux object -> struct oci_config: linux.namespaces with the user
- * namespace's uidMappings and gidMappings, linux.resources' cgroup limits, maskedPaths and
- * readonlyPaths, linux.sysctl (device keys, hugepageLimits and unified: oci_resources.c).
+ * namespace's uidMappings and gidMappings and the time namespace's timeOffsets,
+ * linux.resources' cgroup limits, maskedPaths and readonlyPaths, linux.sysctl (device keys,
+ * hugepageLimits and unified: oci_resources.c).
  *
  * Apart from oci_config.c (the document's other members: root, process, mounts, hooks,
  * annotations) because this is the runtime spec's config-linux.md, read against it on its
@@ -142,7 +143,9 @@ static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_er
 						"every lxzone container has its own",
 						t, path);
 		} else if (!strcmp(t, "time")) {
-			return oci_fail(e, "time namespace: not supported by lxzone-oci");
+			/* with timeOffsets, or joined (time_offsets_parse, oci_timens.c) */
+			c->timens = 1;
+			c->timens_path = path;
 		} else {
 			return oci_fail(e, "namespace %s does not exist", t);
 		}
@@ -171,6 +174,62 @@ static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_er
 					"not supported",
 					c->mnt_path ? "mount" : "cgroup",
 					c->mnt_path ? c->mnt_path : c->cgroupns_path);
+	}
+	return 0;
+}
+
+/* The kernel's limit on a clock's offset: the clock it makes must stay within 0 ..
+ * KTIME_SEC_MAX / 2 (kernel/time/namespace.c), which no offset past that can meet. */
+#define TIMENS_SEC_MAX INT64_C(4611686018)
+
+/*
+ * linux.timeOffsets: the clocks a time namespace of the container's own gets, as runc writes
+ * them into /proc/PID/timens_offsets ("monotonic" and "boottime"; a clock left out keeps 0).
+ * runc's refusals and words: offsets without a time namespace, or with one to join (its
+ * offsets are its own).  What the kernel would refuse at the write is refused here, before
+ * anything is made: another clock, nanosecs from 1e9, secs past the kernel's range.
+ */
+static int time_offsets_parse(json_t *linux_, struct oci_config *c, struct zone_error *e)
+{
+	json_t *t = json_object_get(linux_, "timeOffsets"), *v;
+	const char *clock;
+
+	if (!json_is_object(t)) /* absent or null (the schema refused another type) */
+		return 0;
+	if (!c->timens)
+		return oci_fail(e, "time namespace offsets specified, but time namespace isn't "
+				   "enabled in the config");
+	if (c->timens_path)
+		return oci_fail(e, "time namespace enabled, but both namespace path and time "
+				   "offsets specified -- you may only provide one");
+	json_object_foreach(t, clock, v)
+	{
+		struct launch_clock_offset *o;
+		json_int_t secs = json_integer_value(json_object_get(v, "secs"));
+		json_int_t ns = json_integer_value(json_object_get(v, "nanosecs"));
+
+		if (!strcmp(clock, "monotonic"))
+			o = &c->time_offsets.monotonic;
+		else if (!strcmp(clock, "boottime"))
+			o = &c->time_offsets.boottime;
+		else
+			return oci_fail(e,
+					"linux.timeOffsets: clock \"%s\": only monotonic and "
+					"boottime have offsets in a time namespace",
+					clock);
+		/* null (Go's zero value) is 0 s 0 ns, written as runc would */
+		if (ns >= 1000000000)
+			return oci_fail(e,
+					"linux.timeOffsets.%s.nanosecs %lld: must be below "
+					"1000000000",
+					clock, (long long)ns);
+		if (secs > TIMENS_SEC_MAX || secs < -TIMENS_SEC_MAX)
+			return oci_fail(e,
+					"linux.timeOffsets.%s.secs %lld: out of the kernel's range "
+					"(-%lld .. %lld)",
+					clock, (long long)secs, (long long)TIMENS_SEC_MAX,
+					(long long)TIMENS_SEC_MAX);
+		*o = (struct launch_clock_offset){1, (int64_t)secs, (uint32_t)ns};
 	}
 	return 0;
 }
@@ -298,7 +357,7 @@ int oci_linux_parse(json_t *l, struct oci_config *c, struct zone_error *e)
 	if (!json_is_object(l))
 		return oci_fail(e, "config.json: linux must be an object");
 	oci_warn_unknown(l, known, sizeof(known) / sizeof(known[0]), "linux.");
-	if (namespaces_parse(l, c, e) < 0)
+	if (namespaces_parse(l, c, e) < 0 || time_offsets_parse(l, c, e) < 0)
 		return -1;
 	resources_parse(json_object_get(l, "resources"), c);
 	/* net_cls/net_prio: not applied, so refused (runc too fails where they are missing) */

@@ -52,7 +52,8 @@ static int cmd_features(int argc, char **argv)
 	    "strictatime", "noatime",	 "nodiratime", "private", "rprivate", "slave",
 	    "rslave",	   "shared",	 "rshared",    "sync",	  "dirsync",  "defaults",
 	    "tmpcopyup",   "notmpcopyup"};
-	static const char *const ns[] = {"pid", "network", "ipc", "uts", "mount", "user", "cgroup"};
+	static const char *const ns[] = {"pid",	  "network", "ipc",    "uts",
+					 "mount", "user",    "cgroup", "time"};
 	json_t *caps = json_array(), *doc;
 	char *s;
 

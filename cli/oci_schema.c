@@ -9,7 +9,7 @@
  * parsers warn about them, as runc ignores them).
  *
  * The schema is one table of dotted patterns: "[]" is any element of an array, "*" any
- * member of a map (annotations, sysctl, unified).  runtime-spec 1.0-1.2, config.md and
+ * member of a map (annotations, sysctl, unified, timeOffsets).  runtime-spec 1.0-1.2, config.md and
  * config-linux.md; the Windows, Solaris, VM and z/OS objects are not read by lxzone-oci and
  * are left out.
  */
@@ -124,6 +124,9 @@ static const struct member {
     {"linux.gidMappings[].hostID", U32},
     {"linux.gidMappings[].size", U32},
     {"linux.timeOffsets", OBJ},
+    {"linux.timeOffsets.*", OBJ},
+    {"linux.timeOffsets.*.secs", I64},
+    {"linux.timeOffsets.*.nanosecs", U32},
     {"linux.devices", ARR},
     {"linux.devices[]", OBJ},
     {"linux.devices[].type", STR},

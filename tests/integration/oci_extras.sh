@@ -6,7 +6,7 @@
 need_root
 need_image
 ID=h7x$$
-OCI_IDS="a b c d e f g h i"
+OCI_IDS="a b c d e f g h i j k"
 . "$(dirname "$0")/oci_lib.sh"
 
 # --preserve-fds: the caller's 3 and 4 are the program's, as podman's socket activation
@@ -254,6 +254,102 @@ c['linux']['resources'] = {'blockIO': {'weight': 500,
 	echo "ok   blockIO (throttles, joined by PID 1 and exec, removed)"
 else
 	echo "skip blockIO: no v1 blkio throttle files or no block device here"
+fi
+
+# The time namespace (config-linux.md's "time" and linux.timeOffsets, as runc 1.2 and crun):
+# a new one with a monotonic and a boottime offset, seen from inside by a static probe's
+# vDSO clocks against the host's read before and after (in the program and in an exec), while
+# /proc/uptime and sysinfo() stay the container's own uptime (the zone page is told the
+# offset); one joined by path (the first container's); both again with a user namespace of
+# the container's own (a new one is made inside it, a joined one is the host's); and runc's
+# refusals, one line each, nothing left.
+PROBE=$LXZONE_BUILD/tests/bin/it_zone_probe
+if [ -e /proc/self/ns/time ] && [ -x "$PROBE" ]; then
+	hclocks() { "$PROBE" clocks | sed -n 's/^monotonic \([0-9]*\) boottime \([0-9]*\) uptime \([0-9]*\)$/\1 \2 \3/p'; }
+	# WHAT "M B U" (a probe's line, the container's) "M B U" (the host's before) "M B U"
+	# (after) MONO-OFFSET BOOT-OFFSET: each clock the host's plus its offset, uptime under a minute
+	clocks_ok() {
+		c=$(echo "$2" | sed -n 's/^monotonic \([0-9]*\) boottime \([0-9]*\) uptime \([0-9]*\)$/\1 \2 \3/p')
+		echo "$c $3 $4" | awk -v m="$5" -v b="$6" 'NF == 9 && $1 >= $4 + m && $1 <= $7 + m + 1 &&
+			$2 >= $5 + b && $2 <= $8 + b + 1 && $3 < 60 { ok = 1 } END { exit !ok }' ||
+			fail "$1: the container's clocks (monotonic boottime uptime) '$2', the host's $3 .. $4, offsets $5 $6"
+	}
+	# ID WHAT MONO-OFFSET BOOT-OFFSET: run -d of the bundle (TARGS), its program's clocks
+	trun() {
+		rm -f "$WORK/out/tclk" "$WORK/out/toff"
+		h0=$(hclocks)
+		R run -d --bundle "$B" "$1" 2>"$WORK/err" || fail "$2: run -d exited $?: $(cat "$WORK/err")"
+		wait_file "$WORK/out/toff"
+		clocks_ok "$2" "$(cat "$WORK/out/tclk")" "$h0" "$(hclocks)" "$3" "$4"
+	}
+	# ID WHAT MONO-OFFSET BOOT-OFFSET: an exec's clocks, and its time namespace PID 1's
+	texec() {
+		h0=$(hclocks)
+		out=$(R exec "$1" /t/it_zone_probe clocks)
+		clocks_ok "$2" "$out" "$h0" "$(hclocks)" "$3" "$4"
+		[ "$(R exec "$1" readlink /proc/self/ns/time)" = "$(readlink /proc/$(state_pid "$1")/ns/time)" ] ||
+			fail "$2: not in PID 1's time namespace"
+	}
+	TBIND='c["mounts"].append({"destination": "/t", "type": "bind", "source": "'$LXZONE_BUILD/tests/bin'", "options": ["rbind", "ro"]})'
+	TARGS='["sh", "-c", "/t/it_zone_probe clocks > /out/tclk; cut -d\" \" -f1 /proc/uptime > /out/tup; cat /proc/self/timens_offsets > /out/toff; exec sleep 300"]'
+	R features | grep -q '"time"' || fail "features does not list the time namespace"
+	config "$TARGS" "$TBIND
+c['linux']['namespaces'].append({'type': 'time'})
+c['linux']['timeOffsets'] = {'monotonic': {'secs': 86400, 'nanosecs': 5}, 'boottime': {'secs': 3600, 'nanosecs': 0}}"
+	trun "${ID}j" "run" 86400 3600
+	[ "$(tr -s ' ' <"$WORK/out/toff")" = "$(printf 'monotonic 86400 5\nboottime 3600 0')" ] ||
+		fail "timens_offsets in the container: $(cat "$WORK/out/toff")"
+	awk '{ exit !($1 < 60) }' "$WORK/out/tup" || fail "/proc/uptime with a boottime offset: $(cat "$WORK/out/tup"), not the container's"
+	pj=$(state_pid "${ID}j")
+	[ -n "$pj" ] && [ "$(readlink /proc/$pj/ns/time)" != "$(readlink /proc/self/ns/time)" ] ||
+		fail "PID 1 has no time namespace of its own"
+	texec "${ID}j" "exec" 86400 3600
+	# joined by path: the first container's namespace and its offsets
+	config "$TARGS" "$TBIND
+c['linux']['namespaces'].append({'type': 'time', 'path': '/proc/$pj/ns/time'})"
+	trun "${ID}k" "joined" 86400 3600
+	[ "$(readlink /proc/$(state_pid "${ID}k")/ns/time)" = "$(readlink /proc/$pj/ns/time)" ] ||
+		fail "the time namespace was not joined"
+	texec "${ID}k" "joined, exec" 86400 3600
+	R delete --force "${ID}k"
+	# refused as runc refuses them, and a path that is not a time namespace: one line, nothing made
+	for case in "offsets with a path|c['linux']['namespaces'].append({'type': 'time', 'path': '/proc/$pj/ns/time'}); c['linux']['timeOffsets'] = {'boottime': {'secs': 1}}|create failed: time namespace enabled, but both namespace path and time offsets specified -- you may only provide one" \
+		"offsets without a namespace|c['linux']['timeOffsets'] = {'monotonic': {'secs': 1}}|create failed: time namespace offsets specified, but time namespace isn't enabled in the config" \
+		"a network namespace|c['linux']['namespaces'].append({'type': 'time', 'path': '/proc/self/ns/net'})|create failed: time namespace /proc/self/ns/net: net:\[[0-9]*\], not a time namespace"; do
+		config '["true"]' "$(echo "$case" | cut -d'|' -f2)"
+		R create --bundle "$B" "${ID}k" 2>"$WORK/err" && fail "${case%%|*}: accepted"
+		grep -q "${case##*|}" "$WORK/err" && [ "$(wc -l <"$WORK/err")" = 1 ] || fail "${case%%|*}: $(cat "$WORK/err")"
+		[ ! -e "$STATE/${ID}k" ] && [ -z "$(find /sys/fs/cgroup -maxdepth 3 -name "${ID}k")" ] ||
+			fail "${case%%|*}: state or a cgroup left"
+	done
+	echo "ok   a time namespace: new with timeOffsets (run and exec; uptime the container's), joined by path, runc's refusals"
+
+	# the same with a user namespace of the container's own: the new namespace is made in
+	# it (other offsets, to tell them apart); a joined one is the first container's
+	chown -R 200000:200000 "$B/rootfs"
+	USERNS='
+c["linux"]["namespaces"].append({"type": "user"})
+c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+	config "$TARGS" "$TBIND$USERNS
+c['linux']['namespaces'].append({'type': 'time'})
+c['linux']['timeOffsets'] = {'monotonic': {'secs': 172800, 'nanosecs': 0}, 'boottime': {'secs': 7200, 'nanosecs': 1}}"
+	trun "${ID}k" "userns" 172800 7200
+	[ "$(awk '/^Uid:/ {print $2}' /proc/$(state_pid "${ID}k")/status)" = 200000 ] ||
+		fail "userns + time: PID 1 is not host uid 200000"
+	texec "${ID}k" "userns, exec" 172800 7200
+	R delete --force "${ID}k"
+	config "$TARGS" "$TBIND$USERNS
+c['linux']['namespaces'].append({'type': 'time', 'path': '/proc/$pj/ns/time'})"
+	trun "${ID}k" "userns, joined" 86400 3600
+	texec "${ID}k" "userns, joined, exec" 86400 3600
+	[ "$(readlink /proc/$(state_pid "${ID}k")/ns/time)" = "$(readlink /proc/$pj/ns/time)" ] ||
+		fail "userns: the time namespace was not joined"
+	R delete --force "${ID}k"
+	R delete --force "${ID}j"
+	echo "ok   a time namespace with a user namespace of the container's own (new with timeOffsets, joined by path; run and exec)"
+else
+	echo "skip the time namespace: no time namespaces in this kernel, or no $PROBE"
 fi
 
 [ $failures = 0 ] || exit 1

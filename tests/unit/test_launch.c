@@ -557,24 +557,76 @@ static void test_plan_zone_rejects(void **state)
 	assert_non_null(strstr(e.msg, "hostname"));
 }
 
+/* A booted zone's offsets text (launch_timens_of over its timens_boot_ns), -1 on failure. */
+static int zone_offsets(uint64_t boot_ns, char *buf, size_t len)
+{
+	struct launch_opts o = {.timens = LAUNCH_TIMENS_NEW, .timens_boot_ns = boot_ns};
+	struct launch_timens_offsets off;
+
+	if (launch_timens_of(&o, &off) < 0)
+		return -1;
+	return launch_timens_offsets(&off, buf, len);
+}
+
 /* /proc/self/timens_offsets wants whole seconds (rounded down) and 0 <= ns < 1e9 */
 static void test_timens_offsets(void **state)
 {
 	char buf[64];
 
 	(void)state;
-	assert_int_equal(launch_timens_offsets(19546397835869ULL, buf, sizeof(buf)),
+	assert_int_equal(zone_offsets(19546397835869ULL, buf, sizeof(buf)),
 			 (int)strlen("boottime -19547 602164131\n"));
 	assert_string_equal(buf, "boottime -19547 602164131\n");
-	assert_int_equal(launch_timens_offsets(5000000000ULL, buf, sizeof(buf)), 14);
+	assert_int_equal(zone_offsets(5000000000ULL, buf, sizeof(buf)), 14);
 	assert_string_equal(buf, "boottime -5 0\n");
-	launch_timens_offsets(1, buf, sizeof(buf));
+	zone_offsets(1, buf, sizeof(buf));
 	assert_string_equal(buf, "boottime -1 999999999\n");
-	launch_timens_offsets(0, buf, sizeof(buf));
-	assert_string_equal(buf, "boottime 0 0\n");
-	launch_timens_offsets(UINT64_MAX, buf, sizeof(buf));
+	/* no boot time, no offsets: nothing written, the namespace keeps the host's 0 */
+	assert_int_equal(zone_offsets(0, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+	zone_offsets(UINT64_MAX, buf, sizeof(buf));
 	assert_string_equal(buf, "boottime -18446744074 290448385\n");
-	assert_int_equal(launch_timens_offsets(5000000000ULL, buf, 14), -1); /* no room for NUL */
+	assert_int_equal(zone_offsets(5000000000ULL, buf, 14), -1); /* no room for NUL */
+}
+
+/* An OCI container's timeOffsets: each clock given written as given, in the kernel's order
+ * (either sign in the seconds, the nanoseconds as they are); one left out not written. */
+static void test_timens_offsets_given(void **state)
+{
+	struct launch_opts o = {.timens = LAUNCH_TIMENS_NEW};
+	struct launch_timens_offsets off;
+	char buf[128];
+
+	(void)state;
+	o.timens_offsets.monotonic = (struct launch_clock_offset){1, 7881, 2718281};
+	o.timens_offsets.boottime = (struct launch_clock_offset){1, -1337, 3141519};
+	assert_int_equal(launch_timens_of(&o, &off), 0);
+	assert_int_equal(launch_timens_offsets(&off, buf, sizeof(buf)),
+			 (int)strlen("monotonic 7881 2718281\nboottime -1337 3141519\n"));
+	assert_string_equal(buf, "monotonic 7881 2718281\nboottime -1337 3141519\n");
+	o.timens_offsets.boottime.set = 0;
+	assert_int_equal(launch_timens_of(&o, &off), 0);
+	launch_timens_offsets(&off, buf, sizeof(buf));
+	assert_string_equal(buf, "monotonic 7881 2718281\n");
+	/* a set clock of 0 is written: the namespace gets 0, whatever its maker's was */
+	o.timens_offsets.monotonic = (struct launch_clock_offset){1, 0, 0};
+	assert_int_equal(launch_timens_of(&o, &off), 0);
+	launch_timens_offsets(&off, buf, sizeof(buf));
+	assert_string_equal(buf, "monotonic 0 0\n");
+	/* a boot time on top of a given boottime (not an OCI case, but one rule) */
+	o.timens_offsets.boottime = (struct launch_clock_offset){1, 10, 100};
+	o.timens_boot_ns = 1000000200ULL;
+	assert_int_equal(launch_timens_of(&o, &off), 0);
+	launch_timens_offsets(&off, buf, sizeof(buf));
+	assert_string_equal(buf, "monotonic 0 0\nboottime 8 999999900\n");
+	/* past 64 bits: refused, not wrapped */
+	o.timens_offsets.boottime = (struct launch_clock_offset){1, INT64_MIN + 1, 0};
+	assert_int_equal(launch_timens_of(&o, &off), -1);
+	/* too small a buffer for the second line */
+	o.timens_offsets.boottime = (struct launch_clock_offset){1, 1, 0};
+	o.timens_boot_ns = 0;
+	assert_int_equal(launch_timens_of(&o, &off), 0);
+	assert_int_equal(launch_timens_offsets(&off, buf, 20), -1);
 }
 
 /* a zone's time namespace is in the plan, and only when asked */
@@ -666,6 +718,7 @@ int main(void)
 	    cmocka_unit_test(test_plan_zone_rejects),
 	    cmocka_unit_test(test_plan_print),
 	    cmocka_unit_test(test_timens_offsets),
+	    cmocka_unit_test(test_timens_offsets_given),
 	    cmocka_unit_test(test_plan_timens),
 	};
 

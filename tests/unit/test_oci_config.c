@@ -411,6 +411,112 @@ static void test_namespaces(void **state)
 	free(text);
 }
 
+/* doc with a time namespace (path NULL: a new one) and timeOffsets as JSON text (NULL: none). */
+static json_t *timens_doc(const char *path, const char *offsets)
+{
+	json_t *doc = base();
+
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      path ? json_pack("{s:s, s:s}", "type", "time", "path", path)
+				   : json_pack("{s:s}", "type", "time"));
+	if (offsets)
+		json_object_set_new(linux_of(doc), "timeOffsets", json_loads(offsets, 0, NULL));
+	return doc;
+}
+
+/* linux.namespaces' time and linux.timeOffsets (config-linux.md), with runc's refusals */
+static void test_time_namespace(void **state)
+{
+	struct oci_config c;
+	struct zone_error e;
+	json_t *doc;
+
+	(void)state;
+	/* none: nothing asked */
+	assert_int_equal(load(base(), &c, &e), 0);
+	assert_false(c.timens);
+	oci_config_free(&c);
+	/* a new one without offsets: both clocks left as the namespace copies them */
+	assert_int_equal(load(timens_doc(NULL, NULL), &c, &e), 0);
+	assert_true(c.timens);
+	assert_null(c.timens_path);
+	assert_false(c.time_offsets.monotonic.set);
+	assert_false(c.time_offsets.boottime.set);
+	oci_config_free(&c);
+	/* both clocks, a negative one; a clock's missing member is 0 */
+	assert_int_equal(load(timens_doc(NULL, "{\"monotonic\": {\"secs\": -7881, \"nanosecs\": "
+					       "2718281}, \"boottime\": {\"secs\": 1337}}"),
+			      &c, &e),
+			 0);
+	assert_true(c.time_offsets.monotonic.set);
+	assert_int_equal(c.time_offsets.monotonic.secs, -7881);
+	assert_int_equal(c.time_offsets.monotonic.nsecs, 2718281);
+	assert_true(c.time_offsets.boottime.set);
+	assert_int_equal(c.time_offsets.boottime.secs, 1337);
+	assert_int_equal(c.time_offsets.boottime.nsecs, 0);
+	oci_config_free(&c);
+	/* one clock only */
+	assert_int_equal(load(timens_doc(NULL, "{\"boottime\": {\"secs\": 604800}}"), &c, &e), 0);
+	assert_false(c.time_offsets.monotonic.set);
+	assert_int_equal(c.time_offsets.boottime.secs, 604800);
+	oci_config_free(&c);
+	/* joined by path */
+	assert_int_equal(load(timens_doc("/proc/7/ns/time", NULL), &c, &e), 0);
+	assert_true(c.timens);
+	assert_string_equal(c.timens_path, "/proc/7/ns/time");
+	oci_config_free(&c);
+	/* with a user namespace of the container's own, new or joined */
+	assert_int_equal(load(userns_doc(timens_doc(NULL, "{\"monotonic\": {\"secs\": 5}}"),
+					 "[[0, 100000, 65536]]", "[[0, 100000, 65536]]"),
+			      &c, &e),
+			 0);
+	assert_true(c.userns);
+	assert_true(c.timens);
+	assert_int_equal(c.time_offsets.monotonic.secs, 5);
+	oci_config_free(&c);
+	assert_int_equal(load(userns_doc(timens_doc("/proc/7/ns/time", NULL),
+					 "[[0, 100000, 65536]]", "[[0, 100000, 65536]]"),
+			      &c, &e),
+			 0);
+	assert_string_equal(c.timens_path, "/proc/7/ns/time");
+	oci_config_free(&c);
+	/* runc's refusals, in its words */
+	doc = base();
+	json_object_set_new(linux_of(doc), "timeOffsets",
+			    json_pack("{s:{s:i}}", "boottime", "secs", 1));
+	refused(doc, "time namespace offsets specified, but time namespace isn't enabled in the "
+		     "config");
+	doc = base(); /* an empty object is offsets given, as Go's decoding makes it */
+	json_object_set_new(linux_of(doc), "timeOffsets", json_object());
+	refused(doc, "time namespace offsets specified, but time namespace isn't enabled");
+	refused(timens_doc("/proc/7/ns/time", "{\"monotonic\": {\"secs\": 1}}"),
+		"time namespace enabled, but both namespace path and time offsets specified -- you "
+		"may only provide one");
+	/* what the kernel would refuse at the write */
+	refused(timens_doc(NULL, "{\"realtime\": {\"secs\": 1}}"),
+		"linux.timeOffsets: clock \"realtime\": only monotonic and boottime");
+	refused(timens_doc(NULL, "{\"boottime\": {\"secs\": 1, \"nanosecs\": 1000000000}}"),
+		"linux.timeOffsets.boottime.nanosecs 1000000000: must be below 1000000000");
+	refused(timens_doc(NULL, "{\"monotonic\": {\"secs\": 4611686019}}"),
+		"linux.timeOffsets.monotonic.secs 4611686019: out of the kernel's range");
+	refused(timens_doc(NULL, "{\"monotonic\": {\"secs\": -4611686019}}"),
+		"linux.timeOffsets.monotonic.secs -4611686019: out of the kernel's range");
+	assert_int_equal(load(timens_doc(NULL, "{\"monotonic\": {\"secs\": -4611686018, "
+					       "\"nanosecs\": 999999999}}"),
+			      &c, &e),
+			 0);
+	oci_config_free(&c);
+	/* typed as the spec's int64 and uint32 (oci_schema.c) */
+	refused(
+	    timens_doc(NULL, "{\"boottime\": {\"secs\": \"5\"}}"),
+	    "config.json: linux.timeOffsets.boottime.secs must be a 64-bit integer, not a string");
+	refused(
+	    timens_doc(NULL, "{\"boottime\": {\"nanosecs\": -1}}"),
+	    "config.json: linux.timeOffsets.boottime.nanosecs must be an unsigned 32-bit integer");
+	refused(timens_doc(NULL, "{\"boottime\": 5}"),
+		"config.json: linux.timeOffsets.boottime must be an object");
+}
+
 static void test_sysctl(void **state)
 {
 	struct oci_config c;
@@ -875,6 +981,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_types, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_u64_max, setup, teardown),
 	    cmocka_unit_test(test_ids),
+	    cmocka_unit_test_setup_teardown(test_time_namespace, setup, teardown),
 	};
 
 	/* the config's warnings (unknown properties) go to stderr, as the log */

@@ -102,6 +102,26 @@ enum launch_init {
 	LAUNCH_INIT_IMAGE,	 /* PID 1 is the program itself (the image's /sbin/init) */
 };
 
+/* A zone's time namespace (launch_opts.timens; launch_timens.c). */
+enum launch_timens {
+	LAUNCH_TIMENS_NONE = 0, /* the caller's */
+	LAUNCH_TIMENS_NEW,	/* a new one, with launch_timens_of's offsets */
+	LAUNCH_TIMENS_JOIN,	/* the one open at timens_fd (OCI's path) */
+};
+
+/* A clock's offset in a time namespace as /proc/PID/timens_offsets takes it: secs + nsecs/1e9
+ * (either sign in secs, 0 <= nsecs < 1e9), written only when set (else the namespace keeps
+ * what it copied from its maker's, the host's 0). */
+struct launch_clock_offset {
+	int set;
+	int64_t secs;
+	uint32_t nsecs;
+};
+
+struct launch_timens_offsets {
+	struct launch_clock_offset monotonic, boottime;
+};
+
 /* A resource limit for the zone (launch_rlimit.c): soft and hard both value (RLIM_INFINITY:
  * unlimited).  at_least: only raise (an `auto` value: kept where the inherited soft limit is
  * as high; where the hard limit cannot be raised, the soft one goes up to it); else exactly
@@ -305,14 +325,18 @@ struct launch_opts {
 	int *notify_sock;
 
 	/*
-	 * A time namespace for the zone (with a root; launch_timens.c): its CLOCK_BOOTTIME counts
-	 * from the caller's timens_boot_ns (the offset is -timens_boot_ns; CLOCK_MONOTONIC is not
-	 * offset), so the kernel's /proc/<pid>/stat starttime counts from the zone's boot as the
-	 * zone page's uptime does.  0: the caller's time namespace.  launch_enter joins the
-	 * zone's whenever the kernel has time namespaces.
+	 * A time namespace for the zone (with a root; launch_timens.c), enum launch_timens.  A
+	 * new one: a booted zone's CLOCK_BOOTTIME counts from the caller's timens_boot_ns (the
+	 * offset is -timens_boot_ns; CLOCK_MONOTONIC is not offset), so the kernel's
+	 * /proc/<pid>/stat starttime counts from the zone's boot as the zone page's uptime does;
+	 * an OCI container's clocks get its timeOffsets (timens_offsets; timens_boot_ns 0).  Or
+	 * the one timens_fd names, joined (OCI's path).  LAUNCH_TIMENS_NONE: the caller's.
+	 * launch_enter joins the zone's whenever the kernel has time namespaces.
 	 */
 	int timens;
 	uint64_t timens_boot_ns; /* read by launch_spawn, so it may be set after the plan */
+	struct launch_timens_offsets timens_offsets;
+	int timens_fd; /* LAUNCH_TIMENS_JOIN: the namespace (the caller keeps it open) */
 
 	/*
 	 * The zone's lxproc files served by the kernel (with a root; zone/lxprocfs.h):
@@ -614,22 +638,29 @@ int launch_enter(pid_t init_pid, const struct launch_opts *opts, int *status,
 int launch_timens_supported(void);
 
 /*
- * What /proc/self/timens_offsets takes for a CLOCK_BOOTTIME that counts from the host's
- * boot_ns: "boottime -S N\n" (seconds rounded down, 0 <= N < 1e9, as the kernel wants).
- * Returns the length, or -1 when it does not fit in len.
+ * The offsets a new time namespace gets (opts->timens_offsets, with a booted zone's boottime
+ * counting from opts->timens_boot_ns on top).  0, or -1 when a clock would leave 64 bits.
  */
-int launch_timens_offsets(uint64_t boot_ns, char *buf, size_t len);
+int launch_timens_of(const struct launch_opts *o, struct launch_timens_offsets *out);
 
 /*
- * In the caller: a new time namespace for its children (unshare CLONE_NEWTIME) counting
- * CLOCK_BOOTTIME from boot_ns; the caller itself stays in its own.  *restore_fd: its own
- * namespace, for launch_timens_restore once the children are made.  0, or -1 with err (and
- * nothing changed).
+ * What /proc/self/timens_offsets takes for off: "monotonic S N\n" and "boottime S N\n" for
+ * the clocks set (seconds rounded down, 0 <= N < 1e9, as the kernel wants); "" for none.
+ * Returns the length, or -1 when it does not fit in len.
  */
-int launch_timens_enter(uint64_t boot_ns, int *restore_fd, struct zone_error *err);
-/* Write the offsets for a CLOCK_BOOTTIME counting from boot_ns into the caller's
- * time_for_children namespace (just unshared, no process in it yet).  0, or -1 with errno. */
-int launch_timens_set_offsets(uint64_t boot_ns);
+int launch_timens_offsets(const struct launch_timens_offsets *off, char *buf, size_t len);
+
+/*
+ * In the caller, for the zone's init it makes next (launch_spawn): the time namespace o asks
+ * for, as its children's.  A new one (unshare CLONE_NEWTIME, launch_timens_of's offsets
+ * written) leaves the caller in its own; joining timens_fd (setns) moves the caller too.
+ * *restore_fd: the caller's own namespace, for launch_timens_restore once the children are
+ * made.  0, or -1 with err (and nothing changed).
+ */
+int launch_timens_enter(const struct launch_opts *o, int *restore_fd, struct zone_error *err);
+/* Write launch_timens_of(o)'s offsets into the caller's time_for_children namespace (just
+ * unshared, no process in it yet).  0, or -1 with errno. */
+int launch_timens_set_offsets(const struct launch_opts *o);
 /* Children are made in the caller's own time namespace again; closes fd.  0 or -1 with err. */
 int launch_timens_restore(int fd, struct zone_error *err);
 

@@ -450,9 +450,10 @@ int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter
 	 * parent exits, and its pid reported over init_pid */
 	if (u && (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 || pipe2(init_pid, O_CLOEXEC) < 0))
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "prepare for the zone's init");
-	/* (a user-namespaced zone's is made in its user namespace, by LOP_SPAWN_INIT) */
-	if (plan->new_timens && !u &&
-	    launch_timens_enter(plan->opts->timens_boot_ns, &own_timens, err) < 0) {
+	/* (a user-namespaced zone's new one is made in its user namespace, by LOP_SPAWN_INIT;
+	 * one to join is joined here, by the host's root, which may) */
+	if (plan->new_timens && (!u || plan->opts->timens == LAUNCH_TIMENS_JOIN) &&
+	    launch_timens_enter(plan->opts, &own_timens, err) < 0) {
 		if (u) {
 			close(init_pid[0]);
 			close(init_pid[1]);

@@ -215,16 +215,19 @@ static int init_enter(int go, struct zone_error *err)
  * The zone's time namespace, made here in U so that U owns it: the zone's root may setns
  * back into it from a time namespace of its own (LTP's clock_gettime03 does), which a
  * namespace owned by the host's user namespace refuses (EPERM).  Its boottime offset makes
- * CLOCK_BOOTTIME count from the zone's boot (launch_timens.c); with boottime=host
- * (plan->new_timens 0) it has none, so the zone's clocks are the host's.  Offsets can only
- * be written before a process is in it: init, forked next, is its first.  0 or -1 with
- * errno.
+ * CLOCK_BOOTTIME count from the zone's boot, an OCI container's offsets are its timeOffsets
+ * (launch_timens.c); with boottime=host (plan->new_timens 0) it has none, so the zone's
+ * clocks are the host's.  Offsets can only be written before a process is in it: init,
+ * forked next, is its first.  A namespace to join (OCI's path) was joined by launch_spawn,
+ * as the host's root: init is born in it.  0 or -1 with errno.
  */
 static int timens_in_userns(const struct launch_plan *plan)
 {
+	if (plan->opts->timens == LAUNCH_TIMENS_JOIN)
+		return 0;
 	if (unshare(CLONE_NEWTIME) < 0)
 		return -1;
-	return plan->new_timens ? launch_timens_set_offsets(plan->opts->timens_boot_ns) : 0;
+	return plan->new_timens ? launch_timens_set_offsets(plan->opts) : 0;
 }
 
 /*

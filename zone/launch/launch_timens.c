@@ -19,6 +19,15 @@
  *
  * Offsets written later inside the zone (/proc/self/timens_offsets of a namespace the guest
  * makes) are, as on Linux, from the host's clocks, not the zone's.
+ *
+ * An OCI container asks for the same thing in runtime-spec words (cli/oci_timens.c): a "time"
+ * namespace gets linux.timeOffsets' monotonic and boottime offsets as given (a clock left out
+ * keeps the 0 the namespace copied from the runtime's), made and entered the same way; a
+ * "time" namespace with a path is joined instead (setns on it, which moves the caller: it
+ * goes back to its own once init is cloned).  In a user-namespaced container the new one is
+ * made inside the user namespace (timens_in_userns, launch_root.c), which owns it; a joined
+ * one is entered here, by the host's root, before the clone, and the container's user
+ * namespace changes nothing about it (runc joins it the same way, before its unshare).
  */
 #include "zone/launch/launch.h"
 
@@ -40,33 +49,73 @@ int launch_timens_supported(void)
 	return access("/proc/self/ns/time", F_OK) == 0;
 }
 
-int launch_timens_offsets(uint64_t boot_ns, char *buf, size_t len)
+/* c - ns nanoseconds, kept in the kernel's form (0 <= nsecs < 1e9).  0, or -1 on overflow. */
+static int clock_sub_ns(struct launch_clock_offset *c, uint64_t ns)
 {
-	/* -boot_ns = -(s + n/1e9) = -(s + 1) + (1e9 - n)/1e9 when n > 0 */
-	uint64_t s = boot_ns / NS_PER_SEC, n = boot_ns % NS_PER_SEC;
-	int w;
+	uint64_t s = ns / NS_PER_SEC;
+	uint32_t n = (uint32_t)(ns % NS_PER_SEC);
 
-	if (n)
-		w = snprintf(buf, len, "boottime -%" PRIu64 " %" PRIu64 "\n", s + 1,
-			     NS_PER_SEC - n);
-	else
-		w = snprintf(buf, len, "boottime %s%" PRIu64 " 0\n", s ? "-" : "", s);
-	return w < 0 || (size_t)w >= len ? -1 : w;
+	if (s > INT64_MAX || __builtin_sub_overflow(c->secs, (int64_t)s, &c->secs))
+		return -1;
+	if (c->nsecs < n) {
+		if (__builtin_sub_overflow(c->secs, 1, &c->secs))
+			return -1;
+		c->nsecs += (uint32_t)NS_PER_SEC;
+	}
+	c->nsecs -= n;
+	return 0;
 }
 
-int launch_timens_set_offsets(uint64_t boot_ns)
+int launch_timens_of(const struct launch_opts *o, struct launch_timens_offsets *out)
 {
-	char line[64];
-	int fd, e, len = launch_timens_offsets(boot_ns, line, sizeof(line));
+	*out = o->timens_offsets;
+	if (!o->timens_boot_ns)
+		return 0;
+	/* a booted zone: CLOCK_BOOTTIME counts from its boot, -boot_ns */
+	out->boottime.set = 1;
+	return clock_sub_ns(&out->boottime, o->timens_boot_ns);
+}
 
-	if (len < 0) {
+int launch_timens_offsets(const struct launch_timens_offsets *off, char *buf, size_t len)
+{
+	const struct launch_clock_offset *c[2] = {&off->monotonic, &off->boottime};
+	static const char *const name[2] = {"monotonic", "boottime"};
+	size_t at = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (int i = 0; i < 2; i++) {
+		int w;
+
+		if (!c[i]->set)
+			continue;
+		w = snprintf(buf + at, len - at, "%s %" PRId64 " %" PRIu32 "\n", name[i],
+			     c[i]->secs, c[i]->nsecs);
+		if (w < 0 || (size_t)w >= len - at)
+			return -1;
+		at += (size_t)w;
+	}
+	return (int)at;
+}
+
+int launch_timens_set_offsets(const struct launch_opts *o)
+{
+	struct launch_timens_offsets off;
+	char text[128];
+	int fd, e, len;
+
+	if (launch_timens_of(o, &off) < 0 ||
+	    (len = launch_timens_offsets(&off, text, sizeof(text))) < 0) {
 		errno = EOVERFLOW;
 		return -1;
 	}
+	if (len == 0)
+		return 0; /* the namespace keeps the offsets it copied */
 	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	if (write(fd, line, (size_t)len) != len) {
+	/* one write: the kernel takes every line of it or none */
+	if (write(fd, text, (size_t)len) != len) {
 		e = errno;
 		close(fd);
 		errno = e;
@@ -75,29 +124,43 @@ int launch_timens_set_offsets(uint64_t boot_ns)
 	return close(fd);
 }
 
-int launch_timens_enter(uint64_t boot_ns, int *restore_fd, struct zone_error *err)
+int launch_timens_enter(const struct launch_opts *o, int *restore_fd, struct zone_error *err)
 {
-	char line[64];
-	int own, len = launch_timens_offsets(boot_ns, line, sizeof(line));
+	struct launch_timens_offsets off;
+	char text[128];
+	int own;
 
-	if (len < 0)
+	if (launch_timens_of(o, &off) < 0 || launch_timens_offsets(&off, text, sizeof(text)) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, EOVERFLOW, "time namespace offset");
 	own = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
 	if (own < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "open /proc/self/ns/time");
+	if (o->timens == LAUNCH_TIMENS_JOIN) {
+		if (setns(o->timens_fd, CLONE_NEWTIME) < 0) {
+			int e = errno;
+			close(own);
+			return launch_fail(err, LAUNCH_EXIT_CANNOT, e, "join the time namespace");
+		}
+		*restore_fd = own;
+		return 0;
+	}
 	if (unshare(CLONE_NEWTIME) < 0) {
 		int e = errno;
 		close(own);
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, e, "new time namespace");
 	}
-	if (launch_timens_set_offsets(boot_ns) < 0) {
+	if (launch_timens_set_offsets(o) < 0) {
 		int e = errno;
 		struct zone_error ignored;
+		size_t n = strlen(text);
 
 		launch_timens_restore(own, &ignored);
-		line[len - 1] = '\0';
+		while (n && text[n - 1] == '\n')
+			text[--n] = '\0';
+		for (char *p = text; (p = strchr(p, '\n'));)
+			*p = ',';
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, e, "time namespace offsets \"%s\"",
-				   line);
+				   text);
 	}
 	*restore_fd = own;
 	return 0;

@@ -254,6 +254,24 @@ static long op_timens_uptime(void)
 	return 0;
 }
 
+/*
+ * clocks: "monotonic S boottime S uptime S", the whole seconds of CLOCK_MONOTONIC and
+ * CLOCK_BOOTTIME (vDSO reads: what a time namespace offsets) and sysinfo().uptime (the
+ * brand's, in a zone), so a test compares them with the host's.
+ */
+static long op_clocks(void)
+{
+	struct timespec m, b;
+	struct sysinfo si;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &m) < 0 || clock_gettime(CLOCK_BOOTTIME, &b) < 0 ||
+	    sysinfo(&si) < 0)
+		return -1;
+	printf("monotonic %lld boottime %lld uptime %ld\n", (long long)m.tv_sec,
+	       (long long)b.tv_sec, si.uptime);
+	return 0;
+}
+
 /* The brand image, as every zone process runs it (/proc/self/exe). */
 static long op_open_write(void)
 {
@@ -489,6 +507,7 @@ static const struct {
     {"open", op_open},
     {"timens", op_timens},
     {"timens-uptime", op_timens_uptime},
+    {"clocks", op_clocks},
 };
 
 int main(int argc, char **argv)

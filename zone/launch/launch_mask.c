@@ -260,7 +260,8 @@ static int rebind(int fd, int writable)
 {
 	struct mount_attr attr = {.attr_set = writable ? ro_attrs & ~MOUNT_ATTR_RDONLY : ro_attrs,
 				  .attr_clr = writable ? MOUNT_ATTR_RDONLY : 0};
-	int m = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE),
+	int m = open_tree(fd, "",
+			  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE),
 	    e;
 
 	if (m < 0)

@@ -235,8 +235,7 @@ static int maps_refuse_host_root(const struct launch_userns *u, struct zone_erro
  * host ids on the right), as "ID HOSTID COUNT\n" lines in *out (malloc'd), with the host id
  * of U's 0 in *root.  0, or -1 with err.
  */
-static int map_read(pid_t pid, const char *file, char **out, uint32_t *root,
-		    struct zone_error *err)
+static int map_read(pid_t pid, const char *file, char **out, uint32_t *root, struct zone_error *err)
 {
 	char path[64], *text = malloc(LAUNCH_IDMAP_TEXT), *norm = malloc(LAUNCH_IDMAP_TEXT);
 	size_t len = 0, k = 0;
@@ -390,8 +389,7 @@ int launch_userns_create_maps(const char *uid_map, const char *gid_map, uint32_t
 	return userns_create(new_net, u, err);
 }
 
-int launch_userns_join(int user_fd, int new_net, struct launch_userns *u,
-		       struct zone_error *err)
+int launch_userns_join(int user_fd, int new_net, struct launch_userns *u, struct zone_error *err)
 {
 	launch_userns_init(u);
 	u->user_fd = user_fd;

@@ -77,12 +77,25 @@ int oci_page_daemon_start(struct container *k, struct zone_error *e);
 void oci_page_daemon_go(struct container *k, pid_t init);
 /*
  * The container's time namespace (oci_timens.c): the launcher's options for a new one with
- * timeOffsets or one to join by path (opened and checked: oci_time_ns_open, oci_create.c),
+ * timeOffsets or one to join by path (opened and checked: oci_ns_open),
  * after opts_build; once PID 1 is in it, its descriptor closed and the zone page told the
  * namespace's boottime offset.  0, or -1 with e.
  */
 int oci_timens_opts(struct container *k, struct zone_error *e);
 int oci_timens_spawned(struct container *k, pid_t pid, struct zone_error *e);
-int oci_time_ns_open(const char *path, struct zone_error *e);
+
+/*
+ * linux.namespaces' paths (oci_ns.c).  oci_ns_open: the namespace file at path, opened in the
+ * runtime's own mount namespace (as runc resolves it) and checked to be one of the kind, and
+ * (but for time) not the runtime's own or the host init's; its descriptor, or -1 with e.
+ * oci_userns_join: a pod's user namespace joined into k->userns, its maps checked against the
+ * config's.  oci_pidns_enter / oci_pidns_leave: create's children born in the pid namespace
+ * named without a user namespace, and back (e NULL: only undo).
+ */
+enum oci_ns_kind { OCI_NS_MOUNT, OCI_NS_CGROUP, OCI_NS_PID, OCI_NS_USER, OCI_NS_TIME };
+int oci_ns_open(const char *path, enum oci_ns_kind kind, struct zone_error *e);
+int oci_userns_join(struct container *k, struct zone_error *e);
+int oci_pidns_enter(struct container *k, struct zone_error *e);
+int oci_pidns_leave(struct container *k, struct zone_error *e);
 
 #endif

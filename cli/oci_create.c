@@ -180,96 +180,6 @@ static int container_started(void *arg, const struct launch_brand *b, struct zon
 /* ------------------------------------------------------------------------------------------ */
 /* In create. */
 
-/*
- * linux.namespaces' mount or cgroup path: opened here, in the runtime's own mount namespace
- * (as runc resolves it), and checked before anything is made, so PID 1's setns
- * (LOP_JOIN_MNTNS, LOP_JOIN_CGROUPNS) finds a namespace of the type.  The runtime's own, or
- * the host's init's, is refused: the plan's mounts and pivot_root would be the host's; a
- * cgroup file system mounted in the container would be the host's whole hierarchy.  The fd,
- * or -1 with e.
- */
-static const struct joinable_ns {
-	int type;
-	const char *name, *own[2], *why;
-} mount_ns = {CLONE_NEWNS,
-	      "mount",
-	      {"/proc/self/ns/mnt", "/proc/1/ns/mnt"},
-	      "the container's mounts would be the host's"},
-  cgroup_ns = {CLONE_NEWCGROUP,
-	       "cgroup",
-	       {"/proc/self/ns/cgroup", "/proc/1/ns/cgroup"},
-	       "the container would see the host's whole cgroup tree"},
-  pid_ns = {CLONE_NEWPID,
-	    "pid",
-	    {"/proc/self/ns/pid", "/proc/1/ns/pid"},
-	    "the container would see the host's processes"},
-  user_ns = {CLONE_NEWUSER,
-	     "user",
-	     {"/proc/self/ns/user", "/proc/1/ns/user"},
-	     "the container's root would be the host's"};
-/* the host's is where a container without one is: joining it is allowed, as by runc */
-static const struct joinable_ns time_ns = {CLONE_NEWTIME, "time", {NULL, NULL}, NULL};
-
-static int ns_open(const char *path, const struct joinable_ns *ns, struct zone_error *e)
-{
-	char fdpath[32], what[64] = "";
-	struct stat st, o;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return oci_fail(e, "%s namespace %s: %s", ns->name, path, strerror(errno));
-	if (ioctl(fd, NS_GET_NSTYPE) != ns->type) {
-		/* the kernel names a namespace file's type: net:[4026531840] */
-		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
-		if (readlink(fdpath, what, sizeof(what) - 1) < 0 || what[0] == '/')
-			oci_fail(e, "%s namespace %s: not a namespace file", ns->name, path);
-		else
-			oci_fail(e, "%s namespace %s: %s, not a %s namespace", ns->name, path, what,
-				 ns->name);
-		close(fd);
-		return -1;
-	}
-	for (size_t i = 0; i < sizeof(ns->own) / sizeof(ns->own[0]) && ns->own[i]; i++)
-		if (fstat(fd, &st) == 0 && stat(ns->own[i], &o) == 0 && st.st_dev == o.st_dev &&
-		    st.st_ino == o.st_ino) {
-			close(fd);
-			return oci_fail(e, "%s namespace %s: the runtime's own (or the host's): %s",
-					ns->name, path, ns->why);
-		}
-	return fd;
-}
-
-/*
- * linux.namespaces' user path (a Kubernetes pod's user namespace, made with its sandbox):
- * checked as ns_open checks the others, then joined by a helper that makes the container's
- * uts, ipc and (a new one asked for) network namespaces in it (launch_userns_join).  Its maps
- * are the kernel's; the config's uidMappings and gidMappings, when given, must be the same
- * ranges, or the container's files and ids would not be what its config says.
- */
-static int userns_join(struct container *k, struct zone_error *e)
-{
-	const struct oci_config *c = &k->cfg;
-	int fd = ns_open(c->userns_path, &user_ns, e);
-	char desc[160];
-
-	if (fd < 0 || launch_userns_join(fd, c->new_net, &k->userns, e) < 0)
-		return -1;
-	if ((c->uid_map && !launch_userns_maps_equal(c->uid_map, k->userns.uid_map)) ||
-	    (c->gid_map && !launch_userns_maps_equal(c->gid_map, k->userns.gid_map))) {
-		launch_userns_describe(&k->userns, desc, sizeof(desc));
-		return oci_fail(e,
-				"user namespace %s: the config's uidMappings and gidMappings are "
-				"not its maps (%s)",
-				c->userns_path, desc);
-	}
-	return 0;
-}
-
-int oci_time_ns_open(const char *path, struct zone_error *e)
-{
-	return ns_open(path, &time_ns, e);
-}
-
 static int opts_build(struct container *k, const struct create_opts *co, struct zone_error *e)
 {
 	struct oci_config *c = &k->cfg;
@@ -312,11 +222,13 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 		       (c->pid_path ? CLONE_NEWPID : 0) | (c->mnt_path ? CLONE_NEWNS : 0) |
 		       (c->cgroupns_path ? CLONE_NEWCGROUP : 0);
 	o->mnt_fd = o->cgroupns_fd = o->pidns_fd = -1;
-	/* a pid path with a user namespace: init's parent joins it in U (pidns_enter says how
+	/* a pid path with a user namespace: init's parent joins it in U (oci_pidns_enter says how
 	 * it is joined without one) */
-	if ((c->mnt_path && (o->mnt_fd = ns_open(c->mnt_path, &mount_ns, e)) < 0) ||
-	    (c->cgroupns_path && (o->cgroupns_fd = ns_open(c->cgroupns_path, &cgroup_ns, e)) < 0) ||
-	    (c->pid_path && c->userns && (o->pidns_fd = ns_open(c->pid_path, &pid_ns, e)) < 0))
+	if ((c->mnt_path && (o->mnt_fd = oci_ns_open(c->mnt_path, OCI_NS_MOUNT, e)) < 0) ||
+	    (c->cgroupns_path &&
+	     (o->cgroupns_fd = oci_ns_open(c->cgroupns_path, OCI_NS_CGROUP, e)) < 0) ||
+	    (c->pid_path && c->userns &&
+	     (o->pidns_fd = oci_ns_open(c->pid_path, OCI_NS_PID, e)) < 0))
 		return -1;
 	if ((c->uts_path && (k->uts_fd = open(c->uts_path, O_RDONLY | O_CLOEXEC)) < 0) ||
 	    (c->ipc_path && (k->ipc_fd = open(c->ipc_path, O_RDONLY | O_CLOEXEC)) < 0))
@@ -344,10 +256,10 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 	launch_userns_init(&k->userns);
 	if (c->userns) {
 		/* e keeps the errno, which runc's wording has no place for */
-		if (c->userns_path ? userns_join(k, e) < 0
-				   : launch_userns_create_maps(c->uid_map, c->gid_map, c->root_uid,
-							       c->root_gid, c->new_net, &k->userns,
-							       e) < 0)
+		if (c->userns_path
+			? oci_userns_join(k, e) < 0
+			: launch_userns_create_maps(c->uid_map, c->gid_map, c->root_uid,
+						    c->root_gid, c->new_net, &k->userns, e) < 0)
 			return -1;
 		o->userns = &k->userns;
 		o->root_mapped = 1; /* the bundle's root is used as it is, as runc does */
@@ -506,48 +418,6 @@ static int create_check(struct container *k, const struct create_opts *co, int r
 	return 0;
 }
 
-/*
- * linux.namespaces' pid path (podman's --pid container:X, a pod's shareProcessNamespace): PID 1
- * is cloned into that namespace instead of a new one (setns CLONE_NEWPID changes where our
- * children are born, not us), and create's later children (hooks, the page daemon) are born
- * in its own again.  The program is then not PID 1 of its namespace: the namespace's init
- * is the other container's, and this one's processes end with their program or its delete.
- */
-static int pidns_enter(struct container *k, struct zone_error *e)
-{
-	int fd;
-
-	k->own_pidns = -1;
-	if (!k->cfg.pid_path || k->cfg.userns) /* with one: opts->pidns_fd */
-		return 0;
-	k->own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-	fd = open(k->cfg.pid_path, O_RDONLY | O_CLOEXEC);
-	if (k->own_pidns < 0 || fd < 0 || setns(fd, CLONE_NEWPID) < 0) {
-		int en = errno;
-
-		if (fd >= 0)
-			close(fd);
-		return oci_fail(e, "join the pid namespace %s: %s", k->cfg.pid_path, strerror(en));
-	}
-	close(fd);
-	k->plan.clone_flags &= ~CLONE_NEWPID;
-	return 0;
-}
-
-/* Children born in create's own pid namespace again; e NULL: only undo (after a failure). */
-static int pidns_leave(struct container *k, struct zone_error *e)
-{
-	int r = 0;
-
-	if (k->own_pidns < 0)
-		return 0;
-	if (setns(k->own_pidns, CLONE_NEWPID) < 0 && e)
-		r = oci_fail(e, "return to the runtime's pid namespace: %s", strerror(errno));
-	close(k->own_pidns);
-	k->own_pidns = -1;
-	return r;
-}
-
 /* The state (so a hook may ask for it) and the hooks create runs in the runtime's namespaces,
  * once (before PID 1's pivot_root when it asks, else once it is ready). */
 static int create_runtime_hooks(struct container *k, pid_t pid, struct zone_error *e)
@@ -615,11 +485,11 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 	    (k->start_fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 ||
 	    pipe2(k->ready, O_CLOEXEC) < 0 || pipe2(k->hooks_go, O_CLOEXEC) < 0)
 		return oci_fail(e, "exec fifo %s: %s", fifo, strerror(errno));
-	if (oci_preserve_fds_pass(co->preserve_fds, e) < 0 || pidns_enter(k, e) < 0)
+	if (oci_preserve_fds_pass(co->preserve_fds, e) < 0 || oci_pidns_enter(k, e) < 0)
 		return -1;
 	sigemptyset(&none);
 	r = launch_spawn(&k->plan, filter, NULL, &none, pid, e);
-	if (pidns_leave(k, r < 0 ? NULL : e) < 0 || r < 0)
+	if (oci_pidns_leave(k, r < 0 ? NULL : e) < 0 || r < 0)
 		return -1;
 	oci_preserve_fds_close(co->preserve_fds);
 	if (k->opts.mnt_fd >= 0)

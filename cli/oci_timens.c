@@ -44,7 +44,7 @@ int oci_timens_opts(struct container *k, struct zone_error *e)
 	if (!launch_timens_supported())
 		return oci_fail(e, "time namespaces aren't enabled in the kernel");
 	if (c->timens_path) {
-		if ((o->timens_fd = oci_time_ns_open(c->timens_path, e)) < 0)
+		if ((o->timens_fd = oci_ns_open(c->timens_path, OCI_NS_TIME, e)) < 0)
 			return -1;
 		o->timens = LAUNCH_TIMENS_JOIN;
 		return 0;

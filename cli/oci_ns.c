@@ -1,0 +1,157 @@
+/*
+ * The namespaces a container's config.json names by path (linux.namespaces), opened and
+ * checked in create before anything is made: the mount, cgroup, pid, user and time ones by
+ * type (oci_ns_open), the user namespace of a pod's sandbox joined (oci_userns_join), and the
+ * pid namespace create's children are born in (oci_pidns_enter, oci_pidns_leave).  Apart
+ * from oci_create.c, which uses them, to keep both files to one subject each.
+ */
+#include "cli/oci_container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/nsfs.h>
+
+/*
+ * linux.namespaces' mount or cgroup path: opened here, in the runtime's own mount namespace
+ * (as runc resolves it), and checked before anything is made, so PID 1's setns
+ * (LOP_JOIN_MNTNS, LOP_JOIN_CGROUPNS) finds a namespace of the type.  The runtime's own, or
+ * the host's init's, is refused: the plan's mounts and pivot_root would be the host's; a
+ * cgroup file system mounted in the container would be the host's whole hierarchy.  The fd,
+ * or -1 with e.
+ */
+static const struct joinable_ns {
+	int type;
+	const char *name, *own[2], *why;
+} mount_ns = {CLONE_NEWNS,
+	      "mount",
+	      {"/proc/self/ns/mnt", "/proc/1/ns/mnt"},
+	      "the container's mounts would be the host's"},
+  cgroup_ns = {CLONE_NEWCGROUP,
+	       "cgroup",
+	       {"/proc/self/ns/cgroup", "/proc/1/ns/cgroup"},
+	       "the container would see the host's whole cgroup tree"},
+  pid_ns = {CLONE_NEWPID,
+	    "pid",
+	    {"/proc/self/ns/pid", "/proc/1/ns/pid"},
+	    "the container would see the host's processes"},
+  user_ns = {CLONE_NEWUSER,
+	     "user",
+	     {"/proc/self/ns/user", "/proc/1/ns/user"},
+	     "the container's root would be the host's"};
+/* the host's is where a container without one is: joining it is allowed, as by runc */
+static const struct joinable_ns time_ns = {CLONE_NEWTIME, "time", {NULL, NULL}, NULL};
+
+static int ns_open(const char *path, const struct joinable_ns *ns, struct zone_error *e)
+{
+	char fdpath[32], what[64] = "";
+	struct stat st, o;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return oci_fail(e, "%s namespace %s: %s", ns->name, path, strerror(errno));
+	if (ioctl(fd, NS_GET_NSTYPE) != ns->type) {
+		/* the kernel names a namespace file's type: net:[4026531840] */
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+		if (readlink(fdpath, what, sizeof(what) - 1) < 0 || what[0] == '/')
+			oci_fail(e, "%s namespace %s: not a namespace file", ns->name, path);
+		else
+			oci_fail(e, "%s namespace %s: %s, not a %s namespace", ns->name, path, what,
+				 ns->name);
+		close(fd);
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(ns->own) / sizeof(ns->own[0]) && ns->own[i]; i++)
+		if (fstat(fd, &st) == 0 && stat(ns->own[i], &o) == 0 && st.st_dev == o.st_dev &&
+		    st.st_ino == o.st_ino) {
+			close(fd);
+			return oci_fail(e, "%s namespace %s: the runtime's own (or the host's): %s",
+					ns->name, path, ns->why);
+		}
+	return fd;
+}
+
+/*
+ * linux.namespaces' user path (a Kubernetes pod's user namespace, made with its sandbox):
+ * checked as ns_open checks the others, then joined by a helper that makes the container's
+ * uts, ipc and (a new one asked for) network namespaces in it (launch_userns_join).  Its maps
+ * are the kernel's; the config's uidMappings and gidMappings, when given, must be the same
+ * ranges, or the container's files and ids would not be what its config says.
+ */
+int oci_userns_join(struct container *k, struct zone_error *e)
+{
+	const struct oci_config *c = &k->cfg;
+	int fd = ns_open(c->userns_path, &user_ns, e);
+	char desc[160];
+
+	if (fd < 0 || launch_userns_join(fd, c->new_net, &k->userns, e) < 0)
+		return -1;
+	if ((c->uid_map && !launch_userns_maps_equal(c->uid_map, k->userns.uid_map)) ||
+	    (c->gid_map && !launch_userns_maps_equal(c->gid_map, k->userns.gid_map))) {
+		launch_userns_describe(&k->userns, desc, sizeof(desc));
+		return oci_fail(e,
+				"user namespace %s: the config's uidMappings and gidMappings are "
+				"not its maps (%s)",
+				c->userns_path, desc);
+	}
+	return 0;
+}
+
+int oci_ns_open(const char *path, enum oci_ns_kind kind, struct zone_error *e)
+{
+	static const struct joinable_ns *const kinds[] = {[OCI_NS_MOUNT] = &mount_ns,
+							  [OCI_NS_CGROUP] = &cgroup_ns,
+							  [OCI_NS_PID] = &pid_ns,
+							  [OCI_NS_USER] = &user_ns,
+							  [OCI_NS_TIME] = &time_ns};
+
+	return ns_open(path, kinds[kind], e);
+}
+
+/*
+ * linux.namespaces' pid path (podman's --pid container:X, a pod's shareProcessNamespace): PID 1
+ * is cloned into that namespace instead of a new one (setns CLONE_NEWPID changes where our
+ * children are born, not us), and create's later children (hooks, the page daemon) are born
+ * in its own again.  The program is then not PID 1 of its namespace: the namespace's init
+ * is the other container's, and this one's processes end with their program or its delete.
+ */
+int oci_pidns_enter(struct container *k, struct zone_error *e)
+{
+	int fd;
+
+	k->own_pidns = -1;
+	if (!k->cfg.pid_path || k->cfg.userns) /* with one: opts->pidns_fd */
+		return 0;
+	k->own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	fd = open(k->cfg.pid_path, O_RDONLY | O_CLOEXEC);
+	if (k->own_pidns < 0 || fd < 0 || setns(fd, CLONE_NEWPID) < 0) {
+		int en = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return oci_fail(e, "join the pid namespace %s: %s", k->cfg.pid_path, strerror(en));
+	}
+	close(fd);
+	k->plan.clone_flags &= ~CLONE_NEWPID;
+	return 0;
+}
+
+/* Children born in create's own pid namespace again; e NULL: only undo (after a failure). */
+int oci_pidns_leave(struct container *k, struct zone_error *e)
+{
+	int r = 0;
+
+	if (k->own_pidns < 0)
+		return 0;
+	if (setns(k->own_pidns, CLONE_NEWPID) < 0 && e)
+		r = oci_fail(e, "return to the runtime's pid namespace: %s", strerror(errno));
+	close(k->own_pidns);
+	k->own_pidns = -1;
+	return r;
+}

@@ -48,6 +48,13 @@ noleft "run with a terminal" "${ID}a"
 echo "ok   run -t, no console socket: the caller's terminal relays (size, SIGWINCH, input, status, modes restored)"
 if command -v runc >/dev/null; then
 	term_run runc "$WORK/runc-state" "${ID}r" | sed -n '/^speed/q;p' >"$WORK/runc.transcript"
+	# runc's own run once went wrong under load (its first `stty size` said "standard
+	# input: No child processes"): a reference that is not the wanted transcript is taken
+	# again, once, before lxzone-oci's is compared with it
+	if ! cmp -s "$WORK/want" "$WORK/runc.transcript"; then
+		echo "runc's transcript was not the wanted one, run again: $(tr '\n' '|' <"$WORK/runc.transcript")"
+		term_run runc "$WORK/runc-state" "${ID}r2" | sed -n '/^speed/q;p' >"$WORK/runc.transcript"
+	fi
 	diff -u "$WORK/runc.transcript" "$WORK/lx.transcript" >"$WORK/diff" ||
 		fail "run -t: transcript differs from runc's (--- runc, +++ lxzone-oci): $(cat "$WORK/diff")"
 	echo "ok   run -t: the same transcript as runc's"

@@ -233,7 +233,8 @@ def trap_counts(rt, cmd, tmp):
 def shift_owners(root, by):
     """Every file's owner and group under root moved up by `by` (the user namespace's base)."""
     for d, dirs, files in os.walk(root):
-        for n in [d] + [os.path.join(d, x) for x in dirs + files]:
+        # each directory once: as the walk's d (its parent's dirs would shift it twice)
+        for n in [d] + [os.path.join(d, x) for x in files]:
             st = os.lstat(n)
             os.lchown(n, st.st_uid + by, st.st_gid + by)
             if not os.path.islink(n) and st.st_mode & 0o6000:  # chown drops set-id bits

@@ -406,9 +406,6 @@ static void test_plan_join_mntns(void **state)
 	assert_non_null(strstr(e.msg, "user namespace"));
 }
 
-/* A cgroup namespace given (OCI's by path): joined in the new one's place, after the cgroup
- * joins (so the process's cgroup is the runtime's choice) and before the first mount (the
- * cgroup file systems are mounted from its root); refused with a user namespace or no fd. */
 /* A joined user namespace's maps against the config's: the same ranges in any order (the
  * kernel shows a map of more than five lines sorted), nothing more or less. */
 static void test_userns_maps_equal(void **state)
@@ -424,6 +421,9 @@ static void test_userns_maps_equal(void **state)
 	assert_false(launch_userns_maps_equal("", "0 200000 10\n"));
 }
 
+/* A cgroup namespace given (OCI's by path): joined in the new one's place, after the cgroup
+ * joins (so the process's cgroup is the runtime's choice) and before the first mount (the
+ * cgroup file systems are mounted from its root); refused with a user namespace or no fd. */
 static void test_plan_join_cgroupns(void **state)
 {
 	static const char *const cg[] = {"/sys/fs/cgroup/memory/z/cgroup.procs",

@@ -213,6 +213,9 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 	o->init_user = &c->user;
 	o->ready_fd = &k->ready[1];
 	o->start_fd = &k->start_fd;
+	/* with a user namespace too: a new one is U's (made with it); one given by path is
+	 * joined by the setup, still host root (join-netns), as runc joins it before the user
+	 * namespace; none asked for is the runtime's, as under runc */
 	o->net = c->new_net ? LAUNCH_NET_NONE : LAUNCH_NET_HOST;
 	o->net_fd = -1;
 	o->preserve_fds = co->preserve_fds;
@@ -263,11 +266,6 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 			return -1;
 		o->userns = &k->userns;
 		o->root_mapped = 1; /* the bundle's root is used as it is, as runc does */
-		/* a new network namespace is U's (made with it); one given by path is joined by
-		 * the setup, still host root (join-netns), as runc joins it before the user
-		 * namespace; none asked for is the runtime's, as under runc */
-		if (c->new_net)
-			o->net = LAUNCH_NET_NONE;
 	}
 	(void)co;
 	return 0;

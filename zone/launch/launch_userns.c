@@ -222,11 +222,14 @@ static int host_root_mapped(const char *map)
 
 static int maps_refuse_host_root(const struct launch_userns *u, struct zone_error *err)
 {
-	if (host_root_mapped(u->uid_map) || host_root_mapped(u->gid_map))
+	const char *id = host_root_mapped(u->uid_map)	? "uid"
+			 : host_root_mapped(u->gid_map) ? "gid"
+							: NULL;
+
+	if (id)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, EPERM,
 				   "user namespace: its %s map gives the container the host's %s 0",
-				   host_root_mapped(u->uid_map) ? "uid" : "gid",
-				   host_root_mapped(u->uid_map) ? "uid" : "gid");
+				   id, id);
 	return 0;
 }
 
@@ -237,53 +240,41 @@ static int maps_refuse_host_root(const struct launch_userns *u, struct zone_erro
  */
 static int map_read(pid_t pid, const char *file, char **out, uint32_t *root, struct zone_error *err)
 {
-	char path[64], *text = malloc(LAUNCH_IDMAP_TEXT), *norm = malloc(LAUNCH_IDMAP_TEXT);
+	struct idrange r[LAUNCH_IDMAP_LINES];
+	char path[64], *text = malloc(LAUNCH_IDMAP_TEXT);
 	size_t len = 0, k = 0;
-	int fd, found = 0;
-	ssize_t n = 0;
+	ssize_t got = 0;
+	int fd, n;
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	while (fd >= 0 && text && len < LAUNCH_IDMAP_TEXT - 1 &&
-	       (n = read(fd, text + len, LAUNCH_IDMAP_TEXT - 1 - len)) > 0)
-		len += (size_t)n;
-	if (fd < 0 || !text || !norm || n < 0) {
+	       (got = read(fd, text + len, LAUNCH_IDMAP_TEXT - 1 - len)) > 0)
+		len += (size_t)got;
+	if (fd < 0 || !text || got < 0) {
 		int e = errno;
 
 		if (fd >= 0)
 			close(fd);
 		free(text);
-		free(norm);
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, e, "user namespace: read %s", file);
 	}
 	close(fd);
 	text[len] = '\0';
-	norm[0] = '\0';
-	for (char *line = text, *nl; *line; line = nl + 1) {
-		unsigned long first, host, count;
-		int w;
-
-		if (!(nl = strchr(line, '\n')))
-			break;
-		if (sscanf(line, "%lu %lu %lu", &first, &host, &count) != 3)
-			continue;
-		if (first == 0) {
-			*root = (uint32_t)host;
-			found = 1;
-		}
-		w = snprintf(norm + k, LAUNCH_IDMAP_TEXT - k, "%lu %lu %lu\n", first, host, count);
-		if (w > 0 && (size_t)w < LAUNCH_IDMAP_TEXT - k)
-			k += (size_t)w;
-	}
-	free(text);
-	if (!found) {
-		free(norm);
+	/* sorted by ID: U's 0, when mapped, is the first range's first id */
+	if ((n = map_ranges(text, r, LAUNCH_IDMAP_LINES)) <= 0 || r[0].first != 0) {
+		free(text);
 		/* the setup acts as U's root: its /dev, /dev/shm and /tmp are that root's */
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, 0,
 				   "user namespace: its %s has no id 0 (the container's root)",
 				   file);
 	}
-	*out = norm;
+	*root = (uint32_t)r[0].host;
+	/* the same buffer again, the ranges in the kernel's own shorter form */
+	for (int i = 0; i < n; i++)
+		k += (size_t)snprintf(text + k, LAUNCH_IDMAP_TEXT - k, "%lu %lu %lu\n", r[i].first,
+				      r[i].host, r[i].count);
+	*out = text;
 	return 0;
 }
 

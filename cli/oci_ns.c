@@ -19,37 +19,39 @@
 #include <linux/nsfs.h>
 
 /*
- * linux.namespaces' mount or cgroup path: opened here, in the runtime's own mount namespace
- * (as runc resolves it), and checked before anything is made, so PID 1's setns
- * (LOP_JOIN_MNTNS, LOP_JOIN_CGROUPNS) finds a namespace of the type.  The runtime's own, or
- * the host's init's, is refused: the plan's mounts and pivot_root would be the host's; a
- * cgroup file system mounted in the container would be the host's whole hierarchy.  The fd,
- * or -1 with e.
+ * A namespace named by path, by kind (enum oci_ns_kind): opened here, in the runtime's own
+ * mount namespace (as runc resolves it), and checked before anything is made, so the setns
+ * that joins it (LOP_JOIN_MNTNS, LOP_JOIN_CGROUPNS, spawn-init's, the helper's) finds a
+ * namespace of the type.  The runtime's own, or the host's init's, is refused (why says what
+ * would follow); a time namespace has none: the host's is where a container without one is,
+ * and joining it is allowed, as by runc.  The fd, or -1 with e.
  */
 static const struct joinable_ns {
 	int type;
 	const char *name, *own[2], *why;
-} mount_ns = {CLONE_NEWNS,
-	      "mount",
-	      {"/proc/self/ns/mnt", "/proc/1/ns/mnt"},
-	      "the container's mounts would be the host's"},
-  cgroup_ns = {CLONE_NEWCGROUP,
-	       "cgroup",
-	       {"/proc/self/ns/cgroup", "/proc/1/ns/cgroup"},
-	       "the container would see the host's whole cgroup tree"},
-  pid_ns = {CLONE_NEWPID,
-	    "pid",
-	    {"/proc/self/ns/pid", "/proc/1/ns/pid"},
-	    "the container would see the host's processes"},
-  user_ns = {CLONE_NEWUSER,
-	     "user",
-	     {"/proc/self/ns/user", "/proc/1/ns/user"},
-	     "the container's root would be the host's"};
-/* the host's is where a container without one is: joining it is allowed, as by runc */
-static const struct joinable_ns time_ns = {CLONE_NEWTIME, "time", {NULL, NULL}, NULL};
+} kinds[] = {
+    [OCI_NS_MOUNT] = {CLONE_NEWNS,
+		      "mount",
+		      {"/proc/self/ns/mnt", "/proc/1/ns/mnt"},
+		      "the container's mounts would be the host's"},
+    [OCI_NS_CGROUP] = {CLONE_NEWCGROUP,
+		       "cgroup",
+		       {"/proc/self/ns/cgroup", "/proc/1/ns/cgroup"},
+		       "the container would see the host's whole cgroup tree"},
+    [OCI_NS_PID] = {CLONE_NEWPID,
+		    "pid",
+		    {"/proc/self/ns/pid", "/proc/1/ns/pid"},
+		    "the container would see the host's processes"},
+    [OCI_NS_USER] = {CLONE_NEWUSER,
+		     "user",
+		     {"/proc/self/ns/user", "/proc/1/ns/user"},
+		     "the container's root would be the host's"},
+    [OCI_NS_TIME] = {CLONE_NEWTIME, "time", {NULL, NULL}, NULL},
+};
 
-static int ns_open(const char *path, const struct joinable_ns *ns, struct zone_error *e)
+int oci_ns_open(const char *path, enum oci_ns_kind kind, struct zone_error *e)
 {
+	const struct joinable_ns *ns = &kinds[kind];
 	char fdpath[32], what[64] = "";
 	struct stat st, o;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -79,7 +81,7 @@ static int ns_open(const char *path, const struct joinable_ns *ns, struct zone_e
 
 /*
  * linux.namespaces' user path (a Kubernetes pod's user namespace, made with its sandbox):
- * checked as ns_open checks the others, then joined by a helper that makes the container's
+ * checked as oci_ns_open checks the others, then joined by a helper that makes the container's
  * uts, ipc and (a new one asked for) network namespaces in it (launch_userns_join).  Its maps
  * are the kernel's; the config's uidMappings and gidMappings, when given, must be the same
  * ranges, or the container's files and ids would not be what its config says.
@@ -87,7 +89,7 @@ static int ns_open(const char *path, const struct joinable_ns *ns, struct zone_e
 int oci_userns_join(struct container *k, struct zone_error *e)
 {
 	const struct oci_config *c = &k->cfg;
-	int fd = ns_open(c->userns_path, &user_ns, e);
+	int fd = oci_ns_open(c->userns_path, OCI_NS_USER, e);
 	char desc[160];
 
 	if (fd < 0 || launch_userns_join(fd, c->new_net, &k->userns, e) < 0)
@@ -101,17 +103,6 @@ int oci_userns_join(struct container *k, struct zone_error *e)
 				c->userns_path, desc);
 	}
 	return 0;
-}
-
-int oci_ns_open(const char *path, enum oci_ns_kind kind, struct zone_error *e)
-{
-	static const struct joinable_ns *const kinds[] = {[OCI_NS_MOUNT] = &mount_ns,
-							  [OCI_NS_CGROUP] = &cgroup_ns,
-							  [OCI_NS_PID] = &pid_ns,
-							  [OCI_NS_USER] = &user_ns,
-							  [OCI_NS_TIME] = &time_ns};
-
-	return ns_open(path, kinds[kind], e);
 }
 
 /*

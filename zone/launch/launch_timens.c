@@ -98,17 +98,20 @@ int launch_timens_offsets(const struct launch_timens_offsets *off, char *buf, si
 	return (int)at;
 }
 
-int launch_timens_set_offsets(const struct launch_opts *o)
+/* launch_timens_of(o)'s offsets as the kernel takes them, into text: the length ("" for none),
+ * or -1. */
+static int offsets_text(const struct launch_opts *o, char *text, size_t len)
 {
 	struct launch_timens_offsets off;
-	char text[128];
-	int fd, e, len;
 
-	if (launch_timens_of(o, &off) < 0 ||
-	    (len = launch_timens_offsets(&off, text, sizeof(text))) < 0) {
-		errno = EOVERFLOW;
-		return -1;
-	}
+	return launch_timens_of(o, &off) < 0 ? -1 : launch_timens_offsets(&off, text, len);
+}
+
+/* text, len bytes, into the time_for_children namespace's offsets.  0, or -1 with errno. */
+static int offsets_write(const char *text, int len)
+{
+	int fd, e;
+
 	if (len == 0)
 		return 0; /* the namespace keeps the offsets it copied */
 	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
@@ -124,13 +127,24 @@ int launch_timens_set_offsets(const struct launch_opts *o)
 	return close(fd);
 }
 
+int launch_timens_set_offsets(const struct launch_opts *o)
+{
+	char text[128];
+	int len = offsets_text(o, text, sizeof(text));
+
+	if (len < 0) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	return offsets_write(text, len);
+}
+
 int launch_timens_enter(const struct launch_opts *o, int *restore_fd, struct zone_error *err)
 {
-	struct launch_timens_offsets off;
 	char text[128];
-	int own;
+	int own, len = offsets_text(o, text, sizeof(text));
 
-	if (launch_timens_of(o, &off) < 0 || launch_timens_offsets(&off, text, sizeof(text)) < 0)
+	if (len < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, EOVERFLOW, "time namespace offset");
 	own = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
 	if (own < 0)
@@ -149,10 +163,10 @@ int launch_timens_enter(const struct launch_opts *o, int *restore_fd, struct zon
 		close(own);
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, e, "new time namespace");
 	}
-	if (launch_timens_set_offsets(o) < 0) {
+	if (offsets_write(text, len) < 0) {
 		int e = errno;
 		struct zone_error ignored;
-		size_t n = strlen(text);
+		size_t n = (size_t)len;
 
 		launch_timens_restore(own, &ignored);
 		while (n && text[n - 1] == '\n')

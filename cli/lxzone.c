@@ -276,6 +276,11 @@ int main(int argc, char **argv)
 	snprintf(prog, sizeof(prog), "lxzone: %s%s%s", v->name, zname ? " " : "",
 		 zname ? zname : "");
 	launch_prog = prog;
+	/* before any namespace is made or joined (launch.h, launch_undumpable) */
+	if (launch_undumpable() < 0) {
+		cli_error_line(stderr, v->name, NULL, "make the process not dumpable");
+		return 1;
+	}
 	for (int i = 1; i < ac && strcmp(av[i], "--") != 0; i++) {
 		if (strcmp(av[i], "--help") == 0 || strcmp(av[i], "-h") == 0) {
 			printf("usage: lxzone %s %s\n  %s\n", v->name, v->usage, v->summary);

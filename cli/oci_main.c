@@ -262,6 +262,10 @@ int main(int argc, char **argv)
 
 	oci_g.prog = slash ? slash + 1 : argv[0];
 	launch_prog = oci_g.prog;
+	/* before any namespace is made or joined (launch.h, launch_undumpable) */
+	if (launch_undumpable() < 0)
+		return oci_fail(&e, "make the process not dumpable: %s", strerror(errno)),
+		       oci_error(&e);
 	oci_preserve_fds_reserve(argc, argv); /* before anything opens a descriptor */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if ((v = opt_value(argc, argv, &i, "--root")))

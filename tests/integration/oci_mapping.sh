@@ -9,7 +9,7 @@
 need_root
 need_image
 ID=h7map$$
-OCI_IDS="a b c d e p"
+OCI_IDS="a b c d e p w j"
 . "$(dirname "$0")/oci_lib.sh"
 
 # seccomp: mkdir refused with EPERM by the profile, under the brand, in the program and exec
@@ -184,6 +184,37 @@ R delete --force "${ID}d"
 R delete --force "${ID}b"
 chown -R 0:0 "$B/rootfs"
 echo "ok   a pod's user namespace joined with its network, uts, ipc and pid (maps given or not; binfmt entry shared), other maps, not-a-userns, the runtime's own, one mapping the host's root and a mount path refused; own user namespace with a network path, and none"
+
+# the runtime's children in a pod's namespaces before their exec (runc's CVE-2016-9962): a
+# sandbox (w) whose root has CAP_SYS_PTRACE in the pod's user namespace watches its pid
+# namespace (oci_podwatch.c) while containers (j) join its user and pid namespaces one after
+# another; each one's PID 1 is lxzone-oci's child there, with the host's root as its root
+# until the setup pivots, and must be out of reach (not dumpable: launch_undumpable)
+PW=$LXZONE_BUILD/tests/bin/it_oci_podwatch
+[ -x "$PW" ] || fail "no $PW"
+cp "$PW" "$B/rootfs/bin/podwatch"
+marker=podwatch-marker-$$
+: >"$WORK/$marker"
+config '["sh", "-c", "/bin/podwatch '"$WORK/$marker $marker"' /out/pw-stop 90 > /out/pw 2>&1; exec sleep 300"]' '
+c["linux"]["namespaces"].append({"type": "user"})
+c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+for k in ("bounding", "effective", "permitted"):
+    c["process"]["capabilities"][k].append("CAP_SYS_PTRACE")'
+chown -R 200000:200000 "$B/rootfs"
+R run -d --bundle "$B" "${ID}w" || fail "podwatch: the sandbox's run -d exited $?"
+sb=$(state_pid "${ID}w")
+config '["true"]' '
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "pid"]
+c["linux"]["namespaces"] += [{"type": "user", "path": "/proc/'"$sb"'/ns/user"}, {"type": "pid", "path": "/proc/'"$sb"'/ns/pid"}]'
+(cd "$WORK" && for i in $(seq 40); do R run --bundle "$B" "${ID}j" >/dev/null 2>&1 || echo "join $i exited $?"; done) >"$WORK/joins"
+: >"$WORK/out/pw-stop"
+wait_file "$WORK/out/pw"
+[ ! -s "$WORK/joins" ] || fail "podwatch: $(head -3 "$WORK/joins")"
+grep -q '^safe: ' "$WORK/out/pw" || fail "podwatch: $(cat "$WORK/out/pw")"
+R delete --force "${ID}w"
+chown -R 0:0 "$B/rootfs"
+echo "ok   a pod's sandbox with CAP_SYS_PTRACE cannot reach the runtime's children before their exec ($(cat "$WORK/out/pw"))"
 
 # hooks: createRuntime and poststart at create and start, poststop at delete, state on stdin
 cat >"$WORK/hook.sh" <<EOF

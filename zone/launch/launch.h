@@ -851,6 +851,19 @@ void launch_become_user_armed(const struct launch_user *u);
  */
 int launch_harden(const struct launch_harden *h, struct zone_error *err);
 
+/*
+ * Not dumpable, for every process of lxzone's that makes or joins a zone's namespaces (each
+ * CLI's main, before anything else): a zone root with CAP_SYS_PTRACE in its user namespace
+ * may ptrace, pidfd_getfd or read /proc/<pid>/{root,cwd,fd,mem} of a dumpable process whose
+ * credentials are in that namespace, and an OCI container's PID 1 before its exec is one, in
+ * the pod's pid namespace, with the host's root as its root while the setup runs (runc's
+ * CVE-2016-9962).  Not dumpable, that takes CAP_SYS_PTRACE in the user namespace that owns
+ * the mm: the host's.  The kernel sets the flag back to fs.suid_dumpable whenever the
+ * effective or fs ids change, and 1 there ("debug") is dumpable, so it is called again after
+ * each such change.  0, or -1 with errno.
+ */
+int launch_undumpable(void);
+
 /* The gate stub (mapped by launch_exec_arm): the one way a process with the brand's filter
  * and no brand loaded makes a system call that the filter would trap. */
 #define LAUNCH_GATE ((long (*)(long, long, long, long, long, long, long))LX_GATE_ADDR)

@@ -105,11 +105,16 @@ static int close_all_but(const int *keep, size_t nkeep, int keep_below)
 	return close_span(from, ~0U);
 }
 
+int launch_undumpable(void)
+{
+	return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 int launch_harden(const struct launch_harden *h, struct zone_error *err)
 {
 	if (close_all_but(h->keep, h->nkeep, h->keep_below) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "close descriptors");
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+	if (launch_undumpable() < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "make the process not dumpable");
 	/* the bounding set first (needs CAP_SETPCAP), then groups, gid, uid (need
 	 * CAP_SETGID/SETUID; after setresuid there is no way back), then root's permitted and
@@ -143,7 +148,7 @@ int launch_harden(const struct launch_harden *h, struct zone_error *err)
 	if (more && launch_caps_inherit(held, h->inh & h->caps, h->amb & h->caps, err) < 0)
 		return -1;
 	/* a credential change sets the flag to fs.suid_dumpable, which may be 1 ("debug") */
-	if (h->user && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+	if (h->user && launch_undumpable() < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "make the process not dumpable");
 	return 0;
 }

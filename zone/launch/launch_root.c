@@ -176,7 +176,8 @@ static int bind_root(struct root_ctx *c, const struct launch_op *op)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "capget");
 	d[0].effective = d[0].permitted;
 	d[1].effective = d[1].permitted;
-	if (syscall(SYS_capset, &h, d) < 0 || (uid_t)setfsuid((uid_t)-1) != c->userns->base)
+	if (syscall(SYS_capset, &h, d) < 0 || (uid_t)setfsuid((uid_t)-1) != c->userns->base ||
+	    launch_undumpable() < 0)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno,
 				   "act as the zone's root (host uid %u)", c->userns->base);
 	return 0;
@@ -204,7 +205,8 @@ static int init_enter(int go, struct zone_error *err)
 	if (chdir("/") < 0 || unshare(CLONE_NEWNS) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
 				   "mount namespace of the zone's user namespace");
-	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 ||
+	    launch_undumpable() < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "become the zone's root");
 	if (chdir("/") < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "chdir /");

@@ -1,0 +1,136 @@
+/*
+ * oci_podwatch MARKER NAME STOP [SECONDS]: run as root in a pod's sandbox (user namespace of
+ * its own, CAP_SYS_PTRACE in it) while the host creates containers that join the sandbox's
+ * user and pid namespaces (tests/integration/oci_mapping.sh).  Each such container's PID 1
+ * is in our pid namespace from its fork on, as lxzone-oci's child, before its exec; for as
+ * long as it is, the setup's host root, cwd and descriptors must be out of our reach
+ * (runc's CVE-2016-9962: launch.h, launch_undumpable).
+ *
+ * Until the file STOP exists (or SECONDS, default 60, pass) it rescans /proc and, for every
+ * process but itself and PID 1:
+ *   - MARKER (an absolute path on the host, outside every rootfs) through /proc/<pid>/root,
+ *     and NAME (the marker's name, in the directory lxzone-oci runs in) through
+ *     /proc/<pid>/cwd: either found is the host's file system reached;
+ *   - the first time it sees the process: PTRACE_SEIZE and pidfd_getfd of its descriptor 3;
+ *     either taken from a process still named lxzone-oci once we hold it is the runtime's
+ *     child taken before its exec.
+ * Prints one line: "safe: N ..." (exit 0), "ESCAPED: ..." (exit 1), or, when it saw no process
+ * of the runtime's before its exec, "inconclusive: ..." (exit 2): a run that proves nothing.
+ * It reads and attaches only.  Static, for the busybox image.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef PTRACE_SEIZE
+#define PTRACE_SEIZE 0x4206
+#endif
+#ifndef PTRACE_INTERRUPT
+#define PTRACE_INTERRUPT 0x4207
+#endif
+
+#define MAX_PID (1 << 22)
+
+static unsigned char seen[MAX_PID / 8];
+
+static int runtime_child(pid_t pid)
+{
+	char path[64], comm[32] = "";
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, comm, sizeof(comm) - 1);
+	close(fd);
+	return n > 0 && strcmp(comm, "lxzone-oci\n") == 0;
+}
+
+static void escaped(const char *what, pid_t pid)
+{
+	printf("ESCAPED: %s of pid %d\n", what, (int)pid);
+	fflush(stdout);
+	_exit(1);
+}
+
+/* Attach, and if the process is still the runtime's once held, that is the escape; let go. */
+static void try_take(pid_t pid)
+{
+	int st, pfd, fd;
+
+	if (ptrace(PTRACE_SEIZE, pid, 0, 0) == 0) {
+		if (runtime_child(pid))
+			escaped("PTRACE_SEIZE before its exec", pid);
+		if (ptrace(PTRACE_INTERRUPT, pid, 0, 0) == 0 && waitpid(pid, &st, __WALL) == pid &&
+		    WIFSTOPPED(st))
+			ptrace(PTRACE_DETACH, pid, 0, (void *)(long)((st >> 16) ? 0 : WSTOPSIG(st)));
+	}
+	pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pfd < 0)
+		return;
+	fd = (int)syscall(SYS_pidfd_getfd, pfd, 3, 0);
+	if (fd >= 0 && runtime_child(pid))
+		escaped("pidfd_getfd of descriptor 3 before its exec", pid);
+	if (fd >= 0)
+		close(fd);
+	close(pfd);
+}
+
+int main(int argc, char **argv)
+{
+	char path[4200];
+	unsigned procs = 0, before_exec = 0;
+	time_t end;
+	pid_t self = getpid();
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: oci_podwatch MARKER NAME STOP [SECONDS]\n");
+		return 2;
+	}
+	end = time(NULL) + (argc > 4 ? atoi(argv[4]) : 60);
+	while (access(argv[3], F_OK) != 0 && time(NULL) < end) {
+		DIR *d = opendir("/proc");
+		struct dirent *e;
+
+		while (d && (e = readdir(d))) {
+			pid_t pid = (pid_t)atoi(e->d_name);
+
+			if (pid <= 1 || pid == self || pid >= MAX_PID)
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/root%s", (int)pid, argv[1]);
+			if (access(path, F_OK) == 0)
+				escaped("the host's root through /proc/PID/root", pid);
+			snprintf(path, sizeof(path), "/proc/%d/cwd/%s", (int)pid, argv[2]);
+			if (access(path, F_OK) == 0)
+				escaped("the runtime's cwd through /proc/PID/cwd", pid);
+			if (seen[pid / 8] & (1 << (pid % 8)))
+				continue;
+			seen[pid / 8] |= (unsigned char)(1 << (pid % 8));
+			procs++;
+			if (runtime_child(pid))
+				before_exec++;
+			try_take(pid);
+		}
+		if (d)
+			closedir(d);
+	}
+	if (!before_exec) {
+		printf("inconclusive: %u processes, none of them the runtime's before its exec\n",
+		       procs);
+		return 2;
+	}
+	printf("safe: %u processes, %u of them the runtime's before its exec, none reachable\n",
+	       procs, before_exec);
+	return 0;
+}

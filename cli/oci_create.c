@@ -89,15 +89,6 @@ static int container_setup(void *arg, struct zone_error *err)
 			return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
 					   "error setting rlimit type %d", c->rlimits[i].resource);
 	}
-	if (c->has_oom) {
-		char buf[16];
-		int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC), n;
-
-		n = snprintf(buf, sizeof(buf), "%d", c->oom);
-		if (fd < 0 || write(fd, buf, (size_t)n) != n)
-			return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "set oom_score_adj");
-		close(fd);
-	}
 	umask(c->umask >= 0 ? (mode_t)c->umask : 022); /* runc's default */
 	environ = c->env;
 	if (!environ) {
@@ -193,6 +184,8 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 	o->init = LAUNCH_INIT_IMAGE; /* the program is PID 1, as in runc */
 	o->drop_caps = 1;
 	o->caps = c->caps;
+	o->has_oom_score_adj = c->has_oom;
+	o->oom_score_adj = c->oom;
 	o->caps_inh = c->caps_inh;
 	o->caps_amb = c->caps_amb;
 	o->admin_until_exec = 1;

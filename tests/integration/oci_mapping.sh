@@ -32,7 +32,8 @@ grep -q "SCMP_ACT_TRAP is not supported under the brand" "$WORK/err" || fail "TR
 echo "ok   linux.seccomp stacked under the brand (program and exec), TRAP refused"
 
 # user namespace: the container's root is host uid 200000
-config '["sh", "-c", "cat /proc/self/uid_map > /out/uidmap; cat /proc/sys/fs/binfmt_misc/lxzone > /out/binfmt 2>&1; id -u > /out/uid; exec sleep 300"]' '
+config '["sh", "-c", "cat /proc/self/uid_map > /out/uidmap; cat /proc/sys/fs/binfmt_misc/lxzone > /out/binfmt 2>&1; cat /proc/self/oom_score_adj > /out/uoom; id -u > /out/uid; exec sleep 300"]' '
+c["process"]["oomScoreAdj"] = 500
 c["linux"]["namespaces"].append({"type": "user"})
 c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
 c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
@@ -44,6 +45,8 @@ pid=$(state_pid "${ID}b")
 huid=$(awk '/^Uid:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
 [ "$huid" = 200000 ] || fail "userns: the init's host uid is $huid (want 200000)"
 [ "$(cat "$WORK/out/uid")" = 0 ] || fail "userns: id -u in the container: $(cat "$WORK/out/uid")"
+# written as the host's root: the file of a process that is not dumpable is the host root's
+[ "$(cat "$WORK/out/uoom")" = 500 ] || fail "userns: oomScoreAdj 500, the container's is $(cat "$WORK/out/uoom")"
 # the entry for set-user-ID execs (launch_binfmt.c), in sight under the spec's read-only
 # /proc/sys (it was hidden by that bind, made after it)
 grep -q '^enabled' "$WORK/out/binfmt" || fail "userns: binfmt_misc entry: $(cat "$WORK/out/binfmt")"
@@ -90,7 +93,7 @@ c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 10}, {
 R create --bundle "$B" "${ID}b" 2>"$WORK/err" && fail "a map of the host's gid 0 was accepted"
 grep -q "its gid map gives the container the host's gid 0" "$WORK/err" || fail "host gid 0: $(cat "$WORK/err")"
 [ -e "$STATE/${ID}b" ] && fail "host gid 0: state left at $STATE/${ID}b"
-echo "ok   user namespace (host uid 200000 is the container's root), several ranges and apart maps, overlaps, an unmapped root and the host's root refused"
+echo "ok   user namespace (host uid 200000 is the container's root, oomScoreAdj), several ranges and apart maps, overlaps, an unmapped root and the host's root refused"
 
 # a pod's user namespace (Kubernetes' user-namespaced pods): the sandbox (b) makes it with its
 # network, uts, ipc and pid namespaces, a container (d) joins them all by path, with the maps

@@ -139,6 +139,10 @@ int launch_rlimits_apply(const struct launch_opts *opts, struct zone_error *err)
 /* Before anything is made: an exact limit this process could not set (above its hard limit,
  * without CAP_SYS_RESOURCE) fails with one line.  0, or -1 with err. */
 int launch_rlimits_check(const struct launch_opts *opts, struct zone_error *err);
+/* Write opts->oom_score_adj (when has_oom_score_adj) to our /proc/self/oom_score_adj: as the
+ * host's root, since the file of a process that is not dumpable (launch_undumpable) is owned
+ * by the host's uid 0, which a user namespace's root may not write.  0, or -1 with err. */
+int launch_oom_score_apply(const struct launch_opts *opts, struct zone_error *err);
 /* Take the RLIMIT_MEMLOCK and RLIMIT_NICE of process pid (the zone's init) as far as this
  * process may (never fails: a hard limit it cannot raise keeps its own). */
 void launch_rlimits_copy(pid_t pid);
@@ -274,6 +278,9 @@ struct launch_opts {
 	 * initial user namespace) */
 	const struct launch_rlimit *rlimits;
 	size_t nrlimits;
+	/* has_oom_score_adj: init's oom_score_adj (OCI's process.oomScoreAdj), written with the
+	 * limits (launch_oom_score_apply) */
+	int has_oom_score_adj, oom_score_adj;
 	/* launch_enter: the program gets the RLIMIT_MEMLOCK and RLIMIT_NICE of the zone's init
 	 * (lxzone exec, login: the zone's limits, not the caller's) */
 	int rlimits_from_init;

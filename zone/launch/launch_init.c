@@ -469,7 +469,8 @@ int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter
 		if (own_timens >= 0)
 			close(own_timens); /* the host's namespace stays out of the zone */
 		/* still the host's root: the zone's limits, inherited by init and its children */
-		if (launch_rlimits_apply(plan->opts, err) < 0) {
+		if (launch_rlimits_apply(plan->opts, err) < 0 ||
+		    launch_oom_score_apply(plan->opts, err) < 0) {
 			report(err);
 			_exit(err->status);
 		}

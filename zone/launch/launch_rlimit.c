@@ -14,6 +14,8 @@
 #include "zone/launch/launch.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <linux/capability.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -61,6 +63,26 @@ int launch_rlimits_apply(const struct launch_opts *opts, struct zone_error *err)
 	for (size_t i = 0; i < opts->nrlimits; i++)
 		if (apply_one(&opts->rlimits[i], err) < 0)
 			return -1;
+	return 0;
+}
+
+int launch_oom_score_apply(const struct launch_opts *opts, struct zone_error *err)
+{
+	char buf[16];
+	int fd, n;
+
+	if (!opts->has_oom_score_adj)
+		return 0;
+	n = snprintf(buf, sizeof(buf), "%d", opts->oom_score_adj);
+	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, buf, (size_t)n) != n) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, e, "set oom_score_adj");
+	}
+	close(fd);
 	return 0;
 }
 

@@ -168,12 +168,19 @@ static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_er
 					"of the container's own is not supported");
 		/* the container's root must own the mount namespace its mounts are locked in
 		 * (launch_userns.c): one given by path is not its own */
-		if (c->mnt_path || c->cgroupns_path)
+		if (c->mnt_path)
 			return oci_fail(e,
-					"joining a %s namespace (%s) with a user namespace is "
+					"joining a mount namespace (%s) with a user namespace is "
 					"not supported",
-					c->mnt_path ? "mount" : "cgroup",
-					c->mnt_path ? c->mnt_path : c->cgroupns_path);
+					c->mnt_path);
+		/* a pod's cgroup namespace by path (runc joins it) belongs to the pod's user
+		 * namespace, from which PID 1's parent joins it (oci_userns_join checks the
+		 * owner); a user namespace of the container's own owns none yet */
+		if (c->cgroupns_path && !c->userns_path)
+			return oci_fail(e,
+					"joining a cgroup namespace (%s) with a user namespace of "
+					"the container's own is not supported",
+					c->cgroupns_path);
 	}
 	return 0;
 }

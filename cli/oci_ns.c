@@ -79,6 +79,19 @@ int oci_ns_open(const char *path, enum oci_ns_kind kind, struct zone_error *e)
 	return fd;
 }
 
+/* Is the namespace open at fd owned by the user namespace open at user_fd? */
+static int ns_owned_by(int fd, int user_fd)
+{
+	int owner = ioctl(fd, NS_GET_USERNS);
+	struct stat a, b;
+	int same = owner >= 0 && fstat(owner, &a) == 0 && fstat(user_fd, &b) == 0 &&
+		   a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+
+	if (owner >= 0)
+		close(owner);
+	return same;
+}
+
 /*
  * linux.namespaces' user path (a Kubernetes pod's user namespace, made with its sandbox):
  * checked as oci_ns_open checks the others, then joined by a helper that makes the container's
@@ -94,6 +107,19 @@ int oci_userns_join(struct container *k, struct zone_error *e)
 
 	if (fd < 0 || launch_userns_join(fd, c->new_net, &k->userns, e) < 0)
 		return -1;
+	/* the pod's other namespaces beside it are joined from it (spawn-init's child, PID 1):
+	 * the kernel lets it into those its user namespace owns, and into no other */
+	const struct {
+		int fd;
+		const char *kind, *path;
+	} beside[] = {{k->opts.pidns_fd, "pid", c->pid_path},
+		      {k->opts.cgroupns_fd, "cgroup", c->cgroupns_path},
+		      {k->uts_fd, "uts", c->uts_path},
+		      {k->ipc_fd, "ipc", c->ipc_path}};
+	for (size_t i = 0; i < sizeof(beside) / sizeof(beside[0]); i++)
+		if (beside[i].fd >= 0 && !ns_owned_by(beside[i].fd, k->userns.user_fd))
+			return oci_fail(e, "%s namespace %s: not one the user namespace %s owns",
+					beside[i].kind, beside[i].path, c->userns_path);
 	if ((c->uid_map && !launch_userns_maps_equal(c->uid_map, k->userns.uid_map)) ||
 	    (c->gid_map && !launch_userns_maps_equal(c->gid_map, k->userns.gid_map))) {
 		launch_userns_describe(&k->userns, desc, sizeof(desc));

@@ -142,6 +142,30 @@ wait_file "$WORK/out/j2"
 [ "$(awk '/^Uid:/ {print $2}' "/proc/$(state_pid "${ID}d")/status")" = 200000 ] && [ "$(cat "$WORK/out/j2")" = 0 ] ||
 	fail "joining without uidMappings: id -u $(cat "$WORK/out/j2")"
 R delete --force "${ID}d"
+# the pod's cgroup namespace beside its user namespace, by path (runc joins it; podman 4.3's
+# pod create --share +cgroup names none in the container's config): PID 1 joins it from the user namespace and sees its own cgroup from the pod's root, as
+# runc's would; exec is in it.  One the pod's user namespace does not own is refused.
+pod_config '["sh", "-c", "cat /proc/self/cgroup > /out/jcg; exec sleep 300"]' '
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "cgroup"] + [{"type": "cgroup", "path": "/proc/'"$sb"'/ns/cgroup"}]'
+R run -d --bundle "$B" "${ID}d" || fail "joining the pod's cgroup namespace: run -d exited $?"
+wait_file "$WORK/out/jcg"
+jp=$(state_pid "${ID}d")
+[ "$(readlink "/proc/$jp/ns/cgroup")" = "$(readlink "/proc/$sb/ns/cgroup")" ] ||
+	fail "pod: the container's cgroup namespace is $(readlink "/proc/$jp/ns/cgroup"), the sandbox's $(readlink "/proc/$sb/ns/cgroup")"
+grep -q ":/\.\./${ID}d\$" "$WORK/out/jcg" && ! grep -q "$LXZONE_CGROUP_PARENT" "$WORK/out/jcg" ||
+	fail "pod: PID 1's cgroups, seen from the pod's cgroup namespace: $(cat "$WORK/out/jcg")"
+[ "$(R exec "${ID}d" readlink /proc/self/ns/cgroup)" = "$(readlink "/proc/$sb/ns/cgroup")" ] ||
+	fail "pod: exec is not in the pod's cgroup namespace"
+R delete --force "${ID}d"
+unshare --cgroup sleep 60 &
+hostcg=$!
+sleep 0.2
+pod_config '["true"]' '
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "cgroup"] + [{"type": "cgroup", "path": "/proc/'"$hostcg"'/ns/cgroup"}]'
+R create --bundle "$B" "${ID}d" 2>"$WORK/err" && fail "a cgroup namespace the pod's user namespace does not own was joined"
+grep -q "cgroup namespace /proc/$hostcg/ns/cgroup: not one the user namespace /proc/$sb/ns/user owns" "$WORK/err" ||
+	fail "a host-owned cgroup namespace: $(cat "$WORK/err")"
+kill "$hostcg"
 pod_config '["true"]' '
 c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 300000, "size": 65536}]
 c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
@@ -186,7 +210,7 @@ R run -d --bundle "$B" "${ID}d" || fail "own user namespace, no network namespac
 R delete --force "${ID}d"
 R delete --force "${ID}b"
 chown -R 0:0 "$B/rootfs"
-echo "ok   a pod's user namespace joined with its network, uts, ipc and pid (maps given or not; binfmt entry shared), other maps, not-a-userns, the runtime's own, one mapping the host's root and a mount path refused; own user namespace with a network path, and none"
+echo "ok   a pod's user namespace joined with its network, uts, ipc and pid (maps given or not; binfmt entry shared) and cgroup, a cgroup namespace it does not own, other maps, not-a-userns, the runtime's own, one mapping the host's root and a mount path refused; own user namespace with a network path, and none"
 
 # the runtime's children in a pod's namespaces before their exec (runc's CVE-2016-9962): a
 # sandbox (w) whose root has CAP_SYS_PTRACE in the pod's user namespace watches its pid

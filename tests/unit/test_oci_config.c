@@ -306,7 +306,19 @@ static void test_namespaces(void **state)
 	json_array_append_new(
 	    json_object_get(linux_of(doc), "namespaces"),
 	    json_pack("{s:s, s:s}", "type", "cgroup", "path", "/proc/7/ns/cgroup"));
-	refused(doc, "joining a cgroup namespace (/proc/7/ns/cgroup) with a user namespace");
+	refused(doc, "joining a cgroup namespace (/proc/7/ns/cgroup) with a user namespace of the "
+		     "container's own");
+	/* with a pod's user namespace, joined: the pod's cgroup namespace with it */
+	doc = base();
+	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),
+			      json_pack("{s:s, s:s}", "type", "user", "path", "/proc/7/ns/user"));
+	json_array_append_new(
+	    json_object_get(linux_of(doc), "namespaces"),
+	    json_pack("{s:s, s:s}", "type", "cgroup", "path", "/proc/7/ns/cgroup"));
+	assert_int_equal(load(doc, &c, &e), 0);
+	assert_string_equal(c.cgroupns_path, "/proc/7/ns/cgroup");
+	assert_string_equal(c.userns_path, "/proc/7/ns/user");
+	oci_config_free(&c);
 	/* an empty path is none (runc's Go string): a namespace of the container's own */
 	doc = base();
 	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),

@@ -568,8 +568,9 @@ int launch_plan_build(const struct launch_opts *opts, struct launch_plan *plan,
 	}
 	if (opts->joined_ns & CLONE_NEWCGROUP) {
 		/* U's init makes the zone's cgroup namespace, owned by U (launch_userns.c); U may
-		 * not join a host-owned one */
-		if (opts->userns)
+		 * not join a host-owned one.  A U joined (OCI's pod) may join one it owns: init's
+		 * parent joins it there (LOP_SPAWN_INIT) */
+		if (opts->userns && !opts->userns->joined)
 			return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
 					   "a cgroup namespace to join and a user namespace of the "
 					   "zone's own: not supported");

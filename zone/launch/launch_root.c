@@ -237,7 +237,8 @@ static int timens_in_userns(const struct launch_plan *plan)
  * namespace belongs to the user namespace of the process that makes it, and a process joins
  * one only once it has a PID 1 (/proc/PID/ns/pid_for_children is ENOENT before), so
  * host-root setup cannot make init itself: a child joins U, unshares pid and cgroup
- * namespaces (the cgroups joined earlier become the zone's "/") and forks init, then exits;
+ * namespaces (the cgroups joined earlier become the zone's "/"), or joins those OCI names by
+ * path (a pod's, owned by U: oci_userns_join checks), and forks init, then exits;
  * init waits for the setup to finish.  The setup learns init's pid (reported to init_pid_fd
  * once init is no longer the child's: the supervisor, a subreaper, adopts it) and mounts
  * proc for its pid namespace.  Returns 0 in the setup, 2 in init (ready to go on), -1 with
@@ -262,14 +263,16 @@ static int spawn_init(struct root_ctx *c)
 		 * whose parent is then still ours, so a subreaper of ours adopts it when this
 		 * process exits, not that namespace's init */
 		const struct launch_opts *o = c->plan->opts;
-		int joined = (o->joined_ns & CLONE_NEWPID) != 0;
+		int joined = (o->joined_ns & CLONE_NEWPID) != 0,
+		    joined_cg = (o->joined_ns & CLONE_NEWCGROUP) != 0;
 		pid_t i;
 
 		close(go[1]);
 		close(rep[0]);
 		if (setns(c->userns->user_fd, CLONE_NEWUSER) < 0 ||
 		    (joined ? setns(o->pidns_fd, CLONE_NEWPID) : unshare(CLONE_NEWPID)) < 0 ||
-		    unshare(CLONE_NEWCGROUP) < 0) {
+		    (joined_cg ? setns(o->cgroupns_fd, CLONE_NEWCGROUP)
+			       : unshare(CLONE_NEWCGROUP)) < 0) {
 			fprintf(stderr,
 				"%s: pid and cgroup namespaces of the zone's user namespace: "
 				"%s\n",

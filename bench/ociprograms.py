@@ -12,7 +12,9 @@ neither the container's start and teardown nor a timer program's exec is measure
 K.  Beside it, the loop's CPU time: the children's user + system time of bash's `times` after
 the loop less before it (getrusage: what the machine's load moves least).  Rounds alternate
 which runtime goes first (ABBA), after one warm-up of each; prints the medians and the median
-of the per-round ratios lxzone-oci/runc, with the load average.
+of the per-round ratios lxzone-oci/runc, with the interval the ratios' order statistics give
+that median at 90 % or more (distribution-free: how many rounds fall below the true median is
+binomial; 11 rounds give the 3rd to the 9th ratio, 93 %), and the load average.
 
 Both runtimes run the same rootfs directory (IMAGE, a .tar.zst of a Debian root with gcc,
 make and python3, unpacked once into a temporary directory; default: the cached
@@ -57,6 +59,7 @@ Go row, strace for the trap counts.  Exit 77 with the reason when a prerequisite
 """
 import copy
 import json
+import math
 import os
 import shutil
 import statistics
@@ -241,6 +244,24 @@ def shift_owners(root, by):
                 os.chmod(n, st.st_mode & 0o7777)
 
 
+def median_ci(xs, level=0.90):
+    """The order statistics that bound the median of xs with at least `level` confidence
+    (distribution-free: the number of ratios below the true median is Binomial(n, 1/2)),
+    as (lo, hi, coverage); (min, max, coverage) when n is too small to do better."""
+    xs = sorted(xs)
+    n = len(xs)
+    cdf, j = 0.0, 0
+    # the largest j with P(Bin(n, 1/2) <= j - 1) <= (1 - level) / 2: CI = (x_(j), x_(n-j+1))
+    for i in range(n):
+        p = cdf + math.comb(n, i) / 2 ** n
+        if p > (1 - level) / 2:
+            break
+        cdf, j = p, i + 1
+    if j == 0:  # too few for the level: (min, max), whose coverage is 1 - 2 P(Bin = 0)
+        j, cdf = 1, 1 / 2 ** n
+    return xs[j - 1], xs[n - j], 1 - 2 * cdf
+
+
 def uptime():
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
@@ -342,8 +363,9 @@ def main():
         print()
         print("Wall time per run (the clock around the loop, inside the container):")
         print()
-        head = "| program | runc | lxzone-oci | x runc, paired median | min .. max |"
-        rule = "|---|---:|---:|---:|---:|"
+        head = ("| program | runc | lxzone-oci | x runc, paired median | its 90 % interval | "
+                "min .. max |")
+        rule = "|---|---:|---:|---:|---:|---:|"
         if filt:
             head += " runc+filter | x runc | lxzone-oci x runc+filter |"
             rule += "---:|---:|---:|"
@@ -356,7 +378,7 @@ def main():
                 continue
             if subprocess.run(["chroot", rootfs, "/bin/sh", "-c", "command -v " + probe],
                               stdout=subprocess.DEVNULL).returncode != 0:
-                print("| %s | (not in the image) | | | |" % name)
+                print("| %s | (not in the image) | | | | |" % name)
                 continue
             for rt in rts:  # warm-up
                 rt.loop(cmd, k)
@@ -373,9 +395,10 @@ def main():
             for what, rows in ((0, None), (1, cpu_rows)):
                 t = [[x[what] for x in runs[i]] for i in range(len(rts))]
                 rs = [y / x for x, y in zip(t[0], t[1])]
-                row = "| %s | %.1f ms | %.1f ms | %.3f | %.3f .. %.3f |" % (
+                lo, hi, cov = median_ci(rs)
+                row = "| %s | %.1f ms | %.1f ms | %.3f | %.3f .. %.3f (%.0f %%) | %.3f .. %.3f |" % (
                     name, statistics.median(t[0]) * 1e3, statistics.median(t[1]) * 1e3,
-                    statistics.median(rs), min(rs), max(rs))
+                    statistics.median(rs), lo, hi, cov * 100, min(rs), max(rs))
                 if filt:
                     row += " %.1f ms | %.3f | %.3f |" % (
                         statistics.median(t[2]) * 1e3,
@@ -385,14 +408,15 @@ def main():
             sys.stdout.flush()
         if go and (not only or "go" in only):
             if not build_go_server(os.path.join(rootfs, "srv/.zp-gohttp")):
-                print("| Go net/http under wrk | (no go or wrk installed) | | | |")
+                print("| Go net/http under wrk | (no go or wrk installed) | | | | |")
             else:
                 runc_rps, lxz_rps = go_rows(rts[:2], max(rounds, 4))
                 rs = [a / b for a, b in zip(runc_rps, lxz_rps)]
+                lo, hi, cov = median_ci(rs)
                 print("| Go net/http under wrk (req/s; ratio runc's over lxzone-oci's) | %.0f "
-                      "| %.0f | %.3f | %.3f .. %.3f |" % (
+                      "| %.0f | %.3f | %.3f .. %.3f (%.0f %%) | %.3f .. %.3f |" % (
                           statistics.median(runc_rps), statistics.median(lxz_rps),
-                          statistics.median(rs), min(rs), max(rs)))
+                          statistics.median(rs), lo, hi, cov * 100, min(rs), max(rs)))
         print()
         print("CPU time per run (the loop's children's user + system time, bash's `times`):")
         print()

@@ -53,7 +53,7 @@ grep -q '^enabled' "$WORK/out/binfmt" || fail "userns: binfmt_misc entry: $(cat 
 R delete --force "${ID}b"
 # several ranges, the uid and gid maps apart (runtime-tools' linux_uid_mappings; podman's
 # --uidmap/--gidmap): the kernel's maps as given, the setup's tmpfs the container root's
-config '["sh", "-c", "cat /proc/self/uid_map > /out/uidmap2; cat /proc/self/gid_map > /out/gidmap2; stat -c %u:%g /tmp /dev > /out/own2; id -u > /out/uid2; exec sleep 300"]' '
+config '["sh", "-c", "cat /proc/self/uid_map > /out/uidmap2; cat /proc/self/gid_map > /out/gidmap2; stat -c %u:%g /tmp /dev /dev/mqueue > /out/own2; id -u > /out/uid2; exec sleep 300"]' '
 c["linux"]["namespaces"].append({"type": "user"})
 c["linux"]["uidMappings"] = [{"containerID": 10, "hostID": 300000, "size": 10}, {"containerID": 0, "hostID": 200000, "size": 10}]
 c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 210000, "size": 3000}]'
@@ -67,8 +67,8 @@ hids=$(awk '/^Uid:/ {u=$2} /^Gid:/ {g=$2} END {print u ":" g}' "/proc/$pid/statu
 	fail "two ranges: uid_map in the container: $(cat "$WORK/out/uidmap2")"
 [ "$(awk '{print $1, $2, $3}' "$WORK/out/gidmap2")" = "0 210000 3000" ] ||
 	fail "two ranges: gid_map in the container: $(cat "$WORK/out/gidmap2")"
-[ "$(tr '\n' ' ' <"$WORK/out/own2")" = "0:0 0:0 " ] ||
-	fail "two ranges: /tmp and /dev owned by $(cat "$WORK/out/own2") in the container"
+[ "$(tr '\n' ' ' <"$WORK/out/own2")" = "0:0 0:0 0:0 " ] ||
+	fail "two ranges: /tmp, /dev and /dev/mqueue owned by $(cat "$WORK/out/own2") in the container"
 [ "$(cat "$WORK/out/uid2")" = 0 ] || fail "two ranges: id -u: $(cat "$WORK/out/uid2")"
 R delete --force "${ID}b"
 chown -R 0:0 "$B/rootfs"
@@ -135,6 +135,14 @@ grep -q '^ *1 sleep' "$WORK/out/jps" || fail "pod: the sandbox's PID 1 not seen:
 grep -q '^enabled' "$WORK/out/jbin" || fail "pod: binfmt_misc entry: $(cat "$WORK/out/jbin")"
 [ "$(R exec "${ID}d" readlink /proc/self/ns/user)" = "$(readlink "/proc/$sb/ns/user")" ] ||
 	fail "pod: exec's user namespace is not the pod's"
+R delete --force "${ID}d"
+# the user namespace alone: uts and ipc of the container's own, made in it (its mqueue root the
+# namespace's root's, as under runc)
+config '["sh", "-c", "stat -c %u:%g /dev/mqueue > /out/jmq; exec sleep 300"]' '
+c["linux"]["namespaces"].append({"type": "user", "path": "/proc/'"$sb"'/ns/user"})'
+R run -d --bundle "$B" "${ID}d" || fail "joining the pod's user namespace alone: run -d exited $?"
+wait_file "$WORK/out/jmq"
+[ "$(cat "$WORK/out/jmq")" = 0:0 ] || fail "pod: /dev/mqueue of an ipc namespace made in it owned by $(cat "$WORK/out/jmq")"
 R delete --force "${ID}d"
 pod_config '["sh", "-c", "id -u > /out/j2; exec sleep 300"]' ''
 R run -d --bundle "$B" "${ID}d" || fail "joining without uidMappings: run -d exited $?"

@@ -41,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -120,7 +121,9 @@ __attribute__((no_sanitize("address", "undefined"))) static int helper_main(void
 	syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (a->join_fd >= 0) {
 		/* not sharing our fs_struct (no CLONE_FS), as setns to a user namespace needs */
+		/* fs ids 0 of U (its root) for the ipc namespace's mqueue root, as above */
 		if (syscall(SYS_setns, a->join_fd, CLONE_NEWUSER) < 0 ||
+		    syscall(SYS_setfsgid, 0) < 0 || syscall(SYS_setfsuid, 0) < 0 ||
 		    syscall(SYS_unshare, a->unshare) < 0)
 			e = (char)(errno ? errno : EPROTO);
 		if (syscall(SYS_write, sock, &e, 1) != 1 || e)
@@ -294,9 +297,23 @@ static int userns_create(int new_net, struct launch_userns *u, struct zone_error
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "socketpair");
 	arg.sock = sv[1];
+	/* the ipc namespace's mqueue root is made with the maker's fs ids (mqueue_fill_super):
+	 * U's root's, so that /dev/mqueue is the zone root's as under runc, not nobody's */
+	int ofsgid = join ? 0 : setfsgid(u->gid_base), ofsuid = join ? 0 : setfsuid(u->base);
 	helper = clone(helper_main, helper_stack + HELPER_STACK,
 		       CLONE_VM | (join ? 0 : CLONE_NEWUSER | owned) | SIGCHLD, &arg);
 	e = errno;
+	if (!join) {
+		setfsuid((uid_t)ofsuid);
+		setfsgid((gid_t)ofsgid);
+		/* a change of fs ids resets the flag to fs.suid_dumpable (launch.h) */
+		if (launch_undumpable() < 0 && helper >= 0) {
+			e = errno;
+			kill(helper, SIGKILL);
+			waitpid(helper, NULL, 0);
+			helper = -1;
+		}
+	}
 	close(sv[1]); /* the helper has its own copy: end-of-file if it dies */
 	if (helper < 0) {
 		close(sv[0]);

@@ -66,6 +66,11 @@ struct oci_mount {
 	char data[512];	     /* the options that are not flags, comma-separated */
 	int bind;	     /* bind or rbind */
 	int copyup;	     /* tmpcopyup: the covered directory's contents copied in */
+	/* an idmapped bind (runc 1.2's): enum launch_idmap from the idmap or ridmap option or
+	 * the mount's own uidMappings and gidMappings (the kernel's map text, malloc'd; NULL:
+	 * the container's user namespace's) */
+	int idmap;
+	char *uid_map, *gid_map;
 	char source_abs[PATH_MAX];
 };
 

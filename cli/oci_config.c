@@ -299,6 +299,36 @@ static int shm_parse(const struct oci_mount *om, struct oci_config *c, struct zo
 	return 0;
 }
 
+/*
+ * A mount's own uidMappings and gidMappings (runtime-spec 1.1, runc 1.2): the bind is idmapped
+ * with them (the file system's id containerID appears as hostID), its top mount unless the
+ * options say ridmap.  Only a bind, and both maps or neither.  The idmap and ridmap options
+ * without maps take the container's user namespace's (checked in create).  0, or -1 with e.
+ */
+static int mount_idmap_parse(json_t *m, struct oci_mount *om, struct zone_error *e)
+{
+	json_t *um = json_object_get(m, "uidMappings"), *gm = json_object_get(m, "gidMappings");
+	char ctx[PATH_MAX + 16];
+
+	if (!um && !gm) {
+		if (om->idmap && !om->bind)
+			return oci_fail(e, "mount %s: idmap and ridmap are for bind mounts", om->dest);
+		return 0;
+	}
+	if (!om->bind)
+		return oci_fail(e, "mount %s: uidMappings and gidMappings are for bind mounts",
+				om->dest);
+	if (!um || !gm)
+		return oci_fail(e, "mount %s: uidMappings and gidMappings go together", om->dest);
+	snprintf(ctx, sizeof(ctx), "mount %s", om->dest);
+	if (oci_idmap_parse(um, ctx, "uid", &om->uid_map, NULL, e) < 0 ||
+	    oci_idmap_parse(gm, ctx, "gid", &om->gid_map, NULL, e) < 0)
+		return -1;
+	if (!om->idmap)
+		om->idmap = LAUNCH_IDMAP_TOP;
+	return 0;
+}
+
 static int mount_parse(json_t *m, struct oci_config *c, struct zone_error *e)
 {
 	struct oci_mount *om;
@@ -330,6 +360,11 @@ static int mount_parse(json_t *m, struct oci_config *c, struct zone_error *e)
 		/* runc's extension for tmpfs (podman's --tmpfs, --read-only's /run and /tmp) */
 		if (!strcmp(o, "tmpcopyup") || !strcmp(o, "notmpcopyup")) {
 			om->copyup = o[0] == 't';
+			continue;
+		}
+		/* runc 1.2's idmapped binds: of the top mount, or of every mount under it */
+		if (!strcmp(o, "idmap") || !strcmp(o, "ridmap")) {
+			om->idmap = o[0] == 'r' ? LAUNCH_IDMAP_REC : LAUNCH_IDMAP_TOP;
 			continue;
 		}
 		for (k = 0; k < sizeof(mount_opts) / sizeof(mount_opts[0]); k++)
@@ -378,6 +413,12 @@ static int mount_parse(json_t *m, struct oci_config *c, struct zone_error *e)
 				"mount %s: type %s is not supported (bind, tmpfs, mqueue, and "
 				"the plan's proc, sysfs, devpts, cgroup)",
 				dest, om->type);
+	}
+	/* last: its maps are freed with the mounts counted */
+	if (mount_idmap_parse(m, om, e) < 0) {
+		free(om->uid_map);
+		free(om->gid_map);
+		return -1;
 	}
 	c->nmounts++;
 	return 0;
@@ -511,6 +552,10 @@ void oci_config_free(struct oci_config *c)
 	free(c->env);
 	free(c->uid_map);
 	free(c->gid_map);
+	for (size_t i = 0; i < c->nmounts; i++) {
+		free(c->mounts[i].uid_map);
+		free(c->mounts[i].gid_map);
+	}
 	json_decref(c->json);
 	c->args = c->env = NULL;
 	c->uid_map = c->gid_map = NULL;

@@ -243,6 +243,9 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 			k->binds[nb].host = c->mounts[i].source_abs;
 			k->binds[nb].zone = c->mounts[i].dest;
 			k->binds[nb].ro = (c->mounts[i].flags & MS_RDONLY) != 0;
+			k->binds[nb].idmap = c->mounts[i].idmap;
+			k->binds[nb].uid_map = c->mounts[i].uid_map;
+			k->binds[nb].gid_map = c->mounts[i].gid_map;
 			nb++;
 		}
 	o->binds = k->binds;

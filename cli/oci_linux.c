@@ -26,21 +26,23 @@
 /*
  * uidMappings or gidMappings, checked as the kernel would check the map, so that a bad one is
  * refused before anything is made: each range non-empty and inside 32 bits, no two
- * overlapping on either side.  The container's id 0 must be mapped: the setup acts as the
- * container's root (its /dev, /dev/shm and /tmp are that root's).  *text: the map as the
- * kernel takes it; *root: the host id of the container's 0.
+ * overlapping on either side.  ctx names whose they are in messages ("user namespace", "mount
+ * /data").  With root, the container's id 0 must be mapped (the setup acts as the container's
+ * root: its /dev, /dev/shm and /tmp are that root's) and *root is its host id; a mount's maps
+ * (root NULL) need not map it.  *text: the map as the kernel takes it.
  */
-static int idmap_parse(json_t *a, const char *what, char **text, uint32_t *root,
-		       struct zone_error *e)
+int oci_idmap_parse(json_t *a, const char *ctx, const char *what, char **text, uint32_t *root,
+		    struct zone_error *e)
 {
 	uint64_t first[IDMAP_LINES], host[IDMAP_LINES], size[IDMAP_LINES];
 	size_t n = json_array_size(a), len = 0;
 	int root_found = 0;
 
 	if (!json_is_array(a) || n == 0)
-		return oci_fail(e, "user namespaces enabled, but no %s mappings found", what);
+		return root ? oci_fail(e, "user namespaces enabled, but no %s mappings found", what)
+			    : oci_fail(e, "%s: no %s mappings", ctx, what);
 	if (n > IDMAP_LINES)
-		return oci_fail(e, "user namespace: %zu %s mappings (the kernel takes %d)", n, what,
+		return oci_fail(e, "%s: %zu %s mappings (the kernel takes %d)", ctx, n, what,
 				IDMAP_LINES);
 	for (size_t i = 0; i < n; i++) {
 		json_t *m = json_array_get(a, i);
@@ -52,44 +54,41 @@ static int idmap_parse(json_t *a, const char *what, char **text, uint32_t *root,
 			if (!json_is_integer(f[k]) || json_integer_value(f[k]) < 0 ||
 			    json_integer_value(f[k]) > UINT32_MAX)
 				return oci_fail(e,
-						"user namespace: %s mapping %zu: containerID, "
-						"hostID and size must be 32-bit unsigned integers",
-						what, i);
+						"%s: %s mapping %zu: containerID, hostID and "
+						"size must be 32-bit unsigned integers",
+						ctx, what, i);
 			*v[k] = (uint64_t)json_integer_value(f[k]);
 		}
 		if (size[i] == 0 || first[i] + size[i] > UINT32_MAX ||
 		    host[i] + size[i] > UINT32_MAX)
 			return oci_fail(e,
-					"user namespace: %s mapping %zu (%ju %ju %ju) is empty or "
-					"goes past 4294967294",
-					what, i, (uintmax_t)first[i], (uintmax_t)host[i],
+					"%s: %s mapping %zu (%ju %ju %ju) is empty or goes past "
+					"4294967294",
+					ctx, what, i, (uintmax_t)first[i], (uintmax_t)host[i],
 					(uintmax_t)size[i]);
 		for (size_t j = 0; j < i; j++)
 			if ((first[i] < first[j] + size[j] && first[j] < first[i] + size[i]) ||
 			    (host[i] < host[j] + size[j] && host[j] < host[i] + size[i]))
-				return oci_fail(e,
-						"user namespace: %s mappings %zu and %zu overlap",
+				return oci_fail(e, "%s: %s mappings %zu and %zu overlap", ctx,
 						what, j, i);
-		if (first[i] == 0) {
+		if (first[i] == 0 && root) {
 			*root = (uint32_t)host[i];
 			root_found = 1;
 		}
 	}
-	if (!root_found)
+	if (root && !root_found)
 		return oci_fail(e,
-				"user namespace: the container's %s 0 is not mapped "
+				"%s: the container's %s 0 is not mapped "
 				"(lxzone-oci sets the container up as its root)",
-				what);
+				ctx, what);
 	if (!(*text = malloc(IDMAP_TEXT)))
-		return oci_fail(e, "user namespace: %s", strerror(ENOMEM));
+		return oci_fail(e, "%s: %s", ctx, strerror(ENOMEM));
 	for (size_t i = 0; i < n; i++) {
 		int k = snprintf(*text + len, IDMAP_TEXT - len, "%ju %ju %ju\n",
 				 (uintmax_t)first[i], (uintmax_t)host[i], (uintmax_t)size[i]);
 		if (k < 0 || (size_t)k >= IDMAP_TEXT - len)
-			return oci_fail(e,
-					"user namespace: the %s map is longer than the "
-					"kernel's %d bytes",
-					what, IDMAP_TEXT - 1);
+			return oci_fail(e, "%s: the %s map is longer than the kernel's %d bytes",
+					ctx, what, IDMAP_TEXT - 1);
 		len += (size_t)k;
 	}
 	return 0;
@@ -157,8 +156,10 @@ static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_er
 		/* a namespace joined has its maps: the config's, when given, must be them
 		 * (checked once it is open, oci_create.c) */
 		if ((!c->userns_path || um || gm) &&
-		    (idmap_parse(um, "uid", &c->uid_map, &c->root_uid, e) < 0 ||
-		     idmap_parse(gm, "gid", &c->gid_map, &c->root_gid, e) < 0))
+		    (oci_idmap_parse(um, "user namespace", "uid", &c->uid_map, &c->root_uid, e) <
+			 0 ||
+		     oci_idmap_parse(gm, "user namespace", "gid", &c->gid_map, &c->root_gid, e) <
+			 0))
 			return -1;
 		/* a pod's sandbox's uts, ipc and pid namespaces belong to its user namespace,
 		 * never to one the container makes */

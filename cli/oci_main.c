@@ -51,7 +51,7 @@ static int cmd_features(int argc, char **argv)
 	    "nodev",	   "dev",	 "noexec",     "exec",	  "relatime", "norelatime",
 	    "strictatime", "noatime",	 "nodiratime", "private", "rprivate", "slave",
 	    "rslave",	   "shared",	 "rshared",    "sync",	  "dirsync",  "defaults",
-	    "tmpcopyup",   "notmpcopyup"};
+	    "tmpcopyup",   "notmpcopyup", "idmap",	 "ridmap"};
 	static const char *const ns[] = {"pid",	  "network", "ipc",    "uts",
 					 "mount", "user",    "cgroup", "time"};
 	json_t *caps = json_array(), *doc;
@@ -70,12 +70,15 @@ static int cmd_features(int argc, char **argv)
 		if (n)
 			json_array_append_new(caps, json_string(up));
 	}
-	doc = json_pack("{s:s, s:s, s:o, s:o, s:{s:o, s:o, s:{s:b, s:b, s:b}, s:{s:b}}, s:{s:s}}",
+	doc = json_pack("{s:s, s:s, s:o, s:o, s:{s:o, s:o, s:{s:b, s:b, s:b}, s:{s:b}, "
+			"s:{s:{s:b}}}, s:{s:s}}",
 			"ociVersionMin", "1.0.0", "ociVersionMax", OCI_SPEC_VERSION, "hooks",
 			strings(oci_hook_kinds, OCI_HOOK_KINDS), "mountOptions",
 			strings(mopts, sizeof(mopts) / sizeof(mopts[0])), "linux", "namespaces",
 			strings(ns, sizeof(ns) / sizeof(ns[0])), "capabilities", caps, "cgroup",
-			"v1", 1, "v2", 1, "systemd", 0, "seccomp", "enabled", 1, "annotations",
+			"v1", 1, "v2", 1, "systemd", 0, "seccomp", "enabled", 1,
+			/* idmapped binds (mounts[].uidMappings, idmap, ridmap): containerd asks */
+			"mountExtensions", "idmap", "enabled", 1, "annotations",
 			"io.lxzone.version", LXZONE_VERSION);
 	s = json_dumps(doc, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
 	printf("%s\n", s);

@@ -220,6 +220,53 @@ R delete --force "${ID}b"
 chown -R 0:0 "$B/rootfs"
 echo "ok   a pod's user namespace joined with its network, uts, ipc and pid (maps given or not; binfmt entry shared) and cgroup, a cgroup namespace it does not own, other maps, not-a-userns, the runtime's own, one mapping the host's root and a mount path refused; own user namespace with a network path, and none"
 
+# idmapped binds (runc 1.2's mounts[].uidMappings, idmap, ridmap; containerd asks `features`'
+# mountExtensions): files of uid 0 and 1000 in a host directory, and under a tmpfs mounted
+# inside it one of uid 1000.  Own maps {1000 -> 200000} in a container whose root is host
+# 200000: the 1000 file is its root's, the 0 one nobody's; {0 -> 1234} without a user
+# namespace: 1234 and nobody; the submount idmapped only with ridmap (or, with no option, as
+# every bind of a user-namespaced container).  The idmap option alone is the container's own
+# maps on the top mount; without a user namespace it, and maps without a bind or half of
+# them, are refused with one line.
+IDM=$WORK/idm
+mkdir -p "$IDM/sub"
+: >"$IDM/a"; : >"$IDM/b"; chown 1000:1000 "$IDM/b"
+mount -t tmpfs tmpfs "$IDM/sub" && : >"$IDM/sub/c" && chown 1000:1000 "$IDM/sub/c" || fail "idmap: tmpfs on $IDM/sub"
+idm() { # USERNS(0/1) MOUNT-PYTHON: the container's view of a, b and sub/c as uid:gid
+	config '["sh", "-c", "stat -c %u:%g /m/a /m/b /m/sub/c | tr \"\\n\" \" \" > /out/idm"]' "$([ "$1" = 1 ] && printf '%s' '
+c["linux"]["namespaces"].append({"type": "user"})
+c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]')
+c['mounts'].append(dict({'destination': '/m', 'type': 'bind', 'source': '$IDM'}, **$2))"
+	rm -f "$WORK/out/idm"
+	R run --bundle "$B" "${ID}a" 2>"$WORK/err" || echo "exit $?: $(cat "$WORK/err")" >"$WORK/out/idm"
+	cat "$WORK/out/idm"
+}
+own='"uidMappings": [{"containerID": 1000, "hostID": 200000, "size": 1}], "gidMappings": [{"containerID": 1000, "hostID": 200000, "size": 1}]'
+chown -R 200000:200000 "$B/rootfs"
+got=$(idm 1 "{'options': ['rbind']}")
+[ "$got" = "0:0 1000:1000 1000:1000 " ] || fail "idmap: a bind in a user namespace (the container's maps): $got"
+got=$(idm 1 "{'options': ['rbind'], $own}")
+[ "$got" = "65534:65534 0:0 65534:65534 " ] || fail "idmap: own maps, top mount: $got"
+got=$(idm 1 "{'options': ['rbind', 'ridmap'], $own}")
+[ "$got" = "65534:65534 0:0 0:0 " ] || fail "idmap: own maps, ridmap: $got"
+got=$(idm 1 "{'options': ['rbind', 'idmap']}")
+[ "$got" = "0:0 1000:1000 65534:65534 " ] || fail "idmap: the idmap option alone (the top mount): $got"
+chown -R 0:0 "$B/rootfs"
+host='"uidMappings": [{"containerID": 0, "hostID": 1234, "size": 1}], "gidMappings": [{"containerID": 0, "hostID": 1234, "size": 1}]'
+got=$(idm 0 "{'options': ['rbind'], $host}")
+[ "$got" = "1234:1234 65534:65534 1000:1000 " ] || fail "idmap: own maps without a user namespace: $got"
+got=$(idm 0 "{'options': ['rbind', 'idmap']}")
+case $got in *"idmapped without maps of its own needs a user namespace"*) ;; *) fail "idmap option without a user namespace: $got" ;; esac
+got=$(idm 0 "{'options': ['rbind'], 'uidMappings': [{'containerID': 0, 'hostID': 1234, 'size': 1}]}")
+case $got in *"mount /m: uidMappings and gidMappings go together"*) ;; *) fail "idmap: half the maps: $got" ;; esac
+got=$(idm 0 "{'type': 'tmpfs', 'source': 'tmpfs', $host}")
+case $got in *"mount /m: uidMappings and gidMappings are for bind mounts"*) ;; *) fail "idmap: maps on a tmpfs: $got" ;; esac
+[ ! -e "$STATE/${ID}a" ] || fail "idmap: state left at $STATE/${ID}a"
+umount "$IDM/sub"
+R features | grep -q '"idmap"' || fail "features: no idmap"
+echo "ok   idmapped binds: the container's maps, its own (top mount, ridmap), without a user namespace; refusals; features"
+
 # the runtime's children in a pod's namespaces before their exec (runc's CVE-2016-9962): a
 # sandbox (w) whose root has CAP_SYS_PTRACE in the pod's user namespace watches its pid
 # namespace (oci_podwatch.c) while containers (j) join its user and pid namespaces one after

@@ -278,7 +278,7 @@ static void test_plan_zone(void **state)
  * that locks them), and the printed plan says the mapping. */
 static void test_plan_userns(void **state)
 {
-	static const struct launch_bind binds[] = {{"/data", "/mnt/data", 1}};
+	static const struct launch_bind binds[] = {{.host = "/data", .zone = "/mnt/data", .ro = 1}};
 	struct launch_userns u = {
 	    .base = 1048576, .gid_base = 1048576, .count = 65536, .user_fd = -1};
 	struct launch_opts o = {.argv = argv_true,
@@ -468,8 +468,9 @@ static void test_plan_join_cgroupns(void **state)
 
 static void test_plan_zone_extras(void **state)
 {
-	static const struct launch_bind binds[] = {{"/srv/data", "/data", 1},
-						   {"/var/cache/x", "/var/cache", 0}};
+	static const struct launch_bind binds[] = {
+	    {.host = "/srv/data", .zone = "/data", .ro = 1},
+	    {.host = "/var/cache/x", .zone = "/var/cache"}};
 	static const char *const cg[] = {"/sys/fs/cgroup/memory/z/cgroup.procs",
 					 "/sys/fs/cgroup/pids/z/cgroup.procs"};
 	struct launch_opts o = {.argv = argv_true,
@@ -530,7 +531,7 @@ static void test_plan_zone_extras(void **state)
 
 static void test_plan_zone_rejects(void **state)
 {
-	struct launch_bind b = {"/srv/data", "/a/../../etc", 0};
+	struct launch_bind b = {.host = "/srv/data", .zone = "/a/../../etc"};
 	struct launch_opts o = {.argv = argv_true,
 				.brand_image = "/b/lxzone-brand",
 				.root = "/srv/z",
@@ -555,6 +556,41 @@ static void test_plan_zone_rejects(void **state)
 	o.hostname = "this-hostname-is-far-too-long-for-utsname-which-holds-sixty-four-chars";
 	assert_int_equal(launch_plan_build(&o, &p, &e), -1);
 	assert_non_null(strstr(e.msg, "hostname"));
+}
+
+/* An idmapped bind: with maps of its own in any zone, with the zone's only in one with a
+ * user namespace (OCI's idmap option alone without one: refused). */
+static void test_plan_idmapped_bind(void **state)
+{
+	struct launch_bind b = {.host = "/srv/data",
+				.zone = "/data",
+				.idmap = LAUNCH_IDMAP_REC,
+				.uid_map = "0 1234 1\n",
+				.gid_map = "0 1234 1\n"};
+	struct launch_opts o = {.argv = argv_true,
+				.brand_image = "/b/lxzone-brand",
+				.root = "/srv/z",
+				.net_fd = -1,
+				.binds = &b,
+				.nbinds = 1};
+	static struct launch_plan p;
+	struct zone_error e = {0};
+	const struct launch_op *op;
+
+	(void)state;
+	assert_int_equal(launch_plan_build(&o, &p, &e), 0);
+	op = find_op(&p, LOP_BIND, "/data");
+	assert_non_null(op);
+	assert_true(op->idmap);
+	assert_int_equal(op->idmap_how, LAUNCH_IDMAP_REC);
+	assert_string_equal(op->uid_map, "0 1234 1\n");
+	b.uid_map = b.gid_map = NULL;
+	assert_int_equal(launch_plan_build(&o, &p, &e), -1);
+	assert_non_null(strstr(e.msg, "bind /data: idmapped without maps of its own needs a user "
+				       "namespace"));
+	b.idmap = LAUNCH_IDMAP_AUTO; /* a plain bind where there is no user namespace */
+	assert_int_equal(launch_plan_build(&o, &p, &e), 0);
+	assert_false(find_op(&p, LOP_BIND, "/data")->idmap);
 }
 
 /* A booted zone's offsets text (launch_timens_of over its timens_boot_ns), -1 on failure. */
@@ -716,6 +752,7 @@ int main(void)
 	    cmocka_unit_test(test_userns_maps_equal),
 	    cmocka_unit_test(test_plan_zone_extras),
 	    cmocka_unit_test(test_plan_zone_rejects),
+	    cmocka_unit_test(test_plan_idmapped_bind),
 	    cmocka_unit_test(test_plan_print),
 	    cmocka_unit_test(test_timens_offsets),
 	    cmocka_unit_test(test_timens_offsets_given),

@@ -588,6 +588,70 @@ static void test_tmpcopyup(void **state)
 	oci_config_free(&c);
 }
 
+/* A bind with its own maps (runc 1.2's idmapped mounts): the kernel's map text, the top mount
+ * unless ridmap; the options alone; refusals. */
+static json_t *idmap_doc(const char *type, json_t *opts, json_t *um, json_t *gm)
+{
+	json_t *doc = base(), *m = json_pack("{s:s, s:s, s:s, s:o}", "destination", "/v", "type",
+					     type, "source", "/srv/v", "options", opts);
+
+	if (um)
+		json_object_set_new(m, "uidMappings", um);
+	if (gm)
+		json_object_set_new(m, "gidMappings", gm);
+	json_array_append_new(json_object_get(doc, "mounts"), m);
+	return doc;
+}
+
+static json_t *one_map(int cid, int hid, int size)
+{
+	return json_pack("[{s:i, s:i, s:i}]", "containerID", cid, "hostID", hid, "size", size);
+}
+
+static void test_idmap_mounts(void **state)
+{
+	struct oci_config c;
+	struct zone_error e;
+
+	(void)state;
+	assert_int_equal(load(idmap_doc("bind", json_pack("[s]", "rbind"), one_map(0, 1234, 10),
+					one_map(5, 99, 1)),
+			      &c, &e),
+			 0);
+	assert_int_equal(c.nmounts, 3);
+	assert_string_equal(c.mounts[2].uid_map, "0 1234 10\n");
+	assert_string_equal(c.mounts[2].gid_map, "5 99 1\n");
+	assert_int_equal(c.mounts[2].idmap, LAUNCH_IDMAP_TOP);
+	assert_null(c.mounts[1].uid_map); /* base()'s /data */
+	assert_int_equal(c.mounts[1].idmap, LAUNCH_IDMAP_AUTO);
+	oci_config_free(&c);
+	assert_int_equal(load(idmap_doc("bind", json_pack("[s, s]", "rbind", "ridmap"),
+					one_map(0, 1234, 10), one_map(0, 1234, 10)),
+			      &c, &e),
+			 0);
+	assert_int_equal(c.mounts[2].idmap, LAUNCH_IDMAP_REC);
+	oci_config_free(&c);
+	assert_int_equal(load(idmap_doc("bind", json_pack("[s, s]", "bind", "idmap"), NULL, NULL),
+			      &c, &e),
+			 0);
+	assert_int_equal(c.mounts[2].idmap, LAUNCH_IDMAP_TOP);
+	assert_null(c.mounts[2].uid_map);
+	assert_string_equal(c.mounts[2].data, ""); /* not file-system data */
+	oci_config_free(&c);
+	refused(idmap_doc("bind", json_pack("[s]", "rbind"), one_map(0, 1234, 10), NULL),
+		"mount /v: uidMappings and gidMappings go together");
+	refused(idmap_doc("tmpfs", json_pack("[]"), one_map(0, 1234, 10), one_map(0, 1234, 10)),
+		"mount /v: uidMappings and gidMappings are for bind mounts");
+	refused(idmap_doc("tmpfs", json_pack("[s]", "idmap"), NULL, NULL),
+		"mount /v: idmap and ridmap are for bind mounts");
+	refused(idmap_doc("bind", json_pack("[s]", "rbind"), one_map(0, 1234, 0), one_map(0, 1, 1)),
+		"mount /v: uid mapping 0 (0 1234 0) is empty");
+	refused(idmap_doc("bind", json_pack("[s]", "rbind"), one_map(0, 1, 1),
+			  json_pack("[{s:i, s:i, s:i}, {s:i, s:i, s:i}]", "containerID", 0, "hostID",
+				    10, "size", 5, "containerID", 3, "hostID", 20, "size", 1)),
+		"mount /v: gid mappings 0 and 1 overlap");
+}
+
 /* The bundle's /dev/shm tmpfs: the plan makes it, with the bundle's size and noexec. */
 static void test_shm(void **state)
 {
@@ -985,6 +1049,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_shm, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sys_bind, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tmpcopyup, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_idmap_mounts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_other_refusals, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_syscall_patching_annotation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hook_kinds, setup, teardown),

@@ -65,10 +65,19 @@ struct launch_lxproc_file {
 	const char *zone;
 };
 
+/* How a bind is idmapped (launch_mount.c): AUTO, the default, is every bind of a zone with a
+ * user namespace, recursively where the file systems allow and else its top mount; TOP and
+ * REC are asked for (OCI's idmap and ridmap options, or a mount's own maps: TOP). */
+enum launch_idmap { LAUNCH_IDMAP_AUTO, LAUNCH_IDMAP_TOP, LAUNCH_IDMAP_REC };
+
 struct launch_bind {
 	const char *host;
 	const char *zone;
 	int ro;
+	int idmap; /* enum launch_idmap */
+	/* the maps of the bind's own idmapping (the kernel's text); NULL: the zone's user
+	 * namespace's, and none without one */
+	const char *uid_map, *gid_map;
 };
 
 /* One entry of a zone's /sys/fs/cgroup (zone/cgroup.h, zone_cgroup_fs_list): fstype "cgroup"
@@ -170,6 +179,11 @@ struct launch_userns {
 	 * why (the kernel has no instance per namespace), or 0: not made (LOP_BINFMT makes it) */
 	int binfmt_fd, binfmt_errno;
 };
+
+/* A user namespace whose maps are uid_map and gid_map (the kernel's text), owned by us and
+ * with no process in it: for an idmapped mount (mount_setattr's userns_fd).  Its descriptor,
+ * or -1 with errno. */
+int launch_userns_for_maps(const char *uid_map, const char *gid_map);
 
 /* Make U (helper process, maps written by the caller), its uts, ipc and, with new_net,
  * network namespaces (the pid namespace is init's clone's: launch_userns.c says why), and its
@@ -488,6 +502,9 @@ struct launch_op {
 	const char *data;    /* LOP_MOUNT: mount data; LOP_HOSTNAME: the name */
 	unsigned mode;	     /* LOP_MKDIR */
 	int idmap;	     /* LOP_BIND_ROOT, LOP_BIND: an idmapped mount (opts->userns) */
+	/* LOP_BIND, idmapped: how (enum launch_idmap), and with whose maps (launch_bind's) */
+	int idmap_how;
+	const char *uid_map, *gid_map;
 	int copyup; /* LOP_MOUNT: what the mount point held copied into the new mount (runc's
 		     * tmpcopyup, which podman's tmpfs mounts ask for) */
 };

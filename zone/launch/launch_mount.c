@@ -52,19 +52,20 @@ int launch_do_mount(struct root_ctx *c, const struct launch_op *op)
 }
 
 /*
- * A detached recursive bind of the host path src, shifted into the zone's ids (host uid k
- * appears as k in the zone, shown to the host as base+k), read-only if ro.  Every mount of the
- * tree is idmapped when it can be; when one cannot (a file system without idmap support, or a
- * mount that is idmapped already, as the zone's own root is when src holds it), only the top
- * one is.  Returns the mount's descriptor, or -1 with errno: EINVAL when src's own file
- * system cannot be idmapped.
+ * A detached recursive bind of the host path src, idmapped through the user namespace open at
+ * userns_fd (a zone's U: host uid k appears as k in the zone, shown to the host as base+k),
+ * read-only if ro.  how (enum launch_idmap): AUTO idmaps every mount of the tree when it can
+ * and, when one cannot (a file system without idmap support, or a mount that is idmapped
+ * already, as the zone's own root is when src holds it), only the top one; REC every mount or
+ * fails; TOP the top one only.  Returns the mount's descriptor, or -1 with errno: EINVAL when
+ * src's own file system cannot be idmapped.
  */
-int launch_idmapped_tree(const char *src, const struct launch_userns *u, int ro)
+int launch_idmapped_tree(const char *src, int userns_fd, int ro, int how)
 {
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP | (ro ? MOUNT_ATTR_RDONLY : 0),
-				  .userns_fd = (uint64_t)u->user_fd};
+				  .userns_fd = (uint64_t)userns_fd};
 
-	for (int rec = 1; rec >= 0; rec--) {
+	for (int rec = how != LAUNCH_IDMAP_TOP; rec >= (how == LAUNCH_IDMAP_REC); rec--) {
 		int fd = (int)syscall(SYS_open_tree, AT_FDCWD, src,
 				      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE),
 		    e;
@@ -96,25 +97,26 @@ int launch_idmapped_tree(const char *src, const struct launch_userns *u, int ro)
 }
 
 /* An idmapped bind of src at the descriptor tfd: 0, 1 when src's file system cannot be
- * idmapped (the caller binds it plainly), -1 with errno. */
-static int bind_idmapped(const char *src, const struct launch_userns *u, int tfd, int ro)
+ * idmapped and how is AUTO (the caller binds it plainly), -1 with errno. */
+static int bind_idmapped(const char *src, int userns_fd, int tfd, int ro, int how)
 {
-	int m = launch_idmapped_tree(src, u, ro), r;
+	int m = launch_idmapped_tree(src, userns_fd, ro, how), r;
 
 	if (m < 0)
-		return errno == EINVAL ? 1 : -1;
+		return errno == EINVAL && how == LAUNCH_IDMAP_AUTO ? 1 : -1;
 	r = (int)syscall(SYS_move_mount, m, "", tfd, "",
 			 MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 	close(m);
 	return r < 0 ? -1 : 0;
 }
 
-int launch_do_bind(const struct root_ctx *c, const char *src, const char *dest, int ro, int idmap)
+int launch_do_bind(const struct root_ctx *c, const char *src, const char *dest, int ro,
+		   const struct launch_op *idmap)
 {
 	struct stat st;
-	cleanup_close int fd = -1;
+	cleanup_close int fd = -1, own = -1;
 	char target[64];
-	int r = 1;
+	int r = 1, userns_fd = c->userns ? c->userns->user_fd : -1;
 
 	if (stat(src, &st) < 0)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "bind %s", src);
@@ -122,7 +124,13 @@ int launch_do_bind(const struct root_ctx *c, const char *src, const char *dest, 
 	if (fd < 0)
 		return -1;
 	launch_fd_path(fd, target, sizeof(target));
-	if (idmap && c->userns && (r = bind_idmapped(src, c->userns, fd, ro)) < 0)
+	if (idmap && idmap->uid_map &&
+	    (userns_fd = own = launch_userns_for_maps(idmap->uid_map, idmap->gid_map)) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno,
+				   "bind %s on %s%s: a user namespace of its maps", src, c->root,
+				   dest);
+	if (idmap && userns_fd >= 0 &&
+	    (r = bind_idmapped(src, userns_fd, fd, ro, idmap->idmap_how)) < 0)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "bind %s on %s%s (idmapped)",
 				   src, c->root, dest);
 	if (r == 0)
@@ -143,8 +151,8 @@ int launch_do_binfmt(struct root_ctx *c, const struct launch_op *op)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, 0, "plan: binfmt without U");
 	/* the second bind is another mount of the same file: a brand maps its code from it
 	 * before it names its program as its exe (syscalls/lx_exe.c) */
-	if (launch_do_bind(c, op->src, LX_ZONE_BRAND, 1, 0) < 0 ||
-	    launch_do_bind(c, op->src, LX_ZONE_BRAND_MAP, 1, 0) < 0)
+	if (launch_do_bind(c, op->src, LX_ZONE_BRAND, 1, NULL) < 0 ||
+	    launch_do_bind(c, op->src, LX_ZONE_BRAND_MAP, 1, NULL) < 0)
 		return -1;
 	fd = launch_root_open(c, op->dest, O_PATH | O_DIRECTORY | O_NOFOLLOW);
 	if (fd < 0 && errno == ENOENT)

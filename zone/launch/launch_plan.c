@@ -458,10 +458,18 @@ static int zone_ops_binds(const struct launch_opts *opts, struct launch_plan *pl
 					   "bind %s:%s: zone path must be absolute, not / and "
 					   "without ..",
 					   b->host, b->zone ? b->zone : "(null)");
+		if ((b->idmap != LAUNCH_IDMAP_AUTO || b->uid_map) && !b->uid_map && !opts->userns)
+			return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
+					   "bind %s: idmapped without maps of its own needs a user "
+					   "namespace",
+					   b->zone);
 		op = add(plan, LOP_BIND, b->host, b->zone);
 		if (op) {
 			op->flags = b->ro ? MS_RDONLY : 0;
-			op->idmap = opts->userns != NULL;
+			op->idmap = opts->userns != NULL || b->uid_map;
+			op->idmap_how = b->idmap;
+			op->uid_map = b->uid_map;
+			op->gid_map = b->gid_map;
 		}
 		*full |= !op;
 	}
@@ -638,7 +646,11 @@ static void print_op(const struct launch_plan *plan, const struct launch_op *op,
 	case LOP_DEV_BIND:
 	case LOP_PAGE_BIND:
 		fprintf(out, " %s on %s", op->src, op->dest);
-		print_flags(out, op->flags, op->idmap ? "idmap" : NULL);
+		print_flags(out, op->flags,
+			    !op->idmap			       ? NULL
+			    : op->idmap_how == LAUNCH_IDMAP_REC ? "ridmap"
+			    : op->uid_map		       ? "idmap (own maps)"
+							       : "idmap");
 		break;
 	case LOP_BIND_ROOT:
 		fprintf(out, " %s%s", op->src, op->idmap ? " (idmap)" : "");

@@ -152,7 +152,7 @@ static int bind_root(struct root_ctx *c, const struct launch_op *op)
 	int m, r;
 
 	if (op->idmap && c->userns) {
-		m = launch_idmapped_tree(op->src, c->userns, 0);
+		m = launch_idmapped_tree(op->src, c->userns->user_fd, 0, LAUNCH_IDMAP_AUTO);
 		if (m < 0)
 			return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno,
 					   "bind root %s through an idmapped mount", op->src);
@@ -413,22 +413,23 @@ static int op_init_image(struct root_ctx *c, const struct launch_op *op)
 
 static int op_bind(struct root_ctx *c, const struct launch_op *op)
 {
-	return launch_do_bind(c, op->src, op->dest, (op->flags & MS_RDONLY) != 0, op->idmap);
+	return launch_do_bind(c, op->src, op->dest, (op->flags & MS_RDONLY) != 0,
+			      op->idmap ? op : NULL);
 }
 
 static int op_dev_bind(struct root_ctx *c, const struct launch_op *op)
 {
-	return launch_do_bind(c, op->src, op->dest, 0, 0);
+	return launch_do_bind(c, op->src, op->dest, 0, NULL);
 }
 
 static int op_report_bind(struct root_ctx *c, const struct launch_op *op)
 {
-	return c->report_path ? launch_do_bind(c, c->report_path, op->dest, 0, 0) : 0;
+	return c->report_path ? launch_do_bind(c, c->report_path, op->dest, 0, NULL) : 0;
 }
 
 static int op_page_bind(struct root_ctx *c, const struct launch_op *op)
 {
-	return launch_do_bind(c, op->src, op->dest, 1, 0);
+	return launch_do_bind(c, op->src, op->dest, 1, NULL);
 }
 
 static int op_lxproc_files(struct root_ctx *c, const struct launch_op *op)

@@ -54,8 +54,11 @@ int launch_proc_of(int pidns, int tfd, unsigned long flags);
 
 /* launch_mount.c: the operations; each 0 or -1 with c->err filled */
 int launch_do_mount(struct root_ctx *c, const struct launch_op *op);
-int launch_idmapped_tree(const char *src, const struct launch_userns *u, int ro);
-int launch_do_bind(const struct root_ctx *c, const char *src, const char *dest, int ro, int idmap);
+int launch_idmapped_tree(const char *src, int userns_fd, int ro, int how);
+/* idmap: the LOP_BIND whose idmapping to make (its idmap_how, its own maps or the zone's U);
+ * NULL: a plain bind */
+int launch_do_bind(const struct root_ctx *c, const char *src, const char *dest, int ro,
+		   const struct launch_op *idmap);
 int launch_do_binfmt(struct root_ctx *c, const struct launch_op *op);
 int launch_lxproc_files(const struct root_ctx *c);
 int launch_do_write_file(struct root_ctx *c, const struct launch_op *op);

@@ -93,6 +93,59 @@ static int open_ns(pid_t pid, const char *name)
 	return open(path, O_RDONLY | O_CLOEXEC);
 }
 
+/* The idle helper of launch_userns_for_maps: it only has to exist, in its new user namespace,
+ * until its SIGKILL (pause only: nothing it shares with us is touched). */
+__attribute__((no_sanitize("address", "undefined"))) static int idle_main(void *arg)
+{
+	(void)arg;
+	for (;;)
+		syscall(SYS_pause);
+	return 0;
+}
+
+/* The pid of the process pidfd names in the pid namespace of our /proc: a zone's setup is PID 1
+ * of a namespace of its own with the host's /proc still mounted, where clone's pid means
+ * another process.  fdinfo's "Pid:" is in the namespace of the procfs read.  -1 if unknown. */
+static pid_t proc_pid_of(int pidfd)
+{
+	char path[64], buf[512], *p;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	p = strstr(buf, "\nPid:");
+	return p ? (pid_t)strtol(p + 5, NULL, 10) : -1;
+}
+
+int launch_userns_for_maps(const char *uid_map, const char *gid_map)
+{
+	static char stack[16 << 10] __attribute__((aligned(64)));
+	int pidfd = -1, fd = -1, e = 0;
+	pid_t helper = clone(idle_main, stack + sizeof(stack),
+			     CLONE_VM | CLONE_NEWUSER | CLONE_PIDFD | SIGCHLD, NULL, &pidfd),
+	      at;
+
+	if (helper < 0)
+		return -1;
+	at = proc_pid_of(pidfd);
+	if (at <= 0)
+		e = ESRCH;
+	else if (write_map(at, "uid_map", uid_map) < 0 || write_map(at, "gid_map", gid_map) < 0 ||
+		 (fd = open_ns(at, "user")) < 0)
+		e = errno;
+	kill(helper, SIGKILL);
+	waitpid(helper, NULL, 0);
+	close(pidfd);
+	errno = e;
+	return e ? -1 : fd;
+}
+
 /* The helper's socket, and for a user namespace joined (join_fd >= 0) that namespace and the
  * ones it makes there (unshare). */
 struct helper_arg {

@@ -103,6 +103,7 @@ struct oci_config {
 	size_t nrlimits;
 	/* namespaces */
 	const char *hostname;
+	const char *domainname;
 	int new_net;			 /* network namespace without a path */
 	const char *netns_path;		 /* network namespace to join */
 	const char *uts_path, *ipc_path; /* uts / ipc namespace to join (a pod's sandbox) */

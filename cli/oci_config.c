@@ -516,6 +516,8 @@ int oci_config_load_file(const char *path, const char *bundle, struct oci_config
 		return oci_fail(e, "rootfs (%s) does not exist", joined);
 	if (oci_process_parse(json_object_get(c->json, "process"), c, e) < 0)
 		return -1;
+	if (oci_get_str(c->json, "domainname", &c->domainname, e) < 0)
+		return -1;
 	if (oci_get_str(c->json, "hostname", &c->hostname, e) < 0)
 		return -1;
 	c->sys_at = (size_t)-1; /* no /sys: the plan's goes after every mount */

@@ -181,6 +181,7 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 	o->root = c->rootfs;
 	o->argv = c->args;
 	o->hostname = c->hostname;
+	o->domainname = c->domainname;
 	o->init = LAUNCH_INIT_IMAGE; /* the program is PID 1, as in runc */
 	o->drop_caps = 1;
 	o->caps = c->caps;

@@ -46,6 +46,7 @@ p["rlimits"] = [{"type": "RLIMIT_NOFILE", "hard": 1000, "soft": 900}]
 c["mounts"].append({"destination": "/out", "type": "bind", "source": out,
                     "options": ["rbind", "rw"]})
 c["annotations"] = {"io.lxzone.kernel-version": "4.19.0"}
+c["domainname"] = "zones.test"
 c["linux"]["resources"]["memory"] = {"limit": 64 * 1024 * 1024}
 c["linux"]["resources"]["pids"] = {"limit": 50}
 exec(extra)
@@ -116,12 +117,14 @@ out=$(R exec "$ID" cat /out/started) || fail "exec exited $?"
 [ "$out" = started ] || fail "exec output: $out"
 R exec "$ID" sh -c 'exit 3'; [ $? = 3 ] || fail "exec's exit status is not the program's"
 [ "$(R exec "$ID" hostname)" = lxzone ] || fail "exec hostname: $(R exec "$ID" hostname)"
+[ "$(R exec "$ID" cat /proc/sys/kernel/domainname)" = zones.test ] ||
+	fail "exec domainname: $(R exec "$ID" cat /proc/sys/kernel/domainname)"
 R exec "$ID" sh -c 'echo $$ > /out/exec-pid; exec sleep 200' &
 i=0; while [ ! -s "$WORK/out/exec-pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 ps=$(R ps --format json "$ID")
 echo "$ps" | grep -q "\[$pid[],]" || fail "ps --format json has not the init $pid: $ps"
 [ "$(echo "$ps" | tr ',' '\n' | wc -l)" -ge 2 ] || fail "ps --format json has not the exec'd process: $ps"
-echo "ok   exec (output, status, hostname), ps --format json"
+echo "ok   exec (output, status, hostname, domainname), ps --format json"
 
 # pause / resume through the freezer
 R pause "$ID" || fail "pause exited $?"

@@ -259,6 +259,7 @@ struct launch_opts {
 
 	/* What a zone needs beyond lxrun (lxzone fills these; ignored when root is NULL). */
 	const char *hostname; /* sethostname in the new uts namespace, or NULL */
+	const char *domainname; /* setdomainname there (OCI's domainname), or NULL */
 	/* host path of a terminal (a pty slave the supervisor holds the master of) bound on
 	 * the zone's /dev/console, or NULL: none */
 	const char *console;
@@ -451,6 +452,7 @@ enum launch_op_kind {
 	LOP_JOIN_CGROUP,    /* write "0" to path (a cgroup.procs file, host path) */
 	LOP_NEW_CGROUPNS,   /* unshare(CLONE_NEWCGROUP): the cgroups joined become the zone's "/" */
 	LOP_HOSTNAME,	    /* sethostname(data) */
+	LOP_DOMAINNAME,	    /* setdomainname(data) */
 	LOP_LOOPBACK_UP,    /* bring "lo" up in the new network namespace */
 	LOP_MAKE_PRIVATE,   /* mount --make-rprivate / */
 	LOP_BRAND_BIND,	    /* bind path read-only over itself, open it O_PATH|O_CLOEXEC */
@@ -499,7 +501,7 @@ struct launch_op {
 	const char *dest;    /* zone path, absolute, resolved inside the root */
 	const char *fstype;  /* LOP_MOUNT */
 	unsigned long flags; /* LOP_MOUNT: MS_*; LOP_BIND: MS_RDONLY for read-only */
-	const char *data;    /* LOP_MOUNT: mount data; LOP_HOSTNAME: the name */
+	const char *data;    /* LOP_MOUNT: mount data; LOP_HOSTNAME, LOP_DOMAINNAME: the name */
 	unsigned mode;	     /* LOP_MKDIR */
 	int idmap;	     /* LOP_BIND_ROOT, LOP_BIND: an idmapped mount (opts->userns) */
 	/* LOP_BIND, idmapped: how (enum launch_idmap), and with whose maps (launch_bind's) */

@@ -24,6 +24,7 @@ static const char *const op_names[] = {
     [LOP_JOIN_CGROUP] = "join-cgroup",
     [LOP_NEW_CGROUPNS] = "new-cgroupns",
     [LOP_HOSTNAME] = "hostname",
+    [LOP_DOMAINNAME] = "domainname",
     [LOP_LOOPBACK_UP] = "loopback-up",
     [LOP_MAKE_PRIVATE] = "make-rprivate",
     [LOP_BRAND_BIND] = "brand-bind",
@@ -377,6 +378,16 @@ static int zone_ops_enter(const struct launch_opts *opts, struct launch_plan *pl
 			op->data = opts->hostname;
 		*full |= !op;
 	}
+	if (opts->domainname) {
+		op = add(plan, LOP_DOMAINNAME, NULL, NULL);
+		if (strlen(opts->domainname) > 64)
+			return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
+					   "domainname '%s': at most 64 characters",
+					   opts->domainname);
+		if (op)
+			op->data = opts->domainname;
+		*full |= !op;
+	}
 	if (opts->net == LAUNCH_NET_NONE)
 		*full |= !add(plan, LOP_LOOPBACK_UP, NULL, NULL);
 	*full |= !add(plan, LOP_BRAND_BIND, plan->brand, NULL);
@@ -636,6 +647,7 @@ static void print_op(const struct launch_plan *plan, const struct launch_op *op,
 		fprintf(out, " fd %d", plan->opts->cgroupns_fd);
 		break;
 	case LOP_HOSTNAME:
+	case LOP_DOMAINNAME:
 		fprintf(out, " %s", op->data);
 		break;
 	case LOP_MOUNT:

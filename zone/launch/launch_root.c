@@ -385,6 +385,14 @@ static int op_hostname(struct root_ctx *c, const struct launch_op *op)
 	return 0;
 }
 
+static int op_domainname(struct root_ctx *c, const struct launch_op *op)
+{
+	if (setdomainname(op->data, strlen(op->data)) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "setdomainname %s",
+				   op->data);
+	return 0;
+}
+
 static int op_loopback_up(struct root_ctx *c, const struct launch_op *op)
 {
 	(void)op;
@@ -481,6 +489,7 @@ static const op_fn op_table[] = {
     [LOP_JOIN_CGROUP] = op_join_cgroup,
     [LOP_NEW_CGROUPNS] = op_new_cgroupns,
     [LOP_HOSTNAME] = op_hostname,
+    [LOP_DOMAINNAME] = op_domainname,
     [LOP_LOOPBACK_UP] = op_loopback_up,
     [LOP_MAKE_PRIVATE] = op_make_private,
     [LOP_BRAND_BIND] = op_brand_bind,

@@ -272,31 +272,43 @@ echo "ok   idmapped binds: the container's maps, its own (top mount, ridmap), wi
 # namespace (oci_podwatch.c) while containers (j) join its user and pid namespaces one after
 # another; each one's PID 1 is lxzone-oci's child there, with the host's root as its root
 # until the setup pivots, and must be out of reach (not dumpable: launch_undumpable)
+# The watcher tries each such child again and again until its exec: a second pass runs with
+# fs.suid_dumpable 1, where each change of ids makes a process dumpable until the launcher
+# clears the flag again (set back at once: the sysctl is the machine's)
 PW=$LXZONE_BUILD/tests/bin/it_oci_podwatch
 [ -x "$PW" ] || fail "no $PW"
 cp "$PW" "$B/rootfs/bin/podwatch"
 marker=podwatch-marker-$$
 : >"$WORK/$marker"
-config '["sh", "-c", "/bin/podwatch '"$WORK/$marker $marker"' /out/pw-stop 90 > /out/pw 2>&1; exec sleep 300"]' '
+podwatch() { # JOINS SUID_DUMPABLE
+	config '["sh", "-c", "/bin/podwatch '"$WORK/$marker $marker"' /out/pw-stop 90 > /out/pw 2>&1; exec sleep 300"]' '
 c["linux"]["namespaces"].append({"type": "user"})
 c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
 c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
 for k in ("bounding", "effective", "permitted"):
     c["process"]["capabilities"][k].append("CAP_SYS_PTRACE")'
-chown -R 200000:200000 "$B/rootfs"
-R run -d --bundle "$B" "${ID}w" || fail "podwatch: the sandbox's run -d exited $?"
-sb=$(state_pid "${ID}w")
-config '["true"]' '
+	chown -R 200000:200000 "$B/rootfs"
+	rm -f "$WORK/out/pw" "$WORK/out/pw-stop"
+	R run -d --bundle "$B" "${ID}w" || fail "podwatch: the sandbox's run -d exited $?"
+	sb=$(state_pid "${ID}w")
+	config '["true"]' '
 c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "pid"]
 c["linux"]["namespaces"] += [{"type": "user", "path": "/proc/'"$sb"'/ns/user"}, {"type": "pid", "path": "/proc/'"$sb"'/ns/pid"}]'
-(cd "$WORK" && for i in $(seq 40); do R run --bundle "$B" "${ID}j" >/dev/null 2>&1 || echo "join $i exited $?"; done) >"$WORK/joins"
-: >"$WORK/out/pw-stop"
-wait_file "$WORK/out/pw"
-[ ! -s "$WORK/joins" ] || fail "podwatch: $(head -3 "$WORK/joins")"
-grep -q '^safe: ' "$WORK/out/pw" || fail "podwatch: $(cat "$WORK/out/pw")"
-R delete --force "${ID}w"
-chown -R 0:0 "$B/rootfs"
+	sd=$(cat /proc/sys/fs/suid_dumpable)
+	echo "$2" >/proc/sys/fs/suid_dumpable
+	(cd "$WORK" && for i in $(seq "$1"); do R run --bundle "$B" "${ID}j" >/dev/null 2>&1 || echo "join $i exited $?"; done) >"$WORK/joins"
+	echo "$sd" >/proc/sys/fs/suid_dumpable
+	: >"$WORK/out/pw-stop"
+	wait_file "$WORK/out/pw"
+	[ ! -s "$WORK/joins" ] || fail "podwatch: $(head -3 "$WORK/joins")"
+	grep -q '^safe: ' "$WORK/out/pw" || fail "podwatch (fs.suid_dumpable $2): $(cat "$WORK/out/pw")"
+	R delete --force "${ID}w"
+	chown -R 0:0 "$B/rootfs"
+}
+podwatch 40 "$(cat /proc/sys/fs/suid_dumpable)"
 echo "ok   a pod's sandbox with CAP_SYS_PTRACE cannot reach the runtime's children before their exec ($(cat "$WORK/out/pw"))"
+podwatch 20 1
+echo "ok   nor with fs.suid_dumpable 1 ($(cat "$WORK/out/pw"))"
 
 # hooks: createRuntime and poststart at create and start, poststop at delete, state on stdin
 cat >"$WORK/hook.sh" <<EOF

@@ -13,7 +13,10 @@
  *     /proc/<pid>/cwd: either found is the host's file system reached;
  *   - the first time it sees the process: PTRACE_SEIZE and pidfd_getfd of its descriptor 3;
  *     either taken from a process still named lxzone-oci once we hold it is the runtime's
- *     child taken before its exec.
+ *     child taken before its exec.  A runtime's child is tried again and again until it is
+ *     no longer one (its exec, or its end): a moment it is dumpable (each change of ids sets
+ *     the flag to fs.suid_dumpable, and 1 there is dumpable until the launcher clears it)
+ *     lasts a few system calls, and a scan of /proc would pass it by.
  * Prints one line: "safe: N ..." (exit 0), "ESCAPED: ..." (exit 1), or, when it saw no process
  * of the runtime's before its exec, "inconclusive: ..." (exit 2): a run that proves nothing.
  * It reads and attaches only.  Static, for the busybox image.
@@ -64,26 +67,51 @@ static void escaped(const char *what, pid_t pid)
 	_exit(1);
 }
 
-/* Attach, and if the process is still the runtime's once held, that is the escape; let go. */
-static void try_take(pid_t pid)
+/* Attach, and if the process is still the runtime's once held, that is the escape; let go.
+ * 1 when it was attached (an exec'd program, held and let go), else 0. */
+static int seize(pid_t pid)
 {
-	int st, pfd, fd;
+	int st;
 
-	if (ptrace(PTRACE_SEIZE, pid, 0, 0) == 0) {
-		if (runtime_child(pid))
-			escaped("PTRACE_SEIZE before its exec", pid);
-		if (ptrace(PTRACE_INTERRUPT, pid, 0, 0) == 0 && waitpid(pid, &st, __WALL) == pid &&
-		    WIFSTOPPED(st))
-			ptrace(PTRACE_DETACH, pid, 0, (void *)(long)((st >> 16) ? 0 : WSTOPSIG(st)));
-	}
-	pfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (pfd < 0)
-		return;
-	fd = (int)syscall(SYS_pidfd_getfd, pfd, 3, 0);
+	if (ptrace(PTRACE_SEIZE, pid, 0, 0) < 0)
+		return 0;
+	if (runtime_child(pid))
+		escaped("PTRACE_SEIZE before its exec", pid);
+	if (ptrace(PTRACE_INTERRUPT, pid, 0, 0) == 0 && waitpid(pid, &st, __WALL) == pid &&
+	    WIFSTOPPED(st))
+		ptrace(PTRACE_DETACH, pid, 0, (void *)(long)((st >> 16) ? 0 : WSTOPSIG(st)));
+	return 1;
+}
+
+/* Its descriptor 3 taken, and the process still the runtime's: the escape. */
+static void getfd(int pfd, pid_t pid)
+{
+	int fd = (int)syscall(SYS_pidfd_getfd, pfd, 3, 0);
+
 	if (fd >= 0 && runtime_child(pid))
 		escaped("pidfd_getfd of descriptor 3 before its exec", pid);
 	if (fd >= 0)
 		close(fd);
+}
+
+static void try_take(pid_t pid)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	if (seize(pid) || pfd < 0) {
+		if (pfd >= 0)
+			close(pfd);
+		return;
+	}
+	getfd(pfd, pid);
+	/* the runtime's child, until its exec or its end (ESRCH); comm read every 64 tries */
+	for (unsigned n = 1; n % 64 || runtime_child(pid); n++) {
+		if (seize(pid))
+			break;
+		if (errno == ESRCH)
+			break;
+		getfd(pfd, pid);
+	}
 	close(pfd);
 }
 

@@ -185,12 +185,10 @@ static int bind_root(struct root_ctx *c, const struct launch_op *op)
 
 /*
  * The zone's init, once the setup process says go (LOP_ENTER_USERNS; end-of-file: the setup
- * failed and said why).  It is in U already (its parent joined it) and in the setup's mount
- * namespace, whose root the pivot moved for it too: it copies that namespace into one owned
- * by U, which makes the kernel lock every mount made by the setup, and becomes uid and gid
- * 0 in U with no supplementary groups (U's root keeps its capabilities: the effective set
- * is refilled on the change to U's root).  From here on the kernel judges it as the zone's
- * root.
+ * failed and said why).  It is in U already as U's root (its parent joined U and became uid
+ * and gid 0 there: spawn_init) and in the setup's mount namespace, whose root the pivot
+ * moved for it too: it copies that namespace into one owned by U, which makes the kernel
+ * lock every mount made by the setup.  From here on the kernel judges it as the zone's root.
  */
 static int init_enter(int go, struct zone_error *err)
 {
@@ -205,9 +203,6 @@ static int init_enter(int go, struct zone_error *err)
 	if (chdir("/") < 0 || unshare(CLONE_NEWNS) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
 				   "mount namespace of the zone's user namespace");
-	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 ||
-	    launch_undumpable() < 0)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "become the zone's root");
 	if (chdir("/") < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "chdir /");
 	return 0;
@@ -282,6 +277,20 @@ static int spawn_init(struct root_ctx *c)
 		if (launch_timens_supported() && timens_in_userns(c->plan) < 0) {
 			fprintf(stderr, "%s: time namespace of the zone's user namespace: %s\n",
 				launch_prog, strerror(errno));
+			_exit(LAUNCH_EXIT_CANNOT);
+		}
+		/* uid and gid 0 in U with no supplementary groups (U's root keeps its
+		 * capabilities: the effective set is refilled on the change to U's root), here,
+		 * in the runtime's pid namespace: each change of ids sets the dumpable flag to
+		 * fs.suid_dumpable until launch_undumpable clears it again, and 1 there would
+		 * let a process of a pod's pid namespace attach to init in between, before its
+		 * pivot (launch.h).  Init is born with these ids, and not dumpable.  (After the
+		 * time offsets: /proc/self/timens_offsets of a process not dumpable is host
+		 * root's.) */
+		if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 ||
+		    launch_undumpable() < 0) {
+			fprintf(stderr, "%s: become the zone's root: %s\n", launch_prog,
+				strerror(errno));
 			_exit(LAUNCH_EXIT_CANNOT);
 		}
 		i = fork();

@@ -9,7 +9,7 @@
 need_root
 need_image
 ID=h7map$$
-OCI_IDS="a b c d e p w j"
+OCI_IDS="a b c d e p w j k"
 . "$(dirname "$0")/oci_lib.sh"
 
 # seccomp: mkdir refused with EPERM by the profile, under the brand, in the program and exec
@@ -376,6 +376,34 @@ grep -q "/dev/pts/" "$WORK/out/exec-console" || fail "exec --tty: the master rea
 kill $cpid 2>/dev/null
 R delete --force "${ID}d"
 echo "ok   terminal over --console-socket (create and exec --tty)"
+
+# exec --tty opens the container's /dev/pts/ptmx as host root, at a path its init's root
+# decides: a PID 1 with CAP_SYS_CHROOT chroots into a tree whose dev/pts/ptmx is an absolute
+# symlink to a host file only host root may open.  Resolved from the host's root it was
+# that file, opened read-write (the ioctl after it said ENOTTY); in the init's root it is
+# no file at all
+CP=$LXZONE_BUILD/tests/bin/it_oci_chroot_pause
+[ -x "$CP" ] || fail "no $CP"
+cp "$CP" "$B/rootfs/bin/chroot-pause"
+: >"$WORK/hostfile"
+chmod 000 "$WORK/hostfile"
+config '["sh", "-c", "mkdir -p /fake/dev/pts && ln -s '"$WORK/hostfile"' /fake/dev/pts/ptmx && exec /bin/chroot-pause /fake"]' '
+for k in ("bounding", "effective", "permitted"):
+    c["process"]["capabilities"][k].append("CAP_SYS_CHROOT")'
+R run -d --bundle "$B" "${ID}k" || fail "ptmx link: run -d exited $?"
+kp=$(state_pid "${ID}k")
+i=0; while [ "$(readlink "/proc/$kp/root")" != /fake ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ "$(readlink "/proc/$kp/root")" = /fake ] || fail "ptmx link: PID 1's root is $(readlink "/proc/$kp/root")"
+rm -f "$WORK/console.sock" "$WORK/console.ready"
+python3 "$WORK/console.py" "$WORK/console.sock" "$WORK/console.ready" "$WORK/out/link-console" &
+cpid=$!
+wait_file "$WORK/console.ready"; sleep 0.2
+R exec --tty --console-socket "$WORK/console.sock" "${ID}k" true 2>"$WORK/err" && fail "ptmx link: exec --tty went on"
+kill $cpid 2>/dev/null
+grep -q "Inappropriate ioctl" "$WORK/err" && fail "ptmx link: the host's file was opened: $(cat "$WORK/err")"
+grep -q "dev/pts/ptmx: No such file or directory" "$WORK/err" || fail "ptmx link: $(cat "$WORK/err")"
+R delete --force "${ID}k"
+echo "ok   exec --tty: the container's /dev/pts/ptmx resolved in its init's root (an absolute link to a host file there is none)"
 
 # a pod: the second container joins the first one's uts and ipc namespaces by path
 config '["sleep", "300"]' 'c["hostname"] = "podbox"'

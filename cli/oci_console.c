@@ -15,10 +15,17 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
+
+#include <linux/magic.h>
+#include <linux/openat2.h>
 
 int oci_send_fd(int sock, int fd)
 {
@@ -91,27 +98,63 @@ int oci_console_connect(const char *path, struct zone_error *e)
 }
 
 /*
- * exec --tty: a terminal of the container's own devpts (opened through its init's root),
- * the master sent over the console socket before exec returns (conmon stops listening once
- * the runtime exits) or, with no socket, returned in *master_out for the runtime's own relay,
- * the slave returned: the forked child makes it its stdio and controlling terminal
- * (exec_tty_take), so the program launch_enter forks inherits it.
+ * The container's /dev/pts/ptmx, read-write, or -1 with errno.  The host's root opens it, so
+ * the path is resolved as the init's root resolves it (RESOLVE_IN_ROOT): the container's root
+ * decides what is at that path (a chroot of its init, a mount over /dev/pts), and an
+ * absolute symlink there, followed from the host's root as /proc/PID/root/dev/pts/ptmx
+ * followed it, was a host file opened read-write by host root (runc's CVE-2025-52565
+ * class).  Opened as a path first and reopened only once it is a devpts ptmx, so nothing
+ * else, a device node the container made, is ever opened.
+ */
+static int container_ptmx(pid_t init)
+{
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	char path[64];
+	struct stat st;
+	struct statfs sf;
+	int root, p, m = -1, en;
+
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)init);
+	if ((root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	p = (int)syscall(SYS_openat2, root, "dev/pts/ptmx", &how, sizeof(how));
+	en = errno;
+	close(root);
+	if (p < 0)
+		return errno = en, -1;
+	if (fstat(p, &st) < 0 || fstatfs(p, &sf) < 0 || !S_ISCHR(st.st_mode) ||
+	    sf.f_type != DEVPTS_SUPER_MAGIC || st.st_rdev != makedev(5, 2))
+		errno = ENOTTY;
+	else if (snprintf(path, sizeof(path), "/proc/self/fd/%d", p) > 0)
+		m = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	en = errno;
+	close(p);
+	errno = en;
+	return m;
+}
+
+/*
+ * exec --tty: a terminal of the container's own devpts (its ptmx opened through its init's
+ * root, the slave from the master: TIOCGPTPEER, no path), the master sent over the console
+ * socket before exec returns (conmon stops listening once the runtime exits) or, with no
+ * socket, returned in *master_out for the runtime's own relay, the slave returned: the forked
+ * child makes it its stdio and controlling terminal (exec_tty_take), so the program
+ * launch_enter forks inherits it.
  */
 int oci_exec_tty(pid_t init, const char *socket_path, int *master_out, struct zone_error *e)
 {
-	char path[64];
-	int sock = -1, master, slave, unlock = 0, n;
+	int sock = -1, master, slave, unlock = 0;
 
 	if (socket_path && (sock = oci_console_connect(socket_path, e)) < 0)
 		return -1;
-	snprintf(path, sizeof(path), "/proc/%d/root/dev/pts/ptmx", (int)init);
-	master = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0 || ioctl(master, TIOCGPTN, &n) < 0)
-		return oci_fail(e, "open the container's terminal %s: %s", path, strerror(errno));
-	snprintf(path, sizeof(path), "/proc/%d/root/dev/pts/%d", (int)init, n);
-	slave = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	master = container_ptmx(init);
+	if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0)
+		return oci_fail(e, "open the container's terminal /proc/%d/root/dev/pts/ptmx: %s",
+				(int)init, strerror(errno));
+	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (slave < 0)
-		return oci_fail(e, "open %s: %s", path, strerror(errno));
+		return oci_fail(e, "open the container's terminal's slave: %s", strerror(errno));
 	if (!socket_path) { /* the runtime relays it (oci_tty.c) */
 		*master_out = master;
 		return slave;

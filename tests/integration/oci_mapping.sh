@@ -331,6 +331,31 @@ R create --bundle "$B" "${ID}c" 2>"$WORK/err" && fail "an unknown hook kind was 
 grep -q "hooks.onCrash: not a hook kind" "$WORK/err" || fail "onCrash: $(cat "$WORK/err")"
 echo "ok   hooks createRuntime, poststart, poststop (state on stdin); an unknown kind refused"
 
+# while createRuntime runs, PID 1 waits before its pivot_root, in a mount namespace whose root
+# is the host's: the container is "creating" (under runc it is not there yet) and exec, which
+# would join that namespace (it ran a program that saw the host's files), is refused
+: >"$WORK/hostonly"
+cat >"$WORK/hook-wait.sh" <<EOF
+#!/bin/sh
+: >"$WORK/in-hook"
+i=0; while [ ! -e "$WORK/hook-go" ] && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i + 1)); done
+EOF
+chmod +x "$WORK/hook-wait.sh"
+config '["sleep", "300"]' "c['hooks'] = {'createRuntime': [{'path': '$WORK/hook-wait.sh'}]}"
+R create --bundle "$B" "${ID}c" &
+cr=$!
+i=0; while [ ! -e "$WORK/in-hook" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+R state "${ID}c" | grep -q '"status": "creating"' || fail "during createRuntime: $(R state "${ID}c" 2>&1)"
+R exec "${ID}c" sh -c "ls $WORK/hostonly" >"$WORK/out/in-hook-exec" 2>"$WORK/err" &&
+	fail "exec during createRuntime ran: $(cat "$WORK/out/in-hook-exec")"
+grep -q "cannot exec in a container that is being created" "$WORK/err" || fail "exec during createRuntime: $(cat "$WORK/err")"
+: >"$WORK/hook-go"
+wait $cr || fail "create with a waiting hook exited $?"
+R state "${ID}c" | grep -q '"status": "created"' || fail "after create: $(R state "${ID}c" 2>&1)"
+R exec "${ID}c" true || fail "exec after create exited $?"
+R delete --force "${ID}c"
+echo "ok   creating while createRuntime runs: exec refused until create is done"
+
 # the terminal: the master arrives on the console socket, the program writes to the slave
 cat >"$WORK/console.py" <<'EOF'
 import array, os, socket, sys

@@ -200,11 +200,16 @@ void oci_seccomp_free(void *ctx); /* a built filter not loaded after all */
 int oci_seccomp_load(void *ctx, struct zone_error *err);
 
 /* ------------------------------------------------------------------------------------------ */
-/* State (oci_state.c): ROOT/ID/{state.json,config.json,exec.fifo} */
+/* State (oci_state.c): ROOT/ID/{state.json,config.json,exec.fifo,creating} */
 
 #define OCI_CGROUP_MAX 256
 
 enum oci_status { OCI_CREATING, OCI_CREATED, OCI_RUNNING, OCI_PAUSED, OCI_STOPPED };
+
+/* In the state directory from its mkdir until create succeeds: the state saved for the
+ * createRuntime and prestart hooks, while PID 1 may still be before its pivot_root, is
+ * "creating", which exec, start and pause refuse (runc has no state to find then). */
+#define OCI_CREATING_MARK "creating"
 
 struct oci_state {
 	char id[256];

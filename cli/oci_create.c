@@ -376,6 +376,29 @@ static int mkdir_p(const char *path)
 	return mkdir(buf, 0700) < 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* The state directory's OCI_CREATING_MARK made (set) or removed: "creating" until create is
+ * done, so no exec joins PID 1 while its mount namespace's root may be the host's. */
+static int creating_mark(const struct container *k, int set, struct zone_error *e)
+{
+	char path[PATH_MAX + 16];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/" OCI_CREATING_MARK, k->st.dir);
+	if (!set) {
+		if (unlink(path) < 0)
+			return oci_fail(e, "unlink %s: %s", path, strerror(errno));
+		return 0;
+	}
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+		int en = errno;
+
+		rmdir(k->st.dir);
+		return oci_fail(e, "create %s: %s", path, strerror(en));
+	}
+	close(fd);
+	return 0;
+}
+
 /* create; with run set, the container is also started, waited for and deleted. */
 /* What runc refuses before anything is made, then the container's state directory (its
  * existence is the id's lock).  0 or -1 with e filled; nothing to undo on failure. */
@@ -410,7 +433,7 @@ static int create_check(struct container *k, const struct create_opts *co, int r
 			return oci_fail(e, "container with given ID already exists");
 		return oci_fail(e, "mkdir %s: %s", k->st.dir, strerror(errno));
 	}
-	return 0;
+	return creating_mark(k, 1, e);
 }
 
 /* The state (so a hook may ask for it) and the hooks create runs in the runtime's namespaces,
@@ -581,7 +604,8 @@ static int do_create(const struct create_opts *co, int run)
 		goto fail;
 	if (create_runtime_hooks(&k, pid, &e) < 0)
 		goto fail;
-	if (co->pid_file && oci_write_pid_file(co->pid_file, pid, &e) < 0)
+	if ((co->pid_file && oci_write_pid_file(co->pid_file, pid, &e) < 0) ||
+	    creating_mark(&k, 0, &e) < 0)
 		goto fail;
 	oci_page_daemon_go(&k, pid);
 	lxprocfs_stop(&k.fs); /* create's descriptors: the server is the daemon's */

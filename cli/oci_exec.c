@@ -300,6 +300,11 @@ int oci_cmd_exec(int argc, char **argv)
 		return oci_error(&e);
 	if (oci_state_load(x.id, &s, &e) < 0)
 		return exec_error(&e);
+	if (oci_state_status(&s) == OCI_CREATING) {
+		/* PID 1 may be before its pivot_root: its root the host's (oci.h) */
+		oci_fail(&e, "cannot exec in a container that is being created");
+		goto fail;
+	}
 	if (oci_state_status(&s) != OCI_RUNNING && oci_state_status(&s) != OCI_CREATED) {
 		oci_fail(&e, "cannot exec in a stopped container");
 		goto fail;

@@ -148,6 +148,11 @@ enum oci_status oci_state_status(const struct oci_state *s)
 		return OCI_STOPPED;
 	if (oci_proc_start_time(s->pid) != s->start_time)
 		return OCI_STOPPED;
+	/* until create is done (oci_create.c: OCI_CREATING_MARK), PID 1 may be before its
+	 * pivot_root, in a mount namespace whose root is the host's */
+	snprintf(fifo, sizeof(fifo), "%s/" OCI_CREATING_MARK, s->dir);
+	if (access(fifo, F_OK) == 0)
+		return OCI_CREATING;
 	snprintf(fifo, sizeof(fifo), "%s/exec.fifo", s->dir);
 	if (access(fifo, F_OK) == 0)
 		return OCI_CREATED;

@@ -94,7 +94,21 @@ pe=$(state_pid "${ID}e")
 [ "$(readlink /proc/self/ns/pid)" != "$(readlink /proc/$pe/ns/pid)" ] || fail "the runtime's own namespace moved"
 R delete --force "${ID}e"
 R delete --force "${ID}d"
-echo "ok   a pid namespace joined by path (shareProcessNamespace)"
+# the runtime's own (the host's), named through a host process: the container would see and
+# signal the host's processes, the runtime's own among them; and a namespace of another type
+config '["true"]' "
+c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'pid']
+c['linux']['namespaces'].append({'type': 'pid', 'path': '/proc/$$/ns/pid'})"
+R create --bundle "$B" "${ID}e" 2>"$WORK/err" && fail "the runtime's own pid namespace was joined"
+grep -q "pid namespace /proc/$$/ns/pid: the runtime's own (or the host's)" "$WORK/err" &&
+	[ "$(wc -l <"$WORK/err")" = 1 ] || fail "the runtime's own pid namespace: $(cat "$WORK/err")"
+config '["true"]' "
+c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'pid']
+c['linux']['namespaces'].append({'type': 'pid', 'path': '/proc/self/ns/net'})"
+R create --bundle "$B" "${ID}e" 2>"$WORK/err" && fail "a network namespace was joined as a pid namespace"
+grep -q "pid namespace /proc/self/ns/net: net:\[[0-9]*\], not a pid namespace" "$WORK/err" || fail "a network namespace as pid: $(cat "$WORK/err")"
+[ ! -e "$STATE/${ID}e" ] || fail "a refused pid namespace left state"
+echo "ok   a pid namespace joined by path (shareProcessNamespace; the runtime's own and a wrong type refused)"
 
 # a mount namespace by path (runc's: PID 1 joins it before the first mount, the root is built
 # in it): a host process's namespace of its own (unshare), the program in it, seeing its

@@ -145,9 +145,12 @@ int oci_pidns_enter(struct container *k, struct zone_error *e)
 	k->own_pidns = -1;
 	if (!k->cfg.pid_path || k->cfg.userns) /* with one: opts->pidns_fd */
 		return 0;
+	/* checked as with a user namespace: the runtime's own (the host's) would show the
+	 * container every host process, the runtime's among them, to signal or trace */
+	if ((fd = oci_ns_open(k->cfg.pid_path, OCI_NS_PID, e)) < 0)
+		return -1;
 	k->own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-	fd = open(k->cfg.pid_path, O_RDONLY | O_CLOEXEC);
-	if (k->own_pidns < 0 || fd < 0 || setns(fd, CLONE_NEWPID) < 0) {
+	if (k->own_pidns < 0 || setns(fd, CLONE_NEWPID) < 0) {
 		int en = errno;
 
 		if (fd >= 0)

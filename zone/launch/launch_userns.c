@@ -174,9 +174,12 @@ __attribute__((no_sanitize("address", "undefined"))) static int helper_main(void
 	syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (a->join_fd >= 0) {
 		/* not sharing our fs_struct (no CLONE_FS), as setns to a user namespace needs */
-		/* fs ids 0 of U (its root) for the ipc namespace's mqueue root, as above */
+		/* fs ids 0 of U (its root) for the ipc namespace's mqueue root, as above; the
+		 * change resets the dumpable flag of the memory we share to fs.suid_dumpable
+		 * (launch.h, launch_undumpable), so it is cleared again at once */
 		if (syscall(SYS_setns, a->join_fd, CLONE_NEWUSER) < 0 ||
 		    syscall(SYS_setfsgid, 0) < 0 || syscall(SYS_setfsuid, 0) < 0 ||
+		    syscall(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 ||
 		    syscall(SYS_unshare, a->unshare) < 0)
 			e = (char)(errno ? errno : EPROTO);
 		if (syscall(SYS_write, sock, &e, 1) != 1 || e)

@@ -1,6 +1,6 @@
 /*
  * probe_af_packet: a packet socket sees every frame of the interfaces it can bind.
- * escape-contexts: zone hardened lxrun
+ * escape-contexts: zone hardened lxrun oci oci-userns
  * escape-native: escaped
  * Safe outcome: in a zone with net=none (and under lxrun --root) the socket is refused or the
  * network namespace has no interface but lo: no host traffic to read.

@@ -1,7 +1,7 @@
 /*
  * probe_boot_mounts: undo lxzone's boot mounts from a mount namespace the zone makes itself:
  * unmounting a mask or the read-only /sys, or moving /proc, shows what they cover.
- * escape-contexts: zone hardened lxrun
+ * escape-contexts: zone hardened lxrun oci oci-userns
  * Safe outcome: after unshare(CLONE_NEWNS), every mount the zone booted with (/, /proc,
  * /sys and its cgroup tree, /dev and its binds, the zone page, the idle and probe binds, /tmp)
  * can be neither moved nor unmounted.

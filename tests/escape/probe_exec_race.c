@@ -1,6 +1,6 @@
 /*
  * probe_exec_race [SECONDS]: the exec descriptor race (issue 10, item 2; runc CVE-2024-21626),
- * escape-contexts: zone hardened
+ * escape-contexts: zone hardened oci oci-userns
  * escape-while: exec-loop
  * escape-timeout: 40
  * tried from inside a zone as its root, while the host runs `lxzone exec` (and `login`, and
@@ -246,7 +246,7 @@ static void check_fd(pid_t pid, int target, int fd)
  */
 static int launcher_child(pid_t pid)
 {
-	static const char *const names[] = {"lxzone\n", "lxrun\n", "lxzone-init\n"};
+	static const char *const names[] = {"lxzone\n", "lxrun\n", "lxzone-init\n", "lxzone-oci\n"};
 	char path[64], comm[32];
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);

@@ -1,7 +1,7 @@
 /*
  * probe_filter_stack: a guest stacks a seccomp filter of its own that allows everything,
  * hoping it overrides the brand's.
- * escape-contexts: zone hardened lxrun
+ * escape-contexts: zone hardened lxrun oci oci-userns
  * escape-native: escaped
  * Safe outcome: the filter installs (or is refused), and the brand's refusals still hold:
  * keyctl and reboot answer EPERM, io_uring_setup ENOSYS, as before.

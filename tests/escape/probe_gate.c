@@ -1,6 +1,6 @@
 /*
  * probe_gate: the brand's gate bypasses emulation, never the policy.
- * escape-contexts: zone hardened lxrun
+ * escape-contexts: zone hardened lxrun oci oci-userns
  * Safe outcome: every call the table refuses (emul/systable.def) gives the same errno through
  * the gate (LX_GATE_ADDR) as when called directly.  The table's USERNS rows (statmount,
  * listmount) are not refused in a user-namespaced zone of the default profile (they pass to

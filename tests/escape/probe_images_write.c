@@ -2,7 +2,7 @@
  * probe_images_write: runc's CVE-2019-5736: overwrite the binary the runtime runs in the
  * container -- here the brand image (/proc/self/exe of every guest) and the zone's init
  * (/proc/1/exe, lxzone's own binary).
- * escape-contexts: zone hardened lxrun
+ * escape-contexts: zone hardened lxrun oci oci-userns
  * Safe outcome: no /proc/PID/exe of the zone opens for writing, and each sits on a read-only
  * mount (ETXTBSY alone is not protection: it ends with the process).
  *

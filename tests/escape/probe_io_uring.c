@@ -1,6 +1,6 @@
 /*
  * probe_io_uring: io_uring performs I/O without system calls, out of the filter's sight.
- * escape-contexts: zone hardened lxrun
+ * escape-contexts: zone hardened lxrun oci oci-userns
  * escape-native: escaped
  * Safe outcome: io_uring_setup is refused (ENOSYS, so liburing users fall back to read/write).
  *

@@ -1,7 +1,7 @@
 /*
  * probe_kernel_calls: the calls that reach host-wide kernel state -- the keyring, BPF, perf
  * events, userfaultfd, kexec and kernel modules.
- * escape-contexts: zone hardened lxrun
+ * escape-contexts: zone hardened lxrun oci oci-userns
  * escape-native: escaped
  * Safe outcome: every one is refused by the filter (EPERM or ENOSYS), whatever the zone's
  * capabilities.

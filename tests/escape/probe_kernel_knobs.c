@@ -1,6 +1,6 @@
 /*
  * Escape probe: host-global kernel knobs and the host kernel's views, from inside a zone.
- * escape-contexts: zone hardened lxrun
+ * escape-contexts: zone hardened lxrun oci oci-userns
  * escape-native: escaped
  *
  * Run inside a zone (static, needs nothing from the image): `lxzone exec Z --

@@ -1,6 +1,6 @@
 /*
  * probe_mknod_disk: make a node for the host's root disk and open it.
- * escape-contexts: zone hardened lxrun
+ * escape-contexts: zone hardened lxrun oci oci-userns
  * Safe outcome: mknod is refused, or the node is made but does not open (devices cgroup).
  *
  * The host's device (ESCAPE_HOSTDEV=major:minor, the driver reads it from the host) comes

@@ -10,7 +10,7 @@
  *   4. mount_setattr clearing the read-only flag of /proc/sys and /sys, and of a recursive
  *      clone of /sys;
  *   5. move_mount of the zone's root, and of /proc.
- * escape-contexts: zone hardened lxrun
+ * escape-contexts: zone hardened lxrun oci oci-userns
  * escape-native: escaped
  * Safe outcome: every call is refused (EPERM, EINVAL, ENOSYS under lxrun), or the file
  * system context it made never becomes a superblock.

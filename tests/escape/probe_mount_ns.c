@@ -1,7 +1,7 @@
 /*
  * probe_mount_ns: list the mounts of a mount namespace that is not the zone's, by its id,
  * with listmount(2) (statmount(2) is gated by the same check).
- * escape-contexts: zone hardened lxrun
+ * escape-contexts: zone hardened lxrun oci oci-userns
  * escape-native: escaped
  * escape-timeout: 120
  * Safe outcome: in a user-namespaced zone the kernel answers only for the namespaces the

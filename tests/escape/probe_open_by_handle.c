@@ -1,7 +1,7 @@
 /*
  * probe_open_by_handle: "shocker" (Docker 2014): open_by_handle_at opens any inode of a file
  * system from a guessed handle, ignoring the zone's root.
- * escape-contexts: zone hardened lxrun
+ * escape-contexts: zone hardened lxrun oci oci-userns
  * escape-native: escaped
  * Safe outcome: open_by_handle_at is refused (EPERM) for a real handle and for a forged one
  * naming inode 2 (the root directory of an ext4 file system).

@@ -1,7 +1,7 @@
 /*
  * probe_ptrace: take hold of what lxzone runs in the zone -- its init, the programs `exec`
  * starts, the mount service's work -- with ptrace, pidfd_getfd and /proc/PID/{root,cwd}.
- * escape-contexts: zone hardened lxrun
+ * escape-contexts: zone hardened lxrun oci oci-userns
  * escape-while: exec-loop
  * Safe outcome: for 5 s, while `lxzone exec` runs in a loop and a child keeps the mount
  * service busy, no process the probe can see yields a directory or file outside the zone's

@@ -1,6 +1,6 @@
 /*
  * probe_reboot: reboot(2) from a zone.
- * escape-contexts: zone hardened lxrun
+ * escape-contexts: zone hardened lxrun oci oci-userns
  * escape-native: escaped
  * Safe outcome: refused by the filter (EPERM); in a zone (its own pid namespace, where the
  * filter passes reboot so that the zone's init can power off and reboot the zone) the

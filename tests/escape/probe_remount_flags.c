@@ -3,7 +3,7 @@
  * flag-only bind remount (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | flags, NULL)), which
  * in a user-namespaced zone passes the filter to the kernel without the mount service
  * (docs/security.md, "Flag-only remounts"); then the same on a bind of a read-only boot mount.
- * escape-contexts: zone hardened lxrun
+ * escape-contexts: zone hardened lxrun oci oci-userns
  * escape-native: escaped
  * Safe outcome: every flag a boot mount has (/proc/sys and /sys read-only, the nosuid, nodev,
  * noexec of /proc, /sys, /dev, the masks, /tmp...) stays set, on the mount and on a bind of it.

@@ -3,10 +3,11 @@
 # names and prints, per run, "PROBE [CONTEXT]: LINE", then "N passed, N failed, N skipped".
 # Exit status 1 when a probe escaped or broke, 77 when nothing could run, else 0.
 #
-#   sh tests/escape/run.sh [--table FILE] [--doc FILE [--label TEXT]] [PROBE...]
+#   sh tests/escape/run.sh [--table FILE] [--doc FILE [--label TEXT]] [--context C]... [PROBE...]
 #   sh tests/escape/run.sh --native
 #
-# PROBE names a subset (probe_gate or gate). --table FILE also writes the results as
+# PROBE names a subset (probe_gate or gate); --context C (repeatable) runs the in-zone probes
+# in context C only (the host probes still run: name probes to leave them out). --table FILE also writes the results as
 # Markdown table rows; --doc FILE replaces the results table between the markers
 # "<!-- escape-results start -->" and "<!-- escape-results end -->" in FILE
 # (docs/security.md), headed by TEXT, the date, the commit and the kernel.
@@ -18,9 +19,10 @@
 #
 # Probes:
 #   probe_NAME.c   built static into $ESCAPE_BIN; run inside the contexts its
-#                  "escape-contexts:" line names (zone, hardened, shared, lxrun; default zone).
-#                  "escape-while: exec-loop" runs `lxzone exec ZONE -- /bin/true` in a loop
-#                  while it runs (the zone contexts). "escape-timeout: S" (default 60).
+#                  "escape-contexts:" line names (zone, hardened, shared, lxrun, oci,
+#                  oci-userns; default zone). "escape-while: exec-loop" runs
+#                  `lxzone exec ZONE -- /bin/true` (`lxzone-oci exec ID /bin/true`) in a loop
+#                  while it runs (the zone and OCI contexts). "escape-timeout: S" (default 60).
 #   probe_NAME.sh  run on the host (context host) with LXZONE, LXRUN, ESCAPE_BIN, ESCAPE_TMP
 #                  (its own scratch directory), LXZONE_ROOT (the suite's store),
 #                  LXZONE_BUILTIN_IMAGES and ESCAPE_ZONE (the running default zone, with
@@ -34,6 +36,7 @@ table=""
 doc=""
 label="latest run"
 only=""
+contexts=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--table)
@@ -46,6 +49,10 @@ while [ $# -gt 0 ]; do
 		;;
 	--label)
 		label=$2
+		shift 2
+		;;
+	--context)
+		contexts="$contexts $2"
 		shift 2
 		;;
 	--native)
@@ -65,7 +72,8 @@ build=$(cd "$build" 2>/dev/null && pwd) || build=""
 : "${LXZONE:=$build/bin/lxzone}"
 : "${LXRUN:=$build/bin/lxrun}"
 : "${ESCAPE_BIN:=$build/tests/escape/bin}"
-export LXZONE LXRUN ESCAPE_BIN
+: "${LXZONE_OCI:=$(dirname "$LXZONE")/lxzone-oci}"
+export LXZONE LXRUN ESCAPE_BIN LXZONE_OCI
 # python3 as the interpreter itself, not a version manager's shim (tests/CMakeLists.txt)
 if [ -x "$build/tests/python/python3" ]; then
 	PATH="$build/tests/python:$PATH"
@@ -93,9 +101,18 @@ zone=esc$$z
 hard=esc$$h
 shared=esc$$s
 made=""
+# OCI containers: their ids, and the runtime's private state root and log
+oci=esc$$o
+ociu=esc$$u
+ocimade=""
+oci_state=$T/oci-state
+OCI() { "$LXZONE_OCI" --root "$oci_state" --log "$T/oci.log" "$@"; }
 
 cleanup() {
 	touch "$T/stop"
+	for c in $ocimade; do
+		OCI delete --force "$c" >/dev/null 2>&1
+	done
 	for z in $made; do
 		"$LXZONE" halt "$z" >/dev/null 2>&1
 		"$LXZONE" destroy "$z" >/dev/null 2>&1
@@ -137,6 +154,8 @@ ctx_ready() { # CONTEXT -> 0 when usable
 			--address "198.51.100.$((100 + $$ % 100))/32" --mount "$ESCAPE_BIN:/escape:ro" \
 			>"$T/ctx.log" 2>&1 && made="$made $shared" && "$LXZONE" boot "$shared" >>"$T/ctx.log" 2>&1
 		;;
+	oci) oci_ready "$oci" "" ;;
+	oci-userns) oci_ready "$ociu" userns ;;
 	lxrun)
 		cp -a "$build/images/busybox" "$T/lxroot" && mkdir -p "$T/lxroot/escape" &&
 			cp "$ESCAPE_BIN"/* "$T/lxroot/escape/" >"$T/ctx.log" 2>&1
@@ -151,6 +170,57 @@ ctx_ready() { # CONTEXT -> 0 when usable
 	ctx_state="$ctx_state $1=bad"
 	echo "context $1 cannot be set up: $(tail -n 3 "$T/ctx.log" | tr '\n' ' ')"
 	return 1
+}
+
+# oci_ready ID [userns]: an lxzone-oci container from `lxzone-oci spec`'s config.json as it is
+# (runc's: capabilities AUDIT_WRITE, KILL and NET_BIND_SERVICE, no_new_privs, a read-only
+# root, its own pid, network, ipc, uts and mount namespaces), the busybox image as its rootfs,
+# its program a sleep and the probes bound read-only at /escape; with userns, a user namespace
+# of its own too, 0 -> host 200000 (65536 ids) as tests/integration/oci_mapping.sh makes it,
+# the rootfs chowned to that. Run detached with /dev/null as its stdio (a shim gives pipes:
+# no host file), the runtime's errors in $T/oci.log.
+oci_ready() {
+	[ -x "$LXZONE_OCI" ] || {
+		echo "no lxzone-oci at $LXZONE_OCI" >"$T/ctx.log"
+		return 1
+	}
+	mkdir -p "$T/bundle-$1" && cp -a "$build/images/busybox" "$T/bundle-$1/rootfs" &&
+		(cd "$T/bundle-$1" && "$LXZONE_OCI" spec) >"$T/ctx.log" 2>&1 &&
+		python3 - "$T/bundle-$1/config.json" "$ESCAPE_BIN" "$2" >>"$T/ctx.log" 2>&1 <<'EOF' || return 1
+import json, sys
+path, probes, userns = sys.argv[1:4]
+c = json.load(open(path))
+c["process"]["terminal"] = False
+c["process"]["args"] = ["sleep", "100000"]
+c["mounts"].append({"destination": "/escape", "type": "bind", "source": probes,
+                    "options": ["rbind", "ro"]})
+if userns:
+    c["linux"]["namespaces"].append({"type": "user"})
+    c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+    c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+json.dump(c, open(path, "w"), indent=1)
+EOF
+	if [ -n "$2" ]; then
+		chown -R 200000:200000 "$T/bundle-$1/rootfs" || return 1
+	fi
+	: >"$T/decoy"
+	if OCI run -d --bundle "$T/bundle-$1" "$1" </dev/null >/dev/null 2>&1 5<"$T/decoy" 6<"$T"; then
+		ocimade="$ocimade $1"
+		return 0
+	fi
+	cat "$T/oci.log" >>"$T/ctx.log"
+	return 1
+}
+
+# The runtime's files, for probe_oci_runtime: "DEV:INO:PATH,..." of the state root and all
+# under it, the log, the bundles and their config.json, and the decoys every `run` and `exec`
+# is given as descriptors 5 (a file) and 6 ($T, the bundles' parent) and must not pass on.
+oci_files() {
+	{
+		find "$oci_state" "$T/oci.log" "$T/decoy" "$T"/bundle-* -maxdepth 1 ! -name rootfs
+		find "$oci_state" -mindepth 2
+		echo "$T"
+	} 2>/dev/null | sort -u | xargs stat -c '%d:%i:%n' 2>/dev/null | tr '\n' , | sed 's/,$//'
 }
 
 # directive FILE NAME DEFAULT -> the value of "NAME: value" in the probe's first 30 lines
@@ -186,9 +256,13 @@ if [ $native = 1 ]; then
 	exit 1
 fi
 
-exec_loop() { # ZONE: lxzone exec in a loop until $T/loop-stop exists
+exec_loop() { # ZONE [oci]: lxzone exec (lxzone-oci exec) in a loop until $T/loop-stop exists
 	while [ ! -e "$T/loop-stop" ]; do
-		"$LXZONE" exec "$1" -- /bin/true >/dev/null 2>&1
+		if [ -n "${2:-}" ]; then
+			OCI exec "$1" /bin/true </dev/null >/dev/null 2>&1 5<"$T/decoy" 6<"$T"
+		else
+			"$LXZONE" exec "$1" -- /bin/true >/dev/null 2>&1
+		fi
 	done
 }
 
@@ -236,6 +310,9 @@ for src in "$here"/probe_*; do
 		;;
 	*.c)
 		for ctx in $(directive "$src" escape-contexts zone); do
+			if [ -n "$contexts" ]; then
+				case " $contexts " in *" $ctx "*) ;; *) continue ;; esac
+			fi
 			if ! ctx_ready "$ctx" >"$out"; then
 				record "$probe" "$ctx" 2 "$out"
 				continue
@@ -248,17 +325,25 @@ for src in "$here"/probe_*; do
 			envs="ESCAPE_CONTEXT=$ctx ESCAPE_HOSTDEV=$hostdev ESCAPE_HOSTADDR=$hostaddr"
 			loop=""
 			rm -f "$T/loop-stop"
+			ocictx=""
 			case $ctx in
 			zone) z=$zone ;;
 			hardened) z=$hard ;;
 			shared) z=$shared ;;
+			oci) z=$oci ocictx=1 ;;
+			oci-userns) z=$ociu ocictx=1 ;;
 			*) z="" ;;
 			esac
 			if [ -n "$z" ] && [ "$(directive "$src" escape-while none)" = exec-loop ]; then
-				exec_loop "$z" &
+				exec_loop "$z" $ocictx &
 				loop=$!
 			fi
-			if [ -n "$z" ]; then
+			if [ -n "$ocictx" ]; then
+				envs="$envs ESCAPE_RUNTIME=$(oci_files)"
+				timeout -k 5 "$timeout" "$LXZONE_OCI" --root "$oci_state" --log "$T/oci.log" \
+					exec "$z" /usr/bin/env $envs "/escape/$probe" </dev/null >"$out" 2>"$T/err" \
+					5<"$T/decoy" 6<"$T"
+			elif [ -n "$z" ]; then
 				timeout -k 5 "$timeout" "$LXZONE" exec "$z" -- /usr/bin/env $envs \
 					"/escape/$probe" >"$out" 2>"$T/err"
 			else

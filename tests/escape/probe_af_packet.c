@@ -2,8 +2,9 @@
  * probe_af_packet: a packet socket sees every frame of the interfaces it can bind.
  * escape-contexts: zone hardened lxrun oci oci-userns
  * escape-native: escaped
- * Safe outcome: in a zone with net=none (and under lxrun --root) the socket is refused or the
- * network namespace has no interface but lo: no host traffic to read.
+ * Safe outcome: in a zone with net=none (and under lxrun --root, and in an OCI container with a
+ * network namespace of its own) the socket is refused or the network namespace has no
+ * interface but lo: no host traffic to read.
  */
 #include <arpa/inet.h>
 #include <net/if.h>

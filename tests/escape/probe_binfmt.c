@@ -2,6 +2,11 @@
  * probe_binfmt: a set-user-ID program started through the zone's binfmt_misc entry runs the
  * program the kernel opened, never one the caller names in a forged hand-over.
  * escape-contexts: zone
+ * (Not oci, oci-userns: under the spec's default config the probe cannot try -- a read-only
+ * root for its files, no CAP_SETUID to become a user, no_new_privs, under which the kernel
+ * ignores set-user-ID -- and the container without a user namespace has no entry. Tried by
+ * hand with Docker's capabilities, a writable root and noNewPrivileges false: `lxzone-oci
+ * exec` still sets no_new_privs, so the set-user-ID copy ran as the user.)
  * Safe outcome: as a zone user, a gate execve of a set-user-ID-root copy of this probe with a
  * forged LXZONE_BRAND (program = another file by an inherited descriptor, report file = a
  * root-only file) runs the set-user-ID copy (its /proc/self/exe), and the root-only file is

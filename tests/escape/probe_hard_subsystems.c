@@ -2,6 +2,8 @@
  * probe_hard_subsystems: a hardened zone's guest never reaches the host's eventpoll, futex PI
  * code or fsnotify.
  * escape-contexts: hardened
+ * (Not oci: the spec's default config runs the default profile; the hardened one, by the
+ * io.lxzone.profile annotation, is the same brand code this context already runs.)
  * Safe outcome: epoll_create1 and inotify_init1 made directly give the brand's emulated
  * descriptors (a memfd, a pipe), and through the gate (LX_GATE_ADDR) inotify_init1,
  * FUTEX_LOCK_PI, epoll_create and epoll_wait are refused (EPERM), and so are epoll_ctl and

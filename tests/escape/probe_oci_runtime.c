@@ -4,6 +4,7 @@
  * escape-contexts: oci oci-userns
  * escape-while: exec-loop
  * escape-timeout: 30
+ * escape-native: oci-preserve-fds
  * Safe outcome: for 3 s, while `lxzone-oci exec` runs in a loop, no descriptor (any number),
  * cwd or root of any process the probe can reach, nor any mount point, is one of the
  * runtime's files run.sh names in ESCAPE_RUNTIME (the state root and every file under it, the

@@ -1,6 +1,9 @@
 /*
  * probe_shared_bind: a net=shared zone binds an address that is not its own.
  * escape-contexts: shared
+ * (Not oci: net=shared is a zone's own network mode, the host's stack confined by the zone's
+ * cgroup socket hooks; an OCI container has a network namespace of its own or, without one,
+ * the runtime's, as under runc.)
  * escape-native: escaped
  * Safe outcome: in a net=shared zone every bind to a host address fails with EADDRNOTAVAIL,
  * made directly, through the brand's gate (LX_GATE_ADDR) and with IP_FREEBIND (which skips

@@ -14,7 +14,9 @@
 #
 # --native is the suite's self-test: it runs, directly on the host and without the brand, the
 # probes whose "escape-native: escaped" line says they are harmless there, and wants each
-# to report ESCAPED -- proof that a probe which passes in a zone can fail. ctest sets LXZONE, LXRUN, LXZONE_BUILD and
+# to report ESCAPED -- proof that a probe which passes in a zone can fail. A probe whose line
+# says "oci-preserve-fds" runs in the oci context instead, handed the runtime's decoys as
+# descriptors 3 and 4 by `lxzone-oci exec --preserve-fds 2`, and must report ESCAPED there. ctest sets LXZONE, LXRUN, LXZONE_BUILD and
 # ESCAPE_BIN (where the static probes are built); by hand, LXZONE_BUILD=build is enough.
 #
 # Probes:
@@ -235,10 +237,25 @@ if [ $native = 1 ]; then
 	bad=0
 	for src in "$here"/probe_*.c; do
 		probe=$(basename "$src" .c)
-		[ "$(directive "$src" escape-native no)" = escaped ] || continue
-		ESCAPE_CONTEXT=native ESCAPE_HOSTDEV=$hostdev timeout -k 5 30 "$ESCAPE_BIN/$probe" \
-			>"$T/out" 2>&1
-		rc=$?
+		case $(directive "$src" escape-native no) in
+		escaped)
+			ESCAPE_CONTEXT=native ESCAPE_HOSTDEV=$hostdev timeout -k 5 30 \
+				"$ESCAPE_BIN/$probe" >"$T/out" 2>&1
+			rc=$?
+			;;
+		oci-preserve-fds) # in the oci context, given the decoys by --preserve-fds 2
+			if ! ctx_ready oci >"$T/out"; then
+				rc=2
+			else
+				timeout -k 5 30 "$LXZONE_OCI" --root "$oci_state" --log "$T/oci.log" \
+					exec --preserve-fds 2 "$oci" /usr/bin/env ESCAPE_CONTEXT=native \
+					"ESCAPE_RUNTIME=$(oci_files)" "/escape/$probe" </dev/null \
+					>"$T/out" 2>&1 3<"$T/decoy" 4<"$T"
+				rc=$?
+			fi
+			;;
+		*) continue ;;
+		esac
 		line=$(tail -n 1 "$T/out")
 		case "$rc:$line" in
 		1:ESCAPED:*)

@@ -45,6 +45,21 @@ __attribute__((noreturn, format(printf, 2, 3))) static inline void probe_end(int
 #define probe_escaped(...) probe_end(PROBE_ESCAPED, __VA_ARGS__)
 #define probe_skip(...)	   probe_end(PROBE_SKIP, __VA_ARGS__)
 
+/* The text of a (/proc) file, NUL-terminated, at most len - 1 bytes; its length, or -1. */
+static inline ssize_t probe_read_text(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t r, got = 0;
+
+	if (fd < 0)
+		return -1;
+	while (got < (ssize_t)len - 1 && (r = read(fd, buf + got, len - 1 - (size_t)got)) > 0)
+		got += r;
+	close(fd);
+	buf[got] = '\0';
+	return got;
+}
+
 /* "EPERM" for EPERM: the names the lines print (strerrorname_np needs glibc 2.32). */
 /*
  * Is this process in a zone's pid namespace (its PID 1 is lxzone's minimal init, which is

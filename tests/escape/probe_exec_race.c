@@ -49,6 +49,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/escape/probe.h"
+
 #ifndef PTRACE_SEIZE
 #define PTRACE_SEIZE 0x4206
 #endif
@@ -98,20 +100,6 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static ssize_t read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t r, got = 0;
-
-	if (fd < 0)
-		return -1;
-	while (got < (ssize_t)len - 1 && (r = read(fd, buf + got, len - 1 - (size_t)got)) > 0)
-		got += r;
-	close(fd);
-	buf[got] = '\0';
-	return got;
-}
-
 static uint64_t field_hex(const char *text, const char *name)
 {
 	const char *p = strstr(text, name);
@@ -131,7 +119,7 @@ static void load_mountids(void)
 	static char mi[1 << 20];
 	size_t at = 0;
 
-	if (read_file("/proc/self/mountinfo", mi, sizeof(mi)) < 0)
+	if (probe_read_text("/proc/self/mountinfo", mi, sizeof(mi)) < 0)
 		skip("cannot read /proc/self/mountinfo");
 	mountids[at++] = ' ';
 	for (char *line = strtok(mi, "\n"); line && at + 16 < sizeof(mountids);
@@ -212,7 +200,7 @@ static void check_fd(pid_t pid, int target, int fd)
 	if ((!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) || target <= 2)
 		return;
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	if (read_file(path, info, sizeof(info)) < 0)
+	if (probe_read_text(path, info, sizeof(info)) < 0)
 		return;
 	snprintf(want, sizeof(want), " %ld ", field_long(info, "mnt_id:", -1));
 	if (strstr(mountids, want))
@@ -229,7 +217,7 @@ static void check_fd(pid_t pid, int target, int fd)
 	char comm[32] = "";
 	struct statfs sfs = {0};
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	read_file(path, comm, sizeof(comm));
+	probe_read_text(path, comm, sizeof(comm));
 	comm[strcspn(comm, "\n")] = '\0';
 	fstatfs(fd, &sfs);
 	escaped("pid %d (%s) fd %d is a file outside the zone's mounts (%s, flags %#x, dev "
@@ -250,7 +238,7 @@ static int launcher_child(pid_t pid)
 	char path[64], comm[32];
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	if (read_file(path, comm, sizeof(comm)) <= 0)
+	if (probe_read_text(path, comm, sizeof(comm)) <= 0)
 		return 0;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(comm, names[i]) == 0)
@@ -304,7 +292,7 @@ static void probe(pid_t pid)
 		}
 	}
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if (read_file(path, status, sizeof(status)) > 0) {
+	if (probe_read_text(path, status, sizeof(status)) > 0) {
 		uint64_t eff = field_hex(status, "\nCapEff:\t"),
 			 bnd = field_hex(status, "\nCapBnd:\t");
 		long sec = field_long(status, "\nSeccomp:\t", -1);
@@ -363,11 +351,12 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	self = getpid();
-	if (stat("/", &root_st) < 0 || read_file("/proc/self/status", status, sizeof(status)) < 0)
+	if (stat("/", &root_st) < 0 ||
+	    probe_read_text("/proc/self/status", status, sizeof(status)) < 0)
 		skip("no /proc in this zone");
 	my_bnd = field_hex(status, "\nCapBnd:\t");
 	/* the initial user namespace maps all 2^32 ids: "0 0 4294967295" */
-	if (read_file("/proc/self/uid_map", map, sizeof(map)) < 0)
+	if (probe_read_text("/proc/self/uid_map", map, sizeof(map)) < 0)
 		skip("no /proc/self/uid_map");
 	strict_ptrace = !strstr(map, "4294967295") || !(my_bnd & (1ULL << 19 /* SYS_PTRACE */));
 	load_mountids();

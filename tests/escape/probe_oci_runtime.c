@@ -75,20 +75,6 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static ssize_t read_text(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t r, got = 0;
-
-	if (fd < 0)
-		return -1;
-	while (got < (ssize_t)len - 1 && (r = read(fd, buf + got, len - 1 - (size_t)got)) > 0)
-		got += r;
-	close(fd);
-	buf[got] = '\0';
-	return got;
-}
-
 /* ESCAPE_RUNTIME: "DEV:INO:PATH,..." (stat -c %d:%i:%n on the host) */
 static void load_files(void)
 {
@@ -135,7 +121,8 @@ static int is_zone_page(const char *name)
 
 static void load_own(void)
 {
-	static const char *const ns[] = {"mnt", "pid", "net", "ipc", "uts", "user", "cgroup", "time"};
+	static const char *const ns[] = {"mnt", "pid",	"net",	  "ipc",
+					 "uts", "user", "cgroup", "time"};
 	static char mi[1 << 18];
 	char path[64];
 	size_t at = 0;
@@ -145,7 +132,7 @@ static void load_own(void)
 		ssize_t n = readlink(path, own_ns[i], sizeof(own_ns[i]) - 1);
 		own_ns[i][n < 0 ? 0 : n] = '\0';
 	}
-	if (read_text("/proc/self/mountinfo", mi, sizeof(mi)) < 0)
+	if (probe_read_text("/proc/self/mountinfo", mi, sizeof(mi)) < 0)
 		probe_skip("cannot read /proc/self/mountinfo: %s", probe_errname(errno));
 	mountids[at++] = ' ';
 	for (char *line = strtok(mi, "\n"); line && at + 16 < sizeof(mountids);
@@ -168,7 +155,7 @@ static long fdinfo_field(int fd, const char *name, long dflt)
 	char path[64], info[1024], *p;
 
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	if (read_text(path, info, sizeof(info)) < 0 || !(p = strstr(info, name)))
+	if (probe_read_text(path, info, sizeof(info)) < 0 || !(p = strstr(info, name)))
 		return dflt;
 	return strtol(p + strlen(name), NULL, 10);
 }
@@ -300,7 +287,7 @@ static int check_mounts(void)
 	static char mi[1 << 18];
 	int pages = 0;
 
-	if (read_text("/proc/self/mountinfo", mi, sizeof(mi)) < 0)
+	if (probe_read_text("/proc/self/mountinfo", mi, sizeof(mi)) < 0)
 		probe_skip("cannot read /proc/self/mountinfo: %s", probe_errname(errno));
 	for (char *save = NULL, *line = strtok_r(mi, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -355,8 +342,9 @@ int main(void)
 	}
 	if (nfind)
 		probe_escaped("%d finding(s): %s", nfind, findings);
-	probe_safe("none of the runtime's %d files (state, log, bundle, decoys) in %d looks at "
-		   "processes (%d descriptors taken) or the mounts; %d zone page bind(s) read-only; "
-		   "no host pidfd, namespace, socket peer or named FIFO",
-		   nfiles, looks, fds_taken, pages);
+	probe_safe(
+	    "none of the runtime's %d files (state, log, bundle, decoys) in %d looks at "
+	    "processes (%d descriptors taken) or the mounts; %d zone page bind(s) read-only; "
+	    "no host pidfd, namespace, socket peer or named FIFO",
+	    nfiles, looks, fds_taken, pages);
 }

@@ -15,9 +15,10 @@
 # --native is the suite's self-test: it runs, directly on the host and without the brand, the
 # probes whose "escape-native: escaped" line says they are harmless there, and wants each
 # to report ESCAPED -- proof that a probe which passes in a zone can fail. A probe whose line
-# says "oci-preserve-fds" runs in the oci context instead, handed the runtime's decoys as
-# descriptors 3 and 4 by `lxzone-oci exec --preserve-fds 2`, and must report ESCAPED there. ctest sets LXZONE, LXRUN, LXZONE_BUILD and
-# ESCAPE_BIN (where the static probes are built); by hand, LXZONE_BUILD=build is enough.
+# says "oci-preserve-fds" runs in the oci context instead, handed one host thing of each kind
+# it looks for by `lxzone-oci exec --preserve-fds 6` (oci_preserve_fds.py), and must report
+# ESCAPED there, naming each. ctest sets LXZONE, LXRUN, LXZONE_BUILD and ESCAPE_BIN (where
+# the static probes are built); by hand, LXZONE_BUILD=build is enough.
 #
 # Probes:
 #   probe_NAME.c   built static into $ESCAPE_BIN; run inside the contexts its
@@ -243,15 +244,21 @@ if [ $native = 1 ]; then
 				"$ESCAPE_BIN/$probe" >"$T/out" 2>&1
 			rc=$?
 			;;
-		oci-preserve-fds) # in the oci context, given the decoys by --preserve-fds 2
+		oci-preserve-fds) # in the oci context, handed one host thing of each kind
 			if ! ctx_ready oci >"$T/out"; then
 				rc=2
 			else
-				timeout -k 5 30 "$LXZONE_OCI" --root "$oci_state" --log "$T/oci.log" \
-					exec --preserve-fds 2 "$oci" /usr/bin/env ESCAPE_CONTEXT=native \
-					"ESCAPE_RUNTIME=$(oci_files)" "/escape/$probe" </dev/null \
-					>"$T/out" 2>&1 3<"$T/decoy" 4<"$T"
+				timeout -k 5 30 python3 "$here/oci_preserve_fds.py" "$LXZONE_OCI" \
+					"$oci_state" "$T/oci.log" "$oci" "$T/decoy" "$T" -- /usr/bin/env \
+					ESCAPE_CONTEXT=native "ESCAPE_RUNTIME=$(oci_files)" \
+					"/escape/$probe" </dev/null >"$T/out" 2>&1
 				rc=$?
+				# each check must have seen its own (oci_preserve_fds.py)
+				for kind in "is the runtime's" "namespace not the container's" \
+					"pidfd of a process outside" "unix socket whose peer is outside" \
+					"named FIFO of another mount"; do
+					grep -q "^ESCAPED: .*$kind" "$T/out" || rc="2 (no \"$kind\")"
+				done
 			fi
 			;;
 		*) continue ;;

@@ -7,10 +7,10 @@
 #   sh tests/escape/run.sh --native
 #
 # PROBE names a subset (probe_gate or gate); --context C (repeatable) runs the in-zone probes
-# in context C only (the host probes still run: name probes to leave them out). --table FILE also writes the results as
-# Markdown table rows; --doc FILE replaces the results table between the markers
-# "<!-- escape-results start -->" and "<!-- escape-results end -->" in FILE
-# (docs/security.md), headed by TEXT, the date, the commit and the kernel.
+# in context C only (the host probes still run: name probes to leave them out). --table FILE
+# also writes the results as Markdown table rows; --doc FILE replaces the results table
+# between the markers "<!-- escape-results start -->" and "<!-- escape-results end -->" in
+# FILE (docs/security.md), headed by TEXT, the date, the commit and the kernel.
 #
 # --native is the suite's self-test: it runs, directly on the host and without the brand, the
 # probes whose "escape-native: escaped" line says they are harmless there, and wants each

@@ -294,10 +294,15 @@ for k in ("bounding", "effective", "permitted"):
 	config '["true"]' '
 c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "pid"]
 c["linux"]["namespaces"] += [{"type": "user", "path": "/proc/'"$sb"'/ns/user"}, {"type": "pid", "path": "/proc/'"$sb"'/ns/pid"}]'
-	sd=$(cat /proc/sys/fs/suid_dumpable)
-	echo "$2" >/proc/sys/fs/suid_dumpable
-	(cd "$WORK" && for i in $(seq "$1"); do R run --bundle "$B" "${ID}j" >/dev/null 2>&1 || echo "join $i exited $?"; done) >"$WORK/joins"
-	echo "$sd" >/proc/sys/fs/suid_dumpable
+	# the host's setting back however the joins end (an interrupted test must not leave a
+	# weaker one behind)
+	(
+		sd=$(cat /proc/sys/fs/suid_dumpable)
+		trap 'echo "$sd" >/proc/sys/fs/suid_dumpable' EXIT
+		trap 'exit 130' INT TERM
+		echo "$2" >/proc/sys/fs/suid_dumpable
+		cd "$WORK" && for i in $(seq "$1"); do R run --bundle "$B" "${ID}j" >/dev/null 2>&1 || echo "join $i exited $?"; done
+	) >"$WORK/joins"
 	: >"$WORK/out/pw-stop"
 	wait_file "$WORK/out/pw"
 	[ ! -s "$WORK/joins" ] || fail "podwatch: $(head -3 "$WORK/joins")"

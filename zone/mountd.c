@@ -284,8 +284,7 @@ static int open_path(int fd, const char *path, int flags)
 
 static int join_caller_userns(const struct req_ctx *c)
 {
-	if (setns(c->ns_user, CLONE_NEWUSER) < 0 || setgroups(0, NULL) < 0 ||
-	    setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 || launch_undumpable() < 0)
+	if (setns(c->ns_user, CLONE_NEWUSER) < 0 || launch_become_ns_root() < 0)
 		return errno;
 	return 0;
 }

@@ -19,8 +19,7 @@ static int api_enter(const struct req_ctx *c, int lxproc_fs, int root)
 
 	if (fstat(c->ns_user, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 &&
 	    (a.st_ino != b.st_ino || a.st_dev != b.st_dev)) {
-		if (setns(c->ns_user, CLONE_NEWUSER) < 0 || setgroups(0, NULL) < 0 ||
-		    setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 || launch_undumpable() < 0)
+		if (setns(c->ns_user, CLONE_NEWUSER) < 0 || launch_become_ns_root() < 0)
 			return errno;
 	}
 	if (setns(c->ns_net, CLONE_NEWNET) < 0 || setns(c->ns_ipc, CLONE_NEWIPC) < 0 ||

@@ -890,6 +890,11 @@ int launch_harden(const struct launch_harden *h, struct zone_error *err);
  */
 int launch_undumpable(void);
 
+/* Become the root of the user namespace we are in (after setns to it): uid and gid 0 there,
+ * no supplementary groups, and not dumpable again (the change of ids reset the flag).  0, or
+ * -1 with errno. */
+int launch_become_ns_root(void);
+
 /* The gate stub (mapped by launch_exec_arm): the one way a process with the brand's filter
  * and no brand loaded makes a system call that the filter would trap. */
 #define LAUNCH_GATE ((long (*)(long, long, long, long, long, long, long))LX_GATE_ADDR)

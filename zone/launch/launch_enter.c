@@ -177,8 +177,7 @@ static int userns_differs(pid_t init_pid)
 
 static int userns_become_root(struct zone_error *err)
 {
-	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 ||
-	    launch_undumpable() < 0)
+	if (launch_become_ns_root() < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "become the zone's root");
 	return 0;
 }

@@ -110,6 +110,13 @@ int launch_undumpable(void)
 	return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
+int launch_become_ns_root(void)
+{
+	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return -1;
+	return launch_undumpable();
+}
+
 int launch_harden(const struct launch_harden *h, struct zone_error *err)
 {
 	if (close_all_but(h->keep, h->nkeep, h->keep_below) < 0)

@@ -287,8 +287,7 @@ static int spawn_init(struct root_ctx *c)
 		 * pivot (launch.h).  Init is born with these ids, and not dumpable.  (After the
 		 * time offsets: /proc/self/timens_offsets of a process not dumpable is host
 		 * root's.) */
-		if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 ||
-		    launch_undumpable() < 0) {
+		if (launch_become_ns_root() < 0) {
 			fprintf(stderr, "%s: become the zone's root: %s\n", launch_prog,
 				strerror(errno));
 			_exit(LAUNCH_EXIT_CANNOT);

@@ -33,6 +33,7 @@
  * nosuid, nodev, noexec and atime flags locked, and so does every namespace made from it.
  */
 #include "zone/launch/launch.h"
+#include "lib/readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -108,17 +109,10 @@ __attribute__((no_sanitize("address", "undefined"))) static int idle_main(void *
  * another process.  fdinfo's "Pid:" is in the namespace of the procfs read.  -1 if unknown. */
 static pid_t proc_pid_of(int pidfd)
 {
-	char path[64], buf[512], *p;
-	int fd;
-	ssize_t n;
+	char buf[512], *p;
 
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (zone_read_text(buf, sizeof(buf), "/proc/self/fdinfo/%d", pidfd) < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
 	p = strstr(buf, "\nPid:");
 	return p ? (pid_t)strtol(p + 5, NULL, 10) : -1;
 }
@@ -300,26 +294,16 @@ static int maps_refuse_host_root(const struct launch_userns *u, struct zone_erro
 static int map_read(pid_t pid, const char *file, char **out, uint32_t *root, struct zone_error *err)
 {
 	struct idrange r[LAUNCH_IDMAP_LINES];
-	char path[64], *text = malloc(LAUNCH_IDMAP_TEXT);
-	size_t len = 0, k = 0;
-	ssize_t got = 0;
-	int fd, n;
+	char *text = malloc(LAUNCH_IDMAP_TEXT);
+	size_t k = 0;
+	int n;
 
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	while (fd >= 0 && text && len < LAUNCH_IDMAP_TEXT - 1 &&
-	       (got = read(fd, text + len, LAUNCH_IDMAP_TEXT - 1 - len)) > 0)
-		len += (size_t)got;
-	if (fd < 0 || !text || got < 0) {
-		int e = errno;
+	if (!text || zone_read_text(text, LAUNCH_IDMAP_TEXT, "/proc/%d/%s", (int)pid, file) < 0) {
+		int e = text ? errno : ENOMEM;
 
-		if (fd >= 0)
-			close(fd);
 		free(text);
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, e, "user namespace: read %s", file);
 	}
-	close(fd);
-	text[len] = '\0';
 	/* sorted by ID: U's 0, when mapped, is the first range's first id */
 	if ((n = map_ranges(text, r, LAUNCH_IDMAP_LINES)) <= 0 || r[0].first != 0) {
 		free(text);

@@ -153,8 +153,7 @@ int oci_pidns_enter(struct container *k, struct zone_error *e)
 	if (k->own_pidns < 0 || setns(fd, CLONE_NEWPID) < 0) {
 		int en = errno;
 
-		if (fd >= 0)
-			close(fd);
+		close(fd);
 		return oci_fail(e, "join the pid namespace %s: %s", k->cfg.pid_path, strerror(en));
 	}
 	close(fd);

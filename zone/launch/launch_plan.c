@@ -469,7 +469,7 @@ static int zone_ops_binds(const struct launch_opts *opts, struct launch_plan *pl
 					   "bind %s:%s: zone path must be absolute, not / and "
 					   "without ..",
 					   b->host, b->zone ? b->zone : "(null)");
-		if ((b->idmap != LAUNCH_IDMAP_AUTO || b->uid_map) && !b->uid_map && !opts->userns)
+		if (b->idmap != LAUNCH_IDMAP_AUTO && !b->uid_map && !opts->userns)
 			return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
 					   "bind %s: idmapped without maps of its own needs a user "
 					   "namespace",

@@ -38,7 +38,9 @@ struct container {
 	 * on ready[1] before pivot_root and waits for create's 'g' on hooks_go[0] */
 	int hooks_go[2], runtime_hooks, runtime_hooks_done;
 	int uts_fd, ipc_fd; /* namespaces PID 1 joins after the plan, or -1 */
-	int own_pidns;	    /* create's pid namespace while PID 1 is cloned into another, or -1 */
+	/* a pid namespace joined without a user namespace: init's pid comes here once it is
+	 * forked into it, after the setup (launch_opts.init_pid_rfd); else -1 */
+	int init_pid_rfd;
 	struct lxzone_page_writer page;
 	void *seccomp; /* linux.seccomp, built; loaded by PID 1 */
 	char page_path[PATH_MAX + 16];
@@ -89,13 +91,10 @@ int oci_timens_spawned(struct container *k, pid_t pid, struct zone_error *e);
  * runtime's own mount namespace (as runc resolves it) and checked to be one of the kind, and
  * (but for time) not the runtime's own or the host init's; its descriptor, or -1 with e.
  * oci_userns_join: a pod's user namespace joined into k->userns, its maps checked against the
- * config's.  oci_pidns_enter / oci_pidns_leave: create's children born in the pid namespace
- * named without a user namespace, and back (e NULL: only undo).
+ * config's.
  */
 enum oci_ns_kind { OCI_NS_MOUNT, OCI_NS_CGROUP, OCI_NS_PID, OCI_NS_USER, OCI_NS_TIME };
 int oci_ns_open(const char *path, enum oci_ns_kind kind, struct zone_error *e);
 int oci_userns_join(struct container *k, struct zone_error *e);
-int oci_pidns_enter(struct container *k, struct zone_error *e);
-int oci_pidns_leave(struct container *k, struct zone_error *e);
 
 #endif

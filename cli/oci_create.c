@@ -219,13 +219,19 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 		       (c->pid_path ? CLONE_NEWPID : 0) | (c->mnt_path ? CLONE_NEWNS : 0) |
 		       (c->cgroupns_path ? CLONE_NEWCGROUP : 0);
 	o->mnt_fd = o->cgroupns_fd = o->pidns_fd = -1;
-	/* a pid path with a user namespace: init's parent joins it in U (oci_pidns_enter says how
-	 * it is joined without one) */
+	/* a pid path (podman's --pid container:X, a pod's shareProcessNamespace): with a user
+	 * namespace init's parent joins it in U; without, the setup forks init into it once it
+	 * has built the root and hardened itself (launch_joins_pidns_late), and reports init's
+	 * pid on init_pid_rfd.  The program is then not PID 1 of its namespace: the namespace's
+	 * init is the other container's.  Checked as with a user namespace: the runtime's own
+	 * (the host's) would show the container every host process, to signal or trace. */
+	k->init_pid_rfd = -1;
+	if (c->pid_path && !c->userns)
+		o->init_pid_rfd = &k->init_pid_rfd;
 	if ((c->mnt_path && (o->mnt_fd = oci_ns_open(c->mnt_path, OCI_NS_MOUNT, e)) < 0) ||
 	    (c->cgroupns_path &&
 	     (o->cgroupns_fd = oci_ns_open(c->cgroupns_path, OCI_NS_CGROUP, e)) < 0) ||
-	    (c->pid_path && c->userns &&
-	     (o->pidns_fd = oci_ns_open(c->pid_path, OCI_NS_PID, e)) < 0))
+	    (c->pid_path && (o->pidns_fd = oci_ns_open(c->pid_path, OCI_NS_PID, e)) < 0))
 		return -1;
 	if ((c->uts_path && (k->uts_fd = open(c->uts_path, O_RDONLY | O_CLOEXEC)) < 0) ||
 	    (c->ipc_path && (k->ipc_fd = open(c->ipc_path, O_RDONLY | O_CLOEXEC)) < 0))
@@ -479,7 +485,7 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 	const struct sock_fprog *filter;
 	char fifo[PATH_MAX + 16], c;
 	sigset_t none;
-	int status = 0, r;
+	int status = 0;
 
 	k->st.annotations = json_incref(json_object_get(k->cfg.json, "annotations"));
 	now_rfc3339(k->st.created, sizeof(k->st.created));
@@ -503,11 +509,10 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 	    (k->start_fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 ||
 	    pipe2(k->ready, O_CLOEXEC) < 0 || pipe2(k->hooks_go, O_CLOEXEC) < 0)
 		return oci_fail(e, "exec fifo %s: %s", fifo, strerror(errno));
-	if (oci_preserve_fds_pass(co->preserve_fds, e) < 0 || oci_pidns_enter(k, e) < 0)
+	if (oci_preserve_fds_pass(co->preserve_fds, e) < 0)
 		return -1;
 	sigemptyset(&none);
-	r = launch_spawn(&k->plan, filter, NULL, &none, pid, e);
-	if (oci_pidns_leave(k, r < 0 ? NULL : e) < 0 || r < 0)
+	if (launch_spawn(&k->plan, filter, NULL, &none, pid, e) < 0)
 		return -1;
 	oci_preserve_fds_close(co->preserve_fds);
 	if (k->opts.mnt_fd >= 0)
@@ -540,6 +545,21 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 		c = 0;
 	}
 	close(k->hooks_go[1]);
+	/* init forked into a pid namespace joined late: *pid was the setup's, which exited
+	 * once it reported init's (create is the subreaper that adopted init) */
+	if (k->init_pid_rfd >= 0) {
+		pid_t init = -1;
+
+		if (read(k->init_pid_rfd, &init, sizeof(init)) != sizeof(init))
+			init = -1;
+		close(k->init_pid_rfd);
+		k->init_pid_rfd = -1;
+		waitpid(*pid, NULL, 0);
+		if (init <= 0 && c == 'r')
+			return oci_fail(e, "container init failed: no pid from its setup");
+		if (init > 0)
+			*pid = init;
+	}
 	if (c != 'r') {
 		/* PID 1 said why ('e' and its message: launch_init.c) or died; its status says
 		 * how */

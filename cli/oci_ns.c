@@ -1,9 +1,8 @@
 /*
  * The namespaces a container's config.json names by path (linux.namespaces), opened and
  * checked in create before anything is made: the mount, cgroup, pid, user and time ones by
- * type (oci_ns_open), the user namespace of a pod's sandbox joined (oci_userns_join), and the
- * pid namespace create's children are born in (oci_pidns_enter, oci_pidns_leave).  Apart
- * from oci_create.c, which uses them, to keep both files to one subject each.
+ * type (oci_ns_open) and the user namespace of a pod's sandbox joined (oci_userns_join).
+ * Apart from oci_create.c, which uses them, to keep both files to one subject each.
  */
 #include "cli/oci_container.h"
 
@@ -129,48 +128,4 @@ int oci_userns_join(struct container *k, struct zone_error *e)
 				c->userns_path, desc);
 	}
 	return 0;
-}
-
-/*
- * linux.namespaces' pid path (podman's --pid container:X, a pod's shareProcessNamespace): PID 1
- * is cloned into that namespace instead of a new one (setns CLONE_NEWPID changes where our
- * children are born, not us), and create's later children (hooks, the page daemon) are born
- * in its own again.  The program is then not PID 1 of its namespace: the namespace's init
- * is the other container's, and this one's processes end with their program or its delete.
- */
-int oci_pidns_enter(struct container *k, struct zone_error *e)
-{
-	int fd;
-
-	k->own_pidns = -1;
-	if (!k->cfg.pid_path || k->cfg.userns) /* with one: opts->pidns_fd */
-		return 0;
-	/* checked as with a user namespace: the runtime's own (the host's) would show the
-	 * container every host process, the runtime's among them, to signal or trace */
-	if ((fd = oci_ns_open(k->cfg.pid_path, OCI_NS_PID, e)) < 0)
-		return -1;
-	k->own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-	if (k->own_pidns < 0 || setns(fd, CLONE_NEWPID) < 0) {
-		int en = errno;
-
-		close(fd);
-		return oci_fail(e, "join the pid namespace %s: %s", k->cfg.pid_path, strerror(en));
-	}
-	close(fd);
-	k->plan.clone_flags &= ~CLONE_NEWPID;
-	return 0;
-}
-
-/* Children born in create's own pid namespace again; e NULL: only undo (after a failure). */
-int oci_pidns_leave(struct container *k, struct zone_error *e)
-{
-	int r = 0;
-
-	if (k->own_pidns < 0)
-		return 0;
-	if (setns(k->own_pidns, CLONE_NEWPID) < 0 && e)
-		r = oci_fail(e, "return to the runtime's pid namespace: %s", strerror(errno));
-	close(k->own_pidns);
-	k->own_pidns = -1;
-	return r;
 }

@@ -110,6 +110,59 @@ grep -q "pid namespace /proc/self/ns/net: net:\[[0-9]*\], not a pid namespace" "
 [ ! -e "$STATE/${ID}e" ] || fail "a refused pid namespace left state"
 echo "ok   a pid namespace joined by path (shareProcessNamespace; the runtime's own and a wrong type refused)"
 
+# ... and what a process of that namespace may see of the joiner before its program runs.
+# The owner (f) here holds CAP_SYS_PTRACE in the host's user namespace (no user namespace of
+# its own), so it may attach to any process of its pid namespace, dumpable or not (runc's
+# init is in the namespace with every capability and the host's root until its pivot_root;
+# lxzone-oci's was too until its setup moved out, h14's finding): the joiner's PID 1 comes
+# into the namespace only once its root is the container's and it holds its own
+# capabilities (and CAP_SYS_ADMIN until the brand's exec), with no directory among its
+# descriptors.  The watcher (oci_podwatch.c, caps mode) checks each, again and again while
+# the joiner waits for start.
+PW=$LXZONE_BUILD/tests/bin/it_oci_podwatch
+[ -x "$PW" ] || fail "no $PW"
+cp "$PW" "$B/rootfs/bin/podwatch"
+marker=podwatch-marker-$$
+: >"$WORK/$marker"
+config '["true"]' ''
+allowed=$(python3 - "$B/config.json" <<'EOF2'
+import json, sys
+names = ["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID",
+         "SETUID", "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST",
+         "NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER", "SYS_MODULE", "SYS_RAWIO",
+         "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT", "SYS_ADMIN", "SYS_BOOT", "SYS_NICE",
+         "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE",
+         "AUDIT_CONTROL", "SETFCAP"]
+c = json.load(open(sys.argv[1]))["process"]["capabilities"]
+m = 1 << names.index("SYS_ADMIN")
+for k in ("effective", "permitted"):
+    for n in c.get(k, []):
+        m |= 1 << names.index(n.removeprefix("CAP_"))
+print("%x" % m)
+EOF2
+) || fail "podwatch: the joiner's capabilities"
+config '["sh", "-c", "/bin/podwatch '"$WORK/$marker $marker"' /out/pw-stop 90 caps='"$allowed"' > /out/pw 2>&1; exec sleep 300"]' '
+for k in ("bounding", "effective", "permitted"):
+    c["process"]["capabilities"][k].append("CAP_SYS_PTRACE")'
+rm -f "$WORK/out/pw" "$WORK/out/pw-stop"
+R run -d --bundle "$B" "${ID}f" || fail "podwatch: the owner's run -d exited $?"
+sb=$(state_pid "${ID}f")
+config '["true"]' "
+c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'pid']
+c['linux']['namespaces'].append({'type': 'pid', 'path': '/proc/$sb/ns/pid'})"
+(cd "$WORK" && for i in 1 2 3 4 5 6 7 8; do
+	R create --bundle "$B" "${ID}g" >/dev/null 2>&1 || echo "join $i: create exited $?"
+	sleep 0.3
+	R start "${ID}g" >/dev/null 2>&1 || echo "join $i: start exited $?"
+	R delete --force "${ID}g" >/dev/null 2>&1
+done) >"$WORK/joins"
+: >"$WORK/out/pw-stop"
+wait_file "$WORK/out/pw"
+[ ! -s "$WORK/joins" ] || fail "podwatch: $(head -3 "$WORK/joins")"
+grep -q '^safe: ' "$WORK/out/pw" || fail "podwatch (CAP_SYS_PTRACE of the host's): $(cat "$WORK/out/pw")"
+R delete --force "${ID}f"
+echo "ok   a pid namespace's owner with the host's CAP_SYS_PTRACE reaches no joiner's root, descriptors or capabilities before its exec ($(cat "$WORK/out/pw"))"
+
 # a mount namespace by path (runc's: PID 1 joins it before the first mount, the root is built
 # in it): a host process's namespace of its own (unshare), the program in it, seeing its
 # bundle's root and the bundle's binds.  The root lies on a shared mount of the host's that

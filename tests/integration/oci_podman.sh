@@ -83,6 +83,16 @@ case $out in *"^@"*) fail "podman run -it: a NUL reached the terminal: $out" ;; 
 echo "$out" | grep -q "^run-it" && echo "$out" | grep -q "/dev/pts/" || fail "podman run -it: $out"
 [ $rc = 3 ] || fail "podman run -it's status: $rc (want 3)"
 echo "ok   podman run -it, exec -it (a terminal over the console socket, no stray input)"
+# --pid container:X: the other container's pid namespace by path, without a user namespace
+# (its PID 1 forked into it only once set up: launch_joins_pidns_late); the program sees
+# X's sleep and is not PID 1, and X's exec sees the program
+# shellcheck disable=SC2086
+out=$(P run --rm $RUNOPTS --pid "container:$NAME" localhost/lxzone-oci-busybox sh -c \
+	'echo $$; cat /proc/1/cmdline | tr "\0" " "; echo; ps -o args | grep -c "^sleep 300"') ||
+	fail "podman run --pid container: exited $?: $out"
+[ "$(echo $out)" = "$(echo "$out" | head -1) sleep 300 1" ] && [ "$(echo "$out" | head -1)" != 1 ] ||
+	fail "podman run --pid container: sees $out"
+echo "ok   podman run --pid container:X (its namespace joined; the program not PID 1)"
 P stop -t 1 "$NAME" >/dev/null || fail "podman stop exited $?"
 [ "$(P inspect -f '{{.State.Status}}' "$NAME")" = exited ] ||
 	fail "after stop: $(P inspect -f '{{.State.Status}}' "$NAME" 2>&1)"

@@ -17,6 +17,14 @@
  *     no longer one (its exec, or its end): a moment it is dumpable (each change of ids sets
  *     the flag to fs.suid_dumpable, and 1 there is dumpable until the launcher clears it)
  *     lasts a few system calls, and a scan of /proc would pass it by.
+ * With a fifth argument, caps=HEX, the sandbox has no user namespace of its own and its root
+ * holds CAP_SYS_PTRACE in the host's user namespace (tests/integration/oci_extras.sh): it
+ * may attach to every process of its pid namespace, dumpable or not, as under runc, so
+ * holding a runtime's child is no escape by itself; what that child holds is.  For every
+ * runtime's child, again and again until its exec: effective or permitted capabilities
+ * beyond HEX (the joiner's own, and CAP_SYS_ADMIN, which it holds until the brand's exec
+ * when it sets no no_new_privs), or a directory among its descriptors (open through
+ * /proc/PID/fd: a host directory would be the host's file system), besides root and cwd.
  * Prints one line: "safe: N ..." (exit 0), "ESCAPED: ..." (exit 1), or, when it saw no process
  * of the runtime's before its exec, "inconclusive: ..." (exit 2): a run that proves nothing.
  * It reads and attaches only.  Static, for the busybox image.
@@ -29,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -94,6 +103,64 @@ static void getfd(int pfd, pid_t pid)
 		close(fd);
 }
 
+/* caps=HEX: what a runtime's child may hold; 0: the user-namespaced sandbox (try_take). */
+static unsigned long long caps_allowed;
+static int caps_mode;
+
+static unsigned long long status_caps(pid_t pid, const char *key)
+{
+	char path[64], line[256];
+	unsigned long long v = 0;
+	size_t n = strlen(key);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (!(f = fopen(path, "r")))
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n))
+			v = strtoull(line + n, NULL, 16);
+	fclose(f);
+	return v;
+}
+
+/* A runtime's child, seen by a watcher that may attach to anything here: its capabilities and
+ * descriptors, checked until it is no longer the runtime's (its exec, its end). */
+static void check_held(pid_t pid)
+{
+	char path[64];
+
+	while (runtime_child(pid)) {
+		unsigned long long eff = status_caps(pid, "CapEff:"),
+				   prm = status_caps(pid, "CapPrm:");
+		DIR *d;
+		struct dirent *e;
+
+		if (runtime_child(pid) && ((eff | prm) & ~caps_allowed)) {
+			printf("ESCAPED: capabilities %llx beyond %llx before its exec of pid %d\n",
+			       eff | prm, caps_allowed, (int)pid);
+			fflush(stdout);
+			_exit(1);
+		}
+		snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+		if (!(d = opendir(path)))
+			return;
+		while ((e = readdir(d))) {
+			char fdp[320];
+			struct stat st;
+
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(fdp, sizeof(fdp), "/proc/%d/fd/%s", (int)pid, e->d_name);
+			if (stat(fdp, &st) == 0 && S_ISDIR(st.st_mode) && runtime_child(pid)) {
+				closedir(d);
+				escaped("a directory descriptor before its exec", pid);
+			}
+		}
+		closedir(d);
+	}
+}
+
 static void try_take(pid_t pid)
 {
 	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
@@ -123,8 +190,12 @@ int main(int argc, char **argv)
 	pid_t self = getpid();
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: oci_podwatch MARKER NAME STOP [SECONDS]\n");
+		fprintf(stderr, "usage: oci_podwatch MARKER NAME STOP [SECONDS [caps=HEX]]\n");
 		return 2;
+	}
+	if (argc > 5 && !strncmp(argv[5], "caps=", 5)) {
+		caps_mode = 1;
+		caps_allowed = strtoull(argv[5] + 5, NULL, 16);
 	}
 	end = time(NULL) + (argc > 4 ? atoi(argv[4]) : 60);
 	while (access(argv[3], F_OK) != 0 && time(NULL) < end) {
@@ -148,7 +219,10 @@ int main(int argc, char **argv)
 			procs++;
 			if (runtime_child(pid))
 				before_exec++;
-			try_take(pid);
+			if (caps_mode)
+				check_held(pid);
+			else
+				try_take(pid);
 		}
 		if (d)
 			closedir(d);

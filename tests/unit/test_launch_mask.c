@@ -279,14 +279,34 @@ static void test_plan_rules(void **state)
 		    find(&p, LOP_READ_ONLY, "/proc/sys"));
 	o.userns = NULL;
 
-	/* an OCI pod's IPC and pid namespaces, joined: their knobs stay read-only */
+	/* an OCI pod's IPC and pid namespaces, joined: their knobs stay read-only.  The pid one
+	 * without a user namespace is init's only after the setup (launch_joins_pidns_late):
+	 * a detached zone's, whose caller takes init's pid, and the setup is not cloned into a
+	 * pid namespace of its own */
+	int rfd = -1;
+
 	o.joined_ns = CLONE_NEWIPC | CLONE_NEWPID;
+	o.pidns_fd = 9;
+	assert_int_equal(launch_plan_build(&o, &p, &e), -1);
+	assert_non_null(strstr(e.msg, "only for a detached zone"));
+	o.detached = 1;
+	assert_int_equal(launch_plan_build(&o, &p, &e), -1);
+	o.init_pid_rfd = &rfd;
+	o.pidns_fd = -1;
+	assert_int_equal(launch_plan_build(&o, &p, &e), -1);
+	assert_non_null(strstr(e.msg, "pid: no namespace fd"));
+	o.pidns_fd = 9;
 	assert_int_equal(launch_plan_build(&o, &p, &e), 0);
+	assert_int_equal(p.clone_flags & CLONE_NEWPID, 0);
+	assert_true(p.clone_flags & CLONE_NEWNS);
 	assert_int_equal(find(&p, LOP_READ_WRITE, "/proc/sys/kernel/shmmax"), -1);
 	assert_int_equal(find(&p, LOP_READ_WRITE, "/proc/sys/fs/mqueue"), -1);
 	assert_int_equal(find(&p, LOP_READ_WRITE, "/proc/sys/kernel/ns_last_pid"), -1);
 	assert_true(find(&p, LOP_READ_WRITE, "/proc/sys/kernel/hostname") >= 0);
 	o.joined_ns = 0;
+	o.pidns_fd = -1;
+	o.detached = 0;
+	o.init_pid_rfd = NULL;
 
 	/* lxzone's exclusive network (a namespace it made): writable too */
 	o.net = LAUNCH_NET_FD;

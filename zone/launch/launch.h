@@ -284,9 +284,12 @@ struct launch_opts {
 	 * after its cgroup joins (LOP_JOIN_CGROUPNS) instead of making its own; not with
 	 * userns */
 	int cgroupns_fd;
-	/* CLONE_NEWPID in joined_ns with userns: init is forked into the pid namespace open at
-	 * pidns_fd by LOP_SPAWN_INIT's child once it is in U (without userns the caller clones
-	 * the setup, which is init, into it) */
+	/* CLONE_NEWPID in joined_ns: the pid namespace open at pidns_fd is init's.  With
+	 * userns, LOP_SPAWN_INIT's child forks init into it once it is in U.  Without, the
+	 * setup is cloned in the caller's pid namespace, builds the root and pivots there, and
+	 * forks init into it only once it has hardened itself (launch_init.c): no process of
+	 * that namespace ever sees one of ours with the host's root or capabilities the zone
+	 * was not given.  Only for a detached zone: the setup exits once init exists. */
 	int pidns_fd;
 	/* resource limits the zone's init gets (and so every process it starts), set while the
 	 * launcher is still root of the host (raising a hard limit needs CAP_SYS_RESOURCE in the
@@ -306,6 +309,13 @@ struct launch_opts {
 	 * A PID 1 that fails before then writes 'e' and its error instead (not on its stderr):
 	 * the reader's launch_ready_reason. */
 	const int *ready_fd;
+	/* launch_spawn, when init is not the process it cloned (a user namespace, or a pid
+	 * namespace joined without one): NULL, launch_spawn waits for init's pid itself; else
+	 * it returns the setup's pid and leaves in *init_pid_rfd a pipe's read end on which the
+	 * setup writes init's (a pid_t) once init exists, end-of-file if it failed before.  The
+	 * caller reads it once PID 1 said ready (a joined pid namespace's init exists only after
+	 * the createRuntime and prestart hooks, which the setup waits for) and closes it. */
+	int *init_pid_rfd;
 	/* launch_enter: join the zone in the calling process itself and fork only the program,
 	 * saving a process.  The caller is hardened and under the zone's filter before it forks
 	 * (launch_harden.c), so once the program runs it can only wait: launch_enter does not
@@ -763,9 +773,14 @@ int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *fil
  * with 0, and the setup process, whose work is done, with 1. */
 int launch_ops_execute(const struct launch_plan *plan, const char *report_path, int *brand_fd,
 		       int *init_fd, struct zone_error *err);
-/* LOP_SPAWN_INIT writes init's pid (a pid_t, in the caller's pid namespace) to fd once it
- * exists; -1: nowhere.  Set in the setup process before launch_ops_execute. */
+/* LOP_SPAWN_INIT (or, for a pid namespace joined without a user namespace, zone_init's fork
+ * of init) writes init's pid (a pid_t, in the caller's pid namespace) to fd once it exists;
+ * -1: nowhere.  Set in the setup process before launch_ops_execute. */
 void launch_ops_set_init_pid_fd(int fd);
+int launch_ops_init_pid_fd(void);
+/* A pid namespace to join and no user namespace: init is forked into it by the setup, last
+ * (opts->pidns_fd). */
+int launch_joins_pidns_late(const struct launch_opts *opts);
 
 /* zone/launch/launch_image.c.  An image on a detached read-only, nosuid, nodev bind mount of its
  * own (open_tree), open O_PATH|O_CLOEXEC in *fd: executable by descriptor, never writable, with no

@@ -296,6 +296,34 @@ pid_t launch_brand_fork(const struct launch_brand *b, const char *path, char *co
 	_exit(LAUNCH_EXIT_CANNOT);
 }
 
+/*
+ * A pid namespace joined without a user namespace (an OCI pod's, podman's --pid container:X):
+ * the setup built the root, pivoted and hardened itself in the caller's pid namespace, out
+ * of the reach of that namespace's processes, and only now forks init into it.  So nothing
+ * there ever sees a process of ours with the host's root (through /proc/PID/root), the
+ * runtime's descriptors or capabilities beyond the zone's, not even one that holds
+ * CAP_SYS_PTRACE in the host's user namespace, which being not dumpable does not stop
+ * (runc's init is in the namespace from its start, with every capability).  The setup
+ * reports init's pid (in the caller's pid namespace, where it was forked) and exits; init
+ * goes on.  0 in init, -1 with err in the setup if the fork failed.
+ */
+static int late_fork_init(struct zone_error *err)
+{
+	int fd = launch_ops_init_pid_fd();
+	pid_t init;
+
+	fflush(NULL);
+	init = fork();
+	if (init < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "fork the zone's init");
+	if (init == 0) {
+		close(fd);
+		launch_ops_set_init_pid_fd(-1);
+		return 0;
+	}
+	_exit(write(fd, &init, sizeof(init)) == sizeof(init) ? 0 : LAUNCH_EXIT_CANNOT);
+}
+
 static int zone_init(const struct launch_plan *plan, const struct sock_fprog *filter,
 		     const char *report_path, sigset_t *mask)
 {
@@ -307,6 +335,7 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 	pid_t guest;
 
 	const struct launch_opts *o = plan->opts;
+	const int late = launch_joins_pidns_late(o);
 
 	report_fd = o->ready_fd ? *o->ready_fd : -1;
 	/* lxrun gone (killed) -> the zone goes too; an OCI container outlives its create */
@@ -322,6 +351,14 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 	/* becoming the zone's root (LOP_ENTER_USERNS) changed credentials, which clears it */
 	if (!o->detached)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* a pid namespace to join without a user namespace: ours for our children from here
+	 * (setns needs CAP_SYS_ADMIN, which the hardening and an OCI profile may take), init
+	 * forked into it below */
+	if (late && setns(o->pidns_fd, CLONE_NEWPID) < 0) {
+		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "join the pid namespace");
+		report(&err);
+		return err.status;
+	}
 	if (o->setup && o->setup(o->setup_arg, &err) < 0) {
 		report(&err);
 		return err.status;
@@ -339,7 +376,8 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 			    init_fd,
 			    plan->opts->notify_sock ? *plan->opts->notify_sock : -1,
 			    plan->opts->ready_fd ? *plan->opts->ready_fd : -1,
-			    o->start_fd ? *o->start_fd : -1};
+			    o->start_fd ? *o->start_fd : -1,
+			    late ? launch_ops_init_pid_fd() : -1};
 	const struct launch_harden h = {.keep = keep,
 					.nkeep = sizeof(keep) / sizeof(keep[0]),
 					.keep_below = o->preserve_fds > 0 ? 3 + o->preserve_fds : 0,
@@ -351,6 +389,10 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 							    plan->init == LAUNCH_INIT_IMAGE,
 					.user = o->init_user};
 	if (launch_harden(&h, &err) < 0) {
+		report(&err);
+		return err.status;
+	}
+	if (late && late_fork_init(&err) < 0) {
 		report(&err);
 		return err.status;
 	}
@@ -437,6 +479,9 @@ int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter
 		 struct zone_error *err)
 {
 	const struct launch_userns *u = plan->opts->userns;
+	/* init not the clone's child: a user-namespaced zone's, or a pid namespace's joined
+	 * without one (launch_joins_pidns_late) */
+	int apart = u || launch_joins_pidns_late(plan->opts);
 	sigset_t mask;
 	int own_timens = -1, init_pid[2] = {-1, -1};
 	long r;
@@ -446,15 +491,15 @@ int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter
 	else
 		sigprocmask(SIG_SETMASK, NULL, &mask);
 	/* the time namespace is for children only: init is cloned into it (launch_timens.c) */
-	/* a user-namespaced zone's init is a grandchild (LOP_SPAWN_INIT): adopted here when its
-	 * parent exits, and its pid reported over init_pid */
-	if (u && (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 || pipe2(init_pid, O_CLOEXEC) < 0))
+	/* such an init is a grandchild (LOP_SPAWN_INIT, or zone_init's late fork): adopted here
+	 * when its parent exits, and its pid reported over init_pid */
+	if (apart && (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 || pipe2(init_pid, O_CLOEXEC) < 0))
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "prepare for the zone's init");
 	/* (a user-namespaced zone's new one is made in its user namespace, by LOP_SPAWN_INIT;
 	 * one to join is joined here, by the host's root, which may) */
 	if (plan->new_timens && (!u || plan->opts->timens == LAUNCH_TIMENS_JOIN) &&
 	    launch_timens_enter(plan->opts, &own_timens, err) < 0) {
-		if (u) {
+		if (apart) {
 			close(init_pid[0]);
 			close(init_pid[1]);
 		}
@@ -474,13 +519,13 @@ int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter
 			report(err);
 			_exit(err->status);
 		}
-		if (u) {
+		if (apart) {
 			close(init_pid[0]);
 			launch_ops_set_init_pid_fd(init_pid[1]);
-			if (join_userns_owned(u, err) < 0) {
-				report(err);
-				_exit(err->status);
-			}
+		}
+		if (u && join_userns_owned(u, err) < 0) {
+			report(err);
+			_exit(err->status);
 		}
 		st = zone_init(plan, filter, report_path, &mask);
 
@@ -500,11 +545,15 @@ int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter
 	}
 	launch_notify_sock_close(plan->opts);
 	*pid = (pid_t)r;
-	if (u) {
+	if (apart) {
 		pid_t init;
 
-		/* end-of-file: the setup failed before init existed; it is what to wait for */
 		close(init_pid[1]);
+		if (plan->opts->init_pid_rfd) {
+			*plan->opts->init_pid_rfd = init_pid[0]; /* launch_read_init_pid */
+			return 0;
+		}
+		/* end-of-file: the setup failed before init existed; it is what to wait for */
 		if (read(init_pid[0], &init, sizeof(init)) == sizeof(init) && init > 0)
 			*pid = init;
 		close(init_pid[0]);

@@ -596,6 +596,17 @@ int launch_plan_build(const struct launch_opts *opts, struct launch_plan *plan,
 		if (opts->cgroupns_fd < 0)
 			return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "cgroup: no namespace fd");
 	}
+	if (launch_joins_pidns_late(opts)) {
+		/* the setup is cloned in the caller's pid namespace and forks init into the one
+		 * given once the root is built and it is hardened (launch_init.c), then exits */
+		if (opts->pidns_fd < 0)
+			return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "pid: no namespace fd");
+		if (!opts->detached || !opts->init_pid_rfd)
+			return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
+					   "a pid namespace to join: only for a detached zone "
+					   "whose caller reads init's pid");
+		plan->clone_flags &= ~CLONE_NEWPID;
+	}
 	plan->new_timens = opts->timens != 0;
 	if (opts->init == LAUNCH_INIT_MINIMAL &&
 	    launch_init_image_path(opts, plan->init_image, sizeof(plan->init_image), err) < 0)

@@ -19,6 +19,16 @@ void launch_ops_set_init_pid_fd(int fd)
 	init_pid_fd = fd;
 }
 
+int launch_ops_init_pid_fd(void)
+{
+	return init_pid_fd;
+}
+
+int launch_joins_pidns_late(const struct launch_opts *opts)
+{
+	return !opts->userns && (opts->joined_ns & CLONE_NEWPID);
+}
+
 /* Open a zone path (absolute) inside the root, confined. */
 int launch_root_open(const struct root_ctx *c, const char *zpath, int flags)
 {
@@ -556,6 +566,11 @@ int launch_ops_execute(const struct launch_plan *plan, const char *report_path, 
 	*brand_fd = -1;
 	if (init_fd)
 		*init_fd = -1;
+	/* a pid namespace init joins later (launch_joins_pidns_late): the setup is outside it,
+	 * so its proc is mounted for it by descriptor, as for a user-namespaced init */
+	if (launch_joins_pidns_late(plan->opts) &&
+	    (c.init_pidns = fcntl(plan->opts->pidns_fd, F_DUPFD_CLOEXEC, 0)) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "pid namespace descriptor");
 	/* zone-path ops before bind-root find rootfd -1 and fail with EBADF, never touch / */
 	for (size_t i = 0; i < plan->nops && r == 0; i++) {
 		const struct launch_op *op = &plan->ops[i];

@@ -168,7 +168,10 @@ json_t *oci_spec_default(int rootless);
 int oci_console_connect(const char *path, struct zone_error *e);
 int oci_send_fd(int sock, int fd);
 /* In PID 1 (oci_console.c): the terminal from the container's devpts, over sock. */
-int oci_console_setup(int sock, struct zone_error *err);
+int oci_console_setup(int sock, int ctty, struct zone_error *err);
+/* Make stdin, the terminal oci_console_setup left there, the controlling terminal of a new
+ * session led by the caller. */
+int oci_console_ctty(struct zone_error *err);
 /* exec --tty: the terminal opened through init's root and sent (socket_path NULL: its master
  * in *master_out); the slave, or -1 with e; then, in the forked session leader, it becomes
  * the controlling terminal and stdio. */

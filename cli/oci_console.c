@@ -34,8 +34,9 @@ int oci_send_fd(int sock, int fd)
 
 /* The terminal: a pty of the container's own devpts, its master sent over the console
  * socket (runc's protocol: one message, SCM_RIGHTS), the slave the program's stdio and
- * controlling terminal. */
-int oci_console_setup(int sock, struct zone_error *err)
+ * controlling terminal (ctty 0: left to oci_console_ctty, in the process that will lead the
+ * session). */
+int oci_console_setup(int sock, int ctty, struct zone_error *err)
 {
 	int master, slave, unlock = 0, n;
 	char path[64];
@@ -54,15 +55,18 @@ int oci_console_setup(int sock, struct zone_error *err)
 				   "console socket");
 	close(master);
 	close(sock);
-	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
-				   "make %s the controlling "
-				   "terminal",
-				   path);
 	if (dup2(slave, 0) < 0 || dup2(slave, 1) < 0 || dup2(slave, 2) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "terminal as stdio");
 	if (slave > 2)
 		close(slave);
+	return ctty ? oci_console_ctty(err) : 0;
+}
+
+int oci_console_ctty(struct zone_error *err)
+{
+	if (setsid() < 0 || ioctl(0, TIOCSCTTY, 0) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
+				   "make the terminal the controlling terminal");
 	return 0;
 }
 

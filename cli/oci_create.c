@@ -56,7 +56,10 @@ static int container_setup(void *arg, struct zone_error *err)
 	struct container *k = arg;
 	const struct oci_config *c = &k->cfg;
 
-	if (k->console_fd >= 0 && oci_console_setup(k->console_fd, err) < 0)
+	/* the session is led by init: here, unless init is forked from here later (a pid
+	 * namespace joined without a user namespace: container_forked) */
+	if (k->console_fd >= 0 &&
+	    oci_console_setup(k->console_fd, !launch_joins_pidns_late(&k->opts), err) < 0)
 		return -1;
 	/* a pod's sandbox namespaces: after the plan, whose hostname went to the uts namespace
 	 * the clone made (the sandbox's keeps its own, as under runc) */
@@ -115,6 +118,15 @@ static int container_setup(void *arg, struct zone_error *err)
 	/* last: the profile bounds the rest of the launcher's calls too (hardening, the brand's
 	 * filter, the exec), which every default profile allows */
 	return oci_seccomp_load(k->seccomp, err);
+}
+
+/* In init, just forked into a pid namespace joined late by the setup, which exits: the
+ * terminal's session is init's (a session whose leader exits loses its terminal). */
+static int container_forked(void *arg, struct zone_error *err)
+{
+	const struct container *k = arg;
+
+	return k->console_fd >= 0 ? oci_console_ctty(err) : 0;
 }
 
 /* The hooks that run inside the container (runtime-spec): createContainer by the process
@@ -195,6 +207,7 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 	o->syscall_patching = c->syscall_patching;
 	o->detached = 1;
 	o->setup = container_setup;
+	o->forked = container_forked;
 	o->setup_arg = k;
 	k->runtime_hooks =
 	    json_array_size(json_object_get(json_object_get(c->json, "hooks"), "createRuntime")) ||

@@ -92,6 +92,15 @@ pe=$(state_pid "${ID}e")
 # the owner's ps: the header, its sleep, the joiner's sleep, ps itself
 [ "$(R exec "${ID}d" ps -o args | grep -c "^sleep 300")" = 2 ] || fail "the owner sees: $(R exec "${ID}d" ps -o pid,args)"
 [ "$(readlink /proc/self/ns/pid)" != "$(readlink /proc/$pe/ns/pid)" ] || fail "the runtime's own namespace moved"
+# ... with a profile that refuses close_range (runtime-tools' and Docker's before 2020): the
+# setup, outside the pid namespace its /proc shows, closes its descriptors through the
+# /proc/self/fd it opened before (launch_harden.c); nothing of the runtime's reaches the program
+config '["sh", "-c", "ls /proc/self/fd | tr \"\\n\" \" \""]' "
+c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'pid']
+c['linux']['namespaces'].append({'type': 'pid', 'path': '/proc/$pid/ns/pid'})
+c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['close_range'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 1}]}"
+out=$(R run --bundle "$B" "${ID}g" 2>&1) || fail "a pid namespace joined, close_range refused: run exited $?: $out"
+[ "$out" = "0 1 2 3 " ] || fail "a pid namespace joined, close_range refused: the program's descriptors: $out"
 R delete --force "${ID}e"
 R delete --force "${ID}d"
 # the runtime's own (the host's), named through a host process: the container would see and

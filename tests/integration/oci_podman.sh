@@ -92,7 +92,17 @@ out=$(P run --rm $RUNOPTS --pid "container:$NAME" localhost/lxzone-oci-busybox s
 	fail "podman run --pid container: exited $?: $out"
 [ "$(echo $out)" = "$(echo "$out" | head -1) sleep 300 1" ] && [ "$(echo "$out" | head -1)" != 1 ] ||
 	fail "podman run --pid container: sees $out"
-echo "ok   podman run --pid container:X (its namespace joined; the program not PID 1)"
+# and with -it: the terminal is init's controlling terminal though init was forked by a
+# setup that exits (the session is init's: container_forked)
+# shellcheck disable=SC2086
+out=$(PT run -it --rm $RUNOPTS --pid "container:$NAME" localhost/lxzone-oci-busybox sh -c \
+	'tty; read -r a b c d e f t r </proc/self/stat; echo "ctty-$t"; echo pid-it; exit 3')
+rc=$?
+[ $rc = 124 ] && hung run -it --pid >&2
+echo "$out" | grep -q "^pid-it" && echo "$out" | grep -q "/dev/pts/" && ! echo "$out" | grep -q "^ctty-0" ||
+	fail "podman run -it --pid container: $out"
+[ $rc = 3 ] || fail "podman run -it --pid container:'s status: $rc (want 3)"
+echo "ok   podman run --pid container:X (its namespace joined; the program not PID 1; -it)"
 P stop -t 1 "$NAME" >/dev/null || fail "podman stop exited $?"
 [ "$(P inspect -f '{{.State.Status}}' "$NAME")" = exited ] ||
 	fail "after stop: $(P inspect -f '{{.State.Status}}' "$NAME" 2>&1)"

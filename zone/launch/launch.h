@@ -435,6 +435,11 @@ struct launch_opts {
 	 * runs a program of the zone under the brand (launch_brand_fork).  NULL: none; -1 with
 	 * err ends the zone. */
 	int (*before_pivot)(void *arg, struct zone_error *err);
+	/* forked(setup_arg): called in init once the setup forked it into a pid namespace
+	 * joined late (launch_joins_pidns_late), before anything else there: what only init
+	 * may do, as its session's leader (the controlling terminal; the setup exits, and a
+	 * session whose leader exits loses its terminal).  NULL: none. */
+	int (*forked)(void *arg, struct zone_error *err);
 	int (*started)(void *arg, const struct launch_brand *b, struct zone_error *err);
 	/* descriptors 3..3+preserve_fds-1 reach the program as they are (OCI --preserve-fds,
 	 * socket activation's LISTEN_FDS): the caller opened them, not close-on-exec */
@@ -867,6 +872,10 @@ struct launch_harden {
 	/* leave the user change to launch_become_user_armed, after the caller's filter is in
 	 * (launch_user_after_arm says when) */
 	int user_after_arm;
+	/* the caller's /proc/self/fd, opened while /proc still showed it (a setup outside the
+	 * pid namespace of the proc it mounted: launch_joins_pidns_late), for a profile that
+	 * refuses close_range; NULL: /proc/self/fd.  Closed with the rest. */
+	const int *fd_dir;
 };
 
 /*

@@ -35,6 +35,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <signal.h>
@@ -57,24 +58,30 @@ static int cmp_int(const void *a, const void *b)
  * container's: runtime-tools' and Docker's profiles before 2020 lack it, and lxzone-oci loads
  * the profile before this), each descriptor /proc/self/fd lists in [lo, hi].
  */
-static int close_span(unsigned lo, unsigned hi)
+static int close_span(unsigned lo, unsigned hi, const int *fd_dir)
 {
 	DIR *d;
 	struct dirent *de;
+	int dfd;
 
 	if (syscall(SYS_close_range, lo, hi, 0U) == 0)
 		return 0;
 	if (errno != EPERM && errno != ENOSYS)
 		return -1;
-	d = opendir("/proc/self/fd");
-	if (!d)
+	/* a description of its own: the caller's is read again for every span */
+	dfd = fd_dir ? openat(*fd_dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+		     : open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || !(d = fdopendir(dfd))) {
+		if (dfd >= 0)
+			close(dfd);
 		return -1;
+	}
 	while ((de = readdir(d))) {
 		char *end;
 		unsigned long fd = strtoul(de->d_name, &end, 10);
 
 		if (*end == '\0' && end != de->d_name && fd >= lo && fd <= hi &&
-		    (int)fd != dirfd(d))
+		    (int)fd != dirfd(d) && (!fd_dir || (int)fd != *fd_dir))
 			close((int)fd);
 	}
 	closedir(d);
@@ -83,7 +90,7 @@ static int close_span(unsigned lo, unsigned hi)
 
 /* Close every descriptor but keep[] (negative entries ignored) and those below keep_below,
  * in as few calls as gaps. */
-static int close_all_but(const int *keep, size_t nkeep, int keep_below)
+static int close_all_but(const int *keep, size_t nkeep, int keep_below, const int *fd_dir)
 {
 	int sorted[16];
 	unsigned from = keep_below > 0 ? (unsigned)keep_below : 0;
@@ -98,11 +105,16 @@ static int close_all_but(const int *keep, size_t nkeep, int keep_below)
 	for (size_t i = 0; i < n; i++) {
 		if ((unsigned)sorted[i] < from)
 			continue;
-		if ((unsigned)sorted[i] > from && close_span(from, (unsigned)sorted[i] - 1) < 0)
+		if ((unsigned)sorted[i] > from &&
+		    close_span(from, (unsigned)sorted[i] - 1, fd_dir) < 0)
 			return -1;
 		from = (unsigned)sorted[i] + 1;
 	}
-	return close_span(from, ~0U);
+	if (close_span(from, ~0U, fd_dir) < 0)
+		return -1;
+	if (fd_dir)
+		close(*fd_dir); /* spared by the spans (close_range took it already: EBADF) */
+	return 0;
 }
 
 int launch_undumpable(void)
@@ -119,7 +131,7 @@ int launch_become_ns_root(void)
 
 int launch_harden(const struct launch_harden *h, struct zone_error *err)
 {
-	if (close_all_but(h->keep, h->nkeep, h->keep_below) < 0)
+	if (close_all_but(h->keep, h->nkeep, h->keep_below, h->fd_dir) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "close descriptors");
 	if (launch_undumpable() < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "make the process not dumpable");

@@ -336,11 +336,18 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 
 	const struct launch_opts *o = plan->opts;
 	const int late = launch_joins_pidns_late(o);
+	/* late: the proc mounted is the joined pid namespace's, where we are not */
+	int self_fd = -1;
 
 	report_fd = o->ready_fd ? *o->ready_fd : -1;
 	/* lxrun gone (killed) -> the zone goes too; an OCI container outlives its create */
 	if (!o->detached)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (late && (self_fd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "open /proc/self/fd");
+		report(&err);
+		return err.status;
+	}
 	int r = launch_ops_execute(plan, report_path, &brand_fd, &init_fd, &err);
 	if (r < 0) {
 		report(&err);
@@ -387,12 +394,13 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 					.amb = plan->opts->caps_amb,
 					.admin_until_exec = plan->opts->admin_until_exec &&
 							    plan->init == LAUNCH_INIT_IMAGE,
-					.user = o->init_user};
+					.user = o->init_user,
+					.fd_dir = late ? &self_fd : NULL};
 	if (launch_harden(&h, &err) < 0) {
 		report(&err);
 		return err.status;
 	}
-	if (late && late_fork_init(&err) < 0) {
+	if (late && (late_fork_init(&err) < 0 || (o->forked && o->forked(o->setup_arg, &err) < 0))) {
 		report(&err);
 		return err.status;
 	}

@@ -91,6 +91,8 @@ pe=$(state_pid "${ID}e")
 [ "$(sed -n 2p "$WORK/pidns.out")" = "sleep 300 " ] || fail "the joined namespace's PID 1 is: $(sed -n 2p "$WORK/pidns.out")"
 # the owner's ps: the header, its sleep, the joiner's sleep, ps itself
 [ "$(R exec "${ID}d" ps -o args | grep -c "^sleep 300")" = 2 ] || fail "the owner sees: $(R exec "${ID}d" ps -o pid,args)"
+# and an exec into the joiner lands in the same namespace (its PID 1 the owner's sleep)
+[ "$(R exec "${ID}e" sh -c 'cat /proc/1/cmdline' | tr '\0' ' ')" = "sleep 300 " ] || fail "exec into the joiner sees PID 1: $(R exec "${ID}e" cat /proc/1/cmdline 2>&1)"
 [ "$(readlink /proc/self/ns/pid)" != "$(readlink /proc/$pe/ns/pid)" ] || fail "the runtime's own namespace moved"
 # ... with a profile that refuses close_range (runtime-tools' and Docker's before 2020): the
 # setup, outside the pid namespace its /proc shows, closes its descriptors through the

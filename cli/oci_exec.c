@@ -18,14 +18,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* In the container's namespaces, before the launcher hardens itself: no_new_privs when the
+ * process asks (the filter goes on with CAP_SYS_ADMIN, which launch_enter drops before the
+ * fork: launch_admin_drop_armed), then its seccomp profile, as create's PID 1 does. */
+struct exec_setup_arg {
+	int nnp;
+	void *seccomp;
+};
+
 static int exec_setup(void *arg, struct zone_error *err)
 {
-	return oci_seccomp_load(arg, err);
+	const struct exec_setup_arg *a = arg;
+
+	if (a->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "set no_new_privs");
+	return a->seccomp ? oci_seccomp_load(a->seccomp, err) : 0;
 }
 
 /* What `exec` was asked. */
@@ -36,6 +49,7 @@ struct exec_req {
 	char **args, *envs[64];
 	size_t nenv;
 	int tty, detach, preserve_fds;
+	int no_new_privs; /* --no-new-privs: over the container's process.noNewPrivileges */
 	int relay; /* --tty in the foreground, no console socket: our terminal relays (oci_tty.c) */
 	struct oci_tty term;
 };
@@ -59,7 +73,7 @@ static int exec_parse(int argc, char **argv, struct exec_req *x, struct zone_err
 		else if (!strcmp(a, "--detach") || !strcmp(a, "-d"))
 			x->detach = 1;
 		else if (!strcmp(a, "--no-new-privs"))
-			continue;
+			x->no_new_privs = 1;
 		else if (i + 1 >= argc)
 			return oci_fail(e, "flag needs an argument: %s", a);
 		else if (!strcmp(a, "--process") || !strcmp(a, "-p"))
@@ -146,6 +160,8 @@ static int exec_process(struct exec_req *x, const struct oci_state *s, struct oc
 			return -1;
 		if (!x->cwd)
 			x->cwd = cfg->cwd;
+		/* runc: --no-new-privs only without --process */
+		cfg->nnp |= x->no_new_privs;
 		x->proc_user = !x->user[0]; /* --user's, else the container's process.user */
 	}
 	for (size_t k = 0; k < cfg->nrlimits; k++) {
@@ -174,7 +190,7 @@ static int exec_process(struct exec_req *x, const struct oci_state *s, struct oc
 static int exec_opts(const struct exec_req *x, const struct oci_state *s,
 		     const struct oci_config *cfg, struct launch_opts *o,
 		     char procs[][ZONE_CG_PROCS], const char **procs_ptr, void **seccomp,
-		     struct zone_error *e)
+		     struct exec_setup_arg *setup_arg, struct zone_error *e)
 {
 	struct zone_cgroup cg;
 	struct oci_config c0 = {0};
@@ -216,6 +232,8 @@ static int exec_opts(const struct exec_req *x, const struct oci_state *s,
 	if (r < 0)
 		return -1;
 	o->drop_caps = 1;
+	/* no_new_privs as process.noNewPrivileges says (exec_setup), not forced by the filter */
+	o->admin_until_exec = 1;
 	o->zone_page = LAUNCH_ZONE_PAGE; /* bound there at create, in its mount namespace */
 	/* the filter create's PID 1 has: without open traps where the kernel serves lxproc */
 	snprintf(path, sizeof(path), "%s/zone-page", s->dir);
@@ -228,10 +246,10 @@ static int exec_opts(const struct exec_req *x, const struct oci_state *s,
 	o->ncgroup_procs = (size_t)(np > 0 ? np : 0);
 	o->enter_in_place = 1;
 	o->preserve_fds = x->preserve_fds;
-	if (*seccomp) {
-		o->setup = exec_setup;
-		o->setup_arg = *seccomp;
-	}
+	setup_arg->nnp = cfg->nnp;
+	setup_arg->seccomp = *seccomp;
+	o->setup = exec_setup;
+	o->setup_arg = setup_arg;
 	return 0;
 }
 
@@ -294,6 +312,7 @@ int oci_cmd_exec(int argc, char **argv)
 	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PROCS];
 	const char *procs_ptr[ZONE_CG_NCTRL + 2];
 	void *seccomp = NULL;
+	struct exec_setup_arg setup_arg;
 	int status = 0, slave = -1, master = -1, r;
 
 	if (exec_parse(argc, argv, &x, &e) < 0)
@@ -310,7 +329,7 @@ int oci_cmd_exec(int argc, char **argv)
 		goto fail;
 	}
 	if (exec_process(&x, &s, &cfg, &e) < 0 ||
-	    exec_opts(&x, &s, &cfg, &o, procs, procs_ptr, &seccomp, &e) < 0)
+	    exec_opts(&x, &s, &cfg, &o, procs, procs_ptr, &seccomp, &setup_arg, &e) < 0)
 		goto fail;
 	if (oci_preserve_fds_pass(x.preserve_fds, &e) < 0 ||
 	    (x.tty && (slave = oci_exec_tty(s.pid, x.console, &master, &e)) < 0) ||

@@ -34,6 +34,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <linux/capability.h>
 #include <linux/filter.h>
 
 #include "kernel-shim/brand_abi.h"
@@ -333,7 +334,8 @@ struct launch_opts {
 	 * the rest, a user other than root keeping the ambient ones across its uid change */
 	uint64_t caps_inh, caps_amb;
 	/* lxzone-oci: PID 1 (init image) installs the brand's filter holding CAP_SYS_ADMIN, so
-	 * it sets no_new_privs only when process.noNewPrivileges asks (launch_harden.c) */
+	 * it sets no_new_privs only when process.noNewPrivileges asks (launch_harden.c); so
+	 * does exec's launch_enter, which drops it through the gate before its fork */
 	int admin_until_exec;
 	const char *caps_spec; /* lxrun --capabilities, resolved into caps by launch_opts_parse */
 
@@ -866,7 +868,9 @@ struct launch_harden {
 	int drop_caps;	/* as launch_opts.drop_caps / caps / caps_inh / caps_amb */
 	uint64_t caps, inh, amb;
 	/* keep CAP_SYS_ADMIN until the exec that follows the filter (launch_harden.c): only
-	 * where nothing but that exec comes after, an OCI container's PID 1 */
+	 * where nothing but that exec comes after (an OCI container's PID 1), or where the
+	 * caller drops it through the gate before anything else (launch_admin_drop_armed: an
+	 * OCI exec, before its fork) */
 	int admin_until_exec;
 	const struct launch_user *user; /* become this user; NULL: stay who we are */
 	/* leave the user change to launch_become_user_armed, after the caller's filter is in
@@ -886,6 +890,23 @@ struct launch_harden {
  * (hardened profiles) gives every process no_new_privs, and so does its exec --user.
  */
 int launch_user_after_arm(const struct launch_harden *h);
+
+/*
+ * What a process hardened with admin_until_exec holds beyond h's set, and drops through the
+ * gate once its filter is in and before it forks (an OCI exec, launch_enter.c): so the filter
+ * went on without no_new_privs (left to process.noNewPrivileges, as for the container's PID
+ * 1), and the program, born in the container's pid namespace, never holds CAP_SYS_ADMIN the
+ * config did not give.  prepare, after launch_harden, computes the sets launch_harden would
+ * have left without admin_until_exec (the kernel's capset arguments); armed sets them, or
+ * writes one line and exits 126.
+ */
+struct launch_admin_drop {
+	struct __user_cap_header_struct hdr;
+	struct __user_cap_data_struct data[2];
+};
+int launch_admin_drop_prepare(const struct launch_harden *h, struct launch_admin_drop *d,
+			      struct zone_error *err);
+void launch_admin_drop_armed(struct launch_admin_drop *d);
 
 /* After launch_exec_arm, through the gate: become u (groups, gid, uid: a user other than
  * root keeps no capability) and not dumpable again.  On failure one line on stderr and

@@ -15,10 +15,13 @@
  * The program is visible in the zone from its fork on, before its exec: so the process that
  * forks it hardens itself first (launch_harden.c: descriptors closed, not dumpable, the zone's
  * capabilities and user, then the brand's filter with the mount service's listener), and the
- * program is born with exactly that.  That process then lives under the zone's filter with no
- * brand, makes its last calls through the gate (enter_armed) and exits with the program's
- * status.  A user namespace, when the zone has one, is joined with the others, before
- * launch_harden takes the capabilities that joining needs.
+ * program is born with exactly that.  An OCI exec's process keeps CAP_SYS_ADMIN through the
+ * filter, outside the container's pid namespace, and drops it through the gate before the
+ * fork, so no_new_privs is left to process.noNewPrivileges as runc leaves it.  That process
+ * then lives under the zone's filter with no brand, makes its last calls through the gate
+ * (enter_armed) and exits with the program's status.  A user namespace, when the zone has
+ * one, is joined with the others, before launch_harden takes the capabilities that joining
+ * needs.
  */
 #include "zone/launch/launch.h"
 #include "kernel-shim/brand_abi.h"
@@ -352,9 +355,17 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 				  .caps = opts->caps,
 				  .inh = opts->caps_inh,
 				  .amb = opts->caps_amb,
+				  .admin_until_exec = opts->admin_until_exec && opts->drop_caps,
 				  .user = opts->user || opts->init_user ? &user : NULL};
-	h.user_after_arm = launch_user_after_arm(&h);
-	if (launch_harden(&h, &err) < 0)
+	struct launch_admin_drop drop;
+
+	/* an OCI exec (admin_until_exec): no_new_privs is process.noNewPrivileges' (set by the
+	 * setup or not), so the filter goes on holding CAP_SYS_ADMIN, dropped before the fork
+	 * (launch_admin_drop_armed), and the user is taken before the filter as for PID 1; a
+	 * zone's exec has no_new_privs exactly when its set lacks CAP_SYS_ADMIN, as its init */
+	h.user_after_arm = !h.admin_until_exec && launch_user_after_arm(&h);
+	if (launch_harden(&h, &err) < 0 ||
+	    (h.admin_until_exec && launch_admin_drop_prepare(&h, &drop, &err) < 0))
 		joined_fail(&err);
 	if (opts->pty)
 		launch_pty_raw(&pty);
@@ -374,6 +385,9 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 	 * work, as in a session the zone's root started (launch_user_after_arm) */
 	if (h.user_after_arm)
 		launch_become_user_armed(&user);
+	/* last, after every filter that needed it: the program is born without it */
+	if (h.admin_until_exec)
+		launch_admin_drop_armed(&drop);
 	enter_armed(&ex, brand_fd, mini.brand, &pty, &child_mask, &fwd, use_vfork);
 	return LAUNCH_EXIT_CANNOT; /* not reached */
 }

@@ -148,12 +148,14 @@ int launch_harden(const struct launch_harden *h, struct zone_error *err)
 	 * admin_until_exec: CAP_SYS_ADMIN stays permitted and effective (not in the bounding,
 	 * inheritable or ambient sets), so the brand's filter goes on without no_new_privs, and
 	 * the exec of the brand right after drops it (the new permitted set is the bounding,
-	 * inheritable and ambient ones for root, the ambient one for another user).  OCI's
+	 * inheritable and ambient ones for root, the ambient one for another user), or, in a
+	 * process that forks the program, launch_admin_drop_armed before the fork.  OCI's
 	 * inheritable and ambient sets and this for a user other than root: its permitted set
-	 * survives the uid change (launch_caps_inherit restores the effective one).
+	 * survives the uid change (launch_caps_inherit restores the effective one), also when
+	 * the zone's set has CAP_SYS_ADMIN already (setresuid would take it before the filter).
 	 */
 	uint64_t held = h->caps | (h->admin_until_exec ? UINT64_C(1) << CAP_SYS_ADMIN : 0);
-	int more = h->drop_caps && (h->inh | h->amb || held != h->caps);
+	int more = h->drop_caps && (h->inh | h->amb || h->admin_until_exec);
 
 	if (h->user && h->user->uid != 0 && more && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "keep capabilities");
@@ -189,6 +191,43 @@ launch_become_user_armed(const struct launch_user *u)
 	    LAUNCH_GATE(SYS_setresuid, u->uid, u->uid, u->uid, 0, 0, 0) == 0 &&
 	    /* a credential change sets the flag to fs.suid_dumpable, which may be 1 */
 	    LAUNCH_GATE(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0, 0) == 0)
+		return;
+	while (launch_prog[n])
+		n++;
+	LAUNCH_GATE(SYS_write, 2, (long)launch_prog, n, 0, 0, 0);
+	LAUNCH_GATE(SYS_write, 2, (long)msg, sizeof(msg) - 1, 0, 0, 0);
+	LAUNCH_GATE(SYS_exit_group, LAUNCH_EXIT_CANNOT, 0, 0, 0, 0, 0);
+}
+
+int launch_admin_drop_prepare(const struct launch_harden *h, struct launch_admin_drop *d,
+			      struct zone_error *err)
+{
+	/* launch_harden's sets without admin_until_exec: the zone's for root and for a user
+	 * other than root that kept them (PR_SET_KEEPCAPS, for OCI's inheritable and ambient
+	 * sets), none for one that did not (setresuid emptied them); inheritable (and so
+	 * ambient) stay as launch_caps_inherit left them */
+	uint64_t keep = h->user && h->user->uid != 0 && !(h->inh | h->amb) ? 0 : h->caps;
+
+	memset(d, 0, sizeof(*d));
+	d->hdr.version = _LINUX_CAPABILITY_VERSION_3;
+	if (syscall(SYS_capget, &d->hdr, d->data) < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "read capabilities");
+	for (int i = 0; i < 2; i++) {
+		d->data[i].permitted &= (uint32_t)(keep >> (32 * i));
+		d->data[i].effective &= (uint32_t)(keep >> (32 * i));
+	}
+	return 0;
+}
+
+__attribute__((no_sanitize("address", "undefined"))) void
+launch_admin_drop_armed(struct launch_admin_drop *d)
+{
+	static const char msg[] = ": drop CAP_SYS_ADMIN\n";
+	long n = 0;
+
+	/* dropping permitted bits leaves the dumpable flag alone (commit_creds resets it only
+	 * for a change of ids or a permitted set that grows) */
+	if (LAUNCH_GATE(SYS_capset, (long)&d->hdr, (long)d->data, 0, 0, 0, 0) == 0)
 		return;
 	while (launch_prog[n])
 		n++;

@@ -19,6 +19,8 @@
  *                                signals are HINT (hex): the hint any guest can forge
  *   privexec ign PROG [ARGS]     ignore SIGUSR1, default SIGUSR2, and exec PROG (the brand's
  *                                own hand-over)
+ *   privexec creds               one line: "euid=N NoNewPrivs=N CapPrm=X CapEff=X CapBnd=X
+ *                                CapAmb=X" (the last five as /proc/self/status has them)
  */
 #include <errno.h>
 #include <grp.h>
@@ -115,8 +117,32 @@ static void who(int argc, char **argv)
 	       getauxval(AT_SECURE), argc, argv[0], cmd, k > 0 ? exe : "?", cap);
 }
 
+/* euid and the credential lines of /proc/self/status (tests/integration/oci_exec_privs.sh) */
+static void creds(void)
+{
+	static const char *const keys[] = {"NoNewPrivs", "CapPrm", "CapEff", "CapBnd", "CapAmb"};
+	char line[256], val[5][64] = {"?", "?", "?", "?", "?"};
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			size_t n = strlen(keys[i]);
+
+			if (!strncmp(line, keys[i], n) && line[n] == ':')
+				sscanf(line + n + 1, "%63s", val[i]);
+		}
+	if (f)
+		fclose(f);
+	printf("euid=%d NoNewPrivs=%s CapPrm=%s CapEff=%s CapBnd=%s CapAmb=%s\n", geteuid(), val[0],
+	       val[1], val[2], val[3], val[4]);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 2 && !strcmp(argv[1], "creds")) {
+		creds();
+		return 0;
+	}
 	if (argc >= 2 && !strcmp(argv[1], "who")) {
 		who(argc, argv);
 		return 0;
@@ -165,6 +191,6 @@ int main(int argc, char **argv)
 		return 127;
 	}
 	fprintf(stderr, "usage: privexec who|drop UID GID PROG|nnp PROG|raw|rename NAME|sigs|"
-			"forge HINT PROG|ign PROG\n");
+			"forge HINT PROG|ign PROG|creds\n");
 	return 2;
 }

@@ -1,0 +1,125 @@
+#!/bin/sh
+# exec's no_new_privs is process.noNewPrivileges' (runc's), --process's or the container's
+# (with --no-new-privs over it), never the launcher's: a set-user-ID root program
+# (it_privexec, 4755 and the container root's) that the shell of an exec as uid 1000 runs, in
+# a user-namespaced container, raises its euid to 0 when noNewPrivileges is false and not when it is true, and
+# /proc/self/status says NoNewPrivs as asked; the permitted, effective, bounding and ambient
+# sets are the process's (CAP_SYS_ADMIN only where it gives it), for root and uid 1000, with
+# and without a user namespace.  The launcher holds CAP_SYS_ADMIN through the brand's filter
+# and drops it before it forks the program (launch_admin_drop_armed): the program never has it.
+. "$(dirname "$0")/lib.sh"
+need_root
+need_image
+ID=h15nnp$$
+OCI_IDS="a b c"
+. "$(dirname "$0")/oci_lib.sh"
+PX=$LXZONE_BUILD/tests/bin/it_privexec
+[ -x "$PX" ] || skip "no $PX: build the it_privexec target"
+
+# the spec's sets (CAP_AUDIT_WRITE, CAP_KILL, CAP_NET_BIND_SERVICE), none, and a set with
+# CAP_SYS_ADMIN (CHOWN, KILL, NET_RAW, SYS_ADMIN) whose inheritable and ambient one is NET_RAW
+C=0000000020000420
+Z=0000000000000000
+A=0000000000202021
+R_=0000000000002000
+ADMIN0='{"bounding": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW", "CAP_SYS_ADMIN"], "effective": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW", "CAP_SYS_ADMIN"], "permitted": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW", "CAP_SYS_ADMIN"]}'
+ADMIN='{"bounding": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW", "CAP_SYS_ADMIN"], "effective": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW", "CAP_SYS_ADMIN"], "permitted": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW", "CAP_SYS_ADMIN"], "inheritable": ["CAP_NET_RAW"], "ambient": ["CAP_NET_RAW"]}'
+
+want() { # WHAT WANT COMMAND...: the command's one line must be WANT
+	what=$1 w=$2
+	shift 2
+	got=$("$@" 2>&1)
+	[ "$got" = "$w" ] || fail "$what: $got (want $w)"
+}
+process() { # UID NNP [CAPABILITIES-JSON]: $WORK/p.json, the container's process, whose sh runs privexec creds
+	python3 - "$B/config.json" "$WORK/p.json" "$1" "$2" "${3:-}" <<'EOF'
+import json, sys
+cfg, out, uid, nnp, caps = sys.argv[1:6]
+p = json.load(open(cfg))["process"]
+p["args"] = ["/bin/sh", "-c", "/bin/privexec creds"]
+p["user"] = {"uid": int(uid), "gid": int(uid)}
+p["noNewPrivileges"] = nnp == "true"
+if caps:
+    p["capabilities"] = json.loads(caps)
+json.dump(p, open(out, "w"))
+EOF
+}
+
+# a user namespace of its own (0 -> host 200000): the set-user-ID program is the container
+# root's, and its binfmt_misc entry gives it its ids
+config '["sleep", "300"]' '
+c["process"]["noNewPrivileges"] = False
+c["linux"]["namespaces"].append({"type": "user"})
+c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+cp "$PX" "$B/rootfs/bin/privexec"
+chown -R 200000:200000 "$B/rootfs"
+chmod 4755 "$B/rootfs/bin/privexec"
+R run -d --bundle "$B" "${ID}a" || fail "run -d in a user namespace exited $?"
+process 1000 false
+want "userns, uid 1000, noNewPrivileges false" "euid=0 NoNewPrivs=0 CapPrm=$C CapEff=$C CapBnd=$C CapAmb=$Z" \
+	R exec --process "$WORK/p.json" "${ID}a"
+process 1000 true
+want "userns, uid 1000, noNewPrivileges true" "euid=1000 NoNewPrivs=1 CapPrm=$Z CapEff=$Z CapBnd=$C CapAmb=$Z" \
+	R exec --process "$WORK/p.json" "${ID}a"
+process 0 false
+want "userns, root, noNewPrivileges false" "euid=0 NoNewPrivs=0 CapPrm=$C CapEff=$C CapBnd=$C CapAmb=$Z" \
+	R exec --process "$WORK/p.json" "${ID}a"
+process 0 true
+want "userns, root, noNewPrivileges true" "euid=0 NoNewPrivs=1 CapPrm=$C CapEff=$C CapBnd=$C CapAmb=$Z" \
+	R exec --process "$WORK/p.json" "${ID}a"
+# without --process: the container's noNewPrivileges (false), --no-new-privs over it
+want "userns, exec --user 1000 (config: false)" "euid=0 NoNewPrivs=0 CapPrm=$C CapEff=$C CapBnd=$C CapAmb=$Z" \
+	R exec --user 1000:1000 "${ID}a" /bin/sh -c "/bin/privexec creds"
+want "userns, exec --no-new-privs --user 1000" "euid=1000 NoNewPrivs=1 CapPrm=$Z CapEff=$Z CapBnd=$C CapAmb=$Z" \
+	R exec --no-new-privs --user 1000:1000 "${ID}a" /bin/sh -c "/bin/privexec creds"
+# a process whose sets give CAP_SYS_ADMIN, with an ambient set: uid 1000 keeps the ambient
+# one, no_new_privs as asked; the set-user-ID program gets the bounding set, SYS_ADMIN in it
+process 1000 true "$ADMIN"
+want "userns, uid 1000, CAP_SYS_ADMIN given, noNewPrivileges true" \
+	"euid=1000 NoNewPrivs=1 CapPrm=$R_ CapEff=$R_ CapBnd=$A CapAmb=$R_" R exec --process "$WORK/p.json" "${ID}a"
+process 1000 false "$ADMIN"
+want "userns, uid 1000, CAP_SYS_ADMIN given, noNewPrivileges false" \
+	"euid=0 NoNewPrivs=0 CapPrm=$A CapEff=$A CapBnd=$A CapAmb=$Z" R exec --process "$WORK/p.json" "${ID}a"
+process 0 false "$ADMIN"
+want "userns, root, CAP_SYS_ADMIN given, noNewPrivileges false" \
+	"euid=0 NoNewPrivs=0 CapPrm=$A CapEff=$A CapBnd=$A CapAmb=$R_" R exec --process "$WORK/p.json" "${ID}a"
+# CAP_SYS_ADMIN given, no ambient set: uid 1000 keeps it through the filter all the same
+process 1000 false "$ADMIN0"
+want "userns, uid 1000, CAP_SYS_ADMIN given without an ambient set, noNewPrivileges false" \
+	"euid=0 NoNewPrivs=0 CapPrm=$A CapEff=$A CapBnd=$A CapAmb=$Z" R exec --process "$WORK/p.json" "${ID}a"
+R delete --force "${ID}a"
+# the container's own program likewise (its PID 1 takes launch_harden's same path)
+config '["sh", "-c", "/bin/privexec creds"]' '
+c["process"]["noNewPrivileges"] = False
+c["process"]["user"] = {"uid": 1000, "gid": 1000}
+c["linux"]["namespaces"].append({"type": "user"})
+c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+c["process"]["capabilities"] = '"$ADMIN0"
+
+want "userns, run as uid 1000, CAP_SYS_ADMIN given without an ambient set, noNewPrivileges false" \
+	"euid=0 NoNewPrivs=0 CapPrm=$A CapEff=$A CapBnd=$A CapAmb=$Z" R run --bundle "$B" "${ID}c"
+echo "ok   exec in a user namespace: no_new_privs as process.noNewPrivileges says (set-user-ID raises uid 1000's euid only without it), the process's sets"
+
+# no user namespace: no binfmt_misc entry of the container's, so a set-user-ID program gains
+# nothing there whatever the flag; NoNewPrivs and the sets are still the process's
+chown -R 0:0 "$B/rootfs"
+chmod 4755 "$B/rootfs/bin/privexec"
+config '["sleep", "300"]' 'c["process"]["noNewPrivileges"] = False'
+R run -d --bundle "$B" "${ID}b" || fail "run -d exited $?"
+want "root, config noNewPrivileges false" "euid=0 NoNewPrivs=0 CapPrm=$C CapEff=$C CapBnd=$C CapAmb=$Z" \
+	R exec "${ID}b" /bin/sh -c "/bin/privexec creds"
+want "uid 1000, config noNewPrivileges false" "euid=1000 NoNewPrivs=0 CapPrm=$Z CapEff=$Z CapBnd=$C CapAmb=$Z" \
+	R exec --user 1000:1000 "${ID}b" /bin/sh -c "/bin/privexec creds"
+process 0 true
+want "root, noNewPrivileges true" "euid=0 NoNewPrivs=1 CapPrm=$C CapEff=$C CapBnd=$C CapAmb=$Z" \
+	R exec --process "$WORK/p.json" "${ID}b"
+process 1000 true "$ADMIN"
+want "uid 1000, CAP_SYS_ADMIN given, noNewPrivileges true" \
+	"euid=1000 NoNewPrivs=1 CapPrm=$R_ CapEff=$R_ CapBnd=$A CapAmb=$R_" R exec --process "$WORK/p.json" "${ID}b"
+R delete --force "${ID}b"
+echo "ok   exec without a user namespace: no_new_privs as asked, the process's sets"
+
+[ $failures = 0 ] || exit 1
+echo PASS

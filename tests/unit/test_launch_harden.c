@@ -1,11 +1,12 @@
 /*
- * launch_harden (zone/launch/launch_harden.c): in a child process (the test runner stays whole), the
- * descriptors kept are exactly those asked for, wherever they are (gaps, duplicates, -1,
+ * launch_harden (zone/launch/launch_harden.c): in a child process (the test runner stays whole),
+ * the descriptors kept are exactly those asked for, wherever they are (gaps, duplicates, -1,
  * unsorted), the process is not dumpable, and a keep list longer than supported fails
  * without closing anything; launch_user_after_arm defers only a user other than root in a
- * zone that keeps CAP_SYS_ADMIN.  Capabilities and users need root and are covered by the
- * zone tests (test_capabilities.sh, test_exec_user.sh, test_exec_user_setuid.sh,
- * test_exec_race.sh).
+ * zone that keeps CAP_SYS_ADMIN; launch_admin_drop_prepare leaves the sets an exec's process
+ * would have had without CAP_SYS_ADMIN kept through its filter.  Capabilities and users need root
+ * and are covered by the zone tests (test_capabilities.sh, test_exec_user.sh,
+ * test_exec_user_setuid.sh, test_exec_race.sh).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -144,13 +146,57 @@ static void test_user_after_arm(void **state)
 	}
 }
 
+/* What an OCI exec drops before its fork: the sets launch_harden leaves without
+ * admin_until_exec (the zone's for root and for a user that kept them for OCI's inheritable or
+ * ambient sets, none for another user), out of what the process holds now; inheritable as is. */
+static void test_admin_drop_prepare(void **state)
+{
+	struct launch_user alice = {.uid = 1000, .gid = 1000}, root = {.uid = 0, .gid = 0};
+	const uint64_t admin = UINT64_C(1) << CAP_SYS_ADMIN, kill = UINT64_C(1) << CAP_KILL,
+		       raw = UINT64_C(1) << CAP_NET_RAW, all = ~UINT64_C(0);
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct now[2];
+	const struct {
+		const struct launch_user *user;
+		uint64_t caps, inh, amb, want;
+	} cases[] = {
+	    {NULL, kill | raw, 0, 0, kill | raw},	/* stays root: the set */
+	    {&root, kill, 0, 0, kill},			/* uid 0: the same */
+	    {&root, all, 0, 0, all},			/* CAP_SYS_ADMIN given: kept */
+	    {&alice, kill | raw, 0, 0, 0},		/* setresuid would have emptied them */
+	    {&alice, kill | raw, raw, raw, kill | raw}, /* PR_SET_KEEPCAPS kept them */
+	    {&alice, admin | kill, 0, 0, 0},		/* even CAP_SYS_ADMIN given */
+	};
+	(void)state;
+	assert_int_equal(syscall(SYS_capget, &hdr, now), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct launch_harden h = {.drop_caps = 1,
+					  .caps = cases[i].caps,
+					  .inh = cases[i].inh,
+					  .amb = cases[i].amb,
+					  .admin_until_exec = 1,
+					  .user = cases[i].user};
+		struct launch_admin_drop d;
+		struct zone_error err = {0};
+
+		assert_int_equal(launch_admin_drop_prepare(&h, &d, &err), 0);
+		assert_int_equal(d.hdr.version, _LINUX_CAPABILITY_VERSION_3);
+		for (int k = 0; k < 2; k++) {
+			uint32_t want = (uint32_t)(cases[i].want >> (32 * k));
+
+			assert_int_equal(d.data[k].permitted, now[k].permitted & want);
+			assert_int_equal(d.data[k].effective, now[k].effective & want);
+			assert_int_equal(d.data[k].inheritable, now[k].inheritable);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_keeps_exactly),
-	    cmocka_unit_test(test_nothing_kept),
-	    cmocka_unit_test(test_too_many),
-	    cmocka_unit_test(test_user_after_arm),
+	    cmocka_unit_test(test_keeps_exactly),      cmocka_unit_test(test_nothing_kept),
+	    cmocka_unit_test(test_too_many),	       cmocka_unit_test(test_user_after_arm),
+	    cmocka_unit_test(test_admin_drop_prepare),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

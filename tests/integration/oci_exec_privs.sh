@@ -6,7 +6,8 @@
 # /proc/self/status says NoNewPrivs as asked; the permitted, effective, bounding and ambient
 # sets are the process's (CAP_SYS_ADMIN only where it gives it), for root and uid 1000, with
 # and without a user namespace.  The launcher holds CAP_SYS_ADMIN through the brand's filter
-# and drops it before it forks the program (launch_admin_drop_armed): the program never has it.
+# and drops it before it forks the program (launch_admin_drop_armed): no process of the
+# container, the program before its exec included, ever has it (privexec capwatch).
 . "$(dirname "$0")/lib.sh"
 need_root
 need_image
@@ -120,6 +121,35 @@ want "uid 1000, CAP_SYS_ADMIN given, noNewPrivileges true" \
 	"euid=1000 NoNewPrivs=1 CapPrm=$R_ CapEff=$R_ CapBnd=$A CapAmb=$R_" R exec --process "$WORK/p.json" "${ID}b"
 R delete --force "${ID}b"
 echo "ok   exec without a user namespace: no_new_privs as asked, the process's sets"
+
+# no process of the container's pid namespace ever holds CAP_SYS_ADMIN (or any capability) the
+# config did not give, not even the runtime's child between its fork and its exec: a watcher
+# (privexec capwatch) reads every process's sets, each such child again and again until its
+# exec, while the host execs as root and as uid 1000, with noNewPrivileges false and true
+capwatch() { # NAME PYTHON: a container made by config's PYTHON runs the watcher as its PID 1
+	rm -f "$WORK/out/cw" "$WORK/out/cw-stop"
+	config '["sh", "-c", "/bin/privexec capwatch 20000420 /out/cw-stop 120 > /out/cw 2>&1; exec sleep 300"]' '
+c["process"]["noNewPrivileges"] = False
+'"$2"
+	R run -d --bundle "$B" "${ID}c" || fail "capwatch ($1): run -d exited $?"
+	for i in $(seq 25); do
+		R exec "${ID}c" true && R exec --user 1000:1000 "${ID}c" true &&
+			R exec --no-new-privs "${ID}c" true && R exec --no-new-privs --user 1000:1000 "${ID}c" true ||
+			{ fail "capwatch ($1): exec $i exited $?"; break; }
+	done
+	: >"$WORK/out/cw-stop"
+	wait_file "$WORK/out/cw"
+	grep -q '^safe: ' "$WORK/out/cw" || fail "capwatch ($1): $(cat "$WORK/out/cw")"
+	R delete --force "${ID}c"
+}
+capwatch "no user namespace" ''
+echo "ok   no process before its exec holds a capability beyond the config's, without a user namespace ($(cat "$WORK/out/cw"))"
+chown -R 200000:200000 "$B/rootfs"
+capwatch "user namespace" '
+c["linux"]["namespaces"].append({"type": "user"})
+c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+echo "ok   the same in a user namespace ($(cat "$WORK/out/cw"))"
 
 [ $failures = 0 ] || exit 1
 echo PASS

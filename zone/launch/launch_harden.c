@@ -180,11 +180,23 @@ int launch_user_after_arm(const struct launch_harden *h)
 	       (!h->drop_caps || (h->caps & (UINT64_C(1) << CAP_SYS_ADMIN)));
 }
 
+/* "PROG: what" on stderr and exit 126, through the gate (after launch_exec_arm) */
+__attribute__((no_sanitize("address", "undefined"))) static void armed_fail(const char *what,
+									    long len)
+{
+	long n = 0;
+
+	while (launch_prog[n])
+		n++;
+	LAUNCH_GATE(SYS_write, 2, (long)launch_prog, n, 0, 0, 0);
+	LAUNCH_GATE(SYS_write, 2, (long)what, len, 0, 0, 0);
+	LAUNCH_GATE(SYS_exit_group, LAUNCH_EXIT_CANNOT, 0, 0, 0, 0, 0);
+}
+
 __attribute__((no_sanitize("address", "undefined"))) void
 launch_become_user_armed(const struct launch_user *u)
 {
 	static const char msg[] = ": become the user\n";
-	long n = 0;
 
 	if (LAUNCH_GATE(SYS_setgroups, (long)u->ngroups, (long)u->groups, 0, 0, 0, 0) == 0 &&
 	    LAUNCH_GATE(SYS_setresgid, u->gid, u->gid, u->gid, 0, 0, 0) == 0 &&
@@ -192,11 +204,7 @@ launch_become_user_armed(const struct launch_user *u)
 	    /* a credential change sets the flag to fs.suid_dumpable, which may be 1 */
 	    LAUNCH_GATE(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0, 0) == 0)
 		return;
-	while (launch_prog[n])
-		n++;
-	LAUNCH_GATE(SYS_write, 2, (long)launch_prog, n, 0, 0, 0);
-	LAUNCH_GATE(SYS_write, 2, (long)msg, sizeof(msg) - 1, 0, 0, 0);
-	LAUNCH_GATE(SYS_exit_group, LAUNCH_EXIT_CANNOT, 0, 0, 0, 0, 0);
+	armed_fail(msg, sizeof(msg) - 1);
 }
 
 int launch_admin_drop_prepare(const struct launch_harden *h, struct launch_admin_drop *d,
@@ -223,17 +231,12 @@ __attribute__((no_sanitize("address", "undefined"))) void
 launch_admin_drop_armed(struct launch_admin_drop *d)
 {
 	static const char msg[] = ": drop CAP_SYS_ADMIN\n";
-	long n = 0;
 
 	/* dropping permitted bits leaves the dumpable flag alone (commit_creds resets it only
 	 * for a change of ids or a permitted set that grows) */
 	if (LAUNCH_GATE(SYS_capset, (long)&d->hdr, (long)d->data, 0, 0, 0, 0) == 0)
 		return;
-	while (launch_prog[n])
-		n++;
-	LAUNCH_GATE(SYS_write, 2, (long)launch_prog, n, 0, 0, 0);
-	LAUNCH_GATE(SYS_write, 2, (long)msg, sizeof(msg) - 1, 0, 0, 0);
-	LAUNCH_GATE(SYS_exit_group, LAUNCH_EXIT_CANNOT, 0, 0, 0, 0, 0);
+	armed_fail(msg, sizeof(msg) - 1);
 }
 
 /*

@@ -85,6 +85,10 @@ want "userns, uid 1000, CAP_SYS_ADMIN given, noNewPrivileges false" \
 process 0 false "$ADMIN"
 want "userns, root, CAP_SYS_ADMIN given, noNewPrivileges false" \
 	"euid=0 NoNewPrivs=0 CapPrm=$A CapEff=$A CapBnd=$A CapAmb=$R_" R exec --process "$WORK/p.json" "${ID}a"
+# an ambient set without CAP_SYS_ADMIN: uid 1000 keeps it (PR_SET_KEEPCAPS), CAP_SYS_ADMIN gone
+process 1000 true '{"bounding": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW"], "effective": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW"], "permitted": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW"], "inheritable": ["CAP_NET_RAW"], "ambient": ["CAP_NET_RAW"]}'
+want "userns, uid 1000, an ambient set, noNewPrivileges true" \
+	"euid=1000 NoNewPrivs=1 CapPrm=$R_ CapEff=$R_ CapBnd=0000000000002021 CapAmb=$R_" R exec --process "$WORK/p.json" "${ID}a"
 # CAP_SYS_ADMIN given, no ambient set: uid 1000 keeps it through the filter all the same
 process 1000 false "$ADMIN0"
 want "userns, uid 1000, CAP_SYS_ADMIN given without an ambient set, noNewPrivileges false" \

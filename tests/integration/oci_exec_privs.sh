@@ -12,7 +12,7 @@
 need_root
 need_image
 ID=h15nnp$$
-OCI_IDS="a b c"
+OCI_IDS="a b c d"
 . "$(dirname "$0")/oci_lib.sh"
 PX=$LXZONE_BUILD/tests/bin/it_privexec
 [ -x "$PX" ] || skip "no $PX: build the it_privexec target"
@@ -154,6 +154,33 @@ c["linux"]["namespaces"].append({"type": "user"})
 c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
 c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
 echo "ok   the same in a user namespace ($(cat "$WORK/out/cw"))"
+
+# the same for a container's PID 1 that joins another's pid namespace (no user namespace):
+# forked into it hardened, it waits there for start; asked for no_new_privs, it holds its set
+# only (CAP_SYS_ADMIN is kept to load the brand's filter only without no_new_privs), seen by
+# the namespace's owner, whose set has CAP_SYS_PTRACE
+chown -R 0:0 "$B/rootfs"
+chmod 4755 "$B/rootfs/bin/privexec"
+rm -f "$WORK/out/cw" "$WORK/out/cw-stop"
+config '["sh", "-c", "/bin/privexec capwatch 200a0420 /out/cw-stop 120 > /out/cw 2>&1; exec sleep 300"]' '
+for k in ("bounding", "effective", "permitted"):
+    c["process"]["capabilities"][k].append("CAP_SYS_PTRACE")'
+R run -d --bundle "$B" "${ID}c" || fail "pid namespace owner: run -d exited $?"
+sb=$(state_pid "${ID}c")
+config '["true"]' '
+c["process"]["noNewPrivileges"] = True
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "pid"]
+c["linux"]["namespaces"].append({"type": "pid", "path": "/proc/'"$sb"'/ns/pid"})'
+R create --bundle "$B" "${ID}d" || fail "joining the pid namespace: create exited $?"
+jp=$(state_pid "${ID}d")
+sleep 1
+: >"$WORK/out/cw-stop"
+wait_file "$WORK/out/cw"
+grep -q '^safe: ' "$WORK/out/cw" ||
+	fail "a joining PID 1 under no_new_privs: $(cat "$WORK/out/cw"); its status: $(grep -E '^(Name|CapPrm|NoNewPrivs)' "/proc/$jp/status" | tr '\n\t' '  ')"
+R delete --force "${ID}d"
+R delete --force "${ID}c"
+echo "ok   a PID 1 joining a pid namespace under no_new_privs holds its set only while it waits ($(cat "$WORK/out/cw"))"
 
 [ $failures = 0 ] || exit 1
 echo PASS

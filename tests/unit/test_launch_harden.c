@@ -4,7 +4,8 @@
  * unsorted), the process is not dumpable, and a keep list longer than supported fails
  * without closing anything; launch_user_after_arm defers only a user other than root in a
  * zone that keeps CAP_SYS_ADMIN; launch_admin_drop_prepare leaves the sets an exec's process
- * would have had without CAP_SYS_ADMIN kept through its filter.  Capabilities and users need root
+ * would have had without CAP_SYS_ADMIN kept through its filter, and admin_until_exec keeps it
+ * only without no_new_privs (as root: skipped otherwise).  Capabilities and users need root
  * and are covered by the zone tests (test_capabilities.sh, test_exec_user.sh,
  * test_exec_user_setuid.sh, test_exec_race.sh).
  */
@@ -191,12 +192,72 @@ static void test_admin_drop_prepare(void **state)
 	}
 }
 
+/* admin_until_exec keeps CAP_SYS_ADMIN (permitted and effective, not bounding) only without
+ * no_new_privs: a process that asked for no_new_privs never holds more than its set.  Root
+ * with CAP_SETPCAP only (else 77: skipped). */
+static uint64_t eff_bnd(uint64_t *bnd)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct d[2];
+
+	*bnd = 0;
+	for (int cap = 0; cap < 64; cap++)
+		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
+			*bnd |= UINT64_C(1) << cap;
+	if (syscall(SYS_capget, &hdr, d) < 0)
+		return ~UINT64_C(0);
+	return d[0].effective | (uint64_t)d[1].effective << 32;
+}
+
+static int admin_until_exec(int nnp)
+{
+	const uint64_t kill = UINT64_C(1) << CAP_KILL, admin = UINT64_C(1) << CAP_SYS_ADMIN;
+	const int keep[] = {0, 1, 2};
+	const struct launch_harden h = {
+	    .keep = keep, .nkeep = 3, .drop_caps = 1, .caps = kill, .admin_until_exec = 1};
+	struct zone_error err = {0};
+	uint64_t bnd, eff;
+
+	if (geteuid() != 0 || prctl(PR_CAPBSET_READ, CAP_SETPCAP, 0, 0, 0) != 1 ||
+	    (eff_bnd(&bnd) & admin) == 0)
+		return 77;
+	if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return 1;
+	if (launch_harden(&h, &err) < 0)
+		return 2;
+	eff = eff_bnd(&bnd);
+	if (bnd != kill)
+		return 3;
+	return eff == (nnp ? kill : kill | admin) ? 0 : 4;
+}
+
+static int admin_kept(void)
+{
+	return admin_until_exec(0);
+}
+
+static int admin_not_under_nnp(void)
+{
+	return admin_until_exec(1);
+}
+
+static void test_admin_until_exec(void **state)
+{
+	int a = in_child(admin_kept), b = in_child(admin_not_under_nnp);
+
+	(void)state;
+	if (a == 77 || b == 77)
+		skip();
+	assert_int_equal(a, 0);
+	assert_int_equal(b, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_keeps_exactly),      cmocka_unit_test(test_nothing_kept),
 	    cmocka_unit_test(test_too_many),	       cmocka_unit_test(test_user_after_arm),
-	    cmocka_unit_test(test_admin_drop_prepare),
+	    cmocka_unit_test(test_admin_drop_prepare), cmocka_unit_test(test_admin_until_exec),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -129,6 +129,14 @@ int launch_become_ns_root(void)
 	return launch_undumpable();
 }
 
+/* Does admin_until_exec keep CAP_SYS_ADMIN?  Only without no_new_privs, which lets the filter
+ * go on without it: a process that asked for no_new_privs (its setup set it) never holds
+ * more than its set. */
+static int admin_needed(void)
+{
+	return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1;
+}
+
 int launch_harden(const struct launch_harden *h, struct zone_error *err)
 {
 	if (close_all_but(h->keep, h->nkeep, h->keep_below, h->fd_dir) < 0)
@@ -153,9 +161,12 @@ int launch_harden(const struct launch_harden *h, struct zone_error *err)
 	 * inheritable and ambient sets and this for a user other than root: its permitted set
 	 * survives the uid change (launch_caps_inherit restores the effective one), also when
 	 * the zone's set has CAP_SYS_ADMIN already (setresuid would take it before the filter).
+	 * Not under no_new_privs (the process asked for it): the filter goes on without, and
+	 * nothing holds CAP_SYS_ADMIN the zone's set did not give.
 	 */
-	uint64_t held = h->caps | (h->admin_until_exec ? UINT64_C(1) << CAP_SYS_ADMIN : 0);
-	int more = h->drop_caps && (h->inh | h->amb || h->admin_until_exec);
+	int admin = h->admin_until_exec && admin_needed();
+	uint64_t held = h->caps | (admin ? UINT64_C(1) << CAP_SYS_ADMIN : 0);
+	int more = h->drop_caps && (h->inh | h->amb || admin);
 
 	if (h->user && h->user->uid != 0 && more && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "keep capabilities");

@@ -26,9 +26,10 @@
  *                                rescan /proc: no process may hold a permitted or effective
  *                                capability outside MASK (hex), and one still named
  *                                lxzone-oci (a runtime's child before its exec) is read again
- *                                and again until it is no longer.  One line: "safe: ..."
- *                                (0), "ESCAPED: ..." (1), "inconclusive: ..." when no
- *                                process was seen before its exec (2)
+ *                                and again until it is no longer (or the watch ends).
+ *                                One line: "safe: ..." (0), "ESCAPED: ..." (1),
+ *                                "inconclusive: ..." when no process was seen before
+ *                                its exec (2)
  */
 #include <dirent.h>
 #include <errno.h>
@@ -193,8 +194,10 @@ static int capwatch(unsigned long long mask, const char *stop, int secs)
 
 			if (pid <= 0 || pid == self || pid >= (1 << 22))
 				continue;
-			/* a runtime's child: read again until it has exec'd or ended */
-			while (proc_caps(pid, name, sizeof(name), &prm, &eff) == 0) {
+			/* a runtime's child: read again until it has exec'd or ended (or, one
+			 * that waits for start, until the watch ends) */
+			for (unsigned k = 1; proc_caps(pid, name, sizeof(name), &prm, &eff) == 0;
+			     k++) {
 				if ((prm | eff) & ~mask) {
 					printf(
 					    "ESCAPED: pid %d (%s) CapPrm=%016llx CapEff=%016llx, "
@@ -205,6 +208,8 @@ static int capwatch(unsigned long long mask, const char *stop, int secs)
 				if (strcmp(name, "lxzone-oci") != 0)
 					break;
 				child = 1;
+				if (k % 1024 == 0 && (access(stop, F_OK) == 0 || time(NULL) >= end))
+					break;
 			}
 			if (seen[pid / 8] & (1 << (pid % 8)))
 				continue;

@@ -49,7 +49,9 @@ struct exec_req {
 	char **args, *envs[64];
 	size_t nenv;
 	int tty, detach, preserve_fds;
-	int no_new_privs; /* --no-new-privs: over the container's process.noNewPrivileges */
+	/* --no-new-privs[=BOOL]: over the container's process.noNewPrivileges, either way, as
+	 * runc's IsSet; -1: not given */
+	int no_new_privs;
 	int relay; /* --tty in the foreground, no console socket: our terminal relays (oci_tty.c) */
 	struct oci_tty term;
 };
@@ -74,6 +76,8 @@ static int exec_parse(int argc, char **argv, struct exec_req *x, struct zone_err
 			x->detach = 1;
 		else if (!strcmp(a, "--no-new-privs"))
 			x->no_new_privs = 1;
+		else if (!strcmp(a, "--no-new-privs=false")) /* oci_main.c's normal form */
+			x->no_new_privs = 0;
 		else if (i + 1 >= argc)
 			return oci_fail(e, "flag needs an argument: %s", a);
 		else if (!strcmp(a, "--process") || !strcmp(a, "-p"))
@@ -161,7 +165,8 @@ static int exec_process(struct exec_req *x, const struct oci_state *s, struct oc
 		if (!x->cwd)
 			x->cwd = cfg->cwd;
 		/* runc: --no-new-privs only without --process */
-		cfg->nnp |= x->no_new_privs;
+		if (x->no_new_privs >= 0)
+			cfg->nnp = x->no_new_privs;
 		x->proc_user = !x->user[0]; /* --user's, else the container's process.user */
 	}
 	for (size_t k = 0; k < cfg->nrlimits; k++) {
@@ -304,7 +309,7 @@ static int exec_fork(struct exec_req *x, int slave, struct zone_error *e)
 
 int oci_cmd_exec(int argc, char **argv)
 {
-	struct exec_req x = {0};
+	struct exec_req x = {.no_new_privs = -1};
 	struct oci_state s;
 	struct oci_config cfg = {0};
 	struct zone_error e = {0};

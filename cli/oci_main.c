@@ -233,6 +233,10 @@ static char **verb_args(int argc, char **argv, int *out_argc)
 					out[n++] = (char *)bools[k];
 				else if (strcmp(eq + 1, "false") && strcmp(eq + 1, "0"))
 					out[n++] = argv[j]; /* the verb's parser refuses it */
+				else if (!strcmp(bools[k], "--no-new-privs"))
+					/* exec's: false overrides the container's true (runc's
+					 * IsSet), so it is said, not dropped */
+					out[n++] = "--no-new-privs=false";
 				continue;
 			}
 			out[n++] = strndup(argv[j], len); /* lives as long as the process */

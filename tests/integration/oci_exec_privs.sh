@@ -12,7 +12,7 @@
 need_root
 need_image
 ID=h15nnp$$
-OCI_IDS="a b c d"
+OCI_IDS="a b c d e"
 . "$(dirname "$0")/oci_lib.sh"
 PX=$LXZONE_BUILD/tests/bin/it_privexec
 [ -x "$PX" ] || skip "no $PX: build the it_privexec target"
@@ -124,7 +124,17 @@ process 1000 true "$ADMIN"
 want "uid 1000, CAP_SYS_ADMIN given, noNewPrivileges true" \
 	"euid=1000 NoNewPrivs=1 CapPrm=$R_ CapEff=$R_ CapBnd=$A CapAmb=$R_" R exec --process "$WORK/p.json" "${ID}b"
 R delete --force "${ID}b"
-echo "ok   exec without a user namespace: no_new_privs as asked, the process's sets"
+# runc's --no-new-privs=BOOL over a container whose noNewPrivileges is true, either way
+config '["sleep", "300"]' 'c["process"]["noNewPrivileges"] = True'
+R run -d --bundle "$B" "${ID}e" || fail "run -d exited $?"
+want "root, config noNewPrivileges true" "euid=0 NoNewPrivs=1 CapPrm=$C CapEff=$C CapBnd=$C CapAmb=$Z" \
+	R exec "${ID}e" /bin/sh -c "/bin/privexec creds"
+want "root, config true, exec --no-new-privs=false" "euid=0 NoNewPrivs=0 CapPrm=$C CapEff=$C CapBnd=$C CapAmb=$Z" \
+	R exec --no-new-privs=false "${ID}e" /bin/sh -c "/bin/privexec creds"
+want "root, config true, exec --no-new-privs=true" "euid=0 NoNewPrivs=1 CapPrm=$C CapEff=$C CapBnd=$C CapAmb=$Z" \
+	R exec --no-new-privs=true "${ID}e" /bin/sh -c "/bin/privexec creds"
+R delete --force "${ID}e"
+echo "ok   exec without a user namespace: no_new_privs as asked (--no-new-privs=false over the container's true), the process's sets"
 
 # no process of the container's pid namespace ever holds CAP_SYS_ADMIN (or any capability) the
 # config did not give, not even the runtime's child between its fork and its exec: a watcher

@@ -13,13 +13,23 @@
 #ifndef LXZONE_ESCAPE_PROBE_H
 #define LXZONE_ESCAPE_PROBE_H
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
 #include <unistd.h>
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
 
 #define PROBE_SAFE    0
 #define PROBE_ESCAPED 1
@@ -122,6 +132,25 @@ static inline const char *probe_errname(int e)
 			return names[i].name;
 	snprintf(other, sizeof(other), "errno %d", e);
 	return other;
+}
+
+/* One pass over the processes this /proc shows: fn for each but this one and skip (0: none);
+ * a /proc that cannot be listed is a skip. */
+static inline void probe_each_pid(void (*fn)(pid_t), pid_t skip)
+{
+	pid_t self = getpid();
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	if (!d)
+		probe_skip("opendir /proc: %s", probe_errname(errno));
+	while ((e = readdir(d))) {
+		pid_t pid = (pid_t)atoi(e->d_name);
+
+		if (pid > 0 && pid != self && pid != skip)
+			fn(pid);
+	}
+	closedir(d);
 }
 
 #endif

@@ -29,12 +29,6 @@
 
 #include "tests/escape/probe.h"
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
 
 #define MAX_FILES 256
 
@@ -319,27 +313,14 @@ static int check_mounts(void)
 int main(void)
 {
 	double until = now() + 3;
-	pid_t self = getpid();
 	int pages;
 
 	load_files();
 	load_own();
 	check_self();
 	pages = check_mounts();
-	while (now() < until) {
-		DIR *d = opendir("/proc");
-		struct dirent *e;
-
-		if (!d)
-			probe_skip("opendir /proc: %s", probe_errname(errno));
-		while ((e = readdir(d))) {
-			pid_t pid = (pid_t)atoi(e->d_name);
-
-			if (pid > 0 && pid != self)
-				check_process(pid);
-		}
-		closedir(d);
-	}
+	while (now() < until)
+		probe_each_pid(check_process, 0);
 	if (nfind)
 		probe_escaped("%d finding(s): %s", nfind, findings);
 	probe_safe(

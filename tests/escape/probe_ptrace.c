@@ -28,12 +28,6 @@
 
 #include "tests/escape/probe.h"
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
 
 static int root_fd;
 static pid_t self, child;
@@ -232,20 +226,8 @@ int main(void)
 	child = fork();
 	if (child == 0)
 		mount_loop(until);
-	while (now() < until) {
-		DIR *d = opendir("/proc");
-		struct dirent *e;
-
-		if (!d)
-			probe_skip("opendir /proc: %s", probe_errname(errno));
-		while ((e = readdir(d))) {
-			pid_t pid = (pid_t)atoi(e->d_name);
-
-			if (pid > 0 && pid != self && pid != child)
-				check(pid);
-		}
-		closedir(d);
-	}
+	while (now() < until)
+		probe_each_pid(check, child);
 	if (child > 0) {
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);

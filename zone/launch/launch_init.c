@@ -558,7 +558,7 @@ int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter
 
 		close(init_pid[1]);
 		if (plan->opts->init_pid_rfd) {
-			*plan->opts->init_pid_rfd = init_pid[0]; /* launch_read_init_pid */
+			*plan->opts->init_pid_rfd = init_pid[0]; /* read by the caller */
 			return 0;
 		}
 		/* end-of-file: the setup failed before init existed; it is what to wait for */

@@ -7,7 +7,7 @@
 # sets are the process's (CAP_SYS_ADMIN only where it gives it), for root and uid 1000, with
 # and without a user namespace.  The launcher holds CAP_SYS_ADMIN through the brand's filter
 # and drops it before it forks the program (launch_admin_drop_armed): no process of the
-# container, the program before its exec included, ever has it (privexec capwatch).
+# container, the program before its exec included, ever has it (oci_podwatch.c, caps mode).
 . "$(dirname "$0")/lib.sh"
 need_root
 need_image
@@ -138,11 +138,17 @@ echo "ok   exec without a user namespace: no_new_privs as asked (--no-new-privs=
 
 # no process of the container's pid namespace ever holds CAP_SYS_ADMIN (or any capability) the
 # config did not give, not even the runtime's child between its fork and its exec: a watcher
-# (privexec capwatch) reads every process's sets, each such child again and again until its
-# exec, while the host execs as root and as uid 1000, with noNewPrivileges false and true
+# (oci_podwatch.c's caps mode) reads each such child's sets again and again until its exec,
+# while the host execs as root and as uid 1000, with noNewPrivileges false and true
+PW=$LXZONE_BUILD/tests/bin/it_oci_podwatch
+[ -x "$PW" ] || fail "no $PW"
+cp "$PW" "$B/rootfs/bin/podwatch"
+marker=podwatch-marker-$$
+: >"$WORK/$marker"
+watch() { echo "/bin/podwatch $WORK/$marker $marker /out/cw-stop 120 caps=$1 > /out/cw 2>&1; exec sleep 300"; }
 capwatch() { # NAME PYTHON: a container made by config's PYTHON runs the watcher as its PID 1
 	rm -f "$WORK/out/cw" "$WORK/out/cw-stop"
-	config '["sh", "-c", "/bin/privexec capwatch 20000420 /out/cw-stop 120 > /out/cw 2>&1; exec sleep 300"]' '
+	config '["sh", "-c", "'"$(watch 20000420)"'"]' '
 c["process"]["noNewPrivileges"] = False
 '"$2"
 	R run -d --bundle "$B" "${ID}c" || fail "capwatch ($1): run -d exited $?"
@@ -172,7 +178,7 @@ echo "ok   the same in a user namespace ($(cat "$WORK/out/cw"))"
 chown -R 0:0 "$B/rootfs"
 chmod 4755 "$B/rootfs/bin/privexec"
 rm -f "$WORK/out/cw" "$WORK/out/cw-stop"
-config '["sh", "-c", "/bin/privexec capwatch 200a0420 /out/cw-stop 120 > /out/cw 2>&1; exec sleep 300"]' '
+config '["sh", "-c", "'"$(watch 200a0420)"'"]' '
 for k in ("bounding", "effective", "permitted"):
     c["process"]["capabilities"][k].append("CAP_SYS_PTRACE")'
 R run -d --bundle "$B" "${ID}c" || fail "pid namespace owner: run -d exited $?"

@@ -17,14 +17,16 @@
  *     no longer one (its exec, or its end): a moment it is dumpable (each change of ids sets
  *     the flag to fs.suid_dumpable, and 1 there is dumpable until the launcher clears it)
  *     lasts a few system calls, and a scan of /proc would pass it by.
- * With a fifth argument, caps=HEX, the sandbox has no user namespace of its own and its root
- * holds CAP_SYS_PTRACE in the host's user namespace (tests/integration/oci_extras.sh): it
- * may attach to every process of its pid namespace, dumpable or not, as under runc, so
- * holding a runtime's child is no escape by itself; what that child holds is.  For every
+ * With a fifth argument, caps=HEX, attaching is not the question but what a runtime's child
+ * holds: for a sandbox without a user namespace of its own whose root holds CAP_SYS_PTRACE
+ * in the host's user namespace (tests/integration/oci_extras.sh), which may attach to every
+ * process of its pid namespace, dumpable or not, as under runc.  For every
  * runtime's child, again and again until its exec: effective or permitted capabilities
- * beyond HEX (the joiner's own, and CAP_SYS_ADMIN, which it holds until the brand's exec
- * when it sets no no_new_privs), or a directory among its descriptors (open through
- * /proc/PID/fd: a host directory would be the host's file system), besides root and cwd.
+ * beyond HEX (the process's own, and CAP_SYS_ADMIN where it holds that until the brand's
+ * exec, which PID 1 does without no_new_privs), or a directory among its descriptors (open
+ * through /proc/PID/fd: a host directory would be the host's file system), besides root and
+ * cwd; a child that waits for start is read until the watch is over.  The same watcher
+ * checks an `exec`'s children (tests/integration/oci_exec_privs.sh).
  * Prints one line: "safe: N ..." (exit 0), "ESCAPED: ..." (exit 1), or, when it saw no process
  * of the runtime's before its exec, "inconclusive: ..." (exit 2): a run that proves nothing.
  * It reads and attaches only.  Static, for the busybox image.
@@ -106,6 +108,14 @@ static void getfd(int pfd, pid_t pid)
 /* caps=HEX: what a runtime's child may hold; 0: the user-namespaced sandbox (try_take). */
 static unsigned long long caps_allowed;
 static int caps_mode;
+/* the watch's end: the file STOP, or the time */
+static const char *stop_file;
+static time_t end;
+
+static int watch_over(void)
+{
+	return access(stop_file, F_OK) == 0 || time(NULL) >= end;
+}
 
 static unsigned long long status_caps(pid_t pid, const char *key)
 {
@@ -125,12 +135,15 @@ static unsigned long long status_caps(pid_t pid, const char *key)
 }
 
 /* A runtime's child, seen by a watcher that may attach to anything here: its capabilities and
- * descriptors, checked until it is no longer the runtime's (its exec, its end). */
+ * descriptors, checked until it is no longer the runtime's (its exec, its end), or, one that
+ * waits for start, until the watch is over. */
 static void check_held(pid_t pid)
 {
 	char path[64];
 
-	while (runtime_child(pid)) {
+	for (unsigned k = 1; runtime_child(pid); k++) {
+		if (k % 256 == 0 && watch_over())
+			return;
 		unsigned long long eff = status_caps(pid, "CapEff:"),
 				   prm = status_caps(pid, "CapPrm:");
 		DIR *d;
@@ -144,7 +157,7 @@ static void check_held(pid_t pid)
 		}
 		snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
 		if (!(d = opendir(path)))
-			return;
+			continue; /* not ours to read (not dumpable, a user namespace's watcher) */
 		while ((e = readdir(d))) {
 			char fdp[320];
 			struct stat st;
@@ -186,7 +199,6 @@ int main(int argc, char **argv)
 {
 	char path[4200];
 	unsigned procs = 0, before_exec = 0;
-	time_t end;
 	pid_t self = getpid();
 
 	if (argc < 4) {
@@ -198,7 +210,8 @@ int main(int argc, char **argv)
 		caps_allowed = strtoull(argv[5] + 5, NULL, 16);
 	}
 	end = time(NULL) + (argc > 4 ? atoi(argv[4]) : 60);
-	while (access(argv[3], F_OK) != 0 && time(NULL) < end) {
+	stop_file = argv[3];
+	while (!watch_over()) {
 		DIR *d = opendir("/proc");
 		struct dirent *e;
 

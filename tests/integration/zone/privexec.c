@@ -21,19 +21,8 @@
  *                                own hand-over)
  *   privexec creds               one line: "euid=N NoNewPrivs=N CapPrm=X CapEff=X CapBnd=X
  *                                CapAmb=X" (the last five as /proc/self/status has them)
- *   privexec capwatch MASK STOP [SECONDS]
- *                                until the file STOP exists (or SECONDS, default 60, pass),
- *                                rescan /proc: no process may hold a permitted or effective
- *                                capability outside MASK (hex), and one still named
- *                                lxzone-oci (a runtime's child before its exec) is read again
- *                                and again until it is no longer (or the watch ends).
- *                                One line: "safe: ..." (0), "ESCAPED: ..." (1),
- *                                "inconclusive: ..." when no process was seen before
- *                                its exec (2)
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +31,6 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
-#include <time.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -149,93 +137,8 @@ static void creds(void)
 	       val[1], val[2], val[3], val[4]);
 }
 
-/* Name, CapPrm and CapEff of pid; 0, or -1 once it is gone. */
-static int proc_caps(int pid, char *name, size_t len, unsigned long long *prm,
-		     unsigned long long *eff)
-{
-	char path[64], buf[4096], *p;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	*prm = *eff = 0;
-	if (sscanf(buf, "Name:\t%63s", name) != 1 || len < 64)
-		return -1;
-	if ((p = strstr(buf, "\nCapPrm:")))
-		*prm = strtoull(p + 8, NULL, 16);
-	if ((p = strstr(buf, "\nCapEff:")))
-		*eff = strtoull(p + 8, NULL, 16);
-	return 0;
-}
-
-static int capwatch(unsigned long long mask, const char *stop, int secs)
-{
-	static unsigned char seen[(1 << 22) / 8];
-	unsigned procs = 0, before_exec = 0;
-	unsigned long long prm, eff;
-	char name[64];
-	time_t end = time(NULL) + secs;
-	int self = getpid();
-
-	while (access(stop, F_OK) != 0 && time(NULL) < end) {
-		DIR *d = opendir("/proc");
-		struct dirent *e;
-
-		while (d && (e = readdir(d))) {
-			int pid = atoi(e->d_name), child = 0;
-
-			if (pid <= 0 || pid == self || pid >= (1 << 22))
-				continue;
-			/* a runtime's child: read again until it has exec'd or ended (or, one
-			 * that waits for start, until the watch ends) */
-			for (unsigned k = 1; proc_caps(pid, name, sizeof(name), &prm, &eff) == 0;
-			     k++) {
-				if ((prm | eff) & ~mask) {
-					printf(
-					    "ESCAPED: pid %d (%s) CapPrm=%016llx CapEff=%016llx, "
-					    "beyond %llx\n",
-					    pid, name, prm, eff, mask);
-					return 1;
-				}
-				if (strcmp(name, "lxzone-oci") != 0)
-					break;
-				child = 1;
-				if (k % 1024 == 0 && (access(stop, F_OK) == 0 || time(NULL) >= end))
-					break;
-			}
-			if (seen[pid / 8] & (1 << (pid % 8)))
-				continue;
-			seen[pid / 8] |= (unsigned char)(1 << (pid % 8));
-			procs++;
-			before_exec += (unsigned)child;
-		}
-		if (d)
-			closedir(d);
-	}
-	if (!before_exec) {
-		printf("inconclusive: %u processes, none of them a runtime's before its exec\n",
-		       procs);
-		return 2;
-	}
-	printf("safe: %u processes, %u of them a runtime's before its exec, none with a "
-	       "capability beyond %llx\n",
-	       procs, before_exec, mask);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
-	if (argc >= 4 && !strcmp(argv[1], "capwatch"))
-		return capwatch(strtoull(argv[2], NULL, 16), argv[3],
-				argc > 4 ? atoi(argv[4]) : 60);
 	if (argc >= 2 && !strcmp(argv[1], "creds")) {
 		creds();
 		return 0;

@@ -191,6 +191,6 @@ int main(int argc, char **argv)
 		return 127;
 	}
 	fprintf(stderr, "usage: privexec who|drop UID GID PROG|nnp PROG|raw|rename NAME|sigs|"
-			"forge HINT PROG|ign PROG|creds|capwatch MASK STOP\n");
+			"forge HINT PROG|ign PROG|creds\n");
 	return 2;
 }

@@ -103,6 +103,19 @@ c['linux']['namespaces'].append({'type': 'pid', 'path': '/proc/$pid/ns/pid'})
 c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['close_range'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 1}]}"
 out=$(R run --bundle "$B" "${ID}g" 2>&1) || fail "a pid namespace joined, close_range refused: run exited $?: $out"
 [ "$out" = "0 1 2 3 " ] || fail "a pid namespace joined, close_range refused: the program's descriptors: $out"
+# ... with a startContainer hook and without no_new_privs: init is forked before the brand's
+# filter goes on, since it spawns the hook under the brand after start (launch_init.c); the
+# hook and the program are in the joined namespace
+config '["sh", "-c", "readlink /proc/self/ns/pid; cat /out/sc-hook"]' "
+c['process']['noNewPrivileges'] = False
+c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'pid']
+c['linux']['namespaces'].append({'type': 'pid', 'path': '/proc/$pid/ns/pid'})
+c.setdefault('hooks', {})['startContainer'] = [{'path': '/bin/sh', 'args': ['sh', '-c', 'readlink /proc/self/ns/pid > /out/sc-hook']}]"
+rm -f "$WORK/out/sc-hook"
+out=$(R run --bundle "$B" "${ID}g" 2>&1) || fail "a pid namespace joined, a startContainer hook: run exited $?: $out"
+want=$(readlink /proc/$pid/ns/pid)
+[ "$out" = "$want
+$want" ] || fail "a pid namespace joined, a startContainer hook: program and hook in $out, not $want"
 R delete --force "${ID}e"
 R delete --force "${ID}d"
 # the runtime's own (the host's), named through a host process: the container would see and
@@ -127,9 +140,10 @@ echo "ok   a pid namespace joined by path (shareProcessNamespace; the runtime's 
 # init is in the namespace with every capability and the host's root until its pivot_root;
 # lxzone-oci's was too until its setup moved out, h14's finding): the joiner's PID 1 comes
 # into the namespace only once its root is the container's and it holds its own
-# capabilities (and CAP_SYS_ADMIN until the brand's exec), with no directory among its
-# descriptors.  The watcher (oci_podwatch.c, caps mode) checks each, again and again while
-# the joiner waits for start.
+# capabilities, with no directory among its descriptors.  Without no_new_privs too (joins 5
+# to 8): the brand's filter, which then needs CAP_SYS_ADMIN, goes on in the setup, which
+# drops it before the fork (until stop 34 PID 1 held it while it waited for start).  The
+# watcher (oci_podwatch.c, caps mode) checks each, again and again while the joiner waits.
 PW=$LXZONE_BUILD/tests/bin/it_oci_podwatch
 [ -x "$PW" ] || fail "no $PW"
 cp "$PW" "$B/rootfs/bin/podwatch"
@@ -145,7 +159,7 @@ names = ["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL",
          "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE",
          "AUDIT_CONTROL", "SETFCAP"]
 c = json.load(open(sys.argv[1]))["process"]["capabilities"]
-m = 1 << names.index("SYS_ADMIN")
+m = 0
 for k in ("effective", "permitted"):
     for n in c.get(k, []):
         m |= 1 << names.index(n.removeprefix("CAP_"))
@@ -158,10 +172,15 @@ for k in ("bounding", "effective", "permitted"):
 rm -f "$WORK/out/pw" "$WORK/out/pw-stop"
 R run -d --bundle "$B" "${ID}f" || fail "podwatch: the owner's run -d exited $?"
 sb=$(state_pid "${ID}f")
-config '["true"]' "
+joiner() { # NO_NEW_PRIVS
+	config '["true"]' "
+c['process']['noNewPrivileges'] = $1
 c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'pid']
 c['linux']['namespaces'].append({'type': 'pid', 'path': '/proc/$sb/ns/pid'})"
+}
 (cd "$WORK" && for i in 1 2 3 4 5 6 7 8; do
+	[ $i = 1 ] && joiner True
+	[ $i = 5 ] && joiner False
 	R create --bundle "$B" "${ID}g" >/dev/null 2>&1 || echo "join $i: create exited $?"
 	sleep 0.3
 	R start "${ID}g" >/dev/null 2>&1 || echo "join $i: start exited $?"

@@ -22,8 +22,8 @@
  * in the host's user namespace (tests/integration/oci_extras.sh), which may attach to every
  * process of its pid namespace, dumpable or not, as under runc.  For every
  * runtime's child, again and again until its exec: effective or permitted capabilities
- * beyond HEX (the process's own, and CAP_SYS_ADMIN where it holds that until the brand's
- * exec, which PID 1 does without no_new_privs), or a directory among its descriptors (open
+ * beyond HEX (the process's own: PID 1 of a late join loads the brand's filter before it
+ * is forked, and holds no CAP_SYS_ADMIN for it), or a directory among its descriptors (open
  * through /proc/PID/fd: a host directory would be the host's file system), besides root and
  * cwd; a child that waits for start is read until the watch is over.  The same watcher
  * checks an `exec`'s children (tests/integration/oci_exec_privs.sh).

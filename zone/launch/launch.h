@@ -440,7 +440,9 @@ struct launch_opts {
 	/* forked(setup_arg): called in init once the setup forked it into a pid namespace
 	 * joined late (launch_joins_pidns_late), before anything else there: what only init
 	 * may do, as its session's leader (the controlling terminal; the setup exits, and a
-	 * session whose leader exits loses its terminal).  NULL: none. */
+	 * session whose leader exits loses its terminal).  Without startContainer hooks
+	 * (started NULL) init is born under the brand's filter with nothing loaded: only calls
+	 * the filter passes (setsid, ioctl), none the brand would trap.  NULL: none. */
 	int (*forked)(void *arg, struct zone_error *err);
 	int (*started)(void *arg, const struct launch_brand *b, struct zone_error *err);
 	/* descriptors 3..3+preserve_fds-1 reach the program as they are (OCI --preserve-fds,

@@ -306,14 +306,19 @@ pid_t launch_brand_fork(const struct launch_brand *b, const char *path, char *co
  * (runc's init is in the namespace from its start, with every capability).  The setup
  * reports init's pid (in the caller's pid namespace, where it was forked) and exits; init
  * goes on.  0 in init, -1 with err in the setup if the fork failed.
+ *
+ * Armed (late_init_armed below), the setup has put the brand's filter on and dropped
+ * CAP_SYS_ADMIN first: the fork is the gate's, and the setup's own last calls (write, exit)
+ * pass the filter.  Unarmed (a container with startContainer hooks, which PID 1 spawns under
+ * the brand after start), init keeps CAP_SYS_ADMIN until the brand's exec.
  */
-static int late_fork_init(struct zone_error *err)
+static int late_fork_init(int armed, struct zone_error *err)
 {
 	int fd = launch_ops_init_pid_fd();
 	pid_t init;
 
 	fflush(NULL);
-	init = fork();
+	init = armed ? launch_armed_fork() : fork();
 	if (init < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "fork the zone's init");
 	if (init == 0) {
@@ -322,6 +327,44 @@ static int late_fork_init(struct zone_error *err)
 		return 0;
 	}
 	_exit(write(fd, &init, sizeof(init)) == sizeof(init) ? 0 : LAUNCH_EXIT_CANNOT);
+}
+
+/*
+ * init in a pid namespace joined late, with no startContainer hooks to spawn: it is born
+ * under the brand's filter (no brand loaded: what the brand would trap goes through the
+ * gate; the rest it calls, poll, read, write, close, setsid, ioctl, passes) and without
+ * CAP_SYS_ADMIN, which the filter needed without no_new_privs.  So while it waits for
+ * start, in the namespace's sight, it holds only the zone's capabilities, as the program
+ * will, and an owner of the namespace that may attach to it (CAP_SYS_PTRACE in the host's
+ * user namespace) finds nothing more there.  Returns only in the setup, on an error before
+ * the filter is in.
+ */
+static int late_init_armed(const struct launch_plan *plan, const struct launch_exec *ex,
+			   const struct sock_fprog *filter, const struct launch_harden *h,
+			   int brand_fd, const sigset_t *mask, struct zone_error *err)
+{
+	const struct launch_opts *o = plan->opts;
+	struct launch_admin_drop drop;
+
+	if (h->admin_until_exec && launch_admin_drop_prepare(h, &drop, err) < 0)
+		return -1;
+	if (launch_exec_arm(ex, filter, err) < 0)
+		return -1;
+	if (h->admin_until_exec)
+		launch_admin_drop_armed(&drop);
+	if (late_fork_init(1, err) < 0) {
+		report(err);
+		_exit(err->status); /* exit_group passes; exit (a return from here) traps */
+	}
+	if ((o->forked && o->forked(o->setup_arg, err) < 0) ||
+	    (o->start_fd && start_gate(o, err) < 0) ||
+	    (!o->start_fd && o->ready_fd && say_ready(o->ready_fd, err) < 0)) {
+		report(err);
+		_exit(err->status); /* exit_group passes; exit (a return from here) traps */
+	}
+	LAUNCH_GATE(SYS_rt_sigprocmask, SIG_SETMASK, (long)mask, 0, 8, 0, 0);
+	launch_exec_armed(ex, brand_fd, plan->brand);
+	__builtin_unreachable();
 }
 
 static int zone_init(const struct launch_plan *plan, const struct sock_fprog *filter,
@@ -400,12 +443,14 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 		report(&err);
 		return err.status;
 	}
-	if (late && (late_fork_init(&err) < 0 || (o->forked && o->forked(o->setup_arg, &err) < 0))) {
+	/* init forked unarmed, to spawn the startContainer hooks: late_fork_init */
+	if (late && o->started &&
+	    (late_fork_init(0, &err) < 0 || (o->forked && o->forked(o->setup_arg, &err) < 0))) {
 		report(&err);
 		return err.status;
 	}
 	/* a container's create succeeds only once its program is found: readiness waits */
-	if (plan->opts->ready_fd != NULL && !o->start_fd &&
+	if (plan->opts->ready_fd != NULL && !o->start_fd && !(late && !o->started) &&
 	    say_ready(plan->opts->ready_fd, &err) < 0) {
 		report(&err);
 		return err.status;
@@ -417,6 +462,11 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 	}
 	if (launch_exec_prepare(plan->opts, report_path ? plan->report_zone : NULL, flags, &ex,
 				&err) < 0) {
+		report(&err);
+		return err.status;
+	}
+	if (late && !o->started) {
+		late_init_armed(plan, &ex, filter, &h, brand_fd, mask, &err);
 		report(&err);
 		return err.status;
 	}

@@ -582,6 +582,27 @@ static pid_t hook_spawn_native(void *arg, const char *path, char *const *argv, c
 	return pid;
 }
 
+/* A pipe holding all of json, its write end closed: read end in p[0], close-on-exec. */
+static int state_pipe(int p[2], const char *json)
+{
+	size_t len = strlen(json);
+	ssize_t n = -1;
+	int errnum;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	/* the default 64 KiB holds any usual state; a bigger one (annotations) asks for room */
+	if (len < 65536 || fcntl(p[1], F_SETPIPE_SZ, (int)len + 1) >= 0)
+		n = write(p[1], json, len);
+	errnum = n < 0 ? errno : EIO;
+	close(p[1]);
+	if (n == (ssize_t)len)
+		return 0;
+	close(p[0]);
+	errno = errnum;
+	return -1;
+}
+
 /* One hook: path, args, env, timeout (seconds), the state on its standard input. */
 static int hook_run(json_t *h, const char *kind, const char *state_json, oci_hook_spawn_fn spawn,
 		    void *arg, struct zone_error *e)
@@ -602,18 +623,21 @@ static int hook_run(json_t *h, const char *kind, const char *state_json, oci_hoo
 		free(env);
 		return -1;
 	}
-	if (pipe2(in, O_CLOEXEC) < 0)
-		return oci_fail(e, "hook %s: pipe: %s", kind, strerror(errno));
+	/* the state goes into the pipe before the hook exists, so no write meets a reader gone
+	 * (SIGPIPE): the caller's dispositions stay as they are, which PID 1's program inherits
+	 * (ignoring SIGPIPE here once gave it SIGPIPE ignored), and no call the brand traps is
+	 * made (rt_sigaction) */
+	if (state_pipe(in, state_json) < 0) {
+		int errnum = errno;
+
+		free(args);
+		free(env);
+		return oci_fail(e, "hook %s: the state's pipe: %s", kind, strerror(errnum));
+	}
 	def_args[0] = (char *)path;
 	def_args[1] = NULL;
 	pid = spawn(arg, path, args && args[0] ? args : def_args, env ? env : empty, in[0], e);
 	close(in[0]);
-	if (pid > 0) {
-		signal(SIGPIPE, SIG_IGN);
-		if (write(in[1], state_json, strlen(state_json)) < 0 && errno != EPIPE)
-			oci_log("warning", "hook %s: write state: %s", kind, strerror(errno));
-	}
-	close(in[1]);
 	free(args);
 	free(env);
 	if (pid < 0)

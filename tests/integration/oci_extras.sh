@@ -52,7 +52,9 @@ st=\$(cat)
 echo "\$1 \$(echo "\$st" | grep -o '"status": *"[a-z]*"' | tr -d ' ')" >> "$WORK/out/order"
 EOF
 chmod +x "$WORK/hook.sh"
-config '["sh", "-c", "echo program >> /out/order"]' "
+# (the program's SIGPIPE as the runtime's: not ignored; stop 33's build ignored it after a
+# startContainer hook)
+config '["sh", "-c", "set -- $(grep SigIgn /proc/self/status); echo program $(( 0x$2 & 4096 )) >> /out/order"]' "
 h = lambda k: [{'path': '$WORK/hook.sh', 'args': ['hook.sh', k]}]
 c['hooks'] = {k: h(k) for k in ['prestart', 'createRuntime', 'createContainer', 'poststart', 'poststop']}
 c['hooks']['startContainer'] = [{'path': '/bin/sh', 'args': ['sh', '-c', 'echo startContainer \$(uname -r) \$(grep -o status....created) >> /out/order']}]
@@ -63,7 +65,7 @@ createRuntime "status":"created"
 prestart "status":"created"
 createContainer "status":"creating"
 startContainer 4.19.0 status": "created
-program
+program 0
 poststart "status":"running"
 poststop "status":"stopped"
 EOF

@@ -250,6 +250,12 @@ typedef pid_t (*oci_hook_spawn_fn)(void *arg, const char *path, char *const *arg
 				   char *const *envp, int in_fd, struct zone_error *e);
 int oci_hooks_run_by(const struct oci_config *c, const char *kind, const struct oci_state *s,
 		     enum oci_status st, oci_hook_spawn_fn spawn, void *arg, struct zone_error *e);
+/* fn for each hook of kind, in order, with its path, argv and env as its process gets them
+ * (the config's strings, alive as long as c): 0, or -1 with e (a malformed hook, or fn's). */
+typedef int (*oci_hook_each_fn)(void *arg, const char *path, char *const *argv,
+				char *const *envp, struct zone_error *e);
+int oci_hooks_each(const struct oci_config *c, const char *kind, oci_hook_each_fn fn, void *arg,
+		   struct zone_error *e);
 unsigned long long oci_proc_start_time(pid_t pid);
 /* The container's v1 blkio directory (its blockIO, oci_resources.c): 1 and out filled when
  * the host has a v1 blkio hierarchy (the directory exists when the config had blockIO);

@@ -603,26 +603,53 @@ static int state_pipe(int p[2], const char *json)
 	return -1;
 }
 
+/* One hook's path, argv (its args, else the path alone) and env, as its process gets them:
+ * the strings are the config's; free *args and *env (arrays only). */
+struct hook_cmd {
+	const char *path;
+	char **args, **env;
+	char *def_args[2];
+};
+
+static char *hook_no_env[] = {NULL};
+
+static int hook_parse(json_t *h, const char *kind, struct hook_cmd *c, struct zone_error *e)
+{
+	memset(c, 0, sizeof(*c));
+	c->path = json_string_value(json_object_get(h, "path"));
+	if (!c->path || c->path[0] != '/')
+		return oci_fail(e, "hook %s: path must be absolute", kind);
+	if (str_array(json_object_get(h, "args"), "hook args", &c->args, e) < 0 ||
+	    str_array(json_object_get(h, "env"), "hook env", &c->env, e) < 0) {
+		free(c->args);
+		free(c->env);
+		return -1;
+	}
+	c->def_args[0] = (char *)c->path;
+	return 0;
+}
+
+static char *const *hook_argv(const struct hook_cmd *c)
+{
+	return c->args && c->args[0] ? c->args : c->def_args;
+}
+
+static char *const *hook_envp(const struct hook_cmd *c)
+{
+	return c->env ? c->env : hook_no_env;
+}
+
 /* One hook: path, args, env, timeout (seconds), the state on its standard input. */
 static int hook_run(json_t *h, const char *kind, const char *state_json, oci_hook_spawn_fn spawn,
 		    void *arg, struct zone_error *e)
 {
-	const char *path = json_string_value(json_object_get(h, "path"));
 	json_int_t timeout = json_integer_value(json_object_get(h, "timeout"));
-	char **args = NULL, **env = NULL;
-	char *def_args[2];
-	static char *empty[] = {NULL};
+	struct hook_cmd c;
 	int in[2], st = 0;
 	pid_t pid;
 
-	if (!path || path[0] != '/')
-		return oci_fail(e, "hook %s: path must be absolute", kind);
-	if (str_array(json_object_get(h, "args"), "hook args", &args, e) < 0 ||
-	    str_array(json_object_get(h, "env"), "hook env", &env, e) < 0) {
-		free(args);
-		free(env);
+	if (hook_parse(h, kind, &c, e) < 0)
 		return -1;
-	}
 	/* the state goes into the pipe before the hook exists, so no write meets a reader gone
 	 * (SIGPIPE): the caller's dispositions stay as they are, which PID 1's program inherits
 	 * (ignoring SIGPIPE here once gave it SIGPIPE ignored), and no call the brand traps is
@@ -630,16 +657,14 @@ static int hook_run(json_t *h, const char *kind, const char *state_json, oci_hoo
 	if (state_pipe(in, state_json) < 0) {
 		int errnum = errno;
 
-		free(args);
-		free(env);
+		free(c.args);
+		free(c.env);
 		return oci_fail(e, "hook %s: the state's pipe: %s", kind, strerror(errnum));
 	}
-	def_args[0] = (char *)path;
-	def_args[1] = NULL;
-	pid = spawn(arg, path, args && args[0] ? args : def_args, env ? env : empty, in[0], e);
+	pid = spawn(arg, c.path, hook_argv(&c), hook_envp(&c), in[0], e);
 	close(in[0]);
-	free(args);
-	free(env);
+	free(c.args);
+	free(c.env);
 	if (pid < 0)
 		return -1;
 	for (json_int_t waited = 0;; waited += 10) {
@@ -650,14 +675,35 @@ static int hook_run(json_t *h, const char *kind, const char *state_json, oci_hoo
 		if (timeout > 0 && waited >= timeout * 1000) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &st, 0);
-			return oci_fail(e, "%s hook %s: timeout after %lld seconds", kind, path,
+			return oci_fail(e, "%s hook %s: timeout after %lld seconds", kind, c.path,
 					(long long)timeout);
 		}
 		poll(NULL, 0, 10);
 	}
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return oci_fail(e, "%s hook %s: exit status %d", kind, path,
+		return oci_fail(e, "%s hook %s: exit status %d", kind, c.path,
 				launch_status_code(st));
+	return 0;
+}
+
+int oci_hooks_each(const struct oci_config *c, const char *kind, oci_hook_each_fn fn, void *arg,
+		   struct zone_error *e)
+{
+	json_t *list = json_object_get(json_object_get(c->json, "hooks"), kind), *h;
+	struct hook_cmd cmd;
+	size_t i;
+	int r = 0;
+
+	json_array_foreach(list, i, h)
+	{
+		if (hook_parse(h, kind, &cmd, e) < 0)
+			return -1;
+		r = fn(arg, cmd.path, hook_argv(&cmd), hook_envp(&cmd), e);
+		free(cmd.args);
+		free(cmd.env);
+		if (r < 0)
+			return -1;
+	}
 	return 0;
 }
 

@@ -49,6 +49,10 @@ struct container {
 	struct lxprocfs_bind lxbinds[LXPROCFS_MAXFILES];
 	struct launch_lxproc_file lxfiles[LXPROCFS_MAXFILES];
 	int page_go; /* the page daemon's pipe: PID 1's pid, or -1 for a failed create; -1 */
+	/* the startContainer hooks of a PID 1 born under the brand's filter (a pid namespace
+	 * joined late): prepared in the setup before it (container_arming), in order */
+	struct oci_prepared_hook *started;
+	size_t nstarted, next_started;
 };
 
 /* The container's cgroup (limits, cpuset, shares), its procs files and cgroup file systems

@@ -174,8 +174,81 @@ static pid_t hook_spawn_brand(void *arg, const char *path, char *const *argv, ch
 	return launch_brand_fork(arg, path, argv, envp, in_fd, e);
 }
 
+/* A startContainer hook resolved before PID 1's filter went on (a pid namespace joined late):
+ * its program, or why it cannot run, said when its turn comes, as its process would have. */
+struct oci_prepared_hook {
+	struct launch_exec ex;
+	struct zone_error err;
+	int failed;
+};
+
+struct started_ctx {
+	struct container *k;
+	const struct launch_brand *b;
+};
+
+static int hook_prepare(void *arg, const char *path, char *const *argv, char *const *envp,
+			struct zone_error *e)
+{
+	struct started_ctx *c = arg;
+	struct oci_prepared_hook *h = &c->k->started[c->k->nstarted++];
+
+	(void)e;
+	if (launch_brand_prepare(c->b, path, argv, envp, &h->ex, &h->err) < 0)
+		h->failed = 1;
+	return 0;
+}
+
+/* launch_opts.arming: the setup, before the brand's filter; PID 1 then spawns each through the
+ * gate (hook_spawn_armed) */
+static int container_arming(void *arg, const struct launch_brand *b, struct zone_error *err)
+{
+	struct container *k = arg;
+	struct started_ctx c = {k, b};
+	size_t n = json_array_size(json_object_get(json_object_get(k->cfg.json, "hooks"),
+						   "startContainer"));
+
+	k->started = calloc(n ? n : 1, sizeof(*k->started));
+	if (!k->started)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, ENOMEM, "startContainer hooks");
+	k->nstarted = k->next_started = 0;
+	return oci_hooks_each(&k->cfg, "startContainer", hook_prepare, &c, err);
+}
+
+/* Armed: the next prepared hook, through the gate; one that could not be prepared ends as its
+ * process would have (its message on stderr, 126 or 127), so start's outcome is runc's. */
+static pid_t hook_spawn_armed(void *arg, const char *path, char *const *argv, char *const *envp,
+			      int in_fd, struct zone_error *e)
+{
+	struct started_ctx *c = arg;
+	struct oci_prepared_hook *h;
+	pid_t pid;
+
+	(void)argv;
+	(void)envp;
+	if (c->k->next_started >= c->k->nstarted)
+		return launch_fail(e, LAUNCH_EXIT_CANNOT, 0, "startContainer hook %s: not prepared",
+				   path);
+	h = &c->k->started[c->k->next_started++];
+	if (!h->failed)
+		return launch_brand_spawn_armed(c->b, &h->ex, in_fd, e);
+	pid = launch_armed_fork();
+	if (pid < 0)
+		return launch_fail(e, LAUNCH_EXIT_CANNOT, errno, "fork %s", path);
+	if (pid == 0) {
+		fprintf(stderr, "%s: %s\n", launch_prog, h->err.msg);
+		_exit(h->err.status ? h->err.status : LAUNCH_EXIT_CANNOT);
+	}
+	return pid;
+}
+
 static int container_started(void *arg, const struct launch_brand *b, struct zone_error *err)
 {
+	struct started_ctx c = {arg, b};
+
+	if (b->armed)
+		return container_hooks(arg, "startContainer", OCI_CREATED, hook_spawn_armed, &c,
+				       err);
 	return container_hooks(arg, "startContainer", OCI_CREATED, hook_spawn_brand, (void *)b,
 			       err);
 }
@@ -217,6 +290,7 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 		o->before_pivot = container_before_pivot;
 	if (json_array_size(json_object_get(json_object_get(c->json, "hooks"), "startContainer")))
 		o->started = container_started;
+	o->arming = container_arming;
 	o->init_user = &c->user;
 	o->ready_fd = &k->ready[1];
 	o->start_fd = &k->start_fd;

@@ -114,10 +114,29 @@ c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 
 c['linux']['namespaces'].append({'type': 'pid', 'path': '/proc/$pid/ns/pid'})
 c.setdefault('hooks', {})['startContainer'] = [{'path': '/bin/sh', 'args': ['sh', '-c', 'readlink /proc/self/ns/pid > /out/sc-hook']}]"
 rm -f "$WORK/out/sc-hook"
-out=$(R run --bundle "$B" "${ID}g" 2>&1) || fail "a pid namespace joined, a startContainer hook: run exited $?: $out"
+R create --bundle "$B" "${ID}g" >"$WORK/sc.out" 2>&1 || fail "a pid namespace joined, a startContainer hook: create exited $?: $(cat "$WORK/sc.out")"
+# waiting for start, PID 1 holds no CAP_SYS_ADMIN (bit 21), which the filter needed
+pg=$(state_pid "${ID}g")
+set -- $(grep -E '^Cap(Prm|Eff):' /proc/$pg/status)
+[ $(( (0x$2 | 0x$4) & 0x200000 )) = 0 ] || fail "a pid namespace joined, a startContainer hook: PID 1 holds $*"
+R start "${ID}g" || fail "a pid namespace joined, a startContainer hook: start exited $?"
+i=0; while [ "$(wc -l <"$WORK/sc.out")" -lt 2 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 want=$(readlink /proc/$pid/ns/pid)
-[ "$out" = "$want
-$want" ] || fail "a pid namespace joined, a startContainer hook: program and hook in $out, not $want"
+[ "$(cat "$WORK/sc.out")" = "$want
+$want" ] || fail "a pid namespace joined, a startContainer hook: program and hook in $(cat "$WORK/sc.out"), not $want"
+R delete --force "${ID}g"
+# a hook that cannot run there ends PID 1 after start, with its process's message, as runc's
+config '["true"]' "
+c['process']['noNewPrivileges'] = False
+c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'pid']
+c['linux']['namespaces'].append({'type': 'pid', 'path': '/proc/$pid/ns/pid'})
+c.setdefault('hooks', {})['startContainer'] = [{'path': '/no/such/hook'}]"
+R create --bundle "$B" "${ID}g" >"$WORK/sc.out" 2>&1 || fail "a pid namespace joined, a missing startContainer hook: create exited $?: $(cat "$WORK/sc.out")"
+R start "${ID}g" || fail "a pid namespace joined, a missing startContainer hook: start exited $?"
+i=0; while ! grep -q "startContainer hook /no/such/hook: exit status 127" "$WORK/sc.out" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+grep -q "/no/such/hook" "$WORK/sc.out" && grep -q "startContainer hook /no/such/hook: exit status 127" "$WORK/sc.out" ||
+	fail "a pid namespace joined, a missing startContainer hook: $(cat "$WORK/sc.out")"
+R delete --force "${ID}g"
 R delete --force "${ID}e"
 R delete --force "${ID}d"
 # the runtime's own (the host's), named through a host process: the container would see and

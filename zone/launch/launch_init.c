@@ -261,14 +261,14 @@ static int start_gate(const struct launch_opts *o, struct zone_error *err)
 	return 0;
 }
 
-pid_t launch_brand_fork(const struct launch_brand *b, const char *path, char *const *argv,
-			char *const *envp, int in_fd, struct zone_error *err)
+int launch_brand_prepare(const struct launch_brand *b, const char *path, char *const *argv,
+			 char *const *envp, struct launch_exec *ex, struct zone_error *err)
 {
 	struct launch_opts o = *b->plan->opts;
-	struct launch_exec ex;
 	char *args[LAUNCH_MAX_ARGS];
+	char **saved = environ;
 	size_t n;
-	pid_t pid;
+	int r;
 
 	for (n = 0; argv && argv[n] && n + 1 < LAUNCH_MAX_ARGS; n++)
 		args[n] = argv[n];
@@ -276,24 +276,59 @@ pid_t launch_brand_fork(const struct launch_brand *b, const char *path, char *co
 		n = 1;
 	args[0] = (char *)path; /* resolved by its path; argv[0] put back below */
 	args[n] = NULL;
-	pid = fork();
+	environ = (char **)envp;
+	o.argv = args;
+	o.notify_sock = NULL;
+	r = launch_exec_prepare(&o, NULL, 0, ex, err);
+	environ = saved;
+	if (r < 0)
+		return -1;
+	/* a script's argv[0] is its path, as the kernel makes it; a binary's the one given */
+	if (!strcmp(ex->guest, ex->path) && argv && argv[0])
+		ex->argv[0] = argv[0];
+	return 0;
+}
+
+pid_t launch_brand_fork(const struct launch_brand *b, const char *path, char *const *argv,
+			char *const *envp, int in_fd, struct zone_error *err)
+{
+	struct launch_exec ex;
+	pid_t pid = fork();
+
 	if (pid < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "fork %s", path);
 	if (pid > 0)
 		return pid;
-	environ = (char **)envp;
-	o.argv = args;
-	o.notify_sock = NULL;
-	if (dup2(in_fd, 0) < 0 || launch_exec_prepare(&o, NULL, 0, &ex, err) < 0) {
+	if (dup2(in_fd, 0) < 0) {
+		launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "standard input");
+		report(err);
+		_exit(LAUNCH_EXIT_CANNOT);
+	}
+	if (launch_brand_prepare(b, path, argv, envp, &ex, err) < 0) {
 		report(err);
 		_exit(err->status ? err->status : LAUNCH_EXIT_CANNOT);
 	}
-	/* a script's argv[0] is its path, as the kernel makes it; a binary's the one given */
-	if (!strcmp(ex.guest, ex.path) && argv && argv[0])
-		ex.argv[0] = argv[0];
 	launch_exec_brand(&ex, b->filter, b->brand_fd, b->plan->brand, err);
 	report(err);
 	_exit(LAUNCH_EXIT_CANNOT);
+}
+
+pid_t launch_brand_spawn_armed(const struct launch_brand *b, const struct launch_exec *ex,
+			       int in_fd, struct zone_error *err)
+{
+	pid_t pid = launch_armed_fork();
+
+	if (pid < 0)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "fork %s", ex->path);
+	if (pid > 0)
+		return pid;
+	if (dup2(in_fd, 0) < 0) { /* dup2 and exit_group pass the filter */
+		launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "standard input");
+		report(err);
+		_exit(LAUNCH_EXIT_CANNOT);
+	}
+	launch_exec_armed(ex, b->brand_fd, b->plan->brand);
+	__builtin_unreachable();
 }
 
 /*
@@ -303,64 +338,54 @@ pid_t launch_brand_fork(const struct launch_brand *b, const char *path, char *co
  * there ever sees a process of ours with the host's root (through /proc/PID/root), the
  * runtime's descriptors or capabilities beyond the zone's, not even one that holds
  * CAP_SYS_PTRACE in the host's user namespace, which being not dumpable does not stop
- * (runc's init is in the namespace from its start, with every capability).  The setup
- * reports init's pid (in the caller's pid namespace, where it was forked) and exits; init
- * goes on.  0 in init, -1 with err in the setup if the fork failed.
+ * (runc's init is in the namespace from its start, with every capability).
  *
- * Armed (late_init_armed below), the setup has put the brand's filter on and dropped
- * CAP_SYS_ADMIN first: the fork is the gate's, and the setup's own last calls (write, exit)
- * pass the filter.  Unarmed (a container with startContainer hooks, which PID 1 spawns under
- * the brand after start), init keeps CAP_SYS_ADMIN until the brand's exec.
- */
-static int late_fork_init(int armed, struct zone_error *err)
-{
-	int fd = launch_ops_init_pid_fd();
-	pid_t init;
-
-	fflush(NULL);
-	init = armed ? launch_armed_fork() : fork();
-	if (init < 0)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "fork the zone's init");
-	if (init == 0) {
-		close(fd);
-		launch_ops_set_init_pid_fd(-1);
-		return 0;
-	}
-	_exit(write(fd, &init, sizeof(init)) == sizeof(init) ? 0 : LAUNCH_EXIT_CANNOT);
-}
-
-/*
- * init in a pid namespace joined late, with no startContainer hooks to spawn: it is born
- * under the brand's filter (no brand loaded: what the brand would trap goes through the
- * gate; the rest it calls, poll, read, write, close, setsid, ioctl, passes) and without
- * CAP_SYS_ADMIN, which the filter needed without no_new_privs.  So while it waits for
- * start, in the namespace's sight, it holds only the zone's capabilities, as the program
- * will, and an owner of the namespace that may attach to it (CAP_SYS_PTRACE in the host's
- * user namespace) finds nothing more there.  Returns only in the setup, on an error before
- * the filter is in.
+ * The setup puts the brand's filter on first and drops CAP_SYS_ADMIN, which the filter
+ * needed without no_new_privs (as an OCI exec's launcher does), so init is born under the
+ * filter with only the zone's capabilities, and holds nothing more while it waits for
+ * start, in the namespace's sight.  The setup reports init's pid (in the caller's pid
+ * namespace, where it was forked) and exits; init goes on under the filter with no brand
+ * loaded: what the brand would trap goes through the gate, the rest it calls (poll, read,
+ * write, close, setsid, ioctl, wait4, kill) passes; the startContainer hooks' programs were
+ * prepared before the filter (launch_opts.arming) and are spawned through the gate.
+ * Returns only in the setup, on an error before the filter is in.
  */
 static int late_init_armed(const struct launch_plan *plan, const struct launch_exec *ex,
 			   const struct sock_fprog *filter, const struct launch_harden *h,
 			   int brand_fd, const sigset_t *mask, struct zone_error *err)
 {
 	const struct launch_opts *o = plan->opts;
+	const struct launch_brand b = {plan, filter, brand_fd, 1};
 	struct launch_admin_drop drop;
+	int fd = launch_ops_init_pid_fd();
+	pid_t init;
 
+	if (o->started && o->arming && o->arming(o->setup_arg, &b, err) < 0)
+		return -1;
 	if (h->admin_until_exec && launch_admin_drop_prepare(h, &drop, err) < 0)
 		return -1;
+	fflush(NULL);
 	if (launch_exec_arm(ex, filter, err) < 0)
 		return -1;
+	/* from here on exit_group (_exit), not exit (a return from here), which traps */
 	if (h->admin_until_exec)
 		launch_admin_drop_armed(&drop);
-	if (late_fork_init(1, err) < 0) {
+	init = launch_armed_fork();
+	if (init < 0) {
+		launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "fork the zone's init");
 		report(err);
-		_exit(err->status); /* exit_group passes; exit (a return from here) traps */
+		_exit(err->status);
 	}
+	if (init > 0)
+		_exit(write(fd, &init, sizeof(init)) == sizeof(init) ? 0 : LAUNCH_EXIT_CANNOT);
+	close(fd);
+	launch_ops_set_init_pid_fd(-1);
 	if ((o->forked && o->forked(o->setup_arg, err) < 0) ||
 	    (o->start_fd && start_gate(o, err) < 0) ||
-	    (!o->start_fd && o->ready_fd && say_ready(o->ready_fd, err) < 0)) {
+	    (!o->start_fd && o->ready_fd && say_ready(o->ready_fd, err) < 0) ||
+	    (o->started && o->started(o->setup_arg, &b, err) < 0)) {
 		report(err);
-		_exit(err->status); /* exit_group passes; exit (a return from here) traps */
+		_exit(err->status);
 	}
 	LAUNCH_GATE(SYS_rt_sigprocmask, SIG_SETMASK, (long)mask, 0, 8, 0, 0);
 	launch_exec_armed(ex, brand_fd, plan->brand);
@@ -443,14 +468,8 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 		report(&err);
 		return err.status;
 	}
-	/* init forked unarmed, to spawn the startContainer hooks: late_fork_init */
-	if (late && o->started &&
-	    (late_fork_init(0, &err) < 0 || (o->forked && o->forked(o->setup_arg, &err) < 0))) {
-		report(&err);
-		return err.status;
-	}
 	/* a container's create succeeds only once its program is found: readiness waits */
-	if (plan->opts->ready_fd != NULL && !o->start_fd && !(late && !o->started) &&
+	if (plan->opts->ready_fd != NULL && !o->start_fd && !late &&
 	    say_ready(plan->opts->ready_fd, &err) < 0) {
 		report(&err);
 		return err.status;
@@ -465,7 +484,7 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 		report(&err);
 		return err.status;
 	}
-	if (late && !o->started) {
+	if (late) {
 		late_init_armed(plan, &ex, filter, &h, brand_fd, mask, &err);
 		report(&err);
 		return err.status;
@@ -475,7 +494,7 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 		return err.status;
 	}
 	if (o->started) {
-		const struct launch_brand b = {plan, filter, brand_fd};
+		const struct launch_brand b = {plan, filter, brand_fd, 0};
 
 		if (o->started(o->setup_arg, &b, &err) < 0) {
 			report(&err);

@@ -312,7 +312,8 @@ static int mount_idmap_parse(json_t *m, struct oci_mount *om, struct zone_error 
 
 	if (!um && !gm) {
 		if (om->idmap && !om->bind)
-			return oci_fail(e, "mount %s: idmap and ridmap are for bind mounts", om->dest);
+			return oci_fail(e, "mount %s: idmap and ridmap are for bind mounts",
+					om->dest);
 		return 0;
 	}
 	if (!om->bind)

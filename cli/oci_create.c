@@ -205,8 +205,8 @@ static int container_arming(void *arg, const struct launch_brand *b, struct zone
 {
 	struct container *k = arg;
 	struct started_ctx c = {k, b};
-	size_t n = json_array_size(json_object_get(json_object_get(k->cfg.json, "hooks"),
-						   "startContainer"));
+	size_t n = json_array_size(
+	    json_object_get(json_object_get(k->cfg.json, "hooks"), "startContainer"));
 
 	k->started = calloc(n ? n : 1, sizeof(*k->started));
 	if (!k->started)

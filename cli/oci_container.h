@@ -49,8 +49,8 @@ struct container {
 	struct lxprocfs_bind lxbinds[LXPROCFS_MAXFILES];
 	struct launch_lxproc_file lxfiles[LXPROCFS_MAXFILES];
 	int page_go; /* the page daemon's pipe: PID 1's pid, or -1 for a failed create; -1 */
-	/* the startContainer hooks of a PID 1 born under the brand's filter (a pid namespace
-	 * joined late): prepared in the setup before it (container_arming), in order */
+	/* the startContainer hooks, which PID 1 spawns under the brand's filter: prepared just
+	 * before it went on (container_arming), in order */
 	struct oci_prepared_hook *started;
 	size_t nstarted, next_started;
 };

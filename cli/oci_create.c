@@ -6,7 +6,8 @@
  * masked and read-only paths, a read-only root) before the plan's pivot_root, makes the
  * cgroup, and spawns PID 1 detached: it executes the plan, runs setup (terminal from the
  * console socket, rlimits, oom score, environment, cwd), hardens itself, resolves the
- * program, says ready and waits on exec.fifo (launch_init.c: start_gate).  create records
+ * program, puts the brand's filter on (dropping the CAP_SYS_ADMIN that took), says ready and
+ * waits on exec.fifo (launch_init.c: init_armed, start_gate).  create records
  * the state and exits; PID 1 is adopted by the caller's subreaper (conmon, a shim) or init.
  * start writes the fifo and PID 1 execs the brand with the program: the container's pid is
  * the program's.  run is create + start + wait + delete.
@@ -168,13 +169,7 @@ static int container_before_pivot(void *arg, struct zone_error *err)
 	return container_hooks(arg, "createContainer", OCI_CREATING, NULL, NULL, err);
 }
 
-static pid_t hook_spawn_brand(void *arg, const char *path, char *const *argv, char *const *envp,
-			      int in_fd, struct zone_error *e)
-{
-	return launch_brand_fork(arg, path, argv, envp, in_fd, e);
-}
-
-/* A startContainer hook resolved before PID 1's filter went on (a pid namespace joined late):
+/* A startContainer hook resolved before PID 1's filter went on (init_armed, launch_init.c):
  * its program, or why it cannot run, said when its turn comes, as its process would have. */
 struct oci_prepared_hook {
 	struct launch_exec ex;
@@ -246,11 +241,7 @@ static int container_started(void *arg, const struct launch_brand *b, struct zon
 {
 	struct started_ctx c = {arg, b};
 
-	if (b->armed)
-		return container_hooks(arg, "startContainer", OCI_CREATED, hook_spawn_armed, &c,
-				       err);
-	return container_hooks(arg, "startContainer", OCI_CREATED, hook_spawn_brand, (void *)b,
-			       err);
+	return container_hooks(arg, "startContainer", OCI_CREATED, hook_spawn_armed, &c, err);
 }
 
 /* ------------------------------------------------------------------------------------------ */

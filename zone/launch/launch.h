@@ -433,22 +433,20 @@ struct launch_opts {
 	/* OCI hooks.  before_pivot(setup_arg): createContainer, called by the process executing
 	 * the plan (PID 1; the setup process of a user-namespaced zone) in the zone's mount
 	 * namespace once every mount is made, just before pivot_root.  started(setup_arg, b):
-	 * startContainer, called in PID 1 once start_fd said go, just before the program; b
-	 * runs a program of the zone under the brand (launch_brand_fork).  NULL: none; -1 with
-	 * err ends the zone. */
+	 * startContainer, called in PID 1 once start_fd said go, just before the program, with
+	 * PID 1 under the brand's filter (init_armed in launch_init.c); b runs a program of the
+	 * zone under the brand (launch_brand_spawn_armed) that arming(setup_arg, b) prepared
+	 * (launch_brand_prepare) just before the filter went on.  NULL: none; -1 with err ends
+	 * the zone. */
 	int (*before_pivot)(void *arg, struct zone_error *err);
 	/* forked(setup_arg): called in init once the setup forked it into a pid namespace
 	 * joined late (launch_joins_pidns_late), before anything else there: what only init
 	 * may do, as its session's leader (the controlling terminal; the setup exits, and a
-	 * session whose leader exits loses its terminal).  init is born under the brand's
-	 * filter with nothing loaded, and so are forked and started: only calls the filter
-	 * passes (setsid, ioctl, poll, wait4, kill), none the brand would trap.  NULL: none. */
+	 * session whose leader exits loses its terminal).  Like started, under the brand's
+	 * filter with nothing loaded: only calls the filter passes (setsid, ioctl, poll, wait4,
+	 * kill), none the brand would trap.  NULL: none. */
 	int (*forked)(void *arg, struct zone_error *err);
 	int (*started)(void *arg, const struct launch_brand *b, struct zone_error *err);
-	/* arming(setup_arg, b): with started, for a pid namespace joined late: called in the
-	 * setup just before the brand's filter goes on (init is then born under it, b->armed),
-	 * to prepare what started will run (launch_brand_prepare).  -1 with err ends the
-	 * zone. */
 	int (*arming)(void *arg, const struct launch_brand *b, struct zone_error *err);
 	/* descriptors 3..3+preserve_fds-1 reach the program as they are (OCI --preserve-fds,
 	 * socket activation's LISTEN_FDS): the caller opened them, not close-on-exec */
@@ -657,24 +655,16 @@ struct launch_brand {
 	const struct launch_plan *plan;
 	const struct sock_fprog *filter;
 	int brand_fd;
-	/* the caller is under the filter already (init of a pid namespace joined late,
-	 * launch_joins_pidns_late): programs prepared before it went on (launch_brand_prepare,
-	 * in launch_opts.arming) are spawned through the gate (launch_brand_spawn_armed) */
-	int armed;
 };
-/* Fork a process that runs path (resolved in the zone, as the program is) under the brand,
- * with argv (argv[0] as given) and envp, in_fd as its standard input: born with PID 1's
- * credentials and descriptors, it installs the zone's filter and execs the brand as the
- * program does.  Its pid, or -1 with err.  Not armed. */
-pid_t launch_brand_fork(const struct launch_brand *b, const char *path, char *const *argv,
-			char *const *envp, int in_fd, struct zone_error *err);
-/* launch_brand_fork's resolution of path, argv and envp into ex, in the caller and before
- * its filter (envp's strings and argv[0] must outlive ex): 0, or -1 with err (126/127 and
- * "PROG: reason", as the forked process would have ended). */
+/* Resolve path (in the zone, as the program is), argv (argv[0] as given) and envp into ex
+ * for launch_brand_spawn_armed, in the caller and before its filter (launch_opts.arming;
+ * envp's strings and argv[0] must outlive ex): 0, or -1 with err (126/127 and "PROG:
+ * reason", as a process running it would have ended). */
 int launch_brand_prepare(const struct launch_brand *b, const char *path, char *const *argv,
 			 char *const *envp, struct launch_exec *ex, struct zone_error *err);
-/* Armed (b->armed): fork through the gate a process that takes in_fd as its standard input
- * and execs ex under the brand.  Its pid, or -1 with err. */
+/* In PID 1 under the filter (launch_opts.started): fork through the gate a process that takes
+ * in_fd as its standard input and execs ex under the brand, born with PID 1's credentials,
+ * descriptors and filter.  Its pid, or -1 with err. */
 pid_t launch_brand_spawn_armed(const struct launch_brand *b, const struct launch_exec *ex,
 			       int in_fd, struct zone_error *err);
 

@@ -289,30 +289,6 @@ int launch_brand_prepare(const struct launch_brand *b, const char *path, char *c
 	return 0;
 }
 
-pid_t launch_brand_fork(const struct launch_brand *b, const char *path, char *const *argv,
-			char *const *envp, int in_fd, struct zone_error *err)
-{
-	struct launch_exec ex;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "fork %s", path);
-	if (pid > 0)
-		return pid;
-	if (dup2(in_fd, 0) < 0) {
-		launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "standard input");
-		report(err);
-		_exit(LAUNCH_EXIT_CANNOT);
-	}
-	if (launch_brand_prepare(b, path, argv, envp, &ex, err) < 0) {
-		report(err);
-		_exit(err->status ? err->status : LAUNCH_EXIT_CANNOT);
-	}
-	launch_exec_brand(&ex, b->filter, b->brand_fd, b->plan->brand, err);
-	report(err);
-	_exit(LAUNCH_EXIT_CANNOT);
-}
-
 pid_t launch_brand_spawn_armed(const struct launch_brand *b, const struct launch_exec *ex,
 			       int in_fd, struct zone_error *err)
 {
@@ -332,33 +308,34 @@ pid_t launch_brand_spawn_armed(const struct launch_brand *b, const struct launch
 }
 
 /*
- * A pid namespace joined without a user namespace (an OCI pod's, podman's --pid container:X):
- * the setup built the root, pivoted and hardened itself in the caller's pid namespace, out
- * of the reach of that namespace's processes, and only now forks init into it.  So nothing
- * there ever sees a process of ours with the host's root (through /proc/PID/root), the
- * runtime's descriptors or capabilities beyond the zone's, not even one that holds
- * CAP_SYS_PTRACE in the host's user namespace, which being not dumpable does not stop
- * (runc's init is in the namespace from its start, with every capability).
- *
- * The setup puts the brand's filter on first and drops CAP_SYS_ADMIN, which the filter
- * needed without no_new_privs (as an OCI exec's launcher does), so init is born under the
- * filter with only the zone's capabilities, and holds nothing more while it waits for
- * start, in the namespace's sight.  The setup reports init's pid (in the caller's pid
- * namespace, where it was forked) and exits; init goes on under the filter with no brand
+ * PID 1 of an OCI container (start_fd: it waits for `start`), from its hardening to the
+ * brand's exec, armed: the brand's filter goes on first, and CAP_SYS_ADMIN, which the filter
+ * needed without no_new_privs, is dropped right after (as an OCI exec's launcher does, and as
+ * runc's init loads a profile before it drops its capabilities), so while it waits for start,
+ * where an `exec` of the container (or, below, another container of the pid namespace) may
+ * see it, it holds only the zone's capabilities.  It goes on under the filter with no brand
  * loaded: what the brand would trap goes through the gate, the rest it calls (poll, read,
  * write, close, setsid, ioctl, wait4, kill) passes; the startContainer hooks' programs were
  * prepared before the filter (launch_opts.arming) and are spawned through the gate.
- * Returns only in the setup, on an error before the filter is in.
+ *
+ * late: a pid namespace joined without a user namespace (an OCI pod's, podman's --pid
+ * container:X).  The setup built the root, pivoted and hardened itself in the caller's pid
+ * namespace, out of the reach of that namespace's processes, and only now, armed, forks init
+ * into it.  So nothing there ever sees a process of ours with the host's root (through
+ * /proc/PID/root), the runtime's descriptors or capabilities beyond the zone's, not even one
+ * that holds CAP_SYS_PTRACE in the host's user namespace, which being not dumpable does not
+ * stop (runc's init is in the namespace from its start, with every capability).  The setup
+ * reports init's pid (in the caller's pid namespace, where it was forked) and exits.
+ *
+ * Returns only on an error before the filter is in.
  */
-static int late_init_armed(const struct launch_plan *plan, const struct launch_exec *ex,
-			   const struct sock_fprog *filter, const struct launch_harden *h,
-			   int brand_fd, const sigset_t *mask, struct zone_error *err)
+static int init_armed(const struct launch_plan *plan, const struct launch_exec *ex,
+		      const struct sock_fprog *filter, const struct launch_harden *h, int brand_fd,
+		      const sigset_t *mask, int late, struct zone_error *err)
 {
 	const struct launch_opts *o = plan->opts;
-	const struct launch_brand b = {plan, filter, brand_fd, 1};
+	const struct launch_brand b = {plan, filter, brand_fd};
 	struct launch_admin_drop drop;
-	int fd = launch_ops_init_pid_fd();
-	pid_t init;
 
 	if (o->started && o->arming && o->arming(o->setup_arg, &b, err) < 0)
 		return -1;
@@ -370,17 +347,22 @@ static int late_init_armed(const struct launch_plan *plan, const struct launch_e
 	/* from here on exit_group (_exit), not exit (a return from here), which traps */
 	if (h->admin_until_exec)
 		launch_admin_drop_armed(&drop);
-	init = launch_armed_fork();
-	if (init < 0) {
-		launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "fork the zone's init");
-		report(err);
-		_exit(err->status);
+	if (late) {
+		int fd = launch_ops_init_pid_fd();
+		pid_t init = launch_armed_fork();
+
+		if (init < 0) {
+			launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "fork the zone's init");
+			report(err);
+			_exit(err->status);
+		}
+		if (init > 0)
+			_exit(write(fd, &init, sizeof(init)) == sizeof(init) ? 0
+									     : LAUNCH_EXIT_CANNOT);
+		close(fd);
+		launch_ops_set_init_pid_fd(-1);
 	}
-	if (init > 0)
-		_exit(write(fd, &init, sizeof(init)) == sizeof(init) ? 0 : LAUNCH_EXIT_CANNOT);
-	close(fd);
-	launch_ops_set_init_pid_fd(-1);
-	if ((o->forked && o->forked(o->setup_arg, err) < 0) ||
+	if ((late && o->forked && o->forked(o->setup_arg, err) < 0) ||
 	    (o->start_fd && start_gate(o, err) < 0) ||
 	    (!o->start_fd && o->ready_fd && say_ready(o->ready_fd, err) < 0) ||
 	    (o->started && o->started(o->setup_arg, &b, err) < 0)) {
@@ -484,22 +466,10 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 		report(&err);
 		return err.status;
 	}
-	if (late) {
-		late_init_armed(plan, &ex, filter, &h, brand_fd, mask, &err);
+	if (late || ((o->start_fd || o->started) && plan->init == LAUNCH_INIT_IMAGE)) {
+		init_armed(plan, &ex, filter, &h, brand_fd, mask, late, &err);
 		report(&err);
 		return err.status;
-	}
-	if (o->start_fd && start_gate(o, &err) < 0) {
-		report(&err);
-		return err.status;
-	}
-	if (o->started) {
-		const struct launch_brand b = {plan, filter, brand_fd, 0};
-
-		if (o->started(o->setup_arg, &b, &err) < 0) {
-			report(&err);
-			return err.status;
-		}
 	}
 	if (plan->init == LAUNCH_INIT_IMAGE) {
 		sigprocmask(SIG_SETMASK, mask, NULL);

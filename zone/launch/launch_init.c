@@ -450,8 +450,11 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 		report(&err);
 		return err.status;
 	}
+	/* an OCI container's PID 1 goes on armed once its program is found (init_armed) */
+	const int armed = late || ((o->start_fd || o->started) && plan->init == LAUNCH_INIT_IMAGE);
+
 	/* a container's create succeeds only once its program is found: readiness waits */
-	if (plan->opts->ready_fd != NULL && !o->start_fd && !late &&
+	if (plan->opts->ready_fd != NULL && !o->start_fd && !armed &&
 	    say_ready(plan->opts->ready_fd, &err) < 0) {
 		report(&err);
 		return err.status;
@@ -466,7 +469,7 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 		report(&err);
 		return err.status;
 	}
-	if (late || ((o->start_fd || o->started) && plan->init == LAUNCH_INIT_IMAGE)) {
+	if (armed) {
 		init_armed(plan, &ex, filter, &h, brand_fd, mask, late, &err);
 		report(&err);
 		return err.status;

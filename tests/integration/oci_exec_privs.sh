@@ -140,11 +140,7 @@ echo "ok   exec without a user namespace: no_new_privs as asked (--no-new-privs=
 # config did not give, not even the runtime's child between its fork and its exec: a watcher
 # (oci_podwatch.c's caps mode) reads each such child's sets again and again until its exec,
 # while the host execs as root and as uid 1000, with noNewPrivileges false and true
-PW=$LXZONE_BUILD/tests/bin/it_oci_podwatch
-[ -x "$PW" ] || fail "no $PW"
-cp "$PW" "$B/rootfs/bin/podwatch"
-marker=podwatch-marker-$$
-: >"$WORK/$marker"
+podwatch_install
 watch() { echo "/bin/podwatch $WORK/$marker $marker /out/cw-stop 120 caps=$1 > /out/cw 2>&1; exec sleep 300"; }
 capwatch() { # NAME PYTHON: a container made by config's PYTHON runs the watcher as its PID 1
 	rm -f "$WORK/out/cw" "$WORK/out/cw-stop"

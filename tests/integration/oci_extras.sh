@@ -176,11 +176,7 @@ echo "ok   a pid namespace joined by path (shareProcessNamespace; the runtime's 
 # to 8): the brand's filter, which then needs CAP_SYS_ADMIN, goes on in the setup, which
 # drops it before the fork (until stop 34 PID 1 held it while it waited for start).  The
 # watcher (oci_podwatch.c, caps mode) checks each, again and again while the joiner waits.
-PW=$LXZONE_BUILD/tests/bin/it_oci_podwatch
-[ -x "$PW" ] || fail "no $PW"
-cp "$PW" "$B/rootfs/bin/podwatch"
-marker=podwatch-marker-$$
-: >"$WORK/$marker"
+podwatch_install
 config '["true"]' ''
 allowed=$(python3 - "$B/config.json" <<'EOF2'
 import json, sys

@@ -31,4 +31,13 @@ json.dump(c, open(path, "w"), indent=1)
 EOF
 }
 state_pid() { R state "$1" | sed -n 's/.*"pid": \([0-9]*\),.*/\1/p'; } # ID: its PID 1, from `state`
+# oci_podwatch.c as the bundle rootfs's /bin/podwatch, and $marker, a file of $WORK by that
+# name, for its MARKER and NAME arguments
+podwatch_install() {
+	PW=$LXZONE_BUILD/tests/bin/it_oci_podwatch
+	[ -x "$PW" ] || fail "no $PW"
+	cp "$PW" "$B/rootfs/bin/podwatch"
+	marker=podwatch-marker-$$
+	: >"$WORK/$marker"
+}
 wait_file() { i=0; while [ ! -s "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; }

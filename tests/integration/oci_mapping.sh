@@ -275,11 +275,7 @@ echo "ok   idmapped binds: the container's maps, its own (top mount, ridmap), wi
 # The watcher tries each such child again and again until its exec: a second pass runs with
 # fs.suid_dumpable 1, where each change of ids makes a process dumpable until the launcher
 # clears the flag again (set back at once: the sysctl is the machine's)
-PW=$LXZONE_BUILD/tests/bin/it_oci_podwatch
-[ -x "$PW" ] || fail "no $PW"
-cp "$PW" "$B/rootfs/bin/podwatch"
-marker=podwatch-marker-$$
-: >"$WORK/$marker"
+podwatch_install
 podwatch() { # JOINS SUID_DUMPABLE
 	config '["sh", "-c", "/bin/podwatch '"$WORK/$marker $marker"' /out/pw-stop 90 > /out/pw 2>&1; exec sleep 300"]' '
 c["linux"]["namespaces"].append({"type": "user"})

@@ -43,7 +43,8 @@ build: deps
 # Host tools and unit tests under AddressSanitizer + UBSan (the brand is freestanding and
 # is never built with sanitizers), compiled with clang: the other builds are gcc's, so `make
 # test` compiles everything with both compilers (-Werror), and clang's UBSan checks more
-# (pointer overflow, for one).
+# (pointer overflow, for one). `make test` runs its unit tests and the "sanitized" ones: the
+# sanitized lxrun and lxzone-oci launching programs (tests/integration/launch_armed.sh).
 asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
 		-DLXZONE_SANITIZE=ON >/dev/null
@@ -61,7 +62,7 @@ demo: build
 
 test: EXTRA_PACKAGES = $(TEST_PACKAGES)
 test: build asan release
-	cd $(ASAN_BUILD) && ctest --output-on-failure -L unit
+	cd $(ASAN_BUILD) && ctest --output-on-failure -L 'unit|sanitized'
 	cd $(RELEASE_BUILD) && ctest --output-on-failure -L unit
 	cd $(BUILD) && ctest --output-on-failure
 

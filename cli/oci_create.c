@@ -232,7 +232,7 @@ static pid_t hook_spawn_armed(void *arg, const char *path, char *const *argv, ch
 		return launch_fail(e, LAUNCH_EXIT_CANNOT, errno, "fork %s", path);
 	if (pid == 0) {
 		fprintf(stderr, "%s: %s\n", launch_prog, h->err.msg);
-		_exit(h->err.status ? h->err.status : LAUNCH_EXIT_CANNOT);
+		LAUNCH_ARMED_EXIT(h->err.status ? h->err.status : LAUNCH_EXIT_CANNOT);
 	}
 	return pid;
 }

@@ -831,10 +831,10 @@ int launch_tmpfs_copy(int src, off_t size, const struct launch_tmpfs_copy *how, 
  * lxzone-init at init_fd (from launch_ops_execute) through the gate, with argv
  * "lxzone-init GUEST" and an empty environment.  Call with every signal blocked and no
  * descriptor but stdio and init_fd (close-on-exec) open.  Does not return: a failed exec
- * writes "lxrun: exec init PATH: reason" and exits 126.
+ * writes "lxrun: exec init PATH: reason" and exits 126 (not declared noreturn, as
+ * launch_exec_armed).
  */
-void launch_exec_init_armed(int init_fd, const char *init_path, pid_t guest)
-    __attribute__((noreturn));
+void launch_exec_init_armed(int init_fd, const char *init_path, pid_t guest);
 
 /* Summarize a report file's contents ("<nr>\n" lines) into out, one line per distinct call,
  * most frequent first: "<name> <count> <reason>".  Returns the number of distinct calls. */
@@ -959,6 +959,17 @@ int launch_become_ns_root(void);
  * launch_wait (fwd: launch_forward_sigset, blocked). */
 pid_t launch_armed_fork(void);
 int launch_armed_wait(pid_t pid, const sigset_t *fwd);
+
+/* After launch_exec_arm: exit_group(status) through the gate, for a function the sanitizers
+ * instrument.  Not declared noreturn: before a call to a noreturn function AddressSanitizer
+ * calls __asan_handle_no_return, whose sigaltstack the filter traps (a sanitized build would
+ * die of SIGSYS there), so LAUNCH_ARMED_EXIT follows the call with __builtin_unreachable. */
+void launch_armed_exit(int status);
+#define LAUNCH_ARMED_EXIT(status)                                                                  \
+	do {                                                                                       \
+		launch_armed_exit(status);                                                         \
+		__builtin_unreachable();                                                           \
+	} while (0)
 
 /* The terminal of `lxzone login`: the caller's standard input put in raw mode before arming
  * (saved: its kernel termios, restored by the relay), the child's side on an open slave, and

@@ -488,20 +488,25 @@ gate_exec_armed(const char *what, const char *path, int fd, char *const *argv, c
 	__builtin_unreachable();
 }
 
-void launch_exec_armed(const struct launch_exec *ex, int brand_fd, const char *brand_path)
+/* These three call gate_exec_armed, which is noreturn, after the filter is in: left alone by
+ * the sanitizers (launch_armed_exit says why). */
+__attribute__((no_sanitize("address", "undefined"))) void
+launch_exec_armed(const struct launch_exec *ex, int brand_fd, const char *brand_path)
 {
 	gate_exec_armed("brand", brand_path, brand_fd, ex->argv, ex->envp);
 }
 
-int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *filter, int brand_fd,
-		      const char *brand_path, struct zone_error *err)
+__attribute__((no_sanitize("address", "undefined"))) int
+launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *filter, int brand_fd,
+		  const char *brand_path, struct zone_error *err)
 {
 	if (arm(filter, ex->notify_sock, ex->net_view, err) < 0)
 		return -1;
 	gate_exec_armed("brand", brand_path, brand_fd, ex->argv, ex->envp);
 }
 
-void launch_exec_init_armed(int init_fd, const char *init_path, pid_t guest)
+__attribute__((no_sanitize("address", "undefined"))) void
+launch_exec_init_armed(int init_fd, const char *init_path, pid_t guest)
 {
 	char pid[24];
 	char *argv[] = {(char *)LAUNCH_INIT_NAME, pid, NULL};

@@ -204,6 +204,11 @@ __attribute__((no_sanitize("address", "undefined"))) static void armed_fail(cons
 	LAUNCH_GATE(SYS_exit_group, LAUNCH_EXIT_CANNOT, 0, 0, 0, 0, 0);
 }
 
+__attribute__((no_sanitize("address", "undefined"))) void launch_armed_exit(int status)
+{
+	LAUNCH_GATE(SYS_exit_group, status, 0, 0, 0, 0, 0);
+}
+
 __attribute__((no_sanitize("address", "undefined"))) void
 launch_become_user_armed(const struct launch_user *u)
 {

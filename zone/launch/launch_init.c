@@ -298,10 +298,10 @@ pid_t launch_brand_spawn_armed(const struct launch_brand *b, const struct launch
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "fork %s", ex->path);
 	if (pid > 0)
 		return pid;
-	if (dup2(in_fd, 0) < 0) { /* dup2 and exit_group pass the filter */
+	if (dup2(in_fd, 0) < 0) { /* dup2 passes the filter */
 		launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "standard input");
 		report(err);
-		_exit(LAUNCH_EXIT_CANNOT);
+		LAUNCH_ARMED_EXIT(LAUNCH_EXIT_CANNOT);
 	}
 	launch_exec_armed(ex, b->brand_fd, b->plan->brand);
 	__builtin_unreachable();
@@ -344,7 +344,8 @@ static int init_armed(const struct launch_plan *plan, const struct launch_exec *
 	fflush(NULL);
 	if (launch_exec_arm(ex, filter, err) < 0)
 		return -1;
-	/* from here on exit_group (_exit), not exit (a return from here), which traps */
+	/* from here on exit_group (LAUNCH_ARMED_EXIT), not exit (a return from here), which
+	 * traps, nor _exit (a sanitized build's __asan_handle_no_return before it traps) */
 	if (h->admin_until_exec)
 		launch_admin_drop_armed(&drop);
 	if (late) {
@@ -354,11 +355,12 @@ static int init_armed(const struct launch_plan *plan, const struct launch_exec *
 		if (init < 0) {
 			launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "fork the zone's init");
 			report(err);
-			_exit(err->status);
+			LAUNCH_ARMED_EXIT(err->status);
 		}
 		if (init > 0)
-			_exit(write(fd, &init, sizeof(init)) == sizeof(init) ? 0
-									     : LAUNCH_EXIT_CANNOT);
+			LAUNCH_ARMED_EXIT(write(fd, &init, sizeof(init)) == sizeof(init)
+					      ? 0
+					      : LAUNCH_EXIT_CANNOT);
 		close(fd);
 		launch_ops_set_init_pid_fd(-1);
 	}
@@ -367,7 +369,7 @@ static int init_armed(const struct launch_plan *plan, const struct launch_exec *
 	    (!o->start_fd && o->ready_fd && say_ready(o->ready_fd, err) < 0) ||
 	    (o->started && o->started(o->setup_arg, &b, err) < 0)) {
 		report(err);
-		_exit(err->status);
+		LAUNCH_ARMED_EXIT(err->status);
 	}
 	LAUNCH_GATE(SYS_rt_sigprocmask, SIG_SETMASK, (long)mask, 0, 8, 0, 0);
 	launch_exec_armed(ex, brand_fd, plan->brand);
@@ -504,13 +506,13 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 	if (guest < 0) {
 		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "fork");
 		report(&err);
-		return err.status;
+		LAUNCH_ARMED_EXIT(err.status);
 	}
 	if (guest == 0) {
 		guest_wait_init(exec_done);
 		guest_start(plan, &ex, brand_fd, mask);
 	}
-	return init_exec(plan, init_fd, exec_done[1], guest);
+	LAUNCH_ARMED_EXIT(init_exec(plan, init_fd, exec_done[1], guest));
 }
 
 /* init, in a user-namespaced zone: the uts, ipc and network namespaces U owns (its mount

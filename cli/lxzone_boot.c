@@ -181,9 +181,9 @@ int cli_run(struct cli *c, int argc, char **argv, struct zone_error *err)
 	cleanup_zone struct zone *z = NULL;
 	int i, status = 0;
 	struct zone_error e2;
-	/* GOLDEN's state, for an OCI image's defaults: dargv and denv borrow its strings, so it
-	 * lives until the command returns (and the process exits) */
-	json_t *gstate = NULL;
+	/* GOLDEN's state, for an OCI image's defaults: dargv, denv and o borrow its strings, so
+	 * it lives until the command returns (dargv and denv, declared after it, go first) */
+	json_auto_t *gstate = NULL;
 	cleanup_free char **dargv = NULL, **denv = NULL;
 
 	for (i = 1; i < argc; i++) {
@@ -223,7 +223,6 @@ int cli_run(struct cli *c, int argc, char **argv, struct zone_error *err)
 		dargv = zone_oci_default_argv(gstate);
 	if (from == NULL || (i >= argc && dargv == NULL)) {
 		json_decref(cfg);
-		json_decref(gstate);
 		return cli_usage_error(c, err);
 	}
 	struct zone_exec_opts o = {.env = denv = zone_oci_default_env(gstate),

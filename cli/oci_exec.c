@@ -54,6 +54,7 @@ struct exec_req {
 	int no_new_privs;
 	int relay; /* --tty in the foreground, no console socket: our terminal relays (oci_tty.c) */
 	struct oci_tty term;
+	char **env; /* the program's environment exec_env built (environ), freed by exec_free */
 };
 
 /* runc exec's command line; 0 or -1 with e filled (runc's wording). */
@@ -112,7 +113,7 @@ static int exec_parse(int argc, char **argv, struct exec_req *x, struct zone_err
 
 /* The container's environment with --env's entries over it (a name given again replaces it);
  * never the caller's own. */
-static int exec_env(const struct exec_req *x, const struct oci_config *cfg, struct zone_error *e)
+static int exec_env(struct exec_req *x, const struct oci_config *cfg, struct zone_error *e)
 {
 	size_t n = 0, k;
 	char **env;
@@ -131,7 +132,7 @@ static int exec_env(const struct exec_req *x, const struct oci_config *cfg, stru
 		env[k] = x->envs[i];
 		n += k == n;
 	}
-	environ = env;
+	environ = x->env = env;
 	return 0;
 }
 
@@ -307,13 +308,29 @@ static int exec_fork(struct exec_req *x, int slave, struct zone_error *e)
 	return 0;
 }
 
+/* What exec allocated, freed before it returns (its process then exits): the environment
+ * built for the program (environ, no longer used), the config, the launch options' copy and
+ * the profile's filter context, which the forked program loaded, not this process. */
+static void exec_free(struct exec_req *x, struct oci_config *cfg, struct launch_opts *o,
+		      void *seccomp)
+{
+	if (environ == x->env || (environ && environ == cfg->env))
+		environ = NULL;
+	free(x->env); /* exec_env's array; its strings are cfg's and the command line's */
+	x->env = NULL;
+	oci_config_free(cfg);
+	free((char *)o->kernel_version);
+	o->kernel_version = NULL;
+	oci_seccomp_free(seccomp);
+}
+
 int oci_cmd_exec(int argc, char **argv)
 {
 	struct exec_req x = {.no_new_privs = -1};
 	struct oci_state s;
 	struct oci_config cfg = {0};
 	struct zone_error e = {0};
-	struct launch_opts o;
+	struct launch_opts o = {0};
 	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PROCS];
 	const char *procs_ptr[ZONE_CG_NCTRL + 2];
 	void *seccomp = NULL;
@@ -343,6 +360,7 @@ int oci_cmd_exec(int argc, char **argv)
 	if (x.detach || x.tty) {
 		if ((r = exec_fork(&x, slave, &e)) >= 0) {
 			oci_state_free(&s);
+			exec_free(&x, &cfg, &o, seccomp);
 			return r;
 		}
 	} else if (x.pid_file && oci_write_pid_file(x.pid_file, getpid(), &e) < 0) {
@@ -351,11 +369,12 @@ int oci_cmd_exec(int argc, char **argv)
 	if (launch_enter(s.pid, &o, &status, &e) < 0)
 		goto fail;
 	oci_state_free(&s);
+	exec_free(&x, &cfg, &o, seccomp);
 	return status;
 fail:
 	if (x.relay)
 		oci_tty_close(&x.term);
 	oci_state_free(&s);
-	oci_config_free(&cfg);
+	exec_free(&x, &cfg, &o, seccomp);
 	return exec_error(&e);
 }

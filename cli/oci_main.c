@@ -261,6 +261,8 @@ static char **verb_args(int argc, char **argv, int *out_argc)
 	return out;
 }
 
+static char **verb_argv; /* the verb's argv (verb_args), for the life of the process */
+
 int main(int argc, char **argv)
 {
 	struct zone_error e;
@@ -306,14 +308,14 @@ int main(int argc, char **argv)
 		return usage(stderr);
 	for (size_t k = 0; k < sizeof(verbs) / sizeof(verbs[0]); k++)
 		if (!strcmp(argv[i], verbs[k].name)) {
-			int vargc, r;
-			char **vargv = verb_args(argc - i, argv + i, &vargc);
+			int vargc;
 
-			if (!vargv)
+			/* held to the end, as argv is: the verb keeps pointers into it (and to the
+			 * names verb_args copied), and so does exit-time leak checking */
+			verb_argv = verb_args(argc - i, argv + i, &vargc);
+			if (!verb_argv)
 				return oci_fail(&e, "%s", strerror(ENOMEM)), oci_error(&e);
-			r = verbs[k].fn(vargc, vargv);
-			free(vargv);
-			return r;
+			return verbs[k].fn(vargc, verb_argv);
 		}
 	return oci_fail(&e, "No help topic for '%s'", argv[i]), oci_error(&e);
 }

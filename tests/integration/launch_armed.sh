@@ -16,6 +16,25 @@ ID=armed$$
 OCI_IDS="a b c d"
 . "$(dirname "$0")/oci_lib.sh"
 
+# launch ID CMD...: out and st of CMD (ID: its container, or -), run again once when the
+# launcher's own mappings covered the gate's page (docs/architecture.md, "map the gate at
+# ...: File exists", rare, and more likely in the sanitized build, whose runtime maps more)
+# (into a file, not a pipe: a detached container keeps what it inherited open)
+launch() {
+	id=$1
+	shift
+	"$@" >"$WORK/launch.out" 2>&1 </dev/null
+	st=$?
+	out=$(cat "$WORK/launch.out")
+	case $out in *"map the gate at "*": File exists"*)
+		echo "note: $out: again"
+		[ "$id" = - ] || R delete --force "$id" >/dev/null 2>&1
+		"$@" >"$WORK/launch.out" 2>&1 </dev/null
+		st=$?
+		out=$(cat "$WORK/launch.out") ;;
+	esac
+}
+
 # status CASE WANT GOT [OUTPUT]
 status() {
 	if [ "$3" = "$2" ]; then
@@ -27,21 +46,21 @@ status() {
 	fi
 }
 
-out=$("$LXRUN" --root "$IMAGE" -- /bin/sh -c 'echo lxrun-armed; exit 3' 2>&1)
-status "lxrun" 3 $? "$out"
+launch - "$LXRUN" --root "$IMAGE" -- /bin/sh -c 'echo lxrun-armed; exit 3'
+status "lxrun" 3 "$st" "$out"
 [ "$out" = lxrun-armed ] || fail "lxrun: output '$out', want lxrun-armed"
 
 config '["sh", "-c", "echo oci-armed; exit 4"]' ''
-out=$(R run --bundle "$B" "${ID}a" 2>&1 </dev/null)
-status "OCI run" 4 $? "$out"
+launch "${ID}a" R run --bundle "$B" "${ID}a"
+status "OCI run" 4 "$st" "$out"
 [ "$out" = oci-armed ] || fail "OCI run: output '$out', want oci-armed"
 R delete --force "${ID}a" 2>/dev/null
 
 # a startContainer hook that runs (spawned by the armed PID 1 through the gate), then the program
 config '["sh", "-c", "cat /out/hook; exit 6"]' "
 c.setdefault('hooks', {})['startContainer'] = [{'path': '/bin/sh', 'args': ['sh', '-c', 'echo hook-ran > /out/hook']}]"
-out=$(R run --bundle "$B" "${ID}b" 2>&1 </dev/null)
-status "OCI run with a startContainer hook" 6 $? "$out"
+launch "${ID}b" R run --bundle "$B" "${ID}b"
+status "OCI run with a startContainer hook" 6 "$st" "$out"
 [ "$out" = hook-ran ] || fail "OCI run with a startContainer hook: output '$out', want hook-ran"
 R delete --force "${ID}b" 2>/dev/null
 
@@ -49,17 +68,18 @@ R delete --force "${ID}b" 2>/dev/null
 # with the runtime's status (126), as before the filter went on first
 config '["true"]' "
 c.setdefault('hooks', {})['startContainer'] = [{'path': '/no/such/hook'}]"
-out=$(R run --bundle "$B" "${ID}c" 2>&1 </dev/null)
-status "OCI run with a missing startContainer hook" 126 $? "$out"
+launch "${ID}c" R run --bundle "$B" "${ID}c"
+status "OCI run with a missing startContainer hook" 126 "$st" "$out"
 echo "$out" | grep -q "startContainer hook /no/such/hook: exit status 127" ||
 	fail "OCI run with a missing startContainer hook: $out"
 R delete --force "${ID}c" 2>/dev/null
 
 # exec's launcher: armed before it forks the program
 config '["sleep", "300"]' ''
-R run -d --bundle "$B" "${ID}d" </dev/null || fail "run -d exited $?"
-out=$(R exec "${ID}d" sh -c 'echo exec-armed; exit 5' 2>&1 </dev/null)
-status "OCI exec" 5 $? "$out"
+launch "${ID}d" R run -d --bundle "$B" "${ID}d"
+[ "$st" = 0 ] || fail "run -d exited $st: $out"
+launch - R exec "${ID}d" sh -c 'echo exec-armed; exit 5'
+status "OCI exec" 5 "$st" "$out"
 [ "$out" = exec-armed ] || fail "OCI exec: output '$out', want exec-armed"
 R delete --force "${ID}d" 2>/dev/null
 

@@ -155,19 +155,19 @@ static void errors(void)
 	if (write(p[1], "x", 1) != 1)
 		exit(2);
 	say("wait bad events, one ready", ewait(ep, bad, 4, 0));
-	say("pwait sigsetsize 4", syscall(SYS_epoll_pwait, ep, out, 4, 0, &mask, 4));
-	say("pwait bad sigmask", syscall(SYS_epoll_pwait, ep, out, 4, 0, bad, 8));
-	say("pwait bad sigmask, maxevents 0", syscall(SYS_epoll_pwait, ep, out, 0, 0, bad, 8));
-	say("pwait NULL sigmask size 4", syscall(SYS_epoll_pwait, ep, out, 4, 0, NULL, 4));
-	say("pwait2 bad timeout", syscall(SYS_epoll_pwait2, ep, out, 4, bad, NULL, 8));
-	say("pwait2 bad timeout, bad epfd", syscall(SYS_epoll_pwait2, -1, out, 4, bad, NULL, 8));
-	say("pwait2 nsec 2e9", syscall(SYS_epoll_pwait2, ep, out, 4, &badts, NULL, 8));
+	say("pwait sigsetsize 4", syscall(SYS_epoll_pwait, ep, out, 4, 0, &mask, (size_t)4));
+	say("pwait bad sigmask", syscall(SYS_epoll_pwait, ep, out, 4, 0, bad, (size_t)8));
+	say("pwait bad sigmask, maxevents 0", syscall(SYS_epoll_pwait, ep, out, 0, 0, bad, (size_t)8));
+	say("pwait NULL sigmask size 4", syscall(SYS_epoll_pwait, ep, out, 4, 0, NULL, (size_t)4));
+	say("pwait2 bad timeout", syscall(SYS_epoll_pwait2, ep, out, 4, bad, NULL, (size_t)8));
+	say("pwait2 bad timeout, bad epfd", syscall(SYS_epoll_pwait2, -1, out, 4, bad, NULL, (size_t)8));
+	say("pwait2 nsec 2e9", syscall(SYS_epoll_pwait2, ep, out, 4, &badts, NULL, (size_t)8));
 	badts.tv_sec = -1;
 	badts.tv_nsec = 0;
-	say("pwait2 sec -1", syscall(SYS_epoll_pwait2, ep, out, 4, &badts, NULL, 8));
+	say("pwait2 sec -1", syscall(SYS_epoll_pwait2, ep, out, 4, &badts, NULL, (size_t)8));
 	badts.tv_sec = 0;
-	say("pwait2 zero timeout", syscall(SYS_epoll_pwait2, ep, out, 4, &badts, NULL, 8));
-	say("pwait2 bad sigmask size", syscall(SYS_epoll_pwait2, ep, out, 4, &badts, &mask, 7));
+	say("pwait2 zero timeout", syscall(SYS_epoll_pwait2, ep, out, 4, &badts, NULL, (size_t)8));
+	say("pwait2 bad sigmask size", syscall(SYS_epoll_pwait2, ep, out, 4, &badts, &mask, (size_t)7));
 
 	/* loops and depth */
 	int a = (int)ep_create1(0), b = (int)ep_create1(0), chain[8];
@@ -358,7 +358,7 @@ static void semantics(const char *self)
 	sigfillset(&all);
 	sigdelset(&all, SIGALRM);
 	ualarm(100000, 0);
-	long rc = syscall(SYS_epoll_pwait, ep_create1(0), out, 4, 5000, &all, 8);
+	long rc = syscall(SYS_epoll_pwait, ep_create1(0), out, 4, 5000, &all, (size_t)8);
 	say("pwait: interrupted under its own mask", rc);
 }
 

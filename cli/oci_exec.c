@@ -314,7 +314,7 @@ static int exec_fork(struct exec_req *x, int slave, struct zone_error *e)
 static void exec_free(struct exec_req *x, struct oci_config *cfg, struct launch_opts *o,
 		      void *seccomp)
 {
-	if (environ == x->env || (environ && environ == cfg->env))
+	if (environ == x->env || environ == cfg->env)
 		environ = NULL;
 	free(x->env); /* exec_env's array; its strings are cfg's and the command line's */
 	x->env = NULL;

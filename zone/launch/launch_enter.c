@@ -210,20 +210,20 @@ enter_armed(const struct launch_exec *ex, int brand_fd, const char *brand_path,
 		static const char msg[] = ": fork the program\n";
 		LAUNCH_GATE(SYS_write, 2, (long)launch_prog, prog_len(), 0, 0, 0);
 		LAUNCH_GATE(SYS_write, 2, (long)msg, sizeof(msg) - 1, 0, 0, 0);
-		LAUNCH_GATE(SYS_exit_group, LAUNCH_EXIT_CANNOT, 0, 0, 0, 0, 0);
+		launch_armed_exit(LAUNCH_EXIT_CANNOT);
 	}
 	if (pid == 0) {
 		if (pty->master >= 0 && launch_pty_child_armed(pty) < 0) {
 			static const char msg[] = ": the zone's terminal\n";
 			LAUNCH_GATE(SYS_write, 2, (long)launch_prog, prog_len(), 0, 0, 0);
 			LAUNCH_GATE(SYS_write, 2, (long)msg, sizeof(msg) - 1, 0, 0, 0);
-			LAUNCH_GATE(SYS_exit_group, LAUNCH_EXIT_CANNOT, 0, 0, 0, 0, 0);
+			launch_armed_exit(LAUNCH_EXIT_CANNOT);
 		}
 		LAUNCH_GATE(SYS_rt_sigprocmask, SIG_SETMASK, (long)child_mask, 0, _NSIG / 8, 0, 0);
 		launch_exec_armed(ex, brand_fd, brand_path);
 	}
 	st = pty->master >= 0 ? launch_pty_relay_armed(pty, pid) : launch_armed_wait(pid, fwd);
-	LAUNCH_GATE(SYS_exit_group, st, 0, 0, 0, 0, 0);
+	launch_armed_exit(st);
 }
 
 /* Can a root process of the zone ptrace one of ours that is not dumpable?  Only when the zone

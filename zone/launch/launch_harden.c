@@ -191,6 +191,11 @@ int launch_user_after_arm(const struct launch_harden *h)
 	       (!h->drop_caps || (h->caps & (UINT64_C(1) << CAP_SYS_ADMIN)));
 }
 
+__attribute__((no_sanitize("address", "undefined"))) void launch_armed_exit(int status)
+{
+	LAUNCH_GATE(SYS_exit_group, status, 0, 0, 0, 0, 0);
+}
+
 /* "PROG: what" on stderr and exit 126, through the gate (after launch_exec_arm) */
 __attribute__((no_sanitize("address", "undefined"))) static void armed_fail(const char *what,
 									    long len)
@@ -201,12 +206,7 @@ __attribute__((no_sanitize("address", "undefined"))) static void armed_fail(cons
 		n++;
 	LAUNCH_GATE(SYS_write, 2, (long)launch_prog, n, 0, 0, 0);
 	LAUNCH_GATE(SYS_write, 2, (long)what, len, 0, 0, 0);
-	LAUNCH_GATE(SYS_exit_group, LAUNCH_EXIT_CANNOT, 0, 0, 0, 0, 0);
-}
-
-__attribute__((no_sanitize("address", "undefined"))) void launch_armed_exit(int status)
-{
-	LAUNCH_GATE(SYS_exit_group, status, 0, 0, 0, 0, 0);
+	launch_armed_exit(LAUNCH_EXIT_CANNOT);
 }
 
 __attribute__((no_sanitize("address", "undefined"))) void

@@ -6,6 +6,7 @@
 #include "emul/guestmem.h"
 #include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
+#include "emul/path.h"
 #include "emul/signal.h"
 #include "emul/systable.h"
 #include "kernel-shim/brand_abi.h"
@@ -77,6 +78,10 @@ static struct {
 	 * vfork child (lx_patch_gs_handoff), never cleared; a fork copies it */
 	volatile int shared_mm;
 	int lazy;	/* LX_BF_PATCH_LAZY: a site is patched at its LX_PATCH_LAZY_TRAPS-th trap */
+	/* every thread of this process has its GS base bound (lx_patch_init): set once
+	 * a site is patched here or a thread started, never cleared; a fork copies it with the
+	 * forking thread's GS base, which the child's only thread then has */
+	volatile int bound;
 	struct {
 		uintptr_t site;
 		unsigned n;
@@ -110,14 +115,24 @@ void lx_patch_init(unsigned flags)
 	P.on = !!(flags & (LX_BF_PATCH | LX_BF_PATCH_LAZY));
 	P.lazy = !(flags & LX_BF_PATCH) && (flags & LX_BF_PATCH_LAZY);
 	P.hot_pid = lx_proc.pid;
-	/* the first thread is bound from the start, as clone binds every later one
-	 * (lx_patch_gs_handoff): execve left GS 0.  Also in lazy mode, where most processes
-	 * never patch a site: a vfork child (not trapped) may patch one in its parent's memory,
-	 * and binds only itself; the parent, were it unbound, would then meet the patched site
-	 * with its probe faulting, fatally where it blocks SIGSEGV (glibc's and musl's spawns
-	 * block every signal around the child). */
-	if (P.on && lx_signal_boot_thread)
+	/*
+	 * execve left GS 0.  Where every site is patched at its first trap, the first thread is
+	 * bound from the start, as clone binds every later one (lx_patch_gs_handoff).  In lazy
+	 * mode most processes never patch a site, and a binding costs each of them on this kind
+	 * of VM an arch_prctl (~9 us) at the start, one read and two writes of the GS base
+	 * (~23 us) at every posix_spawn, and a write of the MSR at every switch to the process
+	 * (~2.5 us): there the first thread is bound when a site is first patched or a thread
+	 * first started, and not before, so that nobody runs a patched site unbound, which
+	 * would take its probe's fault, fatally where SIGSEGV is blocked (glibc's and musl's
+	 * spawns block every signal around the child).  A vfork child in memory nobody bound
+	 * patches only where its parent comes back through the brand before the guest: clone3's
+	 * (GS_UNBOUND, lx_patch_gs_attach); one of vfork or clone does not, and its parent's
+	 * next trap at the site, past the mark, patches it.
+	 */
+	if (P.on && !P.lazy && lx_signal_boot_thread) {
 		gs_set((uintptr_t)lx_signal_boot_thread);
+		P.bound = 1;
+	}
 	P.hardened = !!(flags & LX_BF_HARDENED);
 }
 
@@ -156,6 +171,10 @@ static void bind(struct lx_thread *t)
 	gs_set((uintptr_t)t);
 }
 
+/* handoff's answer for a vfork child of unbound memory: no GS base to restore, and the
+ * parent's to set if the child patched a site */
+#define GS_UNBOUND 1
+
 uint64_t lx_patch_gs_handoff(struct lx_thread *parent, struct lx_thread *child)
 {
 	uint64_t g, magic;
@@ -163,6 +182,16 @@ uint64_t lx_patch_gs_handoff(struct lx_thread *parent, struct lx_thread *child)
 	__atomic_store_n(&P.shared_mm, 1, __ATOMIC_SEQ_CST); /* before the child exists */
 	if (!P.on)
 		return 0;
+	if (!__atomic_load_n(&P.bound, __ATOMIC_SEQ_CST)) {
+		/* a vfork child of memory nobody bound starts unbound, as its parent is (if it
+		 * patches a site, lx_patch_gs_attach binds the parent); a thread binds the
+		 * process: the child below, the parent when the clone returns */
+		if (child->vfork_lent)
+			return GS_UNBOUND;
+		if (lx_in_vfork_child())
+			return 0;
+		__atomic_store_n(&P.bound, 1, __ATOMIC_SEQ_CST);
+	}
 	g = gs_get();
 	if (g && g != (uintptr_t)parent &&
 	    (lx_copy_from_guest(&magic, g, 8) || magic != LX_THREAD_MAGIC))
@@ -171,10 +200,14 @@ uint64_t lx_patch_gs_handoff(struct lx_thread *parent, struct lx_thread *child)
 	return (uintptr_t)parent;
 }
 
-void lx_patch_gs_attach(uint64_t gs)
+void lx_patch_gs_attach(struct lx_thread *t, uint64_t gs)
 {
-	if (gs)
+	if (gs == GS_UNBOUND) {
+		if (__atomic_load_n(&P.bound, __ATOMIC_SEQ_CST))
+			bind(t); /* the child patched: this, the only thread, runs the sites next */
+	} else if (gs) {
 		gs_set(gs);
+	}
 }
 
 /* The table holding address a, or -1. */
@@ -316,33 +349,6 @@ static __attribute__((noinline)) int maps_text(long fd, uintptr_t site)
 	return found == 1;
 }
 
-/* PROCMAP_QUERY (Linux 6.11, include/uapi/linux/fs.h): one mapping, by address, without the
- * text of every other. */
-#define SYS_ioctl	  16
-#define PROCMAP_QUERY	  0xc0686611UL /* _IOWR('f', 17, struct procmap_query) */
-#define PMQ_EXECUTABLE	  0x4	       /* PROCMAP_QUERY_VMA_EXECUTABLE */
-#define PMQ_SHARED	  0x8	       /* PROCMAP_QUERY_VMA_SHARED: VM_MAYSHARE, maps' 's' */
-#define PMQ_FILE_BACKED	  0x20	       /* PROCMAP_QUERY_FILE_BACKED_VMA */
-struct procmap_query {
-	uint64_t size, query_flags, query_addr;
-	uint64_t vma_start, vma_end, vma_flags, vma_page_size, vma_offset, inode;
-	uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
-	uint64_t vma_name_addr, build_id_addr;
-};
-
-/* One PROCMAP_QUERY of the mapping at addr with these flags (and its name into name). */
-static long procmap_query(long fd, struct procmap_query *q, uint64_t flags, uintptr_t addr,
-			  char *name, uint32_t name_size)
-{
-	memset(q, 0, sizeof(*q));
-	q->size = sizeof(*q);
-	q->query_flags = flags;
-	q->query_addr = addr;
-	q->vma_name_size = name_size;
-	q->vma_name_addr = (uintptr_t)name;
-	return lx_sys3(SYS_ioctl, fd, PROCMAP_QUERY, q);
-}
-
 /* maps_line's question put to the kernel: 1 yes, 0 no, -1 it cannot say (no PROCMAP_QUERY, or
  * a name longer than the buffer).  A program's or library's text is one query: the executable
  * file-backed mapping there; anonymous code is asked again with its name, since the kernel's
@@ -350,12 +356,12 @@ static long procmap_query(long fd, struct procmap_query *q, uint64_t flags, uint
 static int maps_query(long fd, uintptr_t site, uintptr_t *lo, uintptr_t *hi)
 {
 	char name[128]; /* "[anon:" + 80 + "]": the longest name an anonymous mapping has */
-	struct procmap_query q;
+	struct lx_procmap_query q;
 	long r;
 
-	r = procmap_query(fd, &q, PMQ_FILE_BACKED | PMQ_EXECUTABLE, site, NULL, 0);
+	r = lx_procmap_query(fd, &q, PMQ_FILE_BACKED | PMQ_EXECUTABLE, site, NULL, 0);
 	if (r == -LX_ENOENT) {
-		r = procmap_query(fd, &q, PMQ_EXECUTABLE, site, name, sizeof(name));
+		r = lx_procmap_query(fd, &q, PMQ_EXECUTABLE, site, name, sizeof(name));
 		if (r == 0 && q.vma_name_size && name[0] == '[')
 			return 0;
 	}
@@ -613,6 +619,14 @@ void lx_patch_trap(struct lx_thread *t, int nr, struct lx_ucontext *uc)
 		return;
 	if (P.lazy && !hot(rip - SITE_LEN))
 		return;
+	if (!__atomic_load_n(&P.bound, __ATOMIC_SEQ_CST)) {
+		/* the only thread is this one, or the parent of this clone3 vfork child, bound
+		 * when the clone returns; a vfork or clone child's parent would meet the patched
+		 * site unbound (lx_patch_init) */
+		if (!t->vfork_lent && lx_in_vfork_child())
+			return;
+		__atomic_store_n(&P.bound, 1, __ATOMIC_SEQ_CST);
+	}
 	bind(t);
 	patch_site(rip - SITE_LEN, nr);
 }

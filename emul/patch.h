@@ -71,12 +71,15 @@ void lx_patch_flush(struct lx_thread *t, struct lx_ucontext *uc);
 int lx_patch_is_flush(const struct lx_ucontext *uc);
 
 /* GS base around the brand's thread clone: the child inherits it, so the parent's is the
- * child's struct for the clone.  Every thread is bound from its first instruction: a thread
+ * child's struct for the clone.  Every thread the brand starts is bound from its first
+ * instruction, and its parent with it (lx_patch_init says when the first one is): a thread
  * whose GS base is 0 would fault in lx_fast_entry's probe, and one that blocks SIGSEGV (a new
  * thread or glibc's posix_spawn child, which start with every signal blocked) would be killed
- * by the kernel for it.  handoff returns what attach restores (the parent's binding). */
+ * by the kernel for it.  handoff returns what attach restores (the parent's binding); a clone3
+ * vfork child of memory nobody bound starts unbound, and if it patched a site meanwhile, attach
+ * binds the parent (t) before it goes back to the guest. */
 uint64_t lx_patch_gs_handoff(struct lx_thread *parent, struct lx_thread *child);
-void lx_patch_gs_attach(uint64_t gs);
+void lx_patch_gs_attach(struct lx_thread *t, uint64_t gs);
 
 /* Patched sites so far (tests read it through the site's bytes; this is for the report). */
 extern unsigned lx_patch_sites;

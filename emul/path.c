@@ -1,5 +1,6 @@
 #include "emul/path.h"
 #include "emul/lx_abi.h"
+#include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
 
 void lx_fd_link(long fd, char *buf)
@@ -40,4 +41,35 @@ int lx_path_absolute(int dirfd, const char *path, char *out, size_t cap)
 		out[k++] = '/';
 	memcpy(out + k, path, n + 1);
 	return 0;
+}
+
+#define SYS_ioctl     16
+#define PROCMAP_QUERY 0xc0686611UL /* _IOWR('f', 17, struct procmap_query) */
+
+long lx_procmap_query(long fd, struct lx_procmap_query *q, uint64_t flags, uintptr_t addr,
+		      char *name, uint32_t name_size)
+{
+	memset(q, 0, sizeof(*q));
+	q->size = sizeof(*q);
+	q->query_flags = flags;
+	q->query_addr = addr;
+	q->vma_name_size = name_size;
+	q->vma_name_addr = (uintptr_t)name;
+	return lx_sys3(SYS_ioctl, fd, PROCMAP_QUERY, q);
+}
+
+long lx_map_path(uintptr_t addr, char *out, size_t cap)
+{
+	struct lx_procmap_query q;
+	long fd = lx_sys3(LX_SYS_open, "/proc/self/maps", LX_O_RDONLY | LX_O_CLOEXEC, 0), r;
+
+	if (fd < 0)
+		return fd;
+	r = lx_procmap_query(fd, &q, PMQ_FILE_BACKED, addr, out, (uint32_t)cap);
+	lx_sys1(LX_SYS_close, fd);
+	if (r < 0)
+		return r;
+	if (q.vma_start > addr || !q.vma_name_size || out[0] != '/')
+		return -LX_ENOENT;
+	return (long)q.vma_name_size - 1; /* the kernel counts the NUL */
 }

@@ -316,17 +316,3 @@ void lx_brand_identity(void)
 	lx_proc.brand_known = 1;
 }
 
-const char *lx_proc_exe(void)
-{
-	long r;
-
-	if (!lx_proc.exe[0] && lx_proc.exe_program) {
-		char buf[sizeof(lx_proc.exe)];
-		r = lx_sys3(LX_SYS_readlink, "/proc/self/exe", buf, sizeof(buf) - 1);
-		if (r > 0) {
-			buf[r] = '\0';
-			lx_strlcpy(lx_proc.exe, buf, sizeof(lx_proc.exe));
-		}
-	}
-	return lx_proc.exe;
-}

@@ -118,8 +118,14 @@ struct lx_proc {
 	uint64_t vfork_ign;
 	struct lx_vsigaction act[LX_NSIG + 1]; /* the guest's dispositions */
 	volatile int act_lock;
-	/* What /proc/self/exe shows the guest: where the kernel's link does not name the program
-	 * (an OCI container, lxrun), the start writes its path here, into the head's page. */
+	/* What /proc/self/exe shows the guest (syscalls/lx_readlink.c: lx_proc_exe), learnt when
+	 * first asked, into exe_path: most processes never ask, and the start saves a /proc
+	 * lookup per exec.  Where the kernel's link names the program, from it; elsewhere (an OCI
+	 * container, lxrun) the file mapped at exe_map, the program's first segment, which the
+	 * start records with the name it was executed by in exe, the answer while exe_path is
+	 * not known (a program that unmapped its first segment). */
+	uint64_t exe_map;
+	volatile int exe_known; /* exe_path holds the answer */
 	char exe[4096];
 	/* emulation stacks of exited threads, reused once their tid is gone: creating and
 	 * unmapping one per thread costs TLB shootdowns across the VM's CPUs */
@@ -130,6 +136,7 @@ struct lx_proc {
 	} estack_free[LX_ESTACK_FREE];
 	char report_buf[512], page_path_buf[512]; /* report and page_path, when not constants */
 	char brand_exe_buf[4096]; /* brand_exe, read from the host's /proc/self/exe */
+	char exe_path[4096];
 };
 
 /* The hot statics and lx_proc's head share one page (brand.ld checks the statics' size): room
@@ -200,10 +207,6 @@ void lx_brand_identity(void);
 /* (lx_start_early fills them without the readlink when the kernel ran the zone's readable
  * brand, syscalls/lx_exe.c.) */
 
-/* What /proc/self/exe shows the guest: lx_proc.exe, which the start leaves empty when the
- * kernel's link names the program (then read from it on first use: most processes never
- * ask, and the start saves a /proc lookup per exec). */
-const char *lx_proc_exe(void);
 
 /* A page the kernel wipes in fork children (MADV_WIPEONFORK), mapped on first use; NULL where
  * it cannot be made.  What a process writes there is seen by every process sharing its memory

@@ -142,6 +142,7 @@ static int load_segments(long fd, int main, struct lx_image *img, const struct l
 	}
 
 	img->phdr = 0;
+	img->file = 0;
 	for (i = 0; i < eh.e_phnum; i++) {
 		struct lx_elf64_phdr *p = &ph[i];
 		if (p->p_type == LX_PT_PHDR)
@@ -163,6 +164,8 @@ static int load_segments(long fd, int main, struct lx_image *img, const struct l
 				    LX_MAP_PRIVATE | LX_MAP_FIXED, fd, PAGE_DOWN(p->p_offset));
 			if (lx_is_err(m))
 				goto fail;
+			if (!img->file)
+				img->file = start;
 		}
 		if (p->p_memsz > p->p_filesz) {
 			/* bss: the tail of the last file page, then anonymous pages */

@@ -10,6 +10,7 @@ struct lx_image {
 	uint64_t phnum;
 	uint64_t phent;
 	uint64_t end; /* one past the image's highest page, as mapped */
+	uint64_t file; /* the start of its first segment mapped from the file (0: none) */
 };
 
 /* Where the kernel puts a program's heap: after its image, a random page of the next 1 GiB

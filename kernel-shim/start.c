@@ -33,7 +33,6 @@
 #include "emul/lx_elf.h"
 #include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
-#include "emul/path.h"
 #include "emul/signal.h"
 #include "emul/state.h"
 #include "emul/systable.h"
@@ -377,10 +376,13 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 	has_interp = start_load(fd, name, &prog, &interp);
 	lx_mm_heap(lx_heap_start(&prog)); /* cosmetic if it fails: the heap after the brand */
 	lx_exe_becomes_program(fd);
-	/* what /proc/self/exe shows the guest; where the kernel's link names the program it is
-	 * read from there when first asked (lx_proc_exe) */
-	if (!lx_proc.exe_program && lx_fd_path(fd, lx_proc.exe, sizeof(lx_proc.exe)) <= 0)
+	/* what /proc/self/exe shows the guest, learnt when first asked (lx_proc_exe): where the
+	 * kernel's link does not name the program, the file mapped here, and until then the
+	 * name it was executed by */
+	if (!lx_proc.exe_program) {
+		lx_proc.exe_map = prog.file;
 		lx_strlcpy(lx_proc.exe, name, sizeof(lx_proc.exe));
+	}
 	lx_sys1(LX_SYS_close, fd);
 	basename_comm(name);
 	sp = start_stack(&v, name, &prog, &interp, has_interp);

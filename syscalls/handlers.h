@@ -29,6 +29,9 @@
  * for: its length, with *path pointing into link; -1 for any other link (syscalls/lx_proc.c). */
 long lx_proc_memfd_path(const char *link, size_t n, const char **path);
 long lx_unsupported(struct lx_sysctx *c);
+/* What /proc/self/exe shows the guest (lx_proc.exe_map, lx_proc.exe: emul/state.h), learnt
+ * on first use (syscalls/lx_readlink.c). */
+const char *lx_proc_exe(void);
 
 /* syscalls/lx_exe.c: PR_SET_MM_MAP of the current layout with arg_start (0: the kernel's) and
  * exe_fd (-1: keep the exe link), 0 or -errno; at the brand's start, its code mapped from a

@@ -117,7 +117,7 @@ static long spawn_thread(struct lx_sysctx *c, uint64_t flags, uint64_t newsp)
 	f = child_frame(c, nt, newsp, (uintptr_t)lx_restorer);
 	gs = lx_patch_gs_handoff(c->t, nt); /* the child is bound from its start */
 	r = lx_sys5(LX_SYS_clone, flags, f, c->a[2], c->a[3], c->a[4]);
-	lx_patch_gs_attach(gs);
+	lx_patch_gs_attach(c->t, gs);
 	if (r < 0)
 		lx_munmap((void *)lx_estack_base(nt), LX_ESTACK_SIZE);
 	return r;
@@ -183,7 +183,7 @@ static long clone3_vm(struct lx_sysctx *c, struct lx_clone_args *a, size_t ksize
 	a->stack_size = (uintptr_t)f - a->stack;
 	gs = lx_patch_gs_handoff(c->t, nt);
 	r = lx_sys2(LX_SYS_clone3, a, ksize);
-	lx_patch_gs_attach(gs);
+	lx_patch_gs_attach(c->t, gs);
 	if (r < 0 || (vfork && !lx_estack_retire(nt, (int)r)))
 		lx_munmap((void *)lx_estack_base(nt), LX_ESTACK_SIZE);
 	return r;

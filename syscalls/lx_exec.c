@@ -119,9 +119,9 @@ static long check_exec(long fd, struct lx_stat *st)
 	if ((st->mode & S_IFMT) != S_IFREG)
 		return -LX_EACCES;
 	r = lx_sys4(LX_SYS_faccessat2, fd, "", LX_X_OK, LX_AT_EMPTY_PATH | LX_AT_EACCESS);
-	if ((r == -LX_EPERM || r == -LX_ENOSYS) && may_exec_bits(st) == 0)
-		r = 0;
-	if (r < 0)
+	if (r == 0)
+		return 0; /* the kernel's X_OK refuses a noexec mount's file too (path_noexec) */
+	if ((r != -LX_EPERM && r != -LX_ENOSYS) || may_exec_bits(st) < 0)
 		return -LX_EACCES;
 	if (lx_sys2(LX_SYS_fstatfs, fd, &sfs) == 0 && (sfs.flags & LX_ST_NOEXEC))
 		return -LX_EACCES;
@@ -380,8 +380,11 @@ static size_t exec_brand_var(char *var, size_t sz, const struct lx_sysctx *c, lo
 	char sep[2] = {LX_BRAND_SEP, 0}, num[24];
 	size_t k = append(var, 0, sz, LX_BRAND_ENV "=" LX_BRAND_ENV_VERSION);
 	uint64_t ign = 0;
-	long ppid;
-	int vf = lx_vfork_probe(&ppid);
+	long ppid = lx_proc.pid;
+	/* clone3's vfork child (posix_spawn's) is one, made by the table's process: no probe
+	 * (three calls); a fork child it made has the lent struct too, and its table and set
+	 * name a superset of what it ignores, which is all the hint must */
+	int vf = c->t->vfork_lent ? 1 : lx_vfork_probe(&ppid);
 
 	k = append(var, k, sz, sep);
 	lx_xtoa(bf, num);

@@ -16,6 +16,7 @@
 #include "emul/lx_errno.h"
 #include "emul/lx_libc.h"
 #include "emul/path.h"
+#include "emul/state.h"
 #include "kernel-shim/brand_abi.h"
 #include "syscalls/handlers.h"
 
@@ -144,6 +145,45 @@ static __attribute__((noinline)) long exe_from_maps(const char *link, char *out,
 	}
 	lx_sys1(LX_SYS_close, fd);
 	return -LX_ENOENT;
+}
+
+/*
+ * What /proc/self/exe shows the guest.  Learnt on first use and kept, as the start kept it
+ * before: the kernel's link where it names the program (a zone that names exes), else the
+ * file mapped at the program's first segment (PROCMAP_QUERY; before Linux 6.11 the text of
+ * /proc/self/maps), which is the file the kernel would name, by the same d_path (a renamed
+ * program's new name, " (deleted)").  Threads that ask at once each write the same bytes
+ * before any of them says they are there; until then, and where nothing answers, the name
+ * the program was executed by.
+ */
+static __attribute__((noinline)) long exe_learn(char *out, size_t cap)
+{
+	long r;
+
+	if (lx_proc.exe_program) {
+		r = lx_sys3(LX_SYS_readlink, "/proc/self/exe", out, cap - 1);
+		if (r > 0)
+			out[r] = '\0';
+		return r > 0 ? r : -LX_ENOENT;
+	}
+	if (!lx_proc.exe_map)
+		return -LX_ENOENT;
+	r = lx_map_path(lx_proc.exe_map, out, cap);
+	if (r < 0 && r != -LX_ENOENT) { /* no PROCMAP_QUERY: the lowest file mapping not ours */
+		lx_brand_identity();
+		r = exe_from_maps("/proc/self/exe", out, cap);
+	}
+	return r;
+}
+
+const char *lx_proc_exe(void)
+{
+	if (__atomic_load_n(&lx_proc.exe_known, __ATOMIC_ACQUIRE))
+		return lx_proc.exe_path;
+	if (exe_learn(lx_proc.exe_path, sizeof(lx_proc.exe_path)) <= 0)
+		return lx_proc.exe;
+	__atomic_store_n(&lx_proc.exe_known, 1, __ATOMIC_RELEASE);
+	return lx_proc.exe_path;
 }
 
 /* An exe link but the caller's own by an absolute path: relative ones, other processes'. */

@@ -73,6 +73,20 @@ expect_status "native not executable" 126 "$NATIVE_ROOT" "$nroot" /t/noexec
 expect_status "not executable" 126 "$LXRUN" --root "$root" -- /t/noexec
 one_line_error "not executable"
 
+# A program on a noexec mount, executed by a program under the brand (the trapped execve):
+# EACCES, as natively, a shell's 126.
+mkdir -p "$root/t/nx" "$nroot/t/nx"
+if mount -t tmpfs -o noexec,size=4m lxzone-it-nx "$root/t/nx" &&
+	mount -t tmpfs -o noexec,size=4m lxzone-it-nx "$nroot/t/nx"; then
+	cp "$root/bin/busybox" "$root/t/nx/prog"
+	cp "$root/bin/busybox" "$nroot/t/nx/prog"
+	expect_status "native exec on a noexec mount" 126 "$NATIVE_ROOT" "$nroot" /bin/sh -c '/t/nx/prog true'
+	expect_status "exec on a noexec mount" 126 "$LXRUN" --root "$root" -- /bin/sh -c '/t/nx/prog true'
+	umount "$root/t/nx" "$nroot/t/nx"
+else
+	fail "could not mount a noexec tmpfs for the noexec case"
+fi
+
 # A dynamic host binary in a root without its interpreter: ENOENT, as a shell says 127.
 cp /bin/true "$root/t/dyntrue"
 cp /bin/true "$nroot/t/dyntrue"

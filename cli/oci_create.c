@@ -297,14 +297,15 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 		       (c->pid_path ? CLONE_NEWPID : 0) | (c->mnt_path ? CLONE_NEWNS : 0) |
 		       (c->cgroupns_path ? CLONE_NEWCGROUP : 0);
 	o->mnt_fd = o->cgroupns_fd = o->pidns_fd = -1;
-	/* a pid path (podman's --pid container:X, a pod's shareProcessNamespace): with a user
-	 * namespace init's parent joins it in U; without, the setup forks init into it once it
-	 * has built the root and hardened itself (launch_joins_pidns_late), and reports init's
-	 * pid on init_pid_rfd.  The program is then not PID 1 of its namespace: the namespace's
-	 * init is the other container's.  Checked as with a user namespace: the runtime's own
-	 * (the host's) would show the container every host process, to signal or trace. */
+	/* a pid path (podman's --pid container:X, a pod's shareProcessNamespace): the setup
+	 * (with a user namespace, init's parent in U) forks init into it once it has built the
+	 * root, become the user and hardened itself (launch_joins_pidns_late), and reports
+	 * init's pid on init_pid_rfd.  The program is then not PID 1 of its namespace: the
+	 * namespace's init is the other container's.  Checked as with a user namespace: the
+	 * runtime's own (the host's) would show the container every host process, to signal or
+	 * trace. */
 	k->init_pid_rfd = -1;
-	if (c->pid_path && !c->userns)
+	if (c->pid_path)
 		o->init_pid_rfd = &k->init_pid_rfd;
 	if ((c->mnt_path && (o->mnt_fd = oci_ns_open(c->mnt_path, OCI_NS_MOUNT, e)) < 0) ||
 	    (c->cgroupns_path &&

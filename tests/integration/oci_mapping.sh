@@ -276,7 +276,7 @@ echo "ok   idmapped binds: the container's maps, its own (top mount, ridmap), wi
 # fs.suid_dumpable 1, where each change of ids makes a process dumpable until the launcher
 # clears the flag again (set back at once: the sysctl is the machine's)
 podwatch_install
-podwatch() { # JOINS SUID_DUMPABLE
+podwatch() { # JOINS SUID_DUMPABLE [UID:GID of the joiners' process.user]
 	config '["sh", "-c", "/bin/podwatch '"$WORK/$marker $marker"' /out/pw-stop 90 > /out/pw 2>&1; exec sleep 300"]' '
 c["linux"]["namespaces"].append({"type": "user"})
 c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
@@ -289,7 +289,10 @@ for k in ("bounding", "effective", "permitted"):
 	sb=$(state_pid "${ID}w")
 	config '["true"]' '
 c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "pid"]
-c["linux"]["namespaces"] += [{"type": "user", "path": "/proc/'"$sb"'/ns/user"}, {"type": "pid", "path": "/proc/'"$sb"'/ns/pid"}]'
+c["linux"]["namespaces"] += [{"type": "user", "path": "/proc/'"$sb"'/ns/user"}, {"type": "pid", "path": "/proc/'"$sb"'/ns/pid"}]
+u = "'"${3:-}"'"
+if u:
+    c["process"]["user"] = {"uid": int(u.split(":")[0]), "gid": int(u.split(":")[1]), "additionalGids": [5]}'
 	# the host's setting back however the joins end (an interrupted test must not leave a
 	# weaker one behind)
 	(
@@ -310,6 +313,10 @@ podwatch 40 "$(cat /proc/sys/fs/suid_dumpable)"
 echo "ok   a pod's sandbox with CAP_SYS_PTRACE cannot reach the runtime's children before their exec ($(cat "$WORK/out/pw"))"
 podwatch 20 1
 echo "ok   nor with fs.suid_dumpable 1 ($(cat "$WORK/out/pw"))"
+# a joiner whose process.user is not root changes its ids (and so sets the flag to 1) after
+# its root is built: outside the pod's pid namespace, before init is forked into it
+podwatch 20 1 1000:1000
+echo "ok   nor a joiner that runs as uid 1000, with fs.suid_dumpable 1 ($(cat "$WORK/out/pw"))"
 
 # hooks: createRuntime and poststart at create and start, poststop at delete, state on stdin
 cat >"$WORK/hook.sh" <<EOF

@@ -311,11 +311,13 @@ struct launch_opts {
 	 * the reader's launch_ready_reason. */
 	const int *ready_fd;
 	/* launch_spawn, when init is not the process it cloned (a user namespace, or a pid
-	 * namespace joined without one): NULL, launch_spawn waits for init's pid itself; else
-	 * it returns the setup's pid and leaves in *init_pid_rfd a pipe's read end on which the
-	 * setup writes init's (a pid_t) once init exists, end-of-file if it failed before.  The
+	 * namespace joined): NULL, launch_spawn waits for init's pid itself; else it returns
+	 * the setup's pid and leaves in *init_pid_rfd a pipe's read end on which the setup
+	 * writes init's (a pid_t) once init exists, end-of-file if it failed before.  The
 	 * caller reads it once PID 1 said ready (a joined pid namespace's init exists only after
-	 * the createRuntime and prestart hooks, which the setup waits for) and closes it. */
+	 * the createRuntime and prestart hooks, which the setup waits for) and closes it.  With
+	 * a user namespace too, launch_spawn returns the pid of the process that becomes init's
+	 * parent (in U, in the caller's pid namespace: LOP_SPAWN_INIT), not the setup's. */
 	int *init_pid_rfd;
 	/* launch_enter: join the zone in the calling process itself and fork only the program,
 	 * saving a process.  The caller is hardened and under the zone's filter before it forks
@@ -791,14 +793,20 @@ int launch_exec_brand(const struct launch_exec *ex, const struct sock_fprog *fil
  * with 0, and the setup process, whose work is done, with 1. */
 int launch_ops_execute(const struct launch_plan *plan, const char *report_path, int *brand_fd,
 		       int *init_fd, struct zone_error *err);
-/* LOP_SPAWN_INIT (or, for a pid namespace joined without a user namespace, zone_init's fork
- * of init) writes init's pid (a pid_t, in the caller's pid namespace) to fd once it exists;
- * -1: nowhere.  Set in the setup process before launch_ops_execute. */
+/* LOP_SPAWN_INIT (or, for a pid namespace joined, zone_init's fork of init) writes init's
+ * pid (a pid_t, in the caller's pid namespace) to fd once it exists; -1: nowhere.  Set in
+ * the setup process before launch_ops_execute.  A user namespace and a pid namespace joined
+ * write twice: LOP_SPAWN_INIT the pid of the process that forks init, zone_init init's. */
 void launch_ops_set_init_pid_fd(int fd);
 int launch_ops_init_pid_fd(void);
-/* A pid namespace to join and no user namespace: init is forked into it by the setup, last
- * (opts->pidns_fd). */
+/* A pid namespace to join (opts->pidns_fd): init is forked into it last, by the process
+ * that built the root and hardened itself outside it (the setup, or with a user namespace
+ * the process LOP_SPAWN_INIT made in U), so nothing in that namespace ever sees it before.
+ * 1 or 0. */
 int launch_joins_pidns_late(const struct launch_opts *opts);
+/* That process's /proc/self/fd with a user namespace (launch_harden.fd_dir), opened by
+ * LOP_SPAWN_INIT while /proc still showed it; -1 otherwise. */
+int launch_ops_init_self_fd(void);
 
 /* zone/launch/launch_image.c.  An image on a detached read-only, nosuid, nodev bind mount of its
  * own (open_tree), open O_PATH|O_CLOEXEC in *fd: executable by descriptor, never writable, with no

@@ -318,14 +318,17 @@ pid_t launch_brand_spawn_armed(const struct launch_brand *b, const struct launch
  * write, close, setsid, ioctl, wait4, kill) passes; the startContainer hooks' programs were
  * prepared before the filter (launch_opts.arming) and are spawned through the gate.
  *
- * late: a pid namespace joined without a user namespace (an OCI pod's, podman's --pid
- * container:X).  The setup built the root, pivoted and hardened itself in the caller's pid
- * namespace, out of the reach of that namespace's processes, and only now, armed, forks init
- * into it.  So nothing there ever sees a process of ours with the host's root (through
- * /proc/PID/root), the runtime's descriptors or capabilities beyond the zone's, not even one
- * that holds CAP_SYS_PTRACE in the host's user namespace, which being not dumpable does not
- * stop (runc's init is in the namespace from its start, with every capability).  The setup
- * reports init's pid (in the caller's pid namespace, where it was forked) and exits.
+ * late: a pid namespace joined (an OCI pod's, podman's --pid container:X).  The setup (with
+ * a user namespace, the process LOP_SPAWN_INIT made in U) built the root, pivoted, became
+ * the user and hardened itself in the caller's pid namespace, out of the reach of that
+ * namespace's processes, and only now, armed, forks init into it.  So nothing there ever
+ * sees a process of ours with the host's root (through /proc/PID/root), the runtime's
+ * descriptors or capabilities beyond the zone's, not even one that holds CAP_SYS_PTRACE in
+ * the host's user namespace, which being not dumpable does not stop (runc's init is in the
+ * namespace from its start, with every capability), nor one made dumpable for a moment by
+ * its change of ids (fs.suid_dumpable 1), which a pod's root with CAP_SYS_PTRACE in U could
+ * attach to.  It reports init's pid (in the caller's pid namespace, where it was forked) and
+ * exits.
  *
  * Returns only on an error before the filter is in.
  */
@@ -395,7 +398,9 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 	/* lxrun gone (killed) -> the zone goes too; an OCI container outlives its create */
 	if (!o->detached)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (late && (self_fd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+	/* (with a user namespace init's parent opens its own: LOP_SPAWN_INIT) */
+	if (late && !o->userns &&
+	    (self_fd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "open /proc/self/fd");
 		report(&err);
 		return err.status;
@@ -407,12 +412,13 @@ static int zone_init(const struct launch_plan *plan, const struct sock_fprog *fi
 	}
 	if (r == 1) /* the setup process of a user-namespaced zone: init goes on */
 		return 0;
+	if (late && o->userns)
+		self_fd = launch_ops_init_self_fd();
 	/* becoming the zone's root (LOP_ENTER_USERNS) changed credentials, which clears it */
 	if (!o->detached)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-	/* a pid namespace to join without a user namespace: ours for our children from here
-	 * (setns needs CAP_SYS_ADMIN, which the hardening and an OCI profile may take), init
-	 * forked into it below */
+	/* a pid namespace to join: ours for our children from here (setns needs CAP_SYS_ADMIN,
+	 * which the hardening and an OCI profile may take), init forked into it below */
 	if (late && setns(o->pidns_fd, CLONE_NEWPID) < 0) {
 		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "join the pid namespace");
 		report(&err);
@@ -601,13 +607,16 @@ int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter
 		pid_t init;
 
 		close(init_pid[1]);
+		/* end-of-file: the setup failed before init existed; it is what to wait for.
+		 * With a user namespace and a pid namespace joined this is init's parent, in U
+		 * (LOP_SPAWN_INIT), and init's own pid follows (launch_opts.init_pid_rfd) */
+		if ((u || !plan->opts->init_pid_rfd) &&
+		    read(init_pid[0], &init, sizeof(init)) == sizeof(init) && init > 0)
+			*pid = init;
 		if (plan->opts->init_pid_rfd) {
 			*plan->opts->init_pid_rfd = init_pid[0]; /* read by the caller */
 			return 0;
 		}
-		/* end-of-file: the setup failed before init existed; it is what to wait for */
-		if (read(init_pid[0], &init, sizeof(init)) == sizeof(init) && init > 0)
-			*pid = init;
 		close(init_pid[0]);
 	}
 	return 0;

@@ -26,7 +26,14 @@ int launch_ops_init_pid_fd(void)
 
 int launch_joins_pidns_late(const struct launch_opts *opts)
 {
-	return !opts->userns && (opts->joined_ns & CLONE_NEWPID);
+	return (opts->joined_ns & CLONE_NEWPID) != 0;
+}
+
+static int init_self_fd = -1;
+
+int launch_ops_init_self_fd(void)
+{
+	return init_self_fd;
 }
 
 /* Open a zone path (absolute) inside the root, confined. */
@@ -242,12 +249,17 @@ static int timens_in_userns(const struct launch_plan *plan)
  * namespace belongs to the user namespace of the process that makes it, and a process joins
  * one only once it has a PID 1 (/proc/PID/ns/pid_for_children is ENOENT before), so
  * host-root setup cannot make init itself: a child joins U, unshares pid and cgroup
- * namespaces (the cgroups joined earlier become the zone's "/"), or joins those OCI names by
- * path (a pod's, owned by U: oci_userns_join checks), and forks init, then exits;
- * init waits for the setup to finish.  The setup learns init's pid (reported to init_pid_fd
- * once init is no longer the child's: the supervisor, a subreaper, adopts it) and mounts
- * proc for its pid namespace.  Returns 0 in the setup, 2 in init (ready to go on), -1 with
- * err.
+ * namespaces (the cgroups joined earlier become the zone's "/"), or joins the OCI cgroup
+ * namespace by path (a pod's, owned by U: oci_userns_join checks), and forks init, then
+ * exits; init waits for the setup to finish.  The setup learns init's pid (reported to
+ * init_pid_fd once init is no longer the child's: the supervisor, a subreaper, adopts it)
+ * and mounts proc for its pid namespace.  A pid namespace given (a pod's, owned by U) is
+ * joined late (launch_joins_pidns_late): the process forked here stays in the caller's pid
+ * namespace, does what init would do up to its hardening, becomes the user, and only then
+ * forks init into the pod's (zone_init), so no process of the pod ever sees it before it
+ * is hardened: not in the window after a change of ids, where fs.suid_dumpable 1 makes it
+ * dumpable (runc's init changes ids in the pod's namespace).  Returns 0 in the setup, 2 in
+ * init (ready to go on), -1 with err.
  */
 static int spawn_init(struct root_ctx *c)
 {
@@ -264,18 +276,18 @@ static int spawn_init(struct root_ctx *c)
 	}
 	q = fork();
 	if (q == 0) {
-		/* a pid namespace given (OCI's by path: a pod's, owned by U) is joined for init,
-		 * whose parent is then still ours, so a subreaper of ours adopts it when this
-		 * process exits, not that namespace's init */
+		/* a pid namespace given (OCI's by path: a pod's, owned by U) is joined by init's
+		 * parent (forked here, in U) once it is hardened: a subreaper of ours adopts both
+		 * when their parents exit, not that namespace's init */
 		const struct launch_opts *o = c->plan->opts;
-		int joined = (o->joined_ns & CLONE_NEWPID) != 0,
+		int late = launch_joins_pidns_late(o),
 		    joined_cg = (o->joined_ns & CLONE_NEWCGROUP) != 0;
 		pid_t i;
 
 		close(go[1]);
 		close(rep[0]);
 		if (setns(c->userns->user_fd, CLONE_NEWUSER) < 0 ||
-		    (joined ? setns(o->pidns_fd, CLONE_NEWPID) : unshare(CLONE_NEWPID)) < 0 ||
+		    (!late && unshare(CLONE_NEWPID) < 0) ||
 		    (joined_cg ? setns(o->cgroupns_fd, CLONE_NEWCGROUP)
 			       : unshare(CLONE_NEWCGROUP)) < 0) {
 			fprintf(stderr,
@@ -303,11 +315,29 @@ static int spawn_init(struct root_ctx *c)
 			_exit(LAUNCH_EXIT_CANNOT);
 		}
 		i = fork();
+		if (i == 0 && late) {
+			/* still in the caller's pid namespace: its own descriptors, for
+			 * launch_harden, while /proc shows it, and only then its pid, so before
+			 * the setup goes on to the pivot (which moves our root too) */
+			pid_t me = getpid();
+
+			init_self_fd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (init_self_fd < 0) {
+				fprintf(stderr, "%s: open /proc/self/fd: %s\n", launch_prog,
+					strerror(errno));
+				_exit(LAUNCH_EXIT_CANNOT);
+			}
+			if (write(rep[1], &me, sizeof(me)) != sizeof(me))
+				_exit(LAUNCH_EXIT_CANNOT);
+		}
 		if (i == 0) {
 			close(rep[1]);
 			return init_enter(go[0], c->err) < 0 ? -1 : 2;
 		}
-		_exit(write(rep[1], &i, sizeof(i)) == sizeof(i) && i > 0 ? 0 : LAUNCH_EXIT_CANNOT);
+		/* late: init's parent reports itself (above) */
+		_exit(i > 0 && (late || write(rep[1], &i, sizeof(i)) == sizeof(i))
+			  ? 0
+			  : LAUNCH_EXIT_CANNOT);
 	}
 	close(go[0]);
 	close(rep[1]);
@@ -326,9 +356,9 @@ static int spawn_init(struct root_ctx *c)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, 0, "start the zone's init");
 	}
 	c->go_fd = go[1];
+	/* late: the pid namespace joined, open already (launch_ops_execute) */
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
-	c->init_pidns = open(path, O_RDONLY | O_CLOEXEC);
-	if (c->init_pidns < 0)
+	if (c->init_pidns < 0 && (c->init_pidns = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open %s", path);
 	if (init_pid_fd >= 0 && write(init_pid_fd, &init, sizeof(init)) != sizeof(init))
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "report init's pid");

@@ -24,13 +24,6 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
-
 #define PROBE_SAFE    0
 #define PROBE_ESCAPED 1
 #define PROBE_SKIP    77

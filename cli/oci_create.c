@@ -564,7 +564,7 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 	const struct sock_fprog *filter;
 	char fifo[PATH_MAX + 16], c;
 	sigset_t none;
-	int status = 0;
+	int status = 0, reaped = 0;
 
 	k->st.annotations = json_incref(json_object_get(k->cfg.json, "annotations"));
 	now_rfc3339(k->st.created, sizeof(k->st.created));
@@ -624,8 +624,9 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 		c = 0;
 	}
 	close(k->hooks_go[1]);
-	/* init forked into a pid namespace joined late: *pid was the setup's, which exited
-	 * once it reported init's (create is the subreaper that adopted init) */
+	/* init forked into a pid namespace joined late: *pid was the setup's (with a user
+	 * namespace, init's parent's), which exited once it reported init's (create is the
+	 * subreaper that adopted init); without init, its status is the one to report */
 	if (k->init_pid_rfd >= 0) {
 		pid_t init = -1;
 
@@ -633,7 +634,7 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 			init = -1;
 		close(k->init_pid_rfd);
 		k->init_pid_rfd = -1;
-		waitpid(*pid, NULL, 0);
+		reaped = waitpid(*pid, &status, 0) == *pid && init <= 0;
 		if (init <= 0 && c == 'r')
 			return oci_fail(e, "container init failed: no pid from its setup");
 		if (init > 0)
@@ -644,7 +645,8 @@ static int create_spawn(struct container *k, const struct create_opts *co, struc
 		 * how */
 		char why[sizeof(e->msg)] = "";
 		size_t n = c == 'e' ? launch_ready_reason(k->ready[0], why, sizeof(why)) : 0;
-		waitpid(*pid, &status, 0);
+		if (!reaped)
+			waitpid(*pid, &status, 0);
 		*pid = -1;
 		if (n)
 			return oci_fail(e, "unable to start container process: %s", why);

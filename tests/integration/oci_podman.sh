@@ -130,8 +130,15 @@ done
 # stopped first: `pod rm -f` races conmon's `podman container cleanup` for the infra's shm
 # (podman's rm finds the storage marked unmounted while that process is still unmounting it,
 # and its unlinkat of userdata/shm fails EBUSY: 3 of 6 here with lxzone-oci, 0 of 6 with
-# runc, whose exits come at other times; stop, then rm: 0 of 8)
+# runc, whose exits come at other times; stop, then rm: 0 of 8 at stop 36, 1 of 6 at stop 37,
+# the same build), and rm only once the containers' conmons and the cleanups they start are
+# gone (at most 10 s): podman's own work, which `pod stop` does not wait for
 P pod stop -t 0 "${NAME}pod" >/dev/null || fail "podman pod stop exited $?"
+i=0
+while pgrep -f "conmon .*$WORK/|podman .*$WORK/.* container cleanup" >/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 out=$(P pod rm "${NAME}pod" 2>&1) || fail "podman pod rm exited $?: $out"
 echo "ok   podman pod with a user namespace (--uidmap): a container joins the infra's by path"
 

@@ -156,7 +156,8 @@ static int container_before_pivot(void *arg, struct zone_error *err)
 	if (k->runtime_hooks) {
 		ssize_t n;
 
-		close(k->hooks_go[1]); /* create's: its close is end-of-file here */
+		/* create's end, hooks_go[1], was closed when this process was cloned
+		 * (launch_opts.caller_wfd): create's close is end-of-file here */
 		if (write(k->ready[1], "h", 1) != 1)
 			return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "ask for the hooks");
 		while ((n = read(k->hooks_go[0], &c, 1)) < 0 && errno == EINTR)
@@ -285,6 +286,7 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 	o->init_user = &c->user;
 	o->ready_fd = &k->ready[1];
 	o->start_fd = &k->start_fd;
+	o->caller_wfd = &k->hooks_go[1];
 	/* with a user namespace too: a new one is U's (made with it); one given by path is
 	 * joined by the setup, still host root (join-netns), as runc joins it before the user
 	 * namespace; none asked for is the runtime's, as under runc */
@@ -525,8 +527,15 @@ static int create_check(struct container *k, const struct create_opts *co, int r
  * once (before PID 1's pivot_root when it asks, else once it is ready). */
 static int create_runtime_hooks(struct container *k, pid_t pid, struct zone_error *e)
 {
-	if (k->runtime_hooks_done)
-		return 0;
+	/* they ran while PID 1 waited before its pivot ('h'), with the pid create had then: in a
+	 * pid namespace joined late, the setup's or init's parent's, and init exists only now */
+	if (k->runtime_hooks_done) {
+		if (k->st.pid == pid)
+			return 0;
+		k->st.pid = pid;
+		k->st.start_time = oci_proc_start_time(pid);
+		return oci_state_save(&k->st, e);
+	}
 	k->runtime_hooks_done = 1;
 	k->st.pid = pid;
 	k->st.start_time = oci_proc_start_time(pid);

@@ -339,6 +339,46 @@ R create --bundle "$B" "${ID}c" 2>"$WORK/err" && fail "an unknown hook kind was 
 grep -q "hooks.onCrash: not a hook kind" "$WORK/err" || fail "onCrash: $(cat "$WORK/err")"
 echo "ok   hooks createRuntime, poststart, poststop (state on stdin); an unknown kind refused"
 
+# with a user namespace, init is forked before the createRuntime hooks run: a failing hook is
+# one line, exit 1 and nothing left (init held create's end of the hooks' answer, and create
+# waited for ever: stop 37); a pod's joiner (its user and pid namespaces, as uid 1000) with a
+# createRuntime hook runs, and once create is done its state names init in the pod's pid
+# namespace (it named init's parent, gone by then: "cannot start a container that has stopped")
+printf '#!/bin/sh\ncat > /dev/null; exit 3\n' >"$WORK/hook-fail.sh"
+chmod +x "$WORK/hook-fail.sh"
+chown -R 200000:200000 "$B/rootfs"
+userns='
+c["linux"]["namespaces"].append({"type": "user"})
+c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+config '["true"]' "$userns
+c['hooks'] = {'createRuntime': [{'path': '$WORK/hook-fail.sh'}]}"
+timeout 60 "$OCI" --root "$STATE" create --bundle "$B" "${ID}c" 2>"$WORK/err"
+rc=$?
+[ $rc = 1 ] || fail "a failing createRuntime hook with a user namespace: create exited $rc"
+grep -q "createRuntime hook $WORK/hook-fail.sh: exit status 3" "$WORK/err" || fail "failing hook, user namespace: $(cat "$WORK/err")"
+[ ! -e "$STATE/${ID}c" ] || fail "failing hook, user namespace: state left at $STATE/${ID}c"
+config '["sleep", "300"]' "$userns"
+R run -d --bundle "$B" "${ID}w" || fail "hooks: the pod's sandbox: run -d exited $?"
+sb=$(state_pid "${ID}w")
+config '["sh", "-c", "id -u > /tmp/hj; exec sleep 300"]' '
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "pid"]
+c["linux"]["namespaces"] += [{"type": "user", "path": "/proc/'"$sb"'/ns/user"}, {"type": "pid", "path": "/proc/'"$sb"'/ns/pid"}]
+c["process"]["user"] = {"uid": 1000, "gid": 1000}
+c["hooks"] = {"createRuntime": [{"path": "'"$WORK"'/hook.sh", "args": ["hook.sh", "join"]}]}'
+rm -f "$WORK/out/hook-join"
+R run -d --bundle "$B" "${ID}j" || fail "a pod's joiner with a createRuntime hook: run -d exited $?"
+jp=$(state_pid "${ID}j")
+wait_file "/proc/$jp/root/tmp/hj"
+[ "$(cat "/proc/$jp/root/tmp/hj" 2>/dev/null)" = 1000 ] || fail "joiner with a hook: id -u $(cat "/proc/$jp/root/tmp/hj" 2>&1)"
+[ -n "$jp" ] && [ "$(readlink "/proc/$jp/ns/pid")" = "$(readlink "/proc/$sb/ns/pid")" ] ||
+	fail "joiner with a hook: state's pid $jp is not in the pod's pid namespace"
+grep -q "\"id\": \"${ID}j\"" "$WORK/out/hook-join" 2>/dev/null || fail "joiner's createRuntime hook: $(cat "$WORK/out/hook-join" 2>&1)"
+R delete --force "${ID}j"
+R delete --force "${ID}w"
+chown -R 0:0 "$B/rootfs"
+echo "ok   createRuntime hooks with a user namespace: a failing one refused at once; a pod's joiner's ran, its state names init"
+
 # while createRuntime runs, PID 1 waits before its pivot_root, in a mount namespace whose root
 # is the host's: the container is "creating" (under runc it is not there yet) and exec, which
 # would join that namespace (it ran a program that saw the host's files), is refused

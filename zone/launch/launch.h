@@ -319,6 +319,11 @@ struct launch_opts {
 	 * a user namespace too, launch_spawn returns the pid of the process that becomes init's
 	 * parent (in U, in the caller's pid namespace: LOP_SPAWN_INIT), not the setup's. */
 	int *init_pid_rfd;
+	/* launch_spawn: the caller's end of a pipe the setup reads (create's answer to its
+	 * createRuntime hooks), closed first thing in the process it clones (and -1 there), so
+	 * that no process forked during the plan (a user-namespaced init, LOP_SPAWN_INIT) holds
+	 * it and the caller's close is end-of-file for the setup; NULL: none */
+	int *caller_wfd;
 	/* launch_enter: join the zone in the calling process itself and fork only the program,
 	 * saving a process.  The caller is hardened and under the zone's filter before it forks
 	 * (launch_harden.c), so once the program runs it can only wait: launch_enter does not

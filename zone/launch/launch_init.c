@@ -571,6 +571,10 @@ int launch_spawn(const struct launch_plan *plan, const struct sock_fprog *filter
 
 		if (own_timens >= 0)
 			close(own_timens); /* the host's namespace stays out of the zone */
+		if (plan->opts->caller_wfd && *plan->opts->caller_wfd >= 0) {
+			close(*plan->opts->caller_wfd);
+			*plan->opts->caller_wfd = -1;
+		}
 		/* still the host's root: the zone's limits, inherited by init and its children */
 		if (launch_rlimits_apply(plan->opts, err) < 0 ||
 		    launch_oom_score_apply(plan->opts, err) < 0) {

@@ -529,18 +529,16 @@ static int create_runtime_hooks(struct container *k, pid_t pid, struct zone_erro
 {
 	/* they ran while PID 1 waited before its pivot ('h'), with the pid create had then: in a
 	 * pid namespace joined late, the setup's or init's parent's, and init exists only now */
-	if (k->runtime_hooks_done) {
-		if (k->st.pid == pid)
-			return 0;
-		k->st.pid = pid;
-		k->st.start_time = oci_proc_start_time(pid);
-		return oci_state_save(&k->st, e);
-	}
-	k->runtime_hooks_done = 1;
+	if (k->runtime_hooks_done && k->st.pid == pid)
+		return 0;
 	k->st.pid = pid;
 	k->st.start_time = oci_proc_start_time(pid);
-	if (oci_state_save(&k->st, e) < 0 ||
-	    oci_hooks_run(&k->cfg, "createRuntime", &k->st, OCI_CREATED, e) < 0 ||
+	if (oci_state_save(&k->st, e) < 0)
+		return -1;
+	if (k->runtime_hooks_done)
+		return 0;
+	k->runtime_hooks_done = 1;
+	if (oci_hooks_run(&k->cfg, "createRuntime", &k->st, OCI_CREATED, e) < 0 ||
 	    oci_hooks_run(&k->cfg, "prestart", &k->st, OCI_CREATED, e) < 0)
 		return -1;
 	return 0;

@@ -261,6 +261,23 @@ static int timens_in_userns(const struct launch_plan *plan)
  * dumpable (runc's init changes ids in the pod's namespace).  Returns 0 in the setup, 2 in
  * init (ready to go on), -1 with err.
  */
+/* In init's parent (a pid namespace joined late), just forked by spawn_init's child: still in
+ * the caller's pid namespace, it opens its own descriptors (launch_harden.fd_dir) while /proc
+ * shows it, and only then writes its pid to fd, so before the setup goes on to the pivot
+ * (which moves our root too).  Exits on failure. */
+static void init_parent_report(int fd)
+{
+	pid_t me = getpid();
+
+	init_self_fd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (init_self_fd < 0) {
+		fprintf(stderr, "%s: open /proc/self/fd: %s\n", launch_prog, strerror(errno));
+		_exit(LAUNCH_EXIT_CANNOT);
+	}
+	if (write(fd, &me, sizeof(me)) != sizeof(me))
+		_exit(LAUNCH_EXIT_CANNOT);
+}
+
 static int spawn_init(struct root_ctx *c)
 {
 	int go[2], rep[2], st;
@@ -315,22 +332,9 @@ static int spawn_init(struct root_ctx *c)
 			_exit(LAUNCH_EXIT_CANNOT);
 		}
 		i = fork();
-		if (i == 0 && late) {
-			/* still in the caller's pid namespace: its own descriptors, for
-			 * launch_harden, while /proc shows it, and only then its pid, so before
-			 * the setup goes on to the pivot (which moves our root too) */
-			pid_t me = getpid();
-
-			init_self_fd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			if (init_self_fd < 0) {
-				fprintf(stderr, "%s: open /proc/self/fd: %s\n", launch_prog,
-					strerror(errno));
-				_exit(LAUNCH_EXIT_CANNOT);
-			}
-			if (write(rep[1], &me, sizeof(me)) != sizeof(me))
-				_exit(LAUNCH_EXIT_CANNOT);
-		}
 		if (i == 0) {
+			if (late)
+				init_parent_report(rep[1]);
 			close(rep[1]);
 			return init_enter(go[0], c->err) < 0 ? -1 : 2;
 		}
@@ -357,9 +361,11 @@ static int spawn_init(struct root_ctx *c)
 	}
 	c->go_fd = go[1];
 	/* late: the pid namespace joined, open already (launch_ops_execute) */
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
-	if (c->init_pidns < 0 && (c->init_pidns = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open %s", path);
+	if (c->init_pidns < 0) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
+		if ((c->init_pidns = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "open %s", path);
+	}
 	if (init_pid_fd >= 0 && write(init_pid_fd, &init, sizeof(init)) != sizeof(init))
 		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "report init's pid");
 	return 0;

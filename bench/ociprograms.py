@@ -1,7 +1,8 @@
 """Whole programs in OCI containers: lxzone-oci against runc, in one run (issue 16).
 
-    ociprograms.py [--rounds N] [--k K] [--programs LIST] [--no-go] [--no-traps] [--quick]
-                   [--filter] [--userns] BUILD_DIR [IMAGE]
+    ociprograms.py [--rounds N] [--k K] [--programs LIST] [--command CMD]... [--no-go]
+                   [--no-traps] [--quick] [--filter] [--base BASE_BUILD] [--userns]
+                   BUILD_DIR [IMAGE]
 
 The programs of bench/zoneprograms.py (python3 start, gcc -c, find /usr, sh -c true, make -j2
 of a 16-file C project, a Go net/http server under wrk), each run K=10 times by a shell loop
@@ -36,6 +37,16 @@ two calls, as small as a profile gets), to show what any filter costs these prog
 pays the filter's entry, which the brand's filter costs too).  The three sides take turns
 going first; the rows add its time, its ratio to runc and lxzone-oci's ratio to it.  The
 verdict stays lxzone-oci against plain runc.
+
+With --base BASE_BUILD, another side: BASE_BUILD's lxzone-oci (an earlier build, or one with a
+change under test), taking its turn with the others; the rows add its time, its ratio to runc and
+lxzone-oci's ratio to it (the paired median of BUILD_DIR over BASE_BUILD, with its interval): a
+change's effect, measured in one run beside runc, as stops 36 and 38 did (docs/performance.md).
+
+--command CMD (repeatable) adds a row whose loop body is CMD (a shell command run K times by
+the container's bash, its first word looked up in the image as the programs' probes are), e.g.
+`--command '/usr/bin/as --version >/dev/null'` for what one exec of a program costs, the
+shell's fork with it.  With --programs and no program of the list, only the commands run.
 
 With --userns, every container (all sides) runs in a user namespace of its own whose ids 0-65535
 are the host's 300000-365535, as Kubernetes' user-namespaced pods and podman's --userns=auto
@@ -104,7 +115,7 @@ class Runtime:
         self.bundle = os.path.join(tmp, "bundle-" + name)
         os.makedirs(self.bundle)
         self.base, self.rootfs, self.parent = base, rootfs, parent
-        self.brand = name == "lxzone-oci"
+        self.brand = name.startswith("lxzone-oci")
         self.ids = []
 
     def rt(self, *args):
@@ -289,7 +300,7 @@ def image_path(arg, quick):
 def main():
     args = sys.argv[1:]
     rounds, k, only, go, quick, traps, filt = 7, zoneprograms.K, None, True, False, True, False
-    userns = False
+    userns, base_build, commands = False, None, []
     while args and args[0].startswith("--"):
         opt = args.pop(0)
         if opt == "--quick":
@@ -302,12 +313,16 @@ def main():
             filt = True
         elif opt == "--userns":
             userns = True
-        elif opt in ("--rounds", "--k", "--programs") and args:
+        elif opt in ("--rounds", "--k", "--programs", "--base", "--command") and args:
             val = args.pop(0)
             if opt == "--rounds":
                 rounds = int(val)
             elif opt == "--k":
                 k = int(val)
+            elif opt == "--base":
+                base_build = os.path.abspath(val)
+            elif opt == "--command":
+                commands.append(val)
             else:
                 only = val.split(",")
         else:
@@ -321,9 +336,10 @@ def main():
             die("%s not installed (Debian package %s)" % (tool, tool), 77)
     build = os.path.abspath(args[0])
     lxz = os.path.join(build, "bin/lxzone-oci")
-    if not os.access(lxz, os.X_OK) or not os.access(os.path.join(build, "bin/lxzone-brand"),
-                                                     os.X_OK):
-        die("lxzone-oci or lxzone-brand not built in %s" % build)
+    for b in (build, base_build) if base_build else (build,):
+        if not os.access(os.path.join(b, "bin/lxzone-oci"), os.X_OK) or \
+                not os.access(os.path.join(b, "bin/lxzone-brand"), os.X_OK):
+            die("lxzone-oci or lxzone-brand not built in %s" % b)
     image = image_path(args[1] if len(args) == 2 else None, quick)
     parent = os.environ.get("LXZONE_CGROUP_PARENT", "lxzone-bench")
     os.environ["LXZONE_CGROUP_PARENT"] = parent
@@ -348,6 +364,9 @@ def main():
         if filt:
             rts.append(Runtime("runc+filter", shutil.which("runc"), tmp, base, rootfs, parent,
                                FILTER, userns))
+        if base_build:
+            rts.append(Runtime("lxzone-oci-base", os.path.join(base_build, "bin/lxzone-oci"),
+                               tmp, base, rootfs, parent, None, userns))
         print("image %s; memory 1G, cpu quota 1 CPU, cpuset 0; K=%d runs per container, %d "
               "ABBA rounds%s" % (image, k, rounds,
                                  "; a user namespace of each container's own (ids 0-65535: "
@@ -369,13 +388,16 @@ def main():
         if filt:
             head += " runc+filter | x runc | lxzone-oci x runc+filter |"
             rule += "---:|---:|---:|"
+        if base_build:
+            head += " base | x runc | lxzone-oci x base, paired median | its 90 % interval |"
+            rule += "---:|---:|---:|---:|"
         print(head)
         print(rule)
         sys.stdout.flush()
         cpu_rows = []
-        for name, probe, cmd in OCI_PROGRAMS:
-            if only and probe not in only:
-                continue
+        todo = [(n, p, c) for n, p, c in OCI_PROGRAMS if not only or p in only]
+        todo += [("`%s`" % c, c.split()[0], c) for c in commands]
+        for name, probe, cmd in todo:
             if subprocess.run(["chroot", rootfs, "/bin/sh", "-c", "command -v " + probe],
                               stdout=subprocess.DEVNULL).returncode != 0:
                 print("| %s | (not in the image) | | | | |" % name)
@@ -384,12 +406,12 @@ def main():
                 rt.loop(cmd, k)
             runs = [[] for _ in rts]  # per runtime, per round: (wall, cpu)
             for r in range(rounds):
-                # two sides: ABBA; three: each goes first in turn, the other two swapped
-                # every other turn
+                # two sides: ABBA; more: each goes first in turn, the others reversed every
+                # other turn
                 order = list(range(len(rts)))
                 order = order[r % len(order):] + order[:r % len(order)]
-                if len(order) == 3 and (r // 3) % 2:
-                    order[1], order[2] = order[2], order[1]
+                if len(order) > 2 and (r // len(order)) % 2:
+                    order[1:] = order[:0:-1]
                 for i in order:
                     runs[i].append(rts[i].loop(cmd, k))
             for what, rows in ((0, None), (1, cpu_rows)):
@@ -404,6 +426,14 @@ def main():
                         statistics.median(t[2]) * 1e3,
                         statistics.median([y / x for x, y in zip(t[0], t[2])]),
                         statistics.median([y / x for x, y in zip(t[2], t[1])]))
+                if base_build:
+                    b = t[-1]
+                    bs = [y / x for x, y in zip(b, t[1])]
+                    blo, bhi, bcov = median_ci(bs)
+                    row += " %.1f ms | %.3f | %.3f | %.3f .. %.3f (%.0f %%) |" % (
+                        statistics.median(b) * 1e3,
+                        statistics.median([y / x for x, y in zip(t[0], b)]),
+                        statistics.median(bs), blo, bhi, bcov * 100)
                 print(row) if rows is None else rows.append(row)
             sys.stdout.flush()
         if go and (not only or "go" in only):

@@ -66,7 +66,8 @@ def select(tests, tags):
     by_tag = dict(tests)
     missing = [t for t in tags if t not in by_tag]
     if missing:
-        raise ValueError("not in the runtest file: %s" % " ".join(missing))
+        raise ValueError("not in the runtest file: %s (the subset is LTP 20260529's: build LTP "
+                         "from that tag, ltp-harness/README.md)" % " ".join(missing))
     return [(t, by_tag[t]) for t in tags]
 
 

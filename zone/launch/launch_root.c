@@ -244,23 +244,6 @@ static int timens_in_userns(const struct launch_plan *plan)
 	return plan->new_timens ? launch_timens_set_offsets(plan->opts) : 0;
 }
 
-/*
- * LOP_SPAWN_INIT: the zone's init, as PID 1 of pid and cgroup namespaces owned by U.  A pid
- * namespace belongs to the user namespace of the process that makes it, and a process joins
- * one only once it has a PID 1 (/proc/PID/ns/pid_for_children is ENOENT before), so
- * host-root setup cannot make init itself: a child joins U, unshares pid and cgroup
- * namespaces (the cgroups joined earlier become the zone's "/"), or joins the OCI cgroup
- * namespace by path (a pod's, owned by U: oci_userns_join checks), and forks init, then
- * exits; init waits for the setup to finish.  The setup learns init's pid (reported to
- * init_pid_fd once init is no longer the child's: the supervisor, a subreaper, adopts it)
- * and mounts proc for its pid namespace.  A pid namespace given (a pod's, owned by U) is
- * joined late (launch_joins_pidns_late): the process forked here stays in the caller's pid
- * namespace, does what init would do up to its hardening, becomes the user, and only then
- * forks init into the pod's (zone_init), so no process of the pod ever sees it before it
- * is hardened: not in the window after a change of ids, where fs.suid_dumpable 1 makes it
- * dumpable (runc's init changes ids in the pod's namespace).  Returns 0 in the setup, 2 in
- * init (ready to go on), -1 with err.
- */
 /* In init's parent (a pid namespace joined late), just forked by spawn_init's child: still in
  * the caller's pid namespace, it opens its own descriptors (launch_harden.fd_dir) while /proc
  * shows it, and only then writes its pid to fd, so before the setup goes on to the pivot
@@ -278,6 +261,23 @@ static void init_parent_report(int fd)
 		_exit(LAUNCH_EXIT_CANNOT);
 }
 
+/*
+ * LOP_SPAWN_INIT: the zone's init, as PID 1 of pid and cgroup namespaces owned by U.  A pid
+ * namespace belongs to the user namespace of the process that makes it, and a process joins
+ * one only once it has a PID 1 (/proc/PID/ns/pid_for_children is ENOENT before), so
+ * host-root setup cannot make init itself: a child joins U, unshares pid and cgroup
+ * namespaces (the cgroups joined earlier become the zone's "/"), or joins the OCI cgroup
+ * namespace by path (a pod's, owned by U: oci_userns_join checks), and forks init, then
+ * exits; init waits for the setup to finish.  The setup learns init's pid (reported to
+ * init_pid_fd once init is no longer the child's: the supervisor, a subreaper, adopts it)
+ * and mounts proc for its pid namespace.  A pid namespace given (a pod's, owned by U) is
+ * joined late (launch_joins_pidns_late): the process forked here stays in the caller's pid
+ * namespace, does what init would do up to its hardening, becomes the user, and only then
+ * forks init into the pod's (zone_init), so no process of the pod ever sees it before it
+ * is hardened: not in the window after a change of ids, where fs.suid_dumpable 1 makes it
+ * dumpable (runc's init changes ids in the pod's namespace).  Returns 0 in the setup, 2 in
+ * init (ready to go on), -1 with err.
+ */
 static int spawn_init(struct root_ctx *c)
 {
 	int go[2], rep[2], st;

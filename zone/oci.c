@@ -136,13 +136,29 @@ int zone_oci_sha256_fd(int fd, char hex[65], uint64_t *size, struct zone_error *
 	return 0;
 }
 
-/* A file beneath the image directory: `..` and symlinks never lead out of it (an unpacked
- * archive is as untrusted as the archive). */
-static int open_beneath(int dirfd, const char *path)
+/* A regular file beneath the image directory: `..` and symlinks never lead out of it (an
+ * unpacked archive is as untrusted as the archive). O_NONBLOCK because the archive can plant a
+ * FIFO under a blob's name, and opening a FIFO for reading waits for a writer that never
+ * comes; what is not a regular file is then refused. */
+static int open_beneath(int dirfd, const char *path, struct zone_error *err)
 {
-	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC,
+	struct open_how how = {.flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC,
 			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
-	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	int fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	struct stat st;
+
+	if (fd < 0)
+		return zone_error_set(err, errno, "%s", path);
+	if (fstat(fd, &st) < 0) {
+		zone_error_set(err, errno, "%s", path);
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return zone_error_set(err, 0, "%s: not a regular file", path);
+	}
+	return fd;
 }
 
 /* "sha256:HEX" -> blobs/sha256/HEX; anything else is not a digest this reader takes. */
@@ -159,12 +175,12 @@ static int blob_path(const char *digest, char *out, size_t outsz)
 static int check_file(int dirfd, const char *path, const char *hex, json_int_t size,
 		      struct zone_error *err)
 {
-	cleanup_close int fd = open_beneath(dirfd, path);
+	cleanup_close int fd = open_beneath(dirfd, path, err);
 	char got[65];
 	uint64_t n;
 
 	if (fd < 0)
-		return zone_error_set(err, errno, "%s", path);
+		return -1;
 	if (zone_oci_sha256_fd(fd, got, &n, err) < 0)
 		return zone_error_wrap(err, "%s", path);
 	if (size >= 0 && (uint64_t)size != n)
@@ -187,12 +203,14 @@ static json_t *load_json(int dirfd, const char *path, const char *hex, json_int_
 
 	if (hex != NULL && check_file(dirfd, path, hex, size, err) < 0)
 		return NULL;
-	fd = open_beneath(dirfd, path);
-	if (fd < 0 || fstat(fd, &st) < 0) {
+	fd = open_beneath(dirfd, path, err);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0) {
 		zone_error_set(err, errno, "%s", path);
 		return NULL;
 	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > MAX_JSON) {
+	if ((uint64_t)st.st_size > MAX_JSON) {
 		zone_error_set(err, 0, "%s: not a JSON file of at most 16 MiB", path);
 		return NULL;
 	}
@@ -449,13 +467,13 @@ int zone_oci_apply(const struct zone_oci_image *img, const char *root, FILE *war
 		   struct zone_error *err)
 {
 	for (size_t i = 0; i < img->nlayers; i++) {
-		cleanup_close int fd = open_beneath(img->dirfd, img->layers[i]);
+		cleanup_close int fd = open_beneath(img->dirfd, img->layers[i], err);
 		char fdpath[64];
 		struct zone_extract_stats st;
 		struct zone_extract_opts eo = {.warnings = warnings};
 
 		if (fd < 0)
-			return zone_error_set(err, errno, "%s", img->layers[i]);
+			return -1;
 		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
 		eo.layer = ZONE_EXTRACT_WHITEOUTS;
 		if (zone_extract_archive(fdpath, root, &eo, &st, err) < 0)

@@ -313,6 +313,43 @@ static void test_validation(void **state)
 	expect_refused("v1", "not an OCI image layout");
 }
 
+/* A FIFO under a JSON file's or a blob's name: opening it for reading would wait for a writer
+ * forever (the alarm fails the test if it does). */
+static void test_fifo_refused(void **state)
+{
+	char p[600], tarball[400];
+	struct zone_error err = {0};
+	struct zone_oci_image img;
+	(void)state;
+
+	alarm(20);
+	make_layout("v1");
+	blob_named(p, sizeof(p), "manifest");
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(mkfifo(p, 0644), 0);
+	expect_refused("v1", "not a regular file");
+
+	/* an oci-archive that unpacks a FIFO as its oci-layout */
+	snprintf(tarball, sizeof(tarball), "%s/fifo.tar", base);
+	struct archive *a = archive_write_new();
+	archive_write_set_format_pax_restricted(a);
+	assert_int_equal(archive_write_open_filename(a, tarball), ARCHIVE_OK);
+	struct archive_entry *ae = archive_entry_new();
+	archive_entry_set_pathname(ae, "oci-layout");
+	archive_entry_set_filetype(ae, AE_IFIFO);
+	archive_entry_set_perm(ae, 0644);
+	assert_int_equal(archive_write_header(a, ae), ARCHIVE_OK);
+	archive_entry_free(ae);
+	archive_write_close(a);
+	archive_write_free(a);
+	setenv("TMPDIR", base, 1);
+	assert_int_equal(zone_oci_open(ZONE_OCI_ARCHIVE, tarball, "", &img, &err), -1);
+	unsetenv("TMPDIR");
+	if (strstr(err.msg, "oci-layout: not a regular file") == NULL)
+		fail_msg("'%s' does not refuse the FIFO", err.msg);
+	alarm(0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +357,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_sha256, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_apply_whiteouts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fifo_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,19 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 static int openat2_in_root(int root, const char *path, int flags)
 {
-	struct open_how how = {
-	    .flags = (unsigned long long)(flags | O_CLOEXEC),
-	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
 	if (*path == '\0')
 		path = ".";
-	return (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
+	return zone_openat2(root, path, flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 }
 
 int zone_extract_clean_name(const char *name, char *out, size_t outsz)

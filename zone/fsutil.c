@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,22 @@
 #include <unistd.h>
 
 #include "zone/progress.h"
+
+#define OPENAT2_TRIES 1000
+
+int zone_openat2(int dirfd, const char *path, int flags, unsigned long long resolve)
+{
+	struct open_how how = {.flags = (unsigned long long)(flags | O_CLOEXEC),
+			       .resolve = resolve};
+	int fd;
+
+	for (int i = 0; i < OPENAT2_TRIES; i++) {
+		fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+		if (fd >= 0 || errno != EAGAIN)
+			break;
+	}
+	return fd;
+}
 
 static int write_atomic(int dirfd, const char *name, const void *data, size_t len, int dirsync,
 			struct zone_error *err)

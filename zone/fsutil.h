@@ -21,6 +21,15 @@ int zone_json_read(int dirfd, const char *name, json_t **obj, struct zone_error 
 int zone_mkdir_p(const char *path, mode_t mode, struct zone_error *err);
 
 /*
+ * openat2(2) with how's flags and resolve (O_CLOEXEC added), retried while it fails with
+ * EAGAIN: a scoped lookup (RESOLVE_IN_ROOT, RESOLVE_BENEATH) that crosses ".." fails so when
+ * any rename or mount anywhere on the system raced with it, as the kernel cannot then prove the
+ * ".." stayed inside; openat2(2) says to retry. Bounded, so a host that renames without pause
+ * still gets an error rather than a spin. Returns the descriptor, or -1 with errno set.
+ */
+int zone_openat2(int dirfd, const char *path, int flags, unsigned long long resolve);
+
+/*
  * Remove dirfd/name and everything beneath it, never following symlinks and never crossing
  * into another mount (a mount still attached below is an error, not something to empty).
  * A missing name is not an error.

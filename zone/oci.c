@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "zone/extract.h"
@@ -142,9 +141,8 @@ int zone_oci_sha256_fd(int fd, char hex[65], uint64_t *size, struct zone_error *
  * comes; what is not a regular file is then refused. */
 static int open_beneath(int dirfd, const char *path, struct zone_error *err)
 {
-	struct open_how how = {.flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC,
-			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
-	int fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	int fd = zone_openat2(dirfd, path, O_RDONLY | O_NONBLOCK,
+			      RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
 	struct stat st;
 
 	if (fd < 0)

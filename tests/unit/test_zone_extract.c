@@ -12,11 +12,14 @@
 #include <archive_entry.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "zone/extract.h"
@@ -239,6 +242,55 @@ static void test_dangling_outside_symlink_fails_inside(void **state)
 	assert_int_equal(access(q, F_OK), -1);
 }
 
+/* openat2 fails a lookup that crosses ".." inside RESOLVE_IN_ROOT with EAGAIN when any rename
+ * on the system raced with it; an extraction must not fail because a program elsewhere
+ * renamed a file meanwhile. The child renames back and forth without pause. */
+static void test_dotdot_symlink_with_renames_elsewhere(void **state)
+{
+	(void)state;
+	struct ent entries[1 + 1 + 200];
+	char names[200][32], p[512], a[400], b[400];
+	size_t n = 0;
+
+	entries[n++] = (struct ent){"lib", AE_IFDIR, NULL, 0};
+	entries[n++] = (struct ent){"usr/lib/x/up", AE_IFLNK, "../../../lib", 0};
+	for (int i = 0; i < 200; i++) {
+		snprintf(names[i], sizeof(names[i]), "usr/lib/x/up/f%d", i);
+		entries[n++] = (struct ent){names[i], AE_IFREG, "x", 0};
+	}
+	write_tar(entries, n);
+	snprintf(a, sizeof(a), "%s/a", outside);
+	snprintf(b, sizeof(b), "%s/b", outside);
+	assert_int_equal(mkdir(a, 0755), 0);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (;;) {
+			rename(a, b);
+			rename(b, a);
+		}
+	}
+	/* every run, then the child killed, then the verdict: a failed assert must not leave the
+	 * renamer running */
+	char msg[1100] = "";
+	for (int run = 0; run < 5 && !msg[0]; run++) {
+		struct zone_error err = {0};
+		struct zone_extract_stats st;
+		snprintf(p, sizeof(p), "%s/r%d", base, run);
+		mkdir(p, 0755);
+		if (zone_extract_archive(tarball, p, NULL, &st, &err) != 0)
+			snprintf(msg, sizeof(msg), "run %d: %s", run, err.msg);
+		else if (st.files != 200)
+			snprintf(msg, sizeof(msg), "run %d: %llu files", run,
+				 (unsigned long long)st.files);
+	}
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	if (msg[0])
+		fail_msg("%s", msg);
+}
+
 static void test_not_an_archive(void **state)
 {
 	(void)state;
@@ -258,6 +310,8 @@ int main(void)
 	    cmocka_unit_test(test_clean_name),
 	    cmocka_unit_test_setup_teardown(test_crafted_archive_stays_inside, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dangling_outside_symlink_fails_inside, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_dotdot_symlink_with_renames_elsewhere, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_not_an_archive, setup, teardown),
 	};

@@ -105,26 +105,6 @@ static int make_parents(int root, const char *dir, struct zone_error *err)
 	return 0;
 }
 
-/* Remove whatever is at parent/base unless it is a directory and keep_dir is set. */
-static int clear_slot(int parent, const char *base, int keep_dir, const char *name,
-		      struct zone_error *err)
-{
-	struct stat st;
-
-	if (fstatat(parent, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : zone_error_set(err, errno, "%s", name);
-	if (S_ISDIR(st.st_mode)) {
-		if (keep_dir)
-			return 1;
-		if (unlinkat(parent, base, AT_REMOVEDIR) < 0)
-			return zone_error_set(err, errno, "replace %s", name);
-		return 0;
-	}
-	if (unlinkat(parent, base, 0) < 0)
-		return zone_error_set(err, errno, "replace %s", name);
-	return 0;
-}
-
 static int set_xattrs(int fd, struct archive_entry *e, const char *name, struct zone_error *err)
 {
 	const char *k;
@@ -254,6 +234,32 @@ struct placing {
 	struct zone_error *err;
 };
 
+/* Remove whatever is at the entry's place unless it is a directory and keep_dir is set
+ * (returns 1 then). A directory in the way goes whole in an OCI layer's content pass, as
+ * containerd and docker apply a layer that puts a file where a lower one had a directory;
+ * in a plain archive only an empty one does, as with tar. */
+static int clear_slot(const struct placing *p, int keep_dir)
+{
+	struct stat st;
+
+	if (fstatat(p->parent, p->base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : zone_error_set(p->err, errno, "%s", p->clean);
+	if (S_ISDIR(st.st_mode)) {
+		if (keep_dir)
+			return 1;
+		if (p->opts && p->opts->layer == ZONE_EXTRACT_CONTENT)
+			return zone_rmtree_at(p->parent, p->base, p->err) < 0
+				   ? zone_error_wrap(p->err, "replace %s", p->clean)
+				   : 0;
+		if (unlinkat(p->parent, p->base, AT_REMOVEDIR) < 0)
+			return zone_error_set(p->err, errno, "replace %s", p->clean);
+		return 0;
+	}
+	if (unlinkat(p->parent, p->base, 0) < 0)
+		return zone_error_set(p->err, errno, "replace %s", p->clean);
+	return 0;
+}
+
 /* Refuse an entry, say why, and go on. */
 static int refuse(const struct placing *p, const char *fmt, const char *arg)
 {
@@ -303,7 +309,7 @@ static int place_hardlink(struct placing *p, const char *hl)
 	tfd = openat2_in_root(p->root, target, O_PATH | O_NOFOLLOW);
 	if (tfd < 0)
 		return zone_error_set(p->err, errno, "%s: hard link target %s", p->clean, target);
-	if (clear_slot(p->parent, p->base, 0, p->clean, p->err) < 0)
+	if (clear_slot(p, 0) < 0)
 		return -1;
 	if (linkat(tfd, "", p->parent, p->base, AT_EMPTY_PATH) < 0)
 		return zone_error_set(p->err, errno, "%s: hard link to %s", p->clean, target);
@@ -314,7 +320,7 @@ static int place_hardlink(struct placing *p, const char *hl)
 
 static int place_dir(struct placing *p)
 {
-	int r = clear_slot(p->parent, p->base, 1, p->clean, p->err);
+	int r = clear_slot(p, 1);
 	cleanup_close int fd = -1;
 
 	if (r < 0)
@@ -332,7 +338,7 @@ static int place_file(struct placing *p)
 {
 	cleanup_close int fd = -1;
 
-	if (clear_slot(p->parent, p->base, 0, p->clean, p->err) < 0)
+	if (clear_slot(p, 0) < 0)
 		return -1;
 	fd = openat(p->parent, p->base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
@@ -354,7 +360,7 @@ static int place_symlink(struct placing *p)
 
 	if (target == NULL)
 		return zone_error_set(p->err, EINVAL, "%s: symlink without target", p->clean);
-	if (clear_slot(p->parent, p->base, 0, p->clean, p->err) < 0)
+	if (clear_slot(p, 0) < 0)
 		return -1;
 	if (symlinkat(target, p->parent, p->base) < 0)
 		return zone_error_set(p->err, errno, "%s: symlink", p->clean);
@@ -372,7 +378,7 @@ static int place_special(struct placing *p, mode_t type)
 	struct archive_entry *e = p->e;
 	cleanup_close int fd = -1;
 
-	if (clear_slot(p->parent, p->base, 0, p->clean, p->err) < 0)
+	if (clear_slot(p, 0) < 0)
 		return -1;
 	if (mknodat(p->parent, p->base, (type == AE_IFIFO ? S_IFIFO : S_IFSOCK) | 0600, 0) < 0)
 		return zone_error_set(p->err, errno, "%s: mknod", p->clean);

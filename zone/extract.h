@@ -42,7 +42,8 @@ struct zone_extract_stats {
 enum zone_extract_layer {
 	ZONE_EXTRACT_ALL = 0,	/* a plain archive: every entry, no whiteouts */
 	ZONE_EXTRACT_WHITEOUTS, /* apply only the whiteout entries */
-	ZONE_EXTRACT_CONTENT,	/* every entry but the whiteouts; an empty layer is fine */
+	ZONE_EXTRACT_CONTENT,	/* every entry but the whiteouts; an empty layer is fine; a
+				 * directory where the entry goes is removed whole */
 };
 
 struct zone_extract_opts {

@@ -313,6 +313,54 @@ static void test_validation(void **state)
 	expect_refused("v1", "not an OCI image layout");
 }
 
+/* An upper layer puts a file where a lower one has a directory with files in it, and a
+ * directory where a lower one has a file: the upper layer wins, as docker and containerd
+ * apply it. */
+static void test_layer_replaces_directory(void **state)
+{
+	char path[512];
+	struct zone_error err = {0};
+	struct zone_oci_image img;
+	struct stat st;
+	struct ent l1[] = {
+	    {"d", AE_IFDIR, NULL},
+	    {"d/sub", AE_IFDIR, NULL},
+	    {"d/sub/x", AE_IFREG, "x"},
+	    {"f", AE_IFREG, "f"},
+	};
+	struct ent l2[] = {
+	    {"d", AE_IFREG, "now a file"}, {"f", AE_IFDIR, NULL}, {"f/y", AE_IFREG, "y"}};
+	json_t *layers = json_array();
+	(void)state;
+
+	json_array_append_new(layers, layer("l1", l1, sizeof(l1) / sizeof(l1[0]), 0));
+	json_array_append_new(layers, layer("l2", l2, sizeof(l2) / sizeof(l2[0]), 0));
+	snprintf(path, sizeof(path), "%s/config", base);
+	json_file(path, json_pack("{s:{}}", "config"));
+	json_t *cfg = blob(path, "application/vnd.oci.image.config.v1+json");
+	snprintf(path, sizeof(path), "%s/manifest", base);
+	json_file(path, json_pack("{s:i, s:o, s:o}", "schemaVersion", 2, "config", cfg, "layers",
+				  layers));
+	json_t *m = blob(path, "application/vnd.oci.image.manifest.v1+json");
+	snprintf(path, sizeof(path), "%s/index.json", layout);
+	json_file(path, json_pack("{s:i, s:[o]}", "schemaVersion", 2, "manifests", m));
+	snprintf(path, sizeof(path), "%s/oci-layout", layout);
+	put(path, "{\"imageLayoutVersion\":\"1.0.0\"}", 30);
+
+	assert_int_equal(zone_oci_open(ZONE_OCI_DIR, layout, "", &img, &err), 0);
+	if (zone_oci_apply(&img, root, NULL, &err) < 0)
+		fail_msg("apply: %s", err.msg);
+	zone_oci_close(&img);
+	snprintf(path, sizeof(path), "%s/d", root);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_size, 10);
+	snprintf(path, sizeof(path), "%s/f", root);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_true(exists(root, "f/y"));
+}
+
 /* A FIFO under a JSON file's or a blob's name: opening it for reading would wait for a writer
  * forever (the alarm fails the test if it does). */
 static void test_fifo_refused(void **state)
@@ -357,6 +405,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_sha256, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_apply_whiteouts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_layer_replaces_directory, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fifo_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -424,6 +424,7 @@ int zone_oci_open(enum zone_oci_kind kind, const char *path, const char *tag,
 		  struct zone_oci_image *img, struct zone_error *err)
 {
 	const char *dir = path;
+	cleanup_free char *image = NULL;
 
 	memset(img, 0, sizeof(*img));
 	img->dirfd = -1;
@@ -440,9 +441,21 @@ int zone_oci_open(enum zone_oci_kind kind, const char *path, const char *tag,
 			img->tmp = NULL;
 			return -1;
 		}
-		if (zone_extract_archive(path, img->tmp, &eo, NULL, err) < 0)
+		/* Into a directory beneath the private one: the archive's "./" entry sets the mode
+		 * of the directory it is unpacked into, and 0777 there would let any local user
+		 * swap a blob between its digest check and its use. */
+		if (asprintf(&image, "%s/image", img->tmp) < 0) {
+			image = NULL;
+			zone_error_set(err, ENOMEM, "%s", path);
 			goto fail;
-		dir = img->tmp;
+		}
+		if (mkdir(image, 0700) < 0) {
+			zone_error_set(err, errno, "%s", image);
+			goto fail;
+		}
+		if (zone_extract_archive(path, image, &eo, NULL, err) < 0)
+			goto fail;
+		dir = image;
 	}
 	img->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (img->dirfd < 0) {

@@ -44,7 +44,8 @@ int zone_oci_is_layout(const char *dir);
 int zone_oci_sha256_fd(int fd, char hex[65], uint64_t *size, struct zone_error *err);
 
 struct zone_oci_image {
-	char *tmp;	/* the unpacked archive, removed by zone_oci_close; NULL for oci:DIR */
+	char *tmp;	/* a private directory holding the unpacked archive (as image/), removed
+			 * by zone_oci_close; NULL for oci:DIR */
 	int dirfd;	/* the layout (or docker-archive) directory */
 	json_t *config; /* the image config */
 	size_t nlayers;

@@ -11,6 +11,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -313,6 +314,74 @@ static void test_validation(void **state)
 	expect_refused("v1", "not an OCI image layout");
 }
 
+static void tar_add_file(struct archive *a, const char *name)
+{
+	char path[600], buf[1 << 16];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/%s", layout, name);
+	assert_int_equal(stat(path, &st), 0);
+	struct archive_entry *ae = archive_entry_new();
+	archive_entry_set_pathname(ae, name);
+	archive_entry_set_filetype(ae, S_ISDIR(st.st_mode) ? AE_IFDIR : AE_IFREG);
+	archive_entry_set_perm(ae, st.st_mode & 07777);
+	archive_entry_set_size(ae, S_ISDIR(st.st_mode) ? 0 : st.st_size);
+	assert_int_equal(archive_write_header(a, ae), ARCHIVE_OK);
+	archive_entry_free(ae);
+	if (S_ISDIR(st.st_mode))
+		return;
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+	assert_true(fd >= 0);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		assert_int_equal(archive_write_data(a, buf, (size_t)n), n);
+	close(fd);
+}
+
+/* An oci-archive whose "./" entry is mode 0777: the directory the image is unpacked into
+ * stays out of other users' reach while it is checked and applied. */
+static void test_archive_stays_private(void **state)
+{
+	char tarball[400], p[600];
+	struct zone_error err = {0};
+	struct zone_oci_image img;
+	struct stat st;
+	struct dirent *de;
+	(void)state;
+
+	make_layout("v1");
+	assert_int_equal(chmod(layout, 0777), 0);
+	snprintf(tarball, sizeof(tarball), "%s/image.tar", base);
+	struct archive *a = archive_write_new();
+	archive_write_set_format_pax_restricted(a);
+	assert_int_equal(archive_write_open_filename(a, tarball), ARCHIVE_OK);
+	tar_add_file(a, ".");
+	tar_add_file(a, "oci-layout");
+	tar_add_file(a, "index.json");
+	tar_add_file(a, "blobs");
+	tar_add_file(a, "blobs/sha256");
+	snprintf(p, sizeof(p), "%s/blobs/sha256", layout);
+	DIR *d = opendir(p);
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "blobs/sha256/%s", de->d_name);
+		tar_add_file(a, p);
+	}
+	closedir(d);
+	archive_write_close(a);
+	archive_write_free(a);
+
+	setenv("TMPDIR", base, 1);
+	int r = zone_oci_open(ZONE_OCI_ARCHIVE, tarball, "v1", &img, &err);
+	unsetenv("TMPDIR");
+	if (r < 0)
+		fail_msg("open: %s", err.msg);
+	assert_int_equal(stat(img.tmp, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	zone_oci_close(&img);
+}
+
 /* An upper layer puts a file where a lower one has a directory with files in it, and a
  * directory where a lower one has a file: the upper layer wins, as docker and containerd
  * apply it. */
@@ -407,6 +476,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_layer_replaces_directory, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fifo_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_archive_stays_private, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
  */
 #include "cli/oci.h"
 #include "lib/fdpass.h"
+#include "lib/openat2.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +18,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/un.h>
@@ -25,7 +25,6 @@
 #include <unistd.h>
 
 #include <linux/magic.h>
-#include <linux/openat2.h>
 
 int oci_send_fd(int sock, int fd)
 {
@@ -122,7 +121,7 @@ static int container_ptmx(pid_t init)
 	snprintf(path, sizeof(path), "/proc/%d/root", (int)init);
 	if ((root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return -1;
-	p = (int)syscall(SYS_openat2, root, "dev/pts/ptmx", &how, sizeof(how));
+	p = lx_openat2(root, "dev/pts/ptmx", &how);
 	en = errno;
 	close(root);
 	if (p < 0)

@@ -8,18 +8,17 @@
  * small inits (tini, dumb-init, s6's) take as "stop".
  */
 #include "zone/boot_init.h"
+#include "lib/openat2.h"
 #include "lib/readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -118,7 +117,7 @@ enum zone_init_kind zone_init_kind_detect(const char *root, const char *path)
 
 	if (rfd < 0)
 		return ZONE_INIT_OTHER;
-	fd = (int)syscall(SYS_openat2, rfd, path, &how, sizeof(how));
+	fd = lx_openat2(rfd, path, &how);
 	if (fd < 0)
 		return ZONE_INIT_OTHER;
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
@@ -166,7 +165,7 @@ static int sysvinit_runlevel(pid_t init, char level)
 	rfd = open(rootp, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rfd < 0)
 		return -errno;
-	pfd = (int)syscall(SYS_openat2, rfd, "run/initctl", &how, sizeof(how));
+	pfd = lx_openat2(rfd, "run/initctl", &how);
 	if (pfd < 0)
 		return -errno;
 	if (fstat(pfd, &st) < 0 || !S_ISFIFO(st.st_mode))

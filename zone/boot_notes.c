@@ -5,13 +5,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "lib/openat2.h"
 #include "zone/boot_init.h"
 #include "zone/clone.h"
 #include "zone/config.h"
@@ -40,7 +39,7 @@ static bool has_program(const char *root, const char *path)
 
 	if (rfd < 0)
 		return false;
-	fd = (int)syscall(SYS_openat2, rfd, path, &how, sizeof(how));
+	fd = lx_openat2(rfd, path, &how);
 	return fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
 }
 
@@ -108,7 +107,7 @@ static ssize_t read_inittab(struct zone *z, char *buf, size_t len)
 		ssize_t r = 0;
 
 		if (rfd < 0 ||
-		    (fd = (int)syscall(SYS_openat2, rfd, "/etc/inittab", &how, sizeof(how))) < 0)
+		    (fd = lx_openat2(rfd, "/etc/inittab", &how)) < 0)
 			continue;
 		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 			return -1;

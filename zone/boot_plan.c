@@ -4,6 +4,7 @@
  * the filter, cached in the store.
  */
 #include "zone/boot_int.h"
+#include "lib/openat2.h"
 
 static int helper_path(const char *env, const char *name, char *buf, size_t sz,
 		       struct zone_error *err)
@@ -94,7 +95,7 @@ static int root_has_program(const char *root, const char *path)
 
 	if (rfd < 0)
 		return 0;
-	fd = (int)syscall(SYS_openat2, rfd, path, &how, sizeof(how));
+	fd = lx_openat2(rfd, path, &how);
 	return fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
 }
 

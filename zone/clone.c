@@ -9,17 +9,16 @@
  */
 #include "zone/progress.h"
 #include "zone/clone.h"
+#include "lib/openat2.h"
 
 #include <errno.h>
 #include <sched.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -161,7 +160,7 @@ static int open_in_root(int root, const char *path, int flags, mode_t mode)
 	    .mode = (flags & O_CREAT) ? mode : 0,
 	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
-	return (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
+	return lx_openat2(root, path, &how);
 }
 
 static int write_in_root(int root, const char *path, const char *text, struct zone_error *err)

@@ -13,22 +13,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/openat2.h"
 #include "zone/progress.h"
-
-#define OPENAT2_TRIES 1000
 
 int zone_openat2(int dirfd, const char *path, int flags, unsigned long long resolve)
 {
 	struct open_how how = {.flags = (unsigned long long)(flags | O_CLOEXEC),
 			       .resolve = resolve};
-	int fd;
 
-	for (int i = 0; i < OPENAT2_TRIES; i++) {
-		fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
-		if (fd >= 0 || errno != EAGAIN)
-			break;
-	}
-	return fd;
+	return lx_openat2(dirfd, path, &how);
 }
 
 static int write_atomic(int dirfd, const char *name, const void *data, size_t len, int dirsync,

@@ -21,11 +21,8 @@ int zone_json_read(int dirfd, const char *name, json_t **obj, struct zone_error 
 int zone_mkdir_p(const char *path, mode_t mode, struct zone_error *err);
 
 /*
- * openat2(2) with how's flags and resolve (O_CLOEXEC added), retried while it fails with
- * EAGAIN: a scoped lookup (RESOLVE_IN_ROOT, RESOLVE_BENEATH) that crosses ".." fails so when
- * any rename or mount anywhere on the system raced with it, as the kernel cannot then prove the
- * ".." stayed inside; openat2(2) says to retry. Bounded, so a host that renames without pause
- * still gets an error rather than a spin. Returns the descriptor, or -1 with errno set.
+ * openat2(2) with these flags (O_CLOEXEC added) and resolve, retried on EAGAIN (lx_openat2,
+ * lib/openat2.h). Returns the descriptor, or -1 with errno set.
  */
 int zone_openat2(int dirfd, const char *path, int flags, unsigned long long resolve);
 

@@ -10,17 +10,16 @@
  * out of the root (tests/escape/probe_links.sh's class).
  */
 #include "zone/identity.h"
+#include "lib/openat2.h"
 #include "zone/net.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/fsuid.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 static void close_fd(int *fd)
@@ -47,7 +46,7 @@ static int open_in_root(int rootfd, const char *path, int flags)
 	struct open_how how = {.flags = (uint64_t)flags,
 			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
 
-	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	return lx_openat2(rootfd, path, &how);
 }
 
 /* One file of /etc: written when mode says so; through a temporary name and rename, so a

@@ -3,6 +3,7 @@
  * from its descriptor, proc, sysfs and overlay through the new mount API, binds.
  */
 #include "zone/mountd_int.h"
+#include "lib/openat2.h"
 #include "zone/launch/launch.h" /* the /proc and /sys masks (launch_mask.c) */
 
 /* The mount that holds fd (O_PATH), as the caller sees it (mi: its mountinfo). */
@@ -271,7 +272,7 @@ int mountd_ovl_layer(const char *path, int self_fd, unsigned long *mflags)
 	struct statfs sfs;
 	struct stat st;
 	char name[16];
-	int p = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how)), fd, e;
+	int p = lx_openat2(AT_FDCWD, path, &how), fd, e;
 
 	if (p < 0) {
 		e = errno;

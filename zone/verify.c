@@ -3,13 +3,12 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "lib/openat2.h"
 #include "zone/clone.h"
 #include "zone/config.h"
 
@@ -19,7 +18,7 @@ static int open_in_root(int root, const char *path, int flags)
 	    .flags = (unsigned long long)(flags | O_CLOEXEC),
 	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
-	return (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
+	return lx_openat2(root, path, &how);
 }
 
 static const char *machine_name(unsigned m, unsigned char cls)

@@ -11,6 +11,7 @@
  * tears down when the zone's last process exits.
  */
 #include "zone/launch/launch_root_int.h"
+#include "lib/openat2.h"
 
 static int init_pid_fd = -1;
 
@@ -47,7 +48,7 @@ int launch_root_open(const struct root_ctx *c, const char *zpath, int flags)
 
 	while (*rel == '/')
 		rel++;
-	return (int)syscall(SYS_openat2, c->rootfd, *rel ? rel : ".", &how, sizeof(how));
+	return lx_openat2(c->rootfd, *rel ? rel : ".", &how);
 }
 
 /* mkdir -p of zpath inside the root; if last_is_file, the last component is an empty file. */

@@ -242,7 +242,12 @@ static int time_offsets_parse(json_t *linux_, struct oci_config *c, struct zone_
 	return 0;
 }
 
-static void resources_parse(json_t *r, struct oci_config *c)
+/* The kernel's largest CFS quota, in microseconds (kernel/sched/core.c: max_cfs_runtime, MAX_BW
+ * with BW_SHIFT 20): cpu.cfs_quota_us and cpu.max refuse more with EINVAL, and more would
+ * overflow the thousandths of a CPU computed from it. */
+#define CFS_QUOTA_MAX_US ((INT64_C(1) << 44) - 1)
+
+static int resources_parse(json_t *r, struct oci_config *c, struct zone_error *e)
 {
 	json_t *mem = json_object_get(r, "memory"), *cpu = json_object_get(r, "cpu");
 	json_t *pids = json_object_get(r, "pids"), *v;
@@ -258,6 +263,12 @@ static void resources_parse(json_t *r, struct oci_config *c)
 	if ((v = json_object_get(cpu, "quota")) && json_integer_value(v) > 0) {
 		json_int_t period = json_integer_value(json_object_get(cpu, "period"));
 
+		if (json_integer_value(v) > CFS_QUOTA_MAX_US)
+			return oci_fail(e,
+					"linux.resources.cpu.quota %lld: above the kernel's limit "
+					"(%lld microseconds)",
+					(long long)json_integer_value(v),
+					(long long)CFS_QUOTA_MAX_US);
 		if (period <= 0)
 			period = 100000;
 		c->millicpus = (uint64_t)(json_integer_value(v) * 1000 / period);
@@ -274,6 +285,7 @@ static void resources_parse(json_t *r, struct oci_config *c)
 		c->cpuset_mems = NULL;
 	if ((v = json_object_get(pids, "limit")) && json_integer_value(v) > 0)
 		c->pids = (uint64_t)json_integer_value(v);
+	return 0;
 }
 
 static int paths_parse(json_t *a, const char **out, size_t *n, const char *what,
@@ -367,7 +379,8 @@ int oci_linux_parse(json_t *l, struct oci_config *c, struct zone_error *e)
 	oci_warn_unknown(l, known, sizeof(known) / sizeof(known[0]), "linux.");
 	if (namespaces_parse(l, c, e) < 0 || time_offsets_parse(l, c, e) < 0)
 		return -1;
-	resources_parse(json_object_get(l, "resources"), c);
+	if (resources_parse(json_object_get(l, "resources"), c, e) < 0)
+		return -1;
 	/* net_cls/net_prio: not applied, so refused (runc too fails where they are missing) */
 	if (json_object_size(json_object_get(json_object_get(l, "resources"), "network")) > 0)
 		return oci_fail(e, "linux.resources.network (classID, priorities) is not supported "

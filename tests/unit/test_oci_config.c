@@ -193,6 +193,19 @@ static void test_resources(void **state)
 	assert_string_equal(c.cpuset_cpus, "0");
 	assert_int_equal(c.pids, 10);
 	oci_config_free(&c);
+	/* a quota the kernel refuses (above 2^44 - 1 us) is refused here: times 1000 it once
+	 * overflowed (UBSan), and the container got a thousandth of a CPU */
+	doc = base();
+	json_object_set_new(linux_of(doc), "resources",
+			    json_pack("{s:{s:I}}", "cpu", "quota", (json_int_t)INT64_MAX));
+	refused(doc, "linux.resources.cpu.quota 9223372036854775807: above the kernel's limit");
+	doc = base();
+	json_object_set_new(linux_of(doc), "resources",
+			    json_pack("{s:{s:I, s:I}}", "cpu", "quota", ((json_int_t)1 << 44) - 1,
+				      "period", (json_int_t)1000));
+	assert_int_equal(load(doc, &c, &e), 0);
+	assert_int_equal(c.millicpus, (UINT64_C(1) << 44) - 1); /* quota * 1000 / period */
+	oci_config_free(&c);
 }
 
 static void test_malformed(void **state)

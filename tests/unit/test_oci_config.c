@@ -12,6 +12,7 @@
 
 #include "cli/oci.h"
 
+#include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -866,6 +867,22 @@ static void test_device_keys(void **state)
 	refused(doc, "blockIO.throttleReadBpsDevice[0]: major, minor and rate");
 }
 
+/* The filter as libseccomp's pseudo filter code shows it ("action ERRNO(1);" lines). */
+static const char *seccomp_pfc(void *ctx)
+{
+	static char text[65536];
+	FILE *f = tmpfile();
+	size_t n;
+
+	assert_non_null(f);
+	assert_int_equal(seccomp_export_pfc(ctx, fileno(f)), 0);
+	rewind(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	return text;
+}
+
 static void test_seccomp(void **state)
 {
 	struct zone_error e;
@@ -896,6 +913,21 @@ static void test_seccomp(void **state)
 	json_decref(p);
 	assert_int_equal(oci_seccomp_build(NULL, &ctx, &e), 0);
 	assert_null(ctx);
+	/* errnoRet and defaultErrnoRet null are left out (Go's nil): EPERM, as runc, where they
+	 * once gave errno 0, a denied call returning success */
+	p = json_pack("{s:s, s:n, s:[{s:[s], s:s, s:n}]}", "defaultAction", "SCMP_ACT_ERRNO",
+		      "defaultErrnoRet", "syscalls", "names", "mkdir", "action", "SCMP_ACT_ALLOW",
+		      "errnoRet");
+	assert_int_equal(oci_seccomp_build(p, &ctx, &e), 0);
+	assert_non_null(strstr(seccomp_pfc(ctx), "# default action\n  action ERRNO(1);"));
+	oci_seccomp_free(ctx);
+	json_decref(p);
+	p = json_pack("{s:s, s:[{s:[s], s:s, s:n}]}", "defaultAction", "SCMP_ACT_ALLOW", "syscalls",
+		      "names", "mkdir", "action", "SCMP_ACT_ERRNO", "errnoRet");
+	assert_int_equal(oci_seccomp_build(p, &ctx, &e), 0);
+	assert_non_null(strstr(seccomp_pfc(ctx), "action ERRNO(1);")); /* mkdir's: the only one */
+	oci_seccomp_free(ctx);
+	json_decref(p);
 }
 
 /* Every member the spec defines has its JSON type, as runc's Go decoding demands: a wrong one

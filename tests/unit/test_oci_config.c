@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "cli/oci.h"
+#include "cli/oci_container.h"
 
 #include <seccomp.h>
 #include <stdio.h>
@@ -867,6 +868,46 @@ static void test_device_keys(void **state)
 	refused(doc, "blockIO.throttleReadBpsDevice[0]: major, minor and rate");
 }
 
+/* linux.devices' nodes in the plan (oci_devices_plan): mknod's mode is fileMode, 0666 when it
+ * is left out or null (Go's nil), as runc makes them; it was once 0 for null. */
+static mode_t made_modes[4];
+static size_t nmade;
+
+static int record_mknod(struct launch_plan *p, const struct launch_op *op, struct zone_error *e)
+{
+	(void)p;
+	(void)e;
+	assert_int_equal(op->kind, LOP_MKNOD);
+	assert_true(nmade < sizeof(made_modes) / sizeof(made_modes[0]));
+	made_modes[nmade++] = (mode_t)op->mode;
+	return 0;
+}
+
+static void test_device_modes(void **state)
+{
+	static struct container k;
+	struct zone_error e;
+	json_t *doc = base();
+
+	(void)state;
+	json_object_set_new(linux_of(doc), "devices",
+			    json_pack("[{s:s, s:s, s:i, s:i, s:n}, {s:s, s:s, s:i, s:i, s:i}, "
+				      "{s:s, s:s, s:i, s:i}]",
+				      "path", "/dev/lxzone-test-a", "type", "c", "major", 1,
+				      "minor", 3, "fileMode", "path", "/dev/lxzone-test-b", "type",
+				      "c", "major", 1, "minor", 3, "fileMode", 0600, "path",
+				      "/dev/lxzone-test-c", "type", "b", "major", 7, "minor", 0));
+	memset(&k, 0, sizeof(k));
+	assert_int_equal(load(doc, &k.cfg, &e), 0);
+	nmade = 0;
+	assert_int_equal(oci_devices_plan(&k, record_mknod, &e), 0);
+	assert_int_equal(nmade, 3);
+	assert_int_equal(made_modes[0], S_IFCHR | 0666);
+	assert_int_equal(made_modes[1], S_IFCHR | 0600);
+	assert_int_equal(made_modes[2], S_IFBLK | 0666);
+	oci_config_free(&k.cfg);
+}
+
 /* The filter as libseccomp's pseudo filter code shows it ("action ERRNO(1);" lines). */
 static const char *seccomp_pfc(void *ctx)
 {
@@ -1099,6 +1140,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_syscall_patching_annotation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hook_kinds, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_device_keys, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_device_modes, setup, teardown),
 	    cmocka_unit_test(test_seccomp),
 	    cmocka_unit_test_setup_teardown(test_types, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_u64_max, setup, teardown),

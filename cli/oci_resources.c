@@ -30,6 +30,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,24 @@ static int access_ok(const char *a)
 	return a && strspn(a, "rwm") == strlen(a);
 }
 
+/* A device number the kernel takes: 32 bits (mknod's major and minor, a devices rule's). */
+static int dev_num_ok(json_t *v)
+{
+	return json_is_integer(v) && json_integer_value(v) >= 0 &&
+	       json_integer_value(v) <= (json_int_t)UINT32_MAX;
+}
+
+/* Under /dev/, naming something there, and no ".." component on the way. */
+static int dev_path_ok(const char *path)
+{
+	size_t n;
+
+	if (!path || strncmp(path, "/dev/", 5) || !path[5] || strstr(path, "/../"))
+		return 0;
+	n = strlen(path);
+	return !(n >= 3 && !strcmp(path + n - 3, "/.."));
+}
+
 static int devices_parse(json_t *a, struct zone_error *e)
 {
 	json_t *d;
@@ -57,7 +76,7 @@ static int devices_parse(json_t *a, struct zone_error *e)
 		const char *path = json_string_value(json_object_get(d, "path"));
 		const char *t = json_string_value(json_object_get(d, "type"));
 
-		if (!path || strncmp(path, "/dev/", 5) || strstr(path, "/../") || !path[5])
+		if (!dev_path_ok(path))
 			return oci_fail(e, "linux.devices: path %s: must be under /dev",
 					path ? path : "(none)");
 		if (!dev_type_ok(t))
@@ -66,6 +85,10 @@ static int devices_parse(json_t *a, struct zone_error *e)
 		if (strcmp(t, "p") && (!json_is_integer(json_object_get(d, "major")) ||
 				       !json_is_integer(json_object_get(d, "minor"))))
 			return oci_fail(e, "linux.devices %s: major and minor are required", path);
+		if (strcmp(t, "p") && (!dev_num_ok(json_object_get(d, "major")) ||
+				       !dev_num_ok(json_object_get(d, "minor"))))
+			return oci_fail(e, "linux.devices %s: major and minor must be 0 to %u",
+					path, UINT32_MAX);
 	}
 	return 0;
 }
@@ -79,6 +102,7 @@ static int rules_parse(json_t *a, struct zone_error *e)
 	{
 		const char *t = json_string_value(json_object_get(r, "type"));
 		const char *acc = json_string_value(json_object_get(r, "access"));
+		json_t *ma = json_object_get(r, "major"), *mi = json_object_get(r, "minor");
 
 		if (!json_is_boolean(json_object_get(r, "allow")))
 			return oci_fail(e, "linux.resources.devices[%zu]: allow must be a boolean",
@@ -89,6 +113,13 @@ static int rules_parse(json_t *a, struct zone_error *e)
 		if (acc && !access_ok(acc))
 			return oci_fail(e, "linux.resources.devices[%zu]: access %s is not of rwm",
 					i, acc);
+		/* left out, null or negative: any ("*"); else a number the kernel takes */
+		if ((json_is_integer(ma) && json_integer_value(ma) > (json_int_t)UINT32_MAX) ||
+		    (json_is_integer(mi) && json_integer_value(mi) > (json_int_t)UINT32_MAX))
+			return oci_fail(e,
+					"linux.resources.devices[%zu]: major and minor must be at "
+					"most %u",
+					i, UINT32_MAX);
 	}
 	return 0;
 }

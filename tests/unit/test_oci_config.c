@@ -836,6 +836,31 @@ static void test_device_keys(void **state)
 	json_object_set_new(linux_of(doc), "devices",
 			    json_pack("[{s:s, s:s}]", "path", "/dev/x", "type", "c"));
 	refused(doc, "major and minor are required");
+	/* ".." as the last component passes a "/../" search: it names /dev's parent */
+	const char *up[] = {"/dev/..", "/dev/x/..", "/dev/../etc/x"};
+	for (size_t i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
+		doc = base();
+		json_object_set_new(linux_of(doc), "devices",
+				    json_pack("[{s:s, s:s, s:i, s:i}]", "path", up[i], "type", "c",
+					      "major", 1, "minor", 3));
+		refused(doc, "must be under /dev");
+	}
+	/* mknod takes 32-bit numbers: more would be cut, another device made */
+	doc = base();
+	json_object_set_new(linux_of(doc), "devices",
+			    json_pack("[{s:s, s:s, s:I, s:i}]", "path", "/dev/x", "type", "c",
+				      "major", (json_int_t)1 << 32 | 1, "minor", 3));
+	refused(doc, "linux.devices /dev/x: major and minor must be 0 to 4294967295");
+	doc = base();
+	json_object_set_new(linux_of(doc), "devices",
+			    json_pack("[{s:s, s:s, s:i, s:i}]", "path", "/dev/x", "type", "c",
+				      "major", 1, "minor", -3));
+	refused(doc, "major and minor must be 0 to");
+	doc = base();
+	json_object_set_new(linux_of(doc), "resources",
+			    json_pack("{s:[{s:b, s:s, s:i, s:I}]}", "devices", "allow", 1, "type",
+				      "c", "major", 1, "minor", (json_int_t)1 << 40));
+	refused(doc, "linux.resources.devices[0]: major and minor must be at most 4294967295");
 	doc = base();
 	json_object_set_new(linux_of(doc), "resources",
 			    json_pack("{s:[{s:b, s:s}]}", "devices", "allow", 1, "access", "rwx"));

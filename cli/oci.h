@@ -154,7 +154,8 @@ void oci_config_free(struct oci_config *c);
 int oci_process_parse(json_t *proc, struct oci_config *c, struct zone_error *e);
 /* Every member the runtime spec defines has its JSON type (oci_schema.c): v is the document
  * at pattern ("" config.json, "process" a process.json); 0, or -1 with e naming the member
- * after prefix ("config.json: "). */
+ * after prefix ("config.json: "). On 0, v's null members are gone: null is the member left
+ * out, as Go decodes it for runc, so the parsers take their defaults. */
 int oci_schema_check(json_t *v, const char *pattern, const char *prefix, struct zone_error *e);
 /* json_loadf / json_load_file, except that Go's uint64(-1), 18446744073709551615, which
  * jansson cannot hold, is read as -1 (its two's complement: an rlimit's RLIM_INFINITY). */

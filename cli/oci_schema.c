@@ -381,11 +381,36 @@ static int walk(const struct walk *w, json_t *v, const char *path, const char *p
 	return 0;
 }
 
+/* Every member whose value is null removed, in objects at any depth (an array's null elements
+ * stay: Go decodes them as the element's zero value, which the parsers refuse or take). */
+static void drop_nulls(json_t *v)
+{
+	const char *k;
+	json_t *x;
+	void *it;
+	size_t i;
+
+	if (json_is_object(v)) {
+		json_object_foreach_safe(v, it, k, x)
+		{
+			if (json_is_null(x))
+				json_object_del(v, k);
+			else
+				drop_nulls(x);
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, x) drop_nulls(x);
+	}
+}
+
 int oci_schema_check(json_t *v, const char *pattern, const char *prefix, struct zone_error *e)
 {
 	const struct walk w = {schema, sizeof(schema) / sizeof(schema[0]), prefix, e};
 
-	return walk(&w, v, "", pattern);
+	if (walk(&w, v, "", pattern) < 0)
+		return -1;
+	drop_nulls(v);
+	return 0;
 }
 
 /*

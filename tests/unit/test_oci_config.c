@@ -232,6 +232,28 @@ static void test_malformed(void **state)
 	oci_config_free(&c);
 }
 
+/* null is the member left out, as Go decodes it into runc's structs: taken, with the default */
+static void test_nulls(void **state)
+{
+	struct oci_config c;
+	struct zone_error e;
+	json_t *doc = base();
+
+	(void)state;
+	json_object_set_new(json_object_get(doc, "process"), "oomScoreAdj", json_null());
+	json_object_set_new(json_object_get(doc, "process"), "user", json_null());
+	json_object_set_new(doc, "hostname", json_null());
+	json_object_set_new(linux_of(doc), "resources",
+			    json_pack("{s:{s:n}, s:{s:n, s:I}}", "blockIO", "weight", "cpu",
+				      "shares", "quota", (json_int_t)50000));
+	if (load(doc, &c, &e) != 0)
+		fail_msg("nulls refused: %s", e.msg);
+	assert_int_equal(c.has_oom, 0);
+	assert_null(c.hostname);
+	assert_int_equal(c.millicpus, 500);
+	oci_config_free(&c);
+}
+
 static void test_process_refusals(void **state)
 {
 	json_t *doc;
@@ -1166,6 +1188,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_hook_kinds, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_device_keys, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_device_modes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_nulls, setup, teardown),
 	    cmocka_unit_test(test_seccomp),
 	    cmocka_unit_test_setup_teardown(test_types, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_u64_max, setup, teardown),

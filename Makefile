@@ -23,7 +23,7 @@ DEMO_SCRIPT = echo 'hello from a zone (256 MiB, 1 CPU)'; uname -a; ps; \
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps build asan release demo test test-unit clean install deb oci-validate
+.PHONY: all deps build asan release demo test test-unit clean install deb oci-validate fuzz
 
 all: build
 
@@ -45,9 +45,11 @@ build: deps
 # test` compiles everything with both compilers (-Werror), and clang's UBSan checks more
 # (pointer overflow, for one). `make test` runs its unit tests and the "sanitized" ones: the
 # sanitized lxrun and lxzone-oci launching programs (tests/integration/launch_armed.sh).
+# It is the fuzzing build too (LXZONE_FUZZ, tests/fuzz): the same clang, the same sanitizers,
+# host code with libFuzzer's coverage; `make test` replays each target's seeds once ("fuzz").
 asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
-		-DLXZONE_SANITIZE=ON >/dev/null
+		-DLXZONE_SANITIZE=ON -DLXZONE_FUZZ=ON >/dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 # What packagers build (-O3 -DNDEBUG, no -Werror by default), here with -Werror so that CI
@@ -62,9 +64,19 @@ demo: build
 
 test: EXTRA_PACKAGES = $(TEST_PACKAGES)
 test: build asan release
-	cd $(ASAN_BUILD) && ctest --output-on-failure -L 'unit|sanitized'
+	cd $(ASAN_BUILD) && ctest --output-on-failure -L 'unit|sanitized|fuzz'
 	cd $(RELEASE_BUILD) && ctest --output-on-failure -L unit
 	cd $(BUILD) && ctest --output-on-failure
+
+# A fuzzing campaign (tests/fuzz/README.md): each of FUZZ_TARGETS for FUZZ_SECONDS in the
+# clang build, one after the other; each corpus is kept in $(ASAN_BUILD)/tests/fuzz/TARGET/.
+# Stops at the first target that finds something (its artifacts directory holds the input).
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= fuzz_oci_config fuzz_extract fuzz_oci_image
+fuzz: asan
+	@for t in $(FUZZ_TARGETS); do \
+		sh tests/fuzz/run.sh $(ASAN_BUILD) $$t $(FUZZ_SECONDS) || exit 1; \
+	done
 
 # opencontainers/runtime-tools' validation suite against the built lxzone-oci (docs/oci.md
 # says how to build it outside the repo): make oci-validate RTOOLS=/path/to/runtime-tools

@@ -55,6 +55,10 @@ struct container {
 	size_t nstarted, next_started;
 };
 
+/* The launch options' bind list, /dev/shm's size and noexec, from k->cfg's mounts (oci_create.c:
+ * create's, and the config fuzz target's, tests/fuzz). */
+void oci_opts_binds(struct container *k, struct launch_opts *o);
+
 /* The container's cgroup (limits, cpuset, shares), its procs files and cgroup file systems
  * in k->opts, and its zone page (oci_cgroup.c).  0, or -1 with e. */
 int oci_container_cgroup(struct container *k, struct zone_error *e);

@@ -248,11 +248,31 @@ static int container_started(void *arg, const struct launch_brand *b, struct zon
 /* ------------------------------------------------------------------------------------------ */
 /* In create. */
 
+void oci_opts_binds(struct container *k, struct launch_opts *o)
+{
+	const struct oci_config *c = &k->cfg;
+	size_t nb = 0;
+
+	for (size_t i = 0; i < c->nmounts; i++)
+		if (c->mounts[i].bind) {
+			k->binds[nb].host = c->mounts[i].source_abs;
+			k->binds[nb].zone = c->mounts[i].dest;
+			k->binds[nb].ro = (c->mounts[i].flags & MS_RDONLY) != 0;
+			k->binds[nb].idmap = c->mounts[i].idmap;
+			k->binds[nb].uid_map = c->mounts[i].uid_map;
+			k->binds[nb].gid_map = c->mounts[i].gid_map;
+			nb++;
+		}
+	o->binds = k->binds;
+	o->shm_size = c->shm_size[0] ? c->shm_size : NULL;
+	o->shm_noexec = c->shm_noexec;
+	o->nbinds = nb;
+}
+
 static int opts_build(struct container *k, const struct create_opts *co, struct zone_error *e)
 {
 	struct oci_config *c = &k->cfg;
 	struct launch_opts *o = &k->opts;
-	size_t nb = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->root = c->rootfs;
@@ -326,20 +346,7 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 			return oci_fail(e, "network namespace %s: %s", c->netns_path,
 					strerror(errno));
 	}
-	for (size_t i = 0; i < c->nmounts; i++)
-		if (c->mounts[i].bind) {
-			k->binds[nb].host = c->mounts[i].source_abs;
-			k->binds[nb].zone = c->mounts[i].dest;
-			k->binds[nb].ro = (c->mounts[i].flags & MS_RDONLY) != 0;
-			k->binds[nb].idmap = c->mounts[i].idmap;
-			k->binds[nb].uid_map = c->mounts[i].uid_map;
-			k->binds[nb].gid_map = c->mounts[i].gid_map;
-			nb++;
-		}
-	o->binds = k->binds;
-	o->shm_size = c->shm_size[0] ? c->shm_size : NULL;
-	o->shm_noexec = c->shm_noexec;
-	o->nbinds = nb;
+	oci_opts_binds(k, o);
 	launch_userns_init(&k->userns);
 	if (c->userns) {
 		/* e keeps the errno, which runc's wording has no place for */

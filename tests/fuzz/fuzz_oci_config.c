@@ -88,7 +88,6 @@ static void opts_fill(struct container *k)
 {
 	struct oci_config *c = &k->cfg;
 	struct launch_opts *o = &k->opts;
-	size_t nb = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->root = c->rootfs;
@@ -131,20 +130,7 @@ static void opts_fill(struct container *k)
 		o->net = LAUNCH_NET_FD;
 		o->net_fd = 1003;
 	}
-	for (size_t i = 0; i < c->nmounts; i++)
-		if (c->mounts[i].bind) {
-			k->binds[nb].host = c->mounts[i].source_abs;
-			k->binds[nb].zone = c->mounts[i].dest;
-			k->binds[nb].ro = (c->mounts[i].flags & MS_RDONLY) != 0;
-			k->binds[nb].idmap = c->mounts[i].idmap;
-			k->binds[nb].uid_map = c->mounts[i].uid_map;
-			k->binds[nb].gid_map = c->mounts[i].gid_map;
-			nb++;
-		}
-	o->binds = k->binds;
-	o->shm_size = c->shm_size[0] ? c->shm_size : NULL;
-	o->shm_noexec = c->shm_noexec;
-	o->nbinds = nb;
+	oci_opts_binds(k, o);
 	launch_userns_init(&k->userns);
 	if (c->userns) {
 		/* the maps launch_userns_create_maps would write, without the namespace */

@@ -55,6 +55,9 @@ struct container {
 	size_t nstarted, next_started;
 };
 
+/* k->opts as far as k->cfg decides them, no file opened (oci_create.c: create's first step,
+ * and the config fuzz target's, tests/fuzz); the namespace descriptors stay -1. */
+void oci_opts_from_config(struct container *k);
 /* The launch options' bind list, /dev/shm's size and noexec, from k->cfg's mounts (oci_create.c:
  * create's, and the config fuzz target's, tests/fuzz). */
 void oci_opts_binds(struct container *k, struct launch_opts *o);

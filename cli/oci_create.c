@@ -269,7 +269,7 @@ void oci_opts_binds(struct container *k, struct launch_opts *o)
 	o->nbinds = nb;
 }
 
-static int opts_build(struct container *k, const struct create_opts *co, struct zone_error *e)
+void oci_opts_from_config(struct container *k)
 {
 	struct oci_config *c = &k->cfg;
 	struct launch_opts *o = &k->opts;
@@ -291,28 +291,12 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 	o->hardened = c->hardened;
 	o->syscall_patching = c->syscall_patching;
 	o->detached = 1;
-	o->setup = container_setup;
-	o->forked = container_forked;
-	o->setup_arg = k;
-	k->runtime_hooks =
-	    json_array_size(json_object_get(json_object_get(c->json, "hooks"), "createRuntime")) ||
-	    json_array_size(json_object_get(json_object_get(c->json, "hooks"), "prestart"));
-	if (k->runtime_hooks ||
-	    json_array_size(json_object_get(json_object_get(c->json, "hooks"), "createContainer")))
-		o->before_pivot = container_before_pivot;
-	if (json_array_size(json_object_get(json_object_get(c->json, "hooks"), "startContainer")))
-		o->started = container_started;
-	o->arming = container_arming;
 	o->init_user = &c->user;
-	o->ready_fd = &k->ready[1];
-	o->start_fd = &k->start_fd;
-	o->caller_wfd = &k->hooks_go[1];
 	/* with a user namespace too: a new one is U's (made with it); one given by path is
 	 * joined by the setup, still host root (join-netns), as runc joins it before the user
 	 * namespace; none asked for is the runtime's, as under runc */
 	o->net = c->new_net ? LAUNCH_NET_NONE : LAUNCH_NET_HOST;
 	o->net_fd = -1;
-	o->preserve_fds = co->preserve_fds;
 	k->uts_fd = k->ipc_fd = -1;
 	/* a pod's sandbox's namespaces are not the container's own: their knobs stay read-only */
 	o->joined_ns = (c->uts_path ? CLONE_NEWUTS : 0) | (c->ipc_path ? CLONE_NEWIPC : 0) |
@@ -329,6 +313,30 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 	k->init_pid_rfd = -1;
 	if (c->pid_path)
 		o->init_pid_rfd = &k->init_pid_rfd;
+}
+
+static int opts_build(struct container *k, const struct create_opts *co, struct zone_error *e)
+{
+	struct oci_config *c = &k->cfg;
+	struct launch_opts *o = &k->opts;
+
+	oci_opts_from_config(k);
+	o->setup = container_setup;
+	o->forked = container_forked;
+	o->setup_arg = k;
+	k->runtime_hooks =
+	    json_array_size(json_object_get(json_object_get(c->json, "hooks"), "createRuntime")) ||
+	    json_array_size(json_object_get(json_object_get(c->json, "hooks"), "prestart"));
+	if (k->runtime_hooks ||
+	    json_array_size(json_object_get(json_object_get(c->json, "hooks"), "createContainer")))
+		o->before_pivot = container_before_pivot;
+	if (json_array_size(json_object_get(json_object_get(c->json, "hooks"), "startContainer")))
+		o->started = container_started;
+	o->arming = container_arming;
+	o->ready_fd = &k->ready[1];
+	o->start_fd = &k->start_fd;
+	o->caller_wfd = &k->hooks_go[1];
+	o->preserve_fds = co->preserve_fds;
 	if ((c->mnt_path && (o->mnt_fd = oci_ns_open(c->mnt_path, OCI_NS_MOUNT, e)) < 0) ||
 	    (c->cgroupns_path &&
 	     (o->cgroupns_fd = oci_ns_open(c->cgroupns_path, OCI_NS_CGROUP, e)) < 0) ||

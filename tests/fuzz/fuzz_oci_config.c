@@ -83,42 +83,15 @@ static int hook_visit(void *arg, const char *path, char *const *argv, char *cons
 }
 
 /* opts_build (cli/oci_create.c) without its opens and without making the user namespace:
- * keep the two in step when opts_build learns a field. */
+ * the same oci_opts_from_config and oci_opts_binds, stand-ins for the descriptors. */
 static void opts_fill(struct container *k)
 {
 	struct oci_config *c = &k->cfg;
 	struct launch_opts *o = &k->opts;
 
-	memset(o, 0, sizeof(*o));
-	o->root = c->rootfs;
-	o->argv = c->args;
-	o->hostname = c->hostname;
-	o->domainname = c->domainname;
-	o->init = LAUNCH_INIT_IMAGE;
-	o->drop_caps = 1;
-	o->caps = c->caps;
-	o->has_oom_score_adj = c->has_oom;
-	o->oom_score_adj = c->oom;
-	o->caps_inh = c->caps_inh;
-	o->caps_amb = c->caps_amb;
-	o->admin_until_exec = 1;
-	o->kernel_version = c->kernel_version;
-	o->hardened = c->hardened;
-	o->syscall_patching = c->syscall_patching;
-	o->detached = 1;
-	o->init_user = &c->user;
+	oci_opts_from_config(k);
 	o->brand_image = "/nonexistent/lxzone-brand";
 	o->init_image = "/nonexistent/lxzone-init";
-	o->net = c->new_net ? LAUNCH_NET_NONE : LAUNCH_NET_HOST;
-	o->net_fd = -1;
-	k->uts_fd = k->ipc_fd = -1;
-	o->joined_ns = (c->uts_path ? CLONE_NEWUTS : 0) | (c->ipc_path ? CLONE_NEWIPC : 0) |
-		       (c->pid_path ? CLONE_NEWPID : 0) | (c->mnt_path ? CLONE_NEWNS : 0) |
-		       (c->cgroupns_path ? CLONE_NEWCGROUP : 0);
-	o->mnt_fd = o->cgroupns_fd = o->pidns_fd = -1;
-	k->init_pid_rfd = -1;
-	if (c->pid_path)
-		o->init_pid_rfd = &k->init_pid_rfd;
 	/* stand-ins for the namespace files opts_build opens: only their being set matters */
 	if (c->mnt_path)
 		o->mnt_fd = 1000;

@@ -74,10 +74,11 @@ static struct {
 	uintptr_t skip[SKIP_N];		     /* sites that do not qualify: not examined again */
 	unsigned nskip;
 	int membarrier; /* 0 unknown, 1 registered, -1 unavailable */
-	/* another task may run in this memory: set before the brand starts a thread or clone3's
-	 * vfork child (lx_patch_gs_handoff), never cleared; a fork copies it */
+	/* another task may run in this memory: set before the brand starts a thread (or a
+	 * CLONE_VM child that is not a vfork child: lx_patch_gs_handoff), never cleared; a fork
+	 * copies it */
 	volatile int shared_mm;
-	int lazy;	/* LX_BF_PATCH_LAZY: a site is patched at its LX_PATCH_LAZY_TRAPS-th trap */
+	int lazy; /* LX_BF_PATCH_LAZY: a site is patched at its LX_PATCH_LAZY_TRAPS-th trap */
 	/* every thread of this process has its GS base bound (lx_patch_init): set once
 	 * a site is patched here or a thread started, never cleared; a fork copies it with the
 	 * forking thread's GS base, which the child's only thread then has */
@@ -179,7 +180,11 @@ uint64_t lx_patch_gs_handoff(struct lx_thread *parent, struct lx_thread *child)
 {
 	uint64_t g, magic;
 
-	__atomic_store_n(&P.shared_mm, 1, __ATOMIC_SEQ_CST); /* before the child exists */
+	/* a vfork child runs only while its parent sleeps in the kernel (clone3's CLONE_VFORK),
+	 * as one of vfork or clone does, which the brand never sees: it does not share the
+	 * memory with a running task, and its rewrites stay one write (emul/patch.h) */
+	if (!child->vfork_lent)
+		__atomic_store_n(&P.shared_mm, 1, __ATOMIC_SEQ_CST); /* before the child exists */
 	if (!P.on)
 		return 0;
 	if (!__atomic_load_n(&P.bound, __ATOMIC_SEQ_CST)) {

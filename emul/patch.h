@@ -23,12 +23,15 @@
  * 2. byte 0 becomes 0xf4: a thread arriving at the site faults and retries until the end;
  * 3. bytes 1..4 become the jump's offset;
  * 4. byte 0 becomes 0xe9: the jump.
- * While no other task has run in this memory (lx_patch_gs_handoff notes the first thread or
- * clone3 vfork child before it starts), nothing can run the site meanwhile: the patching thread
- * is in the SIGSYS path with every signal blocked, and a vfork child the brand does not start
- * (vfork, clone) runs only while its parent sleeps.  Then bytes 0..5 are one write and no core
+ * While no other task has run in this memory (lx_patch_gs_handoff notes the first thread, or
+ * CLONE_VM child that is not a vfork child, before it starts), nothing can run the site
+ * meanwhile: the patching thread is in the SIGSYS path with every signal blocked, and a vfork
+ * child (clone3's, which the brand starts, or one of vfork or clone, which it does not) runs
+ * only while its parent sleeps in the kernel.  Then bytes 0..5 are one write and no core
  * sync: no core has the site's old bytes in flight (none runs another task of this memory),
- * and x86 keeps instruction fetch coherent with stores, as for self-modifying code.
+ * and x86 keeps instruction fetch coherent with stores, as for self-modifying code.  (The
+ * core sync also costs its first caller a registration, which in memory with two tasks, a
+ * vfork child's, waits for an RCU grace period: ~9 ms here, stop 40.)
  */
 #ifndef LXZONE_PATCH_H
 #define LXZONE_PATCH_H

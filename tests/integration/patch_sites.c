@@ -7,6 +7,10 @@
  *   1. uname through its own site;
  *   2. every register but rax, rcx and r11 kept, the flags too, and the 128-byte red zone
  *      below the stack pointer untouched;
+ *   2a. after a posix_spawn (glibc's clone3 vfork child) and before any thread, a new site
+ *      in anonymous code is patched like the first ones (patch_sites.sh checks under strace
+ *      that it took one write and no core sync: a vfork child shares the memory only while
+ *      its parent sleeps);
  *   2b. a uname site copied into anonymous private code is patched like the program's own
  *      (when EXPECT is "patched"), also 16 TiB away from every other mapping (the brand's
  *      trampolines must sit within a rel32 jump of it), one in a named anonymous mapping ([anon:...], when the
@@ -23,6 +27,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +36,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -281,6 +287,21 @@ int main(int argc, char **argv)
 	check(diff == 0, "every register but rax, rcx, r11 kept, and DF and CF");
 	check(rz == 1, "the 128-byte red zone untouched");
 	check(patched(site_regs_at) == expect_patched, "the register site's state");
+
+	/* 2a. a vfork child came and went: still no other task in this memory */
+	{
+		char *args[] = {"true", NULL};
+		unsigned char *after;
+		pid_t pid;
+		int st = -1;
+
+		check(posix_spawn(&pid, "/bin/true", NULL, NULL, args, environ) == 0 &&
+			  waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "posix_spawn of /bin/true");
+		after = anon_site(NULL, NULL);
+		check(after && uname_at(after, &ref), "uname through a site made after the spawn");
+		check(after && patched(after) == expect_patched, "that site's state");
+	}
 
 	/* 2b. which mappings: before any thread, as the sites above */
 	mapping_sites(expect_patched, &ref);

@@ -5,7 +5,8 @@
 # a blocked epoll_wait woken with EINTR all right), also over --epoll-ppoll, and switched off
 # both ways (--syscall-patching off, LXZONE_SYSCALL_PATCHING=off): the bytes stay and the
 # results are the same.  With strace: a site is rewritten in one write while the process has
-# no other thread, and in the four steps with core syncs once it made one (emul/patch.h).
+# no other thread (a posix_spawn's vfork child, which runs only while its parent sleeps, does
+# not count), and in the four steps with core syncs once it made one (emul/patch.h).
 . "$(dirname "$0")/lib.sh"
 need_root
 bin=$LXZONE_BUILD/tests/bin
@@ -30,21 +31,25 @@ check hardened-env-off plain env LXZONE_SYSCALL_PATCHING=off "$LXRUN" --hardened
 check hardened-exec patched "$LXRUN" --hardened -- /bin/sh -c 'exec "$0" "$1"' "$bin/it_patch_sites"
 if command -v strace >/dev/null 2>&1; then
 	trace=$WORK/writes.txt
-	strace -f -qq -e trace=pwrite64,membarrier -e signal=SIGSYS -o "$trace" \
+	strace -f -qq -e trace=pwrite64,membarrier,clone,clone3 -e signal=SIGSYS -o "$trace" \
 		"$LXRUN" --hardened -- "$bin/it_patch_sites" patched >/dev/null 2>&1 ||
 		fail "patch-sites writes: it_patch_sites under strace"
-	# before the guest's first (trapped) clone: whole jumps (offsets 0-5, 6 bytes); after it:
-	# the jump's 4-byte offset alone and core syncs, never a whole jump
-	counts=$(awk '/si_syscall=__NR_clone3?,/ { t = 1 }
-		/pwrite64\(.*, 6, [0-9]+( <unfinished|\))/ { if (t) late++; else one++ }
+	# before the guest's first thread (the brand's clone or clone3 with CLONE_THREAD): whole
+	# jumps (offsets 0-5, 6 bytes) and no core sync, also after the posix_spawn's vfork child
+	# (clone3 with CLONE_VFORK); after the thread: the jump's 4-byte offset alone and core
+	# syncs, never a whole jump
+	counts=$(awk '/clone3?\(.*CLONE_VFORK/ { if (!t) v = 1 }
+		/clone3?\(.*CLONE_THREAD/ { t = 1 }
+		/pwrite64\(.*, 6, [0-9]+( <unfinished|\))/ { if (t) late++; else { one++; if (v) sp++ } }
 		/pwrite64\(.*, 4, [0-9]+( <unfinished|\))/ { if (t) four++ }
-		/membarrier\(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE,/ { if (t) mb++ }
-		END { printf "%d %d %d %d", one, late, four, mb }' "$trace")
+		/membarrier\(MEMBARRIER_CMD_/ { if (t) mb++; else early++ }
+		END { printf "%d %d %d %d %d %d", one, late, four, mb, sp, early }' "$trace")
 	set -- $counts
-	if [ "$1" -ge 3 ] && [ "$2" -eq 0 ] && [ "$3" -ge 1 ] && [ "$4" -ge 4 ]; then
-		echo "ok   patch-sites writes (alone: $1 whole jumps; with threads: $3 four-step, $4 syncs)"
+	if [ "$1" -ge 3 ] && [ "$2" -eq 0 ] && [ "$3" -ge 1 ] && [ "$4" -ge 4 ] &&
+		[ "$5" -ge 1 ] && [ "$6" -eq 0 ]; then
+		echo "ok   patch-sites writes (alone: $1 whole jumps, $5 after a spawn, no sync; with threads: $3 four-step, $4 syncs)"
 	else
-		fail "patch-sites writes: alone $1 whole jumps, with threads $2 whole and $3 four-step, $4 syncs"
+		fail "patch-sites writes: alone $1 whole jumps ($5 after a spawn, $6 syncs), with threads $2 whole and $3 four-step, $4 syncs"
 	fi
 fi
 finish

@@ -183,8 +183,11 @@ uint64_t lx_patch_gs_handoff(struct lx_thread *parent, struct lx_thread *child)
 	/* a vfork child runs only while its parent sleeps in the kernel (clone3's CLONE_VFORK),
 	 * as one of vfork or clone does, which the brand never sees: it does not share the
 	 * memory with a running task, and its rewrites stay one write (emul/patch.h) */
-	if (!child->vfork_lent)
-		__atomic_store_n(&P.shared_mm, 1, __ATOMIC_SEQ_CST); /* before the child exists */
+	if (!child->vfork_lent && !__atomic_exchange_n(&P.shared_mm, 1, __ATOMIC_SEQ_CST) && P.on)
+		/* before the child exists: the core sync's registration, while no other task runs
+		 * in this memory; with one, the kernel waits for an RCU grace period (~10 ms here,
+		 * stop 40), which a thread's first rewrite would otherwise wait */
+		lx_sys3(SYS_membarrier, MB_REG_SYNC_CORE, 0, 0);
 	if (!P.on)
 		return 0;
 	if (!__atomic_load_n(&P.bound, __ATOMIC_SEQ_CST)) {

@@ -34,22 +34,26 @@ if command -v strace >/dev/null 2>&1; then
 	strace -f -qq -e trace=pwrite64,membarrier,clone,clone3 -e signal=SIGSYS -o "$trace" \
 		"$LXRUN" --hardened -- "$bin/it_patch_sites" patched >/dev/null 2>&1 ||
 		fail "patch-sites writes: it_patch_sites under strace"
-	# before the guest's first thread (the brand's clone or clone3 with CLONE_THREAD): whole
-	# jumps (offsets 0-5, 6 bytes) and no core sync, also after the posix_spawn's vfork child
-	# (clone3 with CLONE_VFORK); after the thread: the jump's 4-byte offset alone and core
-	# syncs, never a whole jump
+	# before the guest's first thread (the brand's own clone or clone3 with CLONE_THREAD,
+	# whose stack is on the brand's emulation region at LX_BRAND_BASE, 0x7ff0..; the guest's
+	# trapped call shows first): whole jumps (offsets 0-5, 6 bytes) and no core sync, also
+	# after the posix_spawn's vfork child (clone3 with CLONE_VFORK); after the thread: the
+	# jump's 4-byte offset alone and core syncs, never a whole jump
 	counts=$(awk '/clone3?\(.*CLONE_VFORK/ { if (!t) v = 1 }
-		/clone3?\(.*CLONE_THREAD/ { t = 1 }
+		/clone3?\(.*CLONE_THREAD.*stack=0x7ff0/ { t = 1 }
 		/pwrite64\(.*, 6, [0-9]+( <unfinished|\))/ { if (t) late++; else { one++; if (v) sp++ } }
 		/pwrite64\(.*, 4, [0-9]+( <unfinished|\))/ { if (t) four++ }
-		/membarrier\(MEMBARRIER_CMD_/ { if (t) mb++; else early++ }
-		END { printf "%d %d %d %d %d %d", one, late, four, mb, sp, early }' "$trace")
+		/membarrier\(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE,/ { if (t) mb++; else early++ }
+		/membarrier\(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE,/ { if (t) rl++; else rb++ }
+		END { printf "%d %d %d %d %d %d %d %d", one, late, four, mb, sp, early, rb, rl }' "$trace")
 	set -- $counts
+	# the core sync's registration: once, before the first thread exists (made later, with
+	# a thread, it waits for an RCU grace period)
 	if [ "$1" -ge 3 ] && [ "$2" -eq 0 ] && [ "$3" -ge 1 ] && [ "$4" -ge 4 ] &&
-		[ "$5" -ge 1 ] && [ "$6" -eq 0 ]; then
-		echo "ok   patch-sites writes (alone: $1 whole jumps, $5 after a spawn, no sync; with threads: $3 four-step, $4 syncs)"
+		[ "$5" -ge 1 ] && [ "$6" -eq 0 ] && [ "$7" -eq 1 ] && [ "$8" -eq 0 ]; then
+		echo "ok   patch-sites writes (alone: $1 whole jumps, $5 after a spawn, no sync; registered before the first thread; with threads: $3 four-step, $4 syncs)"
 	else
-		fail "patch-sites writes: alone $1 whole jumps ($5 after a spawn, $6 syncs), with threads $2 whole and $3 four-step, $4 syncs"
+		fail "patch-sites writes: alone $1 whole jumps ($5 after a spawn, $6 syncs), registrations $7 before the first thread and $8 after, with threads $2 whole and $3 four-step, $4 syncs"
 	fi
 fi
 finish

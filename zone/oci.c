@@ -139,7 +139,8 @@ int zone_oci_sha256_fd(int fd, char hex[65], uint64_t *size, struct zone_error *
  * unpacked archive is as untrusted as the archive). O_NONBLOCK because the archive can plant a
  * FIFO under a blob's name, and opening a FIFO for reading waits for a writer that never
  * comes; what is not a regular file is then refused. */
-static int open_beneath(int dirfd, const char *path, struct zone_error *err)
+static int open_beneath_st(int dirfd, const char *path, struct stat *stp,
+			   struct zone_error *err)
 {
 	int fd = zone_openat2(dirfd, path, O_RDONLY | O_NONBLOCK,
 			      RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
@@ -156,7 +157,14 @@ static int open_beneath(int dirfd, const char *path, struct zone_error *err)
 		close(fd);
 		return zone_error_set(err, 0, "%s: not a regular file", path);
 	}
+	if (stp)
+		*stp = st;
 	return fd;
+}
+
+static int open_beneath(int dirfd, const char *path, struct zone_error *err)
+{
+	return open_beneath_st(dirfd, path, NULL, err);
 }
 
 /* "sha256:HEX" -> blobs/sha256/HEX; anything else is not a digest this reader takes. */
@@ -169,18 +177,10 @@ static int blob_path(const char *digest, char *out, size_t outsz)
 	return 0;
 }
 
-/* Check the file at path against hex (and size, when size >= 0). */
-static int check_file(int dirfd, const char *path, const char *hex, json_int_t size,
-		      struct zone_error *err)
+/* got (64 hex digits) and n, what a file gave, against hex and size (when size >= 0). */
+static int check_digest(const char *path, const char *got, uint64_t n, const char *hex,
+			json_int_t size, struct zone_error *err)
 {
-	cleanup_close int fd = open_beneath(dirfd, path, err);
-	char got[65];
-	uint64_t n;
-
-	if (fd < 0)
-		return -1;
-	if (zone_oci_sha256_fd(fd, got, &n, err) < 0)
-		return zone_error_wrap(err, "%s", path);
 	if (size >= 0 && (uint64_t)size != n)
 		return zone_error_set(err, 0, "%s: size %llu, the descriptor says %lld", path,
 				      (unsigned long long)n, (long long)size);
@@ -190,18 +190,43 @@ static int check_file(int dirfd, const char *path, const char *hex, json_int_t s
 	return 0;
 }
 
-/* Read and parse a JSON file beneath dirfd; with hex, check its digest first. */
+/* The file at path, checked against hex (and size, when size >= 0): the descriptor that was
+ * checked, kept for the layer's use, so that what is applied is the file whose digest was
+ * taken (a rename over the path after the check changes nothing), with its status from
+ * before the digest (*stp); -1 on error. */
+static int open_checked(int dirfd, const char *path, const char *hex, json_int_t size,
+			struct stat *stp, struct zone_error *err)
+{
+	int fd = open_beneath_st(dirfd, path, stp, err);
+	char got[65];
+	uint64_t n;
+
+	if (fd < 0)
+		return -1;
+	if (zone_oci_sha256_fd(fd, got, &n, err) < 0) {
+		zone_error_wrap(err, "%s", path);
+		close(fd);
+		return -1;
+	}
+	if (check_digest(path, got, n, hex, size, err) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Read and parse a JSON file beneath dirfd; with hex, check its digest first.  The file is
+ * read once: the bytes parsed are the bytes whose digest was taken. */
 static json_t *load_json(int dirfd, const char *path, const char *hex, json_int_t size,
 			 struct zone_error *err)
 {
-	cleanup_close int fd = -1;
+	cleanup_close int fd = open_beneath(dirfd, path, err);
+	cleanup_free char *buf = NULL;
+	size_t len = 0;
 	json_error_t je;
 	struct stat st;
 	json_t *j;
 
-	if (hex != NULL && check_file(dirfd, path, hex, size, err) < 0)
-		return NULL;
-	fd = open_beneath(dirfd, path, err);
 	if (fd < 0)
 		return NULL;
 	if (fstat(fd, &st) < 0) {
@@ -212,15 +237,51 @@ static json_t *load_json(int dirfd, const char *path, const char *hex, json_int_
 		zone_error_set(err, 0, "%s: not a JSON file of at most 16 MiB", path);
 		return NULL;
 	}
-	j = json_loadfd(fd, JSON_REJECT_DUPLICATES, &je);
+	/* st_size + 1: a file that grew since fstat is seen to be longer than it was */
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		zone_error_set(err, ENOMEM, "%s", path);
+		return NULL;
+	}
+	while (len <= (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + len, (size_t)st.st_size + 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			zone_error_set(err, errno, "%s: read", path);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	if (len != (size_t)st.st_size) {
+		zone_error_set(err, 0, "%s: changed while it was read", path);
+		return NULL;
+	}
+	if (hex != NULL) {
+		struct sha256_ctx ctx;
+		uint8_t d[SHA256_DIGEST_SIZE];
+		char got[65];
+
+		sha256_init(&ctx);
+		sha256_update(&ctx, len, (const uint8_t *)buf);
+		sha256_digest(&ctx, sizeof(d), d);
+		for (size_t i = 0; i < sizeof(d); i++)
+			snprintf(got + 2 * i, 3, "%02x", d[i]);
+		if (check_digest(path, got, len, hex, size, err) < 0)
+			return NULL;
+	}
+	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	if (j == NULL)
 		zone_error_set(err, 0, "%s: bad JSON: line %d: %s", path, je.line, je.text);
 	return j;
 }
 
-/* A descriptor's blob, checked; the JSON ones parsed (json != NULL). */
+/* A descriptor's blob, checked; the JSON ones parsed (json != NULL), the others (a layer)
+ * kept open in *fdp with its status in *stp. */
 static int descriptor(int dirfd, json_t *desc, const char *const *types, const char *what,
-		      char *path, size_t pathsz, json_t **json, struct zone_error *err)
+		      char *path, size_t pathsz, json_t **json, int *fdp, struct stat *stp,
+		      struct zone_error *err)
 {
 	const char *mt = json_string_value(json_object_get(desc, "mediaType"));
 	const char *digest = json_string_value(json_object_get(desc, "digest"));
@@ -237,7 +298,8 @@ static int descriptor(int dirfd, json_t *desc, const char *const *types, const c
 	if (!json_is_integer(size) || json_integer_value(size) < 0)
 		return zone_error_set(err, 0, "%s: no size", what);
 	if (json == NULL)
-		return check_file(dirfd, path, digest + 7, json_integer_value(size), err) < 0
+		return (*fdp = open_checked(dirfd, path, digest + 7, json_integer_value(size),
+					    stp, err)) < 0
 			   ? zone_error_wrap(err, "%s", what)
 			   : 0;
 	*json = load_json(dirfd, path, digest + 7, json_integer_value(size), err);
@@ -287,15 +349,35 @@ static json_t *pick(json_t *index, const char *tag, const char *what, struct zon
 	return found;
 }
 
-static int add_layer(struct zone_oci_image *img, const char *path)
+/* A checked layer: its path, its descriptor (which img owns from here: closed on error) and
+ * its status from before the check. */
+static int add_layer(struct zone_oci_image *img, const char *path, int fd, const struct stat *st,
+		     struct zone_error *err)
 {
-	char **l = realloc(img->layers, (img->nlayers + 1) * sizeof(*l));
-	if (l == NULL)
-		return -1;
-	img->layers = l;
-	if ((l[img->nlayers] = strdup(path)) == NULL)
-		return -1;
-	img->nlayers++;
+	struct zone_oci_layer *l = realloc(img->layers, (img->nlayers + 1) * sizeof(*l));
+	char *p = l ? strdup(path) : NULL;
+
+	if (l)
+		img->layers = l;
+	if (p == NULL) {
+		close(fd);
+		return zone_error_set(err, ENOMEM, "%s", path);
+	}
+	l[img->nlayers++] = (struct zone_oci_layer){.path = p, .fd = fd, .st = *st};
+	return 0;
+}
+
+/* Whether a layer's file is as it was before its digest was taken: its size and change time
+ * (any write to it, by whoever may write it, moves the ctime). */
+static int layer_unchanged(const struct zone_oci_layer *l, struct zone_error *err)
+{
+	struct stat st;
+
+	if (fstat(l->fd, &st) < 0)
+		return zone_error_set(err, errno, "%s", l->path);
+	if (st.st_size != l->st.st_size || st.st_ctim.tv_sec != l->st.st_ctim.tv_sec ||
+	    st.st_ctim.tv_nsec != l->st.st_ctim.tv_nsec)
+		return zone_error_set(err, 0, "%s: changed after its digest was checked", l->path);
 	return 0;
 }
 
@@ -323,7 +405,7 @@ static int open_layout(struct zone_oci_image *img, const char *tag, struct zone_
 	if (in_list(json_string_value(json_object_get(desc, "mediaType")), index_types)) {
 		json_t *sub = NULL;
 		if (descriptor(img->dirfd, desc, index_types, "image index", path, sizeof(path),
-			       &sub, err) < 0)
+			       &sub, NULL, NULL, err) < 0)
 			goto out;
 		json_decref(index);
 		index = sub;
@@ -331,9 +413,9 @@ static int open_layout(struct zone_oci_image *img, const char *tag, struct zone_
 			goto out;
 	}
 	if (descriptor(img->dirfd, desc, manifest_types, "manifest", path, sizeof(path), &manifest,
-		       err) < 0 ||
+		       NULL, NULL, err) < 0 ||
 	    descriptor(img->dirfd, json_object_get(manifest, "config"), config_types, "config",
-		       path, sizeof(path), &img->config, err) < 0)
+		       path, sizeof(path), &img->config, NULL, NULL, err) < 0)
 		goto out;
 	if (!json_is_array(json_object_get(manifest, "layers"))) {
 		zone_error_set(err, 0, "manifest: no layers");
@@ -343,9 +425,11 @@ static int open_layout(struct zone_oci_image *img, const char *tag, struct zone_
 	{
 		char what[32];
 		snprintf(what, sizeof(what), "layer %zu", i + 1);
-		if (descriptor(img->dirfd, l, layer_types, what, path, sizeof(path), NULL, err) <
-			0 ||
-		    add_layer(img, path) < 0)
+		int fd = -1;
+		struct stat st;
+		if (descriptor(img->dirfd, l, layer_types, what, path, sizeof(path), NULL, &fd,
+			       &st, err) < 0 ||
+		    add_layer(img, path, fd, &st, err) < 0)
 			goto out;
 	}
 	ret = 0;
@@ -408,8 +492,9 @@ static int open_docker(struct zone_oci_image *img, struct zone_error *err)
 			goto out;
 		}
 		/* docker save writes its layers uncompressed: the file is its diff_id */
-		if (check_file(img->dirfd, clean, id + 7, -1, err) < 0 ||
-		    add_layer(img, clean) < 0) {
+		struct stat st;
+		int fd = open_checked(img->dirfd, clean, id + 7, -1, &st, err);
+		if (fd < 0 || add_layer(img, clean, fd, &st, err) < 0) {
 			zone_error_wrap(err, "layer %zu", i + 1);
 			goto out;
 		}
@@ -478,19 +563,19 @@ int zone_oci_apply(const struct zone_oci_image *img, const char *root, FILE *war
 		   struct zone_error *err)
 {
 	for (size_t i = 0; i < img->nlayers; i++) {
-		cleanup_close int fd = open_beneath(img->dirfd, img->layers[i], err);
 		char fdpath[64];
 		struct zone_extract_stats st;
 		struct zone_extract_opts eo = {.warnings = warnings};
 
-		if (fd < 0)
-			return -1;
-		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+		/* the descriptor whose digest was checked, opened again through its magic link
+		 * (the same file, a read position of its own), never the path */
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", img->layers[i].fd);
 		eo.layer = ZONE_EXTRACT_WHITEOUTS;
 		if (zone_extract_archive(fdpath, root, &eo, &st, err) < 0)
 			return zone_error_wrap(err, "layer %zu", i + 1);
 		eo.layer = ZONE_EXTRACT_CONTENT;
-		if (zone_extract_archive(fdpath, root, &eo, &st, err) < 0)
+		if (zone_extract_archive(fdpath, root, &eo, &st, err) < 0 ||
+		    layer_unchanged(&img->layers[i], err) < 0)
 			return zone_error_wrap(err, "layer %zu", i + 1);
 		if (st.refused > 0 && warnings)
 			fprintf(warnings, "lxzone: layer %zu: refused %llu unsafe entries\n", i + 1,
@@ -534,8 +619,10 @@ void zone_oci_close(struct zone_oci_image *img)
 	img->tmp = NULL;
 	json_decref(img->config);
 	img->config = NULL;
-	for (size_t i = 0; i < img->nlayers; i++)
-		free(img->layers[i]);
+	for (size_t i = 0; i < img->nlayers; i++) {
+		free(img->layers[i].path);
+		close(img->layers[i].fd);
+	}
 	free(img->layers);
 	img->layers = NULL;
 	img->nlayers = 0;

@@ -18,6 +18,7 @@
 #define LXZONE_ZONE_OCI_H
 
 #include <jansson.h>
+#include <sys/stat.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,13 +44,21 @@ int zone_oci_is_layout(const char *dir);
 /* sha256 of a file as 64 lowercase hex digits, and its size. */
 int zone_oci_sha256_fd(int fd, char hex[65], uint64_t *size, struct zone_error *err);
 
+/* A layer whose digest was checked: the descriptor it was read through (zone_oci_apply reads
+ * that file, not the path again) and its status before (a write since moves its ctime). */
+struct zone_oci_layer {
+	char *path; /* beneath the image's dirfd */
+	int fd;
+	struct stat st;
+};
+
 struct zone_oci_image {
 	char *tmp;	/* a private directory holding the unpacked archive (as image/), removed
 			 * by zone_oci_close; NULL for oci:DIR */
 	int dirfd;	/* the layout (or docker-archive) directory */
 	json_t *config; /* the image config */
 	size_t nlayers;
-	char **layers; /* each layer's path beneath dirfd, verified */
+	struct zone_oci_layer *layers;
 };
 
 /* Open and validate an image; on failure nothing is left behind. */

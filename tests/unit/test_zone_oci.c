@@ -432,6 +432,62 @@ static void test_layer_replaces_directory(void **state)
 
 /* A FIFO under a JSON file's or a blob's name: opening it for reading would wait for a writer
  * forever (the alarm fails the test if it does). */
+/* What is applied is the file whose digest was checked, and only while it is as checked: a
+ * blob renamed over the second layer's path after zone_oci_open never gets in (the checked
+ * file is read; its unlink moved its ctime, so the apply then fails), and a write into the
+ * checked file itself fails the apply. */
+static void test_layer_swapped_after_check(void **state)
+{
+	struct zone_error err = {0};
+	struct zone_oci_image img;
+	char l2[600], evil[600];
+	(void)state;
+
+	make_layout("v1");
+	blob_named(l2, sizeof(l2), "layer");
+	assert_int_equal(zone_oci_open(ZONE_OCI_DIR, layout, "v1", &img, &err), 0);
+	snprintf(evil, sizeof(evil), "%s/swap", base);
+	{
+		struct archive *a = archive_write_new();
+		struct archive_entry *ae = archive_entry_new();
+		archive_write_set_format_pax_restricted(a);
+		assert_int_equal(archive_write_open_filename(a, evil), ARCHIVE_OK);
+		archive_entry_set_pathname(ae, "planted");
+		archive_entry_set_filetype(ae, AE_IFREG);
+		archive_entry_set_perm(ae, 0644);
+		archive_entry_set_size(ae, 1);
+		assert_int_equal(archive_write_header(a, ae), ARCHIVE_OK);
+		archive_write_data(a, "p", 1);
+		archive_entry_free(ae);
+		archive_write_close(a);
+		archive_write_free(a);
+	}
+	assert_int_equal(rename(evil, l2), 0);
+	assert_int_equal(zone_oci_apply(&img, root, NULL, &err), -1);
+	if (strstr(err.msg, "changed after its digest was checked") == NULL)
+		fail_msg("'%s' does not say the layer changed", err.msg);
+	zone_oci_close(&img);
+	assert_false(exists(root, "planted"));
+	assert_true(exists(root, "opq/new")); /* the second layer was read as checked */
+
+	/* again, with the checked file written in place between the check and the apply */
+	assert_int_equal(zone_rmtree(root, &err), 0);
+	assert_int_equal(mkdir(root, 0755), 0);
+	make_layout("v1");
+	blob_named(l2, sizeof(l2), "layer");
+	assert_int_equal(zone_oci_open(ZONE_OCI_DIR, layout, "v1", &img, &err), 0);
+	{
+		int fd = open(l2, O_WRONLY);
+		assert_true(fd >= 0);
+		assert_int_equal(pwrite(fd, "\0", 1, 600), 1);
+		close(fd);
+	}
+	assert_int_equal(zone_oci_apply(&img, root, NULL, &err), -1);
+	if (strstr(err.msg, "changed after its digest was checked") == NULL)
+		fail_msg("'%s' does not say the layer changed", err.msg);
+	zone_oci_close(&img);
+}
+
 static void test_fifo_refused(void **state)
 {
 	char p[600], tarball[400];
@@ -476,6 +532,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_layer_replaces_directory, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fifo_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_layer_swapped_after_check, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_archive_stays_private, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -192,8 +192,10 @@ static int check_digest(const char *path, const char *got, uint64_t n, const cha
 
 /* The file at path, checked against hex (and size, when size >= 0): the descriptor that was
  * checked, kept for the layer's use, so that what is applied is the file whose digest was
- * taken (a rename over the path after the check changes nothing), with its status from
- * before the digest (*stp); -1 on error. */
+ * taken (a file renamed over the path after the check is never read), with its status from
+ * before the digest (*stp), which zone_oci_apply compares after; -1 on error.  One descriptor
+ * per layer stays open until zone_oci_close: an image of more layers than the open-file limit
+ * allows fails with EMFILE on the layer that does not fit. */
 static int open_checked(int dirfd, const char *path, const char *hex, json_int_t size,
 			struct stat *stp, struct zone_error *err)
 {

@@ -105,6 +105,8 @@ static int make_parents(int root, const char *dir, struct zone_error *err)
 	return 0;
 }
 
+/* An image's extended attributes, as it has them, but overlayfs's own (zone/fsutil.h): an
+ * image says what it means to hide through whiteouts, which extraction applies itself. */
 static int set_xattrs(int fd, struct archive_entry *e, const char *name, struct zone_error *err)
 {
 	const char *k;
@@ -115,6 +117,8 @@ static int set_xattrs(int fd, struct archive_entry *e, const char *name, struct 
 		return 0;
 	while (archive_entry_xattr_next(e, &k, &v, &sz) == ARCHIVE_OK) {
 		char path[64];
+		if (zone_xattr_is_overlay(k))
+			continue;
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 		if (setxattr(path, k, v, sz, 0) < 0 && errno != ENOTSUP && errno != EPERM)
 			return zone_error_set(err, errno, "%s: xattr %s", name, k);

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "lib/error.h"
 
@@ -63,5 +64,14 @@ int zone_rmtree_detached(int dirfd, const char *gone, struct zone_error *err);
 
 /* Join dir and name into a malloc'd string. */
 char *zone_path_join(const char *dir, const char *name);
+
+/* Whether an extended attribute is overlayfs's own (trusted.overlay.*: opaque, redirect,
+ * origin, metacopy, whiteout...).  Extraction and copies into a zone root never write one: a
+ * golden zone's root is the lower layer of its overlay clones, mounted by the host, which
+ * would read them as overlay metadata written by whoever made the files. */
+static inline int zone_xattr_is_overlay(const char *name)
+{
+	return strncmp(name, "trusted.overlay.", 16) == 0;
+}
 
 #endif

@@ -11,6 +11,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "zone/extract.h"
@@ -291,6 +293,53 @@ static void test_dotdot_symlink_with_renames_elsewhere(void **state)
 		fail_msg("%s", msg);
 }
 
+/* An image's user.* extended attribute is kept, its trusted.overlay.* ones (overlayfs's
+ * metadata, read on a golden zone's root under its overlay clones) are not written.  Root
+ * only: only root writes trusted.* attributes. */
+static void test_overlay_xattrs_dropped(void **state)
+{
+	(void)state;
+	char p[400], v[16];
+	struct zone_error err = {0};
+	struct archive *a;
+	struct archive_entry *ae;
+	const char *names[] = {"d", "d/f"};
+
+	if (geteuid() != 0) {
+		printf("skipped: trusted.* attributes need root\n");
+		skip();
+	}
+	a = archive_write_new();
+	archive_write_set_format_pax_restricted(a);
+	assert_int_equal(archive_write_open_filename(a, tarball), ARCHIVE_OK);
+	for (size_t i = 0; i < 2; i++) {
+		ae = archive_entry_new();
+		archive_entry_set_pathname(ae, names[i]);
+		archive_entry_set_filetype(ae, i ? AE_IFREG : AE_IFDIR);
+		archive_entry_set_perm(ae, i ? 0644 : 0755);
+		archive_entry_set_size(ae, i ? 1 : 0);
+		archive_entry_xattr_add_entry(ae, "user.kept", "1", 1);
+		archive_entry_xattr_add_entry(ae, "trusted.overlay.opaque", "y", 1);
+		archive_entry_xattr_add_entry(ae, "trusted.overlay.redirect", "/etc", 4);
+		assert_int_equal(archive_write_header(a, ae), ARCHIVE_OK);
+		if (i)
+			archive_write_data(a, "x", 1);
+		archive_entry_free(ae);
+	}
+	archive_write_close(a);
+	archive_write_free(a);
+	assert_int_equal(zone_extract_archive(tarball, root, NULL, NULL, &err), 0);
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(p, sizeof(p), "%s/%s", root, names[i]);
+		if (lgetxattr(p, "user.kept", v, sizeof(v)) < 0 && errno != ENOTSUP)
+			fail_msg("%s: user.kept not written: %s", names[i], strerror(errno));
+		assert_int_equal(lgetxattr(p, "trusted.overlay.opaque", v, sizeof(v)), -1);
+		assert_int_equal(errno, ENODATA);
+		assert_int_equal(lgetxattr(p, "trusted.overlay.redirect", v, sizeof(v)), -1);
+		assert_int_equal(errno, ENODATA);
+	}
+}
+
 static void test_not_an_archive(void **state)
 {
 	(void)state;
@@ -314,6 +363,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_dotdot_symlink_with_renames_elsewhere, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_not_an_archive, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_overlay_xattrs_dropped, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,8 +19,6 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "zone/fsutil.h"
-
 struct link_entry {
 	dev_t dev;
 	ino_t ino;
@@ -117,8 +115,6 @@ static int copy_xattrs(int sdir, int ddir, const char *name, int sfd, int dfd, c
 	if (val == NULL)
 		return zone_error_set(err, ENOMEM, "%s", rel);
 	for (char *k = list; k < list + n; k += strlen(k) + 1) {
-		if (zone_xattr_is_overlay(k))
-			continue; /* zone/fsutil.h */
 		ssize_t vl =
 		    sfd >= 0 ? fgetxattr(sfd, k, val, 65536) : lgetxattr(sp, k, val, 65536);
 		if (vl < 0) {

@@ -66,9 +66,10 @@ int zone_rmtree_detached(int dirfd, const char *gone, struct zone_error *err);
 char *zone_path_join(const char *dir, const char *name);
 
 /* Whether an extended attribute is overlayfs's own (trusted.overlay.*: opaque, redirect,
- * origin, metacopy, whiteout...).  Extraction and copies into a zone root never write one: a
- * golden zone's root is the lower layer of its overlay clones, mounted by the host, which
- * would read them as overlay metadata written by whoever made the files. */
+ * origin, metacopy, whiteout...).  Extraction never writes one from an image: a golden zone's
+ * root is the lower layer of its overlay clones, mounted by the host, which would read them
+ * as overlay metadata written by whoever made the image.  Copies keep them: an overlay zone's
+ * upper layer, which snapshots and moves copy, holds overlayfs's own. */
 static inline int zone_xattr_is_overlay(const char *name)
 {
 	return strncmp(name, "trusted.overlay.", 16) == 0;

@@ -23,21 +23,6 @@
 
 #include "zone/extract.h"
 
-static FILE *warnings;
-static int verbose;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	jail_enter();
-	verbose = getenv("FUZZ_VERBOSE") != NULL;
-	warnings = verbose ? stderr : fopen("/w/warnings", "w");
-	if (warnings == NULL)
-		abort();
-	return 0;
-}
-
 /* /w/in: the bytes as they are, or as the one file of a compressed raw stream. */
 static void input_write(const uint8_t *data, size_t size, int wrap)
 {
@@ -95,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	o.warnings = warnings;
+	o.warnings = jail_warnings();
 	input_write(data + 1, size - 1, data[0] & 3);
 	pass = (data[0] >> 2) & 3;
 	jail_fresh_dir("/w/root");
@@ -108,11 +93,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		r = extract(&o, (enum zone_extract_layer)pass, &err);
 	}
-	if (r < 0 && verbose)
+	if (r < 0 && jail_verbose)
 		fprintf(stderr, "error: %s\n", err.msg);
 	if (strnlen(err.msg, sizeof(err.msg)) == sizeof(err.msg))
 		abort();
-	fflush(warnings);
+	fflush(o.warnings);
 	jail_check();
 	return 0;
 }

@@ -131,7 +131,7 @@ static void jail_check(void)
 	close(fd);
 }
 
-/* From LLVMFuzzerInitialize: chroot into $FUZZ_JAIL (jail.sh sets it) and record it. */
+/* From LLVMFuzzerInitialize (below): chroot into $FUZZ_JAIL (jail.sh sets it) and record it. */
 static void jail_enter(void)
 {
 	const char *j = getenv("FUZZ_JAIL");
@@ -151,6 +151,37 @@ static void jail_enter(void)
 	setenv("TMPDIR", "/w/tmp", 1);
 	jail_walk("/", jail_record);
 	fprintf(stderr, "jail: %d paths recorded\n", jail_npaths);
+}
+
+/* FUZZ_VERBOSE=1: each input's warnings and error on stderr (set before the first input). */
+static int jail_verbose;
+
+/* Where an input's warnings go: stderr when verbose, else /w/warnings, emptied for each input
+ * (one stream for the whole run, so the file never grows with the inputs). */
+static FILE *jail_warnings(void)
+{
+	static FILE *f;
+
+	if (jail_verbose)
+		return stderr;
+	if (f == NULL && (f = fopen("/w/warnings", "w")) == NULL)
+		abort();
+	rewind(f);
+	if (ftruncate(fileno(f), 0) < 0)
+		abort();
+	return f;
+}
+
+/* libFuzzer's entry before the first input: a target that includes this header runs in the
+ * jail. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	jail_enter();
+	jail_verbose = getenv("FUZZ_VERBOSE") != NULL;
+	return 0;
 }
 
 /* An empty directory at path (what the previous input left, removed). */

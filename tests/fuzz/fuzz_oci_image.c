@@ -40,17 +40,6 @@ struct part {
 };
 
 static const char layout_json[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
-static int verbose;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	jail_enter();
-	verbose = getenv("FUZZ_VERBOSE") != NULL;
-	return 0;
-}
-
 static void part_hash(struct part *p)
 {
 	struct sha256_ctx c;
@@ -212,26 +201,23 @@ static void image_use(int kind, const char *tag)
 						   ZONE_OCI_ARCHIVE};
 	struct zone_oci_image img;
 	struct zone_error err = {0};
-	FILE *warn = verbose ? stderr : fopen("/w/warnings", "w");
+	FILE *warn = jail_warnings();
 
-	if (warn == NULL)
-		abort();
 	if (zone_oci_open(kinds[kind], kind == 0 ? "/w/layout" : "/w/in", tag, &img, &err) == 0) {
 		json_t *rt = zone_oci_runtime(&img);
 		char *s = json_dumps(rt, JSON_COMPACT);
 
-		if (verbose)
+		if (jail_verbose)
 			fprintf(stderr, "opened: %zu layers, runtime %s\n", img.nlayers, s);
 		free(s);
 		json_decref(rt);
-		if (zone_oci_apply(&img, "/w/root", warn, &err) < 0 && verbose)
+		if (zone_oci_apply(&img, "/w/root", warn, &err) < 0 && jail_verbose)
 			fprintf(stderr, "apply: %s\n", err.msg);
 		zone_oci_close(&img);
-	} else if (verbose) {
+	} else if (jail_verbose) {
 		fprintf(stderr, "open: %s\n", err.msg);
 	}
-	if (warn != stderr)
-		fclose(warn);
+	fflush(warn);
 }
 
 /* The unpacked archive's temporary directory went with the image. */

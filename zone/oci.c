@@ -111,10 +111,19 @@ int zone_oci_is_layout(const char *dir)
 	       faccessat(fd, "index.json", F_OK, 0) == 0;
 }
 
+/* The digest ctx has taken in, as 64 lowercase hex digits. */
+static void sha256_hex(struct sha256_ctx *ctx, char hex[65])
+{
+	uint8_t d[SHA256_DIGEST_SIZE];
+
+	sha256_digest(ctx, sizeof(d), d);
+	for (size_t i = 0; i < sizeof(d); i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
+
 int zone_oci_sha256_fd(int fd, char hex[65], uint64_t *size, struct zone_error *err)
 {
 	struct sha256_ctx ctx;
-	uint8_t d[SHA256_DIGEST_SIZE];
 	char buf[1 << 16];
 	ssize_t n;
 	uint64_t total = 0;
@@ -128,9 +137,7 @@ int zone_oci_sha256_fd(int fd, char hex[65], uint64_t *size, struct zone_error *
 		sha256_update(&ctx, (size_t)n, (const uint8_t *)buf);
 		total += (uint64_t)n;
 	}
-	sha256_digest(&ctx, sizeof(d), d);
-	for (size_t i = 0; i < sizeof(d); i++)
-		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	sha256_hex(&ctx, hex);
 	*size = total;
 	return 0;
 }
@@ -262,14 +269,11 @@ static json_t *load_json(int dirfd, const char *path, const char *hex, json_int_
 	}
 	if (hex != NULL) {
 		struct sha256_ctx ctx;
-		uint8_t d[SHA256_DIGEST_SIZE];
 		char got[65];
 
 		sha256_init(&ctx);
 		sha256_update(&ctx, len, (const uint8_t *)buf);
-		sha256_digest(&ctx, sizeof(d), d);
-		for (size_t i = 0; i < sizeof(d); i++)
-			snprintf(got + 2 * i, 3, "%02x", d[i]);
+		sha256_hex(&ctx, got);
 		if (check_digest(path, got, len, hex, size, err) < 0)
 			return NULL;
 	}

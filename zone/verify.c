@@ -11,15 +11,7 @@
 #include "lib/openat2.h"
 #include "zone/clone.h"
 #include "zone/config.h"
-
-static int open_in_root(int root, const char *path, int flags)
-{
-	struct open_how how = {
-	    .flags = (unsigned long long)(flags | O_CLOEXEC),
-	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	return lx_openat2(root, path, &how);
-}
+#include "zone/fsutil.h"
 
 static const char *machine_name(unsigned m, unsigned char cls)
 {
@@ -63,7 +55,8 @@ int zone_root_arch(const char *root, char *arch, size_t archsz, struct zone_erro
 		return zone_error_set(err, errno, "open %s", root);
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
 		Elf64_Ehdr eh;
-		cleanup_close int fd = open_in_root(rfd, probes[i], O_RDONLY);
+		cleanup_close int fd =
+		    zone_openat2(rfd, probes[i], O_RDONLY, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 		if (fd < 0)
 			continue;
 		if (read(fd, &eh, sizeof(eh)) < (ssize_t)sizeof(Elf32_Ehdr) ||

@@ -146,8 +146,7 @@ int zone_oci_sha256_fd(int fd, char hex[65], uint64_t *size, struct zone_error *
  * unpacked archive is as untrusted as the archive). O_NONBLOCK because the archive can plant a
  * FIFO under a blob's name, and opening a FIFO for reading waits for a writer that never
  * comes; what is not a regular file is then refused. */
-static int open_beneath_st(int dirfd, const char *path, struct stat *stp,
-			   struct zone_error *err)
+static int open_beneath(int dirfd, const char *path, struct stat *stp, struct zone_error *err)
 {
 	int fd = zone_openat2(dirfd, path, O_RDONLY | O_NONBLOCK,
 			      RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
@@ -167,11 +166,6 @@ static int open_beneath_st(int dirfd, const char *path, struct stat *stp,
 	if (stp)
 		*stp = st;
 	return fd;
-}
-
-static int open_beneath(int dirfd, const char *path, struct zone_error *err)
-{
-	return open_beneath_st(dirfd, path, NULL, err);
 }
 
 /* "sha256:HEX" -> blobs/sha256/HEX; anything else is not a digest this reader takes. */
@@ -206,7 +200,7 @@ static int check_digest(const char *path, const char *got, uint64_t n, const cha
 static int open_checked(int dirfd, const char *path, const char *hex, json_int_t size,
 			struct stat *stp, struct zone_error *err)
 {
-	int fd = open_beneath_st(dirfd, path, stp, err);
+	int fd = open_beneath(dirfd, path, stp, err);
 	char got[65];
 	uint64_t n;
 
@@ -229,19 +223,15 @@ static int open_checked(int dirfd, const char *path, const char *hex, json_int_t
 static json_t *load_json(int dirfd, const char *path, const char *hex, json_int_t size,
 			 struct zone_error *err)
 {
-	cleanup_close int fd = open_beneath(dirfd, path, err);
+	struct stat st;
+	cleanup_close int fd = open_beneath(dirfd, path, &st, err);
 	cleanup_free char *buf = NULL;
 	size_t len = 0;
 	json_error_t je;
-	struct stat st;
 	json_t *j;
 
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) < 0) {
-		zone_error_set(err, errno, "%s", path);
-		return NULL;
-	}
 	if ((uint64_t)st.st_size > MAX_JSON) {
 		zone_error_set(err, 0, "%s: not a JSON file of at most 16 MiB", path);
 		return NULL;
@@ -304,8 +294,8 @@ static int descriptor(int dirfd, json_t *desc, const char *const *types, const c
 	if (!json_is_integer(size) || json_integer_value(size) < 0)
 		return zone_error_set(err, 0, "%s: no size", what);
 	if (json == NULL)
-		return (*fdp = open_checked(dirfd, path, digest + 7, json_integer_value(size),
-					    stp, err)) < 0
+		return (*fdp = open_checked(dirfd, path, digest + 7, json_integer_value(size), stp,
+					    err)) < 0
 			   ? zone_error_wrap(err, "%s", what)
 			   : 0;
 	*json = load_json(dirfd, path, digest + 7, json_integer_value(size), err);
@@ -433,8 +423,8 @@ static int open_layout(struct zone_oci_image *img, const char *tag, struct zone_
 		snprintf(what, sizeof(what), "layer %zu", i + 1);
 		int fd = -1;
 		struct stat st;
-		if (descriptor(img->dirfd, l, layer_types, what, path, sizeof(path), NULL, &fd,
-			       &st, err) < 0 ||
+		if (descriptor(img->dirfd, l, layer_types, what, path, sizeof(path), NULL, &fd, &st,
+			       err) < 0 ||
 		    add_layer(img, path, fd, &st, err) < 0)
 			goto out;
 	}

@@ -46,3 +46,20 @@ ssize_t zone_read_text(char *buf, size_t sz, const char *fmt, ...)
 	buf[got] = '\0';
 	return (ssize_t)got;
 }
+
+ssize_t zone_read_all(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(fd, (char *)buf + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}

@@ -52,23 +52,6 @@
 /* ------------------------------------------------------------------------------------------ */
 /* The boot record */
 
-ssize_t mountd_read_all(int fd, char *buf, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t n = read(fd, buf + got, len - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
-}
-
 int mountd_boot_record(pid_t pid, int dirfd, struct zone_error *err)
 {
 	static struct mountd_mnt m[MOUNTD_MAX_BOOT];
@@ -83,7 +66,7 @@ int mountd_boot_record(pid_t pid, int dirfd, struct zone_error *err)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return zone_error_set(err, errno, "record boot mounts: %s", path);
-	n = mountd_read_all(fd, text, (1 << 20) - 1);
+	n = zone_read_all(fd, text, (1 << 20) - 1);
 	close(fd);
 	if (n < 0)
 		return zone_error_set(err, errno, "record boot mounts: %s", path);
@@ -109,7 +92,7 @@ int mountd_boot_load(int dirfd, struct mountd_zone *z, struct zone_error *err)
 	z->nboot = 0;
 	if (fd < 0)
 		return errno == ENOENT ? 0 : zone_error_set(err, errno, "%s", MOUNTD_BOOT_FILE);
-	n = mountd_read_all(fd, buf, sizeof(buf));
+	n = zone_read_all(fd, buf, sizeof(buf));
 	close(fd);
 	if (n < 0 || mountd_boot_parse(buf, (size_t)n, z) < 0) {
 		z->boot_known = 0;
@@ -489,7 +472,7 @@ static int serve_one(int listener, const struct seccomp_notif *n, const struct m
 	/* the capabilities of the calling thread (n->pid is its tid), which a thread of a
 	 * process changes for itself alone */
 	ssize_t sn =
-	    e < 0 ? -1 : mountd_read_all(c->status, c->status_text, sizeof(c->status_text) - 1);
+	    e < 0 ? -1 : zone_read_all(c->status, c->status_text, sizeof(c->status_text) - 1);
 	if (sn < 0 && e == 0)
 		e = -EPERM;
 	c->status_text[sn < 0 ? 0 : sn] = '\0';
@@ -507,7 +490,7 @@ static int serve_one(int listener, const struct seccomp_notif *n, const struct m
 		return e;
 	/* the host's file systems now (a module loaded since counts), never the zone's say */
 	int kfd = open("/proc/filesystems", O_RDONLY | O_CLOEXEC);
-	ssize_t kn = kfd < 0 ? -1 : mountd_read_all(kfd, c->known_fs, sizeof(c->known_fs) - 1);
+	ssize_t kn = kfd < 0 ? -1 : zone_read_all(kfd, c->known_fs, sizeof(c->known_fs) - 1);
 	if (kfd >= 0)
 		close(kfd);
 	c->known_fs[kn < 0 ? 0 : kn] = '\0'; /* unreadable: no type is known (ENODEV) */

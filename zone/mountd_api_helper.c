@@ -332,7 +332,7 @@ static int h_setattr(const struct req_ctx *c, const struct mountd_zone *z, const
 	facts_of(p, mi, &f);
 	if (rec && f.mnt_in_ns && f.mnt_errno == 0) {
 		ssize_t n =
-		    lseek(mi, 0, SEEK_SET) == 0 ? mountd_read_all(mi, text, sizeof(text) - 1) : -1;
+		    lseek(mi, 0, SEEK_SET) == 0 ? zone_read_all(mi, text, sizeof(text) - 1) : -1;
 		tree = n < 0 ? -EPERM
 			     : mountd_tree_check(z, text, (size_t)n, f.mnt_id,
 						 (a.clr & MOUNT_ATTR_RDONLY) != 0);

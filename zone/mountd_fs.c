@@ -25,7 +25,7 @@ void mountd_mount_facts(int fd, int mi, struct mountd_facts *f)
 	f->mnt_is_root = (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
 			     ? (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0
 			     : 1;
-	n = lseek(mi, 0, SEEK_SET) == 0 ? mountd_read_all(mi, text, sizeof(text) - 1) : -1;
+	n = lseek(mi, 0, SEEK_SET) == 0 ? zone_read_all(mi, text, sizeof(text) - 1) : -1;
 	cnt = n < 0 ? -1 : mountd_mountinfo_parse(text, (size_t)n, m, 1024);
 	for (int i = 0; i < cnt; i++)
 		if (m[i].id == f->mnt_id) {
@@ -238,7 +238,7 @@ int mountd_bind_facts(int sfd, int self_fd, int mi, const struct mountd_zone *z,
 	    !(stx.stx_mask & STATX_MNT_ID))
 		return EPERM;
 	path[l] = '\0';
-	n = lseek(mi, 0, SEEK_SET) == 0 ? mountd_read_all(mi, text, sizeof(text) - 1) : -1;
+	n = lseek(mi, 0, SEEK_SET) == 0 ? zone_read_all(mi, text, sizeof(text) - 1) : -1;
 	if (n < 0)
 		return EPERM;
 	f->src_boot_below =

@@ -30,6 +30,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/readfile.h"
+
 #ifndef STATX_MNT_ID
 #define STATX_MNT_ID 0x00001000U
 #endif
@@ -55,7 +57,6 @@ struct req_ctx {
 };
 
 /* mountd.c */
-ssize_t mountd_read_all(int fd, char *buf, size_t len);
 ssize_t mountd_read_caller(pid_t pid, uint64_t addr, char *buf, size_t len);
 int mountd_read_string(pid_t pid, uint64_t addr, char *buf, size_t len);
 

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/readfile.h"
 #include "zone/extract.h"
 #include "zone/fsutil.h"
 
@@ -226,7 +227,8 @@ static json_t *load_json(int dirfd, const char *path, const char *hex, json_int_
 	struct stat st;
 	cleanup_close int fd = open_beneath(dirfd, path, &st, err);
 	cleanup_free char *buf = NULL;
-	size_t len = 0;
+	size_t len;
+	ssize_t r;
 	json_error_t je;
 	json_t *j;
 
@@ -241,18 +243,11 @@ static json_t *load_json(int dirfd, const char *path, const char *hex, json_int_
 		zone_error_set(err, ENOMEM, "%s", path);
 		return NULL;
 	}
-	while (len <= (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + len, (size_t)st.st_size + 1 - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			zone_error_set(err, errno, "%s: read", path);
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
+	if ((r = zone_read_all(fd, buf, (size_t)st.st_size + 1)) < 0) {
+		zone_error_set(err, errno, "%s: read", path);
+		return NULL;
 	}
+	len = (size_t)r;
 	if (len != (size_t)st.st_size) {
 		zone_error_set(err, 0, "%s: changed while it was read", path);
 		return NULL;

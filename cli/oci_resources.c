@@ -251,10 +251,9 @@ int oci_devices_plan(struct container *k,
 		} else {
 			op.kind = LOP_MKNOD;
 			op.flags = rdev;
-			/* null is the member left out (Go's nil): runc's 0666 */
-			op.mode = (unsigned)ifmt | (fm && !json_is_null(fm)
-							? (unsigned)json_integer_value(fm) & 07777
-							: 0666);
+			/* left out (or null, which oci_schema_check removed): runc's 0666 */
+			op.mode =
+			    (unsigned)ifmt | (fm ? (unsigned)json_integer_value(fm) & 07777 : 0666);
 		}
 		if (insert(&k->plan, &op, e) < 0)
 			return -1;

@@ -54,10 +54,10 @@ static int action_of(const char *name, json_t *errno_ret, uint32_t *out, struct 
 		if (!strcmp(name, actions[i].name)) {
 			*out = actions[i].action;
 			if (actions[i].takes_errno) {
-				/* null is the member left out (Go's nil): EPERM, as runc */
-				uint32_t v = errno_ret && !json_is_null(errno_ret)
-						 ? (uint32_t)json_integer_value(errno_ret)
-						 : (uint32_t)EPERM;
+				/* left out (or null, which oci_schema_check removed): EPERM,
+				 * as runc */
+				uint32_t v = errno_ret ? (uint32_t)json_integer_value(errno_ret)
+						       : (uint32_t)EPERM;
 
 				*out = (*out & ~0xffffU) | (v & 0xffffU);
 			}

@@ -1002,16 +1002,19 @@ static void test_seccomp(void **state)
 	assert_int_equal(oci_seccomp_build(NULL, &ctx, &e), 0);
 	assert_null(ctx);
 	/* errnoRet and defaultErrnoRet null are left out (Go's nil): EPERM, as runc, where they
-	 * once gave errno 0, a denied call returning success */
+	 * once gave errno 0, a denied call returning success (the schema check, which every
+	 * config.json passes before its filter is built, removes the nulls) */
 	p = json_pack("{s:s, s:n, s:[{s:[s], s:s, s:n}]}", "defaultAction", "SCMP_ACT_ERRNO",
 		      "defaultErrnoRet", "syscalls", "names", "mkdir", "action", "SCMP_ACT_ALLOW",
 		      "errnoRet");
+	assert_int_equal(oci_schema_check(p, "linux.seccomp", "config.json: ", &e), 0);
 	assert_int_equal(oci_seccomp_build(p, &ctx, &e), 0);
 	assert_non_null(strstr(seccomp_pfc(ctx), "# default action\n  action ERRNO(1);"));
 	oci_seccomp_free(ctx);
 	json_decref(p);
 	p = json_pack("{s:s, s:[{s:[s], s:s, s:n}]}", "defaultAction", "SCMP_ACT_ALLOW", "syscalls",
 		      "names", "mkdir", "action", "SCMP_ACT_ERRNO", "errnoRet");
+	assert_int_equal(oci_schema_check(p, "linux.seccomp", "config.json: ", &e), 0);
 	assert_int_equal(oci_seccomp_build(p, &ctx, &e), 0);
 	assert_non_null(strstr(seccomp_pfc(ctx), "action ERRNO(1);")); /* mkdir's: the only one */
 	oci_seccomp_free(ctx);

@@ -16,23 +16,13 @@ ID=armed$$
 OCI_IDS="a b c d"
 . "$(dirname "$0")/oci_lib.sh"
 
-# launch ID CMD...: out and st of CMD (ID: its container, or -), run again once when the
-# launcher's own mappings covered the gate's page (docs/architecture.md, "map the gate at
-# ...: File exists", rare, and more likely in the sanitized build, whose runtime maps more)
+# launch ID CMD...: out and st of CMD (ID: its container, or -)
 # (into a file, not a pipe: a detached container keeps what it inherited open)
 launch() {
-	id=$1
 	shift
 	"$@" >"$WORK/launch.out" 2>&1 </dev/null
 	st=$?
 	out=$(cat "$WORK/launch.out")
-	case $out in *"map the gate at "*": File exists"*)
-		echo "note: $out: again"
-		[ "$id" = - ] || R delete --force "$id" >/dev/null 2>&1
-		"$@" >"$WORK/launch.out" 2>&1 </dev/null
-		st=$?
-		out=$(cat "$WORK/launch.out") ;;
-	esac
 }
 
 # status CASE WANT GOT [OUTPUT]

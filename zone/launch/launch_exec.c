@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -314,12 +315,61 @@ int launch_exec_prepare(const struct launch_opts *opts, const char *report_path,
 
 typedef long (*gate_fn)(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 
+/*
+ * The gate's page, held from before main in every program that can launch (this object is
+ * linked where arm is), so that none of its own later mappings (a malloc arena, a thread's
+ * stack, a library it opens) lands there; a launch maps the gate over it in the child.  The
+ * libraries ld.so mapped before this runs sit where the kernel's randomized layout put them:
+ * when one covers the page (a few MiB in the top TiB: once in 10^5 to 10^6 starts), the
+ * program runs itself again, with nothing of its own done yet, and so a new layout.  Not
+ * where the layout is not randomized (setarch -R, randomize_va_space 0): the same layout
+ * would come back, and the launch fails as before, with one line.
+ */
+static int gate_reserved;
+
+static int layout_randomized(void)
+{
+	char c = '0';
+	int fd;
+
+	if (personality(0xffffffff) & ADDR_NO_RANDOMIZE)
+		return 0;
+	if ((fd = open("/proc/sys/kernel/randomize_va_space", O_RDONLY | O_CLOEXEC)) < 0)
+		return 1;
+	if (read(fd, &c, 1) != 1)
+		c = '1';
+	close(fd);
+	return c != '0';
+}
+
+/* glibc calls an ELF constructor with main's arguments */
+static void __attribute__((constructor)) gate_reserve(int argc, char **argv, char **envp)
+{
+	void *page = (void *)(LX_GATE_ADDR & ~4095UL);
+	void *p = mmap(page, 4096, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+
+	(void)argc;
+	if (p == page) {
+		gate_reserved = 1;
+		return;
+	}
+	if (p != MAP_FAILED) { /* a kernel without MAP_FIXED_NOREPLACE took it as a hint */
+		munmap(p, 4096);
+		return;
+	}
+	if (errno == EEXIST && argv && layout_randomized())
+		execve("/proc/self/exe", argv, envp); /* returns only if it failed: go on */
+}
+
 static int gate_map(struct zone_error *err)
 {
 	static const unsigned char stub[] = LX_GATE_STUB_BYTES;
 	void *page = (void *)(LX_GATE_ADDR & ~4095UL);
 	void *p = mmap(page, 4096, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		       MAP_PRIVATE | MAP_ANONYMOUS |
+			   (gate_reserved ? MAP_FIXED : MAP_FIXED_NOREPLACE),
+		       -1, 0);
 
 	if (p == MAP_FAILED)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "map the gate at %#lx",

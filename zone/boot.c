@@ -127,6 +127,7 @@ int zone_boot(struct zone *z, struct zone_error *err)
 		return zone_error_wrap(err, "boot zone %s", z->name);
 	if (*zone_state_get(z, "uuid") == '\0') /* the zone's container_uuid, for good */
 		zone_state_put(z, "uuid", json_string(zone_new_uuid()));
+	zone_cgroup_record(z); /* the supervisor's, and the later commands' (zone_cgroup_for) */
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return zone_error_set(err, errno, "pipe");
 	fflush(NULL);

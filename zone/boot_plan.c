@@ -18,13 +18,31 @@ static int helper_path(const char *env, const char *name, char *buf, size_t sz,
 	return 0;
 }
 
-/* The zone's cgroup, delegated: its processes live in a child the zone manages. */
+/*
+ * The zone's cgroup, delegated: its processes live in a child the zone manages.  Where its
+ * last boot recorded it (state.json's "cgroup", zone_cgroup_record): exec, halt and the
+ * clean-up after a crash find the zone where it runs, whatever LXZONE_CGROUP_PARENT and
+ * LXZONE_CGROUP_MNT their own environment says; a zone never booted, where they say.
+ */
 int zone_cgroup_for(struct zone *z, struct zone_cgroup *cg, struct zone_error *err)
 {
-	if (zone_cgroup_init(cg, getenv("LXZONE_CGROUP_MNT"), z->name, err) < 0)
+	json_t *rec = json_object_get(z->state, "cgroup");
+	const char *parent = json_string_value(json_object_get(rec, "parent"));
+	const char *mnt = json_is_object(rec) ? json_string_value(json_object_get(rec, "mnt"))
+					      : getenv("LXZONE_CGROUP_MNT");
+
+	if (zone_cgroup_init_in(cg, mnt, parent, z->name, err) < 0)
 		return -1;
 	zone_cgroup_delegate(cg);
 	return 0;
+}
+
+/* Boot: where this boot's environment puts the zone's cgroup, for zone_cgroup_for. */
+void zone_cgroup_record(struct zone *z)
+{
+	zone_state_put(z, "cgroup",
+		       json_pack("{s:s, s:s?}", "parent", zone_cgroup_parent_env(), "mnt",
+				 getenv("LXZONE_CGROUP_MNT")));
 }
 
 /* Will the zone have a devices cgroup (zone/cgroup.h)?  Decides whether its default

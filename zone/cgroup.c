@@ -23,7 +23,7 @@ int zone_cg_exists(const char *dir, const char *file)
 	return access(p, F_OK) == 0;
 }
 
-static const char *parent_name(void)
+const char *zone_cgroup_parent_env(void)
 {
 	const char *p = getenv("LXZONE_CGROUP_PARENT");
 	return p && *p ? p : "lxzone";
@@ -32,6 +32,13 @@ static const char *parent_name(void)
 int zone_cgroup_init(struct zone_cgroup *cg, const char *mnt, const char *zone,
 		     struct zone_error *err)
 {
+	return zone_cgroup_init_in(cg, mnt, NULL, zone, err);
+}
+
+int zone_cgroup_init_in(struct zone_cgroup *cg, const char *mnt, const char *parent,
+			const char *zone, struct zone_error *err)
+{
+	const char *pn = parent && *parent ? parent : zone_cgroup_parent_env();
 	char unified[300];
 
 	memset(cg, 0, sizeof(*cg));
@@ -39,7 +46,7 @@ int zone_cgroup_init(struct zone_cgroup *cg, const char *mnt, const char *zone,
 	snprintf(unified, sizeof(unified), "%s/unified", cg->mnt);
 	if (zone_cg_exists(cg->mnt, "cgroup.controllers")) {
 		cg->layout = ZONE_CG_V2;
-		snprintf(cg->v2, sizeof(cg->v2), "%s/%s/%s", cg->mnt, parent_name(), zone);
+		snprintf(cg->v2, sizeof(cg->v2), "%s/%s/%s", cg->mnt, pn, zone);
 		return 0;
 	}
 	cg->layout = zone_cg_exists(unified, "cgroup.controllers") ? ZONE_CG_HYBRID : ZONE_CG_V1;
@@ -49,13 +56,13 @@ int zone_cgroup_init(struct zone_cgroup *cg, const char *mnt, const char *zone,
 		snprintf(d, sizeof(d), "%s/%s", cg->mnt, zone_cg_ctrl_names[c]);
 		if (!zone_cg_exists(d, "cgroup.procs"))
 			continue;
-		snprintf(cg->v1[c], sizeof(cg->v1[c]), "%s/%s/%s", d, parent_name(), zone);
+		snprintf(cg->v1[c], sizeof(cg->v1[c]), "%s/%s/%s", d, pn, zone);
 		found++;
 	}
 	if (found == 0)
 		return zone_error_set(err, ENOENT, "no cgroup hierarchy under %s", cg->mnt);
 	if (cg->layout == ZONE_CG_HYBRID)
-		snprintf(cg->v2, sizeof(cg->v2), "%s/%s/%s", unified, parent_name(), zone);
+		snprintf(cg->v2, sizeof(cg->v2), "%s/%s/%s", unified, pn, zone);
 	return 0;
 }
 

@@ -95,9 +95,17 @@ const char *zone_cg_layout_name(enum zone_cg_layout l);
  * cgroup has no delegated child. */
 int zone_cgroup_chown(const struct zone_cgroup *cg, uid_t uid, gid_t gid, struct zone_error *err);
 
-/* Detect the layout under mnt (NULL: /sys/fs/cgroup) and compute the zone's paths. */
+/* Detect the layout under mnt (NULL: /sys/fs/cgroup) and compute the zone's paths, under
+ * the parent $LXZONE_CGROUP_PARENT (default "lxzone"). */
 int zone_cgroup_init(struct zone_cgroup *cg, const char *mnt, const char *zone,
 		     struct zone_error *err);
+
+/* The same under the parent given (NULL: the environment's, as zone_cgroup_init). */
+int zone_cgroup_init_in(struct zone_cgroup *cg, const char *mnt, const char *parent,
+			const char *zone, struct zone_error *err);
+
+/* The parent the environment names: $LXZONE_CGROUP_PARENT, or "lxzone". */
+const char *zone_cgroup_parent_env(void);
 
 /* Give the zone a delegated child (ZONE_CG_INNER): zone_cgroup_create makes it, processes
  * join it and its cgroup file systems are mounted writable. */

@@ -219,6 +219,23 @@ lxzone halt cgfsz
 no_cgroup_left cgfsz
 echo "ok: halt removed $nested nested cgroup trees and the zone's cgroups"
 
+# --- the zone's cgroup is where its boot put it, whatever a later command's environment says --
+alt=$CGP-alt$$
+LXZONE_CGROUP_PARENT=$alt lxzone boot cgfsz
+[ -n "$(ls -d /sys/fs/cgroup/*/"$alt"/cgfsz /sys/fs/cgroup/"$alt"/cgfsz 2>/dev/null)" ] ||
+	fail "the boot under LXZONE_CGROUP_PARENT=$alt made no cgroup there"
+for env in "LXZONE_CGROUP_PARENT=$CGP" "-u LXZONE_CGROUP_PARENT"; do
+	# shellcheck disable=SC2086
+	out=$(env $env "$LXZONE" exec cgfsz -- /bin/sh -c 'echo in-zone' 2>&1) ||
+		fail "exec with $env into a zone booted under $alt: $out"
+	[ "$out" = in-zone ] || fail "exec with $env: $out"
+done
+env -u LXZONE_CGROUP_PARENT "$LXZONE" halt cgfsz
+left=$(ls -d /sys/fs/cgroup/*/"$alt"/cgfsz /sys/fs/cgroup/"$alt"/cgfsz 2>/dev/null || true)
+[ -z "$left" ] || fail "halt from another environment left the zone's cgroup: $left"
+for d in /sys/fs/cgroup/*/"$alt" /sys/fs/cgroup/"$alt"; do [ -d "$d" ] && rmdir "$d"; done
+echo "ok: exec and halt find the zone's cgroup where its boot made it ($alt)"
+
 lxzone destroy cgfsz
 no_cgroup_left cgfsz
 no_mount_left

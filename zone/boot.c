@@ -205,29 +205,38 @@ int zone_boot(struct zone *z, struct zone_error *err)
 }
 
 /*
- * Wait until pid has exited.  A pidfd polls readable when the process exits, zombie or not:
- * the supervisor is not our child (boot daemonized it), and its reaper may take seconds to
- * collect it, which kill(pid, 0) would count as alive (that was most of halt's time).
+ * Whether pid exits within timeout_ms, zombie or not (it is not reaped): 1 it has, 0 it has
+ * not, -1 no pidfd to tell by.  A pidfd polls readable when the process exits, so a process
+ * whose reaper is slow, or that is not our child, counts as gone (kill(pid, 0) would count
+ * it as alive).
+ */
+int boot_pid_ends(pid_t pid, int timeout_ms)
+{
+	cleanup_close int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	struct pollfd p = {.fd = pfd, .events = POLLIN};
+	int r;
+
+	if (pfd < 0)
+		return errno == ESRCH ? 1 : -1;
+	while ((r = poll(&p, 1, timeout_ms)) < 0 && errno == EINTR)
+		;
+	return r == 1;
+}
+
+/*
+ * Wait until pid has exited.  The supervisor is not our child (boot daemonized it), and its
+ * reaper may take seconds to collect it (that was most of halt's time): boot_pid_ends.
  */
 static int wait_gone(pid_t pid, int timeout_ms)
 {
-	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	int r = boot_pid_ends(pid, timeout_ms);
 
-	if (pfd >= 0) {
-		struct pollfd p = {.fd = pfd, .events = POLLIN};
-		int r;
-
-		do
-			r = poll(&p, 1, timeout_ms);
-		while (r < 0 && errno == EINTR);
-		close(pfd);
-		if (r != 1)
+	if (r >= 0) {
+		if (r == 0)
 			return -1;
 		waitpid(pid, NULL, WNOHANG); /* our own child (boot and halt in one process) */
 		return 0;
 	}
-	if (errno == ESRCH)
-		return 0;
 	for (int t = 0; t < timeout_ms; t += 20) {
 		if (kill(pid, 0) < 0 && errno == ESRCH)
 			return 0;

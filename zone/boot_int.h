@@ -98,6 +98,7 @@ int boot_net_shared(struct zone *z, struct boot_ctx *b, struct zone_error *err);
 int boot_net_view(struct zone *z, struct boot_ctx *b, struct zone_error *err);
 int zone_cgroup_for(struct zone *z, struct zone_cgroup *cg, struct zone_error *err);
 void zone_cgroup_record(struct zone *z);
+int boot_pid_ends(pid_t pid, int timeout_ms);
 int zone_filter_get(struct zone *z, const struct lx_filter_opts *fo, struct sock_fprog *out,
 		    struct zone_error *err);
 uint64_t zone_caps(struct zone *z);

@@ -88,24 +88,6 @@ static int boot_mountd_prepare(struct zone *z, struct boot_ctx *b, pid_t init,
 	return mountd_listen(zone_path(z), err);
 }
 
-/*
- * Whether init is exiting or has exited (not reaped: sup_loop does that).  Reading its mounts
- * fails once the kernel has dropped its namespaces, a moment before it is a zombie, so a
- * failure waits for its pidfd a little before it counts as the mount service's own.
- */
-static bool init_exiting(pid_t init)
-{
-	cleanup_close int pfd = (int)syscall(SYS_pidfd_open, init, 0);
-	struct pollfd p = {.fd = pfd, .events = POLLIN};
-	int r;
-
-	if (pfd < 0)
-		return errno == ESRCH;
-	while ((r = poll(&p, 1, 500)) < 0 && errno == EINTR)
-		;
-	return r == 1;
-}
-
 /* The service, on the socket the program sends its listener over, and lsock (closed here). */
 static int boot_mountd_start(struct boot_ctx *b, int sock, int lsock, pid_t *server,
 			     struct zone_error *err)
@@ -379,9 +361,13 @@ static int sup_start_init(struct sup *s)
 	}
 	close(ready[0]);
 	int lsock = boot_mountd_prepare(z, b, s->init, err);
-	if (lsock == -1 && init_exiting(s->init)) {
+	/* reading init's mounts fails once the kernel has dropped its namespaces, a moment
+	 * before it is a zombie: a failure waits for it a little before it counts as the mount
+	 * service's own */
+	if (lsock == -1 && boot_pid_ends(s->init, 500) == 1) {
 		/* init said ready and exited before its mounts could be read: the zone ends as
-		 * an init's exit before readiness ends it, with init's status and last words */
+		 * an init's exit before readiness ends it, with init's status and last words (not
+		 * reaped here: sup_loop does that) */
 		dprintf(s->readyfd, "ok %d\n", (int)s->init);
 		close(notify[0]);
 		return 0;

@@ -16,6 +16,7 @@
 #include "filter/filter.h"
 #include "netlink/nlfilter.h"
 #include "emul/exefilter.h"
+#include "lib/readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -325,32 +326,27 @@ typedef long (*gate_fn)(long nr, long a1, long a2, long a3, long a4, long a5, lo
  * where the layout is not randomized (setarch -R, randomize_va_space 0): the same layout
  * would come back, and the launch fails as before, with one line.
  */
+#define GATE_PAGE ((void *)(LX_GATE_ADDR & ~4095UL))
 static int gate_reserved;
 
 static int layout_randomized(void)
 {
-	char c = '0';
-	int fd;
+	char v[8];
 
 	if (personality(0xffffffff) & ADDR_NO_RANDOMIZE)
 		return 0;
-	if ((fd = open("/proc/sys/kernel/randomize_va_space", O_RDONLY | O_CLOEXEC)) < 0)
-		return 1;
-	if (read(fd, &c, 1) != 1)
-		c = '1';
-	close(fd);
-	return c != '0';
+	return zone_read_text(v, sizeof(v), "/proc/sys/kernel/randomize_va_space") < 1 ||
+	       v[0] != '0';
 }
 
 /* glibc calls an ELF constructor with main's arguments */
 static void __attribute__((constructor)) gate_reserve(int argc, char **argv, char **envp)
 {
-	void *page = (void *)(LX_GATE_ADDR & ~4095UL);
-	void *p = mmap(page, 4096, PROT_NONE,
+	void *p = mmap(GATE_PAGE, 4096, PROT_NONE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
 
 	(void)argc;
-	if (p == page) {
+	if (p == GATE_PAGE) {
 		gate_reserved = 1;
 		return;
 	}
@@ -365,7 +361,7 @@ static void __attribute__((constructor)) gate_reserve(int argc, char **argv, cha
 static int gate_map(struct zone_error *err)
 {
 	static const unsigned char stub[] = LX_GATE_STUB_BYTES;
-	void *page = (void *)(LX_GATE_ADDR & ~4095UL);
+	void *page = GATE_PAGE;
 	void *p = mmap(page, 4096, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS |
 			   (gate_reserved ? MAP_FIXED : MAP_FIXED_NOREPLACE),

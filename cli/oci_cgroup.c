@@ -64,26 +64,27 @@ static int page_make(struct container *k, struct zone_error *e)
 	return 0;
 }
 
-/* The cgroup's name below every hierarchy: cgroupsPath (a relative name below the parent), else
+/* The cgroup's name below every hierarchy: an absolute cgroupsPath from the hierarchy's root, a
+ * relative one (of any depth) below the parent, as runc puts it below its own cgroup; else
  * <parent>/<id>. */
 static int cgroup_name(const struct oci_config *c, const char *id, char *out, size_t len)
 {
 	const char *parent = getenv("LXZONE_CGROUP_PARENT");
-	const char *p = c->cgroups_path;
+	const char *p = c->cgroups_path, *rel;
 	int n;
 
 	if (!parent || !*parent)
 		parent = "lxzone-oci";
-	/* an absolute path of one level is below the hierarchy's root, as runc: "." is the
-	 * parent zone/cgroup.c joins it to */
-	if (p && *p == '/' && p[strspn(p, "/")] && !strchr(p + strspn(p, "/"), '/'))
-		parent = ".";
-	while (p && *p == '/')
-		p++;
-	if (p && strchr(p, '/'))
-		n = snprintf(out, len, "%s", p);
-	else
-		n = snprintf(out, len, "%s/%s", parent, p ? p : id);
+	if (!p) {
+		n = snprintf(out, len, "%s/%s", parent, id);
+	} else {
+		rel = p + strspn(p, "/");
+		if (rel != p && strchr(rel, '/'))
+			n = snprintf(out, len, "%s", rel);
+		else /* an absolute path of one level is below the hierarchy's root, as runc:
+		      * "." is the parent zone/cgroup.c joins it to */
+			n = snprintf(out, len, "%s/%s", rel != p && *rel ? "." : parent, rel);
+	}
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 

@@ -560,6 +560,21 @@ pid=$(state_pid "${ID}o")
 grep -q ":/${ID}one\$" "/proc/$pid/cgroup" || fail "cgroupsPath /${ID}one: $(head -3 "/proc/$pid/cgroup")"
 R delete --force "${ID}o"
 ls -d /sys/fs/cgroup/*/"${ID}one" /sys/fs/cgroup/"${ID}one" 2>/dev/null && fail "cgroup /${ID}one left"
+# a relative cgroupsPath, of any depth, is below the parent, as runc puts one below its own
+# cgroup (runtime-tools' linux_cgroups_relative_* give testdir/cgrouptest/NAME)
+CGP=${LXZONE_CGROUP_PARENT:-lxzone-oci}
+config '["sleep", "300"]' 'c["linux"]["cgroupsPath"] = "'"${ID}rel"'/one/two"'
+R run -d --bundle "$B" "${ID}r" || fail "run -d with cgroupsPath ${ID}rel/one/two exited $?"
+pid=$(state_pid "${ID}r")
+grep -q ":/$CGP/${ID}rel/one/two\$" "/proc/$pid/cgroup" ||
+	fail "cgroupsPath ${ID}rel/one/two not below $CGP: $(head -3 "/proc/$pid/cgroup")"
+R delete --force "${ID}r"
+ls -d /sys/fs/cgroup/*/"${ID}rel" /sys/fs/cgroup/"${ID}rel" 2>/dev/null &&
+	fail "relative cgroupsPath ${ID}rel/one/two made at a hierarchy's root"
+for h in /sys/fs/cgroup/*/"$CGP/${ID}rel" /sys/fs/cgroup/unified/"$CGP/${ID}rel"; do
+	[ ! -e "$h/one/two" ] || fail "cgroup left: $h/one/two"
+	[ -d "$h" ] && find "$h" -depth -type d -exec rmdir {} + 2>/dev/null
+done
 config '["true"]' 'c["linux"]["sysctl"] = {"kernel.core_pattern": "|/tmp/x"}'
 R create --bundle "$B" "${ID}e" 2>"$WORK/err" && fail "a host-global sysctl was accepted"
 grep -q 'sysctl .*kernel.core_pattern.* is not in a separate kernel namespace' "$WORK/err" || fail "core_pattern: $(cat "$WORK/err")"

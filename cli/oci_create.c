@@ -365,6 +365,10 @@ static int opts_build(struct container *k, const struct create_opts *co, struct 
 			return -1;
 		o->userns = &k->userns;
 		o->root_mapped = 1; /* the bundle's root is used as it is, as runc does */
+	} else {
+		/* set-user-ID programs through the host's binfmt_misc, if it has or takes the
+		 * entry (from the runtime's mount namespace, where its mount lives on) */
+		o->exec_links = launch_binfmt_host();
 	}
 	(void)co;
 	return 0;

@@ -43,15 +43,16 @@ static int plan_insert_after_proc(struct launch_plan *p, const struct launch_op 
 	return 0;
 }
 
-/* Where the plan's last steps begin (binfmt, report, page, lxproc's files, pivot_root). */
+/* Where the plan's last steps begin (binfmt or the exec links, report, page, lxproc's files,
+ * pivot_root). */
 static size_t plan_last_at(const struct launch_plan *p)
 {
 	size_t at;
 
 	for (at = 0; at < p->nops; at++)
-		if (p->ops[at].kind == LOP_BINFMT || p->ops[at].kind == LOP_REPORT_BIND ||
-		    p->ops[at].kind == LOP_PAGE_BIND || p->ops[at].kind == LOP_LXPROC_FILES ||
-		    p->ops[at].kind == LOP_PIVOT_ROOT)
+		if (p->ops[at].kind == LOP_BINFMT || p->ops[at].kind == LOP_EXEC_LINKS ||
+		    p->ops[at].kind == LOP_REPORT_BIND || p->ops[at].kind == LOP_PAGE_BIND ||
+		    p->ops[at].kind == LOP_LXPROC_FILES || p->ops[at].kind == LOP_PIVOT_ROOT)
 			break;
 	return at;
 }

@@ -44,6 +44,8 @@
 #define LX_SYS_statfs		 137
 #define LX_SYS_fstatfs		 138
 #define LX_SYS_geteuid		 107
+#define LX_SYS_getresuid	 118
+#define LX_SYS_getresgid	 120
 #define LX_SYS_getegid		 108
 #define LX_SYS_prctl		 157
 #define LX_SYS_fgetxattr	 193

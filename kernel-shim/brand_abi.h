@@ -53,7 +53,7 @@
  */
 #define LX_BRAND_BASE 0x7ff000000000UL /* link address of the brand image (ET_EXEC) */
 #define LX_GATE_ADDR  0x7ff000001000UL /* first byte of .lxgate */
-#define LX_GATE_LEN   64UL	   /* size of the gate region */
+#define LX_GATE_LEN   64UL	       /* size of the gate region */
 
 #define LX_TRAP_DATA 0x1a7 /* SECCOMP_RET_DATA of the brand's TRAPs */
 
@@ -103,6 +103,22 @@
  * mount and dentry (syscalls/lx_exe.c).  Never executed. */
 #define LX_ZONE_BRAND_MAP "/dev/.lxzone-brand-map"
 #define LX_ZONE_PAGE	  "/dev/.lxzone-page" /* the zone page's path in a zone */
+
+/*
+ * The same privileged execs in a container without a user namespace (an OCI container's
+ * default), which has no binfmt_misc instance of its own.  The host's instance gets one entry,
+ * LX_BINFMT_HOST_NAME, which matches only a path ending in "." LX_EXEC_EXT and names as its
+ * interpreter LX_EXEC_BRAND, a path the kernel resolves in the exec'ing process's root: an
+ * execute-only copy of the brand on a read-only tmpfs at LX_EXEC_LINKS in each container, which
+ * also holds the links "<N>." LX_EXEC_EXT -> /proc/thread-self/fd/<N> for N below
+ * LX_EXEC_LINKS_MAX.  The brand execs LX_EXEC_LINKS "/<fd>." LX_EXEC_EXT for the descriptor of
+ * the file it checked (zone/launch/launch_binfmt.c, syscalls/lx_exec.c).
+ */
+#define LX_BINFMT_HOST_NAME "lxzone-oci"
+#define LX_EXEC_EXT	    "lxzone-exec"
+#define LX_EXEC_LINKS	    "/dev/.lxzone-exec"
+#define LX_EXEC_BRAND	    LX_EXEC_LINKS "/brand"
+#define LX_EXEC_LINKS_MAX   256
 
 /*
  * The gate's first 26 bytes: `long lx_gate(long nr, long a1, ..., long a6)`, a function that

@@ -114,6 +114,32 @@ struct start_vec {
 	uint64_t ignored; /* as lx_signal_init asks the kernel about each, and not AT_EXECFD */
 };
 
+/* The descriptor a binfmt_misc start's filename names, which the caller's exec kept open for
+ * the kernel: closed (the kernel's own is AT_EXECFD). */
+static void close_handed(const char *filename, long execfd)
+{
+	static const char link[] = LX_EXEC_LINKS "/";
+	char num[24];
+	uint64_t n;
+	size_t k;
+
+	if (lx_startswith(filename, "/dev/fd/")) {
+		if (lx_atou(filename + 8, &n))
+			return;
+	} else if (lx_startswith(filename, link)) {
+		filename += sizeof(link) - 1;
+		for (k = 0; k + 1 < sizeof(num) && filename[k] >= '0' && filename[k] <= '9'; k++)
+			num[k] = filename[k];
+		num[k] = '\0';
+		if (!k || lx_strcmp(filename + k, "." LX_EXEC_EXT) != 0 || lx_atou(num, &n))
+			return;
+	} else {
+		return;
+	}
+	if ((long)n != execfd && n > 2)
+		lx_sys1(LX_SYS_close, (long)n);
+}
+
 /* 1. The vectors, the binfmt_misc start's [brand, filename] dropped, and the hand-over. */
 static void start_vectors(uint64_t *ksp, struct start_vec *v)
 {
@@ -136,13 +162,11 @@ static void start_vectors(uint64_t *ksp, struct start_vec *v)
 		    "lxzone-brand", 0);
 	if (v->has_execfd) {
 		/* [brand, filename, the guest's argv...]: the filename is "/dev/fd/N" of the
-		 * descriptor the brand's execve kept open for the kernel (lx_exec.c) */
-		uint64_t n;
+		 * descriptor the brand's execve kept open for the kernel, or LX_EXEC_LINKS
+		 * "/N." LX_EXEC_EXT, its link (lx_exec.c) */
 		if (v->argc < 2)
 			die("binfmt_misc start without a program", "lxzone-brand", 0);
-		if (lx_startswith(v->argv[1], "/dev/fd/") && lx_atou(v->argv[1] + 8, &n) == 0 &&
-		    (long)n != v->execfd && n > 2)
-			lx_sys1(LX_SYS_close, (long)n);
+		close_handed(v->argv[1], v->execfd);
 		v->argc -= 2;
 		v->argv += 2;
 		lx_proc.binfmt = 1;

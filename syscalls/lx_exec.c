@@ -14,7 +14,8 @@
  *
  * A program the kernel must run itself (set-user-ID, set-group-ID or file capabilities that
  * would change the caller's credentials, or a file the caller may execute but not read) is
- * exec'd as it is, when the zone registered the brand with binfmt_misc (brand_abi.h): the
+ * exec'd as it is, when the zone registered the brand with binfmt_misc or, in a container
+ * without a user namespace, lxzone-oci registered it with the host's (brand_abi.h): the
  * kernel applies its credentials, opens it for the brand and starts the brand.  Nothing is
  * decided here that the kernel does not decide again: a file swapped after these checks is
  * judged by the kernel as Linux would.
@@ -232,12 +233,32 @@ static size_t append(char *d, size_t at, size_t cap, const char *s)
 	return at + lx_strlcpy(d + at, s, at < cap ? cap - at : 0);
 }
 
+/* Are the caller's real and effective ids apart (a set-user-ID program's, before it drops
+ * them)?  Then the kernel starts whatever it executes with AT_SECURE (commoncap's
+ * secureexec), which the brand accepts only from a start through binfmt_misc. */
+static int ids_mixed(void)
+{
+	uint32_t r, e, s;
+
+	if (lx_sys3(LX_SYS_getresuid, &r, &e, &s) == 0 && r != e)
+		return 1;
+	return lx_sys3(LX_SYS_getresgid, &r, &e, &s) == 0 && r != e;
+}
+
+/* How the kernel runs a file itself (kernel_runs): by its descriptor through the zone's own
+ * entry, or through the link of its descriptor that the host's entry matches. */
+#define KERNEL_ENTRY 1
+#define KERNEL_LINK  2
+
 /*
  * Must the kernel run this file itself?  Yes when the caller may execute but not read it, or
  * when it is an ELF the zone's binfmt_misc entry matches whose set-user-ID, set-group-ID or
  * file capabilities would change the caller's credentials (not on a nosuid mount, not under
  * no_new_privs: there the kernel would not change them either, and the brand's own exec keeps
- * the process dumpable as Linux does).  Only where the zone registered the entry.
+ * the process dumpable as Linux does), or when the caller's ids are apart, which makes any
+ * exec a secure one.  Only where the zone registered the entry, or, in a
+ * container without a user namespace, where lxzone-oci made the links the host's entry
+ * matches (brand_abi.h) and the descriptor exec_finish takes next has one.
  */
 static int kernel_runs(const struct exec_file *f)
 {
@@ -254,12 +275,33 @@ static int kernel_runs(const struct exec_file *f)
 		    ((f->st.mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP) &&
 		     f->st.gid != (uint32_t)lx_sys0(LX_SYS_getegid)) ||
 		    lx_sys4(LX_SYS_fgetxattr, f->fd, "security.capability", 0, 0) > 0;
-		if (!creds ||
-		    (lx_sys2(LX_SYS_fstatfs, f->fd, &sfs) == 0 && (sfs.flags & LX_ST_NOSUID)) ||
-		    lx_sys1(LX_SYS_prctl, LX_PR_GET_NO_NEW_PRIVS) == 1)
+		if (creds &&
+		    ((lx_sys2(LX_SYS_fstatfs, f->fd, &sfs) == 0 && (sfs.flags & LX_ST_NOSUID)) ||
+		     lx_sys1(LX_SYS_prctl, LX_PR_GET_NO_NEW_PRIVS) == 1))
+			creds = 0;
+		if (!creds && !ids_mixed())
 			return 0;
 	}
-	return lx_sys4(LX_SYS_faccessat2, LX_AT_FDCWD, LX_BINFMT_ENTRY, LX_F_OK, 0) == 0;
+	if (lx_sys4(LX_SYS_faccessat2, LX_AT_FDCWD, LX_BINFMT_ENTRY, LX_F_OK, 0) == 0)
+		return KERNEL_ENTRY;
+	if (lx_sys4(LX_SYS_faccessat2, LX_AT_FDCWD, LX_EXEC_BRAND, LX_F_OK, 0) == 0) {
+		long fd = lx_sys3(LX_SYS_fcntl, f->fd, LX_F_DUPFD, 3);
+		if (fd >= 0)
+			lx_sys1(LX_SYS_close, fd);
+		return fd >= 0 && fd < LX_EXEC_LINKS_MAX ? KERNEL_LINK : 0;
+	}
+	return 0;
+}
+
+/* LX_EXEC_LINKS "/<fd>." LX_EXEC_EXT: the link the host's entry matches (brand_abi.h). */
+static void exec_link(char *buf, size_t sz, long fd)
+{
+	char num[24];
+	size_t k = append(buf, 0, sz, LX_EXEC_LINKS "/");
+
+	lx_utoa((uint64_t)fd, num);
+	k = append(buf, k, sz, num);
+	append(buf, k, sz, "." LX_EXEC_EXT);
 }
 
 /* The name the kernel gives the program (bprm->filename): the path, or /dev/fd/N[/path]. */
@@ -435,10 +477,15 @@ static long exec_now(const struct lx_sysctx *c, int kernel, long hfd, uint64_t a
 	/* a vfork child's exec ends on its parent's emulation stack, in memory the parent keeps:
 	 * the parent's patched sites must not find this trap frame still counted (emul/patch.h) */
 	c->t->depth--;
-	if (kernel) /* the checked file itself, by a descriptor it keeps (binfmt_misc refuses a
-		     * close-on-exec one); the new brand closes it */
+	if (kernel == KERNEL_ENTRY) /* the checked file itself, by a descriptor it keeps
+				     * (binfmt_misc refuses a close-on-exec one); the new brand
+				     * closes it */
 		r = lx_sys5(LX_SYS_execveat, hfd, "", argv, envp, LX_AT_EMPTY_PATH);
-	else
+	else if (kernel == KERNEL_LINK) { /* the same file through its descriptor's link */
+		char link[sizeof(LX_EXEC_LINKS) + sizeof(LX_EXEC_EXT) + 24];
+		exec_link(link, sizeof(link), hfd);
+		r = lx_sys3(LX_SYS_execve, link, argv, envp);
+	} else
 		r = lx_sys3(LX_SYS_execve,
 			    lx_proc.binfmt || lx_proc.exe_program ? LX_ZONE_BRAND : brand_self,
 			    argv, envp);
@@ -538,7 +585,9 @@ static __attribute__((noinline)) long exec_script(struct lx_sysctx *c, struct ex
 		return r;
 	if ((r = exec_script_argv(uargv, lv, depth, x->name, &argv, &argv_len)) < 0)
 		return r;
-	r = exec_finish(c, 0, f, (uint64_t)(uintptr_t)argv, uenvp, x);
+	/* the interpreter's own set-user-ID bit applies, as under Linux (the script's does
+	 * not), and a caller's mixed ids make its start a secure one */
+	r = exec_finish(c, kernel_runs(f), f, (uint64_t)(uintptr_t)argv, uenvp, x);
 	vec_free(argv, argv_len);
 	return r;
 }

@@ -107,15 +107,16 @@ want "userns, run as uid 1000, CAP_SYS_ADMIN given without an ambient set, noNew
 	"euid=0 NoNewPrivs=0 CapPrm=$A CapEff=$A CapBnd=$A CapAmb=$Z" R run --bundle "$B" "${ID}c"
 echo "ok   exec in a user namespace: no_new_privs as process.noNewPrivileges says (set-user-ID raises uid 1000's euid only without it), the process's sets"
 
-# no user namespace: no binfmt_misc entry of the container's, so a set-user-ID program gains
-# nothing there whatever the flag; NoNewPrivs and the sets are still the process's
+# no user namespace: the host binfmt_misc's entry for the container's links gives the
+# set-user-ID program its ids, as without one (oci_privexec.sh has the rest of that); NoNewPrivs
+# and the sets are the process's
 chown -R 0:0 "$B/rootfs"
 chmod 4755 "$B/rootfs/bin/privexec"
 config '["sleep", "300"]' 'c["process"]["noNewPrivileges"] = False'
 R run -d --bundle "$B" "${ID}b" || fail "run -d exited $?"
 want "root, config noNewPrivileges false" "euid=0 NoNewPrivs=0 CapPrm=$C CapEff=$C CapBnd=$C CapAmb=$Z" \
 	R exec "${ID}b" /bin/sh -c "/bin/privexec creds"
-want "uid 1000, config noNewPrivileges false" "euid=1000 NoNewPrivs=0 CapPrm=$Z CapEff=$Z CapBnd=$C CapAmb=$Z" \
+want "uid 1000, config noNewPrivileges false" "euid=0 NoNewPrivs=0 CapPrm=$C CapEff=$C CapBnd=$C CapAmb=$Z" \
 	R exec --user 1000:1000 "${ID}b" /bin/sh -c "/bin/privexec creds"
 process 0 true
 want "root, noNewPrivileges true" "euid=0 NoNewPrivs=1 CapPrm=$C CapEff=$C CapBnd=$C CapAmb=$Z" \

@@ -205,8 +205,7 @@ int launch_userns_create_maps(const char *uid_map, const char *gid_map, uint32_t
  * ids), new uts, ipc and, with new_net, network namespaces made in it, and U's binfmt_misc
  * instance (the entry may be there already: launch_binfmt_register).  0, or -1 with err and
  * nothing open. */
-int launch_userns_join(int user_fd, int new_net, struct launch_userns *u,
-		       struct zone_error *err);
+int launch_userns_join(int user_fd, int new_net, struct launch_userns *u, struct zone_error *err);
 /* Two maps of "ID HOSTID COUNT" lines the same ranges, in whatever order. */
 int launch_userns_maps_equal(const char *a, const char *b);
 /* "uid/gid 0-N -> host B-E", or both maps on one line ("uid 0 B N, 10 C M; gid ..."). */
@@ -259,7 +258,7 @@ struct launch_opts {
 	void *tick_arg;
 
 	/* What a zone needs beyond lxrun (lxzone fills these; ignored when root is NULL). */
-	const char *hostname; /* sethostname in the new uts namespace, or NULL */
+	const char *hostname;	/* sethostname in the new uts namespace, or NULL */
 	const char *domainname; /* setdomainname there (OCI's domainname), or NULL */
 	/* host path of a terminal (a pty slave the supervisor holds the master of) bound on
 	 * the zone's /dev/console, or NULL: none */
@@ -417,6 +416,10 @@ struct launch_opts {
 	 */
 	const struct launch_userns *userns;
 	int root_mapped;
+	/* without userns: set-user-ID, file-capability and execute-only programs run through
+	 * the host binfmt_misc instance's extension entry (LOP_EXEC_LINKS, launch_binfmt.c),
+	 * which the caller found or made there (launch_binfmt_host) */
+	int exec_links;
 
 	/*
 	 * An OCI runtime's container (cli/oci_*.c).  detached: PID 1 outlives the launcher (no
@@ -518,6 +521,10 @@ enum launch_op_kind {
 	LOP_BINFMT,	    /* user namespace: bind the brand src read-only on LX_ZONE_BRAND and
 			       register an execute-only copy of it with U's binfmt_misc, mounted
 			       read-only on dest (launch_binfmt.c) */
+	LOP_EXEC_LINKS,	    /* no user namespace: the host binfmt_misc's entry for paths ending
+			       in LX_EXEC_EXT, and dest (LX_EXEC_LINKS): a read-only tmpfs with an
+			       execute-only copy of the brand src and the links its execs name;
+			       src also bound read-only on LX_ZONE_BRAND (launch_binfmt.c) */
 	LOP_JOIN_MNTNS,	    /* setns(mnt_fd, CLONE_NEWNS): the plan's mounts, pivot_root and
 			       all, are made in that namespace (opts->joined_ns) */
 	LOP_JOIN_CGROUPNS,  /* setns(cgroupns_fd, CLONE_NEWCGROUP), in LOP_NEW_CGROUPNS's place
@@ -732,6 +739,14 @@ int launch_binfmt_entry(const char *interp, char *buf, size_t len);
 int launch_binfmt_register(const char *brand, const struct launch_userns *u, int target,
 			   struct zone_error *err);
 
+/* LOP_EXEC_LINKS (launch_binfmt.c): the host instance's entry for LX_EXEC_EXT, registered if
+ * missing (binfmt_misc mounted on LX_BINFMT_DIR first if nothing is), in the caller's mount
+ * namespace: 1 there, 0 where it cannot be (no binfmt_misc, turned off, another's entry of
+ * the name); the tmpfs for LX_EXEC_LINKS with the execute-only copy of brand, a detached
+ * mount in *mnt, 0 or -1 with err. */
+int launch_binfmt_host(void);
+int launch_exec_links_fs(const char *brand, int *mnt, struct zone_error *err);
+
 /* Path a zone's brand sees its report at. */
 #define LAUNCH_ZONE_REPORT "/dev/.lxzone-unsupported"
 /* Path a zone's brand sees the zone page at (proc/lxzonepage.h); read-only. */
@@ -832,6 +847,9 @@ struct launch_tmpfs_copy {
 	mode_t mode;
 	uid_t owner; /* owner of the copy, (uid_t)-1 to leave it and the group */
 	gid_t group;
+	unsigned links; /* beside it, the links "<N>." LX_EXEC_EXT -> /proc/thread-self/fd/<N>
+			 * for N below links (LOP_EXEC_LINKS) */
+	int *mnt;	/* if not NULL: the tmpfs's detached mount, to be moved into place */
 };
 int launch_tmpfs_copy(int src, off_t size, const struct launch_tmpfs_copy *how, int *fd,
 		      struct zone_error *err);

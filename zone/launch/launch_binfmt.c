@@ -40,6 +40,7 @@
 #include <sys/mount.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #define BRAND_MAX (16 << 20)
@@ -69,7 +70,11 @@ int launch_binfmt_entry(const char *interp, char *buf, size_t len)
 static int brand_copy_xo(const char *brand, const struct launch_userns *u, int *out,
 			 struct zone_error *err)
 {
-	const struct launch_tmpfs_copy how = {"lxzone-brand", "16m", 0111, u->base, u->gid_base};
+	const struct launch_tmpfs_copy how = {.name = "lxzone-brand",
+					      .tmpfs_size = "16m",
+					      .mode = 0111,
+					      .owner = u->base,
+					      .group = u->gid_base};
 	cleanup_close int src = open(brand, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 
@@ -125,5 +130,89 @@ int launch_binfmt_register(const char *brand, const struct launch_userns *u, int
 	    move_mount(mnt, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno,
 				   "binfmt_misc: mount on " LX_BINFMT_ENTRY);
+	return 0;
+}
+
+/*
+ * LOP_EXEC_LINKS: the same in a container without a user namespace (OCI's default), which
+ * has no instance of its own.  The host's instance (init's user namespace) gets one entry,
+ * LX_BINFMT_HOST_NAME, for every such container of the host: it matches only a path that ends
+ * in "." LX_EXEC_EXT (type E), so no other exec of the host is taken, and its interpreter is
+ * LX_EXEC_BRAND, a path the kernel opens at each exec in the exec'ing process's root, flags
+ * POC (no F: each container's own copy of its own brand, and nothing of the host's held open
+ * by the kernel).  A process of the host that execs such a path gets ENOENT (no
+ * LX_EXEC_BRAND there).  Each container gets a read-only tmpfs at LX_EXEC_LINKS: the
+ * execute-only copy, owned by root, and the links "<N>." LX_EXEC_EXT -> /proc/thread-self/fd/<N>,
+ * whose names the entry matches: the brand execs the link of the descriptor of the file it
+ * checked, and the kernel opens that file, computes the credentials from it, and starts the
+ * copy with it (AT_EXECFD), as through a zone's own entry.
+ *
+ * An instance's entries live as long as its superblock, so the entry is written through the
+ * host's own mount on LX_BINFMT_DIR, which this mounts there (nosuid, nodev, noexec, as
+ * systemd's automount does) when nothing is: in the caller's mount namespace, the host's for
+ * lxzone-oci as podman, containerd and a kubelet run it.
+ */
+#define HOST_ENTRY_TEXT                                                                            \
+	"enabled\ninterpreter " LX_EXEC_BRAND "\nflags: POC\nextension ." LX_EXEC_EXT "\n"
+#define BINFMTFS_MAGIC 0x42494e4d
+
+static int entry_is_ours(int dir)
+{
+	char buf[256];
+	cleanup_close int fd = openat(dir, LX_BINFMT_HOST_NAME, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		return 0;
+	buf[n] = '\0';
+	return strcmp(buf, HOST_ENTRY_TEXT) == 0;
+}
+
+int launch_binfmt_host(void)
+{
+	static const char line[] =
+	    ":" LX_BINFMT_HOST_NAME ":E::" LX_EXEC_EXT "::" LX_EXEC_BRAND ":POC";
+	cleanup_close int dir = -1, st = -1, reg = -1;
+	char status[16] = "";
+	struct statfs sfs;
+
+	if (statfs(LX_BINFMT_DIR, &sfs) < 0)
+		return 0; /* no such directory: no binfmt_misc in this kernel */
+	if (sfs.f_type != BINFMTFS_MAGIC &&
+	    (mount("binfmt_misc", LX_BINFMT_DIR, "binfmt_misc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		   NULL) < 0 ||
+	     statfs(LX_BINFMT_DIR, &sfs) < 0 || sfs.f_type != BINFMTFS_MAGIC))
+		return 0;
+	dir = open(LX_BINFMT_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	st = dir < 0 ? -1 : openat(dir, "status", O_RDONLY | O_CLOEXEC);
+	if (st < 0 || read(st, status, sizeof(status) - 1) < 0 || strncmp(status, "enabled", 7))
+		return 0; /* the host turned binfmt_misc off */
+	if (faccessat(dir, LX_BINFMT_HOST_NAME, F_OK, 0) == 0)
+		return entry_is_ours(dir); /* another's of that name, or disabled: not used */
+	reg = openat(dir, "register", O_WRONLY | O_CLOEXEC);
+	if (reg >= 0 && write(reg, line, sizeof(line) - 1) == (ssize_t)(sizeof(line) - 1))
+		return 1;
+	return entry_is_ours(dir); /* EEXIST: another container's create made it meanwhile */
+}
+
+/* The tmpfs for LX_EXEC_LINKS: the execute-only copy of brand and the links, read-only; *mnt
+ * its detached mount. */
+int launch_exec_links_fs(const char *brand, int *mnt, struct zone_error *err)
+{
+	const struct launch_tmpfs_copy how = {.name = "brand",
+					      .tmpfs_size = "16m",
+					      .mode = 0111,
+					      .owner = 0,
+					      .group = 0,
+					      .links = LX_EXEC_LINKS_MAX,
+					      .mnt = mnt};
+	cleanup_close int src = open(brand, O_RDONLY | O_CLOEXEC), copy = -1;
+	struct stat st;
+
+	if (src < 0 || fstat(src, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > BRAND_MAX)
+		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno ? errno : EINVAL,
+				   "exec links: brand image %s", brand);
+	if (launch_tmpfs_copy(src, st.st_size, &how, &copy, err) < 0)
+		return launch_wrap(err, LAUNCH_EXIT_CANNOT, "exec links: the brand's copy");
 	return 0;
 }

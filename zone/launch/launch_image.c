@@ -15,9 +15,11 @@
  * running zone.  The copy is ~14 KiB, made once per boot in a few system calls.
  */
 #include "zone/launch/launch.h"
+#include "kernel-shim/brand_abi.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/sendfile.h>
@@ -67,12 +69,14 @@ int launch_tmpfs_copy(int src, off_t size, const struct launch_tmpfs_copy *how, 
 {
 	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
 	cleanup_close int fs = -1, mnt = -1, dst = -1, sb = -1;
+	char inodes[16];
 
-	/* a tmpfs of one file: nosuid, nodev, nothing else mounted on or under it */
+	/* a tmpfs of one file (and its links): nosuid, nodev, nothing mounted on or under it */
+	snprintf(inodes, sizeof(inodes), "%u", 4 + how->links);
 	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
 	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0555", 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "size", how->tmpfs_size, 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_SET_STRING, "nr_inodes", "4", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "nr_inodes", inodes, 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
 	    (mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)) < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "tmpfs");
@@ -84,6 +88,14 @@ int launch_tmpfs_copy(int src, off_t size, const struct launch_tmpfs_copy *how, 
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "the copy's owner");
 	close(dst); /* no writer left, or the superblock cannot go read-only */
 	dst = -1;
+	for (unsigned n = 0; n < how->links; n++) {
+		char name[32], target[48];
+
+		snprintf(name, sizeof(name), "%u." LX_EXEC_EXT, n);
+		snprintf(target, sizeof(target), "/proc/thread-self/fd/%u", n);
+		if (symlinkat(target, mnt, name) < 0)
+			return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "link %s", name);
+	}
 	/* the superblock read-only (EROFS for any open for writing), then the mount too */
 	sb = fspick(mnt, "", FSPICK_EMPTY_PATH | FSPICK_CLOEXEC);
 	if (sb < 0 || fsconfig(sb, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
@@ -93,12 +105,17 @@ int launch_tmpfs_copy(int src, off_t size, const struct launch_tmpfs_copy *how, 
 	*fd = openat(mnt, how->name, O_PATH | O_CLOEXEC);
 	if (*fd < 0)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno, "open the copy");
+	if (how->mnt) {
+		*how->mnt = mnt;
+		mnt = -1;
+	}
 	return 0;
 }
 
 int launch_image_copy_ro(const char *path, const char *name, int *fd, struct zone_error *err)
 {
-	const struct launch_tmpfs_copy how = {name, "2m", 0555, (uid_t)-1, (gid_t)-1};
+	const struct launch_tmpfs_copy how = {
+	    .name = name, .tmpfs_size = "2m", .mode = 0555, .owner = (uid_t)-1, .group = (gid_t)-1};
 	cleanup_close int src = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 

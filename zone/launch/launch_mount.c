@@ -163,6 +163,23 @@ int launch_do_binfmt(struct root_ctx *c, const struct launch_op *op)
 	return launch_binfmt_register(op->src, c->userns, fd, c->err);
 }
 
+/* LOP_EXEC_LINKS, planned only where the host's entry is (opts->exec_links) */
+int launch_do_exec_links(struct root_ctx *c, const struct launch_op *op)
+{
+	cleanup_close int mnt = -1, fd = -1;
+
+	if (launch_do_bind(c, op->src, LX_ZONE_BRAND, 1, NULL) < 0 ||
+	    launch_exec_links_fs(op->src, &mnt, c->err) < 0)
+		return -1;
+	fd = launch_mount_point(c, op->dest, 0);
+	if (fd < 0)
+		return -1;
+	if (move_mount(mnt, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return launch_fail(c->err, LAUNCH_EXIT_CANNOT, errno, "exec links on %s%s", c->root,
+				   op->dest);
+	return 0;
+}
+
 /*
  * LOP_LXPROC_FILES: the FUSE file system on opts->lxproc_fuse_fd, made detached (fsmount),
  * and each of its files bound over its zone path from there: no mount point of its own is

@@ -47,6 +47,7 @@ static const char *const op_names[] = {
     [LOP_READ_WRITE] = "read-write",
     [LOP_SPAWN_INIT] = "spawn-init",
     [LOP_BINFMT] = "binfmt",
+    [LOP_EXEC_LINKS] = "exec-links",
     [LOP_ENTER_USERNS] = "enter-userns",
     [LOP_LXPROC_FILES] = "lxproc-files",
     [LOP_JOIN_MNTNS] = "join-mntns",
@@ -496,6 +497,8 @@ static void zone_ops_last(const struct launch_opts *opts, struct launch_plan *pl
 	/* set-user-ID, file capabilities and execute-only programs (launch_binfmt.c) */
 	if (opts->userns)
 		*full |= !add(plan, LOP_BINFMT, plan->brand, LX_BINFMT_DIR);
+	else if (opts->exec_links)
+		*full |= !add(plan, LOP_EXEC_LINKS, plan->brand, LX_EXEC_LINKS);
 	if (opts->report)
 		*full |= !add(plan, LOP_REPORT_BIND, NULL, LAUNCH_ZONE_REPORT);
 	if (opts->zone_page_host) {
@@ -705,6 +708,12 @@ static void print_op(const struct launch_plan *plan, const struct launch_op *op,
 	case LOP_BINFMT:
 		fprintf(out, " %s (ro) on %s and %s; execute-only copy registered, on %s (ro)",
 			op->src, LX_ZONE_BRAND, LX_ZONE_BRAND_MAP, op->dest);
+		break;
+	case LOP_EXEC_LINKS:
+		fprintf(out,
+			" %s (ro) on %s; where the host's binfmt_misc has or takes the entry %s, "
+			"an execute-only copy and the links on %s (ro)",
+			op->src, LX_ZONE_BRAND, LX_BINFMT_HOST_NAME, op->dest);
 		break;
 	case LOP_BRAND_BIND:
 	case LOP_INIT_IMAGE:

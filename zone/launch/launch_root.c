@@ -566,6 +566,7 @@ static const op_fn op_table[] = {
     [LOP_READ_ONLY] = launch_do_path_rule,
     [LOP_READ_WRITE] = launch_do_path_rule,
     [LOP_BINFMT] = launch_do_binfmt,
+    [LOP_EXEC_LINKS] = launch_do_exec_links,
     [LOP_SPAWN_INIT] = op_spawn_init,
     [LOP_ENTER_USERNS] = op_enter_userns,
     [LOP_JOIN_MNTNS] = op_join_mntns,

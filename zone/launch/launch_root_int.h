@@ -60,6 +60,7 @@ int launch_idmapped_tree(const char *src, int userns_fd, int ro, int how);
 int launch_do_bind(const struct root_ctx *c, const char *src, const char *dest, int ro,
 		   const struct launch_op *idmap);
 int launch_do_binfmt(struct root_ctx *c, const struct launch_op *op);
+int launch_do_exec_links(struct root_ctx *c, const struct launch_op *op);
 int launch_lxproc_files(const struct root_ctx *c);
 int launch_do_write_file(struct root_ctx *c, const struct launch_op *op);
 int launch_do_symlink(struct root_ctx *c, const struct launch_op *op);

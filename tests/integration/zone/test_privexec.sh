@@ -92,6 +92,15 @@ echo "su-like: $out"
 [ "$(field "$out" uid)" = 4321 ] && [ "$(field "$out" euid)" = 4321 ] &&
 	[ "$(field "$out" dumpable)" = 1 ] || fail "exec after dropping from a set-user-ID program: $out"
 
+# a set-user-ID program that keeps its ids apart (mount's helpers): what it execs starts with
+# AT_SECURE, as under Linux, through the entry (the brand takes AT_SECURE from no other start)
+out=$(asuser /usr/local/bin/suid ign /usr/local/bin/privexec who m)
+echo "ids apart: $out"
+[ "$(field "$out" uid)" = 1234 ] && [ "$(field "$out" euid)" = 0 ] &&
+	[ "$(field "$out" secure)" = 1 ] && [ "$(field "$out" dumpable)" = 0 ] &&
+	[ "$(field "$out" cmdline)" = "/usr/local/bin/privexec|who|m|" ] ||
+	fail "a plain program exec'd by a process whose ids are apart: $out"
+
 # the zone's root cannot change or disable the entry
 lxzone exec $Z -- /bin/sh -c 'echo 0 > /proc/sys/fs/binfmt_misc/lxzone' 2>/dev/null &&
 	fail "the zone disabled the entry"

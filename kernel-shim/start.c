@@ -187,6 +187,37 @@ static void start_vectors(uint64_t *ksp, struct start_vec *v)
 		die("not started by lxrun or lxzone (no " LX_BRAND_ENV ")", "lxzone-brand", 0);
 }
 
+/*
+ * A launcher's start (lxrun, `lxzone exec`, lxzone-oci: a hand-over that names the program
+ * by path, where the brand's own execve hands over its descriptor with LX_BF_EXECFD): a
+ * set-user-ID, set-group-ID, file-capability or execute-only program goes to the kernel as
+ * the brand's execve sends one (lx_exec_kernel_start), so the program a session starts gets
+ * its credentials as under Linux.  Read without a change: the hand-over is parsed in place
+ * after, and the exec passes it on as it came.
+ */
+static void start_launched(const struct start_vec *v)
+{
+	const char *p = v->handover;
+	uint64_t flags = 0;
+	int field = 0;
+
+	if (v->has_execfd)
+		return; /* the kernel started this one already */
+	while (*p && *p != LX_BRAND_SEP)
+		p++;
+	for (p += *p != 0; *p && *p != ':' && *p != LX_BRAND_SEP; p++)
+		flags = flags * 16 + (uint64_t)(*p >= 'a'   ? *p - 'a' + 10
+						: *p >= 'A' ? *p - 'A' + 10
+							    : *p - '0');
+	if (flags & LX_BF_EXECFD)
+		return;
+	/* the guest path: after the fifth separator, the rest of the variable */
+	for (p = v->handover; *p && field < LX_BRAND_ENV_FIELDS - 1; p++)
+		field += *p == LX_BRAND_SEP;
+	if (field == LX_BRAND_ENV_FIELDS - 1 && *p)
+		lx_exec_kernel_start(p, v->argv, v->envp);
+}
+
 static const char zone_page[] = LX_ZONE_PAGE;
 
 /* A path of the hand-over as lx_proc keeps it: "" and LX_ZONE_PAGE as constants, anything
@@ -390,6 +421,7 @@ __attribute__((noreturn, used)) void lx_brand_main(uint64_t *ksp)
 		die("brand image built with the gate at the wrong address", "lxzone-brand", 0);
 	lx_mm_layout(ksp);
 	start_vectors(ksp, &v);
+	start_launched(&v);
 	fd = start_handover(&v, &name);
 	lx_exe_prepare();
 	start_signals(&v, name);

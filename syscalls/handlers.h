@@ -47,5 +47,9 @@ void lx_mm_layout(const uint64_t *ksp);
 void lx_exe_prepare(void);
 void lx_start_early(const uint64_t *ksp);
 void lx_exe_becomes_program(long fd);
+/* syscalls/lx_exec.c: at a launcher's start, a program the kernel must run itself (set-user-ID,
+ * set-group-ID, file capabilities, execute-only) exec'd that way with the start's vectors;
+ * returns only when it is not one, or the exec failed. */
+void lx_exec_kernel_start(const char *path, char *const *argv, char *const *envp);
 
 #endif

@@ -462,6 +462,38 @@ static size_t exec_brand_var(char *var, size_t sz, const struct lx_sysctx *c, lo
 	return append(var, k, sz, name);
 }
 
+/* The kernel's exec of the checked file: by the descriptor it keeps (binfmt_misc refuses a
+ * close-on-exec one) through the zone's entry, or through its link and the host's entry; the
+ * new brand closes it.  Returns only on failure. */
+static long exec_kernel(int kernel, long hfd, const void *argv, const void *envp)
+{
+	char link[sizeof(LX_EXEC_LINKS) + sizeof(LX_EXEC_EXT) + 24];
+
+	if (kernel == KERNEL_ENTRY)
+		return lx_sys5(LX_SYS_execveat, hfd, "", argv, envp, LX_AT_EMPTY_PATH);
+	exec_link(link, sizeof(link), hfd);
+	return lx_sys3(LX_SYS_execve, link, argv, envp);
+}
+
+/* A launcher's start (kernel-shim/start.c): if the program at path is one the kernel must run
+ * itself, exec it that way with the start's own vectors, as the brand's execve would have
+ * (kernel_runs).  Returns only when it is not, or the exec failed: the start goes on. */
+void lx_exec_kernel_start(const char *path, char *const *argv, char *const *envp)
+{
+	struct exec_file f;
+	long hfd;
+	int kernel;
+
+	if (open_exec(LX_AT_FDCWD, path, 0, 1, &f) < 0)
+		return;
+	kernel = kernel_runs(&f);
+	if (kernel && (hfd = lx_sys3(LX_SYS_fcntl, f.fd, LX_F_DUPFD, 3)) >= 0) {
+		exec_kernel(kernel, hfd, argv, envp);
+		lx_sys1(LX_SYS_close, hfd);
+	}
+	lx_sys1(LX_SYS_close, f.fd);
+}
+
 /* The exec itself, with the guest's signal mask for the new image: the brand again (with the
  * guest's argv or the script rewrite), or, when the kernel must run the file (credentials
  * change, unreadable), the checked file by its descriptor.  Returns only on failure. */
@@ -477,15 +509,9 @@ static long exec_now(const struct lx_sysctx *c, int kernel, long hfd, uint64_t a
 	/* a vfork child's exec ends on its parent's emulation stack, in memory the parent keeps:
 	 * the parent's patched sites must not find this trap frame still counted (emul/patch.h) */
 	c->t->depth--;
-	if (kernel == KERNEL_ENTRY) /* the checked file itself, by a descriptor it keeps
-				     * (binfmt_misc refuses a close-on-exec one); the new brand
-				     * closes it */
-		r = lx_sys5(LX_SYS_execveat, hfd, "", argv, envp, LX_AT_EMPTY_PATH);
-	else if (kernel == KERNEL_LINK) { /* the same file through its descriptor's link */
-		char link[sizeof(LX_EXEC_LINKS) + sizeof(LX_EXEC_EXT) + 24];
-		exec_link(link, sizeof(link), hfd);
-		r = lx_sys3(LX_SYS_execve, link, argv, envp);
-	} else
+	if (kernel)
+		r = exec_kernel(kernel, hfd, (const void *)(uintptr_t)argv, envp);
+	else
 		r = lx_sys3(LX_SYS_execve,
 			    lx_proc.binfmt || lx_proc.exe_program ? LX_ZONE_BRAND : brand_self,
 			    argv, envp);

@@ -76,6 +76,18 @@ echo "xo: $out"
 [ "$(field "$out" dumpable)" = 0 ] || fail "execute-only: dumpable (its text readable): $out"
 [ "$(field "$out" cmdline)" = "$L/xo|who|x|" ] || fail "execute-only: cmdline: $out"
 asuser cat $L/xo >/dev/null 2>&1 && fail "execute-only: the user could read it"
+# the program an exec or the container itself starts is judged the same (start_launched)
+out=$(R exec --user 1000:1000 "${ID}a" $L/suid who d)
+echo "exec's own program: $out"
+[ "$(field "$out" uid)" = 1000 ] && [ "$(field "$out" euid)" = 0 ] &&
+	[ "$(field "$out" secure)" = 1 ] && [ "$(field "$out" cmdline)" = "$L/suid|who|d|" ] ||
+	fail "a set-user-ID program exec names: $out"
+direct_out=$out
+out=$(R exec --no-new-privs --user 1000:1000 "${ID}a" $L/suid who)
+[ "$(field "$out" euid)" = 1000 ] || fail "exec --no-new-privs of a set-user-ID program: $out"
+out=$(R exec --user 1000:1000 "${ID}a" $L/xo who)
+[ "$(field "$out" euid)" = 1000 ] && [ "$(field "$out" dumpable)" = 0 ] ||
+	fail "an execute-only program exec names: $out"
 echo "ok   set-user-ID, set-group-ID and execute-only programs as Linux runs them"
 
 # no gain where Linux gives none
@@ -153,9 +165,12 @@ if [ -n "$RUNC" ]; then
 	rr() { "$RUNC" --root "$WORK/runc" "$@"; }
 	before=$failures
 	rr run -d --bundle "$B" "${ID}b" >/dev/null 2>&1 || fail "runc run -d exited $?"
-	for c in "suid who a b:$suid_out" "suid ign $L/privexec who m:$mixed_out"; do
+	for c in "suid who a b:$suid_out" "suid ign $L/privexec who m:$mixed_out" "-suid who d:$direct_out"; do
 		cmd=${c%%:*} ours=${c#*:}
-		theirs=$(rr exec --user 1000:1000 "${ID}b" /bin/sh -c "$L/$cmd")
+		case $cmd in
+		-*) theirs=$(rr exec --user 1000:1000 "${ID}b" $L/${cmd#-}) ;;
+		*) theirs=$(rr exec --user 1000:1000 "${ID}b" /bin/sh -c "$L/$cmd") ;;
+		esac
 		for f in uid euid gid egid secure dumpable cmdline capeff; do
 			[ "$(field "$ours" $f)" = "$(field "$theirs" $f)" ] ||
 				fail "$cmd: $f $(field "$ours" $f) under lxzone-oci, $(field "$theirs" $f) under runc"

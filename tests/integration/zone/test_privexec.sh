@@ -92,6 +92,14 @@ echo "su-like: $out"
 [ "$(field "$out" uid)" = 4321 ] && [ "$(field "$out" euid)" = 4321 ] &&
 	[ "$(field "$out" dumpable)" = 1 ] || fail "exec after dropping from a set-user-ID program: $out"
 
+# the program an exec session starts is judged as any exec (kernel-shim/start.c,
+# start_launched): a set-user-ID one run directly by `lxzone exec --user`
+out=$(lxzone exec $Z --user 1234 -- /usr/local/bin/suid who e)
+echo "exec --user, directly: $out"
+[ "$(field "$out" uid)" = 1234 ] && [ "$(field "$out" euid)" = 0 ] &&
+	[ "$(field "$out" secure)" = 1 ] && [ "$(field "$out" cmdline)" = "/usr/local/bin/suid|who|e|" ] ||
+	fail "a set-user-ID program started by exec --user: $out"
+
 # a set-user-ID program that keeps its ids apart (mount's helpers): what it execs starts with
 # AT_SECURE, as under Linux, through the entry (the brand takes AT_SECURE from no other start)
 out=$(asuser /usr/local/bin/suid ign /usr/local/bin/privexec who m)

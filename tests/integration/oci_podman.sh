@@ -153,5 +153,35 @@ for i in $(ls /sys/class/net); do
 done
 echo "ok   podman run --uidmap --network host (the host's network namespace and its /sys/class/net)"
 
+# a set-user-ID root program in an image, run as uid 1000 (podman's default: no user
+# namespace, no no-new-privileges): its credentials as under runc, through the host
+# binfmt_misc's entry (oci_privexec.sh has the rest); none with --security-opt
+# no-new-privileges
+PX=$LXZONE_BUILD/tests/bin/it_privexec
+if [ -x "$PX" ] && [ -d /proc/sys/fs/binfmt_misc ]; then
+	mkdir -p "$WORK/suidroot"
+	tar -xzf "$TARBALL" -C "$WORK/suidroot"
+	mkdir -p "$WORK/suidroot/usr/local/bin"
+	cp "$PX" "$WORK/suidroot/usr/local/bin/suid"
+	chown 0:0 "$WORK/suidroot/usr/local/bin/suid"
+	chmod 4755 "$WORK/suidroot/usr/local/bin/suid"
+	tar -czf "$WORK/suid.tar.gz" -C "$WORK/suidroot" .
+	P import "$WORK/suid.tar.gz" localhost/lxzone-oci-suid >/dev/null 2>&1 || fail "podman import (suid) exited $?"
+	# shellcheck disable=SC2086
+	out=$(P run --rm $RUNOPTS --user 1000:1000 localhost/lxzone-oci-suid /usr/local/bin/suid who)
+	echo "$out" | grep -q " euid=0 " && echo "$out" | grep -q "^uid=1000 " &&
+		echo "$out" | grep -q " secure=1 " || fail "podman run --user 1000 of a set-user-ID program: $out"
+	# shellcheck disable=SC2086
+	out=$(P run --rm $RUNOPTS --user 1000:1000 localhost/lxzone-oci-suid sh -c '/usr/local/bin/suid who')
+	echo "$out" | grep -q " euid=0 " || fail "podman run --user 1000, a shell's set-user-ID program: $out"
+	# shellcheck disable=SC2086
+	out=$(P run --rm $RUNOPTS --user 1000:1000 --security-opt no-new-privileges localhost/lxzone-oci-suid \
+		/usr/local/bin/suid who)
+	echo "$out" | grep -q " euid=1000 " || fail "podman run --security-opt no-new-privileges: $out"
+	echo "ok   podman run --user 1000 of a set-user-ID program (euid 0; 1000 under no-new-privileges)"
+else
+	echo "note: no it_privexec or no binfmt_misc: set-user-ID under podman not checked"
+fi
+
 [ $failures = 0 ] || exit 1
 echo PASS

@@ -593,6 +593,54 @@ static void test_plan_idmapped_bind(void **state)
 	assert_false(find_op(&p, LOP_BIND, "/data")->idmap);
 }
 
+/* Without a user namespace, a plan asked for the exec links has them (and no zone entry); with
+ * one, the zone's own entry and no links. */
+static void test_plan_exec_links(void **state)
+{
+	struct launch_opts o = {.argv = argv_true,
+				.brand_image = "/b/lxzone-brand",
+				.root = "/srv/z",
+				.net_fd = -1,
+				.exec_links = 1};
+	static struct launch_plan p;
+	struct zone_error e = {0};
+	const struct launch_op *op;
+
+	(void)state;
+	assert_int_equal(launch_plan_build(&o, &p, &e), 0);
+	op = find_op(&p, LOP_EXEC_LINKS, LX_EXEC_LINKS);
+	assert_non_null(op);
+	assert_string_equal(op->src, "/b/lxzone-brand");
+	for (size_t i = 0; i < p.nops; i++)
+		assert_int_not_equal(p.ops[i].kind, LOP_BINFMT);
+	o.exec_links = 0;
+	assert_int_equal(launch_plan_build(&o, &p, &e), 0);
+	assert_null(find_op(&p, LOP_EXEC_LINKS, LX_EXEC_LINKS));
+}
+
+/* The binfmt.d file installed for systemd-binfmt holds the very line lxzone-oci registers. */
+static void test_binfmt_host_conf(void **state)
+{
+	char buf[2048], *line = NULL, *save = NULL;
+	FILE *f = fopen(LXZONE_BINFMT_CONF, "r");
+	size_t n;
+	int lines = 0;
+
+	(void)state;
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		if (l[0] != '#') {
+			line = l;
+			lines++;
+		}
+	assert_int_equal(lines, 1);
+	assert_string_equal(line, launch_binfmt_host_line());
+	assert_non_null(strstr(line, ":E::" LX_EXEC_EXT "::" LX_EXEC_BRAND ":"));
+}
+
 /* A booted zone's offsets text (launch_timens_of over its timens_boot_ns), -1 on failure. */
 static int zone_offsets(uint64_t boot_ns, char *buf, size_t len)
 {
@@ -753,6 +801,8 @@ int main(void)
 	    cmocka_unit_test(test_plan_zone_extras),
 	    cmocka_unit_test(test_plan_zone_rejects),
 	    cmocka_unit_test(test_plan_idmapped_bind),
+	    cmocka_unit_test(test_plan_exec_links),
+	    cmocka_unit_test(test_binfmt_host_conf),
 	    cmocka_unit_test(test_plan_print),
 	    cmocka_unit_test(test_timens_offsets),
 	    cmocka_unit_test(test_timens_offsets_given),

@@ -205,7 +205,8 @@ int launch_userns_create_maps(const char *uid_map, const char *gid_map, uint32_t
  * ids), new uts, ipc and, with new_net, network namespaces made in it, and U's binfmt_misc
  * instance (the entry may be there already: launch_binfmt_register).  0, or -1 with err and
  * nothing open. */
-int launch_userns_join(int user_fd, int new_net, struct launch_userns *u, struct zone_error *err);
+int launch_userns_join(int user_fd, int new_net, struct launch_userns *u,
+		       struct zone_error *err);
 /* Two maps of "ID HOSTID COUNT" lines the same ranges, in whatever order. */
 int launch_userns_maps_equal(const char *a, const char *b);
 /* "uid/gid 0-N -> host B-E", or both maps on one line ("uid 0 B N, 10 C M; gid ..."). */
@@ -258,7 +259,7 @@ struct launch_opts {
 	void *tick_arg;
 
 	/* What a zone needs beyond lxrun (lxzone fills these; ignored when root is NULL). */
-	const char *hostname;	/* sethostname in the new uts namespace, or NULL */
+	const char *hostname; /* sethostname in the new uts namespace, or NULL */
 	const char *domainname; /* setdomainname there (OCI's domainname), or NULL */
 	/* host path of a terminal (a pty slave the supervisor holds the master of) bound on
 	 * the zone's /dev/console, or NULL: none */
@@ -745,6 +746,8 @@ int launch_binfmt_register(const char *brand, const struct launch_userns *u, int
  * the name); the tmpfs for LX_EXEC_LINKS with the execute-only copy of brand, a detached
  * mount in *mnt, 0 or -1 with err. */
 int launch_binfmt_host(void);
+/* Its registration line (zone/launch/lxzone-oci.binfmt.conf, installed in binfmt.d, has it). */
+const char *launch_binfmt_host_line(void);
 int launch_exec_links_fs(const char *brand, int *mnt, struct zone_error *err);
 
 /* Path a zone's brand sees its report at. */

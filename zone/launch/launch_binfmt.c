@@ -168,10 +168,16 @@ static int entry_is_ours(int dir)
 	return strcmp(buf, HOST_ENTRY_TEXT) == 0;
 }
 
+static const char host_line[] =
+    ":" LX_BINFMT_HOST_NAME ":E::" LX_EXEC_EXT "::" LX_EXEC_BRAND ":POC";
+
+const char *launch_binfmt_host_line(void)
+{
+	return host_line;
+}
+
 int launch_binfmt_host(void)
 {
-	static const char line[] =
-	    ":" LX_BINFMT_HOST_NAME ":E::" LX_EXEC_EXT "::" LX_EXEC_BRAND ":POC";
 	cleanup_close int dir = -1, st = -1, reg = -1;
 	char status[16] = "";
 	struct statfs sfs;
@@ -190,7 +196,8 @@ int launch_binfmt_host(void)
 	if (faccessat(dir, LX_BINFMT_HOST_NAME, F_OK, 0) == 0)
 		return entry_is_ours(dir); /* another's of that name, or disabled: not used */
 	reg = openat(dir, "register", O_WRONLY | O_CLOEXEC);
-	if (reg >= 0 && write(reg, line, sizeof(line) - 1) == (ssize_t)(sizeof(line) - 1))
+	if (reg >= 0 &&
+	    write(reg, host_line, sizeof(host_line) - 1) == (ssize_t)(sizeof(host_line) - 1))
 		return 1;
 	return entry_is_ours(dir); /* EEXIST: another container's create made it meanwhile */
 }

@@ -411,6 +411,8 @@ int zone_boot_plan_print(struct zone *z, FILE *out, struct zone_error *err)
 		b->opts.root_mapped = zone_overlay_lower(z) != NULL;
 		fprintf(out, "supervisor chown delegated cgroup to %u:%u\n", b->ids.base,
 			b->ids.base);
+	} else {
+		b->opts.exec_links = 1; /* where the host's binfmt_misc has or takes the entry */
 	}
 	boot_limits(z->config, b, &lim);
 	fprintf(out, "supervisor cgroup %s", zone_cg_layout_name(b->cg.layout));

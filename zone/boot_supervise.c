@@ -179,6 +179,10 @@ static int sup_root(struct sup *s)
 
 	/* the host's mount namespace, to boot the zone again from after a reboot in it */
 	s->host_mnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	/* a privileged zone has no binfmt_misc of its own: its set-user-ID programs go through
+	 * the host's entry for the exec links, found or made from the host's mount namespace,
+	 * where its mount outlives this one (launch_binfmt.c) */
+	int host_entry = zone_userns(z) ? 0 : launch_binfmt_host();
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return zone_error_set(err, errno, "supervisor mount namespace");
 	if (zone_userns(z)) {
@@ -198,6 +202,7 @@ static int sup_root(struct sup *s)
 		b->opts.userns = &b->userns;
 		b->opts.root_mapped = zone_overlay_lower(z) != NULL;
 	}
+	b->opts.exec_links = host_entry;
 	return boot_identity(z, b, err);
 }
 

@@ -607,7 +607,9 @@ const struct zone_config_key zone_config_keys[] = {
      "confined only by namespaces, capabilities, cgroups and the filter. `false` (the "
      "default): the zone's uids and gids 0-65535 map to a host range of its own (state.json "
      "`idmap`), its root file system is presented through an idmapped mount, and every boot "
-     "mount is locked by the kernel. `list` and `info` flag privileged zones."},
+     "mount is locked by the kernel. `list` and `info` flag privileged zones. A privileged "
+     "zone's set-user-ID and execute-only programs run through the host binfmt_misc's "
+     "`lxzone-oci` entry, which its boot registers when missing (docs/architecture.md)."},
     {"hostname", ZONE_KEY_STRING, NULL, "NAME", zone_hostname_check,
      "Host name inside the zone (default: the zone name)."},
     {"identity-files", ZONE_KEY_STRING, "missing", "missing|always|never", v_identity,

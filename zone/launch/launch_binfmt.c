@@ -134,8 +134,8 @@ int launch_binfmt_register(const char *brand, const struct launch_userns *u, int
 }
 
 /*
- * LOP_EXEC_LINKS: the same in a container without a user namespace (OCI's default), which
- * has no instance of its own.  The host's instance (init's user namespace) gets one entry,
+ * LOP_EXEC_LINKS: the same in a container without a user namespace (OCI's default) or a
+ * privileged zone, which has no instance of its own.  The host's instance (init's user namespace) gets one entry,
  * LX_BINFMT_HOST_NAME, for every such container of the host: it matches only a path that ends
  * in "." LX_EXEC_EXT (type E), so no other exec of the host is taken, and its interpreter is
  * LX_EXEC_BRAND, a path the kernel opens at each exec in the exec'ing process's root, flags
@@ -150,7 +150,8 @@ int launch_binfmt_register(const char *brand, const struct launch_userns *u, int
  * An instance's entries live as long as its superblock, so the entry is written through the
  * host's own mount on LX_BINFMT_DIR, which this mounts there (nosuid, nodev, noexec, as
  * systemd's automount does) when nothing is: in the caller's mount namespace, the host's for
- * lxzone-oci as podman, containerd and a kubelet run it.
+ * lxzone-oci as podman, containerd and a kubelet run it, and for a zone's supervisor before it
+ * makes its own.
  */
 #define HOST_ENTRY_TEXT                                                                            \
 	"enabled\ninterpreter " LX_EXEC_BRAND "\nflags: POC\nextension ." LX_EXEC_EXT "\n"

@@ -71,11 +71,12 @@ static int split_handover(char *v, char **fields)
 	return n == LX_BRAND_ENV_FIELDS ? 0 : -1;
 }
 
+/* A hex field of the hand-over: up to its end, a ':' or a separator. */
 static uint64_t hex(const char *s)
 {
 	uint64_t v = 0;
 
-	for (; *s; s++)
+	for (; *s && *s != ':' && *s != LX_BRAND_SEP; s++)
 		v = v * 16 + (uint64_t)(*s >= 'a'   ? *s - 'a' + 10
 					: *s >= 'A' ? *s - 'A' + 10
 						    : *s - '0');
@@ -198,18 +199,13 @@ static void start_vectors(uint64_t *ksp, struct start_vec *v)
 static void start_launched(const struct start_vec *v)
 {
 	const char *p = v->handover;
-	uint64_t flags = 0;
 	int field = 0;
 
 	if (v->has_execfd)
 		return; /* the kernel started this one already */
 	while (*p && *p != LX_BRAND_SEP)
 		p++;
-	for (p += *p != 0; *p && *p != ':' && *p != LX_BRAND_SEP; p++)
-		flags = flags * 16 + (uint64_t)(*p >= 'a'   ? *p - 'a' + 10
-						: *p >= 'A' ? *p - 'A' + 10
-							    : *p - '0');
-	if (flags & LX_BF_EXECFD)
+	if (hex(p + (*p != 0)) & LX_BF_EXECFD)
 		return;
 	/* the guest path: after the fifth separator, the rest of the variable */
 	for (p = v->handover; *p && field < LX_BRAND_ENV_FIELDS - 1; p++)

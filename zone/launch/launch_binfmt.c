@@ -66,23 +66,19 @@ int launch_binfmt_entry(const char *interp, char *buf, size_t len)
 	return k < len ? (int)k : -1;
 }
 
-/* The execute-only copy of the brand on a read-only tmpfs, owned by the zone's root. */
-static int brand_copy_xo(const char *brand, const struct launch_userns *u, int *out,
-			 struct zone_error *err)
+/* An execute-only copy of the brand as how says (a read-only tmpfs); what names the step in
+ * errors.  Made for the zone's entry (owned by the zone's root) and for the exec links. */
+static int brand_copy_xo(const char *brand, const struct launch_tmpfs_copy *how, const char *what,
+			 int *out, struct zone_error *err)
 {
-	const struct launch_tmpfs_copy how = {.name = "lxzone-brand",
-					      .tmpfs_size = "16m",
-					      .mode = 0111,
-					      .owner = u->base,
-					      .group = u->gid_base};
 	cleanup_close int src = open(brand, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 
 	if (src < 0 || fstat(src, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > BRAND_MAX)
 		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno ? errno : EINVAL,
-				   "binfmt: brand image %s", brand);
-	if (launch_tmpfs_copy(src, st.st_size, &how, out, err) < 0)
-		return launch_wrap(err, LAUNCH_EXIT_CANNOT, "binfmt: the brand's copy");
+				   "%s: brand image %s", what, brand);
+	if (launch_tmpfs_copy(src, st.st_size, how, out, err) < 0)
+		return launch_wrap(err, LAUNCH_EXIT_CANNOT, "%s: the brand's copy", what);
 	return 0;
 }
 
@@ -91,11 +87,16 @@ static int brand_copy_xo(const char *brand, const struct launch_userns *u, int *
 static int entry_register(const char *brand, const struct launch_userns *u, int mnt,
 			  struct zone_error *err)
 {
+	const struct launch_tmpfs_copy how = {.name = "lxzone-brand",
+					      .tmpfs_size = "16m",
+					      .mode = 0111,
+					      .owner = u->base,
+					      .group = u->gid_base};
 	cleanup_close int reg = -1, xo = -1;
 	char line[512], interp[64];
 	int n;
 
-	if (brand_copy_xo(brand, u, &xo, err) < 0)
+	if (brand_copy_xo(brand, &how, "binfmt", &xo, err) < 0)
 		return -1;
 	snprintf(interp, sizeof(interp), "/proc/self/fd/%d", xo);
 	n = launch_binfmt_entry(interp, line, sizeof(line));
@@ -135,9 +136,10 @@ int launch_binfmt_register(const char *brand, const struct launch_userns *u, int
 
 /*
  * LOP_EXEC_LINKS: the same in a container without a user namespace (OCI's default) or a
- * privileged zone, which has no instance of its own.  The host's instance (init's user namespace) gets one entry,
- * LX_BINFMT_HOST_NAME, for every such container of the host: it matches only a path that ends
- * in "." LX_EXEC_EXT (type E), so no other exec of the host is taken, and its interpreter is
+ * privileged zone, which has no instance of its own.  The host's instance (init's user
+ * namespace) gets one entry, LX_BINFMT_HOST_NAME, for every such container of the host: it
+ * matches only a path that ends in "." LX_EXEC_EXT (type E), so no other exec of the host is
+ * taken, and its interpreter is
  * LX_EXEC_BRAND, a path the kernel opens at each exec in the exec'ing process's root, flags
  * POC (no F: each container's own copy of its own brand, and nothing of the host's held open
  * by the kernel).  A process of the host that execs such a path gets ENOENT (no
@@ -214,13 +216,7 @@ int launch_exec_links_fs(const char *brand, int *mnt, struct zone_error *err)
 					      .group = 0,
 					      .links = LX_EXEC_LINKS_MAX,
 					      .mnt = mnt};
-	cleanup_close int src = open(brand, O_RDONLY | O_CLOEXEC), copy = -1;
-	struct stat st;
+	cleanup_close int copy = -1;
 
-	if (src < 0 || fstat(src, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > BRAND_MAX)
-		return launch_fail(err, LAUNCH_EXIT_CANNOT, errno ? errno : EINVAL,
-				   "exec links: brand image %s", brand);
-	if (launch_tmpfs_copy(src, st.st_size, &how, &copy, err) < 0)
-		return launch_wrap(err, LAUNCH_EXIT_CANNOT, "exec links: the brand's copy");
-	return 0;
+	return brand_copy_xo(brand, &how, "exec links", &copy, err);
 }

@@ -174,14 +174,9 @@ static int namespaces_parse(json_t *linux_, struct oci_config *c, struct zone_er
 					"joining a mount namespace (%s) with a user namespace is "
 					"not supported",
 					c->mnt_path);
-		/* a pod's cgroup namespace by path (runc joins it) belongs to the pod's user
-		 * namespace, from which PID 1's parent joins it (oci_userns_join checks the
-		 * owner); a user namespace of the container's own owns none yet */
-		if (c->cgroupns_path && !c->userns_path)
-			return oci_fail(e,
-					"joining a cgroup namespace (%s) with a user namespace of "
-					"the container's own is not supported",
-					c->cgroupns_path);
+		/* a cgroup namespace by path: with a pod's user namespace, one it owns, joined
+		 * from it (oci_userns_join checks the owner); with one of the container's own,
+		 * joined before it, as runc's nsexec joins paths before its unshare */
 	}
 	return 0;
 }

@@ -343,8 +343,12 @@ static void test_namespaces(void **state)
 	json_array_append_new(
 	    json_object_get(linux_of(doc), "namespaces"),
 	    json_pack("{s:s, s:s}", "type", "cgroup", "path", "/proc/7/ns/cgroup"));
-	refused(doc, "joining a cgroup namespace (/proc/7/ns/cgroup) with a user namespace of the "
-		     "container's own");
+	/* with a user namespace of the container's own: joined before it, as runc's nsexec */
+	assert_int_equal(load(doc, &c, &e), 0);
+	assert_string_equal(c.cgroupns_path, "/proc/7/ns/cgroup");
+	assert_true(c.userns);
+	assert_null(c.userns_path);
+	oci_config_free(&c);
 	/* with a pod's user namespace, joined: the pod's cgroup namespace with it */
 	doc = base();
 	json_array_append_new(json_object_get(linux_of(doc), "namespaces"),

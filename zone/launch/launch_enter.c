@@ -32,6 +32,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/mount.h>
+#include <linux/nsfs.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +179,34 @@ static int userns_differs(pid_t init_pid)
 	       (a.st_ino != b.st_ino || a.st_dev != b.st_dev);
 }
 
+/*
+ * A cgroup namespace not owned by init's user namespace (OCI's by path with a user namespace of
+ * the container's own, joined before it as runc does: launch_root.c) cannot be joined with the
+ * user namespace in one setns, which judges it with the new credentials: it is joined alone
+ * first, while we are the host's root.  1 when it was (CLONE_NEWCGROUP is then done), 0 when
+ * init's user namespace owns it, -1 with errno.
+ */
+static int cgroupns_first(pid_t init_pid)
+{
+	char path[64];
+	struct stat u, o;
+	int cg, owner, r = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/cgroup", (int)init_pid);
+	if ((cg = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)init_pid);
+	if ((owner = ioctl(cg, NS_GET_USERNS)) >= 0 && fstat(owner, &o) == 0 &&
+	    stat(path, &u) == 0)
+		r = o.st_ino == u.st_ino && o.st_dev == u.st_dev
+			? 0
+			: (setns(cg, CLONE_NEWCGROUP) < 0 ? -1 : 1);
+	if (owner >= 0)
+		close(owner);
+	close(cg);
+	return r;
+}
+
 static int userns_become_root(struct zone_error *err)
 {
 	if (launch_become_ns_root() < 0)
@@ -293,8 +322,19 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 	if (launch_timens_supported())
 		nstypes |= CLONE_NEWTIME;
 	int userns = userns_differs(init_pid);
-	if (userns)
+	if (userns) {
 		nstypes |= CLONE_NEWUSER;
+		switch (cgroupns_first(init_pid)) {
+		case 1:
+			nstypes &= ~CLONE_NEWCGROUP;
+			break;
+		case -1:
+			launch_fail(&err, LAUNCH_EXIT_CANNOT, errno,
+				    "join the cgroup namespace of pid %d", (int)init_pid);
+			report(&err);
+			return err.status;
+		}
+	}
 	use_vfork = !zone_can_ptrace_host(init_pid, opts);
 	if (setns(pidfd, nstypes) < 0) {
 		launch_fail(&err, LAUNCH_EXIT_CANNOT, errno, "join the namespaces of pid %d",

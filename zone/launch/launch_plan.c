@@ -589,13 +589,9 @@ int launch_plan_build(const struct launch_opts *opts, struct launch_plan *plan,
 		plan->clone_flags &= ~CLONE_NEWNS;
 	}
 	if (opts->joined_ns & CLONE_NEWCGROUP) {
-		/* U's init makes the zone's cgroup namespace, owned by U (launch_userns.c); U may
-		 * not join a host-owned one.  A U joined (OCI's pod) may join one it owns: init's
-		 * parent joins it there (LOP_SPAWN_INIT) */
-		if (opts->userns && !opts->userns->joined)
-			return launch_fail(err, LAUNCH_EXIT_USAGE, 0,
-					   "a cgroup namespace to join and a user namespace of the "
-					   "zone's own: not supported");
+		/* with a U, init's parent joins it in LOP_SPAWN_INIT's place for a new one: before
+		 * it enters a U of the zone's own (which owns none yet), from a U joined (OCI's
+		 * pod, which owns the one given) */
 		if (opts->cgroupns_fd < 0)
 			return launch_fail(err, LAUNCH_EXIT_USAGE, 0, "cgroup: no namespace fd");
 	}

@@ -300,14 +300,21 @@ static int spawn_init(struct root_ctx *c)
 		const struct launch_opts *o = c->plan->opts;
 		int late = launch_joins_pidns_late(o),
 		    joined_cg = (o->joined_ns & CLONE_NEWCGROUP) != 0;
+		/* a cgroup namespace given with a U of the zone's own is not U's (U owns none
+		 * yet): joined first, while this is still the host's root, as runc's nsexec
+		 * joins namespaces by path before its unshare of the user namespace; a pod's U
+		 * owns the one given (oci_userns_join checks), which is joined from U */
+		int cg_first = joined_cg && !c->userns->joined;
 		pid_t i;
 
 		close(go[1]);
 		close(rep[0]);
-		if (setns(c->userns->user_fd, CLONE_NEWUSER) < 0 ||
+		if ((cg_first && setns(o->cgroupns_fd, CLONE_NEWCGROUP) < 0) ||
+		    setns(c->userns->user_fd, CLONE_NEWUSER) < 0 ||
 		    (!late && unshare(CLONE_NEWPID) < 0) ||
-		    (joined_cg ? setns(o->cgroupns_fd, CLONE_NEWCGROUP)
-			       : unshare(CLONE_NEWCGROUP)) < 0) {
+		    (cg_first		? 0
+		     : joined_cg	? setns(o->cgroupns_fd, CLONE_NEWCGROUP)
+					: unshare(CLONE_NEWCGROUP)) < 0) {
 			fprintf(stderr,
 				"%s: pid and cgroup namespaces of the zone's user namespace: "
 				"%s\n",

@@ -220,7 +220,7 @@ R delete --force "${ID}d"
 # joins paths before it unshares the user namespace): joined before it, by PID 1 and by exec,
 # whose cgroups are seen from that namespace's root; the config's cgroup mount still made
 # (runc's own mount of it fails there with EPERM).  Until stop 44 it was refused.
-unshare --cgroup --fork sleep 300 &
+unshare --cgroup --fork sleep 60 &
 cgown=$!
 sleep 0.2
 cgp=$(pgrep -P "$cgown" sleep || echo "$cgown")

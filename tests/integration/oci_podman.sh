@@ -156,7 +156,7 @@ echo "ok   podman run --uidmap --network host (the host's network namespace and 
 # a user namespace of its own with a cgroup namespace by path (podman's --cgroupns=ns:PATH),
 # one the host's user namespace owns: joined before the user namespace, as runc's nsexec
 # does (runc 1.1.5 then fails its own cgroup mount there with EPERM; refused until stop 44)
-unshare --cgroup --fork sleep 300 &
+unshare --cgroup --fork sleep 60 &
 cgown=$!
 sleep 0.3
 cgp=$(pgrep -P "$cgown" sleep || echo "$cgown")

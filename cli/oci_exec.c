@@ -210,7 +210,8 @@ static int exec_opts(const struct exec_req *x, const struct oci_state *s,
 	np = zone_cgroup_procs_files(&cg, procs, ZONE_CG_NCTRL + 1);
 	for (int k = 0; k < np; k++)
 		procs_ptr[k] = procs[k];
-	/* the container's blkio directory, when its config had blockIO (oci_resources.c) */
+	/* the container's blkio directory, where the host has v1 blkio (oci_resources.c; a
+	 * container created before stop 44 without blockIO has none) */
 	if (np >= 0 && oci_blkio_dir(s->cgroup, blkio, sizeof(blkio) - 16)) {
 		strcat(blkio, "/cgroup.procs");
 		if (access(blkio, F_OK) == 0)

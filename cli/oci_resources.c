@@ -398,15 +398,21 @@ static int mkdir_parents(const char *dir)
 	return mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
 }
 
+/*
+ * blockIO, and the container's v1 blkio directory: made on a host with a v1 blkio hierarchy
+ * whether the config has blockIO or not, as runc joins every v1 controller, so that the
+ * container's block I/O is counted as its own (podman stats' BLOCK I/O, blkio.io_service_bytes)
+ * and not in the hierarchy's root.
+ */
 static int blockio_apply(struct container *k, struct zone_error *e)
 {
 	json_t *b = k->cfg.blockio, *w = json_object_get(b, "weight"), *d;
 	char dir[ZONE_CG_PATH], line[96];
 	size_t i;
 
-	if (!b)
-		return 0;
 	if (!oci_blkio_dir(k->st.cgroup, dir, sizeof(dir))) {
+		if (!b)
+			return 0;
 		/* cgroup2: io.weight and io.max, if its io controller is there */
 		if (w) {
 			snprintf(line, sizeof(line), "default %lld",
@@ -431,6 +437,8 @@ static int blockio_apply(struct container *k, struct zone_error *e)
 		return oci_fail(e, "blockIO: mkdir %s: %s", dir, strerror(errno));
 	k->blkio_made = 1;
 	snprintf(k->blkio_procs, sizeof(k->blkio_procs), "%s/cgroup.procs", dir);
+	if (!b)
+		return 0;
 	if (w) {
 		char f[ZONE_CG_PATH + 16];
 

@@ -376,7 +376,26 @@ c['linux']['resources'] = {'blockIO': {'weight': 500,
 	[ -f "$cgb/blkio.weight" ] || grep -q "blkio.weight" "$WORK/err" || fail "the skipped weight was not said: $(cat "$WORK/err")"
 	R delete --force "${ID}f"
 	[ ! -d "$cgb" ] || fail "delete left the blkio cgroup"
-	echo "ok   blockIO (throttles, joined by PID 1 and exec, removed)"
+	# without blockIO too, as runc joins every v1 controller: the container's writes are
+	# counted as its own (podman stats' BLOCK I/O read 0 B before stop 44, PID 1 in the
+	# hierarchy's root), and an exec's process is in the same directory
+	config '["sh", "-c", "dd if=/dev/zero of=/blkio-probe bs=64k count=16 conv=fsync 2>/dev/null; rm -f /blkio-probe; echo done > /out/blkio; exec sleep 300"]' ''
+	R run -d --bundle "$B" "${ID}f" 2>"$WORK/err" || fail "run -d without blockIO exited $?: $(cat "$WORK/err")"
+	wait_file "$WORK/out/blkio"
+	pid=$(state_pid "${ID}f")
+	grep -qx "$pid" "$cgb/cgroup.procs" || fail "without blockIO: PID 1 ($pid) not in $cgb: $(grep blkio "/proc/$pid/cgroup")"
+	R exec "${ID}f" sh -c 'sleep 30 & echo $! > /out/blkio-exec; wait' &
+	wait_file "$WORK/out/blkio-exec"
+	xp=$(grep -l "^sleep" /proc/[0-9]*/comm 2>/dev/null | while read -r f; do
+		p=${f#/proc/}; p=${p%/comm}
+		grep -qx "$p" "$cgb/cgroup.procs" 2>/dev/null && [ "$p" != "$pid" ] && echo "$p"
+	done | head -1)
+	[ -n "$xp" ] || fail "without blockIO: exec's process is not in $cgb: $(cat "$cgb/cgroup.procs")"
+	w=$(awk '$2 == "Write" {s += $3} END {print s + 0}' "$cgb/blkio.throttle.io_service_bytes")
+	[ "$w" -gt 0 ] || fail "without blockIO: the container's writes are not counted in $cgb: $(cat "$cgb/blkio.throttle.io_service_bytes")"
+	R delete --force "${ID}f"
+	[ ! -d "$cgb" ] || fail "delete left the blkio cgroup (no blockIO)"
+	echo "ok   blockIO (throttles, joined by PID 1 and exec, removed); without it, the container's own blkio cgroup (PID 1, exec, its writes counted)"
 else
 	echo "skip blockIO: no v1 blkio throttle files or no block device here"
 fi

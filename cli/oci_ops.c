@@ -396,6 +396,32 @@ static unsigned long long read_num(const char *dir, const char *file)
 	return strtoull(buf, NULL, 10);
 }
 
+/*
+ * A v1 blkio statistics file ("MAJ:MIN Op value" lines and a "Total" line) as runc's
+ * blkioStatEntry array: {"major", "minor", "op", "value"} for each device line.  An empty
+ * array when the file is not there (no v1 blkio, or a container without its directory).
+ */
+static json_t *blkio_entries(const char *dir, const char *file)
+{
+	json_t *a = json_array();
+	char path[ZONE_CG_PATH + 64], line[128], op[32];
+	unsigned maj, min;
+	unsigned long long v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (!a || !dir[0] || !(f = fopen(path, "re")))
+		return a;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%u:%u %31s %llu", &maj, &min, op, &v) == 4)
+			json_array_append_new(a, json_pack("{s:I, s:I, s:s, s:I}", "major",
+							   (json_int_t)maj, "minor",
+							   (json_int_t)min, "op", op, "value",
+							   (json_int_t)v));
+	fclose(f);
+	return a;
+}
+
 /* events --stats: one stats event (runc's shape, the fields this host's cgroups give). */
 int oci_cmd_events(int argc, char **argv)
 {
@@ -405,7 +431,7 @@ int oci_cmd_events(int argc, char **argv)
 	const char *id = NULL;
 	int stats = 0;
 	json_t *ev;
-	char *out;
+	char *out, blk[ZONE_CG_PATH];
 
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--stats"))
@@ -439,6 +465,16 @@ int oci_cmd_events(int argc, char **argv)
 	    (json_int_t)read_num(cg.v1[ZONE_CG_MEMORY], "memory.limit_in_bytes"), "pids", "current",
 	    (json_int_t)read_num(cg.v1[ZONE_CG_PIDS], "pids.current"), "limit",
 	    (json_int_t)read_num(cg.v1[ZONE_CG_PIDS], "pids.max"));
+	/* blkio, from the container's v1 directory (oci_resources.c), as runc's throttle
+	 * fallback reads it: bytes and operations per device and op */
+	if (!oci_blkio_dir(s.cgroup, blk, sizeof(blk)))
+		blk[0] = '\0';
+	json_object_set_new(
+	    json_object_get(ev, "data"), "blkio",
+	    json_pack("{s:o, s:o}", "ioServiceBytesRecursive",
+		      blkio_entries(blk, "blkio.throttle.io_service_bytes_recursive"),
+		      "ioServicedRecursive",
+		      blkio_entries(blk, "blkio.throttle.io_serviced_recursive")));
 	out = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	printf("%s\n", out ? out : "{}");
 	free(out);

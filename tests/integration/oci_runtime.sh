@@ -132,6 +132,21 @@ R state "$ID" | grep -q '"status": "paused"' || fail "state after pause: $(R sta
 R resume "$ID" || fail "resume exited $?"
 R state "$ID" | grep -q '"status": "running"' || fail "state after resume: $(R state "$ID")"
 R events --stats "$ID" | grep -q '"type":"stats"' || fail "events --stats: $(R events --stats "$ID" 2>&1)"
+# blkio as runc's entries, from the container's own v1 directory: an exec's synced writes to
+# the bind mount (on a disk, where the work directory is) are there; empty arrays where the
+# host has no v1 blkio
+if [ -f /sys/fs/cgroup/blkio/blkio.throttle.io_service_bytes_recursive ] &&
+	[ "$(stat -f -c %T "$WORK")" != tmpfs ]; then
+	R exec "$ID" dd if=/dev/zero of=/out/io bs=64k count=4 conv=fsync 2>/dev/null || fail "exec dd exited $?"
+	rm -f "$WORK/out/io"
+	R events --stats "$ID" | python3 -c '
+import json, sys
+b = json.load(sys.stdin)["data"]["blkio"]
+e = b["ioServiceBytesRecursive"]
+assert e and all(set(x) == {"major", "minor", "op", "value"} for x in e), b
+assert sum(x["value"] for x in e if x["op"] == "Total") > 0, b
+assert b["ioServicedRecursive"], b' || fail "events --stats blkio: $(R events --stats "$ID" 2>&1)"
+fi
 R update --pids-limit 40 "$ID" && [ "$(cat "$cgp/pids.max")" = 40 ] || fail "update --pids-limit"
 # update --resources - (containerd's shim: a LinuxResources object on stdin); memory and
 # memory+swap both raised past the old memory+swap, which v1 takes only memsw first

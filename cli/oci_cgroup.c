@@ -162,6 +162,32 @@ static void cgroup_ancestors(const struct zone_cgroup *cg)
 }
 
 /* A number of o as the cgroup file wants it; 0 when absent or not an integer. */
+/*
+ * Is the host's v1 blkio a hierarchy of its own (no other controller co-mounted with it, which
+ * a mount of "blkio" alone would not get)?  /proc/cgroups: blkio's hierarchy number, and no
+ * other controller on it.
+ */
+static int blkio_alone(void)
+{
+	char line[128], name[32];
+	int h[64], blk = -1, others = 0, n = 0, num, en;
+	char names[64][32];
+	FILE *f = fopen("/proc/cgroups", "re");
+
+	if (!f)
+		return 0;
+	while (n < 64 && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%31s %d %d %d", name, &h[n], &num, &en) == 4 && name[0] != '#')
+			snprintf(names[n++], sizeof(names[0]), "%s", name);
+	fclose(f);
+	for (int i = 0; i < n; i++)
+		if (!strcmp(names[i], "blkio"))
+			blk = h[i];
+	for (int i = 0; i < n; i++)
+		others += h[i] == blk && strcmp(names[i], "blkio") != 0;
+	return blk > 0 && !others;
+}
+
 static int cg_num(json_t *o, const char *key, char *buf, size_t len)
 {
 	json_t *v = json_object_get(o, key);
@@ -272,6 +298,14 @@ int oci_container_cgroup(struct container *k, struct zone_error *e)
 		k->cgfs_ops[i].dest = k->cgfs[i].dest;
 		k->cgfs_ops[i].data = k->cgfs[i].data;
 		k->cgfs_ops[i].rw = 0; /* not delegated: the limits are at its root */
+	}
+	/* the container's own blkio directory (oci_resources.c), which zone/cgroup.c does not
+	 * list: mounted read-only at /sys/fs/cgroup/blkio as runc's, its root that directory */
+	if (k->blkio_procs[0] && nfs < ZONE_CG_MAXFS && blkio_alone()) {
+		k->cgfs_ops[nfs].fstype = "cgroup";
+		k->cgfs_ops[nfs].dest = "/sys/fs/cgroup/blkio";
+		k->cgfs_ops[nfs].data = "blkio";
+		k->cgfs_ops[nfs++].rw = 0;
 	}
 	k->opts.cgroupfs = k->cgfs_ops;
 	k->opts.ncgroupfs = nfs;

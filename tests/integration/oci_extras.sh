@@ -379,9 +379,11 @@ c['linux']['resources'] = {'blockIO': {'weight': 500,
 	# without blockIO too, as runc joins every v1 controller: the container's writes are
 	# counted as its own (podman stats' BLOCK I/O read 0 B before stop 44, PID 1 in the
 	# hierarchy's root), and an exec's process is in the same directory
-	config '["sh", "-c", "dd if=/dev/zero of=/blkio-probe bs=64k count=16 conv=fsync 2>/dev/null; rm -f /blkio-probe; echo done > /out/blkio; exec sleep 300"]' ''
+	config '["sh", "-c", "dd if=/dev/zero of=/blkio-probe bs=64k count=16 conv=fsync 2>/dev/null; rm -f /blkio-probe; cat /sys/fs/cgroup/blkio/cgroup.procs > /out/blkio-procs; echo done > /out/blkio; exec sleep 300"]' ''
 	R run -d --bundle "$B" "${ID}f" 2>"$WORK/err" || fail "run -d without blockIO exited $?: $(cat "$WORK/err")"
 	wait_file "$WORK/out/blkio"
+	# and its /sys/fs/cgroup/blkio, as runc's, is that directory (its PID 1 is 1 there)
+	grep -qx 1 "$WORK/out/blkio-procs" || fail "without blockIO: the container's /sys/fs/cgroup/blkio/cgroup.procs: $(cat "$WORK/out/blkio-procs")"
 	pid=$(state_pid "${ID}f")
 	grep -qx "$pid" "$cgb/cgroup.procs" || fail "without blockIO: PID 1 ($pid) not in $cgb: $(grep blkio "/proc/$pid/cgroup")"
 	R exec "${ID}f" sh -c 'sleep 30 & echo $! > /out/blkio-exec; wait' &
@@ -395,7 +397,7 @@ c['linux']['resources'] = {'blockIO': {'weight': 500,
 	[ "$w" -gt 0 ] || fail "without blockIO: the container's writes are not counted in $cgb: $(cat "$cgb/blkio.throttle.io_service_bytes")"
 	R delete --force "${ID}f"
 	[ ! -d "$cgb" ] || fail "delete left the blkio cgroup (no blockIO)"
-	echo "ok   blockIO (throttles, joined by PID 1 and exec, removed); without it, the container's own blkio cgroup (PID 1, exec, its writes counted)"
+	echo "ok   blockIO (throttles, joined by PID 1 and exec, removed); without it, the container's own blkio cgroup (PID 1, exec, its writes counted, its /sys/fs/cgroup/blkio)"
 else
 	echo "skip blockIO: no v1 blkio throttle files or no block device here"
 fi

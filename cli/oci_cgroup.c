@@ -161,33 +161,20 @@ static void cgroup_ancestors(const struct zone_cgroup *cg)
 	}
 }
 
-/* A number of o as the cgroup file wants it; 0 when absent or not an integer. */
 /*
  * Is the host's v1 blkio a hierarchy of its own (no other controller co-mounted with it, which
- * a mount of "blkio" alone would not get)?  /proc/cgroups: blkio's hierarchy number, and no
- * other controller on it.
+ * a mount of "blkio" alone would not get)?  Its line of /proc/self/cgroup names it alone:
+ * "N:blkio:PATH", not "N:blkio,net_cls:PATH".
  */
 static int blkio_alone(void)
 {
-	char line[128], name[32];
-	int h[64], blk = -1, others = 0, n = 0, num, en;
-	char names[64][32];
-	FILE *f = fopen("/proc/cgroups", "re");
+	char buf[2048];
 
-	if (!f)
-		return 0;
-	while (n < 64 && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%31s %d %d %d", name, &h[n], &num, &en) == 4 && name[0] != '#')
-			snprintf(names[n++], sizeof(names[0]), "%s", name);
-	fclose(f);
-	for (int i = 0; i < n; i++)
-		if (!strcmp(names[i], "blkio"))
-			blk = h[i];
-	for (int i = 0; i < n; i++)
-		others += h[i] == blk && strcmp(names[i], "blkio") != 0;
-	return blk > 0 && !others;
+	return zone_read_text(buf, sizeof(buf), "/proc/self/cgroup") > 0 &&
+	       strstr(buf, ":blkio:") != NULL;
 }
 
+/* A number of o as the cgroup file wants it; 0 when absent or not an integer. */
 static int cg_num(json_t *o, const char *key, char *buf, size_t len)
 {
 	json_t *v = json_object_get(o, key);

@@ -169,36 +169,41 @@ void launch_user_home(uid_t uid, char *home, size_t len)
  * zone root's, and it has no capability over the host.  A process sharing its memory or its
  * fs_struct cannot join a user namespace (EINVAL): this one is a fork, or lxzone itself.
  */
-static int userns_differs(pid_t init_pid)
+static int userns_differs_st(pid_t init_pid, struct stat *a)
 {
 	char path[64];
-	struct stat a, b;
+	struct stat b;
 
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)init_pid);
-	return stat(path, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 &&
-	       (a.st_ino != b.st_ino || a.st_dev != b.st_dev);
+	return stat(path, a) == 0 && stat("/proc/self/ns/user", &b) == 0 &&
+	       (a->st_ino != b.st_ino || a->st_dev != b.st_dev);
+}
+
+static int userns_differs(pid_t init_pid)
+{
+	struct stat a;
+
+	return userns_differs_st(init_pid, &a);
 }
 
 /*
- * A cgroup namespace not owned by init's user namespace (OCI's by path with a user namespace of
- * the container's own, joined before it as runc does: launch_root.c) cannot be joined with the
- * user namespace in one setns, which judges it with the new credentials: it is joined alone
- * first, while we are the host's root.  1 when it was (CLONE_NEWCGROUP is then done), 0 when
- * init's user namespace owns it, -1 with errno.
+ * A cgroup namespace not owned by init's user namespace u (OCI's by path with a user namespace
+ * of the container's own, joined before it as runc does: launch_root.c) cannot be joined with
+ * the user namespace in one setns, which judges it with the new credentials: it is joined
+ * alone first, while we are the host's root.  1 when it was (CLONE_NEWCGROUP is then done), 0
+ * when u owns it, -1 with errno.
  */
-static int cgroupns_first(pid_t init_pid)
+static int cgroupns_first(pid_t init_pid, const struct stat *u)
 {
 	char path[64];
-	struct stat u, o;
+	struct stat o;
 	int cg, owner, r = -1;
 
 	snprintf(path, sizeof(path), "/proc/%d/ns/cgroup", (int)init_pid);
 	if ((cg = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)init_pid);
-	if ((owner = ioctl(cg, NS_GET_USERNS)) >= 0 && fstat(owner, &o) == 0 &&
-	    stat(path, &u) == 0)
-		r = o.st_ino == u.st_ino && o.st_dev == u.st_dev
+	if ((owner = ioctl(cg, NS_GET_USERNS)) >= 0 && fstat(owner, &o) == 0)
+		r = o.st_ino == u->st_ino && o.st_dev == u->st_dev
 			? 0
 			: (setns(cg, CLONE_NEWCGROUP) < 0 ? -1 : 1);
 	if (owner >= 0)
@@ -321,10 +326,11 @@ static int enter_child(pid_t init_pid, int pidfd, const struct launch_opts *opts
 	/* the zone's time namespace too (launch_timens.c): the program, our child, is in it */
 	if (launch_timens_supported())
 		nstypes |= CLONE_NEWTIME;
-	int userns = userns_differs(init_pid);
+	struct stat init_user;
+	int userns = userns_differs_st(init_pid, &init_user);
 	if (userns) {
 		nstypes |= CLONE_NEWUSER;
-		switch (cgroupns_first(init_pid)) {
+		switch (cgroupns_first(init_pid, &init_user)) {
 		case 1:
 			nstypes &= ~CLONE_NEWCGROUP;
 			break;

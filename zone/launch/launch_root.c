@@ -312,9 +312,8 @@ static int spawn_init(struct root_ctx *c)
 		if ((cg_first && setns(o->cgroupns_fd, CLONE_NEWCGROUP) < 0) ||
 		    setns(c->userns->user_fd, CLONE_NEWUSER) < 0 ||
 		    (!late && unshare(CLONE_NEWPID) < 0) ||
-		    (cg_first		? 0
-		     : joined_cg	? setns(o->cgroupns_fd, CLONE_NEWCGROUP)
-					: unshare(CLONE_NEWCGROUP)) < 0) {
+		    (!cg_first && (joined_cg ? setns(o->cgroupns_fd, CLONE_NEWCGROUP)
+					     : unshare(CLONE_NEWCGROUP)) < 0)) {
 			fprintf(stderr,
 				"%s: pid and cgroup namespaces of the zone's user namespace: "
 				"%s\n",

@@ -258,11 +258,6 @@ typedef int (*oci_hook_each_fn)(void *arg, const char *path, char *const *argv,
 int oci_hooks_each(const struct oci_config *c, const char *kind, oci_hook_each_fn fn, void *arg,
 		   struct zone_error *e);
 unsigned long long oci_proc_start_time(pid_t pid);
-/* The container's v1 blkio directory (oci_resources.c): 1 and out filled when the host has a
- * v1 blkio hierarchy (the directory exists from create on; until stop 44 only when the config
- * had blockIO); remove: rmdir it, if any. */
-int oci_blkio_dir(const char *cgroup, char *out, size_t len);
-void oci_blkio_remove(const char *cgroup);
 /* Remove ROOT/ID and everything in it. */
 void oci_state_remove(const char *dir);
 /* Until the container's page daemon (cli/oci_page.c), which locks dir, has exited, and with it

@@ -161,19 +161,6 @@ static void cgroup_ancestors(const struct zone_cgroup *cg)
 	}
 }
 
-/*
- * Is the host's v1 blkio a hierarchy of its own (no other controller co-mounted with it, which
- * a mount of "blkio" alone would not get)?  Its line of /proc/self/cgroup names it alone:
- * "N:blkio:PATH", not "N:blkio,net_cls:PATH".
- */
-static int blkio_alone(void)
-{
-	char buf[2048];
-
-	return zone_read_text(buf, sizeof(buf), "/proc/self/cgroup") > 0 &&
-	       strstr(buf, ":blkio:") != NULL;
-}
-
 /* A number of o as the cgroup file wants it; 0 when absent or not an integer. */
 static int cg_num(json_t *o, const char *key, char *buf, size_t len)
 {
@@ -275,8 +262,6 @@ int oci_container_cgroup(struct container *k, struct zone_error *e)
 	np = zone_cgroup_procs_files(&k->cg, k->procs, ZONE_CG_NCTRL + 1);
 	for (int i = 0; i < np; i++)
 		k->procs_ptr[i] = k->procs[i];
-	if (np >= 0 && k->blkio_procs[0])
-		k->procs_ptr[np++] = k->blkio_procs;
 	k->opts.cgroup_procs = k->procs_ptr;
 	k->opts.ncgroup_procs = (size_t)(np > 0 ? np : 0);
 	nfs = zone_cgroup_fs_list(&k->cg, k->cgfs, ZONE_CG_MAXFS);
@@ -285,14 +270,6 @@ int oci_container_cgroup(struct container *k, struct zone_error *e)
 		k->cgfs_ops[i].dest = k->cgfs[i].dest;
 		k->cgfs_ops[i].data = k->cgfs[i].data;
 		k->cgfs_ops[i].rw = 0; /* not delegated: the limits are at its root */
-	}
-	/* the container's own blkio directory (oci_resources.c), which zone/cgroup.c does not
-	 * list: mounted read-only at /sys/fs/cgroup/blkio as runc's, its root that directory */
-	if (k->blkio_procs[0] && nfs < ZONE_CG_MAXFS && blkio_alone()) {
-		k->cgfs_ops[nfs].fstype = "cgroup";
-		k->cgfs_ops[nfs].dest = "/sys/fs/cgroup/blkio";
-		k->cgfs_ops[nfs].data = "blkio";
-		k->cgfs_ops[nfs++].rw = 0;
 	}
 	k->opts.cgroupfs = k->cgfs_ops;
 	k->opts.ncgroupfs = nfs;

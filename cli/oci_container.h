@@ -25,9 +25,7 @@ struct container {
 	struct launch_userns userns;
 	struct launch_bind binds[OCI_MAX_MOUNTS];
 	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PROCS];
-	const char *procs_ptr[ZONE_CG_NCTRL + 2]; /* + the blkio directory's */
-	char blkio_procs[ZONE_CG_PROCS];	  /* "" when none (blockIO) */
-	int blkio_made;
+	const char *procs_ptr[ZONE_CG_NCTRL + 1];
 	struct zone_cgroup_fs cgfs[ZONE_CG_MAXFS];
 	struct launch_cgroupfs cgfs_ops[ZONE_CG_MAXFS];
 	int console_fd, start_fd, ready[2], cg_made;

@@ -450,8 +450,6 @@ static void container_destroy(struct container *k, pid_t pid)
 		zone_cgroup_kill(&k->cg, 5000, &ze);
 		zone_cgroup_remove(&k->cg, &ze);
 	}
-	if (k->blkio_made)
-		oci_blkio_remove(k->st.cgroup);
 	oci_state_remove(k->st.dir);
 }
 

@@ -202,21 +202,17 @@ static int exec_opts(const struct exec_req *x, const struct oci_state *s,
 	struct oci_config c0 = {0};
 	const struct oci_config *ct = cfg; /* the container's: cfg itself without --process */
 	char path[PATH_MAX + 16];
-	static char blkio[ZONE_CG_PROCS];
 	int np;
 
 	if (oci_cgroup_of(s, &cg, e) < 0)
 		return -1;
+	/* a container created by an lxzone-oci without the blkio cgroup (and no blockIO) has
+	 * none to join */
+	if (cg.v1[ZONE_CG_BLKIO][0] && access(cg.v1[ZONE_CG_BLKIO], F_OK) < 0)
+		cg.v1[ZONE_CG_BLKIO][0] = '\0';
 	np = zone_cgroup_procs_files(&cg, procs, ZONE_CG_NCTRL + 1);
 	for (int k = 0; k < np; k++)
 		procs_ptr[k] = procs[k];
-	/* the container's blkio directory, where the host has v1 blkio (oci_resources.c; a
-	 * container created before stop 44 without blockIO has none) */
-	if (np >= 0 && oci_blkio_dir(s->cgroup, blkio, sizeof(blkio) - 16)) {
-		strcat(blkio, "/cgroup.procs");
-		if (access(blkio, F_OK) == 0)
-			procs_ptr[np++] = blkio;
-	}
 	memset(o, 0, sizeof(*o));
 	if (x->process) { /* exec_process read only the process's file */
 		snprintf(path, sizeof(path), "%s/config.json", s->dir);
@@ -333,7 +329,7 @@ int oci_cmd_exec(int argc, char **argv)
 	struct zone_error e = {0};
 	struct launch_opts o = {0};
 	char procs[ZONE_CG_NCTRL + 1][ZONE_CG_PROCS];
-	const char *procs_ptr[ZONE_CG_NCTRL + 2];
+	const char *procs_ptr[ZONE_CG_NCTRL + 1];
 	void *seccomp = NULL;
 	struct exec_setup_arg setup_arg;
 	int status = 0, slave = -1, master = -1, r;

@@ -175,7 +175,6 @@ static int destroy(struct oci_state *s, struct zone_error *e)
 		if (zone_cgroup_kill(&cg, 5000, &ze) < 0 || zone_cgroup_remove(&cg, &ze) < 0)
 			return oci_fail(e, "remove cgroup %s: %s", s->cgroup, ze.msg);
 	}
-	oci_blkio_remove(s->cgroup);
 	snprintf(path, sizeof(path), "%s/config.json", s->dir);
 	have_cfg = oci_config_load_file(path, s->bundle, &cfg, e) == 0;
 	oci_state_remove(s->dir);
@@ -431,7 +430,7 @@ int oci_cmd_events(int argc, char **argv)
 	const char *id = NULL;
 	int stats = 0;
 	json_t *ev;
-	char *out, blk[ZONE_CG_PATH];
+	char *out;
 
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--stats"))
@@ -465,16 +464,14 @@ int oci_cmd_events(int argc, char **argv)
 	    (json_int_t)read_num(cg.v1[ZONE_CG_MEMORY], "memory.limit_in_bytes"), "pids", "current",
 	    (json_int_t)read_num(cg.v1[ZONE_CG_PIDS], "pids.current"), "limit",
 	    (json_int_t)read_num(cg.v1[ZONE_CG_PIDS], "pids.max"));
-	/* blkio, from the container's v1 directory (oci_resources.c), as runc's throttle
-	 * fallback reads it: bytes and operations per device and op */
-	if (!oci_blkio_dir(s.cgroup, blk, sizeof(blk)))
-		blk[0] = '\0';
+	/* blkio, from the container's v1 cgroup, as runc's throttle fallback reads it: bytes
+	 * and operations per device and op */
 	json_object_set_new(
 	    json_object_get(ev, "data"), "blkio",
 	    json_pack("{s:o, s:o}", "ioServiceBytesRecursive",
-		      blkio_entries(blk, "blkio.throttle.io_service_bytes_recursive"),
+		      blkio_entries(cg.v1[ZONE_CG_BLKIO], "blkio.throttle.io_service_bytes_recursive"),
 		      "ioServicedRecursive",
-		      blkio_entries(blk, "blkio.throttle.io_serviced_recursive")));
+		      blkio_entries(cg.v1[ZONE_CG_BLKIO], "blkio.throttle.io_serviced_recursive")));
 	out = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	printf("%s\n", out ? out : "{}");
 	free(out);

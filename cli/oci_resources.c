@@ -14,9 +14,8 @@
  * rule) never takes /dev/null away.  On a pure cgroup2 host there is no device program here:
  * the rules are not applied (a warning).
  *
- * blockIO: the v1 blkio controller (zone/cgroup.c has no row for it): a directory of the
- * container's own (the cgroup's name below /sys/fs/cgroup/blkio) that PID 1 and every exec
- * join and delete removes, with the throttle files; a weight the host's blkio lacks (no
+ * blockIO: the container's v1 blkio cgroup (zone/cgroup.c's, which PID 1 and every exec join
+ * and delete removes), with the throttle files; a weight the host's blkio lacks (no
  * proportional-weight scheduler: no blkio.weight) is skipped with a warning.  Without a v1
  * blkio hierarchy, io.max / io.weight on the cgroup2 one, refused like a unified key when
  * its io controller is not there.
@@ -373,46 +372,17 @@ static int v2_write(struct container *k, const char *file, const char *val, cons
 	return oci_cg_write(k->cg.v2, file, val, e);
 }
 
-int oci_blkio_dir(const char *cgroup, char *out, size_t len)
-{
-	struct stat st;
-
-	out[0] = '\0';
-	if (stat("/sys/fs/cgroup/blkio/blkio.throttle.read_bps_device", &st) != 0)
-		return 0;
-	return (size_t)snprintf(out, len, "/sys/fs/cgroup/blkio/%s", cgroup) < len ? 1 : 0;
-}
-
-static int mkdir_parents(const char *dir)
-{
-	char p[ZONE_CG_PATH];
-
-	snprintf(p, sizeof(p), "%s", dir);
-	for (char *q = strchr(p + strlen("/sys/fs/cgroup/blkio") + 1, '/'); q;
-	     q = strchr(q + 1, '/')) {
-		*q = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return -1;
-		*q = '/';
-	}
-	return mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
-
-/*
- * blockIO, and the container's v1 blkio directory: made on a host with a v1 blkio hierarchy
- * whether the config has blockIO or not, as runc joins every v1 controller, so that the
- * container's block I/O is counted as its own (podman stats' BLOCK I/O, blkio.io_service_bytes)
- * and not in the hierarchy's root.
- */
+/* blockIO (see the top): the v1 blkio cgroup where the host has one, else cgroup2's io. */
 static int blockio_apply(struct container *k, struct zone_error *e)
 {
 	json_t *b = k->cfg.blockio, *w = json_object_get(b, "weight"), *d;
-	char dir[ZONE_CG_PATH], line[96];
+	const char *dir = k->cg.v1[ZONE_CG_BLKIO];
+	char line[96];
 	size_t i;
 
-	if (!oci_blkio_dir(k->st.cgroup, dir, sizeof(dir))) {
-		if (!b)
-			return 0;
+	if (!b)
+		return 0;
+	if (!dir[0]) {
 		/* cgroup2: io.weight and io.max, if its io controller is there */
 		if (w) {
 			snprintf(line, sizeof(line), "default %lld",
@@ -433,12 +403,6 @@ static int blockio_apply(struct container *k, struct zone_error *e)
 			}
 		return 0;
 	}
-	if (mkdir_parents(dir) < 0)
-		return oci_fail(e, "blockIO: mkdir %s: %s", dir, strerror(errno));
-	k->blkio_made = 1;
-	snprintf(k->blkio_procs, sizeof(k->blkio_procs), "%s/cgroup.procs", dir);
-	if (!b)
-		return 0;
 	if (w) {
 		char f[ZONE_CG_PATH + 16];
 
@@ -461,14 +425,6 @@ static int blockio_apply(struct container *k, struct zone_error *e)
 				return -1;
 		}
 	return 0;
-}
-
-void oci_blkio_remove(const char *cgroup)
-{
-	char dir[ZONE_CG_PATH];
-
-	if (oci_blkio_dir(cgroup, dir, sizeof(dir)))
-		rmdir(dir); /* ENOENT: the container had no blockIO */
 }
 
 int oci_resources_apply(struct container *k, struct zone_error *e)

@@ -8,7 +8,8 @@
 const char *const zone_cg_ctrl_names[ZONE_CG_NCTRL] = {
     [ZONE_CG_MEMORY] = "memory",   [ZONE_CG_CPU] = "cpu",	  [ZONE_CG_CPUACCT] = "cpuacct",
     [ZONE_CG_CPUSET] = "cpuset",   [ZONE_CG_PIDS] = "pids",	  [ZONE_CG_FREEZER] = "freezer",
-    [ZONE_CG_DEVICES] = "devices", [ZONE_CG_SYSTEMD] = "systemd",
+    [ZONE_CG_DEVICES] = "devices", [ZONE_CG_BLKIO] = "blkio",
+    [ZONE_CG_SYSTEMD] = "systemd",
 };
 
 const char *zone_cg_layout_name(enum zone_cg_layout l)

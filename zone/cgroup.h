@@ -47,6 +47,10 @@ enum zone_cg_ctrl {
 	ZONE_CG_PIDS,
 	ZONE_CG_FREEZER,
 	ZONE_CG_DEVICES,
+	/* no limit of a zone's own (zone config has none; OCI's blockIO writes it): the zone's
+	 * block I/O is counted as its own, not in the hierarchy's root, as runc and LXC join
+	 * every v1 controller */
+	ZONE_CG_BLKIO,
 	/* not a controller: the named v1 hierarchy systemd keeps (name=systemd) on a v1 or
 	 * hybrid host.  A systemd booted in a zone needs its own, writable, at
 	 * /sys/fs/cgroup/systemd (it cannot mount it there: the zone's /sys/fs/cgroup is

@@ -571,10 +571,11 @@ static void test_fs_list(void **state)
 	size_t n;
 
 	/* hybrid: memory, cpu,cpuacct co-mounted (cpu and cpuacct symlinks), pids, devices
-	 * (its zone cgroup shows the zone's own device rules, read-only), unified; blkio has no
-	 * zone cgroup and is not listed */
-	const char *dirs[] = {"memory", "cpu,cpuacct", "pids", "devices", "blkio", "unified"};
-	for (size_t i = 0; i < 6; i++) {
+	 * (its zone cgroup shows the zone's own device rules, read-only), blkio, unified;
+	 * net_cls has no zone cgroup and is not listed */
+	const char *dirs[] = {"memory", "cpu,cpuacct", "pids", "devices", "blkio", "net_cls",
+			      "unified"};
+	for (size_t i = 0; i < 7; i++) {
 		snprintf(d, sizeof(d), "%s/%s", fake, dirs[i]);
 		touch(d, "cgroup.procs", "");
 	}
@@ -594,9 +595,10 @@ static void test_fs_list(void **state)
 	    {"symlink", "/sys/fs/cgroup/cpuacct", "cpu,cpuacct"},
 	    {"cgroup", "/sys/fs/cgroup/pids", "pids"},
 	    {"cgroup", "/sys/fs/cgroup/devices", "devices"},
+	    {"cgroup", "/sys/fs/cgroup/blkio", "blkio"},
 	    {"cgroup2", "/sys/fs/cgroup/unified", ""},
 	};
-	assert_int_equal(n, 7);
+	assert_int_equal(n, 8);
 	for (size_t i = 0; i < n; i++) {
 		assert_string_equal(fs[i].fstype, want[i][0]);
 		assert_string_equal(fs[i].dest, want[i][1]);

@@ -55,7 +55,7 @@ else
 		fail "no tmpfs at /sys/fs/cgroup"
 	echo "$mi" | awk '$5 == "/sys/fs/cgroup" {print $6}' | grep -q '^ro,' ||
 		fail "/sys/fs/cgroup itself is writable"
-	for c in memory pids cpuset; do
+	for c in memory pids cpuset blkio; do
 		[ -d /sys/fs/cgroup/$c ] || continue
 		zx "test -e /sys/fs/cgroup/$c/cgroup.procs" || fail "no $c hierarchy in the zone"
 	done
@@ -63,11 +63,31 @@ else
 		echo "$cg" | grep -q '^/sys/fs/cgroup/unified .* cgroup2$' ||
 			fail "a hybrid host's zone has no cgroup2 at /sys/fs/cgroup/unified"
 	fi
-	# hierarchies the zone has no cgroup in (blkio) would show the host's whole tree: they
-	# are not mounted
-	for c in blkio; do
-		echo "$cg" | grep -q "^/sys/fs/cgroup/$c " && fail "host hierarchy $c is mounted in the zone"
+	# hierarchies the zone has no cgroup in (init in the host's root there) would show the
+	# host's whole tree: they are not mounted
+	ipid=$(init_pid cgfsz)
+	for c in $(awk -F: '$2 != "" && $3 == "/" {print $2}' "/proc/$ipid/cgroup" | tr , ' '); do
+		echo "$mi" | awk -v c="$c" '$9 == "cgroup" {n = split($NF, o, ","); for (i = 1; i <= n; i++) if (o[i] == c || o[i] == "name=" c) exit 1}' ||
+			fail "host hierarchy $c, where the zone has no cgroup, is mounted in the zone"
 	done
+	# blkio is the zone's own (as runc and LXC join every v1 controller): init is in the
+	# zone's delegated child, the zone's /sys/fs/cgroup/blkio shows it as 1, and the zone's
+	# synced writes are counted there, not in the hierarchy's root
+	if [ -f /sys/fs/cgroup/blkio/cgroup.procs ]; then
+		bdir=/sys/fs/cgroup/blkio/$CGP/cgfsz/payload
+		grep -qx "$ipid" "$bdir/cgroup.procs" ||
+			fail "zone init ($ipid) not in $bdir: $(grep blkio "/proc/$ipid/cgroup")"
+		[ "$(zx 'cat /sys/fs/cgroup/blkio/cgroup.procs' | head -1)" = 1 ] ||
+			fail "the zone's /sys/fs/cgroup/blkio does not list its init"
+		zx 'dd if=/dev/zero of=/blkio-probe bs=64k count=16 conv=fsync 2>/dev/null; rm -f /blkio-probe'
+		if [ "$(stat -f -c %T "$LXZONE_ROOT")" = tmpfs ]; then
+			echo "skip: the zone's writes to blkio: its root is on tmpfs"
+		elif [ -f "$bdir/blkio.throttle.io_service_bytes" ]; then
+			w=$(awk '$2 == "Write" {s += $3} END {print s + 0}' "$bdir/blkio.throttle.io_service_bytes")
+			[ "$w" -gt 0 ] || fail "the zone's writes are not counted in $bdir: $(cat "$bdir/blkio.throttle.io_service_bytes")"
+			echo "ok: the zone's synced writes counted in its blkio cgroup ($w bytes)"
+		fi
+	fi
 	# name=systemd is: a systemd in the zone needs it (issue 11), and the zone has its own
 	# cgroup there, so it sees only its subtree, writable
 	if [ -f /sys/fs/cgroup/systemd/cgroup.procs ]; then

@@ -125,6 +125,10 @@ static __attribute__((noreturn)) void daemon_main(struct container *k, int go, i
 		if (pidfd < 0 || poll(&pf, 1, 1000) != 0 || access(k->page_path, F_OK) != 0)
 			break;
 		lxzone_page_sample(&k->page, &k->cg, &ze);
+		/* the host's entry for the exec links, again if a flush took it
+		 * (launch_binfmt.c) */
+		if (k->opts.exec_links)
+			launch_binfmt_host();
 	}
 out:
 	lxprocfs_stop(&k->fs);

@@ -437,6 +437,10 @@ static void sup_loop(struct sup *s)
 				zone_console_printf(&s->con, "lxzone: zone %s: %s\n", s->z->name,
 						    serr.msg);
 			next_sample = now + PAGE_SAMPLE_NS;
+			/* the host's entry for the exec links, again if a flush took it
+			 * (launch_binfmt.c) */
+			if (b->opts.exec_links)
+				launch_binfmt_host();
 		}
 		struct timespec ts = {(time_t)((next_sample - now) / 1000000000u),
 				      (long)((next_sample - now) % 1000000000u)};

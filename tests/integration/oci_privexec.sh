@@ -156,6 +156,22 @@ ln -s /bin/true "$WORK/host.lxzone-exec"
 "$WORK/host.lxzone-exec" 2>/dev/null && fail "the host ran a .lxzone-exec path"
 echo "ok   the links are read-only, the host's entry out of the container's reach"
 
+# a flush of the host's entries (systemd-binfmt's restart on a host without the binfmt.d
+# file): the running container's page daemon registers the entry again within its second,
+# so a set-user-ID exec runs under the brand again and does not die at its first trap
+echo -1 > /proc/sys/fs/binfmt_misc/lxzone-oci
+back=0
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	[ -f /proc/sys/fs/binfmt_misc/lxzone-oci ] && back=1 && break
+	sleep 0.1
+done
+[ $back = 1 ] || fail "the host's entry was not registered again 2 s after a flush"
+grep -qx "flags: POC" /proc/sys/fs/binfmt_misc/lxzone-oci || fail "entry after a flush: $(cat /proc/sys/fs/binfmt_misc/lxzone-oci)"
+out=$(asuser $L/suid who f)
+[ "$(field "$out" euid)" = 0 ] && [ "$(field "$out" uid)" = 1000 ] ||
+	fail "a set-user-ID exec after a flush: $out"
+echo "ok   after a flush of the host's entries, the entry is back and a set-user-ID exec runs"
+
 R delete --force "${ID}a" || fail "delete exited $?"
 [ -z "$(grep lxzone-exec /proc/self/mountinfo)" ] || fail "links mount left on the host"
 

@@ -147,6 +147,19 @@ if [ -d /proc/sys/fs/binfmt_misc ]; then
 		fail "privileged zone: an execute-only program: $out"
 	out=$(lxzone exec $ZP -- /usr/local/bin/privexec drop 1234 99 /usr/local/bin/privexec nnp /usr/local/bin/suid who)
 	[ "$(field "$out" euid)" = 1234 ] || fail "privileged zone: no_new_privs not honoured: $out"
+	# a flush of the host's entries: the zone's supervisor registers it again within its
+	# second, and a set-user-ID exec runs under the brand again
+	echo -1 > /proc/sys/fs/binfmt_misc/lxzone-oci
+	back=0
+	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		[ -f /proc/sys/fs/binfmt_misc/lxzone-oci ] && back=1 && break
+		sleep 0.1
+	done
+	[ $back = 1 ] || fail "privileged zone: the host's entry not registered again 2 s after a flush"
+	out=$(lxzone exec $ZP -- /usr/local/bin/privexec drop 1234 99 /usr/local/bin/suid who f)
+	[ "$(field "$out" uid)" = 1234 ] && [ "$(field "$out" euid)" = 0 ] ||
+		fail "privileged zone: a set-user-ID program after a flush: $out"
+	echo "ok: after a flush of the host's entries, the entry is back and a set-user-ID exec runs"
 	lxzone halt $ZP
 	lxzone destroy $ZP
 else

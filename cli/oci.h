@@ -280,6 +280,11 @@ int oci_cmd_ps(int argc, char **argv);
 int oci_cmd_pause(int argc, char **argv);
 int oci_cmd_resume(int argc, char **argv);
 int oci_cmd_events(int argc, char **argv);
+/* events (oci_events.c): the container's statistics as runc's types.Stats; a Go duration
+ * ("1m30s", "250ms") in ns: 0, or -1 when it is not one. */
+struct zone_cgroup;
+json_t *oci_stats_json(const struct zone_cgroup *cg);
+int oci_parse_duration(const char *s, long long *ns);
 int oci_cmd_update(int argc, char **argv);
 int oci_cmd_list(int argc, char **argv);
 

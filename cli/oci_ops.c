@@ -1,8 +1,9 @@
 /*
- * The verbs on an existing container: state, kill, delete, ps, pause, resume, events,
- * update, list (exec: oci_exec.c).  Each loads ROOT/ID/state.json, derives the status (oci_state.c)
- * and answers with runc's words where a shim parses them ("container does not exist",
- * "container not running", "cannot delete container ID that is not stopped: running").
+ * The verbs on an existing container: state, kill, delete, ps, pause, resume, update, list
+ * (exec: oci_exec.c; events: oci_events.c).  Each loads ROOT/ID/state.json, derives the
+ * status (oci_state.c) and answers with runc's words where a shim parses them ("container
+ * does not exist", "container not running", "cannot delete container ID that is not
+ * stopped: running").
  */
 #include "cli/oci.h"
 #include "lib/readfile.h"
@@ -383,100 +384,6 @@ int oci_cmd_ps(int argc, char **argv)
 		if (pidcol < 0)
 			return oci_fail(&e, "couldn't find PID field in ps output"), oci_error(&e);
 	}
-	return 0;
-}
-
-static unsigned long long read_num(const char *dir, const char *file)
-{
-	char buf[64];
-
-	if (!dir || !dir[0] || zone_read_text(buf, sizeof(buf), "%s/%s", dir, file) <= 0)
-		return 0;
-	return strtoull(buf, NULL, 10);
-}
-
-/*
- * A v1 blkio statistics file ("MAJ:MIN Op value" lines and a "Total" line) as runc's
- * blkioStatEntry array: {"major", "minor", "op", "value"} for each device line.  An empty
- * array when the file is not there (no v1 blkio, or a container without its directory).
- */
-static json_t *blkio_entries(const char *dir, const char *file)
-{
-	json_t *a = json_array();
-	char path[ZONE_CG_PATH + 64], line[128], op[32];
-	unsigned maj, min;
-	unsigned long long v;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	if (!a || !dir[0] || !(f = fopen(path, "re")))
-		return a;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%u:%u %31s %llu", &maj, &min, op, &v) == 4)
-			json_array_append_new(a, json_pack("{s:I, s:I, s:s, s:I}", "major",
-							   (json_int_t)maj, "minor",
-							   (json_int_t)min, "op", op, "value",
-							   (json_int_t)v));
-	fclose(f);
-	return a;
-}
-
-/* events --stats: one stats event (runc's shape, the fields this host's cgroups give). */
-int oci_cmd_events(int argc, char **argv)
-{
-	struct oci_state s;
-	struct zone_cgroup cg;
-	struct zone_error e;
-	const char *id = NULL;
-	int stats = 0;
-	json_t *ev;
-	char *out;
-
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--stats"))
-			stats = 1;
-		else if (!strncmp(argv[i], "--interval", 10))
-			i += !strchr(argv[i], '=');
-		else
-			id = argv[i];
-	if (!id)
-		return oci_fail(&e, "%s: \"events\" requires exactly 1 argument(s)", oci_g.prog),
-		       oci_error(&e);
-	if (!stats)
-		return oci_fail(&e, "events: only --stats is supported by lxzone-oci"),
-		       oci_error(&e);
-	if (oci_state_load(id, &s, &e) < 0)
-		return oci_error(&e);
-	if (oci_state_status(&s) == OCI_STOPPED) {
-		oci_state_free(&s);
-		return oci_fail(&e, "container with id %s is not running", id), oci_error(&e);
-	}
-	if (oci_cgroup_of(&s, &cg, &e) < 0) {
-		oci_state_free(&s);
-		return oci_error(&e);
-	}
-	ev = json_pack(
-	    "{s:s, s:s, s:{s:{s:{s:I}}, s:{s:{s:I, s:I, s:I}}, s:{s:I, s:I}}}", "type", "stats",
-	    "id", id, "data", "cpu", "usage", "total",
-	    (json_int_t)read_num(cg.v1[ZONE_CG_CPUACCT], "cpuacct.usage"), "memory", "usage",
-	    "usage", (json_int_t)read_num(cg.v1[ZONE_CG_MEMORY], "memory.usage_in_bytes"), "max",
-	    (json_int_t)read_num(cg.v1[ZONE_CG_MEMORY], "memory.max_usage_in_bytes"), "limit",
-	    (json_int_t)read_num(cg.v1[ZONE_CG_MEMORY], "memory.limit_in_bytes"), "pids", "current",
-	    (json_int_t)read_num(cg.v1[ZONE_CG_PIDS], "pids.current"), "limit",
-	    (json_int_t)read_num(cg.v1[ZONE_CG_PIDS], "pids.max"));
-	/* blkio, from the container's v1 cgroup, as runc's throttle fallback reads it: bytes
-	 * and operations per device and op */
-	json_object_set_new(
-	    json_object_get(ev, "data"), "blkio",
-	    json_pack("{s:o, s:o}", "ioServiceBytesRecursive",
-		      blkio_entries(cg.v1[ZONE_CG_BLKIO], "blkio.throttle.io_service_bytes_recursive"),
-		      "ioServicedRecursive",
-		      blkio_entries(cg.v1[ZONE_CG_BLKIO], "blkio.throttle.io_serviced_recursive")));
-	out = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	printf("%s\n", out ? out : "{}");
-	free(out);
-	json_decref(ev);
-	oci_state_free(&s);
 	return 0;
 }
 

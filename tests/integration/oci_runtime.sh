@@ -21,6 +21,8 @@ cleanup_oci() {
 	"$OCI" --root "$STATE" delete --force "$ID" >/dev/null 2>&1
 	"$OCI" --root "$STATE" delete --force "${ID}r" >/dev/null 2>&1
 	"$OCI" --root "$STATE" delete --force "${ID}b" >/dev/null 2>&1
+	"$OCI" --root "$STATE" delete --force "${ID}e" >/dev/null 2>&1
+	[ ! -d "$WORK/runc-state" ] || runc --root "$WORK/runc-state" delete --force "${ID}c" >/dev/null 2>&1
 	cleanup_work
 }
 trap cleanup_oci EXIT
@@ -143,11 +145,65 @@ if [ -f /sys/fs/cgroup/blkio/blkio.throttle.io_service_bytes_recursive ] &&
 import json, sys
 b = json.load(sys.stdin)["data"]["blkio"]
 e = b["ioServiceBytesRecursive"]
-assert e and all(set(x) == {"major", "minor", "op", "value"} for x in e), b
-assert sum(x["value"] for x in e if x["op"] == "Total") > 0, b
+# omitempty as in runc: a 0 minor or value is left out
+assert e and all("op" in x and "major" in x and set(x) <= {"major", "minor", "op", "value"} for x in e), b
+assert sum(x.get("value", 0) for x in e if x["op"] == "Total") > 0, b
 assert b["ioServicedRecursive"], b' || fail "events --stats blkio: $(R events --stats "$ID" 2>&1)"
 else
 	echo "skip events --stats blkio: no v1 blkio here, or the work directory is on tmpfs (no block I/O)"
+fi
+# events without --stats, as runc's: a stats event every --interval, an "oom" event each time
+# the kernel's OOM killer acts in the container (a 100 MiB buffer in its 64 MiB), and the end
+# of the stream, status 0, when delete removes the container; runc's refusals of an interval
+cp "$B/config.json" "$WORK/config.saved"
+config '["sleep", "300"]'
+R run -d --bundle "$B" "${ID}e" || fail "run -d for events exited $?"
+cp "$WORK/config.saved" "$B/config.json"
+R events --interval 200ms "${ID}e" >"$WORK/events" 2>"$WORK/events.err" &
+evpid=$!
+sleep 1
+R exec "${ID}e" dd if=/dev/zero of=/dev/null bs=100M count=1 2>/dev/null &&
+	fail "a 100 MiB buffer in a 64 MiB container was not killed"
+sleep 0.5
+R delete --force "${ID}e" || fail "delete of the events container exited $?"
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do
+	kill -0 $evpid 2>/dev/null || break
+	sleep 0.1
+done
+if kill -0 $evpid 2>/dev/null; then
+	kill $evpid
+	fail "events did not end 3 s after delete"
+fi
+wait $evpid || fail "events exited $? at the end of the container: $(cat "$WORK/events.err")"
+n=$(grep -c '^{"type":"stats","id":"'"${ID}e"'","data":{"cpu":' "$WORK/events")
+[ "$n" -ge 4 ] || fail "events --interval 200ms printed $n stats events in 1.5 s: $(cut -c1-80 "$WORK/events")"
+grep -qx '{"type":"oom","id":"'"${ID}e"'"}' "$WORK/events" ||
+	fail "no oom event after the OOM kill: $(cut -c1-80 "$WORK/events")"
+R events --interval 0s "$ID" 2>"$WORK/err" && fail "events --interval 0s succeeded"
+grep -q "duration interval must be greater than 0" "$WORK/err" || fail "events --interval 0s: $(cat "$WORK/err")"
+R events --interval abc "$ID" 2>"$WORK/err" && fail "events --interval abc succeeded"
+grep -q 'invalid value "abc" for flag -interval: parse error' "$WORK/err" ||
+	fail "events --interval abc: $(cat "$WORK/err")"
+# the same shape as runc's on this bundle, where runc is installed
+RUNC=${RUNC:-$(command -v runc || true)}
+if [ -n "$RUNC" ]; then
+	rr() { "$RUNC" --root "$WORK/runc-state" "$@"; }
+	config '["sleep", "300"]'
+	rr run -d --bundle "$B" "${ID}c" >/dev/null 2>&1 || fail "runc run -d exited $?"
+	cp "$WORK/config.saved" "$B/config.json"
+	rr events --stats "${ID}c" >"$WORK/runc.stats" || fail "runc events --stats exited $?"
+	rr delete --force "${ID}c" >/dev/null 2>&1
+	R events --stats "$ID" | python3 -c '
+import json, sys
+ours, theirs = json.load(sys.stdin)["data"], json.load(open(sys.argv[1]))["data"]
+# the keys whose presence does not depend on a value (omitempty)
+for key, values in (("", ()), ("cpu", ()), ("cpuset", ("cpus", "mems")),
+                    ("memory", ("cache",)), ("memory/usage", ("usage", "max"))):
+	o, t = ours, theirs
+	for k in filter(None, key.split("/")):
+		o, t = o.get(k, {}), t.get(k, {})
+	assert set(o) - set(values) == set(t) - set(values), (key or "data", sorted(set(o) ^ set(t)))' "$WORK/runc.stats" ||
+		fail "events --stats: not runc's keys"
 fi
 R update --pids-limit 40 "$ID" && [ "$(cat "$cgp/pids.max")" = 40 ] || fail "update --pids-limit"
 # update --resources - (containerd's shim: a LinuxResources object on stdin); memory and
@@ -180,7 +236,7 @@ if [ -f "$mcg/memory.memsw.limit_in_bytes" ]; then
 		fail "update string limit: $(cat "$WORK/err")"
 	[ "$(cat "$mcg/memory.limit_in_bytes")" = 268435456 ] || fail "a refused update wrote $(cat "$mcg/memory.limit_in_bytes")"
 fi
-echo "ok   pause, resume, events --stats, update (flags, --resources - and FILE)"
+echo "ok   pause, resume, events (--stats, the stream, oom), update (flags, --resources - and FILE)"
 
 # delete refuses a running container; kill, then delete leaves nothing
 R delete "$ID" 2>"$WORK/err" && fail "delete of a running container succeeded"

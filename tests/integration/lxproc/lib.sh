@@ -102,8 +102,12 @@ cleanup_work() {
 	for m in $(awk -v w="$WORK" 'index($2, w) == 1 { print $2 }' /proc/self/mounts | sort -r); do
 		umount -l "$m" 2>/dev/null
 	done
+	# an lxrun killed with its terminal removes its transient cgroup as it exits: give it 2 s
 	for d in /sys/fs/cgroup/*/"$LXZONE_CGROUP_PARENT" /sys/fs/cgroup/"$LXZONE_CGROUP_PARENT"; do
-		[ -d "$d" ] && rmdir "$d" 2>/dev/null
+		for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+			[ -d "$d" ] && ! rmdir "$d" 2>/dev/null || break
+			sleep 0.1
+		done
 	done
 	rm -rf "$WORK"
 }

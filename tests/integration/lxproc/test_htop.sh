@@ -17,6 +17,7 @@ cleanup() {
 	tmux kill-session -t "$sess" 2>/dev/null
 	umount "$tmp/root" 2>/dev/null
 	rm -rf "$tmp"
+	cleanup_work # lib.sh's: this trap replaces its own (the cgroup parent was left)
 }
 trap cleanup EXIT INT TERM
 mkdir -p "$tmp/root" "$tmp/upper" "$tmp/work"

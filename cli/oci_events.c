@@ -7,16 +7,18 @@
  *                          {"type":"oom","id":ID} each time the kernel's OOM killer acts in the
  *                          container's cgroup, until the cgroup goes (delete), as runc's
  *
- * The data is runc's types.Stats, with its omitempty rules, from the container's cgroups: on
- * v1 (and hybrid) hosts the cpuacct, cpu, cpuset, memory, pids and blkio controllers, on a
- * cgroup2 host cpu.stat, cpuset.*.effective, memory.*, pids.* and io.stat as runc converts
- * them.  jansson has no unsigned integers: a cgroup2 "max" is printed as 2^63-1 where runc
- * prints 2^64-1 (v1's unlimited, 9223372036854771712, is exact).
+ * The data is runc's types.Stats, with its omitempty rules (a struct member is always there,
+ * as Go prints it), from the container's cgroups: on v1 (and hybrid) hosts the cpuacct, cpu,
+ * cpuset, memory, pids and blkio controllers, on a cgroup2 host cpu.stat, cpuset.*.effective,
+ * memory.*, pids.* and io.stat as runc converts them.  jansson has no unsigned integers: a
+ * cgroup2 "max" is printed as 2^63-1 where runc prints 2^64-1 (v1's unlimited,
+ * 9223372036854771712, is exact).
  *
  * OOM: v1 registers an eventfd on memory.oom_control through cgroup.event_control (the
  * kernel also signals it when the cgroup is removed, which ends the stream); cgroup2 watches
- * memory.events with inotify and reports each rise of oom_kill.  The stream also ends when
- * the container's state is gone.
+ * memory.events with inotify and reports each rise of oom_kill, and cgroup.events, whose
+ * "populated 0" (the last process gone) ends the stream, as runc's.  The stream also ends
+ * when the container's state or cgroup is gone.
  */
 #include "cli/oci.h"
 #include "lib/readfile.h"
@@ -67,10 +69,16 @@ static uint64_t keyed(const char *t, const char *key)
 	return 0;
 }
 
+/* A counter as JSON: jansson's integers are signed, so above 2^63-1 it is 2^63-1. */
+static json_t *jnum(uint64_t v)
+{
+	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
 static void put(json_t *o, const char *k, uint64_t v, int omitempty)
 {
 	if (v || !omitempty)
-		json_object_set_new(o, k, json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v));
+		json_object_set_new(o, k, jnum(v));
 }
 
 /* Space-separated numbers (cpuacct.usage_percpu) as an array; NULL when none. */
@@ -83,7 +91,7 @@ static json_t *numbers(const char *t)
 		unsigned long long v = strtoull(p, &end, 10);
 		if (end == p)
 			break;
-		json_array_append_new(a, json_integer((json_int_t)v));
+		json_array_append_new(a, jnum(v));
 		p = end;
 	}
 	if (a && json_array_size(a) == 0) {
@@ -122,16 +130,13 @@ static void set_opt(json_t *o, const char *k, json_t *v)
 }
 
 /* runc's MemoryEntry from <prefix>.limit_in_bytes, usage_in_bytes, max_usage_in_bytes and
- * failcnt; NULL when the usage file is not there (no swap accounting, say). */
+ * failcnt: always there (Go prints a struct value whatever its omitempty), {"limit":0,
+ * "failcnt":0} when the files are not (no swap accounting, say). */
 static json_t *mem_entry_v1(const char *dir, const char *prefix)
 {
-	char f[96], buf[32];
-	json_t *e;
+	char f[96];
+	json_t *e = json_object();
 
-	snprintf(f, sizeof(f), "%s.usage_in_bytes", prefix);
-	if (!dir[0] || !*text(dir, f, buf, sizeof(buf)))
-		return NULL;
-	e = json_object();
 	snprintf(f, sizeof(f), "%s.limit_in_bytes", prefix);
 	put(e, "limit", num(dir, f, 0), 0);
 	snprintf(f, sizeof(f), "%s.usage_in_bytes", prefix);
@@ -143,6 +148,42 @@ static json_t *mem_entry_v1(const char *dir, const char *prefix)
 	return e;
 }
 
+static json_t *mem_entry(uint64_t limit, uint64_t usage, uint64_t max)
+{
+	json_t *e = json_object();
+
+	put(e, "limit", limit, 0);
+	put(e, "usage", usage, 1);
+	put(e, "max", max, 1);
+	put(e, "failcnt", 0, 0);
+	return e;
+}
+
+/* runc's CPUSet: the lists (left out when empty) and its nine integers, always there; dir
+ * "" (cgroup2, or no cpuset controller) gives zeros. */
+static void cpuset_put(json_t *set, const char *dir, const char *cpus, const char *mems, char *t)
+{
+	static const char *const flags[] = {"cpu_exclusive",	  "mems",
+					    "mem_hardwall",	  "mem_exclusive",
+					    "memory_migrate",	  "memory_spread_page",
+					    "memory_spread_slab", "memory_pressure",
+					    "sched_load_balance", NULL};
+	char f[64];
+
+	set_opt(set, "cpus", id_list(cpus));
+	for (int i = 0; flags[i]; i++) {
+		if (!strcmp(flags[i], "mems")) {
+			set_opt(set, "mems", id_list(mems));
+			continue;
+		}
+		snprintf(f, sizeof(f), "cpuset.%s", flags[i]);
+		put(set, flags[i], num(dir, f, 0), 0);
+	}
+	json_object_set_new(
+	    set, "sched_relax_domain_level",
+	    json_integer(atoll(text(dir, "cpuset.sched_relax_domain_level", t, TEXT_MAX))));
+}
+
 /* Every "key N" line of a keyed file as runc's raw map. */
 static json_t *raw_map(const char *t)
 {
@@ -152,7 +193,7 @@ static json_t *raw_map(const char *t)
 
 	for (const char *l = t; m && l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
 		if (sscanf(l, "%63s %llu", key, &v) == 2)
-			json_object_set_new(m, key, json_integer((json_int_t)v));
+			json_object_set_new(m, key, jnum(v));
 	return m;
 }
 
@@ -223,9 +264,6 @@ static json_t *stats_v1(const struct zone_cgroup *cg, char *t)
 	json_t *d = json_object(), *c = json_object(), *u = json_object(), *th = json_object();
 	json_t *set = json_object(), *m = json_object(), *p = json_object(), *b = json_object();
 	uint64_t tick = 1000000000ull / (uint64_t)sysconf(_SC_CLK_TCK);
-	static const char *const cpuset_flags[] = {
-	    "mem_hardwall",	  "mem_exclusive",   "memory_migrate",	   "memory_spread_page",
-	    "memory_spread_slab", "memory_pressure", "sched_load_balance", NULL};
 
 	/* cpu: cpuacct's ns counters, its USER_HZ ticks in ns, the CFS throttling */
 	put(u, "total", num(acct, "cpuacct.usage", 0), 1);
@@ -243,28 +281,20 @@ static json_t *stats_v1(const struct zone_cgroup *cg, char *t)
 	json_object_set_new(c, "throttling", th);
 	json_object_set_new(d, "cpu", c);
 
-	if (cs[0]) {
-		char f[64];
+	{
+		char mems[256];
 
-		set_opt(set, "cpus", id_list(text(cs, "cpuset.cpus", t, TEXT_MAX)));
-		put(set, "cpu_exclusive", num(cs, "cpuset.cpu_exclusive", 0), 0);
-		set_opt(set, "mems", id_list(text(cs, "cpuset.mems", t, TEXT_MAX)));
-		for (int i = 0; cpuset_flags[i]; i++) {
-			snprintf(f, sizeof(f), "cpuset.%s", cpuset_flags[i]);
-			put(set, cpuset_flags[i], num(cs, f, 0), 0);
-		}
-		json_object_set_new(
-		    set, "sched_relax_domain_level",
-		    json_integer(atoll(text(cs, "cpuset.sched_relax_domain_level", t, TEXT_MAX))));
+		text(cs, "cpuset.mems", mems, sizeof(mems));
+		cpuset_put(set, cs, text(cs, "cpuset.cpus", t, TEXT_MAX), mems, t);
 	}
 	json_object_set_new(d, "cpuset", set);
 
 	text(mem, "memory.stat", t, TEXT_MAX);
 	put(m, "cache", keyed(t, "cache"), 1);
-	set_opt(m, "usage", mem_entry_v1(mem, "memory"));
-	set_opt(m, "swap", mem_entry_v1(mem, "memory.memsw"));
-	set_opt(m, "kernel", mem_entry_v1(mem, "memory.kmem"));
-	set_opt(m, "kernelTCP", mem_entry_v1(mem, "memory.kmem.tcp"));
+	json_object_set_new(m, "usage", mem_entry_v1(mem, "memory"));
+	json_object_set_new(m, "swap", mem_entry_v1(mem, "memory.memsw"));
+	json_object_set_new(m, "kernel", mem_entry_v1(mem, "memory.kmem"));
+	json_object_set_new(m, "kernelTCP", mem_entry_v1(mem, "memory.kmem.tcp"));
 	if (*t)
 		json_object_set_new(m, "raw", raw_map(t));
 	json_object_set_new(d, "memory", m);
@@ -285,7 +315,7 @@ static json_t *stats_v2(const struct zone_cgroup *cg, char *t)
 	const char *g = cg->v2;
 	json_t *d = json_object(), *c = json_object(), *u = json_object(), *th = json_object();
 	json_t *set = json_object(), *m = json_object(), *p = json_object(), *b = json_object();
-	json_t *e;
+	uint64_t limit, usage, swap_limit;
 
 	text(g, "cpu.stat", t, TEXT_MAX);
 	put(u, "total", keyed(t, "usage_usec") * 1000, 1);
@@ -298,23 +328,28 @@ static json_t *stats_v2(const struct zone_cgroup *cg, char *t)
 	json_object_set_new(c, "throttling", th);
 	json_object_set_new(d, "cpu", c);
 
-	set_opt(set, "cpus", id_list(text(g, "cpuset.cpus.effective", t, TEXT_MAX)));
-	set_opt(set, "mems", id_list(text(g, "cpuset.mems.effective", t, TEXT_MAX)));
+	{
+		char mems[256];
+
+		text(g, "cpuset.mems.effective", mems, sizeof(mems));
+		cpuset_put(set, "", text(g, "cpuset.cpus.effective", t, TEXT_MAX), mems, t);
+	}
 	json_object_set_new(d, "cpuset", set);
 
 	text(g, "memory.stat", t, TEXT_MAX);
 	put(m, "cache", keyed(t, "file"), 1);
-	e = json_object();
-	put(e, "limit", num(g, "memory.max", UINT64_MAX), 0);
-	put(e, "usage", num(g, "memory.current", 0), 1);
-	put(e, "max", num(g, "memory.peak", 0), 1);
-	put(e, "failcnt", 0, 0);
-	json_object_set_new(m, "usage", e);
-	e = json_object();
-	put(e, "limit", num(g, "memory.swap.max", UINT64_MAX), 0);
-	put(e, "usage", num(g, "memory.swap.current", 0), 1);
-	put(e, "failcnt", 0, 0);
-	json_object_set_new(m, "swap", e);
+	limit = num(g, "memory.max", UINT64_MAX);
+	usage = num(g, "memory.current", 0);
+	json_object_set_new(m, "usage", mem_entry(limit, usage, num(g, "memory.peak", 0)));
+	/* memory+swap, as v1 reports it and runc converts: swap's usage plus memory's, its limit
+	 * plus memory's unless it has none */
+	swap_limit = num(g, "memory.swap.max", UINT64_MAX);
+	if (swap_limit != UINT64_MAX)
+		swap_limit = limit > UINT64_MAX - swap_limit ? UINT64_MAX : swap_limit + limit;
+	json_object_set_new(m, "swap",
+			    mem_entry(swap_limit, num(g, "memory.swap.current", 0) + usage, 0));
+	json_object_set_new(m, "kernel", mem_entry(0, 0, 0));
+	json_object_set_new(m, "kernelTCP", mem_entry(0, 0, 0));
 	if (*t)
 		json_object_set_new(m, "raw", raw_map(t));
 	json_object_set_new(d, "memory", m);
@@ -348,48 +383,78 @@ json_t *oci_stats_json(const struct zone_cgroup *cg)
 	return d;
 }
 
+/* Go's time.ParseDuration: [-+]?([0-9]*(\.[0-9]*)?unit)+ or "0", in whole ns with its
+ * arithmetic (the integer part exact, the fraction through a double), at most 2^63-1 ns
+ * (2^63 when negative). */
 int oci_parse_duration(const char *s, long long *ns)
 {
 	static const struct {
 		const char *unit;
-		double ns;
-	} units[] = {{"ns", 1},	  {"us", 1e3}, {"\xc2\xb5s", 1e3}, {"\xce\xbcs", 1e3},
-		     {"ms", 1e6}, {"s", 1e9},  {"m", 60e9},	   {"h", 3600e9}};
-	double total = 0;
+		uint64_t ns;
+	} units[] = {
+	    {"ns", 1},		 {"us", 1000},	    {"\xc2\xb5s", 1000}, /* U+00B5 */
+	    {"\xce\xbcs", 1000},					 /* U+03BC */
+	    {"ms", 1000000},	 {"s", 1000000000}, {"m", 60000000000ull}, {"h", 3600000000000ull}};
+	const uint64_t top = 1ull << 63;
+	uint64_t d = 0;
 	int neg = 0;
 
+	*ns = 0;
 	if (*s == '-' || *s == '+')
 		neg = *s++ == '-';
-	*ns = 0;
 	if (!strcmp(s, "0"))
 		return 0;
 	if (!*s)
 		return -1;
 	while (*s) {
-		size_t best = 0, k = 0, digits = 0;
-		double v = 0, scale = 1;
+		uint64_t v = 0, f = 0, u = 0;
+		double scale = 1;
+		size_t best = 0, digits = 0;
+		int over = 0;
 
-		/* [0-9]*(\.[0-9]*)? with a digit somewhere, as Go's */
-		for (; *s >= '0' && *s <= '9'; s++, digits++)
-			v = v * 10 + (*s - '0');
+		for (; *s >= '0' && *s <= '9'; s++, digits++) {
+			if (v > (top - (uint64_t)(*s - '0')) / 10)
+				return -1; /* Go: invalid duration (overflow) */
+			v = v * 10 + (uint64_t)(*s - '0');
+		}
 		if (*s == '.')
-			for (s++; *s >= '0' && *s <= '9'; s++, digits++)
-				v += (*s - '0') * (scale /= 10);
+			for (s++; *s >= '0' && *s <= '9'; s++, digits++) {
+				if (over || f > (top - (uint64_t)(*s - '0')) / 10) {
+					over = 1; /* Go drops digits past what fits */
+					continue;
+				}
+				f = f * 10 + (uint64_t)(*s - '0');
+				scale *= 10;
+			}
 		if (!digits)
 			return -1;
 		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 			size_t l = strlen(units[i].unit);
 			if (!strncmp(s, units[i].unit, l) && l > best)
-				best = l, k = i;
+				best = l, u = units[i].ns;
 		}
 		if (!best)
 			return -1; /* Go: a number needs its unit */
-		total += v * units[k].ns;
 		s += best;
+		if (v > top / u)
+			return -1;
+		v *= u;
+		if (f > 0) {
+			v += (uint64_t)((double)f * ((double)u / scale));
+			if (v > top)
+				return -1;
+		}
+		d += v;
+		if (d > top)
+			return -1;
 	}
-	if (total > 9.2e18)
+	if (neg) {
+		*ns = d == top ? INT64_MIN : -(long long)d;
+		return 0;
+	}
+	if (d > top - 1)
 		return -1;
-	*ns = neg ? -(long long)total : (long long)total;
+	*ns = (long long)d;
 	return 0;
 }
 
@@ -409,6 +474,8 @@ static json_t *event(const char *type, const char *id, json_t *data)
 
 	if (ev && data)
 		json_object_set_new(ev, "data", data);
+	else
+		json_decref(data);
 	return ev;
 }
 
@@ -423,8 +490,13 @@ static int oom_watch(const struct zone_cgroup *cg, int *v2)
 	*v2 = cg->layout == ZONE_CG_V2;
 	if (*v2) {
 		int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+		char ev[ZONE_CG_PATH + 32];
+
+		/* memory.events for the kills, cgroup.events for the end (populated 0), as runc */
 		snprintf(path, sizeof(path), "%s/memory.events", cg->v2);
-		if (in >= 0 && inotify_add_watch(in, path, IN_MODIFY) < 0) {
+		snprintf(ev, sizeof(ev), "%s/cgroup.events", cg->v2);
+		if (in >= 0 && (inotify_add_watch(in, path, IN_MODIFY) < 0 ||
+				inotify_add_watch(in, ev, IN_MODIFY) < 0)) {
 			close(in);
 			in = -1;
 		}
@@ -470,8 +542,9 @@ static int stream(const struct oci_state *s, struct zone_cgroup *cg, long long i
 	for (;;) {
 		uint64_t now = now_ns();
 		struct pollfd pf = {.fd = fd, .events = POLLIN};
-		int wait_ms = now >= next ? 0 : (int)((next - now + 999999) / 1000000);
-		int r = poll(&pf, 1, wait_ms > 1000 ? 1000 : wait_ms);
+		uint64_t wait_ms = now >= next ? 0 : (next - now + 999999) / 1000000;
+		/* at most a second: the deletion is looked for as often */
+		int r = poll(&pf, 1, wait_ms > 1000 ? 1000 : (int)wait_ms);
 
 		if (r < 0 && errno != EINTR)
 			return -1;
@@ -487,6 +560,10 @@ static int stream(const struct oci_state *s, struct zone_cgroup *cg, long long i
 				if (k > kills && emit(event("oom", s->id, NULL)) < 0)
 					return -1;
 				kills = k;
+				/* the container's last process gone: runc ends here on cgroup2 */
+				if (strstr(text(cg->v2, "cgroup.events", buf, sizeof(buf)),
+					   "populated 0"))
+					return 0;
 			} else {
 				uint64_t n;
 				char path[ZONE_CG_PATH + 32];
@@ -524,15 +601,20 @@ int oci_cmd_events(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (!strcmp(a, "--stats") || !strcmp(a, "-stats"))
+		const char *f = a[0] == '-' ? a + 1 + (a[1] == '-') : NULL;
+
+		/* Go's flag package: -name or --name, -name=value, a boolean's =true/false */
+		if (f && (!strcmp(f, "stats") || !strcmp(f, "stats=true")))
 			stats = 1;
-		else if (!strcmp(a, "--interval") || !strcmp(a, "-interval")) {
+		else if (f && !strcmp(f, "stats=false"))
+			stats = 0;
+		else if (f && !strcmp(f, "interval")) {
 			if (i + 1 >= argc)
 				return oci_fail(&e, "flag needs an argument: %s", a), oci_error(&e);
 			iv = argv[++i];
-		} else if (!strncmp(a, "--interval=", 11))
-			iv = a + 11;
-		else if (a[0] == '-' && a[1])
+		} else if (f && !strncmp(f, "interval=", 9))
+			iv = f + 9;
+		else if (f && a[1])
 			return oci_fail(&e, "flag provided but not defined: %s", a), oci_error(&e);
 		else if (id)
 			return oci_fail(&e, "%s: \"events\" requires exactly 1 argument(s)",

@@ -149,7 +149,10 @@ static void test_v1(void **state)
 	assert_int_equal(at(d, "memory/usage/usage"), 12288);
 	assert_false(has(d, "memory/usage/max"));
 	assert_int_equal(at(d, "memory/usage/failcnt"), 2);
-	assert_false(has(d, "memory/swap")); /* no memsw files: no entry */
+	/* no memsw files: the entry still, as Go prints a struct whatever its omitempty */
+	assert_int_equal(at(d, "memory/swap/limit"), 0);
+	assert_int_equal(at(d, "memory/swap/failcnt"), 0);
+	assert_false(has(d, "memory/swap/usage"));
 	assert_int_equal(at(d, "memory/kernelTCP/limit"), 9223372036854771712LL);
 	assert_false(has(d, "memory/kernelTCP/usage"));
 	assert_int_equal(at(d, "memory/raw/rss"), 4096);
@@ -174,7 +177,11 @@ static void test_v1(void **state)
 	assert_non_null(d = oci_stats_json(&cg));
 	assert_false(has(d, "cpu/usage/total"));
 	assert_int_equal(at(d, "cpu/usage/user"), 0);
-	assert_false(has(d, "memory/usage"));
+	assert_int_equal(at(d, "memory/usage/limit"), 0);
+	assert_false(has(d, "memory/usage/usage"));
+	assert_int_equal(at(d, "cpuset/mem_hardwall"), 0); /* the nine integers, always */
+	assert_int_equal(at(d, "cpuset/sched_relax_domain_level"), 0);
+	assert_false(has(d, "cpuset/cpus"));
 	json_decref(d);
 }
 
@@ -191,7 +198,7 @@ static void test_v2(void **state)
 		 "throttled_usec 5\n");
 	put_file(cg.v2, "cpuset.cpus.effective", "0-1\n");
 	put_file(cg.v2, "memory.stat", "anon 4096\nfile 8192\n");
-	put_file(cg.v2, "memory.max", "max\n");
+	put_file(cg.v2, "memory.max", "67108864\n");
 	put_file(cg.v2, "memory.current", "12288\n");
 	put_file(cg.v2, "memory.swap.max", "1048576\n");
 	put_file(cg.v2, "pids.current", "2\n");
@@ -204,9 +211,13 @@ static void test_v2(void **state)
 	assert_int_equal(at(d, "cpu/throttling/throttledTime"), 5000);
 	assert_int_equal(at(d, "cpuset/cpus/1"), 1);
 	assert_int_equal(at(d, "memory/cache"), 8192);
-	assert_int_equal(at(d, "memory/usage/limit"), INT64_MAX); /* "max" */
+	assert_int_equal(at(d, "memory/usage/limit"), 67108864);
 	assert_int_equal(at(d, "memory/usage/usage"), 12288);
-	assert_int_equal(at(d, "memory/swap/limit"), 1048576);
+	/* memory+swap, as runc converts cgroup2's swap: limits and usages added */
+	assert_int_equal(at(d, "memory/swap/limit"), 67108864 + 1048576);
+	assert_int_equal(at(d, "memory/swap/usage"), 12288);
+	assert_int_equal(at(d, "memory/kernel/limit"), 0);
+	assert_int_equal(at(d, "cpuset/cpu_exclusive"), 0);
 	assert_int_equal(at(d, "memory/raw/anon"), 4096);
 	assert_int_equal(at(d, "pids/limit"), 100);
 	b = json_object_get(json_object_get(d, "blkio"), "ioServiceBytesRecursive");
@@ -217,6 +228,13 @@ static void test_v2(void **state)
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(b, 1), "value")), 8192);
 	b = json_object_get(json_object_get(d, "blkio"), "ioServicedRecursive");
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(b, 1), "value")), 2);
+	json_decref(d);
+
+	/* no limits: "max" is 2^63-1 here (jansson has no unsigned integers), a sum stays there */
+	put_file(cg.v2, "memory.max", "max\n");
+	assert_non_null(d = oci_stats_json(&cg));
+	assert_int_equal(at(d, "memory/usage/limit"), INT64_MAX);
+	assert_int_equal(at(d, "memory/swap/limit"), INT64_MAX);
 	json_decref(d);
 }
 
@@ -235,9 +253,13 @@ static void test_duration(void **state)
 		    {"3us", 3000},
 		    {"3\xc2\xb5s", 3000},
 		    {"+2m", 120000000000LL},
-		    {"0s", 0}};
-	static const char *const bad[] = {"",  "5",    "abc", "5x",	     "1s5",
-					  "s", "1e3s", "-",   "99999999999h"};
+		    {"0s", 0},
+		    {"3.00064s", 3000640000LL}, /* exact, as Go's integer part and fraction */
+		    {"2562047h", 2562047LL * 3600000000000LL},
+		    {"9223372036854775807ns", INT64_MAX},
+		    {"-9223372036854775808ns", INT64_MIN}};
+	static const char *const bad[] = {
+	    "", "5", "abc", "5x", "1s5", "s", "1e3s", "-", "99999999999h", "9223372036854775808ns"};
 	long long ns;
 
 	(void)state;

@@ -158,19 +158,27 @@ echo "ok   the links are read-only, the host's entry out of the container's reac
 
 # a flush of the host's entries (systemd-binfmt's restart on a host without the binfmt.d
 # file): the running container's page daemon registers the entry again within its second,
-# so a set-user-ID exec runs under the brand again and does not die at its first trap
-echo -1 > /proc/sys/fs/binfmt_misc/lxzone-oci
-back=0
-for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-	[ -f /proc/sys/fs/binfmt_misc/lxzone-oci ] && back=1 && break
-	sleep 0.1
-done
-[ $back = 1 ] || fail "the host's entry was not registered again 2 s after a flush"
-grep -qx "flags: POC" /proc/sys/fs/binfmt_misc/lxzone-oci || fail "entry after a flush: $(cat /proc/sys/fs/binfmt_misc/lxzone-oci)"
-out=$(asuser $L/suid who f)
-[ "$(field "$out" euid)" = 0 ] && [ "$(field "$out" uid)" = 1000 ] ||
-	fail "a set-user-ID exec after a flush: $out"
-echo "ok   after a flush of the host's entries, the entry is back and a set-user-ID exec runs"
+# so a set-user-ID exec runs under the brand again and does not die at its first trap.  The
+# entry is the host's: another container's daemon or a privileged zone's supervisor would
+# register it too (and lose it for that second), so the check runs only where this
+# container's daemon is the only one
+daemons=$(ps -C lxzone-oci-page -o stat= | grep -vc '^Z' || true) # not the exited ones
+if [ "$daemons" -gt 1 ] || pgrep -f "lxzone boot " >/dev/null; then
+	echo "skip the flush check: other containers or zones run on this host"
+else
+	echo -1 > /proc/sys/fs/binfmt_misc/lxzone-oci
+	back=0
+	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		[ -f /proc/sys/fs/binfmt_misc/lxzone-oci ] && back=1 && break
+		sleep 0.1
+	done
+	[ $back = 1 ] || fail "the host's entry was not registered again 2 s after a flush"
+	grep -qx "flags: POC" /proc/sys/fs/binfmt_misc/lxzone-oci || fail "entry after a flush: $(cat /proc/sys/fs/binfmt_misc/lxzone-oci)"
+	out=$(asuser $L/suid who f)
+	[ "$(field "$out" euid)" = 0 ] && [ "$(field "$out" uid)" = 1000 ] ||
+		fail "a set-user-ID exec after a flush: $out"
+	echo "ok   after a flush of the host's entries, the entry is back and a set-user-ID exec runs"
+fi
 
 R delete --force "${ID}a" || fail "delete exited $?"
 [ -z "$(grep lxzone-exec /proc/self/mountinfo)" ] || fail "links mount left on the host"

@@ -22,7 +22,7 @@ cleanup_oci() {
 	"$OCI" --root "$STATE" delete --force "${ID}r" >/dev/null 2>&1
 	"$OCI" --root "$STATE" delete --force "${ID}b" >/dev/null 2>&1
 	"$OCI" --root "$STATE" delete --force "${ID}e" >/dev/null 2>&1
-	[ ! -d "$WORK/runc-state" ] || runc --root "$WORK/runc-state" delete --force "${ID}c" >/dev/null 2>&1
+	[ ! -d "$WORK/runc-state" ] || "${RUNC:-runc}" --root "$WORK/runc-state" delete --force "${ID}c" >/dev/null 2>&1
 	cleanup_work
 }
 trap cleanup_oci EXIT
@@ -156,7 +156,8 @@ fi
 # the kernel's OOM killer acts in the container (a 100 MiB buffer in its 64 MiB), and the end
 # of the stream, status 0, when delete removes the container; runc's refusals of an interval
 cp "$B/config.json" "$WORK/config.saved"
-config '["sleep", "300"]'
+# memory+swap at the memory limit: on a host with swap the buffer must not swap out instead
+config '["sleep", "300"]' 'c["linux"]["resources"]["memory"]["swap"] = 64 * 1024 * 1024'
 R run -d --bundle "$B" "${ID}e" || fail "run -d for events exited $?"
 cp "$WORK/config.saved" "$B/config.json"
 R events --interval 200ms "${ID}e" >"$WORK/events" 2>"$WORK/events.err" &

@@ -19,7 +19,9 @@ cleanup() {
 	rm -rf "$tmp"
 	cleanup_work # lib.sh's: this trap replaces its own (the cgroup parent was left)
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 mkdir -p "$tmp/root" "$tmp/upper" "$tmp/work"
 mount -t overlay overlay -o "lowerdir=/,upperdir=$tmp/upper,workdir=$tmp/work" "$tmp/root" ||
 	skip "cannot mount an overlay over / here"

@@ -148,18 +148,24 @@ if [ -d /proc/sys/fs/binfmt_misc ]; then
 	out=$(lxzone exec $ZP -- /usr/local/bin/privexec drop 1234 99 /usr/local/bin/privexec nnp /usr/local/bin/suid who)
 	[ "$(field "$out" euid)" = 1234 ] || fail "privileged zone: no_new_privs not honoured: $out"
 	# a flush of the host's entries: the zone's supervisor registers it again within its
-	# second, and a set-user-ID exec runs under the brand again
-	echo -1 > /proc/sys/fs/binfmt_misc/lxzone-oci
-	back=0
-	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-		[ -f /proc/sys/fs/binfmt_misc/lxzone-oci ] && back=1 && break
-		sleep 0.1
-	done
-	[ $back = 1 ] || fail "privileged zone: the host's entry not registered again 2 s after a flush"
-	out=$(lxzone exec $ZP -- /usr/local/bin/privexec drop 1234 99 /usr/local/bin/suid who f)
-	[ "$(field "$out" uid)" = 1234 ] && [ "$(field "$out" euid)" = 0 ] ||
-		fail "privileged zone: a set-user-ID program after a flush: $out"
-	echo "ok: after a flush of the host's entries, the entry is back and a set-user-ID exec runs"
+	# second, and a set-user-ID exec runs under the brand again (only where nothing else
+	# would register the host's entry: no container's daemon, no other zone)
+	daemons=$(ps -C lxzone-oci-page -o stat= | grep -vc '^Z' || true) # not the exited ones
+	if [ "$daemons" -gt 0 ] || pgrep -af "lxzone boot " | grep -qv " $ZP\$"; then
+		echo "skip the flush check: other containers or zones run on this host"
+	else
+		echo -1 > /proc/sys/fs/binfmt_misc/lxzone-oci
+		back=0
+		for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+			[ -f /proc/sys/fs/binfmt_misc/lxzone-oci ] && back=1 && break
+			sleep 0.1
+		done
+		[ $back = 1 ] || fail "privileged zone: the host's entry not registered again 2 s after a flush"
+		out=$(lxzone exec $ZP -- /usr/local/bin/privexec drop 1234 99 /usr/local/bin/suid who f)
+		[ "$(field "$out" uid)" = 1234 ] && [ "$(field "$out" euid)" = 0 ] ||
+			fail "privileged zone: a set-user-ID program after a flush: $out"
+		echo "ok: after a flush of the host's entries, the entry is back and a set-user-ID exec runs"
+	fi
 	lxzone halt $ZP
 	lxzone destroy $ZP
 else

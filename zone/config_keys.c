@@ -609,7 +609,8 @@ const struct zone_config_key zone_config_keys[] = {
      "`idmap`), its root file system is presented through an idmapped mount, and every boot "
      "mount is locked by the kernel. `list` and `info` flag privileged zones. A privileged "
      "zone's set-user-ID and execute-only programs run through the host binfmt_misc's "
-     "`lxzone-oci` entry, which its boot registers when missing (docs/architecture.md)."},
+     "`lxzone-oci` entry, which its boot registers when missing, and its supervisor again "
+     "within a second of a flush of the host's entries (docs/architecture.md)."},
     {"hostname", ZONE_KEY_STRING, NULL, "NAME", zone_hostname_check,
      "Host name inside the zone (default: the zone name)."},
     {"identity-files", ZONE_KEY_STRING, "missing", "missing|always|never", v_identity,

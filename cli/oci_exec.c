@@ -208,8 +208,7 @@ static int exec_opts(const struct exec_req *x, const struct oci_state *s,
 		return -1;
 	/* a container created by an lxzone-oci without the blkio cgroup (and no blockIO) has
 	 * none to join */
-	if (cg.v1[ZONE_CG_BLKIO][0] && access(cg.v1[ZONE_CG_BLKIO], F_OK) < 0)
-		cg.v1[ZONE_CG_BLKIO][0] = '\0';
+	zone_cgroup_skip_absent(&cg, ZONE_CG_BLKIO);
 	np = zone_cgroup_procs_files(&cg, procs, ZONE_CG_NCTRL + 1);
 	for (int k = 0; k < np; k++)
 		procs_ptr[k] = procs[k];

@@ -77,12 +77,10 @@ int zone_exec(struct zone *z, char **argv, const struct zone_exec_opts *o, int *
 	if (zone_cgroup_for(z, &cg, err) < 0)
 		return -1;
 	/* a zone booted by an lxzone without the devices cgroup: its processes have none to
-	 * join, and its capability set (recorded at boot) has no cap_mknod */
-	if (zone_cgroup_confines_devices(&cg) && access(cg.v1[ZONE_CG_DEVICES], F_OK) < 0)
-		cg.v1[ZONE_CG_DEVICES][0] = '\0';
-	/* nor, by an lxzone without the blkio cgroup, a blkio one */
-	if (cg.v1[ZONE_CG_BLKIO][0] && access(cg.v1[ZONE_CG_BLKIO], F_OK) < 0)
-		cg.v1[ZONE_CG_BLKIO][0] = '\0';
+	 * join, and its capability set (recorded at boot) has no cap_mknod; nor, by one without
+	 * the blkio cgroup, a blkio one */
+	zone_cgroup_skip_absent(&cg, ZONE_CG_DEVICES);
+	zone_cgroup_skip_absent(&cg, ZONE_CG_BLKIO);
 	/* a zone booted by an lxzone without delegation: its processes are in the zone's
 	 * cgroup itself */
 	if (!zone_cgroup_inner_exists(&cg))

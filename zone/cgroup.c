@@ -94,6 +94,12 @@ bool zone_cgroup_inner_exists(const struct zone_cgroup *cg)
 	return cg->inner[0] && cgroup_dirs(cg, dirs) > 0 && zone_cg_exists(dirs[0], cg->inner);
 }
 
+void zone_cgroup_skip_absent(struct zone_cgroup *cg, enum zone_cg_ctrl c)
+{
+	if (cg->v1[c][0] && access(cg->v1[c], F_OK) < 0)
+		cg->v1[c][0] = '\0';
+}
+
 int zone_cgroup_chown(const struct zone_cgroup *cg, uid_t uid, gid_t gid, struct zone_error *err)
 {
 	const char *dirs[ZONE_CG_NCTRL + 1];

@@ -119,6 +119,10 @@ void zone_cgroup_delegate(struct zone_cgroup *cg);
  * an lxzone without delegation, whose processes are in the zone's cgroup itself. */
 bool zone_cgroup_inner_exists(const struct zone_cgroup *cg);
 
+/* Leave out the v1 controller c when its directory is not there (a zone or container started
+ * by an lxzone that did not make it: an exec then has none to join). */
+void zone_cgroup_skip_absent(struct zone_cgroup *cg, enum zone_cg_ctrl c);
+
 /*
  * Is the kernel's sched_getaffinity the zone's answer?  True when the cgroup's effective CPUs
  * (its cpuset, else the host's online CPUs) are host CPUs 0..n-1 and no quota (millicpus, 0 or

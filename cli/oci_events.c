@@ -22,6 +22,7 @@
  */
 #include "cli/oci.h"
 #include "lib/readfile.h"
+#include "proc/lxcgroup.h"
 #include "zone/cgroup.h"
 
 #include <errno.h>
@@ -61,12 +62,9 @@ static uint64_t num(const char *dir, const char *file, uint64_t max_val)
 /* The value of "key N" in a flat keyed file's text (memory.stat, cpu.stat...), 0 if none. */
 static uint64_t keyed(const char *t, const char *key)
 {
-	size_t kl = strlen(key);
+	uint64_t v;
 
-	for (const char *l = t; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
-		if (!strncmp(l, key, kl) && l[kl] == ' ')
-			return strtoull(l + kl + 1, NULL, 10);
-	return 0;
+	return lx_kv_lookup(lx_text_cstr(t), key, &v) ? v : 0;
 }
 
 /* A counter as JSON: jansson's integers are signed, so above 2^63-1 it is 2^63-1. */
@@ -101,25 +99,19 @@ static json_t *numbers(const char *t)
 	return a;
 }
 
-/* A CPU or node list ("0-3,6") as runc's array of numbers; NULL when empty. */
+/* A CPU or node list ("0-3,6") as runc's array of numbers; NULL when empty (or past
+ * lxproc's LX_CPUSET_MAX, which its parser refuses). */
 static json_t *id_list(const char *t)
 {
-	json_t *a = json_array();
-	const char *p = t;
-	char *end;
+	struct lx_cpuset set;
+	json_t *a;
 
-	while (a && *p >= '0' && *p <= '9') {
-		unsigned long lo = strtoul(p, &end, 10), hi = lo;
-		if (*end == '-')
-			hi = strtoul(end + 1, &end, 10);
-		for (unsigned long i = lo; i <= hi && i - lo < 4096; i++)
-			json_array_append_new(a, json_integer((json_int_t)i));
-		p = *end == ',' ? end + 1 : end;
-	}
-	if (a && json_array_size(a) == 0) {
-		json_decref(a);
+	if (!lx_cpuset_parse(lx_text_cstr(t), &set) || lx_cpuset_count(&set) == 0)
 		return NULL;
-	}
+	a = json_array();
+	for (unsigned i = 0; a && i < LX_CPUSET_MAX; i++)
+		if (lx_cpuset_has(&set, i))
+			json_array_append_new(a, json_integer((json_int_t)i));
 	return a;
 }
 
@@ -159,23 +151,19 @@ static json_t *mem_entry(uint64_t limit, uint64_t usage, uint64_t max)
 	return e;
 }
 
-/* runc's CPUSet: the lists (left out when empty) and its nine integers, always there; dir
- * "" (cgroup2, or no cpuset controller) gives zeros. */
+/* runc's CPUSet from dir: the lists in cpus and mems (left out when empty) and its nine
+ * integers, always there (zeros where the files are not: cgroup2, no cpuset controller). */
 static void cpuset_put(json_t *set, const char *dir, const char *cpus, const char *mems, char *t)
 {
-	static const char *const flags[] = {"cpu_exclusive",	  "mems",
-					    "mem_hardwall",	  "mem_exclusive",
-					    "memory_migrate",	  "memory_spread_page",
-					    "memory_spread_slab", "memory_pressure",
-					    "sched_load_balance", NULL};
+	static const char *const flags[] = {
+	    "mem_hardwall",	  "mem_exclusive",   "memory_migrate",	   "memory_spread_page",
+	    "memory_spread_slab", "memory_pressure", "sched_load_balance", NULL};
 	char f[64];
 
-	set_opt(set, "cpus", id_list(cpus));
+	set_opt(set, "cpus", id_list(text(dir, cpus, t, TEXT_MAX)));
+	put(set, "cpu_exclusive", num(dir, "cpuset.cpu_exclusive", 0), 0);
+	set_opt(set, "mems", id_list(text(dir, mems, t, TEXT_MAX)));
 	for (int i = 0; flags[i]; i++) {
-		if (!strcmp(flags[i], "mems")) {
-			set_opt(set, "mems", id_list(mems));
-			continue;
-		}
 		snprintf(f, sizeof(f), "cpuset.%s", flags[i]);
 		put(set, flags[i], num(dir, f, 0), 0);
 	}
@@ -281,12 +269,7 @@ static json_t *stats_v1(const struct zone_cgroup *cg, char *t)
 	json_object_set_new(c, "throttling", th);
 	json_object_set_new(d, "cpu", c);
 
-	{
-		char mems[256];
-
-		text(cs, "cpuset.mems", mems, sizeof(mems));
-		cpuset_put(set, cs, text(cs, "cpuset.cpus", t, TEXT_MAX), mems, t);
-	}
+	cpuset_put(set, cs, "cpuset.cpus", "cpuset.mems", t);
 	json_object_set_new(d, "cpuset", set);
 
 	text(mem, "memory.stat", t, TEXT_MAX);
@@ -328,12 +311,7 @@ static json_t *stats_v2(const struct zone_cgroup *cg, char *t)
 	json_object_set_new(c, "throttling", th);
 	json_object_set_new(d, "cpu", c);
 
-	{
-		char mems[256];
-
-		text(g, "cpuset.mems.effective", mems, sizeof(mems));
-		cpuset_put(set, "", text(g, "cpuset.cpus.effective", t, TEXT_MAX), mems, t);
-	}
+	cpuset_put(set, g, "cpuset.cpus.effective", "cpuset.mems.effective", t);
 	json_object_set_new(d, "cpuset", set);
 
 	text(g, "memory.stat", t, TEXT_MAX);

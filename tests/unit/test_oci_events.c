@@ -62,27 +62,28 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-static json_int_t at(json_t *o, const char *path)
+/* The member at path ("memory/usage/limit"; an array's element by its index), or NULL. */
+static json_t *walk(json_t *o, const char *path)
 {
 	char buf[128], *save = NULL;
-	json_t *v = o;
 
 	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *k = strtok_r(buf, "/", &save); k && v; k = strtok_r(NULL, "/", &save))
-		v = json_is_array(v) ? json_array_get(v, (size_t)atoi(k)) : json_object_get(v, k);
+	for (char *k = strtok_r(buf, "/", &save); k && o; k = strtok_r(NULL, "/", &save))
+		o = json_is_array(o) ? json_array_get(o, (size_t)atoi(k)) : json_object_get(o, k);
+	return o;
+}
+
+static json_int_t at(json_t *o, const char *path)
+{
+	json_t *v = walk(o, path);
+
 	assert_true(json_is_integer(v));
 	return json_integer_value(v);
 }
 
 static int has(json_t *o, const char *path)
 {
-	char buf[128], *save = NULL;
-	json_t *v = o;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *k = strtok_r(buf, "/", &save); k && v; k = strtok_r(NULL, "/", &save))
-		v = json_object_get(v, k);
-	return v != NULL;
+	return walk(o, path) != NULL;
 }
 
 static void test_v1(void **state)

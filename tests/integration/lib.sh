@@ -50,6 +50,19 @@ fail() {
 	failures=$((failures + 1))
 }
 
+# cgroupns_holder: a process in a cgroup namespace of its own made by the host's root
+# (`unshare --cgroup`, so the host's user namespace owns it), living 60 s at most: its pid in
+# CGNS_PID, its namespace in CGNS, unshare's pid in CGNS_OWNER (kill both when done).
+cgroupns_holder() {
+	unshare --cgroup --fork sleep 60 &
+	CGNS_OWNER=$!
+	sleep 0.3
+	CGNS_PID=$(pgrep -P "$CGNS_OWNER" sleep || echo "$CGNS_OWNER")
+	CGNS=$(readlink "/proc/$CGNS_PID/ns/cgroup")
+	[ -n "$CGNS" ] && [ "$CGNS" != "$(readlink /proc/self/ns/cgroup)" ] ||
+		fail "unshare --cgroup made no namespace"
+}
+
 need_root() {
 	[ "$(id -u)" = 0 ] || skip "needs root (namespaces, chroot, mounts)"
 }

@@ -220,29 +220,25 @@ R delete --force "${ID}d"
 # joins paths before it unshares the user namespace): joined before it, by PID 1 and by exec,
 # whose cgroups are seen from that namespace's root; the config's cgroup mount still made
 # (runc's own mount of it fails there with EPERM).  Until stop 44 it was refused.
-unshare --cgroup --fork sleep 60 &
-cgown=$!
-sleep 0.2
-cgp=$(pgrep -P "$cgown" sleep || echo "$cgown")
+cgroupns_holder
 config '["sh", "-c", "cat /proc/self/cgroup > /out/ucg; ls /sys/fs/cgroup/pids > /out/ucgfs; exec sleep 300"]' '
 c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "cgroup"]
-c["linux"]["namespaces"] += [{"type": "user"}, {"type": "cgroup", "path": "/proc/'"$cgp"'/ns/cgroup"}]
+c["linux"]["namespaces"] += [{"type": "user"}, {"type": "cgroup", "path": "/proc/'"$CGNS_PID"'/ns/cgroup"}]
 c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 300000, "size": 65536}]
 c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 300000, "size": 65536}]'
-[ "$(readlink "/proc/$cgp/ns/cgroup")" != "$(readlink /proc/self/ns/cgroup)" ] || fail "unshare --cgroup made no namespace"
 R run -d --bundle "$B" "${ID}d" 2>"$WORK/err" || fail "own user namespace, cgroup by path: run -d exited $?: $(cat "$WORK/err")"
 wait_file "$WORK/out/ucgfs"
-[ "$(readlink "/proc/$(state_pid "${ID}d")/ns/cgroup")" = "$(readlink "/proc/$cgp/ns/cgroup")" ] ||
+[ "$(readlink "/proc/$(state_pid "${ID}d")/ns/cgroup")" = "$CGNS" ] ||
 	fail "own user namespace, cgroup by path: PID 1 in $(readlink "/proc/$(state_pid "${ID}d")/ns/cgroup")"
 [ "$(awk '/^Uid:/ {print $2}' "/proc/$(state_pid "${ID}d")/status")" = 300000 ] ||
 	fail "own user namespace, cgroup by path: PID 1 is not the namespace's root"
 grep -q "^0::/.*${ID}d\$" "$WORK/out/ucg" || fail "own user namespace, cgroup by path: /proc/self/cgroup: $(cat "$WORK/out/ucg")"
 grep -q "cgroup.procs" "$WORK/out/ucgfs" || fail "own user namespace, cgroup by path: /sys/fs/cgroup/pids: $(cat "$WORK/out/ucgfs")"
-[ "$(R exec "${ID}d" readlink /proc/self/ns/cgroup)" = "$(readlink "/proc/$cgp/ns/cgroup")" ] ||
+[ "$(R exec "${ID}d" readlink /proc/self/ns/cgroup)" = "$CGNS" ] ||
 	fail "own user namespace, cgroup by path: exec is not in it"
 [ "$(R exec "${ID}d" id -u)" = 0 ] || fail "own user namespace, cgroup by path: exec is not the container's root"
 R delete --force "${ID}d"
-kill "$cgp" "$cgown" 2>/dev/null
+kill "$CGNS_PID" "$CGNS_OWNER" 2>/dev/null
 R delete --force "${ID}b"
 chown -R 0:0 "$B/rootfs"
 echo "ok   a pod's user namespace joined with its network, uts, ipc and pid (maps given or not; binfmt entry shared) and cgroup, a cgroup namespace it does not own, other maps, not-a-userns, the runtime's own, one mapping the host's root and a mount path refused; own user namespace with a network path, a cgroup path, and none"

@@ -174,18 +174,13 @@ echo "ok   podman run --uidmap --network host (the host's network namespace and 
 # a user namespace of its own with a cgroup namespace by path (podman's --cgroupns=ns:PATH),
 # one the host's user namespace owns: joined before the user namespace, as runc's nsexec
 # does (runc 1.1.5 then fails its own cgroup mount there with EPERM; refused until stop 44)
-unshare --cgroup --fork sleep 60 &
-cgown=$!
-sleep 0.3
-cgp=$(pgrep -P "$cgown" sleep || echo "$cgown")
-cgns=$(readlink "/proc/$cgp/ns/cgroup")
-[ -n "$cgns" ] && [ "$cgns" != "$(readlink /proc/self/ns/cgroup)" ] || fail "unshare --cgroup made no namespace"
+cgroupns_holder
 out=$(P run --rm --uidmap 0:200000:65536 --gidmap 0:200000:65536 --network none \
-	--cgroupns "ns:/proc/$cgp/ns/cgroup" --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 \
+	--cgroupns "ns:/proc/$CGNS_PID/ns/cgroup" --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 \
 	localhost/lxzone-oci-busybox sh -c 'readlink /proc/self/ns/cgroup; id -u; ls /sys/fs/cgroup/pids | grep -c cgroup.procs' 2>&1) ||
 	fail "podman run --uidmap --cgroupns ns:PATH exited $?: $out"
-kill "$cgp" "$cgown" 2>/dev/null
-[ "$(echo "$out" | tr '\n' ' ')" = "$cgns 0 1 " ] || fail "podman run --uidmap --cgroupns ns:PATH: $out"
+kill "$CGNS_PID" "$CGNS_OWNER" 2>/dev/null
+[ "$(echo "$out" | tr '\n' ' ')" = "$CGNS 0 1 " ] || fail "podman run --uidmap --cgroupns ns:PATH: $out"
 echo "ok   podman run --uidmap --cgroupns ns:PATH (joined, the container's root, its cgroup mount)"
 
 # a set-user-ID root program in an image, run as uid 1000 (podman's default: no user

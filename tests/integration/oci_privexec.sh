@@ -15,6 +15,7 @@ need_image
 ID=h27px$$
 OCI_IDS="a b"
 . "$(dirname "$0")/oci_lib.sh"
+. "$(dirname "$0")/binfmt_lib.sh"
 PX=$LXZONE_BUILD/tests/bin/it_privexec
 [ -x "$PX" ] || skip "no $PX: build the it_privexec target"
 
@@ -162,17 +163,10 @@ echo "ok   the links are read-only, the host's entry out of the container's reac
 # entry is the host's: another container's daemon or a privileged zone's supervisor would
 # register it too (and lose it for that second), so the check runs only where this
 # container's daemon is the only one
-daemons=$(ps -C lxzone-oci-page -o stat= | grep -vc '^Z' || true) # not the exited ones
-if [ "$daemons" -gt 1 ] || pgrep -f "lxzone boot " >/dev/null; then
+if binfmt_others 1; then
 	echo "skip the flush check: other containers or zones run on this host"
 else
-	echo -1 > /proc/sys/fs/binfmt_misc/lxzone-oci
-	back=0
-	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-		[ -f /proc/sys/fs/binfmt_misc/lxzone-oci ] && back=1 && break
-		sleep 0.1
-	done
-	[ $back = 1 ] || fail "the host's entry was not registered again 2 s after a flush"
+	binfmt_flush_back || fail "the host's entry was not registered again 2 s after a flush"
 	grep -qx "flags: POC" /proc/sys/fs/binfmt_misc/lxzone-oci || fail "entry after a flush: $(cat /proc/sys/fs/binfmt_misc/lxzone-oci)"
 	out=$(asuser $L/suid who f)
 	[ "$(field "$out" euid)" = 0 ] && [ "$(field "$out" uid)" = 1000 ] ||

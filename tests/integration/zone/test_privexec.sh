@@ -5,6 +5,7 @@
 # gives nothing where Linux gives nothing (no_new_privs, a nosuid mount, the owner itself).
 # The zone cannot change or disable the entry.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../binfmt_lib.sh"
 builtin_images
 need_brand
 P="$LXZONE_BUILD/tests/bin/it_privexec"
@@ -150,17 +151,10 @@ if [ -d /proc/sys/fs/binfmt_misc ]; then
 	# a flush of the host's entries: the zone's supervisor registers it again within its
 	# second, and a set-user-ID exec runs under the brand again (only where nothing else
 	# would register the host's entry: no container's daemon, no other zone)
-	daemons=$(ps -C lxzone-oci-page -o stat= | grep -vc '^Z' || true) # not the exited ones
-	if [ "$daemons" -gt 0 ] || pgrep -af "lxzone boot " | grep -qv " $ZP\$"; then
+	if binfmt_others 0 "$ZP"; then
 		echo "skip the flush check: other containers or zones run on this host"
 	else
-		echo -1 > /proc/sys/fs/binfmt_misc/lxzone-oci
-		back=0
-		for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-			[ -f /proc/sys/fs/binfmt_misc/lxzone-oci ] && back=1 && break
-			sleep 0.1
-		done
-		[ $back = 1 ] || fail "privileged zone: the host's entry not registered again 2 s after a flush"
+		binfmt_flush_back || fail "privileged zone: the host's entry not registered again 2 s after a flush"
 		out=$(lxzone exec $ZP -- /usr/local/bin/privexec drop 1234 99 /usr/local/bin/suid who f)
 		[ "$(field "$out" uid)" = 1234 ] && [ "$(field "$out" euid)" = 0 ] ||
 			fail "privileged zone: a set-user-ID program after a flush: $out"

@@ -187,15 +187,13 @@ static json_t *raw_map(const char *t)
 
 /* A v1 blkio statistics file ("MAJ:MIN Op value" lines, and a "Total" line without a device)
  * as runc's entries, each field left out when 0 as runc's omitempty does; NULL when none. */
-static json_t *blkio_v1(const char *dir, const char *file)
+static json_t *blkio_v1(const char *dir, const char *file, char *t)
 {
-	char *t = malloc(TEXT_MAX), op[32];
+	char op[32];
 	json_t *a = NULL;
 	unsigned maj, min;
 	unsigned long long v;
 
-	if (!t)
-		return NULL;
 	text(dir, file, t, TEXT_MAX);
 	for (const char *l = t; *l; l = strchr(l, '\n'), l = l ? l + 1 : "")
 		if (sscanf(l, "%u:%u %31s %llu", &maj, &min, op, &v) == 4) {
@@ -208,7 +206,6 @@ static json_t *blkio_v1(const char *dir, const char *file)
 				a = json_array();
 			json_array_append_new(a, e);
 		}
-	free(t);
 	return a;
 }
 
@@ -287,8 +284,8 @@ static json_t *stats_v1(const struct zone_cgroup *cg, char *t)
 	json_object_set_new(d, "pids", p);
 
 	set_opt(b, "ioServiceBytesRecursive",
-		blkio_v1(blk, "blkio.throttle.io_service_bytes_recursive"));
-	set_opt(b, "ioServicedRecursive", blkio_v1(blk, "blkio.throttle.io_serviced_recursive"));
+		blkio_v1(blk, "blkio.throttle.io_service_bytes_recursive", t));
+	set_opt(b, "ioServicedRecursive", blkio_v1(blk, "blkio.throttle.io_serviced_recursive", t));
 	json_object_set_new(d, "blkio", b);
 	return d;
 }

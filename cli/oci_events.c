@@ -241,13 +241,16 @@ static json_t *blkio_v2(const char *t, int ios)
 	return a;
 }
 
-static json_t *stats_v1(const struct zone_cgroup *cg, char *t)
+/* The parts of runc's types.Stats the cgroup files fill, each an object made empty. */
+struct stats {
+	json_t *usage, *throttling, *cpuset, *memory, *pids, *blkio;
+};
+
+static void fill_v1(const struct zone_cgroup *cg, const struct stats *st, char *t)
 {
 	const char *acct = cg->v1[ZONE_CG_CPUACCT], *cpu = cg->v1[ZONE_CG_CPU];
-	const char *cs = cg->v1[ZONE_CG_CPUSET], *mem = cg->v1[ZONE_CG_MEMORY];
-	const char *blk = cg->v1[ZONE_CG_BLKIO];
-	json_t *d = json_object(), *c = json_object(), *u = json_object(), *th = json_object();
-	json_t *set = json_object(), *m = json_object(), *p = json_object(), *b = json_object();
+	const char *mem = cg->v1[ZONE_CG_MEMORY], *blk = cg->v1[ZONE_CG_BLKIO];
+	json_t *u = st->usage, *th = st->throttling, *m = st->memory, *b = st->blkio;
 	uint64_t tick = 1000000000ull / (uint64_t)sysconf(_SC_CLK_TCK);
 
 	/* cpu: cpuacct's ns counters, its USER_HZ ticks in ns, the CFS throttling */
@@ -262,12 +265,8 @@ static json_t *stats_v1(const struct zone_cgroup *cg, char *t)
 	put(th, "periods", keyed(t, "nr_periods"), 1);
 	put(th, "throttledPeriods", keyed(t, "nr_throttled"), 1);
 	put(th, "throttledTime", keyed(t, "throttled_time"), 1);
-	json_object_set_new(c, "usage", u);
-	json_object_set_new(c, "throttling", th);
-	json_object_set_new(d, "cpu", c);
 
-	cpuset_put(set, cs, "cpuset.cpus", "cpuset.mems", t);
-	json_object_set_new(d, "cpuset", set);
+	cpuset_put(st->cpuset, cg->v1[ZONE_CG_CPUSET], "cpuset.cpus", "cpuset.mems", t);
 
 	text(mem, "memory.stat", t, TEXT_MAX);
 	put(m, "cache", keyed(t, "cache"), 1);
@@ -277,24 +276,19 @@ static json_t *stats_v1(const struct zone_cgroup *cg, char *t)
 	json_object_set_new(m, "kernelTCP", mem_entry_v1(mem, "memory.kmem.tcp"));
 	if (*t)
 		json_object_set_new(m, "raw", raw_map(t));
-	json_object_set_new(d, "memory", m);
 
-	put(p, "current", num(cg->v1[ZONE_CG_PIDS], "pids.current", 0), 1);
-	put(p, "limit", num(cg->v1[ZONE_CG_PIDS], "pids.max", 0), 1);
-	json_object_set_new(d, "pids", p);
+	put(st->pids, "current", num(cg->v1[ZONE_CG_PIDS], "pids.current", 0), 1);
+	put(st->pids, "limit", num(cg->v1[ZONE_CG_PIDS], "pids.max", 0), 1);
 
 	set_opt(b, "ioServiceBytesRecursive",
 		blkio_v1(blk, "blkio.throttle.io_service_bytes_recursive", t));
 	set_opt(b, "ioServicedRecursive", blkio_v1(blk, "blkio.throttle.io_serviced_recursive", t));
-	json_object_set_new(d, "blkio", b);
-	return d;
 }
 
-static json_t *stats_v2(const struct zone_cgroup *cg, char *t)
+static void fill_v2(const struct zone_cgroup *cg, const struct stats *st, char *t)
 {
 	const char *g = cg->v2;
-	json_t *d = json_object(), *c = json_object(), *u = json_object(), *th = json_object();
-	json_t *set = json_object(), *m = json_object(), *p = json_object(), *b = json_object();
+	json_t *u = st->usage, *th = st->throttling, *m = st->memory, *b = st->blkio;
 	uint64_t limit, usage, swap_limit;
 
 	text(g, "cpu.stat", t, TEXT_MAX);
@@ -304,12 +298,8 @@ static json_t *stats_v2(const struct zone_cgroup *cg, char *t)
 	put(th, "periods", keyed(t, "nr_periods"), 1);
 	put(th, "throttledPeriods", keyed(t, "nr_throttled"), 1);
 	put(th, "throttledTime", keyed(t, "throttled_usec") * 1000, 1);
-	json_object_set_new(c, "usage", u);
-	json_object_set_new(c, "throttling", th);
-	json_object_set_new(d, "cpu", c);
 
-	cpuset_put(set, g, "cpuset.cpus.effective", "cpuset.mems.effective", t);
-	json_object_set_new(d, "cpuset", set);
+	cpuset_put(st->cpuset, g, "cpuset.cpus.effective", "cpuset.mems.effective", t);
 
 	text(g, "memory.stat", t, TEXT_MAX);
 	put(m, "cache", keyed(t, "file"), 1);
@@ -327,35 +317,29 @@ static json_t *stats_v2(const struct zone_cgroup *cg, char *t)
 	json_object_set_new(m, "kernelTCP", mem_entry(0, 0, 0));
 	if (*t)
 		json_object_set_new(m, "raw", raw_map(t));
-	json_object_set_new(d, "memory", m);
 
-	put(p, "current", num(g, "pids.current", 0), 1);
-	put(p, "limit", num(g, "pids.max", 0), 1);
-	json_object_set_new(d, "pids", p);
+	put(st->pids, "current", num(g, "pids.current", 0), 1);
+	put(st->pids, "limit", num(g, "pids.max", 0), 1);
 
 	text(g, "io.stat", t, TEXT_MAX);
 	set_opt(b, "ioServiceBytesRecursive", blkio_v2(t, 0));
 	set_opt(b, "ioServicedRecursive", blkio_v2(t, 1));
-	json_object_set_new(d, "blkio", b);
-	return d;
 }
 
 json_t *oci_stats_json(const struct zone_cgroup *cg)
 {
+	struct stats st = {json_object(), json_object(), json_object(),
+			   json_object(), json_object(), json_object()};
 	char *t = malloc(TEXT_MAX);
-	json_t *d;
 
-	if (!t)
-		return NULL;
-	d = cg->layout == ZONE_CG_V2 ? stats_v2(cg, t) : stats_v1(cg, t);
+	if (t)
+		(cg->layout == ZONE_CG_V2 ? fill_v2 : fill_v1)(cg, &st, t);
 	free(t);
-	if (d) {
-		/* no hugetlb, Intel RDT or network statistics here: runc's empty shapes */
-		json_object_set_new(d, "hugetlb", json_object());
-		json_object_set_new(d, "intel_rdt", json_object());
-		json_object_set_new(d, "network_interfaces", json_null());
-	}
-	return d;
+	/* runc's order; no hugetlb, Intel RDT or network statistics here: its empty shapes */
+	return json_pack("{s:{s:o, s:o}, s:o, s:o, s:o, s:o, s:{}, s:{}, s:n}", "cpu", "usage",
+			 st.usage, "throttling", st.throttling, "cpuset", st.cpuset, "memory",
+			 st.memory, "pids", st.pids, "blkio", st.blkio, "hugetlb", "intel_rdt",
+			 "network_interfaces");
 }
 
 /* Go's time.ParseDuration: [-+]?([0-9]*(\.[0-9]*)?unit)+ or "0", in whole ns with its

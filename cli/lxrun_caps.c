@@ -142,6 +142,7 @@ int lxrun_caps_start(struct lxrun_caps *c, struct launch_opts *opts, struct zone
 	    /* no devices rules: lxrun's `default` capabilities have no cap_mknod, and without
 	     * --root the program uses the host's /dev */
 	    .devices = false,
+	    .root = opts->root ? opts->root : "/",
 	};
 
 	if (!c->active)

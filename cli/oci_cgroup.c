@@ -227,7 +227,8 @@ int oci_container_cgroup(struct container *k, struct zone_error *e)
 				     .swap = c->swap,
 				     .millicpus = c->millicpus,
 				     .pids = c->pids,
-				     .devices = true};
+				     .devices = true,
+				     .root = c->rootfs};
 	struct zone_error ze = {0};
 	char buf[32];
 	int np;

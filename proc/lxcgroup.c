@@ -330,3 +330,123 @@ bool lx_cg_v2_cpu_stat(struct lx_text t, struct lx_cputime *total)
 	total->system = lx_us_to_ticks(sys);
 	return true;
 }
+
+/* "MAJ:MIN" as a whole word. */
+static bool parse_devnum(struct lx_text w, uint32_t *major, uint32_t *minor)
+{
+	uint64_t ma, mi;
+
+	if (!lx_text_u64(&w, &ma) || w.len == 0 || w.p[0] != ':')
+		return false;
+	w.p++;
+	w.len--;
+	if (w.len == 0 || w.p[0] < '0' || w.p[0] > '9' || !lx_text_u64(&w, &mi) || w.len != 0)
+		return false;
+	if (ma > UINT32_MAX || mi > UINT32_MAX)
+		return false;
+	*major = (uint32_t)ma;
+	*minor = (uint32_t)mi;
+	return true;
+}
+
+/* The entry of major:minor in out[0 .. *n), appended when new; NULL when out is full. */
+static struct lx_diskio *diskio_slot(struct lx_diskio *out, uint32_t *n, uint32_t cap,
+				     uint32_t major, uint32_t minor)
+{
+	for (uint32_t i = 0; i < *n; i++)
+		if (out[i].major == major && out[i].minor == minor)
+			return &out[i];
+	if (*n >= cap)
+		return NULL;
+	struct lx_diskio *d = &out[(*n)++];
+	*d = (struct lx_diskio){.major = major, .minor = minor};
+	return d;
+}
+
+/* One v1 file: bytes picks the *_bytes fields, else the *_ios ones. */
+static bool blkio_v1_file(struct lx_text t, bool bytes, struct lx_diskio *out, uint32_t *n,
+			  uint32_t cap)
+{
+	struct lx_text line;
+
+	while (lx_text_next_line(&t, &line)) {
+		struct lx_text rest = line, dev, op;
+		uint32_t major, minor;
+		uint64_t v;
+
+		if (!lx_text_next_word(&rest, &dev))
+			continue; /* a blank line */
+		if (lx_text_eq_cstr(dev, "Total"))
+			continue; /* the sum over every device */
+		if (!parse_devnum(dev, &major, &minor) || !lx_text_next_word(&rest, &op) ||
+		    !lx_text_to_u64(rest, &v))
+			return false;
+		struct lx_diskio *d = diskio_slot(out, n, cap, major, minor);
+		if (d == NULL)
+			continue;
+		if (lx_text_eq_cstr(op, "Read"))
+			*(bytes ? &d->rd_bytes : &d->rd_ios) = v;
+		else if (lx_text_eq_cstr(op, "Write"))
+			*(bytes ? &d->wr_bytes : &d->wr_ios) = v;
+		else if (lx_text_eq_cstr(op, "Discard"))
+			*(bytes ? &d->dc_bytes : &d->dc_ios) = v;
+	}
+	return true;
+}
+
+bool lx_cg_v1_blkio(struct lx_text serviced, struct lx_text bytes, struct lx_diskio *out,
+		    uint32_t *n)
+{
+	uint32_t cap = *n;
+
+	*n = 0;
+	return blkio_v1_file(serviced, false, out, n, cap) &&
+	       blkio_v1_file(bytes, true, out, n, cap);
+}
+
+bool lx_cg_v2_iostat(struct lx_text t, struct lx_diskio *out, uint32_t *n)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} keys[] = {
+	    {"rbytes", offsetof(struct lx_diskio, rd_bytes)},
+	    {"wbytes", offsetof(struct lx_diskio, wr_bytes)},
+	    {"rios", offsetof(struct lx_diskio, rd_ios)},
+	    {"wios", offsetof(struct lx_diskio, wr_ios)},
+	    {"dbytes", offsetof(struct lx_diskio, dc_bytes)},
+	    {"dios", offsetof(struct lx_diskio, dc_ios)},
+	};
+	struct lx_text line;
+	uint32_t cap = *n;
+
+	*n = 0;
+	while (lx_text_next_line(&t, &line)) {
+		struct lx_text rest = line, dev, kv;
+		uint32_t major, minor;
+
+		if (!lx_text_next_word(&rest, &dev))
+			continue;
+		if (!parse_devnum(dev, &major, &minor))
+			return false;
+		struct lx_diskio *d = diskio_slot(out, n, cap, major, minor);
+		while (lx_text_next_word(&rest, &kv)) {
+			size_t eq = 0;
+			uint64_t v;
+
+			while (eq < kv.len && kv.p[eq] != '=')
+				eq++;
+			if (eq == kv.len)
+				return false;
+			for (size_t i = 0; d != NULL && i < sizeof(keys) / sizeof(keys[0]); i++) {
+				struct lx_text key = {kv.p, eq}, val = {kv.p + eq + 1, kv.len - eq - 1};
+				if (!lx_text_eq_cstr(key, keys[i].key))
+					continue;
+				if (!lx_text_to_u64(val, &v))
+					return false;
+				__builtin_memcpy((char *)d + keys[i].off, &v, sizeof(v));
+			}
+		}
+	}
+	return true;
+}

@@ -51,6 +51,16 @@ struct lx_cputime {
 	uint64_t system;
 };
 
+/*
+ * A block device's I/O done by the zone's cgroup, as /proc/diskstats shows a disk: requests
+ * and bytes read, written and discarded (v1 blkio.throttle.io_serviced_recursive and
+ * io_service_bytes_recursive; v2 io.stat's rios/rbytes, wios/wbytes, dios/dbytes).
+ */
+struct lx_diskio {
+	uint32_t major, minor;
+	uint64_t rd_ios, rd_bytes, wr_ios, wr_bytes, dc_ios, dc_bytes;
+};
+
 /* A memory or pids limit: a decimal, or "max" (v2), or a huge v1 value -> LX_NOCAP. */
 bool lx_cg_parse_limit(struct lx_text t, uint64_t *limit);
 /* A plain counter: memory.usage_in_bytes, memory.current, pids.current, memory.swap.current. */
@@ -92,6 +102,17 @@ bool lx_cg_v1_cpuacct_percpu(struct lx_text t, struct lx_cputime *out, uint32_t 
 bool lx_cg_v1_cpuacct_all(struct lx_text t, struct lx_cputime *out, uint32_t *n);
 /* v2 cpu.stat: usage_usec, user_usec, system_usec, nice_usec -> one aggregate. */
 bool lx_cg_v2_cpu_stat(struct lx_text t, struct lx_cputime *total);
+
+/*
+ * The zone's I/O by device into out[0 .. *n) (*n in: capacity, out: devices), devices in the
+ * order the files first name them and those beyond the capacity left out.  v1: the two
+ * blkio.throttle.*_recursive files' "MAJ:MIN Op N" lines (Read, Write, Discard; Sync, Async
+ * and Total are sums of those); either text may be empty.  v2: io.stat's "MAJ:MIN key=N ..."
+ * lines.  False when a line has another shape.
+ */
+bool lx_cg_v1_blkio(struct lx_text serviced, struct lx_text bytes, struct lx_diskio *out,
+		    uint32_t *n);
+bool lx_cg_v2_iostat(struct lx_text t, struct lx_diskio *out, uint32_t *n);
 
 /* Nanoseconds and microseconds to USER_HZ ticks. */
 static inline uint64_t lx_ns_to_ticks(uint64_t ns)

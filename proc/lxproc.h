@@ -99,9 +99,14 @@ struct lxproc_view {
 	struct lx_text host_diskstats;
 	struct lx_text host_version;
 
-	/* Block devices the zone may see in /proc/diskstats (names such as "vda"). */
+	/* Block devices given to the zone (names such as "vda"): /proc/diskstats shows the
+	 * host's lines of them. */
 	const char *const *disks;
 	uint32_t ndisks;
+	/* The zone's own I/O by device (its blkio or io cgroup): /proc/diskstats shows a line of
+	 * the zone's counts for each other host disk it did I/O on, as lxcfs does. */
+	const struct lx_diskio *diskio;
+	uint32_t ndiskio;
 };
 
 /* Every cap LX_NOCAP, everything else zero/empty: a view with no zone limits at all. */
@@ -122,7 +127,7 @@ enum {
 	LXPROC_IN_HOST_SWAPS = 1u << 10,
 	LXPROC_IN_HOST_DISKSTATS = 1u << 11,
 	LXPROC_IN_HOST_VERSION = 1u << 12,
-	LXPROC_IN_DISKS = 1u << 13, /* disks */
+	LXPROC_IN_DISKS = 1u << 13, /* disks, diskio */
 	/* last_pid and nr_forks as of now: the brand reads the reader's ns_last_pid */
 	LXPROC_IN_LASTPID = 1u << 14,
 };

@@ -103,17 +103,58 @@ static bool zone_has_disk(const struct lxproc_view *v, struct lx_text name)
 	return false;
 }
 
-/* The host's lines for the zone's devices, in the host's order; empty if it has none. */
+/* The zone's I/O on major:minor, or NULL when it has done none there. */
+static const struct lx_diskio *zone_diskio(const struct lxproc_view *v, struct lx_text major,
+					   struct lx_text minor)
+{
+	uint64_t ma, mi;
+
+	if (v->diskio == NULL || !lx_text_to_u64(major, &ma) || !lx_text_to_u64(minor, &mi))
+		return NULL;
+	for (uint32_t i = 0; i < v->ndiskio; i++) {
+		const struct lx_diskio *d = &v->diskio[i];
+		bool any = d->rd_ios || d->wr_ios || d->dc_ios || d->rd_bytes || d->wr_bytes ||
+			   d->dc_bytes;
+		if (d->major == ma && d->minor == mi)
+			return any ? d : NULL;
+	}
+	return NULL;
+}
+
+/*
+ * The host's lines for the zone's given devices, in the host's order, and for every other disk
+ * the zone's cgroup did I/O on, a line of the zone's own counts in the kernel's layout (requests,
+ * sectors of 512 bytes; merges, times and in-flight requests, which the cgroup does not count,
+ * as 0); empty if it has neither.
+ */
 int lxproc_diskstats(const struct lxproc_view *v, struct lx_buf *b)
 {
 	struct lx_text rest = v->host_diskstats, line;
 
 	while (lx_text_next_line(&rest, &line)) {
 		struct lx_text words = line, major, minor, name;
+		const struct lx_diskio *d;
 
-		if (lx_text_next_word(&words, &major) && lx_text_next_word(&words, &minor) &&
-		    lx_text_next_word(&words, &name) && zone_has_disk(v, name)) {
+		if (!lx_text_next_word(&words, &major) || !lx_text_next_word(&words, &minor) ||
+		    !lx_text_next_word(&words, &name))
+			continue;
+		if (zone_has_disk(v, name)) {
 			lx_buf_text(b, line);
+			lx_buf_putc(b, '\n');
+		} else if ((d = zone_diskio(v, major, minor)) != NULL) {
+			const uint64_t f[] = {d->rd_ios, 0, d->rd_bytes / 512, 0, d->wr_ios, 0,
+					      d->wr_bytes / 512, 0, 0, 0, 0, d->dc_ios, 0,
+					      d->dc_bytes / 512, 0, 0, 0};
+
+			lx_buf_u64(b, d->major, 4, ' ');
+			lx_buf_putc(b, ' ');
+			lx_buf_u64(b, d->minor, 7, ' ');
+			lx_buf_putc(b, ' ');
+			lx_buf_text(b, name);
+			for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+				lx_buf_putc(b, ' ');
+				lx_buf_u64(b, f[i], 0, ' ');
+			}
 			lx_buf_putc(b, '\n');
 		}
 	}

@@ -66,6 +66,11 @@ void lxproc_view_from_page(struct lxproc_view *v, const struct lxzone_page *p, u
 		}
 		v->disks = dn->ptr;
 		v->ndisks = n;
+		n = p->nio < LXZP_MAXDISK ? p->nio : LXZP_MAXDISK;
+		for (uint32_t i = 0; i < n; i++)
+			dn->io[i] = p->io[i];
+		v->diskio = dn->io;
+		v->ndiskio = n;
 	}
 }
 

@@ -25,7 +25,7 @@
 #include "proc/lxproc.h"
 
 #define LXZP_MAGIC    0x70677a6cU /* "lzgp" */
-#define LXZP_VERSION  7		  /* 5: disks; 6: the shared-IP view; 7: host_mem */
+#define LXZP_VERSION  8		  /* 5: disks; 6: the shared-IP view; 7: host_mem; 8: io */
 #define LXZP_MAXCPU   256	  /* host CPUs with per-CPU accounting */
 #define LXZP_MAXDISK  64	  /* block devices given to the zone (MOUNTD_MAX_DEVS) */
 #define LXZP_DISKNAME 32	  /* a kernel block device name and its NUL */
@@ -112,6 +112,11 @@ struct lxzone_page {
 	struct lxzone_host_mem {
 		uint64_t total, free, available, buffers, shmem, swap_total, swap_free;
 	} host_mem;
+	/* The zone's I/O by device at this sample, from its blkio (v1) or io (cgroup2) cgroup, for
+	 * /proc/diskstats; nio of them, the first LXZP_MAXDISK devices the files name. */
+	uint32_t nio;
+	uint32_t pad3;
+	struct lx_diskio io[LXZP_MAXDISK];
 };
 
 /* The host's CLOCK_BOOTTIME when a zone process reads reader_ns on its own CLOCK_BOOTTIME. */
@@ -120,10 +125,11 @@ static inline uint64_t lxzone_page_host_ns(const struct lxzone_page *p, uint64_t
 	return reader_ns + p->timens_boot_ns;
 }
 
-/* Names of the zone's disks copied out of a page, for lxproc_view.disks. */
+/* The zone's disks copied out of a page, for lxproc_view.disks and .diskio. */
 struct lxproc_disknames {
 	char names[LXZP_MAXDISK][LXZP_DISKNAME];
 	const char *ptr[LXZP_MAXDISK];
+	struct lx_diskio io[LXZP_MAXDISK];
 };
 
 /*
@@ -177,7 +183,8 @@ void lxproc_view_from_summary(struct lxproc_view *v, const struct lxzone_page_su
 
 /*
  * The page's fields into v (after lxproc_view_init): caps, CPU accounting and its samples,
- * boot times, load and tasks, and, when dn is given, the disks (copied into dn).  now_ns is
+ * boot times, load and tasks, and, when dn is given, the disks and the zone's I/O on them
+ * (copied into dn).  now_ns is
  * the host's CLOCK_BOOTTIME, the page's clock.  Used by every reader of the page, the brand
  * (emul/zoneview.c) and the file server (zone/lxprocfs.c), so both show the same view.
  */

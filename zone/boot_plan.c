@@ -345,6 +345,7 @@ void boot_limits(json_t *cfg, const struct boot_ctx *b, struct zone_cg_limits *l
 	l->devices = true;
 	l->blockdevs = b->mountd.devs;
 	l->nblockdevs = b->mountd.ndevs;
+	l->root = b->root;
 }
 
 /* "supervisor veth lxz... (HOST ADDRESSES) <-> eth0 (ZONE ADDRESSES)", or "on bridge BR",

@@ -89,6 +89,9 @@ struct zone_cg_limits {
 	bool devices;
 	const unsigned long *blockdevs; /* host dev_t of the zone's block devices (`device`) */
 	size_t nblockdevs;
+	/* The zone's root (NULL: none of its own): with blockdevs, the disks whose I/O by the
+	 * zone a v1 blkio cgroup counts (zone_cgroup_count_io). */
+	const char *root;
 };
 
 const char *zone_cg_layout_name(enum zone_cg_layout l);
@@ -177,6 +180,19 @@ size_t zone_cgroup_fs_list(const struct zone_cgroup *cg, struct zone_cgroup_fs *
 #define ZONE_CG_RULE 32
 size_t zone_cgroup_device_rules(const unsigned long *blockdevs, size_t n,
 				char rules[][ZONE_CG_RULE], size_t max);
+
+/*
+ * Since Linux 6.9 a v1 blkio cgroup counts I/O (blkio.throttle.io_serviced and
+ * io_service_bytes, which the zone's /proc/diskstats and `events --stats` show) only on a disk
+ * where blk-throttle is active, which the kernel makes it at the first throttle rule written
+ * for that disk, in any cgroup.  So the zone's cgroup writes a rule of "no limit" (0) for the
+ * disk its root is on and for the disks of its block devices (a partition's whole disk): the
+ * kernel then counts the zone's I/O there, as before 6.9, and limits nothing.  Best effort: a
+ * root on no block device (tmpfs, overlayfs, btrfs) or a disk without throttling is left out.
+ * Returns how many disks were activated.
+ */
+int zone_cgroup_count_io(const char *blkio_dir, const char *root, const unsigned long *devs,
+			 size_t n);
 
 /* Does this host give the zone a devices cgroup (v1 or hybrid with `devices`)? */
 bool zone_cgroup_confines_devices(const struct zone_cgroup *cg);

@@ -163,6 +163,63 @@ static int devices_confine(const char *dir, const struct zone_cg_limits *lim,
 	return 0;
 }
 
+/* The whole disk of block device dev (a partition's parent), 0 when sysfs has no disk. */
+static unsigned long whole_disk(unsigned long dev)
+{
+	char p[96], num[32];
+	unsigned ma, mi;
+
+	if (major(dev) == 0)
+		return 0; /* an anonymous device: tmpfs, overlayfs, btrfs */
+	snprintf(p, sizeof(p), "/sys/dev/block/%u:%u/partition", major(dev), minor(dev));
+	if (access(p, F_OK) < 0) {
+		snprintf(p, sizeof(p), "/sys/dev/block/%u:%u", major(dev), minor(dev));
+		return access(p, F_OK) == 0 ? dev : 0;
+	}
+	snprintf(p, sizeof(p), "/sys/dev/block/%u:%u/../dev", major(dev), minor(dev));
+	if (zone_read_text(num, sizeof(num), "%s", p) <= 0 || sscanf(num, "%u:%u", &ma, &mi) != 2)
+		return 0;
+	return makedev(ma, mi);
+}
+
+/* The disks whose I/O is counted: the root's and the block devices' (64), each once. */
+#define COUNT_IO_MAX 65
+
+static void add_disk(unsigned long *disks, size_t *nd, unsigned long d)
+{
+	for (size_t j = 0; j < *nd; j++)
+		if (disks[j] == d)
+			return;
+	if (d != 0 && *nd < COUNT_IO_MAX)
+		disks[(*nd)++] = d;
+}
+
+int zone_cgroup_count_io(const char *blkio_dir, const char *root, const unsigned long *devs,
+			 size_t n)
+{
+	unsigned long disks[COUNT_IO_MAX];
+	size_t nd = 0;
+	struct stat st;
+	int done = 0;
+
+	if (blkio_dir == NULL || *blkio_dir == '\0' ||
+	    !zone_cg_exists(blkio_dir, "blkio.throttle.read_bps_device"))
+		return 0;
+	if (root != NULL && stat(root, &st) == 0)
+		add_disk(disks, &nd, whole_disk(st.st_dev));
+	for (size_t i = 0; i < n; i++)
+		add_disk(disks, &nd, whole_disk(devs[i]));
+	for (size_t i = 0; i < nd; i++) {
+		char rule[32];
+
+		snprintf(rule, sizeof(rule), "%u:%u 0", major(disks[i]), minor(disks[i]));
+		if (zone_cg_write_file(blkio_dir, "blkio.throttle.read_bps_device", rule, NULL) ==
+		    0)
+			done++;
+	}
+	return done;
+}
+
 static int create_v1(struct zone_cgroup *cg, const struct zone_cg_limits *lim,
 		     struct zone_error *err)
 {
@@ -182,6 +239,8 @@ static int create_v1(struct zone_cgroup *cg, const struct zone_cg_limits *lim,
 		if (c == ZONE_CG_DEVICES && lim->devices &&
 		    devices_confine(cg->v1[c], lim, err) < 0)
 			return -1;
+		if (c == ZONE_CG_BLKIO)
+			zone_cgroup_count_io(cg->v1[c], lim->root, lim->blockdevs, lim->nblockdevs);
 	}
 	const char *mem = cg->v1[ZONE_CG_MEMORY];
 	if (lim->memory != UINT64_MAX) {

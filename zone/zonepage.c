@@ -245,6 +245,7 @@ static void read_v1(const struct zone_cgroup *cg, struct lxzone_page *p, char *b
 {
 	const char *mem = cg->v1[ZONE_CG_MEMORY], *cpu = cg->v1[ZONE_CG_CPU];
 	const char *acct = cg->v1[ZONE_CG_CPUACCT], *cs = cg->v1[ZONE_CG_CPUSET];
+	const char *blk = cg->v1[ZONE_CG_BLKIO];
 	struct lx_text t, t2;
 	uint64_t memsw_limit, memsw_usage;
 	bool ok, sw_ok;
@@ -284,12 +285,22 @@ static void read_v1(const struct zone_cgroup *cg, struct lxzone_page *p, char *b
 	}
 	if (p->cpu_src == LXPROC_CPU_PERCPU)
 		sum_percpu(p);
+
+	/* the zone's I/O, the two files in two halves of buf; a missing one counts nothing */
+	n = LXZP_MAXDISK;
+	if (!read_text(blk, "blkio.throttle.io_serviced_recursive", buf, sz / 2, &t))
+		t.len = 0;
+	if (!read_text(blk, "blkio.throttle.io_service_bytes_recursive", buf + sz / 2, sz / 2, &t2))
+		t2.len = 0;
+	if ((t.len || t2.len) && lx_cg_v1_blkio(t, t2, p->io, &n))
+		p->nio = n;
 }
 
 static void read_v2(const struct zone_cgroup *cg, struct lxzone_page *p, char *buf, size_t sz)
 {
 	const char *d = cg->v2;
 	struct lx_text t;
+	uint32_t n;
 	bool ok;
 
 	p->mem_limit = read_limit(d, "memory.max", buf, sz);
@@ -305,6 +316,9 @@ static void read_v2(const struct zone_cgroup *cg, struct lxzone_page *p, char *b
 		p->cpu_quota_us = LX_NOCAP;
 	if (read_text(d, "cpu.stat", buf, sz, &t) && lx_cg_v2_cpu_stat(t, &p->cpu_total))
 		p->cpu_src = LXPROC_CPU_TOTAL;
+	n = LXZP_MAXDISK;
+	if (read_text(d, "io.stat", buf, sz, &t) && lx_cg_v2_iostat(t, p->io, &n))
+		p->nio = n;
 }
 
 int lxzone_page_read_cgroup(const struct zone_cgroup *cg, struct lxzone_page *p,
@@ -331,6 +345,8 @@ int lxzone_page_read_cgroup(const struct zone_cgroup *cg, struct lxzone_page *p,
 	p->cpu_npercpu = 0;
 	memset(p->cpu_percpu, 0, sizeof(p->cpu_percpu));
 	memset(&p->cpu_total, 0, sizeof(p->cpu_total));
+	p->nio = 0;
+	memset(p->io, 0, sizeof(p->io));
 	if (cg->layout == ZONE_CG_V2)
 		read_v2(cg, p, buf, CG_FILE_MAX);
 	else

@@ -149,6 +149,15 @@ e = b["ioServiceBytesRecursive"]
 assert e and all("op" in x and "major" in x and set(x) <= {"major", "minor", "op", "value"} for x in e), b
 assert sum(x.get("value", 0) for x in e if x["op"] == "Total") > 0, b
 assert b["ioServicedRecursive"], b' || fail "events --stats blkio: $(R events --stats "$ID" 2>&1)"
+	# and the container's /proc/diskstats: a line of its own counts for that disk (≤ 1 s old)
+	dev=$(stat -c %d "$WORK")
+	disk=$(basename "$(readlink -f "/sys/dev/block/$((dev >> 8)):$((dev & 255))")")
+	[ -e "/sys/dev/block/$((dev >> 8)):$((dev & 255))/partition" ] &&
+		disk=$(basename "$(readlink -f "/sys/dev/block/$((dev >> 8)):$((dev & 255))/..")")
+	sleep 1.2
+	R exec "$ID" cat /proc/diskstats >"$WORK/ds" || fail "exec cat /proc/diskstats exited $?"
+	awk -v d="$disk" '$3 == d && $10 >= 512 {ok = 1} END {exit !ok}' "$WORK/ds" ||
+		fail "the container's /proc/diskstats lacks its writes to $disk: $(cat "$WORK/ds")"
 else
 	echo "skip events --stats blkio: no v1 blkio here, or the work directory is on tmpfs (no block I/O)"
 fi

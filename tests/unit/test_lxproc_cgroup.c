@@ -179,6 +179,83 @@ static void test_cpu_usage(void **state)
 	assert_false(lx_cg_v2_cpu_stat(lx_text_cstr("user_usec 1\n"), &total));
 }
 
+/* The numbers of both I/O fixtures (v1's blkio files, v2's io.stat). */
+static void expect_fixture_io(const struct lx_diskio *io, uint32_t n)
+{
+	assert_int_equal(n, 2);
+	assert_int_equal(io[0].major, 254);
+	assert_int_equal(io[0].minor, 0);
+	assert_int_equal(io[0].rd_ios, 20);
+	assert_int_equal(io[0].wr_ios, 16);
+	assert_int_equal(io[0].dc_ios, 6);
+	assert_int_equal(io[0].rd_bytes, 1064960);
+	assert_int_equal(io[0].wr_bytes, 1048576);
+	assert_int_equal(io[0].dc_bytes, 1052672);
+	assert_int_equal(io[1].major, 7);
+	assert_int_equal(io[1].minor, 0);
+	assert_int_equal(io[1].rd_ios, 3);
+	assert_int_equal(io[1].rd_bytes, 12288);
+	assert_int_equal(io[1].wr_ios, 0);
+	assert_int_equal(io[1].wr_bytes, 0);
+}
+
+/* The zone's I/O by device: v1's two blkio.throttle files (Sync, Async and Total are sums and
+ * ignored) and v2's io.stat; refusals and the capacity. */
+static void test_blkio(void **state)
+{
+	struct lx_diskio io[4];
+	uint32_t n = 4;
+
+	(void)state;
+	assert_true(lx_cg_v1_blkio(fixture("cgroup-v1/capped/blkio.throttle.io_serviced_recursive"),
+				   fixture("cgroup-v1/capped/blkio.throttle.io_service_bytes_recursive"),
+				   io, &n));
+	expect_fixture_io(io, n);
+	memset(io, 0xa5, sizeof(io));
+	n = 4;
+	assert_true(lx_cg_v2_iostat(fixture("cgroup-v2/capped/io.stat"), io, &n));
+	expect_fixture_io(io, n);
+	/* a cgroup that did no I/O: "Total 0" only; an empty text */
+	n = 4;
+	assert_true(lx_cg_v1_blkio(fixture("cgroup-v1/host/blkio.throttle.io_serviced_recursive"),
+				   lx_text_cstr(""), io, &n));
+	assert_int_equal(n, 0);
+	/* one of them only: the other's fields stay 0 */
+	n = 4;
+	assert_true(lx_cg_v1_blkio(lx_text_cstr("8:16 Read 5\nTotal 5\n"), lx_text_cstr(""), io, &n));
+	assert_int_equal(n, 1);
+	assert_int_equal(io[0].major, 8);
+	assert_int_equal(io[0].minor, 16);
+	assert_int_equal(io[0].rd_ios, 5);
+	assert_int_equal(io[0].rd_bytes, 0);
+	/* the capacity: devices beyond it are left out, the rest still read */
+	n = 1;
+	assert_true(lx_cg_v2_iostat(lx_text_cstr("8:0 rbytes=1 rios=1\n8:16 rbytes=2 rios=2\n"), io,
+				    &n));
+	assert_int_equal(n, 1);
+	assert_int_equal(io[0].rd_bytes, 1);
+	/* keys io.stat may add (iocost, latency) are skipped */
+	n = 4;
+	assert_true(lx_cg_v2_iostat(lx_text_cstr("8:0 rbytes=9 wbytes=0 rios=1 wios=0 dbytes=0 "
+						 "dios=0 cost.vrate=100.00 cost.usage=3\n"),
+				    io, &n));
+	assert_int_equal(io[0].rd_bytes, 9);
+	/* other shapes */
+	static const char *const bad_v1[] = {"8:0 Read\n", "8:0 Read x\n", "8 Read 1\n",
+					     "8: Read 1\n", "8:0x Read 1\n", ":0 Read 1\n",
+					     "8:0 Read 1 2\n", "99999999999:0 Read 1\n"};
+	for (size_t i = 0; i < sizeof(bad_v1) / sizeof(bad_v1[0]); i++) {
+		n = 4;
+		assert_false(lx_cg_v1_blkio(lx_text_cstr(bad_v1[i]), lx_text_cstr(""), io, &n));
+	}
+	static const char *const bad_v2[] = {"8:0 rbytes\n", "8:0 rbytes=x\n", "x:0 rbytes=1\n",
+					     "8:0 rios=-1\n"};
+	for (size_t i = 0; i < sizeof(bad_v2) / sizeof(bad_v2[0]); i++) {
+		n = 4;
+		assert_false(lx_cg_v2_iostat(lx_text_cstr(bad_v2[i]), io, &n));
+	}
+}
+
 static void test_host_proc_parsers(void **state)
 {
 	struct lx_text stat = fixture("proc/host4/stat");
@@ -226,6 +303,7 @@ int main(void)
 	    cmocka_unit_test(test_cpuset_lists),
 	    cmocka_unit_test(test_cpu_quota),
 	    cmocka_unit_test(test_cpu_usage),
+	    cmocka_unit_test(test_blkio),
 	    cmocka_unit_test(test_host_proc_parsers),
 	};
 

@@ -423,6 +423,33 @@ static void test_diskstats_only_zone_devices(void **state)
 	v.disks = disks;
 	v.ndisks = 1;
 	expect(lxproc_diskstats, &v, want);
+
+	/* the zone's own I/O (its blkio cgroup): a line of its counts for each other disk it
+	 * did I/O on, in the host's order and the kernel's layout, sectors of 512 bytes; a disk
+	 * of zero counts, a device the host does not list, and a given disk's own counts
+	 * (the host's line stays) are not shown */
+	const struct lx_diskio io[] = {
+	    {.major = 253, .minor = 0, .rd_ios = 3, .rd_bytes = 12288, .wr_ios = 2,
+	     .wr_bytes = 1048576, .dc_ios = 1, .dc_bytes = 4096},
+	    {.major = 7, .minor = 1},
+	    {.major = 8, .minor = 0, .rd_ios = 9, .rd_bytes = 4608},
+	    {.major = 254, .minor = 0, .rd_ios = 1, .rd_bytes = 512},
+	    {.major = 7, .minor = 0, .wr_ios = 1, .wr_bytes = 4096},
+	};
+	v.diskio = io;
+	v.ndiskio = 5;
+	char both[2048];
+	snprintf(both, sizeof(both),
+		 "   7       0 loop0 0 0 0 0 1 0 8 0 0 0 0 0 0 0 0 0 0\n"
+		 "%s"
+		 " 253       0 zram0 3 0 24 0 2 0 2048 0 0 0 0 1 0 8 0 0 0\n",
+		 want);
+	expect(lxproc_diskstats, &v, both);
+	v.ndisks = 0;
+	expect(lxproc_diskstats, &v,
+	       "   7       0 loop0 0 0 0 0 1 0 8 0 0 0 0 0 0 0 0 0 0\n"
+	       " 254       0 vda 1 0 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n"
+	       " 253       0 zram0 3 0 24 0 2 0 2048 0 0 0 0 1 0 8 0 0 0\n");
 }
 
 static void test_affinity_mask(void **state)

@@ -88,7 +88,7 @@ static void test_v1_limits(void **state)
 	(void)state;
 	struct zone_cgroup cg;
 	struct zone_error err = {0};
-	struct zone_cg_limits lim = {64 << 20, 0, 1500, 64, false, NULL, 0};
+	struct zone_cg_limits lim = {64 << 20, 0, 1500, 64, false, NULL, 0, NULL};
 	char d[400];
 
 	make_v1(0);
@@ -120,7 +120,8 @@ static void test_v1_swap_and_unlimited(void **state)
 	(void)state;
 	struct zone_cgroup cg;
 	struct zone_error err = {0};
-	struct zone_cg_limits lim = {64 << 20, 32 << 20, UINT64_MAX, UINT64_MAX, false, NULL, 0};
+	struct zone_cg_limits lim = {64 << 20, 32 << 20, UINT64_MAX, UINT64_MAX,
+				     false,    NULL,	 0,	     NULL};
 	char d[400], p[500];
 
 	make_v1(1);
@@ -147,7 +148,7 @@ static void test_v2_limits(void **state)
 	(void)state;
 	struct zone_cgroup cg;
 	struct zone_error err = {0};
-	struct zone_cg_limits lim = {1 << 30, UINT64_MAX, 500, 100, false, NULL, 0};
+	struct zone_cg_limits lim = {1 << 30, UINT64_MAX, 500, 100, false, NULL, 0, NULL};
 	char d[400];
 
 	touch(fake, "cgroup.controllers", "cpuset cpu memory pids\n");
@@ -176,7 +177,7 @@ static void test_v1_devices(void **state)
 	struct zone_error err = {0};
 	const unsigned long disks[] = {makedev(8, 0), makedev(259, 3)};
 	struct zone_cg_limits lim = {UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX,
-				     true,	 disks,	     2};
+				     true,	 disks,	     2,		 NULL};
 	char d[400], p[500];
 
 	make_v1(1);
@@ -223,6 +224,38 @@ static void test_v1_devices(void **state)
 	assert_false(zone_cgroup_confines_devices(&cg));
 }
 
+/* blk-throttle made active for the zone's disks (a rule of "no limit" each): the root's
+ * disk and the given devices' whole disks, each once; nothing for a root on no block device
+ * or a device sysfs does not know, nor without the throttle file. */
+static void test_v1_count_io(void **state)
+{
+	(void)state;
+	const unsigned long devs[] = {makedev(7, 0), makedev(7, 0), makedev(4095, 77)};
+	char want[64], sys[96];
+	struct stat st;
+
+	if (access("/sys/dev/block/7:0", F_OK) < 0)
+		skip(); /* no loop0 to name */
+	/* no throttle file: not a blkio cgroup */
+	assert_int_equal(zone_cgroup_count_io(fake, "/dev/shm", devs, 3), 0);
+	assert_int_equal(zone_cgroup_count_io("", "/dev/shm", devs, 3), 0);
+	touch(fake, "blkio.throttle.read_bps_device", "");
+	/* loop0 once, the unknown device left out, the root on tmpfs (no block device) too */
+	assert_int_equal(zone_cgroup_count_io(fake, "/dev/shm", devs, 3), 1);
+	expect(fake, "blkio.throttle.read_bps_device", "7:0 0");
+	assert_int_equal(zone_cgroup_count_io(fake, "/dev/shm", NULL, 0), 0);
+	/* the root's disk, when "/" is on a whole disk here (this VM: vda) */
+	assert_int_equal(stat("/", &st), 0);
+	snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/partition", major(st.st_dev),
+		 minor(st.st_dev));
+	if (major(st.st_dev) != 0 && access(sys, F_OK) < 0 && errno == ENOENT &&
+	    (*strrchr(sys, '/') = '\0', access(sys, F_OK) == 0)) {
+		assert_int_equal(zone_cgroup_count_io(fake, "/", NULL, 0), 1);
+		snprintf(want, sizeof(want), "%u:%u 0", major(st.st_dev), minor(st.st_dev));
+		expect(fake, "blkio.throttle.read_bps_device", want);
+	}
+}
+
 /* A delegated zone cgroup on v1 (hybrid): the caps in the zone's cgroup, the child made
  * after them with a copy of them, joined, and mounted writable. */
 static void test_v1_delegated(void **state)
@@ -230,7 +263,7 @@ static void test_v1_delegated(void **state)
 	(void)state;
 	struct zone_cgroup cg;
 	struct zone_error err = {0};
-	struct zone_cg_limits lim = {64 << 20, 0, 1500, 64, false, NULL, 0};
+	struct zone_cg_limits lim = {64 << 20, 0, 1500, 64, false, NULL, 0, NULL};
 	struct zone_cgroup_fs fs[ZONE_CG_MAXFS];
 	char d[400], files[8][ZONE_CG_PROCS];
 
@@ -287,7 +320,7 @@ static void test_v2_delegated(void **state)
 	(void)state;
 	struct zone_cgroup cg;
 	struct zone_error err = {0};
-	struct zone_cg_limits lim = {1 << 30, UINT64_MAX, 500, 100, false, NULL, 0};
+	struct zone_cg_limits lim = {1 << 30, UINT64_MAX, 500, 100, false, NULL, 0, NULL};
 	char d[400];
 
 	touch(fake, "cgroup.controllers", "cpuset cpu io memory hugetlb pids rdma\n");
@@ -435,7 +468,7 @@ static void test_real_host_join_kill_remove(void **state)
 	(void)state;
 	struct zone_cgroup cg;
 	struct zone_error err = {0};
-	struct zone_cg_limits lim = {64 << 20, 0, 1000, 32, true, NULL, 0};
+	struct zone_cg_limits lim = {64 << 20, 0, 1000, 32, true, NULL, 0, NULL};
 	char name[64];
 
 	if (geteuid() != 0 || access("/sys/fs/cgroup", W_OK) != 0)
@@ -506,7 +539,7 @@ static void test_real_host_nested_kill_remove(void **state)
 	(void)state;
 	struct zone_cgroup cg;
 	struct zone_error err = {0};
-	struct zone_cg_limits lim = {64 << 20, 0, 1000, 32, true, NULL, 0};
+	struct zone_cg_limits lim = {64 << 20, 0, 1000, 32, true, NULL, 0, NULL};
 	char name[64], d[ZONE_CG_PATH + 64], pid[32];
 	const char *dirs[ZONE_CG_NCTRL + 1];
 	size_t nd = 0;
@@ -573,8 +606,8 @@ static void test_fs_list(void **state)
 	/* hybrid: memory, cpu,cpuacct co-mounted (cpu and cpuacct symlinks), pids, devices
 	 * (its zone cgroup shows the zone's own device rules, read-only), blkio, unified;
 	 * net_cls has no zone cgroup and is not listed */
-	const char *dirs[] = {"memory", "cpu,cpuacct", "pids", "devices", "blkio", "net_cls",
-			      "unified"};
+	const char *dirs[] = {"memory", "cpu,cpuacct", "pids",	 "devices",
+			      "blkio",	"net_cls",     "unified"};
 	for (size_t i = 0; i < 7; i++) {
 		snprintf(d, sizeof(d), "%s/%s", fake, dirs[i]);
 		touch(d, "cgroup.procs", "");
@@ -623,6 +656,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_v1_limits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v1_swap_and_unlimited, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v2_limits, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v1_count_io, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v1_devices, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v1_delegated, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v2_delegated, setup, teardown),

@@ -117,6 +117,32 @@ static void test_v1_capped(void **state)
 	assert_int_equal(p->cpu_percpu[1].system, 1560);
 	assert_int_equal(p->cpu_total.user, 3000);
 	assert_int_equal(p->cpu_total.system, 1560);
+	/* the zone's I/O, by device, from blkio's two throttle files */
+	assert_int_equal(p->nio, 2);
+	assert_int_equal(p->io[0].major, 254);
+	assert_int_equal(p->io[0].rd_ios, 20);
+	assert_int_equal(p->io[0].wr_bytes, 1048576);
+	assert_int_equal(p->io[1].major, 7);
+	assert_int_equal(p->io[1].rd_bytes, 12288);
+	/* read again: the same, not added to the last sample's */
+	assert_int_equal(lxzone_page_read_cgroup(&cg, p, &err), 0);
+	assert_int_equal(p->nio, 2);
+	assert_int_equal(p->io[0].rd_ios, 20);
+	/* the view the brand and the file server make of the page: the disks' I/O copied */
+	struct lxproc_view v;
+	struct lxproc_disknames *dn = calloc(1, sizeof(*dn));
+	assert_non_null(dn);
+	lxproc_view_init(&v);
+	p->magic = LXZP_MAGIC;
+	lxproc_view_from_page(&v, p, 0, dn);
+	assert_int_equal(v.ndiskio, 2);
+	assert_ptr_equal(v.diskio, dn->io);
+	assert_int_equal(v.diskio[0].wr_ios, 16);
+	assert_int_equal(v.diskio[1].minor, 0);
+	p->nio = 1000; /* a hostile or torn count: bounded by the array */
+	lxproc_view_from_page(&v, p, 0, dn);
+	assert_int_equal(v.ndiskio, LXZP_MAXDISK);
+	free(dn);
 	free(p);
 }
 
@@ -132,6 +158,7 @@ static void test_v1_host_nocap(void **state)
 	assert_true(p->mem_limit == LX_NOCAP);
 	assert_true(p->swap_limit == LX_NOCAP);
 	assert_int_equal(p->mem_usage, 1126821888);
+	assert_int_equal(p->nio, 0); /* blkio's root counts nothing: "Total 0" */
 	assert_true(p->cpu_quota_us == LX_NOCAP);
 	assert_int_equal(lx_cpuset_count(&p->cpuset), 2);
 	assert_int_equal(p->cpu_src, LXPROC_CPU_PERCPU);
@@ -193,6 +220,10 @@ static void test_v2_capped(void **state)
 	assert_int_equal(p->cpu_total.user, 30000);
 	assert_int_equal(p->cpu_total.system, 15600);
 	assert_int_equal(p->cpu_npercpu, 0);
+	/* io.stat: the same I/O as v1's fixture */
+	assert_int_equal(p->nio, 2);
+	assert_int_equal(p->io[0].dc_bytes, 1052672);
+	assert_int_equal(p->io[1].rd_ios, 3);
 	free(p);
 }
 
@@ -210,6 +241,7 @@ static void test_v2_host_nocap(void **state)
 	assert_true(p->cpu_quota_us == LX_NOCAP);
 	assert_int_equal(p->cpu_period_us, 100000);
 	assert_int_equal(lx_cpuset_count(&p->cpuset), 2);
+	assert_int_equal(p->nio, 0); /* no io.stat */
 	free(p);
 }
 

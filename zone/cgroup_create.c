@@ -305,13 +305,14 @@ static int create_v2(struct zone_cgroup *cg, const struct zone_cg_limits *lim,
 		     struct zone_error *err)
 {
 	char parent[ZONE_CG_PATH], buf[128], avail[256];
-	const char *want[] = {"memory", "cpu", "cpuset", "pids"};
+	const char *want[] = {"memory", "cpu", "cpuset", "pids", "io"};
 
 	snprintf(parent, sizeof(parent), "%s", cg->v2);
 	*strrchr(parent, '/') = '\0';
 	if (mkdir_one(parent, err) < 0)
 		return -1;
-	/* Delegate the controllers we use from the top down to the zone's parent. */
+	/* Delegate the controllers we use from the top down to the zone's parent (io for its
+	 * io.stat: the zone's I/O in its /proc/diskstats; it limits nothing by itself). */
 	if (zone_cg_read_file(cg->mnt, "cgroup.controllers", avail, sizeof(avail)) < 0)
 		avail[0] = '\0';
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {

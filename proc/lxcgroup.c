@@ -363,7 +363,37 @@ static struct lx_diskio *diskio_slot(struct lx_diskio *out, uint32_t *n, uint32_
 	return d;
 }
 
-/* One v1 file: bytes picks the *_bytes fields, else the *_ios ones. */
+#define DIO(field) offsetof(struct lx_diskio, field)
+
+/* v1's operations: the requests' field and the bytes' (Sync, Async, Total are their sums). */
+static const struct {
+	const char *op;
+	size_t ios, bytes;
+} blkio_ops[] = {
+    {"Read", DIO(rd_ios), DIO(rd_bytes)},
+    {"Write", DIO(wr_ios), DIO(wr_bytes)},
+    {"Discard", DIO(dc_ios), DIO(dc_bytes)},
+};
+
+/* io.stat's keys. */
+static const struct {
+	const char *key;
+	size_t off;
+} io_keys[] = {
+    {"rbytes", DIO(rd_bytes)}, {"wbytes", DIO(wr_bytes)}, {"rios", DIO(rd_ios)},
+    {"wios", DIO(wr_ios)},     {"dbytes", DIO(dc_bytes)}, {"dios", DIO(dc_ios)},
+};
+
+static void diskio_set(struct lx_diskio *d, size_t off, uint64_t v)
+{
+	__builtin_memcpy((char *)d + off, &v, sizeof(v));
+}
+
+/*
+ * One v1 file: bytes picks the *_bytes fields, else the *_ios ones.  A device gets an entry at
+ * its first non-zero count only: the kernel lists every device the cgroup has a rule or a
+ * group on, most of them at zero, and the capacity is for the ones with I/O.
+ */
 static bool blkio_v1_file(struct lx_text t, bool bytes, struct lx_diskio *out, uint32_t *n,
 			  uint32_t cap)
 {
@@ -381,15 +411,13 @@ static bool blkio_v1_file(struct lx_text t, bool bytes, struct lx_diskio *out, u
 		if (!parse_devnum(dev, &major, &minor) || !lx_text_next_word(&rest, &op) ||
 		    !lx_text_to_u64(rest, &v))
 			return false;
-		struct lx_diskio *d = diskio_slot(out, n, cap, major, minor);
-		if (d == NULL)
-			continue;
-		if (lx_text_eq_cstr(op, "Read"))
-			*(bytes ? &d->rd_bytes : &d->rd_ios) = v;
-		else if (lx_text_eq_cstr(op, "Write"))
-			*(bytes ? &d->wr_bytes : &d->wr_ios) = v;
-		else if (lx_text_eq_cstr(op, "Discard"))
-			*(bytes ? &d->dc_bytes : &d->dc_ios) = v;
+		for (size_t i = 0; v != 0 && i < sizeof(blkio_ops) / sizeof(blkio_ops[0]); i++) {
+			struct lx_diskio *d;
+			if (!lx_text_eq_cstr(op, blkio_ops[i].op))
+				continue;
+			if ((d = diskio_slot(out, n, cap, major, minor)) != NULL)
+				diskio_set(d, bytes ? blkio_ops[i].bytes : blkio_ops[i].ios, v);
+		}
 	}
 	return true;
 }
@@ -406,30 +434,19 @@ bool lx_cg_v1_blkio(struct lx_text serviced, struct lx_text bytes, struct lx_dis
 
 bool lx_cg_v2_iostat(struct lx_text t, struct lx_diskio *out, uint32_t *n)
 {
-	static const struct {
-		const char *key;
-		size_t off;
-	} keys[] = {
-	    {"rbytes", offsetof(struct lx_diskio, rd_bytes)},
-	    {"wbytes", offsetof(struct lx_diskio, wr_bytes)},
-	    {"rios", offsetof(struct lx_diskio, rd_ios)},
-	    {"wios", offsetof(struct lx_diskio, wr_ios)},
-	    {"dbytes", offsetof(struct lx_diskio, dc_bytes)},
-	    {"dios", offsetof(struct lx_diskio, dc_ios)},
-	};
 	struct lx_text line;
 	uint32_t cap = *n;
 
 	*n = 0;
 	while (lx_text_next_line(&t, &line)) {
 		struct lx_text rest = line, dev, kv;
-		uint32_t major, minor;
+		struct lx_diskio one = {0};
+		bool any = false;
 
 		if (!lx_text_next_word(&rest, &dev))
 			continue;
-		if (!parse_devnum(dev, &major, &minor))
+		if (!parse_devnum(dev, &one.major, &one.minor))
 			return false;
-		struct lx_diskio *d = diskio_slot(out, n, cap, major, minor);
 		while (lx_text_next_word(&rest, &kv)) {
 			size_t eq = 0;
 			uint64_t v;
@@ -438,15 +455,20 @@ bool lx_cg_v2_iostat(struct lx_text t, struct lx_diskio *out, uint32_t *n)
 				eq++;
 			if (eq == kv.len)
 				return false;
-			for (size_t i = 0; d != NULL && i < sizeof(keys) / sizeof(keys[0]); i++) {
-				struct lx_text key = {kv.p, eq}, val = {kv.p + eq + 1, kv.len - eq - 1};
-				if (!lx_text_eq_cstr(key, keys[i].key))
+			struct lx_text key = {kv.p, eq}, val = {kv.p + eq + 1, kv.len - eq - 1};
+			for (size_t i = 0; i < sizeof(io_keys) / sizeof(io_keys[0]); i++) {
+				if (!lx_text_eq_cstr(key, io_keys[i].key))
 					continue;
 				if (!lx_text_to_u64(val, &v))
 					return false;
-				__builtin_memcpy((char *)d + keys[i].off, &v, sizeof(v));
+				diskio_set(&one, io_keys[i].off, v);
+				any |= v != 0;
 			}
 		}
+		/* a device at zero takes no entry (as in v1) */
+		struct lx_diskio *d = any ? diskio_slot(out, n, cap, one.major, one.minor) : NULL;
+		if (d != NULL)
+			*d = one;
 	}
 	return true;
 }

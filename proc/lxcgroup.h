@@ -104,11 +104,12 @@ bool lx_cg_v1_cpuacct_all(struct lx_text t, struct lx_cputime *out, uint32_t *n)
 bool lx_cg_v2_cpu_stat(struct lx_text t, struct lx_cputime *total);
 
 /*
- * The zone's I/O by device into out[0 .. *n) (*n in: capacity, out: devices), devices in the
- * order the files first name them and those beyond the capacity left out.  v1: the two
- * blkio.throttle.*_recursive files' "MAJ:MIN Op N" lines (Read, Write, Discard; Sync, Async
- * and Total are sums of those); either text may be empty.  v2: io.stat's "MAJ:MIN key=N ..."
- * lines.  False when a line has another shape.
+ * The zone's I/O by device into out[0 .. *n) (*n in: capacity, out: devices): each device with
+ * a non-zero count, in the order the files first show one (the kernel lists every device the
+ * cgroup has a group on, most at zero), those beyond the capacity left out.  v1: the two
+ * blkio.throttle.*_recursive files' "MAJ:MIN Op N" lines (Read, Write, Discard; Sync, Async and
+ * Total are sums of those); either text may be empty.  v2: io.stat's "MAJ:MIN key=N ..." lines.
+ * False when a line has another shape.
  */
 bool lx_cg_v1_blkio(struct lx_text serviced, struct lx_text bytes, struct lx_diskio *out,
 		    uint32_t *n);

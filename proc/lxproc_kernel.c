@@ -123,9 +123,10 @@ static const struct lx_diskio *zone_diskio(const struct lxproc_view *v, struct l
 
 /*
  * The host's lines for the zone's given devices, in the host's order, and for every other disk
- * the zone's cgroup did I/O on, a line of the zone's own counts in the kernel's layout (requests,
- * sectors of 512 bytes; merges, times and in-flight requests, which the cgroup does not count,
- * as 0); empty if it has neither.
+ * the zone's cgroup did I/O on, a line of the zone's own counts in the kernel's layout, with as
+ * many fields as the host's line (requests as the cgroup counts them, bios submitted; sectors
+ * of 512 bytes; merges, times and in-flight requests, which it does not count, as 0); empty if
+ * it has neither.
  */
 int lxproc_diskstats(const struct lxproc_view *v, struct lx_buf *b)
 {
@@ -145,13 +146,19 @@ int lxproc_diskstats(const struct lxproc_view *v, struct lx_buf *b)
 			const uint64_t f[] = {d->rd_ios, 0, d->rd_bytes / 512, 0, d->wr_ios, 0,
 					      d->wr_bytes / 512, 0, 0, 0, 0, d->dc_ios, 0,
 					      d->dc_bytes / 512, 0, 0, 0};
+			struct lx_text w;
+			size_t nf = 0;
+
+			/* as many fields as the host's kernel prints (11 before 4.18, 15 before 5.5) */
+			while (nf < sizeof(f) / sizeof(f[0]) && lx_text_next_word(&words, &w))
+				nf++;
 
 			lx_buf_u64(b, d->major, 4, ' ');
 			lx_buf_putc(b, ' ');
 			lx_buf_u64(b, d->minor, 7, ' ');
 			lx_buf_putc(b, ' ');
 			lx_buf_text(b, name);
-			for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+			for (size_t i = 0; i < nf; i++) {
 				lx_buf_putc(b, ' ');
 				lx_buf_u64(b, f[i], 0, ' ');
 			}

@@ -66,7 +66,7 @@ void lxproc_view_from_page(struct lxproc_view *v, const struct lxzone_page *p, u
 		}
 		v->disks = dn->ptr;
 		v->ndisks = n;
-		n = p->nio < LXZP_MAXDISK ? p->nio : LXZP_MAXDISK;
+		n = p->nio < LXZP_MAXIO ? p->nio : LXZP_MAXIO;
 		for (uint32_t i = 0; i < n; i++)
 			dn->io[i] = p->io[i];
 		v->diskio = dn->io;

@@ -29,6 +29,7 @@
 #define LXZP_MAXCPU   256	  /* host CPUs with per-CPU accounting */
 #define LXZP_MAXDISK  64	  /* block devices given to the zone (MOUNTD_MAX_DEVS) */
 #define LXZP_DISKNAME 32	  /* a kernel block device name and its NUL */
+#define LXZP_MAXIO    16	  /* disks with the zone's I/O (the page stays 4 pages) */
 
 /* flags: the kernel serves lxproc's files (zone/lxprocfs.h); its sched_getaffinity is the
  * zone's answer (lx_filter_opts.affinity_native).  `lxzone exec` builds its filter from them. */
@@ -113,10 +114,10 @@ struct lxzone_page {
 		uint64_t total, free, available, buffers, shmem, swap_total, swap_free;
 	} host_mem;
 	/* The zone's I/O by device at this sample, from its blkio (v1) or io (cgroup2) cgroup, for
-	 * /proc/diskstats; nio of them, the first LXZP_MAXDISK devices the files name. */
+	 * /proc/diskstats: nio disks with a non-zero count, the first LXZP_MAXIO the files show. */
 	uint32_t nio;
 	uint32_t pad3;
-	struct lx_diskio io[LXZP_MAXDISK];
+	struct lx_diskio io[LXZP_MAXIO];
 };
 
 /* The host's CLOCK_BOOTTIME when a zone process reads reader_ns on its own CLOCK_BOOTTIME. */
@@ -129,7 +130,7 @@ static inline uint64_t lxzone_page_host_ns(const struct lxzone_page *p, uint64_t
 struct lxproc_disknames {
 	char names[LXZP_MAXDISK][LXZP_DISKNAME];
 	const char *ptr[LXZP_MAXDISK];
-	struct lx_diskio io[LXZP_MAXDISK];
+	struct lx_diskio io[LXZP_MAXIO];
 };
 
 /*

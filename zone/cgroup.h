@@ -185,14 +185,17 @@ size_t zone_cgroup_device_rules(const unsigned long *blockdevs, size_t n,
  * Since Linux 6.9 a v1 blkio cgroup counts I/O (blkio.throttle.io_serviced and
  * io_service_bytes, which the zone's /proc/diskstats and `events --stats` show) only on a disk
  * where blk-throttle is active, which the kernel makes it at the first throttle rule written
- * for that disk, in any cgroup.  So the zone's cgroup writes a rule of "no limit" (0) for the
- * disk its root is on and for the disks of its block devices (a partition's whole disk): the
- * kernel then counts the zone's I/O there, as before 6.9, and limits nothing.  Best effort: a
- * root on no block device (tmpfs, overlayfs, btrfs) or a disk without throttling is left out.
- * Returns how many disks were activated.
+ * for that disk, in any cgroup, for as long as the disk exists.  So the zone's cgroup writes a
+ * rule of "no limit" (0) for the disk its root is on (a root on no block device, an overlay's
+ * merged directory: its parent's disk, the layers') and for the disks of its block devices (a
+ * partition's whole disk): the kernel then counts the zone's I/O there, as before 6.9, and
+ * limits nothing.  Best effort: a disk left out (a root on tmpfs or btrfs, a disk without
+ * throttling) is not counted unless something else made it active.  sys_dev_block: the
+ * /sys/dev/block to read (NULL: the host's; tests: a fake tree).  Returns how many rules were
+ * written.
  */
-int zone_cgroup_count_io(const char *blkio_dir, const char *root, const unsigned long *devs,
-			 size_t n);
+int zone_cgroup_count_io(const char *blkio_dir, const char *sys_dev_block, const char *root,
+			 const unsigned long *devs, size_t n);
 
 /* Does this host give the zone a devices cgroup (v1 or hybrid with `devices`)? */
 bool zone_cgroup_confines_devices(const struct zone_cgroup *cg);

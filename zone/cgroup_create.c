@@ -163,23 +163,43 @@ static int devices_confine(const char *dir, const struct zone_cg_limits *lim,
 	return 0;
 }
 
-/* The whole disk of block device dev (a partition's parent), 0 when sysfs has no disk. */
-static unsigned long whole_disk(unsigned long dev)
+/* The whole disk of block device dev (a partition's parent), 0 when sysfs (sys: its
+ * /sys/dev/block) has no disk for it. */
+static unsigned long whole_disk(const char *sys, unsigned long dev)
 {
-	char p[96], num[32];
+	char p[PATH_MAX], num[32];
 	unsigned ma, mi;
 
 	if (major(dev) == 0)
 		return 0; /* an anonymous device: tmpfs, overlayfs, btrfs */
-	snprintf(p, sizeof(p), "/sys/dev/block/%u:%u/partition", major(dev), minor(dev));
+	snprintf(p, sizeof(p), "%s/%u:%u/partition", sys, major(dev), minor(dev));
 	if (access(p, F_OK) < 0) {
-		snprintf(p, sizeof(p), "/sys/dev/block/%u:%u", major(dev), minor(dev));
+		snprintf(p, sizeof(p), "%s/%u:%u", sys, major(dev), minor(dev));
 		return access(p, F_OK) == 0 ? dev : 0;
 	}
-	snprintf(p, sizeof(p), "/sys/dev/block/%u:%u/../dev", major(dev), minor(dev));
+	/* MAJ:MIN -> .../block/sda/sda1: the disk is the link target's parent */
+	snprintf(p, sizeof(p), "%s/%u:%u/../dev", sys, major(dev), minor(dev));
 	if (zone_read_text(num, sizeof(num), "%s", p) <= 0 || sscanf(num, "%u:%u", &ma, &mi) != 2)
 		return 0;
 	return makedev(ma, mi);
+}
+
+/* The disk under the root: its file system's, else (an overlay's merged directory: the
+ * layers' disk) its parent directory's. */
+static unsigned long root_disk(const char *sys, const char *root)
+{
+	char parent[PATH_MAX];
+	struct stat st;
+	unsigned long d;
+
+	if (root == NULL || stat(root, &st) < 0)
+		return 0;
+	if ((d = whole_disk(sys, st.st_dev)) != 0)
+		return d;
+	if (snprintf(parent, sizeof(parent), "%s/..", root) >= (int)sizeof(parent) ||
+	    stat(parent, &st) < 0)
+		return 0;
+	return whole_disk(sys, st.st_dev);
 }
 
 /* The disks whose I/O is counted: the root's and the block devices' (64), each once. */
@@ -194,21 +214,20 @@ static void add_disk(unsigned long *disks, size_t *nd, unsigned long d)
 		disks[(*nd)++] = d;
 }
 
-int zone_cgroup_count_io(const char *blkio_dir, const char *root, const unsigned long *devs,
-			 size_t n)
+int zone_cgroup_count_io(const char *blkio_dir, const char *sys_dev_block, const char *root,
+			 const unsigned long *devs, size_t n)
 {
+	const char *sys = sys_dev_block ? sys_dev_block : "/sys/dev/block";
 	unsigned long disks[COUNT_IO_MAX];
 	size_t nd = 0;
-	struct stat st;
 	int done = 0;
 
 	if (blkio_dir == NULL || *blkio_dir == '\0' ||
 	    !zone_cg_exists(blkio_dir, "blkio.throttle.read_bps_device"))
 		return 0;
-	if (root != NULL && stat(root, &st) == 0)
-		add_disk(disks, &nd, whole_disk(st.st_dev));
+	add_disk(disks, &nd, root_disk(sys, root));
 	for (size_t i = 0; i < n; i++)
-		add_disk(disks, &nd, whole_disk(devs[i]));
+		add_disk(disks, &nd, whole_disk(sys, devs[i]));
 	for (size_t i = 0; i < nd; i++) {
 		char rule[32];
 
@@ -240,7 +259,8 @@ static int create_v1(struct zone_cgroup *cg, const struct zone_cg_limits *lim,
 		    devices_confine(cg->v1[c], lim, err) < 0)
 			return -1;
 		if (c == ZONE_CG_BLKIO)
-			zone_cgroup_count_io(cg->v1[c], lim->root, lim->blockdevs, lim->nblockdevs);
+			zone_cgroup_count_io(cg->v1[c], NULL, lim->root, lim->blockdevs,
+					     lim->nblockdevs);
 	}
 	const char *mem = cg->v1[ZONE_CG_MEMORY];
 	if (lim->memory != UINT64_MAX) {

@@ -210,6 +210,12 @@ static bool read_text(const char *dir, const char *file, char *buf, size_t sz, s
 	return true;
 }
 
+/* read_text of a file that must fit: false also when it filled buf (it may go on). */
+static bool read_whole(const char *dir, const char *file, char *buf, size_t sz, struct lx_text *t)
+{
+	return read_text(dir, file, buf, sz, t) && t->len + 1 < sz;
+}
+
 static uint64_t read_limit(const char *dir, const char *file, char *buf, size_t sz)
 {
 	struct lx_text t;
@@ -286,12 +292,14 @@ static void read_v1(const struct zone_cgroup *cg, struct lxzone_page *p, char *b
 	if (p->cpu_src == LXPROC_CPU_PERCPU)
 		sum_percpu(p);
 
-	/* the zone's I/O, the two files in two halves of buf; a missing one counts nothing */
-	n = LXZP_MAXDISK;
-	if (!read_text(blk, "blkio.throttle.io_serviced_recursive", buf, sz / 2, &t))
-		t.len = 0;
-	if (!read_text(blk, "blkio.throttle.io_service_bytes_recursive", buf + sz / 2, sz / 2, &t2))
-		t2.len = 0;
+	/* the zone's I/O, the two files in two halves of buf; a missing one counts nothing, one
+	 * longer than its half (a cut line could parse as a smaller number) none at all */
+	n = LXZP_MAXIO;
+	if (!read_whole(blk, "blkio.throttle.io_serviced_recursive", buf, sz / 2, &t))
+		t = (struct lx_text){"", 0};
+	if (!read_whole(blk, "blkio.throttle.io_service_bytes_recursive", buf + sz / 2, sz / 2,
+			&t2))
+		t2 = (struct lx_text){"", 0};
 	if ((t.len || t2.len) && lx_cg_v1_blkio(t, t2, p->io, &n))
 		p->nio = n;
 }
@@ -316,8 +324,8 @@ static void read_v2(const struct zone_cgroup *cg, struct lxzone_page *p, char *b
 		p->cpu_quota_us = LX_NOCAP;
 	if (read_text(d, "cpu.stat", buf, sz, &t) && lx_cg_v2_cpu_stat(t, &p->cpu_total))
 		p->cpu_src = LXPROC_CPU_TOTAL;
-	n = LXZP_MAXDISK;
-	if (read_text(d, "io.stat", buf, sz, &t) && lx_cg_v2_iostat(t, p->io, &n))
+	n = LXZP_MAXIO;
+	if (read_whole(d, "io.stat", buf, sz, &t) && lx_cg_v2_iostat(t, p->io, &n))
 		p->nio = n;
 }
 

@@ -150,12 +150,16 @@ assert e and all("op" in x and "major" in x and set(x) <= {"major", "minor", "op
 assert sum(x.get("value", 0) for x in e if x["op"] == "Total") > 0, b
 assert b["ioServicedRecursive"], b' || fail "events --stats blkio: $(R events --stats "$ID" 2>&1)"
 	# and the container's /proc/diskstats: a line of its own counts for that disk (≤ 1 s old)
-	dev=$(stat -c %d "$WORK")
-	disk=$(basename "$(readlink -f "/sys/dev/block/$((dev >> 8)):$((dev & 255))")")
-	[ -e "/sys/dev/block/$((dev >> 8)):$((dev & 255))/partition" ] &&
-		disk=$(basename "$(readlink -f "/sys/dev/block/$((dev >> 8)):$((dev & 255))/..")")
-	sleep 1.2
-	R exec "$ID" cat /proc/diskstats >"$WORK/ds" || fail "exec cat /proc/diskstats exited $?"
+	sysd=/sys/dev/block/$(stat -c %Hd:%Ld "$WORK")
+	[ -e "$sysd/partition" ] && sysd=$sysd/..
+	disk=$(basename "$(readlink -f "$sysd")")
+	i=0 # the page is sampled once a second
+	while R exec "$ID" cat /proc/diskstats >"$WORK/ds" &&
+		! awk -v d="$disk" '$3 == d && $10 >= 512 {ok = 1} END {exit !ok}' "$WORK/ds" &&
+		[ $i -lt 15 ]; do
+		sleep 0.3
+		i=$((i + 1))
+	done
 	awk -v d="$disk" '$3 == d && $10 >= 512 {ok = 1} END {exit !ok}' "$WORK/ds" ||
 		fail "the container's /proc/diskstats lacks its writes to $disk: $(cat "$WORK/ds")"
 else

@@ -207,9 +207,9 @@ static void test_blkio(void **state)
 	uint32_t n = 4;
 
 	(void)state;
-	assert_true(lx_cg_v1_blkio(fixture("cgroup-v1/capped/blkio.throttle.io_serviced_recursive"),
-				   fixture("cgroup-v1/capped/blkio.throttle.io_service_bytes_recursive"),
-				   io, &n));
+	assert_true(lx_cg_v1_blkio(
+	    fixture("cgroup-v1/capped/blkio.throttle.io_serviced_recursive"),
+	    fixture("cgroup-v1/capped/blkio.throttle.io_service_bytes_recursive"), io, &n));
 	expect_fixture_io(io, n);
 	memset(io, 0xa5, sizeof(io));
 	n = 4;
@@ -222,16 +222,34 @@ static void test_blkio(void **state)
 	assert_int_equal(n, 0);
 	/* one of them only: the other's fields stay 0 */
 	n = 4;
-	assert_true(lx_cg_v1_blkio(lx_text_cstr("8:16 Read 5\nTotal 5\n"), lx_text_cstr(""), io, &n));
+	assert_true(
+	    lx_cg_v1_blkio(lx_text_cstr("8:16 Read 5\nTotal 5\n"), lx_text_cstr(""), io, &n));
 	assert_int_equal(n, 1);
 	assert_int_equal(io[0].major, 8);
 	assert_int_equal(io[0].minor, 16);
 	assert_int_equal(io[0].rd_ios, 5);
 	assert_int_equal(io[0].rd_bytes, 0);
+	/* a device at zero takes no entry, so the capacity goes to devices with I/O (the kernel
+	 * lists every device the cgroup has a group on) */
+	n = 1;
+	assert_true(lx_cg_v1_blkio(lx_text_cstr("8:0 Read 0\n8:0 Write 0\n8:16 Write 7\nTotal 7\n"),
+				   lx_text_cstr("8:0 Read 0\n8:16 Write 3584\n"), io, &n));
+	assert_int_equal(n, 1);
+	assert_int_equal(io[0].minor, 16);
+	assert_int_equal(io[0].wr_ios, 7);
+	assert_int_equal(io[0].wr_bytes, 3584);
+	n = 1;
+	assert_true(
+	    lx_cg_v2_iostat(lx_text_cstr("8:0 rbytes=0 rios=0\n8:16 wbytes=512 wios=1\n"), io, &n));
+	assert_int_equal(n, 1);
+	assert_int_equal(io[0].minor, 16);
+	/* a bad line past the capacity is still refused */
+	n = 1;
+	assert_false(lx_cg_v2_iostat(lx_text_cstr("8:0 rbytes=1\n8:16 rbytes=x\n"), io, &n));
 	/* the capacity: devices beyond it are left out, the rest still read */
 	n = 1;
-	assert_true(lx_cg_v2_iostat(lx_text_cstr("8:0 rbytes=1 rios=1\n8:16 rbytes=2 rios=2\n"), io,
-				    &n));
+	assert_true(
+	    lx_cg_v2_iostat(lx_text_cstr("8:0 rbytes=1 rios=1\n8:16 rbytes=2 rios=2\n"), io, &n));
 	assert_int_equal(n, 1);
 	assert_int_equal(io[0].rd_bytes, 1);
 	/* keys io.stat may add (iocost, latency) are skipped */
@@ -241,9 +259,9 @@ static void test_blkio(void **state)
 				    io, &n));
 	assert_int_equal(io[0].rd_bytes, 9);
 	/* other shapes */
-	static const char *const bad_v1[] = {"8:0 Read\n", "8:0 Read x\n", "8 Read 1\n",
-					     "8: Read 1\n", "8:0x Read 1\n", ":0 Read 1\n",
-					     "8:0 Read 1 2\n", "99999999999:0 Read 1\n"};
+	static const char *const bad_v1[] = {
+	    "8:0 Read\n",    "8:0 Read x\n", "8 Read 1\n",     "8: Read 1\n",
+	    "8:0x Read 1\n", ":0 Read 1\n",  "8:0 Read 1 2\n", "99999999999:0 Read 1\n"};
 	for (size_t i = 0; i < sizeof(bad_v1) / sizeof(bad_v1[0]); i++) {
 		n = 4;
 		assert_false(lx_cg_v1_blkio(lx_text_cstr(bad_v1[i]), lx_text_cstr(""), io, &n));

@@ -429,8 +429,14 @@ static void test_diskstats_only_zone_devices(void **state)
 	 * of zero counts, a device the host does not list, and a given disk's own counts
 	 * (the host's line stays) are not shown */
 	const struct lx_diskio io[] = {
-	    {.major = 253, .minor = 0, .rd_ios = 3, .rd_bytes = 12288, .wr_ios = 2,
-	     .wr_bytes = 1048576, .dc_ios = 1, .dc_bytes = 4096},
+	    {.major = 253,
+	     .minor = 0,
+	     .rd_ios = 3,
+	     .rd_bytes = 12288,
+	     .wr_ios = 2,
+	     .wr_bytes = 1048576,
+	     .dc_ios = 1,
+	     .dc_bytes = 4096},
 	    {.major = 7, .minor = 1},
 	    {.major = 8, .minor = 0, .rd_ios = 9, .rd_bytes = 4608},
 	    {.major = 254, .minor = 0, .rd_ios = 1, .rd_bytes = 512},
@@ -445,6 +451,11 @@ static void test_diskstats_only_zone_devices(void **state)
 		 " 253       0 zram0 3 0 24 0 2 0 2048 0 0 0 0 1 0 8 0 0 0\n",
 		 want);
 	expect(lxproc_diskstats, &v, both);
+	/* a host line of an older kernel's 11 fields (before 4.18): the zone's has as many */
+	struct lxproc_view old = v;
+	old.ndisks = 0;
+	old.host_diskstats = lx_text_cstr(" 253       0 zram0 0 0 0 0 0 0 0 0 0 0 0\n");
+	expect(lxproc_diskstats, &old, " 253       0 zram0 3 0 24 0 2 0 2048 0 0 0 0\n");
 	v.ndisks = 0;
 	expect(lxproc_diskstats, &v,
 	       "   7       0 loop0 0 0 0 0 1 0 8 0 0 0 0 0 0 0 0 0 0\n"

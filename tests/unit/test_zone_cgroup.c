@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -149,9 +150,9 @@ static void test_v2_limits(void **state)
 	struct zone_cgroup cg;
 	struct zone_error err = {0};
 	struct zone_cg_limits lim = {1 << 30, UINT64_MAX, 500, 100, false, NULL, 0, NULL};
-	char d[400];
+	char d[400], p[400];
 
-	touch(fake, "cgroup.controllers", "cpuset cpu memory pids\n");
+	touch(fake, "cgroup.controllers", "cpuset cpu io memory pids\n");
 	snprintf(d, sizeof(d), "%s/lxzone/z", fake);
 	touch(d, "cpuset.cpus.effective", "0-7\n");
 	touch(d, "memory.swap.max", "");
@@ -159,6 +160,11 @@ static void test_v2_limits(void **state)
 	assert_int_equal(cg.layout, ZONE_CG_V2);
 	if (zone_cgroup_create(&cg, &lim, &err) < 0)
 		fail_msg("%s", err.msg);
+	/* io enabled down to the zone's cgroup too (its io.stat: the zone's /proc/diskstats);
+	 * the fake file keeps the last of the writes, io's */
+	expect(fake, "cgroup.subtree_control", "+io");
+	snprintf(p, sizeof(p), "%s/lxzone", fake);
+	expect(p, "cgroup.subtree_control", "+io");
 	expect(d, "memory.max", "1073741824");
 	expect(d, "memory.swap.max", "max");
 	expect(d, "cpu.max", "50000 100000");
@@ -224,36 +230,109 @@ static void test_v1_devices(void **state)
 	assert_false(zone_cgroup_confines_devices(&cg));
 }
 
-/* blk-throttle made active for the zone's disks (a rule of "no limit" each): the root's
- * disk and the given devices' whole disks, each once; nothing for a root on no block device
- * or a device sysfs does not know, nor without the throttle file. */
+/* A fake /sys/dev/block under fake/sys: sda (8:0) and its partition sda1 (8:1), loop0 (7:0)
+ * and, when "/" is on a block device, that device (so a root on this machine's disk is one). */
+static void fake_sys_dev_block(char *sys, size_t sz, unsigned long *rootdev)
+{
+	static const struct {
+		const char *dev, *dir;
+		bool part;
+	} devs[] = {{"8:0", "block/sda", false},
+		    {"8:1", "block/sda/sda1", true},
+		    {"7:0", "block/loop0", false}};
+	char d[512], link[600], target[600];
+	struct stat st;
+
+	snprintf(sys, sz, "%s/sys/dev/block", fake);
+	touch(sys, ".keep", "");
+	for (size_t i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+		snprintf(d, sizeof(d), "%s/sys/devices/%s", fake, devs[i].dir);
+		touch(d, "dev", devs[i].dev);
+		if (devs[i].part)
+			touch(d, "partition", "1\n");
+		snprintf(link, sizeof(link), "%s/%s", sys, devs[i].dev);
+		snprintf(target, sizeof(target), "../../devices/%s", devs[i].dir);
+		assert_int_equal(symlink(target, link), 0);
+	}
+	*rootdev = 0;
+	if (stat("/", &st) == 0 && major(st.st_dev) != 0 && major(st.st_dev) != 8 &&
+	    major(st.st_dev) != 7) {
+		snprintf(d, sizeof(d), "%s/sys/devices/block/rootdisk", fake);
+		snprintf(target, sizeof(target), "%u:%u", major(st.st_dev), minor(st.st_dev));
+		touch(d, "dev", target);
+		snprintf(link, sizeof(link), "%s/%u:%u", sys, major(st.st_dev), minor(st.st_dev));
+		assert_int_equal(symlink("../../devices/block/rootdisk", link), 0);
+		*rootdev = st.st_dev;
+	}
+}
+
+/* blk-throttle made active for the zone's disks (a rule of "no limit" each): the root's disk
+ * (an overlay's: its parent directory's) and the given devices' whole disks (a partition's
+ * disk), each once; nothing for a root on no block device, a device sysfs does not know, or
+ * a directory without the throttle file. */
 static void test_v1_count_io(void **state)
 {
 	(void)state;
-	const unsigned long devs[] = {makedev(7, 0), makedev(7, 0), makedev(4095, 77)};
-	char want[64], sys[96];
-	struct stat st;
+	const unsigned long devs[] = {makedev(8, 1), makedev(8, 0), makedev(7, 0),
+				      makedev(4095, 77)};
+	char sys[300], blk[300], want[64], ovl[400];
+	unsigned long rootdev;
+
+	fake_sys_dev_block(sys, sizeof(sys), &rootdev);
+	snprintf(blk, sizeof(blk), "%s/blkio", fake);
+	touch(blk, "cgroup.procs", "");
+	/* no throttle file: not a blkio cgroup */
+	assert_int_equal(zone_cgroup_count_io(blk, sys, "/dev/shm", devs, 4), 0);
+	assert_int_equal(zone_cgroup_count_io("", sys, "/dev/shm", devs, 4), 0);
+	touch(blk, "blkio.throttle.read_bps_device", "");
+	/* sda1 is sda's, sda once, loop0, the unknown device left out, the root on tmpfs (no
+	 * block device, nor its parent /dev) too; the fake file keeps the last write */
+	assert_int_equal(zone_cgroup_count_io(blk, sys, "/dev/shm", devs, 4), 2);
+	expect(blk, "blkio.throttle.read_bps_device", "7:0 0");
+	assert_int_equal(zone_cgroup_count_io(blk, sys, "/dev/shm", devs, 1), 1);
+	expect(blk, "blkio.throttle.read_bps_device", "8:0 0");
+	assert_int_equal(zone_cgroup_count_io(blk, sys, "/dev/shm", NULL, 0), 0);
+	if (rootdev == 0)
+		skip(); /* "/" is on no block device here */
+	/* a root on this machine's disk: that disk */
+	snprintf(want, sizeof(want), "%u:%u 0", major(rootdev), minor(rootdev));
+	assert_int_equal(zone_cgroup_count_io(blk, sys, "/", NULL, 0), 1);
+	expect(blk, "blkio.throttle.read_bps_device", want);
+	/* an overlay's merged directory (here a tmpfs) under a directory on that disk */
+	snprintf(ovl, sizeof(ovl), "%s/ovl/merged", fake);
+	touch(ovl, ".keep", "");
+	if (mount("tmpfs", ovl, "tmpfs", 0, "size=64k") < 0)
+		skip(); /* not root */
+	touch(blk, "blkio.throttle.read_bps_device", "");
+	assert_int_equal(zone_cgroup_count_io(blk, sys, ovl, NULL, 0), 1);
+	expect(blk, "blkio.throttle.read_bps_device", want);
+	umount(ovl);
+}
+
+/* zone_cgroup_create writes the rules in the zone's blkio cgroup (the host's /sys/dev/block:
+ * its loop0, when there is one). */
+static void test_v1_create_counts_io(void **state)
+{
+	(void)state;
+	struct zone_cgroup cg;
+	struct zone_error err = {0};
+	const unsigned long devs[] = {makedev(7, 0)};
+	struct zone_cg_limits lim = {UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX,
+				     false,	 devs,	     1,		 "/dev/shm"};
+	char d[400];
 
 	if (access("/sys/dev/block/7:0", F_OK) < 0)
-		skip(); /* no loop0 to name */
-	/* no throttle file: not a blkio cgroup */
-	assert_int_equal(zone_cgroup_count_io(fake, "/dev/shm", devs, 3), 0);
-	assert_int_equal(zone_cgroup_count_io("", "/dev/shm", devs, 3), 0);
-	touch(fake, "blkio.throttle.read_bps_device", "");
-	/* loop0 once, the unknown device left out, the root on tmpfs (no block device) too */
-	assert_int_equal(zone_cgroup_count_io(fake, "/dev/shm", devs, 3), 1);
-	expect(fake, "blkio.throttle.read_bps_device", "7:0 0");
-	assert_int_equal(zone_cgroup_count_io(fake, "/dev/shm", NULL, 0), 0);
-	/* the root's disk, when "/" is on a whole disk here (this VM: vda) */
-	assert_int_equal(stat("/", &st), 0);
-	snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/partition", major(st.st_dev),
-		 minor(st.st_dev));
-	if (major(st.st_dev) != 0 && access(sys, F_OK) < 0 && errno == ENOENT &&
-	    (*strrchr(sys, '/') = '\0', access(sys, F_OK) == 0)) {
-		assert_int_equal(zone_cgroup_count_io(fake, "/", NULL, 0), 1);
-		snprintf(want, sizeof(want), "%u:%u 0", major(st.st_dev), minor(st.st_dev));
-		expect(fake, "blkio.throttle.read_bps_device", want);
-	}
+		skip(); /* no loop0 */
+	make_v1(0);
+	snprintf(d, sizeof(d), "%s/blkio", fake);
+	touch(d, "cgroup.procs", "");
+	/* the kernel makes the file with the directory; the fake needs it there first */
+	snprintf(d, sizeof(d), "%s/blkio/lxzone/z", fake);
+	touch(d, "blkio.throttle.read_bps_device", "");
+	assert_int_equal(zone_cgroup_init(&cg, fake, "z", &err), 0);
+	if (zone_cgroup_create(&cg, &lim, &err) < 0)
+		fail_msg("%s", err.msg);
+	expect(d, "blkio.throttle.read_bps_device", "7:0 0");
 }
 
 /* A delegated zone cgroup on v1 (hybrid): the caps in the zone's cgroup, the child made
@@ -657,6 +736,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_v1_swap_and_unlimited, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v2_limits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v1_count_io, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v1_create_counts_io, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v1_devices, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v1_delegated, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v2_delegated, setup, teardown),

@@ -141,7 +141,7 @@ static void test_v1_capped(void **state)
 	assert_int_equal(v.diskio[1].minor, 0);
 	p->nio = 1000; /* a hostile or torn count: bounded by the array */
 	lxproc_view_from_page(&v, p, 0, dn);
-	assert_int_equal(v.ndiskio, LXZP_MAXDISK);
+	assert_int_equal(v.ndiskio, LXZP_MAXIO);
 	free(dn);
 	free(p);
 }

@@ -9,7 +9,8 @@ need_root
 need_lxzone
 need_cgroup_caps
 [ -f /sys/fs/cgroup/blkio/blkio.throttle.io_service_bytes_recursive ] ||
-	skip "no v1 blkio hierarchy (on cgroup2 the io controller's io.stat counts without it)"
+	grep -qw io /sys/fs/cgroup/cgroup.controllers 2>/dev/null ||
+	skip "neither a v1 blkio hierarchy nor cgroup2's io controller: no cgroup counts the zone's I/O"
 command -v losetup >/dev/null && command -v mkfs.ext4 >/dev/null || skip "no losetup or mkfs.ext4"
 
 # A loop device of its own, made for this run and removed after it: a loop device keeps its
@@ -54,14 +55,14 @@ if [ -n "$w" ] && [ "$w" -ge 4096 ] && [ "$w" -lt "$hw" ]; then
 else
 	fail "/proc/diskstats after 2 MiB written: $name '$w' sectors (host '$hw'): $(cat "$WORK/ds")"
 fi
-# every line is a host disk's, with the zone's counts: 20 fields, merges, times and in-flight
-# 0, and no more than the host's line of it shows
-while read -r ma mi dn rd _ rs _ wr _ ws _; do
+# every line is a host disk's, with the zone's counts: merges, times and in-flight 0, and no
+# more sectors than the host's line of it shows (requests are not compared: the cgroup counts
+# bios as submitted, the host requests as completed and merged)
+while read -r ma mi dn _ _ rs _ _ _ ws _; do
 	hline=$(awk -v d="$dn" '$3 == d' /proc/diskstats)
 	[ -n "$hline" ] || fail "/proc/diskstats: $dn is not a host disk"
-	echo "$hline" | awk -v rd="$rd" -v rs="$rs" -v wr="$wr" -v ws="$ws" \
-		'{exit !($4 >= rd && $6 >= rs && $8 >= wr && $10 >= ws)}' ||
-		fail "/proc/diskstats: $dn counts more than the host's: $ma $mi $rd $rs $wr $ws / $hline"
+	echo "$hline" | awk -v rs="$rs" -v ws="$ws" '{exit !($6 >= rs && $10 >= ws)}' ||
+		fail "/proc/diskstats: $dn shows more sectors than the host's: $ma $mi $rs $ws / $hline"
 done <"$WORK/ds"
 awk 'NF != 20 || $5 + $7 + $9 + $11 + $12 + $13 + $14 != 0 {bad = 1} END {exit bad}' "$WORK/ds" &&
 	ok "/proc/diskstats: $(wc -l <"$WORK/ds") line(s), the zone's counts only" ||

@@ -304,9 +304,10 @@ static void test_v1_count_io(void **state)
 	if (mount("tmpfs", ovl, "tmpfs", 0, "size=64k") < 0)
 		skip(); /* not root */
 	touch(blk, "blkio.throttle.read_bps_device", "");
-	assert_int_equal(zone_cgroup_count_io(blk, sys, ovl, NULL, 0), 1);
+	int written = zone_cgroup_count_io(blk, sys, ovl, NULL, 0);
+	umount(ovl); /* before any assertion, so that teardown can remove the tree */
+	assert_int_equal(written, 1);
 	expect(blk, "blkio.throttle.read_bps_device", want);
-	umount(ovl);
 }
 
 /* zone_cgroup_create writes the rules in the zone's blkio cgroup (the host's /sys/dev/block:
